@@ -1,0 +1,97 @@
+import { sql, type Kysely } from 'kysely';
+import { canonicalJson } from '../lib/canonical-json';
+import type { AuditEventRow, Database } from '../db/schema';
+import type { Decision } from '../policy/types';
+import { entryHash } from './hash';
+
+/**
+ * One thing to record. `detail` must never hold confidential values: record which fields or classifications
+ * were touched, not their contents.
+ */
+export interface AuditEntry {
+  action: string;
+  decision: 'allow' | 'deny' | 'change';
+  resourceType?: string | null;
+  resourceId?: string | null;
+  subjectPersonId?: string | null;
+  ruleId?: string | null;
+  clause?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** Who and when, shared by every entry of one operation. */
+export interface AuditStamp {
+  actorId: string | null;
+  requestId: string | null;
+  at: string;
+}
+
+/** Builds an entry from a policy decision, so rule and clause are always recorded the same way. */
+export function fromDecision(
+  action: string,
+  d: Decision,
+  target: Pick<AuditEntry, 'resourceType' | 'resourceId' | 'subjectPersonId' | 'detail'>,
+): AuditEntry {
+  return { action, decision: d.allowed ? 'allow' : 'deny', ruleId: d.ruleId, clause: d.clause, ...target };
+}
+
+const CHUNK = 500; // 14 columns × 500 rows stays under SQLite's bound-parameter limit
+
+/**
+ * Appends entries to the hash chain inside the caller's transaction. The head row is locked (PostgreSQL:
+ * SELECT … FOR UPDATE; SQLite: the write transaction itself) so concurrent writers queue and never fork the chain.
+ * Call it last in a transaction to hold the lock briefly. Returns the new head.
+ */
+export async function appendAudit(
+  trx: Kysely<Database>,
+  entries: readonly AuditEntry[],
+  stamp: AuditStamp,
+  dialect: 'sqlite' | 'postgres',
+): Promise<{ seq: number; hash: string }> {
+  const locked = dialect === 'postgres' ? sql` for update` : sql``;
+  const head = (await sql<{ seq: number; hash: string }>`select seq, hash from audit_head where id = 1${locked}`.execute(trx)).rows[0];
+  if (!head) throw new Error('audit_head row missing: run migrations');
+  let seq = Number(head.seq);
+  let hash = head.hash;
+  if (entries.length === 0) return { seq, hash };
+
+  const rows: AuditEventRow[] = [];
+  for (const e of entries) {
+    seq += 1;
+    const base = {
+      seq,
+      at: stamp.at,
+      actor_id: stamp.actorId,
+      action: e.action,
+      resource_type: e.resourceType ?? null,
+      resource_id: e.resourceId ?? null,
+      subject_person_id: e.subjectPersonId ?? null,
+      decision: e.decision,
+      rule_id: e.ruleId ?? null,
+      clause: e.clause ?? null,
+      request_id: stamp.requestId,
+      detail: canonicalJson(e.detail ?? {}),
+    };
+    const next = entryHash(hash, base);
+    rows.push({ ...base, prev_hash: hash, hash: next });
+    hash = next;
+  }
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx.insertInto('audit_events').values(rows.slice(i, i + CHUNK)).execute();
+  }
+  await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+  return { seq, hash };
+}
+
+/** Collects the entries of one operation; the pipeline flushes them in the operation's transaction. */
+export class AuditBuffer {
+  readonly entries: AuditEntry[] = [];
+  /** Adds one entry. */
+  add(entry: AuditEntry): void {
+    this.entries.push(entry);
+  }
+  /** Entries that must survive even when the operation is rolled back (denials). */
+  denials(): AuditEntry[] {
+    return this.entries.filter((e) => e.decision === 'deny');
+  }
+}

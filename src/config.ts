@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Confide reads from the environment, with its default. The README documents each one;
+ * keep the two in step.
+ */
+const settingsSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), 'must be empty (SQLite) or a postgres:// URL')
+    .default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  SECURE_COOKIES: z.enum(['auto', '0', '1']).default('auto'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  GRANT_DEFAULT_HOURS: z.coerce.number().int().min(1).default(72),
+  GRANT_MAX_HOURS: z.coerce.number().int().min(1).default(24 * 30),
+  BREAK_GLASS_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(1000),
+  CONFIDE_DEMO_PASSWORD: z.string().optional(),
+});
+
+/** Resolved, typed configuration. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  logLevel: z.infer<typeof settingsSchema>['LOG_LEVEL'];
+  trustProxy: boolean;
+  secureCookies: 'auto' | boolean;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  maxBodyBytes: number;
+  maxUploadBytes: number;
+  grantDefaultHours: number;
+  grantMaxHours: number;
+  breakGlassMinutes: number;
+  auditCheckpointEvery: number;
+  demoPassword?: string;
+}
+
+/**
+ * Reads configuration from an environment map. Throws a readable error naming each bad setting.
+ * @param env usually `process.env`
+ * @param overrides values that win over the environment (tests, CLI flags)
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid settings:\n${lines.join('\n')}`);
+  }
+  const s = parsed.data;
+  const config: Config = {
+    port: s.PORT,
+    host: s.HOST,
+    dataDir: resolve(s.DATA_DIR),
+    databaseUrl: s.DATABASE_URL,
+    logLevel: s.LOG_LEVEL,
+    trustProxy: s.TRUST_PROXY === '1',
+    secureCookies: s.SECURE_COOKIES === 'auto' ? 'auto' : s.SECURE_COOKIES === '1',
+    sessionIdleMinutes: s.SESSION_IDLE_MINUTES,
+    sessionMaxHours: s.SESSION_MAX_HOURS,
+    maxBodyBytes: s.MAX_BODY_BYTES,
+    maxUploadBytes: s.MAX_UPLOAD_BYTES,
+    grantDefaultHours: s.GRANT_DEFAULT_HOURS,
+    grantMaxHours: s.GRANT_MAX_HOURS,
+    breakGlassMinutes: s.BREAK_GLASS_MINUTES,
+    auditCheckpointEvery: s.AUDIT_CHECKPOINT_EVERY,
+    demoPassword: s.CONFIDE_DEMO_PASSWORD,
+  };
+  return { ...config, ...overrides };
+}

@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { AuditBuffer } from './audit/append';
+import type { Signer } from './audit/checkpoint';
+import type { Config } from './config';
+import type { Db } from './db/connect';
+import type { Database } from './db/schema';
+import type { Clock } from './lib/clock';
+import type { Actor } from './policy/types';
+
+/** Long-lived dependencies, built once per process and shared by HTTP and CLI. */
+export interface Services {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  signer: Signer;
+  logger: Logger;
+}
+
+/**
+ * Everything a command or query needs: who is acting, the transaction to use, the time, and where to put audit
+ * entries. Commands take `(ctx, input)`; they never reach for globals.
+ */
+export interface Ctx {
+  db: Kysely<Database>;
+  actor: Actor;
+  now: Date;
+  nowIso: string;
+  requestId: string;
+  audit: AuditBuffer;
+  services: Services;
+}
+
+/** Context for public routes (no actor, no transaction). */
+export interface PublicCtx {
+  requestId: string;
+  now: Date;
+  services: Services;
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema';
+
+/** Which SQL engine a database handle talks to. */
+export type DialectName = 'sqlite' | 'postgres';
+
+/** A connected database: the Kysely handle plus what callers need to know about it. */
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: DialectName;
+  /** Human-readable location without credentials, for `doctor` and logs. */
+  location: string;
+  close(): Promise<void>;
+}
+
+/** Options for {@link connect}. */
+export interface ConnectOptions {
+  /** `postgres://…` for PostgreSQL; empty for embedded SQLite under dataDir. */
+  databaseUrl: string;
+  dataDir: string;
+  /** PostgreSQL schema to use (tests give each run its own). */
+  pgSchema?: string;
+  /** SQLite file path override (tests, benchmarks). */
+  sqliteFile?: string;
+  poolSize?: number;
+}
+
+// PostgreSQL returns int8/numeric as strings by default; our counts fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/**
+ * Opens the database named by the settings: SQLite (WAL, foreign keys, busy timeout) by default, PostgreSQL when
+ * `databaseUrl` is a postgres:// URL.
+ */
+export function connect(options: ConnectOptions): Db {
+  if (options.databaseUrl) {
+    const url = new URL(options.databaseUrl);
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      options: options.pgSchema ? `-c search_path=${options.pgSchema}` : undefined,
+    });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      kysely,
+      dialect: 'postgres',
+      location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
+      close: () => kysely.destroy(),
+    };
+  }
+  const file = options.sqliteFile ?? join(options.dataDir, 'confide.db');
+  mkdirSync(options.dataDir, { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { kysely, dialect: 'sqlite', location: file, close: () => kysely.destroy() };
+}

@@ -1,0 +1,28 @@
+import { Migrator, type Migration } from 'kysely';
+import type { Db } from './connect';
+import * as m0001 from './migrations/0001_accounts_and_records';
+import * as m0002 from './migrations/0002_access_and_audit';
+
+/**
+ * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
+ * SQLite and PostgreSQL. Add new ones at the end; never edit one that has shipped.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_accounts_and_records': m0001,
+  '0002_access_and_audit': m0002,
+};
+
+/** Brings the schema up to date. Returns the names of the migrations it applied. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of migrations not yet applied (for `confide doctor`). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}

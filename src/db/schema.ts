@@ -1,0 +1,257 @@
+/**
+ * Row types of every table, as Kysely sees them. Times are ISO 8601 UTC strings, flags are 0/1 integers and
+ * lists are JSON text, so the same code runs on SQLite and PostgreSQL.
+ */
+export interface Database {
+  users: UserRow;
+  user_roles: UserRoleRow;
+  sessions: SessionRow;
+  api_tokens: ApiTokenRow;
+  sign_in_throttle: SignInThrottleRow;
+  people: PersonRow;
+  organisations: OrganisationRow;
+  organisation_team: OrganisationTeamRow;
+  cases: CaseRow;
+  case_team: CaseTeamRow;
+  notes: NoteRow;
+  attachments: AttachmentRow;
+  access_grants: AccessGrantRow;
+  policy_documents: PolicyDocumentRow;
+  policy_acceptances: PolicyAcceptanceRow;
+  notifications: NotificationRow;
+  audit_events: AuditEventRow;
+  audit_head: AuditHeadRow;
+  audit_checkpoints: AuditCheckpointRow;
+}
+
+export interface Versioned {
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface UserRow extends Versioned {
+  id: string;
+  username: string;
+  display_name: string;
+  email: string | null;
+  password_hash: string;
+  must_change_password: number;
+  totp_secret: string | null;
+  totp_enabled: number;
+  failed_sign_ins: number;
+  locked_until: string | null;
+  active: number;
+  deactivated_at: string | null;
+}
+
+export interface UserRoleRow {
+  user_id: string;
+  role: string;
+}
+
+export interface SessionRow {
+  id: string; // sha256 of the cookie value
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  second_factor_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ApiTokenRow {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  scopes: string; // JSON array
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SignInThrottleRow {
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+}
+
+export interface PersonRow extends Versioned {
+  id: string;
+  kind: string;
+  given_name: string;
+  family_name: string;
+  preferred_name: string | null;
+  sort_key: string;
+  date_of_birth: string | null;
+  pronouns: string | null;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  ethnicity: string | null;
+  health_notes: string | null;
+  safeguarding_notes: string | null;
+  archived_at: string | null;
+  created_by: string | null;
+}
+
+export interface OrganisationRow extends Versioned {
+  id: string;
+  kind: string;
+  name: string;
+  sort_key: string;
+  website: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  address: string | null;
+  commercial_notes: string | null;
+  archived_at: string | null;
+  created_by: string | null;
+}
+
+export interface OrganisationTeamRow {
+  organisation_id: string;
+  user_id: string;
+  added_at: string;
+  added_by: string | null;
+}
+
+export interface CaseRow extends Versioned {
+  id: string;
+  person_id: string;
+  service: string;
+  status: string;
+  opened_on: string;
+  closed_on: string | null;
+  summary: string | null;
+  support_needs: string | null;
+  risk_notes: string | null;
+  archived_at: string | null;
+  created_by: string | null;
+}
+
+export interface CaseTeamRow {
+  case_id: string;
+  user_id: string;
+  team_role: string;
+  added_at: string;
+  added_by: string | null;
+}
+
+export interface NoteRow extends Versioned {
+  id: string;
+  case_id: string;
+  kind: string;
+  channel: string | null;
+  occurred_at: string;
+  title: string;
+  body: string;
+  author_id: string;
+  archived_at: string | null;
+}
+
+export interface AttachmentRow {
+  id: string;
+  case_id: string;
+  note_id: string | null;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  classification: string;
+  uploaded_by: string;
+  created_at: string;
+  archived_at: string | null;
+}
+
+export interface AccessGrantRow {
+  id: string;
+  user_id: string;
+  kind: string; // 'request' | 'break_glass'
+  resource_type: string; // 'person' | 'case' | 'organisation'
+  resource_id: string;
+  person_id: string | null; // subject person, denormalised so person coverage is one lookup
+  case_id: string | null;
+  organisation_id: string | null;
+  classifications: string; // JSON array
+  reason: string;
+  status: string; // 'requested' | 'approved' | 'refused' | 'revoked'
+  requested_at: string;
+  requested_hours: number;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  review_status: string | null; // break-glass: 'pending' | 'justified' | 'breach'
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_note: string | null;
+}
+
+export interface PolicyDocumentRow {
+  id: string;
+  version: number;
+  title: string;
+  body: string;
+  clauses: string; // JSON array of parsed clauses
+  clause_map: string; // JSON object: clause key -> clause numbers
+  loaded_at: string;
+  loaded_by: string | null;
+}
+
+export interface PolicyAcceptanceRow {
+  user_id: string;
+  policy_document_id: string;
+  accepted_at: string;
+}
+
+export interface NotificationRow {
+  id: string;
+  user_id: string;
+  kind: string;
+  subject: string;
+  body: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  created_at: string;
+  read_at: string | null;
+  emailed_at: string | null;
+}
+
+export interface AuditEventRow {
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  action: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  subject_person_id: string | null;
+  decision: string; // 'allow' | 'deny' | 'change'
+  rule_id: string | null;
+  clause: string | null;
+  request_id: string | null;
+  detail: string; // canonical JSON; never confidential values
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadRow {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface AuditCheckpointRow {
+  seq: number;
+  hash: string;
+  at: string;
+  signature: string;
+  key_id: string;
+}

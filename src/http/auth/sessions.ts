@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config';
+import type { Database, SessionRow } from '../../db/schema';
+import { addMinutes } from '../../lib/clock';
+import { randomSecret, sha256 } from './secrets';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'confide_session';
+
+/** Starts a session. The cookie value is returned once; only its hash is stored. */
+export async function createSession(db: Kysely<Database>, userId: string, now: Date, config: Config) {
+  const cookieValue = randomSecret(32);
+  const csrfToken = randomSecret(24);
+  const row: SessionRow = {
+    id: sha256(cookieValue),
+    user_id: userId,
+    csrf_token: csrfToken,
+    created_at: now.toISOString(),
+    last_seen_at: now.toISOString(),
+    expires_at: addMinutes(now, config.sessionMaxHours * 60).toISOString(),
+    second_factor_at: null,
+    revoked_at: null,
+  };
+  await db.insertInto('sessions').values(row).execute();
+  return { cookieValue, csrfToken, expiresAt: row.expires_at, sessionId: row.id };
+}
+
+/**
+ * Finds the live session for a cookie value: not revoked, not past its absolute expiry, not idle too long,
+ * and belonging to an active user. Refreshes last_seen_at at most once a minute.
+ */
+export async function findSession(db: Kysely<Database>, cookieValue: string, now: Date, config: Config) {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id', 'sessions.user_id', 'sessions.csrf_token', 'sessions.last_seen_at', 'sessions.expires_at', 'sessions.revoked_at', 'users.active', 'users.must_change_password'])
+    .where('sessions.id', '=', sha256(cookieValue))
+    .executeTakeFirst();
+  if (!row || row.revoked_at || row.active !== 1) return null;
+  const nowIso = now.toISOString();
+  if (row.expires_at <= nowIso) return null;
+  if (addMinutes(new Date(row.last_seen_at), config.sessionIdleMinutes).toISOString() <= nowIso) return null;
+  if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: nowIso }).where('id', '=', row.id).execute();
+  }
+  return row;
+}
+
+/** Revokes one session (sign-out). */
+export async function revokeSession(db: Kysely<Database>, sessionId: string, now: Date) {
+  await db.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
+}
+
+/** Revokes every session of a user (password reset, deactivation). */
+export async function revokeUserSessions(db: Kysely<Database>, userId: string, now: Date) {
+  await db.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+}

@@ -1,0 +1,123 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodType } from 'zod';
+import { AuditBuffer, fromDecision } from '../audit/append';
+import { recordAudit, recordAuditNow } from '../audit/record';
+import type { Ctx, Services } from '../context';
+import { loadActor } from '../accounts/actor';
+import { decideAction } from '../policy/decide';
+import { authenticate, type Authenticated } from './authenticate';
+import { safeEqual } from './auth/secrets';
+import { badRequest, forbidden, Problem, unauthenticated, zodFieldErrors, type FieldError } from './errors';
+import type { AnyRoute, PolicyRoute, PublicRoute, RouteInput } from './route';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set once the caller is authenticated, for the access log. */
+    actorId?: string;
+  }
+  interface FastifyContextConfig {
+    /** The policy action a route is registered under, or 'public'. Checked by the route-table test. */
+    policy?: string;
+  }
+}
+
+/** Validates params, query and body against the route's zod schemas, collecting every field at fault. */
+function parseInput(def: AnyRoute, request: FastifyRequest, reply: FastifyReply): RouteInput<unknown, unknown, unknown> {
+  const errors: FieldError[] = [];
+  const check = (prefix: string, schema: ZodType | undefined, value: unknown) => {
+    if (!schema) return undefined;
+    const r = schema.safeParse(value ?? (prefix === 'body' ? undefined : {}));
+    if (!r.success) errors.push(...zodFieldErrors(prefix, r.error));
+    return r.success ? r.data : undefined;
+  };
+  const params = check('params', def.params, request.params);
+  const query = check('query', def.query, request.query);
+  const body = def.multipart ? undefined : check('body', def.body, request.body);
+  if (errors.length) throw badRequest('The request is invalid.', errors);
+  return { params, query, body, request, reply };
+}
+
+/** Sends a handler's result: undefined → 204, otherwise JSON with the route's status. */
+function send(def: AnyRoute, reply: FastifyReply, result: unknown) {
+  if (reply.sent) return reply;
+  if (result === undefined) return reply.code(204).send();
+  return reply.code(def.status ?? 200).send(result);
+}
+
+async function checkCaller(def: PolicyRoute, request: FastifyRequest, auth: Authenticated | null): Promise<Authenticated> {
+  if (!auth) throw unauthenticated();
+  request.actorId = auth.userId;
+  if (UNSAFE.has(def.method)) {
+    if (auth.kind === 'session') {
+      const presented = request.headers['x-csrf-token'];
+      if (typeof presented !== 'string' || !auth.csrfToken || !safeEqual(presented, auth.csrfToken)) {
+        throw new Problem(403, 'Forbidden', 'Missing or invalid CSRF token.', [{ path: 'header.x-csrf-token', message: 'missing or invalid' }]);
+      }
+    } else if (!auth.scopes.includes('write')) {
+      throw new Problem(403, 'Forbidden', 'This API token is read-only.');
+    }
+  }
+  if (auth.mustChangePassword && def.action !== 'account.self') {
+    throw new Problem(403, 'Forbidden', 'Change your one-time password before continuing.', undefined, { code: 'password-change-required' });
+  }
+  return auth;
+}
+
+/**
+ * The one pipeline every authenticated route runs through: authenticate → CSRF/scope → load actor → coarse policy
+ * check for the declared action → validate input → run the handler in ONE transaction together with its audit
+ * entries → send. Denials survive a rollback: they are recorded in a transaction of their own.
+ */
+function policyHandler(services: Services, def: PolicyRoute) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const now = services.clock.now();
+    const nowIso = now.toISOString();
+    const auth = await checkCaller(def, request, await authenticate(services, request, now));
+    const actor = await loadActor(services.db.kysely, auth.userId, nowIso);
+    if (!actor) throw unauthenticated();
+    const stamp = { actorId: actor.id, requestId: request.id, at: nowIso };
+    const pre = decideAction(actor, def.action);
+    if (pre) {
+      await recordAuditNow(services, [fromDecision(def.action, pre, { detail: { route: def.url } })], stamp);
+      throw forbidden(pre);
+    }
+    const input = parseInput(def, request, reply);
+    const audit = new AuditBuffer();
+    try {
+      const result = await services.db.kysely.transaction().execute(async (trx) => {
+        const ctx: Ctx = { db: trx, actor, now, nowIso, requestId: request.id, audit, services };
+        const out = await def.handler(ctx, input);
+        await recordAudit(trx, services, audit.entries, stamp);
+        return out;
+      });
+      return send(def, reply, result);
+    } catch (error) {
+      await recordAuditNow(services, audit.denials(), stamp);
+      throw error;
+    }
+  };
+}
+
+function publicHandler(services: Services, def: PublicRoute) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const input = parseInput(def, request, reply);
+    const result = await def.handler({ requestId: request.id, now: services.clock.now(), services }, input);
+    return send(def, reply, result);
+  };
+}
+
+/** Registers routes through the pipeline. Every route carries `config.policy` for the route-table test. */
+export function registerRoutes(app: FastifyInstance, services: Services, routes: readonly AnyRoute[]) {
+  for (const def of routes) {
+    const declared = def as { public?: boolean; action?: string; method: string; url: string };
+    if (!declared.public && !declared.action) throw new Error(`Route ${declared.method} ${declared.url} declares no policy action`);
+    app.route({
+      method: def.method,
+      url: def.url,
+      config: { policy: def.public ? 'public' : def.action },
+      handler: def.public ? publicHandler(services, def as PublicRoute) : policyHandler(services, def as PolicyRoute),
+    });
+  }
+}

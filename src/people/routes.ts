@@ -1,0 +1,58 @@
+import { route } from '../http/route';
+import { ifMatchVersion, setEtag } from '../records/versioned';
+import { archivePerson, createPerson, updatePerson } from './commands';
+import { countPeople, getPerson, listPeople } from './queries';
+import { createPersonBody, idParams, listPeopleQuery, updatePersonBody } from './schema';
+
+const tags = ['people'];
+
+/** People: service users, members of the public and staff (clause 1.1). */
+export const peopleRoutes = [
+  route({
+    method: 'GET', url: '/api/people', action: 'person.read', tags, query: listPeopleQuery,
+    summary: 'List the people you need to know about (general fields), name-ordered, with prefix search',
+    handler: (ctx, { query }) => listPeople(ctx, query),
+  }),
+  route({
+    method: 'GET', url: '/api/people/count', action: 'person.read', tags, query: listPeopleQuery.pick({ q: true, includeArchived: true }),
+    summary: 'Count the people you may see',
+    handler: (ctx, { query }) => countPeople(ctx, query),
+  }),
+  route({
+    method: 'POST', url: '/api/people', action: 'person.create', tags, body: createPersonBody, status: 201,
+    summary: 'Record a person, optionally opening their first case with you as lead worker',
+    handler: async (ctx, { body, reply }) => {
+      const created = await createPerson(ctx, body);
+      reply.header('location', `/api/people/${created.id}`);
+      setEtag(reply, created.version);
+      return created;
+    },
+  }),
+  route({
+    method: 'GET', url: '/api/people/:id', action: 'person.read', tags, params: idParams,
+    summary: 'Read a person: fields you may not see are listed under restricted',
+    handler: async (ctx, { params, reply }) => {
+      const person = await getPerson(ctx, params.id);
+      setEtag(reply, person.version);
+      return person;
+    },
+  }),
+  route({
+    method: 'PATCH', url: '/api/people/:id', action: 'person.update', tags, params: idParams, body: updatePersonBody,
+    summary: 'Change fields of a person (If-Match required; each field checked)',
+    handler: async (ctx, { params, body, request, reply }) => {
+      const person = await updatePerson(ctx, params.id, ifMatchVersion(request), body);
+      setEtag(reply, person.version);
+      return person;
+    },
+  }),
+  route({
+    method: 'POST', url: '/api/people/:id/archive', action: 'person.archive', tags, params: idParams,
+    summary: 'Archive a person (kept, hidden from lists; not erasure)',
+    handler: async (ctx, { params, request, reply }) => {
+      const person = await archivePerson(ctx, params.id, ifMatchVersion(request));
+      setEtag(reply, person.version);
+      return person;
+    },
+  }),
+];

@@ -1,0 +1,128 @@
+import { ACTIONS, RECORD_ACTIONS, type Action } from './actions';
+import { clauseFor } from './clauses';
+import { RULES, type AllowRule, type ForbidRule } from './rules';
+import { classBit, classMask, roleBit, type Actor, type Decision, type Relation, type Resource } from './types';
+
+interface CompiledAllow {
+  rule: AllowRule;
+  roleMask: number; // 0 = any role
+  relations: readonly Relation[];
+  classes: number | 'granted' | null; // null = not field-scoped
+}
+interface CompiledForbid {
+  rule: ForbidRule;
+  roleMask: number;
+  classes: number | null;
+}
+interface ActionRules {
+  forbid: CompiledForbid[];
+  allow: CompiledAllow[];
+}
+
+const READ_ACTIONS: readonly Action[] = ['person.read', 'organisation.read', 'case.read', 'note.read', 'attachment.read'];
+const rolesMask = (roles: AllowRule['roles']) => (roles === 'any' ? 0 : roles.reduce((m, r) => m | roleBit(r), 0));
+
+/** Rules indexed by action, compiled to bit masks so a decision is a few integer tests. */
+export const RULES_BY_ACTION: ReadonlyMap<Action, ActionRules> = (() => {
+  const map = new Map<Action, ActionRules>(ACTIONS.map((a) => [a, { forbid: [], allow: [] }]));
+  for (const rule of RULES) {
+    if (rule.effect === 'forbid') {
+      const actions = rule.actions === 'read-actions' ? READ_ACTIONS : rule.actions;
+      const compiled = { rule, roleMask: rolesMask(rule.roles), classes: rule.classifications ? classMask(rule.classifications) : null };
+      for (const a of actions) map.get(a)!.forbid.push(compiled);
+    } else {
+      const classes = rule.classifications === 'granted' ? 'granted' : rule.classifications ? classMask(rule.classifications) : null;
+      const relations = typeof rule.relation === 'string' ? [rule.relation] : rule.relation;
+      for (const a of rule.actions) map.get(a)!.allow.push({ rule, roleMask: rolesMask(rule.roles), relations, classes });
+    }
+  }
+  return map;
+})();
+
+const AUDIT: readonly string[] = ['audit'];
+const NONE: readonly string[] = [];
+const GENERAL = classBit('general');
+
+/** Whether a relation holds between the actor and the resource, from loaded facts only. */
+export function relationHolds(relation: Relation, actor: Actor, resource: Resource): boolean {
+  switch (relation) {
+    case 'any':
+      return true;
+    case 'team':
+      return resource.team === true;
+    case 'grant':
+      return (resource.granted ?? 0) !== 0;
+    case 'self':
+      return resource.ownerId != null && resource.ownerId === actor.id;
+  }
+}
+
+/**
+ * Decides whether `actor` may perform `action` on `resource` (for field-scoped actions, on a field of
+ * `resource.classification`, default general). Deny by default; forbid rules win. Pure: no I/O.
+ */
+export function decide(actor: Actor, action: Action, resource: Resource = {}): Decision {
+  const rules = RULES_BY_ACTION.get(action);
+  if (!rules) throw new Error(`Unknown action: ${action}`);
+  const bit = resource.classification ? classBit(resource.classification) : GENERAL;
+
+  for (const f of rules.forbid) {
+    if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
+    if (f.classes !== null && (f.classes & bit) === 0) continue;
+    if (!f.rule.when(actor, resource)) continue;
+    return {
+      allowed: false, ruleId: f.rule.id, clauseKey: f.rule.clauseKey, clause: clauseFor(f.rule.clauseKey),
+      reason: f.rule.reason, via: null, obligations: NONE, actorLevel: f.rule.actorLevel,
+    };
+  }
+  for (const a of rules.allow) {
+    if (a.roleMask !== 0 && (a.roleMask & actor.roleMask) === 0) continue;
+    if (a.classes !== null) {
+      if (a.classes === 'granted' ? ((resource.granted ?? 0) & bit) === 0 : (a.classes & bit) === 0) continue;
+    }
+    let holds = true;
+    for (const r of a.relations) if (!relationHolds(r, actor, resource)) { holds = false; break; }
+    if (!holds) continue;
+    return {
+      allowed: true, ruleId: a.rule.id, clauseKey: a.rule.clauseKey, clause: clauseFor(a.rule.clauseKey),
+      reason: a.rule.reason, via: a.relations[a.relations.length - 1], obligations: bit === GENERAL ? NONE : AUDIT,
+      actorLevel: false,
+    };
+  }
+  return defaultDeny(actor, action, resource, rules);
+}
+
+/** Builds a helpful denial: says what is missing, so the user knows what to request. */
+function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: ActionRules): Decision {
+  const mine = rules.allow.filter((a) => a.roleMask === 0 || (a.roleMask & actor.roleMask) !== 0);
+  const isRecord = (RECORD_ACTIONS as readonly string[]).includes(action);
+  let reason = 'Your role does not allow this.';
+  if (mine.length > 0 && isRecord) {
+    const cls = resource.classification ?? 'general';
+    const relationMissing = mine.some((a) => a.relations.includes('team') && !resource.team);
+    reason = relationMissing
+      ? resource.type === 'organisation'
+        ? 'You do not deal with this organisation — request access.'
+        : "You are not on this client's case team — request access."
+      : `Your role does not give access to ${cls} information here — request access.`;
+  }
+  return {
+    allowed: false, ruleId: 'default/deny', clauseKey: 'need-to-know', clause: clauseFor('need-to-know'), reason,
+    via: null, obligations: NONE, actorLevel: !isRecord,
+  };
+}
+
+/**
+ * Whether any rule could allow this action for the actor's roles: the pipeline's coarse check before a
+ * handler runs. Record-level decisions still follow in the command. Actor-level forbids apply here too.
+ */
+export function decideAction(actor: Actor, action: Action): Decision | null {
+  const rules = RULES_BY_ACTION.get(action)!;
+  for (const f of rules.forbid) {
+    if (!f.rule.actorLevel) continue;
+    if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
+    if (f.rule.when(actor, {})) return decide(actor, action, {});
+  }
+  const anyRule = rules.allow.some((a) => a.roleMask === 0 || (a.roleMask & actor.roleMask) !== 0);
+  return anyRule ? null : defaultDeny(actor, action, {}, rules);
+}

@@ -1,0 +1,84 @@
+/** Roles a user can hold (several at once). */
+export const ROLES = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Every field of every record has one classification (clauses 3.4, 1.4, 2.3, practice 2):
+ * - general: names, dates, status: safe for anyone working with the record
+ * - personal: contact details, date of birth, case summaries
+ * - special: special-category data (health, ethnicity …)
+ * - safeguarding: child / vulnerable-adult protection information (practice 4)
+ * - session: what happened in sessions and conversations, confidential to the staff team (practice 1–2)
+ * - commercial: business information of organisations (1.4, 2.3)
+ */
+export const CLASSIFICATIONS = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+/** Record types that carry classified fields. */
+export const RECORD_TYPES = ['person', 'organisation', 'case', 'note', 'attachment'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** What ties an actor to a record in a rule: a role alone, the team, an access grant, or being the subject. */
+export type Relation = 'any' | 'team' | 'grant' | 'self';
+
+/** Bit of a classification in a mask. */
+export const classBit = (c: Classification): number => 1 << CLASSIFICATIONS.indexOf(c);
+/** Mask of several classifications. */
+export const classMask = (cs: readonly Classification[]): number => cs.reduce((m, c) => m | classBit(c), 0);
+/** Classifications present in a mask. */
+export const classesOf = (mask: number): Classification[] => CLASSIFICATIONS.filter((c) => (mask & classBit(c)) !== 0);
+/** Bit of a role in a mask. */
+export const roleBit = (r: Role): number => 1 << ROLES.indexOf(r);
+
+/** An active access grant (or break-glass) as the engine sees it: what it covers and at which classifications. */
+export interface ActiveGrant {
+  id: string;
+  kind: 'request' | 'break_glass';
+  personId: string | null;
+  caseId: string | null;
+  organisationId: string | null;
+  mask: number;
+  expiresAt: string;
+}
+
+/** The signed-in user a decision is about, loaded once per request. */
+export interface Actor {
+  id: string;
+  username: string;
+  roles: readonly Role[];
+  roleMask: number;
+  /** Has accepted the current version of the organisation's confidentiality policy (3.5). */
+  policyAccepted: boolean;
+  grants: readonly ActiveGrant[];
+}
+
+/**
+ * What a decision knows about the resource. Record facts are loaded in one query before deciding (rules do no I/O).
+ * - team: the actor is on the case team (person: of any of their cases) or the organisation's team
+ * - granted: mask of classifications covered by the actor's active grants on this record
+ * - ownerId: the user the resource belongs to (a note's author, a grant's requester, a user account itself)
+ */
+export interface Resource {
+  type?: RecordType | 'user' | 'grant' | 'system';
+  id?: string;
+  classification?: Classification;
+  team?: boolean;
+  granted?: number;
+  ownerId?: string | null;
+}
+
+/** The answer to "may this actor do this?", with the reason, never a bare boolean. */
+export interface Decision {
+  allowed: boolean;
+  ruleId: string;
+  clauseKey: string;
+  /** The organisation's clause numbers for the clause key, e.g. "3.4, 4.2". */
+  clause: string;
+  reason: string;
+  /** How the allow came about (role, team, grant, self), for explanations. */
+  via: Relation | null;
+  /** What the caller must also do: 'audit' a read of confidential data. */
+  obligations: readonly string[];
+  /** True when the denial is about the actor (e.g. policy not accepted), so it may be shown as 403 not 404. */
+  actorLevel: boolean;
+}

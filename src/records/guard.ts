@@ -1,0 +1,101 @@
+import { fromDecision } from '../audit/append';
+import type { Ctx } from '../context';
+import type { Action } from '../policy/actions';
+import { decide } from '../policy/decide';
+import { FIELD_BY_API, classificationOf } from '../policy/fields';
+import { teamFlag } from '../policy/filter';
+import { factsFor, present, type Presented } from '../policy/present';
+import type { RecordType } from '../policy/types';
+import { forbidden, notFound, Problem, type FieldError } from '../http/errors';
+import { NOUN, TABLE } from './tables';
+
+/** A row loaded with its decision facts (the `_team` flag). */
+export type FactRow = Record<string, unknown> & { id: string; _team: number };
+
+/** The person a record is about, for "who has seen this person's records". */
+export async function subjectOf(ctx: Ctx, type: RecordType, row: Record<string, unknown>): Promise<string | null> {
+  if (type === 'person') return row.id as string;
+  if (type === 'case') return row.person_id as string;
+  if (type === 'note' || type === 'attachment') {
+    const c = await ctx.db.selectFrom('cases').select('person_id').where('id', '=', row.case_id as string).executeTakeFirst();
+    return c?.person_id ?? null;
+  }
+  return null;
+}
+
+/** Loads one row with the facts a decision needs, in one query. */
+export async function loadWithFacts(ctx: Ctx, type: RecordType, id: string): Promise<FactRow | undefined> {
+  const table = TABLE[type];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = ctx.db as any; // the table is chosen at run time; columns are checked by the FIELDS map
+  return db
+    .selectFrom(table)
+    .selectAll(table)
+    .select((eb: never) => teamFlag(eb, type, ctx.actor.id))
+    .where(`${table}.id`, '=', id)
+    .executeTakeFirst();
+}
+
+/**
+ * Reads one record as the actor may see it. Missing and forbidden both answer 404 after the same lookup and one
+ * audit write, so neither the answer nor its timing tells them apart. Reads that show non-general fields are
+ * audited with the fields shown (never their values).
+ */
+export async function readRecord(ctx: Ctx, type: RecordType, id: string, action: Action = `${type}.read` as Action) {
+  const row = await loadWithFacts(ctx, type, id);
+  if (!row) {
+    ctx.audit.add({ action, decision: 'deny', resourceType: type, resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
+    throw notFound(NOUN[type]);
+  }
+  const p = present(ctx.actor, action, type, row);
+  const subjectPersonId = await subjectOf(ctx, type, row);
+  if (!p.decision.allowed) {
+    ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: id, subjectPersonId }));
+    throw notFound(NOUN[type]);
+  }
+  const confidential = p.shownClasses.filter((c) => c !== 'general');
+  if (confidential.length) {
+    const fields = Object.keys(p.data).filter((api) => classificationOf(FIELD_BY_API[type].get(api)!, row) !== 'general');
+    ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: id, subjectPersonId, detail: { fields, classes: confidential.sort() } }));
+  }
+  return { row, presented: p, subjectPersonId };
+}
+
+/**
+ * Checks a write field by field (no mass assignment): every field named in `input` must be writable by the actor
+ * on this record. Denied fields are listed in one 403; the denial is audited.
+ */
+export function checkWrite(
+  ctx: Ctx,
+  action: Action,
+  type: RecordType,
+  input: Record<string, unknown>,
+  row?: Record<string, unknown>,
+  subjectPersonId?: string | null,
+) {
+  const facts = row ? factsFor(ctx.actor, type, row) : { type };
+  const denied: FieldError[] = [];
+  let first: ReturnType<typeof decide> | undefined;
+  for (const [api, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const spec = FIELD_BY_API[type].get(api);
+    if (!spec) continue; // non-field inputs (e.g. openCase) are checked by their own command
+    const d = decide(ctx.actor, action, { ...facts, classification: classificationOf(spec, { ...row, ...input }) });
+    if (!d.allowed) {
+      denied.push({ path: `body.${api}`, message: d.reason });
+      first ??= d;
+    }
+  }
+  const general = decide(ctx.actor, action, { ...facts, classification: 'general' });
+  if (!first && !general.allowed && Object.keys(input).length === 0) first = general;
+  if (first) {
+    ctx.audit.add(fromDecision(action, first, { resourceType: type, resourceId: (row?.id as string) ?? null, subjectPersonId, detail: { fields: denied.map((e) => e.path.slice(5)) } }));
+    const p = forbidden(first);
+    throw new Problem(403, 'Forbidden', denied.length > 1 ? 'You may not change some of these fields.' : first.reason, denied, p.extra);
+  }
+}
+
+/** Presents a row for a list: general fields only, so lists never need a confidential-read audit entry. */
+export function presentSummary(ctx: Ctx, type: RecordType, row: Record<string, unknown>): Presented['data'] {
+  return present(ctx.actor, `${type}.read` as Action, type, row, { onlyGeneral: true }).data;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { badRequest } from '../http/errors';
+
+/** Common list query: page size and an opaque cursor from the previous page. */
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+};
+
+/** Encodes the sort position of the last row of a page. */
+export const encodeCursor = (values: readonly (string | number)[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+
+/** Decodes a cursor into `n` sort values; 400 naming `query.cursor` when it is not one of ours. */
+export function decodeCursor(cursor: string, n: number): string[] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'string')) return v;
+  } catch {
+    // fall through
+  }
+  throw badRequest('The cursor is not valid; start again from the first page.', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+}
+
+/** Lower-cased, accent-free text for sorting and prefix search. */
+export function sortKey(...parts: (string | null | undefined)[]): string {
+  return parts
+    .filter(Boolean)
+    .join(' ')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .trim();
+}
+
+/**
+ * The half-open range [from, to) of sort keys that start with `prefix`, for an index-friendly prefix search
+ * (sort keys compare byte-wise on both engines).
+ */
+export function prefixRange(prefix: string): { from: string; to: string } {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return { from: prefix, to: prefix.slice(0, -1) + String.fromCharCode(last + 1) };
+}

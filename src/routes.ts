@@ -1,0 +1,12 @@
+import { peopleRoutes } from './people/routes';
+import { systemRoutes } from './http/system-routes';
+import { openApiRoutes } from './http/openapi';
+import type { AnyRoute } from './http/route';
+
+/**
+ * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
+ */
+export function allRoutes(): AnyRoute[] {
+  const routes: AnyRoute[] = [...systemRoutes, ...peopleRoutes];
+  return [...routes, ...openApiRoutes(() => routes)];
+}

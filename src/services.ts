@@ -1,0 +1,28 @@
+import pino, { type Logger } from 'pino';
+import { loadOrCreateSigner } from './audit/checkpoint';
+import type { Config } from './config';
+import type { Services } from './context';
+import { connect, type ConnectOptions } from './db/connect';
+import { migrateToLatest } from './db/migrate';
+import { systemClock, type Clock } from './lib/clock';
+
+/** Creates the process-wide services: database, clock, audit signing key, logger. */
+export function createServices(
+  config: Config,
+  options: { clock?: Clock; logger?: Logger; connect?: Partial<ConnectOptions> } = {},
+): Services {
+  const logger =
+    options.logger ??
+    pino({
+      level: config.logLevel,
+      // Belt and braces: the access log never includes these, but nothing else may either.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'token', '*.token'], censor: '[redacted]' },
+    });
+  const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...options.connect });
+  return { config, db, clock: options.clock ?? systemClock, signer: loadOrCreateSigner(config.dataDir), logger };
+}
+
+/** Brings the database up to date; run before serving. Returns applied migration names. */
+export async function prepareDatabase(services: Services): Promise<string[]> {
+  return migrateToLatest(services.db);
+}

@@ -1,0 +1,107 @@
+import type { InjectOptions } from 'fastify';
+import { hashPassword } from '../src/accounts/passwords';
+import { createSession, SESSION_COOKIE } from '../src/http/auth/sessions';
+import { newId } from '../src/lib/ids';
+import type { Role } from '../src/policy/types';
+import { sortKey } from '../src/records/paging';
+import type { World } from './support/world';
+
+/** The password every factory user has. */
+export const PASSWORD = 'correct horse battery staple';
+let passwordHash: Promise<string> | undefined;
+
+/** A signed-in test user with a live session. */
+export interface TestUser {
+  id: string;
+  username: string;
+  cookie: string;
+  csrf: string;
+}
+
+let n = 0;
+const unique = (prefix: string) => `${prefix}${++n}${Math.random().toString(36).slice(2, 6)}`;
+
+/** Creates a user with roles, accepts the current policy (unless `accepted: false`) and signs them in. */
+export async function makeUser(world: World, roles: Role[], options: { accepted?: boolean; username?: string } = {}): Promise<TestUser> {
+  const db = world.services.db.kysely;
+  const now = world.clock.now();
+  const id = newId();
+  const username = options.username ?? unique(roles[0] ?? 'user');
+  await db.insertInto('users').values({
+    id, username, display_name: username, email: null, password_hash: await (passwordHash ??= hashPassword(PASSWORD)),
+    must_change_password: 0, totp_secret: null, totp_enabled: 0, failed_sign_ins: 0, locked_until: null, active: 1,
+    deactivated_at: null, created_at: now.toISOString(), updated_at: now.toISOString(), version: 1,
+  }).execute();
+  if (roles.length) await db.insertInto('user_roles').values(roles.map((role) => ({ user_id: id, role }))).execute();
+  if (options.accepted !== false) {
+    const doc = await db.selectFrom('policy_documents').select('id').orderBy('version', 'desc').limit(1).executeTakeFirst();
+    if (doc) await db.insertInto('policy_acceptances').values({ user_id: id, policy_document_id: doc.id, accepted_at: now.toISOString() }).execute();
+  }
+  const s = await createSession(db, id, now, world.config);
+  return { id, username, cookie: s.cookieValue, csrf: s.csrfToken };
+}
+
+/** Inserts a person directly. */
+export async function makePerson(world: World, fields: Partial<{ givenName: string; familyName: string; healthNotes: string; safeguardingNotes: string; email: string }> = {}) {
+  const id = newId();
+  const now = world.clock.now().toISOString();
+  const given = fields.givenName ?? unique('Given');
+  const family = fields.familyName ?? unique('Family');
+  await world.services.db.kysely.insertInto('people').values({
+    id, kind: 'service_user', given_name: given, family_name: family, preferred_name: null, sort_key: sortKey(family, given),
+    date_of_birth: '2010-04-01', pronouns: null, email: fields.email ?? 'someone@example.org', phone: null, address: null, ethnicity: null,
+    health_notes: fields.healthNotes ?? 'asthma', safeguarding_notes: fields.safeguardingNotes ?? 'known to social care',
+    archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
+  }).execute();
+  return id;
+}
+
+/** Opens a case for a person with the given team (user id → team role). */
+export async function makeCase(world: World, personId: string, team: Record<string, string> = {}) {
+  const id = newId();
+  const now = world.clock.now().toISOString();
+  const db = world.services.db.kysely;
+  await db.insertInto('cases').values({
+    id, person_id: personId, service: 'Music mentoring', status: 'open', opened_on: now.slice(0, 10), closed_on: null,
+    summary: 'referred by school', support_needs: 'anxiety', risk_notes: 'none known', archived_at: null, created_by: null,
+    created_at: now, updated_at: now, version: 1,
+  }).execute();
+  for (const [userId, role] of Object.entries(team)) {
+    await db.insertInto('case_team').values({ case_id: id, user_id: userId, team_role: role, added_at: now, added_by: null }).execute();
+  }
+  return id;
+}
+
+/** Inserts a session note on a case. */
+export async function makeNote(world: World, caseId: string, authorId: string, body = 'talked about drumming and home') {
+  const id = newId();
+  const now = world.clock.now().toISOString();
+  await world.services.db.kysely.insertInto('notes').values({
+    id, case_id: caseId, kind: 'session', channel: 'face_to_face', occurred_at: now, title: 'Drum session', body, author_id: authorId,
+    archived_at: null, created_at: now, updated_at: now, version: 1,
+  }).execute();
+  return id;
+}
+
+/** A small HTTP client acting as one user (or anonymously), sending the CSRF header on writes. */
+export function as(world: World, user?: TestUser) {
+  const request = (method: InjectOptions['method'], url: string, body?: unknown, headers: Record<string, string> = {}) =>
+    world.app.inject({
+      method, url,
+      ...(body !== undefined ? { payload: body as InjectOptions['payload'] } : {}),
+      headers: {
+        ...(user ? { cookie: `${SESSION_COOKIE}=${user.cookie}`, 'x-csrf-token': user.csrf } : {}),
+        ...headers,
+      },
+    });
+  return {
+    get: (url: string, headers?: Record<string, string>) => request('GET', url, undefined, headers),
+    post: (url: string, body?: unknown, headers?: Record<string, string>) => request('POST', url, body ?? {}, headers),
+    patch: (url: string, body: unknown, headers?: Record<string, string>) => request('PATCH', url, body, headers),
+    put: (url: string, body: unknown, headers?: Record<string, string>) => request('PUT', url, body, headers),
+    delete: (url: string, headers?: Record<string, string>) => request('DELETE', url, undefined, headers),
+  };
+}
+
+/** Every audit row, oldest first. */
+export const auditRows = (world: World) => world.services.db.kysely.selectFrom('audit_events').selectAll().orderBy('seq').execute();
