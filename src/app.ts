@@ -55,7 +55,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // The access log: route pattern (never the raw URL, which can carry a searched name), actor id, status, time.
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { reqId: request.id, actor: request.actorId ?? null, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      { actor: request.actorId ?? null, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request',
     );
   });

@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { registerAuditCommands } from './cli/audit';
+import { serve } from './server';
+
+/**
+ * The `confide` command. Each area registers its subcommands from src/cli/<area>.ts; keep this file a list.
+ */
+export function buildCli(): Command {
+  const program = new Command('confide').description('Confide: case records that enforce a confidentiality policy').showHelpAfterError();
+  program
+    .command('serve')
+    .description('serve the web app and API (PORT, DATA_DIR, DATABASE_URL)')
+    .action(async () => {
+      await serve();
+    });
+  registerAuditCommands(program);
+  return program;
+}
+
+if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((error: Error) => {
+      process.stderr.write(`confide: ${error.message}\n`);
+      process.exit(1);
+    });
+}
