@@ -3,7 +3,7 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from './context';
-import { errorHandler, Problem, sendProblem } from './http/errors';
+import { errorHandler, Problem, sendProblem, toProblem } from './http/errors';
 import { registerRoutes } from './http/pipeline';
 import { newId } from './lib/ids';
 import { allRoutes } from './routes';
@@ -22,6 +22,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     genReqId: () => newId(),
     requestIdHeader: false,
     routerOptions: { maxParamLength: 200 },
+    // Router-level errors (bad URL encoding, over-long parameters) answer as problem+json too, without echoing the URL.
+    frameworkErrors: (error, _request, reply) => sendProblem(reply, toProblem(error).problem),
   });
   app.removeContentTypeParser('text/plain');
 

@@ -76,6 +76,7 @@ const FRAMEWORK_ERRORS: Record<string, (e: FastifyError) => Problem> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => badRequest('The body is not valid JSON.', [{ path: 'body', message: 'invalid JSON' }]),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => badRequest('Content-Length does not match the body.', [{ path: 'header.content-length', message: 'mismatch' }]),
   FST_ERR_CTP_INVALID_TYPE: () => badRequest('Invalid Content-Type.', [{ path: 'header.content-type', message: 'invalid' }]),
+  FST_ERR_MAX_PARAM_LENGTH: () => new Problem(414, 'URI too long', 'A path parameter is too long.', [{ path: 'url', message: 'parameter too long' }]),
   FST_ERR_BAD_URL: () => badRequest('The URL is malformed.', [{ path: 'url', message: 'malformed' }]),
   FST_ERR_ASYNC_CONSTRAINT: () => badRequest('The request could not be routed.'),
   FST_INVALID_MULTIPART_CONTENT_TYPE: () => new Problem(415, 'Unsupported media type', 'Send multipart/form-data.', [{ path: 'header.content-type', message: 'expected multipart/form-data' }]),
