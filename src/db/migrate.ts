@@ -1,7 +1,8 @@
-import { Migrator, type Migration } from 'kysely';
+import { Migrator, sql, type Migration } from 'kysely';
 import type { Db } from './connect';
 import * as m0001 from './migrations/0001_accounts_and_records';
 import * as m0002 from './migrations/0002_access_and_audit';
+import * as m0003 from './migrations/0003_accounts_totp_step';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -10,11 +11,24 @@ import * as m0002 from './migrations/0002_access_and_audit';
 const migrations: Record<string, Migration> = {
   '0001_accounts_and_records': m0001,
   '0002_access_and_audit': m0002,
+  '0003_accounts_totp_step': m0003,
 };
+
+/**
+ * On PostgreSQL the migrator is pinned to the connection's current schema: Kysely otherwise looks for its
+ * bookkeeping tables in every schema, and one found elsewhere (another test run, a benchmark schema) makes it skip
+ * creating its own ("relation kysely_migration_lock does not exist").
+ */
+async function migratorFor(db: Db): Promise<Migrator> {
+  const schema = db.dialect === 'postgres'
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
+    : undefined;
+  return new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
 
 /** Brings the schema up to date. Returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+  const migrator = await migratorFor(db);
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -22,7 +36,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 
 /** Names of migrations not yet applied (for `confide doctor`). */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+  const migrator = await migratorFor(db);
   const all = await migrator.getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }
