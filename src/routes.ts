@@ -1,4 +1,6 @@
 import { peopleRoutes } from './people/routes';
+import { authRoutes } from './accounts/routes';
+import { userRoutes } from './accounts/user-routes';
 import { systemRoutes } from './http/system-routes';
 import { openApiRoutes } from './http/openapi';
 import type { AnyRoute } from './http/route';
@@ -7,6 +9,6 @@ import type { AnyRoute } from './http/route';
  * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
  */
 export function allRoutes(): AnyRoute[] {
-  const routes: AnyRoute[] = [...systemRoutes, ...peopleRoutes];
+  const routes: AnyRoute[] = [...systemRoutes, ...peopleRoutes, ...authRoutes, ...userRoutes];
   return [...routes, ...openApiRoutes(() => routes)];
 }

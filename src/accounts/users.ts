@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { newId } from '../lib/ids';
-import type { Role } from '../policy/types';
+import { ROLES, type Role } from '../policy/types';
 import { hashPassword } from './passwords';
 
 /** What it takes to create an account. */
@@ -28,4 +28,17 @@ export async function insertUser(db: Kysely<Database>, user: NewUser, nowIso: st
     .execute();
   if (user.roles.length) await db.insertInto('user_roles').values(user.roles.map((role) => ({ user_id: id, role }))).execute();
   return id;
+}
+
+/** A user's roles, sorted in the order of ROLES. */
+export async function rolesOf(db: Kysely<Database>, userId: string): Promise<Role[]> {
+  const rows = await db.selectFrom('user_roles').select('role').where('user_id', '=', userId).execute();
+  const held = new Set(rows.map((r) => r.role));
+  return ROLES.filter((r) => held.has(r));
+}
+
+/** Replaces a user's roles (caller's transaction). */
+export async function replaceRoles(db: Kysely<Database>, userId: string, roles: readonly Role[]): Promise<void> {
+  await db.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+  if (roles.length) await db.insertInto('user_roles').values(roles.map((role) => ({ user_id: userId, role }))).execute();
 }

@@ -39,6 +39,7 @@ export interface UserRow extends Versioned {
   must_change_password: number;
   totp_secret: string | null;
   totp_enabled: number;
+  totp_last_step: number | null; // last TOTP step used (replay protection; migration 0003)
   failed_sign_ins: number;
   locked_until: string | null;
   active: number;

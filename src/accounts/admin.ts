@@ -1,0 +1,190 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../context';
+import { revokeUserSessions } from '../http/auth/sessions';
+import { badRequest, conflict, notFound, Problem, staleVersion } from '../http/errors';
+import { clauseFor } from '../policy/clauses';
+import { decide } from '../policy/decide';
+import type { Role } from '../policy/types';
+import { generatePassword, hashPassword } from './passwords';
+import type { CreateUserInput, UpdateUserInput } from './schema';
+import { insertUser, replaceRoles, rolesOf } from './users';
+
+/**
+ * Account administration (clause 3.7 secure conditions; 3.5: everyone who handles information has an account of
+ * their own with the roles that match their responsibilities). Shared by the HTTP routes (an administrator) and
+ * the CLI (the system, actor null). Accounts are deactivated, never deleted, so the record of who did what stays.
+ */
+export type AccountsCtx = Pick<Ctx, 'db' | 'now' | 'nowIso' | 'audit' | 'services'> & { actorId: string | null };
+
+/** The accounts context of a signed-in administrator. */
+export const adminCtx = (ctx: Ctx): AccountsCtx => ({ db: ctx.db, now: ctx.now, nowIso: ctx.nowIso, audit: ctx.audit, services: ctx.services, actorId: ctx.actor.id });
+
+const RULE = 'accounts/administer';
+const clause = () => clauseFor('secure-conditions');
+
+async function rolesByUser(ctx: Pick<Ctx, 'db'>, ids: readonly string[]) {
+  const map = new Map<string, Role[]>();
+  if (ids.length === 0) return map;
+  const rows = await ctx.db.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', ids).orderBy('role').execute();
+  for (const r of rows) (map.get(r.user_id) ?? map.set(r.user_id, []).get(r.user_id)!).push(r.role as Role);
+  return map;
+}
+
+/** Whether the actor sees the administrator's view of accounts (security state, email). */
+export const seesAccountDetails = (ctx: Ctx) => decide(ctx.actor, 'user.manage').allowed;
+
+/**
+ * Everyone with an account. Managers see who works here (to assign case teams); administrators also see the
+ * account's security state and email.
+ */
+export async function listUsers(ctx: Pick<Ctx, 'db'>, options: { includeInactive: boolean; full: boolean }) {
+  const { includeInactive, full } = options;
+  let q = ctx.db.selectFrom('users').selectAll();
+  if (!includeInactive) q = q.where('active', '=', 1);
+  const rows = await q.orderBy('username').execute();
+  const roles = await rolesByUser(ctx, rows.map((r) => r.id));
+  return {
+    items: rows.map((r) => ({
+      id: r.id, username: r.username, displayName: r.display_name, roles: roles.get(r.id) ?? [], active: r.active === 1,
+      ...(full ? administered(r) : {}),
+    })),
+  };
+}
+
+type UserRowLike = { email: string | null; must_change_password: number; totp_enabled: number; locked_until: string | null; deactivated_at: string | null; created_at: string; version: number };
+const administered = (r: UserRowLike) => ({
+  email: r.email, mustChangePassword: r.must_change_password === 1, totpEnabled: r.totp_enabled === 1,
+  lockedUntil: r.locked_until, deactivatedAt: r.deactivated_at, createdAt: r.created_at, version: Number(r.version),
+});
+
+/** One account as an administrator sees it. */
+export async function getUser(ctx: Pick<Ctx, 'db'>, id: string) {
+  const r = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) throw notFound('user');
+  return { id: r.id, username: r.username, displayName: r.display_name, roles: await rolesOf(ctx.db, r.id), active: r.active === 1, ...administered(r) };
+}
+
+/** Finds an account by username (CLI). */
+export async function userIdByUsername(ctx: Pick<Ctx, 'db'>, username: string): Promise<string> {
+  const row = await ctx.db.selectFrom('users').select('id').where('username', '=', username.toLowerCase()).executeTakeFirst();
+  if (!row) throw notFound('user');
+  return row.id;
+}
+
+/** Creates an account with a generated one-time password (returned once) that must be changed at first sign-in. */
+export async function createUser(ctx: AccountsCtx, input: CreateUserInput) {
+  const taken = await ctx.db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+  if (taken) throw conflict('That username is taken.', [{ path: 'body.username', message: 'already in use' }]);
+  const password = generatePassword();
+  let id: string;
+  try {
+    id = await insertUser(ctx.db, { ...input, password, mustChangePassword: true }, ctx.nowIso);
+  } catch (error) {
+    if (/unique|duplicate/i.test((error as Error).message)) throw conflict('That username is taken.', [{ path: 'body.username', message: 'already in use' }]);
+    throw error;
+  }
+  const fields = ['username', 'displayName', ...(input.email ? ['email'] : []), 'roles', 'password'];
+  ctx.audit.add({ action: 'user.create', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(), detail: { fields, roles: [...input.roles].sort(), oneTimePassword: true } });
+  return { user: await getUser(ctx, id), oneTimePassword: password };
+}
+
+/**
+ * Active administrators other than `exceptId`, locking their rows on PostgreSQL so two administrators cannot
+ * deactivate or demote each other at once and leave nobody to administer.
+ */
+async function otherActiveAdministrators(ctx: AccountsCtx, exceptId: string): Promise<number> {
+  const lock = ctx.services.db.dialect === 'postgres' ? sql` for update` : sql``;
+  const rows = await sql<{ id: string }>`select id from users where active = 1 and id in (select user_id from user_roles where role = 'administrator')${lock}`.execute(ctx.db);
+  return rows.rows.filter((r) => r.id !== exceptId).length;
+}
+
+/** Changes display name, email and roles, if `expectedVersion` is current (412 otherwise). */
+export async function updateUser(ctx: AccountsCtx, id: string, expectedVersion: number, input: UpdateUserInput) {
+  const before = await getUser(ctx, id);
+  let added: Role[] = [];
+  let removed: Role[] = [];
+  if (input.roles) {
+    added = input.roles.filter((r) => !before.roles.includes(r));
+    removed = before.roles.filter((r) => !input.roles!.includes(r));
+    if (removed.includes('administrator') && before.active && (await otherActiveAdministrators(ctx, id)) === 0) {
+      throw conflict('This is the last active administrator; make someone else an administrator first.', [{ path: 'body.roles', message: 'must keep administrator' }]);
+    }
+  }
+  const changes: Record<string, unknown> = {};
+  if (input.displayName !== undefined) changes.display_name = input.displayName;
+  if (input.email !== undefined) changes.email = input.email;
+  const result = await ctx.db
+    .updateTable('users')
+    .set({ ...changes, updated_at: ctx.nowIso, version: expectedVersion + 1 })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw staleVersion(before.version);
+  if (input.roles) await replaceRoles(ctx.db, id, input.roles);
+  const detail: Record<string, unknown> = { fields: Object.keys(input).sort(), version: expectedVersion + 1 };
+  if (added.length) detail.rolesAdded = added;
+  if (removed.length) detail.rolesRemoved = removed;
+  ctx.audit.add({ action: 'user.update', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(), detail });
+  return getUser(ctx, id);
+}
+
+function refuseSelf(ctx: AccountsCtx, action: string, id: string, detail: string) {
+  ctx.audit.add({ action, decision: 'deny', resourceType: 'user', resourceId: id, ruleId: 'accounts/not-yourself', clause: clause(), detail: { reason: 'own account' } });
+  return new Problem(403, 'Forbidden', detail, undefined, { rule: 'accounts/not-yourself', clause: clause() });
+}
+
+/**
+ * Deactivates an account (never deletes it): it can no longer sign in, and its sessions and API tokens are revoked
+ * at once. Nobody can deactivate themselves or the last active administrator.
+ */
+export async function deactivateUser(ctx: AccountsCtx, id: string) {
+  if (ctx.actorId === id) throw refuseSelf(ctx, 'user.deactivate', id, 'You cannot deactivate your own account; ask another administrator.');
+  const before = await getUser(ctx, id);
+  if (!before.active) throw conflict('This account is already deactivated.');
+  if (before.roles.includes('administrator') && (await otherActiveAdministrators(ctx, id)) === 0) {
+    throw conflict('This is the last active administrator; make someone else an administrator first.');
+  }
+  await ctx.db
+    .updateTable('users')
+    .set((eb) => ({ active: 0, deactivated_at: ctx.nowIso, updated_at: ctx.nowIso, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+  const sessions = await ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
+  await revokeUserSessions(ctx.db, id, ctx.now);
+  const tokens = await ctx.db.updateTable('api_tokens').set({ revoked_at: ctx.nowIso }).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  ctx.audit.add({
+    action: 'user.deactivate', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(),
+    detail: { fields: ['active'], sessionsRevoked: Number(sessions.n), tokensRevoked: Number(tokens.numUpdatedRows) },
+  });
+  return getUser(ctx, id);
+}
+
+/**
+ * Gives an account a new one-time password (returned once), unlocks it and revokes its sessions; with
+ * `clearSecondFactor` also removes its TOTP (the only way an administrator's or manager's second factor goes).
+ * Administrators cannot reset themselves: a stolen session must not be able to strip its own second factor.
+ */
+export async function resetPassword(ctx: AccountsCtx, id: string, options: { clearSecondFactor?: boolean } = {}) {
+  if (ctx.actorId === id) throw refuseSelf(ctx, 'user.reset-password', id, 'Change your own password under your account; ask another administrator to reset it.');
+  const before = await getUser(ctx, id);
+  if (!before.active) throw conflict('This account is deactivated.');
+  if (options.clearSecondFactor !== undefined && typeof options.clearSecondFactor !== 'boolean') throw badRequest('clearSecondFactor must be true or false.');
+  const password = generatePassword();
+  const hash = await hashPassword(password);
+  const clear = options.clearSecondFactor === true;
+  await ctx.db
+    .updateTable('users')
+    .set((eb) => ({
+      password_hash: hash, must_change_password: 1, failed_sign_ins: 0, locked_until: null, updated_at: ctx.nowIso, version: eb('version', '+', 1),
+      ...(clear ? { totp_secret: null, totp_enabled: 0, totp_last_step: null } : {}),
+    }))
+    .where('id', '=', id)
+    .execute();
+  const sessions = await ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
+  await revokeUserSessions(ctx.db, id, ctx.now);
+  ctx.audit.add({
+    action: 'user.reset-password', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(),
+    detail: { fields: clear ? ['password', 'totp'] : ['password'], sessionsRevoked: Number(sessions.n), secondFactorCleared: clear && before.totpEnabled },
+  });
+  return { user: await getUser(ctx, id), oneTimePassword: password };
+}
