@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './cli/audit';
+import { registerUserCommands } from './cli/users';
 import { serve } from './server';
 
 /**
@@ -14,6 +15,7 @@ export function buildCli(): Command {
       await serve();
     });
   registerAuditCommands(program);
+  registerUserCommands(program);
   return program;
 }
 

@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import { createUser, deactivateUser, listUsers, resetPassword, userIdByUsername, type AccountsCtx } from '../accounts/admin';
+import { createUserBody } from '../accounts/schema';
+import { AuditBuffer } from '../audit/append';
+import { recordAudit } from '../audit/record';
+import type { Services } from '../context';
+import { Problem } from '../http/errors';
+import { ROLES } from '../policy/types';
+import { fail, withServices } from './shared';
+
+/**
+ * Runs an account command as the system (actor null): the change and its audit entries commit in one transaction,
+ * exactly as over HTTP.
+ */
+export async function asSystem<T>(services: Services, fn: (ctx: AccountsCtx) => Promise<T>): Promise<T> {
+  const now = services.clock.now();
+  const nowIso = now.toISOString();
+  const audit = new AuditBuffer();
+  return services.db.kysely.transaction().execute(async (trx) => {
+    const out = await fn({ db: trx, now, nowIso, audit, services, actorId: null });
+    await recordAudit(trx, services, audit.entries, { actorId: null, requestId: null, at: nowIso });
+    return out;
+  });
+}
+
+/** `confide user add`: creates the account and returns the lines to print, including the one-time password. */
+export async function cliAddUser(services: Services, username: string, options: { name: string; role: string[]; email?: string }): Promise<string> {
+  const parsed = createUserBody.safeParse({ username, displayName: options.name, email: options.email ?? null, roles: options.role });
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  }
+  const created = await asSystem(services, (ctx) => createUser(ctx, parsed.data));
+  return `created ${created.user.username} (${created.user.roles.join(', ')})\none-time password: ${created.oneTimePassword}\nIt must be changed at first sign-in. It is not stored anywhere else.\n`;
+}
+
+/** `confide user list`: a table of accounts. */
+export async function cliListUsers(services: Services, includeInactive: boolean): Promise<string> {
+  const { items } = await listUsers({ db: services.db.kysely }, { includeInactive, full: true });
+  const lines = items.map((u) => [u.username, u.displayName, u.roles.join(','), u.active ? 'active' : 'deactivated', 'totpEnabled' in u && u.totpEnabled ? 'totp' : ''].join('\t'));
+  return `${['username', 'name', 'roles', 'status', 'second factor'].join('\t')}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+}
+
+/** `confide user deactivate`. */
+export async function cliDeactivateUser(services: Services, username: string): Promise<string> {
+  const user = await asSystem(services, async (ctx) => deactivateUser(ctx, await userIdByUsername(ctx, username)));
+  return `deactivated ${user.username}; their sessions and API tokens are revoked\n`;
+}
+
+/** `confide user reset-password`. */
+export async function cliResetPassword(services: Services, username: string, clearSecondFactor: boolean): Promise<string> {
+  const out = await asSystem(services, async (ctx) => resetPassword(ctx, await userIdByUsername(ctx, username), { clearSecondFactor }));
+  return `new one-time password for ${out.user.username}: ${out.oneTimePassword}\nIt must be changed at first sign-in.${clearSecondFactor ? ' Any second factor was removed.' : ''}\n`;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Runs a command body, turning expected problems into a message and exit code 1. */
+async function run(fn: (services: Services) => Promise<string>) {
+  try {
+    const text = await withServices(fn);
+    process.stdout.write(text);
+  } catch (error) {
+    if (error instanceof Problem) fail(error.errors?.length ? `${error.detail} (${error.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})` : (error.detail ?? error.title));
+    else fail((error as Error).message);
+  }
+}
+
+/** `confide user add|list|deactivate|reset-password` (clause 3.7: accounts are managed, never deleted). */
+export function registerUserCommands(program: Command) {
+  const user = program.command('user').description('accounts: add, list, deactivate, reset passwords');
+  user
+    .command('add <username>')
+    .description('create an account and print its one-time password')
+    .requiredOption('--name <name>', 'display name')
+    .option('--role <role>', `a role (repeat for several): ${ROLES.join(', ')}`, collect, [])
+    .option('--email <email>', 'email address')
+    .action((username: string, options: { name: string; role: string[]; email?: string }) => run((s) => cliAddUser(s, username, options)));
+  user
+    .command('list')
+    .description('list accounts')
+    .option('--all', 'include deactivated accounts')
+    .action((options: { all?: boolean }) => run((s) => cliListUsers(s, options.all === true)));
+  user
+    .command('deactivate <username>')
+    .description('deactivate an account (it is kept; sessions and tokens are revoked)')
+    .action((username: string) => run((s) => cliDeactivateUser(s, username)));
+  user
+    .command('reset-password <username>')
+    .description('give an account a new one-time password and sign it out everywhere')
+    .option('--clear-second-factor', 'also remove the account\'s TOTP second factor')
+    .action((username: string, options: { clearSecondFactor?: boolean }) => run((s) => cliResetPassword(s, username, options.clearSecondFactor === true)));
+}
