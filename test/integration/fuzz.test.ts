@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/http/auth/sessions';
 import { makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
@@ -19,7 +20,12 @@ const VOLATILE_COLUMNS = new Set(['failed_sign_ins', 'locked_until', 'last_seen_
 /** A fingerprint of every row of every non-volatile table. */
 async function snapshot(world: World): Promise<string> {
   const db = world.services.db.kysely;
-  const tables = (await db.introspection.getTables()).map((t) => t.name).filter((t) => !VOLATILE_TABLES.has(t)).sort();
+  const own = world.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0].s : undefined;
+  const tables = (await db.introspection.getTables())
+    .filter((t) => t.schema === own && !VOLATILE_TABLES.has(t.name))
+    .map((t) => t.name)
+    .sort();
+  expect(tables).toContain('people');
   const parts: string[] = [];
   for (const table of tables) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
