@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './cli/audit';
+import { registerPolicyCommands } from './cli/policy';
 import { registerUserCommands } from './cli/users';
 import { serve } from './server';
 
@@ -15,6 +16,7 @@ export function buildCli(): Command {
       await serve();
     });
   registerAuditCommands(program);
+  registerPolicyCommands(program);
   registerUserCommands(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import { peopleRoutes } from './people/routes';
+import { policyDocumentRoutes } from './policy-document/routes';
 import { authRoutes } from './accounts/routes';
 import { userRoutes } from './accounts/user-routes';
 import { systemRoutes } from './http/system-routes';
@@ -9,6 +10,6 @@ import type { AnyRoute } from './http/route';
  * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
  */
 export function allRoutes(): AnyRoute[] {
-  const routes: AnyRoute[] = [...systemRoutes, ...peopleRoutes, ...authRoutes, ...userRoutes];
+  const routes: AnyRoute[] = [...systemRoutes, ...peopleRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
   return [...routes, ...openApiRoutes(() => routes)];
 }

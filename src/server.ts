@@ -1,6 +1,7 @@
 import { ensureAdministrator } from './accounts/bootstrap';
 import { buildApp } from './app';
 import { loadConfig, type Config } from './config';
+import { installDefaultPolicy } from './policy-document/store';
 import { createServices, prepareDatabase } from './services';
 
 /**
@@ -32,4 +33,4 @@ export async function serve(overrides: Partial<Config> = {}) {
 }
 
 /** Idempotent steps run at every start after migrations (e.g. installing the default policy document). */
-export const startupSteps: Array<(services: ReturnType<typeof createServices>) => Promise<void>> = [];
+export const startupSteps: Array<(services: ReturnType<typeof createServices>) => Promise<void>> = [installDefaultPolicy];

@@ -12,6 +12,7 @@ export const CLAUSE_KEYS = {
   'session-staff-team-only': 'Session details are confidential to the staff team.',
   'safeguarding-management': 'Safeguarding concerns go to management for immediate action.',
   'break-glass-review': 'Every necessary breach of confidentiality and its reasons are recorded and reviewed.',
+  'breach-handling': 'Breaches of the policy, intended or accidental, are recorded and dealt with seriously.',
 } as const;
 
 export type ClauseKey = keyof typeof CLAUSE_KEYS;
@@ -19,14 +20,46 @@ export type ClauseKey = keyof typeof CLAUSE_KEYS;
 /** Clause key → clause numbers in the sample policy ("practice N" = "The Policy in Practice" section). */
 export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'records-management': ['1.1'],
-  'justify-purpose': ['3.1'],
-  'need-to-know': ['3.4', '4.2'],
-  'staff-awareness': ['3.5'],
+  'justify-purpose': ['3.1', 'monitoring-and-review'],
+  'need-to-know': ['3.3', '3.4', '4.2'],
+  'staff-awareness': ['3.5', 'practice 3'],
   'secure-conditions': ['3.7'],
   'commercial-sensitivity': ['1.4', '2.3'],
-  'session-staff-team-only': ['practice 2'],
+  'session-staff-team-only': ['practice 1', 'practice 2'],
   'safeguarding-management': ['practice 4.1', 'practice 4.2'],
   'break-glass-review': ['practice 4.2', 'practice 4.3'],
+  'breach-handling': ['5'],
+};
+
+/**
+ * Clauses of the sample policy that no software rule enforces, with what supports them instead. The matrix shows
+ * these notes; a clause with neither rules nor a note fails the traceability test.
+ */
+export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
+  'aim-of-policy': 'Statement of intent. Realised by the rules mapped to the numbered clauses.',
+  '1.2': 'Release follows the Data Protection Policy. Planned: the third-party disclosure workflow; until then Confide has no way to send records outside the organisation.',
+  '1.3': 'Planned: consent records and the disclosure workflow with legal-duty and emergency exceptions decided by management.',
+  '2.1': 'Each case records the service it is for; purpose scrutiny arrives with the purposes workflow.',
+  '2.2': 'Confide has no feature that sells, trades, rents or lends data; exports run through need to know and are audited.',
+  '2.4': 'Rationale for the policy; no rule of its own.',
+  '3.2': 'Planned: the disclosure workflow will refuse organisation-specific data to third parties. Today no data leaves Confide except exports, which are filtered by need to know and audited.',
+  '3.6': 'Confide keeps every version of this policy and this traceability matrix so the guardian can show compliance and review regularly.',
+  '4.1': 'Planned: informed consent per purpose and recipient, and the first-contact notice.',
+  '4.3': 'Planned: disclosure only with express consent, recipients told the information is CONFIDENTIAL.',
+  'practice 5.1': 'Planned: signed joint working protocols (sharing agreements) with partner agencies.',
+  'equality-and-diversity': 'Organisational commitment; no software rule.',
+};
+
+/** An organisation's mapping: clause key → its clause ids, and notes for clauses that are procedural. */
+export interface ClauseMapDocument {
+  keys: Record<string, string[]>;
+  procedural: Record<string, string>;
+}
+
+/** The mapping shipped for the sample policy. */
+export const SAMPLE_CLAUSE_MAP_DOCUMENT: ClauseMapDocument = {
+  keys: Object.fromEntries(Object.entries(SAMPLE_CLAUSE_MAP).map(([k, v]) => [k, [...v]])),
+  procedural: { ...SAMPLE_PROCEDURAL },
 };
 
 let current: Readonly<Record<string, readonly string[]>> = SAMPLE_CLAUSE_MAP;

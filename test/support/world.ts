@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../src/config';
 import type { Services } from '../../src/context';
 import type { DialectName } from '../../src/db/connect';
 import { ManualClock } from '../../src/lib/clock';
+import { installDefaultPolicy } from '../../src/policy-document/store';
 import { createServices, prepareDatabase } from '../../src/services';
 
 /** The dialects this run covers: SQLite always, PostgreSQL when reachable (see global-setup). */
@@ -45,6 +46,7 @@ export async function createWorld(dialect: DialectName, overrides: Partial<Confi
   const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
   const services = createServices(config, { clock, logger: pino({ level: 'silent' }), connect: { pgSchema: dialect === 'postgres' ? schema : undefined } });
   await prepareDatabase(services);
+  await installDefaultPolicy(services);
   const app = await buildApp(services);
   await app.ready();
   return {

@@ -1,0 +1,65 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { recordAudit } from '../audit/record';
+import { matrixPdf } from '../documents/matrix-pdf';
+import { Problem } from '../http/errors';
+import type { ClauseMapDocument } from '../policy/clauses';
+import { buildMatrix, matrixMarkdown } from '../policy-document/matrix';
+import { clauseMapSchema } from '../policy-document/schema';
+import { currentPolicy, storePolicy } from '../policy-document/store';
+import { fail, withServices } from './shared';
+
+/** `confide policy load FILE` and `confide policy matrix`. */
+export function registerPolicyCommands(program: Command) {
+  const policy = program.command('policy').description("the organisation's confidentiality policy");
+  policy
+    .command('load <file>')
+    .description('load a new version of the policy (text or Markdown); staff must accept it again')
+    .option('--title <title>', 'title of this version (default: the file name)')
+    .option('--map <file>', 'clause map JSON {keys: {clauseKey: [clause ids]}, procedural: {clauseId: note}} (default: carry over the previous map)')
+    .action(async (file: string, options: { title?: string; map?: string }) => {
+      const text = readFileSync(file, 'utf8');
+      let clauseMap: ClauseMapDocument | undefined;
+      if (options.map) {
+        const parsed = clauseMapSchema.safeParse(JSON.parse(readFileSync(options.map, 'utf8')));
+        if (!parsed.success) return fail(`clause map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        clauseMap = parsed.data;
+      }
+      await withServices(async (services) => {
+        const at = services.clock.now().toISOString();
+        try {
+          const doc = await services.db.kysely.transaction().execute(async (trx) => {
+            const { document, entry } = await storePolicy(trx, { title: options.title ?? basename(file), text, clauseMap }, null, at);
+            await recordAudit(trx, services, [entry], { actorId: null, requestId: null, at });
+            return document;
+          });
+          process.stdout.write(`loaded "${doc.title}" as version ${doc.version}: ${doc.clauses.length} clauses. Staff must accept it before seeing confidential records. Restart the server to show the new clause numbers in explanations.\n`);
+        } catch (error) {
+          if (error instanceof Problem) return fail(`${error.detail} ${(error.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+          throw error;
+        }
+      });
+    });
+  policy
+    .command('matrix')
+    .description('for every clause: the rules that enforce it, the tests that cover them, or its procedural note')
+    .option('-f, --format <format>', 'md, json or pdf', 'md')
+    .option('-o, --out <file>', 'write to a file (required for pdf)')
+    .action(async (options: { format: string; out?: string }) => {
+      if (!['md', 'json', 'pdf'].includes(options.format)) return fail('--format must be md, json or pdf');
+      if (options.format === 'pdf' && !options.out) return fail('--out is required for pdf');
+      await withServices(async (services) => {
+        const doc = await currentPolicy(services.db.kysely);
+        if (!doc) return fail('no policy loaded');
+        const matrix = buildMatrix(doc);
+        const output =
+          options.format === 'pdf' ? await matrixPdf(matrix, services.clock.now().toISOString())
+          : options.format === 'json' ? `${JSON.stringify(matrix, null, 2)}\n`
+          : `${matrixMarkdown(matrix)}\n`;
+        if (options.out) writeFileSync(options.out, output);
+        else process.stdout.write(output);
+        if (matrix.summary.gaps.length) process.stderr.write(`warning: clauses with neither rules and tests nor a procedural note: ${matrix.summary.gaps.join(', ')}\n`);
+      });
+    });
+}

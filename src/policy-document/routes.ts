@@ -1,0 +1,52 @@
+import { matrixPdf } from '../documents/matrix-pdf';
+import { notFound } from '../http/errors';
+import { route } from '../http/route';
+import { acceptPolicy, getCurrentPolicy, getPolicyVersion, listPolicies, loadPolicy } from './commands';
+import { buildMatrix, matrixMarkdown } from './matrix';
+import { acceptPolicyBody, loadPolicyBody, matrixQuery, versionParams } from './schema';
+import { currentPolicy } from './store';
+
+const tags = ['policy'];
+
+/** The organisation's confidentiality policy: versions, acceptance (3.5) and traceability (3.6, monitoring). */
+export const policyDocumentRoutes = [
+  route({
+    method: 'GET', url: '/api/policy/current', action: 'policy.read', tags,
+    summary: 'The current confidentiality policy, its clauses, and whether you have accepted it',
+    handler: (ctx) => getCurrentPolicy(ctx),
+  }),
+  route({
+    method: 'GET', url: '/api/policy/documents', action: 'policy.read', tags, summary: 'Every version of the policy',
+    handler: (ctx) => listPolicies(ctx),
+  }),
+  route({
+    method: 'GET', url: '/api/policy/documents/:version', action: 'policy.read', tags, params: versionParams,
+    summary: 'One version of the policy with its clause map', handler: (ctx, { params }) => getPolicyVersion(ctx, params.version),
+  }),
+  route({
+    method: 'POST', url: '/api/policy/documents', action: 'policy.load', tags, body: loadPolicyBody, status: 201,
+    summary: 'Load a new version of the policy (text or Markdown); everyone must accept it again',
+    handler: (ctx, { body }) => loadPolicy(ctx, body),
+  }),
+  route({
+    method: 'POST', url: '/api/policy/accept', action: 'policy.accept', tags, body: acceptPolicyBody,
+    summary: 'Accept the current version of the policy (required before seeing confidential records)',
+    responses: { 409: 'Not the current version' },
+    handler: (ctx, { body }) => acceptPolicy(ctx, body.version),
+  }),
+  route({
+    method: 'GET', url: '/api/policy/matrix', action: 'policy.read', tags, query: matrixQuery,
+    summary: 'For every clause: the rules enforcing it, the tests covering them, or its procedural note (json, md, pdf)',
+    handler: async (ctx, { query, reply }) => {
+      const doc = await currentPolicy(ctx.db);
+      if (!doc) throw notFound('policy');
+      const matrix = buildMatrix(doc);
+      if (query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(matrixMarkdown(matrix));
+      if (query.format === 'pdf') {
+        reply.header('content-disposition', `attachment; filename="policy-v${doc.version}-traceability.pdf"`);
+        return reply.type('application/pdf').send(await matrixPdf(matrix, ctx.nowIso));
+      }
+      return matrix;
+    },
+  }),
+];

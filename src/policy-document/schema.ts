@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+const clauseId = z.string().trim().min(1).max(60);
+
+/** The organisation's mapping of its clauses to the engine's clause keys, plus procedural notes. */
+export const clauseMapSchema = z.strictObject({
+  keys: z.record(z.string().max(60), z.array(clauseId).max(50)),
+  procedural: z.record(clauseId, z.string().trim().min(1).max(2000)).default({}),
+});
+
+/** POST /api/policy/documents. */
+export const loadPolicyBody = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  text: z.string().trim().min(1, 'the policy text is empty').max(200_000),
+  clauseMap: clauseMapSchema.optional(),
+});
+
+/** POST /api/policy/accept. */
+export const acceptPolicyBody = z.strictObject({ version: z.number().int().min(1) });
+
+/** GET /api/policy/matrix. */
+export const matrixQuery = z.strictObject({ format: z.enum(['json', 'md', 'pdf']).default('json') });
+
+/** Path parameter: a policy version number. */
+export const versionParams = z.strictObject({ version: z.coerce.number().int().min(1).max(1_000_000) });

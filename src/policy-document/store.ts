@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { AuditEntry } from '../audit/append';
+import { recordAudit } from '../audit/record';
+import type { Services } from '../context';
+import type { Database, PolicyDocumentRow } from '../db/schema';
+import { badRequest, type FieldError } from '../http/errors';
+import { newId } from '../lib/ids';
+import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, setClauseMap, type ClauseMapDocument } from '../policy/clauses';
+import { parsePolicy, type Clause } from './parse';
+
+/** The sample policy Confide ships with (a UK music charity's), loaded on first start. */
+export const SAMPLE_POLICY_FILE = join(import.meta.dirname, '../../policies/sample-confidentiality-policy.md');
+
+/** A stored policy version as the API presents it. */
+export interface PolicyDocument {
+  id: string;
+  version: number;
+  title: string;
+  body: string;
+  clauses: Clause[];
+  clauseMap: ClauseMapDocument;
+  loadedAt: string;
+  loadedBy: string | null;
+}
+
+/** Turns a row into a document. */
+export function toDocument(row: PolicyDocumentRow): PolicyDocument {
+  return {
+    id: row.id, version: Number(row.version), title: row.title, body: row.body, clauses: JSON.parse(row.clauses),
+    clauseMap: JSON.parse(row.clause_map), loadedAt: row.loaded_at, loadedBy: row.loaded_by,
+  };
+}
+
+/** The current (highest) version, or null when none is loaded. */
+export async function currentPolicy(db: Kysely<Database>): Promise<PolicyDocument | null> {
+  const row = await db.selectFrom('policy_documents').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return row ? toDocument(row) : null;
+}
+
+/** Checks a clause map against the parsed clauses; every key must be known and every clause id must exist. */
+export function clauseMapErrors(map: ClauseMapDocument, clauses: readonly Clause[], prefix = 'body.clauseMap'): FieldError[] {
+  const ids = new Set(clauses.map((c) => c.id));
+  const errors: FieldError[] = [];
+  for (const [key, list] of Object.entries(map.keys)) {
+    if (!(key in CLAUSE_KEYS)) errors.push({ path: `${prefix}.keys.${key}`, message: `unknown clause key; known keys: ${Object.keys(CLAUSE_KEYS).join(', ')}` });
+    list.forEach((id, i) => {
+      if (!ids.has(id)) errors.push({ path: `${prefix}.keys.${key}.${i}`, message: `no clause "${id}" in this policy` });
+    });
+  }
+  for (const id of Object.keys(map.procedural)) {
+    if (!ids.has(id)) errors.push({ path: `${prefix}.procedural.${id}`, message: `no clause "${id}" in this policy` });
+  }
+  return errors;
+}
+
+/** Keeps only the parts of an earlier map that still name clauses of the new text. */
+function carryOver(map: ClauseMapDocument, clauses: readonly Clause[]): ClauseMapDocument {
+  const ids = new Set(clauses.map((c) => c.id));
+  return {
+    keys: Object.fromEntries(Object.entries(map.keys).map(([k, v]) => [k, v.filter((id) => ids.has(id))])),
+    procedural: Object.fromEntries(Object.entries(map.procedural).filter(([id]) => ids.has(id))),
+  };
+}
+
+/** What loading a policy needs. Without a clause map, the previous version's map is carried over. */
+export interface LoadPolicyInput {
+  title: string;
+  text: string;
+  clauseMap?: ClauseMapDocument;
+}
+
+/**
+ * Stores a new version of the organisation's policy (caller's transaction). Staff must accept it before they see
+ * confidential records again (3.5). Returns the document and its audit entry.
+ */
+export async function storePolicy(db: Kysely<Database>, input: LoadPolicyInput, actorId: string | null, nowIso: string) {
+  const clauses = parsePolicy(input.text);
+  if (clauses.length === 0) throw badRequest('No numbered clauses were found in the policy text.', [{ path: 'body.text', message: 'no clauses found' }]);
+  const previous = await currentPolicy(db);
+  const map = input.clauseMap ?? carryOver(previous?.clauseMap ?? SAMPLE_CLAUSE_MAP_DOCUMENT, clauses);
+  const errors = clauseMapErrors(map, clauses);
+  if (errors.length) throw badRequest('The clause map does not fit this policy.', errors);
+  const row: PolicyDocumentRow = {
+    id: newId(Date.parse(nowIso)), version: (previous?.version ?? 0) + 1, title: input.title, body: input.text,
+    clauses: JSON.stringify(clauses), clause_map: JSON.stringify(map), loaded_at: nowIso, loaded_by: actorId,
+  };
+  await db.insertInto('policy_documents').values(row).execute();
+  const entry: AuditEntry = {
+    action: 'policy.load', decision: 'change', resourceType: 'policy', resourceId: row.id,
+    detail: { version: row.version, clauses: clauses.length, mappedKeys: Object.keys(map.keys).sort() },
+  };
+  return { document: toDocument(row), entry };
+}
+
+/** Makes decisions cite the current document's clause numbers. */
+export async function applyCurrentClauseMap(db: Kysely<Database>): Promise<void> {
+  const doc = await currentPolicy(db);
+  setClauseMap(doc ? doc.clauseMap.keys : SAMPLE_CLAUSE_MAP_DOCUMENT.keys);
+}
+
+/**
+ * Start-up step: when no policy is loaded yet, installs the bundled sample as version 1 (replace it with
+ * `confide policy load`); then applies the current clause map.
+ */
+export async function installDefaultPolicy(services: Services): Promise<void> {
+  const db = services.db.kysely;
+  if (!(await currentPolicy(db))) {
+    const nowIso = services.clock.now().toISOString();
+    await db.transaction().execute(async (trx) => {
+      if (await currentPolicy(trx)) return;
+      const { entry } = await storePolicy(trx, { title: 'Confidentiality Policy (sample)', text: readFileSync(SAMPLE_POLICY_FILE, 'utf8'), clauseMap: SAMPLE_CLAUSE_MAP_DOCUMENT }, null, nowIso);
+      await recordAudit(trx, services, [entry], { actorId: null, requestId: null, at: nowIso });
+    });
+  }
+  await applyCurrentClauseMap(db);
+}

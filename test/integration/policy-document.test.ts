@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { createWorld, dialects, type World } from '../support/world';
+
+const secondText = readFileSync('test/fixtures/second-policy.md', 'utf8');
+const secondMap = JSON.parse(readFileSync('test/fixtures/second-policy-map.json', 'utf8'));
+
+describe.each(dialects())('the organisation\'s policy document (%s)', (dialect) => {
+  let world: World;
+  let admin: TestUser;
+  let staff: TestUser;
+  let personId: string;
+
+  beforeAll(async () => {
+    world = await createWorld(dialect);
+    admin = await makeUser(world, ['administrator']);
+    staff = await makeUser(world, ['staff']);
+    personId = await makePerson(world);
+    await makeCase(world, personId, { [staff.id]: 'lead' });
+  });
+  afterAll(() => world.close());
+
+  it('the sample policy is installed as version 1 on first start', async () => {
+    const res = await as(world, staff).get('/api/policy/current');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ version: 1, clauseCount: 35 });
+    expect(res.json().acceptedAt).not.toBeNull();
+  });
+
+  it('3.5 staff-awareness: only administrators load a policy', async () => {
+    const res = await as(world, staff).post('/api/policy/documents', { title: 'x', text: secondText, clauseMap: secondMap });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('rejects bad policy input naming the field, and writes nothing', async () => {
+    const empty = await as(world, admin).post('/api/policy/documents', { title: 'x', text: '   ' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().errors[0].path).toBe('body.text');
+    const noClauses = await as(world, admin).post('/api/policy/documents', { title: 'x', text: 'no structure here at all' });
+    expect(noClauses.json().errors[0].path).toBe('body.text');
+    const badKey = await as(world, admin).post('/api/policy/documents', { title: 'x', text: secondText, clauseMap: { keys: { bogus: ['1.1'] }, procedural: {} } });
+    expect(badKey.statusCode).toBe(400);
+    expect(badKey.json().errors[0].path).toBe('body.clauseMap.keys.bogus');
+    const badClause = await as(world, admin).post('/api/policy/documents', { title: 'x', text: secondText, clauseMap: { keys: { 'need-to-know': ['9.9'] }, procedural: {} } });
+    expect(badClause.json().errors[0].path).toBe('body.clauseMap.keys.need-to-know.0');
+    const list = await as(world, admin).get('/api/policy/documents');
+    expect(list.json().items).toHaveLength(1);
+  });
+
+  it('3.5 staff-awareness: a new version must be accepted before confidential records show again, and decisions cite its numbers', async () => {
+    const loaded = await as(world, admin).post('/api/policy/documents', { title: 'Harbour policy', text: secondText, clauseMap: secondMap });
+    expect(loaded.statusCode).toBe(201);
+    expect(loaded.json().version).toBe(2);
+
+    const blocked = await as(world, staff).get(`/api/people/${personId}`);
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json()).toMatchObject({ rule: 'agreement/not-accepted', clause: '4.1' });
+    expect(blocked.json().detail).toMatch(/accept the current confidentiality policy/i);
+    expect((await as(world, staff).get('/api/people')).statusCode).toBe(403);
+
+    const old = await as(world, staff).post('/api/policy/accept', { version: 1 });
+    expect(old.statusCode).toBe(409);
+    expect(old.json().errors[0].path).toBe('body.version');
+
+    const accepted = await as(world, staff).post('/api/policy/accept', { version: 2 });
+    expect(accepted.statusCode).toBe(200);
+    const open = await as(world, staff).get(`/api/people/${personId}`);
+    expect(open.statusCode).toBe(200);
+
+    const again = await as(world, staff).post('/api/policy/accept', { version: 2 });
+    expect(again.json().acceptedAt).toBe(accepted.json().acceptedAt);
+    const rows = await auditRows(world);
+    expect(rows.some((r) => r.action === 'policy.load' && r.decision === 'change')).toBe(true);
+    expect(rows.filter((r) => r.action === 'policy.accept' && r.actor_id === staff.id)).toHaveLength(1);
+  });
+
+  it('the traceability matrix lists every clause of the current policy (json, md, pdf)', async () => {
+    const json = await as(world, staff).get('/api/policy/matrix');
+    expect(json.statusCode).toBe(200);
+    const m = json.json();
+    expect(m.rows.map((r: { clause: string }) => r.clause)).toEqual(['1', '1.1', '2', '2.1', '2.2', '2.3', '3', '3.1', '3.2', '4', '4.1']);
+    const s22 = m.rows.find((r: { clause: string }) => r.clause === '2.2');
+    expect(s22.rules.map((r: { id: string }) => r.id)).toContain('session/staff-team-only');
+    const md = await as(world, staff).get('/api/policy/matrix?format=md');
+    expect(md.headers['content-type']).toContain('text/markdown');
+    expect(md.body).toContain('## 2.2');
+    const pdf = await as(world, staff).get('/api/policy/matrix?format=pdf');
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const bad = await as(world, staff).get('/api/policy/matrix?format=doc');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('query.format');
+  });
+});
