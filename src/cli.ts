@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAccessCommands } from './cli/access';
 import { registerAuditCommands } from './cli/audit';
 import { registerPolicyCommands } from './cli/policy';
 import { registerUserCommands } from './cli/users';
@@ -15,6 +16,7 @@ export function buildCli(): Command {
     .action(async () => {
       await serve();
     });
+  registerAccessCommands(program);
   registerAuditCommands(program);
   registerPolicyCommands(program);
   registerUserCommands(program);

@@ -1,4 +1,7 @@
 import { peopleRoutes } from './people/routes';
+import { accessRoutes } from './access/routes';
+import { notificationRoutes } from './notify/routes';
+import { caseRoutes } from './cases/routes';
 import { policyDocumentRoutes } from './policy-document/routes';
 import { authRoutes } from './accounts/routes';
 import { userRoutes } from './accounts/user-routes';
@@ -10,6 +13,6 @@ import type { AnyRoute } from './http/route';
  * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
  */
 export function allRoutes(): AnyRoute[] {
-  const routes: AnyRoute[] = [...systemRoutes, ...peopleRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
+  const routes: AnyRoute[] = [...systemRoutes, ...peopleRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
   return [...routes, ...openApiRoutes(() => routes)];
 }

@@ -23,15 +23,15 @@ export async function subjectOf(ctx: Ctx, type: RecordType, row: Record<string, 
   return null;
 }
 
-/** Loads one row with the facts a decision needs, in one query. */
-export async function loadWithFacts(ctx: Ctx, type: RecordType, id: string): Promise<FactRow | undefined> {
+/** Loads one row with the facts a decision needs (for `actorId`, default the acting user), in one query. */
+export async function loadWithFacts(ctx: Ctx, type: RecordType, id: string, actorId: string = ctx.actor.id): Promise<FactRow | undefined> {
   const table = TABLE[type];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const db = ctx.db as any; // the table is chosen at run time; columns are checked by the FIELDS map
   return db
     .selectFrom(table)
     .selectAll(table)
-    .select((eb: never) => teamFlag(eb, type, ctx.actor.id))
+    .select((eb: never) => teamFlag(eb, type, actorId))
     .where(`${table}.id`, '=', id)
     .executeTakeFirst();
 }

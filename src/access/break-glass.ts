@@ -1,0 +1,72 @@
+import type { z } from 'zod';
+import { fromDecision } from '../audit/append';
+import type { Ctx } from '../context';
+import type { AccessGrantRow } from '../db/schema';
+import { conflict, notFound } from '../http/errors';
+import { addMinutes } from '../lib/clock';
+import { newId } from '../lib/ids';
+import { activeManagers, notify } from '../notify/notify';
+import { clauseFor } from '../policy/clauses';
+import { decide } from '../policy/decide';
+import { grantFor, presentGrant } from './grants';
+import type { breakGlassBody, breakGlassQuery, reviewBody } from './schema';
+import { resolveTarget } from './target';
+
+/** Everything but commercial information: an emergency is about a person, not a business. */
+const BREAK_GLASS_CLASSES = ['personal', 'special', 'safeguarding', 'session'];
+
+/**
+ * Opens a record outside one's need to know in an emergency (practice 4.2): access at once for BREAK_GLASS_MINUTES,
+ * every manager notified immediately, and the use waits in a review queue until a manager marks it justified or a
+ * breach (practice 4.3: every necessary breach of confidentiality and its reasons are recorded). The record must
+ * exist — this tells a caller whether an id exists, but only one who has stated a reason and accepted review.
+ */
+export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>) {
+  const target = await resolveTarget(ctx, input.resourceType, input.resourceId);
+  if (!target.exists) {
+    ctx.audit.add({ action: 'breakglass.open', decision: 'deny', resourceType: input.resourceType, resourceId: input.resourceId, ruleId: 'default/not-found', detail: { found: false } });
+    throw notFound(input.resourceType);
+  }
+  const d = decide(ctx.actor, 'breakglass.open', { type: input.resourceType, id: input.resourceId });
+  const expiresAt = addMinutes(ctx.now, ctx.services.config.breakGlassMinutes).toISOString();
+  const row: AccessGrantRow = {
+    id: newId(ctx.now.getTime()), user_id: ctx.actor.id, kind: 'break_glass', resource_type: input.resourceType, resource_id: input.resourceId,
+    person_id: target.personId, case_id: target.caseId, organisation_id: null, classifications: JSON.stringify(BREAK_GLASS_CLASSES),
+    reason: input.reason, status: 'approved', requested_at: ctx.nowIso, requested_hours: 0, decided_by: null, decided_at: ctx.nowIso,
+    decision_note: 'break-glass', expires_at: expiresAt, revoked_at: null, revoked_by: null, review_status: 'pending',
+    reviewed_by: null, reviewed_at: null, review_note: null,
+  };
+  await ctx.db.insertInto('access_grants').values(row).execute();
+  ctx.audit.add(fromDecision('breakglass.open', d, { resourceType: input.resourceType, resourceId: input.resourceId, subjectPersonId: target.personId, detail: { grant: row.id, minutes: ctx.services.config.breakGlassMinutes } }));
+  await notify(ctx, await activeManagers(ctx, ctx.actor.id), {
+    kind: 'break-glass', subject: 'Emergency access to a client record needs review',
+    body: 'A colleague used break-glass access to open a record outside their need to know. Review the use and mark it justified or a breach.',
+    resourceType: 'grant', resourceId: row.id,
+  });
+  return presentGrant(row);
+}
+
+/** The review queue of break-glass uses (managers). */
+export async function listBreakGlass(ctx: Ctx, query: z.infer<typeof breakGlassQuery>) {
+  const rows = await ctx.db.selectFrom('access_grants').selectAll().where('kind', '=', 'break_glass').where('review_status', '=', query.review)
+    .orderBy('requested_at', 'asc').orderBy('id', 'asc').limit(query.limit).execute();
+  return { items: rows.map(presentGrant) };
+}
+
+/**
+ * Records a manager's review of a break-glass use — never the user who used it. A breach ends the access at once
+ * and is recorded under the breaches clause (5).
+ */
+export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<typeof reviewBody>) {
+  const { grant, decision } = await grantFor(ctx, id, 'breakglass.review');
+  if (grant.kind !== 'break_glass') throw notFound('break-glass access');
+  if (grant.review_status !== 'pending') throw conflict(`This use was already reviewed as ${grant.review_status}.`);
+  const changes: Partial<AccessGrantRow> = { review_status: input.outcome, reviewed_by: ctx.actor.id, reviewed_at: ctx.nowIso, review_note: input.note };
+  if (input.outcome === 'breach' && grant.status === 'approved') Object.assign(changes, { status: 'revoked', revoked_at: ctx.nowIso, revoked_by: ctx.actor.id });
+  await ctx.db.updateTable('access_grants').set(changes).where('id', '=', id).execute();
+  ctx.audit.add({
+    ...fromDecision('breakglass.review', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: input.outcome, user: grant.user_id } }),
+    ...(input.outcome === 'breach' ? { ruleId: 'break-glass/breach', clause: clauseFor('breach-handling') } : {}),
+  });
+  return presentGrant({ ...grant, ...changes } as AccessGrantRow);
+}

@@ -1,0 +1,84 @@
+import { fromDecision } from '../audit/append';
+import { loadActor } from '../accounts/actor';
+import type { Ctx } from '../context';
+import { badRequest, forbidden, notFound } from '../http/errors';
+import { isAction, type Action } from '../policy/actions';
+import { decide } from '../policy/decide';
+import { FIELD_BY_API, FIELDS, classificationOf } from '../policy/fields';
+import { factsFor } from '../policy/present';
+import { classesOf, type Actor, type RecordType, type Resource } from '../policy/types';
+import { loadWithFacts } from '../records/guard';
+
+/** What an explanation is asked about. */
+export interface ExplainInput {
+  userId: string;
+  type: RecordType;
+  id: string;
+  field?: string;
+  action?: string;
+}
+
+async function teamRole(ctx: Ctx, type: RecordType, row: Record<string, unknown>, userId: string): Promise<string | null> {
+  if (type === 'organisation') {
+    const r = await ctx.db.selectFrom('organisation_team').select('user_id').where('organisation_id', '=', row.id as string).where('user_id', '=', userId).executeTakeFirst();
+    return r ? 'member' : null;
+  }
+  let q = ctx.db.selectFrom('case_team').innerJoin('cases', 'cases.id', 'case_team.case_id').select('case_team.team_role').where('case_team.user_id', '=', userId);
+  q = type === 'person' ? q.where('cases.person_id', '=', row.id as string) : q.where('case_team.case_id', '=', (type === 'case' ? row.id : row.case_id) as string);
+  const r = await q.orderBy('case_team.team_role').executeTakeFirst();
+  return r?.team_role ?? null;
+}
+
+function grantsFor(actor: Actor, type: RecordType, key: string | null) {
+  if (!key) return [];
+  const prop = type === 'person' ? 'personId' : type === 'organisation' ? 'organisationId' : 'caseId';
+  return actor.grants.filter((g) => g[prop] === key).map((g) => ({ id: g.id, kind: g.kind, expiresAt: g.expiresAt, classifications: classesOf(g.mask) }));
+}
+
+/**
+ * Explains a decision for a user on a record (and optionally one field or action): the rule, the clause, the
+ * reason, and which team membership or grant made it. Managers and guardians may ask about anyone; everyone else
+ * only about themselves, and then a record they cannot see is explained exactly as a missing one would be, so the
+ * explanation cannot be used to probe which ids exist.
+ */
+export async function explainAccess(ctx: Ctx, input: ExplainInput) {
+  const asked = decide(ctx.actor, 'access.explain', { type: 'user', id: input.userId, ownerId: input.userId });
+  if (!asked.allowed) {
+    ctx.audit.add(fromDecision('access.explain', asked, { resourceType: 'user', resourceId: input.userId }));
+    throw forbidden({ ...asked, reason: 'You may only ask why you yourself can or cannot see something.' });
+  }
+  const oversight = asked.via === 'any';
+  const action = (input.action ?? `${input.type}.read`) as Action;
+  if (!isAction(action) || !action.startsWith(`${input.type}.`)) {
+    throw badRequest(`Not an action on a ${input.type}.`, [{ path: 'query.action', message: `use an action starting with "${input.type}."` }]);
+  }
+  const spec = input.field ? FIELD_BY_API[input.type].get(input.field) : undefined;
+  if (input.field && !spec) throw badRequest(`No field "${input.field}" on a ${input.type}.`, [{ path: 'query.field', message: 'unknown field' }]);
+  const target = await loadActor(ctx.db, input.userId, ctx.nowIso);
+  if (!target) throw notFound('user');
+
+  let row = await loadWithFacts(ctx, input.type, input.id, target.id);
+  if (!oversight && row && !decide(target, `${input.type}.read` as Action, factsFor(target, input.type, row)).allowed) row = undefined;
+  if (!row && oversight) throw notFound(input.type);
+  const facts: Resource = row ? factsFor(target, input.type, row) : { type: input.type, team: false, granted: 0 };
+  const sample = row ?? { classification: 'session' };
+  const decision = decide(target, action, { ...facts, classification: spec ? classificationOf(spec, sample) : 'general' });
+  const fields = FIELDS[input.type].map((s) => {
+    const d = decide(target, action, { ...facts, classification: classificationOf(s, sample) });
+    return { field: s.api, classification: classificationOf(s, sample), allowed: d.allowed, ruleId: d.ruleId, reason: d.reason };
+  });
+  const key = row ? (input.type === 'note' || input.type === 'attachment' ? (row.case_id as string) : row.id) : null;
+  ctx.audit.add(fromDecision('access.explain', asked, { resourceType: input.type, resourceId: input.id, detail: { user: input.userId, action, field: input.field ?? null } }));
+  return {
+    user: { id: target.id, username: target.username, roles: target.roles, policyAccepted: target.policyAccepted },
+    record: { type: input.type, id: input.id },
+    action,
+    field: input.field ?? null,
+    allowed: decision.allowed, ruleId: decision.ruleId, clauseKey: decision.clauseKey, clause: decision.clause, reason: decision.reason, via: decision.via,
+    basis: {
+      team: row && facts.team ? { teamRole: await teamRole(ctx, input.type, row, target.id) } : null,
+      grants: grantsFor(target, input.type, key),
+    },
+    fields,
+  };
+}

@@ -1,0 +1,104 @@
+import { fromDecision } from '../audit/append';
+import type { Ctx } from '../context';
+import type { AccessGrantRow } from '../db/schema';
+import { conflict, forbidden, notFound } from '../http/errors';
+import { addMinutes } from '../lib/clock';
+import { newId } from '../lib/ids';
+import { notify, activeManagers } from '../notify/notify';
+import type { Action } from '../policy/actions';
+import { decide } from '../policy/decide';
+import type { z } from 'zod';
+import type { approveBody, listGrantsQuery, refuseBody, requestAccessBody } from './schema';
+import { resolveTarget } from './target';
+
+/** A grant as the API shows it (the reason is the requester's own words about their work, not client data). */
+export function presentGrant(g: AccessGrantRow) {
+  return {
+    id: g.id, userId: g.user_id, kind: g.kind, resourceType: g.resource_type, resourceId: g.resource_id,
+    recordFound: g.person_id !== null || g.case_id !== null || g.organisation_id !== null,
+    classifications: ['general', ...(JSON.parse(g.classifications) as string[])], reason: g.reason, status: g.status,
+    requestedAt: g.requested_at, requestedHours: g.requested_hours, decidedBy: g.decided_by, decidedAt: g.decided_at,
+    decisionNote: g.decision_note, expiresAt: g.expires_at, revokedAt: g.revoked_at, reviewStatus: g.review_status,
+    reviewedBy: g.reviewed_by, reviewedAt: g.reviewed_at, reviewNote: g.review_note,
+  };
+}
+
+/** Loads a grant and checks `action` on it (ownerId = the grantee), answering 404 for missing and hidden alike. */
+export async function grantFor(ctx: Ctx, id: string, action: Action) {
+  const grant = await ctx.db.selectFrom('access_grants').selectAll().where('id', '=', id).executeTakeFirst();
+  const d = decide(ctx.actor, action, { type: 'grant', id, ownerId: grant?.user_id ?? null });
+  if (!grant || !d.allowed) {
+    ctx.audit.add(fromDecision(action, d, { resourceType: 'grant', resourceId: id, detail: { found: !!grant } }));
+    // The grantee may see their own grant: a forbid on it (e.g. deciding your own request) is a 403, not a 404.
+    if (grant && (grant.user_id === ctx.actor.id || decide(ctx.actor, 'grant.list', { ownerId: grant.user_id }).allowed)) throw forbidden(d);
+    throw notFound('access grant');
+  }
+  return { grant, decision: d };
+}
+
+/**
+ * Asks for time-limited access to a record outside one's need to know (3.4). Unknown and invisible records are
+ * answered alike (202, queued) so the request cannot be used to probe which ids exist; the manager's queue shows
+ * "record not found" for the former.
+ */
+export async function requestAccess(ctx: Ctx, input: z.infer<typeof requestAccessBody>) {
+  const target = await resolveTarget(ctx, input.resourceType, input.resourceId);
+  const hours = Math.min(input.hours ?? ctx.services.config.grantDefaultHours, ctx.services.config.grantMaxHours);
+  const row: AccessGrantRow = {
+    id: newId(ctx.now.getTime()), user_id: ctx.actor.id, kind: 'request', resource_type: input.resourceType, resource_id: input.resourceId,
+    person_id: target.personId, case_id: target.caseId, organisation_id: target.organisationId,
+    classifications: JSON.stringify([...input.classifications].sort()), reason: input.reason, status: 'requested',
+    requested_at: ctx.nowIso, requested_hours: hours, decided_by: null, decided_at: null, decision_note: null, expires_at: null,
+    revoked_at: null, revoked_by: null, review_status: null, reviewed_by: null, reviewed_at: null, review_note: null,
+  };
+  await ctx.db.insertInto('access_grants').values(row).execute();
+  ctx.audit.add({ action: 'grant.request', decision: 'change', resourceType: 'grant', resourceId: row.id, subjectPersonId: target.personId, clause: null, detail: { resourceType: input.resourceType, classifications: input.classifications, hours } });
+  await notify(ctx, await activeManagers(ctx, ctx.actor.id), {
+    kind: 'access-request', subject: 'An access request is waiting for a decision', body: 'A colleague asked for access to a record outside their need to know. Review it in the access requests queue.',
+    resourceType: 'grant', resourceId: row.id,
+  });
+  return { id: row.id, status: row.status };
+}
+
+/** Access requests and grants: managers see all, everyone else their own. */
+export async function listGrants(ctx: Ctx, query: z.infer<typeof listGrantsQuery>, kind: 'request' | 'break_glass' | 'any' = 'any') {
+  const all = decide(ctx.actor, 'grant.list', { ownerId: null }).allowed;
+  let q = ctx.db.selectFrom('access_grants').selectAll();
+  if (!all || query.mine === 'true') q = q.where('user_id', '=', ctx.actor.id);
+  if (query.status) q = q.where('status', '=', query.status);
+  if (kind !== 'any') q = q.where('kind', '=', kind);
+  const rows = await q.orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+  return { items: rows.map(presentGrant) };
+}
+
+/** Approves a request for a limited time (never by the requester: forbid rule grant/no-self-approval). */
+export async function approveRequest(ctx: Ctx, id: string, input: z.infer<typeof approveBody>) {
+  const { grant, decision } = await grantFor(ctx, id, 'grant.decide');
+  if (grant.status !== 'requested') throw conflict(`This request is already ${grant.status}.`);
+  if (!grant.person_id && !grant.case_id && !grant.organisation_id) throw conflict('The requested record does not exist; refuse the request instead.');
+  const hours = Math.min(input.hours ?? grant.requested_hours, ctx.services.config.grantMaxHours);
+  const expiresAt = addMinutes(ctx.now, hours * 60).toISOString();
+  await ctx.db.updateTable('access_grants').set({ status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt }).where('id', '=', id).where('status', '=', 'requested').execute();
+  ctx.audit.add(fromDecision('grant.decide', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'approved', grantee: grant.user_id, hours } }));
+  await notify(ctx, [grant.user_id], { kind: 'access-approved', subject: 'Your access request was approved', body: `Access is granted until ${expiresAt}.`, resourceType: 'grant', resourceId: id });
+  return presentGrant({ ...grant, status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt });
+}
+
+/** Refuses a request, with the reason. */
+export async function refuseRequest(ctx: Ctx, id: string, input: z.infer<typeof refuseBody>) {
+  const { grant, decision } = await grantFor(ctx, id, 'grant.decide');
+  if (grant.status !== 'requested') throw conflict(`This request is already ${grant.status}.`);
+  await ctx.db.updateTable('access_grants').set({ status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note }).where('id', '=', id).execute();
+  ctx.audit.add(fromDecision('grant.decide', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'refused', grantee: grant.user_id } }));
+  await notify(ctx, [grant.user_id], { kind: 'access-refused', subject: 'Your access request was refused', body: 'A manager refused your access request; the note explains why.', resourceType: 'grant', resourceId: id });
+  return presentGrant({ ...grant, status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note });
+}
+
+/** Ends a grant early: a manager, or the grantee giving it up. */
+export async function revokeGrant(ctx: Ctx, id: string, note?: string) {
+  const { grant, decision } = await grantFor(ctx, id, 'grant.revoke');
+  if (grant.status !== 'approved') throw conflict(`Only approved access can be revoked; this is ${grant.status}.`);
+  await ctx.db.updateTable('access_grants').set({ status: 'revoked', revoked_at: ctx.nowIso, revoked_by: ctx.actor.id, decision_note: note ?? grant.decision_note }).where('id', '=', id).execute();
+  ctx.audit.add(fromDecision('grant.revoke', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { grantee: grant.user_id, kind: grant.kind } }));
+  return presentGrant({ ...grant, status: 'revoked', revoked_at: ctx.nowIso, revoked_by: ctx.actor.id });
+}

@@ -1,0 +1,38 @@
+import type { Ctx } from '../context';
+import { newId } from '../lib/ids';
+
+/** A message to users. Subject and body must never carry confidential values: link the record by id instead. */
+export interface Notice {
+  kind: string;
+  subject: string;
+  body: string;
+  resourceType?: string;
+  resourceId?: string;
+}
+
+/** Queues a notification for each user, in the operation's transaction (the outbox; e-mail sending reads it). */
+export async function notify(ctx: Ctx, userIds: readonly string[], notice: Notice): Promise<void> {
+  const unique = [...new Set(userIds)];
+  if (!unique.length) return;
+  await ctx.db
+    .insertInto('notifications')
+    .values(unique.map((userId) => ({
+      id: newId(ctx.now.getTime()), user_id: userId, kind: notice.kind, subject: notice.subject, body: notice.body,
+      resource_type: notice.resourceType ?? null, resource_id: notice.resourceId ?? null, created_at: ctx.nowIso,
+      read_at: null, emailed_at: null,
+    })))
+    .execute();
+  ctx.audit.add({ action: 'notification.send', decision: 'change', resourceType: notice.resourceType ?? null, resourceId: notice.resourceId ?? null, detail: { kind: notice.kind, recipients: unique } });
+}
+
+/** Ids of every active manager (for immediate escalation, practice 4.1), optionally leaving one user out. */
+export async function activeManagers(ctx: Ctx, except?: string): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select('users.id')
+    .where('user_roles.role', '=', 'manager')
+    .where('users.active', '=', 1)
+    .execute();
+  return rows.map((r) => r.id).filter((id) => id !== except);
+}

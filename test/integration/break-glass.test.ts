@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
+import { createWorld, dialects, type World } from '../support/world';
+
+describe.each(dialects())('break-glass emergency access (%s)', (dialect) => {
+  let world: World;
+  let staff: TestUser;
+  let author: TestUser;
+  let volunteer: TestUser;
+  let manager: TestUser;
+  let otherManager: TestUser;
+  let personId: string;
+  let noteId: string;
+
+  beforeAll(async () => {
+    world = await createWorld(dialect, { sessionIdleMinutes: 24 * 60, breakGlassMinutes: 30 });
+    staff = await makeUser(world, ['staff']);
+    author = await makeUser(world, ['staff']);
+    volunteer = await makeUser(world, ['volunteer']);
+    manager = await makeUser(world, ['manager']);
+    otherManager = await makeUser(world, ['manager']);
+    personId = await makePerson(world);
+    const caseId = await makeCase(world, personId, { [author.id]: 'lead' });
+    noteId = await makeNote(world, caseId, author.id);
+  });
+  afterAll(() => world.close());
+
+  const reason = 'Client collapsed at the session, need emergency contacts now';
+
+  it('practice 4.2 break-glass-review: staff open a record at once; every manager is notified immediately', async () => {
+    expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(404);
+    const opened = await as(world, staff).post('/api/access/break-glass', { resourceType: 'person', resourceId: personId, reason });
+    expect(opened.statusCode).toBe(201);
+    expect(opened.json()).toMatchObject({ kind: 'break_glass', status: 'approved', reviewStatus: 'pending' });
+    const person = await as(world, staff).get(`/api/people/${personId}`);
+    expect(person.statusCode).toBe(200);
+    expect(person.json().data.safeguardingNotes).toBe('known to social care');
+    for (const m of [manager, otherManager]) {
+      const n = await as(world, m).get('/api/notifications?unread=true');
+      const notice = n.json().items.find((x: { kind: string }) => x.kind === 'break-glass');
+      expect(notice).toBeDefined();
+      expect(notice.body).not.toContain('known to social care');
+    }
+  });
+
+  it('practice 4.2 break-glass-review: volunteers may not break the glass; a missing record is 404; a short reason is 400', async () => {
+    expect((await as(world, volunteer).post('/api/access/break-glass', { resourceType: 'person', resourceId: personId, reason })).statusCode).toBe(403);
+    expect((await as(world, staff).post('/api/access/break-glass', { resourceType: 'person', resourceId: '01900000-0000-7000-8000-000000000000', reason })).statusCode).toBe(404);
+    const short = await as(world, staff).post('/api/access/break-glass', { resourceType: 'person', resourceId: personId, reason: 'urgent' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().errors[0].path).toBe('body.reason');
+  });
+
+  it('practice 4.3 break-glass-review: each use waits in the review queue; the user who broke the glass cannot review it', async () => {
+    const managerUse = await as(world, manager).post('/api/access/break-glass', { resourceType: 'person', resourceId: personId, reason });
+    const queue = await as(world, otherManager).get('/api/access/break-glass?review=pending');
+    expect(queue.json().items.length).toBe(2);
+    const self = await as(world, manager).post(`/api/access/break-glass/${managerUse.json().id}/review`, { outcome: 'justified', note: 'mine' });
+    expect(self.statusCode).toBe(403);
+    expect(self.json().rule).toBe('grant/no-self-approval');
+    expect((await as(world, staff).get('/api/access/break-glass')).statusCode).toBe(403);
+    const ok = await as(world, otherManager).post(`/api/access/break-glass/${managerUse.json().id}/review`, { outcome: 'justified', note: 'Medical emergency confirmed' });
+    expect(ok.json().reviewStatus).toBe('justified');
+    const twice = await as(world, otherManager).post(`/api/access/break-glass/${managerUse.json().id}/review`, { outcome: 'breach', note: 'changed mind' });
+    expect(twice.statusCode).toBe(409);
+  });
+
+  it('5 breach-handling: a use reviewed as a breach ends the access at once and is recorded under clause 5', async () => {
+    const use = (await as(world, manager).get('/api/access/break-glass?review=pending')).json().items.find((g: { userId: string }) => g.userId === staff.id);
+    const res = await as(world, manager).post(`/api/access/break-glass/${use.id}/review`, { outcome: 'breach', note: 'No emergency: curiosity' });
+    expect(res.json()).toMatchObject({ reviewStatus: 'breach', status: 'revoked' });
+    expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(404);
+    const entry = (await auditRows(world)).find((r) => r.action === 'breakglass.review' && r.rule_id === 'break-glass/breach');
+    expect(entry?.clause).toBe('5');
+  });
+
+  it('practice 2 session-staff-team-only: break-glass on a case shows session notes, and access ends after BREAK_GLASS_MINUTES', async () => {
+    const caseId = (await world.services.db.kysely.selectFrom('cases').select('id').where('person_id', '=', personId).executeTakeFirstOrThrow()).id;
+    expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(404);
+    await as(world, staff).post('/api/access/break-glass', { resourceType: 'case', resourceId: caseId, reason });
+    expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(200);
+    const note = await as(world, staff).get(`/api/notes/${noteId}`);
+    if (note.statusCode === 200) expect(note.json().data.body).toBe('talked about drumming and home');
+    world.clock.advance(31 * 60_000);
+    expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { createWorld, dialects, type World } from '../support/world';
+
+describe.each(dialects())('access grants (%s)', (dialect) => {
+  let world: World;
+  let volunteer: TestUser;
+  let outsider: TestUser;
+  let manager: TestUser;
+  let otherManager: TestUser;
+  let personId: string;
+  let caseId: string;
+
+  beforeAll(async () => {
+    // Sessions outlive the clock jumps that expire grants.
+    world = await createWorld(dialect, { sessionIdleMinutes: 24 * 60, sessionMaxHours: 24 * 30 });
+    volunteer = await makeUser(world, ['volunteer']);
+    outsider = await makeUser(world, ['staff']);
+    manager = await makeUser(world, ['manager']);
+    otherManager = await makeUser(world, ['manager']);
+    personId = await makePerson(world);
+    caseId = await makeCase(world, personId, { [volunteer.id]: 'volunteer' });
+  });
+  afterAll(() => world.close());
+
+  const request = (user: TestUser, body: Record<string, unknown>) => as(world, user).post('/api/access/requests', body);
+
+  it('3.4 need-to-know: a volunteer granted personal details sees dateOfBirth but still not healthNotes, until the grant expires', async () => {
+    const before = await as(world, volunteer).get(`/api/people/${personId}`);
+    expect(before.json().data.dateOfBirth).toBeUndefined();
+    const asked = await request(volunteer, { resourceType: 'person', resourceId: personId, classifications: ['personal'], reason: 'Arranging transport to the concert', hours: 2 });
+    expect(asked.statusCode).toBe(202);
+    const queue = await as(world, manager).get('/api/access/requests?status=requested');
+    expect(queue.json().items.map((g: { id: string }) => g.id)).toContain(asked.json().id);
+    const notices = await as(world, manager).get('/api/notifications');
+    expect(notices.json().items.some((n: { kind: string }) => n.kind === 'access-request')).toBe(true);
+
+    const approved = await as(world, manager).post(`/api/access/requests/${asked.json().id}/approve`, { note: 'ok for the trip' });
+    expect(approved.statusCode).toBe(200);
+    const during = await as(world, volunteer).get(`/api/people/${personId}`);
+    expect(during.json().data.dateOfBirth).toBe('2010-04-01');
+    expect(during.json().data.healthNotes).toBeUndefined();
+    const mine = await as(world, volunteer).get('/api/notifications');
+    expect(mine.json().items[0].kind).toBe('access-approved');
+
+    world.clock.advance(3 * 3600_000);
+    const after = await as(world, volunteer).get(`/api/people/${personId}`);
+    expect(after.json().data.dateOfBirth).toBeUndefined();
+  });
+
+  it('3.4 need-to-know: a grant on a case opens the case and its person to someone off the team; revoking ends it', async () => {
+    expect((await as(world, outsider).get(`/api/people/${personId}`)).statusCode).toBe(404);
+    const asked = await request(outsider, { resourceType: 'case', resourceId: caseId, classifications: ['personal'], reason: 'Covering for a colleague this week' });
+    const approved = await as(world, manager).post(`/api/access/requests/${asked.json().id}/approve`, {});
+    expect(approved.json().status).toBe('approved');
+    expect((await as(world, outsider).get(`/api/people/${personId}`)).statusCode).toBe(200);
+    expect((await as(world, outsider).get('/api/people')).json().items.map((p: { id: string }) => p.id)).toContain(personId);
+    const revoked = await as(world, outsider).post(`/api/access/grants/${asked.json().id}/revoke`, {});
+    expect(revoked.statusCode).toBe(200);
+    expect((await as(world, outsider).get(`/api/people/${personId}`)).statusCode).toBe(404);
+    expect((await as(world, outsider).get('/api/people')).json().items).toEqual([]);
+  });
+
+  it('3.4 need-to-know: a refused request gives no access', async () => {
+    const asked = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'Just curious about this one' });
+    const refused = await as(world, manager).post(`/api/access/requests/${asked.json().id}/refuse`, { note: 'No need to know' });
+    expect(refused.json().status).toBe('refused');
+    expect((await as(world, outsider).get(`/api/people/${personId}`)).statusCode).toBe(404);
+    const again = await as(world, manager).post(`/api/access/requests/${asked.json().id}/approve`, {});
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('3.1 justify-purpose: a manager may not approve their own request (403), another manager may', async () => {
+    const asked = await request(manager, { resourceType: 'person', resourceId: personId, classifications: ['session'], reason: 'Reviewing the session record' });
+    const self = await as(world, manager).post(`/api/access/requests/${asked.json().id}/approve`, {});
+    expect(self.statusCode).toBe(403);
+    expect(self.json().rule).toBe('grant/no-self-approval');
+    const other = await as(world, otherManager).post(`/api/access/requests/${asked.json().id}/approve`, {});
+    expect(other.statusCode).toBe(200);
+  });
+
+  it('3.4 need-to-know: requests for unknown and invisible ids are answered alike, and cannot be approved', async () => {
+    const missing = await request(outsider, { resourceType: 'person', resourceId: '01900000-0000-7000-8000-000000000000', classifications: [], reason: 'Probing for an id here' });
+    const hidden = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'Probing for an id here' });
+    expect(missing.statusCode).toBe(hidden.statusCode);
+    expect(Object.keys(missing.json())).toEqual(Object.keys(hidden.json()));
+    const approve = await as(world, manager).post(`/api/access/requests/${missing.json().id}/approve`, {});
+    expect(approve.statusCode).toBe(409);
+  });
+
+  it('3.4 need-to-know: staff see only their own grants; approving needs a manager; others\' grants are 404', async () => {
+    const list = await as(world, outsider).get('/api/access/grants');
+    expect(list.json().items.every((g: { userId: string }) => g.userId === outsider.id)).toBe(true);
+    const someone = (await as(world, manager).get('/api/access/grants')).json().items.find((g: { userId: string }) => g.userId !== outsider.id);
+    expect((await as(world, outsider).post(`/api/access/grants/${someone.id}/revoke`, {})).statusCode).toBe(404);
+    expect((await as(world, outsider).post(`/api/access/requests/${someone.id}/approve`, {})).statusCode).toBe(403);
+  });
+
+  it('rejects bad requests naming the field, and records every decision in the audit', async () => {
+    const bad = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: ['general', 'bogus'], reason: 'short' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.classifications.0', 'body.reason']));
+    const actions = (await auditRows(world)).map((r) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(['grant.request', 'grant.decide', 'grant.revoke']));
+  });
+});
