@@ -62,6 +62,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     );
   });
 
+  // Authorisation cannot be forgotten: a route added any other way than through the pipeline fails the build.
+  app.addHook('onRoute', (r) => {
+    if (!(r.config as { policy?: string } | undefined)?.policy) throw new Error(`Route ${String(r.method)} ${r.url} was registered without a policy action`);
+  });
   registerRoutes(app, services, allRoutes());
   return app;
 }
