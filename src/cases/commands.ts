@@ -1,16 +1,25 @@
 import type { Ctx } from '../context';
+import type { CaseRow } from '../db/schema';
+import { badRequest, conflict } from '../http/errors';
 import { newId } from '../lib/ids';
-import { checkWrite, readRecord } from '../records/guard';
-import type { OpenCaseInput } from './schema';
+import { checkWrite } from '../records/guard';
+import { updateVersioned } from '../records/versioned';
+import { requireNotArchived } from './access';
+import { findVisible } from './visible';
+import { getCase } from './queries';
+import type { OpenCaseInput, UpdateCaseInput } from './schema';
 
 /**
  * Opens a case for a person the actor can see, with the actor as lead worker on its team (need to know follows
  * the work, 3.4). `skipPersonCheck` is only for opening the first case of a person created in the same command.
  */
 export async function openCase(ctx: Ctx, input: OpenCaseInput, options: { skipPersonCheck?: boolean } = {}) {
-  if (!options.skipPersonCheck) await readRecord(ctx, 'person', input.personId);
+  if (!options.skipPersonCheck) {
+    const person = await findVisible(ctx, 'person', input.personId);
+    if (person.row.archived_at) throw conflict('This person is archived; a new case cannot be opened for them.');
+  }
   const { personId, ...fields } = input;
-  checkWrite(ctx, 'case.create', 'case', fields);
+  checkWrite(ctx, 'case.create', 'case', fields, undefined, personId);
   const id = newId(ctx.now.getTime());
   await ctx.db
     .insertInto('cases')
@@ -24,4 +33,58 @@ export async function openCase(ctx: Ctx, input: OpenCaseInput, options: { skipPe
   ctx.audit.add({ action: 'case.create', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId: personId, detail: { fields: Object.keys(fields).sort() } });
   ctx.audit.add({ action: 'case.team.manage', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId: personId, detail: { added: ctx.actor.id, teamRole: 'lead' } });
   return { id, version: 1 };
+}
+
+const COLUMNS: Record<string, keyof CaseRow> = {
+  service: 'service', status: 'status', closedOn: 'closed_on', summary: 'summary', supportNeeds: 'support_needs', riskNotes: 'risk_notes',
+};
+
+/** Maps API field names to columns, keeping only fields that were sent. */
+function toColumns(input: Record<string, unknown>): Partial<CaseRow> {
+  const out: Record<string, unknown> = {};
+  for (const [api, value] of Object.entries(input)) if (api in COLUMNS && value !== undefined) out[COLUMNS[api]] = value;
+  return out as Partial<CaseRow>;
+}
+
+/**
+ * The closing date after a change: a closed case has one (today unless given, never before it opened nor in the
+ * future); an open case has none.
+ */
+function closingDate(ctx: Ctx, row: Record<string, unknown>, input: UpdateCaseInput): string | null {
+  const status = input.status ?? (row.status as string);
+  const today = ctx.nowIso.slice(0, 10);
+  if (status === 'open') {
+    if (input.closedOn !== undefined) throw badRequest('Only a closed case has a closing date.', [{ path: 'body.closedOn', message: 'the case is open; send status "closed" to close it' }]);
+    return null;
+  }
+  const closedOn = input.closedOn ?? (row.status === 'closed' && row.closed_on ? (row.closed_on as string) : today);
+  if (closedOn < (row.opened_on as string)) throw badRequest('A case cannot close before it opened.', [{ path: 'body.closedOn', message: `must be on or after ${row.opened_on as string}` }]);
+  if (closedOn > today) throw badRequest('A case cannot close in the future.', [{ path: 'body.closedOn', message: 'must not be in the future' }]);
+  return closedOn;
+}
+
+/**
+ * Changes fields of a case, if the actor may write each of them (no mass assignment; staff on the team may not
+ * write risk notes, which are safeguarding information for management, practice 4.1) and `expectedVersion` is
+ * current (412 otherwise). Closing sets closedOn; reopening clears it.
+ */
+export async function updateCase(ctx: Ctx, id: string, expectedVersion: number, input: UpdateCaseInput) {
+  const { row, subjectPersonId } = await findVisible(ctx, 'case', id);
+  checkWrite(ctx, 'case.update', 'case', input, row, subjectPersonId);
+  requireNotArchived(row, 'case');
+  const changes = toColumns(input);
+  if (input.status !== undefined || input.closedOn !== undefined) changes.closed_on = closingDate(ctx, row, input);
+  const version = await updateVersioned(ctx, 'case', id, expectedVersion, changes);
+  ctx.audit.add({ action: 'case.update', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
+  return getCase(ctx, id);
+}
+
+/** Archives a case (not erasure: it stays, read-only, hidden from lists unless asked for). */
+export async function archiveCase(ctx: Ctx, id: string, expectedVersion: number) {
+  const { row, subjectPersonId } = await findVisible(ctx, 'case', id);
+  checkWrite(ctx, 'case.archive', 'case', {}, row, subjectPersonId);
+  requireNotArchived(row, 'case');
+  const version = await updateVersioned(ctx, 'case', id, expectedVersion, { archived_at: ctx.nowIso });
+  ctx.audit.add({ action: 'case.archive', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId, detail: { version } });
+  return getCase(ctx, id);
 }

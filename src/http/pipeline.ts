@@ -84,6 +84,7 @@ function policyHandler(services: Services, def: PolicyRoute) {
       throw forbidden(pre);
     }
     const input = parseInput(def, request, reply);
+    if (def.receive) input.received = await def.receive(input, services);
     const audit = new AuditBuffer();
     try {
       const result = await services.db.kysely.transaction().execute(async (trx) => {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
-import type { Ctx, PublicCtx } from '../context';
+import type { Ctx, PublicCtx, Services } from '../context';
 import type { Action } from '../policy/actions';
 
 /** What a handler receives besides the context: validated input and the raw request/reply for headers. */
@@ -10,6 +10,8 @@ export interface RouteInput<P, Q, B> {
   body: B;
   request: FastifyRequest;
   reply: FastifyReply;
+  /** What the route's `receive` step took in before the transaction (an upload spooled to disk). */
+  received?: unknown;
 }
 
 interface RouteBase<P, Q, B> {
@@ -32,6 +34,12 @@ interface RouteBase<P, Q, B> {
 export interface PolicyRoute<P = unknown, Q = unknown, B = unknown> extends RouteBase<P, Q, B> {
   action: Action;
   public?: never;
+  /**
+   * Takes in a request body that must not be read inside the database transaction (a file upload: a slow client
+   * would hold the transaction, and on SQLite the one connection, for as long as it takes). Runs after
+   * authentication and the policy check, before the transaction; its result arrives as `input.received`.
+   */
+  receive?: (input: RouteInput<P, Q, B>, services: Services) => Promise<unknown>;
   handler: (ctx: Ctx, input: RouteInput<P, Q, B>) => Promise<unknown>;
 }
 

@@ -78,6 +78,13 @@ export const RULES: readonly Rule[] = [
     reason: 'You work with this client; volunteers and students see general details unless granted more.',
   },
   {
+    // A manager on the case team is part of the staff team working with the client, so sees session details
+    // (practice 2); off the team, oversight stops short of them (session/staff-team-only).
+    id: 'session/manager-on-team', clauseKey: 'session-staff-team-only', effect: 'allow', roles: ['manager'], relation: 'team',
+    actions: READS, classifications: ['session'],
+    reason: 'You are on the staff team working with this client.',
+  },
+  {
     id: 'safeguarding/management-oversight', clauseKey: 'safeguarding-management', effect: 'allow', roles: ['manager'],
     relation: 'any', actions: READS, classifications: MANAGER_CLASSES,
     reason: 'Management oversee every case so that concerns can be acted on immediately.',
@@ -137,6 +144,13 @@ export const RULES: readonly Rule[] = [
     id: 'notes/case-team-write', clauseKey: 'session-staff-team-only', effect: 'allow', roles: ['staff', 'manager'],
     relation: 'team', actions: ['note.create', 'attachment.create'], classifications: ['general', 'personal', 'special', 'session'],
     reason: 'You are on the case team and record its sessions and conversations.',
+  },
+  {
+    // Staff on the team may file personal, special and session documents (notes/case-team-write), but only
+    // management file safeguarding documents, which staff cannot read back (practice 4.1).
+    id: 'safeguarding/management-documents', clauseKey: 'safeguarding-management', effect: 'allow', roles: ['manager'],
+    relation: 'any', actions: ['attachment.create'], classifications: MANAGER_CLASSES,
+    reason: 'Management file safeguarding documents with the case so concerns can be acted on.',
   },
   {
     id: 'notes/author-edit', clauseKey: 'records-management', effect: 'allow', roles: ['staff', 'manager'],
