@@ -1,0 +1,82 @@
+import type { Ctx } from '../context';
+import type { NoteRow } from '../db/schema';
+import { fromDecision } from '../audit/append';
+import { badRequest, forbidden } from '../http/errors';
+import { decide } from '../policy/decide';
+import { factsFor } from '../policy/present';
+import { newId } from '../lib/ids';
+import { requireNotArchived } from '../cases/access';
+import { findVisible } from '../cases/visible';
+import { checkWrite } from '../records/guard';
+import { updateVersioned } from '../records/versioned';
+import { getNote } from './queries';
+import type { CreateNoteInput, UpdateNoteInput } from './schema';
+
+const COLUMNS: Record<string, keyof NoteRow> = { kind: 'kind', channel: 'channel', occurredAt: 'occurred_at', title: 'title', body: 'body' };
+/** How far ahead of the server clock a note's time may be (clock skew between devices). */
+const SKEW_MS = 5 * 60_000;
+
+/** Maps API field names to columns, keeping only fields that were sent; times are stored as UTC ISO text. */
+function toColumns(ctx: Ctx, input: Record<string, unknown>): Partial<NoteRow> {
+  const out: Record<string, unknown> = {};
+  for (const [api, value] of Object.entries(input)) if (api in COLUMNS && value !== undefined) out[COLUMNS[api]] = value;
+  if (typeof out.occurred_at === 'string') {
+    const at = new Date(out.occurred_at);
+    if (at.getTime() > ctx.now.getTime() + SKEW_MS) throw badRequest('A note records something that has happened.', [{ path: 'body.occurredAt', message: 'must not be in the future' }]);
+    out.occurred_at = at.toISOString();
+  }
+  return out as Partial<NoteRow>;
+}
+
+/**
+ * Records a session or a conversation on a case (practice 1–2). Only the staff team working with the client may
+ * (rule notes/case-team-write): someone who cannot see the case gets 404, a manager off the team 403 naming why.
+ */
+export async function createNote(ctx: Ctx, caseId: string, input: CreateNoteInput) {
+  const c = await findVisible(ctx, 'case', caseId);
+  // The note does not exist yet: its facts are the case's team and the actor as author.
+  const draft = { case_id: caseId, _team: c.row._team, author_id: ctx.actor.id };
+  const d = decide(ctx.actor, 'note.create', { ...factsFor(ctx.actor, 'note', draft), classification: 'general' });
+  if (!d.allowed) {
+    ctx.audit.add(fromDecision('note.create', d, { resourceType: 'case', resourceId: caseId, subjectPersonId: c.subjectPersonId }));
+    throw forbidden(d); // e.g. a manager who oversees the case but is not on its team: say why, field by field is noise
+  }
+  checkWrite(ctx, 'note.create', 'note', input, draft, c.subjectPersonId);
+  requireNotArchived(c.row, 'case');
+  const id = newId(ctx.now.getTime());
+  await ctx.db
+    .insertInto('notes')
+    .values({
+      id, case_id: caseId, kind: input.kind, channel: input.channel ?? null, occurred_at: ctx.nowIso, title: input.title, body: input.body,
+      author_id: ctx.actor.id, archived_at: null, created_at: ctx.nowIso, updated_at: ctx.nowIso, version: 1, ...toColumns(ctx, { occurredAt: input.occurredAt }),
+    })
+    .execute();
+  ctx.audit.add({ action: 'note.create', decision: 'change', resourceType: 'note', resourceId: id, subjectPersonId: c.subjectPersonId, detail: { caseId, kind: input.kind, fields: Object.keys(input).sort() } });
+  return getNote(ctx, id);
+}
+
+/**
+ * Changes a note: only its author, while still on the case team (rule notes/author-edit), and only from the
+ * version they loaded (412 otherwise).
+ */
+export async function updateNote(ctx: Ctx, id: string, expectedVersion: number, input: UpdateNoteInput) {
+  const { row, subjectPersonId } = await findVisible(ctx, 'note', id);
+  checkWrite(ctx, 'note.update', 'note', input, row, subjectPersonId);
+  requireNotArchived(row, 'note');
+  const kind = input.kind ?? row.kind;
+  const channel = input.channel !== undefined ? input.channel : row.channel;
+  if (kind === 'contact' && !channel) throw badRequest('A contact note says how the conversation took place.', [{ path: 'body.channel', message: 'required for a contact note' }]);
+  const version = await updateVersioned(ctx, 'note', id, expectedVersion, toColumns(ctx, input));
+  ctx.audit.add({ action: 'note.update', decision: 'change', resourceType: 'note', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
+  return getNote(ctx, id);
+}
+
+/** Archives a note (kept, hidden from lists unless asked for; not erasure). Author on the team only. */
+export async function archiveNote(ctx: Ctx, id: string, expectedVersion: number) {
+  const { row, subjectPersonId } = await findVisible(ctx, 'note', id);
+  checkWrite(ctx, 'note.archive', 'note', {}, row, subjectPersonId);
+  requireNotArchived(row, 'note');
+  const version = await updateVersioned(ctx, 'note', id, expectedVersion, { archived_at: ctx.nowIso });
+  ctx.audit.add({ action: 'note.archive', decision: 'change', resourceType: 'note', resourceId: id, subjectPersonId, detail: { version } });
+  return getNote(ctx, id);
+}
