@@ -4,6 +4,7 @@ import { notificationRoutes } from './notify/routes';
 import { caseRoutes } from './cases/routes';
 import { noteRoutes } from './notes/routes';
 import { organisationRoutes } from './organisations/routes';
+import { attachmentRoutes } from './attachments/routes';
 import { policyDocumentRoutes } from './policy-document/routes';
 import { authRoutes } from './accounts/routes';
 import { userRoutes } from './accounts/user-routes';
@@ -15,6 +16,6 @@ import type { AnyRoute } from './http/route';
  * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
  */
 export function allRoutes(): AnyRoute[] {
-  const routes: AnyRoute[] = [...systemRoutes, ...peopleRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
+  const routes: AnyRoute[] = [...systemRoutes, ...peopleRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
   return [...routes, ...openApiRoutes(() => routes)];
 }

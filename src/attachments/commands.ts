@@ -1,0 +1,116 @@
+import { fromDecision } from '../audit/append';
+import { requireNotArchived } from '../cases/access';
+import { findVisible, requireAllowed } from '../cases/visible';
+import type { Ctx, Services } from '../context';
+import { badRequest, conflict, zodFieldErrors } from '../http/errors';
+import type { RouteInput } from '../http/route';
+import { newId } from '../lib/ids';
+import type { Classification } from '../policy/types';
+import { checkWrite } from '../records/guard';
+import { getAttachment } from './queries';
+import { uploadFields } from './schema';
+import { officeKind, resolveContentType, sniffMagic, type FileKind } from './sniff';
+import { placeFile, removeTemp, sanitiseFilename, spoolUpload } from './store';
+
+/** An upload taken in and checked before the transaction: the file waits under a temporary name. */
+export interface Upload {
+  tmpPath: string;
+  sha256: string;
+  sizeBytes: number;
+  contentType: string;
+  filename: string;
+  classification: Classification;
+  noteId: string | null;
+}
+
+/** What the bytes of a spooled file are: a magic number, an office document inside a ZIP, text, or nothing allowed. */
+async function kindOf(file: { tmpPath: string; size: number; head: Buffer; text: boolean }): Promise<FileKind | null> {
+  const magic = sniffMagic(file.head);
+  if (magic === 'zip') return officeKind(file.tmpPath, file.size, file.head);
+  if (magic) return magic;
+  return file.text ? 'text' : null;
+}
+
+/**
+ * The `receive` step of the upload route: streams the file to a temporary name while hashing it (never in
+ * memory, never inside the database transaction), then checks the form fields (400 naming the field), that there
+ * is a non-empty file (400), its size (413) and that its bytes are an allowed type matching what was declared
+ * (415). The temp file is removed when the response ends, whatever happened.
+ */
+export async function receiveUpload(input: RouteInput<unknown, unknown, unknown>, services: Services): Promise<Upload> {
+  const spooled = await spoolUpload(input.request, services.config);
+  const file = spooled.file;
+  if (file) input.reply.raw.once('close', () => void removeTemp(file.tmpPath).catch(() => {}));
+  try {
+    const fields = uploadFields.safeParse(spooled.fields);
+    if (!fields.success) throw badRequest('The upload is invalid.', zodFieldErrors('body', fields.error));
+    if (!file) throw badRequest('Attach a file in the form field "file".', [{ path: 'body.file', message: 'required' }]);
+    if (file.size === 0) throw badRequest('The file is empty.', [{ path: 'body.file', message: 'empty file' }]);
+    const contentType = resolveContentType(await kindOf(file), file.declaredType);
+    return {
+      tmpPath: file.tmpPath, sha256: file.sha256, sizeBytes: file.size, contentType, filename: sanitiseFilename(file.clientFilename),
+      classification: fields.data.classification, noteId: fields.data.noteId ?? null,
+    };
+  } catch (error) {
+    if (file) await removeTemp(file.tmpPath);
+    throw error;
+  }
+}
+
+/**
+ * Files an upload with a case (rule notes/case-team-write; safeguarding documents: management). The row is
+ * inserted first and the file moved to its content address last, inside the transaction: a failed move rolls the
+ * row back, so no row ever points at a missing file. The audit names the classification, type and size, never
+ * the filename or the content.
+ */
+export async function createAttachment(ctx: Ctx, caseId: string, upload: Upload) {
+  try {
+    const c = await findVisible(ctx, 'case', caseId);
+    const fields = { classification: upload.classification, filename: upload.filename, contentType: upload.contentType, sizeBytes: upload.sizeBytes, sha256: upload.sha256, noteId: upload.noteId ?? undefined };
+    checkWrite(ctx, 'attachment.create', 'attachment', fields, { case_id: caseId, _team: c.row._team, uploaded_by: ctx.actor.id, classification: upload.classification }, c.subjectPersonId);
+    requireNotArchived(c.row, 'case');
+    if (upload.noteId) {
+      const note = await ctx.db.selectFrom('notes').select('id').where('id', '=', upload.noteId).where('case_id', '=', caseId).where('archived_at', 'is', null).executeTakeFirst();
+      if (!note) throw badRequest('The note is not a current note of this case.', [{ path: 'body.noteId', message: 'no current note with that id on this case' }]);
+    }
+    const id = newId(ctx.now.getTime());
+    await ctx.db
+      .insertInto('attachments')
+      .values({
+        id, case_id: caseId, note_id: upload.noteId, filename: upload.filename, content_type: upload.contentType, size_bytes: upload.sizeBytes,
+        sha256: upload.sha256, classification: upload.classification, uploaded_by: ctx.actor.id, created_at: ctx.nowIso, archived_at: null,
+      })
+      .execute();
+    ctx.audit.add({
+      action: 'attachment.create', decision: 'change', resourceType: 'attachment', resourceId: id, subjectPersonId: c.subjectPersonId,
+      detail: { caseId, noteId: upload.noteId, classification: upload.classification, contentType: upload.contentType, sizeBytes: upload.sizeBytes },
+    });
+    const created = await getAttachment(ctx, id);
+    await placeFile(ctx.services.config, upload.tmpPath, upload.sha256); // last: a failure here leaves no row
+    return created;
+  } finally {
+    await removeTemp(upload.tmpPath);
+  }
+}
+
+/**
+ * Authorises a download: the actor must see the attachment (404 otherwise) and may read its classification
+ * (403 with the reason otherwise, audited). Every download is audited, naming the content, never including it.
+ */
+export async function authoriseDownload(ctx: Ctx, id: string) {
+  const v = await findVisible(ctx, 'attachment', id);
+  const classification = v.row.classification as Classification;
+  const d = requireAllowed(ctx, 'attachment.read', v, classification, { fields: ['content'] });
+  ctx.audit.add(fromDecision('attachment.read', d, { resourceType: 'attachment', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { fields: ['content', 'filename'], classes: [classification] } }));
+  return { sha256: v.row.sha256 as string, filename: v.row.filename as string, contentType: v.row.content_type as string, sizeBytes: Number(v.row.size_bytes) };
+}
+
+/** Archives an attachment: its uploader, while on the case team (rule notes/author-edit). Kept, not erased. */
+export async function archiveAttachment(ctx: Ctx, id: string) {
+  const { row, subjectPersonId } = await findVisible(ctx, 'attachment', id);
+  checkWrite(ctx, 'attachment.archive', 'attachment', {}, row, subjectPersonId);
+  if (row.archived_at) throw conflict('This attachment is already archived.');
+  await ctx.db.updateTable('attachments').set({ archived_at: ctx.nowIso }).where('id', '=', id).where('archived_at', 'is', null).execute();
+  ctx.audit.add({ action: 'attachment.archive', decision: 'change', resourceType: 'attachment', resourceId: id, subjectPersonId, detail: {} });
+  return getAttachment(ctx, id);
+}

@@ -1,0 +1,153 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import type { Config } from '../config';
+import { badRequest, Problem } from '../http/errors';
+import { HEAD_BYTES } from './sniff';
+
+/** A file taken in from an upload and written to a temporary name under DATA_DIR, with what we learnt on the way. */
+export interface SpooledFile {
+  tmpPath: string;
+  sha256: string;
+  size: number;
+  head: Buffer;
+  /** Valid UTF-8 without control characters other than tab, newline, form feed and carriage return. */
+  text: boolean;
+  declaredType: string;
+  clientFilename: string;
+}
+
+/** An upload: its form fields and its one file (if any). */
+export interface Spooled {
+  fields: Record<string, string>;
+  file: SpooledFile | null;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
+const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/;
+
+/** Where attachment files live: DATA_DIR/attachments. */
+export const attachmentsRoot = (config: Config) => join(config.dataDir, 'attachments');
+
+/**
+ * The path of stored content: DATA_DIR/attachments/<first 2 hex of sha256>/<sha256>. Content-addressed: built
+ * only from the hash, never from anything the client named, so no upload can choose where it is written.
+ */
+export function contentPath(config: Config, sha256: string): string {
+  if (!SHA256.test(sha256)) throw new Error('contentPath: not a sha256 hex digest');
+  return join(attachmentsRoot(config), sha256.slice(0, 2), sha256);
+}
+
+const tooLarge = (max: number) => new Problem(413, 'Content too large', `The file is larger than allowed (${max} bytes).`, [{ path: 'body.file', message: 'too large' }]);
+
+/** Streams one file part to `tmpPath`, hashing, counting and checking for text as it goes; 413 over `max`. */
+async function spoolFile(part: MultipartFile, tmpPath: string, max: number): Promise<SpooledFile> {
+  const hash = createHash('sha256');
+  const heads: Buffer[] = [];
+  let headLength = 0;
+  let size = 0;
+  let text = true;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const checkText = (chunk?: Buffer) => {
+    if (!text) return;
+    try {
+      const s = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+      if (CONTROL.test(s)) text = false;
+    } catch {
+      text = false;
+    }
+  };
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > max) return done(tooLarge(max));
+      hash.update(chunk);
+      if (headLength < HEAD_BYTES) {
+        heads.push(chunk.subarray(0, HEAD_BYTES - headLength));
+        headLength += Math.min(chunk.length, HEAD_BYTES - headLength);
+      }
+      checkText(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(part.file, tap, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
+  if (part.file.truncated) throw tooLarge(max);
+  checkText();
+  return {
+    tmpPath, sha256: hash.digest('hex'), size, head: Buffer.concat(heads), text,
+    declaredType: part.mimetype ?? '', clientFilename: part.filename ?? '',
+  };
+}
+
+/**
+ * Takes in a multipart upload: form fields as strings and at most one file, in the part named "file", streamed
+ * to a temporary file (never held in memory). Fields may come before or after the file. Over-long fields, repeated
+ * fields and stray file parts are 400s; a file over MAX_UPLOAD_BYTES is 413. On any failure the temp file is gone.
+ */
+export async function spoolUpload(request: FastifyRequest, config: Config): Promise<Spooled> {
+  const tmpDir = join(attachmentsRoot(config), 'tmp');
+  await mkdir(tmpDir, { recursive: true, mode: 0o700 });
+  const fields: Record<string, string> = {};
+  let file: SpooledFile | null = null;
+  let tmpPath: string | null = null;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || file) {
+          part.file.resume();
+          throw badRequest('Send one file, in the form field "file".', [{ path: `body.${part.fieldname.slice(0, 50)}`, message: 'unexpected file' }]);
+        }
+        tmpPath = join(tmpDir, randomUUID());
+        file = await spoolFile(part, tmpPath, config.maxUploadBytes);
+      } else {
+        const name = part.fieldname.slice(0, 50);
+        if (part.valueTruncated) throw badRequest('A form field is too long.', [{ path: `body.${name}`, message: 'too long' }]);
+        if (name in fields || name === '__proto__') throw badRequest('A form field was sent twice.', [{ path: `body.${name}`, message: 'sent more than once' }]);
+        fields[name] = String(part.value);
+      }
+    }
+  } catch (error) {
+    if (tmpPath) await rm(tmpPath, { force: true });
+    throw error;
+  }
+  return { fields, file };
+}
+
+/**
+ * Moves a spooled file to its content address. Called last in the creating transaction, after the row is
+ * inserted: if the move fails the transaction rolls back and no row points at a missing file. Identical content
+ * already stored is kept and the temp file dropped. Returns the stored path.
+ */
+export async function placeFile(config: Config, tmpPath: string, sha256: string): Promise<string> {
+  const dest = contentPath(config, sha256);
+  await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
+  const exists = await stat(dest).then((s) => s.isFile(), () => false);
+  if (exists) await rm(tmpPath, { force: true });
+  else await rename(tmpPath, dest);
+  return dest;
+}
+
+/** Removes a temp file if it is still there (after a failed or finished upload). */
+export const removeTemp = (tmpPath: string) => rm(tmpPath, { force: true });
+
+/**
+ * The filename to store and show: no path parts, no control or bidirectional-override characters, no leading
+ * dots, at most 200 characters (keeping the extension). Only ever shown, never used in a path.
+ */
+export function sanitiseFilename(raw: string | undefined): string {
+  let name = (raw ?? '').normalize('NFC');
+  name = name.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this strips
+  name = name.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, '').trim().replace(/^\.+/, '').trim();
+  if (!name) return 'attachment';
+  const chars = [...name];
+  if (chars.length <= 200) return name;
+  const ext = /\.[A-Za-z0-9]{1,10}$/.exec(name)?.[0] ?? '';
+  return chars.slice(0, 200 - ext.length).join('') + ext;
+}
