@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../../src/policy/actions';
+import { decide, decideAction } from '../../src/policy/decide';
+import { RULES } from '../../src/policy/rules';
+import { classMask, roleBit, type ActiveGrant, type Actor, type Classification, type Resource, type Role } from '../../src/policy/types';
+
+// Rule by rule: every rule of src/policy/rules.ts has an allow AND a deny case here, named by its clause. The last
+// test fails when a rule is added without being named in a test title of this file.
+
+const ME = 'user-me';
+const OTHER = 'user-other';
+
+function actor(roles: Role[], options: { accepted?: boolean; grants?: ActiveGrant[] } = {}): Actor {
+  return { id: ME, username: 'me', roles, roleMask: roles.reduce((m, r) => m | roleBit(r), 0), policyAccepted: options.accepted ?? true, grants: options.grants ?? [] };
+}
+
+/** Decides on one field classification of a record with the given facts. */
+const on = (a: Actor, action: Action, classification: Classification, facts: Resource = {}) => decide(a, action, { type: 'person', id: 'p1', ...facts, classification });
+const team = { team: true };
+const granted = (...cs: Classification[]) => ({ granted: classMask(['general', ...cs]) });
+
+function expectAllowed(d: ReturnType<typeof decide>, ruleId: string, clause?: string) {
+  expect(d).toMatchObject({ allowed: true, ruleId });
+  if (clause) expect(d.clause).toBe(clause);
+}
+function expectDenied(d: ReturnType<typeof decide>, ruleId?: string) {
+  expect(d.allowed).toBe(false);
+  if (ruleId) expect(d.ruleId).toBe(ruleId);
+}
+
+describe('decide(): forbid rules win over every allow rule', () => {
+  it('3.5 staff-awareness agreement/not-accepted: nothing confidential until the current policy is accepted; accepting opens it', () => {
+    const d = on(actor(['staff'], { accepted: false }), 'person.read', 'general', team);
+    expectDenied(d, 'agreement/not-accepted');
+    expect(d.actorLevel).toBe(true);
+    expect(d.clause).toBe('3.5, practice 3');
+    expectAllowed(on(actor(['staff']), 'person.read', 'general', team), 'need-to-know/case-team');
+    // Not a confidential action: one's own account and notifications stay reachable (to read and accept the policy).
+    expectAllowed(decide(actor(['staff'], { accepted: false }), 'notification.read'), 'accounts/self');
+    expect(decideAction(actor(['staff'], { accepted: false }), 'person.read')?.ruleId).toBe('agreement/not-accepted');
+  });
+
+  it('practice 2 session-staff-team-only session/staff-team-only: session details only for the team or a session grant, even for managers', () => {
+    expectDenied(on(actor(['manager']), 'note.read', 'session'), 'session/staff-team-only');
+    expectDenied(on(actor(['staff']), 'note.read', 'session', granted('personal')), 'session/staff-team-only');
+    expectAllowed(on(actor(['staff']), 'note.read', 'session', team), 'need-to-know/case-team');
+    expectAllowed(on(actor(['staff']), 'note.read', 'session', granted('session')), 'need-to-know/access-grant');
+    // It protects session fields only: a manager off the team still sees general details.
+    expectAllowed(on(actor(['manager']), 'note.read', 'general'), 'safeguarding/management-oversight');
+  });
+
+  it('3.1 justify-purpose grant/no-self-approval: nobody decides their own request or reviews their own break-glass use', () => {
+    const mgr = actor(['manager']);
+    expectDenied(decide(mgr, 'grant.decide', { type: 'grant', ownerId: ME }), 'grant/no-self-approval');
+    expectDenied(decide(mgr, 'breakglass.review', { type: 'grant', ownerId: ME }), 'grant/no-self-approval');
+    expectAllowed(decide(mgr, 'grant.decide', { type: 'grant', ownerId: OTHER }), 'grants/manage');
+    expectAllowed(decide(mgr, 'breakglass.review', { type: 'grant', ownerId: OTHER }), 'grants/manage');
+    // Revoking one's own grant is giving it up, not deciding it.
+    expectAllowed(decide(mgr, 'grant.revoke', { type: 'grant', ownerId: ME }), 'grants/own');
+  });
+});
+
+describe('decide(): need to know on case records', () => {
+  it('3.4 need-to-know need-to-know/case-team: staff on the team read general, personal, special and session fields; not safeguarding; not off the team', () => {
+    const staff = actor(['staff']);
+    for (const c of ['general', 'personal', 'special', 'session'] as const) expectAllowed(on(staff, 'person.read', c, team), 'need-to-know/case-team', '3.3, 3.4, 4.2');
+    expectDenied(on(staff, 'person.read', 'safeguarding', team), 'default/deny');
+    const off = on(staff, 'person.read', 'general');
+    expectDenied(off, 'default/deny');
+    expect(off.reason).toBe("You are not on this client's case team — request access.");
+  });
+
+  it('3.4 need-to-know need-to-know/case-team-volunteer: volunteers and students on the team see general details only', () => {
+    for (const role of ['volunteer', 'student'] as const) {
+      expectAllowed(on(actor([role]), 'case.read', 'general', team), 'need-to-know/case-team-volunteer');
+      const d = on(actor([role]), 'case.read', 'personal', team);
+      expectDenied(d, 'default/deny');
+      expect(d.reason).toMatch(/personal information/);
+      expectDenied(on(actor([role]), 'case.read', 'general'), 'default/deny');
+    }
+  });
+
+  it('practice 2 session-staff-team-only session/manager-on-team: a manager on the team sees session details; off the team not', () => {
+    expectAllowed(on(actor(['manager']), 'note.read', 'session', team), 'session/manager-on-team', 'practice 1, practice 2');
+    expectDenied(on(actor(['manager']), 'note.read', 'session'), 'session/staff-team-only');
+  });
+
+  it('practice 4.1 safeguarding-management safeguarding/management-oversight: managers see safeguarding on every case; staff on the team do not', () => {
+    const d = on(actor(['manager']), 'person.read', 'safeguarding');
+    expectAllowed(d, 'safeguarding/management-oversight', 'practice 4.1, practice 4.2');
+    expect(d.obligations).toContain('audit');
+    expectDenied(on(actor(['staff']), 'person.read', 'safeguarding', team));
+  });
+
+  it('3.1 justify-purpose review/guardian-overview: the guardian sees general details of any record, nothing more', () => {
+    expectAllowed(on(actor(['guardian']), 'person.read', 'general'), 'review/guardian-overview');
+    expectDenied(on(actor(['guardian']), 'person.read', 'personal'), 'default/deny');
+  });
+
+  it('3.4 need-to-know need-to-know/access-grant: a grant opens exactly the classifications it covers', () => {
+    const volunteer = actor(['volunteer']);
+    expectAllowed(on(volunteer, 'person.read', 'personal', granted('personal')), 'need-to-know/access-grant');
+    expectDenied(on(volunteer, 'person.read', 'special', granted('personal')), 'default/deny');
+    expectDenied(on(volunteer, 'person.read', 'personal'), 'default/deny');
+    // A grant is for reading: it never opens a write.
+    expectDenied(on(volunteer, 'person.update', 'personal', granted('personal')));
+  });
+});
+
+describe('decide(): organisations and commercial sensitivity', () => {
+  it('3.4 need-to-know organisations/directory: everyone working here sees organisation names; an administrator account does not', () => {
+    expectAllowed(on(actor(['volunteer']), 'organisation.read', 'general', { type: 'organisation' }), 'organisations/directory');
+    expectDenied(on(actor(['administrator']), 'organisation.read', 'general', { type: 'organisation' }));
+  });
+
+  it('3.4 need-to-know organisations/contact-details: staff see partner contact details; volunteers do not', () => {
+    expectAllowed(on(actor(['staff']), 'organisation.read', 'personal', { type: 'organisation' }), 'organisations/contact-details');
+    expectDenied(on(actor(['volunteer']), 'organisation.read', 'personal', { type: 'organisation' }));
+  });
+
+  it('1.4 commercial-sensitivity organisations/commercial-team: business information only for those who deal with the organisation', () => {
+    expectAllowed(on(actor(['staff']), 'organisation.read', 'commercial', { type: 'organisation', team: true }), 'organisations/commercial-team', '1.4, 2.3');
+    const d = on(actor(['manager']), 'organisation.read', 'commercial', { type: 'organisation' });
+    expectDenied(d, 'default/deny');
+    expect(d.reason).toBe('You do not deal with this organisation — request access.');
+  });
+});
+
+describe('decide(): writes, field by field', () => {
+  it('1.1 records-management records/staff-create: staff record people with personal and special details, not safeguarding', () => {
+    expectAllowed(on(actor(['staff']), 'person.create', 'special'), 'records/staff-create');
+    expectDenied(on(actor(['staff']), 'person.create', 'safeguarding'));
+    expectDenied(on(actor(['volunteer']), 'person.create', 'general'));
+  });
+
+  it('1.1 records-management records/manager-write: management keep records accurate including safeguarding, never commercial on a person', () => {
+    expectAllowed(on(actor(['manager']), 'person.update', 'safeguarding'), 'records/manager-write');
+    expectDenied(on(actor(['manager']), 'case.update', 'session'));
+    expectDenied(on(actor(['staff']), 'person.archive', 'general'));
+  });
+
+  it('3.4 need-to-know records/case-team-update: staff on the team edit personal details; off the team they cannot', () => {
+    expectAllowed(on(actor(['staff']), 'person.update', 'personal', team), 'records/case-team-update');
+    expectDenied(on(actor(['staff']), 'person.update', 'personal'), 'default/deny');
+    expectDenied(on(actor(['staff']), 'person.update', 'safeguarding', team));
+  });
+
+  it('3.4 need-to-know records/team-manage: managers assign who needs to know; staff do not', () => {
+    expectAllowed(decide(actor(['manager']), 'case.team.manage', { type: 'case' }), 'records/team-manage');
+    expectDenied(decide(actor(['staff']), 'case.team.manage', { type: 'case', team: true }));
+  });
+
+  it('practice 2 session-staff-team-only notes/case-team-write: the team records sessions; others and volunteers cannot', () => {
+    expectAllowed(on(actor(['staff']), 'note.create', 'session', team), 'notes/case-team-write');
+    expectDenied(on(actor(['staff']), 'note.create', 'session'));
+    expectDenied(on(actor(['volunteer']), 'note.create', 'general', team));
+    expectDenied(on(actor(['staff']), 'note.create', 'safeguarding', team));
+  });
+
+  it('practice 4.1 safeguarding-management safeguarding/management-documents: managers file safeguarding documents; staff cannot', () => {
+    expectAllowed(on(actor(['manager']), 'attachment.create', 'safeguarding'), 'safeguarding/management-documents');
+    expectDenied(on(actor(['staff']), 'attachment.create', 'safeguarding', team));
+  });
+
+  it('1.1 records-management notes/author-edit: the author edits their note while on the team; not off the team, not someone else', () => {
+    expectAllowed(on(actor(['staff']), 'note.update', 'session', { type: 'note', team: true, ownerId: ME }), 'notes/author-edit');
+    expectDenied(on(actor(['staff']), 'note.update', 'session', { type: 'note', team: false, ownerId: ME }));
+    expectDenied(on(actor(['staff']), 'note.update', 'session', { type: 'note', team: true, ownerId: OTHER }));
+  });
+
+  it('1.1 records-management organisations/manage: staff record organisations with business details; volunteers cannot', () => {
+    expectAllowed(on(actor(['staff']), 'organisation.create', 'commercial', { type: 'organisation' }), 'organisations/manage');
+    expectDenied(on(actor(['volunteer']), 'organisation.create', 'general', { type: 'organisation' }));
+  });
+
+  it('1.1 records-management organisations/update: staff update partner details; business details only from the team', () => {
+    expectAllowed(on(actor(['staff']), 'organisation.update', 'personal', { type: 'organisation' }), 'organisations/update');
+    expectDenied(on(actor(['staff']), 'organisation.update', 'commercial', { type: 'organisation' }));
+    expectDenied(on(actor(['volunteer']), 'organisation.update', 'general', { type: 'organisation' }));
+  });
+
+  it('1.1 records-management organisations/archive: managers archive organisations; staff cannot', () => {
+    expectAllowed(decide(actor(['manager']), 'organisation.archive', { type: 'organisation' }), 'organisations/archive');
+    expectDenied(decide(actor(['staff']), 'organisation.archive', { type: 'organisation', team: true }));
+  });
+});
+
+describe('decide(): access grants and break-glass', () => {
+  it('3.4 need-to-know grants/request: anyone working with records may ask for access; an administrator account may not', () => {
+    expectAllowed(decide(actor(['volunteer']), 'grant.request'), 'grants/request');
+    expectDenied(decide(actor(['administrator']), 'grant.request'));
+    expect(decideAction(actor(['administrator']), 'grant.request')).not.toBeNull();
+  });
+
+  it('3.4 need-to-know grants/own: you list and give up your own grants, not anyone else\'s', () => {
+    expectAllowed(decide(actor(['staff']), 'grant.list', { type: 'grant', ownerId: ME }), 'grants/own');
+    expectAllowed(decide(actor(['staff']), 'grant.revoke', { type: 'grant', ownerId: ME }), 'grants/own');
+    expectDenied(decide(actor(['staff']), 'grant.revoke', { type: 'grant', ownerId: OTHER }));
+    expectDenied(decide(actor(['staff']), 'grant.list', { type: 'grant', ownerId: null }));
+  });
+
+  it('3.4 need-to-know grants/manage: managers decide, revoke and review; staff cannot decide even on the team', () => {
+    expectAllowed(decide(actor(['manager']), 'grant.revoke', { type: 'grant', ownerId: OTHER }), 'grants/manage');
+    expectAllowed(decide(actor(['manager']), 'grant.list', { type: 'grant', ownerId: null }), 'grants/manage');
+    expectDenied(decide(actor(['staff']), 'grant.decide', { type: 'grant', ownerId: OTHER, team: true }));
+    expectDenied(decide(actor(['guardian']), 'breakglass.review', { type: 'grant', ownerId: OTHER }));
+  });
+
+  it('practice 4.2 break-glass-review break-glass/open: staff and managers may break the glass; volunteers and the guardian may not', () => {
+    expectAllowed(decide(actor(['staff']), 'breakglass.open', { type: 'person' }), 'break-glass/open', 'practice 4.2, practice 4.3');
+    expectAllowed(decide(actor(['manager']), 'breakglass.open', { type: 'case' }), 'break-glass/open');
+    for (const role of ['volunteer', 'student', 'guardian'] as const) expectDenied(decide(actor([role]), 'breakglass.open', { type: 'person' }));
+    expect(decideAction(actor(['volunteer']), 'breakglass.open')?.allowed).toBe(false);
+  });
+});
+
+describe('decide(): explanations, audit and accounts', () => {
+  it('3.1 justify-purpose explain/oversight: managers and the guardian explain anyone and read who has seen a record; staff not', () => {
+    for (const role of ['manager', 'guardian'] as const) {
+      const d = decide(actor([role]), 'access.explain', { type: 'user', ownerId: OTHER });
+      expectAllowed(d, 'explain/oversight', '3.1, monitoring-and-review');
+      expect(d.via).toBe('any');
+      expectAllowed(decide(actor([role]), 'audit.read', { type: 'person' }), 'explain/oversight');
+    }
+    expectDenied(decide(actor(['staff']), 'audit.read', { type: 'person', team: true }));
+  });
+
+  it('3.1 justify-purpose explain/self: anyone may ask about themselves, nobody else about another', () => {
+    const d = decide(actor(['volunteer']), 'access.explain', { type: 'user', ownerId: ME });
+    expectAllowed(d, 'explain/self');
+    expect(d.via).toBe('self');
+    expectDenied(decide(actor(['staff']), 'access.explain', { type: 'user', ownerId: OTHER }));
+  });
+
+  it('1.1 records-management audit/verify: administrators and the guardian verify the audit chain; managers do not', () => {
+    expectAllowed(decide(actor(['administrator']), 'audit.verify'), 'audit/verify');
+    expectAllowed(decide(actor(['guardian']), 'audit.verify'), 'audit/verify');
+    expectDenied(decide(actor(['manager']), 'audit.verify'));
+  });
+
+  it('3.7 secure-conditions accounts/self: everyone reaches their account, notifications and the policy; nothing more from it', () => {
+    for (const action of ['account.self', 'notification.read', 'policy.read', 'policy.accept'] as const) expectAllowed(decide(actor(['student']), action), 'accounts/self');
+    expectDenied(decide(actor(['student']), 'user.list'));
+    expectDenied(decide(actor(['student']), 'policy.load'));
+  });
+
+  it('3.7 secure-conditions accounts/directory: administrators and managers list users; staff do not', () => {
+    expectAllowed(decide(actor(['manager']), 'user.list'), 'accounts/directory');
+    expectDenied(decide(actor(['staff']), 'user.list'));
+  });
+
+  it('3.7 secure-conditions accounts/administer: administrators manage accounts and load the policy; managers do not', () => {
+    expectAllowed(decide(actor(['administrator']), 'user.manage'), 'accounts/administer');
+    expectAllowed(decide(actor(['administrator']), 'policy.load'), 'accounts/administer');
+    expectDenied(decide(actor(['manager']), 'user.manage'));
+  });
+});
+
+describe('decide(): deny by default', () => {
+  it('3.4 need-to-know: a user with no roles is denied every record action, and every decision carries rule, clause and reason', () => {
+    const nobody = actor([]);
+    for (const action of ['person.read', 'case.update', 'note.create', 'organisation.read'] as const) {
+      const d = on(nobody, action, 'general', team);
+      expect(d).toMatchObject({ allowed: false, ruleId: 'default/deny', clauseKey: 'need-to-know' });
+      expect(d.reason.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('every rule in rules.ts is named in a test title of this file (allow and deny cases above)', () => {
+    const source = readFileSync(new URL(import.meta.url), 'utf8');
+    const titles = [...source.matchAll(/\bit\(\s*'((?:\\.|[^'])+)'/g)].map((m) => m[1]);
+    const untested = RULES.map((r) => r.id).filter((id) => !titles.some((t) => t.includes(` ${id}:`)));
+    expect(untested).toEqual([]);
+  });
+});
