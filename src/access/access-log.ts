@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
-import { notFound } from '../http/errors';
+import { badRequest, notFound } from '../http/errors';
+import { decide } from '../policy/decide';
 import { decodeCursor, encodeCursor } from '../records/paging';
 
 /** GET /api/people/:id/access-log. */
@@ -9,28 +11,39 @@ export const accessLogQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
+/** The audit sequence number a cursor points below; 400 naming `query.cursor` for anything else. */
+function seqOf(cursor: string): number {
+  const seq = Number(decodeCursor(cursor, 1)[0]);
+  if (!Number.isSafeInteger(seq) || seq < 1) throw badRequest('The cursor is not valid; start again from the first page.', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  return seq;
+}
+
 /**
  * "Who has seen this person's records": every audited access to the person, their cases, notes and attachments,
  * newest first (managers and the guardian, for review — 3.1, monitoring). Reading the log is itself audited.
  */
 export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeof accessLogQuery>) {
   const person = await ctx.db.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
-  if (!person) throw notFound('person');
+  if (!person) {
+    ctx.audit.add({ action: 'audit.read', decision: 'deny', resourceType: 'person', resourceId: personId, ruleId: 'default/not-found', clause: null, detail: { found: false } });
+    throw notFound('person');
+  }
   let q = ctx.db
     .selectFrom('audit_events as a')
     .leftJoin('users as u', 'u.id', 'a.actor_id')
     .select(['a.seq', 'a.at', 'a.actor_id', 'u.username', 'a.action', 'a.resource_type', 'a.resource_id', 'a.decision', 'a.rule_id', 'a.clause', 'a.detail'])
     .where('a.subject_person_id', '=', personId);
-  if (query.cursor) q = q.where('a.seq', '<', Number(decodeCursor(query.cursor, 1)[0]));
+  if (query.cursor) q = q.where('a.seq', '<', seqOf(query.cursor));
   const rows = await q.orderBy('a.seq', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
-  ctx.audit.add({ action: 'audit.read', decision: 'allow', resourceType: 'person', resourceId: personId, subjectPersonId: personId, ruleId: 'explain/oversight', detail: { entries: page.length } });
+  const d = decide(ctx.actor, 'audit.read', { type: 'person', id: personId });
+  ctx.audit.add(fromDecision('audit.read', d, { resourceType: 'person', resourceId: personId, subjectPersonId: personId, detail: { entries: page.length } }));
   return {
     items: page.map((r) => {
-      const detail = JSON.parse(r.detail) as { fields?: string[] };
+      const detail = JSON.parse(r.detail) as { fields?: unknown };
       return {
         seq: Number(r.seq), at: r.at, actor: r.actor_id ? { id: r.actor_id, username: r.username } : null, action: r.action,
-        resourceType: r.resource_type, resourceId: r.resource_id, decision: r.decision, rule: r.rule_id, clause: r.clause, fields: detail.fields ?? [],
+        resourceType: r.resource_type, resourceId: r.resource_id, decision: r.decision, rule: r.rule_id, clause: r.clause, fields: Array.isArray(detail.fields) ? detail.fields : [],
       };
     }),
     nextCursor: rows.length > query.limit ? encodeCursor([String(page[page.length - 1].seq)]) : null,

@@ -8,7 +8,7 @@ import { newId } from '../lib/ids';
 import { activeManagers, notify } from '../notify/notify';
 import { clauseFor } from '../policy/clauses';
 import { decide } from '../policy/decide';
-import { grantFor, presentGrant } from './grants';
+import { grantFor, presentGrant, transition } from './grants';
 import type { breakGlassBody, breakGlassQuery, reviewBody } from './schema';
 import { resolveTarget } from './target';
 
@@ -43,19 +43,20 @@ export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>
     body: 'A colleague used break-glass access to open a record outside their need to know. Review the use and mark it justified or a breach.',
     resourceType: 'grant', resourceId: row.id,
   });
-  return presentGrant(row);
+  return presentGrant(row, true);
 }
 
 /** The review queue of break-glass uses (managers). */
 export async function listBreakGlass(ctx: Ctx, query: z.infer<typeof breakGlassQuery>) {
   const rows = await ctx.db.selectFrom('access_grants').selectAll().where('kind', '=', 'break_glass').where('review_status', '=', query.review)
     .orderBy('requested_at', 'asc').orderBy('id', 'asc').limit(query.limit).execute();
-  return { items: rows.map(presentGrant) };
+  return { items: rows.map((g) => presentGrant(g, true)) };
 }
 
 /**
- * Records a manager's review of a break-glass use — never the user who used it. A breach ends the access at once
- * and is recorded under the breaches clause (5).
+ * Records a manager's review of a break-glass use — never the user who used it (forbid rule grant/no-self-approval).
+ * A breach ends the access at once and is recorded under the breaches clause (5) with its clause key, so the breaches
+ * register can find it; the user is told the outcome either way.
  */
 export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<typeof reviewBody>) {
   const { grant, decision } = await grantFor(ctx, id, 'breakglass.review');
@@ -63,10 +64,22 @@ export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<type
   if (grant.review_status !== 'pending') throw conflict(`This use was already reviewed as ${grant.review_status}.`);
   const changes: Partial<AccessGrantRow> = { review_status: input.outcome, reviewed_by: ctx.actor.id, reviewed_at: ctx.nowIso, review_note: input.note };
   if (input.outcome === 'breach' && grant.status === 'approved') Object.assign(changes, { status: 'revoked', revoked_at: ctx.nowIso, revoked_by: ctx.actor.id });
-  await ctx.db.updateTable('access_grants').set(changes).where('id', '=', id).execute();
+  await transition(ctx, id, 'review_status', 'pending', changes);
+  const breach = input.outcome === 'breach';
   ctx.audit.add({
-    ...fromDecision('breakglass.review', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: input.outcome, user: grant.user_id } }),
-    ...(input.outcome === 'breach' ? { ruleId: 'break-glass/breach', clause: clauseFor('breach-handling') } : {}),
+    ...fromDecision('breakglass.review', decision, {
+      resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id,
+      detail: { outcome: input.outcome, user: grant.user_id, ...(breach ? { clauseKey: 'breach-handling' } : {}) },
+    }),
+    ...(breach ? { ruleId: 'break-glass/breach', clause: clauseFor('breach-handling') } : {}),
   });
-  return presentGrant({ ...grant, ...changes } as AccessGrantRow);
+  await notify(ctx, [grant.user_id], {
+    kind: breach ? 'break-glass-breach' : 'break-glass-justified',
+    subject: breach ? 'Your emergency access was found to be a breach' : 'Your emergency access was reviewed as justified',
+    body: breach
+      ? 'A manager reviewed your break-glass access and recorded it as a breach of the confidentiality policy. Your access has ended.'
+      : 'A manager reviewed your break-glass access and recorded it as justified.',
+    resourceType: 'grant', resourceId: id,
+  });
+  return presentGrant({ ...grant, ...changes } as AccessGrantRow, true);
 }

@@ -11,11 +11,15 @@ import type { z } from 'zod';
 import type { approveBody, listGrantsQuery, refuseBody, requestAccessBody } from './schema';
 import { resolveTarget } from './target';
 
-/** A grant as the API shows it (the reason is the requester's own words about their work, not client data). */
-export function presentGrant(g: AccessGrantRow) {
+/**
+ * A grant as the API shows it (the reason is the requester's own words about their work, not client data).
+ * `recordFound` is shown only to those who decide requests (`oversight`): shown to a requester it would tell an
+ * unknown id from one they may not see, which the request endpoint takes care never to reveal (3.4).
+ */
+export function presentGrant(g: AccessGrantRow, oversight = false) {
   return {
     id: g.id, userId: g.user_id, kind: g.kind, resourceType: g.resource_type, resourceId: g.resource_id,
-    recordFound: g.person_id !== null || g.case_id !== null || g.organisation_id !== null,
+    ...(oversight ? { recordFound: g.person_id !== null || g.case_id !== null || g.organisation_id !== null } : {}),
     classifications: ['general', ...(JSON.parse(g.classifications) as string[])], reason: g.reason, status: g.status,
     requestedAt: g.requested_at, requestedHours: g.requested_hours, decidedBy: g.decided_by, decidedAt: g.decided_at,
     decisionNote: g.decision_note, expiresAt: g.expires_at, revokedAt: g.revoked_at, reviewStatus: g.review_status,
@@ -27,13 +31,29 @@ export function presentGrant(g: AccessGrantRow) {
 export async function grantFor(ctx: Ctx, id: string, action: Action) {
   const grant = await ctx.db.selectFrom('access_grants').selectAll().where('id', '=', id).executeTakeFirst();
   const d = decide(ctx.actor, action, { type: 'grant', id, ownerId: grant?.user_id ?? null });
-  if (!grant || !d.allowed) {
-    ctx.audit.add(fromDecision(action, d, { resourceType: 'grant', resourceId: id, detail: { found: !!grant } }));
+  if (!grant) {
+    ctx.audit.add({ action, decision: 'deny', resourceType: 'grant', resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
+    throw notFound('access grant');
+  }
+  if (!d.allowed) {
+    ctx.audit.add(fromDecision(action, d, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { found: true } }));
     // The grantee may see their own grant: a forbid on it (e.g. deciding your own request) is a 403, not a 404.
     if (grant && (grant.user_id === ctx.actor.id || decide(ctx.actor, 'grant.list', { ownerId: grant.user_id }).allowed)) throw forbidden(d);
     throw notFound('access grant');
   }
   return { grant, decision: d };
+}
+
+/** Whether the actor sees every grant (managers) rather than only their own. */
+export const hasOversight = (ctx: Ctx) => decide(ctx.actor, 'grant.list', { ownerId: null }).allowed;
+
+/**
+ * Changes a grant only if it is still in the state the caller checked (`where` column = `expected`), so two managers
+ * deciding at once cannot both win: the second gets 409 and nothing is written, notified or audited for it.
+ */
+export async function transition(ctx: Ctx, id: string, where: 'status' | 'review_status', expected: string, changes: Partial<AccessGrantRow>) {
+  const r = await ctx.db.updateTable('access_grants').set(changes).where('id', '=', id).where(where, '=', expected).executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw conflict('This access grant was changed by someone else meanwhile; reload it.');
 }
 
 /**
@@ -52,7 +72,8 @@ export async function requestAccess(ctx: Ctx, input: z.infer<typeof requestAcces
     revoked_at: null, revoked_by: null, review_status: null, reviewed_by: null, reviewed_at: null, review_note: null,
   };
   await ctx.db.insertInto('access_grants').values(row).execute();
-  ctx.audit.add({ action: 'grant.request', decision: 'change', resourceType: 'grant', resourceId: row.id, subjectPersonId: target.personId, clause: null, detail: { resourceType: input.resourceType, classifications: input.classifications, hours } });
+  const d = decide(ctx.actor, 'grant.request', { type: 'grant', id: row.id, ownerId: ctx.actor.id });
+  ctx.audit.add({ action: 'grant.request', decision: 'change', resourceType: 'grant', resourceId: row.id, subjectPersonId: target.personId, ruleId: d.ruleId, clause: d.clause, detail: { resourceType: input.resourceType, classifications: input.classifications, hours } });
   await notify(ctx, await activeManagers(ctx, ctx.actor.id), {
     kind: 'access-request', subject: 'An access request is waiting for a decision', body: 'A colleague asked for access to a record outside their need to know. Review it in the access requests queue.',
     resourceType: 'grant', resourceId: row.id,
@@ -62,13 +83,13 @@ export async function requestAccess(ctx: Ctx, input: z.infer<typeof requestAcces
 
 /** Access requests and grants: managers see all, everyone else their own. */
 export async function listGrants(ctx: Ctx, query: z.infer<typeof listGrantsQuery>, kind: 'request' | 'break_glass' | 'any' = 'any') {
-  const all = decide(ctx.actor, 'grant.list', { ownerId: null }).allowed;
+  const all = hasOversight(ctx);
   let q = ctx.db.selectFrom('access_grants').selectAll();
   if (!all || query.mine === 'true') q = q.where('user_id', '=', ctx.actor.id);
   if (query.status) q = q.where('status', '=', query.status);
   if (kind !== 'any') q = q.where('kind', '=', kind);
   const rows = await q.orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
-  return { items: rows.map(presentGrant) };
+  return { items: rows.map((g) => presentGrant(g, all)) };
 }
 
 /** Approves a request for a limited time (never by the requester: forbid rule grant/no-self-approval). */
@@ -78,27 +99,31 @@ export async function approveRequest(ctx: Ctx, id: string, input: z.infer<typeof
   if (!grant.person_id && !grant.case_id && !grant.organisation_id) throw conflict('The requested record does not exist; refuse the request instead.');
   const hours = Math.min(input.hours ?? grant.requested_hours, ctx.services.config.grantMaxHours);
   const expiresAt = addMinutes(ctx.now, hours * 60).toISOString();
-  await ctx.db.updateTable('access_grants').set({ status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt }).where('id', '=', id).where('status', '=', 'requested').execute();
+  await transition(ctx, id, 'status', 'requested', { status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt });
   ctx.audit.add(fromDecision('grant.decide', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'approved', grantee: grant.user_id, hours } }));
   await notify(ctx, [grant.user_id], { kind: 'access-approved', subject: 'Your access request was approved', body: `Access is granted until ${expiresAt}.`, resourceType: 'grant', resourceId: id });
-  return presentGrant({ ...grant, status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt });
+  return presentGrant({ ...grant, status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt }, true);
 }
 
 /** Refuses a request, with the reason. */
 export async function refuseRequest(ctx: Ctx, id: string, input: z.infer<typeof refuseBody>) {
   const { grant, decision } = await grantFor(ctx, id, 'grant.decide');
   if (grant.status !== 'requested') throw conflict(`This request is already ${grant.status}.`);
-  await ctx.db.updateTable('access_grants').set({ status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note }).where('id', '=', id).execute();
+  await transition(ctx, id, 'status', 'requested', { status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note });
   ctx.audit.add(fromDecision('grant.decide', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'refused', grantee: grant.user_id } }));
   await notify(ctx, [grant.user_id], { kind: 'access-refused', subject: 'Your access request was refused', body: 'A manager refused your access request; the note explains why.', resourceType: 'grant', resourceId: id });
-  return presentGrant({ ...grant, status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note });
+  return presentGrant({ ...grant, status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note }, true);
 }
 
-/** Ends a grant early: a manager, or the grantee giving it up. */
+/** Ends a grant early: a manager, or the grantee giving it up. A grantee whose access a manager ends is told. */
 export async function revokeGrant(ctx: Ctx, id: string, note?: string) {
   const { grant, decision } = await grantFor(ctx, id, 'grant.revoke');
   if (grant.status !== 'approved') throw conflict(`Only approved access can be revoked; this is ${grant.status}.`);
-  await ctx.db.updateTable('access_grants').set({ status: 'revoked', revoked_at: ctx.nowIso, revoked_by: ctx.actor.id, decision_note: note ?? grant.decision_note }).where('id', '=', id).execute();
+  const changes = { status: 'revoked', revoked_at: ctx.nowIso, revoked_by: ctx.actor.id, decision_note: note ?? grant.decision_note };
+  await transition(ctx, id, 'status', 'approved', changes);
   ctx.audit.add(fromDecision('grant.revoke', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { grantee: grant.user_id, kind: grant.kind } }));
-  return presentGrant({ ...grant, status: 'revoked', revoked_at: ctx.nowIso, revoked_by: ctx.actor.id });
+  if (grant.user_id !== ctx.actor.id) {
+    await notify(ctx, [grant.user_id], { kind: 'access-revoked', subject: 'Your access was ended', body: 'A manager ended one of your access grants early; the note explains why.', resourceType: 'grant', resourceId: id });
+  }
+  return presentGrant({ ...grant, ...changes }, hasOversight(ctx));
 }

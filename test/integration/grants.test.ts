@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids';
 import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
@@ -13,7 +14,7 @@ describe.each(dialects())('access grants (%s)', (dialect) => {
 
   beforeAll(async () => {
     // Sessions outlive the clock jumps that expire grants.
-    world = await createWorld(dialect, { sessionIdleMinutes: 24 * 60, sessionMaxHours: 24 * 30 });
+    world = await createWorld(dialect, { sessionIdleMinutes: 24 * 60, sessionMaxHours: 24 * 30, grantDefaultHours: 8, grantMaxHours: 48 });
     volunteer = await makeUser(world, ['volunteer']);
     outsider = await makeUser(world, ['staff']);
     manager = await makeUser(world, ['manager']);
@@ -94,6 +95,70 @@ describe.each(dialects())('access grants (%s)', (dialect) => {
     const someone = (await as(world, manager).get('/api/access/grants')).json().items.find((g: { userId: string }) => g.userId !== outsider.id);
     expect((await as(world, outsider).post(`/api/access/grants/${someone.id}/revoke`, {})).statusCode).toBe(404);
     expect((await as(world, outsider).post(`/api/access/requests/${someone.id}/approve`, {})).statusCode).toBe(403);
+  });
+
+  it('3.4 need-to-know: a requester\'s own list does not tell an unknown id from an invisible one; the manager\'s queue does', async () => {
+    const missingId = '01900000-0000-7000-8000-0000000000aa';
+    const missing = await request(outsider, { resourceType: 'person', resourceId: missingId, classifications: ['personal'], reason: 'Checking whether this exists' });
+    const hidden = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: ['personal'], reason: 'Checking whether this exists' });
+    const mine = (await as(world, outsider).get('/api/access/requests?mine=true&status=requested')).json().items as Record<string, unknown>[];
+    const a = mine.find((g) => g.id === missing.json().id)!;
+    const b = mine.find((g) => g.id === hidden.json().id)!;
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    expect(a).not.toHaveProperty('recordFound');
+    const queue = (await as(world, manager).get('/api/access/requests?status=requested')).json().items as Record<string, unknown>[];
+    expect(queue.find((g) => g.id === missing.json().id)).toMatchObject({ recordFound: false });
+    expect(queue.find((g) => g.id === hidden.json().id)).toMatchObject({ recordFound: true });
+    for (const g of [missing, hidden]) await as(world, manager).post(`/api/access/requests/${g.json().id}/refuse`, { note: 'No need to know' });
+  });
+
+  it('3.4 need-to-know: hours default to GRANT_DEFAULT_HOURS and are capped at GRANT_MAX_HOURS', async () => {
+    const byDefault = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'Default length please' });
+    const long = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'A very long placement', hours: 1000 });
+    const queue = (await as(world, manager).get('/api/access/requests?status=requested')).json().items as { id: string; requestedHours: number }[];
+    expect(queue.find((g) => g.id === byDefault.json().id)!.requestedHours).toBe(8);
+    expect(queue.find((g) => g.id === long.json().id)!.requestedHours).toBe(48);
+    const approved = await as(world, manager).post(`/api/access/requests/${byDefault.json().id}/approve`, { hours: 500 });
+    expect(approved.json().expiresAt).toBe(new Date(world.clock.now().getTime() + 48 * 3600_000).toISOString());
+    const revoked = await as(world, manager).post(`/api/access/grants/${byDefault.json().id}/revoke`, { note: 'Placement ended' });
+    expect(revoked.json().status).toBe('revoked');
+    const notices = (await as(world, outsider).get('/api/notifications')).json().items as { kind: string; body: string }[];
+    expect(notices.some((n) => n.kind === 'access-revoked')).toBe(true);
+    expect((await as(world, manager).post(`/api/access/grants/${byDefault.json().id}/revoke`, {})).statusCode).toBe(409);
+    await as(world, manager).post(`/api/access/requests/${long.json().id}/refuse`, { note: 'Too long' });
+  });
+
+  it('3.4 need-to-know: administrators (no case work) may not request access, nor may anyone who has not accepted the policy (3.5)', async () => {
+    const admin = await makeUser(world, ['administrator']);
+    const denied = await request(admin, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'Administering the system' });
+    expect(denied.statusCode).toBe(403);
+    const fresh = await makeUser(world, ['staff'], { accepted: false });
+    const notAccepted = await request(fresh, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'Started work today' });
+    expect(notAccepted.statusCode).toBe(403);
+    expect(notAccepted.json().rule).toBe('agreement/not-accepted');
+  });
+
+  it('1.4 commercial-sensitivity: a commercial grant on an organisation shows its business notes to someone who does not deal with it', async () => {
+    const orgId = newId();
+    const now = world.clock.now().toISOString();
+    await world.services.db.kysely.insertInto('organisations').values({
+      id: orgId, kind: 'funder', name: 'Northern Arts Trust', sort_key: 'northern arts trust', website: null, contact_name: 'Sam',
+      contact_email: null, contact_phone: null, address: null, commercial_notes: 'grant renewal at risk', archived_at: null, created_by: null,
+      created_at: now, updated_at: now, version: 1,
+    }).execute();
+    const before = await as(world, outsider).get(`/api/organisations/${orgId}`);
+    expect(before.json().data?.commercialNotes).toBeUndefined();
+    const asked = await request(outsider, { resourceType: 'organisation', resourceId: orgId, classifications: ['commercial'], reason: 'Preparing the funding bid' });
+    await as(world, manager).post(`/api/access/requests/${asked.json().id}/approve`, {});
+    const after = await as(world, outsider).get(`/api/organisations/${orgId}`);
+    expect(after.statusCode).toBe(200);
+    expect(after.json().data.commercialNotes).toBe('grant renewal at risk');
+  });
+
+  it('3.4 need-to-know: a manager cannot act on a grant id that does not exist (404, audited)', async () => {
+    const ghost = '01900000-0000-7000-8000-0000000000bb';
+    expect((await as(world, manager).post(`/api/access/requests/${ghost}/approve`, {})).statusCode).toBe(404);
+    expect((await auditRows(world)).some((r) => r.action === 'grant.decide' && r.resource_id === ghost && r.decision === 'deny')).toBe(true);
   });
 
   it('rejects bad requests naming the field, and records every decision in the audit', async () => {

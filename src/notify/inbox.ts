@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { Ctx } from '../context';
+import { notFound } from '../http/errors';
+import { decodeCursor, encodeCursor, pageQuery } from '../records/paging';
+
+/** GET /api/notifications. */
+export const listNotificationsQuery = z.strictObject({ ...pageQuery, unread: z.enum(['true', 'false']).default('false') });
+
+/** The actor's own notifications, newest first, paged by (created_at, id). Nobody can list another user's. */
+export async function listNotifications(ctx: Ctx, query: z.infer<typeof listNotificationsQuery>) {
+  let q = ctx.db.selectFrom('notifications').selectAll().where('user_id', '=', ctx.actor.id);
+  if (query.unread === 'true') q = q.where('read_at', 'is', null);
+  if (query.cursor) {
+    const [at, id] = decodeCursor(query.cursor, 2);
+    q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      id: r.id, kind: r.kind, subject: r.subject, body: r.body, resourceType: r.resource_type, resourceId: r.resource_id,
+      createdAt: r.created_at, readAt: r.read_at,
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
+  };
+}
+
+/**
+ * Marks one of the actor's notifications read (the first reading time is kept). Someone else's notification answers
+ * 404 like a missing one.
+ */
+export async function markNotificationRead(ctx: Ctx, id: string): Promise<void> {
+  const row = await ctx.db.selectFrom('notifications').select(['id', 'read_at']).where('id', '=', id).where('user_id', '=', ctx.actor.id).executeTakeFirst();
+  if (!row) {
+    ctx.audit.add({ action: 'notification.read', decision: 'deny', resourceType: 'notification', resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
+    throw notFound('notification');
+  }
+  if (row.read_at) return;
+  await ctx.db.updateTable('notifications').set({ read_at: ctx.nowIso }).where('id', '=', id).execute();
+  ctx.audit.add({ action: 'notification.read', decision: 'change', resourceType: 'notification', resourceId: id, detail: {} });
+}
