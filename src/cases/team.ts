@@ -75,7 +75,7 @@ export async function listCaseTeam(ctx: Ctx, caseId: string) {
  */
 export async function addToCaseTeam(ctx: Ctx, caseId: string, input: AddCaseTeamInput) {
   const v = await findVisible(ctx, 'case', caseId);
-  requireAllowed(ctx, 'case.team.manage', v, 'general', { added: input.userId });
+  const d = requireAllowed(ctx, 'case.team.manage', v, 'general', { added: input.userId });
   const roles = await requireTeamCandidate(ctx, input.userId);
   const allowed = teamRolesFor(roles);
   if (!allowed.includes(input.teamRole)) {
@@ -87,7 +87,7 @@ export async function addToCaseTeam(ctx: Ctx, caseId: string, input: AddCaseTeam
     if (existing.team_role !== input.teamRole) {
       if (existing.team_role === 'lead') await requireAnotherLead(ctx, caseId, input.userId);
       await ctx.db.updateTable('case_team').set({ team_role: input.teamRole }).where('case_id', '=', caseId).where('user_id', '=', input.userId).execute();
-      ctx.audit.add({ action: 'case.team.manage', decision: 'change', resourceType: 'case', resourceId: caseId, subjectPersonId: v.subjectPersonId, detail: { changed: input.userId, teamRole: input.teamRole, previousRole: existing.team_role } });
+      ctx.audit.add({ action: 'case.team.manage', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'case', resourceId: caseId, subjectPersonId: v.subjectPersonId, detail: { changed: input.userId, teamRole: input.teamRole, previousRole: existing.team_role } });
     }
   } else {
     try {
@@ -96,7 +96,7 @@ export async function addToCaseTeam(ctx: Ctx, caseId: string, input: AddCaseTeam
       if (isUniqueViolation(error)) throw conflict('That user was added to the team at the same moment; reload the team.');
       throw error;
     }
-    ctx.audit.add({ action: 'case.team.manage', decision: 'change', resourceType: 'case', resourceId: caseId, subjectPersonId: v.subjectPersonId, detail: { added: input.userId, teamRole: input.teamRole } });
+    ctx.audit.add({ action: 'case.team.manage', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'case', resourceId: caseId, subjectPersonId: v.subjectPersonId, detail: { added: input.userId, teamRole: input.teamRole } });
   }
   return listCaseTeam(ctx, caseId);
 }
@@ -104,12 +104,12 @@ export async function addToCaseTeam(ctx: Ctx, caseId: string, input: AddCaseTeam
 /** Takes a user off the case team: they lose need to know at once (3.4). Audited naming who was removed. */
 export async function removeFromCaseTeam(ctx: Ctx, caseId: string, userId: string) {
   const v = await findVisible(ctx, 'case', caseId);
-  requireAllowed(ctx, 'case.team.manage', v, 'general', { removed: userId });
+  const d = requireAllowed(ctx, 'case.team.manage', v, 'general', { removed: userId });
   const existing = await ctx.db
     .selectFrom('case_team').select('team_role').where('case_id', '=', caseId).where('user_id', '=', userId).executeTakeFirst();
   if (!existing) throw notFound('team member');
   if (existing.team_role === 'lead') await requireAnotherLead(ctx, caseId, userId);
   await ctx.db.deleteFrom('case_team').where('case_id', '=', caseId).where('user_id', '=', userId).execute();
-  ctx.audit.add({ action: 'case.team.manage', decision: 'change', resourceType: 'case', resourceId: caseId, subjectPersonId: v.subjectPersonId, detail: { removed: userId, teamRole: existing.team_role } });
+  ctx.audit.add({ action: 'case.team.manage', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'case', resourceId: caseId, subjectPersonId: v.subjectPersonId, detail: { removed: userId, teamRole: existing.team_role } });
   return listCaseTeam(ctx, caseId);
 }

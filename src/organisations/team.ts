@@ -29,7 +29,7 @@ export async function listOrganisationTeam(ctx: Ctx, organisationId: string) {
  */
 export async function addToOrganisationTeam(ctx: Ctx, organisationId: string, input: AddOrganisationTeamInput) {
   const v = await findVisible(ctx, 'organisation', organisationId);
-  requireAllowed(ctx, 'organisation.team.manage', v, 'general', { added: input.userId });
+  const d = requireAllowed(ctx, 'organisation.team.manage', v, 'general', { added: input.userId });
   const rows = await ctx.db
     .selectFrom('users as u')
     .leftJoin('user_roles as r', 'r.user_id', 'u.id')
@@ -49,7 +49,7 @@ export async function addToOrganisationTeam(ctx: Ctx, organisationId: string, in
       if (isUniqueViolation(error)) throw conflict('That user was added to the team at the same moment; reload the team.');
       throw error;
     }
-    ctx.audit.add({ action: 'organisation.team.manage', decision: 'change', resourceType: 'organisation', resourceId: organisationId, detail: { added: input.userId } });
+    ctx.audit.add({ action: 'organisation.team.manage', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'organisation', resourceId: organisationId, detail: { added: input.userId } });
   }
   return listOrganisationTeam(ctx, organisationId);
 }
@@ -57,11 +57,11 @@ export async function addToOrganisationTeam(ctx: Ctx, organisationId: string, in
 /** Takes a user off the organisation's team: they stop seeing its commercial information at once. Audited. */
 export async function removeFromOrganisationTeam(ctx: Ctx, organisationId: string, userId: string) {
   const v = await findVisible(ctx, 'organisation', organisationId);
-  requireAllowed(ctx, 'organisation.team.manage', v, 'general', { removed: userId });
+  const d = requireAllowed(ctx, 'organisation.team.manage', v, 'general', { removed: userId });
   const existing = await ctx.db
     .selectFrom('organisation_team').select('user_id').where('organisation_id', '=', organisationId).where('user_id', '=', userId).executeTakeFirst();
   if (!existing) throw notFound('team member');
   await ctx.db.deleteFrom('organisation_team').where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute();
-  ctx.audit.add({ action: 'organisation.team.manage', decision: 'change', resourceType: 'organisation', resourceId: organisationId, detail: { removed: userId } });
+  ctx.audit.add({ action: 'organisation.team.manage', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'organisation', resourceId: organisationId, detail: { removed: userId } });
   return listOrganisationTeam(ctx, organisationId);
 }

@@ -218,6 +218,7 @@ describe.each(dialects())('cases and case teams over HTTP (%s)', (dialect) => {
       const audit = (await auditRows(world)).filter((r) => r.action === 'case.team.manage' && r.resource_id === id).at(-1)!;
       expect(audit.decision).toBe('change');
       expect(audit.actor_id).toBe(manager.id);
+      expect(audit.rule_id).toBe('records/team-manage');
       expect(JSON.parse(audit.detail)).toEqual({ added: outsider.id, teamRole: 'worker' });
 
       const removed = await as(world, manager).delete(`/api/cases/${id}/team/${outsider.id}`);

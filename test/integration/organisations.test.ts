@@ -187,6 +187,7 @@ describe.each(dialects())('organisations over HTTP (%s)', (dialect) => {
       expect(added.json().data.map((m: { userId: string }) => m.userId)).toEqual([staff.id]);
       expect((await as(world, staff).get(`/api/organisations/${id}`)).json().data.commercialNotes).toBe(COMMERCIAL);
       const audit = (await auditRows(world)).filter((r) => r.action === 'organisation.team.manage' && r.resource_id === id).at(-1)!;
+      expect(audit.rule_id).toBe('records/team-manage');
       expect(JSON.parse(audit.detail)).toEqual({ added: staff.id });
       const removed = await as(world, manager).delete(`/api/organisations/${id}/team/${staff.id}`);
       expect(removed.statusCode).toBe(200);
