@@ -72,6 +72,39 @@ describe.each(dialects())('break-glass emergency access (%s)', (dialect) => {
     expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(404);
     const entry = (await auditRows(world)).find((r) => r.action === 'breakglass.review' && r.rule_id === 'break-glass/breach');
     expect(entry?.clause).toBe('5');
+    expect(JSON.parse(entry!.detail)).toMatchObject({ outcome: 'breach', clauseKey: 'breach-handling', user: staff.id });
+    const told = (await as(world, staff).get('/api/notifications')).json().items.find((n: { kind: string }) => n.kind === 'break-glass-breach');
+    expect(told).toMatchObject({ resourceType: 'grant', resourceId: use.id });
+    expect((await as(world, manager).get('/api/access/break-glass?review=breach')).json().items.map((g: { id: string }) => g.id)).toContain(use.id);
+  });
+
+  it('practice 4.3 break-glass-review: a justified use is told to the user and leaves the queue; the grantee may give access up early', async () => {
+    const other = await makeUser(world, ['staff']);
+    const opened = await as(world, other).post('/api/access/break-glass', { resourceType: 'person', resourceId: personId, reason });
+    expect((await as(world, other).get(`/api/people/${personId}`)).statusCode).toBe(200);
+    const given = await as(world, other).post(`/api/access/grants/${opened.json().id}/revoke`, {});
+    expect(given.json()).toMatchObject({ status: 'revoked', reviewStatus: 'pending' });
+    expect((await as(world, other).get(`/api/people/${personId}`)).statusCode).toBe(404);
+    // Giving access up does not take the use out of review.
+    expect((await as(world, manager).get('/api/access/break-glass?review=pending')).json().items.map((g: { id: string }) => g.id)).toContain(opened.json().id);
+    const ok = await as(world, manager).post(`/api/access/break-glass/${opened.json().id}/review`, { outcome: 'justified', note: 'Seizure at session, confirmed' });
+    expect(ok.statusCode).toBe(200);
+    expect((await as(world, manager).get('/api/access/break-glass?review=pending')).json().items.map((g: { id: string }) => g.id)).not.toContain(opened.json().id);
+    const told = (await as(world, other).get('/api/notifications')).json().items.find((n: { kind: string }) => n.kind === 'break-glass-justified');
+    expect(told).toBeDefined();
+    // A break-glass use is not an access request: it cannot be approved or refused, and a request cannot be reviewed.
+    expect((await as(world, manager).post(`/api/access/requests/${opened.json().id}/refuse`, { note: 'no' })).statusCode).toBe(409);
+    const req = await as(world, other).post('/api/access/requests', { resourceType: 'person', resourceId: personId, classifications: [], reason: 'Follow-up after the incident' });
+    expect((await as(world, manager).post(`/api/access/break-glass/${req.json().id}/review`, { outcome: 'justified', note: 'n/a' })).statusCode).toBe(404);
+  });
+
+  it('practice 4.2 break-glass-review: the notice names no client and nothing confidential, only the grant to review', async () => {
+    const notice = (await as(world, otherManager).get('/api/notifications')).json().items.find((n: { kind: string }) => n.kind === 'break-glass');
+    const text = `${notice.subject} ${notice.body}`;
+    for (const secret of ['known to social care', 'asthma', reason]) expect(text).not.toContain(secret);
+    expect(notice.resourceType).toBe('grant');
+    const rows = await world.services.db.kysely.selectFrom('notifications').selectAll().where('kind', '=', 'break-glass').execute();
+    expect(rows.every((r) => r.emailed_at === null)).toBe(true); // the outbox waits for the SMTP sender
   });
 
   it('practice 2 session-staff-team-only: break-glass on a case shows session notes, and access ends after BREAK_GLASS_MINUTES', async () => {
