@@ -143,5 +143,5 @@ describe('`confide audit verify` at the console', () => {
     } finally {
       await world.close();
     }
-  });
+  }, 180_000);
 });

@@ -55,7 +55,13 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
     expect((await as(world, s).get('/api/people')).json().code).toBe('password-change-required');
     const changed = await as(world, s).post('/api/auth/password', { currentPassword: created.oneTimePassword, newPassword: 'my own long passphrase 7' });
     expect(changed.statusCode).toBe(200);
-    expect((await as(world, s).get('/api/people')).statusCode).not.toBe(403);
+    // 3.5: a new account reads and accepts the current policy before seeing confidential records.
+    const gated = await as(world, s).get('/api/people');
+    expect(gated.statusCode).toBe(403);
+    expect(gated.json().rule).toBe('agreement/not-accepted');
+    const current = (await as(world, s).get('/api/policy/current')).json();
+    expect((await as(world, s).post('/api/policy/accept', { version: current.version })).statusCode).toBe(200);
+    expect((await as(world, s).get('/api/people')).statusCode).toBe(200);
 
     const audit = (await auditRows(world)).find((r) => r.action === 'user.create' && r.resource_id === created.user.id)!;
     expect(audit).toMatchObject({ actor_id: admin.id, decision: 'change', clause: '3.7' });
