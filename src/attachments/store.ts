@@ -114,9 +114,21 @@ export async function spoolUpload(request: FastifyRequest, config: Config): Prom
     }
   } catch (error) {
     if (tmpPath) await rm(tmpPath, { force: true });
-    throw error;
+    throw asClientError(error);
   }
   return { fields, file };
+}
+
+/**
+ * The parser's own errors for a broken body (busboy's "Unexpected end of multipart data", a part terminated early)
+ * carry no status: they are the client's fault, so 400. Problems, framework errors with a status and system errors
+ * of the disk (ENOSPC, EACCES …) pass through unchanged: those are real server faults.
+ */
+function asClientError(error: unknown): unknown {
+  if (error instanceof Problem) return error;
+  const e = error as { statusCode?: unknown; code?: unknown } | null;
+  if (!e || typeof e.statusCode === 'number' || (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code))) return error;
+  return badRequest('The multipart body is malformed or incomplete.', [{ path: 'body', message: 'malformed multipart/form-data' }]);
 }
 
 /**

@@ -379,6 +379,33 @@ describe.each(dialects())('attachments over HTTP (%s)', (dialect) => {
     expect(tempFiles()).toEqual([]);
   });
 
+  it('malformed multipart bodies answer a 4xx problem, never a 5xx, and leave nothing behind', async () => {
+    const before = await rowCount();
+    const good = multipart([file(PDF)]);
+    const boundary = good.contentType.split('boundary=')[1];
+    const bodies: [string, Buffer | string][] = [
+      [good.contentType, good.payload.subarray(0, good.payload.length - 20)], // truncated before the closing boundary
+      [good.contentType, ''],
+      ['multipart/form-data', good.payload], // no boundary
+      ['multipart/form-data; boundary=other', good.payload], // wrong boundary
+      [good.contentType, `--${boundary}\r\nContent-Disposition: form-data; name="file"\r\n\r\nno filename\r\n--${boundary}--\r\n`],
+      [good.contentType, `--${boundary}\r\nContent-Disposition: form-data; name="classification"\r\n\r\n${'x'.repeat(5000)}\r\n--${boundary}--\r\n`],
+      [good.contentType, Buffer.concat([multipart([file(PDF), file(PNG, 'b.png', 'image/png')]).payload])],
+      [good.contentType, `--${boundary}\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\nx\r\n--${boundary}--\r\n`],
+    ];
+    for (const [i, [type, payload]] of bodies.entries()) {
+      const res = await world.app.inject({
+        method: 'POST', url: `/api/cases/${caseId}/attachments`, payload,
+        headers: { 'content-type': type, cookie: `${SESSION_COOKIE}=${lead.cookie}`, 'x-csrf-token': lead.csrf },
+      });
+      expect(res.statusCode, `case ${i}: ${res.body}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, `case ${i}: ${res.body}`).toBeLessThan(500);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    expect(await rowCount()).toBe(before);
+    expect(tempFiles()).toEqual([]);
+  });
+
   it('identical content is stored once and shared by both rows', async () => {
     const data = Buffer.from('same bytes twice\n');
     const a = await upload(lead, caseId, [file(data, 'one.txt', 'text/plain')]);
