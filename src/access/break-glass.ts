@@ -5,7 +5,7 @@ import type { AccessGrantRow } from '../db/schema';
 import { conflict, notFound } from '../http/errors';
 import { addMinutes } from '../lib/clock';
 import { newId } from '../lib/ids';
-import { activeManagers, notify } from '../notify/notify';
+import { activeManagers, activeWithRole, notify } from '../notify/notify';
 import { clauseFor } from '../policy/clauses';
 import { decide } from '../policy/decide';
 import { grantFor, presentGrant, transition } from './grants';
@@ -38,7 +38,11 @@ export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>
   };
   await ctx.db.insertInto('access_grants').values(row).execute();
   ctx.audit.add(fromDecision('breakglass.open', d, { resourceType: input.resourceType, resourceId: input.resourceId, subjectPersonId: target.personId, detail: { grant: row.id, minutes: ctx.services.config.breakGlassMinutes } }));
-  await notify(ctx, await activeManagers(ctx, ctx.actor.id), {
+  // When the actor is the only manager, nobody else could review the use: the guardian is told instead, so an
+  // emergency access is never silent (the review itself still needs another manager).
+  const managers = await activeManagers(ctx, ctx.actor.id);
+  const recipients = managers.length ? managers : await activeWithRole(ctx, 'guardian', ctx.actor.id);
+  await notify(ctx, recipients, {
     kind: 'break-glass', subject: 'Emergency access to a client record needs review',
     body: 'A colleague used break-glass access to open a record outside their need to know. Review the use and mark it justified or a breach.',
     resourceType: 'grant', resourceId: row.id,

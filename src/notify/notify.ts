@@ -1,5 +1,6 @@
 import type { Ctx } from '../context';
 import { newId } from '../lib/ids';
+import type { Role } from '../policy/types';
 
 /** A message to users. Subject and body must never carry confidential values: link the record by id instead. */
 export interface Notice {
@@ -25,14 +26,18 @@ export async function notify(ctx: Ctx, userIds: readonly string[], notice: Notic
   ctx.audit.add({ action: 'notification.send', decision: 'change', resourceType: notice.resourceType ?? null, resourceId: notice.resourceId ?? null, detail: { kind: notice.kind, recipients: unique } });
 }
 
-/** Ids of every active manager (for immediate escalation, practice 4.1), optionally leaving one user out. */
-export async function activeManagers(ctx: Ctx, except?: string): Promise<string[]> {
+/** Ids of every active user holding `role`, optionally leaving one user out. */
+export async function activeWithRole(ctx: Ctx, role: Role, except?: string): Promise<string[]> {
   const rows = await ctx.db
     .selectFrom('user_roles')
     .innerJoin('users', 'users.id', 'user_roles.user_id')
     .select('users.id')
-    .where('user_roles.role', '=', 'manager')
+    .where('user_roles.role', '=', role)
     .where('users.active', '=', 1)
+    .orderBy('users.id')
     .execute();
   return rows.map((r) => r.id).filter((id) => id !== except);
 }
+
+/** Ids of every active manager (for immediate escalation, practice 4.1), optionally leaving one user out. */
+export const activeManagers = (ctx: Ctx, except?: string) => activeWithRole(ctx, 'manager', except);

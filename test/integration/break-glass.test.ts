@@ -118,3 +118,24 @@ describe.each(dialects())('break-glass emergency access (%s)', (dialect) => {
     expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(404);
   });
 });
+
+describe.each(dialects())('break-glass with a single manager (%s)', (dialect) => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await createWorld(dialect);
+  });
+  afterAll(() => world.close());
+
+  it('practice 4.2 break-glass-review: when the only manager breaks the glass, the guardian is told, so no use goes unseen', async () => {
+    const manager = await makeUser(world, ['manager']);
+    const guardian = await makeUser(world, ['guardian']);
+    const personId = await makePerson(world);
+    const opened = await as(world, manager).post('/api/access/break-glass', { resourceType: 'person', resourceId: personId, reason: 'Client missing after the session, police asking' });
+    expect(opened.statusCode).toBe(201);
+    const notices = (await as(world, guardian).get('/api/notifications')).json().items as { kind: string; resourceId: string }[];
+    expect(notices).toEqual([expect.objectContaining({ kind: 'break-glass', resourceId: opened.json().id })]);
+    expect((await as(world, manager).get('/api/notifications')).json().items).toEqual([]);
+    expect((await as(world, manager).post(`/api/access/break-glass/${opened.json().id}/review`, { outcome: 'justified', note: 'mine' })).statusCode).toBe(403);
+  });
+});
