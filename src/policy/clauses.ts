@@ -48,6 +48,7 @@ export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
   '4.3': 'Planned: disclosure only with express consent, recipients told the information is CONFIDENTIAL.',
   'practice 5.1': 'Planned: signed joint working protocols (sharing agreements) with partner agencies.',
   'equality-and-diversity': 'Organisational commitment; no software rule.',
+  '5': 'Breaches are dealt with under the disciplinary procedure. Confide records every break-glass use a manager reviews as a breach in the audit trail under this clause (rule break-glass/breach, clause key breach-handling); the breaches register arrives with a later issue.',
 };
 
 /** An organisation's mapping: clause key → its clause ids, and notes for clauses that are procedural. */
