@@ -8,7 +8,8 @@ import { newId } from '../lib/ids';
 import { activeManagers, activeWithRole, notify } from '../notify/notify';
 import { clauseFor } from '../policy/clauses';
 import { decide } from '../policy/decide';
-import { grantFor, presentGrant, transition } from './grants';
+import { decodeCursor } from '../records/paging';
+import { grantFor, pageOf, presentGrant, transition } from './grants';
 import type { breakGlassBody, breakGlassQuery, reviewBody } from './schema';
 import { resolveTarget } from './target';
 
@@ -50,11 +51,15 @@ export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>
   return presentGrant(row, true);
 }
 
-/** The review queue of break-glass uses (managers). */
+/** The review queue of break-glass uses (managers), oldest first so none waits longest unseen. */
 export async function listBreakGlass(ctx: Ctx, query: z.infer<typeof breakGlassQuery>) {
-  const rows = await ctx.db.selectFrom('access_grants').selectAll().where('kind', '=', 'break_glass').where('review_status', '=', query.review)
-    .orderBy('requested_at', 'asc').orderBy('id', 'asc').limit(query.limit).execute();
-  return { items: rows.map((g) => presentGrant(g, true)) };
+  let q = ctx.db.selectFrom('access_grants').selectAll().where('kind', '=', 'break_glass').where('review_status', '=', query.review);
+  if (query.cursor) {
+    const [at, last] = decodeCursor(query.cursor, 2);
+    q = q.where((eb) => eb.or([eb('requested_at', '>', at), eb.and([eb('requested_at', '=', at), eb('id', '>', last)])]));
+  }
+  const rows = await q.orderBy('requested_at', 'asc').orderBy('id', 'asc').limit(query.limit + 1).execute();
+  return pageOf(rows, query.limit, (g) => presentGrant(g, true));
 }
 
 /**

@@ -7,6 +7,7 @@ import { newId } from '../lib/ids';
 import { notify, activeManagers } from '../notify/notify';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
+import { decodeCursor, encodeCursor } from '../records/paging';
 import type { z } from 'zod';
 import type { approveBody, listGrantsQuery, refuseBody, requestAccessBody } from './schema';
 import { resolveTarget } from './target';
@@ -88,8 +89,19 @@ export async function listGrants(ctx: Ctx, query: z.infer<typeof listGrantsQuery
   if (!all || query.mine === 'true') q = q.where('user_id', '=', ctx.actor.id);
   if (query.status) q = q.where('status', '=', query.status);
   if (kind !== 'any') q = q.where('kind', '=', kind);
-  const rows = await q.orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
-  return { items: rows.map((g) => presentGrant(g, all)) };
+  if (query.cursor) {
+    const [at, last] = decodeCursor(query.cursor, 2);
+    q = q.where((eb) => eb.or([eb('requested_at', '<', at), eb.and([eb('requested_at', '=', at), eb('id', '<', last)])]));
+  }
+  const rows = await q.orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+  return pageOf(rows, query.limit, (g) => presentGrant(g, all));
+}
+
+/** One page of grants and the cursor of the next (by requested_at, id), as every grant list answers. */
+export function pageOf<T>(rows: AccessGrantRow[], limit: number, present: (g: AccessGrantRow) => T) {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page.map(present), nextCursor: rows.length > limit && last ? encodeCursor([last.requested_at, last.id]) : null };
 }
 
 /** Approves a request for a limited time (never by the requester: forbid rule grant/no-self-approval). */

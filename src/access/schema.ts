@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '../records/paging';
 
 /** Classifications a grant can add (general is always implied). */
 export const GRANTABLE = ['personal', 'special', 'safeguarding', 'session', 'commercial'] as const;
@@ -23,7 +24,7 @@ export const revokeBody = z.strictObject({ note: z.string().trim().max(2000).opt
 export const listGrantsQuery = z.strictObject({
   status: z.enum(['requested', 'approved', 'refused', 'revoked']).optional(),
   mine: z.enum(['true', 'false']).default('false'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  ...pageQuery,
 });
 
 /** POST /api/access/break-glass. */
@@ -37,7 +38,7 @@ export const breakGlassBody = z.strictObject({
 export const reviewBody = z.strictObject({ outcome: z.enum(['justified', 'breach']), note: z.string().trim().min(1, 'record the reasons').max(2000) });
 
 /** GET /api/access/break-glass. */
-export const breakGlassQuery = z.strictObject({ review: z.enum(['pending', 'justified', 'breach']).default('pending'), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const breakGlassQuery = z.strictObject({ review: z.enum(['pending', 'justified', 'breach']).default('pending'), ...pageQuery });
 
 /** GET /api/access/explain. */
 export const explainQuery = z.strictObject({

@@ -161,6 +161,21 @@ describe.each(dialects())('access grants (%s)', (dialect) => {
     expect((await auditRows(world)).some((r) => r.action === 'grant.decide' && r.resource_id === ghost && r.decision === 'deny')).toBe(true);
   });
 
+  it('3.4 need-to-know: the request queue pages newest first without repeats; a bad cursor is 400', async () => {
+    const all = (await as(world, manager).get('/api/access/requests?limit=200')).json().items.map((g: { id: string }) => g.id) as string[];
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await as(world, manager).get(`/api/access/requests?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json() as { items: { id: string }[]; nextCursor: string | null };
+      seen.push(...page.items.map((g) => g.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    const bad = await as(world, manager).get('/api/access/requests?cursor=bm9wZQ');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('query.cursor');
+  });
+
   it('rejects bad requests naming the field, and records every decision in the audit', async () => {
     const bad = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: ['general', 'bogus'], reason: 'short' });
     expect(bad.statusCode).toBe(400);
