@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Action } from './actions';
 import { RULES_BY_ACTION, decide } from './decide';
@@ -59,6 +59,27 @@ export function teamSet(eb: AnyEb, type: RecordType, actorId: string) {
   return eb.selectFrom('case_team as tm').select('tm.case_id as k').where('tm.user_id', '=', actorId);
 }
 
+/**
+ * "Is the actor on this row's team?" as a per-row probe: a correlated scalar subquery with LIMIT 1, true when it
+ * finds a team row. It means exactly `key IN teamSet(...)` (keys are never null), but costs two index seeks per row
+ * instead of building the actor's whole team set first — what an index-ordered scan that stops after one page, or
+ * a single-record read, needs. A scalar subquery rather than EXISTS on purpose: PostgreSQL may turn an EXISTS under
+ * OR (or in the select list) into a hashed subplan that builds the entire set (~100k rows for a large team) even
+ * when only 50 rows are wanted; it never hashes a scalar subquery.
+ */
+export function teamProbe(_eb: AnyEb, type: RecordType, actorId: string): Expression<SqlBool> {
+  // SQL text, not the builder: it is built for every single-record read, where the builder's work cost more than
+  // running the query. Same SQL either way.
+  const key = sql.ref(SHAPES[type].key);
+  if (type === 'person') {
+    return sql<SqlBool>`(select 1 from cases as tc inner join case_team as tm on tm.case_id = tc.id where tc.person_id = ${key} and tm.user_id = ${actorId} limit 1) is not null`;
+  }
+  if (type === 'organisation') {
+    return sql<SqlBool>`(select 1 from organisation_team as tm where tm.organisation_id = ${key} and tm.user_id = ${actorId} limit 1) is not null`;
+  }
+  return sql<SqlBool>`(select 1 from case_team as tm where tm.case_id = ${key} and tm.user_id = ${actorId} limit 1) is not null`;
+}
+
 /** Keys of records of this type the actor holds an active grant on. */
 export function grantKeys(actor: Actor, type: RecordType): string[] {
   const key = SHAPES[type].grantKey;
@@ -81,13 +102,20 @@ export function grantedMask(actor: Actor, type: RecordType, key: string): number
 const TRUE = sql<SqlBool>`1 = 1`;
 const FALSE = sql<SqlBool>`1 = 0`;
 
-function relationSql(eb: AnyEb, type: RecordType, relation: Relation, actor: Actor): Expression<SqlBool> {
+/**
+ * How {@link visibleWhere} tests team membership; both forms select exactly the same rows.
+ * - 'set': `key IN (the actor's team set)`: the engine builds the set once; good for counts and exports.
+ * - 'probe': {@link teamProbe} per row: good for index-ordered pages (LIMIT) and single rows.
+ */
+export type TeamForm = 'set' | 'probe';
+
+function relationSql(eb: AnyEb, type: RecordType, relation: Relation, actor: Actor, form: TeamForm): Expression<SqlBool> {
   const shape = SHAPES[type];
   switch (relation) {
     case 'any':
       return TRUE;
     case 'team':
-      return eb(sql.ref(shape.key), 'in', teamSet(eb, type, actor.id));
+      return form === 'probe' ? teamProbe(eb, type, actor.id) : eb(sql.ref(shape.key), 'in', teamSet(eb, type, actor.id));
     case 'grant': {
       const keys = grantKeys(actor, type);
       return keys.length ? eb(sql.ref(shape.key), 'in', keys) : FALSE;
@@ -97,22 +125,64 @@ function relationSql(eb: AnyEb, type: RecordType, relation: Relation, actor: Act
   }
 }
 
-/** The WHERE condition that keeps only rows the scope allows. Use in every list, search, count and export. */
-export function visibleWhere(eb: AnyEb, type: RecordType, scope: Scope, actor: Actor): Expression<SqlBool> {
+/**
+ * The WHERE condition that keeps only rows the scope allows. Use in every list, search, count and export.
+ * `team` picks how membership is tested (same rows either way, see {@link TeamForm}).
+ */
+export function visibleWhere(eb: AnyEb, type: RecordType, scope: Scope, actor: Actor, team: TeamForm = 'set'): Expression<SqlBool> {
   if (scope.kind === 'all') return TRUE;
   if (scope.kind === 'none') return FALSE;
-  return eb.or(scope.conjunctions.map((conj) => eb.and(conj.map((r) => relationSql(eb, type, r, actor)))));
+  return eb.or(scope.conjunctions.map((conj) => eb.and(conj.map((r) => relationSql(eb, type, r, actor, team)))));
 }
 
-/** A selectable 0/1 column telling whether the actor is on the record's team, for {@link decide} facts. */
+/**
+ * The keys (person, case or organisation ids, as column `k`) that can possibly be visible under a 'some' scope:
+ * the actor's team set, plus the keys of their grants. A list can be driven from these rows (join) instead of
+ * scanning the whole table. `exact` says the candidates are exactly the visible keys (every conjunction is a
+ * single team or grant relation); otherwise {@link visibleWhere} must still be applied. Null when some
+ * conjunction cannot be driven from teams or grants (e.g. a 'self' relation on notes).
+ */
+export function candidateKeys(eb: AnyEb, type: RecordType, scope: Scope, actor: Actor) {
+  if (scope.kind !== 'some') return null;
+  let team = false;
+  let grant = false;
+  let exact = true;
+  for (const conj of scope.conjunctions) {
+    if (conj.includes('team')) team = true;
+    else if (conj.includes('grant')) grant = true;
+    else if (conj.every((r) => r === 'self') && SHAPES[type].owner === null) continue; // always false for this type
+    else return null;
+    if (conj.length !== 1) exact = false;
+  }
+  const keys = grant ? grantKeys(actor, type) : [];
+  // Grant keys are selected from the record table itself so the union is one subquery on both engines.
+  const granted = !keys.length
+    ? null
+    : type === 'person'
+      ? eb.selectFrom('people as gk').select('gk.id as k').where('gk.id', 'in', keys)
+      : type === 'organisation'
+        ? eb.selectFrom('organisations as gk').select('gk.id as k').where('gk.id', 'in', keys)
+        : eb.selectFrom('cases as gk').select('gk.id as k').where('gk.id', 'in', keys);
+  if (!team) return granted ? { keys: granted, exact } : { keys: null, exact };
+  const set = teamSet(eb, type, actor.id);
+  return { keys: granted ? set.unionAll(granted) : set, exact };
+}
+
+/**
+ * A selectable 0/1 column telling whether the actor is on the record's team, for {@link decide} facts.
+ * Uses the per-row {@link teamProbe}: a single-record read or a page of 50 never builds the actor's whole team set.
+ */
 export function teamFlag(eb: AnyEb, type: RecordType, actorId: string) {
-  return eb
-    .case()
-    .when(sql.ref(SHAPES[type].key), 'in', teamSet(eb, type, actorId))
-    .then(1)
-    .else(0)
-    .end()
-    .as('_team');
+  return sql<number>`case when ${teamProbe(eb, type, actorId)} then 1 else 0 end`.as('_team');
+}
+
+/** How many case-team rows the actor has, counted up to `cap` (cheap: an index range of at most `cap` entries). */
+export async function teamSizeAtMost(db: Kysely<Database>, actorId: string, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom((qb) => qb.selectFrom('case_team').select('case_id').where('user_id', '=', actorId).limit(cap).as('t'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** The key a record type is scoped by (person id, case id or organisation id) for a row. */
