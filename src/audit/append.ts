@@ -36,6 +36,9 @@ export function fromDecision(
 }
 
 const CHUNK = 500; // 14 columns × 500 rows stays under SQLite's bound-parameter limit
+// Written as SQL text rather than with the query builder: on every audited request the builder's parse and compile
+// of a 14-column insert cost more than the insert itself (~85 µs of ~220 µs CPU per one-entry append, bench/audit.ts).
+const COLUMNS = sql.raw('seq, at, actor_id, action, resource_type, resource_id, subject_person_id, decision, rule_id, clause, request_id, detail, prev_hash, hash');
 
 /**
  * Appends entries to the hash chain inside the caller's transaction. The head row is locked (PostgreSQL:
@@ -77,9 +80,12 @@ export async function appendAudit(
     hash = next;
   }
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx.insertInto('audit_events').values(rows.slice(i, i + CHUNK)).execute();
+    const values = rows.slice(i, i + CHUNK).map(
+      (r) => sql`(${r.seq}, ${r.at}, ${r.actor_id}, ${r.action}, ${r.resource_type}, ${r.resource_id}, ${r.subject_person_id}, ${r.decision}, ${r.rule_id}, ${r.clause}, ${r.request_id}, ${r.detail}, ${r.prev_hash}, ${r.hash})`,
+    );
+    await sql`insert into audit_events (${COLUMNS}) values ${sql.join(values)}`.execute(trx);
   }
-  await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+  await sql`update audit_head set seq = ${seq}, hash = ${hash} where id = 1`.execute(trx);
   return { seq, hash };
 }
 

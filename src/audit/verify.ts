@@ -13,7 +13,9 @@ export interface VerifyResult {
   checkpointsChecked: number;
 }
 
-const BATCH = 20_000;
+// Rows are fetched in pages small enough to die young: 20,000-row pages were promoted out of the young generation
+// and the garbage collector took ~40 % of a 1M-entry verify; 2,000-row pages halved its CPU time (bench/audit.ts).
+const BATCH = 2_000;
 
 /**
  * Recomputes the whole chain: sequence numbers contiguous from 1, each prev_hash equal to the previous hash, each
@@ -44,7 +46,7 @@ export async function verifyAudit(
       const seq = Number(row.seq);
       if (seq !== last + 1) return fail(last + 1, `entry ${last + 1} is missing (next entry found is ${seq})`);
       if (row.prev_hash !== prev) return fail(seq, `entry ${seq} does not link to entry ${last}: entries were removed, inserted or reordered`);
-      const recomputed = entryHash(prev, { ...row, seq });
+      const recomputed = entryHash(prev, typeof row.seq === 'number' ? row : { ...row, seq });
       if (recomputed !== row.hash) return fail(seq, `entry ${seq} was altered after it was written`);
       const cp = expected.get(seq);
       if (cp !== undefined && cp !== row.hash) return fail(seq, `entry ${seq} does not match the signed checkpoint at ${seq}`);
