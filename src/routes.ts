@@ -9,6 +9,7 @@ import { policyDocumentRoutes } from './policy-document/routes';
 import { authRoutes } from './accounts/routes';
 import { userRoutes } from './accounts/user-routes';
 import { systemRoutes } from './http/system-routes';
+import { webRoutes } from './web/routes';
 import { openApiRoutes } from './http/openapi';
 import type { AnyRoute } from './http/route';
 
@@ -16,6 +17,6 @@ import type { AnyRoute } from './http/route';
  * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
  */
 export function allRoutes(): AnyRoute[] {
-  const routes: AnyRoute[] = [...systemRoutes, ...peopleRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
+  const routes: AnyRoute[] = [...systemRoutes, ...webRoutes, ...peopleRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
   return [...routes, ...openApiRoutes(() => routes)];
 }

@@ -54,8 +54,7 @@ describe('the route table: authorisation cannot be forgotten', () => {
   });
 
   it('3.4 need-to-know: the real app registers every route through the pipeline', async () => {
-    const printed = world.app.printRoutes({ commonPrefix: false });
-    expect(printed).toContain('/api/people');
+    expect(world.app.hasRoute({ method: 'GET', url: '/api/people' })).toBe(true);
     const raw = await world.app.inject({ method: 'GET', url: '/api/people' });
     expect(raw.statusCode).toBe(401);
   });

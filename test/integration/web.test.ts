@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorld, type World } from '../support/world';
+
+describe('the web app shell', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await createWorld('sqlite');
+  });
+  afterAll(() => world.close());
+
+  it('3.7 secure-conditions: the page is served with a strict CSP and no inline script', async () => {
+    const res = await world.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.body).not.toMatch(/<script>(?!<)/);
+    expect(res.body).toContain('src="/assets/app.js"');
+  });
+
+  it('serves the allow-listed assets with their types', async () => {
+    expect((await world.app.inject({ method: 'GET', url: '/assets/app.js' })).headers['content-type']).toContain('text/javascript');
+    expect((await world.app.inject({ method: 'GET', url: '/assets/app.css' })).headers['content-type']).toContain('text/css');
+  });
+
+  it('3.7 secure-conditions: asset paths cannot traverse the file system', async () => {
+    for (const url of ['/assets/../package.json', '/assets/..%2fpackage.json', '/assets/%2e%2e%2fpackage.json', '/assets/routes.ts', '/assets/..%5c..%5cpackage.json', '/assets/app.js%00.css', '/assets/constructor', '/assets/__proto__']) {
+      const res = await world.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, url).toBeLessThan(500);
+      expect(res.body, url).not.toContain('"dependencies"');
+    }
+  });
+});
