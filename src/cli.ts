@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAccessCommands } from './cli/access';
 import { registerAuditCommands } from './cli/audit';
+import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerPolicyCommands } from './cli/policy';
 import { registerUserCommands } from './cli/users';
 import { serve } from './server';
@@ -18,6 +19,7 @@ export function buildCli(): Command {
     });
   registerAccessCommands(program);
   registerAuditCommands(program);
+  registerMaintenanceCommands(program);
   registerPolicyCommands(program);
   registerUserCommands(program);
   return program;
