@@ -79,13 +79,21 @@ export async function appendAudit(
     rows.push({ ...base, prev_hash: hash, hash: next });
     hash = next;
   }
+  const moveHead = sql`update audit_head set seq = ${seq}, hash = ${hash} where id = 1`;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const values = rows.slice(i, i + CHUNK).map(
       (r) => sql`(${r.seq}, ${r.at}, ${r.actor_id}, ${r.action}, ${r.resource_type}, ${r.resource_id}, ${r.subject_person_id}, ${r.decision}, ${r.rule_id}, ${r.clause}, ${r.request_id}, ${r.detail}, ${r.prev_hash}, ${r.hash})`,
     );
-    await sql`insert into audit_events (${COLUMNS}) values ${sql.join(values)}`.execute(trx);
+    const insert = sql`insert into audit_events (${COLUMNS}) values ${sql.join(values)}`;
+    if (dialect === 'postgres' && i + CHUNK >= rows.length) {
+      // PostgreSQL holds the head row lock from the SELECT … FOR UPDATE until commit, so every round trip in between
+      // serialises all writers: the last insert and the head update go as one statement.
+      await sql`with appended as (${insert}) ${moveHead}`.execute(trx);
+      return { seq, hash };
+    }
+    await insert.execute(trx);
   }
-  await sql`update audit_head set seq = ${seq}, hash = ${hash} where id = 1`.execute(trx);
+  await moveHead.execute(trx);
   return { seq, hash };
 }
 
