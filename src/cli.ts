@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { registerAccessCommands } from './cli/access';
 import { registerAuditCommands } from './cli/audit';
+import { registerDemoCommands } from './cli/demo';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerPolicyCommands } from './cli/policy';
+import { registerTransferCommands } from './cli/transfer';
 import { registerUserCommands } from './cli/users';
 import { serve } from './server';
 
@@ -19,8 +21,10 @@ export function buildCli(): Command {
     });
   registerAccessCommands(program);
   registerAuditCommands(program);
+  registerDemoCommands(program);
   registerMaintenanceCommands(program);
   registerPolicyCommands(program);
+  registerTransferCommands(program);
   registerUserCommands(program);
   return program;
 }

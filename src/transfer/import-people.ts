@@ -1,0 +1,104 @@
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import { AuditBuffer } from '../audit/append';
+import type { Ctx } from '../context';
+import { Problem } from '../http/errors';
+import { createPerson } from '../people/commands';
+import { createPersonBody } from '../people/schema';
+import { MAX_IMPORT_ROWS, TransferError, fromCsv } from './csv';
+import { PERSON_COLUMNS } from './export-people';
+
+/** One problem with one row: the row number as a spreadsheet shows it (header = row 1), the field, and why. */
+export interface RowProblem {
+  row: number;
+  field: string | null;
+  message: string;
+}
+
+/** What an import did. */
+export interface ImportReport {
+  rows: number;
+  imported: number;
+  rejected: number;
+  /** False when the whole import was rolled back (all-or-nothing and some row failed). */
+  committed: boolean;
+  problems: RowProblem[];
+  ids: string[];
+}
+
+const importRow = createPersonBody.omit({ openCase: true });
+const REQUIRED = ['givenName', 'familyName', 'kind'] as const;
+
+/** Checks the header: every column known, none twice, the required ones present. */
+function checkHeader(header: readonly string[]) {
+  const known = new Set<string>(PERSON_COLUMNS);
+  const seen = new Set<string>();
+  for (const h of header) {
+    if (!known.has(h)) throw new TransferError(`Unknown column "${h.slice(0, 60)}". Columns are: ${PERSON_COLUMNS.join(', ')}.`);
+    if (seen.has(h)) throw new TransferError(`Column "${h}" appears twice.`);
+    seen.add(h);
+  }
+  const missing = REQUIRED.filter((r) => !seen.has(r));
+  if (missing.length) throw new TransferError(`Missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`);
+}
+
+/** Zod issues as row problems (field names, the schema's message; never the value). */
+function zodProblems(row: number, error: z.ZodError): RowProblem[] {
+  return error.issues.map((i) => ({ row, field: i.path.length ? String(i.path[0]) : null, message: i.message }));
+}
+
+/**
+ * Imports people from CSV as the actor (issue 3). The header names API fields (see PERSON_COLUMNS); empty cells
+ * are left unset. Each row is validated with the people schema and created through createPerson, so the
+ * field-level write check applies (no mass assignment: a volunteer cannot import anything, staff cannot set
+ * safeguarding notes). Each row runs in a savepoint. All-or-nothing by default: when any row fails, nothing is
+ * kept (the caller rolls the transaction back when `committed` is false). With `partial`, good rows are kept and
+ * the rest reported. File-level problems (unknown column, too many rows, bad CSV) are a TransferError.
+ */
+export async function importPeople(ctx: Ctx, text: string, options: { partial?: boolean } = {}): Promise<ImportReport> {
+  const { header, records } = fromCsv(text);
+  checkHeader(header);
+  if (records.length > MAX_IMPORT_ROWS) throw new TransferError(`The file has ${records.length} rows; at most ${MAX_IMPORT_ROWS} are imported at once.`);
+  const problems: RowProblem[] = [];
+  const ids: string[] = [];
+  for (const [index, record] of records.entries()) {
+    const rowNumber = index + 2;
+    const input: Record<string, string> = {};
+    header.forEach((h, i) => {
+      const cell = record[i] ?? '';
+      if (cell.trim() !== '') input[h] = cell;
+    });
+    const parsed = importRow.safeParse(input);
+    if (!parsed.success) {
+      problems.push(...zodProblems(rowNumber, parsed.error));
+      continue;
+    }
+    const audit = new AuditBuffer();
+    await sql`savepoint import_row`.execute(ctx.db);
+    try {
+      const created = await createPerson({ ...ctx, audit }, parsed.data);
+      await sql`release savepoint import_row`.execute(ctx.db);
+      ids.push(created.id);
+      for (const e of audit.entries) ctx.audit.add(e);
+    } catch (error) {
+      await sql`rollback to savepoint import_row`.execute(ctx.db);
+      await sql`release savepoint import_row`.execute(ctx.db);
+      for (const e of audit.denials()) ctx.audit.add(e); // denials are recorded even though the row is not
+      if (!(error instanceof Problem)) throw error;
+      if (error.errors?.length) for (const e of error.errors) problems.push({ row: rowNumber, field: e.path.replace(/^body\./, ''), message: e.message });
+      else problems.push({ row: rowNumber, field: null, message: error.detail ?? error.title });
+    }
+  }
+  const rejected = new Set(problems.map((p) => p.row)).size;
+  const committed = rejected === 0 || !!options.partial;
+  return { rows: records.length, imported: committed ? ids.length : 0, rejected, committed, problems, ids: committed ? ids : [] };
+}
+
+/** The report as text for the console: one line per problem, by row and field; never a cell's value. */
+export function importSummary(report: ImportReport, partial: boolean): string {
+  const lines = report.problems.map((p) => `  row ${p.row}${p.field ? `, ${p.field}` : ''}: ${p.message}`);
+  const head = report.committed
+    ? `Imported ${report.imported} of ${report.rows} row(s)${report.rejected ? `; ${report.rejected} row(s) rejected and not imported` : ''}.`
+    : `Nothing imported: ${report.rejected} of ${report.rows} row(s) have problems${partial ? '' : ' (all-or-nothing; fix them, or use --partial to import the good rows)'}.`;
+  return `${[head, ...lines].join('\n')}\n`;
+}

@@ -1,0 +1,161 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAudit } from '../../src/audit/verify';
+import { DEMO_USERS } from '../../src/demo/data';
+import { DemoRefused, demoSummary, loadDemo, type DemoResult } from '../../src/demo/load';
+import { as, auditRows, makePerson } from '../factories';
+import { signedIn } from '../support/sign-in';
+import { createWorld, dialects, type World } from '../support/world';
+
+const PASSWORD = 'demo-Pass-phrase-2026';
+const count = async (world: World, table: 'users' | 'people' | 'cases' | 'notes' | 'organisations' | 'case_team' | 'organisation_team') =>
+  Number((await world.services.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+describe.each(dialects())('confide demo (%s)', (dialect) => {
+  let world: World;
+  let result: DemoResult;
+  beforeAll(async () => {
+    world = await createWorld(dialect);
+  }, 120_000);
+  afterAll(() => world?.close());
+
+  it('refuses a CONFIDE_DEMO_PASSWORD that fails the password rules, and writes nothing', async () => {
+    const before = await auditRows(world);
+    await expect(loadDemo(world.services, { password: 'short' })).rejects.toThrow(/CONFIDE_DEMO_PASSWORD must be at least 12 characters/);
+    expect(await count(world, 'users')).toBe(0);
+    expect((await auditRows(world)).length).toBe(before.length);
+  });
+
+  it('loads the fictional organisation: accounts in every role, people, cases with teams, notes, a partner and a funder', async () => {
+    result = await loadDemo(world.services, { password: PASSWORD });
+    expect(result.counts).toEqual({ users: 7, people: 12, cases: 9, notes: 15, organisations: 2 });
+    expect(await count(world, 'users')).toBe(7);
+    expect(await count(world, 'people')).toBe(12);
+    expect(await count(world, 'cases')).toBe(9);
+    expect(await count(world, 'notes')).toBe(15);
+    expect(await count(world, 'organisations')).toBe(2);
+    expect(await count(world, 'case_team')).toBeGreaterThan(9);
+    expect(await count(world, 'organisation_team')).toBe(3);
+    const db = world.services.db.kysely;
+    const roles = (await db.selectFrom('user_roles').select('role').execute()).map((r) => r.role).sort();
+    expect(roles).toEqual(['administrator', 'guardian', 'manager', 'staff', 'staff', 'student', 'volunteer']);
+    const users = await db.selectFrom('users').select(['username', 'must_change_password']).execute();
+    expect(users.map((u) => u.username).sort()).toEqual(DEMO_USERS.map((u) => u.username).sort());
+    expect(users.every((u) => Number(u.must_change_password) === 0)).toBe(true);
+    // Clearly labelled: every person's family name and every note say they are demo data.
+    const people = await db.selectFrom('people').select('family_name').execute();
+    expect(people.every((p) => /demo/i.test(p.family_name))).toBe(true);
+    const notes = await db.selectFrom('notes').select(['title', 'body', 'kind']).execute();
+    expect(notes.every((n) => n.title.startsWith('Demo:') && n.body.startsWith('[Fictional demo data]'))).toBe(true);
+    expect(new Set(notes.map((n) => n.kind))).toEqual(new Set(['session', 'contact']));
+    const orgs = await db.selectFrom('organisations').select(['kind', 'commercial_notes']).execute();
+    expect(orgs.map((o) => o.kind).sort()).toEqual(['funder', 'partner_agency']);
+    expect(orgs.every((o) => o.commercial_notes)).toBe(true);
+    const summary = demoSummary(result);
+    expect(summary).toContain('FICTIONAL');
+    expect(summary).toContain('no password change is forced');
+    expect(summary).not.toContain(PASSWORD);
+  }, 120_000);
+
+  it('3.5 agreement: every demo account has accepted the current policy document', async () => {
+    const db = world.services.db.kysely;
+    const doc = await db.selectFrom('policy_documents').select('id').orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
+    const accepted = await db.selectFrom('policy_acceptances').select('user_id').where('policy_document_id', '=', doc.id).execute();
+    expect(accepted.length).toBe(7);
+  });
+
+  it('every change is audited under the demo user who made it, and the audit chain verifies', async () => {
+    const rows = await auditRows(world);
+    const actions = new Set(rows.map((r) => r.action));
+    for (const a of ['user.create', 'policy.accept', 'person.create', 'case.create', 'case.team.manage', 'note.create', 'organisation.create', 'organisation.team.manage', 'person.update']) {
+      expect(actions, a).toContain(a);
+    }
+    const verified = await verifyAudit(world.services.db.kysely, world.services.signer);
+    expect(verified.ok, verified.problem?.message).toBe(true);
+    expect(JSON.stringify(rows)).not.toContain('Fictional:'); // fields, never values
+  });
+
+  it('3.4 need to know: demo users sign in and see only their own case-team people', async () => {
+    const staff = await signedIn(world, 'demo.staff2', PASSWORD);
+    const res = await as(world, staff).get('/api/people?limit=100');
+    expect(res.statusCode, res.body).toBe(200);
+    const names = (res.json().items as { familyName: string }[]).map((p) => p.familyName).sort();
+    expect(names).toEqual(['Nolan (demo)', 'Rahman (demo)', 'Sato (demo)', 'Toth (demo)', 'Umeh (demo)']);
+    const manager = await signedIn(world, 'demo.manager', PASSWORD);
+    const all = await as(world, manager).get('/api/people?limit=100');
+    expect(all.json().items.length).toBe(12);
+    for (const u of DEMO_USERS) await signedIn(world, u.username, PASSWORD);
+  }, 60_000);
+
+  it('refuses a second load when people exist, and changes nothing', async () => {
+    const before = (await auditRows(world)).length;
+    await expect(loadDemo(world.services, { password: PASSWORD })).rejects.toThrow(DemoRefused);
+    await expect(loadDemo(world.services, { password: PASSWORD })).rejects.toThrow(/already holds 12 people.*--force/);
+    // --force does not load the demo twice: the accounts exist.
+    await expect(loadDemo(world.services, { password: PASSWORD, force: true })).rejects.toThrow(/already loaded/);
+    expect(await count(world, 'people')).toBe(12);
+    expect((await auditRows(world)).length).toBe(before);
+  });
+
+  it('--force loads alongside existing records; generated passwords differ per account and work', async () => {
+    const other = await createWorld(dialect);
+    try {
+      await makePerson(other, { familyName: 'Existing' });
+      await expect(loadDemo(other.services)).rejects.toThrow(DemoRefused);
+      const forced = await loadDemo(other.services, { force: true });
+      expect(await count(other, 'people')).toBe(13);
+      expect(forced.passwordFromEnv).toBe(false);
+      expect(new Set(forced.accounts.map((a) => a.password)).size).toBe(7);
+      expect(demoSummary(forced)).toContain(forced.accounts[0].password);
+      const student = forced.accounts.find((a) => a.username === 'demo.student')!;
+      await signedIn(other, student.username, student.password);
+      expect((await verifyAudit(other.services.db.kysely, other.services.signer)).ok).toBe(true);
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
+});
+
+describe('`confide demo`, export and import from the command line (sqlite)', () => {
+  const run = (env: Record<string, string>, ...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env }, encoding: 'utf8' });
+
+  it('loads once, refuses again (exit 1), exports as staff and imports all-or-nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confide-demo-cli-'));
+    try {
+      const env = { DATA_DIR: dir, CONFIDE_DEMO_PASSWORD: PASSWORD };
+      const first = run(env, 'demo');
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.stdout).toContain('Demo: Riverside Music Project');
+      expect(first.stdout).toContain('demo.manager');
+      const second = run(env, 'demo');
+      expect(second.status).toBe(1);
+      expect(second.stderr).toMatch(/already holds 12 people/);
+      const out = join(dir, 'people.csv');
+      const exported = run(env, 'export', 'people', '--as', 'demo.staff1', '-o', out);
+      expect(exported.status, exported.stderr).toBe(0);
+      const csv = readFileSync(out, 'utf8');
+      expect(csv.split('\r\n')[0]).toBe('id,givenName,familyName,kind,dateOfBirth,email,phone,address,pronouns,preferredName,ethnicity,healthNotes,safeguardingNotes,restricted');
+      expect(csv).toContain('Marsh (demo)');
+      expect(csv).not.toContain('Sato (demo)'); // not on staff1's case teams
+      expect(csv).not.toContain('school safeguarding lead'); // safeguarding is for management (practice 4.1)
+      const file = join(dir, 'in.csv');
+      writeFileSync(file, 'givenName,familyName,kind,email\nNew,Person (demo),service_user,new@example.org\nBad,Row,service_user,not-an-email\n');
+      const all = run(env, 'import', 'people', file, '--as', 'demo.staff1');
+      expect(all.status).toBe(1);
+      expect(all.stdout).toContain('row 3, email');
+      expect(all.stdout).not.toContain('not-an-email');
+      const partial = run(env, 'import', 'people', file, '--as', 'demo.staff1', '--partial');
+      expect(partial.stdout).toContain('Imported 1 of 2');
+      const nobody = run(env, 'import', 'people', file, '--as', 'nobody');
+      expect(nobody.status).toBe(1);
+      expect(nobody.stderr).toContain('No active user "nobody"');
+      expect(run(env, 'audit', 'verify').status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
