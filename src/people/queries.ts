@@ -1,4 +1,4 @@
-import { expressionBuilder, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Ctx } from '../context';
 import type { Database } from '../db/schema';
 import { forbidden } from '../http/errors';
@@ -26,18 +26,24 @@ type PeopleEb = ExpressionBuilder<Database, 'people'>;
 function searchWhere(eb: PeopleEb, query: Pick<ListPeopleQuery, 'q' | 'includeArchived'>): Expression<SqlBool> {
   const terms: Expression<SqlBool>[] = [];
   if (query.includeArchived !== 'true') terms.push(eb('people.archived_at', 'is', null));
-  if (query.q) {
-    const { from, to } = prefixRange(sortKey(query.q));
-    terms.push(eb('people.sort_key', '>=', from), eb('people.sort_key', '<', to));
-  }
+  terms.push(nameWhere(eb as never, query, 'people'));
   return eb.and(terms);
 }
 
-/** Rows after the cursor's (sort_key, id), in list order. */
-function afterCursor(eb: PeopleEb, cursor: string | undefined): Expression<SqlBool> {
+/** The name-prefix condition on `<table>.sort_key` (true without a search). */
+function nameWhere(eb: ExpressionBuilder<Database, never>, query: Pick<ListPeopleQuery, 'q'>, table: string): Expression<SqlBool> {
+  if (!query.q) return eb.and([]);
+  const { from, to } = prefixRange(sortKey(query.q));
+  const key = sql.ref<string>(`${table}.sort_key`);
+  return eb.and([eb(key, '>=', from), eb(key, '<', to)]);
+}
+
+/** Rows after the cursor's (sort_key, id) of `<table>`, in list order (true without a cursor). */
+function afterCursor(eb: ExpressionBuilder<Database, never>, cursor: string | undefined, table = 'people'): Expression<SqlBool> {
   if (!cursor) return eb.and([]);
   const [k, id] = decodeCursor(cursor, 2);
-  return eb.or([eb('people.sort_key', '>', k), eb.and([eb('people.sort_key', '=', k), eb('people.id', '>', id)])]);
+  const key = sql.ref<string>(`${table}.sort_key`);
+  return eb.or([eb(key, '>', k), eb.and([eb(key, '=', k), eb(sql.ref<string>(`${table}.id`), '>', id)])]);
 }
 
 /**
@@ -66,7 +72,7 @@ export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
     .selectFrom('people')
     .selectAll('people')
     .select((eb) => teamFlag(eb, 'person', ctx.actor.id))
-    .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor, 'probe'), searchWhere(eb, query), afterCursor(eb, query.cursor)]))
+    .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor, 'probe'), searchWhere(eb, query), afterCursor(eb as never, query.cursor)]))
     .orderBy('people.sort_key')
     .orderBy('people.id')
     .limit(query.limit + 1)
@@ -75,10 +81,12 @@ export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
 
 /**
  * The page by starting from the actor's team rows (and grants): the distinct candidate people, then for each one
- * a primary-key lookup of its sort key that also applies the search (null when it does not match), then the first
- * page of those by name, then the rows. Every step is materialized and the lookup is a scalar subquery, so neither
- * engine can turn it back into a name-ordered scan or a range scan with membership probes (PostgreSQL did, at
- * ~85 ms, for a name search). The cost grows with the team, not with the number of people.
+ * a primary-key lookup of its sort key (null when archived and not asked for, or not visible), then the first page
+ * of those by name and search, then the rows. Every step is materialized and the lookup is a scalar subquery on the
+ * primary key alone, so neither engine can turn it back into a name-ordered scan or a range scan with membership
+ * probes. (With the name prefix inside the lookup, PostgreSQL picked the name index for prefixes it thought rare and
+ * scanned the whole prefix range once per team member: ~250 ms.) The cost grows with the team, not with the
+ * number of people.
  */
 export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
   const cand = candidateKeys(expressionBuilder<Database, 'people'>(), 'person', scope, ctx.actor);
@@ -101,9 +109,8 @@ export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
             .where((p) =>
               p.and([
                 p('people.id', '=', eb.ref('team.k')),
+                query.includeArchived === 'true' ? p.and([]) : p('people.archived_at', 'is', null),
                 cand.exact ? p.and([]) : visibleWhere(p as never, 'person', scope, ctx.actor, 'probe'),
-                searchWhere(p, query),
-                afterCursor(p, query.cursor),
               ]),
             )
             .as('sort_key'),
@@ -115,7 +122,13 @@ export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
         db
           .selectFrom('cand')
           .select(['cand.id', 'cand.sort_key'])
-          .where('cand.sort_key', 'is not', null)
+          .where((eb) =>
+            eb.and([
+              eb('cand.sort_key', 'is not', null),
+              nameWhere(eb as never, query, 'cand'),
+              afterCursor(eb as never, query.cursor, 'cand'),
+            ]),
+          )
           .orderBy('cand.sort_key')
           .orderBy('cand.id')
           .limit(query.limit + 1),
