@@ -4,6 +4,8 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     pgUrl: string | null;
+    /** Prefix of this run's PostgreSQL schemas, dropped together when the run ends. */
+    pgRun: string;
   }
 }
 
@@ -13,6 +15,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const url = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const run = `t_${process.pid.toString(36)}${Date.now().toString(36)}`;
+  project.provide('pgRun', run);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
@@ -20,6 +24,15 @@ export default async function setup(project: TestProject) {
     await client.end();
     project.provide('pgUrl', url);
     console.log(`\n[confide] PostgreSQL tests: ON (${new URL(url).host})\n`);
+    // Schemas are dropped once, after every file has finished: dropping one while another file's migrator
+    // introspects the catalogue makes that introspection fail ("relation … does not exist").
+    return async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      const { rows } = await c.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like $1`, [`${run}\\_%`]);
+      for (const r of rows) await c.query(`drop schema "${r.nspname}" cascade`);
+      await c.end();
+    };
   } catch (error) {
     await client.end().catch(() => {});
     if (process.env.CONFIDE_REQUIRE_PG === '1') {

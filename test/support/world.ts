@@ -34,7 +34,7 @@ let counter = 0;
 export async function createWorld(dialect: DialectName, overrides: Partial<Config> = {}): Promise<World> {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-test-'));
   const pgUrl = inject('pgUrl');
-  const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const schema = `${inject('pgRun')}_${process.pid.toString(36)}_${counter++}`;
   if (dialect === 'postgres') {
     if (!pgUrl) throw new Error('PostgreSQL not available');
     const client = new pg.Client({ connectionString: pgUrl });
@@ -54,12 +54,7 @@ export async function createWorld(dialect: DialectName, overrides: Partial<Confi
     async close() {
       await app.close();
       await services.db.close();
-      if (dialect === 'postgres') {
-        const client = new pg.Client({ connectionString: pgUrl! });
-        await client.connect();
-        await client.query(`drop schema ${schema} cascade`);
-        await client.end();
-      }
+      // PostgreSQL schemas are dropped together at the end of the run (see global-setup.ts).
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
