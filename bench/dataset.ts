@@ -1,0 +1,237 @@
+/**
+ * The 1M-people world for the need-to-know list benchmark, generated once and cached: SQLite in
+ * bench/out/people-1m.sqlite, PostgreSQL in schema `bench_1m`. Rows are generated deterministically in Node and
+ * written in bulk (prepared statements in one transaction per chunk on SQLite; multi-row INSERT … SELECT FROM
+ * unnest(arrays) on PostgreSQL), so both engines hold exactly the same data.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { connect, type Db } from '../src/db/connect';
+import { migrateToLatest } from '../src/db/migrate';
+import { sortKey } from '../src/records/paging';
+import { log, timeMs } from './lib';
+
+/** Bump when the generator changes, so cached datasets are rebuilt. */
+export const DATASET_VERSION = 'people-1m/v2';
+export const OUT_DIR = join(import.meta.dirname, 'out');
+export const SQLITE_FILE = join(OUT_DIR, 'people-1m.sqlite');
+export const PG_SCHEMA = 'bench_1m';
+const META_FILE = join(OUT_DIR, 'people-1m.json');
+
+export const PEOPLE = 1_000_000;
+const BACKGROUND_STAFF = 1000; // each the lead worker on ~1k cases
+const SMALL_EVERY = 1000; // bench-small works with every 1000th person (~1k people)
+const LARGE_EVERY = 10; // bench-large works with every 10th person (~100k people)
+const SECOND_CASE_EVERY = 50; // ~2 % of people (hash-picked, so every actor has some) have a second case
+const ARCHIVED_EVERY = 97; // ~1 % archived, spread over every actor's people
+
+const hex12 = (i: number) => i.toString(16).padStart(12, '0');
+/** Deterministic RFC 9562-shaped ids, one family per record type. */
+export const ids = {
+  person: (i: number) => `01900000-0000-7000-8000-${hex12(i)}`,
+  case: (i: number) => `01900000-0000-7000-9000-${hex12(i)}`,
+  user: (i: number) => `01900000-0000-7000-a000-${hex12(i)}`,
+};
+/** The three actors of the list benchmark. */
+export const ACTORS = {
+  small: ids.user(1_000_001),
+  large: ids.user(1_000_002),
+  manager: ids.user(1_000_003),
+} as const;
+
+const FIRST = ['ab', 'al', 'an', 'ar', 'ba', 'be', 'bo', 'ca', 'ch', 'da', 'de', 'el', 'fa', 'fi', 'ga', 'ha', 'he', 'ja', 'ka', 'ke', 'la', 'le', 'ma', 'mo', 'na', 'ni', 'pa', 'ra', 'sa', 'ta'];
+const MIDDLE = ['rn', 'll', 'mp', 'nd', 'st', 'rk', 'sh', 'tt', 'bb', 'dd'];
+const LAST = ['er', 'on', 'ey', 'man', 'son', 'ford', 'ley', 'ton', 'well', 'ham'];
+const GIVEN = ['Ada', 'Alan', 'Amir', 'Ana', 'Ben', 'Bea', 'Chen', 'Cleo', 'Dan', 'Dara', 'Eli', 'Emma', 'Farah', 'Finn', 'Grace', 'Hana', 'Ian', 'Iris', 'Jack', 'Jade', 'Kai', 'Kim', 'Leo', 'Lily', 'Max', 'Mia', 'Nia', 'Noah', 'Omar', 'Ola', 'Pia', 'Quinn', 'Ravi', 'Rosa', 'Sam', 'Sara', 'Tom', 'Tara', 'Uma', 'Vic', 'Wen', 'Yara', 'Zac', 'Zoe'];
+
+/** A small deterministic PRNG (mulberry32). */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Name-search terms used by the benchmark: 4-letter surname prefixes (~0.33 % of people each). */
+export const SEARCH_TERMS = Array.from({ length: 20 }, (_, i) => FIRST[(i * 7) % FIRST.length] + MIDDLE[(i * 3) % MIDDLE.length]);
+
+const NOW = '2026-03-02T09:00:00.000Z';
+const PERSON_COLS = ['id', 'kind', 'given_name', 'family_name', 'preferred_name', 'sort_key', 'date_of_birth', 'pronouns', 'email', 'phone', 'address', 'ethnicity', 'health_notes', 'safeguarding_notes', 'archived_at', 'created_by', 'created_at', 'updated_at', 'version'] as const;
+const CASE_COLS = ['id', 'person_id', 'service', 'status', 'opened_on', 'closed_on', 'summary', 'support_needs', 'risk_notes', 'archived_at', 'created_by', 'created_at', 'updated_at', 'version'] as const;
+const TEAM_COLS = ['case_id', 'user_id', 'team_role', 'added_at', 'added_by'] as const;
+type Cell = string | number | null;
+const INT_COLS = new Set(['version', 'must_change_password', 'totp_enabled', 'failed_sign_ins', 'active']);
+
+/** Generates the world in chunks of rows and hands each chunk to `sink` (people, then cases, then case team). */
+async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: readonly string[], rows: Cell[][]) => Promise<void> | void) {
+  const rnd = prng(20260302);
+  const CHUNK = 50_000;
+  let people: Cell[][] = [];
+  let cases: Cell[][] = [];
+  let team: Cell[][] = [];
+  let caseNo = 0;
+  const addCase = (personIdx: number, members: [string, string][]) => {
+    const c = caseNo++;
+    cases.push([ids.case(c), ids.person(personIdx), 'Youth mentoring', 'open', '2025-01-01', null, 'referred by school', null, null, null, null, NOW, NOW, 1]);
+    for (const [userId, role] of members) team.push([ids.case(c), userId, role, NOW, null]);
+  };
+  for (let i = 0; i < PEOPLE; i++) {
+    const family = FIRST[Math.floor(rnd() * FIRST.length)] + MIDDLE[Math.floor(rnd() * MIDDLE.length)] + LAST[Math.floor(rnd() * LAST.length)];
+    const Family = family[0].toUpperCase() + family.slice(1);
+    const given = GIVEN[Math.floor(rnd() * GIVEN.length)];
+    const dob = `${1940 + (i % 80)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    people.push([ids.person(i), 'service_user', given, Family, null, sortKey(Family, given), dob, null, `p${i}@example.org`, null, null, null, 'asthma', null, i % ARCHIVED_EVERY === 11 ? NOW : null, null, NOW, NOW, 1]);
+    const members: [string, string][] = [[ids.user(i % BACKGROUND_STAFF), 'lead']];
+    if (i % SMALL_EVERY === 3) members.push([ACTORS.small, 'worker']);
+    if (i % LARGE_EVERY === 1) members.push([ACTORS.large, 'worker']);
+    addCase(i, members);
+    if ((Math.imul(i, 0x9e3779b1) >>> 0) % SECOND_CASE_EVERY === 0) addCase(i, [[ids.user((i + 1) % BACKGROUND_STAFF), 'lead'], ...members.slice(1)]);
+    if (people.length >= CHUNK) {
+      await sink('people', PERSON_COLS, people);
+      await sink('cases', CASE_COLS, cases);
+      await sink('case_team', TEAM_COLS, team);
+      people = [];
+      cases = [];
+      team = [];
+    }
+  }
+  if (people.length) {
+    await sink('people', PERSON_COLS, people);
+    await sink('cases', CASE_COLS, cases);
+    await sink('case_team', TEAM_COLS, team);
+  }
+}
+
+/** Users: background staff plus the three benchmark actors (roles only; no passwords needed). */
+function userRows(): { users: Cell[][]; roles: Cell[][] } {
+  const users: Cell[][] = [];
+  const roles: Cell[][] = [];
+  const add = (id: string, username: string, role: string) => {
+    users.push([id, username, username, null, 'x', 0, null, 0, 0, null, 1, null, NOW, NOW, 1]);
+    roles.push([id, role]);
+  };
+  for (let i = 0; i < BACKGROUND_STAFF; i++) add(ids.user(i), `staff${i}`, 'staff');
+  add(ACTORS.small, 'bench-small', 'staff');
+  add(ACTORS.large, 'bench-large', 'staff');
+  add(ACTORS.manager, 'bench-manager', 'manager');
+  return { users, roles };
+}
+const USER_COLS = ['id', 'username', 'display_name', 'email', 'password_hash', 'must_change_password', 'totp_secret', 'totp_enabled', 'failed_sign_ins', 'locked_until', 'active', 'deactivated_at', 'created_at', 'updated_at', 'version'];
+
+/** Makes sure the benchmark actors have accepted every loaded policy document (3.5), whatever 0003+ installs. */
+export async function acceptPolicies(db: Db) {
+  const docs = await db.kysely.selectFrom('policy_documents').select('id').execute();
+  for (const d of docs) {
+    for (const userId of Object.values(ACTORS)) {
+      await db.kysely
+        .insertInto('policy_acceptances')
+        .values({ user_id: userId, policy_document_id: d.id, accepted_at: NOW })
+        .onConflict((oc) => oc.columns(['user_id', 'policy_document_id']).doNothing())
+        .execute();
+    }
+  }
+}
+
+function readMeta(): Record<string, string> {
+  return existsSync(META_FILE) ? JSON.parse(readFileSync(META_FILE, 'utf8')) : {};
+}
+function writeMeta(key: string, value: string) {
+  writeFileSync(META_FILE, JSON.stringify({ ...readMeta(), [key]: value }, null, 2));
+}
+
+/** Opens (building if needed) the SQLite 1M dataset, migrated to the latest schema. */
+export async function sqliteDataset(): Promise<Db> {
+  mkdirSync(OUT_DIR, { recursive: true });
+  if (readMeta().sqlite !== DATASET_VERSION || !existsSync(SQLITE_FILE)) {
+    for (const f of [SQLITE_FILE, `${SQLITE_FILE}-wal`, `${SQLITE_FILE}-shm`]) rmSync(f, { force: true });
+    log(`building the SQLite dataset (${PEOPLE.toLocaleString()} people) in ${SQLITE_FILE} …`);
+    const [, ms] = await timeMs(async () => {
+      const db = connect({ databaseUrl: '', dataDir: OUT_DIR, sqliteFile: SQLITE_FILE });
+      await migrateToLatest(db);
+      await db.close();
+      const raw = new SQLite(SQLITE_FILE);
+      raw.pragma('synchronous = OFF');
+      raw.pragma('cache_size = -400000');
+      const stmts = new Map<string, SQLite.Statement>();
+      const insert = (table: string, cols: readonly string[], rows: Cell[][]) => {
+        let s = stmts.get(table);
+        if (!s) stmts.set(table, (s = raw.prepare(`insert into ${table} (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`)));
+        raw.transaction(() => {
+          for (const r of rows) s!.run(r);
+        })();
+      };
+      const { users, roles } = userRows();
+      insert('users', USER_COLS, users);
+      insert('user_roles', ['user_id', 'role'], roles);
+      await generate(insert);
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+      raw.close();
+    });
+    log(`SQLite dataset built in ${(ms / 1000).toFixed(1)} s`);
+    writeMeta('sqlite', DATASET_VERSION);
+  }
+  const db = connect({ databaseUrl: '', dataDir: OUT_DIR, sqliteFile: SQLITE_FILE });
+  const applied = await migrateToLatest(db);
+  if (applied.length) log(`SQLite dataset: applied ${applied.join(', ')}`);
+  await acceptPolicies(db);
+  return db;
+}
+
+/** Opens (building if needed) the PostgreSQL 1M dataset in schema bench_1m. */
+export async function pgDataset(pgUrl: string): Promise<Db> {
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    const have = await client.query(`select 1 from information_schema.tables where table_schema = $1 and table_name = 'bench_meta'`, [PG_SCHEMA]);
+    const version = have.rowCount ? (await client.query(`select version from ${PG_SCHEMA}.bench_meta`)).rows[0]?.version : null;
+    if (version !== DATASET_VERSION) {
+      log(`building the PostgreSQL dataset in schema ${PG_SCHEMA} …`);
+      const [, ms] = await timeMs(async () => {
+        await client.query(`drop schema if exists ${PG_SCHEMA} cascade`);
+        await client.query(`create schema ${PG_SCHEMA}`);
+        const db = connect({ databaseUrl: pgUrl, dataDir: OUT_DIR, pgSchema: PG_SCHEMA, poolSize: 1 });
+        await migrateToLatest(db);
+        await db.close();
+        await client.query(`set search_path = ${PG_SCHEMA}`);
+        const insert = async (table: string, cols: readonly string[], rows: Cell[][]) => {
+          const BATCH = 10_000;
+          for (let s = 0; s < rows.length; s += BATCH) {
+            const part = rows.slice(s, s + BATCH);
+            const arrays = cols.map((_, c) => part.map((r) => (r[c] === null ? null : String(r[c]))));
+            const casts = cols.map((_, c) => `$${c + 1}::text[]`);
+            const select = cols.map((col, c) => (INT_COLS.has(col) ? `c${c}::integer` : `c${c}`));
+            await client.query(
+              `insert into ${table} (${cols.join(',')}) select ${select.join(',')} from unnest(${casts.join(',')}) as u(${cols.map((_, c) => `c${c}`).join(',')})`,
+              arrays,
+            );
+          }
+        };
+        const { users, roles } = userRows();
+        await insert('users', USER_COLS, users);
+        await insert('user_roles', ['user_id', 'role'], roles);
+        await generate(insert);
+        await client.query('vacuum analyze people, cases, case_team, users, user_roles'); // what autovacuum does after a bulk load: statistics and visibility map
+        await client.query(`create table ${PG_SCHEMA}.bench_meta (version text not null)`);
+        await client.query(`insert into ${PG_SCHEMA}.bench_meta values ($1)`, [DATASET_VERSION]);
+      });
+      log(`PostgreSQL dataset built in ${(ms / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    await client.end();
+  }
+  const db = connect({ databaseUrl: pgUrl, dataDir: OUT_DIR, pgSchema: PG_SCHEMA, poolSize: 2 });
+  const applied = await migrateToLatest(db);
+  if (applied.length) {
+    log(`PostgreSQL dataset: applied ${applied.join(', ')}`);
+    await sql`analyze`.execute(db.kysely);
+  }
+  await acceptPolicies(db);
+  return db;
+}

@@ -1,0 +1,163 @@
+/**
+ * Authenticated, audited record read over HTTP (issues 3 and 4): GET /api/people/:id as a case-team staff member
+ * with a session cookie, through the whole pipeline (session → actor → policy → read with decision facts →
+ * field-level presentation → audit entry in the same transaction), against, in the SAME run and process:
+ * - the fair peer: a bare Fastify route reading the same row from the same database handle, no pipeline, no audit;
+ * - a bare hello-world Fastify route.
+ * The server runs in a child process; autocannon runs here. Targets are interleaved over several rounds and the
+ * median req/s of each is reported, so background load on the shared machine hits all of them alike.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+// @ts-expect-error autocannon ships no types
+import autocannon from 'autocannon';
+import { type BenchOptions, type Row, log, round } from './lib';
+
+interface ServerInfo {
+  confidePort: number;
+  barePort: number;
+  personId: string;
+  cookie: string;
+  dialect: string;
+}
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+
+function cannon(url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<CannonResult> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, headers, duration: seconds, connections, pipelining: 1 }, (err: Error | null, res: CannonResult) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function startServer(env: Record<string, string>): Promise<{ info: ServerInfo; child: ReturnType<typeof fork>; ask: (m: string) => Promise<unknown> }> {
+  const child = fork(join(import.meta.dirname, 'http-server.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const info = await new Promise<ServerInfo>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as ServerInfo));
+    child.once('exit', (code) => reject(new Error(`benchmark server exited with ${code}`)));
+  });
+  const ask = (m: string) => new Promise((resolve) => { child.once('message', resolve); child.send(m); });
+  return { info, child, ask };
+}
+
+async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'confide-bench-http-'));
+  const schema = `bench_http_${process.pid}`;
+  const env: Record<string, string> = { BENCH_DATA_DIR: dataDir };
+  if (dialect === 'postgres') {
+    const c = new pg.Client({ connectionString: opts.pgUrl! });
+    await c.connect();
+    await c.query(`drop schema if exists ${schema} cascade; create schema ${schema}`);
+    await c.end();
+    env.BENCH_DATABASE_URL = opts.pgUrl!;
+    env.BENCH_PG_SCHEMA = schema;
+  }
+  const { info, child, ask } = await startServer(env);
+  try {
+    const confide = `http://127.0.0.1:${info.confidePort}/api/people/${info.personId}`;
+    const bareRead = `http://127.0.0.1:${info.barePort}/bare/people/${info.personId}`;
+    const hello = `http://127.0.0.1:${info.barePort}/hello`;
+    const headers = { cookie: info.cookie };
+    const seconds = opts.quick ? 3 : 5;
+    const rounds = opts.quick ? 2 : 3;
+    const connections = 10;
+    // appHealthz: Confide's own public /healthz (helmet, request id, access log, no pipeline, no database), to show
+    // how much of the gap is the app's HTTP layer rather than the pipeline.
+    const all = {
+      audited: { url: confide, headers }, bareRead: { url: bareRead, headers: {} }, hello: { url: hello, headers: {} },
+      appHealthz: { url: `http://127.0.0.1:${info.confidePort}/healthz`, headers: {} },
+    };
+    // BENCH_HTTP_ONLY=audited (with BENCH_CPU_PROF=dir) profiles one target alone.
+    const only = process.env.BENCH_HTTP_ONLY as keyof typeof all | undefined;
+    const targets = only ? ({ [only]: all[only] } as typeof all) : all;
+    const rps: Record<keyof typeof targets, number[]> = { audited: [], bareRead: [], hello: [], appHealthz: [] };
+    const p99: Record<keyof typeof targets, number[]> = { audited: [], bareRead: [], hello: [], appHealthz: [] };
+    for (const t of Object.values(targets)) await cannon(t.url, t.headers, 1, connections); // warm up the JIT and caches
+    if (process.env.BENCH_CPU_PROF) await ask('profile-start');
+    type Stats = { auditEntries: number; cpuMicros: number };
+    const before = (await ask('stats')) as Stats;
+    let auditedRequests = 0;
+    // Server CPU time per request (user + system of the server process), less sensitive to other load than req/s.
+    const cpuPerRequest: Record<keyof typeof targets, number[]> = { audited: [], bareRead: [], hello: [], appHealthz: [] };
+    for (let r = 0; r < rounds; r++) {
+      for (const [name, t] of Object.entries(targets) as [keyof typeof targets, { url: string; headers: Record<string, string> }][]) {
+        const cpu0 = ((await ask('stats')) as Stats).cpuMicros;
+        const res = await cannon(t.url, t.headers, seconds, connections);
+        const cpu1 = ((await ask('stats')) as Stats).cpuMicros;
+        if (res.non2xx || res.errors) throw new Error(`${name}: ${res.non2xx} non-2xx responses, ${res.errors} errors`);
+        rps[name].push(res.requests.average);
+        p99[name].push(res.latency.p99);
+        cpuPerRequest[name].push((cpu1 - cpu0) / res.requests.total);
+        if (name === 'audited') auditedRequests += res.requests.total;
+      }
+    }
+    const after = (await ask('stats')) as Stats;
+    if (process.env.BENCH_CPU_PROF) log(`http ${dialect}: profile written to ${((await ask('profile-stop')) as { profile: string }).profile}`);
+    const m = { audited: median(rps.audited), bareRead: median(rps.bareRead), hello: median(rps.hello), appHealthz: median(rps.appHealthz) };
+    const result = {
+      dialect, connections, secondsPerRun: seconds, rounds,
+      reqPerSec: { audited: round(m.audited, 0), bareRead: round(m.bareRead, 0), hello: round(m.hello, 0), appHealthz: round(m.appHealthz, 0) },
+      p99LatencyMs: { audited: median(p99.audited), bareRead: median(p99.bareRead), hello: median(p99.hello), appHealthz: median(p99.appHealthz) },
+      ratioToBareRead: round(m.audited / m.bareRead, 3),
+      ratioToHello: round(m.audited / m.hello, 3),
+      serverCpuMicrosPerRequest: {
+        audited: round(median(cpuPerRequest.audited), 1), bareRead: round(median(cpuPerRequest.bareRead), 1), hello: round(median(cpuPerRequest.hello), 1),
+        appHealthz: round(median(cpuPerRequest.appHealthz), 1),
+      },
+      allRounds: rps,
+      auditEntriesWritten: after.auditEntries - before.auditEntries,
+      auditedRequests,
+    };
+    log(`http ${dialect}: audited ${result.reqPerSec.audited} req/s, bare read ${result.reqPerSec.bareRead}, hello ${result.reqPerSec.hello} → ${round(result.ratioToBareRead * 100, 1)} % of bare read`);
+    return result;
+  } finally {
+    const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    if (child.connected) child.send('stop');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+    if (dialect === 'postgres') {
+      const c = new pg.Client({ connectionString: opts.pgUrl! });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    }
+  }
+}
+
+/** The HTTP benchmark on SQLite (the default deployment) and, unless --quick, PostgreSQL for information. */
+export async function benchHttp(opts: BenchOptions) {
+  const results = [await benchOne('sqlite', opts)];
+  if (opts.pgUrl && !opts.quick) results.push(await benchOne('postgres', opts));
+  const rows: Row[] = [];
+  for (const r of results) {
+    rows.push(
+      { section: `http ${r.dialect}`, name: 'audited read GET /api/people/:id', value: `${r.reqPerSec.audited} req/s` },
+      { section: `http ${r.dialect}`, name: 'bare Fastify, same row, same db', value: `${r.reqPerSec.bareRead} req/s` },
+      { section: `http ${r.dialect}`, name: 'bare Fastify hello world', value: `${r.reqPerSec.hello} req/s` },
+      { section: `http ${r.dialect}`, name: 'Confide GET /healthz (app HTTP layer only)', value: `${r.reqPerSec.appHealthz} req/s` },
+      {
+        section: `http ${r.dialect}`, name: 'audited ÷ bare read (fair peer)', value: `${round(r.ratioToBareRead * 100, 1)} %`,
+        goal: r.dialect === 'sqlite' ? '≥ 50 %' : 'info', ok: r.dialect === 'sqlite' ? r.ratioToBareRead >= 0.5 : null,
+      },
+      { section: `http ${r.dialect}`, name: 'audited ÷ hello world', value: `${round(r.ratioToHello * 100, 1)} %` },
+      {
+        section: `http ${r.dialect}`, name: 'server CPU µs/request: audited / bare read / hello / healthz',
+        value: `${r.serverCpuMicrosPerRequest.audited} / ${r.serverCpuMicrosPerRequest.bareRead} / ${r.serverCpuMicrosPerRequest.hello} / ${r.serverCpuMicrosPerRequest.appHealthz}`,
+      },
+    );
+  }
+  return { result: results, rows };
+}

@@ -1,0 +1,80 @@
+import { cpus, freemem, totalmem, loadavg, platform, release, arch } from 'node:os';
+import { createServer } from 'node:net';
+
+/** Percentile of an ascending-sorted numeric array (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+/** p50 / p95 / p99 / mean of samples (sorted copy). */
+export function summarise(samples: readonly number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
+  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), mean, max: s[s.length - 1] };
+}
+
+/** Rounds to `d` decimals for the report. */
+export const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** What the figures were measured on. */
+export function machineInfo() {
+  const c = cpus();
+  return {
+    node: process.version,
+    platform: `${platform()} ${release()} ${arch()}`,
+    cpus: c.length,
+    cpuModel: c[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    freeMemoryGiB: round(freemem() / 2 ** 30, 1),
+    loadAverageAtStart: loadavg().map((x) => round(x, 2)),
+  };
+}
+
+/** One line of the printed table. */
+export interface Row {
+  section: string;
+  name: string;
+  value: string;
+  goal?: string;
+  ok?: boolean | null;
+}
+
+/** Prints rows as an aligned table. */
+export function printTable(rows: readonly Row[]) {
+  const head = ['section', 'measurement', 'value', 'goal', ''];
+  const body = rows.map((r) => [r.section, r.name, r.value, r.goal ?? '', r.ok == null ? '' : r.ok ? 'ok' : 'MISSED']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  process.stdout.write(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${body.map(line).join('\n')}\n\n`);
+}
+
+/** Logs progress to stderr so stdout stays the table. */
+export const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** Time a function in milliseconds. */
+export async function timeMs<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
+  const t0 = process.hrtime.bigint();
+  const out = await fn();
+  return [out, Number(process.hrtime.bigint() - t0) / 1e6];
+}
+
+/** The options every section receives. */
+export interface BenchOptions {
+  quick: boolean;
+  pgUrl: string | null;
+}

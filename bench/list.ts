@@ -1,0 +1,126 @@
+/**
+ * Need-to-know list of 50 over 1M people (issue 4), through the real code path: listPeople() from
+ * src/people/queries.ts with a Ctx built for each actor by loadActor(), on SQLite and PostgreSQL.
+ */
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+import pg from 'pg';
+import pino from 'pino';
+import { loadActor } from '../src/accounts/actor';
+import { AuditBuffer } from '../src/audit/append';
+import { loadConfig } from '../src/config';
+import type { Ctx, Services } from '../src/context';
+import type { DialectName } from '../src/db/connect';
+import type { Database } from '../src/db/schema';
+import { listPeople, listShape } from '../src/people/queries';
+import { filter } from '../src/policy/filter';
+import { createServices } from '../src/services';
+import { ACTORS, OUT_DIR, PG_SCHEMA, SEARCH_TERMS, SQLITE_FILE, pgDataset, sqliteDataset } from './dataset';
+import { type BenchOptions, type Row, log, round, summarise } from './lib';
+
+const KINDS = [
+  { key: 'small', label: 'staff, case teams of ~1k people' },
+  { key: 'large', label: 'staff, sees ~100k people' },
+  { key: 'manager', label: 'manager, sees everyone' },
+] as const;
+
+function servicesFor(dialect: DialectName, pgUrl: string | null): Services {
+  const config = loadConfig({ DATA_DIR: OUT_DIR, DATABASE_URL: dialect === 'postgres' ? pgUrl! : '', LOG_LEVEL: 'silent' });
+  return createServices(config, {
+    logger: pino({ level: 'silent' }),
+    connect: dialect === 'postgres' ? { pgSchema: PG_SCHEMA, poolSize: 2 } : { sqliteFile: SQLITE_FILE },
+  });
+}
+
+async function ctxFor(db: Kysely<Database>, services: Services, userId: string): Promise<Ctx> {
+  const now = new Date();
+  const nowIso = now.toISOString();
+  const actor = await loadActor(db, userId, nowIso);
+  if (!actor) throw new Error(`benchmark actor ${userId} missing`);
+  return { db, actor, now, nowIso, requestId: 'bench', audit: new AuditBuffer(), services };
+}
+
+/** Runs listPeople once on a logging connection and returns the plan of its main query. */
+async function planOf(dialect: DialectName, pgUrl: string | null, services: Services, userId: string, q: string | undefined): Promise<string[]> {
+  const events: LogEvent[] = [];
+  let db: Kysely<Database>;
+  let raw: SQLite.Database | null = null;
+  let pool: pg.Pool | null = null;
+  if (dialect === 'sqlite') {
+    raw = new SQLite(SQLITE_FILE, { readonly: true });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }), log: (e) => { events.push(e); } });
+  } else {
+    pool = new pg.Pool({ connectionString: pgUrl!, max: 1, options: `-c search_path=${PG_SCHEMA}` });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (e) => { events.push(e); } });
+  }
+  try {
+    const ctx = await ctxFor(db, services, userId);
+    events.length = 0;
+    await listPeople(ctx, { limit: 50, q, includeArchived: 'false' });
+    const main = events.filter((e) => /from "people"/.test(e.query.sql) && /order by/.test(e.query.sql)).at(-1);
+    if (!main) return [];
+    if (raw) {
+      return (raw.prepare(`explain query plan ${main.query.sql}`).all(...(main.query.parameters as unknown[])) as { detail: string }[]).map((r) => r.detail);
+    }
+    const res = await pool!.query(`explain (analyze, costs off, timing off, summary on) ${main.query.sql}`, main.query.parameters as unknown[]);
+    return res.rows.map((r) => r['QUERY PLAN'] as string);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function benchDialect(dialect: DialectName, opts: BenchOptions) {
+  const db = dialect === 'sqlite' ? await sqliteDataset() : await pgDataset(opts.pgUrl!);
+  await db.close();
+  const services = servicesFor(dialect, opts.pgUrl);
+  const runs = opts.quick ? 40 : 200;
+  const out: Record<string, unknown>[] = [];
+  try {
+    for (const kind of KINDS) {
+      const userId = ACTORS[kind.key];
+      const ctx = await ctxFor(services.db.kysely, services, userId);
+      const shape = await listShape(ctx, filter(ctx.actor, 'person.read'));
+      for (const search of [false, true]) {
+        const times: number[] = [];
+        let items = 0;
+        for (let i = -5; i < runs; i++) {
+          const q = search ? SEARCH_TERMS[(i + 5) % SEARCH_TERMS.length] : undefined;
+          const t0 = process.hrtime.bigint();
+          const page = await listPeople(ctx, { limit: 50, q, includeArchived: 'false' });
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          if (i >= 0) {
+            times.push(ms);
+            items += page.items.length;
+          }
+        }
+        const s = summarise(times);
+        const plan = await planOf(dialect, opts.pgUrl, services, userId, search ? SEARCH_TERMS[0] : undefined);
+        log(`list ${dialect} ${kind.key}${search ? ' +search' : ''} (${shape}): p50 ${round(s.p50)} ms p95 ${round(s.p95)} ms`);
+        out.push({
+          dialect, actor: kind.key, description: kind.label, search, shape, runs, meanItems: round(items / runs, 1),
+          p50Ms: round(s.p50), p95Ms: round(s.p95), p99Ms: round(s.p99), maxMs: round(s.max), plan,
+        });
+      }
+    }
+  } finally {
+    await services.db.close();
+  }
+  return out;
+}
+
+/** The list benchmark on SQLite and (when reachable) PostgreSQL. */
+export async function benchList(opts: BenchOptions) {
+  const results = [...(await benchDialect('sqlite', opts))];
+  if (opts.pgUrl) results.push(...(await benchDialect('postgres', opts)));
+  const rows: Row[] = results.map((r) => ({
+    section: `list ${r.dialect}`,
+    name: `${r.actor}${r.search ? ' + name search' : ''} (${r.shape})`,
+    value: `p95 ${r.p95Ms} ms (p50 ${r.p50Ms})`,
+    goal: '< 20 ms',
+    ok: (r.p95Ms as number) < 20,
+  }));
+  return {
+    result: { people: 1_000_000, searchTerms: SEARCH_TERMS, cases: results },
+    rows,
+  };
+}
