@@ -18,6 +18,7 @@ export interface Database {
   access_grants: AccessGrantRow;
   policy_documents: PolicyDocumentRow;
   policy_acceptances: PolicyAcceptanceRow;
+  policy_rule_modes: PolicyRuleModeRow;
   notifications: NotificationRow;
   audit_events: AuditEventRow;
   audit_head: AuditHeadRow;
@@ -211,6 +212,14 @@ export interface PolicyAcceptanceRow {
   user_id: string;
   policy_document_id: string;
   accepted_at: string;
+}
+
+/** A configurable rule the organisation switched between 'enforce' and 'warn' (no row = enforce). */
+export interface PolicyRuleModeRow {
+  rule_id: string;
+  mode: string;
+  set_by: string | null;
+  set_at: string;
 }
 
 export interface NotificationRow {

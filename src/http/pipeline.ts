@@ -4,7 +4,8 @@ import { AuditBuffer, fromDecision } from '../audit/append';
 import { recordAudit, recordAuditNow } from '../audit/record';
 import type { Ctx, Services } from '../context';
 import { loadActor } from '../accounts/actor';
-import { decideAction } from '../policy/decide';
+import { clauseFor } from '../policy/clauses';
+import { decideAction, warnedRules } from '../policy/decide';
 import { authenticate, type Authenticated } from './authenticate';
 import { safeEqual } from './auth/secrets';
 import { badRequest, forbidden, Problem, unauthenticated, zodFieldErrors, type FieldError } from './errors';
@@ -86,6 +87,10 @@ function policyHandler(services: Services, def: PolicyRoute) {
     const input = parseInput(def, request, reply);
     if (def.receive) input.received = await def.receive(input, services);
     const audit = new AuditBuffer();
+    for (const rule of warnedRules(actor, def.action)) {
+      // A forbid rule the organisation switched to warn-only: allowed, but recorded as the breach of policy it is.
+      audit.add({ action: def.action, decision: 'allow', ruleId: rule.id, clause: clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
+    }
     try {
       const result = await services.db.kysely.transaction().execute(async (trx) => {
         const ctx: Ctx = { db: trx, actor, now, nowIso, requestId: request.id, audit, services };

@@ -3,13 +3,15 @@ import { notFound } from '../http/errors';
 import { route } from '../http/route';
 import { acceptPolicy, getCurrentPolicy, getPolicyVersion, listPolicies, loadPolicy } from './commands';
 import { buildMatrix, matrixMarkdown } from './matrix';
-import { acceptPolicyBody, loadPolicyBody, matrixQuery, versionParams } from './schema';
+import { listRules, setRuleMode } from './rule-modes';
+import { acceptPolicyBody, loadPolicyBody, matrixQuery, ruleModeBody, ruleParams, versionParams } from './schema';
 import { currentPolicy } from './store';
 
 const tags = ['policy'];
 
 /** The organisation's confidentiality policy: versions, acceptance (3.5) and traceability (3.6, monitoring). */
 export const policyDocumentRoutes = [
+
   route({
     method: 'GET', url: '/api/policy/current', action: 'policy.read', tags,
     summary: 'The current confidentiality policy, its clauses, and whether you have accepted it',
@@ -33,6 +35,18 @@ export const policyDocumentRoutes = [
     summary: 'Accept the current version of the policy (required before seeing confidential records)',
     responses: { 409: 'Not the current version' },
     handler: (ctx, { body }) => acceptPolicy(ctx, body.version),
+  }),
+  route({
+    method: 'GET', url: '/api/policy/rules', action: 'policy.read', tags,
+    summary: 'Every rule of the engine with the clause it cites, whether it may be switched to warn, and its mode',
+    handler: (ctx) => listRules(ctx),
+  }),
+  route({
+    // Changing how the policy is applied is the administrators' job, like loading it: same action.
+    method: 'PUT', url: '/api/policy/rules/:ruleId/mode', action: 'policy.load', tags, params: ruleParams, body: ruleModeBody,
+    summary: 'Switch a configurable rule between enforce and warn (ruleId URL-encoded, e.g. agreement%2Fnot-accepted; safety rules never: 409)',
+    responses: { 409: 'The rule may not be switched' },
+    handler: (ctx, { params, body }) => setRuleMode(ctx, params.ruleId, body.mode),
   }),
   route({
     method: 'GET', url: '/api/policy/matrix', action: 'policy.read', tags, query: matrixQuery,

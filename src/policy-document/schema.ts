@@ -23,3 +23,9 @@ export const matrixQuery = z.strictObject({ format: z.enum(['json', 'md', 'pdf']
 
 /** Path parameter: a policy version number. */
 export const versionParams = z.strictObject({ version: z.coerce.number().int().min(1).max(1_000_000) });
+
+/** Path parameter: a rule id (URL-encode the slash: session%2Fstaff-team-only). */
+export const ruleParams = z.strictObject({ ruleId: z.string().trim().min(1).max(100) });
+
+/** PUT /api/policy/rules/:ruleId/mode. */
+export const ruleModeBody = z.strictObject({ mode: z.enum(['enforce', 'warn']) });

@@ -9,6 +9,7 @@ import { badRequest, type FieldError } from '../http/errors';
 import { newId } from '../lib/ids';
 import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, setClauseMap, type ClauseMapDocument } from '../policy/clauses';
 import { parsePolicy, type Clause } from './parse';
+import { applyRuleModes } from './rule-modes';
 
 /** The sample policy Confide ships with (a UK music charity's), loaded on first start. */
 export const SAMPLE_POLICY_FILE = join(import.meta.dirname, '../../policies/sample-confidentiality-policy.md');
@@ -115,4 +116,5 @@ export async function installDefaultPolicy(services: Services): Promise<void> {
     });
   }
   await applyCurrentClauseMap(db);
+  await applyRuleModes(db);
 }

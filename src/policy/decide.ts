@@ -1,5 +1,6 @@
 import { ACTIONS, RECORD_ACTIONS, type Action } from './actions';
 import { clauseFor } from './clauses';
+import { isWarnOnly } from './modes';
 import { RULES, type AllowRule, type ForbidRule } from './rules';
 import { classBit, classMask, roleBit, type Actor, type Decision, type Relation, type Resource } from './types';
 
@@ -70,6 +71,7 @@ export function decide(actor: Actor, action: Action, resource: Resource = {}): D
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
     if (f.classes !== null && (f.classes & bit) === 0) continue;
     if (!f.rule.when(actor, resource)) continue;
+    if (isWarnOnly(f.rule.id)) continue; // warn-only: the pipeline records it (see warnedRules)
     return {
       allowed: false, ruleId: f.rule.id, clauseKey: f.rule.clauseKey, clause: clauseFor(f.rule.clauseKey),
       reason: f.rule.reason, via: null, obligations: NONE, actorLevel: f.rule.actorLevel,
@@ -119,10 +121,21 @@ function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: Ac
 export function decideAction(actor: Actor, action: Action): Decision | null {
   const rules = RULES_BY_ACTION.get(action)!;
   for (const f of rules.forbid) {
-    if (!f.rule.actorLevel) continue;
+    if (!f.rule.actorLevel || isWarnOnly(f.rule.id)) continue;
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
     if (f.rule.when(actor, {})) return decide(actor, action, {});
   }
   const anyRule = rules.allow.some((a) => a.roleMask === 0 || (a.roleMask & actor.roleMask) !== 0);
   return anyRule ? null : defaultDeny(actor, action, {}, rules);
+}
+
+/** Actor-level forbid rules that would deny this action but are switched to warn-only: the pipeline audits them. */
+export function warnedRules(actor: Actor, action: Action): ForbidRule[] {
+  const out: ForbidRule[] = [];
+  for (const f of RULES_BY_ACTION.get(action)!.forbid) {
+    if (!f.rule.actorLevel || !isWarnOnly(f.rule.id)) continue;
+    if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
+    if (f.rule.when(actor, {})) out.push(f.rule);
+  }
+  return out;
 }

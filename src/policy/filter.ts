@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import type { Database } from '../db/schema';
 import type { Action } from './actions';
 import { RULES_BY_ACTION, decide } from './decide';
+import { isWarnOnly } from './modes';
 import { classBit, type Actor, type Decision, type RecordType, type Relation } from './types';
 
 /** Which rows of a record type an actor may list: all, none, or those meeting any of some relation conjunctions. */
@@ -19,7 +20,7 @@ const GENERAL = classBit('general');
 export function filter(actor: Actor, action: Action): Scope {
   const rules = RULES_BY_ACTION.get(action)!;
   for (const f of rules.forbid) {
-    if (!f.rule.actorLevel) continue;
+    if (!f.rule.actorLevel || isWarnOnly(f.rule.id)) continue;
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
     if (f.rule.when(actor, {})) return { kind: 'none', denial: decide(actor, action, {}) };
   }

@@ -33,8 +33,11 @@ export interface ForbidRule {
   actorLevel: boolean;
   when: (actor: Actor, resource: Resource) => boolean;
   reason: string;
-  /** Whether an organisation may switch it to warn-only. Safety rules never may. */
-  configurable: false;
+  /**
+   * Whether an organisation may switch it to warn-only (recorded, not enforced). Only actor-level rules may be, and
+   * never the safety rules: disclosure without basis, session notes, break-glass review.
+   */
+  configurable: boolean;
 }
 
 export type Rule = AllowRule | ForbidRule;
@@ -49,7 +52,7 @@ export const RULES: readonly Rule[] = [
   // ---- forbid rules (win over everything) ----
   {
     id: 'agreement/not-accepted', clauseKey: 'staff-awareness', effect: 'forbid', roles: 'any', actorLevel: true,
-    actions: CONFIDENTIAL_ACTIONS, configurable: false,
+    actions: CONFIDENTIAL_ACTIONS, configurable: true,
     when: (actor) => !actor.policyAccepted,
     reason: 'Read and accept the current confidentiality policy before working with confidential records.',
   },
