@@ -13,6 +13,8 @@ export interface Clause {
 const NUMBERED = /^\s*(?:[-*•]\s+)?(?:\*\*)?(?:(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)\.?|(\d{1,2})\.)(?:\*\*)?\s+(.+)$/;
 const BULLET = /^\s*[-*•]\s+(.*)$/;
 const PRACTICE = /^(?:#+\s*)?the policy in practice\s*$/i;
+/** Sign-off lines ("Agreed by …", "Signature  Date") end the clause before them and belong to no clause. */
+const SIGN_OFF = /^(?:(?:agreed|approved|adopted|signed) by\b|signed\b|signature\b|date\s*:?\s*$|date\s*:)/i;
 
 const clean = (s: string) => s.replace(/\*\*/g, '').replace(/^#+\s*/, '').replace(/\s+/g, ' ').trim();
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -62,6 +64,10 @@ export function parsePolicy(text: string): Clause[] {
       continue;
     }
     if ((counts.get(t) ?? 0) > 1 && !BULLET.test(raw)) continue; // running header/footer
+    if (SIGN_OFF.test(t)) {
+      current = null;
+      continue;
+    }
     const m = NUMBERED.exec(raw);
     if (m) {
       const number = m[1] ?? m[2];

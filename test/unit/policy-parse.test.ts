@@ -30,6 +30,14 @@ describe('parsing an organisation\'s policy into clauses', () => {
     const all = parsePolicy(sample);
     expect(all.some((c) => c.text.includes('Music24 Confidentiality Policy Music24'))).toBe(false);
     expect(all.some((c) => /signature/i.test(c.id))).toBe(false);
+    // The sign-off after "Monitoring and Review" is not part of that section's text.
+    expect(all.find((c) => c.id === 'monitoring-and-review')!.text).toBe('The Senior Management Team will regularly review the operation of this policy.');
+    expect(all.some((c) => /Agreed by|Signature/.test(c.text))).toBe(false);
+  });
+
+  it('a sign-off block ends the clause before it, wherever it appears', () => {
+    const clauses = parsePolicy('1. Scope\n\n1.1 Staff keep records safe and locked away at night.\n\nApproved by: the trustees\nDate: 1 May 2026\n');
+    expect(clauses.map((c) => [c.id, c.text])).toEqual([['1', ''], ['1.1', 'Staff keep records safe and locked away at night.']]);
   });
 
   it('parses a differently organised Markdown policy', () => {
