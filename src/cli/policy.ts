@@ -6,8 +6,9 @@ import { matrixPdf } from '../documents/matrix-pdf';
 import { Problem } from '../http/errors';
 import type { ClauseMapDocument } from '../policy/clauses';
 import { buildMatrix, matrixMarkdown } from '../policy-document/matrix';
-import { clauseMapSchema } from '../policy-document/schema';
-import { currentPolicy, storePolicy } from '../policy-document/store';
+import { coverageOf } from '../policy-document/commands';
+import { clauseMapSchema, loadPolicyBody } from '../policy-document/schema';
+import { currentPolicy, installDefaultPolicy, storePolicy } from '../policy-document/store';
 import { fail, withServices } from './shared';
 
 /** `confide policy load FILE` and `confide policy matrix`. */
@@ -26,15 +27,21 @@ export function registerPolicyCommands(program: Command) {
         if (!parsed.success) return fail(`clause map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         clauseMap = parsed.data;
       }
+      // The same checks as the API (title, size, empty text), with the same field names.
+      const input = loadPolicyBody.safeParse({ title: options.title ?? basename(file), text, clauseMap });
+      if (!input.success) return fail(input.error.issues.map((i) => `${i.path.join('.') === 'title' ? '--title' : i.path.join('.')}: ${i.message}`).join('; '));
       await withServices(async (services) => {
         const at = services.clock.now().toISOString();
         try {
           const doc = await services.db.kysely.transaction().execute(async (trx) => {
-            const { document, entry } = await storePolicy(trx, { title: options.title ?? basename(file), text, clauseMap }, null, at);
+            const { document, entry } = await storePolicy(trx, input.data, null, at);
             await recordAudit(trx, services, [entry], { actorId: null, requestId: null, at });
             return document;
           });
           process.stdout.write(`loaded "${doc.title}" as version ${doc.version}: ${doc.clauses.length} clauses. Staff must accept it before seeing confidential records. Restart the server to show the new clause numbers in explanations.\n`);
+          const { gaps, unmappedKeys } = coverageOf(doc);
+          if (gaps.length) process.stderr.write(`warning: clauses with neither rules and tests nor a procedural note (add them to the clause map): ${gaps.join(', ')}\n`);
+          if (unmappedKeys.length) process.stderr.write(`warning: rule clause keys no clause of this policy maps (decisions cite the key itself): ${unmappedKeys.join(', ')}\n`);
         } catch (error) {
           if (error instanceof Problem) return fail(`${error.detail} ${(error.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ')}`);
           throw error;
@@ -50,6 +57,7 @@ export function registerPolicyCommands(program: Command) {
       if (!['md', 'json', 'pdf'].includes(options.format)) return fail('--format must be md, json or pdf');
       if (options.format === 'pdf' && !options.out) return fail('--out is required for pdf');
       await withServices(async (services) => {
+        await installDefaultPolicy(services); // as at every start: the bundled sample until the organisation loads its own
         const doc = await currentPolicy(services.db.kysely);
         if (!doc) return fail('no policy loaded');
         const matrix = buildMatrix(doc);

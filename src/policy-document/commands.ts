@@ -1,13 +1,23 @@
 import type { Ctx } from '../context';
 import { conflict, notFound } from '../http/errors';
+import { buildMatrix, unmappedRuleKeys } from './matrix';
 import { applyCurrentClauseMap, currentPolicy, storePolicy, toDocument, type LoadPolicyInput } from './store';
 
-/** Loads a new policy version from the API (administrators). Everyone must accept it again (3.5). */
+/**
+ * Loads a new policy version from the API (administrators). Everyone must accept it again (3.5). The answer says
+ * which clauses have neither rules with tests nor a procedural note, and which rule clause keys no clause maps
+ * (decisions under those cite the key itself), so the administrator can complete the clause map.
+ */
 export async function loadPolicy(ctx: Ctx, input: LoadPolicyInput) {
   const { document, entry } = await storePolicy(ctx.db, input, ctx.actor.id, ctx.nowIso);
   ctx.audit.add(entry);
   await applyCurrentClauseMap(ctx.db);
-  return summary(document);
+  return { ...summary(document), coverage: coverageOf(document) };
+}
+
+/** Gaps in a document's clause map: clauses nothing covers, and rule keys mapped to no clause. */
+export function coverageOf(document: ReturnType<typeof toDocument>) {
+  return { gaps: buildMatrix(document).summary.gaps, unmappedKeys: unmappedRuleKeys(document.clauseMap) };
 }
 
 /** Records that the actor read and accepted the current version (3.5: staff know their responsibilities). */

@@ -1,3 +1,4 @@
+import type { ClauseMapDocument } from '../policy/clauses';
 import { RULES } from '../policy/rules';
 import type { Clause } from './parse';
 import type { PolicyDocument } from './store';
@@ -43,6 +44,14 @@ export function buildMatrix(doc: PolicyDocument, tests: readonly IndexedTest[] =
 }
 
 export type Matrix = ReturnType<typeof buildMatrix>;
+
+/**
+ * Clause keys that rules cite but no clause of the map names: decisions under those rules would cite the bare key
+ * instead of the organisation's clause number. The traceability test requires none for the sample map.
+ */
+export function unmappedRuleKeys(map: ClauseMapDocument, rules: readonly { clauseKey: string }[] = RULES): string[] {
+  return [...new Set(rules.map((r) => r.clauseKey))].filter((k) => !(map.keys[k] ?? []).length).sort();
+}
 
 const label = (id: string) => (/^\d|^practice/.test(id) ? id : id.replace(/-/g, ' '));
 

@@ -35,8 +35,9 @@ export function indexTests(root: string): IndexedTest[] {
   for (const file of walk(join(root, 'test')).sort()) {
     const source = readFileSync(file, 'utf8');
     for (const m of source.matchAll(TITLE)) {
-      const keys = keysCitedBy(m[2]);
-      if (keys.length) out.push({ file: relative(root, file), title: m[2], keys });
+      const title = m[2].replace(/\\(.)/g, '$1'); // as the test runner shows it: "person\'s" → "person's"
+      const keys = keysCitedBy(title);
+      if (keys.length) out.push({ file: relative(root, file), title, keys });
     }
   }
   return out;

@@ -48,10 +48,36 @@ describe.each(dialects())('the organisation\'s policy document (%s)', (dialect) 
     expect(list.json().items).toHaveLength(1);
   });
 
+  it('3.5 staff-awareness: someone who has not accepted yet may still read the policy they are asked to accept', async () => {
+    const newcomer = await makeUser(world, ['volunteer'], { accepted: false });
+    const current = await as(world, newcomer).get('/api/policy/current');
+    expect(current.statusCode).toBe(200);
+    expect(current.json()).toMatchObject({ version: 1, acceptedAt: null });
+    expect(current.json().clauses.map((c: { id: string }) => c.id)).toContain('practice 4.1');
+    expect((await as(world, newcomer).get('/api/people')).statusCode).toBe(403);
+    const accepted = await as(world, newcomer).post('/api/policy/accept', { version: 1 });
+    expect(accepted.statusCode).toBe(200);
+    expect((await as(world, newcomer).get('/api/people')).statusCode).toBe(200);
+  });
+
+  it('one version in full with its clause map; a missing version is 404 and a bad one 400', async () => {
+    const one = await as(world, staff).get('/api/policy/documents/1');
+    expect(one.statusCode).toBe(200);
+    expect(one.json().clauseMap.keys['need-to-know']).toEqual(['3.3', '3.4', '4.2']);
+    expect(one.json().clauseMap.procedural['2.2']).toMatch(/sell/);
+    expect((await as(world, staff).get('/api/policy/documents/99')).statusCode).toBe(404);
+    const bad = await as(world, staff).get('/api/policy/documents/latest');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('params.version');
+  });
+
   it('3.5 staff-awareness: a new version must be accepted before confidential records show again, and decisions cite its numbers', async () => {
     const loaded = await as(world, admin).post('/api/policy/documents', { title: 'Harbour policy', text: secondText, clauseMap: secondMap });
     expect(loaded.statusCode).toBe(201);
     expect(loaded.json().version).toBe(2);
+    // The answer tells the administrator what the new map leaves uncovered: no clause, but two rule keys this
+    // shorter policy has no clause for (decisions under them cite the key itself).
+    expect(loaded.json().coverage).toEqual({ gaps: [], unmappedKeys: ['justify-purpose', 'secure-conditions'] });
 
     const blocked = await as(world, staff).get(`/api/people/${personId}`);
     expect(blocked.statusCode).toBe(403);

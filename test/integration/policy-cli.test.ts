@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = (dir: string, ...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', DATA_DIR: dir }, encoding: 'utf8',
+  });
+
+describe('`confide policy load` and `confide policy matrix`', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confide-policy-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('3.6 matrix on a fresh database lists every clause of the bundled sample, as Markdown, JSON and PDF', () => {
+    const md = run(dir, 'policy', 'matrix');
+    expect(md.status, md.stderr).toBe(0);
+    expect(md.stdout).toContain('# Confidentiality Policy (sample) — traceability (version 1)');
+    expect(md.stdout).toContain('## practice 4.1');
+    expect(md.stdout).toContain('no gaps');
+
+    const json = run(dir, 'policy', 'matrix', '--format', 'json');
+    expect(json.status, json.stderr).toBe(0);
+    const m = JSON.parse(json.stdout);
+    expect(m.summary).toMatchObject({ clauses: 35, gaps: [] });
+
+    const file = join(dir, 'matrix.pdf');
+    const pdf = run(dir, 'policy', 'matrix', '-f', 'pdf', '-o', file);
+    expect(pdf.status, pdf.stderr).toBe(0);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(run(dir, 'policy', 'matrix', '-f', 'pdf').stderr).toContain('--out is required');
+    expect(run(dir, 'policy', 'matrix', '-f', 'doc').status).toBe(1);
+  }, 180_000);
+
+  it('3.5 staff-awareness: load re-maps clauses from a file and a clause map, and warns about what is unmapped', () => {
+    const loaded = run(dir, 'policy', 'load', 'test/fixtures/second-policy.md', '--map', 'test/fixtures/second-policy-map.json', '--title', 'Harbour policy');
+    expect(loaded.status, loaded.stderr).toBe(0);
+    expect(loaded.stdout).toContain('loaded "Harbour policy" as version 2: 11 clauses');
+    expect(loaded.stderr).toContain('rule clause keys no clause of this policy maps');
+    expect(loaded.stderr).toContain('secure-conditions');
+    const m = JSON.parse(run(dir, 'policy', 'matrix', '-f', 'json').stdout);
+    expect(m.policy).toMatchObject({ title: 'Harbour policy', version: 2 });
+    expect(m.rows.find((r: { clause: string }) => r.clause === '2.2').keys).toEqual(['session-staff-team-only']);
+  }, 180_000);
+
+  it('bad input names what is wrong and loads nothing', () => {
+    const empty = join(dir, 'empty.md');
+    writeFileSync(empty, '   \n');
+    const blank = run(dir, 'policy', 'load', empty);
+    expect(blank.status).toBe(1);
+    expect(blank.stderr).toContain('text: the policy text is empty');
+
+    const unstructured = join(dir, 'words.md');
+    writeFileSync(unstructured, 'We care about confidentiality.\n');
+    expect(run(dir, 'policy', 'load', unstructured).stderr).toContain('body.text: no clauses found');
+
+    const map = join(dir, 'map.json');
+    writeFileSync(map, JSON.stringify({ keys: { bogus: ['1.1'] }, procedural: {} }));
+    const badMap = run(dir, 'policy', 'load', 'test/fixtures/second-policy.md', '--map', map);
+    expect(badMap.status).toBe(1);
+    expect(badMap.stderr).toContain('body.clauseMap.keys.bogus: unknown clause key');
+
+    const m = JSON.parse(run(dir, 'policy', 'matrix', '-f', 'json').stdout);
+    expect(m.policy.version).toBe(2);
+  }, 180_000);
+});
