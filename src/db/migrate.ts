@@ -3,7 +3,7 @@ import type { Db } from './connect';
 import * as m0001 from './migrations/0001_accounts_and_records';
 import * as m0002 from './migrations/0002_access_and_audit';
 import * as m0003 from './migrations/0003_accounts_totp_step';
-import * as m0005 from './migrations/0005_policy_rule_modes';
+import * as m0004 from './migrations/0004_policy_rule_modes';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -13,7 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001_accounts_and_records': m0001,
   '0002_access_and_audit': m0002,
   '0003_accounts_totp_step': m0003,
-  '0005_policy_rule_modes': m0005,
+  '0004_policy_rule_modes': m0004,
 };
 
 /**
