@@ -1,5 +1,6 @@
 import { route } from '../http/route';
-import { ifMatchVersion, setEtag } from '../records/versioned';
+import { versionedRecordRoutes } from '../records/routes';
+import { setEtag } from '../records/versioned';
 import { archiveCase, openCase, updateCase } from './commands';
 import { getCase, listCasesOfPerson } from './queries';
 import { addCaseTeamBody, idParams, listCasesQuery, openCaseBody, teamMemberParams, updateCaseBody } from './schema';
@@ -20,32 +21,11 @@ export const caseRoutes = [
       return created;
     },
   }),
-  route({
-    method: 'GET', url: '/api/cases/:id', action: 'case.read', tags, params: idParams,
-    summary: 'Read a case: fields you may not see are listed under restricted',
-    handler: async (ctx, { params, reply }) => {
-      const c = await getCase(ctx, params.id);
-      setEtag(reply, c.version);
-      return c;
-    },
-  }),
-  route({
-    method: 'PATCH', url: '/api/cases/:id', action: 'case.update', tags, params: idParams, body: updateCaseBody,
-    summary: 'Change fields of a case, or close/reopen it (If-Match required; each field checked)',
-    handler: async (ctx, { params, body, request, reply }) => {
-      const c = await updateCase(ctx, params.id, ifMatchVersion(request), body);
-      setEtag(reply, c.version);
-      return c;
-    },
-  }),
-  route({
-    method: 'POST', url: '/api/cases/:id/archive', action: 'case.archive', tags, params: idParams,
-    summary: 'Archive a case (kept, hidden from lists; not erasure)',
-    handler: async (ctx, { params, request, reply }) => {
-      const c = await archiveCase(ctx, params.id, ifMatchVersion(request));
-      setEtag(reply, c.version);
-      return c;
-    },
+  ...versionedRecordRoutes({
+    type: 'case', path: '/api/cases', tags,
+    read: { summary: 'Read a case: fields you may not see are listed under restricted', run: getCase },
+    update: { summary: 'Change fields of a case, or close/reopen it (If-Match required; each field checked)', body: updateCaseBody, run: updateCase },
+    archive: { summary: 'Archive a case (kept, hidden from lists; not erasure)', run: archiveCase },
   }),
   route({
     method: 'GET', url: '/api/people/:id/cases', action: 'case.read', tags, params: idParams, query: listCasesQuery,

@@ -1,8 +1,9 @@
 import { route } from '../http/route';
-import { ifMatchVersion, setEtag } from '../records/versioned';
+import { versionedRecordRoutes } from '../records/routes';
+import { setEtag } from '../records/versioned';
 import { archiveNote, createNote, updateNote } from './commands';
 import { getNote, listNotes } from './queries';
-import { caseParams, createNoteBody, idParams, listNotesQuery, updateNoteBody } from './schema';
+import { caseParams, createNoteBody, listNotesQuery, updateNoteBody } from './schema';
 
 const tags = ['notes'];
 
@@ -23,31 +24,10 @@ export const noteRoutes = [
       return note;
     },
   }),
-  route({
-    method: 'GET', url: '/api/notes/:id', action: 'note.read', tags, params: idParams,
-    summary: 'Read a note: the body is restricted unless you are on the staff team working with the client',
-    handler: async (ctx, { params, reply }) => {
-      const note = await getNote(ctx, params.id);
-      setEtag(reply, note.version);
-      return note;
-    },
-  }),
-  route({
-    method: 'PATCH', url: '/api/notes/:id', action: 'note.update', tags, params: idParams, body: updateNoteBody,
-    summary: 'Change a note you wrote, while on the case team (If-Match required)',
-    handler: async (ctx, { params, body, request, reply }) => {
-      const note = await updateNote(ctx, params.id, ifMatchVersion(request), body);
-      setEtag(reply, note.version);
-      return note;
-    },
-  }),
-  route({
-    method: 'POST', url: '/api/notes/:id/archive', action: 'note.archive', tags, params: idParams,
-    summary: 'Archive a note you wrote (kept, hidden from lists; not erasure)',
-    handler: async (ctx, { params, request, reply }) => {
-      const note = await archiveNote(ctx, params.id, ifMatchVersion(request));
-      setEtag(reply, note.version);
-      return note;
-    },
+  ...versionedRecordRoutes({
+    type: 'note', path: '/api/notes', tags,
+    read: { summary: 'Read a note: the body is restricted unless you are on the staff team working with the client', run: getNote },
+    update: { summary: 'Change a note you wrote, while on the case team (If-Match required)', body: updateNoteBody, run: updateNote },
+    archive: { summary: 'Archive a note you wrote (kept, hidden from lists; not erasure)', run: archiveNote },
   }),
 ];

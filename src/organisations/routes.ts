@@ -1,5 +1,6 @@
 import { route } from '../http/route';
-import { ifMatchVersion, setEtag } from '../records/versioned';
+import { versionedRecordRoutes } from '../records/routes';
+import { setEtag } from '../records/versioned';
 import { archiveOrganisation, createOrganisation, updateOrganisation } from './commands';
 import { getOrganisation, listOrganisations } from './queries';
 import { addOrganisationTeamBody, createOrganisationBody, idParams, listOrganisationsQuery, teamMemberParams, updateOrganisationBody } from './schema';
@@ -24,32 +25,11 @@ export const organisationRoutes = [
       return org;
     },
   }),
-  route({
-    method: 'GET', url: '/api/organisations/:id', action: 'organisation.read', tags, params: idParams,
-    summary: 'Read an organisation: commercial notes only for those who deal with it',
-    handler: async (ctx, { params, reply }) => {
-      const org = await getOrganisation(ctx, params.id);
-      setEtag(reply, org.version);
-      return org;
-    },
-  }),
-  route({
-    method: 'PATCH', url: '/api/organisations/:id', action: 'organisation.update', tags, params: idParams, body: updateOrganisationBody,
-    summary: 'Change fields of an organisation (If-Match required; each field checked)',
-    handler: async (ctx, { params, body, request, reply }) => {
-      const org = await updateOrganisation(ctx, params.id, ifMatchVersion(request), body);
-      setEtag(reply, org.version);
-      return org;
-    },
-  }),
-  route({
-    method: 'POST', url: '/api/organisations/:id/archive', action: 'organisation.archive', tags, params: idParams,
-    summary: 'Archive an organisation (kept, hidden from lists; not erasure)',
-    handler: async (ctx, { params, request, reply }) => {
-      const org = await archiveOrganisation(ctx, params.id, ifMatchVersion(request));
-      setEtag(reply, org.version);
-      return org;
-    },
+  ...versionedRecordRoutes({
+    type: 'organisation', path: '/api/organisations', tags,
+    read: { summary: 'Read an organisation: commercial notes only for those who deal with it', run: getOrganisation },
+    update: { summary: 'Change fields of an organisation (If-Match required; each field checked)', body: updateOrganisationBody, run: updateOrganisation },
+    archive: { summary: 'Archive an organisation (kept, hidden from lists; not erasure)', run: archiveOrganisation },
   }),
   route({
     method: 'GET', url: '/api/organisations/:id/team', action: 'organisation.read', tags, params: idParams,

@@ -1,8 +1,9 @@
 import { route } from '../http/route';
-import { ifMatchVersion, setEtag } from '../records/versioned';
+import { versionedRecordRoutes } from '../records/routes';
+import { setEtag } from '../records/versioned';
 import { archivePerson, createPerson, updatePerson } from './commands';
 import { countPeople, getPerson, listPeople } from './queries';
-import { createPersonBody, idParams, listPeopleQuery, updatePersonBody } from './schema';
+import { createPersonBody, listPeopleQuery, updatePersonBody } from './schema';
 
 const tags = ['people'];
 
@@ -28,31 +29,10 @@ export const peopleRoutes = [
       return created;
     },
   }),
-  route({
-    method: 'GET', url: '/api/people/:id', action: 'person.read', tags, params: idParams,
-    summary: 'Read a person: fields you may not see are listed under restricted',
-    handler: async (ctx, { params, reply }) => {
-      const person = await getPerson(ctx, params.id);
-      setEtag(reply, person.version);
-      return person;
-    },
-  }),
-  route({
-    method: 'PATCH', url: '/api/people/:id', action: 'person.update', tags, params: idParams, body: updatePersonBody,
-    summary: 'Change fields of a person (If-Match required; each field checked)',
-    handler: async (ctx, { params, body, request, reply }) => {
-      const person = await updatePerson(ctx, params.id, ifMatchVersion(request), body);
-      setEtag(reply, person.version);
-      return person;
-    },
-  }),
-  route({
-    method: 'POST', url: '/api/people/:id/archive', action: 'person.archive', tags, params: idParams,
-    summary: 'Archive a person (kept, hidden from lists; not erasure)',
-    handler: async (ctx, { params, request, reply }) => {
-      const person = await archivePerson(ctx, params.id, ifMatchVersion(request));
-      setEtag(reply, person.version);
-      return person;
-    },
+  ...versionedRecordRoutes({
+    type: 'person', path: '/api/people', tags,
+    read: { summary: 'Read a person: fields you may not see are listed under restricted', run: getPerson },
+    update: { summary: 'Change fields of a person (If-Match required; each field checked)', body: updatePersonBody, run: updatePerson },
+    archive: { summary: 'Archive a person (kept, hidden from lists; not erasure)', run: archivePerson },
   }),
 ];
