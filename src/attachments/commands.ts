@@ -1,12 +1,11 @@
 import { fromDecision } from '../audit/append';
 import { requireNotArchived } from '../cases/access';
-import { findVisible, requireAllowed } from '../cases/visible';
+import { checkWrite, findVisible, requireAllowed } from '../records/guard';
 import type { Ctx, Services } from '../context';
 import { badRequest, conflict, zodFieldErrors } from '../http/errors';
 import type { RouteInput } from '../http/route';
 import { newId } from '../lib/ids';
 import type { Classification } from '../policy/types';
-import { checkWrite } from '../records/guard';
 import { getAttachment } from './queries';
 import { uploadFields } from './schema';
 import { officeKind, resolveContentType, sniffMagic, type FileKind } from './sniff';

@@ -1,8 +1,7 @@
 import type { Ctx } from '../context';
-import { findVisible } from '../cases/visible';
+import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { forbidden } from '../http/errors';
 import { filter, teamFlag, visibleWhere } from '../policy/filter';
-import { presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import type { ListAttachmentsQuery } from './schema';
 

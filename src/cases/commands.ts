@@ -2,10 +2,9 @@ import type { Ctx } from '../context';
 import type { CaseRow } from '../db/schema';
 import { badRequest, conflict } from '../http/errors';
 import { newId } from '../lib/ids';
-import { checkWrite } from '../records/guard';
+import { checkWrite, findVisible } from '../records/guard';
 import { updateVersioned } from '../records/versioned';
 import { requireNotArchived } from './access';
-import { findVisible } from './visible';
 import { getCase } from './queries';
 import type { OpenCaseInput, UpdateCaseInput } from './schema';
 

@@ -1,9 +1,8 @@
 import type { Ctx } from '../context';
 import { forbidden } from '../http/errors';
 import { filter, teamFlag, visibleWhere } from '../policy/filter';
-import { presentSummary, readRecord } from '../records/guard';
+import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
-import { findVisible } from './visible';
 import type { ListCasesQuery } from './schema';
 
 /** One case as the actor may see it: fields they may not see are listed as restricted (3.4). */

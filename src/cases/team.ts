@@ -3,7 +3,7 @@ import { badRequest, conflict, notFound } from '../http/errors';
 import type { Role } from '../policy/types';
 import { isUniqueViolation } from './access';
 import type { AddCaseTeamInput } from './schema';
-import { findVisible, requireAllowed } from './visible';
+import { findVisible, requireAllowed } from '../records/guard';
 
 /** Roles whose holders work with clients or organisations, so membership of a team means something. */
 const WORKING_ROLES: readonly Role[] = ['manager', 'staff', 'volunteer', 'student'];

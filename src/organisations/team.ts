@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { isUniqueViolation } from '../cases/access';
-import { findVisible, requireAllowed } from '../cases/visible';
+import { findVisible, requireAllowed } from '../records/guard';
 import type { AddOrganisationTeamInput } from './schema';
 
 /** Only staff and managers may deal with an organisation's business information (rule organisations/commercial-team). */

@@ -5,7 +5,7 @@ import { decide } from '../policy/decide';
 import { FIELD_BY_API, classificationOf } from '../policy/fields';
 import { teamFlag } from '../policy/filter';
 import { factsFor, present, type Presented } from '../policy/present';
-import type { RecordType } from '../policy/types';
+import type { Classification, RecordType, Resource } from '../policy/types';
 import { forbidden, notFound, Problem, type FieldError } from '../http/errors';
 import { NOUN, TABLE } from './tables';
 
@@ -36,23 +36,56 @@ export async function loadWithFacts(ctx: Ctx, type: RecordType, id: string, acto
     .executeTakeFirst();
 }
 
+/** A record the actor may see (its general fields), with the facts later decisions need. */
+export interface Visible {
+  row: FactRow;
+  facts: Resource;
+  subjectPersonId: string | null;
+}
+
 /**
- * Reads one record as the actor may see it. Missing and forbidden both answer 404 after the same lookup and one
- * audit write, so neither the answer nor its timing tells them apart. Reads that show non-general fields are
- * audited with the fields shown (never their values).
+ * Finds a record the actor may see (its general fields), without presenting or auditing any confidential field.
+ * Missing and forbidden both answer the same 404 after the same lookup and one audit write, so neither the answer
+ * nor its timing tells them apart (3.4).
  */
-export async function readRecord(ctx: Ctx, type: RecordType, id: string, action: Action = `${type}.read` as Action) {
+export async function findVisible(ctx: Ctx, type: RecordType, id: string): Promise<Visible> {
+  const action = `${type}.read` as Action;
   const row = await loadWithFacts(ctx, type, id);
   if (!row) {
     ctx.audit.add({ action, decision: 'deny', resourceType: type, resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
     throw notFound(NOUN[type]);
   }
-  const p = present(ctx.actor, action, type, row);
+  const facts = factsFor(ctx.actor, type, row);
+  const d = decide(ctx.actor, action, { ...facts, classification: 'general' });
   const subjectPersonId = await subjectOf(ctx, type, row);
-  if (!p.decision.allowed) {
-    ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: id, subjectPersonId }));
+  if (!d.allowed) {
+    ctx.audit.add(fromDecision(action, d, { resourceType: type, resourceId: id, subjectPersonId }));
     throw notFound(NOUN[type]);
   }
+  return { row, facts, subjectPersonId };
+}
+
+/**
+ * Requires `action` on a visible record (403 with the policy's explanation otherwise; the denial is audited).
+ * Returns the allowing decision.
+ */
+export function requireAllowed(ctx: Ctx, action: Action, v: Visible, classification: Classification = 'general', detail?: Record<string, unknown>) {
+  const d = decide(ctx.actor, action, { ...v.facts, classification });
+  if (!d.allowed) {
+    ctx.audit.add(fromDecision(action, d, { resourceType: v.facts.type as string, resourceId: v.row.id, subjectPersonId: v.subjectPersonId, detail }));
+    throw forbidden(d);
+  }
+  return d;
+}
+
+/**
+ * Reads one record as the actor may see it: {@link findVisible}, then field-by-field presentation. Reads that show
+ * non-general fields are audited with the fields shown (never their values).
+ */
+export async function readRecord(ctx: Ctx, type: RecordType, id: string) {
+  const { row, subjectPersonId } = await findVisible(ctx, type, id);
+  const action = `${type}.read` as Action;
+  const p = present(ctx.actor, action, type, row);
   const confidential = p.shownClasses.filter((c) => c !== 'general');
   if (confidential.length) {
     const fields = Object.keys(p.data).filter((api) => classificationOf(FIELD_BY_API[type].get(api)!, row) !== 'general');
