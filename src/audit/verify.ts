@@ -17,20 +17,57 @@ export interface VerifyResult {
 // and the garbage collector took ~40 % of a 1M-entry verify; 2,000-row pages halved its CPU time (bench/audit.ts).
 const BATCH = 2_000;
 
+/** Why an exported checkpoint file cannot be used, or null when it has the exported shape. */
+function malformed(cp: unknown): string | null {
+  const c = cp as Partial<ExportedCheckpoint> | null;
+  if (!c || typeof c !== 'object' || c.format !== 'confide-audit-checkpoint/v1') return 'is not an exported audit checkpoint (format confide-audit-checkpoint/v1)';
+  if (!Number.isSafeInteger(c.seq) || c.seq! < 1) return 'has no valid entry number (seq)';
+  if (typeof c.hash !== 'string' || !/^[0-9a-f]{64}$/.test(c.hash)) return 'has no valid hash';
+  if (typeof c.signature !== 'string') return 'has no signature';
+  return null;
+}
+
 /**
  * Recomputes the whole chain: sequence numbers contiguous from 1, each prev_hash equal to the previous hash, each
- * hash equal to SHA-256 over its content; then the head row, every stored checkpoint (signature and hash at its
- * seq) and, if given, checkpoints exported earlier, which is what reveals a truncated tail.
+ * hash equal to SHA-256 over its content; the head row, every stored checkpoint and, if given, checkpoints exported
+ * earlier, which is what reveals a truncated tail even when the head row was rewritten too.
+ *
+ * Checkpoint signatures are checked first, with this installation's key (never a key carried by the checkpoint
+ * itself, which anyone could make), so only signed (seq, hash) pairs are trusted. The head is read before the walk:
+ * entries appended while verify runs (a live server) extend the chain past it and are checked like the rest,
+ * instead of being mistaken for tampering; the chain must still reach the head read at the start, through its hash.
  */
 export async function verifyAudit(
   db: Kysely<Database>,
   signer: Signer,
   external: readonly ExportedCheckpoint[] = [],
 ): Promise<VerifyResult> {
+  const startHead = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
   const checkpoints = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
-  const expected = new Map<number, string>();
-  for (const cp of checkpoints) expected.set(Number(cp.seq), cp.hash);
-  for (const cp of external) expected.set(cp.seq, cp.hash);
+  const early = (seq: number, message: string): VerifyResult => ({
+    ok: false, checked: 0, head: { seq: 0, hash: GENESIS_HASH }, problem: { seq, message }, checkpointsChecked: 0,
+  });
+  if (!startHead) return early(1, 'the head row of the audit chain is missing: it was deleted');
+
+  // Only signed pairs are trusted: an exported checkpoint must be signed by this installation's key.
+  const expected = new Map<number, { hash: string; what: string }[]>();
+  const expect = (seq: number, hash: string, what: string) => expected.set(seq, [...(expected.get(seq) ?? []), { hash, what }]);
+  for (const cp of checkpoints) {
+    const seq = Number(cp.seq);
+    if (!signer.verify(checkpointMessage(seq, cp.hash), cp.signature)) return early(seq, `the checkpoint at entry ${seq} has an invalid signature`);
+    expect(seq, cp.hash, 'the signed checkpoint');
+  }
+  for (const [i, cp] of external.entries()) {
+    const bad = malformed(cp);
+    if (bad) return early(0, `exported checkpoint ${i + 1} ${bad}`);
+    if (cp.keyId !== undefined && cp.keyId !== signer.keyId) {
+      return early(cp.seq, `the exported checkpoint at entry ${cp.seq} was signed by another key (${cp.keyId}, this installation's is ${signer.keyId})`);
+    }
+    if (!signer.verify(checkpointMessage(cp.seq, cp.hash), cp.signature)) return early(cp.seq, `the exported checkpoint at entry ${cp.seq} has an invalid signature`);
+    expect(cp.seq, cp.hash, 'the exported checkpoint');
+  }
+  const startSeq = Number(startHead.seq);
+  if (startSeq > 0) expect(startSeq, startHead.hash, 'the head');
 
   let prev = GENESIS_HASH;
   let last = 0;
@@ -48,30 +85,22 @@ export async function verifyAudit(
       if (row.prev_hash !== prev) return fail(seq, `entry ${seq} does not link to entry ${last}: entries were removed, inserted or reordered`);
       const recomputed = entryHash(prev, typeof row.seq === 'number' ? row : { ...row, seq });
       if (recomputed !== row.hash) return fail(seq, `entry ${seq} was altered after it was written`);
-      const cp = expected.get(seq);
-      if (cp !== undefined && cp !== row.hash) return fail(seq, `entry ${seq} does not match the signed checkpoint at ${seq}`);
+      for (const e of expected.get(seq) ?? []) {
+        if (e.hash !== row.hash) return fail(seq, `entry ${seq} does not match ${e.what} at ${seq}`);
+      }
       prev = row.hash;
       last = seq;
       checked++;
     }
   }
 
-  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
-  if (head && (Number(head.seq) !== last || head.hash !== prev)) {
-    return fail(last + 1, `the chain ends at entry ${last} but the head records entry ${head.seq}: the tail was removed`);
+  for (const [seq, list] of expected) {
+    if (seq > last) return fail(last + 1, `${list[0].what} records entry ${seq} but the chain ends at entry ${last}: the tail was removed`);
   }
-  for (const [seq] of expected) {
-    if (seq > last) return fail(last + 1, `a checkpoint covers entry ${seq} but the chain ends at entry ${last}: the tail was removed`);
-  }
-  for (const cp of checkpoints) {
-    if (!signer.verify(checkpointMessage(Number(cp.seq), cp.hash), cp.signature)) {
-      return fail(Number(cp.seq), `the checkpoint at entry ${cp.seq} has an invalid signature`);
-    }
-  }
-  for (const cp of external) {
-    if (!signer.verify(checkpointMessage(cp.seq, cp.hash), cp.signature, cp.publicKey)) {
-      return fail(cp.seq, `the exported checkpoint at entry ${cp.seq} has an invalid signature`);
-    }
-  }
+  // Entries past the head are allowed only if the head has moved on to them since (appends during the walk).
+  const endHead = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  if (!endHead) return fail(last + 1, 'the head row of the audit chain is missing: it was deleted');
+  if (Number(endHead.seq) < last) return fail(Number(endHead.seq) + 1, `entries ${Number(endHead.seq) + 1}–${last} lie beyond the head (entry ${endHead.seq}): they were added behind its back`);
+  if (Number(endHead.seq) === last && endHead.hash !== prev) return fail(last, `the head records a different hash for entry ${last}`);
   return { ok: true, checked, head: { seq: last, hash: prev }, checkpointsChecked: checkpoints.length + external.length };
 }
