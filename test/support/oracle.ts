@@ -1,83 +1,192 @@
 /**
- * An independent statement of the need-to-know policy, written from its plain meaning rather than from the rule
- * table, so the property test can check decide() and the SQL filter against it. Keep it simple and literal.
+ * An independent, brute-force statement of who may read what, written from the plain meaning of the sample
+ * confidentiality policy and issue 4 — NOT from src/policy. It imports nothing from src/, calls no decide(), reuses
+ * no compiled mask and holds its own list of every field's classification, so a mistake in the rule table, the
+ * masks, the SQL filter or the field map shows up as a disagreement in the property test.
+ *
+ * The policy in plain words (what this file encodes, one sentence per line of code below):
+ * - 3.5 / practice 3: nobody sees anything confidential until they have accepted the CURRENT version of the
+ *   organisation's confidentiality policy (the agreement gate). An organisation may switch that gate to warn-only.
+ * - Deny by default: what no sentence below allows, nobody may read.
+ * - 3.4 / 4.2 need to know, case records (a person, their cases, the cases' notes and attachments):
+ *   - staff working with the client (on the case team — for a person: on the team of any of their cases) read
+ *     general, personal, special and session information; not safeguarding (practice 4.1: that goes to management);
+ *   - volunteers and students on the team read general information only;
+ *   - management oversee every case (practice 4.1–4.2): general, personal, special and safeguarding, everywhere;
+ *   - the guardian reviews how information is used (3.1): general information of any record;
+ * - practice 2: session details are confidential to the staff team working with that client. Whoever is not on the
+ *   team — a manager included — never reads them, unless an access grant names session details explicitly. A
+ *   manager on the team is part of that staff team, so reads them.
+ * - Access grants (3.4): an approved, unexpired grant (or break-glass use) lets its holder, whatever their roles,
+ *   read general information plus exactly the classifications it names, on what it covers: a grant on a person
+ *   covers that person's record; a grant on a case covers the case, its notes and attachments, and its person; a
+ *   grant on an organisation covers that organisation. Requested, refused, revoked or expired grants give nothing.
+ * - Organisations (1.4, 2.3 commercial sensitivity): everyone working here (manager, guardian, staff, volunteer,
+ *   student) sees organisation names and other general details; managers and staff see contact details; business
+ *   (commercial) information only for managers and staff who deal with that organisation (its team).
  */
 
 export type Cls = 'general' | 'personal' | 'special' | 'safeguarding' | 'session' | 'commercial';
 export type Kind = 'person' | 'case' | 'note' | 'attachment' | 'organisation';
 
+/** A user as plain data. */
 export interface OracleUser {
   id: string;
-  roles: Set<string>;
-  accepted: boolean;
+  roles: ReadonlySet<string>;
+  /** Accepted the current version of the policy (not an older one). */
+  acceptedCurrent: boolean;
 }
 
+/** An access grant as plain data, before deciding whether it is in force. */
 export interface OracleGrant {
   userId: string;
-  personId: string | null;
-  caseId: string | null;
-  organisationId: string | null;
-  classes: Set<Cls>; // general included
-  active: boolean; // approved and not expired
+  on: 'person' | 'case' | 'organisation';
+  targetId: string;
+  status: 'requested' | 'approved' | 'refused' | 'revoked';
+  expiresAt: string | null;
+  /** Classifications named in the grant (general is implied). */
+  classes: readonly Cls[];
 }
 
+/** A record as plain data. */
 export interface OracleRecord {
   kind: Kind;
   id: string;
-  personId: string | null; // the subject person (person itself, or the case's person)
-  caseId: string | null; // the case (case itself, or the note's / attachment's case)
-  organisationId: string | null;
+  /** The case a case, note or attachment belongs to. */
+  caseId: string | null;
+  /** An attachment's own classification (it governs its filename and hash). */
+  attachmentClass?: Cls;
 }
 
+/** The world: who is on which team, which case belongs to which person, and every grant. */
 export interface OracleWorld {
-  caseTeam: Map<string, Set<string>>; // case id → user ids
-  orgTeam: Map<string, Set<string>>; // organisation id → user ids
-  casesOfPerson: Map<string, string[]>;
-  grants: OracleGrant[];
+  now: string;
+  /** Whether the agreement gate is enforced (false: the organisation switched it to warn-only). */
+  gateEnforced: boolean;
+  caseTeam: ReadonlyMap<string, ReadonlySet<string>>;
+  orgTeam: ReadonlyMap<string, ReadonlySet<string>>;
+  personOfCase: ReadonlyMap<string, string>;
+  grants: readonly OracleGrant[];
 }
 
-const CASE_RECORDS: Kind[] = ['person', 'case', 'note', 'attachment'];
+/**
+ * Every field the API may send, with its classification, written out from the issue's list ("special: health,
+ * ethnicity …", "session: what happened in sessions", "commercial: business information"). 'own' = the
+ * attachment's own classification.
+ */
+export const ORACLE_FIELDS: Readonly<Record<Kind, Readonly<Record<string, Cls | 'own'>>>> = {
+  person: {
+    id: 'general', kind: 'general', givenName: 'general', familyName: 'general', preferredName: 'general', pronouns: 'general',
+    dateOfBirth: 'personal', email: 'personal', phone: 'personal', address: 'personal',
+    ethnicity: 'special', healthNotes: 'special',
+    safeguardingNotes: 'safeguarding',
+    archivedAt: 'general', createdAt: 'general', updatedAt: 'general', version: 'general',
+  },
+  case: {
+    id: 'general', personId: 'general', service: 'general', status: 'general', openedOn: 'general', closedOn: 'general',
+    summary: 'personal', supportNeeds: 'special', riskNotes: 'safeguarding',
+    archivedAt: 'general', createdAt: 'general', updatedAt: 'general', version: 'general',
+  },
+  note: {
+    id: 'general', caseId: 'general', kind: 'general', channel: 'general', occurredAt: 'general', title: 'general',
+    body: 'session', authorId: 'general',
+    archivedAt: 'general', createdAt: 'general', updatedAt: 'general', version: 'general',
+  },
+  attachment: {
+    id: 'general', caseId: 'general', noteId: 'general', classification: 'general', contentType: 'general', sizeBytes: 'general',
+    filename: 'own', sha256: 'own', uploadedBy: 'general', createdAt: 'general', archivedAt: 'general',
+  },
+  organisation: {
+    id: 'general', kind: 'general', name: 'general', website: 'general',
+    contactName: 'personal', contactEmail: 'personal', contactPhone: 'personal', address: 'personal',
+    commercialNotes: 'commercial',
+    archivedAt: 'general', createdAt: 'general', updatedAt: 'general', version: 'general',
+  },
+};
 
-function onTeam(w: OracleWorld, user: OracleUser, r: OracleRecord): boolean {
-  if (r.kind === 'organisation') return w.orgTeam.get(r.organisationId!)?.has(user.id) ?? false;
-  if (r.kind === 'person') return (w.casesOfPerson.get(r.id) ?? []).some((c) => w.caseTeam.get(c)?.has(user.id));
-  return w.caseTeam.get(r.caseId!)?.has(user.id) ?? false;
+/** The classification of one field of one record, from the oracle's own table. */
+export function oracleFieldClass(r: OracleRecord, field: string): Cls {
+  const c = ORACLE_FIELDS[r.kind][field];
+  if (c === undefined) throw new Error(`The oracle does not know field ${r.kind}.${field}: classify it in test/support/oracle.ts`);
+  return c === 'own' ? r.attachmentClass! : c;
 }
 
-function grantedClasses(w: OracleWorld, user: OracleUser, r: OracleRecord): Set<Cls> {
+/** The person a case record is about. */
+function personOf(w: OracleWorld, r: OracleRecord): string | null {
+  if (r.kind === 'person') return r.id;
+  if (r.kind === 'organisation') return null;
+  return w.personOfCase.get(r.caseId!) ?? null;
+}
+
+/** Works with the client / deals with the organisation: on the team of the record. */
+function onTeam(w: OracleWorld, userId: string, r: OracleRecord): boolean {
+  if (r.kind === 'organisation') return w.orgTeam.get(r.id)?.has(userId) ?? false;
+  if (r.kind === 'person') {
+    for (const [caseId, person] of w.personOfCase) if (person === r.id && w.caseTeam.get(caseId)?.has(userId)) return true;
+    return false;
+  }
+  return w.caseTeam.get(r.caseId!)?.has(userId) ?? false;
+}
+
+/** Whether a grant is in force now: approved and its end still ahead. */
+function inForce(w: OracleWorld, g: OracleGrant): boolean {
+  return g.status === 'approved' && g.expiresAt !== null && Date.parse(g.expiresAt) > Date.parse(w.now);
+}
+
+/** Whether a grant covers a record (see the header). */
+function covers(w: OracleWorld, g: OracleGrant, r: OracleRecord): boolean {
+  if (g.on === 'organisation') return r.kind === 'organisation' && r.id === g.targetId;
+  if (g.on === 'person') return r.kind === 'person' && r.id === g.targetId;
+  // a case grant: the case, its notes and attachments, and the person it is about
+  if (r.kind === 'person') return w.personOfCase.get(g.targetId) === r.id;
+  return r.kind !== 'organisation' && r.caseId === g.targetId;
+}
+
+/** The classifications the user's grants in force open on this record (general implied by any). */
+function grantedOn(w: OracleWorld, user: OracleUser, r: OracleRecord): Set<Cls> {
   const out = new Set<Cls>();
   for (const g of w.grants) {
-    if (!g.active || g.userId !== user.id) continue;
-    const covers =
-      r.kind === 'person' ? g.personId === r.id
-      : r.kind === 'organisation' ? g.organisationId === r.id
-      : g.caseId === r.caseId;
-    if (covers) for (const c of g.classes) out.add(c);
+    if (g.userId !== user.id || !inForce(w, g) || !covers(w, g, r)) continue;
+    out.add('general');
+    for (const c of g.classes) out.add(c);
   }
   return out;
 }
 
-/** May `user` read a field of classification `cls` on record `r`? */
+/** May `user` read information of classification `cls` on record `r`? */
 export function oracleMayRead(w: OracleWorld, user: OracleUser, r: OracleRecord, cls: Cls): boolean {
-  // 3.5: nothing confidential before the current policy is accepted.
-  if (!user.accepted) return false;
-  const team = onTeam(w, user, r);
-  const granted = grantedClasses(w, user, r);
-  // practice 2: session details stay with the staff team (or someone explicitly granted them).
-  if (cls === 'session' && !team && !granted.has('session')) return false;
-  if (granted.has(cls)) return true;
-  const has = (role: string) => user.roles.has(role);
-  if (CASE_RECORDS.includes(r.kind)) {
-    if (has('staff') && team && ['general', 'personal', 'special', 'session'].includes(cls)) return true;
-    if ((has('volunteer') || has('student')) && team && cls === 'general') return true;
-    if (has('manager') && ['general', 'personal', 'special', 'safeguarding'].includes(cls)) return true;
-    if (has('manager') && team && cls === 'session') return true; // a manager on the team is part of the staff team
-    if (has('guardian') && cls === 'general') return true;
+  if (w.gateEnforced && !user.acceptedCurrent) return false; // 3.5 agreement gate
+  const is = (role: string) => user.roles.has(role);
+  const team = onTeam(w, user.id, r);
+  const granted = grantedOn(w, user, r);
+
+  if (cls === 'session' && !team && !granted.has('session')) return false; // practice 2, whoever you are
+  if (granted.has(cls)) return true; // 3.4 time-limited grant
+
+  if (r.kind === 'organisation') {
+    if (cls === 'general') return is('manager') || is('guardian') || is('staff') || is('volunteer') || is('student');
+    if (cls === 'personal') return is('manager') || is('staff');
+    if (cls === 'commercial') return team && (is('manager') || is('staff'));
     return false;
   }
-  // organisations
-  if (cls === 'general' && ['manager', 'guardian', 'staff', 'volunteer', 'student'].some(has)) return true;
-  if (cls === 'personal' && (has('manager') || has('staff'))) return true;
-  if (team && (has('manager') || has('staff')) && ['general', 'personal', 'commercial'].includes(cls)) return true;
-  return false;
+  // case records
+  switch (cls) {
+    case 'general':
+      return (team && (is('staff') || is('volunteer') || is('student'))) || is('manager') || is('guardian');
+    case 'personal':
+    case 'special':
+      return (team && is('staff')) || is('manager');
+    case 'session':
+      return team && (is('staff') || is('manager'));
+    case 'safeguarding':
+      return is('manager');
+    case 'commercial':
+      return false;
+  }
 }
+
+/** May `user` see the record at all (list it, open it)? Exactly when its general information is readable. */
+export const oracleMayList = (w: OracleWorld, user: OracleUser, r: OracleRecord) => oracleMayRead(w, user, r, 'general');
+
+/** The subject person of a record, for checks on audit detail. */
+export const oracleSubject = personOf;

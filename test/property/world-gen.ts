@@ -1,0 +1,227 @@
+/**
+ * Random worlds for the need-to-know property test: users with any set of roles (none, one, several) who did or did
+ * not accept the current policy (or only an older version), people, their cases with teams, notes, attachments of
+ * every classification, organisations with their teams, and access grants and break-glass uses in every state.
+ * {@link insertWorld} writes one into a real database the way the app stores it and returns the same world in the
+ * oracle's plain terms.
+ */
+import fc from 'fast-check';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema';
+import { newId } from '../../src/lib/ids';
+import { sortKey } from '../../src/records/paging';
+import type { Cls, OracleGrant, OracleRecord, OracleUser, OracleWorld } from '../support/oracle';
+
+const ROLE_NAMES = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student'] as const;
+const CLASSES: Cls[] = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'];
+/** Family names chosen so that name searches and sort-key ties (and their cursors) are exercised. */
+export const FAMILY_NAMES = ['Ng', 'Nguyen', 'Smith', 'Smithson', 'Smith', "O'Brien", 'Okafor', 'Abara'] as const;
+/** Name searches the test runs: prefixes of several names, one full name, one that matches nobody. */
+export const SEARCHES = ['ng', 'smith', 'o', 'nguyen g', 'zz'] as const;
+
+/** How big a world may grow. */
+export interface WorldSize {
+  users: number;
+  people: number;
+  cases: number;
+  notes: number;
+  attachments: number;
+  orgs: number;
+  grants: number;
+  /** Share of each maximum a world holds at least (0: may be empty). */
+  fill: number;
+}
+
+export const SIZES: Record<'small' | 'medium' | 'large', WorldSize> = {
+  small: { users: 8, people: 8, cases: 10, notes: 12, attachments: 6, orgs: 3, grants: 12, fill: 0 },
+  medium: { users: 14, people: 20, cases: 30, notes: 40, attachments: 16, orgs: 5, grants: 30, fill: 0.3 },
+  large: { users: 24, people: 40, cases: 64, notes: 80, attachments: 32, orgs: 8, grants: 64, fill: 0.6 },
+};
+
+const archived = fc.constantFrom(false, false, false, false, false, false, true);
+
+/** Roles: a random set, or exactly one role, or none — so single-role users are common, not 1 in 64. */
+const roles = fc.oneof(
+  fc.subarray([...ROLE_NAMES]),
+  fc.constantFrom(...ROLE_NAMES).map((r) => [r]),
+  fc.constant([] as string[]),
+);
+
+/** The generator of world specifications (plain indexes; insertWorld resolves them modulo the list lengths). */
+export function worldArb(size: WorldSize) {
+  const n = (max: number, least = 0) => ({ minLength: Math.max(least, Math.floor(max * size.fill)), maxLength: max, size: 'max' as const });
+  return fc.record({
+    users: fc.array(fc.record({ roles, accepted: fc.constantFrom('current', 'current', 'current', 'current', 'older', 'none') }), n(size.users, 2)),
+    people: fc.array(fc.record({ family: fc.nat({ max: FAMILY_NAMES.length - 1 }), archived }), n(size.people, 1)),
+    cases: fc.array(fc.record({
+      person: fc.nat(), archived,
+      team: fc.array(fc.record({ user: fc.nat(), role: fc.constantFrom('lead', 'worker', 'volunteer', 'student') }), { maxLength: 4 }),
+    }), n(size.cases)),
+    notes: fc.array(fc.record({ case: fc.nat(), author: fc.nat(), archived, minute: fc.nat({ max: 5 }) }), n(size.notes)),
+    attachments: fc.array(fc.record({ case: fc.nat(), uploader: fc.nat(), classification: fc.constantFrom(...CLASSES), archived }), n(size.attachments)),
+    orgs: fc.array(fc.record({ team: fc.array(fc.nat(), { maxLength: 3 }), archived, name: fc.constantFrom('Alpha Trust', 'Beacon', 'alpha fund') }), n(size.orgs)),
+    grants: fc.array(fc.record({
+      user: fc.nat(), target: fc.constantFrom('person', 'case', 'organisation') as fc.Arbitrary<OracleGrant['on']>, index: fc.nat(),
+      status: fc.constantFrom('approved', 'approved', 'approved', 'requested', 'refused', 'revoked') as fc.Arbitrary<OracleGrant['status']>,
+      // 'now': ends exactly at this instant, so it is no longer in force
+      expiry: fc.constantFrom('future', 'future', 'past', 'now'),
+      kind: fc.constantFrom('request', 'break_glass'),
+      classes: fc.subarray(CLASSES),
+    }), n(size.grants)),
+  });
+}
+export type WorldSpec = ReturnType<typeof worldArb> extends fc.Arbitrary<infer T> ? T : never;
+
+/** A person row as inserted, for name-search expectations. */
+export interface PersonFacts {
+  id: string;
+  sortKey: string;
+  archived: boolean;
+}
+
+/** The inserted world: its users and records in plain terms, the oracle's world, and archive flags. */
+export interface InsertedWorld {
+  users: OracleUser[];
+  records: OracleRecord[];
+  oracle: OracleWorld;
+  archivedIds: Set<string>;
+  people: PersonFacts[];
+  /** Cases by person, notes and attachments by case: what the nested lists should show. */
+  casesOf: Map<string, string[]>;
+  notesOf: Map<string, string[]>;
+  attachmentsOf: Map<string, string[]>;
+}
+
+const CLEAR: (keyof Database)[] = [
+  'attachments', 'notes', 'case_team', 'cases', 'people', 'organisation_team', 'organisations', 'access_grants',
+  'notifications', 'policy_acceptances', 'user_roles', 'sessions', 'api_tokens', 'users',
+];
+
+/** Inserts rows in chunks small enough for SQLite's bound-parameter limit. */
+async function insertAll<T extends keyof Database>(db: Kysely<Database>, table: T, rows: readonly Record<string, unknown>[]) {
+  for (let i = 0; i < rows.length; i += 50) await db.insertInto(table).values(rows.slice(i, i + 50) as never).execute();
+}
+
+/**
+ * Replaces every record of the database with the generated world. `policies` are the ids of the current policy
+ * version and of an older one.
+ */
+export async function insertWorld(
+  db: Kysely<Database>,
+  spec: WorldSpec,
+  env: { nowIso: string; currentPolicyId: string; olderPolicyId: string; gateEnforced: boolean },
+): Promise<InsertedWorld> {
+  for (const t of CLEAR) await db.deleteFrom(t).execute();
+  const at = env.nowIso;
+  const pick = <T>(list: readonly T[], n: number) => list[n % list.length];
+
+  const users: OracleUser[] = spec.users.map((u) => ({ id: newId(), roles: new Set(u.roles), acceptedCurrent: u.accepted === 'current' }));
+  await insertAll(db, 'users', users.map((u, i) => ({
+    id: u.id, username: `u${i}`, display_name: `u${i}`, email: null, password_hash: 'x', must_change_password: 0, totp_secret: null, totp_enabled: 0,
+    failed_sign_ins: 0, locked_until: null, active: 1, deactivated_at: null, created_at: at, updated_at: at, version: 1,
+  })));
+  await insertAll(db, 'user_roles', users.flatMap((u) => [...u.roles].map((role) => ({ user_id: u.id, role }))));
+  await insertAll(db, 'policy_acceptances', spec.users.flatMap((u, i) =>
+    u.accepted === 'none' ? [] : [{ user_id: users[i].id, policy_document_id: u.accepted === 'current' ? env.currentPolicyId : env.olderPolicyId, accepted_at: at }]));
+
+  const records: OracleRecord[] = [];
+  const archivedIds = new Set<string>();
+  const people: PersonFacts[] = spec.people.map((p, i) => ({ id: newId(), sortKey: sortKey(FAMILY_NAMES[p.family], `G${i}`), archived: p.archived }));
+  await insertAll(db, 'people', spec.people.map((p, i) => ({
+    id: people[i].id, kind: 'service_user', given_name: `G${i}`, family_name: FAMILY_NAMES[p.family], preferred_name: null, sort_key: people[i].sortKey,
+    date_of_birth: '1990-01-01', pronouns: null, email: 'e@example.org', phone: null, address: null, ethnicity: 'x', health_notes: 'h', safeguarding_notes: 's',
+    archived_at: p.archived ? at : null, created_by: null, created_at: at, updated_at: at, version: 1,
+  })));
+  for (const p of people) {
+    records.push({ kind: 'person', id: p.id, caseId: null });
+    if (p.archived) archivedIds.add(p.id);
+  }
+
+  const personOfCase = new Map<string, string>();
+  const caseTeam = new Map<string, Set<string>>();
+  const casesOf = new Map<string, string[]>(people.map((p) => [p.id, []]));
+  const cases = spec.cases.map((c) => ({ id: newId(), personId: pick(people, c.person).id, spec: c }));
+  await insertAll(db, 'cases', cases.map((c) => ({
+    id: c.id, person_id: c.personId, service: 's', status: 'open', opened_on: at.slice(0, 10), closed_on: null, summary: 'sum', support_needs: 'n',
+    risk_notes: 'r', archived_at: c.spec.archived ? at : null, created_by: null, created_at: at, updated_at: at, version: 1,
+  })));
+  const teamRows = new Map<string, Record<string, unknown>>();
+  for (const c of cases) {
+    records.push({ kind: 'case', id: c.id, caseId: c.id });
+    if (c.spec.archived) archivedIds.add(c.id);
+    personOfCase.set(c.id, c.personId);
+    casesOf.get(c.personId)!.push(c.id);
+    const team = new Set<string>();
+    for (const m of c.spec.team) {
+      const user = pick(users, m.user).id;
+      team.add(user);
+      teamRows.set(`${c.id}/${user}`, { case_id: c.id, user_id: user, team_role: m.role, added_at: at, added_by: null });
+    }
+    caseTeam.set(c.id, team);
+  }
+  await insertAll(db, 'case_team', [...teamRows.values()]);
+
+  const notesOf = new Map<string, string[]>(cases.map((c) => [c.id, []]));
+  const attachmentsOf = new Map<string, string[]>(cases.map((c) => [c.id, []]));
+  if (cases.length) {
+    const notes = spec.notes.map((n) => ({ id: newId(), caseId: pick(cases, n.case).id, spec: n }));
+    await insertAll(db, 'notes', notes.map((n) => ({
+      id: n.id, case_id: n.caseId, kind: 'session', channel: null, occurred_at: `${at.slice(0, 14)}0${n.spec.minute}:00.000Z`, title: 't', body: 'b',
+      author_id: pick(users, n.spec.author).id, archived_at: n.spec.archived ? at : null, created_at: at, updated_at: at, version: 1,
+    })));
+    for (const n of notes) {
+      records.push({ kind: 'note', id: n.id, caseId: n.caseId });
+      notesOf.get(n.caseId)!.push(n.id);
+      if (n.spec.archived) archivedIds.add(n.id);
+    }
+    const atts = spec.attachments.map((a) => ({ id: newId(), caseId: pick(cases, a.case).id, spec: a }));
+    await insertAll(db, 'attachments', atts.map((a) => ({
+      id: a.id, case_id: a.caseId, note_id: null, filename: 'f.pdf', content_type: 'application/pdf', size_bytes: 1, sha256: 'a'.repeat(64),
+      classification: a.spec.classification, uploaded_by: pick(users, a.spec.uploader).id, created_at: at, archived_at: a.spec.archived ? at : null,
+    })));
+    for (const a of atts) {
+      records.push({ kind: 'attachment', id: a.id, caseId: a.caseId, attachmentClass: a.spec.classification });
+      attachmentsOf.get(a.caseId)!.push(a.id);
+      if (a.spec.archived) archivedIds.add(a.id);
+    }
+  }
+
+  const orgTeam = new Map<string, Set<string>>();
+  const orgs = spec.orgs.map((o) => ({ id: newId(), team: new Set(o.team.map((n) => pick(users, n).id)), spec: o }));
+  await insertAll(db, 'organisations', orgs.map((o) => ({
+    id: o.id, kind: 'partner_agency', name: o.spec.name, sort_key: sortKey(o.spec.name), website: null, contact_name: 'c', contact_email: null,
+    contact_phone: null, address: null, commercial_notes: 'm', archived_at: o.spec.archived ? at : null, created_by: null, created_at: at, updated_at: at, version: 1,
+  })));
+  await insertAll(db, 'organisation_team', orgs.flatMap((o) => [...o.team].map((u) => ({ organisation_id: o.id, user_id: u, added_at: at, added_by: null }))));
+  for (const o of orgs) {
+    orgTeam.set(o.id, o.team);
+    records.push({ kind: 'organisation', id: o.id, caseId: null });
+    if (o.spec.archived) archivedIds.add(o.id);
+  }
+
+  const grants: OracleGrant[] = [];
+  const grantRows: Record<string, unknown>[] = [];
+  const now = Date.parse(env.nowIso);
+  for (const g of spec.grants) {
+    const targets = g.target === 'person' ? people.map((p) => p.id) : g.target === 'case' ? cases.map((c) => c.id) : orgs.map((o) => o.id);
+    if (!targets.length) continue;
+    const targetId = pick(targets, g.index);
+    // Stored as the app stores it (src/access/target.ts): a case grant also names the case's person.
+    const personId = g.target === 'person' ? targetId : g.target === 'case' ? personOfCase.get(targetId)! : null;
+    const expiresAt = g.status === 'requested' ? null
+      : new Date(now + (g.expiry === 'future' ? 3_600_000 : g.expiry === 'past' ? -1 : 0)).toISOString();
+    const userId = pick(users, g.user).id;
+    grantRows.push({
+      id: newId(), user_id: userId, kind: g.kind, resource_type: g.target, resource_id: targetId, person_id: personId,
+      case_id: g.target === 'case' ? targetId : null, organisation_id: g.target === 'organisation' ? targetId : null,
+      classifications: JSON.stringify(g.classes), reason: 'r', status: g.status, requested_at: at, requested_hours: 1, decided_by: null,
+      decided_at: null, decision_note: null, expires_at: expiresAt, revoked_at: null, revoked_by: null,
+      review_status: g.kind === 'break_glass' ? 'pending' : null, reviewed_by: null, reviewed_at: null, review_note: null,
+    });
+    grants.push({ userId, on: g.target, targetId, status: g.status, expiresAt, classes: g.classes });
+  }
+  await insertAll(db, 'access_grants', grantRows);
+
+  const oracle: OracleWorld = { now: env.nowIso, gateEnforced: env.gateEnforced, caseTeam, orgTeam, personOfCase, grants };
+  return { users, records, oracle, archivedIds, people, casesOf, notesOf, attachmentsOf };
+}
