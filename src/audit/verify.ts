@@ -21,7 +21,7 @@ const BATCH = 2_000;
 function malformed(cp: unknown): string | null {
   const c = cp as Partial<ExportedCheckpoint> | null;
   if (!c || typeof c !== 'object' || c.format !== 'confide-audit-checkpoint/v1') return 'is not an exported audit checkpoint (format confide-audit-checkpoint/v1)';
-  if (!Number.isSafeInteger(c.seq) || c.seq! < 1) return 'has no valid entry number (seq)';
+  if (!Number.isSafeInteger(c.seq) || c.seq! < 0) return 'has no valid entry number (seq)';
   if (typeof c.hash !== 'string' || !/^[0-9a-f]{64}$/.test(c.hash)) return 'has no valid hash';
   if (typeof c.signature !== 'string') return 'has no signature';
   return null;
@@ -64,6 +64,7 @@ export async function verifyAudit(
       return early(cp.seq, `the exported checkpoint at entry ${cp.seq} was signed by another key (${cp.keyId}, this installation's is ${signer.keyId})`);
     }
     if (!signer.verify(checkpointMessage(cp.seq, cp.hash), cp.signature)) return early(cp.seq, `the exported checkpoint at entry ${cp.seq} has an invalid signature`);
+    if (cp.seq === 0 && cp.hash !== GENESIS_HASH) return early(0, 'the exported checkpoint of the empty chain has a hash other than the start of the chain');
     expect(cp.seq, cp.hash, 'the exported checkpoint');
   }
   const startSeq = Number(startHead.seq);

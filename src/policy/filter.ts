@@ -14,10 +14,23 @@ export type Scope =
 const GENERAL = classBit('general');
 
 /**
+ * Actions a list filter cannot be derived for: a forbid rule that depends on the record (not only on the actor)
+ * covers their general fields. SQL scopes express allow relations and actor-level forbids only, so such a rule would
+ * make single reads stricter than lists — a leak. No read action may be among them (checked at start-up).
+ */
+const UNFILTERABLE: ReadonlySet<Action> = new Set(
+  [...RULES_BY_ACTION].filter(([, r]) => r.forbid.some((f) => !f.rule.actorLevel && (f.classes === null || (f.classes & GENERAL) !== 0))).map(([a]) => a),
+);
+for (const a of ['person.read', 'organisation.read', 'case.read', 'note.read', 'attachment.read'] as const) {
+  if (UNFILTERABLE.has(a)) throw new Error(`A record-dependent forbid rule covers general fields of ${a}: lists could not apply it`);
+}
+
+/**
  * The list filter for `action`, derived from the same rules as {@link decide}: a row is listed when its general
  * fields may be read. Actor-level forbids (policy not accepted) empty the list and carry the denial.
  */
 export function filter(actor: Actor, action: Action): Scope {
+  if (UNFILTERABLE.has(action)) throw new Error(`No list filter for ${action}: a record-dependent forbid rule covers its general fields`);
   const rules = RULES_BY_ACTION.get(action)!;
   for (const f of rules.forbid) {
     if (!f.rule.actorLevel || isWarnOnly(f.rule.id)) continue;

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../src/policy/actions';
-import { decide, decideAction } from '../../src/policy/decide';
-import { RULES } from '../../src/policy/rules';
+import { CONFIDENTIAL_ACTIONS, type Action } from '../../src/policy/actions';
+import { clauseFor } from '../../src/policy/clauses';
+import { decide, decideAction, warnedRules } from '../../src/policy/decide';
+import { setRuleModes } from '../../src/policy/modes';
+import { RULES, type AllowRule, type ForbidRule } from '../../src/policy/rules';
 import { classMask, roleBit, type ActiveGrant, type Actor, type Classification, type Resource, type Role } from '../../src/policy/types';
 
 // Rule by rule: every rule of src/policy/rules.ts has an allow AND a deny case here, named by its clause. The last
@@ -272,5 +274,100 @@ describe('decide(): deny by default', () => {
     const titles = [...source.matchAll(/\bit\(\s*'((?:\\.|[^'])+)'/g)].map((m) => m[1]);
     const untested = RULES.map((r) => r.id).filter((id) => !titles.some((t) => t.includes(` ${id}:`)));
     expect(untested).toEqual([]);
+  });
+});
+
+// ---- Generated from the rule table: each allow rule fires when its roles, relations and classification hold, and
+// never when any one of them fails; each forbid rule wins over an actor holding every role, team and grant. ----
+
+const ALL_CLASSES = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'] as const;
+const ALL_ROLES: Role[] = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student'];
+const EVERYTHING = classMask([...ALL_CLASSES]);
+const allowRules = RULES.filter((r): r is AllowRule => r.effect === 'allow');
+const forbidRules = RULES.filter((r): r is ForbidRule => r.effect === 'forbid');
+const relationsOf = (r: AllowRule) => (typeof r.relation === 'string' ? [r.relation] : [...r.relation]);
+
+/** Facts that make every relation of the rule hold, for a field of `c`. */
+function factsFor(rule: AllowRule, c: Classification): Resource {
+  const rels = relationsOf(rule);
+  return {
+    type: 'person', id: 'p1', classification: c,
+    team: rels.includes('team'), ownerId: rels.includes('self') ? ME : OTHER,
+    granted: rels.includes('grant') ? classMask(['general', c]) : 0,
+  };
+}
+const classesOf = (rule: AllowRule): Classification[] => (rule.classifications === undefined || rule.classifications === 'granted' ? [...ALL_CLASSES] : [...rule.classifications]);
+
+describe('decide(): every allow rule, generated from the rule table', () => {
+  it.each(allowRules.map((r) => [`${clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: allows exactly when its roles, relations and classifications hold (generated)', (_title, rule) => {
+    for (const action of rule.actions) {
+      for (const c of classesOf(rule)) {
+        // A session field off the team needs a session grant, whatever the rule (practice 2): skip what it forbids.
+        const facts = factsFor(rule, c);
+        const roleSets: Role[][] = rule.roles === 'any' ? [[]] : rule.roles.map((r) => [r]);
+        for (const roles of roleSets) {
+          const d = decide(actor(roles), action, facts);
+          const sessionForbidden = c === 'session' && !facts.team && ((facts.granted ?? 0) & classMask(['session'])) === 0 && ['person.read', 'case.read', 'note.read', 'attachment.read', 'organisation.read'].includes(action);
+          if (sessionForbidden) {
+            expect(d, `${action} ${c}`).toMatchObject({ allowed: false, ruleId: 'session/staff-team-only' });
+            continue;
+          }
+          expect(d.allowed, `${rule.id} ${action} ${c} as [${roles}]`).toBe(true);
+          // Deny: not accepted (for confidential actions), then each condition broken on its own.
+          if ((CONFIDENTIAL_ACTIONS as readonly string[]).includes(action)) expect(decide(actor(roles, { accepted: false }), action, facts).allowed).toBe(false);
+          if (rule.roles !== 'any') {
+            const others = ALL_ROLES.filter((r) => !(rule.roles as readonly Role[]).includes(r));
+            expect(decide(actor(others), action, facts).ruleId, `${rule.id} fired for roles [${others}]`).not.toBe(rule.id);
+          }
+          for (const broken of relationsOf(rule).filter((r) => r !== 'any')) {
+            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0 } : { ownerId: OTHER }) };
+            expect(decide(actor(roles), action, f).ruleId, `${rule.id} fired without ${broken}`).not.toBe(rule.id);
+          }
+        }
+      }
+      if (rule.classifications !== undefined && rule.classifications !== 'granted') {
+        for (const c of ALL_CLASSES.filter((x) => !(rule.classifications as readonly string[]).includes(x))) {
+          const roles = rule.roles === 'any' ? [] : [rule.roles[0]];
+          expect(decide(actor(roles), action, factsFor(rule, c)).ruleId, `${rule.id} fired for ${c}`).not.toBe(rule.id);
+        }
+      }
+      if (rule.classifications === 'granted') {
+        // A grant opens only what it names: the same field without it in the grant is not opened by this rule.
+        for (const c of ALL_CLASSES.filter((x) => x !== 'general')) {
+          expect(decide(actor([]), action, { ...factsFor(rule, c), granted: classMask(['general']) }).ruleId).not.toBe(rule.id);
+        }
+      }
+    }
+  });
+});
+
+describe('decide(): forbid beats allow, generated from the rule table', () => {
+  it.each(forbidRules.map((r) => [`${clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: refuses even an actor with every role, on the team and granted everything (generated)', (_title, rule) => {
+    const actions = rule.actions === 'read-actions' ? (['person.read', 'case.read', 'note.read', 'attachment.read', 'organisation.read'] as Action[]) : rule.actions;
+    const all = actor(ALL_ROLES, { accepted: rule.id !== 'agreement/not-accepted' });
+    for (const action of actions) {
+      for (const c of rule.classifications ?? ['general' as const]) {
+        // Facts under which the forbid's own condition holds while every allow relation also holds.
+        const facts: Resource = rule.id === 'session/staff-team-only'
+          ? { type: 'note', id: 'n1', classification: c, team: false, granted: EVERYTHING & ~classMask(['session']), ownerId: ME }
+          : { type: 'grant', id: 'g1', classification: c, team: true, granted: EVERYTHING, ownerId: ME };
+        const d = decide(all, action, facts);
+        expect(d, `${rule.id} on ${action} ${c}`).toMatchObject({ allowed: false, ruleId: rule.id, actorLevel: rule.actorLevel });
+      }
+    }
+  });
+
+  it('3.5 staff-awareness practice 2: only the agreement gate may be switched to warn-only; session and self-approval rules stay enforced', () => {
+    try {
+      setRuleModes({ 'agreement/not-accepted': 'warn', 'session/staff-team-only': 'warn', 'grant/no-self-approval': 'warn' });
+      const notAccepted = actor(['staff'], { accepted: false });
+      expect(decide(notAccepted, 'person.read', { type: 'person', team: true }).allowed).toBe(true);
+      expect(warnedRules(notAccepted, 'person.read').map((r) => r.id)).toEqual(['agreement/not-accepted']);
+      expectDenied(on(actor(['manager']), 'note.read', 'session'), 'session/staff-team-only');
+      expectDenied(decide(actor(['manager']), 'grant.decide', { type: 'grant', ownerId: ME }), 'grant/no-self-approval');
+    } finally {
+      setRuleModes({});
+    }
+    expectDenied(on(actor(['staff'], { accepted: false }), 'person.read', 'general', team), 'agreement/not-accepted');
   });
 });

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit, type AuditEntry } from '../../src/audit/append';
+import { checkpointMessage, loadOrCreateSigner, type Signer } from '../../src/audit/checkpoint';
+import { entryHash, GENESIS_HASH } from '../../src/audit/hash';
+import { verifyAudit } from '../../src/audit/verify';
+import { connect, type Db } from '../../src/db/connect';
+import { migrateToLatest } from '../../src/db/migrate';
+import type { AuditEventRow } from '../../src/db/schema';
+
+// 1.1 records-management / practice 4.3: the audit chain itself. hash = SHA-256(previous hash ‖ canonical entry);
+// any single tampering with a generated chain is named at the right entry by verifyAudit.
+
+const FIELDS = ['at', 'actor_id', 'action', 'resource_type', 'resource_id', 'subject_person_id', 'decision', 'rule_id', 'clause', 'request_id', 'detail'] as const;
+
+const row = (seq: number): Omit<AuditEventRow, 'hash' | 'prev_hash'> => ({
+  seq, at: '2026-03-02T09:00:00.000Z', actor_id: 'u1', action: 'person.read', resource_type: 'person', resource_id: 'p1',
+  subject_person_id: 'p1', decision: 'allow', rule_id: 'need-to-know/case-team', clause: '3.4', request_id: 'r1', detail: '{"fields":["email"]}',
+});
+
+describe('1.1 records-management: the entry hash', () => {
+  it('1.1 records-management: is SHA-256 over the previous hash and the entry as a JSON array in a fixed order', () => {
+    const e = row(7);
+    const expected = createHash('sha256').update(GENESIS_HASH).update(JSON.stringify([7, e.at, e.actor_id, e.action, e.resource_type, e.resource_id, e.subject_person_id, e.decision, e.rule_id, e.clause, e.request_id, e.detail])).digest('hex');
+    expect(entryHash(GENESIS_HASH, e)).toBe(expected);
+    expect(GENESIS_HASH).toMatch(/^0{64}$/);
+  });
+
+  it('1.1 records-management: changes when any recorded field, the number or the previous hash changes', () => {
+    const base = entryHash(GENESIS_HASH, row(1));
+    expect(entryHash('1'.repeat(64), row(1))).not.toBe(base);
+    expect(entryHash(GENESIS_HASH, row(2))).not.toBe(base);
+    for (const f of FIELDS) expect(entryHash(GENESIS_HASH, { ...row(1), [f]: 'changed' }), f).not.toBe(base);
+    // null and the text "null" are different entries
+    expect(entryHash(GENESIS_HASH, { ...row(1), actor_id: null })).not.toBe(entryHash(GENESIS_HASH, { ...row(1), actor_id: 'null' }));
+  });
+
+  it('1.1 records-management: field boundaries cannot be shifted (moving text from one field to the next changes the hash)', () => {
+    const a = entryHash(GENESIS_HASH, { ...row(1), action: 'person.rea', resource_type: 'dperson' });
+    expect(a).not.toBe(entryHash(GENESIS_HASH, { ...row(1), action: 'person.read', resource_type: 'person' }));
+  });
+});
+
+describe('1.1 records-management: signed checkpoints', () => {
+  let dir: string;
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'confide-signer-')); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('1.1 records-management: the Ed25519 key is created once, private (0600), and reused', () => {
+    const a = loadOrCreateSigner(dir);
+    expect(statSync(join(dir, 'audit-signing-key.pem')).mode & 0o777).toBe(0o600);
+    const b = loadOrCreateSigner(dir);
+    expect(b.keyId).toBe(a.keyId);
+    expect(b.verify(checkpointMessage(3, 'a'.repeat(64)), a.sign(checkpointMessage(3, 'a'.repeat(64))))).toBe(true);
+  });
+
+  it('1.1 records-management: a signature covers exactly its entry number and hash', () => {
+    const s = loadOrCreateSigner(dir);
+    const sig = s.sign(checkpointMessage(5, 'b'.repeat(64)));
+    expect(s.verify(checkpointMessage(5, 'b'.repeat(64)), sig)).toBe(true);
+    expect(s.verify(checkpointMessage(6, 'b'.repeat(64)), sig)).toBe(false);
+    expect(s.verify(checkpointMessage(5, 'c'.repeat(64)), sig)).toBe(false);
+    const other = loadOrCreateSigner(mkdtempSync(join(dir, 'other-')));
+    expect(other.verify(checkpointMessage(5, 'b'.repeat(64)), sig)).toBe(false);
+  });
+});
+
+type Tamper =
+  | { op: 'edit'; at: number; field: (typeof FIELDS)[number] }
+  | { op: 'hash' | 'prev' | 'delete' | 'truncate' | 'swap' | 'slip'; at: number };
+
+describe('1.1 records-management: every single tampering with a generated chain is named at the right entry', () => {
+  let db: Db;
+  let signer: Signer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'confide-chain-'));
+    db = connect({ databaseUrl: '', dataDir: dir, sqliteFile: ':memory:' });
+    await migrateToLatest(db);
+    signer = loadOrCreateSigner(dir);
+  });
+  afterAll(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Builds a chain of `batches` (entries appended together per transaction). */
+  async function build(batches: number[]) {
+    const k = db.kysely;
+    await k.deleteFrom('audit_events').execute();
+    await k.deleteFrom('audit_checkpoints').execute();
+    await k.updateTable('audit_head').set({ seq: 0, hash: GENESIS_HASH }).execute();
+    let n = 0;
+    for (const size of batches) {
+      const entries: AuditEntry[] = Array.from({ length: size }, () => ({ action: 'person.read', decision: 'allow', resourceType: 'person', resourceId: `p${++n}`, detail: { fields: ['email'], n } }));
+      await k.transaction().execute((trx) => appendAudit(trx, entries, { actorId: 'u1', requestId: `r${n}`, at: '2026-03-02T09:00:00.000Z' }, 'sqlite'));
+    }
+    return n;
+  }
+
+  /** Applies one tampering and returns the entry verify must name. */
+  async function tamper(t: Tamper, n: number): Promise<number> {
+    const k = db.kysely;
+    const get = (seq: number) => k.selectFrom('audit_events').selectAll().where('seq', '=', seq).executeTakeFirstOrThrow();
+    switch (t.op) {
+      case 'edit':
+        await k.updateTable('audit_events').set({ [t.field]: `tampered-${t.field}` }).where('seq', '=', t.at).execute();
+        return t.at;
+      case 'hash':
+        await k.updateTable('audit_events').set({ hash: 'e'.repeat(64) }).where('seq', '=', t.at).execute();
+        return t.at;
+      case 'prev':
+        await k.updateTable('audit_events').set({ prev_hash: 'd'.repeat(64) }).where('seq', '=', t.at).execute();
+        return t.at;
+      case 'delete':
+      case 'truncate':
+        await k.deleteFrom('audit_events').where('seq', t.op === 'delete' ? '=' : '>=', t.at).execute();
+        return t.at; // a deleted last entry is a removed tail: the head names it
+      case 'swap': {
+        const [x, y] = [await get(t.at), await get(t.at + 1)];
+        await k.updateTable('audit_events').set({ ...y, seq: t.at }).where('seq', '=', t.at).execute();
+        await k.updateTable('audit_events').set({ ...x, seq: t.at + 1 }).where('seq', '=', t.at + 1).execute();
+        return t.at;
+      }
+      case 'slip': {
+        const last = await get(n);
+        const extra = { ...last, seq: n + 1, prev_hash: last.hash, detail: '{}' };
+        extra.hash = entryHash(last.hash, extra);
+        await k.insertInto('audit_events').values(extra).execute();
+        return n + 1;
+      }
+    }
+  }
+
+  it('1.1 records-management: intact chains of any shape verify; each tampering is named (generated)', async () => {
+    const chain = fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 12 });
+    await fc.assert(fc.asyncProperty(chain, fc.nat(), fc.constantFrom('edit', 'hash', 'prev', 'delete', 'truncate', 'swap', 'slip'), fc.constantFrom(...FIELDS), async (batches, pos, op, field) => {
+      const n = await build(batches);
+      expect(await verifyAudit(db.kysely, signer)).toMatchObject({ ok: true, checked: n, head: { seq: n } });
+      if (op === 'swap' && n < 2) return;
+      const at = op === 'swap' ? 1 + (pos % (n - 1)) : 1 + (pos % n);
+      const seq = await tamper(op === 'edit' ? { op, at, field } : { op, at } as Tamper, n);
+      const r = await verifyAudit(db.kysely, signer);
+      expect(r.ok).toBe(false);
+      expect(r.problem?.seq, `${op} at ${at} of ${n}: ${r.problem?.message}`).toBe(seq);
+    }), { numRuns: 300 });
+  });
+});
