@@ -1,5 +1,5 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AuditCheckpointRow, Database } from '../db/schema';
@@ -29,13 +29,25 @@ function signerFrom(privateKey: KeyObject): Signer {
   };
 }
 
-/** Loads the Ed25519 key from DATA_DIR/audit-signing-key.pem, creating it (mode 0600) on first start. */
+/**
+ * Loads the Ed25519 key from DATA_DIR/audit-signing-key.pem, creating it (mode 0600) on first start. Two processes
+ * starting together (the server and a CLI command) both succeed with the same key: the key is written in full to a
+ * file of its own and then linked into place, which fails for the second one, who reads the first one's key.
+ */
 export function loadOrCreateSigner(dataDir: string): Signer {
   const file = join(dataDir, 'audit-signing-key.pem');
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.new`;
+    writeFileSync(draft, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(draft, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
+    }
   }
   return signerFrom(createPrivateKey(readFileSync(file)));
 }
