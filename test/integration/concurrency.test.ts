@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/audit/record';
@@ -144,4 +147,26 @@ describe('1.1 records-management: several processes writing one SQLite file neve
       await world.close();
     }
   }, 180_000);
+});
+
+describe('1.1 records-management: processes starting together share one audit signing key', () => {
+  it('1.1 records-management: five processes creating the key at once all start, with the same key, and leave no drafts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confide-key-race-'));
+    try {
+      const module = JSON.stringify(new URL('../../src/audit/checkpoint.ts', import.meta.url).pathname);
+      const script = `const { loadOrCreateSigner } = await import(${module}); process.stdout.write(loadOrCreateSigner(process.env.DATA_DIR).keyId);`;
+      const ids = await Promise.all(Array.from({ length: 5 }, () => new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+      })));
+      expect(new Set(ids).size).toBe(1);
+      expect(readdirSync(dir)).toEqual(['audit-signing-key.pem']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
