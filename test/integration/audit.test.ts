@@ -58,7 +58,7 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     await db().updateTable('audit_head').set({ hash: prev }).execute();
   }
 
-  it('an intact chain verifies, with the signed checkpoints written every N entries', async () => {
+  it('1.1 records-management: an intact chain verifies, with the signed checkpoints written every N entries', async () => {
     const r = await verify(world);
     expect(r).toMatchObject({ ok: true, checked: await lastSeq() });
     expect(r.head.seq).toBe(await lastSeq());
@@ -67,19 +67,19 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect((await verify(world, [cp])).ok).toBe(true);
   });
 
-  it('an edited detail is named', async () => {
+  it('1.1 records-management: an edited detail is named', async () => {
     const seq = (await lastSeq()) - 7;
     await db().updateTable('audit_events').set({ detail: '{"fields":["nothing"]}' }).where('seq', '=', seq).execute();
     expect((await verify(world)).problem).toEqual({ seq, message: `entry ${seq} was altered after it was written` });
   });
 
-  it('an edited action is named', async () => {
+  it('1.1 records-management: an edited action is named', async () => {
     const seq = (await lastSeq()) - 9;
     await db().updateTable('audit_events').set({ action: 'person.create' }).where('seq', '=', seq).execute();
     expect((await verify(world)).problem).toEqual({ seq, message: `entry ${seq} was altered after it was written` });
   });
 
-  it('an edited actor, decision or time is named too', async () => {
+  it('1.1 records-management: an edited actor, decision or time is named too', async () => {
     for (const [i, change] of ([{ actor_id: 'someone-else' }, { decision: 'deny' }, { at: '2020-01-01T00:00:00.000Z' }] as Partial<AuditEventRow>[]).entries()) {
       const seq = (await lastSeq()) - 2 - i;
       const before = await rowAt(seq);
@@ -90,13 +90,13 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect((await verify(world)).ok).toBe(true);
   });
 
-  it('a deleted entry in the middle is named', async () => {
+  it('1.1 records-management: a deleted entry in the middle is named', async () => {
     const seq = (await lastSeq()) - 5;
     await db().deleteFrom('audit_events').where('seq', '=', seq).execute();
     expect((await verify(world)).problem).toEqual({ seq, message: `entry ${seq} is missing (next entry found is ${seq + 1})` });
   });
 
-  it('an inserted entry is named: a naive copy at its own place, a well-forged one by the entry it pushed aside', async () => {
+  it('1.1 records-management: an inserted entry is named: a naive copy at its own place, a well-forged one by the entry it pushed aside', async () => {
     const at = (await lastSeq()) - 4;
     const tail = await db().selectFrom('audit_events').selectAll().where('seq', '>=', at).orderBy('seq').execute();
     await db().deleteFrom('audit_events').where('seq', '>=', at).execute();
@@ -113,7 +113,7 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect((await verify(world)).problem).toEqual({ seq: at, message: `entry ${at} was altered after it was written` });
   });
 
-  it('reordered (swapped) entries are named', async () => {
+  it('1.1 records-management: reordered (swapped) entries are named', async () => {
     const a = (await lastSeq()) - 8;
     const [x, y] = [await rowAt(a), await rowAt(a + 1)];
     await db().updateTable('audit_events').set({ ...y, seq: a }).where('seq', '=', a).execute();
@@ -121,7 +121,7 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect((await verify(world)).problem).toEqual({ seq: a, message: `entry ${a} does not link to entry ${a - 1}: entries were removed, inserted or reordered` });
   });
 
-  it('a chain rewritten after an edit (every later hash recomputed) is caught by the signed checkpoints', async () => {
+  it('1.1 records-management: a chain rewritten after an edit (every later hash recomputed) is caught by the signed checkpoints', async () => {
     const seq = (await lastSeq()) - 8;
     await db().updateTable('audit_events').set({ detail: '{"fields":[]}' }).where('seq', '=', seq).execute();
     await rehashFrom(seq);
@@ -130,13 +130,13 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect((await verify(world)).problem).toEqual({ seq: cps[0], message: `entry ${cps[0]} does not match the signed checkpoint at ${cps[0]}` });
   });
 
-  it('a removed tail is caught by the head row', async () => {
+  it('1.1 records-management: a removed tail is caught by the head row', async () => {
     const last = await lastSeq();
     await db().deleteFrom('audit_events').where('seq', '>', last - 3).execute();
     expect((await verify(world)).problem).toEqual({ seq: last - 2, message: `the head records entry ${last} but the chain ends at entry ${last - 3}: the tail was removed` });
   });
 
-  it('a removed tail with the head rewritten and stored checkpoints dropped is caught by an exported checkpoint', async () => {
+  it('1.1 records-management: a removed tail with the head rewritten and stored checkpoints dropped is caught by an exported checkpoint', async () => {
     const cp = await exportCheckpoint(db(), world.services.signer, world.clock.now().toISOString());
     const file = join(world.config.dataDir, 'kept-elsewhere.json');
     writeFileSync(file, JSON.stringify(cp));
@@ -149,7 +149,7 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect(r.problem).toEqual({ seq: cp.seq - 2, message: `the exported checkpoint records entry ${cp.seq} but the chain ends at entry ${cp.seq - 3}: the tail was removed` });
   });
 
-  it('a tail replaced by other entries (same length, re-hashed, head rewritten) is caught by an exported checkpoint', async () => {
+  it('1.1 records-management: a tail replaced by other entries (same length, re-hashed, head rewritten) is caught by an exported checkpoint', async () => {
     const cp = await exportCheckpoint(db(), world.services.signer, world.clock.now().toISOString());
     const seq = cp.seq - 1;
     await db().updateTable('audit_events').set({ action: 'person.create' }).where('seq', '=', seq).execute();
@@ -159,19 +159,19 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect((await verify(world, [cp])).problem).toEqual({ seq: cp.seq, message: `entry ${cp.seq} does not match the exported checkpoint at ${cp.seq}` });
   });
 
-  it('a forged signature on a stored checkpoint is named', async () => {
+  it('1.1 records-management: a forged signature on a stored checkpoint is named', async () => {
     const cp = await db().selectFrom('audit_checkpoints').selectAll().orderBy('seq').limit(1).executeTakeFirstOrThrow();
     await db().updateTable('audit_checkpoints').set({ signature: Buffer.alloc(64).toString('base64') }).where('seq', '=', cp.seq).execute();
     expect((await verify(world)).problem).toEqual({ seq: Number(cp.seq), message: `the checkpoint at entry ${cp.seq} has an invalid signature` });
   });
 
-  it('a stored checkpoint moved to another hash (signature kept) is named as forged, not trusted', async () => {
+  it('1.1 records-management: a stored checkpoint moved to another hash (signature kept) is named as forged, not trusted', async () => {
     const cp = await db().selectFrom('audit_checkpoints').selectAll().orderBy('seq').limit(1).executeTakeFirstOrThrow();
     await db().updateTable('audit_checkpoints').set({ hash: 'f'.repeat(64) }).where('seq', '=', cp.seq).execute();
     expect((await verify(world)).problem).toEqual({ seq: Number(cp.seq), message: `the checkpoint at entry ${cp.seq} has an invalid signature` });
   });
 
-  it('a forged exported checkpoint is refused: bad signature, another key, or not a checkpoint at all', async () => {
+  it('1.1 records-management: a forged exported checkpoint is refused: bad signature, another key, or not a checkpoint at all', async () => {
     const cp = await exportCheckpoint(db(), world.services.signer, world.clock.now().toISOString());
     const tampered = { ...cp, signature: Buffer.alloc(64, 1).toString('base64') };
     expect((await verify(world, [tampered])).problem).toEqual({ seq: cp.seq, message: `the exported checkpoint at entry ${cp.seq} has an invalid signature` });
@@ -184,7 +184,7 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect((await verify(world, [junk])).problem?.message).toMatch(/exported checkpoint 1 is not an exported audit checkpoint/);
   });
 
-  it('a deleted head row and entries slipped in past the head are named', async () => {
+  it('1.1 records-management: a deleted head row and entries slipped in past the head are named', async () => {
     const last = await lastSeq();
     const row = await rowAt(last);
     const extra = { ...row, seq: last + 1, prev_hash: row.hash, detail: '{"slipped":true}' };
@@ -195,7 +195,7 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect((await verify(world)).problem?.message).toMatch(/head row of the audit chain is missing/);
   });
 
-  it('verify while writers append (a live server) reports an intact chain, never a false alarm', async () => {
+  it('1.1 records-management: verify while writers append (a live server) reports an intact chain, never a false alarm', async () => {
     const writers = Promise.all(Array.from({ length: 4 }, (_, w) => append(world, 15, 100 * (w + 1))));
     const results = [];
     for (let i = 0; i < 6; i++) results.push(await verify(world));
@@ -219,7 +219,7 @@ function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ status: numbe
 }
 
 describe.each(dialects())('1.1 records-management: `confide audit verify` at the console (%s)', (dialect) => {
-  it('exits 0 on an intact chain; non-zero naming the entry after tampering; catches a removed tail against an exported checkpoint', async () => {
+  it('1.1 records-management: exits 0 on an intact chain; non-zero naming the entry after tampering; catches a removed tail against an exported checkpoint', async () => {
     const world = await createWorld(dialect);
     try {
       await append(world, 8);
