@@ -54,7 +54,11 @@ export async function verifyAudit(
   const expect = (seq: number, hash: string, what: string) => expected.set(seq, [...(expected.get(seq) ?? []), { hash, what }]);
   for (const cp of checkpoints) {
     const seq = Number(cp.seq);
-    if (!signer.verify(checkpointMessage(seq, cp.hash), cp.signature)) return early(seq, `the checkpoint at entry ${seq} has an invalid signature`);
+    if (!signer.verify(checkpointMessage(seq, cp.hash), cp.signature)) {
+      // Say so when the key differs (DATA_DIR restored without its key), rather than only "invalid".
+      const other = cp.key_id !== signer.keyId ? ` (it names key ${cp.key_id}; this installation's key is ${signer.keyId})` : '';
+      return early(seq, `the checkpoint at entry ${seq} has an invalid signature${other}`);
+    }
     expect(seq, cp.hash, 'the signed checkpoint');
   }
   for (const [i, cp] of external.entries()) {

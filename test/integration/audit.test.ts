@@ -165,6 +165,13 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect((await verify(world)).problem).toEqual({ seq: Number(cp.seq), message: `the checkpoint at entry ${cp.seq} has an invalid signature` });
   });
 
+  it('1.1 records-management: checkpoints signed with another key (a DATA_DIR restored without its key) are named with both key ids', async () => {
+    const cp = await db().selectFrom('audit_checkpoints').selectAll().orderBy('seq').limit(1).executeTakeFirstOrThrow();
+    const foreign = foreignCheckpoint(Number(cp.seq), cp.hash);
+    await db().updateTable('audit_checkpoints').set({ signature: foreign.signature, key_id: foreign.keyId }).where('seq', '=', cp.seq).execute();
+    expect((await verify(world)).problem).toEqual({ seq: Number(cp.seq), message: `the checkpoint at entry ${cp.seq} has an invalid signature (it names key ${foreign.keyId}; this installation's key is ${world.services.signer.keyId})` });
+  });
+
   it('1.1 records-management: a stored checkpoint moved to another hash (signature kept) is named as forged, not trusted', async () => {
     const cp = await db().selectFrom('audit_checkpoints').selectAll().orderBy('seq').limit(1).executeTakeFirstOrThrow();
     await db().updateTable('audit_checkpoints').set({ hash: 'f'.repeat(64) }).where('seq', '=', cp.seq).execute();
