@@ -37,7 +37,7 @@ import { insertWorld, SEARCHES, SIZES, worldArb, type InsertedWorld, type WorldS
 const LONG = process.env.CONFIDE_PROPERTY_RUNS === 'long';
 const TARGET = LONG ? 1_000_000 : 100_000;
 /** At least this many worlds too, so variety does not depend on how crowded the first few are. */
-const MIN_WORLDS = LONG ? 120 : 24;
+const MIN_WORLDS = LONG ? 120 : 16;
 const ROTATION: WorldSize[] = [SIZES.small, SIZES.small, SIZES.medium, SIZES.large];
 const KINDS: RecordType[] = ['person', 'case', 'note', 'attachment', 'organisation'];
 const TABLE: Record<RecordType, keyof Database> = { person: 'people', case: 'cases', note: 'notes', attachment: 'attachments', organisation: 'organisations' };
