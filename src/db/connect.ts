@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
+import { ImmediateSqliteDialect } from './sqlite-dialect';
 import { withStatementCache } from './statement-cache';
 
 /** Which SQL engine a database handle talks to. */
@@ -71,6 +72,6 @@ export function connect(options: ConnectOptions): Db {
   mkdirSync(options.dataDir, { recursive: true });
   const sqlite = new SQLite(file);
   for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { kysely, dialect: 'sqlite', location: file, close: () => kysely.destroy() };
 }
