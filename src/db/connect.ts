@@ -14,6 +14,12 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
+  /**
+   * SQLite only: the better-sqlite3 connection under Kysely, for hot paths that run their own prepared statements
+   * inside a transaction Kysely has begun. Kysely's SQLite driver has this one connection and lends it to one
+   * transaction at a time, so inside `kysely.transaction()` it is the transaction's own. Never use it elsewhere.
+   */
+  sqlite?: SQLite.Database;
   /** Human-readable location without credentials, for `doctor` and logs. */
   location: string;
   close(): Promise<void>;
@@ -73,5 +79,5 @@ export function connect(options: ConnectOptions): Db {
   const sqlite = new SQLite(file);
   for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { kysely, dialect: 'sqlite', location: file, close: () => kysely.destroy() };
+  return { kysely, dialect: 'sqlite', sqlite, location: file, close: () => kysely.destroy() };
 }

@@ -98,7 +98,7 @@ describe('1.1 records-management: every single tampering with a generated chain 
     let n = 0;
     for (const size of batches) {
       const entries: AuditEntry[] = Array.from({ length: size }, () => ({ action: 'person.read', decision: 'allow', resourceType: 'person', resourceId: `p${++n}`, detail: { fields: ['email'], n } }));
-      await k.transaction().execute((trx) => appendAudit(trx, entries, { actorId: 'u1', requestId: `r${n}`, at: '2026-03-02T09:00:00.000Z' }, 'sqlite'));
+      await k.transaction().execute((trx) => appendAudit(trx, entries, { actorId: 'u1', requestId: `r${n}`, at: '2026-03-02T09:00:00.000Z' }, db));
     }
     return n;
   }
@@ -184,7 +184,7 @@ describe('1.1 records-management: verify builds the canonical text inside SQLite
     await k.deleteFrom('audit_events').execute();
     await k.updateTable('audit_head').set({ seq: 0, hash: GENESIS_HASH }).execute();
     const entries: AuditEntry[] = Array.from({ length: 5 }, (_, i) => ({ action: 'person.read', decision: 'allow', detail: { i } }));
-    await k.transaction().execute((trx) => appendAudit(trx, entries, { actorId: 'u1', requestId: 'r1', at: '2026-03-02T09:00:00.000Z' }, 'sqlite'));
+    await k.transaction().execute((trx) => appendAudit(trx, entries, { actorId: 'u1', requestId: 'r1', at: '2026-03-02T09:00:00.000Z' }, db));
     const signer = loadOrCreateSigner(dir);
     expect((await verifyAudit(k, signer)).ok).toBe(true);
     await sql`update audit_events set detail = ${Buffer.from('{"i":2}')} where seq = 3`.execute(k);
