@@ -19,6 +19,7 @@ import { loadConfig } from '../src/config';
 import type { Services } from '../src/context';
 import { SQLITE_PRAGMAS, type DialectName } from '../src/db/connect';
 import { newId } from '../src/lib/ids';
+import { LATEST_MIGRATION } from '../src/db/migrate';
 import { createServices, prepareDatabase } from '../src/services';
 import { OUT_DIR } from './dataset';
 import { type BenchOptions, type Row, log, round, timeMs } from './lib';
@@ -126,7 +127,9 @@ async function appendBench(dialect: DialectName, opts: BenchOptions) {
   }
 }
 
-const VERIFY_DIR = join(OUT_DIR, 'audit-1m');
+// Named after the schema: the cached chain is migrated when opened, and bench/out is shared between worktrees, so
+// code with another schema (an older branch) must not open, migrate and then find a migration it does not know.
+const VERIFY_DIR = join(OUT_DIR, `audit-1m-${LATEST_MIGRATION}`);
 const VERIFY_ENTRIES = 1_000_000;
 
 /**
