@@ -62,7 +62,7 @@ function credentialKey(request: FastifyRequest): string | null {
 export async function identifyCaller(services: Services, db: Kysely<Database>, request: FastifyRequest, now: Date): Promise<Caller | null> {
   const key = credentialKey(request);
   if (!key) return null;
-  const epoch = await readAccessEpoch(db);
+  const epoch = await readAccessEpoch(db, services.db.sqlite);
   const cached = services.callers.get(key, epoch, now.getTime());
   if (cached) return cached;
   const auth = await authenticate(services, db, request, now);

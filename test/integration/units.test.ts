@@ -67,7 +67,7 @@ describe('group commit (sqlite)', () => {
   afterAll(() => world.close());
 
   it('units queued together run in order, each seeing the ones before it, and none is answered before the shared commit', async () => {
-    const runner = new GroupCommit(world.services.db.kysely);
+    const runner = new GroupCommit(world.services.db.kysely, world.services.db.sqlite!);
     const commits: number[] = [];
     const seen: number[] = [];
     const units = Array.from({ length: 8 }, (_, i) => runner.run({
@@ -86,7 +86,7 @@ describe('group commit (sqlite)', () => {
   });
 
   it('units share one transaction: a failed commit fails every unit of the batch, none is answered as if saved', async () => {
-    const runner = new GroupCommit(world.services.db.kysely);
+    const runner = new GroupCommit(world.services.db.kysely, world.services.db.sqlite!);
     // A deferred foreign key fails at COMMIT, after every unit's own work succeeded.
     const units = Array.from({ length: 3 }, (_, i) => runner.run({
       work: async (trx) => {

@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Actor } from '../../policy/types';
@@ -16,9 +17,20 @@ interface Entry {
   freshUntil: number;
 }
 
-/** Reads the access epoch, which database triggers move on every change to sessions, tokens, accounts, roles,
- * grants and policy acceptance (migration 0007_access_epoch). */
-export async function readAccessEpoch(db: Kysely<Database>): Promise<number> {
+const EPOCH_SQL = 'select n from access_epoch where id = 1';
+const epochStatements = new WeakMap<SQLite.Database, SQLite.Statement<[], { n: number }>>();
+
+/**
+ * Reads the access epoch, which database triggers move on every change to sessions, tokens, accounts, roles,
+ * grants and policy acceptance (migration 0007_access_epoch). Read on every authenticated request: inside a
+ * transaction on SQLite it runs as a prepared statement on the connection the transaction holds (Db.sqlite).
+ */
+export async function readAccessEpoch(db: Kysely<Database>, sqlite?: SQLite.Database): Promise<number> {
+  if (sqlite && db.isTransaction && sqlite.inTransaction) {
+    let statement = epochStatements.get(sqlite);
+    if (!statement) epochStatements.set(sqlite, (statement = sqlite.prepare(EPOCH_SQL)));
+    return Number(statement.get()?.n ?? -1);
+  }
   const { rows } = await sql<{ n: number }>`select n from access_epoch where id = 1`.execute(db);
   return Number(rows[0]?.n ?? -1);
 }
