@@ -36,7 +36,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  */
 export class GroupCommit implements UnitRunner {
   private readonly queue: Queued[] = [];
-  private draining = false;
+  private scheduled = false;
 
   private readonly savepoint: Record<'begin' | 'release' | 'rollback', SQLite.Statement>;
 
@@ -53,38 +53,39 @@ export class GroupCommit implements UnitRunner {
   run<T>(unit: Unit<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ unit, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.draining) {
-        this.draining = true;
-        // Start in the event loop's check phase, after every request that arrived in this poll has been parsed and
-        // queued: a unit runs entirely in microtasks, so starting at once would always make a batch of one.
-        setImmediate(() => void this.drain());
-      }
+      if (!this.scheduled) this.schedule();
     });
   }
 
-  private async drain() {
+  /**
+   * Runs the next batch in the event loop's check phase, after every request that arrived in this poll has been
+   * parsed and queued (a unit runs entirely in microtasks: starting at once would always make a batch of one), and,
+   * between batches, after the answers of the last one have gone out and new requests have come in — so clients
+   * and server overlap instead of taking turns.
+   */
+  private schedule() {
+    this.scheduled = true;
+    setImmediate(() => void this.runBatch());
+  }
+
+  private async runBatch() {
+    const batch = this.queue.splice(0, this.maxUnits);
+    const outcomes: Outcome[] = [];
+    let failure: { error: unknown } | undefined;
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxUnits);
-        const outcomes: Outcome[] = [];
-        try {
-          await this.db.transaction().execute(async (trx) => {
-            for (const { unit } of batch) outcomes.push(await this.runInSavepoint(trx, unit));
-          });
-        } catch (error) {
-          // The shared transaction itself failed (disk full, I/O error): nothing of this batch was committed.
-          for (const q of batch) q.reject(error);
-          continue;
-        }
-        batch.forEach((q, i) => {
-          const o = outcomes[i];
-          if (o.ok) q.resolve(o.value);
-          else q.reject(o.error);
-        });
-      }
-    } finally {
-      this.draining = false;
+      await this.db.transaction().execute(async (trx) => {
+        for (const { unit } of batch) outcomes.push(await this.runInSavepoint(trx, unit));
+      });
+    } catch (error) {
+      failure = { error }; // the shared transaction itself failed (disk full, I/O error): nothing of it was committed
     }
+    batch.forEach((q, i) => {
+      const o: Outcome = failure ? { ok: false, error: failure.error } : outcomes[i];
+      if (o.ok) q.resolve(o.value);
+      else q.reject(o.error);
+    });
+    if (this.queue.length > 0) this.schedule();
+    else this.scheduled = false;
   }
 
   private async runInSavepoint(trx: Kysely<Database>, unit: Unit<unknown>): Promise<Outcome> {

@@ -35,11 +35,11 @@ const rowWithFacts = Object.fromEntries(
       return db.selectFrom(table).selectAll(table).select((eb: never) => teamFlag(eb, type, param('actorId'))).where(`${table}.id`, '=', param('id'));
     }),
   ]),
-) as Record<RecordType, (db: Ctx['db'], params: { id: string; actorId: string }) => Promise<FactRow[]>>;
+) as Record<RecordType, ReturnType<typeof preparedQuery<{ id: string; actorId: string }, FactRow>>>;
 
 /** Loads one row with the facts a decision needs (for `actorId`, default the acting user), in one query. */
 export async function loadWithFacts(ctx: Ctx, type: RecordType, id: string, actorId: string = ctx.actor.id): Promise<FactRow | undefined> {
-  const [row] = await rowWithFacts[type](ctx.db, { id, actorId });
+  const [row] = await rowWithFacts[type](ctx.db, { id, actorId }, ctx.services.db.sqlite);
   return row;
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preparedQuery } from '../../src/db/prepared';
+import { heldConnection, preparedQuery } from '../../src/db/prepared';
 import { makePerson } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
@@ -25,10 +25,23 @@ describe.each(dialects())('prepared queries (%s)', (dialect) => {
     const db = world.services.db.kysely;
     expect((await byIdOrName(db, { id: ids[0], name: 'Cy' })).map((r) => r.given_name)).toEqual(['Ada', 'Cy']);
     expect((await byIdOrName(db, { id: ids[1], name: 'nobody' })).map((r) => r.given_name)).toEqual(['Bo']);
+    const sqlite = world.services.db.sqlite; // SQLite: inside a transaction, run on the connection it holds
     await db.transaction().execute(async (trx) => {
       expect((await byIdOrName(trx, { id: 'none', name: 'Ada' })).map((r) => r.given_name)).toEqual(['Ada']);
+      expect((await byIdOrName(trx, { id: ids[2], name: 'Bo' }, sqlite)).map((r) => r.given_name)).toEqual(['Bo', 'Cy']);
     });
+    expect((await byIdOrName(db, { id: ids[2], name: 'Ada' }, sqlite)).map((r) => r.given_name)).toEqual(['Ada', 'Cy']);
     expect(builds).toBe(1);
+  });
+
+  it('outside a transaction never borrows the SQLite connection: it could be lent to another caller\'s transaction', async () => {
+    const sqlite = world.services.db.sqlite;
+    if (!sqlite) return; // PostgreSQL has no such connection
+    expect(heldConnection(world.services.db.kysely, sqlite)).toBeNull();
+    await world.services.db.kysely.transaction().execute(async (trx) => {
+      expect(heldConnection(trx, sqlite)).toBe(sqlite);
+      expect(heldConnection(world.services.db.kysely, sqlite)).toBeNull(); // not the transaction's own handle
+    });
   });
 
   it('refuses a stand-in the query builder put into the SQL text instead of binding it', async () => {

@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
+import { heldConnection } from '../../db/prepared';
 import type { Database } from '../../db/schema';
 import type { Actor } from '../../policy/types';
 import type { Authenticated } from '../authenticate';
@@ -26,9 +27,10 @@ const epochStatements = new WeakMap<SQLite.Database, SQLite.Statement<[], { n: n
  * transaction on SQLite it runs as a prepared statement on the connection the transaction holds (Db.sqlite).
  */
 export async function readAccessEpoch(db: Kysely<Database>, sqlite?: SQLite.Database): Promise<number> {
-  if (sqlite && db.isTransaction && sqlite.inTransaction) {
-    let statement = epochStatements.get(sqlite);
-    if (!statement) epochStatements.set(sqlite, (statement = sqlite.prepare(EPOCH_SQL)));
+  const held = heldConnection(db, sqlite);
+  if (held) {
+    let statement = epochStatements.get(held);
+    if (!statement) epochStatements.set(held, (statement = held.prepare(EPOCH_SQL)));
     return Number(statement.get()?.n ?? -1);
   }
   const { rows } = await sql<{ n: number }>`select n from access_epoch where id = 1`.execute(db);
