@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import { preparedQuery } from '../db/prepared';
@@ -10,21 +11,22 @@ import { RECORD_TYPES, type Classification, type RecordType, type Resource } fro
 import { forbidden, notFound, Problem, type FieldError } from '../http/errors';
 import { NOUN, TABLE } from './tables';
 
-/** A row loaded with its decision facts (the `_team` flag). */
-export type FactRow = Record<string, unknown> & { id: string; _team: number };
+/** A row loaded with its decision facts: the `_team` flag and `_subject`, the person the record is about. */
+export type FactRow = Record<string, unknown> & { id: string; _team: number; _subject: string | null };
 
-/** The person a record is about, for "who has seen this person's records". */
-export async function subjectOf(ctx: Ctx, type: RecordType, row: Record<string, unknown>): Promise<string | null> {
-  if (type === 'person') return row.id as string;
-  if (type === 'case') return row.person_id as string;
-  if (type === 'note' || type === 'attachment') {
-    const c = await ctx.db.selectFrom('cases').select('person_id').where('id', '=', row.case_id as string).executeTakeFirst();
-    return c?.person_id ?? null;
-  }
-  return null;
-}
+/**
+ * The person a record of each type is about ("who has seen this person's records"), as a column of the same query:
+ * a refused record then costs exactly the queries a missing one does (3.4: no timing difference between the 404s).
+ */
+const SUBJECT: Record<RecordType, string> = {
+  person: 'people.id',
+  case: 'cases.person_id',
+  note: '(select c.person_id from cases c where c.id = notes.case_id)',
+  attachment: '(select c.person_id from cases c where c.id = attachments.case_id)',
+  organisation: 'null',
+};
 
-/** One row with its team flag, per record type: built once, run on every read (src/db/prepared.ts). */
+/** One row with its facts, per record type: built once, run on every read (src/db/prepared.ts). */
 const rowWithFacts = Object.fromEntries(
   RECORD_TYPES.map((type) => [
     type,
@@ -32,7 +34,11 @@ const rowWithFacts = Object.fromEntries(
       const table = TABLE[type];
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const db = kysely as any; // the table is chosen per type; columns are checked by the FIELDS map
-      return db.selectFrom(table).selectAll(table).select((eb: never) => teamFlag(eb, type, param('actorId'))).where(`${table}.id`, '=', param('id'));
+      return db
+        .selectFrom(table)
+        .selectAll(table)
+        .select((eb: never) => [teamFlag(eb, type, param('actorId')), sql.raw<string | null>(SUBJECT[type]).as('_subject')])
+        .where(`${table}.id`, '=', param('id'));
     }),
   ]),
 ) as Record<RecordType, ReturnType<typeof preparedQuery<{ id: string; actorId: string }, FactRow>>>;
@@ -64,7 +70,7 @@ export async function findVisible(ctx: Ctx, type: RecordType, id: string): Promi
   }
   const facts = factsFor(ctx.actor, type, row);
   const d = decide(ctx.actor, action, { ...facts, classification: 'general' });
-  const subjectPersonId = await subjectOf(ctx, type, row);
+  const subjectPersonId = row._subject;
   if (!d.allowed) {
     ctx.audit.add(fromDecision(action, d, { resourceType: type, resourceId: id, subjectPersonId }));
     throw notFound(NOUN[type]);
