@@ -4,7 +4,7 @@ import { loadActor } from '../accounts/actor';
 import type { Services } from '../context';
 import type { Database } from '../db/schema';
 import { sha256 } from './auth/secrets';
-import { readAccessEpoch, type Caller } from './auth/caller-cache';
+import type { Caller } from './auth/caller-cache';
 import { findSession, SESSION_COOKIE } from './auth/sessions';
 import { findToken, type TokenScope } from './auth/tokens';
 
@@ -55,14 +55,13 @@ function credentialKey(request: FastifyRequest): string | null {
 /**
  * Identifies the caller and loads the facts decisions need about them ({@link authenticate} + loadActor) through
  * `db` (the request's transaction), served
- * from the services' caller cache while the access epoch is unchanged and the answer is fresh. The epoch is read
- * before anything is loaded, so an entry can only be older than its epoch says, never newer (conservative).
+ * from the services' caller cache while the access `epoch` (read by the caller, before anything is loaded: an entry
+ * can then only be older than its epoch says, never newer) is unchanged and the answer is fresh.
  * Returns null for no, unknown, expired or revoked credentials and for deactivated accounts.
  */
-export async function identifyCaller(services: Services, db: Kysely<Database>, request: FastifyRequest, now: Date): Promise<Caller | null> {
+export async function identifyCaller(services: Services, db: Kysely<Database>, request: FastifyRequest, now: Date, epoch: number): Promise<Caller | null> {
   const key = credentialKey(request);
   if (!key) return null;
-  const epoch = await readAccessEpoch(db, services.db.sqlite);
   const cached = services.callers.get(key, epoch, now.getTime());
   if (cached) return cached;
   const auth = await authenticate(services, db, request, now);

@@ -7,8 +7,9 @@ import type { Database } from '../db/schema';
 import type { Ctx, Services } from '../context';
 import { clauseFor } from '../policy/clauses';
 import { decideAction, warnedRules } from '../policy/decide';
+import { syncPolicyState } from '../policy-document/sync';
 import { identifyCaller } from './authenticate';
-import type { Caller } from './auth/caller-cache';
+import { readAccessEpoch, type Caller } from './auth/caller-cache';
 import { safeEqual } from './auth/secrets';
 import { badRequest, forbidden, Problem, unauthenticated, zodFieldErrors, type FieldError } from './errors';
 import type { AnyRoute, PolicyRoute, PublicRoute, RouteInput } from './route';
@@ -83,7 +84,9 @@ function policyHandler(services: Services, def: PolicyRoute) {
     let stamp: AuditStamp | undefined;
     /** Everything before the handler: who is calling, may they use this route at all, is the input valid. */
     const admit = async (db: Kysely<Database>) => {
-      const { actor } = checkCaller(def, request, await identifyCaller(services, db, request, now));
+      const epoch = await readAccessEpoch(db, services.db.sqlite);
+      await syncPolicyState(db, services, epoch);
+      const { actor } = checkCaller(def, request, await identifyCaller(services, db, request, now, epoch));
       stamp = { actorId: actor.id, requestId: request.id, at: nowIso };
       const pre = decideAction(actor, def.action);
       if (pre) {

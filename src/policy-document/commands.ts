@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import { conflict, notFound } from '../http/errors';
 import { buildMatrix, unmappedRuleKeys } from './matrix';
-import { applyCurrentClauseMap, currentPolicy, storePolicy, toDocument, type LoadPolicyInput } from './store';
+import { currentPolicy, storePolicy, toDocument, type LoadPolicyInput } from './store';
 
 /**
  * Loads a new policy version from the API (administrators). Everyone must accept it again (3.5). The answer says
@@ -10,8 +10,7 @@ import { applyCurrentClauseMap, currentPolicy, storePolicy, toDocument, type Loa
  */
 export async function loadPolicy(ctx: Ctx, input: LoadPolicyInput) {
   const { document, entry } = await storePolicy(ctx.db, input, ctx.actor.id, ctx.nowIso);
-  ctx.audit.add(entry);
-  await applyCurrentClauseMap(ctx.db);
+  ctx.audit.add(entry); // decisions cite the new clause numbers from the next request on (./sync.ts)
   return { ...summary(document), coverage: coverageOf(document) };
 }
 

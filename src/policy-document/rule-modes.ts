@@ -36,6 +36,5 @@ export async function setRuleMode(ctx: Ctx, ruleId: string, mode: RuleMode) {
   await ctx.db.deleteFrom('policy_rule_modes').where('rule_id', '=', ruleId).execute();
   await ctx.db.insertInto('policy_rule_modes').values({ rule_id: ruleId, mode, set_by: ctx.actor.id, set_at: ctx.nowIso }).execute();
   ctx.audit.add({ action: 'policy.load', decision: 'change', resourceType: 'rule', resourceId: ruleId, ruleId, clause: clauseFor(rule.clauseKey), detail: { mode } });
-  await applyRuleModes(ctx.db);
-  return { id: ruleId, mode };
+  return { id: ruleId, mode }; // in force from the next request on (./sync.ts)
 }

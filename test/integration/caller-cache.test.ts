@@ -90,6 +90,11 @@ describe.each(dialects())('cached callers (%s)', (dialect) => {
         update: () => db.updateTable('policy_acceptances').set({ accepted_at: now }).where('user_id', '=', user.id).execute(),
         delete: () => db.deleteFrom('policy_acceptances').where('user_id', '=', user.id).where('policy_document_id', '=', docId).execute(),
       },
+      policy_rule_modes: {
+        insert: () => db.insertInto('policy_rule_modes').values({ rule_id: 'agreement/not-accepted', mode: 'warn', set_by: null, set_at: now }).execute(),
+        update: () => db.updateTable('policy_rule_modes').set({ mode: 'enforce' }).execute(),
+        delete: () => db.deleteFrom('policy_rule_modes').execute(),
+      },
     };
     for (const { table, events } of EPOCH_SOURCES) {
       for (const event of events) {
@@ -129,6 +134,17 @@ describe.each(dialects())('cached callers (%s)', (dialect) => {
     expect(gated.json().detail).toMatch(/policy/i);
     await other.kysely.insertInto('policy_acceptances').values({ user_id: staff.id, policy_document_id: id, accepted_at: world.clock.now().toISOString() }).execute();
     expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(200);
+  });
+
+  it('3.5 agreements: a rule mode switched by another process applies to the running server\'s next request, and switching back too', async () => {
+    const staff = await cachedStaff();
+    const current = await other.kysely.selectFrom('policy_documents').selectAll().orderBy('version', 'desc').executeTakeFirstOrThrow();
+    await other.kysely.insertInto('policy_documents').values({ ...current, id: newId(), version: current.version + 1, loaded_at: world.clock.now().toISOString() }).execute();
+    expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(403); // not yet accepted
+    await other.kysely.insertInto('policy_rule_modes').values({ rule_id: 'agreement/not-accepted', mode: 'warn', set_by: null, set_at: world.clock.now().toISOString() }).execute();
+    expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(200); // warn-only: allowed, and recorded
+    await other.kysely.deleteFrom('policy_rule_modes').execute();
+    expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(403);
   });
 
   it('3.7 secure conditions: a cached session still times out when idle and stays alive while used (last seen refreshed)', async () => {

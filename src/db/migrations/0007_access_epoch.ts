@@ -3,7 +3,8 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 /**
  * What each table's changes mean for an authenticated caller: which events (and, for updates, which columns) can
  * change who a caller is or what a decision about them needs — their session or token, account, roles, grants,
- * and acceptance of the current policy. A change to any of them moves the access epoch.
+ * acceptance of the current policy, and the policy's own clause numbers and rule modes. A change to any of them
+ * moves the access epoch.
  */
 export const EPOCH_SOURCES: readonly { table: string; events: readonly ('insert' | 'update' | 'delete')[]; columns?: readonly string[] }[] = [
   { table: 'users', events: ['update', 'delete'] },
@@ -14,6 +15,8 @@ export const EPOCH_SOURCES: readonly { table: string; events: readonly ('insert'
   { table: 'access_grants', events: ['insert', 'update', 'delete'] },
   { table: 'policy_documents', events: ['insert', 'update', 'delete'] },
   { table: 'policy_acceptances', events: ['insert', 'update', 'delete'] },
+  // The organisation's policy state the engine keeps in memory (src/policy-document/sync.ts).
+  { table: 'policy_rule_modes', events: ['insert', 'update', 'delete'] },
 ];
 
 /**
