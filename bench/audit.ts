@@ -17,8 +17,9 @@ import { verifyAudit } from '../src/audit/verify';
 import { checkpointMessage } from '../src/audit/checkpoint';
 import { loadConfig } from '../src/config';
 import type { Services } from '../src/context';
-import type { DialectName } from '../src/db/connect';
+import { SQLITE_PRAGMAS, type DialectName } from '../src/db/connect';
 import { newId } from '../src/lib/ids';
+import { LATEST_MIGRATION } from '../src/db/migrate';
 import { createServices, prepareDatabase } from '../src/services';
 import { OUT_DIR } from './dataset';
 import { type BenchOptions, type Row, log, round, timeMs } from './lib';
@@ -27,6 +28,12 @@ const entry = (i: number): AuditEntry => ({
   action: 'person.read', decision: 'allow', resourceType: 'person', resourceId: newId(), subjectPersonId: newId(),
   ruleId: 'need-to-know/case-team', clause: '3.4', detail: { fields: ['givenName', 'healthNotes', `f${i % 7}`], classes: ['personal', 'special'] },
 });
+
+/**
+ * Who and when, as an audited request writes them: a signed-in actor (staff members differ from one request to the
+ * next, so each transaction gets its own) and a request id.
+ */
+const stamp = () => ({ actorId: newId(), requestId: newId(), at: new Date().toISOString() });
 
 async function openServices(dialect: DialectName, dataDir: string, pgUrl: string | null, pgSchema?: string): Promise<Services> {
   const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: dialect === 'postgres' ? pgUrl! : '', LOG_LEVEL: 'silent' });
@@ -38,7 +45,6 @@ async function openServices(dialect: DialectName, dataDir: string, pgUrl: string
 /** Appends `transactions` transactions of `perTx` entries; returns transactions/s and entries/s. */
 async function appendRate(services: Services, transactions: number, perTx: number) {
   const db = services.db.kysely;
-  const stamp = () => ({ actorId: null, requestId: null, at: new Date().toISOString() });
   const batch = Array.from({ length: perTx }, (_, i) => entry(i));
   const [, ms] = await timeMs(async () => {
     for (let t = 0; t < transactions; t++) await db.transaction().execute((trx) => recordAudit(trx, services, batch, stamp()));
@@ -53,7 +59,7 @@ async function appendRate(services: Services, transactions: number, perTx: numbe
  */
 function rawCeiling(file: string, transactions: number, perTx: number) {
   const db = new SQLite(file);
-  for (const p of ['journal_mode = WAL', 'foreign_keys = ON', 'busy_timeout = 5000', 'synchronous = NORMAL', 'mmap_size = 1073741824']) db.pragma(p);
+  for (const p of SQLITE_PRAGMAS) db.pragma(p);
   const head = db.prepare('select seq, hash from audit_head where id = 1');
   const insert = db.prepare('insert into audit_events (seq, at, actor_id, action, resource_type, resource_id, subject_person_id, decision, rule_id, clause, request_id, detail, prev_hash, hash) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
   const update = db.prepare('update audit_head set seq = ?, hash = ? where id = 1');
@@ -62,10 +68,10 @@ function rawCeiling(file: string, transactions: number, perTx: number) {
     const h = head.get() as { seq: number; hash: string };
     let seq = h.seq;
     let prev = h.hash;
-    const at = new Date().toISOString();
+    const { actorId, requestId, at } = stamp();
     for (const e of batch) {
       seq += 1;
-      const row = { seq, at, actor_id: null, action: e.action, resource_type: e.resourceType ?? null, resource_id: e.resourceId ?? null, subject_person_id: e.subjectPersonId ?? null, decision: e.decision, rule_id: e.ruleId ?? null, clause: e.clause ?? null, request_id: null, detail: canonicalJson(e.detail ?? {}) };
+      const row = { seq, at, actor_id: actorId, action: e.action, resource_type: e.resourceType ?? null, resource_id: e.resourceId ?? null, subject_person_id: e.subjectPersonId ?? null, decision: e.decision, rule_id: e.ruleId ?? null, clause: e.clause ?? null, request_id: requestId, detail: canonicalJson(e.detail ?? {}) };
       const next = entryHash(prev, row);
       insert.run(row.seq, row.at, row.actor_id, row.action, row.resource_type, row.resource_id, row.subject_person_id, row.decision, row.rule_id, row.clause, row.request_id, row.detail, prev, next);
       prev = next;
@@ -121,7 +127,9 @@ async function appendBench(dialect: DialectName, opts: BenchOptions) {
   }
 }
 
-const VERIFY_DIR = join(OUT_DIR, 'audit-1m');
+// Named after the schema: the cached chain is migrated when opened, and bench/out is shared between worktrees, so
+// code with another schema (an older branch) must not open, migrate and then find a migration it does not know.
+const VERIFY_DIR = join(OUT_DIR, `audit-1m-${LATEST_MIGRATION}`);
 const VERIFY_ENTRIES = 1_000_000;
 
 /**

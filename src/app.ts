@@ -1,10 +1,10 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from './context';
 import { errorHandler, Problem, sendProblem, toProblem } from './http/errors';
 import { registerRoutes } from './http/pipeline';
+import { securityHeaders } from './http/security-headers';
 import { newId } from './lib/ids';
 import { allRoutes } from './routes';
 
@@ -27,33 +27,38 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
   app.removeContentTypeParser('text/plain');
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: null,
+  // Every response: helmet's security headers (CSP, frame, referrer, …) and no caching of confidential answers.
+  const headers = {
+    ...securityHeaders({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
       },
-    },
-    hsts: config.secureCookies === true,
-    referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: config.secureCookies === true,
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+    'cache-control': 'no-store',
+  };
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 12, fieldSize: 4096 } });
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new Problem(404, 'Not found', 'There is nothing at this address.')));
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
-  });
   // The access log: route pattern (never the raw URL, which can carry a searched name), actor id, status, time.
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

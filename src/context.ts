@@ -4,7 +4,9 @@ import type { AuditBuffer } from './audit/append';
 import type { Signer } from './audit/checkpoint';
 import type { Config } from './config';
 import type { Db } from './db/connect';
+import type { UnitRunner } from './db/units';
 import type { Database } from './db/schema';
+import type { CallerCache } from './http/auth/caller-cache';
 import type { Clock } from './lib/clock';
 import type { Actor } from './policy/types';
 
@@ -15,6 +17,10 @@ export interface Services {
   clock: Clock;
   signer: Signer;
   logger: Logger;
+  /** Authenticated callers kept between requests while the access epoch is unchanged. */
+  callers: CallerCache;
+  /** Runs each request's unit of work atomically (group commit on SQLite). */
+  units: UnitRunner;
 }
 
 /**

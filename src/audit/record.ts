@@ -11,7 +11,7 @@ import { writeCheckpoint } from './checkpoint';
 export async function recordAudit(trx: Kysely<Database>, services: Services, entries: readonly AuditEntry[], stamp: AuditStamp) {
   if (entries.length === 0) return;
   const every = services.config.auditCheckpointEvery;
-  const head = await appendAudit(trx, entries, stamp, services.db.dialect);
+  const head = await appendAudit(trx, entries, stamp, services.db);
   const before = head.seq - entries.length;
   if (Math.floor(head.seq / every) > Math.floor(before / every)) {
     await writeCheckpoint(trx, services.signer, head, stamp.at);

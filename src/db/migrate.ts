@@ -4,6 +4,8 @@ import * as m0001 from './migrations/0001_accounts_and_records';
 import * as m0002 from './migrations/0002_access_and_audit';
 import * as m0003 from './migrations/0003_accounts_totp_step';
 import * as m0004 from './migrations/0004_policy_rule_modes';
+import * as m0005 from './migrations/0005_audit_partial_indexes';
+import * as m0007 from './migrations/0007_access_epoch';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -14,7 +16,12 @@ const migrations: Record<string, Migration> = {
   '0002_access_and_audit': m0002,
   '0003_accounts_totp_step': m0003,
   '0004_policy_rule_modes': m0004,
+  '0005_audit_partial_indexes': m0005,
+  '0007_access_epoch': m0007,
 };
+
+/** The name of the newest migration: identifies the schema a database built by this code has. */
+export const LATEST_MIGRATION = Object.keys(migrations).at(-1)!;
 
 /**
  * On PostgreSQL the migrator is pinned to the connection's current schema: Kysely otherwise looks for its

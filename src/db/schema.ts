@@ -19,6 +19,7 @@ export interface Database {
   policy_documents: PolicyDocumentRow;
   policy_acceptances: PolicyAcceptanceRow;
   policy_rule_modes: PolicyRuleModeRow;
+  access_epoch: AccessEpochRow;
   notifications: NotificationRow;
   audit_events: AuditEventRow;
   audit_head: AuditHeadRow;
@@ -220,6 +221,12 @@ export interface PolicyRuleModeRow {
   mode: string;
   set_by: string | null;
   set_at: string;
+}
+
+/** One row (id 1): moved by triggers whenever authentication or actor facts change (migration 0007). */
+export interface AccessEpochRow {
+  id: number;
+  n: number;
 }
 
 export interface NotificationRow {

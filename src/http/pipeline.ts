@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
-import { AuditBuffer, fromDecision } from '../audit/append';
-import { recordAudit, recordAuditNow } from '../audit/record';
+import type { Kysely } from 'kysely';
+import { AuditBuffer, fromDecision, type AuditStamp } from '../audit/append';
+import { recordAudit } from '../audit/record';
+import type { Database } from '../db/schema';
 import type { Ctx, Services } from '../context';
-import { loadActor } from '../accounts/actor';
 import { clauseFor } from '../policy/clauses';
 import { decideAction, warnedRules } from '../policy/decide';
-import { authenticate, type Authenticated } from './authenticate';
+import { identifyCaller } from './authenticate';
+import type { Caller } from './auth/caller-cache';
 import { safeEqual } from './auth/secrets';
 import { badRequest, forbidden, Problem, unauthenticated, zodFieldErrors, type FieldError } from './errors';
 import type { AnyRoute, PolicyRoute, PublicRoute, RouteInput } from './route';
@@ -47,8 +49,9 @@ function send(def: AnyRoute, reply: FastifyReply, result: unknown) {
   return reply.code(def.status ?? 200).send(result);
 }
 
-async function checkCaller(def: PolicyRoute, request: FastifyRequest, auth: Authenticated | null): Promise<Authenticated> {
-  if (!auth) throw unauthenticated();
+function checkCaller(def: PolicyRoute, request: FastifyRequest, caller: Caller | null): Caller {
+  if (!caller) throw unauthenticated();
+  const { auth } = caller;
   request.actorId = auth.userId;
   if (UNSAFE.has(def.method)) {
     if (auth.kind === 'session') {
@@ -63,46 +66,64 @@ async function checkCaller(def: PolicyRoute, request: FastifyRequest, auth: Auth
   if (auth.mustChangePassword && def.action !== 'account.self') {
     throw new Problem(403, 'Forbidden', 'Change your one-time password before continuing.', undefined, { code: 'password-change-required' });
   }
-  return auth;
+  return caller;
 }
 
 /**
  * The one pipeline every authenticated route runs through: authenticate → CSRF/scope → load actor → coarse policy
- * check for the declared action → validate input → run the handler in ONE transaction together with its audit
- * entries → send. Denials survive a rollback: they are recorded in a transaction of their own.
+ * check for the declared action → validate input → the handler, all in ONE unit of work together with its audit
+ * entries → send once committed. A failed unit is rolled back and its denials are recorded in the same transaction
+ * (src/db/units.ts), so a refusal is never lost with the work it refused.
  */
 function policyHandler(services: Services, def: PolicyRoute) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const now = services.clock.now();
     const nowIso = now.toISOString();
-    const auth = await checkCaller(def, request, await authenticate(services, request, now));
-    const actor = await loadActor(services.db.kysely, auth.userId, nowIso);
-    if (!actor) throw unauthenticated();
-    const stamp = { actorId: actor.id, requestId: request.id, at: nowIso };
-    const pre = decideAction(actor, def.action);
-    if (pre) {
-      await recordAuditNow(services, [fromDecision(def.action, pre, { detail: { route: def.url } })], stamp);
-      throw forbidden(pre);
-    }
-    const input = parseInput(def, request, reply);
-    if (def.receive) input.received = await def.receive(input, services);
     const audit = new AuditBuffer();
-    for (const rule of warnedRules(actor, def.action)) {
-      // A forbid rule the organisation switched to warn-only: allowed, but recorded as the breach of policy it is.
-      audit.add({ action: def.action, decision: 'allow', ruleId: rule.id, clause: clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
+    let stamp: AuditStamp | undefined;
+    /** Everything before the handler: who is calling, may they use this route at all, is the input valid. */
+    const admit = async (db: Kysely<Database>) => {
+      const { actor } = checkCaller(def, request, await identifyCaller(services, db, request, now));
+      stamp = { actorId: actor.id, requestId: request.id, at: nowIso };
+      const pre = decideAction(actor, def.action);
+      if (pre) {
+        audit.add(fromDecision(def.action, pre, { detail: { route: def.url } }));
+        throw forbidden(pre);
+      }
+      const input = parseInput(def, request, reply);
+      for (const rule of warnedRules(actor, def.action)) {
+        // A forbid rule the organisation switched to warn-only: allowed, but recorded as the breach of policy it is.
+        audit.add({ action: def.action, decision: 'allow', ruleId: rule.id, clause: clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
+      }
+      return { actor, input };
+    };
+    const recordDenials = async (trx: Kysely<Database>) => {
+      if (stamp) await recordAudit(trx, services, audit.denials(), stamp);
+    };
+
+    // An upload is taken in before the unit of work (a slow client must not hold the transaction), so its caller
+    // is admitted first, on their own.
+    let admitted: Awaited<ReturnType<typeof admit>> | undefined;
+    if (def.receive) {
+      try {
+        admitted = await admit(services.db.kysely);
+        admitted.input.received = await def.receive(admitted.input, services);
+      } catch (error) {
+        await services.db.kysely.transaction().execute(recordDenials);
+        throw error;
+      }
     }
-    try {
-      const result = await services.db.kysely.transaction().execute(async (trx) => {
+    const result = await services.units.run({
+      work: async (trx) => {
+        const { actor, input } = admitted ?? (await admit(trx));
         const ctx: Ctx = { db: trx, actor, now, nowIso, requestId: request.id, audit, services };
         const out = await def.handler(ctx, input);
-        await recordAudit(trx, services, audit.entries, stamp);
+        await recordAudit(trx, services, audit.entries, stamp!);
         return out;
-      });
-      return send(def, reply, result);
-    } catch (error) {
-      await recordAuditNow(services, audit.denials(), stamp);
-      throw error;
-    }
+      },
+      afterRollback: recordDenials,
+    });
+    return send(def, reply, result);
   };
 }
 

@@ -1,7 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let counter = 0;
+
+// Random bytes are drawn 4 KiB at a time and handed out 16 per id: one call into the CSPRNG per 256 ids instead of
+// one per id (request ids are made on every request: the per-call cost was ~4 % of a request's CPU).
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+function random16(): Buffer {
+  if (poolOffset + 16 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + 16)); // a copy: the id must not alias the pool
+  poolOffset += 16;
+  return bytes;
+}
 
 /**
  * A UUIDv7 (RFC 9562): 48-bit millisecond timestamp, then randomness, so IDs sort by creation time.
@@ -18,7 +32,7 @@ export function newId(now: number = Date.now()): string {
     lastMs = now;
     counter = 0;
   }
-  const bytes = randomBytes(16);
+  const bytes = random16();
   const ms = lastMs;
   bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
   bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;

@@ -1,11 +1,12 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
+import { preparedQuery } from '../db/prepared';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { FIELD_BY_API, classificationOf } from '../policy/fields';
 import { teamFlag } from '../policy/filter';
 import { factsFor, present, type Presented } from '../policy/present';
-import type { Classification, RecordType, Resource } from '../policy/types';
+import { RECORD_TYPES, type Classification, type RecordType, type Resource } from '../policy/types';
 import { forbidden, notFound, Problem, type FieldError } from '../http/errors';
 import { NOUN, TABLE } from './tables';
 
@@ -23,17 +24,23 @@ export async function subjectOf(ctx: Ctx, type: RecordType, row: Record<string, 
   return null;
 }
 
+/** One row with its team flag, per record type: built once, run on every read (src/db/prepared.ts). */
+const rowWithFacts = Object.fromEntries(
+  RECORD_TYPES.map((type) => [
+    type,
+    preparedQuery<{ id: string; actorId: string }, FactRow>((kysely, param) => {
+      const table = TABLE[type];
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const db = kysely as any; // the table is chosen per type; columns are checked by the FIELDS map
+      return db.selectFrom(table).selectAll(table).select((eb: never) => teamFlag(eb, type, param('actorId'))).where(`${table}.id`, '=', param('id'));
+    }),
+  ]),
+) as Record<RecordType, (db: Ctx['db'], params: { id: string; actorId: string }) => Promise<FactRow[]>>;
+
 /** Loads one row with the facts a decision needs (for `actorId`, default the acting user), in one query. */
 export async function loadWithFacts(ctx: Ctx, type: RecordType, id: string, actorId: string = ctx.actor.id): Promise<FactRow | undefined> {
-  const table = TABLE[type];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const db = ctx.db as any; // the table is chosen at run time; columns are checked by the FIELDS map
-  return db
-    .selectFrom(table)
-    .selectAll(table)
-    .select((eb: never) => teamFlag(eb, type, actorId))
-    .where(`${table}.id`, '=', id)
-    .executeTakeFirst();
+  const [row] = await rowWithFacts[type](ctx.db, { id, actorId });
+  return row;
 }
 
 /** A record the actor may see (its general fields), with the facts later decisions need. */

@@ -133,16 +133,11 @@ describe('1.1 records-management: several processes writing one SQLite file neve
           }
         })(),
       ]);
+      // Transactions begin `begin immediate`: a writer waits for the lock (busy_timeout) instead of failing when
+      // another process wrote first, so every append of every process lands.
+      for (const r of results) expect(r).toEqual({ ok: n, failed: 0, errors: [] });
       const rows = await expectOneChain(world, before);
-      const written = results.reduce((s, r) => s + r.ok, 0);
-      expect(rows).toHaveLength(written + n);
-      // A writer that lost a race gets SQLITE_BUSY(_SNAPSHOT) and its whole transaction fails — never half an entry.
-      for (const r of results) {
-        expect(r.ok + r.failed).toBe(n);
-        for (const e of r.errors) expect(e).toMatch(/^SQLITE_BUSY/);
-      }
-      const failed = results.reduce((s, r) => s + r.failed, 0);
-      if (failed) console.log(`[concurrency sqlite] ${failed} of ${4 * n} appends from other processes failed with SQLITE_BUSY (deferred transactions; see report)`);
+      expect(rows).toHaveLength(5 * n);
     } finally {
       await world.close();
     }

@@ -20,6 +20,23 @@ describe('the web app shell', () => {
     expect(res.body).toContain('src="/assets/app.js"');
   });
 
+  it('3.7 secure-conditions: every kind of response carries the same security headers and is never cached', async () => {
+    const page = await world.app.inject({ method: 'GET', url: '/' });
+    const expected = ['content-security-policy', 'x-frame-options', 'referrer-policy', 'x-content-type-options', 'cross-origin-opener-policy', 'cross-origin-resource-policy'];
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['strict-transport-security']).toBeUndefined(); // plain HTTP here: HSTS only behind TLS
+    for (const res of [
+      page,
+      await world.app.inject({ method: 'GET', url: '/healthz' }),
+      await world.app.inject({ method: 'GET', url: '/api/people' }), // 401 problem+json
+      await world.app.inject({ method: 'GET', url: '/no/such/address' }), // 404 problem+json
+      await world.app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: '{"broken' }), // 400 problem+json
+    ]) {
+      for (const name of expected) expect(res.headers[name], `${res.statusCode} ${name}`).toBe(page.headers[name]);
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+  });
+
   it('serves the allow-listed assets with their types', async () => {
     expect((await world.app.inject({ method: 'GET', url: '/assets/app.js' })).headers['content-type']).toContain('text/javascript');
     expect((await world.app.inject({ method: 'GET', url: '/assets/app.css' })).headers['content-type']).toContain('text/css');

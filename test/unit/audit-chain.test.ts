@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, type AuditEntry } from '../../src/audit/append';
 import { checkpointMessage, loadOrCreateSigner, type Signer } from '../../src/audit/checkpoint';
-import { entryHash, GENESIS_HASH } from '../../src/audit/hash';
+import { canonicalEntry, CANONICAL_ENTRY_SQL, entryHash, GENESIS_HASH } from '../../src/audit/hash';
 import { verifyAudit } from '../../src/audit/verify';
 import { connect, type Db } from '../../src/db/connect';
 import { migrateToLatest } from '../../src/db/migrate';
@@ -97,7 +98,7 @@ describe('1.1 records-management: every single tampering with a generated chain 
     let n = 0;
     for (const size of batches) {
       const entries: AuditEntry[] = Array.from({ length: size }, () => ({ action: 'person.read', decision: 'allow', resourceType: 'person', resourceId: `p${++n}`, detail: { fields: ['email'], n } }));
-      await k.transaction().execute((trx) => appendAudit(trx, entries, { actorId: 'u1', requestId: `r${n}`, at: '2026-03-02T09:00:00.000Z' }, 'sqlite'));
+      await k.transaction().execute((trx) => appendAudit(trx, entries, { actorId: 'u1', requestId: `r${n}`, at: '2026-03-02T09:00:00.000Z' }, db));
     }
     return n;
   }
@@ -148,5 +149,45 @@ describe('1.1 records-management: every single tampering with a generated chain 
       expect(r.ok).toBe(false);
       expect(r.problem?.seq, `${op} at ${at} of ${n}: ${r.problem?.message}`).toBe(seq);
     }), { numRuns: 300 });
+  });
+});
+
+describe('1.1 records-management: verify builds the canonical text inside SQLite, exactly as the definition writes it', () => {
+  let db: Db;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'confide-canonical-'));
+    db = connect({ databaseUrl: '', dataDir: dir, sqliteFile: ':memory:' });
+    await migrateToLatest(db);
+  });
+  afterAll(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('1.1 records-management: json_array over the stored columns is the canonical entry, for any text (generated)', async () => {
+    // Quotes, backslashes, control characters, U+2028, astral characters: wherever JSON escaping could differ.
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 });
+    const tricky = fc.constantFrom('"', '\\', '\u0000', '\u001f', '\n\t\b\f\r', '\u2028\u2029', '\u007f', '😀', '/', '</script>');
+    const value = fc.oneof(text, tricky, fc.constant(null));
+    await fc.assert(fc.asyncProperty(fc.array(value, { minLength: 9, maxLength: 9 }), fc.integer({ min: 1, max: 2 ** 40 }), async (v, seq) => {
+      const e = { ...row(seq), actor_id: v[0], resource_type: v[1], resource_id: v[2], subject_person_id: v[3], rule_id: v[4], clause: v[5], request_id: v[6], action: v[7] ?? 'a', detail: JSON.stringify(v[8]) };
+      await db.kysely.deleteFrom('audit_events').execute();
+      await db.kysely.insertInto('audit_events').values({ ...e, prev_hash: GENESIS_HASH, hash: GENESIS_HASH }).execute();
+      const { rows } = await sql<{ text: string }>`select ${sql.raw(CANONICAL_ENTRY_SQL)} as text from audit_events`.execute(db.kysely);
+      expect(rows[0].text).toBe(canonicalEntry(e));
+    }), { numRuns: 300 });
+  });
+
+  it('1.1 records-management: a value of another type slipped into a text column (a BLOB) is named as an alteration, not a crash', async () => {
+    const k = db.kysely;
+    await k.deleteFrom('audit_events').execute();
+    await k.updateTable('audit_head').set({ seq: 0, hash: GENESIS_HASH }).execute();
+    const entries: AuditEntry[] = Array.from({ length: 5 }, (_, i) => ({ action: 'person.read', decision: 'allow', detail: { i } }));
+    await k.transaction().execute((trx) => appendAudit(trx, entries, { actorId: 'u1', requestId: 'r1', at: '2026-03-02T09:00:00.000Z' }, db));
+    const signer = loadOrCreateSigner(dir);
+    expect((await verifyAudit(k, signer)).ok).toBe(true);
+    await sql`update audit_events set detail = ${Buffer.from('{"i":2}')} where seq = 3`.execute(k);
+    expect((await verifyAudit(k, signer)).problem).toEqual({ seq: 3, message: 'entry 3 was altered after it was written' });
   });
 });

@@ -4,6 +4,9 @@ import type { Database, SessionRow } from '../../db/schema';
 import { addMinutes } from '../../lib/clock';
 import { randomSecret, sha256 } from './secrets';
 
+/** How often a session's last_seen_at is refreshed (the idle timeout counts from it). */
+const LAST_SEEN_EVERY_MS = 60_000;
+
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'confide_session';
 
@@ -27,7 +30,8 @@ export async function createSession(db: Kysely<Database>, userId: string, now: D
 
 /**
  * Finds the live session for a cookie value: not revoked, not past its absolute expiry, not idle too long,
- * and belonging to an active user. Refreshes last_seen_at at most once a minute.
+ * and belonging to an active user. Refreshes last_seen_at at most once a minute. `freshUntil` (ms) says until when
+ * the answer holds without asking again.
  */
 export async function findSession(db: Kysely<Database>, cookieValue: string, now: Date, config: Config) {
   const row = await db
@@ -39,11 +43,16 @@ export async function findSession(db: Kysely<Database>, cookieValue: string, now
   if (!row || row.revoked_at || row.active !== 1) return null;
   const nowIso = now.toISOString();
   if (row.expires_at <= nowIso) return null;
-  if (addMinutes(new Date(row.last_seen_at), config.sessionIdleMinutes).toISOString() <= nowIso) return null;
-  if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
+  const idleEnd = addMinutes(new Date(row.last_seen_at), config.sessionIdleMinutes);
+  if (idleEnd.toISOString() <= nowIso) return null;
+  let lastSeen = Date.parse(row.last_seen_at);
+  if (now.getTime() - lastSeen > LAST_SEEN_EVERY_MS) {
     await db.updateTable('sessions').set({ last_seen_at: nowIso }).where('id', '=', row.id).execute();
+    lastSeen = now.getTime();
   }
-  return row;
+  // Until when the answer holds without asking again: expiry, idle timeout, or the next last-seen refresh.
+  const freshUntil = Math.min(Date.parse(row.expires_at), lastSeen + Math.min(LAST_SEEN_EVERY_MS + 1, config.sessionIdleMinutes * 60_000));
+  return { ...row, freshUntil };
 }
 
 /** Revokes one session (sign-out). */

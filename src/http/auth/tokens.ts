@@ -7,6 +7,8 @@ export const TOKEN_SCOPES = ['read', 'write'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 const PREFIX = 'cfd_';
+/** How often a token's last_used_at is refreshed. */
+const LAST_USED_EVERY_MS = 60_000;
 
 /** Makes the token text shown to the user once: cfd_<id>_<secret>. Only the secret's hash is stored. */
 export function mintToken(id: string) {
@@ -14,7 +16,10 @@ export function mintToken(id: string) {
   return { token: `${PREFIX}${id.replaceAll('-', '')}_${secret}`, hash: sha256(secret) };
 }
 
-/** Finds the live token row for a presented bearer token, comparing hashes in constant time. */
+/**
+ * Finds the live token row for a presented bearer token, comparing hashes in constant time. `freshUntil` (ms) says
+ * until when the answer holds without asking again (expiry or the next last-used refresh).
+ */
 export async function findToken(db: Kysely<Database>, presented: string, nowIso: string) {
   const m = /^cfd_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/.exec(presented);
   if (!m) return null;
@@ -28,8 +33,12 @@ export async function findToken(db: Kysely<Database>, presented: string, nowIso:
     .executeTakeFirst();
   if (!row || !safeEqual(row.token_hash, sha256(m[2]))) return null;
   if (row.revoked_at || row.active !== 1 || (row.expires_at && row.expires_at <= nowIso)) return null;
-  if (!row.last_used_at || Date.parse(nowIso) - Date.parse(row.last_used_at) > 60_000) {
+  const now = Date.parse(nowIso);
+  let lastUsed = row.last_used_at ? Date.parse(row.last_used_at) : -Infinity;
+  if (now - lastUsed > LAST_USED_EVERY_MS) {
     await db.updateTable('api_tokens').set({ last_used_at: nowIso }).where('id', '=', row.id).execute();
+    lastUsed = now;
   }
-  return { ...row, scopes: JSON.parse(row.scopes) as TokenScope[] };
+  const freshUntil = Math.min(row.expires_at ? Date.parse(row.expires_at) : Infinity, lastUsed + LAST_USED_EVERY_MS + 1);
+  return { ...row, scopes: JSON.parse(row.scopes) as TokenScope[], freshUntil };
 }
