@@ -66,16 +66,31 @@ type PageQuery = Pick<ListPeopleQuery, 'q' | 'includeArchived' | 'cursor' | 'lim
 /**
  * The page by walking people in name order (index people_by_sort_key) and keeping the visible rows: a per-row
  * membership probe, so it stops as soon as the page is full. Best for managers (everyone) and large teams.
+ *
+ * The walk selects only the id and sort key, which the index holds together with `archived_at` (migration 0006),
+ * so the rows it passes over are never fetched; the page's rows are then looked up by primary key. An actor who
+ * sees 2 % of 1M people walks ~2,300 entries per page: fetching each row cost SQLite ~40 % of the page
+ * (~15 → ~9 ms with a name search). The team flag is computed for the page's rows only.
  */
 export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
   return ctx.db
-    .selectFrom('people')
+    .with(
+      (w) => w('page').materialized(),
+      (db) =>
+        db
+          .selectFrom('people')
+          .select(['people.id', 'people.sort_key'])
+          .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor, 'probe'), searchWhere(eb, query), afterCursor(eb as never, query.cursor)]))
+          .orderBy('people.sort_key')
+          .orderBy('people.id')
+          .limit(query.limit + 1),
+    )
+    .selectFrom('page')
+    .innerJoin('people', 'people.id', 'page.id')
     .selectAll('people')
-    .select((eb) => teamFlag(eb, 'person', ctx.actor.id))
-    .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor, 'probe'), searchWhere(eb, query), afterCursor(eb as never, query.cursor)]))
-    .orderBy('people.sort_key')
-    .orderBy('people.id')
-    .limit(query.limit + 1)
+    .select((eb) => teamFlag(eb as never, 'person', ctx.actor.id))
+    .orderBy('page.sort_key')
+    .orderBy('page.id')
     .execute();
 }
 
