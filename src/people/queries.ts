@@ -101,7 +101,9 @@ export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
  * primary key alone, so neither engine can turn it back into a name-ordered scan or a range scan with membership
  * probes. (With the name prefix inside the lookup, PostgreSQL picked the name index for prefixes it thought rare and
  * scanned the whole prefix range once per team member: ~250 ms.) The cost grows with the team, not with the
- * number of people.
+ * number of people: two primary-key lookups per team member (case → person, person → sort key), ~1,000 for
+ * 1,000 people. The team flag travels with the candidates (`on_team`) when they include the team set, instead of
+ * two more lookups per page row.
  */
 export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
   const cand = candidateKeys(expressionBuilder<Database, 'people'>(), 'person', scope, ctx.actor);
@@ -111,13 +113,14 @@ export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
   return ctx.db
     .with(
       (w) => w('team').materialized(),
-      (db) => db.selectFrom(keys.as('t')).select('t.k').distinct(),
+      (db) => db.selectFrom(keys.as('t')).select((eb) => ['t.k', eb.fn.max('t.on_team').as('on_team')]).groupBy('t.k'),
     )
     .with(
       (w) => w('cand').materialized(),
       (db) =>
         db.selectFrom('team').select((eb) => [
           'team.k as id',
+          'team.on_team',
           eb
             .selectFrom('people')
             .select('people.sort_key')
@@ -136,7 +139,7 @@ export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
       (db) =>
         db
           .selectFrom('cand')
-          .select(['cand.id', 'cand.sort_key'])
+          .select(['cand.id', 'cand.sort_key', 'cand.on_team'])
           .where((eb) =>
             eb.and([
               eb('cand.sort_key', 'is not', null),
@@ -151,7 +154,7 @@ export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
     .selectFrom('page')
     .innerJoin('people', 'people.id', 'page.id')
     .selectAll('people')
-    .select((eb) => teamFlag(eb as never, 'person', ctx.actor.id))
+    .select((eb) => (cand.withTeam ? sql.ref<number>('page.on_team').as('_team') : teamFlag(eb as never, 'person', ctx.actor.id)))
     .orderBy('page.sort_key')
     .orderBy('page.id')
     .execute();
