@@ -15,7 +15,7 @@ import { sortKey } from '../src/records/paging';
 import { log, timeMs } from './lib';
 
 /** Bump when the generator changes, so cached datasets are rebuilt. */
-export const DATASET_VERSION = 'people-1m/v2';
+export const DATASET_VERSION = 'people-1m/v3';
 export const OUT_DIR = join(import.meta.dirname, 'out');
 export const SQLITE_FILE = join(OUT_DIR, 'people-1m.sqlite');
 export const PG_SCHEMA = 'bench_1m';
@@ -25,6 +25,7 @@ export const PEOPLE = 1_000_000;
 const BACKGROUND_STAFF = 1000; // each the lead worker on ~1k cases
 const SMALL_EVERY = 1000; // bench-small works with every 1000th person (~1k people)
 const LARGE_EVERY = 10; // bench-large works with every 10th person (~100k people)
+const MIDDLE_EVERY = 50; // bench-middle works with every 50th person (~20k people: between the two query shapes)
 const SECOND_CASE_EVERY = 50; // ~2 % of people (hash-picked, so every actor has some) have a second case
 const ARCHIVED_EVERY = 97; // ~1 % archived, spread over every actor's people
 
@@ -35,11 +36,12 @@ export const ids = {
   case: (i: number) => `01900000-0000-7000-9000-${hex12(i)}`,
   user: (i: number) => `01900000-0000-7000-a000-${hex12(i)}`,
 };
-/** The three actors of the list benchmark. */
+/** The actors of the list benchmark. */
 export const ACTORS = {
   small: ids.user(1_000_001),
   large: ids.user(1_000_002),
   manager: ids.user(1_000_003),
+  middle: ids.user(1_000_004),
 } as const;
 
 const FIRST = ['ab', 'al', 'an', 'ar', 'ba', 'be', 'bo', 'ca', 'ch', 'da', 'de', 'el', 'fa', 'fi', 'ga', 'ha', 'he', 'ja', 'ka', 'ke', 'la', 'le', 'ma', 'mo', 'na', 'ni', 'pa', 'ra', 'sa', 'ta'];
@@ -91,6 +93,7 @@ async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: re
     const members: [string, string][] = [[ids.user(i % BACKGROUND_STAFF), 'lead']];
     if (i % SMALL_EVERY === 3) members.push([ACTORS.small, 'worker']);
     if (i % LARGE_EVERY === 1) members.push([ACTORS.large, 'worker']);
+    if (i % MIDDLE_EVERY === 7) members.push([ACTORS.middle, 'worker']);
     addCase(i, members);
     if ((Math.imul(i, 0x9e3779b1) >>> 0) % SECOND_CASE_EVERY === 0) addCase(i, [[ids.user((i + 1) % BACKGROUND_STAFF), 'lead'], ...members.slice(1)]);
     if (people.length >= CHUNK) {
@@ -109,7 +112,7 @@ async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: re
   }
 }
 
-/** Users: background staff plus the three benchmark actors (roles only; no passwords needed). */
+/** Users: background staff plus the benchmark actors (roles only; no passwords needed). */
 function userRows(): { users: Cell[][]; roles: Cell[][] } {
   const users: Cell[][] = [];
   const roles: Cell[][] = [];
@@ -121,6 +124,7 @@ function userRows(): { users: Cell[][]; roles: Cell[][] } {
   add(ACTORS.small, 'bench-small', 'staff');
   add(ACTORS.large, 'bench-large', 'staff');
   add(ACTORS.manager, 'bench-manager', 'manager');
+  add(ACTORS.middle, 'bench-middle', 'staff');
   return { users, roles };
 }
 const USER_COLS = ['id', 'username', 'display_name', 'email', 'password_hash', 'must_change_password', 'totp_secret', 'totp_enabled', 'failed_sign_ins', 'locked_until', 'active', 'deactivated_at', 'created_at', 'updated_at', 'version'];

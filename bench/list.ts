@@ -20,6 +20,7 @@ import { type BenchOptions, type Row, log, round, summarise } from './lib';
 
 const KINDS = [
   { key: 'small', label: 'staff, case teams of ~1k people' },
+  { key: 'middle', label: 'staff, case teams of ~20k people' },
   { key: 'large', label: 'staff, sees ~100k people' },
   { key: 'manager', label: 'manager, sees everyone' },
 ] as const;

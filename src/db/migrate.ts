@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_access_and_audit';
 import * as m0003 from './migrations/0003_accounts_totp_step';
 import * as m0004 from './migrations/0004_policy_rule_modes';
 import * as m0005 from './migrations/0005_audit_partial_indexes';
+import * as m0006 from './migrations/0006_lists_name_index';
 import * as m0007 from './migrations/0007_access_epoch';
 
 /**
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0003_accounts_totp_step': m0003,
   '0004_policy_rule_modes': m0004,
   '0005_audit_partial_indexes': m0005,
+  '0006_lists_name_index': m0006,
   '0007_access_epoch': m0007,
 };
 

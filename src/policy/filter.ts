@@ -151,8 +151,11 @@ export function visibleWhere(eb: AnyEb, type: RecordType, scope: Scope, actor: A
 
 /**
  * The keys (person, case or organisation ids, as column `k`) that can possibly be visible under a 'some' scope:
- * the actor's team set, plus the keys of their grants. A list can be driven from these rows (join) instead of
- * scanning the whole table. `exact` says the candidates are exactly the visible keys (every conjunction is a
+ * the actor's team set, plus the keys of their grants; column `on_team` is 1 on rows from the team set, 0 on rows
+ * from grants (a key may come from both). When `withTeam` (the team set is among the candidates), a key's largest
+ * `on_team` is exactly its team flag, so a list driven from these rows needs no probe for it; otherwise the actor may
+ * still be on some candidates' teams (a role whose rules do not use the team) and `on_team` says nothing.
+ * A list can be driven from these rows (join) instead of scanning the whole table. `exact` says the candidates are exactly the visible keys (every conjunction is a
  * single team or grant relation); otherwise {@link visibleWhere} must still be applied. Null when some
  * conjunction cannot be driven from teams or grants (e.g. a 'self' relation on notes).
  */
@@ -170,16 +173,17 @@ export function candidateKeys(eb: AnyEb, type: RecordType, scope: Scope, actor: 
   }
   const keys = grant ? grantKeys(actor, type) : [];
   // Grant keys are selected from the record table itself so the union is one subquery on both engines.
+  const off = sql<number>`0`.as('on_team');
   const granted = !keys.length
     ? null
     : type === 'person'
-      ? eb.selectFrom('people as gk').select('gk.id as k').where('gk.id', 'in', keys)
+      ? eb.selectFrom('people as gk').select(['gk.id as k', off]).where('gk.id', 'in', keys)
       : type === 'organisation'
-        ? eb.selectFrom('organisations as gk').select('gk.id as k').where('gk.id', 'in', keys)
-        : eb.selectFrom('cases as gk').select('gk.id as k').where('gk.id', 'in', keys);
-  if (!team) return granted ? { keys: granted, exact } : { keys: null, exact };
-  const set = teamSet(eb, type, actor.id);
-  return { keys: granted ? set.unionAll(granted) : set, exact };
+        ? eb.selectFrom('organisations as gk').select(['gk.id as k', off]).where('gk.id', 'in', keys)
+        : eb.selectFrom('cases as gk').select(['gk.id as k', off]).where('gk.id', 'in', keys);
+  if (!team) return granted ? { keys: granted, exact, withTeam: false } : { keys: null, exact, withTeam: false };
+  const set = eb.selectFrom(teamSet(eb, type, actor.id).as('ts')).select(['ts.k', sql<number>`1`.as('on_team')]);
+  return { keys: granted ? set.unionAll(granted) : set, exact, withTeam: true };
 }
 
 /**
