@@ -50,7 +50,7 @@ function chainRows(head: { seq: number; hash: string }, entries: readonly AuditE
   const rows: AuditEventRow[] = [];
   for (const e of entries) {
     seq += 1;
-    const base = {
+    const row: AuditEventRow = {
       seq,
       at: stamp.at,
       actor_id: stamp.actorId,
@@ -63,10 +63,12 @@ function chainRows(head: { seq: number; hash: string }, entries: readonly AuditE
       clause: e.clause ?? null,
       request_id: stamp.requestId,
       detail: canonicalJson(e.detail ?? {}),
+      prev_hash: hash,
+      hash: '',
     };
-    const next = entryHash(hash, base);
-    rows.push({ ...base, prev_hash: hash, hash: next });
-    hash = next;
+    row.hash = entryHash(hash, row);
+    rows.push(row);
+    hash = row.hash;
   }
   return { rows, head: { seq, hash } };
 }

@@ -137,6 +137,17 @@ describe('1.1 records-management: every single tampering with a generated chain 
     }
   }
 
+  it('1.1 records-management: entries are appended only inside the transaction of the operation they record', async () => {
+    const entries: AuditEntry[] = [{ action: 'person.read', decision: 'allow' }];
+    const stamp = { actorId: 'u1', requestId: 'r1', at: '2026-03-02T09:00:00.000Z' };
+    await expect(appendAudit(db.kysely, entries, stamp, db)).rejects.toThrow(/inside the transaction/);
+    await expect(db.kysely.transaction().execute(async (trx) => {
+      await appendAudit(trx, entries, stamp, db);
+      throw new Error('the operation failed');
+    })).rejects.toThrow('the operation failed');
+    expect(await db.kysely.selectFrom('audit_events').select('seq').where('request_id', '=', 'r1').execute()).toEqual([]);
+  });
+
   it('1.1 records-management: intact chains of any shape verify; each tampering is named (generated)', async () => {
     const chain = fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 12 });
     await fc.assert(fc.asyncProperty(chain, fc.nat(), fc.constantFrom('edit', 'hash', 'prev', 'delete', 'truncate', 'swap', 'slip'), fc.constantFrom(...FIELDS), async (batches, pos, op, field) => {
