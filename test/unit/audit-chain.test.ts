@@ -80,7 +80,8 @@ describe('1.1 records-management: every single tampering with a generated chain 
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'confide-chain-'));
-    db = connect({ databaseUrl: '', dataDir: dir, sqliteFile: ':memory:' });
+    // A file, not :memory:, so verify can also walk it in worker threads (each opens the file itself).
+    db = connect({ databaseUrl: '', dataDir: dir });
     await migrateToLatest(db);
     signer = loadOrCreateSigner(dir);
   });
@@ -161,6 +162,20 @@ describe('1.1 records-management: every single tampering with a generated chain 
       expect(r.problem?.seq, `${op} at ${at} of ${n}: ${r.problem?.message}`).toBe(seq);
     }), { numRuns: 300 });
   });
+
+  it('1.1 records-management: a chain walked in ranges by worker threads gives the very result of one walk, for every tampering (generated)', async () => {
+    const chain = fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 2, maxLength: 8 });
+    await fc.assert(fc.asyncProperty(chain, fc.nat(), fc.constantFrom('edit', 'hash', 'prev', 'delete', 'truncate', 'swap', 'slip'), fc.integer({ min: 2, max: 4 }), async (batches, pos, op, workers) => {
+      const n = await build(batches);
+      const parallel = () => verifyAudit(db.kysely, signer, [], { workers, parallelFrom: 1 });
+      expect(await parallel()).toEqual(await verifyAudit(db.kysely, signer));
+      const at = op === 'swap' ? 1 + (pos % (n - 1)) : 1 + (pos % n);
+      await tamper(op === 'edit' ? { op, at, field: 'detail' } : { op, at } as Tamper, n);
+      const one = await verifyAudit(db.kysely, signer);
+      expect(one.ok).toBe(false);
+      expect(await parallel()).toEqual(one);
+    }), { numRuns: 8 });
+  }, 120_000);
 });
 
 describe('1.1 records-management: verify builds the canonical text inside SQLite, exactly as the definition writes it', () => {
