@@ -1,7 +1,11 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { sql, SqliteAdapter, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { altered, linkOf, step, type Expected, type Link, type Problem, type WalkState } from './chain-walk';
 import { checkpointMessage, type ExportedCheckpoint, type Signer } from './checkpoint';
-import { canonicalEntry, CANONICAL_ENTRY_SQL, chainHash, GENESIS_HASH } from './hash';
+import { CANONICAL_ENTRY_SQL, chainHash, GENESIS_HASH } from './hash';
+import type { RangeResult, RangeTask } from './verify-range';
 
 /** The outcome of recomputing the chain. */
 export interface VerifyResult {
@@ -18,23 +22,10 @@ export interface VerifyResult {
 // Between pages other queries get the connection, so a live server keeps serving while verify runs.
 const BATCH = 2_000;
 
-const NONE: readonly { hash: string; what: string }[] = [];
-
-/** An entry as the walk needs it: its number, the hashes stored on it, and the canonical text its hash covers. */
-interface Link {
-  seq: number;
-  prev_hash: string;
-  hash: string;
-  canonical: string;
-}
-
 /** Reads the canonical text in JavaScript from whole rows (PostgreSQL; SQLite for single entries). */
 async function linksFromRows(db: Kysely<Database>, after: number, limit: number): Promise<Link[]> {
   const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq').limit(limit).execute();
-  return rows.map((r) => {
-    const seq = Number(r.seq);
-    return { seq, prev_hash: r.prev_hash, hash: r.hash, canonical: canonicalEntry({ ...r, seq }) };
-  });
+  return rows.map(linkOf);
 }
 
 /**
@@ -62,6 +53,59 @@ async function holdsOnWholeRow(db: Kysely<Database>, prev: string, link: Link): 
   return whole?.seq === link.seq && chainHash(prev, whole.canonical) === link.hash;
 }
 
+/** How verify may split the walk of an SQLite file across worker threads. */
+export interface VerifyOptions {
+  /** Threads to use; default: the machine's cores, at most 4. */
+  workers?: number;
+  /** Chains shorter than this are walked in this thread (starting a thread costs ~0.3 s); default 200,000. */
+  parallelFrom?: number;
+}
+
+/** Runs one range in a worker thread. */
+function walkInWorker(task: RangeTask): Promise<RangeResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./verify-worker.mjs', import.meta.url), { workerData: task });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`audit verify worker stopped (exit code ${code}) before answering`)));
+  });
+}
+
+/**
+ * Walks the chain of an SQLite file in contiguous ranges, one worker thread each, up to the last entry there now.
+ * Each range starts from the hash stored on the entry before it, so a range's walk is the very walk a single
+ * thread would do there once everything before it held: the first range with a problem names the first bad entry.
+ * Returns null (walk in this thread) for an in-memory database, a short chain, or when a range did not end where
+ * the next began (the table changed under the walk).
+ */
+async function walkInParallel(db: Kysely<Database>, expected: Expected, options: VerifyOptions): Promise<{ state: WalkState; problem: Problem | null } | null> {
+  const workers = options.workers ?? Math.min(availableParallelism(), 4);
+  const file = (await sql<{ name: string; file: string }>`pragma database_list`.execute(db)).rows.find((r) => r.name === 'main')?.file;
+  const max = Number((await sql<{ max: number | null }>`select max(seq) as max from audit_events`.execute(db)).rows[0]?.max ?? 0);
+  if (!file || workers < 2 || max < (options.parallelFrom ?? 200_000)) return null;
+  // Ranges end on entries that exist, about equal in length.
+  const starts = [{ seq: 0, hash: GENESIS_HASH }];
+  for (let i = 1; i < workers; i++) {
+    const at = Math.floor((max * i) / workers);
+    const row = (await sql<{ seq: number; hash: string }>`select seq, hash from audit_events where seq <= ${at} order by seq desc limit 1`.execute(db)).rows[0];
+    if (row && Number(row.seq) > starts[starts.length - 1].seq) starts.push({ seq: Number(row.seq), hash: row.hash });
+  }
+  const tasks = starts.map((s, i): RangeTask => {
+    const through = starts[i + 1]?.seq ?? max;
+    return { file, after: s.seq, prev: s.hash, through, expected: [...expected].filter(([seq]) => seq > s.seq && seq <= through) };
+  });
+  const results = await Promise.all(tasks.map(walkInWorker));
+  const state: WalkState = { last: 0, prev: GENESIS_HASH, checked: 0 };
+  for (const [i, r] of results.entries()) {
+    state.checked += r.state.checked;
+    state.last = r.state.last;
+    state.prev = r.state.prev;
+    if (r.problem) return { state, problem: r.problem };
+    if (r.state.last !== tasks[i].through) return null;
+  }
+  return { state, problem: null };
+}
+
 /** Why an exported checkpoint file cannot be used, or null when it has the exported shape. */
 function malformed(cp: unknown): string | null {
   const c = cp as Partial<ExportedCheckpoint> | null;
@@ -81,11 +125,14 @@ function malformed(cp: unknown): string | null {
  * itself, which anyone could make), so only signed (seq, hash) pairs are trusted. The head is read before the walk:
  * entries appended while verify runs (a live server) extend the chain past it and are checked like the rest,
  * instead of being mistaken for tampering; the chain must still reach the head read at the start, through its hash.
+ * A long chain in an SQLite file is walked in ranges by worker threads (see {@link VerifyOptions}), with the same
+ * result as one walk.
  */
 export async function verifyAudit(
   db: Kysely<Database>,
   signer: Signer,
   external: readonly ExportedCheckpoint[] = [],
+  options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const startHead = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
   const checkpoints = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
@@ -95,7 +142,7 @@ export async function verifyAudit(
   if (!startHead) return early(1, 'the head row of the audit chain is missing: it was deleted');
 
   // Only signed pairs are trusted: an exported checkpoint must be signed by this installation's key.
-  const expected = new Map<number, { hash: string; what: string }[]>();
+  const expected: Expected = new Map();
   const expect = (seq: number, hash: string, what: string) => expected.set(seq, [...(expected.get(seq) ?? []), { hash, what }]);
   for (const cp of checkpoints) {
     const seq = Number(cp.seq);
@@ -119,40 +166,36 @@ export async function verifyAudit(
   const startSeq = Number(startHead.seq);
   if (startSeq > 0) expect(startSeq, startHead.hash, 'the head');
 
-  let prev = GENESIS_HASH;
-  let last = 0;
-  let checked = 0;
-  const fail = (seq: number, message: string): VerifyResult => ({
-    ok: false, checked, head: { seq: last, hash: prev }, problem: { seq, message }, checkpointsChecked: 0,
+  const state: WalkState = { last: 0, prev: GENESIS_HASH, checked: 0 };
+  const fail = (p: Problem): VerifyResult => ({
+    ok: false, checked: state.checked, head: { seq: state.last, hash: state.prev }, problem: p, checkpointsChecked: 0,
   });
 
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-  for (;;) {
-    const rows = await nextLinks(db, sqlite, last);
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      if (seq !== last + 1) return fail(last + 1, `entry ${last + 1} is missing (next entry found is ${seq})`);
-      if (row.prev_hash !== prev) return fail(seq, `entry ${seq} does not link to entry ${last}: entries were removed, inserted or reordered`);
-      if (chainHash(prev, row.canonical) !== row.hash && !(sqlite && (await holdsOnWholeRow(db, prev, row)))) {
-        return fail(seq, `entry ${seq} was altered after it was written`);
-      }
-      for (const e of expected.get(seq) ?? NONE) {
-        if (e.hash !== row.hash) return fail(seq, `entry ${seq} does not match ${e.what} at ${seq}`);
-      }
-      prev = row.hash;
-      last = seq;
-      checked++;
+  if (sqlite) {
+    const ahead = await walkInParallel(db, expected, options);
+    if (ahead) {
+      Object.assign(state, ahead.state);
+      if (ahead.problem) return fail(ahead.problem);
+    }
+  }
+  // The rest of the chain (all of it on PostgreSQL and for small chains), including entries appended meanwhile.
+  for (let links = await nextLinks(db, sqlite, state.last); links.length > 0; links = await nextLinks(db, sqlite, state.last)) {
+    for (const link of links) {
+      let problem = step(state, link, expected);
+      if (problem === 'recheck') problem = sqlite ? step(state, link, expected, await holdsOnWholeRow(db, state.prev, link)) : altered(link.seq);
+      if (problem) return fail(problem as Problem);
     }
   }
 
+  const { last, prev, checked } = state;
   for (const [seq, list] of expected) {
-    if (seq > last) return fail(last + 1, `${list[0].what} records entry ${seq} but the chain ends at entry ${last}: the tail was removed`);
+    if (seq > last) return fail({ seq: last + 1, message: `${list[0].what} records entry ${seq} but the chain ends at entry ${last}: the tail was removed` });
   }
   // Entries past the head are allowed only if the head has moved on to them since (appends during the walk).
   const endHead = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
-  if (!endHead) return fail(last + 1, 'the head row of the audit chain is missing: it was deleted');
-  if (Number(endHead.seq) < last) return fail(Number(endHead.seq) + 1, `entries ${Number(endHead.seq) + 1}–${last} lie beyond the head (entry ${endHead.seq}): they were added behind its back`);
-  if (Number(endHead.seq) === last && endHead.hash !== prev) return fail(last, `the head records a different hash for entry ${last}`);
+  if (!endHead) return fail({ seq: last + 1, message: 'the head row of the audit chain is missing: it was deleted' });
+  if (Number(endHead.seq) < last) return fail({ seq: Number(endHead.seq) + 1, message: `entries ${Number(endHead.seq) + 1}–${last} lie beyond the head (entry ${endHead.seq}): they were added behind its back` });
+  if (Number(endHead.seq) === last && endHead.hash !== prev) return fail({ seq: last, message: `the head records a different hash for entry ${last}` });
   return { ok: true, checked, head: { seq: last, hash: prev }, checkpointsChecked: checkpoints.length + external.length };
 }

@@ -52,6 +52,11 @@ export const SQLITE_PRAGMAS: readonly string[] = [
   'synchronous = NORMAL',
   // Reads through a memory map instead of a 2 MB page cache of read() copies: lists over 1M people ran ~2× faster.
   'mmap_size = 1073741824',
+  // The writer copies the WAL back into the database (with two fsyncs) once it holds this many pages, instead of the
+  // default 1,000 (4 MB). Pages rewritten in between are copied once, so a busy audit chain, whose appends rewrite
+  // the same index pages, checkpoints a fraction of the data: audit appends ran ~+35 % (bench/audit.ts, raw peer).
+  // The cost is a WAL of up to ~40 MB and a longer pause for the one commit that runs each checkpoint.
+  'wal_autocheckpoint = 10000',
 ];
 
 /**

@@ -80,7 +80,8 @@ describe('1.1 records-management: every single tampering with a generated chain 
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'confide-chain-'));
-    db = connect({ databaseUrl: '', dataDir: dir, sqliteFile: ':memory:' });
+    // A file, not :memory:, so verify can also walk it in worker threads (each opens the file itself).
+    db = connect({ databaseUrl: '', dataDir: dir });
     await migrateToLatest(db);
     signer = loadOrCreateSigner(dir);
   });
@@ -137,6 +138,17 @@ describe('1.1 records-management: every single tampering with a generated chain 
     }
   }
 
+  it('1.1 records-management: entries are appended only inside the transaction of the operation they record', async () => {
+    const entries: AuditEntry[] = [{ action: 'person.read', decision: 'allow' }];
+    const stamp = { actorId: 'u1', requestId: 'r1', at: '2026-03-02T09:00:00.000Z' };
+    await expect(appendAudit(db.kysely, entries, stamp, db)).rejects.toThrow(/inside the transaction/);
+    await expect(db.kysely.transaction().execute(async (trx) => {
+      await appendAudit(trx, entries, stamp, db);
+      throw new Error('the operation failed');
+    })).rejects.toThrow('the operation failed');
+    expect(await db.kysely.selectFrom('audit_events').select('seq').where('request_id', '=', 'r1').execute()).toEqual([]);
+  });
+
   it('1.1 records-management: intact chains of any shape verify; each tampering is named (generated)', async () => {
     const chain = fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 12 });
     await fc.assert(fc.asyncProperty(chain, fc.nat(), fc.constantFrom('edit', 'hash', 'prev', 'delete', 'truncate', 'swap', 'slip'), fc.constantFrom(...FIELDS), async (batches, pos, op, field) => {
@@ -150,6 +162,20 @@ describe('1.1 records-management: every single tampering with a generated chain 
       expect(r.problem?.seq, `${op} at ${at} of ${n}: ${r.problem?.message}`).toBe(seq);
     }), { numRuns: 300 });
   });
+
+  it('1.1 records-management: a chain walked in ranges by worker threads gives the very result of one walk, for every tampering (generated)', async () => {
+    const chain = fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 2, maxLength: 8 });
+    await fc.assert(fc.asyncProperty(chain, fc.nat(), fc.constantFrom('edit', 'hash', 'prev', 'delete', 'truncate', 'swap', 'slip'), fc.integer({ min: 2, max: 4 }), async (batches, pos, op, workers) => {
+      const n = await build(batches);
+      const parallel = () => verifyAudit(db.kysely, signer, [], { workers, parallelFrom: 1 });
+      expect(await parallel()).toEqual(await verifyAudit(db.kysely, signer));
+      const at = op === 'swap' ? 1 + (pos % (n - 1)) : 1 + (pos % n);
+      await tamper(op === 'edit' ? { op, at, field: 'detail' } : { op, at } as Tamper, n);
+      const one = await verifyAudit(db.kysely, signer);
+      expect(one.ok).toBe(false);
+      expect(await parallel()).toEqual(one);
+    }), { numRuns: 8 });
+  }, 120_000);
 });
 
 describe('1.1 records-management: verify builds the canonical text inside SQLite, exactly as the definition writes it', () => {
