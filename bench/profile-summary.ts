@@ -41,7 +41,7 @@ for (const [id, t] of self) {
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const n = byId.get(cur)!;
     const w = where(n.callFrame.url);
-    if (!w.startsWith('src/') && !w.startsWith('bench/') && !['kysely', 'fastify', 'pino', '@fastify/helmet', 'zod', 'better-sqlite3'].includes(w)) continue;
+    if (!w.startsWith('src/') && !w.startsWith('bench/') && !['kysely', 'fastify', 'pino', 'helmet', 'zod', 'better-sqlite3'].includes(w)) continue;
     const key = `${n.callFrame.functionName || '(anonymous)'} ${w}:${n.callFrame.lineNumber + 1}`;
     if (seen.has(key)) continue;
     seen.add(key);
