@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_policy_rule_modes';
 import * as m0005 from './migrations/0005_audit_partial_indexes';
 import * as m0006 from './migrations/0006_lists_name_index';
 import * as m0007 from './migrations/0007_access_epoch';
+import * as m0008 from './migrations/0008_case_team_person';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0005_audit_partial_indexes': m0005,
   '0006_lists_name_index': m0006,
   '0007_access_epoch': m0007,
+  '0008_case_team_person': m0008,
 };
 
 /** The name of the newest migration: identifies the schema a database built by this code has. */

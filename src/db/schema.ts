@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Row types of every table, as Kysely sees them. Times are ISO 8601 UTC strings, flags are 0/1 integers and
  * lists are JSON text, so the same code runs on SQLite and PostgreSQL.
@@ -144,6 +146,8 @@ export interface CaseTeamRow {
   team_role: string;
   added_at: string;
   added_by: string | null;
+  /** The case's person, set by trigger (migration 0008): never written by the application. */
+  person_id: Generated<string | null>;
 }
 
 export interface NoteRow extends Versioned {

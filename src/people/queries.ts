@@ -101,8 +101,8 @@ export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
  * primary key alone, so neither engine can turn it back into a name-ordered scan or a range scan with membership
  * probes. (With the name prefix inside the lookup, PostgreSQL picked the name index for prefixes it thought rare and
  * scanned the whole prefix range once per team member: ~250 ms.) The cost grows with the team, not with the
- * number of people: two primary-key lookups per team member (case → person, person → sort key), ~1,000 for
- * 1,000 people. The team flag travels with the candidates (`on_team`) when they include the team set, instead of
+ * number of people: the team's people come from one index range (case_team.person_id, migration 0008), then one
+ * primary-key lookup of the sort key per person, ~1,000 for 1,000 people. The team flag travels with the candidates (`on_team`) when they include the team set, instead of
  * two more lookups per page row.
  */
 export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {

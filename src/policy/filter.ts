@@ -61,11 +61,8 @@ type AnyEb = ExpressionBuilder<Database, keyof Database>;
 /** The set of record keys (person, case or organisation ids) whose team the actor is on — one definition. */
 export function teamSet(eb: AnyEb, type: RecordType, actorId: string) {
   if (type === 'person') {
-    return eb
-      .selectFrom('case_team as tm')
-      .innerJoin('cases as tc', 'tc.id', 'tm.case_id')
-      .select('tc.person_id as k')
-      .where('tm.user_id', '=', actorId);
+    // case_team.person_id is the case's person, kept by trigger (migration 0008): one index range, no join.
+    return eb.selectFrom('case_team as tm').select(sql<string>`tm.person_id`.as('k')).where('tm.user_id', '=', actorId);
   }
   if (type === 'organisation') {
     return eb.selectFrom('organisation_team as tm').select('tm.organisation_id as k').where('tm.user_id', '=', actorId);
@@ -75,7 +72,7 @@ export function teamSet(eb: AnyEb, type: RecordType, actorId: string) {
 
 /**
  * "Is the actor on this row's team?" as a per-row probe: a correlated scalar subquery with LIMIT 1, true when it
- * finds a team row. It means exactly `key IN teamSet(...)` (keys are never null), but costs two index seeks per row
+ * finds a team row. It means exactly `key IN teamSet(...)` (keys are never null), but costs one index seek per row
  * instead of building the actor's whole team set first — what an index-ordered scan that stops after one page, or
  * a single-record read, needs. A scalar subquery rather than EXISTS on purpose: PostgreSQL may turn an EXISTS under
  * OR (or in the select list) into a hashed subplan that builds the entire set (~100k rows for a large team) even
@@ -86,7 +83,7 @@ export function teamProbe(_eb: AnyEb, type: RecordType, actorId: string): Expres
   // running the query. Same SQL either way.
   const key = sql.ref(SHAPES[type].key);
   if (type === 'person') {
-    return sql<SqlBool>`(select 1 from cases as tc inner join case_team as tm on tm.case_id = tc.id where tc.person_id = ${key} and tm.user_id = ${actorId} limit 1) is not null`;
+    return sql<SqlBool>`(select 1 from case_team as tm where tm.person_id = ${key} and tm.user_id = ${actorId} limit 1) is not null`;
   }
   if (type === 'organisation') {
     return sql<SqlBool>`(select 1 from organisation_team as tm where tm.organisation_id = ${key} and tm.user_id = ${actorId} limit 1) is not null`;
