@@ -102,12 +102,25 @@ describe.each(dialects())('cached callers (%s)', (dialect) => {
         expect(run, `${table} ${event} has a test step`).toBeDefined();
         const before = await readAccessEpoch(world.services.db.kysely);
         await run!();
-        expect(await readAccessEpoch(world.services.db.kysely), `${table} ${event}`).toBeGreaterThan(before);
+        expect(await readAccessEpoch(world.services.db.kysely), `${table} ${event}`).not.toBe(before);
       }
     }
     const before = await readAccessEpoch(world.services.db.kysely);
     await db.updateTable('sessions').set({ last_seen_at: now }).execute();
     expect(await readAccessEpoch(world.services.db.kysely)).toBe(before);
+  });
+
+  it('3.4 need to know: an epoch seen inside a transaction that rolled back never comes back for other facts', async () => {
+    const staff = await makeUser(world, ['staff']);
+    const db = world.services.db.kysely;
+    let seen = -1;
+    await expect(db.transaction().execute(async (trx) => {
+      await trx.insertInto('user_roles').values({ user_id: staff.id, role: 'volunteer' }).execute();
+      seen = await readAccessEpoch(trx);
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    await db.insertInto('user_roles').values({ user_id: staff.id, role: 'student' }).execute(); // different facts
+    expect(await readAccessEpoch(db)).not.toBe(seen); // a counter would be back at the same number here
   });
 
   it('3.4 need to know: a role removed by another process applies to the cached caller\'s very next request', async () => {

@@ -20,23 +20,27 @@ export const EPOCH_SOURCES: readonly { table: string; events: readonly ('insert'
 ];
 
 /**
- * The access epoch: one counter that every change to authentication or actor facts moves, in the same transaction,
+ * The access epoch: one value that every change to authentication or actor facts moves, in the same transaction,
  * by database triggers — so a change made by any process (the server, the CLI, another instance) or any future
  * code path cannot forget it. The server keeps callers in memory and trusts them only while the epoch is unchanged
  * (src/http/auth/caller-cache.ts).
+ *
+ * Each move draws a new random value (53 bits) rather than counting up: a counter returns to the same number after
+ * a rollback, so a value read inside a transaction that later failed could come back meaning different facts. On
+ * SQLite several requests share a transaction (src/db/units.ts), so that can happen.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('access_epoch')
     .addColumn('id', 'integer', (c) => c.primaryKey())
-    .addColumn('n', 'integer', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
     .execute();
   await sql`insert into access_epoch (id, n) values (1, 0)`.execute(db);
 
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   if (postgres) {
     await sql`create function bump_access_epoch() returns trigger language plpgsql as $$
-      begin update access_epoch set n = n + 1 where id = 1; return null; end $$`.execute(db);
+      begin update access_epoch set n = floor(random() * 9007199254740991)::bigint where id = 1; return null; end $$`.execute(db);
   }
   for (const { table, events, columns } of EPOCH_SOURCES) {
     for (const event of events) {
@@ -45,7 +49,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       if (postgres) {
         await sql`create trigger ${name} after ${on} for each statement execute function bump_access_epoch()`.execute(db);
       } else {
-        await sql`create trigger ${name} after ${on} begin update access_epoch set n = n + 1 where id = 1; end`.execute(db);
+        await sql`create trigger ${name} after ${on} begin update access_epoch set n = random() & 9007199254740991 where id = 1; end`.execute(db);
       }
     }
   }
