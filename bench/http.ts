@@ -73,7 +73,7 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
     const headers = { cookie: info.cookie };
     const seconds = opts.quick ? 3 : 5;
     const rounds = opts.quick ? 2 : 3;
-    const connections = 10;
+    const connections = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 10); // concurrent clients (group commit needs company)
     // appHealthz: Confide's own public /healthz (helmet, request id, access log, no pipeline, no database), to show
     // how much of the gap is the app's HTTP layer rather than the pipeline.
     const all = {

@@ -10,6 +10,8 @@
  *
  * Sections run one after another in this process (the HTTP server and cold starts in child processes). With
  * --only, the other sections of an existing results.json are kept, each with the date it was measured.
+ * BENCH_HTTP_CONNECTIONS=n sets the HTTP benchmark's concurrent clients (default 10; with 1, every request is
+ * alone in its transaction, so group commit has nothing to share).
  * Profiling the server: BENCH_CPU_PROF=dir BENCH_HTTP_ONLY=audited npm run bench -- --only=http --quick, then
  * `npx tsx bench/profile-summary.ts dir/<file>.cpuprofile` (the profile covers the measured rounds only).
  */
