@@ -2,6 +2,8 @@ import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { canonicalJson } from '../lib/canonical-json';
 import type { Db } from '../db/connect';
+import { heldConnection } from '../db/prepared';
+import { statementOn } from '../db/statement-cache';
 import type { AuditEventRow, Database } from '../db/schema';
 import type { Decision } from '../policy/types';
 import { entryHash } from './hash';
@@ -73,26 +75,9 @@ function chainRows(head: { seq: number; hash: string }, entries: readonly AuditE
   return { rows, head: { seq, hash } };
 }
 
-/** The append statements, prepared once per SQLite connection. */
-interface SqliteAppend {
-  head: SQLite.Statement<[], { seq: number; hash: string }>;
-  insert: SQLite.Statement<unknown[]>;
-  moveHead: SQLite.Statement<[number, string]>;
-}
-const sqliteStatements = new WeakMap<SQLite.Database, SqliteAppend>();
-
-function sqliteAppendFor(sqlite: SQLite.Database): SqliteAppend {
-  let s = sqliteStatements.get(sqlite);
-  if (!s) {
-    s = {
-      head: sqlite.prepare('select seq, hash from audit_head where id = 1'),
-      insert: sqlite.prepare(`insert into audit_events (${COLUMN_NAMES.join(', ')}) values (${COLUMN_NAMES.map(() => '?').join(', ')})`),
-      moveHead: sqlite.prepare('update audit_head set seq = ?, hash = ? where id = 1'),
-    };
-    sqliteStatements.set(sqlite, s);
-  }
-  return s;
-}
+const HEAD_SQL = 'select seq, hash from audit_head where id = 1';
+const INSERT_SQL = `insert into audit_events (${COLUMN_NAMES.join(', ')}) values (${COLUMN_NAMES.map(() => '?').join(', ')})`;
+const MOVE_HEAD_SQL = 'update audit_head set seq = ?, hash = ? where id = 1';
 
 /**
  * SQLite: the head read, the inserts and the head update as prepared statements on the connection the
@@ -102,15 +87,16 @@ function sqliteAppendFor(sqlite: SQLite.Database): SqliteAppend {
  */
 function appendOnSqlite(trx: Kysely<Database>, sqlite: SQLite.Database, entries: readonly AuditEntry[], stamp: AuditStamp) {
   // Outside a transaction the statements would commit one by one, or land in another caller's transaction.
-  if (!trx.isTransaction || !sqlite.inTransaction) throw new Error('appendAudit must run inside the transaction of the operation it records');
-  const s = sqliteAppendFor(sqlite);
-  const current = s.head.get();
+  const held = heldConnection(trx, sqlite);
+  if (!held) throw new Error('appendAudit must run inside the transaction of the operation it records');
+  const current = statementOn(held, HEAD_SQL).get() as { seq: number; hash: string } | undefined;
   if (!current) throw new Error('audit_head row missing: run migrations');
   if (entries.length === 0) return current;
   const { rows, head } = chainRows(current, entries, stamp);
+  const insert = statementOn(held, INSERT_SQL);
   // Positional values: binding by name looks each one up on the row, +1.3 µs an entry.
-  for (const r of rows) s.insert.run(r.seq, r.at, r.actor_id, r.action, r.resource_type, r.resource_id, r.subject_person_id, r.decision, r.rule_id, r.clause, r.request_id, r.detail, r.prev_hash, r.hash);
-  s.moveHead.run(head.seq, head.hash);
+  for (const r of rows) insert.run(r.seq, r.at, r.actor_id, r.action, r.resource_type, r.resource_id, r.subject_person_id, r.decision, r.rule_id, r.clause, r.request_id, r.detail, r.prev_hash, r.hash);
+  statementOn(held, MOVE_HEAD_SQL).run(head.seq, head.hash);
   return head;
 }
 

@@ -1,6 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { CompiledQuery, type Compilable, type DialectAdapter, type Kysely } from 'kysely';
 import type { Database } from './schema';
+import { statementOn } from './statement-cache';
 
 const MARK = '\u0000confide-param:';
 
@@ -26,7 +27,6 @@ export function preparedQuery<P extends Record<string, unknown>, R>(
     const slots = query.parameters.map((p): Slot => (typeof p === 'string' && p.startsWith(MARK) ? { name: p.slice(MARK.length) } : { value: p }));
     return { sql: query.sql, slots };
   };
-  const statements = new WeakMap<SQLite.Database, SQLite.Statement>();
   return async (db, params, sqlite) => {
     const adapter = db.getExecutor().adapter; // shared by a database handle and its transactions: one compile per dialect
     let q = compiled.get(adapter);
@@ -36,11 +36,7 @@ export function preparedQuery<P extends Record<string, unknown>, R>(
     }
     const values = q.slots.map((s) => ('name' in s ? params[s.name] : s.value));
     const held = heldConnection(db, sqlite);
-    if (held) {
-      let statement = statements.get(held);
-      if (!statement) statements.set(held, (statement = held.prepare(q.sql)));
-      return statement.all(...values) as R[];
-    }
+    if (held) return statementOn(held, q.sql).all(...values) as R[];
     const { rows } = await db.executeQuery<R>(CompiledQuery.raw(q.sql, values));
     return rows;
   };

@@ -1,6 +1,6 @@
 import type SQLite from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
-import { heldConnection } from '../../db/prepared';
+import type { Kysely } from 'kysely';
+import { preparedQuery } from '../../db/prepared';
 import type { Database } from '../../db/schema';
 import type { Actor } from '../../policy/types';
 import type { Authenticated } from '../authenticate';
@@ -18,8 +18,7 @@ interface Entry {
   freshUntil: number;
 }
 
-const EPOCH_SQL = 'select n from access_epoch where id = 1';
-const epochStatements = new WeakMap<SQLite.Database, SQLite.Statement<[], { n: number }>>();
+const epochQuery = preparedQuery<Record<string, never>, { n: number }>((db) => db.selectFrom('access_epoch').select('n').where('id', '=', 1));
 
 /**
  * Reads the access epoch, which database triggers move on every change to sessions, tokens, accounts, roles,
@@ -27,14 +26,8 @@ const epochStatements = new WeakMap<SQLite.Database, SQLite.Statement<[], { n: n
  * transaction on SQLite it runs as a prepared statement on the connection the transaction holds (Db.sqlite).
  */
 export async function readAccessEpoch(db: Kysely<Database>, sqlite?: SQLite.Database): Promise<number> {
-  const held = heldConnection(db, sqlite);
-  if (held) {
-    let statement = epochStatements.get(held);
-    if (!statement) epochStatements.set(held, (statement = held.prepare(EPOCH_SQL)));
-    return Number(statement.get()?.n ?? -1);
-  }
-  const { rows } = await sql<{ n: number }>`select n from access_epoch where id = 1`.execute(db);
-  return Number(rows[0]?.n ?? -1);
+  const [row] = await epochQuery(db, {}, sqlite);
+  return Number(row?.n ?? -1);
 }
 
 /**
