@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { AuditEventRow } from '../db/schema';
-import { linkOf, step, type Link, type Problem, type WalkState } from './chain-walk';
-import { CANONICAL_ENTRY_SQL, chainHash } from './hash';
+import { holdsAsWholeRow, linkOf, walk, WALK_PAGE, type Link, type Problem, type WalkState } from './chain-walk';
+import { CANONICAL_ENTRY_SQL } from './hash';
 
 /** One contiguous range of the chain for a worker thread: the entries after `after` up to `through`. */
 export interface RangeTask {
@@ -21,13 +21,11 @@ export interface RangeResult {
   problem: Problem | null;
 }
 
-const BATCH = 2_000; // as in verify.ts: pages that die young
-
 /**
  * Walks one range with its own read-only connection, exactly as verify.ts walks the whole chain, reading with
  * better-sqlite3 directly: this thread has nothing else to serve.
  */
-function walkRange(task: RangeTask): RangeResult {
+async function walkRange(task: RangeTask): Promise<RangeResult> {
   const db = new SQLite(task.file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
@@ -37,27 +35,17 @@ function walkRange(task: RangeTask): RangeResult {
     const wholeLinks = (after: number, limit: number) => (whole.all(after, task.through, limit) as AuditEventRow[]).map(linkOf);
     const page = (after: number): Link[] => {
       try {
-        return fast.all(after, task.through, BATCH) as Link[];
+        return fast.all(after, task.through, WALK_PAGE) as Link[];
       } catch {
-        return wholeLinks(after, BATCH); // json_array refuses a BLOB slipped into a text column (see verify.ts)
+        return wholeLinks(after, WALK_PAGE); // json_array refuses a BLOB slipped into a text column (see verify.ts)
       }
     };
-    const expected = new Map(task.expected);
     const state: WalkState = { last: task.after, prev: task.prev, checked: 0 };
-    for (let links = page(state.last); links.length > 0; links = page(state.last)) {
-      for (const link of links) {
-        let problem = step(state, link, expected);
-        if (problem === 'recheck') {
-          const [w] = wholeLinks(link.seq - 1, 1);
-          problem = step(state, link, expected, w?.seq === link.seq && chainHash(state.prev, w.canonical) === link.hash);
-        }
-        if (problem) return { state, problem: problem as Problem };
-      }
-    }
-    return { state, problem: null };
+    const problem = await walk(state, new Map(task.expected), page, (prev, link) => holdsAsWholeRow(prev, link, wholeLinks(link.seq - 1, 1)[0]));
+    return { state, problem };
   } finally {
     db.close();
   }
 }
 
-if (parentPort && workerData) parentPort.postMessage(walkRange(workerData as RangeTask));
+if (parentPort && workerData) parentPort.postMessage(await walkRange(workerData as RangeTask));

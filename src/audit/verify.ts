@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { sql, SqliteAdapter, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { altered, linkOf, step, type Expected, type Link, type Problem, type WalkState } from './chain-walk';
+import { holdsAsWholeRow, linkOf, walk, WALK_PAGE, type Expected, type Link, type Problem, type WalkState } from './chain-walk';
 import { checkpointMessage, type ExportedCheckpoint, type Signer } from './checkpoint';
-import { CANONICAL_ENTRY_SQL, chainHash, GENESIS_HASH } from './hash';
+import { CANONICAL_ENTRY_SQL, GENESIS_HASH } from './hash';
 import type { RangeResult, RangeTask } from './verify-range';
 
 /** The outcome of recomputing the chain. */
@@ -17,10 +17,6 @@ export interface VerifyResult {
   checkpointsChecked: number;
 }
 
-// Rows are fetched in pages small enough to die young: 20,000-row pages were promoted out of the young generation
-// and the garbage collector took ~40 % of a 1M-entry verify; 2,000-row pages halved its CPU time (bench/audit.ts).
-// Between pages other queries get the connection, so a live server keeps serving while verify runs.
-const BATCH = 2_000;
 
 /** Reads the canonical text in JavaScript from whole rows (PostgreSQL; SQLite for single entries). */
 async function linksFromRows(db: Kysely<Database>, after: number, limit: number): Promise<Link[]> {
@@ -35,12 +31,12 @@ async function linksFromRows(db: Kysely<Database>, after: number, limit: number)
  * is then read as whole rows, so the entry is named like any other alteration.
  */
 async function nextLinks(db: Kysely<Database>, sqlite: boolean, after: number): Promise<Link[]> {
-  if (!sqlite) return linksFromRows(db, after, BATCH);
+  if (!sqlite) return linksFromRows(db, after, WALK_PAGE);
   try {
-    const q = sql<Link>`select seq, prev_hash, hash, ${sql.raw(CANONICAL_ENTRY_SQL)} as canonical from audit_events where seq > ${after} order by seq limit ${BATCH}`;
+    const q = sql<Link>`select seq, prev_hash, hash, ${sql.raw(CANONICAL_ENTRY_SQL)} as canonical from audit_events where seq > ${after} order by seq limit ${WALK_PAGE}`;
     return (await q.execute(db)).rows;
   } catch {
-    return linksFromRows(db, after, BATCH);
+    return linksFromRows(db, after, WALK_PAGE);
   }
 }
 
@@ -49,8 +45,7 @@ async function nextLinks(db: Kysely<Database>, sqlite: boolean, after: number): 
  * whole row (the definition), so an encoding difference could never be reported as tampering.
  */
 async function holdsOnWholeRow(db: Kysely<Database>, prev: string, link: Link): Promise<boolean> {
-  const [whole] = await linksFromRows(db, link.seq - 1, 1);
-  return whole?.seq === link.seq && chainHash(prev, whole.canonical) === link.hash;
+  return holdsAsWholeRow(prev, link, (await linksFromRows(db, link.seq - 1, 1))[0]);
 }
 
 /** How verify may split the walk of an SQLite file across worker threads. */
@@ -180,13 +175,8 @@ export async function verifyAudit(
     }
   }
   // The rest of the chain (all of it on PostgreSQL and for small chains), including entries appended meanwhile.
-  for (let links = await nextLinks(db, sqlite, state.last); links.length > 0; links = await nextLinks(db, sqlite, state.last)) {
-    for (const link of links) {
-      let problem = step(state, link, expected);
-      if (problem === 'recheck') problem = sqlite ? step(state, link, expected, await holdsOnWholeRow(db, state.prev, link)) : altered(link.seq);
-      if (problem) return fail(problem as Problem);
-    }
-  }
+  const problem = await walk(state, expected, (after) => nextLinks(db, sqlite, after), sqlite ? (prev, link) => holdsOnWholeRow(db, prev, link) : null);
+  if (problem) return fail(problem);
 
   const { last, prev, checked } = state;
   for (const [seq, list] of expected) {
