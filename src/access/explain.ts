@@ -23,9 +23,10 @@ async function teamRole(ctx: Ctx, type: RecordType, row: Record<string, unknown>
     const r = await ctx.db.selectFrom('organisation_team').select('user_id').where('organisation_id', '=', row.id as string).where('user_id', '=', userId).executeTakeFirst();
     return r ? 'member' : null;
   }
-  let q = ctx.db.selectFrom('case_team').innerJoin('cases', 'cases.id', 'case_team.case_id').select('case_team.team_role').where('case_team.user_id', '=', userId);
-  q = type === 'person' ? q.where('cases.person_id', '=', row.id as string) : q.where('case_team.case_id', '=', (type === 'case' ? row.id : row.case_id) as string);
-  const r = await q.orderBy('case_team.team_role').executeTakeFirst();
+  // case_team.person_id is the case's person (migration 0008), as the need-to-know probe reads it.
+  let q = ctx.db.selectFrom('case_team').select('team_role').where('user_id', '=', userId);
+  q = type === 'person' ? q.where('person_id', '=', row.id as string) : q.where('case_id', '=', (type === 'case' ? row.id : row.case_id) as string);
+  const r = await q.orderBy('team_role').executeTakeFirst();
   return r?.team_role ?? null;
 }
 

@@ -102,8 +102,8 @@ export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
  * probes. (With the name prefix inside the lookup, PostgreSQL picked the name index for prefixes it thought rare and
  * scanned the whole prefix range once per team member: ~250 ms.) The cost grows with the team, not with the
  * number of people: the team's people come from one index range (case_team.person_id, migration 0008), then one
- * primary-key lookup of the sort key per person, ~1,000 for 1,000 people. The team flag travels with the candidates (`on_team`) when they include the team set, instead of
- * two more lookups per page row.
+ * primary-key lookup of the sort key per person, ~1,000 for 1,000 people. The team flag travels with the
+ * candidates (`on_team`) when they include the team set, instead of a probe per page row.
  */
 export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
   const cand = candidateKeys(expressionBuilder<Database, 'people'>(), 'person', scope, ctx.actor);
