@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import type { Kysely } from 'kysely';
 import { AuditBuffer, fromDecision, type AuditStamp } from '../audit/append';
-import { recordAudit } from '../audit/record';
+import { recordAudit, recordAuditNow } from '../audit/record';
 import type { Database } from '../db/schema';
 import type { Ctx, Services } from '../context';
 import { clauseFor } from '../policy/clauses';
@@ -112,7 +112,7 @@ function policyHandler(services: Services, def: PolicyRoute) {
         admitted = await admit(services.db.kysely);
         admitted.input.received = await def.receive(admitted.input, services);
       } catch (error) {
-        await services.db.kysely.transaction().execute(recordDenials);
+        if (stamp) await recordAuditNow(services, audit.denials(), stamp);
         throw error;
       }
     }
