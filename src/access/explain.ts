@@ -4,10 +4,11 @@ import type { Ctx } from '../context';
 import { badRequest, forbidden, notFound } from '../http/errors';
 import { isAction, type Action } from '../policy/actions';
 import { decide } from '../policy/decide';
-import { FIELD_BY_API, FIELDS, classificationOf } from '../policy/fields';
-import { factsFor } from '../policy/present';
-import { classesOf, type Actor, type RecordType, type Resource } from '../policy/types';
+import { factsFor } from '../policy/relations';
+import { classesOf, type Actor, type Resource } from '../policy/types';
+import { COMPARTMENTS } from '../records/descriptor';
 import { loadWithFacts } from '../records/guard';
+import { FIELD_BY_API, FIELDS, classificationOf, compartmentKey, grantKeyOf, readActionOf, recordOf, type RecordType } from '../records/registry';
 
 /** What an explanation is asked about. */
 export interface ExplainInput {
@@ -18,21 +19,22 @@ export interface ExplainInput {
   action?: string;
 }
 
+/** The user's role on the record's team (its compartment's team, as the need-to-know probe reads it). */
 async function teamRole(ctx: Ctx, type: RecordType, row: Record<string, unknown>, userId: string): Promise<string | null> {
-  if (type === 'organisation') {
-    const r = await ctx.db.selectFrom('organisation_team').select('user_id').where('organisation_id', '=', row.id as string).where('user_id', '=', userId).executeTakeFirst();
+  const key = compartmentKey(type, row);
+  const compartment = recordOf(type).access.compartment;
+  if (compartment === 'organisation') {
+    const r = await ctx.db.selectFrom('organisation_team').select('user_id').where('organisation_id', '=', key).where('user_id', '=', userId).executeTakeFirst();
     return r ? 'member' : null;
   }
-  // case_team.person_id is the case's person (migration 0008), as the need-to-know probe reads it.
-  let q = ctx.db.selectFrom('case_team').select('team_role').where('user_id', '=', userId);
-  q = type === 'person' ? q.where('person_id', '=', row.id as string) : q.where('case_id', '=', (type === 'case' ? row.id : row.case_id) as string);
-  const r = await q.orderBy('team_role').executeTakeFirst();
+  const column = COMPARTMENTS[compartment].team.column;
+  const r = await ctx.db.selectFrom('case_team').select('team_role').where('user_id', '=', userId).where(column, '=', key).orderBy('team_role').executeTakeFirst();
   return r?.team_role ?? null;
 }
 
 function grantsFor(actor: Actor, type: RecordType, key: string | null) {
   if (!key) return [];
-  const prop = type === 'person' ? 'personId' : type === 'organisation' ? 'organisationId' : 'caseId';
+  const prop = grantKeyOf(type);
   return actor.grants.filter((g) => g[prop] === key).map((g) => ({ id: g.id, kind: g.kind, expiresAt: g.expiresAt, classifications: classesOf(g.mask) }));
 }
 
@@ -59,7 +61,7 @@ export async function explainAccess(ctx: Ctx, input: ExplainInput) {
   if (!target) throw notFound('user');
 
   let row = await loadWithFacts(ctx, input.type, input.id, target.id);
-  if (!oversight && row && !decide(target, `${input.type}.read` as Action, factsFor(target, input.type, row)).allowed) row = undefined;
+  if (!oversight && row && !decide(target, readActionOf(input.type), factsFor(target, input.type, row)).allowed) row = undefined;
   if (!row && oversight) throw notFound(input.type);
   const facts: Resource = row ? factsFor(target, input.type, row) : { type: input.type, team: false, granted: 0 };
   const sample = row ?? { classification: 'session' };
@@ -68,7 +70,7 @@ export async function explainAccess(ctx: Ctx, input: ExplainInput) {
     const d = decide(target, action, { ...facts, classification: classificationOf(s, sample) });
     return { field: s.api, classification: classificationOf(s, sample), allowed: d.allowed, ruleId: d.ruleId, reason: d.reason };
   });
-  const key = row ? (input.type === 'note' || input.type === 'attachment' ? (row.case_id as string) : row.id) : null;
+  const key = row ? compartmentKey(input.type, row) : null;
   ctx.audit.add(fromDecision('access.explain', asked, { resourceType: input.type, resourceId: input.id, detail: { user: input.userId, action, field: input.field ?? null } }));
   return {
     user: { id: target.id, username: target.username, roles: target.roles, policyAccepted: target.policyAccepted },

@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import { forbidden } from '../http/errors';
-import { filter, teamFlag, visibleWhere } from '../policy/filter';
+import { filter, visibleWhere } from '../policy/filter';
+import { teamFlag } from '../policy/relations';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import type { ListCasesQuery } from './schema';

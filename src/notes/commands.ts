@@ -3,7 +3,7 @@ import type { NoteRow } from '../db/schema';
 import { fromDecision } from '../audit/append';
 import { badRequest, forbidden } from '../http/errors';
 import { decide } from '../policy/decide';
-import { factsFor } from '../policy/present';
+import { factsFor } from '../policy/relations';
 import { newId } from '../lib/ids';
 import { requireNotArchived } from '../cases/access';
 import { checkWrite, findVisible } from '../records/guard';

@@ -1,7 +1,8 @@
 import type { Ctx } from '../context';
 import { forbidden } from '../http/errors';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
-import { filter, teamFlag, visibleWhere } from '../policy/filter';
+import { filter, visibleWhere } from '../policy/filter';
+import { teamFlag } from '../policy/relations';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import type { ListNotesQuery } from './schema';
 

@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import { forbidden } from '../http/errors';
-import { filter, teamFlag, visibleWhere } from '../policy/filter';
+import { filter, visibleWhere } from '../policy/filter';
+import { teamFlag } from '../policy/relations';
 import { presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';
 import type { ListOrganisationsQuery } from './schema';

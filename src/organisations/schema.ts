@@ -7,7 +7,7 @@ export const ORGANISATION_KINDS = ['partner_agency', 'funder', 'business', 'othe
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => text(max).nullable().optional();
 
-/** Editable fields of an organisation, by API name. Classifications live in policy/fields.ts. */
+/** Editable fields of an organisation, by API name. Classifications live in its descriptor (record.ts). */
 export const organisationFields = {
   kind: z.enum(ORGANISATION_KINDS),
   name: text(200),

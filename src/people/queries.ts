@@ -2,7 +2,9 @@ import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type S
 import type { Ctx } from '../context';
 import type { Database } from '../db/schema';
 import { forbidden } from '../http/errors';
-import { candidateKeys, filter, teamFlag, teamSizeAtMost, visibleWhere, type Scope } from '../policy/filter';
+import { filter, visibleWhere, type Scope } from '../policy/filter';
+import { teamFlag } from '../policy/relations';
+import { candidateKeys, teamSizeAtMost } from '../records/candidates';
 import { presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';
 import type { ListPeopleQuery } from './schema';

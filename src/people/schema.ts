@@ -7,7 +7,7 @@ export const PERSON_KINDS = ['service_user', 'member_of_public', 'staff', 'volun
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => text(max).nullable().optional();
 
-/** Editable fields of a person, by API name. Classifications live in policy/fields.ts. */
+/** Editable fields of a person, by API name. Classifications live in its descriptor (record.ts). */
 export const personFields = {
   kind: z.enum(PERSON_KINDS),
   givenName: text(100),

@@ -1,15 +1,11 @@
-/**
- * Every action the pipeline can ask the policy about. A route must name one (or be public); the route-table test
- * checks that every named action has at least one rule.
- */
-export const RECORD_ACTIONS = [
-  'person.read', 'person.create', 'person.update', 'person.archive',
-  'organisation.read', 'organisation.create', 'organisation.update', 'organisation.archive', 'organisation.team.manage',
-  'case.read', 'case.create', 'case.update', 'case.archive', 'case.team.manage',
-  'note.read', 'note.create', 'note.update', 'note.archive',
-  'attachment.read', 'attachment.create', 'attachment.archive',
-] as const;
+import { RECORD_ACTIONS } from '../records/registry';
 
+export { RECORD_ACTIONS, READ_ACTIONS } from '../records/registry';
+
+/**
+ * Every action the pipeline can ask the policy about: the record actions each record type's descriptor lists, and
+ * these. A route must name one (or be public); the route-table test checks that every named action has a rule.
+ */
 export const OTHER_ACTIONS = [
   'account.self',
   'user.list', 'user.manage',
@@ -20,8 +16,8 @@ export const OTHER_ACTIONS = [
   'notification.read',
 ] as const;
 
-export const ACTIONS = [...RECORD_ACTIONS, ...OTHER_ACTIONS] as const;
-export type Action = (typeof ACTIONS)[number];
+export type Action = (typeof RECORD_ACTIONS)[number] | (typeof OTHER_ACTIONS)[number];
+export const ACTIONS: readonly Action[] = [...RECORD_ACTIONS, ...OTHER_ACTIONS];
 
 /** Actions that touch confidential data, so they wait until the user has accepted the policy (3.5). */
 export const CONFIDENTIAL_ACTIONS: readonly Action[] = [

@@ -1,6 +1,7 @@
-import { ACTIONS, RECORD_ACTIONS, type Action } from './actions';
+import { ACTIONS, READ_ACTIONS, RECORD_ACTIONS, type Action } from './actions';
 import { clauseFor } from './clauses';
 import { isWarnOnly } from './modes';
+import { RELATIONS, type RelationDef } from './relations';
 import { RULES, type AllowRule, type ForbidRule } from './rules';
 import { classBit, classMask, roleBit, type Actor, type Decision, type Relation, type Resource } from './types';
 
@@ -8,6 +9,8 @@ interface CompiledAllow {
   rule: AllowRule;
   roleMask: number; // 0 = any role
   relations: readonly Relation[];
+  /** The relations that must hold, other than 'any', resolved from the registry once. */
+  checks: readonly RelationDef['holds'][];
   classes: number | 'granted' | null; // null = not field-scoped
 }
 interface CompiledForbid {
@@ -20,7 +23,6 @@ interface ActionRules {
   allow: CompiledAllow[];
 }
 
-const READ_ACTIONS: readonly Action[] = ['person.read', 'organisation.read', 'case.read', 'note.read', 'attachment.read'];
 const rolesMask = (roles: AllowRule['roles']) => (roles === 'any' ? 0 : roles.reduce((m, r) => m | roleBit(r), 0));
 
 /** Rules indexed by action, compiled to bit masks so a decision is a few integer tests. */
@@ -34,7 +36,9 @@ export const RULES_BY_ACTION: ReadonlyMap<Action, ActionRules> = (() => {
     } else {
       const classes = rule.classifications === 'granted' ? 'granted' : rule.classifications ? classMask(rule.classifications) : null;
       const relations = typeof rule.relation === 'string' ? [rule.relation] : rule.relation;
-      for (const a of rule.actions) map.get(a)!.allow.push({ rule, roleMask: rolesMask(rule.roles), relations, classes });
+      for (const r of relations) if (!(r in RELATIONS)) throw new Error(`Rule ${rule.id}: unknown relation ${r}`);
+      const checks = relations.filter((r) => r !== 'any').map((r) => RELATIONS[r].holds);
+      for (const a of rule.actions) map.get(a)!.allow.push({ rule, roleMask: rolesMask(rule.roles), relations, checks, classes });
     }
   }
   return map;
@@ -43,20 +47,6 @@ export const RULES_BY_ACTION: ReadonlyMap<Action, ActionRules> = (() => {
 const AUDIT: readonly string[] = ['audit'];
 const NONE: readonly string[] = [];
 const GENERAL = classBit('general');
-
-/** Whether a relation holds between the actor and the resource, from loaded facts only. */
-export function relationHolds(relation: Relation, actor: Actor, resource: Resource): boolean {
-  switch (relation) {
-    case 'any':
-      return true;
-    case 'team':
-      return resource.team === true;
-    case 'grant':
-      return (resource.granted ?? 0) !== 0;
-    case 'self':
-      return resource.ownerId != null && resource.ownerId === actor.id;
-  }
-}
 
 /**
  * Decides whether `actor` may perform `action` on `resource` (for field-scoped actions, on a field of
@@ -83,7 +73,7 @@ export function decide(actor: Actor, action: Action, resource: Resource = {}): D
       if (a.classes === 'granted' ? ((resource.granted ?? 0) & bit) === 0 : (a.classes & bit) === 0) continue;
     }
     let holds = true;
-    for (const r of a.relations) if (!relationHolds(r, actor, resource)) { holds = false; break; }
+    for (const check of a.checks) if (!check(actor, resource)) { holds = false; break; }
     if (!holds) continue;
     return {
       allowed: true, ruleId: a.rule.id, clauseKey: a.rule.clauseKey, clause: clauseFor(a.rule.clauseKey),

@@ -1,8 +1,8 @@
 import type { Action } from './actions';
 import { decide } from './decide';
-import { FIELDS, classificationOf } from './fields';
-import { grantedMask, ownerOf, scopeKey } from './filter';
-import type { Actor, Classification, Decision, RecordType, Resource } from './types';
+import { FIELDS, classificationOf } from '../records/registry';
+import { factsFor } from './relations';
+import type { Actor, Classification, Decision, RecordType } from './types';
 
 /** A field the actor may not see, so the UI can show "restricted — request access". */
 export interface Restricted {
@@ -19,17 +19,6 @@ export interface Presented {
   shownClasses: Classification[];
   /** The decision on the record's general fields: whether it is visible at all. */
   decision: Decision;
-}
-
-/** The decision facts for one row: team flag from the query, grant mask from the actor, owner from the row. */
-export function factsFor(actor: Actor, type: RecordType, row: Record<string, unknown>): Resource {
-  return {
-    type,
-    id: row.id as string,
-    team: row._team === 1 || row._team === true || row._team === '1',
-    granted: grantedMask(actor, type, scopeKey(type, row)),
-    ownerId: ownerOf(type, row),
-  };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { RecordType } from '../records/registry';
+
 /** Roles a user can hold (several at once). */
 export const ROLES = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student'] as const;
 export type Role = (typeof ROLES)[number];
@@ -14,12 +16,11 @@ export type Role = (typeof ROLES)[number];
 export const CLASSIFICATIONS = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
-/** Record types that carry classified fields. */
-export const RECORD_TYPES = ['person', 'organisation', 'case', 'note', 'attachment'] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
+/** Record types that carry classified fields: one descriptor each (src/records/registry.ts). */
+export { RECORD_TYPES, type RecordType } from '../records/registry';
 
-/** What ties an actor to a record in a rule: a role alone, the team, an access grant, or being the subject. */
-export type Relation = 'any' | 'team' | 'grant' | 'self';
+/** What ties an actor to a record in a rule: a name in the relation registry (src/policy/relations.ts). */
+export type Relation = keyof typeof import('./relations').RELATIONS;
 
 /** Bit of a classification in a mask. */
 export const classBit = (c: Classification): number => 1 << CLASSIFICATIONS.indexOf(c);

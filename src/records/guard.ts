@@ -4,40 +4,31 @@ import type { Ctx } from '../context';
 import { preparedQuery } from '../db/prepared';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
-import { FIELD_BY_API, classificationOf } from '../policy/fields';
-import { teamFlag } from '../policy/filter';
-import { factsFor, present, type Presented } from '../policy/present';
-import { RECORD_TYPES, type Classification, type RecordType, type Resource } from '../policy/types';
+import { present, type Presented } from '../policy/present';
+import { factsFor, teamFlag } from '../policy/relations';
+import type { Classification, Resource } from '../policy/types';
 import { forbidden, notFound, Problem, type FieldError } from '../http/errors';
-import { NOUN, TABLE } from './tables';
+import { FIELD_BY_API, RECORDS, classificationOf, readActionOf, recordOf, type RecordType } from './registry';
 
 /** A row loaded with its decision facts: the `_team` flag and `_subject`, the person the record is about. */
 export type FactRow = Record<string, unknown> & { id: string; _team: number; _subject: string | null };
 
 /**
- * The person a record of each type is about ("who has seen this person's records"), as a column of the same query:
- * a refused record then costs exactly the queries a missing one does (3.4: no timing difference between the 404s).
+ * One row with its facts, per record type: built once, run on every read (src/db/prepared.ts). The person the
+ * record is about (its descriptor's subject, for "who has seen this person's records") is a column of the same
+ * query: a refused record then costs exactly the queries a missing one does (3.4: no timing difference between the
+ * 404s).
  */
-const SUBJECT: Record<RecordType, string> = {
-  person: 'people.id',
-  case: 'cases.person_id',
-  note: '(select c.person_id from cases c where c.id = notes.case_id)',
-  attachment: '(select c.person_id from cases c where c.id = attachments.case_id)',
-  organisation: 'null',
-};
-
-/** One row with its facts, per record type: built once, run on every read (src/db/prepared.ts). */
 const rowWithFacts = Object.fromEntries(
-  RECORD_TYPES.map((type) => [
+  RECORDS.map(({ type, table, subjectPerson }) => [
     type,
     preparedQuery<{ id: string; actorId: string }, FactRow>((kysely, param) => {
-      const table = TABLE[type];
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const db = kysely as any; // the table is chosen per type; columns are checked by the FIELDS map
+      const db = kysely as any; // the table is chosen per type; columns are checked by its descriptor's fields
       return db
         .selectFrom(table)
         .selectAll(table)
-        .select((eb: never) => [teamFlag(eb, type, param('actorId')), sql.raw<string | null>(SUBJECT[type]).as('_subject')])
+        .select((eb: never) => [teamFlag(eb, type, param('actorId')), sql.raw<string | null>(subjectPerson ?? 'null').as('_subject')])
         .where(`${table}.id`, '=', param('id'));
     }),
   ]),
@@ -62,18 +53,18 @@ export interface Visible {
  * nor its timing tells them apart (3.4).
  */
 export async function findVisible(ctx: Ctx, type: RecordType, id: string): Promise<Visible> {
-  const action = `${type}.read` as Action;
+  const action = readActionOf(type);
   const row = await loadWithFacts(ctx, type, id);
   if (!row) {
     ctx.audit.add({ action, decision: 'deny', resourceType: type, resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
-    throw notFound(NOUN[type]);
+    throw notFound(recordOf(type).noun);
   }
   const facts = factsFor(ctx.actor, type, row);
   const d = decide(ctx.actor, action, { ...facts, classification: 'general' });
   const subjectPersonId = row._subject;
   if (!d.allowed) {
     ctx.audit.add(fromDecision(action, d, { resourceType: type, resourceId: id, subjectPersonId }));
-    throw notFound(NOUN[type]);
+    throw notFound(recordOf(type).noun);
   }
   return { row, facts, subjectPersonId };
 }
@@ -97,7 +88,7 @@ export function requireAllowed(ctx: Ctx, action: Action, v: Visible, classificat
  */
 export async function readRecord(ctx: Ctx, type: RecordType, id: string) {
   const { row, subjectPersonId } = await findVisible(ctx, type, id);
-  const action = `${type}.read` as Action;
+  const action = readActionOf(type);
   const p = present(ctx.actor, action, type, row);
   const confidential = p.shownClasses.filter((c) => c !== 'general');
   if (confidential.length) {
@@ -143,5 +134,5 @@ export function checkWrite(
 
 /** Presents a row for a list: general fields only, so lists never need a confidential-read audit entry. */
 export function presentSummary(ctx: Ctx, type: RecordType, row: Record<string, unknown>): Presented['data'] {
-  return present(ctx.actor, `${type}.read` as Action, type, row, { onlyGeneral: true }).data;
+  return present(ctx.actor, readActionOf(type), type, row, { onlyGeneral: true }).data;
 }

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context';
 import { staleVersion, versionRequired, badRequest } from '../http/errors';
 import type { RecordType } from '../policy/types';
-import { TABLE } from './tables';
+import { recordOf } from './registry';
 
 /** The ETag of a record version. */
 export const etagOf = (version: number) => `"${version}"`;
@@ -35,13 +35,13 @@ export async function updateVersioned(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const db = ctx.db as any;
   const result = await db
-    .updateTable(TABLE[type])
+    .updateTable(recordOf(type).table)
     .set({ ...changes, version: expected + 1, updated_at: ctx.nowIso })
     .where('id', '=', id)
     .where('version', '=', expected)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) {
-    const current = await db.selectFrom(TABLE[type]).select('version').where('id', '=', id).executeTakeFirst();
+    const current = await db.selectFrom(recordOf(type).table).select('version').where('id', '=', id).executeTakeFirst();
     throw staleVersion(Number(current?.version ?? expected));
   }
   return expected + 1;

@@ -1,8 +1,9 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import { forbidden } from '../http/errors';
-import { FIELD_BY_API, classificationOf } from '../policy/fields';
-import { filter, teamFlag, visibleWhere } from '../policy/filter';
+import { FIELD_BY_API, classificationOf } from '../records/registry';
+import { filter, visibleWhere } from '../policy/filter';
+import { teamFlag } from '../policy/relations';
 import { present } from '../policy/present';
 import { toCsv } from './csv';
 

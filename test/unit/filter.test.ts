@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Action } from '../../src/policy/actions';
 import { decide } from '../../src/policy/decide';
-import { filter, grantedMask, grantKeys, type Scope } from '../../src/policy/filter';
+import { filter, type Scope } from '../../src/policy/filter';
+import { grantedMask, grantKeys } from '../../src/policy/relations';
 import { setRuleModes } from '../../src/policy/modes';
 import { classMask, ROLES, roleBit, type ActiveGrant, type Actor, type Relation, type RecordType, type Resource, type Role } from '../../src/policy/types';
 

@@ -4,7 +4,7 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  * Case-team rows carry the person their case is about, kept in step by triggers (both engines), so "is the actor
  * on this person's case team?" is one index lookup instead of two (the case by person, then the team row), and an
  * actor's team of people is one index range. Need-to-know lists probe this for every person they walk
- * (src/policy/filter.ts): on PostgreSQL the two lookups were ~70 % of a list page (bench/list.ts).
+ * (src/policy/relations.ts): on PostgreSQL the two lookups were ~70 % of a list page (bench/list.ts).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('case_team').addColumn('person_id', 'text').execute();

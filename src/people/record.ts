@@ -1,0 +1,29 @@
+import { defineRecord, field as f, VERSIONED_META } from '../records/descriptor';
+
+/** A person the organisation supports (a client, a member of the public). */
+export const PERSON_RECORD = defineRecord({
+  type: 'person',
+  noun: 'person',
+  table: 'people',
+  fields: [
+    f('id', 'id', 'general'),
+    f('kind', 'kind', 'general'),
+    f('givenName', 'given_name', 'general'),
+    f('familyName', 'family_name', 'general'),
+    f('preferredName', 'preferred_name', 'general'),
+    f('pronouns', 'pronouns', 'general'),
+    f('dateOfBirth', 'date_of_birth', 'personal'),
+    f('email', 'email', 'personal'),
+    f('phone', 'phone', 'personal'),
+    f('address', 'address', 'personal'),
+    f('ethnicity', 'ethnicity', 'special'),
+    f('healthNotes', 'health_notes', 'special'),
+    f('safeguardingNotes', 'safeguarding_notes', 'safeguarding'),
+    f('archivedAt', 'archived_at', 'general'),
+    ...VERSIONED_META,
+  ],
+  actions: ['read', 'create', 'update', 'archive'],
+  subjectPerson: 'people.id',
+  access: { compartment: 'person', column: 'id' },
+  owner: null,
+});

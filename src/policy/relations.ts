@@ -1,0 +1,141 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../db/schema';
+import { COMPARTMENTS, type RecordDescriptor } from '../records/descriptor';
+import { compartmentKey, grantKeyOf, ownerOf, recordOf, type RecordType } from '../records/registry';
+import type { Actor, Resource } from './types';
+
+type AnyEb = ExpressionBuilder<Database, keyof Database>;
+
+/**
+ * How the team relation is written in SQL; both forms select exactly the same rows.
+ * - 'set': `key IN (the actor's team set)`: the engine builds the set once; good for counts and exports.
+ * - 'probe': one index seek per row ({@link teamProbe}): good for index-ordered pages (LIMIT) and single rows.
+ */
+export type TeamForm = 'set' | 'probe';
+
+/** What a relation's SQL form is written for: rows of one record type, for one actor. */
+export interface RelationQuery {
+  eb: AnyEb;
+  type: RecordType;
+  actor: Actor;
+  form: TeamForm;
+}
+
+/**
+ * A relation between an actor and a record that rules can require ("on the case team", "holds a grant on it").
+ * Each is defined once, in both forms the policy needs, so a single-record decision and a list filter cannot drift:
+ * `holds` decides from facts loaded before deciding (no I/O: rules are pure); `sql` keeps the same rows in a query;
+ * `facts` reads those facts off a loaded row. The property test checks all three against an independent oracle.
+ */
+export interface RelationDef {
+  /** What the relation means, in the policy's words (explanations). */
+  meaning: string;
+  holds(actor: Actor, resource: Resource): boolean;
+  sql(q: RelationQuery): Expression<SqlBool>;
+  /** The facts `holds` reads, from a row loaded with {@link teamFlag}'s `_team` column. */
+  facts(actor: Actor, type: RecordType, row: Record<string, unknown>): Partial<Resource>;
+}
+
+const TRUE = sql<SqlBool>`1 = 1`;
+const FALSE = sql<SqlBool>`1 = 0`;
+const keyRef = (d: RecordDescriptor) => sql.ref(`${d.table}.${d.access.column}`);
+const teamOf = (type: RecordType) => COMPARTMENTS[recordOf(type).access.compartment].team;
+
+/** The keys (person, case or organisation ids, as column `k`) of the records whose team the actor is on. */
+export function teamSet(eb: AnyEb, type: RecordType, actorId: string) {
+  const team = teamOf(type);
+  // case_team.person_id is the case's person, kept by trigger (migration 0008): one index range, no join.
+  return eb
+    .selectFrom(`${team.table} as tm` as 'case_team as tm')
+    .select(sql<string>`${sql.ref(`tm.${team.column}`)}`.as('k'))
+    .where('tm.user_id', '=', actorId);
+}
+
+/**
+ * "Is the actor on this row's team?" as a per-row probe: a correlated scalar subquery with LIMIT 1, true when it
+ * finds a team row. It means exactly `key IN teamSet(...)` (keys are never null), but costs one index seek per row
+ * instead of building the actor's whole team set first — what an index-ordered scan that stops after one page, or
+ * a single-record read, needs. A scalar subquery rather than EXISTS on purpose: PostgreSQL may turn an EXISTS under
+ * OR (or in the select list) into a hashed subplan that builds the entire set (~100k rows for a large team) even
+ * when only 50 rows are wanted; it never hashes a scalar subquery.
+ */
+export function teamProbe(_eb: AnyEb, type: RecordType, actorId: string): Expression<SqlBool> {
+  // SQL text, not the builder: it is built for every single-record read, where the builder's work cost more than
+  // running the query. Same SQL either way.
+  const team = teamOf(type);
+  return sql<SqlBool>`(select 1 from ${sql.table(team.table)} as tm where ${sql.ref(`tm.${team.column}`)} = ${keyRef(recordOf(type))} and tm.user_id = ${actorId} limit 1) is not null`;
+}
+
+/** Keys of records of this type the actor holds an active grant on. */
+export function grantKeys(actor: Actor, type: RecordType): string[] {
+  const prop = grantKeyOf(type);
+  const keys: string[] = [];
+  for (const g of actor.grants) {
+    const v = g[prop];
+    if (v) keys.push(v);
+  }
+  return keys;
+}
+
+/** Mask of classifications the actor's grants cover for one record (by its person, case or organisation key). */
+export function grantedMask(actor: Actor, type: RecordType, key: string): number {
+  const prop = grantKeyOf(type);
+  let mask = 0;
+  for (const g of actor.grants) if (g[prop] === key) mask |= g.mask;
+  return mask;
+}
+
+/** The relation registry. Rules name these; {@link decide} and {@link visibleWhere} use them and nothing else. */
+export const RELATIONS = {
+  /** The actor's role alone is enough. */
+  any: {
+    meaning: 'any record',
+    holds: () => true,
+    sql: () => TRUE,
+    facts: () => ({}),
+  },
+  /** 3.4 need to know: the actor works with the client (the case team) or deals with the organisation (its team). */
+  team: {
+    meaning: "on the record's team",
+    holds: (_actor, r) => r.team === true,
+    sql: ({ eb, type, actor, form }) => (form === 'probe' ? teamProbe(eb, type, actor.id) : eb(keyRef(recordOf(type)), 'in', teamSet(eb, type, actor.id))),
+    facts: (_actor, _type, row) => ({ team: row._team === 1 || row._team === true || row._team === '1' }),
+  },
+  /** 3.4: a manager granted the actor time-limited access (or the actor broke the glass, practice 4.2). */
+  grant: {
+    meaning: 'holds an access grant on the record',
+    holds: (_actor, r) => (r.granted ?? 0) !== 0,
+    sql: ({ eb, type, actor }) => {
+      const keys = grantKeys(actor, type);
+      return keys.length ? eb(keyRef(recordOf(type)), 'in', keys) : FALSE;
+    },
+    facts: (actor, type, row) => ({ granted: grantedMask(actor, type, compartmentKey(type, row)) }),
+  },
+  /** The record is the actor's own (a note they wrote, an access grant they asked for). */
+  self: {
+    meaning: 'the record is their own',
+    holds: (actor, r) => r.ownerId != null && r.ownerId === actor.id,
+    sql: ({ eb, type, actor }) => {
+      const d = recordOf(type);
+      return d.owner ? eb(sql.ref(`${d.table}.${d.owner}`), '=', actor.id) : FALSE;
+    },
+    facts: (_actor, type, row) => ({ ownerId: ownerOf(type, row) }),
+  },
+} as const satisfies Record<string, RelationDef>;
+
+const RELATION_LIST = Object.entries(RELATIONS) as [keyof typeof RELATIONS, RelationDef][];
+
+/** The decision facts for one loaded row, from every relation's `facts`. */
+export function factsFor(actor: Actor, type: RecordType, row: Record<string, unknown>): Resource {
+  const facts: Resource = { type, id: row.id as string };
+  for (const [, rel] of RELATION_LIST) Object.assign(facts, rel.facts(actor, type, row));
+  return facts;
+}
+
+/**
+ * A selectable 0/1 column `_team` telling whether the actor is on the record's team, the fact the team relation
+ * reads. Uses the per-row {@link teamProbe}: a single-record read or a page of 50 never builds the whole team set.
+ */
+export function teamFlag(eb: AnyEb, type: RecordType, actorId: string) {
+  return sql<number>`case when ${teamProbe(eb, type, actorId)} then 1 else 0 end`.as('_team');
+}

@@ -1,0 +1,33 @@
+import type { Rule } from '../rule';
+
+/** Who needs to know is decided by management: teams, access grants and break-glass (3.4, practice 4.2). */
+export const ACCESS_RULES: readonly Rule[] = [
+  {
+    id: 'grant/no-self-approval', clauseKey: 'justify-purpose', effect: 'forbid', roles: 'any', actorLevel: false,
+    actions: ['grant.decide', 'breakglass.review'], configurable: false,
+    when: (actor, r) => r.ownerId === actor.id,
+    reason: 'Access you asked for, or an emergency access you used, must be decided by another manager.',
+  },
+  {
+    id: 'records/team-manage', clauseKey: 'need-to-know', effect: 'allow', roles: ['manager'], relation: 'any',
+    actions: ['case.team.manage', 'organisation.team.manage'],
+    reason: 'Management decide who needs to know, by assigning teams.',
+  },
+  {
+    id: 'grants/request', clauseKey: 'need-to-know', effect: 'allow', roles: ['manager', 'guardian', 'staff', 'volunteer', 'student'],
+    relation: 'any', actions: ['grant.request'], reason: 'Anyone may ask for access, with a reason.',
+  },
+  {
+    id: 'grants/own', clauseKey: 'need-to-know', effect: 'allow', roles: 'any', relation: 'self',
+    actions: ['grant.list', 'grant.revoke'], reason: 'These are your own access grants.',
+  },
+  {
+    id: 'grants/manage', clauseKey: 'need-to-know', effect: 'allow', roles: ['manager'], relation: 'any',
+    actions: ['grant.list', 'grant.decide', 'grant.revoke', 'breakglass.review'],
+    reason: 'Management decide who needs to know.',
+  },
+  {
+    id: 'break-glass/open', clauseKey: 'break-glass-review', effect: 'allow', roles: ['staff', 'manager'], relation: 'any',
+    actions: ['breakglass.open'], reason: 'In an emergency staff may open a record, stating why; managers review every use.',
+  },
+];

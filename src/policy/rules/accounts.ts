@@ -1,0 +1,18 @@
+import type { Rule } from '../rule';
+
+/** Accounts, notifications and the policy document (3.5, 3.7). */
+export const ACCOUNTS_RULES: readonly Rule[] = [
+  {
+    id: 'accounts/self', clauseKey: 'secure-conditions', effect: 'allow', roles: 'any', relation: 'any',
+    actions: ['account.self', 'notification.read', 'policy.read', 'policy.accept'],
+    reason: 'Your own account, notifications and the policy you work under.',
+  },
+  {
+    id: 'accounts/directory', clauseKey: 'secure-conditions', effect: 'allow', roles: ['administrator', 'manager'], relation: 'any',
+    actions: ['user.list'], reason: 'Administrators and managers see who works here, to assign teams.',
+  },
+  {
+    id: 'accounts/administer', clauseKey: 'secure-conditions', effect: 'allow', roles: ['administrator'], relation: 'any',
+    actions: ['user.manage', 'policy.load'], reason: 'Administrators manage accounts and load the organisation\'s policy.',
+  },
+];

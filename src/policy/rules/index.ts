@@ -1,0 +1,22 @@
+import type { Rule } from '../rule';
+import { ACCESS_RULES } from './access';
+import { ACCOUNTS_RULES } from './accounts';
+import { AGREEMENT_RULES } from './agreement';
+import { CASE_RECORDS_RULES } from './case-records';
+import { ORGANISATIONS_RULES } from './organisations';
+import { OVERSIGHT_RULES } from './oversight';
+
+export type { AllowRule, ForbidRule, Rule } from '../rule';
+
+/**
+ * The rule set: one file per resource, in this one order. Forbid rules win over every allow rule whatever the order;
+ * among allow rules, order only decides which rule an explanation names first.
+ */
+export const RULES: readonly Rule[] = [
+  ...AGREEMENT_RULES,
+  ...CASE_RECORDS_RULES,
+  ...ORGANISATIONS_RULES,
+  ...ACCESS_RULES,
+  ...OVERSIGHT_RULES,
+  ...ACCOUNTS_RULES,
+];

@@ -1,0 +1,61 @@
+import type { Classification } from '../policy/types';
+
+/** One field of a record type: its API name, its column, and its classification (fixed or taken from the row). */
+export interface FieldSpec {
+  api: string;
+  column: string;
+  classification: Classification | ((row: Record<string, unknown>) => Classification);
+}
+
+/** Builds a field spec. */
+export const field = (api: string, column: string, classification: FieldSpec['classification']): FieldSpec => ({ api, column, classification });
+
+/** The bookkeeping fields every versioned record has. */
+export const VERSIONED_META: readonly FieldSpec[] = [
+  field('createdAt', 'created_at', 'general'),
+  field('updatedAt', 'updated_at', 'general'),
+  field('version', 'version', 'general'),
+];
+
+/**
+ * Where need to know attaches teams and grants (3.4): every record is reached through one of these compartments.
+ * A person's record and everything filed under their cases is reached through the person or the case; an
+ * organisation's through the organisation.
+ */
+export const COMPARTMENTS = {
+  person: { table: 'people', team: { table: 'case_team', column: 'person_id' }, grantKey: 'personId' },
+  case: { table: 'cases', team: { table: 'case_team', column: 'case_id' }, grantKey: 'caseId' },
+  organisation: { table: 'organisations', team: { table: 'organisation_team', column: 'organisation_id' }, grantKey: 'organisationId' },
+} as const;
+
+/** A compartment's name: what a team or an access grant is attached to. */
+export type Compartment = keyof typeof COMPARTMENTS;
+
+/**
+ * Everything Confide needs to know about one record type, said once. The policy, the guard, explanations, list
+ * filters, subject access export and erasure loop over these descriptors; nothing else switches on a type's name.
+ */
+export interface RecordDescriptor {
+  /** The type's name, as in actions ("person.read") and audit entries. */
+  readonly type: string;
+  /** The word used in messages ("No person with that id …"). */
+  readonly noun: string;
+  /** The table holding its rows (every table has an `id` primary key). */
+  readonly table: string;
+  /** Every field the API may send, with its classification (3.4: access down to the information item). */
+  readonly fields: readonly FieldSpec[];
+  /** Verbs that can be done to it; each is the action `<type>.<verb>` that rules name. */
+  readonly actions: readonly string[];
+  /**
+   * Whose record this is — the compartment of the person it is about (Medplum's "compartment"): an SQL expression
+   * over the unaliased table giving the subject person's id, or null when it is about no person.
+   */
+  readonly subjectPerson: string | null;
+  /** How need to know reaches it: the compartment and the column of this table holding its key. */
+  readonly access: { readonly compartment: Compartment; readonly column: string };
+  /** The column naming the user a row belongs to (a note's author), for the `self` relation; null if none. */
+  readonly owner: string | null;
+}
+
+/** Declares a record type (keeps its literal types, checks its shape). */
+export const defineRecord = <const D extends RecordDescriptor>(d: D): D => d;
