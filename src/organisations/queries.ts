@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { forbidden } from '../http/errors';
+import { forbidden } from '../lib/errors';
 import { filter, teamFlag, visibleWhere } from '../policy/filter';
 import { presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';

@@ -8,7 +8,7 @@ import { FIELD_BY_API, classificationOf } from '../policy/fields';
 import { teamFlag } from '../policy/filter';
 import { factsFor, present, type Presented } from '../policy/present';
 import { RECORD_TYPES, type Classification, type RecordType, type Resource } from '../policy/types';
-import { forbidden, notFound, Problem, type FieldError } from '../http/errors';
+import { forbidden, notFound, refused, type FieldError } from '../lib/errors';
 import { NOUN, TABLE } from './tables';
 
 /** A row loaded with its decision facts: the `_team` flag and `_subject`, the person the record is about. */
@@ -136,8 +136,7 @@ export function checkWrite(
   if (!first && !general.allowed && Object.keys(input).length === 0) first = general;
   if (first) {
     ctx.audit.add(fromDecision(action, first, { resourceType: type, resourceId: (row?.id as string) ?? null, subjectPersonId, detail: { fields: denied.map((e) => e.path.slice(5)) } }));
-    const p = forbidden(first);
-    throw new Problem(403, 'Forbidden', denied.length > 1 ? 'You may not change some of these fields.' : first.reason, denied, p.extra);
+    throw refused(denied.length > 1 ? 'You may not change some of these fields.' : first.reason, { errors: denied, rule: first.ruleId, clause: first.clause });
   }
 }
 

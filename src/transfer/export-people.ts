@@ -1,6 +1,6 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
-import { forbidden } from '../http/errors';
+import { forbidden } from '../lib/errors';
 import { FIELD_BY_API, classificationOf } from '../policy/fields';
 import { filter, teamFlag, visibleWhere } from '../policy/filter';
 import { present } from '../policy/present';
