@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
-import { revokeUserSessions } from '../http/auth/sessions';
+import { revokeUserSessions } from './sessions';
 import { conflict, invalidInput, notFound, refused, staleVersion } from '../lib/errors';
 import { clauseFor } from '../policy/clauses';
 import { decide } from '../policy/decide';

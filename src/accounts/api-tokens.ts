@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { mintToken } from '../http/auth/tokens';
+import { mintToken } from './tokens';
 import { conflict, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { clauseFor } from '../policy/clauses';

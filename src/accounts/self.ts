@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { revokeSession } from '../http/auth/sessions';
+import { revokeSession } from './sessions';
 import { conflict, invalidInput, refused, type DomainError } from '../lib/errors';
 import { clauseFor } from '../policy/clauses';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../audit/append';
 import { recordAudit } from '../audit/record';
 import type { PublicCtx } from '../context';
-import { createSession, revokeSession } from '../http/auth/sessions';
+import { createSession, revokeSession } from './sessions';
 import { rateLimited, unauthenticated, type DomainError } from '../lib/errors';
 import { clauseFor } from '../policy/clauses';
 import { dummyHash, verifyPassword } from './passwords';

@@ -9,8 +9,8 @@ import { clauseFor } from '../policy/clauses';
 import { decideAction, warnedRules } from '../policy/decide';
 import { syncPolicyState } from '../policy-document/sync';
 import { identifyCaller } from './authenticate';
-import { readAccessEpoch, type Caller } from './auth/caller-cache';
-import { safeEqual } from './auth/secrets';
+import { readAccessEpoch, type Caller } from '../accounts/caller-cache';
+import { safeEqual } from '../accounts/secrets';
 import { forbidden, invalidInput, refused, unauthenticated, zodFieldErrors, type FieldError } from '../lib/errors';
 import type { AnyRoute, PolicyRoute, PublicRoute, RouteInput } from './route';
 

@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config';
 import { refused, unsupportedMediaType } from '../../lib/errors';
-import { SESSION_COOKIE } from './sessions';
-import { sha256 } from './secrets';
+import { sha256 } from '../../accounts/secrets';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'confide_session';
 
 /**
  * Whether the session cookie gets the Secure flag (clause 3.7 secure conditions): always when SECURE_COOKIES=1,
