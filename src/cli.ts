@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { registerAccessCommands } from './cli/access';
+import { failWith } from './cli/errors';
 import { registerAuditCommands } from './cli/audit';
 import { registerDemoCommands } from './cli/demo';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerPolicyCommands } from './cli/policy';
 import { registerTransferCommands } from './cli/transfer';
 import { registerUserCommands } from './cli/users';
+import { DomainError } from './lib/errors';
 import { serve } from './server';
 
 /**
@@ -33,6 +35,7 @@ if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) {
   buildCli()
     .parseAsync(process.argv)
     .catch((error: Error) => {
+      if (error instanceof DomainError) return failWith(error);
       process.stderr.write(`confide: ${error.message}\n`);
       process.exit(1);
     });

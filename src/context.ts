@@ -6,7 +6,7 @@ import type { Config } from './config';
 import type { Db } from './db/connect';
 import type { UnitRunner } from './db/units';
 import type { Database } from './db/schema';
-import type { CallerCache } from './http/auth/caller-cache';
+import type { CallerCache } from './accounts/caller-cache';
 import type { Clock } from './lib/clock';
 import type { Actor } from './policy/types';
 

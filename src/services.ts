@@ -4,7 +4,7 @@ import type { Config } from './config';
 import type { Services } from './context';
 import { connect, type ConnectOptions } from './db/connect';
 import { unitRunnerFor } from './db/units';
-import { CallerCache } from './http/auth/caller-cache';
+import { CallerCache } from './accounts/caller-cache';
 import { migrateToLatest } from './db/migrate';
 import { systemClock, type Clock } from './lib/clock';
 

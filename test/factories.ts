@@ -1,6 +1,7 @@
 import type { InjectOptions } from 'fastify';
 import { hashPassword } from '../src/accounts/passwords';
-import { createSession, SESSION_COOKIE } from '../src/http/auth/sessions';
+import { createSession } from '../src/accounts/sessions';
+import { SESSION_COOKIE } from '../src/http/auth/cookies';
 import { newId } from '../src/lib/ids';
 import type { Role } from '../src/policy/types';
 import { sortKey } from '../src/records/paging';

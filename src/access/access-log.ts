@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
-import { badRequest, notFound } from '../http/errors';
+import { invalidInput, notFound } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { decodeCursor, encodeCursor } from '../records/paging';
 
@@ -14,7 +14,7 @@ export const accessLogQuery = z.strictObject({
 /** The audit sequence number a cursor points below; 400 naming `query.cursor` for anything else. */
 function seqOf(cursor: string): number {
   const seq = Number(decodeCursor(cursor, 1)[0]);
-  if (!Number.isSafeInteger(seq) || seq < 1) throw badRequest('The cursor is not valid; start again from the first page.', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  if (!Number.isSafeInteger(seq) || seq < 1) throw invalidInput('The cursor is not valid; start again from the first page.', [{ path: 'query.cursor', message: 'invalid cursor' }]);
   return seq;
 }
 

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { AccessGrantRow } from '../db/schema';
-import { conflict, notFound } from '../http/errors';
+import { conflict, notFound } from '../lib/errors';
 import { addMinutes } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { activeManagers, activeWithRole, notify } from '../notify/notify';

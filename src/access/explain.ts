@@ -1,7 +1,7 @@
 import { fromDecision } from '../audit/append';
 import { loadActor } from '../accounts/actor';
 import type { Ctx } from '../context';
-import { badRequest, forbidden, notFound } from '../http/errors';
+import { invalidInput, forbidden, notFound } from '../lib/errors';
 import { isAction, type Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
@@ -53,10 +53,10 @@ export async function explainAccess(ctx: Ctx, input: ExplainInput) {
   const oversight = asked.via === 'any';
   const action = (input.action ?? `${input.type}.read`) as Action;
   if (!isAction(action) || !action.startsWith(`${input.type}.`)) {
-    throw badRequest(`Not an action on a ${input.type}.`, [{ path: 'query.action', message: `use an action starting with "${input.type}."` }]);
+    throw invalidInput(`Not an action on a ${input.type}.`, [{ path: 'query.action', message: `use an action starting with "${input.type}."` }]);
   }
   const spec = input.field ? FIELD_BY_API[input.type].get(input.field) : undefined;
-  if (input.field && !spec) throw badRequest(`No field "${input.field}" on a ${input.type}.`, [{ path: 'query.field', message: 'unknown field' }]);
+  if (input.field && !spec) throw invalidInput(`No field "${input.field}" on a ${input.type}.`, [{ path: 'query.field', message: 'unknown field' }]);
   const target = await loadActor(ctx.db, input.userId, ctx.nowIso);
   if (!target) throw notFound('user');
 

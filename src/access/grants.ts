@@ -1,7 +1,7 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { AccessGrantRow } from '../db/schema';
-import { conflict, forbidden, notFound } from '../http/errors';
+import { conflict, forbidden, notFound } from '../lib/errors';
 import { addMinutes } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { notify, activeManagers } from '../notify/notify';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
-import { revokeUserSessions } from '../http/auth/sessions';
-import { badRequest, conflict, notFound, Problem, staleVersion } from '../http/errors';
+import { revokeUserSessions } from './sessions';
+import { conflict, invalidInput, notFound, refused, staleVersion } from '../lib/errors';
 import { clauseFor } from '../policy/clauses';
 import { decide } from '../policy/decide';
 import type { Role } from '../policy/types';
@@ -130,7 +130,7 @@ export async function updateUser(ctx: AccountsCtx, id: string, expectedVersion: 
 
 function refuseSelf(ctx: AccountsCtx, action: string, id: string, detail: string) {
   ctx.audit.add({ action, decision: 'deny', resourceType: 'user', resourceId: id, ruleId: 'accounts/not-yourself', clause: clause(), detail: { reason: 'own account' } });
-  return new Problem(403, 'Forbidden', detail, undefined, { rule: 'accounts/not-yourself', clause: clause() });
+  return refused(detail, { rule: 'accounts/not-yourself', clause: clause() });
 }
 
 /**
@@ -168,7 +168,7 @@ export async function resetPassword(ctx: AccountsCtx, id: string, options: { cle
   if (ctx.actorId === id) throw refuseSelf(ctx, 'user.reset-password', id, 'Change your own password under your account; ask another administrator to reset it.');
   const before = await getUser(ctx, id);
   if (!before.active) throw conflict('This account is deactivated.');
-  if (options.clearSecondFactor !== undefined && typeof options.clearSecondFactor !== 'boolean') throw badRequest('clearSecondFactor must be true or false.');
+  if (options.clearSecondFactor !== undefined && typeof options.clearSecondFactor !== 'boolean') throw invalidInput('clearSecondFactor must be true or false.');
   const password = generatePassword();
   const hash = await hashPassword(password);
   const clear = options.clearSecondFactor === true;

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
-import { mintToken } from '../http/auth/tokens';
-import { conflict, notFound } from '../http/errors';
+import { mintToken } from './tokens';
+import { conflict, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { clauseFor } from '../policy/clauses';
 import type { CreateTokenInput } from './schema';

@@ -13,7 +13,7 @@ const credentialOf = (request: FastifyRequest): Credential => ({ sessionId: viaB
 
 /**
  * Turns a returned refusal into the handler's result: the transaction commits (the failure count and its audit
- * entry stay), then the pipeline sends the Problem, and Fastify hands an Error payload to the problem+json error
+ * entry stay), then the pipeline sends the domain error, and Fastify hands an Error payload to the problem+json error
  * handler. The answer therefore never leaves before the count is stored.
  */
 const respond = <T>(out: T | Refusal) => (out instanceof Refusal ? out.problem : out);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../policy/types';
-import { TOKEN_SCOPES } from '../http/auth/tokens';
+import { TOKEN_SCOPES } from './tokens';
 
 const code = z.string().trim().regex(/^[0-9]{6}$/, 'six digits from your authenticator app');
 // Argon2 over megabyte-sized inputs is a cheap denial of service; no real password is longer than this.

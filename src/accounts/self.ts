@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
-import { revokeSession } from '../http/auth/sessions';
-import { badRequest, conflict, Problem } from '../http/errors';
+import { revokeSession } from './sessions';
+import { conflict, invalidInput, refused, type DomainError } from '../lib/errors';
 import { clauseFor } from '../policy/clauses';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import type { ChangePasswordInput } from './schema';
@@ -14,7 +14,7 @@ import { rolesOf } from './users';
  * is returned rather than thrown: throwing would roll the count back and make guessing free.
  */
 export class Refusal {
-  constructor(readonly problem: Problem) {}
+  constructor(readonly problem: DomainError) {}
 }
 
 /** How the caller proved who they are: the session's stored id, or null when using an API token. */
@@ -26,7 +26,7 @@ const SECURE = () => clauseFor('secure-conditions');
 
 /** Password, second-factor and token changes need a browser session: a leaked API token must not take over an account. */
 export function requireSession(credential: Credential): string {
-  if (!credential.sessionId) throw new Problem(403, 'Forbidden', 'Sign in with your password to do this; API tokens cannot change account security.');
+  if (!credential.sessionId) throw refused('Sign in with your password to do this; API tokens cannot change account security.');
   return credential.sessionId;
 }
 
@@ -66,10 +66,10 @@ async function confirmIdentity(ctx: Ctx, action: string, u: Awaited<ReturnType<t
   const deny = async (field: string, detail: string) => {
     const account = await recordAccountFailure(ctx.db, u.id, ctx.now);
     ctx.audit.add({ action, decision: 'deny', resourceType: 'user', resourceId: u.id, ruleId: 'accounts/confirm-identity', clause: SECURE(), detail: { failed: field, failures: account.failures } });
-    return new Refusal(new Problem(403, 'Forbidden', detail, [{ path: `body.${field}`, message: 'incorrect' }]));
+    return new Refusal(refused(detail, { errors: [{ path: `body.${field}`, message: 'incorrect' }] }));
   };
   if (accountLocked(u.locked_until, ctx.nowIso)) {
-    return new Refusal(new Problem(403, 'Forbidden', 'Too many wrong attempts: your account is locked for now. Try again later.', undefined, { code: 'account-locked' }));
+    return new Refusal(refused('Too many wrong attempts: your account is locked for now. Try again later.', { code: 'account-locked' }));
   }
   if (!(await verifyPassword(u.password_hash, password))) return deny(code === undefined ? 'currentPassword' : 'password', 'The password is not correct.');
   if (code === undefined) return null;
@@ -86,8 +86,8 @@ export async function changePassword(ctx: Ctx, credential: Credential, input: Ch
   const current = requireSession(credential);
   const u = await loadSelf(ctx);
   const weak = passwordProblem(input.newPassword, u.username);
-  if (weak) throw badRequest(`The new password ${weak}.`, [{ path: 'body.newPassword', message: weak }]);
-  if (input.newPassword === input.currentPassword) throw badRequest('Choose a new password.', [{ path: 'body.newPassword', message: 'must differ from the current password' }]);
+  if (weak) throw invalidInput(`The new password ${weak}.`, [{ path: 'body.newPassword', message: weak }]);
+  if (input.newPassword === input.currentPassword) throw invalidInput('Choose a new password.', [{ path: 'body.newPassword', message: 'must differ from the current password' }]);
   const check = await confirmIdentity(ctx, 'account.password', u, input.currentPassword);
   if (check instanceof Refusal) return check;
   const passwordHash = await hashPassword(input.newPassword);
@@ -127,7 +127,7 @@ export async function confirmTotp(ctx: Ctx, credential: Credential, code: string
   if (u.totp_enabled === 1) throw conflict('The second factor is already enabled.');
   if (!u.totp_secret) throw conflict('Start enrolment first (POST /api/auth/totp/enrol).');
   const step = verifyTotp(u.totp_secret, code, ctx.now, null);
-  if (step === null) throw badRequest('That code does not match. Check the time on your device and try the current code.', [{ path: 'body.code', message: 'incorrect or expired' }]);
+  if (step === null) throw invalidInput('That code does not match. Check the time on your device and try the current code.', [{ path: 'body.code', message: 'incorrect or expired' }]);
   await ctx.db.updateTable('users').set((eb) => ({ totp_enabled: 1, totp_last_step: step, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', u.id).execute();
   await ctx.db.updateTable('sessions').set({ second_factor_at: ctx.nowIso }).where('id', '=', sessionId).execute();
   ctx.audit.add({ action: 'account.totp.confirm', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(), detail: { fields: ['totp'] } });
@@ -143,7 +143,7 @@ export async function disableTotp(ctx: Ctx, credential: Credential, input: { pas
   if (ctx.actor.roles.includes('administrator') || ctx.actor.roles.includes('manager')) {
     const reason = 'Administrators and managers must keep their second factor. Ask an administrator to reset it if you lost your device.';
     ctx.audit.add({ action: 'account.totp.disable', decision: 'deny', resourceType: 'user', resourceId: ctx.actor.id, ruleId: 'accounts/second-factor-kept', clause: SECURE(), detail: { roles: ctx.actor.roles } });
-    throw new Problem(403, 'Forbidden', reason, undefined, { rule: 'accounts/second-factor-kept', clause: SECURE() });
+    throw refused(reason, { rule: 'accounts/second-factor-kept', clause: SECURE() });
   }
   const u = await loadSelf(ctx);
   if (u.totp_enabled !== 1) throw conflict('No second factor is enabled.');

@@ -1,8 +1,8 @@
 import type { AuditEntry } from '../audit/append';
 import { recordAudit } from '../audit/record';
 import type { PublicCtx } from '../context';
-import { createSession, revokeSession } from '../http/auth/sessions';
-import { Problem } from '../http/errors';
+import { createSession, revokeSession } from './sessions';
+import { rateLimited, unauthenticated, type DomainError } from '../lib/errors';
 import { clauseFor } from '../policy/clauses';
 import { dummyHash, verifyPassword } from './passwords';
 import type { SignInInput } from './schema';
@@ -20,7 +20,7 @@ type Outcome = 'signed-in' | 'unknown-account' | 'inactive' | 'locked' | 'bad-pa
 /** What the caller of signIn gets back: a session to set as a cookie, or a problem to send. */
 export type SignInResult =
   | { ok: true; cookieValue: string; body: { user: SignedInUser; csrfToken: string } }
-  | { ok: false; problem: Problem; retryAfter?: number };
+  | { ok: false; problem: DomainError; retryAfter?: number };
 
 /** The signed-in user as the sign-in and "me" endpoints present it. */
 export interface SignedInUser {
@@ -32,7 +32,7 @@ export interface SignedInUser {
   totpEnabled: boolean;
 }
 
-const failed = () => new Problem(401, 'Unauthenticated', SIGN_IN_FAILED);
+const failed = () => unauthenticated(SIGN_IN_FAILED);
 
 /**
  * Signs a user in (clause 3.7 secure conditions). Order matters for safety:
@@ -55,7 +55,7 @@ export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address
   if (wait > 0) {
     return {
       ok: false, retryAfter: wait,
-      problem: new Problem(429, 'Too many requests', `Too many failed sign-in attempts from this network address. Try again in ${Math.ceil(wait / 60)} minute(s).`),
+      problem: rateLimited(`Too many failed sign-in attempts from this network address. Try again in ${Math.ceil(wait / 60)} minute(s).`),
     };
   }
 
@@ -124,7 +124,7 @@ export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address
       await recordAudit(trx, services, [entry('deny', { outcome, address: meta.address })], stamp);
       return {
         ok: false as const,
-        problem: new Problem(401, 'Unauthenticated', 'Enter the six-digit code from your authenticator app.', [{ path: 'body.code', message: 'required' }], { code: 'second-factor-required' }),
+        problem: unauthenticated('Enter the six-digit code from your authenticator app.', { errors: [{ path: 'body.code', message: 'required' }], code: 'second-factor-required' }),
       };
     }
 

@@ -1,5 +1,5 @@
 import { route } from '../http/route';
-import { ifMatchVersion, setEtag } from '../records/versioned';
+import { ifMatchVersion, setEtag } from '../http/versions';
 import { adminCtx, createUser, deactivateUser, getUser, listUsers, resetPassword, seesAccountDetails, updateUser } from './admin';
 import { createUserBody, emptyBody, idParams, listUsersQuery, resetPasswordBody, updateUserBody } from './schema';
 

@@ -1,15 +1,15 @@
 import { fromDecision } from '../audit/append';
 import { requireNotArchived } from '../cases/access';
 import { checkWrite, findVisible, requireAllowed } from '../records/guard';
-import type { Ctx, Services } from '../context';
-import { badRequest, conflict, zodFieldErrors } from '../http/errors';
-import type { RouteInput } from '../http/route';
+import type { Config } from '../config';
+import type { Ctx } from '../context';
+import { invalidInput, conflict, zodFieldErrors } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { Classification } from '../policy/types';
 import { getAttachment } from './queries';
 import { uploadFields } from './schema';
 import { officeKind, resolveContentType, sniffMagic, type FileKind } from './sniff';
-import { placeFile, removeTemp, sanitiseFilename, spoolUpload } from './store';
+import { placeFile, removeTemp, sanitiseFilename, spoolUpload, type UploadPart } from './store';
 
 /** An upload taken in and checked before the transaction: the file waits under a temporary name. */
 export interface Upload {
@@ -31,20 +31,20 @@ async function kindOf(file: { tmpPath: string; size: number; head: Buffer; text:
 }
 
 /**
- * The `receive` step of the upload route: streams the file to a temporary name while hashing it (never in
- * memory, never inside the database transaction), then checks the form fields (400 naming the field), that there
- * is a non-empty file (400), its size (413) and that its bytes are an allowed type matching what was declared
- * (415). The temp file is removed when the response ends, whatever happened.
+ * Takes in an upload form before the transaction opens: streams the file to a temporary name while hashing it
+ * (never in memory, never inside the database transaction), then checks the form fields (invalid input naming the
+ * field), that there is a non-empty file, its size (too large) and that its bytes are an allowed type matching what
+ * was declared (unsupported media type). On failure the temp file is gone; on success the caller removes it
+ * (`upload.tmpPath`) once it is done, whatever happened.
  */
-export async function receiveUpload(input: RouteInput<unknown, unknown, unknown>, services: Services): Promise<Upload> {
-  const spooled = await spoolUpload(input.request, services.config);
+export async function receiveUpload(parts: AsyncIterable<UploadPart>, config: Config): Promise<Upload> {
+  const spooled = await spoolUpload(parts, config);
   const file = spooled.file;
-  if (file) input.reply.raw.once('close', () => void removeTemp(file.tmpPath).catch(() => {}));
   try {
     const fields = uploadFields.safeParse(spooled.fields);
-    if (!fields.success) throw badRequest('The upload is invalid.', zodFieldErrors('body', fields.error));
-    if (!file) throw badRequest('Attach a file in the form field "file".', [{ path: 'body.file', message: 'required' }]);
-    if (file.size === 0) throw badRequest('The file is empty.', [{ path: 'body.file', message: 'empty file' }]);
+    if (!fields.success) throw invalidInput('The upload is invalid.', zodFieldErrors('body', fields.error));
+    if (!file) throw invalidInput('Attach a file in the form field "file".', [{ path: 'body.file', message: 'required' }]);
+    if (file.size === 0) throw invalidInput('The file is empty.', [{ path: 'body.file', message: 'empty file' }]);
     const contentType = resolveContentType(await kindOf(file), file.declaredType);
     return {
       tmpPath: file.tmpPath, sha256: file.sha256, sizeBytes: file.size, contentType, filename: sanitiseFilename(file.clientFilename),
@@ -70,7 +70,7 @@ export async function createAttachment(ctx: Ctx, caseId: string, upload: Upload)
     requireNotArchived(c.row, 'case');
     if (upload.noteId) {
       const note = await ctx.db.selectFrom('notes').select('id').where('id', '=', upload.noteId).where('case_id', '=', caseId).where('archived_at', 'is', null).executeTakeFirst();
-      if (!note) throw badRequest('The note is not a current note of this case.', [{ path: 'body.noteId', message: 'no current note with that id on this case' }]);
+      if (!note) throw invalidInput('The note is not a current note of this case.', [{ path: 'body.noteId', message: 'no current note with that id on this case' }]);
     }
     const id = newId(ctx.now.getTime());
     await ctx.db

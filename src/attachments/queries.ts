@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
-import { forbidden } from '../http/errors';
+import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { decodeCursor, encodeCursor } from '../records/paging';

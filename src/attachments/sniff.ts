@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { Problem } from '../http/errors';
+import { unsupportedMediaType } from '../lib/errors';
 
 /** The file types Confide accepts, by what their bytes say, with the content type it stores and serves. */
 export const CONTENT_TYPES = {
@@ -93,7 +93,7 @@ export async function officeKind(path: string, size: number, head: Buffer): Prom
   return null;
 }
 
-const unsupported = (detail: string) => new Problem(415, 'Unsupported media type', detail, [{ path: 'body.file', message: detail }]);
+const unsupported = (detail: string) => unsupportedMediaType(detail, [{ path: 'body.file', message: detail }]);
 
 /** The media type as sent, lower-cased and without parameters. */
 export const normaliseType = (declared: string | undefined) => (declared ?? '').split(';')[0].trim().toLowerCase();

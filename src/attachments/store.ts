@@ -4,10 +4,9 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import type { Config } from '../config';
-import { badRequest, Problem } from '../http/errors';
+import { DomainError, invalidInput, tooLarge } from '../lib/errors';
 import { HEAD_BYTES } from './sniff';
 
 /** A file taken in from an upload and written to a temporary name under DATA_DIR, with what we learnt on the way. */
@@ -21,6 +20,24 @@ export interface SpooledFile {
   declaredType: string;
   clientFilename: string;
 }
+
+/**
+ * One part of an upload form as it arrives: a text field, or a file whose bytes are still streaming in. The HTTP
+ * layer turns its multipart parser's parts into these (src/http/uploads.ts).
+ */
+export type UploadPart =
+  | { kind: 'field'; name: string; value: string; /** Cut at the field size limit. */ truncated: boolean }
+  | {
+      kind: 'file';
+      name: string;
+      /** The filename the sender gave (display only; never a path). */
+      filename: string;
+      /** The media type the sender declared. */
+      declaredType: string;
+      stream: Readable;
+      /** Whether the stream was cut at the sender's size limit; read once the stream has ended. */
+      truncated: () => boolean;
+    };
 
 /** An upload: its form fields and its one file (if any). */
 export interface Spooled {
@@ -44,10 +61,10 @@ export function contentPath(config: Config, sha256: string): string {
   return join(attachmentsRoot(config), sha256.slice(0, 2), sha256);
 }
 
-const tooLarge = (max: number) => new Problem(413, 'Content too large', `The file is larger than allowed (${max} bytes).`, [{ path: 'body.file', message: 'too large' }]);
+const fileTooLarge = (max: number) => tooLarge(`The file is larger than allowed (${max} bytes).`, [{ path: 'body.file', message: 'too large' }]);
 
 /** Streams one file part to `tmpPath`, hashing, counting and checking for text as it goes; 413 over `max`. */
-async function spoolFile(part: MultipartFile, tmpPath: string, max: number): Promise<SpooledFile> {
+async function spoolFile(part: Extract<UploadPart, { kind: 'file' }>, tmpPath: string, max: number): Promise<SpooledFile> {
   const hash = createHash('sha256');
   const heads: Buffer[] = [];
   let headLength = 0;
@@ -66,7 +83,7 @@ async function spoolFile(part: MultipartFile, tmpPath: string, max: number): Pro
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       size += chunk.length;
-      if (size > max) return done(tooLarge(max));
+      if (size > max) return done(fileTooLarge(max));
       hash.update(chunk);
       if (headLength < HEAD_BYTES) {
         heads.push(chunk.subarray(0, HEAD_BYTES - headLength));
@@ -76,39 +93,40 @@ async function spoolFile(part: MultipartFile, tmpPath: string, max: number): Pro
       done(null, chunk);
     },
   });
-  await pipeline(part.file, tap, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
-  if (part.file.truncated) throw tooLarge(max);
+  await pipeline(part.stream, tap, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
+  if (part.truncated()) throw fileTooLarge(max);
   checkText();
   return {
     tmpPath, sha256: hash.digest('hex'), size, head: Buffer.concat(heads), text,
-    declaredType: part.mimetype ?? '', clientFilename: part.filename ?? '',
+    declaredType: part.declaredType, clientFilename: part.filename,
   };
 }
 
 /**
- * Takes in a multipart upload: form fields as strings and at most one file, in the part named "file", streamed
- * to a temporary file (never held in memory). Fields may come before or after the file. Over-long fields, repeated
- * fields and stray file parts are 400s; a file over MAX_UPLOAD_BYTES is 413. On any failure the temp file is gone.
+ * Takes in an upload form: fields as strings and at most one file, in the part named "file", streamed to a
+ * temporary file (never held in memory). Fields may come before or after the file. Over-long fields, repeated
+ * fields and stray file parts are invalid input; a file over MAX_UPLOAD_BYTES is too large. On any failure the temp
+ * file is gone.
  */
-export async function spoolUpload(request: FastifyRequest, config: Config): Promise<Spooled> {
+export async function spoolUpload(parts: AsyncIterable<UploadPart>, config: Config): Promise<Spooled> {
   const tmpDir = join(attachmentsRoot(config), 'tmp');
   await mkdir(tmpDir, { recursive: true, mode: 0o700 });
   const fields: Record<string, string> = {};
   let file: SpooledFile | null = null;
   let tmpPath: string | null = null;
   try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file' || file) {
-          part.file.resume();
-          throw badRequest('Send one file, in the form field "file".', [{ path: `body.${part.fieldname.slice(0, 50)}`, message: 'unexpected file' }]);
+    for await (const part of parts) {
+      if (part.kind === 'file') {
+        if (part.name !== 'file' || file) {
+          part.stream.resume();
+          throw invalidInput('Send one file, in the form field "file".', [{ path: `body.${part.name.slice(0, 50)}`, message: 'unexpected file' }]);
         }
         tmpPath = join(tmpDir, randomUUID());
         file = await spoolFile(part, tmpPath, config.maxUploadBytes);
       } else {
-        const name = part.fieldname.slice(0, 50);
-        if (part.valueTruncated) throw badRequest('A form field is too long.', [{ path: `body.${name}`, message: 'too long' }]);
-        if (name in fields || name === '__proto__') throw badRequest('A form field was sent twice.', [{ path: `body.${name}`, message: 'sent more than once' }]);
+        const name = part.name.slice(0, 50);
+        if (part.truncated) throw invalidInput('A form field is too long.', [{ path: `body.${name}`, message: 'too long' }]);
+        if (name in fields || name === '__proto__') throw invalidInput('A form field was sent twice.', [{ path: `body.${name}`, message: 'sent more than once' }]);
         fields[name] = String(part.value);
       }
     }
@@ -121,14 +139,14 @@ export async function spoolUpload(request: FastifyRequest, config: Config): Prom
 
 /**
  * The parser's own errors for a broken body (busboy's "Unexpected end of multipart data", a part terminated early)
- * carry no status: they are the client's fault, so 400. Problems, framework errors with a status and system errors
+ * carry no status: they are the client's fault, so invalid input. Domain errors, framework errors with a status and system errors
  * of the disk (ENOSPC, EACCES …) pass through unchanged: those are real server faults.
  */
 function asClientError(error: unknown): unknown {
-  if (error instanceof Problem) return error;
+  if (error instanceof DomainError) return error;
   const e = error as { statusCode?: unknown; code?: unknown } | null;
   if (!e || typeof e.statusCode === 'number' || (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code))) return error;
-  return badRequest('The multipart body is malformed or incomplete.', [{ path: 'body', message: 'malformed multipart/form-data' }]);
+  return invalidInput('The multipart body is malformed or incomplete.', [{ path: 'body', message: 'malformed multipart/form-data' }]);
 }
 
 /**

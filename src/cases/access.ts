@@ -1,4 +1,4 @@
-import { conflict } from '../http/errors';
+import { conflict } from '../lib/errors';
 
 /** Archived records are kept read-only (archive is not erasure, and not a draft state either): 409 on a change. */
 export function requireNotArchived(row: Record<string, unknown>, noun: string) {

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import type { CaseRow } from '../db/schema';
-import { badRequest, conflict } from '../http/errors';
+import { invalidInput, conflict } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { checkWrite, findVisible } from '../records/guard';
 import { updateVersioned } from '../records/versioned';
@@ -53,12 +53,12 @@ function closingDate(ctx: Ctx, row: Record<string, unknown>, input: UpdateCaseIn
   const status = input.status ?? (row.status as string);
   const today = ctx.nowIso.slice(0, 10);
   if (status === 'open') {
-    if (input.closedOn !== undefined) throw badRequest('Only a closed case has a closing date.', [{ path: 'body.closedOn', message: 'the case is open; send status "closed" to close it' }]);
+    if (input.closedOn !== undefined) throw invalidInput('Only a closed case has a closing date.', [{ path: 'body.closedOn', message: 'the case is open; send status "closed" to close it' }]);
     return null;
   }
   const closedOn = input.closedOn ?? (row.status === 'closed' && row.closed_on ? (row.closed_on as string) : today);
-  if (closedOn < (row.opened_on as string)) throw badRequest('A case cannot close before it opened.', [{ path: 'body.closedOn', message: `must be on or after ${row.opened_on as string}` }]);
-  if (closedOn > today) throw badRequest('A case cannot close in the future.', [{ path: 'body.closedOn', message: 'must not be in the future' }]);
+  if (closedOn < (row.opened_on as string)) throw invalidInput('A case cannot close before it opened.', [{ path: 'body.closedOn', message: `must be on or after ${row.opened_on as string}` }]);
+  if (closedOn > today) throw invalidInput('A case cannot close in the future.', [{ path: 'body.closedOn', message: 'must not be in the future' }]);
   return closedOn;
 }
 

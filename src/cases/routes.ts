@@ -1,6 +1,6 @@
 import { route } from '../http/route';
 import { versionedRecordRoutes } from '../records/routes';
-import { setEtag } from '../records/versioned';
+import { setEtag } from '../http/versions';
 import { archiveCase, openCase, updateCase } from './commands';
 import { getCase, listCasesOfPerson } from './queries';
 import { addCaseTeamBody, idParams, listCasesQuery, openCaseBody, teamMemberParams, updateCaseBody } from './schema';

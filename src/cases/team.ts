@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { badRequest, conflict, notFound } from '../http/errors';
+import { invalidInput, conflict, notFound } from '../lib/errors';
 import type { Role } from '../policy/types';
 import { isUniqueViolation } from './access';
 import type { AddCaseTeamInput } from './schema';
@@ -20,10 +20,10 @@ export async function requireTeamCandidate(ctx: Ctx, userId: string): Promise<Ro
     .where('u.id', '=', userId)
     .execute();
   if (rows.length === 0 || Number(rows[0].active) !== 1) {
-    throw badRequest('No active user with that id.', [{ path: 'body.userId', message: 'no active user with that id' }]);
+    throw invalidInput('No active user with that id.', [{ path: 'body.userId', message: 'no active user with that id' }]);
   }
   if (!rows.some((r) => r.role && (WORKING_ROLES as readonly string[]).includes(r.role))) {
-    throw badRequest('That user holds no role that works with clients (manager, staff, volunteer or student).', [
+    throw invalidInput('That user holds no role that works with clients (manager, staff, volunteer or student).', [
       { path: 'body.userId', message: 'user holds no working role' },
     ]);
   }
@@ -79,7 +79,7 @@ export async function addToCaseTeam(ctx: Ctx, caseId: string, input: AddCaseTeam
   const roles = await requireTeamCandidate(ctx, input.userId);
   const allowed = teamRolesFor(roles);
   if (!allowed.includes(input.teamRole)) {
-    throw badRequest(`That user may join a case team only as: ${allowed.join(', ')}.`, [{ path: 'body.teamRole', message: `must be one of: ${allowed.join(', ')}` }]);
+    throw invalidInput(`That user may join a case team only as: ${allowed.join(', ')}.`, [{ path: 'body.teamRole', message: `must be one of: ${allowed.join(', ')}` }]);
   }
   const existing = await ctx.db
     .selectFrom('case_team').select('team_role').where('case_id', '=', caseId).where('user_id', '=', input.userId).executeTakeFirst();

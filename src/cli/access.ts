@@ -3,8 +3,9 @@ import { explainAccess } from '../access/explain';
 import { AuditBuffer } from '../audit/append';
 import { recordAudit } from '../audit/record';
 import type { Ctx } from '../context';
-import { Problem } from '../http/errors';
+import { DomainError } from '../lib/errors';
 import { roleBit, type RecordType } from '../policy/types';
+import { failWith } from './errors';
 import { fail, withServices } from './shared';
 
 /** `confide access explain`: the same explanation as GET /api/access/explain, for an operator at the console. */
@@ -49,7 +50,7 @@ export function registerAccessCommands(program: Command) {
           ];
           process.stdout.write(`${lines.join('\n')}\n`);
         } catch (error) {
-          if (error instanceof Problem) return fail(error.detail ?? error.title);
+          if (error instanceof DomainError) return failWith(error);
           throw error;
         }
       });

@@ -3,12 +3,13 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { recordAudit } from '../audit/record';
 import { matrixPdf } from '../documents/matrix-pdf';
-import { Problem } from '../http/errors';
+import { DomainError, invalidInput } from '../lib/errors';
 import type { ClauseMapDocument } from '../policy/clauses';
 import { buildMatrix, matrixMarkdown } from '../policy-document/matrix';
 import { coverageOf } from '../policy-document/commands';
 import { clauseMapSchema, loadPolicyBody } from '../policy-document/schema';
 import { currentPolicy, installDefaultPolicy, storePolicy } from '../policy-document/store';
+import { failWith } from './errors';
 import { fail, withServices } from './shared';
 
 /** `confide policy load FILE` and `confide policy matrix`. */
@@ -29,7 +30,7 @@ export function registerPolicyCommands(program: Command) {
       }
       // The same checks as the API (title, size, empty text), with the same field names.
       const input = loadPolicyBody.safeParse({ title: options.title ?? basename(file), text, clauseMap });
-      if (!input.success) return fail(input.error.issues.map((i) => `${i.path.join('.') === 'title' ? '--title' : i.path.join('.')}: ${i.message}`).join('; '));
+      if (!input.success) return failWith(invalidInput(input.error.issues.map((i) => `${i.path.join('.') === 'title' ? '--title' : i.path.join('.')}: ${i.message}`).join('; ')));
       await withServices(async (services) => {
         const at = services.clock.now().toISOString();
         try {
@@ -43,7 +44,7 @@ export function registerPolicyCommands(program: Command) {
           if (gaps.length) process.stderr.write(`warning: clauses with neither rules and tests nor a procedural note (add them to the clause map): ${gaps.join(', ')}\n`);
           if (unmappedKeys.length) process.stderr.write(`warning: rule clause keys no clause of this policy maps (decisions cite the key itself): ${unmappedKeys.join(', ')}\n`);
         } catch (error) {
-          if (error instanceof Problem) return fail(`${error.detail} ${(error.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+          if (error instanceof DomainError) return failWith(error);
           throw error;
         }
       });

@@ -1,11 +1,12 @@
 import { statSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Services } from '../context';
-import { Problem } from '../http/errors';
+import { DomainError } from '../lib/errors';
 import { RollBack, asUser } from '../transfer/as-user';
 import { MAX_IMPORT_BYTES, TransferError } from '../transfer/csv';
 import { exportPeople } from '../transfer/export-people';
 import { importPeople, importSummary, type ImportReport } from '../transfer/import-people';
+import { failWith } from './errors';
 import { fail, withServices } from './shared';
 
 /** `confide export people`: the CSV as the named user may see it. Returns the CSV and a line for stderr. */
@@ -33,13 +34,13 @@ export async function cliImportPeople(services: Services, file: string, username
   });
 }
 
-/** Runs a transfer command, turning expected problems into a message and exit code 1. */
+/** Runs a transfer command, turning expected problems into a message and an exit code. */
 async function run(fn: (services: Services) => Promise<void>) {
   try {
     await withServices(fn);
   } catch (error) {
     if (error instanceof TransferError) return fail(error.message);
-    if (error instanceof Problem) return fail(error.detail ?? error.title);
+    if (error instanceof DomainError) return failWith(error);
     throw error;
   }
 }

@@ -4,8 +4,9 @@ import { createUserBody } from '../accounts/schema';
 import { AuditBuffer } from '../audit/append';
 import { recordAudit } from '../audit/record';
 import type { Services } from '../context';
-import { Problem } from '../http/errors';
+import { DomainError, invalidInput } from '../lib/errors';
 import { ROLES } from '../policy/types';
+import { failWith } from './errors';
 import { fail, withServices } from './shared';
 
 /**
@@ -27,7 +28,7 @@ export async function asSystem<T>(services: Services, fn: (ctx: AccountsCtx) => 
 export async function cliAddUser(services: Services, username: string, options: { name: string; role: string[]; email?: string }): Promise<string> {
   const parsed = createUserBody.safeParse({ username, displayName: options.name, email: options.email ?? null, roles: options.role });
   if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+    throw invalidInput(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
   }
   const created = await asSystem(services, (ctx) => createUser(ctx, parsed.data));
   return `created ${created.user.username} (${created.user.roles.join(', ')})\none-time password: ${created.oneTimePassword}\nIt must be changed at first sign-in. It is not stored anywhere else.\n`;
@@ -54,13 +55,13 @@ export async function cliResetPassword(services: Services, username: string, cle
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** Runs a command body, turning expected problems into a message and exit code 1. */
+/** Runs a command body, turning expected problems into a message and an exit code. */
 async function run(fn: (services: Services) => Promise<string>) {
   try {
     const text = await withServices(fn);
     process.stdout.write(text);
   } catch (error) {
-    if (error instanceof Problem) fail(error.errors?.length ? `${error.detail} (${error.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})` : (error.detail ?? error.title));
+    if (error instanceof DomainError) failWith(error);
     else fail((error as Error).message);
   }
 }

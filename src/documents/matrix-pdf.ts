@@ -1,10 +1,31 @@
 import PDFDocument from 'pdfkit';
-import type { Matrix, MatrixRow } from '../policy-document/matrix';
+
+/**
+ * One clause as the traceability PDF shows it. The renderer only lays out what it is given: the matrix is built by
+ * policy-document/matrix.ts, and the compiler checks that what it builds fits here (a new status must be shown).
+ */
+export interface TraceabilityRow {
+  clause: string;
+  heading: string | null;
+  text: string;
+  keys: readonly string[];
+  rules: readonly { id: string; effect: string; reason: string }[];
+  tests: readonly { file: string; title: string }[];
+  procedural: string | null;
+  status: 'enforced' | 'procedural' | 'section' | 'gap';
+}
+
+/** The traceability matrix the PDF renders: the policy, the summary counts and every clause. */
+export interface TraceabilityMatrix {
+  policy: { title: string; version: number; loadedAt: string };
+  summary: { clauses: number; enforced: number; procedural: number; sections: number; gaps: readonly string[] };
+  rows: readonly TraceabilityRow[];
+}
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-const STATUS_COLOUR: Record<MatrixRow['status'], string> = { enforced: '#1b6e3a', procedural: '#8a5a00', section: '#5f6b7a', gap: '#b00020' };
-const STATUS_MEANING: Record<MatrixRow['status'], string> = {
+const STATUS_COLOUR: Record<TraceabilityRow['status'], string> = { enforced: '#1b6e3a', procedural: '#8a5a00', section: '#5f6b7a', gap: '#b00020' };
+const STATUS_MEANING: Record<TraceabilityRow['status'], string> = {
   enforced: 'enforced by software rules, each covered by tests',
   procedural: 'procedural: supported by a documented practice or a planned workflow',
   section: 'section headings: their sub-clauses are listed separately',
@@ -36,14 +57,14 @@ interface Piece {
 const numbered = (id: string) => /^\d|^practice/.test(id);
 const label = (id: string) => (numbered(id) ? id : id.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()));
 /** "4.2 — Need to Know"; an unnumbered section is named by its heading alone ("Monitoring and Review"). */
-const titleOf = (r: MatrixRow) => (numbered(r.clause) ? `${r.clause}${r.heading ? ` — ${r.heading}` : ''}` : (r.heading ?? label(r.clause)));
+const titleOf = (r: TraceabilityRow) => (numbered(r.clause) ? `${r.clause}${r.heading ? ` — ${r.heading}` : ''}` : (r.heading ?? label(r.clause)));
 
 /**
  * Renders the traceability matrix as an A4 PDF for trustees and auditors: a title page with the summary, a table of
  * every clause at a glance, then one table per clause (policy text, clause keys, the rules enforcing it, the tests
  * covering those rules, or its procedural note). Tables are kept on one page where they fit; pages are numbered.
  */
-export function matrixPdf(m: Matrix, generatedAt: string): Promise<Buffer> {
+export function matrixPdf(m: TraceabilityMatrix, generatedAt: string): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4', margins: { top: MARGIN, bottom: MARGIN + FOOTER / 2, left: MARGIN, right: MARGIN }, bufferPages: true,
     info: { Title: `${m.policy.title}: traceability matrix`, Subject: `Policy version ${m.policy.version}`, Creator: 'Confide' },
@@ -70,7 +91,7 @@ function sectionTitle(doc: Doc, title: string) {
   doc.moveDown(0.4);
 }
 
-function titlePage(doc: Doc, m: Matrix, generatedAt: string) {
+function titlePage(doc: Doc, m: TraceabilityMatrix, generatedAt: string) {
   const width = contentWidth(doc);
   doc.y = 150;
   doc.font('Helvetica-Bold').fontSize(10).fillColor(MUTED).text('POLICY TRACEABILITY MATRIX', MARGIN, doc.y, { width, characterSpacing: 1.5 });
@@ -83,7 +104,7 @@ function titlePage(doc: Doc, m: Matrix, generatedAt: string) {
 
   doc.moveDown(1.6).font('Helvetica-Bold').fontSize(12).fillColor(INK).text(`${m.summary.clauses} clauses`, { width });
   doc.moveDown(0.4);
-  const counts: Record<MatrixRow['status'], number> = {
+  const counts: Record<TraceabilityRow['status'], number> = {
     enforced: m.summary.enforced, procedural: m.summary.procedural, section: m.summary.sections, gap: m.summary.gaps.length,
   };
   for (const status of ['enforced', 'procedural', 'section', 'gap'] as const) {
@@ -108,7 +129,7 @@ function titlePage(doc: Doc, m: Matrix, generatedAt: string) {
 }
 
 /** A small coloured label with the status in white capitals. */
-function chip(doc: Doc, status: MatrixRow['status'], x: number, y: number, w = 74) {
+function chip(doc: Doc, status: TraceabilityRow['status'], x: number, y: number, w = 74) {
   doc.save().roundedRect(x, y, w, 14, 3).fill(STATUS_COLOUR[status]).restore();
   doc.font('Helvetica-Bold').fontSize(7.5).fillColor('#ffffff').text(status.toUpperCase(), x, y + 3.6, { width: w, align: 'center', characterSpacing: 0.6, lineBreak: false });
 }
@@ -126,7 +147,7 @@ function fit(doc: Doc, text: string, width: number): string {
   return `${text.slice(0, lo).trimEnd()}…`;
 }
 
-function overview(doc: Doc, m: Matrix) {
+function overview(doc: Doc, m: TraceabilityMatrix) {
   doc.addPage();
   sectionTitle(doc, 'Clauses at a glance');
   const width = contentWidth(doc);
@@ -172,7 +193,7 @@ function overview(doc: Doc, m: Matrix) {
 }
 
 /** The rows of one clause's table: label → pieces. */
-function clauseCells(row: MatrixRow, all: readonly MatrixRow[]): [string, Piece[]][] {
+function clauseCells(row: TraceabilityRow, all: readonly TraceabilityRow[]): [string, Piece[]][] {
   const cells: [string, Piece[]][] = [];
   if (row.text) cells.push(['Policy text', [{ text: row.text, font: 'Helvetica-Oblique' }]]);
   if (row.status === 'section') {
@@ -227,7 +248,7 @@ function draw(doc: Doc, pieces: readonly Piece[], x: number, y: number, width: n
 }
 
 /** One clause as a two-column table with a heading band; kept on one page when it fits, else split by row. */
-function clauseTable(doc: Doc, row: MatrixRow, all: readonly MatrixRow[]) {
+function clauseTable(doc: Doc, row: TraceabilityRow, all: readonly TraceabilityRow[]) {
   const width = contentWidth(doc);
   const valueW = width - LABEL_W - 2 * PAD;
   const cells = clauseCells(row, all).map(([name, pieces]) => ({ name, pieces, h: measure(doc, pieces, valueW) + 2 * PAD }));
@@ -274,7 +295,7 @@ function frame(doc: Doc, top: number, bottom: number, width: number) {
   doc.rect(MARGIN, top, width, bottom - top).lineWidth(0.6).strokeColor(RULE_LINE).stroke();
 }
 
-function footers(doc: Doc, m: Matrix) {
+function footers(doc: Doc, m: TraceabilityMatrix) {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);

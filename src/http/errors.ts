@@ -1,58 +1,57 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import type { Decision } from '../policy/types';
+import { DomainError, invalidInput, tooLarge, unsupportedMediaType, zodFieldErrors, type ErrorKind, type FieldError } from '../lib/errors';
 
-/** One field at fault. `path` is a JSON-pointer-like dotted path ("body.givenName", "row 3.email"). */
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** An RFC 9457 problem. Throw it from anywhere below a route; the error handler renders it. */
-export class Problem extends Error {
+/**
+ * An RFC 9457 problem: the wire form of an error. Use cases throw {@link DomainError}s; {@link toProblem} maps them
+ * (and framework errors) to this, and {@link sendProblem} writes it as application/problem+json.
+ */
+export class Problem {
   constructor(
     readonly status: number,
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly extra?: Record<string, unknown>,
-  ) {
-    super(detail ?? title);
-  }
+  ) {}
   /** Stable type URI for the status. */
   get type(): string {
     return `https://confide.example/problems/${this.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   }
 }
 
-/** 400 with the fields at fault. */
-export const badRequest = (detail: string, errors?: FieldError[]) => new Problem(400, 'Bad request', detail, errors);
-/** 404: missing and forbidden records answer the same, so IDs cannot be probed. */
-export const notFound = (what = 'record') => new Problem(404, 'Not found', `No ${what} with that id, or you do not have access to it.`);
-/** 403 with the policy's explanation. */
-export const forbidden = (decision: Pick<Decision, 'reason' | 'ruleId' | 'clause'>) =>
-  new Problem(403, 'Forbidden', decision.reason, undefined, { rule: decision.ruleId, clause: decision.clause });
-/** 409: the request conflicts with the record's state. */
-export const conflict = (detail: string, errors?: FieldError[]) => new Problem(409, 'Conflict', detail, errors);
-/** 412: the If-Match version is stale. */
-export const staleVersion = (current: number) =>
-  new Problem(412, 'Precondition failed', `The record has changed since you loaded it (now version ${current}). Reload and try again.`, [
-    { path: 'header.if-match', message: `stale version; current is ${current}` },
-  ]);
-/** 428: an update must say which version it changes. */
-export const versionRequired = () =>
-  new Problem(428, 'Precondition required', 'Send the If-Match header with the ETag you loaded, so no update is lost.', [
-    { path: 'header.if-match', message: 'required' },
-  ]);
-/** 401. */
-export const unauthenticated = (detail = 'Sign in to continue.') => new Problem(401, 'Unauthenticated', detail);
+/** The HTTP status and problem title of each kind of domain error (the title also makes the problem's type URI). */
+export const HTTP_STATUS: Record<ErrorKind, { status: number; title: string }> = {
+  'invalid-input': { status: 400, title: 'Bad request' },
+  unauthenticated: { status: 401, title: 'Unauthenticated' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  'not-found': { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
+  'stale-version': { status: 412, title: 'Precondition failed' },
+  'too-large': { status: 413, title: 'Content too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'version-required': { status: 428, title: 'Precondition required' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+};
 
-/** Turns zod issues into field errors under a prefix ("body", "query", "params"). */
-export function zodFieldErrors(prefix: string, error: ZodError): FieldError[] {
-  return error.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].join('.'),
-    message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
-  }));
+/**
+ * The field errors of a domain error as the client sees them: a stale version names the If-Match header, the way
+ * the version reached the server.
+ */
+function wireFieldErrors(e: DomainError): FieldError[] | undefined {
+  if (e.kind === 'stale-version' && e.currentVersion !== undefined) return [{ path: 'header.if-match', message: `stale version; current is ${e.currentVersion}` }];
+  return e.errors;
+}
+
+/** The problem a domain error is rendered as: status and title from its kind; rule and clause, or a code, as extras. */
+export function problemOf(e: DomainError): Problem {
+  const { status, title } = HTTP_STATUS[e.kind];
+  const extra = {
+    ...(e.rule !== undefined || e.clause !== undefined ? { rule: e.rule, clause: e.clause } : {}),
+    ...(e.code !== undefined ? { code: e.code } : {}),
+  };
+  return new Problem(status, title, e.detail, wireFieldErrors(e), Object.keys(extra).length ? extra : undefined);
 }
 
 /** Renders a problem as application/problem+json. */
@@ -69,29 +68,32 @@ export function sendProblem(reply: FastifyReply, p: Problem) {
   return reply.code(p.status).type('application/problem+json').send(body);
 }
 
-const FRAMEWORK_ERRORS: Record<string, (e: FastifyError) => Problem> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () => new Problem(413, 'Content too large', 'The request body is larger than allowed.', [{ path: 'body', message: 'too large' }]),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new Problem(415, 'Unsupported media type', 'Send JSON (application/json).', [{ path: 'header.content-type', message: 'unsupported' }]),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => badRequest('The JSON body is empty.', [{ path: 'body', message: 'empty' }]),
-  FST_ERR_CTP_INVALID_JSON_BODY: () => badRequest('The body is not valid JSON.', [{ path: 'body', message: 'invalid JSON' }]),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => badRequest('Content-Length does not match the body.', [{ path: 'header.content-length', message: 'mismatch' }]),
-  FST_ERR_CTP_INVALID_TYPE: () => badRequest('Invalid Content-Type.', [{ path: 'header.content-type', message: 'invalid' }]),
+const FRAMEWORK_ERRORS: Record<string, (e: FastifyError) => Problem | DomainError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () => tooLarge('The request body is larger than allowed.', [{ path: 'body', message: 'too large' }]),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => unsupportedMediaType('Send JSON (application/json).', [{ path: 'header.content-type', message: 'unsupported' }]),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => invalidInput('The JSON body is empty.', [{ path: 'body', message: 'empty' }]),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => invalidInput('The body is not valid JSON.', [{ path: 'body', message: 'invalid JSON' }]),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => invalidInput('Content-Length does not match the body.', [{ path: 'header.content-length', message: 'mismatch' }]),
+  FST_ERR_CTP_INVALID_TYPE: () => invalidInput('Invalid Content-Type.', [{ path: 'header.content-type', message: 'invalid' }]),
   FST_ERR_MAX_PARAM_LENGTH: () => new Problem(414, 'URI too long', 'A path parameter is too long.', [{ path: 'url', message: 'parameter too long' }]),
-  FST_ERR_BAD_URL: () => badRequest('The URL is malformed.', [{ path: 'url', message: 'malformed' }]),
-  FST_ERR_ASYNC_CONSTRAINT: () => badRequest('The request could not be routed.'),
-  FST_INVALID_MULTIPART_CONTENT_TYPE: () => new Problem(415, 'Unsupported media type', 'Send multipart/form-data.', [{ path: 'header.content-type', message: 'expected multipart/form-data' }]),
-  FST_REQ_FILE_TOO_LARGE: () => new Problem(413, 'Content too large', 'The file is larger than allowed.', [{ path: 'body.file', message: 'too large' }]),
-  FST_FILES_LIMIT: () => badRequest('Send one file per request.', [{ path: 'body.file', message: 'one file only' }]),
-  FST_PARTS_LIMIT: () => badRequest('Too many form parts.', [{ path: 'body', message: 'too many parts' }]),
-  FST_FIELDS_LIMIT: () => badRequest('Too many form fields.', [{ path: 'body', message: 'too many fields' }]),
+  FST_ERR_BAD_URL: () => invalidInput('The URL is malformed.', [{ path: 'url', message: 'malformed' }]),
+  FST_ERR_ASYNC_CONSTRAINT: () => invalidInput('The request could not be routed.'),
+  FST_INVALID_MULTIPART_CONTENT_TYPE: () => unsupportedMediaType('Send multipart/form-data.', [{ path: 'header.content-type', message: 'expected multipart/form-data' }]),
+  FST_REQ_FILE_TOO_LARGE: () => tooLarge('The file is larger than allowed.', [{ path: 'body.file', message: 'too large' }]),
+  FST_FILES_LIMIT: () => invalidInput('Send one file per request.', [{ path: 'body.file', message: 'one file only' }]),
+  FST_PARTS_LIMIT: () => invalidInput('Too many form parts.', [{ path: 'body', message: 'too many parts' }]),
+  FST_FIELDS_LIMIT: () => invalidInput('Too many form fields.', [{ path: 'body', message: 'too many fields' }]),
 };
 
 /** Maps any thrown error to a problem; unknown errors become a 500 that reveals nothing. */
 export function toProblem(error: unknown): { problem: Problem; unexpected: boolean } {
-  if (error instanceof Problem) return { problem: error, unexpected: false };
-  if (error instanceof ZodError) return { problem: badRequest('The request is invalid.', zodFieldErrors('body', error)), unexpected: false };
+  if (error instanceof DomainError) return { problem: problemOf(error), unexpected: false };
+  if (error instanceof ZodError) return { problem: problemOf(invalidInput('The request is invalid.', zodFieldErrors('body', error))), unexpected: false };
   const fe = error as FastifyError;
-  if (fe && typeof fe.code === 'string' && FRAMEWORK_ERRORS[fe.code]) return { problem: FRAMEWORK_ERRORS[fe.code](fe), unexpected: false };
+  if (fe && typeof fe.code === 'string' && Object.hasOwn(FRAMEWORK_ERRORS, fe.code)) {
+    const known = FRAMEWORK_ERRORS[fe.code](fe);
+    return { problem: known instanceof DomainError ? problemOf(known) : known, unexpected: false };
+  }
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Framework client errors carry no confidential values; keep the message generic all the same.
     return { problem: new Problem(fe.statusCode, 'Bad request', 'The request could not be processed.'), unexpected: false };

@@ -9,9 +9,9 @@ import { clauseFor } from '../policy/clauses';
 import { decideAction, warnedRules } from '../policy/decide';
 import { syncPolicyState } from '../policy-document/sync';
 import { identifyCaller } from './authenticate';
-import { readAccessEpoch, type Caller } from './auth/caller-cache';
-import { safeEqual } from './auth/secrets';
-import { badRequest, forbidden, Problem, unauthenticated, zodFieldErrors, type FieldError } from './errors';
+import { readAccessEpoch, type Caller } from '../accounts/caller-cache';
+import { safeEqual } from '../accounts/secrets';
+import { forbidden, invalidInput, refused, unauthenticated, zodFieldErrors, type FieldError } from '../lib/errors';
 import type { AnyRoute, PolicyRoute, PublicRoute, RouteInput } from './route';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -39,7 +39,7 @@ function parseInput(def: AnyRoute, request: FastifyRequest, reply: FastifyReply)
   const params = check('params', def.params, request.params);
   const query = check('query', def.query, request.query);
   const body = def.multipart ? undefined : check('body', def.body, request.body);
-  if (errors.length) throw badRequest('The request is invalid.', errors);
+  if (errors.length) throw invalidInput('The request is invalid.', errors);
   return { params, query, body, request, reply };
 }
 
@@ -58,14 +58,14 @@ function checkCaller(def: PolicyRoute, request: FastifyRequest, caller: Caller |
     if (auth.kind === 'session') {
       const presented = request.headers['x-csrf-token'];
       if (typeof presented !== 'string' || !auth.csrfToken || !safeEqual(presented, auth.csrfToken)) {
-        throw new Problem(403, 'Forbidden', 'Missing or invalid CSRF token.', [{ path: 'header.x-csrf-token', message: 'missing or invalid' }]);
+        throw refused('Missing or invalid CSRF token.', { errors: [{ path: 'header.x-csrf-token', message: 'missing or invalid' }] });
       }
     } else if (!auth.scopes.includes('write')) {
-      throw new Problem(403, 'Forbidden', 'This API token is read-only.');
+      throw refused('This API token is read-only.');
     }
   }
   if (auth.mustChangePassword && def.action !== 'account.self') {
-    throw new Problem(403, 'Forbidden', 'Change your one-time password before continuing.', undefined, { code: 'password-change-required' });
+    throw refused('Change your one-time password before continuing.', { code: 'password-change-required' });
   }
   return caller;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { Problem } from './errors';
+import { unavailable } from '../lib/errors';
 import { publicRoute } from './route';
 
 /** Liveness and readiness probes. */
@@ -15,7 +15,7 @@ export const systemRoutes = [
         await sql`select 1`.execute(ctx.services.db.kysely);
         return { status: 'ready', database: ctx.services.db.dialect };
       } catch {
-        throw new Problem(503, 'Service unavailable', 'The database is not reachable.');
+        throw unavailable('The database is not reachable.');
       }
     },
   }),

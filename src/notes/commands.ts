@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import type { NoteRow } from '../db/schema';
 import { fromDecision } from '../audit/append';
-import { badRequest, forbidden } from '../http/errors';
+import { invalidInput, forbidden } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import { newId } from '../lib/ids';
@@ -21,7 +21,7 @@ function toColumns(ctx: Ctx, input: Record<string, unknown>): Partial<NoteRow> {
   for (const [api, value] of Object.entries(input)) if (api in COLUMNS && value !== undefined) out[COLUMNS[api]] = value;
   if (typeof out.occurred_at === 'string') {
     const at = new Date(out.occurred_at);
-    if (at.getTime() > ctx.now.getTime() + SKEW_MS) throw badRequest('A note records something that has happened.', [{ path: 'body.occurredAt', message: 'must not be in the future' }]);
+    if (at.getTime() > ctx.now.getTime() + SKEW_MS) throw invalidInput('A note records something that has happened.', [{ path: 'body.occurredAt', message: 'must not be in the future' }]);
     out.occurred_at = at.toISOString();
   }
   return out as Partial<NoteRow>;
@@ -64,7 +64,7 @@ export async function updateNote(ctx: Ctx, id: string, expectedVersion: number, 
   requireNotArchived(row, 'note');
   const kind = input.kind ?? row.kind;
   const channel = input.channel !== undefined ? input.channel : row.channel;
-  if (kind === 'contact' && !channel) throw badRequest('A contact note says how the conversation took place.', [{ path: 'body.channel', message: 'required for a contact note' }]);
+  if (kind === 'contact' && !channel) throw invalidInput('A contact note says how the conversation took place.', [{ path: 'body.channel', message: 'required for a contact note' }]);
   const version = await updateVersioned(ctx, 'note', id, expectedVersion, toColumns(ctx, input));
   ctx.audit.add({ action: 'note.update', decision: 'change', resourceType: 'note', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
   return getNote(ctx, id);

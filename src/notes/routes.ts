@@ -1,6 +1,6 @@
 import { route } from '../http/route';
 import { versionedRecordRoutes } from '../records/routes';
-import { setEtag } from '../records/versioned';
+import { setEtag } from '../http/versions';
 import { archiveNote, createNote, updateNote } from './commands';
 import { getNote, listNotes } from './queries';
 import { caseParams, createNoteBody, listNotesQuery, updateNoteBody } from './schema';

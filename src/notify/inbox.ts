@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
-import { notFound } from '../http/errors';
+import { notFound } from '../lib/errors';
 import { decodeCursor, encodeCursor, pageQuery } from '../records/paging';
 
 /** GET /api/notifications. */

@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { forbidden } from '../http/errors';
+import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { presentSummary, readRecord } from '../records/guard';

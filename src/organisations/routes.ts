@@ -1,6 +1,6 @@
 import { route } from '../http/route';
 import { versionedRecordRoutes } from '../records/routes';
-import { setEtag } from '../records/versioned';
+import { setEtag } from '../http/versions';
 import { archiveOrganisation, createOrganisation, updateOrganisation } from './commands';
 import { getOrganisation, listOrganisations } from './queries';
 import { addOrganisationTeamBody, createOrganisationBody, idParams, listOrganisationsQuery, teamMemberParams, updateOrganisationBody } from './schema';

@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { badRequest, conflict, notFound } from '../http/errors';
+import { invalidInput, conflict, notFound } from '../lib/errors';
 import { isUniqueViolation } from '../cases/access';
 import { findVisible, requireAllowed } from '../records/guard';
 import type { AddOrganisationTeamInput } from './schema';
@@ -36,9 +36,9 @@ export async function addToOrganisationTeam(ctx: Ctx, organisationId: string, in
     .select(['u.active', 'r.role'])
     .where('u.id', '=', input.userId)
     .execute();
-  if (rows.length === 0 || Number(rows[0].active) !== 1) throw badRequest('No active user with that id.', [{ path: 'body.userId', message: 'no active user with that id' }]);
+  if (rows.length === 0 || Number(rows[0].active) !== 1) throw invalidInput('No active user with that id.', [{ path: 'body.userId', message: 'no active user with that id' }]);
   if (!rows.some((r) => r.role && DEALING_ROLES.includes(r.role))) {
-    throw badRequest('Only staff and managers deal with organisations.', [{ path: 'body.userId', message: 'user holds neither a staff nor a manager role' }]);
+    throw invalidInput('Only staff and managers deal with organisations.', [{ path: 'body.userId', message: 'user holds neither a staff nor a manager role' }]);
   }
   const existing = await ctx.db
     .selectFrom('organisation_team').select('user_id').where('organisation_id', '=', organisationId).where('user_id', '=', input.userId).executeTakeFirst();

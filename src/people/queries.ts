@@ -1,7 +1,7 @@
 import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Ctx } from '../context';
 import type { Database } from '../db/schema';
-import { forbidden } from '../http/errors';
+import { forbidden } from '../lib/errors';
 import { filter, visibleWhere, type Scope } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { candidateKeys, teamSizeAtMost } from '../records/candidates';

@@ -1,6 +1,6 @@
 import { route } from '../http/route';
 import { versionedRecordRoutes } from '../records/routes';
-import { setEtag } from '../records/versioned';
+import { setEtag } from '../http/versions';
 import { archivePerson, createPerson, updatePerson } from './commands';
 import { countPeople, getPerson, listPeople } from './queries';
 import { createPersonBody, listPeopleQuery, updatePersonBody } from './schema';

@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { conflict, notFound } from '../http/errors';
+import { conflict, notFound } from '../lib/errors';
 import { buildMatrix, unmappedRuleKeys } from './matrix';
 import { currentPolicy, storePolicy, toDocument, type LoadPolicyInput } from './store';
 

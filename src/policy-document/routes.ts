@@ -1,5 +1,5 @@
 import { matrixPdf } from '../documents/matrix-pdf';
-import { notFound } from '../http/errors';
+import { notFound } from '../lib/errors';
 import { route } from '../http/route';
 import { acceptPolicy, getCurrentPolicy, getPolicyVersion, listPolicies, loadPolicy } from './commands';
 import { buildMatrix, matrixMarkdown } from './matrix';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Ctx } from '../context';
 import type { Database } from '../db/schema';
-import { conflict, notFound } from '../http/errors';
+import { conflict, notFound } from '../lib/errors';
 import { clauseFor } from '../policy/clauses';
 import { isConfigurable, isWarnOnly, setRuleModes, type RuleMode } from '../policy/modes';
 import { RULES } from '../policy/rules';

@@ -5,7 +5,7 @@ import type { AuditEntry } from '../audit/append';
 import { recordAudit } from '../audit/record';
 import type { Services } from '../context';
 import type { Database, PolicyDocumentRow } from '../db/schema';
-import { badRequest, type FieldError } from '../http/errors';
+import { invalidInput, type FieldError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, setClauseMap, type ClauseMapDocument } from '../policy/clauses';
 import { parsePolicy, type Clause } from './parse';
@@ -78,11 +78,11 @@ export interface LoadPolicyInput {
  */
 export async function storePolicy(db: Kysely<Database>, input: LoadPolicyInput, actorId: string | null, nowIso: string) {
   const clauses = parsePolicy(input.text);
-  if (clauses.length === 0) throw badRequest('No numbered clauses were found in the policy text.', [{ path: 'body.text', message: 'no clauses found' }]);
+  if (clauses.length === 0) throw invalidInput('No numbered clauses were found in the policy text.', [{ path: 'body.text', message: 'no clauses found' }]);
   const previous = await currentPolicy(db);
   const map = input.clauseMap ?? carryOver(previous?.clauseMap ?? SAMPLE_CLAUSE_MAP_DOCUMENT, clauses);
   const errors = clauseMapErrors(map, clauses);
-  if (errors.length) throw badRequest('The clause map does not fit this policy.', errors);
+  if (errors.length) throw invalidInput('The clause map does not fit this policy.', errors);
   const row: PolicyDocumentRow = {
     id: newId(Date.parse(nowIso)), version: (previous?.version ?? 0) + 1, title: input.title, body: input.text,
     clauses: JSON.stringify(clauses), clause_map: JSON.stringify(map), loaded_at: nowIso, loaded_by: actorId,

@@ -7,7 +7,7 @@ import { decide } from '../policy/decide';
 import { present, type Presented } from '../policy/present';
 import { factsFor, teamFlag } from '../policy/relations';
 import type { Classification, Resource } from '../policy/types';
-import { forbidden, notFound, Problem, type FieldError } from '../http/errors';
+import { forbidden, notFound, refused, type FieldError } from '../lib/errors';
 import { FIELD_BY_API, RECORDS, classificationOf, readActionOf, recordOf, type RecordType } from './registry';
 
 /** A row loaded with its decision facts: the `_team` flag and `_subject`, the person the record is about. */
@@ -127,8 +127,7 @@ export function checkWrite(
   if (!first && !general.allowed && Object.keys(input).length === 0) first = general;
   if (first) {
     ctx.audit.add(fromDecision(action, first, { resourceType: type, resourceId: (row?.id as string) ?? null, subjectPersonId, detail: { fields: denied.map((e) => e.path.slice(5)) } }));
-    const p = forbidden(first);
-    throw new Problem(403, 'Forbidden', denied.length > 1 ? 'You may not change some of these fields.' : first.reason, denied, p.extra);
+    throw refused(denied.length > 1 ? 'You may not change some of these fields.' : first.reason, { errors: denied, rule: first.ruleId, clause: first.clause });
   }
 }
 

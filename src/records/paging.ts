@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../http/errors';
+import { invalidInput } from '../lib/errors';
 
 /** Common list query: page size and an opaque cursor from the previous page. */
 export const pageQuery = {
@@ -18,7 +18,7 @@ export function decodeCursor(cursor: string, n: number): string[] {
   } catch {
     // fall through
   }
-  throw badRequest('The cursor is not valid; start again from the first page.', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+  throw invalidInput('The cursor is not valid; start again from the first page.', [{ path: 'query.cursor', message: 'invalid cursor' }]);
 }
 
 /** Lower-cased, accent-free text for sorting and prefix search. */

@@ -2,7 +2,7 @@ import { z, type ZodType } from 'zod';
 import type { Ctx } from '../context';
 import { route, type AnyRoute } from '../http/route';
 import type { Action } from '../policy/actions';
-import { ifMatchVersion, setEtag } from './versioned';
+import { ifMatchVersion, setEtag } from '../http/versions';
 
 type Versioned = { version: number };
 const idParams = z.strictObject({ id: z.uuid() });

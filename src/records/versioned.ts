@@ -1,25 +1,7 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context';
-import { staleVersion, versionRequired, badRequest } from '../http/errors';
+import { staleVersion } from '../lib/errors';
 import type { RecordType } from '../policy/types';
 import { recordOf } from './registry';
-
-/** The ETag of a record version. */
-export const etagOf = (version: number) => `"${version}"`;
-
-/** Sets the ETag header for a record so the client can send it back in If-Match. */
-export function setEtag(reply: FastifyReply, version: unknown) {
-  reply.header('etag', etagOf(Number(version)));
-}
-
-/** Reads the version from If-Match ("3" or W/"3"); 428 when absent, 400 when malformed. */
-export function ifMatchVersion(request: FastifyRequest): number {
-  const header = request.headers['if-match'];
-  if (header === undefined) throw versionRequired();
-  const m = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(String(header));
-  if (!m) throw badRequest('If-Match must be the ETag you loaded, e.g. "3".', [{ path: 'header.if-match', message: 'malformed' }]);
-  return Number(m[1]);
-}
 
 /**
  * Applies changes only if the row is still at `expected` version (optimistic concurrency): the UPDATE itself

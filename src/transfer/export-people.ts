@@ -1,6 +1,6 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
-import { forbidden } from '../http/errors';
+import { forbidden } from '../lib/errors';
 import { FIELD_BY_API, classificationOf } from '../records/registry';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
@@ -23,7 +23,7 @@ const BATCH = 1000;
  * redact field by field as a single read does). Cells the actor may not see are empty and named in the
  * `restricted` column. Every person whose non-general fields are included gets an audit entry naming the fields
  * (never their values), as a read would. Archived people are left out. An actor-level denial (policy not
- * accepted, 3.5) is a 403 Problem.
+ * accepted, 3.5) is a forbidden domain error.
  */
 export async function exportPeople(ctx: Ctx): Promise<{ csv: string; rows: number }> {
   const scope = filter(ctx.actor, 'person.read');

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import { AuditBuffer } from '../audit/append';
 import type { Ctx } from '../context';
-import { Problem } from '../http/errors';
+import { DomainError } from '../lib/errors';
 import { createPerson } from '../people/commands';
 import { createPersonBody } from '../people/schema';
 import { MAX_IMPORT_ROWS, TransferError, fromCsv } from './csv';
@@ -84,9 +84,9 @@ export async function importPeople(ctx: Ctx, text: string, options: { partial?: 
       await sql`rollback to savepoint import_row`.execute(ctx.db);
       await sql`release savepoint import_row`.execute(ctx.db);
       for (const e of audit.denials()) ctx.audit.add(e); // denials are recorded even though the row is not
-      if (!(error instanceof Problem)) throw error;
+      if (!(error instanceof DomainError)) throw error;
       if (error.errors?.length) for (const e of error.errors) problems.push({ row: rowNumber, field: e.path.replace(/^body\./, ''), message: e.message });
-      else problems.push({ row: rowNumber, field: null, message: error.detail ?? error.title });
+      else problems.push({ row: rowNumber, field: null, message: error.detail });
     }
   }
   const rejected = new Set(problems.map((p) => p.row)).size;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { notFound } from '../http/errors';
+import { notFound } from '../lib/errors';
 import { publicRoute } from '../http/route';
 
 /** The only files /assets/ serves: an allow-list, so no path from the request ever reaches the file system. */

@@ -2,14 +2,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Db } from '../../src/db/connect';
 import { EPOCH_SOURCES } from '../../src/db/migrations/0007_access_epoch';
-import { readAccessEpoch } from '../../src/http/auth/caller-cache';
+import { readAccessEpoch } from '../../src/accounts/caller-cache';
 import { newId } from '../../src/lib/ids';
 import { as, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { withToken } from '../support/sign-in';
 import { createWorld, dialects, type World } from '../support/world';
 
 /**
- * The server keeps authenticated callers in memory (src/http/auth/caller-cache.ts). These tests fill that cache,
+ * The server keeps authenticated callers in memory (src/accounts/caller-cache.ts). These tests fill that cache,
  * then change the facts behind it from ANOTHER connection — as `confide user deactivate` or a second instance
  * would — and check the very next request sees the change (3.4 need to know, 3.5 agreements, 3.7 secure conditions).
  */

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../src/cli/errors';
 
 const run = (dir: string, ...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
@@ -48,7 +49,7 @@ describe('`confide policy load` and `confide policy matrix`', () => {
     const empty = join(dir, 'empty.md');
     writeFileSync(empty, '   \n');
     const blank = run(dir, 'policy', 'load', empty);
-    expect(blank.status).toBe(1);
+    expect(blank.status).toBe(EXIT_CODES['invalid-input']);
     expect(blank.stderr).toContain('text: the policy text is empty');
 
     const unstructured = join(dir, 'words.md');
@@ -58,7 +59,7 @@ describe('`confide policy load` and `confide policy matrix`', () => {
     const map = join(dir, 'map.json');
     writeFileSync(map, JSON.stringify({ keys: { bogus: ['1.1'] }, procedural: {} }));
     const badMap = run(dir, 'policy', 'load', 'test/fixtures/second-policy.md', '--map', map);
-    expect(badMap.status).toBe(1);
+    expect(badMap.status).toBe(EXIT_CODES['invalid-input']);
     expect(badMap.stderr).toContain('body.clauseMap.keys.bogus: unknown clause key');
 
     const m = JSON.parse(run(dir, 'policy', 'matrix', '-f', 'json').stdout);

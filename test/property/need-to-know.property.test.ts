@@ -17,7 +17,7 @@ import { AuditBuffer } from '../../src/audit/append';
 import { listCasesOfPerson } from '../../src/cases/queries';
 import type { Ctx } from '../../src/context';
 import type { Database } from '../../src/db/schema';
-import { Problem } from '../../src/http/errors';
+import { DomainError } from '../../src/lib/errors';
 import { newId } from '../../src/lib/ids';
 import { listNotes } from '../../src/notes/queries';
 import { listAttachments } from '../../src/attachments/queries';
@@ -90,7 +90,7 @@ async function checkWorld(db: Kysely<Database>, world: World, w: InsertedWorld, 
         try {
           presented = (await readRecord(ctx, kind, r.id)).presented;
         } catch (e) {
-          if (!(e instanceof Problem) || e.status !== 404) throw e;
+          if (!(e instanceof DomainError) || e.kind !== 'not-found') throw e;
         }
         if (!presented) {
           if (shown(r)) fail(u, i, `readRecord hides ${kind} ${r.id} (404) but the oracle lets them see it`);
@@ -160,7 +160,7 @@ async function checkWorld(db: Kysely<Database>, world: World, w: InsertedWorld, 
       try {
         await run();
       } catch (e) {
-        if (e instanceof Problem && e.status === 403) { tally.list++; return; }
+        if (e instanceof DomainError && e.kind === 'forbidden') { tally.list++; return; }
         throw e;
       }
       fail(u, i, `${what} answered although the current policy is not accepted (3.5)`);
@@ -208,7 +208,7 @@ async function checkWorld(db: Kysely<Database>, world: World, w: InsertedWorld, 
         try {
           await list();
         } catch (e) {
-          if (e instanceof Problem && e.status === 404) { tally.list++; return; }
+          if (e instanceof DomainError && e.kind === 'not-found') { tally.list++; return; }
           throw e;
         }
         fail(u, i, `${what} of an invisible ${parent.kind} ${parent.id} answered instead of 404`);

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { SESSION_COOKIE } from '../../src/http/auth/sessions';
+import { SESSION_COOKIE } from '../../src/http/auth/cookies';
 import type { TestUser } from '../factories';
 import type { World } from './world';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallerCache, type Caller } from '../../src/http/auth/caller-cache';
+import { CallerCache, type Caller } from '../../src/accounts/caller-cache';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 

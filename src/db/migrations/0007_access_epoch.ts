@@ -23,7 +23,7 @@ export const EPOCH_SOURCES: readonly { table: string; events: readonly ('insert'
  * The access epoch: one value that every change to authentication or actor facts moves, in the same transaction,
  * by database triggers — so a change made by any process (the server, the CLI, another instance) or any future
  * code path cannot forget it. The server keeps callers in memory and trusts them only while the epoch is unchanged
- * (src/http/auth/caller-cache.ts).
+ * (src/accounts/caller-cache.ts).
  *
  * Each move draws a new random value (53 bits) rather than counting up: a counter returns to the same number after
  * a rollback, so a value read inside a transaction that later failed could come back meaning different facts. On

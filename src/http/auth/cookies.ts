@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config';
-import { Problem } from '../errors';
-import { SESSION_COOKIE } from './sessions';
-import { sha256 } from './secrets';
+import { refused, unsupportedMediaType } from '../../lib/errors';
+import { sha256 } from '../../accounts/secrets';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'confide_session';
 
 /**
  * Whether the session cookie gets the Secure flag (clause 3.7 secure conditions): always when SECURE_COOKIES=1,
@@ -52,17 +54,17 @@ function sameSiteHost(url: string): string | null {
 export function assertSameOriginJson(request: FastifyRequest): void {
   const type = String(request.headers['content-type'] ?? '').toLowerCase();
   if (!/^application\/json\s*(;|$)/.test(type)) {
-    throw new Problem(415, 'Unsupported media type', 'Send JSON (application/json).', [{ path: 'header.content-type', message: 'must be application/json' }]);
+    throw unsupportedMediaType('Send JSON (application/json).', [{ path: 'header.content-type', message: 'must be application/json' }]);
   }
   const origin = request.headers.origin;
   if (origin !== undefined) {
     const from = sameSiteHost(origin);
     if (!from || from !== sameSiteHost(`${request.protocol}://${request.host}`)) {
-      throw new Problem(403, 'Forbidden', 'Cross-site sign-in requests are refused.', [{ path: 'header.origin', message: 'must be this site' }]);
+      throw refused('Cross-site sign-in requests are refused.', { errors: [{ path: 'header.origin', message: 'must be this site' }] });
     }
   }
   if (request.headers['sec-fetch-site'] === 'cross-site') {
-    throw new Problem(403, 'Forbidden', 'Cross-site sign-in requests are refused.', [{ path: 'header.sec-fetch-site', message: 'cross-site' }]);
+    throw refused('Cross-site sign-in requests are refused.', { errors: [{ path: 'header.sec-fetch-site', message: 'cross-site' }] });
   }
 }
 

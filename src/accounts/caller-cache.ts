@@ -1,9 +1,9 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { preparedQuery } from '../../db/prepared';
-import type { Database } from '../../db/schema';
-import type { Actor } from '../../policy/types';
-import type { Authenticated } from '../authenticate';
+import { preparedQuery } from '../db/prepared';
+import type { Database } from '../db/schema';
+import type { Actor } from '../policy/types';
+import type { Authenticated } from './identify';
 
 /** An authenticated caller and the facts every decision about them needs. */
 export interface Caller {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
+import type { Database } from '../db/schema';
 import { randomSecret, safeEqual, sha256 } from './secrets';
 
 /** What a personal API token may do: read only (GET) or also change records. */

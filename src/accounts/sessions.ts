@@ -1,16 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Config } from '../../config';
-import type { Database, SessionRow } from '../../db/schema';
-import { addMinutes } from '../../lib/clock';
+import type { Config } from '../config';
+import type { Database, SessionRow } from '../db/schema';
+import { addMinutes } from '../lib/clock';
 import { randomSecret, sha256 } from './secrets';
 
 /** How often a session's last_seen_at is refreshed (the idle timeout counts from it). */
 const LAST_SEEN_EVERY_MS = 60_000;
 
-/** Name of the session cookie. */
-export const SESSION_COOKIE = 'confide_session';
-
-/** Starts a session. The cookie value is returned once; only its hash is stored. */
+/** Starts a session. The secret for the cookie is returned once; only its hash is stored. */
 export async function createSession(db: Kysely<Database>, userId: string, now: Date, config: Config) {
   const cookieValue = randomSecret(32);
   const csrfToken = randomSecret(24);
@@ -29,7 +26,7 @@ export async function createSession(db: Kysely<Database>, userId: string, now: D
 }
 
 /**
- * Finds the live session for a cookie value: not revoked, not past its absolute expiry, not idle too long,
+ * Finds the live session for a presented session secret (the cookie value): not revoked, not past its absolute expiry, not idle too long,
  * and belonging to an active user. Refreshes last_seen_at at most once a minute. `freshUntil` (ms) says until when
  * the answer holds without asking again.
  */
