@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYSTEM_ACTOR } from '../accounts/system-actor';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import { invalidInput, notFound } from '../lib/errors';
@@ -42,7 +43,7 @@ export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeo
     items: page.map((r) => {
       const detail = JSON.parse(r.detail) as { fields?: unknown };
       return {
-        seq: Number(r.seq), at: r.at, actor: r.actor_id ? { id: r.actor_id, username: r.username } : null, action: r.action,
+        seq: Number(r.seq), at: r.at, actor: r.actor_id ? { id: r.actor_id, username: r.actor_id === SYSTEM_ACTOR.id ? SYSTEM_ACTOR.username : r.username } : null, action: r.action,
         resourceType: r.resource_type, resourceId: r.resource_id, decision: r.decision, rule: r.rule_id, clause: r.clause, fields: Array.isArray(detail.fields) ? detail.fields : [],
       };
     }),

@@ -12,7 +12,7 @@ import { insertUser, replaceRoles, rolesOf } from './users';
 /**
  * Account administration (clause 3.7 secure conditions; 3.5: everyone who handles information has an account of
  * their own with the roles that match their responsibilities). Shared by the HTTP routes (an administrator) and
- * the CLI (the system, actor null). Accounts are deactivated, never deleted, so the record of who did what stays.
+ * the CLI (the system actor). Accounts are deactivated, never deleted, so the record of who did what stays.
  */
 export type AccountsCtx = Pick<Ctx, 'db' | 'now' | 'nowIso' | 'audit' | 'services'> & { actorId: string | null };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../policy/types';
+import { SYSTEM_ACTOR } from './system-actor';
 import { TOKEN_SCOPES } from './tokens';
 
 const code = z.string().trim().regex(/^[0-9]{6}$/, 'six digits from your authenticator app');
@@ -32,8 +33,14 @@ export const createTokenBody = z.strictObject({
 export type CreateTokenInput = z.infer<typeof createTokenBody>;
 export { TOKEN_SCOPES };
 
-/** Usernames: lower-case letters, digits, dot, underscore and hyphen, 3 to 40 characters. */
-export const usernameSchema = z.string().regex(/^[a-z0-9._-]{3,40}$/, 'lower-case letters, digits, . _ -, 3 to 40 characters');
+/**
+ * Usernames: lower-case letters, digits, dot, underscore and hyphen, 3 to 40 characters; not `system`, the name the
+ * audit gives Confide itself (src/accounts/system-actor.ts).
+ */
+export const usernameSchema = z
+  .string()
+  .regex(/^[a-z0-9._-]{3,40}$/, 'lower-case letters, digits, . _ -, 3 to 40 characters')
+  .refine((u) => u !== SYSTEM_ACTOR.username, 'reserved for Confide itself');
 const roles = z.array(z.enum(ROLES)).min(1).max(ROLES.length).refine((r) => new Set(r).size === r.length, 'list each role once');
 
 /** POST /api/users. */

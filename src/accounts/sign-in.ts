@@ -1,9 +1,10 @@
 import type { AuditEntry } from '../audit/append';
-import { recordAudit } from '../audit/record';
-import type { PublicCtx } from '../context';
+import type { Ctx, PublicCtx } from '../context';
 import { createSession, revokeSession } from './sessions';
 import { rateLimited, unauthenticated, type DomainError } from '../lib/errors';
 import { clauseFor } from '../policy/clauses';
+import type { Actor } from '../policy/types';
+import { runUnit } from '../unit';
 import { dummyHash, verifyPassword } from './passwords';
 import type { SignInInput } from './schema';
 import {
@@ -42,8 +43,10 @@ const failed = () => unauthenticated(SIGN_IN_FAILED);
  *    with the same generic error;
  * 3. an account with TOTP enabled needs a valid code that was not used before (replay protection);
  * 4. failures count against the address and (wrong password or code) the account; success resets the account.
- * Counters, the new session and the audit entry are written in one transaction. The audit never holds the password
- * or, for an unknown account, the username that was typed (it may be a mistyped password).
+ * Counters, the new session and the audit entry are written in one unit of work, after the password work (which
+ * must not hold a transaction). The entry names the account as actor, with no roles or grants: it is not signed in
+ * yet; for an unknown account it names the system, and never holds the password or the username that was typed
+ * (it may be a mistyped password).
  */
 export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address: string; presentedSessionId: string | null }): Promise<SignInResult> {
   const { services, now } = ctx;
@@ -80,13 +83,14 @@ export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address
     }
   } else outcome = 'signed-in';
 
-  const stamp = { actorId: user?.id ?? null, requestId: ctx.requestId, at: nowIso };
   const target = user ? { resourceType: 'user', resourceId: user.id } : {};
   const entry = (decision: 'allow' | 'deny', detail: Record<string, unknown>): AuditEntry => ({
     action: 'account.sign-in', decision, ruleId: 'accounts/sign-in', clause: clauseFor('secure-conditions'), ...target, detail,
   });
 
-  return db.transaction().execute(async (trx) => {
+  // The entry names the account signed in to; for a username no account has, the system that refused it.
+  const actor: Actor | 'system' = user ? { id: user.id, username: user.username, roles: [], roleMask: 0, policyAccepted: false, grants: [] } : 'system';
+  const work = async ({ db: trx, audit }: Ctx) => {
     if (outcome === 'signed-in' && step !== null) {
       // Claim the step atomically: a concurrent sign-in with the same code loses here.
       const claimed = await trx
@@ -104,7 +108,7 @@ export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address
       if (meta.presentedSessionId) await revokeSession(trx, meta.presentedSessionId, now);
       const session = await createSession(trx, u.id, now, services.config);
       if (step !== null) await trx.updateTable('sessions').set({ second_factor_at: nowIso }).where('id', '=', session.sessionId).execute();
-      await recordAudit(trx, services, [entry('allow', { method: step !== null ? 'password+totp' : 'password', address: meta.address })], stamp);
+      audit.add(entry('allow', { method: step !== null ? 'password+totp' : 'password', address: meta.address }));
       return {
         ok: true as const,
         cookieValue: session.cookieValue,
@@ -121,7 +125,7 @@ export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address
     if (outcome === 'second-factor-required') {
       // The password was right: ask for the code. Not counted as a failure, but recorded, so the account holder
       // can learn that someone used their password.
-      await recordAudit(trx, services, [entry('deny', { outcome, address: meta.address })], stamp);
+      audit.add(entry('deny', { outcome, address: meta.address }));
       return {
         ok: false as const,
         problem: unauthenticated('Enter the six-digit code from your authenticator app.', { errors: [{ path: 'body.code', message: 'required' }], code: 'second-factor-required' }),
@@ -136,7 +140,8 @@ export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address
       detail.failures = account.failures;
       if (account.lockedUntil) detail.lockedUntil = account.lockedUntil;
     }
-    await recordAudit(trx, services, [entry('deny', detail)], stamp);
+    audit.add(entry('deny', detail));
     return { ok: false as const, problem: failed() };
-  });
+  };
+  return runUnit(services, { actor, requestId: ctx.requestId, now, work });
 }

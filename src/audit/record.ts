@@ -18,7 +18,7 @@ export async function recordAudit(trx: Kysely<Database>, services: Services, ent
   }
 }
 
-/** Records entries in a transaction of their own (denials whose operation was rolled back, CLI events). */
+/** Records entries in a transaction of their own (the denials of a caller refused before their unit of work began). */
 export async function recordAuditNow(services: Services, entries: readonly AuditEntry[], stamp: AuditStamp) {
   if (entries.length === 0) return;
   await services.db.kysely.transaction().execute((trx) => recordAudit(trx, services, entries, stamp));

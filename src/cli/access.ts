@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { explainAccess } from '../access/explain';
-import { AuditBuffer } from '../audit/append';
-import { recordAudit } from '../audit/record';
-import type { Ctx } from '../context';
 import { DomainError } from '../lib/errors';
-import { roleBit, type RecordType } from '../policy/types';
+import type { RecordType } from '../policy/types';
+import { runUnit } from '../unit';
 import { failWith } from './errors';
 import { fail, withServices } from './shared';
 
@@ -26,18 +24,11 @@ export function registerAccessCommands(program: Command) {
         const db = services.db.kysely;
         const user = await db.selectFrom('users').select('id').where('username', '=', options.user.toLowerCase()).executeTakeFirst();
         if (!user) return fail(`no user "${options.user}"`);
-        const now = services.clock.now();
         try {
-          const result = await db.transaction().execute(async (trx) => {
-            const audit = new AuditBuffer();
-            // The console operator has oversight, like the guardian; the audit records no user for it.
-            const ctx: Ctx = {
-              db: trx, now, nowIso: now.toISOString(), requestId: 'cli', audit, services,
-              actor: { id: 'console', username: 'console', roles: ['guardian'], roleMask: roleBit('guardian'), policyAccepted: true, grants: [] },
-            };
-            const out = await explainAccess(ctx, { userId: user.id, type: m[1] as RecordType, id: m[2], field: options.field, action: options.action });
-            await recordAudit(trx, services, audit.entries, { actorId: null, requestId: 'cli', at: ctx.nowIso });
-            return out;
+          // The operator at the console acts as the system, which has the guardian's oversight.
+          const result = await runUnit(services, {
+            actor: 'system', requestId: 'cli-access-explain',
+            work: (ctx) => explainAccess(ctx, { userId: user.id, type: m[1] as RecordType, id: m[2], field: options.field, action: options.action }),
           });
           if (options.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
           const lines = [

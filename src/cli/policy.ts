@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { recordAudit } from '../audit/record';
 import { matrixPdf } from '../documents/matrix-pdf';
 import { DomainError, invalidInput } from '../lib/errors';
 import type { ClauseMapDocument } from '../policy/clauses';
@@ -9,6 +8,7 @@ import { buildMatrix, matrixMarkdown } from '../policy-document/matrix';
 import { coverageOf } from '../policy-document/commands';
 import { clauseMapSchema, loadPolicyBody } from '../policy-document/schema';
 import { currentPolicy, installDefaultPolicy, storePolicy } from '../policy-document/store';
+import { runUnit } from '../unit';
 import { failWith } from './errors';
 import { fail, withServices } from './shared';
 
@@ -32,12 +32,14 @@ export function registerPolicyCommands(program: Command) {
       const input = loadPolicyBody.safeParse({ title: options.title ?? basename(file), text, clauseMap });
       if (!input.success) return failWith(invalidInput(input.error.issues.map((i) => `${i.path.join('.') === 'title' ? '--title' : i.path.join('.')}: ${i.message}`).join('; ')));
       await withServices(async (services) => {
-        const at = services.clock.now().toISOString();
         try {
-          const doc = await services.db.kysely.transaction().execute(async (trx) => {
-            const { document, entry } = await storePolicy(trx, input.data, null, at);
-            await recordAudit(trx, services, [entry], { actorId: null, requestId: null, at });
-            return document;
+          const doc = await runUnit(services, {
+            actor: 'system', requestId: 'cli-policy-load',
+            work: async (ctx) => {
+              const { document, entry } = await storePolicy(ctx.db, input.data, null, ctx.nowIso);
+              ctx.audit.add(entry);
+              return document;
+            },
           });
           process.stdout.write(`loaded "${doc.title}" as version ${doc.version}: ${doc.clauses.length} clauses. Staff must accept it before seeing confidential records. Restart the server to show the new clause numbers in explanations.\n`);
           const { gaps, unmappedKeys } = coverageOf(doc);

@@ -1,27 +1,19 @@
 import type { Command } from 'commander';
-import { createUser, deactivateUser, listUsers, resetPassword, userIdByUsername, type AccountsCtx } from '../accounts/admin';
+import { adminCtx, createUser, deactivateUser, listUsers, resetPassword, userIdByUsername, type AccountsCtx } from '../accounts/admin';
 import { createUserBody } from '../accounts/schema';
-import { AuditBuffer } from '../audit/append';
-import { recordAudit } from '../audit/record';
 import type { Services } from '../context';
 import { DomainError, invalidInput } from '../lib/errors';
 import { ROLES } from '../policy/types';
+import { runUnit } from '../unit';
 import { failWith } from './errors';
 import { fail, withServices } from './shared';
 
 /**
- * Runs an account command as the system (actor null): the change and its audit entries commit in one transaction,
- * exactly as over HTTP.
+ * Runs an account command as the system in one unit of work: the change and its audit entries commit together,
+ * exactly as over HTTP, and the audit names the system as actor.
  */
-export async function asSystem<T>(services: Services, fn: (ctx: AccountsCtx) => Promise<T>): Promise<T> {
-  const now = services.clock.now();
-  const nowIso = now.toISOString();
-  const audit = new AuditBuffer();
-  return services.db.kysely.transaction().execute(async (trx) => {
-    const out = await fn({ db: trx, now, nowIso, audit, services, actorId: null });
-    await recordAudit(trx, services, audit.entries, { actorId: null, requestId: null, at: nowIso });
-    return out;
-  });
+export function asSystem<T>(services: Services, fn: (ctx: AccountsCtx) => Promise<T>): Promise<T> {
+  return runUnit(services, { actor: 'system', requestId: 'cli-user', work: (ctx) => fn(adminCtx(ctx)) });
 }
 
 /** `confide user add`: creates the account and returns the lines to print, including the one-time password. */

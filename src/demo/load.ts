@@ -1,12 +1,9 @@
-import type { Kysely } from 'kysely';
 import { loadActor } from '../accounts/actor';
+import { SYSTEM_ACTOR } from '../accounts/system-actor';
 import { generatePassword, passwordProblem } from '../accounts/passwords';
 import { insertUser } from '../accounts/users';
-import { AuditBuffer } from '../audit/append';
-import { recordAudit } from '../audit/record';
 import { addToCaseTeam } from '../cases/team';
 import type { Ctx, Services } from '../context';
-import type { Database } from '../db/schema';
 import { createNote } from '../notes/commands';
 import { createOrganisation } from '../organisations/commands';
 import { addToOrganisationTeam } from '../organisations/team';
@@ -14,6 +11,7 @@ import { createPerson, updatePerson } from '../people/commands';
 import { clauseFor } from '../policy/clauses';
 import { acceptPolicy } from '../policy-document/commands';
 import { currentPolicy, installDefaultPolicy } from '../policy-document/store';
+import { actAs, runUnit } from '../unit';
 import { DEMO_ORGANISATION, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_USERS } from './data';
 
 /** Why the demo was not loaded (a message for the operator; nothing was written). */
@@ -42,8 +40,8 @@ const DAY = 86_400_000;
  * Loads the fictional demo organisation (issue 3) in ONE transaction: accounts in every role, people with cases,
  * case teams, session and contact notes, a partner agency and a funder with commercial notes. Records are written
  * through the app's own commands acting as the demo user who would do it (so field checks apply and every change
- * is audited under that user); accounts are created by the system (actor null). Refuses when people already exist
- * unless `force`, and always when demo accounts exist. `password` (CONFIDE_DEMO_PASSWORD) is used for every
+ * is audited under that user); accounts are created by the system, and the audit names it. Refuses when people
+ * already exist unless `force`, and always when demo accounts exist. `password` (CONFIDE_DEMO_PASSWORD) is used for every
  * account when given; otherwise each gets a generated one.
  */
 export async function loadDemo(services: Services, options: { force?: boolean; password?: string } = {}): Promise<DemoResult> {
@@ -55,108 +53,105 @@ export async function loadDemo(services: Services, options: { force?: boolean; p
     }
   }
   await installDefaultPolicy(services);
-  const now = services.clock.now();
-  const nowIso = now.toISOString();
-  const db = services.db.kysely;
+  return runUnit(services, { actor: 'system', requestId: REQUEST_ID, work: (ctx) => loadInto(ctx, shared, options.force === true) });
+}
 
-  return db.transaction().execute(async (trx) => {
-    const existing = Number((await trx.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    if (existing > 0 && !options.force) {
-      throw new DemoRefused(`This database already holds ${existing} ${existing === 1 ? 'person' : 'people'}; the demo loads only into an empty database. Use --force to add it alongside them.`);
-    }
-    const taken = await trx.selectFrom('users').select('username').where('username', 'in', DEMO_USERS.map((u) => u.username)).execute();
-    if (taken.length) throw new DemoRefused(`The demo is already loaded (account ${taken[0].username} exists); nothing was changed.`);
-    const policy = await currentPolicy(trx);
-    if (!policy) throw new Error('no policy document is loaded');
+/** The demo's one unit of work, begun by the system. */
+async function loadInto(system: Ctx, shared: string | undefined, force: boolean): Promise<DemoResult> {
+  const { db: trx, now, nowIso } = system;
+  const existing = Number((await trx.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  if (existing > 0 && !force) {
+    throw new DemoRefused(`This database already holds ${existing} ${existing === 1 ? 'person' : 'people'}; the demo loads only into an empty database. Use --force to add it alongside them.`);
+  }
+  const taken = await trx.selectFrom('users').select('username').where('username', 'in', DEMO_USERS.map((u) => u.username)).execute();
+  if (taken.length) throw new DemoRefused(`The demo is already loaded (account ${taken[0].username} exists); nothing was changed.`);
+  const policy = await currentPolicy(trx);
+  if (!policy) throw new Error('no policy document is loaded');
 
-    // Accounts, by the system. No forced password change: these accounts exist to try the app.
-    const accounts: DemoAccount[] = [];
-    const ids = new Map<string, string>();
-    const system = new AuditBuffer();
+  // Accounts, by the system, recorded before the demo users act so the chain keeps the order things happened in.
+  // No forced password change: these accounts exist to try the app.
+  const accounts: DemoAccount[] = [];
+  const ids = new Map<string, string>();
+  await actAs(system, SYSTEM_ACTOR, async (ctx) => {
     for (const u of DEMO_USERS) {
       const password = shared ?? generatePassword();
       const id = await insertUser(trx, { username: u.username, displayName: u.displayName, password, roles: u.roles, mustChangePassword: false }, nowIso);
       ids.set(u.username, id);
       accounts.push({ username: u.username, displayName: u.displayName, roles: [...u.roles], password });
-      system.add({
+      ctx.audit.add({
         action: 'user.create', decision: 'change', resourceType: 'user', resourceId: id, ruleId: 'accounts/administer', clause: clauseFor('secure-conditions'),
         detail: { fields: ['username', 'displayName', 'roles', 'password'], roles: [...u.roles].sort(), demo: true, oneTimePassword: false },
       });
     }
-    await recordAudit(trx, services, system.entries, { actorId: null, requestId: REQUEST_ID, at: nowIso });
+  });
 
-    /** Runs `fn` as one demo user, flushing that user's audit entries in this transaction. */
-    const as = async <T>(username: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> => {
-      const id = ids.get(username)!;
-      const actor = await loadActor(trx, id, nowIso);
-      if (!actor) throw new Error(`demo account ${username} could not be loaded`);
-      const ctx: Ctx = { db: trx as Kysely<Database>, actor, now, nowIso, requestId: REQUEST_ID, audit: new AuditBuffer(), services };
-      const out = await fn(ctx);
-      await recordAudit(trx, services, ctx.audit.entries, { actorId: id, requestId: REQUEST_ID, at: nowIso });
-      return out;
-    };
+  /** Runs `fn` as one demo user, in this unit, with that user's audit entries recorded under them. */
+  const as = async <T>(username: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> => {
+    const actor = await loadActor(trx, ids.get(username)!, nowIso);
+    if (!actor) throw new Error(`demo account ${username} could not be loaded`);
+    return actAs(system, actor, fn);
+  };
 
-    // 3.5, practice 3: everyone accepts the current confidentiality policy before seeing records.
-    for (const u of DEMO_USERS) await as(u.username, (ctx) => acceptPolicy(ctx, policy.version));
+  // 3.5, practice 3: everyone accepts the current confidentiality policy before seeing records.
+  for (const u of DEMO_USERS) await as(u.username, (ctx) => acceptPolicy(ctx, policy.version));
 
-    // People and their first cases, recorded by the worker who supports them (they become lead worker).
-    const cases: (string | null)[] = [];
-    const personIds: string[] = [];
-    for (const p of DEMO_PEOPLE) {
-      const created = await as(p.by, (ctx) => createPerson(ctx, { ...p.person, ...(p.service ? { openCase: { service: p.service } } : {}) }));
-      personIds.push(created.id);
-      cases.push(created.caseId);
-    }
+  // People and their first cases, recorded by the worker who supports them (they become lead worker).
+  const cases: (string | null)[] = [];
+  const personIds: string[] = [];
+  for (const p of DEMO_PEOPLE) {
+    const created = await as(p.by, (ctx) => createPerson(ctx, { ...p.person, ...(p.service ? { openCase: { service: p.service } } : {}) }));
+    personIds.push(created.id);
+    cases.push(created.caseId);
+  }
 
-    // Management assign need to know (3.4) and record safeguarding information (practice 4.1).
-    await as('demo.manager', async (ctx) => {
-      for (const [i, p] of DEMO_PEOPLE.entries()) {
-        const caseId = cases[i];
-        if (caseId) for (const [username, teamRole] of Object.entries(p.team ?? {})) await addToCaseTeam(ctx, caseId, { userId: ids.get(username)!, teamRole });
-        if (p.safeguardingNotes) await updatePerson(ctx, personIds[i], 1, { safeguardingNotes: p.safeguardingNotes });
-      }
-    });
-
-    // Session and contact notes, by the staff team working with each client (practice 1–2).
+  // Management assign need to know (3.4) and record safeguarding information (practice 4.1).
+  await as('demo.manager', async (ctx) => {
     for (const [i, p] of DEMO_PEOPLE.entries()) {
       const caseId = cases[i];
-      if (!caseId) continue;
-      for (const n of p.notes ?? []) {
-        const occurredAt = new Date(now.getTime() - n.daysAgo * DAY).toISOString();
-        await as(n.by, (ctx) => createNote(ctx, caseId, { ...n.input, occurredAt }));
-      }
+      if (caseId) for (const [username, teamRole] of Object.entries(p.team ?? {})) await addToCaseTeam(ctx, caseId, { userId: ids.get(username)!, teamRole });
+      if (p.safeguardingNotes) await updatePerson(ctx, personIds[i], 1, { safeguardingNotes: p.safeguardingNotes });
     }
-
-    // A partner agency and a funder; their teams see the commercial notes (1.4, 2.3).
-    for (const o of DEMO_ORGANISATIONS) {
-      const org = await as(o.by, (ctx) => createOrganisation(ctx, o.input));
-      const orgId = org.data.id as string;
-      if (o.team?.length) {
-        await as('demo.manager', async (ctx) => {
-          for (const username of o.team ?? []) await addToOrganisationTeam(ctx, orgId, { userId: ids.get(username)! });
-        });
-      }
-    }
-
-    const count = async (table: 'users' | 'cases' | 'notes' | 'organisations', where?: { column: 'created_by' | 'author_id'; ids: string[] }) => {
-      let q = trx.selectFrom(table as 'cases').select((eb) => eb.fn.countAll<number>().as('n'));
-      if (where) q = q.where(where.column as 'created_by', 'in', where.ids);
-      return Number((await q.executeTakeFirstOrThrow()).n);
-    };
-    const demoIds = [...ids.values()];
-    return {
-      organisation: DEMO_ORGANISATION,
-      accounts,
-      passwordFromEnv: shared !== undefined,
-      counts: {
-        users: accounts.length,
-        people: personIds.length,
-        cases: cases.filter(Boolean).length,
-        notes: await count('notes', { column: 'author_id', ids: demoIds }),
-        organisations: await count('organisations', { column: 'created_by', ids: demoIds }),
-      },
-    };
   });
+
+  // Session and contact notes, by the staff team working with each client (practice 1–2).
+  for (const [i, p] of DEMO_PEOPLE.entries()) {
+    const caseId = cases[i];
+    if (!caseId) continue;
+    for (const n of p.notes ?? []) {
+      const occurredAt = new Date(now.getTime() - n.daysAgo * DAY).toISOString();
+      await as(n.by, (ctx) => createNote(ctx, caseId, { ...n.input, occurredAt }));
+    }
+  }
+
+  // A partner agency and a funder; their teams see the commercial notes (1.4, 2.3).
+  for (const o of DEMO_ORGANISATIONS) {
+    const org = await as(o.by, (ctx) => createOrganisation(ctx, o.input));
+    const orgId = org.data.id as string;
+    if (o.team?.length) {
+      await as('demo.manager', async (ctx) => {
+        for (const username of o.team ?? []) await addToOrganisationTeam(ctx, orgId, { userId: ids.get(username)! });
+      });
+    }
+  }
+
+  const count = async (table: 'users' | 'cases' | 'notes' | 'organisations', where?: { column: 'created_by' | 'author_id'; ids: string[] }) => {
+    let q = trx.selectFrom(table as 'cases').select((eb) => eb.fn.countAll<number>().as('n'));
+    if (where) q = q.where(where.column as 'created_by', 'in', where.ids);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  };
+  const demoIds = [...ids.values()];
+  return {
+    organisation: DEMO_ORGANISATION,
+    accounts,
+    passwordFromEnv: shared !== undefined,
+    counts: {
+      users: accounts.length,
+      people: personIds.length,
+      cases: cases.filter(Boolean).length,
+      notes: await count('notes', { column: 'author_id', ids: demoIds }),
+      organisations: await count('organisations', { column: 'created_by', ids: demoIds }),
+    },
+  };
 }
 
 /** The operator's summary: what was loaded and, once, each account's password (stdout only, never the logger). */

@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import type { Kysely } from 'kysely';
-import { AuditBuffer, fromDecision, type AuditStamp } from '../audit/append';
-import { recordAudit, recordAuditNow } from '../audit/record';
+import { AuditBuffer, fromDecision } from '../audit/append';
+import { recordAuditNow } from '../audit/record';
 import type { Database } from '../db/schema';
-import type { Ctx, Services } from '../context';
+import type { Services } from '../context';
 import { clauseFor } from '../policy/clauses';
 import { decideAction, warnedRules } from '../policy/decide';
+import type { Actor } from '../policy/types';
 import { syncPolicyState } from '../policy-document/sync';
+import { runUnit } from '../unit';
 import { identifyCaller } from './authenticate';
 import { readAccessEpoch, type Caller } from '../accounts/caller-cache';
 import { safeEqual } from '../accounts/secrets';
@@ -71,23 +73,23 @@ function checkCaller(def: PolicyRoute, request: FastifyRequest, caller: Caller |
 }
 
 /**
- * The one pipeline every authenticated route runs through: authenticate → CSRF/scope → load actor → coarse policy
- * check for the declared action → validate input → the handler, all in ONE unit of work together with its audit
- * entries → send once committed. A failed unit is rolled back and its denials are recorded in the same transaction
- * (src/db/units.ts), so a refusal is never lost with the work it refused.
+ * The one pipeline every authenticated route runs through, as ONE unit of work (src/unit.ts) together with its
+ * audit entries: identify the caller inside the unit's transaction (after reading the access epoch) → CSRF/scope →
+ * coarse policy check for the declared action → validate input → the handler → send once committed. A failed unit
+ * is rolled back and its denials are recorded in the same transaction, so a refusal is never lost with the work it
+ * refused.
  */
 function policyHandler(services: Services, def: PolicyRoute) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const now = services.clock.now();
-    const nowIso = now.toISOString();
-    const audit = new AuditBuffer();
-    let stamp: AuditStamp | undefined;
-    /** Everything before the handler: who is calling, may they use this route at all, is the input valid. */
-    const admit = async (db: Kysely<Database>) => {
+    /** Who is calling: identified through the unit's transaction, after the access epoch is read. */
+    const identify = async (db: Kysely<Database>): Promise<Actor> => {
       const epoch = await readAccessEpoch(db, services.db.sqlite);
       await syncPolicyState(db, services, epoch);
-      const { actor } = checkCaller(def, request, await identifyCaller(services, db, request, now, epoch));
-      stamp = { actorId: actor.id, requestId: request.id, at: nowIso };
+      return checkCaller(def, request, await identifyCaller(services, db, request, now, epoch)).actor;
+    };
+    /** May they use this route at all, and is the input valid. Refusals go to `audit`. */
+    const admit = (actor: Actor, audit: AuditBuffer) => {
       const pre = decideAction(actor, def.action);
       if (pre) {
         audit.add(fromDecision(def.action, pre, { detail: { route: def.url } }));
@@ -98,34 +100,29 @@ function policyHandler(services: Services, def: PolicyRoute) {
         // A forbid rule the organisation switched to warn-only: allowed, but recorded as the breach of policy it is.
         audit.add({ action: def.action, decision: 'allow', ruleId: rule.id, clause: clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
       }
-      return { actor, input };
-    };
-    const recordDenials = async (trx: Kysely<Database>) => {
-      if (stamp) await recordAudit(trx, services, audit.denials(), stamp);
+      return input;
     };
 
-    // An upload is taken in before the unit of work (a slow client must not hold the transaction), so its caller
-    // is admitted first, on their own.
-    let admitted: Awaited<ReturnType<typeof admit>> | undefined;
-    if (def.receive) {
-      try {
-        admitted = await admit(services.db.kysely);
-        admitted.input.received = await def.receive(admitted.input, services);
-      } catch (error) {
-        if (stamp) await recordAuditNow(services, audit.denials(), stamp);
-        throw error;
-      }
+    if (!def.receive) {
+      const result = await runUnit(services, {
+        actor: identify, requestId: request.id, now,
+        work: (ctx) => def.handler(ctx, admit(ctx.actor, ctx.audit)),
+      });
+      return send(def, reply, result);
     }
-    const result = await services.units.run({
-      work: async (trx) => {
-        const { actor, input } = admitted ?? (await admit(trx));
-        const ctx: Ctx = { db: trx, actor, now, nowIso, requestId: request.id, audit, services };
-        const out = await def.handler(ctx, input);
-        await recordAudit(trx, services, audit.entries, stamp!);
-        return out;
-      },
-      afterRollback: recordDenials,
-    });
+    // An upload is taken in before the unit of work (a slow client must not hold the transaction), so its caller
+    // is admitted first, on their own; their refusals are recorded in a transaction of their own.
+    const actor = await identify(services.db.kysely);
+    const audit = new AuditBuffer();
+    let input: RouteInput<unknown, unknown, unknown>;
+    try {
+      input = admit(actor, audit);
+      input.received = await def.receive(input, services);
+    } catch (error) {
+      await recordAuditNow(services, audit.denials(), { actorId: actor.id, requestId: request.id, at: now.toISOString() });
+      throw error;
+    }
+    const result = await runUnit(services, { actor, requestId: request.id, now, audit, work: (ctx) => def.handler(ctx, input) });
     return send(def, reply, result);
   };
 }

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AuditEntry } from '../audit/append';
-import { recordAudit } from '../audit/record';
 import type { Services } from '../context';
 import type { Database, PolicyDocumentRow } from '../db/schema';
 import { invalidInput, type FieldError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, setClauseMap, type ClauseMapDocument } from '../policy/clauses';
+import { runUnit } from '../unit';
 import { parsePolicy, type Clause } from './parse';
 import { applyRuleModes } from './rule-modes';
 
@@ -102,17 +102,19 @@ export async function applyCurrentClauseMap(db: Kysely<Database>): Promise<void>
 }
 
 /**
- * Start-up step: when no policy is loaded yet, installs the bundled sample as version 1 (replace it with
+ * Start-up step: when no policy is loaded yet, the system installs the bundled sample as version 1 (replace it with
  * `confide policy load`); then applies the current clause map.
  */
 export async function installDefaultPolicy(services: Services): Promise<void> {
   const db = services.db.kysely;
   if (!(await currentPolicy(db))) {
-    const nowIso = services.clock.now().toISOString();
-    await db.transaction().execute(async (trx) => {
-      if (await currentPolicy(trx)) return;
-      const { entry } = await storePolicy(trx, { title: 'Confidentiality Policy (sample)', text: readFileSync(SAMPLE_POLICY_FILE, 'utf8'), clauseMap: SAMPLE_CLAUSE_MAP_DOCUMENT }, null, nowIso);
-      await recordAudit(trx, services, [entry], { actorId: null, requestId: null, at: nowIso });
+    await runUnit(services, {
+      actor: 'system', requestId: 'startup',
+      work: async (ctx) => {
+        if (await currentPolicy(ctx.db)) return;
+        const { entry } = await storePolicy(ctx.db, { title: 'Confidentiality Policy (sample)', text: readFileSync(SAMPLE_POLICY_FILE, 'utf8'), clauseMap: SAMPLE_CLAUSE_MAP_DOCUMENT }, null, ctx.nowIso);
+        ctx.audit.add(entry);
+      },
     });
   }
   await applyCurrentClauseMap(db);

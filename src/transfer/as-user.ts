@@ -1,7 +1,9 @@
+import type { Kysely } from 'kysely';
 import { loadActor } from '../accounts/actor';
-import { AuditBuffer, type AuditEntry } from '../audit/append';
-import { recordAudit, recordAuditNow } from '../audit/record';
 import type { Ctx, Services } from '../context';
+import type { Database } from '../db/schema';
+import type { Actor } from '../policy/types';
+import { runUnit } from '../unit';
 import { TransferError } from './csv';
 
 /** Thrown from inside {@link asUser} to roll the transaction back while still returning a result. */
@@ -11,30 +13,25 @@ export class RollBack<T> extends Error {
   }
 }
 
+/** The active user with this username, loaded as an actor; an unknown or deactivated username is a TransferError. */
+async function activeUser(db: Kysely<Database>, username: string, nowIso: string): Promise<Actor> {
+  const user = await db.selectFrom('users').select('id').where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+  const actor = user ? await loadActor(db, user.id, nowIso) : null;
+  if (!actor) throw new TransferError(`No active user "${username}".`);
+  return actor;
+}
+
 /**
- * Runs `fn` as the named user, in one transaction, with that user's need to know (their roles, team memberships,
+ * Runs `fn` as the named user, in one unit of work, with that user's need to know (their roles, team memberships,
  * grants and policy acceptance), and records its audit entries in the same transaction under that user. An
  * unknown or deactivated username is a TransferError. When `fn` throws {@link RollBack}, nothing it wrote stays,
- * its denials are still recorded (in a transaction of their own), and the RollBack's result is returned.
+ * its denials are still recorded, and the RollBack's result is returned.
  */
 export async function asUser<T>(services: Services, username: string, requestId: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
   const now = services.clock.now();
-  const nowIso = now.toISOString();
-  const db = services.db.kysely;
-  const user = await db.selectFrom('users').select('id').where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
-  const actor = user ? await loadActor(db, user.id, nowIso) : null;
-  if (!user || !actor) throw new TransferError(`No active user "${username}".`);
-  const audit = new AuditBuffer();
-  const stamp = { actorId: actor.id, requestId, at: nowIso };
   try {
-    return await db.transaction().execute(async (trx) => {
-      const out = await fn({ db: trx, actor, now, nowIso, requestId, audit, services });
-      await recordAudit(trx, services, audit.entries, stamp);
-      return out;
-    });
+    return await runUnit(services, { actor: (db) => activeUser(db, username, now.toISOString()), requestId, now, work: fn });
   } catch (error) {
-    const denials: AuditEntry[] = audit.denials();
-    await recordAuditNow(services, denials, stamp);
     if (error instanceof RollBack) return error.result as T;
     throw error;
   }

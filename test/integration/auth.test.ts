@@ -73,7 +73,7 @@ describe.each(dialects())('sign-in and sessions (%s)', (dialect) => {
     expect(text).not.toContain('Another-wrong-one');
     expect(text).not.toContain(PASSWORD);
     const unknown = rows.find((r) => JSON.parse(r.detail).outcome === 'unknown-account')!;
-    expect(unknown).toMatchObject({ actor_id: null, resource_id: null, decision: 'deny', clause: '3.7' });
+    expect(unknown).toMatchObject({ actor_id: 'system', resource_id: null, decision: 'deny', clause: '3.7' });
     const mine = rows.filter((r) => r.actor_id === user.id).map((r) => [r.decision, JSON.parse(r.detail).outcome ?? JSON.parse(r.detail).method]);
     expect(mine).toEqual([['deny', 'bad-password'], ['allow', 'password']]);
   });

@@ -67,12 +67,19 @@ describe.each(dialects())('confide demo (%s)', (dialect) => {
     expect(accepted.length).toBe(7);
   });
 
-  it('every change is audited under the demo user who made it, and the audit chain verifies', async () => {
+  it('every change is audited under the demo user who made it, the accounts under the system, and the audit chain verifies', async () => {
     const rows = await auditRows(world);
     const actions = new Set(rows.map((r) => r.action));
     for (const a of ['user.create', 'policy.accept', 'person.create', 'case.create', 'case.team.manage', 'note.create', 'organisation.create', 'organisation.team.manage', 'person.update']) {
       expect(actions, a).toContain(a);
     }
+    // The accounts are created by the system, and recorded before the demo users first act with them.
+    const demo = rows.filter((r) => r.request_id === 'cli-demo');
+    const created = demo.filter((r) => r.action === 'user.create');
+    expect(created.map((r) => r.actor_id)).toEqual(DEMO_USERS.map(() => 'system'));
+    expect(demo.slice(0, created.length)).toEqual(created);
+    const demoIds = new Set(created.map((r) => r.resource_id));
+    expect(demo.slice(created.length).every((r) => demoIds.has(r.actor_id))).toBe(true);
     const verified = await verifyAudit(world.services.db.kysely, world.services.signer);
     expect(verified.ok, verified.problem?.message).toBe(true);
     expect(JSON.stringify(rows)).not.toContain('Fictional:'); // fields, never values

@@ -131,7 +131,7 @@ describe.each(dialects())('explanations and the access log (%s)', (dialect) => {
     expect((await as(world, manager).get(`/api/access/explain?user=${staff.id}&record=people:${personId}`)).statusCode).toBe(400);
   });
 
-  it.runIf(dialect === 'sqlite')('3.4 need-to-know: `confide access explain` prints the same decision at the console', () => {
+  it.runIf(dialect === 'sqlite')('3.4 need-to-know: `confide access explain` prints the same decision at the console, audited under the system actor', async () => {
     const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'access', 'explain', '--user', staff.username, '--record', `person:${personId}`, '--json'], {
       env: { ...process.env, DATA_DIR: world.config.dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' }, encoding: 'utf8',
     });
@@ -142,5 +142,10 @@ describe.each(dialects())('explanations and the access log (%s)', (dialect) => {
     });
     expect(text.stdout).toContain('DENIED');
     expect(text.stdout).toContain("not on this client's case team");
+    const fromConsole = (await auditRows(world)).filter((r) => r.request_id === 'cli-access-explain');
+    expect(fromConsole.map((r) => [r.action, r.actor_id, r.decision, r.rule_id, r.resource_id])).toEqual([
+      ['access.explain', 'system', 'allow', 'explain/oversight', personId],
+      ['access.explain', 'system', 'allow', 'explain/oversight', personId],
+    ]);
   }, 120_000); // two CLI processes start under tsx: slow on a busy machine
 });

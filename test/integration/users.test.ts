@@ -104,6 +104,18 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
     expect(dup.json().errors[0].path).toBe('body.username');
   });
 
+  it('3.7 secure conditions: the username "system" is the audit\'s name for Confide itself, so no account may take it', async () => {
+    const before = (await auditRows(world)).length;
+    const taken = await as(world, admin).post('/api/users', { username: 'system', displayName: 'Not Confide', roles: ['staff'] });
+    expect(taken.statusCode).toBe(400);
+    expect(taken.json().errors).toEqual([{ path: 'body.username', message: 'reserved for Confide itself' }]);
+    expect(await world.services.db.kysely.selectFrom('users').select('id').where('username', '=', 'system').executeTakeFirst()).toBeUndefined();
+    expect((await auditRows(world)).length).toBe(before);
+    await expect(cliAddUser(world.services, 'system', { name: 'Not Confide', role: ['staff'] })).rejects.toThrow(/username: reserved for Confide itself/);
+    const similar = await create({ username: 'systems.lead', displayName: 'Systems Lead', roles: ['staff'] });
+    expect(similar.user.username).toBe('systems.lead');
+  });
+
   it('3.7 secure conditions: editing an account needs If-Match; a stale version gets 412; the audit names fields, not values', async () => {
     const { user } = await create({ username: 'edit.me', displayName: 'Edit Me', roles: ['volunteer'] });
     const missing = await as(world, admin).patch(`/api/users/${user.id}`, { displayName: 'Edited' });
@@ -164,7 +176,7 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
     expect(audit.detail).not.toContain(oneTimePassword);
   });
 
-  it('3.7 secure conditions: the CLI adds, lists, resets and deactivates accounts as the system, audited with no actor', async () => {
+  it('3.7 secure conditions: the CLI adds, lists, resets and deactivates accounts as the system, audited under the system actor', async () => {
     const added = await cliAddUser(world.services, 'cli.user', { name: 'Cli User', role: ['staff', 'guardian'] });
     const otp = /one-time password: (\S+)/.exec(added)![1];
     expect((await signInRequest(world, { username: 'cli.user', password: otp })).statusCode).toBe(200);
@@ -177,7 +189,7 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
     expect((await signInRequest(world, { username: 'cli.user', password: otp2 })).statusCode).toBe(200);
     expect(await cliDeactivateUser(world.services, 'cli.user')).toMatch(/deactivated cli\.user/);
     await expect(cliDeactivateUser(world.services, 'nobody.at.all')).rejects.toThrow(/No user/);
-    const rows = (await auditRows(world)).filter((r) => ['user.create', 'user.reset-password', 'user.deactivate'].includes(r.action) && r.actor_id === null && r.detail.includes('"fields"'));
+    const rows = (await auditRows(world)).filter((r) => ['user.create', 'user.reset-password', 'user.deactivate'].includes(r.action) && r.actor_id === 'system' && r.detail.includes('"fields"'));
     expect(rows.slice(-3).map((r) => r.action)).toEqual(['user.create', 'user.reset-password', 'user.deactivate']);
     expect(JSON.stringify(rows)).not.toContain(otp2);
   });

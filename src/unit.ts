@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import { SYSTEM_ACTOR } from './accounts/system-actor';
+import { AuditBuffer, type AuditStamp } from './audit/append';
+import { recordAudit } from './audit/record';
+import type { Ctx, Services } from './context';
+import type { Database } from './db/schema';
+import type { Actor } from './policy/types';
+
+/**
+ * Who a unit of work acts as: a loaded actor, the system ({@link SYSTEM_ACTOR}), or a function that identifies the
+ * actor inside the unit's transaction (the HTTP pipeline reads the access epoch and the caller there, so the two
+ * agree). A function that throws fails the unit before anything is recorded: there is nobody to record it under.
+ */
+export type UnitActor = Actor | 'system' | ((db: Kysely<Database>) => Promise<Actor>);
+
+/** One unit of work: who does it, under which request id, and the work itself. */
+export interface UnitOfWork<T> {
+  actor: UnitActor;
+  /** Recorded with every audit entry of the unit (the HTTP request id, or a label such as `cli-import`). */
+  requestId: string;
+  /** The work: commands and queries called with the unit's `Ctx`, adding their audit entries to `ctx.audit`. */
+  work: (ctx: Ctx) => Promise<T>;
+  /** The unit's time (default: the services' clock, read once). */
+  now?: Date;
+  /** Entries gathered before the unit began, as by the pipeline's admission of an upload; recorded with the unit's. */
+  audit?: AuditBuffer;
+}
+
+/**
+ * Runs one unit of work (an HTTP request, a console command, an import, a scheduled job) through the services'
+ * unit runner (src/db/units.ts: group commit with a savepoint per unit on SQLite, a transaction per unit on
+ * PostgreSQL): resolves the actor, builds the `Ctx`, runs the work and appends its audit entries in the same
+ * transaction, and settles once committed. When the work throws, everything it wrote is rolled back and its denials
+ * are still recorded under its actor (clause 1.1: nothing leaves without its record), then the error is rethrown.
+ * Never call it from inside another unit's work (on SQLite the inner unit would wait for the outer one's batch); to
+ * act as someone else within a unit, use {@link actAs}.
+ */
+export function runUnit<T>(services: Services, unit: UnitOfWork<T>): Promise<T> {
+  const now = unit.now ?? services.clock.now();
+  const nowIso = now.toISOString();
+  const audit = unit.audit ?? new AuditBuffer();
+  let stamp: AuditStamp | undefined;
+  return services.units.run({
+    work: async (db) => {
+      const given = unit.actor;
+      const actor = given === 'system' ? SYSTEM_ACTOR : typeof given === 'function' ? await given(db) : given;
+      stamp = { actorId: actor.id, requestId: unit.requestId, at: nowIso };
+      const out = await unit.work({ db, actor, now, nowIso, requestId: unit.requestId, audit, services });
+      await recordAudit(db, services, audit.entries, stamp);
+      return out;
+    },
+    afterRollback: async (db) => {
+      if (stamp) await recordAudit(db, services, audit.denials(), stamp);
+    },
+  });
+}
+
+/**
+ * Within a unit, does `fn` as another actor (the demo loader acting as each demo user, the system creating the
+ * accounts they use): the same transaction, its own audit entries, recorded under that actor as soon as `fn`
+ * returns so the chain keeps the order things happened in. When `fn` throws, the unit fails: what `fn` wrote and
+ * its entries are rolled back with the rest of the unit.
+ */
+export async function actAs<T>(ctx: Ctx, actor: Actor, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const inner: Ctx = { ...ctx, actor, audit: new AuditBuffer() };
+  const out = await fn(inner);
+  await recordAudit(ctx.db, ctx.services, inner.audit.entries, { actorId: actor.id, requestId: ctx.requestId, at: ctx.nowIso });
+  return out;
+}
