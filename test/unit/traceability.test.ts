@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, SAMPLE_PROCEDURAL } from '../../src/policy/clauses';
+import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, SAMPLE_PROCEDURAL, type ClauseMapDocument } from '../../src/policy/clauses';
 import { RULES } from '../../src/policy/rules';
 import { matrixPdf } from '../../src/documents/matrix-pdf';
 import { buildMatrix, matrixMarkdown, saysPlanned, unmappedRuleKeys } from '../../src/policy-document/matrix';
@@ -90,7 +90,7 @@ describe('traceability: every clause of the policy is enforced, tested or proced
 });
 
 describe('traceability checks catch a broken clause map', () => {
-  const without = (mutate: (map: { keys: Record<string, string[]>; procedural: Record<string, string> }) => void) => {
+  const without = (mutate: (map: ClauseMapDocument) => void) => {
     const map = structuredClone(SAMPLE_CLAUSE_MAP_DOCUMENT);
     mutate(map);
     return { ...doc, clauseMap: map };
