@@ -3,7 +3,7 @@ import type { Database } from '../db/schema';
 import type { Action } from './actions';
 import { RULES_BY_ACTION, decide } from './decide';
 import { isWarnOnly } from './modes';
-import { classBit, type Actor, type Decision, type RecordType, type Relation } from './types';
+import { classBit, type ActiveGrant, type Actor, type Decision, type RecordType, type Relation } from './types';
 
 /** Which rows of a record type an actor may list: all, none, or those meeting any of some relation conjunctions. */
 export type Scope =
@@ -40,8 +40,11 @@ export function filter(actor: Actor, action: Action): Scope {
   const conjunctions: Relation[][] = [];
   for (const a of rules.allow) {
     if (a.roleMask !== 0 && (a.roleMask & actor.roleMask) === 0) continue;
-    if (a.classes !== null && a.classes !== 'granted' && (a.classes & GENERAL) === 0) continue;
+    if (typeof a.classes === 'number' && (a.classes & GENERAL) === 0) continue;
     if (a.relations.length === 1 && a.relations[0] === 'any') return { kind: 'all' };
+    // A conjunction already listed adds no rows (break-glass/emergency-access and need-to-know/access-grant both
+    // list the records the actor holds a grant on).
+    if (conjunctions.some((c) => c.length === a.relations.length && c.every((r, i) => r === a.relations[i]))) continue;
     conjunctions.push([...a.relations]);
   }
   return conjunctions.length ? { kind: 'some', conjunctions } : { kind: 'none' };
@@ -102,11 +105,14 @@ export function grantKeys(actor: Actor, type: RecordType): string[] {
   return keys;
 }
 
-/** Mask of classifications the actor's grants cover for one record (by its person, case or organisation key). */
-export function grantedMask(actor: Actor, type: RecordType, key: string): number {
+/**
+ * Mask of classifications the actor's grants cover for one record (by its person, case or organisation key); with
+ * `kind`, only grants of that kind (break-glass uses: the `emergency` fact).
+ */
+export function grantedMask(actor: Actor, type: RecordType, key: string, kind?: ActiveGrant['kind']): number {
   const prop = SHAPES[type].grantKey;
   let mask = 0;
-  for (const g of actor.grants) if (g[prop] === key) mask |= g.mask;
+  for (const g of actor.grants) if (g[prop] === key && (kind === undefined || g.kind === kind)) mask |= g.mask;
   return mask;
 }
 

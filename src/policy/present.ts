@@ -28,6 +28,7 @@ export function factsFor(actor: Actor, type: RecordType, row: Record<string, unk
     id: row.id as string,
     team: row._team === 1 || row._team === true || row._team === '1',
     granted: grantedMask(actor, type, scopeKey(type, row)),
+    emergency: grantedMask(actor, type, scopeKey(type, row), 'break_glass'),
     ownerId: ownerOf(type, row),
   };
 }

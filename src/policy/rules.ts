@@ -15,8 +15,11 @@ export interface AllowRule {
   roles: readonly Role[] | 'any';
   /** All listed relations must hold. */
   relation: Relation | readonly Relation[];
-  /** Field classifications the rule covers; 'granted' = whatever the actor's grant covers; omitted = not field-scoped. */
-  classifications?: readonly Classification[] | 'granted';
+  /**
+   * Field classifications the rule covers; 'granted' = whatever the actor's grants cover; 'emergency' = whatever the
+   * actor's break-glass uses cover (a break-glass is a grant, so its relation is 'grant'); omitted = not field-scoped.
+   */
+  classifications?: readonly Classification[] | 'granted' | 'emergency';
   reason: string;
 }
 
@@ -96,6 +99,13 @@ export const RULES: readonly Rule[] = [
     id: 'review/guardian-overview', clauseKey: 'justify-purpose', effect: 'allow', roles: ['guardian'], relation: 'any',
     actions: READS, classifications: ['general'],
     reason: 'The guardian reviews how information is used and sees general details only.',
+  },
+  {
+    // Before need-to-know/access-grant, so reads under a break-glass are decided — and audited — as what they are:
+    // emergency access a manager will review (practice 4.2, 4.3), not a grant a manager approved beforehand.
+    id: 'break-glass/emergency-access', clauseKey: 'break-glass-review', effect: 'allow', roles: 'any', relation: 'grant',
+    actions: READS, classifications: 'emergency',
+    reason: 'You opened this record with emergency (break-glass) access; a manager reviews every use.',
   },
   {
     id: 'need-to-know/access-grant', clauseKey: 'need-to-know', effect: 'allow', roles: 'any', relation: 'grant',
