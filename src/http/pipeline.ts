@@ -7,6 +7,7 @@ import type { Database } from '../db/schema';
 import type { Ctx, Services } from '../context';
 import { clauseFor } from '../policy/clauses';
 import { decideAction, warnedRules } from '../policy/decide';
+import { routeTarget } from './route-target';
 import { syncPolicyState } from '../policy-document/sync';
 import { identifyCaller } from './authenticate';
 import { readAccessEpoch, type Caller } from './auth/caller-cache';
@@ -90,13 +91,13 @@ function policyHandler(services: Services, def: PolicyRoute) {
       stamp = { actorId: actor.id, requestId: request.id, at: nowIso };
       const pre = decideAction(actor, def.action);
       if (pre) {
-        audit.add(fromDecision(def.action, pre, { detail: { route: def.url } }));
+        audit.add(fromDecision(def.action, pre, { ...routeTarget(def.url, request.params), detail: { route: def.url } }));
         throw forbidden(pre);
       }
       const input = parseInput(def, request, reply);
       for (const rule of warnedRules(actor, def.action)) {
         // A forbid rule the organisation switched to warn-only: allowed, but recorded as the breach of policy it is.
-        audit.add({ action: def.action, decision: 'allow', ruleId: rule.id, clause: clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
+        audit.add({ action: def.action, decision: 'allow', ...routeTarget(def.url, request.params), ruleId: rule.id, clause: clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
       }
       return { actor, input };
     };

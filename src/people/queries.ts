@@ -4,6 +4,7 @@ import type { Database } from '../db/schema';
 import { forbidden } from '../http/errors';
 import { candidateKeys, filter, teamFlag, teamSizeAtMost, visibleWhere, type Scope } from '../policy/filter';
 import { presentSummary, readRecord } from '../records/guard';
+import { auditList } from '../records/list-audit';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';
 import type { ListPeopleQuery } from './schema';
 
@@ -170,6 +171,7 @@ export async function listPeople(ctx: Ctx, query: ListPeopleQuery) {
   const rows = scope.kind === 'none' ? [] : (await listShape(ctx, scope)) === 'team' ? await pageFromTeam(ctx, scope, query) : await pageByNames(ctx, scope, query);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
+  auditList(ctx, 'person', { terms: query.q, results: page.length });
   return {
     items: page.map((r) => presentSummary(ctx, 'person', r)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.sort_key, last.id]) : null,
@@ -184,5 +186,6 @@ export async function countPeople(ctx: Ctx, query: Pick<ListPeopleQuery, 'q' | '
     .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor), searchWhere(eb, query)]))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
+  auditList(ctx, 'person', { terms: query.q, results: Number(row.n) });
   return { count: Number(row.n) };
 }
