@@ -19,13 +19,15 @@ export interface ListAudit {
 
 /**
  * The allow rules a list of `action` is filtered by for this actor: those of their roles that open general fields
- * (the rows filter() in policy/filter.ts keeps). The first is named as the entry's rule; all are listed in detail.
+ * (the rows filter() in policy/filter.ts keeps), or the one rule that opens every row. The first is named as the
+ * entry's rule; all are listed in its detail.
  */
 function listRules(ctx: Ctx, action: Action): AllowRule[] {
   const rules: AllowRule[] = [];
   for (const a of RULES_BY_ACTION.get(action)!.allow) {
     if (a.roleMask !== 0 && (a.roleMask & ctx.actor.roleMask) === 0) continue;
     if (typeof a.classes === 'number' && (a.classes & GENERAL) === 0) continue;
+    if (a.relations.length === 1 && a.relations[0] === 'any') return [a.rule]; // every row: this rule alone decides
     rules.push(a.rule);
   }
   return rules;
