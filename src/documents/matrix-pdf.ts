@@ -9,7 +9,7 @@ const STATUS_MEANING: Record<MatrixRow['status'], string> = {
   planned: 'planned: the software is not built yet, so the clause is not enforced (a gap)',
   procedural: 'procedural: supported by a documented practice, no software meant to',
   section: 'section headings: their sub-clauses are listed separately',
-  gap: 'gaps: neither rules with tests nor a procedural note',
+  gap: 'uncovered: neither rules with tests nor a procedural or planned note',
 };
 const INK = '#111111';
 const TEXT = '#333333';

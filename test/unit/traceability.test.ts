@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, SAMPLE_PROCEDURAL, type ClauseMapDocument } from '../../src/policy/clauses';
 import { RULES } from '../../src/policy/rules';
@@ -153,6 +154,23 @@ describe('traceability matrix as Markdown and PDF', () => {
     const firstPage = md.slice(0, md.indexOf('\n## '));
     expect(firstPage).toContain('9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
     expect(firstPage).not.toMatch(/no gaps/i);
+  });
+
+  it('3.6 the PDF says on its first page which clauses are planned, not yet enforced', async () => {
+    const raw = (await matrixPdf(buildMatrix(doc), '2026-03-02T09:00:00Z')).toString('latin1');
+    // The first page's content stream, its text runs decoded (PDFKit writes them as hex strings in TJ arrays).
+    const streams = [...raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)].map((m) => {
+      try {
+        return inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
+      } catch {
+        return '';
+      }
+    });
+    const firstPage = streams.find((s) => s.includes('TJ'))!;
+    const lines = [...firstPage.matchAll(/\[(.*?)\] TJ/g)].map((m) => [...m[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
+    expect(lines).toContain('POLICY TRACEABILITY MATRIX');
+    expect(lines).toContain('9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
+    expect(lines.join(' ')).not.toMatch(/no gaps/i);
   });
 
   it('the PDF is A4 with a title page, an overview and clause tables that flow (not a page per clause)', async () => {
