@@ -21,6 +21,9 @@ const BREAK_GLASS_CLASSES = ['personal', 'special', 'safeguarding', 'session'];
  * every manager notified immediately, and the use waits in a review queue until a manager marks it justified or a
  * breach (practice 4.3: every necessary breach of confidentiality and its reasons are recorded). The record must
  * exist — this tells a caller whether an id exists, but only one who has stated a reason and accepted review.
+ * A break-glass on a person opens the whole of their record, each case with its notes and attachments (see
+ * src/accounts/actor.ts); on a case, the case, its notes and attachments and its person. Reads under it are decided
+ * by rule break-glass/emergency-access.
  */
 export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>) {
   const target = await resolveTarget(ctx, input.resourceType, input.resourceId);
@@ -48,7 +51,7 @@ export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>
     body: 'A colleague used break-glass access to open a record outside their need to know. Review the use and mark it justified or a breach.',
     resourceType: 'grant', resourceId: row.id,
   });
-  return presentGrant(row, true);
+  return presentGrant(row, ctx.nowIso, true);
 }
 
 /** The review queue of break-glass uses (managers), oldest first so none waits longest unseen. */
@@ -59,7 +62,7 @@ export async function listBreakGlass(ctx: Ctx, query: z.infer<typeof breakGlassQ
     q = q.where((eb) => eb.or([eb('requested_at', '>', at), eb.and([eb('requested_at', '=', at), eb('id', '>', last)])]));
   }
   const rows = await q.orderBy('requested_at', 'asc').orderBy('id', 'asc').limit(query.limit + 1).execute();
-  return pageOf(rows, query.limit, (g) => presentGrant(g, true));
+  return pageOf(rows, query.limit, (g) => presentGrant(g, ctx.nowIso, true));
 }
 
 /**
@@ -90,5 +93,5 @@ export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<type
       : 'A manager reviewed your break-glass access and recorded it as justified.',
     resourceType: 'grant', resourceId: id,
   });
-  return presentGrant({ ...grant, ...changes } as AccessGrantRow, true);
+  return presentGrant({ ...grant, ...changes } as AccessGrantRow, ctx.nowIso, true);
 }

@@ -13,15 +13,23 @@ import type { approveBody, listGrantsQuery, refuseBody, requestAccessBody } from
 import { resolveTarget } from './target';
 
 /**
- * A grant as the API shows it (the reason is the requester's own words about their work, not client data).
- * `recordFound` is shown only to those who decide requests (`oversight`): shown to a requester it would tell an
- * unknown id from one they may not see, which the request endpoint takes care never to reveal (3.4).
+ * A grant's status as of `nowIso`: an approved grant whose end has come is `expired` (it opens nothing any more,
+ * src/accounts/actor.ts), whatever the stored status says; the stored row is not rewritten when time passes.
  */
-export function presentGrant(g: AccessGrantRow, oversight = false) {
+export function grantStatus(g: Pick<AccessGrantRow, 'status' | 'expires_at'>, nowIso: string): string {
+  return g.status === 'approved' && g.expires_at !== null && g.expires_at <= nowIso ? 'expired' : g.status;
+}
+
+/**
+ * A grant as the API shows it at `nowIso` (the reason is the requester's own words about their work, not client
+ * data). `recordFound` is shown only to those who decide requests (`oversight`): shown to a requester it would tell
+ * an unknown id from one they may not see, which the request endpoint takes care never to reveal (3.4).
+ */
+export function presentGrant(g: AccessGrantRow, nowIso: string, oversight = false) {
   return {
     id: g.id, userId: g.user_id, kind: g.kind, resourceType: g.resource_type, resourceId: g.resource_id,
     ...(oversight ? { recordFound: g.person_id !== null || g.case_id !== null || g.organisation_id !== null } : {}),
-    classifications: ['general', ...(JSON.parse(g.classifications) as string[])], reason: g.reason, status: g.status,
+    classifications: ['general', ...(JSON.parse(g.classifications) as string[])], reason: g.reason, status: grantStatus(g, nowIso),
     requestedAt: g.requested_at, requestedHours: g.requested_hours, decidedBy: g.decided_by, decidedAt: g.decided_at,
     decisionNote: g.decision_note, expiresAt: g.expires_at, revokedAt: g.revoked_at, reviewStatus: g.review_status,
     reviewedBy: g.reviewed_by, reviewedAt: g.reviewed_at, reviewNote: g.review_note,
@@ -87,14 +95,17 @@ export async function listGrants(ctx: Ctx, query: z.infer<typeof listGrantsQuery
   const all = hasOversight(ctx);
   let q = ctx.db.selectFrom('access_grants').selectAll();
   if (!all || query.mine === 'true') q = q.where('user_id', '=', ctx.actor.id);
-  if (query.status) q = q.where('status', '=', query.status);
+  // 'approved' means in force now; 'expired' is an approved grant whose end has passed (see grantStatus).
+  if (query.status === 'expired') q = q.where('status', '=', 'approved').where('expires_at', '<=', ctx.nowIso);
+  else if (query.status === 'approved') q = q.where('status', '=', 'approved').where('expires_at', '>', ctx.nowIso);
+  else if (query.status) q = q.where('status', '=', query.status);
   if (kind !== 'any') q = q.where('kind', '=', kind);
   if (query.cursor) {
     const [at, last] = decodeCursor(query.cursor, 2);
     q = q.where((eb) => eb.or([eb('requested_at', '<', at), eb.and([eb('requested_at', '=', at), eb('id', '<', last)])]));
   }
   const rows = await q.orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
-  return pageOf(rows, query.limit, (g) => presentGrant(g, all));
+  return pageOf(rows, query.limit, (g) => presentGrant(g, ctx.nowIso, all));
 }
 
 /** One page of grants and the cursor of the next (by requested_at, id), as every grant list answers. */
@@ -114,7 +125,7 @@ export async function approveRequest(ctx: Ctx, id: string, input: z.infer<typeof
   await transition(ctx, id, 'status', 'requested', { status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt });
   ctx.audit.add(fromDecision('grant.decide', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'approved', grantee: grant.user_id, hours } }));
   await notify(ctx, [grant.user_id], { kind: 'access-approved', subject: 'Your access request was approved', body: `Access is granted until ${expiresAt}.`, resourceType: 'grant', resourceId: id });
-  return presentGrant({ ...grant, status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt }, true);
+  return presentGrant({ ...grant, status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt }, ctx.nowIso, true);
 }
 
 /** Refuses a request, with the reason. */
@@ -124,18 +135,19 @@ export async function refuseRequest(ctx: Ctx, id: string, input: z.infer<typeof 
   await transition(ctx, id, 'status', 'requested', { status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note });
   ctx.audit.add(fromDecision('grant.decide', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'refused', grantee: grant.user_id } }));
   await notify(ctx, [grant.user_id], { kind: 'access-refused', subject: 'Your access request was refused', body: 'A manager refused your access request; the note explains why.', resourceType: 'grant', resourceId: id });
-  return presentGrant({ ...grant, status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note }, true);
+  return presentGrant({ ...grant, status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note }, ctx.nowIso, true);
 }
 
 /** Ends a grant early: a manager, or the grantee giving it up. A grantee whose access a manager ends is told. */
 export async function revokeGrant(ctx: Ctx, id: string, note?: string) {
   const { grant, decision } = await grantFor(ctx, id, 'grant.revoke');
-  if (grant.status !== 'approved') throw conflict(`Only approved access can be revoked; this is ${grant.status}.`);
+  const status = grantStatus(grant, ctx.nowIso);
+  if (status !== 'approved') throw conflict(`Only approved access can be revoked; this is ${status}.`);
   const changes = { status: 'revoked', revoked_at: ctx.nowIso, revoked_by: ctx.actor.id, decision_note: note ?? grant.decision_note };
   await transition(ctx, id, 'status', 'approved', changes);
   ctx.audit.add(fromDecision('grant.revoke', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { grantee: grant.user_id, kind: grant.kind } }));
   if (grant.user_id !== ctx.actor.id) {
     await notify(ctx, [grant.user_id], { kind: 'access-revoked', subject: 'Your access was ended', body: 'A manager ended one of your access grants early; the note explains why.', resourceType: 'grant', resourceId: id });
   }
-  return presentGrant({ ...grant, ...changes }, hasOversight(ctx));
+  return presentGrant({ ...grant, ...changes }, ctx.nowIso, hasOversight(ctx));
 }

@@ -22,7 +22,8 @@ export const revokeBody = z.strictObject({ note: z.string().trim().max(2000).opt
 
 /** GET /api/access/requests and /api/access/grants. */
 export const listGrantsQuery = z.strictObject({
-  status: z.enum(['requested', 'approved', 'refused', 'revoked']).optional(),
+  /** approved: in force now; expired: approved, but its end has passed. */
+  status: z.enum(['requested', 'approved', 'expired', 'refused', 'revoked']).optional(),
   mine: z.enum(['true', 'false']).default('false'),
   ...pageQuery,
 });

@@ -14,6 +14,18 @@ export function parseGrantMask(json: string): number {
   return classMask(['general', ...list]);
 }
 
+/*
+ * What an approved grant or a break-glass on a *person* opens (3.4 need to know; practice 4.2 emergency access):
+ * - an access request on a person opens that person's own record only, at the classifications a manager approved —
+ *   need to know down to the item (3.4); whoever needs a case's notes asks for the case;
+ * - a break-glass on a person opens the person and every case about them, with its notes and attachments: in an
+ *   emergency the user cannot wait for a manager to find the right case, and the risk and session notes are what
+ *   the emergency needs. The reads are decided by rule break-glass/emergency-access (practice 4.2, 4.3), every
+ *   manager is told at once, and a manager reviews the use afterwards.
+ * The actor's grants list such a break-glass once for the person and once for each of their cases (opened before or
+ * during the emergency: opening a case moves the access epoch, migration 0009).
+ */
+
 /**
  * Loads everything a decision needs about a user in one go: roles, whether they accepted the current policy,
  * and their active access grants. Returns null for unknown or deactivated users.
@@ -31,9 +43,15 @@ export async function loadActor(db: Kysely<Database>, userId: string, nowIso: st
     from users u left join user_roles r on r.user_id = u.id
     where u.id = ${userId} and u.active = 1
     order by r.role`.execute(db);
+  // A break-glass on a person opens the whole of that person's record — each of their cases with its notes and
+  // attachments — so the second part lists it once more per case (see above).
   const active = sql<Pick<AccessGrantRow, 'id' | 'kind' | 'person_id' | 'case_id' | 'organisation_id' | 'classifications' | 'expires_at'>>`
     select id, kind, person_id, case_id, organisation_id, classifications, expires_at from access_grants
-    where user_id = ${userId} and status = 'approved' and expires_at > ${nowIso}`.execute(db);
+    where user_id = ${userId} and status = 'approved' and expires_at > ${nowIso}
+    union all
+    select g.id, g.kind, null, c.id, null, g.classifications, g.expires_at
+    from access_grants g join cases c on c.person_id = g.person_id
+    where g.user_id = ${userId} and g.status = 'approved' and g.expires_at > ${nowIso} and g.kind = 'break_glass' and g.case_id is null`.execute(db);
   const [{ rows }, { rows: grantRows }] = await Promise.all([account, active]); // concurrent round trips on PostgreSQL
   if (rows.length === 0) return null;
   const { id, username, policy_id: policyId, accepted_by: acceptedBy } = rows[0];

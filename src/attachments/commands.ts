@@ -64,7 +64,7 @@ export async function receiveUpload(parts: AsyncIterable<UploadPart>, config: Co
  */
 export async function createAttachment(ctx: Ctx, caseId: string, upload: Upload) {
   try {
-    const c = await findVisible(ctx, 'case', caseId);
+    const c = await findVisible(ctx, 'case', caseId, 'attachment.create');
     const fields = { classification: upload.classification, filename: upload.filename, contentType: upload.contentType, sizeBytes: upload.sizeBytes, sha256: upload.sha256, noteId: upload.noteId ?? undefined };
     checkWrite(ctx, 'attachment.create', 'attachment', fields, { case_id: caseId, _team: c.row._team, uploaded_by: ctx.actor.id, classification: upload.classification }, c.subjectPersonId);
     requireNotArchived(c.row, 'case');
@@ -106,7 +106,7 @@ export async function authoriseDownload(ctx: Ctx, id: string) {
 
 /** Archives an attachment: its uploader, while on the case team (rule notes/author-edit). Kept, not erased. */
 export async function archiveAttachment(ctx: Ctx, id: string) {
-  const { row, subjectPersonId } = await findVisible(ctx, 'attachment', id);
+  const { row, subjectPersonId } = await findVisible(ctx, 'attachment', id, 'attachment.archive');
   checkWrite(ctx, 'attachment.archive', 'attachment', {}, row, subjectPersonId);
   if (row.archived_at) throw conflict('This attachment is already archived.');
   await ctx.db.updateTable('attachments').set({ archived_at: ctx.nowIso }).where('id', '=', id).where('archived_at', 'is', null).execute();

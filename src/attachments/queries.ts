@@ -1,5 +1,6 @@
 import type { Ctx } from '../context';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
+import { auditList } from '../records/list-audit';
 import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
@@ -20,7 +21,7 @@ export async function getAttachment(ctx: Ctx, id: string) {
  * the same rules as a single read. Items carry general fields only (no filename).
  */
 export async function listAttachments(ctx: Ctx, caseId: string, query: ListAttachmentsQuery) {
-  await findVisible(ctx, 'case', caseId);
+  const within = await findVisible(ctx, 'case', caseId);
   const scope = filter(ctx.actor, 'attachment.read');
   if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
   let q = ctx.db
@@ -37,6 +38,7 @@ export async function listAttachments(ctx: Ctx, caseId: string, query: ListAttac
   const rows = await q.orderBy('attachments.id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
+  auditList(ctx, 'attachment', { within: { type: 'case', id: caseId, subjectPersonId: within.subjectPersonId }, results: page.length });
   return {
     items: page.map((r) => presentSummary(ctx, 'attachment', r)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null,

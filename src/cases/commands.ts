@@ -14,7 +14,7 @@ import type { OpenCaseInput, UpdateCaseInput } from './schema';
  */
 export async function openCase(ctx: Ctx, input: OpenCaseInput, options: { skipPersonCheck?: boolean } = {}) {
   if (!options.skipPersonCheck) {
-    const person = await findVisible(ctx, 'person', input.personId);
+    const person = await findVisible(ctx, 'person', input.personId, 'case.create');
     if (person.row.archived_at) throw conflict('This person is archived; a new case cannot be opened for them.');
   }
   const { personId, ...fields } = input;
@@ -68,7 +68,7 @@ function closingDate(ctx: Ctx, row: Record<string, unknown>, input: UpdateCaseIn
  * current (412 otherwise). Closing sets closedOn; reopening clears it.
  */
 export async function updateCase(ctx: Ctx, id: string, expectedVersion: number, input: UpdateCaseInput) {
-  const { row, subjectPersonId } = await findVisible(ctx, 'case', id);
+  const { row, subjectPersonId } = await findVisible(ctx, 'case', id, 'case.update');
   checkWrite(ctx, 'case.update', 'case', input, row, subjectPersonId);
   requireNotArchived(row, 'case');
   const changes = toColumns(input);
@@ -80,7 +80,7 @@ export async function updateCase(ctx: Ctx, id: string, expectedVersion: number, 
 
 /** Archives a case (not erasure: it stays, read-only, hidden from lists unless asked for). */
 export async function archiveCase(ctx: Ctx, id: string, expectedVersion: number) {
-  const { row, subjectPersonId } = await findVisible(ctx, 'case', id);
+  const { row, subjectPersonId } = await findVisible(ctx, 'case', id, 'case.archive');
   checkWrite(ctx, 'case.archive', 'case', {}, row, subjectPersonId);
   requireNotArchived(row, 'case');
   const version = await updateVersioned(ctx, 'case', id, expectedVersion, { archived_at: ctx.nowIso });

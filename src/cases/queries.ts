@@ -3,6 +3,7 @@ import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
+import { auditList } from '../records/list-audit';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import type { ListCasesQuery } from './schema';
 
@@ -36,6 +37,7 @@ export async function listCasesOfPerson(ctx: Ctx, personId: string, query: ListC
   const rows = await q.orderBy('cases.id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
+  auditList(ctx, 'case', { within: { type: 'person', id: personId, subjectPersonId: personId }, results: page.length });
   return {
     items: page.map((r) => presentSummary(ctx, 'case', r)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null,

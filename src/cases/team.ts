@@ -74,7 +74,7 @@ export async function listCaseTeam(ctx: Ctx, caseId: string) {
  * (case.team.manage); the change is audited naming who was added, never any record content.
  */
 export async function addToCaseTeam(ctx: Ctx, caseId: string, input: AddCaseTeamInput) {
-  const v = await findVisible(ctx, 'case', caseId);
+  const v = await findVisible(ctx, 'case', caseId, 'case.team.manage');
   const d = requireAllowed(ctx, 'case.team.manage', v, 'general', { added: input.userId });
   const roles = await requireTeamCandidate(ctx, input.userId);
   const allowed = teamRolesFor(roles);
@@ -103,7 +103,7 @@ export async function addToCaseTeam(ctx: Ctx, caseId: string, input: AddCaseTeam
 
 /** Takes a user off the case team: they lose need to know at once (3.4). Audited naming who was removed. */
 export async function removeFromCaseTeam(ctx: Ctx, caseId: string, userId: string) {
-  const v = await findVisible(ctx, 'case', caseId);
+  const v = await findVisible(ctx, 'case', caseId, 'case.team.manage');
   const d = requireAllowed(ctx, 'case.team.manage', v, 'general', { removed: userId });
   const existing = await ctx.db
     .selectFrom('case_team').select('team_role').where('case_id', '=', caseId).where('user_id', '=', userId).executeTakeFirst();

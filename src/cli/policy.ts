@@ -19,7 +19,7 @@ export function registerPolicyCommands(program: Command) {
     .command('load <file>')
     .description('load a new version of the policy (text or Markdown); staff must accept it again')
     .option('--title <title>', 'title of this version (default: the file name)')
-    .option('--map <file>', 'clause map JSON {keys: {clauseKey: [clause ids]}, procedural: {clauseId: note}} (default: carry over the previous map)')
+    .option('--map <file>', 'clause map JSON {keys: {clauseKey: [clause ids]}, procedural: {clauseId: note}, planned: {clauseId: note}} (default: carry over the previous map)')
     .action(async (file: string, options: { title?: string; map?: string }) => {
       const text = readFileSync(file, 'utf8');
       let clauseMap: ClauseMapDocument | undefined;
@@ -41,9 +41,10 @@ export function registerPolicyCommands(program: Command) {
               return document;
             },
           });
-          process.stdout.write(`loaded "${doc.title}" as version ${doc.version}: ${doc.clauses.length} clauses. Staff must accept it before seeing confidential records. Restart the server to show the new clause numbers in explanations.\n`);
-          const { gaps, unmappedKeys } = coverageOf(doc);
-          if (gaps.length) process.stderr.write(`warning: clauses with neither rules and tests nor a procedural note (add them to the clause map): ${gaps.join(', ')}\n`);
+          process.stdout.write(`loaded "${doc.title}" as version ${doc.version}: ${doc.clauses.length} clauses. Staff must accept it before seeing confidential records. A running server cites the new clause numbers from its next request; no restart is needed.\n`);
+          const { planned, uncovered, unmappedKeys } = coverageOf(doc);
+          if (planned.length) process.stdout.write(`planned, not yet enforced: ${planned.join(', ')}\n`);
+          if (uncovered.length) process.stderr.write(`warning: clauses with neither rules and tests nor a procedural or planned note (add them to the clause map): ${uncovered.join(', ')}\n`);
           if (unmappedKeys.length) process.stderr.write(`warning: rule clause keys no clause of this policy maps (decisions cite the key itself): ${unmappedKeys.join(', ')}\n`);
         } catch (error) {
           if (error instanceof DomainError) return failWith(error);
@@ -70,7 +71,7 @@ export function registerPolicyCommands(program: Command) {
           : `${matrixMarkdown(matrix)}\n`;
         if (options.out) writeFileSync(options.out, output);
         else process.stdout.write(output);
-        if (matrix.summary.gaps.length) process.stderr.write(`warning: clauses with neither rules and tests nor a procedural note: ${matrix.summary.gaps.join(', ')}\n`);
+        if (matrix.summary.uncovered.length) process.stderr.write(`warning: clauses with neither rules and tests nor a procedural or planned note: ${matrix.summary.uncovered.join(', ')}\n`);
       });
     });
 }

@@ -12,24 +12,37 @@ export interface TraceabilityRow {
   rules: readonly { id: string; effect: string; reason: string }[];
   tests: readonly { file: string; title: string }[];
   procedural: string | null;
-  status: 'enforced' | 'procedural' | 'section' | 'gap';
+  /** What exists today and what is still to be built, for a planned clause. */
+  planned: string | null;
+  status: 'enforced' | 'planned' | 'procedural' | 'section' | 'gap';
 }
 
 /** The traceability matrix the PDF renders: the policy, the summary counts and every clause. */
 export interface TraceabilityMatrix {
   policy: { title: string; version: number; loadedAt: string };
-  summary: { clauses: number; enforced: number; procedural: number; sections: number; gaps: readonly string[] };
+  summary: {
+    clauses: number;
+    enforced: number;
+    procedural: number;
+    sections: number;
+    planned: readonly string[];
+    uncovered: readonly string[];
+    gaps: readonly string[];
+    /** The gaps in words, printed on the first page. */
+    attention: readonly string[];
+  };
   rows: readonly TraceabilityRow[];
 }
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-const STATUS_COLOUR: Record<TraceabilityRow['status'], string> = { enforced: '#1b6e3a', procedural: '#8a5a00', section: '#5f6b7a', gap: '#b00020' };
+const STATUS_COLOUR: Record<TraceabilityRow['status'], string> = { enforced: '#1b6e3a', planned: '#b4451f', procedural: '#8a5a00', section: '#5f6b7a', gap: '#b00020' };
 const STATUS_MEANING: Record<TraceabilityRow['status'], string> = {
   enforced: 'enforced by software rules, each covered by tests',
-  procedural: 'procedural: supported by a documented practice or a planned workflow',
+  planned: 'planned: the software is not built yet, so the clause is not enforced (a gap)',
+  procedural: 'procedural: supported by a documented practice, no software meant to',
   section: 'section headings: their sub-clauses are listed separately',
-  gap: 'gaps: neither rules with tests nor a procedural note',
+  gap: 'uncovered: neither rules with tests nor a procedural or planned note',
 };
 const INK = '#111111';
 const TEXT = '#333333';
@@ -105,25 +118,28 @@ function titlePage(doc: Doc, m: TraceabilityMatrix, generatedAt: string) {
   doc.moveDown(1.6).font('Helvetica-Bold').fontSize(12).fillColor(INK).text(`${m.summary.clauses} clauses`, { width });
   doc.moveDown(0.4);
   const counts: Record<TraceabilityRow['status'], number> = {
-    enforced: m.summary.enforced, procedural: m.summary.procedural, section: m.summary.sections, gap: m.summary.gaps.length,
+    enforced: m.summary.enforced, planned: m.summary.planned.length, procedural: m.summary.procedural, section: m.summary.sections,
+    gap: m.summary.uncovered.length,
   };
-  for (const status of ['enforced', 'procedural', 'section', 'gap'] as const) {
+  for (const status of ['enforced', 'planned', 'procedural', 'section', 'gap'] as const) {
     const y = doc.y;
     chip(doc, status, MARGIN, y);
     doc.font('Helvetica-Bold').fontSize(10.5).fillColor(INK).text(String(counts[status]), MARGIN + 82, y + 1, { width: 30, align: 'right' });
     doc.font('Helvetica').fillColor(TEXT).text(STATUS_MEANING[status], MARGIN + 122, y + 1, { width: width - 122 });
     doc.y = Math.max(doc.y, y + 16) + 4;
   }
-  doc.moveDown(0.4).font('Helvetica-Bold').fontSize(10.5).fillColor(m.summary.gaps.length ? STATUS_COLOUR.gap : STATUS_COLOUR.enforced)
-    .text(m.summary.gaps.length ? `Clauses needing attention: ${m.summary.gaps.map(label).join(', ')}` : 'Every clause is enforced, procedural or a section heading: no gaps.', MARGIN, doc.y, { width });
+  doc.moveDown(0.4).font('Helvetica-Bold').fontSize(10.5).fillColor(m.summary.gaps.length ? STATUS_COLOUR.gap : STATUS_COLOUR.enforced);
+  const attention = m.summary.attention.length ? m.summary.attention : ['No gaps: every clause is enforced, procedural or a section heading.'];
+  for (const line of attention) doc.text(line, MARGIN, doc.y, { width }).moveDown(0.3);
 
   doc.moveDown(2).font('Helvetica-Bold').fontSize(11).fillColor(INK).text('How to read this document', { width });
   doc.moveDown(0.3).font('Helvetica').fontSize(9.5).fillColor(TEXT).text(
     'Each clause of the policy is mapped to one or more clause keys. Software rules cite those keys; the rules are '
     + 'checked on every read, list and change of a record, and every refusal is written to the tamper-evident audit '
     + 'trail. The tests named under each clause run on every build against SQLite and PostgreSQL. A clause no software '
-    + 'rule can enforce carries a procedural note saying what supports it instead. Rule and test names are quoted '
-    + 'from the software.',
+    + 'rule is meant to enforce carries a procedural note saying what supports it instead. A planned clause is one whose '
+    + 'software is not built yet: any rules listed under it support part of it only, and it counts as a gap. Rule and '
+    + 'test names are quoted from the software.',
     { width, lineGap: 2 },
   );
 }
@@ -203,7 +219,7 @@ function clauseCells(row: TraceabilityRow, all: readonly TraceabilityRow[]): [st
   }
   if (row.keys.length) cells.push(['Clause keys', [{ text: row.keys.join(', ') }]]);
   if (row.rules.length) {
-    cells.push(['Enforced by', row.rules.flatMap((r, i): Piece[] => [
+    cells.push([row.status === 'planned' ? 'Supported by' : 'Enforced by', row.rules.flatMap((r, i): Piece[] => [
       { text: `${r.id} (${r.effect})`, font: 'Helvetica-Bold', color: INK, gap: i ? 4 : 0 },
       { text: r.reason, indent: 10 },
     ])]);
@@ -218,6 +234,7 @@ function clauseCells(row: TraceabilityRow, all: readonly TraceabilityRow[]): [st
     cells.push(['Tested by', [{ text: 'No test cites this clause yet.', color: STATUS_COLOUR.gap }]]);
   }
   if (row.procedural) cells.push(['Procedural', [{ text: row.procedural }]]);
+  if (row.planned) cells.push(['Planned', [{ text: row.planned.replace(/^Planned:\s*/i, ''), color: STATUS_COLOUR.planned }]]);
   if (row.status === 'gap') cells.push(['Needs', [{ text: 'Map this clause to a clause key with rules and tests, or give it a procedural note.', color: STATUS_COLOUR.gap }]]);
   return cells;
 }

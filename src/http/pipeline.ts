@@ -8,6 +8,7 @@ import type { Services } from '../context';
 import { clauseFor } from '../policy/clauses';
 import { decideAction, warnedRules } from '../policy/decide';
 import type { Actor } from '../policy/types';
+import { routeTarget } from './route-target';
 import { syncPolicyState } from '../policy-document/sync';
 import { runUnit } from '../unit';
 import { identifyCaller } from './authenticate';
@@ -92,13 +93,13 @@ function policyHandler(services: Services, def: PolicyRoute) {
     const admit = (actor: Actor, audit: AuditBuffer) => {
       const pre = decideAction(actor, def.action);
       if (pre) {
-        audit.add(fromDecision(def.action, pre, { detail: { route: def.url } }));
+        audit.add(fromDecision(def.action, pre, { ...routeTarget(def.url, request.params), detail: { route: def.url } }));
         throw forbidden(pre);
       }
       const input = parseInput(def, request, reply);
       for (const rule of warnedRules(actor, def.action)) {
         // A forbid rule the organisation switched to warn-only: allowed, but recorded as the breach of policy it is.
-        audit.add({ action: def.action, decision: 'allow', ruleId: rule.id, clause: clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
+        audit.add({ action: def.action, decision: 'allow', ...routeTarget(def.url, request.params), ruleId: rule.id, clause: clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
       }
       return input;
     };

@@ -32,7 +32,7 @@ function toColumns(ctx: Ctx, input: Record<string, unknown>): Partial<NoteRow> {
  * (rule notes/case-team-write): someone who cannot see the case gets 404, a manager off the team 403 naming why.
  */
 export async function createNote(ctx: Ctx, caseId: string, input: CreateNoteInput) {
-  const c = await findVisible(ctx, 'case', caseId);
+  const c = await findVisible(ctx, 'case', caseId, 'note.create');
   // The note does not exist yet: its facts are the case's team and the actor as author.
   const draft = { case_id: caseId, _team: c.row._team, author_id: ctx.actor.id };
   const d = decide(ctx.actor, 'note.create', { ...factsFor(ctx.actor, 'note', draft), classification: 'general' });
@@ -59,7 +59,7 @@ export async function createNote(ctx: Ctx, caseId: string, input: CreateNoteInpu
  * version they loaded (412 otherwise).
  */
 export async function updateNote(ctx: Ctx, id: string, expectedVersion: number, input: UpdateNoteInput) {
-  const { row, subjectPersonId } = await findVisible(ctx, 'note', id);
+  const { row, subjectPersonId } = await findVisible(ctx, 'note', id, 'note.update');
   checkWrite(ctx, 'note.update', 'note', input, row, subjectPersonId);
   requireNotArchived(row, 'note');
   const kind = input.kind ?? row.kind;
@@ -72,7 +72,7 @@ export async function updateNote(ctx: Ctx, id: string, expectedVersion: number, 
 
 /** Archives a note (kept, hidden from lists unless asked for; not erasure). Author on the team only. */
 export async function archiveNote(ctx: Ctx, id: string, expectedVersion: number) {
-  const { row, subjectPersonId } = await findVisible(ctx, 'note', id);
+  const { row, subjectPersonId } = await findVisible(ctx, 'note', id, 'note.archive');
   checkWrite(ctx, 'note.archive', 'note', {}, row, subjectPersonId);
   requireNotArchived(row, 'note');
   const version = await updateVersioned(ctx, 'note', id, expectedVersion, { archived_at: ctx.nowIso });

@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import { forbidden } from '../lib/errors';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
+import { auditList } from '../records/list-audit';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { decodeCursor, encodeCursor } from '../records/paging';
@@ -21,7 +22,7 @@ export async function getNote(ctx: Ctx, id: string) {
  * same rules as a single read (3.4). Items carry general fields only, so a list never shows a session's body.
  */
 export async function listNotes(ctx: Ctx, caseId: string, query: ListNotesQuery) {
-  await findVisible(ctx, 'case', caseId);
+  const within = await findVisible(ctx, 'case', caseId);
   const scope = filter(ctx.actor, 'note.read');
   if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
   let q = ctx.db
@@ -39,6 +40,7 @@ export async function listNotes(ctx: Ctx, caseId: string, query: ListNotesQuery)
   const rows = await q.orderBy('notes.occurred_at', 'desc').orderBy('notes.id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
+  auditList(ctx, 'note', { within: { type: 'case', id: caseId, subjectPersonId: within.subjectPersonId }, results: page.length });
   return {
     items: page.map((r) => presentSummary(ctx, 'note', r)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.occurred_at, last.id]) : null,

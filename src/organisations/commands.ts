@@ -46,7 +46,7 @@ export async function createOrganisation(ctx: Ctx, input: CreateOrganisationInpu
  * `expectedVersion` is current (412 otherwise).
  */
 export async function updateOrganisation(ctx: Ctx, id: string, expectedVersion: number, input: UpdateOrganisationInput) {
-  const { row } = await findVisible(ctx, 'organisation', id);
+  const { row } = await findVisible(ctx, 'organisation', id, 'organisation.update');
   checkWrite(ctx, 'organisation.update', 'organisation', input, row);
   requireNotArchived(row, 'organisation');
   const changes = toColumns(input);
@@ -58,7 +58,7 @@ export async function updateOrganisation(ctx: Ctx, id: string, expectedVersion: 
 
 /** Archives an organisation (managers; kept, hidden from lists unless asked for; not erasure). */
 export async function archiveOrganisation(ctx: Ctx, id: string, expectedVersion: number) {
-  const { row } = await findVisible(ctx, 'organisation', id);
+  const { row } = await findVisible(ctx, 'organisation', id, 'organisation.archive');
   checkWrite(ctx, 'organisation.archive', 'organisation', {}, row);
   requireNotArchived(row, 'organisation');
   const version = await updateVersioned(ctx, 'organisation', id, expectedVersion, { archived_at: ctx.nowIso });

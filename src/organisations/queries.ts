@@ -3,6 +3,7 @@ import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { presentSummary, readRecord } from '../records/guard';
+import { auditList } from '../records/list-audit';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';
 import type { ListOrganisationsQuery } from './schema';
 
@@ -37,6 +38,7 @@ export async function listOrganisations(ctx: Ctx, query: ListOrganisationsQuery)
   const rows = await q.orderBy('organisations.sort_key').orderBy('organisations.id').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
+  auditList(ctx, 'organisation', { terms: query.q, results: page.length });
   return {
     items: page.map((r) => presentSummary(ctx, 'organisation', r)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.sort_key, last.id]) : null,

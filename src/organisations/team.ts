@@ -28,7 +28,7 @@ export async function listOrganisationTeam(ctx: Ctx, organisationId: string) {
  * (organisation.team.manage); the user must be active and hold a staff or manager role. Audited naming who.
  */
 export async function addToOrganisationTeam(ctx: Ctx, organisationId: string, input: AddOrganisationTeamInput) {
-  const v = await findVisible(ctx, 'organisation', organisationId);
+  const v = await findVisible(ctx, 'organisation', organisationId, 'organisation.team.manage');
   const d = requireAllowed(ctx, 'organisation.team.manage', v, 'general', { added: input.userId });
   const rows = await ctx.db
     .selectFrom('users as u')
@@ -56,7 +56,7 @@ export async function addToOrganisationTeam(ctx: Ctx, organisationId: string, in
 
 /** Takes a user off the organisation's team: they stop seeing its commercial information at once. Audited. */
 export async function removeFromOrganisationTeam(ctx: Ctx, organisationId: string, userId: string) {
-  const v = await findVisible(ctx, 'organisation', organisationId);
+  const v = await findVisible(ctx, 'organisation', organisationId, 'organisation.team.manage');
   const d = requireAllowed(ctx, 'organisation.team.manage', v, 'general', { removed: userId });
   const existing = await ctx.db
     .selectFrom('organisation_team').select('user_id').where('organisation_id', '=', organisationId).where('user_id', '=', userId).executeTakeFirst();

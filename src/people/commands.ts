@@ -2,7 +2,7 @@ import type { Ctx } from '../context';
 import type { PersonRow } from '../db/schema';
 import { newId } from '../lib/ids';
 import { openCase } from '../cases/commands';
-import { checkWrite, readRecord } from '../records/guard';
+import { checkWrite, findVisible } from '../records/guard';
 import { sortKey } from '../records/paging';
 import { updateVersioned } from '../records/versioned';
 import { getPerson } from './queries';
@@ -47,7 +47,7 @@ export async function createPerson(ctx: Ctx, input: CreatePersonInput) {
 
 /** Changes some fields of a person, if the actor may write each of them and `expectedVersion` is current. */
 export async function updatePerson(ctx: Ctx, id: string, expectedVersion: number, input: UpdatePersonInput) {
-  const { row } = await readRecord(ctx, 'person', id);
+  const { row } = await findVisible(ctx, 'person', id, 'person.update');
   checkWrite(ctx, 'person.update', 'person', input, row, id);
   const changes = toColumns(input);
   if (input.givenName !== undefined || input.familyName !== undefined) {
@@ -60,7 +60,7 @@ export async function updatePerson(ctx: Ctx, id: string, expectedVersion: number
 
 /** Archives a person (not erasure: the record stays, hidden from lists). */
 export async function archivePerson(ctx: Ctx, id: string, expectedVersion: number) {
-  const { row } = await readRecord(ctx, 'person', id);
+  const { row } = await findVisible(ctx, 'person', id, 'person.archive');
   checkWrite(ctx, 'person.archive', 'person', {}, row, id);
   const version = await updateVersioned(ctx, 'person', id, expectedVersion, { archived_at: ctx.nowIso });
   ctx.audit.add({ action: 'person.archive', decision: 'change', resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { version } });

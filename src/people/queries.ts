@@ -6,6 +6,7 @@ import { filter, visibleWhere, type Scope } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { candidateKeys, teamSizeAtMost } from '../records/candidates';
 import { presentSummary, readRecord } from '../records/guard';
+import { auditList } from '../records/list-audit';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';
 import type { ListPeopleQuery } from './schema';
 
@@ -172,6 +173,7 @@ export async function listPeople(ctx: Ctx, query: ListPeopleQuery) {
   const rows = scope.kind === 'none' ? [] : (await listShape(ctx, scope)) === 'team' ? await pageFromTeam(ctx, scope, query) : await pageByNames(ctx, scope, query);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
+  auditList(ctx, 'person', { terms: query.q, results: page.length });
   return {
     items: page.map((r) => presentSummary(ctx, 'person', r)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.sort_key, last.id]) : null,
@@ -186,5 +188,6 @@ export async function countPeople(ctx: Ctx, query: Pick<ListPeopleQuery, 'q' | '
     .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor), searchWhere(eb, query)]))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
+  auditList(ctx, 'person', { terms: query.q, results: Number(row.n) });
   return { count: Number(row.n) };
 }

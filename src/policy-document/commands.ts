@@ -5,7 +5,7 @@ import { currentPolicy, storePolicy, toDocument, type LoadPolicyInput } from './
 
 /**
  * Loads a new policy version from the API (administrators). Everyone must accept it again (3.5). The answer says
- * which clauses have neither rules with tests nor a procedural note, and which rule clause keys no clause maps
+ * which clauses are planned, which have neither rules with tests nor a note, and which rule clause keys no clause maps
  * (decisions under those cite the key itself), so the administrator can complete the clause map.
  */
 export async function loadPolicy(ctx: Ctx, input: LoadPolicyInput) {
@@ -14,9 +14,13 @@ export async function loadPolicy(ctx: Ctx, input: LoadPolicyInput) {
   return { ...summary(document), coverage: coverageOf(document) };
 }
 
-/** Gaps in a document's clause map: clauses nothing covers, and rule keys mapped to no clause. */
+/**
+ * Gaps in a document's clause map: every clause the software does not carry out yet (`gaps`), split into the
+ * planned ones and those nothing covers (`uncovered`: complete the map), and rule keys mapped to no clause.
+ */
 export function coverageOf(document: ReturnType<typeof toDocument>) {
-  return { gaps: buildMatrix(document).summary.gaps, unmappedKeys: unmappedRuleKeys(document.clauseMap) };
+  const { gaps, planned, uncovered } = buildMatrix(document).summary;
+  return { gaps, planned, uncovered, unmappedKeys: unmappedRuleKeys(document.clauseMap) };
 }
 
 /** Records that the actor read and accepted the current version (3.5: staff know their responsibilities). */

@@ -13,31 +13,87 @@ export interface MatrixRow {
   keys: string[];
   rules: { id: string; effect: 'allow' | 'forbid'; reason: string }[];
   tests: { file: string; title: string }[];
+  /** What supports the clause instead of software, for procedural clauses. */
   procedural: string | null;
-  /** enforced: rules (and tests); procedural: a documented non-software measure; section: groups sub-clauses;
-   * gap: none of these — the traceability test fails on a gap. */
-  status: 'enforced' | 'procedural' | 'section' | 'gap';
+  /** What exists today and what is still to be built, for planned clauses. */
+  planned: string | null;
+  /**
+   * - enforced: rules that carry out the clause cite it, and tests cover them;
+   * - planned: its software is not built yet — whatever rules cite it, they only support part of it (a gap);
+   * - procedural: a documented non-software measure supports it, and no software is meant to;
+   * - section: groups sub-clauses;
+   * - gap: none of these — the traceability test fails on it.
+   */
+  status: 'enforced' | 'planned' | 'procedural' | 'section' | 'gap';
 }
 
-/** The traceability matrix of a policy document: every clause with its rules, tests or procedural note. */
+/**
+ * Whether a note speaks of software still to come. Such a note always makes its clause planned, even when the
+ * clause map files it as procedural (maps written before planned clauses were listed did): planned work is never
+ * shown as a measure in place.
+ */
+export const saysPlanned = (note: string | null | undefined) => !!note && /\bplanned\b/i.test(note);
+
+/** The status of one clause; planned wins over rules, so a partly supported clause never reads as enforced. */
+function statusOf(rules: number, tests: number, planned: string | null, procedural: string | null, section: boolean): MatrixRow['status'] {
+  if (planned) return 'planned';
+  if (rules && tests) return 'enforced';
+  if (procedural) return 'procedural';
+  return section ? 'section' : 'gap';
+}
+
+const label = (id: string) => (/^\d|^practice/.test(id) ? id : id.replace(/-/g, ' '));
+
+/**
+ * What the first page of every rendering (Markdown, PDF) must say about gaps: how many clauses are planned, not yet
+ * enforced, and which; and which clauses nothing covers. Empty when there are none.
+ */
+function attentionLines(planned: readonly string[], uncovered: readonly string[]): string[] {
+  const lines: string[] = [];
+  if (planned.length) {
+    lines.push(`${planned.length} clause${planned.length === 1 ? ' is' : 's are'} planned, not yet enforced: ${planned.map(label).join(', ')}.`);
+  }
+  if (uncovered.length) {
+    lines.push(`${uncovered.length} clause${uncovered.length === 1 ? ' has' : 's have'} neither rules with tests nor a procedural or planned note: ${uncovered.map(label).join(', ')}.`);
+  }
+  return lines;
+}
+
+/**
+ * The traceability matrix of a policy document: every clause with its rules, tests, procedural or planned note.
+ * The summary's `gaps` are the clauses the software does not yet carry out — the planned ones and any clause
+ * nothing covers (`uncovered`, which the traceability test and `confide policy load` report as a map to complete).
+ */
 export function buildMatrix(doc: PolicyDocument, tests: readonly IndexedTest[] = (testIndex as { tests: IndexedTest[] }).tests) {
   const keysOf = (clause: Clause) => Object.entries(doc.clauseMap.keys).filter(([, ids]) => ids.includes(clause.id)).map(([k]) => k).sort();
   const rows: MatrixRow[] = doc.clauses.map((clause) => {
     const keys = keysOf(clause);
     const rules = RULES.filter((r) => keys.includes(r.clauseKey)).map((r) => ({ id: r.id, effect: r.effect, reason: r.reason }));
     const covering = tests.filter((t) => t.keys.some((k) => keys.includes(k))).map((t) => ({ file: t.file, title: t.title }));
-    const procedural = doc.clauseMap.procedural[clause.id] ?? null;
-    const status: MatrixRow['status'] = rules.length && covering.length ? 'enforced' : procedural ? 'procedural' : clause.section ? 'section' : 'gap';
-    return { clause: clause.id, heading: clause.heading, text: clause.text, keys, rules, tests: covering, procedural, status };
+    const note = doc.clauseMap.procedural[clause.id] ?? null;
+    const planned = doc.clauseMap.planned[clause.id] ?? (saysPlanned(note) ? note : null);
+    const procedural = planned === note ? null : note;
+    const status = statusOf(rules.length, covering.length, planned, procedural, clause.section);
+    return { clause: clause.id, heading: clause.heading, text: clause.text, keys, rules, tests: covering, procedural, planned, status };
   });
+  const ids = (status: MatrixRow['status']) => rows.filter((r) => r.status === status).map((r) => r.clause);
+  const planned = ids('planned');
+  const uncovered = ids('gap');
   return {
     policy: { title: doc.title, version: doc.version, loadedAt: doc.loadedAt },
     summary: {
       clauses: rows.length,
-      enforced: rows.filter((r) => r.status === 'enforced').length,
-      procedural: rows.filter((r) => r.status === 'procedural').length,
-      sections: rows.filter((r) => r.status === 'section').length,
-      gaps: rows.filter((r) => r.status === 'gap').map((r) => r.clause),
+      enforced: ids('enforced').length,
+      procedural: ids('procedural').length,
+      sections: ids('section').length,
+      /** Clauses whose software is planned, not yet built. */
+      planned,
+      /** Clauses with neither rules and tests, nor a procedural or planned note: the clause map is incomplete. */
+      uncovered,
+      /** Every clause the software does not carry out yet: the planned and the uncovered, in policy order. */
+      gaps: rows.filter((r) => r.status === 'planned' || r.status === 'gap').map((r) => r.clause),
+      /** The gaps in words, for the first page of the Markdown and the PDF ("9 clauses are planned, …"). */
+      attention: attentionLines(planned, uncovered),
     },
     rows,
   };
@@ -53,23 +109,23 @@ export function unmappedRuleKeys(map: ClauseMapDocument, rules: readonly { claus
   return [...new Set(rules.map((r) => r.clauseKey))].filter((k) => !(map.keys[k] ?? []).length).sort();
 }
 
-const label = (id: string) => (/^\d|^practice/.test(id) ? id : id.replace(/-/g, ' '));
-
 /** The matrix as Markdown, for the repository or an email to trustees. */
 export function matrixMarkdown(m: Matrix): string {
   const out = [
     `# ${m.policy.title} — traceability (version ${m.policy.version})`,
     '',
-    `${m.summary.clauses} clauses: ${m.summary.enforced} enforced by rules and tests, ${m.summary.procedural} procedural, ${m.summary.sections} section headings${m.summary.gaps.length ? `, **gaps: ${m.summary.gaps.join(', ')}**` : ', no gaps'}.`,
+    `${m.summary.clauses} clauses: ${m.summary.enforced} enforced by rules and tests, ${m.summary.planned.length} planned, ${m.summary.procedural} procedural, ${m.summary.sections} section headings.`,
     '',
+    ...(m.summary.attention.length ? m.summary.attention.flatMap((line) => [`**${line}**`, '']) : ['No gaps: every clause is enforced, procedural or a section heading.', '']),
   ];
   for (const r of m.rows) {
     out.push(`## ${label(r.clause)}${r.heading ? ` — ${r.heading}` : ''}`, '');
     if (r.text) out.push(`> ${r.text.replace(/\n/g, '\n> ')}`, '');
     out.push(`**Status:** ${r.status}${r.keys.length ? ` · clause keys: ${r.keys.map((k) => `\`${k}\``).join(', ')}` : ''}`, '');
-    if (r.rules.length) out.push('**Rules**', '', ...r.rules.map((x) => `- \`${x.id}\` (${x.effect}): ${x.reason}`), '');
+    if (r.rules.length) out.push(r.status === 'planned' ? '**Rules that support part of it** (the clause is not enforced yet)' : '**Rules**', '', ...r.rules.map((x) => `- \`${x.id}\` (${x.effect}): ${x.reason}`), '');
     if (r.tests.length) out.push(`**Tests** (${r.tests.length})`, '', ...r.tests.map((t) => `- ${t.title} — \`${t.file}\``), '');
     if (r.procedural) out.push(`**Procedural:** ${r.procedural}`, '');
+    if (r.planned) out.push(`**Planned:** ${r.planned.replace(/^Planned:\s*/i, '')}`, '');
   }
   return out.join('\n');
 }

@@ -2,10 +2,17 @@ import { z } from 'zod';
 
 const clauseId = z.string().trim().min(1).max(60);
 
-/** The organisation's mapping of its clauses to the engine's clause keys, plus procedural notes. */
+const note = z.string().trim().min(1).max(2000);
+
+/**
+ * The organisation's mapping of its clauses to the engine's clause keys, plus notes: `procedural` for clauses a
+ * documented practice supports instead of software, `planned` for clauses whose software is not built yet (shown as
+ * planned and counted as gaps in the traceability matrix).
+ */
 export const clauseMapSchema = z.strictObject({
   keys: z.record(z.string().max(60), z.array(clauseId).max(50)),
-  procedural: z.record(clauseId, z.string().trim().min(1).max(2000)).default({}),
+  procedural: z.record(clauseId, note).default({}),
+  planned: z.record(clauseId, note).default({}),
 });
 
 /** POST /api/policy/documents. */

@@ -30,9 +30,12 @@ export interface PolicyDocument {
 export function toDocument(row: PolicyDocumentRow): PolicyDocument {
   return {
     id: row.id, version: Number(row.version), title: row.title, body: row.body, clauses: JSON.parse(row.clauses),
-    clauseMap: JSON.parse(row.clause_map), loadedAt: row.loaded_at, loadedBy: row.loaded_by,
+    clauseMap: withPlanned(JSON.parse(row.clause_map)), loadedAt: row.loaded_at, loadedBy: row.loaded_by,
   };
 }
+
+/** A stored map as the current shape: maps stored before planned clauses were listed have none. */
+const withPlanned = (map: Omit<ClauseMapDocument, 'planned'> & { planned?: Record<string, string> }): ClauseMapDocument => ({ ...map, planned: map.planned ?? {} });
 
 /** The current (highest) version, or null when none is loaded. */
 export async function currentPolicy(db: Kysely<Database>): Promise<PolicyDocument | null> {
@@ -53,6 +56,10 @@ export function clauseMapErrors(map: ClauseMapDocument, clauses: readonly Clause
   for (const id of Object.keys(map.procedural)) {
     if (!ids.has(id)) errors.push({ path: `${prefix}.procedural.${id}`, message: `no clause "${id}" in this policy` });
   }
+  for (const id of Object.keys(map.planned)) {
+    if (!ids.has(id)) errors.push({ path: `${prefix}.planned.${id}`, message: `no clause "${id}" in this policy` });
+    else if (id in map.procedural) errors.push({ path: `${prefix}.planned.${id}`, message: `clause "${id}" is also listed as procedural; a clause is one or the other` });
+  }
   return errors;
 }
 
@@ -62,6 +69,7 @@ function carryOver(map: ClauseMapDocument, clauses: readonly Clause[]): ClauseMa
   return {
     keys: Object.fromEntries(Object.entries(map.keys).map(([k, v]) => [k, v.filter((id) => ids.has(id))])),
     procedural: Object.fromEntries(Object.entries(map.procedural).filter(([id]) => ids.has(id))),
+    planned: Object.fromEntries(Object.entries(map.planned).filter(([id]) => ids.has(id))),
   };
 }
 

@@ -32,35 +32,49 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Clauses of the sample policy that no software rule enforces, with what supports them instead. The matrix shows
- * these notes; a clause with neither rules nor a note fails the traceability test.
+ * Clauses of the sample policy that no software rule enforces and none is meant to: what supports them instead. The
+ * matrix shows these as procedural. A note here never speaks of software still to come — that belongs in
+ * {@link SAMPLE_PLANNED} (the traceability test fails otherwise).
  */
 export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
   'aim-of-policy': 'Statement of intent. Realised by the rules mapped to the numbered clauses.',
-  '1.2': 'Release follows the Data Protection Policy. Planned: the third-party disclosure workflow; until then Confide has no way to send records outside the organisation.',
-  '1.3': 'Planned: consent records and the disclosure workflow with legal-duty and emergency exceptions decided by management.',
-  '2.1': 'Each case records the service it is for; purpose scrutiny arrives with the purposes workflow.',
   '2.2': 'Confide has no feature that sells, trades, rents or lends data; exports run through need to know and are audited.',
   '2.4': 'Rationale for the policy; no rule of its own.',
-  '3.2': 'Planned: the disclosure workflow will refuse organisation-specific data to third parties. Today no data leaves Confide except exports, which are filtered by need to know and audited.',
   '3.6': 'Confide keeps every version of this policy and this traceability matrix so the guardian can show compliance and review regularly.',
-  '4.1': 'Planned: informed consent per purpose and recipient, and the first-contact notice.',
-  '4.3': 'Planned: disclosure only with express consent, recipients told the information is CONFIDENTIAL.',
-  'practice 5.1': 'Planned: signed joint working protocols (sharing agreements) with partner agencies.',
   'equality-and-diversity': 'Organisational commitment; no software rule.',
-  '5': 'Breaches are dealt with under the disciplinary procedure. Confide records every break-glass use a manager reviews as a breach in the audit trail under this clause (rule break-glass/breach, clause key breach-handling); the breaches register arrives with a later issue.',
 };
 
-/** An organisation's mapping: clause key → its clause ids, and notes for clauses that are procedural. */
+/**
+ * Clauses of the sample policy whose software is not built yet. The matrix shows them as **planned** and counts them
+ * as gaps, whatever rules cite them: a clause is enforced only when rules that carry out its meaning cite it, and a
+ * rule that merely supports part of a clause does not make it enforced (3.1 is the example: access requests are
+ * scrutinised by another manager and the guardian can review who has seen records, but there is no purpose register
+ * in which every use is defined, scrutinised and reviewed). Each note says what exists today and what is missing.
+ */
+export const SAMPLE_PLANNED: Readonly<Record<string, string>> = {
+  '1.2': 'Planned: the third-party disclosure workflow that releases information only under the Data Protection Policy. Today Confide has no way to send records outside the organisation except exports, which are filtered by need to know and audited.',
+  '1.3': 'Planned: consent records and the disclosure workflow, with the legal-duty and emergency exceptions decided by management. Today nothing is disclosed through Confide.',
+  '2.1': 'Planned: the purpose register (see 3.1). Today each case records the service it is for and only the case team working on it reads it (3.4 need to know).',
+  '3.1': 'Planned: the purpose register in which every use or transfer of information is defined, scrutinised and reviewed by the guardian. Today the rules listed here support part of it — an access request states its reason and another manager decides it (grant/no-self-approval), and managers and the guardian review who has seen a record (explain/oversight) — but they do not carry out the clause.',
+  '3.2': 'Planned: the disclosure workflow will refuse organisation-specific data to third parties. Today no data leaves Confide except exports, which are filtered by need to know and audited.',
+  '4.1': 'Planned: informed consent per purpose and recipient, and the first-contact notice.',
+  '4.3': 'Planned: disclosure only with express consent, recipients told the information is CONFIDENTIAL.',
+  '5': 'Planned: the breaches register. Today a manager who reviews a break-glass use as a breach ends the access and the audit trail records it under this clause (rule break-glass/breach, clause key breach-handling); the disciplinary procedure is the organisation\'s own.',
+  'practice 5.1': 'Planned: signed joint working protocols (sharing agreements) with partner agencies.',
+};
+
+/** An organisation's mapping: clause key → its clause ids, and notes for clauses that are procedural or planned. */
 export interface ClauseMapDocument {
   keys: Record<string, string[]>;
   procedural: Record<string, string>;
+  planned: Record<string, string>;
 }
 
 /** The mapping shipped for the sample policy. */
 export const SAMPLE_CLAUSE_MAP_DOCUMENT: ClauseMapDocument = {
   keys: Object.fromEntries(Object.entries(SAMPLE_CLAUSE_MAP).map(([k, v]) => [k, [...v]])),
   procedural: { ...SAMPLE_PROCEDURAL },
+  planned: { ...SAMPLE_PLANNED },
 };
 
 let current: Readonly<Record<string, readonly string[]>> = SAMPLE_CLAUSE_MAP;

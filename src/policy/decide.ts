@@ -11,7 +11,7 @@ interface CompiledAllow {
   relations: readonly Relation[];
   /** The relations that must hold, other than 'any', resolved from the registry once. */
   checks: readonly RelationDef['holds'][];
-  classes: number | 'granted' | null; // null = not field-scoped
+  classes: number | 'granted' | 'emergency' | null; // null = not field-scoped
 }
 interface CompiledForbid {
   rule: ForbidRule;
@@ -34,7 +34,7 @@ export const RULES_BY_ACTION: ReadonlyMap<Action, ActionRules> = (() => {
       const compiled = { rule, roleMask: rolesMask(rule.roles), classes: rule.classifications ? classMask(rule.classifications) : null };
       for (const a of actions) map.get(a)!.forbid.push(compiled);
     } else {
-      const classes = rule.classifications === 'granted' ? 'granted' : rule.classifications ? classMask(rule.classifications) : null;
+      const classes = typeof rule.classifications === 'string' ? rule.classifications : rule.classifications ? classMask(rule.classifications) : null;
       const relations = typeof rule.relation === 'string' ? [rule.relation] : rule.relation;
       for (const r of relations) if (!(r in RELATIONS)) throw new Error(`Rule ${rule.id}: unknown relation ${r}`);
       const checks = relations.filter((r) => r !== 'any').map((r) => RELATIONS[r].holds);
@@ -70,7 +70,8 @@ export function decide(actor: Actor, action: Action, resource: Resource = {}): D
   for (const a of rules.allow) {
     if (a.roleMask !== 0 && (a.roleMask & actor.roleMask) === 0) continue;
     if (a.classes !== null) {
-      if (a.classes === 'granted' ? ((resource.granted ?? 0) & bit) === 0 : (a.classes & bit) === 0) continue;
+      const covered = a.classes === 'granted' ? (resource.granted ?? 0) : a.classes === 'emergency' ? (resource.emergency ?? 0) : a.classes;
+      if ((covered & bit) === 0) continue;
     }
     let holds = true;
     for (const check of a.checks) if (!check(actor, resource)) { holds = false; break; }
@@ -90,13 +91,18 @@ function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: Ac
   const isRecord = (RECORD_ACTIONS as readonly string[]).includes(action);
   let reason = 'Your role does not allow this.';
   if (mine.length > 0 && isRecord) {
+    // Name what is really missing: the team only when being on it would open this field; else the grant the actor
+    // holds, when it does not cover the field; else the role.
     const cls = resource.classification ?? 'general';
-    const relationMissing = mine.some((a) => a.relations.includes('team') && !resource.team);
-    reason = relationMissing
+    const bit = classBit(cls);
+    const teamWouldOpen = !resource.team && mine.some((a) => a.relations.includes('team') && (a.classes === null || (typeof a.classes === 'number' && (a.classes & bit) !== 0)));
+    reason = teamWouldOpen
       ? resource.type === 'organisation'
         ? 'You do not deal with this organisation — request access.'
         : "You are not on this client's case team — request access."
-      : `Your role does not give access to ${cls} information here — request access.`;
+      : (resource.granted ?? 0) !== 0
+        ? `Your access grant does not cover ${cls} information — request access.`
+        : `Your role does not give access to ${cls} information here — request access.`;
   }
   return {
     allowed: false, ruleId: 'default/deny', clauseKey: 'need-to-know', clause: clauseFor('need-to-know'), reason,

@@ -42,8 +42,11 @@ export function filter(actor: Actor, action: Action): Scope {
   const conjunctions: Relation[][] = [];
   for (const a of rules.allow) {
     if (a.roleMask !== 0 && (a.roleMask & actor.roleMask) === 0) continue;
-    if (a.classes !== null && a.classes !== 'granted' && (a.classes & GENERAL) === 0) continue;
+    if (typeof a.classes === 'number' && (a.classes & GENERAL) === 0) continue;
     if (a.relations.length === 1 && a.relations[0] === 'any') return { kind: 'all' };
+    // A conjunction already listed adds no rows (break-glass/emergency-access and need-to-know/access-grant both
+    // list the records the actor holds a grant on).
+    if (conjunctions.some((c) => c.length === a.relations.length && c.every((r, i) => r === a.relations[i]))) continue;
     conjunctions.push([...a.relations]);
   }
   return conjunctions.length ? { kind: 'some', conjunctions } : { kind: 'none' };

@@ -2,7 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { Database } from '../db/schema';
 import { COMPARTMENTS, type RecordDescriptor } from '../records/descriptor';
 import { compartmentKey, grantKeyOf, ownerOf, recordOf, type RecordType } from '../records/registry';
-import type { Actor, Resource } from './types';
+import type { ActiveGrant, Actor, Resource } from './types';
 
 type AnyEb = ExpressionBuilder<Database, keyof Database>;
 
@@ -77,11 +77,14 @@ export function grantKeys(actor: Actor, type: RecordType): string[] {
   return keys;
 }
 
-/** Mask of classifications the actor's grants cover for one record (by its person, case or organisation key). */
-export function grantedMask(actor: Actor, type: RecordType, key: string): number {
+/**
+ * Mask of classifications the actor's grants cover for one record (by its person, case or organisation key); with
+ * `kind`, only grants of that kind (break-glass uses: the `emergency` fact).
+ */
+export function grantedMask(actor: Actor, type: RecordType, key: string, kind?: ActiveGrant['kind']): number {
   const prop = grantKeyOf(type);
   let mask = 0;
-  for (const g of actor.grants) if (g[prop] === key) mask |= g.mask;
+  for (const g of actor.grants) if (g[prop] === key && (kind === undefined || g.kind === kind)) mask |= g.mask;
   return mask;
 }
 
@@ -101,7 +104,11 @@ export const RELATIONS = {
     sql: ({ eb, type, actor, form }) => (form === 'probe' ? teamProbe(eb, type, actor.id) : eb(keyRef(recordOf(type)), 'in', teamSet(eb, type, actor.id))),
     facts: (_actor, _type, row) => ({ team: row._team === 1 || row._team === true || row._team === '1' }),
   },
-  /** 3.4: a manager granted the actor time-limited access (or the actor broke the glass, practice 4.2). */
+  /**
+   * 3.4: a manager granted the actor time-limited access, or the actor broke the glass (practice 4.2). Its facts say
+   * what the grants cover (`granted`) and which part of that comes from break-glass uses (`emergency`), so the
+   * emergency reads are decided — and audited — by their own rule.
+   */
   grant: {
     meaning: 'holds an access grant on the record',
     holds: (_actor, r) => (r.granted ?? 0) !== 0,
@@ -109,7 +116,10 @@ export const RELATIONS = {
       const keys = grantKeys(actor, type);
       return keys.length ? eb(keyRef(recordOf(type)), 'in', keys) : FALSE;
     },
-    facts: (actor, type, row) => ({ granted: grantedMask(actor, type, compartmentKey(type, row)) }),
+    facts: (actor, type, row) => {
+      const key = compartmentKey(type, row);
+      return { granted: grantedMask(actor, type, key), emergency: grantedMask(actor, type, key, 'break_glass') };
+    },
   },
   /** The record is the actor's own (a note they wrote, an access grant they asked for). */
   self: {

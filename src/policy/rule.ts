@@ -15,8 +15,11 @@ export interface AllowRule {
   roles: readonly Role[] | 'any';
   /** All listed relations must hold. */
   relation: Relation | readonly Relation[];
-  /** Field classifications the rule covers; 'granted' = whatever the actor's grant covers; omitted = not field-scoped. */
-  classifications?: readonly Classification[] | 'granted';
+  /**
+   * Field classifications the rule covers; 'granted' = whatever the actor's grants cover; 'emergency' = whatever the
+   * actor's break-glass uses cover (a break-glass is a grant, so its relation is 'grant'); omitted = not field-scoped.
+   */
+  classifications?: readonly Classification[] | 'granted' | 'emergency';
   reason: string;
 }
 

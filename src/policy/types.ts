@@ -56,7 +56,8 @@ export interface Actor {
 /**
  * What a decision knows about the resource. Record facts are loaded in one query before deciding (rules do no I/O).
  * - team: the actor is on the case team (person: of any of their cases) or the organisation's team
- * - granted: mask of classifications covered by the actor's active grants on this record
+ * - granted: mask of classifications covered by the actor's active grants on this record (of either kind)
+ * - emergency: the part of `granted` that comes from break-glass uses
  * - ownerId: the user the resource belongs to (a note's author, a grant's requester, a user account itself)
  */
 export interface Resource {
@@ -65,6 +66,8 @@ export interface Resource {
   classification?: Classification;
   team?: boolean;
   granted?: number;
+  /** Mask of classifications the actor's break-glass uses open on this record (a part of `granted`). */
+  emergency?: number;
   ownerId?: string | null;
 }
 

@@ -50,20 +50,22 @@ export interface Visible {
 /**
  * Finds a record the actor may see (its general fields), without presenting or auditing any confidential field.
  * Missing and forbidden both answer the same 404 after the same lookup and one audit write, so neither the answer
- * nor its timing tells them apart (3.4).
+ * nor its timing tells them apart (3.4). The refusal is audited as the action that was `attempted` on the record (a
+ * write, or work on something inside it), with the rule that hides the record; default: reading it.
  */
-export async function findVisible(ctx: Ctx, type: RecordType, id: string): Promise<Visible> {
+export async function findVisible(ctx: Ctx, type: RecordType, id: string, attempted: Action = readActionOf(type)): Promise<Visible> {
   const action = readActionOf(type);
   const row = await loadWithFacts(ctx, type, id);
+  const hidden = attempted === action ? {} : { visible: false };
   if (!row) {
-    ctx.audit.add({ action, decision: 'deny', resourceType: type, resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
+    ctx.audit.add({ action: attempted, decision: 'deny', resourceType: type, resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
     throw notFound(recordOf(type).noun);
   }
   const facts = factsFor(ctx.actor, type, row);
   const d = decide(ctx.actor, action, { ...facts, classification: 'general' });
   const subjectPersonId = row._subject;
   if (!d.allowed) {
-    ctx.audit.add(fromDecision(action, d, { resourceType: type, resourceId: id, subjectPersonId }));
+    ctx.audit.add(fromDecision(attempted, d, { resourceType: type, resourceId: id, subjectPersonId, detail: hidden }));
     throw notFound(recordOf(type).noun);
   }
   return { row, facts, subjectPersonId };
@@ -83,18 +85,17 @@ export function requireAllowed(ctx: Ctx, action: Action, v: Visible, classificat
 }
 
 /**
- * Reads one record as the actor may see it: {@link findVisible}, then field-by-field presentation. Reads that show
- * non-general fields are audited with the fields shown (never their values).
+ * Reads one record as the actor may see it: {@link findVisible}, then field-by-field presentation. Every opening is
+ * audited, naming the confidential (non-general) fields and classifications shown — none when only general fields
+ * were — never their values.
  */
 export async function readRecord(ctx: Ctx, type: RecordType, id: string) {
   const { row, subjectPersonId } = await findVisible(ctx, type, id);
   const action = readActionOf(type);
   const p = present(ctx.actor, action, type, row);
   const confidential = p.shownClasses.filter((c) => c !== 'general');
-  if (confidential.length) {
-    const fields = Object.keys(p.data).filter((api) => classificationOf(FIELD_BY_API[type].get(api)!, row) !== 'general');
-    ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: id, subjectPersonId, detail: { fields, classes: confidential.sort() } }));
-  }
+  const fields = confidential.length ? Object.keys(p.data).filter((api) => classificationOf(FIELD_BY_API[type].get(api)!, row) !== 'general') : [];
+  ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: id, subjectPersonId, detail: { fields, classes: confidential.sort() } }));
   return { row, presented: p, subjectPersonId };
 }
 
@@ -131,7 +132,10 @@ export function checkWrite(
   }
 }
 
-/** Presents a row for a list: general fields only, so lists never need a confidential-read audit entry. */
+/**
+ * Presents a row for a list: general fields only, so lists never need a confidential-read audit entry (the list
+ * itself is audited once, see records/list-audit.ts).
+ */
 export function presentSummary(ctx: Ctx, type: RecordType, row: Record<string, unknown>): Presented['data'] {
   return present(ctx.actor, readActionOf(type), type, row, { onlyGeneral: true }).data;
 }

@@ -160,6 +160,17 @@ describe.each(dialects())('cached callers (%s)', (dialect) => {
     expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(403);
   });
 
+  it('3.6 a policy loaded by another process (`confide policy load`): the running server cites its clause numbers from the next request, without a restart', async () => {
+    const staff = await cachedStaff();
+    const current = await other.kysely.selectFrom('policy_documents').selectAll().orderBy('version', 'desc').executeTakeFirstOrThrow();
+    const map = JSON.parse(current.clause_map);
+    map.keys['staff-awareness'] = ['9.9'];
+    await other.kysely.insertInto('policy_documents').values({ ...current, id: newId(), version: current.version + 1, clause_map: JSON.stringify(map), loaded_at: world.clock.now().toISOString() }).execute();
+    const refused = await as(world, staff).get(`/api/people/${personId}`); // the new version is not accepted yet
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ rule: 'agreement/not-accepted', clause: '9.9' });
+  });
+
   it('3.7 secure conditions: a cached session still times out when idle and stays alive while used (last seen refreshed)', async () => {
     const staff = await cachedStaff();
     const idleMs = world.config.sessionIdleMinutes * 60_000;

@@ -19,12 +19,15 @@ describe('`confide policy load` and `confide policy matrix`', () => {
     expect(md.status, md.stderr).toBe(0);
     expect(md.stdout).toContain('# Confidentiality Policy (sample) — traceability (version 1)');
     expect(md.stdout).toContain('## practice 4.1');
-    expect(md.stdout).toContain('no gaps');
+    expect(md.stdout).toContain('9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
+    expect(md.stdout).not.toMatch(/no gaps/i);
+    expect(md.stderr).not.toContain('warning');
 
     const json = run(dir, 'policy', 'matrix', '--format', 'json');
     expect(json.status, json.stderr).toBe(0);
     const m = JSON.parse(json.stdout);
-    expect(m.summary).toMatchObject({ clauses: 35, gaps: [] });
+    expect(m.summary).toMatchObject({ clauses: 35, uncovered: [], gaps: ['1.2', '1.3', '2.1', '3.1', '3.2', '4.1', '4.3', '5', 'practice 5.1'] });
+    expect(m.rows.filter((r: { status: string }) => r.status === 'planned').map((r: { clause: string }) => r.clause)).toEqual(m.summary.gaps);
 
     const file = join(dir, 'matrix.pdf');
     const pdf = run(dir, 'policy', 'matrix', '-f', 'pdf', '-o', file);
@@ -38,6 +41,9 @@ describe('`confide policy load` and `confide policy matrix`', () => {
     const loaded = run(dir, 'policy', 'load', 'test/fixtures/second-policy.md', '--map', 'test/fixtures/second-policy-map.json', '--title', 'Harbour policy');
     expect(loaded.status, loaded.stderr).toBe(0);
     expect(loaded.stdout).toContain('loaded "Harbour policy" as version 2: 11 clauses');
+    // A running server follows the database through the access epoch (src/policy-document/sync.ts).
+    expect(loaded.stdout).toContain('A running server cites the new clause numbers from its next request; no restart is needed.');
+    expect(loaded.stdout).not.toMatch(/restart the server/i);
     expect(loaded.stderr).toContain('rule clause keys no clause of this policy maps');
     expect(loaded.stderr).toContain('secure-conditions');
     const m = JSON.parse(run(dir, 'policy', 'matrix', '-f', 'json').stdout);

@@ -218,7 +218,7 @@ export async function insertWorld(
       decided_at: null, decision_note: null, expires_at: expiresAt, revoked_at: null, revoked_by: null,
       review_status: g.kind === 'break_glass' ? 'pending' : null, reviewed_by: null, reviewed_at: null, review_note: null,
     });
-    grants.push({ userId, on: g.target, targetId, status: g.status, expiresAt, classes: g.classes });
+    grants.push({ userId, on: g.target, targetId, status: g.status, kind: g.kind as OracleGrant['kind'], expiresAt, classes: g.classes });
   }
   await insertAll(db, 'access_grants', grantRows);
 

@@ -21,6 +21,9 @@
  *   read general information plus exactly the classifications it names, on what it covers: a grant on a person
  *   covers that person's record; a grant on a case covers the case, its notes and attachments, and its person; a
  *   grant on an organisation covers that organisation. Requested, refused, revoked or expired grants give nothing.
+ * - Emergency access (practice 4.2): a break-glass use on a person covers the whole of that person's record — the
+ *   person and every case about them, with the cases' notes and attachments — because an emergency cannot wait for
+ *   the right case to be found. (An access request on a person stays with the person: need to know, 3.4.)
  * - Organisations (1.4, 2.3 commercial sensitivity): everyone working here (manager, guardian, staff, volunteer,
  *   student) sees organisation names and other general details; managers and staff see contact details; business
  *   (commercial) information only for managers and staff who deal with that organisation (its team).
@@ -43,6 +46,8 @@ export interface OracleGrant {
   on: 'person' | 'case' | 'organisation';
   targetId: string;
   status: 'requested' | 'approved' | 'refused' | 'revoked';
+  /** An access request a manager decides, or a break-glass use (emergency access, reviewed afterwards). */
+  kind: 'request' | 'break_glass';
   expiresAt: string | null;
   /** Classifications named in the grant (general is implied). */
   classes: readonly Cls[];
@@ -136,7 +141,11 @@ function inForce(w: OracleWorld, g: OracleGrant): boolean {
 /** Whether a grant covers a record (see the header). */
 function covers(w: OracleWorld, g: OracleGrant, r: OracleRecord): boolean {
   if (g.on === 'organisation') return r.kind === 'organisation' && r.id === g.targetId;
-  if (g.on === 'person') return r.kind === 'person' && r.id === g.targetId;
+  if (g.on === 'person') {
+    if (r.kind === 'person') return r.id === g.targetId;
+    // emergency access on a person: every case about them, with its notes and attachments
+    return g.kind === 'break_glass' && r.kind !== 'organisation' && w.personOfCase.get(r.caseId!) === g.targetId;
+  }
   // a case grant: the case, its notes and attachments, and the person it is about
   if (r.kind === 'person') return w.personOfCase.get(g.targetId) === r.id;
   return r.kind !== 'organisation' && r.caseId === g.targetId;

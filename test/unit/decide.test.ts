@@ -73,6 +73,19 @@ describe('decide(): need to know on case records', () => {
     expect(off.reason).toBe("You are not on this client's case team — request access.");
   });
 
+  it('3.4 need-to-know: a denial names what is really missing — the team, the grant\'s cover, or the role', () => {
+    const staff = actor(['staff']);
+    // Granted personal and special: safeguarding is refused because the grant does not cover it (being on the
+    // team would not open it either).
+    const grantedOff = on(staff, 'person.read', 'safeguarding', granted('personal', 'special'));
+    expectDenied(grantedOff, 'default/deny');
+    expect(grantedOff.reason).toBe('Your access grant does not cover safeguarding information — request access.');
+    // On the team, safeguarding is for management: the role is what is missing.
+    expect(on(staff, 'person.read', 'safeguarding', team).reason).toBe('Your role does not give access to safeguarding information here — request access.');
+    // Off the team without a grant, a field the team would open: the team is what is missing.
+    expect(on(staff, 'person.read', 'personal').reason).toBe("You are not on this client's case team — request access.");
+  });
+
   it('3.4 need-to-know need-to-know/case-team-volunteer: volunteers and students on the team see general details only', () => {
     for (const role of ['volunteer', 'student'] as const) {
       expectAllowed(on(actor([role]), 'case.read', 'general', team), 'need-to-know/case-team-volunteer');
@@ -107,6 +120,28 @@ describe('decide(): need to know on case records', () => {
     expectDenied(on(volunteer, 'person.read', 'personal'), 'default/deny');
     // A grant is for reading: it never opens a write.
     expectDenied(on(volunteer, 'person.update', 'personal', granted('personal')));
+  });
+});
+
+describe('decide(): break-glass', () => {
+  const emergency = (...cs: Classification[]) => ({ granted: classMask(['general', ...cs]), emergency: classMask(['general', ...cs]) });
+
+  it('practice 4.2 break-glass-review break-glass/emergency-access: reads under a break-glass are decided by the break-glass rule, not as a grant', () => {
+    const staff = actor(['staff']);
+    for (const c of ['general', 'personal', 'special', 'safeguarding', 'session'] as const) {
+      expectAllowed(on(staff, 'note.read', c, emergency('personal', 'special', 'safeguarding', 'session')), 'break-glass/emergency-access', 'practice 4.2, practice 4.3');
+    }
+    // Together with a request grant on the same record, what the break-glass covers is still named as break-glass.
+    expectAllowed(on(staff, 'person.read', 'personal', { granted: classMask(['general', 'personal', 'commercial']), emergency: classMask(['general', 'personal']) }), 'break-glass/emergency-access');
+  });
+
+  it('practice 4.2 break-glass-review break-glass/emergency-access: deny — a request grant is not a break-glass, and a break-glass opens only what it covers', () => {
+    const staff = actor(['staff']);
+    expectAllowed(on(staff, 'person.read', 'personal', granted('personal')), 'need-to-know/access-grant');
+    expectDenied(on(staff, 'person.read', 'commercial', emergency('personal')), 'default/deny');
+    expectDenied(on(staff, 'person.read', 'personal'), 'default/deny');
+    // Emergency access is for reading: it never opens a write.
+    expectDenied(on(staff, 'person.update', 'personal', emergency('personal')));
   });
 });
 
@@ -294,9 +329,11 @@ function factsFor(rule: AllowRule, c: Classification): Resource {
     type: 'person', id: 'p1', classification: c,
     team: rels.includes('team'), ownerId: rels.includes('self') ? ME : OTHER,
     granted: rels.includes('grant') ? classMask(['general', c]) : 0,
+    // A break-glass rule needs the grant to be a break-glass use; every other grant rule is tried with a request grant.
+    emergency: rule.classifications === 'emergency' ? classMask(['general', c]) : 0,
   };
 }
-const classesOf = (rule: AllowRule): Classification[] => (rule.classifications === undefined || rule.classifications === 'granted' ? [...ALL_CLASSES] : [...rule.classifications]);
+const classesOf = (rule: AllowRule): Classification[] => (rule.classifications === undefined || typeof rule.classifications === 'string' ? [...ALL_CLASSES] : [...rule.classifications]);
 
 describe('decide(): every allow rule, generated from the rule table', () => {
   it.each(allowRules.map((r) => [`${clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: allows exactly when its roles, relations and classifications hold (generated)', (_title, rule) => {
@@ -320,21 +357,21 @@ describe('decide(): every allow rule, generated from the rule table', () => {
             expect(decide(actor(others), action, facts).ruleId, `${rule.id} fired for roles [${others}]`).not.toBe(rule.id);
           }
           for (const broken of relationsOf(rule).filter((r) => r !== 'any')) {
-            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0 } : { ownerId: OTHER }) };
+            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : { ownerId: OTHER }) };
             expect(decide(actor(roles), action, f).ruleId, `${rule.id} fired without ${broken}`).not.toBe(rule.id);
           }
         }
       }
-      if (rule.classifications !== undefined && rule.classifications !== 'granted') {
+      if (rule.classifications !== undefined && typeof rule.classifications !== 'string') {
         for (const c of ALL_CLASSES.filter((x) => !(rule.classifications as readonly string[]).includes(x))) {
           const roles = rule.roles === 'any' ? [] : [rule.roles[0]];
           expect(decide(actor(roles), action, factsFor(rule, c)).ruleId, `${rule.id} fired for ${c}`).not.toBe(rule.id);
         }
       }
-      if (rule.classifications === 'granted') {
+      if (typeof rule.classifications === 'string') {
         // A grant opens only what it names: the same field without it in the grant is not opened by this rule.
         for (const c of ALL_CLASSES.filter((x) => x !== 'general')) {
-          expect(decide(actor([]), action, { ...factsFor(rule, c), granted: classMask(['general']) }).ruleId).not.toBe(rule.id);
+          expect(decide(actor([]), action, { ...factsFor(rule, c), granted: classMask(['general']), emergency: rule.classifications === 'emergency' ? classMask(['general']) : 0 }).ruleId).not.toBe(rule.id);
         }
       }
     }

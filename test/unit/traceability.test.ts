@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT } from '../../src/policy/clauses';
+import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, SAMPLE_PROCEDURAL, type ClauseMapDocument } from '../../src/policy/clauses';
 import { RULES } from '../../src/policy/rules';
 import { matrixPdf } from '../../src/documents/matrix-pdf';
-import { buildMatrix, matrixMarkdown, unmappedRuleKeys } from '../../src/policy-document/matrix';
+import { buildMatrix, matrixMarkdown, saysPlanned, unmappedRuleKeys } from '../../src/policy-document/matrix';
 import { parsePolicy } from '../../src/policy-document/parse';
 import { clauseMapErrors } from '../../src/policy-document/store';
 import testIndex from '../../src/policy-document/test-index.json' with { type: 'json' };
@@ -26,8 +27,43 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(clauseMapErrors(SAMPLE_CLAUSE_MAP_DOCUMENT, clauses)).toEqual([]);
   });
 
-  it('no clause of the sample policy is a gap (rules with tests, a procedural note, or a section heading)', () => {
-    expect(buildMatrix(doc).summary.gaps).toEqual([]);
+  it('no clause of the sample policy is uncovered (rules with tests, a procedural or planned note, or a section heading)', () => {
+    expect(buildMatrix(doc).summary.uncovered).toEqual([]);
+  });
+
+  it('3.6 the clauses whose software is not built yet are planned, and the summary counts them as gaps', () => {
+    const m = buildMatrix(doc);
+    const planned = ['1.2', '1.3', '2.1', '3.1', '3.2', '4.1', '4.3', '5', 'practice 5.1'];
+    expect(m.summary.planned).toEqual(planned);
+    expect(m.summary.gaps).toEqual(planned);
+    expect(m.summary.attention).toEqual(['9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.']);
+  });
+
+  it('3.1 justify-purpose is planned, not enforced: the rules citing it support part of it, no purpose register exists', () => {
+    const row = buildMatrix(doc).rows.find((r) => r.clause === '3.1')!;
+    expect(row.rules.length).toBeGreaterThan(0);
+    expect(row.status).toBe('planned');
+    expect(row.planned).toMatch(/purpose register/);
+  });
+
+  it('a note that speaks of planned software makes its clause planned, and no sample procedural note does', () => {
+    const m = buildMatrix(doc);
+    for (const r of m.rows) {
+      if (saysPlanned(r.procedural) || saysPlanned(r.planned)) expect(r.status, r.clause).toBe('planned');
+      if (r.status === 'planned') expect(r.planned, r.clause).toBeTruthy();
+    }
+    expect(Object.entries(SAMPLE_PROCEDURAL).filter(([, note]) => saysPlanned(note)).map(([id]) => id)).toEqual([]);
+  });
+
+  it('a clause is shown as enforced only when rules cite it and tests cover them', () => {
+    const m = buildMatrix(doc);
+    const enforced = m.rows.filter((r) => r.status === 'enforced');
+    expect(enforced.length).toBeGreaterThan(10);
+    for (const r of enforced) {
+      expect(r.rules.length, r.clause).toBeGreaterThan(0);
+      expect(r.tests.length, r.clause).toBeGreaterThan(0);
+      expect(r.planned, r.clause).toBeNull();
+    }
   });
 
   it('every clause key is covered by at least one test that cites it', () => {
@@ -55,7 +91,7 @@ describe('traceability: every clause of the policy is enforced, tested or proced
 });
 
 describe('traceability checks catch a broken clause map', () => {
-  const without = (mutate: (map: { keys: Record<string, string[]>; procedural: Record<string, string> }) => void) => {
+  const without = (mutate: (map: ClauseMapDocument) => void) => {
     const map = structuredClone(SAMPLE_CLAUSE_MAP_DOCUMENT);
     mutate(map);
     return { ...doc, clauseMap: map };
@@ -69,14 +105,35 @@ describe('traceability checks catch a broken clause map', () => {
   });
 
   it('a clause with no rule, no test and no procedural note is a gap', () => {
-    expect(buildMatrix(without((m) => delete m.procedural['2.2'])).summary.gaps).toEqual(['2.2']);
+    const m = buildMatrix(without((map) => delete map.procedural['2.2']));
+    expect(m.summary.uncovered).toEqual(['2.2']);
+    expect(m.summary.gaps).toContain('2.2');
     // Mapped, but only to a key no rule cites, and its note removed: still a gap.
-    expect(buildMatrix(without((m) => delete m.procedural['5'])).summary.gaps).toEqual(['5']);
+    expect(buildMatrix(without((m) => delete m.planned['5'])).summary.uncovered).toEqual(['5']);
+  });
+
+  it('a planned clause stays planned even when rules and tests cite it; an older map\'s "Planned:" procedural note is read as planned', () => {
+    const mapped = buildMatrix(without((m) => (m.keys['need-to-know'] = [...m.keys['need-to-know'], '4.1'])));
+    expect(mapped.rows.find((r) => r.clause === '4.1')).toMatchObject({ status: 'planned' });
+    const older = buildMatrix(without((m) => {
+      m.procedural['4.3'] = m.planned['4.3'];
+      delete m.planned['4.3'];
+    }));
+    expect(older.rows.find((r) => r.clause === '4.3')).toMatchObject({ status: 'planned', procedural: null });
+    expect(older.summary.gaps).toContain('4.3');
+  });
+
+  it('a clause with no rules is never enforced, however its map reads', () => {
+    const m = buildMatrix(without((map) => {
+      delete map.procedural['2.2'];
+      map.keys['breach-handling'] = ['2.2']; // a key no rule cites
+    }));
+    expect(m.rows.find((r) => r.clause === '2.2')).toMatchObject({ status: 'gap', rules: [] });
   });
 
   it('a clause whose rules no test cites is a gap unless it has a procedural note', () => {
     const m = buildMatrix(doc, []);
-    expect(m.summary.gaps).toContain('3.4');
+    expect(m.summary.uncovered).toContain('3.4');
     expect(m.summary.gaps).not.toContain('2.2');
     expect(m.rows.find((r) => r.clause === '3.4')!.rules.length).toBeGreaterThan(0);
   });
@@ -94,7 +151,26 @@ describe('traceability matrix as Markdown and PDF', () => {
     const md = matrixMarkdown(buildMatrix(doc));
     for (const c of clauses.filter((x) => /^\d|^practice/.test(x.id))) expect(md).toContain(`## ${c.id}`);
     expect(md).toContain('`session/staff-team-only` (forbid)');
-    expect(md).toContain('no gaps');
+    const firstPage = md.slice(0, md.indexOf('\n## '));
+    expect(firstPage).toContain('9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
+    expect(firstPage).not.toMatch(/no gaps/i);
+  });
+
+  it('3.6 the PDF says on its first page which clauses are planned, not yet enforced', async () => {
+    const raw = (await matrixPdf(buildMatrix(doc), '2026-03-02T09:00:00Z')).toString('latin1');
+    // The first page's content stream, its text runs decoded (PDFKit writes them as hex strings in TJ arrays).
+    const streams = [...raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)].map((m) => {
+      try {
+        return inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
+      } catch {
+        return '';
+      }
+    });
+    const firstPage = streams.find((s) => s.includes('TJ'))!;
+    const lines = [...firstPage.matchAll(/\[(.*?)\] TJ/g)].map((m) => [...m[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
+    expect(lines).toContain('POLICY TRACEABILITY MATRIX');
+    expect(lines).toContain('9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
+    expect(lines.join(' ')).not.toMatch(/no gaps/i);
   });
 
   it('the PDF is A4 with a title page, an overview and clause tables that flow (not a page per clause)', async () => {

@@ -43,6 +43,13 @@ export const CASE_RECORDS_RULES: readonly Rule[] = [
     reason: 'The guardian reviews how information is used and sees general details only.',
   },
   {
+    // Before need-to-know/access-grant, so reads under a break-glass are decided — and audited — as what they are:
+    // emergency access a manager will review (practice 4.2, 4.3), not a grant a manager approved beforehand.
+    id: 'break-glass/emergency-access', clauseKey: 'break-glass-review', effect: 'allow', roles: 'any', relation: 'grant',
+    actions: READS, classifications: 'emergency',
+    reason: 'You opened this record with emergency (break-glass) access; a manager reviews every use.',
+  },
+  {
     id: 'need-to-know/access-grant', clauseKey: 'need-to-know', effect: 'allow', roles: 'any', relation: 'grant',
     actions: [...READS, 'organisation.read'], classifications: 'granted',
     reason: 'A manager granted you time-limited access to this record.',
