@@ -1,6 +1,6 @@
 import { fromDecision } from '../audit/append';
 import { requireNotArchived } from '../cases/access';
-import { checkWrite, findVisible, requireAllowed } from '../records/guard';
+import { checkWrite, findVisible, findWritable, presentWritten, requireAllowed } from '../records/guard';
 import type { Config } from '../config';
 import type { Ctx } from '../context';
 import { invalidInput, conflict, zodFieldErrors } from '../lib/errors';
@@ -106,10 +106,10 @@ export async function authoriseDownload(ctx: Ctx, id: string) {
 
 /** Archives an attachment: its uploader, while on the case team (rule notes/author-edit). Kept, not erased. */
 export async function archiveAttachment(ctx: Ctx, id: string) {
-  const { row, subjectPersonId } = await findVisible(ctx, 'attachment', id, 'attachment.archive');
-  checkWrite(ctx, 'attachment.archive', 'attachment', {}, row, subjectPersonId);
-  if (row.archived_at) throw conflict('This attachment is already archived.');
+  const v = await findWritable(ctx, 'attachment.archive', 'attachment', id);
+  if (v.row.archived_at) throw conflict('This attachment is already archived.');
   await ctx.db.updateTable('attachments').set({ archived_at: ctx.nowIso }).where('id', '=', id).where('archived_at', 'is', null).execute();
-  ctx.audit.add({ action: 'attachment.archive', decision: 'change', resourceType: 'attachment', resourceId: id, subjectPersonId, detail: {} });
-  return getAttachment(ctx, id);
+  ctx.audit.add({ action: 'attachment.archive', decision: 'change', resourceType: 'attachment', resourceId: id, subjectPersonId: v.subjectPersonId, detail: {} });
+  const { data, restricted } = presentWritten(ctx, 'attachment', v, { archived_at: ctx.nowIso });
+  return { data, restricted };
 }

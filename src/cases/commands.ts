@@ -2,10 +2,9 @@ import type { Ctx } from '../context';
 import type { CaseRow } from '../db/schema';
 import { invalidInput, conflict } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { checkWrite, findVisible } from '../records/guard';
+import { checkWrite, findVisible, findWritable, presentWritten } from '../records/guard';
 import { updateVersioned } from '../records/versioned';
 import { requireNotArchived } from './access';
-import { getCase } from './queries';
 import type { OpenCaseInput, UpdateCaseInput } from './schema';
 
 /**
@@ -68,22 +67,21 @@ function closingDate(ctx: Ctx, row: Record<string, unknown>, input: UpdateCaseIn
  * current (412 otherwise). Closing sets closedOn; reopening clears it.
  */
 export async function updateCase(ctx: Ctx, id: string, expectedVersion: number, input: UpdateCaseInput) {
-  const { row, subjectPersonId } = await findVisible(ctx, 'case', id, 'case.update');
-  checkWrite(ctx, 'case.update', 'case', input, row, subjectPersonId);
+  const v = await findWritable(ctx, 'case.update', 'case', id, input);
+  const { row, subjectPersonId } = v;
   requireNotArchived(row, 'case');
   const changes = toColumns(input);
   if (input.status !== undefined || input.closedOn !== undefined) changes.closed_on = closingDate(ctx, row, input);
   const version = await updateVersioned(ctx, 'case', id, expectedVersion, changes);
   ctx.audit.add({ action: 'case.update', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
-  return getCase(ctx, id);
+  return presentWritten(ctx, 'case', v, { ...changes, version });
 }
 
 /** Archives a case (not erasure: it stays, read-only, hidden from lists unless asked for). */
 export async function archiveCase(ctx: Ctx, id: string, expectedVersion: number) {
-  const { row, subjectPersonId } = await findVisible(ctx, 'case', id, 'case.archive');
-  checkWrite(ctx, 'case.archive', 'case', {}, row, subjectPersonId);
-  requireNotArchived(row, 'case');
+  const v = await findWritable(ctx, 'case.archive', 'case', id);
+  requireNotArchived(v.row, 'case');
   const version = await updateVersioned(ctx, 'case', id, expectedVersion, { archived_at: ctx.nowIso });
-  ctx.audit.add({ action: 'case.archive', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId, detail: { version } });
-  return getCase(ctx, id);
+  ctx.audit.add({ action: 'case.archive', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { version } });
+  return presentWritten(ctx, 'case', v, { archived_at: ctx.nowIso, version });
 }

@@ -2,15 +2,14 @@ import type { Ctx } from '../context';
 import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
-import { findVisible, presentSummary, readRecord } from '../records/guard';
+import { findVisible, presentSummary, openRecord } from '../records/guard';
 import { auditList } from '../records/list-audit';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import type { ListCasesQuery } from './schema';
 
 /** One case as the actor may see it: fields they may not see are listed as restricted (3.4). */
-export async function getCase(ctx: Ctx, id: string) {
-  const { row, presented } = await readRecord(ctx, 'case', id);
-  return { data: presented.data, restricted: presented.restricted, version: Number(row.version) };
+export function getCase(ctx: Ctx, id: string) {
+  return openRecord(ctx, 'case', id);
 }
 
 /**

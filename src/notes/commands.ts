@@ -6,7 +6,7 @@ import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import { newId } from '../lib/ids';
 import { requireNotArchived } from '../cases/access';
-import { checkWrite, findVisible } from '../records/guard';
+import { checkWrite, findVisible, findWritable, presentWritten } from '../records/guard';
 import { updateVersioned } from '../records/versioned';
 import { getNote } from './queries';
 import type { CreateNoteInput, UpdateNoteInput } from './schema';
@@ -59,23 +59,23 @@ export async function createNote(ctx: Ctx, caseId: string, input: CreateNoteInpu
  * version they loaded (412 otherwise).
  */
 export async function updateNote(ctx: Ctx, id: string, expectedVersion: number, input: UpdateNoteInput) {
-  const { row, subjectPersonId } = await findVisible(ctx, 'note', id, 'note.update');
-  checkWrite(ctx, 'note.update', 'note', input, row, subjectPersonId);
+  const v = await findWritable(ctx, 'note.update', 'note', id, input);
+  const { row, subjectPersonId } = v;
   requireNotArchived(row, 'note');
   const kind = input.kind ?? row.kind;
   const channel = input.channel !== undefined ? input.channel : row.channel;
   if (kind === 'contact' && !channel) throw invalidInput('A contact note says how the conversation took place.', [{ path: 'body.channel', message: 'required for a contact note' }]);
-  const version = await updateVersioned(ctx, 'note', id, expectedVersion, toColumns(ctx, input));
+  const changes = toColumns(ctx, input);
+  const version = await updateVersioned(ctx, 'note', id, expectedVersion, changes);
   ctx.audit.add({ action: 'note.update', decision: 'change', resourceType: 'note', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
-  return getNote(ctx, id);
+  return presentWritten(ctx, 'note', v, { ...changes, version });
 }
 
 /** Archives a note (kept, hidden from lists unless asked for; not erasure). Author on the team only. */
 export async function archiveNote(ctx: Ctx, id: string, expectedVersion: number) {
-  const { row, subjectPersonId } = await findVisible(ctx, 'note', id, 'note.archive');
-  checkWrite(ctx, 'note.archive', 'note', {}, row, subjectPersonId);
-  requireNotArchived(row, 'note');
+  const v = await findWritable(ctx, 'note.archive', 'note', id);
+  requireNotArchived(v.row, 'note');
   const version = await updateVersioned(ctx, 'note', id, expectedVersion, { archived_at: ctx.nowIso });
-  ctx.audit.add({ action: 'note.archive', decision: 'change', resourceType: 'note', resourceId: id, subjectPersonId, detail: { version } });
-  return getNote(ctx, id);
+  ctx.audit.add({ action: 'note.archive', decision: 'change', resourceType: 'note', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { version } });
+  return presentWritten(ctx, 'note', v, { archived_at: ctx.nowIso, version });
 }

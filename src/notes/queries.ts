@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import { forbidden } from '../lib/errors';
-import { findVisible, presentSummary, readRecord } from '../records/guard';
+import { findVisible, presentSummary, openRecord } from '../records/guard';
 import { auditList } from '../records/list-audit';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
@@ -12,9 +12,8 @@ import type { ListNotesQuery } from './schema';
  * with the client (practice 2): managers off the team, volunteers and students see the note's details but the
  * body is listed as restricted. A read that shows the body is audited (fields named, never their values).
  */
-export async function getNote(ctx: Ctx, id: string) {
-  const { row, presented } = await readRecord(ctx, 'note', id);
-  return { data: presented.data, restricted: presented.restricted, version: Number(row.version) };
+export function getNote(ctx: Ctx, id: string) {
+  return openRecord(ctx, 'note', id);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Ctx } from '../context';
 import type { OrganisationRow } from '../db/schema';
 import { newId } from '../lib/ids';
 import { requireNotArchived } from '../cases/access';
-import { checkWrite, findVisible } from '../records/guard';
+import { checkWrite, findWritable, presentWritten } from '../records/guard';
 import { sortKey } from '../records/paging';
 import { updateVersioned } from '../records/versioned';
 import { getOrganisation } from './queries';
@@ -46,22 +46,20 @@ export async function createOrganisation(ctx: Ctx, input: CreateOrganisationInpu
  * `expectedVersion` is current (412 otherwise).
  */
 export async function updateOrganisation(ctx: Ctx, id: string, expectedVersion: number, input: UpdateOrganisationInput) {
-  const { row } = await findVisible(ctx, 'organisation', id, 'organisation.update');
-  checkWrite(ctx, 'organisation.update', 'organisation', input, row);
-  requireNotArchived(row, 'organisation');
+  const v = await findWritable(ctx, 'organisation.update', 'organisation', id, input);
+  requireNotArchived(v.row, 'organisation');
   const changes = toColumns(input);
   if (input.name !== undefined) changes.sort_key = sortKey(input.name);
   const version = await updateVersioned(ctx, 'organisation', id, expectedVersion, changes);
   ctx.audit.add({ action: 'organisation.update', decision: 'change', resourceType: 'organisation', resourceId: id, detail: { fields: Object.keys(input).sort(), version } });
-  return getOrganisation(ctx, id);
+  return presentWritten(ctx, 'organisation', v, { ...changes, version });
 }
 
 /** Archives an organisation (managers; kept, hidden from lists unless asked for; not erasure). */
 export async function archiveOrganisation(ctx: Ctx, id: string, expectedVersion: number) {
-  const { row } = await findVisible(ctx, 'organisation', id, 'organisation.archive');
-  checkWrite(ctx, 'organisation.archive', 'organisation', {}, row);
-  requireNotArchived(row, 'organisation');
+  const v = await findWritable(ctx, 'organisation.archive', 'organisation', id);
+  requireNotArchived(v.row, 'organisation');
   const version = await updateVersioned(ctx, 'organisation', id, expectedVersion, { archived_at: ctx.nowIso });
   ctx.audit.add({ action: 'organisation.archive', decision: 'change', resourceType: 'organisation', resourceId: id, detail: { version } });
-  return getOrganisation(ctx, id);
+  return presentWritten(ctx, 'organisation', v, { archived_at: ctx.nowIso, version });
 }

@@ -2,7 +2,7 @@ import type { Ctx } from '../context';
 import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
-import { presentSummary, readRecord } from '../records/guard';
+import { presentSummary, openRecord } from '../records/guard';
 import { auditList } from '../records/list-audit';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';
 import type { ListOrganisationsQuery } from './schema';
@@ -11,9 +11,8 @@ import type { ListOrganisationsQuery } from './schema';
  * One organisation as the actor may see it. Its commercial notes are shown only to those who deal with it (its
  * team, 1.4, 2.3); everyone else sees them listed as restricted. A read that shows them is audited.
  */
-export async function getOrganisation(ctx: Ctx, id: string) {
-  const { row, presented } = await readRecord(ctx, 'organisation', id);
-  return { data: presented.data, restricted: presented.restricted, version: Number(row.version) };
+export function getOrganisation(ctx: Ctx, id: string) {
+  return openRecord(ctx, 'organisation', id);
 }
 
 /** The organisations the actor may see, name-ordered, filtered in SQL by the same rules as a single read. */

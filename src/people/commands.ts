@@ -2,7 +2,7 @@ import type { Ctx } from '../context';
 import type { PersonRow } from '../db/schema';
 import { newId } from '../lib/ids';
 import { openCase } from '../cases/commands';
-import { checkWrite, findVisible } from '../records/guard';
+import { checkWrite, findWritable, presentWritten } from '../records/guard';
 import { sortKey } from '../records/paging';
 import { updateVersioned } from '../records/versioned';
 import { getPerson } from './queries';
@@ -47,22 +47,21 @@ export async function createPerson(ctx: Ctx, input: CreatePersonInput) {
 
 /** Changes some fields of a person, if the actor may write each of them and `expectedVersion` is current. */
 export async function updatePerson(ctx: Ctx, id: string, expectedVersion: number, input: UpdatePersonInput) {
-  const { row } = await findVisible(ctx, 'person', id, 'person.update');
-  checkWrite(ctx, 'person.update', 'person', input, row, id);
+  const v = await findWritable(ctx, 'person.update', 'person', id, input);
+  const { row } = v;
   const changes = toColumns(input);
   if (input.givenName !== undefined || input.familyName !== undefined) {
     changes.sort_key = sortKey(input.familyName ?? (row.family_name as string), input.givenName ?? (row.given_name as string));
   }
   const version = await updateVersioned(ctx, 'person', id, expectedVersion, changes);
   ctx.audit.add({ action: 'person.update', decision: 'change', resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { fields: Object.keys(input).sort(), version } });
-  return getPerson(ctx, id);
+  return presentWritten(ctx, 'person', v, { ...changes, version });
 }
 
 /** Archives a person (not erasure: the record stays, hidden from lists). */
 export async function archivePerson(ctx: Ctx, id: string, expectedVersion: number) {
-  const { row } = await findVisible(ctx, 'person', id, 'person.archive');
-  checkWrite(ctx, 'person.archive', 'person', {}, row, id);
+  const v = await findWritable(ctx, 'person.archive', 'person', id);
   const version = await updateVersioned(ctx, 'person', id, expectedVersion, { archived_at: ctx.nowIso });
   ctx.audit.add({ action: 'person.archive', decision: 'change', resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { version } });
-  return getPerson(ctx, id);
+  return presentWritten(ctx, 'person', v, { archived_at: ctx.nowIso, version });
 }

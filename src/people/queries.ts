@@ -5,15 +5,14 @@ import { forbidden } from '../lib/errors';
 import { filter, visibleWhere, type Scope } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { candidateKeys, teamSizeAtMost } from '../records/candidates';
-import { presentSummary, readRecord } from '../records/guard';
+import { presentSummary, openRecord } from '../records/guard';
 import { auditList } from '../records/list-audit';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';
 import type { ListPeopleQuery } from './schema';
 
 /** One person as the actor may see them (fields they may not see are listed as restricted). */
-export async function getPerson(ctx: Ctx, id: string) {
-  const { row, presented } = await readRecord(ctx, 'person', id);
-  return { data: presented.data, restricted: presented.restricted, version: Number(row.version) };
+export function getPerson(ctx: Ctx, id: string) {
+  return openRecord(ctx, 'person', id);
 }
 
 /** The scope of person.read for the actor; an actor-level denial (policy not accepted, 3.5) answers 403. */

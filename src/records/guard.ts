@@ -84,19 +84,62 @@ export function requireAllowed(ctx: Ctx, action: Action, v: Visible, classificat
   return d;
 }
 
+/** A versioned record as an API response: the fields the actor may see, the restricted ones, and its version. */
+export interface RecordView {
+  data: Presented['data'];
+  restricted: Presented['restricted'];
+  version: number;
+}
+
 /**
- * Reads one record as the actor may see it: {@link findVisible}, then field-by-field presentation. Every opening is
- * audited, naming the confidential (non-general) fields and classifications shown — none when only general fields
- * were — never their values.
+ * Presents a loaded row field by field and audits the opening, naming the confidential (non-general) fields and
+ * classifications shown — none when only general fields were — never their values.
  */
-export async function readRecord(ctx: Ctx, type: RecordType, id: string) {
-  const { row, subjectPersonId } = await findVisible(ctx, type, id);
+function presentOpened(ctx: Ctx, type: RecordType, row: FactRow, subjectPersonId: string | null) {
   const action = readActionOf(type);
   const p = present(ctx.actor, action, type, row);
   const confidential = p.shownClasses.filter((c) => c !== 'general');
   const fields = confidential.length ? Object.keys(p.data).filter((api) => classificationOf(FIELD_BY_API[type].get(api)!, row) !== 'general') : [];
-  ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: id, subjectPersonId, detail: { fields, classes: confidential.sort() } }));
+  ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: row.id, subjectPersonId, detail: { fields, classes: confidential.sort() } }));
   return { row, presented: p, subjectPersonId };
+}
+
+/** The response shape of a presented record, with the version its ETag is made from. */
+const viewOf = ({ row, presented }: { row: FactRow; presented: Presented }): RecordView => ({
+  data: presented.data,
+  restricted: presented.restricted,
+  version: Number(row.version),
+});
+
+/** Reads one record as the actor may see it: {@link findVisible}, then field-by-field presentation; every opening is audited. */
+export async function readRecord(ctx: Ctx, type: RecordType, id: string) {
+  const { row, subjectPersonId } = await findVisible(ctx, type, id);
+  return presentOpened(ctx, type, row, subjectPersonId);
+}
+
+/** {@link readRecord} as the API answers it. */
+export async function openRecord(ctx: Ctx, type: RecordType, id: string): Promise<RecordView> {
+  return viewOf(await readRecord(ctx, type, id));
+}
+
+/**
+ * Finds a record for a change: visible (the same 404 as a missing one otherwise, audited as the change that was
+ * attempted) and every field named in `input` writable by the actor (one 403 listing the fields otherwise). One
+ * lookup, one decision per classification.
+ */
+export async function findWritable(ctx: Ctx, action: Action, type: RecordType, id: string, input: Record<string, unknown> = {}): Promise<Visible> {
+  const v = await findVisible(ctx, type, id, action);
+  checkWrite(ctx, action, type, input, v.row, v.subjectPersonId);
+  return v;
+}
+
+/**
+ * The record as the actor sees it after a change, presented from what was written — the loaded row with the
+ * written columns over it — instead of looking it up again; audited as an opening, like a read.
+ */
+export function presentWritten(ctx: Ctx, type: RecordType, v: Visible, written: Record<string, unknown>): RecordView {
+  const row = { ...v.row, ...written, updated_at: ctx.nowIso } as FactRow;
+  return viewOf(presentOpened(ctx, type, row, v.subjectPersonId));
 }
 
 /**
