@@ -1,14 +1,19 @@
 import type { Ctx } from '../context';
 import { forbidden } from '../http/errors';
 import { filter, teamFlag, visibleWhere } from '../policy/filter';
+import { capabilities } from '../records/can';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import type { ListCasesQuery } from './schema';
 
+/** Fields of a case its update accepts (PATCH /api/cases/:id). */
+const CASE_EDITABLE = ['service', 'status', 'closedOn', 'summary', 'supportNeeds', 'riskNotes'];
+
 /** One case as the actor may see it: fields they may not see are listed as restricted (3.4). */
 export async function getCase(ctx: Ctx, id: string) {
-  const { row, presented } = await readRecord(ctx, 'case', id);
-  return { data: presented.data, restricted: presented.restricted, version: Number(row.version) };
+  const { row, presented, subjectPersonId } = await readRecord(ctx, 'case', id);
+  const can = capabilities(ctx, 'case', row, CASE_EDITABLE, subjectPersonId);
+  return { data: presented.data, restricted: presented.restricted, version: Number(row.version), can };
 }
 
 /**

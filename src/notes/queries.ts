@@ -1,5 +1,6 @@
 import type { Ctx } from '../context';
 import { forbidden } from '../http/errors';
+import { capabilities } from '../records/can';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { filter, teamFlag, visibleWhere } from '../policy/filter';
 import { decodeCursor, encodeCursor } from '../records/paging';
@@ -11,8 +12,9 @@ import type { ListNotesQuery } from './schema';
  * body is listed as restricted. A read that shows the body is audited (fields named, never their values).
  */
 export async function getNote(ctx: Ctx, id: string) {
-  const { row, presented } = await readRecord(ctx, 'note', id);
-  return { data: presented.data, restricted: presented.restricted, version: Number(row.version) };
+  const { row, presented, subjectPersonId } = await readRecord(ctx, 'note', id);
+  const can = capabilities(ctx, 'note', row, ['kind', 'channel', 'occurredAt', 'title', 'body'], subjectPersonId);
+  return { data: presented.data, restricted: presented.restricted, version: Number(row.version), can };
 }
 
 /**

@@ -3,14 +3,16 @@ import type { Ctx } from '../context';
 import type { Database } from '../db/schema';
 import { forbidden } from '../http/errors';
 import { candidateKeys, filter, teamFlag, teamSizeAtMost, visibleWhere, type Scope } from '../policy/filter';
+import { capabilities } from '../records/can';
 import { presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';
-import type { ListPeopleQuery } from './schema';
+import { personFields, type ListPeopleQuery } from './schema';
 
 /** One person as the actor may see them (fields they may not see are listed as restricted). */
 export async function getPerson(ctx: Ctx, id: string) {
-  const { row, presented } = await readRecord(ctx, 'person', id);
-  return { data: presented.data, restricted: presented.restricted, version: Number(row.version) };
+  const { row, presented, subjectPersonId } = await readRecord(ctx, 'person', id);
+  const can = capabilities(ctx, 'person', row, Object.keys(personFields), subjectPersonId);
+  return { data: presented.data, restricted: presented.restricted, version: Number(row.version), can };
 }
 
 /** The scope of person.read for the actor; an actor-level denial (policy not accepted, 3.5) answers 403. */
