@@ -40,7 +40,15 @@ export async function ensureWebBuild(options: { force?: boolean; quiet?: boolean
     throw new Error(`The web app is not built and Vite is not installed (npm install without --omit=dev): ${(error as Error).message}`);
   }
   const started = Date.now();
-  await vite.build({ configFile: join(web, 'vite.config.ts'), logLevel: options.quiet ? 'error' : 'warn' });
+  // Always the production build of React and friends, even when called from a test run (NODE_ENV=test).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite.build({ configFile: join(web, 'vite.config.ts'), mode: 'production', logLevel: options.quiet ? 'error' : 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(stampFile, hash);
   if (!options.quiet) process.stdout.write(`  Built the web app in ${((Date.now() - started) / 1000).toFixed(1)} s (web/dist)\n`);
   return true;
