@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
 import { ApiError } from '../api/client';
 import { fieldLabel } from '../labels';
 import { Choice, TextBox, TextInput } from './fields';
-import { Button, ProblemMessage } from './ui';
+import { Button } from './ui';
+import { ApiForm } from './ApiForm';
 
 /** One editable field of a record form. */
 export interface FieldSpec {
@@ -79,17 +79,13 @@ export function EditForm({ fields, initial, version, submitLabel, onSave, reload
         setTimeout(() => document.getElementById('edit-conflict')?.focus());
       } else {
         setError(err);
-        const first = err instanceof ApiError ? Object.keys(err.fieldErrors())[0] : undefined;
-        if (first) setTimeout(() => document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus());
       }
     } finally {
       setBusy(false);
     }
   };
-
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   return (
-    <Form onSubmit={submit} validationBehavior="aria" validationErrors={fieldErrors} className="form">
+    <ApiForm onSubmit={submit} error={error}>
       {conflict ? (
         <div id="edit-conflict" tabIndex={-1} role="alert" className="alert warning">
           <p className="alert-title">Someone else saved this record while you were editing.</p>
@@ -109,7 +105,6 @@ export function EditForm({ fields, initial, version, submitLabel, onSave, reload
           <p>Nothing you typed is lost. Check the form below and save again to keep your version.</p>
         </div>
       ) : null}
-      {Object.keys(fieldErrors).length ? <ProblemMessage error={error} focus={false} /> : <ProblemMessage error={error} />}
       {fields.map((f) => {
         const common = { name: f.name, label: fieldLabel(f.name), isRequired: f.required, description: f.description, value: values[f.name], onChange: set(f.name) };
         if (f.kind === 'textarea') return <TextBox key={f.name} {...common} />;
@@ -120,6 +115,6 @@ export function EditForm({ fields, initial, version, submitLabel, onSave, reload
         <Button type="submit" isDisabled={busy}>{busy ? 'Saving…' : conflict ? 'Save my version' : submitLabel}</Button>
         {onCancel ? <Button variant="secondary" onPress={onCancel}>Cancel</Button> : null}
       </div>
-    </Form>
+    </ApiForm>
   );
 }

@@ -30,7 +30,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <a className="skip-link" href="#main">Skip to content</a>
       <header className="topbar">
         <div className="topbar-inner">
-          <Link href="/" className="brand" aria-label="Confide, home">
+          <Link href="/" className="brand">
             <span className="brand-mark" aria-hidden="true">C</span>Confide
           </Link>
           <nav aria-label="Main" className="mainnav">
@@ -44,8 +44,8 @@ export function Layout({ children }: { children: ReactNode }) {
           </nav>
           {/* Page-wide actions: the safeguarding journey's "Raise a concern" belongs here, first, on every page. */}
           <div className="topbar-actions">
-            <Link href="/account" className="who" aria-label={`Your account: ${me.user.displayName}`}>
-              <span className="who-name">{me.user.displayName}</span>
+            <Link href="/account" className="who">
+              <span className="who-name"><span className="visually-hidden">Your account: </span>{me.user.displayName}</span>
               <span className="who-roles">{roleList(me.user.roles)}</span>
             </Link>
             <Button variant="quiet" onPress={signOut}>Sign out</Button>

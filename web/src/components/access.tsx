@@ -1,12 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
-import { ApiError, api, call } from '../api/client';
+import { api, call } from '../api/client';
 import type { Classification, Explanation, Restricted } from '../api/models';
 import { CLASSIFICATION_LABELS, fieldLabel } from '../labels';
 import { useSession } from '../session';
 import { Checkboxes, TextBox, TextInput } from './fields';
 import { Button, Loading, ModalDialog, Notice, ProblemMessage, formatDateTime } from './ui';
+import { ApiForm } from './ApiForm';
 
 type RecordRef = { type: 'person' | 'case' | 'organisation'; id: string };
 const GRANTABLE: Classification[] = ['personal', 'special', 'safeguarding', 'session', 'commercial'];
@@ -64,10 +64,8 @@ export function RequestAccessForm({ record, classifications, onDone }: { record:
       </>
     );
   }
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   return (
-    <Form onSubmit={submit} validationBehavior="aria" validationErrors={fieldErrors} className="form">
-      {Object.keys(fieldErrors).length ? null : <ProblemMessage error={error} />}
+    <ApiForm onSubmit={submit} error={error}>
       <Checkboxes
         name="classifications" label="What you need to see" value={chosen} onChange={setChosen}
         options={GRANTABLE.map((c) => ({ id: c, label: CLASSIFICATION_LABELS[c].label, description: CLASSIFICATION_LABELS[c].description }))}
@@ -78,7 +76,7 @@ export function RequestAccessForm({ record, classifications, onDone }: { record:
         <Button type="submit">Send request</Button>
         <Button variant="secondary" onPress={onDone}>Cancel</Button>
       </div>
-    </Form>
+    </ApiForm>
   );
 }
 
@@ -134,13 +132,12 @@ export function BreakGlass({ record, onOpened }: { record: { type: 'person' | 'c
       setError(err);
     }
   };
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   return (
     <>
       <Button variant="danger" onPress={() => setOpen(true)}>Emergency access…</Button>
       <ModalDialog title="Emergency access (break-glass)" tone="warning" isOpen={isOpen} onOpenChange={setOpen}>
         {(close) => (
-          <Form onSubmit={(e) => submit(e, close)} validationBehavior="aria" validationErrors={fieldErrors} className="form">
+          <ApiForm onSubmit={(e) => submit(e, close)} error={error}>
             <div className="alert warning" role="note">
               <p className="alert-title">Only in an emergency, when someone may come to harm.</p>
               <p>
@@ -149,13 +146,12 @@ export function BreakGlass({ record, onOpened }: { record: { type: 'person' | 'c
                 (practice 4.2, 4.3).
               </p>
             </div>
-            {Object.keys(fieldErrors).length ? null : <ProblemMessage error={error} />}
             <TextBox name="reason" label="What is the emergency?" value={reason} onChange={setReason} isRequired rows={4} description="At least 20 characters. Managers read this when they review the access." />
             <div className="actions">
               <Button type="submit" variant="danger">Open the record now</Button>
               <Button variant="secondary" onPress={close}>Cancel</Button>
             </div>
-          </Form>
+          </ApiForm>
         )}
       </ModalDialog>
     </>

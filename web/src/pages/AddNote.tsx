@@ -1,10 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
-import { ApiError, api, call } from '../api/client';
+import { api, call } from '../api/client';
 import { Choice, Radios, TextBox, TextInput } from '../components/fields';
-import { Button, ModalDialog, ProblemMessage } from '../components/ui';
+import { Button, ModalDialog } from '../components/ui';
 import { CHANNELS } from '../labels';
+import { ApiForm } from '../components/ApiForm';
 
 /** Record a session or a conversation on a case (practice 1–2: confidential to the staff team). */
 export function AddNote({ caseId, onAdded }: { caseId: string; onAdded: () => void }) {
@@ -29,15 +29,13 @@ export function AddNote({ caseId, onAdded }: { caseId: string; onAdded: () => vo
       setError(err);
     }
   };
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   return (
     <>
       <Button onPress={() => setOpen(true)}>Add a note</Button>
       <ModalDialog title="Add a note" isOpen={isOpen} onOpenChange={setOpen}>
         {(close) => (
-          <Form onSubmit={(e) => submit(e, close)} validationBehavior="aria" validationErrors={fieldErrors} className="form">
+          <ApiForm onSubmit={(e) => submit(e, close)} error={error}>
             <p className="hint">Session details are confidential to the staff team working with this client (practice 2).</p>
-            {Object.keys(fieldErrors).length ? null : <ProblemMessage error={error} />}
             <Radios name="kind" label="What are you recording?" value={kind} onChange={setKind} options={[{ id: 'session', label: 'A session' }, { id: 'contact', label: 'A conversation with or about the client' }]} />
             {kind === 'contact' ? <Choice name="channel" label="How did it take place?" value={channel} onChange={setChannel} options={CHANNELS} isRequired /> : null}
             <TextInput name="title" label="Title" value={title} onChange={setTitle} isRequired />
@@ -46,7 +44,7 @@ export function AddNote({ caseId, onAdded }: { caseId: string; onAdded: () => vo
               <Button type="submit">Save note</Button>
               <Button variant="secondary" onPress={close}>Cancel</Button>
             </div>
-          </Form>
+          </ApiForm>
         )}
       </ModalDialog>
     </>

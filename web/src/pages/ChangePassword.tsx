@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
-import { ApiError, api, call } from '../api/client';
+import { api, call } from '../api/client';
 import { AuthFrame } from '../components/AuthFrame';
 import { TextInput } from '../components/fields';
-import { Button, Notice, PageTitle, ProblemMessage } from '../components/ui';
+import { Button, Notice, PageTitle } from '../components/ui';
 import { useSession } from '../session';
+import { ApiForm } from '../components/ApiForm';
 
 /** The password rules, shown before the first attempt (the API checks them: src/accounts/passwords.ts). */
 export function PasswordRules({ username }: { username: string }) {
@@ -29,7 +29,6 @@ export function ChangePassword({ firstRun = false, onChanged }: { firstRun?: boo
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -44,8 +43,6 @@ export function ChangePassword({ firstRun = false, onChanged }: { firstRun?: boo
       if (firstRun) await refresh();
     } catch (err) {
       setError(err);
-      const first = err instanceof ApiError ? Object.keys(err.fieldErrors())[0] : undefined;
-      if (first) setTimeout(() => document.querySelector<HTMLInputElement>(`input[name="${first}"]`)?.focus());
     } finally {
       setBusy(false);
     }
@@ -54,15 +51,14 @@ export function ChangePassword({ firstRun = false, onChanged }: { firstRun?: boo
   const form = (
     <>
       {done && !firstRun ? <Notice>Your password is changed. Your other sessions were signed out.</Notice> : null}
-      {Object.keys(fieldErrors).length ? null : <ProblemMessage error={error} />}
       <PasswordRules username={me.user.username} />
-      <Form onSubmit={submit} validationBehavior="aria" validationErrors={fieldErrors} className="form">
+      <ApiForm onSubmit={submit} error={error}>
         <TextInput name="currentPassword" label={firstRun ? 'One-time password' : 'Current password'} type="password" value={current} onChange={setCurrent} autoComplete="current-password" isRequired />
         <TextInput name="newPassword" label="New password" type="password" value={next} onChange={setNext} autoComplete="new-password" isRequired description="See the rules above." />
         <div className="actions">
           <Button type="submit" isDisabled={busy}>{busy ? 'Saving…' : 'Save password'}</Button>
         </div>
-      </Form>
+      </ApiForm>
     </>
   );
   if (!firstRun) return form;

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
 import { ApiError, api, call, setCsrfToken } from '../api/client';
 import type { SignInResult } from '../api/models';
+import { ApiForm } from '../components/ApiForm';
 import { AuthFrame } from '../components/AuthFrame';
 import { TextInput } from '../components/fields';
-import { Button, Notice, PageTitle, ProblemMessage } from '../components/ui';
+import { Button, Notice, PageTitle } from '../components/ui';
 
 /** Sign in with username and password, then the authenticator code when the account has a second factor. */
 export function SignIn({ message, onSignedIn }: { message: string | null; onSignedIn: () => Promise<void> }) {
@@ -25,8 +25,7 @@ export function SignIn({ message, onSignedIn }: { message: string | null; onSign
       await onSignedIn();
     } catch (err) {
       if (err instanceof ApiError && err.problem.code === 'second-factor-required') {
-        setNeedsCode(true);
-        setTimeout(() => document.querySelector<HTMLInputElement>('input[name="code"]')?.focus());
+        setNeedsCode(true); // the code field appears and takes focus
       } else {
         setError(err);
       }
@@ -39,20 +38,19 @@ export function SignIn({ message, onSignedIn }: { message: string | null; onSign
     <AuthFrame>
       <PageTitle focus={false}>Sign in</PageTitle>
       {message ? <Notice tone="info">{message}</Notice> : null}
-      <ProblemMessage error={error} />
-      <Form onSubmit={submit} validationBehavior="aria" className="form">
+      <ApiForm onSubmit={submit} error={error}>
         <TextInput name="username" label="Username" value={username} onChange={setUsername} autoComplete="username" isRequired autoFocus={!needsCode} />
         <TextInput name="password" label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" isRequired />
         {needsCode ? (
           <TextInput
-            name="code" label="Authenticator code" value={code} onChange={setCode} inputMode="numeric" autoComplete="one-time-code" isRequired
+            name="code" label="Authenticator code" value={code} onChange={setCode} inputMode="numeric" autoComplete="one-time-code" isRequired autoFocus
             description="Your account has a second factor. Enter the six-digit code your authenticator app shows now."
           />
         ) : null}
         <div className="actions">
           <Button type="submit" isDisabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</Button>
         </div>
-      </Form>
+      </ApiForm>
       <p className="hint">Forgotten your password? Ask your administrator to reset it; they will give you a one-time password.</p>
     </AuthFrame>
   );

@@ -1,13 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
-import { ApiError, api, call } from '../api/client';
+import { api, call } from '../api/client';
 import type { ApiToken } from '../api/models';
 import { Radios, TextInput } from '../components/fields';
-import { Button, Notice, PageTitle, ProblemMessage, formatDate } from '../components/ui';
+import { Button, Notice, PageTitle, formatDate } from '../components/ui';
 import { roleList } from '../labels';
 import { useSession } from '../session';
 import { ChangePassword } from './ChangePassword';
+import { ApiForm } from '../components/ApiForm';
 
 /** Set up, or remove, a second factor (an authenticator app's six-digit codes). */
 function SecondFactor() {
@@ -51,28 +51,26 @@ function SecondFactor() {
       setError(err);
     }
   };
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   return (
     <section className="panel" aria-labelledby="factor-title">
       <h2 id="factor-title">Second factor</h2>
       {notice ? <Notice>{notice}</Notice> : null}
-      {Object.keys(fieldErrors).length ? null : <ProblemMessage error={error} />}
       {me.user.totpEnabled ? (
-        <Form onSubmit={remove} validationBehavior="aria" validationErrors={fieldErrors} className="form">
+        <ApiForm onSubmit={remove} error={error}>
           <p>Sign-in asks for a code from your authenticator app.</p>
           <TextInput name="password" label="Your password" type="password" value={password} onChange={setPassword} isRequired autoComplete="current-password" />
           <TextInput name="code" label="A current code" value={code} onChange={setCode} inputMode="numeric" isRequired autoComplete="one-time-code" />
           <div className="actions"><Button type="submit" variant="danger">Remove second factor</Button></div>
-        </Form>
+        </ApiForm>
       ) : secret ? (
-        <Form onSubmit={confirm} validationBehavior="aria" validationErrors={fieldErrors} className="form">
+        <ApiForm onSubmit={confirm} error={error}>
           <ol className="steps">
             <li>In your authenticator app, add an account by entering this key: <code className="secret">{secret.secret.replace(/(.{4})/g, '$1 ').trim()}</code></li>
             <li>Enter the six-digit code the app now shows.</li>
           </ol>
           <TextInput name="code" label="Code from the app" value={code} onChange={setCode} inputMode="numeric" isRequired autoComplete="one-time-code" autoFocus />
           <div className="actions"><Button type="submit">Confirm</Button><Button variant="secondary" onPress={() => setSecret(null)}>Cancel</Button></div>
-        </Form>
+        </ApiForm>
       ) : (
         <>
           <p>A code from an app on your phone, as well as your password, keeps your account safe if your password leaks.</p>
@@ -113,14 +111,12 @@ function Tokens() {
       setError(err);
     }
   };
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   const live = (tokens.data?.items ?? []).filter((t) => !t.revokedAt);
   return (
     <section className="panel" aria-labelledby="tokens-title">
       <h2 id="tokens-title">API tokens</h2>
       <p className="hint">For scripts that use the API as you. A token can do what you can, no more; keep it secret.</p>
       {created ? <Notice><p className="alert-title">Copy your token now — it is shown only once:</p><code className="secret">{created}</code></Notice> : null}
-      {Object.keys(fieldErrors).length ? null : <ProblemMessage error={error} />}
       {live.length ? (
         <ul className="plain-list">
           {live.map((t) => (
@@ -131,12 +127,12 @@ function Tokens() {
           ))}
         </ul>
       ) : null}
-      <Form onSubmit={create} validationBehavior="aria" validationErrors={fieldErrors} className="form">
+      <ApiForm onSubmit={create} error={error}>
         <TextInput name="name" label="Token name" value={name} onChange={setName} isRequired description="What it is for, e.g. “monthly report”." />
         <Radios name="scopes" label="It may" value={scope} onChange={setScope} options={[{ id: 'read', label: 'Read only' }, { id: 'write', label: 'Read and change records' }]} />
         <TextInput name="expiresInDays" label="Expires after (days)" value={days} onChange={setDays} inputMode="numeric" isRequired />
         <div className="actions"><Button type="submit" variant="secondary">Create token</Button></div>
-      </Form>
+      </ApiForm>
     </section>
   );
 }

@@ -1,13 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
-import { ApiError, api, call } from '../../api/client';
+import { api, call } from '../../api/client';
 import type { Grant, Page } from '../../api/models';
 import { TextBox, TextInput } from '../../components/fields';
 import { Button, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { CLASSIFICATION_LABELS } from '../../labels';
 import { hasRole, useSession } from '../../session';
 import { GrantRecord, useAccountNames } from './shared';
+import { ApiForm } from '../../components/ApiForm';
 
 const classes = (g: Grant) => g.classifications.filter((c) => c !== 'general').map((c) => CLASSIFICATION_LABELS[c]?.label.toLowerCase() ?? c).join(', ') || 'general details';
 const STATUS: Record<string, string> = { requested: 'Waiting for a decision', approved: 'Approved', refused: 'Refused', revoked: 'Ended' };
@@ -39,17 +39,15 @@ function Decide({ grant, onDecided }: { grant: Grant; onDecided: (text: string) 
       </div>
     );
   }
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   return (
-    <Form onSubmit={submit} validationBehavior="aria" validationErrors={fieldErrors} className="form decide-form">
-      {Object.keys(fieldErrors).length ? null : <ProblemMessage error={error} />}
+    <ApiForm onSubmit={submit} error={error} className="decide-form">
       {mode === 'approve' ? <TextInput name="hours" label="Access lasts (hours)" value={hours} onChange={setHours} inputMode="numeric" isRequired autoFocus description="Access ends by itself after this time." /> : null}
       <TextBox name="note" label={mode === 'approve' ? 'Note to the requester' : 'Why you are refusing'} value={note} onChange={setNote} isRequired={mode === 'refuse'} rows={2} />
       <div className="actions">
         <Button type="submit" variant={mode === 'approve' ? 'primary' : 'danger'}>{mode === 'approve' ? 'Approve access' : 'Refuse request'}</Button>
         <Button variant="secondary" onPress={() => setMode(null)}>Cancel</Button>
       </div>
-    </Form>
+    </ApiForm>
   );
 }
 

@@ -1,11 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
-import { ApiError, api, call } from '../../api/client';
+import { api, call } from '../../api/client';
 import type { Grant, Page } from '../../api/models';
 import { Radios, TextBox } from '../../components/fields';
 import { Button, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { GrantRecord, useAccountNames } from './shared';
+import { ApiForm } from '../../components/ApiForm';
 
 /** A manager's review of one emergency access: justified, or a breach of the policy (practice 4.3, 5). */
 function Review({ grant, onDone }: { grant: Grant; onDone: (text: string) => void }) {
@@ -24,17 +24,15 @@ function Review({ grant, onDone }: { grant: Grant; onDone: (text: string) => voi
       setError(err);
     }
   };
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   return (
-    <Form onSubmit={submit} validationBehavior="aria" validationErrors={fieldErrors} className="form decide-form">
-      {Object.keys(fieldErrors).length ? null : <ProblemMessage error={error} />}
+    <ApiForm onSubmit={submit} error={error} className="decide-form">
       <Radios name="outcome" label="Your review" value={outcome} onChange={setOutcome} isRequired options={[
         { id: 'justified', label: 'Justified', description: 'There was an emergency and the access was needed.' },
         { id: 'breach', label: 'A breach of the policy', description: 'Ends the access now and records a breach (section 5).' },
       ]} />
       <TextBox name="note" label="Your reasons" value={note} onChange={setNote} isRequired rows={2} />
       <div className="actions"><Button type="submit" variant={outcome === 'breach' ? 'danger' : 'primary'}>Record review</Button></div>
-    </Form>
+    </ApiForm>
   );
 }
 

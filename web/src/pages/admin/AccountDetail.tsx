@@ -1,12 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Checkbox, Form } from 'react-aria-components';
+import { Checkbox } from 'react-aria-components';
 import { ApiError, api, call, ifMatch } from '../../api/client';
 import type { Account, CreatedAccount, Role } from '../../api/models';
 import { Checkboxes, TextInput } from '../../components/fields';
 import { Button, Link, Loading, ModalDialog, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { ROLE_LABELS, roleList } from '../../labels';
 import { OneTimePassword } from './OneTimePassword';
+import { ApiForm } from '../../components/ApiForm';
 
 /** One account: change name, email and roles; reset the password; deactivate. */
 export default function AccountDetail({ id }: { id: string }) {
@@ -63,7 +64,6 @@ export default function AccountDetail({ id }: { id: string }) {
       setError(err);
     }
   };
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
 
   return (
     <section>
@@ -74,8 +74,7 @@ export default function AccountDetail({ id }: { id: string }) {
       {edit ? null : <ProblemMessage error={error} />}
       <div className="panel">
         {edit ? (
-          <Form onSubmit={save} validationBehavior="aria" validationErrors={fieldErrors} className="form">
-            {Object.keys(fieldErrors).length ? null : <ProblemMessage error={error} />}
+          <ApiForm onSubmit={save} error={error}>
             <TextInput name="displayName" label="Full name" value={edit.displayName} onChange={(v) => setEdit({ ...edit, displayName: v })} isRequired />
             <TextInput name="email" label="Email" value={edit.email} onChange={(v) => setEdit({ ...edit, email: v })} inputMode="email" />
             <Checkboxes name="roles" label="Roles" value={edit.roles} onChange={(v) => setEdit({ ...edit, roles: v })} isRequired options={(Object.keys(ROLE_LABELS) as Role[]).map((r) => ({ id: r, ...ROLE_LABELS[r] }))} />
@@ -83,7 +82,7 @@ export default function AccountDetail({ id }: { id: string }) {
               <Button type="submit">Save changes</Button>
               <Button variant="secondary" onPress={() => { setEdit(null); setError(null); }}>Cancel</Button>
             </div>
-          </Form>
+          </ApiForm>
         ) : (
           <>
             <dl className="fields">

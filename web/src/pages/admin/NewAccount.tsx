@@ -1,12 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Form } from 'react-aria-components';
-import { ApiError, api, call } from '../../api/client';
+import { api, call } from '../../api/client';
 import type { CreatedAccount, Role } from '../../api/models';
 import { Checkboxes, TextInput } from '../../components/fields';
-import { Button, ButtonLink, Link, PageTitle, ProblemMessage } from '../../components/ui';
+import { Button, ButtonLink, Link, PageTitle } from '../../components/ui';
 import { ROLE_LABELS } from '../../labels';
 import { OneTimePassword } from './OneTimePassword';
+import { ApiForm } from '../../components/ApiForm';
 
 /** Create an account: its one-time password is shown once, to hand over. */
 export default function NewAccount() {
@@ -27,8 +27,6 @@ export default function NewAccount() {
       setTimeout(() => document.getElementById('created-title')?.focus());
     } catch (err) {
       setError(err);
-      const first = err instanceof ApiError ? Object.keys(err.fieldErrors())[0] : undefined;
-      if (first) setTimeout(() => document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus());
     }
   };
   if (created) {
@@ -44,20 +42,18 @@ export default function NewAccount() {
       </section>
     );
   }
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/admin/accounts">Accounts</Link></nav>
       <PageTitle>Create an account</PageTitle>
       <div className="panel">
-        <Form onSubmit={submit} validationBehavior="aria" validationErrors={fieldErrors} className="form">
-          {Object.keys(fieldErrors).length ? null : <ProblemMessage error={error} />}
+        <ApiForm onSubmit={submit} error={error}>
           <TextInput name="displayName" label="Full name" value={displayName} onChange={setDisplayName} isRequired autoComplete="off" />
           <TextInput name="username" label="Username" value={username} onChange={setUsername} isRequired autoComplete="off" description="Lower-case letters, digits, dots, underscores or hyphens; 3 to 40 characters. For example “sam.patel”." />
           <TextInput name="email" label="Email" value={email} onChange={setEmail} inputMode="email" autoComplete="off" />
           <Checkboxes name="roles" label="Roles" value={roles} onChange={setRoles} isRequired description="What they may see and do follows from these (see the README’s roles table)." options={(Object.keys(ROLE_LABELS) as Role[]).map((r) => ({ id: r, ...ROLE_LABELS[r] }))} />
           <div className="actions"><Button type="submit">Create account</Button></div>
-        </Form>
+        </ApiForm>
       </div>
     </section>
   );
