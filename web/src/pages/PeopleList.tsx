@@ -79,11 +79,13 @@ export function PeopleList() {
           </div>
         )
       ) : null}
+      {cursors.length > 1 || people.data?.nextCursor ? (
       <nav aria-label="Pages of people" className="pager">
         <Button variant="secondary" isDisabled={cursors.length <= 1} onPress={() => setCursors((c) => c.slice(0, -1))}>Previous page</Button>
         <span className="muted">Page {pageNumber}{total !== undefined ? ` of ${Math.max(1, Math.ceil(total / PAGE_SIZE))}` : ''}</span>
         <Button variant="secondary" isDisabled={!people.data?.nextCursor} onPress={() => setCursors((c) => [...c, people.data?.nextCursor ?? undefined])}>Next page</Button>
       </nav>
+      ) : null}
     </section>
   );
 }
