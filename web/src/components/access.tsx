@@ -92,8 +92,8 @@ export function RestrictedValue({ record, restricted, canRequest }: { record: Re
       <span className="badge restricted-badge">Restricted</span>
       <span className="restricted-reason">{restricted.reason}</span>
       <span className="restricted-actions">
-        {canRequest ? <Button variant="secondary" className="small" onPress={() => setOpen('request')} aria-label={`Request access to ${label}`}>Request access</Button> : null}
-        <Button variant="quiet" className="small" onPress={() => setOpen('why')} aria-label={`Why can't I see ${label}?`}>Why can’t I see this?</Button>
+        {canRequest ? <Button variant="secondary" className="small" onPress={() => setOpen('request')}>Request access<span className="visually-hidden"> to {label}</span></Button> : null}
+        <Button variant="quiet" className="small" onPress={() => setOpen('why')}>Why can’t I see this?<span className="visually-hidden"> ({label})</span></Button>
       </span>
       <ModalDialog title={`Why you can’t see ${label.toLowerCase()}`} isOpen={open === 'why'} onOpenChange={(o) => setOpen(o ? 'why' : null)}>
         {(close) => (
