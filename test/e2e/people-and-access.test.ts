@@ -105,7 +105,7 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
     await signIn(boss.page, 'morgan.reyes', '/access');
     await boss.page.getByRole('heading', { name: 'Access requests' }).waitFor();
     const card = boss.page.locator('.request-card', { hasText: 'Sam Patel' });
-    await expect.poll(() => card.textContent()).toMatch(/Sam Patel asks to see safeguarding of Ada Lovelace[\s\S]*Planning a joint visit/);
+    await expect.poll(() => card.textContent()).toMatch(/Sam Patel asks to see safeguarding information about Ada Lovelace[\s\S]*Planning a joint visit/);
     await checkpoint(boss.page, 'people-08-inbox-390px');
     await card.getByRole('button', { name: 'Approve…' }).click();
     await card.getByLabel('Access lasts (hours)').fill('24');

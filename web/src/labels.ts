@@ -48,18 +48,22 @@ export const CHANNELS = [
 ] as const;
 export const channelLabel = (c: string | null) => CHANNELS.find((x) => x.id === c)?.label ?? '';
 
-/** What an audited action did, as a verb phrase: "read", "changed", … */
-const ACTION_VERBS: Record<string, string> = {
-  read: 'viewed', create: 'created', update: 'changed', archive: 'archived', request: 'asked for access to', decide: 'decided access to',
-  revoke: 'ended access to', open: 'opened with break-glass', review: 'reviewed break-glass on', manage: 'changed the team of',
+/** What an audited action did, as a verb phrase after the person's name ("viewed the person’s record"). */
+const ACTION_PHRASES: Record<string, string> = {
+  'audit.read': 'looked at who has seen these records',
+  'case.team.manage': 'changed who is on a case team',
+  'breakglass.open': 'opened the record with emergency (break-glass) access',
+  'breakglass.review': 'reviewed an emergency (break-glass) access',
+  'grant.request': 'asked a manager for access',
+  'grant.decide': 'decided an access request',
+  'grant.revoke': 'ended an access grant',
 };
-const NOUNS: Record<string, string> = { person: 'the person’s record', case: 'a case', note: 'a note', attachment: 'an attachment', grant: 'an access grant', user: 'an account' };
+const VERBS: Record<string, string> = { read: 'viewed', create: 'created', update: 'changed', archive: 'archived' };
+const NOUNS: Record<string, string> = { person: 'the person’s record', case: 'a case', note: 'a note', attachment: 'an attachment', organisation: 'an organisation' };
 
 /** "viewed the person’s record" from ("person.read", "person"). */
 export function describeAction(action: string, resourceType: string): string {
-  if (action === 'audit.read') return 'looked at who has seen this record';
-  if (action === 'case.team.manage') return 'changed a case team';
-  if (action === 'breakglass.open') return 'used emergency (break-glass) access to';
-  const verb = ACTION_VERBS[action.split('.').pop() ?? ''] ?? action;
-  return `${verb} ${NOUNS[resourceType] ?? resourceType}`;
+  if (ACTION_PHRASES[action]) return ACTION_PHRASES[action];
+  const verb = VERBS[action.split('.').pop() ?? ''];
+  return verb ? `${verb} ${NOUNS[resourceType] ?? 'a record'}` : action.replace('.', ' ');
 }

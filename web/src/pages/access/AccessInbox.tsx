@@ -9,7 +9,11 @@ import { hasRole, useSession } from '../../session';
 import { GrantRecord, useAccountNames } from './shared';
 import { ApiForm } from '../../components/ApiForm';
 
-const classes = (g: Grant) => g.classifications.filter((c) => c !== 'general').map((c) => CLASSIFICATION_LABELS[c]?.label.toLowerCase() ?? c).join(', ') || 'general details';
+/** "safeguarding information", "personal, special category information" or "general details". */
+const classes = (g: Grant) => {
+  const named = g.classifications.filter((c) => c !== 'general').map((c) => CLASSIFICATION_LABELS[c]?.label.toLowerCase() ?? c);
+  return named.length ? `${named.join(', ')} information` : 'general details';
+};
 const STATUS: Record<string, string> = { requested: 'Waiting for a decision', approved: 'Approved', refused: 'Refused', revoked: 'Ended' };
 
 /** A manager's decision on one request: approve for a length of time, or refuse saying why. */
@@ -79,7 +83,7 @@ export default function AccessInbox() {
             <ul className="card-list">
               {others.map((g) => (
                 <li key={g.id} className="card request-card">
-                  <p className="card-title"><strong>{name(g.userId)}</strong> asks to see {classes(g)} of <GrantRecord grant={g} /></p>
+                  <p className="card-title"><strong>{name(g.userId)}</strong> asks to see {classes(g)} about <GrantRecord grant={g} /></p>
                   <blockquote className="reason">“{g.reason}”</blockquote>
                   <p className="muted">Asked {formatDateTime(g.requestedAt)} · for {g.requestedHours} hours</p>
                   <Decide grant={g} onDecided={(t) => setDecided(`${name(g.userId)}: ${t}`)} />
@@ -95,7 +99,7 @@ export default function AccessInbox() {
         <ul className="card-list">
           {mine.data.items.map((g) => (
             <li key={g.id} className="card">
-              <p className="card-title">{g.kind === 'break_glass' ? 'Emergency access to' : 'Access to'} {classes(g)} of <GrantRecord grant={g} /></p>
+              <p className="card-title">{g.kind === 'break_glass' ? 'Emergency access to' : 'Access to'} {classes(g)} about <GrantRecord grant={g} /></p>
               <p><span className={`badge grant-${g.status}`}>{STATUS[g.status] ?? g.status}</span> {g.expiresAt && g.status === 'approved' ? <span className="muted">until {formatDateTime(g.expiresAt)}</span> : null}</p>
               {g.decisionNote && g.kind === 'request' ? <p className="muted">Manager’s note: {g.decisionNote}</p> : null}
             </li>

@@ -43,7 +43,7 @@ export default function AccessLog({ personId }: { personId: string }) {
                   <span className={`badge outcome-${e.decision}`}>{OUTCOME[e.decision] ?? e.decision}</span>{' '}
                   <strong>{e.actor?.displayName ?? 'The system'}</strong>
                   {e.actor ? <span className="muted"> ({roleList(e.actor.roles)})</span> : null}{' '}
-                  {e.decision === 'deny' ? `was refused: ${describeAction(e.action, e.resourceType).replace(/^viewed/, 'to view')}` : describeAction(e.action, e.resourceType)}
+                  {e.decision === 'deny' ? `was refused when they tried this: ${describeAction(e.action, e.resourceType)}` : describeAction(e.action, e.resourceType)}
                 </p>
                 {e.fields.length ? <p className="log-fields">{e.decision === 'change' ? 'Fields changed' : 'Information seen'}: {e.fields.map(fieldLabel).join(', ')}</p> : null}
                 {e.why ? <p className="log-why">Why: {e.why}{e.clause ? <span className="muted"> (policy clause {e.clause})</span> : null}</p> : null}
