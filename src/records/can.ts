@@ -14,7 +14,7 @@ export interface Can {
   /** Fields the actor may change (field by field, as the update checks them: no mass assignment). */
   edit: string[];
   archive: boolean;
-  /** Ask a manager for time-limited access (3.4). */
+  /** Ask a manager for time-limited access (3.4): to this record, or for a note or attachment, to its case. */
   requestAccess: boolean;
   /** Emergency access outside need to know, reviewed by managers (practice 4.2). */
   breakGlass: boolean;
@@ -41,7 +41,7 @@ export function capabilities(ctx: Ctx, type: RecordType, row: Record<string, unk
   const can: Can = {
     edit: row.archived_at ? [] : edit,
     archive: !row.archived_at && allowed(ctx, `${type}.archive` as Action, general),
-    requestAccess: type !== 'note' && type !== 'attachment' && allowed(ctx, 'grant.request', { type: 'grant', ownerId: ctx.actor.id }),
+    requestAccess: allowed(ctx, 'grant.request', { type: 'grant', ownerId: ctx.actor.id }),
     breakGlass: (type === 'person' || type === 'case') && allowed(ctx, 'breakglass.open', { type, id: row.id as string }),
     seeAccessLog: !!subjectPersonId && allowed(ctx, 'audit.read', { type: 'person', id: subjectPersonId }),
   };

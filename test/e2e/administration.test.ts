@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdministrator } from '../../src/accounts/bootstrap';
 import { auditRows } from '../factories';
 import { createWorld, type World } from '../support/world';
-import { browserAvailable, checkpoint, newPage, startBrowser } from './browser';
+import { browserAvailable, checkpoint, focused, newPage, startBrowser } from './browser';
 
 describe.runIf(browserAvailable)('administration in a real browser', () => {
   let world: World;
@@ -47,7 +47,7 @@ describe.runIf(browserAvailable)('administration in a real browser', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     const username = page.getByLabel('Username');
     await expect.poll(() => username.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
+    expect(await focused(page).then((f) => f.name)).toBe('username');
     await checkpoint(page, 'admin-02-create-error');
 
     await username.fill('sam.patel');

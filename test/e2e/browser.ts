@@ -67,3 +67,11 @@ export async function checkpoint(page: Page, name: string) {
   await expectAccessible(page, name);
   await screenshot(page, name);
 }
+
+/** What has keyboard focus now: its tag, name, role and id (to check focus moves sensibly after each step). */
+export async function focused(page: Page): Promise<{ tag: string; name: string | null; role: string | null; id: string }> {
+  return page.evaluate(`(() => { const e = document.activeElement; return { tag: e ? e.tagName : '', name: e && e.getAttribute('name'), role: e && e.getAttribute('role'), id: e ? e.id : '' }; })()`);
+}
+
+/** The page's full width in CSS pixels: no wider than the viewport means no sideways scrolling. */
+export const pageWidth = (page: Page): Promise<number> => page.evaluate('document.documentElement.scrollWidth');

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
-import { browserAvailable, checkpoint, newPage, startBrowser } from './browser';
+import { browserAvailable, checkpoint, focused, newPage, startBrowser } from './browser';
 
 describe.runIf(browserAvailable)('people, notes and access in a real browser', () => {
   let world: World;
@@ -58,7 +58,7 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
     await checkpoint(page, 'people-01-search');
     await page.getByRole('link', { name: 'Ada Lovelace' }).click();
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    expect(await focused(page).then((f) => f.tag)).toBe('H1');
     expect(await page.locator('.field-row', { hasText: 'Safeguarding notes' }).textContent()).toMatch(/Restricted/);
     expect(await page.locator('body').textContent()).not.toContain('Known to the local authority');
     await checkpoint(page, 'people-02-person-restricted');
@@ -139,7 +139,7 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
     await page.getByRole('button', { name: 'Save changes' }).click();
     const conflict = page.locator('#edit-conflict');
     await expect.poll(() => conflict.textContent()).toMatch(/Someone else saved this record/);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('edit-conflict');
+    expect(await focused(page).then((f) => f.id)).toBe('edit-conflict');
     const table = await conflict.locator('table').textContent();
     expect(table).toMatch(/Pronouns\s*they\/them\s*she\/her/);
     expect(table).toMatch(/Address\s*1 Riverside Walk/);

@@ -4,7 +4,7 @@ import { newTotpSecret, totpCode } from '../../src/accounts/totp';
 import { insertUser } from '../../src/accounts/users';
 import { makeCase, makePerson } from '../factories';
 import { createWorld, type World } from '../support/world';
-import { browserAvailable, checkpoint, expectAccessible, newPage, startBrowser } from './browser';
+import { browserAvailable, checkpoint, expectAccessible, focused, newPage, pageWidth, startBrowser } from './browser';
 
 describe.runIf(browserAvailable)('signing in, first run and sessions in a real browser', () => {
   let world: World;
@@ -35,7 +35,7 @@ describe.runIf(browserAvailable)('signing in, first run and sessions in a real b
     await page.getByLabel('Password').fill('wrong password here');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Invalid username, password or code/);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert'); // focus moved to the message
+    expect(await focused(page).then((f) => f.role)).toBe('alert'); // focus moved to the message
     await checkpoint(page, 'sign-in-02-refused');
 
     await page.getByLabel('Password').fill('one-time-Pass-2026');
@@ -43,7 +43,7 @@ describe.runIf(browserAvailable)('signing in, first run and sessions in a real b
     await page.getByRole('heading', { name: 'Choose your own password' }).waitFor();
     // The rules are on the page before the first attempt.
     expect(await page.locator('#password-rules').textContent()).toMatch(/at least 12 characters[\s\S]*not contain your username/);
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    expect(await focused(page).then((f) => f.tag)).toBe('H1');
     await checkpoint(page, 'sign-in-03-choose-password');
 
     await page.getByLabel('One-time password').fill('one-time-Pass-2026');
@@ -55,7 +55,7 @@ describe.runIf(browserAvailable)('signing in, first run and sessions in a real b
     const described = await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).textContent()));
     expect(described.join(' ')).toContain('must be at least 12 characters');
     expect(await page.locator('.field-error').count()).toBe(1); // one message for the one error
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('newPassword');
+    expect(await focused(page).then((f) => f.name)).toBe('newPassword');
     await checkpoint(page, 'sign-in-04-password-error');
 
     await newPassword.fill('new.worker plays the drums');
@@ -103,7 +103,7 @@ describe.runIf(browserAvailable)('signing in, first run and sessions in a real b
   it('3.7 secure-conditions: with a second factor enrolled, sign-in asks for the code and accepts a current one', async () => {
     const db = world.services.db.kysely;
     const secret = newTotpSecret();
-    const id = await insertUser(db, { username: 'two.factor', displayName: 'Tomi Factor', password: 'second factor passphrase', roles: ['staff'] }, world.clock.now().toISOString());
+    const id = await insertUser(db, { username: 'two.factor', displayName: 'Tomi Factor', password: 'second factor passphrase', roles: ['staff'], mustChangePassword: false }, world.clock.now().toISOString());
     await db.updateTable('users').set({ totp_secret: secret, totp_enabled: 1 }).where('id', '=', id).execute();
     const doc = await db.selectFrom('policy_documents').select('id').orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
     await db.insertInto('policy_acceptances').values({ user_id: id, policy_document_id: doc.id, accepted_at: world.clock.now().toISOString() }).execute();
@@ -115,13 +115,13 @@ describe.runIf(browserAvailable)('signing in, first run and sessions in a real b
     await page.getByRole('button', { name: 'Sign in' }).click();
     const code = page.getByLabel('Authenticator code');
     await code.waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('code');
+    await expect.poll(() => focused(page).then((f) => f.name)).toBe('code');
     await checkpoint(page, 'sign-in-08-second-factor-375px');
     await code.fill(totpCode(secret, world.clock.now()));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'People', level: 1 }).waitFor();
     await expectAccessible(page, 'people at 375px');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375); // no sideways scrolling
+    expect(await pageWidth(page)).toBeLessThanOrEqual(375); // no sideways scrolling
     expect(problems).toEqual([]);
   }, 120_000);
 });

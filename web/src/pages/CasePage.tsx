@@ -5,9 +5,10 @@ import type { AttachmentSummary, Case, NoteSummary, Page, RecordView, TeamMember
 import { BreakGlass } from '../components/access';
 import { EditForm, type FieldSpec } from '../components/EditForm';
 import { RecordFields } from '../components/RecordFields';
-import { Button, Link, Loading, ModalDialog, Notice, PageTitle, ProblemMessage, formatDate, formatDateTime } from '../components/ui';
+import { Button, Link, Loading, ModalDialog, Notice, PageTitle, ProblemMessage, formatDate, formatDateTime, personName } from '../components/ui';
 import { CLASSIFICATION_LABELS, channelLabel } from '../labels';
 import { AddNote } from './AddNote';
+import { personQuery } from './PersonPage';
 import { Attachments } from './Attachments';
 
 const caseQuery = (id: string) => ({ queryKey: ['case', id], queryFn: () => call<RecordView<Case>>(api.GET('/api/cases/{id}', { params: { path: { id } } })) });
@@ -25,6 +26,7 @@ export default function CasePage({ id }: { id: string }) {
   const kase = useQuery(caseQuery(id));
   const notes = useQuery({ queryKey: ['case', id, 'notes'], queryFn: () => call<Page<NoteSummary>>(api.GET('/api/cases/{caseId}/notes', { params: { path: { caseId: id }, query: { limit: 100 } } })), enabled: kase.isSuccess });
   const team = useQuery({ queryKey: ['case', id, 'team'], queryFn: () => call<{ data: TeamMember[] }>(api.GET('/api/cases/{id}/team', { params: { path: { id } } })), enabled: kase.isSuccess });
+  const person = useQuery({ ...personQuery(kase.data?.data.personId ?? ''), enabled: !!kase.data });
   const [editing, setEditing] = useState(false);
   const [added, setAdded] = useState(false);
 
@@ -37,7 +39,7 @@ export default function CasePage({ id }: { id: string }) {
   return (
     <article className="record">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href="/people">People</Link> <span aria-hidden="true">›</span> <Link href={`/people/${data.personId}`}>Person</Link> <span aria-hidden="true">›</span> <span aria-current="page">{data.service}</span>
+        <Link href="/people">People</Link> <span aria-hidden="true">›</span> <Link href={`/people/${data.personId}`}>{person.data ? personName(person.data.data) : 'Person'}</Link> <span aria-hidden="true">›</span> <span aria-current="page">{data.service}</span>
       </nav>
       <div className="page-head">
         <div>

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { api, call, ifMatch } from '../api/client';
 import type { Note, RecordView } from '../api/models';
 import { EditForm, type FieldSpec } from '../components/EditForm';
-import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../components/ui';
+import { RequestAccessForm } from '../components/access';
+import { Button, Link, Loading, ModalDialog, Notice, PageTitle, ProblemMessage, formatDateTime } from '../components/ui';
 import { CHANNELS, channelLabel } from '../labels';
 
 const noteQuery = (id: string) => ({ queryKey: ['note', id], queryFn: () => call<RecordView<Note>>(api.GET('/api/notes/{id}', { params: { path: { id } } })) });
@@ -19,6 +20,7 @@ export default function NotePage({ id }: { id: string }) {
   const note = useQuery(noteQuery(id));
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
+  const [requesting, setRequesting] = useState(false);
   if (note.isPending) return <Loading />;
   if (note.error) return <><PageTitle>Note</PageTitle><ProblemMessage error={note.error} /></>;
   const { data, restricted, can } = note.data;
@@ -52,10 +54,20 @@ export default function NotePage({ id }: { id: string }) {
             }}
           />
         ) : bodyRestricted ? (
-          <div className="restricted">
-            <span className="badge restricted-badge">Restricted</span>
-            <span className="restricted-reason">{bodyRestricted.reason}</span>
-          </div>
+          <>
+            <div className="restricted">
+              <span className="badge restricted-badge">Restricted</span>
+              <span className="restricted-reason">{bodyRestricted.reason}</span>
+            </div>
+            {can.requestAccess ? (
+              <div className="actions">
+                <Button variant="secondary" onPress={() => setRequesting(true)}>Request access to this case’s session details</Button>
+              </div>
+            ) : null}
+            <ModalDialog title="Request access to session details" isOpen={requesting} onOpenChange={setRequesting}>
+              {(close) => <RequestAccessForm record={{ type: 'case', id: data.caseId }} classifications={['session']} onDone={close} />}
+            </ModalDialog>
+          </>
         ) : (
           <div className="note-body">{data.body}</div>
         )}

@@ -7,7 +7,7 @@ import { personQuery } from '../PersonPage';
 
 const day = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
-const OUTCOME: Record<string, string> = { allow: 'Seen', deny: 'Refused', change: 'Changed' };
+const OUTCOME: Record<string, string> = { allow: 'Allowed', deny: 'Refused', change: 'Changed' };
 
 /** "Who has seen this record": every audited access to a person's records as a timeline people can read (3.1). */
 export default function AccessLog({ personId }: { personId: string }) {
@@ -46,7 +46,7 @@ export default function AccessLog({ personId }: { personId: string }) {
                   {e.decision === 'deny' ? `was refused when they tried this: ${describeAction(e.action, e.resourceType)}` : describeAction(e.action, e.resourceType)}
                 </p>
                 {e.fields.length ? <p className="log-fields">{e.decision === 'change' ? 'Fields changed' : 'Information seen'}: {e.fields.map(fieldLabel).join(', ')}</p> : null}
-                {e.why ? <p className="log-why">Why: {e.why}{e.clause ? <span className="muted"> (policy clause {e.clause})</span> : null}</p> : null}
+                {e.why ? <p className="log-why">Why: {e.why}{e.clause ? <span className="muted"> (policy {e.clause})</span> : null}</p> : null}
               </li>
             ))}
           </ol>
