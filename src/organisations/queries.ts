@@ -1,9 +1,10 @@
 import type { Ctx } from '../context';
 import { forbidden } from '../http/errors';
 import { filter, teamFlag, visibleWhere } from '../policy/filter';
+import { capabilities } from '../records/can';
 import { presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';
-import type { ListOrganisationsQuery } from './schema';
+import { organisationFields, type ListOrganisationsQuery } from './schema';
 
 /**
  * One organisation as the actor may see it. Its commercial notes are shown only to those who deal with it (its
@@ -11,7 +12,8 @@ import type { ListOrganisationsQuery } from './schema';
  */
 export async function getOrganisation(ctx: Ctx, id: string) {
   const { row, presented } = await readRecord(ctx, 'organisation', id);
-  return { data: presented.data, restricted: presented.restricted, version: Number(row.version) };
+  const can = capabilities(ctx, 'organisation', row, Object.keys(organisationFields), null);
+  return { data: presented.data, restricted: presented.restricted, version: Number(row.version), can };
 }
 
 /** The organisations the actor may see, name-ordered, filtered in SQL by the same rules as a single read. */

@@ -80,6 +80,23 @@ describe.each(dialects())('what the caller may do with a record (%s)', (dialect)
     expect(denial).toMatchObject({ decision: 'deny', resource_id: personId });
   });
 
+  it('1.4 commercial-sensitivity: on an organisation, staff who do not deal with it may not edit its commercial notes; those on its team may', async () => {
+    const created = await as(world, staff).post('/api/organisations', { kind: 'funder', name: 'Riverside Trust', commercialNotes: 'grant renewal due' });
+    expect(created.statusCode).toBe(201);
+    const orgId = created.json().data.id as string;
+    const mine = await can(staff, `/api/organisations/${orgId}`); // the creator joins its team
+    expect(mine.edit).toEqual(expect.arrayContaining(['name', 'commercialNotes']));
+    expect(mine).toMatchObject({ breakGlass: false, seeAccessLog: false });
+    const other = await can(outsider, `/api/organisations/${orgId}`);
+    expect(other.edit).toContain('name');
+    expect(other.edit).not.toContain('commercialNotes');
+    const etag = (await as(world, outsider).get(`/api/organisations/${orgId}`)).headers.etag as string;
+    const refused = await as(world, outsider).patch(`/api/organisations/${orgId}`, { commercialNotes: 'x' }, { 'if-match': etag });
+    expect(refused.statusCode).toBe(403);
+    const denial = (await auditRows(world)).reverse().find((r) => r.actor_id === outsider.id && r.action === 'organisation.update');
+    expect(denial).toMatchObject({ decision: 'deny', resource_id: orgId });
+  });
+
   it('3.1 justify-purpose: who has seen a record names each person and their roles and says why, in words', async () => {
     await as(world, staff).get(`/api/people/${personId}`);
     await as(world, outsider).get(`/api/people/${personId}`);

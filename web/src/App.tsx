@@ -21,6 +21,8 @@ const Accounts = lazy(() => import('./pages/admin/Accounts'));
 const AccountDetail = lazy(() => import('./pages/admin/AccountDetail'));
 const NewAccount = lazy(() => import('./pages/admin/NewAccount'));
 const YourAccount = lazy(() => import('./pages/YourAccount'));
+const OrganisationList = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationList })));
+const OrganisationPage = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationPage })));
 
 type Page = (params: Record<string, string>) => ReactNode;
 /** The app's pages by path (the server serves the app for these sections: src/web/routes.ts APP_SECTIONS). */
@@ -32,6 +34,8 @@ const PAGES: Array<[string, Page]> = [
   ['/people/:id/access-log', (p) => <AccessLog personId={p.id} />],
   ['/cases/:id', (p) => <CasePage id={p.id} />],
   ['/notes/:id', (p) => <NotePage id={p.id} />],
+  ['/organisations', () => <OrganisationList />],
+  ['/organisations/:id', (p) => <OrganisationPage id={p.id} />],
   ['/access', () => <AccessInbox />],
   ['/access/break-glass', () => <BreakGlassQueue />],
   ['/admin/accounts', () => <Accounts />],

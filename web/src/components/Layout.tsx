@@ -12,7 +12,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const { pathname } = useLocation();
   const sections = [
-    ...(hasRole(me, 'manager', 'guardian', 'staff', 'volunteer', 'student') ? [{ href: '/people', label: 'People' }] : []),
+    ...(hasRole(me, 'manager', 'guardian', 'staff', 'volunteer', 'student') ? [{ href: '/people', label: 'People' }, { href: '/organisations', label: 'Organisations' }] : []),
     { href: '/access', label: hasRole(me, 'manager') ? 'Access requests' : 'Your access' },
     ...(hasRole(me, 'manager') ? [{ href: '/access/break-glass', label: 'Break-glass reviews' }] : []),
     ...(hasRole(me, 'administrator') ? [{ href: '/admin/accounts', label: 'Accounts' }] : []),
