@@ -5,6 +5,7 @@ import type { Ctx } from '../context';
 import { invalidInput, notFound } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { decodeCursor, encodeCursor } from '../records/paging';
+import { whyOf } from './why';
 
 /** GET /api/people/:id/access-log. */
 export const accessLogQuery = z.strictObject({
@@ -21,7 +22,8 @@ function seqOf(cursor: string): number {
 
 /**
  * "Who has seen this person's records": every audited access to the person, their cases, notes and attachments,
- * newest first (managers and the guardian, for review — 3.1, monitoring). Reading the log is itself audited.
+ * newest first (managers and the guardian, for review — 3.1, monitoring), with each actor's name and current roles
+ * and a readable reason for the rule that allowed or refused it. Reading the log is itself audited.
  */
 export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeof accessLogQuery>) {
   const person = await ctx.db.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
@@ -32,19 +34,23 @@ export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeo
   let q = ctx.db
     .selectFrom('audit_events as a')
     .leftJoin('users as u', 'u.id', 'a.actor_id')
-    .select(['a.seq', 'a.at', 'a.actor_id', 'u.username', 'a.action', 'a.resource_type', 'a.resource_id', 'a.decision', 'a.rule_id', 'a.clause', 'a.detail'])
+    .select(['a.seq', 'a.at', 'a.actor_id', 'u.username', 'u.display_name', 'a.action', 'a.resource_type', 'a.resource_id', 'a.decision', 'a.rule_id', 'a.clause', 'a.detail'])
     .where('a.subject_person_id', '=', personId);
   if (query.cursor) q = q.where('a.seq', '<', seqOf(query.cursor));
   const rows = await q.orderBy('a.seq', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
+  const actorIds = [...new Set(page.map((r) => r.actor_id).filter((id): id is string => !!id))];
+  const roleRows = actorIds.length ? await ctx.db.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', actorIds).execute() : [];
+  const rolesOf = (id: string) => roleRows.filter((r) => r.user_id === id).map((r) => r.role).sort();
   const d = decide(ctx.actor, 'audit.read', { type: 'person', id: personId });
   ctx.audit.add(fromDecision('audit.read', d, { resourceType: 'person', resourceId: personId, subjectPersonId: personId, detail: { entries: page.length } }));
   return {
     items: page.map((r) => {
       const detail = JSON.parse(r.detail) as { fields?: unknown };
       return {
-        seq: Number(r.seq), at: r.at, actor: r.actor_id ? { id: r.actor_id, username: r.actor_id === SYSTEM_ACTOR.id ? SYSTEM_ACTOR.username : r.username } : null, action: r.action,
-        resourceType: r.resource_type, resourceId: r.resource_id, decision: r.decision, rule: r.rule_id, clause: r.clause, fields: Array.isArray(detail.fields) ? detail.fields : [],
+        seq: Number(r.seq), at: r.at, actor: r.actor_id ? { id: r.actor_id, username: r.actor_id === SYSTEM_ACTOR.id ? SYSTEM_ACTOR.username : r.username, displayName: r.display_name, roles: rolesOf(r.actor_id) } : null,
+        action: r.action, resourceType: r.resource_type, resourceId: r.resource_id, decision: r.decision, rule: r.rule_id, clause: r.clause,
+        why: whyOf(r.rule_id), fields: Array.isArray(detail.fields) ? detail.fields : [],
       };
     }),
     nextCursor: rows.length > query.limit ? encodeCursor([String(page[page.length - 1].seq)]) : null,

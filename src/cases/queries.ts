@@ -7,6 +7,8 @@ import { auditList } from '../records/list-audit';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import type { ListCasesQuery } from './schema';
 
+/** Fields of a case its update accepts (PATCH /api/cases/:id). */
+
 /** One case as the actor may see it: fields they may not see are listed as restricted (3.4). */
 export function getCase(ctx: Ctx, id: string) {
   return openRecord(ctx, 'case', id);

@@ -22,4 +22,5 @@ export const CASE_RECORD = defineRecord({
   subjectPerson: 'cases.person_id',
   access: { compartment: 'case', column: 'id' },
   owner: null,
+  editable: ['service', 'status', 'closedOn', 'summary', 'supportNeeds', 'riskNotes'],
 });

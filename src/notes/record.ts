@@ -21,4 +21,5 @@ export const NOTE_RECORD = defineRecord({
   subjectPerson: '(select c.person_id from cases c where c.id = notes.case_id)',
   access: { compartment: 'case', column: 'case_id' },
   owner: 'author_id',
+  editable: ['kind', 'channel', 'occurredAt', 'title', 'body'],
 });

@@ -22,4 +22,5 @@ export const ORGANISATION_RECORD = defineRecord({
   subjectPerson: null,
   access: { compartment: 'organisation', column: 'id' },
   owner: null,
+  editable: ['kind', 'name', 'website', 'contactName', 'contactEmail', 'contactPhone', 'address', 'commercialNotes'],
 });

@@ -26,4 +26,5 @@ export const PERSON_RECORD = defineRecord({
   subjectPerson: 'people.id',
   access: { compartment: 'person', column: 'id' },
   owner: null,
+  editable: ['kind', 'givenName', 'familyName', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'],
 });

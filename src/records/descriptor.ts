@@ -55,6 +55,8 @@ export interface RecordDescriptor {
   readonly access: { readonly compartment: Compartment; readonly column: string };
   /** The column naming the user a row belongs to (a note's author), for the `self` relation; null if none. */
   readonly owner: string | null;
+  /** The fields (API names) its update accepts, so a read can say which of them the actor may change. */
+  readonly editable?: readonly string[];
 }
 
 /** Declares a record type (keeps its literal types, checks its shape). */

@@ -8,6 +8,7 @@ import { present, type Presented } from '../policy/present';
 import { factsFor, teamFlag } from '../policy/relations';
 import type { Classification, Resource } from '../policy/types';
 import { forbidden, notFound, refused, type FieldError } from '../lib/errors';
+import { capabilities, type Can } from './can';
 import { FIELD_BY_API, RECORDS, classificationOf, readActionOf, recordOf, type RecordType } from './registry';
 
 /** A row loaded with its decision facts: the `_team` flag and `_subject`, the person the record is about. */
@@ -84,11 +85,15 @@ export function requireAllowed(ctx: Ctx, action: Action, v: Visible, classificat
   return d;
 }
 
-/** A versioned record as an API response: the fields the actor may see, the restricted ones, and its version. */
+/**
+ * A versioned record as an API response: the fields the actor may see, the restricted ones, its version, and what
+ * the actor may do with it (decided by the policy, so the web app offers only what the API will accept).
+ */
 export interface RecordView {
   data: Presented['data'];
   restricted: Presented['restricted'];
   version: number;
+  can?: Can;
 }
 
 /**
@@ -104,12 +109,16 @@ function presentOpened(ctx: Ctx, type: RecordType, row: FactRow, subjectPersonId
   return { row, presented: p, subjectPersonId };
 }
 
-/** The response shape of a presented record, with the version its ETag is made from. */
-const viewOf = ({ row, presented }: { row: FactRow; presented: Presented }): RecordView => ({
-  data: presented.data,
-  restricted: presented.restricted,
-  version: Number(row.version),
-});
+/** The response shape of a presented record, with the version its ETag is made from and its capabilities. */
+function viewOf(ctx: Ctx, type: RecordType, { row, presented, subjectPersonId }: { row: FactRow; presented: Presented; subjectPersonId: string | null }): RecordView {
+  const { editable } = recordOf(type);
+  return {
+    data: presented.data,
+    restricted: presented.restricted,
+    version: Number(row.version),
+    ...(editable ? { can: capabilities(ctx, type, row, editable, subjectPersonId) } : {}),
+  };
+}
 
 /** Reads one record as the actor may see it: {@link findVisible}, then field-by-field presentation; every opening is audited. */
 export async function readRecord(ctx: Ctx, type: RecordType, id: string) {
@@ -119,7 +128,7 @@ export async function readRecord(ctx: Ctx, type: RecordType, id: string) {
 
 /** {@link readRecord} as the API answers it. */
 export async function openRecord(ctx: Ctx, type: RecordType, id: string): Promise<RecordView> {
-  return viewOf(await readRecord(ctx, type, id));
+  return viewOf(ctx, type, await readRecord(ctx, type, id));
 }
 
 /**
@@ -139,7 +148,7 @@ export async function findWritable(ctx: Ctx, action: Action, type: RecordType, i
  */
 export function presentWritten(ctx: Ctx, type: RecordType, v: Visible, written: Record<string, unknown>): RecordView {
   const row = { ...v.row, ...written, updated_at: ctx.nowIso } as FactRow;
-  return viewOf(presentOpened(ctx, type, row, v.subjectPersonId));
+  return viewOf(ctx, type, presentOpened(ctx, type, row, v.subjectPersonId));
 }
 
 /**

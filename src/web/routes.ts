@@ -1,95 +1,88 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { z } from 'zod';
-import { notFound } from '../lib/errors';
+import { DomainError, notFound } from '../lib/errors';
 import { publicRoute } from '../http/route';
 
-/** The only files /assets/ serves: an allow-list, so no path from the request ever reaches the file system. */
-const ASSETS: Record<string, string> = {
-  'app.js': 'text/javascript; charset=utf-8',
-  'app.css': 'text/css; charset=utf-8',
+/** Where Vite writes the built web app (web/ → web/dist; see web/vite.config.ts and scripts/web-build.ts). */
+export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
+
+/** Top-level paths of the web app's pages: a deep link or a reload of any of them serves the app. */
+export const APP_SECTIONS = ['sign-in', 'people', 'cases', 'notes', 'organisations', 'access', 'admin', 'account'] as const;
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
 };
-const dir = join(import.meta.dirname, 'assets');
-const cache = new Map<string, Buffer>();
-const asset = (name: string) => {
-  let body = cache.get(name);
-  if (!body) cache.set(name, (body = readFileSync(join(dir, name))));
-  return body;
+
+/** An asset name with Vite's content hash ("index-h7ZhF6xL.js"). */
+const HASHED = /-[A-Za-z0-9_-]{8}\.[a-z0-9]+$/;
+
+const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Confide</title></head><body>
+<main><h1>The web app is not built yet</h1><p>Run <code>npm run build:web</code> (or <code>npm start</code>, which builds it when needed), then reload.</p></main>
+</body></html>`;
+
+/**
+ * The built files, read once: the page and an allow-list of asset names taken from the build directory, so no path
+ * from a request ever reaches the file system. Vite names assets by content hash, so they may be cached for good.
+ */
+function loadBuild() {
+  const assetsDir = join(WEB_DIST, 'assets');
+  const page = existsSync(join(WEB_DIST, 'index.html')) ? readFileSync(join(WEB_DIST, 'index.html')) : null;
+  const assets = new Map<string, { type: string; body: Buffer }>();
+  if (existsSync(assetsDir)) {
+    for (const name of readdirSync(assetsDir)) {
+      const type = TYPES[extname(name)];
+      if (type) assets.set(name, { type, body: readFileSync(join(assetsDir, name)) });
+    }
+  }
+  return { page, assets };
+}
+
+let build: ReturnType<typeof loadBuild> | undefined;
+let loadedAt = 0;
+/**
+ * The current build. `refresh` re-reads it when a page or asset is missing (a rebuild while the server runs, as
+ * in development), at most once a second, so requests for names that do not exist cannot keep it reading.
+ */
+function current(refresh = false) {
+  if (!build || (refresh && Date.now() - loadedAt > 1000)) {
+    build = loadBuild();
+    loadedAt = Date.now();
+  }
+  return build;
+}
+
+const sendPage = (reply: import('fastify').FastifyReply) => {
+  const page = current().page ?? current(true).page;
+  return reply.type('text/html; charset=utf-8').send(page ?? NOT_BUILT);
 };
 
-const PAGE = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Confide</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/assets/app.css">
-<script src="/assets/app.js" defer></script>
-</head>
-<body>
-<header class="bar"><span class="brand">Confide</span><span id="who" class="who"></span></header>
-<main id="main">
-  <div id="alert" role="alert" class="alert" hidden></div>
-
-  <section id="sign-in" hidden aria-labelledby="sign-in-title">
-    <h1 id="sign-in-title">Sign in</h1>
-    <form id="sign-in-form" novalidate>
-      <label for="username">Username</label>
-      <input id="username" name="username" autocomplete="username" required>
-      <label for="password">Password</label>
-      <input id="password" name="password" type="password" autocomplete="current-password" required>
-      <label for="code">Authenticator code <span class="hint">(if you have set one up)</span></label>
-      <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}">
-      <button type="submit">Sign in</button>
-    </form>
-  </section>
-
-  <section id="change-password" hidden aria-labelledby="change-title">
-    <h1 id="change-title">Choose your own password</h1>
-    <p>Your password was set by an administrator and can be used once. Choose a new one of at least 12 characters.</p>
-    <form id="change-password-form" novalidate>
-      <label for="current-password">Current (one-time) password</label>
-      <input id="current-password" type="password" autocomplete="current-password" required>
-      <label for="new-password">New password</label>
-      <input id="new-password" type="password" autocomplete="new-password" minlength="12" required>
-      <button type="submit">Save password</button>
-    </form>
-  </section>
-
-  <section id="policy" hidden aria-labelledby="policy-title">
-    <h1 id="policy-title">Our confidentiality policy</h1>
-    <p>Before you can see confidential records, read the policy you work under and accept it (clause 3.5).</p>
-    <pre id="policy-text" class="policy" tabindex="0"></pre>
-    <button id="accept-policy" type="button">I have read and accept this policy</button>
-  </section>
-
-  <section id="home" hidden aria-labelledby="home-title">
-    <h1 id="home-title">People you work with</h1>
-    <p class="hint">You see only the people you need to know about. Open the API reference at <a href="/api/docs">/api/docs</a>.</p>
-    <table id="people"><thead><tr><th scope="col">Name</th><th scope="col">Kind</th></tr></thead><tbody></tbody></table>
-    <p id="people-empty" hidden>No one yet: you see people once you are on their case team or are granted access.</p>
-  </section>
-
-  <p><button id="sign-out" type="button" class="secondary" hidden>Sign out</button></p>
-</main>
-</body>
-</html>
-`;
-
-/** The minimal server-rendered UI: sign-in, first-password change, policy acceptance and the people you may see. */
+/** The web app: its page for every app path (client-side routing) and its built, allow-listed assets. */
 export const webRoutes = [
   publicRoute({
-    method: 'GET', url: '/', public: true, tags: ['web'], summary: 'The web app (sign-in page)',
-    handler: async (_ctx, { reply }) => reply.type('text/html; charset=utf-8').send(PAGE),
+    method: 'GET', url: '/', public: true, tags: ['web'], summary: 'The web app',
+    handler: async (_ctx, { reply }) => sendPage(reply),
   }),
   publicRoute({
-    method: 'GET', url: '/assets/:file', public: true, tags: ['web'], summary: 'Static assets of the web app',
-    params: z.strictObject({ file: z.string().max(40) }),
+    method: 'GET', url: '/*', public: true, tags: ['web'], summary: 'A page of the web app (deep links and reloads)',
+    handler: async (_ctx, { request, reply }) => {
+      const section = request.url.split(/[/?#]/)[1] ?? '';
+      if (!(APP_SECTIONS as readonly string[]).includes(section)) throw new DomainError('not-found', 'There is nothing at this address.');
+      return sendPage(reply);
+    },
+  }),
+  publicRoute({
+    method: 'GET', url: '/assets/:file', public: true, tags: ['web'], summary: 'Static assets of the web app (content-hashed)',
+    params: z.strictObject({ file: z.string().max(80) }),
     handler: async (_ctx, { params, reply }) => {
-      const type = Object.hasOwn(ASSETS, params.file) ? ASSETS[params.file] : undefined;
-      if (!type) throw notFound('asset');
-      return reply.type(type).send(asset(params.file));
+      const asset = current().assets.get(params.file) ?? current(true).assets.get(params.file);
+      if (!asset) throw notFound('asset');
+      // Names Vite gave a content hash never change; the rest (the API reference's app.css) are re-checked.
+      if (HASHED.test(params.file)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      return reply.type(asset.type).send(asset.body);
     },
   }),
 ];

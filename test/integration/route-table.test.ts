@@ -23,7 +23,7 @@ vi.mock('fastify', async (importOriginal) => {
 /** Public routes, deliberately: everything else must name a policy action. */
 const PUBLIC = [
   'GET /healthz', 'GET /readyz', 'GET /api/openapi.json', 'GET /api/docs', 'POST /api/auth/sign-in',
-  'GET /', 'GET /assets/:file',
+  'GET /', 'GET /*', 'GET /assets/:file',
 ].sort();
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { ensureWebBuild } from '../../scripts/web-build';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,8 @@ declare module 'vitest' {
  * reachable; with CONFIDE_REQUIRE_PG=1 an unreachable server fails the run.
  */
 export default async function setup(project: TestProject) {
+  // The web app's tests (test/e2e, the bundle budget, the served page) need its build from the current sources.
+  await ensureWebBuild({ quiet: true });
   const url = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const run = `t_${process.pid.toString(36)}${Date.now().toString(36)}`;
   project.provide('pgRun', run);

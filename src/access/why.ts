@@ -1,0 +1,52 @@
+import { RULES } from '../policy/rules';
+
+/**
+ * Why an entry of "who has seen this record" happened, in the third person for the manager or guardian reading it
+ * (3.1: uses reviewed by a guardian). Keyed by the rule the audit entry names; a rule missing here falls back to its
+ * own reason (test/unit/access-why.test.ts keeps every rule that can touch a person's records listed).
+ */
+export const WHY_BY_RULE: Readonly<Record<string, string>> = {
+  'agreement/not-accepted': 'They had not yet accepted the current confidentiality policy, so it was refused.',
+  'session/staff-team-only': 'Session details are confidential to the staff team working with the client, so it was refused.',
+  'grant/no-self-approval': 'Their own request or emergency access must be decided by another manager, so it was refused.',
+  'need-to-know/case-team': 'They are on the case team working with this client.',
+  'need-to-know/case-team-volunteer': 'They work with this client as a volunteer or student (general details only).',
+  'session/manager-on-team': 'They are a manager on the staff team working with this client.',
+  'safeguarding/management-oversight': 'Management oversee every case so that concerns can be acted on immediately.',
+  'review/guardian-overview': 'The guardian reviews how information is used (general details only).',
+  'need-to-know/access-grant': 'A manager granted them time-limited access to this record.',
+  'records/staff-create': 'Staff record the people they support.',
+  'records/manager-write': 'Management keep records accurate, including safeguarding information.',
+  'records/case-team-update': 'They are on the case team working with this client.',
+  'records/team-manage': 'Management decide who needs to know, by assigning case teams.',
+  'notes/case-team-write': 'They are on the case team and record its sessions and conversations.',
+  'safeguarding/management-documents': 'Management file safeguarding documents with the case.',
+  'notes/author-edit': 'They wrote it and are still on the case team.',
+  'grants/request': 'They asked a manager for access, giving a reason.',
+  'grants/own': 'It was their own access grant.',
+  'grants/manage': 'Management decide who needs to know.',
+  'break-glass/open': 'They used emergency (break-glass) access, giving a reason; managers review every use.',
+  'break-glass/breach': 'A manager reviewed an emergency access and recorded it as a breach.',
+  'organisations/directory': 'Partner and funder names are general information for everyone working here.',
+  'organisations/contact-details': 'Staff may contact partner organisations.',
+  'organisations/commercial-team': 'They deal with this organisation, so they see its business information.',
+  'organisations/manage': 'Staff record the organisations they work with.',
+  'organisations/update': 'Staff keep partner details up to date.',
+  'organisations/archive': 'Management archive organisations.',
+  'explain/self': 'They asked why they can or cannot see something.',
+  'audit/verify': 'Administrators and the guardian check the audit trail is intact.',
+  'accounts/self': 'It concerned their own account or the policy they work under.',
+  'accounts/directory': 'Administrators and managers see who works here, to assign teams.',
+  'accounts/administer': 'Administrators manage accounts and load the organisation’s policy.',
+  'explain/oversight': 'Managers and the guardian review who can see and who has seen records.',
+  'default/deny': 'No rule gives their role access to this information, so it was refused.',
+  'default/not-found': 'The record was not found, or was not theirs to see, so it was refused.',
+};
+
+const REASONS = new Map(RULES.map((r) => [r.id, r.reason]));
+
+/** The readable "why" of an audit entry's rule (null when the entry names none, e.g. a recorded change). */
+export function whyOf(ruleId: string | null): string | null {
+  if (!ruleId) return null;
+  return WHY_BY_RULE[ruleId] ?? REASONS.get(ruleId) ?? null;
+}

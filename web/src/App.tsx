@@ -1,0 +1,86 @@
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Layout } from './components/Layout';
+import { Loading, ProblemMessage } from './components/ui';
+import { AcceptPolicy } from './pages/AcceptPolicy';
+import { ChangePassword } from './pages/ChangePassword';
+import { NotFound } from './pages/NotFound';
+import { PeopleList } from './pages/PeopleList';
+import { PersonPage } from './pages/PersonPage';
+import { SignIn } from './pages/SignIn';
+import { match, navigate, useLocation } from './router';
+import { hasRole, SessionProvider, useMeQuery, useSessionExpiry } from './session';
+
+// Pages most people visit every day load with the app; the rest load when first opened.
+const CasePage = lazy(() => import('./pages/CasePage'));
+const NotePage = lazy(() => import('./pages/NotePage'));
+const PersonForm = lazy(() => import('./pages/PersonForm'));
+const AccessLog = lazy(() => import('./pages/access/AccessLog'));
+const AccessInbox = lazy(() => import('./pages/access/AccessInbox'));
+const BreakGlassQueue = lazy(() => import('./pages/access/BreakGlassQueue'));
+const Accounts = lazy(() => import('./pages/admin/Accounts'));
+const AccountDetail = lazy(() => import('./pages/admin/AccountDetail'));
+const NewAccount = lazy(() => import('./pages/admin/NewAccount'));
+const YourAccount = lazy(() => import('./pages/YourAccount'));
+const OrganisationList = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationList })));
+const OrganisationPage = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationPage })));
+
+type Page = (params: Record<string, string>) => ReactNode;
+/** The app's pages by path (the server serves the app for these sections: src/web/routes.ts APP_SECTIONS). */
+const PAGES: Array<[string, Page]> = [
+  ['/people', () => <PeopleList />],
+  ['/people/new', () => <PersonForm />],
+  ['/people/:id', (p) => <PersonPage id={p.id} />],
+  ['/people/:id/edit', (p) => <PersonForm id={p.id} />],
+  ['/people/:id/access-log', (p) => <AccessLog personId={p.id} />],
+  ['/cases/:id', (p) => <CasePage id={p.id} />],
+  ['/notes/:id', (p) => <NotePage id={p.id} />],
+  ['/organisations', () => <OrganisationList />],
+  ['/organisations/:id', (p) => <OrganisationPage id={p.id} />],
+  ['/access', () => <AccessInbox />],
+  ['/access/break-glass', () => <BreakGlassQueue />],
+  ['/admin/accounts', () => <Accounts />],
+  ['/admin/accounts/new', () => <NewAccount />],
+  ['/admin/accounts/:id', (p) => <AccountDetail id={p.id} />],
+  ['/account', () => <YourAccount />],
+];
+
+function Routes() {
+  const { pathname } = useLocation();
+  for (const [pattern, page] of PAGES) {
+    const params = match(pattern, pathname);
+    if (params) return <Suspense fallback={<Loading />}>{page(params)}</Suspense>;
+  }
+  return <NotFound />;
+}
+
+/** Where "/" and "/sign-in" lead once signed in: administrators to accounts, everyone else to their people. */
+function Home({ isAdministratorOnly }: { isAdministratorOnly: boolean }) {
+  useEffect(() => navigate(isAdministratorOnly ? '/admin/accounts' : '/people', { replace: true }), [isAdministratorOnly]);
+  return <Loading />;
+}
+
+/**
+ * The gate every page passes: signed in, own password chosen, current policy accepted (3.5) — in that order —
+ * then the page asked for. A session that ends while the app is open brings the sign-in page back with a message.
+ */
+export function App() {
+  const me = useMeQuery();
+  const [expired, setExpired] = useSessionExpiry();
+  const { pathname } = useLocation();
+  if (me.isPending) return <Loading label="Opening Confide…" />;
+  if (me.isError) return <main className="centered"><ProblemMessage error={me.error} /></main>;
+  const refresh = async () => {
+    setExpired(null);
+    await me.refetch();
+  };
+  if (!me.data) return <SignIn message={expired} onSignedIn={refresh} />;
+  const session = { me: me.data, refresh };
+  if (me.data.user.mustChangePassword) return <SessionProvider value={session}><ChangePassword firstRun /></SessionProvider>;
+  if (!me.data.policyAccepted) return <SessionProvider value={session}><AcceptPolicy /></SessionProvider>;
+  const adminOnly = hasRole(me.data, 'administrator') && !hasRole(me.data, 'manager', 'guardian', 'staff', 'volunteer', 'student');
+  return (
+    <SessionProvider value={session}>
+      <Layout>{pathname === '/' || pathname === '/sign-in' ? <Home isAdministratorOnly={adminOnly} /> : <Routes />}</Layout>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,216 @@
+// The shapes of API responses the app reads. The OpenAPI document describes paths and inputs (generated into
+// schema.d.ts); responses are described here, next to the presenters they mirror (src/*/queries.ts).
+
+export type Role = 'administrator' | 'manager' | 'guardian' | 'staff' | 'volunteer' | 'student';
+export type Classification = 'general' | 'personal' | 'special' | 'safeguarding' | 'session' | 'commercial';
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  mustChangePassword: boolean;
+  totpEnabled: boolean;
+}
+export interface Me {
+  user: SessionUser;
+  csrfToken: string | null;
+  policyAccepted: boolean;
+  authenticatedBy: 'session' | 'token';
+}
+export interface SignInResult {
+  user: SessionUser;
+  csrfToken: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A field the caller may not see: the API's reason, to show with a "request access" action. */
+export interface Restricted {
+  field: string;
+  classification: Classification;
+  reason: string;
+}
+/** What the caller may do with a record, as the policy decided it (src/records/can.ts). */
+export interface Can {
+  edit: string[];
+  archive: boolean;
+  requestAccess: boolean;
+  breakGlass: boolean;
+  seeAccessLog: boolean;
+  openCase?: boolean;
+  addNote?: boolean;
+  addAttachment?: boolean;
+  manageTeam?: boolean;
+}
+export interface RecordView<T> {
+  data: T;
+  restricted: Restricted[];
+  version: number;
+  can: Can;
+}
+
+export interface PersonSummary {
+  id: string;
+  kind: string;
+  givenName: string;
+  familyName: string;
+  preferredName: string | null;
+  pronouns: string | null;
+  archivedAt: string | null;
+  version: number;
+}
+export interface Person extends PersonSummary {
+  dateOfBirth?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  address?: string | null;
+  ethnicity?: string | null;
+  healthNotes?: string | null;
+  safeguardingNotes?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface CaseSummary {
+  id: string;
+  personId: string;
+  service: string;
+  status: 'open' | 'closed';
+  openedOn: string;
+  closedOn: string | null;
+  archivedAt: string | null;
+  version: number;
+}
+export interface Case extends CaseSummary {
+  summary?: string | null;
+  supportNeeds?: string | null;
+  riskNotes?: string | null;
+}
+export interface NoteSummary {
+  id: string;
+  caseId: string;
+  kind: 'session' | 'contact';
+  channel: string | null;
+  occurredAt: string;
+  title: string;
+  authorId: string;
+  archivedAt: string | null;
+  version: number;
+}
+export interface Note extends NoteSummary {
+  body?: string;
+}
+export interface AttachmentSummary {
+  id: string;
+  caseId: string;
+  noteId: string | null;
+  classification: Classification;
+  contentType: string;
+  sizeBytes: number;
+  uploadedAt?: string;
+  createdAt?: string;
+}
+export interface TeamMember {
+  userId: string;
+  username: string;
+  displayName: string;
+  active: boolean;
+  teamRole: string;
+  addedAt: string;
+}
+
+export interface Account {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  active: boolean;
+  email: string | null;
+  mustChangePassword: boolean;
+  totpEnabled: boolean;
+  lockedUntil: string | null;
+  deactivatedAt: string | null;
+  createdAt: string;
+  version: number;
+}
+export interface CreatedAccount {
+  user: Account;
+  oneTimePassword: string;
+}
+export interface ApiToken {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface Grant {
+  id: string;
+  userId: string;
+  kind: 'request' | 'break_glass';
+  resourceType: 'person' | 'case' | 'organisation';
+  resourceId: string;
+  recordFound?: boolean;
+  classifications: Classification[];
+  reason: string;
+  status: 'requested' | 'approved' | 'refused' | 'revoked';
+  requestedAt: string;
+  requestedHours: number;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  reviewStatus: 'pending' | 'justified' | 'breach' | null;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reviewNote: string | null;
+}
+
+export interface Explanation {
+  allowed: boolean;
+  clause: string;
+  reason: string;
+  via: string | null;
+  field: string | null;
+  basis: { team: { teamRole: string } | null; grants: Array<{ id: string; kind: string; expiresAt: string }> };
+}
+
+export interface AccessLogEntry {
+  seq: number;
+  at: string;
+  actor: { id: string; username: string; displayName: string; roles: Role[] } | null;
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  decision: 'allow' | 'deny' | 'change' | string;
+  rule: string | null;
+  clause: string | null;
+  why: string | null;
+  fields: string[];
+}
+
+export interface PolicyDocument {
+  id: string;
+  version: number;
+  title: string;
+  body: string;
+  accepted?: boolean;
+}
+
+export interface Notification {
+  id: string;
+  kind: string;
+  subject: string;
+  body: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  createdAt: string;
+  readAt: string | null;
+}

@@ -1,0 +1,41 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { Form } from 'react-aria-components';
+import { ApiError } from '../api/client';
+import { ProblemMessage } from './ui';
+
+/**
+ * A form whose errors come from the API. Field errors (problem+json `errors[{path: "body.<field>"}]`) are tied to
+ * their fields (aria-invalid, aria-describedby) and focus moves to the first one; any other refusal is shown above
+ * the fields with the API's reason and clause, and takes focus. A field's error goes as soon as it is edited — on
+ * typing, not on leaving the field, so nothing moves under the pointer on the way to the submit button.
+ */
+export function ApiForm({ error, onSubmit, children, className }: { error: unknown; onSubmit: (e: FormEvent<HTMLFormElement>) => void; children: ReactNode; className?: string }) {
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
+  const all = error instanceof ApiError ? error.fieldErrors() : {};
+  const names = Object.keys(all);
+  useEffect(() => {
+    setEdited(new Set());
+    const first = error instanceof ApiError ? Object.keys(error.fieldErrors())[0] : undefined;
+    if (first) document.querySelector<HTMLElement>(`form [name="${first}"]:not([type="hidden"]), form [data-name="${first}"]`)?.focus();
+  }, [error]);
+  const shown = Object.fromEntries(Object.entries(all).filter(([name]) => !edited.has(name)));
+  return (
+    <Form
+      onSubmit={onSubmit}
+      validationBehavior="aria"
+      validationErrors={shown}
+      className={`form ${className ?? ''}`}
+    >
+      <div
+        className="form-body"
+        onChange={(e) => {
+          const name = (e.target as HTMLInputElement).name;
+          if (name && names.includes(name) && !edited.has(name)) setEdited(new Set([...edited, name]));
+        }}
+      >
+        {names.length ? null : <ProblemMessage error={error} />}
+        {children}
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,58 @@
+import type { ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, call, setCsrfToken } from '../api/client';
+import { roleList } from '../labels';
+import { navigate, useLocation } from '../router';
+import { hasRole, useSession } from '../session';
+import { Button, Link } from './ui';
+
+/** The frame of every signed-in page: skip link, header with the main sections, the page itself. */
+export function Layout({ children }: { children: ReactNode }) {
+  const { me } = useSession();
+  const queryClient = useQueryClient();
+  const { pathname } = useLocation();
+  const sections = [
+    ...(hasRole(me, 'manager', 'guardian', 'staff', 'volunteer', 'student') ? [{ href: '/people', label: 'People' }, { href: '/organisations', label: 'Organisations' }] : []),
+    { href: '/access', label: hasRole(me, 'manager') ? 'Access requests' : 'Your access' },
+    ...(hasRole(me, 'manager') ? [{ href: '/access/break-glass', label: 'Break-glass reviews' }] : []),
+    ...(hasRole(me, 'administrator') ? [{ href: '/admin/accounts', label: 'Accounts' }] : []),
+  ];
+  const current = (href: string) => pathname === href || (href !== '/access' && pathname.startsWith(`${href}/`));
+  const signOut = async () => {
+    await call(api.POST('/api/auth/sign-out', { body: {} })).catch(() => undefined);
+    setCsrfToken(null);
+    queryClient.clear();
+    navigate('/sign-in', { replace: true });
+    queryClient.setQueryData(['me'], null);
+  };
+  return (
+    <>
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link href="/" className="brand">
+            <span className="brand-mark" aria-hidden="true">C</span>Confide
+          </Link>
+          <nav aria-label="Main" className="mainnav">
+            <ul>
+              {sections.map((s) => (
+                <li key={s.href}>
+                  <Link href={s.href} aria-current={current(s.href) ? 'page' : undefined}>{s.label}</Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {/* Page-wide actions: the safeguarding journey's "Raise a concern" belongs here, first, on every page. */}
+          <div className="topbar-actions">
+            <Link href="/account" className="who">
+              <span className="who-name"><span className="visually-hidden">Your account: </span>{me.user.displayName}</span>
+              <span className="who-roles">{roleList(me.user.roles)}</span>
+            </Link>
+            <Button variant="quiet" onPress={signOut}>Sign out</Button>
+          </div>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="page">{children}</main>
+    </>
+  );
+}

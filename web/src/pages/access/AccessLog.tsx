@@ -1,0 +1,59 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api, call } from '../../api/client';
+import type { AccessLogEntry, Page } from '../../api/models';
+import { Button, Link, Loading, PageTitle, ProblemMessage, personName } from '../../components/ui';
+import { describeAction, fieldLabel, roleList } from '../../labels';
+import { personQuery } from '../PersonPage';
+
+const day = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const OUTCOME: Record<string, string> = { allow: 'Allowed', deny: 'Refused', change: 'Changed' };
+
+/** "Who has seen this record": every audited access to a person's records as a timeline people can read (3.1). */
+export default function AccessLog({ personId }: { personId: string }) {
+  const person = useQuery(personQuery(personId));
+  const log = useInfiniteQuery({
+    queryKey: ['access-log', personId],
+    queryFn: ({ pageParam }) => call<Page<AccessLogEntry>>(api.GET('/api/people/{id}/access-log', { params: { path: { id: personId }, query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    initialPageParam: '' as string,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const name = person.data ? personName(person.data.data) : 'this person';
+  const entries = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const days = new Map<string, AccessLogEntry[]>();
+  for (const e of entries) {
+    const d = day.format(new Date(e.at));
+    days.set(d, [...(days.get(d) ?? []), e]);
+  }
+  return (
+    <section>
+      <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/people">People</Link> <span aria-hidden="true">›</span> <Link href={`/people/${personId}`}>{name}</Link></nav>
+      <PageTitle title={`Who has seen ${name}'s records`}>Who has seen {name}’s records</PageTitle>
+      <p className="lede">Every time someone opened, changed or was refused this person’s records, newest first — and why the policy allowed or refused it. Looking at this list is recorded too.</p>
+      <ProblemMessage error={log.error} />
+      {log.isPending ? <Loading /> : null}
+      {[...days].map(([d, items]) => (
+        <section key={d} className="log-day" aria-label={d}>
+          <h2 className="log-day-title">{d}</h2>
+          <ol className="timeline log">
+            {items.map((e) => (
+              <li key={e.seq} className={`timeline-item log-${e.decision}`}>
+                <span className="timeline-when"><time dateTime={e.at}>{time.format(new Date(e.at))}</time></span>
+                <p className="log-what">
+                  <span className={`badge outcome-${e.decision}`}>{OUTCOME[e.decision] ?? e.decision}</span>{' '}
+                  <strong>{e.actor?.displayName ?? 'The system'}</strong>
+                  {e.actor ? <span className="muted"> ({roleList(e.actor.roles)})</span> : null}{' '}
+                  {e.decision === 'deny' ? `was refused when they tried this: ${describeAction(e.action, e.resourceType)}` : describeAction(e.action, e.resourceType)}
+                </p>
+                {e.fields.length ? <p className="log-fields">{e.decision === 'change' ? 'Fields changed' : 'Information seen'}: {e.fields.map(fieldLabel).join(', ')}</p> : null}
+                {e.why ? <p className="log-why">Why: {e.why}{e.clause ? <span className="muted"> (policy {e.clause})</span> : null}</p> : null}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ))}
+      {log.hasNextPage ? <Button variant="secondary" onPress={() => log.fetchNextPage()} isDisabled={log.isFetchingNextPage}>Show earlier entries</Button> : null}
+      {log.data && !entries.length ? <p className="muted">No one has opened these records yet.</p> : null}
+    </section>
+  );
+}
