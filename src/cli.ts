@@ -4,6 +4,7 @@ import { registerAuditCommands } from './cli/audit';
 import { registerDemoCommands } from './cli/demo';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerPolicyCommands } from './cli/policy';
+import { registerSafeguardingCommands } from './cli/safeguarding';
 import { registerTransferCommands } from './cli/transfer';
 import { registerUserCommands } from './cli/users';
 import { serve } from './server';
@@ -24,6 +25,7 @@ export function buildCli(): Command {
   registerDemoCommands(program);
   registerMaintenanceCommands(program);
   registerPolicyCommands(program);
+  registerSafeguardingCommands(program);
   registerTransferCommands(program);
   registerUserCommands(program);
   return program;
