@@ -28,7 +28,7 @@ export interface DeliveryRun {
 
 /** An SMTP delivery through nodemailer to the server named by SMTP_URL (smtp:// or smtps://, credentials in the URL). */
 export function smtpDeliver(smtpUrl: string): Deliver {
-  const transport = createTransport({ url: smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 } as never);
+  const transport = createTransport({ url: smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 });
   return async (m) => {
     await transport.sendMail({
       from: m.from, to: m.to, subject: m.subject, text: m.text,
