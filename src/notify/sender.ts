@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { createTransport } from 'nodemailer';
 import { sql } from 'kysely';
 import type { Services } from '../context';
 import type { EmailOutboxRow } from '../db/schema';
@@ -26,11 +25,16 @@ export interface DeliveryRun {
   failed: number;
 }
 
-/** An SMTP delivery through nodemailer to the server named by SMTP_URL (smtp:// or smtps://, credentials in the URL). */
+/**
+ * An SMTP delivery through nodemailer to the server named by SMTP_URL (smtp:// or smtps://, credentials in the URL).
+ * nodemailer is loaded on the first delivery, so commands and servers that send no e-mail do not pay for it at start.
+ */
 export function smtpDeliver(smtpUrl: string): Deliver {
-  const transport = createTransport({ url: smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 });
+  let transport: Promise<import('nodemailer').Transporter> | undefined;
   return async (m) => {
-    await transport.sendMail({
+    transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({ url: smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 }));
+    await (await transport).sendMail({
       from: m.from, to: m.to, subject: m.subject, text: m.text,
       // One Message-ID per outbox row: a retry of the same message is recognisably the same message.
       messageId: `<${m.id}@confide>`,
