@@ -5,6 +5,7 @@ import { registerAuditCommands } from './cli/audit';
 import { registerDemoCommands } from './cli/demo';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerPolicyCommands } from './cli/policy';
+import { registerSafeguardingCommands } from './cli/safeguarding';
 import { registerTransferCommands } from './cli/transfer';
 import { registerUserCommands } from './cli/users';
 import { DomainError } from './lib/errors';
@@ -26,6 +27,7 @@ export function buildCli(): Command {
   registerDemoCommands(program);
   registerMaintenanceCommands(program);
   registerPolicyCommands(program);
+  registerSafeguardingCommands(program);
   registerTransferCommands(program);
   registerUserCommands(program);
   return program;

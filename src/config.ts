@@ -25,6 +25,20 @@ const settingsSchema = z.object({
   BREAK_GLASS_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(1000),
   CONFIDE_DEMO_PASSWORD: z.string().optional(),
+  PUBLIC_BASE_URL: z
+    .string()
+    .refine((v) => v === '' || /^https?:\/\/[^\s]+$/.test(v), 'must be empty or an http(s):// URL')
+    .default(''),
+  SMTP_URL: z
+    .string()
+    .refine((v) => v === '' || /^smtps?:\/\/[^\s]+$/.test(v), 'must be empty (keep e-mail in the outbox) or an smtp:// or smtps:// URL')
+    .default(''),
+  MAIL_FROM: z.string().min(3).default('Confide <confide@localhost>'),
+  OUTBOX_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  SAFEGUARDING_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  SAFEGUARDING_URGENT_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  SAFEGUARDING_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 /** Resolved, typed configuration. */
@@ -45,6 +59,18 @@ export interface Config {
   breakGlassMinutes: number;
   auditCheckpointEvery: number;
   demoPassword?: string;
+  /** Where users reach Confide, for links in e-mails (default http://HOST:PORT). */
+  publicBaseUrl: string;
+  /** SMTP server to deliver e-mail through; empty keeps messages in the outbox (shown in the app). */
+  smtpUrl: string;
+  mailFrom: string;
+  outboxPollSeconds: number;
+  outboxMaxAttempts: number;
+  /** An unacknowledged safeguarding concern escalates after this long (practice 4.1). */
+  safeguardingEscalateMinutes: number;
+  /** … or after this long when the raiser said there is immediate risk. */
+  safeguardingUrgentEscalateMinutes: number;
+  safeguardingCheckSeconds: number;
 }
 
 /**
@@ -76,6 +102,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     breakGlassMinutes: s.BREAK_GLASS_MINUTES,
     auditCheckpointEvery: s.AUDIT_CHECKPOINT_EVERY,
     demoPassword: s.CONFIDE_DEMO_PASSWORD,
+    publicBaseUrl: (s.PUBLIC_BASE_URL || `http://${s.HOST === '0.0.0.0' ? 'localhost' : s.HOST}:${s.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: s.SMTP_URL,
+    mailFrom: s.MAIL_FROM,
+    outboxPollSeconds: s.OUTBOX_POLL_SECONDS,
+    outboxMaxAttempts: s.OUTBOX_MAX_ATTEMPTS,
+    safeguardingEscalateMinutes: s.SAFEGUARDING_ESCALATE_MINUTES,
+    safeguardingUrgentEscalateMinutes: s.SAFEGUARDING_URGENT_ESCALATE_MINUTES,
+    safeguardingCheckSeconds: s.SAFEGUARDING_CHECK_SECONDS,
   };
   return { ...config, ...overrides };
 }

@@ -1,7 +1,9 @@
 import { ensureAdministrator } from './accounts/bootstrap';
 import { buildApp } from './app';
 import { loadConfig, type Config } from './config';
+import { startOutboxSender } from './notify/sender';
 import { installDefaultPolicy } from './policy-document/store';
+import { startEscalationJob } from './safeguarding/escalation';
 import { createServices, prepareDatabase } from './services';
 
 /**
@@ -21,8 +23,11 @@ export async function serve(overrides: Partial<Config> = {}) {
   }
   const app = await buildApp(services);
   await app.listen({ port: config.port, host: config.host });
+  // Scheduled work in this process, on the services' clock: concern escalation, and e-mail delivery when SMTP_URL is set.
+  const jobs = [startEscalationJob(services), startOutboxSender(services)];
   process.stdout.write(`  Confide is serving http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${services.db.dialect}: ${services.db.location})\n`);
   const stop = async () => {
+    for (const stopJob of jobs) stopJob();
     await app.close();
     await services.db.close();
     process.exit(0);

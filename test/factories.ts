@@ -23,13 +23,13 @@ let n = 0;
 const unique = (prefix: string) => `${prefix}${++n}${Math.random().toString(36).slice(2, 6)}`;
 
 /** Creates a user with roles, accepts the current policy (unless `accepted: false`) and signs them in. */
-export async function makeUser(world: World, roles: Role[], options: { accepted?: boolean; username?: string } = {}): Promise<TestUser> {
+export async function makeUser(world: World, roles: Role[], options: { accepted?: boolean; username?: string; email?: string } = {}): Promise<TestUser> {
   const db = world.services.db.kysely;
   const now = world.clock.now();
   const id = newId();
   const username = options.username ?? unique(roles[0] ?? 'user');
   await db.insertInto('users').values({
-    id, username, display_name: username, email: null, password_hash: await (passwordHash ??= hashPassword(PASSWORD)),
+    id, username, display_name: username, email: options.email ?? null, password_hash: await (passwordHash ??= hashPassword(PASSWORD)),
     must_change_password: 0, totp_secret: null, totp_enabled: 0, failed_sign_ins: 0, locked_until: null, active: 1,
     deactivated_at: null, created_at: now.toISOString(), updated_at: now.toISOString(), version: 1,
   }).execute();

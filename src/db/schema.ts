@@ -23,6 +23,9 @@ export interface Database {
   policy_rule_modes: PolicyRuleModeRow;
   access_epoch: AccessEpochRow;
   notifications: NotificationRow;
+  concerns: ConcernRow;
+  concern_entries: ConcernEntryRow;
+  email_outbox: EmailOutboxRow;
   audit_events: AuditEventRow;
   audit_head: AuditHeadRow;
   audit_checkpoints: AuditCheckpointRow;
@@ -244,6 +247,59 @@ export interface NotificationRow {
   created_at: string;
   read_at: string | null;
   emailed_at: string | null;
+}
+
+/** A safeguarding concern (practice 4.1): what the raiser wrote, its status and its handling state. */
+export interface ConcernRow extends Versioned {
+  id: string;
+  concern_for: string; // 'child' | 'vulnerable_adult'
+  person_id: string | null;
+  person_description: string | null;
+  what_happened: string;
+  occurred_at: string;
+  people_involved: string | null;
+  immediate_risk: number;
+  actions_taken: string | null;
+  status: string; // 'raised' | 'acknowledged' | 'closed'
+  raised_by: string;
+  raised_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  escalation_level: number;
+  next_escalation_at: string | null;
+  closed_at: string | null;
+  closed_by: string | null;
+}
+
+/** One entry of a concern's chronology (practice 4.2–4.3). */
+export interface ConcernEntryRow {
+  id: string;
+  concern_id: string;
+  at: string;
+  kind: string;
+  recorded_by: string | null; // null: the system (alerts, escalations)
+  text: string | null;
+  reason: string | null;
+  agreed_with: string | null; // JSON array
+  detail: string; // JSON object
+}
+
+/** An e-mail waiting to leave, or delivered (transactional outbox). Never confidential content: a notice and a link. */
+export interface EmailOutboxRow {
+  id: string;
+  notification_id: string | null;
+  user_id: string;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  created_at: string;
+  status: string; // 'pending' | 'sent' | 'failed'
+  attempts: number;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  sent_at: string | null;
+  last_error: string | null;
 }
 
 export interface AuditEventRow {

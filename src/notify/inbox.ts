@@ -6,21 +6,30 @@ import { decodeCursor, encodeCursor, pageQuery } from '../records/paging';
 /** GET /api/notifications. */
 export const listNotificationsQuery = z.strictObject({ ...pageQuery, unread: z.enum(['true', 'false']).default('false') });
 
-/** The actor's own notifications, newest first, paged by (created_at, id). Nobody can list another user's. */
+/**
+ * The actor's own notifications, newest first, paged by (created_at, id). Nobody can list another user's. A
+ * notification that was also e-mailed says how its e-mail is doing (`email`: pending, sent or failed; null when it
+ * was not e-mailed), so without a mail server (SMTP_URL unset) waiting e-mail shows in the app.
+ */
 export async function listNotifications(ctx: Ctx, query: z.infer<typeof listNotificationsQuery>) {
-  let q = ctx.db.selectFrom('notifications').selectAll().where('user_id', '=', ctx.actor.id);
-  if (query.unread === 'true') q = q.where('read_at', 'is', null);
+  let q = ctx.db
+    .selectFrom('notifications as n')
+    .leftJoin('email_outbox as o', 'o.notification_id', 'n.id')
+    .selectAll('n')
+    .select(['o.status as email_status', 'o.sent_at as email_sent_at'])
+    .where('n.user_id', '=', ctx.actor.id);
+  if (query.unread === 'true') q = q.where('n.read_at', 'is', null);
   if (query.cursor) {
     const [at, id] = decodeCursor(query.cursor, 2);
-    q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+    q = q.where((eb) => eb.or([eb('n.created_at', '<', at), eb.and([eb('n.created_at', '=', at), eb('n.id', '<', id)])]));
   }
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const rows = await q.orderBy('n.created_at', 'desc').orderBy('n.id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
     items: page.map((r) => ({
       id: r.id, kind: r.kind, subject: r.subject, body: r.body, resourceType: r.resource_type, resourceId: r.resource_id,
-      createdAt: r.created_at, readAt: r.read_at,
+      createdAt: r.created_at, readAt: r.read_at, email: r.email_status ? { status: r.email_status, sentAt: r.email_sent_at } : null,
     })),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
   };

@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import { newId } from '../lib/ids';
 import type { Role } from '../policy/types';
+import { queueEmails } from './outbox';
 
 /** A message to users. Subject and body must never carry confidential values: link the record by id instead. */
 export interface Notice {
@@ -9,21 +10,40 @@ export interface Notice {
   body: string;
   resourceType?: string;
   resourceId?: string;
+  /**
+   * Also e-mail it, through the outbox: the subject and a link to this path of the web app (PUBLIC_BASE_URL + path),
+   * never the body.
+   */
+  emailPath?: string;
 }
 
-/** Queues a notification for each user, in the operation's transaction (the outbox; e-mail sending reads it). */
-export async function notify(ctx: Ctx, userIds: readonly string[], notice: Notice): Promise<void> {
+/** What {@link notify} did: the notification of each recipient, and how many e-mails it queued. */
+export interface Notified {
+  recipients: string[];
+  emailed: number;
+}
+
+/**
+ * Queues a notification for each user, in the operation's transaction; with `emailPath`, also an e-mail for each
+ * recipient who has an address (the transactional outbox, src/notify/outbox.ts).
+ */
+export async function notify(ctx: Ctx, userIds: readonly string[], notice: Notice): Promise<Notified> {
   const unique = [...new Set(userIds)];
-  if (!unique.length) return;
-  await ctx.db
-    .insertInto('notifications')
-    .values(unique.map((userId) => ({
-      id: newId(ctx.now.getTime()), user_id: userId, kind: notice.kind, subject: notice.subject, body: notice.body,
-      resource_type: notice.resourceType ?? null, resource_id: notice.resourceId ?? null, created_at: ctx.nowIso,
-      read_at: null, emailed_at: null,
-    })))
-    .execute();
-  ctx.audit.add({ action: 'notification.send', decision: 'change', resourceType: notice.resourceType ?? null, resourceId: notice.resourceId ?? null, detail: { kind: notice.kind, recipients: unique } });
+  if (!unique.length) return { recipients: [], emailed: 0 };
+  const rows = unique.map((userId) => ({
+    id: newId(ctx.now.getTime()), user_id: userId, kind: notice.kind, subject: notice.subject, body: notice.body,
+    resource_type: notice.resourceType ?? null, resource_id: notice.resourceId ?? null, created_at: ctx.nowIso,
+    read_at: null, emailed_at: null,
+  }));
+  await ctx.db.insertInto('notifications').values(rows).execute();
+  const emailed = notice.emailPath
+    ? await queueEmails(ctx, rows.map((r) => ({ notificationId: r.id, userId: r.user_id })), notice.subject, notice.emailPath)
+    : 0;
+  ctx.audit.add({
+    action: 'notification.send', decision: 'change', resourceType: notice.resourceType ?? null, resourceId: notice.resourceId ?? null,
+    detail: { kind: notice.kind, recipients: unique, ...(notice.emailPath ? { emailed } : {}) },
+  });
+  return { recipients: unique, emailed };
 }
 
 /** Ids of every active user holding `role`, optionally leaving one user out. */

@@ -19,9 +19,13 @@ export const OTHER_ACTIONS = [
 export type Action = (typeof RECORD_ACTIONS)[number] | (typeof OTHER_ACTIONS)[number];
 export const ACTIONS: readonly Action[] = [...RECORD_ACTIONS, ...OTHER_ACTIONS];
 
-/** Actions that touch confidential data, so they wait until the user has accepted the policy (3.5). */
+/**
+ * Actions that touch confidential data, so they wait until the user has accepted the policy (3.5). Raising a
+ * safeguarding concern is not among them: it reveals nothing to the raiser, and a concern must never wait (practice
+ * 4.1–4.2: all concerns are brought to management).
+ */
 export const CONFIDENTIAL_ACTIONS: readonly Action[] = [
-  ...RECORD_ACTIONS,
+  ...RECORD_ACTIONS.filter((a) => a !== 'concern.raise'),
   'grant.request', 'grant.decide', 'breakglass.open', 'breakglass.review', 'access.explain', 'audit.read',
 ];
 

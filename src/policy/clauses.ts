@@ -11,6 +11,8 @@ export const CLAUSE_KEYS = {
   'commercial-sensitivity': 'Business information is treated as confidentially as personal information.',
   'session-staff-team-only': 'Session details are confidential to the staff team.',
   'safeguarding-management': 'Safeguarding concerns go to management for immediate action.',
+  'safeguarding-concern-record': 'The course of action on a concern is agreed by management and recorded, with its reasons and who agreed.',
+  'safeguarding-duty-to-share': 'Information is shared with the safeguarding team or the police when the law requires it, with the reasons recorded (Caldicott principle 7: the duty to share).',
   'break-glass-review': 'Every necessary breach of confidentiality and its reasons are recorded and reviewed.',
   'breach-handling': 'Breaches of the policy, intended or accidental, are recorded and dealt with seriously.',
 } as const;
@@ -27,6 +29,8 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'commercial-sensitivity': ['1.4', '2.3'],
   'session-staff-team-only': ['practice 1', 'practice 2'],
   'safeguarding-management': ['practice 4.1', 'practice 4.2'],
+  'safeguarding-concern-record': ['practice 4.2', 'practice 4.3'],
+  'safeguarding-duty-to-share': ['practice 4.3'],
   'break-glass-review': ['practice 4.2', 'practice 4.3'],
   'breach-handling': ['5'],
 };

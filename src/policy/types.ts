@@ -1,7 +1,12 @@
 import type { RecordType } from '../records/registry';
 
-/** Roles a user can hold (several at once). */
-export const ROLES = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student'] as const;
+/**
+ * Roles a user can hold (several at once). `safeguarding_lead` is the designated safeguarding lead (practice 4.1):
+ * a designation of the person, whatever else they do here (often a manager, sometimes a senior member of staff), so
+ * it is a role, not a relation — it ties the actor to no particular record, and rules test it as a bit of the
+ * actor's role mask like any other role. Concerns go to them first (src/safeguarding/).
+ */
+export const ROLES = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student', 'safeguarding_lead'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**

@@ -32,3 +32,23 @@ describe('`confide migrate` and `confide doctor`', () => {
     }
   }, 180_000);
 });
+
+describe('`confide safeguarding escalate` and `confide outbox send`', () => {
+  it('practice 4.1 safeguarding-management: the escalation job and the e-mail sender run once from the console; without SMTP_URL e-mail waits in the outbox', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confide-cli-'));
+    try {
+      const escalate = run({ DATA_DIR: dir }, 'safeguarding', 'escalate');
+      expect(escalate.status, escalate.stderr).toBe(0);
+      expect(escalate.stdout).toContain('no concern is due for escalation');
+      const send = run({ DATA_DIR: dir }, 'outbox', 'send');
+      expect(send.status).toBe(1);
+      expect(send.stderr).toContain('SMTP_URL is not set: 0 e-mail(s) wait in the outbox');
+      const badUrl = run({ DATA_DIR: dir, SMTP_URL: 'http://user:secret@mail.example.org' }, 'outbox', 'send');
+      expect(badUrl.status).toBe(1);
+      expect(badUrl.stderr).toContain('SMTP_URL');
+      expect(badUrl.stderr).not.toContain('secret');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

@@ -3,7 +3,7 @@
  * reachable) and then, for every user × read action × record × field, three answers must agree:
  *  (a) the app's own path — loadActor, loadWithFacts + present (readRecord) and decide() on the loaded facts;
  *  (b) the SQL filter — filter() + visibleWhere() in real queries (both team forms), and the app's real list
- *      queries (people by both query shapes, with search and paging, counts, organisations, a person's cases, a
+ *      queries (people by both query shapes, with search and paging, counts, organisations, concerns, a person's cases, a
  *      case's notes and attachments): a record is listed iff its general fields are readable;
  *  (c) the independent brute-force oracle of test/support/oracle.ts.
  * Each world is loaded once and checked in full; worlds are small, medium and large in turn, so both edge cases
@@ -31,6 +31,7 @@ import { candidateKeys } from '../../src/records/candidates';
 import { setRuleModes } from '../../src/policy/modes';
 import type { RecordType } from '../../src/policy/types';
 import { readRecord } from '../../src/records/guard';
+import { listConcerns } from '../../src/safeguarding/queries';
 import { ORACLE_FIELDS, oracleFieldClass, oracleMayList, oracleMayRead, type Cls, type OracleRecord, type OracleUser } from '../support/oracle';
 import { createWorld, dialects, type World } from '../support/world';
 import { insertWorld, SEARCHES, SIZES, worldArb, type InsertedWorld, type WorldSize } from './world-gen';
@@ -40,8 +41,8 @@ const TARGET = LONG ? 1_000_000 : 100_000;
 /** At least this many worlds too, so variety does not depend on how crowded the first few are. */
 const MIN_WORLDS = LONG ? 120 : 16;
 const ROTATION: WorldSize[] = [SIZES.small, SIZES.small, SIZES.medium, SIZES.large];
-const KINDS: RecordType[] = ['person', 'case', 'note', 'attachment', 'organisation'];
-const TABLE: Record<RecordType, keyof Database> = { person: 'people', case: 'cases', note: 'notes', attachment: 'attachments', organisation: 'organisations' };
+const KINDS: RecordType[] = ['person', 'case', 'note', 'attachment', 'organisation', 'concern'];
+const TABLE: Record<RecordType, keyof Database> = { person: 'people', case: 'cases', note: 'notes', attachment: 'attachments', organisation: 'organisations', concern: 'concerns' };
 const CLASSES: Cls[] = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'];
 const PAGE = 4; // small pages, so cursors are exercised on every list
 
@@ -171,8 +172,13 @@ async function checkWorld(db: Kysely<Database>, world: World, w: InsertedWorld, 
     if (denied) {
       await forbiddenList('listPeople', () => listPeople(ctx, { limit: PAGE, includeArchived: 'true' }));
       await forbiddenList('listOrganisations', () => listOrganisations(ctx, { limit: PAGE, includeArchived: 'true' }));
+      await forbiddenList('listConcerns', () => listConcerns(ctx, { limit: PAGE }));
       return;
     }
+    expectList('listConcerns', await pages(async (cursor) => {
+      const r = await listConcerns(ctx, { limit: PAGE, cursor });
+      return { ids: r.items.map((x) => x.id as string), nextCursor: r.nextCursor };
+    }), w.concerns);
     for (const includeArchived of ['true', 'false'] as const) {
       const keep = includeArchived === 'true' ? () => true : live;
       expectList(`listPeople(includeArchived=${includeArchived})`, await pages(async (cursor) => {
@@ -269,7 +275,7 @@ describe.each(dialects())('property: decide, the SQL filter and an independent o
   afterAll(() => world.close());
   afterEach(() => setRuleModes({}));
 
-  it(`3.4 need-to-know: zero leaks and zero wrongful denials over ${TARGET.toLocaleString('en-GB')}+ generated checks (practice 2, practice 4.1, 3.5, 1.4)`, async () => {
+  it(`3.4 need-to-know: zero leaks and zero wrongful denials over ${TARGET.toLocaleString('en-GB')}+ generated checks (practice 2, practice 4.1, practice 4.2, 3.5, 1.4)`, async () => {
     const started = Date.now();
     const { tally, worlds } = await runWorlds(world, TARGET, true, 1, MIN_WORLDS);
     console.log(`[property ${dialect}] ${total(tally).toLocaleString('en-GB')} checks (${tally.field.toLocaleString('en-GB')} field reads, ${tally.decide.toLocaleString('en-GB')} decisions, ${tally.filter.toLocaleString('en-GB')} SQL filter rows, ${tally.list.toLocaleString('en-GB')} list rows, ${tally.audit.toLocaleString('en-GB')} audit entries) over ${worlds} worlds in ${((Date.now() - started) / 1000).toFixed(1)} s`);

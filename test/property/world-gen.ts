@@ -12,7 +12,7 @@ import { newId } from '../../src/lib/ids';
 import { sortKey } from '../../src/records/paging';
 import type { Cls, OracleGrant, OracleRecord, OracleUser, OracleWorld } from '../support/oracle';
 
-const ROLE_NAMES = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student'] as const;
+const ROLE_NAMES = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student', 'safeguarding_lead'] as const;
 const CLASSES: Cls[] = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'];
 /** Family names chosen so that name searches and sort-key ties (and their cursors) are exercised. */
 export const FAMILY_NAMES = ['Ng', 'Nguyen', 'Smith', 'Smithson', 'Smith', "O'Brien", 'Okafor', 'Abara'] as const;
@@ -28,14 +28,15 @@ export interface WorldSize {
   attachments: number;
   orgs: number;
   grants: number;
+  concerns: number;
   /** Share of each maximum a world holds at least (0: may be empty). */
   fill: number;
 }
 
 export const SIZES: Record<'small' | 'medium' | 'large', WorldSize> = {
-  small: { users: 8, people: 8, cases: 10, notes: 12, attachments: 6, orgs: 3, grants: 12, fill: 0 },
-  medium: { users: 14, people: 20, cases: 30, notes: 40, attachments: 16, orgs: 5, grants: 30, fill: 0.3 },
-  large: { users: 24, people: 40, cases: 64, notes: 80, attachments: 32, orgs: 8, grants: 64, fill: 0.6 },
+  small: { users: 8, people: 8, cases: 10, notes: 12, attachments: 6, orgs: 3, grants: 12, concerns: 4, fill: 0 },
+  medium: { users: 14, people: 20, cases: 30, notes: 40, attachments: 16, orgs: 5, grants: 30, concerns: 8, fill: 0.3 },
+  large: { users: 24, people: 40, cases: 64, notes: 80, attachments: 32, orgs: 8, grants: 64, concerns: 12, fill: 0.6 },
 };
 
 const archived = fc.constantFrom(false, false, false, false, false, false, true);
@@ -68,6 +69,10 @@ export function worldArb(size: WorldSize) {
       kind: fc.constantFrom('request', 'break_glass'),
       classes: fc.subarray(CLASSES),
     }), n(size.grants)),
+    concerns: fc.array(fc.record({
+      raiser: fc.nat(), person: fc.option(fc.nat(), { nil: null }), immediate: fc.boolean(),
+      status: fc.constantFrom('raised', 'acknowledged', 'closed'), minute: fc.nat({ max: 5 }),
+    }), n(size.concerns)),
   });
 }
 export type WorldSpec = ReturnType<typeof worldArb> extends fc.Arbitrary<infer T> ? T : never;
@@ -86,6 +91,8 @@ export interface InsertedWorld {
   oracle: OracleWorld;
   archivedIds: Set<string>;
   people: PersonFacts[];
+  /** Every concern's id. */
+  concerns: string[];
   /** Cases by person, notes and attachments by case: what the nested lists should show. */
   casesOf: Map<string, string[]>;
   notesOf: Map<string, string[]>;
@@ -93,7 +100,7 @@ export interface InsertedWorld {
 }
 
 const CLEAR: (keyof Database)[] = [
-  'attachments', 'notes', 'case_team', 'cases', 'people', 'organisation_team', 'organisations', 'access_grants',
+  'concern_entries', 'concerns', 'email_outbox', 'attachments', 'notes', 'case_team', 'cases', 'people', 'organisation_team', 'organisations', 'access_grants',
   'notifications', 'policy_acceptances', 'user_roles', 'sessions', 'api_tokens', 'users',
 ];
 
@@ -222,6 +229,15 @@ export async function insertWorld(
   }
   await insertAll(db, 'access_grants', grantRows);
 
+  const concerns = spec.concerns.map((c) => ({ id: newId(), raisedBy: pick(users, c.raiser).id, personId: c.person === null ? null : pick(people, c.person).id, spec: c }));
+  await insertAll(db, 'concerns', concerns.map((c) => ({
+    id: c.id, concern_for: 'child', person_id: c.personId, person_description: c.personId ? null : 'a child at the session', what_happened: 'w',
+    occurred_at: at, people_involved: 'p', immediate_risk: c.spec.immediate ? 1 : 0, actions_taken: 'a', status: c.spec.status, raised_by: c.raisedBy,
+    raised_at: `${at.slice(0, 14)}0${c.spec.minute}:00.000Z`, acknowledged_at: null, acknowledged_by: null, escalation_level: 0, next_escalation_at: null,
+    closed_at: null, closed_by: null, created_at: at, updated_at: at, version: 1,
+  })));
+  for (const c of concerns) records.push({ kind: 'concern', id: c.id, caseId: null, raisedBy: c.raisedBy, personId: c.personId });
+
   const oracle: OracleWorld = { now: env.nowIso, gateEnforced: env.gateEnforced, caseTeam, orgTeam, personOfCase, grants };
-  return { users, records, oracle, archivedIds, people, casesOf, notesOf, attachmentsOf };
+  return { users, records, oracle, archivedIds, people, casesOf, notesOf, attachmentsOf, concerns: concerns.map((c) => c.id) };
 }

@@ -27,10 +27,13 @@
  * - Organisations (1.4, 2.3 commercial sensitivity): everyone working here (manager, guardian, staff, volunteer,
  *   student) sees organisation names and other general details; managers and staff see contact details; business
  *   (commercial) information only for managers and staff who deal with that organisation (its team).
+ * - Safeguarding concerns (practice 4.1–4.2, issue 12): a concern is visible only to the designated safeguarding
+ *   leads and management, who read all of it, and to the person who raised it, who reads back what they wrote and
+ *   its status. Nobody else — not the guardian, not the client's case team — and no access grant opens one.
  */
 
 export type Cls = 'general' | 'personal' | 'special' | 'safeguarding' | 'session' | 'commercial';
-export type Kind = 'person' | 'case' | 'note' | 'attachment' | 'organisation';
+export type Kind = 'person' | 'case' | 'note' | 'attachment' | 'organisation' | 'concern';
 
 /** A user as plain data. */
 export interface OracleUser {
@@ -61,6 +64,9 @@ export interface OracleRecord {
   caseId: string | null;
   /** An attachment's own classification (it governs its filename and hash). */
   attachmentClass?: Cls;
+  /** A concern's raiser, and the person it is about when it names one. */
+  raisedBy?: string;
+  personId?: string | null;
 }
 
 /** The world: who is on which team, which case belongs to which person, and every grant. */
@@ -107,6 +113,14 @@ export const ORACLE_FIELDS: Readonly<Record<Kind, Readonly<Record<string, Cls | 
     commercialNotes: 'commercial',
     archivedAt: 'general', createdAt: 'general', updatedAt: 'general', version: 'general',
   },
+  // What the raiser wrote about the person and what happened is safeguarding information; its status, when, who it
+  // is for and whether there is immediate risk are the details anyone who may see the concern at all sees.
+  concern: {
+    id: 'general', status: 'general', concernFor: 'general', personId: 'general', occurredAt: 'general', immediateRisk: 'general',
+    raisedBy: 'general', raisedAt: 'general',
+    personDescription: 'safeguarding', whatHappened: 'safeguarding', peopleInvolved: 'safeguarding', actionsTaken: 'safeguarding',
+    createdAt: 'general', updatedAt: 'general', version: 'general',
+  },
 };
 
 /** The classification of one field of one record, from the oracle's own table. */
@@ -120,12 +134,14 @@ export function oracleFieldClass(r: OracleRecord, field: string): Cls {
 function personOf(w: OracleWorld, r: OracleRecord): string | null {
   if (r.kind === 'person') return r.id;
   if (r.kind === 'organisation') return null;
+  if (r.kind === 'concern') return r.personId ?? null;
   return w.personOfCase.get(r.caseId!) ?? null;
 }
 
 /** Works with the client / deals with the organisation: on the team of the record. */
 function onTeam(w: OracleWorld, userId: string, r: OracleRecord): boolean {
   if (r.kind === 'organisation') return w.orgTeam.get(r.id)?.has(userId) ?? false;
+  if (r.kind === 'concern') return false; // concerns have no team
   if (r.kind === 'person') {
     for (const [caseId, person] of w.personOfCase) if (person === r.id && w.caseTeam.get(caseId)?.has(userId)) return true;
     return false;
@@ -166,6 +182,10 @@ function grantedOn(w: OracleWorld, user: OracleUser, r: OracleRecord): Set<Cls> 
 export function oracleMayRead(w: OracleWorld, user: OracleUser, r: OracleRecord, cls: Cls): boolean {
   if (w.gateEnforced && !user.acceptedCurrent) return false; // 3.5 agreement gate
   const is = (role: string) => user.roles.has(role);
+  if (r.kind === 'concern') {
+    if (is('safeguarding_lead') || is('manager')) return cls === 'general' || cls === 'personal' || cls === 'special' || cls === 'safeguarding';
+    return r.raisedBy === user.id && (cls === 'general' || cls === 'safeguarding');
+  }
   const team = onTeam(w, user.id, r);
   const granted = grantedOn(w, user, r);
 

@@ -294,6 +294,53 @@ describe('decide(): explanations, audit and accounts', () => {
   });
 });
 
+describe('decide(): safeguarding concerns', () => {
+  const concern = (ownerId: string, classification: Classification = 'general'): Resource => ({ type: 'concern', id: 'c1', ownerId, classification });
+
+  it('practice 4.1 safeguarding-management safeguarding/raise-concern: anyone working here raises a concern, even before accepting the policy; an administrator account cannot', () => {
+    for (const role of ['staff', 'volunteer', 'student', 'manager', 'guardian', 'safeguarding_lead'] as const) {
+      for (const accepted of [true, false]) {
+        expectAllowed(decide(actor([role], { accepted }), 'concern.raise', concern(ME, 'safeguarding')), 'safeguarding/raise-concern', 'practice 4.1, practice 4.2');
+      }
+    }
+    expectDenied(decide(actor(['administrator']), 'concern.raise', concern(ME, 'safeguarding')), 'default/deny');
+    expectDenied(decide(actor([]), 'concern.raise', concern(ME)), 'default/deny');
+    // What the raiser writes is general or safeguarding information, nothing else.
+    expectDenied(decide(actor(['staff']), 'concern.raise', concern(ME, 'session')));
+  });
+
+  it('practice 4.1 safeguarding-management safeguarding/raiser-own-report: the raiser reads back what they wrote and its status; staff who did not raise it read nothing', () => {
+    for (const c of ['general', 'safeguarding'] as const) expectAllowed(decide(actor(['volunteer']), 'concern.read', concern(ME, c)), 'safeguarding/raiser-own-report');
+    expectDenied(decide(actor(['volunteer']), 'concern.read', concern(ME, 'special')));
+    for (const c of ['general', 'safeguarding'] as const) expectDenied(decide(actor(['staff']), 'concern.read', concern(OTHER, c)), 'default/deny');
+    // The case team and access grants open case records, never a concern about the same person.
+    expectDenied(decide(actor(['staff']), 'concern.read', { ...concern(OTHER), team: true, granted: EVERYTHING }), 'default/deny');
+    expectDenied(decide(actor(['volunteer'], { accepted: false }), 'concern.read', concern(ME)), 'agreement/not-accepted');
+  });
+
+  it('practice 4.2 safeguarding-management safeguarding/leads-and-management: the safeguarding leads and managers read every concern; the guardian does not', () => {
+    for (const role of ['safeguarding_lead', 'manager'] as const) {
+      for (const c of ['general', 'personal', 'special', 'safeguarding'] as const) expectAllowed(decide(actor([role]), 'concern.read', concern(OTHER, c)), 'safeguarding/leads-and-management');
+    }
+    expectDenied(decide(actor(['guardian']), 'concern.read', concern(OTHER)), 'default/deny');
+    expectDenied(decide(actor(['safeguarding_lead']), 'concern.read', concern(OTHER, 'commercial')));
+  });
+
+  it('practice 4.3 safeguarding-concern-record safeguarding/work-concern: leads and managers acknowledge and record the course of action; the raiser and staff cannot', () => {
+    expectAllowed(decide(actor(['safeguarding_lead']), 'concern.work', concern(OTHER)), 'safeguarding/work-concern', 'practice 4.2, practice 4.3');
+    expectAllowed(decide(actor(['manager']), 'concern.work', concern(OTHER)), 'safeguarding/work-concern');
+    expectDenied(decide(actor(['staff']), 'concern.work', concern(ME)), 'default/deny');
+    expectDenied(decide(actor(['guardian']), 'concern.work', concern(OTHER)), 'default/deny');
+    expect(decideAction(actor(['volunteer']), 'concern.work')?.allowed).toBe(false);
+  });
+
+  it('practice 4.3 safeguarding-duty-to-share safeguarding/referral: leads and managers refer to the local authority or the police (Caldicott 7); staff and the guardian cannot', () => {
+    expectAllowed(decide(actor(['safeguarding_lead']), 'concern.refer', concern(OTHER)), 'safeguarding/referral', 'practice 4.3');
+    expectAllowed(decide(actor(['manager']), 'concern.refer', concern(OTHER)), 'safeguarding/referral');
+    for (const role of ['staff', 'volunteer', 'guardian', 'administrator'] as const) expectDenied(decide(actor([role]), 'concern.refer', concern(ME)), 'default/deny');
+  });
+});
+
 describe('decide(): deny by default', () => {
   it('3.4 need-to-know: a user with no roles is denied every record action, and every decision carries rule, clause and reason', () => {
     const nobody = actor([]);
@@ -316,7 +363,7 @@ describe('decide(): deny by default', () => {
 // never when any one of them fails; each forbid rule wins over an actor holding every role, team and grant. ----
 
 const ALL_CLASSES = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'] as const;
-const ALL_ROLES: Role[] = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student'];
+const ALL_ROLES: Role[] = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student', 'safeguarding_lead'];
 const EVERYTHING = classMask([...ALL_CLASSES]);
 const allowRules = RULES.filter((r): r is AllowRule => r.effect === 'allow');
 const forbidRules = RULES.filter((r): r is ForbidRule => r.effect === 'forbid');

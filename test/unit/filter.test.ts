@@ -7,13 +7,13 @@ import { setRuleModes } from '../../src/policy/modes';
 import { classMask, ROLES, roleBit, type ActiveGrant, type Actor, type Relation, type RecordType, type Resource, type Role } from '../../src/policy/types';
 
 // The list filter is derived from the same rules as decide(). Here its meaning is checked exhaustively in memory:
-// for every set of roles (all 64), agreement state, gate mode, read action and every combination of facts a row can
+// for every set of roles (all 128), agreement state, gate mode, read action and every combination of facts a row can
 // have, "the scope keeps the row" must equal "decide() allows its general fields". The property test checks the
 // same scopes as SQL on both engines.
 
 const ME = 'me';
-const READS: [Action, RecordType][] = [['person.read', 'person'], ['case.read', 'case'], ['note.read', 'note'], ['attachment.read', 'attachment'], ['organisation.read', 'organisation']];
-const HAS_OWNER = new Set<RecordType>(['note', 'attachment']);
+const READS: [Action, RecordType][] = [['person.read', 'person'], ['case.read', 'case'], ['note.read', 'note'], ['attachment.read', 'attachment'], ['organisation.read', 'organisation'], ['concern.read', 'concern']];
+const HAS_OWNER = new Set<RecordType>(['note', 'attachment', 'concern']);
 
 function actorOf(mask: number, accepted: boolean): Actor {
   const roles = ROLES.filter((r) => (mask & roleBit(r)) !== 0) as Role[];
@@ -59,7 +59,7 @@ describe('3.4 need-to-know: the list filter keeps exactly the rows whose general
           }
         }
       }
-      expect(checks).toBe(64 * 2 * (3 * 2 * 3 + 2 * 2 * 3 * 3));
+      expect(checks).toBe((1 << ROLES.length) * 2 * (3 * 2 * 3 + 3 * 2 * 3 * 3));
     });
   }
 
@@ -70,6 +70,13 @@ describe('3.4 need-to-know: the list filter keeps exactly the rows whose general
     // No roles: only what a grant opens (a grant holder needs no role, 3.4).
     expect(filter(actorOf(0, true), 'case.read')).toEqual({ kind: 'some', conjunctions: [['grant']] });
     expect(filter(actorOf(roleBit('administrator'), true), 'organisation.read')).toEqual({ kind: 'some', conjunctions: [['grant']] });
+  });
+
+  it('practice 4.1 safeguarding-management: the safeguarding leads and managers list every concern; everyone else only the ones they raised', () => {
+    for (const role of ['safeguarding_lead', 'manager'] as const) expect(filter(actorOf(roleBit(role), true), 'concern.read')).toEqual({ kind: 'all' });
+    for (const role of ['staff', 'volunteer', 'student', 'guardian', 'administrator'] as const) {
+      expect(filter(actorOf(roleBit(role), true), 'concern.read')).toEqual({ kind: 'some', conjunctions: [['self']] });
+    }
   });
 
   it('1.4 commercial-sensitivity: everyone working here lists organisations (their names are general)', () => {

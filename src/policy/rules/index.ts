@@ -5,6 +5,7 @@ import { AGREEMENT_RULES } from './agreement';
 import { CASE_RECORDS_RULES } from './case-records';
 import { ORGANISATIONS_RULES } from './organisations';
 import { OVERSIGHT_RULES } from './oversight';
+import { SAFEGUARDING_RULES } from './safeguarding';
 
 export type { AllowRule, ForbidRule, Rule } from '../rule';
 
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   ...AGREEMENT_RULES,
   ...CASE_RECORDS_RULES,
   ...ORGANISATIONS_RULES,
+  ...SAFEGUARDING_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,

@@ -1,0 +1,144 @@
+import { fromDecision } from '../audit/append';
+import type { Ctx } from '../context';
+import type { ConcernRow } from '../db/schema';
+import { conflict, DomainError } from '../lib/errors';
+import { addMinutes } from '../lib/clock';
+import { newId } from '../lib/ids';
+import { notify } from '../notify/notify';
+import { decide } from '../policy/decide';
+import type { Decision } from '../policy/types';
+import { checkWrite, findVisible, requireAllowed, type Visible } from '../records/guard';
+import { addEntry, presentEntry } from './chronology';
+import { alertConcern, escalationMinutes, firstRecipients } from './escalation';
+import { getConcern } from './queries';
+import type { CloseInput, EntryInput, RaiseConcernInput, ReferralInput } from './schema';
+
+/**
+ * Raises a safeguarding concern (practice 4.1–4.2): anyone working here, in one request. It goes at once to the
+ * designated safeguarding leads (management when there is none) in the app and by e-mail, in this transaction, and
+ * escalates if nobody acknowledges it in time (sooner when there is immediate risk).
+ *
+ * The person is named by `personId` only if the raiser may see that person's record; an id they may not see answers
+ * exactly like an id that does not exist (the same 404 after the same lookup and audit, naming body.personId), so
+ * the answer tells them nothing they could not already see. Anyone else is described in `personDescription`; the
+ * leads link the concern to a record.
+ */
+export async function raiseConcern(ctx: Ctx, input: RaiseConcernInput) {
+  const draft = { raised_by: ctx.actor.id, person_id: input.personId ?? null };
+  checkWrite(ctx, 'concern.raise', 'concern', input, draft);
+  const allowed = decide(ctx.actor, 'concern.raise', { type: 'concern', ownerId: ctx.actor.id, classification: 'safeguarding' });
+  if (input.personId) await requireVisiblePerson(ctx, input.personId);
+
+  const id = newId(ctx.now.getTime());
+  const immediateRisk = input.immediateRisk;
+  const row: ConcernRow = {
+    id, concern_for: input.concernFor, person_id: input.personId ?? null, person_description: input.personDescription ?? null,
+    what_happened: input.whatHappened, occurred_at: new Date(input.occurredAt).toISOString(), people_involved: input.peopleInvolved ?? null,
+    immediate_risk: immediateRisk ? 1 : 0, actions_taken: input.actionsTaken ?? null, status: 'raised', raised_by: ctx.actor.id,
+    raised_at: ctx.nowIso, acknowledged_at: null, acknowledged_by: null, escalation_level: 0,
+    next_escalation_at: addMinutes(ctx.now, escalationMinutes(ctx.services.config, immediateRisk)).toISOString(),
+    closed_at: null, closed_by: null, created_at: ctx.nowIso, updated_at: ctx.nowIso, version: 1,
+  };
+  await ctx.db.insertInto('concerns').values(row).execute();
+  ctx.audit.add(fromDecision('concern.raise', allowed, { resourceType: 'concern', resourceId: id, subjectPersonId: row.person_id, detail: { fields: Object.keys(input).sort() } }));
+  await addEntry(ctx, id, { kind: 'raised', recordedBy: ctx.actor.id, detail: { immediateRisk } });
+  await alertConcern(ctx, row, 0, await firstRecipients(ctx, ctx.actor.id));
+  return getConcern(ctx, id);
+}
+
+/** 404 naming body.personId, alike for a person who does not exist and one the raiser may not see (3.4). */
+async function requireVisiblePerson(ctx: Ctx, personId: string) {
+  try {
+    await findVisible(ctx, 'person', personId);
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.kind !== 'not-found') throw error;
+    throw new DomainError('not-found', 'No person with that id, or you do not have access to their record: describe the person in personDescription instead.', {
+      errors: [{ path: 'body.personId', message: 'no person with that id that you may see' }],
+    });
+  }
+}
+
+/** A concern the actor works (safeguarding leads, management), with the decision allowing `action` on it. */
+async function workable(ctx: Ctx, id: string, action: 'concern.work' | 'concern.refer') {
+  const v = await findVisible(ctx, 'concern', id);
+  const decision = requireAllowed(ctx, action, v);
+  if (v.row.status === 'closed') throw conflict('This concern is closed.', [{ path: 'params.id', message: 'closed' }]);
+  return { v, decision };
+}
+
+/** Marks a raised concern acknowledged (stopping its escalation), records it and tells the raiser. */
+async function acknowledge(ctx: Ctx, v: Visible, decision: Decision) {
+  const done = await ctx.db
+    .updateTable('concerns')
+    .set((eb) => ({ status: 'acknowledged', acknowledged_at: ctx.nowIso, acknowledged_by: ctx.actor.id, next_escalation_at: null, updated_at: ctx.nowIso, version: eb('version', '+', 1) }))
+    .where('id', '=', v.row.id).where('status', '=', 'raised')
+    .executeTakeFirst();
+  if (Number(done.numUpdatedRows) !== 1) throw conflict('This concern was already acknowledged.', [{ path: 'params.id', message: 'already acknowledged' }]);
+  await addEntry(ctx, v.row.id, { kind: 'acknowledged', recordedBy: ctx.actor.id });
+  ctx.audit.add(fromDecision('concern.acknowledge', decision, { resourceType: 'concern', resourceId: v.row.id, subjectPersonId: v.subjectPersonId, detail: { escalationLevel: Number(v.row.escalation_level) } }));
+  await notify(ctx, [v.row.raised_by as string], {
+    kind: 'concern-acknowledged', subject: 'Your concern was acknowledged', body: 'A safeguarding lead has acknowledged the concern you raised and is acting on it.',
+    resourceType: 'concern', resourceId: v.row.id,
+  });
+}
+
+/** Acknowledges a concern: its escalation stops and the raiser sees the new status (practice 4.1). */
+export async function acknowledgeConcern(ctx: Ctx, id: string) {
+  const { v, decision } = await workable(ctx, id, 'concern.work');
+  await acknowledge(ctx, v, decision);
+  return getConcern(ctx, id);
+}
+
+/** Working a concern that nobody has acknowledged yet acknowledges it: an urgent action never waits for a click. */
+async function acknowledgeIfRaised(ctx: Ctx, v: Visible) {
+  if (v.row.status === 'raised') await acknowledge(ctx, v, requireAllowed(ctx, 'concern.work', v));
+}
+
+/** Adds a fact, an action, a decision (with its reason and who agreed) or an outcome to the chronology (practice 4.2–4.3). */
+export async function recordEntry(ctx: Ctx, id: string, input: EntryInput) {
+  const { v, decision } = await workable(ctx, id, 'concern.work');
+  await acknowledgeIfRaised(ctx, v);
+  const entry = await addEntry(ctx, id, {
+    kind: input.kind, recordedBy: ctx.actor.id, text: input.text, reason: 'reason' in input ? input.reason : null,
+    agreedWith: 'agreedWith' in input ? input.agreedWith : null,
+  });
+  ctx.audit.add(fromDecision('concern.record', decision, { resourceType: 'concern', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { kind: input.kind, entry: entry.id, fields: Object.keys(input).sort() } }));
+  return presentEntry(entry);
+}
+
+/**
+ * Records a referral to the local authority's safeguarding team or the police, with the decision aid's answers as
+ * its reasons (practice 4.3; Caldicott principle 7: the duty to share can be as important as the duty to protect).
+ * Consent rules never block it: when seeking consent is not possible or not safe, the answer says why.
+ *
+ * The referral is recorded in the concern's chronology. Sending the information itself through the disclosure
+ * workflow's legal-duty exception, linked to this entry, arrives with that workflow; until then `disclosure` is null
+ * and what was shared, with whom and how is recorded here.
+ */
+export async function recordReferral(ctx: Ctx, id: string, input: ReferralInput) {
+  const { v, decision } = await workable(ctx, id, 'concern.refer');
+  await acknowledgeIfRaised(ctx, v);
+  const { agreedWith, ...answers } = input;
+  const entry = await addEntry(ctx, id, { kind: 'referral', recordedBy: ctx.actor.id, agreedWith: agreedWith ?? null, detail: { ...answers, disclosure: null } });
+  ctx.audit.add(fromDecision('concern.refer', decision, {
+    resourceType: 'concern', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { entry: entry.id, answers: Object.keys(input).sort(), disclosure: null },
+  }));
+  return presentEntry(entry);
+}
+
+/** Closes a concern with its outcome and the reason; the raiser sees it closed. */
+export async function closeConcern(ctx: Ctx, id: string, input: CloseInput) {
+  const { v, decision } = await workable(ctx, id, 'concern.work');
+  await acknowledgeIfRaised(ctx, v);
+  await ctx.db
+    .updateTable('concerns')
+    .set((eb) => ({ status: 'closed', closed_at: ctx.nowIso, closed_by: ctx.actor.id, next_escalation_at: null, updated_at: ctx.nowIso, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+  await addEntry(ctx, id, { kind: 'closed', recordedBy: ctx.actor.id, text: input.outcome, reason: input.reason });
+  ctx.audit.add(fromDecision('concern.close', decision, { resourceType: 'concern', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { fields: Object.keys(input).sort() } }));
+  await notify(ctx, [v.row.raised_by as string], {
+    kind: 'concern-closed', subject: 'A concern you raised was closed', body: 'The safeguarding leads have closed the concern you raised.', resourceType: 'concern', resourceId: id,
+  });
+  return getConcern(ctx, id);
+}

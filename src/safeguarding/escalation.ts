@@ -1,0 +1,105 @@
+import { sql } from 'kysely';
+import type { Config } from '../config';
+import type { Ctx, Services } from '../context';
+import type { ConcernRow } from '../db/schema';
+import { runUnit } from '../unit';
+import { addMinutes } from '../lib/clock';
+import { activeWithRole, notify } from '../notify/notify';
+import { clauseFor } from '../policy/clauses';
+import { addEntry } from './chronology';
+
+/**
+ * How many times an unacknowledged concern escalates: first to management (every manager, with the leads again),
+ * then once more to the same people. After that it waits at the top of their list, still marked unacknowledged.
+ */
+export const MAX_ESCALATIONS = 2;
+/** The rule under which a concern reaches the leads and management; alerts and escalations are its obligations. */
+export const ALERT_RULE = { id: 'safeguarding/raise-concern', clauseKey: 'safeguarding-management' } as const;
+/** Where an e-mail's link leads: the concern in the web app (the fragment never reaches a server log). */
+export const concernPath = (id: string) => `/#/concerns/${id}`;
+
+/** Minutes until an unacknowledged concern escalates: shorter when the raiser said there is immediate risk. */
+export const escalationMinutes = (config: Config, immediateRisk: boolean) =>
+  immediateRisk ? config.safeguardingUrgentEscalateMinutes : config.safeguardingEscalateMinutes;
+
+/** The designated safeguarding leads, or — when there is none — management, leaving out the raiser. */
+export async function firstRecipients(ctx: Ctx, raisedBy: string): Promise<string[]> {
+  const leads = await activeWithRole(ctx, 'safeguarding_lead', raisedBy);
+  return leads.length ? leads : activeWithRole(ctx, 'manager', raisedBy);
+}
+
+/** Everyone who can act on a concern — every lead and every manager — leaving out the raiser. */
+export async function escalationRecipients(ctx: Ctx, raisedBy: string): Promise<string[]> {
+  const [leads, managers] = await Promise.all([activeWithRole(ctx, 'safeguarding_lead', raisedBy), activeWithRole(ctx, 'manager', raisedBy)]);
+  return [...new Set([...leads, ...managers])];
+}
+
+/**
+ * Alerts people to a concern — in the app and by e-mail through the outbox, in the caller's transaction — and
+ * records it with its time in the chronology and the audit trail (practice 4.1: brought to the attention of
+ * management for their immediate action). Level 0 is the alert when it is raised; 1 and up are escalations.
+ */
+export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'person_id'>, level: number, recipients: readonly string[]) {
+  const escalated = level > 0;
+  const { emailed } = await notify(ctx, recipients, {
+    kind: escalated ? 'concern-escalated' : 'concern-raised',
+    subject: escalated ? 'A concern has not been acknowledged and needs your attention' : 'A concern needs your attention',
+    body: escalated
+      ? 'A safeguarding concern raised earlier has not been acknowledged yet. Open it and acknowledge it.'
+      : 'A colleague raised a safeguarding concern. Open it and acknowledge it.',
+    resourceType: 'concern', resourceId: concern.id, emailPath: concernPath(concern.id),
+  });
+  const detail = { level, recipients: [...recipients].sort(), emailed };
+  await addEntry(ctx, concern.id, { kind: escalated ? 'escalated' : 'alerted', recordedBy: null, detail });
+  ctx.audit.add({
+    action: escalated ? 'concern.escalate' : 'concern.alert', decision: 'change', ruleId: ALERT_RULE.id, clause: clauseFor(ALERT_RULE.clauseKey),
+    resourceType: 'concern', resourceId: concern.id, subjectPersonId: concern.person_id, detail,
+  });
+}
+
+/**
+ * Escalates every concern that is still unacknowledged when its time is up: the next level of people is alerted,
+ * and the next escalation is set (none after {@link MAX_ESCALATIONS}). Due concerns are locked with FOR UPDATE
+ * SKIP LOCKED on PostgreSQL, and each move is conditional on the level it read, so two server processes running the
+ * job never escalate a concern twice. Returns the ids escalated.
+ */
+export async function escalateDue(ctx: Ctx): Promise<string[]> {
+  const lock = ctx.services.db.dialect === 'postgres' ? sql` for update skip locked` : sql``;
+  const { rows: due } = await sql<ConcernRow>`
+    select * from concerns where status = 'raised' and next_escalation_at is not null and next_escalation_at <= ${ctx.nowIso}
+    order by next_escalation_at, id limit 100${lock}`.execute(ctx.db);
+  const escalated: string[] = [];
+  for (const c of due) {
+    const level = Number(c.escalation_level) + 1;
+    const next = level >= MAX_ESCALATIONS ? null : addMinutes(ctx.now, escalationMinutes(ctx.services.config, Number(c.immediate_risk) === 1)).toISOString();
+    const moved = await ctx.db
+      .updateTable('concerns')
+      .set({ escalation_level: level, next_escalation_at: next })
+      .where('id', '=', c.id).where('status', '=', 'raised').where('escalation_level', '=', Number(c.escalation_level))
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) !== 1) continue;
+    await alertConcern(ctx, c, level, await escalationRecipients(ctx, c.raised_by));
+    escalated.push(c.id);
+  }
+  return escalated;
+}
+
+/** Runs {@link escalateDue} once as a unit of work with the system as actor (the job, and `confide safeguarding escalate`). */
+export const runEscalations = (services: Services) => runUnit(services, { actor: 'system', requestId: 'job:safeguarding-escalation', work: escalateDue });
+
+/**
+ * Runs the escalation job every SAFEGUARDING_CHECK_SECONDS in this process, one run at a time. Returns a function
+ * that stops it.
+ */
+export function startEscalationJob(services: Services): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    runEscalations(services)
+      .catch((error: Error) => services.logger.error({ err: { type: error.name, stack: error.stack } }, 'safeguarding escalation failed'))
+      .finally(() => { running = false; });
+  }, services.config.safeguardingCheckSeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,69 @@
+import { fromDecision } from '../audit/append';
+import type { Ctx } from '../context';
+import { forbidden } from '../lib/errors';
+import { filter, visibleWhere } from '../policy/filter';
+import { findVisible, presentSummary, readRecord, requireAllowed } from '../records/guard';
+import { decodeCursor, encodeCursor } from '../records/paging';
+import { entriesOf } from './chronology';
+import type { ListConcernsQuery } from './schema';
+
+/** The flag is stored as 0/1 on both engines; the API says true or false. */
+function withBooleans(data: Record<string, unknown>) {
+  if ('immediateRisk' in data) data.immediateRisk = Number(data.immediateRisk) === 1;
+  return data;
+}
+
+/**
+ * One concern as the actor may see it: the safeguarding leads and management see it all; the person who raised it
+ * sees what they wrote and its status, and nothing of how it is handled; nobody else may know it exists (404).
+ * A read of what was written is audited (the fields, never their contents).
+ */
+export async function getConcern(ctx: Ctx, id: string) {
+  const { row, presented } = await readRecord(ctx, 'concern', id);
+  return { data: withBooleans(presented.data), restricted: presented.restricted, version: Number(row.version) };
+}
+
+/**
+ * Concerns the actor may see, newest first, filtered in SQL by the same rules as a single read: every concern for
+ * the leads and management, one's own for everyone else. Items carry general fields only (status, when, who for,
+ * immediate risk), never what was written.
+ */
+export async function listConcerns(ctx: Ctx, query: ListConcernsQuery) {
+  const scope = filter(ctx.actor, 'concern.read');
+  if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
+  let q = ctx.db.selectFrom('concerns').selectAll('concerns').where((eb) => visibleWhere(eb, 'concern', scope, ctx.actor));
+  if (query.status) q = q.where('concerns.status', '=', query.status);
+  if (query.cursor) {
+    const [at, id] = decodeCursor(query.cursor, 2);
+    q = q.where((eb) => eb.or([eb('concerns.raised_at', '<', at), eb.and([eb('concerns.raised_at', '=', at), eb('concerns.id', '<', id)])]));
+  }
+  const rows = await q.orderBy('concerns.raised_at', 'desc').orderBy('concerns.id', 'desc').limit(query.limit + 1).execute();
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => withBooleans(presentSummary(ctx, 'concern', r as unknown as Record<string, unknown>))),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.raised_at, last.id]) : null,
+  };
+}
+
+/**
+ * How a concern is being handled, for those who work it (practice 4.2–4.3): its handling state and the whole
+ * chronology — alerts, acknowledgement, escalations, facts, actions, decisions, outcomes and referrals. The person
+ * who raised it is refused (403): they see their report and its status only. Audited as a read of safeguarding
+ * information.
+ */
+export async function getChronology(ctx: Ctx, id: string) {
+  const v = await findVisible(ctx, 'concern', id);
+  const d = requireAllowed(ctx, 'concern.work', v);
+  const entries = await entriesOf(ctx, id);
+  ctx.audit.add(fromDecision('concern.chronology', d, { resourceType: 'concern', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { entries: entries.length } }));
+  const r = v.row;
+  return {
+    concernId: id,
+    handling: {
+      status: r.status, escalationLevel: Number(r.escalation_level), nextEscalationAt: r.next_escalation_at ?? null,
+      acknowledgedAt: r.acknowledged_at ?? null, acknowledgedBy: r.acknowledged_by ?? null, closedAt: r.closed_at ?? null, closedBy: r.closed_by ?? null,
+    },
+    entries,
+  };
+}

@@ -1,0 +1,38 @@
+import { defineRecord, field as f, VERSIONED_META } from '../records/descriptor';
+
+/**
+ * A safeguarding concern about a child or vulnerable adult (practice 4.1): what the person who raised it wrote, and
+ * its status. Its fields are exactly what the raiser may read back; the handling — alerts, acknowledgement,
+ * escalations and the leads' chronology — is not a field of the concern and is shown only to those who work it
+ * (action `concern.work`, src/safeguarding/chronology.ts).
+ *
+ * Whose record it is: the person it is about, when the raiser could name one they may see (else `personId` is null
+ * and `personDescription` says who). The raiser owns it (`raised_by`), which is what the `self` relation reads:
+ * "raised this concern". Concerns have no team: need to know on them is the safeguarding leads and management.
+ */
+export const CONCERN_RECORD = defineRecord({
+  type: 'concern',
+  noun: 'concern',
+  table: 'concerns',
+  fields: [
+    f('id', 'id', 'general'),
+    f('status', 'status', 'general'),
+    f('concernFor', 'concern_for', 'general'),
+    f('personId', 'person_id', 'general'),
+    f('personDescription', 'person_description', 'safeguarding'),
+    f('whatHappened', 'what_happened', 'safeguarding'),
+    f('occurredAt', 'occurred_at', 'general'),
+    f('peopleInvolved', 'people_involved', 'safeguarding'),
+    f('immediateRisk', 'immediate_risk', 'general'),
+    f('actionsTaken', 'actions_taken', 'safeguarding'),
+    f('raisedBy', 'raised_by', 'general'),
+    f('raisedAt', 'raised_at', 'general'),
+    ...VERSIONED_META,
+  ],
+  // raise: anyone working here; read: the leads, management, and the raiser their own; work: acknowledge, record
+  // the chronology, close; refer: record a referral to the local authority or the police.
+  actions: ['read', 'raise', 'work', 'refer'],
+  subjectPerson: 'concerns.person_id',
+  access: { compartment: 'person', column: 'person_id' },
+  owner: 'raised_by',
+});
