@@ -1,10 +1,10 @@
 import { open } from 'node:fs/promises';
 import { route } from '../http/route';
-import { formParts, removeWhenAnswered } from '../http/uploads';
+import { formParts } from '../http/uploads';
 import { archiveAttachment, authoriseDownload, createAttachment, receiveUpload, type Upload } from './commands';
 import { getAttachment, listAttachments } from './queries';
 import { caseParams, idParams, listAttachmentsQuery } from './schema';
-import { contentPath } from './store';
+import { contentPath, removeTemp } from './store';
 
 const tags = ['attachments'];
 
@@ -22,11 +22,9 @@ export const attachmentRoutes = [
     summary: 'Attach a file to a case (multipart/form-data: file; classification personal|special|session|safeguarding, default session; noteId)',
     responses: { 404: 'No such case, or you may not see it', 413: 'The file is larger than MAX_UPLOAD_BYTES', 415: 'The file type is not allowed or does not match its bytes' },
     // The file is streamed to a temporary name before the transaction opens (see PolicyRoute.receive).
-    receive: async ({ request, reply }, services) => {
-      const upload = await receiveUpload(formParts(request), services.config);
-      removeWhenAnswered(reply, upload.tmpPath);
-      return upload;
-    },
+    receive: ({ request }, services) => receiveUpload(formParts(request), services.config),
+    // Whatever happened in the unit, the temporary file is gone before the answer leaves (a stored file was moved).
+    release: (received) => removeTemp((received as Upload).tmpPath),
     handler: async (ctx, { params, received, reply }) => {
       const created = await createAttachment(ctx, params.caseId, received as Upload);
       reply.header('location', `/api/attachments/${String(created.data.id)}`);

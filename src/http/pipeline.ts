@@ -123,8 +123,12 @@ function policyHandler(services: Services, def: PolicyRoute) {
       await recordAuditNow(services, audit.denials(), { actorId: actor.id, requestId: request.id, at: now.toISOString() });
       throw error;
     }
-    const result = await runUnit(services, { actor, requestId: request.id, now, audit, work: (ctx) => def.handler(ctx, input) });
-    return send(def, reply, result);
+    try {
+      const result = await runUnit(services, { actor, requestId: request.id, now, audit, work: (ctx) => def.handler(ctx, input) });
+      return send(def, reply, result);
+    } finally {
+      await def.release?.(input.received);
+    }
   };
 }
 

@@ -40,6 +40,8 @@ export interface PolicyRoute<P = unknown, Q = unknown, B = unknown> extends Rout
    * authentication and the policy check, before the transaction; its result arrives as `input.received`.
    */
   receive?: (input: RouteInput<P, Q, B>, services: Services) => Promise<unknown>;
+  /** Lets go of what `receive` took in (a temporary file), once the unit has finished and before the answer is sent. */
+  release?: (received: unknown) => Promise<void>;
   handler: (ctx: Ctx, input: RouteInput<P, Q, B>) => Promise<unknown>;
 }
 

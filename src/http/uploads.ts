@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { removeTemp, type UploadPart } from '../attachments/store';
 
 /** The parts of a multipart/form-data request, as the upload use cases take them in. */
@@ -11,9 +11,4 @@ export async function* formParts(request: FastifyRequest): AsyncIterable<UploadP
       yield { kind: 'field', name: part.fieldname, value: String(part.value), truncated: part.valueTruncated };
     }
   }
-}
-
-/** Removes a temporary upload file when the response ends, whatever happened to the request. */
-export function removeWhenAnswered(reply: FastifyReply, tmpPath: string): void {
-  reply.raw.once('close', () => void removeTemp(tmpPath).catch(() => {}));
 }
