@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { removeTemp, type UploadPart } from '../attachments/store';
+import type { UploadPart } from '../attachments/store';
 
 /** The parts of a multipart/form-data request, as the upload use cases take them in. */
 export async function* formParts(request: FastifyRequest): AsyncIterable<UploadPart> {
