@@ -113,7 +113,7 @@ describe.runIf(browserAvailable)('administration in a real browser', () => {
     expect(row).toMatchObject({ decision: 'change' });
     await page.getByRole('link', { name: 'Accounts' }).first().click();
     await page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
-    expect(await page.getByRole('link', { name: 'Sam Patel' }).count()).toBe(0); // hidden unless asked for
+    await expect.poll(() => page.getByRole('link', { name: 'Sam Patel' }).count()).toBe(0); // hidden unless asked for
     await page.getByText('Show deactivated accounts').click();
     await page.getByRole('link', { name: 'Sam Patel' }).waitFor();
     // …and signing in again is refused.

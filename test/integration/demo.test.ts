@@ -164,5 +164,5 @@ describe('`confide demo`, export and import from the command line (sqlite)', () 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 300_000);
 });
