@@ -150,6 +150,8 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
 
     await page.getByRole('button', { name: 'Save my version' }).click();
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
+    // The heading is on the edit page too: wait for the save itself, not for the page.
+    await expect.poll(async () => (await as(world, staff).get(`/api/people/${adaId}`)).json().data.phone).toBe('07700 900123');
     const after = (await as(world, staff).get(`/api/people/${adaId}`)).json().data;
     expect(after).toMatchObject({ phone: '07700 900123', pronouns: 'she/her', address: '1 Riverside Walk' });
     const refused = (await auditRows(world)).filter((r) => r.action === 'person.update' && r.actor_id === staff.id);
