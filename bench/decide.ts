@@ -1,10 +1,11 @@
 import type { Action } from '../src/policy/actions';
 import { decide } from '../src/policy/decide';
+import { SAMPLE_POLICY_STATE } from '../src/policy/state';
 import { CLASSIFICATIONS, roleBit, type Actor, type Resource, type Role } from '../src/policy/types';
 import { type BenchOptions, type Row, log, round, summarise } from './lib';
 
 function actor(id: string, roles: Role[], extra: Partial<Actor> = {}): Actor {
-  return { id, username: id, roles, roleMask: roles.reduce((m, r) => m | roleBit(r), 0), policyAccepted: true, grants: [], ...extra };
+  return { id, username: id, roles, roleMask: roles.reduce((m, r) => m | roleBit(r), 0), policyAccepted: true, grants: [], policy: SAMPLE_POLICY_STATE, ...extra };
 }
 
 /** A deterministic mix of (actor, action, resource) triples covering allows, forbids and default denials. */

@@ -36,8 +36,9 @@ function servicesFor(dialect: DialectName, pgUrl: string | null): Services {
 async function ctxFor(db: Kysely<Database>, services: Services, userId: string): Promise<Ctx> {
   const now = new Date();
   const nowIso = now.toISOString();
-  const actor = await loadActor(db, userId, nowIso);
-  if (!actor) throw new Error(`benchmark actor ${userId} missing`);
+  const facts = await loadActor(db, userId, nowIso);
+  if (!facts) throw new Error(`benchmark actor ${userId} missing`);
+  const actor = { ...facts, policy: await services.policy.current(db) };
   return { db, actor, now, nowIso, requestId: 'bench', audit: new AuditBuffer(), services };
 }
 

@@ -7,6 +7,7 @@ import type { Db } from './db/connect';
 import type { UnitRunner } from './db/units';
 import type { Database } from './db/schema';
 import type { CallerCache } from './accounts/caller-cache';
+import type { PolicyStates } from './policy-document/sync';
 import type { Clock } from './lib/clock';
 import type { Actor } from './policy/types';
 
@@ -19,6 +20,8 @@ export interface Services {
   logger: Logger;
   /** Authenticated callers kept between requests while the access epoch is unchanged. */
   callers: CallerCache;
+  /** The organisation's policy (clause numbers, rule modes) per access epoch, attached to each unit's actor. */
+  policy: PolicyStates;
   /** Runs each request's unit of work atomically (group commit on SQLite). */
   units: UnitRunner;
 }

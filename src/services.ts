@@ -5,6 +5,7 @@ import type { Services } from './context';
 import { connect, type ConnectOptions } from './db/connect';
 import { unitRunnerFor } from './db/units';
 import { CallerCache } from './accounts/caller-cache';
+import { PolicyStates } from './policy-document/sync';
 import { migrateToLatest } from './db/migrate';
 import { systemClock, type Clock } from './lib/clock';
 
@@ -36,7 +37,7 @@ export function createServices(
 ): Services {
   const logger = options.logger ?? createLogger(config);
   const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...options.connect });
-  return { config, db, clock: options.clock ?? systemClock, signer: loadOrCreateSigner(config.dataDir), logger, callers: new CallerCache(), units: unitRunnerFor(db) };
+  return { config, db, clock: options.clock ?? systemClock, signer: loadOrCreateSigner(config.dataDir), logger, callers: new CallerCache(), policy: new PolicyStates(), units: unitRunnerFor(db) };
 }
 
 /** Brings the database up to date; run before serving. Returns applied migration names. */

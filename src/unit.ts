@@ -4,14 +4,16 @@ import { AuditBuffer, type AuditStamp } from './audit/append';
 import { recordAudit } from './audit/record';
 import type { Ctx, Services } from './context';
 import type { Database } from './db/schema';
-import type { Actor } from './policy/types';
+import type { PolicyState } from './policy/state';
+import type { Actor, ActorFacts } from './policy/types';
 
 /**
  * Who a unit of work acts as: a loaded actor, the system ({@link SYSTEM_ACTOR}), or a function that identifies the
  * actor inside the unit's transaction (the HTTP pipeline reads the access epoch and the caller there, so the two
  * agree). A function that throws fails the unit before anything is recorded: there is nobody to record it under.
+ * An actor given without the organisation's policy gets the one the unit's transaction reads (services.policy).
  */
-export type UnitActor = Actor | 'system' | ((db: Kysely<Database>) => Promise<Actor>);
+export type UnitActor = ActorFacts | 'system' | ((db: Kysely<Database>) => Promise<ActorFacts>);
 
 /** One unit of work: who does it, under which request id, and the work itself. */
 export interface UnitOfWork<T> {
@@ -43,7 +45,8 @@ export function runUnit<T>(services: Services, unit: UnitOfWork<T>): Promise<T> 
   return services.units.run({
     work: async (db) => {
       const given = unit.actor;
-      const actor = given === 'system' ? SYSTEM_ACTOR : typeof given === 'function' ? await given(db) : given;
+      const facts = given === 'system' ? SYSTEM_ACTOR : typeof given === 'function' ? await given(db) : given;
+      const actor = withPolicy(facts, 'policy' in facts ? (facts as Actor).policy : await services.policy.current(db));
       stamp = { actorId: actor.id, requestId: unit.requestId, at: nowIso };
       const out = await unit.work({ db, actor, now, nowIso, requestId: unit.requestId, audit, services });
       await recordAudit(db, services, audit.entries, stamp);
@@ -61,9 +64,16 @@ export function runUnit<T>(services: Services, unit: UnitOfWork<T>): Promise<T> 
  * returns so the chain keeps the order things happened in. When `fn` throws, the unit fails: what `fn` wrote and
  * its entries are rolled back with the rest of the unit.
  */
-export async function actAs<T>(ctx: Ctx, actor: Actor, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+export async function actAs<T>(ctx: Ctx, facts: ActorFacts, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const actor = withPolicy(facts, ctx.actor.policy);
   const inner: Ctx = { ...ctx, actor, audit: new AuditBuffer() };
   const out = await fn(inner);
   await recordAudit(ctx.db, ctx.services, inner.audit.entries, { actorId: actor.id, requestId: ctx.requestId, at: ctx.nowIso });
   return out;
+}
+
+/** The actor with the organisation's policy attached (the same object when it already carries that policy). */
+function withPolicy(facts: ActorFacts, policy: PolicyState): Actor {
+  if ('policy' in facts && (facts as Actor).policy === policy) return facts as Actor;
+  return { ...facts, policy };
 }

@@ -6,7 +6,6 @@ import { conflict, notFound } from '../lib/errors';
 import { addMinutes } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { activeManagers, activeWithRole, notify } from '../notify/notify';
-import { clauseFor } from '../policy/clauses';
 import { decide } from '../policy/decide';
 import { decodeCursor } from '../records/paging';
 import { grantFor, pageOf, presentGrant, transition } from './grants';
@@ -83,7 +82,7 @@ export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<type
       resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id,
       detail: { outcome: input.outcome, user: grant.user_id, ...(breach ? { clauseKey: 'breach-handling' } : {}) },
     }),
-    ...(breach ? { ruleId: 'break-glass/breach', clause: clauseFor('breach-handling') } : {}),
+    ...(breach ? { ruleId: 'break-glass/breach', clause: ctx.actor.policy.clauseFor('breach-handling') } : {}),
   });
   await notify(ctx, [grant.user_id], {
     kind: breach ? 'break-glass-breach' : 'break-glass-justified',

@@ -57,8 +57,9 @@ export async function explainAccess(ctx: Ctx, input: ExplainInput) {
   }
   const spec = input.field ? FIELD_BY_API[input.type].get(input.field) : undefined;
   if (input.field && !spec) throw invalidInput(`No field "${input.field}" on a ${input.type}.`, [{ path: 'query.field', message: 'unknown field' }]);
-  const target = await loadActor(ctx.db, input.userId, ctx.nowIso);
-  if (!target) throw notFound('user');
+  const loaded = await loadActor(ctx.db, input.userId, ctx.nowIso);
+  if (!loaded) throw notFound('user');
+  const target = { ...loaded, policy: ctx.actor.policy }; // decided under the policy in force now
 
   let row = await loadWithFacts(ctx, input.type, input.id, target.id);
   if (!oversight && row && !decide(target, readActionOf(input.type), factsFor(target, input.type, row)).allowed) row = undefined;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AccessGrantRow, Database } from '../db/schema';
-import { classMask, ROLES, roleBit, type ActiveGrant, type Actor, type Classification, type Role } from '../policy/types';
+import { classMask, ROLES, roleBit, type ActiveGrant, type ActorFacts, type Classification, type Role } from '../policy/types';
 
 /** The current policy document's id, or null when none is loaded. */
 export async function currentPolicyId(db: Kysely<Database>): Promise<string | null> {
@@ -34,7 +34,7 @@ export function parseGrantMask(json: string): number {
  * trip on PostgreSQL and compile + execute time on both engines.) Written as SQL text: on this hot path the query
  * builder's own work was ~4× the cost of running the queries (bench/http.ts, --cpu-prof).
  */
-export async function loadActor(db: Kysely<Database>, userId: string, nowIso: string): Promise<Actor | null> {
+export async function loadActor(db: Kysely<Database>, userId: string, nowIso: string): Promise<ActorFacts | null> {
   const account = sql<{ id: string; username: string; role: string | null; policy_id: string | null; accepted_by: string | null }>`
     select u.id, u.username, r.role,
       (select pd.id from policy_documents pd order by pd.version desc limit 1) as policy_id,

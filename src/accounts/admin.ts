@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import { revokeUserSessions } from './sessions';
 import { conflict, invalidInput, notFound, refused, staleVersion } from '../lib/errors';
-import { clauseFor } from '../policy/clauses';
+import type { PolicyState } from '../policy/state';
 import { decide } from '../policy/decide';
 import type { Role } from '../policy/types';
 import { generatePassword, hashPassword } from './passwords';
@@ -14,13 +14,13 @@ import { insertUser, replaceRoles, rolesOf } from './users';
  * their own with the roles that match their responsibilities). Shared by the HTTP routes (an administrator) and
  * the CLI (the system actor). Accounts are deactivated, never deleted, so the record of who did what stays.
  */
-export type AccountsCtx = Pick<Ctx, 'db' | 'now' | 'nowIso' | 'audit' | 'services'> & { actorId: string | null };
+export type AccountsCtx = Pick<Ctx, 'db' | 'now' | 'nowIso' | 'audit' | 'services'> & { actorId: string | null; policy: PolicyState };
 
 /** The accounts context of a signed-in administrator. */
-export const adminCtx = (ctx: Ctx): AccountsCtx => ({ db: ctx.db, now: ctx.now, nowIso: ctx.nowIso, audit: ctx.audit, services: ctx.services, actorId: ctx.actor.id });
+export const adminCtx = (ctx: Ctx): AccountsCtx => ({ db: ctx.db, now: ctx.now, nowIso: ctx.nowIso, audit: ctx.audit, services: ctx.services, actorId: ctx.actor.id, policy: ctx.actor.policy });
 
 const RULE = 'accounts/administer';
-const clause = () => clauseFor('secure-conditions');
+const clause = (ctx: AccountsCtx) => ctx.policy.clauseFor('secure-conditions');
 
 async function rolesByUser(ctx: Pick<Ctx, 'db'>, ids: readonly string[]) {
   const map = new Map<string, Role[]>();
@@ -84,7 +84,7 @@ export async function createUser(ctx: AccountsCtx, input: CreateUserInput) {
     throw error;
   }
   const fields = ['username', 'displayName', ...(input.email ? ['email'] : []), 'roles', 'password'];
-  ctx.audit.add({ action: 'user.create', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(), detail: { fields, roles: [...input.roles].sort(), oneTimePassword: true } });
+  ctx.audit.add({ action: 'user.create', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(ctx), detail: { fields, roles: [...input.roles].sort(), oneTimePassword: true } });
   return { user: await getUser(ctx, id), oneTimePassword: password };
 }
 
@@ -124,13 +124,13 @@ export async function updateUser(ctx: AccountsCtx, id: string, expectedVersion: 
   const detail: Record<string, unknown> = { fields: Object.keys(input).sort(), version: expectedVersion + 1 };
   if (added.length) detail.rolesAdded = added;
   if (removed.length) detail.rolesRemoved = removed;
-  ctx.audit.add({ action: 'user.update', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(), detail });
+  ctx.audit.add({ action: 'user.update', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(ctx), detail });
   return getUser(ctx, id);
 }
 
 function refuseSelf(ctx: AccountsCtx, action: string, id: string, detail: string) {
-  ctx.audit.add({ action, decision: 'deny', resourceType: 'user', resourceId: id, ruleId: 'accounts/not-yourself', clause: clause(), detail: { reason: 'own account' } });
-  return refused(detail, { rule: 'accounts/not-yourself', clause: clause() });
+  ctx.audit.add({ action, decision: 'deny', resourceType: 'user', resourceId: id, ruleId: 'accounts/not-yourself', clause: clause(ctx), detail: { reason: 'own account' } });
+  return refused(detail, { rule: 'accounts/not-yourself', clause: clause(ctx) });
 }
 
 /**
@@ -153,7 +153,7 @@ export async function deactivateUser(ctx: AccountsCtx, id: string) {
   await revokeUserSessions(ctx.db, id, ctx.now);
   const tokens = await ctx.db.updateTable('api_tokens').set({ revoked_at: ctx.nowIso }).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
   ctx.audit.add({
-    action: 'user.deactivate', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(),
+    action: 'user.deactivate', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(ctx),
     detail: { fields: ['active'], sessionsRevoked: Number(sessions.n), tokensRevoked: Number(tokens.numUpdatedRows) },
   });
   return getUser(ctx, id);
@@ -183,7 +183,7 @@ export async function resetPassword(ctx: AccountsCtx, id: string, options: { cle
   const sessions = await ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
   await revokeUserSessions(ctx.db, id, ctx.now);
   ctx.audit.add({
-    action: 'user.reset-password', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(),
+    action: 'user.reset-password', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(ctx),
     detail: { fields: clear ? ['password', 'totp'] : ['password'], sessionsRevoked: Number(sessions.n), secondFactorCleared: clear && before.totpEnabled },
   });
   return { user: await getUser(ctx, id), oneTimePassword: password };

@@ -64,9 +64,9 @@ export async function identifyCaller(services: Services, db: Kysely<Database>, c
   if (cached) return cached;
   const auth = await authenticate(services, db, credential, now);
   if (!auth) return null;
-  const actor = await loadActor(db, auth.userId, now.toISOString());
-  if (!actor) return null;
-  const caller = { auth, actor };
+  const facts = await loadActor(db, auth.userId, now.toISOString());
+  if (!facts) return null;
+  const caller = { auth, actor: { ...facts, policy: await services.policy.at(db, epoch) } };
   services.callers.set(key, caller, epoch, auth.freshUntil);
   return caller;
 }

@@ -1,7 +1,6 @@
 import type { Ctx } from '../context';
 import { revokeSession } from './sessions';
 import { conflict, invalidInput, refused, type DomainError } from '../lib/errors';
-import { clauseFor } from '../policy/clauses';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import type { ChangePasswordInput } from './schema';
 import type { SignedInUser } from './sign-in';
@@ -22,7 +21,7 @@ export interface Credential {
   sessionId: string | null;
 }
 
-const SECURE = () => clauseFor('secure-conditions');
+const SECURE = (ctx: Ctx) => ctx.actor.policy.clauseFor('secure-conditions');
 
 /** Password, second-factor and token changes need a browser session: a leaked API token must not take over an account. */
 export function requireSession(credential: Credential): string {
@@ -55,7 +54,7 @@ export async function getMe(ctx: Ctx, credential: Credential) {
 export async function signOut(ctx: Ctx, credential: Credential): Promise<void> {
   if (!credential.sessionId) return;
   await revokeSession(ctx.db, credential.sessionId, ctx.now);
-  ctx.audit.add({ action: 'account.sign-out', decision: 'change', resourceType: 'user', resourceId: ctx.actor.id, clause: SECURE() });
+  ctx.audit.add({ action: 'account.sign-out', decision: 'change', resourceType: 'user', resourceId: ctx.actor.id, clause: SECURE(ctx) });
 }
 
 /**
@@ -65,7 +64,7 @@ export async function signOut(ctx: Ctx, credential: Credential): Promise<void> {
 async function confirmIdentity(ctx: Ctx, action: string, u: Awaited<ReturnType<typeof loadSelf>>, password: string, code?: string): Promise<Refusal | number | null> {
   const deny = async (field: string, detail: string) => {
     const account = await recordAccountFailure(ctx.db, u.id, ctx.now);
-    ctx.audit.add({ action, decision: 'deny', resourceType: 'user', resourceId: u.id, ruleId: 'accounts/confirm-identity', clause: SECURE(), detail: { failed: field, failures: account.failures } });
+    ctx.audit.add({ action, decision: 'deny', resourceType: 'user', resourceId: u.id, ruleId: 'accounts/confirm-identity', clause: SECURE(ctx), detail: { failed: field, failures: account.failures } });
     return new Refusal(refused(detail, { errors: [{ path: `body.${field}`, message: 'incorrect' }] }));
   };
   if (accountLocked(u.locked_until, ctx.nowIso)) {
@@ -104,7 +103,7 @@ export async function changePassword(ctx: Ctx, credential: Credential, input: Ch
     .where('id', '!=', current)
     .executeTakeFirst();
   const otherSessionsRevoked = Number(revoked.numUpdatedRows);
-  ctx.audit.add({ action: 'account.password', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(), detail: { fields: ['password'], wasOneTime: u.must_change_password === 1, otherSessionsRevoked } });
+  ctx.audit.add({ action: 'account.password', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['password'], wasOneTime: u.must_change_password === 1, otherSessionsRevoked } });
   return { changed: true, otherSessionsRevoked };
 }
 
@@ -116,7 +115,7 @@ export async function enrolTotp(ctx: Ctx, credential: Credential) {
   const secret = newTotpSecret();
   // Stored as base32 text for now; encryption of secrets at rest arrives with the data-protection issue.
   await ctx.db.updateTable('users').set({ totp_secret: secret, totp_enabled: 0, totp_last_step: null, updated_at: ctx.nowIso }).where('id', '=', u.id).execute();
-  ctx.audit.add({ action: 'account.totp.enrol', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(), detail: { fields: ['totp'] } });
+  ctx.audit.add({ action: 'account.totp.enrol', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['totp'] } });
   return { secret, otpauthUri: otpauthUri(secret, u.username) };
 }
 
@@ -130,7 +129,7 @@ export async function confirmTotp(ctx: Ctx, credential: Credential, code: string
   if (step === null) throw invalidInput('That code does not match. Check the time on your device and try the current code.', [{ path: 'body.code', message: 'incorrect or expired' }]);
   await ctx.db.updateTable('users').set((eb) => ({ totp_enabled: 1, totp_last_step: step, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', u.id).execute();
   await ctx.db.updateTable('sessions').set({ second_factor_at: ctx.nowIso }).where('id', '=', sessionId).execute();
-  ctx.audit.add({ action: 'account.totp.confirm', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(), detail: { fields: ['totp'] } });
+  ctx.audit.add({ action: 'account.totp.confirm', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['totp'] } });
   return { totpEnabled: true };
 }
 
@@ -142,14 +141,14 @@ export async function disableTotp(ctx: Ctx, credential: Credential, input: { pas
   requireSession(credential);
   if (ctx.actor.roles.includes('administrator') || ctx.actor.roles.includes('manager')) {
     const reason = 'Administrators and managers must keep their second factor. Ask an administrator to reset it if you lost your device.';
-    ctx.audit.add({ action: 'account.totp.disable', decision: 'deny', resourceType: 'user', resourceId: ctx.actor.id, ruleId: 'accounts/second-factor-kept', clause: SECURE(), detail: { roles: ctx.actor.roles } });
-    throw refused(reason, { rule: 'accounts/second-factor-kept', clause: SECURE() });
+    ctx.audit.add({ action: 'account.totp.disable', decision: 'deny', resourceType: 'user', resourceId: ctx.actor.id, ruleId: 'accounts/second-factor-kept', clause: SECURE(ctx), detail: { roles: ctx.actor.roles } });
+    throw refused(reason, { rule: 'accounts/second-factor-kept', clause: SECURE(ctx) });
   }
   const u = await loadSelf(ctx);
   if (u.totp_enabled !== 1) throw conflict('No second factor is enabled.');
   const check = await confirmIdentity(ctx, 'account.totp.disable', u, input.password, input.code);
   if (check instanceof Refusal) return check;
   await ctx.db.updateTable('users').set((eb) => ({ totp_secret: null, totp_enabled: 0, totp_last_step: null, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', u.id).execute();
-  ctx.audit.add({ action: 'account.totp.disable', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(), detail: { fields: ['totp'] } });
+  ctx.audit.add({ action: 'account.totp.disable', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['totp'] } });
   return { totpEnabled: false };
 }

@@ -2,8 +2,7 @@ import type { AuditEntry } from '../audit/append';
 import type { Ctx, PublicCtx } from '../context';
 import { createSession, revokeSession } from './sessions';
 import { rateLimited, unauthenticated, type DomainError } from '../lib/errors';
-import { clauseFor } from '../policy/clauses';
-import type { Actor } from '../policy/types';
+import type { ActorFacts } from '../policy/types';
 import { runUnit } from '../unit';
 import { dummyHash, verifyPassword } from './passwords';
 import type { SignInInput } from './schema';
@@ -84,13 +83,14 @@ export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address
   } else outcome = 'signed-in';
 
   const target = user ? { resourceType: 'user', resourceId: user.id } : {};
-  const entry = (decision: 'allow' | 'deny', detail: Record<string, unknown>): AuditEntry => ({
-    action: 'account.sign-in', decision, ruleId: 'accounts/sign-in', clause: clauseFor('secure-conditions'), ...target, detail,
+  const entry = (ctx: Ctx, decision: 'allow' | 'deny', detail: Record<string, unknown>): AuditEntry => ({
+    action: 'account.sign-in', decision, ruleId: 'accounts/sign-in', clause: ctx.actor.policy.clauseFor('secure-conditions'), ...target, detail,
   });
 
   // The entry names the account signed in to; for a username no account has, the system that refused it.
-  const actor: Actor | 'system' = user ? { id: user.id, username: user.username, roles: [], roleMask: 0, policyAccepted: false, grants: [] } : 'system';
-  const work = async ({ db: trx, audit }: Ctx) => {
+  const actor: ActorFacts | 'system' = user ? { id: user.id, username: user.username, roles: [], roleMask: 0, policyAccepted: false, grants: [] } : 'system';
+  const work = async (ctx: Ctx) => {
+    const { db: trx, audit } = ctx;
     if (outcome === 'signed-in' && step !== null) {
       // Claim the step atomically: a concurrent sign-in with the same code loses here.
       const claimed = await trx
@@ -108,7 +108,7 @@ export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address
       if (meta.presentedSessionId) await revokeSession(trx, meta.presentedSessionId, now);
       const session = await createSession(trx, u.id, now, services.config);
       if (step !== null) await trx.updateTable('sessions').set({ second_factor_at: nowIso }).where('id', '=', session.sessionId).execute();
-      audit.add(entry('allow', { method: step !== null ? 'password+totp' : 'password', address: meta.address }));
+      audit.add(entry(ctx, 'allow', { method: step !== null ? 'password+totp' : 'password', address: meta.address }));
       return {
         ok: true as const,
         cookieValue: session.cookieValue,
@@ -125,7 +125,7 @@ export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address
     if (outcome === 'second-factor-required') {
       // The password was right: ask for the code. Not counted as a failure, but recorded, so the account holder
       // can learn that someone used their password.
-      audit.add(entry('deny', { outcome, address: meta.address }));
+      audit.add(entry(ctx, 'deny', { outcome, address: meta.address }));
       return {
         ok: false as const,
         problem: unauthenticated('Enter the six-digit code from your authenticator app.', { errors: [{ path: 'body.code', message: 'required' }], code: 'second-factor-required' }),
@@ -140,7 +140,7 @@ export async function signIn(ctx: PublicCtx, input: SignInInput, meta: { address
       detail.failures = account.failures;
       if (account.lockedUntil) detail.lockedUntil = account.lockedUntil;
     }
-    audit.add(entry('deny', detail));
+    audit.add(entry(ctx, 'deny', detail));
     return { ok: false as const, problem: failed() };
   };
   return runUnit(services, { actor, requestId: ctx.requestId, now, work });

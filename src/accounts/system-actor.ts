@@ -1,4 +1,4 @@
-import { roleBit, type Actor } from '../policy/types';
+import { roleBit, type ActorFacts } from '../policy/types';
 
 /**
  * Confide itself, as the actor of the work it does on its own behalf: installing the bundled policy, creating the
@@ -7,7 +7,7 @@ import { roleBit, type Actor } from '../policy/types';
  * by the id `system`, which no account can have (accounts have UUIDv7 ids). It has the guardian's oversight (explain
  * who can see what, verify the audit) and nothing more: whoever runs the console holds the database itself.
  */
-export const SYSTEM_ACTOR: Actor = Object.freeze({
+export const SYSTEM_ACTOR: ActorFacts = Object.freeze({
   id: 'system',
   username: 'system',
   roles: Object.freeze(['guardian'] as const),

@@ -8,7 +8,6 @@ import { createNote } from '../notes/commands';
 import { createOrganisation } from '../organisations/commands';
 import { addToOrganisationTeam } from '../organisations/team';
 import { createPerson, updatePerson } from '../people/commands';
-import { clauseFor } from '../policy/clauses';
 import { acceptPolicy } from '../policy-document/commands';
 import { currentPolicy, installDefaultPolicy } from '../policy-document/store';
 import { actAs, runUnit } from '../unit';
@@ -79,7 +78,7 @@ async function loadInto(system: Ctx, shared: string | undefined, force: boolean)
       ids.set(u.username, id);
       accounts.push({ username: u.username, displayName: u.displayName, roles: [...u.roles], password });
       ctx.audit.add({
-        action: 'user.create', decision: 'change', resourceType: 'user', resourceId: id, ruleId: 'accounts/administer', clause: clauseFor('secure-conditions'),
+        action: 'user.create', decision: 'change', resourceType: 'user', resourceId: id, ruleId: 'accounts/administer', clause: ctx.actor.policy.clauseFor('secure-conditions'),
         detail: { fields: ['username', 'displayName', 'roles', 'password'], roles: [...u.roles].sort(), demo: true, oneTimePassword: false },
       });
     }

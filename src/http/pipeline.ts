@@ -5,11 +5,9 @@ import { AuditBuffer, fromDecision } from '../audit/append';
 import { recordAuditNow } from '../audit/record';
 import type { Database } from '../db/schema';
 import type { Services } from '../context';
-import { clauseFor } from '../policy/clauses';
 import { decideAction, warnedRules } from '../policy/decide';
 import type { Actor } from '../policy/types';
 import { routeTarget } from './route-target';
-import { syncPolicyState } from '../policy-document/sync';
 import { runUnit } from '../unit';
 import { identifyCaller } from './authenticate';
 import { readAccessEpoch, type Caller } from '../accounts/caller-cache';
@@ -86,7 +84,6 @@ function policyHandler(services: Services, def: PolicyRoute) {
     /** Who is calling: identified through the unit's transaction, after the access epoch is read. */
     const identify = async (db: Kysely<Database>): Promise<Actor> => {
       const epoch = await readAccessEpoch(db, services.db.sqlite);
-      await syncPolicyState(db, services, epoch);
       return checkCaller(def, request, await identifyCaller(services, db, request, now, epoch)).actor;
     };
     /** May they use this route at all, and is the input valid. Refusals go to `audit`. */
@@ -99,7 +96,7 @@ function policyHandler(services: Services, def: PolicyRoute) {
       const input = parseInput(def, request, reply);
       for (const rule of warnedRules(actor, def.action)) {
         // A forbid rule the organisation switched to warn-only: allowed, but recorded as the breach of policy it is.
-        audit.add({ action: def.action, decision: 'allow', ...routeTarget(def.url, request.params), ruleId: rule.id, clause: clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
+        audit.add({ action: def.action, decision: 'allow', ...routeTarget(def.url, request.params), ruleId: rule.id, clause: actor.policy.clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
       }
       return input;
     };

@@ -6,10 +6,9 @@ import type { Services } from '../context';
 import type { Database, PolicyDocumentRow } from '../db/schema';
 import { invalidInput, type FieldError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, setClauseMap, type ClauseMapDocument } from '../policy/clauses';
+import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, type ClauseMapDocument } from '../policy/clauses';
 import { runUnit } from '../unit';
 import { parsePolicy, type Clause } from './parse';
-import { applyRuleModes } from './rule-modes';
 
 /** The sample policy Confide ships with (a UK music charity's), loaded on first start. */
 export const SAMPLE_POLICY_FILE = join(import.meta.dirname, '../../policies/sample-confidentiality-policy.md');
@@ -103,15 +102,9 @@ export async function storePolicy(db: Kysely<Database>, input: LoadPolicyInput, 
   return { document: toDocument(row), entry };
 }
 
-/** Makes decisions cite the current document's clause numbers. */
-export async function applyCurrentClauseMap(db: Kysely<Database>): Promise<void> {
-  const doc = await currentPolicy(db);
-  setClauseMap(doc ? doc.clauseMap.keys : SAMPLE_CLAUSE_MAP_DOCUMENT.keys);
-}
-
 /**
  * Start-up step: when no policy is loaded yet, the system installs the bundled sample as version 1 (replace it with
- * `confide policy load`); then applies the current clause map.
+ * `confide policy load`). Decisions read it per unit of work (./sync.ts).
  */
 export async function installDefaultPolicy(services: Services): Promise<void> {
   const db = services.db.kysely;
@@ -125,6 +118,4 @@ export async function installDefaultPolicy(services: Services): Promise<void> {
       },
     });
   }
-  await applyCurrentClauseMap(db);
-  await applyRuleModes(db);
 }

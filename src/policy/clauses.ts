@@ -80,25 +80,3 @@ export const SAMPLE_CLAUSE_MAP_DOCUMENT: ClauseMapDocument = {
   procedural: { ...SAMPLE_PROCEDURAL },
   planned: { ...SAMPLE_PLANNED },
 };
-
-let current: Readonly<Record<string, readonly string[]>> = SAMPLE_CLAUSE_MAP;
-let rendered = new Map<string, string>();
-
-/** The organisation's clause numbers for a key, joined for display ("3.4, 4.2"); the key itself if unmapped. */
-export function clauseFor(key: string): string {
-  let text = rendered.get(key);
-  if (text === undefined) {
-    text = (current[key] ?? [key]).join(', ');
-    rendered.set(key, text);
-  }
-  return text;
-}
-
-/** Installs the clause map of the current policy document (called at start-up and when a policy is loaded). */
-export function setClauseMap(map: Readonly<Record<string, readonly string[]>>): void {
-  current = map;
-  rendered = new Map();
-}
-
-/** The clause map in force. */
-export const currentClauseMap = () => current;

@@ -1,6 +1,4 @@
 import { ACTIONS, READ_ACTIONS, RECORD_ACTIONS, type Action } from './actions';
-import { clauseFor } from './clauses';
-import { isWarnOnly } from './modes';
 import { RELATIONS, type RelationDef } from './relations';
 import { RULES, type AllowRule, type ForbidRule } from './rules';
 import { classBit, classMask, roleBit, type Actor, type Decision, type Relation, type Resource } from './types';
@@ -61,9 +59,9 @@ export function decide(actor: Actor, action: Action, resource: Resource = {}): D
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
     if (f.classes !== null && (f.classes & bit) === 0) continue;
     if (!f.rule.when(actor, resource)) continue;
-    if (isWarnOnly(f.rule.id)) continue; // warn-only: the pipeline records it (see warnedRules)
+    if (actor.policy.isWarnOnly(f.rule.id)) continue; // warn-only: the pipeline records it (see warnedRules)
     return {
-      allowed: false, ruleId: f.rule.id, clauseKey: f.rule.clauseKey, clause: clauseFor(f.rule.clauseKey),
+      allowed: false, ruleId: f.rule.id, clauseKey: f.rule.clauseKey, clause: actor.policy.clauseFor(f.rule.clauseKey),
       reason: f.rule.reason, via: null, obligations: NONE, actorLevel: f.rule.actorLevel,
     };
   }
@@ -77,7 +75,7 @@ export function decide(actor: Actor, action: Action, resource: Resource = {}): D
     for (const check of a.checks) if (!check(actor, resource)) { holds = false; break; }
     if (!holds) continue;
     return {
-      allowed: true, ruleId: a.rule.id, clauseKey: a.rule.clauseKey, clause: clauseFor(a.rule.clauseKey),
+      allowed: true, ruleId: a.rule.id, clauseKey: a.rule.clauseKey, clause: actor.policy.clauseFor(a.rule.clauseKey),
       reason: a.rule.reason, via: a.relations[a.relations.length - 1], obligations: bit === GENERAL ? NONE : AUDIT,
       actorLevel: false,
     };
@@ -105,7 +103,7 @@ function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: Ac
         : `Your role does not give access to ${cls} information here — request access.`;
   }
   return {
-    allowed: false, ruleId: 'default/deny', clauseKey: 'need-to-know', clause: clauseFor('need-to-know'), reason,
+    allowed: false, ruleId: 'default/deny', clauseKey: 'need-to-know', clause: actor.policy.clauseFor('need-to-know'), reason,
     via: null, obligations: NONE, actorLevel: !isRecord,
   };
 }
@@ -117,7 +115,7 @@ function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: Ac
 export function decideAction(actor: Actor, action: Action): Decision | null {
   const rules = RULES_BY_ACTION.get(action)!;
   for (const f of rules.forbid) {
-    if (!f.rule.actorLevel || isWarnOnly(f.rule.id)) continue;
+    if (!f.rule.actorLevel || actor.policy.isWarnOnly(f.rule.id)) continue;
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
     if (f.rule.when(actor, {})) return decide(actor, action, {});
   }
@@ -129,7 +127,7 @@ export function decideAction(actor: Actor, action: Action): Decision | null {
 export function warnedRules(actor: Actor, action: Action): ForbidRule[] {
   const out: ForbidRule[] = [];
   for (const f of RULES_BY_ACTION.get(action)!.forbid) {
-    if (!f.rule.actorLevel || !isWarnOnly(f.rule.id)) continue;
+    if (!f.rule.actorLevel || !actor.policy.isWarnOnly(f.rule.id)) continue;
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
     if (f.rule.when(actor, {})) out.push(f.rule);
   }

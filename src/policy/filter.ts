@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { READ_ACTIONS, type Action } from './actions';
 import { RULES_BY_ACTION, decide } from './decide';
-import { isWarnOnly } from './modes';
 import { RELATIONS, type TeamForm } from './relations';
 import { classBit, type Actor, type Decision, type RecordType, type Relation } from './types';
 
@@ -35,7 +34,7 @@ export function filter(actor: Actor, action: Action): Scope {
   if (UNFILTERABLE.has(action)) throw new Error(`No list filter for ${action}: a record-dependent forbid rule covers its general fields`);
   const rules = RULES_BY_ACTION.get(action)!;
   for (const f of rules.forbid) {
-    if (!f.rule.actorLevel || isWarnOnly(f.rule.id)) continue;
+    if (!f.rule.actorLevel || actor.policy.isWarnOnly(f.rule.id)) continue;
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
     if (f.rule.when(actor, {})) return { kind: 'none', denial: decide(actor, action, {}) };
   }

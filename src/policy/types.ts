@@ -1,4 +1,5 @@
 import type { RecordType } from '../records/registry';
+import type { PolicyState } from './state';
 
 /**
  * Roles a user can hold (several at once). `safeguarding_lead` is the designated safeguarding lead (practice 4.1):
@@ -47,8 +48,8 @@ export interface ActiveGrant {
   expiresAt: string;
 }
 
-/** The signed-in user a decision is about, loaded once per request. */
-export interface Actor {
+/** What is loaded about the user a decision is about, once per request (or from the caller cache). */
+export interface ActorFacts {
   id: string;
   username: string;
   roles: readonly Role[];
@@ -56,6 +57,14 @@ export interface Actor {
   /** Has accepted the current version of the organisation's confidentiality policy (3.5). */
   policyAccepted: boolean;
   grants: readonly ActiveGrant[];
+}
+
+/**
+ * The user a decision is about, with the organisation's policy as their unit of work reads it (clause numbers, rule
+ * modes): everything `decide()` needs besides the resource.
+ */
+export interface Actor extends ActorFacts {
+  policy: PolicyState;
 }
 
 /**

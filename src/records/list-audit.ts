@@ -1,6 +1,5 @@
 import type { Ctx } from '../context';
 import type { Action } from '../policy/actions';
-import { clauseFor } from '../policy/clauses';
 import { RULES_BY_ACTION } from '../policy/decide';
 import type { AllowRule } from '../policy/rules';
 import { classBit, type RecordType } from '../policy/types';
@@ -45,7 +44,7 @@ export function auditList(ctx: Ctx, type: RecordType, list: ListAudit): void {
   if (list.terms !== undefined) detail.termsLength = list.terms.length;
   const first = rules[0];
   ctx.audit.add({
-    action, decision: 'allow', ruleId: first?.id ?? null, clause: first ? clauseFor(first.clauseKey) : null,
+    action, decision: 'allow', ruleId: first?.id ?? null, clause: first ? ctx.actor.policy.clauseFor(first.clauseKey) : null,
     resourceType: list.within?.type ?? type, resourceId: list.within?.id ?? null, subjectPersonId: list.within?.subjectPersonId ?? null,
     detail: { ...detail, rules: rules.map((r) => r.id) },
   });

@@ -5,7 +5,6 @@ import type { ConcernRow } from '../db/schema';
 import { runUnit } from '../unit';
 import { addMinutes } from '../lib/clock';
 import { activeWithRole, notify } from '../notify/notify';
-import { clauseFor } from '../policy/clauses';
 import { addEntry } from './chronology';
 
 /**
@@ -52,7 +51,7 @@ export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'p
   const detail = { level, recipients: [...recipients].sort(), emailed };
   await addEntry(ctx, concern.id, { kind: escalated ? 'escalated' : 'alerted', recordedBy: null, detail });
   ctx.audit.add({
-    action: escalated ? 'concern.escalate' : 'concern.alert', decision: 'change', ruleId: ALERT_RULE.id, clause: clauseFor(ALERT_RULE.clauseKey),
+    action: escalated ? 'concern.escalate' : 'concern.alert', decision: 'change', ruleId: ALERT_RULE.id, clause: ctx.actor.policy.clauseFor(ALERT_RULE.clauseKey),
     resourceType: 'concern', resourceId: concern.id, subjectPersonId: concern.person_id, detail,
   });
 }

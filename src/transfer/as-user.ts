@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { loadActor } from '../accounts/actor';
 import type { Ctx, Services } from '../context';
 import type { Database } from '../db/schema';
-import type { Actor } from '../policy/types';
+import type { ActorFacts } from '../policy/types';
 import { runUnit } from '../unit';
 import { TransferError } from './csv';
 
@@ -14,7 +14,7 @@ export class RollBack<T> extends Error {
 }
 
 /** The active user with this username, loaded as an actor; an unknown or deactivated username is a TransferError. */
-async function activeUser(db: Kysely<Database>, username: string, nowIso: string): Promise<Actor> {
+async function activeUser(db: Kysely<Database>, username: string, nowIso: string): Promise<ActorFacts> {
   const user = await db.selectFrom('users').select('id').where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
   const actor = user ? await loadActor(db, user.id, nowIso) : null;
   if (!actor) throw new TransferError(`No active user "${username}".`);

@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '../../src/accounts/system-actor';
 import { verifyAudit } from '../../src/audit/verify';
 import type { Ctx } from '../../src/context';
 import type { Database } from '../../src/db/schema';
+import { PolicyState } from '../../src/policy/state';
 import { actAs, runUnit } from '../../src/unit';
 import { auditRows, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
@@ -32,7 +33,8 @@ describe.each(dialects())('runUnit: one unit of work (%s)', (dialect) => {
     const out = await runUnit(world.services, {
       actor, requestId: 'unit-commit',
       work: async (ctx) => {
-        expect(ctx.actor).toBe(actor);
+        // The actor as given, with the organisation's policy as this unit's transaction reads it (clause numbers, modes).
+        expect(ctx.actor).toEqual({ ...actor, policy: expect.any(PolicyState) });
         expect(ctx.requestId).toBe('unit-commit');
         await writeMarker(ctx.db, 'commit-1');
         ctx.audit.add({ action: 'test.write', decision: 'change', resourceType: 'marker', resourceId: 'commit-1', detail: { fields: ['key'] } });
@@ -72,7 +74,8 @@ describe.each(dialects())('runUnit: one unit of work (%s)', (dialect) => {
     await runUnit(world.services, {
       actor: 'system', requestId: 'unit-system',
       work: async (ctx) => {
-        expect(ctx.actor).toBe(SYSTEM_ACTOR);
+        expect(ctx.actor).toEqual({ ...SYSTEM_ACTOR, policy: expect.any(PolicyState) });
+        expect(ctx.actor.policy.clauseFor('secure-conditions')).toBe('3.7');
         ctx.audit.add({ action: 'test.install', decision: 'change', resourceType: 'marker', resourceId: 'system-1' });
       },
     });
@@ -142,7 +145,7 @@ describe.each(dialects())('runUnit: one unit of work (%s)', (dialect) => {
         await actAs(ctx, SYSTEM_ACTOR, async (inner) => inner.audit.add({ action: 'test.create-account', decision: 'change', resourceType: 'marker', resourceId: 'act-1' }));
         await actAs(ctx, actor, async (inner) => {
           expect(inner.db).toBe(ctx.db);
-          expect(inner.actor).toBe(actor);
+          expect(inner.actor).toEqual({ ...actor, policy: ctx.actor.policy });
           await writeMarker(inner.db, 'act-1');
           inner.audit.add({ action: 'test.write', decision: 'change', resourceType: 'marker', resourceId: 'act-1' });
         });

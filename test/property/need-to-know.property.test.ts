@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { expressionBuilder, type Kysely } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadActor } from '../../src/accounts/actor';
 import { AuditBuffer } from '../../src/audit/append';
 import { listCasesOfPerson } from '../../src/cases/queries';
@@ -28,7 +28,8 @@ import { decide } from '../../src/policy/decide';
 import { filter, visibleWhere } from '../../src/policy/filter';
 import { factsFor, teamFlag, type TeamForm } from '../../src/policy/relations';
 import { candidateKeys } from '../../src/records/candidates';
-import { setRuleModes } from '../../src/policy/modes';
+import { SAMPLE_CLAUSE_MAP } from '../../src/policy/clauses';
+import { PolicyState } from '../../src/policy/state';
 import type { RecordType } from '../../src/policy/types';
 import { readRecord } from '../../src/records/guard';
 import { listConcerns } from '../../src/safeguarding/queries';
@@ -53,14 +54,14 @@ const total = (t: Tally) => t.field + t.decide + t.filter + t.list + t.audit;
 class Leak extends Error {}
 
 /** Checks one loaded world completely; throws a Leak naming the first disagreement. */
-async function checkWorld(db: Kysely<Database>, world: World, w: InsertedWorld, tally: Tally, parallel: number) {
+async function checkWorld(db: Kysely<Database>, world: World, w: InsertedWorld, tally: Tally, parallel: number, policy: PolicyState) {
   const byId = new Map(w.records.map((r) => [r.id, r]));
   const describeUser = (u: OracleUser, i: number) => `user u${i} roles [${[...u.roles].join(',')}] acceptedCurrent=${u.acceptedCurrent}`;
   const fail = (u: OracleUser, i: number, what: string) => { throw new Leak(`${describeUser(u, i)}: ${what}`); };
 
   async function checkUser(u: OracleUser, i: number) {
     const nowIso = w.oracle.now;
-    const actor = (await loadActor(db, u.id, nowIso))!;
+    const actor = { ...(await loadActor(db, u.id, nowIso))!, policy };
     const ctx: Ctx = { db, actor, now: new Date(nowIso), nowIso, requestId: 'prop', audit: new AuditBuffer(), services: world.services };
     const may = (r: OracleRecord, c: Cls) => oracleMayRead(w.oracle, u, r, c);
     const shown = (r: OracleRecord) => oracleMayList(w.oracle, u, r);
@@ -250,6 +251,7 @@ async function runWorlds(world: World, target: number, gateEnforced: boolean, fi
   const env = { nowIso, currentPolicyId: current.id, olderPolicyId: older.id, gateEnforced };
   const tally: Tally = { field: 0, decide: 0, filter: 0, list: 0, audit: 0 };
   const parallel = world.dialect === 'postgres' ? 4 : 1;
+  const policy = new PolicyState(SAMPLE_CLAUSE_MAP, gateEnforced ? {} : { 'agreement/not-accepted': 'warn' });
   let worlds = 0;
   for (let seed = firstSeed; total(tally) < target || worlds < minWorlds; seed++) {
     const size = ROTATION[worlds % ROTATION.length];
@@ -257,7 +259,7 @@ async function runWorlds(world: World, target: number, gateEnforced: boolean, fi
     await fc.assert(
       fc.asyncProperty(worldArb(size), async (spec) => {
         const inserted = await insertWorld(db, spec, env);
-        await checkWorld(db, world, inserted, tally, parallel);
+        await checkWorld(db, world, inserted, tally, parallel, policy);
       }),
       { seed, numRuns: 1, interruptAfterTimeLimit: LONG ? 600_000 : 60_000 },
     );
@@ -273,7 +275,6 @@ describe.each(dialects())('property: decide, the SQL filter and an independent o
     world = await createWorld(dialect);
   });
   afterAll(() => world.close());
-  afterEach(() => setRuleModes({}));
 
   it(`3.4 need-to-know: zero leaks and zero wrongful denials over ${TARGET.toLocaleString('en-GB')}+ generated checks (practice 2, practice 4.1, practice 4.2, 3.5, 1.4)`, async () => {
     const started = Date.now();
@@ -283,7 +284,6 @@ describe.each(dialects())('property: decide, the SQL filter and an independent o
   }, LONG ? 3_600_000 : 300_000);
 
   it('3.5 staff-awareness: with the agreement gate switched to warn-only, the same three still agree (everything else enforced)', async () => {
-    setRuleModes({ 'agreement/not-accepted': 'warn' });
     const { tally } = await runWorlds(world, LONG ? 100_000 : 10_000, false, 10_001);
     expect(total(tally)).toBeGreaterThanOrEqual(LONG ? 100_000 : 10_000);
   }, LONG ? 1_800_000 : 300_000);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallerCache, type Caller } from '../../src/accounts/caller-cache';
+import { SAMPLE_POLICY_STATE } from '../../src/policy/state';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 
@@ -9,6 +10,7 @@ function caller(grantEnds: string[] = []): Caller {
     actor: {
       id: 'u1', username: 'sam', roles: ['staff'], roleMask: 1, policyAccepted: true,
       grants: grantEnds.map((expiresAt, i) => ({ id: `g${i}`, kind: 'request', personId: 'p1', caseId: null, organisationId: null, mask: 3, expiresAt })),
+      policy: SAMPLE_POLICY_STATE,
     },
   };
 }

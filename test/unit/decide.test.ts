@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIDENTIAL_ACTIONS, type Action } from '../../src/policy/actions';
-import { clauseFor } from '../../src/policy/clauses';
+import { SAMPLE_CLAUSE_MAP } from '../../src/policy/clauses';
 import { decide, decideAction, warnedRules } from '../../src/policy/decide';
-import { setRuleModes } from '../../src/policy/modes';
 import { RULES, type AllowRule, type ForbidRule } from '../../src/policy/rules';
+import { PolicyState, SAMPLE_POLICY_STATE } from '../../src/policy/state';
 import { classMask, roleBit, type ActiveGrant, type Actor, type Classification, type Resource, type Role } from '../../src/policy/types';
 
 // Rule by rule: every rule of src/policy/rules.ts has an allow AND a deny case here, named by its clause. The last
@@ -13,8 +13,8 @@ import { classMask, roleBit, type ActiveGrant, type Actor, type Classification, 
 const ME = 'user-me';
 const OTHER = 'user-other';
 
-function actor(roles: Role[], options: { accepted?: boolean; grants?: ActiveGrant[] } = {}): Actor {
-  return { id: ME, username: 'me', roles, roleMask: roles.reduce((m, r) => m | roleBit(r), 0), policyAccepted: options.accepted ?? true, grants: options.grants ?? [] };
+function actor(roles: Role[], options: { accepted?: boolean; grants?: ActiveGrant[]; policy?: PolicyState } = {}): Actor {
+  return { id: ME, username: 'me', roles, roleMask: roles.reduce((m, r) => m | roleBit(r), 0), policyAccepted: options.accepted ?? true, grants: options.grants ?? [], policy: options.policy ?? SAMPLE_POLICY_STATE };
 }
 
 /** Decides on one field classification of a record with the given facts. */
@@ -383,7 +383,7 @@ function factsFor(rule: AllowRule, c: Classification): Resource {
 const classesOf = (rule: AllowRule): Classification[] => (rule.classifications === undefined || typeof rule.classifications === 'string' ? [...ALL_CLASSES] : [...rule.classifications]);
 
 describe('decide(): every allow rule, generated from the rule table', () => {
-  it.each(allowRules.map((r) => [`${clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: allows exactly when its roles, relations and classifications hold (generated)', (_title, rule) => {
+  it.each(allowRules.map((r) => [`${SAMPLE_POLICY_STATE.clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: allows exactly when its roles, relations and classifications hold (generated)', (_title, rule) => {
     for (const action of rule.actions) {
       for (const c of classesOf(rule)) {
         // A session field off the team needs a session grant, whatever the rule (practice 2): skip what it forbids.
@@ -426,7 +426,7 @@ describe('decide(): every allow rule, generated from the rule table', () => {
 });
 
 describe('decide(): forbid beats allow, generated from the rule table', () => {
-  it.each(forbidRules.map((r) => [`${clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: refuses even an actor with every role, on the team and granted everything (generated)', (_title, rule) => {
+  it.each(forbidRules.map((r) => [`${SAMPLE_POLICY_STATE.clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: refuses even an actor with every role, on the team and granted everything (generated)', (_title, rule) => {
     const actions = rule.actions === 'read-actions' ? (['person.read', 'case.read', 'note.read', 'attachment.read', 'organisation.read'] as Action[]) : rule.actions;
     const all = actor(ALL_ROLES, { accepted: rule.id !== 'agreement/not-accepted' });
     for (const action of actions) {
@@ -442,16 +442,12 @@ describe('decide(): forbid beats allow, generated from the rule table', () => {
   });
 
   it('3.5 staff-awareness practice 2: only the agreement gate may be switched to warn-only; session and self-approval rules stay enforced', () => {
-    try {
-      setRuleModes({ 'agreement/not-accepted': 'warn', 'session/staff-team-only': 'warn', 'grant/no-self-approval': 'warn' });
-      const notAccepted = actor(['staff'], { accepted: false });
-      expect(decide(notAccepted, 'person.read', { type: 'person', team: true }).allowed).toBe(true);
-      expect(warnedRules(notAccepted, 'person.read').map((r) => r.id)).toEqual(['agreement/not-accepted']);
-      expectDenied(on(actor(['manager']), 'note.read', 'session'), 'session/staff-team-only');
-      expectDenied(decide(actor(['manager']), 'grant.decide', { type: 'grant', ownerId: ME }), 'grant/no-self-approval');
-    } finally {
-      setRuleModes({});
-    }
+    const policy = new PolicyState(SAMPLE_CLAUSE_MAP, { 'agreement/not-accepted': 'warn', 'session/staff-team-only': 'warn', 'grant/no-self-approval': 'warn' });
+    const notAccepted = actor(['staff'], { accepted: false, policy });
+    expect(decide(notAccepted, 'person.read', { type: 'person', team: true }).allowed).toBe(true);
+    expect(warnedRules(notAccepted, 'person.read').map((r) => r.id)).toEqual(['agreement/not-accepted']);
+    expectDenied(on(actor(['manager'], { policy }), 'note.read', 'session'), 'session/staff-team-only');
+    expectDenied(decide(actor(['manager'], { policy }), 'grant.decide', { type: 'grant', ownerId: ME }), 'grant/no-self-approval');
     expectDenied(on(actor(['staff'], { accepted: false }), 'person.read', 'general', team), 'agreement/not-accepted');
   });
 });

@@ -3,7 +3,8 @@ import type { Action } from '../../src/policy/actions';
 import { decide } from '../../src/policy/decide';
 import { filter, type Scope } from '../../src/policy/filter';
 import { grantedMask, grantKeys } from '../../src/policy/relations';
-import { setRuleModes } from '../../src/policy/modes';
+import { SAMPLE_CLAUSE_MAP } from '../../src/policy/clauses';
+import { PolicyState, SAMPLE_POLICY_STATE } from '../../src/policy/state';
 import { classMask, ROLES, roleBit, type ActiveGrant, type Actor, type Relation, type RecordType, type Resource, type Role } from '../../src/policy/types';
 
 // The list filter is derived from the same rules as decide(). Here its meaning is checked exhaustively in memory:
@@ -15,9 +16,9 @@ const ME = 'me';
 const READS: [Action, RecordType][] = [['person.read', 'person'], ['case.read', 'case'], ['note.read', 'note'], ['attachment.read', 'attachment'], ['organisation.read', 'organisation'], ['concern.read', 'concern']];
 const HAS_OWNER = new Set<RecordType>(['note', 'attachment', 'concern']);
 
-function actorOf(mask: number, accepted: boolean): Actor {
+function actorOf(mask: number, accepted: boolean, policy: PolicyState = SAMPLE_POLICY_STATE): Actor {
   const roles = ROLES.filter((r) => (mask & roleBit(r)) !== 0) as Role[];
-  return { id: ME, username: 'me', roles, roleMask: mask, policyAccepted: accepted, grants: [] };
+  return { id: ME, username: 'me', roles, roleMask: mask, policyAccepted: accepted, grants: [], policy };
 }
 
 /** What the scope means for one row with these facts (as visibleWhere writes it in SQL). */
@@ -30,15 +31,13 @@ function keeps(scope: Scope, actor: Actor, facts: Resource): boolean {
 }
 
 describe('3.4 need-to-know: the list filter keeps exactly the rows whose general fields decide() allows', () => {
-  afterEach(() => setRuleModes({}));
-
   for (const mode of ['enforce', 'warn'] as const) {
     it(`3.4 need-to-know: every role set × agreement × read action × row facts agree (agreement gate ${mode})`, () => {
-      setRuleModes(mode === 'warn' ? { 'agreement/not-accepted': 'warn' } : {});
+      const policy = new PolicyState(SAMPLE_CLAUSE_MAP, mode === 'warn' ? { 'agreement/not-accepted': 'warn' } : {});
       let checks = 0;
       for (let mask = 0; mask < 1 << ROLES.length; mask++) {
         for (const accepted of [true, false]) {
-          const actor = actorOf(mask, accepted);
+          const actor = actorOf(mask, accepted, policy);
           for (const [action, type] of READS) {
             const scope = filter(actor, action);
             // An actor-level refusal (3.5) empties the list and carries the denial, so the API can answer 403.
