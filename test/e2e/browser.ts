@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { PASSWORD } from '../factories';
 import type { World } from '../support/world';
 
 /** Debian's Chromium (no browser download); the browser tests skip without it unless CONFIDE_REQUIRE_BROWSER=1. */
@@ -75,3 +76,11 @@ export async function focused(page: Page): Promise<{ tag: string; name: string |
 
 /** The page's full width in CSS pixels: no wider than the viewport means no sideways scrolling. */
 export const pageWidth = (page: Page): Promise<number> => page.evaluate('document.documentElement.scrollWidth');
+
+/** Opens `path` on the app at `base` and signs in there as `username` (a factory user with the shared password). */
+export async function signIn(page: Page, base: string, username: string, path = '/', password = PASSWORD): Promise<void> {
+  await page.goto(`${base}${path}`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
-import { browserAvailable, checkpoint, focused, newPage, startBrowser } from './browser';
+import { browserAvailable, checkpoint, focused, newPage, startBrowser, signIn } from './browser';
 
 describe.runIf(browserAvailable)('people, notes and access in a real browser', () => {
   let world: World;
@@ -36,16 +36,10 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
     await world?.close();
   });
 
-  async function signIn(page: Page, username: string, path = '/') {
-    await page.goto(`${base}${path}`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
 
   it('3.4 need-to-know: staff find a person, add a session note, are refused a restricted field, ask for access, and a manager approves it from the inbox', async () => {
     const { page, problems } = await newPage(browser);
-    await signIn(page, 'sam.patel');
+    await signIn(page, base, 'sam.patel');
     await page.getByRole('heading', { name: 'People', level: 1 }).waitFor();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('28 people in all');
     expect(await page.locator('.people-list > li').count()).toBe(25); // the server pages
@@ -102,7 +96,7 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
 
     // The manager decides the request from the inbox.
     const boss = await newPage(browser, { width: 390 });
-    await signIn(boss.page, 'morgan.reyes', '/access');
+    await signIn(boss.page, base, 'morgan.reyes', '/access');
     await boss.page.getByRole('heading', { name: 'Access requests' }).waitFor();
     const card = boss.page.locator('.request-card', { hasText: 'Sam Patel' });
     await expect.poll(() => card.textContent()).toMatch(/Sam Patel asks to see safeguarding information about Ada Lovelace[\s\S]*Planning a joint visit/);
@@ -126,7 +120,7 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
 
   it('3.4 need-to-know: a stale edit (412) shows what the other person changed and keeps what was typed', async () => {
     const { page, problems } = await newPage(browser);
-    await signIn(page, 'sam.patel', `/people/${adaId}/edit`);
+    await signIn(page, base, 'sam.patel', `/people/${adaId}/edit`);
     await page.getByRole('heading', { name: 'Edit Ada Lovelace' }).waitFor();
     await page.getByLabel('Phone').fill('07700 900123');
     await page.getByLabel('Pronouns').fill('she/her');

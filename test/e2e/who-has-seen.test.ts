@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
-import { browserAvailable, checkpoint, newPage, pageWidth, startBrowser } from './browser';
+import { browserAvailable, checkpoint, newPage, pageWidth, startBrowser, signIn } from './browser';
 
 describe.runIf(browserAvailable)('emergency access and who has seen a record, in a real browser', () => {
   let world: World;
@@ -33,16 +33,10 @@ describe.runIf(browserAvailable)('emergency access and who has seen a record, in
     await world?.close();
   });
 
-  async function signIn(page: Page, username: string, path = '/') {
-    await page.goto(`${base}${path}`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
 
   it('practice 4.2 break-glass-review: emergency access warns, asks why, opens the record, and waits for another manager’s review', async () => {
     const { page, problems } = await newPage(browser);
-    await signIn(page, 'sam.patel', `/people/${adaId}`);
+    await signIn(page, base, 'sam.patel', `/people/${adaId}`);
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Emergency access…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Emergency access (break-glass)' });
@@ -60,7 +54,7 @@ describe.runIf(browserAvailable)('emergency access and who has seen a record, in
     expect(opened).toMatchObject({ actor_id: staff.id, decision: 'allow', subject_person_id: adaId });
 
     const boss = await newPage(browser);
-    await signIn(boss.page, 'morgan.reyes', '/access/break-glass');
+    await signIn(boss.page, base, 'morgan.reyes', '/access/break-glass');
     await boss.page.getByRole('heading', { name: 'Break-glass reviews' }).waitFor();
     const card = boss.page.locator('.request-card', { hasText: 'Sam Patel' });
     await expect.poll(() => card.textContent()).toMatch(/Sam Patel opened Ada Lovelace in an emergency[\s\S]*cannot go home tonight/);
@@ -78,7 +72,7 @@ describe.runIf(browserAvailable)('emergency access and who has seen a record, in
   it('3.1 justify-purpose: who has seen a record reads as a timeline of names, roles, what was seen, when and why — never ids or rule keys', async () => {
     expect((await as(world, outsider).get(`/api/people/${adaId}`)).statusCode).toBe(404); // refused, and recorded
     const { page, problems } = await newPage(browser);
-    await signIn(page, 'morgan.reyes', `/people/${adaId}`);
+    await signIn(page, base, 'morgan.reyes', `/people/${adaId}`);
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'Who has seen this record' }).click();
     await page.getByRole('heading', { name: /Who has seen Ada Lovelace/ }).waitFor();
@@ -98,7 +92,7 @@ describe.runIf(browserAvailable)('emergency access and who has seen a record, in
     expect(read).toMatchObject({ decision: 'allow', resource_id: adaId });
 
     const narrow = await newPage(browser, { width: 375 });
-    await signIn(narrow.page, 'morgan.reyes', `/people/${adaId}/access-log`);
+    await signIn(narrow.page, base, 'morgan.reyes', `/people/${adaId}/access-log`);
     await narrow.page.getByRole('heading', { name: /Who has seen Ada Lovelace/ }).waitFor();
     await narrow.page.locator('.log-day').first().waitFor();
     expect(await pageWidth(narrow.page)).toBeLessThanOrEqual(375);
@@ -109,7 +103,7 @@ describe.runIf(browserAvailable)('emergency access and who has seen a record, in
 
   it('3.1 justify-purpose: staff on the team have no "who has seen" link, and the address refuses them with the API’s reason', async () => {
     const { page } = await newPage(browser);
-    await signIn(page, 'sam.patel', `/people/${adaId}`);
+    await signIn(page, base, 'sam.patel', `/people/${adaId}`);
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
     expect(await page.getByRole('link', { name: 'Who has seen this record' }).count()).toBe(0);
     await page.goto(`${base}/people/${adaId}/access-log`);
