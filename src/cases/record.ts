@@ -22,5 +22,11 @@ export const CASE_RECORD = defineRecord({
   subjectPerson: 'cases.person_id',
   access: { compartment: 'case', column: 'id' },
   owner: null,
+  breakGlass: true,
+  offers: [
+    { can: 'addNote', action: 'note.create', on: { child: 'note' }, whileOpen: true },
+    { can: 'addAttachment', action: 'attachment.create', on: { child: 'attachment' }, whileOpen: true },
+    { can: 'manageTeam', action: 'case.team.manage', on: 'record' },
+  ],
   editable: ['service', 'status', 'closedOn', 'summary', 'supportNeeds', 'riskNotes'],
 });

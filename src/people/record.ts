@@ -26,5 +26,7 @@ export const PERSON_RECORD = defineRecord({
   subjectPerson: 'people.id',
   access: { compartment: 'person', column: 'id' },
   owner: null,
+  breakGlass: true,
+  offers: [{ can: 'openCase', action: 'case.create', on: 'new', whileOpen: true }],
   editable: ['kind', 'givenName', 'familyName', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'],
 });

@@ -3,7 +3,7 @@ import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import type { Resource } from '../policy/types';
-import { FIELD_BY_API, classificationOf, type RecordType } from './registry';
+import { FIELD_BY_API, classificationOf, recordOf, type RecordType } from './registry';
 
 /**
  * What the actor may do with one record, decided by the policy exactly as the action itself would be, so the web
@@ -20,7 +20,10 @@ export interface Can {
   breakGlass: boolean;
   /** See who has seen this person's records (3.1). */
   seeAccessLog: boolean;
-  /** Actions on records under this one (a person's cases, a case's notes, attachments and team). */
+  /**
+   * What the record type offers beyond its own verbs, by the names its descriptor gives them (`offers`): a person's
+   * `openCase`, a case's `addNote`, `addAttachment` and `manageTeam`.
+   */
   openCase?: boolean;
   addNote?: boolean;
   addAttachment?: boolean;
@@ -38,21 +41,27 @@ export function capabilities(ctx: Ctx, type: RecordType, row: Record<string, unk
     const spec = fields.get(api);
     return !!spec && allowed(ctx, `${type}.update` as Action, { ...facts, classification: classificationOf(spec, row) });
   });
+  const d = recordOf(type);
   const can: Can = {
     edit: row.archived_at ? [] : edit,
     archive: !row.archived_at && allowed(ctx, `${type}.archive` as Action, general),
     requestAccess: allowed(ctx, 'grant.request', { type: 'grant', ownerId: ctx.actor.id }),
-    breakGlass: (type === 'person' || type === 'case') && allowed(ctx, 'breakglass.open', { type, id: row.id as string }),
+    breakGlass: d.breakGlass === true && allowed(ctx, 'breakglass.open', { type, id: row.id as string }),
     seeAccessLog: !!subjectPersonId && allowed(ctx, 'audit.read', { type: 'person', id: subjectPersonId }),
   };
-  if (type === 'person') can.openCase = !row.archived_at && allowed(ctx, 'case.create', { type: 'case', classification: 'general' });
-  if (type === 'case') {
-    // A note or attachment not yet written: its facts are the case's team and the actor as author (as createNote).
-    const note = factsFor(ctx.actor, 'note', { case_id: row.id, _team: row._team, author_id: ctx.actor.id });
-    const file = factsFor(ctx.actor, 'attachment', { case_id: row.id, _team: row._team, uploaded_by: ctx.actor.id });
-    can.addNote = !row.archived_at && allowed(ctx, 'note.create', { ...note, classification: 'general' });
-    can.addAttachment = !row.archived_at && allowed(ctx, 'attachment.create', { ...file, classification: 'general' });
-    can.manageTeam = allowed(ctx, 'case.team.manage', general);
+  for (const offer of d.offers ?? []) {
+    const on = offer.on;
+    let resource: Resource;
+    if (on === 'record') resource = general;
+    else if (on === 'new') resource = { type: offer.action.split('.')[0] as RecordType, classification: 'general' };
+    else {
+      // A record not yet written under this one: its facts are this record's team and the actor as its owner.
+      const child = recordOf(on.child as RecordType);
+      const draft: Record<string, unknown> = { [child.access.column]: row.id, _team: row._team };
+      if (child.owner) draft[child.owner] = ctx.actor.id;
+      resource = { ...factsFor(ctx.actor, child.type as RecordType, draft), classification: 'general' };
+    }
+    (can as unknown as Record<string, boolean>)[offer.can] = !(offer.whileOpen && row.archived_at) && allowed(ctx, offer.action as Action, resource);
   }
   return can;
 }

@@ -57,6 +57,25 @@ export interface RecordDescriptor {
   readonly owner: string | null;
   /** The fields (API names) its update accepts, so a read can say which of them the actor may change. */
   readonly editable?: readonly string[];
+  /** Emergency (break-glass) access can be opened on a record of this type (practice 4.2). */
+  readonly breakGlass?: boolean;
+  /** What can be done under a record of this type, offered to the web app as capabilities (src/records/can.ts). */
+  readonly offers?: readonly Offer[];
+}
+
+/**
+ * One thing a record offers beyond its own verbs, decided by `action` exactly as the action itself will be:
+ * - `on: 'record'`: on this record (managing a case's team);
+ * - `on: 'child'`: a record of that type not yet written under this one — its facts are this record's team and the
+ *   actor as its owner (adding a note to a case);
+ * - `on: 'new'`: a new record with no facts yet (opening a case for a person).
+ * `whileOpen` offers it only while the record is not archived.
+ */
+export interface Offer {
+  readonly can: string;
+  readonly action: string;
+  readonly on: 'record' | 'new' | { readonly child: string };
+  readonly whileOpen?: boolean;
 }
 
 /** Declares a record type (keeps its literal types, checks its shape). */
