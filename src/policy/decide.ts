@@ -1,3 +1,5 @@
+import { COMPARTMENTS } from '../records/descriptor';
+import { recordOf, type RecordType } from '../records/registry';
 import { ACTIONS, READ_ACTIONS, RECORD_ACTIONS, type Action } from './actions';
 import { RELATIONS, type RelationDef } from './relations';
 import { RULES, type AllowRule, type ForbidRule } from './rules';
@@ -95,9 +97,7 @@ function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: Ac
     const bit = classBit(cls);
     const teamWouldOpen = !resource.team && mine.some((a) => a.relations.includes('team') && (a.classes === null || (typeof a.classes === 'number' && (a.classes & bit) !== 0)));
     reason = teamWouldOpen
-      ? resource.type === 'organisation'
-        ? 'You do not deal with this organisation — request access.'
-        : "You are not on this client's case team — request access."
+      ? COMPARTMENTS[recordOf(action.slice(0, action.indexOf('.')) as RecordType).access.compartment].notOnTeam
       : (resource.granted ?? 0) !== 0
         ? `Your access grant does not cover ${cls} information — request access.`
         : `Your role does not give access to ${cls} information here — request access.`;

@@ -20,12 +20,12 @@ export const VERSIONED_META: readonly FieldSpec[] = [
 /**
  * Where need to know attaches teams and grants (3.4): every record is reached through one of these compartments.
  * A person's record and everything filed under their cases is reached through the person or the case; an
- * organisation's through the organisation.
+ * organisation's through the organisation. `notOnTeam` is what a denial says when being on its team would open it.
  */
 export const COMPARTMENTS = {
-  person: { table: 'people', team: { table: 'case_team', column: 'person_id' }, grantKey: 'personId' },
-  case: { table: 'cases', team: { table: 'case_team', column: 'case_id' }, grantKey: 'caseId' },
-  organisation: { table: 'organisations', team: { table: 'organisation_team', column: 'organisation_id' }, grantKey: 'organisationId' },
+  person: { table: 'people', team: { table: 'case_team', column: 'person_id' }, grantKey: 'personId', notOnTeam: "You are not on this client's case team — request access." },
+  case: { table: 'cases', team: { table: 'case_team', column: 'case_id' }, grantKey: 'caseId', notOnTeam: "You are not on this client's case team — request access." },
+  organisation: { table: 'organisations', team: { table: 'organisation_team', column: 'organisation_id' }, grantKey: 'organisationId', notOnTeam: 'You do not deal with this organisation — request access.' },
 } as const;
 
 /** A compartment's name: what a team or an access grant is attached to. */
