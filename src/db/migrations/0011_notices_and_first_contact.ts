@@ -11,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
  * - people.told_at: the date the person was first given a notice (null: not yet told), kept by the first-contact
  *   command, so the "people we have not yet told" worklist is an index walk. Its partial index holds only the people
  *   not yet told and not archived, in name order: the worklist reads it directly, and it stays small as people are
- *   told (both engines support partial indexes).
+ *   told (both engines support partial indexes); a second one holds them by id, for worklists driven from a team.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -48,6 +48,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex('people_not_yet_told')
     .on('people')
     .columns(['sort_key', 'id'])
+    .where(sql<boolean>`told_at is null and archived_at is null`)
+    .execute();
+  // The same people by id, with their sort key: a worklist driven from the actor's case-team rows looks each team
+  // member up here (index only, in an index a fraction of the size of the table) instead of fetching their row.
+  await db.schema
+    .createIndex('people_not_yet_told_by_id')
+    .on('people')
+    .columns(['id', 'sort_key'])
     .where(sql<boolean>`told_at is null and archived_at is null`)
     .execute();
 }
