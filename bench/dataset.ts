@@ -71,8 +71,26 @@ const TEAM_COLS = ['case_id', 'user_id', 'team_role', 'added_at', 'added_by'] as
 type Cell = string | number | null;
 const INT_COLS = new Set(['version', 'must_change_password', 'totp_enabled', 'failed_sign_ins', 'active']);
 
+/**
+ * A dataset: the list benchmark's (1M people, cached as above), or a variant for another benchmark — its own file and
+ * schema, so building or migrating it never touches the shared one. `told`: people carry told_at (first contact,
+ * migration 0016): all told but every NOT_TOLD_EVERY-th.
+ */
+export interface DatasetVariant {
+  version: string;
+  file: string;
+  schema: string;
+  metaKey: string;
+  people: number;
+  told: boolean;
+}
+/** ~5 % of people not yet told of the policy (4.1), spread over every actor's people. */
+export const NOT_TOLD_EVERY = 20;
+export const MAIN_DATASET: DatasetVariant = { version: DATASET_VERSION, file: SQLITE_FILE, schema: PG_SCHEMA, metaKey: '', people: PEOPLE, told: false };
+
 /** Generates the world in chunks of rows and hands each chunk to `sink` (people, then cases, then case team). */
-async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: readonly string[], rows: Cell[][]) => Promise<void> | void) {
+async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: readonly string[], rows: Cell[][]) => Promise<void> | void, variant: DatasetVariant = MAIN_DATASET) {
+  const personCols = variant.told ? [...PERSON_COLS, 'told_at'] : PERSON_COLS;
   const rnd = prng(20260302);
   const CHUNK = 50_000;
   let people: Cell[][] = [];
@@ -84,12 +102,14 @@ async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: re
     cases.push([ids.case(c), ids.person(personIdx), 'Youth mentoring', 'open', '2025-01-01', null, 'referred by school', null, null, null, null, NOW, NOW, 1]);
     for (const [userId, role] of members) team.push([ids.case(c), userId, role, NOW, null]);
   };
-  for (let i = 0; i < PEOPLE; i++) {
+  for (let i = 0; i < variant.people; i++) {
     const family = FIRST[Math.floor(rnd() * FIRST.length)] + MIDDLE[Math.floor(rnd() * MIDDLE.length)] + LAST[Math.floor(rnd() * LAST.length)];
     const Family = family[0].toUpperCase() + family.slice(1);
     const given = GIVEN[Math.floor(rnd() * GIVEN.length)];
     const dob = `${1940 + (i % 80)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
-    people.push([ids.person(i), 'service_user', given, Family, null, sortKey(Family, given), dob, null, `p${i}@example.org`, null, null, null, 'asthma', null, i % ARCHIVED_EVERY === 11 ? NOW : null, null, NOW, NOW, 1]);
+    const person: Cell[] = [ids.person(i), 'service_user', given, Family, null, sortKey(Family, given), dob, null, `p${i}@example.org`, null, null, null, 'asthma', null, i % ARCHIVED_EVERY === 11 ? NOW : null, null, NOW, NOW, 1];
+    if (variant.told) person.push((Math.imul(i, 0x9e3779b1) >>> 16) % NOT_TOLD_EVERY === 0 ? null : '2025-06-01'); // hash-picked (high bits): every actor has some
+    people.push(person);
     const members: [string, string][] = [[ids.user(i % BACKGROUND_STAFF), 'lead']];
     if (i % SMALL_EVERY === 3) members.push([ACTORS.small, 'worker']);
     if (i % LARGE_EVERY === 1) members.push([ACTORS.large, 'worker']);
@@ -97,7 +117,7 @@ async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: re
     addCase(i, members);
     if ((Math.imul(i, 0x9e3779b1) >>> 0) % SECOND_CASE_EVERY === 0) addCase(i, [[ids.user((i + 1) % BACKGROUND_STAFF), 'lead'], ...members.slice(1)]);
     if (people.length >= CHUNK) {
-      await sink('people', PERSON_COLS, people);
+      await sink('people', personCols, people);
       await sink('cases', CASE_COLS, cases);
       await sink('case_team', TEAM_COLS, team);
       people = [];
@@ -106,7 +126,7 @@ async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: re
     }
   }
   if (people.length) {
-    await sink('people', PERSON_COLS, people);
+    await sink('people', personCols, people);
     await sink('cases', CASE_COLS, cases);
     await sink('case_team', TEAM_COLS, team);
   }
@@ -151,11 +171,13 @@ function writeMeta(key: string, value: string) {
 }
 
 /** Opens (building if needed) the SQLite 1M dataset, migrated to the latest schema. */
-export async function sqliteDataset(): Promise<Db> {
+export async function sqliteDataset(variant: DatasetVariant = MAIN_DATASET): Promise<Db> {
+  const SQLITE_FILE = variant.file;
+  const key = `sqlite${variant.metaKey}`;
   mkdirSync(OUT_DIR, { recursive: true });
-  if (readMeta().sqlite !== DATASET_VERSION || !existsSync(SQLITE_FILE)) {
+  if (readMeta()[key] !== variant.version || !existsSync(SQLITE_FILE)) {
     for (const f of [SQLITE_FILE, `${SQLITE_FILE}-wal`, `${SQLITE_FILE}-shm`]) rmSync(f, { force: true });
-    log(`building the SQLite dataset (${PEOPLE.toLocaleString()} people) in ${SQLITE_FILE} …`);
+    log(`building the SQLite dataset (${variant.people.toLocaleString()} people) in ${SQLITE_FILE} …`);
     const [, ms] = await timeMs(async () => {
       const db = connect({ databaseUrl: '', dataDir: OUT_DIR, sqliteFile: SQLITE_FILE });
       await migrateToLatest(db);
@@ -174,12 +196,12 @@ export async function sqliteDataset(): Promise<Db> {
       const { users, roles } = userRows();
       insert('users', USER_COLS, users);
       insert('user_roles', ['user_id', 'role'], roles);
-      await generate(insert);
+      await generate(insert, variant);
       raw.pragma('wal_checkpoint(TRUNCATE)');
       raw.close();
     });
     log(`SQLite dataset built in ${(ms / 1000).toFixed(1)} s`);
-    writeMeta('sqlite', DATASET_VERSION);
+    writeMeta(key, variant.version);
   }
   const db = connect({ databaseUrl: '', dataDir: OUT_DIR, sqliteFile: SQLITE_FILE });
   const applied = await migrateToLatest(db);
@@ -189,7 +211,9 @@ export async function sqliteDataset(): Promise<Db> {
 }
 
 /** Opens (building if needed) the PostgreSQL 1M dataset in schema bench_1m. */
-export async function pgDataset(pgUrl: string): Promise<Db> {
+export async function pgDataset(pgUrl: string, variant: DatasetVariant = MAIN_DATASET): Promise<Db> {
+  const PG_SCHEMA = variant.schema;
+  const DATASET_VERSION = variant.version;
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   try {
@@ -220,7 +244,7 @@ export async function pgDataset(pgUrl: string): Promise<Db> {
         const { users, roles } = userRows();
         await insert('users', USER_COLS, users);
         await insert('user_roles', ['user_id', 'role'], roles);
-        await generate(insert);
+        await generate(insert, variant);
         await client.query('vacuum analyze people, cases, case_team, users, user_roles'); // what autovacuum does after a bulk load: statistics and visibility map
         await client.query(`create table ${PG_SCHEMA}.bench_meta (version text not null)`);
         await client.query(`insert into ${PG_SCHEMA}.bench_meta values ($1)`, [DATASET_VERSION]);

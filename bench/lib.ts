@@ -1,5 +1,10 @@
 import { cpus, freemem, totalmem, loadavg, platform, release, arch } from 'node:os';
 import { createServer } from 'node:net';
+import type { Kysely } from 'kysely';
+import { loadActor } from '../src/accounts/actor';
+import { AuditBuffer } from '../src/audit/append';
+import type { Ctx, Services } from '../src/context';
+import type { Database } from '../src/db/schema';
 
 /** Percentile of an ascending-sorted numeric array (nearest rank). */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -77,4 +82,13 @@ export async function timeMs<T>(fn: () => Promise<T> | T): Promise<[T, number]> 
 export interface BenchOptions {
   quick: boolean;
   pgUrl: string | null;
+}
+
+/** A unit's context for a benchmark user, read through `db` with the policy in force (no transaction, no audit append). */
+export async function benchCtx(db: Kysely<Database>, services: Services, userId: string): Promise<Ctx> {
+  const now = new Date();
+  const facts = await loadActor(db, userId, now.toISOString());
+  if (!facts) throw new Error(`benchmark actor ${userId} missing`);
+  const actor = { ...facts, policy: await services.policy.current(db) };
+  return { db, actor, now, nowIso: now.toISOString(), requestId: 'bench', audit: new AuditBuffer(), services };
 }

@@ -6,17 +6,15 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
-import { loadActor } from '../src/accounts/actor';
-import { AuditBuffer } from '../src/audit/append';
 import { loadConfig } from '../src/config';
-import type { Ctx, Services } from '../src/context';
+import type { Services } from '../src/context';
 import type { DialectName } from '../src/db/connect';
 import type { Database } from '../src/db/schema';
 import { listPeople, listShape } from '../src/people/queries';
 import { filter } from '../src/policy/filter';
 import { createServices } from '../src/services';
 import { ACTORS, OUT_DIR, PG_SCHEMA, SEARCH_TERMS, SQLITE_FILE, pgDataset, sqliteDataset } from './dataset';
-import { type BenchOptions, type Row, log, round, summarise } from './lib';
+import { type BenchOptions, type Row, benchCtx, log, round, summarise } from './lib';
 
 const KINDS = [
   { key: 'small', label: 'staff, case teams of ~1k people' },
@@ -33,14 +31,6 @@ function servicesFor(dialect: DialectName, pgUrl: string | null): Services {
   });
 }
 
-async function ctxFor(db: Kysely<Database>, services: Services, userId: string): Promise<Ctx> {
-  const now = new Date();
-  const nowIso = now.toISOString();
-  const facts = await loadActor(db, userId, nowIso);
-  if (!facts) throw new Error(`benchmark actor ${userId} missing`);
-  const actor = { ...facts, policy: await services.policy.current(db) };
-  return { db, actor, now, nowIso, requestId: 'bench', audit: new AuditBuffer(), services };
-}
 
 /** Runs listPeople once on a logging connection and returns the plan of its main query. */
 async function planOf(dialect: DialectName, pgUrl: string | null, services: Services, userId: string, q: string | undefined): Promise<string[]> {
@@ -56,7 +46,7 @@ async function planOf(dialect: DialectName, pgUrl: string | null, services: Serv
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (e) => { events.push(e); } });
   }
   try {
-    const ctx = await ctxFor(db, services, userId);
+    const ctx = await benchCtx(db, services, userId);
     events.length = 0;
     await listPeople(ctx, { limit: 50, q, includeArchived: 'false' });
     const main = events.filter((e) => /from "people"/.test(e.query.sql) && /order by/.test(e.query.sql)).at(-1);
@@ -80,7 +70,7 @@ async function benchDialect(dialect: DialectName, opts: BenchOptions) {
   try {
     for (const kind of KINDS) {
       const userId = ACTORS[kind.key];
-      const ctx = await ctxFor(services.db.kysely, services, userId);
+      const ctx = await benchCtx(services.db.kysely, services, userId);
       const shape = await listShape(ctx, filter(ctx.actor, 'person.read'));
       for (const search of [false, true]) {
         const times: number[] = [];

@@ -4,7 +4,7 @@
  *   npm run bench                     everything (~6–10 min the first time: the 1M-row datasets are built and
  *                                     cached under bench/out/; later runs reuse them)
  *   npm run bench -- --quick          fewer iterations and rounds (~3 min once the datasets exist)
- *   npm run bench -- --only=list,http sections: decide, list, start, http, audit
+ *   npm run bench -- --only=list,http sections: decide, list, told (the not-yet-told worklist), start, http, audit
  *   npm run bench -- --no-pg          SQLite only (PostgreSQL is used when PG_TEST_URL, default
  *                                     postgres://postgres@127.0.0.1:5432/test, answers)
  *
@@ -26,12 +26,14 @@ import { benchDecide } from './decide';
 import { benchHttp } from './http';
 import { type BenchOptions, type Row, log, machineInfo, printTable, round } from './lib';
 import { benchList } from './list';
+import { benchNotYetTold } from './first-contact';
 
 // Order matters on a shared machine: the read-only list benchmark runs before the sections that write a lot (and
 // make PostgreSQL checkpoint and autovacuum under the list's feet).
 const SECTIONS = {
   decide: benchDecide,
   list: benchList,
+  told: benchNotYetTold,
   start: benchColdStart,
   http: benchHttp,
   audit: benchAudit,

@@ -4,6 +4,7 @@ import { failWith } from './cli/errors';
 import { registerAuditCommands } from './cli/audit';
 import { registerDemoCommands } from './cli/demo';
 import { registerMaintenanceCommands } from './cli/maintenance';
+import { registerNoticeCommands } from './cli/notices';
 import { registerPolicyCommands } from './cli/policy';
 import { registerSafeguardingCommands } from './cli/safeguarding';
 import { registerTransferCommands } from './cli/transfer';
@@ -26,6 +27,7 @@ export function buildCli(): Command {
   registerAuditCommands(program);
   registerDemoCommands(program);
   registerMaintenanceCommands(program);
+  registerNoticeCommands(program);
   registerPolicyCommands(program);
   registerSafeguardingCommands(program);
   registerTransferCommands(program);

@@ -9,9 +9,10 @@ import type { OpenCaseInput, UpdateCaseInput } from './schema';
 
 /**
  * Opens a case for a person the actor can see, with the actor as lead worker on its team (need to know follows
- * the work, 3.4). `skipPersonCheck` is only for opening the first case of a person created in the same command.
+ * the work, 3.4). `skipPersonCheck` is only for opening the first case of a person created in the same command;
+ * `lead` names another lead worker (an import for a colleague's team, after the caller checked case.team.manage).
  */
-export async function openCase(ctx: Ctx, input: OpenCaseInput, options: { skipPersonCheck?: boolean } = {}) {
+export async function openCase(ctx: Ctx, input: OpenCaseInput, options: { skipPersonCheck?: boolean; lead?: string } = {}) {
   if (!options.skipPersonCheck) {
     const person = await findVisible(ctx, 'person', input.personId, 'case.create');
     if (person.row.archived_at) throw conflict('This person is archived; a new case cannot be opened for them.');
@@ -27,9 +28,10 @@ export async function openCase(ctx: Ctx, input: OpenCaseInput, options: { skipPe
       archived_at: null, created_by: ctx.actor.id, created_at: ctx.nowIso, updated_at: ctx.nowIso, version: 1,
     })
     .execute();
-  await ctx.db.insertInto('case_team').values({ case_id: id, user_id: ctx.actor.id, team_role: 'lead', added_at: ctx.nowIso, added_by: ctx.actor.id }).execute();
+  const lead = options.lead ?? ctx.actor.id;
+  await ctx.db.insertInto('case_team').values({ case_id: id, user_id: lead, team_role: 'lead', added_at: ctx.nowIso, added_by: ctx.actor.id }).execute();
   ctx.audit.add({ action: 'case.create', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId: personId, detail: { fields: Object.keys(fields).sort() } });
-  ctx.audit.add({ action: 'case.team.manage', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId: personId, detail: { added: ctx.actor.id, teamRole: 'lead' } });
+  ctx.audit.add({ action: 'case.team.manage', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId: personId, detail: { added: lead, teamRole: 'lead' } });
   return { id, version: 1 };
 }
 

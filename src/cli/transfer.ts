@@ -5,7 +5,7 @@ import { DomainError } from '../lib/errors';
 import { RollBack, asUser } from '../transfer/as-user';
 import { MAX_IMPORT_BYTES, TransferError } from '../transfer/csv';
 import { exportPeople } from '../transfer/export-people';
-import { importPeople, importSummary, type ImportReport } from '../transfer/import-people';
+import { importPeople, importSummary, type ImportReport, type ImportTeam } from '../transfer/import-people';
 import { failWith } from './errors';
 import { fail, withServices } from './shared';
 
@@ -18,7 +18,7 @@ export async function cliExportPeople(services: Services, username: string): Pro
  * `confide import people`: reads FILE (at most 10 MB) and imports it as the named user, in one transaction that
  * is rolled back when any row fails (unless `partial`).
  */
-export async function cliImportPeople(services: Services, file: string, username: string, partial: boolean): Promise<ImportReport> {
+export async function cliImportPeople(services: Services, file: string, username: string, partial: boolean, team: ImportTeam = {}): Promise<ImportReport> {
   let size: number;
   try {
     size = statSync(file).size;
@@ -28,7 +28,7 @@ export async function cliImportPeople(services: Services, file: string, username
   if (size > MAX_IMPORT_BYTES) throw new TransferError(`The file is ${(size / 1048576).toFixed(1)} MB; at most 10 MB is imported at once.`);
   const text = readFileSync(file, 'utf8');
   return asUser(services, username, 'cli-import', async (ctx) => {
-    const report = await importPeople(ctx, text, { partial });
+    const report = await importPeople(ctx, text, { partial, team });
     if (!report.committed) throw new RollBack(report);
     return report;
   });
@@ -65,15 +65,17 @@ export function registerTransferCommands(program: Command) {
     });
   program
     .command('import')
-    .description('import records from CSV (all-or-nothing unless --partial), with a report by row')
+    .description('import records from CSV (all-or-nothing unless --partial), with a report by row; --service and --team-of say whose case team the people join')
     .argument('<what>', 'what to import: people')
     .argument('<file>', 'a CSV file whose header names API fields (givenName, familyName, kind, …)')
     .requiredOption('--as <username>', 'the user who records these people (their write permissions apply)')
+    .option('--service <service>', 'open a first case for this service for each person, so they join a case team (required unless you see everyone)')
+    .option('--team-of <username>', 'who leads those cases (default: you; naming a colleague is for managers)')
     .option('--partial', 'import the good rows and report the rest')
-    .action(async (what: string, file: string, options: { as: string; partial?: boolean }) => {
+    .action(async (what: string, file: string, options: { as: string; partial?: boolean; service?: string; teamOf?: string }) => {
       if (what !== 'people') return fail(`cannot import "${what}"; only "people" can be imported`);
       await run(async (services) => {
-        const report = await cliImportPeople(services, file, options.as, !!options.partial);
+        const report = await cliImportPeople(services, file, options.as, !!options.partial, { service: options.service, lead: options.teamOf });
         process.stdout.write(importSummary(report, !!options.partial));
         if (report.rejected > 0) process.exitCode = 1;
       });

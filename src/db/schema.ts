@@ -23,6 +23,8 @@ export interface Database {
   policy_rule_modes: PolicyRuleModeRow;
   access_epoch: AccessEpochRow;
   notifications: NotificationRow;
+  notices: NoticeRow;
+  first_contacts: FirstContactRow;
   concerns: ConcernRow;
   concern_entries: ConcernEntryRow;
   email_outbox: EmailOutboxRow;
@@ -105,6 +107,8 @@ export interface PersonRow extends Versioned {
   safeguarding_notes: string | null;
   archived_at: string | null;
   created_by: string | null;
+  /** The date the person was first given the notice (4.1); null: not yet told (migration 0016). Optional: kept by the first-contact command. */
+  told_at?: string | null;
 }
 
 export interface OrganisationRow extends Versioned {
@@ -331,4 +335,30 @@ export interface AuditCheckpointRow {
   at: string;
   signature: string;
   key_id: string;
+}
+
+/** A version of the organisation's privacy / confidentiality notice in one language (4.1; migration 0016). */
+export interface NoticeRow {
+  id: string;
+  version: number;
+  language: string; // BCP 47 tag, e.g. "en", "cy", "pl"
+  title: string;
+  body: string;
+  status: string; // 'draft' | 'published'
+  published_at: string | null;
+  published_by: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** One giving of a notice to a person at (or after) first contact (4.1; migration 0016). */
+export interface FirstContactRow {
+  id: string;
+  person_id: string;
+  notice_id: string;
+  contacted_on: string; // YYYY-MM-DD
+  method: string; // 'in_person' | 'phone' | 'online' | 'letter'
+  questions: string | null;
+  recorded_by: string;
+  recorded_at: string;
 }

@@ -125,7 +125,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     person: { kind: 'service_user', givenName: 'Ivo', familyName: 'Umeh (demo)', dateOfBirth: '2011-02-17' },
     notes: [session(S2, 1, 'first drum session', 'Ivo was nervous but stayed; agreed goals for the next six weeks.')],
   },
-  { by: S1, person: { kind: 'member_of_public', givenName: 'Jamie', familyName: 'Vance (demo parent)', phone: '07700 900110', email: 'jamie.vance@example.org' } },
+  { by: 'demo.manager', person: { kind: 'member_of_public', givenName: 'Jamie', familyName: 'Vance (demo parent)', phone: '07700 900110', email: 'jamie.vance@example.org' } },
   { by: 'demo.manager', person: { kind: 'staff', givenName: 'Kit', familyName: 'Walsh (demo staff record)', email: 'kit.walsh@example.org' } },
   { by: 'demo.manager', person: { kind: 'volunteer', givenName: 'Lee', familyName: 'Young (demo volunteer record)', phone: '07700 900112' } },
 ];

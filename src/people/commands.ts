@@ -1,6 +1,10 @@
 import type { Ctx } from '../context';
 import type { PersonRow } from '../db/schema';
+import { invalidInput } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { recordFirstContact } from '../notices/first-contact';
+import { decide } from '../policy/decide';
+import type { Resource } from '../policy/types';
 import { openCase } from '../cases/commands';
 import { checkWrite, findWritable, presentWritten } from '../records/guard';
 import { sortKey } from '../records/paging';
@@ -21,14 +25,30 @@ function toColumns(input: Record<string, unknown>): Partial<PersonRow> {
   return out as Partial<PersonRow>;
 }
 
+/** Refuses a registration the worker could not see afterwards (201, then 404 on the next read): 400 saying what to add. */
+function requireStaysVisible(ctx: Ctx, facts: Resource, path: string) {
+  if (decide(ctx.actor, 'person.read', { ...facts, classification: 'general' }).allowed) return;
+  throw invalidInput(
+    'You would not be able to see this person once registered: you see the people of your case teams (3.4). Open their first case for a service, with you as lead worker, in the same request.',
+    [{ path, message: 'required: name the service of their first case, e.g. {"service": "Music mentoring"}' }],
+  );
+}
+
 /**
- * Records a new person. Each field is checked against the actor's write clearance (no mass assignment). With
- * `openCase`, the first case is opened with the creator as lead worker so they keep need to know.
+ * Registers a new person, in one unit of work: the person, their first case with its lead worker (`openCase`),
+ * and that they were given the notice at first contact (`firstContact`, 4.1). Each field is checked against the
+ * actor's write clearance (no mass assignment). The case's lead worker is the actor, or `lead` (an import says
+ * whose team imported people join; putting someone else on a team is case.team.manage, checked by the caller). A
+ * registration that would leave the person invisible to the actor is refused (400 naming body.openCase) before
+ * anything is written.
  */
-export async function createPerson(ctx: Ctx, input: CreatePersonInput) {
-  const { openCase: caseInput, ...fields } = input;
+export async function createPerson(ctx: Ctx, input: CreatePersonInput, options: { lead?: string; path?: string } = {}) {
+  const { openCase: caseInput, firstContact, ...fields } = input;
   checkWrite(ctx, 'person.create', 'person', fields);
   const id = newId(ctx.now.getTime());
+  const lead = options.lead ?? ctx.actor.id;
+  const facts: Resource = { type: 'person', id, team: !!caseInput && lead === ctx.actor.id, granted: 0, emergency: 0, ownerId: null };
+  requireStaysVisible(ctx, facts, options.path ?? 'body.openCase');
   await ctx.db
     .insertInto('people')
     .values({
@@ -40,9 +60,10 @@ export async function createPerson(ctx: Ctx, input: CreatePersonInput) {
     })
     .execute();
   ctx.audit.add({ action: 'person.create', decision: 'change', resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { fields: Object.keys(fields).sort() } });
-  const caseId = caseInput ? (await openCase(ctx, { personId: id, service: caseInput.service }, { skipPersonCheck: true })).id : null;
-  const visible = await getPerson(ctx, id).catch(() => null);
-  return { id, caseId, version: 1, person: visible };
+  const caseId = caseInput ? (await openCase(ctx, { personId: id, service: caseInput.service }, { skipPersonCheck: true, lead })).id : null;
+  const told = firstContact ? await recordFirstContact(ctx, id, firstContact, { newPerson: { facts }, prefix: 'body.firstContact' }) : null;
+  const view = await getPerson(ctx, id);
+  return { id, caseId, ...view, firstContact: told };
 }
 
 /** Changes some fields of a person, if the actor may write each of them and `expectedVersion` is current. */

@@ -24,10 +24,17 @@ function peopleScope(ctx: Ctx): Scope {
 
 type PeopleEb = ExpressionBuilder<Database, 'people'>;
 
-/** The search conditions shared by list and count: archived or not, and the name prefix. */
-function searchWhere(eb: PeopleEb, query: Pick<ListPeopleQuery, 'q' | 'includeArchived'>): Expression<SqlBool> {
+/**
+ * Which people a list walks: all of them, or only those not yet told of the policy (4.1), which the worklist reads
+ * from its own partial index (people_not_yet_told, migration 0016: told_at and archived_at both null).
+ */
+type Walk = { notYetTold?: boolean };
+
+/** The search conditions shared by list and count: archived or not, not yet told, and the name prefix. */
+function searchWhere(eb: PeopleEb, query: Pick<ListPeopleQuery, 'q' | 'includeArchived'> & Walk): Expression<SqlBool> {
   const terms: Expression<SqlBool>[] = [];
-  if (query.includeArchived !== 'true') terms.push(eb('people.archived_at', 'is', null));
+  if (query.includeArchived !== 'true' || query.notYetTold) terms.push(eb('people.archived_at', 'is', null));
+  if (query.notYetTold) terms.push(eb('people.told_at', 'is', null));
   terms.push(nameWhere(eb as never, query, 'people'));
   return eb.and(terms);
 }
@@ -63,7 +70,7 @@ export async function listShape(ctx: Ctx, scope: Scope): Promise<'team' | 'names
   return (await teamSizeAtMost(ctx.db, ctx.actor.id, DRIVE_FROM_TEAM_BELOW)) < DRIVE_FROM_TEAM_BELOW ? 'team' : 'names';
 }
 
-type PageQuery = Pick<ListPeopleQuery, 'q' | 'includeArchived' | 'cursor' | 'limit'>;
+type PageQuery = Pick<ListPeopleQuery, 'q' | 'includeArchived' | 'cursor' | 'limit'> & Walk;
 
 /**
  * The page by walking people in name order (index people_by_sort_key) and keeping the visible rows: a per-row
@@ -129,7 +136,8 @@ export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
             .where((p) =>
               p.and([
                 p('people.id', '=', eb.ref('team.k')),
-                query.includeArchived === 'true' ? p.and([]) : p('people.archived_at', 'is', null),
+                query.includeArchived === 'true' && !query.notYetTold ? p.and([]) : p('people.archived_at', 'is', null),
+                query.notYetTold ? p('people.told_at', 'is', null) : p.and([]),
                 cand.exact ? p.and([]) : visibleWhere(p as never, 'person', scope, ctx.actor, 'probe'),
               ]),
             )
@@ -189,4 +197,22 @@ export async function countPeople(ctx: Ctx, query: Pick<ListPeopleQuery, 'q' | '
     .executeTakeFirstOrThrow();
   auditList(ctx, 'person', { terms: query.q, results: Number(row.n) });
   return { count: Number(row.n) };
+}
+
+/**
+ * The worklist "people we have not yet told" (4.1): people the actor needs to know about who have no recorded first
+ * contact with the notice, not archived, name-ordered and paged like the people list, filtered in SQL by the same
+ * rules as a single read (3.4) and by the same query shapes. Audited like the people list, naming the worklist.
+ */
+export async function listNotYetTold(ctx: Ctx, query: Pick<ListPeopleQuery, 'q' | 'cursor' | 'limit'>) {
+  const scope = peopleScope(ctx);
+  const walk: PageQuery = { ...query, includeArchived: 'false', notYetTold: true };
+  const rows = scope.kind === 'none' ? [] : (await listShape(ctx, scope)) === 'team' ? await pageFromTeam(ctx, scope, walk) : await pageByNames(ctx, scope, walk);
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  auditList(ctx, 'person', { terms: query.q, results: page.length, view: 'not-yet-told' });
+  return {
+    items: page.map((r) => presentSummary(ctx, 'person', r)),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.sort_key, last.id]) : null,
+  };
 }

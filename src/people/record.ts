@@ -19,10 +19,14 @@ export const PERSON_RECORD = defineRecord({
     f('ethnicity', 'ethnicity', 'special'),
     f('healthNotes', 'health_notes', 'special'),
     f('safeguardingNotes', 'safeguarding_notes', 'safeguarding'),
+    // The date the person was first told of the confidentiality policy (4.1); null: not yet told. General: whoever
+    // works with them needs to see at once whether they still need telling, and the date reveals nothing about them.
+    f('toldAt', 'told_at', 'general'),
     f('archivedAt', 'archived_at', 'general'),
     ...VERSIONED_META,
   ],
-  actions: ['read', 'create', 'update', 'archive'],
+  // inform: record that the person was given the organisation's notice (first contact, 4.1).
+  actions: ['read', 'create', 'update', 'archive', 'inform'],
   subjectPerson: 'people.id',
   access: { compartment: 'person', column: 'id' },
   owner: null,

@@ -2,7 +2,8 @@ import { route } from '../http/route';
 import { versionedRecordRoutes } from '../records/routes';
 import { setEtag } from '../http/versions';
 import { archivePerson, createPerson, updatePerson } from './commands';
-import { countPeople, getPerson, listPeople } from './queries';
+import { countPeople, getPerson, listNotYetTold, listPeople } from './queries';
+import { notYetToldQuery } from '../notices/schema';
 import { createPersonBody, listPeopleQuery, updatePersonBody } from './schema';
 
 const tags = ['people'];
@@ -20,8 +21,13 @@ export const peopleRoutes = [
     handler: (ctx, { query }) => countPeople(ctx, query),
   }),
   route({
+    method: 'GET', url: '/api/people/not-yet-told', action: 'person.read', tags, query: notYetToldQuery,
+    summary: 'People we have not yet told of the confidentiality policy (4.1: first contact), among those you need to know about, name-ordered',
+    handler: (ctx, { query }) => listNotYetTold(ctx, query),
+  }),
+  route({
     method: 'POST', url: '/api/people', action: 'person.create', tags, body: createPersonBody, status: 201,
-    summary: 'Record a person, optionally opening their first case with you as lead worker',
+    summary: 'Register a person in one step: their first case with you as lead worker (openCase) and that they were given the notice (firstContact); refused (400) when you could not see them afterwards',
     handler: async (ctx, { body, reply }) => {
       const created = await createPerson(ctx, body);
       reply.header('location', `/api/people/${created.id}`);

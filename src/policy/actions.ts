@@ -14,6 +14,7 @@ export const OTHER_ACTIONS = [
   'access.explain', 'audit.read', 'audit.verify',
   'policy.read', 'policy.accept', 'policy.load',
   'notification.read',
+  'notice.read', 'notice.publish',
 ] as const;
 
 export type Action = (typeof RECORD_ACTIONS)[number] | (typeof OTHER_ACTIONS)[number];

@@ -15,6 +15,7 @@ export const CLAUSE_KEYS = {
   'safeguarding-duty-to-share': 'Information is shared with the safeguarding team or the police when the law requires it, with the reasons recorded (Caldicott principle 7: the duty to share).',
   'break-glass-review': 'Every necessary breach of confidentiality and its reasons are recorded and reviewed.',
   'breach-handling': 'Breaches of the policy, intended or accidental, are recorded and dealt with seriously.',
+  'first-contact-notice': 'Everyone who comes into contact with the charity is told of the Confidentiality Policy at the first point of contact.',
 } as const;
 
 export type ClauseKey = keyof typeof CLAUSE_KEYS;
@@ -33,6 +34,7 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'safeguarding-duty-to-share': ['practice 4.3'],
   'break-glass-review': ['practice 4.2', 'practice 4.3'],
   'breach-handling': ['5'],
+  'first-contact-notice': ['4.1'],
 };
 
 /**
@@ -61,7 +63,7 @@ export const SAMPLE_PLANNED: Readonly<Record<string, string>> = {
   '2.1': 'Planned: the purpose register (see 3.1). Today each case records the service it is for and only the case team working on it reads it (3.4 need to know).',
   '3.1': 'Planned: the purpose register in which every use or transfer of information is defined, scrutinised and reviewed by the guardian. Today the rules listed here support part of it — an access request states its reason and another manager decides it (grant/no-self-approval), and managers and the guardian review who has seen a record (explain/oversight) — but they do not carry out the clause.',
   '3.2': 'Planned: the disclosure workflow will refuse organisation-specific data to third parties. Today no data leaves Confide except exports, which are filtered by need to know and audited.',
-  '4.1': 'Planned: informed consent per purpose and recipient, and the first-contact notice.',
+  '4.1': 'Planned: informed consent per purpose and recipient. Enforced already: telling people of the policy at first contact (versioned notices, who was told when and how, the not-yet-told worklist).',
   '4.3': 'Planned: disclosure only with express consent, recipients told the information is CONFIDENTIAL.',
   '5': 'Planned: the breaches register. Today a manager who reviews a break-glass use as a breach ends the access and the audit trail records it under this clause (rule break-glass/breach, clause key breach-handling); the disciplinary procedure is the organisation\'s own.',
   'practice 5.1': 'Planned: signed joint working protocols (sharing agreements) with partner agencies.',

@@ -14,6 +14,8 @@ export interface ListAudit {
   terms?: string;
   /** How many records the page returned. */
   results: number;
+  /** A named view of the list (e.g. "not-yet-told", the first-contact worklist), recorded as it is. */
+  view?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export function auditList(ctx: Ctx, type: RecordType, list: ListAudit): void {
   const rules = listRules(ctx, action);
   const detail: Record<string, unknown> = { list: type, results: list.results };
   if (list.terms !== undefined) detail.termsLength = list.terms.length;
+  if (list.view !== undefined) detail.view = list.view;
   const first = rules[0];
   ctx.audit.add({
     action, decision: 'allow', ruleId: first?.id ?? null, clause: first ? ctx.actor.policy.clauseFor(first.clauseKey) : null,

@@ -2,7 +2,11 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import { AuditBuffer } from '../audit/append';
 import type { Ctx } from '../context';
-import { DomainError } from '../lib/errors';
+import { fromDecision } from '../audit/append';
+import { requireTeamCandidate, teamRolesFor } from '../cases/team';
+import { DomainError, forbidden } from '../lib/errors';
+import { decide } from '../policy/decide';
+import type { Role } from '../policy/types';
 import { createPerson } from '../people/commands';
 import { createPersonBody } from '../people/schema';
 import { MAX_IMPORT_ROWS, TransferError, fromCsv } from './csv';
@@ -26,7 +30,50 @@ export interface ImportReport {
   ids: string[];
 }
 
-const importRow = createPersonBody.omit({ openCase: true });
+const importRow = createPersonBody.omit({ openCase: true, firstContact: true });
+
+/**
+ * Whose team imported people join: each gets a first case for `service` led by `lead` (a username; default the
+ * importer), so the people are someone's to work with and visible to them (3.4).
+ */
+export interface ImportTeam {
+  service?: string;
+  lead?: string;
+}
+
+/**
+ * Resolves and checks where imported people go, before any row is read: the lead must be an active user who may
+ * lead a case (staff or a manager); putting a colleague on the team is case.team.manage (management; the denial is
+ * audited); and an import that would leave the people invisible to the importer names what to add.
+ */
+async function resolveTeam(ctx: Ctx, team: ImportTeam): Promise<{ service?: string; leadId?: string }> {
+  if (team.lead !== undefined && team.service === undefined) throw new TransferError('--team-of needs --service: imported people join that colleague\'s team on a new case for a service.');
+  if (team.service !== undefined && !team.service.trim()) throw new TransferError('--service is empty: name the service their first case is for.');
+  let leadId: string | undefined;
+  if (team.lead !== undefined) {
+    const user = await ctx.db.selectFrom('users').select('id').where('username', '=', team.lead.trim().toLowerCase()).executeTakeFirst();
+    if (!user) throw new TransferError(`No active user "${team.lead}" for --team-of.`);
+    let roles: Role[];
+    try {
+      roles = await requireTeamCandidate(ctx, user.id);
+    } catch {
+      throw new TransferError(`No active user "${team.lead}" who works with clients for --team-of.`);
+    }
+    if (!teamRolesFor(roles).includes('lead')) throw new TransferError(`"${team.lead}" may not lead a case (only staff and managers do): name a member of staff with --team-of.`);
+    if (user.id !== ctx.actor.id) {
+      const d = decide(ctx.actor, 'case.team.manage', { type: 'case', classification: 'general' });
+      if (!d.allowed) {
+        ctx.audit.add(fromDecision('case.team.manage', d, { resourceType: 'case', resourceId: null, detail: { added: user.id, import: true } }));
+        throw forbidden(d);
+      }
+    }
+    leadId = user.id;
+  }
+  if (team.service === undefined && !decide(ctx.actor, 'person.read', { type: 'person', team: false, granted: 0, classification: 'general' }).allowed) {
+    throw new TransferError('You would not be able to see the people you import: you see the people of your case teams (3.4). Say which service their first case is for with --service (and whose team they join with --team-of; default you).');
+  }
+  return { service: team.service?.trim(), leadId };
+}
 const REQUIRED = ['givenName', 'familyName', 'kind'] as const;
 
 /** Checks the header: every column known, none twice, the required ones present. */
@@ -54,11 +101,17 @@ function zodProblems(row: number, error: z.ZodError): RowProblem[] {
  * safeguarding notes). Each row runs in a savepoint. All-or-nothing by default: when any row fails, nothing is
  * kept (the caller rolls the transaction back when `committed` is false). With `partial`, good rows are kept and
  * the rest reported. File-level problems (unknown column, too many rows, bad CSV) are a TransferError.
+ *
+ * `team` says whose team the people join (issue 10): each row is registered like POST /api/people with a first case
+ * for the service, led by the named colleague or the importer — the person, the case and its lead in the row's
+ * savepoint, so a row is never half-imported. Without it, only an importer who sees everyone (management) may
+ * import: anyone else would not see the people they imported.
  */
-export async function importPeople(ctx: Ctx, text: string, options: { partial?: boolean } = {}): Promise<ImportReport> {
+export async function importPeople(ctx: Ctx, text: string, options: { partial?: boolean; team?: ImportTeam } = {}): Promise<ImportReport> {
   const { header, records } = fromCsv(text);
   checkHeader(header);
   if (records.length > MAX_IMPORT_ROWS) throw new TransferError(`The file has ${records.length} rows; at most ${MAX_IMPORT_ROWS} are imported at once.`);
+  const team = await resolveTeam(ctx, options.team ?? {});
   const problems: RowProblem[] = [];
   const ids: string[] = [];
   for (const [index, record] of records.entries()) {
@@ -76,7 +129,8 @@ export async function importPeople(ctx: Ctx, text: string, options: { partial?: 
     const audit = new AuditBuffer();
     await sql`savepoint import_row`.execute(ctx.db);
     try {
-      const created = await createPerson({ ...ctx, audit }, parsed.data);
+      const body = team.service ? { ...parsed.data, openCase: { service: team.service } } : parsed.data;
+      const created = await createPerson({ ...ctx, audit }, body, { lead: team.leadId, path: 'service' });
       await sql`release savepoint import_row`.execute(ctx.db);
       ids.push(created.id);
       for (const e of audit.entries) ctx.audit.add(e);

@@ -72,7 +72,7 @@ describe.each(dialects())('1.1 records-management: concurrent writers never fork
     const requests = [
       ...Array.from({ length: 12 }, () => as(world, staff).get(`/api/people/${mine}`)),
       ...Array.from({ length: 8 }, () => as(world, staff).get(`/api/people/${notMine}`)),
-      ...Array.from({ length: 8 }, (_, i) => as(world, staff).post('/api/people', { kind: 'service_user', givenName: `Par${i}`, familyName: 'Allel', healthNotes: 'x' })),
+      ...Array.from({ length: 8 }, (_, i) => as(world, staff).post('/api/people', { kind: 'service_user', givenName: `Par${i}`, familyName: 'Allel', healthNotes: 'x', openCase: { service: 'Music mentoring' } })),
       ...Array.from({ length: 6 }, () => as(world, manager).get(`/api/people/${notMine}`)),
       ...Array.from({ length: 4 }, () => as(world, staff).get('/api/people?limit=5')),
     ];

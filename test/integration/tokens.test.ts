@@ -4,7 +4,7 @@ import { withToken } from '../support/sign-in';
 import { createWorld, dialects, type World } from '../support/world';
 
 const DAY = 86_400_000;
-const person = { kind: 'service_user', givenName: 'Token', familyName: 'Tester' };
+const person = { kind: 'service_user', givenName: 'Token', familyName: 'Tester', openCase: { service: 'Music mentoring' } };
 
 describe.each(dialects())('personal API tokens (%s)', (dialect) => {
   let world: World;

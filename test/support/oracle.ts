@@ -90,7 +90,7 @@ export const ORACLE_FIELDS: Readonly<Record<Kind, Readonly<Record<string, Cls | 
     id: 'general', kind: 'general', givenName: 'general', familyName: 'general', preferredName: 'general', pronouns: 'general',
     dateOfBirth: 'personal', email: 'personal', phone: 'personal', address: 'personal',
     ethnicity: 'special', healthNotes: 'special',
-    safeguardingNotes: 'safeguarding',
+    safeguardingNotes: 'safeguarding', toldAt: 'general',
     archivedAt: 'general', createdAt: 'general', updatedAt: 'general', version: 'general',
   },
   case: {

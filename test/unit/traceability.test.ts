@@ -179,7 +179,10 @@ describe('traceability matrix as Markdown and PDF', () => {
     expect(raw.startsWith('%PDF-')).toBe(true);
     const pages = raw.match(/\/Type \/Page\b/g)?.length ?? 0;
     expect(pages).toBeGreaterThanOrEqual(3);
-    expect(pages).toBeLessThan(clauses.length / 2);
+    // A page per clause would be more pages than clauses (plus the title and overview). The tables grow as rules and
+    // tests are added to clauses, so this bound is not tied to today's count (half the clauses was: 4.1's first-contact
+    // rules and tests took it over).
+    expect(pages).toBeLessThan(clauses.length);
     expect(raw).toMatch(/\/MediaBox \[0 0 595\.2\d* 841\.8\d*\]/);
   });
 });

@@ -3,6 +3,7 @@ import { ACCESS_RULES } from './access';
 import { ACCOUNTS_RULES } from './accounts';
 import { AGREEMENT_RULES } from './agreement';
 import { CASE_RECORDS_RULES } from './case-records';
+import { NOTICES_RULES } from './notices';
 import { ORGANISATIONS_RULES } from './organisations';
 import { OVERSIGHT_RULES } from './oversight';
 import { SAFEGUARDING_RULES } from './safeguarding';
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   ...CASE_RECORDS_RULES,
   ...ORGANISATIONS_RULES,
   ...SAFEGUARDING_RULES,
+  ...NOTICES_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,
