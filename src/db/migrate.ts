@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006_lists_name_index';
 import * as m0007 from './migrations/0007_access_epoch';
 import * as m0008 from './migrations/0008_case_team_person';
 import * as m0009 from './migrations/0009_cases_move_access_epoch';
+import * as m0010 from './migrations/0010_purposes_and_consent';
 import * as m0012 from './migrations/0012_safeguarding_and_outbox';
 
 /**
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0007_access_epoch': m0007,
   '0008_case_team_person': m0008,
   '0009_cases_move_access_epoch': m0009,
+  '0010_purposes_and_consent': m0010,
   '0012_safeguarding_and_outbox': m0012,
 };
 

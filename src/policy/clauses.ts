@@ -15,6 +15,9 @@ export const CLAUSE_KEYS = {
   'safeguarding-duty-to-share': 'Information is shared with the safeguarding team or the police when the law requires it, with the reasons recorded (Caldicott principle 7: the duty to share).',
   'break-glass-review': 'Every necessary breach of confidentiality and its reasons are recorded and reviewed.',
   'breach-handling': 'Breaches of the policy, intended or accidental, are recorded and dealt with seriously.',
+  'purpose-register': 'Every use or transfer of information is a purpose in the register, approved by a guardian who did not propose it and reviewed by its date.',
+  'informed-consent': 'Information goes to a recipient only with the informed consent of the person it is about, for that purpose and recipient; a withdrawal takes effect at once.',
+  'consent-by-trained-staff': 'Consent is sought and recorded by staff trained to explain why, with whom and the consequences.',
 } as const;
 
 export type ClauseKey = keyof typeof CLAUSE_KEYS;
@@ -33,6 +36,9 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'safeguarding-duty-to-share': ['practice 4.3'],
   'break-glass-review': ['practice 4.2', 'practice 4.3'],
   'breach-handling': ['5'],
+  'purpose-register': ['3.1', '2.1'],
+  'informed-consent': ['1.3', '4.1', '4.2'],
+  'consent-by-trained-staff': ['4.1', '3.5'],
 };
 
 /**

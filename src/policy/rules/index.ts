@@ -3,8 +3,10 @@ import { ACCESS_RULES } from './access';
 import { ACCOUNTS_RULES } from './accounts';
 import { AGREEMENT_RULES } from './agreement';
 import { CASE_RECORDS_RULES } from './case-records';
+import { CONSENT_RULES } from './consent';
 import { ORGANISATIONS_RULES } from './organisations';
 import { OVERSIGHT_RULES } from './oversight';
+import { PURPOSES_RULES } from './purposes';
 import { SAFEGUARDING_RULES } from './safeguarding';
 
 export type { AllowRule, ForbidRule, Rule } from '../rule';
@@ -18,6 +20,8 @@ export const RULES: readonly Rule[] = [
   ...CASE_RECORDS_RULES,
   ...ORGANISATIONS_RULES,
   ...SAFEGUARDING_RULES,
+  ...PURPOSES_RULES,
+  ...CONSENT_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,
