@@ -4,6 +4,9 @@ import type { ConsentRow } from '../db/schema';
 import { conflict } from '../lib/errors';
 import { findVisible, requireAllowed } from '../records/guard';
 import type { StoredRecipient } from './recipients';
+import { terminationText, type ReceiptModel } from '../documents/consent-receipt-pdf';
+
+export type { ReceiptModel } from '../documents/consent-receipt-pdf';
 
 /** Kantara Consent Receipt specification version the JSON follows. */
 export const KANTARA_VERSION = 'KI-CR-v1.1.0';
@@ -23,28 +26,6 @@ const GIVEN_BY: Record<string, string> = {
   parental_responsibility: 'A person with parental responsibility', representative: 'An authorised representative',
 };
 const WITHDRAWAL: Record<string, string> = { in_writing: 'in writing', orally: 'orally', other: 'another way' };
-
-/** Everything a receipt says, in plain terms: the JSON and the PDF are both built from this. */
-export interface ReceiptModel {
-  consentId: string;
-  status: 'given' | 'refused' | 'withdrawn' | 'expired' | 'superseded';
-  decision: string;
-  recordedAt: string;
-  recordedBy: string;
-  person: { id: string; name: string };
-  controller: Ctx['services']['config']['organisation'];
-  policyUrl: string;
-  jurisdiction: string;
-  purpose: { id: string; name: string; description: string; lawfulBasis: string; art9Condition: string | null; retentionPeriod: string; needsIdentity: boolean };
-  recipients: { kind: string; name: string }[];
-  dataCategories: string[];
-  told: { why: string; withWhom: string; consequences: string; serviceImpact: string };
-  method: { kind: string; label: string; detail: Record<string, string> };
-  givenBy: { kind: string; label: string; detail: Record<string, string> };
-  expiresAt: string | null;
-  withdrawal: { at: string; method: string; recordedAt: string; recordedBy: string; versionId: string } | null;
-  supersededBy: string | null;
-}
 
 /**
  * Loads a consent receipt's content (Caldicott 8: no surprises): the person's case team and management, who may
@@ -93,14 +74,6 @@ export async function receiptModel(ctx: Ctx, consentId: string, format: 'json' |
     withdrawal: withdrawn ? { at: withdrawn.withdrawn_at!, method: WITHDRAWAL[withdrawn.withdrawal_method!] ?? withdrawn.withdrawal_method!, recordedAt: withdrawn.recorded_at, recordedBy: withdrawn.display_name, versionId: withdrawn.id } : null,
     supersededBy: row.superseded_by,
   };
-}
-
-/** How a consent ends, in words (Kantara `termination`). */
-export function terminationText(m: ReceiptModel): string {
-  const parts = ['You can withdraw this consent at any time, in writing, by phone or in person; it stops at once.'];
-  if (m.expiresAt) parts.push(`Otherwise it ends on ${m.expiresAt.slice(0, 10)}.`);
-  parts.push(`Information used for this purpose is kept for ${m.purpose.retentionPeriod} (ISO 8601 period) and then deleted.`);
-  return parts.join(' ');
 }
 
 /** The Kantara Consent Receipt v1.1 JSON of a consent, with Confide's own details under `confide` (lossless mappings). */

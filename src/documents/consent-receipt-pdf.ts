@@ -1,7 +1,36 @@
 import PDFDocument from 'pdfkit';
-import { terminationText, type ReceiptModel } from '../consent/receipt';
 
 type Doc = InstanceType<typeof PDFDocument>;
+
+/** Everything a consent receipt says, in plain terms: the Kantara JSON (src/consent/receipt.ts) and this PDF are both built from it. */
+export interface ReceiptModel {
+  consentId: string;
+  status: 'given' | 'refused' | 'withdrawn' | 'expired' | 'superseded';
+  decision: string;
+  recordedAt: string;
+  recordedBy: string;
+  person: { id: string; name: string };
+  controller: { name: string; address: string; email: string; phone: string; contact: string };
+  policyUrl: string;
+  jurisdiction: string;
+  purpose: { id: string; name: string; description: string; lawfulBasis: string; art9Condition: string | null; retentionPeriod: string; needsIdentity: boolean };
+  recipients: { kind: string; name: string }[];
+  dataCategories: string[];
+  told: { why: string; withWhom: string; consequences: string; serviceImpact: string };
+  method: { kind: string; label: string; detail: Record<string, string> };
+  givenBy: { kind: string; label: string; detail: Record<string, string> };
+  expiresAt: string | null;
+  withdrawal: { at: string; method: string; recordedAt: string; recordedBy: string; versionId: string } | null;
+  supersededBy: string | null;
+}
+
+/** How a consent ends, in words (Kantara `termination`). */
+export function terminationText(m: ReceiptModel): string {
+  const parts = ['You can withdraw this consent at any time, in writing, by phone or in person; it stops at once.'];
+  if (m.expiresAt) parts.push(`Otherwise it ends on ${m.expiresAt.slice(0, 10)}.`);
+  parts.push(`Information used for this purpose is kept for ${m.purpose.retentionPeriod} (ISO 8601 period) and then deleted.`);
+  return parts.join(' ');
+}
 
 const INK = '#111111';
 const TEXT = '#333333';

@@ -159,7 +159,7 @@ describe('traceability matrix as Markdown and PDF', () => {
     for (const c of clauses.filter((x) => /^\d|^practice/.test(x.id))) expect(md).toContain(`## ${c.id}`);
     expect(md).toContain('`session/staff-team-only` (forbid)');
     const firstPage = md.slice(0, md.indexOf('\n## '));
-    expect(firstPage).toContain('9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
+    expect(firstPage).toContain('8 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
     expect(firstPage).not.toMatch(/no gaps/i);
   });
 
@@ -176,7 +176,7 @@ describe('traceability matrix as Markdown and PDF', () => {
     const firstPage = streams.find((s) => s.includes('TJ'))!;
     const lines = [...firstPage.matchAll(/\[(.*?)\] TJ/g)].map((m) => [...m[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
     expect(lines).toContain('POLICY TRACEABILITY MATRIX');
-    expect(lines).toContain('9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
+    expect(lines).toContain('8 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
     expect(lines.join(' ')).not.toMatch(/no gaps/i);
   });
 
@@ -186,7 +186,8 @@ describe('traceability matrix as Markdown and PDF', () => {
     expect(raw.startsWith('%PDF-')).toBe(true);
     const pages = raw.match(/\/Type \/Page\b/g)?.length ?? 0;
     expect(pages).toBeGreaterThanOrEqual(3);
-    expect(pages).toBeLessThan(clauses.length / 2);
+    // Clauses with many rules and tests (3.1, 4.1, 4.2 since the consent rules) take more than half a page each.
+    expect(pages).toBeLessThan(clauses.length * 0.6);
     expect(raw).toMatch(/\/MediaBox \[0 0 595\.2\d* 841\.8\d*\]/);
   });
 });
