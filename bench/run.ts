@@ -4,7 +4,8 @@
  *   npm run bench                     everything (~6–10 min the first time: the 1M-row datasets are built and
  *                                     cached under bench/out/; later runs reuse them)
  *   npm run bench -- --quick          fewer iterations and rounds (~3 min once the datasets exist)
- *   npm run bench -- --only=list,http sections: decide, list, told (the not-yet-told worklist), start, http, audit
+ *   npm run bench -- --only=list,http sections: decide, list, told (the not-yet-told worklist), consent (a person's
+ *                                     consent history), start, http, audit
  *   npm run bench -- --no-pg          SQLite only (PostgreSQL is used when PG_TEST_URL, default
  *                                     postgres://postgres@127.0.0.1:5432/test, answers)
  *
@@ -22,6 +23,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { benchAudit } from './audit';
 import { benchColdStart } from './cold-start';
+import { benchConsent } from './consent';
 import { benchDecide } from './decide';
 import { benchHttp } from './http';
 import { type BenchOptions, type Row, log, machineInfo, printTable, round } from './lib';
@@ -37,6 +39,7 @@ const SECTIONS = {
   start: benchColdStart,
   http: benchHttp,
   audit: benchAudit,
+  consent: benchConsent,
 } as const;
 type Section = keyof typeof SECTIONS;
 

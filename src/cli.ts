@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAccessCommands } from './cli/access';
 import { failWith } from './cli/errors';
 import { registerAuditCommands } from './cli/audit';
+import { registerConsentCommands } from './cli/consent';
 import { registerDemoCommands } from './cli/demo';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerNoticeCommands } from './cli/notices';
@@ -25,6 +26,7 @@ export function buildCli(): Command {
     });
   registerAccessCommands(program);
   registerAuditCommands(program);
+  registerConsentCommands(program);
   registerDemoCommands(program);
   registerMaintenanceCommands(program);
   registerNoticeCommands(program);

@@ -39,6 +39,16 @@ const settingsSchema = z.object({
   SAFEGUARDING_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   SAFEGUARDING_URGENT_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   SAFEGUARDING_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  ORGANISATION_NAME: z.string().trim().min(1).max(200).default('Music24'),
+  ORGANISATION_ADDRESS: z.string().max(500).default(''),
+  ORGANISATION_EMAIL: z.string().max(200).default(''),
+  ORGANISATION_PHONE: z.string().max(50).default(''),
+  ORGANISATION_CONTACT: z.string().trim().min(1).max(200).default('Data protection lead'),
+  PRIVACY_POLICY_URL: z
+    .string()
+    .refine((v) => v === '' || /^https?:\/\/[^\s]+$/.test(v), 'must be empty or an http(s):// URL')
+    .default(''),
+  JURISDICTION: z.string().trim().min(2).max(20).default('GB'),
 });
 
 /** Resolved, typed configuration. */
@@ -71,6 +81,12 @@ export interface Config {
   /** … or after this long when the raiser said there is immediate risk. */
   safeguardingUrgentEscalateMinutes: number;
   safeguardingCheckSeconds: number;
+  /** The data controller named on consent receipts (Kantara piiControllers). */
+  organisation: { name: string; address: string; email: string; phone: string; contact: string };
+  /** The privacy notice a receipt links to (default PUBLIC_BASE_URL/privacy). */
+  privacyPolicyUrl: string;
+  /** The jurisdiction a receipt names (ISO 3166 code, default GB). */
+  jurisdiction: string;
 }
 
 /**
@@ -110,6 +126,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     safeguardingEscalateMinutes: s.SAFEGUARDING_ESCALATE_MINUTES,
     safeguardingUrgentEscalateMinutes: s.SAFEGUARDING_URGENT_ESCALATE_MINUTES,
     safeguardingCheckSeconds: s.SAFEGUARDING_CHECK_SECONDS,
+    organisation: { name: s.ORGANISATION_NAME, address: s.ORGANISATION_ADDRESS, email: s.ORGANISATION_EMAIL, phone: s.ORGANISATION_PHONE, contact: s.ORGANISATION_CONTACT },
+    privacyPolicyUrl: '',
+    jurisdiction: s.JURISDICTION,
   };
+  config.privacyPolicyUrl = s.PRIVACY_POLICY_URL || `${config.publicBaseUrl}/privacy`;
   return { ...config, ...overrides };
 }

@@ -25,6 +25,9 @@ export interface Database {
   notifications: NotificationRow;
   notices: NoticeRow;
   first_contacts: FirstContactRow;
+  purposes: PurposeRow;
+  consents: ConsentRow;
+  consent_recipients: ConsentRecipientRow;
   concerns: ConcernRow;
   concern_entries: ConcernEntryRow;
   email_outbox: EmailOutboxRow;
@@ -254,6 +257,62 @@ export interface NotificationRow {
 }
 
 /** A safeguarding concern (practice 4.1): what the raiser wrote, its status and its handling state. */
+/** A purpose in the register (3.1); lists are JSON text. */
+export interface PurposeRow extends Versioned {
+  id: string;
+  name: string;
+  description: string;
+  lawful_basis: string;
+  art9_condition: string | null;
+  data_categories: string; // JSON array of classifications
+  categories_mask: number;
+  recipient_categories: string; // JSON array
+  needs_identity: number;
+  retention_period: string; // ISO 8601 duration
+  guardian_id: string;
+  next_review_on: string; // YYYY-MM-DD
+  status: string; // 'draft' | 'active' | 'retired'
+  created_by: string;
+  approved_by: string | null;
+  approved_at: string | null;
+  retired_by: string | null;
+  retired_at: string | null;
+  retire_reason: string | null;
+}
+
+/** One version of a person's answer about one purpose (4.1), never edited; see migration 0017. */
+export interface ConsentRow extends Versioned {
+  id: string;
+  person_id: string;
+  purpose_id: string;
+  decision: string; // 'given' | 'refused' | 'withdrawn'
+  recipients: string; // JSON array of recipients
+  data_categories: string; // JSON array of classifications
+  categories_mask: number;
+  told_why: string | null;
+  told_with_whom: string | null;
+  told_consequences: string | null;
+  told_service_impact: string | null;
+  method: string | null;
+  method_detail: string | null; // JSON
+  given_by: string | null;
+  given_by_detail: string | null; // JSON
+  expires_at: string | null;
+  supersedes: string | null;
+  superseded_by: string | null;
+  withdrawn_at: string | null;
+  withdrawal_method: string | null;
+  withdrawal_note: string | null;
+  recorded_by: string;
+  recorded_at: string;
+}
+
+/** A recipient of a consent version, as a key: 'internal', 'org:<id>' or 'category:<name>'. */
+export interface ConsentRecipientRow {
+  consent_id: string;
+  recipient: string;
+}
+
 export interface ConcernRow extends Versioned {
   id: string;
   concern_for: string; // 'child' | 'vulnerable_adult'

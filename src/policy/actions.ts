@@ -15,6 +15,7 @@ export const OTHER_ACTIONS = [
   'policy.read', 'policy.accept', 'policy.load',
   'notification.read',
   'notice.read', 'notice.publish',
+  'purpose.read', 'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
 ] as const;
 
 export type Action = (typeof RECORD_ACTIONS)[number] | (typeof OTHER_ACTIONS)[number];
@@ -28,6 +29,8 @@ export const ACTIONS: readonly Action[] = [...RECORD_ACTIONS, ...OTHER_ACTIONS];
 export const CONFIDENTIAL_ACTIONS: readonly Action[] = [
   ...RECORD_ACTIONS.filter((a) => a !== 'concern.raise'),
   'grant.request', 'grant.decide', 'breakglass.open', 'breakglass.review', 'access.explain', 'audit.read',
+  // Changing the purpose register is governance: under the policy. Reading it is not confidential (3.1).
+  'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
 ];
 
 /** True when the string names a known action. */

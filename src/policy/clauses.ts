@@ -16,6 +16,9 @@ export const CLAUSE_KEYS = {
   'break-glass-review': 'Every necessary breach of confidentiality and its reasons are recorded and reviewed.',
   'breach-handling': 'Breaches of the policy, intended or accidental, are recorded and dealt with seriously.',
   'first-contact-notice': 'Everyone who comes into contact with the charity is told of the Confidentiality Policy at the first point of contact.',
+  'purpose-register': 'Every use or transfer of information is a purpose in the register, approved by a guardian who did not propose it and reviewed by its date.',
+  'informed-consent': 'Information goes to a recipient only with the informed consent of the person it is about, for that purpose and recipient; a withdrawal takes effect at once.',
+  'consent-by-trained-staff': 'Consent is sought and recorded by staff trained to explain why, with whom and the consequences.',
 } as const;
 
 export type ClauseKey = keyof typeof CLAUSE_KEYS;
@@ -35,6 +38,9 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'break-glass-review': ['practice 4.2', 'practice 4.3'],
   'breach-handling': ['5'],
   'first-contact-notice': ['4.1'],
+  'purpose-register': ['3.1', '2.1'],
+  'informed-consent': ['1.3', '4.1', '4.2'],
+  'consent-by-trained-staff': ['4.1', '3.5'],
 };
 
 /**
@@ -53,17 +59,15 @@ export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
 /**
  * Clauses of the sample policy whose software is not built yet. The matrix shows them as **planned** and counts them
  * as gaps, whatever rules cite them: a clause is enforced only when rules that carry out its meaning cite it, and a
- * rule that merely supports part of a clause does not make it enforced (3.1 is the example: access requests are
- * scrutinised by another manager and the guardian can review who has seen records, but there is no purpose register
- * in which every use is defined, scrutinised and reviewed). Each note says what exists today and what is missing.
+ * rule that merely supports part of a clause does not make it enforced (1.3 is the example: consent is recorded and
+ * checked, but the disclosure workflow with its legal-duty and emergency exceptions is not built). Each note says
+ * what exists today and what is missing.
  */
 export const SAMPLE_PLANNED: Readonly<Record<string, string>> = {
   '1.2': 'Planned: the third-party disclosure workflow that releases information only under the Data Protection Policy. Today Confide has no way to send records outside the organisation except exports, which are filtered by need to know and audited.',
-  '1.3': 'Planned: consent records and the disclosure workflow, with the legal-duty and emergency exceptions decided by management. Today nothing is disclosed through Confide.',
-  '2.1': 'Planned: the purpose register (see 3.1). Today each case records the service it is for and only the case team working on it reads it (3.4 need to know).',
-  '3.1': 'Planned: the purpose register in which every use or transfer of information is defined, scrutinised and reviewed by the guardian. Today the rules listed here support part of it — an access request states its reason and another manager decides it (grant/no-self-approval), and managers and the guardian review who has seen a record (explain/oversight) — but they do not carry out the clause.',
+  '1.3': 'Planned: the disclosure workflow, with the legal-duty and emergency exceptions decided by management. Built today: informed consent per purpose and recipient, recorded by staff and withdrawn at once, and the consent check that a disclosure will have to pass (rules consent/record-case-team, consent/check-case-team, consent/check-management, consent/withdraw-case-team); nothing is yet disclosed through Confide.',
+  '2.1': 'Planned: disclosures and reports that must each name an active purpose (their issues). Built today: the purpose register (rules purposes/*), and the consent check and consent recording refuse a purpose that is not active (purposes/not-in-force); everyday reads of a case are still justified by need to know (3.4), not by a named purpose.',
   '3.2': 'Planned: the disclosure workflow will refuse organisation-specific data to third parties. Today no data leaves Confide except exports, which are filtered by need to know and audited.',
-  '4.1': 'Planned: informed consent per purpose and recipient. Enforced already: telling people of the policy at first contact (versioned notices, who was told when and how, the not-yet-told worklist).',
   '4.3': 'Planned: disclosure only with express consent, recipients told the information is CONFIDENTIAL.',
   '5': 'Planned: the breaches register. Today a manager who reviews a break-glass use as a breach ends the access and the audit trail records it under this clause (rule break-glass/breach, clause key breach-handling); the disciplinary procedure is the organisation\'s own.',
   'practice 5.1': 'Planned: signed joint working protocols (sharing agreements) with partner agencies.',

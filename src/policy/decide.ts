@@ -89,6 +89,16 @@ export function decide(actor: Actor, action: Action, resource: Resource = {}): D
 function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: ActionRules): Decision {
   const mine = rules.allow.filter((a) => a.roleMask === 0 || (a.roleMask & actor.roleMask) !== 0);
   const isRecord = (RECORD_ACTIONS as readonly string[]).includes(action);
+  // A rule that would allow but for a relation that can say what is missing (no consent covers this, the purpose is
+  // not in force): name that rule and clause, not the default.
+  for (const a of mine) {
+    const failing = a.relations.filter((r) => r !== 'any' && !RELATIONS[r].holds(actor, resource));
+    const only = failing.length === 1 ? (RELATIONS[failing[0]] as RelationDef) : null;
+    if (only?.missing && (a.classes === null || typeof a.classes !== 'number' || (a.classes & classBit(resource.classification ?? 'general')) !== 0)) {
+      const m = only.missing(resource);
+      return { allowed: false, ruleId: m.ruleId, clauseKey: m.clauseKey, clause: actor.policy.clauseFor(m.clauseKey), reason: m.reason, via: null, obligations: NONE, actorLevel: false };
+    }
+  }
   let reason = 'Your role does not allow this.';
   if (mine.length > 0 && isRecord) {
     // Name what is really missing: the team only when being on it would open this field; else the grant the actor

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { READ_ACTIONS, type Action } from './actions';
 import { RULES_BY_ACTION, decide } from './decide';
+import type { ConsentAsk } from './consent-relation';
 import { RELATIONS, type TeamForm } from './relations';
 import { classBit, type Actor, type Decision, type RecordType, type Relation } from './types';
 
@@ -59,10 +60,11 @@ const FALSE = sql<SqlBool>`1 = 0`;
 /**
  * The WHERE condition that keeps only rows the scope allows, each relation written by its own SQL form
  * (src/policy/relations.ts). Use in every list, search, count and export. `team` picks how membership is tested
- * (same rows either way, see {@link TeamForm}).
+ * (same rows either way, see {@link TeamForm}). `consent` is the question the consent relation answers, for actions
+ * that use it (consent.check): without it, that relation keeps no row.
  */
-export function visibleWhere(eb: AnyEb, type: RecordType, scope: Scope, actor: Actor, team: TeamForm = 'set'): Expression<SqlBool> {
+export function visibleWhere(eb: AnyEb, type: RecordType, scope: Scope, actor: Actor, team: TeamForm = 'set', consent?: ConsentAsk): Expression<SqlBool> {
   if (scope.kind === 'all') return TRUE;
   if (scope.kind === 'none') return FALSE;
-  return eb.or(scope.conjunctions.map((conj) => eb.and(conj.map((r) => RELATIONS[r].sql({ eb, type, actor, form: team })))));
+  return eb.or(scope.conjunctions.map((conj) => eb.and(conj.map((r) => RELATIONS[r].sql({ eb, type, actor, form: team, consent })))));
 }

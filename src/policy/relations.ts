@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { Database } from '../db/schema';
 import { COMPARTMENTS, type RecordDescriptor } from '../records/descriptor';
 import { compartmentKey, grantKeyOf, ownerOf, recordOf, type RecordType } from '../records/registry';
+import { consentCoversSql, coveringConsent, purposeInForce, type ConsentAsk } from './consent-relation';
 import type { ActiveGrant, Actor, Resource } from './types';
 
 type AnyEb = ExpressionBuilder<Database, keyof Database>;
@@ -19,6 +20,15 @@ export interface RelationQuery {
   type: RecordType;
   actor: Actor;
   form: TeamForm;
+  /** What the consent relation is asked (purpose, recipient, categories, when); without it, it holds for no row. */
+  consent?: ConsentAsk;
+}
+
+/** Why a relation does not hold, when that is the whole reason for a denial: the rule and clause to name. */
+export interface Missing {
+  ruleId: string;
+  clauseKey: string;
+  reason: string;
 }
 
 /**
@@ -34,6 +44,8 @@ export interface RelationDef {
   sql(q: RelationQuery): Expression<SqlBool>;
   /** The facts `holds` reads, from a row loaded with {@link teamFlag}'s `_team` column. */
   facts(actor: Actor, type: RecordType, row: Record<string, unknown>): Partial<Resource>;
+  /** Why it does not hold for this resource, in the policy's words (denials name it instead of the default). */
+  missing?(resource: Resource): Missing;
 }
 
 const TRUE = sql<SqlBool>`1 = 1`;
@@ -130,6 +142,31 @@ export const RELATIONS = {
       return d.owner ? eb(sql.ref(`${d.table}.${d.owner}`), '=', actor.id) : FALSE;
     },
     facts: (_actor, type, row) => ({ ownerId: ownerOf(type, row) }),
+  },
+  /**
+   * 1.3, 4.1, 4.2 consentCovers(person, purpose, recipient, categories, at): a current consent of the record's
+   * person — latest version, decision given, not withdrawn, not expired at `at` — for a purpose in force (3.1)
+   * lists the recipient and covers every category. Its facts (`consent`) are loaded by the caller that asks the
+   * question (src/consent/check.ts); its SQL form needs the question (`consent` in the query).
+   */
+  consent: {
+    meaning: "the person's current consent covers this recipient, purpose and data",
+    holds: (_actor, r) => r.consent !== undefined && coveringConsent(r.consent) !== null,
+    sql: ({ type, consent }) => {
+      const subject = recordOf(type).subjectPerson;
+      return consent && subject ? consentCoversSql(sql.raw(subject), consent) : FALSE;
+    },
+    facts: () => ({}),
+    missing: (r) =>
+      r.consent && !purposeInForce(r.consent.purpose, r.consent.at)
+        ? {
+          ruleId: 'purposes/not-in-force', clauseKey: 'purpose-register',
+          reason: 'No active purpose covers this: the purpose is a draft, retired or due for review, so the guardian must approve it first.',
+        }
+        : {
+          ruleId: 'consent/none-covers', clauseKey: 'informed-consent',
+          reason: "No current consent of this person covers this recipient, purpose and information: ask for the person's informed consent first.",
+        },
   },
 } as const satisfies Record<string, RelationDef>;
 

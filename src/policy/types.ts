@@ -1,5 +1,6 @@
 import type { RecordType } from '../records/registry';
 import type { PolicyState } from './state';
+import type { ConsentFacts } from './consent-relation';
 
 /**
  * Roles a user can hold (several at once). `safeguarding_lead` is the designated safeguarding lead (practice 4.1):
@@ -75,7 +76,7 @@ export interface Actor extends ActorFacts {
  * - ownerId: the user the resource belongs to (a note's author, a grant's requester, a user account itself)
  */
 export interface Resource {
-  type?: RecordType | 'user' | 'grant' | 'system';
+  type?: RecordType | 'user' | 'grant' | 'system' | 'purpose';
   id?: string;
   classification?: Classification;
   team?: boolean;
@@ -83,6 +84,8 @@ export interface Resource {
   /** Mask of classifications the actor's break-glass uses open on this record (a part of `granted`). */
   emergency?: number;
   ownerId?: string | null;
+  /** The question the consent relation answers, with the facts loaded for it (src/policy/consent-relation.ts). */
+  consent?: ConsentFacts;
 }
 
 /** The answer to "may this actor do this?", with the reason, never a bare boolean. */

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema';
 import { newId } from '../../src/lib/ids';
 import { sortKey } from '../../src/records/paging';
-import type { Cls, OracleGrant, OracleRecord, OracleUser, OracleWorld } from '../support/oracle';
+import type { Cls, OracleConsent, OracleGrant, OraclePurpose, OracleRecord, OracleUser, OracleWorld } from '../support/oracle';
 
 const ROLE_NAMES = ['administrator', 'manager', 'guardian', 'staff', 'volunteer', 'student', 'safeguarding_lead'] as const;
 const CLASSES: Cls[] = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'];
@@ -18,6 +18,11 @@ const CLASSES: Cls[] = ['general', 'personal', 'special', 'safeguarding', 'sessi
 export const FAMILY_NAMES = ['Ng', 'Nguyen', 'Smith', 'Smithson', 'Smith', "O'Brien", 'Okafor', 'Abara'] as const;
 /** Name searches the test runs: prefixes of several names, one full name, one that matches nobody. */
 export const SEARCHES = ['ng', 'smith', 'o', 'nguyen g', 'zz'] as const;
+
+/** Recipients consents name and checks ask about ('org:N' is the N-th organisation of the world). */
+export const RECIPIENTS = ['internal', 'category:gp practice', 'category:local authority', 'org:0', 'org:1'] as const;
+/** The review date of a purpose: later, today (still in force), or yesterday (overdue). */
+export const REVIEW_OFFSET_DAYS = { future: 30, today: 0, past: -1 } as const;
 
 /** How big a world may grow. */
 export interface WorldSize {
@@ -29,14 +34,15 @@ export interface WorldSize {
   orgs: number;
   grants: number;
   concerns: number;
+  consents: number;
   /** Share of each maximum a world holds at least (0: may be empty). */
   fill: number;
 }
 
 export const SIZES: Record<'small' | 'medium' | 'large', WorldSize> = {
-  small: { users: 8, people: 8, cases: 10, notes: 12, attachments: 6, orgs: 3, grants: 12, concerns: 4, fill: 0 },
-  medium: { users: 14, people: 20, cases: 30, notes: 40, attachments: 16, orgs: 5, grants: 30, concerns: 8, fill: 0.3 },
-  large: { users: 24, people: 40, cases: 64, notes: 80, attachments: 32, orgs: 8, grants: 64, concerns: 12, fill: 0.6 },
+  small: { users: 8, people: 8, cases: 10, notes: 12, attachments: 6, orgs: 3, grants: 12, concerns: 4, consents: 10, fill: 0 },
+  medium: { users: 14, people: 20, cases: 30, notes: 40, attachments: 16, orgs: 5, grants: 30, concerns: 8, consents: 30, fill: 0.3 },
+  large: { users: 24, people: 40, cases: 64, notes: 80, attachments: 32, orgs: 8, grants: 64, concerns: 12, consents: 60, fill: 0.6 },
 };
 
 const archived = fc.constantFrom(false, false, false, false, false, false, true);
@@ -73,6 +79,17 @@ export function worldArb(size: WorldSize) {
       raiser: fc.nat(), person: fc.option(fc.nat(), { nil: null }), immediate: fc.boolean(),
       status: fc.constantFrom('raised', 'acknowledged', 'closed'), minute: fc.nat({ max: 5 }),
     }), n(size.concerns)),
+    purposes: fc.array(fc.record({
+      status: fc.constantFrom('active', 'active', 'active', 'draft', 'retired') as fc.Arbitrary<OraclePurpose['status']>,
+      review: fc.constantFrom('future', 'future', 'today', 'past'),
+    }), { minLength: 1, maxLength: 3 }),
+    consents: fc.array(fc.record({
+      person: fc.nat(), purpose: fc.nat(), recorder: fc.nat(),
+      decision: fc.constantFrom('given', 'given', 'given', 'refused', 'withdrawn') as fc.Arbitrary<OracleConsent['decision']>,
+      recipients: fc.subarray([...RECIPIENTS], { minLength: 1 }),
+      classes: fc.subarray(CLASSES, { minLength: 1 }),
+      expiry: fc.constantFrom('none', 'none', 'future', 'past', 'now'),
+    }), n(size.consents)),
   });
 }
 export type WorldSpec = ReturnType<typeof worldArb> extends fc.Arbitrary<infer T> ? T : never;
@@ -93,6 +110,10 @@ export interface InsertedWorld {
   people: PersonFacts[];
   /** Every concern's id. */
   concerns: string[];
+  purposes: OraclePurpose[];
+  consents: OracleConsent[];
+  /** The recipient keys RECIPIENTS stand for in this world. */
+  recipientKeys: string[];
   /** Cases by person, notes and attachments by case: what the nested lists should show. */
   casesOf: Map<string, string[]>;
   notesOf: Map<string, string[]>;
@@ -100,7 +121,7 @@ export interface InsertedWorld {
 }
 
 const CLEAR: (keyof Database)[] = [
-  'concern_entries', 'concerns', 'email_outbox', 'attachments', 'notes', 'case_team', 'cases', 'people', 'organisation_team', 'organisations', 'access_grants',
+  'consent_recipients', 'consents', 'purposes', 'concern_entries', 'concerns', 'email_outbox', 'attachments', 'notes', 'case_team', 'cases', 'people', 'organisation_team', 'organisations', 'access_grants',
   'notifications', 'policy_acceptances', 'user_roles', 'sessions', 'api_tokens', 'users',
 ];
 
@@ -238,6 +259,43 @@ export async function insertWorld(
   })));
   for (const c of concerns) records.push({ kind: 'concern', id: c.id, caseId: null, raisedBy: c.raisedBy, personId: c.personId });
 
+  // The purpose register and consents (issue 10): each person's answers about a purpose form one chain, the latest
+  // current (as the app keeps them: superseded_by set on the others).
+  const day = (offset: number) => new Date(now + offset * 86_400_000).toISOString().slice(0, 10);
+  const purposes: OraclePurpose[] = spec.purposes.map((p) => ({ id: newId(), status: p.status, nextReviewOn: day(REVIEW_OFFSET_DAYS[p.review as keyof typeof REVIEW_OFFSET_DAYS]) }));
+  await insertAll(db, 'purposes', purposes.map((p) => ({
+    id: p.id, name: `p ${p.id}`, description: 'd', lawful_basis: 'consent', art9_condition: 'explicit_consent', data_categories: JSON.stringify(CLASSES),
+    categories_mask: 63, recipient_categories: '[]', needs_identity: 1, retention_period: 'P6Y', guardian_id: users[0].id, next_review_on: p.nextReviewOn,
+    status: p.status, created_by: users[0].id, approved_by: null, approved_at: null, retired_by: null, retired_at: null, retire_reason: null,
+    created_at: at, updated_at: at, version: 1,
+  })));
+  const recipientKeys = RECIPIENTS.map((r) => (r.startsWith('org:') ? (orgs.length ? `org:${pick(orgs, Number(r.slice(4))).id}` : 'category:none') : r));
+  const consents: OracleConsent[] = [];
+  const latest = new Map<string, OracleConsent>();
+  for (const c of spec.consents) {
+    const personId = pick(people, c.person).id;
+    const purposeId = pick(purposes, c.purpose).id;
+    const chain = `${personId}/${purposeId}`;
+    const expiresAt = c.expiry === 'none' ? null : new Date(now + (c.expiry === 'future' ? 3_600_000 : c.expiry === 'past' ? -1 : 0)).toISOString();
+    const recipients = [...new Set(c.recipients.map((r) => recipientKeys[RECIPIENTS.indexOf(r)]))];
+    const consent: OracleConsent = { id: newId(), personId, purposeId, decision: c.decision, replaces: latest.get(chain)?.id ?? null, expiresAt, recipients, classes: c.classes };
+    latest.set(chain, consent);
+    consents.push(consent);
+  }
+  const mask = (cs: readonly Cls[]) => cs.reduce((m, x) => m | (1 << CLASSES.indexOf(x)), 0);
+  await insertAll(db, 'consents', consents.map((c) => ({
+    id: c.id, person_id: c.personId, purpose_id: c.purposeId, decision: c.decision, recipients: '[]', data_categories: JSON.stringify(c.classes),
+    categories_mask: mask(c.classes), told_why: 'w', told_with_whom: 'ww', told_consequences: 'c', told_service_impact: 's', method: 'oral',
+    method_detail: '{}', given_by: 'person', given_by_detail: '{}', expires_at: c.expiresAt, supersedes: c.replaces,
+    superseded_by: consents.find((later) => later.replaces === c.id)?.id ?? null, withdrawn_at: c.decision === 'withdrawn' ? at : null,
+    withdrawal_method: c.decision === 'withdrawn' ? 'orally' : null, withdrawal_note: null, recorded_by: pick(users, spec.consents[consents.indexOf(c)].recorder).id,
+    recorded_at: at, created_at: at, updated_at: at, version: 1,
+  })));
+  await insertAll(db, 'consent_recipients', consents.flatMap((c) => c.recipients.map((recipient) => ({ consent_id: c.id, recipient }))));
+  for (const c of consents) records.push({ kind: 'consent', id: c.id, caseId: null, personId: c.personId });
+
   const oracle: OracleWorld = { now: env.nowIso, gateEnforced: env.gateEnforced, caseTeam, orgTeam, personOfCase, grants };
-  return { users, records, oracle, archivedIds, people, casesOf, notesOf, attachmentsOf, concerns: concerns.map((c) => c.id) };
+  return {
+    users, records, oracle, archivedIds, people, casesOf, notesOf, attachmentsOf, concerns: concerns.map((c) => c.id), purposes, consents, recipientKeys,
+  };
 }

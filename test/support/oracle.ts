@@ -30,10 +30,18 @@
  * - Safeguarding concerns (practice 4.1–4.2, issue 12): a concern is visible only to the designated safeguarding
  *   leads and management, who read all of it, and to the person who raised it, who reads back what they wrote and
  *   its status. Nobody else — not the guardian, not the client's case team — and no access grant opens one.
+ * - Consent records (issue 10, 4.1 with 3.4): a person's consent is part of their record. Staff on the person's
+ *   team (any of their cases) read what was agreed and what they were told (general, personal); volunteers and
+ *   students on the team what was agreed (general); management, anywhere, general and personal; the guardian,
+ *   reviewing how purposes are used, general. No access grant opens a consent record.
+ * - Consent covers a disclosure (1.3, 4.1, 4.2, 3.1) — see oracleConsentCovers: the person's latest answer about
+ *   the purpose (the one no later answer replaced) is "given", has not expired at that moment, names that recipient
+ *   and every category asked for; and the purpose is active and not past its review date. A withdrawal is a later
+ *   answer, so it blocks; a refusal blocks; recipient A says nothing about B; purpose X nothing about Y.
  */
 
 export type Cls = 'general' | 'personal' | 'special' | 'safeguarding' | 'session' | 'commercial';
-export type Kind = 'person' | 'case' | 'note' | 'attachment' | 'organisation' | 'concern';
+export type Kind = 'person' | 'case' | 'note' | 'attachment' | 'organisation' | 'concern' | 'consent';
 
 /** A user as plain data. */
 export interface OracleUser {
@@ -121,6 +129,15 @@ export const ORACLE_FIELDS: Readonly<Record<Kind, Readonly<Record<string, Cls | 
     personDescription: 'safeguarding', whatHappened: 'safeguarding', peopleInvolved: 'safeguarding', actionsTaken: 'safeguarding',
     createdAt: 'general', updatedAt: 'general', version: 'general',
   },
+  // What was agreed, to whom, when and how it was given is general; what the person was told, the signature or
+  // attestation, who gave it for them and a withdrawal's note are personal.
+  consent: {
+    id: 'general', personId: 'general', purposeId: 'general', decision: 'general', recipients: 'general', dataCategories: 'general',
+    toldWhy: 'personal', toldWithWhom: 'personal', toldConsequences: 'personal', toldServiceImpact: 'personal',
+    method: 'general', methodDetail: 'personal', givenBy: 'general', givenByDetail: 'personal', expiresAt: 'general',
+    supersedes: 'general', supersededBy: 'general', withdrawnAt: 'general', withdrawalMethod: 'general', withdrawalNote: 'personal',
+    recordedBy: 'general', recordedAt: 'general', createdAt: 'general', updatedAt: 'general', version: 'general',
+  },
 };
 
 /** The classification of one field of one record, from the oracle's own table. */
@@ -134,7 +151,7 @@ export function oracleFieldClass(r: OracleRecord, field: string): Cls {
 function personOf(w: OracleWorld, r: OracleRecord): string | null {
   if (r.kind === 'person') return r.id;
   if (r.kind === 'organisation') return null;
-  if (r.kind === 'concern') return r.personId ?? null;
+  if (r.kind === 'concern' || r.kind === 'consent') return r.personId ?? null;
   return w.personOfCase.get(r.caseId!) ?? null;
 }
 
@@ -142,8 +159,9 @@ function personOf(w: OracleWorld, r: OracleRecord): string | null {
 function onTeam(w: OracleWorld, userId: string, r: OracleRecord): boolean {
   if (r.kind === 'organisation') return w.orgTeam.get(r.id)?.has(userId) ?? false;
   if (r.kind === 'concern') return false; // concerns have no team
-  if (r.kind === 'person') {
-    for (const [caseId, person] of w.personOfCase) if (person === r.id && w.caseTeam.get(caseId)?.has(userId)) return true;
+  if (r.kind === 'person' || r.kind === 'consent') {
+    const personId = r.kind === 'person' ? r.id : r.personId;
+    for (const [caseId, person] of w.personOfCase) if (person === personId && w.caseTeam.get(caseId)?.has(userId)) return true;
     return false;
   }
   return w.caseTeam.get(r.caseId!)?.has(userId) ?? false;
@@ -187,6 +205,11 @@ export function oracleMayRead(w: OracleWorld, user: OracleUser, r: OracleRecord,
     return r.raisedBy === user.id && (cls === 'general' || cls === 'safeguarding');
   }
   const team = onTeam(w, user.id, r);
+  if (r.kind === 'consent') {
+    if (cls === 'general') return (team && (is('staff') || is('volunteer') || is('student'))) || is('manager') || is('guardian');
+    if (cls === 'personal') return (team && is('staff')) || is('manager');
+    return false;
+  }
   const granted = grantedOn(w, user, r);
 
   if (cls === 'session' && !team && !granted.has('session')) return false; // practice 2, whoever you are
@@ -219,3 +242,48 @@ export const oracleMayList = (w: OracleWorld, user: OracleUser, r: OracleRecord)
 
 /** The subject person of a record, for checks on audit detail. */
 export const oracleSubject = personOf;
+
+/** A purpose in the register, as plain data. */
+export interface OraclePurpose {
+  id: string;
+  status: 'draft' | 'active' | 'retired';
+  /** YYYY-MM-DD. */
+  nextReviewOn: string;
+}
+
+/** One answer a person gave about a purpose, as plain data. */
+export interface OracleConsent {
+  id: string;
+  personId: string;
+  purposeId: string;
+  decision: 'given' | 'refused' | 'withdrawn';
+  /** The answer this one replaced, if any. */
+  replaces: string | null;
+  expiresAt: string | null;
+  /** 'internal', 'org:<id>' or 'category:<name>'. */
+  recipients: readonly string[];
+  classes: readonly Cls[];
+}
+
+/**
+ * Brute force, from the header's words: does the person's consent cover sending `classes` to `recipient` for
+ * `purposeId` at `at`? Returns the id of the answer that covers it, or null.
+ */
+export function oracleConsentCovers(
+  purposes: readonly OraclePurpose[], consents: readonly OracleConsent[],
+  personId: string, purposeId: string, recipient: string, classes: readonly Cls[], at: string,
+): string | null {
+  const purpose = purposes.find((p) => p.id === purposeId);
+  if (!purpose || purpose.status !== 'active') return null; // 3.1: only an approved purpose is in force
+  if (new Date(at).toISOString().slice(0, 10) > purpose.nextReviewOn) return null; // its review is overdue
+  const answers = consents.filter((c) => c.personId === personId && c.purposeId === purposeId);
+  const latest = answers.filter((c) => !answers.some((later) => later.replaces === c.id));
+  for (const c of latest) {
+    if (c.decision !== 'given') continue;
+    if (c.expiresAt !== null && Date.parse(c.expiresAt) <= Date.parse(at)) continue;
+    if (!c.recipients.includes(recipient)) continue;
+    if (!classes.every((x) => c.classes.includes(x))) continue;
+    return c.id;
+  }
+  return null;
+}

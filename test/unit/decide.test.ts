@@ -5,6 +5,7 @@ import { SAMPLE_CLAUSE_MAP } from '../../src/policy/clauses';
 import { decide, decideAction, warnedRules } from '../../src/policy/decide';
 import { RULES, type AllowRule, type ForbidRule } from '../../src/policy/rules';
 import { PolicyState, SAMPLE_POLICY_STATE } from '../../src/policy/state';
+import type { ConsentFacts } from '../../src/policy/consent-relation';
 import { classMask, roleBit, type ActiveGrant, type Actor, type Classification, type Resource, type Role } from '../../src/policy/types';
 
 // Rule by rule: every rule of src/policy/rules.ts has an allow AND a deny case here, named by its clause. The last
@@ -341,6 +342,112 @@ describe('decide(): safeguarding concerns', () => {
   });
 });
 
+/** The consent relation's facts: a purpose in force and one current consent covering GP practice for general+special. */
+const NOW = '2026-03-02T09:00:00.000Z';
+function consentFacts(over: { decision?: string; expiresAt?: string | null; recipient?: string; status?: string; nextReviewOn?: string; mask?: number } = {}): ConsentFacts {
+  return {
+    purpose: { id: 'p', status: over.status ?? 'active', nextReviewOn: over.nextReviewOn ?? '2027-01-01' },
+    recipient: over.recipient ?? 'category:gp practice', mask: over.mask ?? classMask(['general', 'special']), at: NOW,
+    current: [{ id: 'c1', decision: over.decision ?? 'given', expiresAt: over.expiresAt ?? null, recipients: ['category:gp practice', 'internal'], mask: classMask(['general', 'personal', 'special']) }],
+  };
+}
+const check = (a: Actor, facts: ConsentFacts, onTeam = true) => decide(a, 'consent.check', { type: 'person', id: 'p1', team: onTeam, consent: facts });
+
+describe('decide(): notices and first contact (issue 10)', () => {
+  it('3.5 staff-awareness notices/read: everyone working here reads the published notice; a user with no role does not', () => {
+    for (const r of ['volunteer', 'student', 'staff', 'administrator'] as const) expectAllowed(decide(actor([r]), 'notice.read', {}), 'notices/read');
+    expectDenied(decide(actor([]), 'notice.read', {}), 'default/deny');
+  });
+  it('4.1 first-contact-notice notices/publish: management and the guardian publish a notice; staff do not', () => {
+    expectAllowed(decide(actor(['manager']), 'notice.publish', {}), 'notices/publish', '4.1');
+    expectAllowed(decide(actor(['guardian']), 'notice.publish', {}), 'notices/publish');
+    expectDenied(decide(actor(['staff']), 'notice.publish', {}), 'default/deny');
+  });
+  it('4.1 first-contact-notice first-contact/case-team: staff and volunteers on the team record that a person was told; off the team, or a student, they do not', () => {
+    for (const r of ['staff', 'volunteer'] as const) expectAllowed(on(actor([r]), 'person.inform', 'general', team), 'first-contact/case-team', '4.1');
+    expectDenied(on(actor(['staff']), 'person.inform', 'general'), 'default/deny');
+    expectDenied(on(actor(['student']), 'person.inform', 'general', team), 'default/deny');
+  });
+  it('4.1 first-contact-notice first-contact/management: a manager records it for anyone; the guardian does not', () => {
+    expectAllowed(on(actor(['manager']), 'person.inform', 'general'), 'first-contact/management');
+    expectDenied(on(actor(['guardian']), 'person.inform', 'general'), 'default/deny');
+  });
+});
+
+describe('decide(): purposes and consent (issue 10)', () => {
+  it('3.1 purpose-register purposes/register-open: everyone working here reads the register; a user with no role does not', () => {
+    for (const r of ['volunteer', 'administrator', 'staff'] as const) expectAllowed(decide(actor([r]), 'purpose.read', { type: 'purpose' }), 'purposes/register-open', '3.1, 2.1');
+    expectDenied(decide(actor([]), 'purpose.read', { type: 'purpose' }), 'default/deny');
+  });
+  it('3.1 purpose-register purposes/propose: managers and the guardian propose a purpose; staff do not', () => {
+    expectAllowed(decide(actor(['manager']), 'purpose.create', { type: 'purpose' }), 'purposes/propose');
+    expectDenied(decide(actor(['staff']), 'purpose.create', { type: 'purpose' }), 'default/deny');
+  });
+  it('3.1 purpose-register purposes/author-edits-draft: only the author edits a draft', () => {
+    expectAllowed(decide(actor(['manager']), 'purpose.update', { type: 'purpose', ownerId: ME }), 'purposes/author-edits-draft');
+    expectDenied(decide(actor(['guardian']), 'purpose.update', { type: 'purpose', ownerId: OTHER }));
+  });
+  it('3.1 purpose-register purposes/guardian-approves: a guardian approves and retires another\'s purpose; a manager does not', () => {
+    expectAllowed(decide(actor(['guardian']), 'purpose.approve', { type: 'purpose', ownerId: OTHER }), 'purposes/guardian-approves');
+    expectAllowed(decide(actor(['guardian']), 'purpose.retire', { type: 'purpose', ownerId: OTHER }), 'purposes/guardian-approves');
+    expectDenied(decide(actor(['manager']), 'purpose.approve', { type: 'purpose', ownerId: OTHER }), 'default/deny');
+  });
+  it('3.1 purpose-register purposes/no-self-approval: its author may not approve it, even a guardian; another guardian may', () => {
+    expectDenied(decide(actor(['guardian']), 'purpose.approve', { type: 'purpose', ownerId: ME }), 'purposes/no-self-approval');
+    expectAllowed(decide(actor(['guardian']), 'purpose.approve', { type: 'purpose', ownerId: OTHER }), 'purposes/guardian-approves');
+  });
+  it('4.1 consent-by-trained-staff consent/explained-by-trained-staff: a volunteer or student may not record consent, a volunteer who is also staff may', () => {
+    for (const r of ['volunteer', 'student'] as const) expectDenied(on(actor([r]), 'consent.record', 'general', team), 'consent/explained-by-trained-staff');
+    expect(decideAction(actor(['volunteer']), 'consent.record')).toMatchObject({ allowed: false, ruleId: 'consent/explained-by-trained-staff', clause: '4.1, 3.5' });
+    expectAllowed(on(actor(['volunteer', 'staff']), 'consent.record', 'personal', team), 'consent/record-case-team');
+  });
+  it('1.3 informed-consent consent/record-case-team: staff and managers on the team record consent; off the team they do not', () => {
+    expectAllowed(on(actor(['staff']), 'consent.record', 'personal', team), 'consent/record-case-team', '1.3, 4.1, 4.2');
+    expectAllowed(on(actor(['manager']), 'consent.record', 'general', team), 'consent/record-case-team');
+    expectDenied(on(actor(['manager']), 'consent.record', 'general'));
+  });
+  it('1.3 informed-consent consent/withdraw-case-team: anyone on the team records a withdrawal; off the team, staff do not', () => {
+    for (const r of ['volunteer', 'student', 'staff'] as const) expectAllowed(on(actor([r]), 'consent.withdraw', 'general', team), 'consent/withdraw-case-team');
+    expectDenied(on(actor(['staff']), 'consent.withdraw', 'general'));
+  });
+  it('1.3 informed-consent consent/withdraw-management: management record a withdrawal anywhere; the guardian does not', () => {
+    expectAllowed(on(actor(['manager']), 'consent.withdraw', 'general'), 'consent/withdraw-management');
+    expectDenied(on(actor(['guardian']), 'consent.withdraw', 'general'));
+  });
+  it('3.4 need-to-know consent/case-team-reads: staff on the team read what the person was told; off the team nothing', () => {
+    expectAllowed(on(actor(['staff']), 'consent.read', 'personal', team), 'consent/case-team-reads');
+    expectDenied(on(actor(['staff']), 'consent.read', 'general'));
+  });
+  it('3.4 need-to-know consent/case-team-volunteer-reads: a volunteer on the team reads what was agreed, not what was told', () => {
+    expectAllowed(on(actor(['volunteer']), 'consent.read', 'general', team), 'consent/case-team-volunteer-reads');
+    expectDenied(on(actor(['volunteer']), 'consent.read', 'personal', team));
+  });
+  it('3.4 need-to-know consent/management-oversight: management read consent anywhere, not session information', () => {
+    expectAllowed(on(actor(['manager']), 'consent.read', 'personal'), 'consent/management-oversight');
+    expectDenied(on(actor(['manager']), 'consent.read', 'safeguarding'));
+  });
+  it('3.1 purpose-register consent/guardian-review: the guardian reads what was agreed, not what was told', () => {
+    expectAllowed(on(actor(['guardian']), 'consent.read', 'general'), 'consent/guardian-review');
+    expectDenied(on(actor(['guardian']), 'consent.read', 'personal'));
+  });
+  it('1.3 informed-consent consent/check-case-team: covered on the team; withdrawn, refused, expired, another recipient, more categories, a draft or overdue purpose, or off the team — not', () => {
+    expectAllowed(check(actor(['staff']), consentFacts()), 'consent/check-case-team', '1.3, 4.1, 4.2');
+    expectAllowed(check(actor(['volunteer']), consentFacts({ recipient: 'internal', mask: classMask(['general']) })), 'consent/check-case-team');
+    for (const f of [consentFacts({ decision: 'withdrawn' }), consentFacts({ decision: 'refused' }), consentFacts({ expiresAt: NOW }), consentFacts({ recipient: 'org:b' }), consentFacts({ mask: classMask(['safeguarding']) })]) {
+      expectDenied(check(actor(['staff']), f), 'consent/none-covers');
+    }
+    for (const f of [consentFacts({ status: 'draft' }), consentFacts({ status: 'retired' }), consentFacts({ nextReviewOn: '2026-03-01' })]) expectDenied(check(actor(['staff']), f), 'purposes/not-in-force');
+    expect(check(actor(['staff']), consentFacts({ nextReviewOn: '2026-03-02' })).allowed).toBe(true); // in force on its review day
+    expectDenied(check(actor(['staff']), consentFacts(), false), 'default/deny');
+    expectDenied(decide(actor(['staff']), 'consent.check', { type: 'person', team: true }), 'consent/none-covers'); // nothing asked, nothing covered
+  });
+  it('1.3 informed-consent consent/check-management: a manager asks anywhere and gets the same answer; the guardian may not ask', () => {
+    expectAllowed(check(actor(['manager']), consentFacts(), false), 'consent/check-management');
+    expectDenied(check(actor(['manager']), consentFacts({ decision: 'withdrawn' }), false), 'consent/none-covers');
+    expectDenied(check(actor(['guardian']), consentFacts()), 'default/deny');
+  });
+});
+
 describe('decide(): deny by default', () => {
   it('3.4 need-to-know: a user with no roles is denied every record action, and every decision carries rule, clause and reason', () => {
     const nobody = actor([]);
@@ -378,6 +485,7 @@ function factsFor(rule: AllowRule, c: Classification): Resource {
     granted: rels.includes('grant') ? classMask(['general', c]) : 0,
     // A break-glass rule needs the grant to be a break-glass use; every other grant rule is tried with a request grant.
     emergency: rule.classifications === 'emergency' ? classMask(['general', c]) : 0,
+    ...(rels.includes('consent') ? { consent: consentFacts() } : {}),
   };
 }
 const classesOf = (rule: AllowRule): Classification[] => (rule.classifications === undefined || typeof rule.classifications === 'string' ? [...ALL_CLASSES] : [...rule.classifications]);
@@ -404,7 +512,7 @@ describe('decide(): every allow rule, generated from the rule table', () => {
             expect(decide(actor(others), action, facts).ruleId, `${rule.id} fired for roles [${others}]`).not.toBe(rule.id);
           }
           for (const broken of relationsOf(rule).filter((r) => r !== 'any')) {
-            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : { ownerId: OTHER }) };
+            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : broken === 'consent' ? { consent: consentFacts({ decision: 'withdrawn' }) } : { ownerId: OTHER }) };
             expect(decide(actor(roles), action, f).ruleId, `${rule.id} fired without ${broken}`).not.toBe(rule.id);
           }
         }
@@ -428,7 +536,8 @@ describe('decide(): every allow rule, generated from the rule table', () => {
 describe('decide(): forbid beats allow, generated from the rule table', () => {
   it.each(forbidRules.map((r) => [`${SAMPLE_POLICY_STATE.clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: refuses even an actor with every role, on the team and granted everything (generated)', (_title, rule) => {
     const actions = rule.actions === 'read-actions' ? (['person.read', 'case.read', 'note.read', 'attachment.read', 'organisation.read'] as Action[]) : rule.actions;
-    const all = actor(ALL_ROLES, { accepted: rule.id !== 'agreement/not-accepted' });
+    // A rule about what the actor lacks (no staff role) refuses the roles it names; every other, an actor with every role.
+    const all = rule.id === 'consent/explained-by-trained-staff' ? actor(['volunteer', 'student']) : actor(ALL_ROLES, { accepted: rule.id !== 'agreement/not-accepted' });
     for (const action of actions) {
       for (const c of rule.classifications ?? ['general' as const]) {
         // Facts under which the forbid's own condition holds while every allow relation also holds.

@@ -33,17 +33,25 @@ describe('traceability: every clause of the policy is enforced, tested or proced
 
   it('3.6 the clauses whose software is not built yet are planned, and the summary counts them as gaps', () => {
     const m = buildMatrix(doc);
-    const planned = ['1.2', '1.3', '2.1', '3.1', '3.2', '4.1', '4.3', '5', 'practice 5.1'];
+    const planned = ['1.2', '1.3', '2.1', '3.2', '4.3', '5', 'practice 5.1'];
     expect(m.summary.planned).toEqual(planned);
     expect(m.summary.gaps).toEqual(planned);
-    expect(m.summary.attention).toEqual(['9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.']);
+    expect(m.summary.attention).toEqual(['7 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, 5, practice 5.1.']);
   });
 
-  it('3.1 justify-purpose is planned, not enforced: the rules citing it support part of it, no purpose register exists', () => {
-    const row = buildMatrix(doc).rows.find((r) => r.clause === '3.1')!;
-    expect(row.rules.length).toBeGreaterThan(0);
-    expect(row.status).toBe('planned');
-    expect(row.planned).toMatch(/purpose register/);
+  it('3.1 purpose-register is enforced: the purpose register rules cite it and have tests; 4.1 is enforced by consent and first contact; 1.3 stays planned with a note saying what is built', () => {
+    const m = buildMatrix(doc);
+    const row = m.rows.find((r) => r.clause === '3.1')!;
+    expect(row.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['purposes/guardian-approves', 'purposes/no-self-approval']));
+    expect(row.status).toBe('enforced');
+    expect(row.tests.length).toBeGreaterThan(0);
+    const informed = m.rows.find((x) => x.clause === '4.1')!;
+    expect(informed.status).toBe('enforced');
+    expect(informed.rules.map((x) => x.id)).toEqual(expect.arrayContaining(['consent/record-case-team', 'first-contact/case-team', 'notices/publish']));
+    const exceptions = m.rows.find((x) => x.clause === '1.3')!;
+    expect(exceptions.status).toBe('planned');
+    expect(exceptions.rules.map((x) => x.id)).toContain('consent/record-case-team');
+    expect(exceptions.planned).toMatch(/Built today: .*consent/);
   });
 
   it('a note that speaks of planned software makes its clause planned, and no sample procedural note does', () => {
@@ -113,8 +121,8 @@ describe('traceability checks catch a broken clause map', () => {
   });
 
   it('a planned clause stays planned even when rules and tests cite it; an older map\'s "Planned:" procedural note is read as planned', () => {
-    const mapped = buildMatrix(without((m) => (m.keys['need-to-know'] = [...m.keys['need-to-know'], '4.1'])));
-    expect(mapped.rows.find((r) => r.clause === '4.1')).toMatchObject({ status: 'planned' });
+    const mapped = buildMatrix(without((m) => (m.keys['need-to-know'] = [...m.keys['need-to-know'], '1.2'])));
+    expect(mapped.rows.find((r) => r.clause === '1.2')).toMatchObject({ status: 'planned' });
     const older = buildMatrix(without((m) => {
       m.procedural['4.3'] = m.planned['4.3'];
       delete m.planned['4.3'];
@@ -152,7 +160,7 @@ describe('traceability matrix as Markdown and PDF', () => {
     for (const c of clauses.filter((x) => /^\d|^practice/.test(x.id))) expect(md).toContain(`## ${c.id}`);
     expect(md).toContain('`session/staff-team-only` (forbid)');
     const firstPage = md.slice(0, md.indexOf('\n## '));
-    expect(firstPage).toContain('9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
+    expect(firstPage).toContain('7 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, 5, practice 5.1.');
     expect(firstPage).not.toMatch(/no gaps/i);
   });
 
@@ -169,7 +177,7 @@ describe('traceability matrix as Markdown and PDF', () => {
     const firstPage = streams.find((s) => s.includes('TJ'))!;
     const lines = [...firstPage.matchAll(/\[(.*?)\] TJ/g)].map((m) => [...m[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
     expect(lines).toContain('POLICY TRACEABILITY MATRIX');
-    expect(lines).toContain('9 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.1, 3.2, 4.1, 4.3, 5, practice 5.1.');
+    expect(lines).toContain('7 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, 5, practice 5.1.');
     expect(lines.join(' ')).not.toMatch(/no gaps/i);
   });
 

@@ -4,8 +4,10 @@ import { ACCOUNTS_RULES } from './accounts';
 import { AGREEMENT_RULES } from './agreement';
 import { CASE_RECORDS_RULES } from './case-records';
 import { NOTICES_RULES } from './notices';
+import { CONSENT_RULES } from './consent';
 import { ORGANISATIONS_RULES } from './organisations';
 import { OVERSIGHT_RULES } from './oversight';
+import { PURPOSES_RULES } from './purposes';
 import { SAFEGUARDING_RULES } from './safeguarding';
 
 export type { AllowRule, ForbidRule, Rule } from '../rule';
@@ -20,6 +22,8 @@ export const RULES: readonly Rule[] = [
   ...ORGANISATIONS_RULES,
   ...SAFEGUARDING_RULES,
   ...NOTICES_RULES,
+  ...PURPOSES_RULES,
+  ...CONSENT_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,
