@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { loadOrCreateSigner } from './audit/checkpoint';
+import { ensureSignerRegistered } from './audit/signers';
 import type { Config } from './config';
 import type { Services } from './context';
 import { connect, type ConnectOptions } from './db/connect';
@@ -39,7 +40,13 @@ export function createServices(
   return { config, db, clock: options.clock ?? systemClock, signer: loadOrCreateSigner(config.dataDir), logger, callers: new CallerCache(), units: unitRunnerFor(db) };
 }
 
-/** Brings the database up to date; run before serving. Returns applied migration names. */
-export async function prepareDatabase(services: Services): Promise<string[]> {
-  return migrateToLatest(services.db);
+/**
+ * Brings the database up to date and makes sure this process's audit signing key is registered (or may register
+ * itself: src/audit/signers.ts); run before serving. `signing: false` is for commands that write no audit entries
+ * of their own and must work from any DATA_DIR (`audit verify`, `audit register-key`). Returns applied migration names.
+ */
+export async function prepareDatabase(services: Services, options: { signing?: boolean } = {}): Promise<string[]> {
+  const applied = await migrateToLatest(services.db);
+  if (options.signing !== false) await ensureSignerRegistered(services.db.kysely, services.signer, services.clock.now().toISOString());
+  return applied;
 }
