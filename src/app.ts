@@ -55,7 +55,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     done();
   });
   await app.register(cookie);
-  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 12, fieldSize: 4096 } });
+  // preservePath: the name as sent reaches the upload checks, which refuse one with folders instead of cutting it short.
+  await app.register(multipart, { preservePath: true, limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 12, fieldSize: 4096 } });
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new Problem(404, 'Not found', 'There is nothing at this address.')));

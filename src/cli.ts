@@ -8,7 +8,8 @@ import { registerPolicyCommands } from './cli/policy';
 import { registerSafeguardingCommands } from './cli/safeguarding';
 import { registerTransferCommands } from './cli/transfer';
 import { registerUserCommands } from './cli/users';
-import { DomainError } from './lib/errors';
+import { DomainError, invalidInput } from './lib/errors';
+import { textFaults } from './lib/text';
 import { serve } from './server';
 
 /**
@@ -16,6 +17,12 @@ import { serve } from './server';
  */
 export function buildCli(): Command {
   const program = new Command('confide').description('Confide: case records that enforce a confidentiality policy').showHelpAfterError();
+  // The rule every input over HTTP follows (src/lib/text.ts), for arguments that reach the database too.
+  program.hook('preAction', (_program, action) => {
+    const values: [string, unknown][] = [...action.args.map((a, i): [string, unknown] => [`argument ${i + 1}`, a]), ...Object.entries(action.opts())];
+    const errors = values.flatMap(([name, v]) => textFaults(name.startsWith('argument') ? name : `--${name}`, v));
+    if (errors.length) throw invalidInput(`Arguments must be valid Unicode text without NUL characters (${errors.map((e) => e.path).join(', ')}).`, errors);
+  });
   program
     .command('serve')
     .description('serve the web app and API (PORT, DATA_DIR, DATABASE_URL)')

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AuditBuffer } from '../audit/append';
 import type { Ctx } from '../context';
 import { DomainError } from '../lib/errors';
+import { textFault } from '../lib/text';
 import { createPerson } from '../people/commands';
 import { createPersonBody } from '../people/schema';
 import { MAX_IMPORT_ROWS, TransferError, fromCsv } from './csv';
@@ -64,10 +65,18 @@ export async function importPeople(ctx: Ctx, text: string, options: { partial?: 
   for (const [index, record] of records.entries()) {
     const rowNumber = index + 2;
     const input: Record<string, string> = {};
+    const unsafe: RowProblem[] = [];
     header.forEach((h, i) => {
       const cell = record[i] ?? '';
-      if (cell.trim() !== '') input[h] = cell;
+      // The same rule as every input over HTTP (src/lib/text.ts): no NUL, no unpaired surrogate, in any engine.
+      const fault = textFault(cell);
+      if (fault) unsafe.push({ row: rowNumber, field: h, message: fault });
+      else if (cell.trim() !== '') input[h] = cell;
     });
+    if (unsafe.length) {
+      problems.push(...unsafe);
+      continue;
+    }
     const parsed = importRow.safeParse(input);
     if (!parsed.success) {
       problems.push(...zodProblems(rowNumber, parsed.error));
