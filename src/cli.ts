@@ -8,7 +8,8 @@ import { registerPolicyCommands } from './cli/policy';
 import { registerSafeguardingCommands } from './cli/safeguarding';
 import { registerTransferCommands } from './cli/transfer';
 import { registerUserCommands } from './cli/users';
-import { DomainError, invalidInput } from './lib/errors';
+import { isBusy } from './db/busy';
+import { DomainError, invalidInput, unavailable } from './lib/errors';
 import { textFaults } from './lib/text';
 import { serve } from './server';
 
@@ -45,6 +46,7 @@ if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) {
     .parseAsync(process.argv)
     .catch((error: Error) => {
       if (error instanceof DomainError) return failWith(error);
+      if (isBusy(error)) return failWith(unavailable('The database is busy with other work (a lock was held too long); nothing was changed. Try again shortly.'));
       process.stderr.write(`confide: ${error.message}\n`);
       process.exit(1);
     });

@@ -36,7 +36,7 @@ export function createServices(
   options: { clock?: Clock; logger?: Logger; connect?: Partial<ConnectOptions> } = {},
 ): Services {
   const logger = options.logger ?? createLogger(config);
-  const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...options.connect });
+  const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lockTimeoutMs: config.dbLockTimeoutMs, ...options.connect });
   return { config, db, clock: options.clock ?? systemClock, signer: loadOrCreateSigner(config.dataDir), logger, callers: new CallerCache(), units: unitRunnerFor(db) };
 }
 

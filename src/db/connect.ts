@@ -35,6 +35,11 @@ export interface ConnectOptions {
   /** SQLite file path override (tests, benchmarks). */
   sqliteFile?: string;
   poolSize?: number;
+  /**
+   * How long a statement waits for a lock before failing (SQLite busy_timeout, PostgreSQL lock_timeout; default
+   * 5000 ms). The failure is answered 503 with Retry-After (src/http/errors.ts), never 500.
+   */
+  lockTimeoutMs?: number;
 }
 
 // PostgreSQL returns int8/numeric as strings by default; our counts fit in a JS number.
@@ -69,7 +74,7 @@ export function connect(options: ConnectOptions): Db {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
-      options: options.pgSchema ? `-c search_path=${options.pgSchema}` : undefined,
+      options: [options.pgSchema ? `-c search_path=${options.pgSchema}` : '', `-c lock_timeout=${Math.round(options.lockTimeoutMs ?? 5000)}`].filter(Boolean).join(' '),
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
@@ -83,6 +88,7 @@ export function connect(options: ConnectOptions): Db {
   mkdirSync(options.dataDir, { recursive: true });
   const sqlite = new SQLite(file);
   for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
+  if (options.lockTimeoutMs !== undefined) sqlite.pragma(`busy_timeout = ${Math.round(options.lockTimeoutMs)}`);
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { kysely, dialect: 'sqlite', sqlite, location: file, close: () => kysely.destroy() };
 }
