@@ -63,9 +63,14 @@ function parseInput(def: AnyRoute, request: FastifyRequest, reply: FastifyReply)
     if (!r.success) errors.push(...zodFieldErrors(prefix, r.error));
     return r.success ? r.data : undefined;
   };
+  // A JSON body is an object: `null`, a list or a bare value was let through where a schema took an absent body.
+  const raw = request.body;
+  if (!def.multipart && raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
+    errors.push({ path: 'body', message: 'must be a JSON object' });
+  }
   const params = check('params', def.params, request.params);
   const query = check('query', def.query, request.query);
-  const body = def.multipart ? undefined : check('body', def.body, request.body);
+  const body = def.multipart || errors.some((e) => e.path === 'body') ? undefined : check('body', def.body, request.body);
   if (errors.length) throw invalidInput('The request is invalid.', errors);
   return { params, query, body, request, reply };
 }
