@@ -20,6 +20,8 @@ export interface Db {
    * transaction at a time, so inside `kysely.transaction()` it is the transaction's own. Never use it elsewhere.
    */
   sqlite?: SQLite.Database;
+  /** How long a statement waits for a lock (PostgreSQL lock_timeout, SQLite busy_timeout), in milliseconds. */
+  lockTimeoutMs?: number;
   /** Human-readable location without credentials, for `doctor` and logs. */
   location: string;
   close(): Promise<void>;
@@ -74,12 +76,18 @@ export function connect(options: ConnectOptions): Db {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
-      options: [options.pgSchema ? `-c search_path=${options.pgSchema}` : '', `-c lock_timeout=${Math.round(options.lockTimeoutMs ?? 5000)}`].filter(Boolean).join(' '),
+      options: options.pgSchema ? `-c search_path=${options.pgSchema}` : undefined,
+    });
+    // Every connection waits at most this long for a lock; set on connect, so options given in the URL still apply.
+    const lockTimeout = Math.round(options.lockTimeoutMs ?? 5000);
+    pool.on('connect', (client) => {
+      client.query(`set lock_timeout = ${lockTimeout}`).catch(() => {});
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       kysely,
       dialect: 'postgres',
+      lockTimeoutMs: lockTimeout,
       location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
       close: () => kysely.destroy(),
     };

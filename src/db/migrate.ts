@@ -47,7 +47,20 @@ async function migratorFor(db: Db): Promise<Migrator> {
 
 /** Brings the schema up to date. Returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = await migratorFor(db);
+  if (db.dialect !== 'postgres') return applyAll(await migratorFor(db));
+  // One connection without the lock timeout (DB_LOCK_TIMEOUT_MS): a process starting while another migrates waits
+  // for the migration lock as long as it takes, instead of failing its start.
+  return db.kysely.connection().execute(async (conn) => {
+    await sql`set lock_timeout = 0`.execute(conn);
+    try {
+      return await applyAll(await migratorFor({ ...db, kysely: conn }));
+    } finally {
+      await sql`set lock_timeout = ${sql.raw(String(db.lockTimeoutMs ?? 5000))}`.execute(conn).catch(() => {});
+    }
+  });
+}
+
+async function applyAll(migrator: Migrator): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
