@@ -3,8 +3,10 @@ import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from './context';
 import { errorHandler, Problem, sendProblem, toProblem } from './http/errors';
+import { cookieIsSecure } from './http/auth/cookies';
 import { registerRoutes } from './http/pipeline';
 import { securityHeaders } from './http/security-headers';
+import { unsupportedMediaType } from './lib/errors';
 import { newId } from './lib/ids';
 import { allRoutes } from './routes';
 
@@ -26,6 +28,16 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     frameworkErrors: (error, _request, reply) => sendProblem(reply, toProblem(error).problem),
   });
   app.removeContentTypeParser('text/plain');
+  // JSON is UTF-8 (RFC 8259 §8.1). A body labelled with another charset was parsed as UTF-8 all the same, reading
+  // UTF-16 as garbage (issue 9): refuse it instead of guessing.
+  app.addHook('preParsing', async (request) => {
+    const type = request.headers['content-type'];
+    if (typeof type !== 'string' || !/^application\/(?:[\w.+-]*\+)?json\b/i.test(type.trim())) return;
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(type)?.[1]?.toLowerCase();
+    if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+      throw unsupportedMediaType('Send JSON as UTF-8.', [{ path: 'header.content-type', message: `charset ${charset.slice(0, 40)} is not accepted; use utf-8` }]);
+    }
+  });
 
   // Every response: helmet's security headers (CSP, frame, referrer, …) and no caching of confidential answers.
   const headers = {
@@ -45,17 +57,24 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
           upgradeInsecureRequests: null,
         },
       },
-      strictTransportSecurity: config.secureCookies === true,
+      // HSTS goes only on answers over https (RFC 6797 §7.2: ignored over http); see the onRequest hook below.
+      strictTransportSecurity: false,
       referrerPolicy: { policy: 'no-referrer' },
     }),
     'cache-control': 'no-store',
   };
-  app.addHook('onRequest', (_request, reply, done) => {
+  // Strict-Transport-Security on every answer over https, as the cookie's Secure flag decides it: always with
+  // SECURE_COOKIES=1, and in the default `auto` mode whenever the request came over https — directly, or behind a
+  // proxy that says so (X-Forwarded-Proto, with TRUST_PROXY=1). It was sent only with SECURE_COOKIES=1 (issue 9).
+  const hsts = securityHeaders({ strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true } })['strict-transport-security'];
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
+    if (cookieIsSecure(request, config)) reply.header('strict-transport-security', hsts);
     done();
   });
   await app.register(cookie);
-  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 12, fieldSize: 4096 } });
+  // preservePath: the name as sent reaches the upload checks, which refuse one with folders instead of cutting it short.
+  await app.register(multipart, { preservePath: true, limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 12, fieldSize: 4096 } });
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new Problem(404, 'Not found', 'There is nothing at this address.')));

@@ -10,7 +10,9 @@ import { registerPolicyCommands } from './cli/policy';
 import { registerSafeguardingCommands } from './cli/safeguarding';
 import { registerTransferCommands } from './cli/transfer';
 import { registerUserCommands } from './cli/users';
-import { DomainError } from './lib/errors';
+import { isBusy } from './db/busy';
+import { DomainError, invalidInput, unavailable } from './lib/errors';
+import { textFaults } from './lib/text';
 import { serve } from './server';
 
 /**
@@ -18,6 +20,12 @@ import { serve } from './server';
  */
 export function buildCli(): Command {
   const program = new Command('confide').description('Confide: case records that enforce a confidentiality policy').showHelpAfterError();
+  // The rule every input over HTTP follows (src/lib/text.ts), for arguments that reach the database too.
+  program.hook('preAction', (_program, action) => {
+    const values: [string, unknown][] = [...action.args.map((a, i): [string, unknown] => [`argument ${i + 1}`, a]), ...Object.entries(action.opts())];
+    const errors = values.flatMap(([name, v]) => textFaults(name.startsWith('argument') ? name : `--${name}`, v));
+    if (errors.length) throw invalidInput(`Arguments must be valid Unicode text without NUL characters (${errors.map((e) => e.path).join(', ')}).`, errors);
+  });
   program
     .command('serve')
     .description('serve the web app and API (PORT, DATA_DIR, DATABASE_URL)')
@@ -42,6 +50,7 @@ if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) {
     .parseAsync(process.argv)
     .catch((error: Error) => {
       if (error instanceof DomainError) return failWith(error);
+      if (isBusy(error)) return failWith(unavailable('The database is busy with other work (a lock was held too long); nothing was changed. Try again shortly.'));
       process.stderr.write(`confide: ${error.message}\n`);
       process.exit(1);
     });

@@ -24,6 +24,7 @@ const settingsSchema = z.object({
   GRANT_MAX_HOURS: z.coerce.number().int().min(1).default(24 * 30),
   BREAK_GLASS_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(1000),
+  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
   CONFIDE_DEMO_PASSWORD: z.string().optional(),
   PUBLIC_BASE_URL: z
     .string()
@@ -68,6 +69,8 @@ export interface Config {
   grantMaxHours: number;
   breakGlassMinutes: number;
   auditCheckpointEvery: number;
+  /** How long a statement waits for a lock (SQLite busy_timeout, PostgreSQL lock_timeout) before the request is a 503. */
+  dbLockTimeoutMs: number;
   demoPassword?: string;
   /** Where users reach Confide, for links in e-mails (default http://HOST:PORT). */
   publicBaseUrl: string;
@@ -117,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     grantMaxHours: s.GRANT_MAX_HOURS,
     breakGlassMinutes: s.BREAK_GLASS_MINUTES,
     auditCheckpointEvery: s.AUDIT_CHECKPOINT_EVERY,
+    dbLockTimeoutMs: s.DB_LOCK_TIMEOUT_MS,
     demoPassword: s.CONFIDE_DEMO_PASSWORD,
     publicBaseUrl: (s.PUBLIC_BASE_URL || `http://${s.HOST === '0.0.0.0' ? 'localhost' : s.HOST}:${s.PORT}`).replace(/\/+$/, ''),
     smtpUrl: s.SMTP_URL,

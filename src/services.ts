@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { loadOrCreateSigner } from './audit/checkpoint';
+import { ensureSignerRegistered } from './audit/signers';
 import type { Config } from './config';
 import type { Services } from './context';
 import { connect, type ConnectOptions } from './db/connect';
@@ -36,11 +37,17 @@ export function createServices(
   options: { clock?: Clock; logger?: Logger; connect?: Partial<ConnectOptions> } = {},
 ): Services {
   const logger = options.logger ?? createLogger(config);
-  const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...options.connect });
+  const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lockTimeoutMs: config.dbLockTimeoutMs, ...options.connect });
   return { config, db, clock: options.clock ?? systemClock, signer: loadOrCreateSigner(config.dataDir), logger, callers: new CallerCache(), policy: new PolicyStates(), units: unitRunnerFor(db) };
 }
 
-/** Brings the database up to date; run before serving. Returns applied migration names. */
-export async function prepareDatabase(services: Services): Promise<string[]> {
-  return migrateToLatest(services.db);
+/**
+ * Brings the database up to date and makes sure this process's audit signing key is registered (or may register
+ * itself: src/audit/signers.ts); run before serving. `signing: false` is for commands that write no audit entries
+ * of their own and must work from any DATA_DIR (`audit verify`, `audit register-key`). Returns applied migration names.
+ */
+export async function prepareDatabase(services: Services, options: { signing?: boolean } = {}): Promise<string[]> {
+  const applied = await migrateToLatest(services.db);
+  if (options.signing !== false) await ensureSignerRegistered(services.db.kysely, services.signer, services.clock.now().toISOString());
+  return applied;
 }

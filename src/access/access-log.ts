@@ -4,12 +4,12 @@ import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import { invalidInput, notFound } from '../lib/errors';
 import { decide } from '../policy/decide';
-import { decodeCursor, encodeCursor } from '../records/paging';
+import { decimalInt, decodeCursor, encodeCursor } from '../records/paging';
 import { whyOf } from './why';
 
 /** GET /api/people/:id/access-log. */
 export const accessLogQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: decimalInt(1, 200).default(50),
   cursor: z.string().max(200).optional(),
 });
 

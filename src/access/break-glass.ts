@@ -18,18 +18,17 @@ const BREAK_GLASS_CLASSES = ['personal', 'special', 'safeguarding', 'session'];
 /**
  * Opens a record outside one's need to know in an emergency (practice 4.2): access at once for BREAK_GLASS_MINUTES,
  * every manager notified immediately, and the use waits in a review queue until a manager marks it justified or a
- * breach (practice 4.3: every necessary breach of confidentiality and its reasons are recorded). The record must
- * exist — this tells a caller whether an id exists, but only one who has stated a reason and accepted review.
+ * breach (practice 4.3: every necessary breach of confidentiality and its reasons are recorded). The answer is the
+ * same whether or not the record exists (like every other route, ids cannot be probed); the reviewers see which.
  * A break-glass on a person opens the whole of their record, each case with its notes and attachments (see
  * src/accounts/actor.ts); on a case, the case, its notes and attachments and its person. Reads under it are decided
  * by rule break-glass/emergency-access.
  */
 export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>) {
+  // A record that does not exist is answered exactly as one that does (same status, same shape, the same work done:
+  // a grant row, the audit entry, the managers told), so break-glass cannot be used to probe ids. The grant covers
+  // nothing, the reviewers see it as a use on a record that does not exist, and the audit says so.
   const target = await resolveTarget(ctx, input.resourceType, input.resourceId);
-  if (!target.exists) {
-    ctx.audit.add({ action: 'breakglass.open', decision: 'deny', resourceType: input.resourceType, resourceId: input.resourceId, ruleId: 'default/not-found', detail: { found: false } });
-    throw notFound(input.resourceType);
-  }
   const d = decide(ctx.actor, 'breakglass.open', { type: input.resourceType, id: input.resourceId });
   const expiresAt = addMinutes(ctx.now, ctx.services.config.breakGlassMinutes).toISOString();
   const row: AccessGrantRow = {
@@ -40,7 +39,10 @@ export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>
     reviewed_by: null, reviewed_at: null, review_note: null,
   };
   await ctx.db.insertInto('access_grants').values(row).execute();
-  ctx.audit.add(fromDecision('breakglass.open', d, { resourceType: input.resourceType, resourceId: input.resourceId, subjectPersonId: target.personId, detail: { grant: row.id, minutes: ctx.services.config.breakGlassMinutes } }));
+  ctx.audit.add(fromDecision('breakglass.open', d, {
+    resourceType: input.resourceType, resourceId: input.resourceId, subjectPersonId: target.personId,
+    detail: { grant: row.id, minutes: ctx.services.config.breakGlassMinutes, ...(target.exists ? {} : { found: false }) },
+  }));
   // When the actor is the only manager, nobody else could review the use: the guardian is told instead, so an
   // emergency access is never silent (the review itself still needs another manager).
   const managers = await activeManagers(ctx, ctx.actor.id);
@@ -50,7 +52,8 @@ export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>
     body: 'A colleague used break-glass access to open a record outside their need to know. Review the use and mark it justified or a breach.',
     resourceType: 'grant', resourceId: row.id,
   });
-  return presentGrant(row, ctx.nowIso, true);
+  // Never `recordFound` here, whoever asks: the answer must not tell whether the record exists.
+  return presentGrant(row, ctx.nowIso, false);
 }
 
 /** The review queue of break-glass uses (managers), oldest first so none waits longest unseen. */

@@ -12,6 +12,7 @@ import { FIELD_BY_API, FIELDS, classificationOf, compartmentKey, grantKeyOf, rea
 
 /** What an explanation is asked about. */
 export interface ExplainInput {
+  /** The user asked about: an id, or a username. */
   userId: string;
   type: RecordType;
   id: string;
@@ -38,13 +39,19 @@ function grantsFor(actor: Actor, type: RecordType, key: string | null) {
   return actor.grants.filter((g) => g[prop] === key).map((g) => ({ id: g.id, kind: g.kind, expiresAt: g.expiresAt, classifications: classesOf(g.mask) }));
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Explains a decision for a user on a record (and optionally one field or action): the rule, the clause, the
  * reason, and which team membership or grant made it. Managers and guardians may ask about anyone; everyone else
  * only about themselves, and then a record they cannot see is explained exactly as a missing one would be, so the
  * explanation cannot be used to probe which ids exist.
  */
-export async function explainAccess(ctx: Ctx, input: ExplainInput) {
+export async function explainAccess(ctx: Ctx, given: ExplainInput) {
+  // A username is looked up, as the console command does (issue 9: the API took only ids). An unknown one stays as
+  // given: it matches no account and is answered as an unknown id is (403 asking about another, 404 for managers).
+  const byName = UUID.test(given.userId) ? undefined : await ctx.db.selectFrom('users').select('id').where('username', '=', given.userId.trim().toLowerCase()).executeTakeFirst();
+  const input = { ...given, userId: byName?.id ?? given.userId };
   const asked = decide(ctx.actor, 'access.explain', { type: 'user', id: input.userId, ownerId: input.userId });
   if (!asked.allowed) {
     ctx.audit.add(fromDecision('access.explain', asked, { resourceType: 'user', resourceId: input.userId }));

@@ -43,7 +43,8 @@ export const breakGlassQuery = z.strictObject({ review: z.enum(['pending', 'just
 
 /** GET /api/access/explain. */
 export const explainQuery = z.strictObject({
-  user: z.uuid(),
+  /** A user id, or a username as `confide access explain --user` takes it. */
+  user: z.union([z.uuid(), z.string().trim().toLowerCase().min(1).max(100)]).describe('a user id (UUID) or a username'),
   record: z.string().regex(/^(person|case|note|attachment|organisation):[0-9a-f-]{36}$/, 'type:id, e.g. person:0190…'),
   field: z.string().max(60).optional(),
   action: z.string().max(60).optional(),

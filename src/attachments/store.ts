@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config';
 import { DomainError, invalidInput, tooLarge } from '../lib/errors';
+import { textFault } from '../lib/text';
 import { HEAD_BYTES } from './sniff';
 
 /** A file taken in from an upload and written to a temporary name under DATA_DIR, with what we learnt on the way. */
@@ -121,10 +122,19 @@ export async function spoolUpload(parts: AsyncIterable<UploadPart>, config: Conf
           part.stream.resume();
           throw invalidInput('Send one file, in the form field "file".', [{ path: `body.${part.name.slice(0, 50)}`, message: 'unexpected file' }]);
         }
+        const nameFault = part.filename ? fileNameFault(part.filename) : null;
+        if (nameFault) {
+          part.stream.resume();
+          throw invalidInput('The file name cannot be stored.', [{ path: 'body.file', message: `file name ${nameFault}` }]);
+        }
         tmpPath = join(tmpDir, randomUUID());
         file = await spoolFile(part, tmpPath, config.maxUploadBytes);
       } else {
+        const nameFault = textFault(part.name);
+        if (nameFault) throw invalidInput('A form field name cannot be stored.', [{ path: 'body', message: `field name ${nameFault}` }]);
         const name = part.name.slice(0, 50);
+        const valueFault = textFault(String(part.value));
+        if (valueFault) throw invalidInput('A form field cannot be stored.', [{ path: `body.${name}`, message: valueFault }]);
         if (part.truncated) throw invalidInput('A form field is too long.', [{ path: `body.${name}`, message: 'too long' }]);
         if (name in fields || name === '__proto__') throw invalidInput('A form field was sent twice.', [{ path: `body.${name}`, message: 'sent more than once' }]);
         fields[name] = String(part.value);
@@ -165,6 +175,17 @@ export async function placeFile(config: Config, tmpPath: string, sha256: string)
 
 /** Removes a temp file if it is still there (after a failed or finished upload). */
 export const removeTemp = (tmpPath: string) => rm(tmpPath, { force: true });
+
+/**
+ * Why a sent file name is refused, or null: text no engine stores alike (src/lib/text.ts), or a path. A name with
+ * path parts used to be cut to its last part silently, so the stored name differed from the one sent (issue 9).
+ */
+export function fileNameFault(name: string): string | null {
+  const fault = textFault(name);
+  if (fault) return fault;
+  if (/[\\/]/.test(name)) return 'must be a name without folders (no / or \\)';
+  return null;
+}
 
 /**
  * The filename to store and show: no path parts, no control or bidirectional-override characters, no leading

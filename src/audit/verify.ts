@@ -4,6 +4,7 @@ import { sql, SqliteAdapter, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { holdsAsWholeRow, linkOf, walk, WALK_PAGE, type Expected, type Link, type Problem, type WalkState } from './chain-walk';
 import { checkpointMessage, type ExportedCheckpoint, type Signer } from './checkpoint';
+import { registeredSigners } from './signers';
 import { CANONICAL_ENTRY_SQL, GENESIS_HASH } from './hash';
 import type { RangeResult, RangeTask } from './verify-range';
 
@@ -15,6 +16,8 @@ export interface VerifyResult {
   /** The first problem found, naming the entry. */
   problem?: { seq: number; message: string };
   checkpointsChecked: number;
+  /** The ids of the keys whose signatures were checked (compare them with your processes' key files). */
+  signers?: string[];
 }
 
 
@@ -116,8 +119,9 @@ function malformed(cp: unknown): string | null {
  * hash equal to SHA-256 over its content; the head row, every stored checkpoint and, if given, checkpoints exported
  * earlier, which is what reveals a truncated tail even when the head row was rewritten too.
  *
- * Checkpoint signatures are checked first, with this installation's key (never a key carried by the checkpoint
- * itself, which anyone could make), so only signed (seq, hash) pairs are trusted. The head is read before the walk:
+ * Checkpoint signatures are checked first, each with the key it names as registered in audit_signers (or this
+ * process's own key; never a key carried by the checkpoint itself, which anyone could make), so only signed
+ * (seq, hash) pairs are trusted, whichever of several processes signed them. The head is read before the walk:
  * entries appended while verify runs (a live server) extend the chain past it and are checked like the rest,
  * instead of being mistaken for tampering; the chain must still reach the head read at the start, through its hash.
  * A long chain in an SQLite file is walked in ranges by worker threads (see {@link VerifyOptions}), with the same
@@ -136,26 +140,31 @@ export async function verifyAudit(
   });
   if (!startHead) return early(1, 'the head row of the audit chain is missing: it was deleted');
 
-  // Only signed pairs are trusted: an exported checkpoint must be signed by this installation's key.
+  // Only signed pairs are trusted, each checked against the key that signed it: a key registered in audit_signers
+  // (every process that writes checkpoints registers its key, src/audit/signers.ts) or this process's own.
+  const keys = await registeredSigners(db);
+  if (!keys.has(signer.keyId)) keys.set(signer.keyId, signer.publicKeyPem);
+  const used = new Set<string>();
   const expected: Expected = new Map();
   const expect = (seq: number, hash: string, what: string) => expected.set(seq, [...(expected.get(seq) ?? []), { hash, what }]);
   for (const cp of checkpoints) {
     const seq = Number(cp.seq);
-    if (!signer.verify(checkpointMessage(seq, cp.hash), cp.signature)) {
-      // Say so when the key differs (DATA_DIR restored without its key), rather than only "invalid".
-      const other = cp.key_id !== signer.keyId ? ` (it names key ${cp.key_id}; this installation's key is ${signer.keyId})` : '';
-      return early(seq, `the checkpoint at entry ${seq} has an invalid signature${other}`);
-    }
+    const pem = keys.get(cp.key_id);
+    if (pem === undefined) return early(seq, `the checkpoint at entry ${seq} names key ${cp.key_id}, which is not registered in audit_signers`);
+    if (!signer.verify(checkpointMessage(seq, cp.hash), cp.signature, pem)) return early(seq, `the checkpoint at entry ${seq} has an invalid signature (key ${cp.key_id})`);
+    used.add(cp.key_id);
     expect(seq, cp.hash, 'the signed checkpoint');
   }
   for (const [i, cp] of external.entries()) {
     const bad = malformed(cp);
     if (bad) return early(0, `exported checkpoint ${i + 1} ${bad}`);
-    if (cp.keyId !== undefined && cp.keyId !== signer.keyId) {
-      return early(cp.seq, `the exported checkpoint at entry ${cp.seq} was signed by another key (${cp.keyId}, this installation's is ${signer.keyId})`);
-    }
-    if (!signer.verify(checkpointMessage(cp.seq, cp.hash), cp.signature)) return early(cp.seq, `the exported checkpoint at entry ${cp.seq} has an invalid signature`);
+    // The key is looked up by its id, never taken from the file (anyone can make a key and sign with it).
+    const keyId = cp.keyId ?? signer.keyId;
+    const pem = keys.get(keyId);
+    if (pem === undefined) return early(cp.seq, `the exported checkpoint at entry ${cp.seq} was signed by a key that is not registered (${keyId}; registered: ${[...keys.keys()].sort().join(', ')})`);
+    if (!signer.verify(checkpointMessage(cp.seq, cp.hash), cp.signature, pem)) return early(cp.seq, `the exported checkpoint at entry ${cp.seq} has an invalid signature`);
     if (cp.seq === 0 && cp.hash !== GENESIS_HASH) return early(0, 'the exported checkpoint of the empty chain has a hash other than the start of the chain');
+    used.add(keyId);
     expect(cp.seq, cp.hash, 'the exported checkpoint');
   }
   const startSeq = Number(startHead.seq);
@@ -187,5 +196,5 @@ export async function verifyAudit(
   if (!endHead) return fail({ seq: last + 1, message: 'the head row of the audit chain is missing: it was deleted' });
   if (Number(endHead.seq) < last) return fail({ seq: Number(endHead.seq) + 1, message: `entries ${Number(endHead.seq) + 1}–${last} lie beyond the head (entry ${endHead.seq}): they were added behind its back` });
   if (Number(endHead.seq) === last && endHead.hash !== prev) return fail({ seq: last, message: `the head records a different hash for entry ${last}` });
-  return { ok: true, checked, head: { seq: last, hash: prev }, checkpointsChecked: checkpoints.length + external.length };
+  return { ok: true, checked, head: { seq: last, hash: prev }, checkpointsChecked: checkpoints.length + external.length, signers: [...used].sort() };
 }

@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { exportCheckpoint, type ExportedCheckpoint } from '../audit/checkpoint';
+import { registerSigner } from '../audit/signers';
 import { verifyAudit } from '../audit/verify';
 import { fail, withServices } from './shared';
 
-/** `confide audit verify` and `confide audit checkpoint export`. */
+/** `confide audit verify`, `confide audit register-key` and `confide audit checkpoint export`. */
 export function registerAuditCommands(program: Command) {
   const audit = program.command('audit').description('the tamper-evident audit trail');
   audit
@@ -17,11 +18,24 @@ export function registerAuditCommands(program: Command) {
         const started = Date.now();
         const result = await verifyAudit(services.db.kysely, services.signer, external);
         if (result.ok) {
-          process.stdout.write(`audit chain intact: ${result.checked} entries, head ${result.head.seq} ${result.head.hash.slice(0, 16)}…, ${result.checkpointsChecked} checkpoint(s), ${Date.now() - started} ms\n`);
+          const keys = result.signers?.length ? ` signed by key(s) ${result.signers.join(', ')}` : '';
+          process.stdout.write(`audit chain intact: ${result.checked} entries, head ${result.head.seq} ${result.head.hash.slice(0, 16)}…, ${result.checkpointsChecked} checkpoint(s)${keys}, ${Date.now() - started} ms\n`);
         } else {
           fail(`audit chain BROKEN at entry ${result.problem!.seq}: ${result.problem!.message}`);
         }
-      });
+        // Verify only reads: it works from any DATA_DIR, each checkpoint checked against its registered key.
+      }, { signing: false });
+    });
+  audit
+    .command('register-key')
+    .description("register this process's signing key (DATA_DIR/audit-signing-key.pem) so it may sign checkpoints beside other processes' keys")
+    .action(async () => {
+      await withServices(async (services) => {
+        const outcome = await registerSigner(services.db.kysely, services.signer, services.clock.now().toISOString());
+        process.stdout.write(outcome === 'registered'
+          ? `registered audit signing key ${services.signer.keyId}; processes using ${services.config.dataDir} may now sign checkpoints\n`
+          : `audit signing key ${services.signer.keyId} was already registered\n`);
+      }, { signing: false });
     });
   audit
     .command('checkpoint')

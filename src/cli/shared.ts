@@ -3,10 +3,10 @@ import type { Services } from '../context';
 import { createServices, prepareDatabase } from '../services';
 
 /** Opens services for a CLI command (migrating first), runs it, and always closes the database. */
-export async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
+export async function withServices<T>(fn: (services: Services) => Promise<T>, options: { signing?: boolean } = {}): Promise<T> {
   const services = createServices(loadConfig(process.env));
   try {
-    await prepareDatabase(services);
+    await prepareDatabase(services, options);
     return await fn(services);
   } finally {
     await services.db.close();

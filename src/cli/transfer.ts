@@ -1,18 +1,43 @@
-import { statSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+
 import type { Command } from 'commander';
 import type { Services } from '../context';
 import { DomainError } from '../lib/errors';
 import { RollBack, asUser } from '../transfer/as-user';
-import { MAX_IMPORT_BYTES, TransferError } from '../transfer/csv';
-import { exportPeople } from '../transfer/export-people';
+import { MAX_IMPORT_BYTES, toCsvRows, TransferError } from '../transfer/csv';
+import { EXPORT_HEADER, exportPeoplePage, type ExportCursor } from '../transfer/export-people';
 import { importPeople, importSummary, type ImportReport, type ImportTeam } from '../transfer/import-people';
 import { failWith } from './errors';
 import { fail, withServices } from './shared';
 
-/** `confide export people`: the CSV as the named user may see it. Returns the CSV and a line for stderr. */
-export async function cliExportPeople(services: Services, username: string): Promise<{ csv: string; rows: number }> {
-  return asUser(services, username, 'cli-export', (ctx) => exportPeople(ctx));
+/** Writes to standard output, waiting when the pipe is full (a large export must not pile up in memory). */
+const writeOut = (chunk: string) => new Promise<void>((resolve) => (process.stdout.write(chunk) ? resolve() : process.stdout.once('drain', resolve)));
+
+/**
+ * `confide export people`: the CSV as the named user may see it. Each page of {@link EXPORT_PAGE} people is a unit
+ * of work of its own — read, audited and committed in one short transaction — so a long export never holds the
+ * database: on SQLite a single transaction over 300k people held the write lock for ~12 s and the running server
+ * answered "database is locked" (issue 9). A page's rows are handed to `write` only once its audit entries are
+ * committed, so nothing leaves without its record. Keyset paging by (sort key, id): a person renamed during the
+ * export may appear on a later page as well, or not at all, like a list paged by hand. Without `write`, returns the
+ * whole CSV.
+ */
+export async function cliExportPeople(services: Services, username: string, write?: (chunk: string) => void | Promise<void>, pageSize = EXPORT_PAGE): Promise<{ csv: string; rows: number }> {
+  const chunks: string[] = [];
+  const sink = write ?? ((chunk: string) => void chunks.push(chunk));
+  let rows = 0;
+  let after: ExportCursor = null;
+  do {
+    const page = await asUser(services, username, 'cli-export', (ctx) => exportPeoplePage(ctx, after, pageSize));
+    await sink(toCsvRows(rows === 0 ? [EXPORT_HEADER, ...page.rows] : page.rows));
+    rows += page.rows.length;
+    after = page.next;
+  } while (after);
+  return { csv: chunks.join(''), rows };
 }
+
+/** People per page (and per transaction) of a console export. */
+export const EXPORT_PAGE = 500;
 
 /**
  * `confide import people`: reads FILE (at most 10 MB) and imports it as the named user, in one transaction that
@@ -56,11 +81,12 @@ export function registerTransferCommands(program: Command) {
     .action(async (what: string, options: { as: string; output?: string }) => {
       if (what !== 'people') return fail(`cannot export "${what}"; only "people" can be exported`);
       await run(async (services) => {
-        const { csv, rows } = await cliExportPeople(services, options.as);
-        if (options.output) {
-          writeFileSync(options.output, csv, { mode: 0o600 });
-          process.stderr.write(`exported ${rows} people to ${options.output}\n`);
-        } else process.stdout.write(csv);
+        // Written page by page as each is committed (a long export holds no transaction between pages).
+        const output = options.output;
+        if (output) writeFileSync(output, '', { mode: 0o600 });
+        const write = output ? (chunk: string) => appendFileSync(output, chunk) : (chunk: string) => writeOut(chunk);
+        const { rows } = await cliExportPeople(services, options.as, write);
+        if (output) process.stderr.write(`exported ${rows} people to ${output}\n`);
       });
     });
   program

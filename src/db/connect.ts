@@ -20,6 +20,8 @@ export interface Db {
    * transaction at a time, so inside `kysely.transaction()` it is the transaction's own. Never use it elsewhere.
    */
   sqlite?: SQLite.Database;
+  /** How long a statement waits for a lock (PostgreSQL lock_timeout, SQLite busy_timeout), in milliseconds. */
+  lockTimeoutMs?: number;
   /** Human-readable location without credentials, for `doctor` and logs. */
   location: string;
   close(): Promise<void>;
@@ -35,6 +37,11 @@ export interface ConnectOptions {
   /** SQLite file path override (tests, benchmarks). */
   sqliteFile?: string;
   poolSize?: number;
+  /**
+   * How long a statement waits for a lock before failing (SQLite busy_timeout, PostgreSQL lock_timeout; default
+   * 5000 ms). The failure is answered 503 with Retry-After (src/http/errors.ts), never 500.
+   */
+  lockTimeoutMs?: number;
 }
 
 // PostgreSQL returns int8/numeric as strings by default; our counts fit in a JS number.
@@ -71,10 +78,16 @@ export function connect(options: ConnectOptions): Db {
       max: options.poolSize ?? 10,
       options: options.pgSchema ? `-c search_path=${options.pgSchema}` : undefined,
     });
+    // Every connection waits at most this long for a lock; set on connect, so options given in the URL still apply.
+    const lockTimeout = Math.round(options.lockTimeoutMs ?? 5000);
+    pool.on('connect', (client) => {
+      client.query(`set lock_timeout = ${lockTimeout}`).catch(() => {});
+    });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       kysely,
       dialect: 'postgres',
+      lockTimeoutMs: lockTimeout,
       location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
       close: () => kysely.destroy(),
     };
@@ -83,6 +96,7 @@ export function connect(options: ConnectOptions): Db {
   mkdirSync(options.dataDir, { recursive: true });
   const sqlite = new SQLite(file);
   for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
+  if (options.lockTimeoutMs !== undefined) sqlite.pragma(`busy_timeout = ${Math.round(options.lockTimeoutMs)}`);
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { kysely, dialect: 'sqlite', sqlite, location: file, close: () => kysely.destroy() };
 }

@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_access_epoch';
 import * as m0008 from './migrations/0008_case_team_person';
 import * as m0009 from './migrations/0009_cases_move_access_epoch';
 import * as m0012 from './migrations/0012_safeguarding_and_outbox';
+import * as m0013 from './migrations/0013_audit_append_only';
 import * as m0016 from './migrations/0016_notices_and_first_contact';
 import * as m0017 from './migrations/0017_purposes_and_consent';
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0008_case_team_person': m0008,
   '0009_cases_move_access_epoch': m0009,
   '0012_safeguarding_and_outbox': m0012,
+  '0013_audit_append_only': m0013,
   '0016_notices_and_first_contact': m0016,
   '0017_purposes_and_consent': m0017,
 };
@@ -49,7 +51,20 @@ async function migratorFor(db: Db): Promise<Migrator> {
 
 /** Brings the schema up to date. Returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = await migratorFor(db);
+  if (db.dialect !== 'postgres') return applyAll(await migratorFor(db));
+  // One connection without the lock timeout (DB_LOCK_TIMEOUT_MS): a process starting while another migrates waits
+  // for the migration lock as long as it takes, instead of failing its start.
+  return db.kysely.connection().execute(async (conn) => {
+    await sql`set lock_timeout = 0`.execute(conn);
+    try {
+      return await applyAll(await migratorFor({ ...db, kysely: conn }));
+    } finally {
+      await sql`set lock_timeout = ${sql.raw(String(db.lockTimeoutMs ?? 5000))}`.execute(conn).catch(() => {});
+    }
+  });
+}
+
+async function applyAll(migrator: Migrator): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

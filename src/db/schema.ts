@@ -34,6 +34,7 @@ export interface Database {
   audit_events: AuditEventRow;
   audit_head: AuditHeadRow;
   audit_checkpoints: AuditCheckpointRow;
+  audit_signers: AuditSignerRow;
 }
 
 export interface Versioned {
@@ -420,4 +421,13 @@ export interface FirstContactRow {
   questions: string | null;
   recorded_by: string;
   recorded_at: string;
+}
+
+/** A key that signs audit checkpoints (migration 0013): verify checks each checkpoint against the key named on it. */
+export interface AuditSignerRow {
+  key_id: string;
+  public_key: string;
+  first_used_at: string;
+  /** How it came to be registered: 'first-start', 'existing-checkpoints' or 'cli:<os user>' (confide audit register-key). */
+  registered_by: string;
 }

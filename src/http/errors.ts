@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import { DomainError, invalidInput, tooLarge, unsupportedMediaType, zodFieldErrors, type ErrorKind, type FieldError } from '../lib/errors';
+import { isBusy } from '../db/busy';
+import { DomainError, invalidInput, tooLarge, unavailable, unsupportedMediaType, zodFieldErrors, type ErrorKind, type FieldError } from '../lib/errors';
 
 /**
  * An RFC 9457 problem: the wire form of an error. Use cases throw {@link DomainError}s; {@link toProblem} maps them
@@ -65,6 +66,7 @@ export function sendProblem(reply: FastifyReply, p: Problem) {
     ...(p.extra ?? {}),
     instance: reply.request.id,
   };
+  if (p.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply.code(p.status).type('application/problem+json').send(body);
 }
 
@@ -85,9 +87,15 @@ const FRAMEWORK_ERRORS: Record<string, (e: FastifyError) => Problem | DomainErro
   FST_FIELDS_LIMIT: () => invalidInput('Too many form fields.', [{ path: 'body', message: 'too many fields' }]),
 };
 
+/** Seconds a client is asked to wait after a 503 (Retry-After). */
+export const RETRY_AFTER_SECONDS = 1;
+
 /** Maps any thrown error to a problem; unknown errors become a 500 that reveals nothing. */
 export function toProblem(error: unknown): { problem: Problem; unexpected: boolean } {
   if (error instanceof DomainError) return { problem: problemOf(error), unexpected: false };
+  if (isBusy(error)) {
+    return { problem: problemOf(unavailable('The database is busy with other work; nothing was changed. Try again shortly.')), unexpected: false };
+  }
   if (error instanceof ZodError) return { problem: problemOf(invalidInput('The request is invalid.', zodFieldErrors('body', error))), unexpected: false };
   const fe = error as FastifyError;
   if (fe && typeof fe.code === 'string' && Object.hasOwn(FRAMEWORK_ERRORS, fe.code)) {
@@ -104,6 +112,7 @@ export function toProblem(error: unknown): { problem: Problem; unexpected: boole
 /** Fastify error handler: problem+json always; logs server faults with the request id only. */
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { problem, unexpected } = toProblem(error);
+  if (problem.status === 503) request.log.warn({ err: { type: (error as Error)?.name, code: (error as { code?: unknown })?.code } }, 'database busy: answered 503');
   if (unexpected) {
     // Log the error class and stack, never request bodies or record values.
     const e = error as Error;

@@ -14,6 +14,30 @@ import { readAccessEpoch, type Caller } from '../accounts/caller-cache';
 import { safeEqual } from '../accounts/secrets';
 import { forbidden, invalidInput, refused, unauthenticated, zodFieldErrors, type FieldError } from '../lib/errors';
 import type { AnyRoute, PolicyRoute, PublicRoute, RouteInput } from './route';
+import { textFaults } from '../lib/text';
+import { SESSION_COOKIE } from './auth/cookies';
+
+/** Headers whose values reach the database or a comparison as input. */
+const INPUT_HEADERS = ['authorization', 'if-match', 'x-csrf-token'] as const;
+
+/**
+ * Refuses, before anything else, text no engine stores alike: a NUL or an unpaired surrogate in a path parameter,
+ * query string, JSON body (values and keys), an input header or the session cookie (src/lib/text.ts). One check for
+ * every route, public or not, so no field can be forgotten; multipart fields and file names are checked where the
+ * form is read (src/attachments/store.ts).
+ */
+function rejectUnsafeText(def: AnyRoute, request: FastifyRequest) {
+  const errors = textFaults('params', request.params);
+  textFaults('query', request.query, errors);
+  if (!def.multipart) textFaults('body', request.body, errors);
+  for (const name of INPUT_HEADERS) {
+    const value = request.headers[name];
+    if (typeof value === 'string') textFaults(`header.${name}`, value, errors);
+  }
+  const session = request.cookies?.[SESSION_COOKIE];
+  if (typeof session === 'string') textFaults(`cookie.${SESSION_COOKIE}`, session, errors);
+  if (errors.length) throw invalidInput('Text must be valid Unicode without NUL characters.', errors);
+}
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -37,9 +61,14 @@ function parseInput(def: AnyRoute, request: FastifyRequest, reply: FastifyReply)
     if (!r.success) errors.push(...zodFieldErrors(prefix, r.error));
     return r.success ? r.data : undefined;
   };
+  // A JSON body is an object: `null`, a list or a bare value was let through where a schema took an absent body.
+  const raw = request.body;
+  if (!def.multipart && raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
+    errors.push({ path: 'body', message: 'must be a JSON object' });
+  }
   const params = check('params', def.params, request.params);
   const query = check('query', def.query, request.query);
-  const body = def.multipart ? undefined : check('body', def.body, request.body);
+  const body = def.multipart || errors.some((e) => e.path === 'body') ? undefined : check('body', def.body, request.body);
   if (errors.length) throw invalidInput('The request is invalid.', errors);
   return { params, query, body, request, reply };
 }
@@ -80,6 +109,7 @@ function checkCaller(def: PolicyRoute, request: FastifyRequest, caller: Caller |
  */
 function policyHandler(services: Services, def: PolicyRoute) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    rejectUnsafeText(def, request);
     const now = services.clock.now();
     /** Who is calling: identified through the unit's transaction, after the access epoch is read. */
     const identify = async (db: Kysely<Database>): Promise<Actor> => {
@@ -131,6 +161,7 @@ function policyHandler(services: Services, def: PolicyRoute) {
 
 function publicHandler(services: Services, def: PublicRoute) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    rejectUnsafeText(def, request);
     const input = parseInput(def, request, reply);
     const result = await def.handler({ requestId: request.id, now: services.clock.now(), services }, input);
     return send(def, reply, result);

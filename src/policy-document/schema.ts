@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decimalInt } from '../records/paging';
 
 const clauseId = z.string().trim().min(1).max(60);
 
@@ -29,7 +30,7 @@ export const acceptPolicyBody = z.strictObject({ version: z.number().int().min(1
 export const matrixQuery = z.strictObject({ format: z.enum(['json', 'md', 'pdf']).default('json') });
 
 /** Path parameter: a policy version number. */
-export const versionParams = z.strictObject({ version: z.coerce.number().int().min(1).max(1_000_000) });
+export const versionParams = z.strictObject({ version: decimalInt(1, 1_000_000) });
 
 /** Path parameter: a rule id (URL-encode the slash: session%2Fstaff-team-only). */
 export const ruleParams = z.strictObject({ ruleId: z.string().trim().min(1).max(100) });

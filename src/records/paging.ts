@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { invalidInput } from '../lib/errors';
 
+/**
+ * A whole number in a query string or path, written in decimal digits only. `z.coerce.number()` alone took what
+ * Number() takes: `limit=0x10` read as 16, `1e1` as 10, `0b11` as 3 (issue 9). Other text is refused as invalid.
+ */
+export const decimalInt = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && !/^[0-9]{1,15}$/.test(v) ? Number.NaN : v),
+    z.coerce.number({ error: 'must be a whole number in decimal digits' }).int().min(min).max(max),
+  );
+
 /** Common list query: page size and an opaque cursor from the previous page. */
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: decimalInt(1, 200).default(50),
   cursor: z.string().max(500).optional(),
 };
 

@@ -19,8 +19,13 @@ export function neutralise(cell: string): string {
 
 /** Renders rows as RFC 4180 CSV (header first, CRLF line ends), every cell neutralised. */
 export function toCsv(header: readonly string[], rows: readonly (readonly (string | null | undefined)[])[]): string {
-  const cells = rows.map((r) => r.map((c) => (c == null ? '' : neutralise(String(c)))));
-  return stringify([[...header], ...cells], { record_delimiter: '\r\n' });
+  return toCsvRows([header, ...rows]);
+}
+
+/** Renders rows as RFC 4180 CSV lines (CRLF line ends), every cell neutralised: a page of a longer file. */
+export function toCsvRows(rows: readonly (readonly (string | null | undefined)[])[]): string {
+  if (rows.length === 0) return '';
+  return stringify(rows.map((r) => r.map((c) => (c == null ? '' : neutralise(String(c))))), { record_delimiter: '\r\n' });
 }
 
 /** Parses CSV text into a header and records; malformed CSV is a TransferError naming the line. */

@@ -5,7 +5,6 @@ import { FIELD_BY_API, classificationOf } from '../records/registry';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { present } from '../policy/present';
-import { toCsv } from './csv';
 
 /** The person columns of a people CSV, by API field name (the same names import accepts). */
 export const PERSON_COLUMNS = [
@@ -18,49 +17,48 @@ export const EXPORT_HEADER = ['id', ...PERSON_COLUMNS, 'restricted'] as const;
 
 const BATCH = 1000;
 
+/** Where an export goes on: the last (sort key, id) written, or null at the start. */
+export type ExportCursor = { key: string; id: string } | null;
+
 /**
- * The people the actor needs to know about as CSV (3.4: exports filter in SQL with the same rules as lists, and
- * redact field by field as a single read does). Cells the actor may not see are empty and named in the
- * `restricted` column. Every person whose non-general fields are included gets an audit entry naming the fields
- * (never their values), as a read would. Archived people are left out. An actor-level denial (policy not
- * accepted, 3.5) is a forbidden domain error.
+ * One page of the people the actor needs to know about, as CSV rows, after `after` (keyset paging by sort key and
+ * id) — 3.4: exports filter in SQL with the same rules as lists, and redact field by field as a single read does.
+ * Cells the actor may not see are empty and named in the `restricted` column. Every person whose non-general fields
+ * are included gets an audit entry naming the fields (never their values), as a read would. Archived people are
+ * left out. An actor-level denial (policy not accepted, 3.5) is a forbidden domain error. `next` is null on the
+ * last page.
  */
-export async function exportPeople(ctx: Ctx): Promise<{ csv: string; rows: number }> {
+export async function exportPeoplePage(ctx: Ctx, after: ExportCursor, batch = BATCH): Promise<{ rows: string[][]; next: ExportCursor }> {
   const scope = filter(ctx.actor, 'person.read');
   if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
+  if (scope.kind === 'none') return { rows: [], next: null };
   const out: string[][] = [];
-  let after: { key: string; id: string } | null = null;
-  while (scope.kind !== 'none') {
-    const cursor: { key: string; id: string } | null = after;
-    const rows = await ctx.db
-      .selectFrom('people')
-      .selectAll('people')
-      .select((eb) => teamFlag(eb, 'person', ctx.actor.id))
-      .where((eb) =>
-        eb.and([
-          visibleWhere(eb, 'person', scope, ctx.actor, 'set'),
-          eb('people.archived_at', 'is', null),
-          cursor ? eb.or([eb('people.sort_key', '>', cursor.key), eb.and([eb('people.sort_key', '=', cursor.key), eb('people.id', '>', cursor.id)])]) : eb.and([]),
-        ]),
-      )
-      .orderBy('people.sort_key')
-      .orderBy('people.id')
-      .limit(BATCH)
-      .execute();
-    for (const row of rows) {
-      const p = present(ctx.actor, 'person.read', 'person', row);
-      if (!p.decision.allowed) continue; // the SQL filter and decide agree (property test); never emit a denied row
-      const restricted = p.restricted.map((r) => r.field).filter((f) => (PERSON_COLUMNS as readonly string[]).includes(f));
-      out.push([row.id, ...PERSON_COLUMNS.map((c) => (c in p.data ? (p.data[c] as string | null) : null)) as string[], restricted.join(' ')]);
-      const fields = PERSON_COLUMNS.filter((c) => c in p.data && classificationOf(FIELD_BY_API.person.get(c)!, row) !== 'general');
-      if (fields.length) {
-        const classes = [...new Set(fields.map((c) => classificationOf(FIELD_BY_API.person.get(c)!, row)))].sort();
-        ctx.audit.add(fromDecision('person.read', p.decision, { resourceType: 'person', resourceId: row.id, subjectPersonId: row.id, detail: { fields: [...fields], classes, via: 'export' } }));
-      }
+  const rows = await ctx.db
+    .selectFrom('people')
+    .selectAll('people')
+    .select((eb) => teamFlag(eb, 'person', ctx.actor.id))
+    .where((eb) =>
+      eb.and([
+        visibleWhere(eb, 'person', scope, ctx.actor, 'set'),
+        eb('people.archived_at', 'is', null),
+        after ? eb.or([eb('people.sort_key', '>', after.key), eb.and([eb('people.sort_key', '=', after.key), eb('people.id', '>', after.id)])]) : eb.and([]),
+      ]),
+    )
+    .orderBy('people.sort_key')
+    .orderBy('people.id')
+    .limit(batch)
+    .execute();
+  for (const row of rows) {
+    const p = present(ctx.actor, 'person.read', 'person', row);
+    if (!p.decision.allowed) continue; // the SQL filter and decide agree (property test); never emit a denied row
+    const restricted = p.restricted.map((r) => r.field).filter((f) => (PERSON_COLUMNS as readonly string[]).includes(f));
+    out.push([row.id, ...PERSON_COLUMNS.map((c) => (c in p.data ? (p.data[c] as string | null) : null)) as string[], restricted.join(' ')]);
+    const fields = PERSON_COLUMNS.filter((c) => c in p.data && classificationOf(FIELD_BY_API.person.get(c)!, row) !== 'general');
+    if (fields.length) {
+      const classes = [...new Set(fields.map((c) => classificationOf(FIELD_BY_API.person.get(c)!, row)))].sort();
+      ctx.audit.add(fromDecision('person.read', p.decision, { resourceType: 'person', resourceId: row.id, subjectPersonId: row.id, detail: { fields: [...fields], classes, via: 'export' } }));
     }
-    if (rows.length < BATCH) break;
-    const last: { sort_key: string; id: string } = rows[rows.length - 1];
-    after = { key: last.sort_key, id: last.id };
   }
-  return { csv: toCsv(EXPORT_HEADER, out), rows: out.length };
+  const last = rows[rows.length - 1];
+  return { rows: out, next: rows.length < batch || !last ? null : { key: last.sort_key, id: last.id } };
 }

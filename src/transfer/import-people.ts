@@ -7,6 +7,7 @@ import { requireTeamCandidate, teamRolesFor } from '../cases/team';
 import { DomainError, forbidden } from '../lib/errors';
 import { decide } from '../policy/decide';
 import type { Role } from '../policy/types';
+import { textFault } from '../lib/text';
 import { createPerson } from '../people/commands';
 import { createPersonBody } from '../people/schema';
 import { MAX_IMPORT_ROWS, TransferError, fromCsv } from './csv';
@@ -117,10 +118,18 @@ export async function importPeople(ctx: Ctx, text: string, options: { partial?: 
   for (const [index, record] of records.entries()) {
     const rowNumber = index + 2;
     const input: Record<string, string> = {};
+    const unsafe: RowProblem[] = [];
     header.forEach((h, i) => {
       const cell = record[i] ?? '';
-      if (cell.trim() !== '') input[h] = cell;
+      // The same rule as every input over HTTP (src/lib/text.ts): no NUL, no unpaired surrogate, in any engine.
+      const fault = textFault(cell);
+      if (fault) unsafe.push({ row: rowNumber, field: h, message: fault });
+      else if (cell.trim() !== '') input[h] = cell;
     });
+    if (unsafe.length) {
+      problems.push(...unsafe);
+      continue;
+    }
     const parsed = importRow.safeParse(input);
     if (!parsed.success) {
       problems.push(...zodProblems(rowNumber, parsed.error));

@@ -157,10 +157,16 @@ describe.each(dialects())('attachments over HTTP (%s)', (dialect) => {
     expect(tempFiles()).toEqual([]);
   });
 
-  it('traversal-like and hostile filenames are stored as display names only, never as paths', async () => {
+  it('traversal-like and hostile filenames are stored as display names only, never as paths; names with folders, a NUL or a lone surrogate are refused, naming the file', async () => {
+    const before = await rowCount();
+    for (const raw of ['../../etc/passwd.txt', '..\\..\\windows\\win.ini.txt', 'dir/report.txt', 'nul\u0000.txt']) {
+      const res = await upload(lead, caseId, [file(Buffer.from(`content ${Math.random()}\n`), raw, 'text/plain')]);
+      expect(res.statusCode, JSON.stringify(raw)).toBe(400);
+      expect(res.json().errors).toEqual([{ path: 'body.file', message: expect.stringMatching(/^file name /) }]);
+    }
+    expect(await rowCount()).toBe(before);
+    expect(tempFiles()).toEqual([]);
     const names: [string, string][] = [
-      ['../../etc/passwd.txt', 'passwd.txt'],
-      ['..\\..\\windows\\win.ini.txt', 'win.ini.txt'],
       ['..', 'attachment'],
       ['.hidden.txt', 'hidden.txt'],
       ['inv\u202Egnp.txt', 'invgnp.txt'],

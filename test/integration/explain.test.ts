@@ -57,6 +57,17 @@ describe.each(dialects())('explanations and the access log (%s)', (dialect) => {
     expect(strip(self.json())).toEqual(strip(missing.json()));
   });
 
+  it('3.4 need-to-know: the user may be named by username, as the console command takes it; an unknown username is answered as an unknown id', async () => {
+    const byName = await as(world, manager).get(`/api/access/explain?user=${encodeURIComponent(staff.username.toUpperCase())}&record=person:${personId}`);
+    expect(byName.statusCode).toBe(200);
+    expect(byName.json()).toEqual((await explain(manager, staff)).json());
+    expect((await as(world, outsider).get(`/api/access/explain?user=${outsider.username}&record=person:${personId}`)).statusCode).toBe(200);
+    // Someone else, by name or unknown: the same 403 for staff, so usernames cannot be probed; 404 for a manager.
+    expect((await as(world, outsider).get(`/api/access/explain?user=${staff.username}&record=person:${personId}`)).statusCode).toBe(403);
+    expect((await as(world, outsider).get(`/api/access/explain?user=nobody-by-this-name&record=person:${personId}`)).statusCode).toBe(403);
+    expect((await as(world, manager).get(`/api/access/explain?user=nobody-by-this-name&record=person:${personId}`)).statusCode).toBe(404);
+  });
+
   it('3.1 justify-purpose: staff may not ask about someone else (403); oversight on a missing record is 404; bad field is 400', async () => {
     expect((await explain(outsider, staff)).statusCode).toBe(403);
     expect((await as(world, manager).get(`/api/access/explain?user=${staff.id}&record=person:01900000-0000-7000-8000-000000000000`)).statusCode).toBe(404);

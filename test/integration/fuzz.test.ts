@@ -11,6 +11,23 @@ interface Operation {
   hasBody: boolean;
   pathParams: string[];
   queryParams: string[];
+  /** JSON body fields that take text (top level; arrays of text as `field.0`). */
+  bodyTextFields: string[];
+}
+
+interface JsonSchema { type?: string | string[]; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; items?: JsonSchema; properties?: Record<string, JsonSchema> }
+
+/** Whether a JSON schema accepts a string. */
+const takesText = (s: JsonSchema | undefined): boolean =>
+  !!s && (s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string')) || [...(s.anyOf ?? []), ...(s.oneOf ?? [])].some(takesText));
+
+/** The text fields of a request body schema: `name`, or `name.0` for a list of text. */
+function textFields(schema: JsonSchema | undefined): string[] {
+  return Object.entries(schema?.properties ?? {}).flatMap(([name, s]) => {
+    if (takesText(s)) return [name];
+    const list = [s, ...(s.anyOf ?? [])].find((x) => x.type === 'array');
+    return list && takesText(list.items) ? [`${name}.0`] : [];
+  });
 }
 
 /** Tables and columns that a rejected request may legitimately touch (audit of denials, session bookkeeping). */
@@ -60,13 +77,15 @@ describe.each(dialects())('fuzz: malformed requests across every route (%s)', (d
     const caseId = await makeCase(world, person, { [staff.id]: 'lead' });
     await makeNote(world, caseId, staff.id);
     const doc = (await world.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
-    operations = Object.entries(doc.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown }>>).flatMap(([path, ops]) =>
+    type Op = { parameters?: { name: string; in: string }[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } };
+    operations = Object.entries(doc.paths as Record<string, Record<string, Op>>).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => ({
         method: method.toUpperCase(),
         path,
         hasBody: !!op.requestBody,
         pathParams: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
         queryParams: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+        bodyTextFields: textFields(op.requestBody?.content?.['application/json']?.schema),
       })),
     );
   });
@@ -115,6 +134,62 @@ describe.each(dialects())('fuzz: malformed requests across every route (%s)', (d
       { numRuns: 1200, seed: 424242 },
     );
     expect(sent).toBeGreaterThanOrEqual(1000);
+    expect(await snapshot(world)).toBe(before);
+  }, 180_000);
+
+  it('issue 9: a NUL or an unpaired surrogate in any text input of any operation is a 400 naming the field, never a 5xx, and nothing is written', async () => {
+    const before = await snapshot(world);
+    const admin = users[2];
+    const auth = { cookie: `${SESSION_COOKIE}=${admin.cookie}`, 'x-csrf-token': admin.csrf };
+    const BAD_JSON = ['a\u0000b', '\u0000', 'a\ud800b', 'x\udc00', '\ud83d'];
+    const message = /NUL character|unpaired surrogate/;
+    const id = '01900000-0000-7000-8000-000000000000';
+    let sent = 0;
+    const expectNamed = async (op: Operation, what: string, res: { statusCode: number; body: string; headers: Record<string, unknown>; json: () => { errors?: { path: string; message: string }[] } }, path: string) => {
+      sent++;
+      expect(res.statusCode, `${op.method} ${op.path} ${what} → ${res.body.slice(0, 200)}`).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().errors, `${op.method} ${op.path} ${what}`).toContainEqual({ path, message: expect.stringMatching(message) });
+      expect(res.body).not.toContain('\u0000');
+    };
+    const urlOf = (op: Operation, param?: string, value = id) => op.path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === param ? value : id));
+    const withBody = (op: Operation) => op.method !== 'GET' && op.method !== 'DELETE';
+    let bodyFields = 0;
+    for (const op of operations) {
+      for (const field of op.bodyTextFields) {
+        bodyFields++;
+        for (const bad of BAD_JSON) {
+          const [name, index] = field.split('.');
+          const payload = JSON.stringify({ [name]: index === undefined ? bad : [bad] });
+          const res = await world.app.inject({ method: op.method as 'POST', url: urlOf(op), headers: { ...auth, 'content-type': 'application/json' }, payload });
+          await expectNamed(op, `body.${field}=${JSON.stringify(bad)}`, res, `body.${field}`);
+        }
+      }
+      for (const q of op.queryParams) {
+        for (const bad of ['a%00b', '%00']) {
+          const res = await world.app.inject({ method: op.method as 'GET', url: `${urlOf(op)}?${q}=${bad}`, headers: auth, ...(withBody(op) ? { payload: {} } : {}) });
+          await expectNamed(op, `query ${q}=${bad}`, res, `query.${q}`);
+        }
+      }
+      for (const p of op.pathParams) {
+        const res = await world.app.inject({ method: op.method as 'GET', url: urlOf(op, p, 'a%00b'), headers: auth, ...(withBody(op) ? { payload: {} } : {}) });
+        await expectNamed(op, `param ${p}`, res, `params.${p}`);
+      }
+      if (op.method === 'PATCH' || op.method === 'PUT') {
+        const res = await world.app.inject({ method: op.method as 'PATCH', url: urlOf(op), headers: { ...auth, 'if-match': '"1\u0000"' }, payload: {} });
+        await expectNamed(op, 'if-match', res, 'header.if-match');
+      }
+      // A session cookie that decodes to a NUL (cookies are percent-decoded) is refused before any lookup.
+      const cookie = await world.app.inject({ method: op.method as 'GET', url: urlOf(op), headers: { cookie: `${SESSION_COOKIE}=abc%00def` }, ...(withBody(op) ? { payload: {} } : {}) });
+      await expectNamed(op, 'cookie', cookie, `cookie.${SESSION_COOKIE}`);
+    }
+    // Sign-in, named: the username and the password.
+    for (const field of ['username', 'password']) {
+      const res = await world.app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { username: 'admin', password: 'x', [field]: 'ad\u0000min' } });
+      await expectNamed({ method: 'POST', path: '/api/auth/sign-in' } as Operation, field, res, `body.${field}`);
+    }
+    expect(bodyFields).toBeGreaterThan(40);
+    expect(sent).toBeGreaterThan(400);
     expect(await snapshot(world)).toBe(before);
   }, 180_000);
 });

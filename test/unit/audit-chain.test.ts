@@ -12,6 +12,7 @@ import { verifyAudit } from '../../src/audit/verify';
 import { connect, type Db } from '../../src/db/connect';
 import { migrateToLatest } from '../../src/db/migrate';
 import type { AuditEventRow } from '../../src/db/schema';
+import { liftAuditGuard } from '../support/audit-guard';
 
 // 1.1 records-management / practice 4.3: the audit chain itself. hash = SHA-256(previous hash ‖ canonical entry);
 // any single tampering with a generated chain is named at the right entry by verifyAudit.
@@ -83,6 +84,7 @@ describe('1.1 records-management: every single tampering with a generated chain 
     // A file, not :memory:, so verify can also walk it in worker threads (each opens the file itself).
     db = connect({ databaseUrl: '', dataDir: dir });
     await migrateToLatest(db);
+    await liftAuditGuard(db); // tampers as the file's owner would
     signer = loadOrCreateSigner(dir);
   });
   afterAll(async () => {
@@ -185,6 +187,7 @@ describe('1.1 records-management: verify builds the canonical text inside SQLite
     dir = mkdtempSync(join(tmpdir(), 'confide-canonical-'));
     db = connect({ databaseUrl: '', dataDir: dir, sqliteFile: ':memory:' });
     await migrateToLatest(db);
+    await liftAuditGuard(db);
   });
   afterAll(async () => {
     await db.close();
