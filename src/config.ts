@@ -39,6 +39,18 @@ const settingsSchema = z.object({
   SAFEGUARDING_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   SAFEGUARDING_URGENT_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   SAFEGUARDING_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  BREACH_ICO_WARN_HOURS: z
+    .string()
+    .regex(/^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$/, 'hours left before the 72-hour deadline, comma-separated, e.g. 24,6')
+    .refine((v) => v.split(',').every((h) => Number(h) >= 1 && Number(h) < 72), 'each between 1 and 71')
+    .default('24,6'),
+  BREACH_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  BREACH_READS_THRESHOLD: z.coerce.number().int().min(1).default(200),
+  BREACH_READS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  BREACH_DENIALS_THRESHOLD: z.coerce.number().int().min(1).default(10),
+  BREACH_DENIALS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  BREACH_EXPORT_MIN_PEOPLE: z.coerce.number().int().min(1).default(1),
+  BREACH_BREAK_GLASS_REVIEW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
 });
 
 /** Resolved, typed configuration. */
@@ -71,6 +83,19 @@ export interface Config {
   /** … or after this long when the raiser said there is immediate risk. */
   safeguardingUrgentEscalateMinutes: number;
   safeguardingCheckSeconds: number;
+  /** Hours left before a breach's 72-hour ICO deadline at which management are warned, most first (UK GDPR Art 33). */
+  breachIcoWarnHours: number[];
+  breachCheckSeconds: number;
+  /** Review flags (clause 5): this many record reads by one user within one window raise a flag. */
+  breachReadsThreshold: number;
+  breachReadsWindowMinutes: number;
+  /** … this many refusals of one user within one window. */
+  breachDenialsThreshold: number;
+  breachDenialsWindowMinutes: number;
+  /** … an export of at least this many people's confidential fields. */
+  breachExportMinPeople: number;
+  /** … a break-glass use still awaiting review after this many hours. */
+  breachBreakGlassReviewHours: number;
 }
 
 /**
@@ -110,6 +135,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     safeguardingEscalateMinutes: s.SAFEGUARDING_ESCALATE_MINUTES,
     safeguardingUrgentEscalateMinutes: s.SAFEGUARDING_URGENT_ESCALATE_MINUTES,
     safeguardingCheckSeconds: s.SAFEGUARDING_CHECK_SECONDS,
+    breachIcoWarnHours: [...new Set(s.BREACH_ICO_WARN_HOURS.split(',').map(Number))].sort((x, y) => y - x),
+    breachCheckSeconds: s.BREACH_CHECK_SECONDS,
+    breachReadsThreshold: s.BREACH_READS_THRESHOLD,
+    breachReadsWindowMinutes: s.BREACH_READS_WINDOW_MINUTES,
+    breachDenialsThreshold: s.BREACH_DENIALS_THRESHOLD,
+    breachDenialsWindowMinutes: s.BREACH_DENIALS_WINDOW_MINUTES,
+    breachExportMinPeople: s.BREACH_EXPORT_MIN_PEOPLE,
+    breachBreakGlassReviewHours: s.BREACH_BREAK_GLASS_REVIEW_HOURS,
   };
   return { ...config, ...overrides };
 }

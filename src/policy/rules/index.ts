@@ -2,6 +2,7 @@ import type { Rule } from '../rule';
 import { ACCESS_RULES } from './access';
 import { ACCOUNTS_RULES } from './accounts';
 import { AGREEMENT_RULES } from './agreement';
+import { BREACH_RULES } from './breaches';
 import { CASE_RECORDS_RULES } from './case-records';
 import { ORGANISATIONS_RULES } from './organisations';
 import { OVERSIGHT_RULES } from './oversight';
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   ...CASE_RECORDS_RULES,
   ...ORGANISATIONS_RULES,
   ...SAFEGUARDING_RULES,
+  ...BREACH_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,
