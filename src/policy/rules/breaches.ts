@@ -27,11 +27,6 @@ export const BREACH_RULES: readonly Rule[] = [
     reason: 'Anyone working here reports a suspected breach of the policy, intended or accidental, so that it is dealt with seriously.',
   },
   {
-    id: 'breaches/reporter-own-report', clauseKey: 'breach-handling', effect: 'allow', roles: 'any', relation: 'self',
-    actions: ['breach.read'], classifications: REPORT_CLASSES,
-    reason: 'You reported this breach: you see what you wrote and its status.',
-  },
-  {
     id: 'breaches/management', clauseKey: 'breach-handling', effect: 'allow', roles: ['manager'], relation: 'any',
     actions: ['breach.read', 'breach.review', 'breach.handle'], classifications: REPORT_CLASSES,
     reason: 'Management deal with breaches of the policy: they assess, contain and decide who must be told, within the 72 hours the law allows.',
@@ -40,5 +35,17 @@ export const BREACH_RULES: readonly Rule[] = [
     id: 'breaches/guardian-oversight', clauseKey: 'breach-handling', effect: 'allow', roles: ['guardian'], relation: 'any',
     actions: ['breach.read', 'breach.review'], classifications: REPORT_CLASSES,
     reason: 'The guardian reviews how breaches are dealt with; management handle them.',
+  },
+  {
+    // Last, so a manager or the guardian reading a breach they reported is recorded under their oversight rule.
+    id: 'breaches/reporter-own-report', clauseKey: 'breach-handling', effect: 'allow', roles: 'any', relation: 'self',
+    actions: ['breach.read'], classifications: REPORT_CLASSES,
+    reason: 'You reported this breach: you see what you wrote and its status.',
+  },
+  {
+    // Last, so a manager or the guardian reading a breach they reported is recorded under their oversight rule.
+    id: 'breaches/reporter-own-report', clauseKey: 'breach-handling', effect: 'allow', roles: 'any', relation: 'self',
+    actions: ['breach.read'], classifications: REPORT_CLASSES,
+    reason: 'You reported this breach: you see what you wrote and its status.',
   },
 ];
