@@ -42,10 +42,4 @@ export const BREACH_RULES: readonly Rule[] = [
     actions: ['breach.read'], classifications: REPORT_CLASSES,
     reason: 'You reported this breach: you see what you wrote and its status.',
   },
-  {
-    // Last, so a manager or the guardian reading a breach they reported is recorded under their oversight rule.
-    id: 'breaches/reporter-own-report', clauseKey: 'breach-handling', effect: 'allow', roles: 'any', relation: 'self',
-    actions: ['breach.read'], classifications: REPORT_CLASSES,
-    reason: 'You reported this breach: you see what you wrote and its status.',
-  },
 ];
