@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAccessCommands } from './cli/access';
 import { failWith } from './cli/errors';
 import { registerAuditCommands } from './cli/audit';
+import { registerBreachCommands } from './cli/breaches';
 import { registerDemoCommands } from './cli/demo';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerPolicyCommands } from './cli/policy';
@@ -24,6 +25,7 @@ export function buildCli(): Command {
     });
   registerAccessCommands(program);
   registerAuditCommands(program);
+  registerBreachCommands(program);
   registerDemoCommands(program);
   registerMaintenanceCommands(program);
   registerPolicyCommands(program);
