@@ -54,10 +54,16 @@ export async function escalateIcoClock(ctx: Ctx): Promise<{ breachId: string; st
     .orderBy('ico_deadline_at')
     .orderBy('id')
     .execute();
+  // Stages already recorded, read in one query so a run that finds nothing new writes nothing.
+  const recorded = new Set<string>();
+  for (let i = 0; i < due.length; i += 500) {
+    const ids = due.slice(i, i + 500).map((b) => b.id);
+    for (const e of await ctx.db.selectFrom('breach_escalations').select(['breach_id', 'stage']).where('breach_id', 'in', ids).execute()) recorded.add(`${e.breach_id}|${e.stage}`);
+  }
   const sent: { breachId: string; stage: string }[] = [];
   for (const b of due as BreachRow[]) {
     if (!clockRuns(b)) continue;
-    const reached = stagesReached(b.ico_deadline_at, ctx.now, warnHours);
+    const reached = stagesReached(b.ico_deadline_at, ctx.now, warnHours).filter((stage) => !recorded.has(`${b.id}|${stage}`));
     if (!reached.length) continue;
     const claimed: string[] = [];
     for (const stage of reached) {
