@@ -3,6 +3,7 @@ import { registerAccessCommands } from './cli/access';
 import { failWith } from './cli/errors';
 import { registerAuditCommands } from './cli/audit';
 import { registerConsentCommands } from './cli/consent';
+import { registerBreachCommands } from './cli/breaches';
 import { registerDemoCommands } from './cli/demo';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerNoticeCommands } from './cli/notices';
@@ -35,6 +36,7 @@ export function buildCli(): Command {
   registerAccessCommands(program);
   registerAuditCommands(program);
   registerConsentCommands(program);
+  registerBreachCommands(program);
   registerDemoCommands(program);
   registerMaintenanceCommands(program);
   registerNoticeCommands(program);

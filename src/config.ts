@@ -50,6 +50,18 @@ const settingsSchema = z.object({
     .refine((v) => v === '' || /^https?:\/\/[^\s]+$/.test(v), 'must be empty or an http(s):// URL')
     .default(''),
   JURISDICTION: z.string().trim().min(2).max(20).default('GB'),
+  BREACH_ICO_WARN_HOURS: z
+    .string()
+    .regex(/^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$/, 'hours left before the 72-hour deadline, comma-separated, e.g. 24,6')
+    .refine((v) => v.split(',').every((h) => Number(h) >= 1 && Number(h) < 72), 'each between 1 and 71')
+    .default('24,6'),
+  BREACH_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  BREACH_READS_THRESHOLD: z.coerce.number().int().min(1).default(200),
+  BREACH_READS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  BREACH_DENIALS_THRESHOLD: z.coerce.number().int().min(1).default(10),
+  BREACH_DENIALS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  BREACH_EXPORT_MIN_PEOPLE: z.coerce.number().int().min(1).default(1),
+  BREACH_BREAK_GLASS_REVIEW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
 });
 
 /** Resolved, typed configuration. */
@@ -90,6 +102,19 @@ export interface Config {
   privacyPolicyUrl: string;
   /** The jurisdiction a receipt names (ISO 3166 code, default GB). */
   jurisdiction: string;
+  /** Hours left before a breach's 72-hour ICO deadline at which management are warned, most first (UK GDPR Art 33). */
+  breachIcoWarnHours: number[];
+  breachCheckSeconds: number;
+  /** Review flags (clause 5): this many record reads by one user within one window raise a flag. */
+  breachReadsThreshold: number;
+  breachReadsWindowMinutes: number;
+  /** … this many refusals of one user within one window. */
+  breachDenialsThreshold: number;
+  breachDenialsWindowMinutes: number;
+  /** … an export of at least this many people's confidential fields. */
+  breachExportMinPeople: number;
+  /** … a break-glass use still awaiting review after this many hours. */
+  breachBreakGlassReviewHours: number;
 }
 
 /**
@@ -133,6 +158,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     organisation: { name: s.ORGANISATION_NAME, address: s.ORGANISATION_ADDRESS, email: s.ORGANISATION_EMAIL, phone: s.ORGANISATION_PHONE, contact: s.ORGANISATION_CONTACT },
     privacyPolicyUrl: '',
     jurisdiction: s.JURISDICTION,
+    breachIcoWarnHours: [...new Set(s.BREACH_ICO_WARN_HOURS.split(',').map(Number))].sort((x, y) => y - x),
+    breachCheckSeconds: s.BREACH_CHECK_SECONDS,
+    breachReadsThreshold: s.BREACH_READS_THRESHOLD,
+    breachReadsWindowMinutes: s.BREACH_READS_WINDOW_MINUTES,
+    breachDenialsThreshold: s.BREACH_DENIALS_THRESHOLD,
+    breachDenialsWindowMinutes: s.BREACH_DENIALS_WINDOW_MINUTES,
+    breachExportMinPeople: s.BREACH_EXPORT_MIN_PEOPLE,
+    breachBreakGlassReviewHours: s.BREACH_BREAK_GLASS_REVIEW_HOURS,
   };
   config.privacyPolicyUrl = s.PRIVACY_POLICY_URL || `${config.publicBaseUrl}/privacy`;
   return { ...config, ...overrides };

@@ -6,6 +6,7 @@ import { conflict, notFound } from '../lib/errors';
 import { addMinutes } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { activeManagers, activeWithRole, notify } from '../notify/notify';
+import { openBreachFromBreakGlass } from '../breaches/flag-commands';
 import { decide } from '../policy/decide';
 import { decodeCursor } from '../records/paging';
 import { grantFor, pageOf, presentGrant, transition } from './grants';
@@ -69,8 +70,8 @@ export async function listBreakGlass(ctx: Ctx, query: z.infer<typeof breakGlassQ
 
 /**
  * Records a manager's review of a break-glass use — never the user who used it (forbid rule grant/no-self-approval).
- * A breach ends the access at once and is recorded under the breaches clause (5) with its clause key, so the breaches
- * register can find it; the user is told the outcome either way.
+ * A breach ends the access at once, is recorded under the breaches clause (5), and opens a breach record on the
+ * register linked to this use (`breachId` in the answer); the user is told the outcome either way.
  */
 export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<typeof reviewBody>) {
   const { grant, decision } = await grantFor(ctx, id, 'breakglass.review');
@@ -87,6 +88,8 @@ export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<type
     }),
     ...(breach ? { ruleId: 'break-glass/breach', clause: ctx.actor.policy.clauseFor('breach-handling') } : {}),
   });
+  // Clause 5: the breach goes on the register at once, linked to this use (src/breaches/flag-commands.ts).
+  const breachId = breach ? await openBreachFromBreakGlass(ctx, grant) : null;
   await notify(ctx, [grant.user_id], {
     kind: breach ? 'break-glass-breach' : 'break-glass-justified',
     subject: breach ? 'Your emergency access was found to be a breach' : 'Your emergency access was reviewed as justified',
@@ -95,5 +98,5 @@ export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<type
       : 'A manager reviewed your break-glass access and recorded it as justified.',
     resourceType: 'grant', resourceId: id,
   });
-  return presentGrant({ ...grant, ...changes } as AccessGrantRow, ctx.nowIso, true);
+  return { ...presentGrant({ ...grant, ...changes } as AccessGrantRow, ctx.nowIso, true), ...(breachId ? { breachId } : {}) };
 }

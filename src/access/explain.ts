@@ -23,7 +23,8 @@ export interface ExplainInput {
 /** The user's role on the record's team (its compartment's team, as the need-to-know probe reads it). */
 async function teamRole(ctx: Ctx, type: RecordType, row: Record<string, unknown>, userId: string): Promise<string | null> {
   const key = compartmentKey(type, row);
-  const compartment = recordOf(type).access.compartment;
+  const compartment = recordOf(type).access?.compartment;
+  if (!compartment || key === null) return null;
   if (compartment === 'organisation') {
     const r = await ctx.db.selectFrom('organisation_team').select('user_id').where('organisation_id', '=', key).where('user_id', '=', userId).executeTakeFirst();
     return r ? 'member' : null;
@@ -34,8 +35,8 @@ async function teamRole(ctx: Ctx, type: RecordType, row: Record<string, unknown>
 }
 
 function grantsFor(actor: Actor, type: RecordType, key: string | null) {
-  if (!key) return [];
   const prop = grantKeyOf(type);
+  if (!key || !prop) return [];
   return actor.grants.filter((g) => g[prop] === key).map((g) => ({ id: g.id, kind: g.kind, expiresAt: g.expiresAt, classifications: classesOf(g.mask) }));
 }
 

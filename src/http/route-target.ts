@@ -6,7 +6,7 @@
  */
 const COLLECTIONS: Readonly<Record<string, string>> = {
   people: 'person', cases: 'case', notes: 'note', attachments: 'attachment', organisations: 'organisation',
-  requests: 'grant', grants: 'grant', 'break-glass': 'grant', users: 'user',
+  requests: 'grant', grants: 'grant', 'break-glass': 'grant', users: 'user', breaches: 'breach', flags: 'breach-flag',
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -24,10 +24,11 @@ export const ACTIONS: readonly Action[] = [...RECORD_ACTIONS, ...OTHER_ACTIONS];
 /**
  * Actions that touch confidential data, so they wait until the user has accepted the policy (3.5). Raising a
  * safeguarding concern is not among them: it reveals nothing to the raiser, and a concern must never wait (practice
- * 4.1–4.2: all concerns are brought to management).
+ * 4.1–4.2: all concerns are brought to management). Nor is reporting a suspected breach (clause 5): a breach nobody
+ * may report cannot be dealt with.
  */
 export const CONFIDENTIAL_ACTIONS: readonly Action[] = [
-  ...RECORD_ACTIONS.filter((a) => a !== 'concern.raise'),
+  ...RECORD_ACTIONS.filter((a) => a !== 'concern.raise' && a !== 'breach.report'),
   'grant.request', 'grant.decide', 'breakglass.open', 'breakglass.review', 'access.explain', 'audit.read',
   // Changing the purpose register is governance: under the policy. Reading it is not confidential (3.1).
   'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',

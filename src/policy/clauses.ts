@@ -14,7 +14,7 @@ export const CLAUSE_KEYS = {
   'safeguarding-concern-record': 'The course of action on a concern is agreed by management and recorded, with its reasons and who agreed.',
   'safeguarding-duty-to-share': 'Information is shared with the safeguarding team or the police when the law requires it, with the reasons recorded (Caldicott principle 7: the duty to share).',
   'break-glass-review': 'Every necessary breach of confidentiality and its reasons are recorded and reviewed.',
-  'breach-handling': 'Breaches of the policy, intended or accidental, are recorded and dealt with seriously.',
+  'breach-handling': 'Breaches of the policy, intended or accidental, are reported by anyone, recorded and dealt with seriously by management.',
   'first-contact-notice': 'Everyone who comes into contact with the charity is told of the Confidentiality Policy at the first point of contact.',
   'purpose-register': 'Every use or transfer of information is a purpose in the register, approved by a guardian who did not propose it and reviewed by its date.',
   'informed-consent': 'Information goes to a recipient only with the informed consent of the person it is about, for that purpose and recipient; a withdrawal takes effect at once.',
@@ -36,6 +36,10 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'safeguarding-concern-record': ['practice 4.2', 'practice 4.3'],
   'safeguarding-duty-to-share': ['practice 4.3'],
   'break-glass-review': ['practice 4.2', 'practice 4.3'],
+  // Clause 5 is enforced by the breach register (rules breaches/*, src/breaches/): anyone reports, management handle
+  // against the 72-hour ICO clock (UK GDPR Art 33–34), the guardian reviews, review flags come from the audit chain,
+  // and a break-glass use reviewed as a breach opens a record. The disciplinary procedure itself and the report to
+  // the ICO stay outside Confide: it records a referral's reference (never HR detail) and when the ICO was told.
   'breach-handling': ['5'],
   'first-contact-notice': ['4.1'],
   'purpose-register': ['3.1', '2.1'],
@@ -69,7 +73,6 @@ export const SAMPLE_PLANNED: Readonly<Record<string, string>> = {
   '2.1': 'Planned: disclosures and reports that must each name an active purpose (their issues). Built today: the purpose register (rules purposes/*), and the consent check and consent recording refuse a purpose that is not active (purposes/not-in-force); everyday reads of a case are still justified by need to know (3.4), not by a named purpose.',
   '3.2': 'Planned: the disclosure workflow will refuse organisation-specific data to third parties. Today no data leaves Confide except exports, which are filtered by need to know and audited.',
   '4.3': 'Planned: disclosure only with express consent, recipients told the information is CONFIDENTIAL.',
-  '5': 'Planned: the breaches register. Today a manager who reviews a break-glass use as a breach ends the access and the audit trail records it under this clause (rule break-glass/breach, clause key breach-handling); the disciplinary procedure is the organisation\'s own.',
   'practice 5.1': 'Planned: signed joint working protocols (sharing agreements) with partner agencies.',
 };
 

@@ -105,9 +105,10 @@ function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: Ac
     // holds, when it does not cover the field; else the role.
     const cls = resource.classification ?? 'general';
     const bit = classBit(cls);
-    const teamWouldOpen = !resource.team && mine.some((a) => a.relations.includes('team') && (a.classes === null || (typeof a.classes === 'number' && (a.classes & bit) !== 0)));
+    const access = recordOf(action.slice(0, action.indexOf('.')) as RecordType).access;
+    const teamWouldOpen = access !== null && !resource.team && mine.some((a) => a.relations.includes('team') && (a.classes === null || (typeof a.classes === 'number' && (a.classes & bit) !== 0)));
     reason = teamWouldOpen
-      ? COMPARTMENTS[recordOf(action.slice(0, action.indexOf('.')) as RecordType).access.compartment].notOnTeam
+      ? COMPARTMENTS[access.compartment].notOnTeam
       : (resource.granted ?? 0) !== 0
         ? `Your access grant does not cover ${cls} information — request access.`
         : `Your role does not give access to ${cls} information here — request access.`;

@@ -50,12 +50,18 @@ export interface RelationDef {
 
 const TRUE = sql<SqlBool>`1 = 1`;
 const FALSE = sql<SqlBool>`1 = 0`;
-const keyRef = (d: RecordDescriptor) => sql.ref(`${d.table}.${d.access.column}`);
-const teamOf = (type: RecordType) => COMPARTMENTS[recordOf(type).access.compartment].team;
+/** The column holding a record's compartment key (only for types a team or grant reaches). */
+const keyRef = (d: RecordDescriptor) => sql.ref(`${d.table}.${d.access!.column}`);
+/** The team table of a record type's compartment; null for a type no team reaches (its team relation never holds). */
+const teamOf = (type: RecordType) => {
+  const access = recordOf(type).access;
+  return access ? COMPARTMENTS[access.compartment].team : null;
+};
 
 /** The keys (person, case or organisation ids, as column `k`) of the records whose team the actor is on. */
 export function teamSet(eb: AnyEb, type: RecordType, actorId: string) {
   const team = teamOf(type);
+  if (!team) throw new Error(`No team reaches a ${type}`);
   // case_team.person_id is the case's person, kept by trigger (migration 0008): one index range, no join.
   return eb
     .selectFrom(`${team.table} as tm` as 'case_team as tm')
@@ -75,6 +81,7 @@ export function teamProbe(_eb: AnyEb, type: RecordType, actorId: string): Expres
   // SQL text, not the builder: it is built for every single-record read, where the builder's work cost more than
   // running the query. Same SQL either way.
   const team = teamOf(type);
+  if (!team) return FALSE;
   return sql<SqlBool>`(select 1 from ${sql.table(team.table)} as tm where ${sql.ref(`tm.${team.column}`)} = ${keyRef(recordOf(type))} and tm.user_id = ${actorId} limit 1) is not null`;
 }
 
@@ -82,6 +89,7 @@ export function teamProbe(_eb: AnyEb, type: RecordType, actorId: string): Expres
 export function grantKeys(actor: Actor, type: RecordType): string[] {
   const prop = grantKeyOf(type);
   const keys: string[] = [];
+  if (!prop) return keys;
   for (const g of actor.grants) {
     const v = g[prop];
     if (v) keys.push(v);
@@ -93,9 +101,10 @@ export function grantKeys(actor: Actor, type: RecordType): string[] {
  * Mask of classifications the actor's grants cover for one record (by its person, case or organisation key); with
  * `kind`, only grants of that kind (break-glass uses: the `emergency` fact).
  */
-export function grantedMask(actor: Actor, type: RecordType, key: string, kind?: ActiveGrant['kind']): number {
+export function grantedMask(actor: Actor, type: RecordType, key: string | null, kind?: ActiveGrant['kind']): number {
   const prop = grantKeyOf(type);
   let mask = 0;
+  if (!prop || key === null) return mask;
   for (const g of actor.grants) if (g[prop] === key && (kind === undefined || g.kind === kind)) mask |= g.mask;
   return mask;
 }
@@ -113,7 +122,7 @@ export const RELATIONS = {
   team: {
     meaning: "on the record's team",
     holds: (_actor, r) => r.team === true,
-    sql: ({ eb, type, actor, form }) => (form === 'probe' ? teamProbe(eb, type, actor.id) : eb(keyRef(recordOf(type)), 'in', teamSet(eb, type, actor.id))),
+    sql: ({ eb, type, actor, form }) => (!teamOf(type) ? FALSE : form === 'probe' ? teamProbe(eb, type, actor.id) : eb(keyRef(recordOf(type)), 'in', teamSet(eb, type, actor.id))),
     facts: (_actor, _type, row) => ({ team: row._team === 1 || row._team === true || row._team === '1' }),
   },
   /**

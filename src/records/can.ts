@@ -57,6 +57,7 @@ export function capabilities(ctx: Ctx, type: RecordType, row: Record<string, unk
     else {
       // A record not yet written under this one: its facts are this record's team and the actor as its owner.
       const child = recordOf(on.child as RecordType);
+      if (!child.access) throw new Error(`${d.type} offers ${child.type}, which no team reaches`);
       const draft: Record<string, unknown> = { [child.access.column]: row.id, _team: row._team };
       if (child.owner) draft[child.owner] = ctx.actor.id;
       resource = { ...factsFor(ctx.actor, child.type as RecordType, draft), classification: 'general' };

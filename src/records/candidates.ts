@@ -22,6 +22,7 @@ type AnyEb = ExpressionBuilder<Database, keyof Database>;
 export function candidateKeys(eb: AnyEb, type: RecordType, scope: Scope, actor: Actor) {
   if (scope.kind !== 'some') return null;
   const record = recordOf(type);
+  if (!record.access) return null; // no team or grant reaches it: nothing to drive a list from
   let team = false;
   let grant = false;
   let exact = true;

@@ -51,8 +51,11 @@ export interface RecordDescriptor {
    * over the unaliased table giving the subject person's id, or null when it is about no person.
    */
   readonly subjectPerson: string | null;
-  /** How need to know reaches it: the compartment and the column of this table holding its key. */
-  readonly access: { readonly compartment: Compartment; readonly column: string };
+  /**
+   * How need to know reaches it: the compartment and the column of this table holding its key. Null for a record no
+   * team or access grant reaches (a breach report: who sees it is decided by role and by who reported it).
+   */
+  readonly access: { readonly compartment: Compartment; readonly column: string } | null;
   /** The column naming the user a row belongs to (a note's author), for the `self` relation; null if none. */
   readonly owner: string | null;
   /** The fields (API names) its update accepts, so a read can say which of them the actor may change. */

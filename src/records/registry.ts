@@ -1,4 +1,5 @@
 import { ATTACHMENT_RECORD } from '../attachments/record';
+import { BREACH_RECORD } from '../breaches/record';
 import { CASE_RECORD } from '../cases/record';
 import { CONSENT_RECORD } from '../consent/record';
 import { NOTE_RECORD } from '../notes/record';
@@ -12,7 +13,7 @@ import { COMPARTMENTS, type FieldSpec, type RecordDescriptor } from './descripto
  * Every record type, each described once (src/<area>/record.ts). Adding a record type means adding its descriptor
  * here and its rules in src/policy/rules/; the policy, the guard, explanations and list filters follow.
  */
-export const RECORDS = [PERSON_RECORD, ORGANISATION_RECORD, CASE_RECORD, NOTE_RECORD, ATTACHMENT_RECORD, CONCERN_RECORD, CONSENT_RECORD] as const;
+export const RECORDS = [PERSON_RECORD, ORGANISATION_RECORD, CASE_RECORD, NOTE_RECORD, ATTACHMENT_RECORD, CONCERN_RECORD, CONSENT_RECORD, BREACH_RECORD] as const;
 
 type AnyRecord = (typeof RECORDS)[number];
 
@@ -60,13 +61,20 @@ export const FIELD_BY_API: Readonly<Record<RecordType, ReadonlyMap<string, Field
 export const classificationOf = (spec: FieldSpec, row: Record<string, unknown>): Classification =>
   typeof spec.classification === 'function' ? spec.classification(row) : spec.classification;
 
-/** The column of a row holding the key its team and grants attach to (person, case or organisation id). */
-export function compartmentKey(type: RecordType, row: Record<string, unknown>): string {
-  return String(row[recordOf(type).access.column]);
+/**
+ * The column of a row holding the key its team and grants attach to (person, case or organisation id); null for a
+ * record type no team or grant reaches.
+ */
+export function compartmentKey(type: RecordType, row: Record<string, unknown>): string | null {
+  const access = recordOf(type).access;
+  return access ? String(row[access.column]) : null;
 }
 
-/** The grant property ('personId', 'caseId', 'organisationId') a record type's grants are found by. */
-export const grantKeyOf = (type: RecordType) => COMPARTMENTS[recordOf(type).access.compartment].grantKey;
+/** The grant property ('personId', 'caseId', 'organisationId') a record type's grants are found by; null when none reach it. */
+export const grantKeyOf = (type: RecordType) => {
+  const access = recordOf(type).access;
+  return access ? COMPARTMENTS[access.compartment].grantKey : null;
+};
 
 /** The user a row belongs to, if its type has an owner. */
 export function ownerOf(type: RecordType, row: Record<string, unknown>): string | null {

@@ -3,8 +3,9 @@
  * reachable) and then, for every user × read action × record × field, three answers must agree:
  *  (a) the app's own path — loadActor, loadWithFacts + present (readRecord) and decide() on the loaded facts;
  *  (b) the SQL filter — filter() + visibleWhere() in real queries (both team forms), and the app's real list
- *      queries (people by both query shapes, with search and paging, counts, organisations, concerns, a person's cases, a
- *      case's notes and attachments): a record is listed iff its general fields are readable;
+ *      queries (people by both query shapes, with search and paging, counts, organisations, concerns, breaches —
+ *      overdue first —, a person's cases, a case's notes and attachments): a record is listed iff its general fields
+ *      are readable;
  *  (c) the independent brute-force oracle of test/support/oracle.ts.
  * Each world is loaded once and checked in full; worlds are small, medium and large in turn, so both edge cases
  * and crowded teams occur. A failure shrinks to a minimal world (fast-check) and names the seed.
@@ -33,6 +34,7 @@ import { PolicyState } from '../../src/policy/state';
 import type { RecordType } from '../../src/policy/types';
 import { readRecord } from '../../src/records/guard';
 import { listConcerns } from '../../src/safeguarding/queries';
+import { listBreaches } from '../../src/breaches/queries';
 import { ORACLE_FIELDS, oracleFieldClass, oracleMayList, oracleMayRead, type Cls, type OracleRecord, type OracleUser } from '../support/oracle';
 import { createWorld, dialects, type World } from '../support/world';
 import { insertWorld, SEARCHES, SIZES, worldArb, type InsertedWorld, type WorldSize } from './world-gen';
@@ -42,8 +44,8 @@ const TARGET = LONG ? 1_000_000 : 100_000;
 /** At least this many worlds too, so variety does not depend on how crowded the first few are. */
 const MIN_WORLDS = LONG ? 120 : 16;
 const ROTATION: WorldSize[] = [SIZES.small, SIZES.small, SIZES.medium, SIZES.large];
-const KINDS: RecordType[] = ['person', 'case', 'note', 'attachment', 'organisation', 'concern', 'consent'];
-const TABLE: Record<RecordType, keyof Database> = { person: 'people', case: 'cases', note: 'notes', attachment: 'attachments', organisation: 'organisations', concern: 'concerns', consent: 'consents' };
+const KINDS: RecordType[] = ['person', 'case', 'note', 'attachment', 'organisation', 'concern', 'consent', 'breach'];
+const TABLE: Record<RecordType, keyof Database> = { person: 'people', case: 'cases', note: 'notes', attachment: 'attachments', organisation: 'organisations', concern: 'concerns', consent: 'consents', breach: 'breaches' };
 const CLASSES: Cls[] = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'];
 const PAGE = 4; // small pages, so cursors are exercised on every list
 
@@ -174,8 +176,13 @@ async function checkWorld(db: Kysely<Database>, world: World, w: InsertedWorld, 
       await forbiddenList('listPeople', () => listPeople(ctx, { limit: PAGE, includeArchived: 'true' }));
       await forbiddenList('listOrganisations', () => listOrganisations(ctx, { limit: PAGE, includeArchived: 'true' }));
       await forbiddenList('listConcerns', () => listConcerns(ctx, { limit: PAGE }));
+      await forbiddenList('listBreaches', () => listBreaches(ctx, { limit: PAGE }));
       return;
     }
+    expectList('listBreaches', await pages(async (cursor) => {
+      const r = await listBreaches(ctx, { limit: PAGE, cursor });
+      return { ids: r.items.map((x) => x.id as string), nextCursor: r.nextCursor };
+    }), w.breaches);
     expectList('listConcerns', await pages(async (cursor) => {
       const r = await listConcerns(ctx, { limit: PAGE, cursor });
       return { ids: r.items.map((x) => x.id as string), nextCursor: r.nextCursor };

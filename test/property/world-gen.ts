@@ -90,6 +90,10 @@ export function worldArb(size: WorldSize) {
       classes: fc.subarray(CLASSES, { minLength: 1 }),
       expiry: fc.constantFrom('none', 'none', 'future', 'past', 'now'),
     }), n(size.consents)),
+    breaches: fc.array(fc.record({
+      reporter: fc.nat(), status: fc.constantFrom('reported', 'assessing', 'contained', 'closed'), hour: fc.integer({ min: -80, max: 5 }),
+      icoDecision: fc.constantFrom(null, 'report', 'not_required'),
+    }), n(size.concerns)),
   });
 }
 export type WorldSpec = ReturnType<typeof worldArb> extends fc.Arbitrary<infer T> ? T : never;
@@ -114,6 +118,8 @@ export interface InsertedWorld {
   consents: OracleConsent[];
   /** The recipient keys RECIPIENTS stand for in this world. */
   recipientKeys: string[];
+  /** Every breach's id. */
+  breaches: string[];
   /** Cases by person, notes and attachments by case: what the nested lists should show. */
   casesOf: Map<string, string[]>;
   notesOf: Map<string, string[]>;
@@ -122,6 +128,7 @@ export interface InsertedWorld {
 
 const CLEAR: (keyof Database)[] = [
   'consent_recipients', 'consents', 'purposes', 'concern_entries', 'concerns', 'email_outbox', 'attachments', 'notes', 'case_team', 'cases', 'people', 'organisation_team', 'organisations', 'access_grants',
+  'breach_people', 'breach_escalations', 'breach_flags', 'breaches', 'concern_entries', 'concerns', 'email_outbox', 'attachments', 'notes', 'case_team', 'cases', 'people', 'organisation_team', 'organisations', 'access_grants',
   'notifications', 'policy_acceptances', 'user_roles', 'sessions', 'api_tokens', 'users',
 ];
 
@@ -294,8 +301,24 @@ export async function insertWorld(
   await insertAll(db, 'consent_recipients', consents.flatMap((c) => c.recipients.map((recipient) => ({ consent_id: c.id, recipient }))));
   for (const c of consents) records.push({ kind: 'consent', id: c.id, caseId: null, personId: c.personId });
 
+  // Breaches, some overdue on the ICO clock (awareness up to 80 hours before now), so the overdue-first order is paged.
+  const breaches = spec.breaches.map((b) => ({ id: newId(), reportedBy: pick(users, b.reporter).id, spec: b }));
+  await insertAll(db, 'breaches', breaches.map((b) => {
+    const aware = new Date(Date.parse(env.nowIso) + b.spec.hour * 3_600_000).toISOString();
+    return {
+      id: b.id, status: b.spec.status, source: 'report', reported_by: b.reportedBy, reported_at: aware, report: 'r', reported_occurred_at: null,
+      what_happened: null, occurred_at: null, aware_at: aware, ico_deadline_at: new Date(Date.parse(aware) + 72 * 3_600_000).toISOString(),
+      data_categories: '[]', people_affected: null, likelihood: null, severity: null, risk_level: null, risk_notes: null, containment: null,
+      ico_decision: b.spec.icoDecision, ico_reason: null, ico_reported_at: null, ico_reference: null, people_told_decision: null, people_not_told_ground: null,
+      people_told_reason: null, people_told_at: null, disciplinary_reference: null, grant_id: null, flag_id: null, closed_at: null, closed_by: null,
+      closing_note: null, created_at: at, updated_at: at, version: 1,
+    };
+  }));
+  for (const b of breaches) records.push({ kind: 'breach', id: b.id, caseId: null, reportedBy: b.reportedBy });
+
   const oracle: OracleWorld = { now: env.nowIso, gateEnforced: env.gateEnforced, caseTeam, orgTeam, personOfCase, grants };
   return {
-    users, records, oracle, archivedIds, people, casesOf, notesOf, attachmentsOf, concerns: concerns.map((c) => c.id), purposes, consents, recipientKeys,
+    users, records, oracle, archivedIds, people, casesOf, notesOf, attachmentsOf, concerns: concerns.map((c) => c.id), breaches: breaches.map((b) => b.id),
+    purposes, consents, recipientKeys,
   };
 }

@@ -38,10 +38,12 @@
  *   the purpose (the one no later answer replaced) is "given", has not expired at that moment, names that recipient
  *   and every category asked for; and the purpose is active and not past its review date. A withdrawal is a later
  *   answer, so it blocks; a refusal blocks; recipient A says nothing about B; purpose X nothing about Y.
+ * - Breaches (clause 5): a breach report is visible to management and the guardian, who read all of it, and to the
+ *   person who reported it, who reads back what they wrote and its status. Nobody else, and no grant opens one.
  */
 
 export type Cls = 'general' | 'personal' | 'special' | 'safeguarding' | 'session' | 'commercial';
-export type Kind = 'person' | 'case' | 'note' | 'attachment' | 'organisation' | 'concern' | 'consent';
+export type Kind = 'person' | 'case' | 'note' | 'attachment' | 'organisation' | 'concern' | 'consent' | 'breach';
 
 /** A user as plain data. */
 export interface OracleUser {
@@ -75,6 +77,8 @@ export interface OracleRecord {
   /** A concern's raiser, and the person it is about when it names one. */
   raisedBy?: string;
   personId?: string | null;
+  /** A breach's reporter. */
+  reportedBy?: string;
 }
 
 /** The world: who is on which team, which case belongs to which person, and every grant. */
@@ -138,6 +142,11 @@ export const ORACLE_FIELDS: Readonly<Record<Kind, Readonly<Record<string, Cls | 
     supersedes: 'general', supersededBy: 'general', withdrawnAt: 'general', withdrawalMethod: 'general', withdrawalNote: 'personal',
     recordedBy: 'general', recordedAt: 'general', createdAt: 'general', updatedAt: 'general', version: 'general',
   },
+  // What the reporter wrote may name people (personal); its status, source, who reported it and when are general.
+  breach: {
+    id: 'general', status: 'general', source: 'general', reportedBy: 'general', reportedAt: 'general', reportedOccurredAt: 'general',
+    report: 'personal', createdAt: 'general', updatedAt: 'general', version: 'general',
+  },
 };
 
 /** The classification of one field of one record, from the oracle's own table. */
@@ -151,6 +160,7 @@ export function oracleFieldClass(r: OracleRecord, field: string): Cls {
 function personOf(w: OracleWorld, r: OracleRecord): string | null {
   if (r.kind === 'person') return r.id;
   if (r.kind === 'organisation') return null;
+  if (r.kind === 'breach') return null;
   if (r.kind === 'concern' || r.kind === 'consent') return r.personId ?? null;
   return w.personOfCase.get(r.caseId!) ?? null;
 }
@@ -158,7 +168,7 @@ function personOf(w: OracleWorld, r: OracleRecord): string | null {
 /** Works with the client / deals with the organisation: on the team of the record. */
 function onTeam(w: OracleWorld, userId: string, r: OracleRecord): boolean {
   if (r.kind === 'organisation') return w.orgTeam.get(r.id)?.has(userId) ?? false;
-  if (r.kind === 'concern') return false; // concerns have no team
+  if (r.kind === 'concern' || r.kind === 'breach') return false; // concerns and breaches have no team
   if (r.kind === 'person' || r.kind === 'consent') {
     const personId = r.kind === 'person' ? r.id : r.personId;
     for (const [caseId, person] of w.personOfCase) if (person === personId && w.caseTeam.get(caseId)?.has(userId)) return true;
@@ -203,6 +213,10 @@ export function oracleMayRead(w: OracleWorld, user: OracleUser, r: OracleRecord,
   if (r.kind === 'concern') {
     if (is('safeguarding_lead') || is('manager')) return cls === 'general' || cls === 'personal' || cls === 'special' || cls === 'safeguarding';
     return r.raisedBy === user.id && (cls === 'general' || cls === 'safeguarding');
+  }
+  if (r.kind === 'breach') {
+    if (cls !== 'general' && cls !== 'personal') return false;
+    return is('manager') || is('guardian') || r.reportedBy === user.id;
   }
   const team = onTeam(w, user.id, r);
   if (r.kind === 'consent') {

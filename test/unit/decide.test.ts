@@ -448,6 +448,41 @@ describe('decide(): purposes and consent (issue 10)', () => {
   });
 });
 
+describe('decide(): the breach register', () => {
+  const breach = (ownerId: string, classification: Classification = 'general'): Resource => ({ type: 'breach', id: 'b1', ownerId, classification });
+
+  it('5 breach-handling breaches/report: anyone working here reports a suspected breach, even before accepting the policy; an administrator account cannot', () => {
+    for (const role of ['staff', 'volunteer', 'student', 'manager', 'guardian', 'safeguarding_lead'] as const) {
+      for (const accepted of [true, false]) expectAllowed(decide(actor([role], { accepted }), 'breach.report', breach(ME, 'personal')), 'breaches/report', '5');
+    }
+    expectDenied(decide(actor(['administrator']), 'breach.report', breach(ME)), 'default/deny');
+    expectDenied(decide(actor(['staff']), 'breach.report', breach(ME, 'safeguarding'))); // what a report holds: general and personal
+  });
+
+  it('5 breach-handling breaches/reporter-own-report: the reporter reads back their report and its status, not its handling; others read nothing, whatever their team or grants', () => {
+    for (const c of ['general', 'personal'] as const) expectAllowed(decide(actor(['volunteer']), 'breach.read', breach(ME, c)), 'breaches/reporter-own-report', '5');
+    expectDenied(decide(actor(['volunteer']), 'breach.review', breach(ME)), 'default/deny');
+    expectDenied(decide(actor(['volunteer']), 'breach.handle', breach(ME)), 'default/deny');
+    for (const role of ['staff', 'volunteer', 'student', 'safeguarding_lead'] as const) expectDenied(decide(actor([role]), 'breach.read', breach(OTHER)), 'default/deny');
+    expectDenied(decide(actor(['staff']), 'breach.read', { ...breach(OTHER), team: true, granted: EVERYTHING }), 'default/deny');
+    expectDenied(decide(actor(['volunteer'], { accepted: false }), 'breach.read', breach(ME)), 'agreement/not-accepted');
+  });
+
+  it('5 breach-handling breaches/management: managers read, review and handle every breach; staff, volunteers and the guardian cannot handle', () => {
+    for (const action of ['breach.read', 'breach.review', 'breach.handle'] as const) expectAllowed(decide(actor(['manager']), action, breach(OTHER)), 'breaches/management', '5');
+    // A manager reading a breach they reported reads it as management.
+    expectAllowed(decide(actor(['manager']), 'breach.read', breach(ME, 'personal')), 'breaches/management');
+    for (const role of ['staff', 'volunteer', 'student', 'guardian', 'safeguarding_lead', 'administrator'] as const) expectDenied(decide(actor([role]), 'breach.handle', breach(ME)), 'default/deny');
+    expectDenied(decide(actor(['manager'], { accepted: false }), 'breach.handle', breach(OTHER)), 'agreement/not-accepted');
+  });
+
+  it('5 breach-handling breaches/guardian-oversight: the guardian reads every breach and its handling but does not handle it', () => {
+    for (const action of ['breach.read', 'breach.review'] as const) expectAllowed(decide(actor(['guardian']), action, breach(OTHER)), 'breaches/guardian-oversight', '5');
+    expectDenied(decide(actor(['guardian']), 'breach.handle', breach(OTHER)), 'default/deny');
+    expectDenied(decide(actor(['staff']), 'breach.review', breach(OTHER)), 'default/deny');
+  });
+});
+
 describe('decide(): deny by default', () => {
   it('3.4 need-to-know: a user with no roles is denied every record action, and every decision carries rule, clause and reason', () => {
     const nobody = actor([]);

@@ -2,6 +2,7 @@ import type { Rule } from '../rule';
 import { ACCESS_RULES } from './access';
 import { ACCOUNTS_RULES } from './accounts';
 import { AGREEMENT_RULES } from './agreement';
+import { BREACH_RULES } from './breaches';
 import { CASE_RECORDS_RULES } from './case-records';
 import { NOTICES_RULES } from './notices';
 import { CONSENT_RULES } from './consent';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   ...NOTICES_RULES,
   ...PURPOSES_RULES,
   ...CONSENT_RULES,
+  ...BREACH_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,

@@ -1,0 +1,45 @@
+import type { Rule } from '../rule';
+import type { Classification } from '../types';
+
+/** What a breach report holds: its status and bookkeeping (general) and what the reporter wrote (personal). */
+const REPORT_CLASSES: readonly Classification[] = ['general', 'personal'];
+
+/**
+ * The breach register (clause 5: "any breach of this policy, intended or accidental, is not acceptable …
+ * infringements … will be dealt with seriously as a disciplinary matter under Music24's normal disciplinary
+ * procedures"; UK GDPR Art 33–34).
+ *
+ * - Anyone working here reports a suspected breach — staff, volunteers, students: a breach that is not reported
+ *   cannot be dealt with. Not behind the policy-acceptance gate (src/policy/actions.ts): a report is never held up.
+ * - The reporter reads back their own report and its status, nothing of the handling.
+ * - Management handle breaches: the organisation's normal disciplinary procedures are management's, and the
+ *   controller's Art 33–34 decisions are taken by management.
+ * - The guardian reads the register and its handling but does not handle it. Decision: the guardian reviews how
+ *   information is used (3.1, "Monitoring and Review") — an oversight role, like explain/oversight and
+ *   review/guardian-overview — and is not the line manager a disciplinary referral goes through (clause 5). The
+ *   guardian is also told of a breach's ICO clock when there is no active manager (src/breaches/clock.ts).
+ */
+export const BREACH_RULES: readonly Rule[] = [
+  {
+    id: 'breaches/report', clauseKey: 'breach-handling', effect: 'allow',
+    roles: ['manager', 'guardian', 'staff', 'volunteer', 'student', 'safeguarding_lead'], relation: 'any',
+    actions: ['breach.report'], classifications: REPORT_CLASSES,
+    reason: 'Anyone working here reports a suspected breach of the policy, intended or accidental, so that it is dealt with seriously.',
+  },
+  {
+    id: 'breaches/management', clauseKey: 'breach-handling', effect: 'allow', roles: ['manager'], relation: 'any',
+    actions: ['breach.read', 'breach.review', 'breach.handle'], classifications: REPORT_CLASSES,
+    reason: 'Management deal with breaches of the policy: they assess, contain and decide who must be told, within the 72 hours the law allows.',
+  },
+  {
+    id: 'breaches/guardian-oversight', clauseKey: 'breach-handling', effect: 'allow', roles: ['guardian'], relation: 'any',
+    actions: ['breach.read', 'breach.review'], classifications: REPORT_CLASSES,
+    reason: 'The guardian reviews how breaches are dealt with; management handle them.',
+  },
+  {
+    // Last, so a manager or the guardian reading a breach they reported is recorded under their oversight rule.
+    id: 'breaches/reporter-own-report', clauseKey: 'breach-handling', effect: 'allow', roles: 'any', relation: 'self',
+    actions: ['breach.read'], classifications: REPORT_CLASSES,
+    reason: 'You reported this breach: you see what you wrote and its status.',
+  },
+];
