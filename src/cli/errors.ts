@@ -1,5 +1,7 @@
 import { DomainError, type ErrorKind } from '../lib/errors';
-import { fail } from './shared';
+import type { Services } from '../context';
+import { TransferError } from '../transfer/csv';
+import { fail, withServices } from './shared';
 
 /**
  * The exit code of each kind of domain error, so a script can tell them apart (documented in the README's
@@ -30,4 +32,18 @@ export function errorMessage(e: DomainError): string {
 /** Prints a domain error for the user and sets its kind's exit code. */
 export function failWith(e: DomainError): void {
   fail(errorMessage(e), EXIT_CODES[e.kind]);
+}
+
+/**
+ * Runs a console command with services open. Expected failures — bad input, a refusal, a file that cannot be read —
+ * become a message and the exit code of their kind, never a stack trace; anything else is a fault and is thrown.
+ */
+export async function runCommand(fn: (services: Services) => Promise<void>): Promise<void> {
+  try {
+    await withServices(fn);
+  } catch (error) {
+    if (error instanceof TransferError) return fail(error.message);
+    if (error instanceof DomainError) return failWith(error);
+    throw error;
+  }
 }

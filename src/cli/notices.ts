@@ -1,14 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Services } from '../context';
-import { DomainError, invalidInput } from '../lib/errors';
+import { invalidInput } from '../lib/errors';
 import { createNotice } from '../notices/commands';
 import { getNotice, listNotices } from '../notices/queries';
 import { createNoticeBody } from '../notices/schema';
 import { asUser } from '../transfer/as-user';
 import { TransferError } from '../transfer/csv';
-import { failWith } from './errors';
-import { fail, withServices } from './shared';
+import { runCommand } from './errors';
 
 /** What `confide notices publish` takes: the file, who publishes it, its language, and optional title and version. */
 export interface PublishNoticeOptions {
@@ -47,16 +46,6 @@ export async function cliPublishNotice(services: Services, file: string, options
 }
 
 /** Runs a notices command, turning expected problems into a message and an exit code. */
-async function run(fn: (services: Services) => Promise<void>) {
-  try {
-    await withServices(fn);
-  } catch (error) {
-    if (error instanceof TransferError) return fail(error.message);
-    if (error instanceof DomainError) return failWith(error);
-    throw error;
-  }
-}
-
 /** Registers `confide notices publish|list|show`. */
 export function registerNoticeCommands(program: Command) {
   const notices = program.command('notices').description("the organisation's privacy / confidentiality notice, given at first contact (4.1)");
@@ -69,7 +58,7 @@ export function registerNoticeCommands(program: Command) {
     .option('--translation-of <version>', 'the version this file translates (default: a new version)')
     .option('--draft', 'keep it as a draft to publish later')
     .action(async (file: string, options: PublishNoticeOptions) => {
-      await run(async (services) => {
+      await runCommand(async (services) => {
         const n = await cliPublishNotice(services, file, options);
         process.stdout.write(`${n.status === 'published' ? 'published' : 'saved as a draft'}: version ${n.version} in "${n.language}", "${n.title}" (${n.id})${n.current ? ', now the current notice in that language' : ''}\n`);
       });
@@ -80,7 +69,7 @@ export function registerNoticeCommands(program: Command) {
     .requiredOption('--as <username>', 'who reads them')
     .option('--language <tag>', 'only this language')
     .action(async (options: { as: string; language?: string }) => {
-      await run(async (services) => {
+      await runCommand(async (services) => {
         const { items } = await asUser(services, options.as, 'cli-notices-list', (ctx) => listNotices(ctx, { language: options.language }));
         if (!items.length) return void process.stdout.write('no notice has been published yet\n');
         for (const n of items) process.stdout.write(`v${n.version}\t${n.language}\t${n.status}${n.current ? ' (current)' : ''}\t${n.publishedAt ?? '-'}\t${n.title}\t${n.id}\n`);
@@ -91,7 +80,7 @@ export function registerNoticeCommands(program: Command) {
     .description('one version with its text')
     .requiredOption('--as <username>', 'who reads it')
     .action(async (id: string, options: { as: string }) => {
-      await run(async (services) => {
+      await runCommand(async (services) => {
         const n = await asUser(services, options.as, 'cli-notices-show', (ctx) => getNotice(ctx, id));
         process.stdout.write(`${n.title}\nversion ${n.version}, ${n.language}, ${n.status}${n.current ? ' (current)' : ''}${n.publishedAt ? `, published ${n.publishedAt}` : ''}\n\n${n.body}\n`);
       });

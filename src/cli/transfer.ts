@@ -2,13 +2,12 @@ import { appendFileSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 
 import type { Command } from 'commander';
 import type { Services } from '../context';
-import { DomainError } from '../lib/errors';
 import { RollBack, asUser } from '../transfer/as-user';
 import { MAX_IMPORT_BYTES, toCsvRows, TransferError } from '../transfer/csv';
 import { EXPORT_HEADER, exportPeoplePage, type ExportCursor } from '../transfer/export-people';
 import { importPeople, importSummary, type ImportReport, type ImportTeam } from '../transfer/import-people';
-import { failWith } from './errors';
-import { fail, withServices } from './shared';
+import { runCommand } from './errors';
+import { fail } from './shared';
 
 /** Writes to standard output, waiting when the pipe is full (a large export must not pile up in memory). */
 const writeOut = (chunk: string) => new Promise<void>((resolve) => (process.stdout.write(chunk) ? resolve() : process.stdout.once('drain', resolve)));
@@ -60,16 +59,6 @@ export async function cliImportPeople(services: Services, file: string, username
 }
 
 /** Runs a transfer command, turning expected problems into a message and an exit code. */
-async function run(fn: (services: Services) => Promise<void>) {
-  try {
-    await withServices(fn);
-  } catch (error) {
-    if (error instanceof TransferError) return fail(error.message);
-    if (error instanceof DomainError) return failWith(error);
-    throw error;
-  }
-}
-
 /** Registers `confide export people` and `confide import people`. */
 export function registerTransferCommands(program: Command) {
   program
@@ -80,7 +69,7 @@ export function registerTransferCommands(program: Command) {
     .option('-o, --output <file>', 'write to a file instead of standard output')
     .action(async (what: string, options: { as: string; output?: string }) => {
       if (what !== 'people') return fail(`cannot export "${what}"; only "people" can be exported`);
-      await run(async (services) => {
+      await runCommand(async (services) => {
         // Written page by page as each is committed (a long export holds no transaction between pages).
         const output = options.output;
         if (output) writeFileSync(output, '', { mode: 0o600 });
@@ -100,7 +89,7 @@ export function registerTransferCommands(program: Command) {
     .option('--partial', 'import the good rows and report the rest')
     .action(async (what: string, file: string, options: { as: string; partial?: boolean; service?: string; teamOf?: string }) => {
       if (what !== 'people') return fail(`cannot import "${what}"; only "people" can be imported`);
-      await run(async (services) => {
+      await runCommand(async (services) => {
         const report = await cliImportPeople(services, file, options.as, !!options.partial, { service: options.service, lead: options.teamOf });
         process.stdout.write(importSummary(report, !!options.partial));
         if (report.rejected > 0) process.exitCode = 1;
