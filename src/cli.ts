@@ -4,6 +4,7 @@ import { failWith } from './cli/errors';
 import { registerAuditCommands } from './cli/audit';
 import { registerConsentCommands } from './cli/consent';
 import { registerDemoCommands } from './cli/demo';
+import { registerDisclosureCommands } from './cli/disclosure';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerNoticeCommands } from './cli/notices';
 import { registerPolicyCommands } from './cli/policy';
@@ -27,6 +28,7 @@ export function buildCli(): Command {
   registerAccessCommands(program);
   registerAuditCommands(program);
   registerConsentCommands(program);
+  registerDisclosureCommands(program);
   registerDemoCommands(program);
   registerMaintenanceCommands(program);
   registerNoticeCommands(program);

@@ -19,6 +19,10 @@ export const CLAUSE_KEYS = {
   'purpose-register': 'Every use or transfer of information is a purpose in the register, approved by a guardian who did not propose it and reviewed by its date.',
   'informed-consent': 'Information goes to a recipient only with the informed consent of the person it is about, for that purpose and recipient; a withdrawal takes effect at once.',
   'consent-by-trained-staff': 'Consent is sought and recorded by staff trained to explain why, with whom and the consequences.',
+  'third-party-disclosure': 'Information goes to a third party only on a checked basis, at the minimum necessary, after the recipient accepts the terms, marked CONFIDENTIAL and recorded.',
+  'disclosure-exception': 'Without consent, information is disclosed only where the law, an emergency or the prevention or detection of crime requires it, decided by a manager other than the requester.',
+  'no-sale-or-bulk': 'Confidential information is never sold, traded, rented or lent, nor handed over in bulk.',
+  'no-organisation-data': 'Organisation-specific data is not given to a third party.',
 } as const;
 
 export type ClauseKey = keyof typeof CLAUSE_KEYS;
@@ -41,6 +45,10 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'purpose-register': ['3.1', '2.1'],
   'informed-consent': ['1.3', '4.1', '4.2'],
   'consent-by-trained-staff': ['4.1', '3.5'],
+  'third-party-disclosure': ['4.3', '1.2'],
+  'disclosure-exception': ['1.3'],
+  'no-sale-or-bulk': ['2.2'],
+  'no-organisation-data': ['3.2'],
 };
 
 /**
