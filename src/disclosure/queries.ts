@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
+import { teamFlag } from '../policy/relations';
 import { auditList } from '../records/list-audit';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
@@ -38,7 +39,7 @@ export async function listDisclosuresForPerson(ctx: Ctx, personId: string, query
   const person = await findVisible(ctx, 'person', personId);
   const scope = filter(ctx.actor, 'disclosure.read');
   if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
-  let q = ctx.db.selectFrom('disclosures').selectAll('disclosures').where('disclosures.person_id', '=', personId)
+  let q = ctx.db.selectFrom('disclosures').selectAll('disclosures').select((eb) => teamFlag(eb as never, 'disclosure', ctx.actor.id)).where('disclosures.person_id', '=', personId)
     .where((eb) => visibleWhere(eb, 'disclosure', scope, ctx.actor, 'probe'));
   if (query.cursor) {
     const [at, id] = decodeCursor(query.cursor, 2);
@@ -57,7 +58,7 @@ export async function listDisclosuresForPerson(ctx: Ctx, personId: string, query
 export async function listDisclosuresForRecipient(ctx: Ctx, organisationId: string, query: RegisterQuery) {
   const scope = filter(ctx.actor, 'disclosure.read');
   if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
-  let q = ctx.db.selectFrom('disclosures').selectAll('disclosures').where('disclosures.recipient_org_id', '=', organisationId)
+  let q = ctx.db.selectFrom('disclosures').selectAll('disclosures').select((eb) => teamFlag(eb as never, 'disclosure', ctx.actor.id)).where('disclosures.recipient_org_id', '=', organisationId)
     .where('disclosures.released_at', 'is not', null).where((eb) => visibleWhere(eb, 'disclosure', scope, ctx.actor, 'probe'));
   if (query.from) q = q.where('disclosures.released_at', '>=', query.from);
   if (query.to) q = q.where('disclosures.released_at', '<', `${query.to}T99`);
@@ -79,7 +80,7 @@ export async function listDisclosuresForRecipient(ctx: Ctx, organisationId: stri
 export async function listDisclosureRegister(ctx: Ctx, query: RegisterQuery) {
   const scope = filter(ctx.actor, 'disclosure.read');
   if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
-  let q = ctx.db.selectFrom('disclosures').selectAll('disclosures').where((eb) => visibleWhere(eb, 'disclosure', scope, ctx.actor));
+  let q = ctx.db.selectFrom('disclosures').selectAll('disclosures').select((eb) => teamFlag(eb as never, 'disclosure', ctx.actor.id)).where((eb) => visibleWhere(eb, 'disclosure', scope, ctx.actor));
   if (query.from) q = q.where('disclosures.requested_at', '>=', query.from);
   if (query.to) q = q.where('disclosures.requested_at', '<', `${query.to}T99`);
   if (query.basis) q = q.where('disclosures.basis', '=', query.basis);

@@ -33,7 +33,8 @@ export const disclosureRoutes = [
       if (query.format !== 'csv') return out;
       if (out.nextCursor) reply.header('x-next-cursor', out.nextCursor);
       reply.header('content-disposition', 'attachment; filename="disclosure-register.csv"');
-      return reply.type('text/csv; charset=utf-8').send(registerCsv(out.items));
+      reply.type('text/csv; charset=utf-8');
+      return registerCsv(out.items);
     },
   }),
   route({
@@ -72,7 +73,8 @@ export const disclosureRoutes = [
     handler: async (ctx, { params, reply }) => {
       const p = await releasedPack(ctx, params.id, 'pdf');
       reply.header('content-disposition', `attachment; filename="disclosure-${p.reference}.pdf"`);
-      return reply.type('application/pdf').send(p.body);
+      reply.type('application/pdf');
+      return p.body;
     },
   }),
   route({
@@ -81,7 +83,8 @@ export const disclosureRoutes = [
     handler: async (ctx, { params, reply }) => {
       const p = await releasedPack(ctx, params.id, 'json');
       reply.header('content-disposition', `attachment; filename="disclosure-${p.reference}.json"`);
-      return reply.type('application/json').send(p.body);
+      reply.type('application/json');
+      return p.body;
     },
   }),
   route({
@@ -102,7 +105,8 @@ export const disclosureRoutes = [
       if (query.format !== 'csv') return out;
       if (out.nextCursor) reply.header('x-next-cursor', out.nextCursor);
       reply.header('content-disposition', 'attachment; filename="disclosures-to-recipient.csv"');
-      return reply.type('text/csv; charset=utf-8').send(registerCsv(out.items));
+      reply.type('text/csv; charset=utf-8');
+      return registerCsv(out.items);
     },
   }),
   publicRoute({
