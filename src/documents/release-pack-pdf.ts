@@ -73,7 +73,9 @@ const MARGIN = 60;
 /** CONFIDENTIAL at the top and bottom of the current page, with the reference and page number in the footer. */
 function markPage(doc: Doc, m: ReleasePackModel, page: number) {
   const { width, height } = doc.page;
-  const saved = { x: doc.x, y: doc.y };
+  // The page may have been added in the middle of a text run: put its font and size back afterwards.
+  const state = doc as unknown as { _font: { name: string } | null; _fontSize: number };
+  const saved = { x: doc.x, y: doc.y, font: state._font?.name, size: state._fontSize };
   const bottom = doc.page.margins.bottom;
   doc.page.margins.bottom = 0; // writing in the margin must not add a page
   doc.font('Helvetica-Bold').fontSize(11).fillColor(RED);
@@ -86,6 +88,8 @@ function markPage(doc: Doc, m: ReleasePackModel, page: number) {
   doc.page.margins.bottom = bottom;
   doc.x = saved.x;
   doc.y = saved.y;
+  if (saved.font) doc.font(saved.font);
+  doc.fontSize(saved.size);
   doc.fillColor(TEXT);
 }
 
