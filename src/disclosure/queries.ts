@@ -56,6 +56,7 @@ export async function listDisclosuresForPerson(ctx: Ctx, personId: string, query
  * released_at, id), filtered by need to know like every list.
  */
 export async function listDisclosuresForRecipient(ctx: Ctx, organisationId: string, query: RegisterQuery) {
+  await findVisible(ctx, 'organisation', organisationId);
   const scope = filter(ctx.actor, 'disclosure.read');
   if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
   let q = ctx.db.selectFrom('disclosures').selectAll('disclosures').select((eb) => teamFlag(eb as never, 'disclosure', ctx.actor.id)).where('disclosures.recipient_org_id', '=', organisationId)
