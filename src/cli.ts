@@ -5,6 +5,7 @@ import { registerAuditCommands } from './cli/audit';
 import { registerConsentCommands } from './cli/consent';
 import { registerBreachCommands } from './cli/breaches';
 import { registerDemoCommands } from './cli/demo';
+import { registerDisclosureCommands } from './cli/disclosure';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerNoticeCommands } from './cli/notices';
 import { registerPolicyCommands } from './cli/policy';
@@ -37,6 +38,7 @@ export function buildCli(): Command {
   registerAuditCommands(program);
   registerConsentCommands(program);
   registerBreachCommands(program);
+  registerDisclosureCommands(program);
   registerDemoCommands(program);
   registerMaintenanceCommands(program);
   registerNoticeCommands(program);

@@ -28,6 +28,9 @@ export interface Database {
   purposes: PurposeRow;
   consents: ConsentRow;
   consent_recipients: ConsentRecipientRow;
+  disclosures: DisclosureRow;
+  disclosure_packs: DisclosurePackRow;
+  pseudonym_keys: PseudonymKeyRow;
   concerns: ConcernRow;
   concern_entries: ConcernEntryRow;
   email_outbox: EmailOutboxRow;
@@ -522,4 +525,67 @@ export interface AuditSignerRow {
   first_used_at: string;
   /** How it came to be registered: 'first-start', 'existing-checkpoints' or 'cli:<os user>' (confide audit register-key). */
   registered_by: string;
+}
+
+/** A request to disclose one person's chosen items to a named third party (1.3, 4.3); see migration 0018. */
+export interface DisclosureRow extends Versioned {
+  id: string;
+  reference: string;
+  person_id: string;
+  recipient_org_id: string;
+  recipient_name: string;
+  recipient_role: string;
+  recipient_email: string | null;
+  purpose_id: string;
+  reason: string;
+  items: string; // JSON { personFields, notes, attachments }
+  item_count: number;
+  data_categories: string; // JSON array of classifications
+  categories_mask: number;
+  pseudonymise: number;
+  mode: string; // 'written' | 'oral'
+  oral_channel: string | null;
+  occurred_at: string | null;
+  client_requested: number;
+  client_request_detail: string | null;
+  client_request_recorded_by: string | null;
+  client_request_recorded_at: string | null;
+  basis: string; // 'consent' | 'exception'
+  consent_id: string | null;
+  exception_ground: string | null;
+  exception_reference: string | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  justification: string | null;
+  tell_person: number | null;
+  not_told_reason: string | null;
+  person_told_at: string | null;
+  status: string; // 'awaiting_approval' | 'awaiting_acknowledgement' | 'acknowledged' | 'released' | 'refused'
+  ack_token_hash: string | null;
+  ack_expires_at: string | null;
+  ack_method: string | null; // 'link' | 'staff_attestation'
+  ack_name: string | null;
+  ack_date: string | null;
+  ack_at: string | null;
+  ack_attested_by: string | null;
+  pack_sha256: string | null;
+  pack_json_sha256: string | null;
+  released_at: string | null;
+  released_by: string | null;
+  requested_by: string;
+  requested_at: string;
+}
+
+/** A released pack exactly as it went out. */
+export interface DisclosurePackRow {
+  disclosure_id: string;
+  pdf_base64: string;
+  json: string;
+}
+
+/** The key a recipient organisation's pseudonyms are made with. */
+export interface PseudonymKeyRow {
+  organisation_id: string;
+  secret: string;
+  created_at: string;
 }

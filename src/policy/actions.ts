@@ -16,6 +16,7 @@ export const OTHER_ACTIONS = [
   'notification.read',
   'notice.read', 'notice.publish',
   'purpose.read', 'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
+  'disclosure.register',
 ] as const;
 
 export type Action = (typeof RECORD_ACTIONS)[number] | (typeof OTHER_ACTIONS)[number];
@@ -32,6 +33,7 @@ export const CONFIDENTIAL_ACTIONS: readonly Action[] = [
   'grant.request', 'grant.decide', 'breakglass.open', 'breakglass.review', 'access.explain', 'audit.read',
   // Changing the purpose register is governance: under the policy. Reading it is not confidential (3.1).
   'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
+  'disclosure.register',
 ];
 
 /** True when the string names a known action. */

@@ -19,6 +19,10 @@ export const CLAUSE_KEYS = {
   'purpose-register': 'Every use or transfer of information is a purpose in the register, approved by a guardian who did not propose it and reviewed by its date.',
   'informed-consent': 'Information goes to a recipient only with the informed consent of the person it is about, for that purpose and recipient; a withdrawal takes effect at once.',
   'consent-by-trained-staff': 'Consent is sought and recorded by staff trained to explain why, with whom and the consequences.',
+  'third-party-disclosure': 'Information goes to a third party only on a checked basis, at the minimum necessary, after the recipient accepts the terms, marked CONFIDENTIAL and recorded.',
+  'disclosure-exception': 'Without consent, information is disclosed only where the law, an emergency or the prevention or detection of crime requires it, decided by a manager other than the requester.',
+  'no-sale-or-bulk': 'Confidential information is never sold, traded, rented or lent, nor handed over in bulk.',
+  'no-organisation-data': 'Organisation-specific data is not given to a third party.',
 } as const;
 
 export type ClauseKey = keyof typeof CLAUSE_KEYS;
@@ -45,6 +49,10 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'purpose-register': ['3.1', '2.1'],
   'informed-consent': ['1.3', '4.1', '4.2'],
   'consent-by-trained-staff': ['4.1', '3.5'],
+  'third-party-disclosure': ['4.3', '1.2'],
+  'disclosure-exception': ['1.3'],
+  'no-sale-or-bulk': ['2.2'],
+  'no-organisation-data': ['3.2'],
 };
 
 /**
@@ -54,7 +62,6 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
  */
 export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
   'aim-of-policy': 'Statement of intent. Realised by the rules mapped to the numbered clauses.',
-  '2.2': 'Confide has no feature that sells, trades, rents or lends data; exports run through need to know and are audited.',
   '2.4': 'Rationale for the policy; no rule of its own.',
   '3.6': 'Confide keeps every version of this policy and this traceability matrix so the guardian can show compliance and review regularly.',
   'equality-and-diversity': 'Organisational commitment; no software rule.',
@@ -63,16 +70,12 @@ export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
 /**
  * Clauses of the sample policy whose software is not built yet. The matrix shows them as **planned** and counts them
  * as gaps, whatever rules cite them: a clause is enforced only when rules that carry out its meaning cite it, and a
- * rule that merely supports part of a clause does not make it enforced (1.3 is the example: consent is recorded and
- * checked, but the disclosure workflow with its legal-duty and emergency exceptions is not built). Each note says
+ * rule that merely supports part of a clause does not make it enforced (1.3 is the example: before the disclosure workflow, consent was recorded and
+ * checked but nothing could be disclosed, so 1.3 stayed planned until its exceptions were built). Each note says
  * what exists today and what is missing.
  */
 export const SAMPLE_PLANNED: Readonly<Record<string, string>> = {
-  '1.2': 'Planned: the third-party disclosure workflow that releases information only under the Data Protection Policy. Today Confide has no way to send records outside the organisation except exports, which are filtered by need to know and audited.',
-  '1.3': 'Planned: the disclosure workflow, with the legal-duty and emergency exceptions decided by management. Built today: informed consent per purpose and recipient, recorded by staff and withdrawn at once, and the consent check that a disclosure will have to pass (rules consent/record-case-team, consent/check-case-team, consent/check-management, consent/withdraw-case-team); nothing is yet disclosed through Confide.',
-  '2.1': 'Planned: disclosures and reports that must each name an active purpose (their issues). Built today: the purpose register (rules purposes/*), and the consent check and consent recording refuse a purpose that is not active (purposes/not-in-force); everyday reads of a case are still justified by need to know (3.4), not by a named purpose.',
-  '3.2': 'Planned: the disclosure workflow will refuse organisation-specific data to third parties. Today no data leaves Confide except exports, which are filtered by need to know and audited.',
-  '4.3': 'Planned: disclosure only with express consent, recipients told the information is CONFIDENTIAL.',
+  '2.1': 'Planned: reports that must each name an active purpose (their issue). Built today: the purpose register (rules purposes/*); consent recording, the consent check and every disclosure request and release refuse a purpose that is not active (purposes/not-in-force); everyday reads of a case are still justified by need to know (3.4), not by a named purpose.',
   'practice 5.1': 'Planned: signed joint working protocols (sharing agreements) with partner agencies.',
 };
 

@@ -86,6 +86,20 @@ export interface Resource {
   ownerId?: string | null;
   /** The question the consent relation answers, with the facts loaded for it (src/policy/consent-relation.ts). */
   consent?: ConsentFacts;
+  /** The facts of a disclosure request the hard rules decide from (src/policy/rules/disclosure.ts). */
+  disclosure?: DisclosureFacts;
+}
+
+/** What a disclosure would send, as the hard rules see it (2.2, 3.2, practice 2). */
+export interface DisclosureFacts {
+  /** How many people it concerns. */
+  people: number;
+  /** It includes session details (fields classified session, session notes). */
+  sessionItems: boolean;
+  /** The client asked for their session details to go, and that request is recorded. */
+  clientRequested: boolean;
+  /** It includes organisation-specific data (an organisation's business information or internal notes). */
+  organisationItems: boolean;
 }
 
 /** The answer to "may this actor do this?", with the reason, never a bare boolean. */

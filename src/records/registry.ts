@@ -2,6 +2,7 @@ import { ATTACHMENT_RECORD } from '../attachments/record';
 import { BREACH_RECORD } from '../breaches/record';
 import { CASE_RECORD } from '../cases/record';
 import { CONSENT_RECORD } from '../consent/record';
+import { DISCLOSURE_RECORD } from '../disclosure/record';
 import { NOTE_RECORD } from '../notes/record';
 import { ORGANISATION_RECORD } from '../organisations/record';
 import { PERSON_RECORD } from '../people/record';
@@ -13,7 +14,7 @@ import { COMPARTMENTS, type FieldSpec, type RecordDescriptor } from './descripto
  * Every record type, each described once (src/<area>/record.ts). Adding a record type means adding its descriptor
  * here and its rules in src/policy/rules/; the policy, the guard, explanations and list filters follow.
  */
-export const RECORDS = [PERSON_RECORD, ORGANISATION_RECORD, CASE_RECORD, NOTE_RECORD, ATTACHMENT_RECORD, CONCERN_RECORD, CONSENT_RECORD, BREACH_RECORD] as const;
+export const RECORDS = [PERSON_RECORD, ORGANISATION_RECORD, CASE_RECORD, NOTE_RECORD, ATTACHMENT_RECORD, CONCERN_RECORD, CONSENT_RECORD, BREACH_RECORD, DISCLOSURE_RECORD] as const;
 
 type AnyRecord = (typeof RECORDS)[number];
 

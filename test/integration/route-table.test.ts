@@ -24,6 +24,8 @@ vi.mock('fastify', async (importOriginal) => {
 const PUBLIC = [
   'GET /healthz', 'GET /readyz', 'GET /api/openapi.json', 'GET /api/docs', 'POST /api/auth/sign-in',
   'GET /', 'GET /*', 'GET /assets/:file',
+  // 4.3: the recipient's one-time acknowledgement link (terms only; a used, expired or unknown token is the same 404).
+  'GET /api/disclosure-acknowledgements/:token', 'POST /api/disclosure-acknowledgements/:token',
 ].sort();
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;

@@ -44,8 +44,9 @@ const TARGET = LONG ? 1_000_000 : 100_000;
 /** At least this many worlds too, so variety does not depend on how crowded the first few are. */
 const MIN_WORLDS = LONG ? 120 : 16;
 const ROTATION: WorldSize[] = [SIZES.small, SIZES.small, SIZES.medium, SIZES.large];
-const KINDS: RecordType[] = ['person', 'case', 'note', 'attachment', 'organisation', 'concern', 'consent', 'breach'];
-const TABLE: Record<RecordType, keyof Database> = { person: 'people', case: 'cases', note: 'notes', attachment: 'attachments', organisation: 'organisations', concern: 'concerns', consent: 'consents', breach: 'breaches' };
+// Disclosures are not generated into these worlds yet: their list and read rules are covered by test/integration/disclosures.test.ts.
+const KINDS: Exclude<RecordType, 'disclosure'>[] = ['person', 'case', 'note', 'attachment', 'organisation', 'concern', 'consent', 'breach'];
+const TABLE: Record<Exclude<RecordType, 'disclosure'>, keyof Database> = { person: 'people', case: 'cases', note: 'notes', attachment: 'attachments', organisation: 'organisations', concern: 'concerns', consent: 'consents', breach: 'breaches' };
 const CLASSES: Cls[] = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'];
 const PAGE = 4; // small pages, so cursors are exercised on every list
 

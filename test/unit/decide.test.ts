@@ -483,6 +483,68 @@ describe('decide(): the breach register', () => {
   });
 });
 
+describe('decide(): third-party disclosure', () => {
+  const facts = (over: Partial<Resource['disclosure'] & object> = {}) => ({ people: 1, sessionItems: false, clientRequested: false, organisationItems: false, ...over });
+  const ask = (a: Actor, action: Action, over: Partial<Resource['disclosure'] & object> = {}, res: Resource = team) => decide(a, action, { type: 'disclosure', id: 'd1', ...res, classification: 'general', disclosure: facts(over) });
+  it('2.2 no-sale-or-bulk disclosure/one-person-each: two people in one disclosure are refused even to a manager on the team; one person is allowed', () => {
+    expectDenied(ask(actor(['manager']), 'disclosure.request', { people: 2 }), 'disclosure/one-person-each');
+    expect(ask(actor(['staff']), 'disclosure.release', { people: 3 }).clause).toBe('2.2');
+    expectAllowed(ask(actor(['staff']), 'disclosure.request'), 'disclosure/case-team-requests', '4.3, 1.2');
+  });
+  it('practice 2 session-staff-team-only disclosure/session-only-at-client-request: session details go only when the client asked, recorded', () => {
+    expectDenied(ask(actor(['staff']), 'disclosure.request', { sessionItems: true }), 'disclosure/session-only-at-client-request');
+    expectDenied(ask(actor(['manager']), 'disclosure.release', { sessionItems: true }, {}), 'disclosure/session-only-at-client-request');
+    expectAllowed(ask(actor(['staff']), 'disclosure.request', { sessionItems: true, clientRequested: true }), 'disclosure/case-team-requests');
+  });
+  it('3.2 no-organisation-data disclosure/no-organisation-data: organisation-specific data never goes to a third party; a person\'s own items may', () => {
+    expectDenied(ask(actor(['staff']), 'disclosure.request', { organisationItems: true }), 'disclosure/no-organisation-data');
+    expect(ask(actor(['staff']), 'disclosure.request', { organisationItems: true }).clause).toBe('3.2');
+    expectAllowed(ask(actor(['staff']), 'disclosure.request', { organisationItems: false }), 'disclosure/case-team-requests');
+  });
+  it('1.3 disclosure-exception disclosure/no-self-approval: the requester may not approve their own exception, even a manager; another manager may', () => {
+    expectDenied(decide(actor(['manager']), 'disclosure.approve', { type: 'disclosure', ownerId: ME }), 'disclosure/no-self-approval');
+    expect(decide(actor(['manager']), 'disclosure.approve', { type: 'disclosure', ownerId: ME }).clause).toBe('1.3');
+    expectAllowed(decide(actor(['manager']), 'disclosure.approve', { type: 'disclosure', ownerId: OTHER }), 'disclosure/manager-decides-exception');
+  });
+  it('1.3 disclosure-exception disclosure/manager-decides-exception: managers decide exceptions; staff on the team and the guardian do not', () => {
+    expectAllowed(decide(actor(['manager']), 'disclosure.approve', { type: 'disclosure', ownerId: OTHER }), 'disclosure/manager-decides-exception', '1.3');
+    expectDenied(decide(actor(['staff']), 'disclosure.approve', { type: 'disclosure', ownerId: OTHER, team: true }), 'default/deny');
+    expectDenied(decide(actor(['guardian']), 'disclosure.approve', { type: 'disclosure', ownerId: OTHER }), 'default/deny');
+  });
+  it('4.3 third-party-disclosure disclosure/case-team-requests: staff and managers on the case team ask for and release a disclosure; off the team or as a volunteer not', () => {
+    expectAllowed(ask(actor(['staff']), 'disclosure.release'), 'disclosure/case-team-requests');
+    expectAllowed(ask(actor(['manager']), 'disclosure.request'), 'disclosure/case-team-requests');
+    expectDenied(ask(actor(['staff']), 'disclosure.request', {}, {}), 'default/deny');
+    expectDenied(ask(actor(['volunteer']), 'disclosure.request'), 'default/deny');
+  });
+  it('4.3 third-party-disclosure disclosure/management-releases: management release anywhere; staff off the team and the guardian do not', () => {
+    expectAllowed(ask(actor(['manager']), 'disclosure.release', {}, {}), 'disclosure/management-releases');
+    expectDenied(ask(actor(['staff']), 'disclosure.release', {}, {}), 'default/deny');
+    expectDenied(ask(actor(['guardian']), 'disclosure.release', {}, {}), 'default/deny');
+  });
+  it('3.4 need-to-know disclosure/case-team-reads: staff on the team read a disclosure and its reasons; off the team nothing', () => {
+    expectAllowed(decide(actor(['staff']), 'disclosure.read', { type: 'disclosure', team: true, classification: 'personal' }), 'disclosure/case-team-reads');
+    expectDenied(decide(actor(['staff']), 'disclosure.read', { type: 'disclosure', classification: 'general' }));
+  });
+  it('3.4 need-to-know disclosure/case-team-volunteer-reads: a volunteer on the team sees what went to whom, not the reasons', () => {
+    expectAllowed(decide(actor(['volunteer']), 'disclosure.read', { type: 'disclosure', team: true, classification: 'general' }), 'disclosure/case-team-volunteer-reads');
+    expectDenied(decide(actor(['volunteer']), 'disclosure.read', { type: 'disclosure', team: true, classification: 'personal' }));
+  });
+  it('4.3 third-party-disclosure disclosure/management-oversight: management read every disclosure, not session or safeguarding detail', () => {
+    expectAllowed(decide(actor(['manager']), 'disclosure.read', { type: 'disclosure', classification: 'personal' }), 'disclosure/management-oversight');
+    expectDenied(decide(actor(['manager']), 'disclosure.read', { type: 'disclosure', classification: 'safeguarding' }));
+  });
+  it('3.1 justify-purpose disclosure/guardian-register: the guardian sees the register, not the reasons', () => {
+    expectAllowed(decide(actor(['guardian']), 'disclosure.read', { type: 'disclosure', classification: 'general' }), 'disclosure/guardian-register');
+    expectDenied(decide(actor(['guardian']), 'disclosure.read', { type: 'disclosure', classification: 'personal' }));
+  });
+  it('4.3 third-party-disclosure disclosure/register-oversight: management and the guardian read the organisation-wide register; staff do not', () => {
+    expectAllowed(decide(actor(['guardian']), 'disclosure.register'), 'disclosure/register-oversight');
+    expectAllowed(decide(actor(['manager']), 'disclosure.register'), 'disclosure/register-oversight');
+    expectDenied(decide(actor(['staff']), 'disclosure.register'), 'default/deny');
+  });
+});
+
 describe('decide(): deny by default', () => {
   it('3.4 need-to-know: a user with no roles is denied every record action, and every decision carries rule, clause and reason', () => {
     const nobody = actor([]);
@@ -568,6 +630,14 @@ describe('decide(): every allow rule, generated from the rule table', () => {
   });
 });
 
+/** Facts of a disclosure request under which each disclosure hard rule fires. */
+const DISCLOSURE_BASE = { people: 1, sessionItems: false, clientRequested: false, organisationItems: false };
+const DISCLOSURE_FIRES: Record<string, Resource['disclosure']> = {
+  'disclosure/one-person-each': { ...DISCLOSURE_BASE, people: 2 },
+  'disclosure/session-only-at-client-request': { ...DISCLOSURE_BASE, sessionItems: true },
+  'disclosure/no-organisation-data': { ...DISCLOSURE_BASE, organisationItems: true },
+};
+
 describe('decide(): forbid beats allow, generated from the rule table', () => {
   it.each(forbidRules.map((r) => [`${SAMPLE_POLICY_STATE.clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: refuses even an actor with every role, on the team and granted everything (generated)', (_title, rule) => {
     const actions = rule.actions === 'read-actions' ? (['person.read', 'case.read', 'note.read', 'attachment.read', 'organisation.read'] as Action[]) : rule.actions;
@@ -576,9 +646,11 @@ describe('decide(): forbid beats allow, generated from the rule table', () => {
     for (const action of actions) {
       for (const c of rule.classifications ?? ['general' as const]) {
         // Facts under which the forbid's own condition holds while every allow relation also holds.
+        // The disclosure hard rules decide from the request's own facts: those that make each one fire.
+        const disclosure = DISCLOSURE_FIRES[rule.id];
         const facts: Resource = rule.id === 'session/staff-team-only'
           ? { type: 'note', id: 'n1', classification: c, team: false, granted: EVERYTHING & ~classMask(['session']), ownerId: ME }
-          : { type: 'grant', id: 'g1', classification: c, team: true, granted: EVERYTHING, ownerId: ME };
+          : { type: 'grant', id: 'g1', classification: c, team: true, granted: EVERYTHING, ownerId: ME, ...(disclosure ? { disclosure } : {}) };
         const d = decide(all, action, facts);
         expect(d, `${rule.id} on ${action} ${c}`).toMatchObject({ allowed: false, ruleId: rule.id, actorLevel: rule.actorLevel });
       }

@@ -33,10 +33,10 @@ describe('traceability: every clause of the policy is enforced, tested or proced
 
   it('3.6 the clauses whose software is not built yet are planned, and the summary counts them as gaps', () => {
     const m = buildMatrix(doc);
-    const planned = ['1.2', '1.3', '2.1', '3.2', '4.3', 'practice 5.1'];
+    const planned = ['2.1', 'practice 5.1'];
     expect(m.summary.planned).toEqual(planned);
     expect(m.summary.gaps).toEqual(planned);
-    expect(m.summary.attention).toEqual(['6 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, practice 5.1.']);
+    expect(m.summary.attention).toEqual(['2 clauses are planned, not yet enforced: 2.1, practice 5.1.']);
   });
 
   it('5 breach-handling is enforced: the breach register\'s rules cite it and tests cover them', () => {
@@ -47,7 +47,7 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(row.tests.some((t) => t.file === 'test/integration/breaches.test.ts')).toBe(true);
   });
 
-  it('3.1 purpose-register is enforced: the purpose register rules cite it and have tests; 4.1 is enforced by consent and first contact; 1.3 stays planned with a note saying what is built', () => {
+  it('3.1 purpose-register is enforced: the purpose register rules cite it and have tests; 4.1 is enforced by consent and first contact; 1.3, 1.2, 2.2, 3.2 and 4.3 are enforced by the disclosure workflow', () => {
     const m = buildMatrix(doc);
     const row = m.rows.find((r) => r.clause === '3.1')!;
     expect(row.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['purposes/guardian-approves', 'purposes/no-self-approval']));
@@ -57,9 +57,15 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(informed.status).toBe('enforced');
     expect(informed.rules.map((x) => x.id)).toEqual(expect.arrayContaining(['consent/record-case-team', 'first-contact/case-team', 'notices/publish']));
     const exceptions = m.rows.find((x) => x.clause === '1.3')!;
-    expect(exceptions.status).toBe('planned');
-    expect(exceptions.rules.map((x) => x.id)).toContain('consent/record-case-team');
-    expect(exceptions.planned).toMatch(/Built today: .*consent/);
+    expect(exceptions.status).toBe('enforced');
+    expect(exceptions.rules.map((x) => x.id)).toEqual(expect.arrayContaining(['consent/record-case-team', 'disclosure/manager-decides-exception', 'disclosure/no-self-approval']));
+    const by = (clause: string) => m.rows.find((x) => x.clause === clause)!;
+    expect(by('1.2')).toMatchObject({ status: 'enforced', planned: null });
+    expect(by('4.3').rules.map((x) => x.id)).toContain('disclosure/case-team-requests');
+    expect(by('2.2').rules.map((x) => x.id)).toEqual(['disclosure/one-person-each']);
+    expect(by('3.2').rules.map((x) => x.id)).toEqual(['disclosure/no-organisation-data']);
+    for (const c of ['1.2', '1.3', '2.2', '3.2', '4.3']) expect(by(c).status, c).toBe('enforced');
+    expect(by('practice 5.1').status).toBe('planned');
   });
 
   it('a note that speaks of planned software makes its clause planned, and no sample procedural note does', () => {
@@ -101,7 +107,7 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     const row = (id: string) => m.rows.find((r) => r.clause === id)!;
     expect(row('3.4').rules.map((r) => r.id)).toContain('need-to-know/case-team');
     expect(row('practice 2').rules.map((r) => r.id)).toContain('session/staff-team-only');
-    expect(row('2.2').procedural).toMatch(/sell/);
+    expect(row('2.2').rules.map((r) => r.id)).toContain('disclosure/one-person-each');
     expect(row('equality-and-diversity').status).toBe('procedural');
   });
 });
@@ -121,9 +127,9 @@ describe('traceability checks catch a broken clause map', () => {
   });
 
   it('a clause with no rule, no test and no procedural note is a gap', () => {
-    const m = buildMatrix(without((map) => delete map.procedural['2.2']));
-    expect(m.summary.uncovered).toEqual(['2.2']);
-    expect(m.summary.gaps).toContain('2.2');
+    const m = buildMatrix(without((map) => delete map.procedural['2.4']));
+    expect(m.summary.uncovered).toEqual(['2.4']);
+    expect(m.summary.gaps).toContain('2.4');
     // Mapped, but only to a key no rule cites, and its note removed: still a gap.
     expect(buildMatrix(without((m) => {
       m.keys['no-rule-cites-this'] = ['practice 5.1'];
@@ -132,28 +138,28 @@ describe('traceability checks catch a broken clause map', () => {
   });
 
   it('a planned clause stays planned even when rules and tests cite it; an older map\'s "Planned:" procedural note is read as planned', () => {
-    const mapped = buildMatrix(without((m) => (m.keys['need-to-know'] = [...m.keys['need-to-know'], '1.2'])));
-    expect(mapped.rows.find((r) => r.clause === '1.2')).toMatchObject({ status: 'planned' });
+    const mapped = buildMatrix(without((m) => (m.keys['need-to-know'] = [...m.keys['need-to-know'], 'practice 5.1'])));
+    expect(mapped.rows.find((r) => r.clause === 'practice 5.1')).toMatchObject({ status: 'planned' });
     const older = buildMatrix(without((m) => {
-      m.procedural['4.3'] = m.planned['4.3'];
-      delete m.planned['4.3'];
+      m.procedural['practice 5.1'] = m.planned['practice 5.1'];
+      delete m.planned['practice 5.1'];
     }));
-    expect(older.rows.find((r) => r.clause === '4.3')).toMatchObject({ status: 'planned', procedural: null });
-    expect(older.summary.gaps).toContain('4.3');
+    expect(older.rows.find((r) => r.clause === 'practice 5.1')).toMatchObject({ status: 'planned', procedural: null });
+    expect(older.summary.gaps).toContain('practice 5.1');
   });
 
   it('a clause with no rules is never enforced, however its map reads', () => {
     const m = buildMatrix(without((map) => {
-      delete map.procedural['2.2'];
-      map.keys['no-rule-cites-this'] = ['2.2'];
+      delete map.procedural['2.4'];
+      map.keys['no-rule-cites-this'] = ['2.4'];
     }));
-    expect(m.rows.find((r) => r.clause === '2.2')).toMatchObject({ status: 'gap', rules: [] });
+    expect(m.rows.find((r) => r.clause === '2.4')).toMatchObject({ status: 'gap', rules: [] });
   });
 
   it('a clause whose rules no test cites is a gap unless it has a procedural note', () => {
     const m = buildMatrix(doc, []);
     expect(m.summary.uncovered).toContain('3.4');
-    expect(m.summary.gaps).not.toContain('2.2');
+    expect(m.summary.gaps).not.toContain('2.4');
     expect(m.rows.find((r) => r.clause === '3.4')!.rules.length).toBeGreaterThan(0);
   });
 
@@ -171,8 +177,7 @@ describe('traceability matrix as Markdown and PDF', () => {
     for (const c of clauses.filter((x) => /^\d|^practice/.test(x.id))) expect(md).toContain(`## ${c.id}`);
     expect(md).toContain('`session/staff-team-only` (forbid)');
     const firstPage = md.slice(0, md.indexOf('\n## '));
-    expect(firstPage).toContain('6 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, practice 5.1.');
-    expect(firstPage).toContain('6 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, practice 5.1.');
+    expect(firstPage).toContain('2 clauses are planned, not yet enforced: 2.1, practice 5.1.');
     expect(firstPage).not.toMatch(/no gaps/i);
   });
 
@@ -189,8 +194,7 @@ describe('traceability matrix as Markdown and PDF', () => {
     const firstPage = streams.find((s) => s.includes('TJ'))!;
     const lines = [...firstPage.matchAll(/\[(.*?)\] TJ/g)].map((m) => [...m[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
     expect(lines).toContain('POLICY TRACEABILITY MATRIX');
-    expect(lines).toContain('6 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, practice 5.1.');
-    expect(lines).toContain('6 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, practice 5.1.');
+    expect(lines).toContain('2 clauses are planned, not yet enforced: 2.1, practice 5.1.');
     expect(lines.join(' ')).not.toMatch(/no gaps/i);
   });
 

@@ -6,6 +6,7 @@ import { BREACH_RULES } from './breaches';
 import { CASE_RECORDS_RULES } from './case-records';
 import { NOTICES_RULES } from './notices';
 import { CONSENT_RULES } from './consent';
+import { DISCLOSURE_RULES } from './disclosure';
 import { ORGANISATIONS_RULES } from './organisations';
 import { OVERSIGHT_RULES } from './oversight';
 import { PURPOSES_RULES } from './purposes';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   ...PURPOSES_RULES,
   ...CONSENT_RULES,
   ...BREACH_RULES,
+  ...DISCLOSURE_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,

@@ -1,0 +1,100 @@
+import { fromDecision } from '../audit/append';
+import { loadConsentFacts } from '../consent/check';
+import type { Ctx } from '../context';
+import type { DisclosureRow } from '../db/schema';
+import { coveringConsent } from '../policy/consent-relation';
+import { decide } from '../policy/decide';
+import type { Visible } from '../records/guard';
+
+/** What a basis is asked: the disclosure as stored (or about to be) and the person's record as the actor sees it. */
+export interface BasisAsk {
+  row: Pick<DisclosureRow, 'person_id' | 'purpose_id' | 'recipient_org_id' | 'data_categories' | 'requested_by' | 'approved_by' | 'exception_ground' | 'exception_reference' | 'status'>;
+  person: Visible;
+}
+
+/** A basis's answer: whether it holds, the rule and clause that decided, and what to record (the consent id …). */
+export interface BasisOutcome {
+  holds: boolean;
+  ruleId: string;
+  clause: string;
+  reason: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * A lawful basis for a disclosure (1.3, 4.3). `automatic` bases are tried in order when a request names no
+ * exception: the first that holds is the disclosure's basis. Every basis is checked again at release.
+ */
+export interface Basis {
+  kind: string;
+  automatic: boolean;
+  check(ctx: Ctx, ask: BasisAsk): Promise<BasisOutcome>;
+}
+
+/**
+ * (a) Consent (1.3, 4.1, 4.3): the person's current consent covers this purpose, this recipient organisation and
+ * the data categories of every chosen item — decided by the policy through the consent relation (action
+ * consent.check, relation `consent`, src/policy/consent-relation.ts), the one definition the consent check uses.
+ */
+export const CONSENT_BASIS: Basis = {
+  kind: 'consent',
+  automatic: true,
+  async check(ctx, { row, person }) {
+    const facts = await loadConsentFacts(ctx, row.person_id, {
+      purposeId: row.purpose_id, recipient: { kind: 'organisation', organisationId: row.recipient_org_id }, dataCategories: JSON.parse(row.data_categories) as string[],
+    }, 'body');
+    const d = decide(ctx.actor, 'consent.check', { ...person.facts, classification: 'general', consent: facts });
+    const covering = d.allowed ? coveringConsent(facts) : null;
+    return { holds: covering !== null, ruleId: d.ruleId, clause: d.clause, reason: d.reason, detail: { basis: 'consent', consentId: covering?.id ?? null, recipient: facts.recipient } };
+  },
+};
+
+/**
+ * (b) An exception (1.3): a legal duty (with its reference), an emergency or risk to public safety, or the
+ * prevention or detection of crime — holding only once a manager other than the requester approved it.
+ */
+export const EXCEPTION_BASIS: Basis = {
+  kind: 'exception',
+  automatic: false,
+  async check(ctx, { row }) {
+    const policy = ctx.actor.policy;
+    const approved = row.approved_by !== null && row.approved_by !== row.requested_by && row.exception_ground !== null
+      && (row.exception_ground !== 'legal_duty' || !!row.exception_reference) && row.status !== 'awaiting_approval' && row.status !== 'refused';
+    return approved
+      ? { holds: true, ruleId: 'disclosure/manager-decides-exception', clause: policy.clauseFor('disclosure-exception'), reason: 'A manager other than the requester approved this exception.', detail: { basis: 'exception', ground: row.exception_ground, approvedBy: row.approved_by } }
+      : { holds: false, ruleId: 'disclosure/exception-not-approved', clause: policy.clauseFor('disclosure-exception'), reason: 'A disclosure without consent needs the approval of a manager other than the requester.', detail: { basis: 'exception', ground: row.exception_ground } };
+  },
+};
+
+/**
+ * Every basis, in the order they are tried. A sharing agreement in force (practice 5.1) is added here as one more
+ * entry — `{ kind: 'agreement', automatic: true, check }` after CONSENT_BASIS — with its own check (the agreement
+ * covers the parties, purpose and categories, plus consent where the agreement requires it); nothing else changes.
+ */
+export const BASES: readonly Basis[] = [CONSENT_BASIS, EXCEPTION_BASIS];
+
+/** The basis of a kind. */
+export const basisOf = (kind: string): Basis => {
+  const b = BASES.find((x) => x.kind === kind);
+  if (!b) throw new Error(`Unknown disclosure basis ${kind}`);
+  return b;
+};
+
+/**
+ * The first automatic basis that holds, or the refusal of the first one tried (so a request with no basis is
+ * refused citing consent, 1.3). Audits nothing: the caller records the outcome with the disclosure.
+ */
+export async function findBasis(ctx: Ctx, ask: BasisAsk): Promise<{ basis: Basis; outcome: BasisOutcome }> {
+  let first: { basis: Basis; outcome: BasisOutcome } | undefined;
+  for (const basis of BASES) {
+    if (!basis.automatic) continue;
+    const outcome = await basis.check(ctx, ask);
+    if (outcome.holds) return { basis, outcome };
+    first ??= { basis, outcome };
+  }
+  return first!;
+}
+
+/** The audit entry of a basis decision (allow or deny) on a disclosure or, when refused before one exists, its person. */
+export const basisEntry = (action: string, o: BasisOutcome, target: { resourceType: string; resourceId: string; subjectPersonId: string | null }) =>
+  fromDecision(action, { allowed: o.holds, ruleId: o.ruleId, clauseKey: '', clause: o.clause, reason: o.reason, via: null, obligations: [], actorLevel: false }, { ...target, detail: o.detail });

@@ -1,0 +1,101 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { contentPath } from '../attachments/store';
+import type { Ctx } from '../context';
+import type { DisclosureRow, PurposeRow } from '../db/schema';
+import { HANDLING, packTerms, type PackDocument, type PackSection, type ReleasePackModel } from '../documents/release-pack-pdf';
+import { FIELD_BY_API } from '../records/registry';
+import type { StoredItems } from './items';
+
+/** Person fields that identify someone: withheld from a pseudonymised pack (the name becomes the pseudonym). */
+export const IDENTIFYING_FIELDS = new Set(['id', 'givenName', 'familyName', 'preferredName', 'dateOfBirth', 'email', 'phone', 'address']);
+
+const LABELS: Record<string, string> = {
+  kind: 'Kind', givenName: 'Given name', familyName: 'Family name', preferredName: 'Preferred name', pronouns: 'Pronouns',
+  dateOfBirth: 'Date of birth', email: 'E-mail', phone: 'Phone', address: 'Address', ethnicity: 'Ethnicity', healthNotes: 'Health notes',
+  safeguardingNotes: 'Safeguarding notes', toldAt: 'Told of the confidentiality policy on', archivedAt: 'Archived', id: 'Identifier',
+};
+
+/**
+ * The stable pseudonym of a person for one recipient organisation: an HMAC of the person's id under a random key
+ * kept for that recipient (made on first use), so the same recipient always sees the same pseudonym for the same
+ * person and two recipients cannot link theirs.
+ */
+export async function pseudonymFor(ctx: Ctx, organisationId: string, personId: string): Promise<string> {
+  let key = await ctx.db.selectFrom('pseudonym_keys').select('secret').where('organisation_id', '=', organisationId).executeTakeFirst();
+  if (!key) {
+    await ctx.db.insertInto('pseudonym_keys').values({ organisation_id: organisationId, secret: randomBytes(32).toString('base64url'), created_at: ctx.nowIso })
+      .onConflict((oc) => oc.column('organisation_id').doNothing()).execute();
+    key = await ctx.db.selectFrom('pseudonym_keys').select('secret').where('organisation_id', '=', organisationId).executeTakeFirstOrThrow();
+  }
+  return `P-${createHmac('sha256', key.secret).update(personId).digest('hex').slice(0, 12).toUpperCase()}`;
+}
+
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+
+/**
+ * Builds the release pack's content from the disclosure's chosen items and nothing else (Caldicott 3): the person
+ * fields chosen, each chosen note (kind, channel, when, title, body) and each chosen document. In a pseudonymised
+ * pack, names, date of birth, contact details and every identifier are replaced by the stable pseudonym.
+ */
+export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: PurposeRow, releasedAt: string): Promise<ReleasePackModel> {
+  const items = JSON.parse(row.items) as StoredItems;
+  const pseudo = row.pseudonymise === 1;
+  const person = await ctx.db.selectFrom('people').selectAll().where('id', '=', row.person_id).executeTakeFirstOrThrow();
+  const org = await ctx.db.selectFrom('organisations').select('name').where('id', '=', row.recipient_org_id).executeTakeFirstOrThrow();
+  const pseudonym = pseudo ? await pseudonymFor(ctx, row.recipient_org_id, row.person_id) : null;
+  const name = [person.given_name, person.family_name].filter(Boolean).join(' ');
+  const sections: PackSection[] = [];
+
+  if (items.personFields.length) {
+    const p = person as unknown as Record<string, unknown>;
+    sections.push({
+      title: 'About the person',
+      entries: items.personFields.map((api) => {
+        const spec = FIELD_BY_API.person.get(api)!;
+        const value = pseudo && IDENTIFYING_FIELDS.has(api) ? (api === 'givenName' || api === 'familyName' || api === 'preferredName' ? pseudonym! : 'withheld (pseudonymised)') : str(p[spec.column]);
+        return { label: LABELS[api] ?? api, value };
+      }),
+    });
+  }
+  if (items.notes.length) {
+    const notes = await ctx.db.selectFrom('notes').selectAll().where('id', 'in', items.notes).execute();
+    const byId = new Map(notes.map((n) => [n.id, n]));
+    items.notes.forEach((id, i) => {
+      const n = byId.get(id)!;
+      sections.push({
+        title: `${n.kind === 'session' ? 'Session note' : 'Contact note'} ${i + 1}: ${n.title}`,
+        entries: [
+          { label: 'Reference', value: pseudo ? `${pseudonym}-N${i + 1}` : n.id },
+          { label: 'When', value: n.occurred_at },
+          ...(n.channel ? [{ label: 'How', value: n.channel.replace(/_/g, ' ') }] : []),
+          { label: 'Note', value: n.body },
+        ],
+      });
+    });
+  }
+  const documents: PackDocument[] = [];
+  if (items.attachments.length) {
+    const atts = await ctx.db.selectFrom('attachments').selectAll().where('id', 'in', items.attachments).execute();
+    const byId = new Map(atts.map((a) => [a.id, a]));
+    for (const [i, id] of items.attachments.entries()) {
+      const a = byId.get(id)!;
+      const content = await readFile(contentPath(ctx.services.config, a.sha256)).catch(() => null);
+      documents.push({ label: `Document ${i + 1}`, filename: a.filename, contentType: a.content_type, sizeBytes: Number(a.size_bytes), sha256: a.sha256, content });
+    }
+  }
+  const organisation = ctx.services.config.organisation.name;
+  return {
+    reference: row.reference, disclosureId: row.id, organisation, releasedAt,
+    recipient: { organisation: org.name, name: row.recipient_name, role: row.recipient_role, email: row.recipient_email },
+    purpose: purpose.name,
+    subject: { label: pseudo ? pseudonym! : name, pseudonymised: pseudo },
+    terms: packTerms(organisation, purpose.name),
+    handling: HANDLING,
+    oral: row.mode === 'oral' ? { channel: str(row.oral_channel), occurredAt: str(row.occurred_at) } : null,
+    sections, documents,
+  };
+}
+
+/** SHA-256 of bytes, hex. */
+export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');

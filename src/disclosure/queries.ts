@@ -1,0 +1,110 @@
+import type { Ctx } from '../context';
+import { forbidden } from '../lib/errors';
+import { filter, visibleWhere } from '../policy/filter';
+import { teamFlag } from '../policy/relations';
+import { auditList } from '../records/list-audit';
+import { findVisible, presentSummary, readRecord } from '../records/guard';
+import { decodeCursor, encodeCursor } from '../records/paging';
+import { toCsv } from '../transfer/csv';
+import type { PageInput, RegisterQuery } from './schema';
+
+/** Stored as JSON text and 0/1 on both engines; the API says lists and booleans. */
+function shaped(data: Record<string, unknown>) {
+  for (const k of ['items', 'dataCategories'] as const) if (typeof data[k] === 'string') data[k] = JSON.parse(data[k] as string);
+  for (const k of ['pseudonymise', 'clientRequested'] as const) if (k in data) data[k] = Number(data[k]) === 1;
+  if ('tellPerson' in data && data.tellPerson !== null) data.tellPerson = Number(data.tellPerson) === 1;
+  if ('itemCount' in data) data.itemCount = Number(data.itemCount);
+  return data;
+}
+
+/** One disclosure as the actor may see it (need to know; reasons and contact details only for staff on the team and management). Audited. */
+export async function getDisclosure(ctx: Ctx, id: string) {
+  const { row, presented } = await readRecord(ctx, 'disclosure', id);
+  return { data: shaped(presented.data), restricted: presented.restricted, version: Number(row.version) };
+}
+
+type Row = Record<string, unknown> & { id: string };
+const page = (ctx: Ctx, rows: Row[], limit: number, cursorOf: (r: Row) => string[]) => {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items: items.map((r) => shaped(presentSummary(ctx, 'disclosure', r))), nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null };
+};
+
+/**
+ * A person's disclosure register, newest first (what went to whom, when, on which basis, whether they were told):
+ * only the disclosures the viewer may see under need to know, filtered in SQL by the same rules as a single read.
+ * The person's "how your information is used" summary and the subject access export read this.
+ */
+export async function listDisclosuresForPerson(ctx: Ctx, personId: string, query: PageInput) {
+  const person = await findVisible(ctx, 'person', personId);
+  const scope = filter(ctx.actor, 'disclosure.read');
+  if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
+  let q = ctx.db.selectFrom('disclosures').selectAll('disclosures').select((eb) => teamFlag(eb as never, 'disclosure', ctx.actor.id)).where('disclosures.person_id', '=', personId)
+    .where((eb) => visibleWhere(eb, 'disclosure', scope, ctx.actor, 'probe'));
+  if (query.cursor) {
+    const [at, id] = decodeCursor(query.cursor, 2);
+    q = q.where((eb) => eb.or([eb('disclosures.requested_at', '<', at), eb.and([eb('disclosures.requested_at', '=', at), eb('disclosures.id', '<', id)])]));
+  }
+  const rows = await q.orderBy('disclosures.requested_at', 'desc').orderBy('disclosures.id', 'desc').limit(query.limit + 1).execute();
+  const out = page(ctx, rows as unknown as Row[], query.limit, (r) => [r.requested_at as string, r.id]);
+  auditList(ctx, 'disclosure', { within: { type: 'person', id: personId, subjectPersonId: person.subjectPersonId }, results: out.items.length });
+  return out;
+}
+
+/**
+ * What was released to one recipient organisation, newest first: a keyset page on the index (recipient_org_id,
+ * released_at, id), filtered by need to know like every list.
+ */
+export async function listDisclosuresForRecipient(ctx: Ctx, organisationId: string, query: RegisterQuery) {
+  await findVisible(ctx, 'organisation', organisationId);
+  const scope = filter(ctx.actor, 'disclosure.read');
+  if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
+  let q = ctx.db.selectFrom('disclosures').selectAll('disclosures').select((eb) => teamFlag(eb as never, 'disclosure', ctx.actor.id)).where('disclosures.recipient_org_id', '=', organisationId)
+    .where('disclosures.released_at', 'is not', null).where((eb) => visibleWhere(eb, 'disclosure', scope, ctx.actor, 'probe'));
+  if (query.from) q = q.where('disclosures.released_at', '>=', query.from);
+  if (query.to) q = q.where('disclosures.released_at', '<', `${query.to}T99`);
+  if (query.basis) q = q.where('disclosures.basis', '=', query.basis);
+  if (query.cursor) {
+    const [at, id] = decodeCursor(query.cursor, 2);
+    q = q.where((eb) => eb.or([eb('disclosures.released_at', '<', at), eb.and([eb('disclosures.released_at', '=', at), eb('disclosures.id', '<', id)])]));
+  }
+  const rows = await q.orderBy('disclosures.released_at', 'desc').orderBy('disclosures.id', 'desc').limit(query.limit + 1).execute();
+  const out = page(ctx, rows as unknown as Row[], query.limit, (r) => [r.released_at as string, r.id]);
+  auditList(ctx, 'disclosure', { results: out.items.length, view: `recipient:${organisationId}` });
+  return out;
+}
+
+/**
+ * The organisation-wide register for management and the guardian (3.1: continuing uses reviewed), newest first,
+ * filterable by date, basis and status.
+ */
+export async function listDisclosureRegister(ctx: Ctx, query: RegisterQuery) {
+  const scope = filter(ctx.actor, 'disclosure.read');
+  if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
+  let q = ctx.db.selectFrom('disclosures').selectAll('disclosures').select((eb) => teamFlag(eb as never, 'disclosure', ctx.actor.id)).where((eb) => visibleWhere(eb, 'disclosure', scope, ctx.actor));
+  if (query.from) q = q.where('disclosures.requested_at', '>=', query.from);
+  if (query.to) q = q.where('disclosures.requested_at', '<', `${query.to}T99`);
+  if (query.basis) q = q.where('disclosures.basis', '=', query.basis);
+  if (query.status) q = q.where('disclosures.status', '=', query.status);
+  if (query.cursor) {
+    const [at, id] = decodeCursor(query.cursor, 2);
+    q = q.where((eb) => eb.or([eb('disclosures.requested_at', '<', at), eb.and([eb('disclosures.requested_at', '=', at), eb('disclosures.id', '<', id)])]));
+  }
+  const rows = await q.orderBy('disclosures.requested_at', 'desc').orderBy('disclosures.id', 'desc').limit(query.limit + 1).execute();
+  const out = page(ctx, rows as unknown as Row[], query.limit, (r) => [r.requested_at as string, r.id]);
+  auditList(ctx, 'disclosure', { results: out.items.length, view: query.format === 'csv' ? 'register-csv' : 'register' });
+  return out;
+}
+
+/** The register's columns in a CSV export: what, to whom, when, basis, approver, pack hash, told — never content. */
+const CSV_COLUMNS = [
+  'reference', 'personId', 'recipientOrganisationId', 'recipientName', 'recipientRole', 'purposeId', 'mode', 'basis', 'consentId', 'exceptionGround',
+  'approvedBy', 'approvedAt', 'dataCategories', 'itemCount', 'pseudonymise', 'clientRequested', 'status', 'requestedBy', 'requestedAt',
+  'acknowledgementMethod', 'acknowledgedAt', 'releasedAt', 'releasedBy', 'packSha256', 'tellPerson', 'personToldAt',
+] as const;
+
+/** A page of the register as CSV (formula-like cells neutralised by toCsv). */
+export function registerCsv(items: Record<string, unknown>[]): string {
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : String(v));
+  return toCsv(CSV_COLUMNS, items.map((i) => CSV_COLUMNS.map((c) => cell(i[c]))));
+}

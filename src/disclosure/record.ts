@@ -1,0 +1,68 @@
+import { defineRecord, field as f, VERSIONED_META } from '../records/descriptor';
+
+/**
+ * A disclosure to a third party (1.2, 1.3, 4.3): one person's chosen items, to one named recipient at an
+ * organisation in the register, for one active purpose, on a basis decided by the server (the person's consent, or
+ * an exception approved by a manager who did not ask for it). Whose record it is: the person's; need to know reaches
+ * it through their case teams (3.4). The requester owns it (the `self` relation: no self-approval).
+ *
+ * What the register shows — to whom, when, for which purpose, on which basis, which categories and how many items,
+ * the pack's hash, whether the person was told — is general. The written reasons (why, the manager's justification,
+ * why the person is not told, the exception's reference) and the recipient's contact details are personal.
+ */
+export const DISCLOSURE_RECORD = defineRecord({
+  type: 'disclosure',
+  noun: 'disclosure',
+  table: 'disclosures',
+  fields: [
+    f('id', 'id', 'general'),
+    f('reference', 'reference', 'general'),
+    f('personId', 'person_id', 'general'),
+    f('recipientOrganisationId', 'recipient_org_id', 'general'),
+    f('recipientName', 'recipient_name', 'general'),
+    f('recipientRole', 'recipient_role', 'general'),
+    f('recipientEmail', 'recipient_email', 'personal'),
+    f('purposeId', 'purpose_id', 'general'),
+    f('reason', 'reason', 'personal'),
+    f('items', 'items', 'general'),
+    f('itemCount', 'item_count', 'general'),
+    f('dataCategories', 'data_categories', 'general'),
+    f('pseudonymise', 'pseudonymise', 'general'),
+    f('mode', 'mode', 'general'),
+    f('oralChannel', 'oral_channel', 'general'),
+    f('occurredAt', 'occurred_at', 'general'),
+    f('clientRequested', 'client_requested', 'general'),
+    f('clientRequestDetail', 'client_request_detail', 'personal'),
+    f('clientRequestRecordedBy', 'client_request_recorded_by', 'general'),
+    f('clientRequestRecordedAt', 'client_request_recorded_at', 'general'),
+    f('basis', 'basis', 'general'),
+    f('consentId', 'consent_id', 'general'),
+    f('exceptionGround', 'exception_ground', 'general'),
+    f('exceptionReference', 'exception_reference', 'personal'),
+    f('approvedBy', 'approved_by', 'general'),
+    f('approvedAt', 'approved_at', 'general'),
+    f('justification', 'justification', 'personal'),
+    f('tellPerson', 'tell_person', 'general'),
+    f('notToldReason', 'not_told_reason', 'personal'),
+    f('personToldAt', 'person_told_at', 'general'),
+    f('status', 'status', 'general'),
+    f('acknowledgementMethod', 'ack_method', 'general'),
+    f('acknowledgedBy', 'ack_name', 'general'),
+    f('acknowledgedOn', 'ack_date', 'general'),
+    f('acknowledgedAt', 'ack_at', 'general'),
+    f('acknowledgementAttestedBy', 'ack_attested_by', 'general'),
+    f('packSha256', 'pack_sha256', 'general'),
+    f('packJsonSha256', 'pack_json_sha256', 'general'),
+    f('releasedAt', 'released_at', 'general'),
+    f('releasedBy', 'released_by', 'general'),
+    f('requestedBy', 'requested_by', 'general'),
+    f('requestedAt', 'requested_at', 'general'),
+    ...VERSIONED_META,
+  ],
+  // request: ask for a disclosure (or record an oral one); approve: a manager decides an exception (1.3); release:
+  // acknowledgement link, staff attestation and the release of the pack; told: record that the person was told.
+  actions: ['read', 'request', 'approve', 'release', 'told'],
+  subjectPerson: 'disclosures.person_id',
+  access: { compartment: 'person', column: 'person_id' },
+  owner: 'requested_by',
+});

@@ -1,0 +1,169 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { fromDecision } from '../audit/append';
+import { addressKey, addressRetryAfter, recordAddressFailure } from '../accounts/throttle';
+import { purposeInForceFor } from '../consent/commands';
+import type { Ctx, PublicCtx } from '../context';
+import type { DisclosureRow } from '../db/schema';
+import { packTerms, releasePackJson, releasePackPdf } from '../documents/release-pack-pdf';
+import { conflict, DomainError, notFound, rateLimited } from '../lib/errors';
+import { factsFor } from '../policy/relations';
+import { findVisible } from '../records/guard';
+import { runUnit } from '../unit';
+import { basisEntry, basisOf } from './basis';
+import { decideDisclosure, loadForChange } from './commands';
+import { resolveItems, type StoredItems } from './items';
+import { buildPackModel, sha256 } from './pack';
+import { getDisclosure } from './queries';
+import type { AcknowledgeInput, AttestationInput } from './schema';
+
+/** How long an acknowledgement link works. */
+export const ACK_LINK_DAYS = 7;
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+const gone = () => notFound('acknowledgement link');
+
+/**
+ * Issues the one-time link through which the recipient acknowledges the confidentiality terms (4.3): a 256-bit
+ * random token, of which only the SHA-256 is stored; a new link replaces the previous one. Written disclosures
+ * awaiting acknowledgement only.
+ */
+export async function issueAcknowledgementLink(ctx: Ctx, id: string) {
+  const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.release');
+  if (row.mode !== 'written') throw conflict('An oral disclosure is acknowledged by a member of staff\'s attestation.', [{ path: 'params.id', message: 'oral disclosure' }]);
+  if (row.status !== 'awaiting_acknowledgement') throw conflict(`This disclosure is ${row.status.replace(/_/g, ' ')}, not awaiting acknowledgement.`, [{ path: 'params.id', message: row.status }]);
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(ctx.now.getTime() + ACK_LINK_DAYS * 86_400_000).toISOString();
+  await ctx.db.updateTable('disclosures').set((eb) => ({ ack_token_hash: tokenHash(token), ack_expires_at: expiresAt, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', id).execute();
+  ctx.audit.add(fromDecision('disclosure.acknowledgement-link', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { expiresAt } }));
+  return { url: `${ctx.services.config.publicBaseUrl}/api/disclosure-acknowledgements/${token}`, expiresAt };
+}
+
+/**
+ * Finds the disclosure a link's token names, in a public unit: unknown, used and expired tokens are the same 404,
+ * and each counts as a failure against the caller's address, which is blocked like sign-in after too many (3.7).
+ */
+async function byToken(ctx: Ctx, token: string, address: string): Promise<DisclosureRow> {
+  const key = addressKey(`ack:${address}`);
+  const wait = await addressRetryAfter(ctx.db, key, ctx.now);
+  if (wait > 0) throw rateLimited(`Too many attempts from this network address. Try again in ${Math.ceil(wait / 60)} minute(s).`);
+  const row = await ctx.db.selectFrom('disclosures').selectAll().where('ack_token_hash', '=', tokenHash(token)).executeTakeFirst();
+  if (!row || row.status !== 'awaiting_acknowledgement' || !row.ack_expires_at || row.ack_expires_at <= ctx.nowIso) {
+    await recordAddressFailure(ctx.db, key, ctx.now);
+    ctx.audit.add({ action: 'disclosure.acknowledge', decision: 'deny', ruleId: 'disclosure/acknowledgement-link', clause: null, detail: { found: !!row } });
+    throw gone();
+  }
+  return row;
+}
+
+/** Runs a public acknowledgement step as the system, keeping its failure count even when it is refused. */
+function publicUnit<T>(pctx: PublicCtx, work: (ctx: Ctx) => Promise<T>): Promise<T> {
+  return runUnit(pctx.services, {
+    actor: 'system', requestId: pctx.requestId, now: pctx.now,
+    work: async (ctx) => {
+      try {
+        return await work(ctx);
+      } catch (error) {
+        // A refused token still counts against the address: return the refusal after the unit commits.
+        if (error instanceof DomainError && error.kind === 'not-found') return error as unknown as T;
+        throw error;
+      }
+    },
+  }).then((out) => {
+    if (out instanceof DomainError) throw out;
+    return out;
+  });
+}
+
+/** What the link shows before acknowledgement: the terms, the organisation, the reference and who it is for — nothing confidential. */
+export function showAcknowledgement(pctx: PublicCtx, token: string, address: string) {
+  return publicUnit(pctx, async (ctx) => {
+    const row = await byToken(ctx, token, address);
+    const purpose = await ctx.db.selectFrom('purposes').select('name').where('id', '=', row.purpose_id).executeTakeFirstOrThrow();
+    const org = await ctx.db.selectFrom('organisations').select('name').where('id', '=', row.recipient_org_id).executeTakeFirstOrThrow();
+    const from = ctx.services.config.organisation.name;
+    return { reference: row.reference, from, recipient: { organisation: org.name, name: row.recipient_name, role: row.recipient_role }, terms: packTerms(from, purpose.name), expiresAt: row.ack_expires_at };
+  });
+}
+
+/** The recipient acknowledges the terms with their typed name and the date; the link then stops working (one-time). */
+export function acknowledgeTerms(pctx: PublicCtx, token: string, address: string, input: AcknowledgeInput) {
+  return publicUnit(pctx, async (ctx) => {
+    const row = await byToken(ctx, token, address);
+    const done = await ctx.db.updateTable('disclosures').set((eb) => ({
+      status: 'acknowledged', ack_method: 'link', ack_name: input.typedName, ack_date: input.date, ack_at: ctx.nowIso, ack_token_hash: null, ack_expires_at: null,
+      updated_at: ctx.nowIso, version: eb('version', '+', 1),
+    })).where('id', '=', row.id).where('ack_token_hash', '=', tokenHash(token)).executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) throw gone();
+    ctx.audit.add({ action: 'disclosure.acknowledge', decision: 'allow', ruleId: 'disclosure/acknowledgement-link', clause: ctx.actor.policy.clauseFor('third-party-disclosure'), resourceType: 'disclosure', resourceId: row.id, subjectPersonId: row.person_id, detail: { method: 'link', date: input.date } });
+    return { reference: row.reference, acknowledged: true };
+  });
+}
+
+/** Staff attest that the recipient of an oral disclosure was told the information is CONFIDENTIAL and accepted the terms (4.3). */
+export async function attestAcknowledgement(ctx: Ctx, id: string, input: AttestationInput) {
+  const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.release');
+  if (row.mode !== 'oral') throw conflict('A written disclosure is acknowledged by the recipient through the link.', [{ path: 'params.id', message: 'written disclosure' }]);
+  if (row.status !== 'awaiting_acknowledgement') throw conflict(`This disclosure is ${row.status.replace(/_/g, ' ')}, not awaiting acknowledgement.`, [{ path: 'params.id', message: row.status }]);
+  await ctx.db.updateTable('disclosures').set((eb) => ({
+    status: 'acknowledged', ack_method: 'staff_attestation', ack_name: input.recipientName, ack_date: input.date, ack_at: ctx.nowIso, ack_attested_by: ctx.actor.id,
+    updated_at: ctx.nowIso, version: eb('version', '+', 1),
+  })).where('id', '=', id).execute();
+  ctx.audit.add(fromDecision('disclosure.acknowledge', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { method: 'staff_attestation', date: input.date } }));
+  return getDisclosure(ctx, id);
+}
+
+/**
+ * Releases an acknowledged disclosure (4.3): everything is checked again now — the items are still the person's and
+ * readable by whoever releases, the hard rules, the purpose still active (3.1), the basis still holding (consent not
+ * withdrawn, the exception approved) — and any refusal sends nothing and is audited with its clause. Then the pack
+ * is built from the chosen items only, as a PDF marked CONFIDENTIAL on every page and as JSON; both are stored and
+ * their SHA-256 go into the register and the audit chain.
+ */
+export async function releaseDisclosure(ctx: Ctx, id: string) {
+  const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.release');
+  if (row.status === 'awaiting_approval') {
+    // An exception not yet approved: refused with the basis's own rule and clause (1.3), nothing released.
+    const person = await findVisible(ctx, 'person', row.person_id, 'disclosure.release');
+    const outcome = await basisOf(row.basis).check(ctx, { row, person });
+    ctx.audit.add(basisEntry('disclosure.release', outcome, { resourceType: 'disclosure', resourceId: id, subjectPersonId: row.person_id }));
+    throw new DomainError('forbidden', `Nothing was released: ${outcome.reason}`, { rule: outcome.ruleId, clause: outcome.clause });
+  }
+  if (row.status !== 'acknowledged') throw conflict(`Only an acknowledged disclosure is released; this one is ${row.status.replace(/_/g, ' ')}.`, [{ path: 'params.id', message: row.status }]);
+  const target = { resourceType: 'disclosure', resourceId: id, subjectPersonId: row.person_id };
+  const person = await findVisible(ctx, 'person', row.person_id, 'disclosure.release');
+  const items = JSON.parse(row.items) as StoredItems;
+  const resolved = await resolveItems(ctx, person, { ...items, organisationFields: [] }, 'items');
+  decideDisclosure(ctx, 'disclosure.release', factsFor(ctx.actor, 'disclosure', v.row), {
+    people: 1, sessionItems: resolved.sessionItems, clientRequested: row.client_requested === 1, organisationItems: false,
+  }, target);
+  const purpose = await purposeInForceFor(ctx, row.purpose_id, 'purposeId', 'disclosure.release', person);
+  const outcome = await basisOf(row.basis).check(ctx, { row: { ...row, data_categories: JSON.stringify(resolved.categories) }, person });
+  if (!outcome.holds) {
+    ctx.audit.add(basisEntry('disclosure.release', outcome, target));
+    throw new DomainError('forbidden', `Nothing was released: ${outcome.reason}`, { rule: outcome.ruleId, clause: outcome.clause });
+  }
+  const model = await buildPackModel(ctx, row, purpose, ctx.nowIso);
+  const pdf = await releasePackPdf(model);
+  const json = releasePackJson(model);
+  const packSha256 = sha256(pdf);
+  const packJsonSha256 = sha256(json);
+  await ctx.db.insertInto('disclosure_packs').values({ disclosure_id: id, pdf_base64: pdf.toString('base64'), json }).execute();
+  const done = await ctx.db.updateTable('disclosures').set((eb) => ({
+    status: 'released', released_at: ctx.nowIso, released_by: ctx.actor.id, pack_sha256: packSha256, pack_json_sha256: packJsonSha256,
+    consent_id: row.basis === 'consent' ? ((outcome.detail.consentId as string | null) ?? row.consent_id) : row.consent_id, updated_at: ctx.nowIso, version: eb('version', '+', 1),
+  })).where('id', '=', id).where('status', '=', 'acknowledged').executeTakeFirst();
+  if (Number(done.numUpdatedRows) !== 1) throw conflict('This disclosure was released meanwhile.', [{ path: 'params.id', message: 'already released' }]);
+  ctx.audit.add(basisEntry('disclosure.release', outcome, target));
+  ctx.audit.add(fromDecision('disclosure.release', decision, {
+    ...target, detail: { packSha256, packJsonSha256, basis: row.basis, categories: resolved.categories, items: resolved.count, recipientOrganisationId: row.recipient_org_id, pseudonymise: row.pseudonymise === 1 },
+  }));
+  return getDisclosure(ctx, id);
+}
+
+/** The released pack as it went out (PDF or JSON); reading it is audited like any opening of confidential detail. */
+export async function releasedPack(ctx: Ctx, id: string, format: 'pdf' | 'json') {
+  const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.release');
+  const pack = await ctx.db.selectFrom('disclosure_packs').selectAll().where('disclosure_id', '=', id).executeTakeFirst();
+  if (!pack) throw conflict('This disclosure has not been released.', [{ path: 'params.id', message: row.status }]);
+  ctx.audit.add(fromDecision('disclosure.pack', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { format } }));
+  return { reference: row.reference, body: format === 'pdf' ? Buffer.from(pack.pdf_base64, 'base64') : pack.json };
+}
