@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009_cases_move_access_epoch';
 import * as m0012 from './migrations/0012_safeguarding_and_outbox';
 import * as m0016 from './migrations/0016_notices_and_first_contact';
 import * as m0017 from './migrations/0017_purposes_and_consent';
+import * as m0019 from './migrations/0019_agreements_and_meetings';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012_safeguarding_and_outbox': m0012,
   '0016_notices_and_first_contact': m0016,
   '0017_purposes_and_consent': m0017,
+  '0019_agreements_and_meetings': m0019,
 };
 
 /** The name of the newest migration: identifies the schema a database built by this code has. */

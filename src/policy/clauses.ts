@@ -19,6 +19,8 @@ export const CLAUSE_KEYS = {
   'purpose-register': 'Every use or transfer of information is a purpose in the register, approved by a guardian who did not propose it and reviewed by its date.',
   'informed-consent': 'Information goes to a recipient only with the informed consent of the person it is about, for that purpose and recipient; a withdrawal takes effect at once.',
   'consent-by-trained-staff': 'Consent is sought and recorded by staff trained to explain why, with whom and the consequences.',
+  'sharing-agreements': 'Information is shared with a partner under a joint working protocol agreed and signed by appropriate people on each side, in force and covering the purpose and information.',
+  'third-party-meetings': 'What is discussed at a meeting with third parties present is as confidential as the rest of the record: each third party acknowledges it, and the notes reach them only after that and within the meeting\'s need to know.',
 } as const;
 
 export type ClauseKey = keyof typeof CLAUSE_KEYS;
@@ -41,6 +43,8 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'purpose-register': ['3.1', '2.1'],
   'informed-consent': ['1.3', '4.1', '4.2'],
   'consent-by-trained-staff': ['4.1', '3.5'],
+  'sharing-agreements': ['practice 5.1'],
+  'third-party-meetings': ['practice 3'],
 };
 
 /**
@@ -70,7 +74,6 @@ export const SAMPLE_PLANNED: Readonly<Record<string, string>> = {
   '3.2': 'Planned: the disclosure workflow will refuse organisation-specific data to third parties. Today no data leaves Confide except exports, which are filtered by need to know and audited.',
   '4.3': 'Planned: disclosure only with express consent, recipients told the information is CONFIDENTIAL.',
   '5': 'Planned: the breaches register. Today a manager who reviews a break-glass use as a breach ends the access and the audit trail records it under this clause (rule break-glass/breach, clause key breach-handling); the disciplinary procedure is the organisation\'s own.',
-  'practice 5.1': 'Planned: signed joint working protocols (sharing agreements) with partner agencies.',
 };
 
 /** An organisation's mapping: clause key → its clause ids, and notes for clauses that are procedural or planned. */

@@ -1,5 +1,6 @@
 import type { RecordType } from '../records/registry';
 import type { PolicyState } from './state';
+import type { AgreementFacts } from './agreement-relation';
 import type { ConsentFacts } from './consent-relation';
 
 /**
@@ -76,7 +77,7 @@ export interface Actor extends ActorFacts {
  * - ownerId: the user the resource belongs to (a note's author, a grant's requester, a user account itself)
  */
 export interface Resource {
-  type?: RecordType | 'user' | 'grant' | 'system' | 'purpose';
+  type?: RecordType | 'user' | 'grant' | 'system' | 'purpose' | 'agreement' | 'meeting';
   id?: string;
   classification?: Classification;
   team?: boolean;
@@ -86,6 +87,18 @@ export interface Resource {
   ownerId?: string | null;
   /** The question the consent relation answers, with the facts loaded for it (src/policy/consent-relation.ts). */
   consent?: ConsentFacts;
+  /** The question the sharing-agreement relation answers, with its facts (src/policy/agreement-relation.ts). */
+  agreement?: AgreementFacts;
+  /** A meeting's facts for sharing its notes with an external attendee (practice 2, 3; src/meetings/). */
+  meeting?: MeetingFacts;
+}
+
+/** What a decision about a meeting's notes knows (practice 2, 3). */
+export interface MeetingFacts {
+  /** The external attendee the notes would go to has acknowledged confidentiality. */
+  acknowledged: boolean;
+  /** The client asked for their session details to be passed on (practice 2). */
+  clientRequested: boolean;
 }
 
 /** The answer to "may this actor do this?", with the reason, never a bare boolean. */

@@ -2,6 +2,8 @@ import type { Rule } from '../rule';
 import { ACCESS_RULES } from './access';
 import { ACCOUNTS_RULES } from './accounts';
 import { AGREEMENT_RULES } from './agreement';
+import { AGREEMENTS_RULES } from './agreements';
+import { MEETINGS_RULES } from './meetings';
 import { CASE_RECORDS_RULES } from './case-records';
 import { NOTICES_RULES } from './notices';
 import { CONSENT_RULES } from './consent';
@@ -24,6 +26,8 @@ export const RULES: readonly Rule[] = [
   ...NOTICES_RULES,
   ...PURPOSES_RULES,
   ...CONSENT_RULES,
+  ...AGREEMENTS_RULES,
+  ...MEETINGS_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,
