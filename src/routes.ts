@@ -10,6 +10,7 @@ import { noticeRoutes } from './notices/routes';
 import { purposeRoutes } from './purposes/routes';
 import { consentRoutes } from './consent/routes';
 import { agreementRoutes } from './agreements/routes';
+import { meetingRoutes } from './meetings/routes';
 import { policyDocumentRoutes } from './policy-document/routes';
 import { authRoutes } from './accounts/routes';
 import { userRoutes } from './accounts/user-routes';
@@ -22,6 +23,6 @@ import type { AnyRoute } from './http/route';
  * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
  */
 export function allRoutes(): AnyRoute[] {
-  const routes: AnyRoute[] = [...systemRoutes, ...webRoutes, ...peopleRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...concernRoutes, ...noticeRoutes, ...purposeRoutes, ...consentRoutes, ...agreementRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
+  const routes: AnyRoute[] = [...systemRoutes, ...webRoutes, ...peopleRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...concernRoutes, ...noticeRoutes, ...purposeRoutes, ...consentRoutes, ...agreementRoutes, ...meetingRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
   return [...routes, ...openApiRoutes(() => routes)];
 }
