@@ -33,10 +33,10 @@ describe('traceability: every clause of the policy is enforced, tested or proced
 
   it('3.6 the clauses whose software is not built yet are planned, and the summary counts them as gaps', () => {
     const m = buildMatrix(doc);
-    const planned = ['1.2', '1.3', '2.1', '3.2', '4.3', '5', 'practice 5.1'];
+    const planned = ['1.2', '1.3', '2.1', '3.2', '4.3', '5'];
     expect(m.summary.planned).toEqual(planned);
     expect(m.summary.gaps).toEqual(planned);
-    expect(m.summary.attention).toEqual(['7 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, 5, practice 5.1.']);
+    expect(m.summary.attention).toEqual(['6 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, 5.']);
   });
 
   it('3.1 purpose-register is enforced: the purpose register rules cite it and have tests; 4.1 is enforced by consent and first contact; 1.3 stays planned with a note saying what is built', () => {
@@ -52,6 +52,17 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(exceptions.status).toBe('planned');
     expect(exceptions.rules.map((x) => x.id)).toContain('consent/record-case-team');
     expect(exceptions.planned).toMatch(/Built today: .*consent/);
+  });
+
+  it('practice 5.1 sharing-agreements and practice 3 third-party-meetings are enforced: their rules cite them and have tests', () => {
+    const m = buildMatrix(doc);
+    const protocols = m.rows.find((r) => r.clause === 'practice 5.1')!;
+    expect(protocols).toMatchObject({ status: 'enforced', planned: null });
+    expect(protocols.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['agreements/manage', 'agreements/covers']));
+    const meetings = m.rows.find((r) => r.clause === 'practice 3')!;
+    expect(meetings.status).toBe('enforced');
+    expect(meetings.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['meetings/acknowledgement-first', 'meetings/share-after-acknowledgement']));
+    expect(meetings.tests.length).toBeGreaterThan(0);
   });
 
   it('a note that speaks of planned software makes its clause planned, and no sample procedural note does', () => {
@@ -160,7 +171,7 @@ describe('traceability matrix as Markdown and PDF', () => {
     for (const c of clauses.filter((x) => /^\d|^practice/.test(x.id))) expect(md).toContain(`## ${c.id}`);
     expect(md).toContain('`session/staff-team-only` (forbid)');
     const firstPage = md.slice(0, md.indexOf('\n## '));
-    expect(firstPage).toContain('7 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, 5, practice 5.1.');
+    expect(firstPage).toContain('6 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, 5.');
     expect(firstPage).not.toMatch(/no gaps/i);
   });
 
@@ -177,7 +188,7 @@ describe('traceability matrix as Markdown and PDF', () => {
     const firstPage = streams.find((s) => s.includes('TJ'))!;
     const lines = [...firstPage.matchAll(/\[(.*?)\] TJ/g)].map((m) => [...m[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
     expect(lines).toContain('POLICY TRACEABILITY MATRIX');
-    expect(lines).toContain('7 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, 5, practice 5.1.');
+    expect(lines).toContain('6 clauses are planned, not yet enforced: 1.2, 1.3, 2.1, 3.2, 4.3, 5.');
     expect(lines.join(' ')).not.toMatch(/no gaps/i);
   });
 
