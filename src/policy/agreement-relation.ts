@@ -5,7 +5,7 @@ import { purposeInForce, type PurposeFact } from './consent-relation';
  * The sharing-agreement relation, agreementCovers({ organisationId, purposeId, categories, at }) (practice 5.1): one
  * definition in two forms. {@link coveringAgreement} decides from facts loaded before deciding (rules stay pure);
  * {@link agreementCoversSql} is the same condition as an SQL EXISTS. src/policy/relations.ts registers both as the
- * relation `agreement`; test/unit/agreement-relation.test.ts checks that they agree.
+ * relation `agreement`; test/integration/agreements.test.ts asks both forms every question, on both engines, and requires the same answer.
  */
 
 /** What is asked: may information in these categories go to this partner organisation for this purpose at `at`? */
