@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAccessCommands } from './cli/access';
+import { registerAgreementCommands } from './cli/agreements';
 import { failWith } from './cli/errors';
 import { registerAuditCommands } from './cli/audit';
 import { registerConsentCommands } from './cli/consent';
@@ -35,6 +36,7 @@ export function buildCli(): Command {
       await serve();
     });
   registerAccessCommands(program);
+  registerAgreementCommands(program);
   registerAuditCommands(program);
   registerConsentCommands(program);
   registerBreachCommands(program);

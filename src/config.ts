@@ -38,6 +38,8 @@ const settingsSchema = z.object({
   OUTBOX_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   SAFEGUARDING_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** Sharing agreements whose end or review date falls within this many days show on the review list (practice 5.1). */
+  AGREEMENT_REVIEW_DAYS: z.coerce.number().int().min(1).max(365).default(60),
   SAFEGUARDING_URGENT_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   SAFEGUARDING_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ORGANISATION_NAME: z.string().trim().min(1).max(200).default('Music24'),
@@ -93,6 +95,8 @@ export interface Config {
   outboxMaxAttempts: number;
   /** An unacknowledged safeguarding concern escalates after this long (practice 4.1). */
   safeguardingEscalateMinutes: number;
+  /** Days ahead the sharing-agreement review list looks (practice 5.1). */
+  agreementReviewDays: number;
   /** … or after this long when the raiser said there is immediate risk. */
   safeguardingUrgentEscalateMinutes: number;
   safeguardingCheckSeconds: number;
@@ -153,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxPollSeconds: s.OUTBOX_POLL_SECONDS,
     outboxMaxAttempts: s.OUTBOX_MAX_ATTEMPTS,
     safeguardingEscalateMinutes: s.SAFEGUARDING_ESCALATE_MINUTES,
+    agreementReviewDays: s.AGREEMENT_REVIEW_DAYS,
     safeguardingUrgentEscalateMinutes: s.SAFEGUARDING_URGENT_ESCALATE_MINUTES,
     safeguardingCheckSeconds: s.SAFEGUARDING_CHECK_SECONDS,
     organisation: { name: s.ORGANISATION_NAME, address: s.ORGANISATION_ADDRESS, email: s.ORGANISATION_EMAIL, phone: s.ORGANISATION_PHONE, contact: s.ORGANISATION_CONTACT },

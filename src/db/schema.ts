@@ -31,6 +31,12 @@ export interface Database {
   disclosures: DisclosureRow;
   disclosure_packs: DisclosurePackRow;
   pseudonym_keys: PseudonymKeyRow;
+  agreements: AgreementRow;
+  agreement_parties: AgreementPartyRow;
+  agreement_purposes: AgreementPurposeRow;
+  agreement_signatories: AgreementSignatoryRow;
+  meetings: MeetingRow;
+  meeting_attendees: MeetingAttendeeRow;
   concerns: ConcernRow;
   concern_entries: ConcernEntryRow;
   email_outbox: EmailOutboxRow;
@@ -587,5 +593,89 @@ export interface DisclosurePackRow {
 export interface PseudonymKeyRow {
   organisation_id: string;
   secret: string;
+  created_at: string;
+}
+
+/** One version of a sharing agreement / joint working protocol (practice 5.1); see migration 0019. */
+export interface AgreementRow extends Versioned {
+  id: string;
+  title: string;
+  status: string; // 'draft' | 'signed' | 'terminated'
+  data_categories: string; // JSON array of classifications
+  categories_mask: number;
+  security: string;
+  onward_sharing: string;
+  retention: string;
+  breach_notification: string;
+  requires_consent: number;
+  starts_on: string; // YYYY-MM-DD
+  ends_on: string; // YYYY-MM-DD, inclusive
+  review_on: string; // YYYY-MM-DD
+  document_sha256: string | null;
+  document_filename: string | null;
+  document_content_type: string | null;
+  document_size: number | null;
+  document_uploaded_by: string | null;
+  document_uploaded_at: string | null;
+  signed_at: string | null;
+  terminated_at: string | null;
+  terminated_by: string | null;
+  termination_reason: string | null;
+  supersedes: string | null;
+  superseded_by: string | null;
+  created_by: string;
+}
+
+/** A partner organisation party to an agreement. */
+export interface AgreementPartyRow {
+  agreement_id: string;
+  organisation_id: string;
+}
+
+/** A purpose an agreement covers. */
+export interface AgreementPurposeRow {
+  agreement_id: string;
+  purpose_id: string;
+}
+
+/** The signatory of one party ('ours' or the partner's organisation id) to an agreement. */
+export interface AgreementSignatoryRow {
+  id: string;
+  agreement_id: string;
+  party: string;
+  user_id: string | null;
+  name: string;
+  role: string;
+  signed_on: string;
+  recorded_by: string;
+  recorded_at: string;
+}
+
+/** A meeting about a person, a case, or general (practice 3). */
+export interface MeetingRow extends Versioned {
+  id: string;
+  about: string; // 'person' | 'case' | 'general'
+  person_id: string | null;
+  case_id: string | null;
+  title: string;
+  held_at: string;
+  notes: string;
+  notes_classification: string;
+  client_requested_sharing: number;
+  created_by: string;
+}
+
+/** Someone at a meeting: a user, or an external attendee who acknowledges confidentiality (practice 3). */
+export interface MeetingAttendeeRow {
+  id: string;
+  meeting_id: string;
+  kind: string; // 'user' | 'external'
+  user_id: string | null;
+  name: string;
+  organisation: string | null;
+  role: string;
+  acknowledged_at: string | null;
+  acknowledgement_method: string | null;
+  acknowledgement_recorded_by: string | null;
   created_at: string;
 }

@@ -17,6 +17,8 @@ export const OTHER_ACTIONS = [
   'notice.read', 'notice.publish',
   'purpose.read', 'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
   'disclosure.register',
+  'agreement.read', 'agreement.manage', 'agreement.document', 'agreement.check',
+  'meeting.read', 'meeting.record', 'meeting.update', 'meeting.share',
 ] as const;
 
 export type Action = (typeof RECORD_ACTIONS)[number] | (typeof OTHER_ACTIONS)[number];
@@ -34,6 +36,10 @@ export const CONFIDENTIAL_ACTIONS: readonly Action[] = [
   // Changing the purpose register is governance: under the policy. Reading it is not confidential (3.1).
   'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
   'disclosure.register',
+  // Managing sharing agreements and reading the signed copy are governance under the policy; so is every meeting
+  // action (its notes are confidential). Reading that an agreement exists is not confidential (5.1).
+  'agreement.manage', 'agreement.document', 'agreement.check',
+  'meeting.read', 'meeting.record', 'meeting.update', 'meeting.share',
 ];
 
 /** True when the string names a known action. */

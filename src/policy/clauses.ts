@@ -23,6 +23,8 @@ export const CLAUSE_KEYS = {
   'disclosure-exception': 'Without consent, information is disclosed only where the law, an emergency or the prevention or detection of crime requires it, decided by a manager other than the requester.',
   'no-sale-or-bulk': 'Confidential information is never sold, traded, rented or lent, nor handed over in bulk.',
   'no-organisation-data': 'Organisation-specific data is not given to a third party.',
+  'sharing-agreements': 'Information is shared with a partner under a joint working protocol agreed and signed by appropriate people on each side, in force and covering the purpose and information.',
+  'third-party-meetings': 'What is discussed at a meeting with third parties present is as confidential as the rest of the record: each third party acknowledges it, and the notes reach them only after that and within the meeting\'s need to know.',
 } as const;
 
 export type ClauseKey = keyof typeof CLAUSE_KEYS;
@@ -53,6 +55,8 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'disclosure-exception': ['1.3'],
   'no-sale-or-bulk': ['2.2'],
   'no-organisation-data': ['3.2'],
+  'sharing-agreements': ['practice 5.1'],
+  'third-party-meetings': ['practice 3'],
 };
 
 /**
@@ -76,7 +80,6 @@ export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
  */
 export const SAMPLE_PLANNED: Readonly<Record<string, string>> = {
   '2.1': 'Planned: reports that must each name an active purpose (their issue). Built today: the purpose register (rules purposes/*); consent recording, the consent check and every disclosure request and release refuse a purpose that is not active (purposes/not-in-force); everyday reads of a case are still justified by need to know (3.4), not by a named purpose.',
-  'practice 5.1': 'Planned: signed joint working protocols (sharing agreements) with partner agencies.',
 };
 
 /** An organisation's mapping: clause key → its clause ids, and notes for clauses that are procedural or planned. */

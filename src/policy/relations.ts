@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { Database } from '../db/schema';
 import { COMPARTMENTS, type RecordDescriptor } from '../records/descriptor';
 import { compartmentKey, grantKeyOf, ownerOf, recordOf, type RecordType } from '../records/registry';
+import { agreementCoversSql, coveringAgreement, type AgreementAsk } from './agreement-relation';
 import { consentCoversSql, coveringConsent, purposeInForce, type ConsentAsk } from './consent-relation';
 import type { ActiveGrant, Actor, Resource } from './types';
 
@@ -22,6 +23,8 @@ export interface RelationQuery {
   form: TeamForm;
   /** What the consent relation is asked (purpose, recipient, categories, when); without it, it holds for no row. */
   consent?: ConsentAsk;
+  /** What the sharing-agreement relation is asked (partner, purpose, categories, when); without it, it holds for no row. */
+  agreement?: AgreementAsk;
 }
 
 /** Why a relation does not hold, when that is the whole reason for a denial: the rule and clause to name. */
@@ -176,6 +179,22 @@ export const RELATIONS = {
           ruleId: 'consent/none-covers', clauseKey: 'informed-consent',
           reason: "No current consent of this person covers this recipient, purpose and information: ask for the person's informed consent first.",
         },
+  },
+  /**
+   * Practice 5.1 agreementCovers(organisation, purpose, categories, at): a fully signed sharing agreement (joint
+   * working protocol) in force at `at`, the organisation a party, covering the purpose (in force, 3.1) and every
+   * category. Its facts (`agreement`) are loaded by the caller that asks (src/agreements/covers.ts); its SQL form
+   * needs the question (`agreement` in the query) and does not depend on the row.
+   */
+  agreement: {
+    meaning: 'a signed sharing agreement in force covers this partner, purpose and information',
+    holds: (_actor, r) => r.agreement !== undefined && coveringAgreement(r.agreement) !== null,
+    sql: ({ agreement }) => (agreement ? agreementCoversSql(agreement) : FALSE),
+    facts: () => ({}),
+    missing: () => ({
+      ruleId: 'agreements/none-covers', clauseKey: 'sharing-agreements',
+      reason: 'No signed sharing agreement in force covers this organisation, purpose and information: agree and sign a joint working protocol first.',
+    }),
   },
 } as const satisfies Record<string, RelationDef>;
 

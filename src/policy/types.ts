@@ -1,5 +1,6 @@
 import type { RecordType } from '../records/registry';
 import type { PolicyState } from './state';
+import type { AgreementFacts } from './agreement-relation';
 import type { ConsentFacts } from './consent-relation';
 
 /**
@@ -76,7 +77,7 @@ export interface Actor extends ActorFacts {
  * - ownerId: the user the resource belongs to (a note's author, a grant's requester, a user account itself)
  */
 export interface Resource {
-  type?: RecordType | 'user' | 'grant' | 'system' | 'purpose';
+  type?: RecordType | 'user' | 'grant' | 'system' | 'purpose' | 'agreement' | 'meeting';
   id?: string;
   classification?: Classification;
   team?: boolean;
@@ -88,6 +89,10 @@ export interface Resource {
   consent?: ConsentFacts;
   /** The facts of a disclosure request the hard rules decide from (src/policy/rules/disclosure.ts). */
   disclosure?: DisclosureFacts;
+  /** The question the sharing-agreement relation answers, with its facts (src/policy/agreement-relation.ts). */
+  agreement?: AgreementFacts;
+  /** A meeting's facts for sharing its notes with an external attendee (practice 2, 3; src/meetings/). */
+  meeting?: MeetingFacts;
 }
 
 /** What a disclosure would send, as the hard rules see it (2.2, 3.2, practice 2). */
@@ -100,6 +105,14 @@ export interface DisclosureFacts {
   clientRequested: boolean;
   /** It includes organisation-specific data (an organisation's business information or internal notes). */
   organisationItems: boolean;
+}
+
+/** What a decision about a meeting's notes knows (practice 2, 3). */
+export interface MeetingFacts {
+  /** The external attendee the notes would go to has acknowledged confidentiality. */
+  acknowledged: boolean;
+  /** The client asked for their session details to be passed on (practice 2). */
+  clientRequested: boolean;
 }
 
 /** The answer to "may this actor do this?", with the reason, never a bare boolean. */

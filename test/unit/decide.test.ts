@@ -5,6 +5,7 @@ import { SAMPLE_CLAUSE_MAP } from '../../src/policy/clauses';
 import { decide, decideAction, warnedRules } from '../../src/policy/decide';
 import { RULES, type AllowRule, type ForbidRule } from '../../src/policy/rules';
 import { PolicyState, SAMPLE_POLICY_STATE } from '../../src/policy/state';
+import type { AgreementFact, AgreementFacts } from '../../src/policy/agreement-relation';
 import type { ConsentFacts } from '../../src/policy/consent-relation';
 import { classMask, roleBit, type ActiveGrant, type Actor, type Classification, type Resource, type Role } from '../../src/policy/types';
 
@@ -545,6 +546,69 @@ describe('decide(): third-party disclosure', () => {
   });
 });
 
+/** A sharing agreement between us and org a, signed by both, with its copy, in force on 2026-03-02. */
+function agreementFacts(over: Partial<AgreementFact> & { organisationId?: string; purposeId?: string; mask?: number; at?: string; purposeStatus?: string } = {}): AgreementFacts {
+  const { organisationId = 'org-a', purposeId = 'pur-1', mask = classMask(['general', 'personal']), at = '2026-03-02T09:00:00.000Z', purposeStatus = 'active', ...a } = over;
+  return {
+    organisationId, purposeId, mask, at, purpose: { id: 'pur-1', status: purposeStatus, nextReviewOn: '2027-01-01' },
+    agreements: [{
+      id: 'ag-1', status: 'signed', startsOn: '2026-01-01', endsOn: '2026-12-31', supersededBy: null, hasDocument: true,
+      parties: ['ours', 'org-a'], signed: ['ours', 'org-a'], purposeIds: ['pur-1'], mask: classMask(['general', 'personal']), requiresConsent: false, ...a,
+    }],
+  };
+}
+
+describe('decide(): sharing agreements and meetings with third parties (issue 11)', () => {
+  const ag = { type: 'agreement' as const };
+  it('practice 5.1 sharing-agreements agreements/register-open: everyone working here reads that an agreement exists; a user with no role does not', () => {
+    for (const r of ['volunteer', 'student', 'staff', 'administrator'] as const) expectAllowed(decide(actor([r]), 'agreement.read', ag), 'agreements/register-open', 'practice 5.1');
+    expectDenied(decide(actor([]), 'agreement.read', ag), 'default/deny');
+  });
+  it('practice 5.1 sharing-agreements agreements/manage: management and the guardian draft, sign and end agreements; staff do not', () => {
+    for (const r of ['manager', 'guardian'] as const) expectAllowed(decide(actor([r]), 'agreement.manage', ag), 'agreements/manage', 'practice 5.1');
+    for (const r of ['staff', 'volunteer', 'administrator'] as const) expectDenied(decide(actor([r]), 'agreement.manage', ag), 'default/deny');
+    expectDenied(decide(actor(['manager'], { accepted: false }), 'agreement.manage', ag), 'agreement/not-accepted');
+  });
+  it('practice 5.1 sharing-agreements agreements/signed-copy: management and the guardian read the signed copy; staff do not', () => {
+    expectAllowed(decide(actor(['guardian']), 'agreement.document', ag), 'agreements/signed-copy');
+    expectDenied(decide(actor(['staff']), 'agreement.document', ag), 'default/deny');
+  });
+  it('practice 5.1 sharing-agreements agreements/covers: a fully signed agreement in force covers its partner, purpose and categories; unsigned, partly signed, no copy, expired, not started, terminated, superseded, another purpose, partner or category — not', () => {
+    expectAllowed(decide(actor(['staff']), 'agreement.check', { ...ag, agreement: agreementFacts() }), 'agreements/covers', 'practice 5.1');
+    const not: AgreementFacts[] = [
+      agreementFacts({ status: 'draft' }), agreementFacts({ signed: ['ours'] }), agreementFacts({ hasDocument: false }),
+      agreementFacts({ endsOn: '2026-03-01' }), agreementFacts({ startsOn: '2026-03-03' }), agreementFacts({ status: 'terminated' }),
+      agreementFacts({ supersededBy: 'ag-2' }), agreementFacts({ purposeId: 'pur-2' }), agreementFacts({ organisationId: 'org-b' }),
+      agreementFacts({ mask: classMask(['general', 'special']) }), agreementFacts({ purposeStatus: 'retired' }),
+    ];
+    for (const f of not) expectDenied(decide(actor(['staff']), 'agreement.check', { ...ag, agreement: f }), 'agreements/none-covers');
+    expect(decide(actor(['staff']), 'agreement.check', { ...ag, agreement: agreementFacts({ endsOn: '2026-03-02' }) }).allowed).toBe(true); // its last day
+    expectDenied(decide(actor(['volunteer']), 'agreement.check', { ...ag, agreement: agreementFacts() }), 'default/deny');
+  });
+  const mt = (over: Partial<Resource> = {}): Resource => ({ type: 'meeting', id: 'm1', team: true, meeting: { acknowledged: true, clientRequested: false }, ...over });
+  it('3.4 need-to-know meetings/case-team-reads: staff working with the person or case read the meeting notes; off the team, or a volunteer, not', () => {
+    expectAllowed(decide(actor(['staff']), 'meeting.read', { ...mt(), classification: 'session' }), 'meetings/case-team-reads', '3.3, 3.4, 4.2');
+    expectDenied(decide(actor(['staff']), 'meeting.read', { ...mt({ team: false }), classification: 'personal' }));
+    expectDenied(decide(actor(['volunteer']), 'meeting.read', { ...mt(), classification: 'general' }));
+  });
+  it('practice 3 third-party-meetings meetings/case-team-records: staff on the team record a meeting and acknowledgements; off the team, not', () => {
+    expectAllowed(decide(actor(['staff']), 'meeting.record', mt()), 'meetings/case-team-records', 'practice 3');
+    expectDenied(decide(actor(['staff']), 'meeting.update', mt({ team: false })));
+  });
+  it('practice 3 third-party-meetings meetings/share-after-acknowledgement: notes go to an attendee who acknowledged; off the team, not', () => {
+    expectAllowed(decide(actor(['staff']), 'meeting.share', { ...mt(), classification: 'personal' }), 'meetings/share-after-acknowledgement', 'practice 3');
+    expectDenied(decide(actor(['staff']), 'meeting.share', { ...mt({ team: false }), classification: 'personal' }), 'default/deny');
+  });
+  it('practice 3 third-party-meetings meetings/acknowledgement-first: nothing goes to an attendee who has not acknowledged confidentiality, even from a manager on the team', () => {
+    expectDenied(decide(actor(['manager']), 'meeting.share', { ...mt({ meeting: { acknowledged: false, clientRequested: true } }), classification: 'general' }), 'meetings/acknowledgement-first');
+    expectAllowed(decide(actor(['manager']), 'meeting.share', { ...mt(), classification: 'general' }), 'meetings/share-after-acknowledgement');
+  });
+  it('practice 2 session-staff-team-only meetings/session-never-external: session notes go to no third party unless the client asked', () => {
+    expectDenied(decide(actor(['staff']), 'meeting.share', { ...mt(), classification: 'session' }), 'meetings/session-never-external');
+    expectAllowed(decide(actor(['staff']), 'meeting.share', { ...mt({ meeting: { acknowledged: true, clientRequested: true } }), classification: 'session' }), 'meetings/share-after-acknowledgement');
+  });
+});
+
 describe('decide(): deny by default', () => {
   it('3.4 need-to-know: a user with no roles is denied every record action, and every decision carries rule, clause and reason', () => {
     const nobody = actor([]);
@@ -583,6 +647,9 @@ function factsFor(rule: AllowRule, c: Classification): Resource {
     // A break-glass rule needs the grant to be a break-glass use; every other grant rule is tried with a request grant.
     emergency: rule.classifications === 'emergency' ? classMask(['general', c]) : 0,
     ...(rels.includes('consent') ? { consent: consentFacts() } : {}),
+    ...(rels.includes('agreement') ? { agreement: agreementFacts() } : {}),
+    // Meeting facts under which no meeting forbid holds (acknowledged; the client asked for session details to go).
+    meeting: { acknowledged: true, clientRequested: true },
   };
 }
 const classesOf = (rule: AllowRule): Classification[] => (rule.classifications === undefined || typeof rule.classifications === 'string' ? [...ALL_CLASSES] : [...rule.classifications]);
@@ -609,7 +676,7 @@ describe('decide(): every allow rule, generated from the rule table', () => {
             expect(decide(actor(others), action, facts).ruleId, `${rule.id} fired for roles [${others}]`).not.toBe(rule.id);
           }
           for (const broken of relationsOf(rule).filter((r) => r !== 'any')) {
-            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : broken === 'consent' ? { consent: consentFacts({ decision: 'withdrawn' }) } : { ownerId: OTHER }) };
+            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : broken === 'consent' ? { consent: consentFacts({ decision: 'withdrawn' }) } : broken === 'agreement' ? { agreement: agreementFacts({ status: 'draft' }) } : { ownerId: OTHER }) };
             expect(decide(actor(roles), action, f).ruleId, `${rule.id} fired without ${broken}`).not.toBe(rule.id);
           }
         }
@@ -650,7 +717,9 @@ describe('decide(): forbid beats allow, generated from the rule table', () => {
         const disclosure = DISCLOSURE_FIRES[rule.id];
         const facts: Resource = rule.id === 'session/staff-team-only'
           ? { type: 'note', id: 'n1', classification: c, team: false, granted: EVERYTHING & ~classMask(['session']), ownerId: ME }
-          : { type: 'grant', id: 'g1', classification: c, team: true, granted: EVERYTHING, ownerId: ME, ...(disclosure ? { disclosure } : {}) };
+          : { type: 'grant', id: 'g1', classification: c, team: true, granted: EVERYTHING, ownerId: ME, ...(disclosure ? { disclosure } : {}), agreement: agreementFacts(),
+            // Each meeting forbid on its own: the other one's condition does not hold.
+            meeting: { acknowledged: rule.id !== 'meetings/acknowledgement-first', clientRequested: rule.id !== 'meetings/session-never-external' } };
         const d = decide(all, action, facts);
         expect(d, `${rule.id} on ${action} ${c}`).toMatchObject({ allowed: false, ruleId: rule.id, actorLevel: rule.actorLevel });
       }

@@ -33,10 +33,10 @@ describe('traceability: every clause of the policy is enforced, tested or proced
 
   it('3.6 the clauses whose software is not built yet are planned, and the summary counts them as gaps', () => {
     const m = buildMatrix(doc);
-    const planned = ['2.1', 'practice 5.1'];
+    const planned = ['2.1'];
     expect(m.summary.planned).toEqual(planned);
     expect(m.summary.gaps).toEqual(planned);
-    expect(m.summary.attention).toEqual(['2 clauses are planned, not yet enforced: 2.1, practice 5.1.']);
+    expect(m.summary.attention).toEqual(['1 clause is planned, not yet enforced: 2.1.']);
   });
 
   it('5 breach-handling is enforced: the breach register\'s rules cite it and tests cover them', () => {
@@ -65,7 +65,18 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(by('2.2').rules.map((x) => x.id)).toEqual(['disclosure/one-person-each']);
     expect(by('3.2').rules.map((x) => x.id)).toEqual(['disclosure/no-organisation-data']);
     for (const c of ['1.2', '1.3', '2.2', '3.2', '4.3']) expect(by(c).status, c).toBe('enforced');
-    expect(by('practice 5.1').status).toBe('planned');
+    expect(by('2.1').status).toBe('planned');
+  });
+
+  it('practice 5.1 sharing-agreements and practice 3 third-party-meetings are enforced: their rules cite them and have tests', () => {
+    const m = buildMatrix(doc);
+    const protocols = m.rows.find((r) => r.clause === 'practice 5.1')!;
+    expect(protocols).toMatchObject({ status: 'enforced', planned: null });
+    expect(protocols.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['agreements/manage', 'agreements/covers']));
+    const meetings = m.rows.find((r) => r.clause === 'practice 3')!;
+    expect(meetings.status).toBe('enforced');
+    expect(meetings.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['meetings/acknowledgement-first', 'meetings/share-after-acknowledgement']));
+    expect(meetings.tests.length).toBeGreaterThan(0);
   });
 
   it('a note that speaks of planned software makes its clause planned, and no sample procedural note does', () => {
@@ -132,20 +143,20 @@ describe('traceability checks catch a broken clause map', () => {
     expect(m.summary.gaps).toContain('2.4');
     // Mapped, but only to a key no rule cites, and its note removed: still a gap.
     expect(buildMatrix(without((m) => {
-      m.keys['no-rule-cites-this'] = ['practice 5.1'];
-      delete m.planned['practice 5.1'];
-    })).summary.uncovered).toEqual(['practice 5.1']);
+      m.keys['no-rule-cites-this'] = ['2.4'];
+      delete m.procedural['2.4'];
+    })).summary.uncovered).toEqual(['2.4']);
   });
 
   it('a planned clause stays planned even when rules and tests cite it; an older map\'s "Planned:" procedural note is read as planned', () => {
-    const mapped = buildMatrix(without((m) => (m.keys['need-to-know'] = [...m.keys['need-to-know'], 'practice 5.1'])));
-    expect(mapped.rows.find((r) => r.clause === 'practice 5.1')).toMatchObject({ status: 'planned' });
+    const mapped = buildMatrix(without((m) => (m.keys['need-to-know'] = [...m.keys['need-to-know'], '2.1'])));
+    expect(mapped.rows.find((r) => r.clause === '2.1')).toMatchObject({ status: 'planned' });
     const older = buildMatrix(without((m) => {
-      m.procedural['practice 5.1'] = m.planned['practice 5.1'];
-      delete m.planned['practice 5.1'];
+      m.procedural['2.1'] = m.planned['2.1'];
+      delete m.planned['2.1'];
     }));
-    expect(older.rows.find((r) => r.clause === 'practice 5.1')).toMatchObject({ status: 'planned', procedural: null });
-    expect(older.summary.gaps).toContain('practice 5.1');
+    expect(older.rows.find((r) => r.clause === '2.1')).toMatchObject({ status: 'planned', procedural: null });
+    expect(older.summary.gaps).toContain('2.1');
   });
 
   it('a clause with no rules is never enforced, however its map reads', () => {
@@ -177,7 +188,7 @@ describe('traceability matrix as Markdown and PDF', () => {
     for (const c of clauses.filter((x) => /^\d|^practice/.test(x.id))) expect(md).toContain(`## ${c.id}`);
     expect(md).toContain('`session/staff-team-only` (forbid)');
     const firstPage = md.slice(0, md.indexOf('\n## '));
-    expect(firstPage).toContain('2 clauses are planned, not yet enforced: 2.1, practice 5.1.');
+    expect(firstPage).toContain('1 clause is planned, not yet enforced: 2.1.');
     expect(firstPage).not.toMatch(/no gaps/i);
   });
 
@@ -194,7 +205,7 @@ describe('traceability matrix as Markdown and PDF', () => {
     const firstPage = streams.find((s) => s.includes('TJ'))!;
     const lines = [...firstPage.matchAll(/\[(.*?)\] TJ/g)].map((m) => [...m[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
     expect(lines).toContain('POLICY TRACEABILITY MATRIX');
-    expect(lines).toContain('2 clauses are planned, not yet enforced: 2.1, practice 5.1.');
+    expect(lines).toContain('1 clause is planned, not yet enforced: 2.1.');
     expect(lines.join(' ')).not.toMatch(/no gaps/i);
   });
 

@@ -3,6 +3,8 @@ import { ACCESS_RULES } from './access';
 import { ACCOUNTS_RULES } from './accounts';
 import { AGREEMENT_RULES } from './agreement';
 import { BREACH_RULES } from './breaches';
+import { AGREEMENTS_RULES } from './agreements';
+import { MEETINGS_RULES } from './meetings';
 import { CASE_RECORDS_RULES } from './case-records';
 import { NOTICES_RULES } from './notices';
 import { CONSENT_RULES } from './consent';
@@ -28,6 +30,8 @@ export const RULES: readonly Rule[] = [
   ...CONSENT_RULES,
   ...BREACH_RULES,
   ...DISCLOSURE_RULES,
+  ...AGREEMENTS_RULES,
+  ...MEETINGS_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,

@@ -1,0 +1,204 @@
+import { fromDecision } from '../audit/append';
+import type { Ctx } from '../context';
+import type { AgreementRow } from '../db/schema';
+import { conflict, forbidden, invalidInput, notFound, staleVersion } from '../lib/errors';
+import { newId } from '../lib/ids';
+import type { Action } from '../policy/actions';
+import { decide } from '../policy/decide';
+import { classMask, type Classification } from '../policy/types';
+import { AGREEMENT_RECORD, agreementFact, loadParts, presentAgreement } from './record';
+import type { CreateAgreementInput, SignatoryInput, UpdateAgreementInput } from './schema';
+
+/** Loads an agreement row (404 when there is none: that agreements exist is not hidden from anyone working here). */
+export async function loadAgreement(ctx: Ctx, id: string): Promise<AgreementRow> {
+  const row = await ctx.db.selectFrom('agreements').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('sharing agreement');
+  return row;
+}
+
+/** Decides `action` on an agreement; a refusal is audited and answers 403 with the reason. */
+export function requireAgreement(ctx: Ctx, action: Action, id: string | null) {
+  const d = decide(ctx.actor, action, { type: 'agreement', id: id ?? undefined });
+  if (!d.allowed) {
+    ctx.audit.add(fromDecision(action, d, { resourceType: 'agreement', resourceId: id }));
+    throw forbidden(d);
+  }
+  return d;
+}
+
+/** Whether the actor may see the signed copy's details (a pure decision, not audited: no document is read). */
+export const mayReadDocument = (ctx: Ctx) => decide(ctx.actor, 'agreement.document', { type: 'agreement' }).allowed;
+
+/** The agreement as answered, with its parts. */
+export async function present(ctx: Ctx, row: AgreementRow) {
+  const parts = (await loadParts(ctx.db, [row.id])).get(row.id)!;
+  return presentAgreement(row, parts, ctx.nowIso, mayReadDocument(ctx));
+}
+
+/** Partners must be organisations of the register, not archived; purposes must be in the register (400 naming the field). */
+async function requireParties(ctx: Ctx, partnerIds: readonly string[] | undefined, purposeIds: readonly string[] | undefined) {
+  if (partnerIds) {
+    const found = await ctx.db.selectFrom('organisations').select('id').where('id', 'in', partnerIds).where('archived_at', 'is', null).execute();
+    if (found.length !== partnerIds.length) throw invalidInput('Every partner must be a current organisation of the register.', [{ path: 'body.partnerIds', message: 'no current organisation with one of these ids' }]);
+  }
+  if (purposeIds) {
+    const found = await ctx.db.selectFrom('purposes').select('id').where('id', 'in', purposeIds).where('status', '!=', 'retired').execute();
+    if (found.length !== purposeIds.length) throw invalidInput('Every purpose must be in the register and not retired.', [{ path: 'body.purposeIds', message: 'no such purpose, or it is retired' }]);
+  }
+}
+
+/** Inserts an agreement's partners and purposes. */
+async function insertParts(ctx: Ctx, id: string, partnerIds: readonly string[], purposeIds: readonly string[]) {
+  await ctx.db.insertInto('agreement_parties').values(partnerIds.map((organisation_id) => ({ agreement_id: id, organisation_id }))).execute();
+  await ctx.db.insertInto('agreement_purposes').values(purposeIds.map((purpose_id) => ({ agreement_id: id, purpose_id }))).execute();
+}
+
+/**
+ * Drafts a sharing agreement (practice 5.1): management or the guardian set out the partners, purposes, categories of
+ * information, conditions, whether each disclosure also needs consent, and the dates. It is usable for nothing until
+ * every party has signed and the signed copy is attached.
+ */
+export async function createAgreement(ctx: Ctx, input: CreateAgreementInput, supersedes: string | null = null) {
+  const d = requireAgreement(ctx, 'agreement.manage', null);
+  await requireParties(ctx, input.partnerIds, input.purposeIds);
+  const id = newId(ctx.now.getTime());
+  const row: AgreementRow = {
+    id, title: input.title, status: 'draft', data_categories: JSON.stringify(input.dataCategories), categories_mask: classMask(input.dataCategories as Classification[]),
+    security: input.conditions.security, onward_sharing: input.conditions.onwardSharing, retention: input.conditions.retention,
+    breach_notification: input.conditions.breachNotification, requires_consent: input.requiresConsent ? 1 : 0,
+    starts_on: input.startsOn, ends_on: input.endsOn, review_on: input.reviewOn, document_sha256: null, document_filename: null,
+    document_content_type: null, document_size: null, document_uploaded_by: null, document_uploaded_at: null, signed_at: null,
+    terminated_at: null, terminated_by: null, termination_reason: null, supersedes, superseded_by: null, created_by: ctx.actor.id,
+    created_at: ctx.nowIso, updated_at: ctx.nowIso, version: 1,
+  };
+  await ctx.db.insertInto('agreements').values(row).execute();
+  await insertParts(ctx, id, input.partnerIds, input.purposeIds);
+  ctx.audit.add(fromDecision(supersedes ? 'agreement.vary' : 'agreement.create', d, {
+    resourceType: 'agreement', resourceId: id,
+    detail: { partnerIds: [...input.partnerIds].sort(), purposeIds: [...input.purposeIds].sort(), dataCategories: [...input.dataCategories].sort(), supersedes },
+  }));
+  return present(ctx, row);
+}
+
+/** Applies `changes` if the agreement is still at `expected` (412 otherwise); returns the row as written. */
+export async function writeVersioned(ctx: Ctx, row: AgreementRow, expected: number, changes: Partial<AgreementRow>): Promise<AgreementRow> {
+  const done = await ctx.db.updateTable('agreements').set({ ...changes, version: expected + 1, updated_at: ctx.nowIso })
+    .where('id', '=', row.id).where('version', '=', expected).executeTakeFirst();
+  if (Number(done.numUpdatedRows) !== 1) throw staleVersion(Number(row.version));
+  return { ...row, ...changes, version: expected + 1, updated_at: ctx.nowIso };
+}
+
+/** A draft only, and — for its terms — one nobody has signed yet: what was signed is never changed. */
+async function requireUnsignedDraft(ctx: Ctx, row: AgreementRow, terms: boolean) {
+  if (row.status !== 'draft') throw conflict('A signed agreement is not edited: record a variation, which is a new version.', [{ path: 'params.id', message: `the agreement is ${row.status}` }]);
+  if (terms) {
+    const signed = await ctx.db.selectFrom('agreement_signatories').select('id').where('agreement_id', '=', row.id).limit(1).executeTakeFirst();
+    if (signed) throw conflict('Someone has already signed these terms: they cannot change now. Draft a new agreement instead.', [{ path: 'params.id', message: 'already signed by a party' }]);
+  }
+}
+
+/** Changes an unsigned draft, from the version the caller loaded. */
+export async function updateAgreement(ctx: Ctx, id: string, expected: number, input: UpdateAgreementInput) {
+  const row = await loadAgreement(ctx, id);
+  const d = requireAgreement(ctx, 'agreement.manage', id);
+  await requireUnsignedDraft(ctx, row, true);
+  await requireParties(ctx, input.partnerIds, input.purposeIds);
+  const starts = input.startsOn ?? row.starts_on, ends = input.endsOn ?? row.ends_on, review = input.reviewOn ?? row.review_on;
+  if (ends < starts) throw invalidInput('The end date must not be before the start date.', [{ path: 'body.endsOn', message: 'must not be before startsOn' }]);
+  if (review > ends) throw invalidInput('The review date must not be after the end date.', [{ path: 'body.reviewOn', message: 'must not be after endsOn' }]);
+  const changes: Partial<AgreementRow> = { starts_on: starts, ends_on: ends, review_on: review };
+  if (input.title !== undefined) changes.title = input.title;
+  if (input.dataCategories !== undefined) {
+    changes.data_categories = JSON.stringify(input.dataCategories);
+    changes.categories_mask = classMask(input.dataCategories as Classification[]);
+  }
+  if (input.conditions !== undefined) {
+    Object.assign(changes, { security: input.conditions.security, onward_sharing: input.conditions.onwardSharing, retention: input.conditions.retention, breach_notification: input.conditions.breachNotification });
+  }
+  if (input.requiresConsent !== undefined) changes.requires_consent = input.requiresConsent ? 1 : 0;
+  const written = await writeVersioned(ctx, row, expected, changes);
+  if (input.partnerIds) {
+    await ctx.db.deleteFrom('agreement_parties').where('agreement_id', '=', id).execute();
+    await ctx.db.insertInto('agreement_parties').values(input.partnerIds.map((organisation_id) => ({ agreement_id: id, organisation_id }))).execute();
+  }
+  if (input.purposeIds) {
+    await ctx.db.deleteFrom('agreement_purposes').where('agreement_id', '=', id).execute();
+    await ctx.db.insertInto('agreement_purposes').values(input.purposeIds.map((purpose_id) => ({ agreement_id: id, purpose_id }))).execute();
+  }
+  ctx.audit.add(fromDecision('agreement.update', d, { resourceType: 'agreement', resourceId: id, detail: { fields: Object.keys(input).sort(), version: written.version } }));
+  return present(ctx, written);
+}
+
+/**
+ * Once every party's signatory is recorded and the signed copy attached, the draft becomes signed (5.1: agreed and
+ * signed by appropriate people); a signed variation supersedes the version it varies from then on.
+ */
+export async function signIfComplete(ctx: Ctx, row: AgreementRow): Promise<AgreementRow> {
+  const parts = (await loadParts(ctx.db, [row.id])).get(row.id)!;
+  const fact = agreementFact(row, parts);
+  if (row.status !== 'draft' || !fact.hasDocument || !fact.parties.every((p) => fact.signed.includes(p))) return row;
+  await ctx.db.updateTable('agreements').set({ status: 'signed', signed_at: ctx.nowIso }).where('id', '=', row.id).execute();
+  if (row.supersedes) await ctx.db.updateTable('agreements').set({ superseded_by: row.id, updated_at: ctx.nowIso }).where('id', '=', row.supersedes).execute();
+  ctx.audit.add({ action: 'agreement.signed', decision: 'change', resourceType: 'agreement', resourceId: row.id, detail: { supersedes: row.supersedes } });
+  return { ...row, status: 'signed', signed_at: ctx.nowIso };
+}
+
+/**
+ * Records one party's signatory. Ours is a manager or the guardian (an active user with that role: 400 otherwise);
+ * a partner's is recorded from the signed copy. One per party; not dated in the future.
+ */
+export async function recordSignatory(ctx: Ctx, id: string, expected: number, input: SignatoryInput) {
+  const row = await loadAgreement(ctx, id);
+  const d = requireAgreement(ctx, 'agreement.manage', id);
+  await requireUnsignedDraft(ctx, row, false);
+  if (input.signedOn > ctx.nowIso.slice(0, 10)) throw invalidInput('The signature date cannot be in the future.', [{ path: 'body.signedOn', message: 'in the future' }]);
+  let party: string, name: string, userId: string | null = null;
+  if (input.party === 'ours') {
+    const user = await ctx.db.selectFrom('users').innerJoin('user_roles', 'user_roles.user_id', 'users.id').select(['users.id', 'users.display_name'])
+      .where('users.id', '=', input.userId).where('users.active', '=', 1).where('user_roles.role', 'in', ['manager', 'guardian']).executeTakeFirst();
+    if (!user) throw invalidInput('Our signatory must be an active manager or guardian.', [{ path: 'body.userId', message: 'not an active manager or guardian' }]);
+    party = AGREEMENT_RECORD.ours; name = user.display_name; userId = user.id;
+  } else {
+    const isParty = await ctx.db.selectFrom('agreement_parties').select('organisation_id').where('agreement_id', '=', id).where('organisation_id', '=', input.organisationId).executeTakeFirst();
+    if (!isParty) throw invalidInput('That organisation is not a party to this agreement.', [{ path: 'body.organisationId', message: 'not a party' }]);
+    party = input.organisationId; name = input.name;
+  }
+  const already = await ctx.db.selectFrom('agreement_signatories').select('id').where('agreement_id', '=', id).where('party', '=', party).executeTakeFirst();
+  if (already) throw conflict("This party's signatory is already recorded.", [{ path: input.party === 'ours' ? 'body.party' : 'body.organisationId', message: 'already signed' }]);
+  const written = await writeVersioned(ctx, row, expected, {});
+  await ctx.db.insertInto('agreement_signatories').values({
+    id: newId(ctx.now.getTime()), agreement_id: id, party, user_id: userId, name, role: input.role, signed_on: input.signedOn,
+    recorded_by: ctx.actor.id, recorded_at: ctx.nowIso,
+  }).execute();
+  ctx.audit.add(fromDecision('agreement.sign', d, { resourceType: 'agreement', resourceId: id, detail: { party: input.party, organisationId: input.party === 'partner' ? input.organisationId : null, version: written.version } }));
+  return present(ctx, await signIfComplete(ctx, written));
+}
+
+/** Ends a signed agreement early, with the reason: from now it covers nothing (5.1). */
+export async function terminateAgreement(ctx: Ctx, id: string, expected: number, input: { reason: string }) {
+  const row = await loadAgreement(ctx, id);
+  const d = requireAgreement(ctx, 'agreement.manage', id);
+  if (row.status !== 'signed' || row.superseded_by) throw conflict('Only a signed agreement that is not superseded can be terminated.', [{ path: 'params.id', message: `the agreement is ${row.superseded_by ? 'superseded' : row.status}` }]);
+  const written = await writeVersioned(ctx, row, expected, { status: 'terminated', terminated_at: ctx.nowIso, terminated_by: ctx.actor.id, termination_reason: input.reason });
+  ctx.audit.add(fromDecision('agreement.terminate', d, { resourceType: 'agreement', resourceId: id, detail: { version: written.version } }));
+  return present(ctx, written);
+}
+
+/**
+ * Starts a variation of a signed agreement: a new draft with the same terms that `supersedes` it. The signed version
+ * stays in force until the variation is signed in its turn.
+ */
+export async function varyAgreement(ctx: Ctx, id: string) {
+  const row = await loadAgreement(ctx, id);
+  requireAgreement(ctx, 'agreement.manage', id);
+  if (row.status !== 'signed' || row.superseded_by) throw conflict('Only a signed agreement in force (or yet to start) can be varied.', [{ path: 'params.id', message: `the agreement is ${row.superseded_by ? 'superseded' : row.status}` }]);
+  const pending = await ctx.db.selectFrom('agreements').select('id').where('supersedes', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  if (pending) throw conflict('A variation of this agreement is already being drafted.', [{ path: 'params.id', message: `variation ${pending.id} is a draft` }]);
+  const parts = (await loadParts(ctx.db, [id])).get(id)!;
+  return createAgreement(ctx, {
+    title: row.title, partnerIds: parts.partners.map((p) => p.organisationId), purposeIds: parts.purposeIds,
+    dataCategories: JSON.parse(row.data_categories), requiresConsent: Number(row.requires_consent) === 1,
+    conditions: { security: row.security, onwardSharing: row.onward_sharing, retention: row.retention, breachNotification: row.breach_notification },
+    startsOn: row.starts_on, endsOn: row.ends_on, reviewOn: row.review_on,
+  }, id);
+}

@@ -1,0 +1,55 @@
+import { fromDecision } from '../audit/append';
+import type { Ctx } from '../context';
+import type { MeetingRow } from '../db/schema';
+import { forbidden, notFound } from '../lib/errors';
+import type { Action } from '../policy/actions';
+import { decide } from '../policy/decide';
+import type { Classification, Decision, Resource } from '../policy/types';
+
+/**
+ * Need to know on a meeting (3.4, practice 3): the team of the person or case it was about — being on a case team
+ * of the person, or on the case's team — and for a general meeting, the users who attended it or recorded it. This is
+ * the `team` fact the rules read; loaded before deciding, in one query.
+ */
+export async function onMeetingTeam(ctx: Ctx, m: Pick<MeetingRow, 'id' | 'about' | 'person_id' | 'case_id' | 'created_by'>): Promise<boolean> {
+  const uid = ctx.actor.id;
+  if (m.about === 'person' && m.person_id) {
+    return !!(await ctx.db.selectFrom('case_team').select('user_id').where('person_id', '=', m.person_id).where('user_id', '=', uid).limit(1).executeTakeFirst());
+  }
+  if (m.about === 'case' && m.case_id) {
+    return !!(await ctx.db.selectFrom('case_team').select('user_id').where('case_id', '=', m.case_id).where('user_id', '=', uid).limit(1).executeTakeFirst());
+  }
+  if (m.created_by === uid) return true;
+  return !!(await ctx.db.selectFrom('meeting_attendees').select('id').where('meeting_id', '=', m.id).where('user_id', '=', uid).limit(1).executeTakeFirst());
+}
+
+/** The subject person of a meeting, for the audit (a case's person for a case meeting). */
+export async function subjectOf(ctx: Ctx, m: Pick<MeetingRow, 'person_id' | 'case_id'>): Promise<string | null> {
+  if (m.person_id) return m.person_id;
+  if (!m.case_id) return null;
+  return (await ctx.db.selectFrom('cases').select('person_id').where('id', '=', m.case_id).executeTakeFirst())?.person_id ?? null;
+}
+
+/** A meeting the actor may read, with the facts; a meeting they may not read is the same 404 as none (audited). */
+export async function findMeeting(ctx: Ctx, id: string, action: Action = 'meeting.read') {
+  const row = await ctx.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('meeting');
+  const facts: Resource = { type: 'meeting', id, team: await onMeetingTeam(ctx, row) };
+  const subjectPersonId = await subjectOf(ctx, row);
+  const d = decide(ctx.actor, 'meeting.read', { ...facts, classification: row.notes_classification as Classification });
+  if (!d.allowed) {
+    ctx.audit.add({ action, decision: 'deny', ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), resourceType: 'meeting', resourceId: id, subjectPersonId, detail: { why: d.ruleId } });
+    throw notFound('meeting');
+  }
+  return { row, facts, subjectPersonId, read: d };
+}
+
+/** Decides an action on a meeting the actor can see; a refusal is audited and answers 403 with the reason. */
+export function requireOnMeeting(ctx: Ctx, action: Action, resource: Resource, subjectPersonId: string | null, detail: Record<string, unknown> = {}): Decision {
+  const d = decide(ctx.actor, action, resource);
+  if (!d.allowed) {
+    ctx.audit.add(fromDecision(action, d, { resourceType: 'meeting', resourceId: resource.id, subjectPersonId, detail }));
+    throw forbidden(d);
+  }
+  return d;
+}

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { fromDecision } from '../audit/append';
+import type { Ctx } from '../context';
+import type { MeetingAttendeeRow, MeetingRow } from '../db/schema';
+import { canonicalJson } from '../lib/canonical-json';
+import { conflict, invalidInput, notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import type { Classification } from '../policy/types';
+import { findMeeting, onMeetingTeam, requireOnMeeting } from './access';
+import type { CreateMeetingInput } from './schema';
+
+/** What an external attendee acknowledges (practice 3), shown to them and stamped on every summary they receive. */
+export const CONFIDENTIALITY_TERMS = 'What was discussed at this meeting is confidential. It is shared with you only for the purpose of the meeting; '
+  + 'do not pass it on, keep it secure, and destroy it when no longer needed. (Music24 Confidentiality Policy, practice 3.)';
+
+/** A meeting as the API answers it, to someone who may read its notes. */
+export function presentMeeting(row: MeetingRow, attendees: MeetingAttendeeRow[]) {
+  return {
+    data: {
+      id: row.id, about: row.about, personId: row.person_id, caseId: row.case_id, title: row.title, heldAt: row.held_at,
+      notes: row.notes, notesClassification: row.notes_classification, clientRequestedSharing: Number(row.client_requested_sharing) === 1,
+      attendees: attendees.map((a) => ({
+        id: a.id, kind: a.kind, userId: a.user_id, name: a.name, organisation: a.organisation, role: a.role,
+        acknowledgedAt: a.acknowledged_at, acknowledgementMethod: a.acknowledgement_method,
+      })),
+      createdBy: row.created_by, createdAt: row.created_at, updatedAt: row.updated_at, version: Number(row.version),
+    },
+    version: Number(row.version),
+  };
+}
+
+const attendeesOf = (ctx: Ctx, id: string) => ctx.db.selectFrom('meeting_attendees').selectAll().where('meeting_id', '=', id).orderBy('created_at').orderBy('id').execute();
+
+/**
+ * Records a meeting (practice 3): about a person or case the actor works with (their team: 3.4), or general; its
+ * attendees — users here and external attendees with their organisation and role — and its notes, classified.
+ * External attendees start without an acknowledgement: nothing is shared with them until they give it.
+ */
+export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
+  let subjectPersonId: string | null = null;
+  if (input.about === 'person') {
+    const p = await ctx.db.selectFrom('people').select('id').where('id', '=', input.personId!).executeTakeFirst();
+    if (!p) throw notFound('person');
+    subjectPersonId = p.id;
+  } else if (input.about === 'case') {
+    const c = await ctx.db.selectFrom('cases').select(['id', 'person_id']).where('id', '=', input.caseId!).executeTakeFirst();
+    if (!c) throw notFound('case');
+    subjectPersonId = c.person_id;
+  }
+  const id = newId(ctx.now.getTime());
+  const row: MeetingRow = {
+    id, about: input.about, person_id: input.personId ?? null, case_id: input.caseId ?? null, title: input.title, held_at: new Date(input.heldAt).toISOString(),
+    notes: input.notes, notes_classification: input.notesClassification, client_requested_sharing: input.clientRequestedSharing ? 1 : 0,
+    created_by: ctx.actor.id, created_at: ctx.nowIso, updated_at: ctx.nowIso, version: 1,
+  };
+  const team = await onMeetingTeam(ctx, row);
+  if (!team && input.about !== 'general') {
+    // Not on the person's or case's team: the same 404 as a person or case that does not exist.
+    ctx.audit.add({ action: 'meeting.record', decision: 'deny', ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), resourceType: input.about, resourceId: input.personId ?? input.caseId ?? null, subjectPersonId });
+    throw notFound(input.about);
+  }
+  const d = requireOnMeeting(ctx, 'meeting.record', { type: 'meeting', team: true, classification: input.notesClassification as Classification }, subjectPersonId);
+  if (input.userIds.length) {
+    const users = await ctx.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', input.userIds).where('active', '=', 1).execute();
+    if (users.length !== input.userIds.length) throw invalidInput('Every attending user must be an active user.', [{ path: 'body.userIds', message: 'no active user with one of these ids' }]);
+  }
+  await ctx.db.insertInto('meetings').values(row).execute();
+  const users = input.userIds.length ? await ctx.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', input.userIds).execute() : [];
+  const attendees: MeetingAttendeeRow[] = [
+    ...users.map((u) => ({ id: newId(ctx.now.getTime()), meeting_id: id, kind: 'user', user_id: u.id, name: u.display_name, organisation: null, role: 'staff', acknowledged_at: null, acknowledgement_method: null, acknowledgement_recorded_by: null, created_at: ctx.nowIso })),
+    ...input.external.map((e) => ({ id: newId(ctx.now.getTime()), meeting_id: id, kind: 'external', user_id: null, name: e.name, organisation: e.organisation ?? null, role: e.role, acknowledged_at: null, acknowledgement_method: null, acknowledgement_recorded_by: null, created_at: ctx.nowIso })),
+  ];
+  if (attendees.length) await ctx.db.insertInto('meeting_attendees').values(attendees).execute();
+  ctx.audit.add(fromDecision('meeting.record', d, {
+    resourceType: 'meeting', resourceId: id, subjectPersonId,
+    detail: { about: input.about, classification: input.notesClassification, users: users.length, external: input.external.map((e) => e.role).sort() },
+  }));
+  return presentMeeting(row, await attendeesOf(ctx, id));
+}
+
+/** Reads a meeting and its notes: need to know on its person or case (404 otherwise); every read audited. */
+export async function getMeeting(ctx: Ctx, id: string) {
+  const m = await findMeeting(ctx, id);
+  ctx.audit.add(fromDecision('meeting.read', m.read, { resourceType: 'meeting', resourceId: id, subjectPersonId: m.subjectPersonId, detail: { fields: ['notes'], classes: [m.row.notes_classification] } }));
+  return presentMeeting(m.row, await attendeesOf(ctx, id));
+}
+
+/** An external attendee of this meeting (404 when not: no other meeting's attendee can be named). */
+async function externalAttendee(ctx: Ctx, meetingId: string, attendeeId: string, path: string) {
+  const a = await ctx.db.selectFrom('meeting_attendees').selectAll().where('id', '=', attendeeId).where('meeting_id', '=', meetingId).executeTakeFirst();
+  if (!a) throw invalidInput('No attendee with that id at this meeting.', [{ path, message: 'not an attendee of this meeting' }]);
+  if (a.kind !== 'external') throw invalidInput('Only an external attendee acknowledges, or is sent, the notes.', [{ path, message: 'not an external attendee' }]);
+  return a;
+}
+
+/**
+ * Records that an external attendee acknowledged the confidentiality of the meeting (practice 3), attested by a
+ * member of staff who was there, with the time it was given. Given once.
+ */
+export async function acknowledgeConfidentiality(ctx: Ctx, id: string, attendeeId: string, input: { method: 'attested_at_meeting'; acknowledgedAt: string }) {
+  const m = await findMeeting(ctx, id, 'meeting.update');
+  const a = await externalAttendee(ctx, id, attendeeId, 'params.attendeeId');
+  const d = requireOnMeeting(ctx, 'meeting.update', { ...m.facts, classification: 'general' }, m.subjectPersonId);
+  if (a.acknowledged_at) throw conflict('This attendee has already acknowledged confidentiality.', [{ path: 'params.attendeeId', message: 'already acknowledged' }]);
+  const at = new Date(input.acknowledgedAt).toISOString();
+  if (at > ctx.nowIso) throw invalidInput('The acknowledgement cannot be in the future.', [{ path: 'body.acknowledgedAt', message: 'in the future' }]);
+  await ctx.db.updateTable('meeting_attendees').set({ acknowledged_at: at, acknowledgement_method: input.method, acknowledgement_recorded_by: ctx.actor.id })
+    .where('id', '=', attendeeId).where('acknowledged_at', 'is', null).execute();
+  ctx.audit.add(fromDecision('meeting.acknowledge', d, { resourceType: 'meeting', resourceId: id, subjectPersonId: m.subjectPersonId, detail: { attendeeId, method: input.method, role: a.role } }));
+  return presentMeeting(m.row, await attendeesOf(ctx, id));
+}
+
+/**
+ * The notes of this meeting for one external attendee, marked CONFIDENTIAL (practice 3): only after they acknowledged
+ * confidentiality (rule meetings/acknowledgement-first), only this meeting's notes (its need to know), and never
+ * session details unless the client asked (practice 2, rule meetings/session-never-external). The summary's SHA-256
+ * goes into the audit chain; its content does not.
+ */
+export async function shareMeetingNotes(ctx: Ctx, id: string, attendeeId: string) {
+  const m = await findMeeting(ctx, id, 'meeting.share');
+  const a = await externalAttendee(ctx, id, attendeeId, 'body.attendeeId');
+  const d = requireOnMeeting(ctx, 'meeting.share', {
+    ...m.facts, classification: m.row.notes_classification as Classification,
+    meeting: { acknowledged: a.acknowledged_at !== null, clientRequested: Number(m.row.client_requested_sharing) === 1 },
+  }, m.subjectPersonId, { attendeeId, classification: m.row.notes_classification });
+  const summary = {
+    marking: 'CONFIDENTIAL', terms: CONFIDENTIALITY_TERMS,
+    recipient: { name: a.name, organisation: a.organisation, role: a.role, acknowledgedAt: a.acknowledged_at },
+    meeting: { id, title: m.row.title, heldAt: m.row.held_at, notes: m.row.notes },
+    sharedAt: ctx.nowIso, reference: `${id}/${attendeeId}`,
+  };
+  const sha256 = createHash('sha256').update(canonicalJson(summary)).digest('hex');
+  ctx.audit.add(fromDecision('meeting.share', d, { resourceType: 'meeting', resourceId: id, subjectPersonId: m.subjectPersonId, detail: { attendeeId, classification: m.row.notes_classification, sha256 } }));
+  return { ...summary, sha256 };
+}

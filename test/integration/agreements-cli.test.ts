@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const run = (env: Record<string, string>, ...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env }, encoding: 'utf8' });
+
+describe('`confide agreements`', () => {
+  it('practice 5.1 sharing-agreements: list, review-due and show from the console as a named user; bad input names the field (exit 2), an unknown agreement is exit 5', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confide-cli-'));
+    try {
+      const env = { DATA_DIR: dir, CONFIDE_INITIAL_PASSWORD: 'correct horse battery staple' };
+      expect(run(env, 'migrate').status).toBe(0);
+      expect(run(env, 'user', 'add', 'sam', '--name', 'Sam', '--role', 'staff').status).toBe(0);
+      const list = run(env, 'agreements', 'list', '--as', 'sam');
+      expect(list.status, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toEqual({ items: [], nextCursor: null });
+      const due = run(env, 'agreements', 'review-due', '--as', 'sam');
+      expect(due.status, due.stderr).toBe(0);
+      expect(JSON.parse(due.stdout)).toMatchObject({ withinDays: 60, items: [] });
+      const bad = run(env, 'agreements', 'review-due', '--as', 'sam', '--days', '0');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('query.withinDays');
+      const missing = run(env, 'agreements', 'show', '01966f5e-0000-7000-8000-000000000000', '--as', 'sam');
+      expect(missing.status).toBe(5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

@@ -1,0 +1,207 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids';
+import { agreementCoversSql } from '../../src/policy/agreement-relation';
+import { classMask } from '../../src/policy/types';
+import { sortKey } from '../../src/records/paging';
+import { as, auditRows, makeUser, type TestUser } from '../factories';
+import { createWorld, dialects, type World } from '../support/world';
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+const conditions = { security: 'Encrypted email only.', onwardSharing: 'None without our written agreement.', retention: 'Deleted after 12 months.', breachNotification: 'Within 24 hours, to the DPO.' };
+
+/** A multipart/form-data body with one file. */
+function multipart(bytes: Buffer, filename = 'signed copy.pdf', type = 'application/pdf') {
+  const boundary = `----confide${Math.random().toString(36).slice(2)}`;
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
+    bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => {
+  let world: World;
+  let manager: TestUser, guardian: TestUser, staff: TestUser, volunteer: TestUser;
+  let partner: string, otherOrg: string, purpose: string, otherPurpose: string;
+  const db = () => world.services.db.kysely;
+  const count = async (table: 'agreements' | 'agreement_signatories') => Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const auditOf = async (id: string) => (await auditRows(world)).filter((r) => r.resource_id === id).map((r) => [r.action, r.decision, r.rule_id, r.clause]);
+  const lastAudit = async () => (await auditRows(world)).at(-1)!;
+
+  async function org(name: string) {
+    const id = newId();
+    const now = world.clock.now().toISOString();
+    await db().insertInto('organisations').values({
+      id, kind: 'partner_agency', name, sort_key: sortKey(name), website: null, contact_name: null, contact_email: null,
+      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
+    }).execute();
+    return id;
+  }
+  async function activePurpose(name: string) {
+    const id = newId();
+    const now = world.clock.now().toISOString();
+    await db().insertInto('purposes').values({
+      id, name, description: 'Joint support planning.', lawful_basis: 'public_task', art9_condition: 'health_social_care',
+      data_categories: '["general","personal","special"]', categories_mask: classMask(['general', 'personal', 'special']),
+      recipient_categories: '["named partner organisation"]', needs_identity: 1, retention_period: 'P1Y', guardian_id: guardian.id,
+      next_review_on: '2027-12-31', status: 'active', created_by: manager.id, approved_by: guardian.id, approved_at: now, retired_by: null,
+      retired_at: null, retire_reason: null, created_at: now, updated_at: now, version: 1,
+    }).execute();
+    return id;
+  }
+  const body = (over: Record<string, unknown> = {}) => ({
+    title: 'Joint working protocol with Riverside', partnerIds: [partner], purposeIds: [purpose], dataCategories: ['general', 'personal'],
+    conditions, requiresConsent: true, startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-10-01', ...over,
+  });
+  /** Both forms of agreementCovers for the same question, and the API's check. */
+  async function covers(organisationId: string, purposeId: string, categories: string[]) {
+    const res = await as(world, staff).get(`/api/agreements/check?organisationId=${organisationId}&purposeId=${purposeId}&categories=${categories.join(',')}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const ask = { organisationId, purposeId, mask: classMask(categories as never), at: world.clock.now().toISOString() };
+    const row = await sql<{ n: number }>`select case when ${agreementCoversSql(ask)} then 1 else 0 end as n`.execute(db());
+    expect(Number(row.rows[0].n) === 1, 'SQL form agrees with the in-memory form').toBe(res.json().allowed);
+    return res.json() as { allowed: boolean; agreementId: string | null; ruleId: string; clause: string; requiresConsent: boolean | null };
+  }
+  async function draft(over: Record<string, unknown> = {}) {
+    const res = await as(world, manager).post('/api/agreements', body(over));
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().data as { id: string; version: number };
+  }
+  const etagOf = async (id: string) => (await as(world, manager).get(`/api/agreements/${id}`)).headers.etag as string;
+  const signOurs = async (id: string) => as(world, manager).post(`/api/agreements/${id}/signatories`, { party: 'ours', userId: guardian.id, role: 'Caldicott guardian', signedOn: '2026-01-05' }, { 'if-match': await etagOf(id) });
+  const signPartner = async (id: string, orgId = partner) => as(world, manager).post(`/api/agreements/${id}/signatories`, { party: 'partner', organisationId: orgId, name: 'R. Partner', role: 'Director', signedOn: '2026-01-06' }, { 'if-match': await etagOf(id) });
+  const attach = async (id: string, bytes = PDF) => {
+    const m = multipart(bytes);
+    return world.app.inject({ method: 'POST', url: `/api/agreements/${id}/document`, payload: m.payload, headers: { 'content-type': m.contentType, cookie: `confide_session=${manager.cookie}`, 'x-csrf-token': manager.csrf, 'if-match': await etagOf(id) } });
+  };
+  async function fullySigned(over: Record<string, unknown> = {}) {
+    const a = await draft(over);
+    expect((await signOurs(a.id)).statusCode).toBe(200);
+    for (const orgId of (over.partnerIds as string[] | undefined) ?? [partner]) expect((await signPartner(a.id, orgId)).statusCode).toBe(200);
+    const res = await attach(a.id);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json().data as { id: string; status: string; usable: boolean };
+  }
+
+  beforeAll(async () => {
+    world = await createWorld(dialect);
+    manager = await makeUser(world, ['manager']);
+    guardian = await makeUser(world, ['guardian']);
+    staff = await makeUser(world, ['staff']);
+    volunteer = await makeUser(world, ['volunteer']);
+    partner = await org('Riverside Youth Trust');
+    otherOrg = await org('Hillside Housing');
+    purpose = await activePurpose('Joint support planning');
+    otherPurpose = await activePurpose('Fundraising');
+  });
+  afterAll(() => world.close());
+
+  it('5.1 sharing-agreements: staff cannot create an agreement — 403 with the rule, audited, nothing written; bad input is a 400 naming the field', async () => {
+    const before = await count('agreements');
+    const denied = await as(world, staff).post('/api/agreements', body());
+    expect(denied.statusCode).toBe(403);
+    expect(await lastAudit()).toMatchObject({ action: 'agreement.manage', decision: 'deny', actor_id: staff.id });
+    const bad: [Record<string, unknown>, string][] = [
+      [body({ partnerIds: [newId()] }), 'body.partnerIds'],
+      [body({ purposeIds: [newId()] }), 'body.purposeIds'],
+      [body({ endsOn: '2025-12-01', reviewOn: '2025-11-01' }), 'body.endsOn'],
+      [body({ conditions: { ...conditions, retention: '' } }), 'body.conditions.retention'],
+      [body({ surprise: true }), 'body'],
+    ];
+    for (const [b, path] of bad) {
+      const res = await as(world, manager).post('/api/agreements', b);
+      expect(res.statusCode, path).toBe(400);
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual([path]);
+    }
+    expect(await count('agreements')).toBe(before);
+  });
+
+  it('5.1 sharing-agreements: unsigned and partly signed agreements are not usable; fully signed with the signed copy and in force it covers its partner, purpose and categories — every step audited', async () => {
+    const a = await draft();
+    expect(await covers(partner, purpose, ['general'])).toMatchObject({ allowed: false, ruleId: 'agreements/none-covers', clause: 'practice 5.1', agreementId: null });
+    expect(await lastAudit()).toMatchObject({ action: 'agreement.check', decision: 'deny', rule_id: 'agreements/none-covers', resource_id: partner });
+    // Our signatory must be a manager or the guardian.
+    const notManager = await as(world, manager).post(`/api/agreements/${a.id}/signatories`, { party: 'ours', userId: staff.id, role: 'Worker', signedOn: '2026-01-05' }, { 'if-match': '"1"' });
+    expect(notManager.statusCode).toBe(400);
+    expect(notManager.json().errors[0].path).toBe('body.userId');
+    expect((await signOurs(a.id)).json().data).toMatchObject({ status: 'draft', usable: false, awaitingSignatures: [partner] });
+    expect((await covers(partner, purpose, ['general'])).allowed).toBe(false);
+    // The terms someone signed cannot change.
+    const edit = await as(world, manager).patch(`/api/agreements/${a.id}`, { title: 'Other' }, { 'if-match': await etagOf(a.id) });
+    expect(edit.statusCode).toBe(409);
+    const partly = (await signPartner(a.id)).json().data;
+    expect(partly).toMatchObject({ status: 'draft', usable: false, awaitingSignatures: [], document: { attached: false } });
+    expect((await covers(partner, purpose, ['general'])).allowed).toBe(false);
+    const stale = multipart(PDF);
+    const wrongVersion = await world.app.inject({ method: 'POST', url: `/api/agreements/${a.id}/document`, payload: stale.payload, headers: { 'content-type': stale.contentType, cookie: `confide_session=${manager.cookie}`, 'x-csrf-token': manager.csrf, 'if-match': '"1"' } });
+    expect(wrongVersion.statusCode).toBe(412);
+    const notPdf = await attach(a.id, Buffer.from('just some text, not a signed copy'));
+    expect(notPdf.statusCode).toBe(415);
+    const signed = await attach(a.id);
+    expect(signed.statusCode, signed.body).toBe(200);
+    expect(signed.json().data).toMatchObject({ status: 'in_force', usable: true, document: { attached: true, filename: 'signed copy.pdf', contentType: 'application/pdf' } });
+
+    const ok = await covers(partner, purpose, ['general', 'personal']);
+    expect(ok).toMatchObject({ allowed: true, ruleId: 'agreements/covers', clause: 'practice 5.1', agreementId: a.id, requiresConsent: true });
+    expect(await lastAudit()).toMatchObject({ action: 'agreement.check', decision: 'allow', rule_id: 'agreements/covers', clause: 'practice 5.1' });
+    // Wrong purpose, a category it does not cover, an organisation that is not a party: not covered.
+    expect((await covers(partner, otherPurpose, ['general'])).allowed).toBe(false);
+    expect((await covers(partner, purpose, ['general', 'special'])).allowed).toBe(false);
+    expect((await covers(otherOrg, purpose, ['general'])).allowed).toBe(false);
+
+    // A signed agreement is not edited; a variation is a new version.
+    expect((await as(world, manager).patch(`/api/agreements/${a.id}`, { title: 'Changed' }, { 'if-match': await etagOf(a.id) })).statusCode).toBe(409);
+    const v = await as(world, manager).post(`/api/agreements/${a.id}/vary`);
+    expect(v.statusCode, v.body).toBe(201);
+    expect(v.json().data).toMatchObject({ status: 'draft', supersedes: a.id });
+
+    expect(await auditOf(a.id)).toEqual([
+      ['agreement.create', 'allow', 'agreements/manage', 'practice 5.1'],
+      ['agreement.sign', 'allow', 'agreements/manage', 'practice 5.1'],
+      ['agreement.sign', 'allow', 'agreements/manage', 'practice 5.1'],
+      ['agreement.attach', 'allow', 'agreements/manage', 'practice 5.1'],
+      ['agreement.signed', 'change', null, null],
+    ]);
+
+    // Everyone working here reads that it exists, with whom and for what; not the signed copy.
+    const seen = await as(world, volunteer).get(`/api/agreements/${a.id}`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json().data).toMatchObject({ partners: [{ organisationId: partner }], purposeIds: [purpose], document: { attached: true } });
+    expect(seen.json().data.document.sha256).toBeUndefined();
+    const doc = await as(world, staff).get(`/api/agreements/${a.id}/document`);
+    expect(doc.statusCode).toBe(403);
+    expect(await lastAudit()).toMatchObject({ action: 'agreement.document', decision: 'deny', actor_id: staff.id });
+    const got = await as(world, guardian).get(`/api/agreements/${a.id}/document`);
+    expect(got.statusCode).toBe(200);
+    expect(got.rawPayload.equals(PDF)).toBe(true);
+    expect(await lastAudit()).toMatchObject({ action: 'agreement.document', decision: 'allow', rule_id: 'agreements/signed-copy', clause: 'practice 5.1' });
+
+    // Terminated early, with a reason: covers nothing from now.
+    const ended = await as(world, manager).post(`/api/agreements/${a.id}/terminate`, { reason: 'Partner closed the service.' }, { 'if-match': await etagOf(a.id) });
+    expect(ended.statusCode, ended.body).toBe(200);
+    expect(ended.json().data).toMatchObject({ status: 'terminated', usable: false });
+    expect((await covers(partner, purpose, ['general'])).allowed).toBe(false);
+  });
+
+  it('5.1 sharing-agreements: an expired agreement is not usable, though fully signed', async () => {
+    const a = await fullySigned({ partnerIds: [otherOrg], startsOn: '2025-01-01', endsOn: '2025-12-31', reviewOn: '2025-10-01' });
+    expect(a).toMatchObject({ status: 'ended', usable: false });
+    expect((await covers(otherOrg, purpose, ['general'])).allowed).toBe(false);
+  });
+
+  it('5.1 sharing-agreements: the review list shows signed agreements whose end or review date is within 60 days, not others', async () => {
+    const soon = await fullySigned({ title: 'Ends soon', startsOn: '2026-01-01', endsOn: '2026-04-15', reviewOn: '2026-04-01' });
+    const later = await fullySigned({ title: 'Ends later', startsOn: '2026-01-01', endsOn: '2027-06-30', reviewOn: '2027-03-01' });
+    const draftOnly = await draft({ title: 'Draft ending soon', endsOn: '2026-04-10', reviewOn: '2026-04-01' });
+    const res = await as(world, staff).get('/api/agreements/review-due');
+    expect(res.statusCode).toBe(200);
+    const ids = res.json().items.map((i: { id: string }) => i.id);
+    expect(res.json().withinDays).toBe(60);
+    expect(ids).toContain(soon.id);
+    expect(ids).not.toContain(later.id);
+    expect(ids).not.toContain(draftOnly.id);
+    const wider = await as(world, staff).get('/api/agreements/review-due?withinDays=365');
+    expect(wider.json().items.map((i: { id: string }) => i.id)).toContain(later.id);
+  });
+});

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { createWorld, dialects, type World } from '../support/world';
+
+describe.each(dialects())('meetings with third parties, practice 3 (%s)', (dialect) => {
+  let world: World;
+  let staff: TestUser, otherStaff: TestUser;
+  let person: string, caseId: string;
+  const db = () => world.services.db.kysely;
+  const count = async (table: 'meetings' | 'meeting_attendees') => Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const auditOf = async (id: string) => (await auditRows(world)).filter((r) => r.resource_id === id).map((r) => [r.action, r.decision, r.rule_id, r.clause]);
+  const meeting = (over: Record<string, unknown> = {}) => ({
+    about: 'case', caseId, title: 'Multi-agency review', heldAt: '2026-03-01T10:00:00Z', notes: 'Agreed a referral to CAMHS.',
+    notesClassification: 'personal', userIds: [staff.id],
+    external: [{ name: 'Dr A. Nurse', organisation: 'Riverside GP', role: 'health_professional' }, { name: 'B. Student', organisation: 'City University', role: 'student' }],
+    ...over,
+  });
+  async function record(over: Record<string, unknown> = {}) {
+    const res = await as(world, staff).post('/api/meetings', meeting(over));
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().data as { id: string; attendees: { id: string; kind: string; role: string }[] };
+  }
+  const externalOf = (m: { attendees: { id: string; role: string }[] }, role = 'health_professional') => m.attendees.find((a) => a.role === role)!.id;
+  const acknowledge = (id: string, attendeeId: string) => as(world, staff).post(`/api/meetings/${id}/attendees/${attendeeId}/acknowledge`, { method: 'attested_at_meeting', acknowledgedAt: '2026-03-01T10:05:00Z' });
+
+  beforeAll(async () => {
+    world = await createWorld(dialect);
+    staff = await makeUser(world, ['staff']);
+    otherStaff = await makeUser(world, ['staff']);
+    person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
+    caseId = await makeCase(world, person, { [staff.id]: 'lead' });
+  });
+  afterAll(() => world.close());
+
+  it('practice 3 third-party-meetings: notes are not shared before the attendee acknowledges confidentiality, and are after — CONFIDENTIAL, audited with their hash', async () => {
+    const m = await record();
+    const gp = externalOf(m);
+    const before = await as(world, staff).post(`/api/meetings/${m.id}/share`, { attendeeId: gp });
+    expect(before.statusCode).toBe(403);
+    expect(before.json()).toMatchObject({ rule: 'meetings/acknowledgement-first', clause: 'practice 3' });
+    expect(before.body).not.toContain('CAMHS');
+    expect((await acknowledge(m.id, gp)).statusCode).toBe(200);
+    const shared = await as(world, staff).post(`/api/meetings/${m.id}/share`, { attendeeId: gp });
+    expect(shared.statusCode, shared.body).toBe(200);
+    expect(shared.json()).toMatchObject({ marking: 'CONFIDENTIAL', recipient: { name: 'Dr A. Nurse', role: 'health_professional' }, meeting: { notes: 'Agreed a referral to CAMHS.' } });
+    // The student has not acknowledged: nothing goes to them.
+    expect((await as(world, staff).post(`/api/meetings/${m.id}/share`, { attendeeId: externalOf(m, 'student') })).statusCode).toBe(403);
+    const audit = await auditOf(m.id);
+    expect(audit).toEqual([
+      ['meeting.record', 'allow', 'meetings/case-team-records', 'practice 3'],
+      ['meeting.share', 'deny', 'meetings/acknowledgement-first', 'practice 3'],
+      ['meeting.acknowledge', 'allow', 'meetings/case-team-records', 'practice 3'],
+      ['meeting.share', 'allow', 'meetings/share-after-acknowledgement', 'practice 3'],
+      ['meeting.share', 'deny', 'meetings/acknowledgement-first', 'practice 3'],
+    ]);
+    const shareRow = (await auditRows(world)).filter((r) => r.resource_id === m.id && r.action === 'meeting.share' && r.decision === 'allow')[0];
+    expect(JSON.parse(shareRow.detail)).toMatchObject({ attendeeId: gp, sha256: shared.json().sha256 });
+    expect(shareRow.detail).not.toContain('CAMHS');
+  });
+
+  it('practice 2 session-staff-team-only: session notes from a meeting never go to a third party unless the client asked', async () => {
+    const m = await record({ notesClassification: 'session', notes: 'What Jo said in the session.' });
+    const gp = externalOf(m);
+    expect((await acknowledge(m.id, gp)).statusCode).toBe(200);
+    const refused = await as(world, staff).post(`/api/meetings/${m.id}/share`, { attendeeId: gp });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ rule: 'meetings/session-never-external', clause: 'practice 1, practice 2' });
+    expect(refused.body).not.toContain('What Jo said');
+    const asked = await record({ notesClassification: 'session', notes: 'Jo asked us to pass this on.', clientRequestedSharing: true });
+    expect((await acknowledge(asked.id, externalOf(asked))).statusCode).toBe(200);
+    const ok = await as(world, staff).post(`/api/meetings/${asked.id}/share`, { attendeeId: externalOf(asked) });
+    expect(ok.statusCode, ok.body).toBe(200);
+  });
+
+  it('3.4 need-to-know: another team\'s meeting is 404 to staff not on it, audited; recording a meeting about a case one is not on is 404 and writes nothing; bad input names the field', async () => {
+    const m = await record();
+    const read = await as(world, otherStaff).get(`/api/meetings/${m.id}`);
+    expect(read.statusCode).toBe(404);
+    const share = await as(world, otherStaff).post(`/api/meetings/${m.id}/share`, { attendeeId: externalOf(m) });
+    expect(share.statusCode).toBe(404);
+    const last = (await auditRows(world)).at(-1)!;
+    expect(last).toMatchObject({ action: 'meeting.share', decision: 'deny', rule_id: 'default/not-found', resource_id: m.id, actor_id: otherStaff.id });
+    const own = await as(world, staff).get(`/api/meetings/${m.id}`);
+    expect(own.statusCode).toBe(200);
+    expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'meeting.read', decision: 'allow', rule_id: 'meetings/case-team-reads', clause: '3.3, 3.4, 4.2' });
+    const before = [await count('meetings'), await count('meeting_attendees')];
+    const notOnTeam = await as(world, otherStaff).post('/api/meetings', meeting());
+    expect(notOnTeam.statusCode).toBe(404);
+    const bad = await as(world, staff).post('/api/meetings', meeting({ caseId: undefined }));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.caseId']);
+    const badRole = await as(world, staff).post('/api/meetings', meeting({ external: [{ name: 'X', role: 'journalist' }] }));
+    expect(badRole.statusCode).toBe(400);
+    expect([await count('meetings'), await count('meeting_attendees')]).toEqual(before);
+  });
+});
