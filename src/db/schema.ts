@@ -556,7 +556,7 @@ export interface DisclosureRow extends Versioned {
   client_request_detail: string | null;
   client_request_recorded_by: string | null;
   client_request_recorded_at: string | null;
-  basis: string; // 'consent' | 'exception'
+  basis: string; // 'consent' | 'agreement' | 'exception'
   consent_id: string | null;
   exception_ground: string | null;
   exception_reference: string | null;

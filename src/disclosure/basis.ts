@@ -1,7 +1,9 @@
 import { fromDecision } from '../audit/append';
+import { loadAgreementFacts } from '../agreements/covers';
 import { loadConsentFacts } from '../consent/check';
 import type { Ctx } from '../context';
 import type { DisclosureRow } from '../db/schema';
+import { coveringAgreement } from '../policy/agreement-relation';
 import { coveringConsent } from '../policy/consent-relation';
 import { decide } from '../policy/decide';
 import type { Visible } from '../records/guard';
@@ -50,6 +52,28 @@ export const CONSENT_BASIS: Basis = {
 };
 
 /**
+ * (c) A sharing agreement in force (practice 5.1): a signed joint working protocol between us and the recipient
+ * organisation covers this purpose and the data categories of every chosen item — decided by the policy through the
+ * agreement relation (action agreement.check, relation `agreement`, src/policy/agreement-relation.ts). Where the
+ * agreement says each disclosure also needs the person's consent, the consent basis must hold as well.
+ */
+export const AGREEMENT_BASIS: Basis = {
+  kind: 'agreement',
+  automatic: true,
+  async check(ctx, ask) {
+    const { row } = ask;
+    const facts = await loadAgreementFacts(ctx, { organisationId: row.recipient_org_id, purposeId: row.purpose_id, categories: JSON.parse(row.data_categories) });
+    const d = decide(ctx.actor, 'agreement.check', { type: 'agreement', agreement: facts });
+    const covering = d.allowed ? coveringAgreement(facts) : null;
+    if (!covering) return { holds: false, ruleId: d.ruleId, clause: d.clause, reason: d.reason, detail: { basis: 'agreement', agreementId: null } };
+    const base = { basis: 'agreement', agreementId: covering.id, consentRequired: covering.requiresConsent };
+    if (!covering.requiresConsent) return { holds: true, ruleId: d.ruleId, clause: d.clause, reason: d.reason, detail: base };
+    const consent = await CONSENT_BASIS.check(ctx, ask);
+    return { ...consent, detail: { ...base, consentId: consent.detail.consentId ?? null } };
+  },
+};
+
+/**
  * (b) An exception (1.3): a legal duty (with its reference), an emergency or risk to public safety, or the
  * prevention or detection of crime — holding only once a manager other than the requester approved it.
  */
@@ -67,11 +91,10 @@ export const EXCEPTION_BASIS: Basis = {
 };
 
 /**
- * Every basis, in the order they are tried. A sharing agreement in force (practice 5.1) is added here as one more
- * entry — `{ kind: 'agreement', automatic: true, check }` after CONSENT_BASIS — with its own check (the agreement
- * covers the parties, purpose and categories, plus consent where the agreement requires it); nothing else changes.
+ * Every basis, in the order they are tried: the person's consent, then a sharing agreement in force, then (only when
+ * the request names one) an exception. A request that no basis covers is refused citing consent (1.3).
  */
-export const BASES: readonly Basis[] = [CONSENT_BASIS, EXCEPTION_BASIS];
+export const BASES: readonly Basis[] = [CONSENT_BASIS, AGREEMENT_BASIS, EXCEPTION_BASIS];
 
 /** The basis of a kind. */
 export const basisOf = (kind: string): Basis => {

@@ -85,7 +85,7 @@ export const toldBody = z.strictObject({ toldAt: z.iso.datetime({ offset: true }
 const registerFilters = {
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
-  basis: z.enum(['consent', 'exception']).optional(),
+  basis: z.enum(['consent', 'agreement', 'exception']).optional(),
   status: z.enum(['awaiting_approval', 'awaiting_acknowledgement', 'acknowledged', 'released', 'refused']).optional(),
 };
 export const registerQuery = z.strictObject({ ...pageQuery, ...registerFilters, format: z.enum(['json', 'csv']).default('json') });

@@ -42,6 +42,26 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(approved.statusCode, approved.body).toBe(200);
     return id;
   }
+  /** A sharing agreement with `partner`, signed by both sides with its signed copy, in force today (practice 5.1). */
+  async function signedAgreement(partner: string, purposeId: string, requiresConsent: boolean) {
+    const id = newId();
+    const now = world.clock.now().toISOString();
+    await db().insertInto('agreements').values({
+      id, title: 'Joint working protocol', status: 'signed', data_categories: JSON.stringify(['general', 'personal']), categories_mask: 3,
+      security: 'Encrypted email only.', onward_sharing: 'None.', retention: '12 months.', breach_notification: 'Within 24 hours.',
+      requires_consent: requiresConsent ? 1 : 0, starts_on: '2026-01-01', ends_on: '2026-12-31', review_on: '2026-11-01',
+      document_sha256: 'a'.repeat(64), document_filename: 'signed.pdf', document_content_type: 'application/pdf', document_size: 10,
+      document_uploaded_by: manager.id, document_uploaded_at: now, signed_at: now, terminated_at: null, terminated_by: null,
+      termination_reason: null, supersedes: null, superseded_by: null, created_by: manager.id, created_at: now, updated_at: now, version: 3,
+    }).execute();
+    await db().insertInto('agreement_parties').values({ agreement_id: id, organisation_id: partner }).execute();
+    await db().insertInto('agreement_purposes').values({ agreement_id: id, purpose_id: purposeId }).execute();
+    await db().insertInto('agreement_signatories').values([
+      { id: newId(), agreement_id: id, party: 'ours', user_id: guardian.id, name: 'G', role: 'Guardian', signed_on: '2026-01-05', recorded_by: manager.id, recorded_at: now },
+      { id: newId(), agreement_id: id, party: partner, user_id: null, name: 'P', role: 'Director', signed_on: '2026-01-06', recorded_by: manager.id, recorded_at: now },
+    ]).execute();
+    return id;
+  }
   const request = (over: Record<string, unknown> = {}) => ({
     personIds: [person], recipient: { organisationId: orgA, name: 'Sam Carter', role: 'Youth worker', email: 'sam@riverside.example' }, purposeId: purpose,
     reason: 'The trust takes over mentoring next term and needs contact details.', items: { personFields: ['givenName', 'familyName', 'phone'] }, ...over,
@@ -338,5 +358,37 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\r\n')[0]).toContain('reference,personId,recipientOrganisationId');
     expect(csv.body).not.toContain('mentoring next term');
+  });
+  it('practice 5.1 sharing-agreements: a signed agreement in force is a basis without consent; one that also requires consent is not, while no consent covers it; both checked again at release', async () => {
+    const agreementOrg = await org('Northside Health Partnership');
+    const agreementId = await signedAgreement(agreementOrg, purpose, false);
+    const ask = request({ recipient: { organisationId: agreementOrg, name: 'Dr Kaur', role: 'GP', email: 'kaur@northside.example' } });
+    const res = await as(world, staff).post('/api/disclosures', ask);
+    expect(res.statusCode, res.body).toBe(201);
+    const d = res.json().data;
+    expect(d).toMatchObject({ basis: 'agreement', consentId: null });
+    const requested = (await auditRows(world)).find((r) => r.resource_id === d.id && r.action === 'disclosure.request')!;
+    expect(requested).toMatchObject({ decision: 'allow', rule_id: 'disclosure/case-team-requests' });
+    expect(JSON.parse(requested.detail)).toMatchObject({ basis: 'agreement', agreementId, consentRequired: false });
+
+    // The agreement ends before release: release is refused, nothing goes out.
+    const link = await as(world, staff).post(`/api/disclosures/${d.id}/acknowledgement-link`, {});
+    const token = new URL(link.json().url).pathname.split('/').at(-1)!;
+    expect((await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName: 'Dr Kaur', date: '2026-03-02' })).statusCode).toBe(200);
+    await db().updateTable('agreements').set({ status: 'terminated', terminated_at: world.clock.now().toISOString(), terminated_by: manager.id, termination_reason: 'Ended early' }).where('id', '=', agreementId).execute();
+    const before = await packs();
+    const refused = await as(world, staff).post(`/api/disclosures/${d.id}/release`, {});
+    expect([403, 409]).toContain(refused.statusCode);
+    expect(await packs()).toBe(before);
+    expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', resource_id: d.id });
+
+    // An agreement that requires consent as well: without consent for this recipient there is no basis (1.3).
+    const strictOrg = await org('Eastside Family Service');
+    await signedAgreement(strictOrg, purpose, true);
+    const count = await disclosures();
+    const strict = await as(world, staff).post('/api/disclosures', request({ recipient: { organisationId: strictOrg, name: 'A Worker', role: 'Family worker', email: 'a@eastside.example' } }));
+    expect(strict.statusCode, strict.body).toBe(403);
+    expect(strict.json().ruleId ?? strict.json().rule).toBe('consent/none-covers');
+    expect(await disclosures()).toBe(count);
   });
 });

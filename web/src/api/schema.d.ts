@@ -4386,7 +4386,7 @@ export interface paths {
                     cursor?: string;
                     from?: string;
                     to?: string;
-                    basis?: "consent" | "exception";
+                    basis?: "consent" | "agreement" | "exception";
                     status?: "awaiting_approval" | "awaiting_acknowledgement" | "acknowledged" | "released" | "refused";
                     format?: "json" | "csv";
                 };
@@ -5170,7 +5170,7 @@ export interface paths {
                     cursor?: string;
                     from?: string;
                     to?: string;
-                    basis?: "consent" | "exception";
+                    basis?: "consent" | "agreement" | "exception";
                     status?: "awaiting_approval" | "awaiting_acknowledgement" | "acknowledged" | "released" | "refused";
                     format?: "json" | "csv";
                 };
