@@ -6,6 +6,7 @@ import { registerConsentCommands } from './cli/consent';
 import { registerDemoCommands } from './cli/demo';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerNoticeCommands } from './cli/notices';
+import { registerPeopleCommands } from './cli/people';
 import { registerPolicyCommands } from './cli/policy';
 import { registerSafeguardingCommands } from './cli/safeguarding';
 import { registerTransferCommands } from './cli/transfer';
@@ -30,6 +31,7 @@ export function buildCli(): Command {
   registerDemoCommands(program);
   registerMaintenanceCommands(program);
   registerNoticeCommands(program);
+  registerPeopleCommands(program);
   registerPolicyCommands(program);
   registerSafeguardingCommands(program);
   registerTransferCommands(program);

@@ -9,6 +9,7 @@ import { concernRoutes } from './safeguarding/routes';
 import { noticeRoutes } from './notices/routes';
 import { purposeRoutes } from './purposes/routes';
 import { consentRoutes } from './consent/routes';
+import { informationUseRoutes } from './information-use/routes';
 import { policyDocumentRoutes } from './policy-document/routes';
 import { authRoutes } from './accounts/routes';
 import { userRoutes } from './accounts/user-routes';
@@ -21,6 +22,6 @@ import type { AnyRoute } from './http/route';
  * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
  */
 export function allRoutes(): AnyRoute[] {
-  const routes: AnyRoute[] = [...systemRoutes, ...webRoutes, ...peopleRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...concernRoutes, ...noticeRoutes, ...purposeRoutes, ...consentRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
+  const routes: AnyRoute[] = [...systemRoutes, ...webRoutes, ...peopleRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...concernRoutes, ...noticeRoutes, ...purposeRoutes, ...consentRoutes, ...informationUseRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
   return [...routes, ...openApiRoutes(() => routes)];
 }

@@ -19,6 +19,7 @@ export const CLAUSE_KEYS = {
   'purpose-register': 'Every use or transfer of information is a purpose in the register, approved by a guardian who did not propose it and reviewed by its date.',
   'informed-consent': 'Information goes to a recipient only with the informed consent of the person it is about, for that purpose and recipient; a withdrawal takes effect at once.',
   'consent-by-trained-staff': 'Consent is sought and recorded by staff trained to explain why, with whom and the consequences.',
+  'no-surprises': 'People are told, in plain words they can keep, how their information is used: what they were told, what they agreed to, for which purposes, what was shared and who has looked (Caldicott principle 8).',
 } as const;
 
 export type ClauseKey = keyof typeof CLAUSE_KEYS;
@@ -41,6 +42,7 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'purpose-register': ['3.1', '2.1'],
   'informed-consent': ['1.3', '4.1', '4.2'],
   'consent-by-trained-staff': ['4.1', '3.5'],
+  'no-surprises': ['4.1'],
 };
 
 /**

@@ -5,6 +5,7 @@ import { AGREEMENT_RULES } from './agreement';
 import { CASE_RECORDS_RULES } from './case-records';
 import { NOTICES_RULES } from './notices';
 import { CONSENT_RULES } from './consent';
+import { INFORMATION_USE_RULES } from './information-use';
 import { ORGANISATIONS_RULES } from './organisations';
 import { OVERSIGHT_RULES } from './oversight';
 import { PURPOSES_RULES } from './purposes';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   ...NOTICES_RULES,
   ...PURPOSES_RULES,
   ...CONSENT_RULES,
+  ...INFORMATION_USE_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,
