@@ -77,7 +77,7 @@ function linesOf(rows: readonly AccessTallyRow[], team: ReadonlySet<string>, rol
     const { people, looks } = byGroup.get(g)!;
     return { group: g, people: people.size, looks, sentence: sentence(g, people.size, looks, when) };
   });
-  const refusedSentence = refused ? `${refused === 1 ? 'Once' : `${refused} times`}, someone was stopped from seeing part of your record because they did not need to know ${when}.` : null;
+  const refusedSentence = refused ? `${when[0].toUpperCase()}${when.slice(1)}, someone who did not need to know was stopped from seeing your record ${times(refused)}.` : null;
   return { lines, refused, refusedSentence };
 }
 

@@ -53,7 +53,7 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
   }
 
   beforeAll(async () => {
-    world = await createWorld(dialect);
+    world = await createWorld(dialect, { organisation: { name: 'Music24', address: '12 Canal Street, Manchester M1 3HE', email: 'privacy@music24.example', phone: '0161 496 0000', contact: 'Data protection lead' } });
     manager = await makeUser(world, ['manager']);
     lookingManager = await makeUser(world, ['manager']);
     guardian = await makeUser(world, ['guardian']);
@@ -146,7 +146,11 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
       { group: 'case-team', people: 2, looks: teamLooksInMarch, sentence: `Your case team (2 people) looked at your record ${teamLooksInMarch} times in March 2026.` },
       { group: 'manager', people: 1, looks: 2, sentence: 'A manager looked at your record twice in March 2026.' },
     ]);
-    expect(march).toMatchObject({ refused: 1, refusedSentence: 'Once, someone was stopped from seeing part of your record because they did not need to know in March 2026.' });
+    expect(march).toMatchObject({ refused: 1, refusedSentence: 'In March 2026, someone who did not need to know was stopped from seeing your record once.' });
+    expect(s.yourRights).toMatchObject({ contact: 'Music24 (Data protection lead): 12 Canal Street, Manchester M1 3HE, privacy@music24.example, 0161 496 0000' });
+    expect(s.organisation).toEqual({ name: 'Music24', address: '12 Canal Street, Manchester M1 3HE', email: 'privacy@music24.example', phone: '0161 496 0000', contact: 'Data protection lead' });
+    expect(s.yourRights.withdraw).toMatch(/^You can withdraw any consent at any time/);
+    expect(s.yourRights.copy).toContain('ask for a copy');
     const text = JSON.stringify(s.access);
     for (const u of [staff, staff2, lookingManager, otherStaff, volunteer, manager]) {
       expect(text).not.toContain(u.id);
