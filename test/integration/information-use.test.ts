@@ -1,10 +1,10 @@
-import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/accounts/sessions';
 import { newId } from '../../src/lib/ids';
 import { RULES } from '../../src/policy/rules';
 import { sortKey } from '../../src/records/paging';
 import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { pdfText } from '../support/pdf-text';
 import { createWorld, dialects, type World } from '../support/world';
 
 const DAY = 86_400_000;
@@ -19,20 +19,6 @@ const consentBody = (purposeId: string, over: Record<string, unknown> = {}) => (
   purposeId, decision: 'given', recipients: [{ kind: 'category', category: 'GP practice' }], dataCategories: ['general', 'special'], told,
   method: { kind: 'oral', attestation: 'I explained the sharing and the person agreed.' }, givenBy: { kind: 'person' }, ...over,
 });
-
-/** The text of a PDF written by PDFKit: its content streams inflated, the hex strings of each TJ array decoded. */
-export function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  return [...raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)].map((m) => {
-    let s = '';
-    try {
-      s = inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
-    } catch {
-      return '';
-    }
-    return [...s.matchAll(/\[(.*?)\] TJ/g)].map((t) => [...t[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join('')).join('\n');
-  }).join('\n');
-}
 
 describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)', (dialect) => {
   let world: World;
