@@ -74,7 +74,10 @@ export interface AccessGroupLine {
   group: 'case-team' | 'manager' | 'granted' | 'emergency' | 'guardian' | 'other-staff' | 'volunteer' | 'administrator';
   people: number;
   looks: number;
+  /** A sentence that stands alone, naming the period. */
   sentence: string;
+  /** The same under the period's heading, without naming it. */
+  short: string;
 }
 
 /** A month of looks (`month` null: everything before the months shown). */
@@ -84,6 +87,7 @@ export interface AccessMonth {
   lines: AccessGroupLine[];
   refused: number;
   refusedSentence: string | null;
+  refusedShort: string | null;
 }
 
 /** Everything "How your information is used" says: the JSON answer and the PDF are both this. */
@@ -136,6 +140,9 @@ export function informationUsePdf(m: InformationUseModel): Promise<Buffer> {
   };
   const para = (text: string, options: { colour?: string; size?: number; bold?: boolean; indent?: number; gap?: number } = {}) => {
     const indent = options.indent ?? 0;
+    doc.font(options.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(options.size ?? 11);
+    const h = doc.heightOfString(text, { width: width - indent, lineGap: 2 });
+    if (h < 120) room(h + 2); // a short paragraph is never split across pages
     doc.fillColor(options.colour ?? TEXT).font(options.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(options.size ?? 11)
       .text(text, MARGIN + indent, doc.y, { width: width - indent, lineGap: 2 });
     doc.moveDown(options.gap ?? 0.35);
@@ -226,8 +233,8 @@ export function informationUsePdf(m: InformationUseModel): Promise<Buffer> {
   for (const month of m.access.months) {
     room(40);
     para(month.label, { bold: true, colour: INK, gap: 0.1 });
-    for (const l of month.lines) bullet(l.sentence, 4);
-    if (month.refusedSentence) bullet(month.refusedSentence, 4);
+    for (const l of month.lines) bullet(l.short, 4);
+    if (month.refusedShort) bullet(month.refusedShort, 4);
   }
   para(m.access.leftOut, { colour: MUTED, size: 10 });
 
@@ -236,6 +243,7 @@ export function informationUsePdf(m: InformationUseModel): Promise<Buffer> {
     for (const r of m.restricted) bullet(`Some details were left out because the person who prepared this may not see them: ${r.reason}`);
   }
 
+  room(200); // what the person can do is read as one block: it is not split across pages
   heading('What you can do');
   labelled('Withdraw your consent:', m.yourRights.withdraw, 0);
   labelled('Ask for a copy of your information:', m.yourRights.copy, 0);

@@ -43,18 +43,19 @@ function groupOf(row: AccessTallyRow, team: ReadonlySet<string>, roles: readonly
   return 'other-staff';
 }
 
-/** One sentence for a group's looks in a period ("in March 2026", or "before April 2025"). */
-function sentence(group: Group, people: number, looks: number, when: string): string {
+/** One sentence for a group's looks in a period ("in March 2026", "before April 2025", or '' under the period's heading). */
+function sentence(group: Group, people: number, looks: number, period: string): string {
   const many = people > 1;
+  const when = period ? ` ${period}` : '';
   switch (group) {
-    case 'case-team': return `Your case team (${people} ${many ? 'people' : 'person'}) looked at your record ${times(looks)} ${when}.`;
-    case 'manager': return `${many ? `${people} managers` : 'A manager'} looked at your record ${times(looks)} ${when}.`;
-    case 'granted': return `${many ? `${people} members of staff` : 'A member of staff'} given time-limited access by a manager looked ${times(looks)} ${when}.`;
-    case 'emergency': return `Emergency access was used to open your record ${times(looks)} ${when}. A manager checks every emergency access.`;
-    case 'guardian': return `Our information guardian, who checks how we use information, looked ${times(looks)} ${when}.`;
-    case 'other-staff': return `${many ? `${people} other members of staff` : 'Another member of staff'} looked ${times(looks)} ${when}.`;
-    case 'volunteer': return `${many ? `${people} volunteers or students` : 'A volunteer or student'} looked ${times(looks)} ${when}.`;
-    case 'administrator': return `${many ? `${people} system administrators` : 'A system administrator'} looked ${times(looks)} ${when}.`;
+    case 'case-team': return `Your case team (${people} ${many ? 'people' : 'person'}) looked at your record ${times(looks)}${when}.`;
+    case 'manager': return `${many ? `${people} managers` : 'A manager'} looked at your record ${times(looks)}${when}.`;
+    case 'granted': return `${many ? `${people} members of staff` : 'A member of staff'} given time-limited access by a manager looked ${times(looks)}${when}.`;
+    case 'emergency': return `Emergency access was used to open your record ${times(looks)}${when}. A manager checks every emergency access.`;
+    case 'guardian': return `Our information guardian, who checks how we use information, looked ${times(looks)}${when}.`;
+    case 'other-staff': return `${many ? `${people} other members of staff` : 'Another member of staff'} looked ${times(looks)}${when}.`;
+    case 'volunteer': return `${many ? `${people} volunteers or students` : 'A volunteer or student'} looked ${times(looks)}${when}.`;
+    case 'administrator': return `${many ? `${people} system administrators` : 'A system administrator'} looked ${times(looks)}${when}.`;
   }
 }
 
@@ -75,10 +76,10 @@ function linesOf(rows: readonly AccessTallyRow[], team: ReadonlySet<string>, rol
   }
   const lines: AccessGroupLine[] = GROUP_ORDER.filter((g) => byGroup.has(g)).map((g) => {
     const { people, looks } = byGroup.get(g)!;
-    return { group: g, people: people.size, looks, sentence: sentence(g, people.size, looks, when) };
+    return { group: g, people: people.size, looks, sentence: sentence(g, people.size, looks, when), short: sentence(g, people.size, looks, '') };
   });
-  const refusedSentence = refused ? `${when[0].toUpperCase()}${when.slice(1)}, someone who did not need to know was stopped from seeing your record ${times(refused)}.` : null;
-  return { lines, refused, refusedSentence };
+  const stopped = `someone who did not need to know was stopped from seeing your record ${times(refused)}.`;
+  return { lines, refused, refusedSentence: refused ? `${when[0].toUpperCase()}${when.slice(1)}, ${stopped}` : null, refusedShort: refused ? `${stopped[0].toUpperCase()}${stopped.slice(1)}` : null };
 }
 
 /**

@@ -122,17 +122,17 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
     // Who looked: by team and role and month, newest first, from the audit chain.
     expect(s.access.months.map((m: { month: string }) => m.month)).toEqual(['2026-04', '2026-03']);
     const [april, march] = s.access.months;
-    expect(april.lines).toEqual([{ group: 'case-team', people: 1, looks: 1, sentence: 'Your case team (1 person) looked at your record once in April 2026.' }]);
+    expect(april.lines).toEqual([{ group: 'case-team', people: 1, looks: 1, sentence: 'Your case team (1 person) looked at your record once in April 2026.', short: 'Your case team (1 person) looked at your record once.' }]);
     const rows = await auditRows(world);
     const teamLooksInMarch = rows.filter((r) => r.subject_person_id === person && r.decision === 'allow' && r.at.startsWith('2026-03') && [staff.id, staff2.id].includes(r.actor_id!)
       && ['person.read', 'case.read', 'note.read', 'attachment.read', 'consent.read', 'consent.receipt', 'person.information-use', 'audit.read'].includes(r.action)).length;
     expect(teamLooksInMarch).toBeGreaterThanOrEqual(3);
     expect(march.label).toBe('March 2026');
     expect(march.lines).toEqual([
-      { group: 'case-team', people: 2, looks: teamLooksInMarch, sentence: `Your case team (2 people) looked at your record ${teamLooksInMarch} times in March 2026.` },
-      { group: 'manager', people: 1, looks: 2, sentence: 'A manager looked at your record twice in March 2026.' },
+      { group: 'case-team', people: 2, looks: teamLooksInMarch, sentence: `Your case team (2 people) looked at your record ${teamLooksInMarch} times in March 2026.`, short: `Your case team (2 people) looked at your record ${teamLooksInMarch} times.` },
+      { group: 'manager', people: 1, looks: 2, sentence: 'A manager looked at your record twice in March 2026.', short: 'A manager looked at your record twice.' },
     ]);
-    expect(march).toMatchObject({ refused: 1, refusedSentence: 'In March 2026, someone who did not need to know was stopped from seeing your record once.' });
+    expect(march).toMatchObject({ refused: 1, refusedSentence: 'In March 2026, someone who did not need to know was stopped from seeing your record once.', refusedShort: 'Someone who did not need to know was stopped from seeing your record once.' });
     expect(s.yourRights).toMatchObject({ contact: 'Music24 (Data protection lead): 12 Canal Street, Manchester M1 3HE, privacy@music24.example, 0161 496 0000' });
     expect(s.organisation).toEqual({ name: 'Music24', address: '12 Canal Street, Manchester M1 3HE', email: 'privacy@music24.example', phone: '0161 496 0000', contact: 'Data protection lead' });
     expect(s.yourRights.withdraw).toMatch(/^You can withdraw any consent at any time/);
@@ -162,7 +162,8 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
     expect(text).toContain('How your information is used');
     expect(text).toContain('Prepared for Jo Bloggs on 2 April 2026');
     expect(text).toContain('On 9 March 2026 you withdrew your consent, by telling us.');
-    expect(text).toContain('A manager looked at your record twice in March 2026.');
+    expect(text).toContain('March 2026');
+    expect(text).toContain('A manager looked at your record twice.');
     expect(text).toContain('has recorded no disclosures');
     if (process.env.CONFIDE_KEEP_PDF) (await import('node:fs')).writeFileSync(`${process.env.CONFIDE_KEEP_PDF}/information-use-${dialect}.pdf`, pdf);
     expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'person.information-use', decision: 'allow', rule_id: 'information-use/case-team', resource_id: person, actor_id: staff2.id, detail: expect.stringContaining('"format":"pdf"') });
