@@ -9,6 +9,7 @@ import { registerDemoCommands } from './cli/demo';
 import { registerDisclosureCommands } from './cli/disclosure';
 import { registerMaintenanceCommands } from './cli/maintenance';
 import { registerNoticeCommands } from './cli/notices';
+import { registerPeopleCommands } from './cli/people';
 import { registerPolicyCommands } from './cli/policy';
 import { registerSafeguardingCommands } from './cli/safeguarding';
 import { registerTransferCommands } from './cli/transfer';
@@ -44,6 +45,7 @@ export function buildCli(): Command {
   registerDemoCommands(program);
   registerMaintenanceCommands(program);
   registerNoticeCommands(program);
+  registerPeopleCommands(program);
   registerPolicyCommands(program);
   registerSafeguardingCommands(program);
   registerTransferCommands(program);

@@ -13,6 +13,7 @@ import { breachRoutes } from './breaches/routes';
 import { disclosureRoutes } from './disclosure/routes';
 import { agreementRoutes } from './agreements/routes';
 import { meetingRoutes } from './meetings/routes';
+import { informationUseRoutes } from './information-use/routes';
 import { policyDocumentRoutes } from './policy-document/routes';
 import { authRoutes } from './accounts/routes';
 import { userRoutes } from './accounts/user-routes';
@@ -25,6 +26,6 @@ import type { AnyRoute } from './http/route';
  * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
  */
 export function allRoutes(): AnyRoute[] {
-  const routes: AnyRoute[] = [...systemRoutes, ...webRoutes, ...peopleRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...concernRoutes, ...breachRoutes, ...disclosureRoutes, ...agreementRoutes, ...meetingRoutes, ...noticeRoutes, ...purposeRoutes, ...consentRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
+  const routes: AnyRoute[] = [...systemRoutes, ...webRoutes, ...peopleRoutes, ...informationUseRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...concernRoutes, ...breachRoutes, ...disclosureRoutes, ...agreementRoutes, ...meetingRoutes, ...noticeRoutes, ...purposeRoutes, ...consentRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
   return [...routes, ...openApiRoutes(() => routes)];
 }

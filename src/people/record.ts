@@ -25,8 +25,9 @@ export const PERSON_RECORD = defineRecord({
     f('archivedAt', 'archived_at', 'general'),
     ...VERSIONED_META,
   ],
-  // inform: record that the person was given the organisation's notice (first contact, 4.1).
-  actions: ['read', 'create', 'update', 'archive', 'inform'],
+  // inform: record that the person was given the organisation's notice (first contact, 4.1); information-use: prepare
+  // the person's summary of how their information is used (Caldicott 8, 4.1).
+  actions: ['read', 'create', 'update', 'archive', 'inform', 'information-use'],
   subjectPerson: 'people.id',
   access: { compartment: 'person', column: 'id' },
   owner: null,

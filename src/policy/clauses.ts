@@ -25,6 +25,7 @@ export const CLAUSE_KEYS = {
   'no-organisation-data': 'Organisation-specific data is not given to a third party.',
   'sharing-agreements': 'Information is shared with a partner under a joint working protocol agreed and signed by appropriate people on each side, in force and covering the purpose and information.',
   'third-party-meetings': 'What is discussed at a meeting with third parties present is as confidential as the rest of the record: each third party acknowledges it, and the notes reach them only after that and within the meeting\'s need to know.',
+  'no-surprises': 'People are told, in plain words they can keep, how their information is used: what they were told, what they agreed to, for which purposes, what was shared and who has looked (Caldicott principle 8).',
 } as const;
 
 export type ClauseKey = keyof typeof CLAUSE_KEYS;
@@ -57,6 +58,7 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'no-organisation-data': ['3.2'],
   'sharing-agreements': ['practice 5.1'],
   'third-party-meetings': ['practice 3'],
+  'no-surprises': ['4.1'],
 };
 
 /**

@@ -442,6 +442,20 @@ describe('decide(): purposes and consent (issue 10)', () => {
     expectDenied(check(actor(['staff']), consentFacts(), false), 'default/deny');
     expectDenied(decide(actor(['staff']), 'consent.check', { type: 'person', team: true }), 'consent/none-covers'); // nothing asked, nothing covered
   });
+  it('4.1 no-surprises information-use/case-team: staff and managers on the team prepare the summary, with what the person was told; off the team they do not', () => {
+    for (const r of ['staff', 'manager'] as const) expectAllowed(on(actor([r]), 'person.information-use', 'personal', team), 'information-use/case-team', '4.1');
+    expectDenied(on(actor(['staff']), 'person.information-use', 'general'), 'default/deny');
+    expectDenied(on(actor(['staff']), 'person.information-use', 'special', team));
+  });
+  it('4.1 no-surprises information-use/management: a manager prepares it for anyone; the guardian and an administrator do not', () => {
+    expectAllowed(on(actor(['manager']), 'person.information-use', 'personal'), 'information-use/management', '4.1');
+    for (const r of ['guardian', 'administrator', 'safeguarding_lead'] as const) expectDenied(on(actor([r]), 'person.information-use', 'general', team), 'default/deny');
+  });
+  it('4.1 no-surprises information-use/prepared-by-staff: a volunteer or student on the team is refused outright; a volunteer who is also staff is not', () => {
+    for (const r of ['volunteer', 'student'] as const) expectDenied(on(actor([r]), 'person.information-use', 'general', team), 'information-use/prepared-by-staff');
+    expect(decideAction(actor(['student']), 'person.information-use')).toMatchObject({ allowed: false, ruleId: 'information-use/prepared-by-staff', clause: '4.1', actorLevel: true });
+    expectAllowed(on(actor(['volunteer', 'staff']), 'person.information-use', 'personal', team), 'information-use/case-team');
+  });
   it('1.3 informed-consent consent/check-management: a manager asks anywhere and gets the same answer; the guardian may not ask', () => {
     expectAllowed(check(actor(['manager']), consentFacts(), false), 'consent/check-management');
     expectDenied(check(actor(['manager']), consentFacts({ decision: 'withdrawn' }), false), 'consent/none-covers');
@@ -709,7 +723,7 @@ describe('decide(): forbid beats allow, generated from the rule table', () => {
   it.each(forbidRules.map((r) => [`${SAMPLE_POLICY_STATE.clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: refuses even an actor with every role, on the team and granted everything (generated)', (_title, rule) => {
     const actions = rule.actions === 'read-actions' ? (['person.read', 'case.read', 'note.read', 'attachment.read', 'organisation.read'] as Action[]) : rule.actions;
     // A rule about what the actor lacks (no staff role) refuses the roles it names; every other, an actor with every role.
-    const all = rule.id === 'consent/explained-by-trained-staff' ? actor(['volunteer', 'student']) : actor(ALL_ROLES, { accepted: rule.id !== 'agreement/not-accepted' });
+    const all = ['consent/explained-by-trained-staff', 'information-use/prepared-by-staff'].includes(rule.id) ? actor(['volunteer', 'student']) : actor(ALL_ROLES, { accepted: rule.id !== 'agreement/not-accepted' });
     for (const action of actions) {
       for (const c of rule.classifications ?? ['general' as const]) {
         // Facts under which the forbid's own condition holds while every allow relation also holds.

@@ -9,6 +9,7 @@ import { CASE_RECORDS_RULES } from './case-records';
 import { NOTICES_RULES } from './notices';
 import { CONSENT_RULES } from './consent';
 import { DISCLOSURE_RULES } from './disclosure';
+import { INFORMATION_USE_RULES } from './information-use';
 import { ORGANISATIONS_RULES } from './organisations';
 import { OVERSIGHT_RULES } from './oversight';
 import { PURPOSES_RULES } from './purposes';
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   ...DISCLOSURE_RULES,
   ...AGREEMENTS_RULES,
   ...MEETINGS_RULES,
+  ...INFORMATION_USE_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
   ...ACCOUNTS_RULES,

@@ -1,0 +1,184 @@
+import { fromDecision } from '../audit/append';
+import type { Ctx } from '../context';
+import type { ConsentRow } from '../db/schema';
+import type { ConsentEvent, ConsentStory, InformationUseModel, NoticeGiven, PurposeLine } from '../documents/information-use-pdf';
+import { purposeInForce } from '../policy/consent-relation';
+import { decide } from '../policy/decide';
+import { factsFor } from '../policy/relations';
+import { findVisible, requireAllowed } from '../records/guard';
+import { accessSummary } from './access-summary';
+import { disclosureStatement, disclosuresFor } from './disclosures';
+import {
+  ART9_WORDS, CATEGORY_WORDS, CONTACT_WORDS, LAWFUL_BASIS_WORDS, METHOD_WORDS, ROLE_WORDS, WITHDRAWAL_WORDS,
+  languageName, listOf, mainRole, nameWithRole, periodWords, ukDate,
+} from './plain';
+
+/** The title the document and the JSON carry. */
+export const TITLE = 'How your information is used';
+
+interface StoredRecipient { kind: string; organisationId?: string; category?: string }
+
+/** Users by id with their display name and roles, for "by whom". */
+async function usersById(ctx: Ctx, ids: readonly string[]) {
+  if (!ids.length) return new Map<string, { name: string; roles: string[] }>();
+  const [users, roles] = await Promise.all([
+    ctx.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', [...ids]).execute(),
+    ctx.db.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', [...ids]).execute(),
+  ]);
+  return new Map(users.map((u) => [u.id, { name: u.display_name, roles: roles.filter((r) => r.user_id === u.id).map((r) => r.role) }]));
+}
+
+/** "Given by" in words; the name of whoever gave it for the person is personal, like what they were told. */
+function givenByWords(row: ConsentRow): string | null {
+  if (!row.given_by) return null;
+  const d = JSON.parse(row.given_by_detail ?? '{}') as { name?: string; relationship?: string };
+  if (row.given_by === 'person') return 'you';
+  if (row.given_by === 'competent_child') return 'you (we checked you were able to decide for yourself)';
+  if (row.given_by === 'parental_responsibility') return `${d.name} (${d.relationship}), who has parental responsibility for you`;
+  return `${d.name} (${d.relationship}), acting for you`;
+}
+
+/** One consent version as the person would read it. */
+function eventOf(row: ConsentRow, recipients: string[], showTold: boolean): ConsentEvent {
+  const information = (JSON.parse(row.data_categories) as string[]).map((c) => CATEGORY_WORDS[c] ?? c);
+  if (row.decision === 'withdrawn') {
+    const how = WITHDRAWAL_WORDS[row.withdrawal_method ?? ''] ?? 'in another way';
+    return {
+      kind: 'withdrawn', on: row.withdrawn_at!, recordedOn: row.recorded_at, recipients, information, told: null, how: null, givenBy: null, expiresOn: null,
+      withdrawal: { on: row.withdrawn_at!, how },
+      sentence: `On ${ukDate(row.withdrawn_at!)} you withdrew your consent, ${how}. It stopped at once: nothing more is shared under it.`,
+    };
+  }
+  const how = METHOD_WORDS[row.method ?? ''] ?? null;
+  const givenBy = showTold ? givenByWords(row) : null;
+  const agreed = row.decision === 'given' ? 'you agreed that we may share' : 'you said no to sharing';
+  const until = row.decision === 'given' && row.expires_at ? ` until ${ukDate(row.expires_at)}` : '';
+  return {
+    kind: row.decision as 'given' | 'refused', on: row.recorded_at, recordedOn: row.recorded_at, recipients, information,
+    told: showTold ? { why: row.told_why ?? '', withWhom: row.told_with_whom ?? '', consequences: row.told_consequences ?? '', serviceImpact: row.told_service_impact ?? '' } : null,
+    how, givenBy, expiresOn: row.expires_at, withdrawal: null,
+    sentence: `On ${ukDate(row.recorded_at)} ${agreed} ${listOf(information)} with ${listOf(recipients)}${until}${how ? `, ${how}` : ''}.`,
+  };
+}
+
+/** Where a purpose's answers stand now, in a sentence. */
+function nowWords(current: ConsentRow, nowIso: string): { status: ConsentStory['status']; now: string } {
+  if (current.decision === 'withdrawn') return { status: 'withdrawn', now: `You withdrew your consent on ${ukDate(current.withdrawn_at!)}. We stopped sharing for this then.` };
+  if (current.decision === 'refused') return { status: 'refused', now: 'You said no. We do not share your information for this.' };
+  if (current.expires_at && current.expires_at <= nowIso) return { status: 'expired', now: `Your consent ended on ${ukDate(current.expires_at)}. We no longer share for this.` };
+  return { status: 'given', now: current.expires_at ? `You agreed, until ${ukDate(current.expires_at)}.` : 'You agreed. This lasts until you withdraw it.' };
+}
+
+/**
+ * "How your information is used" for one person (Caldicott 8, no surprises; 4.1, 1.3, 3.1): the notices they were
+ * given, every version of their consents and withdrawals with what they were told, the purposes their information
+ * is used for in plain words, disclosures made, and which teams and roles have looked at their record, with how to
+ * withdraw, how to ask for a copy and whom to contact.
+ *
+ * Prepared by staff and managers on the person's case team, and by managers (rules information-use/*); anyone who
+ * may not see the person gets the same 404 as for no person. It reads only what the preparer may see: a part they
+ * may not read is left out and listed in `restricted` with the reason, never its content. Audited once, as
+ * `person.information-use` naming the person, the rule, the clause, the format and the classifications shown.
+ */
+export async function informationUse(ctx: Ctx, personId: string, format: 'json' | 'pdf'): Promise<InformationUseModel> {
+  const person = await findVisible(ctx, 'person', personId, 'person.information-use');
+  const d = requireAllowed(ctx, 'person.information-use', person, 'general', { format });
+  const consentFacts = factsFor(ctx.actor, 'consent', { person_id: personId, _team: person.row._team });
+  const told = decide(ctx.actor, 'consent.read', { ...consentFacts, classification: 'personal' });
+  const preparing = decide(ctx.actor, 'person.information-use', { ...person.facts, classification: 'personal' });
+  const showTold = told.allowed && preparing.allowed;
+  const restricted = showTold ? [] : [{ section: 'consents.told', reason: (told.allowed ? preparing : told).reason }];
+
+  const db = ctx.db;
+  const [notices, consents, disclosures, access] = await Promise.all([
+    db.selectFrom('first_contacts as f').innerJoin('notices as n', 'n.id', 'f.notice_id')
+      .select(['n.title', 'n.version', 'n.language', 'f.contacted_on', 'f.method', 'f.recorded_by', 'f.id'])
+      .where('f.person_id', '=', personId).orderBy('f.contacted_on').orderBy('f.id').execute(),
+    db.selectFrom('consents').selectAll().where('person_id', '=', personId).orderBy('recorded_at').orderBy('id').execute(),
+    disclosuresFor(ctx, personId),
+    accessSummary(ctx, personId),
+  ]);
+  const purposeIds = [...new Set(consents.map((c) => c.purpose_id))];
+  const orgIds = [...new Set(consents.flatMap((c) => (JSON.parse(c.recipients) as StoredRecipient[]).flatMap((r) => (r.organisationId ? [r.organisationId] : []))))];
+  const [purposes, orgs, users] = await Promise.all([
+    purposeIds.length ? db.selectFrom('purposes').selectAll().where('id', 'in', purposeIds).execute() : [],
+    orgIds.length ? db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', orgIds).execute() : [],
+    usersById(ctx, [...new Set([...notices.map((n) => n.recorded_by), ctx.actor.id])]),
+  ]);
+  const org = ctx.services.config.organisation;
+  const orgName = new Map(orgs.map((o) => [o.id, o.name]));
+  const recipientsOf = (row: ConsentRow) => (JSON.parse(row.recipients) as StoredRecipient[]).map((r) =>
+    r.kind === 'internal' ? `${org.name} only` : r.kind === 'organisation' ? (orgName.get(r.organisationId!) ?? 'a partner organisation') : r.category!);
+
+  const noticeItems: NoticeGiven[] = notices.map((n) => {
+    const by = users.get(n.recorded_by) ?? { name: 'a member of staff', roles: [] };
+    const how = CONTACT_WORDS[n.method] ?? n.method;
+    return {
+      title: n.title, version: Number(n.version), language: n.language, languageName: languageName(n.language), givenOn: n.contacted_on, how,
+      givenBy: { displayName: by.name, role: ROLE_WORDS[mainRole(by.roles)] ?? '' },
+      sentence: `On ${ukDate(n.contacted_on)}, ${nameWithRole(by.name, by.roles)} gave you "${n.title}" (version ${n.version}, in ${languageName(n.language)}) ${how}.`,
+    };
+  });
+
+  const stories: ConsentStory[] = [];
+  const purposeLines: PurposeLine[] = [];
+  for (const p of [...purposes].sort((a, b) => a.name.localeCompare(b.name))) {
+    const chain = consents.filter((c) => c.purpose_id === p.id);
+    const current = chain.find((c) => c.superseded_by === null) ?? chain[chain.length - 1];
+    const state = nowWords(current, ctx.nowIso);
+    stories.push({ purpose: p.name, ...state, history: chain.map((c) => eventOf(c, recipientsOf(c), showTold)) });
+    if (purposeInForce({ id: p.id, status: p.status, nextReviewOn: p.next_review_on }, ctx.nowIso)) {
+      purposeLines.push({
+        name: p.name, description: p.description, inUse: state.status === 'given', yourAnswer: state.now,
+        lawfulBasis: LAWFUL_BASIS_WORDS[p.lawful_basis] ?? p.lawful_basis, sensitive: p.art9_condition ? (ART9_WORDS[p.art9_condition] ?? null) : null,
+        information: (JSON.parse(p.data_categories) as string[]).map((c) => CATEGORY_WORDS[c] ?? c), keptFor: periodWords(p.retention_period),
+      });
+    }
+  }
+
+  const me = users.get(ctx.actor.id) ?? { name: ctx.actor.username, roles: [...ctx.actor.roles] };
+  const contact = [org.address, org.email, org.phone].filter(Boolean).join(', ');
+  const reach = `${org.name} (${org.contact})${contact ? `: ${contact}` : ''}`;
+  const model: InformationUseModel = {
+    title: TITLE,
+    preparedFor: { personId, name: `${person.row.given_name as string} ${person.row.family_name as string}` },
+    preparedAt: ctx.nowIso, preparedOn: ukDate(ctx.nowIso),
+    preparedBy: { displayName: me.name, role: ROLE_WORDS[mainRole(me.roles)] ?? '' },
+    organisation: { ...org }, privacyNoticeUrl: ctx.services.config.privacyPolicyUrl,
+    notices: {
+      items: noticeItems,
+      statement: noticeItems.length ? 'When you first came to us, we told you how we keep information confidential.' : 'We have no record of giving you our confidentiality notice yet. Please ask us for a copy.',
+    },
+    consents: {
+      items: stories,
+      statement: stories.length ? 'Each time we asked whether we may share your information, we wrote down your answer. Every answer is kept, including any you changed or withdrew.' : 'We have not asked you for consent to share your information.',
+    },
+    purposes: {
+      items: purposeLines,
+      statement: purposeLines.length ? 'These are the reasons we use your information, why the law allows it and how long we keep it.' : 'Your consents name no purpose that is in use now.',
+    },
+    disclosures: { items: disclosures, statement: disclosureStatement(disclosures) },
+    access: {
+      months: access,
+      statement: access.length ? 'Every time someone opens part of your record, Confide writes it down. This is who looked, by team and role.' : 'Nobody has looked at your record in Confide yet.',
+      leftOut: 'This does not include work to keep you or other people safe where telling you could put someone at risk. The law allows us to leave this out.',
+    },
+    yourRights: {
+      withdraw: `You can withdraw any consent at any time: in writing, by phone or in person. It stops at once. Tell any member of staff, or contact us (details below).`,
+      copy: `You can ask for a copy of all the information we hold about you. Ask any member of staff, or contact us (details below). We will reply within one month.`,
+      contact: reach,
+      complain: ctx.services.config.jurisdiction === 'GB'
+        ? "If you are unhappy with how we use your information, please tell us first. You can also complain to the Information Commissioner's Office: ico.org.uk, 0303 123 1113."
+        : null,
+    },
+    restricted,
+  };
+  ctx.audit.add(fromDecision('person.information-use', showTold ? preparing : d, {
+    resourceType: 'person', resourceId: personId, subjectPersonId: person.subjectPersonId,
+    detail: {
+      format, classes: showTold ? ['personal'] : [], notices: noticeItems.length, consents: consents.length, purposes: purposeLines.length,
+      disclosures: disclosures.length, accessMonths: access.length, restricted: restricted.map((r) => r.section),
+    },
+  }));
+  return model;
+}
