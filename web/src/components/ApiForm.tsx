@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Form } from 'react-aria-components';
 import { ApiError } from '../api/client';
 import { ProblemMessage } from './ui';
@@ -11,16 +11,19 @@ import { ProblemMessage } from './ui';
  */
 export function ApiForm({ error, onSubmit, children, className }: { error: unknown; onSubmit: (e: FormEvent<HTMLFormElement>) => void; children: ReactNode; className?: string }) {
   const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
+  // Focus goes to the first field at fault in this form, not a field of the same name in another form on the page.
+  const formRef = useRef<HTMLFormElement>(null);
   const all = error instanceof ApiError ? error.fieldErrors() : {};
   const names = Object.keys(all);
   useEffect(() => {
     setEdited(new Set());
     const first = error instanceof ApiError ? Object.keys(error.fieldErrors())[0] : undefined;
-    if (first) document.querySelector<HTMLElement>(`form [name="${first}"]:not([type="hidden"]), form [data-name="${first}"]`)?.focus();
+    if (first) (formRef.current ?? document).querySelector<HTMLElement>(`[name="${first}"]:not([type="hidden"]), [data-name="${first}"]`)?.focus();
   }, [error]);
   const shown = Object.fromEntries(Object.entries(all).filter(([name]) => !edited.has(name)));
   return (
     <Form
+      ref={formRef}
       onSubmit={onSubmit}
       validationBehavior="aria"
       validationErrors={shown}
