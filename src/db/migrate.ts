@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_access_epoch';
 import * as m0008 from './migrations/0008_case_team_person';
 import * as m0009 from './migrations/0009_cases_move_access_epoch';
 import * as m0012 from './migrations/0012_safeguarding_and_outbox';
+import * as m0015 from './migrations/0015_name_search';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0008_case_team_person': m0008,
   '0009_cases_move_access_epoch': m0009,
   '0012_safeguarding_and_outbox': m0012,
+  '0015_name_search': m0015,
 };
 
 /** The name of the newest migration: identifies the schema a database built by this code has. */

@@ -66,7 +66,7 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await checkpoint(page, 'safeguarding-02-raise-errors');
 
     await choose(page, 'A child (under 18)');
-    await page.getByRole('combobox', { name: /Their record/ }).fill('Love');
+    await page.getByRole('combobox', { name: /Their record/ }).fill('Addie');
     await page.getByRole('option', { name: /Addie Lovelace/ }).click();
     await page.getByLabel('What did you see or hear?').fill(WHAT);
     await page.getByLabel('Who else was involved or there?').fill('Her dad at pick-up');
