@@ -103,8 +103,8 @@ type PageQuery = Pick<ListPeopleQuery, 'q' | 'includeArchived' | 'cursor' | 'lim
  * sees 2 % of 1M people walks ~2,300 entries per page: fetching each row cost SQLite ~40 % of the page
  * (~15 → ~9 ms with a name search). The team flag is computed for the page's rows only.
  */
-export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
-  if (query.q) return pageOfMatches(ctx, scope, query);
+export async function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery, walkFromMatches = WALK_FROM_MATCHES) {
+  if (query.q && !(scope.kind === 'all' && (await manyNameMatches(ctx, query.q, walkFromMatches)))) return pageOfMatches(ctx, scope, query);
   return ctx.db
     .with(
       (w) => w('page').materialized(),
@@ -112,7 +112,9 @@ export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
         db
           .selectFrom('people')
           .select(['people.id', 'people.sort_key'])
-          .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor, 'probe'), archivedWhere(eb, query), afterCursor(eb as never, query.cursor)]))
+          .where((eb) => eb.and([
+            visibleWhere(eb, 'person', scope, ctx.actor, 'probe'), archivedWhere(eb, query), walkNameWhere(eb, query), afterCursor(eb as never, query.cursor),
+          ]))
           .orderBy('people.sort_key')
           .orderBy('people.id')
           .limit(query.limit + 1),
@@ -124,6 +126,43 @@ export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
     .orderBy('page.sort_key')
     .orderBy('page.id')
     .execute();
+}
+
+/**
+ * From how many given- and preferred-name matches a search by someone who sees everyone walks the name index
+ * instead of collecting the matches: the walk reads about limit × people ÷ matches entries, the collection every
+ * match (they must be ordered by family name), so past ~√(50 × 1M) ≈ 7k matches of 1M the walk is cheaper — a
+ * one-letter search ("a": ~20 % of people) or a common first name. Only for the 'all' scope: an actor who sees a
+ * fraction of people would walk that many times further. (pageByNames takes another threshold for tests.)
+ */
+export const WALK_FROM_MATCHES = 5000;
+
+/** Whether a search term matches at least `atLeast` given or preferred names (counted up to there on their indexes). */
+async function manyNameMatches(ctx: Ctx, q: string, atLeast: number): Promise<boolean> {
+  const { from, to } = searchRange(q);
+  const branch = (key: 'given_key' | 'preferred_key') =>
+    ctx.db.selectFrom('people').select('people.id').where(`people.${key}`, '>=', from).where(`people.${key}`, '<', to);
+  const row = await ctx.db
+    .selectFrom(branch('given_key').unionAll(branch('preferred_key')).limit(atLeast).as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n) >= atLeast;
+}
+
+/**
+ * The name search as a filter on a walk of the sort-key index (true without a search). The given and preferred keys
+ * are wrapped in coalesce() so neither engine turns the OR into index ranges: the walk must stay in name order to
+ * stop at the page.
+ */
+function walkNameWhere(eb: PeopleEb, query: Pick<ListPeopleQuery, 'q'>): Expression<SqlBool> {
+  if (!query.q) return eb.and([]);
+  const { from, to } = searchRange(query.q);
+  const range = (key: Expression<string>) => eb.and([eb(key, '>=', from), eb(key, '<', to)]);
+  return eb.or([
+    range(sql.ref<string>('people.sort_key')),
+    range(sql<string>`coalesce(${sql.ref('people.given_key')}, '')`),
+    range(sql<string>`coalesce(${sql.ref('people.preferred_key')}, '')`),
+  ]);
 }
 
 /**
