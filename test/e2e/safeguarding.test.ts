@@ -66,6 +66,7 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await checkpoint(page, 'safeguarding-02-raise-errors');
 
     await choose(page, 'A child (under 18)');
+    await expect.poll(() => page.getByRole('radiogroup', { name: 'Who is this about?' }).getAttribute('aria-invalid')).toBeNull(); // answered: its error goes
     await page.getByRole('combobox', { name: /Their record/ }).fill('Addie');
     await page.getByRole('option', { name: /Addie Lovelace/ }).click();
     await page.getByLabel('What did you see or hear?').fill(WHAT);
@@ -189,10 +190,13 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     expect(otherConcern).toBeTruthy();
   }, 300_000);
 
-  it('practice 4.1 safeguarding-management: the raise form works at 375 px wide', async () => {
+  it('practice 4.1 safeguarding-management: raised from a person’s page, the form has them chosen, and works at 375 px wide', async () => {
     const { page, problems } = await newPage(browser, { width: 375 });
-    await signIn(page, base, 'val.okafor', '/concerns/new');
+    await signIn(page, base, 'val.okafor', `/people/${adaId}`);
+    await page.getByRole('heading', { name: /Addie Lovelace/, level: 1 }).waitFor();
+    await page.getByRole('main').getByRole('link', { name: 'Raise a concern' }).click(); // from the person's page: they are chosen already
     await page.getByRole('heading', { name: 'Raise a concern', level: 1 }).waitFor();
+    expect(await page.getByRole('combobox', { name: /Their record/ }).inputValue()).toBe('Addie Lovelace (Ada)');
     expect(await pageWidth(page)).toBeLessThanOrEqual(375);
     await checkpoint(page, 'safeguarding-14-raise-375px');
     expect(problems).toEqual([]);

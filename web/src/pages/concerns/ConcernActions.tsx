@@ -132,7 +132,8 @@ export function RecordReferral({ id, onRecorded }: { id: string; onRecorded: (me
   return (
     <div className="panel">
       <h2>Record a referral</h2>
-      <ApiForm onSubmit={submit} error={error}>
+      {/* A radio button answered since the check takes its error away (React Aria keeps it while it is passed in). */}
+      <ApiForm onSubmit={submit} error={error} resolved={[to && 'to', risk && 'riskOfHarm', consent && 'consentPossibleAndSafe', told && 'personTold'].filter((f): f is string => !!f)}>
         <Radios name="to" label="Referred to" value={to} onChange={setTo} isRequired options={[{ id: 'local_authority', label: 'The local authority’s safeguarding team' }, { id: 'police', label: 'The police' }]} />
         <Radios name="riskOfHarm" label="Is there a risk of harm to the person or to others?" value={risk} onChange={setRisk} isRequired options={YES_NO} />
         <TextBox name="riskOfHarmReason" label="What is the risk?" value={riskReason} onChange={setRiskReason} rows={2} isRequired />

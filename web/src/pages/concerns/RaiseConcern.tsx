@@ -5,7 +5,9 @@ import { ApiError, api, call, type FieldError as ApiFieldError } from '../../api
 import type { ConcernView, Page, PersonSummary } from '../../api/models';
 import { ApiForm } from '../../components/ApiForm';
 import { Radios, TextBox, TextInput } from '../../components/fields';
-import { Button, ButtonLink, Link, Notice, PageTitle, personName } from '../../components/ui';
+import { Button, ButtonLink, Link, Loading, Notice, PageTitle, personName } from '../../components/ui';
+import { useLocation } from '../../router';
+import { personQuery } from '../PersonPage';
 import { CONCERN_FOR } from './shared';
 
 /** "2026-03-02T09:30" for a datetime-local input, in the browser's time zone. */
@@ -29,8 +31,8 @@ function useDebounced<T>(value: T, ms: number): T {
  * Choose the person from the records the user may see (the API's own need-to-know search over given, family and
  * preferred names). Anyone else is described in words below.
  */
-function PersonPicker({ value, onChange }: { value: string | null; onChange: (id: string | null) => void }) {
-  const [text, setText] = useState('');
+function PersonPicker({ value, onChange, initialName }: { value: string | null; onChange: (id: string | null) => void; initialName: string }) {
+  const [text, setText] = useState(initialName);
   const q = useDebounced(text.trim(), 250);
   const people = useQuery({
     queryKey: ['people', 'pick', q],
@@ -92,9 +94,17 @@ function missing(v: { concernFor: string | null; personId: string | null; person
  * couple of minutes. It reaches the safeguarding leads at once; the page then says so, and how many were alerted.
  */
 export default function RaiseConcern() {
+  // Raised from a person's page (?person=<id>): that person is chosen already, by the name the API shows.
+  const fromPerson = useLocation().search.get('person');
+  const chosen = useQuery({ ...personQuery(fromPerson ?? ''), enabled: !!fromPerson, retry: false });
+  if (fromPerson && chosen.isPending) return <Loading />;
+  return <RaiseConcernForm personId={chosen.data ? fromPerson : null} personLabel={chosen.data ? personName(chosen.data.data) : ''} />;
+}
+
+function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: string | null; personLabel: string }) {
   const queryClient = useQueryClient();
   const [concernFor, setConcernFor] = useState<'child' | 'vulnerable_adult' | null>(null);
-  const [personId, setPersonId] = useState<string | null>(null);
+  const [personId, setPersonId] = useState<string | null>(initialPerson);
   const [personDescription, setPersonDescription] = useState('');
   const [whatHappened, setWhatHappened] = useState('');
   const [occurredAt, setOccurredAt] = useState(localNow);
@@ -102,6 +112,7 @@ export default function RaiseConcern() {
   const [immediateRisk, setImmediateRisk] = useState<'yes' | 'no' | null>(null);
   const [actionsTaken, setActionsTaken] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [checked, setChecked] = useState(false); // the error shown is this page's own check, not the API's answer
   const [busy, setBusy] = useState(false);
   const [raised, setRaised] = useState<ConcernView | null>(null);
   const doneRef = useRef<HTMLDivElement>(null);
@@ -114,10 +125,12 @@ export default function RaiseConcern() {
     const errors = missing({ concernFor, personId, personDescription, whatHappened, occurredAt, immediateRisk });
     if (errors.length) {
       setError(new ApiError({ status: 400, title: 'Some answers are missing', errors }));
+      setChecked(true);
       return;
     }
     setBusy(true);
     setError(null);
+    setChecked(false);
     try {
       const view = await call<ConcernView>(api.POST('/api/concerns', {
         body: {
@@ -136,6 +149,12 @@ export default function RaiseConcern() {
       setBusy(false);
     }
   };
+
+  // An answer given since the check takes its error away at once (radio buttons and the chosen person included).
+  const stillMissing = checked ? missing({ concernFor, personId, personDescription, whatHappened, occurredAt, immediateRisk }).map((e) => e.path.slice(5)) : [];
+  const resolved = checked
+    ? ['concernFor', 'personId', 'personDescription', 'whatHappened', 'occurredAt', 'immediateRisk'].filter((f) => !stillMissing.includes(f) && !(f === 'personId' && stillMissing.includes('personDescription')))
+    : [];
 
   if (raised) {
     const people = raised.alerted?.people ?? 0;
@@ -173,9 +192,9 @@ export default function RaiseConcern() {
       <p className="lede">Worried that a child or an adult may be at risk of harm? Tell the safeguarding leads here — it takes a couple of minutes. Write what you saw or heard; you do not need proof, and you do not have to be sure.</p>
       <Notice tone="warning"><strong>Someone in danger right now?</strong> Call 999 first, then fill this in.</Notice>
       <div className="panel">
-        <ApiForm onSubmit={submit} error={error}>
+        <ApiForm onSubmit={submit} error={error} resolved={resolved}>
           <Radios name="concernFor" label="Who is this about?" value={concernFor} onChange={setConcernFor} options={CONCERN_FOR} isRequired />
-          <PersonPicker value={personId} onChange={setPersonId} />
+          <PersonPicker value={personId} onChange={setPersonId} initialName={personLabel} />
           <TextBox name="personDescription" label="Or describe them" value={personDescription} onChange={setPersonDescription} rows={2} description="If they have no record or you cannot find it: a name, an age, where you met them." />
           <TextBox name="whatHappened" label="What did you see or hear?" value={whatHappened} onChange={setWhatHappened} rows={6} isRequired description="In your own words. Write what was said as it was said, if you can." />
           <TextInput name="occurredAt" type="datetime-local" label="When did it happen?" value={occurredAt} onChange={setOccurredAt} isRequired description="Roughly is fine." />
