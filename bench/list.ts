@@ -27,17 +27,19 @@ const KINDS = [
 
 /**
  * What each case searches for: nothing (the list), the start of a family name (4 letters, ~0.33 % of people), or
- * the start of a given name (3 letters, ~2.6 % of people: given or preferred, issue 13). BENCH_LIST_CASE=given (or
- * none, family; comma-separated) runs only those.
+ * the start of a given name (3 letters, ~2.6 % of people: given or preferred, issue 13), or one letter (what a
+ * search as you type asks first: ~10–20 % of people). BENCH_LIST_CASE=given (or none, family, initial;
+ * comma-separated) runs only those.
  */
 const SEARCHES = {
   none: { label: '', terms: [undefined] },
   family: { label: ' + name search', terms: SEARCH_TERMS },
   given: { label: ' + given-name search', terms: GIVEN_SEARCH_TERMS },
+  initial: { label: ' + one-letter search', terms: ['a', 'm', 's', 'd', 'k'] },
 } as const;
 type SearchCase = keyof typeof SEARCHES;
 const CASES = (process.env.BENCH_LIST_CASE?.split(',') ?? Object.keys(SEARCHES)) as SearchCase[];
-for (const c of CASES) if (!(c in SEARCHES)) throw new Error(`BENCH_LIST_CASE: unknown case ${c} (none, family, given)`);
+for (const c of CASES) if (!(c in SEARCHES)) throw new Error(`BENCH_LIST_CASE: unknown case ${c} (none, family, given, initial)`);
 
 function servicesFor(dialect: DialectName, pgUrl: string | null): Services {
   const config = loadConfig({ DATA_DIR: OUT_DIR, DATABASE_URL: dialect === 'postgres' ? pgUrl! : '', LOG_LEVEL: 'silent' });

@@ -103,8 +103,8 @@ type PageQuery = Pick<ListPeopleQuery, 'q' | 'includeArchived' | 'cursor' | 'lim
  * sees 2 % of 1M people walks ~2,300 entries per page: fetching each row cost SQLite ~40 % of the page
  * (~15 → ~9 ms with a name search). The team flag is computed for the page's rows only.
  */
-export async function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery, walkFromMatches = WALK_FROM_MATCHES) {
-  if (query.q && !(scope.kind === 'all' && (await manyNameMatches(ctx, query.q, walkFromMatches)))) return pageOfMatches(ctx, scope, query);
+export async function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery, walkFrom = scope.kind === 'all' ? WALK_FROM_MATCHES : WALK_FROM_MATCHES_SOME) {
+  if (query.q && !(await manyNameMatches(ctx, query.q, walkFrom))) return pageOfMatches(ctx, scope, query);
   return ctx.db
     .with(
       (w) => w('page').materialized(),
@@ -129,21 +129,26 @@ export async function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery, walk
 }
 
 /**
- * From how many given- and preferred-name matches a search by someone who sees everyone walks the name index
- * instead of collecting the matches: the walk reads about limit × people ÷ matches entries, the collection every
- * match (they must be ordered by family name), so past ~√(50 × 1M) ≈ 7k matches of 1M the walk is cheaper — a
- * one-letter search ("a": ~20 % of people) or a common first name. Only for the 'all' scope: an actor who sees a
- * fraction of people would walk that many times further. (pageByNames takes another threshold for tests.)
+ * From how many name matches a search by someone who sees everyone walks the name index instead of collecting the
+ * matches: the walk reads about page size × people ÷ matches entries and stops, the collection reads every match
+ * (they must be ordered by family name), so past ~√(50 × 1M) ≈ 7k matches of 1M the walk is cheaper — a one-letter
+ * search ("a": ~20 % of people, what search as you type asks first) or a common first name.
  */
 export const WALK_FROM_MATCHES = 5000;
+/**
+ * The same for an actor who sees some people (a team too large to drive from, see {@link listShape}): the walk also
+ * passes over the people they may not see, so it pays only from more matches. Measured on 300k people (bench/list.ts,
+ * one-letter searches): a staff member seeing 10 % walked in ~2 ms what collecting took ~80 ms for.
+ */
+export const WALK_FROM_MATCHES_SOME = 20_000;
 
-/** Whether a search term matches at least `atLeast` given or preferred names (counted up to there on their indexes). */
+/** Whether a search term matches at least `atLeast` names (counted on the three name indexes, up to there). */
 async function manyNameMatches(ctx: Ctx, q: string, atLeast: number): Promise<boolean> {
   const { from, to } = searchRange(q);
-  const branch = (key: 'given_key' | 'preferred_key') =>
+  const branch = (key: (typeof NAME_SEARCH_KEYS)[number]) =>
     ctx.db.selectFrom('people').select('people.id').where(`people.${key}`, '>=', from).where(`people.${key}`, '<', to);
   const row = await ctx.db
-    .selectFrom(branch('given_key').unionAll(branch('preferred_key')).limit(atLeast).as('m'))
+    .selectFrom(branch('sort_key').unionAll(branch('given_key')).unionAll(branch('preferred_key')).limit(atLeast).as('m'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n) >= atLeast;
