@@ -120,10 +120,10 @@ function Handling({ id, concern, canRefer }: { id: string; concern: Concern; can
         </div>
         <div className="stack">
           {open ? <AddEntry id={id} onAdded={refresh} /> : <div className="panel"><h2>Closed</h2><p>{h?.closedAt ? `Closed on ${formatDateTime(h.closedAt)} by ${name(h.closedBy)}.` : 'This concern is closed.'}</p></div>}
-          {open && canRefer ? <RecordReferral id={id} onRecorded={refresh} /> : null}
-          {open ? <CloseConcern id={id} onClosed={refresh} /> : null}
         </div>
       </div>
+      {open && canRefer ? <RecordReferral id={id} onRecorded={refresh} /> : null}
+      {open ? <CloseConcern id={id} onClosed={refresh} /> : null}
     </>
   );
 }
