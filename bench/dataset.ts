@@ -1,6 +1,7 @@
 /**
  * The 1M-people world for the need-to-know list benchmark, generated once and cached: SQLite in
- * bench/out/people-1m.sqlite, PostgreSQL in schema `bench_1m`. Rows are generated deterministically in Node and
+ * bench/out/people-1m.sqlite, PostgreSQL in schema `bench_1m`. BENCH_PEOPLE=n builds and uses a smaller world of the
+ * same shape beside it (bench/out/people-<n/1000>k.sqlite, schema bench_<n/1000>k) for trying a case at reduced size. Rows are generated deterministically in Node and
  * written in bulk (prepared statements in one transaction per chunk on SQLite; multi-row INSERT … SELECT FROM
  * unnest(arrays) on PostgreSQL), so both engines hold exactly the same data.
  */
@@ -11,23 +12,28 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { connect, type Db } from '../src/db/connect';
 import { migrateToLatest } from '../src/db/migrate';
+import { registerNameKey } from '../src/lib/name-key';
 import { sortKey } from '../src/records/paging';
 import { log, timeMs } from './lib';
 
-/** Bump when the generator changes, so cached datasets are rebuilt. */
-export const DATASET_VERSION = 'people-1m/v3';
+/** How many people the world holds: 1M, or BENCH_PEOPLE for a run at reduced size. */
+export const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000);
+if (!Number.isInteger(PEOPLE) || PEOPLE < 10_000) throw new Error('BENCH_PEOPLE: a whole number of at least 10000');
+const SIZE = PEOPLE === 1_000_000 ? '1m' : `${Math.round(PEOPLE / 1000)}k`;
+/** Bump when the generator changes, so cached datasets are rebuilt (v4: preferred names, for the name search). */
+export const DATASET_VERSION = `people-${SIZE}/v4`;
 export const OUT_DIR = join(import.meta.dirname, 'out');
-export const SQLITE_FILE = join(OUT_DIR, 'people-1m.sqlite');
-export const PG_SCHEMA = 'bench_1m';
-const META_FILE = join(OUT_DIR, 'people-1m.json');
+export const SQLITE_FILE = join(OUT_DIR, `people-${SIZE}.sqlite`);
+export const PG_SCHEMA = `bench_${SIZE}`;
+const META_FILE = join(OUT_DIR, `people-${SIZE}.json`);
 
-export const PEOPLE = 1_000_000;
 const BACKGROUND_STAFF = 1000; // each the lead worker on ~1k cases
 const SMALL_EVERY = 1000; // bench-small works with every 1000th person (~1k people)
 const LARGE_EVERY = 10; // bench-large works with every 10th person (~100k people)
 const MIDDLE_EVERY = 50; // bench-middle works with every 50th person (~20k people: between the two query shapes)
 const SECOND_CASE_EVERY = 50; // ~2 % of people (hash-picked, so every actor has some) have a second case
 const ARCHIVED_EVERY = 97; // ~1 % archived, spread over every actor's people
+const PREFERRED_EVERY = 8; // ~12 % go by a preferred name
 
 const hex12 = (i: number) => i.toString(16).padStart(12, '0');
 /** Deterministic RFC 9562-shaped ids, one family per record type. */
@@ -63,6 +69,12 @@ export function prng(seed: number) {
 
 /** Name-search terms used by the benchmark: 4-letter surname prefixes (~0.33 % of people each). */
 export const SEARCH_TERMS = Array.from({ length: 20 }, (_, i) => FIRST[(i * 7) % FIRST.length] + MIDDLE[(i * 3) % MIDDLE.length]);
+/**
+ * Given-name search terms (issue 13): the first three letters of a given name. Each given name is ~2.3 % of people
+ * (plus the ~0.3 % who go by it as a preferred name), so a term matches ~25k of 1M — a common first name, the hard
+ * case for a search that must order matches by family name.
+ */
+export const GIVEN_SEARCH_TERMS = Array.from({ length: 20 }, (_, i) => GIVEN[(i * 5) % GIVEN.length].slice(0, 3).toLowerCase());
 
 const NOW = '2026-03-02T09:00:00.000Z';
 const PERSON_COLS = ['id', 'kind', 'given_name', 'family_name', 'preferred_name', 'sort_key', 'date_of_birth', 'pronouns', 'email', 'phone', 'address', 'ethnicity', 'health_notes', 'safeguarding_notes', 'archived_at', 'created_by', 'created_at', 'updated_at', 'version'] as const;
@@ -107,7 +119,8 @@ async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: re
     const Family = family[0].toUpperCase() + family.slice(1);
     const given = GIVEN[Math.floor(rnd() * GIVEN.length)];
     const dob = `${1940 + (i % 80)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
-    const person: Cell[] = [ids.person(i), 'service_user', given, Family, null, sortKey(Family, given), dob, null, `p${i}@example.org`, null, null, null, 'asthma', null, i % ARCHIVED_EVERY === 11 ? NOW : null, null, NOW, NOW, 1];
+    const preferred = i % PREFERRED_EVERY === 5 ? GIVEN[(i * 7) % GIVEN.length] : null;
+    const person: Cell[] = [ids.person(i), 'service_user', given, Family, preferred, sortKey(Family, given), dob, null, `p${i}@example.org`, null, null, null, 'asthma', null, i % ARCHIVED_EVERY === 11 ? NOW : null, null, NOW, NOW, 1];
     if (variant.told) person.push((Math.imul(i, 0x9e3779b1) >>> 16) % NOT_TOLD_EVERY === 0 ? null : '2025-06-01'); // hash-picked (high bits): every actor has some
     people.push(person);
     const members: [string, string][] = [[ids.user(i % BACKGROUND_STAFF), 'lead']];
@@ -170,7 +183,7 @@ function writeMeta(key: string, value: string) {
   writeFileSync(META_FILE, JSON.stringify({ ...readMeta(), [key]: value }, null, 2));
 }
 
-/** Opens (building if needed) the SQLite 1M dataset, migrated to the latest schema. */
+/** Opens (building if needed) the SQLite dataset (1M people, or BENCH_PEOPLE; or a variant's), migrated to the latest schema. */
 export async function sqliteDataset(variant: DatasetVariant = MAIN_DATASET): Promise<Db> {
   const SQLITE_FILE = variant.file;
   const key = `sqlite${variant.metaKey}`;
@@ -183,6 +196,7 @@ export async function sqliteDataset(variant: DatasetVariant = MAIN_DATASET): Pro
       await migrateToLatest(db);
       await db.close();
       const raw = new SQLite(SQLITE_FILE);
+      registerNameKey(raw); // the triggers keeping people's name-search keys call it (migration 0015)
       raw.pragma('synchronous = OFF');
       raw.pragma('cache_size = -400000');
       const stmts = new Map<string, SQLite.Statement>();
@@ -210,7 +224,7 @@ export async function sqliteDataset(variant: DatasetVariant = MAIN_DATASET): Pro
   return db;
 }
 
-/** Opens (building if needed) the PostgreSQL 1M dataset in schema bench_1m. */
+/** Opens (building if needed) the PostgreSQL dataset in schema bench_1m (bench_<n>k with BENCH_PEOPLE; or a variant's). */
 export async function pgDataset(pgUrl: string, variant: DatasetVariant = MAIN_DATASET): Promise<Db> {
   const PG_SCHEMA = variant.schema;
   const DATASET_VERSION = variant.version;

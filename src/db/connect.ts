@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { registerNameKey } from '../lib/name-key';
 import type { Database } from './schema';
 import { ImmediateSqliteDialect } from './sqlite-dialect';
 import { withStatementCache } from './statement-cache';
@@ -97,6 +98,7 @@ export function connect(options: ConnectOptions): Db {
   const sqlite = new SQLite(file);
   for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
   if (options.lockTimeoutMs !== undefined) sqlite.pragma(`busy_timeout = ${Math.round(options.lockTimeoutMs)}`);
+  registerNameKey(sqlite);
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { kysely, dialect: 'sqlite', sqlite, location: file, close: () => kysely.destroy() };
 }

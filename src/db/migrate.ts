@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009_cases_move_access_epoch';
 import * as m0012 from './migrations/0012_safeguarding_and_outbox';
 import * as m0013 from './migrations/0013_audit_append_only';
 import * as m0014 from './migrations/0014_breaches';
+import * as m0015 from './migrations/0015_name_search';
 import * as m0016 from './migrations/0016_notices_and_first_contact';
 import * as m0017 from './migrations/0017_purposes_and_consent';
 import * as m0018 from './migrations/0018_disclosures';
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0012_safeguarding_and_outbox': m0012,
   '0013_audit_append_only': m0013,
   '0014_breaches': m0014,
+  '0015_name_search': m0015,
   '0016_notices_and_first_contact': m0016,
   '0017_purposes_and_consent': m0017,
   '0018_disclosures': m0018,

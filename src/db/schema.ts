@@ -116,6 +116,9 @@ export interface PersonRow extends Versioned {
   family_name: string;
   preferred_name: string | null;
   sort_key: string;
+  /** Search keys of the given and preferred names, kept by the database (migration 0015); never written by the app. */
+  given_key?: string | null;
+  preferred_key?: string | null;
   date_of_birth: string | null;
   pronouns: string | null;
   email: string | null;

@@ -30,21 +30,50 @@ type PeopleEb = ExpressionBuilder<Database, 'people'>;
  */
 type Walk = { notYetTold?: boolean };
 
-/** The search conditions shared by list and count: archived or not, not yet told, and the name prefix. */
-function searchWhere(eb: PeopleEb, query: Pick<ListPeopleQuery, 'q' | 'includeArchived'> & Walk): Expression<SqlBool> {
-  const terms: Expression<SqlBool>[] = [];
-  if (query.includeArchived !== 'true' || query.notYetTold) terms.push(eb('people.archived_at', 'is', null));
-  if (query.notYetTold) terms.push(eb('people.told_at', 'is', null));
-  terms.push(nameWhere(eb as never, query, 'people'));
-  return eb.and(terms);
+/** Not archived (unless archived people were asked for); for the worklist, not archived and not yet told (4.1). */
+function statusWhere(eb: PeopleEb, query: Pick<ListPeopleQuery, 'includeArchived'> & Walk): Expression<SqlBool> {
+  if (query.notYetTold) return eb.and([eb('people.archived_at', 'is', null), eb('people.told_at', 'is', null)]);
+  return query.includeArchived === 'true' ? eb.and([]) : eb('people.archived_at', 'is', null);
 }
 
-/** The name-prefix condition on `<table>.sort_key` (true without a search). */
+/**
+ * The keys a name search matches the start of (issue 13): the sort key ("family given", so the family name, or the
+ * family name and the start of the given name), the given name's key and the preferred name's key — each lower
+ * case without accents (src/lib/name-key.ts), each with its own index (migrations 0006 and 0015).
+ */
+export const NAME_SEARCH_KEYS = ['sort_key', 'given_key', 'preferred_key'] as const;
+
+/** The half-open key range a search term covers. */
+const searchRange = (q: string) => prefixRange(sortKey(q));
+
+/** `<table>.<key>` starts with the search term, for one of the name keys (true without a search). */
 function nameWhere(eb: ExpressionBuilder<Database, never>, query: Pick<ListPeopleQuery, 'q'>, table: string): Expression<SqlBool> {
   if (!query.q) return eb.and([]);
-  const { from, to } = prefixRange(sortKey(query.q));
-  const key = sql.ref<string>(`${table}.sort_key`);
-  return eb.and([eb(key, '>=', from), eb(key, '<', to)]);
+  const { from, to } = searchRange(query.q);
+  return eb.or(NAME_SEARCH_KEYS.map((k) => {
+    const key = sql.ref<string>(`${table}.${k}`);
+    return eb.and([eb(key, '>=', from), eb(key, '<', to)]);
+  }));
+}
+
+/**
+ * The people a name search finds that the actor may see, as (id, sort_key): one index range per name key, each
+ * filtered by need to know in SQL (the same rules as a single read, 3.4), then united. A UNION of three range scans
+ * rather than one OR, so each engine reads three index ranges instead of walking the whole name index (an OR over
+ * three columns is not one range). Each index holds the sort key, so the matches need no row lookups.
+ */
+function nameMatches(ctx: Ctx, scope: Scope, query: Pick<ListPeopleQuery, 'q' | 'includeArchived'> & Walk) {
+  const { from, to } = searchRange(query.q!);
+  const branch = (key: (typeof NAME_SEARCH_KEYS)[number]) =>
+    ctx.db
+      .selectFrom('people')
+      .select(['people.id', 'people.sort_key'])
+      .where((eb) => eb.and([
+        eb(`people.${key}`, '>=', from), eb(`people.${key}`, '<', to),
+        statusWhere(eb, query),
+        visibleWhere(eb, 'person', scope, ctx.actor, 'probe'),
+      ]));
+  return branch('sort_key').union(branch('given_key')).union(branch('preferred_key'));
 }
 
 /** Rows after the cursor's (sort_key, id) of `<table>`, in list order (true without a cursor). */
@@ -81,7 +110,8 @@ type PageQuery = Pick<ListPeopleQuery, 'q' | 'includeArchived' | 'cursor' | 'lim
  * sees 2 % of 1M people walks ~2,300 entries per page: fetching each row cost SQLite ~40 % of the page
  * (~15 → ~9 ms with a name search). The team flag is computed for the page's rows only.
  */
-export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
+export async function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery, walkFrom = scope.kind === 'all' ? WALK_FROM_MATCHES : WALK_FROM_MATCHES_SOME) {
+  if (query.q && !(await manyNameMatches(ctx, query.q, walkFrom))) return pageOfMatches(ctx, scope, query);
   return ctx.db
     .with(
       (w) => w('page').materialized(),
@@ -89,9 +119,83 @@ export function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery) {
         db
           .selectFrom('people')
           .select(['people.id', 'people.sort_key'])
-          .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor, 'probe'), searchWhere(eb, query), afterCursor(eb as never, query.cursor)]))
+          .where((eb) => eb.and([
+            visibleWhere(eb, 'person', scope, ctx.actor, 'probe'), statusWhere(eb, query), walkNameWhere(eb, query), afterCursor(eb as never, query.cursor),
+          ]))
           .orderBy('people.sort_key')
           .orderBy('people.id')
+          .limit(query.limit + 1),
+    )
+    .selectFrom('page')
+    .innerJoin('people', 'people.id', 'page.id')
+    .selectAll('people')
+    .select((eb) => teamFlag(eb as never, 'person', ctx.actor.id))
+    .orderBy('page.sort_key')
+    .orderBy('page.id')
+    .execute();
+}
+
+/**
+ * From how many name matches a search by someone who sees everyone walks the name index instead of collecting the
+ * matches: the walk reads about page size × people ÷ matches entries and stops, the collection reads every match
+ * (they must be ordered by family name), so past ~√(50 × 1M) ≈ 7k matches of 1M the walk is cheaper — a one-letter
+ * search ("a": ~20 % of people, what search as you type asks first) or a common first name.
+ */
+export const WALK_FROM_MATCHES = 5000;
+/**
+ * The same for an actor who sees some people (a team too large to drive from, see {@link listShape}): the walk also
+ * passes over the people they may not see, so it pays only from more matches. Measured on 300k people (bench/list.ts,
+ * one-letter search, on a heavily loaded machine so ratios only): seeing 10 %, walking 57 ms a page against 81 ms
+ * collecting; seeing 2 %, about even. Not yet measured at 1M.
+ */
+export const WALK_FROM_MATCHES_SOME = 20_000;
+
+/** Whether a search term matches at least `atLeast` names (counted on the three name indexes, up to there). */
+async function manyNameMatches(ctx: Ctx, q: string, atLeast: number): Promise<boolean> {
+  const { from, to } = searchRange(q);
+  const branch = (key: (typeof NAME_SEARCH_KEYS)[number]) =>
+    ctx.db.selectFrom('people').select('people.id').where(`people.${key}`, '>=', from).where(`people.${key}`, '<', to);
+  const row = await ctx.db
+    .selectFrom(branch('sort_key').unionAll(branch('given_key')).unionAll(branch('preferred_key')).limit(atLeast).as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n) >= atLeast;
+}
+
+/**
+ * The name search as a filter on a walk of the sort-key index (true without a search). The given and preferred keys
+ * are wrapped in coalesce() so neither engine turns the OR into index ranges: the walk must stay in name order to
+ * stop at the page.
+ */
+function walkNameWhere(eb: PeopleEb, query: Pick<ListPeopleQuery, 'q'>): Expression<SqlBool> {
+  if (!query.q) return eb.and([]);
+  const { from, to } = searchRange(query.q);
+  const range = (key: Expression<string>) => eb.and([eb(key, '>=', from), eb(key, '<', to)]);
+  return eb.or([
+    range(sql.ref<string>('people.sort_key')),
+    range(sql<string>`coalesce(${sql.ref('people.given_key')}, '')`),
+    range(sql<string>`coalesce(${sql.ref('people.preferred_key')}, '')`),
+  ]);
+}
+
+/**
+ * A page of a name search for actors not driven from their team (managers, large teams): the visible matches of
+ * the three name keys ({@link nameMatches}), ordered by name and cut to the page, then the page's rows by primary
+ * key. Its cost grows with the number of matches, not of people: walking the sort-key index for a given-name prefix
+ * would read the whole index for a rare one.
+ */
+function pageOfMatches(ctx: Ctx, scope: Scope, query: PageQuery) {
+  return ctx.db
+    .with((w) => w('matches').materialized(), () => nameMatches(ctx, scope, query))
+    .with(
+      (w) => w('page').materialized(),
+      (db) =>
+        db
+          .selectFrom('matches')
+          .select(['matches.id', 'matches.sort_key'])
+          .where((eb) => afterCursor(eb as never, query.cursor, 'matches'))
+          .orderBy('matches.sort_key')
+          .orderBy('matches.id')
           .limit(query.limit + 1),
     )
     .selectFrom('page')
@@ -132,7 +236,9 @@ export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
           'team.on_team',
           eb
             .selectFrom('people')
-            .select('people.sort_key')
+            // With a search, the sort key only when a name matches (null otherwise): the test is in the select list,
+            // not the WHERE, so the lookup stays on the primary key (see above) and reads each candidate once.
+            .select((p) => (query.q ? p.case().when(nameWhere(p as never, query, 'people')).then(p.ref('people.sort_key')).end() : p.ref('people.sort_key')).as('sort_key'))
             .where((p) =>
               p.and([
                 p('people.id', '=', eb.ref('team.k')),
@@ -153,7 +259,6 @@ export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
           .where((eb) =>
             eb.and([
               eb('cand.sort_key', 'is not', null),
-              nameWhere(eb as never, query, 'cand'),
               afterCursor(eb as never, query.cursor, 'cand'),
             ]),
           )
@@ -187,14 +292,22 @@ export async function listPeople(ctx: Ctx, query: ListPeopleQuery) {
   };
 }
 
-/** How many people the actor may see (same filter as the list; the team set is built once for a count). */
+/**
+ * How many people the actor may see (same filter as the list; the team set is built once for a count); with a
+ * search, how many visible people it finds by any of their names.
+ */
 export async function countPeople(ctx: Ctx, query: Pick<ListPeopleQuery, 'q' | 'includeArchived'>) {
   const scope = peopleScope(ctx);
-  const row = await ctx.db
-    .selectFrom('people')
-    .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor), searchWhere(eb, query)]))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
+  const row = query.q
+    ? await ctx.db
+      .selectFrom(nameMatches(ctx, scope, query).as('m'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    : await ctx.db
+      .selectFrom('people')
+      .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor), statusWhere(eb, query)]))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
   auditList(ctx, 'person', { terms: query.q, results: Number(row.n) });
   return { count: Number(row.n) };
 }

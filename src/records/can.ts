@@ -32,6 +32,33 @@ export interface Can {
 
 const allowed = (ctx: Ctx, action: Action, resource: Resource) => decide(ctx.actor, action, resource).allowed;
 
+/**
+ * What a record type offers on one visible row, by the names its descriptor gives them (`offers`), each decided by
+ * its action exactly as the action itself will be: a case's `addNote`, a concern's `work` and `refer`. Records with
+ * no general capabilities (a concern is neither edited nor archived) answer with these alone.
+ */
+export function offered(ctx: Ctx, type: RecordType, row: Record<string, unknown>): Record<string, boolean> {
+  const facts = factsFor(ctx.actor, type, row);
+  const general = { ...facts, classification: 'general' as const };
+  const out: Record<string, boolean> = {};
+  for (const offer of recordOf(type).offers ?? []) {
+    const on = offer.on;
+    let resource: Resource;
+    if (on === 'record') resource = general;
+    else if (on === 'new') resource = { type: offer.action.split('.')[0] as RecordType, classification: 'general' };
+    else {
+      // A record not yet written under this one: its facts are this record's team and the actor as its owner.
+      const child = recordOf(on.child as RecordType);
+      if (!child.access) throw new Error(`${type} offers ${child.type}, which no team reaches`);
+      const draft: Record<string, unknown> = { [child.access.column]: row.id, _team: row._team };
+      if (child.owner) draft[child.owner] = ctx.actor.id;
+      resource = { ...factsFor(ctx.actor, child.type as RecordType, draft), classification: 'general' };
+    }
+    out[offer.can] = !(offer.whileOpen && row.archived_at) && allowed(ctx, offer.action as Action, resource);
+  }
+  return out;
+}
+
 /** The general capabilities of a visible record of `type`, with `editable` the API names its update accepts. */
 export function capabilities(ctx: Ctx, type: RecordType, row: Record<string, unknown>, editable: readonly string[], subjectPersonId: string | null): Can {
   const facts = factsFor(ctx.actor, type, row);
@@ -49,20 +76,6 @@ export function capabilities(ctx: Ctx, type: RecordType, row: Record<string, unk
     breakGlass: d.breakGlass === true && allowed(ctx, 'breakglass.open', { type, id: row.id as string }),
     seeAccessLog: !!subjectPersonId && allowed(ctx, 'audit.read', { type: 'person', id: subjectPersonId }),
   };
-  for (const offer of d.offers ?? []) {
-    const on = offer.on;
-    let resource: Resource;
-    if (on === 'record') resource = general;
-    else if (on === 'new') resource = { type: offer.action.split('.')[0] as RecordType, classification: 'general' };
-    else {
-      // A record not yet written under this one: its facts are this record's team and the actor as its owner.
-      const child = recordOf(on.child as RecordType);
-      if (!child.access) throw new Error(`${d.type} offers ${child.type}, which no team reaches`);
-      const draft: Record<string, unknown> = { [child.access.column]: row.id, _team: row._team };
-      if (child.owner) draft[child.owner] = ctx.actor.id;
-      resource = { ...factsFor(ctx.actor, child.type as RecordType, draft), classification: 'general' };
-    }
-    (can as unknown as Record<string, boolean>)[offer.can] = !(offer.whileOpen && row.archived_at) && allowed(ctx, offer.action as Action, resource);
-  }
+  Object.assign(can, offered(ctx, type, row));
   return can;
 }

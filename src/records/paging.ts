@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidInput } from '../lib/errors';
+import { nameKey } from '../lib/name-key';
 
 /**
  * A whole number in a query string or path, written in decimal digits only. `z.coerce.number()` alone took what
@@ -31,15 +32,9 @@ export function decodeCursor(cursor: string, n: number): string[] {
   throw invalidInput('The cursor is not valid; start again from the first page.', [{ path: 'query.cursor', message: 'invalid cursor' }]);
 }
 
-/** Lower-cased, accent-free text for sorting and prefix search. */
+/** Lower-cased, accent-free text for sorting and prefix search (the parts joined by a space, see {@link nameKey}). */
 export function sortKey(...parts: (string | null | undefined)[]): string {
-  return parts
-    .filter(Boolean)
-    .join(' ')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .trim();
+  return nameKey(parts.filter(Boolean).join(' '));
 }
 
 /**

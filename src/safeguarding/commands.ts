@@ -42,8 +42,8 @@ export async function raiseConcern(ctx: Ctx, input: RaiseConcernInput) {
   await ctx.db.insertInto('concerns').values(row).execute();
   ctx.audit.add(fromDecision('concern.raise', allowed, { resourceType: 'concern', resourceId: id, subjectPersonId: row.person_id, detail: { fields: Object.keys(input).sort() } }));
   await addEntry(ctx, id, { kind: 'raised', recordedBy: ctx.actor.id, detail: { immediateRisk } });
-  await alertConcern(ctx, row, 0, await firstRecipients(ctx, ctx.actor.id));
-  return getConcern(ctx, id);
+  const alerted = await alertConcern(ctx, row, 0, await firstRecipients(ctx, ctx.actor.id));
+  return { ...(await getConcern(ctx, id)), alerted };
 }
 
 /** 404 naming body.personId, alike for a person who does not exist and one the raiser may not see (3.4). */

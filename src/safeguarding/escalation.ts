@@ -37,6 +37,7 @@ export async function escalationRecipients(ctx: Ctx, raisedBy: string): Promise<
  * Alerts people to a concern — in the app and by e-mail through the outbox, in the caller's transaction — and
  * records it with its time in the chronology and the audit trail (practice 4.1: brought to the attention of
  * management for their immediate action). Level 0 is the alert when it is raised; 1 and up are escalations.
+ * Returns how many people were alerted and how many e-mails were queued.
  */
 export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'person_id'>, level: number, recipients: readonly string[]) {
   const escalated = level > 0;
@@ -54,6 +55,7 @@ export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'p
     action: escalated ? 'concern.escalate' : 'concern.alert', decision: 'change', ruleId: ALERT_RULE.id, clause: ctx.actor.policy.clauseFor(ALERT_RULE.clauseKey),
     resourceType: 'concern', resourceId: concern.id, subjectPersonId: concern.person_id, detail,
   });
+  return { people: recipients.length, emailed };
 }
 
 /**

@@ -2,6 +2,7 @@ import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
+import { offered } from '../records/can';
 import { findVisible, presentSummary, readRecord, requireAllowed } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { entriesOf } from './chronology';
@@ -16,41 +17,70 @@ function withBooleans(data: Record<string, unknown>) {
 /**
  * One concern as the actor may see it: the safeguarding leads and management see it all; the person who raised it
  * sees what they wrote and its status, and nothing of how it is handled; nobody else may know it exists (404).
- * A read of what was written is audited (the fields, never their contents).
+ * A read of what was written is audited (the fields, never their contents). `can` says whether the actor may work
+ * the concern and record a referral (decided by the policy, so the web app offers only what the API accepts).
  */
 export async function getConcern(ctx: Ctx, id: string) {
   const { row, presented } = await readRecord(ctx, 'concern', id);
-  return { data: withBooleans(presented.data), restricted: presented.restricted, version: Number(row.version) };
+  return { data: withBooleans(presented.data), restricted: presented.restricted, version: Number(row.version), can: offered(ctx, 'concern', row) };
 }
 
 /**
- * Concerns the actor may see, newest first, filtered in SQL by the same rules as a single read: every concern for
- * the leads and management, one's own for everyone else. Items carry general fields only (status, when, who for,
- * immediate risk), never what was written.
+ * Concerns the actor may see, filtered in SQL by the same rules as a single read: every concern for the leads and
+ * management, one's own for everyone else. `view`: `all` and `mine` (only one's own) newest first; `inbox`, the open
+ * ones, immediate risk first and then the oldest first (practice 4.1: for their immediate action). Items carry
+ * general fields only (status, when, who for, immediate risk), never what was written; `names` gives the display
+ * names of the colleagues who raised them.
  */
 export async function listConcerns(ctx: Ctx, query: ListConcernsQuery) {
   const scope = filter(ctx.actor, 'concern.read');
   if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
+  const view = query.view ?? 'all';
   let q = ctx.db.selectFrom('concerns').selectAll('concerns').where((eb) => visibleWhere(eb, 'concern', scope, ctx.actor));
   if (query.status) q = q.where('concerns.status', '=', query.status);
-  if (query.cursor) {
-    const [at, id] = decodeCursor(query.cursor, 2);
-    q = q.where((eb) => eb.or([eb('concerns.raised_at', '<', at), eb.and([eb('concerns.raised_at', '=', at), eb('concerns.id', '<', id)])]));
+  else if (view === 'inbox') q = q.where('concerns.status', 'in', ['raised', 'acknowledged']);
+  if (view === 'mine') q = q.where('concerns.raised_by', '=', ctx.actor.id);
+  if (view === 'inbox') {
+    if (query.cursor) {
+      const [risk, at, id] = decodeCursor(query.cursor, 3);
+      const r = Number(risk);
+      q = q.where((eb) => eb.or([
+        eb('concerns.immediate_risk', '<', r),
+        eb.and([eb('concerns.immediate_risk', '=', r), eb.or([eb('concerns.raised_at', '>', at), eb.and([eb('concerns.raised_at', '=', at), eb('concerns.id', '>', id)])])]),
+      ]));
+    }
+    q = q.orderBy('concerns.immediate_risk', 'desc').orderBy('concerns.raised_at', 'asc').orderBy('concerns.id', 'asc');
+  } else {
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor, 2);
+      q = q.where((eb) => eb.or([eb('concerns.raised_at', '<', at), eb.and([eb('concerns.raised_at', '=', at), eb('concerns.id', '<', id)])]));
+    }
+    q = q.orderBy('concerns.raised_at', 'desc').orderBy('concerns.id', 'desc');
   }
-  const rows = await q.orderBy('concerns.raised_at', 'desc').orderBy('concerns.id', 'desc').limit(query.limit + 1).execute();
+  const rows = await q.limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
+  const cursor = !last ? null : view === 'inbox' ? [String(Number(last.immediate_risk)), last.raised_at, last.id] : [last.raised_at, last.id];
   return {
     items: page.map((r) => withBooleans(presentSummary(ctx, 'concern', r as unknown as Record<string, unknown>))),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.raised_at, last.id]) : null,
+    names: await displayNames(ctx, page.map((r) => r.raised_by)),
+    nextCursor: rows.length > query.limit && cursor ? encodeCursor(cursor) : null,
   };
+}
+
+/** Display names of colleagues by account id (who raised, acknowledged or recorded something), never client data. */
+async function displayNames(ctx: Ctx, ids: ReadonlyArray<string | null | undefined>): Promise<Record<string, string>> {
+  const unique = [...new Set(ids.filter((id): id is string => !!id))];
+  if (!unique.length) return {};
+  const rows = await ctx.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', unique).execute();
+  return Object.fromEntries(rows.map((r) => [r.id, r.display_name]));
 }
 
 /**
  * How a concern is being handled, for those who work it (practice 4.2–4.3): its handling state and the whole
  * chronology — alerts, acknowledgement, escalations, facts, actions, decisions, outcomes and referrals. The person
  * who raised it is refused (403): they see their report and its status only. Audited as a read of safeguarding
- * information.
+ * information. `names` gives the display names of the colleagues it names.
  */
 export async function getChronology(ctx: Ctx, id: string) {
   const v = await findVisible(ctx, 'concern', id);
@@ -65,5 +95,6 @@ export async function getChronology(ctx: Ctx, id: string) {
       acknowledgedAt: r.acknowledged_at ?? null, acknowledgedBy: r.acknowledged_by ?? null, closedAt: r.closed_at ?? null, closedBy: r.closed_by ?? null,
     },
     entries,
+    names: await displayNames(ctx, [r.raised_by as string, r.acknowledged_by as string | null, r.closed_by as string | null, ...entries.map((e) => e.recordedBy), ...entries.flatMap((e) => (Array.isArray(e.detail.recipients) ? (e.detail.recipients as string[]) : []))]),
   };
 }

@@ -35,9 +35,16 @@ export const raiseConcernBody = z
   });
 export type RaiseConcernInput = z.infer<typeof raiseConcernBody>;
 
-/** GET /api/concerns. */
-export const listConcernsQuery = z.strictObject({ ...pageQuery, status: z.enum(CONCERN_STATUSES).optional() });
-export type ListConcernsQuery = z.infer<typeof listConcernsQuery>;
+/**
+ * GET /api/concerns. `view`: `all` (newest first), `mine` (only those the actor raised, newest first), `inbox` (the
+ * open ones — raised or acknowledged — immediate risk first, then oldest first: what the leads work through).
+ */
+export const listConcernsQuery = z.strictObject({
+  ...pageQuery,
+  status: z.enum(CONCERN_STATUSES).optional(),
+  view: z.enum(['all', 'mine', 'inbox']).default('all'),
+});
+export type ListConcernsQuery = Omit<z.infer<typeof listConcernsQuery>, 'view'> & { view?: z.infer<typeof listConcernsQuery>['view'] };
 
 const agreedWith = z.array(text(200)).min(1).max(20).describe('who agreed (names or roles; colleagues or other agencies)');
 

@@ -47,7 +47,7 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
     await expect.poll(() => page.locator('.people-list > li').count()).toBe(3);
     expect(await page.locator('.people-list').textContent()).not.toContain('Nolan'); // not on Sam's teams
 
-    await page.getByLabel('Search by family name').fill('Love');
+    await page.getByLabel('Search by name').fill('Love');
     await expect.poll(() => page.locator('.people-list > li').count()).toBe(1);
     await checkpoint(page, 'people-01-search');
     await page.getByRole('link', { name: 'Ada Lovelace' }).click();

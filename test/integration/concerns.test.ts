@@ -230,6 +230,42 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     const byGuardian = await as(world, guardian).post(`/api/concerns/${id}/close`, { outcome: 'x', reason: 'y' });
     expect(byGuardian.statusCode).toBe(403);
   });
+  it('practice 4.1 safeguarding-management: the answer to raising says how many were alerted; the leads\' inbox lists open concerns with immediate risk first, then the oldest; the raiser\'s own view lists only theirs; `can` says who may work and refer', async () => {
+    world.clock.advance(MINUTE);
+    const raised = await as(world, otherStaff).post('/api/concerns', concernBody());
+    expect(raised.statusCode, raised.body).toBe(201);
+    expect(raised.json().alerted).toEqual({ people: 1, emailed: 1 }); // the one lead (and their e-mail)
+    expect(raised.json().can).toEqual({ work: false, refer: false }); // the raiser (staff) works nothing
+    const calm = raised.json().data.id as string;
+    world.clock.advance(MINUTE);
+    const urgent = await raise(otherStaff, { immediateRisk: true });
+    world.clock.advance(MINUTE);
+    const later = await raise(staff);
+
+    const inbox = (await as(world, lead).get('/api/concerns?view=inbox&limit=200')).json();
+    const order = inbox.items.map((c: { id: string }) => c.id).filter((id: string) => [calm, urgent, later].includes(id));
+    expect(order).toEqual([urgent, calm, later]);
+    expect(inbox.items.every((c: { status: string }) => c.status !== 'closed')).toBe(true);
+    const risks = inbox.items.map((c: { immediateRisk: boolean }) => c.immediateRisk);
+    expect(risks).toEqual([...risks].sort((a: boolean, b: boolean) => Number(b) - Number(a))); // every urgent one first
+    expect(inbox.names[otherStaff.id]).toBe(otherStaff.username); // the raiser's display name
+    expect(inbox.items[0].whatHappened).toBeUndefined(); // lists carry general fields only
+    // Paged by cursor in the same order.
+    const first = (await as(world, lead).get('/api/concerns?view=inbox&limit=1')).json();
+    const second = (await as(world, lead).get(`/api/concerns?view=inbox&limit=1&cursor=${first.nextCursor}`)).json();
+    expect([first.items[0].id, second.items[0].id]).toEqual(inbox.items.slice(0, 2).map((c: { id: string }) => c.id));
+
+    const mine = (await as(world, otherStaff).get('/api/concerns?view=mine')).json().items.map((c: { id: string }) => c.id);
+    expect(mine).toEqual([urgent, calm]); // newest first, theirs only
+    expect((await as(world, lead).get('/api/concerns?view=mine')).json().items).toEqual([]); // the lead raised none
+    // A staff member's inbox view is still only their own (the filter is the policy's, not the view's).
+    expect((await as(world, otherStaff).get('/api/concerns?view=inbox')).json().items.map((c: { id: string }) => c.id).sort()).toEqual([calm, urgent].sort());
+
+    expect((await as(world, lead).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, refer: true });
+    expect((await as(world, manager).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, refer: true });
+    const chronology = (await as(world, lead).get(`/api/concerns/${calm}/chronology`)).json();
+    expect(chronology.names).toEqual({ [otherStaff.id]: otherStaff.username, [lead.id]: lead.username }); // the raiser and who was alerted
+  });
 });
 
 describe.each(dialects())('safeguarding escalation on the injected clock (%s)', (dialect) => {
@@ -289,5 +325,6 @@ describe.each(dialects())('safeguarding escalation on the injected clock (%s)', 
     expect((await as(world, volunteer).get(`/api/concerns/${urgent}`)).json().data.status).toBe('acknowledged');
     expect((await db().selectFrom('notifications').select('kind').where('user_id', '=', volunteer.id).where('resource_id', '=', urgent).execute()).map((n) => n.kind)).toEqual(['concern-acknowledged']);
   });
+
 
 });

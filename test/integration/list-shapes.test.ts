@@ -7,7 +7,7 @@ import { newId } from '../../src/lib/ids';
 import { pageByNames, pageFromTeam, listPeople } from '../../src/people/queries';
 import type { ListPeopleQuery } from '../../src/people/schema';
 import { decide } from '../../src/policy/decide';
-import { filter, visibleWhere } from '../../src/policy/filter';
+import { filter, visibleWhere, type Scope } from '../../src/policy/filter';
 import { grantedMask, teamSet } from '../../src/policy/relations';
 import type { Actor, Role } from '../../src/policy/types';
 import { prefixRange, sortKey } from '../../src/records/paging';
@@ -52,9 +52,9 @@ async function generate(world: World, seed: number): Promise<Generated> {
       await db.insertInto('policy_acceptances').values({ user_id: u.id, policy_document_id: d.id, accepted_at: now }).execute();
     }
   }
-  const people = Array.from({ length: 160 }, () => ({ id: newId(), family: pick(FAMILIES), given: pick(GIVEN), archived: rnd() < 0.1 }));
+  const people = Array.from({ length: 160 }, () => ({ id: newId(), family: pick(FAMILIES), given: pick(GIVEN), preferred: rnd() < 0.3 ? pick(GIVEN) : null, archived: rnd() < 0.1 }));
   await db.insertInto('people').values(people.map((p) => ({
-    id: p.id, kind: 'service_user', given_name: p.given, family_name: p.family, preferred_name: null, sort_key: sortKey(p.family, p.given),
+    id: p.id, kind: 'service_user', given_name: p.given, family_name: p.family, preferred_name: p.preferred, sort_key: sortKey(p.family, p.given),
     date_of_birth: null, pronouns: null, email: null, phone: null, address: null, ethnicity: null, health_notes: null,
     safeguarding_notes: null, archived_at: p.archived ? now : null, created_by: null, created_at: now, updated_at: now, version: 1,
   }))).execute();
@@ -107,8 +107,9 @@ async function referenceRows(ctx: Ctx, q: Pick<ListPeopleQuery, 'q' | 'includeAr
     .where((eb) => visibleWhere(eb as never, 'person', scope, ctx.actor, 'set'));
   if (q.includeArchived !== 'true') query = query.where('people.archived_at', 'is', null);
   if (q.q) {
+    // A plain OR over the three name keys (issue 13): the shapes read them as a UNION of index ranges instead.
     const { from, to } = prefixRange(sortKey(q.q));
-    query = query.where('people.sort_key', '>=', from).where('people.sort_key', '<', to);
+    query = query.where((eb) => eb.or((['sort_key', 'given_key', 'preferred_key'] as const).map((k) => eb.and([eb(`people.${k}`, '>=', from), eb(`people.${k}`, '<', to)]))));
   }
   return query.orderBy('people.sort_key').orderBy('people.id').execute();
 }
@@ -135,6 +136,8 @@ const QUERIES: Omit<ListPeopleQuery, 'cursor'>[] = [
   { limit: 5, q: 'a', includeArchived: 'true' },
   { limit: 4, q: 'elan', includeArchived: 'false' },
   { limit: 10, q: 'zz', includeArchived: 'false' },
+  { limit: 4, q: 'fl', includeArchived: 'false' }, // given and preferred names only (issue 13)
+  { limit: 6, q: 'EVE', includeArchived: 'true' },
 ];
 
 describe.each(dialects())('need-to-know list shapes (%s)', (dialect) => {
@@ -149,7 +152,8 @@ describe.each(dialects())('need-to-know list shapes (%s)', (dialect) => {
 
   const ctxFor = async (userId: string): Promise<Ctx> => {
     const now = world.clock.now();
-    const actor = (await loadActor(world.services.db.kysely, userId, now.toISOString())) as Actor;
+    const facts = (await loadActor(world.services.db.kysely, userId, now.toISOString()))!;
+    const actor: Actor = { ...facts, policy: await world.services.policy.current(world.services.db.kysely) };
     return { db: world.services.db.kysely, actor, now, nowIso: now.toISOString(), requestId: 't', audit: new AuditBuffer(), services: world.services };
   };
 
@@ -161,7 +165,9 @@ describe.each(dialects())('need-to-know list shapes (%s)', (dialect) => {
       for (const q of QUERIES) {
         const reference = await referenceRows(ctx, q);
         const expected = reference.map((r) => `${r.id}:${Number(r._team)}`);
-        for (const shape of [pageFromTeam, pageByNames]) {
+        // pageByNames walking the name index for every search (as it does for many matches) must agree too.
+        const walking = Object.defineProperty((c: Ctx, sc: Scope, qq: ListPeopleQuery) => pageByNames(c, sc, qq, 1), 'name', { value: 'pageByNames(walk)' });
+        for (const shape of [pageFromTeam, pageByNames, walking]) {
           if (shape === pageFromTeam && filter(ctx.actor, 'person.read').kind !== 'some') continue; // drives only 'some' scopes
           const got = (await allPages(ctx, shape, q)).map((r) => `${r.id}:${Number(r._team)}`);
           expect(got, `${shape.name} for ${u.roles.join('+') || 'no role'} ${JSON.stringify(q)}`).toEqual(expected);

@@ -198,7 +198,10 @@ async function checkWorld(db: Kysely<Database>, world: World, w: InsertedWorld, 
       const shapes: [string, typeof pageByNames][] = [['pageByNames', pageByNames]];
       if (scope.kind === 'some' && candidateKeys(expressionBuilder<Database, 'people'>(), 'person', scope, actor)) shapes.push(['pageFromTeam', pageFromTeam as typeof pageByNames]);
       for (const q of [undefined, ...SEARCHES]) {
-        const match = (id: string) => keep(id) && (!q || w.people.find((p) => p.id === id)!.sortKey.startsWith(q));
+        const match = (id: string) => {
+          const p = w.people.find((x) => x.id === id)!;
+          return keep(id) && (!q || [p.sortKey, p.givenKey, p.preferredKey].some((k) => k?.startsWith(q)));
+        };
         for (const [name, shape] of shapes) {
           if (scope.kind !== 'some' && scope.kind !== 'all') break;
           expectList(`${name}(q=${q ?? ''}, includeArchived=${includeArchived})`, await pages(async (cursor) => {

@@ -16,8 +16,11 @@ const ROLE_NAMES = ['administrator', 'manager', 'guardian', 'staff', 'volunteer'
 const CLASSES: Cls[] = ['general', 'personal', 'special', 'safeguarding', 'session', 'commercial'];
 /** Family names chosen so that name searches and sort-key ties (and their cursors) are exercised. */
 export const FAMILY_NAMES = ['Ng', 'Nguyen', 'Smith', 'Smithson', 'Smith', "O'Brien", 'Okafor', 'Abara'] as const;
-/** Name searches the test runs: prefixes of several names, one full name, one that matches nobody. */
-export const SEARCHES = ['ng', 'smith', 'o', 'nguyen g', 'zz'] as const;
+/**
+ * Name searches the test runs: prefixes of several family names, one full name, one that matches nobody, and (issue
+ * 13) given names ("g1": G1, G10…) and preferred names ("o": Olu, as well as O'Brien and Okafor).
+ */
+export const SEARCHES = ['ng', 'smith', 'o', 'nguyen g', 'zz', 'g1'] as const;
 
 /** Recipients consents name and checks ask about ('org:N' is the N-th organisation of the world). */
 export const RECIPIENTS = ['internal', 'category:gp practice', 'category:local authority', 'org:0', 'org:1'] as const;
@@ -102,6 +105,9 @@ export type WorldSpec = ReturnType<typeof worldArb> extends fc.Arbitrary<infer T
 export interface PersonFacts {
   id: string;
   sortKey: string;
+  /** The keys of the given and preferred names (null when none): a search matches the start of any of the three. */
+  givenKey: string;
+  preferredKey: string | null;
   archived: boolean;
 }
 
@@ -161,9 +167,12 @@ export async function insertWorld(
 
   const records: OracleRecord[] = [];
   const archivedIds = new Set<string>();
-  const people: PersonFacts[] = spec.people.map((p, i) => ({ id: newId(), sortKey: sortKey(FAMILY_NAMES[p.family], `G${i}`), archived: p.archived }));
+  const preferredOf = (i: number) => (i % 3 === 0 ? 'Olu' : null);
+  const people: PersonFacts[] = spec.people.map((p, i) => ({
+    id: newId(), sortKey: sortKey(FAMILY_NAMES[p.family], `G${i}`), givenKey: sortKey(`G${i}`), preferredKey: preferredOf(i) ? sortKey(preferredOf(i)) : null, archived: p.archived,
+  }));
   await insertAll(db, 'people', spec.people.map((p, i) => ({
-    id: people[i].id, kind: 'service_user', given_name: `G${i}`, family_name: FAMILY_NAMES[p.family], preferred_name: null, sort_key: people[i].sortKey,
+    id: people[i].id, kind: 'service_user', given_name: `G${i}`, family_name: FAMILY_NAMES[p.family], preferred_name: preferredOf(i), sort_key: people[i].sortKey,
     date_of_birth: '1990-01-01', pronouns: null, email: 'e@example.org', phone: null, address: null, ethnicity: 'x', health_notes: 'h', safeguarding_notes: 's',
     archived_at: p.archived ? at : null, created_by: null, created_at: at, updated_at: at, version: 1,
   })));

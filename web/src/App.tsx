@@ -21,6 +21,12 @@ const Accounts = lazy(() => import('./pages/admin/Accounts'));
 const AccountDetail = lazy(() => import('./pages/admin/AccountDetail'));
 const NewAccount = lazy(() => import('./pages/admin/NewAccount'));
 const YourAccount = lazy(() => import('./pages/YourAccount'));
+const RaiseConcern = lazy(() => import('./pages/concerns/RaiseConcern'));
+const ConcernPage = lazy(() => import('./pages/concerns/ConcernPage'));
+const ConcernInbox = lazy(() => import('./pages/concerns/ConcernLists').then((m) => ({ default: m.ConcernInbox })));
+const MyConcerns = lazy(() => import('./pages/concerns/ConcernLists').then((m) => ({ default: m.MyConcerns })));
+const ClosedConcerns = lazy(() => import('./pages/concerns/ConcernLists').then((m) => ({ default: m.ClosedConcerns })));
+const Notifications = lazy(() => import('./pages/Notifications'));
 const OrganisationList = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationList })));
 const OrganisationPage = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationPage })));
 
@@ -42,6 +48,12 @@ const PAGES: Array<[string, Page]> = [
   ['/admin/accounts/new', () => <NewAccount />],
   ['/admin/accounts/:id', (p) => <AccountDetail id={p.id} />],
   ['/account', () => <YourAccount />],
+  ['/concerns', () => <ConcernInbox />],
+  ['/concerns/new', () => <RaiseConcern />],
+  ['/concerns/mine', () => <MyConcerns />],
+  ['/concerns/closed', () => <ClosedConcerns />],
+  ['/concerns/:id', (p) => <ConcernPage id={p.id} />],
+  ['/notifications', () => <Notifications />],
 ];
 
 function Routes() {
@@ -53,9 +65,16 @@ function Routes() {
   return <NotFound />;
 }
 
-/** Where "/" and "/sign-in" lead once signed in: administrators to accounts, everyone else to their people. */
-function Home({ isAdministratorOnly }: { isAdministratorOnly: boolean }) {
-  useEffect(() => navigate(isAdministratorOnly ? '/admin/accounts' : '/people', { replace: true }), [isAdministratorOnly]);
+/**
+ * Where "/" and "/sign-in" lead once signed in: a link from an e-mail ("/#/concerns/<id>": the fragment keeps the
+ * id out of server logs) to its page; otherwise administrators to accounts, safeguarding leads who work with no
+ * clients to the concerns, everyone else to their people.
+ */
+function Home({ start }: { start: string }) {
+  useEffect(() => {
+    const fromEmail = /^#(\/concerns\/[0-9a-f-]{36})$/.exec(location.hash)?.[1];
+    navigate(fromEmail ?? start, { replace: true });
+  }, [start]);
   return <Loading />;
 }
 
@@ -77,10 +96,11 @@ export function App() {
   const session = { me: me.data, refresh };
   if (me.data.user.mustChangePassword) return <SessionProvider value={session}><ChangePassword firstRun /></SessionProvider>;
   if (!me.data.policyAccepted) return <SessionProvider value={session}><AcceptPolicy /></SessionProvider>;
-  const adminOnly = hasRole(me.data, 'administrator') && !hasRole(me.data, 'manager', 'guardian', 'staff', 'volunteer', 'student');
+  const worksWithClients = hasRole(me.data, 'manager', 'guardian', 'staff', 'volunteer', 'student');
+  const start = worksWithClients ? '/people' : hasRole(me.data, 'safeguarding_lead') ? '/concerns' : hasRole(me.data, 'administrator') ? '/admin/accounts' : '/people';
   return (
     <SessionProvider value={session}>
-      <Layout>{pathname === '/' || pathname === '/sign-in' ? <Home isAdministratorOnly={adminOnly} /> : <Routes />}</Layout>
+      <Layout>{pathname === '/' || pathname === '/sign-in' ? <Home start={start} /> : <Routes />}</Layout>
     </SessionProvider>
   );
 }

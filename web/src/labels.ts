@@ -27,6 +27,7 @@ export const ROLE_LABELS: Record<string, { label: string; description: string }>
   staff: { label: 'Staff', description: 'works with the clients on their case teams' },
   volunteer: { label: 'Volunteer', description: 'general details of the people they work with' },
   student: { label: 'Student (placement)', description: 'general details of the people they work with' },
+  safeguarding_lead: { label: 'Safeguarding lead', description: 'receives and works safeguarding concerns, makes referrals' },
 };
 export const roleList = (roles: readonly string[]) => roles.map((r) => ROLE_LABELS[r]?.label ?? r).join(', ') || 'no role';
 

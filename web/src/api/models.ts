@@ -1,7 +1,7 @@
 // The shapes of API responses the app reads. The OpenAPI document describes paths and inputs (generated into
 // schema.d.ts); responses are described here, next to the presenters they mirror (src/*/queries.ts).
 
-export type Role = 'administrator' | 'manager' | 'guardian' | 'staff' | 'volunteer' | 'student';
+export type Role = 'administrator' | 'manager' | 'guardian' | 'staff' | 'volunteer' | 'student' | 'safeguarding_lead';
 export type Classification = 'general' | 'personal' | 'special' | 'safeguarding' | 'session' | 'commercial';
 
 export interface SessionUser {
@@ -213,4 +213,58 @@ export interface Notification {
   resourceId: string | null;
   createdAt: string;
   readAt: string | null;
+}
+
+/** A safeguarding concern as its reader may see it (src/safeguarding/queries.ts): the raiser sees what they wrote and its status. */
+export interface Concern {
+  id: string;
+  status: 'raised' | 'acknowledged' | 'closed';
+  concernFor: 'child' | 'vulnerable_adult';
+  personId: string | null;
+  personDescription?: string | null;
+  whatHappened?: string;
+  occurredAt: string;
+  peopleInvolved?: string | null;
+  immediateRisk: boolean;
+  actionsTaken?: string | null;
+  raisedBy: string;
+  raisedAt: string;
+  version: number;
+}
+export interface ConcernView {
+  data: Concern;
+  restricted: Restricted[];
+  version: number;
+  /** Decided by the policy: work the concern (acknowledge, chronology, close) and record a referral. */
+  can: { work?: boolean; refer?: boolean };
+  /** On raising: how many people were alerted, and how many e-mails were queued. */
+  alerted?: { people: number; emailed: number };
+}
+export interface ConcernPage extends Page<Concern> {
+  names: Record<string, string>;
+}
+export type EntryKind = 'raised' | 'alerted' | 'acknowledged' | 'escalated' | 'fact' | 'action' | 'decision' | 'outcome' | 'referral' | 'closed';
+export interface ChronologyEntry {
+  id: string;
+  at: string;
+  kind: EntryKind;
+  recordedBy: string | null;
+  text: string | null;
+  reason: string | null;
+  agreedWith: string[] | null;
+  detail: Record<string, unknown>;
+}
+export interface Chronology {
+  concernId: string;
+  handling: {
+    status: Concern['status'];
+    escalationLevel: number;
+    nextEscalationAt: string | null;
+    acknowledgedAt: string | null;
+    acknowledgedBy: string | null;
+    closedAt: string | null;
+    closedBy: string | null;
+  };
+  entries: ChronologyEntry[];
+  names: Record<string, string>;
 }

@@ -3330,6 +3330,7 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     status?: "raised" | "acknowledged" | "closed";
+                    view?: "all" | "mine" | "inbox";
                 };
                 header?: never;
                 path?: never;

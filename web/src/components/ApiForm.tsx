@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Form } from 'react-aria-components';
 import { ApiError } from '../api/client';
 import { ProblemMessage } from './ui';
@@ -9,18 +9,35 @@ import { ProblemMessage } from './ui';
  * the fields with the API's reason and clause, and takes focus. A field's error goes as soon as it is edited — on
  * typing, not on leaving the field, so nothing moves under the pointer on the way to the submit button.
  */
-export function ApiForm({ error, onSubmit, children, className }: { error: unknown; onSubmit: (e: FormEvent<HTMLFormElement>) => void; children: ReactNode; className?: string }) {
+export function ApiForm({ error, onSubmit, children, className, resolved = [] }: {
+  error: unknown;
+  onSubmit: (e: FormEvent<HTMLFormElement>) => void;
+  children: ReactNode;
+  className?: string;
+  /** Fields whose error no longer applies because of another field (a person chosen instead of described). */
+  resolved?: readonly string[];
+}) {
   const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
+  // Focus goes to the first field at fault in this form, not a field of the same name in another form on the page.
+  const formRef = useRef<HTMLFormElement>(null);
   const all = error instanceof ApiError ? error.fieldErrors() : {};
   const names = Object.keys(all);
   useEffect(() => {
     setEdited(new Set());
     const first = error instanceof ApiError ? Object.keys(error.fieldErrors())[0] : undefined;
-    if (first) document.querySelector<HTMLElement>(`form [name="${first}"]:not([type="hidden"]), form [data-name="${first}"]`)?.focus();
+    if (first) (formRef.current ?? document).querySelector<HTMLElement>(`[name="${first}"]:not([type="hidden"]), [data-name="${first}"]`)?.focus();
   }, [error]);
-  const shown = Object.fromEntries(Object.entries(all).filter(([name]) => !edited.has(name)));
+  const shown = Object.fromEntries(Object.entries(all).filter(([name]) => !edited.has(name) && !resolved.includes(name)));
+  // A field counts as edited on typing, and on choosing a radio button or checkbox (React Aria's inputs report the
+  // click, not always a change event, to the form).
+  const touched = (e: { target: EventTarget }) => {
+    const t = e.target as HTMLInputElement;
+    const name = t.name || t.dataset?.name;
+    if (name && names.includes(name) && !edited.has(name)) setEdited(new Set([...edited, name]));
+  };
   return (
     <Form
+      ref={formRef}
       onSubmit={onSubmit}
       validationBehavior="aria"
       validationErrors={shown}
@@ -28,10 +45,9 @@ export function ApiForm({ error, onSubmit, children, className }: { error: unkno
     >
       <div
         className="form-body"
-        onChange={(e) => {
-          const name = (e.target as HTMLInputElement).name;
-          if (name && names.includes(name) && !edited.has(name)) setEdited(new Set([...edited, name]));
-        }}
+        onChange={touched}
+        onInput={touched}
+        onClick={touched}
       >
         {names.length ? null : <ProblemMessage error={error} />}
         {children}

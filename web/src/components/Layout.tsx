@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, setCsrfToken } from '../api/client';
+import type { Notification, Page } from '../api/models';
 import { roleList } from '../labels';
 import { navigate, useLocation } from '../router';
 import { hasRole, useSession } from '../session';
@@ -16,8 +17,9 @@ export function Layout({ children }: { children: ReactNode }) {
     { href: '/access', label: hasRole(me, 'manager') ? 'Access requests' : 'Your access' },
     ...(hasRole(me, 'manager') ? [{ href: '/access/break-glass', label: 'Break-glass reviews' }] : []),
     ...(hasRole(me, 'administrator') ? [{ href: '/admin/accounts', label: 'Accounts' }] : []),
+    hasRole(me, 'safeguarding_lead', 'manager') ? { href: '/concerns', label: 'Concerns' } : { href: '/concerns/mine', label: 'Your concerns' },
   ];
-  const current = (href: string) => pathname === href || (href !== '/access' && pathname.startsWith(`${href}/`));
+  const current = (href: string) => pathname === href || (href !== '/access' && href !== '/concerns/mine' && pathname.startsWith(`${href}/`) && pathname !== '/concerns/new');
   const signOut = async () => {
     await call(api.POST('/api/auth/sign-out', { body: {} })).catch(() => undefined);
     setCsrfToken(null);
@@ -42,8 +44,12 @@ export function Layout({ children }: { children: ReactNode }) {
               ))}
             </ul>
           </nav>
-          {/* Page-wide actions: the safeguarding journey's "Raise a concern" belongs here, first, on every page. */}
+          {/* Page-wide actions: "Raise a concern" first, on every page, for everyone working here (practice 4.1–4.2). */}
           <div className="topbar-actions">
+            <Link href="/concerns/new" className="raise-concern" aria-current={pathname === '/concerns/new' ? 'page' : undefined}>
+              <span aria-hidden="true" className="raise-mark">!</span>Raise a concern
+            </Link>
+            <AlertsLink current={pathname === '/notifications'} />
             <Link href="/account" className="who">
               <span className="who-name"><span className="visually-hidden">Your account: </span>{me.user.displayName}</span>
               <span className="who-roles">{roleList(me.user.roles)}</span>
@@ -54,5 +60,22 @@ export function Layout({ children }: { children: ReactNode }) {
       </header>
       <main id="main" tabIndex={-1} className="page">{children}</main>
     </>
+  );
+}
+
+/** The header's alerts: how many of the user's notifications are unread, refreshed every minute and on focus. */
+function AlertsLink({ current }: { current: boolean }) {
+  const unread = useQuery({
+    queryKey: ['notifications', 'unread'],
+    queryFn: () => call<Page<Notification>>(api.GET('/api/notifications', { params: { query: { unread: 'true', limit: 100 } } })),
+    refetchInterval: 60_000,
+  });
+  const n = unread.data?.items.length ?? 0;
+  const shown = unread.data?.nextCursor ? '100+' : String(n);
+  return (
+    <Link href="/notifications" className="alerts-link" aria-current={current ? 'page' : undefined}>
+      <span>Alerts</span>
+      {n ? <span className="alerts-count"><span className="visually-hidden">, </span>{shown}<span className="visually-hidden"> unread</span></span> : null}
+    </Link>
   );
 }

@@ -47,8 +47,8 @@ export function PeopleList() {
       </div>
       <p className="lede">Only the people you need to know about: those on your case teams, or you were granted access to.</p>
       <SearchField value={text} onChange={setText} className="field search" aria-describedby="search-status">
-        <Label>Search by family name</Label>
-        <Text slot="description" className="hint">Type the start of a family name, for example “Mar”.</Text>
+        <Label>Search by name</Label>
+        <Text slot="description" className="hint">Type the start of a first, family or preferred name, for example “Mar”. Results update as you type.</Text>
         <div className="search-box">
           <Input />
           {text ? <AriaButton className="search-clear" aria-label="Clear search">×</AriaButton> : null}

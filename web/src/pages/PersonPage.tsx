@@ -48,6 +48,7 @@ export function PersonPage({ id }: { id: string }) {
         <div className="head-actions">
           {can.edit.length ? <ButtonLink href={`/people/${id}/edit`}>Edit details</ButtonLink> : null}
           {can.seeAccessLog ? <ButtonLink href={`/people/${id}/access-log`}>Who has seen this record</ButtonLink> : null}
+          <ButtonLink href={`/concerns/new?person=${id}`}>Raise a concern</ButtonLink>
         </div>
       </div>
       {opened ? <Notice tone="warning">Emergency access is open. Managers have been told and will review it.</Notice> : null}

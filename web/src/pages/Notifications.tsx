@@ -1,0 +1,53 @@
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { api, call } from '../api/client';
+import type { Notification, Page } from '../api/models';
+import { Button, Link, Loading, PageTitle, ProblemMessage, formatDateTime } from '../components/ui';
+
+/** Where a notification leads in the app: the concern, the access inbox, or nowhere. */
+const target = (n: Notification) =>
+  n.resourceType === 'concern' && n.resourceId ? `/concerns/${n.resourceId}` : n.resourceType === 'grant' ? '/access' : n.resourceType === 'person' && n.resourceId ? `/people/${n.resourceId}` : null;
+
+/** The signed-in user's alerts, newest first; unread ones stand out. Opening one marks it read. */
+export default function Notifications() {
+  const queryClient = useQueryClient();
+  const list = useInfiniteQuery({
+    queryKey: ['notifications', 'all'],
+    queryFn: ({ pageParam }) => call<Page<Notification>>(api.GET('/api/notifications', { params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    initialPageParam: '' as string,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const markRead = async (n: Notification) => {
+    if (!n.readAt) await call(api.POST('/api/notifications/{id}/read', { params: { path: { id: n.id } }, body: {} })).catch(() => undefined);
+    await queryClient.invalidateQueries({ queryKey: ['notifications'] });
+  };
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <section>
+      <PageTitle>Alerts</PageTitle>
+      <p className="lede">What needs your attention: safeguarding concerns, access decisions and emergency access. Alerts never contain confidential details — open them to see more.</p>
+      <ProblemMessage error={list.error} />
+      {list.isPending ? <Loading /> : null}
+      {items.length ? (
+        <ul className="card-list" aria-label="Alerts">
+          {items.map((n) => {
+            const href = target(n);
+            return (
+              <li key={n.id} className={`card alert-card${n.readAt ? '' : ' unread'}`}>
+                <p className="card-title">
+                  {!n.readAt ? <span className="badge unread-badge">New</span> : null}
+                  {href ? <Link href={href} onPress={() => void markRead(n)}>{n.subject}</Link> : n.subject}
+                </p>
+                <p>{n.body}</p>
+                <p className="muted alert-meta">
+                  <time dateTime={n.createdAt}>{formatDateTime(n.createdAt)}</time>
+                  {!n.readAt ? <Button variant="quiet" className="small" onPress={() => markRead(n)}>Mark as read</Button> : null}
+                </p>
+              </li>
+            );
+          })}
+        </ul>
+      ) : list.data ? <div className="empty"><p><strong>No alerts.</strong></p></div> : null}
+      {list.hasNextPage ? <Button variant="secondary" onPress={() => list.fetchNextPage()} isDisabled={list.isFetchingNextPage}>Show earlier alerts</Button> : null}
+    </section>
+  );
+}

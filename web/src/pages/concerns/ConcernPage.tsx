@@ -1,0 +1,162 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, call } from '../../api/client';
+import type { Chronology, ChronologyEntry, Concern } from '../../api/models';
+import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
+import { hasRole, useSession } from '../../session';
+import { AddEntry, CloseConcern, RecordReferral } from './ConcernActions';
+import { ConcernSubject, RiskBadge, StatusBadge, concernForLabel, concernQuery } from './shared';
+
+const KIND_LABELS: Record<string, string> = {
+  raised: 'Raised', alerted: 'Alert sent', escalated: 'Escalated', acknowledged: 'Acknowledged', fact: 'Fact', action: 'Action',
+  decision: 'Decision', outcome: 'Outcome', referral: 'Referral', closed: 'Closed',
+};
+const RECIPIENTS: Record<string, string> = { local_authority: 'the local authority’s safeguarding team', police: 'the police' };
+const yesNo = (v: unknown) => (v === true ? 'Yes' : v === false ? 'No' : '—');
+
+/** How a concern is handled (the API refuses it to anyone who does not work the concern, so it is asked only when `can.work`). */
+const chronologyQuery = (id: string, enabled: boolean) => ({
+  queryKey: ['concern', id, 'chronology'],
+  queryFn: () => call<Chronology>(api.GET('/api/concerns/{id}/chronology', { params: { path: { id } } })),
+  enabled,
+});
+
+/** What the raiser wrote: everything the reader may see of it (the API leaves out what they may not). */
+function WhatWasRaised({ concern, raisedBy }: { concern: Concern; raisedBy: string }) {
+  return (
+    <div className="panel">
+      <h2>What was raised</h2>
+      <dl className="fields">
+        <div className="field-row"><dt>About</dt><dd>{concernForLabel(concern.concernFor)}: <ConcernSubject concern={concern} /></dd></div>
+        {concern.personId && concern.personDescription ? <div className="field-row"><dt>Description</dt><dd>{concern.personDescription}</dd></div> : null}
+        <div className="field-row"><dt>What was seen or heard</dt><dd>{concern.whatHappened ?? '—'}</dd></div>
+        <div className="field-row"><dt>When</dt><dd>{formatDateTime(concern.occurredAt)}</dd></div>
+        <div className="field-row"><dt>Who else was involved</dt><dd>{concern.peopleInvolved || '—'}</dd></div>
+        <div className="field-row"><dt>Immediate risk</dt><dd>{concern.immediateRisk ? <strong className="risk-text">Yes — someone may be at risk now</strong> : 'No, or not sure'}</dd></div>
+        <div className="field-row"><dt>Already done</dt><dd>{concern.actionsTaken || '—'}</dd></div>
+        <div className="field-row"><dt>Raised</dt><dd>{formatDateTime(concern.raisedAt)} by {raisedBy}</dd></div>
+      </dl>
+    </div>
+  );
+}
+
+/** One chronology entry in words: who did what, when, and why. */
+function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => string }) {
+  const d = e.detail;
+  const recipients = Array.isArray(d.recipients) ? (d.recipients as string[]).map((id) => name(id)).join(', ') : '';
+  let what: React.ReactNode;
+  switch (e.kind) {
+    case 'raised': what = <><strong>{name(e.recordedBy)}</strong> raised the concern{d.immediateRisk ? ', saying someone is at immediate risk' : ''}.</>; break;
+    case 'alerted': what = recipients ? <>Confide alerted {recipients}.</> : <>Confide could alert nobody: there is no safeguarding lead or manager.</>; break;
+    case 'escalated': what = <>Not acknowledged in time: Confide escalated it to {recipients || 'nobody'}.</>; break;
+    case 'acknowledged': what = <><strong>{name(e.recordedBy)}</strong> acknowledged it.</>; break;
+    case 'referral': what = <><strong>{name(e.recordedBy)}</strong> recorded a referral to {RECIPIENTS[String(d.to)] ?? String(d.to)}.</>; break;
+    case 'closed': what = <><strong>{name(e.recordedBy)}</strong> closed the concern.</>; break;
+    default: what = <><strong>{name(e.recordedBy)}</strong> recorded {e.kind === 'action' ? 'an action' : `a ${e.kind}`}.</>;
+  }
+  return (
+    <li className={`timeline-item chrono-${e.kind}`}>
+      <span className="timeline-when"><time dateTime={e.at}>{formatDateTime(e.at)}</time> <span className={`badge kind-badge kind-${e.kind}`}>{KIND_LABELS[e.kind] ?? e.kind}</span></span>
+      <p className="log-what">{what}</p>
+      {e.text ? <p className="chrono-text">{e.kind === 'closed' ? <><span className="chrono-label">Outcome: </span>{e.text}</> : e.text}</p> : null}
+      {e.reason ? <p className="chrono-why"><span className="chrono-label">Why: </span>{e.reason}</p> : null}
+      {e.agreedWith?.length ? <p className="chrono-why"><span className="chrono-label">Agreed with: </span>{e.agreedWith.join(', ')}</p> : null}
+      {e.kind === 'referral' ? (
+        <dl className="facts referral-facts">
+          <dt>Risk of harm</dt><dd>{yesNo(d.riskOfHarm)} — {String(d.riskOfHarmReason ?? '')}</dd>
+          <dt>Consent possible and safe</dt><dd>{yesNo(d.consentPossibleAndSafe)} — {String(d.consentNote ?? '')}</dd>
+          <dt>Information shared</dt><dd>{String(d.informationShared ?? '')}</dd>
+          <dt>Shared with</dt><dd>{String(d.sharedWith ?? '')} — {String(d.sharedHow ?? '')}</dd>
+          <dt>Person told</dt><dd>{yesNo(d.personTold)}{d.notToldReason ? ` — ${String(d.notToldReason)}` : ''}</dd>
+          {d.reference ? <><dt>Their reference</dt><dd>{String(d.reference)}</dd></> : null}
+        </dl>
+      ) : null}
+    </li>
+  );
+}
+
+/** The handling, for those who work the concern: acknowledgement, the chronology, entries, referral, closing. */
+function Handling({ id, concern, canRefer }: { id: string; concern: Concern; canRefer: boolean }) {
+  const queryClient = useQueryClient();
+  const [done, setDone] = useState<string | null>(null);
+  const [ackError, setAckError] = useState<unknown>(null);
+  const chronology = useQuery(chronologyQuery(id, true));
+  const names = chronology.data?.names ?? {};
+  const name = (uid: string | null) => (uid ? names[uid] ?? 'a colleague' : 'Confide');
+  const refresh = async (message: string) => {
+    setDone(message);
+    await queryClient.invalidateQueries({ queryKey: ['concern', id] });
+    await queryClient.invalidateQueries({ queryKey: ['concerns'] });
+  };
+  const acknowledge = async () => {
+    setAckError(null);
+    try {
+      await call(api.POST('/api/concerns/{id}/acknowledge', { params: { path: { id } }, body: {} }));
+      await refresh('Acknowledged. The raiser sees that it is being handled, and escalation has stopped.');
+    } catch (err) {
+      setAckError(err);
+    }
+  };
+  const h = chronology.data?.handling;
+  const open = concern.status !== 'closed';
+  return (
+    <>
+      {done ? <Notice>{done}</Notice> : null}
+      {concern.status === 'raised' ? (
+        <div className="alert warning ack-box">
+          <p className="alert-title">Nobody has acknowledged this concern yet.</p>
+          <p>{h?.nextEscalationAt ? `If it is not acknowledged by ${formatDateTime(h.nextEscalationAt)}, it escalates to every manager.` : 'It has been escalated to every manager.'}</p>
+          <ProblemMessage error={ackError} />
+          <Button onPress={acknowledge}>Acknowledge</Button>
+        </div>
+      ) : null}
+      <div className="columns">
+        <div className="panel">
+          <h2>Chronology</h2>
+          <p className="hint">Everything that happened, oldest first. Entries are never changed: to correct one, add another.</p>
+          <ProblemMessage error={chronology.error} focus={false} />
+          {chronology.isPending ? <Loading /> : null}
+          {chronology.data ? <ol className="timeline chronology">{chronology.data.entries.map((e) => <Entry key={e.id} e={e} name={name} />)}</ol> : null}
+        </div>
+        <div className="stack">
+          {open ? <AddEntry id={id} onAdded={refresh} /> : <div className="panel"><h2>Closed</h2><p>{h?.closedAt ? `Closed on ${formatDateTime(h.closedAt)} by ${name(h.closedBy)}.` : 'This concern is closed.'}</p></div>}
+        </div>
+      </div>
+      {open && canRefer ? <RecordReferral id={id} onRecorded={refresh} /> : null}
+      {open ? <CloseConcern id={id} onClosed={refresh} /> : null}
+    </>
+  );
+}
+
+/**
+ * A concern's page. Those who work it (the API's `can.work`) see what was raised and its handling; the person who
+ * raised it sees what they wrote and its status only.
+ */
+export default function ConcernPage({ id }: { id: string }) {
+  const { me } = useSession();
+  const concern = useQuery(concernQuery(id));
+  const chronology = useQuery(chronologyQuery(id, !!concern.data?.can.work));
+  const chronologyNames = chronology.data?.names ?? {};
+  if (concern.isPending) return <Loading />;
+  if (concern.error) return <section><PageTitle>Concern</PageTitle><ProblemMessage error={concern.error} /></section>;
+  const c = concern.data.data;
+  const mine = c.raisedBy === me.user.id;
+  const raisedBy = mine ? 'you' : chronologyNames[c.raisedBy] ?? 'a colleague';
+  const back = hasRole(me, 'safeguarding_lead', 'manager') && concern.data.can.work ? { href: '/concerns', label: 'Concerns' } : { href: '/concerns/mine', label: 'Concerns you raised' };
+  return (
+    <section>
+      <nav aria-label="Breadcrumb" className="breadcrumb"><Link href={back.href}>{back.label}</Link></nav>
+      <div className="page-head">
+        <PageTitle title={`Concern about ${concernForLabel(c.concernFor)}`}>Concern about {concernForLabel(c.concernFor)}</PageTitle>
+        <div className="concern-badges"><RiskBadge risk={c.immediateRisk} /><StatusBadge status={c.status} /></div>
+      </div>
+      {!concern.data.can.work ? (
+        <p className="lede">
+          {c.status === 'raised' ? 'Sent to the safeguarding leads; waiting for one of them to acknowledge it.' : c.status === 'acknowledged' ? 'A safeguarding lead has acknowledged it and is handling it. They may contact you.' : 'The safeguarding leads have closed it.'}
+        </p>
+      ) : null}
+      <WhatWasRaised concern={c} raisedBy={raisedBy} />
+      {concern.data.can.work ? <Handling id={id} concern={c} canRefer={!!concern.data.can.refer} /> : null}
+    </section>
+  );
+}
