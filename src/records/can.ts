@@ -22,9 +22,12 @@ export interface Can {
   seeAccessLog: boolean;
   /**
    * What the record type offers beyond its own verbs, by the names its descriptor gives them (`offers`): a person's
-   * `openCase`, a case's `addNote`, `addAttachment` and `manageTeam`.
+   * `openCase`, `inform`, `recordConsent` and `withdrawConsent`, a case's `addNote`, `addAttachment` and `manageTeam`.
    */
   openCase?: boolean;
+  inform?: boolean;
+  recordConsent?: boolean;
+  withdrawConsent?: boolean;
   addNote?: boolean;
   addAttachment?: boolean;
   manageTeam?: boolean;
