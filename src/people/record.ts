@@ -39,6 +39,7 @@ export const PERSON_RECORD = defineRecord({
     { can: 'inform', action: 'person.inform', on: 'record', whileOpen: true },
     { can: 'recordConsent', action: 'consent.record', on: { child: 'consent' }, whileOpen: true },
     { can: 'withdrawConsent', action: 'consent.withdraw', on: { child: 'consent' } },
+    { can: 'printConsentReceipt', action: 'consent.read', on: { child: 'consent' }, classification: 'personal' },
   ],
   editable: ['kind', 'givenName', 'familyName', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'],
 });
