@@ -41,7 +41,8 @@ const nowLocal = () => {
 function WithdrawForm({ consent, purpose, onDone, onCancel }: { consent: Consent; purpose: string; onDone: () => void; onCancel: () => void }) {
   const queryClient = useQueryClient();
   const [method, setMethod] = useState('');
-  const [at, setAt] = useState(nowLocal());
+  const [opened] = useState(nowLocal);
+  const [at, setAt] = useState(opened);
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -50,7 +51,7 @@ function WithdrawForm({ consent, purpose, onDone, onCancel }: { consent: Consent
     setBusy(true);
     setError(null);
     try {
-      const body = { method: method || undefined, ...(at ? { withdrawnAt: new Date(at).toISOString() } : {}), ...(note.trim() ? { note: note.trim() } : {}) };
+      const body = { method: method || undefined, ...(at && at !== opened ? { withdrawnAt: new Date(at).toISOString() } : {}), ...(note.trim() ? { note: note.trim() } : {}) };
       await call(api.POST('/api/consents/{id}/withdraw', { params: { path: { id: consent.id } }, body: body as never }));
       await queryClient.invalidateQueries({ queryKey: ['person', consent.personId, 'consents'] });
       onDone();
@@ -63,7 +64,7 @@ function WithdrawForm({ consent, purpose, onDone, onCancel }: { consent: Consent
   return (
     <PathForm error={error} names={['method', 'withdrawnAt', 'note']} onSubmit={submit}>
       <p>Withdrawing their consent to “{purpose}” takes effect at once: nothing more is shared on it from now.</p>
-      <TextInput name="withdrawnAt" label="When they withdrew" type="datetime-local" isRequired value={at} onChange={setAt} />
+      <TextInput name="withdrawnAt" label="When they withdrew" type="datetime-local" isRequired value={at} onChange={setAt} description="Leave as it is if they told you just now." />
       <Radios name="method" label="How they told us" isRequired value={method || null} onChange={setMethod} options={WITHDRAWAL_METHODS} />
       <TextBox name="note" label="Note" rows={2} value={note} onChange={setNote} />
       <div className="actions">
