@@ -8,7 +8,7 @@ import { ProblemMessage } from './ui';
  * "body.recipients.0.category"), keyed by the form's field names: each error goes to the longest field name that
  * is a prefix of its path, one message per field (the first). Errors no field claims are returned under `rest`.
  */
-export function errorsByField(error: unknown, names: readonly string[], prefix = 'body'): { fields: Record<string, string>; rest: string[] } {
+export function errorsByField(error: unknown, names: readonly string[], prefix = 'body', missing: Readonly<Record<string, string>> = {}): { fields: Record<string, string>; rest: string[] } {
   const fields: Record<string, string> = {};
   const rest: string[] = [];
   if (!(error instanceof ApiError)) return { fields, rest };
@@ -16,11 +16,15 @@ export function errorsByField(error: unknown, names: readonly string[], prefix =
   for (const e of error.problem.errors ?? []) {
     const path = e.path.startsWith(`${prefix}.`) ? e.path.slice(prefix.length + 1) : e.path;
     const name = byLength.find((n) => path === n || path.startsWith(`${n}.`));
-    if (name) fields[name] ??= e.message;
+    // An answer left empty: say what to give, in the form's words, rather than the validator's.
+    if (name) fields[name] ??= MISSING.test(e.message) ? missing[name] ?? 'Fill this in' : e.message;
     else rest.push(e.message);
   }
   return { fields, rest };
 }
+
+/** The validator's words for an answer that was not given (empty, absent or an unknown choice). */
+const MISSING = /received undefined|^Invalid option|expected string to have >=1 characters|expected array to have >=1 items|^Invalid input$|^Required$/;
 
 /** Focuses the first field (in page order) named in `names`. */
 export function focusFirstField(names: readonly string[]) {
@@ -40,8 +44,10 @@ export function focusFirstField(names: readonly string[]) {
  * as it is edited. A refusal that names no field (403 with its reason and clause) is shown above the fields and
  * takes focus. `clientErrors` are the form's own checks before anything is sent, shown the same way.
  */
-export function PathForm({ error, clientErrors, names, onSubmit, children, className }: {
+export function PathForm({ error, clientErrors, names, missing, onSubmit, children, className }: {
   error: unknown;
+  /** What to say, by field, when the API says an answer is missing. */
+  missing?: Readonly<Record<string, string>>;
   clientErrors?: Record<string, string> | null;
   names: readonly string[];
   onSubmit: (e: FormEvent<HTMLFormElement>) => void;
@@ -49,11 +55,11 @@ export function PathForm({ error, clientErrors, names, onSubmit, children, class
   className?: string;
 }) {
   const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
-  const fromApi = errorsByField(error, names);
+  const fromApi = errorsByField(error, names, 'body', missing);
   const all = { ...fromApi.fields, ...(clientErrors ?? {}) };
   useEffect(() => {
     setEdited(new Set());
-    const keys = [...Object.keys(errorsByField(error, names).fields), ...Object.keys(clientErrors ?? {})];
+    const keys = [...Object.keys(errorsByField(error, names, 'body', missing).fields), ...Object.keys(clientErrors ?? {})];
     if (keys.length) setTimeout(() => focusFirstField(keys));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [error, clientErrors]);
@@ -62,17 +68,17 @@ export function PathForm({ error, clientErrors, names, onSubmit, children, class
     const field = name ? [...names].sort((a, b) => b.length - a.length).find((n) => name === n || name.startsWith(`${n}.`)) : undefined;
     if (field && field in all && !edited.has(field)) setEdited(new Set([...edited, field]));
   };
-  const hasFieldErrors = Object.keys(all).length > 0;
+  const open = Object.keys(shown).length;
   return (
     <Form onSubmit={onSubmit} validationBehavior="aria" validationErrors={shown} className={`form ${className ?? ''}`}>
       <div className="form-body" onChange={(e) => markEdited((e.target as HTMLInputElement).name)}>
-        {hasFieldErrors ? (
+        {open || fromApi.rest.length ? (
           <div className="alert error" role="alert">
-            <p className="alert-title">{Object.keys(all).length === 1 ? 'One answer needs attention' : `${Object.keys(all).length} answers need attention`}</p>
-            <p>{error instanceof ApiError && fromApi.rest.length === 0 && Object.keys(fromApi.fields).length ? error.message : 'Each is marked below.'}</p>
+            <p className="alert-title">{open === 1 ? 'One answer needs attention' : open > 1 ? `${open} answers need attention` : 'Some answers need attention'}</p>
+            {open ? <p>Each is marked below with what to change.</p> : null}
             {fromApi.rest.length ? <ul>{fromApi.rest.map((m) => <li key={m}>{m}</li>)}</ul> : null}
           </div>
-        ) : <ProblemMessage error={error} />}
+        ) : Object.keys(all).length ? null : <ProblemMessage error={error} />}
         {children}
       </div>
     </Form>

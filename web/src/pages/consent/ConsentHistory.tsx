@@ -62,7 +62,7 @@ function WithdrawForm({ consent, purpose, onDone, onCancel }: { consent: Consent
     }
   };
   return (
-    <PathForm error={error} names={['method', 'withdrawnAt', 'note']} onSubmit={submit}>
+    <PathForm error={error} names={['method', 'withdrawnAt', 'note']} missing={{ method: 'Choose how they told us' }} onSubmit={submit}>
       <p>Withdrawing their consent to “{purpose}” takes effect at once: nothing more is shared on it from now.</p>
       <TextInput name="withdrawnAt" label="When they withdrew" type="datetime-local" isRequired value={at} onChange={setAt} description="Leave as it is if they told you just now." />
       <Radios name="method" label="How they told us" isRequired value={method || null} onChange={setMethod} options={WITHDRAWAL_METHODS} />
@@ -96,7 +96,8 @@ export function ConsentHistory({ personId, can }: { personId: string; can: Can }
       {items.length ? (
         <ol className="timeline consent-history" aria-label="Consent history, newest first">
           {items.map((c) => {
-            const s = STATUS[c.status] ?? { label: c.status, tone: 'muted-badge' };
+            const laterWithdrawn = c.status === 'superseded' && items.find((x) => x.id === c.supersededBy)?.decision === 'withdrawn';
+            const s = laterWithdrawn ? { label: 'Agreed, later withdrawn', tone: 'muted-badge' } : STATUS[c.status] ?? { label: c.status, tone: 'muted-badge' };
             const isCurrentGiven = c.decision === 'given' && !c.supersededBy;
             return (
               <li key={c.id} className={`timeline-item consent-${c.status}`}>

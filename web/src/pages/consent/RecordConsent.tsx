@@ -16,6 +16,14 @@ const NAMES = [
   'givenBy', 'givenBy.competenceAssessment', 'givenBy.name', 'givenBy.relationship', 'givenBy.authority', 'expiresAt', 'supersedes', 'told',
 ];
 type Values = Record<string, string>;
+const MISSING: Record<string, string> = {
+  purposeId: 'Choose the purpose they are answering about', recipients: 'Choose at least one recipient', dataCategories: 'Choose the information it covers',
+  'told.why': 'Write why we need to share their information', 'told.withWhom': 'Write who it will be shared with',
+  'told.consequences': 'Write what happens if they agree, and if they do not', 'told.serviceImpact': 'Write whether not agreeing may mean not getting a service',
+  'method.typedName': 'Ask them to type their full name', 'method.attestation': 'Write what was said and agreed',
+  'givenBy.competenceAssessment': 'Write how you judged they are competent to decide', 'givenBy.name': 'Enter their name',
+  'givenBy.relationship': 'Enter their relationship to the person', 'givenBy.authority': 'Enter their authority',
+};
 
 /** The active purposes of the register (3.1): only these can be consented to. */
 export const activePurposesQuery = {
@@ -42,6 +50,7 @@ export default function RecordConsent({ id }: { id: string }) {
   const [recipients, setRecipients] = useState<string[]>([]);
   const [categories, setCategories] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
+  const [clientErrors, setClientErrors] = useState<Record<string, string> | null>(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<Consent | null>(null);
   const set = (k: string) => (x: string) => setV((old) => ({ ...old, [k]: x }));
@@ -60,6 +69,9 @@ export default function RecordConsent({ id }: { id: string }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // The rest of the form follows from the purpose: without one there is nothing else to answer yet.
+    if (!v.purposeId) return setClientErrors({ purposeId: MISSING.purposeId });
+    setClientErrors(null);
     setBusy(true);
     setError(null);
     const recipientList: Recipient[] = recipients.map((r) => (r === INTERNAL_ONLY ? { kind: 'internal' } : { kind: 'category', category: r }));
@@ -116,7 +128,7 @@ export default function RecordConsent({ id }: { id: string }) {
       {active.length === 0 ? (
         <div className="alert warning" role="status"><p className="alert-title">No purpose is active.</p><p>Consent is always for a purpose in the register. A manager proposes one and a guardian approves it (policy 3.1).</p></div>
       ) : (
-        <PathForm error={error} names={NAMES} onSubmit={submit} className="form-wide consent-form">
+        <PathForm error={error} clientErrors={clientErrors} missing={MISSING} names={NAMES} onSubmit={submit} className="form-wide consent-form">
           <fieldset className="panel form-section">
             <legend>1. What it is for</legend>
             <Radios name="purposeId" label="Purpose" isRequired value={v.purposeId ?? null} onChange={choosePurpose}
@@ -124,7 +136,7 @@ export default function RecordConsent({ id }: { id: string }) {
             {purpose ? (
               <dl className="facts purpose-facts">
                 <dt>Lawful basis</dt><dd>{LAWFUL_BASIS[purpose.lawfulBasis] ?? purpose.lawfulBasis}</dd>
-                <dt>May go to</dt><dd>{purpose.recipientCategories.join('; ')}</dd>
+                <dt>May go to</dt><dd>{purpose.recipientCategories.map((c) => (c.toLowerCase() === INTERNAL_ONLY ? 'Our own service only' : c)).join('; ')}</dd>
                 <dt>Information used</dt><dd>{purpose.dataCategories.map(categoryLabel).join(', ')}</dd>
               </dl>
             ) : null}
