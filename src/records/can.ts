@@ -22,9 +22,14 @@ export interface Can {
   seeAccessLog: boolean;
   /**
    * What the record type offers beyond its own verbs, by the names its descriptor gives them (`offers`): a person's
-   * `openCase`, a case's `addNote`, `addAttachment` and `manageTeam`.
+   * `openCase`, `inform`, `recordConsent`, `withdrawConsent` and `printConsentReceipt`, a case's `addNote`, `addAttachment` and `manageTeam`.
    */
   openCase?: boolean;
+  inform?: boolean;
+  recordConsent?: boolean;
+  withdrawConsent?: boolean;
+  /** Print a consent receipt: it shows what the person was told (personal). */
+  printConsentReceipt?: boolean;
   addNote?: boolean;
   addAttachment?: boolean;
   manageTeam?: boolean;
@@ -39,20 +44,20 @@ const allowed = (ctx: Ctx, action: Action, resource: Resource) => decide(ctx.act
  */
 export function offered(ctx: Ctx, type: RecordType, row: Record<string, unknown>): Record<string, boolean> {
   const facts = factsFor(ctx.actor, type, row);
-  const general = { ...facts, classification: 'general' as const };
   const out: Record<string, boolean> = {};
   for (const offer of recordOf(type).offers ?? []) {
     const on = offer.on;
+    const classification = offer.classification ?? 'general';
     let resource: Resource;
-    if (on === 'record') resource = general;
-    else if (on === 'new') resource = { type: offer.action.split('.')[0] as RecordType, classification: 'general' };
+    if (on === 'record') resource = { ...facts, classification };
+    else if (on === 'new') resource = { type: offer.action.split('.')[0] as RecordType, classification };
     else {
       // A record not yet written under this one: its facts are this record's team and the actor as its owner.
       const child = recordOf(on.child as RecordType);
       if (!child.access) throw new Error(`${type} offers ${child.type}, which no team reaches`);
       const draft: Record<string, unknown> = { [child.access.column]: row.id, _team: row._team };
       if (child.owner) draft[child.owner] = ctx.actor.id;
-      resource = { ...factsFor(ctx.actor, child.type as RecordType, draft), classification: 'general' };
+      resource = { ...factsFor(ctx.actor, child.type as RecordType, draft), classification };
     }
     out[offer.can] = !(offer.whileOpen && row.archived_at) && allowed(ctx, offer.action as Action, resource);
   }

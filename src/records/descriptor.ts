@@ -72,13 +72,15 @@ export interface RecordDescriptor {
  * - `on: 'child'`: a record of that type not yet written under this one — its facts are this record's team and the
  *   actor as its owner (adding a note to a case);
  * - `on: 'new'`: a new record with no facts yet (opening a case for a person).
- * `whileOpen` offers it only while the record is not archived.
+ * `whileOpen` offers it only while the record is not archived; `classification` is the class of information the
+ * action needs (default general: e.g. a consent receipt shows what the person was told, which is personal).
  */
 export interface Offer {
   readonly can: string;
   readonly action: string;
   readonly on: 'record' | 'new' | { readonly child: string };
   readonly whileOpen?: boolean;
+  readonly classification?: 'general' | 'personal';
 }
 
 /** Declares a record type (keeps its literal types, checks its shape). */

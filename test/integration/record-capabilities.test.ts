@@ -68,6 +68,19 @@ describe.each(dialects())('what the caller may do with a record (%s)', (dialect)
     expect((await as(world, manager).get(`/api/people/${personId}/access-log`)).statusCode).toBe(200);
   });
 
+  it('4.1 informed-consent: staff on the team may record first contact and consent; a volunteer on the team may only withdraw — and the API agrees', async () => {
+    expect(await can(staff, `/api/people/${personId}`)).toMatchObject({ inform: true, recordConsent: true, withdrawConsent: true, printConsentReceipt: true });
+    expect(await can(volunteer, `/api/people/${personId}`)).toMatchObject({ recordConsent: false, withdrawConsent: true, printConsentReceipt: false });
+    expect(await can(guardian, `/api/people/${personId}`)).toMatchObject({ inform: false, recordConsent: false, withdrawConsent: false, printConsentReceipt: false });
+    // The API refuses the consent the flag refused: 403 with the rule's clause, before any purpose is looked up.
+    const refused = await as(world, volunteer).post(`/api/people/${personId}/consents`, {
+      purposeId: '00000000-0000-7000-8000-000000000000', decision: 'given', recipients: [{ kind: 'internal' }], dataCategories: ['general'],
+      told: { why: 'w', withWhom: 'w', consequences: 'c', serviceImpact: 's' }, method: { kind: 'oral', attestation: 'a' }, givenBy: { kind: 'person' },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().clause).toBeTruthy();
+  });
+
   it('3.1 justify-purpose: the guardian may see who has seen the record but change nothing', async () => {
     expect(await can(guardian, `/api/people/${personId}`)).toMatchObject({ edit: [], seeAccessLog: true, openCase: false, breakGlass: false });
   });

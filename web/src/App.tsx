@@ -14,6 +14,10 @@ import { hasRole, SessionProvider, useMeQuery, useSessionExpiry } from './sessio
 const CasePage = lazy(() => import('./pages/CasePage'));
 const NotePage = lazy(() => import('./pages/NotePage'));
 const PersonForm = lazy(() => import('./pages/PersonForm'));
+const RegisterPerson = lazy(() => import('./pages/firstContact/RegisterPerson'));
+const RecordFirstContact = lazy(() => import('./pages/firstContact/RecordFirstContact'));
+const NotYetTold = lazy(() => import('./pages/firstContact/NotYetTold'));
+const RecordConsent = lazy(() => import('./pages/consent/RecordConsent'));
 const AccessLog = lazy(() => import('./pages/access/AccessLog'));
 const AccessInbox = lazy(() => import('./pages/access/AccessInbox'));
 const BreakGlassQueue = lazy(() => import('./pages/access/BreakGlassQueue'));
@@ -34,9 +38,12 @@ type Page = (params: Record<string, string>) => ReactNode;
 /** The app's pages by path (the server serves the app for these sections: src/web/routes.ts APP_SECTIONS). */
 const PAGES: Array<[string, Page]> = [
   ['/people', () => <PeopleList />],
-  ['/people/new', () => <PersonForm />],
+  ['/people/new', () => <RegisterPerson />],
+  ['/people/not-yet-told', () => <NotYetTold />],
   ['/people/:id', (p) => <PersonPage id={p.id} />],
   ['/people/:id/edit', (p) => <PersonForm id={p.id} />],
+  ['/people/:id/first-contact', (p) => <RecordFirstContact id={p.id} />],
+  ['/people/:id/consents/new', (p) => <RecordConsent id={p.id} />],
   ['/people/:id/access-log', (p) => <AccessLog personId={p.id} />],
   ['/cases/:id', (p) => <CasePage id={p.id} />],
   ['/notes/:id', (p) => <NotePage id={p.id} />],

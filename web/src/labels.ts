@@ -68,3 +68,22 @@ export function describeAction(action: string, resourceType: string): string {
   const verb = VERBS[action.split('.').pop() ?? ''];
   return verb ? `${verb} ${NOUNS[resourceType] ?? 'a record'}` : action.replace('.', ' ');
 }
+
+/** How a person was given the notice (4.1). */
+export const CONTACT_METHODS = [
+  { id: 'in_person', label: 'In person', description: 'Read out or handed over face to face' },
+  { id: 'phone', label: 'By phone', description: 'Read out over the phone' },
+  { id: 'online', label: 'Online', description: 'Sent by email or shown on a video call' },
+  { id: 'letter', label: 'By letter', description: 'Posted or given as a printed copy' },
+] as const;
+export const contactMethodLabel = (m: string) => CONTACT_METHODS.find((x) => x.id === m)?.label ?? m;
+
+const languageNames = new Intl.DisplayNames(['en-GB'], { type: 'language' });
+/** "Welsh" for "cy"; the tag itself when the browser does not know it. */
+export const languageName = (tag: string) => {
+  try {
+    return languageNames.of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+};

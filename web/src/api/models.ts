@@ -42,6 +42,10 @@ export interface Can {
   breakGlass: boolean;
   seeAccessLog: boolean;
   openCase?: boolean;
+  inform?: boolean;
+  recordConsent?: boolean;
+  withdrawConsent?: boolean;
+  printConsentReceipt?: boolean;
   addNote?: boolean;
   addAttachment?: boolean;
   manageTeam?: boolean;
@@ -61,6 +65,8 @@ export interface PersonSummary {
   preferredName: string | null;
   pronouns: string | null;
   archivedAt: string | null;
+  /** The date they were first told of the confidentiality policy (4.1); null: not yet told. */
+  toldAt?: string | null;
   version: number;
 }
 export interface Person extends PersonSummary {
@@ -267,4 +273,71 @@ export interface Chronology {
   };
   entries: ChronologyEntry[];
   names: Record<string, string>;
+}
+
+/** A version of the organisation's notice (4.1); `body` only when one version is read. */
+export interface NoticeVersion {
+  id: string;
+  version: number;
+  language: string;
+  title: string;
+  body?: string;
+  status: 'draft' | 'published';
+  current: boolean;
+  publishedAt: string | null;
+}
+export type ContactMethod = 'in_person' | 'phone' | 'online' | 'letter';
+/** One time a person was given the notice. */
+export interface FirstContact {
+  id: string;
+  noticeVersion: number;
+  language: string;
+  noticeTitle: string;
+  contactedOn: string;
+  method: ContactMethod;
+  questions?: string | null;
+  recordedBy: string;
+  recordedAt: string;
+}
+export interface FirstContacts {
+  personId: string;
+  toldAt: string | null;
+  items: FirstContact[];
+  restricted: Restricted[];
+}
+
+/** A purpose of the register (3.1). */
+export interface Purpose {
+  id: string;
+  name: string;
+  description: string;
+  lawfulBasis: string;
+  art9Condition: string | null;
+  dataCategories: Classification[];
+  recipientCategories: string[];
+  status: 'draft' | 'active' | 'review_due' | 'retired';
+  nextReviewOn: string;
+}
+
+export type Recipient = { kind: 'internal' } | { kind: 'organisation'; organisationId: string } | { kind: 'category'; category: string };
+/** One version of a person's answer about a purpose: given, refused, or a withdrawal (1.3, 4.1). */
+export interface Consent {
+  id: string;
+  personId: string;
+  purposeId: string;
+  decision: 'given' | 'refused' | 'withdrawn';
+  status: 'given' | 'refused' | 'withdrawn' | 'expired' | 'superseded';
+  recipients: Recipient[];
+  dataCategories: Classification[];
+  method: 'signed_form' | 'e_signature' | 'oral' | null;
+  givenBy: 'person' | 'competent_child' | 'parental_responsibility' | 'representative' | null;
+  expiresAt: string | null;
+  supersedes: string | null;
+  supersededBy: string | null;
+  withdrawnAt: string | null;
+  withdrawalMethod: 'in_writing' | 'orally' | 'other' | null;
+  withdrawalNote?: string | null;
+  recordedBy: string;
+  recordedAt: string;
+  version: number;
 }

@@ -13,13 +13,15 @@ export function Layout({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const { pathname } = useLocation();
   const sections = [
-    ...(hasRole(me, 'manager', 'guardian', 'staff', 'volunteer', 'student') ? [{ href: '/people', label: 'People' }, { href: '/organisations', label: 'Organisations' }] : []),
+    ...(hasRole(me, 'manager', 'guardian', 'staff', 'volunteer', 'student') ? [{ href: '/people', label: 'People' }, { href: '/people/not-yet-told', label: 'Not yet told' }, { href: '/organisations', label: 'Organisations' }] : []),
     { href: '/access', label: hasRole(me, 'manager') ? 'Access requests' : 'Your access' },
     ...(hasRole(me, 'manager') ? [{ href: '/access/break-glass', label: 'Break-glass reviews' }] : []),
     ...(hasRole(me, 'administrator') ? [{ href: '/admin/accounts', label: 'Accounts' }] : []),
     hasRole(me, 'safeguarding_lead', 'manager') ? { href: '/concerns', label: 'Concerns' } : { href: '/concerns/mine', label: 'Your concerns' },
   ];
-  const current = (href: string) => pathname === href || (href !== '/access' && href !== '/concerns/mine' && pathname.startsWith(`${href}/`) && pathname !== '/concerns/new');
+  const within = (href: string) => pathname === href || (href !== '/access' && href !== '/concerns/mine' && pathname.startsWith(`${href}/`) && pathname !== '/concerns/new');
+  // The most specific section is the current one ("Not yet told" inside "People").
+  const current = (href: string) => within(href) && !sections.some((s) => s.href.length > href.length && within(s.href));
   const signOut = async () => {
     await call(api.POST('/api/auth/sign-out', { body: {} })).catch(() => undefined);
     setCsrfToken(null);

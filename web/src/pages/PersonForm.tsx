@@ -1,6 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, ifMatch } from '../api/client';
-import type { Person, RecordView } from '../api/models';
 import { EditForm, type FieldSpec } from '../components/EditForm';
 import { Link, Loading, PageTitle, ProblemMessage, personName } from '../components/ui';
 import { PERSON_KINDS } from '../labels';
@@ -22,35 +21,10 @@ const FIELDS: FieldSpec[] = [
   { name: 'safeguardingNotes', kind: 'textarea' },
 ];
 
-/** Record a new person (optionally with their first case), or edit one: only the fields the API says may change. */
-export default function PersonForm({ id }: { id?: string }) {
+/** Edit a person: only the fields the API says may change. (Adding a person is the first-contact journey: firstContact/RegisterPerson.) */
+export default function PersonForm({ id }: { id: string }) {
   const queryClient = useQueryClient();
-  const person = useQuery({ ...personQuery(id ?? ''), enabled: !!id });
-  if (!id) {
-    return (
-      <section>
-        <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/people">People</Link></nav>
-        <PageTitle>Add a person</PageTitle>
-        <p className="lede">Record someone the charity supports or works with. Tell them about the confidentiality policy at this first contact (4.1).</p>
-        <div className="panel">
-          <EditForm
-            create
-            fields={[...FIELDS.filter((f) => f.name !== 'safeguardingNotes'), { name: 'service', kind: 'text', description: 'Fill this to open their first case now, with you as lead worker.' }]}
-            initial={{ kind: 'service_user' }}
-            submitLabel="Add person"
-            onCancel={() => navigate('/people')}
-            onSave={async (changes) => {
-              const { service, ...fields } = changes;
-              const body = { ...fields, ...(service ? { openCase: { service } } : {}) } as never;
-              const created = await call<RecordView<Person>>(api.POST('/api/people', { body }));
-              await queryClient.invalidateQueries({ queryKey: ['people'] });
-              navigate(`/people/${created.data.id}`);
-            }}
-          />
-        </div>
-      </section>
-    );
-  }
+  const person = useQuery(personQuery(id));
   if (person.isPending) return <Loading />;
   if (person.error) return <><PageTitle>Edit details</PageTitle><ProblemMessage error={person.error} /></>;
   const view = person.data;

@@ -7,6 +7,8 @@ import { RecordFields } from '../components/RecordFields';
 import { Button, ButtonLink, Link, Loading, ModalDialog, Notice, PageTitle, ProblemMessage, formatDate, personName } from '../components/ui';
 import { kindLabel } from '../labels';
 import { OpenCase } from './OpenCase';
+import { ConsentHistory } from './consent/ConsentHistory';
+import { useLocation } from '../router';
 
 const PERSON_FIELDS = ['kind', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'] as const;
 
@@ -27,6 +29,7 @@ export function PersonPage({ id }: { id: string }) {
   });
   const [requesting, setRequesting] = useState(false);
   const [opened, setOpened] = useState(false);
+  const { search } = useLocation();
 
   if (person.isPending) return <Loading />;
   if (person.error) return <><PageTitle>Person</PageTitle><ProblemMessage error={person.error} /></>;
@@ -52,6 +55,18 @@ export function PersonPage({ id }: { id: string }) {
         </div>
       </div>
       {opened ? <Notice tone="warning">Emergency access is open. Managers have been told and will review it.</Notice> : null}
+      {search.get('registered') ? <Notice>{personName(data)} is registered{data.toldAt ? ', told about our confidentiality policy' : ''}{cases.data?.items.length ? ' and their case is open' : ''}.</Notice> : null}
+      {search.get('told') ? <Notice>First contact recorded.</Notice> : null}
+      {'toldAt' in data ? (
+        data.toldAt ? (
+          <p className="told told-yes"><span aria-hidden="true" className="told-icon">✓</span> Told about our confidentiality policy on {formatDate(data.toldAt)}</p>
+        ) : (
+          <div className="told told-no">
+            <p><strong>Not yet told</strong> about our confidentiality policy. Tell them at your next contact (policy 4.1).</p>
+            {can.inform ? <ButtonLink href={`/people/${id}/first-contact`} variant="primary">Record first contact</ButtonLink> : null}
+          </div>
+        )
+      ) : null}
 
       <section className="panel" aria-labelledby="details-title">
         <h2 id="details-title">Details</h2>
@@ -87,6 +102,8 @@ export function PersonPage({ id }: { id: string }) {
           ) : <p className="muted">No cases you need to know about.</p>
         ) : null}
       </section>
+
+      <ConsentHistory personId={id} can={can} />
 
       <ModalDialog title={`Request access to ${personName(data)}’s record`} isOpen={requesting} onOpenChange={setRequesting}>
         {(close) => <RequestAccessForm record={record} classifications={[...new Set(restricted.map((r) => r.classification))]} onDone={close} />}

@@ -1,0 +1,246 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { createWorld, type World } from '../support/world';
+import { browserAvailable, checkpoint, focused, newPage, pageWidth, screenshot, signIn, startBrowser } from './browser';
+
+const NOTICE_EN = `How we look after your information
+
+We keep what you tell us confidential. Only the people working with you see your record, and only what they need to know.
+
+We share information outside the charity only with your agreement, unless someone is at risk of serious harm or the law requires it.
+
+You can ask to see your record, ask us to correct it, and change your mind about sharing at any time.`;
+const NOTICE_CY = `Sut rydym yn gofalu am eich gwybodaeth
+
+Rydym yn cadw'r hyn rydych yn ei ddweud wrthym yn gyfrinachol.`;
+
+describe.runIf(browserAvailable)('first contact and consent in a real browser (4.1)', () => {
+  let world: World;
+  let browser: Browser;
+  let base: string;
+  let staff: TestUser;
+  let volunteer: TestUser;
+  let manager: TestUser;
+  let guardian: TestUser;
+  let guardian2: TestUser;
+  let waitingId: string;
+
+  beforeAll(async () => {
+    world = await createWorld('sqlite');
+    // The browser records "today" and "now" from its own clock: the server's clock starts a minute before it.
+    world.clock.set(new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000));
+    staff = await makeUser(world, ['staff'], { username: 'sam.patel' });
+    volunteer = await makeUser(world, ['volunteer'], { username: 'val.okafor' });
+    manager = await makeUser(world, ['manager'], { username: 'morgan.reyes' });
+    guardian = await makeUser(world, ['guardian'], { username: 'gus.ward' });
+    guardian2 = await makeUser(world, ['guardian'], { username: 'gia.ward' });
+    const db = world.services.db.kysely;
+    for (const [u, name] of [[staff, 'Sam Patel'], [volunteer, 'Val Okafor'], [manager, 'Morgan Reyes'], [guardian, 'Gus Ward'], [guardian2, 'Gia Ward']] as const) {
+      await db.updateTable('users').set({ display_name: name }).where('id', '=', u.id).execute();
+    }
+    // The notice, published by the manager, with a Welsh translation of the same version.
+    const en = await as(world, manager).post('/api/notices', { title: 'How we look after your information', body: NOTICE_EN, language: 'en', publish: true });
+    expect(en.statusCode, en.body).toBe(201);
+    const cy = await as(world, manager).post('/api/notices', { title: 'Sut rydym yn gofalu am eich gwybodaeth', body: NOTICE_CY, language: 'cy', translationOf: 1, publish: true });
+    expect(cy.statusCode, cy.body).toBe(201);
+    // An active purpose: proposed by the manager, approved by a guardian (3.1).
+    const purpose = await as(world, manager).post('/api/purposes', {
+      name: 'Referral to health services', description: 'Share what is needed so their GP can support them alongside our mentoring.',
+      lawfulBasis: 'consent', art9Condition: 'explicit_consent', dataCategories: ['general', 'personal', 'special'],
+      recipientCategories: ['internal service only', 'GP practice'], needsIdentity: true, retentionPeriod: 'P6Y', guardianId: guardian.id,
+      nextReviewOn: `${new Date().getFullYear() + 1}-06-01`,
+    });
+    expect(purpose.statusCode, purpose.body).toBe(201);
+    const approved = await as(world, guardian2).post(`/api/purposes/${purpose.json().data.id}/approve`, {}, { 'if-match': purpose.headers.etag as string });
+    expect(approved.statusCode, approved.body).toBe(200);
+    // Someone on Sam's team who was registered before anyone told them.
+    waitingId = await makePerson(world, { givenName: 'Wren', familyName: 'Adeyemi' });
+    await makeCase(world, waitingId, { [staff.id]: 'lead' });
+    ({ browser, base } = await startBrowser(world));
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+
+  let personId: string;
+
+  it('4.1 informed-consent: staff register a person with the notice in their language and a case in one request, record consent, hand over the receipt, and record its withdrawal', async () => {
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'sam.patel');
+    await page.getByRole('heading', { name: 'People', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Add a person' }).click();
+    await page.getByRole('heading', { name: 'Add a person', level: 1 }).waitFor();
+
+    // Step 1: their details. Continuing without names ties one message to each missing field.
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.getByLabel('Given name').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Family name').getAttribute('aria-invalid')).toBe('true');
+    expect((await focused(page)).name).toBe('givenName');
+    const describedBy = (await page.getByLabel('Given name').getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`[id="${describedBy.split(' ').pop()}"]`).textContent()).toMatch(/Enter their given name/);
+    await checkpoint(page, 'first-contact-01-details-errors');
+    await page.getByLabel('Given name').fill('Maya');
+    await page.getByLabel('Family name').fill('Okonkwo');
+    await page.getByLabel('Pronouns').fill('she/her');
+    await page.getByLabel('Phone').fill('07700 900123');
+    await page.getByRole('button', { name: /Language they prefer/ }).click();
+    await page.getByRole('option', { name: 'Welsh' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // Step 2: the notice in Welsh, to read out or hand over, and how it was given.
+    await page.getByRole('heading', { name: /Step 2 of 3/ }).waitFor();
+    expect((await focused(page)).tag).toBe('H2');
+    await expect.poll(() => page.getByRole('region', { name: 'The notice text' }).textContent()).toContain('Rydym yn cadw');
+    expect(await page.locator('.notice-meta').textContent()).toMatch(/Version 1 · Welsh/);
+    await page.locator('label.radio', { hasText: /^In person/ }).click();
+    await page.getByLabel('Questions they asked').fill('Asked whether her school would be told. Explained: not without her agreement.');
+    await checkpoint(page, 'first-contact-02-notice');
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // Step 3: their case; then the one request.
+    await page.getByRole('heading', { name: /Step 3 of 3/ }).waitFor();
+    await page.getByLabel('Service').fill('Drum mentoring');
+    await checkpoint(page, 'first-contact-03-case');
+    const before = await world.services.db.kysely.selectFrom('people').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/people'));
+    await page.getByRole('button', { name: 'Add person' }).click();
+    const body = JSON.parse((await sent).postData() ?? '{}');
+    expect(body).toMatchObject({ givenName: 'Maya', familyName: 'Okonkwo', openCase: { service: 'Drum mentoring' }, firstContact: { noticeVersion: 1, language: 'cy', method: 'in_person' } });
+    await page.getByRole('heading', { name: 'Maya Okonkwo', level: 1 }).waitFor();
+    personId = new URL(page.url()).pathname.split('/')[2];
+    const today = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }).format(new Date());
+    await expect.poll(() => page.locator('.told').textContent()).toBe(`✓ Told about our confidentiality policy on ${today}`);
+    await expect.poll(() => page.locator('.case-card').textContent()).toContain('Drum mentoring');
+    const db = world.services.db.kysely;
+    const after = await db.selectFrom('people').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n) + 1);
+    expect(await db.selectFrom('first_contacts').select(['method', 'person_id']).where('person_id', '=', personId).execute()).toEqual([{ method: 'in_person', person_id: personId }]);
+    await checkpoint(page, 'first-contact-04-person-told');
+
+    // Record consent: nothing to answer before the purpose is chosen; then the API's field errors, each on its field.
+    await page.getByRole('link', { name: 'Record consent' }).click();
+    await page.getByRole('heading', { name: 'Record consent for Maya Okonkwo', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Record consent' }).click();
+    await expect.poll(async () => (await focused(page)).name).toBe('purposeId');
+    await checkpoint(page, 'first-contact-05-consent-errors');
+    await page.locator('label.radio', { hasText: /^Referral to health services/ }).click();
+    await page.locator('label.checkbox', { hasText: /^GP practice/ }).click();
+    expect(await page.getByLabel('Why we need to share their information').inputValue()).toContain('so their GP can support them');
+    await page.getByRole('button', { name: 'Record consent' }).click();
+    // Each unexplained point is its own message on its own field.
+    await expect.poll(() => page.getByLabel('Who it will be shared with').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('That not agreeing may mean not getting a service').getAttribute('aria-invalid')).toBe('true');
+    expect((await focused(page)).name).toBe('told.withWhom');
+    expect(await page.locator('.field-error').count()).toBeGreaterThanOrEqual(4);
+    await checkpoint(page, 'first-contact-06-consent-told-errors');
+    await page.getByLabel('Who it will be shared with').fill('Your GP practice, Riverside Surgery.');
+    await page.getByLabel('What happens if they agree, and if they do not').fill('If you agree, your GP hears about the mentoring and may call you. If not, nothing is sent.');
+    await page.getByLabel('That not agreeing may mean not getting a service').fill('If you do not agree we cannot refer you to the NHS wellbeing service through us.');
+    await page.getByLabel('Signature: they type their full name').fill('Maya Okonkwo');
+    await screenshot(page, 'first-contact-07-consent-form');
+    await page.getByRole('button', { name: 'Record consent' }).click();
+    await page.getByRole('heading', { name: 'Consent recorded', level: 1 }).waitFor();
+    await checkpoint(page, 'first-contact-08-consent-recorded');
+
+    // The receipt: the link downloads a PDF.
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download receipt (PDF)' }).click();
+    expect((await download).suggestedFilename()).toMatch(/^consent-receipt-.*\.pdf$/);
+    const href = await page.getByRole('link', { name: 'Download receipt (PDF)' }).getAttribute('href');
+    const pdf = await page.context().request.get(`${base}${href}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // The history on the person's page, and the withdrawal: when and how.
+    await page.getByRole('button', { name: 'Back to Maya Okonkwo' }).click();
+    await page.getByRole('heading', { name: 'Maya Okonkwo', level: 1 }).waitFor();
+    const history = page.getByRole('list', { name: 'Consent history, newest first' });
+    await expect.poll(() => history.textContent()).toMatch(/Agreed\s*Referral to health services/);
+    await page.getByRole('button', { name: /Record withdrawal/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Record withdrawal of consent' });
+    await dialog.getByRole('button', { name: 'Record withdrawal' }).click();
+    await expect.poll(() => dialog.getByRole('radiogroup', { name: 'How they told us' }).getAttribute('aria-invalid')).toBe('true');
+    await dialog.locator('label.radio', { hasText: /^In writing/ }).click();
+    await dialog.getByLabel('Note').fill('Emailed to say she has changed her mind.');
+    await checkpoint(page, 'first-contact-09-withdraw');
+    await dialog.getByRole('button', { name: 'Record withdrawal' }).click();
+    await expect.poll(() => history.locator('li').count()).toBe(2);
+    const newest = history.locator('li').first();
+    expect(await newest.textContent()).toMatch(/Withdrawn\s*Referral to health services.*Withdrawn on .*, in writing/);
+    expect(await history.locator('li').nth(1).textContent()).toMatch(/Agreed, later withdrawn\s*Referral to health services/);
+    expect(await page.getByRole('button', { name: /Record withdrawal/ }).count()).toBe(0);
+    await checkpoint(page, 'first-contact-10-withdrawn');
+
+    // The audit entries the journey wrote, in order, by Sam (the receipt once for the click, once for the check).
+    const JOURNEY = ['person.create', 'person.inform', 'consent.record', 'consent.receipt', 'consent.withdraw'];
+    const mine = (await auditRows(world)).filter((r) => r.actor_id === staff.id && r.subject_person_id === personId && JOURNEY.includes(r.action));
+    expect(mine.map((r) => r.action).filter((a, i, all) => a !== all[i - 1])).toEqual(JOURNEY);
+    expect(mine.every((r) => r.decision !== 'deny')).toBe(true);
+    const inform = mine.find((r) => r.action === 'person.inform')!;
+    expect(JSON.parse(inform.detail as string)).toMatchObject({ language: 'cy', version: 1, method: 'in_person' });
+    expect(inform.detail).not.toContain('school'); // the questions' text never goes into the audit
+    const receipts = mine.filter((r) => r.action === 'consent.receipt');
+    expect(receipts).toHaveLength(2);
+    expect(receipts.every((r) => JSON.parse(r.detail as string).format === 'pdf')).toBe(true);
+    expect(problems).toEqual([]);
+  }, 240_000);
+
+  it('4.1 informed-consent: the worklist of people not yet told leads to recording their first contact', async () => {
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'sam.patel', '/people/not-yet-told');
+    await page.getByRole('heading', { name: 'People we have not yet told', level: 1 }).waitFor();
+    expect(await page.getByRole('link', { name: 'Not yet told' }).getAttribute('aria-current')).toBe('page');
+    expect(await page.getByRole('link', { name: 'People', exact: true }).getAttribute('aria-current')).toBeNull();
+    await expect.poll(() => page.locator('.worklist-card').count()).toBe(1);
+    expect(await page.locator('.worklist-card').textContent()).toContain('Wren Adeyemi');
+    await checkpoint(page, 'first-contact-11-worklist');
+    await page.getByRole('link', { name: 'Record first contact with Wren Adeyemi' }).click();
+    await page.getByRole('heading', { name: /Tell Wren Adeyemi/, level: 1 }).waitFor();
+    await page.locator('label.radio', { hasText: /^By phone/ }).click();
+    await checkpoint(page, 'first-contact-12-record-first-contact');
+    await page.getByRole('button', { name: 'Record first contact' }).click();
+    await page.getByRole('heading', { name: 'Wren Adeyemi', level: 1 }).waitFor();
+    await expect.poll(() => page.locator('.told').textContent()).toMatch(/Told about our confidentiality policy on/);
+    const inform = (await auditRows(world)).filter((r) => r.action === 'person.inform' && r.resource_id === waitingId);
+    expect(inform).toHaveLength(1);
+    expect(JSON.parse(inform[0].detail as string)).toMatchObject({ method: 'phone', language: 'en', version: 1 });
+    await page.getByRole('link', { name: 'Not yet told' }).click();
+    await expect.poll(() => page.locator('.empty').textContent()).toContain('Everyone you work with has been told');
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('4.1 consent-by-trained-staff: a volunteer on the team is not offered "Record consent" — the API says so in can — and the API refuses it too', async () => {
+    await makeCase(world, personId, { [volunteer.id]: 'volunteer' });
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'val.okafor', `/people/${personId}`);
+    await page.getByRole('heading', { name: 'Maya Okonkwo', level: 1 }).waitFor();
+    await expect.poll(() => page.getByRole('list', { name: 'Consent history, newest first' }).locator('li').count()).toBe(2);
+    expect(await page.getByRole('link', { name: 'Record consent' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: /Receipt \(PDF\)/ }).count()).toBe(0);
+    await checkpoint(page, 'first-contact-13-volunteer');
+    const view = await as(world, volunteer).get(`/api/people/${personId}`);
+    expect(view.json().can).toMatchObject({ recordConsent: false, printConsentReceipt: false });
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('works at 375 px wide: the registration steps and the person page fit without sideways scrolling', async () => {
+    const { page, problems } = await newPage(browser, { width: 375 });
+    await signIn(page, base, 'sam.patel', '/people/new');
+    await page.getByRole('heading', { name: 'Add a person', level: 1 }).waitFor();
+    await page.getByLabel('Given name').fill('Ines');
+    await page.getByLabel('Family name').fill('Moreau');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('region', { name: 'The notice text' }).waitFor();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(375);
+    await checkpoint(page, 'first-contact-14-narrow-notice');
+    await page.goto(`${base}/people/${personId}`);
+    await page.getByRole('heading', { name: 'Maya Okonkwo', level: 1 }).waitFor();
+    await page.getByRole('list', { name: 'Consent history, newest first' }).waitFor();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(375);
+    await checkpoint(page, 'first-contact-15-narrow-person');
+    expect(problems).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,196 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, call } from '../../api/client';
+import type { Consent, Page, Purpose, Recipient, RecordView } from '../../api/models';
+import { PathForm } from '../../components/PathForm';
+import { Checkboxes, Choice, Radios, TextBox, TextInput } from '../../components/fields';
+import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDate, personName } from '../../components/ui';
+import { navigate } from '../../router';
+import { personQuery } from '../PersonPage';
+import { GIVEN_BY, INTERNAL_ONLY, LAWFUL_BASIS, METHODS, NAMED_PARTNER, categoryLabel } from './labels';
+import { consentsQuery, ReceiptLinks } from './ConsentHistory';
+
+const NAMES = [
+  'purposeId', 'decision', 'recipients', 'dataCategories', 'told.why', 'told.withWhom', 'told.consequences', 'told.serviceImpact',
+  'method', 'method.typedName', 'method.attestation', 'method.witnessName',
+  'givenBy', 'givenBy.competenceAssessment', 'givenBy.name', 'givenBy.relationship', 'givenBy.authority', 'expiresAt', 'supersedes', 'told',
+];
+type Values = Record<string, string>;
+const MISSING: Record<string, string> = {
+  purposeId: 'Choose the purpose they are answering about', recipients: 'Choose at least one recipient', dataCategories: 'Choose the information it covers',
+  'told.why': 'Write why we need to share their information', 'told.withWhom': 'Write who it will be shared with',
+  'told.consequences': 'Write what happens if they agree, and if they do not', 'told.serviceImpact': 'Write whether not agreeing may mean not getting a service',
+  'method.typedName': 'Ask them to type their full name', 'method.attestation': 'Write what was said and agreed',
+  'givenBy.competenceAssessment': 'Write how you judged they are competent to decide', 'givenBy.name': 'Enter their name',
+  'givenBy.relationship': 'Enter their relationship to the person', 'givenBy.authority': 'Enter their authority',
+};
+
+/** The active purposes of the register (3.1): only these can be consented to. */
+export const activePurposesQuery = {
+  queryKey: ['purposes', 'active'],
+  queryFn: () => call<Page<Purpose>>(api.GET('/api/purposes', { params: { query: { status: 'active', limit: 100 } } })),
+  staleTime: 60_000,
+};
+
+/**
+ * Record a person's informed answer about one purpose (1.3, 4.1): what they were told — why, with whom, the
+ * consequences either way, and that not agreeing may mean not getting a service — in front of the worker as
+ * required answers; the recipients and categories the purpose allows; how it was given and by whom.
+ */
+export default function RecordConsent({ id }: { id: string }) {
+  const queryClient = useQueryClient();
+  const person = useQuery(personQuery(id));
+  const purposes = useQuery(activePurposesQuery);
+  const history = useQuery(consentsQuery(id));
+  const orgs = useQuery({
+    queryKey: ['organisations', 'for-consent'],
+    queryFn: () => call<Page<{ id: string; name: string }>>(api.GET('/api/organisations', { params: { query: { limit: 100 } } })),
+  });
+  const [v, setV] = useState<Values>({ decision: 'given', method: 'e_signature', givenBy: 'person' });
+  const [recipients, setRecipients] = useState<string[]>([]);
+  const [categories, setCategories] = useState<string[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [clientErrors, setClientErrors] = useState<Record<string, string> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<Consent | null>(null);
+  const set = (k: string) => (x: string) => setV((old) => ({ ...old, [k]: x }));
+
+  if (person.isPending || purposes.isPending) return <Loading />;
+  if (person.error) return <><PageTitle>Record consent</PageTitle><ProblemMessage error={person.error} /></>;
+  const name = personName(person.data.data);
+  const purpose = purposes.data?.items.find((p) => p.id === v.purposeId);
+  const current = history.data?.items.find((c) => c.purposeId === v.purposeId && !c.supersededBy);
+  const choosePurpose = (pid: string) => {
+    const p = purposes.data?.items.find((x) => x.id === pid);
+    setV((old) => ({ ...old, purposeId: pid, 'told.why': old['told.why'] || p?.description || '' }));
+    setRecipients([]);
+    setCategories(p?.dataCategories ?? []);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    // The rest of the form follows from the purpose: without one there is nothing else to answer yet.
+    if (!v.purposeId) return setClientErrors({ purposeId: MISSING.purposeId });
+    setClientErrors(null);
+    setBusy(true);
+    setError(null);
+    const recipientList: Recipient[] = recipients.map((r) => (r === INTERNAL_ONLY ? { kind: 'internal' } : { kind: 'category', category: r }));
+    if (v.organisationId) recipientList.push({ kind: 'organisation', organisationId: v.organisationId });
+    const text = (k: string) => v[k]?.trim() ?? '';
+    const method = v.method === 'oral'
+      ? { kind: 'oral', attestation: text('method.attestation'), ...(text('method.witnessName') ? { witnessName: text('method.witnessName') } : {}) }
+      : { kind: 'e_signature', typedName: text('method.typedName') };
+    const givenBy = v.givenBy === 'competent_child' ? { kind: v.givenBy, competenceAssessment: text('givenBy.competenceAssessment') }
+      : v.givenBy === 'parental_responsibility' ? { kind: v.givenBy, name: text('givenBy.name'), relationship: text('givenBy.relationship') }
+      : v.givenBy === 'representative' ? { kind: v.givenBy, name: text('givenBy.name'), relationship: text('givenBy.relationship'), authority: text('givenBy.authority') }
+      : { kind: 'person' };
+    const body = {
+      purposeId: v.purposeId, decision: v.decision, recipients: recipientList, dataCategories: categories,
+      told: { why: text('told.why'), withWhom: text('told.withWhom'), consequences: text('told.consequences'), serviceImpact: text('told.serviceImpact') },
+      method, givenBy,
+      ...(v.expiresAt ? { expiresAt: new Date(`${v.expiresAt}T23:59:59`).toISOString() } : {}),
+      ...(current ? { supersedes: current.id } : {}),
+    };
+    try {
+      const created = await call<RecordView<Consent>>(api.POST('/api/people/{id}/consents', { params: { path: { id } }, body: body as never }));
+      await queryClient.invalidateQueries({ queryKey: ['person', id, 'consents'] });
+      setSaved(created.data);
+      setTimeout(() => document.getElementById('consent-saved')?.focus());
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const crumbs = <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/people">People</Link> <span aria-hidden="true">›</span> <Link href={`/people/${id}`}>{name}</Link></nav>;
+  if (saved) {
+    return (
+      <section>
+        {crumbs}
+        <PageTitle title={`Consent recorded for ${name}`} focus={false}>Consent recorded</PageTitle>
+        <div id="consent-saved" tabIndex={-1} className="panel saved-panel">
+          <Notice>{saved.decision === 'given' ? `${name} agreed` : `${name} did not agree`} — “{purpose?.name}”, recorded {formatDate(saved.recordedAt)}.</Notice>
+          <p>Give them a copy of the receipt: it says what they agreed to, who it goes to, and how to withdraw at any time.</p>
+          <ReceiptLinks consentId={saved.id} />
+          <div className="actions"><Button onPress={() => navigate(`/people/${id}`)}>Back to {name}</Button></div>
+        </div>
+      </section>
+    );
+  }
+  const active = purposes.data?.items ?? [];
+  const partnerAllowed = purpose?.recipientCategories.some((c) => c.toLowerCase() === NAMED_PARTNER);
+  return (
+    <section>
+      {crumbs}
+      <PageTitle title={`Record consent for ${name}`}>Record consent for {name}</PageTitle>
+      <p className="lede">Explain each point below in words they understand, check they have understood, then record their answer. They can change their mind at any time (policy 4.1).</p>
+      {active.length === 0 ? (
+        <div className="alert warning" role="status"><p className="alert-title">No purpose is active.</p><p>Consent is always for a purpose in the register. A manager proposes one and a guardian approves it (policy 3.1).</p></div>
+      ) : (
+        <PathForm error={error} clientErrors={clientErrors} missing={MISSING} names={NAMES} onSubmit={submit} className="form-wide consent-form">
+          <fieldset className="panel form-section">
+            <legend>1. What it is for</legend>
+            <Radios name="purposeId" label="Purpose" isRequired value={v.purposeId ?? null} onChange={choosePurpose}
+              options={active.map((p) => ({ id: p.id, label: p.name, description: p.description }))} />
+            {purpose ? (
+              <dl className="facts purpose-facts">
+                <dt>Lawful basis</dt><dd>{LAWFUL_BASIS[purpose.lawfulBasis] ?? purpose.lawfulBasis}</dd>
+                <dt>May go to</dt><dd>{purpose.recipientCategories.map((c) => (c.toLowerCase() === INTERNAL_ONLY ? 'Our own service only' : c)).join('; ')}</dd>
+                <dt>Information used</dt><dd>{purpose.dataCategories.map(categoryLabel).join(', ')}</dd>
+              </dl>
+            ) : null}
+            {current ? <Notice tone="info">This replaces their current answer for this purpose, recorded {formatDate(current.recordedAt)}. Earlier answers stay in their history.</Notice> : null}
+          </fieldset>
+          {purpose ? (
+            <>
+              <fieldset className="panel form-section">
+                <legend>2. Who it goes to and what</legend>
+                <Checkboxes name="recipients" label="Recipients" isRequired value={recipients} onChange={setRecipients}
+                  options={purpose.recipientCategories.filter((c) => c.toLowerCase() !== NAMED_PARTNER).map((c) => ({ id: c, label: c.toLowerCase() === INTERNAL_ONLY ? 'Our own service only' : c }))} />
+                {partnerAllowed ? <Choice name="organisationId" label="A named partner organisation (optional)" value={v.organisationId ?? null} onChange={set('organisationId')} options={(orgs.data?.items ?? []).map((o) => ({ id: o.id, label: o.name }))} /> : null}
+                <Checkboxes name="dataCategories" label="Information it covers" isRequired value={categories} onChange={setCategories}
+                  options={purpose.dataCategories.map((c) => ({ id: c, label: categoryLabel(c) }))} />
+              </fieldset>
+              <fieldset className="panel form-section told">
+                <legend>3. What you told them</legend>
+                <p className="hint">They are only informed if you explained all four. Write what you said.</p>
+                <TextBox name="told.why" label="Why we need to share their information" isRequired rows={3} value={v['told.why'] ?? ''} onChange={set('told.why')} />
+                <TextBox name="told.withWhom" label="Who it will be shared with" isRequired rows={2} value={v['told.withWhom'] ?? ''} onChange={set('told.withWhom')} />
+                <TextBox name="told.consequences" label="What happens if they agree, and if they do not" isRequired rows={3} value={v['told.consequences'] ?? ''} onChange={set('told.consequences')} />
+                <TextBox name="told.serviceImpact" label="That not agreeing may mean not getting a service" isRequired rows={2} description="Say plainly if not agreeing may mean they cannot get a service or support they might otherwise have." value={v['told.serviceImpact'] ?? ''} onChange={set('told.serviceImpact')} />
+              </fieldset>
+              <fieldset className="panel form-section">
+                <legend>4. Their answer</legend>
+                <Radios name="decision" label="Their answer" isRequired value={v.decision} onChange={set('decision')} options={[{ id: 'given', label: 'They agree' }, { id: 'refused', label: 'They do not agree' }]} />
+                <Radios name="givenBy" label="Who answered" isRequired value={v.givenBy} onChange={set('givenBy')} options={GIVEN_BY} />
+                {v.givenBy === 'competent_child' ? <TextBox name="givenBy.competenceAssessment" label="How you judged they are competent to decide" isRequired rows={3} value={v['givenBy.competenceAssessment'] ?? ''} onChange={set('givenBy.competenceAssessment')} /> : null}
+                {v.givenBy === 'parental_responsibility' || v.givenBy === 'representative' ? (
+                  <>
+                    <TextInput name="givenBy.name" label="Their name" isRequired value={v['givenBy.name'] ?? ''} onChange={set('givenBy.name')} />
+                    <TextInput name="givenBy.relationship" label="Relationship to the person" isRequired value={v['givenBy.relationship'] ?? ''} onChange={set('givenBy.relationship')} />
+                  </>
+                ) : null}
+                {v.givenBy === 'representative' ? <TextInput name="givenBy.authority" label="Their authority" isRequired description="e.g. lasting power of attorney for health and welfare" value={v['givenBy.authority'] ?? ''} onChange={set('givenBy.authority')} /> : null}
+                <Radios name="method" label="How they gave it" isRequired value={v.method} onChange={set('method')} options={METHODS} />
+                {v.method === 'oral' ? (
+                  <>
+                    <TextBox name="method.attestation" label="Your record of what was said and agreed" isRequired rows={3} value={v['method.attestation'] ?? ''} onChange={set('method.attestation')} />
+                    <TextInput name="method.witnessName" label="Witness" value={v['method.witnessName'] ?? ''} onChange={set('method.witnessName')} />
+                  </>
+                ) : (
+                  <TextInput name="method.typedName" label="Signature: they type their full name" isRequired autoComplete="off" value={v['method.typedName'] ?? ''} onChange={set('method.typedName')} />
+                )}
+                <TextInput name="expiresAt" label="Ends on" type="date" description="Leave empty if it lasts until they withdraw it or the purpose ends." value={v.expiresAt ?? ''} onChange={set('expiresAt')} />
+              </fieldset>
+            </>
+          ) : null}
+          <div className="actions">
+            <Button type="submit" isDisabled={busy}>{busy ? 'Saving…' : 'Record consent'}</Button>
+            <Button variant="secondary" onPress={() => navigate(`/people/${id}`)}>Cancel</Button>
+          </div>
+        </PathForm>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+// Words for consent (1.3, 4.1): how it was given, by whom, its status and how it was withdrawn.
+import type { Consent, Purpose, Recipient } from '../../api/models';
+import { CLASSIFICATION_LABELS } from '../../labels';
+
+/** The purpose's recipient category meaning the organisation's own service, and the one naming partners. */
+export const INTERNAL_ONLY = 'internal service only';
+export const NAMED_PARTNER = 'named partner organisation';
+
+export const METHODS = [
+  { id: 'e_signature', label: 'Written: they type their name', description: 'An electronic signature on this device' },
+  { id: 'oral', label: 'Spoken', description: 'You record what was said and agreed; a witness if there was one' },
+] as const;
+export const METHOD_LABELS: Record<string, string> = { e_signature: 'Written (typed signature)', oral: 'Spoken, attested by staff', signed_form: 'Signed form' };
+
+export const GIVEN_BY = [
+  { id: 'person', label: 'The person themselves' },
+  { id: 'competent_child', label: 'A child competent to decide', description: 'Record how you judged they understand (Gillick competence)' },
+  { id: 'parental_responsibility', label: 'Someone with parental responsibility' },
+  { id: 'representative', label: 'An authorised representative', description: 'e.g. lasting power of attorney, court-appointed deputy' },
+] as const;
+export const GIVEN_BY_LABELS: Record<string, string> = Object.fromEntries(GIVEN_BY.map((g) => [g.id, g.label]));
+
+export const WITHDRAWAL_METHODS = [
+  { id: 'in_writing', label: 'In writing' },
+  { id: 'orally', label: 'Spoken (in person or by phone)' },
+  { id: 'other', label: 'Another way' },
+] as const;
+export const withdrawalLabel = (m: string | null) => WITHDRAWAL_METHODS.find((x) => x.id === m)?.label.toLowerCase() ?? '';
+
+export const STATUS: Record<Consent['status'], { label: string; tone: string }> = {
+  given: { label: 'Agreed', tone: 'ok' },
+  refused: { label: 'Did not agree', tone: 'warn' },
+  withdrawn: { label: 'Withdrawn', tone: 'warn' },
+  expired: { label: 'Expired', tone: 'muted-badge' },
+  superseded: { label: 'Replaced', tone: 'muted-badge' },
+};
+
+export const LAWFUL_BASIS: Record<string, string> = {
+  consent: 'Consent', contract: 'Contract', legal_obligation: 'Legal obligation', vital_interests: 'Vital interests',
+  public_task: 'Public task', legitimate_interests: 'Legitimate interests',
+};
+
+/** "Health and support needs" for a classification. */
+export const categoryLabel = (c: string) => CLASSIFICATION_LABELS[c]?.label ?? c;
+
+/** A recipient as people say it, naming organisations from `orgNames` when known. */
+export function recipientLabel(r: Recipient, orgNames: ReadonlyMap<string, string> = new Map()): string {
+  if (r.kind === 'internal') return 'Our own service only';
+  if (r.kind === 'organisation') return orgNames.get(r.organisationId) ?? 'A named partner organisation';
+  return r.category.charAt(0).toUpperCase() + r.category.slice(1);
+}
+
+/** The purpose's name, or a placeholder while the register loads. */
+export const purposeName = (purposes: readonly Purpose[] | undefined, id: string) => purposes?.find((p) => p.id === id)?.name ?? 'A purpose';
