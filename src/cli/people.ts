@@ -3,23 +3,12 @@ import type { Command } from 'commander';
 import type { Services } from '../context';
 import { informationUsePdf } from '../documents/information-use-pdf';
 import { informationUse } from '../information-use/summary';
-import { DomainError, invalidInput } from '../lib/errors';
+import { invalidInput } from '../lib/errors';
 import { asUser } from '../transfer/as-user';
 import { TransferError } from '../transfer/csv';
-import { failWith } from './errors';
-import { fail, withServices } from './shared';
+import { runCommand } from './errors';
 
 /** Runs one console command in one unit of work as a named user; expected failures become exit codes. */
-async function run(fn: (services: Services) => Promise<void>) {
-  try {
-    await withServices(fn);
-  } catch (error) {
-    if (error instanceof TransferError) return fail(error.message);
-    if (error instanceof DomainError) return failWith(error);
-    throw error;
-  }
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Options of `confide people information-use`. */
@@ -49,7 +38,7 @@ export function registerPeopleCommands(program: Command) {
     .description('write "How your information is used" for a person (their case team or a manager; audited)')
     .requiredOption('--as <username>', "staff on the person's case team, or a manager").requiredOption('-o, --output <file>', 'where to write it')
     .option('--format <format>', 'pdf or json', 'pdf')
-    .action((personId: string, o: InformationUseOptions) => run(async (s) => {
+    .action((personId: string, o: InformationUseOptions) => runCommand(async (s) => {
       const format = await cliInformationUse(s, personId, o);
       process.stderr.write(`wrote "How your information is used" (${format}) for ${personId} to ${o.output}\n`);
     }));
