@@ -36,7 +36,7 @@ export const authRoutes = [
     },
   }),
   route({
-    method: 'POST', url: '/api/auth/sign-out', action: 'account.self', tags, body: emptyBody,
+    method: 'POST', url: '/api/auth/sign-out', action: 'account.self', tags, body: emptyBody, status: 204,
     summary: 'Sign out: revoke this session and clear the cookie',
     handler: async (ctx, { request, reply }) => {
       await signOut(ctx, credentialOf(request));
@@ -80,7 +80,7 @@ export const authRoutes = [
     handler: (ctx) => listApiTokens(ctx),
   }),
   route({
-    method: 'DELETE', url: '/api/auth/tokens/:id', action: 'account.self', tags, params: idParams,
+    method: 'DELETE', url: '/api/auth/tokens/:id', action: 'account.self', tags, params: idParams, status: 204,
     summary: 'Revoke one of your API tokens',
     handler: (ctx, { params }) => revokeApiToken(ctx, params.id).then(() => undefined),
   }),

@@ -20,6 +20,8 @@ interface Operation {
   method: string;
   path: string;
   action: string;
+  /** The statuses the served document lists for it. */
+  documented: string[];
 }
 
 /** A user of exactly these roles, as decideAction sees them (accepted the policy, no grants, sample policy). */
@@ -49,8 +51,8 @@ describe.each(dialects())('the route × role table (%s)', (dialect) => {
     ids.user = owner.id;
     for (const role of ROLES) users.set(role, await makeUser(world, [role]));
     const doc = (await world.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
-    operations = Object.entries(doc.paths as Record<string, Record<string, { 'x-policy-action': string }>>)
-      .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, action: op['x-policy-action'] })))
+    operations = Object.entries(doc.paths as Record<string, Record<string, { 'x-policy-action': string; responses: Record<string, unknown> }>>)
+      .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, action: op['x-policy-action'], documented: Object.keys(op.responses) })))
       .filter((o) => o.action !== 'public')
       // Signing out ends the session the rest of the table uses: it goes last.
       .sort((a, b) => Number(a.path.endsWith('/sign-out')) - Number(b.path.endsWith('/sign-out')) || a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
@@ -79,12 +81,14 @@ describe.each(dialects())('the route × role table (%s)', (dialect) => {
     for (const op of operations) {
       const res = await call(op);
       expect(res.statusCode, `${op.method} ${op.path}`).toBe(401);
+      expect(op.documented, `${op.method} ${op.path}`).toContain('401');
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     }
   });
 
   it('3.4 need-to-know: each role is refused (403) exactly where no rule could allow it, never reaches another team\'s record it has no rule for, and nothing answers 5xx', async () => {
     const rows: string[] = [];
+    const undocumented: string[] = [];
     for (const op of operations) {
       const cells: string[] = [];
       for (const role of ROLES) {
@@ -92,6 +96,8 @@ describe.each(dialects())('the route × role table (%s)', (dialect) => {
         const status = res.statusCode;
         const where = `${role}: ${op.method} ${op.path} (${op.action})`;
         expect(status, where).toBeLessThan(500);
+        // issue 9: the served document lists every status the server really answers (it cannot drift again).
+        if (!op.documented.includes(String(status))) undocumented.push(`${where}: ${status}`);
         const coarse = decideAction(actorOf(role), op.action as Action);
         if (coarse) {
           expect(status, `${where}: the policy refuses this role outright`).toBe(403);
@@ -107,6 +113,8 @@ describe.each(dialects())('the route × role table (%s)', (dialect) => {
       }
       rows.push(`| \`${op.method} ${op.path}\` | \`${op.action}\` | ${cells.join(' | ')} |`);
     }
+    // issue 9: the served document lists every status the server really answers, so it cannot drift again.
+    expect(undocumented, 'answered with a status its OpenAPI responses do not list').toEqual([]);
     if (dialect !== 'sqlite') return;
     const markdown = [
       '# Route × role table',
