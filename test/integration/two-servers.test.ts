@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify';
-import { SESSION_COOKIE } from '../../src/http/auth/cookies';
-import { makeCase, makePerson, makeUser, PASSWORD, type TestUser } from '../factories';
+import { makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { httpClient as client, signInOver as signIn, startServer as start, stopServer, type ServerProcess as Server } from '../support/server-process';
 import { createWorld, type World } from '../support/world';
 
 // Issue 9, the scale-out path: several Confide processes behind a load balancer on one PostgreSQL database. Two real
@@ -18,36 +16,6 @@ import { createWorld, type World } from '../support/world';
 const pgUrl = inject('pgUrl');
 const pgRun = inject('pgRun');
 
-interface Server { child: ChildProcess; base: string; output: () => string }
-
-/** Starts `confide serve` against `schema` on a free loopback port; resolves with its address once it serves. */
-function startServer(schema: string, dataDir: string): Promise<Server> {
-  const url = new URL(pgUrl!);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: url.toString(), LOG_LEVEL: 'silent', SMTP_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const m = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, base: m[1], output: () => out }); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); });
-  });
-}
-
-async function stopServer(s: Server) {
-  if (s.child.exitCode !== null) return;
-  const exited = new Promise((r) => s.child.once('exit', r));
-  s.child.kill('SIGTERM');
-  await exited;
-}
-
 async function createSchema(name: string) {
   const client = new pg.Client({ connectionString: pgUrl! });
   await client.connect();
@@ -55,36 +23,12 @@ async function createSchema(name: string) {
   await client.end();
 }
 
-/** A fetch client acting as one user against one server. */
-function client(server: Server, user: { cookie: string; csrf: string }) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(server.base + path, {
-      method,
-      headers: {
-        cookie: `${SESSION_COOKIE}=${user.cookie}`, 'x-csrf-token': user.csrf,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, json: () => JSON.parse(text) as Record<string, unknown>, text };
-  };
-}
-
-/** Signs in over HTTP: a session made by one process is honoured by the other. */
-async function signIn(server: Server, username: string, password = PASSWORD) {
-  const res = await fetch(server.base + '/api/auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  const body = await res.json() as Record<string, unknown>;
-  const cookie = (res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`)) ?? '').split(';')[0].slice(SESSION_COOKIE.length + 1);
-  return { status: res.status, cookie, csrf: body.csrfToken as string, body };
-}
-
 describe.skipIf(!pgUrl)('issue 9 scale-out: two server processes on one PostgreSQL database', () => {
   const dirs: string[] = [];
   const servers: Server[] = [];
   const dataDir = () => { const d = mkdtempSync(join(tmpdir(), 'confide-two-')); dirs.push(d); return d; };
   afterAll(async () => {
-    await Promise.all(servers.map(stopServer));
+    await Promise.all(servers.map((x) => stopServer(x)));
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
@@ -93,7 +37,7 @@ describe.skipIf(!pgUrl)('issue 9 scale-out: two server processes on one PostgreS
     await createSchema(schema);
     // One DATA_DIR on a shared volume (README, Several processes): one audit signing key and one attachment store.
     const shared = dataDir();
-    const pair = await Promise.all([startServer(schema, shared), startServer(schema, shared)]);
+    const pair = await Promise.all([start({ pgSchema: schema, dataDir: shared }), start({ pgSchema: schema, dataDir: shared })]);
     servers.push(...pair);
     for (const s of pair) expect((await fetch(s.base + '/healthz')).status).toBe(200);
     // Exactly one of them created the first administrator and printed its one-time password.
@@ -119,13 +63,13 @@ describe.skipIf(!pgUrl)('issue 9 scale-out: two server processes on one PostgreS
     let staff: TestUser;
     beforeAll(async () => {
       world = await createWorld('postgres');
-      [a, b] = await Promise.all([startServer(world.pgSchema!, world.config.dataDir), startServer(world.pgSchema!, world.config.dataDir)]);
+      [a, b] = await Promise.all([start({ pgSchema: world.pgSchema!, dataDir: world.config.dataDir }), start({ pgSchema: world.pgSchema!, dataDir: world.config.dataDir })]);
       servers.push(a, b);
       manager = await makeUser(world, ['manager']);
       staff = await makeUser(world, ['staff']);
     }, 120_000);
     afterAll(async () => {
-      await Promise.all([a, b].map(stopServer));
+      await Promise.all([a, b].map((x) => stopServer(x)));
       await world.close();
     });
 
