@@ -95,6 +95,7 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     await expect.poll(async () => (await focused(page)).name).toBe('items.personFields');
     expect(await page.locator('.field-error').first().textContent()).toMatch(/Choose at least one item/);
     for (const f of [/^Given name/, /^Family name/, /^Phone/]) await page.locator('label.checkbox', { hasText: f }).click();
+    await expect.poll(() => page.locator('.field-error').count()).toBe(0); // answered: the message goes
     await checkpoint(page, 'disclosure-02-items');
     await page.getByRole('button', { name: 'Continue' }).click();
 
@@ -243,6 +244,7 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     await page.getByRole('button', { name: 'Record decision' }).click();
     await expect.poll(() => page.getByRole('radiogroup', { name: 'Your decision' }).getAttribute('aria-invalid')).toBe('true');
     await page.locator('label.radio', { hasText: /^Approve/ }).click();
+    await expect.poll(() => page.getByRole('radiogroup', { name: 'Your decision' }).getAttribute('aria-invalid')).toBeNull();
     await page.getByLabel('Your justification').fill('A statutory request under the Crime and Disorder Act, reference checked.');
     await page.locator('label.radio', { hasText: /^No: telling them/ }).click();
     await page.getByLabel('Why they are not told').fill('Telling Jo would prejudice the investigation.');
@@ -297,7 +299,7 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     await page.getByRole('button', { name: 'Attach the signed copy…' }).click();
     await (await chooser).setFiles({ name: 'protocol-signed.pdf', mimeType: 'application/pdf', buffer: PDF });
     await expect.poll(() => page.locator('.usable').textContent()).toMatch(/In force/);
-    expect(await page.getByRole('status').first().textContent()).toMatch(/the agreement is signed/);
+    expect(await page.getByRole('status').first().textContent()).toMatch(/the agreement is now signed/);
     expect(await page.getByRole('link', { name: /Download the signed copy/ }).count()).toBe(1);
     await checkpoint(page, 'agreements-03-in-force');
     const created = (await auditRows(world)).filter((r) => r.action.startsWith('agreement.')).map((r) => [r.action, r.decision]);

@@ -120,7 +120,7 @@ export default function AgreementPage({ id }: { id: string }) {
   const onDone = (view: AgreementView, message: string) => {
     queryClient.setQueryData(['agreement', id], view);
     void queryClient.invalidateQueries({ queryKey: ['agreements'] });
-    setDone(view.data.status !== 'draft' && a.status === 'draft' ? `${message} Every party has signed and the signed copy is attached: the agreement is signed.` : message);
+    setDone(view.data.status !== 'draft' && a.status === 'draft' ? `${message} Every party has signed: the agreement is now signed.` : message);
     setActed((n) => n + 1);
   };
   const draft = a.status === 'draft';

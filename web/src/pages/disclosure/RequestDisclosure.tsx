@@ -111,7 +111,16 @@ export default function RequestDisclosure({ id }: { id: string }) {
     if (first.current) first.current = false;
     else stepHeading.current?.focus();
   }, [step]);
-  const set = (k: string) => (x: string) => setV((old) => ({ ...old, [k]: x }));
+  /** Forgets the form's own message about `k` once it is answered (the API's go when their field is edited). */
+  const answered = (k: string) => setClientErrors((old) => (old && k in old ? Object.fromEntries(Object.entries(old).filter(([name]) => name !== k)) : old));
+  const set = (k: string) => (x: string) => {
+    setV((old) => ({ ...old, [k]: x }));
+    answered(k);
+  };
+  const pick = (setter: (v: string[]) => void) => (x: string[]) => {
+    setter(x);
+    answered('items.personFields');
+  };
 
   if (person.isPending || purposes.query.isPending) return <Loading />;
   if (person.error) return <><PageTitle>Share information</PageTitle><ProblemMessage error={person.error} /></>;
@@ -226,15 +235,15 @@ export default function RequestDisclosure({ id }: { id: string }) {
                 <>
                   <p className="hint">Choose each item they need — and nothing more. Nothing is chosen for you.</p>
                   {shareable.length ? (
-                    <Checkboxes name="items.personFields" label={`${name}’s details`} value={fields} onChange={setFields}
+                    <Checkboxes name="items.personFields" label={`${name}’s details`} value={fields} onChange={pick(setFields)}
                       options={shareable.map((f) => ({ id: f, label: fieldLabel(f), description: String(record[f]).slice(0, 80) }))} />
                   ) : <p className="muted">None of their details are visible to you.</p>}
                   {allNotes.length ? (
-                    <Checkboxes name="items.notes" label="Notes" value={notes} onChange={setNotes}
+                    <Checkboxes name="items.notes" label="Notes" value={notes} onChange={pick(setNotes)}
                       options={allNotes.map((n) => ({ id: n.id, label: n.title, description: `${n.kind === 'session' ? 'Session note — only if they asked for it to be shared' : 'Contact note'} · ${n.service} · ${formatDate(n.occurredAt)}` }))} />
                   ) : null}
                   {allAttachments.length ? (
-                    <Checkboxes name="items.attachments" label="Documents" value={attachments} onChange={setAttachments}
+                    <Checkboxes name="items.attachments" label="Documents" value={attachments} onChange={pick(setAttachments)}
                       options={allAttachments.map((a) => ({ id: a.id, label: `${CLASSIFICATION_LABELS[a.classification]?.label ?? a.classification} document`, description: `${a.service} · ${a.contentType} · ${formatDate(a.createdAt ?? a.uploadedAt)}` }))} />
                   ) : null}
                   {sessionChosen ? (
