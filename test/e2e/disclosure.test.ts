@@ -112,7 +112,7 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/Refused — nothing has been shared/);
     expect(await refusal.locator('.refusal-clause').textContent()).toBe('Policy clause 1.3, 4.1, 4.2');
-    expect(await refusal.evaluate((e) => e === document.activeElement)).toBe(true);
+    expect(await refusal.evaluate('(e) => e === document.activeElement')).toBe(true);
     expect(await disclosures()).toBe(0);
     expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: personId, actor_id: staff.id });
     await checkpoint(page, 'disclosure-04-refused-no-consent');
