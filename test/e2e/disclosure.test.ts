@@ -112,7 +112,7 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/Refused — nothing has been shared/);
     expect(await refusal.locator('.refusal-clause').textContent()).toBe('Policy clause 1.3, 4.1, 4.2');
-    expect(await refusal.evaluate('(e) => e === document.activeElement')).toBe(true);
+    expect(await page.evaluate('document.activeElement?.classList.contains("refusal")')).toBe(true);
     expect(await disclosures()).toBe(0);
     expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: personId, actor_id: staff.id });
     await checkpoint(page, 'disclosure-04-refused-no-consent');
@@ -259,7 +259,7 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     expect(own.problems).toEqual([]);
   }, 180_000);
 
-  it('practice 5.1 sharing-agreements: a manager drafts an agreement, records both signatories and the signed copy, and it is in force and on the review list; staff see it but cannot manage it', async () => {
+  it('practice 5.1 sharing-agreements: a manager drafts an agreement, records both signatories and the signed copy, and it is in force and on the review list; staff see it but cannot manage it; a variation is drafted and the agreement ended early with its reason', async () => {
     const { page, problems } = await newPage(browser);
     await signIn(page, base, 'morgan.reyes', '/agreements');
     await page.getByRole('heading', { name: 'Sharing agreements', level: 1 }).waitFor();
@@ -327,19 +327,62 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     expect(await pageWidth(s.page)).toBeLessThanOrEqual(375);
     await checkpoint(s.page, 'agreements-05-staff-narrow');
     expect(s.problems).toEqual([]);
+
+    // A variation is drafted from the signed agreement; the signed one is then ended early, with the reason.
+    await page.getByRole('link', { name: 'Sharing agreements' }).click();
+    await page.getByRole('link', { name: 'Joint working protocol with Riverside Youth Trust' }).click();
+    await page.getByRole('button', { name: 'Start a variation' }).click();
+    await expect.poll(() => page.locator('.page-head').textContent()).toContain('Draft — being signed');
+    expect(await page.getByText('This varies').textContent()).toContain('stays in force until this one is signed');
+    await page.getByRole('link', { name: 'an earlier version' }).click();
+    await expect.poll(() => page.locator('.page-head').textContent()).toContain('In force');
+    await page.getByRole('button', { name: 'End early…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'End this agreement early' });
+    await dialog.getByRole('button', { name: 'End the agreement' }).click();
+    await expect.poll(() => dialog.getByLabel('Why it ends early').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Why it ends early').fill('Riverside closed its mentoring service.');
+    await checkpoint(page, 'agreements-06-end-early');
+    await dialog.getByRole('button', { name: 'End the agreement' }).click();
+    await expect.poll(() => page.locator('.page-head').textContent()).toContain('Ended early');
+    expect(await page.locator('.usable').textContent()).toMatch(/Not a basis for sharing now/);
+    expect((await auditRows(world)).filter((r) => r.action === 'agreement.vary' || r.action === 'agreement.terminate').map((r) => r.action)).toEqual(['agreement.vary', 'agreement.terminate']);
+    expect(problems).toEqual([]);
   }, 180_000);
 
-  it('works at 375 px wide: the request steps and a disclosure fit without sideways scrolling', async () => {
+  it('4.3 third-party-disclosure, at 375 px wide: an oral disclosure recorded after a phone call, attested by staff and released; nothing needs sideways scrolling', async () => {
     const { page, problems } = await newPage(browser, { width: 375 });
     await signIn(page, base, 'sam.patel', `/people/${personId}/disclosures/new`);
     await page.getByRole('heading', { name: 'Share information about Jo Bloggs', level: 1 }).waitFor();
     expect(await pageWidth(page)).toBeLessThanOrEqual(375);
     await checkpoint(page, 'disclosure-15-narrow-request');
-    const id = (await db().selectFrom('disclosures').select('id').where('status', '=', 'released').executeTakeFirstOrThrow()).id;
-    await page.goto(`${base}/disclosures/${id}`);
-    await page.getByRole('heading', { name: 'Released', level: 2 }).waitFor();
+    await choose(page, /Organisation it goes to/, 'Riverside Youth Trust');
+    await page.getByLabel('Name of the person receiving it').fill('Sam Carter');
+    await page.getByLabel('Their role').fill('Youth worker');
+    await page.locator('label.radio', { hasText: /^Handing over mentoring/ }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('label.checkbox', { hasText: /^Given name/ }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('The clear reason for sharing').fill('Sam called to confirm who to expect at the first session.');
+    await page.locator('label.radio', { hasText: /^It was already said/ }).click();
+    await page.locator('label.radio', { hasText: /^By phone/ }).click();
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const local = new Date(hourAgo.getTime() - hourAgo.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('When', { exact: true }).fill(local);
     expect(await pageWidth(page)).toBeLessThanOrEqual(375);
-    await checkpoint(page, 'disclosure-16-narrow-released');
+    await checkpoint(page, 'disclosure-16-narrow-oral');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Send the request' }).click();
+    await page.getByRole('heading', { name: 'Record that they accepted the terms', level: 2 }).waitFor();
+    await page.getByLabel('What they were told and accepted').fill('Told Sam this is CONFIDENTIAL, for the hand-over only; Sam agreed not to pass it on.');
+    await page.getByRole('button', { name: 'Record their acceptance' }).click();
+    await page.getByRole('heading', { name: 'Release the pack', level: 2 }).waitFor();
+    await page.getByRole('button', { name: 'Release the pack' }).click();
+    await page.getByRole('heading', { name: 'Released', level: 2 }).waitFor();
+    expect(await page.locator('.facts').textContent()).toMatch(/attested by staff/);
+    const oral = await db().selectFrom('disclosures').select(['mode', 'oral_channel', 'ack_method', 'status']).where('mode', '=', 'oral').executeTakeFirstOrThrow();
+    expect(oral).toEqual({ mode: 'oral', oral_channel: 'phone', ack_method: 'staff_attestation', status: 'released' });
+    expect(await pageWidth(page)).toBeLessThanOrEqual(375);
+    await checkpoint(page, 'disclosure-17-narrow-released');
     expect(problems).toEqual([]);
   }, 120_000);
 });

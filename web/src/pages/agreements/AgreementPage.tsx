@@ -5,9 +5,9 @@ import { api, call, ifMatch } from '../../api/client';
 import type { Account } from '../../api/models';
 import type { Agreement, AgreementView } from '../../api/sharing';
 import { PathForm } from '../../components/PathForm';
-import { Choice, Radios, TextInput } from '../../components/fields';
-import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDate, formatDateTime } from '../../components/ui';
-import { useLocation } from '../../router';
+import { Choice, Radios, TextBox, TextInput } from '../../components/fields';
+import { Button, Link, Loading, ModalDialog, Notice, PageTitle, ProblemMessage, formatDate, formatDateTime } from '../../components/ui';
+import { navigate, useLocation } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { categoryList, todayLocal, usePurposes } from '../disclosure/shared';
 import { AgreementStatusBadge } from './shared';
@@ -101,6 +101,31 @@ function SignedCopyUpload({ a, onDone }: { a: Agreement; onDone: (v: AgreementVi
   );
 }
 
+/** Ends a signed agreement early, with the reason: from then it covers nothing (5.1). */
+function TerminateForm({ a, onDone, onCancel }: { a: Agreement; onDone: (v: AgreementView, message: string) => void; onCancel: () => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      onDone(await call<AgreementView>(api.POST('/api/agreements/{id}/terminate', { params: { path: { id: a.id } }, body: { reason: reason.trim() }, headers: ifMatch(a.version) })), 'The agreement is ended: it covers no sharing from now.');
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <PathForm error={error} names={['reason']} missing={{ reason: 'Write why it ends early' }} onSubmit={submit}>
+      <p>From now it is no basis for sharing anything with {a.partners.map((p) => p.name).join(', ')}.</p>
+      <TextBox name="reason" label="Why it ends early" isRequired rows={3} value={reason} onChange={setReason} />
+      <div className="actions">
+        <Button type="submit" variant="danger">End the agreement</Button>
+        <Button variant="secondary" onPress={onCancel}>Cancel</Button>
+      </div>
+    </PathForm>
+  );
+}
+
 /** A sharing agreement: its terms, its signatures and signed copy, and — for whoever may manage it — what is left to do. */
 export default function AgreementPage({ id }: { id: string }) {
   const queryClient = useQueryClient();
@@ -114,6 +139,8 @@ export default function AgreementPage({ id }: { id: string }) {
     if (acted) doneRef.current?.focus();
   }, [acted]);
 
+  const [ending, setEnding] = useState(false);
+  const [varyError, setVaryError] = useState<unknown>(null);
   if (q.isPending) return <Loading />;
   if (q.error) return <><PageTitle>Sharing agreement</PageTitle><ProblemMessage error={q.error} /></>;
   const { data: a, can } = q.data;
@@ -122,6 +149,16 @@ export default function AgreementPage({ id }: { id: string }) {
     void queryClient.invalidateQueries({ queryKey: ['agreements'] });
     setDone(view.data.status !== 'draft' && a.status === 'draft' ? `${message} Every party has signed: the agreement is now signed.` : message);
     setActed((n) => n + 1);
+  };
+  const vary = async () => {
+    setVaryError(null);
+    try {
+      const created = await call<AgreementView>(api.POST('/api/agreements/{id}/vary', { params: { path: { id } } }));
+      await queryClient.invalidateQueries({ queryKey: ['agreements'] });
+      navigate(`/agreements/${created.data.id}?drafted=1`);
+    } catch (err) {
+      setVaryError(err);
+    }
   };
   const draft = a.status === 'draft';
   const partyName = (p: string) => (p === OURS ? 'Us' : a.partners.find((x) => x.organisationId === p)?.name ?? 'A partner');
@@ -138,6 +175,15 @@ export default function AgreementPage({ id }: { id: string }) {
       <p className={`usable ${a.usable ? 'usable-yes' : 'usable-no'}`}>
         {a.usable ? '✓ In force: a basis for sharing what it covers with these partners.' : draft ? 'Not yet a basis for sharing: every party signs and the signed copy is attached first.' : 'Not a basis for sharing now.'}
       </p>
+      {can.manage && (a.status === 'in_force' || a.status === 'signed') ? (
+        <div className="actions agreement-actions">
+          <Button variant="secondary" onPress={() => void vary()}>Start a variation</Button>
+          <Button variant="quiet" onPress={() => setEnding(true)}>End early…</Button>
+        </div>
+      ) : null}
+      <ProblemMessage error={varyError} />
+      {a.supersedes ? <p className="muted">This varies <Link href={`/agreements/${a.supersedes}`}>an earlier version</Link>, which stays in force until this one is signed.</p> : null}
+      {a.supersededBy ? <p className="muted">Replaced by <Link href={`/agreements/${a.supersededBy}`}>its variation</Link>.</p> : null}
       <div className="columns">
         <div className="stack">
           <section className="panel" aria-labelledby="terms-title">
@@ -188,6 +234,9 @@ export default function AgreementPage({ id }: { id: string }) {
           ) : null}
         </section>
       </div>
+      <ModalDialog title="End this agreement early" isOpen={ending} onOpenChange={setEnding} tone="warning">
+        {(close) => <TerminateForm a={a} onCancel={close} onDone={(view, message) => { close(); onDone(view, message); }} />}
+      </ModalDialog>
     </article>
   );
 }

@@ -6,7 +6,7 @@ import type { AttachmentSummary, CaseSummary, NoteSummary, Page } from '../../ap
 import type { DisclosureView } from '../../api/sharing';
 import { errorsByField, PathForm } from '../../components/PathForm';
 import { Checkboxes, Choice, Radios, TextBox, TextInput } from '../../components/fields';
-import { Button, Link, Loading, PageTitle, ProblemMessage, formatDate, personName } from '../../components/ui';
+import { Button, Link, Loading, PageTitle, ProblemMessage, formatDate, formatDateTime, personName } from '../../components/ui';
 import { CLASSIFICATION_LABELS, fieldLabel } from '../../labels';
 import { navigate } from '../../router';
 import { personQuery } from '../PersonPage';
@@ -19,17 +19,18 @@ import { GROUNDS, categoryList, groundLabel, useOrganisations, usePurposes } fro
 
 const PERSON_FIELDS = ['givenName', 'familyName', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'] as const;
 const STEPS = ['Recipient and purpose', 'What to share', 'Reason and basis', 'Check and send'] as const;
-const STEP_FIELDS: ReadonlyArray<readonly string[]> = [['recipient', 'purposeId'], ['items', 'clientRequest', 'pseudonymise'], ['reason', 'exception', 'basis'], []];
+const STEP_FIELDS: ReadonlyArray<readonly string[]> = [['recipient', 'purposeId'], ['items', 'clientRequest', 'pseudonymise'], ['reason', 'exception', 'basis', 'mode', 'oral'], []];
 const NAMES = [
   'recipient.organisationId', 'recipient.name', 'recipient.role', 'recipient.email', 'purposeId',
   'items.personFields', 'items.notes', 'items.attachments', 'clientRequest.detail', 'pseudonymise',
-  'reason', 'basis', 'exception.ground', 'exception.reference',
+  'reason', 'basis', 'exception.ground', 'exception.reference', 'mode', 'oral.channel', 'oral.occurredAt',
 ];
 const MISSING: Record<string, string> = {
   'recipient.organisationId': 'Choose the organisation it goes to', 'recipient.name': 'Enter the name of the person receiving it',
   'recipient.role': 'Enter their role', purposeId: 'Choose the purpose', reason: 'Write the clear reason for sharing',
   'exception.ground': 'Choose the ground for sharing without consent', 'exception.reference': 'Give the reference of the legal duty',
-  'clientRequest.detail': 'Write how and when they asked for it',
+  'clientRequest.detail': 'Write how and when they asked for it', 'oral.channel': 'Choose how it was said',
+  'oral.occurredAt': 'Enter when it was said',
 };
 const stepOf = (name: string) => STEP_FIELDS.findIndex((fs) => fs.some((f) => name === f || name.startsWith(`${f}.`)));
 type Values = Record<string, string>;
@@ -96,7 +97,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
   const purposes = usePurposes();
   const items = useCaseItems(id, person.isSuccess);
   const [step, setStep] = useState(0);
-  const [v, setV] = useState<Values>({ basis: 'consent' });
+  const [v, setV] = useState<Values>({ basis: 'consent', mode: 'written' });
   // Nothing is pre-selected (Caldicott 3): every item is chosen by the worker.
   const [fields, setFields] = useState<string[]>([]);
   const [notes, setNotes] = useState<string[]>([]);
@@ -141,6 +142,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
     if (s === 1 && fields.length + notes.length + attachments.length === 0) out['items.personFields'] = 'Choose at least one item to share: nothing is chosen yet';
     if (s === 2) {
       need('reason');
+      if (v.mode === 'oral') ['oral.channel', 'oral.occurredAt'].forEach(need);
       if (v.basis === 'exception') {
         need('exception.ground');
         if (v['exception.ground'] === 'legal_duty') need('exception.reference');
@@ -161,6 +163,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
       items: { personFields: fields, notes, attachments },
       pseudonymise,
       ...(sessionChosen && text('clientRequest.detail') ? { clientRequest: { detail: text('clientRequest.detail') } } : {}),
+      ...(v.mode === 'oral' ? { oral: { channel: v['oral.channel'], occurredAt: new Date(v['oral.occurredAt']).toISOString() } } : {}),
       ...(v.basis === 'exception' ? { exception: { ground: v['exception.ground'], ...(text('exception.reference') ? { reference: text('exception.reference') } : {}) } } : {}),
     };
     try {
@@ -259,6 +262,16 @@ export default function RequestDisclosure({ id }: { id: string }) {
               {step === 2 ? (
                 <>
                   <TextBox name="reason" label="The clear reason for sharing" isRequired rows={4} value={v.reason ?? ''} onChange={set('reason')} description="What the recipient will do with it, and why they need each item (policy 4.3)." />
+                  <Radios name="mode" label="How it is shared" isRequired value={v.mode} onChange={set('mode')} options={[
+                    { id: 'written', label: 'In writing', description: 'A pack marked CONFIDENTIAL, released once the recipient accepts the terms' },
+                    { id: 'oral', label: 'It was already said', description: 'Record a conversation after the fact: by phone or in a meeting' },
+                  ]} />
+                  {v.mode === 'oral' ? (
+                    <div className="sub-fields neutral">
+                      <Radios name="oral.channel" label="How it was said" isRequired value={v['oral.channel'] ?? null} onChange={set('oral.channel')} options={[{ id: 'phone', label: 'By phone' }, { id: 'meeting', label: 'In a meeting' }]} />
+                      <TextInput name="oral.occurredAt" label="When" type="datetime-local" isRequired value={v['oral.occurredAt'] ?? ''} onChange={set('oral.occurredAt')} />
+                    </div>
+                  ) : null}
                   <Radios name="basis" label="On what basis" isRequired value={v.basis} onChange={set('basis')} options={[
                     { id: 'consent', label: 'Their consent', description: 'Confide checks their recorded consent — or a signed sharing agreement — covers this recipient, purpose and information' },
                     { id: 'exception', label: 'Without their consent', description: 'Only when the law, an emergency or a crime requires it. A manager other than you decides (policy 1.3)' },
@@ -287,6 +300,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
                     {purpose ? <p className="hint">The purpose covers: {categoryList(purpose.dataCategories)}.</p> : null}
                   </dd>
                   <dt>Reason</dt><dd className="pre">{v.reason}</dd>
+                  {v.mode === 'oral' ? <><dt>Already said</dt><dd>{v['oral.channel'] === 'phone' ? 'By phone' : 'In a meeting'}, {formatDateTime(new Date(v['oral.occurredAt']).toISOString())}</dd></> : null}
                   <dt>Basis</dt><dd>{v.basis === 'exception' ? `Without consent: ${groundLabel(v['exception.ground'] ?? null).toLowerCase()}${v['exception.reference'] ? ` (${v['exception.reference']})` : ''} — a manager decides` : 'Their consent, checked when you send'}</dd>
                 </dl>
               ) : null}
