@@ -65,4 +65,12 @@ export const DISCLOSURE_RECORD = defineRecord({
   subjectPerson: 'disclosures.person_id',
   access: { compartment: 'person', column: 'person_id' },
   owner: 'requested_by',
+  // What the web app may offer on a disclosure, decided as the actions themselves are (where it is up to in its
+  // workflow is the status, which the app reads): decide an exception (1.3: never the requester's own), issue the
+  // acknowledgement link, attest, release and download the pack (4.3), record that the person was told.
+  offers: [
+    { can: 'approve', action: 'disclosure.approve', on: 'record' },
+    { can: 'release', action: 'disclosure.release', on: 'record' },
+    { can: 'recordTold', action: 'disclosure.told', on: 'record' },
+  ],
 });
