@@ -31,7 +31,7 @@ export async function flagOverdueReferrals(ctx: Ctx): Promise<string[]> {
     });
     const missing = JSON.parse(r.missing) as string[];
     const review = Number(r.released_at_once) === 1 && !r.reviewed_at;
-    await addEntry(ctx, r.concern_id, { kind: 'referral', recordedBy: null, detail: { event: 'overdue', referralId: r.id, completeBy: r.complete_by, missing, reviewDue: review } });
+    await addEntry(ctx, r.concern_id, { kind: 'referral-update', recordedBy: null, detail: { event: 'overdue', referralId: r.id, completeBy: r.complete_by, missing, reviewDue: review } });
     ctx.audit.add({
       action: 'referral.overdue', decision: 'change', ruleId: REFERRAL_CLOCK_RULE.id, clause: ctx.actor.policy.clauseFor(REFERRAL_CLOCK_RULE.clauseKey),
       resourceType: 'concern', resourceId: r.concern_id, detail: { referralId: r.id, completeBy: r.complete_by, missing, reviewDue: review, recipients: [...recipients].sort(), emailed },

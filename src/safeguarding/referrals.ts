@@ -7,7 +7,7 @@ import { newId } from '../lib/ids';
 import { activeManagers, notify } from '../notify/notify';
 import { decide } from '../policy/decide';
 import { findVisible, requireAllowed } from '../records/guard';
-import { addEntry } from './chronology';
+import { addEntry, presentEntry } from './chronology';
 import { acknowledgeIfRaised, workable } from './commands';
 import { concernPath } from './escalation';
 import { createReferralDisclosure, releaseReferralDisclosure } from './referral-disclosure';
@@ -78,7 +78,7 @@ export async function makeReferral(ctx: Ctx, concernId: string, input: ReferralI
       releaseRule: atOnceDecision ? atOnceDecision.ruleId : null, completeBy,
     },
   }));
-  return presentReferral(row, disclosure);
+  return { ...presentReferral(row, disclosure), entry: presentEntry(entry) };
 }
 
 const itemCount = (items: NonNullable<ReferralInput['share']>['items']) => ({ personFields: items.personFields.length, notes: items.notes.length, attachments: items.attachments.length, concern: items.concern });
@@ -132,7 +132,7 @@ export async function decideReferral(ctx: Ctx, id: string, input: ReferralApprov
     await releaseReferralDisclosure(ctx, await disclosureRow(ctx, d.id), release, false);
   }
   const after = await disclosureRow(ctx, d.id);
-  await addEntry(ctx, row.concern_id, { kind: 'referral', recordedBy: ctx.actor.id, reason: input.justification, detail: { event: approve ? 'approved' : 'refused', referralId: id, disclosure: linkOf(after) } });
+  await addEntry(ctx, row.concern_id, { kind: 'referral-update', recordedBy: ctx.actor.id, reason: input.justification, detail: { event: approve ? 'approved' : 'refused', referralId: id, disclosure: linkOf(after) } });
   const updated = await settle(ctx, row, {});
   return presentReferral(updated, after);
 }
@@ -147,7 +147,7 @@ export async function reviewReferral(ctx: Ctx, id: string, input: ReviewInput) {
   if (row.reviewed_at) throw conflict('This referral has been reviewed already.', [{ path: 'params.id', message: 'already reviewed' }]);
   const { row: d, decision } = await loadForChange(ctx, row.disclosure_id, 'disclosure.approve');
   const updated = await settle(ctx, row, { reviewed_by: ctx.actor.id, reviewed_at: ctx.nowIso, review_outcome: input.outcome, review_note: input.note });
-  await addEntry(ctx, row.concern_id, { kind: 'referral', recordedBy: ctx.actor.id, text: input.note, detail: { event: 'reviewed', outcome: input.outcome, referralId: id, disclosure: linkOf(d) } });
+  await addEntry(ctx, row.concern_id, { kind: 'referral-update', recordedBy: ctx.actor.id, text: input.note, detail: { event: 'reviewed', outcome: input.outcome, referralId: id, disclosure: linkOf(d) } });
   ctx.audit.add(fromDecision('referral.review', decision, {
     resourceType: 'concern', resourceId: row.concern_id, subjectPersonId: d.person_id, detail: { referralId: id, disclosure: d.id, outcome: input.outcome, releasedBy: d.released_by, complete: updated.completed_at !== null },
   }));
@@ -178,7 +178,7 @@ export async function completeReferral(ctx: Ctx, id: string, input: CompletionIn
     })).where('id', '=', row.disclosure_id).execute();
   }
   const fields = Object.keys(input).sort();
-  await addEntry(ctx, row.concern_id, { kind: 'referral', recordedBy: ctx.actor.id, agreedWith: input.agreedWith ?? null, detail: { event: 'completed', referralId: id, ...input, missing: left } });
+  await addEntry(ctx, row.concern_id, { kind: 'referral-update', recordedBy: ctx.actor.id, agreedWith: input.agreedWith ?? null, detail: { event: 'completed', referralId: id, ...input, missing: left } });
   ctx.audit.add(fromDecision('referral.complete', decision, {
     resourceType: 'concern', resourceId: row.concern_id, subjectPersonId: v.subjectPersonId, detail: { referralId: id, fields, missing: left, complete: updated.completed_at !== null },
   }));

@@ -204,7 +204,7 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
       ['disclosure.release', manager2.id, 'safeguarding/referral-disclosure', 'practice 4.3'],
     ]);
     const chron = (await as(world, lead).get(`/api/concerns/${id}/chronology`)).json();
-    expect(chron.entries.filter((e: { kind: string }) => e.kind === 'referral').map((e: { detail: { event?: string } }) => e.detail.event ?? 'made')).toEqual(['made', 'approved']);
+    expect(chron.entries.filter((e: { kind: string }) => e.kind.startsWith('referral')).map((e: { kind: string; detail: { event?: string } }) => [e.kind, e.detail.event ?? null])).toEqual([['referral', null], ['referral-update', 'approved']]);
 
     // A manager's referral that is not urgent waits too, and they cannot approve their own (no self-approval).
     const id2 = await raise();
@@ -283,6 +283,6 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect(flags.map((e) => [e.decision, e.rule_id, e.clause])).toEqual([['change', 'safeguarding/referral', 'practice 4.3']]);
     expect(JSON.parse(flags[0].detail)).toMatchObject({ referralId: r.id, reviewDue: true, recipients: expect.arrayContaining([lead.id, leadManager.id, manager2.id]) });
     const entries = (await as(world, lead2).get(`/api/concerns/${id}/chronology`)).json().entries;
-    expect(entries.at(-1)).toMatchObject({ kind: 'referral', recordedBy: null, detail: { event: 'overdue', referralId: r.id } });
+    expect(entries.at(-1)).toMatchObject({ kind: 'referral-update', recordedBy: null, detail: { event: 'overdue', referralId: r.id } });
   });
 });
