@@ -1,6 +1,8 @@
+import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { ReferralRow } from '../db/schema';
 import { forbidden } from '../lib/errors';
+import { decide } from '../policy/decide';
 import { filter, visibleWhere } from '../policy/filter';
 import { auditList } from '../records/list-audit';
 import { decodeCursor, encodeCursor } from '../records/paging';
@@ -30,7 +32,12 @@ export async function referralsOfConcern(ctx: Ctx, concernId: string) {
  */
 export async function listReferrals(ctx: Ctx, query: ListReferralsQuery) {
   const scope = filter(ctx.actor, 'concern.work');
-  if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
+  if (scope.kind === 'none') {
+    // Nobody but the leads and management learns that referrals exist: refused by the rule, from any transport.
+    const denial = scope.denial ?? decide(ctx.actor, 'concern.work', { type: 'concern' });
+    ctx.audit.add(fromDecision('concern.work', denial, { detail: { view: `referrals:${query.view}` } }));
+    throw forbidden(denial);
+  }
   let q = ctx.db.selectFrom('referrals').innerJoin('concerns', 'concerns.id', 'referrals.concern_id').selectAll('referrals')
     .where((eb) => visibleWhere(eb, 'concern', scope, ctx.actor));
   const byDeadline = query.view !== 'all';
