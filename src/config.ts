@@ -30,6 +30,10 @@ const settingsSchema = z.object({
     .string()
     .refine((v) => v === '' || /^https?:\/\/[^\s]+$/.test(v), 'must be empty or an http(s):// URL')
     .default(''),
+  METRICS_TOKEN: z
+    .string()
+    .refine((v) => v === '' || (v.length >= 24 && !/\s/.test(v)), 'must be empty (no /metrics) or a token of at least 24 characters without spaces')
+    .default(''),
   SMTP_URL: z
     .string()
     .refine((v) => v === '' || /^smtps?:\/\/[^\s]+$/.test(v), 'must be empty (keep e-mail in the outbox) or an smtp:// or smtps:// URL')
@@ -90,6 +94,8 @@ export interface Config {
   demoPassword?: string;
   /** Where users reach Confide, for links in e-mails (default http://HOST:PORT). */
   publicBaseUrl: string;
+  /** Bearer token a Prometheus scrape of /metrics must send; empty turns /metrics off (issue 9). */
+  metricsToken: string;
   /** SMTP server to deliver e-mail through; empty keeps messages in the outbox (shown in the app). */
   smtpUrl: string;
   mailFrom: string;
@@ -145,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: s.HOST,
     dataDir: resolve(s.DATA_DIR),
     databaseUrl: s.DATABASE_URL,
+    metricsToken: s.METRICS_TOKEN,
     logLevel: s.LOG_LEVEL,
     trustProxy: s.TRUST_PROXY === '1',
     secureCookies: s.SECURE_COOKIES === 'auto' ? 'auto' : s.SECURE_COOKIES === '1',

@@ -28,7 +28,10 @@ export async function serve(overrides: Partial<Config> = {}) {
   // Scheduled work in this process, on the services' clock: concern escalation and overdue referrals, the breach
   // register's ICO clock and review flags, and e-mail delivery when SMTP_URL is set.
   const jobs = [startEscalationJob(services), startReferralClock(services), startBreachJobs(services), startOutboxSender(services)];
-  process.stdout.write(`  Confide is serving http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${services.db.dialect}: ${services.db.location})\n`);
+  // The port really bound (PORT=0 asks the system for a free one).
+  const bound = app.server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : config.port;
+  process.stdout.write(`  Confide is serving http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} (${services.db.dialect}: ${services.db.location})\n`);
   const stop = async () => {
     for (const stopJob of jobs) stopJob();
     await app.close();
