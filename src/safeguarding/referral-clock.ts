@@ -9,7 +9,8 @@ export const REFERRAL_CLOCK_RULE = { id: 'safeguarding/referral', clauseKey: 'sa
 
 /**
  * Flags every referral whose record is still incomplete past its deadline (REFERRAL_COMPLETE_HOURS after it was
- * made: the answers an urgent referral left, a second manager's review of one released at once). Each is flagged
+ * made: the answers an urgent referral left, a manager's decision it still waits for, a second manager's review of
+ * one released at once). Each is flagged
  * once — the conditional update is the claim, so a repeated run or a second process sends nothing more — in its
  * concern's chronology, the audit trail, and to every safeguarding lead and manager in the app and by e-mail. It
  * stays on the incomplete and overdue lists until completed. Returns the referral ids flagged.
@@ -31,10 +32,12 @@ export async function flagOverdueReferrals(ctx: Ctx): Promise<string[]> {
     });
     const missing = JSON.parse(r.missing) as string[];
     const review = Number(r.released_at_once) === 1 && !r.reviewed_at;
-    await addEntry(ctx, r.concern_id, { kind: 'referral-update', recordedBy: null, detail: { event: 'overdue', referralId: r.id, completeBy: r.complete_by, missing, reviewDue: review } });
+    const d = r.disclosure_id ? await ctx.db.selectFrom('disclosures').select('status').where('id', '=', r.disclosure_id).executeTakeFirst() : undefined;
+    const awaitingDecision = d?.status === 'awaiting_approval';
+    await addEntry(ctx, r.concern_id, { kind: 'referral-update', recordedBy: null, detail: { event: 'overdue', referralId: r.id, completeBy: r.complete_by, missing, reviewDue: review, awaitingDecision } });
     ctx.audit.add({
       action: 'referral.overdue', decision: 'change', ruleId: REFERRAL_CLOCK_RULE.id, clause: ctx.actor.policy.clauseFor(REFERRAL_CLOCK_RULE.clauseKey),
-      resourceType: 'concern', resourceId: r.concern_id, detail: { referralId: r.id, completeBy: r.complete_by, missing, reviewDue: review, recipients: [...recipients].sort(), emailed },
+      resourceType: 'concern', resourceId: r.concern_id, detail: { referralId: r.id, completeBy: r.complete_by, missing, reviewDue: review, awaitingDecision, recipients: [...recipients].sort(), emailed },
     });
     flagged.push(r.id);
   }

@@ -21,7 +21,7 @@ async function disclosuresOf(ctx: Ctx, rows: readonly ReferralRow[]) {
 export async function referralsOfConcern(ctx: Ctx, concernId: string) {
   const rows = (await ctx.db.selectFrom('referrals').selectAll().where('concern_id', '=', concernId).orderBy('referred_at').orderBy('id').execute()) as ReferralRow[];
   const ds = await disclosuresOf(ctx, rows);
-  return rows.map((r) => presentReferral(r, r.disclosure_id ? (ds.get(r.disclosure_id) ?? null) : null));
+  return rows.map((r) => presentReferral(ctx.actor, r, r.disclosure_id ? (ds.get(r.disclosure_id) ?? null) : null));
 }
 
 /**
@@ -62,7 +62,7 @@ export async function listReferrals(ctx: Ctx, query: ListReferralsQuery) {
   const last = page.at(-1);
   auditList(ctx, 'concern', { results: page.length, view: `referrals:${query.view}` });
   return {
-    items: page.map((r) => ({ ...presentReferral(r, r.disclosure_id ? (ds.get(r.disclosure_id) ?? null) : null, false), overdue: r.completed_at === null && r.complete_by !== null && r.complete_by <= ctx.nowIso })),
+    items: page.map((r) => ({ ...presentReferral(ctx.actor, r, r.disclosure_id ? (ds.get(r.disclosure_id) ?? null) : null, false), overdue: r.completed_at === null && r.complete_by !== null && r.complete_by <= ctx.nowIso })),
     nextCursor: rows.length > query.limit && last ? encodeCursor(byDeadline ? [last.complete_by as string, last.id] : [last.referred_at, last.id]) : null,
   };
 }

@@ -11,13 +11,11 @@ import { addEntry, presentEntry } from './chronology';
 import { acknowledgeIfRaised, workable } from './commands';
 import { concernPath } from './escalation';
 import { createReferralDisclosure, releaseReferralDisclosure } from './referral-disclosure';
-import { presentReferral } from './referral-present';
+import { presentReferral, referralComplete } from './referral-present';
 import { DEFERRABLE_ANSWERS, type CompletionInput, type ReferralApprovalInput, type ReferralInput, type ReviewInput } from './schema';
 
 const HOUR = 3_600_000;
 
-/** Whether a referral's record is complete: no answer left, and a release at once reviewed by a second manager. */
-const isComplete = (missing: readonly string[], releasedAtOnce: boolean, reviewed: boolean) => missing.length === 0 && (!releasedAtOnce || reviewed);
 
 /**
  * Makes a referral of a concern to the local authority's safeguarding team or the police (practice 4.1–4.3; 1.3
@@ -62,7 +60,8 @@ export async function makeReferral(ctx: Ctx, concernId: string, input: ReferralI
     kind: 'referral', recordedBy: ctx.actor.id, agreedWith: agreedWith ?? null,
     detail: { ...answers, referralId: id, missing, releasedAtOnce: atOnce, disclosure: disclosure ? linkOf(disclosure) : null, shares: share ? { organisationId: share.recipient.organisationId, items: itemCount(share.items) } : null },
   });
-  const completeBy = isComplete(missing, atOnce, false) ? null : new Date(ctx.now.getTime() + ctx.services.config.referralCompleteHours * HOUR).toISOString();
+  const awaiting = disclosure?.status === 'awaiting_approval';
+  const completeBy = referralComplete(missing, atOnce, false, awaiting) ? null : new Date(ctx.now.getTime() + ctx.services.config.referralCompleteHours * HOUR).toISOString();
   const row: ReferralRow = {
     id, concern_id: concernId, entry_id: entry.id, disclosure_id: disclosure?.id ?? null, agency: input.to, urgent: input.urgent ? 1 : 0,
     answers: JSON.stringify({ ...answers, agreedWith: agreedWith ?? null }), missing: JSON.stringify(missing), released_at_once: atOnce ? 1 : 0,
@@ -75,10 +74,10 @@ export async function makeReferral(ctx: Ctx, concernId: string, input: ReferralI
     detail: {
       entry: entry.id, referralId: id, answers: Object.keys(answers).filter((k) => (answers as Record<string, unknown>)[k] !== null).sort(), missing, urgent: input.urgent,
       disclosure: disclosure?.id ?? null, release: !disclosure ? null : atOnce ? 'at-once' : 'awaiting-approval',
-      releaseRule: atOnceDecision ? atOnceDecision.ruleId : null, completeBy,
+      atOnce: atOnceDecision ? { allowed: atOnceDecision.allowed, rule: atOnceDecision.ruleId, clause: atOnceDecision.clause } : null, completeBy,
     },
   }));
-  return { ...presentReferral(row, disclosure), entry: presentEntry(entry) };
+  return { ...presentReferral(ctx.actor, row, disclosure), entry: presentEntry(entry) };
 }
 
 const itemCount = (items: NonNullable<ReferralInput['share']>['items']) => ({ personFields: items.personFields.length, notes: items.notes.length, attachments: items.attachments.length, concern: items.concern });
@@ -98,9 +97,9 @@ async function loadReferral(ctx: Ctx, id: string, attempted: 'concern.work' | 'd
 }
 
 /** Marks a referral complete when nothing is left, in the same statement that records the change. */
-async function settle(ctx: Ctx, row: ReferralRow, change: Partial<ReferralRow>) {
+async function settle(ctx: Ctx, row: ReferralRow, change: Partial<ReferralRow>, awaitingDecision: boolean) {
   const next = { ...row, ...change };
-  const complete = isComplete(JSON.parse(next.missing) as string[], next.released_at_once === 1, next.reviewed_at !== null);
+  const complete = referralComplete(JSON.parse(next.missing) as string[], Number(next.released_at_once) === 1, next.reviewed_at !== null, awaitingDecision);
   const done = await ctx.db.updateTable('referrals').set((eb) => ({
     ...change, completed_at: complete ? (row.completed_at ?? ctx.nowIso) : null, updated_at: ctx.nowIso, version: eb('version', '+', 1),
   })).where('id', '=', row.id).where('version', '=', Number(row.version)).executeTakeFirst();
@@ -133,8 +132,8 @@ export async function decideReferral(ctx: Ctx, id: string, input: ReferralApprov
   }
   const after = await disclosureRow(ctx, d.id);
   await addEntry(ctx, row.concern_id, { kind: 'referral-update', recordedBy: ctx.actor.id, reason: input.justification, detail: { event: approve ? 'approved' : 'refused', referralId: id, disclosure: linkOf(after) } });
-  const updated = await settle(ctx, row, {});
-  return presentReferral(updated, after);
+  const updated = await settle(ctx, row, {}, false);
+  return presentReferral(ctx.actor, updated, after);
 }
 
 /**
@@ -146,12 +145,12 @@ export async function reviewReferral(ctx: Ctx, id: string, input: ReviewInput) {
   if (row.released_at_once !== 1 || !row.disclosure_id) throw conflict('Only a referral released at once is reviewed afterwards; others are approved before release.', [{ path: 'params.id', message: 'not released at once' }]);
   if (row.reviewed_at) throw conflict('This referral has been reviewed already.', [{ path: 'params.id', message: 'already reviewed' }]);
   const { row: d, decision } = await loadForChange(ctx, row.disclosure_id, 'disclosure.approve');
-  const updated = await settle(ctx, row, { reviewed_by: ctx.actor.id, reviewed_at: ctx.nowIso, review_outcome: input.outcome, review_note: input.note });
+  const updated = await settle(ctx, row, { reviewed_by: ctx.actor.id, reviewed_at: ctx.nowIso, review_outcome: input.outcome, review_note: input.note }, false);
   await addEntry(ctx, row.concern_id, { kind: 'referral-update', recordedBy: ctx.actor.id, text: input.note, detail: { event: 'reviewed', outcome: input.outcome, referralId: id, disclosure: linkOf(d) } });
   ctx.audit.add(fromDecision('referral.review', decision, {
     resourceType: 'concern', resourceId: row.concern_id, subjectPersonId: d.person_id, detail: { referralId: id, disclosure: d.id, outcome: input.outcome, releasedBy: d.released_by, complete: updated.completed_at !== null },
   }));
-  return presentReferral(updated, d);
+  return presentReferral(ctx.actor, updated, d);
 }
 
 /**
@@ -170,7 +169,8 @@ export async function completeReferral(ctx: Ctx, id: string, input: CompletionIn
   if (input.notToldReason && input.personTold === undefined) throw invalidInput('Give notToldReason with personTold: false.', [{ path: 'body.personTold', message: 'answer it with notToldReason' }]);
   const merged = { ...answers, ...input };
   const left = missing.filter((k) => !(k in input));
-  const updated = await settle(ctx, row, { answers: JSON.stringify(merged), missing: JSON.stringify(left) });
+  const before = row.disclosure_id ? await disclosureRow(ctx, row.disclosure_id) : null;
+  const updated = await settle(ctx, row, { answers: JSON.stringify(merged), missing: JSON.stringify(left) }, before?.status === 'awaiting_approval');
   if (row.disclosure_id && (input.personTold !== undefined || input.reference)) {
     await ctx.db.updateTable('disclosures').set((eb) => ({
       ...(input.personTold !== undefined ? { tell_person: input.personTold ? 1 : 0, not_told_reason: input.notToldReason ?? null } : {}),
@@ -183,5 +183,5 @@ export async function completeReferral(ctx: Ctx, id: string, input: CompletionIn
     resourceType: 'concern', resourceId: row.concern_id, subjectPersonId: v.subjectPersonId, detail: { referralId: id, fields, missing: left, complete: updated.completed_at !== null },
   }));
   const d = row.disclosure_id ? await disclosureRow(ctx, row.disclosure_id) : null;
-  return presentReferral(updated, d);
+  return presentReferral(ctx.actor, updated, d);
 }

@@ -74,6 +74,8 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect(r).toMatchObject({ concernId: id, to: 'local_authority', urgent: true, releasedAtOnce: true, missing: ['consentPossibleAndSafe', 'consentNote', 'personTold'], completedAt: null, review: null });
     expect(r.completeBy).toBe(new Date(world.clock.now().getTime() + 24 * HOUR).toISOString());
     expect(r.disclosure).toMatchObject({ id: r.id, status: 'released' });
+    // What the referrer may do next: complete it, not review their own release.
+    expect(r.can).toEqual({ approve: false, review: false, complete: true });
 
     // The disclosure names the concern; its basis is the legal duty, decided on the server.
     const d = (await as(world, leadManager).get(`/api/disclosures/${r.disclosure.id}`)).json().data;
@@ -105,7 +107,7 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
       ['allow', 'safeguarding/urgent-release-by-manager', 'practice 4.1, practice 4.2'],
     ]);
     const refer = rows.find((e) => e.action === 'concern.refer')!;
-    expect(JSON.parse(refer.detail)).toMatchObject({ referralId: r.id, disclosure: r.disclosure.id, release: 'at-once', releaseRule: 'safeguarding/urgent-release-by-manager', missing: ['consentPossibleAndSafe', 'consentNote', 'personTold'] });
+    expect(JSON.parse(refer.detail)).toMatchObject({ referralId: r.id, disclosure: r.disclosure.id, release: 'at-once', atOnce: { allowed: true, rule: 'safeguarding/urgent-release-by-manager', clause: 'practice 4.1, practice 4.2' }, missing: ['consentPossibleAndSafe', 'consentNote', 'personTold'] });
     expect(refer.detail).not.toContain('stepfather');
     const release = rows.find((e) => e.action === 'disclosure.release' && JSON.parse(e.detail).packSha256)!;
     expect(JSON.parse(release.detail)).toMatchObject({ concernId: id, ground: 'legal_duty', atOnce: true });
@@ -113,6 +115,8 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     // Incomplete: on the list until the answers and a second manager's review are in.
     const incomplete = (await as(world, lead).get('/api/referrals')).json().items.map((x: { id: string }) => x.id);
     expect(incomplete).toContain(r.id);
+    const forManager2 = (await as(world, manager2).get('/api/referrals')).json().items.find((x: { id: string }) => x.id === r.id);
+    expect(forManager2.can).toEqual({ approve: false, review: true, complete: true });
 
     // 1.3 disclosure-exception: the manager who released it does not review it; a second manager does.
     const self = await as(world, leadManager).post(`/api/referrals/${r.id}/review`, { outcome: 'upheld', note: 'Right call' });
@@ -211,12 +215,14 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     // A manager's referral that is not urgent waits too, and they cannot approve their own (no self-approval).
     const id2 = await raise();
     const own = (await as(world, leadManager).post(`/api/concerns/${id2}/referrals`, answers())).json();
-    expect(own).toMatchObject({ releasedAtOnce: false, completedAt: world.clock.now().toISOString(), disclosure: { status: 'awaiting_approval' } });
+    expect(own).toMatchObject({ releasedAtOnce: false, missing: [], awaitingDecision: true, completedAt: null, disclosure: { status: 'awaiting_approval' }, can: { approve: false } });
+    // Waiting for a manager's decision keeps it on the incomplete list, where a second manager may decide it.
+    expect((await as(world, manager2).get('/api/referrals')).json().items.find((x: { id: string }) => x.id === own.id)).toMatchObject({ awaitingDecision: true, can: { approve: true, review: false } });
     const selfApproval = await as(world, leadManager).post(`/api/referrals/${own.id}/approval`, { decision: 'approve', justification: 'x' });
     expect(selfApproval.statusCode).toBe(403);
     expect(selfApproval.json()).toMatchObject({ rule: 'disclosure/no-self-approval', clause: '1.3' });
     const refused = await as(world, manager2).post(`/api/referrals/${own.id}/approval`, { decision: 'refuse', justification: 'Threshold not met; advice given instead' });
-    expect(refused.json()).toMatchObject({ disclosure: { status: 'refused' } });
+    expect(refused.json()).toMatchObject({ disclosure: { status: 'refused' }, awaitingDecision: false, completedAt: world.clock.now().toISOString() });
     expect(await db().selectFrom('disclosure_packs').select('disclosure_id').where('disclosure_id', '=', own.id).execute()).toEqual([]);
   });
 
@@ -283,7 +289,7 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect(overdue.answers).toBeUndefined();
     const flags = await audit((e) => e.action === 'referral.overdue' && e.resource_id === id);
     expect(flags.map((e) => [e.decision, e.rule_id, e.clause])).toEqual([['change', 'safeguarding/referral', 'practice 4.3']]);
-    expect(JSON.parse(flags[0].detail)).toMatchObject({ referralId: r.id, reviewDue: true, recipients: expect.arrayContaining([lead.id, leadManager.id, manager2.id]) });
+    expect(JSON.parse(flags[0].detail)).toMatchObject({ referralId: r.id, reviewDue: true, awaitingDecision: false, recipients: expect.arrayContaining([lead.id, leadManager.id, manager2.id]) });
     const entries = (await as(world, lead2).get(`/api/concerns/${id}/chronology`)).json().entries;
     expect(entries.at(-1)).toMatchObject({ kind: 'referral-update', recordedBy: null, detail: { event: 'overdue', referralId: r.id } });
   });
