@@ -180,6 +180,31 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect((await as(world, lead).post(`/api/referrals/${newId()}/completion`, { personTold: true })).statusCode).toBe(404);
   });
 
+  it('3.4 need-to-know: for a referral\'s disclosure and an ordinary one, the person\'s register (SQL filter) lists exactly what a single read (decide) opens, for every role', async () => {
+    const id = await raise();
+    const referral = (await as(world, leadManager).post(`/api/concerns/${id}/referrals`, urgent())).json().disclosure.id as string;
+    const ordinary = newId();
+    const now = world.clock.now().toISOString();
+    await db().insertInto('disclosures').values({
+      id: ordinary, reference: `D-ORD-${ordinary.slice(-6)}`, person_id: person, recipient_org_id: council, recipient_name: 'n', recipient_role: 'r', recipient_email: null, purpose_id: purpose,
+      reason: 'r', items: JSON.stringify({ personFields: ['givenName'], notes: [], attachments: [] }), item_count: 1, data_categories: '["general"]', categories_mask: 1, pseudonymise: 0,
+      mode: 'written', oral_channel: null, occurred_at: null, client_requested: 0, client_request_detail: null, client_request_recorded_by: null, client_request_recorded_at: null,
+      basis: 'consent', consent_id: null, exception_ground: null, exception_reference: null, approved_by: null, approved_at: null, justification: null, tell_person: null,
+      not_told_reason: null, person_told_at: null, status: 'awaiting_acknowledgement', ack_token_hash: null, ack_expires_at: null, ack_method: null, ack_name: null, ack_date: null,
+      ack_at: null, ack_attested_by: null, pack_sha256: null, pack_json_sha256: null, released_at: null, released_by: null, requested_by: staff.id, requested_at: now,
+      created_at: now, updated_at: now, version: 1, concern_id: null,
+    }).execute();
+    const expected = new Map<TestUser, [boolean, boolean]>([[staff, [false, true]], [volunteer, [false, true]], [lead, [true, true]], [leadManager, [true, true]], [manager2, [true, true]], [guardian, [false, true]]]);
+    for (const [u, [seesReferral, seesOrdinary]] of expected) {
+      const listed = new Set(((await as(world, u).get(`/api/people/${person}/disclosures?limit=200`)).json().items ?? []).map((x: { id: string }) => x.id));
+      for (const [d, want] of [[referral, seesReferral], [ordinary, seesOrdinary]] as const) {
+        const read = (await as(world, u).get(`/api/disclosures/${d}`)).statusCode === 200;
+        expect(read, `${u.id} reads ${d === referral ? 'the referral' : 'the ordinary one'}`).toBe(want);
+        expect(listed.has(d), `${u.id} lists ${d === referral ? 'the referral' : 'the ordinary one'}`).toBe(read);
+      }
+    }
+  });
+
   it('practice 4.2 safeguarding-concern-record: a lead who is not a manager refers; it waits for a manager who did not make it (1.3 disclosure-exception), who approves and so releases it; volunteers and staff cannot refer', async () => {
     const id = await raise();
     for (const u of [volunteer, staff]) {
