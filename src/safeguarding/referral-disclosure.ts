@@ -50,7 +50,16 @@ async function referredPerson(ctx: Ctx, concern: ConcernRow): Promise<Visible> {
       { path: 'body.share', message: 'the concern names no person record' },
     ]);
   }
-  return findVisible(ctx, 'person', concern.person_id, 'disclosure.request');
+  try {
+    return await findVisible(ctx, 'person', concern.person_id, 'disclosure.request');
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.kind !== 'not-found') throw error;
+    // Need to know still holds for the records (3.4): a lead off the person's team breaks the glass first (practice
+    // 4.2, reviewed by a manager) or asks a manager, who sees every record but session details.
+    throw new DomainError('not-found', "You may not see this person's record, so you cannot share from it: use emergency (break-glass) access, or ask a manager to make the referral.", {
+      errors: [{ path: 'body.share', message: "you may not see this person's record" }],
+    });
+  }
 }
 
 /**

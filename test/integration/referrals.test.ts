@@ -251,7 +251,7 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect(await db().selectFrom('disclosure_packs').select('disclosure_id').where('disclosure_id', '=', own.id).execute()).toEqual([]);
   });
 
-  it('practice 4.3 safeguarding-duty-to-share: the decision aid is validated — missing answers, "not told" without a reason, nothing named, no risk of harm — and session notes stay out (practice 2 session-staff-team-only), nothing written', async () => {
+  it('practice 4.3 safeguarding-duty-to-share: the decision aid is validated — missing answers, "not told" without a reason, nothing named, no risk of harm — session notes stay out (practice 2 session-staff-team-only) and need to know still holds for the items (3.4), nothing written', async () => {
     const id = await raise();
     const referrals = await count('referrals');
     const disclosures = await count('disclosures');
@@ -280,6 +280,11 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     const session = await bad(answers({ share: { ...answers().share, items: { notes: [note], concern: true } } }), lead);
     expect(session.status).toBe(403);
     expect(session.body).toMatchObject({ rule: 'disclosure/session-only-at-client-request', clause: 'practice 1, practice 2' });
+    // Need to know still holds for the records (3.4): a lead off the person's team cannot share from them.
+    const offTeam = await makeUser(world, ['safeguarding_lead']);
+    const notVisible = await bad(answers(), offTeam);
+    expect(notVisible.status).toBe(404);
+    expect(notVisible.body.errors).toEqual([{ path: 'body.share', message: "you may not see this person's record" }]);
     // A concern that names no person record shares nothing from the records.
     const described = await raise(null);
     const noPerson = await as(world, leadManager).post(`/api/concerns/${described}/referrals`, answers());
