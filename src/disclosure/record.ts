@@ -57,6 +57,9 @@ export const DISCLOSURE_RECORD = defineRecord({
     f('releasedBy', 'released_by', 'general'),
     f('requestedBy', 'requested_by', 'general'),
     f('requestedAt', 'requested_at', 'general'),
+    // The concern a safeguarding referral was made for (practice 4.3): only the leads and management reach such a
+    // disclosure at all (relation `referral`).
+    f('concernId', 'concern_id', 'general'),
     ...VERSIONED_META,
   ],
   // request: ask for a disclosure (or record an oral one); approve: a manager decides an exception (1.3); release:
