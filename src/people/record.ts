@@ -41,6 +41,8 @@ export const PERSON_RECORD = defineRecord({
     { can: 'recordConsent', action: 'consent.record', on: { child: 'consent' }, whileOpen: true },
     { can: 'withdrawConsent', action: 'consent.withdraw', on: { child: 'consent' } },
     { can: 'printConsentReceipt', action: 'consent.read', on: { child: 'consent' }, classification: 'personal' },
+    { can: 'prepareInformationUse', action: 'person.information-use', on: 'record' },
+    { can: 'recordMeeting', action: 'meeting.record', on: 'record', whileOpen: true },
   ],
   editable: ['kind', 'givenName', 'familyName', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'],
 });

@@ -22,7 +22,7 @@ export interface Can {
   seeAccessLog: boolean;
   /**
    * What the record type offers beyond its own verbs, by the names its descriptor gives them (`offers`): a person's
-   * `openCase`, `inform`, `recordConsent`, `withdrawConsent` and `printConsentReceipt`, a case's `addNote`, `addAttachment` and `manageTeam`.
+   * `openCase`, `inform`, `recordConsent`, `withdrawConsent`, `printConsentReceipt`, `prepareInformationUse` and `recordMeeting`, a case's `addNote`, `addAttachment` and `manageTeam`.
    */
   openCase?: boolean;
   inform?: boolean;
@@ -30,6 +30,10 @@ export interface Can {
   withdrawConsent?: boolean;
   /** Print a consent receipt: it shows what the person was told (personal). */
   printConsentReceipt?: boolean;
+  /** Prepare "how your information is used" for the person (Caldicott 8; rules information-use/*). */
+  prepareInformationUse?: boolean;
+  /** Record a meeting with third parties about the person (practice 3; rules meetings/*). */
+  recordMeeting?: boolean;
   addNote?: boolean;
   addAttachment?: boolean;
   manageTeam?: boolean;
