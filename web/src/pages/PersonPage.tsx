@@ -8,6 +8,7 @@ import { Button, ButtonLink, Link, Loading, ModalDialog, Notice, PageTitle, Prob
 import { kindLabel } from '../labels';
 import { OpenCase } from './OpenCase';
 import { ConsentHistory } from './consent/ConsentHistory';
+import { PersonMeetings } from './meetings/PersonMeetings';
 import { useLocation } from '../router';
 
 const PERSON_FIELDS = ['kind', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'] as const;
@@ -51,6 +52,7 @@ export function PersonPage({ id }: { id: string }) {
         <div className="head-actions">
           {can.edit.length ? <ButtonLink href={`/people/${id}/edit`}>Edit details</ButtonLink> : null}
           {can.seeAccessLog ? <ButtonLink href={`/people/${id}/access-log`}>Who has seen this record</ButtonLink> : null}
+          {can.prepareInformationUse ? <ButtonLink href={`/people/${id}/information-use`}>How their information is used</ButtonLink> : null}
           <ButtonLink href={`/concerns/new?person=${id}`}>Raise a concern</ButtonLink>
         </div>
       </div>
@@ -104,6 +106,8 @@ export function PersonPage({ id }: { id: string }) {
       </section>
 
       <ConsentHistory personId={id} can={can} />
+
+      {can.recordMeeting ? <PersonMeetings personId={id} /> : null}
 
       <ModalDialog title={`Request access to ${personName(data)}’s record`} isOpen={requesting} onOpenChange={setRequesting}>
         {(close) => <RequestAccessForm record={record} classifications={[...new Set(restricted.map((r) => r.classification))]} onDone={close} />}
