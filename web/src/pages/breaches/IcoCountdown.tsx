@@ -7,7 +7,7 @@ export function duration(minutes: number): string {
   const m = Math.abs(minutes);
   if (m < 60) return `${m} min`;
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ${m % 60} min`;
+  if (h < 96) return `${h} h ${m % 60} min`; // the 72 hours read as hours
   return `${Math.floor(h / 24)} days ${h % 24} h`;
 }
 
