@@ -13,7 +13,7 @@ function ExternalActions({ meeting, a, onShared }: { meeting: Meeting; a: Attend
     setError(null);
     try {
       await call(api.POST('/api/meetings/{id}/attendees/{attendeeId}/acknowledge', {
-        params: { path: { id: meeting.id, attendeeId: a.id } }, body: { method: 'attested_at_meeting', acknowledgedAt: new Date().toISOString() },
+        params: { path: { id: meeting.id, attendeeId: a.id } }, body: { method: 'attested_at_meeting', acknowledgedAt: meeting.heldAt }, // given at the meeting, attested by staff who were there
       }));
       await queryClient.invalidateQueries({ queryKey: ['meeting', meeting.id] });
     } catch (err) {
@@ -31,7 +31,7 @@ function ExternalActions({ meeting, a, onShared }: { meeting: Meeting; a: Attend
   return (
     <>
       <div className="actions">
-        {!a.acknowledgedAt ? <Button variant="secondary" className="small" onPress={acknowledge}>They acknowledged confidentiality<span className="visually-hidden">: {a.name}</span></Button> : null}
+        {!a.acknowledgedAt ? <Button variant="secondary" className="small" onPress={acknowledge}>They acknowledged confidentiality at the meeting<span className="visually-hidden">: {a.name}</span></Button> : null}
         <Button variant={a.acknowledgedAt ? 'secondary' : 'quiet'} className="small" onPress={share}>Prepare their copy of the notes<span className="visually-hidden"> for {a.name}</span></Button>
       </div>
       <ProblemMessage error={error} />

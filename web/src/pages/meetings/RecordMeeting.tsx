@@ -90,7 +90,7 @@ export default function RecordMeeting({ personId }: { personId: string }) {
           <TextInput name="title" label="Title" value={title} onChange={setTitle} isRequired description="e.g. “Multi-agency review”." />
           <TextInput name="heldAt" type="datetime-local" label="When it was held" value={heldAt} onChange={setHeldAt} isRequired />
           <Choice name="about" label="What it was about" value={about} onChange={setAbout} options={aboutOptions} isRequired />
-          <fieldset className="form-section">
+          <fieldset className="form-section attendees-section">
             <legend>Who was there</legend>
             <Checkbox isSelected={attended} onChange={setAttended} className="checkbox inline">
               <span className="checkbox-mark" aria-hidden="true" />
