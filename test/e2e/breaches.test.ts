@@ -21,12 +21,14 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
   let base: string;
   let volunteer: TestUser;
   let manager: TestUser;
+  let guardian: TestUser;
 
   beforeAll(async () => {
     world = await createWorld('sqlite');
     world.clock.set(new Date());
     volunteer = await makeUser(world, ['volunteer'], { username: 'val.okafor' });
     manager = await makeUser(world, ['manager'], { username: 'morgan.reyes', email: 'morgan@example.org' });
+    guardian = await makeUser(world, ['guardian'], { username: 'gia.mensah' });
     const db = world.services.db.kysely;
     for (const [u, name] of [[volunteer, 'Val Okafor'], [manager, 'Morgan Reyes']] as const) {
       await db.updateTable('users').set({ display_name: name }).where('id', '=', u.id).execute();
@@ -166,6 +168,22 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     const dismissed = (await auditRows(world)).filter((r) => r.action === 'breach.flag.dismiss');
     expect(dismissed.map((r) => [r.decision, r.rule_id, r.actor_id])).toEqual([['change', 'breaches/management', manager.id]]);
     expect(dismissed[0].detail).not.toContain('shown round');
+    expect(problems).toEqual([]);
+  }, 120_000);
+  it('clause 5 breach-handling: the guardian reviews the register and a breach\'s handling and clock, read only', async () => {
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'gia.mensah');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Breaches', exact: true }).click();
+    await page.getByRole('heading', { name: 'Breach register', level: 1 }).waitFor();
+    expect(await page.getByRole('link', { name: 'Review flags' }).count()).toBe(0);
+    await page.locator('.breach-card').first().getByRole('link').click();
+    await page.getByRole('heading', { name: 'How it was handled' }).waitFor();
+    expect(await page.getByRole('timer').count()).toBe(1);
+    expect(await page.locator('main').textContent()).toMatch(/Disciplinary reference\s*HR-2026-007/);
+    expect(await page.getByRole('button', { name: 'Save the assessment' }).count()).toBe(0);
+    await checkpoint(page, 'breaches-10-guardian-review');
+    const reviewed = (await auditRows(world)).filter((r) => r.action === 'breach.review' && r.actor_id === guardian.id);
+    expect(reviewed.map((r) => [r.decision, r.rule_id])).toEqual([['allow', 'breaches/guardian-oversight']]);
     expect(problems).toEqual([]);
   }, 120_000);
 });

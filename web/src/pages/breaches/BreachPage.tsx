@@ -28,8 +28,8 @@ function HandlingSummary({ view, name }: { view: BreachView; name: (id: string |
         <div className="field-row"><dt>People affected</dt><dd>{h.peopleAffected ?? '—'}</dd></div>
         <div className="field-row"><dt>Risk</dt><dd>{h.risk.level ? RISK_WORDS[h.risk.level] : '—'}</dd></div>
         <div className="field-row"><dt>Containment</dt><dd className="pre">{h.containment ?? '—'}</dd></div>
-        <div className="field-row"><dt>ICO</dt><dd>{h.ico.decision === 'report' ? `Reported ${formatDateTime(h.ico.reportedAt)}${h.ico.reference ? ` (reference ${h.ico.reference})` : ''}` : h.ico.decision === 'not_required' ? `Not told: ${h.ico.reason ?? ''}` : '—'}</dd></div>
-        <div className="field-row"><dt>People told</dt><dd>{h.peopleTold.decision === 'tell' ? `Told ${formatDateTime(h.peopleTold.toldAt)}` : h.peopleTold.decision === 'not_required' ? NOT_TOLD_GROUNDS.find((g) => g.id === h.peopleTold.ground)?.label ?? 'Not told' : '—'}</dd></div>
+        <div className="field-row"><dt>The ICO</dt><dd>{h.ico.decision === 'report' ? (h.ico.reportedAt ? `Told ${formatDateTime(h.ico.reportedAt)}${h.ico.reference ? ` (reference ${h.ico.reference})` : ''}` : 'To be told — not yet reported') : h.ico.decision === 'not_required' ? `Not told: ${h.ico.reason ?? ''}` : 'Not decided yet'}</dd></div>
+        <div className="field-row"><dt>People told</dt><dd>{h.peopleTold.decision === 'tell' ? (h.peopleTold.toldAt ? `Told ${formatDateTime(h.peopleTold.toldAt)}` : 'To be told — not yet told') : h.peopleTold.decision === 'not_required' ? `Not told: ${NOT_TOLD_GROUNDS.find((g) => g.id === h.peopleTold.ground)?.label ?? ''}` : 'Not decided yet'}</dd></div>
         <div className="field-row"><dt>Disciplinary reference</dt><dd>{h.disciplinaryReference ?? '—'}</dd></div>
         {h.closedAt ? <div className="field-row"><dt>Closed</dt><dd>{formatDateTime(h.closedAt)} by {name(h.closedBy)}: <span className="pre">{h.closingNote}</span></dd></div> : null}
       </dl>
