@@ -1,7 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
-import { auditRows, makeUser, type TestUser } from '../factories';
+import { auditRows, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
 import { browserAvailable, checkpoint, focused, newPage, pageWidth, signIn, startBrowser } from './browser';
 
@@ -29,6 +29,7 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     volunteer = await makeUser(world, ['volunteer'], { username: 'val.okafor' });
     manager = await makeUser(world, ['manager'], { username: 'morgan.reyes', email: 'morgan@example.org' });
     guardian = await makeUser(world, ['guardian'], { username: 'gia.mensah' });
+    await makePerson(world, { givenName: 'Ada', familyName: 'Lovelace' });
     const db = world.services.db.kysely;
     for (const [u, name] of [[volunteer, 'Val Okafor'], [manager, 'Morgan Reyes']] as const) {
       await db.updateTable('users').set({ display_name: name }).where('id', '=', u.id).execute();
@@ -101,6 +102,11 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     expect(await m.getByRole('timer').textContent()).toMatch(/7[12] h \d+ min left/);
     await checkpoint(m, 'breaches-05-breach-new');
 
+    // The people affected, linked from the records the manager may find.
+    await m.getByRole('combobox', { name: 'Link a person’s record' }).fill('Lovelace');
+    await m.getByRole('option', { name: 'Ada Lovelace' }).click();
+    await expect.poll(() => m.locator('.affected-list').textContent()).toMatch(/Ada Lovelace/);
+
     // The assessment: aware 62 hours ago (the clock counts from awareness), health data of one person, a high risk —
     // then "no ICO report", which the API refuses on that field.
     const form = m.locator('form.breach-form');
@@ -139,6 +145,7 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
       ['breach.read', 'allow', 'breaches/management'],
       ['breach.review', 'allow', 'breaches/management'],
       ['breach.handle', 'change', 'breaches/management'],
+      ['breach.people', 'change', 'breaches/management'],
     ]));
     for (const r of handled) expect(r.detail).not.toMatch(/parent|HR-2026/);
 

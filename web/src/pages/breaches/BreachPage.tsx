@@ -6,6 +6,7 @@ import { TextBox } from '../../components/fields';
 import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { hasRole, useSession } from '../../session';
 import { useAccountNames } from '../access/shared';
+import { AffectedPeople } from './AffectedPeople';
 import { HandlingForm } from './HandlingForm';
 import { IcoCountdown } from './IcoCountdown';
 import { DATA_CATEGORIES, NOT_TOLD_GROUNDS, RISK_WORDS, SOURCE_LABELS, STATUS_LABELS, type BreachView } from './types';
@@ -98,7 +99,7 @@ export default function BreachPage({ id }: { id: string }) {
               <div className="field-row"><dt>What was reported</dt><dd className="pre">{b.report ?? <span className="muted">restricted</span>}</dd></div>
               <div className="field-row"><dt>When it happened</dt><dd>{formatDateTime(b.reportedOccurredAt)}</dd></div>
               <div className="field-row"><dt>Reported</dt><dd>{formatDateTime(b.reportedAt)} · {b.source === 'report' ? `by ${who(b.reportedBy)}` : SOURCE_LABELS[b.source]}</dd></div>
-              {view.handling?.affectedPeople.linked ? (
+              {view.handling?.affectedPeople.linked && !view.can.handle ? (
                 <div className="field-row"><dt>People linked</dt><dd>
                   {view.handling.affectedPeople.people.map((p, i) => <span key={p.id}>{i ? ', ' : ''}<Link href={`/people/${p.id}`}>{p.name}</Link></span>)}
                   {view.handling.affectedPeople.restricted ? ` and ${view.handling.affectedPeople.restricted} you may not see` : ''}
@@ -106,6 +107,7 @@ export default function BreachPage({ id }: { id: string }) {
               ) : null}
             </dl>
           </div>
+          {view.handling && view.can.handle ? <AffectedPeople view={view} /> : null}
           {!view.can.review ? <Notice tone="info">Management handle this now. You will not see how it is handled; if they need more from you, they will ask.</Notice> : null}
         </div>
         {view.handling && view.can.handle ? (
