@@ -138,6 +138,21 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     expect(await clock.textContent()).toMatch(/Less than 12 hours left: report to the ICO/);
     expect(await m.locator('.badge.breach-assessing').count()).toBe(1);
     await checkpoint(m, 'breaches-07-assessed-urgent');
+
+    // The ICO told within the hour and the people affected too; contained — then closed with what was learnt.
+    await form.getByLabel('When the ICO was told').fill(hoursAgo(0.5));
+    await form.getByLabel('The ICO’s reference').fill('ICO-00123');
+    await form.getByLabel('When they were told').fill(hoursAgo(0.5));
+    await choose(form.getByRole('radiogroup', { name: 'Status' }), 'Contained');
+    await form.getByRole('button', { name: 'Save the assessment' }).click();
+    await expect.poll(() => m.getByRole('timer').textContent()).toMatch(/ICO told in time/);
+    const closing = m.locator('.panel', { has: m.getByRole('heading', { name: 'Close the breach' }) });
+    await closing.getByLabel(/What was concluded/).fill('Group lists now go by BCC from the shared mailbox only.');
+    await closing.getByRole('button', { name: 'Close the breach' }).click();
+    await m.getByText('The breach was closed.').waitFor();
+    await expect.poll(() => m.locator('.badge.breach-closed').count()).toBe(1);
+    expect(await m.getByRole('button', { name: 'Save the assessment' }).count()).toBe(0);
+    await checkpoint(m, 'breaches-08-closed');
     expect(mp.problems).toEqual([]);
 
     const handled = (await auditRows(world)).filter((r) => r.resource_id === breachId && r.actor_id === manager.id);
@@ -146,15 +161,16 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
       ['breach.review', 'allow', 'breaches/management'],
       ['breach.handle', 'change', 'breaches/management'],
       ['breach.people', 'change', 'breaches/management'],
+      ['breach.close', 'change', 'breaches/management'],
     ]));
-    for (const r of handled) expect(r.detail).not.toMatch(/parent|HR-2026/);
+    for (const r of handled) expect(r.detail).not.toMatch(/parent|HR-2026|ICO-00123|BCC/);
 
     // On a phone: the register and the breach fit 375 px, the clock first.
     const phone = await newPage(browser, { width: 375 });
     await signIn(phone.page, base, 'morgan.reyes', `/breaches/${breachId}`);
     await phone.page.getByRole('timer').waitFor();
     expect(await pageWidth(phone.page)).toBeLessThanOrEqual(375);
-    await checkpoint(phone.page, 'breaches-08-breach-375px');
+    await checkpoint(phone.page, 'breaches-09-breach-375px');
     expect(phone.problems).toEqual([]);
   }, 300_000);
 
@@ -166,7 +182,7 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     await page.getByRole('heading', { name: 'Review flags', level: 1 }).waitFor();
     const card = page.locator('.flag-card').first();
     await expect.poll(() => card.textContent()).toMatch(/Repeated refusals[\s\S]*Val Okafor was refused 14 times/);
-    await checkpoint(page, 'breaches-09-flags');
+    await checkpoint(page, 'breaches-10-flags');
     await card.getByRole('button', { name: 'Not a breach…' }).click();
     await card.getByLabel('Why this is not a breach').fill('Val was trying the search while being shown round; no record was opened.');
     await card.getByRole('button', { name: 'Dismiss the flag' }).click();
@@ -188,7 +204,7 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     expect(await page.getByRole('timer').count()).toBe(1);
     expect(await page.locator('main').textContent()).toMatch(/Disciplinary reference\s*HR-2026-007/);
     expect(await page.getByRole('button', { name: 'Save the assessment' }).count()).toBe(0);
-    await checkpoint(page, 'breaches-10-guardian-review');
+    await checkpoint(page, 'breaches-11-guardian-review');
     const reviewed = (await auditRows(world)).filter((r) => r.action === 'breach.review' && r.actor_id === guardian.id);
     expect(reviewed.map((r) => [r.decision, r.rule_id])).toEqual([['allow', 'breaches/guardian-oversight']]);
     expect(problems).toEqual([]);

@@ -74,7 +74,15 @@ export default function RecordMeeting({ personId }: { personId: string }) {
       await queryClient.invalidateQueries({ queryKey: ['person', personId, 'meetings'] });
       navigate(`/meetings/${m.data.id}?recorded=1`);
     } catch (err) {
-      setError(err);
+      // The API names an external attendee's field by its place in the list ("body.external.0.name"): tie it to that row's field.
+      const rows = filled.map((x) => x.key);
+      setError(err instanceof ApiError ? new ApiError({
+        ...err.problem,
+        errors: err.problem.errors?.map((f) => {
+          const m = /^body\.external\.(\d+)\.(\w+)/.exec(f.path);
+          return m && rows[Number(m[1])] !== undefined ? { ...f, path: `body.external-${rows[Number(m[1])]}-${m[2]}` } : f;
+        }),
+      }) : err);
     } finally {
       setBusy(false);
     }
