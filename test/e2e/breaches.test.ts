@@ -150,6 +150,7 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     await closing.getByLabel(/What was concluded/).fill('Group lists now go by BCC from the shared mailbox only.');
     await closing.getByRole('button', { name: 'Close the breach' }).click();
     await m.getByText('The breach was closed.').waitFor();
+    expect(await focused(m)).toMatchObject({ tag: 'DIV', role: 'status' }); // the closing form has gone: focus is on what happened
     await expect.poll(() => m.locator('.badge.breach-closed').count()).toBe(1);
     expect(await m.getByRole('button', { name: 'Save the assessment' }).count()).toBe(0);
     await checkpoint(m, 'breaches-08-closed');

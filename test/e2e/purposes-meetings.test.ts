@@ -83,6 +83,7 @@ describe.runIf(browserAvailable)('purposes, meetings and "how your information i
     await other.page.getByRole('link', { name: 'Referral to a GP' }).click();
     await other.page.getByRole('button', { name: 'Approve' }).click();
     await other.page.getByText(/Approved: the purpose is in force/).waitFor();
+    expect(await focused(other.page)).toMatchObject({ tag: 'DIV', role: 'status' }); // the Approve button has gone: focus is on what happened
     await expect.poll(() => other.page.locator('main').textContent()).toMatch(/Approved[\s\S]*by Gus Harper \(you\)/);
     await checkpoint(other.page, 'purposes-04-approved');
     expect(other.problems).toEqual([]);

@@ -5,6 +5,7 @@ import { ApiForm } from '../../components/ApiForm';
 import { TextBox } from '../../components/fields';
 import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { hasRole, useSession } from '../../session';
+import { StepNotice } from '../../components/StepNotice';
 import { useAccountNames } from '../access/shared';
 import { AffectedPeople } from './AffectedPeople';
 import { HandlingForm } from './HandlingForm';
@@ -89,7 +90,7 @@ export default function BreachPage({ id }: { id: string }) {
         <PageTitle title="Breach">Breach reported {formatDateTime(b.reportedAt)}</PageTitle>
         <span className={`badge breach-${b.status}`}>{STATUS_LABELS[b.status]}</span>
       </div>
-      {saved ? <Notice>{saved}</Notice> : null}
+      {saved ? <StepNotice>{saved}</StepNotice> : null}
       <div className="breach-layout">
         <div className="stack">
           {view.clock ? <IcoCountdown clock={view.clock} /> : null}

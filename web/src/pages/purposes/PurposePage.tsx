@@ -7,6 +7,7 @@ import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDate, f
 import { CLASSIFICATION_LABELS } from '../../labels';
 import { useLocation } from '../../router';
 import { hasRole, useSession } from '../../session';
+import { StepNotice } from '../../components/StepNotice';
 import { STATUS_LABELS, art9Label, basisLabel, periodLabel, usePeopleHere, type PurposeDetail } from './shared';
 
 const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
@@ -98,7 +99,7 @@ export default function PurposePage({ id }: { id: string }) {
         <PageTitle>{p.name}</PageTitle>
         <span className={`badge ${STATUS_LABELS[p.status].tone}`}>{STATUS_LABELS[p.status].label}</span>
       </div>
-      {done ? <Notice>{done}</Notice> : null}
+      {done ? <StepNotice>{done}</StepNotice> : null}
       <div className="columns">
         <div className="panel">
           <h2>The purpose</h2>
