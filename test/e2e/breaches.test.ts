@@ -41,6 +41,13 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
       window_end: new Date(Date.now() - 3_600_000).toISOString(), count: 14, grant_id: null, raised_at: at, status: 'open',
       decided_by: null, decided_at: null, dismiss_reason: null, breach_id: null, version: 1,
     }).execute();
+    // …and an unusual number of reads by the manager's colleague, the day before.
+    const earlier = new Date(Date.now() - 26 * 3_600_000).toISOString();
+    await db.insertInto('breach_flags').values({
+      id: newId(), kind: 'read-volume', dedupe_key: `read-volume:${volunteer.id}:${earlier}`, user_id: volunteer.id, window_start: earlier,
+      window_end: new Date(Date.now() - 25 * 3_600_000).toISOString(), count: 412, grant_id: null, raised_at: earlier, status: 'open',
+      decided_by: null, decided_at: null, dismiss_reason: null, breach_id: null, version: 1,
+    }).execute();
     ({ browser, base } = await startBrowser(world));
   }, 120_000);
   afterAll(async () => {
@@ -184,11 +191,20 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     const card = page.locator('.flag-card').first();
     await expect.poll(() => card.textContent()).toMatch(/Repeated refusals[\s\S]*Val Okafor was refused 14 times/);
     await checkpoint(page, 'breaches-10-flags');
+    await expect.poll(() => page.locator('.flag-card').count()).toBe(2);
     await card.getByRole('button', { name: 'Not a breach…' }).click();
     await card.getByLabel('Why this is not a breach').fill('Val was trying the search while being shown round; no record was opened.');
     await card.getByRole('button', { name: 'Dismiss the flag' }).click();
-    await expect.poll(() => page.locator('.flag-card').count()).toBe(0);
-    await page.getByText('No open flags.').waitFor();
+    await expect.poll(() => page.locator('.flag-card').count()).toBe(1);
+
+    // The other is opened as a breach: the clock starts, and the manager lands on it.
+    const reads = page.locator('.flag-card').first();
+    expect(await reads.textContent()).toMatch(/Unusual number of record reads[\s\S]*Val Okafor opened 412 records/);
+    await reads.getByRole('button', { name: 'Open as a breach' }).click();
+    await page.getByRole('heading', { name: /Breach reported/, level: 1 }).waitFor();
+    expect(await page.locator('main').textContent()).toMatch(/Unusual volume of record reads by one user: 412 between \d+ \w{3} \d{4}, \d\d:\d\d UTC and [\s\S]*From a review flag/);
+    await page.getByRole('timer').waitFor();
+    await checkpoint(page, 'breaches-12-flag-opened');
     const dismissed = (await auditRows(world)).filter((r) => r.action === 'breach.flag.dismiss');
     expect(dismissed.map((r) => [r.decision, r.rule_id, r.actor_id])).toEqual([['change', 'breaches/management', manager.id]]);
     expect(dismissed[0].detail).not.toContain('shown round');
