@@ -53,6 +53,7 @@ describe.runIf(browserAvailable)('purposes, meetings and "how your information i
     await page.getByLabel('Name', { exact: true }).fill('Referral to a GP');
     await page.getByLabel('What it is for, and why it is necessary').fill('Passing on what a GP needs to know to support a young person’s health, when they agree.');
     await choose(page.getByRole('radiogroup', { name: /Lawful basis/ }), 'Consent');
+    await expect.poll(() => page.getByRole('radiogroup', { name: /Lawful basis/ }).getAttribute('aria-invalid')).toBeNull(); // answered: its error goes
     await choose(page.getByRole('group', { name: 'Information it uses' }), 'Special category');
     await page.getByRole('button', { name: /Article 9 condition/ }).click();
     await page.getByRole('option', { name: 'Health or social care' }).click();
@@ -60,6 +61,7 @@ describe.runIf(browserAvailable)('purposes, meetings and "how your information i
     await choose(page.getByRole('radiogroup', { name: /identify people/ }), 'Yes');
     await page.getByRole('button', { name: /Guardian responsible/ }).click();
     await page.getByRole('option', { name: 'Gia Mensah (you)' }).click();
+    expect(await page.locator('.field-error').count()).toBe(0);
     await checkpoint(page, 'purposes-02-propose-filled');
     await page.getByRole('button', { name: 'Propose for approval' }).click();
     await page.getByRole('heading', { name: 'Referral to a GP', level: 1 }).waitFor();

@@ -37,29 +37,41 @@ export default function RecordMeeting({ personId }: { personId: string }) {
   const [external, setExternal] = useState<External[]>([{ key: 1, name: '', organisation: '', role: null }]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [checked, setChecked] = useState(false); // the error shown is this page's own check, not the API's answer
   if (person.isPending || cases.isPending) return <Loading />;
   if (person.isError) return <ProblemMessage error={person.error} />;
   const name = personName(person.data.data);
   const aboutOptions = [{ id: 'person', label: `${name} in general` }, ...(cases.data?.items ?? []).map((c) => ({ id: c.id, label: `Their case: ${c.service}` }))];
   const change = (key: number, field: keyof External) => (v: string) => setExternal((xs) => xs.map((x) => (x.key === key ? { ...x, [field]: v } : x)));
 
+  const filledRows = () => external.filter((x) => x.name.trim() || x.organisation.trim() || x.role);
+  // What is still unanswered, in words for the person filling it in (the API checks the same).
+  const missing = () => [
+    !title.trim() && { path: 'body.title', message: 'Give the meeting a title.' },
+    !heldAt && { path: 'body.heldAt', message: 'Say when it was held.' },
+    !notes.trim() && { path: 'body.notes', message: 'Write the notes of the meeting.' },
+    !classification && { path: 'body.notesClassification', message: 'Say what kind of information the notes hold.' },
+    ...filledRows().flatMap((x) => [
+      !x.name.trim() && { path: `body.external-${x.key}-name`, message: 'Their name.' },
+      !x.role && { path: `body.external-${x.key}-role`, message: 'Who they are.' },
+    ]),
+  ].filter(Boolean) as { path: string; message: string }[];
+  // An answer given since the check takes its error away at once (radio buttons and lists included).
+  const stillMissing = checked ? missing().map((m) => m.path.slice(5)) : [];
+  const resolved = checked
+    ? ['title', 'heldAt', 'notes', 'notesClassification', ...external.flatMap((x) => [`external-${x.key}-name`, `external-${x.key}-role`])].filter((f) => !stillMissing.includes(f))
+    : [];
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const filled = external.filter((x) => x.name.trim() || x.organisation.trim() || x.role);
-    const errors = [
-      !title.trim() && { path: 'body.title', message: 'Give the meeting a title.' },
-      !heldAt && { path: 'body.heldAt', message: 'Say when it was held.' },
-      !notes.trim() && { path: 'body.notes', message: 'Write the notes of the meeting.' },
-      !classification && { path: 'body.notesClassification', message: 'Say what kind of information the notes hold.' },
-      ...filled.flatMap((x) => [
-        !x.name.trim() && { path: `body.external-${x.key}-name`, message: 'Their name.' },
-        !x.role && { path: `body.external-${x.key}-role`, message: 'Who they are.' },
-      ]),
-    ].filter(Boolean) as { path: string; message: string }[];
+    const filled = filledRows();
+    const errors = missing();
     if (errors.length) {
       setError(new ApiError({ status: 400, title: 'Some answers are missing', errors }));
+      setChecked(true);
       return;
     }
+    setChecked(false);
     setBusy(true);
     setError(null);
     try {
@@ -94,7 +106,7 @@ export default function RecordMeeting({ personId }: { personId: string }) {
       <PageTitle>Record a meeting</PageTitle>
       <p className="lede">A meeting about {name} where people from outside were present — a GP, another agency, a placement student. What was said there is as confidential as the rest of their record (practice 3).</p>
       <div className="panel">
-        <ApiForm onSubmit={submit} error={error} className="form-wide">
+        <ApiForm onSubmit={submit} error={error} className="form-wide" resolved={resolved}>
           <TextInput name="title" label="Title" value={title} onChange={setTitle} isRequired description="e.g. “Multi-agency review”." />
           <TextInput name="heldAt" type="datetime-local" label="When it was held" value={heldAt} onChange={setHeldAt} isRequired />
           <Choice name="about" label="What it was about" value={about} onChange={setAbout} options={aboutOptions} isRequired />

@@ -37,23 +37,32 @@ export default function NewPurpose() {
   const [nextReviewOn, setReview] = useState(inAYear);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [checked, setChecked] = useState(false); // the error shown is this page's own check, not the API's answer
   const special = dataCategories.some((c) => SPECIAL.includes(c));
+
+  // What is still unanswered: the same rules the API applies, in words for the person filling it in.
+  const missing = () => [
+    !name.trim() && { path: 'body.name', message: 'Give the purpose a short name.' },
+    !description.trim() && { path: 'body.description', message: 'Say what the information is used for, and why that is necessary.' },
+    !lawfulBasis && { path: 'body.lawfulBasis', message: 'Choose the lawful basis.' },
+    !dataCategories.length && { path: 'body.dataCategories', message: 'Choose the information it uses.' },
+    special && !art9Condition && { path: 'body.art9Condition', message: 'Special-category or safeguarding information needs an Article 9 condition.' },
+    !needsIdentity && { path: 'body.needsIdentity', message: 'Say whether it needs to identify people.' },
+    !guardianId && { path: 'body.guardianId', message: 'Choose the guardian who reviews it.' },
+  ].filter(Boolean) as { path: string; message: string }[];
+  // An answer given since the check takes its error away at once (radio buttons, checkboxes and lists included).
+  const stillMissing = checked ? missing().map((m) => m.path.slice(5)) : [];
+  const resolved = checked ? ['name', 'description', 'lawfulBasis', 'dataCategories', 'art9Condition', 'needsIdentity', 'guardianId'].filter((f) => !stillMissing.includes(f)) : [];
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const missing = [
-      !name.trim() && { path: 'body.name', message: 'Give the purpose a short name.' },
-      !description.trim() && { path: 'body.description', message: 'Say what the information is used for, and why that is necessary.' },
-      !lawfulBasis && { path: 'body.lawfulBasis', message: 'Choose the lawful basis.' },
-      !dataCategories.length && { path: 'body.dataCategories', message: 'Choose the information it uses.' },
-      special && !art9Condition && { path: 'body.art9Condition', message: 'Special-category or safeguarding information needs an Article 9 condition.' },
-      !needsIdentity && { path: 'body.needsIdentity', message: 'Say whether it needs to identify people.' },
-      !guardianId && { path: 'body.guardianId', message: 'Choose the guardian who reviews it.' },
-    ].filter(Boolean) as { path: string; message: string }[];
-    if (missing.length) {
-      setError(new ApiError({ status: 400, title: 'Some answers are missing', errors: missing }));
+    const errors = missing();
+    if (errors.length) {
+      setError(new ApiError({ status: 400, title: 'Some answers are missing', errors }));
+      setChecked(true);
       return;
     }
+    setChecked(false);
     setBusy(true);
     setError(null);
     try {
@@ -79,7 +88,7 @@ export default function NewPurpose() {
       <PageTitle>Propose a purpose</PageTitle>
       <p className="lede">Say why information is used, so that it is used for nothing else (3.1). A guardian other than you approves it before anyone can rely on it.</p>
       <div className="panel">
-        <ApiForm onSubmit={submit} error={error}>
+        <ApiForm onSubmit={submit} error={error} resolved={resolved}>
           <TextInput name="name" label="Name" value={name} onChange={setName} isRequired description="Short, as staff and clients will read it: “Referral to a GP”." />
           <TextBox name="description" label="What it is for, and why it is necessary" value={description} onChange={setDescription} rows={4} isRequired />
           <Radios name="lawfulBasis" label="Lawful basis (UK GDPR Article 6)" value={lawfulBasis} onChange={setLawfulBasis} options={LAWFUL_BASES} isRequired />
