@@ -142,6 +142,14 @@ describe.runIf(browserAvailable)('purposes, meetings and "how your information i
       ['meeting.share', 'allow', 'meetings/share-after-acknowledgement'],
     ]));
 
+    // On a phone: the meeting and its attendees fit 375 px.
+    const phone = await newPage(browser, { width: 375 });
+    await signIn(phone.page, base, 'sam.patel', `/meetings/${meetingId}`);
+    await phone.page.getByRole('heading', { name: 'Review with the GP', level: 1 }).waitFor();
+    expect(await pageWidth(phone.page)).toBeLessThanOrEqual(375);
+    await checkpoint(phone.page, 'meetings-04-meeting-375px');
+    expect(phone.problems).toEqual([]);
+
     // Back on the person's page, the meeting is listed with its acknowledgements.
     await page.getByRole('link', { name: 'Back to the person' }).click();
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
