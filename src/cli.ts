@@ -18,6 +18,7 @@ import { isBusy } from './db/busy';
 import { DomainError, invalidInput, unavailable } from './lib/errors';
 import { textFaults } from './lib/text';
 import { serve } from './server';
+import { exitQuietlyOnClosedPipe } from './cli/startup-guide';
 
 /**
  * The `confide` command. Each area registers its subcommands from src/cli/<area>.ts; keep this file a list.
@@ -54,6 +55,7 @@ export function buildCli(): Command {
 }
 
 if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) {
+  exitQuietlyOnClosedPipe();
   buildCli()
     .parseAsync(process.argv)
     .catch((error: Error) => {

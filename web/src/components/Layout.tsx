@@ -22,8 +22,13 @@ export function Layout({ children }: { children: ReactNode }) {
     ...(hasRole(me, 'manager', 'guardian', 'staff') ? [{ href: '/agreements', label: 'Agreements' }] : []),
     ...(hasRole(me, 'administrator') ? [{ href: '/admin/accounts', label: 'Accounts' }] : []),
     hasRole(me, 'safeguarding_lead', 'manager') ? { href: '/concerns', label: 'Concerns' } : { href: '/concerns/mine', label: 'Your concerns' },
+    // The breach register for those who see every breach (clause 5: management handle, the guardian reviews); anyone
+    // else working here reports one and follows their own reports.
+    ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/breaches', label: 'Breaches' }]
+      : hasRole(me, 'staff', 'volunteer', 'student', 'safeguarding_lead') ? [{ href: '/breaches/new', label: 'Report a breach' }] : []),
+    ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/purposes', label: 'Purposes' }] : []),
   ];
-  const within = (href: string) => pathname === href || (href !== '/access' && href !== '/concerns/mine' && pathname.startsWith(`${href}/`) && pathname !== '/concerns/new');
+  const within = (href: string) => pathname === href || (href !== '/access' && href !== '/concerns/mine' && href !== '/breaches/new' && pathname.startsWith(`${href}/`) && pathname !== '/concerns/new');
   // The most specific section is the current one ("Not yet told" inside "People").
   const current = (href: string) => within(href) && !sections.some((s) => s.href.length > href.length && within(s.href));
   const signOut = async () => {
