@@ -1,6 +1,7 @@
 import { ensureAdministrator } from './accounts/bootstrap';
 import { buildApp } from './app';
 import { startBreachJobs } from './breaches/jobs';
+import { startReviewJobs } from './review/jobs';
 import { loadConfig, type Config } from './config';
 import { startOutboxSender } from './notify/sender';
 import { installDefaultPolicy } from './policy-document/store';
@@ -25,8 +26,8 @@ export async function serve(overrides: Partial<Config> = {}) {
   const app = await buildApp(services);
   await app.listen({ port: config.port, host: config.host });
   // Scheduled work in this process, on the services' clock: concern escalation, the breach register's ICO clock and
-  // review flags, and e-mail delivery when SMTP_URL is set.
-  const jobs = [startEscalationJob(services), startBreachJobs(services), startOutboxSender(services)];
+  // review flags, the overdue policy review flag, and e-mail delivery when SMTP_URL is set.
+  const jobs = [startEscalationJob(services), startBreachJobs(services), startReviewJobs(services), startOutboxSender(services)];
   process.stdout.write(`  Confide is serving http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${services.db.dialect}: ${services.db.location})\n`);
   const stop = async () => {
     for (const stopJob of jobs) stopJob();
