@@ -6,10 +6,8 @@ import { decide } from '../policy/decide';
 import { CHARACTERISTICS, CHARACTERISTIC_KEYS, NOT_ANSWERED, categoriesOf, type Characteristic } from './characteristics';
 import type { EqualityReportQuery } from './schema';
 import { PERIOD_PATTERN } from './schema';
-import { ROUNDING_BASE, THRESHOLD, publishTable, type PublishedTable } from './suppress';
+import { ROUNDING_BASE, THRESHOLD, publishTable } from './suppress';
 
-const DIMENSIONS = ['none', 'service', 'quarter'] as const;
-type Dimension = (typeof DIMENSIONS)[number];
 
 /** The quarters of a period and the moment it closes. */
 export function periodQuarters(period: string): { quarters: string[]; closesAt: string } {
@@ -22,23 +20,27 @@ export function periodQuarters(period: string): { quarters: string[]; closesAt: 
   return { quarters: [1, 2, 3, 4].map((q) => `${year}-Q${q}`), closesAt: new Date(Date.UTC(year + 1, 0, 1)).toISOString() };
 }
 
-/** The published tables of one characteristic, as stored. */
-interface StoredTable extends PublishedTable {
+/** True counts of one table: rows are categories, columns the dimension's values. */
+interface Counts {
   columns: string[];
+  counts: number[][];
 }
 
-/** True counts of one characteristic × dimension over the period's quarters (rows: categories, columns: dimension values). */
-async function trueCounts(ctx: Ctx, c: Characteristic, by: Dimension, quarters: string[]) {
+/** Dimensions frozen per quarter: none (one column) and the services of the person's cases at declaration. */
+const FROZEN = ['none', 'service'] as const;
+
+/** True counts of one characteristic over one quarter, overall or by service, from the declarations as they are now. */
+async function countQuarter(ctx: Ctx, c: Characteristic, by: (typeof FROZEN)[number], quarter: string): Promise<Counts> {
   const col = sql.ref(`equality_declarations.${CHARACTERISTICS[c].column}`);
-  const category = sql<string>`coalesce(${col}, ${NOT_ANSWERED})`;
+  // A literal, not a parameter: PostgreSQL matches the grouped expression to the selected one only when identical.
+  const category = sql<string>`coalesce(${col}, ${sql.lit(NOT_ANSWERED)})`;
   const rows = by === 'service'
     ? await ctx.db.selectFrom('equality_declarations').innerJoin('equality_declaration_services as s', 's.person_id', 'equality_declarations.person_id')
-      .where('equality_declarations.recorded_quarter', 'in', quarters)
+      .where('equality_declarations.recorded_quarter', '=', quarter)
       .select((eb) => [category.as('category'), 's.service as dim', eb.fn.countAll<number>().as('n')]).groupBy([category, 's.service']).execute()
-    : await ctx.db.selectFrom('equality_declarations').where('equality_declarations.recorded_quarter', 'in', quarters)
-      .select((eb) => [category.as('category'), (by === 'quarter' ? sql<string>`equality_declarations.recorded_quarter` : sql<string>`'all'`).as('dim'), eb.fn.countAll<number>().as('n')])
-      .groupBy(by === 'quarter' ? [category, sql`equality_declarations.recorded_quarter`] : [category]).execute();
-  const columns = by === 'quarter' ? quarters : by === 'none' ? ['all'] : [...new Set(rows.map((r) => r.dim))].sort();
+    : (await ctx.db.selectFrom('equality_declarations').where('equality_declarations.recorded_quarter', '=', quarter)
+      .select((eb) => [category.as('category'), eb.fn.countAll<number>().as('n')]).groupBy(category).execute()).map((r) => ({ ...r, dim: quarter }));
+  const columns = by === 'none' ? [quarter] : [...new Set(rows.map((r) => r.dim))].sort();
   const categories = categoriesOf(c);
   const counts = categories.map(() => columns.map(() => 0));
   for (const r of rows) {
@@ -50,28 +52,47 @@ async function trueCounts(ctx: Ctx, c: Characteristic, by: Dimension, quarters: 
 }
 
 /**
- * The published figures of a closed period, computed once for every characteristic and crossing in one go and
- * stored; later requests read the stored figures. A closed period's answers only change when someone re-records or
- * withdraws, and a stored table never shows that change, so two reports of the same table never differ by one
- * person. Only the published (suppressed, rounded) figures are stored.
+ * The true counts of a closed quarter, frozen the first time any report needs them and read from then on: later
+ * changes to that quarter's answers (a re-recording, a withdrawal) never reach any report, so no two reports ever
+ * differ by one person's change. Only aggregate counts are kept, server-side; the API publishes them only through
+ * suppression and rounding. Returns the tables by "characteristic|dimension", and whether they were frozen now.
  */
-async function snapshot(ctx: Ctx, period: string, quarters: string[]): Promise<{ tables: Map<string, StoredTable>; computedAt: string; computedNow: boolean }> {
-  const read = async () => {
-    const stored = await ctx.db.selectFrom('equality_snapshots').selectAll().where('period', '=', period).execute();
-    return { tables: new Map(stored.map((r) => [`${r.characteristic}|${r.dimension}`, JSON.parse(r.figures) as StoredTable])), computedAt: stored[0]?.computed_at ?? ctx.nowIso };
-  };
+async function frozenQuarter(ctx: Ctx, quarter: string): Promise<{ tables: Map<string, Counts>; frozenNow: boolean }> {
+  const read = async () => new Map((await ctx.db.selectFrom('equality_snapshots').selectAll().where('period', '=', quarter).execute())
+    .map((r) => [`${r.characteristic}|${r.dimension}`, JSON.parse(r.figures) as Counts]));
   const existing = await read();
-  if (existing.tables.size) return { ...existing, computedNow: false };
+  if (existing.size) return { tables: existing, frozenNow: false };
   const values = [];
   for (const c of CHARACTERISTIC_KEYS) {
-    for (const by of DIMENSIONS) {
-      const { columns, counts } = await trueCounts(ctx, c, by, quarters);
-      const table: StoredTable = { columns, ...publishTable(counts) };
-      values.push({ period, characteristic: c, dimension: by, figures: JSON.stringify(table), computed_at: ctx.nowIso });
-    }
+    for (const by of FROZEN) values.push({ period: quarter, characteristic: c, dimension: by, figures: JSON.stringify(await countQuarter(ctx, c, by, quarter)), computed_at: ctx.nowIso });
   }
   await ctx.db.insertInto('equality_snapshots').values(values).onConflict((oc) => oc.columns(['period', 'characteristic', 'dimension']).doNothing()).execute();
-  return { ...(await read()), computedNow: true };
+  return { tables: await read(), frozenNow: true };
+}
+
+/**
+ * The published table a question gets. A quarter: its own counts, overall or by service. A year: the four quarters
+ * side by side (by=quarter); its overall figures (by=none) are that table's row totals, so they show only where every
+ * quarter's figure shows — a year never reveals what its quarters hide (a quarter holding one person cannot be
+ * recovered as year minus the other quarters). Crossing a year by service is refused: use each quarter.
+ */
+async function tableFor(ctx: Ctx, q: EqualityReportQuery, quarters: string[]) {
+  const frozen = [];
+  for (const quarter of quarters) frozen.push(await frozenQuarter(ctx, quarter));
+  const frozenNow = frozen.filter((f) => f.frozenNow).length;
+  if (quarters.length === 1) {
+    const t = frozen[0].tables.get(`${q.characteristic}|${q.by === 'service' ? 'service' : 'none'}`)!;
+    return { columns: t.columns, published: publishTable(t.counts), frozenNow };
+  }
+  const parts = frozen.map((f) => f.tables.get(`${q.characteristic}|none`)!);
+  const counts = parts[0].counts.map((_, i) => parts.map((p) => p.counts[i][0]));
+  const byQuarter = publishTable(counts);
+  if (q.by === 'quarter') return { columns: quarters, published: byQuarter, frozenNow };
+  return {
+    columns: [q.period],
+    published: { cells: byQuarter.rowTotals.map((f) => [f]), rowTotals: byQuarter.rowTotals, columnTotals: [byQuarter.total], total: byQuarter.total },
+    frozenNow,
+  };
 }
 
 /**
@@ -91,16 +112,17 @@ export async function equalityReport(ctx: Ctx, q: EqualityReportQuery) {
   if (closesAt > ctx.nowIso) {
     throw invalidInput('Only closed periods are reported: the figures of an open period would change with each new answer.', [{ path: 'query.period', message: `closes at ${closesAt}` }]);
   }
-  const snap = await snapshot(ctx, q.period, quarters);
-  const t = snap.tables.get(`${q.characteristic}|${q.by}`)!;
+  if (quarters.length > 1 && q.by === 'service') {
+    throw invalidInput('Cross a single quarter by service: a year by service could reveal what its quarters hide.', [{ path: 'query.by', message: 'service needs a quarter period' }]);
+  }
+  const { columns, published: t, frozenNow } = await tableFor(ctx, q, quarters);
   const categories = categoriesOf(q.characteristic);
   const options = CHARACTERISTICS[q.characteristic];
-  ctx.audit.add(fromDecision('equality.report', d, { resourceType: 'system', resourceId: null, detail: { characteristic: q.characteristic, period: q.period, by: q.by, snapshot: snap.computedNow ? 'computed' : 'stored' } }));
+  ctx.audit.add(fromDecision('equality.report', d, { resourceType: 'system', resourceId: null, detail: { characteristic: q.characteristic, period: q.period, by: q.by, quartersFrozenNow: frozenNow } }));
   return {
     characteristic: q.characteristic, title: options.label, period: q.period, quarters, by: q.by,
-    figuresAsOf: snap.computedAt,
-    method: { threshold: THRESHOLD, roundingBase: ROUNDING_BASE, description: `Counts below ${THRESHOLD} (zero included) are shown as "<${THRESHOLD}"; a second cell is suppressed wherever one would be alone in its row or column; totals are shown only beside no suppressed cell; every figure is rounded to the nearest ${ROUNDING_BASE}. Closed periods only, computed once.` },
-    labels: t.columns,
+    method: { threshold: THRESHOLD, roundingBase: ROUNDING_BASE, description: `Counts below ${THRESHOLD} (zero included) are shown as "<${THRESHOLD}"; a second cell is suppressed wherever one would be alone in its row or column; totals are shown only beside no suppressed cell; every figure is rounded to the nearest ${ROUNDING_BASE}. Closed periods only; each quarter\'s counts are frozen when first reported, and a year shows only what all its quarters show.` },
+    labels: columns,
     rows: categories.map((category, i) => ({ category, cells: t.cells[i], total: t.rowTotals[i] })),
     columnTotals: t.columnTotals,
     total: t.total,

@@ -19,7 +19,7 @@ export const PERIOD_PATTERN = /^(\d{4})(?:-Q([1-4]))?$/;
 export const equalityReportQuery = z.strictObject({
   characteristic: z.enum(CHARACTERISTIC_KEYS as [Characteristic, ...Characteristic[]]),
   period: z.string().regex(PERIOD_PATTERN, 'a closed year (2026) or quarter (2026-Q1)').describe('a closed calendar year or quarter; declarations count in the quarter they were first recorded'),
-  by: z.enum(['none', 'service', 'quarter']).default('none').describe('cross with the services of the person\'s cases when they declared, or the quarter of recording'),
+  by: z.enum(['none', 'service', 'quarter']).default('none').describe('cross a quarter with the services of the person\'s cases when they declared, or a year with its quarters'),
 });
 export type EqualityReportQuery = z.infer<typeof equalityReportQuery>;
 

@@ -12,12 +12,15 @@
  * 4. Every published figure, cells and totals, is rounded to the nearest 5. Another table of the same population
  *    (the gender table's total equals the ethnicity table's) or a crossing (by service) of the same cells then
  *    differs by the rounding, up to ±2 per figure, so subtracting one from the other never pins down a small cell.
- * Differencing over time and filters is closed off where the figures are made (src/equality/report.ts): only fixed,
- * closed periods (calendar quarters and years) are reported, declarations count in the quarter they were first
- * recorded (never moved), crossings use the services frozen at declaration, and a closed period's figures are
- * computed once and stored, so two reports of the same table never differ by one person. Residual risk, accepted
- * and documented: a year and its quarters are different tables of overlapping people; rounding (±2 per figure,
- * five figures) hides any single person's cell between them.
+ * Differencing over time and filters is closed off where the figures are made (src/equality/report.ts):
+ * - only fixed, closed periods are reported (calendar quarters and years; never the open quarter, never a free date
+ *   range or free filter), and declarations count in the quarter they were first recorded, never moved;
+ * - a closed quarter's counts are frozen the first time any report needs them, so a later re-recording or withdrawal
+ *   never changes any report: no two reports differ by one person's change;
+ * - quarters are disjoint; a year is published as its quarters side by side, and its overall figures are that
+ *   table's row totals, shown only where every quarter's figure shows, so year minus quarters recovers nothing;
+ * - crossings are fixed (service, frozen at declaration; quarter) and a service holding one person shows only "<5".
+ * The price, accepted: a small organisation sees many figures suppressed, annual ones especially.
  */
 
 /** Counts at or below this are hidden (threshold: fewer than 5). */

@@ -9,8 +9,9 @@ import { sql, type Kysely } from 'kysely';
  *   Only the quarter it was first recorded in is kept (no exact time): reports count closed quarters only.
  * - equality_declaration_services: the services of the person's cases when they declared (frozen then, so a case
  *   opened later never changes a closed period's figures).
- * - equality_snapshots: the published (already suppressed and rounded) figures of a closed period, computed once,
- *   so the same question always gets the same answer and later changes cannot be differenced.
+ * - equality_snapshots: the aggregate counts of a closed quarter (per characteristic, overall and by service), frozen
+ *   the first time a report needs them, so later changes to that quarter's answers never reach a report and cannot be
+ *   differenced. Never returned unsuppressed (src/equality/suppress.ts).
  * Plus the indexes the review view's counts use (consents expiring, open concerns, released disclosures).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
