@@ -1,7 +1,7 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { EqualityDeclarationRow } from '../db/schema';
-import { forbidden } from '../lib/errors';
+import { notFound } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { findVisible } from '../records/guard';
 import { CHARACTERISTICS, CHARACTERISTIC_KEYS } from './characteristics';
@@ -12,15 +12,16 @@ export const quarterOf = (d: Date) => `${d.getUTCFullYear()}-Q${Math.floor(d.get
 
 /**
  * The person's own recording path: the person is visible to the actor, and the actor may record their equality
- * answers (equality/case-team-records: staff or a manager on the case team). Refusals are audited (404 when the
- * person is hidden, 403 otherwise).
+ * answers (equality/case-team-records: staff or a manager on the case team). Anyone else who could record for some
+ * person gets 404 here, as for a record they may not act on (the path does not exist for them); the refusal is
+ * audited with the rule that decided.
  */
 async function recordingPath(ctx: Ctx, personId: string) {
   const person = await findVisible(ctx, 'person', personId, 'equality.record');
   const d = decide(ctx.actor, 'equality.record', { ...person.facts, classification: 'special' });
   if (!d.allowed) {
-    ctx.audit.add(fromDecision('equality.record', d, { resourceType: 'person', resourceId: personId, subjectPersonId: person.subjectPersonId }));
-    throw forbidden(d);
+    ctx.audit.add(fromDecision('equality.record', d, { resourceType: 'person', resourceId: personId, subjectPersonId: person.subjectPersonId, detail: { visible: true } }));
+    throw notFound('person');
   }
   return { person, decision: d };
 }

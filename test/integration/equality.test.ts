@@ -49,17 +49,20 @@ describe.each(dialects())('equality monitoring — Equality and Diversity, Equal
     expect(person.body).not.toContain('gay_or_lesbian');
   });
 
-  it('equality-monitoring: only the recording path writes — a volunteer on the team and an administrator are refused (403), staff not on the team see no such person (404), bad or extra fields name the field (400); nothing is written', async () => {
+  it('equality-monitoring: only the recording path writes — a volunteer on the team and an administrator are refused (403), staff and managers not on the team find no such path (404), bad or extra fields name the field (400); nothing is written', async () => {
     const v = await record(volunteer, people[1], { ethnicity: 'white' });
     expect(v.statusCode).toBe(403);
     expect((await record(admin, people[1], { ethnicity: 'white' })).statusCode).toBe(403);
     expect((await record(otherStaff, people[1], { ethnicity: 'white' })).statusCode).toBe(404);
+    const outsider = await makeUser(world, ['manager']); // sees every person (management oversight), but is not on this case team
+    expect((await record(outsider, people[1], { ethnicity: 'white' })).statusCode).toBe(404);
     const bad = await record(staff, people[1], { ethnicity: 'martian', shoeSize: 9 });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['body', 'body.ethnicity'].sort());
     expect(await db().selectFrom('equality_declarations').select('person_id').where('person_id', '=', people[1]).executeTakeFirst()).toBeUndefined();
     const denials = (await auditRows(world)).filter((r) => r.action === 'equality.record' && r.decision === 'deny');
-    expect(denials.map((r) => r.actor_id).sort()).toEqual([volunteer.id, admin.id, otherStaff.id].sort());
+    expect(denials.map((r) => r.actor_id).sort()).toEqual([volunteer.id, admin.id, otherStaff.id, outsider.id].sort());
+    expect(denials.find((r) => r.actor_id === outsider.id)).toMatchObject({ rule_id: 'default/deny', resource_id: people[1] });
   });
 
   it('equality-and-diversity equality-monitoring: no one reads one person\'s answers — not the recorder, a manager, the guardian or an administrator (403 citing equality/aggregate-only, audited)', async () => {
