@@ -121,7 +121,7 @@ export async function equalityReport(ctx: Ctx, q: EqualityReportQuery) {
   ctx.audit.add(fromDecision('equality.report', d, { resourceType: 'system', resourceId: null, detail: { characteristic: q.characteristic, period: q.period, by: q.by, quartersFrozenNow: frozenNow } }));
   return {
     characteristic: q.characteristic, title: options.label, period: q.period, quarters, by: q.by,
-    method: { threshold: THRESHOLD, roundingBase: ROUNDING_BASE, description: `Counts below ${THRESHOLD} (zero included) are shown as "<${THRESHOLD}"; a second cell is suppressed wherever one would be alone in its row or column; totals are shown only beside no suppressed cell; every figure is rounded to the nearest ${ROUNDING_BASE}. Closed periods only; each quarter\'s counts are frozen when first reported, and a year shows only what all its quarters show.` },
+    method: { threshold: THRESHOLD, roundingBase: ROUNDING_BASE, description: `Counts below ${THRESHOLD} (zero included) are shown as "<${THRESHOLD}"; a second cell is suppressed wherever one would be alone in its row or column; totals are shown only beside no suppressed cell; every figure is rounded to the nearest ${ROUNDING_BASE}. Closed periods only; each quarter's counts are frozen when first reported, and a year shows only what all its quarters show.` },
     labels: columns,
     rows: categories.map((category, i) => ({ category, cells: t.cells[i], total: t.rowTotals[i] })),
     columnTotals: t.columnTotals,

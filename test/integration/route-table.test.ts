@@ -56,7 +56,7 @@ describe('3.4 need-to-know: the route table — authorisation cannot be forgotte
       expect(ACTIONS, key(r)).toContain(r.policy);
       // The one exception is a route that exists to be refused to everyone with its clause (and audited): an
       // actor-level forbid for any role with no allow rule at all (equality/aggregate-only).
-      if (REFUSED_TO_EVERYONE.has(r.policy)) {
+      if (r.policy && REFUSED_TO_EVERYONE.has(r.policy)) {
         expect(RULES_BY_ACTION.get(r.policy as never)!.allow.length, key(r)).toBe(0);
         expect(RULES_BY_ACTION.get(r.policy as never)!.forbid.some((f) => f.rule.roles === 'any' && f.rule.actorLevel), key(r)).toBe(true);
         continue;

@@ -18,7 +18,6 @@ const fits = (f: Figure, sum: number) => f.value === null || Math.round(sum / 5)
  */
 function recover(t: PublishedTable, target: [number, number], extraTotals: { rows?: (number | null)[]; grand?: number | null } = {}): Set<number> {
   const cells = t.cells.flatMap((row, i) => row.map((f, j) => ({ i, j, options: candidates(f) })));
-  const rows = t.cells.length;
   const cols = t.cells[0].length;
   const found = new Set<number>();
   const values = t.cells.map((row) => row.map(() => 0));
