@@ -6,7 +6,7 @@ import { decide } from '../policy/decide';
 import { CHARACTERISTICS, CHARACTERISTIC_KEYS, NOT_ANSWERED, categoriesOf, type Characteristic } from './characteristics';
 import type { EqualityReportQuery } from './schema';
 import { PERIOD_PATTERN } from './schema';
-import { ROUNDING_BASE, THRESHOLD, publishTable } from './suppress';
+import { ROUNDING_BASE, THRESHOLD, publishTable, suppressionPattern, type PublishedTable } from './suppress';
 
 
 /** The quarters of a period and the moment it closes. */
@@ -84,14 +84,22 @@ async function tableFor(ctx: Ctx, q: EqualityReportQuery, quarters: string[]) {
     const t = frozen[0].tables.get(`${q.characteristic}|${q.by === 'service' ? 'service' : 'none'}`)!;
     return { columns: t.columns, published: publishTable(t.counts), frozenNow };
   }
-  const parts = frozen.map((f) => f.tables.get(`${q.characteristic}|none`)!);
-  const counts = parts[0].counts.map((_, i) => parts.map((p) => p.counts[i][0]));
-  const byQuarter = publishTable(counts);
-  if (q.by === 'quarter') return { columns: quarters, published: byQuarter, frozenNow };
+  const year = publishYear(frozen.map((f) => f.tables.get(`${q.characteristic}|none`)!.counts.map((row) => row[0])));
+  return q.by === 'quarter' ? { columns: quarters, published: year.byQuarter, frozenNow } : { columns: [q.period], published: year.overall, frozenNow };
+}
+
+/**
+ * A year from its quarters' counts (one array of category counts per quarter): the quarters side by side, and the
+ * year's overall figures as that table's row totals — hidden wherever any quarter's cell in the row is.
+ */
+export function publishYear(quarterCounts: readonly (readonly number[])[]): { byQuarter: PublishedTable; overall: PublishedTable } {
+  const counts = quarterCounts[0].map((_, i) => quarterCounts.map((q) => q[i]));
+  // Each quarter's own suppression, as its own report shows it, is where the year starts.
+  const own = quarterCounts.map((q) => suppressionPattern(q.map((c) => [c])).map((row) => row[0]));
+  const byQuarter = publishTable(counts, counts.map((_, i) => own.map((q) => q[i])));
   return {
-    columns: [q.period],
-    published: { cells: byQuarter.rowTotals.map((f) => [f]), rowTotals: byQuarter.rowTotals, columnTotals: [byQuarter.total], total: byQuarter.total },
-    frozenNow,
+    byQuarter,
+    overall: { cells: byQuarter.rowTotals.map((f) => [f]), rowTotals: byQuarter.rowTotals, columnTotals: [byQuarter.total], total: byQuarter.total },
   };
 }
 

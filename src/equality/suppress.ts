@@ -17,8 +17,9 @@
  *   range or free filter), and declarations count in the quarter they were first recorded, never moved;
  * - a closed quarter's counts are frozen the first time any report needs them, so a later re-recording or withdrawal
  *   never changes any report: no two reports differ by one person's change;
- * - quarters are disjoint; a year is published as its quarters side by side, and its overall figures are that
- *   table's row totals, shown only where every quarter's figure shows, so year minus quarters recovers nothing;
+ * - quarters are disjoint; a year is published as its quarters side by side — starting from each quarter's own
+ *   suppression, so it hides at least what they hide — and its overall figures are that table's row totals, shown
+ *   only where every quarter's figure shows, so year minus quarters recovers nothing;
  * - crossings are fixed (service, frozen at declaration; quarter) and a service holding one person shows only "<5".
  * The price, accepted: a small organisation sees many figures suppressed, annual ones especially.
  */
@@ -51,9 +52,16 @@ export interface PublishedTable {
   total: Figure;
 }
 
-/** Which cells to hide: primary (small) and complementary, as a matrix of reasons. */
-export function suppressionPattern(counts: readonly (readonly number[])[]): (null | 'small' | 'complementary')[][] {
-  const pattern: (null | 'small' | 'complementary')[][] = counts.map((row) => row.map((c) => (c < THRESHOLD ? 'small' : null)));
+/** Why a cell is hidden, or null when it is shown. */
+export type Hidden = null | 'small' | 'complementary';
+
+/**
+ * Which cells to hide: primary (small) and complementary, as a matrix of reasons. `seed` marks cells already hidden
+ * elsewhere (a quarter's own table, when its quarters are laid side by side for a year), so linked tables hide the
+ * same cells and one never shows what another hides.
+ */
+export function suppressionPattern(counts: readonly (readonly number[])[], seed?: readonly (readonly Hidden[])[]): Hidden[][] {
+  const pattern: Hidden[][] = counts.map((row, i) => row.map((c, j) => (c < THRESHOLD ? 'small' : seed?.[i]?.[j] ?? null)));
   const rows = counts.length;
   const cols = counts[0]?.length ?? 0;
   const lines: [number, number][][] = [];
@@ -75,9 +83,9 @@ export function suppressionPattern(counts: readonly (readonly number[])[]): (nul
   return pattern;
 }
 
-/** Publishes a table of true counts: suppression, then totals only beside no hidden cell, then rounding. */
-export function publishTable(counts: readonly (readonly number[])[]): PublishedTable {
-  const pattern = suppressionPattern(counts);
+/** Publishes a table of true counts: suppression (from `seed` on), then totals only beside no hidden cell, then rounding. */
+export function publishTable(counts: readonly (readonly number[])[], seed?: readonly (readonly Hidden[])[]): PublishedTable {
+  const pattern = suppressionPattern(counts, seed);
   const cells = counts.map((row, i) => row.map((c, j) => (pattern[i][j] === 'small' ? SMALL : pattern[i][j] === 'complementary' ? COMPLEMENTARY : shown(c))));
   const cols = counts[0]?.length ?? 0;
   const rowTotals = counts.map((row, i) => (pattern[i].some((p) => p !== null) ? TOTAL_HIDDEN : shown(row.reduce((s, c) => s + c, 0))));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { publishYear } from '../../src/equality/report';
 import { publishTable, suppressionPattern, type Figure, type PublishedTable } from '../../src/equality/suppress';
 
 const UPPER = 30;
@@ -98,11 +99,25 @@ describe('equality monitoring: small-number suppression (equality-and-diversity)
     expect(recover(t, [1, 0]).size).toBe(5);
   });
 
-  it('equality-monitoring: two tables of the same population, one person apart, give the same published figures in most places, and where they differ the person is not identified', () => {
-    // Adding one person to a cell of 3 (→ 4) or 12 (→ 13, across a rounding boundary): the first is invisible;
-    // the second is why reports are made only from fixed, closed periods computed once (test/integration/equality.test.ts).
-    const before = publishTable(column(3, 10, 22, 9));
-    const after = publishTable(column(4, 10, 22, 9));
-    expect(after).toEqual(before);
+  it('equality-monitoring: one person apart, a change inside a small cell is invisible, but a change across a rounding boundary shows — so the same table is never published twice from changing data (closed quarters are frozen, see test/integration/equality.test.ts)', () => {
+    expect(publishTable(column(4, 10, 22, 9))).toEqual(publishTable(column(3, 10, 22, 9)));
+    // 12 → 13 crosses 12.5: rounding alone cannot hide one person's change; freezing each closed quarter does.
+    expect(publishTable(column(3, 13, 22, 9)).cells[1][0].value).not.toBe(publishTable(column(3, 12, 22, 9)).cells[1][0].value);
+  });
+
+  it('equality-monitoring: a year never shows a figure from which a quarter\'s hidden cell could be recovered — over 2,000 generated years, every cell hidden in a quarter\'s own table is hidden beside the other quarters, and every category hidden in any quarter is hidden in the year', () => {
+    let seed = 12;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let k = 0; k < 2000; k++) {
+      const quarters = Array.from({ length: 4 }, () => Array.from({ length: 6 }, () => (rand() < 0.3 ? Math.floor(rand() * 5) : Math.floor(rand() * 40))));
+      const { overall, byQuarter } = publishYear(quarters);
+      for (let i = 0; i < 6; i++) {
+        const own = quarters.map((q) => publishTable(q.map((c) => [c])).cells[i][0]);
+        own.forEach((f, j) => { if (f.value === null) expect(byQuarter.cells[i][j].value, `year ${k} category ${i} quarter ${j}`).toBeNull(); });
+        const hiddenInAQuarter = own.some((f) => f.value === null);
+        if (hiddenInAQuarter) expect(overall.cells[i][0].value, `year ${k} category ${i}`).toBeNull();
+      }
+      if (overall.cells.some((r) => r[0].value === null)) expect(overall.total.value).toBeNull();
+    }
   });
 });
