@@ -22,7 +22,8 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 const gone = () => notFound('acknowledgement link');
 
 /**
- * Issues the one-time link through which the recipient acknowledges the confidentiality terms (4.3): a 256-bit
+ * Issues the one-time link through which the recipient acknowledges the confidentiality terms (4.3) — the web app's
+ * page /acknowledge/<token>, which shows the terms and asks for a typed name and the date: a 256-bit
  * random token, of which only the SHA-256 is stored; a new link replaces the previous one. Written disclosures
  * awaiting acknowledgement only.
  */
@@ -34,7 +35,9 @@ export async function issueAcknowledgementLink(ctx: Ctx, id: string) {
   const expiresAt = new Date(ctx.now.getTime() + ACK_LINK_DAYS * 86_400_000).toISOString();
   await ctx.db.updateTable('disclosures').set((eb) => ({ ack_token_hash: tokenHash(token), ack_expires_at: expiresAt, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', id).execute();
   ctx.audit.add(fromDecision('disclosure.acknowledgement-link', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { expiresAt } }));
-  return { url: `${ctx.services.config.publicBaseUrl}/api/disclosure-acknowledgements/${token}`, expiresAt };
+  // The link opens the web app's public acknowledgement page, which reads and answers through
+  // /api/disclosure-acknowledgements/:token; no log line carries the token (requests are logged by route pattern).
+  return { url: `${ctx.services.config.publicBaseUrl}/acknowledge/${token}`, expiresAt };
 }
 
 /**
