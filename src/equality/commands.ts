@@ -58,7 +58,11 @@ export async function recordEquality(ctx: Ctx, personId: string, input: RecordEq
   });
 }
 
-/** Removes a person's equality answers at their request (the same recording path). Idempotent. */
+/**
+ * Removes a person's equality answers at their request (the same recording path), at once. Idempotent. Counts of
+ * quarters already closed and frozen (src/equality/report.ts) are anonymous aggregates and keep counting them: that
+ * is what keeps a withdrawal from being read off two reports.
+ */
 export async function withdrawEquality(ctx: Ctx, personId: string): Promise<void> {
   const { person, decision } = await recordingPath(ctx, personId);
   await ctx.db.deleteFrom('equality_declaration_services').where('person_id', '=', personId).execute();
