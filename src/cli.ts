@@ -5,6 +5,7 @@ import { failWith } from './cli/errors';
 import { registerAuditCommands } from './cli/audit';
 import { registerConsentCommands } from './cli/consent';
 import { registerBreachCommands } from './cli/breaches';
+import { registerReviewCommands } from './cli/review';
 import { registerDemoCommands } from './cli/demo';
 import { registerDisclosureCommands } from './cli/disclosure';
 import { registerMaintenanceCommands } from './cli/maintenance';
@@ -48,6 +49,7 @@ export function buildCli(): Command {
   registerNoticeCommands(program);
   registerPeopleCommands(program);
   registerPolicyCommands(program);
+  registerReviewCommands(program);
   registerSafeguardingCommands(program);
   registerTransferCommands(program);
   registerUserCommands(program);

@@ -3,6 +3,7 @@ import { buildApp } from './app';
 import { startBreachJobs } from './breaches/jobs';
 import { startupGuide } from './cli/startup-guide';
 import { chooseLogFormat } from './lib/log-lines';
+import { startReviewJobs } from './review/jobs';
 import { loadConfig, type Config } from './config';
 import { startOutboxSender } from './notify/sender';
 import { installDefaultPolicy } from './policy-document/store';
@@ -23,8 +24,8 @@ export async function serve(overrides: Partial<Config> = {}) {
   const app = await buildApp(services);
   await app.listen({ port: config.port, host: config.host });
   // Scheduled work in this process, on the services' clock: concern escalation and overdue referrals, the breach
-  // register's ICO clock and review flags, and e-mail delivery when SMTP_URL is set.
-  const jobs = [startEscalationJob(services), startReferralClock(services), startBreachJobs(services), startOutboxSender(services)];
+  // register's ICO clock and review flags, the overdue policy review flag, and e-mail delivery when SMTP_URL is set.
+  const jobs = [startEscalationJob(services), startReferralClock(services), startBreachJobs(services), startReviewJobs(services), startOutboxSender(services)];
   // The port really bound (PORT=0 asks the system for a free one).
   const bound = app.server.address();
   const port = typeof bound === 'object' && bound ? bound.port : config.port;

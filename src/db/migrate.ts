@@ -19,6 +19,7 @@ import * as m0017 from './migrations/0017_purposes_and_consent';
 import * as m0018 from './migrations/0018_disclosures';
 import * as m0019 from './migrations/0019_agreements_and_meetings';
 import * as m0021 from './migrations/0021_safeguarding_referrals';
+import * as m0022 from './migrations/0022_review_and_equality';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0018_disclosures': m0018,
   '0019_agreements_and_meetings': m0019,
   '0021_safeguarding_referrals': m0021,
+  '0022_review_and_equality': m0022,
 };
 
 /** The name of the newest migration: identifies the schema a database built by this code has. */
