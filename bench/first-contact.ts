@@ -67,7 +67,7 @@ async function benchDialect(dialect: DialectName, opts: BenchOptions) {
   try {
     for (const kind of KINDS) {
       const ctx = await benchCtx(services.db.kysely, services, ACTORS[kind.key]);
-      const shape = await listShape(ctx, filter(ctx.actor, 'person.read'));
+      const shape = listShape(ctx, filter(ctx.actor, 'person.read'));
       const times: number[] = [];
       let items = 0;
       let pages = 0;

@@ -83,7 +83,7 @@ async function benchDialect(dialect: DialectName, opts: BenchOptions) {
     for (const kind of KINDS) {
       const userId = ACTORS[kind.key];
       const ctx = await benchCtx(services.db.kysely, services, userId);
-      const shape = await listShape(ctx, filter(ctx.actor, 'person.read'));
+      const shape = listShape(ctx, filter(ctx.actor, 'person.read'));
       for (const search of CASES) {
         const terms: readonly (string | undefined)[] = SEARCHES[search].terms;
         const times: number[] = [];
