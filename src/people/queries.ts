@@ -265,7 +265,7 @@ export async function pagePeople(ctx: Ctx, scope: Scope, query: PageQuery, opts:
 
 /**
  * People the actor needs to know about, name-ordered, filtered in SQL by the same rules as a single read (3.4).
- * The query shape is chosen per actor (see {@link listShape}); the rows are the same either way.
+ * Read from the actor's team rows or the people table (see {@link listPlan}); the rows are the same either way.
  * Items carry general fields only; open a person for more.
  */
 export async function listPeople(ctx: Ctx, query: ListPeopleQuery) {
