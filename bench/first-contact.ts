@@ -48,7 +48,7 @@ async function planOf(dialect: DialectName, pgUrl: string | null, services: Serv
     const ctx = await benchCtx(db, services, userId);
     events.length = 0;
     await listNotYetTold(ctx, { limit: 50 });
-    const main = events.filter((e) => /from "people"/.test(e.query.sql) && /order by/.test(e.query.sql)).at(-1);
+    const main = events.filter((e) => /from "(people|page)"/.test(e.query.sql) && /order by/.test(e.query.sql)).at(-1);
     if (!main) return [];
     if (raw) return (raw.prepare(`explain query plan ${main.query.sql}`).all(...(main.query.parameters as unknown[])) as { detail: string }[]).map((r) => r.detail);
     const res = await pool!.query(`explain (analyze, costs off, timing off, summary on) ${main.query.sql}`, main.query.parameters as unknown[]);
