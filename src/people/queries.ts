@@ -137,7 +137,7 @@ export const listShape = (ctx: Ctx, scope: Scope): Source['kind'] => listPlan(ct
 const col = (src: Source, c: keyof Source['cols']) => sql.ref<string>(`${src.alias}.${src.cols[c]}`);
 
 /** Not archived (unless asked for); for the worklist, not archived and not yet told (4.1) — as the partial indexes say. */
-function statusOf(eb: ExpressionBuilder<Database, never>, src: Source, query: PageQuery): Expression<SqlBool> {
+function statusOf(eb: ExpressionBuilder<Database, never>, src: Source, query: Pick<PageQuery, 'includeArchived' | 'notYetTold'>): Expression<SqlBool> {
   if (query.notYetTold) return eb.and([eb(col(src, 'told_at'), 'is', null), eb(col(src, 'archived_at'), 'is', null)]);
   return query.includeArchived === 'true' ? eb.and([]) : eb(col(src, 'archived_at'), 'is', null);
 }
@@ -168,41 +168,44 @@ function walkNameWhere(eb: ExpressionBuilder<Database, never>, src: Source, q: s
   ]);
 }
 
+/** How a source's rows are matched to a search: one key's range, a walk testing all three, or a plain OR (few rows). */
+type Match = { key?: NameKey; walk?: boolean; any?: boolean };
+
 /**
- * At most a page (+1) of (id, sort_key) from the source, in name order, after the cursor: with `key`, those whose
- * `key` starts with the search term (one index range; by the sort key it is already in name order and stops at the
- * page, by the given or preferred name every match in the range is read and the first page kept); with `walk`, the
- * source walked in name order keeping rows any of whose names match.
+ * The source's (id, sort_key) rows the actor may list, after the cursor: with `key`, those whose `key` starts with
+ * the search term (one index range); with `walk`, rows any of whose names match, tested as the index is walked in
+ * name order; with `any`, the same as one OR.
  */
-function branch(ctx: Ctx, src: Source, query: PageQuery, match: { key?: NameKey; walk?: boolean }) {
-  let b = ctx.db
+function sourceRows(ctx: Ctx, src: Source, query: Omit<PageQuery, 'limit'>, match: Match) {
+  const b = ctx.db
     .selectFrom(`${src.from} as ${src.alias}` as 'people')
     .select([col(src, 'id').as('id'), col(src, 'sort_key').as('sort_key')])
     .where((eb) => eb.and([
       src.where(eb as never),
       statusOf(eb as never, src, query),
       afterCursor(eb as never, src, query.cursor),
-      match.key ? keyRange(eb as never, col(src, match.key), query.q!) : match.walk && query.q ? walkNameWhere(eb as never, src, query.q) : eb.and([]),
-    ]))
-    .orderBy('sort_key')
-    .orderBy('id')
-    .limit(query.limit + 1);
-  if (src.distinct) b = b.distinct();
+      !query.q ? eb.and([])
+        : match.key ? keyRange(eb as never, col(src, match.key), query.q)
+          : match.walk ? walkNameWhere(eb as never, src, query.q)
+            : match.any ? nameWhere(eb as never, query, src.alias) : eb.and([]),
+    ]));
+  return src.distinct ? b.distinct() : b;
+}
+
+/**
+ * At most a page (+1) of the source's rows in name order ({@link sourceRows}): by the sort key, already in name
+ * order and stopping at the page; by the given or preferred name, every match in the range read and the first page
+ * kept; walking, stopping at the page.
+ */
+function branch(ctx: Ctx, src: Source, query: PageQuery, match: Match) {
+  const b = sourceRows(ctx, src, query, match).orderBy('sort_key').orderBy('id').limit(query.limit + 1);
   return ctx.db.selectFrom(b.as('b')).select(['b.id', 'b.sort_key']);
 }
 
 /** The people the actor holds a grant on (3.4): a few ids, read by primary key and filtered like the page. */
-function grantBranch(ctx: Ctx, ids: string[], query: PageQuery) {
-  const src: Source = { kind: 'people', from: 'people', alias: 'people', cols: PEOPLE_COLS, distinct: false, where: (eb) => eb(sql.ref('people.id'), 'in', ids) };
-  const b = ctx.db
-    .selectFrom('people')
-    .select(['people.id', 'people.sort_key'])
-    .where((eb) => eb.and([src.where(eb as never), statusOf(eb as never, src, query), afterCursor(eb as never, src, query.cursor), query.q ? nameWhere(eb as never, query, 'people') : eb.and([])]))
-    .orderBy('people.sort_key')
-    .orderBy('people.id')
-    .limit(query.limit + 1);
-  return ctx.db.selectFrom(b.as('b')).select(['b.id', 'b.sort_key']);
-}
+const grantSource = (ids: string[]): Source => ({
+  kind: 'people', from: 'people', alias: 'people', cols: PEOPLE_COLS, distinct: false, where: (eb) => eb(sql.ref('people.id'), 'in', ids),
+});
 
 /**
  * From how many given- or preferred-name matches a search walks its source in name order instead of collecting
@@ -247,7 +250,7 @@ export async function pagePeople(ctx: Ctx, scope: Scope, query: PageQuery, opts:
   const branches = !query.q || walk
     ? [branch(ctx, source, query, { walk })]
     : NAME_SEARCH_KEYS.map((key) => branch(ctx, source, query, { key }));
-  if (grants.length) branches.push(grantBranch(ctx, grants, query));
+  if (grants.length) branches.push(branch(ctx, grantSource(grants), query, { any: true }));
   const united = branches.slice(1).reduce((u, b) => u.union(b), branches[0]);
   return ctx.db
     .with(
@@ -281,21 +284,26 @@ export async function listPeople(ctx: Ctx, query: ListPeopleQuery) {
 }
 
 /**
- * How many people the actor may see (same filter as the list; the team set is built once for a count); with a
- * search, how many visible people it finds by any of their names.
+ * How many people the actor may see (same filter as the list); with a search, how many visible people it finds by
+ * any of their names. Read from the same source as the list ({@link listPlan}): for team rows, the distinct people
+ * of the actor's team rows (with a search, of the three name-key ranges there) and of their grants, so the count
+ * costs the team's matches, not every match among all people each probed for membership; otherwise the people table
+ * filtered by the scope (the team set built once).
  */
 export async function countPeople(ctx: Ctx, query: Pick<ListPeopleQuery, 'q' | 'includeArchived'>) {
   const scope = peopleScope(ctx);
-  const row = query.q
-    ? await ctx.db
-      .selectFrom(nameMatches(ctx, scope, query).as('m'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
-    : await ctx.db
-      .selectFrom('people')
-      .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor), statusWhere(eb, query)]))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
+  const plan = scope.kind === 'none' ? null : listPlan(ctx, scope);
+  const n = sql<number>`count(*)`.as('n');
+  let row: { n: number };
+  if (plan?.source.kind === 'team') {
+    const sets = query.q ? NAME_SEARCH_KEYS.map((key) => sourceRows(ctx, plan.source, query, { key })) : [sourceRows(ctx, plan.source, query, {})];
+    if (plan.grants.length) sets.push(sourceRows(ctx, grantSource(plan.grants), query, { any: true }));
+    row = await ctx.db.selectFrom(sets.slice(1).reduce((u, x) => u.union(x), sets[0]).as('m')).select(n).executeTakeFirstOrThrow();
+  } else if (query.q) {
+    row = await ctx.db.selectFrom(nameMatches(ctx, scope, query).as('m')).select(n).executeTakeFirstOrThrow();
+  } else {
+    row = await ctx.db.selectFrom('people').where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor), statusWhere(eb, query)])).select(n).executeTakeFirstOrThrow();
+  }
   auditList(ctx, 'person', { terms: query.q, results: Number(row.n) });
   return { count: Number(row.n) };
 }

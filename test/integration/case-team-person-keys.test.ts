@@ -41,6 +41,7 @@ describe.each(dialects())('case team rows carry their person\'s list fields (%s)
     await makeCase(world, ann, { [staff.id]: 'worker' });
     expect(await stale()).toEqual([]);
     expect(await listed(staff)).toEqual([ann]);
+    expect((await as(world, staff).get('/api/people/count')).json().count).toBe(1);
 
     const renamed = await as(world, staff).patch(`/api/people/${ann}`, { familyName: 'Zéphyr', givenName: 'Annie', preferredName: 'Nan' }, { 'if-match': `"${await version(ann)}"` });
     expect(renamed.statusCode).toBe(200);
@@ -50,6 +51,8 @@ describe.each(dialects())('case team rows carry their person\'s list fields (%s)
     expect(await listed(staff, '?q=nan')).toEqual([ann]); // preferred name
     expect(await listed(staff, '?q=smith')).toEqual([]);
     expect(await listed(staff, '?q=ann&limit=1')).toEqual([ann]);
+    expect((await as(world, staff).get('/api/people/count?q=nan')).json().count).toBe(1);
+    expect((await as(world, staff).get('/api/people/count?q=smith')).json().count).toBe(0);
   });
 
   it('3.4 need to know: archiving a person hides them from lists (kept with includeArchived); first contact takes them off the worklist (4.1)', async () => {
