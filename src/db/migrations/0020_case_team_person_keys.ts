@@ -21,6 +21,8 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  * And people's own name index (0006) also carries the given- and preferred-name keys, so a search walking it in
  * name order (a manager typing one letter, a common first name) reads the index alone, as 0006 did for archived_at:
  * ~2,000 walked entries for a 3-letter given name over 1M people each fetched their row before.
+ * people_not_yet_told_by_id (0016) goes: it served worklists driven from team rows by person id, which now read
+ * case_team_not_yet_told instead.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -66,6 +68,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       update case_team set ${copy} from people p where p.id = case_team.person_id and case_team.case_id = new.case_id and case_team.user_id = new.user_id; end`.execute(db);
     await sql`create trigger people_case_team_keys after update on people when ${changed} begin ${push}; end`.execute(db);
   }
+  await db.schema.dropIndex('people_not_yet_told_by_id').execute();
   await db.schema.dropIndex('people_by_sort_key').execute();
   await db.schema.createIndex('people_by_sort_key').on('people').columns(['sort_key', 'id', 'archived_at', 'given_key', 'preferred_key']).execute();
   const on = (name: string, columns: string[], where?: ReturnType<typeof sql<boolean>>) => {
