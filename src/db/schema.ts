@@ -183,6 +183,12 @@ export interface CaseTeamRow {
   added_by: string | null;
   /** The case's person, set by trigger (migration 0008): never written by the application. */
   person_id: Generated<string | null>;
+  /** The person's sort key, name-search keys, archived_at and told_at, set by trigger (migration 0020) for lists. */
+  person_sort_key: Generated<string | null>;
+  person_given_key: Generated<string | null>;
+  person_preferred_key: Generated<string | null>;
+  person_archived_at: Generated<string | null>;
+  person_told_at: Generated<string | null>;
 }
 
 export interface NoteRow extends Versioned {
