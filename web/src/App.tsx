@@ -41,6 +41,11 @@ const Agreements = lazy(() => import('./pages/agreements/Agreements').then((m) =
 const AgreementsReview = lazy(() => import('./pages/agreements/Agreements').then((m) => ({ default: m.AgreementsReview })));
 const NewAgreement = lazy(() => import('./pages/agreements/NewAgreement'));
 const AgreementPage = lazy(() => import('./pages/agreements/AgreementPage'));
+const PolicyMatrix = lazy(() => import('./pages/policy/PolicyMatrix'));
+const PolicyVersions = lazy(() => import('./pages/policy/PolicyVersions'));
+const PolicyVersion = lazy(() => import('./pages/policy/PolicyVersion'));
+const RuleModes = lazy(() => import('./pages/policy/RuleModes'));
+const AuditStatus = lazy(() => import('./pages/policy/AuditStatus'));
 const OrganisationPage = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationPage })));
 
 type Page = (params: Record<string, string>) => ReactNode;
@@ -78,6 +83,11 @@ const PAGES: Array<[string, Page]> = [
   ['/agreements/new', () => <NewAgreement />],
   ['/agreements/review', () => <AgreementsReview />],
   ['/agreements/:id', (p) => <AgreementPage id={p.id} />],
+  ['/admin/policy', () => <PolicyMatrix />],
+  ['/admin/policy/versions', () => <PolicyVersions />],
+  ['/admin/policy/versions/:version', (p) => <PolicyVersion version={p.version} />],
+  ['/admin/policy/rules', () => <RuleModes />],
+  ['/admin/audit', () => <AuditStatus />],
 ];
 
 function Routes() {
