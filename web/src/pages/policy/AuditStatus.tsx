@@ -18,14 +18,16 @@ export default function AuditStatus() {
     refetchInterval: (q) => (q.state.data?.running ? 1000 : false),
   });
   const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; whileRunning: boolean } | null>(null);
   const check = async () => {
     setError(null);
     setNotice(null);
     try {
       const res = await call<Status>(api.POST('/api/audit/status', { body: {} }));
       queryClient.setQueryData(['audit', 'status'], res);
-      setNotice(res.started ? 'Checking the audit trail. This page shows the result when it is done.' : res.running ? 'A check is already running.' : `The trail was checked less than a minute ago; you can check again from ${formatDateTime(res.nextCheckFrom)}.`);
+      setNotice(res.started || res.running
+        ? { text: res.started ? 'Checking the audit trail. This page shows the result when it is done.' : 'A check is already running; this page shows its result when it is done.', whileRunning: true }
+        : { text: `The trail was checked less than a minute ago; you can check again from ${formatDateTime(res.nextCheckFrom)}.`, whileRunning: false });
     } catch (err) {
       setError(err);
     }
@@ -45,7 +47,7 @@ export default function AuditStatus() {
           <div className="actions">
             <Button onPress={check} isDisabled={s.running}>{s.running ? 'Checking…' : s.last ? 'Check again now' : 'Check the audit trail now'}</Button>
           </div>
-          {notice ? <Notice tone="info">{notice}</Notice> : null}
+          {notice && (s.running || !notice.whileRunning) ? <Notice tone="info">{notice.text}</Notice> : null}
         </div>
       ) : null}
     </section>
@@ -72,7 +74,7 @@ function Outcome({ status }: { status: Status }) {
         <dt>Entries checked</dt><dd>{last.checked.toLocaleString('en-GB')}</dd>
         <dt>Signed checkpoints</dt><dd>{last.checkpointsChecked.toLocaleString('en-GB')}</dd>
         <dt>Took</dt><dd>{last.durationMs < 1000 ? `${last.durationMs} ms` : `${(last.durationMs / 1000).toFixed(1)} s`}</dd>
-        {last.ok ? <><dt>Last entry</dt><dd>{last.head.seq.toLocaleString('en-GB')} <code className="muted">{last.head.hash.slice(0, 16)}…</code></dd></> : null}
+        {last.ok ? <><dt>Last entry checked</dt><dd>{last.head.seq.toLocaleString('en-GB')} <code className="muted">{last.head.hash.slice(0, 16)}…</code></dd></> : null}
       </dl>
     </>
   );

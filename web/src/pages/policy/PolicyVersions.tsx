@@ -4,7 +4,8 @@ import { api, call, ApiError } from '../../api/client';
 import type { LoadedPolicy, PolicySummary } from '../../api/policy';
 import { PathForm } from '../../components/PathForm';
 import { TextBox, TextInput } from '../../components/fields';
-import { Button, ButtonLink, Link, Loading, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
+import { Button, Link, Loading, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
+import { navigate } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { AdminNav, clauseLabel } from './shared';
 
@@ -47,6 +48,12 @@ export default function PolicyVersions() {
 
 /** What loading answered: the new version and its gaps, so the administrator can complete the clause map. */
 function Loaded({ policy }: { policy: LoadedPolicy }) {
+  const { refresh } = useSession();
+  // The administrator must accept the new version too: the app's gate shows it, then the matrix.
+  const acceptNow = async () => {
+    navigate('/admin/policy');
+    await refresh();
+  };
   const { planned, uncovered, unmappedKeys } = policy.coverage;
   return (
     <div className="alert success" role="status">
@@ -55,7 +62,7 @@ function Loaded({ policy }: { policy: LoadedPolicy }) {
       {planned.length ? <p><strong>Planned, not yet enforced:</strong> {planned.map(clauseLabel).join(', ')}.</p> : null}
       {uncovered.length ? <p><strong>Nothing covers:</strong> {uncovered.map(clauseLabel).join(', ')} — complete the clause map.</p> : null}
       {unmappedKeys.length ? <p><strong>Rule clause keys no clause names:</strong> {unmappedKeys.join(', ')}.</p> : null}
-      <div className="actions"><ButtonLink href="/admin/policy" variant="primary">See the traceability matrix</ButtonLink></div>
+      <div className="actions"><Button onPress={acceptNow}>Read and accept it, then see the matrix</Button></div>
     </div>
   );
 }
@@ -65,7 +72,6 @@ const NAMES = ['title', 'text', 'clauseMap'] as const;
 /** Load a new version: its text (typed, pasted or read from a file) and, optionally, its clause map as JSON. */
 function LoadPolicy({ onLoaded }: { onLoaded: (p: LoadedPolicy) => void }) {
   const queryClient = useQueryClient();
-  const { refresh } = useSession();
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [clauseMap, setClauseMap] = useState('');
@@ -98,7 +104,6 @@ function LoadPolicy({ onLoaded }: { onLoaded: (p: LoadedPolicy) => void }) {
       onLoaded(res);
       await queryClient.invalidateQueries({ queryKey: ['policy'] });
       setTimeout(() => document.getElementById('loaded-title')?.focus());
-      await refresh(); // the administrator must accept the new version too: the gate shows it
     } catch (err) {
       setError(err);
     }

@@ -21,6 +21,10 @@ const MODES: ReadonlyArray<{ id: Mode; label: string; description: string }> = [
 export default function RuleModes() {
   const { me } = useSession();
   const rules = useQuery({ queryKey: ['policy', 'rules'], queryFn: () => call<{ items: PolicyRule[] }>(api.GET('/api/policy/rules')) });
+  const [shown, setShown] = useState<'forbid' | 'all'>('forbid');
+  const all = rules.data?.items ?? [];
+  const forbid = all.filter((r) => r.effect === 'forbid');
+  const listed = shown === 'forbid' ? forbid : all;
   return (
     <section>
       <AdminNav />
@@ -28,27 +32,35 @@ export default function RuleModes() {
       <p className="lede">The rules Confide applies, each citing the clause of your policy it carries out. A few may be switched to “warn only” while a practice is introduced; the rest are always enforced.</p>
       <ProblemMessage error={rules.error} focus={false} />
       {rules.isPending ? <Loading /> : null}
-      {rules.data && hasRole(me, 'administrator') ? <ChangeMode rules={rules.data.items} /> : null}
+      {rules.data && hasRole(me, 'administrator') ? <ChangeMode rules={forbid} /> : null}
       {rules.data ? (
+        <>
+        <div className="matrix-filter">
+          <Radios name="shown" label="Show" value={shown} onChange={setShown} options={[
+            { id: 'forbid', label: `Rules that refuse (${forbid.length})` },
+            { id: 'all', label: `Every rule, with those that allow (${all.length})` },
+          ]} />
+        </div>
         <div className="table-wrap">
           <table className="table rules-table">
-            <caption className="visually-hidden">Rules with their clause and mode</caption>
+            <caption className="visually-hidden">Rules with their clause and mode ({listed.length} shown)</caption>
             <thead><tr><th scope="col">Rule</th><th scope="col">Clause</th><th scope="col">What it does</th><th scope="col">Mode</th></tr></thead>
             <tbody>
-              {rules.data.items.map((r) => (
+              {listed.map((r) => (
                 <tr key={r.id}>
                   <th scope="row"><code>{r.id}</code><span className="muted block">{r.effect === 'forbid' ? 'Forbids' : 'Allows'}</span></th>
                   <td>{r.clause}</td>
                   <td>{r.reason}</td>
                   <td>
-                    {r.mode === 'warn' ? <span className="badge warn">Warn only</span> : <span className="badge ok">Enforced</span>}
-                    <span className="muted block">{r.configurable ? 'May be relaxed' : 'Always enforced'}</span>
+                    {r.effect === 'allow' ? <span className="muted">—</span> : r.mode === 'warn' ? <span className="badge warn">Warn only</span> : <span className="badge ok">Enforced</span>}
+                    {r.effect === 'forbid' ? <span className="muted block">{r.configurable ? 'May be relaxed' : 'Always enforced'}</span> : null}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+        </>
       ) : null}
     </section>
   );
@@ -56,7 +68,7 @@ export default function RuleModes() {
 
 const NAMES = ['params.ruleId', 'mode'] as const;
 
-/** Choose a rule and a mode; the API decides whether the rule may be switched. */
+/** Choose a rule that refuses and a mode; the API decides whether the rule may be switched. */
 function ChangeMode({ rules }: { rules: PolicyRule[] }) {
   const queryClient = useQueryClient();
   const [ruleId, setRuleId] = useState<string | null>(null);
