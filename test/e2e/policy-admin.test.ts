@@ -91,7 +91,8 @@ describe.runIf(browserAvailable)('administration of the policy and the audit tra
     await choose(/^session\/staff-team-only/);
     await page.locator('label.radio', { hasText: /^Warn only/ }).click();
     await page.getByRole('button', { name: 'Change mode' }).click();
-    await expect.poll(() => page.locator('.field-error').first().textContent()).toContain('not configurable');
+    await expect.poll(() => page.locator('.field-error').first().textContent()).toContain('Rule session/staff-team-only cannot be relaxed: it is always enforced.');
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.getAttribute("data-name")')).toBe('params.ruleId');
     expect(await page.locator('.alert.error').first().textContent()).toContain('One answer needs attention');
     await checkpoint(page, 'policy-admin-05-rule-refused');
     const refusal = (await auditRows(world)).filter((r) => r.action === 'policy.load' && r.resource_type === 'rule').at(-1);

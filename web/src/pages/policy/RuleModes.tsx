@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, call } from '../../api/client';
+import { api, ApiError, call } from '../../api/client';
 import type { PolicyRule } from '../../api/policy';
 import { PathForm } from '../../components/PathForm';
 import { Choice, Radios } from '../../components/fields';
@@ -89,7 +89,9 @@ function ChangeMode({ rules }: { rules: PolicyRule[] }) {
       setDone(`${ruleId} is now ${mode === 'warn' ? 'warn only: uses it would refuse are allowed and recorded as breaches' : 'enforced'}. It applies from the next request on.`);
       setTimeout(() => document.getElementById('mode-done')?.focus());
     } catch (err) {
-      setError(err);
+      // The API's refusal of a rule that may not be relaxed (409), in its own words, at the rule it names.
+      if (err instanceof ApiError && err.status === 409 && err.problem.errors?.some((x) => x.path === 'params.ruleId')) setClientErrors({ 'params.ruleId': err.message });
+      else setError(err);
     }
   };
   return (
