@@ -87,6 +87,8 @@ function Gaps({ matrix }: { matrix: Matrix }) {
   );
 }
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 /** One clause: its number, text, status and what carries it out. */
 function Row({ row }: { row: MatrixRow }) {
   const gap = row.status === 'planned' || row.status === 'gap';
@@ -102,16 +104,16 @@ function Row({ row }: { row: MatrixRow }) {
         {row.planned ? <p className="matrix-note"><strong>Planned:</strong> {row.planned.replace(/^Planned:\s*/i, '')}</p> : null}
         {row.procedural ? <p className="matrix-note"><strong>Procedural:</strong> {row.procedural}</p> : null}
         {row.rules.length ? (
-          <>
-            <p className="matrix-sub">{row.status === 'planned' ? 'Rules that support part of it' : 'Rules'}</p>
+          <details className="matrix-details">
+            <summary>{count(row.rules.length, 'rule')} {row.status === 'planned' ? 'support part of it' : row.rules.length === 1 ? 'enforces it' : 'enforce it'}</summary>
             <ul className="plain-list matrix-rules">
               {row.rules.map((x) => <li key={x.id}><code>{x.id}</code> <span className="muted">({x.effect})</span> — {x.reason}</li>)}
             </ul>
-          </>
+          </details>
         ) : null}
         {row.tests.length ? (
-          <details className="matrix-tests">
-            <summary>{row.tests.length === 1 ? '1 test' : `${row.tests.length} tests`}</summary>
+          <details className="matrix-details">
+            <summary>{count(row.tests.length, 'test')} {row.tests.length === 1 ? 'proves' : 'prove'} {row.rules.length === 1 ? 'it' : 'them'}</summary>
             <ul className="plain-list">{row.tests.map((t) => <li key={`${t.file} ${t.title}`}>{t.title} <span className="muted block">{t.file}</span></li>)}</ul>
           </details>
         ) : null}
