@@ -52,6 +52,11 @@ const PurposePage = lazy(() => import('./pages/purposes/PurposePage'));
 const RecordMeeting = lazy(() => import('./pages/meetings/RecordMeeting'));
 const MeetingPage = lazy(() => import('./pages/meetings/MeetingPage'));
 const InformationUse = lazy(() => import('./pages/informationUse/InformationUse'));
+const PolicyMatrix = lazy(() => import('./pages/policy/PolicyMatrix'));
+const PolicyVersions = lazy(() => import('./pages/policy/PolicyVersions'));
+const PolicyVersion = lazy(() => import('./pages/policy/PolicyVersion'));
+const RuleModes = lazy(() => import('./pages/policy/RuleModes'));
+const AuditStatus = lazy(() => import('./pages/policy/AuditStatus'));
 const OrganisationPage = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationPage })));
 
 type Page = (params: Record<string, string>) => ReactNode;
@@ -100,6 +105,11 @@ const PAGES: Array<[string, Page]> = [
   ['/people/:id/meetings/new', (p) => <RecordMeeting personId={p.id} />],
   ['/meetings/:id', (p) => <MeetingPage id={p.id} />],
   ['/people/:id/information-use', (p) => <InformationUse id={p.id} />],
+  ['/admin/policy', () => <PolicyMatrix />],
+  ['/admin/policy/versions', () => <PolicyVersions />],
+  ['/admin/policy/versions/:version', (p) => <PolicyVersion version={p.version} />],
+  ['/admin/policy/rules', () => <RuleModes />],
+  ['/admin/audit', () => <AuditStatus />],
 ];
 
 function Routes() {
