@@ -5,7 +5,8 @@
  *                                     cached under bench/out/; later runs reuse them)
  *   npm run bench -- --quick          fewer iterations and rounds (~3 min once the datasets exist)
  *   npm run bench -- --only=list,http sections: decide, list, told (the not-yet-told worklist), consent (a person's
- *                                     consent history), start, http, audit, review (the management review view)
+ *                                     consent history), start, http, audit, review (the management review view),
+ *                                     page (the person page in Chromium over 1M people)
  *   npm run bench -- --no-pg          SQLite only (PostgreSQL is used when PG_TEST_URL, default
  *                                     postgres://postgres@127.0.0.1:5432/test, answers)
  *
@@ -30,6 +31,7 @@ import { type BenchOptions, type Row, log, machineInfo, printTable, round } from
 import { benchList } from './list';
 import { benchNotYetTold } from './first-contact';
 import { benchReview } from './review';
+import { benchPage } from './page';
 
 // Order matters on a shared machine: the read-only list benchmark runs before the sections that write a lot (and
 // make PostgreSQL checkpoint and autovacuum under the list's feet).
@@ -42,6 +44,7 @@ const SECTIONS = {
   audit: benchAudit,
   consent: benchConsent,
   review: benchReview,
+  page: benchPage,
 } as const;
 type Section = keyof typeof SECTIONS;
 
