@@ -17,6 +17,7 @@ import * as m0016 from './migrations/0016_notices_and_first_contact';
 import * as m0017 from './migrations/0017_purposes_and_consent';
 import * as m0018 from './migrations/0018_disclosures';
 import * as m0019 from './migrations/0019_agreements_and_meetings';
+import * as m0023 from './migrations/0023_meeting_links';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0017_purposes_and_consent': m0017,
   '0018_disclosures': m0018,
   '0019_agreements_and_meetings': m0019,
+  '0023_meeting_links': m0023,
 };
 
 /** The name of the newest migration: identifies the schema a database built by this code has. */
