@@ -80,7 +80,7 @@ export function releasePackPdf(m: ReleasePackModel): Promise<Buffer> {
   pair(doc, 'Organisation', m.recipient.organisation);
   pair(doc, 'For the attention of', `${m.recipient.name}, ${m.recipient.role}${m.recipient.email ? ` <${m.recipient.email}>` : ''}`);
   pair(doc, 'Purpose', m.purpose);
-  pair(doc, 'About', m.subject.pseudonymised ? `${m.subject.label} (pseudonymised: names, date of birth, contact details and identifiers are withheld)` : m.subject.label);
+  pair(doc, 'About', m.subject.pseudonymised ? `${m.subject.label} (pseudonymised: names, date of birth, contact details and identifiers are withheld, in free text too; details not in the person's record, such as other people's names, are not detected in free text)` : m.subject.label);
   if (m.oral) pair(doc, 'Given orally', `By ${m.oral.channel} on ${day(m.oral.occurredAt)}; this pack records what was said.`);
 
   heading(doc, 'Information disclosed');

@@ -225,6 +225,32 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(await disclosures()).toBe(before);
   });
 
+  it('3.3 need-to-know: a pseudonymised pack, for a purpose that does not need identity, carries the pseudonym instead of the person\'s names, contact details and date of birth — in note titles and bodies too', async () => {
+    const c = await as(world, staff).post(`/api/people/${person}/consents`, {
+      purposeId: purpose2, decision: 'given', recipients: [{ kind: 'organisation', organisationId: orgA }], dataCategories: ['general', 'personal', 'session'], told,
+      method: { kind: 'oral', attestation: 'Jo agreed to the research use.' }, givenBy: { kind: 'person' },
+    });
+    expect(c.statusCode, c.body).toBe(201);
+    const note = await makeNote(world, caseId, staff.id, "Jo Bloggs came in. JO's mum wrote from someone@example.org; born 1 April 2010. Joanna from the Bloggs family was there too.");
+    await db().updateTable('notes').set({ title: 'Drums with Jo' }).where('id', '=', note).execute();
+    const { id } = await acknowledged(request({
+      purposeId: purpose2, pseudonymise: true, items: { personFields: ['givenName', 'familyName', 'dateOfBirth'], notes: [note] },
+      clientRequest: { detail: 'Jo asked for the session notes to go to the research partner.' },
+    }));
+    const rel = await as(world, staff).post(`/api/disclosures/${id}/release`, {});
+    expect(rel.statusCode, rel.body).toBe(200);
+    const pack = JSON.parse((await as(world, staff).get(`/api/disclosures/${id}/pack.json`)).body);
+    const pseudonym = pack.subject.label as string;
+    expect(pack.subject).toEqual({ label: expect.stringMatching(/^P-[0-9A-F]{12}$/), pseudonymised: true });
+    expect(pack.items[0].entries).toEqual([
+      { label: 'Given name', value: pseudonym }, { label: 'Family name', value: pseudonym }, { label: 'Date of birth', value: 'withheld (pseudonymised)' },
+    ]);
+    expect(pack.items[1].title).toBe(`Session note 1: Drums with ${pseudonym}`);
+    expect(pack.items[1].entries).toContainEqual({ label: 'Note', value: `${pseudonym} came in. ${pseudonym}'s mum wrote from [withheld]; born [withheld]. Joanna from the ${pseudonym} family was there too.` });
+    const text = JSON.stringify(pack);
+    for (const identifier of ['Bloggs', 'Jo ', "JO's", 'someone@example.org', '1 April 2010', person, note, caseId]) expect(text).not.toContain(identifier);
+  });
+
   it('practice 2 session-staff-team-only: a session note goes only when the client asked for it, recorded with who and when', async () => {
     const note = await makeNote(world, caseId, staff.id, 'Jo talked about drumming');
     const before = await disclosures();
