@@ -5,7 +5,8 @@
  *                                     cached under bench/out/; later runs reuse them)
  *   npm run bench -- --quick          fewer iterations and rounds (~3 min once the datasets exist)
  *   npm run bench -- --only=list,http sections: decide, list, told (the not-yet-told worklist), consent (a person's
- *                                     consent history), start, http, audit
+ *                                     consent history), start, http, audit, disclosure (a 200-item release pack
+ *                                     through the API; the register for one recipient over 1M disclosures)
  *   npm run bench -- --no-pg          SQLite only (PostgreSQL is used when PG_TEST_URL, default
  *                                     postgres://postgres@127.0.0.1:5432/test, answers)
  *
@@ -25,6 +26,7 @@ import { benchAudit } from './audit';
 import { benchColdStart } from './cold-start';
 import { benchConsent } from './consent';
 import { benchDecide } from './decide';
+import { benchDisclosure } from './disclosure';
 import { benchHttp } from './http';
 import { type BenchOptions, type Row, log, machineInfo, printTable, round } from './lib';
 import { benchList } from './list';
@@ -40,6 +42,7 @@ const SECTIONS = {
   http: benchHttp,
   audit: benchAudit,
   consent: benchConsent,
+  disclosure: benchDisclosure,
 } as const;
 type Section = keyof typeof SECTIONS;
 
