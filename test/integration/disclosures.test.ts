@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALTERED_EXIT, verifyFile } from '../../src/cli/disclosure';
 import { newId } from '../../src/lib/ids';
 import { sortKey } from '../../src/records/paging';
+import { pdfPagesText } from '../support/pdf';
 import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
@@ -181,6 +182,25 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('4.3 third-party-disclosure: a long pack reads as a document — CONFIDENTIAL at the top and bottom of every page, the recipient, terms and handling instructions, the chosen items and nothing else', async () => {
+    const chosen: string[] = [];
+    for (let i = 1; i <= 30; i++) chosen.push(await makeNote(world, caseId, staff.id, `Chosen note ${i}: talked about the band and the next steps at school, and agreed to meet again.`));
+    const left = await makeNote(world, caseId, staff.id, 'Left out: this note was not chosen.');
+    const { id } = await acknowledged(request({ items: { personFields: ['givenName', 'familyName'], notes: chosen }, clientRequest: { detail: 'Jo asked for the notes to go.' } }));
+    const rel = await as(world, staff).post(`/api/disclosures/${id}/release`, {});
+    expect(rel.statusCode, rel.body).toBe(200);
+    const pdf = (await as(world, staff).get(`/api/disclosures/${id}/pack.pdf`)).rawPayload;
+    const pages = pdfPagesText(pdf);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    pages.forEach((text, p) => {
+      expect(text.match(/CONFIDENTIAL/g)?.length, `page ${p + 1}`).toBeGreaterThanOrEqual(2);
+      expect(text, `page ${p + 1}`).toContain(`${rel.json().data.reference} · page ${p + 1}`);
+    });
+    const all = pages.join('\n');
+    for (const part of ['Riverside Youth Trust', 'Sam Carter, Youth worker', 'CONFIDENTIAL — supplied under the Confidentiality Policy', 'Handling instructions', 'Chosen note 1:', 'Chosen note 30:']) expect(all).toContain(part);
+    for (const absent of ['Left out', left, 'asthma', 'known to social care', 'mentoring next term']) expect(all).not.toContain(absent);
   });
 
   it('1.3 informed-consent: consent missing, wrong recipient and wrong purpose are each refused citing 1.3, nothing written, the refusal audited', async () => {
@@ -409,9 +429,38 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     await db().updateTable('agreements').set({ status: 'terminated', terminated_at: world.clock.now().toISOString(), terminated_by: manager.id, termination_reason: 'Ended early' }).where('id', '=', agreementId).execute();
     const before = await packs();
     const refused = await as(world, staff).post(`/api/disclosures/${d.id}/release`, {});
-    expect([403, 409]).toContain(refused.statusCode);
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json()).toMatchObject({ rule: 'agreements/none-covers', clause: 'practice 5.1' });
     expect(await packs()).toBe(before);
-    expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', resource_id: d.id });
+    expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', rule_id: 'agreements/none-covers', clause: 'practice 5.1', resource_id: d.id });
+    expect((await db().selectFrom('disclosures').select(['status', 'pack_sha256']).where('id', '=', d.id).executeTakeFirstOrThrow())).toEqual({ status: 'acknowledged', pack_sha256: null });
+
+    // An agreement past its end date between request and release: refused the same way, nothing goes out.
+    const expiringOrg = await org('Westside Youth Hub');
+    const expiring = await signedAgreement(expiringOrg, purpose, false);
+    const e = await as(world, staff).post('/api/disclosures', request({ recipient: { organisationId: expiringOrg, name: 'R Lee', role: 'Hub lead' } }));
+    expect(e.statusCode, e.body).toBe(201);
+    const eLink = await as(world, staff).post(`/api/disclosures/${e.json().data.id}/acknowledgement-link`, {});
+    expect((await as(world).post(`/api/disclosure-acknowledgements/${new URL(eLink.json().url).pathname.split('/').at(-1)}`, { typedName: 'R Lee', date: '2026-03-02' })).statusCode).toBe(200);
+    await db().updateTable('agreements').set({ ends_on: '2026-03-01' }).where('id', '=', expiring).execute();
+    const expired = await as(world, staff).post(`/api/disclosures/${e.json().data.id}/release`, {});
+    expect(expired.statusCode, expired.body).toBe(403);
+    expect(expired.json()).toMatchObject({ rule: 'agreements/none-covers', clause: 'practice 5.1' });
+    expect(await packs()).toBe(before);
+    expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', rule_id: 'agreements/none-covers', resource_id: e.json().data.id });
+
+    // An unsigned agreement (a draft) is no basis: without consent the request is refused citing 1.3, and the audit
+    // names the agreement check that failed too.
+    const draftOrg = await org('Southside Draft Partner');
+    const draftId = await signedAgreement(draftOrg, purpose, false);
+    await db().updateTable('agreements').set({ status: 'draft', signed_at: null }).where('id', '=', draftId).execute();
+    await db().deleteFrom('agreement_signatories').where('agreement_id', '=', draftId).where('party', '=', draftOrg).execute();
+    const unsigned = await as(world, staff).post('/api/disclosures', request({ recipient: { organisationId: draftOrg, name: 'S Draft', role: 'Lead' } }));
+    expect(unsigned.statusCode, unsigned.body).toBe(403);
+    expect(unsigned.json()).toMatchObject({ rule: 'consent/none-covers', clause: '1.3, 4.1, 4.2' });
+    const unsignedAudit = await lastAudit();
+    expect(unsignedAudit).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers' });
+    expect(JSON.parse(unsignedAudit.detail).alsoTried).toEqual([{ basis: 'agreement', rule: 'agreements/none-covers', clause: 'practice 5.1' }]);
 
     // An agreement that requires consent as well: without consent for this recipient there is no basis (1.3).
     const strictOrg = await org('Eastside Family Service');
