@@ -5,7 +5,7 @@ import type { LinkAcknowledgeInput } from '../acknowledgement/schema';
 import { fromDecision } from '../audit/append';
 import type { Ctx, PublicCtx } from '../context';
 import type { MeetingAttendeeRow, MeetingRow } from '../db/schema';
-import { meetingNotesPdf } from '../documents/meeting-notes-pdf';
+import { meetingNotesPdf, type MeetingNotesModel } from '../documents/meeting-notes-pdf';
 import { conflict } from '../lib/errors';
 import { decide } from '../policy/decide';
 import type { Classification, Decision } from '../policy/types';
@@ -67,24 +67,40 @@ export function showMeetingLink(pctx: PublicCtx, token: string, address: string)
   });
 }
 
+/** What went to the attendee: the notes summary with its hash, and the PDF. */
+interface Delivery {
+  summary: MeetingNotesModel;
+  sha256: string;
+  pdf: Buffer;
+  pdfSha256: string;
+}
+
 /**
  * Decides, as the member of staff who issued the link, whether the notes may go to the attendee now (meeting.share:
- * their need to know on the meeting, the acknowledgement, practice 2 for session details). Their decision is audited
- * under their name. A deactivated issuer shares nothing.
+ * their need to know on the meeting, the acknowledgement, practice 2 for session details), and only then makes what
+ * goes out. The decision is audited under their name, with the hashes of what went out. A deactivated issuer shares
+ * nothing.
  */
-async function shareAsIssuer(ctx: Ctx, row: MeetingRow, a: MeetingAttendeeRow, subjectPersonId: string | null, detail: Record<string, unknown>): Promise<Decision | null> {
+async function shareAsIssuer(ctx: Ctx, row: MeetingRow, a: MeetingAttendeeRow, subjectPersonId: string | null): Promise<{ decision: Decision | null; delivery: Delivery | null }> {
+  const detail = { attendeeId: a.id, via: 'link', classification: row.notes_classification };
   const issuer = a.link_issued_by ? await loadActor(ctx.db, a.link_issued_by, ctx.nowIso) : null;
   if (!issuer) {
     ctx.audit.add({ action: 'meeting.share', decision: 'deny', ruleId: 'meetings/acknowledgement-link', clause: ctx.actor.policy.clauseFor('third-party-meetings'), resourceType: 'meeting', resourceId: row.id, subjectPersonId, detail: { ...detail, issuer: 'inactive' } });
-    return null;
+    return { decision: null, delivery: null };
   }
   return actAs(ctx, issuer, async (as) => {
     const d = decide(as.actor, 'meeting.share', {
       type: 'meeting', id: row.id, team: await onMeetingTeam(as, row), classification: row.notes_classification as Classification,
       meeting: { acknowledged: true, clientRequested: Number(row.client_requested_sharing) === 1 },
     });
-    as.audit.add(fromDecision('meeting.share', d, { resourceType: 'meeting', resourceId: row.id, subjectPersonId, detail: { ...detail, classification: row.notes_classification } }));
-    return d;
+    let delivery: Delivery | null = null;
+    if (d.allowed) {
+      const summary = meetingNotesFor(ctx, row, a);
+      const pdf = await meetingNotesPdf(summary);
+      delivery = { summary, sha256: notesSha256(summary), pdf, pdfSha256: sha256(pdf) };
+    }
+    as.audit.add(fromDecision('meeting.share', d, { resourceType: 'meeting', resourceId: row.id, subjectPersonId, detail: delivery ? { ...detail, sha256: delivery.sha256, pdfSha256: delivery.pdfSha256 } : detail }));
+    return { decision: d, delivery };
   });
 }
 
@@ -109,20 +125,17 @@ export function acknowledgeMeetingLink(pctx: PublicCtx, token: string, address: 
       action: 'meeting.acknowledge', decision: 'allow', ruleId: 'meetings/acknowledgement-link', clause: sys.actor.policy.clauseFor('third-party-meetings'),
       resourceType: 'meeting', resourceId: row.id, subjectPersonId, detail: { attendeeId: a.id, method: 'link', date: input.date, role: a.role, firstAcknowledgement: a.acknowledgement_method ?? 'link' },
     }));
-    const summary = meetingNotesFor(ctx, row, a);
-    const pdf = await meetingNotesPdf(summary);
-    const hashes = { sha256: notesSha256(summary), pdfSha256: sha256(pdf) };
-    const d = await shareAsIssuer(ctx, row, a, subjectPersonId, { attendeeId: a.id, via: 'link', ...hashes });
-    if (!d?.allowed) {
+    const { decision: d, delivery } = await shareAsIssuer(ctx, row, a, subjectPersonId);
+    if (!delivery) {
       return {
         acknowledged: true, notes: null, pdf: null,
         withheld: d ? { reason: d.reason, rule: d.ruleId, clause: d.clause } : { reason: 'The member of staff who sent this link can no longer share these notes: ask them or the organisation.', rule: 'meetings/acknowledgement-link', clause: ctx.actor.policy.clauseFor('third-party-meetings') },
       };
     }
-    await ctx.db.updateTable('meeting_attendees').set({ notes_served_at: ctx.nowIso, notes_json_sha256: hashes.sha256, notes_pdf_sha256: hashes.pdfSha256 }).where('id', '=', a.id).execute();
+    await ctx.db.updateTable('meeting_attendees').set({ notes_served_at: ctx.nowIso, notes_json_sha256: delivery.sha256, notes_pdf_sha256: delivery.pdfSha256 }).where('id', '=', a.id).execute();
     return {
-      acknowledged: true, notes: { ...summary, sha256: hashes.sha256 },
-      pdf: { filename: `meeting-notes-${row.id}.pdf`, contentType: 'application/pdf', sha256: hashes.pdfSha256, base64: pdf.toString('base64') },
+      acknowledged: true, notes: { ...delivery.summary, sha256: delivery.sha256 },
+      pdf: { filename: `meeting-notes-${row.id}.pdf`, contentType: 'application/pdf', sha256: delivery.pdfSha256, base64: delivery.pdf.toString('base64') },
       withheld: null,
     };
   });

@@ -243,6 +243,18 @@ describe.each(dialects())('acknowledgement links, 4.3 and practice 3 (%s)', (dia
     expect(rows.map((r) => r.detail).join()).not.toContain('CAMHS');
   });
 
+  it('practice 3 third-party-meetings: an attendee who acknowledged at the meeting still types their name on the link before the notes go; the first acknowledgement stands', async () => {
+    const m = await meetingLink();
+    const attested = await as(world, staff).post(`/api/meetings/${m.id}/attendees/${m.attendee}/acknowledge`, { method: 'attested_at_meeting', acknowledgedAt: '2026-03-01T10:05:00Z' });
+    expect(attested.statusCode, attested.body).toBe(200);
+    expect((await pub('GET', `/api/meeting-acknowledgements/${m.token}`, freshAddress())).body).not.toContain(SECRET_NOTES);
+    const res = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, freshAddress(), ackBody);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().notes.recipient.acknowledgedAt).toBe('2026-03-01T10:05:00.000Z');
+    expect(await db().selectFrom('meeting_attendees').select(['acknowledgement_method', 'link_name']).where('id', '=', m.attendee).executeTakeFirstOrThrow()).toEqual({ acknowledgement_method: 'attested_at_meeting', link_name: 'Sam Carter' });
+    expect(JSON.parse((await auditRows(world)).filter((r) => r.resource_id === m.id && r.action === 'meeting.acknowledge').at(-1)!.detail)).toMatchObject({ method: 'link', firstAcknowledgement: 'attested_at_meeting' });
+  });
+
   it('practice 2 session-staff-team-only and 3.4 need-to-know: through the link, session notes without the client\'s request, or notes whose sender left the team, are withheld with the rule — the acknowledgement stands', async () => {
     const session = await meetingLink({ notesClassification: 'session', notes: 'What Jo said in the session.' });
     const res = await pub('POST', `/api/meeting-acknowledgements/${session.token}`, freshAddress(), ackBody);
