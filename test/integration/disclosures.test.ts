@@ -215,10 +215,12 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(JSON.parse((await lastAudit()).detail)).toMatchObject({ basis: 'consent', consentId: null, recipient: `org:${orgB}` });
     const wrongPurpose = await as(world, staff).post('/api/disclosures', request({ purposeId: purpose2 }));
     expect(wrongPurpose.statusCode).toBe(403);
-    expect(wrongPurpose.json()).toMatchObject({ rule: 'consent/none-covers' });
+    expect(wrongPurpose.json()).toMatchObject({ rule: 'consent/none-covers', clause: '1.3, 4.1, 4.2' });
+    expect(await lastAudit()).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: person, actor_id: staff.id });
     // Categories beyond the consent (special: health notes) are not covered either.
     const beyond = await as(world, staff).post('/api/disclosures', request({ items: { personFields: ['healthNotes'] } }));
     expect(beyond.json()).toMatchObject({ rule: 'consent/none-covers' });
+    expect(await lastAudit()).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: person });
     expect(await disclosures()).toBe(before);
   });
 
@@ -342,8 +344,10 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(res.statusCode, res.body).toBe(201);
     const id = res.json().data.id as string;
     expect(res.json().data).toMatchObject({ basis: 'exception', exceptionGround: 'legal_duty', exceptionReference: 'Police incident 4471/26', status: 'awaiting_approval', consentId: null });
+    const packsBefore = await packs();
     const early = await as(world, staff).post(`/api/disclosures/${id}/release`, {});
     expect(early.statusCode).toBe(403);
+    expect(await packs()).toBe(packsBefore);
     expect(early.json()).toMatchObject({ rule: 'disclosure/exception-not-approved', clause: '1.3' });
     expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', rule_id: 'disclosure/exception-not-approved', clause: '1.3', resource_id: id });
     expect((await as(world, staff).post(`/api/disclosures/${id}/approval`, { decision: 'approve', justification: 'x', tellPerson: true })).statusCode).toBe(403);
