@@ -80,6 +80,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new Problem(404, 'Not found', 'There is nothing at this address.')));
   // The access log: route pattern (never the raw URL, which can carry a searched name), actor id, status, time.
   app.addHook('onResponse', async (request, reply) => {
+    if (services.metrics.enabled) services.metrics.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       { actor: request.actorId ?? null, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request',

@@ -30,6 +30,10 @@ const settingsSchema = z.object({
     .string()
     .refine((v) => v === '' || /^https?:\/\/[^\s]+$/.test(v), 'must be empty or an http(s):// URL')
     .default(''),
+  METRICS_TOKEN: z
+    .string()
+    .refine((v) => v === '' || (v.length >= 24 && !/\s/.test(v)), 'must be empty (no /metrics) or a token of at least 24 characters without spaces')
+    .default(''),
   SMTP_URL: z
     .string()
     .refine((v) => v === '' || /^smtps?:\/\/[^\s]+$/.test(v), 'must be empty (keep e-mail in the outbox) or an smtp:// or smtps:// URL')
@@ -42,6 +46,8 @@ const settingsSchema = z.object({
   AGREEMENT_REVIEW_DAYS: z.coerce.number().int().min(1).max(365).default(60),
   SAFEGUARDING_URGENT_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   SAFEGUARDING_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** An urgent safeguarding referral released first must have its record completed within this many hours (practice 4.3). */
+  REFERRAL_COMPLETE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(24),
   ORGANISATION_NAME: z.string().trim().min(1).max(200).default('Music24'),
   ORGANISATION_ADDRESS: z.string().max(500).default(''),
   ORGANISATION_EMAIL: z.string().max(200).default(''),
@@ -88,6 +94,8 @@ export interface Config {
   demoPassword?: string;
   /** Where users reach Confide, for links in e-mails (default http://HOST:PORT). */
   publicBaseUrl: string;
+  /** Bearer token a Prometheus scrape of /metrics must send; empty turns /metrics off (issue 9). */
+  metricsToken: string;
   /** SMTP server to deliver e-mail through; empty keeps messages in the outbox (shown in the app). */
   smtpUrl: string;
   mailFrom: string;
@@ -100,6 +108,11 @@ export interface Config {
   /** … or after this long when the raiser said there is immediate risk. */
   safeguardingUrgentEscalateMinutes: number;
   safeguardingCheckSeconds: number;
+  /**
+   * Hours within which an urgent safeguarding referral released first must have its record completed — the answers
+   * it left and, after a release at once, a second manager's review — before it is flagged (practice 4.1, 4.3).
+   */
+  referralCompleteHours: number;
   /** The data controller named on consent receipts (Kantara piiControllers). */
   organisation: { name: string; address: string; email: string; phone: string; contact: string };
   /** The privacy notice a receipt links to (default PUBLIC_BASE_URL/privacy). */
@@ -138,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: s.HOST,
     dataDir: resolve(s.DATA_DIR),
     databaseUrl: s.DATABASE_URL,
+    metricsToken: s.METRICS_TOKEN,
     logLevel: s.LOG_LEVEL,
     trustProxy: s.TRUST_PROXY === '1',
     secureCookies: s.SECURE_COOKIES === 'auto' ? 'auto' : s.SECURE_COOKIES === '1',
@@ -160,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     agreementReviewDays: s.AGREEMENT_REVIEW_DAYS,
     safeguardingUrgentEscalateMinutes: s.SAFEGUARDING_URGENT_ESCALATE_MINUTES,
     safeguardingCheckSeconds: s.SAFEGUARDING_CHECK_SECONDS,
+    referralCompleteHours: s.REFERRAL_COMPLETE_HOURS,
     organisation: { name: s.ORGANISATION_NAME, address: s.ORGANISATION_ADDRESS, email: s.ORGANISATION_EMAIL, phone: s.ORGANISATION_PHONE, contact: s.ORGANISATION_CONTACT },
     privacyPolicyUrl: '',
     jurisdiction: s.JURISDICTION,

@@ -1,3 +1,4 @@
+import type { Metrics } from './metrics/metrics';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuditBuffer } from './audit/append';
@@ -24,6 +25,8 @@ export interface Services {
   policy: PolicyStates;
   /** Runs each request's unit of work atomically (group commit on SQLite). */
   units: UnitRunner;
+  /** Operational figures for /metrics (no-ops unless METRICS_TOKEN is set). */
+  metrics: Metrics;
 }
 
 /**

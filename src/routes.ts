@@ -18,6 +18,7 @@ import { policyDocumentRoutes } from './policy-document/routes';
 import { authRoutes } from './accounts/routes';
 import { userRoutes } from './accounts/user-routes';
 import { systemRoutes } from './http/system-routes';
+import { metricsRoutes } from './metrics/routes';
 import { webRoutes } from './web/routes';
 import { openApiRoutes } from './http/openapi';
 import type { AnyRoute } from './http/route';
@@ -26,6 +27,6 @@ import type { AnyRoute } from './http/route';
  * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
  */
 export function allRoutes(): AnyRoute[] {
-  const routes: AnyRoute[] = [...systemRoutes, ...webRoutes, ...peopleRoutes, ...informationUseRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...concernRoutes, ...breachRoutes, ...disclosureRoutes, ...agreementRoutes, ...meetingRoutes, ...noticeRoutes, ...purposeRoutes, ...consentRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
+  const routes: AnyRoute[] = [...systemRoutes, ...metricsRoutes, ...webRoutes, ...peopleRoutes, ...informationUseRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...concernRoutes, ...breachRoutes, ...disclosureRoutes, ...agreementRoutes, ...meetingRoutes, ...noticeRoutes, ...purposeRoutes, ...consentRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
   return [...routes, ...openApiRoutes(() => routes)];
 }

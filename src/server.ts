@@ -5,6 +5,7 @@ import { loadConfig, type Config } from './config';
 import { startOutboxSender } from './notify/sender';
 import { installDefaultPolicy } from './policy-document/store';
 import { startEscalationJob } from './safeguarding/escalation';
+import { startReferralClock } from './safeguarding/referral-clock';
 import { createServices, prepareDatabase } from './services';
 
 /**
@@ -24,10 +25,13 @@ export async function serve(overrides: Partial<Config> = {}) {
   }
   const app = await buildApp(services);
   await app.listen({ port: config.port, host: config.host });
-  // Scheduled work in this process, on the services' clock: concern escalation, the breach register's ICO clock and
-  // review flags, and e-mail delivery when SMTP_URL is set.
-  const jobs = [startEscalationJob(services), startBreachJobs(services), startOutboxSender(services)];
-  process.stdout.write(`  Confide is serving http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${services.db.dialect}: ${services.db.location})\n`);
+  // Scheduled work in this process, on the services' clock: concern escalation and overdue referrals, the breach
+  // register's ICO clock and review flags, and e-mail delivery when SMTP_URL is set.
+  const jobs = [startEscalationJob(services), startReferralClock(services), startBreachJobs(services), startOutboxSender(services)];
+  // The port really bound (PORT=0 asks the system for a free one).
+  const bound = app.server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : config.port;
+  process.stdout.write(`  Confide is serving http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} (${services.db.dialect}: ${services.db.location})\n`);
   const stop = async () => {
     for (const stopJob of jobs) stopJob();
     await app.close();

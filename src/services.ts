@@ -8,6 +8,7 @@ import { unitRunnerFor } from './db/units';
 import { CallerCache } from './accounts/caller-cache';
 import { PolicyStates } from './policy-document/sync';
 import { migrateToLatest } from './db/migrate';
+import { Metrics } from './metrics/metrics';
 import { systemClock, type Clock } from './lib/clock';
 
 /** How long an access-log line may wait in the buffer before it is written. */
@@ -38,7 +39,11 @@ export function createServices(
 ): Services {
   const logger = options.logger ?? createLogger(config);
   const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lockTimeoutMs: config.dbLockTimeoutMs, ...options.connect });
-  return { config, db, clock: options.clock ?? systemClock, signer: loadOrCreateSigner(config.dataDir), logger, callers: new CallerCache(), policy: new PolicyStates(), units: unitRunnerFor(db) };
+  const metrics = new Metrics(config.metricsToken !== '');
+  return {
+    config, db, clock: options.clock ?? systemClock, signer: loadOrCreateSigner(config.dataDir), logger,
+    callers: new CallerCache(), policy: new PolicyStates(), units: unitRunnerFor(db, metrics), metrics,
+  };
 }
 
 /**

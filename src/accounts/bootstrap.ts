@@ -1,3 +1,4 @@
+import { holdStartupLock } from '../db/startup-lock';
 import type { Services } from '../context';
 import { runUnit } from '../unit';
 import { generatePassword } from './passwords';
@@ -12,6 +13,7 @@ export async function ensureAdministrator(services: Services): Promise<{ usernam
   return runUnit(services, {
     actor: 'system', requestId: 'startup',
     work: async (ctx) => {
+      await holdStartupLock(ctx.db, ctx.services.db.dialect);
       const any = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
       if (any) return null;
       const password = generatePassword();

@@ -28,8 +28,8 @@ export function newLink(now: Date): { token: string; tokenHash: string; expiresA
   return { token, tokenHash: linkTokenHash(token), expiresAt: new Date(now.getTime() + ACK_LINK_DAYS * 86_400_000).toISOString() };
 }
 
-/** The public address of a link: `/api/<path>/<token>` under the configured base URL. */
-export const linkUrl = (ctx: Ctx, path: string, token: string) => `${ctx.services.config.publicBaseUrl}/api/${path}/${token}`;
+/** The public address of a link: `/<path>/<token>` under the configured base URL. */
+export const linkUrl = (ctx: Ctx, path: string, token: string) => `${ctx.services.config.publicBaseUrl}/${path}/${token}`;
 
 /** The answer to an unknown, altered, used or expired link: the same 404 for all. */
 export const linkGone = () => notFound('acknowledgement link');

@@ -29,10 +29,19 @@ export function requireAgreement(ctx: Ctx, action: Action, id: string | null) {
 /** Whether the actor may see the signed copy's details (a pure decision, not audited: no document is read). */
 export const mayReadDocument = (ctx: Ctx) => decide(ctx.actor, 'agreement.document', { type: 'agreement' }).allowed;
 
-/** The agreement as answered, with its parts. */
+/**
+ * What the actor may do with agreements, decided by the policy (pure decisions, not audited), so the web app offers
+ * only what the API accepts: draft and sign them, change and end them (`manage`), open the signed copy (`document`).
+ */
+export const agreementCan = (ctx: Ctx) => ({
+  manage: decide(ctx.actor, 'agreement.manage', { type: 'agreement' }).allowed,
+  document: mayReadDocument(ctx),
+});
+
+/** The agreement as answered, with its parts and what the actor may do with it. */
 export async function present(ctx: Ctx, row: AgreementRow) {
   const parts = (await loadParts(ctx.db, [row.id])).get(row.id)!;
-  return presentAgreement(row, parts, ctx.nowIso, mayReadDocument(ctx));
+  return { ...presentAgreement(row, parts, ctx.nowIso, mayReadDocument(ctx)), can: agreementCan(ctx) };
 }
 
 /** Partners must be organisations of the register, not archived; purposes must be in the register (400 naming the field). */

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import { decodeCursor, encodeCursor } from '../records/paging';
-import { loadAgreement, mayReadDocument, present } from './commands';
+import { agreementCan, loadAgreement, mayReadDocument, present } from './commands';
 import { loadParts, presentAgreement } from './record';
 import type { ListAgreementsQuery } from './schema';
 
@@ -24,7 +24,7 @@ function byStatus<Q extends { where: (...a: never[]) => Q }>(q: Q, status: strin
   }
 }
 
-/** The register of agreements by title, optionally by shown status and partner. */
+/** The register of agreements by title, optionally by shown status and partner, with what the actor may do with agreements. */
 export async function listAgreements(ctx: Ctx, query: ListAgreementsQuery) {
   const today = ctx.nowIso.slice(0, 10);
   let q = ctx.db.selectFrom('agreements').selectAll('agreements');
@@ -45,6 +45,7 @@ export async function listAgreements(ctx: Ctx, query: ListAgreementsQuery) {
   return {
     items: page.map((r) => presentAgreement(r, parts.get(r.id)!, ctx.nowIso, doc).data),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.title, last.id]) : null,
+    can: agreementCan(ctx),
   };
 }
 

@@ -12,6 +12,7 @@ export async function recordAudit(trx: Kysely<Database>, services: Services, ent
   if (entries.length === 0) return;
   const every = services.config.auditCheckpointEvery;
   const head = await appendAudit(trx, entries, stamp, services.db);
+  services.metrics.audited(entries);
   const before = head.seq - entries.length;
   if (Math.floor(head.seq / every) > Math.floor(before / every)) {
     await writeCheckpoint(trx, services.signer, head, stamp.at);

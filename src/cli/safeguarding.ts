@@ -1,13 +1,39 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { ZodType } from 'zod';
+import { invalidInput, zodFieldErrors } from '../lib/errors';
 import { OutboxSender, smtpDeliver } from '../notify/sender';
 import { runEscalations } from '../safeguarding/escalation';
+import { runReferralClock } from '../safeguarding/referral-clock';
+import { listReferrals } from '../safeguarding/referral-queries';
+import { makeReferral } from '../safeguarding/referrals';
+import { listReferralsQuery, referralBody } from '../safeguarding/schema';
+import { asUser } from '../transfer/as-user';
+import { runCommand } from './errors';
 import { fail, withServices } from './shared';
+
+/** Validates console input with the API's own schema: the same 400s, naming the field under `prefix`. */
+function parse<T>(schema: ZodType<T>, value: unknown, prefix: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw invalidInput('The input is not valid.', zodFieldErrors(prefix, r.error));
+  return r.data;
+}
+
+/** Reads a JSON file given on the console; an unreadable or malformed one is a 400 naming the option. */
+function readJson(path: string, option: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw invalidInput(`--${option} must name a readable JSON file.`, [{ path: `option.${option}`, message: 'not a readable JSON file' }]);
+  }
+}
+
+const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 
 /** `confide safeguarding escalate` and `confide outbox send`: the server's scheduled jobs, run once from the console. */
 export function registerSafeguardingCommands(program: Command) {
-  program
-    .command('safeguarding')
-    .description('safeguarding concerns (practice 4.1)')
+  const safeguarding = program.command('safeguarding').description('safeguarding concerns and referrals (practice 4.1–4.3)');
+  safeguarding
     .command('escalate')
     .description('escalate every unacknowledged concern whose time is up, once (the server does this every SAFEGUARDING_CHECK_SECONDS)')
     .action(async () => {
@@ -16,6 +42,33 @@ export function registerSafeguardingCommands(program: Command) {
         process.stdout.write(escalated.length ? `escalated ${escalated.length} concern(s):\n${escalated.map((id) => `  ${id}`).join('\n')}\n` : 'no concern is due for escalation\n');
       });
     });
+
+  safeguarding
+    .command('referrals-check')
+    .description('flag every referral whose record is incomplete past its deadline, once (the server does this every SAFEGUARDING_CHECK_SECONDS)')
+    .action(async () => {
+      await withServices(async (services) => {
+        const flagged = await runReferralClock(services);
+        process.stdout.write(flagged.length ? `flagged ${flagged.length} overdue referral(s):\n${flagged.map((id) => `  ${id}`).join('\n')}\n` : 'no referral is overdue\n');
+      });
+    });
+  safeguarding
+    .command('referrals')
+    .description('referrals whose record is incomplete (default), overdue, or all — for the safeguarding leads and management')
+    .requiredOption('--as <username>', 'the user acting').option('--view <view>', 'incomplete | overdue | all')
+    .action((o: { as: string; view?: string }) => runCommand(async (s) => {
+      const query = parse(listReferralsQuery, { view: o.view, limit: 200 }, 'option');
+      print(await asUser(s, o.as, 'cli-referrals', (ctx) => listReferrals(ctx, query)));
+    }));
+  safeguarding
+    .command('refer')
+    .argument('<concernId>')
+    .description("refer a concern to the local authority or the police: --answers names a JSON file with the API's body (the decision aid's answers, and `share`)")
+    .requiredOption('--as <username>', 'the user acting').requiredOption('--answers <file>', 'JSON file: the referral')
+    .action((concernId: string, o: { as: string; answers: string }) => runCommand(async (s) => {
+      const body = parse(referralBody, readJson(o.answers, 'answers'), 'answers');
+      print(await asUser(s, o.as, 'cli-referrals', (ctx) => makeReferral(ctx, concernId, body)));
+    }));
 
   program
     .command('outbox')

@@ -1,5 +1,6 @@
-import { Migrator, sql, type Migration } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Db } from './connect';
+import type { Database } from './schema';
 import * as m0001 from './migrations/0001_accounts_and_records';
 import * as m0002 from './migrations/0002_access_and_audit';
 import * as m0003 from './migrations/0003_accounts_totp_step';
@@ -17,6 +18,7 @@ import * as m0016 from './migrations/0016_notices_and_first_contact';
 import * as m0017 from './migrations/0017_purposes_and_consent';
 import * as m0018 from './migrations/0018_disclosures';
 import * as m0019 from './migrations/0019_agreements_and_meetings';
+import * as m0021 from './migrations/0021_safeguarding_referrals';
 import * as m0023 from './migrations/0023_meeting_links';
 
 /**
@@ -41,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0017_purposes_and_consent': m0017,
   '0018_disclosures': m0018,
   '0019_agreements_and_meetings': m0019,
+  '0021_safeguarding_referrals': m0021,
   '0023_meeting_links': m0023,
 };
 
@@ -59,8 +62,24 @@ async function migratorFor(db: Db): Promise<Migrator> {
   return new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
 }
 
+/**
+ * Whether this code's newest migration is already recorded, read straight from the bookkeeping table in the
+ * connection's own schema. Most starts find it so and skip the Migrator, whose PostgreSQL catalogue introspection
+ * reads every schema in the database and fails ("relation … does not exist") when another process drops a schema
+ * at that moment; it also makes a restart faster.
+ */
+async function upToDate(db: Kysely<Database>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration where name = ${LATEST_MIGRATION}`.execute(db);
+    return rows.length === 1;
+  } catch {
+    return false; // no bookkeeping table yet: a new database
+  }
+}
+
 /** Brings the schema up to date. Returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  if (await upToDate(db.kysely)) return [];
   if (db.dialect !== 'postgres') return applyAll(await migratorFor(db));
   // One connection without the lock timeout (DB_LOCK_TIMEOUT_MS): a process starting while another migrates waits
   // for the migration lock as long as it takes, instead of failing its start.

@@ -39,6 +39,7 @@ export interface Database {
   meeting_attendees: MeetingAttendeeRow;
   concerns: ConcernRow;
   concern_entries: ConcernEntryRow;
+  referrals: ReferralRow;
   email_outbox: EmailOutboxRow;
   breaches: BreachRow;
   breach_people: BreachPersonRow;
@@ -353,6 +354,28 @@ export interface ConcernRow extends Versioned {
   closed_by: string | null;
 }
 
+/** A referral of a concern to the local authority or the police (practice 4.1–4.3); see migration 0021. */
+export interface ReferralRow extends Versioned {
+  id: string;
+  concern_id: string;
+  entry_id: string;
+  disclosure_id: string | null;
+  agency: string; // 'local_authority' | 'police'
+  urgent: number;
+  answers: string; // JSON: the decision aid's answers
+  missing: string; // JSON array: answers an urgent referral left to complete
+  released_at_once: number;
+  referred_by: string;
+  referred_at: string;
+  complete_by: string | null;
+  completed_at: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_outcome: string | null; // 'upheld' | 'concerns'
+  review_note: string | null;
+  overdue_flagged_at: string | null;
+}
+
 /** One entry of a concern's chronology (practice 4.2–4.3). */
 export interface ConcernEntryRow {
   id: string;
@@ -583,6 +606,8 @@ export interface DisclosureRow extends Versioned {
   released_by: string | null;
   requested_by: string;
   requested_at: string;
+  /** The concern a safeguarding referral was made for (migration 0021); null for every other disclosure. */
+  concern_id?: string | null;
 }
 
 /** A released pack exactly as it went out. */

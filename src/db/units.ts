@@ -26,6 +26,11 @@ interface Queued {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** Told the size of each group-commit transaction (the /metrics histogram). */
+export interface BatchObserver {
+  batch(units: number): void;
+}
+
 /**
  * Group commit for SQLite. SQLite has one connection and one writer, so requests queue for it anyway; here the
  * requests that queued while one transaction was running share the next one. Each runs inside its own SAVEPOINT —
@@ -43,6 +48,7 @@ export class GroupCommit implements UnitRunner {
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database,
+    private readonly observer?: BatchObserver,
     private readonly maxUnits = 64,
   ) {
     // Run on the connection the shared transaction holds, as prepared statements: through the query builder the
@@ -70,6 +76,7 @@ export class GroupCommit implements UnitRunner {
 
   private async runBatch() {
     const batch = this.queue.splice(0, this.maxUnits);
+    this.observer?.batch(batch.length);
     const outcomes: Outcome[] = [];
     let failure: { error: unknown } | undefined;
     try {
@@ -121,6 +128,6 @@ export class TransactionPerUnit implements UnitRunner {
 }
 
 /** The unit runner for a database: group commit on SQLite, a transaction per unit on PostgreSQL. */
-export function unitRunnerFor(db: Db): UnitRunner {
-  return db.sqlite ? new GroupCommit(db.kysely, db.sqlite) : new TransactionPerUnit(db.kysely);
+export function unitRunnerFor(db: Db, observer?: BatchObserver): UnitRunner {
+  return db.sqlite ? new GroupCommit(db.kysely, db.sqlite, observer) : new TransactionPerUnit(db.kysely);
 }

@@ -121,6 +121,7 @@ export async function loadForChange(ctx: Ctx, id: string, action: 'disclosure.ap
  */
 export async function decideException(ctx: Ctx, id: string, input: ApprovalInput) {
   const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.approve');
+  if (row.concern_id) throw conflict('A safeguarding referral is decided through its referral: POST /api/referrals/{id}/approval.', [{ path: 'params.id', message: 'safeguarding referral' }]);
   if (row.basis !== 'exception' || row.status !== 'awaiting_approval') throw conflict('Only a disclosure asked for under an exception, not yet decided, is approved.', [{ path: 'params.id', message: row.status }]);
   const approve = input.decision === 'approve';
   const done = await ctx.db.updateTable('disclosures').set((eb) => ({

@@ -10,6 +10,8 @@ export interface StoredItems {
   personFields: string[];
   notes: string[];
   attachments: string[];
+  /** A safeguarding referral's own concern: its account (what happened, when, who was involved, what was done). */
+  concern?: boolean;
 }
 
 /** The chosen items, checked: what they are, the categories they carry, and whether session details are among them. */

@@ -90,6 +90,7 @@ export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: Purp
       });
     });
   }
+  if (items.concern && row.concern_id) sections.push(await concernSection(ctx, row.concern_id));
   const documents: PackDocument[] = [];
   if (items.attachments.length) {
     const atts = await ctx.db.selectFrom('attachments').selectAll().where('id', 'in', items.attachments).execute();
@@ -110,6 +111,22 @@ export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: Purp
     handling: HANDLING,
     oral: row.mode === 'oral' ? { channel: str(row.oral_channel), occurredAt: str(row.occurred_at) } : null,
     sections, documents,
+  };
+}
+
+/** A safeguarding referral's concern as the pack carries it (practice 4.1, 4.3): the raiser's account, nothing of the handling. */
+async function concernSection(ctx: Ctx, concernId: string): Promise<PackSection> {
+  const c = await ctx.db.selectFrom('concerns').selectAll().where('id', '=', concernId).executeTakeFirstOrThrow();
+  return {
+    title: 'The safeguarding concern',
+    entries: [
+      { label: 'About', value: c.concern_for === 'child' ? 'A child' : 'A vulnerable adult' },
+      { label: 'When it happened', value: c.occurred_at },
+      { label: 'What was seen or heard', value: c.what_happened },
+      ...(c.people_involved ? [{ label: 'People involved', value: c.people_involved }] : []),
+      { label: 'Immediate risk', value: Number(c.immediate_risk) === 1 ? 'Yes' : 'No' },
+      ...(c.actions_taken ? [{ label: 'Done already', value: c.actions_taken }] : []),
+    ],
   };
 }
 

@@ -3,6 +3,7 @@ import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { auditList } from '../records/list-audit';
+import { offered } from '../records/can';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { toCsv } from '../transfer/csv';
@@ -17,10 +18,14 @@ function shaped(data: Record<string, unknown>) {
   return data;
 }
 
-/** One disclosure as the actor may see it (need to know; reasons and contact details only for staff on the team and management). Audited. */
+/**
+ * One disclosure as the actor may see it (need to know; reasons and contact details only for staff on the team and
+ * management), with what the actor may do with it (decided by the policy, so the web app offers only what the API
+ * accepts). Audited.
+ */
 export async function getDisclosure(ctx: Ctx, id: string) {
   const { row, presented } = await readRecord(ctx, 'disclosure', id);
-  return { data: shaped(presented.data), restricted: presented.restricted, version: Number(row.version) };
+  return { data: shaped(presented.data), restricted: presented.restricted, version: Number(row.version), can: offered(ctx, 'disclosure', row) };
 }
 
 type Row = Record<string, unknown> & { id: string };

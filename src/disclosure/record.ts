@@ -57,6 +57,9 @@ export const DISCLOSURE_RECORD = defineRecord({
     f('releasedBy', 'released_by', 'general'),
     f('requestedBy', 'requested_by', 'general'),
     f('requestedAt', 'requested_at', 'general'),
+    // The concern a safeguarding referral was made for (practice 4.3): only the leads and management reach such a
+    // disclosure at all (relation `referral`).
+    f('concernId', 'concern_id', 'general'),
     ...VERSIONED_META,
   ],
   // request: ask for a disclosure (or record an oral one); approve: a manager decides an exception (1.3); release:
@@ -65,4 +68,12 @@ export const DISCLOSURE_RECORD = defineRecord({
   subjectPerson: 'disclosures.person_id',
   access: { compartment: 'person', column: 'person_id' },
   owner: 'requested_by',
+  // What the web app may offer on a disclosure, decided as the actions themselves are (where it is up to in its
+  // workflow is the status, which the app reads): decide an exception (1.3: never the requester's own), issue the
+  // acknowledgement link, attest, release and download the pack (4.3), record that the person was told.
+  offers: [
+    { can: 'approve', action: 'disclosure.approve', on: 'record' },
+    { can: 'release', action: 'disclosure.release', on: 'record' },
+    { can: 'recordTold', action: 'disclosure.told', on: 'record' },
+  ],
 });

@@ -23,7 +23,9 @@ const DISCLOSURE_LINK: LinkLookup<DisclosureRow> = {
 
 /**
  * Issues the one-time link through which the recipient acknowledges the confidentiality terms (4.3; see
- * src/acknowledgement/link.ts): a new link replaces the previous one. Written disclosures awaiting acknowledgement only.
+ * src/acknowledgement/link.ts) — the web app's page /acknowledge/<token>, which shows the terms and asks for a typed
+ * name and the date, and reads and answers through /api/disclosure-acknowledgements/:token. A new link replaces the
+ * previous one. Written disclosures awaiting acknowledgement only.
  */
 export async function issueAcknowledgementLink(ctx: Ctx, id: string) {
   const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.release');
@@ -32,7 +34,8 @@ export async function issueAcknowledgementLink(ctx: Ctx, id: string) {
   const link = newLink(ctx.now);
   await ctx.db.updateTable('disclosures').set((eb) => ({ ack_token_hash: link.tokenHash, ack_expires_at: link.expiresAt, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', id).execute();
   ctx.audit.add(fromDecision('disclosure.acknowledgement-link', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { expiresAt: link.expiresAt } }));
-  return { url: linkUrl(ctx, 'disclosure-acknowledgements', link.token), expiresAt: link.expiresAt };
+  // No log line carries the token (requests are logged by route pattern).
+  return { url: linkUrl(ctx, 'acknowledge', link.token), expiresAt: link.expiresAt };
 }
 
 /** What the link shows before acknowledgement: the terms, the organisation, the reference and who it is for — nothing confidential. */

@@ -19,6 +19,11 @@ const MOST = 200;
  * section of "How your information is used" (1.3, 4.3; Caldicott 8). Read from the disclosure register
  * (src/disclosure): released disclosures only, oldest first, under the same need to know as every list of
  * disclosures (the filter of `disclosure.read`), so the summary never shows a disclosure its preparer may not see.
+ *
+ * A safeguarding referral's disclosure is listed only once the person has been told of it (a decision to tell them,
+ * and when they were told, recorded): telling them any earlier could put a child or adult at risk, which the law
+ * allows to be withheld (UK GDPR and the Data Protection Act 2018, Schedule 3), as concerns are left out of the
+ * access summary (practice 4.1).
  */
 export async function disclosuresFor(ctx: Ctx, personId: string): Promise<DisclosureLine[]> {
   const scope = filter(ctx.actor, 'disclosure.read');
@@ -30,6 +35,7 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
     .select(['disclosures.released_at', 'disclosures.basis', 'disclosures.data_categories', 'organisations.name as recipient', 'purposes.name as purpose'])
     .where('disclosures.person_id', '=', personId)
     .where('disclosures.released_at', 'is not', null)
+    .where((eb) => eb.or([eb('disclosures.concern_id', 'is', null), eb.and([eb('disclosures.tell_person', '=', 1), eb('disclosures.person_told_at', 'is not', null)])]))
     .where((eb) => visibleWhere(eb as never, 'disclosure', scope, ctx.actor, 'probe'))
     .orderBy('disclosures.released_at')
     .orderBy('disclosures.id')

@@ -34,13 +34,17 @@ export const PERSON_RECORD = defineRecord({
   breakGlass: true,
   // What the web app may offer on a person's page, decided as the actions themselves are: opening a case; recording
   // that they were given the notice (4.1); recording an answer about a purpose, or a withdrawal (1.3, 4.1) — a consent
-  // not yet written is the person's, on their team, recorded by the actor.
+  // not yet written is the person's, on their team, recorded by the actor; asking for a disclosure to a third party
+  // (4.3) — a disclosure not yet written is the person's, on their team, requested by the actor — and seeing their
+  // disclosure register.
   offers: [
     { can: 'openCase', action: 'case.create', on: 'new', whileOpen: true },
     { can: 'inform', action: 'person.inform', on: 'record', whileOpen: true },
     { can: 'recordConsent', action: 'consent.record', on: { child: 'consent' }, whileOpen: true },
     { can: 'withdrawConsent', action: 'consent.withdraw', on: { child: 'consent' } },
     { can: 'printConsentReceipt', action: 'consent.read', on: { child: 'consent' }, classification: 'personal' },
+    { can: 'requestDisclosure', action: 'disclosure.request', on: { child: 'disclosure' }, whileOpen: true },
+    { can: 'seeDisclosures', action: 'disclosure.read', on: { child: 'disclosure' } },
   ],
   editable: ['kind', 'givenName', 'familyName', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'],
 });

@@ -1,3 +1,4 @@
+import { holdStartupLock } from '../db/startup-lock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -112,6 +113,7 @@ export async function installDefaultPolicy(services: Services): Promise<void> {
     await runUnit(services, {
       actor: 'system', requestId: 'startup',
       work: async (ctx) => {
+        await holdStartupLock(ctx.db, ctx.services.db.dialect);
         if (await currentPolicy(ctx.db)) return;
         const { entry } = await storePolicy(ctx.db, { title: 'Confidentiality Policy (sample)', text: readFileSync(SAMPLE_POLICY_FILE, 'utf8'), clauseMap: SAMPLE_CLAUSE_MAP_DOCUMENT }, null, ctx.nowIso);
         ctx.audit.add(entry);

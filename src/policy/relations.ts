@@ -196,6 +196,27 @@ export const RELATIONS = {
       reason: 'No signed sharing agreement in force covers this organisation, purpose and information: agree and sign a joint working protocol first.',
     }),
   },
+  /**
+   * Practice 4.1: the disclosure is a safeguarding referral (made for a concern). Concerns are need to know of the
+   * safeguarding leads and management, so a referral's disclosure is reached through this relation only, never
+   * through the person's case team. Holds for no record of any other type.
+   */
+  referral: {
+    meaning: 'the disclosure is a safeguarding referral',
+    holds: (_actor, r) => r.referral === true,
+    sql: ({ eb, type }) => (type === 'disclosure' ? eb(sql.ref('disclosures.concern_id'), 'is not', null) : FALSE),
+    facts: (_actor, type, row) => (type === 'disclosure' ? { referral: row.concern_id != null } : {}),
+  },
+  /**
+   * The opposite of `referral`: anything but a safeguarding referral's disclosure. The case team's disclosure rules
+   * require it, so a referral never shows in a person's register to the team (practice 4.1, 3.4).
+   */
+  ordinary: {
+    meaning: 'not a safeguarding referral',
+    holds: (_actor, r) => r.referral !== true,
+    sql: ({ eb, type }) => (type === 'disclosure' ? eb(sql.ref('disclosures.concern_id'), 'is', null) : TRUE),
+    facts: () => ({}),
+  },
 } as const satisfies Record<string, RelationDef>;
 
 const RELATION_LIST = Object.entries(RELATIONS) as [keyof typeof RELATIONS, RelationDef][];

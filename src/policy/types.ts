@@ -91,6 +91,8 @@ export interface Resource {
   disclosure?: DisclosureFacts;
   /** The question the sharing-agreement relation answers, with its facts (src/policy/agreement-relation.ts). */
   agreement?: AgreementFacts;
+  /** The disclosure is a safeguarding referral made for a concern (relations `referral` / `ordinary`, practice 4.1). */
+  referral?: boolean;
   /** A meeting's facts for sharing its notes with an external attendee (practice 2, 3; src/meetings/). */
   meeting?: MeetingFacts;
 }

@@ -30,6 +30,9 @@ export interface Can {
   withdrawConsent?: boolean;
   /** Print a consent receipt: it shows what the person was told (personal). */
   printConsentReceipt?: boolean;
+  /** Ask for a disclosure of this person's information to a third party (4.3), and see their disclosure register. */
+  requestDisclosure?: boolean;
+  seeDisclosures?: boolean;
   addNote?: boolean;
   addAttachment?: boolean;
   manageTeam?: boolean;

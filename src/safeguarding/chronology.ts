@@ -3,10 +3,11 @@ import type { ConcernEntryRow } from '../db/schema';
 import { newId } from '../lib/ids';
 
 /**
- * Kinds of chronology entry. Written by the commands: raised, alerted, acknowledged, escalated, referral, closed;
- * written by a lead: fact, action, decision (with its reason and who agreed), outcome.
+ * Kinds of chronology entry. Written by the commands: raised, alerted, acknowledged, escalated, referral, closed, and
+ * referral-update (a referral approved, refused, reviewed, completed or flagged overdue: `detail.event`, with
+ * `detail.referralId`); written by a lead: fact, action, decision (with its reason and who agreed), outcome.
  */
-export type EntryKind = 'raised' | 'alerted' | 'acknowledged' | 'escalated' | 'fact' | 'action' | 'decision' | 'outcome' | 'referral' | 'closed';
+export type EntryKind = 'raised' | 'alerted' | 'acknowledged' | 'escalated' | 'fact' | 'action' | 'decision' | 'outcome' | 'referral' | 'referral-update' | 'closed';
 
 /** One entry to append. `recordedBy` null means Confide itself (alerts and escalations). */
 export interface NewEntry {

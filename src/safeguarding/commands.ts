@@ -11,7 +11,7 @@ import { checkWrite, findVisible, requireAllowed, type Visible } from '../record
 import { addEntry, presentEntry } from './chronology';
 import { alertConcern, escalationMinutes, firstRecipients } from './escalation';
 import { getConcern } from './queries';
-import type { CloseInput, EntryInput, RaiseConcernInput, ReferralInput } from './schema';
+import type { CloseInput, EntryInput, RaiseConcernInput } from './schema';
 
 /**
  * Raises a safeguarding concern (practice 4.1–4.2): anyone working here, in one request. It goes at once to the
@@ -59,7 +59,7 @@ async function requireVisiblePerson(ctx: Ctx, personId: string) {
 }
 
 /** A concern the actor works (safeguarding leads, management), with the decision allowing `action` on it. */
-async function workable(ctx: Ctx, id: string, action: 'concern.work' | 'concern.refer') {
+export async function workable(ctx: Ctx, id: string, action: 'concern.work' | 'concern.refer') {
   const v = await findVisible(ctx, 'concern', id);
   const decision = requireAllowed(ctx, action, v);
   if (v.row.status === 'closed') throw conflict('This concern is closed.', [{ path: 'params.id', message: 'closed' }]);
@@ -90,7 +90,7 @@ export async function acknowledgeConcern(ctx: Ctx, id: string) {
 }
 
 /** Working a concern that nobody has acknowledged yet acknowledges it: an urgent action never waits for a click. */
-async function acknowledgeIfRaised(ctx: Ctx, v: Visible) {
+export async function acknowledgeIfRaised(ctx: Ctx, v: Visible) {
   if (v.row.status === 'raised') await acknowledge(ctx, v, requireAllowed(ctx, 'concern.work', v));
 }
 
@@ -103,26 +103,6 @@ export async function recordEntry(ctx: Ctx, id: string, input: EntryInput) {
     agreedWith: 'agreedWith' in input ? input.agreedWith : null,
   });
   ctx.audit.add(fromDecision('concern.record', decision, { resourceType: 'concern', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { kind: input.kind, entry: entry.id, fields: Object.keys(input).sort() } }));
-  return presentEntry(entry);
-}
-
-/**
- * Records a referral to the local authority's safeguarding team or the police, with the decision aid's answers as
- * its reasons (practice 4.3; Caldicott principle 7: the duty to share can be as important as the duty to protect).
- * Consent rules never block it: when seeking consent is not possible or not safe, the answer says why.
- *
- * The referral is recorded in the concern's chronology. Sending the information itself through the disclosure
- * workflow's legal-duty exception, linked to this entry, arrives with that workflow; until then `disclosure` is null
- * and what was shared, with whom and how is recorded here.
- */
-export async function recordReferral(ctx: Ctx, id: string, input: ReferralInput) {
-  const { v, decision } = await workable(ctx, id, 'concern.refer');
-  await acknowledgeIfRaised(ctx, v);
-  const { agreedWith, ...answers } = input;
-  const entry = await addEntry(ctx, id, { kind: 'referral', recordedBy: ctx.actor.id, agreedWith: agreedWith ?? null, detail: { ...answers, disclosure: null } });
-  ctx.audit.add(fromDecision('concern.refer', decision, {
-    resourceType: 'concern', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { entry: entry.id, answers: Object.keys(input).sort(), disclosure: null },
-  }));
   return presentEntry(entry);
 }
 

@@ -6,6 +6,7 @@ import { offered } from '../records/can';
 import { findVisible, presentSummary, readRecord, requireAllowed } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { entriesOf } from './chronology';
+import { referralsOfConcern } from './referral-queries';
 import type { ListConcernsQuery } from './schema';
 
 /** The flag is stored as 0/1 on both engines; the API says true or false. */
@@ -95,6 +96,7 @@ export async function getChronology(ctx: Ctx, id: string) {
       acknowledgedAt: r.acknowledged_at ?? null, acknowledgedBy: r.acknowledged_by ?? null, closedAt: r.closed_at ?? null, closedBy: r.closed_by ?? null,
     },
     entries,
+    referrals: await referralsOfConcern(ctx, id),
     names: await displayNames(ctx, [r.raised_by as string, r.acknowledged_by as string | null, r.closed_by as string | null, ...entries.map((e) => e.recordedBy), ...entries.flatMap((e) => (Array.isArray(e.detail.recipients) ? (e.detail.recipients as string[]) : []))]),
   };
 }

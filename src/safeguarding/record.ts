@@ -30,13 +30,15 @@ export const CONCERN_RECORD = defineRecord({
     ...VERSIONED_META,
   ],
   // raise: anyone working here; read: the leads, management, and the raiser their own; work: acknowledge, record
-  // the chronology, close; refer: record a referral to the local authority or the police.
-  actions: ['read', 'raise', 'work', 'refer'],
+  // the chronology, close; refer: record a referral to the local authority or the police; release: release an
+  // urgent referral's information at once, before a second manager's review (practice 4.1).
+  actions: ['read', 'raise', 'work', 'refer', 'release'],
   // What the web app may offer on a concern it shows (src/records/can.ts): working it (acknowledge, the chronology,
   // close) and recording a referral — decided by the same rules as the actions themselves.
   offers: [
     { can: 'work', action: 'concern.work', on: 'record' },
     { can: 'refer', action: 'concern.refer', on: 'record' },
+    { can: 'releaseAtOnce', action: 'concern.release', on: 'record' },
   ],
   subjectPerson: 'concerns.person_id',
   access: { compartment: 'person', column: 'person_id' },

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { route } from '../http/route';
 import { setEtag } from '../http/versions';
-import { acknowledgeConcern, closeConcern, raiseConcern, recordEntry, recordReferral } from './commands';
+import { acknowledgeConcern, closeConcern, raiseConcern, recordEntry } from './commands';
 import { getChronology, getConcern, listConcerns } from './queries';
-import { closeBody, concernParams, entryBody, listConcernsQuery, raiseConcernBody, referralBody } from './schema';
+import { listReferrals } from './referral-queries';
+import { completeReferral, decideReferral, makeReferral, reviewReferral } from './referrals';
+import { closeBody, completionBody, concernParams, entryBody, listConcernsQuery, listReferralsQuery, raiseConcernBody, referralApprovalBody, referralBody, referralParams, reviewBody } from './schema';
 
 const tags = ['safeguarding'];
 const empty = z.strictObject({}).optional();
@@ -54,8 +56,29 @@ export const concernRoutes = [
   }),
   route({
     method: 'POST', url: '/api/concerns/:id/referrals', action: 'concern.refer', tags, params: concernParams, body: referralBody, status: 201,
-    summary: 'Record a referral to the local authority or the police with the decision aid\'s answers as its reasons',
-    handler: (ctx, { params, body }) => recordReferral(ctx, params.id, body),
+    summary: "Refer to the local authority or the police with the decision aid's answers as its reasons; with `share`, the information goes under the legal-duty exception (1.3), released at once when a manager makes an urgent referral",
+    responses: { 403: 'Refused with the rule and clause (session notes without the client\'s request, an item you may not read, a purpose not active): nothing written' },
+    handler: (ctx, { params, body }) => makeReferral(ctx, params.id, body),
+  }),
+  route({
+    method: 'GET', url: '/api/referrals', action: 'concern.work', tags, query: listReferralsQuery,
+    summary: 'Referrals whose record is incomplete (soonest deadline first), overdue, or all — for the safeguarding leads and management',
+    handler: (ctx, { query }) => listReferrals(ctx, query),
+  }),
+  route({
+    method: 'POST', url: '/api/referrals/:id/approval', action: 'disclosure.approve', tags, params: referralParams, body: referralApprovalBody,
+    summary: 'A manager who did not make the referral approves it — releasing it at once — or refuses it, with a justification (1.3)',
+    handler: (ctx, { params, body }) => decideReferral(ctx, params.id, body),
+  }),
+  route({
+    method: 'POST', url: '/api/referrals/:id/review', action: 'disclosure.approve', tags, params: referralParams, body: reviewBody,
+    summary: 'A second manager reviews a referral released at once (practice 4.1)',
+    handler: (ctx, { params, body }) => reviewReferral(ctx, params.id, body),
+  }),
+  route({
+    method: 'POST', url: '/api/referrals/:id/completion', action: 'concern.work', tags, params: referralParams, body: completionBody,
+    summary: 'Complete the answers an urgent referral left (consent, telling the person), who agreed and the agency\'s reference',
+    handler: (ctx, { params, body }) => completeReferral(ctx, params.id, body),
   }),
   route({
     method: 'POST', url: '/api/concerns/:id/close', action: 'concern.work', tags, params: concernParams, body: closeBody,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { itemsSchema } from '../disclosure/schema';
 import { pageQuery } from '../records/paging';
 
 /** Who a concern is for: the two groups safeguarding policies protect (practice 4.1). */
@@ -58,30 +59,94 @@ export const entryBody = z.discriminatedUnion('kind', [
 export type EntryInput = z.infer<typeof entryBody>;
 
 /**
+ * What a referral shares through the disclosure workflow's legal-duty exception (1.3, 4.3): the recipient at the
+ * agency (an organisation in the register), the purpose in the register it serves, and the exact items, chosen one by
+ * one (Caldicott 3): the person's fields, notes and documents of their cases, and `concern` — the concern's own
+ * account (what happened, when, who was involved, what was done). Session notes are refused by rule
+ * disclosure/session-only-at-client-request (practice 2: "without exception unless the client … requests"): what a
+ * child said in a session that gave rise to the concern reaches the referral through the concern's account.
+ */
+export const referralShare = z.strictObject({
+  recipient: z.strictObject({ organisationId: z.uuid(), name: text(200), role: text(200), email: z.email().max(320).optional() }),
+  purposeId: z.uuid(),
+  items: itemsSchema.extend({ concern: z.boolean().default(false).describe("the concern's own account") }),
+});
+
+/** The answers an urgent referral may leave to complete later (null), within REFERRAL_COMPLETE_HOURS. */
+export const DEFERRABLE_ANSWERS = ['consentPossibleAndSafe', 'consentNote', 'personTold'] as const;
+
+/**
  * POST /api/concerns/:id/referrals: a referral to the local authority or the police, with the decision aid's
  * answers, which become the recorded reasons (practice 4.3; HM Government's information-sharing advice; Caldicott
  * principle 7). Never blocked by consent: when seeking consent is not possible or not safe, say why.
+ *
+ * The decision aid: is there a risk of harm (and why)? is seeking consent possible and safe (and what was said, or
+ * why not asked)? what is necessary and proportionate to share, with whom, and how securely? will the person be told
+ * (and if not, why)? An `urgent` referral may answer the consent and telling questions with null — to complete within
+ * REFERRAL_COMPLETE_HOURS; every other answer is required at once. With `share`, the information goes through the
+ * disclosure workflow under the legal-duty exception, which needs a risk of harm.
  */
 export const referralBody = z
   .strictObject({
     to: z.enum(REFERRAL_RECIPIENTS),
+    urgent: z.boolean().default(false).describe('release first and complete the record within REFERRAL_COMPLETE_HOURS'),
     riskOfHarm: z.boolean().describe('is there a risk of harm to the person or to others?'),
     riskOfHarmReason: text(5000),
-    consentPossibleAndSafe: z.boolean().describe('is seeking consent possible and safe?'),
-    consentNote: text(5000).describe('what the person said when asked, or why they were not asked'),
+    consentPossibleAndSafe: z.boolean().nullable().describe('is seeking consent possible and safe? (null: to complete, urgent only)'),
+    consentNote: text(5000).nullable().describe('what the person said when asked, or why they were not asked (null: to complete, urgent only)'),
     informationShared: text(10_000).describe('what is necessary and proportionate to share'),
     sharedWith: text(500).describe('with whom: the team or officer'),
     sharedHow: text(1000).describe('how securely it is shared'),
-    personTold: z.boolean().describe('will the person be told of the referral?'),
+    personTold: z.boolean().nullable().describe('will the person be told of the referral? (null: to complete, urgent only)'),
     notToldReason: text(5000).optional(),
     agreedWith: agreedWith.optional(),
     reference: text(200).optional().describe("the receiving agency's reference"),
+    share: referralShare.optional().describe('what the referral shares, through the disclosure workflow under the legal duty'),
   })
   .superRefine((v, ctx) => {
-    if (!v.personTold && !v.notToldReason) ctx.addIssue({ code: 'custom', path: ['notToldReason'], message: 'say why the person will not be told' });
-    if (v.personTold && v.notToldReason) ctx.addIssue({ code: 'custom', path: ['notToldReason'], message: 'only when the person will not be told' });
+    if (!v.urgent) {
+      for (const k of DEFERRABLE_ANSWERS) if (v[k] === null) ctx.addIssue({ code: 'custom', path: [k], message: 'answer it now: only an urgent referral completes it later' });
+    }
+    if (v.personTold === false && !v.notToldReason) ctx.addIssue({ code: 'custom', path: ['notToldReason'], message: 'say why the person will not be told' });
+    if (v.personTold !== false && v.notToldReason) ctx.addIssue({ code: 'custom', path: ['notToldReason'], message: 'only when the person will not be told' });
+    if (v.share && !v.riskOfHarm) ctx.addIssue({ code: 'custom', path: ['riskOfHarm'], message: 'sharing without consent under the legal duty needs a risk of harm' });
   });
 export type ReferralInput = z.infer<typeof referralBody>;
+
+/** POST /api/referrals/:id/completion: the answers an urgent referral left, and the agency's reference. */
+export const completionBody = z
+  .strictObject({
+    consentPossibleAndSafe: z.boolean().optional(),
+    consentNote: text(5000).optional(),
+    personTold: z.boolean().optional(),
+    notToldReason: text(5000).optional(),
+    agreedWith: agreedWith.optional(),
+    reference: text(200).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (Object.keys(v).length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'give at least one answer' });
+    if (v.personTold === false && !v.notToldReason) ctx.addIssue({ code: 'custom', path: ['notToldReason'], message: 'say why the person will not be told' });
+    if (v.personTold === true && v.notToldReason) ctx.addIssue({ code: 'custom', path: ['notToldReason'], message: 'only when the person will not be told' });
+  });
+export type CompletionInput = z.infer<typeof completionBody>;
+
+/** POST /api/referrals/:id/approval: a manager who did not make the referral approves (and so releases) or refuses it. */
+export const referralApprovalBody = z.strictObject({ decision: z.enum(['approve', 'refuse']), justification: text(5000) });
+export type ReferralApprovalInput = z.infer<typeof referralApprovalBody>;
+
+/** POST /api/referrals/:id/review: a second manager reviews a referral released at once (practice 4.1). */
+export const reviewBody = z.strictObject({
+  outcome: z.enum(['upheld', 'concerns']).describe('upheld: the release was right; concerns: recorded for management to act on'),
+  note: text(5000),
+});
+export type ReviewInput = z.infer<typeof reviewBody>;
+
+/** GET /api/referrals: `incomplete` (record still to complete, soonest deadline first), `overdue` (past it), `all`. */
+export const listReferralsQuery = z.strictObject({ ...pageQuery, view: z.enum(['incomplete', 'overdue', 'all']).default('incomplete') });
+export type ListReferralsQuery = z.infer<typeof listReferralsQuery>;
+
+/** Path parameter of a referral. */
+export const referralParams = z.strictObject({ id: z.uuid() });
 
 /** POST /api/concerns/:id/close: the outcome the concern was closed with, and why. */
 export const closeBody = z.strictObject({ outcome: text(20_000), reason: text(20_000) });

@@ -28,8 +28,10 @@ interface Operation {
 const actorOf = (role: Role): Actor => ({ id: 'x', username: 'x', roles: [role], roleMask: roleBit(role), policyAccepted: true, grants: [], policy: SAMPLE_POLICY_STATE });
 
 /** Whether some rule lets this role act on ANY record of the action, whoever's team it is on (relation 'any'). */
+/** Relations that say what kind of record it is, not how the actor is tied to it: a rule needing only these reaches any such record. */
+const RECORD_KIND_RELATIONS: readonly string[] = ['any', 'ordinary', 'referral'];
 const reachesAnyRecord = (role: Role, action: string) =>
-  (RULES_BY_ACTION.get(action as Action)?.allow ?? []).some((a) => (a.roleMask === 0 || (a.roleMask & roleBit(role)) !== 0) && a.relations.length === 1 && a.relations[0] === 'any');
+  (RULES_BY_ACTION.get(action as Action)?.allow ?? []).some((a) => (a.roleMask === 0 || (a.roleMask & roleBit(role)) !== 0) && a.relations.every((r) => RECORD_KIND_RELATIONS.includes(r)));
 
 describe.each(dialects())('the route × role table (%s)', (dialect) => {
   let world: World;

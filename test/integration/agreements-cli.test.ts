@@ -16,7 +16,7 @@ describe('`confide agreements`', () => {
       expect(run(env, 'user', 'add', 'sam', '--name', 'Sam', '--role', 'staff').status).toBe(0);
       const list = run(env, 'agreements', 'list', '--as', 'sam');
       expect(list.status, list.stderr).toBe(0);
-      expect(JSON.parse(list.stdout)).toEqual({ items: [], nextCursor: null });
+      expect(JSON.parse(list.stdout)).toEqual({ items: [], nextCursor: null, can: { manage: false, document: false } }); // staff: read only
       const due = run(env, 'agreements', 'review-due', '--as', 'sam');
       expect(due.status, due.stderr).toBe(0);
       expect(JSON.parse(due.stdout)).toMatchObject({ withinDays: 60, items: [] });

@@ -184,6 +184,15 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     expect((await covers(partner, purpose, ['general'])).allowed).toBe(false);
   });
 
+  it('5.1 sharing-agreements: can says who may manage agreements and open the signed copy — management and the guardian, not staff or volunteers — and the API agrees', async () => {
+    const a = await draft({ title: 'Capabilities' });
+    for (const [user, manage] of [[manager, true], [guardian, true], [staff, false], [volunteer, false]] as const) {
+      expect((await as(world, user).get(`/api/agreements/${a.id}`)).json().can).toEqual({ manage, document: manage });
+      expect((await as(world, user).get('/api/agreements?limit=1')).json().can).toEqual({ manage, document: manage });
+    }
+    expect((await as(world, staff).post(`/api/agreements/${a.id}/signatories`, { party: 'ours', userId: guardian.id, role: 'Guardian', signedOn: '2026-01-05' }, { 'if-match': await etagOf(a.id) })).statusCode).toBe(403);
+  });
+
   it('5.1 sharing-agreements: an expired agreement is not usable, though fully signed', async () => {
     const a = await fullySigned({ partnerIds: [otherOrg], startsOn: '2025-01-01', endsOn: '2025-12-31', reviewOn: '2025-10-01' });
     expect(a).toMatchObject({ status: 'ended', usable: false });

@@ -203,7 +203,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
 
     const referral = await as(world, lead).post(`/api/concerns/${id}/referrals`, { ...answers, notToldReason: 'Telling her father would put her at risk; the police will decide when she is told' });
     expect(referral.statusCode, referral.body).toBe(201);
-    expect(referral.json()).toMatchObject({ kind: 'referral', recordedBy: lead.id, agreedWith: answers.agreedWith, detail: { to: 'police', riskOfHarm: true, consentPossibleAndSafe: false, personTold: false, disclosure: null } });
+    expect(referral.json().entry).toMatchObject({ kind: 'referral', recordedBy: lead.id, agreedWith: answers.agreedWith, detail: { to: 'police', riskOfHarm: true, consentPossibleAndSafe: false, personTold: false, disclosure: null } });
     const referred = (await auditFor(id)).find((r) => r.action === 'concern.refer')!;
     expect(referred).toMatchObject({ actor_id: lead.id, decision: 'allow', rule_id: 'safeguarding/referral', clause: 'practice 4.3' });
     expect(referred.detail).not.toContain('assault');
@@ -235,7 +235,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     const raised = await as(world, otherStaff).post('/api/concerns', concernBody());
     expect(raised.statusCode, raised.body).toBe(201);
     expect(raised.json().alerted).toEqual({ people: 1, emailed: 1 }); // the one lead (and their e-mail)
-    expect(raised.json().can).toEqual({ work: false, refer: false }); // the raiser (staff) works nothing
+    expect(raised.json().can).toEqual({ work: false, refer: false, releaseAtOnce: false }); // the raiser (staff) works nothing
     const calm = raised.json().data.id as string;
     world.clock.advance(MINUTE);
     const urgent = await raise(otherStaff, { immediateRisk: true });
@@ -261,8 +261,8 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     // A staff member's inbox view is still only their own (the filter is the policy's, not the view's).
     expect((await as(world, otherStaff).get('/api/concerns?view=inbox')).json().items.map((c: { id: string }) => c.id).sort()).toEqual([calm, urgent].sort());
 
-    expect((await as(world, lead).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, refer: true });
-    expect((await as(world, manager).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, refer: true });
+    expect((await as(world, lead).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, refer: true, releaseAtOnce: false });
+    expect((await as(world, manager).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, refer: true, releaseAtOnce: true });
     const chronology = (await as(world, lead).get(`/api/concerns/${calm}/chronology`)).json();
     expect(chronology.names).toEqual({ [otherStaff.id]: otherStaff.username, [lead.id]: lead.username }); // the raiser and who was alerted
   });

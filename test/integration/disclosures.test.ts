@@ -382,6 +382,28 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     ]);
   });
 
+  it('1.3 disclosure-exception: a disclosure\'s can says who may decide it — never the manager who asked — and who may release it; the API agrees; the link opens the web app\'s acknowledgement page', async () => {
+    const body = request({ items: { personFields: ['givenName'] }, exception: { ground: 'emergency' }, reason: 'Risk to life: the ambulance service needs a name.' });
+    const own = await as(world, manager).post('/api/disclosures', body);
+    expect(own.statusCode, own.body).toBe(201);
+    const id = own.json().data.id as string;
+    expect(own.json().can).toEqual({ approve: false, release: true, recordTold: true });
+    expect((await as(world, manager2).get(`/api/disclosures/${id}`)).json().can).toEqual({ approve: true, release: true, recordTold: true });
+    expect((await as(world, staff).get(`/api/disclosures/${id}`)).json().can).toEqual({ approve: false, release: true, recordTold: true });
+    expect((await as(world, guardian).get(`/api/disclosures/${id}`)).json().can).toEqual({ approve: false, release: false, recordTold: false });
+    expect((await as(world, manager).post(`/api/disclosures/${id}/approval`, { decision: 'refuse', justification: 'No.', tellPerson: true })).statusCode).toBe(403);
+    expect((await as(world, guardian).post(`/api/disclosures/${id}/release`, {})).statusCode).toBe(403);
+    const refused = await as(world, manager2).post(`/api/disclosures/${id}/approval`, { decision: 'refuse', justification: 'The ambulance service already has what it needs.', tellPerson: true });
+    expect(refused.statusCode, refused.body).toBe(200);
+    expect(refused.json().data.status).toBe('refused');
+    // A consent-based one: the link is the web app's public page, whose token the API answers to.
+    const d = await as(world, staff).post('/api/disclosures', request());
+    const link = await as(world, staff).post(`/api/disclosures/${d.json().data.id}/acknowledgement-link`, {});
+    const url = new URL(link.json().url);
+    expect(url.pathname).toMatch(/^\/acknowledge\/[A-Za-z0-9_-]{43}$/);
+    expect((await as(world).get(`/api/disclosure-acknowledgements/${url.pathname.split('/').at(-1)}`)).statusCode).toBe(200);
+  });
+
   it('4.3 third-party-disclosure: an oral disclosure is recorded after the fact, attested by staff and released as the record of what was said; the register lists by person, recipient and organisation-wide, as CSV too', async () => {
     const res = await as(world, staff).post('/api/disclosures', request({ items: { personFields: ['givenName'] }, oral: { channel: 'phone', occurredAt: '2026-03-02T08:30:00Z' } }));
     expect(res.statusCode, res.body).toBe(201);

@@ -81,6 +81,17 @@ describe.each(dialects())('what the caller may do with a record (%s)', (dialect)
     expect(refused.json().clause).toBeTruthy();
   });
 
+  it('4.3 third-party-disclosure: staff on the team may ask for a disclosure; a volunteer and the guardian may only see the register — and the API agrees', async () => {
+    expect(await can(staff, `/api/people/${personId}`)).toMatchObject({ requestDisclosure: true, seeDisclosures: true });
+    expect(await can(volunteer, `/api/people/${personId}`)).toMatchObject({ requestDisclosure: false, seeDisclosures: true });
+    expect(await can(guardian, `/api/people/${personId}`)).toMatchObject({ requestDisclosure: false, seeDisclosures: true });
+    const body = { personIds: [personId], recipient: { organisationId: '00000000-0000-7000-8000-000000000000', name: 'A', role: 'B' }, purposeId: '00000000-0000-7000-8000-000000000000', reason: 'r', items: { personFields: ['givenName'] } };
+    const refused = await as(world, volunteer).post('/api/disclosures', body);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().clause).toBeTruthy();
+    expect((await as(world, volunteer).get(`/api/people/${personId}/disclosures`)).statusCode).toBe(200);
+  });
+
   it('3.1 justify-purpose: the guardian may see who has seen the record but change nothing', async () => {
     expect(await can(guardian, `/api/people/${personId}`)).toMatchObject({ edit: [], seeAccessLog: true, openCase: false, breakGlass: false });
   });

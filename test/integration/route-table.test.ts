@@ -24,6 +24,8 @@ vi.mock('fastify', async (importOriginal) => {
 const PUBLIC = [
   'GET /healthz', 'GET /readyz', 'GET /api/openapi.json', 'GET /api/docs', 'POST /api/auth/sign-in',
   'GET /', 'GET /*', 'GET /assets/:file',
+  // Issue 9: Prometheus scrapes, 404 unless METRICS_TOKEN is set, then only with that bearer token.
+  'GET /metrics',
   // 4.3: the recipient's one-time acknowledgement link (terms only; a used, expired or unknown token is the same 404).
   'GET /api/disclosure-acknowledgements/:token', 'POST /api/disclosure-acknowledgements/:token',
   // Practice 3: an external meeting attendee's one-time link (terms only before acknowledgement; the notes once after).

@@ -25,6 +25,8 @@ export interface World {
   app: FastifyInstance;
   clock: ManualClock;
   config: Config;
+  /** On PostgreSQL, the schema this world's tables live in (for a second process to share it). */
+  pgSchema?: string;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export async function createWorld(dialect: DialectName, overrides: Partial<Confi
   const app = await buildApp(services);
   await app.ready();
   return {
-    dialect, services, app, clock, config,
+    dialect, services, app, clock, config, pgSchema: dialect === 'postgres' ? schema : undefined,
     async close() {
       await app.close();
       await services.db.close();

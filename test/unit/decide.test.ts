@@ -341,6 +341,37 @@ describe('decide(): safeguarding concerns', () => {
     expectAllowed(decide(actor(['manager']), 'concern.refer', concern(OTHER)), 'safeguarding/referral');
     for (const role of ['staff', 'volunteer', 'guardian', 'administrator'] as const) expectDenied(decide(actor([role]), 'concern.refer', concern(ME)), 'default/deny');
   });
+
+  it('practice 4.1 safeguarding-management safeguarding/urgent-release-by-manager: a manager releases an urgent referral at once (management take immediate action); a lead who is not a manager, staff and the guardian cannot', () => {
+    expectAllowed(decide(actor(['manager']), 'concern.release', concern(OTHER)), 'safeguarding/urgent-release-by-manager', 'practice 4.1, practice 4.2');
+    expectAllowed(decide(actor(['manager', 'safeguarding_lead']), 'concern.release', concern(OTHER)), 'safeguarding/urgent-release-by-manager');
+    for (const role of ['safeguarding_lead', 'staff', 'volunteer', 'guardian', 'administrator'] as const) expectDenied(decide(actor([role]), 'concern.release', concern(OTHER)), 'default/deny');
+  });
+
+  const referral = (classification: Classification = 'general', over: Resource = {}): Resource => ({ type: 'disclosure', id: 'd1', referral: true, ownerId: OTHER, classification, ...over });
+  it('practice 4.3 safeguarding-duty-to-share safeguarding/referral-disclosure: leads and managers ask for, release and record telling on a referral\'s disclosure; staff on the person\'s case team cannot', () => {
+    for (const a of ['disclosure.request', 'disclosure.release', 'disclosure.told'] as const) {
+      expectAllowed(decide(actor(['safeguarding_lead']), a, referral()), 'safeguarding/referral-disclosure', 'practice 4.3');
+      expectDenied(decide(actor(['staff']), a, referral('general', { team: true })), 'default/deny');
+      expectDenied(decide(actor(['volunteer']), a, referral('general', { team: true })));
+    }
+    expect(decide(actor(['manager']), 'disclosure.request', referral()).allowed).toBe(true);
+    // Ordinary disclosures are unchanged: the case team still asks for them.
+    expectAllowed(decide(actor(['staff']), 'disclosure.request', { type: 'disclosure', team: true }), 'disclosure/case-team-requests');
+  });
+
+  it('practice 4.3 safeguarding-duty-to-share safeguarding/referral-disclosure-reads: leads read a referral\'s disclosure and its reasons; the case team, volunteers and the guardian do not (practice 4.1: concerns stay with the leads and management)', () => {
+    for (const c of ['general', 'personal'] as const) expectAllowed(decide(actor(['safeguarding_lead']), 'disclosure.read', referral(c)), 'safeguarding/referral-disclosure-reads');
+    expectAllowed(decide(actor(['manager']), 'disclosure.read', referral('personal')), 'disclosure/management-oversight');
+    for (const role of ['staff', 'volunteer', 'student'] as const) expectDenied(decide(actor([role]), 'disclosure.read', referral('general', { team: true })), 'default/deny');
+    expectDenied(decide(actor(['guardian']), 'disclosure.read', referral()), 'default/deny');
+    expectAllowed(decide(actor(['guardian']), 'disclosure.read', { type: 'disclosure', classification: 'general' }), 'disclosure/guardian-register');
+  });
+
+  it('1.3 disclosure-exception disclosure/no-self-approval: the manager who made a referral does not approve or review it', () => {
+    expectDenied(decide(actor(['manager']), 'disclosure.approve', referral('general', { ownerId: ME })), 'disclosure/no-self-approval');
+    expectAllowed(decide(actor(['manager']), 'disclosure.approve', referral()), 'disclosure/manager-decides-exception');
+  });
 });
 
 /** The consent relation's facts: a purpose in force and one current consent covering GP practice for general+special. */
@@ -662,6 +693,8 @@ function factsFor(rule: AllowRule, c: Classification): Resource {
     emergency: rule.classifications === 'emergency' ? classMask(['general', c]) : 0,
     ...(rels.includes('consent') ? { consent: consentFacts() } : {}),
     ...(rels.includes('agreement') ? { agreement: agreementFacts() } : {}),
+    // A safeguarding referral's disclosure for `referral`; anything else for `ordinary` (practice 4.1).
+    referral: rels.includes('referral'),
     // Meeting facts under which no meeting forbid holds (acknowledged; the client asked for session details to go).
     meeting: { acknowledged: true, clientRequested: true },
   };
@@ -690,7 +723,7 @@ describe('decide(): every allow rule, generated from the rule table', () => {
             expect(decide(actor(others), action, facts).ruleId, `${rule.id} fired for roles [${others}]`).not.toBe(rule.id);
           }
           for (const broken of relationsOf(rule).filter((r) => r !== 'any')) {
-            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : broken === 'consent' ? { consent: consentFacts({ decision: 'withdrawn' }) } : broken === 'agreement' ? { agreement: agreementFacts({ status: 'draft' }) } : { ownerId: OTHER }) };
+            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : broken === 'consent' ? { consent: consentFacts({ decision: 'withdrawn' }) } : broken === 'agreement' ? { agreement: agreementFacts({ status: 'draft' }) } : broken === 'referral' ? { referral: false } : broken === 'ordinary' ? { referral: true } : { ownerId: OTHER }) };
             expect(decide(actor(roles), action, f).ruleId, `${rule.id} fired without ${broken}`).not.toBe(rule.id);
           }
         }

@@ -68,6 +68,17 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(by('2.1').status).toBe('planned');
   });
 
+  it('practice 4.2 and practice 4.3 are enforced with the referral rules: a referral shares through the legal-duty exception (1.3), released at once by a manager (practice 4.1), recorded with its reasons, and tested', () => {
+    const m = buildMatrix(doc);
+    const by = (clause: string) => m.rows.find((x) => x.clause === clause)!;
+    expect(by('practice 4.2')).toMatchObject({ status: 'enforced', planned: null });
+    expect(by('practice 4.2').rules.map((r) => r.id)).toEqual(expect.arrayContaining(['safeguarding/work-concern', 'safeguarding/urgent-release-by-manager']));
+    expect(by('practice 4.3')).toMatchObject({ status: 'enforced', planned: null });
+    expect(by('practice 4.3').rules.map((r) => r.id)).toEqual(expect.arrayContaining(['safeguarding/referral', 'safeguarding/referral-disclosure', 'safeguarding/referral-disclosure-reads']));
+    for (const c of ['practice 4.2', 'practice 4.3']) expect(by(c).tests.some((t) => t.file === 'test/integration/referrals.test.ts'), c).toBe(true);
+    expect(by('practice 4.1').rules.map((r) => r.id)).toContain('safeguarding/urgent-release-by-manager');
+  });
+
   it('practice 5.1 sharing-agreements and practice 3 third-party-meetings are enforced: their rules cite them and have tests', () => {
     const m = buildMatrix(doc);
     const protocols = m.rows.find((r) => r.clause === 'practice 5.1')!;

@@ -32,6 +32,15 @@ const MyConcerns = lazy(() => import('./pages/concerns/ConcernLists').then((m) =
 const ClosedConcerns = lazy(() => import('./pages/concerns/ConcernLists').then((m) => ({ default: m.ClosedConcerns })));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const OrganisationList = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationList })));
+const RequestDisclosure = lazy(() => import('./pages/disclosure/RequestDisclosure'));
+const DisclosurePage = lazy(() => import('./pages/disclosure/DisclosurePage'));
+const DisclosureRegister = lazy(() => import('./pages/disclosure/Register').then((m) => ({ default: m.DisclosureRegister })));
+const DisclosureApprovals = lazy(() => import('./pages/disclosure/Register').then((m) => ({ default: m.DisclosureApprovals })));
+const Acknowledge = lazy(() => import('./pages/disclosure/Acknowledge'));
+const Agreements = lazy(() => import('./pages/agreements/Agreements').then((m) => ({ default: m.Agreements })));
+const AgreementsReview = lazy(() => import('./pages/agreements/Agreements').then((m) => ({ default: m.AgreementsReview })));
+const NewAgreement = lazy(() => import('./pages/agreements/NewAgreement'));
+const AgreementPage = lazy(() => import('./pages/agreements/AgreementPage'));
 const OrganisationPage = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationPage })));
 
 type Page = (params: Record<string, string>) => ReactNode;
@@ -61,6 +70,14 @@ const PAGES: Array<[string, Page]> = [
   ['/concerns/closed', () => <ClosedConcerns />],
   ['/concerns/:id', (p) => <ConcernPage id={p.id} />],
   ['/notifications', () => <Notifications />],
+  ['/people/:id/disclosures/new', (p) => <RequestDisclosure id={p.id} />],
+  ['/disclosures', () => <DisclosureRegister />],
+  ['/disclosures/approvals', () => <DisclosureApprovals />],
+  ['/disclosures/:id', (p) => <DisclosurePage id={p.id} />],
+  ['/agreements', () => <Agreements />],
+  ['/agreements/new', () => <NewAgreement />],
+  ['/agreements/review', () => <AgreementsReview />],
+  ['/agreements/:id', (p) => <AgreementPage id={p.id} />],
 ];
 
 function Routes() {
@@ -86,10 +103,21 @@ function Home({ start }: { start: string }) {
 }
 
 /**
+ * The app: the one page open without signing in — a recipient accepting the confidentiality terms through their
+ * one-time link (4.3) — or the signed-in app behind its gate.
+ */
+export function App() {
+  const { pathname } = useLocation();
+  const ack = match('/acknowledge/:token', pathname);
+  if (ack) return <Suspense fallback={<Loading />}><Acknowledge token={ack.token} /></Suspense>;
+  return <Gate />;
+}
+
+/**
  * The gate every page passes: signed in, own password chosen, current policy accepted (3.5) — in that order —
  * then the page asked for. A session that ends while the app is open brings the sign-in page back with a message.
  */
-export function App() {
+function Gate() {
   const me = useMeQuery();
   const [expired, setExpired] = useSessionExpiry();
   const { pathname } = useLocation();

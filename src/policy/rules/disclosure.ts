@@ -42,12 +42,14 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
     reason: 'A disclosure without consent must be decided by a manager other than the person who asked for it.',
   },
   {
-    id: 'disclosure/case-team-reads', clauseKey: 'need-to-know', effect: 'allow', roles: ['staff'], relation: 'team',
+    // Every case-team rule requires `ordinary`: a safeguarding referral's disclosure is need to know of the
+    // safeguarding leads and management only (practice 4.1), never of the person's case team.
+    id: 'disclosure/case-team-reads', clauseKey: 'need-to-know', effect: 'allow', roles: ['staff'], relation: ['team', 'ordinary'],
     actions: ['disclosure.read'], classifications: READ_CLASSES,
     reason: 'You are on the case team working with this person.',
   },
   {
-    id: 'disclosure/case-team-volunteer-reads', clauseKey: 'need-to-know', effect: 'allow', roles: ['volunteer', 'student'], relation: 'team',
+    id: 'disclosure/case-team-volunteer-reads', clauseKey: 'need-to-know', effect: 'allow', roles: ['volunteer', 'student'], relation: ['team', 'ordinary'],
     actions: ['disclosure.read'], classifications: ['general'],
     reason: 'You work with this person: you see what was disclosed to whom, not the reasons.',
   },
@@ -57,12 +59,14 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
     reason: 'Management oversee every disclosure to a third party.',
   },
   {
-    id: 'disclosure/guardian-register', clauseKey: 'justify-purpose', effect: 'allow', roles: ['guardian'], relation: 'any',
+    // Not a referral's: concerns stay with the safeguarding leads and management (practice 4.1); a guardian who is
+    // also a manager sees them as a manager.
+    id: 'disclosure/guardian-register', clauseKey: 'justify-purpose', effect: 'allow', roles: ['guardian'], relation: 'ordinary',
     actions: ['disclosure.read'], classifications: ['general'],
     reason: 'The guardian reviews every use and transfer of information and sees the register, not the reasons.',
   },
   {
-    id: 'disclosure/case-team-requests', clauseKey: 'third-party-disclosure', effect: 'allow', roles: ['staff', 'manager'], relation: 'team',
+    id: 'disclosure/case-team-requests', clauseKey: 'third-party-disclosure', effect: 'allow', roles: ['staff', 'manager'], relation: ['team', 'ordinary'],
     actions: ['disclosure.request', 'disclosure.release', 'disclosure.told'],
     reason: "You are on the person's case team and there is a clear reason to share the minimum necessary.",
   },

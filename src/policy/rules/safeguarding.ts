@@ -39,4 +39,27 @@ export const SAFEGUARDING_RULES: readonly Rule[] = [
     roles: ['safeguarding_lead', 'manager'], relation: 'any', actions: ['concern.refer'],
     reason: 'The safeguarding leads and management refer to the local authority or the police when the law requires it, recording why.',
   },
+  {
+    // Practice 4.1: concerns are brought to management "for their immediate action". A manager making an urgent
+    // referral is that action, so they release it at once under the legal duty (1.3) without waiting for a second
+    // manager; the second manager's review is recorded afterwards, within REFERRAL_COMPLETE_HOURS, and an
+    // incomplete record past that time is flagged (src/safeguarding/referral-clock.ts). Anyone else's referral —
+    // a lead who is not a manager, or one that is not urgent — waits for a manager who did not make it (practice
+    // 4.2: the course of action is agreed with management; 1.3 disclosure/no-self-approval).
+    id: 'safeguarding/urgent-release-by-manager', clauseKey: 'safeguarding-management', effect: 'allow',
+    roles: ['manager'], relation: 'any', actions: ['concern.release'],
+    reason: 'Management take immediate action on a concern: a manager releases an urgent referral at once, and a second manager reviews it afterwards.',
+  },
+  {
+    // The disclosure a referral makes (1.3 legal duty, practice 4.3): asked for, released and told by the leads
+    // and management through relation `referral` — the case team's disclosure rules require `ordinary` instead.
+    id: 'safeguarding/referral-disclosure', clauseKey: 'safeguarding-duty-to-share', effect: 'allow',
+    roles: ['safeguarding_lead', 'manager'], relation: 'referral', actions: ['disclosure.request', 'disclosure.release', 'disclosure.told'],
+    reason: 'The safeguarding leads and management share what the law requires with the safeguarding team or the police, recording why.',
+  },
+  {
+    id: 'safeguarding/referral-disclosure-reads', clauseKey: 'safeguarding-duty-to-share', effect: 'allow',
+    roles: ['safeguarding_lead'], relation: 'referral', actions: ['disclosure.read'], classifications: ['general', 'personal'],
+    reason: 'The safeguarding leads see every referral made to the safeguarding team or the police, with its reasons.',
+  },
 ];

@@ -46,6 +46,8 @@ export interface Can {
   recordConsent?: boolean;
   withdrawConsent?: boolean;
   printConsentReceipt?: boolean;
+  requestDisclosure?: boolean;
+  seeDisclosures?: boolean;
   addNote?: boolean;
   addAttachment?: boolean;
   manageTeam?: boolean;

@@ -16,6 +16,10 @@ export function Layout({ children }: { children: ReactNode }) {
     ...(hasRole(me, 'manager', 'guardian', 'staff', 'volunteer', 'student') ? [{ href: '/people', label: 'People' }, { href: '/people/not-yet-told', label: 'Not yet told' }, { href: '/organisations', label: 'Organisations' }] : []),
     { href: '/access', label: hasRole(me, 'manager') ? 'Access requests' : 'Your access' },
     ...(hasRole(me, 'manager') ? [{ href: '/access/break-glass', label: 'Break-glass reviews' }] : []),
+    // The disclosure register is management's and the guardian's (4.3); agreements are read by everyone, managed by
+    // management and the guardian, and used by staff when they share (practice 5.1).
+    ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/disclosures', label: 'Disclosures' }] : []),
+    ...(hasRole(me, 'manager', 'guardian', 'staff') ? [{ href: '/agreements', label: 'Agreements' }] : []),
     ...(hasRole(me, 'administrator') ? [{ href: '/admin/accounts', label: 'Accounts' }] : []),
     hasRole(me, 'safeguarding_lead', 'manager') ? { href: '/concerns', label: 'Concerns' } : { href: '/concerns/mine', label: 'Your concerns' },
   ];

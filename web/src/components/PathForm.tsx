@@ -38,6 +38,13 @@ export function focusFirstField(names: readonly string[]) {
   }
 }
 
+/** The name of the radio button or checkbox a click chose (on its input or its label), if any. */
+const choiceName = (target: EventTarget): string | null => {
+  const el = target as HTMLElement;
+  const input = el instanceof HTMLInputElement ? el : el.closest?.('label')?.querySelector('input');
+  return input && (input.type === 'radio' || input.type === 'checkbox') ? input.name || null : null;
+};
+
 /**
  * A form for a request with nested parts: the API's field errors are tied to their fields (aria-invalid,
  * aria-describedby through React Aria's validation), focus moves to the first one, and a field's error goes as soon
@@ -71,7 +78,9 @@ export function PathForm({ error, clientErrors, names, missing, onSubmit, childr
   const open = Object.keys(shown).length;
   return (
     <Form onSubmit={onSubmit} validationBehavior="aria" validationErrors={shown} className={`form ${className ?? ''}`}>
-      <div className="form-body" onChange={(e) => markEdited((e.target as HTMLInputElement).name)}>
+      {/* React Aria's radio buttons and checkboxes stop their change event: choosing one is also seen, before that, as the
+          click on its label or input. */}
+      <div className="form-body" onChange={(e) => markEdited((e.target as HTMLInputElement).name)} onClickCapture={(e) => markEdited(choiceName(e.target))}>
         {open || fromApi.rest.length ? (
           <div className="alert error" role="alert">
             <p className="alert-title">{open === 1 ? 'One answer needs attention' : open > 1 ? `${open} answers need attention` : 'Some answers need attention'}</p>

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { api, call } from '../api/client';
 import type { CaseSummary, Page, Person, RecordView } from '../api/models';
 import { BreakGlass, RequestAccessForm } from '../components/access';
@@ -9,6 +9,9 @@ import { kindLabel } from '../labels';
 import { OpenCase } from './OpenCase';
 import { ConsentHistory } from './consent/ConsentHistory';
 import { useLocation } from '../router';
+
+// What was shared about the person loads with its panel, not with the app (4.3).
+const PersonDisclosures = lazy(() => import('./disclosure/PersonDisclosures'));
 
 const PERSON_FIELDS = ['kind', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'] as const;
 
@@ -104,6 +107,8 @@ export function PersonPage({ id }: { id: string }) {
       </section>
 
       <ConsentHistory personId={id} can={can} />
+
+      {can.seeDisclosures ? <Suspense fallback={null}><PersonDisclosures personId={id} canRequest={!!can.requestDisclosure} /></Suspense> : null}
 
       <ModalDialog title={`Request access to ${personName(data)}’s record`} isOpen={requesting} onOpenChange={setRequesting}>
         {(close) => <RequestAccessForm record={record} classifications={[...new Set(restricted.map((r) => r.classification))]} onDone={close} />}

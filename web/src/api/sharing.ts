@@ -1,0 +1,110 @@
+// The shapes of the disclosure and sharing-agreement answers the app reads (src/disclosure/queries.ts,
+// src/agreements/record.ts), next to models.ts, which holds the rest.
+import type { Classification, Restricted } from './models';
+
+export type DisclosureStatus = 'awaiting_approval' | 'awaiting_acknowledgement' | 'acknowledged' | 'released' | 'refused';
+export type DisclosureBasis = 'consent' | 'agreement' | 'exception';
+export type ExceptionGround = 'legal_duty' | 'emergency' | 'crime';
+
+/**
+ * A disclosure to a third party (1.2, 1.3, 4.3) as its reader may see it: the register's facts are general; the
+ * reasons, the justification, the exception's reference and the recipient's e-mail only for the team and management.
+ */
+export interface Disclosure {
+  id: string;
+  reference: string;
+  personId: string;
+  recipientOrganisationId: string;
+  recipientName: string;
+  recipientRole: string;
+  recipientEmail?: string | null;
+  purposeId: string;
+  reason?: string;
+  items: { personFields: string[]; notes: string[]; attachments: string[] };
+  itemCount: number;
+  dataCategories: Classification[];
+  pseudonymise: boolean;
+  mode: 'written' | 'oral';
+  oralChannel: 'phone' | 'meeting' | null;
+  occurredAt: string | null;
+  clientRequested: boolean;
+  clientRequestDetail?: string | null;
+  basis: DisclosureBasis;
+  consentId: string | null;
+  exceptionGround: ExceptionGround | null;
+  exceptionReference?: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  justification?: string | null;
+  tellPerson: boolean | null;
+  notToldReason?: string | null;
+  personToldAt: string | null;
+  status: DisclosureStatus;
+  acknowledgementMethod: 'link' | 'staff_attestation' | null;
+  acknowledgedBy: string | null;
+  acknowledgedOn: string | null;
+  acknowledgedAt: string | null;
+  packSha256: string | null;
+  packJsonSha256: string | null;
+  releasedAt: string | null;
+  releasedBy: string | null;
+  requestedBy: string;
+  requestedAt: string;
+  version: number;
+}
+
+/** One disclosure read, with what the reader may do with it, decided by the policy (never by the app). */
+export interface DisclosureView {
+  data: Disclosure;
+  restricted: Restricted[];
+  version: number;
+  can: { approve: boolean; release: boolean; recordTold: boolean };
+}
+
+/** What the one-time link shows before acknowledgement: nothing confidential. */
+export interface AcknowledgementTerms {
+  reference: string;
+  from: string;
+  recipient: { organisation: string; name: string; role: string };
+  terms: string;
+  expiresAt: string;
+}
+
+export type AgreementStatus = 'draft' | 'signed' | 'in_force' | 'ended' | 'terminated' | 'superseded';
+/** A sharing agreement — a joint working protocol with partners (practice 5.1). */
+export interface Agreement {
+  id: string;
+  title: string;
+  status: AgreementStatus;
+  usable: boolean;
+  partners: Array<{ organisationId: string; name: string }>;
+  purposeIds: string[];
+  dataCategories: Classification[];
+  conditions: { security: string; onwardSharing: string; retention: string; breachNotification: string };
+  requiresConsent: boolean;
+  startsOn: string;
+  endsOn: string;
+  reviewOn: string;
+  signatories: Array<{ party: 'ours' | 'partner'; organisationId: string | null; userId: string | null; name: string; role: string; signedOn: string }>;
+  /** Parties still to sign: "ours" or a partner's organisation id. */
+  awaitingSignatures: string[];
+  document: { attached: boolean; filename?: string; contentType?: string; sizeBytes?: number; sha256?: string; uploadedAt?: string };
+  signedAt: string | null;
+  terminatedAt: string | null;
+  terminationReason: string | null;
+  supersedes: string | null;
+  supersededBy: string | null;
+  version: number;
+  /** On the review list: what falls due within the window. */
+  due?: 'review' | 'end' | 'review and end';
+}
+/** What the reader may do with agreements, decided by the policy. */
+export interface AgreementCan {
+  manage: boolean;
+  document: boolean;
+}
+export interface AgreementView {
+  data: Agreement;
+  version: number;
+  can: AgreementCan;
+}

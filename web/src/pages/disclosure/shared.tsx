@@ -1,0 +1,94 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, call } from '../../api/client';
+import type { Page, Purpose } from '../../api/models';
+import type { Disclosure, DisclosureBasis, DisclosureStatus, ExceptionGround } from '../../api/sharing';
+import { Link, formatDate } from '../../components/ui';
+import { CLASSIFICATION_LABELS } from '../../labels';
+
+// Words and small pieces the disclosure pages share (1.2, 1.3, 4.3).
+
+export const STATUS_LABELS: Record<DisclosureStatus, { label: string; tone: string }> = {
+  awaiting_approval: { label: 'Waiting for a manager', tone: 'pending' },
+  awaiting_acknowledgement: { label: 'Waiting for the recipient', tone: 'pending' },
+  acknowledged: { label: 'Ready to release', tone: 'ready-badge' },
+  released: { label: 'Released', tone: 'ok' },
+  refused: { label: 'Refused', tone: 'warn' },
+};
+/** The disclosure's status as a badge. */
+export function DisclosureStatusBadge({ status }: { status: DisclosureStatus }) {
+  const s = STATUS_LABELS[status] ?? { label: status, tone: 'muted-badge' };
+  return <span className={`badge ${s.tone}`}>{s.label}</span>;
+}
+
+export const BASIS_LABELS: Record<DisclosureBasis, string> = {
+  consent: 'Their consent',
+  agreement: 'A sharing agreement',
+  exception: 'Without consent (exception)',
+};
+export const GROUNDS: ReadonlyArray<{ id: ExceptionGround; label: string; description: string }> = [
+  { id: 'legal_duty', label: 'The law requires it', description: 'Police, a safeguarding team or a court order: give its reference' },
+  { id: 'emergency', label: 'An emergency or a risk to public safety', description: 'Someone is at risk of serious harm now' },
+  { id: 'crime', label: 'To prevent or detect a crime', description: '' },
+];
+export const groundLabel = (g: string | null) => GROUNDS.find((x) => x.id === g)?.label ?? '';
+
+/** "Their consent" or "Without consent: the law requires it". */
+export const basisText = (d: Pick<Disclosure, 'basis' | 'exceptionGround'>) =>
+  d.basis === 'exception' ? `${BASIS_LABELS.exception}: ${groundLabel(d.exceptionGround).toLowerCase()}` : BASIS_LABELS[d.basis] ?? d.basis;
+
+export const categoryList = (cs: readonly string[]) => cs.map((c) => CLASSIFICATION_LABELS[c]?.label ?? c).join(', ');
+
+/** Organisations by id, for naming recipients and partners (the first 100 of the register, by name). */
+export function useOrganisations() {
+  const q = useQuery({
+    queryKey: ['organisations', 'names'],
+    queryFn: () => call<Page<{ id: string; name: string; kind: string }>>(api.GET('/api/organisations', { params: { query: { limit: 100 } } })),
+    staleTime: 60_000,
+  });
+  const byId = new Map((q.data?.items ?? []).map((o) => [o.id, o.name]));
+  return { list: q.data?.items ?? [], name: (id: string) => byId.get(id) ?? 'an organisation', query: q };
+}
+
+/** Every purpose of the register (retired ones too, to name past disclosures), and the active ones to choose from. */
+export function usePurposes() {
+  const q = useQuery({
+    queryKey: ['purposes', 'all'],
+    queryFn: () => call<Page<Purpose>>(api.GET('/api/purposes', { params: { query: { limit: 100 } } })),
+    staleTime: 60_000,
+  });
+  const all = q.data?.items ?? [];
+  return { all, active: all.filter((p) => p.status === 'active'), name: (id: string) => all.find((p) => p.id === id)?.name ?? 'a purpose', query: q };
+}
+
+/** One line of a disclosure register: to whom, for what, on which basis, where it is up to. */
+export function DisclosureCard({ d, orgName, purposeName, showPerson }: { d: Disclosure; orgName: string; purposeName: string; showPerson?: boolean }) {
+  return (
+    <li className={`card disclosure-card status-line-${d.status}`}>
+      <div className="disclosure-card-main">
+        <p className="card-title">
+          <Link href={`/disclosures/${d.id}`}>To {orgName}<span className="visually-hidden">, reference {d.reference}</span></Link>
+        </p>
+        <p className="disclosure-meta">
+          {d.recipientName}, {d.recipientRole} · for “{purposeName}” · {basisText(d)}
+        </p>
+        <p className="disclosure-meta">
+          <span className="reference">{d.reference}</span> · {d.itemCount === 1 ? '1 item' : `${d.itemCount} items`} ({categoryList(d.dataCategories)}) · asked {formatDate(d.requestedAt)}
+          {d.releasedAt ? ` · released ${formatDate(d.releasedAt)}` : ''}
+          {showPerson ? <> · <Link href={`/people/${d.personId}`}>the person</Link></> : null}
+        </p>
+      </div>
+      <div className="disclosure-badges">
+        <DisclosureStatusBadge status={d.status} />
+        {d.status === 'released' && d.tellPerson !== false ? (
+          <span className={`badge ${d.personToldAt ? 'muted-badge' : 'told-due'}`}>{d.personToldAt ? `Told ${formatDate(d.personToldAt)}` : 'Person not told yet'}</span>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+/** "Today" as YYYY-MM-DD in the browser's time zone. */
+export const todayLocal = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
