@@ -52,8 +52,8 @@ export async function issueMeetingLink(ctx: Ctx, id: string, attendeeId: string)
   await ctx.db.updateTable('meeting_attendees').set({ link_token_hash: link.tokenHash, link_expires_at: link.expiresAt, link_issued_by: ctx.actor.id, link_issued_at: ctx.nowIso })
     .where('id', '=', attendeeId).where('link_used_at', 'is', null).execute();
   ctx.audit.add(fromDecision('meeting.acknowledgement-link', d, { resourceType: 'meeting', resourceId: id, subjectPersonId: m.subjectPersonId, detail: { attendeeId, role: a.role, expiresAt: link.expiresAt } }));
-  // The API's own address: the web app has no page for this link yet (the disclosure link has /acknowledge/<token>).
-  return { url: linkUrl(ctx, 'api/meeting-acknowledgements', link.token), expiresAt: link.expiresAt };
+  // The web app's page, which reads and answers through /api/meeting-acknowledgements/:token.
+  return { url: linkUrl(ctx, 'meeting-acknowledge', link.token), expiresAt: link.expiresAt };
 }
 
 /** What the link shows before acknowledgement: the terms, who sends it, who it is for and when the meeting was held. */
