@@ -48,6 +48,8 @@ export interface Can {
   printConsentReceipt?: boolean;
   requestDisclosure?: boolean;
   seeDisclosures?: boolean;
+  prepareInformationUse?: boolean;
+  recordMeeting?: boolean;
   addNote?: boolean;
   addAttachment?: boolean;
   manageTeam?: boolean;
