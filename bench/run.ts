@@ -6,7 +6,9 @@
  *   npm run bench -- --quick          fewer iterations and rounds (~3 min once the datasets exist)
  *   npm run bench -- --only=list,http sections: decide, list, told (the not-yet-told worklist), consent (a person's
  *                                     consent history), start, http, audit, review (the management review view),
- *                                     page (the person page in Chromium over 1M people)
+ *                                     page (the person page in Chromium over 1M people),
+ *                                     disclosure (a 200-item release pack through the API; the register for one
+ *                                     recipient over 1M disclosures)
  *   npm run bench -- --no-pg          SQLite only (PostgreSQL is used when PG_TEST_URL, default
  *                                     postgres://postgres@127.0.0.1:5432/test, answers)
  *
@@ -26,6 +28,7 @@ import { benchAudit } from './audit';
 import { benchColdStart } from './cold-start';
 import { benchConsent } from './consent';
 import { benchDecide } from './decide';
+import { benchDisclosure } from './disclosure';
 import { benchHttp } from './http';
 import { type BenchOptions, type Row, log, machineInfo, printTable, round } from './lib';
 import { benchList } from './list';
@@ -45,6 +48,7 @@ const SECTIONS = {
   consent: benchConsent,
   review: benchReview,
   page: benchPage,
+  disclosure: benchDisclosure,
 } as const;
 type Section = keyof typeof SECTIONS;
 

@@ -717,6 +717,19 @@ export interface MeetingAttendeeRow {
   acknowledgement_method: string | null;
   acknowledgement_recorded_by: string | null;
   created_at: string;
+  /** The acknowledgement link (migration 0023): the SHA-256 of its token while it works, and who issued it. */
+  link_token_hash: string | null;
+  link_expires_at: string | null;
+  link_issued_by: string | null;
+  link_issued_at: string | null;
+  /** What the attendee typed when they used the link, and when. */
+  link_name: string | null;
+  link_date: string | null;
+  link_used_at: string | null;
+  /** When the notes were delivered through the link, and the hashes of the PDF and JSON delivered. */
+  notes_served_at: string | null;
+  notes_pdf_sha256: string | null;
+  notes_json_sha256: string | null;
 }
 
 /** One review of the policy by the senior management team ("Monitoring and Review", 3.6; migration 0022). */

@@ -105,17 +105,21 @@ export const basisOf = (kind: string): Basis => {
 
 /**
  * The first automatic basis that holds, or the refusal of the first one tried (so a request with no basis is
- * refused citing consent, 1.3). Audits nothing: the caller records the outcome with the disclosure.
+ * refused citing consent, 1.3), naming the others tried in `alsoTried`. Audits nothing: the caller records the
+ * outcome with the disclosure.
  */
 export async function findBasis(ctx: Ctx, ask: BasisAsk): Promise<{ basis: Basis; outcome: BasisOutcome }> {
-  let first: { basis: Basis; outcome: BasisOutcome } | undefined;
+  const refused: { basis: Basis; outcome: BasisOutcome }[] = [];
   for (const basis of BASES) {
     if (!basis.automatic) continue;
     const outcome = await basis.check(ctx, ask);
     if (outcome.holds) return { basis, outcome };
-    first ??= { basis, outcome };
+    refused.push({ basis, outcome });
   }
-  return first!;
+  // The refusal cites consent (1.3); its detail names every other basis that was tried and the rule that refused it.
+  const [first, ...others] = refused;
+  const alsoTried = others.map((o) => ({ basis: o.basis.kind, rule: o.outcome.ruleId, clause: o.outcome.clause }));
+  return { basis: first.basis, outcome: { ...first.outcome, detail: { ...first.outcome.detail, alsoTried } } };
 }
 
 /** The audit entry of a basis decision (allow or deny) on a disclosure or, when refused before one exists, its person. */

@@ -2,10 +2,11 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { contentPath } from '../attachments/store';
 import type { Ctx } from '../context';
-import type { DisclosureRow, PurposeRow } from '../db/schema';
+import type { DisclosureRow, PersonRow, PurposeRow } from '../db/schema';
 import { HANDLING, packTerms, type PackDocument, type PackSection, type ReleasePackModel } from '../documents/release-pack-pdf';
 import { FIELD_BY_API } from '../records/registry';
 import type { StoredItems } from './items';
+import { scrubberFor } from './scrub';
 
 /** Person fields that identify someone: withheld from a pseudonymised pack (the name becomes the pseudonym). */
 export const IDENTIFYING_FIELDS = new Set(['id', 'givenName', 'familyName', 'preferredName', 'dateOfBirth', 'email', 'phone', 'address']);
@@ -31,12 +32,25 @@ export async function pseudonymFor(ctx: Ctx, organisationId: string, personId: s
   return `P-${createHmac('sha256', key.secret).update(personId).digest('hex').slice(0, 12).toUpperCase()}`;
 }
 
+/** The scrubber of a person's recorded identifiers in free text: names, contact details, date of birth, record and case ids. */
+async function scrubberForPerson(ctx: Ctx, person: PersonRow, pseudonym: string) {
+  const cases = await ctx.db.selectFrom('cases').select('id').where('person_id', '=', person.id).execute();
+  const given = [person.given_name, person.preferred_name].filter((n): n is string => !!n);
+  return scrubberFor({
+    names: [...given.flatMap((g) => [`${g} ${person.family_name}`, g]), person.family_name].filter(Boolean),
+    other: [person.email, person.address, person.id, ...cases.map((c) => c.id)].filter((v): v is string => !!v),
+    phone: person.phone, dateOfBirth: person.date_of_birth,
+  }, pseudonym);
+}
+
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 /**
  * Builds the release pack's content from the disclosure's chosen items and nothing else (Caldicott 3): the person
  * fields chosen, each chosen note (kind, channel, when, title, body) and each chosen document. In a pseudonymised
- * pack, names, date of birth, contact details and every identifier are replaced by the stable pseudonym.
+ * pack (3.3), names, date of birth, contact details and every identifier are replaced by the stable pseudonym or
+ * withheld — in the identifying fields and in every free-text value (note titles and bodies, health notes …): see
+ * src/disclosure/scrub.ts for what is caught and what is not.
  */
 export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: PurposeRow, releasedAt: string): Promise<ReleasePackModel> {
   const items = JSON.parse(row.items) as StoredItems;
@@ -46,6 +60,8 @@ export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: Purp
   const pseudonym = pseudo ? await pseudonymFor(ctx, row.recipient_org_id, row.person_id) : null;
   const name = [person.given_name, person.family_name].filter(Boolean).join(' ');
   const sections: PackSection[] = [];
+  // 3.3: in a pseudonymised pack, free text loses the person's recorded identifiers too (src/disclosure/scrub.ts).
+  const scrub = pseudo ? await scrubberForPerson(ctx, person, pseudonym!) : (text: string) => text;
 
   if (items.personFields.length) {
     const p = person as unknown as Record<string, unknown>;
@@ -53,7 +69,7 @@ export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: Purp
       title: 'About the person',
       entries: items.personFields.map((api) => {
         const spec = FIELD_BY_API.person.get(api)!;
-        const value = pseudo && IDENTIFYING_FIELDS.has(api) ? (api === 'givenName' || api === 'familyName' || api === 'preferredName' ? pseudonym! : 'withheld (pseudonymised)') : str(p[spec.column]);
+        const value = pseudo && IDENTIFYING_FIELDS.has(api) ? (api === 'givenName' || api === 'familyName' || api === 'preferredName' ? pseudonym! : 'withheld (pseudonymised)') : scrub(str(p[spec.column]));
         return { label: LABELS[api] ?? api, value };
       }),
     });
@@ -64,12 +80,12 @@ export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: Purp
     items.notes.forEach((id, i) => {
       const n = byId.get(id)!;
       sections.push({
-        title: `${n.kind === 'session' ? 'Session note' : 'Contact note'} ${i + 1}: ${n.title}`,
+        title: `${n.kind === 'session' ? 'Session note' : 'Contact note'} ${i + 1}: ${scrub(n.title)}`,
         entries: [
           { label: 'Reference', value: pseudo ? `${pseudonym}-N${i + 1}` : n.id },
           { label: 'When', value: n.occurred_at },
           ...(n.channel ? [{ label: 'How', value: n.channel.replace(/_/g, ' ') }] : []),
-          { label: 'Note', value: n.body },
+          { label: 'Note', value: scrub(n.body) },
         ],
       });
     });

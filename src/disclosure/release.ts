@@ -1,14 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { findByLink, linkGone, linkTokenHash, linkUrl, newLink, publicLinkUnit, type LinkLookup } from '../acknowledgement/link';
 import { fromDecision } from '../audit/append';
-import { addressKey, addressRetryAfter, recordAddressFailure } from '../accounts/throttle';
 import { purposeInForceFor } from '../consent/commands';
 import type { Ctx, PublicCtx } from '../context';
 import type { DisclosureRow } from '../db/schema';
 import { packTerms, releasePackJson, releasePackPdf } from '../documents/release-pack-pdf';
-import { conflict, DomainError, notFound, rateLimited } from '../lib/errors';
+import { conflict, DomainError } from '../lib/errors';
 import { factsFor } from '../policy/relations';
 import { findVisible } from '../records/guard';
-import { runUnit } from '../unit';
 import { basisEntry, basisOf } from './basis';
 import { decideDisclosure, loadForChange } from './commands';
 import { resolveItems, type StoredItems } from './items';
@@ -16,70 +14,34 @@ import { buildPackModel, sha256 } from './pack';
 import { getDisclosure } from './queries';
 import type { AcknowledgeInput, AttestationInput } from './schema';
 
-/** How long an acknowledgement link works. */
-export const ACK_LINK_DAYS = 7;
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
-const gone = () => notFound('acknowledgement link');
+/** How a disclosure is found from its acknowledgement link: written, awaiting acknowledgement, not expired. */
+const DISCLOSURE_LINK: LinkLookup<DisclosureRow> = {
+  action: 'disclosure.acknowledge', ruleId: 'disclosure/acknowledgement-link',
+  find: (ctx, hash) => ctx.db.selectFrom('disclosures').selectAll().where('ack_token_hash', '=', hash).executeTakeFirst(),
+  usable: (row, nowIso) => row.status === 'awaiting_acknowledgement' && !!row.ack_expires_at && row.ack_expires_at > nowIso,
+};
 
 /**
- * Issues the one-time link through which the recipient acknowledges the confidentiality terms (4.3) — the web app's
- * page /acknowledge/<token>, which shows the terms and asks for a typed name and the date: a 256-bit
- * random token, of which only the SHA-256 is stored; a new link replaces the previous one. Written disclosures
- * awaiting acknowledgement only.
+ * Issues the one-time link through which the recipient acknowledges the confidentiality terms (4.3; see
+ * src/acknowledgement/link.ts) — the web app's page /acknowledge/<token>, which shows the terms and asks for a typed
+ * name and the date, and reads and answers through /api/disclosure-acknowledgements/:token. A new link replaces the
+ * previous one. Written disclosures awaiting acknowledgement only.
  */
 export async function issueAcknowledgementLink(ctx: Ctx, id: string) {
   const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.release');
   if (row.mode !== 'written') throw conflict('An oral disclosure is acknowledged by a member of staff\'s attestation.', [{ path: 'params.id', message: 'oral disclosure' }]);
   if (row.status !== 'awaiting_acknowledgement') throw conflict(`This disclosure is ${row.status.replace(/_/g, ' ')}, not awaiting acknowledgement.`, [{ path: 'params.id', message: row.status }]);
-  const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(ctx.now.getTime() + ACK_LINK_DAYS * 86_400_000).toISOString();
-  await ctx.db.updateTable('disclosures').set((eb) => ({ ack_token_hash: tokenHash(token), ack_expires_at: expiresAt, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', id).execute();
-  ctx.audit.add(fromDecision('disclosure.acknowledgement-link', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { expiresAt } }));
-  // The link opens the web app's public acknowledgement page, which reads and answers through
-  // /api/disclosure-acknowledgements/:token; no log line carries the token (requests are logged by route pattern).
-  return { url: `${ctx.services.config.publicBaseUrl}/acknowledge/${token}`, expiresAt };
-}
-
-/**
- * Finds the disclosure a link's token names, in a public unit: unknown, used and expired tokens are the same 404,
- * and each counts as a failure against the caller's address, which is blocked like sign-in after too many (3.7).
- */
-async function byToken(ctx: Ctx, token: string, address: string): Promise<DisclosureRow> {
-  const key = addressKey(`ack:${address}`);
-  const wait = await addressRetryAfter(ctx.db, key, ctx.now);
-  if (wait > 0) throw rateLimited(`Too many attempts from this network address. Try again in ${Math.ceil(wait / 60)} minute(s).`);
-  const row = await ctx.db.selectFrom('disclosures').selectAll().where('ack_token_hash', '=', tokenHash(token)).executeTakeFirst();
-  if (!row || row.status !== 'awaiting_acknowledgement' || !row.ack_expires_at || row.ack_expires_at <= ctx.nowIso) {
-    await recordAddressFailure(ctx.db, key, ctx.now);
-    ctx.audit.add({ action: 'disclosure.acknowledge', decision: 'deny', ruleId: 'disclosure/acknowledgement-link', clause: null, detail: { found: !!row } });
-    throw gone();
-  }
-  return row;
-}
-
-/** Runs a public acknowledgement step as the system, keeping its failure count even when it is refused. */
-function publicUnit<T>(pctx: PublicCtx, work: (ctx: Ctx) => Promise<T>): Promise<T> {
-  return runUnit(pctx.services, {
-    actor: 'system', requestId: pctx.requestId, now: pctx.now,
-    work: async (ctx) => {
-      try {
-        return await work(ctx);
-      } catch (error) {
-        // A refused token still counts against the address: return the refusal after the unit commits.
-        if (error instanceof DomainError && error.kind === 'not-found') return error as unknown as T;
-        throw error;
-      }
-    },
-  }).then((out) => {
-    if (out instanceof DomainError) throw out;
-    return out;
-  });
+  const link = newLink(ctx.now);
+  await ctx.db.updateTable('disclosures').set((eb) => ({ ack_token_hash: link.tokenHash, ack_expires_at: link.expiresAt, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', id).execute();
+  ctx.audit.add(fromDecision('disclosure.acknowledgement-link', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { expiresAt: link.expiresAt } }));
+  // No log line carries the token (requests are logged by route pattern).
+  return { url: linkUrl(ctx, 'acknowledge', link.token), expiresAt: link.expiresAt };
 }
 
 /** What the link shows before acknowledgement: the terms, the organisation, the reference and who it is for — nothing confidential. */
 export function showAcknowledgement(pctx: PublicCtx, token: string, address: string) {
-  return publicUnit(pctx, async (ctx) => {
-    const row = await byToken(ctx, token, address);
+  return publicLinkUnit(pctx, async (ctx) => {
+    const row = await findByLink(ctx, token, address, DISCLOSURE_LINK);
     const purpose = await ctx.db.selectFrom('purposes').select('name').where('id', '=', row.purpose_id).executeTakeFirstOrThrow();
     const org = await ctx.db.selectFrom('organisations').select('name').where('id', '=', row.recipient_org_id).executeTakeFirstOrThrow();
     const from = ctx.services.config.organisation.name;
@@ -89,13 +51,13 @@ export function showAcknowledgement(pctx: PublicCtx, token: string, address: str
 
 /** The recipient acknowledges the terms with their typed name and the date; the link then stops working (one-time). */
 export function acknowledgeTerms(pctx: PublicCtx, token: string, address: string, input: AcknowledgeInput) {
-  return publicUnit(pctx, async (ctx) => {
-    const row = await byToken(ctx, token, address);
+  return publicLinkUnit(pctx, async (ctx) => {
+    const row = await findByLink(ctx, token, address, DISCLOSURE_LINK);
     const done = await ctx.db.updateTable('disclosures').set((eb) => ({
       status: 'acknowledged', ack_method: 'link', ack_name: input.typedName, ack_date: input.date, ack_at: ctx.nowIso, ack_token_hash: null, ack_expires_at: null,
       updated_at: ctx.nowIso, version: eb('version', '+', 1),
-    })).where('id', '=', row.id).where('ack_token_hash', '=', tokenHash(token)).executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) throw gone();
+    })).where('id', '=', row.id).where('ack_token_hash', '=', linkTokenHash(token)).executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) throw linkGone();
     ctx.audit.add({ action: 'disclosure.acknowledge', decision: 'allow', ruleId: 'disclosure/acknowledgement-link', clause: ctx.actor.policy.clauseFor('third-party-disclosure'), resourceType: 'disclosure', resourceId: row.id, subjectPersonId: row.person_id, detail: { method: 'link', date: input.date } });
     return { reference: row.reference, acknowledged: true };
   });

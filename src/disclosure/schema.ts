@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { linkAcknowledgeBody, linkTokenParams, type LinkAcknowledgeInput } from '../acknowledgement/schema';
 import { pageQuery } from '../records/paging';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -63,12 +64,9 @@ export const approvalBody = z.strictObject({
 });
 export type ApprovalInput = z.infer<typeof approvalBody>;
 
-/** POST /api/disclosure-acknowledgements/:token: the recipient types their name and the date. */
-export const acknowledgeBody = z.strictObject({
-  typedName: text(200),
-  date: z.iso.date(),
-});
-export type AcknowledgeInput = z.infer<typeof acknowledgeBody>;
+/** POST /api/disclosure-acknowledgements/:token: the recipient types their name and the date (the one link body). */
+export const acknowledgeBody = linkAcknowledgeBody;
+export type AcknowledgeInput = LinkAcknowledgeInput;
 
 /** POST /api/disclosures/:id/attestation: staff attest the recipient of an oral disclosure accepted the terms. */
 export const attestationBody = z.strictObject({
@@ -94,4 +92,4 @@ export const personRegisterQuery = z.strictObject({ ...pageQuery });
 export type PageInput = z.infer<typeof personRegisterQuery>;
 
 export const idParams = z.strictObject({ id: z.uuid() });
-export const tokenParams = z.strictObject({ token: z.string().min(10).max(100) });
+export const tokenParams = linkTokenParams;

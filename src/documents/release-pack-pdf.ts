@@ -1,6 +1,4 @@
-import PDFDocument from 'pdfkit';
-
-type Doc = InstanceType<typeof PDFDocument>;
+import { confidentialPdf, day, heading, INK, MARGIN, MUTED, pair, termsBox } from './confidential-pdf';
 
 /** One disclosed item: a titled group of labelled values. */
 export interface PackSection {
@@ -63,85 +61,26 @@ export function releasePackJson(m: ReleasePackModel): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-const INK = '#111111';
-const TEXT = '#333333';
-const MUTED = '#5f6b7a';
-const RED = '#b00020';
-const LINE = '#c9ced6';
-const MARGIN = 60;
-
-/** CONFIDENTIAL at the top and bottom of the current page, with the reference and page number in the footer. */
-function markPage(doc: Doc, m: ReleasePackModel, page: number) {
-  const { width, height } = doc.page;
-  // The page may have been added in the middle of a text run: put its font and size back afterwards.
-  const state = doc as unknown as { _font: { name: string } | null; _fontSize: number };
-  const saved = { x: doc.x, y: doc.y, font: state._font?.name, size: state._fontSize };
-  const bottom = doc.page.margins.bottom;
-  doc.page.margins.bottom = 0; // writing in the margin must not add a page
-  doc.font('Helvetica-Bold').fontSize(11).fillColor(RED);
-  doc.text('CONFIDENTIAL', MARGIN, 24, { width: width - 2 * MARGIN, align: 'center', lineBreak: false });
-  doc.moveTo(MARGIN, 40).lineTo(width - MARGIN, 40).strokeColor(RED).lineWidth(0.8).stroke();
-  doc.moveTo(MARGIN, height - 44).lineTo(width - MARGIN, height - 44).strokeColor(RED).lineWidth(0.8).stroke();
-  doc.text('CONFIDENTIAL', MARGIN, height - 38, { width: width - 2 * MARGIN, align: 'center', lineBreak: false });
-  doc.font('Helvetica').fontSize(8).fillColor(MUTED);
-  doc.text(`${m.reference} · page ${page}`, MARGIN, height - 24, { width: width - 2 * MARGIN, align: 'center', lineBreak: false });
-  doc.page.margins.bottom = bottom;
-  doc.x = saved.x;
-  doc.y = saved.y;
-  if (saved.font) doc.font(saved.font);
-  doc.fontSize(saved.size);
-  doc.fillColor(TEXT);
-}
-
-const day = (iso: string) => new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }) + ' UTC';
-
-function heading(doc: Doc, text: string) {
-  doc.moveDown(0.8).font('Helvetica-Bold').fontSize(12).fillColor(INK).text(text);
-  doc.moveTo(doc.x, doc.y + 2).lineTo(doc.page.width - MARGIN, doc.y + 2).strokeColor(LINE).lineWidth(0.5).stroke();
-  doc.moveDown(0.4).font('Helvetica').fontSize(10).fillColor(TEXT);
-}
-
-function pair(doc: Doc, label: string, value: string) {
-  doc.font('Helvetica-Bold').fontSize(9).fillColor(MUTED).text(label);
-  doc.font('Helvetica').fontSize(10).fillColor(TEXT).text(value || '—', { paragraphGap: 4 });
-}
-
 /**
  * The release pack as a PDF (4.3): CONFIDENTIAL in the header and footer of every page, the recipient, the terms,
  * the reference, the chosen items and nothing else, and the handling instructions. Disclosed documents are embedded
  * as file attachments of the PDF and listed with their SHA-256.
  */
 export function releasePackPdf(m: ReleasePackModel): Promise<Buffer> {
-  const doc: Doc = new PDFDocument({
-    size: 'A4', margins: { top: 60, bottom: 60, left: MARGIN, right: MARGIN }, bufferPages: false,
-    info: { Title: `CONFIDENTIAL — disclosure ${m.reference}`, Author: m.organisation, Subject: `Supplied to ${m.recipient.organisation}`, CreationDate: new Date(m.releasedAt) },
+  const { doc, finish } = confidentialPdf(m.reference, {
+    Title: `CONFIDENTIAL — disclosure ${m.reference}`, Author: m.organisation, Subject: `Supplied to ${m.recipient.organisation}`, CreationDate: new Date(m.releasedAt),
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  let page = 1;
-  markPage(doc, m, page);
-  doc.on('pageAdded', () => markPage(doc, m, ++page));
-
   doc.font('Helvetica-Bold').fontSize(18).fillColor(INK).text('Disclosure of confidential information', MARGIN, 60);
   doc.font('Helvetica').fontSize(10).fillColor(MUTED).text(`Reference ${m.reference} · released ${day(m.releasedAt)} · from ${m.organisation}`);
 
   doc.moveDown(0.8);
-  const boxY = doc.y;
-  doc.font('Helvetica-Bold').fontSize(10).fillColor(RED).text(m.terms, MARGIN + 10, boxY + 8, { width: doc.page.width - 2 * MARGIN - 20 });
-  const boxH = doc.y - boxY + 8;
-  doc.rect(MARGIN, boxY, doc.page.width - 2 * MARGIN, boxH).strokeColor(RED).lineWidth(1).stroke();
-  doc.x = MARGIN;
-  doc.y = boxY + boxH + 4;
+  termsBox(doc, m.terms);
 
   heading(doc, 'Recipient');
   pair(doc, 'Organisation', m.recipient.organisation);
   pair(doc, 'For the attention of', `${m.recipient.name}, ${m.recipient.role}${m.recipient.email ? ` <${m.recipient.email}>` : ''}`);
   pair(doc, 'Purpose', m.purpose);
-  pair(doc, 'About', m.subject.pseudonymised ? `${m.subject.label} (pseudonymised: names, date of birth, contact details and identifiers are withheld)` : m.subject.label);
+  pair(doc, 'About', m.subject.pseudonymised ? `${m.subject.label} (pseudonymised: names, date of birth, contact details and identifiers are withheld, in free text too; details not in the person's record, such as other people's names, are not detected in free text)` : m.subject.label);
   if (m.oral) pair(doc, 'Given orally', `By ${m.oral.channel} on ${day(m.oral.occurredAt)}; this pack records what was said.`);
 
   heading(doc, 'Information disclosed');
@@ -163,6 +102,5 @@ export function releasePackPdf(m: ReleasePackModel): Promise<Buffer> {
   for (const h of m.handling) doc.text(`•  ${h}`, { paragraphGap: 3, indent: 0 });
   doc.moveDown(0.6).font('Helvetica').fontSize(8).fillColor(MUTED)
     .text(`Any copy of this pack can be checked against the sender's register of disclosures by its SHA-256 (confide disclosure verify). Reference ${m.reference}.`);
-  doc.end();
-  return done;
+  return finish();
 }

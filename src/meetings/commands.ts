@@ -6,6 +6,7 @@ import { canonicalJson } from '../lib/canonical-json';
 import { conflict, invalidInput, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { Classification } from '../policy/types';
+import type { MeetingNotesModel } from '../documents/meeting-notes-pdf';
 import { findMeeting, onMeetingTeam, requireOnMeeting } from './access';
 import type { CreateMeetingInput } from './schema';
 
@@ -29,7 +30,14 @@ export function presentMeeting(row: MeetingRow, attendees: MeetingAttendeeRow[])
   };
 }
 
-const attendeesOf = (ctx: Ctx, id: string) => ctx.db.selectFrom('meeting_attendees').selectAll().where('meeting_id', '=', id).orderBy('created_at').orderBy('id').execute();
+/** An attendee as recorded: no acknowledgement, no link, nothing delivered. */
+const NOT_ACKNOWLEDGED = {
+  acknowledged_at: null, acknowledgement_method: null, acknowledgement_recorded_by: null, link_token_hash: null, link_expires_at: null, link_issued_by: null,
+  link_issued_at: null, link_name: null, link_date: null, link_used_at: null, notes_served_at: null, notes_pdf_sha256: null, notes_json_sha256: null,
+} satisfies Partial<MeetingAttendeeRow>;
+
+/** The attendees of a meeting, in the order they were recorded. */
+export const attendeesOf = (ctx: Ctx, id: string) => ctx.db.selectFrom('meeting_attendees').selectAll().where('meeting_id', '=', id).orderBy('created_at').orderBy('id').execute();
 
 /**
  * Records a meeting (practice 3): about a person or case the actor works with (their team: 3.4), or general; its
@@ -67,8 +75,8 @@ export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
   await ctx.db.insertInto('meetings').values(row).execute();
   const users = input.userIds.length ? await ctx.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', input.userIds).execute() : [];
   const attendees: MeetingAttendeeRow[] = [
-    ...users.map((u) => ({ id: newId(ctx.now.getTime()), meeting_id: id, kind: 'user', user_id: u.id, name: u.display_name, organisation: null, role: 'staff', acknowledged_at: null, acknowledgement_method: null, acknowledgement_recorded_by: null, created_at: ctx.nowIso })),
-    ...input.external.map((e) => ({ id: newId(ctx.now.getTime()), meeting_id: id, kind: 'external', user_id: null, name: e.name, organisation: e.organisation ?? null, role: e.role, acknowledged_at: null, acknowledgement_method: null, acknowledgement_recorded_by: null, created_at: ctx.nowIso })),
+    ...users.map((u) => ({ ...NOT_ACKNOWLEDGED, id: newId(ctx.now.getTime()), meeting_id: id, kind: 'user', user_id: u.id, name: u.display_name, organisation: null, role: 'staff', created_at: ctx.nowIso })),
+    ...input.external.map((e) => ({ ...NOT_ACKNOWLEDGED, id: newId(ctx.now.getTime()), meeting_id: id, kind: 'external', user_id: null, name: e.name, organisation: e.organisation ?? null, role: e.role, created_at: ctx.nowIso })),
   ];
   if (attendees.length) await ctx.db.insertInto('meeting_attendees').values(attendees).execute();
   ctx.audit.add(fromDecision('meeting.record', d, {
@@ -86,7 +94,7 @@ export async function getMeeting(ctx: Ctx, id: string) {
 }
 
 /** An external attendee of this meeting (404 when not: no other meeting's attendee can be named). */
-async function externalAttendee(ctx: Ctx, meetingId: string, attendeeId: string, path: string) {
+export async function externalAttendee(ctx: Ctx, meetingId: string, attendeeId: string, path: string) {
   const a = await ctx.db.selectFrom('meeting_attendees').selectAll().where('id', '=', attendeeId).where('meeting_id', '=', meetingId).executeTakeFirst();
   if (!a) throw invalidInput('No attendee with that id at this meeting.', [{ path, message: 'not an attendee of this meeting' }]);
   if (a.kind !== 'external') throw invalidInput('Only an external attendee acknowledges, or is sent, the notes.', [{ path, message: 'not an external attendee' }]);
@@ -110,6 +118,19 @@ export async function acknowledgeConfidentiality(ctx: Ctx, id: string, attendeeI
   return presentMeeting(m.row, await attendeesOf(ctx, id));
 }
 
+/** What one external attendee receives of a meeting: this meeting's notes and nothing else, marked CONFIDENTIAL with the terms. */
+export function meetingNotesFor(ctx: Ctx, row: MeetingRow, a: MeetingAttendeeRow): MeetingNotesModel {
+  return {
+    marking: 'CONFIDENTIAL', reference: `${row.id}/${a.id}`, from: ctx.services.config.organisation.name, terms: CONFIDENTIALITY_TERMS,
+    recipient: { name: a.name, organisation: a.organisation, role: a.role, acknowledgedAt: a.acknowledged_at },
+    meeting: { id: row.id, title: row.title, heldAt: row.held_at, notes: row.notes },
+    sharedAt: ctx.nowIso,
+  };
+}
+
+/** The SHA-256 of a notes summary (canonical JSON): what the audit chain records instead of the notes. */
+export const notesSha256 = (summary: MeetingNotesModel) => createHash('sha256').update(canonicalJson(summary)).digest('hex');
+
 /**
  * The notes of this meeting for one external attendee, marked CONFIDENTIAL (practice 3): only after they acknowledged
  * confidentiality (rule meetings/acknowledgement-first), only this meeting's notes (its need to know), and never
@@ -123,13 +144,8 @@ export async function shareMeetingNotes(ctx: Ctx, id: string, attendeeId: string
     ...m.facts, classification: m.row.notes_classification as Classification,
     meeting: { acknowledged: a.acknowledged_at !== null, clientRequested: Number(m.row.client_requested_sharing) === 1 },
   }, m.subjectPersonId, { attendeeId, classification: m.row.notes_classification });
-  const summary = {
-    marking: 'CONFIDENTIAL', terms: CONFIDENTIALITY_TERMS,
-    recipient: { name: a.name, organisation: a.organisation, role: a.role, acknowledgedAt: a.acknowledged_at },
-    meeting: { id, title: m.row.title, heldAt: m.row.held_at, notes: m.row.notes },
-    sharedAt: ctx.nowIso, reference: `${id}/${attendeeId}`,
-  };
-  const sha256 = createHash('sha256').update(canonicalJson(summary)).digest('hex');
+  const summary = meetingNotesFor(ctx, m.row, a);
+  const sha256 = notesSha256(summary);
   ctx.audit.add(fromDecision('meeting.share', d, { resourceType: 'meeting', resourceId: id, subjectPersonId: m.subjectPersonId, detail: { attendeeId, classification: m.row.notes_classification, sha256 } }));
   return { ...summary, sha256 };
 }

@@ -1,9 +1,14 @@
-import { route } from '../http/route';
+import { z } from 'zod';
+import { linkAcknowledgeBody, linkTokenParams } from '../acknowledgement/schema';
+import { publicRoute, route } from '../http/route';
 import { acknowledgeConfidentiality, createMeeting, getMeeting, shareMeetingNotes } from './commands';
+import { acknowledgeMeetingLink, issueMeetingLink, showMeetingLink } from './link';
 import { listMeetingsForPerson } from './queries';
 import { acknowledgeBody, attendeeParams, createMeetingBody, meetingParams, shareBody } from './schema';
 
 const tags = ['meetings'];
+
+const empty = z.strictObject({}).optional();
 
 /** Meetings with third parties (practice 3): attendees, their acknowledgement of confidentiality, notes shared after it. */
 export const meetingRoutes = [
@@ -35,5 +40,23 @@ export const meetingRoutes = [
     method: 'POST', url: '/api/meetings/:id/share', action: 'meeting.share', tags, params: meetingParams, body: shareBody,
     summary: 'The notes for one external attendee, marked CONFIDENTIAL: only after their acknowledgement, never session details unless the client asked',
     handler: (ctx, { params, body }) => shareMeetingNotes(ctx, params.id, body.attendeeId),
+  }),
+  route({
+    method: 'POST', url: '/api/meetings/:id/attendees/:attendeeId/acknowledgement-link', action: 'meeting.update', tags, params: attendeeParams, body: empty, status: 201,
+    summary: 'Issue the one-time, expiring link through which an external attendee acknowledges confidentiality and then receives the notes once',
+    responses: { 409: 'The attendee already used a link: the notes went to them once' },
+    handler: (ctx, { params }) => issueMeetingLink(ctx, params.id, params.attendeeId),
+  }),
+  publicRoute({
+    method: 'GET', url: '/api/meeting-acknowledgements/:token', public: true, tags, params: linkTokenParams,
+    summary: 'What an external attendee sees before acknowledging: the terms, who sends it, who it is for and when the meeting was held — nothing confidential',
+    responses: { 404: 'Unknown, used or expired link (all alike)', 429: 'Too many attempts from this address' },
+    handler: (ctx, { params, request }) => showMeetingLink(ctx, params.token, request.ip),
+  }),
+  publicRoute({
+    method: 'POST', url: '/api/meeting-acknowledgements/:token', public: true, tags, params: linkTokenParams, body: linkAcknowledgeBody,
+    summary: "The attendee acknowledges confidentiality with their typed name and the date; the link stops working and the meeting's notes are given once (JSON and a CONFIDENTIAL PDF), or withheld with the rule that refused",
+    responses: { 404: 'Unknown, used or expired link (all alike)', 429: 'Too many attempts from this address' },
+    handler: (ctx, { params, body, request }) => acknowledgeMeetingLink(ctx, params.token, request.ip, body),
   }),
 ];

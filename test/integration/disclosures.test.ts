@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALTERED_EXIT, verifyFile } from '../../src/cli/disclosure';
 import { newId } from '../../src/lib/ids';
 import { sortKey } from '../../src/records/paging';
+import { pdfPagesText } from '../support/pdf';
 import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
@@ -183,6 +184,25 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     }
   });
 
+  it('4.3 third-party-disclosure: a long pack reads as a document — CONFIDENTIAL at the top and bottom of every page, the recipient, terms and handling instructions, the chosen items and nothing else', async () => {
+    const chosen: string[] = [];
+    for (let i = 1; i <= 30; i++) chosen.push(await makeNote(world, caseId, staff.id, `Chosen note ${i}: talked about the band and the next steps at school, and agreed to meet again.`));
+    const left = await makeNote(world, caseId, staff.id, 'Left out: this note was not chosen.');
+    const { id } = await acknowledged(request({ items: { personFields: ['givenName', 'familyName'], notes: chosen }, clientRequest: { detail: 'Jo asked for the notes to go.' } }));
+    const rel = await as(world, staff).post(`/api/disclosures/${id}/release`, {});
+    expect(rel.statusCode, rel.body).toBe(200);
+    const pdf = (await as(world, staff).get(`/api/disclosures/${id}/pack.pdf`)).rawPayload;
+    const pages = pdfPagesText(pdf);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    pages.forEach((text, p) => {
+      expect(text.match(/CONFIDENTIAL/g)?.length, `page ${p + 1}`).toBeGreaterThanOrEqual(2);
+      expect(text, `page ${p + 1}`).toContain(`${rel.json().data.reference} · page ${p + 1}`);
+    });
+    const all = pages.join('\n');
+    for (const part of ['Riverside Youth Trust', 'Sam Carter, Youth worker', 'CONFIDENTIAL — supplied under the Confidentiality Policy', 'Handling instructions', 'Chosen note 1:', 'Chosen note 30:']) expect(all).toContain(part);
+    for (const absent of ['Left out', left, 'asthma', 'known to social care', 'mentoring next term']) expect(all).not.toContain(absent);
+  });
+
   it('1.3 informed-consent: consent missing, wrong recipient and wrong purpose are each refused citing 1.3, nothing written, the refusal audited', async () => {
     const before = await disclosures();
     const noConsent = await as(world, staff).post('/api/disclosures', request({ personIds: [other], items: { personFields: ['givenName'] } }));
@@ -195,10 +215,12 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(JSON.parse((await lastAudit()).detail)).toMatchObject({ basis: 'consent', consentId: null, recipient: `org:${orgB}` });
     const wrongPurpose = await as(world, staff).post('/api/disclosures', request({ purposeId: purpose2 }));
     expect(wrongPurpose.statusCode).toBe(403);
-    expect(wrongPurpose.json()).toMatchObject({ rule: 'consent/none-covers' });
+    expect(wrongPurpose.json()).toMatchObject({ rule: 'consent/none-covers', clause: '1.3, 4.1, 4.2' });
+    expect(await lastAudit()).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: person, actor_id: staff.id });
     // Categories beyond the consent (special: health notes) are not covered either.
     const beyond = await as(world, staff).post('/api/disclosures', request({ items: { personFields: ['healthNotes'] } }));
     expect(beyond.json()).toMatchObject({ rule: 'consent/none-covers' });
+    expect(await lastAudit()).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: person });
     expect(await disclosures()).toBe(before);
   });
 
@@ -223,6 +245,32 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     const notTeam = await as(world, otherStaff).post('/api/disclosures', request());
     expect(notTeam.statusCode).toBe(404);
     expect(await disclosures()).toBe(before);
+  });
+
+  it('3.3 need-to-know: a pseudonymised pack, for a purpose that does not need identity, carries the pseudonym instead of the person\'s names, contact details and date of birth — in note titles and bodies too', async () => {
+    const c = await as(world, staff).post(`/api/people/${person}/consents`, {
+      purposeId: purpose2, decision: 'given', recipients: [{ kind: 'organisation', organisationId: orgA }], dataCategories: ['general', 'personal', 'session'], told,
+      method: { kind: 'oral', attestation: 'Jo agreed to the research use.' }, givenBy: { kind: 'person' },
+    });
+    expect(c.statusCode, c.body).toBe(201);
+    const note = await makeNote(world, caseId, staff.id, "Jo Bloggs came in. JO's mum wrote from someone@example.org; born 1 April 2010. Joanna from the Bloggs family was there too.");
+    await db().updateTable('notes').set({ title: 'Drums with Jo' }).where('id', '=', note).execute();
+    const { id } = await acknowledged(request({
+      purposeId: purpose2, pseudonymise: true, items: { personFields: ['givenName', 'familyName', 'dateOfBirth'], notes: [note] },
+      clientRequest: { detail: 'Jo asked for the session notes to go to the research partner.' },
+    }));
+    const rel = await as(world, staff).post(`/api/disclosures/${id}/release`, {});
+    expect(rel.statusCode, rel.body).toBe(200);
+    const pack = JSON.parse((await as(world, staff).get(`/api/disclosures/${id}/pack.json`)).body);
+    const pseudonym = pack.subject.label as string;
+    expect(pack.subject).toEqual({ label: expect.stringMatching(/^P-[0-9A-F]{12}$/), pseudonymised: true });
+    expect(pack.items[0].entries).toEqual([
+      { label: 'Given name', value: pseudonym }, { label: 'Family name', value: pseudonym }, { label: 'Date of birth', value: 'withheld (pseudonymised)' },
+    ]);
+    expect(pack.items[1].title).toBe(`Session note 1: Drums with ${pseudonym}`);
+    expect(pack.items[1].entries).toContainEqual({ label: 'Note', value: `${pseudonym} came in. ${pseudonym}'s mum wrote from [withheld]; born [withheld]. Joanna from the ${pseudonym} family was there too.` });
+    const text = JSON.stringify(pack);
+    for (const identifier of ['Bloggs', 'Jo ', "JO's", 'someone@example.org', '1 April 2010', person, note, caseId]) expect(text).not.toContain(identifier);
   });
 
   it('practice 2 session-staff-team-only: a session note goes only when the client asked for it, recorded with who and when', async () => {
@@ -296,8 +344,10 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(res.statusCode, res.body).toBe(201);
     const id = res.json().data.id as string;
     expect(res.json().data).toMatchObject({ basis: 'exception', exceptionGround: 'legal_duty', exceptionReference: 'Police incident 4471/26', status: 'awaiting_approval', consentId: null });
+    const packsBefore = await packs();
     const early = await as(world, staff).post(`/api/disclosures/${id}/release`, {});
     expect(early.statusCode).toBe(403);
+    expect(await packs()).toBe(packsBefore);
     expect(early.json()).toMatchObject({ rule: 'disclosure/exception-not-approved', clause: '1.3' });
     expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', rule_id: 'disclosure/exception-not-approved', clause: '1.3', resource_id: id });
     expect((await as(world, staff).post(`/api/disclosures/${id}/approval`, { decision: 'approve', justification: 'x', tellPerson: true })).statusCode).toBe(403);
@@ -405,9 +455,38 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     await db().updateTable('agreements').set({ status: 'terminated', terminated_at: world.clock.now().toISOString(), terminated_by: manager.id, termination_reason: 'Ended early' }).where('id', '=', agreementId).execute();
     const before = await packs();
     const refused = await as(world, staff).post(`/api/disclosures/${d.id}/release`, {});
-    expect([403, 409]).toContain(refused.statusCode);
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json()).toMatchObject({ rule: 'agreements/none-covers', clause: 'practice 5.1' });
     expect(await packs()).toBe(before);
-    expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', resource_id: d.id });
+    expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', rule_id: 'agreements/none-covers', clause: 'practice 5.1', resource_id: d.id });
+    expect((await db().selectFrom('disclosures').select(['status', 'pack_sha256']).where('id', '=', d.id).executeTakeFirstOrThrow())).toEqual({ status: 'acknowledged', pack_sha256: null });
+
+    // An agreement past its end date between request and release: refused the same way, nothing goes out.
+    const expiringOrg = await org('Westside Youth Hub');
+    const expiring = await signedAgreement(expiringOrg, purpose, false);
+    const e = await as(world, staff).post('/api/disclosures', request({ recipient: { organisationId: expiringOrg, name: 'R Lee', role: 'Hub lead' } }));
+    expect(e.statusCode, e.body).toBe(201);
+    const eLink = await as(world, staff).post(`/api/disclosures/${e.json().data.id}/acknowledgement-link`, {});
+    expect((await as(world).post(`/api/disclosure-acknowledgements/${new URL(eLink.json().url).pathname.split('/').at(-1)}`, { typedName: 'R Lee', date: '2026-03-02' })).statusCode).toBe(200);
+    await db().updateTable('agreements').set({ ends_on: '2026-03-01' }).where('id', '=', expiring).execute();
+    const expired = await as(world, staff).post(`/api/disclosures/${e.json().data.id}/release`, {});
+    expect(expired.statusCode, expired.body).toBe(403);
+    expect(expired.json()).toMatchObject({ rule: 'agreements/none-covers', clause: 'practice 5.1' });
+    expect(await packs()).toBe(before);
+    expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', rule_id: 'agreements/none-covers', resource_id: e.json().data.id });
+
+    // An unsigned agreement (a draft) is no basis: without consent the request is refused citing 1.3, and the audit
+    // names the agreement check that failed too.
+    const draftOrg = await org('Southside Draft Partner');
+    const draftId = await signedAgreement(draftOrg, purpose, false);
+    await db().updateTable('agreements').set({ status: 'draft', signed_at: null }).where('id', '=', draftId).execute();
+    await db().deleteFrom('agreement_signatories').where('agreement_id', '=', draftId).where('party', '=', draftOrg).execute();
+    const unsigned = await as(world, staff).post('/api/disclosures', request({ recipient: { organisationId: draftOrg, name: 'S Draft', role: 'Lead' } }));
+    expect(unsigned.statusCode, unsigned.body).toBe(403);
+    expect(unsigned.json()).toMatchObject({ rule: 'consent/none-covers', clause: '1.3, 4.1, 4.2' });
+    const unsignedAudit = await lastAudit();
+    expect(unsignedAudit).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers' });
+    expect(JSON.parse(unsignedAudit.detail).alsoTried).toEqual([{ basis: 'agreement', rule: 'agreements/none-covers', clause: 'practice 5.1' }]);
 
     // An agreement that requires consent as well: without consent for this recipient there is no basis (1.3).
     const strictOrg = await org('Eastside Family Service');

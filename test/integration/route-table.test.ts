@@ -28,6 +28,8 @@ const PUBLIC = [
   'GET /metrics',
   // 4.3: the recipient's one-time acknowledgement link (terms only; a used, expired or unknown token is the same 404).
   'GET /api/disclosure-acknowledgements/:token', 'POST /api/disclosure-acknowledgements/:token',
+  // Practice 3: an external meeting attendee's one-time link (terms only before acknowledgement; the notes once after).
+  'GET /api/meeting-acknowledgements/:token', 'POST /api/meeting-acknowledgements/:token',
 ].sort();
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;

@@ -37,6 +37,7 @@ const DisclosurePage = lazy(() => import('./pages/disclosure/DisclosurePage'));
 const DisclosureRegister = lazy(() => import('./pages/disclosure/Register').then((m) => ({ default: m.DisclosureRegister })));
 const DisclosureApprovals = lazy(() => import('./pages/disclosure/Register').then((m) => ({ default: m.DisclosureApprovals })));
 const Acknowledge = lazy(() => import('./pages/disclosure/Acknowledge'));
+const MeetingAcknowledge = lazy(() => import('./pages/meetings/MeetingAcknowledge'));
 const Agreements = lazy(() => import('./pages/agreements/Agreements').then((m) => ({ default: m.Agreements })));
 const AgreementsReview = lazy(() => import('./pages/agreements/Agreements').then((m) => ({ default: m.AgreementsReview })));
 const NewAgreement = lazy(() => import('./pages/agreements/NewAgreement'));
@@ -135,13 +136,15 @@ function Home({ start }: { start: string }) {
 }
 
 /**
- * The app: the one page open without signing in — a recipient accepting the confidentiality terms through their
- * one-time link (4.3) — or the signed-in app behind its gate.
+ * The app: the pages open without signing in — a recipient accepting the confidentiality terms through their
+ * one-time link (4.3), an external meeting attendee through theirs (practice 3) — or the signed-in app behind its gate.
  */
 export function App() {
   const { pathname } = useLocation();
   const ack = match('/acknowledge/:token', pathname);
   if (ack) return <Suspense fallback={<Loading />}><Acknowledge token={ack.token} /></Suspense>;
+  const meetingAck = match('/meeting-acknowledge/:token', pathname);
+  if (meetingAck) return <Suspense fallback={<Loading />}><MeetingAcknowledge token={meetingAck.token} /></Suspense>;
   return <Gate />;
 }
 

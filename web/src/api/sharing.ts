@@ -108,3 +108,21 @@ export interface AgreementView {
   version: number;
   can: AgreementCan;
 }
+
+/** What an external meeting attendee's one-time link shows before acknowledgement (practice 3): nothing confidential. */
+export interface MeetingLinkTerms {
+  from: string;
+  attendee: { name: string; organisation: string | null; role: string };
+  heldAt: string;
+  terms: string;
+  expiresAt: string;
+  next: string;
+}
+
+/** What the link gives once the attendee acknowledged: this meeting's notes once, or why they are withheld. */
+export interface MeetingLinkResult {
+  acknowledged: true;
+  notes: { marking: 'CONFIDENTIAL'; reference: string; from: string; meeting: { id: string; title: string; heldAt: string; notes: string }; sha256: string } | null;
+  pdf: { filename: string; contentType: string; sha256: string; base64: string } | null;
+  withheld: { reason: string; rule: string; clause: string } | null;
+}
