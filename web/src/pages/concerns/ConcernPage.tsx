@@ -1,18 +1,33 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, call } from '../../api/client';
 import type { Chronology, ChronologyEntry, Concern } from '../../api/models';
 import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { hasRole, useSession } from '../../session';
-import { AddEntry, CloseConcern, RecordReferral } from './ConcernActions';
+import { AddEntry, CloseConcern } from './ConcernActions';
+import { ReferralAid } from './ReferralAid';
+import { Referrals } from './ReferralSteps';
+import { MISSING_WORDS, RECIPIENTS } from './referralWords';
 import { ConcernSubject, RiskBadge, StatusBadge, concernForLabel, concernQuery } from './shared';
 
 const KIND_LABELS: Record<string, string> = {
   raised: 'Raised', alerted: 'Alert sent', escalated: 'Escalated', acknowledged: 'Acknowledged', fact: 'Fact', action: 'Action',
-  decision: 'Decision', outcome: 'Outcome', referral: 'Referral', closed: 'Closed',
+  decision: 'Decision', outcome: 'Outcome', referral: 'Referral', 'referral-update': 'Referral', closed: 'Closed',
 };
-const RECIPIENTS: Record<string, string> = { local_authority: 'the local authority’s safeguarding team', police: 'the police' };
-const yesNo = (v: unknown) => (v === true ? 'Yes' : v === false ? 'No' : '—');
+const yesNo = (v: unknown) => (v === true ? 'Yes' : v === false ? 'No' : v === null ? 'To answer later' : '—');
+const listOf = (ks: unknown) => (Array.isArray(ks) ? (ks as string[]).map((k) => MISSING_WORDS[k] ?? k).join(', ') : '');
+
+/** A referral's later step in words: approved, refused, reviewed, completed, or flagged overdue by Confide. */
+function referralUpdate(d: Record<string, unknown>, who: React.ReactNode): React.ReactNode {
+  switch (d.event) {
+    case 'approved': return <>{who} approved the referral: the information was released.</>;
+    case 'refused': return <>{who} refused the referral: nothing was shared from the records.</>;
+    case 'reviewed': return <>{who} reviewed the release: {d.outcome === 'upheld' ? 'it was right' : 'concerns recorded for management'}.</>;
+    case 'completed': return <>{who} completed the referral’s record{Array.isArray(d.missing) && d.missing.length ? `; still to answer: ${listOf(d.missing)}` : ''}.</>;
+    case 'overdue': return <>The referral’s record was not complete by its deadline: Confide flagged it to the managers.</>;
+    default: return <>{who} updated the referral.</>;
+  }
+}
 
 /** How a concern is handled (the API refuses it to anyone who does not work the concern, so it is asked only when `can.work`). */
 const chronologyQuery = (id: string, enabled: boolean) => ({
@@ -50,7 +65,8 @@ function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => s
     case 'alerted': what = recipients ? <>Confide alerted {recipients}.</> : <>Confide could alert nobody: there is no safeguarding lead or manager.</>; break;
     case 'escalated': what = <>Not acknowledged in time: Confide escalated it to {recipients || 'nobody'}.</>; break;
     case 'acknowledged': what = <><strong>{name(e.recordedBy)}</strong> acknowledged it.</>; break;
-    case 'referral': what = <><strong>{name(e.recordedBy)}</strong> recorded a referral to {RECIPIENTS[String(d.to)] ?? String(d.to)}.</>; break;
+    case 'referral': what = <><strong>{name(e.recordedBy)}</strong> {d.urgent ? 'made an urgent referral' : 'made a referral'} to {RECIPIENTS[String(d.to)] ?? String(d.to)}{d.releasedAtOnce ? ', released at once' : d.disclosure ? ', waiting for a manager’s approval' : ''}.</>; break;
+    case 'referral-update': what = referralUpdate(d, <strong>{name(e.recordedBy)}</strong>); break;
     case 'closed': what = <><strong>{name(e.recordedBy)}</strong> closed the concern.</>; break;
     default: what = <><strong>{name(e.recordedBy)}</strong> recorded {e.kind === 'action' ? 'an action' : `a ${e.kind}`}.</>;
   }
@@ -69,6 +85,15 @@ function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => s
           <dt>Shared with</dt><dd>{String(d.sharedWith ?? '')} — {String(d.sharedHow ?? '')}</dd>
           <dt>Person told</dt><dd>{yesNo(d.personTold)}{d.notToldReason ? ` — ${String(d.notToldReason)}` : ''}</dd>
           {d.reference ? <><dt>Their reference</dt><dd>{String(d.reference)}</dd></> : null}
+          {Array.isArray(d.missing) && d.missing.length ? <><dt>To complete</dt><dd>{listOf(d.missing)}</dd></> : null}
+        </dl>
+      ) : null}
+      {e.kind === 'referral-update' && d.event === 'completed' ? (
+        <dl className="facts referral-facts">
+          {'consentPossibleAndSafe' in d ? <><dt>Consent possible and safe</dt><dd>{yesNo(d.consentPossibleAndSafe)}</dd></> : null}
+          {d.consentNote ? <><dt>Consent</dt><dd>{String(d.consentNote)}</dd></> : null}
+          {'personTold' in d ? <><dt>Person told</dt><dd>{yesNo(d.personTold)}{d.notToldReason ? ` — ${String(d.notToldReason)}` : ''}</dd></> : null}
+          {d.reference ? <><dt>Their reference</dt><dd>{String(d.reference)}</dd></> : null}
         </dl>
       ) : null}
     </li>
@@ -76,15 +101,21 @@ function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => s
 }
 
 /** The handling, for those who work the concern: acknowledgement, the chronology, entries, referral, closing. */
-function Handling({ id, concern, canRefer }: { id: string; concern: Concern; canRefer: boolean }) {
+function Handling({ id, concern, canRefer, releaseAtOnce }: { id: string; concern: Concern; canRefer: boolean; releaseAtOnce: boolean }) {
   const queryClient = useQueryClient();
   const [done, setDone] = useState<string | null>(null);
+  const [shown, setShown] = useState(0); // each confirmation takes focus, so a keyboard or screen-reader user hears it
+  const doneRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (shown) doneRef.current?.focus();
+  }, [shown]);
   const [ackError, setAckError] = useState<unknown>(null);
   const chronology = useQuery(chronologyQuery(id, true));
   const names = chronology.data?.names ?? {};
   const name = (uid: string | null) => (uid ? names[uid] ?? 'a colleague' : 'Confide');
   const refresh = async (message: string) => {
     setDone(message);
+    await queryClient.invalidateQueries({ queryKey: ['referrals'] });
     await queryClient.invalidateQueries({ queryKey: ['concern', id] });
     await queryClient.invalidateQueries({ queryKey: ['concerns'] });
   };
@@ -101,7 +132,7 @@ function Handling({ id, concern, canRefer }: { id: string; concern: Concern; can
   const open = concern.status !== 'closed';
   return (
     <>
-      {done ? <Notice>{done}</Notice> : null}
+      {done ? <div ref={doneRef} tabIndex={-1} className="notice-focus"><Notice>{done}</Notice></div> : null}
       {concern.status === 'raised' ? (
         <div className="alert warning ack-box">
           <p className="alert-title">Nobody has acknowledged this concern yet.</p>
@@ -122,7 +153,8 @@ function Handling({ id, concern, canRefer }: { id: string; concern: Concern; can
           {open ? <AddEntry id={id} onAdded={refresh} /> : <div className="panel"><h2>Closed</h2><p>{h?.closedAt ? `Closed on ${formatDateTime(h.closedAt)} by ${name(h.closedBy)}.` : 'This concern is closed.'}</p></div>}
         </div>
       </div>
-      {open && canRefer ? <RecordReferral id={id} onRecorded={refresh} /> : null}
+      <Referrals referrals={chronology.data?.referrals ?? []} name={name} onDone={async (m) => { await refresh(m); setShown((n) => n + 1); }} />
+      {open && canRefer ? <ReferralAid concern={concern} releaseAtOnce={!!concern.personId && releaseAtOnce} onSent={refresh} /> : null}
       {open ? <CloseConcern id={id} onClosed={refresh} /> : null}
     </>
   );
@@ -156,7 +188,7 @@ export default function ConcernPage({ id }: { id: string }) {
         </p>
       ) : null}
       <WhatWasRaised concern={c} raisedBy={raisedBy} />
-      {concern.data.can.work ? <Handling id={id} concern={c} canRefer={!!concern.data.can.refer} /> : null}
+      {concern.data.can.work ? <Handling id={id} concern={c} canRefer={!!concern.data.can.refer} releaseAtOnce={!!concern.data.can.releaseAtOnce} /> : null}
     </section>
   );
 }
