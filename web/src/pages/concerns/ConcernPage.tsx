@@ -79,8 +79,8 @@ function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => s
       {e.agreedWith?.length ? <p className="chrono-why"><span className="chrono-label">Agreed with: </span>{e.agreedWith.join(', ')}</p> : null}
       {e.kind === 'referral' ? (
         <dl className="facts referral-facts">
-          <dt>Risk of harm</dt><dd>{yesNo(d.riskOfHarm)} — {String(d.riskOfHarmReason ?? '')}</dd>
-          <dt>Consent possible and safe</dt><dd>{yesNo(d.consentPossibleAndSafe)} — {String(d.consentNote ?? '')}</dd>
+          <dt>Risk of harm</dt><dd>{yesNo(d.riskOfHarm)}{d.riskOfHarmReason ? ` — ${String(d.riskOfHarmReason)}` : ''}</dd>
+          <dt>Consent possible and safe</dt><dd>{yesNo(d.consentPossibleAndSafe)}{d.consentNote ? ` — ${String(d.consentNote)}` : ''}</dd>
           <dt>Information shared</dt><dd>{String(d.informationShared ?? '')}</dd>
           <dt>Shared with</dt><dd>{String(d.sharedWith ?? '')} — {String(d.sharedHow ?? '')}</dd>
           <dt>Person told</dt><dd>{yesNo(d.personTold)}{d.notToldReason ? ` — ${String(d.notToldReason)}` : ''}</dd>
@@ -141,6 +141,9 @@ function Handling({ id, concern, canRefer, releaseAtOnce }: { id: string; concer
           <Button onPress={acknowledge}>Acknowledge</Button>
         </div>
       ) : null}
+      {/* The referral comes before the chronology: a lead acting on an immediate risk finds it at once (practice 4.1). */}
+      <Referrals referrals={chronology.data?.referrals ?? []} name={name} onDone={async (m) => { await refresh(m); setShown((n) => n + 1); }} />
+      {open && canRefer ? <ReferralAid concern={concern} releaseAtOnce={!!concern.personId && releaseAtOnce} onSent={refresh} /> : null}
       <div className="columns">
         <div className="panel">
           <h2>Chronology</h2>
@@ -153,8 +156,6 @@ function Handling({ id, concern, canRefer, releaseAtOnce }: { id: string; concer
           {open ? <AddEntry id={id} onAdded={refresh} /> : <div className="panel"><h2>Closed</h2><p>{h?.closedAt ? `Closed on ${formatDateTime(h.closedAt)} by ${name(h.closedBy)}.` : 'This concern is closed.'}</p></div>}
         </div>
       </div>
-      <Referrals referrals={chronology.data?.referrals ?? []} name={name} onDone={async (m) => { await refresh(m); setShown((n) => n + 1); }} />
-      {open && canRefer ? <ReferralAid concern={concern} releaseAtOnce={!!concern.personId && releaseAtOnce} onSent={refresh} /> : null}
       {open ? <CloseConcern id={id} onClosed={refresh} /> : null}
     </>
   );

@@ -83,7 +83,7 @@ function Sent({ referral, orgName, onDone }: { referral: Referral; orgName: stri
         <p>Recorded in the chronology with your answers as its reasons.</p>
       )}
       {referral.missing.length ? <p>Complete the answers you left by {formatDateTime(referral.completeBy)}.</p> : null}
-      <div className="actions"><Button variant="secondary" onPress={onDone}>Back to the concern</Button></div>
+      <div className="actions"><Button variant="secondary" onPress={onDone}>Done</Button></div>
     </div>
   );
 }
@@ -100,7 +100,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
   const [error, setError] = useState<unknown>(null);
   const [clientErrors, setClientErrors] = useState<Record<string, string> | null>(null);
   const [busy, setBusy] = useState(false);
-  const [sent, setSent] = useState<Referral | null>(null);
+  const [sent, setSent] = useState<{ referral: Referral; orgName: string } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (open) heading.current?.focus();
@@ -109,7 +109,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
   const orgs = useOrganisations();
   const purposes = usePurposes();
 
-  if (sent) return <Sent referral={sent} orgName={orgs.name(v['share.recipient.organisationId'] ?? '')} onDone={() => { setSent(null); setOpen(false); }} />;
+  if (sent) return <Sent referral={sent.referral} orgName={sent.orgName} onDone={() => { setSent(null); setOpen(false); }} />;
   if (!open) {
     return (
       <div className="panel referral-start">
@@ -178,7 +178,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
     };
     try {
       const referral = await call<Referral>(api.POST('/api/concerns/{id}/referrals', { params: { path: { id: concern.id } }, body }));
-      setSent(referral);
+      setSent({ referral, orgName });
       setStep(0);
       setV({});
       setItems([]);
@@ -208,7 +208,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
 
   return (
     <div className="panel referral-aid">
-      <h2 className="visually-hidden">Make a referral</h2>
+      <h2>Make a referral</h2>
       <ol className="stepper" aria-label="Steps of the referral">
         {STEPS.map((label, i) => (
           <li key={label} className={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
