@@ -128,6 +128,9 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await leadPage.getByRole('heading', { name: 'Chronology', exact: true }).waitFor();
     expect(await leadPage.locator('main').textContent()).toMatch(/Raised[\s\S]*by Val Okafor/);
     await expect.poll(() => leadPage.locator('.chronology').textContent()).toMatch(/Val Okafor raised the concern, saying someone is at immediate risk[\s\S]*Confide alerted Priya Shah/);
+    // Not on Ada's case team, the lead still sees whom it is about by name (practice 4.1), not her record.
+    await expect.poll(() => leadPage.locator('.fields').textContent()).toMatch(/Addie Lovelace[\s\S]*you may not open their record/);
+    expect((await auditRows(world)).filter((r) => r.action === 'concern.subject' && r.actor_id === lead.id).map((r) => r.rule_id)).toContain('safeguarding/subject-name-for-leads');
     await checkpoint(leadPage, 'safeguarding-09-concern');
 
     await leadPage.getByRole('button', { name: 'Acknowledge' }).click();

@@ -249,6 +249,8 @@ export interface ConcernView {
   can: { work?: boolean; refer?: boolean; releaseAtOnce?: boolean };
   /** On raising: how many people were alerted, and how many e-mails were queued. */
   alerted?: { people: number; emailed: number };
+  /** Whom it is about, by name, for those who work concerns (rule safeguarding/subject-name-for-leads, practice 4.1). */
+  subject?: { personId: string; givenName: string; familyName: string; preferredName: string | null };
 }
 export interface ConcernPage extends Page<Concern> {
   names: Record<string, string>;

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { api, call } from '../../api/client';
-import type { Chronology, ChronologyEntry, Concern } from '../../api/models';
+import type { Chronology, ChronologyEntry, Concern, ConcernView } from '../../api/models';
 import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { hasRole, useSession } from '../../session';
 import { AddEntry, CloseConcern } from './ConcernActions';
@@ -37,12 +37,12 @@ const chronologyQuery = (id: string, enabled: boolean) => ({
 });
 
 /** What the raiser wrote: everything the reader may see of it (the API leaves out what they may not). */
-function WhatWasRaised({ concern, raisedBy }: { concern: Concern; raisedBy: string }) {
+function WhatWasRaised({ concern, raisedBy, subject }: { concern: Concern; raisedBy: string; subject?: ConcernView['subject'] }) {
   return (
     <div className="panel">
       <h2>What was raised</h2>
       <dl className="fields">
-        <div className="field-row"><dt>About</dt><dd>{concernForLabel(concern.concernFor)}: <ConcernSubject concern={concern} /></dd></div>
+        <div className="field-row"><dt>About</dt><dd>{concernForLabel(concern.concernFor)}: <ConcernSubject concern={concern} subject={subject} /></dd></div>
         {concern.personId && concern.personDescription ? <div className="field-row"><dt>Description</dt><dd>{concern.personDescription}</dd></div> : null}
         <div className="field-row"><dt>What was seen or heard</dt><dd>{concern.whatHappened ?? '—'}</dd></div>
         <div className="field-row"><dt>When</dt><dd>{formatDateTime(concern.occurredAt)}</dd></div>
@@ -188,7 +188,7 @@ export default function ConcernPage({ id }: { id: string }) {
           {c.status === 'raised' ? 'Sent to the safeguarding leads; waiting for one of them to acknowledge it.' : c.status === 'acknowledged' ? 'A safeguarding lead has acknowledged it and is handling it. They may contact you.' : 'The safeguarding leads have closed it.'}
         </p>
       ) : null}
-      <WhatWasRaised concern={c} raisedBy={raisedBy} />
+      <WhatWasRaised concern={c} raisedBy={raisedBy} subject={concern.data.subject} />
       {concern.data.can.work ? <Handling id={id} concern={c} canRefer={!!concern.data.can.refer} releaseAtOnce={!!concern.data.can.releaseAtOnce} /> : null}
     </section>
   );
