@@ -18,7 +18,7 @@ describe.runIf(browserAvailable)('safeguarding referrals through the decision ai
   let world: World;
   let browser: Browser;
   let base: string;
-  let volunteer: TestUser, leadManager: TestUser, manager2: TestUser;
+  let volunteer: TestUser, leadManager: TestUser, manager2: TestUser, lead: TestUser;
   let personId: string;
   const db = () => world.services.db.kysely;
 
@@ -28,12 +28,14 @@ describe.runIf(browserAvailable)('safeguarding referrals through the decision ai
     volunteer = await makeUser(world, ['volunteer'], { username: 'val.okafor' });
     leadManager = await makeUser(world, ['safeguarding_lead', 'manager'], { username: 'priya.shah' });
     manager2 = await makeUser(world, ['manager'], { username: 'mo.khan' });
+    lead = await makeUser(world, ['safeguarding_lead', 'staff'], { username: 'lee.ward' });
     const guardian = await makeUser(world, ['guardian']);
     const guardian2 = await makeUser(world, ['guardian']);
-    for (const [u, name] of [[volunteer, 'Val Okafor'], [leadManager, 'Priya Shah'], [manager2, 'Mo Khan']] as const) {
+    for (const [u, name] of [[volunteer, 'Val Okafor'], [leadManager, 'Priya Shah'], [manager2, 'Mo Khan'], [lead, 'Lee Ward']] as const) {
       await db().updateTable('users').set({ display_name: name }).where('id', '=', u.id).execute();
     }
     expect((await as(world, leadManager).post('/api/organisations', { kind: 'other', name: 'City Police Public Protection Unit' })).statusCode).toBe(201);
+    expect((await as(world, leadManager).post('/api/organisations', { kind: 'other', name: 'City Council Children’s Services' })).statusCode).toBe(201);
     const purpose = await as(world, leadManager).post('/api/purposes', {
       name: 'Safeguarding referrals', description: 'Share what the safeguarding team or the police need to protect a child or an adult at risk.', lawfulBasis: 'legal_obligation',
       art9Condition: 'substantial_public_interest', dataCategories: ['general', 'personal', 'special', 'safeguarding'], recipientCategories: ['local authority safeguarding team', 'police'],
@@ -43,7 +45,7 @@ describe.runIf(browserAvailable)('safeguarding referrals through the decision ai
     expect((await as(world, guardian2).post(`/api/purposes/${purpose.json().data.id}/approve`, {}, { 'if-match': purpose.headers.etag as string })).statusCode).toBe(200);
     personId = await makePerson(world, { givenName: 'Jay', familyName: 'Carter' });
     await db().updateTable('people').set({ date_of_birth: '2013-05-14' }).where('id', '=', personId).execute();
-    const caseId = await makeCase(world, personId, { [volunteer.id]: 'volunteer' });
+    const caseId = await makeCase(world, personId, { [volunteer.id]: 'volunteer', [lead.id]: 'worker' });
     const noteId = await makeNote(world, caseId, volunteer.id, 'Phoned his aunt about the school trip');
     await db().updateTable('notes').set({ kind: 'contact', title: NOTE }).where('id', '=', noteId).execute(); // a contact note: offered, never pre-chosen
     ({ browser, base } = await startBrowser(world));
@@ -204,5 +206,79 @@ describe.runIf(browserAvailable)('safeguarding referrals through the decision ai
     expect(await pageWidth(phone.page)).toBeLessThanOrEqual(375);
     await checkpoint(phone.page, 'referral-08-concern-375px');
     expect(phone.problems).toEqual([]);
+
+    // The lead completes the answers the urgent referral left: the record is complete and leaves the list.
+    await page.goto(`${base}/concerns/${concernId}`);
+    const mine = page.locator('.referral-item').first();
+    await mine.getByRole('button', { name: 'Complete the record…' }).click();
+    await choose(mine.getByRole('radiogroup', { name: /consent/ }), 'No');
+    await mine.getByLabel(/What they said when asked/).fill('Asking would warn his mum’s partner');
+    await choose(mine.getByRole('radiogroup', { name: /be told/ }), 'No');
+    await mine.getByLabel('Why they will not be told').fill('The police decide when to tell his mother');
+    await mine.getByRole('button', { name: 'Save the answers' }).click();
+    await expect.poll(() => page.locator('.chronology').textContent()).toMatch(/Priya Shah completed the referral’s record\./);
+    await expect.poll(() => page.locator('.referral-item').first().textContent()).toContain('Record complete');
+    const completed = (await auditRows(world)).filter((r) => r.action === 'referral.complete');
+    expect(completed.map((r) => [r.decision, r.actor_id, JSON.parse(r.detail).complete])).toEqual([['allow', leadManager.id, true]]);
+    await checkpoint(page, 'referral-09-completed');
+    await page.goto(`${base}/concerns/referrals`);
+    await expect.poll(() => page.locator('main').textContent()).toContain('Every referral’s record is complete.');
+    expect(problems).toEqual([]);
+  }, 300_000);
+
+  it('practice 4.2 safeguarding-management: a lead who is not a manager refers, sharing the concern\'s account; nothing goes until a manager who did not make it approves it in the browser (1.3)', async () => {
+    const raised = await as(world, volunteer).post('/api/concerns', { concernFor: 'child', personId, whatHappened: 'Jay said he is scared to go home', occurredAt: world.clock.now().toISOString(), immediateRisk: false });
+    expect(raised.statusCode, raised.body).toBe(201);
+    const concernId = raised.json().data.id as string;
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'lee.ward', `/concerns/${concernId}`);
+    await page.getByRole('heading', { name: 'Concern about a child', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Make a referral…' }).click();
+    const aid = page.locator('.referral-aid');
+    const next = () => aid.getByRole('button', { name: 'Continue' }).click();
+    await choose(aid, 'The local authority’s safeguarding team');
+    await choose(aid.getByRole('radiogroup', { name: 'Must it go now?' }), /^No/);
+    expect(await aid.textContent()).toContain('A manager is told at once and approves it'); // not a manager: no release at once
+    await choose(aid.getByRole('radiogroup', { name: /risk of harm/ }), 'Yes');
+    await aid.getByLabel('What is the risk?').fill('Fear of going home after a disclosure of harm');
+    await next();
+    await aid.getByRole('heading', { name: 'Step 2 of 6: Consent' }).waitFor();
+    expect(await aid.getByText('Answer later').count()).toBe(0); // only an urgent referral leaves answers for later
+    await choose(aid.getByRole('radiogroup', { name: /consent/ }), 'No');
+    await aid.getByLabel('Why they were not asked').fill('Asking his mother could put him at greater risk');
+    await next();
+    await tick(aid, 'What was raised in this concern');
+    await next();
+    await aid.getByRole('button', { name: /The agency/ }).click();
+    await page.getByRole('option', { name: 'City Council Children’s Services' }).click();
+    await aid.getByLabel('Who receives it').fill('Duty social worker');
+    await aid.getByLabel('Their role or team').fill('Children’s services front door');
+    await choose(aid, 'Safeguarding referrals');
+    await choose(aid, 'The agency’s secure referral portal');
+    await next();
+    await choose(aid.getByRole('radiogroup', { name: /be told/ }), 'Yes');
+    await next();
+    await aid.getByRole('button', { name: 'Send for a manager’s approval' }).click();
+    await expect.poll(() => page.locator('.referral-sent').textContent()).toMatch(/waiting for a manager’s approval[\s\S]*Nothing has gone yet/);
+    expect(await page.locator('.referral-item').first().getByRole('button', { name: 'Approve or refuse…' }).count()).toBe(0);
+    await checkpoint(page, 'referral-10-awaiting');
+    expect(problems).toEqual([]);
+
+    const mgr = await newPage(browser);
+    await signIn(mgr.page, base, 'mo.khan', `/concerns/${concernId}`);
+    const item = mgr.page.locator('.referral-item').first();
+    await item.getByRole('button', { name: 'Approve or refuse…' }).click();
+    await item.getByRole('button', { name: 'Record the decision' }).click();
+    await expect.poll(() => item.getByRole('radiogroup', { name: 'Your decision' }).getAttribute('aria-invalid')).toBe('true');
+    expect(await focused(mgr.page)).toMatchObject({ tag: 'INPUT', name: 'decision' });
+    await choose(item, 'Approve and release');
+    await item.getByLabel('Why').fill('A child afraid to go home after a disclosure of harm: the legal duty applies.');
+    await item.getByRole('button', { name: 'Record the decision' }).click();
+    await expect.poll(() => mgr.page.locator('.chronology').textContent()).toMatch(/Mo Khan approved the referral: the information was released/);
+    await expect.poll(() => mgr.page.locator('.referral-item').first().textContent()).toMatch(/Approved and released to the local authority’s safeguarding team[\s\S]*Record complete/);
+    await checkpoint(mgr.page, 'referral-11-approved');
+    const approvals = (await auditRows(world)).filter((r) => r.action === 'disclosure.approve' && r.actor_id === manager2.id);
+    expect(approvals.map((r) => [r.decision, JSON.parse(r.detail).decision, JSON.parse(r.detail).concernId])).toEqual([['allow', 'approve', concernId]]);
+    expect(mgr.problems).toEqual([]);
   }, 300_000);
 });
