@@ -78,7 +78,7 @@ function Sent({ referral, orgName, onDone }: { referral: Referral; orgName: stri
           </div>
         </>
       ) : d?.status === 'awaiting_approval' ? (
-        <p>Nothing has gone yet: the managers have been told, and one who did not make it approves or refuses it (policy 1.3). If a child is in danger now, phone the police on 999.</p>
+        <p>Nothing has gone yet: the managers have been told, and one who did not make it approves or refuses it (policy 1.3). If someone is in danger now, call 999.</p>
       ) : (
         <p>Recorded in the chronology with your answers as its reasons.</p>
       )}
@@ -102,6 +102,12 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<{ referral: Referral; orgName: string } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const start = useRef<HTMLHeadingElement>(null);
+  const [closed, setClosed] = useState(0); // closing the aid or its result returns focus to where it started
+  useEffect(() => {
+    if (closed) start.current?.focus();
+  }, [closed]);
+  const close = () => { setOpen(false); setClosed((n) => n + 1); };
   useEffect(() => {
     if (open) heading.current?.focus();
   }, [step, open]);
@@ -109,11 +115,11 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
   const orgs = useOrganisations();
   const purposes = usePurposes();
 
-  if (sent) return <Sent referral={sent.referral} orgName={sent.orgName} onDone={() => { setSent(null); setOpen(false); }} />;
+  if (sent) return <Sent referral={sent.referral} orgName={sent.orgName} onDone={() => { setSent(null); close(); }} />;
   if (!open) {
     return (
       <div className="panel referral-start">
-        <h2>Referral</h2>
+        <h2 ref={start} tabIndex={-1}>Referral</h2>
         <p className="hint">To the local authority’s safeguarding team or the police, in six short steps. Your answers are the recorded reasons. Consent is sought where it is possible and safe, but never stops a referral that is needed.</p>
         <Button onPress={() => { setOpen(true); setStep(0); }}>Make a referral…</Button>
       </div>
@@ -311,7 +317,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
         <div className="actions">
           {step < STEPS.length - 1 ? <Button type="submit">Continue</Button> : <Button type="submit" variant={goesAtOnce ? 'danger' : 'primary'} isDisabled={busy}>{busy ? 'Sending…' : sendLabel}</Button>}
           {step > 0 ? <Button variant="secondary" onPress={() => { setClientErrors(null); setError(null); setStep(step - 1); }}>Back</Button> : null}
-          <Button variant="quiet" onPress={() => { setOpen(false); setClientErrors(null); setError(null); }}>Cancel</Button>
+          <Button variant="quiet" onPress={() => { close(); setClientErrors(null); setError(null); }}>Cancel</Button>
         </div>
       </PathForm>
     </div>
