@@ -253,15 +253,27 @@ describe.runIf(browserAvailable)('safeguarding referrals through the decision ai
     await page.getByRole('option', { name: 'City Council Children’s Services' }).click();
     await aid.getByLabel('Who receives it').fill('Duty social worker');
     await aid.getByLabel('Their role or team').fill('Children’s services front door');
+    await aid.getByLabel(/Their secure e-mail/).fill('duty-team.example.org'); // checked by the API only
     await choose(aid, 'Safeguarding referrals');
     await choose(aid, 'The agency’s secure referral portal');
     await next();
     await choose(aid.getByRole('radiogroup', { name: /be told/ }), 'Yes');
     await next();
     await aid.getByRole('button', { name: 'Send for a manager’s approval' }).click();
+    // The API's field error goes back to its step, tied to its field, with focus on it; nothing was written.
+    await aid.getByRole('heading', { name: 'Step 4 of 6: With whom and how' }).waitFor();
+    const email = aid.getByLabel(/Their secure e-mail/);
+    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    expect(await focused(page)).toMatchObject({ tag: 'INPUT', name: 'share.recipient.email' });
+    await checkpoint(page, 'referral-10-api-error');
+    expect(await world.services.db.kysely.selectFrom('referrals').select('id').where('concern_id', '=', concernId).execute()).toEqual([]);
+    await email.fill('duty-team@council.example.org');
+    await next();
+    await next();
+    await aid.getByRole('button', { name: 'Send for a manager’s approval' }).click();
     await expect.poll(() => page.locator('.referral-sent').textContent()).toMatch(/waiting for a manager’s approval[\s\S]*Nothing has gone yet/);
     expect(await page.locator('.referral-item').first().getByRole('button', { name: 'Approve or refuse…' }).count()).toBe(0);
-    await checkpoint(page, 'referral-10-awaiting');
+    await checkpoint(page, 'referral-11-awaiting');
     expect(problems).toEqual([]);
 
     const mgr = await newPage(browser);
@@ -276,7 +288,7 @@ describe.runIf(browserAvailable)('safeguarding referrals through the decision ai
     await item.getByRole('button', { name: 'Record the decision' }).click();
     await expect.poll(() => mgr.page.locator('.chronology').textContent()).toMatch(/Mo Khan approved the referral: the information was released/);
     await expect.poll(() => mgr.page.locator('.referral-item').first().textContent()).toMatch(/Approved and released to the local authority’s safeguarding team[\s\S]*Record complete/);
-    await checkpoint(mgr.page, 'referral-11-approved');
+    await checkpoint(mgr.page, 'referral-12-approved');
     const approvals = (await auditRows(world)).filter((r) => r.action === 'disclosure.approve' && r.actor_id === manager2.id);
     expect(approvals.map((r) => [r.decision, JSON.parse(r.detail).decision, JSON.parse(r.detail).concernId])).toEqual([['allow', 'approve', concernId]]);
     expect(mgr.problems).toEqual([]);

@@ -268,7 +268,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
                 <Choice name="share.recipient.organisationId" label="The agency" isRequired value={v['share.recipient.organisationId'] ?? null} onChange={set('share.recipient.organisationId')}
                   options={orgs.list.map((o) => ({ id: o.id, label: o.name }))} description="From the organisations register." />
                 <div className="field-pair">
-                  <TextInput name="share.recipient.name" label="Who receives it" isRequired autoComplete="off" value={v['share.recipient.name'] ?? ''} onChange={set('share.recipient.name')} description="A name, or the duty officer" />
+                  <TextInput name="share.recipient.name" label="Who receives it: a name, or the duty officer" isRequired autoComplete="off" value={v['share.recipient.name'] ?? ''} onChange={set('share.recipient.name')} />
                   <TextInput name="share.recipient.role" label="Their role or team" isRequired autoComplete="off" value={v['share.recipient.role'] ?? ''} onChange={set('share.recipient.role')} />
                 </div>
                 <TextInput name="share.recipient.email" label="Their secure e-mail" type="email" inputMode="email" autoComplete="off" value={v['share.recipient.email'] ?? ''} onChange={set('share.recipient.email')} />
