@@ -205,6 +205,10 @@ describe.runIf(browserAvailable)('safeguarding referrals through the decision ai
     await phone.page.locator('.referral-item').first().waitFor();
     expect(await pageWidth(phone.page)).toBeLessThanOrEqual(375);
     await checkpoint(phone.page, 'referral-08-concern-375px');
+    await phone.page.getByRole('button', { name: 'Make a referral…' }).click();
+    await phone.page.getByRole('heading', { name: 'Step 1 of 6: Risk of harm' }).waitFor();
+    expect(await pageWidth(phone.page)).toBeLessThanOrEqual(375);
+    await checkpoint(phone.page, 'referral-08b-aid-375px');
     expect(phone.problems).toEqual([]);
 
     // The lead completes the answers the urgent referral left: the record is complete and leaves the list.
