@@ -20,17 +20,18 @@ import { log, timeMs } from './lib';
 export const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000);
 if (!Number.isInteger(PEOPLE) || PEOPLE < 10_000) throw new Error('BENCH_PEOPLE: a whole number of at least 10000');
 const SIZE = PEOPLE === 1_000_000 ? '1m' : `${Math.round(PEOPLE / 1000)}k`;
-/** Bump when the generator changes, so cached datasets are rebuilt (v4: preferred names, for the name search). */
-export const DATASET_VERSION = `people-${SIZE}/v4`;
+/**
+ * Bump when the generator changes, so cached datasets are rebuilt (v4: preferred names, for the name search; v5:
+ * actors at every visibility size of the sweep, and told_at in the main world so the worklist shares it).
+ */
+export const DATASET_VERSION = `people-${SIZE}/v5`;
 export const OUT_DIR = join(import.meta.dirname, 'out');
 export const SQLITE_FILE = join(OUT_DIR, `people-${SIZE}.sqlite`);
-export const PG_SCHEMA = `bench_${SIZE}`;
+/** The generator version is in the schema's name: a branch still on an older generator never rebuilds this one. */
+export const PG_SCHEMA = `bench_${SIZE}_v5`;
 const META_FILE = join(OUT_DIR, `people-${SIZE}.json`);
 
 const BACKGROUND_STAFF = 1000; // each the lead worker on ~1k cases
-const SMALL_EVERY = 1000; // bench-small works with every 1000th person (~1k people)
-const LARGE_EVERY = 10; // bench-large works with every 10th person (~100k people)
-const MIDDLE_EVERY = 50; // bench-middle works with every 50th person (~20k people: between the two query shapes)
 const SECOND_CASE_EVERY = 50; // ~2 % of people (hash-picked, so every actor has some) have a second case
 const ARCHIVED_EVERY = 97; // ~1 % archived, spread over every actor's people
 const PREFERRED_EVERY = 8; // ~12 % go by a preferred name
@@ -42,13 +43,33 @@ export const ids = {
   case: (i: number) => `01900000-0000-7000-9000-${hex12(i)}`,
   user: (i: number) => `01900000-0000-7000-a000-${hex12(i)}`,
 };
-/** The actors of the list benchmark. */
+/**
+ * The staff actors of the visibility sweep: each works with every `every`-th person (from `offset`), so sees
+ * people ÷ every of them. small, middle and large are the actors of earlier runs (same ids, same people).
+ */
+export const SWEEP = [
+  { key: 'small', every: 1000, offset: 3, id: ids.user(1_000_001) },
+  { key: 'v2k', every: 500, offset: 13, id: ids.user(1_000_005) },
+  { key: 'v4k', every: 250, offset: 17, id: ids.user(1_000_006) },
+  { key: 'v5k', every: 200, offset: 19, id: ids.user(1_000_007) },
+  { key: 'v10k', every: 100, offset: 23, id: ids.user(1_000_008) },
+  { key: 'middle', every: 50, offset: 7, id: ids.user(1_000_004) },
+  { key: 'v50k', every: 20, offset: 9, id: ids.user(1_000_009) },
+  { key: 'large', every: 10, offset: 1, id: ids.user(1_000_002) },
+  { key: 'v500k', every: 2, offset: 1, id: ids.user(1_000_010) },
+] as const;
+/** The actors of the list benchmarks: the sweep's staff and a manager, who sees everyone. */
 export const ACTORS = {
-  small: ids.user(1_000_001),
-  large: ids.user(1_000_002),
+  ...Object.fromEntries(SWEEP.map((a) => [a.key, a.id])),
   manager: ids.user(1_000_003),
-  middle: ids.user(1_000_004),
-} as const;
+} as Record<(typeof SWEEP)[number]['key'] | 'manager', string>;
+/** The benchmark actors in order of how many people they see, with a label (for a world of `people`). */
+export function actorKinds(people: number) {
+  return [
+    ...SWEEP.map((a) => ({ key: a.key, label: `staff, case teams of ~${Math.round(people / a.every).toLocaleString('en-GB')} people`, sees: Math.round(people / a.every) })),
+    { key: 'manager' as const, label: 'manager, sees everyone', sees: people },
+  ];
+}
 
 const FIRST = ['ab', 'al', 'an', 'ar', 'ba', 'be', 'bo', 'ca', 'ch', 'da', 'de', 'el', 'fa', 'fi', 'ga', 'ha', 'he', 'ja', 'ka', 'ke', 'la', 'le', 'ma', 'mo', 'na', 'ni', 'pa', 'ra', 'sa', 'ta'];
 const MIDDLE = ['rn', 'll', 'mp', 'nd', 'st', 'rk', 'sh', 'tt', 'bb', 'dd'];
@@ -98,7 +119,8 @@ export interface DatasetVariant {
 }
 /** ~5 % of people not yet told of the policy (4.1), spread over every actor's people. */
 export const NOT_TOLD_EVERY = 20;
-export const MAIN_DATASET: DatasetVariant = { version: DATASET_VERSION, file: SQLITE_FILE, schema: PG_SCHEMA, metaKey: '', people: PEOPLE, told: false };
+/** The main world carries told_at too (the list ignores it), so the worklist benchmark needs no second 1M world. */
+export const MAIN_DATASET: DatasetVariant = { version: DATASET_VERSION, file: SQLITE_FILE, schema: PG_SCHEMA, metaKey: '', people: PEOPLE, told: true };
 
 /** Generates the world in chunks of rows and hands each chunk to `sink` (people, then cases, then case team). */
 async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: readonly string[], rows: Cell[][]) => Promise<void> | void, variant: DatasetVariant = MAIN_DATASET) {
@@ -124,9 +146,7 @@ async function generate(sink: (table: 'people' | 'cases' | 'case_team', cols: re
     if (variant.told) person.push((Math.imul(i, 0x9e3779b1) >>> 16) % NOT_TOLD_EVERY === 0 ? null : '2025-06-01'); // hash-picked (high bits): every actor has some
     people.push(person);
     const members: [string, string][] = [[ids.user(i % BACKGROUND_STAFF), 'lead']];
-    if (i % SMALL_EVERY === 3) members.push([ACTORS.small, 'worker']);
-    if (i % LARGE_EVERY === 1) members.push([ACTORS.large, 'worker']);
-    if (i % MIDDLE_EVERY === 7) members.push([ACTORS.middle, 'worker']);
+    for (const a of SWEEP) if (i % a.every === a.offset) members.push([a.id, 'worker']);
     addCase(i, members);
     if ((Math.imul(i, 0x9e3779b1) >>> 0) % SECOND_CASE_EVERY === 0) addCase(i, [[ids.user((i + 1) % BACKGROUND_STAFF), 'lead'], ...members.slice(1)]);
     if (people.length >= CHUNK) {
@@ -154,10 +174,8 @@ function userRows(): { users: Cell[][]; roles: Cell[][] } {
     roles.push([id, role]);
   };
   for (let i = 0; i < BACKGROUND_STAFF; i++) add(ids.user(i), `staff${i}`, 'staff');
-  add(ACTORS.small, 'bench-small', 'staff');
-  add(ACTORS.large, 'bench-large', 'staff');
+  for (const a of SWEEP) add(a.id, `bench-${a.key}`, 'staff');
   add(ACTORS.manager, 'bench-manager', 'manager');
-  add(ACTORS.middle, 'bench-middle', 'staff');
   return { users, roles };
 }
 const USER_COLS = ['id', 'username', 'display_name', 'email', 'password_hash', 'must_change_password', 'totp_secret', 'totp_enabled', 'failed_sign_ins', 'locked_until', 'active', 'deactivated_at', 'created_at', 'updated_at', 'version'];

@@ -1,10 +1,9 @@
 /**
  * The worklist "people we have not yet told" (4.1, issue 10) over 1M people, ~5 % not yet told, through the real code
  * path: listNotYetTold() from src/people/queries.ts with a Ctx built for each actor by loadActor(), on SQLite and
- * PostgreSQL, with the plan of its main query. The dataset is the list benchmark's world with told_at filled in, kept
- * in its own file and schema (bench/dataset.ts, variant below). BENCH_TOLD_PEOPLE=n builds a smaller world first.
+ * PostgreSQL, with the plan of its main query, for every actor of the visibility sweep. The dataset is the list
+ * benchmark's own world, which carries told_at (bench/dataset.ts); BENCH_PEOPLE=n uses a smaller one.
  */
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
@@ -16,25 +15,12 @@ import type { Database } from '../src/db/schema';
 import { listNotYetTold, listShape } from '../src/people/queries';
 import { filter } from '../src/policy/filter';
 import { createServices } from '../src/services';
-import { ACTORS, DATASET_VERSION, OUT_DIR, pgDataset, sqliteDataset, type DatasetVariant } from './dataset';
+import { ACTORS, MAIN_DATASET, OUT_DIR, PEOPLE, actorKinds, pgDataset, sqliteDataset } from './dataset';
 import { type BenchOptions, type Row, benchCtx, log, round, summarise } from './lib';
 
-const PEOPLE = Number(process.env.BENCH_TOLD_PEOPLE ?? 1_000_000);
-const VARIANT: DatasetVariant = {
-  version: `${DATASET_VERSION}+told/v3/${PEOPLE}`,
-  file: join(OUT_DIR, `people-told-${PEOPLE}.sqlite`),
-  schema: `bench_told_${PEOPLE}`,
-  metaKey: `-told-${PEOPLE}`,
-  people: PEOPLE,
-  told: true,
-};
+const VARIANT = MAIN_DATASET;
 
-const KINDS = [
-  { key: 'small', label: 'staff, case teams of ~1k people' },
-  { key: 'middle', label: 'staff, case teams of ~20k people' },
-  { key: 'large', label: 'staff, sees ~100k people' },
-  { key: 'manager', label: 'manager, sees everyone' },
-] as const;
+const KINDS = actorKinds(PEOPLE);
 
 function servicesFor(dialect: DialectName, pgUrl: string | null): Services {
   const config = loadConfig({ DATA_DIR: OUT_DIR, DATABASE_URL: dialect === 'postgres' ? pgUrl! : '', LOG_LEVEL: 'silent' });
@@ -62,7 +48,7 @@ async function planOf(dialect: DialectName, pgUrl: string | null, services: Serv
     const ctx = await benchCtx(db, services, userId);
     events.length = 0;
     await listNotYetTold(ctx, { limit: 50 });
-    const main = events.filter((e) => /from "people"/.test(e.query.sql) && /order by/.test(e.query.sql)).at(-1);
+    const main = events.filter((e) => /from "(people|page)"/.test(e.query.sql) && /order by/.test(e.query.sql)).at(-1);
     if (!main) return [];
     if (raw) return (raw.prepare(`explain query plan ${main.query.sql}`).all(...(main.query.parameters as unknown[])) as { detail: string }[]).map((r) => r.detail);
     const res = await pool!.query(`explain (analyze, costs off, timing off, summary on) ${main.query.sql}`, main.query.parameters as unknown[]);
@@ -81,7 +67,7 @@ async function benchDialect(dialect: DialectName, opts: BenchOptions) {
   try {
     for (const kind of KINDS) {
       const ctx = await benchCtx(services.db.kysely, services, ACTORS[kind.key]);
-      const shape = await listShape(ctx, filter(ctx.actor, 'person.read'));
+      const shape = listShape(ctx, filter(ctx.actor, 'person.read'));
       const times: number[] = [];
       let items = 0;
       let pages = 0;

@@ -5,7 +5,7 @@
  *                                     cached under bench/out/; later runs reuse them)
  *   npm run bench -- --quick          fewer iterations and rounds (~3 min once the datasets exist)
  *   npm run bench -- --only=list,http sections: decide, list, told (the not-yet-told worklist), consent (a person's
- *                                     consent history), start, http, audit
+ *                                     consent history), start, http, audit, review (the management review view)
  *   npm run bench -- --no-pg          SQLite only (PostgreSQL is used when PG_TEST_URL, default
  *                                     postgres://postgres@127.0.0.1:5432/test, answers)
  *
@@ -29,6 +29,7 @@ import { benchHttp } from './http';
 import { type BenchOptions, type Row, log, machineInfo, printTable, round } from './lib';
 import { benchList } from './list';
 import { benchNotYetTold } from './first-contact';
+import { benchReview } from './review';
 
 // Order matters on a shared machine: the read-only list benchmark runs before the sections that write a lot (and
 // make PostgreSQL checkpoint and autovacuum under the list's feet).
@@ -40,6 +41,7 @@ const SECTIONS = {
   http: benchHttp,
   audit: benchAudit,
   consent: benchConsent,
+  review: benchReview,
 } as const;
 type Section = keyof typeof SECTIONS;
 

@@ -5,6 +5,7 @@ import { failWith } from './cli/errors';
 import { registerAuditCommands } from './cli/audit';
 import { registerConsentCommands } from './cli/consent';
 import { registerBreachCommands } from './cli/breaches';
+import { registerReviewCommands } from './cli/review';
 import { registerDemoCommands } from './cli/demo';
 import { registerDisclosureCommands } from './cli/disclosure';
 import { registerMaintenanceCommands } from './cli/maintenance';
@@ -18,6 +19,7 @@ import { isBusy } from './db/busy';
 import { DomainError, invalidInput, unavailable } from './lib/errors';
 import { textFaults } from './lib/text';
 import { serve } from './server';
+import { exitQuietlyOnClosedPipe } from './cli/startup-guide';
 
 /**
  * The `confide` command. Each area registers its subcommands from src/cli/<area>.ts; keep this file a list.
@@ -47,6 +49,7 @@ export function buildCli(): Command {
   registerNoticeCommands(program);
   registerPeopleCommands(program);
   registerPolicyCommands(program);
+  registerReviewCommands(program);
   registerSafeguardingCommands(program);
   registerTransferCommands(program);
   registerUserCommands(program);
@@ -54,6 +57,7 @@ export function buildCli(): Command {
 }
 
 if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) {
+  exitQuietlyOnClosedPipe();
   buildCli()
     .parseAsync(process.argv)
     .catch((error: Error) => {

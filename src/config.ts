@@ -14,6 +14,7 @@ const settingsSchema = z.object({
     .refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), 'must be empty (SQLite) or a postgres:// URL')
     .default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   SECURE_COOKIES: z.enum(['auto', '0', '1']).default('auto'),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
@@ -79,6 +80,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string;
   logLevel: z.infer<typeof settingsSchema>['LOG_LEVEL'];
+  /** auto: readable lines at a terminal, JSON lines otherwise (src/lib/log-lines.ts). */
+  logFormat: 'auto' | 'json' | 'pretty';
   trustProxy: boolean;
   secureCookies: 'auto' | boolean;
   sessionIdleMinutes: number;
@@ -153,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: s.DATABASE_URL,
     metricsToken: s.METRICS_TOKEN,
     logLevel: s.LOG_LEVEL,
+    logFormat: s.LOG_FORMAT,
     trustProxy: s.TRUST_PROXY === '1',
     secureCookies: s.SECURE_COOKIES === 'auto' ? 'auto' : s.SECURE_COOKIES === '1',
     sessionIdleMinutes: s.SESSION_IDLE_MINUTES,

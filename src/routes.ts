@@ -15,6 +15,9 @@ import { agreementRoutes } from './agreements/routes';
 import { meetingRoutes } from './meetings/routes';
 import { informationUseRoutes } from './information-use/routes';
 import { policyDocumentRoutes } from './policy-document/routes';
+import { reviewRoutes } from './review/routes';
+import { equalityRoutes } from './equality/routes';
+import { auditRoutes } from './audit/routes';
 import { authRoutes } from './accounts/routes';
 import { userRoutes } from './accounts/user-routes';
 import { systemRoutes } from './http/system-routes';
@@ -27,6 +30,6 @@ import type { AnyRoute } from './http/route';
  * The route table: every area's routes, all registered through the one pipeline. Add an area's routes here.
  */
 export function allRoutes(): AnyRoute[] {
-  const routes: AnyRoute[] = [...systemRoutes, ...metricsRoutes, ...webRoutes, ...peopleRoutes, ...informationUseRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...concernRoutes, ...breachRoutes, ...disclosureRoutes, ...agreementRoutes, ...meetingRoutes, ...noticeRoutes, ...purposeRoutes, ...consentRoutes, ...policyDocumentRoutes, ...authRoutes, ...userRoutes];
+  const routes: AnyRoute[] = [...systemRoutes, ...metricsRoutes, ...webRoutes, ...peopleRoutes, ...informationUseRoutes, ...accessRoutes, ...notificationRoutes, ...caseRoutes, ...noteRoutes, ...organisationRoutes, ...attachmentRoutes, ...concernRoutes, ...breachRoutes, ...disclosureRoutes, ...agreementRoutes, ...meetingRoutes, ...noticeRoutes, ...purposeRoutes, ...consentRoutes, ...reviewRoutes, ...equalityRoutes, ...policyDocumentRoutes, ...auditRoutes, ...authRoutes, ...userRoutes];
   return [...routes, ...openApiRoutes(() => routes)];
 }

@@ -1,6 +1,9 @@
 import { ensureAdministrator } from './accounts/bootstrap';
 import { buildApp } from './app';
 import { startBreachJobs } from './breaches/jobs';
+import { startupGuide } from './cli/startup-guide';
+import { chooseLogFormat } from './lib/log-lines';
+import { startReviewJobs } from './review/jobs';
 import { loadConfig, type Config } from './config';
 import { startOutboxSender } from './notify/sender';
 import { installDefaultPolicy } from './policy-document/store';
@@ -18,20 +21,22 @@ export async function serve(overrides: Partial<Config> = {}) {
   await prepareDatabase(services);
   for (const step of startupSteps) await step(services);
   const admin = await ensureAdministrator(services);
-  if (admin) {
-    process.stdout.write(
-      `\n  First start: created the administrator account.\n    username: ${admin.username}\n    one-time password: ${admin.password}\n  You must change it when you first sign in.\n\n`,
-    );
-  }
   const app = await buildApp(services);
   await app.listen({ port: config.port, host: config.host });
   // Scheduled work in this process, on the services' clock: concern escalation and overdue referrals, the breach
-  // register's ICO clock and review flags, and e-mail delivery when SMTP_URL is set.
-  const jobs = [startEscalationJob(services), startReferralClock(services), startBreachJobs(services), startOutboxSender(services)];
+  // register's ICO clock and review flags, the overdue policy review flag, and e-mail delivery when SMTP_URL is set.
+  const jobs = [startEscalationJob(services), startReferralClock(services), startBreachJobs(services), startReviewJobs(services), startOutboxSender(services)];
   // The port really bound (PORT=0 asks the system for a free one).
   const bound = app.server.address();
   const port = typeof bound === 'object' && bound ? bound.port : config.port;
-  process.stdout.write(`  Confide is serving http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} (${services.db.dialect}: ${services.db.location})\n`);
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const [users, people] = await Promise.all([countRows(services, 'users'), countRows(services, 'people')]);
+  // For the person at the terminal: where to go and what to do next. When stdout is JSON lines (not a terminal, or
+  // LOG_FORMAT=json) these words go to stderr, so stdout stays machine-readable; the one-time password is never logged.
+  const guide = startupGuide({ url, admin, users, people, database: `${services.db.dialect}: ${services.db.location}` });
+  if (chooseLogFormat(config.logFormat, process.stdout.isTTY) === 'pretty') process.stdout.write(guide);
+  else process.stderr.write(guide);
+  services.logger.info({ url, dialect: services.db.dialect, firstStart: !!admin }, 'serving');
   const stop = async () => {
     for (const stopJob of jobs) stopJob();
     await app.close();
@@ -45,3 +50,8 @@ export async function serve(overrides: Partial<Config> = {}) {
 
 /** Idempotent steps run at every start after migrations (e.g. installing the default policy document). */
 export const startupSteps: Array<(services: ReturnType<typeof createServices>) => Promise<void>> = [installDefaultPolicy];
+
+/** How many rows a table has, counting at most two (the start-up guide asks only: none, one, or more?). */
+async function countRows(services: ReturnType<typeof createServices>, table: 'users' | 'people'): Promise<number> {
+  return (await services.db.kysely.selectFrom(table).select('id').limit(2).execute()).length;
+}

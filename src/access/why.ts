@@ -101,6 +101,11 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'accounts/directory': 'Administrators and managers see who works here, to assign teams.',
   'accounts/administer': 'Administrators manage accounts and load the organisation’s policy.',
   'explain/oversight': 'Managers and the guardian review who can see and who has seen records.',
+  'review/senior-management-only': 'The management review is for the Senior Management Team (managers), so it was refused.',
+  'review/senior-management': 'A manager of the Senior Management Team reviewed the operation of the policy.',
+  'equality/aggregate-only': "Equality monitoring answers are never shown one person at a time, so it was refused.",
+  'equality/case-team-records': "They are on the person's case team and recorded (or removed) the equality monitoring answers the person chose to give.",
+  'equality/management-reports': 'A manager read equality monitoring counts, with small numbers suppressed.',
   'default/deny': 'No rule gives their role access to this information, so it was refused.',
   'default/not-found': 'The record was not found, or was not theirs to see, so it was refused.',
 };

@@ -71,11 +71,14 @@ export async function dismissFlag(ctx: Ctx, id: string, reason: string) {
   return presentFlag({ ...flag, status: 'dismissed', dismiss_reason: reason, decided_by: ctx.actor.id, decided_at: ctx.nowIso });
 }
 
+/** "1 Dec 2026, 12:45 UTC": a flag's window as a person reads it in the breach report (kept in UTC, the audit's time). */
+const when = (iso: string | null) => (iso ? `${new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso))} UTC` : 'an unknown time');
+
 const FLAG_WORDS: Readonly<Record<string, (f: BreachFlagRow) => string>> = {
   'break-glass-unreviewed': (f) => `A break-glass use (${f.grant_id}) waited longer than expected for its review.`,
-  'read-volume': (f) => `Unusual volume of record reads by one user: ${f.count} between ${f.window_start} and ${f.window_end}.`,
-  'repeated-denials': (f) => `Repeated refusals for one user: ${f.count} between ${f.window_start} and ${f.window_end}.`,
-  'people-export': (f) => `An export of ${f.count} people's confidential details at ${f.window_start}.`,
+  'read-volume': (f) => `Unusual volume of record reads by one user: ${f.count} between ${when(f.window_start)} and ${when(f.window_end)}.`,
+  'repeated-denials': (f) => `Repeated refusals for one user: ${f.count} between ${when(f.window_start)} and ${when(f.window_end)}.`,
+  'people-export': (f) => `An export of ${f.count} people's confidential details at ${when(f.window_start)}.`,
 };
 
 /**

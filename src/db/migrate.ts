@@ -18,7 +18,9 @@ import * as m0016 from './migrations/0016_notices_and_first_contact';
 import * as m0017 from './migrations/0017_purposes_and_consent';
 import * as m0018 from './migrations/0018_disclosures';
 import * as m0019 from './migrations/0019_agreements_and_meetings';
+import * as m0020 from './migrations/0020_case_team_person_keys';
 import * as m0021 from './migrations/0021_safeguarding_referrals';
+import * as m0022 from './migrations/0022_review_and_equality';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -42,7 +44,9 @@ const migrations: Record<string, Migration> = {
   '0017_purposes_and_consent': m0017,
   '0018_disclosures': m0018,
   '0019_agreements_and_meetings': m0019,
+  '0020_case_team_person_keys': m0020,
   '0021_safeguarding_referrals': m0021,
+  '0022_review_and_equality': m0022,
 };
 
 /** The name of the newest migration: identifies the schema a database built by this code has. */

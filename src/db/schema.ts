@@ -47,6 +47,11 @@ export interface Database {
   breach_flags: BreachFlagRow;
   breach_activity: BreachActivityRow;
   breach_flag_scan: BreachFlagScanRow;
+  policy_reviews: PolicyReviewRow;
+  policy_review_flags: PolicyReviewFlagRow;
+  equality_declarations: EqualityDeclarationRow;
+  equality_declaration_services: EqualityDeclarationServiceRow;
+  equality_snapshots: EqualitySnapshotRow;
   audit_events: AuditEventRow;
   audit_head: AuditHeadRow;
   audit_checkpoints: AuditCheckpointRow;
@@ -178,6 +183,12 @@ export interface CaseTeamRow {
   added_by: string | null;
   /** The case's person, set by trigger (migration 0008): never written by the application. */
   person_id: Generated<string | null>;
+  /** The person's sort key, name-search keys, archived_at and told_at, set by trigger (migration 0020) for lists. */
+  person_sort_key: Generated<string | null>;
+  person_given_key: Generated<string | null>;
+  person_preferred_key: Generated<string | null>;
+  person_archived_at: Generated<string | null>;
+  person_told_at: Generated<string | null>;
 }
 
 export interface NoteRow extends Versioned {
@@ -706,4 +717,46 @@ export interface MeetingAttendeeRow {
   acknowledgement_method: string | null;
   acknowledgement_recorded_by: string | null;
   created_at: string;
+}
+
+/** One review of the policy by the senior management team ("Monitoring and Review", 3.6; migration 0022). */
+export interface PolicyReviewRow {
+  id: string;
+  policy_document_id: string | null;
+  policy_version: number | null;
+  reviewed_by: string;
+  reviewed_at: string;
+  outcome: string; // 'no_change' | 'changes_needed' | 'revised'
+  notes: string;
+  next_review_on: string; // YYYY-MM-DD
+}
+/** An overdue next-review date the scheduled job has told managers of, once. */
+export interface PolicyReviewFlagRow {
+  due_on: string;
+  flagged_at: string;
+  notified: number;
+}
+/** A person's optional self-declared equality characteristics: never read per person, only counted. */
+export interface EqualityDeclarationRow {
+  person_id: string;
+  age_band: string | null;
+  gender: string | null;
+  ethnicity: string | null;
+  disability: string | null;
+  religion: string | null;
+  sexual_orientation: string | null;
+  recorded_quarter: string; // YYYY-Qn
+}
+/** A service of the person's cases when they declared. */
+export interface EqualityDeclarationServiceRow {
+  person_id: string;
+  service: string;
+}
+/** The published figures of one equality table for a closed period, computed once. */
+export interface EqualitySnapshotRow {
+  period: string;
+  characteristic: string;
+  dimension: string;
+  figures: string; // JSON
+  computed_at: string;
 }

@@ -1,5 +1,6 @@
 import { route } from '../http/route';
 import { acknowledgeConfidentiality, createMeeting, getMeeting, shareMeetingNotes } from './commands';
+import { listMeetingsForPerson } from './queries';
 import { acknowledgeBody, attendeeParams, createMeetingBody, meetingParams, shareBody } from './schema';
 
 const tags = ['meetings'];
@@ -14,6 +15,11 @@ export const meetingRoutes = [
       reply.header('location', `/api/meetings/${m.data.id}`);
       return m;
     },
+  }),
+  route({
+    method: 'GET', url: '/api/people/:id/meetings', action: 'meeting.read', tags, params: meetingParams,
+    summary: 'Meetings about a person and their cases that you may read (need to know; audited): titles, dates and acknowledgements, not the notes',
+    handler: (ctx, { params }) => listMeetingsForPerson(ctx, params.id),
   }),
   route({
     method: 'GET', url: '/api/meetings/:id', action: 'meeting.read', tags, params: meetingParams,

@@ -3,8 +3,8 @@ import type { Ctx } from '../context';
 import type { Database } from '../db/schema';
 import { forbidden } from '../lib/errors';
 import { filter, visibleWhere, type Scope } from '../policy/filter';
-import { teamFlag } from '../policy/relations';
-import { candidateKeys, teamSizeAtMost } from '../records/candidates';
+import { grantKeys, teamFlag } from '../policy/relations';
+import { candidateKeys } from '../records/candidates';
 import { presentSummary, openRecord } from '../records/guard';
 import { auditList } from '../records/list-audit';
 import { decodeCursor, encodeCursor, prefixRange, sortKey } from '../records/paging';
@@ -76,200 +76,202 @@ function nameMatches(ctx: Ctx, scope: Scope, query: Pick<ListPeopleQuery, 'q' | 
   return branch('sort_key').union(branch('given_key')).union(branch('preferred_key'));
 }
 
-/** Rows after the cursor's (sort_key, id) of `<table>`, in list order (true without a cursor). */
-function afterCursor(eb: ExpressionBuilder<Database, never>, cursor: string | undefined, table = 'people'): Expression<SqlBool> {
+type PageQuery = Pick<ListPeopleQuery, 'q' | 'includeArchived' | 'cursor' | 'limit'> & Walk;
+type NameKey = (typeof NAME_SEARCH_KEYS)[number];
+
+/**
+ * Where a page of people is read from, and under which names it keeps a person's list fields:
+ * - 'team': the actor's case-team rows, which carry their person's sort key, name-search keys, archived_at and
+ *   told_at (kept by triggers, migration 0020), so the actor's people are one index range already in name order
+ *   (case_team_list, case_team_given, case_team_preferred, case_team_not_yet_told). Used when the scope is exactly
+ *   "on the team, or holding a grant" (3.4), so every team row is visible: a page reads ~50 index entries whatever
+ *   the team's size. A person on two of the actor's cases has two rows (hence `distinct`).
+ * - 'people': the people table and its own name indexes (0006, 0015, 0016), with the scope's visibility probed
+ *   per row — nothing to probe for those who see everyone (managers); for a scope that is not exactly team or
+ *   grant (a policy with a condition more), the walk skips the people the actor may not see.
+ */
+interface Source {
+  kind: 'team' | 'people';
+  /** Table and alias (the people source keeps the table's own name: the visibility probes refer to it). */
+  from: string;
+  alias: string;
+  cols: Record<'id' | 'archived_at' | 'told_at' | NameKey, string>;
+  distinct: boolean;
+  /** The source's own condition: the actor's team rows, or the scope's visibility. */
+  where: (eb: ExpressionBuilder<Database, never>) => Expression<SqlBool>;
+}
+
+const PEOPLE_COLS = { id: 'id', archived_at: 'archived_at', told_at: 'told_at', sort_key: 'sort_key', given_key: 'given_key', preferred_key: 'preferred_key' };
+const TEAM_COLS = {
+  id: 'person_id', archived_at: 'person_archived_at', told_at: 'person_told_at',
+  sort_key: 'person_sort_key', given_key: 'person_given_key', preferred_key: 'person_preferred_key',
+};
+
+/** Where the actor's people list is read from: their team rows and grants, or the people table (see {@link Source}). */
+export interface ListPlan {
+  source: Source;
+  /** Ids the actor holds a grant on (3.4), listed beside the team rows; empty when reading the people table. */
+  grants: string[];
+}
+
+/**
+ * Chooses the list's source for this scope (see {@link Source}); the rows are the same either way. `from: 'people'`
+ * reads the people table whatever the scope (tests compare the two).
+ */
+export function listPlan(ctx: Ctx, scope: Scope, from: 'auto' | 'people' = 'auto'): ListPlan {
+  const people = (where: Source['where']): ListPlan => ({ source: { kind: 'people', from: 'people', alias: 'people', cols: PEOPLE_COLS, distinct: false, where }, grants: [] });
+  if (scope.kind !== 'some') return people((eb) => eb.and([]));
+  const cand = candidateKeys(expressionBuilder<Database, 'people'>(), 'person', scope, ctx.actor);
+  if (from === 'people' || !cand?.exact || !cand.withTeam) return people((eb) => visibleWhere(eb as never, 'person', scope, ctx.actor, 'probe'));
+  const actorId = ctx.actor.id;
+  return {
+    source: { kind: 'team', from: 'case_team', alias: 'ct', cols: TEAM_COLS, distinct: true, where: (eb) => eb(sql.ref('ct.user_id'), '=', actorId) },
+    grants: scope.conjunctions.some((c) => c.includes('grant')) ? grantKeys(ctx.actor, 'person') : [],
+  };
+}
+
+/** Which source lists people for this actor ('team' rows or the 'people' table), for benchmarks and tests. */
+export const listShape = (ctx: Ctx, scope: Scope): Source['kind'] => listPlan(ctx, scope).source.kind;
+
+/** A column of the source's alias. */
+const col = (src: Source, c: keyof Source['cols']) => sql.ref<string>(`${src.alias}.${src.cols[c]}`);
+
+/** Not archived (unless asked for); for the worklist, not archived and not yet told (4.1) — as the partial indexes say. */
+function statusOf(eb: ExpressionBuilder<Database, never>, src: Source, query: Pick<PageQuery, 'includeArchived' | 'notYetTold'>): Expression<SqlBool> {
+  if (query.notYetTold) return eb.and([eb(col(src, 'told_at'), 'is', null), eb(col(src, 'archived_at'), 'is', null)]);
+  return query.includeArchived === 'true' ? eb.and([]) : eb(col(src, 'archived_at'), 'is', null);
+}
+
+/** Rows after the cursor's (sort_key, id), as one row-value comparison: an index range on both engines. */
+function afterCursor(eb: ExpressionBuilder<Database, never>, src: Source, cursor: string | undefined): Expression<SqlBool> {
   if (!cursor) return eb.and([]);
   const [k, id] = decodeCursor(cursor, 2);
-  const key = sql.ref<string>(`${table}.sort_key`);
-  return eb.or([eb(key, '>', k), eb.and([eb(key, '=', k), eb(sql.ref<string>(`${table}.id`), '>', id)])]);
+  return sql<SqlBool>`(${col(src, 'sort_key')}, ${col(src, 'id')}) > (${k}, ${id})`;
+}
+
+/** One name key starts with the term. */
+function keyRange(eb: ExpressionBuilder<Database, never>, key: Expression<string>, q: string): Expression<SqlBool> {
+  const { from, to } = searchRange(q);
+  return eb.and([eb(key, '>=', from), eb(key, '<', to)]);
 }
 
 /**
- * Below this many case-team rows a page is found by joining from the actor's team rows (cost grows with the team);
- * from it on, by walking the name index and probing membership row by row (cost grows with
- * people ÷ team). The crossover measured on 1M people is ~5–10k (bench/list.ts); both shapes return the same rows
- * (test/integration/list-shapes.test.ts).
+ * The name search as a filter on a walk in name order: any key starts with the term. The given and preferred keys
+ * are wrapped in coalesce() so neither engine turns the OR into index ranges: the walk must stay in name order to
+ * stop at the page.
  */
-export const DRIVE_FROM_TEAM_BELOW = 4000;
-
-/** Which query shape lists people for this actor: 'team' (driven from team rows) or 'names' (ordered scan). */
-export async function listShape(ctx: Ctx, scope: Scope): Promise<'team' | 'names'> {
-  if (scope.kind !== 'some') return 'names';
-  if (candidateKeys(expressionBuilder<Database, 'people'>(), 'person', scope, ctx.actor) === null) return 'names';
-  return (await teamSizeAtMost(ctx.db, ctx.actor.id, DRIVE_FROM_TEAM_BELOW)) < DRIVE_FROM_TEAM_BELOW ? 'team' : 'names';
+function walkNameWhere(eb: ExpressionBuilder<Database, never>, src: Source, q: string): Expression<SqlBool> {
+  return eb.or([
+    keyRange(eb, col(src, 'sort_key'), q),
+    keyRange(eb, sql<string>`coalesce(${col(src, 'given_key')}, '')`, q),
+    keyRange(eb, sql<string>`coalesce(${col(src, 'preferred_key')}, '')`, q),
+  ]);
 }
 
-type PageQuery = Pick<ListPeopleQuery, 'q' | 'includeArchived' | 'cursor' | 'limit'> & Walk;
+/** How a source's rows are matched to a search: one key's range, a walk testing all three, or a plain OR (few rows). */
+type Match = { key?: NameKey; walk?: boolean; any?: boolean };
 
 /**
- * The page by walking people in name order (index people_by_sort_key) and keeping the visible rows: a per-row
- * membership probe, so it stops as soon as the page is full. Best for managers (everyone) and large teams.
+ * The source's (id, sort_key) rows the actor may list, after the cursor: with `key`, those whose `key` starts with
+ * the search term (one index range); with `walk`, rows any of whose names match, tested as the index is walked in
+ * name order; with `any`, the same as one OR.
+ */
+function sourceRows(ctx: Ctx, src: Source, query: Omit<PageQuery, 'limit'>, match: Match) {
+  const b = ctx.db
+    .selectFrom(`${src.from} as ${src.alias}` as 'people')
+    .select([col(src, 'id').as('id'), col(src, 'sort_key').as('sort_key')])
+    .where((eb) => eb.and([
+      src.where(eb as never),
+      statusOf(eb as never, src, query),
+      afterCursor(eb as never, src, query.cursor),
+      !query.q ? eb.and([])
+        : match.key ? keyRange(eb as never, col(src, match.key), query.q)
+          : match.walk ? walkNameWhere(eb as never, src, query.q)
+            : match.any ? nameWhere(eb as never, query, src.alias) : eb.and([]),
+    ]));
+  return src.distinct ? b.distinct() : b;
+}
+
+/**
+ * At most a page (+1) of the source's rows in name order ({@link sourceRows}): by the sort key, already in name
+ * order and stopping at the page; by the given or preferred name, every match in the range read and the first page
+ * kept; walking, stopping at the page.
+ */
+function branch(ctx: Ctx, src: Source, query: PageQuery, match: Match) {
+  const b = sourceRows(ctx, src, query, match).orderBy('sort_key').orderBy('id').limit(query.limit + 1);
+  return ctx.db.selectFrom(b.as('b')).select(['b.id', 'b.sort_key']);
+}
+
+/** The people the actor holds a grant on (3.4): a few ids, read by primary key and filtered like the page. */
+const grantSource = (ids: string[]): Source => ({
+  kind: 'people', from: 'people', alias: 'people', cols: PEOPLE_COLS, distinct: false, where: (eb) => eb(sql.ref('people.id'), 'in', ids),
+});
+
+/**
+ * From how many given- or preferred-name matches a search walks its source in name order instead of collecting
+ * those matches: the walk reads about page size × source ÷ matches entries and stops, the collection reads and sorts
+ * every match (they must be ordered by family name), so the walk pays from about √(page × source) matches. Family-
+ * name matches never count: their index range is already in name order and stops at the page. A one-letter search
+ * (what search as you type asks first) or a common first name walks.
  *
- * The walk selects only the id and sort key, which the index holds together with `archived_at` (migration 0006),
- * so the rows it passes over are never fetched; the page's rows are then looked up by primary key. An actor who
- * sees 2 % of 1M people walks ~2,300 entries per page: fetching each row cost SQLite ~40 % of the page
- * (~15 → ~9 ms with a name search). The team flag is computed for the page's rows only.
- */
-export async function pageByNames(ctx: Ctx, scope: Scope, query: PageQuery, walkFrom = scope.kind === 'all' ? WALK_FROM_MATCHES : WALK_FROM_MATCHES_SOME) {
-  if (query.q && !(await manyNameMatches(ctx, query.q, walkFrom))) return pageOfMatches(ctx, scope, query);
-  return ctx.db
-    .with(
-      (w) => w('page').materialized(),
-      (db) =>
-        db
-          .selectFrom('people')
-          .select(['people.id', 'people.sort_key'])
-          .where((eb) => eb.and([
-            visibleWhere(eb, 'person', scope, ctx.actor, 'probe'), statusWhere(eb, query), walkNameWhere(eb, query), afterCursor(eb as never, query.cursor),
-          ]))
-          .orderBy('people.sort_key')
-          .orderBy('people.id')
-          .limit(query.limit + 1),
-    )
-    .selectFrom('page')
-    .innerJoin('people', 'people.id', 'page.id')
-    .selectAll('people')
-    .select((eb) => teamFlag(eb as never, 'person', ctx.actor.id))
-    .orderBy('page.sort_key')
-    .orderBy('page.id')
-    .execute();
-}
-
-/**
- * From how many name matches a search by someone who sees everyone walks the name index instead of collecting the
- * matches: the walk reads about page size × people ÷ matches entries and stops, the collection reads every match
- * (they must be ordered by family name), so past ~√(50 × 1M) ≈ 7k matches of 1M the walk is cheaper — a one-letter
- * search ("a": ~20 % of people, what search as you type asks first) or a common first name.
+ * For the people table (someone who sees everyone, 1M people): 5,000.
  */
 export const WALK_FROM_MATCHES = 5000;
 /**
- * The same for an actor who sees some people (a team too large to drive from, see {@link listShape}): the walk also
- * passes over the people they may not see, so it pays only from more matches. Measured on 300k people (bench/list.ts,
- * one-letter search, on a heavily loaded machine so ratios only): seeing 10 %, walking 57 ms a page against 81 ms
- * collecting; seeing 2 %, about even. Not yet measured at 1M.
+ * The same for an actor's team rows, a smaller source. Measured on 1M people (bench/out, machine at load ~14 on 2
+ * cores, so ratios only), SQLite p50 per page for a 3-letter given name (~2.6 % of the team) and one letter:
+ * seeing 100k, 1.3 ms walking from 1,000 matches against 7.1 ms from 5,000 (one letter 1.6 against 4.3); seeing
+ * 500k, 1.6 against 2.7 (1.3 against 3.1); PostgreSQL seeing 100k, 3.5 against 6.4 ms. Walking from fewer (1)
+ * cost a 500k team 3–5 ms on rare names. The worst case, a term matching ~1,000 of a 500k team, walks ~25k index
+ * entries.
  */
-export const WALK_FROM_MATCHES_SOME = 20_000;
+export const WALK_FROM_TEAM_MATCHES = 1000;
+/**
+ * The same for a people-table source whose visibility is probed row by row (a scope not exactly team or grant):
+ * the walk also passes over the people the actor may not see, so it pays only from more matches.
+ */
+export const WALK_FROM_MATCHES_PROBED = 20_000;
 
-/** Whether a search term matches at least `atLeast` names (counted on the three name indexes, up to there). */
-async function manyNameMatches(ctx: Ctx, q: string, atLeast: number): Promise<boolean> {
-  const { from, to } = searchRange(q);
-  const branch = (key: (typeof NAME_SEARCH_KEYS)[number]) =>
-    ctx.db.selectFrom('people').select('people.id').where(`people.${key}`, '>=', from).where(`people.${key}`, '<', to);
+/** Whether the term matches at least `atLeast` given or preferred names in the source (counted up to there). */
+async function manyNameMatches(ctx: Ctx, src: Source, q: string, atLeast: number): Promise<boolean> {
+  const count = (key: NameKey) =>
+    ctx.db
+      .selectFrom(`${src.from} as ${src.alias}` as 'people')
+      .select(col(src, 'id').as('id'))
+      .where((eb) => eb.and([src.kind === 'team' ? src.where(eb as never) : eb.and([]), keyRange(eb as never, col(src, key), q)]));
   const row = await ctx.db
-    .selectFrom(branch('sort_key').unionAll(branch('given_key')).unionAll(branch('preferred_key')).limit(atLeast).as('m'))
+    .selectFrom(count('given_key').unionAll(count('preferred_key')).limit(atLeast).as('m'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n) >= atLeast;
 }
 
 /**
- * The name search as a filter on a walk of the sort-key index (true without a search). The given and preferred keys
- * are wrapped in coalesce() so neither engine turns the OR into index ranges: the walk must stay in name order to
- * stop at the page.
+ * A page of the people the actor may see, name-ordered after the cursor, `limit + 1` rows (the extra one says
+ * there is a next page), each with its team flag: from the source {@link listPlan} chooses and the actor's grants,
+ * each contributing at most a page in name order, united and cut to the page; then the page's rows by primary
+ * key. With a search, the source gives a page of each name key's matches (or, when the given and preferred names
+ * match many, one walk in name order testing all three); see {@link branch}. Need to know is exact either way
+ * (test/integration/list-shapes.test.ts, test/property/need-to-know.property.test.ts).
  */
-function walkNameWhere(eb: PeopleEb, query: Pick<ListPeopleQuery, 'q'>): Expression<SqlBool> {
-  if (!query.q) return eb.and([]);
-  const { from, to } = searchRange(query.q);
-  const range = (key: Expression<string>) => eb.and([eb(key, '>=', from), eb(key, '<', to)]);
-  return eb.or([
-    range(sql.ref<string>('people.sort_key')),
-    range(sql<string>`coalesce(${sql.ref('people.given_key')}, '')`),
-    range(sql<string>`coalesce(${sql.ref('people.preferred_key')}, '')`),
-  ]);
-}
-
-/**
- * A page of a name search for actors not driven from their team (managers, large teams): the visible matches of
- * the three name keys ({@link nameMatches}), ordered by name and cut to the page, then the page's rows by primary
- * key. Its cost grows with the number of matches, not of people: walking the sort-key index for a given-name prefix
- * would read the whole index for a rare one.
- */
-function pageOfMatches(ctx: Ctx, scope: Scope, query: PageQuery) {
+export async function pagePeople(ctx: Ctx, scope: Scope, query: PageQuery, opts: { plan?: ListPlan; walkFrom?: number } = {}) {
+  const { source, grants } = opts.plan ?? listPlan(ctx, scope);
+  const walkFrom = opts.walkFrom ?? (source.kind === 'team' ? WALK_FROM_TEAM_MATCHES : scope.kind === 'some' ? WALK_FROM_MATCHES_PROBED : WALK_FROM_MATCHES);
+  const walk = !!query.q && (await manyNameMatches(ctx, source, query.q, walkFrom));
+  const branches = !query.q || walk
+    ? [branch(ctx, source, query, { walk })]
+    : NAME_SEARCH_KEYS.map((key) => branch(ctx, source, query, { key }));
+  if (grants.length) branches.push(branch(ctx, grantSource(grants), query, { any: true }));
+  const united = branches.slice(1).reduce((u, b) => u.union(b), branches[0]);
   return ctx.db
-    .with((w) => w('matches').materialized(), () => nameMatches(ctx, scope, query))
     .with(
       (w) => w('page').materialized(),
-      (db) =>
-        db
-          .selectFrom('matches')
-          .select(['matches.id', 'matches.sort_key'])
-          .where((eb) => afterCursor(eb as never, query.cursor, 'matches'))
-          .orderBy('matches.sort_key')
-          .orderBy('matches.id')
-          .limit(query.limit + 1),
+      (db) => db.selectFrom(united.as('u')).select(['u.id', 'u.sort_key']).orderBy('u.sort_key').orderBy('u.id').limit(query.limit + 1),
     )
     .selectFrom('page')
     .innerJoin('people', 'people.id', 'page.id')
     .selectAll('people')
     .select((eb) => teamFlag(eb as never, 'person', ctx.actor.id))
-    .orderBy('page.sort_key')
-    .orderBy('page.id')
-    .execute();
-}
-
-/**
- * The page by starting from the actor's team rows (and grants): the distinct candidate people, then for each one
- * a primary-key lookup of its sort key (null when archived and not asked for, or not visible), then the first page
- * of those by name and search, then the rows. Every step is materialized and the lookup is a scalar subquery on the
- * primary key alone, so neither engine can turn it back into a name-ordered scan or a range scan with membership
- * probes. (With the name prefix inside the lookup, PostgreSQL picked the name index for prefixes it thought rare and
- * scanned the whole prefix range once per team member: ~250 ms.) The cost grows with the team, not with the
- * number of people: the team's people come from one index range (case_team.person_id, migration 0008), then one
- * primary-key lookup of the sort key per person, ~1,000 for 1,000 people. The team flag travels with the
- * candidates (`on_team`) when they include the team set, instead of a probe per page row.
- */
-export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
-  const cand = candidateKeys(expressionBuilder<Database, 'people'>(), 'person', scope, ctx.actor);
-  if (!cand) throw new Error('pageFromTeam: this scope cannot be driven from team rows');
-  if (!cand.keys) return []; // no team and no grants: nothing is visible
-  const keys = cand.keys;
-  return ctx.db
-    .with(
-      (w) => w('team').materialized(),
-      (db) => db.selectFrom(keys.as('t')).select((eb) => ['t.k', eb.fn.max('t.on_team').as('on_team')]).groupBy('t.k'),
-    )
-    .with(
-      (w) => w('cand').materialized(),
-      (db) =>
-        db.selectFrom('team').select((eb) => [
-          'team.k as id',
-          'team.on_team',
-          eb
-            .selectFrom('people')
-            // With a search, the sort key only when a name matches (null otherwise): the test is in the select list,
-            // not the WHERE, so the lookup stays on the primary key (see above) and reads each candidate once.
-            .select((p) => (query.q ? p.case().when(nameWhere(p as never, query, 'people')).then(p.ref('people.sort_key')).end() : p.ref('people.sort_key')).as('sort_key'))
-            .where((p) =>
-              p.and([
-                p('people.id', '=', eb.ref('team.k')),
-                query.includeArchived === 'true' && !query.notYetTold ? p.and([]) : p('people.archived_at', 'is', null),
-                query.notYetTold ? p('people.told_at', 'is', null) : p.and([]),
-                cand.exact ? p.and([]) : visibleWhere(p as never, 'person', scope, ctx.actor, 'probe'),
-              ]),
-            )
-            .as('sort_key'),
-        ]),
-    )
-    .with(
-      (w) => w('page').materialized(),
-      (db) =>
-        db
-          .selectFrom('cand')
-          .select(['cand.id', 'cand.sort_key', 'cand.on_team'])
-          .where((eb) =>
-            eb.and([
-              eb('cand.sort_key', 'is not', null),
-              afterCursor(eb as never, query.cursor, 'cand'),
-            ]),
-          )
-          .orderBy('cand.sort_key')
-          .orderBy('cand.id')
-          .limit(query.limit + 1),
-    )
-    .selectFrom('page')
-    .innerJoin('people', 'people.id', 'page.id')
-    .selectAll('people')
-    .select((eb) => (cand.withTeam ? sql.ref<number>('page.on_team').as('_team') : teamFlag(eb as never, 'person', ctx.actor.id)))
     .orderBy('page.sort_key')
     .orderBy('page.id')
     .execute();
@@ -277,12 +279,12 @@ export async function pageFromTeam(ctx: Ctx, scope: Scope, query: PageQuery) {
 
 /**
  * People the actor needs to know about, name-ordered, filtered in SQL by the same rules as a single read (3.4).
- * The query shape is chosen per actor (see {@link listShape}); the rows are the same either way.
+ * Read from the actor's team rows or the people table (see {@link listPlan}); the rows are the same either way.
  * Items carry general fields only; open a person for more.
  */
 export async function listPeople(ctx: Ctx, query: ListPeopleQuery) {
   const scope = peopleScope(ctx);
-  const rows = scope.kind === 'none' ? [] : (await listShape(ctx, scope)) === 'team' ? await pageFromTeam(ctx, scope, query) : await pageByNames(ctx, scope, query);
+  const rows = scope.kind === 'none' ? [] : await pagePeople(ctx, scope, query);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   auditList(ctx, 'person', { terms: query.q, results: page.length });
@@ -293,21 +295,26 @@ export async function listPeople(ctx: Ctx, query: ListPeopleQuery) {
 }
 
 /**
- * How many people the actor may see (same filter as the list; the team set is built once for a count); with a
- * search, how many visible people it finds by any of their names.
+ * How many people the actor may see (same filter as the list); with a search, how many visible people it finds by
+ * any of their names. Read from the same source as the list ({@link listPlan}): for team rows, the distinct people
+ * of the actor's team rows (with a search, of the three name-key ranges there) and of their grants, so the count
+ * costs the team's matches, not every match among all people each probed for membership; otherwise the people table
+ * filtered by the scope (the team set built once).
  */
 export async function countPeople(ctx: Ctx, query: Pick<ListPeopleQuery, 'q' | 'includeArchived'>) {
   const scope = peopleScope(ctx);
-  const row = query.q
-    ? await ctx.db
-      .selectFrom(nameMatches(ctx, scope, query).as('m'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
-    : await ctx.db
-      .selectFrom('people')
-      .where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor), statusWhere(eb, query)]))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
+  const plan = scope.kind === 'none' ? null : listPlan(ctx, scope);
+  const n = sql<number>`count(*)`.as('n');
+  let row: { n: number };
+  if (plan?.source.kind === 'team') {
+    const sets = query.q ? NAME_SEARCH_KEYS.map((key) => sourceRows(ctx, plan.source, query, { key })) : [sourceRows(ctx, plan.source, query, {})];
+    if (plan.grants.length) sets.push(sourceRows(ctx, grantSource(plan.grants), query, { any: true }));
+    row = await ctx.db.selectFrom(sets.slice(1).reduce((u, x) => u.union(x), sets[0]).as('m')).select(n).executeTakeFirstOrThrow();
+  } else if (query.q) {
+    row = await ctx.db.selectFrom(nameMatches(ctx, scope, query).as('m')).select(n).executeTakeFirstOrThrow();
+  } else {
+    row = await ctx.db.selectFrom('people').where((eb) => eb.and([visibleWhere(eb, 'person', scope, ctx.actor), statusWhere(eb, query)])).select(n).executeTakeFirstOrThrow();
+  }
   auditList(ctx, 'person', { terms: query.q, results: Number(row.n) });
   return { count: Number(row.n) };
 }
@@ -320,7 +327,7 @@ export async function countPeople(ctx: Ctx, query: Pick<ListPeopleQuery, 'q' | '
 export async function listNotYetTold(ctx: Ctx, query: Pick<ListPeopleQuery, 'q' | 'cursor' | 'limit'>) {
   const scope = peopleScope(ctx);
   const walk: PageQuery = { ...query, includeArchived: 'false', notYetTold: true };
-  const rows = scope.kind === 'none' ? [] : (await listShape(ctx, scope)) === 'team' ? await pageFromTeam(ctx, scope, walk) : await pageByNames(ctx, scope, walk);
+  const rows = scope.kind === 'none' ? [] : await pagePeople(ctx, scope, walk);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   auditList(ctx, 'person', { terms: query.q, results: page.length, view: 'not-yet-told' });

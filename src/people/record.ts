@@ -45,6 +45,8 @@ export const PERSON_RECORD = defineRecord({
     { can: 'printConsentReceipt', action: 'consent.read', on: { child: 'consent' }, classification: 'personal' },
     { can: 'requestDisclosure', action: 'disclosure.request', on: { child: 'disclosure' }, whileOpen: true },
     { can: 'seeDisclosures', action: 'disclosure.read', on: { child: 'disclosure' } },
+    { can: 'prepareInformationUse', action: 'person.information-use', on: 'record' },
+    { can: 'recordMeeting', action: 'meeting.record', on: 'record', whileOpen: true },
   ],
   editable: ['kind', 'givenName', 'familyName', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'],
 });

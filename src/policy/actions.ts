@@ -19,6 +19,8 @@ export const OTHER_ACTIONS = [
   'disclosure.register',
   'agreement.read', 'agreement.manage', 'agreement.document', 'agreement.check',
   'meeting.read', 'meeting.record', 'meeting.update', 'meeting.share',
+  'review.read', 'review.record',
+  'equality.record', 'equality.read', 'equality.report',
 ] as const;
 
 export type Action = (typeof RECORD_ACTIONS)[number] | (typeof OTHER_ACTIONS)[number];
@@ -40,6 +42,9 @@ export const CONFIDENTIAL_ACTIONS: readonly Action[] = [
   // action (its notes are confidential). Reading that an agreement exists is not confidential (5.1).
   'agreement.manage', 'agreement.document', 'agreement.check',
   'meeting.read', 'meeting.record', 'meeting.update', 'meeting.share',
+  // The management review lists records of every area; equality declarations are special-category data (Art 9).
+  'review.read', 'review.record',
+  'equality.record', 'equality.read', 'equality.report',
 ];
 
 /** True when the string names a known action. */

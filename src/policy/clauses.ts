@@ -25,6 +25,8 @@ export const CLAUSE_KEYS = {
   'no-organisation-data': 'Organisation-specific data is not given to a third party.',
   'sharing-agreements': 'Information is shared with a partner under a joint working protocol agreed and signed by appropriate people on each side, in force and covering the purpose and information.',
   'third-party-meetings': 'What is discussed at a meeting with third parties present is as confidential as the rest of the record: each third party acknowledges it, and the notes reach them only after that and within the meeting\'s need to know.',
+  'management-review': 'The senior management team regularly review the operation of the policy, and review the policy itself by its next review date.',
+  'equality-monitoring': 'Equality characteristics are optional and self-declared, written only on the person\'s own recording path, never read per person, and reported only in aggregate with small numbers suppressed (Equality Act 2010; UK GDPR Art 9).',
   'no-surprises': 'People are told, in plain words they can keep, how their information is used: what they were told, what they agreed to, for which purposes, what was shared and who has looked (Caldicott principle 8).',
 } as const;
 
@@ -59,6 +61,13 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'sharing-agreements': ['practice 5.1'],
   'third-party-meetings': ['practice 3'],
   'no-surprises': ['4.1'],
+  // "The Senior Management Team will regularly review the operation of this policy" and 3.6 "This policy will be
+  // reviewed regularly": the review view, the recorded policy reviews and the overdue-review flag (rules review/*).
+  'management-review': ['monitoring-and-review', '3.6'],
+  // "values, recognises and responds to the diverse needs of … those we serve … Equality Act 2010": optional
+  // self-declared monitoring reported only in aggregate (rules equality/*). Not discriminating is conduct, which no
+  // software enforces; the monitoring is how the organisation recognises whom it serves.
+  'equality-monitoring': ['equality-and-diversity'],
 };
 
 /**
@@ -69,8 +78,6 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
 export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
   'aim-of-policy': 'Statement of intent. Realised by the rules mapped to the numbered clauses.',
   '2.4': 'Rationale for the policy; no rule of its own.',
-  '3.6': 'Confide keeps every version of this policy and this traceability matrix so the guardian can show compliance and review regularly.',
-  'equality-and-diversity': 'Organisational commitment; no software rule.',
 };
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Scope } from '../policy/filter';
 import { grantKeys, teamSet } from '../policy/relations';
@@ -42,13 +42,4 @@ export function candidateKeys(eb: AnyEb, type: RecordType, scope: Scope, actor: 
   if (!team) return granted ? { keys: granted, exact, withTeam: false } : { keys: null, exact, withTeam: false };
   const set = eb.selectFrom(teamSet(eb, type, actor.id).as('ts')).select(['ts.k', sql<number>`1`.as('on_team')]);
   return { keys: granted ? set.unionAll(granted) : set, exact, withTeam: true };
-}
-
-/** How many case-team rows the actor has, counted up to `cap` (cheap: an index range of at most `cap` entries). */
-export async function teamSizeAtMost(db: Kysely<Database>, actorId: string, cap: number): Promise<number> {
-  const row = await db
-    .selectFrom((qb) => qb.selectFrom('case_team').select('case_id').where('user_id', '=', actorId).limit(cap).as('t'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -4,10 +4,10 @@ import { loadActor } from '../../src/accounts/actor';
 import { AuditBuffer } from '../../src/audit/append';
 import type { Ctx } from '../../src/context';
 import { newId } from '../../src/lib/ids';
-import { pageByNames, pageFromTeam, listPeople } from '../../src/people/queries';
+import { listPeople, listPlan, listShape, pagePeople } from '../../src/people/queries';
 import type { ListPeopleQuery } from '../../src/people/schema';
 import { decide } from '../../src/policy/decide';
-import { filter, visibleWhere, type Scope } from '../../src/policy/filter';
+import { filter, visibleWhere } from '../../src/policy/filter';
 import { grantedMask, teamSet } from '../../src/policy/relations';
 import type { Actor, Role } from '../../src/policy/types';
 import { prefixRange, sortKey } from '../../src/records/paging';
@@ -115,7 +115,7 @@ async function referenceRows(ctx: Ctx, q: Pick<ListPeopleQuery, 'q' | 'includeAr
 }
 
 /** Pages through a shape with cursors, exactly as listPeople does, and returns every row in order. */
-async function allPages(ctx: Ctx, shape: typeof pageFromTeam, q: Omit<ListPeopleQuery, 'cursor'>) {
+async function allPages(ctx: Ctx, shape: typeof pagePeople, q: Omit<ListPeopleQuery, 'cursor'>) {
   const scope = filter(ctx.actor, 'person.read');
   const out: Record<string, unknown>[] = [];
   let cursor: string | undefined;
@@ -165,10 +165,17 @@ describe.each(dialects())('need-to-know list shapes (%s)', (dialect) => {
       for (const q of QUERIES) {
         const reference = await referenceRows(ctx, q);
         const expected = reference.map((r) => `${r.id}:${Number(r._team)}`);
-        // pageByNames walking the name index for every search (as it does for many matches) must agree too.
-        const walking = Object.defineProperty((c: Ctx, sc: Scope, qq: ListPeopleQuery) => pageByNames(c, sc, qq, 1), 'name', { value: 'pageByNames(walk)' });
-        for (const shape of [pageFromTeam, pageByNames, walking]) {
-          if (shape === pageFromTeam && filter(ctx.actor, 'person.read').kind !== 'some') continue; // drives only 'some' scopes
+        // Every source and search form must agree: the chosen source (team rows for staff, migration 0020), the
+        // people table whatever the scope, and each of them walking in name order for every search.
+        const scope = filter(ctx.actor, 'person.read');
+        const named = (name: string, fn: typeof pagePeople) => Object.defineProperty(fn, 'name', { value: name });
+        const shapes = [
+          named(`pagePeople(${listShape(ctx, scope)})`, (c, sc, qq) => pagePeople(c, sc, qq)),
+          named(`pagePeople(${listShape(ctx, scope)}, walk)`, (c, sc, qq) => pagePeople(c, sc, qq, { walkFrom: 1 })),
+          named('pagePeople(people)', (c, sc, qq) => pagePeople(c, sc, qq, { plan: listPlan(c, sc, 'people') })),
+          named('pagePeople(people, walk)', (c, sc, qq) => pagePeople(c, sc, qq, { plan: listPlan(c, sc, 'people'), walkFrom: 1 })),
+        ];
+        for (const shape of shapes) {
           const got = (await allPages(ctx, shape, q)).map((r) => `${r.id}:${Number(r._team)}`);
           expect(got, `${shape.name} for ${u.roles.join('+') || 'no role'} ${JSON.stringify(q)}`).toEqual(expected);
           compared += got.length;
@@ -185,7 +192,7 @@ describe.each(dialects())('need-to-know list shapes (%s)', (dialect) => {
     const g = worlds[0];
     for (const u of g.users) {
       const ctx = await ctxFor(u.id);
-      const listed = new Set((await allPages(ctx, filter(ctx.actor, 'person.read').kind === 'some' ? pageFromTeam : pageByNames, { limit: 20, includeArchived: 'true' })).map((r) => r.id as string));
+      const listed = new Set((await allPages(ctx, pagePeople, { limit: 20, includeArchived: 'true' })).map((r) => r.id as string));
       for (const p of g.people) {
         const d = decide(ctx.actor, 'person.read', { type: 'person', id: p.id, team: g.teamOf.get(u.id)!.has(p.id), granted: grantedMask(ctx.actor, 'person', p.id) });
         expect(listed.has(p.id), `${u.roles.join('+') || 'no role'} / person ${p.id}`).toBe(d.allowed);

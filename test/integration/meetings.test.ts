@@ -93,4 +93,16 @@ describe.each(dialects())('meetings with third parties, practice 3 (%s)', (diale
     expect(badRole.statusCode).toBe(400);
     expect([await count('meetings'), await count('meeting_attendees')]).toEqual(before);
   });
+  it('3.4 need-to-know: a person\'s meetings list those about them and their cases, without notes, for their team only; audited once naming the person', async () => {
+    const m = await record({ title: 'Listed review' });
+    const list = await as(world, staff).get(`/api/people/${person}/meetings`);
+    expect(list.statusCode, list.body).toBe(200);
+    const item = list.json().items.find((i: { id: string }) => i.id === m.id);
+    expect(item).toMatchObject({ title: 'Listed review', about: 'case', caseId, attendees: 3, external: 2, awaitingAcknowledgement: 2 });
+    expect(list.body).not.toContain('CAMHS');
+    expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'meeting.read', decision: 'allow', rule_id: 'meetings/case-team-reads', resource_type: 'person', resource_id: person, actor_id: staff.id });
+    const outsider = await as(world, otherStaff).get(`/api/people/${person}/meetings`);
+    expect(outsider.statusCode).toBe(404);
+    expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'meeting.read', decision: 'deny', resource_id: person, actor_id: otherStaff.id });
+  });
 });

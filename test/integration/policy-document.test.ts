@@ -91,7 +91,7 @@ describe.each(dialects())('the organisation\'s policy document (%s)', (dialect) 
     expect(loaded.json().version).toBe(2);
     // The answer tells the administrator what the new map leaves uncovered: no clause, but three rule keys this
     // shorter policy has no clause for (decisions under them cite the key itself).
-    expect(loaded.json().coverage).toEqual({ gaps: [], planned: [], uncovered: [], unmappedKeys: ['breach-handling', 'consent-by-trained-staff', 'disclosure-exception', 'first-contact-notice', 'informed-consent', 'justify-purpose', 'no-organisation-data', 'no-sale-or-bulk', 'no-surprises', 'purpose-register', 'secure-conditions', 'sharing-agreements', 'third-party-disclosure', 'third-party-meetings'] });
+    expect(loaded.json().coverage).toEqual({ gaps: [], planned: [], uncovered: [], unmappedKeys: ['breach-handling', 'consent-by-trained-staff', 'disclosure-exception', 'equality-monitoring', 'first-contact-notice', 'informed-consent', 'justify-purpose', 'management-review', 'no-organisation-data', 'no-sale-or-bulk', 'no-surprises', 'purpose-register', 'secure-conditions', 'sharing-agreements', 'third-party-disclosure', 'third-party-meetings'] });
 
     const blocked = await as(world, staff).get(`/api/people/${personId}`);
     expect(blocked.statusCode).toBe(403);

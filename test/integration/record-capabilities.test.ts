@@ -92,6 +92,28 @@ describe.each(dialects())('what the caller may do with a record (%s)', (dialect)
     expect((await as(world, volunteer).get(`/api/people/${personId}/disclosures`)).statusCode).toBe(200);
   });
 
+  it('4.1 no-surprises: staff on the team and managers may prepare "how your information is used"; a volunteer and the guardian may not — and the API agrees', async () => {
+    expect(await can(staff, `/api/people/${personId}`)).toMatchObject({ prepareInformationUse: true });
+    expect(await can(manager, `/api/people/${personId}`)).toMatchObject({ prepareInformationUse: true });
+    expect(await can(volunteer, `/api/people/${personId}`)).toMatchObject({ prepareInformationUse: false });
+    expect(await can(guardian, `/api/people/${personId}`)).toMatchObject({ prepareInformationUse: false });
+    expect((await as(world, staff).get(`/api/people/${personId}/information-use`)).statusCode).toBe(200);
+    expect((await as(world, manager).get(`/api/people/${personId}/information-use`)).statusCode).toBe(200);
+    expect((await as(world, volunteer).get(`/api/people/${personId}/information-use`)).statusCode).toBe(403);
+    expect((await as(world, guardian).get(`/api/people/${personId}/information-use`)).statusCode).toBe(403);
+  });
+
+  it('practice 3 third-party-meetings: staff on the team may record a meeting about the person; a volunteer, a manager off the team and the guardian may not — and the API agrees', async () => {
+    expect(await can(staff, `/api/people/${personId}`)).toMatchObject({ recordMeeting: true });
+    expect(await can(volunteer, `/api/people/${personId}`)).toMatchObject({ recordMeeting: false });
+    expect(await can(manager, `/api/people/${personId}`)).toMatchObject({ recordMeeting: false });
+    expect(await can(guardian, `/api/people/${personId}`)).toMatchObject({ recordMeeting: false });
+    const meeting = { about: 'person', personId, title: 'Review with the GP', heldAt: new Date().toISOString(), notes: 'Agreed a plan', notesClassification: 'general' };
+    expect((await as(world, staff).post('/api/meetings', meeting)).statusCode).toBe(201);
+    expect((await as(world, volunteer).post('/api/meetings', meeting)).statusCode).toBe(403);
+    expect((await as(world, manager).post('/api/meetings', meeting)).statusCode).toBe(404);
+  });
+
   it('3.1 justify-purpose: the guardian may see who has seen the record but change nothing', async () => {
     expect(await can(guardian, `/api/people/${personId}`)).toMatchObject({ edit: [], seeAccessLog: true, openCase: false, breakGlass: false });
   });

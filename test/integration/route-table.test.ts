@@ -34,6 +34,9 @@ const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 const ID = '01966f5e-0000-7000-8000-000000000000';
 const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, ID);
 
+/** Actions whose route is refused to everyone by an actor-level forbid, citing its clause: equality answers per person. */
+const REFUSED_TO_EVERYONE = new Set(['equality.read']);
+
 describe('3.4 need-to-know: the route table — authorisation cannot be forgotten', () => {
   let world: World;
   let routes: { method: string; url: string; policy?: string }[];
@@ -53,6 +56,13 @@ describe('3.4 need-to-know: the route table — authorisation cannot be forgotte
   it('3.4 need-to-know: every declared action exists in actions.ts and at least one rule can allow it', () => {
     for (const r of routes.filter((x) => x.policy !== 'public')) {
       expect(ACTIONS, key(r)).toContain(r.policy);
+      // The one exception is a route that exists to be refused to everyone with its clause (and audited): an
+      // actor-level forbid for any role with no allow rule at all (equality/aggregate-only).
+      if (r.policy && REFUSED_TO_EVERYONE.has(r.policy)) {
+        expect(RULES_BY_ACTION.get(r.policy as never)!.allow.length, key(r)).toBe(0);
+        expect(RULES_BY_ACTION.get(r.policy as never)!.forbid.some((f) => f.rule.roles === 'any' && f.rule.actorLevel), key(r)).toBe(true);
+        continue;
+      }
       expect(RULES_BY_ACTION.get(r.policy as never)!.allow.length, `${r.policy} (${key(r)}) has no allow rule`).toBeGreaterThan(0);
     }
   });

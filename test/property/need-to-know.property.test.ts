@@ -11,7 +11,7 @@
  * and crowded teams occur. A failure shrinks to a minimal world (fast-check) and names the seed.
  */
 import fc from 'fast-check';
-import { expressionBuilder, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadActor } from '../../src/accounts/actor';
 import { AuditBuffer } from '../../src/audit/append';
@@ -23,12 +23,11 @@ import { newId } from '../../src/lib/ids';
 import { listNotes } from '../../src/notes/queries';
 import { listAttachments } from '../../src/attachments/queries';
 import { listOrganisations } from '../../src/organisations/queries';
-import { countPeople, listPeople, pageByNames, pageFromTeam } from '../../src/people/queries';
+import { countPeople, listPeople, listPlan, pagePeople } from '../../src/people/queries';
 import type { Action } from '../../src/policy/actions';
 import { decide } from '../../src/policy/decide';
 import { filter, visibleWhere } from '../../src/policy/filter';
 import { factsFor, teamFlag, type TeamForm } from '../../src/policy/relations';
-import { candidateKeys } from '../../src/records/candidates';
 import { SAMPLE_CLAUSE_MAP } from '../../src/policy/clauses';
 import { PolicyState } from '../../src/policy/state';
 import type { RecordType } from '../../src/policy/types';
@@ -195,8 +194,11 @@ async function checkWorld(db: Kysely<Database>, world: World, w: InsertedWorld, 
         return { ids: r.items.map((x) => x.id as string), nextCursor: r.nextCursor };
       }), personIds, keep);
       const scope = filter(actor, 'person.read');
-      const shapes: [string, typeof pageByNames][] = [['pageByNames', pageByNames]];
-      if (scope.kind === 'some' && candidateKeys(expressionBuilder<Database, 'people'>(), 'person', scope, actor)) shapes.push(['pageFromTeam', pageFromTeam as typeof pageByNames]);
+      const shapes: [string, typeof pagePeople][] = [
+        ['pagePeople', pagePeople],
+        ['pagePeople(walk)', (c, sc, qq) => pagePeople(c, sc, qq, { walkFrom: 1 })],
+        ['pagePeople(people)', (c, sc, qq) => pagePeople(c, sc, qq, { plan: listPlan(c, sc, 'people') })],
+      ];
       for (const q of [undefined, ...SEARCHES]) {
         const match = (id: string) => {
           const p = w.people.find((x) => x.id === id)!;

@@ -28,14 +28,17 @@ export function startServer(options: { dataDir: string; pgSchema?: string; env?:
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
     const onExit = (code: number | null) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); };
     child.on('exit', onExit);
-    child.stdout!.on('data', () => {
+    // The start-up guide names the address; it goes to stderr when stdout carries JSON log lines (not a terminal).
+    const serving = () => {
       const m = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         child.off('exit', onExit);
         resolve({ child, base: m[1], output: () => out });
       }
-    });
+    };
+    child.stdout!.on('data', serving);
+    child.stderr!.on('data', serving);
   });
 }
 

@@ -759,11 +759,59 @@ const DISCLOSURE_FIRES: Record<string, Resource['disclosure']> = {
   'disclosure/no-organisation-data': { ...DISCLOSURE_BASE, organisationItems: true },
 };
 
+describe('decide(): the management review and equality monitoring', () => {
+  const system: Resource = { type: 'system' };
+  const NON_MANAGERS: Role[][] = [['staff'], ['volunteer'], ['student'], ['safeguarding_lead'], ['safeguarding_lead', 'staff'], ['guardian'], ['administrator']];
+
+  it('monitoring-and-review 3.6 management-review review/senior-management: managers read the review view and record a policy review', () => {
+    for (const action of ['review.read', 'review.record'] as const) expectAllowed(decide(actor(['manager']), action, system), 'review/senior-management', 'monitoring-and-review, 3.6');
+    expectAllowed(decide(actor(['safeguarding_lead', 'manager']), 'review.read', system), 'review/senior-management');
+    expectDenied(decide(actor(['staff']), 'review.read', system), 'review/senior-management-only');
+  });
+
+  it('monitoring-and-review 3.6 management-review review/senior-management-only: staff, volunteers, students, leads who are not managers, the guardian and administrators are refused, citing the clause', () => {
+    for (const roles of NON_MANAGERS) {
+      for (const action of ['review.read', 'review.record'] as const) {
+        const d = decide(actor(roles), action, system);
+        expectDenied(d, 'review/senior-management-only');
+        expect(d).toMatchObject({ clause: 'monitoring-and-review, 3.6', actorLevel: true });
+        expect(decideAction(actor(roles), action)?.ruleId).toBe('review/senior-management-only');
+      }
+    }
+    expect(decideAction(actor(['manager']), 'review.read')).toBeNull();
+  });
+
+  it('equality-and-diversity equality-monitoring equality/case-team-records: staff and managers on the person\'s case team record their answers; off the team, volunteers and administrators may not', () => {
+    expectAllowed(on(actor(['staff']), 'equality.record', 'special', team), 'equality/case-team-records', 'equality-and-diversity');
+    expectAllowed(on(actor(['manager']), 'equality.record', 'special', team), 'equality/case-team-records');
+    expectDenied(on(actor(['staff']), 'equality.record', 'special'));
+    expectDenied(on(actor(['manager']), 'equality.record', 'special'));
+    expectDenied(on(actor(['volunteer']), 'equality.record', 'special', team));
+    expectDenied(on(actor(['administrator']), 'equality.record', 'special', team));
+  });
+
+  it('equality-and-diversity equality-monitoring equality/aggregate-only: no one reads one person\'s answers, whatever their roles, team or grants', () => {
+    for (const roles of [...NON_MANAGERS, ['manager'], ALL_ROLES] as Role[][]) {
+      const d = on(actor(roles), 'equality.read', 'special', { ...team, granted: EVERYTHING });
+      expectDenied(d, 'equality/aggregate-only');
+      expect(d.clause).toBe('equality-and-diversity');
+    }
+    expect(decideAction(actor(['manager']), 'equality.read')?.ruleId).toBe('equality/aggregate-only');
+  });
+
+  it('equality-and-diversity equality-monitoring equality/management-reports: managers read the suppressed counts; staff, volunteers, the guardian and administrators do not', () => {
+    expectAllowed(decide(actor(['manager']), 'equality.report', system), 'equality/management-reports', 'equality-and-diversity');
+    for (const roles of NON_MANAGERS) expectDenied(decide(actor(roles), 'equality.report', system), 'default/deny');
+  });
+});
+
 describe('decide(): forbid beats allow, generated from the rule table', () => {
   it.each(forbidRules.map((r) => [`${SAMPLE_POLICY_STATE.clauseFor(r.clauseKey)} ${r.clauseKey} ${r.id}`, r] as const))('%s: refuses even an actor with every role, on the team and granted everything (generated)', (_title, rule) => {
     const actions = rule.actions === 'read-actions' ? (['person.read', 'case.read', 'note.read', 'attachment.read', 'organisation.read'] as Action[]) : rule.actions;
     // A rule about what the actor lacks (no staff role) refuses the roles it names; every other, an actor with every role.
-    const all = ['consent/explained-by-trained-staff', 'information-use/prepared-by-staff'].includes(rule.id) ? actor(['volunteer', 'student']) : actor(ALL_ROLES, { accepted: rule.id !== 'agreement/not-accepted' });
+    const all = ['consent/explained-by-trained-staff', 'information-use/prepared-by-staff'].includes(rule.id) ? actor(['volunteer', 'student'])
+      : rule.id === 'review/senior-management-only' ? actor(ALL_ROLES.filter((r) => r !== 'manager'))
+        : actor(ALL_ROLES, { accepted: rule.id !== 'agreement/not-accepted' });
     for (const action of actions) {
       for (const c of rule.classifications ?? ['general' as const]) {
         // Facts under which the forbid's own condition holds while every allow relation also holds.

@@ -130,7 +130,21 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(row('3.4').rules.map((r) => r.id)).toContain('need-to-know/case-team');
     expect(row('practice 2').rules.map((r) => r.id)).toContain('session/staff-team-only');
     expect(row('2.2').rules.map((r) => r.id)).toContain('disclosure/one-person-each');
-    expect(row('equality-and-diversity').status).toBe('procedural');
+    expect(row('equality-and-diversity').status).toBe('enforced');
+  });
+
+  it('3.6 and monitoring-and-review management-review are enforced by the review rules with their tests; equality-and-diversity by the equality-monitoring rules', () => {
+    const m = buildMatrix(doc);
+    const row = (id: string) => m.rows.find((r) => r.clause === id)!;
+    for (const clause of ['3.6', 'monitoring-and-review']) {
+      expect(row(clause), clause).toMatchObject({ status: 'enforced', planned: null, procedural: null });
+      expect(row(clause).rules.map((r) => r.id)).toEqual(expect.arrayContaining(['review/senior-management', 'review/senior-management-only']));
+      expect(row(clause).tests.some((t) => t.file === 'test/integration/management-review.test.ts')).toBe(true);
+    }
+    const equality = row('equality-and-diversity');
+    expect(equality.rules.map((r) => r.id)).toEqual(['equality/aggregate-only', 'equality/case-team-records', 'equality/management-reports']);
+    expect(equality.tests.some((t) => t.file === 'test/integration/equality.test.ts')).toBe(true);
+    expect(equality.tests.some((t) => t.file === 'test/unit/equality-suppression.test.ts')).toBe(true);
   });
 });
 

@@ -42,6 +42,22 @@ const Agreements = lazy(() => import('./pages/agreements/Agreements').then((m) =
 const AgreementsReview = lazy(() => import('./pages/agreements/Agreements').then((m) => ({ default: m.AgreementsReview })));
 const NewAgreement = lazy(() => import('./pages/agreements/NewAgreement'));
 const AgreementPage = lazy(() => import('./pages/agreements/AgreementPage'));
+const ReportBreach = lazy(() => import('./pages/breaches/ReportBreach'));
+const BreachRegister = lazy(() => import('./pages/breaches/BreachLists').then((m) => ({ default: m.BreachRegister })));
+const MyBreaches = lazy(() => import('./pages/breaches/BreachLists').then((m) => ({ default: m.MyBreaches })));
+const BreachPage = lazy(() => import('./pages/breaches/BreachPage'));
+const ReviewFlags = lazy(() => import('./pages/breaches/ReviewFlags'));
+const PurposeList = lazy(() => import('./pages/purposes/PurposeList'));
+const NewPurpose = lazy(() => import('./pages/purposes/NewPurpose'));
+const PurposePage = lazy(() => import('./pages/purposes/PurposePage'));
+const RecordMeeting = lazy(() => import('./pages/meetings/RecordMeeting'));
+const MeetingPage = lazy(() => import('./pages/meetings/MeetingPage'));
+const InformationUse = lazy(() => import('./pages/informationUse/InformationUse'));
+const PolicyMatrix = lazy(() => import('./pages/policy/PolicyMatrix'));
+const PolicyVersions = lazy(() => import('./pages/policy/PolicyVersions'));
+const PolicyVersion = lazy(() => import('./pages/policy/PolicyVersion'));
+const RuleModes = lazy(() => import('./pages/policy/RuleModes'));
+const AuditStatus = lazy(() => import('./pages/policy/AuditStatus'));
 const OrganisationPage = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationPage })));
 
 type Page = (params: Record<string, string>) => ReactNode;
@@ -80,6 +96,22 @@ const PAGES: Array<[string, Page]> = [
   ['/agreements/new', () => <NewAgreement />],
   ['/agreements/review', () => <AgreementsReview />],
   ['/agreements/:id', (p) => <AgreementPage id={p.id} />],
+  ['/breaches', () => <BreachRegister />],
+  ['/breaches/new', () => <ReportBreach />],
+  ['/breaches/mine', () => <MyBreaches />],
+  ['/breaches/flags', () => <ReviewFlags />],
+  ['/breaches/:id', (p) => <BreachPage id={p.id} />],
+  ['/purposes', () => <PurposeList />],
+  ['/purposes/new', () => <NewPurpose />],
+  ['/purposes/:id', (p) => <PurposePage id={p.id} />],
+  ['/people/:id/meetings/new', (p) => <RecordMeeting personId={p.id} />],
+  ['/meetings/:id', (p) => <MeetingPage id={p.id} />],
+  ['/people/:id/information-use', (p) => <InformationUse id={p.id} />],
+  ['/admin/policy', () => <PolicyMatrix />],
+  ['/admin/policy/versions', () => <PolicyVersions />],
+  ['/admin/policy/versions/:version', (p) => <PolicyVersion version={p.version} />],
+  ['/admin/policy/rules', () => <RuleModes />],
+  ['/admin/audit', () => <AuditStatus />],
 ];
 
 function Routes() {

@@ -14,6 +14,8 @@ import { ORGANISATIONS_RULES } from './organisations';
 import { OVERSIGHT_RULES } from './oversight';
 import { PURPOSES_RULES } from './purposes';
 import { SAFEGUARDING_RULES } from './safeguarding';
+import { REVIEW_RULES } from './review';
+import { EQUALITY_RULES } from './equality';
 
 export type { AllowRule, ForbidRule, Rule } from '../rule';
 
@@ -36,5 +38,7 @@ export const RULES: readonly Rule[] = [
   ...INFORMATION_USE_RULES,
   ...ACCESS_RULES,
   ...OVERSIGHT_RULES,
+  ...REVIEW_RULES,
+  ...EQUALITY_RULES,
   ...ACCOUNTS_RULES,
 ];

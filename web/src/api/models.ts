@@ -50,6 +50,8 @@ export interface Can {
   printConsentReceipt?: boolean;
   requestDisclosure?: boolean;
   seeDisclosures?: boolean;
+  prepareInformationUse?: boolean;
+  recordMeeting?: boolean;
   addNote?: boolean;
   addAttachment?: boolean;
   manageTeam?: boolean;

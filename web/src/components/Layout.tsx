@@ -6,6 +6,7 @@ import { roleList } from '../labels';
 import { navigate, useLocation } from '../router';
 import { hasRole, useSession } from '../session';
 import { Button, Link } from './ui';
+import { ADMIN_AREA_ROLES } from '../pages/policy/roles';
 
 /** The frame of every signed-in page: skip link, header with the main sections, the page itself. */
 export function Layout({ children }: { children: ReactNode }) {
@@ -21,9 +22,17 @@ export function Layout({ children }: { children: ReactNode }) {
     ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/disclosures', label: 'Disclosures' }] : []),
     ...(hasRole(me, 'manager', 'guardian', 'staff') ? [{ href: '/agreements', label: 'Agreements' }] : []),
     ...(hasRole(me, 'administrator') ? [{ href: '/admin/accounts', label: 'Accounts' }] : []),
+    // Administration: the policy, its traceability matrix and rule modes (management, the guardian, administrators:
+    // monitoring and review), the audit trail's status (administrators and the guardian, rule audit/verify).
+    ...(hasRole(me, ...ADMIN_AREA_ROLES) ? [{ href: '/admin/policy', label: 'Administration' }] : []),
     hasRole(me, 'safeguarding_lead', 'manager') ? { href: '/concerns', label: 'Concerns' } : { href: '/concerns/mine', label: 'Your concerns' },
+    // The breach register for those who see every breach (clause 5: management handle, the guardian reviews); anyone
+    // else working here reports one and follows their own reports.
+    ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/breaches', label: 'Breaches' }]
+      : hasRole(me, 'staff', 'volunteer', 'student', 'safeguarding_lead') ? [{ href: '/breaches/new', label: 'Report a breach' }] : []),
+    ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/purposes', label: 'Purposes' }] : []),
   ];
-  const within = (href: string) => pathname === href || (href !== '/access' && href !== '/concerns/mine' && pathname.startsWith(`${href}/`) && pathname !== '/concerns/new');
+  const within = (href: string) => pathname === href || (href !== '/access' && href !== '/concerns/mine' && href !== '/breaches/new' && pathname.startsWith(`${href}/`) && pathname !== '/concerns/new');
   // The most specific section is the current one ("Not yet told" inside "People").
   const current = (href: string) => within(href) && !sections.some((s) => s.href.length > href.length && within(s.href));
   const signOut = async () => {

@@ -45,7 +45,7 @@ export function Choice<K extends string>(props: Common & { value: K | null; onCh
     <Select name={props.name} selectedKey={props.value} onSelectionChange={(k) => props.onChange(k as K)} isRequired={props.isRequired} isDisabled={props.isDisabled} className="field">
       <Label>{props.label}</Label>
       {props.description ? <Text slot="description" className="hint">{props.description}</Text> : null}
-      <AriaButton className="select-button">
+      <AriaButton className="select-button" data-name={props.name}>
         <SelectValue />
         <span aria-hidden="true" className="chevron">▾</span>
       </AriaButton>

@@ -8,6 +8,7 @@ import { Button, ButtonLink, Link, Loading, ModalDialog, Notice, PageTitle, Prob
 import { kindLabel } from '../labels';
 import { OpenCase } from './OpenCase';
 import { ConsentHistory } from './consent/ConsentHistory';
+import { PersonMeetings } from './meetings/PersonMeetings';
 import { useLocation } from '../router';
 
 // What was shared about the person loads with its panel, not with the app (4.3).
@@ -54,6 +55,7 @@ export function PersonPage({ id }: { id: string }) {
         <div className="head-actions">
           {can.edit.length ? <ButtonLink href={`/people/${id}/edit`}>Edit details</ButtonLink> : null}
           {can.seeAccessLog ? <ButtonLink href={`/people/${id}/access-log`}>Who has seen this record</ButtonLink> : null}
+          {can.prepareInformationUse ? <ButtonLink href={`/people/${id}/information-use`}>How their information is used</ButtonLink> : null}
           <ButtonLink href={`/concerns/new?person=${id}`}>Raise a concern</ButtonLink>
         </div>
       </div>
@@ -109,6 +111,7 @@ export function PersonPage({ id }: { id: string }) {
       <ConsentHistory personId={id} can={can} />
 
       {can.seeDisclosures ? <Suspense fallback={null}><PersonDisclosures personId={id} canRequest={!!can.requestDisclosure} /></Suspense> : null}
+      {can.recordMeeting ? <PersonMeetings personId={id} /> : null}
 
       <ModalDialog title={`Request access to ${personName(data)}’s record`} isOpen={requesting} onOpenChange={setRequesting}>
         {(close) => <RequestAccessForm record={record} classifications={[...new Set(restricted.map((r) => r.classification))]} onDone={close} />}

@@ -1,0 +1,62 @@
+// Meetings with third parties (practice 3): the API's shapes (src/meetings/commands.ts presentMeeting, queries.ts) and words.
+
+export interface Attendee {
+  id: string;
+  kind: 'user' | 'external';
+  userId: string | null;
+  name: string;
+  organisation: string | null;
+  role: string;
+  acknowledgedAt: string | null;
+  acknowledgementMethod: string | null;
+}
+export interface Meeting {
+  id: string;
+  about: 'person' | 'case' | 'general';
+  personId: string | null;
+  caseId: string | null;
+  title: string;
+  heldAt: string;
+  notes: string;
+  notesClassification: 'general' | 'personal' | 'special' | 'session';
+  clientRequestedSharing: boolean;
+  attendees: Attendee[];
+  createdBy: string;
+  createdAt: string;
+  version: number;
+}
+export interface MeetingItem {
+  id: string;
+  about: 'person' | 'case';
+  caseId: string | null;
+  title: string;
+  heldAt: string;
+  notesClassification: string;
+  attendees: number;
+  external: number;
+  awaitingAcknowledgement: number;
+}
+export interface SharedNotes {
+  marking: string;
+  terms: string;
+  recipient: { name: string; organisation: string | null; role: string; acknowledgedAt: string };
+  meeting: { title: string; heldAt: string; notes: string };
+  sharedAt: string;
+  reference: string;
+  sha256: string;
+}
+
+export const EXTERNAL_ROLES = [
+  { id: 'health_professional', label: 'Health professional' },
+  { id: 'other_agency', label: 'Another agency' },
+  { id: 'student', label: 'Placement student' },
+  { id: 'volunteer', label: 'Volunteer' },
+  { id: 'visitor', label: 'Visitor' },
+] as const;
+export const roleLabel = (id: string) => (id === 'staff' ? 'Staff here' : EXTERNAL_ROLES.find((r) => r.id === id)?.label ?? id);
+export const NOTE_CLASSES = [
+  { id: 'general', label: 'General', description: 'Nothing personal or sensitive' },
+  { id: 'personal', label: 'Personal', description: 'About the person and their circumstances' },
+  { id: 'special', label: 'Special category', description: 'Health, ethnicity or support needs' },
+  { id: 'session', label: 'Session details', description: 'What happened in sessions: never passed to a third party unless the client asked' },
+] as const;
