@@ -20,6 +20,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'safeguarding/raiser-own-report': 'They raised this concern and may see what they wrote and its status.',
   'safeguarding/leads-and-management': 'Safeguarding leads and management act on every concern.',
   'safeguarding/work-concern': 'A safeguarding lead or manager recorded what was done about the concern.',
+  'safeguarding/subject-name-for-leads': 'A safeguarding lead or manager saw the name of the person a concern is about, to act on it at once.',
   'safeguarding/referral': 'A safeguarding lead or manager decided to share information to protect someone.',
   'safeguarding/urgent-release-by-manager': 'A manager released an urgent safeguarding referral at once; a second manager reviews it afterwards.',
   'safeguarding/referral-disclosure': 'A safeguarding lead or manager shared information with the safeguarding team or the police because the law required it.',

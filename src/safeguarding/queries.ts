@@ -1,6 +1,8 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import { forbidden } from '../lib/errors';
+import { decide } from '../policy/decide';
+import { factsFor } from '../policy/relations';
 import { filter, visibleWhere } from '../policy/filter';
 import { offered } from '../records/can';
 import { findVisible, presentSummary, readRecord, requireAllowed } from '../records/guard';
@@ -23,7 +25,25 @@ function withBooleans(data: Record<string, unknown>) {
  */
 export async function getConcern(ctx: Ctx, id: string) {
   const { row, presented } = await readRecord(ctx, 'concern', id);
-  return { data: withBooleans(presented.data), restricted: presented.restricted, version: Number(row.version), can: offered(ctx, 'concern', row) };
+  const subject = await subjectOf(ctx, row);
+  return { data: withBooleans(presented.data), restricted: presented.restricted, version: Number(row.version), can: offered(ctx, 'concern', row), ...(subject ? { subject } : {}) };
+}
+
+/**
+ * Whom a concern is about, by name, for those who work concerns (rule safeguarding/subject-name-for-leads,
+ * practice 4.1: they act at once, on or off the person's case team): the person's general fields — given, family
+ * and preferred name — and nothing else of the record. Anyone else (the raiser reads back what they wrote) gets
+ * nothing more. Each name shown is audited against the person, with the rule and clause.
+ */
+async function subjectOf(ctx: Ctx, row: Record<string, unknown>) {
+  const personId = row.person_id as string | null;
+  if (!personId) return null;
+  const d = decide(ctx.actor, 'concern.subject', { ...factsFor(ctx.actor, 'concern', row), classification: 'general' });
+  if (!d.allowed) return null;
+  const p = await ctx.db.selectFrom('people').select(['id', 'given_name', 'family_name', 'preferred_name']).where('id', '=', personId).executeTakeFirst();
+  if (!p) return null;
+  ctx.audit.add(fromDecision('concern.subject', d, { resourceType: 'concern', resourceId: row.id as string, subjectPersonId: personId, detail: { fields: ['givenName', 'familyName', 'preferredName'] } }));
+  return { personId, givenName: p.given_name, familyName: p.family_name, preferredName: p.preferred_name ?? null };
 }
 
 /**

@@ -128,6 +128,9 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await leadPage.getByRole('heading', { name: 'Chronology', exact: true }).waitFor();
     expect(await leadPage.locator('main').textContent()).toMatch(/Raised[\s\S]*by Val Okafor/);
     await expect.poll(() => leadPage.locator('.chronology').textContent()).toMatch(/Val Okafor raised the concern, saying someone is at immediate risk[\s\S]*Confide alerted Priya Shah/);
+    // Not on Ada's case team, the lead still sees whom it is about by name (practice 4.1), not her record.
+    await expect.poll(() => leadPage.locator('.fields').textContent()).toMatch(/Addie Lovelace[\s\S]*you may not open their record/);
+    expect((await auditRows(world)).filter((r) => r.action === 'concern.subject' && r.actor_id === lead.id).map((r) => r.rule_id)).toContain('safeguarding/subject-name-for-leads');
     await checkpoint(leadPage, 'safeguarding-09-concern');
 
     await leadPage.getByRole('button', { name: 'Acknowledge' }).click();
@@ -145,22 +148,33 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await expect.poll(() => leadPage.locator('.chronology').textContent()).toMatch(/Refer to children’s social care today[\s\S]*Why: A disclosure of physical harm[\s\S]*Agreed with: Morgan Reyes \(manager\), duty social worker/);
     await checkpoint(leadPage, 'safeguarding-10-decision');
 
-    await leadPage.getByRole('button', { name: 'Record a referral…' }).click();
-    const referral = leadPage.locator('.panel', { has: leadPage.getByRole('heading', { name: 'Record a referral' }) });
-    await choose(referral, 'The local authority’s safeguarding team');
-    await choose(referral.getByRole('radiogroup', { name: /risk of harm/ }), 'Yes');
-    await referral.getByLabel('What is the risk?').fill('Physical harm at home');
-    await choose(referral.getByRole('radiogroup', { name: /consent/ }), 'No');
-    await referral.getByLabel(/What they said when asked/).fill('Asking her father could put her at greater risk');
-    await referral.getByLabel('What was shared').fill('What Ada said and the bruise seen; our contact details');
-    await referral.getByLabel('Shared with (team or officer)').fill('Children’s Services front door');
-    await referral.getByLabel('How it was shared').fill('The secure referral portal');
-    await choose(referral.getByRole('radiogroup', { name: /be told/ }), 'No');
-    await referral.getByLabel('Why they will not be told').fill('Social care will decide when to tell the family');
-    await referral.getByLabel('Their reference').fill('CS-2026-0412');
+    // The referral through the decision aid. This lead is not on Ada's case team: nothing can be shared from her
+    // records (need to know, 3.4), so the referral records what was shared another way.
+    await leadPage.getByRole('button', { name: 'Make a referral…' }).click();
+    const aid = leadPage.locator('.referral-aid');
+    const next = () => aid.getByRole('button', { name: 'Continue' }).click();
+    await choose(aid, 'The local authority’s safeguarding team');
+    await choose(aid.getByRole('radiogroup', { name: 'Must it go now?' }), /^No/);
+    await choose(aid.getByRole('radiogroup', { name: /risk of harm/ }), 'Yes');
+    await aid.getByLabel('What is the risk?').fill('Physical harm at home');
+    await next();
+    await choose(aid.getByRole('radiogroup', { name: /consent/ }), 'No');
+    await aid.getByLabel('Why they were not asked').fill('Asking her father could put her at greater risk');
+    await next();
+    await expect.poll(() => aid.textContent()).toContain('You cannot see this person’s record');
+    await aid.getByLabel('What you share').fill('What Ada said and the bruise seen; our contact details');
+    await next();
+    await aid.getByLabel('Who receives it (team or officer)').fill('Children’s Services front door');
+    await choose(aid, 'The agency’s secure referral portal');
+    await next();
+    await choose(aid.getByRole('radiogroup', { name: /be told/ }), 'No');
+    await aid.getByLabel('Why they will not be told').fill('Social care will decide when to tell the family');
+    await aid.getByLabel('The agency’s reference').fill('CS-2026-0412');
+    await next();
+    await aid.getByRole('heading', { name: 'Step 6 of 6: Check and send' }).waitFor();
     await checkpoint(leadPage, 'safeguarding-11-referral-form');
-    await referral.getByRole('button', { name: 'Record the referral' }).click();
-    await expect.poll(() => leadPage.locator('.chronology').textContent()).toMatch(/Priya Shah recorded a referral to the local authority’s safeguarding team[\s\S]*CS-2026-0412/);
+    await aid.getByRole('button', { name: 'Record the referral' }).click();
+    await expect.poll(() => leadPage.locator('.chronology').textContent()).toMatch(/Priya Shah made a referral to the local authority’s safeguarding team[\s\S]*CS-2026-0412/);
     await checkpoint(leadPage, 'safeguarding-12-referred');
     expect(lp.problems).toEqual([]);
 

@@ -348,6 +348,13 @@ describe('decide(): safeguarding concerns', () => {
     for (const role of ['safeguarding_lead', 'staff', 'volunteer', 'guardian', 'administrator'] as const) expectDenied(decide(actor([role]), 'concern.release', concern(OTHER)), 'default/deny');
   });
 
+  it('practice 4.1 safeguarding-management safeguarding/subject-name-for-leads: leads and managers see by name whom a concern is about (general fields only); the raiser, staff and the guardian do not', () => {
+    expectAllowed(decide(actor(['safeguarding_lead']), 'concern.subject', concern(OTHER)), 'safeguarding/subject-name-for-leads', 'practice 4.1, practice 4.2');
+    expectAllowed(decide(actor(['manager']), 'concern.subject', concern(OTHER)), 'safeguarding/subject-name-for-leads');
+    expectDenied(decide(actor(['safeguarding_lead']), 'concern.subject', concern(OTHER, 'personal')), 'default/deny');
+    for (const role of ['staff', 'volunteer', 'student', 'guardian', 'administrator'] as const) expectDenied(decide(actor([role]), 'concern.subject', concern(ME)), 'default/deny');
+  });
+
   const referral = (classification: Classification = 'general', over: Resource = {}): Resource => ({ type: 'disclosure', id: 'd1', referral: true, ownerId: OTHER, classification, ...over });
   it('practice 4.3 safeguarding-duty-to-share safeguarding/referral-disclosure: leads and managers ask for, release and record telling on a referral\'s disclosure; staff on the person\'s case team cannot', () => {
     for (const a of ['disclosure.request', 'disclosure.release', 'disclosure.told'] as const) {

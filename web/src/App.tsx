@@ -30,6 +30,7 @@ const ConcernPage = lazy(() => import('./pages/concerns/ConcernPage'));
 const ConcernInbox = lazy(() => import('./pages/concerns/ConcernLists').then((m) => ({ default: m.ConcernInbox })));
 const MyConcerns = lazy(() => import('./pages/concerns/ConcernLists').then((m) => ({ default: m.MyConcerns })));
 const ClosedConcerns = lazy(() => import('./pages/concerns/ConcernLists').then((m) => ({ default: m.ClosedConcerns })));
+const ReferralList = lazy(() => import('./pages/concerns/ReferralList'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const OrganisationList = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationList })));
 const RequestDisclosure = lazy(() => import('./pages/disclosure/RequestDisclosure'));
@@ -85,6 +86,7 @@ const PAGES: Array<[string, Page]> = [
   ['/concerns/new', () => <RaiseConcern />],
   ['/concerns/mine', () => <MyConcerns />],
   ['/concerns/closed', () => <ClosedConcerns />],
+  ['/concerns/referrals', () => <ReferralList />],
   ['/concerns/:id', (p) => <ConcernPage id={p.id} />],
   ['/notifications', () => <Notifications />],
   ['/people/:id/disclosures/new', (p) => <RequestDisclosure id={p.id} />],

@@ -51,6 +51,15 @@ export const SAFEGUARDING_RULES: readonly Rule[] = [
     reason: 'Management take immediate action on a concern: a manager releases an urgent referral at once, and a second manager reviews it afterwards.',
   },
   {
+    // Practice 4.1: concerns go to the leads and management "for their immediate action", and a lead cannot act on
+    // a concern without knowing whom it is about. A lead off the person's case team may not open their record (need
+    // to know, 3.4), so the concern itself carries the person's name — their general fields only, nothing of the
+    // record — for those who work concerns. The raiser reads back what they wrote, no more.
+    id: 'safeguarding/subject-name-for-leads', clauseKey: 'safeguarding-management', effect: 'allow',
+    roles: ['safeguarding_lead', 'manager'], relation: 'any', actions: ['concern.subject'], classifications: ['general'],
+    reason: 'The safeguarding leads and management act on a concern at once, so they see by name whom it is about (their name only).',
+  },
+  {
     // The disclosure a referral makes (1.3 legal duty, practice 4.3): asked for, released and told by the leads
     // and management through relation `referral` — the case team's disclosure rules require `ordinary` instead.
     id: 'safeguarding/referral-disclosure', clauseKey: 'safeguarding-duty-to-share', effect: 'allow',

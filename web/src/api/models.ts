@@ -1,6 +1,8 @@
 // The shapes of API responses the app reads. The OpenAPI document describes paths and inputs (generated into
 // schema.d.ts); responses are described here, next to the presenters they mirror (src/*/queries.ts).
 
+import type { Referral } from './referrals';
+
 export type Role = 'administrator' | 'manager' | 'guardian' | 'staff' | 'volunteer' | 'student' | 'safeguarding_lead';
 export type Classification = 'general' | 'personal' | 'special' | 'safeguarding' | 'session' | 'commercial';
 
@@ -246,14 +248,16 @@ export interface ConcernView {
   restricted: Restricted[];
   version: number;
   /** Decided by the policy: work the concern (acknowledge, chronology, close) and record a referral. */
-  can: { work?: boolean; refer?: boolean };
+  can: { work?: boolean; refer?: boolean; releaseAtOnce?: boolean };
   /** On raising: how many people were alerted, and how many e-mails were queued. */
   alerted?: { people: number; emailed: number };
+  /** Whom it is about, by name, for those who work concerns (rule safeguarding/subject-name-for-leads, practice 4.1). */
+  subject?: { personId: string; givenName: string; familyName: string; preferredName: string | null };
 }
 export interface ConcernPage extends Page<Concern> {
   names: Record<string, string>;
 }
-export type EntryKind = 'raised' | 'alerted' | 'acknowledged' | 'escalated' | 'fact' | 'action' | 'decision' | 'outcome' | 'referral' | 'closed';
+export type EntryKind = 'raised' | 'alerted' | 'acknowledged' | 'escalated' | 'fact' | 'action' | 'decision' | 'outcome' | 'referral' | 'referral-update' | 'closed';
 export interface ChronologyEntry {
   id: string;
   at: string;
@@ -276,6 +280,8 @@ export interface Chronology {
     closedBy: string | null;
   };
   entries: ChronologyEntry[];
+  /** The concern's referrals, oldest first, with what the reader may do next (src/safeguarding/referral-present.ts). */
+  referrals?: Referral[];
   names: Record<string, string>;
 }
 

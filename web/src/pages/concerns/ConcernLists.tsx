@@ -28,6 +28,7 @@ export function ConcernInbox() {
       <div className="page-head">
         <PageTitle>Concerns</PageTitle>
         <div className="head-actions">
+          <ButtonLink href="/concerns/referrals">Referrals to complete</ButtonLink>
           <ButtonLink href="/concerns/closed">Closed concerns</ButtonLink>
           <ButtonLink href="/concerns/mine">Concerns you raised</ButtonLink>
         </div>

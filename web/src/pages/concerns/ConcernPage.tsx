@@ -1,18 +1,33 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, call } from '../../api/client';
-import type { Chronology, ChronologyEntry, Concern } from '../../api/models';
+import type { Chronology, ChronologyEntry, Concern, ConcernView } from '../../api/models';
 import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { hasRole, useSession } from '../../session';
-import { AddEntry, CloseConcern, RecordReferral } from './ConcernActions';
+import { AddEntry, CloseConcern } from './ConcernActions';
+import { ReferralAid } from './ReferralAid';
+import { Referrals } from './ReferralSteps';
+import { MISSING_WORDS, RECIPIENTS } from './referralWords';
 import { ConcernSubject, RiskBadge, StatusBadge, concernForLabel, concernQuery } from './shared';
 
 const KIND_LABELS: Record<string, string> = {
   raised: 'Raised', alerted: 'Alert sent', escalated: 'Escalated', acknowledged: 'Acknowledged', fact: 'Fact', action: 'Action',
-  decision: 'Decision', outcome: 'Outcome', referral: 'Referral', closed: 'Closed',
+  decision: 'Decision', outcome: 'Outcome', referral: 'Referral', 'referral-update': 'Referral', closed: 'Closed',
 };
-const RECIPIENTS: Record<string, string> = { local_authority: 'the local authority’s safeguarding team', police: 'the police' };
-const yesNo = (v: unknown) => (v === true ? 'Yes' : v === false ? 'No' : '—');
+const yesNo = (v: unknown) => (v === true ? 'Yes' : v === false ? 'No' : v === null ? 'To answer later' : '—');
+const listOf = (ks: unknown) => (Array.isArray(ks) ? (ks as string[]).map((k) => MISSING_WORDS[k] ?? k).join(', ') : '');
+
+/** A referral's later step in words: approved, refused, reviewed, completed, or flagged overdue by Confide. */
+function referralUpdate(d: Record<string, unknown>, who: React.ReactNode): React.ReactNode {
+  switch (d.event) {
+    case 'approved': return <>{who} approved the referral: the information was released.</>;
+    case 'refused': return <>{who} refused the referral: nothing was shared from the records.</>;
+    case 'reviewed': return <>{who} reviewed the release: {d.outcome === 'upheld' ? 'it was right' : 'concerns recorded for management'}.</>;
+    case 'completed': return <>{who} completed the referral’s record{Array.isArray(d.missing) && d.missing.length ? `; still to answer: ${listOf(d.missing)}` : ''}.</>;
+    case 'overdue': return <>The referral’s record was not complete by its deadline: Confide flagged it to the managers.</>;
+    default: return <>{who} updated the referral.</>;
+  }
+}
 
 /** How a concern is handled (the API refuses it to anyone who does not work the concern, so it is asked only when `can.work`). */
 const chronologyQuery = (id: string, enabled: boolean) => ({
@@ -22,12 +37,12 @@ const chronologyQuery = (id: string, enabled: boolean) => ({
 });
 
 /** What the raiser wrote: everything the reader may see of it (the API leaves out what they may not). */
-function WhatWasRaised({ concern, raisedBy }: { concern: Concern; raisedBy: string }) {
+function WhatWasRaised({ concern, raisedBy, subject }: { concern: Concern; raisedBy: string; subject?: ConcernView['subject'] }) {
   return (
     <div className="panel">
       <h2>What was raised</h2>
       <dl className="fields">
-        <div className="field-row"><dt>About</dt><dd>{concernForLabel(concern.concernFor)}: <ConcernSubject concern={concern} /></dd></div>
+        <div className="field-row"><dt>About</dt><dd>{concernForLabel(concern.concernFor)}: <ConcernSubject concern={concern} subject={subject} /></dd></div>
         {concern.personId && concern.personDescription ? <div className="field-row"><dt>Description</dt><dd>{concern.personDescription}</dd></div> : null}
         <div className="field-row"><dt>What was seen or heard</dt><dd>{concern.whatHappened ?? '—'}</dd></div>
         <div className="field-row"><dt>When</dt><dd>{formatDateTime(concern.occurredAt)}</dd></div>
@@ -50,7 +65,8 @@ function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => s
     case 'alerted': what = recipients ? <>Confide alerted {recipients}.</> : <>Confide could alert nobody: there is no safeguarding lead or manager.</>; break;
     case 'escalated': what = <>Not acknowledged in time: Confide escalated it to {recipients || 'nobody'}.</>; break;
     case 'acknowledged': what = <><strong>{name(e.recordedBy)}</strong> acknowledged it.</>; break;
-    case 'referral': what = <><strong>{name(e.recordedBy)}</strong> recorded a referral to {RECIPIENTS[String(d.to)] ?? String(d.to)}.</>; break;
+    case 'referral': what = <><strong>{name(e.recordedBy)}</strong> {d.urgent ? 'made an urgent referral' : 'made a referral'} to {RECIPIENTS[String(d.to)] ?? String(d.to)}{d.releasedAtOnce ? ', released at once' : d.disclosure ? ', waiting for a manager’s approval' : ''}.</>; break;
+    case 'referral-update': what = referralUpdate(d, <strong>{name(e.recordedBy)}</strong>); break;
     case 'closed': what = <><strong>{name(e.recordedBy)}</strong> closed the concern.</>; break;
     default: what = <><strong>{name(e.recordedBy)}</strong> recorded {e.kind === 'action' ? 'an action' : `a ${e.kind}`}.</>;
   }
@@ -63,11 +79,20 @@ function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => s
       {e.agreedWith?.length ? <p className="chrono-why"><span className="chrono-label">Agreed with: </span>{e.agreedWith.join(', ')}</p> : null}
       {e.kind === 'referral' ? (
         <dl className="facts referral-facts">
-          <dt>Risk of harm</dt><dd>{yesNo(d.riskOfHarm)} — {String(d.riskOfHarmReason ?? '')}</dd>
-          <dt>Consent possible and safe</dt><dd>{yesNo(d.consentPossibleAndSafe)} — {String(d.consentNote ?? '')}</dd>
+          <dt>Risk of harm</dt><dd>{yesNo(d.riskOfHarm)}{d.riskOfHarmReason ? ` — ${String(d.riskOfHarmReason)}` : ''}</dd>
+          <dt>Consent possible and safe</dt><dd>{yesNo(d.consentPossibleAndSafe)}{d.consentNote ? ` — ${String(d.consentNote)}` : ''}</dd>
           <dt>Information shared</dt><dd>{String(d.informationShared ?? '')}</dd>
           <dt>Shared with</dt><dd>{String(d.sharedWith ?? '')} — {String(d.sharedHow ?? '')}</dd>
           <dt>Person told</dt><dd>{yesNo(d.personTold)}{d.notToldReason ? ` — ${String(d.notToldReason)}` : ''}</dd>
+          {d.reference ? <><dt>Their reference</dt><dd>{String(d.reference)}</dd></> : null}
+          {Array.isArray(d.missing) && d.missing.length ? <><dt>To complete</dt><dd>{listOf(d.missing)}</dd></> : null}
+        </dl>
+      ) : null}
+      {e.kind === 'referral-update' && d.event === 'completed' ? (
+        <dl className="facts referral-facts">
+          {'consentPossibleAndSafe' in d ? <><dt>Consent possible and safe</dt><dd>{yesNo(d.consentPossibleAndSafe)}</dd></> : null}
+          {d.consentNote ? <><dt>Consent</dt><dd>{String(d.consentNote)}</dd></> : null}
+          {'personTold' in d ? <><dt>Person told</dt><dd>{yesNo(d.personTold)}{d.notToldReason ? ` — ${String(d.notToldReason)}` : ''}</dd></> : null}
           {d.reference ? <><dt>Their reference</dt><dd>{String(d.reference)}</dd></> : null}
         </dl>
       ) : null}
@@ -76,15 +101,21 @@ function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => s
 }
 
 /** The handling, for those who work the concern: acknowledgement, the chronology, entries, referral, closing. */
-function Handling({ id, concern, canRefer }: { id: string; concern: Concern; canRefer: boolean }) {
+function Handling({ id, concern, canRefer, releaseAtOnce }: { id: string; concern: Concern; canRefer: boolean; releaseAtOnce: boolean }) {
   const queryClient = useQueryClient();
   const [done, setDone] = useState<string | null>(null);
+  const [shown, setShown] = useState(0); // each confirmation takes focus, so a keyboard or screen-reader user hears it
+  const doneRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (shown) doneRef.current?.focus();
+  }, [shown]);
   const [ackError, setAckError] = useState<unknown>(null);
   const chronology = useQuery(chronologyQuery(id, true));
   const names = chronology.data?.names ?? {};
   const name = (uid: string | null) => (uid ? names[uid] ?? 'a colleague' : 'Confide');
   const refresh = async (message: string) => {
     setDone(message);
+    await queryClient.invalidateQueries({ queryKey: ['referrals'] });
     await queryClient.invalidateQueries({ queryKey: ['concern', id] });
     await queryClient.invalidateQueries({ queryKey: ['concerns'] });
   };
@@ -101,7 +132,7 @@ function Handling({ id, concern, canRefer }: { id: string; concern: Concern; can
   const open = concern.status !== 'closed';
   return (
     <>
-      {done ? <Notice>{done}</Notice> : null}
+      {done ? <div ref={doneRef} tabIndex={-1} className="notice-focus"><Notice>{done}</Notice></div> : null}
       {concern.status === 'raised' ? (
         <div className="alert warning ack-box">
           <p className="alert-title">Nobody has acknowledged this concern yet.</p>
@@ -110,6 +141,9 @@ function Handling({ id, concern, canRefer }: { id: string; concern: Concern; can
           <Button onPress={acknowledge}>Acknowledge</Button>
         </div>
       ) : null}
+      {/* The referral comes before the chronology: a lead acting on an immediate risk finds it at once (practice 4.1). */}
+      <Referrals referrals={chronology.data?.referrals ?? []} name={name} onDone={async (m) => { await refresh(m); setShown((n) => n + 1); }} />
+      {open && canRefer ? <ReferralAid concern={concern} releaseAtOnce={!!concern.personId && releaseAtOnce} onSent={refresh} /> : null}
       <div className="columns">
         <div className="panel">
           <h2>Chronology</h2>
@@ -122,7 +156,6 @@ function Handling({ id, concern, canRefer }: { id: string; concern: Concern; can
           {open ? <AddEntry id={id} onAdded={refresh} /> : <div className="panel"><h2>Closed</h2><p>{h?.closedAt ? `Closed on ${formatDateTime(h.closedAt)} by ${name(h.closedBy)}.` : 'This concern is closed.'}</p></div>}
         </div>
       </div>
-      {open && canRefer ? <RecordReferral id={id} onRecorded={refresh} /> : null}
       {open ? <CloseConcern id={id} onClosed={refresh} /> : null}
     </>
   );
@@ -155,8 +188,8 @@ export default function ConcernPage({ id }: { id: string }) {
           {c.status === 'raised' ? 'Sent to the safeguarding leads; waiting for one of them to acknowledge it.' : c.status === 'acknowledged' ? 'A safeguarding lead has acknowledged it and is handling it. They may contact you.' : 'The safeguarding leads have closed it.'}
         </p>
       ) : null}
-      <WhatWasRaised concern={c} raisedBy={raisedBy} />
-      {concern.data.can.work ? <Handling id={id} concern={c} canRefer={!!concern.data.can.refer} /> : null}
+      <WhatWasRaised concern={c} raisedBy={raisedBy} subject={concern.data.subject} />
+      {concern.data.can.work ? <Handling id={id} concern={c} canRefer={!!concern.data.can.refer} releaseAtOnce={!!concern.data.can.releaseAtOnce} /> : null}
     </section>
   );
 }

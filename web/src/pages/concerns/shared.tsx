@@ -45,10 +45,11 @@ export const concernQuery = (id: string) => ({
 });
 
 /**
- * Whom a concern is about: the person's name when the reader may open their record (the API decides), else the
- * raiser's description, else "a person you may not see".
+ * Whom a concern is about: the person's name — a link when the reader may open their record (the API decides), or
+ * the name the concern carries for those who work it (practice 4.1) — else the raiser's description, else "a person
+ * whose record you cannot open".
  */
-export function ConcernSubject({ concern }: { concern: Concern }) {
+export function ConcernSubject({ concern, subject }: { concern: Concern; subject?: ConcernView['subject'] }) {
   const person = useQuery({
     queryKey: ['person', concern.personId],
     queryFn: () => call<RecordView<Person>>(api.GET('/api/people/{id}', { params: { path: { id: concern.personId! } } })),
@@ -56,6 +57,7 @@ export function ConcernSubject({ concern }: { concern: Concern }) {
     retry: false,
   });
   if (concern.personId && person.data) return <Link href={`/people/${concern.personId}`}>{personName(person.data.data)}</Link>;
+  if (subject && !person.isPending) return <span>{personName(subject)} <span className="hint">(you may not open their record)</span></span>;
   if (concern.personDescription) return <span className="pre">{concern.personDescription}</span>;
   if (concern.personId) return <span className="muted">a person whose record you cannot open</span>;
   return <span className="muted">not described</span>;

@@ -17,7 +17,7 @@ import { GROUNDS, categoryList, groundLabel, useOrganisations, usePurposes } fro
 // the reason, and whether it rests on their consent (checked by the server) or an exception a manager decides.
 // The basis is decided on the server; a refusal is shown in the API's words with its clause.
 
-const PERSON_FIELDS = ['givenName', 'familyName', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'] as const;
+export const PERSON_FIELDS = ['givenName', 'familyName', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'] as const;
 const STEPS = ['Recipient and purpose', 'What to share', 'Reason and basis', 'Check and send'] as const;
 const STEP_FIELDS: ReadonlyArray<readonly string[]> = [['recipient', 'purposeId'], ['items', 'clientRequest', 'pseudonymise'], ['reason', 'exception', 'basis', 'mode', 'oral'], []];
 const NAMES = [
@@ -36,7 +36,7 @@ const stepOf = (name: string) => STEP_FIELDS.findIndex((fs) => fs.some((f) => na
 type Values = Record<string, string>;
 
 /** The notes and attachments of each of the person's cases the requester may see (general details only). */
-function useCaseItems(personId: string, enabled: boolean) {
+export function useCaseItems(personId: string, enabled: boolean) {
   const cases = useQuery({
     queryKey: ['person', personId, 'cases'],
     queryFn: () => call<Page<CaseSummary>>(api.GET('/api/people/{id}/cases', { params: { path: { id: personId }, query: { limit: 50 } } })),
