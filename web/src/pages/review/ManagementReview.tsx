@@ -10,9 +10,9 @@ const BASIS = { consent: 'Consent', agreement: 'Sharing agreement', exception: '
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** A section of the review: its heading with the count, what it shows, and where to act. */
-function ReviewSection({ id, title, count, children, action }: { id: string; title: string; count: number; children: ReactNode; action?: ReactNode }) {
+function ReviewSection({ id, title, count, children, action, wide = false }: { id: string; title: string; count: number; children: ReactNode; action?: ReactNode; wide?: boolean }) {
   return (
-    <section className="panel review-section" aria-labelledby={`${id}-title`} id={id}>
+    <section className={`panel review-section ${wide ? 'wide' : ''}`} aria-labelledby={`${id}-title`} id={id}>
       <div className="panel-head">
         <h2 id={`${id}-title`}>{title} <span className={`review-count ${count ? 'attention' : 'clear'}`}>{count}</span></h2>
         {action}
@@ -22,14 +22,16 @@ function ReviewSection({ id, title, count, children, action }: { id: string; tit
   );
 }
 
-/** A short series as a table: its text alternative, and the figures for whoever prefers them. */
+/** A short series as a table, one column per bar: its text alternative, and the figures for whoever prefers them. */
 function FiguresTable({ caption, series, unit }: { caption: string; series: Point[]; unit: string }) {
   return (
-    <table className="table figures-table">
-      <caption>{caption}</caption>
-      <thead><tr><th scope="col">{unit}</th><th scope="col" className="num">Count</th></tr></thead>
-      <tbody>{series.map((p) => <tr key={p.label}><th scope="row">{words(p.label)}</th><td className="num">{p.value}</td></tr>)}</tbody>
-    </table>
+    <div className="table-wrap">
+      <table className="table figures-table">
+        <caption>{caption}</caption>
+        <thead><tr><th scope="col">{unit}</th>{series.map((p) => <th key={p.label} scope="col" className="num">{words(p.label)}</th>)}</tr></thead>
+        <tbody><tr><th scope="row">Count</th>{series.map((p) => <td key={p.label} className="num">{p.value}</td>)}</tr></tbody>
+      </table>
+    </div>
   );
 }
 
@@ -89,7 +91,7 @@ export default function ManagementReview() {
                 ['concerns', 'Open concerns', s.openConcerns.count],
                 ['breaches', 'Open breaches', s.openBreaches.count],
                 ['acceptance', 'Policy not accepted', s.policyNotAccepted.count],
-                ['disclosures', 'Disclosures this year', s.disclosuresByBasis.count],
+                ['disclosures', 'Disclosures in 12 months', s.disclosuresByBasis.count],
                 ['agreements', 'Agreements ending', s.agreementsEnding.count],
               ] as const).map(([id, label, n]) => (
                 <li key={id}><a href={`#${id}`} className={`summary-tile ${n && id !== 'disclosures' ? 'attention' : ''}`}><span className="summary-count">{n}</span><span>{label}</span></a></li>
@@ -104,14 +106,14 @@ export default function ManagementReview() {
                 <><Link href={`/concerns/${c.id}`}>Concern raised {formatDate(c.raisedAt)}</Link> <span className="muted">— {words(c.status)}, {plural(c.ageDays, 'day')} open{c.immediateRisk ? ', immediate risk' : ''}</span></>
               )} />
             </ReviewSection>
-            <ReviewSection id="disclosures" title="Disclosures by basis, month by month" count={s.disclosuresByBasis.count} action={<Link href="/disclosures">Disclosure register</Link>}>
-              <Disclosures d={s.disclosuresByBasis} />
-            </ReviewSection>
             <ReviewSection id="purposes" title="Purposes due for review" count={s.purposesDue.count} action={<Link href="/purposes?status=review_due">Purposes</Link>}>
               <ChartWithFigures caption="Purposes due for review" series={s.purposesDue.series} unit="Review" />
               <Items items={s.purposesDue.items} count={s.purposesDue.count} empty="No purpose is due for review." render={(p) => (
                 <><Link href={`/purposes/${p.id}`}>{p.label}</Link> <span className={p.overdue ? 'badge warn' : 'muted'}>{p.overdue ? `Overdue since ${formatDate(p.nextReviewOn)}` : `Due ${formatDate(p.nextReviewOn)}`}</span></>
               )} />
+            </ReviewSection>
+            <ReviewSection id="disclosures" wide title="Disclosures by basis, month by month" count={s.disclosuresByBasis.count} action={<Link href="/disclosures">Disclosure register</Link>}>
+              <Disclosures d={s.disclosuresByBasis} />
             </ReviewSection>
             <ReviewSection id="breaches" title="Open breaches and their 72-hour deadlines" count={s.openBreaches.count} action={<Link href="/breaches">Breach register</Link>}>
               <p className="series-text">{inWords(s.openBreaches.series)}</p>
