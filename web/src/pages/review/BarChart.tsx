@@ -8,14 +8,14 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, L
 const COLOURS = ['#0f5466', '#b35900', '#6a3d9a', '#1d5b2e', '#a8261b'];
 
 /** One series of bars. */
-export interface BarSeries { label: string; data: number[]; colour?: string }
+export interface BarSeries { label: string; data: number[]; colour?: string | string[] }
 
 /**
  * A bar chart drawn on a canvas for people who would rather look than read. The canvas is hidden from assistive
  * technology: the same figures are always given as a table or text beside it (its text alternative, WCAG 1.1.1),
  * which the caller renders. Stacked when there are several series.
  */
-export default function BarChart({ labels, series, horizontal = false, height = 220 }: { labels: string[]; series: BarSeries[]; horizontal?: boolean; height?: number }) {
+export default function BarChart({ labels, series, horizontal = false, tall = false }: { labels: string[]; series: BarSeries[]; horizontal?: boolean; tall?: boolean }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
@@ -39,5 +39,5 @@ export default function BarChart({ labels, series, horizontal = false, height = 
     });
     return () => chart.destroy();
   }, [labels, series, horizontal]);
-  return <div className="chart-box" style={{ height }}><canvas ref={canvas} aria-hidden="true" /></div>;
+  return <div className={`chart-box ${tall ? 'tall' : ''}`}><canvas ref={canvas} aria-hidden="true" /></div>;
 }

@@ -7,6 +7,10 @@ import { PolicyReviewBanner } from './PolicyReviewBanner';
 import { ReviewNav, monthLabel, words, type Point, type ReviewView } from './shared';
 
 const BASIS = { consent: 'Consent', agreement: 'Sharing agreement', exception: 'Exception (no consent)' } as Record<string, string>;
+// The longer something waits, the warmer its bar (each at least 3:1 against white; the table gives the figures).
+const PRIMARY = '#0f5466';
+const LATE = '#a8261b';
+const AGE_COLOURS = [PRIMARY, PRIMARY, '#b35900', LATE];
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** A section of the review: its heading with the count, what it shows, and where to act. */
@@ -36,11 +40,11 @@ function FiguresTable({ caption, series, unit }: { caption: string; series: Poin
 }
 
 /** A series worth seeing at a glance: the chart, and beside it the same figures as a table. */
-function ChartWithFigures({ caption, series, unit }: { caption: string; series: Point[]; unit: string }) {
+function ChartWithFigures({ caption, series, unit, colours }: { caption: string; series: Point[]; unit: string; colours?: string[] }) {
   return (
     <div className="chart-figures">
       <figure className="chart">
-        <BarChart labels={series.map((p) => words(p.label))} series={[{ label: caption, data: series.map((p) => p.value) }]} />
+        <BarChart labels={series.map((p) => words(p.label))} series={[{ label: caption, data: series.map((p) => p.value), colour: colours }]} />
         <figcaption className="visually-hidden">{caption}: a bar chart; the figures are in the table beside it.</figcaption>
       </figure>
       <FiguresTable caption={caption} series={series} unit={unit} />
@@ -101,13 +105,13 @@ export default function ManagementReview() {
           <p className="muted">As of {formatDateTime(v.asOf)}; “due” and “ending” look {v.withinDays} days ahead.</p>
           <div className="review-grid">
             <ReviewSection id="concerns" title="Open safeguarding concerns, by age" count={s.openConcerns.count} action={<Link href="/concerns">Concerns inbox</Link>}>
-              <ChartWithFigures caption="Open concerns by how long they have been open" series={s.openConcerns.series} unit="Open for" />
+              <ChartWithFigures caption="Open concerns by how long they have been open" series={s.openConcerns.series} unit="Open for" colours={AGE_COLOURS} />
               <Items items={s.openConcerns.items} count={s.openConcerns.count} empty="No concern is open." render={(c) => (
                 <><Link href={`/concerns/${c.id}`}>Concern raised {formatDate(c.raisedAt)}</Link> <span className="muted">— {words(c.status)}, {plural(c.ageDays, 'day')} open{c.immediateRisk ? ', immediate risk' : ''}</span></>
               )} />
             </ReviewSection>
             <ReviewSection id="purposes" title="Purposes due for review" count={s.purposesDue.count} action={<Link href="/purposes?status=review_due">Purposes</Link>}>
-              <ChartWithFigures caption="Purposes due for review" series={s.purposesDue.series} unit="Review" />
+              <ChartWithFigures caption="Purposes due for review" series={s.purposesDue.series} unit="Review" colours={[LATE, PRIMARY]} />
               <Items items={s.purposesDue.items} count={s.purposesDue.count} empty="No purpose is due for review." render={(p) => (
                 <><Link href={`/purposes/${p.id}`}>{p.label}</Link> <span className={p.overdue ? 'badge warn' : 'muted'}>{p.overdue ? `Overdue since ${formatDate(p.nextReviewOn)}` : `Due ${formatDate(p.nextReviewOn)}`}</span></>
               )} />
@@ -166,7 +170,7 @@ function Disclosures({ d }: { d: ReviewView['sections']['disclosuresByBasis'] })
   return (
     <>
       <figure className="chart">
-        <BarChart labels={months} series={d.series.map((s) => ({ label: BASIS[s.label] ?? s.label, data: s.data }))} height={260} />
+        <BarChart labels={months} series={d.series.map((s) => ({ label: BASIS[s.label] ?? s.label, data: s.data }))} tall />
         <figcaption className="visually-hidden">Disclosures released per month, stacked by basis: a bar chart; the figures are in the table below.</figcaption>
       </figure>
       <p className="series-text">{d.totals.map((t) => `${t.value} by ${(BASIS[t.label] ?? t.label).toLowerCase()}`).join(' · ')} over {d.labels.length} months.</p>

@@ -2,6 +2,7 @@
 // src/equality/report.ts) and the review area's own navigation ("Monitoring and Review", 3.6).
 import { Link } from '../../components/ui';
 import { useLocation } from '../../router';
+import { hasRole, useSession } from '../../session';
 
 /** One bar of a chart: a label and its count. */
 export interface Point { label: string; value: number }
@@ -83,9 +84,11 @@ export const words = (code: string) => {
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
-/** The review area's own navigation (managers). */
+/** The review area's own navigation, for managers (anyone else is refused each page by the API, and sees only that). */
 export function ReviewNav() {
+  const { me } = useSession();
   const { pathname } = useLocation();
+  if (!hasRole(me, 'manager')) return null;
   const items = [
     { href: '/review', label: 'What needs attention' },
     { href: '/review/policy', label: 'Policy reviews' },
