@@ -142,7 +142,7 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     await expect.poll(() => next.getAttribute('aria-invalid')).toBe('true');
     expect((await focused(page)).name).toBe('nextReviewOn');
     const describedBy = (await next.getAttribute('aria-describedby')) ?? '';
-    const described = await page.evaluate((ids) => ids.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '), describedBy);
+    const described = await page.evaluate(`${JSON.stringify(describedBy)}.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ')`);
     expect(described).toContain('must be after today');
     await checkpoint(page, 'management-review-02-date-error');
 
@@ -180,6 +180,12 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     await checkpoint(page, 'management-review-04-equality-375px');
     const asked = (await auditRows(world)).filter((r) => r.action === 'equality.report').at(-1)!;
     expect([asked.actor_id, asked.decision, asked.rule_id]).toEqual([manager.id, 'allow', 'equality/management-reports']);
+
+    // The review itself at 375 px: charts shrink to the width, tables scroll inside their own box.
+    await page.getByRole('navigation', { name: 'Management review' }).getByRole('link', { name: 'What needs attention' }).click();
+    await page.getByRole('heading', { name: /^Open safeguarding concerns/, level: 2 }).waitFor();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(375);
+    await checkpoint(page, 'management-review-06-review-375px');
     expect(problems).toEqual([]);
   }, 60_000);
 

@@ -112,7 +112,7 @@ function ReportTable({ r }: { r: Report }) {
   return (
     <section className="panel equality-report" aria-labelledby="report-title">
       <h2 id="report-title" tabIndex={-1} ref={heading}>{r.title}, {period}{single ? '' : ` — ${BY_LABEL[r.by].toLowerCase()}`}</h2>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="report-title">
         <table className="table equality-table">
           <caption className="visually-hidden">{r.title} for {period}: people by category{single ? '' : `, ${BY_LABEL[r.by].toLowerCase()}`}</caption>
           <thead>

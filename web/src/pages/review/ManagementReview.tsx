@@ -29,7 +29,8 @@ function ReviewSection({ id, title, count, children, action, wide = false }: { i
 /** A short series as a table, one column per bar: its text alternative, and the figures for whoever prefers them. */
 function FiguresTable({ caption, series, unit }: { caption: string; series: Point[]; unit: string }) {
   return (
-    <div className="table-wrap">
+    // Scrolls sideways on a narrow screen: focusable, so a keyboard can scroll it too (WCAG 2.1.1).
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={`${caption}: figures`}>
       <table className="table figures-table">
         <caption>{caption}</caption>
         <thead><tr><th scope="col">{unit}</th>{series.map((p) => <th key={p.label} scope="col" className="num">{words(p.label)}</th>)}</tr></thead>
@@ -176,7 +177,7 @@ function Disclosures({ d }: { d: ReviewView['sections']['disclosuresByBasis'] })
       <p className="series-text">{d.totals.map((t) => `${t.value} by ${(BASIS[t.label] ?? t.label).toLowerCase()}`).join(' · ')} over {d.labels.length} months.</p>
       <details className="figures-details">
         <summary>The figures, month by month</summary>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Disclosures per month: figures">
           <table className="table figures-table">
             <caption>Disclosures released per month, by basis</caption>
             <thead><tr><th scope="col">Month</th>{d.series.map((s) => <th key={s.label} scope="col" className="num">{BASIS[s.label] ?? s.label}</th>)}</tr></thead>
