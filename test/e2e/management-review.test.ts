@@ -187,6 +187,17 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     expect(await pageWidth(page)).toBeLessThanOrEqual(375);
     await checkpoint(page, 'management-review-06-review-375px');
     expect(problems).toEqual([]);
+
+    // A computer whose clock runs ahead offers a quarter the server still holds open: the API refuses it at the field.
+    const ahead = await newPage(browser);
+    ahead.page.setDefaultTimeout(15_000);
+    await ahead.page.clock.setFixedTime(new Date('2027-07-02T09:00:00.000Z'));
+    await signIn(ahead.page, base, manager.username, '/review/equality');
+    await ahead.page.getByRole('heading', { name: 'Equality monitoring', level: 1 }).waitFor();
+    await ahead.page.getByRole('button', { name: 'Show the report' }).click();
+    await expect.poll(() => ahead.page.locator('.field-error').first().textContent()).toContain('closes at 2027-07-01');
+    expect(await ahead.page.evaluate('document.activeElement && document.activeElement.getAttribute("data-name")')).toBe('period');
+    await checkpoint(ahead.page, 'management-review-07-equality-open-period');
   }, 60_000);
 
   it('monitoring-and-review review/senior-management-only: staff have no "Management review" and are refused the page with the API\'s reason (403)', async () => {
