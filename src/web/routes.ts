@@ -8,7 +8,7 @@ import { publicRoute } from '../http/route';
 export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
 
 /** Top-level paths of the web app's pages: a deep link or a reload of any of them serves the app. */
-export const APP_SECTIONS = ['sign-in', 'people', 'cases', 'notes', 'organisations', 'access', 'admin', 'account', 'concerns', 'notifications', 'disclosures', 'agreements', 'acknowledge', 'breaches', 'purposes', 'meetings', 'meeting-acknowledge'] as const;
+export const APP_SECTIONS = ['sign-in', 'people', 'cases', 'notes', 'organisations', 'access', 'admin', 'account', 'concerns', 'notifications', 'disclosures', 'agreements', 'acknowledge', 'breaches', 'purposes', 'meetings', 'meeting-acknowledge', 'review'] as const;
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

@@ -59,6 +59,9 @@ const PolicyVersions = lazy(() => import('./pages/policy/PolicyVersions'));
 const PolicyVersion = lazy(() => import('./pages/policy/PolicyVersion'));
 const RuleModes = lazy(() => import('./pages/policy/RuleModes'));
 const AuditStatus = lazy(() => import('./pages/policy/AuditStatus'));
+const ManagementReview = lazy(() => import('./pages/review/ManagementReview'));
+const PolicyReviews = lazy(() => import('./pages/review/PolicyReviews'));
+const EqualityReport = lazy(() => import('./pages/review/EqualityReport'));
 const OrganisationPage = lazy(() => import('./pages/Organisations').then((m) => ({ default: m.OrganisationPage })));
 
 type Page = (params: Record<string, string>) => ReactNode;
@@ -113,6 +116,9 @@ const PAGES: Array<[string, Page]> = [
   ['/admin/policy/versions/:version', (p) => <PolicyVersion version={p.version} />],
   ['/admin/policy/rules', () => <RuleModes />],
   ['/admin/audit', () => <AuditStatus />],
+  ['/review', () => <ManagementReview />],
+  ['/review/policy', () => <PolicyReviews />],
+  ['/review/equality', () => <EqualityReport />],
 ];
 
 function Routes() {

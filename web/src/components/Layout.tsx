@@ -31,6 +31,8 @@ export function Layout({ children }: { children: ReactNode }) {
     ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/breaches', label: 'Breaches' }]
       : hasRole(me, 'staff', 'volunteer', 'student', 'safeguarding_lead') ? [{ href: '/breaches/new', label: 'Report a breach' }] : []),
     ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/purposes', label: 'Purposes' }] : []),
+    // The management review is the Senior Management Team's (review/senior-management-only: managers only; 3.6).
+    ...(hasRole(me, 'manager') ? [{ href: '/review', label: 'Management review' }] : []),
   ];
   const within = (href: string) => pathname === href || (href !== '/access' && href !== '/concerns/mine' && href !== '/breaches/new' && pathname.startsWith(`${href}/`) && pathname !== '/concerns/new');
   // The most specific section is the current one ("Not yet told" inside "People").
