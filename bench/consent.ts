@@ -8,26 +8,19 @@
  *   npm run bench -- --only=consent            full size (1M people, 3M consents; building takes several minutes)
  *   BENCH_CONSENT_PEOPLE=100000 npm run bench -- --only=consent
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
-import pino from 'pino';
 import { AuditBuffer } from '../src/audit/append';
-import { loadConfig } from '../src/config';
 import { consentHistory } from '../src/consent/queries';
 import type { Ctx, Services } from '../src/context';
-import { connect, type DialectName } from '../src/db/connect';
-import { migrateToLatest } from '../src/db/migrate';
+import { type DialectName } from '../src/db/connect';
 import type { Database } from '../src/db/schema';
 import { decide } from '../src/policy/decide';
 import type { ConsentFacts } from '../src/policy/consent-relation';
 import { SAMPLE_POLICY_STATE } from '../src/policy/state';
 import { roleBit, type Actor, type Role } from '../src/policy/types';
-import { createServices } from '../src/services';
-import { type BenchOptions, type Row, benchCtx, log, round, summarise, timeMs } from './lib';
+import { sideDataset, sideServices } from './side-dataset';
+import { type BenchOptions, type Row, benchCtx, log, round, summarise } from './lib';
 
-const OUT = join(import.meta.dirname, 'out');
 const NOW = '2026-03-02T09:00:00.000Z';
 const MANAGER = '01900000-0000-7000-a000-00000000c001';
 const hex = (i: number) => i.toString(16).padStart(12, '0');
@@ -101,38 +94,12 @@ async function fill(db: Kysely<Database>, dialect: DialectName, n: number) {
 }
 
 /** Opens (building if needed) the dataset for a dialect. */
-async function dataset(dialect: DialectName, pgUrl: string | null, n: number) {
-  mkdirSync(OUT, { recursive: true });
-  const file = join(OUT, `consent-${n}.sqlite`);
-  const schema = `bench_consent_${n}`;
-  let fresh = false;
-  if (dialect === 'postgres') {
-    const c = new pg.Client({ connectionString: pgUrl! });
-    await c.connect();
-    const exists = (await c.query('select 1 from information_schema.tables where table_schema = $1 and table_name = $2', [schema, 'consent_recipients'])).rowCount;
-    const complete = exists ? (await c.query(`select count(*)::int as n from ${schema}.people`)).rows[0].n === n : false;
-    if (!complete) {
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.query(`create schema ${schema}`);
-      fresh = true;
-    }
-    await c.end();
-  } else fresh = !existsSync(file);
-  const db = connect({ databaseUrl: dialect === 'postgres' ? pgUrl! : '', dataDir: OUT, sqliteFile: file, pgSchema: schema, poolSize: 2 });
-  await migrateToLatest(db);
-  if (fresh) {
-    log(`building the consent dataset on ${dialect}: ${n.toLocaleString()} people, ${(3 * n).toLocaleString()} consents …`);
-    const [, ms] = await timeMs(() => fill(db.kysely, dialect, n));
-    log(`built in ${round(ms / 1000, 1)} s`);
-  }
-  await db.close();
-  return { file, schema };
-}
+const dataset = (dialect: DialectName, pgUrl: string | null, n: number) =>
+  sideDataset({ name: 'consent', n, countTable: 'people', describe: `${n.toLocaleString()} people, ${(3 * n).toLocaleString()} consents`, fill }, dialect, pgUrl);
 
 async function benchHistory(dialect: DialectName, opts: BenchOptions, n: number) {
   const { file, schema } = await dataset(dialect, opts.pgUrl, n);
-  const config = loadConfig({ DATA_DIR: OUT, DATABASE_URL: dialect === 'postgres' ? opts.pgUrl! : '', LOG_LEVEL: 'silent' });
-  const services: Services = createServices(config, { logger: pino({ level: 'silent' }), connect: dialect === 'postgres' ? { pgSchema: schema, poolSize: 2 } : { sqliteFile: file } });
+  const services: Services = sideServices(dialect, opts.pgUrl, { file, schema });
   try {
     const db = services.db.kysely;
     const base = await benchCtx(db, services, MANAGER);

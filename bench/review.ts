@@ -7,22 +7,15 @@
  *
  *   npm run bench -- --only=review             200,000 people (BENCH_REVIEW_PEOPLE=n for another size)
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
-import pino from 'pino';
 import { AuditBuffer } from '../src/audit/append';
-import { loadConfig } from '../src/config';
 import type { Ctx, Services } from '../src/context';
-import { connect, type DialectName } from '../src/db/connect';
-import { migrateToLatest } from '../src/db/migrate';
+import { type DialectName } from '../src/db/connect';
 import type { Database } from '../src/db/schema';
 import { reviewView } from '../src/review/overview';
-import { createServices } from '../src/services';
-import { type BenchOptions, type Row, benchCtx, log, round, summarise, timeMs } from './lib';
+import { sideDataset, sideServices } from './side-dataset';
+import { type BenchOptions, type Row, benchCtx, log, round, summarise } from './lib';
 
-const OUT = join(import.meta.dirname, 'out');
 const T0 = '2025-01-01T00:00:00.000Z';
 const MANAGER = '01900000-0000-7000-a000-00000000d001';
 const ORG = '01900000-0000-7000-a000-00000000d002';
@@ -69,38 +62,12 @@ async function fill(db: Kysely<Database>, dialect: DialectName, n: number) {
 }
 
 /** Opens (building if needed) the dataset for a dialect. */
-async function dataset(dialect: DialectName, pgUrl: string | null, n: number) {
-  mkdirSync(OUT, { recursive: true });
-  const file = join(OUT, `review-${n}.sqlite`);
-  const schema = `bench_review_${n}`;
-  let fresh = false;
-  if (dialect === 'postgres') {
-    const c = new pg.Client({ connectionString: pgUrl! });
-    await c.connect();
-    const exists = (await c.query('select 1 from information_schema.tables where table_schema = $1 and table_name = $2', [schema, 'access_grants'])).rowCount;
-    const complete = exists ? (await c.query(`select count(*)::int as n from ${schema}.people`)).rows[0].n === n : false;
-    if (!complete) {
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.query(`create schema ${schema}`);
-      fresh = true;
-    }
-    await c.end();
-  } else fresh = !existsSync(file);
-  const db = connect({ databaseUrl: dialect === 'postgres' ? pgUrl! : '', dataDir: OUT, sqliteFile: file, pgSchema: schema, poolSize: 2 });
-  await migrateToLatest(db);
-  if (fresh) {
-    log(`building the review dataset on ${dialect}: ${n.toLocaleString()} people …`);
-    const [, ms] = await timeMs(() => fill(db.kysely, dialect, n));
-    log(`built in ${round(ms / 1000, 1)} s`);
-  }
-  await db.close();
-  return { file, schema };
-}
+const dataset = (dialect: DialectName, pgUrl: string | null, n: number) =>
+  sideDataset({ name: 'review', n, countTable: 'people', describe: `${n.toLocaleString()} people`, fill }, dialect, pgUrl);
 
 async function benchView(dialect: DialectName, opts: BenchOptions, n: number) {
   const { file, schema } = await dataset(dialect, opts.pgUrl, n);
-  const config = loadConfig({ DATA_DIR: OUT, DATABASE_URL: dialect === 'postgres' ? opts.pgUrl! : '', LOG_LEVEL: 'silent' });
-  const services: Services = createServices(config, { logger: pino({ level: 'silent' }), connect: dialect === 'postgres' ? { pgSchema: schema, poolSize: 2 } : { sqliteFile: file } });
+  const services: Services = sideServices(dialect, opts.pgUrl, { file, schema });
   try {
     const db = services.db.kysely;
     const base = await benchCtx(db, services, MANAGER);

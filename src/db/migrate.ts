@@ -67,15 +67,15 @@ async function migratorFor(db: Db): Promise<Migrator> {
 }
 
 /**
- * Whether this code's newest migration is already recorded, read straight from the bookkeeping table in the
+ * Whether every migration of this code is already recorded, read straight from the bookkeeping table in the
  * connection's own schema. Most starts find it so and skip the Migrator, whose PostgreSQL catalogue introspection
  * reads every schema in the database and fails ("relation … does not exist") when another process drops a schema
  * at that moment; it also makes a restart faster.
  */
 async function upToDate(db: Kysely<Database>): Promise<boolean> {
   try {
-    const { rows } = await sql<{ name: string }>`select name from kysely_migration where name = ${LATEST_MIGRATION}`.execute(db);
-    return rows.length === 1;
+    const { rows } = await sql<{ n: number | string; latest: number | string }>`select count(*) as n, sum(case when name = ${LATEST_MIGRATION} then 1 else 0 end) as latest from kysely_migration`.execute(db);
+    return Number(rows[0]?.latest) === 1 && Number(rows[0]?.n) === Object.keys(migrations).length;
   } catch {
     return false; // no bookkeeping table yet: a new database
   }
