@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify';
 import { makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { httpClient as client, signInOver as signIn, startServer as start, stopServer, type ServerProcess as Server } from '../support/server-process';
-import { createWorld, type World } from '../support/world';
+import { createPgSchema, createWorld, type World } from '../support/world';
 
 // Issue 9, the scale-out path: several Confide processes behind a load balancer on one PostgreSQL database. Two real
 // server processes (`confide serve`) on two loopback ports share one schema; requests go to both at once.
@@ -15,13 +15,6 @@ import { createWorld, type World } from '../support/world';
 
 const pgUrl = inject('pgUrl');
 const pgRun = inject('pgRun');
-
-async function createSchema(name: string) {
-  const client = new pg.Client({ connectionString: pgUrl! });
-  await client.connect();
-  await client.query(`create schema ${name}`);
-  await client.end();
-}
 
 describe.skipIf(!pgUrl)('issue 9 scale-out: two server processes on one PostgreSQL database', () => {
   const dirs: string[] = [];
@@ -34,7 +27,7 @@ describe.skipIf(!pgUrl)('issue 9 scale-out: two server processes on one PostgreS
 
   it('1.1 records-management: two processes starting at once on an empty database both migrate, bootstrap and serve', async () => {
     const schema = `${pgRun}_two_empty`;
-    await createSchema(schema);
+    await createPgSchema(schema);
     // One DATA_DIR on a shared volume (README, Several processes): one audit signing key and one attachment store.
     const shared = dataDir();
     const pair = await Promise.all([start({ pgSchema: schema, dataDir: shared }), start({ pgSchema: schema, dataDir: shared })]);

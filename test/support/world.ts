@@ -32,6 +32,14 @@ export interface World {
 
 let counter = 0;
 
+/** Creates an empty schema in the test PostgreSQL database (dropped with the run's others: global-setup.ts). */
+export async function createPgSchema(name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('pgUrl')! });
+  await client.connect();
+  await client.query(`create schema ${name}`);
+  await client.end();
+}
+
 /** Creates an isolated world: its own temp DATA_DIR, and on PostgreSQL its own schema. */
 export async function createWorld(dialect: DialectName, overrides: Partial<Config> = {}): Promise<World> {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-test-'));
@@ -39,10 +47,7 @@ export async function createWorld(dialect: DialectName, overrides: Partial<Confi
   const schema = `${inject('pgRun')}_${process.pid.toString(36)}_${counter++}`;
   if (dialect === 'postgres') {
     if (!pgUrl) throw new Error('PostgreSQL not available');
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
+    await createPgSchema(schema);
   }
   const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: dialect === 'postgres' ? pgUrl! : '', LOG_LEVEL: 'silent' }, overrides);
   const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
