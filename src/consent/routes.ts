@@ -65,7 +65,8 @@ export const consentRoutes = [
     handler: async (ctx, { params, reply }) => {
       const pdf = await consentReceiptPdf(await receiptModel(ctx, params.id, 'pdf'), ctx.nowIso);
       reply.header('content-disposition', `attachment; filename="consent-receipt-${params.id}.pdf"`);
-      return reply.type('application/pdf').send(pdf);
+      reply.type('application/pdf');
+      return pdf;
     },
   }),
 ];

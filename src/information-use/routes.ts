@@ -19,7 +19,8 @@ export const informationUseRoutes = [
     handler: async (ctx, { params: p, reply }) => {
       const pdf = await informationUsePdf(await informationUse(ctx, p.id, 'pdf'));
       reply.header('content-disposition', `attachment; filename="how-your-information-is-used-${p.id}.pdf"`);
-      return reply.type('application/pdf').send(pdf);
+      reply.type('application/pdf');
+      return pdf;
     },
   }),
 ];

@@ -55,10 +55,14 @@ export const policyDocumentRoutes = [
       const doc = await currentPolicy(ctx.db);
       if (!doc) throw notFound('policy');
       const matrix = buildMatrix(doc);
-      if (query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(matrixMarkdown(matrix));
+      if (query.format === 'md') {
+        reply.type('text/markdown; charset=utf-8');
+        return matrixMarkdown(matrix);
+      }
       if (query.format === 'pdf') {
         reply.header('content-disposition', `attachment; filename="policy-v${doc.version}-traceability.pdf"`);
-        return reply.type('application/pdf').send(await matrixPdf(matrix, ctx.nowIso));
+        reply.type('application/pdf');
+        return matrixPdf(matrix, ctx.nowIso);
       }
       return matrix;
     },

@@ -50,4 +50,14 @@ describe('layering: use cases know no HTTP', () => {
       .flatMap((f) => importsOf(f).filter((i) => i.startsWith('src/') && !/^src\/(documents|lib)\//.test(i)).map((i) => `${f} → ${i}`));
     expect(offenders).toEqual([]);
   });
+
+  it('1.1 records-management: no policy route sends its own answer — it returns it, so the answer leaves only after its audit entries are committed', () => {
+    // A handler runs inside its unit of work; reply.send() there would put a confidential answer on the wire before
+    // the transaction holding its audit entry commits (and even if it then rolled back). Only the public web routes,
+    // which run no unit, may send themselves.
+    const offenders = files
+      .filter((f) => f.endsWith('routes.ts') && f !== 'src/web/routes.ts')
+      .filter((f) => /\.send\(/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
 });
