@@ -4,7 +4,8 @@ import { ensureSignerRegistered } from './audit/signers';
 import type { Config } from './config';
 import type { Services } from './context';
 import { connect, type ConnectOptions } from './db/connect';
-import { unitRunnerFor } from './db/units';
+import { unitRunnerFor, type AppendAudit } from './db/units';
+import { recordAuditGroups } from './audit/record';
 import { CallerCache } from './accounts/caller-cache';
 import { PolicyStates } from './policy-document/sync';
 import { migrateToLatest } from './db/migrate';
@@ -41,9 +42,12 @@ export function createServices(
   const logger = options.logger ?? createLogger(config);
   const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lockTimeoutMs: config.dbLockTimeoutMs, ...options.connect });
   const metrics = new Metrics(config.metricsToken !== '');
+  const signer = loadOrCreateSigner(config.dataDir);
+  const append: AppendAudit = (trx, groups, lockedHead) => recordAuditGroups(trx, { config, db, metrics, signer }, groups, lockedHead);
+  const callers = new CallerCache();
   return {
-    config, db, clock: options.clock ?? systemClock, signer: loadOrCreateSigner(config.dataDir), logger,
-    callers: new CallerCache(), policy: new PolicyStates(), units: unitRunnerFor(db, metrics), metrics,
+    config, db, clock: options.clock ?? systemClock, signer, logger,
+    callers, policy: new PolicyStates(), units: unitRunnerFor(db, append, metrics, (epoch) => callers.observe(epoch)), metrics,
   };
 }
 

@@ -7,13 +7,20 @@ import type { Database } from './db/schema';
 import type { PolicyState } from './policy/state';
 import type { Actor, ActorFacts } from './policy/types';
 
+/** An actor identified for a unit, with the access epoch the facts about them hold for (Unit.epoch, src/db/units.ts). */
+export interface Identified {
+  facts: ActorFacts;
+  epoch: number;
+}
+
 /**
  * Who a unit of work acts as: a loaded actor, the system ({@link SYSTEM_ACTOR}), or a function that identifies the
- * actor inside the unit's transaction (the HTTP pipeline reads the access epoch and the caller there, so the two
- * agree). A function that throws fails the unit before anything is recorded: there is nobody to record it under.
+ * actor inside the unit (the HTTP pipeline: with the access epoch the answer holds for, which the unit runner
+ * checks; given to `assume` as soon as known, so that a refusal from those facts is checked too). A function that
+ * throws fails the unit before anything is recorded: there is nobody to record it under.
  * An actor given without the organisation's policy gets the one the unit's transaction reads (services.policy).
  */
-export type UnitActor = ActorFacts | 'system' | ((db: Kysely<Database>) => Promise<ActorFacts>);
+export type UnitActor = ActorFacts | 'system' | ((db: Kysely<Database>, assume: (epoch: number) => void) => Promise<ActorFacts | Identified>);
 
 /** One unit of work: who does it, under which request id, and the work itself. */
 export interface UnitOfWork<T> {
@@ -30,10 +37,11 @@ export interface UnitOfWork<T> {
 
 /**
  * Runs one unit of work (an HTTP request, a console command, an import, a scheduled job) through the services'
- * unit runner (src/db/units.ts: group commit with a savepoint per unit on SQLite, a transaction per unit on
- * PostgreSQL): resolves the actor, builds the `Ctx`, runs the work and appends its audit entries in the same
- * transaction, and settles once committed. When the work throws, everything it wrote is rolled back and its denials
- * are still recorded under its actor (clause 1.1: nothing leaves without its record), then the error is rethrown.
+ * unit runner (src/db/units.ts: group commit on SQLite; on PostgreSQL units side by side, records committed in groups): resolves the actor, builds the `Ctx`, runs the
+ * work and has its audit entries committed with it, and settles once committed. When the work throws, everything it
+ * wrote is rolled back and its denials are still recorded under its actor (clause 1.1: nothing leaves without its
+ * record), then the error is rethrown. The work may be run more than once (when access changed under it): it must
+ * act only through `ctx`.
  * Never call it from inside another unit's work (on SQLite the inner unit would wait for the outer one's batch); to
  * act as someone else within a unit, use {@link actAs}.
  */
@@ -41,20 +49,26 @@ export function runUnit<T>(services: Services, unit: UnitOfWork<T>): Promise<T> 
   const now = unit.now ?? services.clock.now();
   const nowIso = now.toISOString();
   const audit = unit.audit ?? new AuditBuffer();
+  const gathered = audit.entries.length;
   let stamp: AuditStamp | undefined;
+  let epoch: number | undefined;
   return services.units.run({
     work: async (db) => {
+      // The runner may run the work again (src/db/pg-units.ts): each run starts from what was gathered before it.
+      audit.entries.length = gathered;
+      stamp = undefined;
+      epoch = undefined;
       const given = unit.actor;
-      const facts = given === 'system' ? SYSTEM_ACTOR : typeof given === 'function' ? await given(db) : given;
+      const found = given === 'system' ? SYSTEM_ACTOR : typeof given === 'function' ? await given(db, (e) => (epoch = e)) : given;
+      const facts = 'facts' in found ? found.facts : found;
+      epoch = 'facts' in found ? found.epoch : undefined;
       const actor = withPolicy(facts, 'policy' in facts ? (facts as Actor).policy : await services.policy.current(db));
       stamp = { actorId: actor.id, requestId: unit.requestId, at: nowIso };
-      const out = await unit.work({ db, actor, now, nowIso, requestId: unit.requestId, audit, services });
-      await recordAudit(db, services, audit.entries, stamp);
-      return out;
+      return unit.work({ db, actor, now, nowIso, requestId: unit.requestId, audit, services });
     },
-    afterRollback: async (db) => {
-      if (stamp) await recordAudit(db, services, audit.denials(), stamp);
-    },
+    // Nobody identified (stamp unset): nothing to record under anyone.
+    record: (succeeded) => (stamp ? { entries: succeeded ? audit.entries : audit.denials(), stamp } : null),
+    epoch: () => epoch,
   });
 }
 

@@ -42,6 +42,8 @@ export async function readAccessEpoch(db: Kysely<Database>, sqlite?: SQLite.Data
  */
 export class CallerCache {
   private readonly entries = new Map<string, Entry>();
+  /** The access epoch this process last read (epochs are random values: only equality means anything). */
+  private seen: number | undefined;
 
   constructor(private readonly max = 10_000) {}
 
@@ -56,6 +58,28 @@ export class CallerCache {
     return entry.caller;
   }
 
+  /**
+   * The cached caller for `key` and the epoch it was loaded at, if still fresh at `nowMs`, without knowing the
+   * current epoch: for a unit runner that checks that epoch after the work (src/db/pg-units.ts).
+   */
+  peek(key: string, nowMs: number): { caller: Caller; epoch: number } | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (nowMs >= entry.freshUntil || entry.epoch !== this.seen) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return { caller: entry.caller, epoch: entry.epoch };
+  }
+
+  /**
+   * Notes the access epoch as just read from the database: {@link peek} hands out only entries loaded at the epoch
+   * last seen, so a unit run again because access changed under it does not get the same facts back.
+   */
+  observe(epoch: number): void {
+    this.seen = epoch;
+  }
+
   /** Keeps a caller loaded after reading `epoch`, until `freshUntil` at the latest (earliest grant end included). */
   set(key: string, caller: Caller, epoch: number, freshUntil: number): void {
     // Shared by every request of this caller from now on: nothing may change it in place.
@@ -67,6 +91,7 @@ export class CallerCache {
     const grantEnds = caller.actor.grants.map((g) => Date.parse(g.expiresAt));
     this.entries.delete(key);
     this.entries.set(key, { caller, epoch, freshUntil: Math.min(freshUntil, ...grantEnds) });
+    this.seen = epoch;
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }
 

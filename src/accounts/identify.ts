@@ -51,6 +51,14 @@ const credentialKey = (credential: PresentedCredential) =>
   credential.kind === 'authorization' ? `token:${sha256(credential.header)}` : `session:${sha256(credential.secret)}`;
 
 /**
+ * The caller a credential identified recently, and the access epoch that answer was loaded at, from the caller
+ * cache alone: for a unit runner that checks the epoch after the work (UnitRunner.checksEpochAfter).
+ */
+export function recentCaller(services: Services, credential: PresentedCredential | null, now: Date): { caller: Caller; epoch: number } | undefined {
+  return credential ? services.callers.peek(credentialKey(credential), now.getTime()) : undefined;
+}
+
+/**
  * Identifies the caller and loads the facts decisions need about them ({@link authenticate} + loadActor) through
  * `db` (the unit of work's transaction), served from the services' caller cache while the access `epoch` (read by
  * the caller, before anything is loaded: an entry can then only be older than its epoch says, never newer) is

@@ -30,6 +30,21 @@ export interface AuditStamp {
   at: string;
 }
 
+/** The end of the chain: its last entry's number and hash. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/** PostgreSQL: reads the chain's head and locks it until the transaction ends (see {@link appendAuditGroups}). */
+export const LOCK_HEAD_SQL = 'select seq, hash from audit_head where id = 1 for update';
+
+/** Entries recorded under one stamp: one unit of work's, or one actor's within it. */
+export interface AuditGroup {
+  entries: readonly AuditEntry[];
+  stamp: AuditStamp;
+}
+
 /** Builds an entry from a policy decision, so rule and clause are always recorded the same way. */
 export function fromDecision(
   action: string,
@@ -45,12 +60,12 @@ const COLUMN_NAMES = ['seq', 'at', 'actor_id', 'action', 'resource_type', 'resou
 // of a 14-column insert cost more than the insert itself (~85 µs of ~220 µs CPU per one-entry append, bench/audit.ts).
 const COLUMNS = sql.raw(COLUMN_NAMES.join(', '));
 
-/** The rows that extend the chain from `head` by `entries`, each hashed over the one before. */
-function chainRows(head: { seq: number; hash: string }, entries: readonly AuditEntry[], stamp: AuditStamp) {
+/** The rows that extend the chain from `head` by each group's entries in turn, each hashed over the one before. */
+function chainRows(head: { seq: number; hash: string }, groups: readonly AuditGroup[]) {
   let seq = Number(head.seq);
   let hash = head.hash;
   const rows: AuditEventRow[] = [];
-  for (const e of entries) {
+  for (const { entries, stamp } of groups) for (const e of entries) {
     seq += 1;
     const row: AuditEventRow = {
       seq,
@@ -85,14 +100,14 @@ const MOVE_HEAD_SQL = 'update audit_head set seq = ?, hash = ? where id = 1';
  * rate to about that rate, one entry from ~65 % to ~85 % (bench/audit.ts). The write lock is the transaction's own
  * (`begin immediate`).
  */
-function appendOnSqlite(trx: Kysely<Database>, sqlite: SQLite.Database, entries: readonly AuditEntry[], stamp: AuditStamp) {
+function appendOnSqlite(trx: Kysely<Database>, sqlite: SQLite.Database, groups: readonly AuditGroup[]) {
   // Outside a transaction the statements would commit one by one, or land in another caller's transaction.
   const held = heldConnection(trx, sqlite);
   if (!held) throw new Error('appendAudit must run inside the transaction of the operation it records');
   const current = statementOn(held, HEAD_SQL).get() as { seq: number; hash: string } | undefined;
   if (!current) throw new Error('audit_head row missing: run migrations');
-  if (entries.length === 0) return current;
-  const { rows, head } = chainRows(current, entries, stamp);
+  const { rows, head } = chainRows(current, groups);
+  if (rows.length === 0) return current;
   const insert = statementOn(held, INSERT_SQL);
   // Positional values: binding by name looks each one up on the row, +1.3 µs an entry.
   for (const r of rows) insert.run(r.seq, r.at, r.actor_id, r.action, r.resource_type, r.resource_id, r.subject_person_id, r.decision, r.rule_id, r.clause, r.request_id, r.detail, r.prev_hash, r.hash);
@@ -105,19 +120,32 @@ function appendOnSqlite(trx: Kysely<Database>, sqlite: SQLite.Database, entries:
  * SELECT … FOR UPDATE; SQLite: the write transaction itself) so concurrent writers queue and never fork the chain.
  * Call it last in a transaction to hold the lock briefly. Returns the new head.
  */
-export async function appendAudit(
+export function appendAudit(
   trx: Kysely<Database>,
   entries: readonly AuditEntry[],
   stamp: AuditStamp,
   db: Pick<Db, 'dialect' | 'sqlite'>,
 ): Promise<{ seq: number; hash: string }> {
-  if (db.sqlite) return appendOnSqlite(trx, db.sqlite, entries, stamp);
-  const locked = db.dialect === 'postgres' ? sql` for update` : sql``;
-  const current = (await sql<{ seq: number; hash: string }>`select seq, hash from audit_head where id = 1${locked}`.execute(trx)).rows[0];
-  if (!current) throw new Error('audit_head row missing: run migrations');
-  if (entries.length === 0) return { seq: Number(current.seq), hash: current.hash };
+  return appendAuditGroups(trx, [{ entries, stamp }], db);
+}
 
-  const { rows, head } = chainRows(current, entries, stamp);
+/**
+ * {@link appendAudit} for several groups at once, in order (the units of one shared transaction, src/db/units.ts):
+ * one head lock, one insert and one head move for all of them. `lockedHead`: the head as the caller already read and
+ * locked it in this transaction with {@link LOCK_HEAD_SQL} (PostgreSQL), saving the round trip.
+ */
+export async function appendAuditGroups(
+  trx: Kysely<Database>,
+  groups: readonly AuditGroup[],
+  db: Pick<Db, 'dialect' | 'sqlite'>,
+  lockedHead?: AuditHead,
+): Promise<AuditHead> {
+  if (db.sqlite) return appendOnSqlite(trx, db.sqlite, groups);
+  const current = lockedHead ?? (await sql<AuditHead>`${sql.raw(LOCK_HEAD_SQL)}`.execute(trx)).rows[0];
+  if (!current) throw new Error('audit_head row missing: run migrations');
+  const { rows, head } = chainRows(current, groups);
+  if (rows.length === 0) return { seq: Number(current.seq), hash: current.hash };
+
   const moveHead = sql`update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1`;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const values = rows.slice(i, i + CHUNK).map(

@@ -21,6 +21,8 @@ export interface Db {
    * transaction at a time, so inside `kysely.transaction()` it is the transaction's own. Never use it elsewhere.
    */
   sqlite?: SQLite.Database;
+  /** PostgreSQL only: the connection pool under Kysely, for group commit's shared transactions (src/db/units.ts). */
+  pgPool?: pg.Pool;
   /** How long a statement waits for a lock (PostgreSQL lock_timeout, SQLite busy_timeout), in milliseconds. */
   lockTimeoutMs?: number;
   /** Human-readable location without credentials, for `doctor` and logs. */
@@ -88,6 +90,7 @@ export function connect(options: ConnectOptions): Db {
     return {
       kysely,
       dialect: 'postgres',
+      pgPool: pool,
       lockTimeoutMs: lockTimeout,
       location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
       close: () => kysely.destroy(),

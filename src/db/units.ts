@@ -1,28 +1,44 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type { AuditGroup, AuditHead } from '../audit/append';
+import { Batcher } from './batcher';
 import type { Db } from './connect';
+import { PgUnits } from './pg-units';
 import type { Database } from './schema';
 
 /**
- * One request's unit of work. `work` does the operation and appends its audit entries; when it throws, everything
- * it wrote is rolled back and `afterRollback` records what must survive the failure (denials) — in the same
- * transaction, so nothing leaves without its record.
+ * One request's unit of work. `work` does the operation; when it throws, everything it wrote is rolled back.
+ * `record` names what must be recorded once the work has settled — all its audit entries when it succeeded, its
+ * denials after its rollback — and the runner commits them before the unit settles: with the unit's writes, in the
+ * same transaction, so nothing leaves without its record (1.1).
+ *
+ * `epoch`, when set, is the access epoch at which the facts about the unit's actor were loaded, when the unit used
+ * them without reading the epoch in its own transaction (the caller cache on PostgreSQL, see src/db/pg-units.ts):
+ * the runner then checks it after the work, and runs the unit again when access changed in between. `work` and
+ * `record` must allow that: a new run starts from nothing.
  */
 export interface Unit<T> {
   work: (trx: Kysely<Database>) => Promise<T>;
-  afterRollback: (trx: Kysely<Database>) => Promise<void>;
+  record: (succeeded: boolean) => AuditGroup | null;
+  epoch?: () => number | undefined;
 }
 
 /** Runs units of work, each atomic on its own, and settles each only once its changes are committed. */
 export interface UnitRunner {
   run<T>(unit: Unit<T>): Promise<T>;
+  /**
+   * True when the runner checks a unit's {@link Unit.epoch} after its work, so the caller cache may be used
+   * without reading the epoch first (PostgreSQL). False when each unit must read the epoch itself (SQLite, where
+   * that read is a prepared statement costing microseconds and exact: the batch holds the only write lock).
+   */
+  readonly checksEpochAfter: boolean;
 }
 
-interface Queued {
-  unit: Unit<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
+/**
+ * Appends the audit groups of one transaction's units to the chain, in order (src/audit/record.ts); `lockedHead` when
+ * the transaction already read and locked the chain's head.
+ */
+export type AppendAudit = (trx: Kysely<Database>, groups: readonly AuditGroup[], lockedHead?: AuditHead) => Promise<void>;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -31,57 +47,49 @@ export interface BatchObserver {
   batch(units: number): void;
 }
 
+interface Queued {
+  unit: Unit<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Group commit for SQLite. SQLite has one connection and one writer, so requests queue for it anyway; here the
  * requests that queued while one transaction was running share the next one. Each runs inside its own SAVEPOINT —
- * a failure rolls back exactly that request's writes, then its denials are recorded — and every request's answer
+ * a failure rolls back exactly that request's writes — and the audit entries of all of them (the denials of the
+ * failed ones) are appended together at the end, with one read and one move of the chain's head; every answer
  * waits for the shared COMMIT. What is saved is the per-request BEGIN/COMMIT and its write of the WAL, the largest
- * single cost of an audited read (bench/http.ts). An idle server starts a transaction in the same turn of the event
- * loop: nobody waits for company.
+ * single cost of an audited read (bench/http.ts). Units sharing a transaction see each other's writes (they ran one
+ * after the other); a unit must not run a transaction of its own.
  */
 export class GroupCommit implements UnitRunner {
-  private readonly queue: Queued[] = [];
-  private scheduled = false;
-
+  readonly checksEpochAfter = false;
+  private readonly batcher: Batcher<Queued>;
   private readonly savepoint: Record<'begin' | 'release' | 'rollback', SQLite.Statement>;
 
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly observer?: BatchObserver,
-    private readonly maxUnits = 64,
+    private readonly append: AppendAudit,
+    observer?: BatchObserver,
   ) {
     // Run on the connection the shared transaction holds, as prepared statements: through the query builder the
     // three statements cost as much as a small query each (src/db/connect.ts, Db.sqlite).
     this.savepoint = { begin: sqlite.prepare('savepoint unit'), release: sqlite.prepare('release unit'), rollback: sqlite.prepare('rollback to unit') };
+    this.batcher = new Batcher((batch) => this.runBatch(batch), { observer });
   }
 
   run<T>(unit: Unit<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ unit, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) this.schedule();
-    });
+    return new Promise<T>((resolve, reject) => this.batcher.add({ unit, resolve: resolve as (v: unknown) => void, reject }));
   }
 
-  /**
-   * Runs the next batch in the event loop's check phase, after every request that arrived in this poll has been
-   * parsed and queued (a unit runs entirely in microtasks: starting at once would always make a batch of one), and,
-   * between batches, after the answers of the last one have gone out and new requests have come in — so clients
-   * and server overlap instead of taking turns.
-   */
-  private schedule() {
-    this.scheduled = true;
-    setImmediate(() => void this.runBatch());
-  }
-
-  private async runBatch() {
-    const batch = this.queue.splice(0, this.maxUnits);
-    this.observer?.batch(batch.length);
+  private async runBatch(batch: Queued[]) {
     const outcomes: Outcome[] = [];
     let failure: { error: unknown } | undefined;
     try {
       await this.db.transaction().execute(async (trx) => {
         for (const { unit } of batch) outcomes.push(await this.runInSavepoint(trx, unit));
+        await this.append(trx, auditGroups(batch.map((q) => q.unit), outcomes));
       });
     } catch (error) {
       failure = { error }; // the shared transaction itself failed (disk full, I/O error): nothing of it was committed
@@ -91,8 +99,6 @@ export class GroupCommit implements UnitRunner {
       if (o.ok) q.resolve(o.value);
       else q.reject(o.error);
     });
-    if (this.queue.length > 0) this.schedule();
-    else this.scheduled = false;
   }
 
   private async runInSavepoint(trx: Kysely<Database>, unit: Unit<unknown>): Promise<Outcome> {
@@ -104,30 +110,17 @@ export class GroupCommit implements UnitRunner {
     } catch (error) {
       this.savepoint.rollback.run();
       this.savepoint.release.run();
-      await unit.afterRollback(trx);
       return { ok: false, error };
     }
   }
 }
 
-/**
- * PostgreSQL: a transaction per unit (the pool runs them side by side), and the denials of a failed unit in a
- * transaction of their own after the rollback.
- */
-export class TransactionPerUnit implements UnitRunner {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  async run<T>(unit: Unit<T>): Promise<T> {
-    try {
-      return await this.db.transaction().execute((trx) => unit.work(trx));
-    } catch (error) {
-      await this.db.transaction().execute((trx) => unit.afterRollback(trx));
-      throw error;
-    }
-  }
+/** What each unit must record, in the units' order (none for a unit nobody was identified for). */
+export function auditGroups(units: readonly Unit<unknown>[], outcomes: readonly { ok: boolean }[]): AuditGroup[] {
+  return units.map((u, i) => u.record(outcomes[i].ok)).filter((g): g is AuditGroup => g !== null && g.entries.length > 0);
 }
 
-/** The unit runner for a database: group commit on SQLite, a transaction per unit on PostgreSQL. */
-export function unitRunnerFor(db: Db, observer?: BatchObserver): UnitRunner {
-  return db.sqlite ? new GroupCommit(db.kysely, db.sqlite, observer) : new TransactionPerUnit(db.kysely);
+/** The unit runner for a database: group commit on SQLite; on PostgreSQL, units side by side with their records committed in groups. */
+export function unitRunnerFor(db: Db, append: AppendAudit, observer?: BatchObserver, onEpoch?: (epoch: number) => void): UnitRunner {
+  return db.sqlite ? new GroupCommit(db.kysely, db.sqlite, append, observer) : new PgUnits(db.pgPool!, append, observer, onEpoch);
 }

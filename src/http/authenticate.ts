@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Caller } from '../accounts/caller-cache';
-import { identifyCaller as identify, type PresentedCredential } from '../accounts/identify';
+import { identifyCaller as identify, recentCaller, type PresentedCredential } from '../accounts/identify';
 import type { Services } from '../context';
 import type { Database } from '../db/schema';
 import { SESSION_COOKIE } from './auth/cookies';
@@ -23,4 +23,9 @@ export function presentedCredential(request: FastifyRequest): PresentedCredentia
  */
 export function identifyCaller(services: Services, db: Kysely<Database>, request: FastifyRequest, now: Date, epoch: number): Promise<Caller | null> {
   return identify(services, db, presentedCredential(request), now, epoch);
+}
+
+/** The caller of a request as the caller cache recently knew them, with the epoch of that knowledge (accounts/identify.ts). */
+export function recentCallerOf(services: Services, request: FastifyRequest, now: Date): { caller: Caller; epoch: number } | undefined {
+  return recentCaller(services, presentedCredential(request), now);
 }

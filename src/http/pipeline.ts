@@ -9,7 +9,7 @@ import { decideAction, warnedRules } from '../policy/decide';
 import type { Actor } from '../policy/types';
 import { routeTarget } from './route-target';
 import { runUnit } from '../unit';
-import { identifyCaller } from './authenticate';
+import { identifyCaller, recentCallerOf } from './authenticate';
 import { readAccessEpoch, type Caller } from '../accounts/caller-cache';
 import { safeEqual } from '../accounts/secrets';
 import { forbidden, invalidInput, refused, unauthenticated, zodFieldErrors, type FieldError } from '../lib/errors';
@@ -111,10 +111,15 @@ function policyHandler(services: Services, def: PolicyRoute) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     rejectUnsafeText(def, request);
     const now = services.clock.now();
-    /** Who is calling: identified through the unit's transaction, after the access epoch is read. */
-    const identify = async (db: Kysely<Database>): Promise<Actor> => {
-      const epoch = await readAccessEpoch(db, services.db.sqlite);
-      return checkCaller(def, request, await identifyCaller(services, db, request, now, epoch)).actor;
+    /**
+     * Who is calling, and the access epoch that answer holds for: from the caller cache when the unit runner checks
+     * that epoch after the work (PostgreSQL), else identified through the unit's transaction after reading it.
+     */
+    const identify = async (db: Kysely<Database>, assume: (epoch: number) => void, checkedAfter = services.units.checksEpochAfter): Promise<{ facts: Actor; epoch: number }> => {
+      const recent = checkedAfter ? recentCallerOf(services, request, now) : undefined;
+      const epoch = recent?.epoch ?? (await readAccessEpoch(db, services.db.sqlite));
+      assume(epoch); // before any refusal from these facts (a password to change), so the runner checks it too
+      return { facts: checkCaller(def, request, recent ? recent.caller : await identifyCaller(services, db, request, now, epoch)).actor, epoch };
     };
     /** May they use this route at all, and is the input valid. Refusals go to `audit`. */
     const admit = (actor: Actor, audit: AuditBuffer) => {
@@ -140,7 +145,7 @@ function policyHandler(services: Services, def: PolicyRoute) {
     }
     // An upload is taken in before the unit of work (a slow client must not hold the transaction), so its caller
     // is admitted first, on their own; their refusals are recorded in a transaction of their own.
-    const actor = await identify(services.db.kysely);
+    const { facts: actor } = await identify(services.db.kysely, () => {}, false); // read now: nothing checks it after
     const audit = new AuditBuffer();
     let input: RouteInput<unknown, unknown, unknown>;
     try {

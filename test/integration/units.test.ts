@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAudit } from '../../src/audit/record';
+import type { AuditGroup } from '../../src/audit/append';
+import { recordAuditGroups } from '../../src/audit/record';
 import { verifyAudit } from '../../src/audit/verify';
 import type { Database } from '../../src/db/schema';
 import { GroupCommit, unitRunnerFor, type Unit } from '../../src/db/units';
@@ -9,18 +10,19 @@ import { createWorld, dialects, type World } from '../support/world';
 
 const stamp = (i: number) => ({ actorId: null, requestId: `r${i}`, at: '2026-03-02T09:00:00.000Z' });
 
-/** A unit that writes a marker row and its audit entry, then fails when asked to, recording a denial. */
-function markerUnit(world: World, i: number, fail: boolean): Unit<number> {
+/** A unit that writes a marker row, then fails when asked to: recorded as allowed, or as its denial. */
+function markerUnit(i: number, fail: boolean): Unit<number> {
   return {
     work: async (trx: Kysely<Database>) => {
       await sql`insert into sign_in_throttle (key, failures, window_started_at, locked_until) values (${`unit-${i}`}, ${i}, '2026-03-02T09:00:00.000Z', null)`.execute(trx);
-      await recordAudit(trx, world.services, [{ action: 'test.unit', decision: 'allow', resourceId: `unit-${i}` }], stamp(i));
       if (fail) throw new Error(`unit ${i} failed`);
       return i;
     },
-    afterRollback: (trx) => recordAudit(trx, world.services, [{ action: 'test.unit', decision: 'deny', resourceId: `unit-${i}` }], stamp(i)),
+    record: (succeeded) => ({ entries: [{ action: 'test.unit', decision: succeeded ? 'allow' : 'deny', resourceId: `unit-${i}` }], stamp: stamp(i) }),
   };
 }
+
+const appendTo = (world: World) => (trx: Kysely<Database>, groups: readonly AuditGroup[]) => recordAuditGroups(trx, world.services, groups);
 
 describe.each(dialects())('units of work (%s)', (dialect) => {
   let world: World;
@@ -30,8 +32,8 @@ describe.each(dialects())('units of work (%s)', (dialect) => {
   afterAll(() => world.close());
 
   it('1.1 records management: each unit commits or rolls back on its own; a failed unit leaves only its denial, in the chain', async () => {
-    const runner = unitRunnerFor(world.services.db);
-    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => runner.run(markerUnit(world, i, i % 4 === 3))));
+    const runner = unitRunnerFor(world.services.db, appendTo(world));
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => runner.run(markerUnit(i, i % 4 === 3))));
     expect(results.map((r) => r.status)).toEqual(Array.from({ length: 12 }, (_, i) => (i % 4 === 3 ? 'rejected' : 'fulfilled')));
     const kept = await world.services.db.kysely.selectFrom('sign_in_throttle').select('key').where('key', 'like', 'unit-%').execute();
     expect(kept.map((r) => r.key).sort()).toEqual(['unit-0', 'unit-1', 'unit-10', 'unit-2', 'unit-4', 'unit-5', 'unit-6', 'unit-8', 'unit-9']);
@@ -67,7 +69,7 @@ describe('group commit (sqlite)', () => {
   afterAll(() => world.close());
 
   it('units queued together run in order, each seeing the ones before it, and none is answered before the shared commit', async () => {
-    const runner = new GroupCommit(world.services.db.kysely, world.services.db.sqlite!);
+    const runner = new GroupCommit(world.services.db.kysely, world.services.db.sqlite!, appendTo(world));
     const commits: number[] = [];
     const seen: number[] = [];
     const units = Array.from({ length: 8 }, (_, i) => runner.run({
@@ -78,15 +80,15 @@ describe('group commit (sqlite)', () => {
         if (i === 7) expect(commits).toEqual([]); // … and no unit before it has been answered yet
         return i;
       },
-      afterRollback: async () => {},
-    }).then((v) => commits.push(v)));
+      record: () => null,
+    }).then((v) => commits.push(v as number)));
     await Promise.all(units);
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(commits).toHaveLength(8);
   });
 
   it('units share one transaction: a failed commit fails every unit of the batch, none is answered as if saved', async () => {
-    const runner = new GroupCommit(world.services.db.kysely, world.services.db.sqlite!);
+    const runner = new GroupCommit(world.services.db.kysely, world.services.db.sqlite!, appendTo(world));
     // A deferred foreign key fails at COMMIT, after every unit's own work succeeded.
     const units = Array.from({ length: 3 }, (_, i) => runner.run({
       work: async (trx) => {
@@ -96,7 +98,7 @@ describe('group commit (sqlite)', () => {
         }
         return i;
       },
-      afterRollback: async () => {},
+      record: () => null,
     }));
     const settled = await Promise.allSettled(units);
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);

@@ -1,0 +1,125 @@
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAccessEpoch } from '../../src/accounts/caller-cache';
+import type { AuditGroup } from '../../src/audit/append';
+import { recordAuditGroups } from '../../src/audit/record';
+import { verifyAudit } from '../../src/audit/verify';
+import { connect, type Db } from '../../src/db/connect';
+import { PgUnits } from '../../src/db/pg-units';
+import type { Database } from '../../src/db/schema';
+import type { Unit } from '../../src/db/units';
+import { createWorld, dialects, type World } from '../support/world';
+
+const stamp = (id: string) => ({ actorId: null, requestId: id, at: '2026-03-02T09:00:00.000Z' });
+const entry = (id: string, decision: 'allow' | 'deny' = 'allow') => ({ action: 'test.pg-unit', decision, resourceId: id });
+
+/**
+ * PostgreSQL's unit runner (src/db/pg-units.ts): units side by side, the records of those that only read committed
+ * in groups, and the access epoch checked after the work. 1.1 records management: no answer before its record.
+ */
+describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL', () => {
+  let world: World;
+  let other: Db; // another connection, as another process would be
+  const batches: number[] = [];
+  const seen: number[] = [];
+  let runner: PgUnits;
+
+  beforeAll(async () => {
+    world = await createWorld('postgres');
+    other = connect({ databaseUrl: world.config.databaseUrl, dataDir: world.config.dataDir, pgSchema: world.pgSchema });
+    const append = (trx: Kysely<Database>, groups: readonly AuditGroup[], head?: { seq: number; hash: string }) => recordAuditGroups(trx, world.services, groups, head);
+    runner = new PgUnits(world.services.db.pgPool!, append, { batch: (n) => batches.push(n) }, (e) => seen.push(e));
+  });
+  afterAll(async () => {
+    await other.close();
+    await world.close();
+  });
+
+  const recorded = async (id: string) => (await other.kysely.selectFrom('audit_events').select(['decision']).where('resource_id', '=', id).execute()).map((r) => r.decision);
+  const currentEpoch = () => readAccessEpoch(other.kysely);
+
+  it('1.1: a unit that only read answers only once its record is committed, and concurrent readers share a commit', async () => {
+    batches.length = 0;
+    const ids = Array.from({ length: 24 }, (_, i) => `read-${i}`);
+    const checks = ids.map((id) => runner.run({
+      work: async (trx) => (await sql<{ n: number }>`select count(*)::int as n from people`.execute(trx)).rows[0].n,
+      record: () => ({ entries: [entry(id)], stamp: stamp(id) }),
+    }).then(async () => recorded(id))); // read from another connection the moment the answer is given
+    expect(await Promise.all(checks)).toEqual(ids.map(() => ['allow']));
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(24);
+    expect(batches.length).toBeLessThan(24); // grouped: fewer commits than units
+    expect((await verifyAudit(world.services.db.kysely, world.services.signer)).ok).toBe(true);
+  });
+
+  it('1.1: a unit that writes commits its writes with its record; one that fails leaves only its denial', async () => {
+    const writer = (id: string, fail: boolean): Unit<string> => ({
+      work: async (trx) => {
+        await sql`insert into sign_in_throttle (key, failures, window_started_at) values (${id}, 0, 'x')`.execute(trx);
+        if (fail) throw new Error('refused after writing');
+        return id;
+      },
+      record: (ok) => ({ entries: [entry(id, ok ? 'allow' : 'deny')], stamp: stamp(id) }),
+    });
+    await expect(runner.run(writer('pg-write-ok', false))).resolves.toBe('pg-write-ok');
+    await expect(runner.run(writer('pg-write-fails', true))).rejects.toThrow('refused after writing');
+    const kept = await other.kysely.selectFrom('sign_in_throttle').select('key').where('key', 'like', 'pg-write-%').execute();
+    expect(kept.map((k) => k.key)).toEqual(['pg-write-ok']);
+    expect(await recorded('pg-write-ok')).toEqual(['allow']);
+    expect(await recorded('pg-write-fails')).toEqual(['deny']);
+  });
+
+  it('3.4 need to know: a unit whose facts about its actor predate an access change runs again, and is recorded once', async () => {
+    const epoch = await currentEpoch();
+    let readerRuns = 0;
+    await runner.run({
+      work: async () => ++readerRuns,
+      record: () => ({ entries: [entry('stale-reader')], stamp: stamp('stale-reader') }),
+      epoch: () => (readerRuns === 1 ? epoch - 1 : epoch), // first run: facts older than the database's epoch
+    });
+    expect(readerRuns).toBe(2);
+    expect(await recorded('stale-reader')).toEqual(['allow']);
+    expect(seen).toContain(epoch); // the runner passes on what it read (the caller cache drops older entries)
+
+    let writerRuns = 0;
+    await runner.run({
+      work: async (trx) => {
+        writerRuns += 1;
+        await sql`insert into sign_in_throttle (key, failures, window_started_at) values (${`stale-writer-${writerRuns}`}, 0, 'x')`.execute(trx);
+      },
+      record: () => ({ entries: [entry('stale-writer')], stamp: stamp('stale-writer') }),
+      epoch: () => (writerRuns === 1 ? epoch - 1 : epoch),
+    });
+    expect(writerRuns).toBe(2);
+    const kept = await other.kysely.selectFrom('sign_in_throttle').select('key').where('key', 'like', 'stale-writer-%').execute();
+    expect(kept.map((k) => k.key)).toEqual(['stale-writer-2']); // the first run's write was rolled back
+    expect(await recorded('stale-writer')).toEqual(['allow']);
+  });
+
+  it('3.4: a unit that never catches up with access changes is refused as busy (503), recording nothing', async () => {
+    let runs = 0;
+    const refused = runner.run({
+      work: async () => ++runs,
+      record: () => ({ entries: [entry('churned')], stamp: stamp('churned') }),
+      epoch: () => -1,
+    });
+    await expect(refused).rejects.toMatchObject({ code: '40001' });
+    expect(runs).toBe(8);
+    expect(await recorded('churned')).toEqual([]);
+  });
+
+  it('1.1: a read that fails in the database fails its unit alone, with its denial recorded; the connection is reused cleanly', async () => {
+    const failing = runner.run({
+      work: async (trx) => sql`select 1 / 0`.execute(trx),
+      record: (ok) => ({ entries: [entry('division', ok ? 'allow' : 'deny')], stamp: stamp('division') }),
+    });
+    await expect(failing).rejects.toThrow(/division by zero/);
+    expect(await recorded('division')).toEqual(['deny']);
+    // Every pooled connection still works outside a transaction (none was left aborted).
+    const pool = world.services.db.pgPool!;
+    const results = await Promise.all(Array.from({ length: pool.options.max ?? 10 }, () => runner.run({
+      work: async (trx) => (await sql<{ open: boolean }>`select now() <> statement_timestamp() as open`.execute(trx)).rows[0].open,
+      record: () => null,
+    })));
+    expect(results.every((open) => open === false)).toBe(true);
+  });
+});
