@@ -139,7 +139,7 @@ export class PgUnits implements UnitRunner {
     private readonly onEpoch: (epoch: number) => void = () => {},
   ) {
     // Two groups at once: one commits (its flush of the log) while the next gathers and waits for the head.
-    this.records = new Batcher((batch) => this.commitRecords(batch), { observer, lanes: 2 });
+    this.records = new Batcher((batch) => this.commitRecords(batch), { observer });
   }
 
   async run<T>(unit: Unit<T>): Promise<T> {

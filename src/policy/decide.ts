@@ -48,24 +48,14 @@ const AUDIT: readonly string[] = ['audit'];
 const NONE: readonly string[] = [];
 const GENERAL = classBit('general');
 
-/**
- * Decides whether `actor` may perform `action` on `resource` (for field-scoped actions, on a field of
- * `resource.classification`, default general). Deny by default; forbid rules win. Pure: no I/O.
- */
-export function decide(actor: Actor, action: Action, resource: Resource = {}): Decision {
-  const rules = RULES_BY_ACTION.get(action);
-  if (!rules) throw new Error(`Unknown action: ${action}`);
-  const bit = resource.classification ? classBit(resource.classification) : GENERAL;
-
+/** The rule that decides `action` on a field of class `bit`: the first forbid that applies, else the first allow. */
+function deciding(actor: Actor, rules: ActionRules, resource: Resource, bit: number): CompiledForbid | CompiledAllow | null {
   for (const f of rules.forbid) {
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
     if (f.classes !== null && (f.classes & bit) === 0) continue;
     if (!f.rule.when(actor, resource)) continue;
     if (actor.policy.isWarnOnly(f.rule.id)) continue; // warn-only: the pipeline records it (see warnedRules)
-    return {
-      allowed: false, ruleId: f.rule.id, clauseKey: f.rule.clauseKey, clause: actor.policy.clauseFor(f.rule.clauseKey),
-      reason: f.rule.reason, via: null, obligations: NONE, actorLevel: f.rule.actorLevel,
-    };
+    return f;
   }
   for (const a of rules.allow) {
     if (a.roleMask !== 0 && (a.roleMask & actor.roleMask) === 0) continue;
@@ -75,14 +65,48 @@ export function decide(actor: Actor, action: Action, resource: Resource = {}): D
     }
     let holds = true;
     for (const check of a.checks) if (!check(actor, resource)) { holds = false; break; }
-    if (!holds) continue;
+    if (holds) return a;
+  }
+  return null;
+}
+
+function rulesFor(action: Action): ActionRules {
+  const rules = RULES_BY_ACTION.get(action);
+  if (!rules) throw new Error(`Unknown action: ${action}`);
+  return rules;
+}
+
+/**
+ * Decides whether `actor` may perform `action` on `resource` (for field-scoped actions, on a field of
+ * `resource.classification`, default general). Deny by default; forbid rules win. Pure: no I/O.
+ */
+export function decide(actor: Actor, action: Action, resource: Resource = {}): Decision {
+  const rules = rulesFor(action);
+  const bit = resource.classification ? classBit(resource.classification) : GENERAL;
+  const by = deciding(actor, rules, resource, bit);
+  if (by === null) return defaultDeny(actor, action, resource, rules);
+  if (by.rule.effect === 'forbid') {
+    const f = by as CompiledForbid;
     return {
-      allowed: true, ruleId: a.rule.id, clauseKey: a.rule.clauseKey, clause: actor.policy.clauseFor(a.rule.clauseKey),
-      reason: a.rule.reason, via: a.relations[a.relations.length - 1], obligations: bit === GENERAL ? NONE : AUDIT,
-      actorLevel: false,
+      allowed: false, ruleId: f.rule.id, clauseKey: f.rule.clauseKey, clause: actor.policy.clauseFor(f.rule.clauseKey),
+      reason: f.rule.reason, via: null, obligations: NONE, actorLevel: f.rule.actorLevel,
     };
   }
-  return defaultDeny(actor, action, resource, rules);
+  const a = by as CompiledAllow;
+  return {
+    allowed: true, ruleId: a.rule.id, clauseKey: a.rule.clauseKey, clause: actor.policy.clauseFor(a.rule.clauseKey),
+    reason: a.rule.reason, via: a.relations[a.relations.length - 1], obligations: bit === GENERAL ? NONE : AUDIT,
+    actorLevel: false,
+  };
+}
+
+/**
+ * {@link decide}'s answer alone, without building the decision or the explanation of a denial: for offering what
+ * may be done (src/records/can.ts), where dozens are decided per record and only yes or no is shown.
+ */
+export function allows(actor: Actor, action: Action, resource: Resource = {}): boolean {
+  const by = deciding(actor, rulesFor(action), resource, resource.classification ? classBit(resource.classification) : GENERAL);
+  return by !== null && by.rule.effect === 'allow';
 }
 
 /** Builds a helpful denial: says what is missing, so the user knows what to request. */

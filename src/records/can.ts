@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import type { Action } from '../policy/actions';
-import { decide } from '../policy/decide';
+import { allows } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import type { Resource } from '../policy/types';
 import { FIELD_BY_API, classificationOf, recordOf, type RecordType } from './registry';
@@ -42,7 +42,7 @@ export interface Can {
   manageTeam?: boolean;
 }
 
-const allowed = (ctx: Ctx, action: Action, resource: Resource) => decide(ctx.actor, action, resource).allowed;
+const allowed = (ctx: Ctx, action: Action, resource: Resource) => allows(ctx.actor, action, resource);
 
 /**
  * What a record type offers on one visible row, by the names its descriptor gives them (`offers`), each decided by
@@ -76,9 +76,19 @@ export function capabilities(ctx: Ctx, type: RecordType, row: Record<string, unk
   const facts = factsFor(ctx.actor, type, row);
   const general = { ...facts, classification: 'general' as const };
   const fields = FIELD_BY_API[type];
+  // The update is decided by the field's classification: once per classification, not once per field.
+  const byClassification = new Map<string, boolean>();
+  const mayUpdate = (classification: Resource['classification'] & string) => {
+    let ok = byClassification.get(classification);
+    if (ok === undefined) {
+      ok = allowed(ctx, `${type}.update` as Action, { ...facts, classification });
+      byClassification.set(classification, ok);
+    }
+    return ok;
+  };
   const edit = editable.filter((api) => {
     const spec = fields.get(api);
-    return !!spec && allowed(ctx, `${type}.update` as Action, { ...facts, classification: classificationOf(spec, row) });
+    return !!spec && mayUpdate(classificationOf(spec, row));
   });
   const d = recordOf(type);
   const can: Can = {

@@ -24,8 +24,8 @@ import { listNotes } from '../../src/notes/queries';
 import { listAttachments } from '../../src/attachments/queries';
 import { listOrganisations } from '../../src/organisations/queries';
 import { countPeople, listPeople, listPlan, pagePeople } from '../../src/people/queries';
-import type { Action } from '../../src/policy/actions';
-import { decide } from '../../src/policy/decide';
+import { ACTIONS, type Action } from '../../src/policy/actions';
+import { allows, decide } from '../../src/policy/decide';
 import { filter, visibleWhere } from '../../src/policy/filter';
 import { factsFor, teamFlag, type TeamForm } from '../../src/policy/relations';
 import { SAMPLE_CLAUSE_MAP } from '../../src/policy/clauses';
@@ -80,8 +80,13 @@ async function checkWorld(db: Kysely<Database>, world: World, w: InsertedWorld, 
         const r = byId.get(row.id as string)!;
         const facts = factsFor(actor, kind, row);
         for (const c of CLASSES) {
-          const got = decide(actor, action, { ...facts, classification: c }).allowed;
+          const resource = { ...facts, classification: c };
+          const got = decide(actor, action, resource).allowed;
           if (got !== may(r, c)) fail(u, i, `decide(${action}, ${c}) on ${kind} ${r.id} = ${got}, oracle says ${!got}`);
+          // allows() (what the web app is offered, src/records/can.ts) answers as decide() does, for every action on the record
+          for (const other of ACTIONS.filter((a) => a.startsWith(`${kind}.`))) {
+            if (allows(actor, other, resource) !== decide(actor, other, resource).allowed) fail(u, i, `allows(${other}, ${c}) on ${kind} ${r.id} disagrees with decide()`);
+          }
           tally.decide++;
         }
       }
