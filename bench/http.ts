@@ -8,7 +8,7 @@
  * median req/s of each is reported, so background load on the shared machine hits all of them alike.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -35,6 +35,30 @@ function cannon(url: string, headers: Record<string, string>, seconds: number, c
   return new Promise((resolve, reject) => {
     autocannon({ url, headers, duration: seconds, connections, pipelining: 1 }, (err: Error | null, res: CannonResult) => (err ? reject(err) : resolve(res)));
   });
+}
+
+/**
+ * CPU time of every PostgreSQL server process on this machine, in µs (Linux /proc; 0 elsewhere): what the
+ * database spends per request is part of the cost on a machine that runs both.
+ */
+function postgresCpuMicros(): number {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (!stat.includes('(postgres)')) continue;
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -92,15 +116,19 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
     let auditedRequests = 0;
     // Server CPU time per request (user + system of the server process), less sensitive to other load than req/s.
     const cpuPerRequest: Record<keyof typeof targets, number[]> = { audited: [], bareRead: [], hello: [], appHealthz: [] };
+    const pgCpuPerRequest: Record<keyof typeof targets, number[]> = { audited: [], bareRead: [], hello: [], appHealthz: [] };
     for (let r = 0; r < rounds; r++) {
       for (const [name, t] of Object.entries(targets) as [keyof typeof targets, { url: string; headers: Record<string, string> }][]) {
         const cpu0 = ((await ask('stats')) as Stats).cpuMicros;
+        const pg0 = postgresCpuMicros();
         const res = await cannon(t.url, t.headers, seconds, connections);
+        const pg1 = postgresCpuMicros();
         const cpu1 = ((await ask('stats')) as Stats).cpuMicros;
         if (res.non2xx || res.errors) throw new Error(`${name}: ${res.non2xx} non-2xx responses, ${res.errors} errors`);
         rps[name].push(res.requests.average);
         p99[name].push(res.latency.p99);
         cpuPerRequest[name].push((cpu1 - cpu0) / res.requests.total);
+        pgCpuPerRequest[name].push((pg1 - pg0) / res.requests.total);
         if (name === 'audited') auditedRequests += res.requests.total;
       }
     }
@@ -117,6 +145,10 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
         audited: round(median(cpuPerRequest.audited), 1), bareRead: round(median(cpuPerRequest.bareRead), 1), hello: round(median(cpuPerRequest.hello), 1),
         appHealthz: round(median(cpuPerRequest.appHealthz), 1),
       },
+      // PostgreSQL's own processes (loopback: on the same machine), per request; on SQLite it is idle.
+      postgresCpuMicrosPerRequest: dialect === 'postgres'
+        ? { audited: round(median(pgCpuPerRequest.audited), 1), bareRead: round(median(pgCpuPerRequest.bareRead), 1) }
+        : null,
       allRounds: rps,
       auditEntriesWritten: after.auditEntries - before.auditEntries,
       auditedRequests,
@@ -162,6 +194,12 @@ export async function benchHttp(opts: BenchOptions) {
         value: `${r.serverCpuMicrosPerRequest.audited} / ${r.serverCpuMicrosPerRequest.bareRead} / ${r.serverCpuMicrosPerRequest.hello} / ${r.serverCpuMicrosPerRequest.appHealthz}`,
       },
     );
+    if (r.postgresCpuMicrosPerRequest) {
+      rows.push({
+        section: `http ${r.dialect}`, name: 'PostgreSQL server CPU µs/request: audited / bare read',
+        value: `${r.postgresCpuMicrosPerRequest.audited} / ${r.postgresCpuMicrosPerRequest.bareRead}`,
+      });
+    }
   }
   return { result: results, rows };
 }

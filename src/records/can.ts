@@ -49,15 +49,18 @@ const allowed = (ctx: Ctx, action: Action, resource: Resource) => allows(ctx.act
  * its action exactly as the action itself will be: a case's `addNote`, a concern's `work` and `refer`. Records with
  * no general capabilities (a concern is neither edited nor archived) answer with these alone.
  */
-export function offered(ctx: Ctx, type: RecordType, row: Record<string, unknown>): Record<string, boolean> {
-  const facts = factsFor(ctx.actor, type, row);
+export function offered(ctx: Ctx, type: RecordType, row: Record<string, unknown>, facts: Resource = factsFor(ctx.actor, type, row)): Record<string, boolean> {
   const out: Record<string, boolean> = {};
+  // One copy of the record's facts, its classification set per offer: decisions are pure and keep nothing.
+  const onRecord: Resource = { ...facts };
   for (const offer of recordOf(type).offers ?? []) {
     const on = offer.on;
     const classification = offer.classification ?? 'general';
     let resource: Resource;
-    if (on === 'record') resource = { ...facts, classification };
-    else if (on === 'new') resource = { type: offer.action.split('.')[0] as RecordType, classification };
+    if (on === 'record') {
+      onRecord.classification = classification;
+      resource = onRecord;
+    } else if (on === 'new') resource = { type: offer.action.split('.')[0] as RecordType, classification };
     else {
       // A record not yet written under this one: its facts are this record's team and the actor as its owner.
       const child = recordOf(on.child as RecordType);
@@ -78,10 +81,12 @@ export function capabilities(ctx: Ctx, type: RecordType, row: Record<string, unk
   const fields = FIELD_BY_API[type];
   // The update is decided by the field's classification: once per classification, not once per field.
   const byClassification = new Map<string, boolean>();
+  const atClassification: Resource = { ...facts };
   const mayUpdate = (classification: Resource['classification'] & string) => {
     let ok = byClassification.get(classification);
     if (ok === undefined) {
-      ok = allowed(ctx, `${type}.update` as Action, { ...facts, classification });
+      atClassification.classification = classification;
+      ok = allowed(ctx, `${type}.update` as Action, atClassification);
       byClassification.set(classification, ok);
     }
     return ok;
@@ -98,6 +103,6 @@ export function capabilities(ctx: Ctx, type: RecordType, row: Record<string, unk
     breakGlass: d.breakGlass === true && allowed(ctx, 'breakglass.open', { type, id: row.id as string }),
     seeAccessLog: !!subjectPersonId && allowed(ctx, 'audit.read', { type: 'person', id: subjectPersonId }),
   };
-  Object.assign(can, offered(ctx, type, row));
+  Object.assign(can, offered(ctx, type, row, facts));
   return can;
 }
