@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { registerNameKey } from '../lib/name-key';
 import type { Database } from './schema';
+import { PreparingClient } from './pg-prepared';
 import { ImmediateSqliteDialect } from './sqlite-dialect';
 import { withStatementCache } from './statement-cache';
 
@@ -77,6 +78,7 @@ export function connect(options: ConnectOptions): Db {
   if (options.databaseUrl) {
     const url = new URL(options.databaseUrl);
     const pool = new pg.Pool({
+      Client: PreparingClient, // each statement planned once per connection (src/db/pg-prepared.ts)
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       options: options.pgSchema ? `-c search_path=${options.pgSchema}` : undefined,
