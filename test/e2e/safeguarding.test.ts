@@ -126,7 +126,8 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await leadPage.getByRole('heading', { name: 'Concern about a child', level: 1 }).waitFor();
     await expect.poll(() => leadPage.getByRole('link', { name: /Alerts\W+1 unread/ }).count()).toBe(1);
     await leadPage.getByRole('heading', { name: 'Chronology', exact: true }).waitFor();
-    expect(await leadPage.locator('main').textContent()).toMatch(/Raised[\s\S]*by Val Okafor/);
+    // Names arrive with their own request after the concern: wait for them, as for the subject's name below.
+    await expect.poll(() => leadPage.locator('main').textContent()).toMatch(/Raised[\s\S]*by Val Okafor/);
     await expect.poll(() => leadPage.locator('.chronology').textContent()).toMatch(/Val Okafor raised the concern, saying someone is at immediate risk[\s\S]*Confide alerted Priya Shah/);
     // Not on Ada's case team, the lead still sees whom it is about by name (practice 4.1), not her record.
     await expect.poll(() => leadPage.locator('.fields').textContent()).toMatch(/Addie Lovelace[\s\S]*you may not open their record/);
