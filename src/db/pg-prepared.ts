@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 /** Most statements one connection keeps prepared; past that, further ones are planned each time as before. */
-const MAX_PREPARED = 500;
+const MAX_PREPARED = 200;
 
 /** PostgreSQL's "cached plan must not change result type": a table a prepared statement reads has changed shape. */
 const STALE_PLAN = '0A000';
