@@ -7,20 +7,14 @@ import type { Database } from './db/schema';
 import type { PolicyState } from './policy/state';
 import type { Actor, ActorFacts } from './policy/types';
 
-/** An actor identified for a unit, with the access epoch the facts about them hold for (Unit.epoch, src/db/units.ts). */
-export interface Identified {
-  facts: ActorFacts;
-  epoch: number;
-}
-
 /**
  * Who a unit of work acts as: a loaded actor, the system ({@link SYSTEM_ACTOR}), or a function that identifies the
- * actor inside the unit (the HTTP pipeline: with the access epoch the answer holds for, which the unit runner
- * checks; given to `assume` as soon as known, so that a refusal from those facts is checked too). A function that
- * throws fails the unit before anything is recorded: there is nobody to record it under.
+ * actor inside the unit (the HTTP pipeline), telling `assume` the access epoch its facts hold for as soon as it
+ * knows it, so the unit runner checks that epoch even when those facts lead to a refusal (Unit.epoch). A function
+ * that throws fails the unit before anything is recorded: there is nobody to record it under.
  * An actor given without the organisation's policy gets the one the unit's transaction reads (services.policy).
  */
-export type UnitActor = ActorFacts | 'system' | ((db: Kysely<Database>, assume: (epoch: number) => void) => Promise<ActorFacts | Identified>);
+export type UnitActor = ActorFacts | 'system' | ((db: Kysely<Database>, assume: (epoch: number) => void) => Promise<ActorFacts>);
 
 /** One unit of work: who does it, under which request id, and the work itself. */
 export interface UnitOfWork<T> {
@@ -37,8 +31,9 @@ export interface UnitOfWork<T> {
 
 /**
  * Runs one unit of work (an HTTP request, a console command, an import, a scheduled job) through the services'
- * unit runner (src/db/units.ts: group commit on SQLite; on PostgreSQL units side by side, records committed in groups): resolves the actor, builds the `Ctx`, runs the
- * work and has its audit entries committed with it, and settles once committed. When the work throws, everything it
+ * unit runner (src/db/units.ts: group commit on SQLite; on PostgreSQL units side by side, records committed in
+ * groups): resolves the actor, builds the `Ctx`, runs the work and has its audit entries committed with it, and
+ * settles once committed. When the work throws, everything it
  * wrote is rolled back and its denials are still recorded under its actor (clause 1.1: nothing leaves without its
  * record), then the error is rethrown. The work may be run more than once (when access changed under it): it must
  * act only through `ctx`.
@@ -59,9 +54,7 @@ export function runUnit<T>(services: Services, unit: UnitOfWork<T>): Promise<T> 
       stamp = undefined;
       epoch = undefined;
       const given = unit.actor;
-      const found = given === 'system' ? SYSTEM_ACTOR : typeof given === 'function' ? await given(db, (e) => (epoch = e)) : given;
-      const facts = 'facts' in found ? found.facts : found;
-      epoch = 'facts' in found ? found.epoch : undefined;
+      const facts = given === 'system' ? SYSTEM_ACTOR : typeof given === 'function' ? await given(db, (e) => (epoch = e)) : given;
       const actor = withPolicy(facts, 'policy' in facts ? (facts as Actor).policy : await services.policy.current(db));
       stamp = { actorId: actor.id, requestId: unit.requestId, at: nowIso };
       return unit.work({ db, actor, now, nowIso, requestId: unit.requestId, audit, services });

@@ -22,7 +22,7 @@ export interface Db {
    * transaction at a time, so inside `kysely.transaction()` it is the transaction's own. Never use it elsewhere.
    */
   sqlite?: SQLite.Database;
-  /** PostgreSQL only: the connection pool under Kysely, for group commit's shared transactions (src/db/units.ts). */
+  /** PostgreSQL only: the connection pool under Kysely, from which the unit runner lends connections (src/db/pg-units.ts). */
   pgPool?: pg.Pool;
   /** How long a statement waits for a lock (PostgreSQL lock_timeout, SQLite busy_timeout), in milliseconds. */
   lockTimeoutMs?: number;

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { LOCK_HEAD_SQL, type AuditGroup, type AuditHead } from '../audit/append';
 import { Batcher } from './batcher';
 import type { Database } from './schema';
-import { auditGroups, type AppendAudit, type BatchObserver, type Unit, type UnitRunner } from './units';
+import { auditGroups, type AppendAudit, type BatchObserver, type Outcome, type Unit, type UnitRunner } from './units';
 
 /**
  * A statement that changes nothing and takes no lock that must last: a SELECT without a row lock or a function
@@ -47,7 +47,7 @@ class LentConnection {
     this.epochAtBegin = Number(epoch.rows[0].n);
   }
 
-/**
+  /**
    * BEGIN, the access epoch's read and the chain head's read and lock in one round trip (the simple protocol, one
    * result per statement).
    */
@@ -104,7 +104,6 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 const STALE = Symbol('access changed');
 
 /** After this many runs that each found access changed under them, a unit gives up (answered 503 Retry-After). */
@@ -138,7 +137,6 @@ export class PgUnits implements UnitRunner {
     /** Told each access epoch the runner reads (the caller cache then hands out only facts loaded at it). */
     private readonly onEpoch: (epoch: number) => void = () => {},
   ) {
-    // Two groups at once: one commits (its flush of the log) while the next gathers and waits for the head.
     this.records = new Batcher((batch) => this.commitRecords(batch), { observer });
   }
 

@@ -40,7 +40,8 @@ export interface UnitRunner {
  */
 export type AppendAudit = (trx: Kysely<Database>, groups: readonly AuditGroup[], lockedHead?: AuditHead) => Promise<void>;
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+/** How a unit's work ended: its value, or what it threw. */
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** Told the size of each group-commit transaction (the /metrics histogram). */
 export interface BatchObserver {

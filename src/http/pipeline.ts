@@ -112,14 +112,14 @@ function policyHandler(services: Services, def: PolicyRoute) {
     rejectUnsafeText(def, request);
     const now = services.clock.now();
     /**
-     * Who is calling, and the access epoch that answer holds for: from the caller cache when the unit runner checks
-     * that epoch after the work (PostgreSQL), else identified through the unit's transaction after reading it.
+     * Who is calling, with the access epoch that answer holds for given to `assume`: from the caller cache when the
+     * unit runner checks that epoch after the work (PostgreSQL), else identified through `db` after reading it.
      */
-    const identify = async (db: Kysely<Database>, assume: (epoch: number) => void, checkedAfter = services.units.checksEpochAfter): Promise<{ facts: Actor; epoch: number }> => {
+    const identify = async (db: Kysely<Database>, assume: (epoch: number) => void, checkedAfter = services.units.checksEpochAfter): Promise<Actor> => {
       const recent = checkedAfter ? recentCallerOf(services, request, now) : undefined;
       const epoch = recent?.epoch ?? (await readAccessEpoch(db, services.db.sqlite));
       assume(epoch); // before any refusal from these facts (a password to change), so the runner checks it too
-      return { facts: checkCaller(def, request, recent ? recent.caller : await identifyCaller(services, db, request, now, epoch)).actor, epoch };
+      return checkCaller(def, request, recent ? recent.caller : await identifyCaller(services, db, request, now, epoch)).actor;
     };
     /** May they use this route at all, and is the input valid. Refusals go to `audit`. */
     const admit = (actor: Actor, audit: AuditBuffer) => {
@@ -145,7 +145,7 @@ function policyHandler(services: Services, def: PolicyRoute) {
     }
     // An upload is taken in before the unit of work (a slow client must not hold the transaction), so its caller
     // is admitted first, on their own; their refusals are recorded in a transaction of their own.
-    const { facts: actor } = await identify(services.db.kysely, () => {}, false); // read now: nothing checks it after
+    const actor = await identify(services.db.kysely, () => {}, false); // read now: nothing checks it after
     const audit = new AuditBuffer();
     let input: RouteInput<unknown, unknown, unknown>;
     try {
