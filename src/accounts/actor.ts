@@ -52,7 +52,7 @@ export async function loadActor(db: Kysely<Database>, userId: string, nowIso: st
     select g.id, g.kind, null, c.id, null, g.classifications, g.expires_at
     from access_grants g join cases c on c.person_id = g.person_id
     where g.user_id = ${userId} and g.status = 'approved' and g.expires_at > ${nowIso} and g.kind = 'break_glass' and g.case_id is null`.execute(db);
-  const [{ rows }, { rows: grantRows }] = await Promise.all([account, active]); // concurrent round trips on PostgreSQL
+  const [{ rows }, { rows: grantRows }] = await Promise.all([account, active]); // side by side when on the pool, else one after the other
   if (rows.length === 0) return null;
   const { id, username, policy_id: policyId, accepted_by: acceptedBy } = rows[0];
   const roles = rows.map((r) => r.role).filter((r): r is Role => r !== null && (ROLES as readonly string[]).includes(r));

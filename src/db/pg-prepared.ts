@@ -16,15 +16,35 @@ const STALE_PLAN = '0A000';
  * by another process changes a table under a prepared statement, PostgreSQL refuses the old plan once; outside a
  * transaction the statement is prepared afresh and run again, inside one the error stands (the unit fails and is
  * answered like any database error) and the next use prepares it afresh.
+ *
+ * It also sends one statement at a time, in the order they were asked for: a unit holds one connection, and may
+ * ask for several reads at once.
  */
 export class PreparingClient extends pg.Client {
   private readonly names = new Map<string, string>();
   private counter = 0;
+  /** Promise-style queries sent or waiting on this connection, and the settling of the last of them. */
+  private inFlight = 0;
+  private last: Promise<unknown> = Promise.resolve();
 
-  // pg's query() has many overloads; only (text, values) with values is changed, everything else passes through.
+  // pg's query() has many overloads; only the promise-style ones are queued and prepared, the rest pass through.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(config: any, values?: any, callback?: any): any {
-    if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0 || callback) return super.query(config, values, callback);
+    if (callback || typeof values === 'function' || typeof config?.submit === 'function') return super.query(config, values, callback);
+    // One statement at a time on a connection, in the order asked: pg would queue a second one itself but warns that
+    // pg 9 will refuse it, and units that ask for several reads at once (Promise.all) share one connection.
+    const send = () => this.send(config, values);
+    const result = this.inFlight === 0 ? send() : this.last.then(send, send);
+    this.inFlight++;
+    this.last = result.then(
+      () => this.inFlight--,
+      () => this.inFlight--,
+    );
+    return result;
+  }
+
+  private send(config: unknown, values: unknown): Promise<pg.QueryResult> {
+    if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0) return super.query(config as never, values as never);
     let name = this.names.get(config);
     if (!name) {
       if (this.names.size >= MAX_PREPARED) return super.query(config, values);

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { PreparingClient } from '../../src/db/pg-prepared';
+import { dialects } from '../support/world';
+
+/**
+ * The PostgreSQL connection every pooled query goes through (src/db/pg-prepared.ts): statements prepared once per
+ * connection, and one statement at a time on a connection, in the order asked — a unit may ask for several reads at
+ * once (Promise.all) on the one connection it holds, and pg 9 refuses a query sent while another runs.
+ */
+describe.skipIf(!dialects().includes('postgres'))('the PostgreSQL connection (prepared, one statement at a time)', () => {
+  let client: PreparingClient;
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+
+  beforeAll(async () => {
+    client = new PreparingClient({ connectionString: inject('pgUrl')! });
+    await client.connect();
+    process.on('warning', onWarning);
+  });
+  afterAll(async () => {
+    process.off('warning', onWarning);
+    await client.end();
+  });
+
+  it('runs statements asked for at once one after the other, in order, with no warning from pg', async () => {
+    const order: number[] = [];
+    const ask = (i: number) => client.query('select $1::int as i, pg_sleep(0.01)', [i]).then((r: { rows: { i: number }[] }) => order.push(r.rows[0].i));
+    await Promise.all([ask(1), ask(2), ask(3), client.query('select 4 as i').then(() => order.push(4))]);
+    expect(order).toEqual([1, 2, 3, 4]);
+    await new Promise((r) => setImmediate(r)); // process warnings are emitted on the next tick
+    expect(warnings.filter((w) => w.includes('already executing a query'))).toEqual([]);
+  });
+
+  it('a failing statement does not stop the ones queued behind it', async () => {
+    const results = await Promise.allSettled([
+      client.query('select 1 / $1::int as x', [0]),
+      client.query('select $1::int + 1 as x', [1]),
+    ]);
+    expect(results[0].status).toBe('rejected');
+    expect(results[1]).toMatchObject({ status: 'fulfilled', value: { rows: [{ x: 2 }] } });
+  });
+
+  it('prepares a parameterised statement once and reuses it', async () => {
+    const before = Number((await client.query('select count(*) as n from pg_prepared_statements')).rows[0].n);
+    for (let i = 0; i < 3; i++) await client.query('select $1::text as v', [`v${i}`]);
+    const after = Number((await client.query('select count(*) as n from pg_prepared_statements')).rows[0].n);
+    expect(after - before).toBe(1);
+  });
+});
