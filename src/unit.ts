@@ -33,10 +33,9 @@ export interface UnitOfWork<T> {
  * Runs one unit of work (an HTTP request, a console command, an import, a scheduled job) through the services'
  * unit runner (src/db/units.ts: group commit on SQLite; on PostgreSQL units side by side, records committed in
  * groups): resolves the actor, builds the `Ctx`, runs the work and has its audit entries committed with it, and
- * settles once committed. When the work throws, everything it
- * wrote is rolled back and its denials are still recorded under its actor (clause 1.1: nothing leaves without its
- * record), then the error is rethrown. The work may be run more than once (when access changed under it): it must
- * act only through `ctx`.
+ * settles once committed. When the work throws, everything it wrote is rolled back and its denials are still
+ * recorded under its actor (clause 1.1: nothing leaves without its record), then the error is rethrown. The work
+ * may be run more than once (when access changed under it): it must act only through `ctx`.
  * Never call it from inside another unit's work (on SQLite the inner unit would wait for the outer one's batch); to
  * act as someone else within a unit, use {@link actAs}.
  */

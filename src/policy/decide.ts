@@ -47,6 +47,8 @@ export const RULES_BY_ACTION: ReadonlyMap<Action, ActionRules> = (() => {
 const AUDIT: readonly string[] = ['audit'];
 const NONE: readonly string[] = [];
 const GENERAL = classBit('general');
+/** The bit of the class a decision is about: the resource's classification, general when it names none. */
+const classBitOf = (resource: Resource) => (resource.classification ? classBit(resource.classification) : GENERAL);
 
 /** The rule that decides `action` on a field of class `bit`: the first forbid that applies, else the first allow. */
 function deciding(actor: Actor, rules: ActionRules, resource: Resource, bit: number): CompiledForbid | CompiledAllow | null {
@@ -82,7 +84,7 @@ function rulesFor(action: Action): ActionRules {
  */
 export function decide(actor: Actor, action: Action, resource: Resource = {}): Decision {
   const rules = rulesFor(action);
-  const bit = resource.classification ? classBit(resource.classification) : GENERAL;
+  const bit = classBitOf(resource);
   const by = deciding(actor, rules, resource, bit);
   if (by === null) return defaultDeny(actor, action, resource, rules);
   if (by.rule.effect === 'forbid') {
@@ -105,7 +107,7 @@ export function decide(actor: Actor, action: Action, resource: Resource = {}): D
  * may be done (src/records/can.ts), where dozens are decided per record and only yes or no is shown.
  */
 export function allows(actor: Actor, action: Action, resource: Resource = {}): boolean {
-  const by = deciding(actor, rulesFor(action), resource, resource.classification ? classBit(resource.classification) : GENERAL);
+  const by = deciding(actor, rulesFor(action), resource, classBitOf(resource));
   return by !== null && by.rule.effect === 'allow';
 }
 
