@@ -4,8 +4,8 @@ import { ensureSignerRegistered } from './audit/signers';
 import type { Config } from './config';
 import type { Services } from './context';
 import { connect, type ConnectOptions } from './db/connect';
-import { unitRunnerFor, type AppendAudit } from './db/units';
-import { recordAuditGroups } from './audit/record';
+import { unitRunnerFor, type AppendAudit, type AppendIfCurrent } from './db/units';
+import { recordAuditGroups, recordAuditGroupsIfCurrent } from './audit/record';
 import { CallerCache } from './accounts/caller-cache';
 import { PolicyStates } from './policy-document/sync';
 import { migrateToLatest } from './db/migrate';
@@ -44,11 +44,10 @@ export function createServices(
   const metrics = new Metrics(config.metricsToken !== '');
   const signer = loadOrCreateSigner(config.dataDir);
   const append: AppendAudit = (trx, groups, lockedHead) => recordAuditGroups(trx, { config, db, metrics, signer }, groups, lockedHead);
+  const appendIfCurrent: AppendIfCurrent = (groups, expected) => recordAuditGroupsIfCurrent(db.kysely, { config, metrics }, groups, expected);
   const callers = new CallerCache();
-  return {
-    config, db, clock: options.clock ?? systemClock, signer, logger,
-    callers, policy: new PolicyStates(), units: unitRunnerFor(db, append, metrics, (epoch) => callers.observe(epoch)), metrics,
-  };
+  const units = unitRunnerFor(db, append, { observer: metrics, onEpoch: (epoch) => callers.observe(epoch), appendIfCurrent });
+  return { config, db, clock: options.clock ?? systemClock, signer, logger, callers, policy: new PolicyStates(), units, metrics };
 }
 
 /**

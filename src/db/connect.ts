@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { registerNameKey } from '../lib/name-key';
 import type { Database } from './schema';
+import { PipelinedReads } from './pg-pipeline';
 import { PreparingClient } from './pg-prepared';
 import { ImmediateSqliteDialect } from './sqlite-dialect';
 import { withStatementCache } from './statement-cache';
@@ -24,6 +25,8 @@ export interface Db {
   sqlite?: SQLite.Database;
   /** PostgreSQL only: the connection pool under Kysely, from which the unit runner lends connections (src/db/pg-units.ts). */
   pgPool?: pg.Pool;
+  /** PostgreSQL only: one shared connection for plain reads outside any transaction (src/db/pg-pipeline.ts). */
+  pgReads?: PipelinedReads;
   /** How long a statement waits for a lock (PostgreSQL lock_timeout, SQLite busy_timeout), in milliseconds. */
   lockTimeoutMs?: number;
   /** Human-readable location without credentials, for `doctor` and logs. */
@@ -77,25 +80,34 @@ export const SQLITE_PRAGMAS: readonly string[] = [
 export function connect(options: ConnectOptions): Db {
   if (options.databaseUrl) {
     const url = new URL(options.databaseUrl);
-    const pool = new pg.Pool({
-      Client: PreparingClient, // each statement planned once per connection (src/db/pg-prepared.ts)
+    const clientConfig = {
       connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
       options: options.pgSchema ? `-c search_path=${options.pgSchema}` : undefined,
+    };
+    const pool = new pg.Pool({
+      ...clientConfig,
+      Client: PreparingClient, // each statement planned once per connection (src/db/pg-prepared.ts)
+      max: options.poolSize ?? 10,
     });
     // Every connection waits at most this long for a lock; set on connect, so options given in the URL still apply.
     const lockTimeout = Math.round(options.lockTimeoutMs ?? 5000);
+    const setLockTimeout = (client: pg.Client) => client.query(`set lock_timeout = ${lockTimeout}`);
     pool.on('connect', (client) => {
-      client.query(`set lock_timeout = ${lockTimeout}`).catch(() => {});
+      setLockTimeout(client).catch(() => {});
     });
+    const reads = new PipelinedReads({ ...clientConfig, setup: setLockTimeout });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       kysely,
       dialect: 'postgres',
       pgPool: pool,
+      pgReads: reads,
       lockTimeoutMs: lockTimeout,
       location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
-      close: () => kysely.destroy(),
+      close: async () => {
+        await reads.close();
+        await kysely.destroy();
+      },
     };
   }
   const file = options.sqliteFile ?? join(options.dataDir, 'confide.db');

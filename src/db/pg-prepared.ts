@@ -18,7 +18,7 @@ const STALE_PLAN = '0A000';
  * answered like any database error) and the next use prepares it afresh.
  *
  * It also sends one statement at a time, in the order they were asked for: a unit holds one connection, and may
- * ask for several reads at once.
+ * ask for several reads at once. A client in pg's pipeline mode (src/db/pg-pipeline.ts) sends them without waiting.
  */
 export class PreparingClient extends pg.Client {
   private readonly names = new Map<string, string>();
@@ -31,6 +31,7 @@ export class PreparingClient extends pg.Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(config: any, values?: any, callback?: any): any {
     if (callback || typeof values === 'function' || typeof config?.submit === 'function') return super.query(config, values, callback);
+    if (this.pipeline) return this.send(config, values); // pipeline mode: pg puts them all on the wire itself
     // One statement at a time on a connection, in the order asked: pg would queue a second one itself but warns that
     // pg 9 will refuse it, and units that ask for several reads at once (Promise.all) share one connection.
     const send = () => this.send(config, values);

@@ -1,9 +1,10 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import { LOCK_HEAD_SQL, type AuditGroup, type AuditHead } from '../audit/append';
+import { LOCK_HEAD_SQL, type AuditGroup, type AuditHead, type ChainExpectation } from '../audit/append';
 import { Batcher } from './batcher';
+import type { PipelinedReads } from './pg-pipeline';
 import type { Database } from './schema';
-import { auditGroups, type AppendAudit, type BatchObserver, type Outcome, type Unit, type UnitRunner } from './units';
+import { auditGroups, type AppendAudit, type AppendIfCurrent, type BatchObserver, type Outcome, type Unit, type UnitRunner } from './units';
 
 /**
  * A statement that changes nothing and takes no lock that must last: a SELECT without a row lock or a function
@@ -16,25 +17,41 @@ const isRead = (text: string) => READ.test(text) && !LASTING.test(text);
 const EPOCH_SQL = 'select n from access_epoch where id = 1';
 
 /**
- * A pooled connection lent to one unit at a time, through a Kysely instance of its own, that opens a transaction
- * only when the unit first runs a statement that may change something (anything but a plain SELECT). Under READ
- * COMMITTED every statement reads its own snapshot whether in a transaction or not, so a unit that only reads
- * loses nothing by running without one, and saves the BEGIN and COMMIT round trips.
+ * A unit's connection to the database, through a Kysely instance of its own. It takes a connection from the pool only
+ * when the unit first needs one, and opens a transaction only when the unit first runs a statement that may change
+ * something (anything but a plain SELECT). Under READ COMMITTED every statement reads its own snapshot whether in a
+ * transaction or not, so a unit that only reads loses nothing by running without one, and saves the BEGIN and
+ * COMMIT round trips; its reads go to the shared pipelined connections (src/db/pg-pipeline.ts) and it never holds a
+ * pooled connection at all.
  */
-class LentConnection {
+class UnitConnection {
   readonly kysely: Kysely<Database>;
   inTransaction = false;
   /** The access epoch read with the unit's BEGIN. */
   epochAtBegin = -1;
+  private client: Promise<pg.PoolClient> | null = null;
 
-  constructor(private readonly client: pg.PoolClient) {
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Where plain reads go while no transaction is open (they need no connection of their own). */
+    private readonly reads?: PipelinedReads,
+  ) {
     const lent = { query: (text: string, values: unknown[]) => this.query(text, values), release: () => {} };
     this.kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => lent } as never }) });
   }
 
   private async query(text: string, values: unknown[]) {
-    if (!this.inTransaction && !isRead(text)) await this.begin();
-    return this.client.query(text, values);
+    if (!this.inTransaction) {
+      if (!isRead(text)) await this.begin();
+      else if (this.reads) return this.reads.query(text, values);
+    }
+    return (await this.connection()).query(text, values);
+  }
+
+  /** The pooled connection this unit holds, taken on first use. */
+  private connection(): Promise<pg.PoolClient> {
+    this.client ??= this.pool.connect();
+    return this.client;
   }
 
   /**
@@ -43,7 +60,7 @@ class LentConnection {
    */
   private async begin(): Promise<void> {
     this.inTransaction = true;
-    const [, epoch] = (await this.client.query(`begin; ${EPOCH_SQL}`)) as unknown as pg.QueryResult[];
+    const [, epoch] = (await (await this.connection()).query(`begin; ${EPOCH_SQL}`)) as unknown as pg.QueryResult[];
     this.epochAtBegin = Number(epoch.rows[0].n);
   }
 
@@ -53,54 +70,59 @@ class LentConnection {
    */
   async beginLockingHead(): Promise<{ epoch: number; head: AuditHead }> {
     this.inTransaction = true;
-    const [, epoch, head] = (await this.client.query(`begin; ${EPOCH_SQL}; ${LOCK_HEAD_SQL}`)) as unknown as pg.QueryResult[];
+    const [, epoch, head] = (await (await this.connection()).query(`begin; ${EPOCH_SQL}; ${LOCK_HEAD_SQL}`)) as unknown as pg.QueryResult[];
     return { epoch: Number(epoch.rows[0].n), head: { seq: Number(head.rows[0].seq), hash: String(head.rows[0].hash) } };
   }
 
   async commit(): Promise<void> {
     this.inTransaction = false;
-    const done = await this.client.query('commit');
+    const done = await (await this.connection()).query('commit');
     // PostgreSQL completes COMMIT as ROLLBACK when an earlier statement error left the transaction aborted.
     if (done.command === 'ROLLBACK') throw new Error('the transaction was aborted by an earlier error and rolled back');
   }
 
-  async rollback(): Promise<void> {
+  /**
+   * Ends the unit's hold: rolls back a transaction left open, and gives the pooled connection back — or closes it
+   * when it is left in doubt (a failed ROLLBACK), so no other unit inherits it.
+   */
+  async release(): Promise<void> {
+    const client = this.client;
+    const open = this.inTransaction;
+    this.client = null;
     this.inTransaction = false;
-    await this.client.query('rollback');
-  }
-}
-
-const lentConnections = new WeakMap<pg.PoolClient, LentConnection>();
-
-/**
- * Borrows a connection from the pool for `use`; a connection left in doubt (a failed ROLLBACK, a transaction left
- * open) is closed instead of going back to the pool.
- */
-async function withConnection<T>(pool: pg.Pool, use: (conn: LentConnection) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let conn = lentConnections.get(client);
-  if (!conn) {
-    conn = new LentConnection(client);
-    lentConnections.set(client, conn);
-  }
-  let doubt: Error | undefined;
-  try {
-    return await use(conn);
-  } finally {
-    if (conn.inTransaction) {
-      await conn.rollback().catch((error: Error) => {
+    this.epochAtBegin = -1;
+    const held = client && (await client.catch(() => null)); // none if the pool could not lend one
+    if (!held) return;
+    let doubt: Error | undefined;
+    if (open) {
+      await held.query('rollback').catch((error: Error) => {
         doubt = error;
       });
     }
-    client.release(doubt);
+    held.release(doubt);
   }
+}
+
+/** Most idle {@link UnitConnection}s kept for reuse (each holds a Kysely instance, costly to build per unit). */
+const MAX_IDLE = 64;
+
+/** Options of {@link PgUnits}. */
+export interface PgUnitsOptions {
+  /** Told the size of each group commit. */
+  observer?: BatchObserver;
+  /** Told each access epoch the runner reads (the caller cache then hands out only facts loaded at it). */
+  onEpoch?: (epoch: number) => void;
+  /** The shared connection for a unit's plain reads before its first write (src/db/pg-pipeline.ts). */
+  reads?: PipelinedReads;
+  /** Commits a group in one statement when the chain and access are as this runner last left them. */
+  appendIfCurrent?: AppendIfCurrent;
 }
 
 /** A unit's record waiting for the next group commit, with the access epoch its facts were loaded at. */
 interface Pending {
   group: AuditGroup | null;
   epoch: number | undefined;
-  resolve: (verdict: 'committed' | 'stale') => void;
+  resolve: (verdict: Verdict) => void;
   reject: (error: unknown) => void;
 }
 
@@ -113,13 +135,17 @@ const MAX_RUNS = 8;
  * Units of work on PostgreSQL, which — unlike SQLite — runs many side by side: each unit runs on a connection of
  * its own, and only its record needs to join the one audit chain. So:
  *
- * - A unit that writes runs in its own transaction (begun at its first write, see {@link LentConnection}), and
- *   appends its audit entries in it before COMMIT, as ever: its writes and their record commit together.
+ * - A unit that writes runs in its own transaction (begun at its first write, see {@link UnitConnection}), and
+ *   appends its audit entries in it before COMMIT, as ever: its writes and their record commit together. Its reads
+ *   before that write travel on the shared pipelined connections (src/db/pg-pipeline.ts).
  * - A unit that only read (or failed, its writes rolled back) has nothing to commit with its record but the record
- *   itself. Those records are committed in groups: one transaction, one lock of the chain's head, one insert and
- *   one flush of the log for all the units that finished meanwhile, and each unit answers only once its group has
- *   committed (1.1: nothing leaves without its record). One chain, whatever the number of processes: the head is
- *   locked by each group as by each writing unit.
+ *   itself. Those records are committed in groups: one lock of the chain's head, one insert and one flush of the
+ *   log for all the units that finished meanwhile, and each unit answers only once its group has committed (1.1:
+ *   nothing leaves without its record). A group is usually one autocommitted statement that appends on condition
+ *   that the head and the access epoch are as this runner's last group left them; when they are not (another
+ *   process or a writing unit appended, access changed) it writes nothing, and the group takes a transaction that
+ *   locks the head first. One chain, whatever the number of processes: the head is locked by each group as by each
+ *   writing unit.
  * - The access epoch is checked after the work instead of read before it: a unit may use the caller cache's facts
  *   about its actor without a round trip (Unit.epoch), and the group's transaction (or the writing unit's) reads
  *   the epoch. If access changed since those facts were loaded, the unit's answer is dropped unsent and it runs
@@ -129,15 +155,22 @@ const MAX_RUNS = 8;
 export class PgUnits implements UnitRunner {
   readonly checksEpochAfter = true;
   private readonly records: Batcher<Pending>;
+  private readonly onEpoch: (epoch: number) => void;
+  private readonly reads?: PipelinedReads;
+  private readonly appendIfCurrent?: AppendIfCurrent;
+  /** The chain's head and the access epoch as this runner last committed a group at: the next group's condition. */
+  private expected: ChainExpectation | null = null;
+  private readonly idle: UnitConnection[] = [];
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly append: AppendAudit,
-    observer?: BatchObserver,
-    /** Told each access epoch the runner reads (the caller cache then hands out only facts loaded at it). */
-    private readonly onEpoch: (epoch: number) => void = () => {},
+    options: PgUnitsOptions = {},
   ) {
-    this.records = new Batcher((batch) => this.commitRecords(batch), { observer });
+    this.records = new Batcher((batch) => this.commitRecords(batch), { observer: options.observer });
+    this.onEpoch = options.onEpoch ?? (() => {});
+    this.reads = options.reads;
+    this.appendIfCurrent = options.appendIfCurrent;
   }
 
   async run<T>(unit: Unit<T>): Promise<T> {
@@ -153,17 +186,14 @@ export class PgUnits implements UnitRunner {
 
   private async runOnce(unit: Unit<unknown>): Promise<Outcome | typeof STALE> {
     let outcome: Outcome | undefined;
-    const committed = await withConnection(this.pool, async (conn) => {
+    const committed = await this.withConnection(async (conn) => {
       try {
         outcome = { ok: true, value: await unit.work(conn.kysely) };
       } catch (error) {
         outcome = { ok: false, error };
       }
       if (!conn.inTransaction) return false;
-      if (!outcome.ok) {
-        await conn.rollback();
-        return false;
-      }
+      if (!outcome.ok) return false; // rolled back as the unit's hold ends
       const assumed = unit.epoch?.();
       if (assumed !== undefined && conn.epochAtBegin !== assumed) {
         this.onEpoch(conn.epochAtBegin);
@@ -171,6 +201,7 @@ export class PgUnits implements UnitRunner {
       }
       await this.append(conn.kysely, auditGroups([unit], [outcome]));
       await conn.commit();
+      this.expected = null; // its writes may have moved the head and the access epoch
       return true;
     });
     if (committed === STALE) return STALE;
@@ -179,27 +210,70 @@ export class PgUnits implements UnitRunner {
     const group = unit.record(outcome!.ok);
     const epoch = unit.epoch?.();
     if ((!group || group.entries.length === 0) && epoch === undefined) return outcome!;
-    const verdict = await new Promise<'committed' | 'stale'>((resolve, reject) => this.records.add({ group, epoch, resolve, reject }));
+    const verdict = await new Promise<Verdict>((resolve, reject) => this.records.add({ group, epoch, resolve, reject }));
     return verdict === 'stale' ? STALE : outcome!;
   }
 
   private async commitRecords(batch: Pending[]): Promise<void> {
     try {
-      const verdicts = await withConnection(this.pool, async (conn) => {
-        const { epoch, head } = await conn.beginLockingHead();
-        this.onEpoch(epoch);
-        const verdicts = batch.map((p) => (p.epoch === undefined || p.epoch === epoch ? 'committed' : 'stale') as 'committed' | 'stale');
-        const groups = batch.filter((p, i) => verdicts[i] === 'committed' && p.group && p.group.entries.length > 0).map((p) => p.group!);
-        if (groups.length > 0) await this.append(conn.kysely, groups, head);
-        await conn.commit();
-        return verdicts;
-      });
+      const verdicts = (await this.commitIfCurrent(batch)) ?? (await this.commitLockingHead(batch));
       batch.forEach((p, i) => p.resolve(verdicts[i]));
     } catch (error) {
       for (const p of batch) p.reject(error); // nothing of the group was committed: no unit of it answers as if recorded
     }
   }
+
+  /**
+   * The group in one round trip, when this runner committed the last group and nothing moved since: one statement
+   * that checks the head and the access epoch under the head's lock and appends (src/audit/append.ts). Null when
+   * that cannot be tried or found things moved; nothing was written then.
+   */
+  private async commitIfCurrent(batch: Pending[]): Promise<Verdict[] | null> {
+    const expected = this.expected;
+    if (!expected || !this.appendIfCurrent) return null;
+    const verdicts = verdictsAt(batch, expected.epoch);
+    this.expected = null; // until this group's outcome is known
+    const head = await this.appendIfCurrent(committedGroups(batch, verdicts), expected);
+    if (!head) return null;
+    this.expected = { head, epoch: expected.epoch };
+    return verdicts;
+  }
+
+  /** Runs `use` with a connection for one unit (see {@link UnitConnection}), and ends its hold afterwards. */
+  private async withConnection<T>(use: (conn: UnitConnection) => Promise<T>): Promise<T> {
+    const conn = this.idle.pop() ?? new UnitConnection(this.pool, this.reads);
+    try {
+      return await use(conn);
+    } finally {
+      await conn.release();
+      if (this.idle.length < MAX_IDLE) this.idle.push(conn);
+    }
+  }
+
+  /** The group in its own transaction: BEGIN with the epoch read and the head locked, the append, COMMIT. */
+  private commitLockingHead(batch: Pending[]): Promise<Verdict[]> {
+    return this.withConnection(async (conn) => {
+      const { epoch, head } = await conn.beginLockingHead();
+      this.onEpoch(epoch);
+      const verdicts = verdictsAt(batch, epoch);
+      const groups = committedGroups(batch, verdicts);
+      const appended = groups.length > 0 ? await this.append(conn.kysely, groups, head) : null;
+      await conn.commit();
+      this.expected = { head: appended ?? head, epoch };
+      return verdicts;
+    });
+  }
 }
+
+type Verdict = 'committed' | 'stale';
+
+/** Which units' records may commit at this access epoch: those whose facts were loaded at it, or need none. */
+const verdictsAt = (batch: readonly Pending[], epoch: number): Verdict[] =>
+  batch.map((p) => (p.epoch === undefined || p.epoch === epoch ? 'committed' : 'stale'));
+
+/** The records to append: those of committed units that have entries. */
+const committedGroups = (batch: readonly Pending[], verdicts: readonly Verdict[]): AuditGroup[] =>
+  batch.filter((p, i) => verdicts[i] === 'committed' && p.group && p.group.entries.length > 0).map((p) => p.group!);
 
 /** Access kept changing under a unit: answered 503 with Retry-After, as a serialization failure (src/db/busy.ts). */
 function accessChurning(): Error {

@@ -1,6 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { AuditGroup, AuditHead } from '../audit/append';
+import type { AuditGroup, AuditHead, ChainExpectation } from '../audit/append';
 import { Batcher } from './batcher';
 import type { Db } from './connect';
 import { PgUnits } from './pg-units';
@@ -38,7 +38,13 @@ export interface UnitRunner {
  * Appends the audit groups of one transaction's units to the chain, in order (src/audit/record.ts); `lockedHead` when
  * the transaction already read and locked the chain's head.
  */
-export type AppendAudit = (trx: Kysely<Database>, groups: readonly AuditGroup[], lockedHead?: AuditHead) => Promise<void>;
+export type AppendAudit = (trx: Kysely<Database>, groups: readonly AuditGroup[], lockedHead?: AuditHead) => Promise<AuditHead | null>;
+
+/**
+ * PostgreSQL: appends groups in one autocommitted statement if the chain's head and the access epoch are as expected;
+ * the new head, or null with nothing written (src/audit/record.ts, recordAuditGroupsIfCurrent).
+ */
+export type AppendIfCurrent = (groups: readonly AuditGroup[], expected: ChainExpectation) => Promise<AuditHead | null>;
 
 /** How a unit's work ended: its value, or what it threw. */
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -122,6 +128,11 @@ export function auditGroups(units: readonly Unit<unknown>[], outcomes: readonly 
 }
 
 /** The unit runner for a database: group commit on SQLite; on PostgreSQL, units side by side with their records committed in groups. */
-export function unitRunnerFor(db: Db, append: AppendAudit, observer?: BatchObserver, onEpoch?: (epoch: number) => void): UnitRunner {
-  return db.sqlite ? new GroupCommit(db.kysely, db.sqlite, append, observer) : new PgUnits(db.pgPool!, append, observer, onEpoch);
+export function unitRunnerFor(
+  db: Db,
+  append: AppendAudit,
+  options: { observer?: BatchObserver; onEpoch?: (epoch: number) => void; appendIfCurrent?: AppendIfCurrent } = {},
+): UnitRunner {
+  if (db.sqlite) return new GroupCommit(db.kysely, db.sqlite, append, options.observer);
+  return new PgUnits(db.pgPool!, append, { ...options, reads: db.pgReads });
 }

@@ -1,13 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAccessEpoch } from '../../src/accounts/caller-cache';
-import type { AuditGroup } from '../../src/audit/append';
-import { recordAuditGroups } from '../../src/audit/record';
+import type { AuditGroup, AuditHead } from '../../src/audit/append';
+import { recordAuditGroups, recordAuditGroupsIfCurrent } from '../../src/audit/record';
 import { verifyAudit } from '../../src/audit/verify';
 import { connect, type Db } from '../../src/db/connect';
 import { PgUnits } from '../../src/db/pg-units';
 import type { Database } from '../../src/db/schema';
-import type { Unit } from '../../src/db/units';
+import type { AppendIfCurrent, Unit } from '../../src/db/units';
 import { createWorld, dialects, type World } from '../support/world';
 
 const stamp = (id: string) => ({ actorId: null, requestId: id, at: '2026-03-02T09:00:00.000Z' });
@@ -28,7 +28,7 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
     world = await createWorld('postgres');
     other = connect({ databaseUrl: world.config.databaseUrl, dataDir: world.config.dataDir, pgSchema: world.pgSchema });
     const append = (trx: Kysely<Database>, groups: readonly AuditGroup[], head?: { seq: number; hash: string }) => recordAuditGroups(trx, world.services, groups, head);
-    runner = new PgUnits(world.services.db.pgPool!, append, { batch: (n) => batches.push(n) }, (e) => seen.push(e));
+    runner = new PgUnits(world.services.db.pgPool!, append, { observer: { batch: (n) => batches.push(n) }, onEpoch: (e) => seen.push(e) });
   });
   afterAll(async () => {
     await other.close();
@@ -121,5 +121,73 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
       record: () => null,
     })));
     expect(results.every((open) => open === false)).toBe(true);
+  });
+
+  describe('a group in one statement, on condition that nothing moved (src/audit/append.ts)', () => {
+    /** What each conditional append answered: the new head, or null when its condition failed or it was not tried. */
+    const answers: (AuditHead | null)[] = [];
+    let fast: PgUnits;
+    beforeAll(() => {
+      const appendIfCurrent: AppendIfCurrent = async (groups, expected) => {
+        const head = await recordAuditGroupsIfCurrent(world.services.db.kysely, world.services, groups, expected);
+        answers.push(head);
+        return head;
+      };
+      const append = (trx: Kysely<Database>, groups: readonly AuditGroup[], head?: { seq: number; hash: string }) => recordAuditGroups(trx, world.services, groups, head);
+      fast = new PgUnits(world.services.db.pgPool!, append, { reads: world.services.db.pgReads, appendIfCurrent, onEpoch: (e) => seen.push(e) });
+    });
+    const reader = (id: string, epoch?: () => number): Unit<number> => ({
+      work: async (trx) => (await sql<{ n: number }>`select count(*)::int as n from people`.execute(trx)).rows[0].n,
+      record: () => ({ entries: [entry(id)], stamp: stamp(id) }),
+      epoch,
+    });
+    const head = async () => {
+      const row = await other.kysely.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirstOrThrow();
+      return { seq: Number(row.seq), hash: row.hash };
+    };
+
+    it('1.1: after a first group by the locking path, the next commits in one statement and the chain stays whole', async () => {
+      await fast.run(reader('one-statement-first')); // learns the head and the epoch under the lock
+      answers.length = 0;
+      await fast.run(reader('one-statement-second'));
+      expect(answers).toHaveLength(1);
+      expect(answers[0]).toEqual(await head()); // committed, and it is the head
+      expect(await recorded('one-statement-second')).toEqual(['allow']);
+      expect((await verifyAudit(world.services.db.kysely, world.services.signer)).ok).toBe(true);
+    });
+
+    it('1.1: when another process appended meanwhile, the statement writes nothing and the group takes the locking path', async () => {
+      await fast.run(reader('moved-before'));
+      await other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry('moved-by-other')], stamp: stamp('moved-by-other') }]));
+      const afterOther = await head();
+      answers.length = 0;
+      await fast.run(reader('moved-after'));
+      expect(answers).toEqual([null]); // its condition failed: nothing of it was written
+      expect(await recorded('moved-after')).toEqual(['allow']); // recorded once, by the locking path
+      expect((await head()).seq).toBe(afterOther.seq + 1);
+      expect((await verifyAudit(world.services.db.kysely, world.services.signer)).ok).toBe(true);
+    });
+
+    it('3.4 need to know: when access changed meanwhile, the statement writes nothing, and a unit whose facts predate the change runs again', async () => {
+      const epoch = await currentEpoch();
+      await fast.run(reader('epoch-before', () => epoch));
+      await sql`update access_epoch set n = n + 1 where id = 1`.execute(other.kysely); // a grant revoked by another process
+      answers.length = 0;
+      let runs = 0;
+      await fast.run({ ...reader('epoch-after'), work: async () => ++runs, epoch: () => (runs === 1 ? epoch : epoch + 1) });
+      expect(answers[0]).toBeNull(); // the condition saw the new epoch
+      expect(runs).toBe(2); // its first answer, read before it knew of the change, was dropped unsent
+      expect(await recorded('epoch-after')).toEqual(['allow']);
+    });
+
+    it('a group that would cross a checkpoint is not sent as one statement (the locking path signs the checkpoint with it)', async () => {
+      const current = await head();
+      const expected = { head: current, epoch: await currentEpoch() }; // true: sent, it would commit
+      const groups = [{ entries: [entry('checkpoint-a'), entry('checkpoint-b')], stamp: stamp('checkpoint') }];
+      const crossing = { ...world.services, config: { ...world.services.config, auditCheckpointEvery: current.seq + 1 } };
+      expect(await recordAuditGroupsIfCurrent(world.services.db.kysely, crossing, groups, expected)).toBeNull();
+      expect(await head()).toEqual(current); // nothing sent, nothing written
+      expect(await recordAuditGroupsIfCurrent(world.services.db.kysely, world.services, groups, expected)).toEqual(await head()); // the control
+    });
   });
 });
