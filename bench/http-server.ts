@@ -2,7 +2,9 @@
  * Child process of the HTTP benchmark: seeds a fresh database, then serves, from ONE process and ONE database handle,
  * - the real Confide app (helmet, cookies, access log, pipeline, policy, audit) on one port, and
  * - a bare Fastify instance (no plugins, no logger) on another, with the fair peer (the same person row read
- *   through the same Kysely handle, no pipeline, no audit) and a hello-world route.
+ *   through the same Kysely handle, no pipeline, no audit) and a hello-world route. On PostgreSQL that handle's pool
+ *   lends the bare read a connection per query, as a plain Fastify app's would; the audited read's plain reads travel
+ *   on the shared pipelined connections (src/db/pg-pipeline.ts).
  * Reports ports, ids and the session cookie to the parent over IPC.
  */
 import Fastify from 'fastify';
