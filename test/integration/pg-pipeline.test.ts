@@ -46,7 +46,7 @@ describe.skipIf(!dialects().includes('postgres'))('plain reads over shared pipel
   it('a slow read does not hold up the reads asked for after it: they go to another connection', async () => {
     const first = await pidOf(reads);
     let slowDone = false;
-    const slow = reads.query('select pg_sleep(0.5)', []).then(() => (slowDone = true));
+    const slow = reads.query('select pg_sleep(1.5)', []).then(() => (slowDone = true));
     await new Promise((resolve) => setTimeout(resolve, 60)); // past the point where a connection counts as held up
     const next = await pidOf(reads);
     expect(slowDone).toBe(false);
