@@ -103,6 +103,9 @@ class UnitConnection {
   }
 }
 
+/** Most groups committed by the locking path between two tries of one statement whose condition keeps failing. */
+const MAX_BACKOFF = 64;
+
 /** Most idle {@link UnitConnection}s kept for reuse (each holds a Kysely instance, costly to build per unit). */
 const MAX_IDLE = 64;
 
@@ -160,6 +163,13 @@ export class PgUnits implements UnitRunner {
   private readonly appendIfCurrent?: AppendIfCurrent;
   /** The chain's head and the access epoch as this runner last committed a group at: the next group's condition. */
   private expected: ChainExpectation | null = null;
+  /**
+   * Groups to commit by the locking path before one statement is tried again, after its condition failed: with
+   * several processes appending, it would fail most times and cost a round trip each time (doubling up to
+   * {@link MAX_BACKOFF} while it keeps failing, back to 1 once it succeeds).
+   */
+  private skip = 0;
+  private backoff = 1;
   private readonly idle: UnitConnection[] = [];
 
   constructor(
@@ -231,10 +241,19 @@ export class PgUnits implements UnitRunner {
   private async commitIfCurrent(batch: Pending[]): Promise<Verdict[] | null> {
     const expected = this.expected;
     if (!expected || !this.appendIfCurrent) return null;
+    if (this.skip > 0) {
+      this.skip--;
+      return null;
+    }
     const verdicts = verdictsAt(batch, expected.epoch);
     this.expected = null; // until this group's outcome is known
     const head = await this.appendIfCurrent(committedGroups(batch, verdicts), expected);
-    if (!head) return null;
+    if (!head) {
+      this.skip = this.backoff;
+      this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF);
+      return null;
+    }
+    this.backoff = 1;
     this.expected = { head, epoch: expected.epoch };
     return verdicts;
   }

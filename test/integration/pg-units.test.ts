@@ -126,16 +126,16 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
   describe('a group in one statement, on condition that nothing moved (src/audit/append.ts)', () => {
     /** What each conditional append answered: the new head, or null when its condition failed or it was not tried. */
     const answers: (AuditHead | null)[] = [];
-    let fast: PgUnits;
-    beforeAll(() => {
+    /** A runner that tries one statement per group, as the server's does, telling `answers` what each try answered. */
+    const fastRunner = () => {
       const appendIfCurrent: AppendIfCurrent = async (groups, expected) => {
         const head = await recordAuditGroupsIfCurrent(world.services.db.kysely, world.services, groups, expected);
         answers.push(head);
         return head;
       };
       const append = (trx: Kysely<Database>, groups: readonly AuditGroup[], head?: { seq: number; hash: string }) => recordAuditGroups(trx, world.services, groups, head);
-      fast = new PgUnits(world.services.db.pgPool!, append, { reads: world.services.db.pgReads, appendIfCurrent, onEpoch: (e) => seen.push(e) });
-    });
+      return new PgUnits(world.services.db.pgPool!, append, { reads: world.services.db.pgReads, appendIfCurrent, onEpoch: (e) => seen.push(e) });
+    };
     const reader = (id: string, epoch?: () => number): Unit<number> => ({
       work: async (trx) => (await sql<{ n: number }>`select count(*)::int as n from people`.execute(trx)).rows[0].n,
       record: () => ({ entries: [entry(id)], stamp: stamp(id) }),
@@ -147,6 +147,7 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
     };
 
     it('1.1: after a first group by the locking path, the next commits in one statement and the chain stays whole', async () => {
+      const fast = fastRunner();
       await fast.run(reader('one-statement-first')); // learns the head and the epoch under the lock
       answers.length = 0;
       await fast.run(reader('one-statement-second'));
@@ -157,6 +158,7 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
     });
 
     it('1.1: when another process appended meanwhile, the statement writes nothing and the group takes the locking path', async () => {
+      const fast = fastRunner();
       await fast.run(reader('moved-before'));
       await other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry('moved-by-other')], stamp: stamp('moved-by-other') }]));
       const afterOther = await head();
@@ -168,7 +170,20 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
       expect((await verifyAudit(world.services.db.kysely, world.services.signer)).ok).toBe(true);
     });
 
+    it('several processes: after a failed condition the next group goes straight to the locking path, and one statement is tried again after it', async () => {
+      const runner = fastRunner();
+      await runner.run(reader('backoff-a')); // learns the head
+      await other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry('backoff-other')], stamp: stamp('backoff-other') }]));
+      answers.length = 0;
+      await runner.run(reader('backoff-b')); // tries, fails
+      await runner.run(reader('backoff-c')); // does not try: no round trip spent on a condition likely to fail again
+      await runner.run(reader('backoff-d')); // tries again, and commits
+      expect(answers).toEqual([null, await head()]);
+      for (const id of ['backoff-b', 'backoff-c', 'backoff-d']) expect(await recorded(id)).toEqual(['allow']);
+    });
+
     it('3.4 need to know: when access changed meanwhile, the statement writes nothing, and a unit whose facts predate the change runs again', async () => {
+      const fast = fastRunner();
       const epoch = await currentEpoch();
       await fast.run(reader('epoch-before', () => epoch));
       await sql`update access_epoch set n = n + 1 where id = 1`.execute(other.kysely); // a grant revoked by another process
