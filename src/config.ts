@@ -26,6 +26,8 @@ const settingsSchema = z.object({
   BREAK_GLASS_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(1000),
   DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
+  // At least 2: a request that writes holds one for its transaction while a group of read records needs another.
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   CONFIDE_DEMO_PASSWORD: z.string().optional(),
   PUBLIC_BASE_URL: z
     .string()
@@ -94,6 +96,8 @@ export interface Config {
   auditCheckpointEvery: number;
   /** How long a statement waits for a lock (SQLite busy_timeout, PostgreSQL lock_timeout) before the request is a 503. */
   dbLockTimeoutMs: number;
+  /** PostgreSQL: connections in the pool that writing requests and group commits borrow from (besides the shared read connections). */
+  dbPoolSize: number;
   demoPassword?: string;
   /** Where users reach Confide, for links in e-mails (default http://HOST:PORT). */
   publicBaseUrl: string;
@@ -168,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     breakGlassMinutes: s.BREAK_GLASS_MINUTES,
     auditCheckpointEvery: s.AUDIT_CHECKPOINT_EVERY,
     dbLockTimeoutMs: s.DB_LOCK_TIMEOUT_MS,
+    dbPoolSize: s.DB_POOL_SIZE,
     demoPassword: s.CONFIDE_DEMO_PASSWORD,
     publicBaseUrl: (s.PUBLIC_BASE_URL || `http://${s.HOST === '0.0.0.0' ? 'localhost' : s.HOST}:${s.PORT}`).replace(/\/+$/, ''),
     smtpUrl: s.SMTP_URL,

@@ -40,7 +40,7 @@ export function createServices(
   options: { clock?: Clock; logger?: Logger; connect?: Partial<ConnectOptions> } = {},
 ): Services {
   const logger = options.logger ?? createLogger(config);
-  const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lockTimeoutMs: config.dbLockTimeoutMs, ...options.connect });
+  const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lockTimeoutMs: config.dbLockTimeoutMs, poolSize: config.dbPoolSize, ...options.connect });
   const metrics = new Metrics(config.metricsToken !== '');
   const signer = loadOrCreateSigner(config.dataDir);
   const append: AppendAudit = (trx, groups, lockedHead) => recordAuditGroups(trx, { config, db, metrics, signer }, groups, lockedHead);

@@ -4,6 +4,7 @@ import { readAccessEpoch } from '../../src/accounts/caller-cache';
 import type { AuditGroup, AuditHead } from '../../src/audit/append';
 import { recordAuditGroups, recordAuditGroupsIfCurrent } from '../../src/audit/record';
 import { verifyAudit } from '../../src/audit/verify';
+import { loadConfig } from '../../src/config';
 import { connect, type Db } from '../../src/db/connect';
 import { PgUnits } from '../../src/db/pg-units';
 import type { Database } from '../../src/db/schema';
@@ -204,5 +205,33 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
       expect(await head()).toEqual(current); // nothing sent, nothing written
       expect(await recordAuditGroupsIfCurrent(world.services.db.kysely, world.services, groups, expected)).toEqual(await head()); // the control
     });
+  });
+});
+
+describe.skipIf(!dialects().includes('postgres'))('DB_POOL_SIZE (PostgreSQL)', () => {
+  it('is the pool each process keeps; with the smallest allowed, many writers and readers at once all finish and are recorded (1.1)', async () => {
+    const world = await createWorld('postgres', { dbPoolSize: 2 });
+    try {
+      expect(world.services.db.pgPool!.options.max).toBe(2);
+      const runs = Array.from({ length: 40 }, (_, i) => world.services.units.run({
+        work: async (trx) => {
+          if (i % 2 === 0) await sql`insert into sign_in_throttle (key, failures, window_started_at) values (${`pool-${i}`}, 0, 'x')`.execute(trx);
+          return (await sql<{ n: number }>`select count(*)::int as n from people`.execute(trx)).rows[0].n;
+        },
+        record: () => ({ entries: [entry(`pool-${i}`)], stamp: stamp(`pool-${i}`) }),
+      }));
+      await Promise.all(runs);
+      const recorded = await world.services.db.kysely.selectFrom('audit_events').select('resource_id').where('resource_id', 'like', 'pool-%').execute();
+      expect(recorded).toHaveLength(40);
+      expect((await verifyAudit(world.services.db.kysely, world.services.signer)).ok).toBe(true);
+    } finally {
+      await world.close();
+    }
+  });
+
+  it('refuses a pool too small to serve a writer and a group at once, naming the setting', () => {
+    expect(() => loadConfig({ DB_POOL_SIZE: '1' })).toThrow(/DB_POOL_SIZE/);
+    expect(() => loadConfig({ DB_POOL_SIZE: 'ten' })).toThrow(/DB_POOL_SIZE/);
+    expect(loadConfig({}).dbPoolSize).toBe(10);
   });
 });
