@@ -26,7 +26,7 @@ const settingsSchema = z.object({
   BREAK_GLASS_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(1000),
   DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
-  // At least 2: a request that writes holds one for its transaction while a group of read records needs another.
+  // At least 2: a running request holds one (its transaction's, if it writes) while a group of read records needs another.
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   CONFIDE_DEMO_PASSWORD: z.string().optional(),
   PUBLIC_BASE_URL: z
@@ -96,7 +96,7 @@ export interface Config {
   auditCheckpointEvery: number;
   /** How long a statement waits for a lock (SQLite busy_timeout, PostgreSQL lock_timeout) before the request is a 503. */
   dbLockTimeoutMs: number;
-  /** PostgreSQL: connections in the pool that writing requests and group commits borrow from (besides the shared read connections). */
+  /** PostgreSQL: connections in the pool that running requests and group commits borrow from (besides the shared read connections). */
   dbPoolSize: number;
   demoPassword?: string;
   /** Where users reach Confide, for links in e-mails (default http://HOST:PORT). */

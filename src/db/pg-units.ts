@@ -17,12 +17,11 @@ const isRead = (text: string) => READ.test(text) && !LASTING.test(text);
 const EPOCH_SQL = 'select n from access_epoch where id = 1';
 
 /**
- * A unit's connection to the database, through a Kysely instance of its own. It takes a connection from the pool only
- * when the unit first needs one, and opens a transaction only when the unit first runs a statement that may change
- * something (anything but a plain SELECT). Under READ COMMITTED every statement reads its own snapshot whether in a
- * transaction or not, so a unit that only reads loses nothing by running without one, and saves the BEGIN and
- * COMMIT round trips; its reads go to the shared pipelined connections (src/db/pg-pipeline.ts) and it never holds a
- * pooled connection at all.
+ * A unit's connection to the database, through a Kysely instance of its own, holding a connection from the pool and
+ * opening a transaction on it only when the unit first runs a statement that may change something (anything but a
+ * plain SELECT). Under READ COMMITTED every statement reads its own snapshot whether in a transaction or not, so a
+ * unit that only reads loses nothing by running without one, and saves the BEGIN and COMMIT round trips; its plain
+ * reads before that go to the shared pipelined connections (src/db/pg-pipeline.ts).
  */
 class UnitConnection {
   readonly kysely: Kysely<Database>;
@@ -46,6 +45,11 @@ class UnitConnection {
       else if (this.reads) return this.reads.query(text, values);
     }
     return (await this.connection()).query(text, values);
+  }
+
+  /** Takes the unit's pooled connection now rather than at its first write (see PgUnits.runOnce). */
+  async hold(): Promise<void> {
+    await this.connection();
   }
 
   /** The pooled connection this unit holds, taken on first use. */
@@ -197,6 +201,11 @@ export class PgUnits implements UnitRunner {
   private async runOnce(unit: Unit<unknown>): Promise<Outcome | typeof STALE> {
     let outcome: Outcome | undefined;
     const committed = await this.withConnection(async (conn) => {
+      // A unit holds its pooled connection from the start, though its plain reads do not use it: so no more units run
+      // at once than the pool lends connections. Taken lazily at the first write instead, a writer waited for one
+      // after loading its facts, and under many concurrent writes that moved the access epoch it ran again and again
+      // until refused as busy (test/integration/two-servers.test.ts).
+      await conn.hold();
       try {
         outcome = { ok: true, value: await unit.work(conn.kysely) };
       } catch (error) {

@@ -229,7 +229,7 @@ describe.skipIf(!dialects().includes('postgres'))('DB_POOL_SIZE (PostgreSQL)', (
     }
   });
 
-  it('refuses a pool too small to serve a writer and a group at once, naming the setting', () => {
+  it('refuses a pool too small to serve a request and a group at once, naming the setting', () => {
     expect(() => loadConfig({ DB_POOL_SIZE: '1' })).toThrow(/DB_POOL_SIZE/);
     expect(() => loadConfig({ DB_POOL_SIZE: 'ten' })).toThrow(/DB_POOL_SIZE/);
     expect(loadConfig({}).dbPoolSize).toBe(10);
