@@ -25,7 +25,7 @@ export interface Db {
   sqlite?: SQLite.Database;
   /** PostgreSQL only: the connection pool under Kysely, from which the unit runner lends connections (src/db/pg-units.ts). */
   pgPool?: pg.Pool;
-  /** PostgreSQL only: one shared connection for plain reads outside any transaction (src/db/pg-pipeline.ts). */
+  /** PostgreSQL only: the shared pipelined connections (up to 4) for plain reads outside any transaction (src/db/pg-pipeline.ts). */
   pgReads?: PipelinedReads;
   /** How long a statement waits for a lock (PostgreSQL lock_timeout, SQLite busy_timeout), in milliseconds. */
   lockTimeoutMs?: number;

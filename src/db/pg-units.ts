@@ -119,7 +119,7 @@ export interface PgUnitsOptions {
   observer?: BatchObserver;
   /** Told each access epoch the runner reads (the caller cache then hands out only facts loaded at it). */
   onEpoch?: (epoch: number) => void;
-  /** The shared connection for a unit's plain reads before its first write (src/db/pg-pipeline.ts). */
+  /** The shared pipelined connections for a unit's plain reads before its first write (src/db/pg-pipeline.ts). */
   reads?: PipelinedReads;
   /** Commits a group in one statement when the chain and access are as this runner last left them. */
   appendIfCurrent?: AppendIfCurrent;
