@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { SYSTEM_ACTOR } from './accounts/system-actor';
-import { AuditBuffer, type AuditStamp } from './audit/append';
+import { AuditBuffer, type AuditGroup, type AuditStamp } from './audit/append';
 import { recordAudit } from './audit/record';
 import type { Ctx, Services } from './context';
 import type { Database } from './db/schema';
+import type { Unit } from './db/units';
 import type { PolicyState } from './policy/state';
 import type { Actor, ActorFacts } from './policy/types';
 
@@ -40,28 +41,53 @@ export interface UnitOfWork<T> {
  * act as someone else within a unit, use {@link actAs}.
  */
 export function runUnit<T>(services: Services, unit: UnitOfWork<T>): Promise<T> {
-  const now = unit.now ?? services.clock.now();
-  const nowIso = now.toISOString();
-  const audit = unit.audit ?? new AuditBuffer();
-  const gathered = audit.entries.length;
-  let stamp: AuditStamp | undefined;
-  let epoch: number | undefined;
-  return services.units.run({
-    work: async (db) => {
-      // The runner may run the work again (src/db/pg-units.ts): each run starts from what was gathered before it.
-      audit.entries.length = gathered;
-      stamp = undefined;
-      epoch = undefined;
-      const given = unit.actor;
-      const facts = given === 'system' ? SYSTEM_ACTOR : typeof given === 'function' ? await given(db, (e) => (epoch = e)) : given;
-      const actor = withPolicy(facts, 'policy' in facts ? (facts as Actor).policy : await services.policy.current(db));
-      stamp = { actorId: actor.id, requestId: unit.requestId, at: nowIso };
-      return unit.work({ db, actor, now, nowIso, requestId: unit.requestId, audit, services });
-    },
+  return services.units.run(new UnitRun(services, unit));
+}
+
+/**
+ * One run of a {@link UnitOfWork} as the unit runner sees it. A class rather than closures: a request builds one,
+ * and its methods are shared by all.
+ */
+class UnitRun<T> implements Unit<T> {
+  private readonly now: Date;
+  private readonly nowIso: string;
+  private readonly audit: AuditBuffer;
+  private readonly gathered: number;
+  private stamp: AuditStamp | undefined;
+  private assumed: number | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly unit: UnitOfWork<T>,
+  ) {
+    this.now = unit.now ?? services.clock.now();
+    this.nowIso = this.now.toISOString();
+    this.audit = unit.audit ?? new AuditBuffer();
+    this.gathered = this.audit.entries.length;
+  }
+
+  async work(db: Kysely<Database>): Promise<T> {
+    // The runner may run the work again (src/db/pg-units.ts): each run starts from what was gathered before it.
+    const { unit, audit, services } = this;
+    audit.entries.length = this.gathered;
+    this.stamp = undefined;
+    this.assumed = undefined;
+    const given = unit.actor;
+    const facts = given === 'system' ? SYSTEM_ACTOR : typeof given === 'function' ? await given(db, (epoch) => (this.assumed = epoch)) : given;
+    const actor = withPolicy(facts, 'policy' in facts ? (facts as Actor).policy : await services.policy.current(db));
+    this.stamp = { actorId: actor.id, requestId: unit.requestId, at: this.nowIso };
+    return unit.work({ db, actor, now: this.now, nowIso: this.nowIso, requestId: unit.requestId, audit, services });
+  }
+
+  record(succeeded: boolean): AuditGroup | null {
     // Nobody identified (stamp unset): nothing to record under anyone.
-    record: (succeeded) => (stamp ? { entries: succeeded ? audit.entries : audit.denials(), stamp } : null),
-    epoch: () => epoch,
-  });
+    const { stamp, audit } = this;
+    return stamp ? { entries: succeeded ? audit.entries : audit.denials(), stamp } : null;
+  }
+
+  epoch(): number | undefined {
+    return this.assumed;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { AuditBuffer, fromDecision } from '../audit/append';
 import { recordAuditNow } from '../audit/record';
 import type { Database } from '../db/schema';
-import type { Services } from '../context';
+import type { Ctx, Services } from '../context';
 import { decideAction, warnedRules } from '../policy/decide';
 import type { Actor } from '../policy/types';
 import { routeTarget } from './route-target';
@@ -55,22 +55,24 @@ declare module 'fastify' {
 /** Validates params, query and body against the route's zod schemas, collecting every field at fault. */
 function parseInput(def: AnyRoute, request: FastifyRequest, reply: FastifyReply): RouteInput<unknown, unknown, unknown> {
   const errors: FieldError[] = [];
-  const check = (prefix: string, schema: ZodType | undefined, value: unknown) => {
-    if (!schema) return undefined;
-    const r = schema.safeParse(value ?? (prefix === 'body' ? undefined : {}));
-    if (!r.success) errors.push(...zodFieldErrors(prefix, r.error));
-    return r.success ? r.data : undefined;
-  };
   // A JSON body is an object: `null`, a list or a bare value was let through where a schema took an absent body.
   const raw = request.body;
   if (!def.multipart && raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
     errors.push({ path: 'body', message: 'must be a JSON object' });
   }
-  const params = check('params', def.params, request.params);
-  const query = check('query', def.query, request.query);
-  const body = def.multipart || errors.some((e) => e.path === 'body') ? undefined : check('body', def.body, request.body);
+  const params = parsePart(errors, 'params', def.params, request.params);
+  const query = parsePart(errors, 'query', def.query, request.query);
+  const body = def.multipart || errors.some((e) => e.path === 'body') ? undefined : parsePart(errors, 'body', def.body, request.body);
   if (errors.length) throw invalidInput('The request is invalid.', errors);
   return { params, query, body, request, reply };
+}
+
+/** One part of the input parsed by its schema (absent: nothing to parse), its faults added to `errors`. */
+function parsePart(errors: FieldError[], prefix: 'params' | 'query' | 'body', schema: ZodType | undefined, value: unknown) {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value ?? (prefix === 'body' ? undefined : {}));
+  if (!r.success) errors.push(...zodFieldErrors(prefix, r.error));
+  return r.success ? r.data : undefined;
 }
 
 /** Sends a handler's result: undefined → 204, otherwise JSON with the route's status. */
@@ -111,35 +113,11 @@ function policyHandler(services: Services, def: PolicyRoute) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     rejectUnsafeText(def, request);
     const now = services.clock.now();
-    /**
-     * Who is calling, with the access epoch that answer holds for given to `assume`: from the caller cache when the
-     * unit runner checks that epoch after the work (PostgreSQL), else identified through `db` after reading it.
-     */
-    const identify = async (db: Kysely<Database>, assume: (epoch: number) => void, checkedAfter = services.units.checksEpochAfter): Promise<Actor> => {
-      const recent = checkedAfter ? recentCallerOf(services, request, now) : undefined;
-      const epoch = recent?.epoch ?? (await readAccessEpoch(db, services.db.sqlite));
-      assume(epoch); // before any refusal from these facts (a password to change), so the runner checks it too
-      return checkCaller(def, request, recent ? recent.caller : await identifyCaller(services, db, request, now, epoch)).actor;
-    };
-    /** May they use this route at all, and is the input valid. Refusals go to `audit`. */
-    const admit = (actor: Actor, audit: AuditBuffer) => {
-      const pre = decideAction(actor, def.action);
-      if (pre) {
-        audit.add(fromDecision(def.action, pre, { ...routeTarget(def.url, request.params), detail: { route: def.url } }));
-        throw forbidden(pre);
-      }
-      const input = parseInput(def, request, reply);
-      for (const rule of warnedRules(actor, def.action)) {
-        // A forbid rule the organisation switched to warn-only: allowed, but recorded as the breach of policy it is.
-        audit.add({ action: def.action, decision: 'allow', ...routeTarget(def.url, request.params), ruleId: rule.id, clause: actor.policy.clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
-      }
-      return input;
-    };
-
+    const identify = identifier(services, def, request, now);
     if (!def.receive) {
       const result = await runUnit(services, {
         actor: identify, requestId: request.id, now,
-        work: (ctx) => def.handler(ctx, admit(ctx.actor, ctx.audit)),
+        work: handling(def, request, reply),
       });
       return send(def, reply, result);
     }
@@ -149,7 +127,7 @@ function policyHandler(services: Services, def: PolicyRoute) {
     const audit = new AuditBuffer();
     let input: RouteInput<unknown, unknown, unknown>;
     try {
-      input = admit(actor, audit);
+      input = admit(def, request, reply, actor, audit);
       input.received = await def.receive(input, services);
     } catch (error) {
       await recordAuditNow(services, audit.denials(), { actorId: actor.id, requestId: request.id, at: now.toISOString() });
@@ -162,6 +140,42 @@ function policyHandler(services: Services, def: PolicyRoute) {
       await def.release?.(input.received);
     }
   };
+}
+
+// The per-request functions below are made by factories at module level rather than declared inside the handler:
+// the same code, without naming a new function on every request.
+
+/**
+ * Who is calling, with the access epoch that answer holds for given to `assume`: from the caller cache when the
+ * unit runner checks that epoch after the work (PostgreSQL), else identified through `db` after reading it.
+ */
+function identifier(services: Services, def: PolicyRoute, request: FastifyRequest, now: Date) {
+  return async (db: Kysely<Database>, assume: (epoch: number) => void, checkedAfter = services.units.checksEpochAfter): Promise<Actor> => {
+    const recent = checkedAfter ? recentCallerOf(services, request, now) : undefined;
+    const epoch = recent?.epoch ?? (await readAccessEpoch(db, services.db.sqlite));
+    assume(epoch); // before any refusal from these facts (a password to change), so the runner checks it too
+    return checkCaller(def, request, recent ? recent.caller : await identifyCaller(services, db, request, now, epoch)).actor;
+  };
+}
+
+/** The unit's work for a route without an upload: admit the caller and the input, then the handler. */
+function handling(def: PolicyRoute, request: FastifyRequest, reply: FastifyReply) {
+  return (ctx: Ctx) => def.handler(ctx, admit(def, request, reply, ctx.actor, ctx.audit));
+}
+
+/** May they use this route at all, and is the input valid. Refusals go to `audit`. */
+function admit(def: PolicyRoute, request: FastifyRequest, reply: FastifyReply, actor: Actor, audit: AuditBuffer) {
+  const pre = decideAction(actor, def.action);
+  if (pre) {
+    audit.add(fromDecision(def.action, pre, { ...routeTarget(def.url, request.params), detail: { route: def.url } }));
+    throw forbidden(pre);
+  }
+  const input = parseInput(def, request, reply);
+  for (const rule of warnedRules(actor, def.action)) {
+    // A forbid rule the organisation switched to warn-only: allowed, but recorded as the breach of policy it is.
+    audit.add({ action: def.action, decision: 'allow', ...routeTarget(def.url, request.params), ruleId: rule.id, clause: actor.policy.clauseFor(rule.clauseKey), detail: { warnOnly: true, route: def.url } });
+  }
+  return input;
 }
 
 function publicHandler(services: Services, def: PublicRoute) {

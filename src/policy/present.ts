@@ -2,7 +2,7 @@ import type { Action } from './actions';
 import { decide } from './decide';
 import { FIELDS, classificationOf } from '../records/registry';
 import { factsFor } from './relations';
-import type { Actor, Classification, Decision, RecordType } from './types';
+import type { Actor, Classification, Decision, RecordType, Resource } from './types';
 
 /** A field the actor may not see, so the UI can show "restricted — request access". */
 export interface Restricted {
@@ -24,32 +24,26 @@ export interface Presented {
 /**
  * Builds the response for one row from field-by-field decisions: visible fields in `data`, the rest listed as
  * restricted with the reason. Decisions are cached per classification (at most six per row). `onlyGeneral`
- * builds a list summary: non-general fields are left out without being listed as restricted.
+ * builds a list summary: non-general fields are left out without being listed as restricted. `facts`: the row's
+ * decision facts when the caller has them already (default: read off the row).
  */
 export function present(
   actor: Actor,
   action: Action,
   type: RecordType,
   row: Record<string, unknown>,
-  options: { onlyGeneral?: boolean } = {},
+  options: { onlyGeneral?: boolean; facts?: Resource } = {},
 ): Presented {
-  const facts = factsFor(actor, type, row);
+  // One copy of the facts, its classification set per decision: decisions are pure and keep nothing.
+  const resource: Resource = { ...(options.facts ?? factsFor(actor, type, row)) };
   const byClass = new Map<Classification, Decision>();
-  const decisionFor = (c: Classification) => {
-    let d = byClass.get(c);
-    if (!d) {
-      d = decide(actor, action, { ...facts, classification: c });
-      byClass.set(c, d);
-    }
-    return d;
-  };
   const data: Record<string, unknown> = {};
   const restricted: Restricted[] = [];
   const shown = new Set<Classification>();
   for (const spec of FIELDS[type]) {
     const c = classificationOf(spec, row);
     if (options.onlyGeneral && c !== 'general') continue;
-    const d = decisionFor(c);
+    const d = decisionOn(actor, action, resource, c, byClass);
     if (d.allowed) {
       data[spec.api] = row[spec.column] ?? null;
       shown.add(c);
@@ -57,5 +51,16 @@ export function present(
       restricted.push({ field: spec.api, classification: c, reason: d.reason });
     }
   }
-  return { data, restricted, shownClasses: [...shown], decision: decisionFor('general') };
+  return { data, restricted, shownClasses: [...shown], decision: decisionOn(actor, action, resource, 'general', byClass) };
+}
+
+/** The decision on fields of class `c`, from `decided` when it was made already. */
+function decisionOn(actor: Actor, action: Action, resource: Resource, c: Classification, decided: Map<Classification, Decision>): Decision {
+  let d = decided.get(c);
+  if (!d) {
+    resource.classification = c;
+    d = decide(actor, action, resource);
+    decided.set(c, d);
+  }
+  return d;
 }

@@ -45,8 +45,11 @@ export interface RelationDef {
   meaning: string;
   holds(actor: Actor, resource: Resource): boolean;
   sql(q: RelationQuery): Expression<SqlBool>;
-  /** The facts `holds` reads, from a row loaded with {@link teamFlag}'s `_team` column. */
-  facts(actor: Actor, type: RecordType, row: Record<string, unknown>): Partial<Resource>;
+  /**
+   * The facts `holds` reads, from a row loaded with {@link teamFlag}'s `_team` column; absent when `holds` reads
+   * nothing off the row (the facts are loaded by whoever asks, as consent's are).
+   */
+  facts?(actor: Actor, type: RecordType, row: Record<string, unknown>): Partial<Resource>;
   /** Why it does not hold for this resource, in the policy's words (denials name it instead of the default). */
   missing?(resource: Resource): Missing;
 }
@@ -119,7 +122,6 @@ export const RELATIONS = {
     meaning: 'any record',
     holds: () => true,
     sql: () => TRUE,
-    facts: () => ({}),
   },
   /** 3.4 need to know: the actor works with the client (the case team) or deals with the organisation (its team). */
   team: {
@@ -168,7 +170,6 @@ export const RELATIONS = {
       const subject = recordOf(type).subjectPerson;
       return consent && subject ? consentCoversSql(sql.raw(subject), consent) : FALSE;
     },
-    facts: () => ({}),
     missing: (r) =>
       r.consent && !purposeInForce(r.consent.purpose, r.consent.at)
         ? {
@@ -190,7 +191,6 @@ export const RELATIONS = {
     meaning: 'a signed sharing agreement in force covers this partner, purpose and information',
     holds: (_actor, r) => r.agreement !== undefined && coveringAgreement(r.agreement) !== null,
     sql: ({ agreement }) => (agreement ? agreementCoversSql(agreement) : FALSE),
-    facts: () => ({}),
     missing: () => ({
       ruleId: 'agreements/none-covers', clauseKey: 'sharing-agreements',
       reason: 'No signed sharing agreement in force covers this organisation, purpose and information: agree and sign a joint working protocol first.',
@@ -215,16 +215,16 @@ export const RELATIONS = {
     meaning: 'not a safeguarding referral',
     holds: (_actor, r) => r.referral !== true,
     sql: ({ eb, type }) => (type === 'disclosure' ? eb(sql.ref('disclosures.concern_id'), 'is', null) : TRUE),
-    facts: () => ({}),
   },
 } as const satisfies Record<string, RelationDef>;
 
-const RELATION_LIST = Object.entries(RELATIONS) as [keyof typeof RELATIONS, RelationDef][];
+/** The relations that read facts off a row (every single-record decision reads them). */
+const ROW_FACTS = (Object.values(RELATIONS) as RelationDef[]).flatMap((rel) => (rel.facts ? [rel.facts] : []));
 
 /** The decision facts for one loaded row, from every relation's `facts`. */
 export function factsFor(actor: Actor, type: RecordType, row: Record<string, unknown>): Resource {
   const facts: Resource = { type, id: row.id as string };
-  for (const [, rel] of RELATION_LIST) Object.assign(facts, rel.facts(actor, type, row));
+  for (const read of ROW_FACTS) Object.assign(facts, read(actor, type, row));
   return facts;
 }
 

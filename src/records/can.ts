@@ -2,7 +2,8 @@ import type { Ctx } from '../context';
 import type { Action } from '../policy/actions';
 import { allows } from '../policy/decide';
 import { factsFor } from '../policy/relations';
-import type { Resource } from '../policy/types';
+import type { Classification, Resource } from '../policy/types';
+import type { FieldSpec, RecordDescriptor } from './descriptor';
 import { FIELD_BY_API, classificationOf, recordOf, type RecordType } from './registry';
 
 /**
@@ -42,7 +43,67 @@ export interface Can {
   manageTeam?: boolean;
 }
 
-const allowed = (ctx: Ctx, action: Action, resource: Resource) => allows(ctx.actor, action, resource);
+/** Where an offer's action lands, resolved from the descriptor once. */
+type Target =
+  | { kind: 'record' }
+  | { kind: 'new'; resource: Resource }
+  | { kind: 'child'; child: RecordDescriptor };
+
+interface PlannedOffer {
+  can: string;
+  action: Action;
+  whileOpen: boolean;
+  classification: Classification;
+  target: Target;
+}
+
+/**
+ * A record type's offers and verbs, resolved once: the action names, the fixed resource of a new record, the child
+ * descriptors. Every record read answers with them, so nothing about the type is worked out again per row.
+ */
+interface Plan {
+  update: Action;
+  archive: Action;
+  offers: PlannedOffer[];
+  /** The API field names an update may accept, with their specs, by the `editable` list they were planned for. */
+  editable: WeakMap<readonly string[], { api: string; spec: FieldSpec }[]>;
+}
+
+const PLANS = new Map<RecordType, Plan>();
+
+function planOf(type: RecordType): Plan {
+  let plan = PLANS.get(type);
+  if (plan) return plan;
+  const offers = (recordOf(type).offers ?? []).map((offer): PlannedOffer => {
+    const classification = offer.classification ?? 'general';
+    const on = offer.on;
+    let target: Target;
+    if (on === 'record') target = { kind: 'record' };
+    else if (on === 'new') target = { kind: 'new', resource: Object.freeze({ type: offer.action.split('.')[0] as RecordType, classification }) };
+    else {
+      const child = recordOf(on.child as RecordType);
+      if (!child.access) throw new Error(`${type} offers ${child.type}, which no team reaches`);
+      target = { kind: 'child', child };
+    }
+    return { can: offer.can, action: offer.action as Action, whileOpen: offer.whileOpen === true, classification, target };
+  });
+  plan = { update: `${type}.update` as Action, archive: `${type}.archive` as Action, offers, editable: new WeakMap() };
+  PLANS.set(type, plan);
+  return plan;
+}
+
+function editableFields(plan: Plan, type: RecordType, editable: readonly string[]) {
+  let fields = plan.editable.get(editable);
+  if (!fields) {
+    const specs = FIELD_BY_API[type];
+    fields = editable.flatMap((api) => {
+      const spec = specs.get(api);
+      return spec ? [{ api, spec }] : [];
+    });
+    plan.editable.set(editable, fields);
+  }
+  return fields;
+}
 
 /**
  * What a record type offers on one visible row, by the names its descriptor gives them (`offers`), each decided by
@@ -51,57 +112,76 @@ const allowed = (ctx: Ctx, action: Action, resource: Resource) => allows(ctx.act
  */
 export function offered(ctx: Ctx, type: RecordType, row: Record<string, unknown>, facts: Resource = factsFor(ctx.actor, type, row)): Record<string, boolean> {
   const out: Record<string, boolean> = {};
-  // One copy of the record's facts, its classification set per offer: decisions are pure and keep nothing.
-  const onRecord: Resource = { ...facts };
-  for (const offer of recordOf(type).offers ?? []) {
-    const on = offer.on;
-    const classification = offer.classification ?? 'general';
-    let resource: Resource;
-    if (on === 'record') {
-      onRecord.classification = classification;
-      resource = onRecord;
-    } else if (on === 'new') resource = { type: offer.action.split('.')[0] as RecordType, classification };
-    else {
-      // A record not yet written under this one: its facts are this record's team and the actor as its owner.
-      const child = recordOf(on.child as RecordType);
-      if (!child.access) throw new Error(`${type} offers ${child.type}, which no team reaches`);
-      const draft: Record<string, unknown> = { [child.access.column]: row.id, _team: row._team };
-      if (child.owner) draft[child.owner] = ctx.actor.id;
-      resource = { ...factsFor(ctx.actor, child.type as RecordType, draft), classification };
+  const actor = ctx.actor;
+  // One copy of the record's facts, and one of each child type's, their classification set per offer: decisions
+  // are pure and keep nothing.
+  let onRecord: Resource | null = null;
+  let children: { child: RecordDescriptor; facts: Resource }[] | null = null;
+  for (const offer of planOf(type).offers) {
+    if (offer.whileOpen && row.archived_at) {
+      out[offer.can] = false;
+      continue;
     }
-    out[offer.can] = !(offer.whileOpen && row.archived_at) && allowed(ctx, offer.action as Action, resource);
+    const target = offer.target;
+    let resource: Resource;
+    if (target.kind === 'new') resource = target.resource;
+    else if (target.kind === 'record') {
+      resource = onRecord ??= { ...facts };
+      resource.classification = offer.classification;
+    } else {
+      children ??= [];
+      let entry = children.find((c) => c.child === target.child);
+      if (!entry) {
+        // A record not yet written under this one: its facts are this record's team and the actor as its owner.
+        const child = target.child;
+        const draft: Record<string, unknown> = { [child.access!.column]: row.id, _team: row._team };
+        if (child.owner) draft[child.owner] = actor.id;
+        entry = { child, facts: factsFor(actor, child.type as RecordType, draft) };
+        children.push(entry);
+      }
+      resource = entry.facts;
+      resource.classification = offer.classification;
+    }
+    out[offer.can] = allows(actor, offer.action, resource);
   }
   return out;
 }
 
 /** The general capabilities of a visible record of `type`, with `editable` the API names its update accepts. */
-export function capabilities(ctx: Ctx, type: RecordType, row: Record<string, unknown>, editable: readonly string[], subjectPersonId: string | null): Can {
-  const facts = factsFor(ctx.actor, type, row);
-  const general = { ...facts, classification: 'general' as const };
-  const fields = FIELD_BY_API[type];
+export function capabilities(
+  ctx: Ctx,
+  type: RecordType,
+  row: Record<string, unknown>,
+  editable: readonly string[],
+  subjectPersonId: string | null,
+  rowFacts: Resource = factsFor(ctx.actor, type, row),
+): Can {
+  const actor = ctx.actor;
+  const plan = planOf(type);
+  const facts: Resource = { ...rowFacts, classification: 'general' };
+  const archived = !!row.archived_at;
   // The update is decided by the field's classification: once per classification, not once per field.
-  const byClassification = new Map<string, boolean>();
-  const atClassification: Resource = { ...facts };
-  const mayUpdate = (classification: Resource['classification'] & string) => {
-    let ok = byClassification.get(classification);
-    if (ok === undefined) {
-      atClassification.classification = classification;
-      ok = allowed(ctx, `${type}.update` as Action, atClassification);
-      byClassification.set(classification, ok);
+  const edit: string[] = [];
+  if (!archived) {
+    const resource: Resource = { ...facts };
+    const byClassification = new Map<Classification, boolean>();
+    for (const { api, spec } of editableFields(plan, type, editable)) {
+      const classification = classificationOf(spec, row);
+      let ok = byClassification.get(classification);
+      if (ok === undefined) {
+        resource.classification = classification;
+        ok = allows(actor, plan.update, resource);
+        byClassification.set(classification, ok);
+      }
+      if (ok) edit.push(api);
     }
-    return ok;
-  };
-  const edit = editable.filter((api) => {
-    const spec = fields.get(api);
-    return !!spec && mayUpdate(classificationOf(spec, row));
-  });
-  const d = recordOf(type);
+  }
   const can: Can = {
-    edit: row.archived_at ? [] : edit,
-    archive: !row.archived_at && allowed(ctx, `${type}.archive` as Action, general),
-    requestAccess: allowed(ctx, 'grant.request', { type: 'grant', ownerId: ctx.actor.id }),
-    breakGlass: d.breakGlass === true && allowed(ctx, 'breakglass.open', { type, id: row.id as string }),
-    seeAccessLog: !!subjectPersonId && allowed(ctx, 'audit.read', { type: 'person', id: subjectPersonId }),
+    edit,
+    archive: !archived && allows(actor, plan.archive, facts),
+    requestAccess: allows(actor, 'grant.request', { type: 'grant', ownerId: actor.id }),
+    breakGlass: recordOf(type).breakGlass === true && allows(actor, 'breakglass.open', { type, id: row.id as string }),
+    seeAccessLog: !!subjectPersonId && allows(actor, 'audit.read', { type: 'person', id: subjectPersonId }),
   };
   Object.assign(can, offered(ctx, type, row, facts));
   return can;

@@ -100,30 +100,38 @@ export interface RecordView {
  * Presents a loaded row field by field and audits the opening, naming the confidential (non-general) fields and
  * classifications shown — none when only general fields were — never their values.
  */
-function presentOpened(ctx: Ctx, type: RecordType, row: FactRow, subjectPersonId: string | null) {
+function presentOpened(ctx: Ctx, type: RecordType, row: FactRow, subjectPersonId: string | null, facts?: Resource): Opened {
   const action = readActionOf(type);
-  const p = present(ctx.actor, action, type, row);
+  const p = present(ctx.actor, action, type, row, { facts });
   const confidential = p.shownClasses.filter((c) => c !== 'general');
   const fields = confidential.length ? Object.keys(p.data).filter((api) => classificationOf(FIELD_BY_API[type].get(api)!, row) !== 'general') : [];
   ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: row.id, subjectPersonId, detail: { fields, classes: confidential.sort() } }));
-  return { row, presented: p, subjectPersonId };
+  return { row, presented: p, subjectPersonId, facts };
+}
+
+/** A record presented and its opening audited, with the decision facts when they were read already. */
+interface Opened {
+  row: FactRow;
+  presented: Presented;
+  subjectPersonId: string | null;
+  facts?: Resource;
 }
 
 /** The response shape of a presented record, with the version its ETag is made from and its capabilities. */
-function viewOf(ctx: Ctx, type: RecordType, { row, presented, subjectPersonId }: { row: FactRow; presented: Presented; subjectPersonId: string | null }): RecordView {
+function viewOf(ctx: Ctx, type: RecordType, { row, presented, subjectPersonId, facts }: Opened): RecordView {
   const { editable } = recordOf(type);
   return {
     data: presented.data,
     restricted: presented.restricted,
     version: Number(row.version),
-    ...(editable ? { can: capabilities(ctx, type, row, editable, subjectPersonId) } : {}),
+    ...(editable ? { can: capabilities(ctx, type, row, editable, subjectPersonId, facts) } : {}),
   };
 }
 
 /** Reads one record as the actor may see it: {@link findVisible}, then field-by-field presentation; every opening is audited. */
-export async function readRecord(ctx: Ctx, type: RecordType, id: string) {
-  const { row, subjectPersonId } = await findVisible(ctx, type, id);
-  return presentOpened(ctx, type, row, subjectPersonId);
+export async function readRecord(ctx: Ctx, type: RecordType, id: string): Promise<Opened> {
+  const { row, subjectPersonId, facts } = await findVisible(ctx, type, id);
+  return presentOpened(ctx, type, row, subjectPersonId, facts);
 }
 
 /** {@link readRecord} as the API answers it. */
