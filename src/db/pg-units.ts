@@ -17,21 +17,23 @@ const isRead = (text: string) => READ.test(text) && !LASTING.test(text);
 const EPOCH_SQL = 'select n from access_epoch where id = 1';
 
 /**
- * A unit's connection to the database, through a Kysely instance of its own, holding a connection from the pool and
- * opening a transaction on it only when the unit first runs a statement that may change something (anything but a
- * plain SELECT). Under READ COMMITTED every statement reads its own snapshot whether in a transaction or not, so a
- * unit that only reads loses nothing by running without one, and saves the BEGIN and COMMIT round trips; its plain
- * reads before that go to the shared pipelined connections (src/db/pg-pipeline.ts).
+ * A unit's connection to the database: a pooled connection lent to one unit at a time, through a Kysely instance
+ * of its own, opening a transaction only when the unit first runs a statement that may change something (anything
+ * but a plain SELECT). Under READ COMMITTED every statement reads its own snapshot whether in a transaction or not,
+ * so a unit that only reads loses nothing by running without one, and saves the BEGIN and COMMIT round trips; its
+ * plain reads before that go to the shared pipelined connections (src/db/pg-pipeline.ts). One per pooled
+ * connection, made on its first loan and kept with it (building a Kysely instance per unit was costly).
  */
 class UnitConnection {
   readonly kysely: Kysely<Database>;
   inTransaction = false;
   /** The access epoch read with the unit's BEGIN. */
   epochAtBegin = -1;
-  private client: Promise<pg.PoolClient> | null = null;
+  /** Set while a unit holds the connection. */
+  private lent = false;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly client: pg.PoolClient,
     /** Where plain reads go while no transaction is open (they need no connection of their own). */
     private readonly reads?: PipelinedReads,
   ) {
@@ -39,23 +41,19 @@ class UnitConnection {
     this.kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => lent } as never }) });
   }
 
+  /** Lends it to one unit until {@link release}. */
+  lend(): this {
+    this.lent = true;
+    return this;
+  }
+
   private async query(text: string, values: unknown[]) {
+    if (!this.lent) throw new Error('a unit used its connection after it ended');
     if (!this.inTransaction) {
       if (!isRead(text)) await this.begin();
       else if (this.reads) return this.reads.query(text, values);
     }
-    return (await this.connection()).query(text, values);
-  }
-
-  /** Takes the unit's pooled connection now rather than at its first write (see PgUnits.runOnce). */
-  async hold(): Promise<void> {
-    await this.connection();
-  }
-
-  /** The pooled connection this unit holds, taken on first use. */
-  private connection(): Promise<pg.PoolClient> {
-    this.client ??= this.pool.connect();
-    return this.client;
+    return this.client.query(text, values);
   }
 
   /**
@@ -64,7 +62,7 @@ class UnitConnection {
    */
   private async begin(): Promise<void> {
     this.inTransaction = true;
-    const [, epoch] = (await (await this.connection()).query(`begin; ${EPOCH_SQL}`)) as unknown as pg.QueryResult[];
+    const [, epoch] = (await this.client.query(`begin; ${EPOCH_SQL}`)) as unknown as pg.QueryResult[];
     this.epochAtBegin = Number(epoch.rows[0].n);
   }
 
@@ -74,44 +72,38 @@ class UnitConnection {
    */
   async beginLockingHead(): Promise<{ epoch: number; head: AuditHead }> {
     this.inTransaction = true;
-    const [, epoch, head] = (await (await this.connection()).query(`begin; ${EPOCH_SQL}; ${LOCK_HEAD_SQL}`)) as unknown as pg.QueryResult[];
+    const [, epoch, head] = (await this.client.query(`begin; ${EPOCH_SQL}; ${LOCK_HEAD_SQL}`)) as unknown as pg.QueryResult[];
     return { epoch: Number(epoch.rows[0].n), head: { seq: Number(head.rows[0].seq), hash: String(head.rows[0].hash) } };
   }
 
   async commit(): Promise<void> {
     this.inTransaction = false;
-    const done = await (await this.connection()).query('commit');
+    const done = await this.client.query('commit');
     // PostgreSQL completes COMMIT as ROLLBACK when an earlier statement error left the transaction aborted.
     if (done.command === 'ROLLBACK') throw new Error('the transaction was aborted by an earlier error and rolled back');
   }
 
   /**
-   * Ends the unit's hold: rolls back a transaction left open, and gives the pooled connection back — or closes it
+   * Ends the unit's loan: rolls back a transaction left open, and gives the pooled connection back — or closes it
    * when it is left in doubt (a failed ROLLBACK), so no other unit inherits it.
    */
   async release(): Promise<void> {
-    const client = this.client;
     const open = this.inTransaction;
-    this.client = null;
+    this.lent = false;
     this.inTransaction = false;
     this.epochAtBegin = -1;
-    const held = client && (await client.catch(() => null)); // none if the pool could not lend one
-    if (!held) return;
     let doubt: Error | undefined;
     if (open) {
-      await held.query('rollback').catch((error: Error) => {
+      await this.client.query('rollback').catch((error: Error) => {
         doubt = error;
       });
     }
-    held.release(doubt);
+    this.client.release(doubt);
   }
 }
 
 /** Most groups committed by the locking path between two tries of one statement whose condition keeps failing. */
 const MAX_BACKOFF = 64;
-
-/** Most idle {@link UnitConnection}s kept for reuse (each holds a Kysely instance, costly to build per unit). */
-const MAX_IDLE = 64;
 
 /** Options of {@link PgUnits}. */
 export interface PgUnitsOptions {
@@ -174,7 +166,8 @@ export class PgUnits implements UnitRunner {
    */
   private skip = 0;
   private backoff = 1;
-  private readonly idle: UnitConnection[] = [];
+  /** Each pooled connection's {@link UnitConnection}, kept with it for as long as the pool keeps it. */
+  private readonly connections = new WeakMap<pg.PoolClient, UnitConnection>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -200,12 +193,11 @@ export class PgUnits implements UnitRunner {
 
   private async runOnce(unit: Unit<unknown>): Promise<Outcome | typeof STALE> {
     let outcome: Outcome | undefined;
+    // A unit holds its pooled connection from the start, though its plain reads do not use it: so no more units run
+    // at once than the pool lends connections. Taken lazily at the first write instead, a writer waited for one after
+    // loading its facts, and under many concurrent writes that moved the access epoch it ran again and again until
+    // refused as busy (test/integration/two-servers.test.ts).
     const committed = await this.withConnection(async (conn) => {
-      // A unit holds its pooled connection from the start, though its plain reads do not use it: so no more units run
-      // at once than the pool lends connections. Taken lazily at the first write instead, a writer waited for one
-      // after loading its facts, and under many concurrent writes that moved the access epoch it ran again and again
-      // until refused as busy (test/integration/two-servers.test.ts).
-      await conn.hold();
       try {
         outcome = { ok: true, value: await unit.work(conn.kysely) };
       } catch (error) {
@@ -267,14 +259,15 @@ export class PgUnits implements UnitRunner {
     return verdicts;
   }
 
-  /** Runs `use` with a connection for one unit (see {@link UnitConnection}), and ends its hold afterwards. */
+  /** Runs `use` with a pooled connection lent to it (see {@link UnitConnection}), and gives it back afterwards. */
   private async withConnection<T>(use: (conn: UnitConnection) => Promise<T>): Promise<T> {
-    const conn = this.idle.pop() ?? new UnitConnection(this.pool, this.reads);
+    const client = await this.pool.connect();
+    let conn = this.connections.get(client);
+    if (!conn) this.connections.set(client, (conn = new UnitConnection(client, this.reads)));
     try {
-      return await use(conn);
+      return await use(conn.lend());
     } finally {
       await conn.release();
-      if (this.idle.length < MAX_IDLE) this.idle.push(conn);
     }
   }
 

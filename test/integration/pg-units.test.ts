@@ -124,6 +124,23 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
     expect(results.every((open) => open === false)).toBe(true);
   });
 
+  it('a statement a unit sends after it ended is refused, and takes no pooled connection', async () => {
+    const pool = world.services.db.pgPool!;
+    let late: Kysely<Database> | undefined;
+    await runner.run({
+      work: async (trx) => {
+        late = trx;
+        await sql`insert into sign_in_throttle (key, failures, window_started_at) values ('late-unit', 0, 'x')`.execute(trx);
+      },
+      record: () => ({ entries: [entry('late-unit')], stamp: stamp('late-unit') }),
+    });
+    const idleBefore = pool.idleCount;
+    await expect(sql`insert into sign_in_throttle (key, failures, window_started_at) values ('late-write', 0, 'x')`.execute(late!)).rejects.toThrow(/after it ended/);
+    expect(pool.idleCount).toBe(idleBefore);
+    const kept = await other.kysely.selectFrom('sign_in_throttle').select('key').where('key', 'like', 'late-%').execute();
+    expect(kept.map((k) => k.key)).toEqual(['late-unit']);
+  });
+
   describe('a group in one statement, on condition that nothing moved (src/audit/append.ts)', () => {
     /** What each conditional append answered: the new head, or null when its condition failed or it was not tried. */
     const answers: (AuditHead | null)[] = [];
