@@ -3,7 +3,7 @@ import { hashPassword } from '../src/accounts/passwords';
 import { createSession } from '../src/accounts/sessions';
 import { SESSION_COOKIE } from '../src/http/auth/cookies';
 import { newId } from '../src/lib/ids';
-import type { Role } from '../src/policy/types';
+import { classMask, type Role } from '../src/policy/types';
 import { sortKey } from '../src/records/paging';
 import type { World } from './support/world';
 
@@ -106,3 +106,41 @@ export function as(world: World, user?: TestUser) {
 
 /** Every audit row, oldest first. */
 export const auditRows = (world: World) => world.services.db.kysely.selectFrom('audit_events').selectAll().orderBy('seq').execute();
+
+/**
+ * An active purpose in the register (3.1), written straight to its table: approved by `guardianId`, with its review
+ * due on `nextReviewOn`. For tests about what is due, not about approving purposes.
+ */
+export async function insertPurpose(world: World, p: { name: string; nextReviewOn: string; guardianId: string; createdBy: string }) {
+  const id = newId();
+  const now = world.clock.now().toISOString();
+  await world.services.db.kysely.insertInto('purposes').values({
+    id, name: p.name, description: 'Support planning.', lawful_basis: 'public_task', art9_condition: null,
+    data_categories: '["general","personal"]', categories_mask: classMask(['general', 'personal']), recipient_categories: '["internal service only"]',
+    needs_identity: 1, retention_period: 'P1Y', guardian_id: p.guardianId, next_review_on: p.nextReviewOn, status: 'active', created_by: p.createdBy,
+    approved_by: p.guardianId, approved_at: now, retired_by: null, retired_at: null, retire_reason: null, created_at: now, updated_at: now, version: 1,
+  }).execute();
+  return id;
+}
+
+/**
+ * A disclosure already released on `basis` at `releasedAt` (4.3), written straight to its table, for tests that
+ * count and review disclosures rather than make them.
+ */
+export async function insertReleasedDisclosure(
+  world: World,
+  d: { personId: string; basis: string; releasedAt: string; purposeId: string; orgId: string; requestedBy: string; releasedBy: string },
+) {
+  const id = newId();
+  const at = d.releasedAt;
+  await world.services.db.kysely.insertInto('disclosures').values({
+    id, reference: `D-${id.slice(-6)}`, person_id: d.personId, recipient_org_id: d.orgId, recipient_name: 'R. Recipient', recipient_role: 'GP', recipient_email: null,
+    purpose_id: d.purposeId, reason: 'confidential reason text', items: '{}', item_count: 1, data_categories: '["general"]', categories_mask: 1, pseudonymise: 0,
+    mode: 'written', oral_channel: null, occurred_at: null, client_requested: 0, client_request_detail: null, client_request_recorded_by: null,
+    client_request_recorded_at: null, basis: d.basis, consent_id: null, exception_ground: null, exception_reference: null, approved_by: null, approved_at: null,
+    justification: null, tell_person: null, not_told_reason: null, person_told_at: null, status: 'released', ack_token_hash: null, ack_expires_at: null,
+    ack_method: null, ack_name: null, ack_date: null, ack_at: null, ack_attested_by: null, pack_sha256: null, pack_json_sha256: null,
+    released_at: at, released_by: d.releasedBy, requested_by: d.requestedBy, requested_at: at, created_at: at, updated_at: at, version: 1,
+  }).execute();
+  return id;
+}

@@ -1,8 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
-import { classMask } from '../../src/policy/types';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, insertPurpose, insertReleasedDisclosure, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
 import { browserAvailable, checkpoint, focused, newPage, pageWidth, signIn, startBrowser } from './browser';
 
@@ -27,28 +26,10 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
   const now = () => world.clock.now().toISOString();
   const ids: Record<string, string> = {};
 
-  async function purpose(name: string, nextReviewOn: string) {
-    const id = newId();
-    await db().insertInto('purposes').values({
-      id, name, description: 'Support planning.', lawful_basis: 'public_task', art9_condition: null,
-      data_categories: '["general","personal"]', categories_mask: classMask(['general', 'personal']), recipient_categories: '["internal service only"]',
-      needs_identity: 1, retention_period: 'P1Y', guardian_id: guardian.id, next_review_on: nextReviewOn, status: 'active', created_by: manager.id,
-      approved_by: guardian.id, approved_at: now(), retired_by: null, retired_at: null, retire_reason: null, created_at: now(), updated_at: now(), version: 1,
-    }).execute();
-    return id;
-  }
-  async function disclosure(person: string, basis: string, releasedAt: string, purposeId: string, org: string) {
-    const id = newId();
-    await db().insertInto('disclosures').values({
-      id, reference: `D-${id.slice(-6)}`, person_id: person, recipient_org_id: org, recipient_name: 'R. Recipient', recipient_role: 'GP', recipient_email: null,
-      purpose_id: purposeId, reason: 'confidential reason text', items: '{}', item_count: 1, data_categories: '["general"]', categories_mask: 1, pseudonymise: 0,
-      mode: 'written', oral_channel: null, occurred_at: null, client_requested: 0, client_request_detail: null, client_request_recorded_by: null,
-      client_request_recorded_at: null, basis, consent_id: null, exception_ground: null, exception_reference: null, approved_by: null, approved_at: null,
-      justification: null, tell_person: null, not_told_reason: null, person_told_at: null, status: 'released', ack_token_hash: null, ack_expires_at: null,
-      ack_method: null, ack_name: null, ack_date: null, ack_at: null, ack_attested_by: null, pack_sha256: null, pack_json_sha256: null,
-      released_at: releasedAt, released_by: manager.id, requested_by: staff.id, requested_at: releasedAt, created_at: releasedAt, updated_at: releasedAt, version: 1,
-    }).execute();
-  }
+
+  const purpose = (name: string, nextReviewOn: string) => insertPurpose(world, { name, nextReviewOn, guardianId: guardian.id, createdBy: manager.id });
+  const disclosure = (personId: string, basis: string, releasedAt: string, purposeId: string, orgId: string) =>
+    insertReleasedDisclosure(world, { personId, basis, releasedAt, purposeId, orgId, requestedBy: staff.id, releasedBy: manager.id });
 
   beforeAll(async () => {
     world = await createWorld('sqlite', { sessionIdleMinutes: 800 * 24 * 60, sessionMaxHours: 800 * 24 });
