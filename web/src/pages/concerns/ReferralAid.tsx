@@ -3,7 +3,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client';
 import type { Concern } from '../../api/models';
 import type { Referral } from '../../api/referrals';
-import { PathForm, errorsByField } from '../../components/PathForm';
+import { PathForm } from '../../components/PathForm';
+import { Stepper, stepAtFault } from '../../components/Steps';
 import { Checkboxes, Choice, Radios, TextBox, TextInput } from '../../components/fields';
 import { Button, ButtonLink, formatDate, formatDateTime, personName } from '../../components/ui';
 import { CLASSIFICATION_LABELS, fieldLabel } from '../../labels';
@@ -35,7 +36,6 @@ const MISSING: Record<string, string> = {
   'share.purposeId': 'Choose the purpose', sharedWith: 'Say who receives it', sharedHow: 'Choose how it is shared', personTold: 'Answer whether the person will be told',
   notToldReason: 'Say why the person will not be told',
 };
-const stepOf = (name: string) => STEP_FIELDS.findIndex((fs) => fs.includes(name));
 const HOW = [
   { id: 'Secure e-mail', label: 'Secure e-mail' },
   { id: 'The agency’s secure referral portal', label: 'The agency’s secure referral portal' },
@@ -190,8 +190,8 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
       setItems([]);
       await onSent(`Referral to ${RECIPIENTS[referral.to]} recorded in the chronology.`);
     } catch (err) {
-      const wrong = Object.keys(errorsByField(err, NAMES).fields).map(stepOf).filter((s) => s >= 0);
-      if (wrong.length) setStep(Math.min(...wrong));
+      const atFault = stepAtFault(err, NAMES, STEP_FIELDS);
+      if (atFault !== null) setStep(atFault);
       setError(err);
     } finally {
       setBusy(false);
@@ -215,14 +215,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
   return (
     <div className="panel referral-aid">
       <h2>Make a referral</h2>
-      <ol className="stepper" aria-label="Steps of the referral">
-        {STEPS.map((label, i) => (
-          <li key={label} className={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
-            <span className="stepper-number" aria-hidden="true">{i < step ? '✓' : i + 1}</span>
-            <span>{label}{i < step ? <span className="visually-hidden"> (done)</span> : null}</span>
-          </li>
-        ))}
-      </ol>
+      <Stepper steps={STEPS} step={step} label="Steps of the referral" />
       <h3 ref={heading} tabIndex={-1} className="step-title">Step {step + 1} of {STEPS.length}: {STEPS[step]}</h3>
       <PathForm error={error} clientErrors={clientErrors} names={NAMES} missing={MISSING} onSubmit={submit} className="form-wide referral-form">
         {step === 0 ? (

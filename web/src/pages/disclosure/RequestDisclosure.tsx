@@ -5,6 +5,7 @@ import { ApiError, api, call } from '../../api/client';
 import type { AttachmentSummary, CaseSummary, NoteSummary, Page } from '../../api/models';
 import type { DisclosureView } from '../../api/sharing';
 import { errorsByField, PathForm } from '../../components/PathForm';
+import { Stepper, stepAtFault, useStepHeading } from '../../components/Steps';
 import { Checkboxes, Choice, Radios, TextBox, TextInput } from '../../components/fields';
 import { Button, Link, Loading, PageTitle, ProblemMessage, formatDate, formatDateTime, personName } from '../../components/ui';
 import { CLASSIFICATION_LABELS, fieldLabel } from '../../labels';
@@ -32,7 +33,6 @@ const MISSING: Record<string, string> = {
   'clientRequest.detail': 'Write how and when they asked for it', 'oral.channel': 'Choose how it was said',
   'oral.occurredAt': 'Enter when it was said',
 };
-const stepOf = (name: string) => STEP_FIELDS.findIndex((fs) => fs.some((f) => name === f || name.startsWith(`${f}.`)));
 type Values = Record<string, string>;
 
 /** The notes and attachments of each of the person's cases the requester may see (general details only). */
@@ -106,12 +106,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
   const [error, setError] = useState<unknown>(null);
   const [clientErrors, setClientErrors] = useState<Record<string, string> | null>(null);
   const [busy, setBusy] = useState(false);
-  const stepHeading = useRef<HTMLHeadingElement>(null);
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) first.current = false;
-    else stepHeading.current?.focus();
-  }, [step]);
+  const stepHeading = useStepHeading(step);
   /** Forgets the form's own message about `k` once it is answered (the API's go when their field is edited). */
   const answered = (k: string) => setClientErrors((old) => (old && k in old ? Object.fromEntries(Object.entries(old).filter(([name]) => name !== k)) : old));
   const set = (k: string) => (x: string) => {
@@ -172,8 +167,8 @@ export default function RequestDisclosure({ id }: { id: string }) {
       await queryClient.invalidateQueries({ queryKey: ['disclosures'] });
       navigate(`/disclosures/${created.data.id}?requested=1`);
     } catch (err) {
-      const wrong = Object.keys(errorsByField(err, NAMES).fields).map(stepOf).filter((s) => s >= 0);
-      if (wrong.length) setStep(Math.min(...wrong));
+      const atFault = stepAtFault(err, NAMES, STEP_FIELDS);
+      if (atFault !== null) setStep(atFault);
       setError(err);
     } finally {
       setBusy(false);
@@ -202,14 +197,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
         <div className="alert warning" role="status"><p className="alert-title">You cannot ask to share {name}’s information.</p><p>Only staff on their case team ask for a disclosure (policy 4.3).</p></div>
       ) : (
         <>
-          <ol className="stepper" aria-label="Steps">
-            {STEPS.map((label, i) => (
-              <li key={label} className={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
-                <span className="stepper-number" aria-hidden="true">{i < step ? '✓' : i + 1}</span>
-                <span>{label}{i < step ? <span className="visually-hidden"> (done)</span> : null}</span>
-              </li>
-            ))}
-          </ol>
+          <Stepper steps={STEPS} step={step} />
           <div className="panel">
             <h2 ref={stepHeading} tabIndex={-1} className="step-title">Step {step + 1} of 4: {STEPS[step]}</h2>
             {refusal && step === 3 ? (

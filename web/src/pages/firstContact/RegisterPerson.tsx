@@ -1,8 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Checkbox } from 'react-aria-components';
 import { api, call } from '../../api/client';
-import { errorsByField, PathForm } from '../../components/PathForm';
+import { PathForm } from '../../components/PathForm';
+import { Stepper, stepAtFault, useStepHeading } from '../../components/Steps';
 import { Choice, TextBox, TextInput } from '../../components/fields';
 import { Button, Link, Loading, PageTitle } from '../../components/ui';
 import { fieldLabel, languageName, PERSON_KINDS } from '../../labels';
@@ -25,7 +26,6 @@ const DETAILS = [
 const STEPS = ['Their details', 'Tell them how we keep information confidential', 'Open their case'] as const;
 const STEP_FIELDS: ReadonlyArray<readonly string[]> = [['kind', ...DETAILS.map((f) => f.name), 'language'], ['firstContact'], ['openCase']];
 const NAMES = ['kind', ...DETAILS.map((f) => f.name), 'firstContact.method', 'firstContact.contactedOn', 'firstContact.questions', 'firstContact.noticeVersion', 'firstContact.language', 'firstContact', 'openCase'];
-const stepOf = (name: string) => STEP_FIELDS.findIndex((fs) => fs.some((f) => name === f || name.startsWith(`${f}.`)));
 
 /** The "Add a person" journey: three steps, one request, then the person's page. */
 export default function RegisterPerson() {
@@ -40,12 +40,7 @@ export default function RegisterPerson() {
   const [error, setError] = useState<unknown>(null);
   const [clientErrors, setClientErrors] = useState<Record<string, string> | null>(null);
   const [busy, setBusy] = useState(false);
-  const stepHeading = useRef<HTMLHeadingElement>(null);
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) first.current = false;
-    else stepHeading.current?.focus();
-  }, [step]);
+  const stepHeading = useStepHeading(step);
 
   const current = notices.data ?? [];
   const languages = [...new Set(current.map((n) => n.language))];
@@ -90,8 +85,8 @@ export default function RegisterPerson() {
       await queryClient.invalidateQueries({ queryKey: ['people'] });
       navigate(`/people/${created.id}?registered=1`);
     } catch (err) {
-      const wrong = Object.keys(errorsByField(err, NAMES).fields).map(stepOf).filter((s) => s >= 0);
-      if (wrong.length) setStep(Math.min(...wrong));
+      const atFault = stepAtFault(err, NAMES, STEP_FIELDS);
+      if (atFault !== null) setStep(atFault);
       setError(err);
     } finally {
       setBusy(false);
@@ -103,14 +98,7 @@ export default function RegisterPerson() {
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/people">People</Link></nav>
       <PageTitle>Add a person</PageTitle>
       <p className="lede">Register someone at their first contact: their details, telling them how we keep their information confidential (policy 4.1), and opening their case — saved together when you finish.</p>
-      <ol className="stepper" aria-label="Steps">
-        {STEPS.map((label, i) => (
-          <li key={label} className={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
-            <span className="stepper-number" aria-hidden="true">{i < step ? '✓' : i + 1}</span>
-            <span>{label}{i < step ? <span className="visually-hidden"> (done)</span> : null}</span>
-          </li>
-        ))}
-      </ol>
+      <Stepper steps={STEPS} step={step} />
       <div className={`panel ${step === 1 ? 'wide-panel' : ''}`}>
         <h2 ref={stepHeading} tabIndex={-1} className="step-title">Step {step + 1} of 3: {STEPS[step]}</h2>
         <PathForm error={error} clientErrors={clientErrors} names={NAMES} onSubmit={submit} className={step === 1 ? 'form-wide' : ''}>
