@@ -59,14 +59,16 @@ interface PlannedOffer {
 
 /**
  * A record type's offers and verbs, resolved once: the action names, the fixed resource of a new record, the child
- * descriptors. Every record read answers with them, so nothing about the type is worked out again per row.
+ * descriptors, the fields an update accepts. Every record read answers with them, so nothing about the type is
+ * worked out again per row.
  */
 interface Plan {
   update: Action;
   archive: Action;
+  breakGlass: boolean;
   offers: PlannedOffer[];
-  /** The API field names an update may accept, with their specs, by the `editable` list they were planned for. */
-  editable: WeakMap<readonly string[], { api: string; spec: FieldSpec }[]>;
+  /** The API field names the type's update accepts (its descriptor's `editable`), with their specs. */
+  editable: { api: string; spec: FieldSpec }[];
 }
 
 const PLANS = new Map<RecordType, Plan>();
@@ -87,22 +89,15 @@ function planOf(type: RecordType): Plan {
     }
     return { can: offer.can, action: offer.action as Action, whileOpen: offer.whileOpen === true, classification, target };
   });
-  plan = { update: `${type}.update` as Action, archive: `${type}.archive` as Action, offers, editable: new WeakMap() };
+  const d = recordOf(type);
+  const specs = FIELD_BY_API[type];
+  const editable = (d.editable ?? []).flatMap((api) => {
+    const spec = specs.get(api);
+    return spec ? [{ api, spec }] : [];
+  });
+  plan = { update: `${type}.update` as Action, archive: `${type}.archive` as Action, breakGlass: d.breakGlass === true, offers, editable };
   PLANS.set(type, plan);
   return plan;
-}
-
-function editableFields(plan: Plan, type: RecordType, editable: readonly string[]) {
-  let fields = plan.editable.get(editable);
-  if (!fields) {
-    const specs = FIELD_BY_API[type];
-    fields = editable.flatMap((api) => {
-      const spec = specs.get(api);
-      return spec ? [{ api, spec }] : [];
-    });
-    plan.editable.set(editable, fields);
-  }
-  return fields;
 }
 
 /**
@@ -147,12 +142,11 @@ export function offered(ctx: Ctx, type: RecordType, row: Record<string, unknown>
   return out;
 }
 
-/** The general capabilities of a visible record of `type`, with `editable` the API names its update accepts. */
+/** The general capabilities of a visible record of `type` (one whose descriptor lists what its update accepts). */
 export function capabilities(
   ctx: Ctx,
   type: RecordType,
   row: Record<string, unknown>,
-  editable: readonly string[],
   subjectPersonId: string | null,
   rowFacts: Resource = factsFor(ctx.actor, type, row),
 ): Can {
@@ -165,7 +159,7 @@ export function capabilities(
   if (!archived) {
     const resource: Resource = { ...facts };
     const byClassification = new Map<Classification, boolean>();
-    for (const { api, spec } of editableFields(plan, type, editable)) {
+    for (const { api, spec } of plan.editable) {
       const classification = classificationOf(spec, row);
       let ok = byClassification.get(classification);
       if (ok === undefined) {
@@ -180,7 +174,7 @@ export function capabilities(
     edit,
     archive: !archived && allows(actor, plan.archive, facts),
     requestAccess: allows(actor, 'grant.request', { type: 'grant', ownerId: actor.id }),
-    breakGlass: recordOf(type).breakGlass === true && allows(actor, 'breakglass.open', { type, id: row.id as string }),
+    breakGlass: plan.breakGlass && allows(actor, 'breakglass.open', { type, id: row.id as string }),
     seeAccessLog: !!subjectPersonId && allows(actor, 'audit.read', { type: 'person', id: subjectPersonId }),
   };
   Object.assign(can, offered(ctx, type, row, facts));

@@ -119,12 +119,11 @@ interface Opened {
 
 /** The response shape of a presented record, with the version its ETag is made from and its capabilities. */
 function viewOf(ctx: Ctx, type: RecordType, { row, presented, subjectPersonId, facts }: Opened): RecordView {
-  const { editable } = recordOf(type);
   return {
     data: presented.data,
     restricted: presented.restricted,
     version: Number(row.version),
-    ...(editable ? { can: capabilities(ctx, type, row, editable, subjectPersonId, facts) } : {}),
+    ...(recordOf(type).editable ? { can: capabilities(ctx, type, row, subjectPersonId, facts) } : {}),
   };
 }
 
