@@ -29,7 +29,7 @@ export class Metrics {
     this.requests = new Histogram({ name: 'confide_http_request_duration_seconds', help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers });
     this.auditEntries = new Counter({ name: 'confide_audit_entries_total', help: 'Audit entries appended to the chain, by decision', labelNames: ['decision'], registers });
     this.denials = new Counter({ name: 'confide_denials_total', help: 'Refusals recorded in the audit, by the policy rule that decided', labelNames: ['rule'], registers });
-    this.batches = new Histogram({ name: 'confide_group_commit_units', help: 'Units of work sharing one SQLite transaction (group commit)', buckets: BATCH_BUCKETS, registers });
+    this.batches = new Histogram({ name: 'confide_group_commit_units', help: 'Units of work per group commit: sharing one transaction (SQLite), or whose audit entries were committed together (PostgreSQL)', buckets: BATCH_BUCKETS, registers });
     this.outbox = new Gauge({ name: 'confide_email_outbox_messages', help: 'E-mail messages waiting in the outbox (pending) or given up on (failed)', labelNames: ['status'], registers });
   }
 
@@ -47,7 +47,7 @@ export class Metrics {
     }
   }
 
-  /** One group-commit transaction of `units` units of work. */
+  /** One group commit of `units` units of work (see the histogram's help). */
   batch(units: number): void {
     this.batches?.observe(units);
   }
