@@ -54,11 +54,21 @@ export function fromDecision(
   return { action, decision: d.allowed ? 'allow' : 'deny', ruleId: d.ruleId, clause: d.clause, ...target };
 }
 
-const CHUNK = 500; // 14 columns × 500 rows stays under SQLite's bound-parameter limit
 const COLUMN_NAMES = ['seq', 'at', 'actor_id', 'action', 'resource_type', 'resource_id', 'subject_person_id', 'decision', 'rule_id', 'clause', 'request_id', 'detail', 'prev_hash', 'hash'] as const;
 // Written as SQL text rather than with the query builder: on every audited request the builder's parse and compile
 // of a 14-column insert cost more than the insert itself (~85 µs of ~220 µs CPU per one-entry append, bench/audit.ts).
 const COLUMNS = sql.raw(COLUMN_NAMES.join(', '));
+const COLUMN_ARRAY_TYPES = COLUMN_NAMES.map((c) => sql.raw(c === 'seq' ? 'integer[]' : 'text[]'));
+
+/**
+ * PostgreSQL: rows to insert, as `select * from unnest(…)` over one array per column. One statement text whatever
+ * the number of rows, so it is prepared once per connection (src/db/pg-prepared.ts) instead of once for each group
+ * size, crowding that connection's prepared statements; and 14 parameters whatever the number, where a multi-row
+ * VALUES took 14 a row and had to be cut into chunks under PostgreSQL's limit of 65,535.
+ */
+function unnested(rows: readonly AuditEventRow[]) {
+  return sql`select * from unnest(${sql.join(COLUMN_NAMES.map((c, i) => sql`${rows.map((r) => r[c])}::${COLUMN_ARRAY_TYPES[i]}`))})`;
+}
 
 /** The rows that extend the chain from `head` by each group's entries in turn, each hashed over the one before. */
 function chainRows(head: { seq: number; hash: string }, groups: readonly AuditGroup[]) {
@@ -146,21 +156,10 @@ export async function appendAuditGroups(
   const { rows, head } = chainRows(current, groups);
   if (rows.length === 0) return { seq: Number(current.seq), hash: current.hash };
 
-  const moveHead = sql`update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1`;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const values = rows.slice(i, i + CHUNK).map(
-      (r) => sql`(${r.seq}, ${r.at}, ${r.actor_id}, ${r.action}, ${r.resource_type}, ${r.resource_id}, ${r.subject_person_id}, ${r.decision}, ${r.rule_id}, ${r.clause}, ${r.request_id}, ${r.detail}, ${r.prev_hash}, ${r.hash})`,
-    );
-    const insert = sql`insert into audit_events (${COLUMNS}) values ${sql.join(values)}`;
-    if (db.dialect === 'postgres' && i + CHUNK >= rows.length) {
-      // PostgreSQL holds the head row lock from the SELECT … FOR UPDATE until commit, so every round trip in between
-      // serialises all writers: the last insert and the head update go as one statement.
-      await sql`with appended as (${insert}) ${moveHead}`.execute(trx);
-      return head;
-    }
-    await insert.execute(trx);
-  }
-  await moveHead.execute(trx);
+  // The head row stays locked from the SELECT … FOR UPDATE until commit, so every round trip in between serialises
+  // all writers: the insert and the head's move go as one statement.
+  await sql`with appended as (insert into audit_events (${COLUMNS}) ${unnested(rows)})
+    update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1`.execute(trx);
   return head;
 }
 
@@ -176,7 +175,7 @@ export interface ChainExpectation {
  * epoch are still what the caller expects. The statement locks the head row, checks both, and only then inserts the
  * entries and moves the head; if either had moved (another process or a writing unit appended, access changed) it
  * writes nothing and answers null, and the caller takes the locking path. Either all of it commits or none. Null
- * too, with nothing sent, when there is nothing to append or too much for one statement.
+ * too, with nothing sent, when there is nothing to append.
  *
  * Why: a group commit otherwise takes three round trips (BEGIN with the lock, the insert, COMMIT), each of which
  * wakes a PostgreSQL backend; with one process writing, the head it wrote last is almost always the head.
@@ -187,17 +186,14 @@ export async function appendAuditGroupsIfCurrent(
   expected: ChainExpectation,
 ): Promise<AuditHead | null> {
   const { rows, head } = chainRows(expected.head, groups);
-  if (rows.length === 0 || rows.length > CHUNK) return null;
-  const values = rows.map(
-    (r) => sql`(${r.seq}::integer, ${r.at}, ${r.actor_id}, ${r.action}, ${r.resource_type}, ${r.resource_id}, ${r.subject_person_id}, ${r.decision}, ${r.rule_id}, ${r.clause}, ${r.request_id}, ${r.detail}, ${r.prev_hash}, ${r.hash})`,
-  );
+  if (rows.length === 0) return null;
   const moved = await sql`with current as (
       select seq from audit_head
       where id = 1 and seq = ${expected.head.seq} and hash = ${expected.head.hash}
         and (select n from access_epoch where id = 1) = ${expected.epoch}
       for update
     ), appended as (
-      insert into audit_events (${COLUMNS}) select * from (values ${sql.join(values)}) as entry where exists (select from current)
+      insert into audit_events (${COLUMNS}) select * from (${unnested(rows)}) as entry where exists (select from current)
     )
     update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1 and exists (select from current)`.execute(db);
   return Number(moved.numAffectedRows) === 1 ? head : null;
