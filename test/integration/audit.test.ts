@@ -79,6 +79,20 @@ describe.each(dialects())('1.1 records-management: the tamper-evident audit chai
     expect(await verify(world)).toMatchObject({ ok: true, checked: before + 5_000 });
   });
 
+  it('1.1 records-management: awkward text (quotes, backslashes, braces, commas, the word NULL, empty, non-Latin) is stored exactly and the chain verifies', async () => {
+    const before = await lastSeq();
+    const awkward = ['"quoted"', 'back\\slash\\', '{braces}', 'a,b', 'NULL', '', 'Zoë 🎵 — ŁÓDŹ', "it's"];
+    const entries = awkward.map((text, i) => ({
+      action: 'person.read', decision: 'allow' as const, resourceType: i % 2 ? null : 'person', resourceId: text, ruleId: text, clause: null, detail: { text },
+    }));
+    await world.services.db.kysely.transaction().execute((trx) => recordAudit(trx, world.services, entries, { actorId: null, requestId: 'NULL', at: world.clock.now().toISOString() }));
+    const rows = await db().selectFrom('audit_events').select(['resource_type', 'resource_id', 'rule_id', 'clause', 'actor_id', 'request_id', 'detail']).where('seq', '>', before).orderBy('seq').execute();
+    expect(rows).toEqual(awkward.map((text, i) => ({
+      resource_type: i % 2 ? null : 'person', resource_id: text, rule_id: text, clause: null, actor_id: null, request_id: 'NULL', detail: JSON.stringify({ text }),
+    })));
+    expect(await verify(world)).toMatchObject({ ok: true, checked: before + awkward.length });
+  });
+
   it('1.1 records-management: an edited detail is named', async () => {
     const seq = (await lastSeq()) - 7;
     await db().updateTable('audit_events').set({ detail: '{"fields":["nothing"]}' }).where('seq', '=', seq).execute();
