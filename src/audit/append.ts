@@ -61,10 +61,16 @@ const COLUMNS = sql.raw(COLUMN_NAMES.join(', '));
 const COLUMN_ARRAY_TYPES = COLUMN_NAMES.map((c) => sql.raw(c === 'seq' ? 'integer[]' : 'text[]'));
 
 /**
+ * Most rows one PostgreSQL insert carries: it bounds the arrays of text one statement builds (~1.5 MB) when one
+ * operation appends hundreds of thousands of entries, which would otherwise all go into one bind message.
+ */
+const STATEMENT_ROWS = 10_000;
+
+/**
  * PostgreSQL: rows to insert, as `select * from unnest(…)` over one array per column. One statement text whatever
  * the number of rows, so it is prepared once per connection (src/db/pg-prepared.ts) instead of once for each group
  * size, crowding that connection's prepared statements; and 14 parameters whatever the number, where a multi-row
- * VALUES took 14 a row and had to be cut into chunks under PostgreSQL's limit of 65,535.
+ * VALUES took 14 a row and had to be cut into chunks of 500 under PostgreSQL's limit of 65,535.
  */
 function unnested(rows: readonly AuditEventRow[]) {
   return sql`select * from unnest(${sql.join(COLUMN_NAMES.map((c, i) => sql`${rows.map((r) => r[c])}::${COLUMN_ARRAY_TYPES[i]}`))})`;
@@ -157,8 +163,13 @@ export async function appendAuditGroups(
   if (rows.length === 0) return { seq: Number(current.seq), hash: current.hash };
 
   // The head row stays locked from the SELECT … FOR UPDATE until commit, so every round trip in between serialises
-  // all writers: the insert and the head's move go as one statement.
-  await sql`with appended as (insert into audit_events (${COLUMNS}) ${unnested(rows)})
+  // all writers: the (last) insert and the head's move go as one statement. Only an operation with more entries than
+  // STATEMENT_ROWS (a large import) sends more than one.
+  let from = 0;
+  for (; rows.length - from > STATEMENT_ROWS; from += STATEMENT_ROWS) {
+    await sql`insert into audit_events (${COLUMNS}) ${unnested(rows.slice(from, from + STATEMENT_ROWS))}`.execute(trx);
+  }
+  await sql`with appended as (insert into audit_events (${COLUMNS}) ${unnested(rows.slice(from))})
     update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1`.execute(trx);
   return head;
 }
