@@ -147,12 +147,13 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
     const after = (await ask('stats')) as Stats;
     if (process.env.BENCH_CPU_PROF) log(`http ${dialect}: profile written to ${((await ask('profile-stop')) as { profile: string }).profile}`);
     const m = { audited: median(rps.audited), bareRead: median(rps.bareRead), hello: median(rps.hello), appHealthz: median(rps.appHealthz) };
+    const toBareByRound = pairedRatios(rps.audited, rps.bareRead);
     const result = {
       dialect, connections, secondsPerRun: seconds, rounds,
       reqPerSec: { audited: round(m.audited, 0), bareRead: round(m.bareRead, 0), hello: round(m.hello, 0), appHealthz: round(m.appHealthz, 0) },
       p99LatencyMs: { audited: median(p99.audited), bareRead: median(p99.bareRead), hello: median(p99.hello), appHealthz: median(p99.appHealthz) },
-      ratioToBareRead: round(median(pairedRatios(rps.audited, rps.bareRead)), 3),
-      ratioToBareReadByRound: pairedRatios(rps.audited, rps.bareRead).map((r) => round(r, 3)),
+      ratioToBareRead: round(median(toBareByRound), 3),
+      ratioToBareReadByRound: toBareByRound.map((r) => round(r, 3)),
       ratioToHello: round(median(pairedRatios(rps.audited, rps.hello)), 3),
       serverCpuMicrosPerRequest: {
         audited: round(median(cpuPerRequest.audited), 1), bareRead: round(median(cpuPerRequest.bareRead), 1), hello: round(median(cpuPerRequest.hello), 1),

@@ -140,7 +140,7 @@ export function appendAudit(
   trx: Kysely<Database>,
   entries: readonly AuditEntry[],
   stamp: AuditStamp,
-  db: Pick<Db, 'dialect' | 'sqlite'>,
+  db: Pick<Db, 'sqlite'>,
 ): Promise<{ seq: number; hash: string }> {
   return appendAuditGroups(trx, [{ entries, stamp }], db);
 }
@@ -153,7 +153,7 @@ export function appendAudit(
 export async function appendAuditGroups(
   trx: Kysely<Database>,
   groups: readonly AuditGroup[],
-  db: Pick<Db, 'dialect' | 'sqlite'>,
+  db: Pick<Db, 'sqlite'>,
   lockedHead?: AuditHead,
 ): Promise<AuditHead> {
   if (db.sqlite) return appendOnSqlite(trx, db.sqlite, groups);
@@ -204,7 +204,7 @@ export async function appendAuditGroupsIfCurrent(
         and (select n from access_epoch where id = 1) = ${expected.epoch}
       for update
     ), appended as (
-      insert into audit_events (${COLUMNS}) select * from (${unnested(rows)}) as entry where exists (select from current)
+      insert into audit_events (${COLUMNS}) ${unnested(rows)} where exists (select from current)
     )
     update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1 and exists (select from current)`.execute(db);
   return Number(moved.numAffectedRows) === 1 ? head : null;
