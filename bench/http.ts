@@ -9,13 +9,13 @@
  * ratio is the median of the rounds' own ratios (the two targets measured back to back in the same round).
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
-import { type BenchOptions, type Row, log, round } from './lib';
+import { type BenchOptions, type Row, log, machineCpuMicros, procCpu, round } from './lib';
 
 interface ServerInfo {
   confidePort: number;
@@ -43,23 +43,17 @@ function cannon(url: string, headers: Record<string, string>, seconds: number, c
  * database spends per request is part of the cost on a machine that runs both.
  */
 function postgresCpuMicros(): number {
-  let ticks = 0;
+  let micros = 0;
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        if (!stat.includes('(postgres)')) continue;
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-      } catch {
-        // the process ended meanwhile
-      }
+      const cpu = procCpu(`/proc/${pid}/stat`); // null: the process ended meanwhile
+      if (cpu?.name === 'postgres') micros += cpu.micros;
     }
   } catch {
     return 0;
   }
-  return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
+  return micros;
 }
 
 /** The middle value (the mean of the two middle ones for an even count). */
@@ -123,24 +117,36 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
     const p99: Record<keyof typeof targets, number[]> = { audited: [], bareRead: [], hello: [], appHealthz: [] };
     for (const t of Object.values(targets)) await cannon(t.url, t.headers, 1, connections); // warm up the JIT and caches
     if (process.env.BENCH_CPU_PROF) await ask('profile-start');
-    type Stats = { auditEntries: number; cpuMicros: number };
+    type Stats = { auditEntries: number; cpuMicros: number; mainThreadMicros: number };
     const before = (await ask('stats')) as Stats;
     let auditedRequests = 0;
     // Server CPU time per request (user + system of the server process), less sensitive to other load than req/s.
     const cpuPerRequest: Record<keyof typeof targets, number[]> = { audited: [], bareRead: [], hello: [], appHealthz: [] };
     const pgCpuPerRequest: Record<keyof typeof targets, number[]> = { audited: [], bareRead: [], hello: [], appHealthz: [] };
+    // What bounds the rate: the share of the run the server's main thread was on a CPU (one thread answers every
+    // request), and the share of the machine's CPU left idle (waiting, e.g. for a durable commit).
+    const mainThreadBusy: Record<keyof typeof targets, number[]> = { audited: [], bareRead: [], hello: [], appHealthz: [] };
+    const machineIdle: Record<keyof typeof targets, number[]> = { audited: [], bareRead: [], hello: [], appHealthz: [] };
     for (let r = 0; r < rounds; r++) {
       for (const [name, t] of Object.entries(targets) as [keyof typeof targets, { url: string; headers: Record<string, string> }][]) {
-        const cpu0 = ((await ask('stats')) as Stats).cpuMicros;
+        const s0 = (await ask('stats')) as Stats;
         const pg0 = postgresCpuMicros();
+        const machine0 = machineCpuMicros();
+        const wall0 = performance.now();
         const res = await cannon(t.url, t.headers, seconds, connections);
+        const wallMicros = (performance.now() - wall0) * 1000;
+        const machine1 = machineCpuMicros();
         const pg1 = postgresCpuMicros();
-        const cpu1 = ((await ask('stats')) as Stats).cpuMicros;
+        const s1 = (await ask('stats')) as Stats;
+        const [cpu0, cpu1] = [s0.cpuMicros, s1.cpuMicros];
         if (res.non2xx || res.errors) throw new Error(`${name}: ${res.non2xx} non-2xx responses, ${res.errors} errors`);
         rps[name].push(res.requests.average);
         p99[name].push(res.latency.p99);
         cpuPerRequest[name].push((cpu1 - cpu0) / res.requests.total);
         pgCpuPerRequest[name].push((pg1 - pg0) / res.requests.total);
+        mainThreadBusy[name].push((s1.mainThreadMicros - s0.mainThreadMicros) / wallMicros);
+        const idle = machine1.idle - machine0.idle;
+        machineIdle[name].push(idle / (idle + machine1.busy - machine0.busy || 1));
         if (name === 'audited') auditedRequests += res.requests.total;
       }
     }
@@ -163,6 +169,8 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
       postgresCpuMicrosPerRequest: dialect === 'postgres'
         ? { audited: round(median(pgCpuPerRequest.audited), 1), bareRead: round(median(pgCpuPerRequest.bareRead), 1) }
         : null,
+      mainThreadBusy: { audited: round(median(mainThreadBusy.audited), 3), bareRead: round(median(mainThreadBusy.bareRead), 3) },
+      machineIdle: { audited: round(median(machineIdle.audited), 3), bareRead: round(median(machineIdle.bareRead), 3) },
       allRounds: rps,
       auditEntriesWritten: after.auditEntries - before.auditEntries,
       auditedRequests,
@@ -212,6 +220,10 @@ export async function benchHttp(opts: BenchOptions) {
         value: `${r.serverCpuMicrosPerRequest.audited} / ${r.serverCpuMicrosPerRequest.bareRead} / ${r.serverCpuMicrosPerRequest.hello} / ${r.serverCpuMicrosPerRequest.appHealthz}`,
       },
     );
+    rows.push({
+      section: `http ${r.dialect}`, name: 'server main thread busy / machine CPU idle: audited vs bare read',
+      value: `${round(r.mainThreadBusy.audited * 100, 0)} % / ${round(r.machineIdle.audited * 100, 0)} % vs ${round(r.mainThreadBusy.bareRead * 100, 0)} % / ${round(r.machineIdle.bareRead * 100, 0)} %`,
+    });
     if (r.postgresCpuMicrosPerRequest) {
       rows.push({
         section: `http ${r.dialect}`, name: 'PostgreSQL server CPU µs/request: audited / bare read',

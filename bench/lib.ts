@@ -1,4 +1,5 @@
 import { cpus, freemem, totalmem, loadavg, platform, release, arch } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Kysely } from 'kysely';
 import { loadActor } from '../src/accounts/actor';
@@ -34,6 +35,32 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * CPU time (user + system) in µs of the process or thread whose Linux `/proc/…/stat` file is named, and its command
+ * name; null when it cannot be read (another system, or the process ended meanwhile).
+ */
+export function procCpu(statFile: string): { name: string; micros: number } | null {
+  try {
+    const stat = readFileSync(statFile, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    return { name, micros: ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100 }; // utime, stime in USER_HZ (100 on Linux)
+  } catch {
+    return null;
+  }
+}
+
+/** The whole machine's CPU time in µs since boot, busy and idle (Linux `/proc/stat`; zeros elsewhere). */
+export function machineCpuMicros(): { busy: number; idle: number } {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const us = (ticks: number) => (ticks * 1e6) / 100;
+    return { busy: us(user + nice + system + irq + softirq + steal), idle: us(idle + iowait) };
+  } catch {
+    return { busy: 0, idle: 0 };
+  }
 }
 
 /** What the figures were measured on. */
