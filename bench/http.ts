@@ -138,11 +138,10 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
         const machine1 = machineCpuMicros();
         const pg1 = postgresCpuMicros();
         const s1 = (await ask('stats')) as Stats;
-        const [cpu0, cpu1] = [s0.cpuMicros, s1.cpuMicros];
         if (res.non2xx || res.errors) throw new Error(`${name}: ${res.non2xx} non-2xx responses, ${res.errors} errors`);
         rps[name].push(res.requests.average);
         p99[name].push(res.latency.p99);
-        cpuPerRequest[name].push((cpu1 - cpu0) / res.requests.total);
+        cpuPerRequest[name].push((s1.cpuMicros - s0.cpuMicros) / res.requests.total);
         pgCpuPerRequest[name].push((pg1 - pg0) / res.requests.total);
         mainThreadBusy[name].push((s1.mainThreadMicros - s0.mainThreadMicros) / wallMicros);
         const idle = machine1.idle - machine0.idle;

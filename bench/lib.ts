@@ -37,6 +37,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Linux reports CPU time in clock ticks of USER_HZ, which is 100 a second. */
+const ticksToMicros = (ticks: number) => (ticks * 1e6) / 100;
+
 /**
  * CPU time (user + system) in µs of the process or thread whose Linux `/proc/…/stat` file is named, and its command
  * name; null when it cannot be read (another system, or the process ended meanwhile).
@@ -46,7 +49,7 @@ export function procCpu(statFile: string): { name: string; micros: number } | nu
     const stat = readFileSync(statFile, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    return { name, micros: ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100 }; // utime, stime in USER_HZ (100 on Linux)
+    return { name, micros: ticksToMicros(Number(fields[11]) + Number(fields[12])) }; // utime, stime
   } catch {
     return null;
   }
@@ -56,8 +59,7 @@ export function procCpu(statFile: string): { name: string; micros: number } | nu
 export function machineCpuMicros(): { busy: number; idle: number } {
   try {
     const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const us = (ticks: number) => (ticks * 1e6) / 100;
-    return { busy: us(user + nice + system + irq + softirq + steal), idle: us(idle + iowait) };
+    return { busy: ticksToMicros(user + nice + system + irq + softirq + steal), idle: ticksToMicros(idle + iowait) };
   } catch {
     return { busy: 0, idle: 0 };
   }
