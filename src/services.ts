@@ -44,7 +44,7 @@ export function createServices(
   const metrics = new Metrics(config.metricsToken !== '');
   const signer = loadOrCreateSigner(config.dataDir);
   const append: AppendAudit = (trx, groups, lockedHead) => recordAuditGroups(trx, { config, db, metrics, signer }, groups, lockedHead);
-  const appendIfCurrent: AppendIfCurrent = (groups, expected) => recordAuditGroupsIfCurrent(db.kysely, { config, metrics }, groups, expected);
+  const appendIfCurrent: AppendIfCurrent = (groups, expected) => recordAuditGroupsIfCurrent(db.pgChain ?? db.kysely, { config, metrics }, groups, expected);
   const callers = new CallerCache();
   const units = unitRunnerFor(db, append, { observer: metrics, onEpoch: (epoch) => callers.observe(epoch), appendIfCurrent });
   return { config, db, clock: options.clock ?? systemClock, signer, logger, callers, policy: new PolicyStates(), units, metrics };

@@ -181,33 +181,44 @@ export interface ChainExpectation {
   epoch: number;
 }
 
+/** A conditional append on its way: the head it makes if it commits, known as soon as it is sent. */
+export interface ConditionalAppend {
+  head: AuditHead;
+  /** Whether it committed (false: its condition failed, and it wrote nothing). */
+  committed: Promise<boolean>;
+}
+
 /**
  * PostgreSQL: appends the groups in ONE autocommitted statement, on condition that the chain's head and the access
- * epoch are still what the caller expects. The statement locks the head row, checks both, and only then inserts the
- * entries and moves the head; if either had moved (another process or a writing unit appended, access changed) it
- * writes nothing and answers null, and the caller takes the locking path. Either all of it commits or none. Null
- * too, with nothing sent, when there is nothing to append.
+ * epoch are still what the caller expects. The statement moves the head only if both are as expected (the UPDATE
+ * takes the head's lock, and if another transaction held it, checks the condition again on the head as that one
+ * left it), and inserts the entries only if it moved; if either had moved (another process or a writing unit
+ * appended, access changed) it writes nothing and answers false, and the caller takes the locking path. Either
+ * all of it commits or none. Null, with nothing sent, when there is nothing to append.
  *
  * Why: a group commit otherwise takes three round trips (BEGIN with the lock, the insert, COMMIT), each of which
  * wakes a PostgreSQL backend; with one process writing, the head it wrote last is almost always the head.
+ *
+ * The head it would make is answered at once, so the caller may send the next group, on condition of that head,
+ * while this one commits: sent on the same pipelined connection (src/db/connect.ts, Db.pgChain), it starts as soon
+ * as this one's commit is on disk, with a snapshot that sees it. The access epoch is read in that snapshot, taken
+ * after the units' reads had answered: a change it does not see came after them.
  */
-export async function appendAuditGroupsIfCurrent(
+export function appendAuditGroupsIfCurrent(
   db: Kysely<Database>,
   groups: readonly AuditGroup[],
   expected: ChainExpectation,
-): Promise<AuditHead | null> {
+): ConditionalAppend | null {
   const { rows, head } = chainRows(expected.head, groups);
   if (rows.length === 0) return null;
-  const moved = await sql`with current as (
-      select seq from audit_head
+  const moved = sql`with moved as (
+      update audit_head set seq = ${head.seq}, hash = ${head.hash}
       where id = 1 and seq = ${expected.head.seq} and hash = ${expected.head.hash}
         and (select n from access_epoch where id = 1) = ${expected.epoch}
-      for update
-    ), appended as (
-      insert into audit_events (${COLUMNS}) ${unnested(rows)} where exists (select from current)
+      returning 1
     )
-    update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1 and exists (select from current)`.execute(db);
-  return Number(moved.numAffectedRows) === 1 ? head : null;
+    insert into audit_events (${COLUMNS}) ${unnested(rows)} where exists (select from moved)`.execute(db);
+  return { head, committed: moved.then((r) => Number(r.numAffectedRows) > 0) };
 }
 
 /** Collects the entries of one operation; the pipeline flushes them in the operation's transaction. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Services } from '../context';
 import type { Database } from '../db/schema';
-import { appendAuditGroups, appendAuditGroupsIfCurrent, type AuditEntry, type AuditGroup, type AuditHead, type AuditStamp, type ChainExpectation } from './append';
+import { appendAuditGroups, appendAuditGroupsIfCurrent, type AuditEntry, type AuditGroup, type AuditHead, type AuditStamp, type ChainExpectation, type ConditionalAppend } from './append';
 import { writeCheckpoint } from './checkpoint';
 
 /**
@@ -31,21 +31,25 @@ export async function recordAuditGroups(
 
 /**
  * PostgreSQL: {@link recordAuditGroups} as one autocommitted statement, if the chain's head and the access epoch are
- * still as expected (src/audit/append.ts, appendAuditGroupsIfCurrent). Null, with nothing written, when they are not,
- * when there is nothing to append, or when the append would cross a checkpoint (that takes the locking path, whose
- * transaction writes the signed checkpoint with the entries).
+ * still as expected (src/audit/append.ts, appendAuditGroupsIfCurrent). Null, with nothing sent, when there is
+ * nothing to append or when the append would cross a checkpoint (that takes the locking path, whose transaction
+ * writes the signed checkpoint with the entries).
  */
-export async function recordAuditGroupsIfCurrent(
+export function recordAuditGroupsIfCurrent(
   db: Kysely<Database>,
   services: Pick<Services, 'config' | 'metrics'>,
   groups: readonly AuditGroup[],
   expected: ChainExpectation,
-): Promise<AuditHead | null> {
+): ConditionalAppend | null {
   const count = entryCount(groups);
   if (count === 0 || crossesCheckpoint(services, expected.head.seq, expected.head.seq + count)) return null;
-  const head = await appendAuditGroupsIfCurrent(db, groups, expected);
-  if (head) for (const g of groups) services.metrics.audited(g.entries);
-  return head;
+  const sent = appendAuditGroupsIfCurrent(db, groups, expected);
+  if (!sent) return null;
+  const committed = sent.committed.then((ok) => {
+    if (ok) for (const g of groups) services.metrics.audited(g.entries);
+    return ok;
+  });
+  return { head: sent.head, committed };
 }
 
 const entryCount = (groups: readonly AuditGroup[]) => groups.reduce((n, g) => n + g.entries.length, 0);

@@ -4,28 +4,32 @@ import type { BatchObserver } from './units';
 export interface BatcherOptions {
   /** Most items one batch takes (default 64). */
   maxItems?: number;
+  /** Most batches running at once (default 1); each starts only after those before it started. */
+  inFlight?: number;
   observer?: BatchObserver;
 }
 
 /**
- * Gathers items that arrive while a batch is running into the next one (group commit), one batch at a time. A
- * batch starts in the event loop's check phase, after every request that arrived in this poll has been parsed and
- * queued (work that runs entirely in microtasks would otherwise always make a batch of one), and, between batches,
- * after the answers of the last one have gone out and new requests have come in — so clients and server overlap
- * instead of taking turns. An idle server starts a batch in the same turn of the event loop: nobody waits for company. `run` settles
- * every item of its batch itself and must not throw.
+ * Gathers items that arrive while a batch is running into the next one (group commit), one batch at a time unless
+ * told otherwise (`inFlight`). A batch starts in the event loop's check phase, after every request that arrived in
+ * this poll has been parsed and queued (work that runs entirely in microtasks would otherwise always make a batch of
+ * one), and, between batches, after the answers of the last one have gone out and new requests have come in — so
+ * clients and server overlap instead of taking turns. An idle server starts a batch in the same turn of the event
+ * loop: nobody waits for company. `run` settles every item of its batch itself and must not throw.
  */
 export class Batcher<T> {
   private readonly queue: T[] = [];
-  private running = false;
+  private running = 0;
   private scheduled = false;
   private readonly maxItems: number;
+  private readonly inFlight: number;
 
   constructor(
     private readonly run: (batch: T[]) => Promise<void>,
     private readonly options: BatcherOptions = {},
   ) {
     this.maxItems = options.maxItems ?? 64;
+    this.inFlight = options.inFlight ?? 1;
   }
 
   /** Queues an item for the next batch. */
@@ -35,15 +39,15 @@ export class Batcher<T> {
   }
 
   private schedule() {
-    if (this.scheduled || this.running || this.queue.length === 0) return;
+    if (this.scheduled || this.running >= this.inFlight || this.queue.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
       const batch = this.queue.splice(0, this.maxItems);
       this.options.observer?.batch(batch.length);
-      this.running = true;
+      this.running++;
       void this.run(batch).finally(() => {
-        this.running = false;
+        this.running--;
         this.schedule();
       });
     });

@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { registerNameKey } from '../lib/name-key';
 import type { Database } from './schema';
-import { PipelinedReads } from './pg-pipeline';
+import { PipelinedConnection, PipelinedReads } from './pg-pipeline';
 import { PreparingClient } from './pg-prepared';
 import { ImmediateSqliteDialect } from './sqlite-dialect';
 import { withStatementCache } from './statement-cache';
@@ -27,6 +27,12 @@ export interface Db {
   pgPool?: pg.Pool;
   /** PostgreSQL only: the shared pipelined connections (up to 4) for plain reads outside any transaction (src/db/pg-pipeline.ts). */
   pgReads?: PipelinedReads;
+  /**
+   * PostgreSQL only: a handle over one pipelined connection of its own for the group commits' conditional appends
+   * (src/audit/append.ts, appendAuditGroupsIfCurrent). PostgreSQL runs its statements in the order sent, so a group
+   * sent while the one before it commits starts as soon as that commit is on disk, on condition of its head.
+   */
+  pgChain?: Kysely<Database>;
   /** How long a statement waits for a lock (PostgreSQL lock_timeout, SQLite busy_timeout), in milliseconds. */
   lockTimeoutMs?: number;
   /** Human-readable location without credentials, for `doctor` and logs. */
@@ -97,15 +103,20 @@ export function connect(options: ConnectOptions): Db {
     });
     const reads = new PipelinedReads({ ...clientConfig, setup: setLockTimeout });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const chain = new PipelinedConnection({ ...clientConfig, setup: setLockTimeout }, false);
+    const chainClient = { query: (text: string, values: unknown[]) => chain.query(text, values), release: () => {} };
+    const pgChain = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => chainClient, end: () => chain.close() } as never }) });
     return {
       kysely,
       dialect: 'postgres',
       pgPool: pool,
       pgReads: reads,
+      pgChain,
       lockTimeoutMs: lockTimeout,
       location: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
       close: async () => {
         await reads.close();
+        await pgChain.destroy();
         await kysely.destroy();
       },
     };

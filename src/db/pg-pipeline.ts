@@ -29,7 +29,7 @@ const HELD_UP_MS = 20;
  * another (up to {@link MAX_LANES}) when none is.
  */
 export class PipelinedReads {
-  private readonly lanes: Lane[] = [];
+  private readonly lanes: PipelinedConnection[] = [];
   private closed = false;
 
   constructor(private readonly config: PipelineClientConfig) {}
@@ -46,12 +46,12 @@ export class PipelinedReads {
     await Promise.all(this.lanes.map((lane) => lane.close()));
   }
 
-  private lane(): Lane {
+  private lane(): PipelinedConnection {
     const now = performance.now();
     const free = this.lanes.find((lane) => lane.inFlight < LANE_DEPTH && !lane.heldUp(now));
     if (free) return free;
     if (this.lanes.length < MAX_LANES) {
-      const lane = new Lane(this.config);
+      const lane = new PipelinedConnection(this.config);
       this.lanes.push(lane);
       return lane;
     }
@@ -59,15 +59,26 @@ export class PipelinedReads {
   }
 }
 
-/** One shared connection in pipeline mode, opened on first use and again after it breaks. */
-class Lane {
+/**
+ * One shared connection in pipeline mode, opened on first use and again after it breaks. PostgreSQL runs the
+ * statements sent on it one after another in the order sent, each autocommitted on its own (its own Sync).
+ */
+export class PipelinedConnection {
   private client: PreparingClient | null = null;
   private connecting: Promise<PreparingClient> | null = null;
   private corked = false;
   /** When each statement in flight was asked for, oldest first (pipelined answers come back in order). */
   private readonly sent: number[] = [];
 
-  constructor(private readonly config: PipelineClientConfig) {}
+  constructor(
+    private readonly config: PipelineClientConfig,
+    /**
+     * Whether a turn's statements are held back and written together at the end of the turn (the default, for
+     * reads asked for by many requests in one turn). Off, each is written as it is asked for: the group commits
+     * are formed at the end of a turn, and held back they would wait a whole further turn.
+     */
+    private readonly gather = true,
+  ) {}
 
   get inFlight(): number {
     return this.sent.length;
@@ -81,7 +92,7 @@ class Lane {
     this.sent.push(performance.now());
     try {
       const client = this.client ?? (await this.connect());
-      this.cork(client);
+      if (this.gather) this.cork(client);
       return await client.query(text, values).catch((error: { severity?: string }) => {
         // Anything but a statement's own error (ERROR) means the connection is ending (FATAL: the server closed it;
         // none: the socket failed): the next read opens a new one instead of meeting the same end.

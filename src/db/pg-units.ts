@@ -102,6 +102,14 @@ class UnitConnection {
   }
 }
 
+/**
+ * Group commits on their way at once: while one waits for its commit to reach the disk, the next is already at
+ * PostgreSQL behind it on the same pipelined connection, so it starts the moment the first ends instead of a round
+ * trip and a turn of this process's event loop later (src/audit/append.ts, appendAuditGroupsIfCurrent). Measured
+ * alone, 3-entry groups one after another: ~730 µs each one at a time, ~550 µs two at a time (bench/audit.ts).
+ */
+const GROUPS_IN_FLIGHT = 2;
+
 /** Most groups committed by the locking path between two tries of one statement whose condition keeps failing. */
 const MAX_BACKOFF = 64;
 
@@ -143,8 +151,10 @@ const MAX_RUNS = 8;
  *   nothing leaves without its record). A group is usually one autocommitted statement that appends on condition
  *   that the head and the access epoch are as this runner's last group left them; when they are not (another
  *   process or a writing unit appended, access changed) it writes nothing, and the group takes a transaction that
- *   locks the head first. One chain, whatever the number of processes: the head is locked by each group as by each
- *   writing unit.
+ *   locks the head first. Up to {@link GROUPS_IN_FLIGHT} such statements are on their way at once, each on
+ *   condition of the head the one before it makes; the locking path waits for the groups before it, so groups join
+ *   the chain in the order they were formed. One chain, whatever the number of processes: the head is locked by
+ *   each group as by each writing unit.
  * - The access epoch is checked after the work instead of read before it: a unit may use the caller cache's facts
  *   about its actor without a round trip (Unit.epoch), and the group's transaction (or the writing unit's) reads
  *   the epoch. If access changed since those facts were loaded, the unit's answer is dropped unsent and it runs
@@ -166,6 +176,8 @@ export class PgUnits implements UnitRunner {
    */
   private skip = 0;
   private backoff = 1;
+  /** Settles when the last group formed has committed or failed: a group that takes the locking path waits for it. */
+  private lastGroup: Promise<void> = Promise.resolve();
   /** Each pooled connection's {@link UnitConnection}, kept with it for as long as the pool keeps it. */
   private readonly connections = new WeakMap<pg.PoolClient, UnitConnection>();
 
@@ -174,7 +186,7 @@ export class PgUnits implements UnitRunner {
     private readonly append: AppendAudit,
     options: PgUnitsOptions = {},
   ) {
-    this.records = new Batcher((batch) => this.commitRecords(batch), { observer: options.observer });
+    this.records = new Batcher((batch) => this.commitRecords(batch), { observer: options.observer, inFlight: GROUPS_IN_FLIGHT });
     this.onEpoch = options.onEpoch ?? (() => {});
     this.reads = options.reads;
     this.appendIfCurrent = options.appendIfCurrent;
@@ -226,8 +238,11 @@ export class PgUnits implements UnitRunner {
   }
 
   private async commitRecords(batch: Pending[]): Promise<void> {
+    const before = this.lastGroup;
+    const committing = this.commitGroup(batch, before);
+    this.lastGroup = committing.then(() => {}, () => {});
     try {
-      const verdicts = (await this.commitIfCurrent(batch)) ?? (await this.commitLockingHead(batch));
+      const verdicts = await committing;
       batch.forEach((p, i) => p.resolve(verdicts[i]));
     } catch (error) {
       for (const p of batch) p.reject(error); // nothing of the group was committed: no unit of it answers as if recorded
@@ -235,27 +250,48 @@ export class PgUnits implements UnitRunner {
   }
 
   /**
+   * Commits a group: in one statement on condition of the head the group before it makes (sent while that one
+   * commits, when it went in one statement too), or else by the locking path once the group before has ended, so
+   * that groups join the chain in the order they were formed.
+   */
+  private async commitGroup(batch: Pending[], before: Promise<void>): Promise<Verdict[]> {
+    if (!this.expected || this.skip > 0) await before; // the head is not known until the group before has ended
+    const verdicts = await this.commitIfCurrent(batch);
+    if (verdicts) return verdicts;
+    await before;
+    return this.commitLockingHead(batch);
+  }
+
+  /**
    * The group in one round trip, when this runner committed the last group and nothing moved since: one statement
    * that checks the head and the access epoch under the head's lock and appends (src/audit/append.ts). Null when
-   * that cannot be tried or found things moved; nothing was written then.
+   * that cannot be tried or found things moved; nothing was written then, and the head is unknown until the locking
+   * path has learnt it again.
    */
   private async commitIfCurrent(batch: Pending[]): Promise<Verdict[] | null> {
     const expected = this.expected;
+    this.expected = null;
     if (!expected || !this.appendIfCurrent) return null;
     if (this.skip > 0) {
       this.skip--;
       return null;
     }
     const verdicts = verdictsAt(batch, expected.epoch);
-    this.expected = null; // until this group's outcome is known
-    const head = await this.appendIfCurrent(committedGroups(batch, verdicts), expected);
-    if (!head) {
+    const sent = this.appendIfCurrent(committedGroups(batch, verdicts), expected);
+    if (!sent) return null;
+    // The next group may go on condition of the head this one makes, while this one commits (GROUPS_IN_FLIGHT).
+    this.expected = { head: sent.head, epoch: expected.epoch };
+    const committed = await sent.committed.catch((error: unknown) => {
+      this.expected = null;
+      throw error;
+    });
+    if (!committed) {
+      this.expected = null; // and a group sent on condition of this one's head fails in turn
       this.skip = this.backoff;
       this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF);
       return null;
     }
     this.backoff = 1;
-    this.expected = { head, epoch: expected.epoch };
     return verdicts;
   }
 

@@ -1,6 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { AuditGroup, AuditHead, ChainExpectation } from '../audit/append';
+import type { AuditGroup, AuditHead, ChainExpectation, ConditionalAppend } from '../audit/append';
 import { Batcher } from './batcher';
 import type { Db } from './connect';
 import { PgUnits } from './pg-units';
@@ -41,10 +41,10 @@ export interface UnitRunner {
 export type AppendAudit = (trx: Kysely<Database>, groups: readonly AuditGroup[], lockedHead?: AuditHead) => Promise<AuditHead | null>;
 
 /**
- * PostgreSQL: appends groups in one autocommitted statement if the chain's head and the access epoch are as expected;
- * the new head, or null with nothing written (src/audit/record.ts, recordAuditGroupsIfCurrent).
+ * PostgreSQL: sends groups as one autocommitted statement that appends only if the chain's head and the access
+ * epoch are as expected; null when there was nothing to send (src/audit/record.ts, recordAuditGroupsIfCurrent).
  */
-export type AppendIfCurrent = (groups: readonly AuditGroup[], expected: ChainExpectation) => Promise<AuditHead | null>;
+export type AppendIfCurrent = (groups: readonly AuditGroup[], expected: ChainExpectation) => ConditionalAppend | null;
 
 /** How a unit's work ended: its value, or what it threw. */
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAccessEpoch } from '../../src/accounts/caller-cache';
-import type { AuditGroup, AuditHead } from '../../src/audit/append';
+import type { AuditGroup, AuditHead, ChainExpectation } from '../../src/audit/append';
 import { recordAuditGroups, recordAuditGroupsIfCurrent } from '../../src/audit/record';
 import { verifyAudit } from '../../src/audit/verify';
 import { loadConfig } from '../../src/config';
@@ -144,16 +144,38 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
   describe('a group in one statement, on condition that nothing moved (src/audit/append.ts)', () => {
     /** What each conditional append answered: the new head, or null when its condition failed or it was not tried. */
     const answers: (AuditHead | null)[] = [];
-    /** A runner that tries one statement per group, as the server's does, telling `answers` what each try answered. */
+    /** What each conditional append was sent on condition of. */
+    const conditions: ChainExpectation[] = [];
+    /** While set, each conditional append's outcome reaches the runner only once it settles: a commit slow to answer. */
+    let held: Promise<void> | null = null;
+    /**
+     * A runner that tries one statement per group on the chain's own pipelined connection, as the server's does,
+     * telling `answers` what each try answered.
+     */
     const fastRunner = () => {
-      const appendIfCurrent: AppendIfCurrent = async (groups, expected) => {
-        const head = await recordAuditGroupsIfCurrent(world.services.db.kysely, world.services, groups, expected);
-        answers.push(head);
-        return head;
+      const appendIfCurrent: AppendIfCurrent = (groups, expected) => {
+        conditions.push(expected);
+        const sent = recordAuditGroupsIfCurrent(world.services.db.pgChain!, world.services, groups, expected);
+        if (!sent) {
+          answers.push(null);
+          return null;
+        }
+        const gate = held;
+        const committed = sent.committed.then(async (ok) => {
+          await gate;
+          answers.push(ok ? sent.head : null);
+          return ok;
+        });
+        return { head: sent.head, committed };
       };
       const append = (trx: Kysely<Database>, groups: readonly AuditGroup[], head?: { seq: number; hash: string }) => recordAuditGroups(trx, world.services, groups, head);
       return new PgUnits(world.services.db.pgPool!, append, { reads: world.services.db.pgReads, appendIfCurrent, onEpoch: (e) => seen.push(e) });
     };
+    /** Resolves once `conditions` holds n entries. */
+    const sentCount = async (n: number) => {
+      while (conditions.length < n) await new Promise((r) => setTimeout(r, 1));
+    };
+    const seqOf = async (id: string) => Number((await other.kysely.selectFrom('audit_events').select('seq').where('resource_id', '=', id).executeTakeFirstOrThrow()).seq);
     const reader = (id: string, epoch?: () => number): Unit<number> => ({
       work: async (trx) => (await sql<{ n: number }>`select count(*)::int as n from people`.execute(trx)).rows[0].n,
       record: () => ({ entries: [entry(id)], stamp: stamp(id) }),
@@ -213,14 +235,61 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
       expect(await recorded('epoch-after')).toEqual(['allow']);
     });
 
+    it('1.1: a group is sent while the one before it commits, on condition of the head that one makes; both commit, in the order formed', async () => {
+      const fast = fastRunner();
+      await fast.run(reader('ahead-learn'));
+      answers.length = 0;
+      conditions.length = 0;
+      let open!: () => void;
+      held = new Promise<void>((r) => (open = r));
+      const first = fast.run(reader('ahead-first'));
+      await sentCount(1);
+      const second = fast.run(reader('ahead-second'));
+      await sentCount(2); // sent before the first's outcome reached the runner
+      held = null;
+      open();
+      await Promise.all([first, second]);
+      expect(answers).toHaveLength(2);
+      expect(conditions[1].head).toEqual(answers[0]); // on condition of the head the first made
+      expect(answers[1]).toEqual(await head());
+      expect(await seqOf('ahead-first')).toBeLessThan(await seqOf('ahead-second'));
+      expect(await recorded('ahead-second')).toEqual(['allow']);
+      expect((await verifyAudit(world.services.db.kysely, world.services.signer)).ok).toBe(true);
+    });
+
+    it('1.1: when the group ahead finds the head moved, the one sent behind it writes nothing too, and the locking path records both once, in order', async () => {
+      const fast = fastRunner();
+      await fast.run(reader('behind-learn'));
+      await other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry('behind-other')], stamp: stamp('behind-other') }]));
+      answers.length = 0;
+      conditions.length = 0;
+      let open!: () => void;
+      held = new Promise<void>((r) => (open = r));
+      const first = fast.run(reader('behind-first'));
+      await sentCount(1);
+      const second = fast.run(reader('behind-second'));
+      await sentCount(2);
+      held = null;
+      open();
+      await Promise.all([first, second]);
+      expect(answers).toEqual([null, null]); // neither condition held: nothing of either was written by it
+      expect(await recorded('behind-first')).toEqual(['allow']);
+      expect(await recorded('behind-second')).toEqual(['allow']);
+      expect(await seqOf('behind-other')).toBeLessThan(await seqOf('behind-first'));
+      expect(await seqOf('behind-first')).toBeLessThan(await seqOf('behind-second'));
+      expect((await verifyAudit(world.services.db.kysely, world.services.signer)).ok).toBe(true);
+    });
+
     it('a group that would cross a checkpoint is not sent as one statement (the locking path signs the checkpoint with it)', async () => {
       const current = await head();
       const expected = { head: current, epoch: await currentEpoch() }; // true: sent, it would commit
       const groups = [{ entries: [entry('checkpoint-a'), entry('checkpoint-b')], stamp: stamp('checkpoint') }];
       const crossing = { ...world.services, config: { ...world.services.config, auditCheckpointEvery: current.seq + 1 } };
-      expect(await recordAuditGroupsIfCurrent(world.services.db.kysely, crossing, groups, expected)).toBeNull();
+      expect(recordAuditGroupsIfCurrent(world.services.db.pgChain!, crossing, groups, expected)).toBeNull();
       expect(await head()).toEqual(current); // nothing sent, nothing written
-      expect(await recordAuditGroupsIfCurrent(world.services.db.kysely, world.services, groups, expected)).toEqual(await head()); // the control
+      const control = recordAuditGroupsIfCurrent(world.services.db.pgChain!, world.services, groups, expected);
+      expect(await control?.committed).toBe(true);
+      expect(control?.head).toEqual(await head());
     });
   });
 });
