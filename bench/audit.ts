@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import pino from 'pino';
-import type { AuditEntry } from '../src/audit/append';
+import { appendAuditGroupsIfCurrent, type AuditEntry } from '../src/audit/append';
 import { entryHash } from '../src/audit/hash';
 import { canonicalJson } from '../src/lib/canonical-json';
 import { recordAudit } from '../src/audit/record';
@@ -85,6 +85,35 @@ function rawCeiling(file: string, transactions: number, perTx: number) {
   return { transactions, entriesPerTransaction: perTx, seconds: round(ms / 1000, 2), txPerSec: round((transactions * 1000) / ms, 0), entriesPerSec: round((transactions * perTx * 1000) / ms, 0) };
 }
 
+/** Entries per group in {@link groupAppendRate}: about what a group of read records holds with 10 clients. */
+const GROUP_ENTRIES = 3;
+
+/**
+ * PostgreSQL: groups of read records appended as the server commits them, each one statement on condition of the
+ * head (src/audit/append.ts, appendAuditGroupsIfCurrent) on the chain's pipelined connection, with `inFlight` on
+ * their way at once, each sent on condition of the head the one before it makes (src/db/pg-units.ts). µs a group.
+ */
+async function groupAppendRate(services: Services, groups: number, inFlight: number) {
+  const chain = services.db.pgChain!;
+  const head = await services.db.kysely.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirstOrThrow();
+  const epoch = Number((await services.db.kysely.selectFrom('access_epoch').select('n').executeTakeFirstOrThrow()).n);
+  let expected = { head: { seq: Number(head.seq), hash: head.hash }, epoch };
+  const pending: Promise<boolean>[] = [];
+  let committed = 0;
+  const [, ms] = await timeMs(async () => {
+    for (let g = 0; g < groups; g++) {
+      const group = Array.from({ length: GROUP_ENTRIES }, (_, i) => ({ entries: [entry(i)], stamp: stamp() }));
+      const sent = appendAuditGroupsIfCurrent(chain, group, expected)!;
+      expected = { head: sent.head, epoch };
+      pending.push(sent.committed);
+      if (pending.length >= inFlight) committed += Number(await pending.shift()!);
+    }
+    for (const p of pending) committed += Number(await p);
+  });
+  if (committed !== groups) throw new Error(`${groups - committed} conditional group appends found the head moved`);
+  return { groups, entriesPerGroup: GROUP_ENTRIES, inFlight, microsPerGroup: round((ms * 1000) / groups, 0) };
+}
+
 async function appendBench(dialect: DialectName, opts: BenchOptions) {
   const dataDir = mkdtempSync(join(tmpdir(), 'confide-bench-audit-'));
   const schema = `bench_audit_${process.pid}`;
@@ -100,6 +129,15 @@ async function appendBench(dialect: DialectName, opts: BenchOptions) {
     await appendRate(services, 200, 1); // warm up
     const single = await appendRate(services, Math.round(20_000 * scale), 1);
     const batched = await appendRate(services, Math.round(1_000 * scale), 100);
+    // One at a time and two at a time, alternated over rounds so background load hits both alike.
+    const groupRuns: { one: number[]; two: number[] } = { one: [], two: [] };
+    if (dialect === 'postgres') {
+      for (let r = 0; r < (opts.quick ? 1 : 3); r++) {
+        groupRuns.one.push((await groupAppendRate(services, Math.round(4_000 * scale), 1)).microsPerGroup);
+        groupRuns.two.push((await groupAppendRate(services, Math.round(4_000 * scale), 2)).microsPerGroup);
+      }
+    }
+    const groupAppends = dialect === 'postgres' ? { entriesPerGroup: GROUP_ENTRIES, microsPerGroup: { oneInFlight: Math.min(...groupRuns.one), twoInFlight: Math.min(...groupRuns.two) }, rounds: groupRuns } : null;
     const verify = await timeMs(() => verifyAudit(services.db.kysely, services.signer));
     if (!verify[0].ok) throw new Error(`audit verify failed after the append benchmark: ${verify[0].problem?.message}`);
     let ceiling: { single: ReturnType<typeof rawCeiling>; batched: ReturnType<typeof rawCeiling> } | null = null;
@@ -114,7 +152,7 @@ async function appendBench(dialect: DialectName, opts: BenchOptions) {
       rmSync(peerDir, { recursive: true, force: true });
     }
     log(`audit ${dialect}: single ${single.txPerSec} tx/s, batched ${batched.entriesPerSec} entries/s${ceiling ? ` (raw SQLite ceiling ${ceiling.single.txPerSec} tx/s, ${ceiling.batched.entriesPerSec} entries/s)` : ''}`);
-    return { dialect, single, batched, rawSqliteCeiling: ceiling, chainVerifiedAfter: verify[0].checked };
+    return { dialect, single, batched, groupAppends, rawSqliteCeiling: ceiling, chainVerifiedAfter: verify[0].checked };
   } finally {
     await services.db.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -220,6 +258,13 @@ export async function benchAudit(opts: BenchOptions) {
       { section: `audit ${a.dialect}`, name: 'append, 1 entry per transaction', value: `${a.single.txPerSec} tx/s`, goal: goal ? '≥ 10000/s' : 'info', ok: goal ? a.single.txPerSec >= 10_000 : null },
       { section: `audit ${a.dialect}`, name: 'append, 100 entries per transaction', value: `${a.batched.entriesPerSec} entries/s`, goal: goal ? '≥ 50000/s' : 'info', ok: goal ? a.batched.entriesPerSec >= 50_000 : null },
     );
+    if (a.groupAppends) {
+      const g = a.groupAppends.microsPerGroup;
+      rows.push({
+        section: `audit ${a.dialect}`, name: `groups of ${a.groupAppends.entriesPerGroup} read records, one statement each: one / two on their way`,
+        value: `${g.oneInFlight} / ${g.twoInFlight} µs a group`,
+      });
+    }
     if (a.rawSqliteCeiling) {
       const c = a.rawSqliteCeiling;
       rows.push(
