@@ -166,6 +166,9 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
     const med = (xs: Record<Name, number[]>, digits: number) => Object.fromEntries(names.map((n) => [n, round(median(xs[n]), digits)])) as Record<Name, number>;
     const toBareByRound = pairedRatios(rps.audited, rps.bareRead);
     const toBareManyByRound = pairedRatios(rps.auditedMany, rps.bareReadMany);
+    // Each read at the better of its two rates in the round: what the server can carry of each, whichever number of
+    // clients it carries it at (on PostgreSQL the bare read has run slower with 40 than with 10).
+    const bestByRound = rps.audited.map((_, i) => Math.max(rps.audited[i], rps.auditedMany[i]) / Math.max(rps.bareRead[i], rps.bareReadMany[i]));
     const result = {
       dialect, connections, manyConnections: many, secondsPerRun: seconds, rounds,
       reqPerSec: med(rps, 0),
@@ -175,6 +178,9 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
       // The same, with `manyConnections` clients.
       ratioToBareReadMany: round(median(toBareManyByRound), 3),
       ratioToBareReadManyByRound: toBareManyByRound.map((r) => round(r, 3)),
+      // Each at the better of its rates with 10 and with `manyConnections` clients.
+      ratioOfBestRates: round(median(bestByRound), 3),
+      ratioOfBestRatesByRound: bestByRound.map((r) => round(r, 3)),
       ratioToHello: round(median(pairedRatios(rps.audited, rps.hello)), 3),
       serverCpuMicrosPerRequest: med(cpuPerRequest, 1),
       // PostgreSQL's own processes (loopback: on the same machine), per request; on SQLite it is idle.
@@ -228,7 +234,11 @@ export async function benchHttp(opts: BenchOptions) {
       {
         section: `http ${r.dialect}`, name: `audited ÷ bare read, ${r.manyConnections} clients, median of rounds (range)`,
         value: `${round(r.ratioToBareReadMany * 100, 1)} % (${percentRange(r.ratioToBareReadManyByRound)})`,
-        goal: '≥ 50 %', ok: r.ratioToBareReadMany >= 0.5,
+      },
+      {
+        section: `http ${r.dialect}`, name: `audited ÷ bare read, each at its better rate (${r.connections} or ${r.manyConnections} clients)`,
+        value: `${round(r.ratioOfBestRates * 100, 1)} % (${percentRange(r.ratioOfBestRatesByRound)})`,
+        goal: '≥ 50 %', ok: r.ratioOfBestRates >= 0.5,
       },
       { section: `http ${r.dialect}`, name: 'audited ÷ hello world', value: `${round(r.ratioToHello * 100, 1)} %` },
       {
