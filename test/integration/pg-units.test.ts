@@ -175,6 +175,20 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
     const sentCount = async (n: number) => {
       while (conditions.length < n) await new Promise((r) => setTimeout(r, 1));
     };
+    /** Runs two readers whose groups are both sent before the first one's outcome reaches the runner. */
+    const twoOnTheirWay = async (runner: PgUnits, first: string, second: string) => {
+      answers.length = 0;
+      conditions.length = 0;
+      let open!: () => void;
+      held = new Promise<void>((r) => (open = r));
+      const runs = [runner.run(reader(first))];
+      await sentCount(1);
+      runs.push(runner.run(reader(second)));
+      await sentCount(2);
+      held = null;
+      open();
+      await Promise.all(runs);
+    };
     const seqOf = async (id: string) => Number((await other.kysely.selectFrom('audit_events').select('seq').where('resource_id', '=', id).executeTakeFirstOrThrow()).seq);
     const reader = (id: string, epoch?: () => number): Unit<number> => ({
       work: async (trx) => (await sql<{ n: number }>`select count(*)::int as n from people`.execute(trx)).rows[0].n,
@@ -238,17 +252,7 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
     it('1.1: a group is sent while the one before it commits, on condition of the head that one makes; both commit, in the order formed', async () => {
       const fast = fastRunner();
       await fast.run(reader('ahead-learn'));
-      answers.length = 0;
-      conditions.length = 0;
-      let open!: () => void;
-      held = new Promise<void>((r) => (open = r));
-      const first = fast.run(reader('ahead-first'));
-      await sentCount(1);
-      const second = fast.run(reader('ahead-second'));
-      await sentCount(2); // sent before the first's outcome reached the runner
-      held = null;
-      open();
-      await Promise.all([first, second]);
+      await twoOnTheirWay(fast, 'ahead-first', 'ahead-second');
       expect(answers).toHaveLength(2);
       expect(conditions[1].head).toEqual(answers[0]); // on condition of the head the first made
       expect(answers[1]).toEqual(await head());
@@ -261,17 +265,7 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
       const fast = fastRunner();
       await fast.run(reader('behind-learn'));
       await other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry('behind-other')], stamp: stamp('behind-other') }]));
-      answers.length = 0;
-      conditions.length = 0;
-      let open!: () => void;
-      held = new Promise<void>((r) => (open = r));
-      const first = fast.run(reader('behind-first'));
-      await sentCount(1);
-      const second = fast.run(reader('behind-second'));
-      await sentCount(2);
-      held = null;
-      open();
-      await Promise.all([first, second]);
+      await twoOnTheirWay(fast, 'behind-first', 'behind-second');
       expect(answers).toEqual([null, null]); // neither condition held: nothing of either was written by it
       expect(await recorded('behind-first')).toEqual(['allow']);
       expect(await recorded('behind-second')).toEqual(['allow']);
