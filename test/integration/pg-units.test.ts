@@ -274,6 +274,27 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
       expect((await verifyAudit(world.services.db.kysely, world.services.signer)).ok).toBe(true);
     });
 
+    it('1.1: when the connection the groups go on breaks, a unit whose group met it is not answered as recorded, and the next group commits on a new one', async () => {
+      const fast = fastRunner();
+      const chainPid = async () => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(world.services.db.pgChain!)).rows[0].pid;
+      await fast.run(reader('broken-learn'));
+      await fast.run(reader('broken-before')); // one statement, on that connection
+      const before = await chainPid();
+      // A group queued on the connection behind a slow statement when the connection breaks.
+      const slow = sql`select pg_sleep(2)`.execute(world.services.db.pgChain!).then(() => 'finished', () => 'broken');
+      conditions.length = 0;
+      const met = fast.run(reader('broken-met')).then(() => 'answered', () => 'refused');
+      await sentCount(1);
+      await sql`select pg_terminate_backend(${before})`.execute(other.kysely);
+      expect(await slow).toBe('broken');
+      expect(await met).toBe('refused'); // not answered as if recorded
+      expect(await recorded('broken-met')).toEqual([]);
+      await fast.run(reader('broken-after'));
+      expect(await recorded('broken-after')).toEqual(['allow']);
+      expect(await chainPid()).not.toBe(before);
+      expect((await verifyAudit(world.services.db.kysely, world.services.signer)).ok).toBe(true);
+    });
+
     it('a group that would cross a checkpoint is not sent as one statement (the locking path signs the checkpoint with it)', async () => {
       const current = await head();
       const expected = { head: current, epoch: await currentEpoch() }; // true: sent, it would commit
