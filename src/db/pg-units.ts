@@ -168,6 +168,7 @@ export class PgUnits implements UnitRunner {
   private readonly onEpoch: (epoch: number) => void;
   private readonly reads?: PipelinedReads;
   private readonly appendIfCurrent?: AppendIfCurrent;
+  private readonly observer?: BatchObserver;
   /** The chain's head and the access epoch as this runner last committed a group at: the next group's condition. */
   private expected: ChainExpectation | null = null;
   /**
@@ -191,6 +192,7 @@ export class PgUnits implements UnitRunner {
     this.onEpoch = options.onEpoch ?? (() => {});
     this.reads = options.reads;
     this.appendIfCurrent = options.appendIfCurrent;
+    this.observer = options.observer;
   }
 
   async run<T>(unit: Unit<T>): Promise<T> {
@@ -257,29 +259,35 @@ export class PgUnits implements UnitRunner {
    */
   private async commitGroup(batch: Pending[], before: Promise<void>): Promise<Verdict[]> {
     if (!this.expected || this.skip > 0) await before; // the head is not known until the group before has ended
-    const verdicts = await this.commitIfCurrent(batch);
-    if (verdicts) return verdicts;
+    const { verdicts, tried } = await this.commitIfCurrent(batch);
+    if (verdicts) {
+      this.observer?.groupCommitted?.('statement');
+      return verdicts;
+    }
     await before;
-    return this.commitLockingHead(batch);
+    const locked = await this.commitLockingHead(batch);
+    this.observer?.groupCommitted?.(tried ? 'moved' : 'locking');
+    return locked;
   }
 
   /**
    * The group in one round trip, when this runner committed the last group and nothing moved since: one statement
-   * that checks the head and the access epoch under the head's lock and appends (src/audit/append.ts). Null when
-   * that cannot be tried or found things moved; nothing was written then, and the head is unknown until the locking
-   * path has learnt it again.
+   * that checks the head and the access epoch under the head's lock and appends (src/audit/append.ts). No verdicts
+   * when that cannot be tried (`tried` false) or found things moved; nothing was written then, and the head is
+   * unknown until the locking path has learnt it again.
    */
-  private async commitIfCurrent(batch: Pending[]): Promise<Verdict[] | null> {
+  private async commitIfCurrent(batch: Pending[]): Promise<{ verdicts: Verdict[] | null; tried: boolean }> {
+    const notTried = { verdicts: null, tried: false };
     const expected = this.expected;
     this.expected = null;
-    if (!expected || !this.appendIfCurrent) return null;
+    if (!expected || !this.appendIfCurrent) return notTried;
     if (this.skip > 0) {
       this.skip--;
-      return null;
+      return notTried;
     }
     const verdicts = verdictsAt(batch, expected.epoch);
     const sent = this.appendIfCurrent(committedGroups(batch, verdicts), expected);
-    if (!sent) return null;
+    if (!sent) return notTried;
     // The next group may go on condition of the head this one makes, while this one commits (GROUPS_IN_FLIGHT).
     this.expected = { head: sent.head, epoch: expected.epoch };
     const committed = await sent.committed.catch((error: unknown) => {
@@ -290,10 +298,10 @@ export class PgUnits implements UnitRunner {
       this.expected = null; // and a group sent on condition of this one's head fails in turn
       this.skip = this.backoff;
       this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF);
-      return null;
+      return { verdicts: null, tried: true };
     }
     this.backoff = 1;
-    return verdicts;
+    return { verdicts, tried: true };
   }
 
   /** Runs `use` with a pooled connection lent to it (see {@link UnitConnection}), and gives it back afterwards. */

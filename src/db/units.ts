@@ -52,7 +52,16 @@ export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown
 /** Told the size of each group-commit transaction (the /metrics histogram). */
 export interface BatchObserver {
   batch(units: number): void;
+  /**
+   * PostgreSQL: how a group of read records was committed: in one statement, by the locking path after its one
+   * statement found the chain moved (another process or a writing unit appended, access changed), or by the locking
+   * path without trying one (the chain's head not yet known, a checkpoint due, or after a recent failure).
+   */
+  groupCommitted?(path: GroupCommitPath): void;
 }
+
+/** See {@link BatchObserver.groupCommitted}. */
+export type GroupCommitPath = 'statement' | 'moved' | 'locking';
 
 interface Queued {
   unit: Unit<unknown>;

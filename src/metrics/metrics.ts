@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditEntry } from '../audit/append';
+import type { GroupCommitPath } from '../db/units';
 
 /** Seconds: from a fast cached read (~0.1 ms) to a slow export. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -19,6 +20,7 @@ export class Metrics {
   private readonly auditEntries?: Counter<'decision'>;
   private readonly denials?: Counter<'rule'>;
   private readonly batches?: Histogram;
+  private readonly groupPaths?: Counter<'path'>;
   private readonly outbox?: Gauge<'status'>;
 
   constructor(enabled: boolean) {
@@ -30,6 +32,12 @@ export class Metrics {
     this.auditEntries = new Counter({ name: 'confide_audit_entries_total', help: 'Audit entries appended to the chain, by decision', labelNames: ['decision'], registers });
     this.denials = new Counter({ name: 'confide_denials_total', help: 'Refusals recorded in the audit, by the policy rule that decided', labelNames: ['rule'], registers });
     this.batches = new Histogram({ name: 'confide_group_commit_units', help: 'Units of work per group commit: sharing one transaction (SQLite), or whose audit entries were committed together (PostgreSQL)', buckets: BATCH_BUCKETS, registers });
+    this.groupPaths = new Counter({
+      name: 'confide_group_commits_total',
+      help: 'PostgreSQL: groups of read records by how they were committed: in one statement, by the locking path after the chain moved under that statement (another process or a writer appended), or by the locking path without trying one',
+      labelNames: ['path'],
+      registers,
+    });
     this.outbox = new Gauge({ name: 'confide_email_outbox_messages', help: 'E-mail messages waiting in the outbox (pending) or given up on (failed)', labelNames: ['status'], registers });
   }
 
@@ -50,6 +58,11 @@ export class Metrics {
   /** One group commit of `units` units of work (see the histogram's help). */
   batch(units: number): void {
     this.batches?.observe(units);
+  }
+
+  /** How one group of read records was committed (PostgreSQL; see src/db/units.ts, BatchObserver). */
+  groupCommitted(path: GroupCommitPath): void {
+    this.groupPaths?.inc({ path });
   }
 
   /**

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config';
 import { connect, type Db } from '../../src/db/connect';
 import { PgUnits } from '../../src/db/pg-units';
 import type { Database } from '../../src/db/schema';
-import type { AppendIfCurrent, Unit } from '../../src/db/units';
+import type { AppendIfCurrent, GroupCommitPath, Unit } from '../../src/db/units';
 import { createWorld, dialects, type World } from '../support/world';
 
 const stamp = (id: string) => ({ actorId: null, requestId: id, at: '2026-03-02T09:00:00.000Z' });
@@ -169,8 +169,11 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
         return { head: sent.head, committed };
       };
       const append = (trx: Kysely<Database>, groups: readonly AuditGroup[], head?: { seq: number; hash: string }) => recordAuditGroups(trx, world.services, groups, head);
-      return new PgUnits(world.services.db.pgPool!, append, { reads: world.services.db.pgReads, appendIfCurrent, onEpoch: (e) => seen.push(e) });
+      const observer = { batch: () => {}, groupCommitted: (path: GroupCommitPath) => paths.push(path) };
+      return new PgUnits(world.services.db.pgPool!, append, { reads: world.services.db.pgReads, appendIfCurrent, observer, onEpoch: (e) => seen.push(e) });
     };
+    /** How each group was committed, as told to the runner's observer (the /metrics counter). */
+    const paths: GroupCommitPath[] = [];
     /** Resolves once `conditions` holds n entries. */
     const sentCount = async (n: number) => {
       while (conditions.length < n) await new Promise((r) => setTimeout(r, 1));
@@ -202,9 +205,11 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
 
     it('1.1: after a first group by the locking path, the next commits in one statement and the chain stays whole', async () => {
       const fast = fastRunner();
+      paths.length = 0;
       await fast.run(reader('one-statement-first')); // learns the head and the epoch under the lock
       answers.length = 0;
       await fast.run(reader('one-statement-second'));
+      expect(paths).toEqual(['locking', 'statement']);
       expect(answers).toHaveLength(1);
       expect(answers[0]).toEqual(await head()); // committed, and it is the head
       expect(await recorded('one-statement-second')).toEqual(['allow']);
@@ -217,7 +222,9 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
       await other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry('moved-by-other')], stamp: stamp('moved-by-other') }]));
       const afterOther = await head();
       answers.length = 0;
+      paths.length = 0;
       await fast.run(reader('moved-after'));
+      expect(paths).toEqual(['moved']);
       expect(answers).toEqual([null]); // its condition failed: nothing of it was written
       expect(await recorded('moved-after')).toEqual(['allow']); // recorded once, by the locking path
       expect((await head()).seq).toBe(afterOther.seq + 1);
@@ -229,10 +236,12 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
       await runner.run(reader('backoff-a')); // learns the head
       await other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry('backoff-other')], stamp: stamp('backoff-other') }]));
       answers.length = 0;
+      paths.length = 0;
       await runner.run(reader('backoff-b')); // tries, fails
       await runner.run(reader('backoff-c')); // does not try: no round trip spent on a condition likely to fail again
       await runner.run(reader('backoff-d')); // tries again, and commits
       expect(answers).toEqual([null, await head()]);
+      expect(paths).toEqual(['moved', 'locking', 'statement']);
       for (const id of ['backoff-b', 'backoff-c', 'backoff-d']) expect(await recorded(id)).toEqual(['allow']);
     });
 
