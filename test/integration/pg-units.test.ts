@@ -192,6 +192,8 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
       open();
       await Promise.all(runs);
     };
+    /** An entry appended by another process, moving the chain's head. */
+    const appendByAnother = (id: string) => other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry(id)], stamp: stamp(id) }]));
     const seqOf = async (id: string) => Number((await other.kysely.selectFrom('audit_events').select('seq').where('resource_id', '=', id).executeTakeFirstOrThrow()).seq);
     const reader = (id: string, epoch?: () => number): Unit<number> => ({
       work: async (trx) => (await sql<{ n: number }>`select count(*)::int as n from people`.execute(trx)).rows[0].n,
@@ -219,7 +221,7 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
     it('1.1: when another process appended meanwhile, the statement writes nothing and the group takes the locking path', async () => {
       const fast = fastRunner();
       await fast.run(reader('moved-before'));
-      await other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry('moved-by-other')], stamp: stamp('moved-by-other') }]));
+      await appendByAnother('moved-by-other');
       const afterOther = await head();
       answers.length = 0;
       paths.length = 0;
@@ -234,7 +236,7 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
     it('several processes: after a failed condition the next group goes straight to the locking path, and one statement is tried again after it', async () => {
       const runner = fastRunner();
       await runner.run(reader('backoff-a')); // learns the head
-      await other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry('backoff-other')], stamp: stamp('backoff-other') }]));
+      await appendByAnother('backoff-other');
       answers.length = 0;
       paths.length = 0;
       await runner.run(reader('backoff-b')); // tries, fails
@@ -273,7 +275,7 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
     it('1.1: when the group ahead finds the head moved, the one sent behind it writes nothing too, and the locking path records both once, in order', async () => {
       const fast = fastRunner();
       await fast.run(reader('behind-learn'));
-      await other.kysely.transaction().execute((trx) => recordAuditGroups(trx, world.services, [{ entries: [entry('behind-other')], stamp: stamp('behind-other') }]));
+      await appendByAnother('behind-other');
       await twoOnTheirWay(fast, 'behind-first', 'behind-second');
       expect(answers).toEqual([null, null]); // neither condition held: nothing of either was written by it
       expect(await recorded('behind-first')).toEqual(['allow']);
