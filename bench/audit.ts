@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import pino from 'pino';
+import { readAccessEpoch } from '../src/accounts/caller-cache';
 import { appendAuditGroupsIfCurrent, type AuditEntry } from '../src/audit/append';
 import { entryHash } from '../src/audit/hash';
 import { canonicalJson } from '../src/lib/canonical-json';
@@ -96,7 +97,7 @@ const GROUP_ENTRIES = 3;
 async function groupAppendRate(services: Services, groups: number, inFlight: number) {
   const chain = services.db.pgChain!;
   const head = await services.db.kysely.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirstOrThrow();
-  const epoch = Number((await services.db.kysely.selectFrom('access_epoch').select('n').executeTakeFirstOrThrow()).n);
+  const epoch = await readAccessEpoch(services.db.kysely);
   let expected = { head: { seq: Number(head.seq), hash: head.hash }, epoch };
   const pending: Promise<boolean>[] = [];
   let committed = 0;

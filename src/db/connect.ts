@@ -80,6 +80,15 @@ export const SQLITE_PRAGMAS: readonly string[] = [
 ];
 
 /**
+ * PostgreSQL: a Kysely handle that sends every statement to `query` (answering as `pg.Client#query` does) instead of
+ * taking a connection from a pool; `end` runs when the handle is destroyed.
+ */
+export function kyselyOver(query: (text: string, values: unknown[]) => Promise<pg.QueryResult>, end?: () => Promise<void>): Kysely<Database> {
+  const client = { query, release: () => {} };
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => client, end: end ?? (async () => {}) } as never }) });
+}
+
+/**
  * Opens the database named by the settings: SQLite (WAL, foreign keys, busy timeout) by default, PostgreSQL when
  * `databaseUrl` is a postgres:// URL.
  */
@@ -104,8 +113,7 @@ export function connect(options: ConnectOptions): Db {
     const reads = new PipelinedReads({ ...clientConfig, setup: setLockTimeout });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const chain = new PipelinedConnection({ ...clientConfig, setup: setLockTimeout }, false);
-    const chainClient = { query: (text: string, values: unknown[]) => chain.query(text, values), release: () => {} };
-    const pgChain = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => chainClient, end: () => chain.close() } as never }) });
+    const pgChain = kyselyOver((text, values) => chain.query(text, values), () => chain.close());
     return {
       kysely,
       dialect: 'postgres',

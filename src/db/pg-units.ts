@@ -1,7 +1,8 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { LOCK_HEAD_SQL, type AuditGroup, type AuditHead, type ChainExpectation } from '../audit/append';
 import { Batcher } from './batcher';
+import { kyselyOver } from './connect';
 import type { PipelinedReads } from './pg-pipeline';
 import type { Database } from './schema';
 import { auditGroups, type AppendAudit, type AppendIfCurrent, type BatchObserver, type Outcome, type Unit, type UnitRunner } from './units';
@@ -37,8 +38,7 @@ class UnitConnection {
     /** Where plain reads go while no transaction is open (they need no connection of their own). */
     private readonly reads?: PipelinedReads,
   ) {
-    const lent = { query: (text: string, values: unknown[]) => this.query(text, values), release: () => {} };
-    this.kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => lent } as never }) });
+    this.kysely = kyselyOver((text, values) => this.query(text, values));
   }
 
   /** Lends it to one unit until {@link release}. */
