@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { canonicalJson } from '../lib/canonical-json';
 import type { Db } from '../db/connect';
 import { heldConnection } from '../db/prepared';
@@ -55,26 +55,32 @@ export function fromDecision(
 }
 
 const COLUMN_NAMES = ['seq', 'at', 'actor_id', 'action', 'resource_type', 'resource_id', 'subject_person_id', 'decision', 'rule_id', 'clause', 'request_id', 'detail', 'prev_hash', 'hash'] as const;
-// Written as SQL text rather than with the query builder: on every audited request the builder's parse and compile
-// of a 14-column insert cost more than the insert itself (~85 µs of ~220 µs CPU per one-entry append, bench/audit.ts).
-const COLUMNS = sql.raw(COLUMN_NAMES.join(', '));
-const COLUMN_ARRAY_TYPES = COLUMN_NAMES.map((c) => sql.raw(c === 'seq' ? 'integer[]' : 'text[]'));
+const COLUMNS = COLUMN_NAMES.join(', ');
 
 /**
- * Most rows one PostgreSQL insert carries: it bounds the arrays of text one statement builds (~1.5 MB) when one
- * operation appends hundreds of thousands of entries, which would otherwise all go into one bind message.
+ * Most rows one PostgreSQL insert carries: it bounds the JSON one statement sends (~4 MB) when one operation appends
+ * hundreds of thousands of entries, which would otherwise all go into one bind message.
  */
 const STATEMENT_ROWS = 10_000;
 
 /**
- * PostgreSQL: rows to insert, as `select * from unnest(…)` over one array per column. One statement text whatever
- * the number of rows, so it is prepared once per connection (src/db/pg-prepared.ts) instead of once for each group
- * size, crowding that connection's prepared statements; and 14 parameters whatever the number, where a multi-row
- * VALUES took 14 a row and had to be cut into chunks of 500 under PostgreSQL's limit of 65,535.
+ * PostgreSQL: the rows to insert, as one JSON parameter read back with the table's own row type. Written as SQL text
+ * rather than with the query builder, whose build and compile of this statement on every group cost more than
+ * sending it; one statement text whatever the number of rows, so it is prepared once per connection
+ * (src/db/pg-prepared.ts). One parameter rather than one array per column: pg encodes each array element by
+ * element in JavaScript, where JSON.stringify is native (bench/audit.ts).
  */
-function unnested(rows: readonly AuditEventRow[]) {
-  return sql`select * from unnest(${sql.join(COLUMN_NAMES.map((c, i) => sql`${rows.map((r) => r[c])}::${COLUMN_ARRAY_TYPES[i]}`))})`;
-}
+const ROWS_FROM_JSON = `select ${COLUMNS} from json_populate_recordset(null::audit_events, $1::json)`;
+const INSERT_ROWS = `insert into audit_events (${COLUMNS}) ${ROWS_FROM_JSON}`;
+const INSERT_MOVING_HEAD = `with appended as (${INSERT_ROWS}) update audit_head set seq = $2, hash = $3 where id = 1`;
+const INSERT_IF_CURRENT = `with moved as (
+    update audit_head set seq = $2, hash = $3
+    where id = 1 and seq = $4 and hash = $5 and (select n from access_epoch where id = 1) = $6
+    returning 1
+  )
+  ${INSERT_ROWS} where exists (select from moved)`;
+
+const runText = (db: Kysely<Database>, text: string, values: unknown[]) => db.executeQuery(CompiledQuery.raw(text, values));
 
 /** The rows that extend the chain from `head` by each group's entries in turn, each hashed over the one before. */
 function chainRows(head: { seq: number; hash: string }, groups: readonly AuditGroup[]) {
@@ -157,7 +163,7 @@ export async function appendAuditGroups(
   lockedHead?: AuditHead,
 ): Promise<AuditHead> {
   if (db.sqlite) return appendOnSqlite(trx, db.sqlite, groups);
-  const current = lockedHead ?? (await sql<AuditHead>`${sql.raw(LOCK_HEAD_SQL)}`.execute(trx)).rows[0];
+  const current = lockedHead ?? ((await runText(trx, LOCK_HEAD_SQL, [])).rows[0] as AuditHead | undefined);
   if (!current) throw new Error('audit_head row missing: run migrations');
   const { rows, head } = chainRows(current, groups);
   if (rows.length === 0) return { seq: Number(current.seq), hash: current.hash };
@@ -167,10 +173,9 @@ export async function appendAuditGroups(
   // STATEMENT_ROWS (a large import) sends more than one.
   let from = 0;
   for (; rows.length - from > STATEMENT_ROWS; from += STATEMENT_ROWS) {
-    await sql`insert into audit_events (${COLUMNS}) ${unnested(rows.slice(from, from + STATEMENT_ROWS))}`.execute(trx);
+    await runText(trx, INSERT_ROWS, [JSON.stringify(rows.slice(from, from + STATEMENT_ROWS))]);
   }
-  await sql`with appended as (insert into audit_events (${COLUMNS}) ${unnested(rows.slice(from))})
-    update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1`.execute(trx);
+  await runText(trx, INSERT_MOVING_HEAD, [JSON.stringify(rows.slice(from)), head.seq, head.hash]);
   return head;
 }
 
@@ -211,13 +216,8 @@ export function appendAuditGroupsIfCurrent(
 ): ConditionalAppend | null {
   const { rows, head } = chainRows(expected.head, groups);
   if (rows.length === 0) return null;
-  const moved = sql`with moved as (
-      update audit_head set seq = ${head.seq}, hash = ${head.hash}
-      where id = 1 and seq = ${expected.head.seq} and hash = ${expected.head.hash}
-        and (select n from access_epoch where id = 1) = ${expected.epoch}
-      returning 1
-    )
-    insert into audit_events (${COLUMNS}) ${unnested(rows)} where exists (select from moved)`.execute(db);
+  const values = [JSON.stringify(rows), head.seq, head.hash, expected.head.seq, expected.head.hash, expected.epoch];
+  const moved = runText(db, INSERT_IF_CURRENT, values);
   return { head, committed: moved.then((r) => Number(r.numAffectedRows) > 0) };
 }
 

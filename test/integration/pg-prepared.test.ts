@@ -47,4 +47,18 @@ describe.skipIf(!dialects().includes('postgres'))('the PostgreSQL connection (pr
     const after = Number((await client.query('select count(*) as n from pg_prepared_statements')).rows[0].n);
     expect(after - before).toBe(1);
   });
+
+  it('reads every run of a prepared statement with the shape its answer is described with, also after its table changed', async () => {
+    await client.query('create temporary table shaped (a int, b text)');
+    await client.query(`insert into shaped values (1, 'x'), (2, null)`);
+    const read = (a: number) => client.query('select * from shaped where a = $1', [a]).then((r: { rows: unknown[] }) => r.rows);
+    expect(await read(1)).toEqual([{ a: 1, b: 'x' }]);
+    expect(await read(2)).toEqual([{ a: 2, b: null }]); // the second run reuses the first's parsers: a is still a number
+    await client.query('alter table shaped add column c int not null default 7');
+    expect(await read(1)).toEqual([{ a: 1, b: 'x', c: 7 }]); // refused as a stale plan once, run again unprepared
+    expect(await read(2)).toEqual([{ a: 2, b: null, c: 7 }]); // prepared afresh: read with the new shape
+    await client.query('alter table shaped alter column c type text');
+    expect(await read(1)).toEqual([{ a: 1, b: 'x', c: '7' }]);
+    expect(await read(1)).toEqual([{ a: 1, b: 'x', c: '7' }]);
+  });
 });
