@@ -6,6 +6,11 @@ export interface BatcherOptions {
   maxItems?: number;
   /** Most batches running at once (default 1); each starts only after those before it started. */
   inFlight?: number;
+  /**
+   * Fewest items a batch starts with while another is running (default 1); fewer wait for the running ones to end,
+   * when a batch starts whatever its size.
+   */
+  minItemsAlongside?: number;
   observer?: BatchObserver;
 }
 
@@ -23,6 +28,7 @@ export class Batcher<T> {
   private scheduled = false;
   private readonly maxItems: number;
   private readonly inFlight: number;
+  private readonly minItemsAlongside: number;
 
   constructor(
     private readonly run: (batch: T[]) => Promise<void>,
@@ -30,6 +36,7 @@ export class Batcher<T> {
   ) {
     this.maxItems = options.maxItems ?? 64;
     this.inFlight = options.inFlight ?? 1;
+    this.minItemsAlongside = options.minItemsAlongside ?? 1;
   }
 
   /** Queues an item for the next batch. */
@@ -40,6 +47,7 @@ export class Batcher<T> {
 
   private schedule() {
     if (this.scheduled || this.running >= this.inFlight || this.queue.length === 0) return;
+    if (this.running > 0 && this.queue.length < this.minItemsAlongside) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;

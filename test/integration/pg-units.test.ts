@@ -178,7 +178,10 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
     const sentCount = async (n: number) => {
       while (conditions.length < n) await new Promise((r) => setTimeout(r, 1));
     };
-    /** Runs two readers whose groups are both sent before the first one's outcome reaches the runner. */
+    /**
+     * Runs a reader, and while its group is on its way two more (a record alone would wait for that group to end),
+     * whose group is sent before the first one's outcome reaches the runner.
+     */
     const twoOnTheirWay = async (runner: PgUnits, first: string, second: string) => {
       answers.length = 0;
       conditions.length = 0;
@@ -186,7 +189,7 @@ describe.skipIf(!dialects().includes('postgres'))('units of work on PostgreSQL',
       held = new Promise<void>((r) => (open = r));
       const runs = [runner.run(reader(first))];
       await sentCount(1);
-      runs.push(runner.run(reader(second)));
+      runs.push(runner.run(reader(second)), runner.run(reader(`${second}-too`)));
       await sentCount(2);
       held = null;
       open();
