@@ -27,15 +27,13 @@ interface ResultInternals {
   _prebuiltEmptyResultObject: unknown;
 }
 
-const sameFields = (a: readonly FieldDescription[], b: readonly FieldDescription[]) =>
-  a.length === b.length && a.every((f, i) => f.name === b[i].name && f.dataTypeID === b[i].dataTypeID && f.format === b[i].format);
-
 /**
- * A prepared statement's run, reading its rows with the shape its connection built the last time the statement
- * was described the same way. pg describes the answer on every run and rebuilds a parser per field and an empty row
- * from it (~6 µs for a 22-column row, ~3 % of the audited read's time, bench/http.ts profiled), though a prepared
- * statement's row description does not change while it stays prepared. The description is still compared, field
- * by field, before the shape is reused.
+ * A prepared statement's run, reading its rows with the shape its connection learnt the first time the statement ran.
+ * pg asks PostgreSQL to describe the answer on every run, reads the description and rebuilds a parser per field and
+ * an empty row from it (~6 µs for a 22-column row, and reading the description ~3 % of the audited read's time,
+ * bench/http.ts profiled), though a prepared statement's answer cannot change shape while it stays prepared:
+ * PostgreSQL refuses to run it instead ("cached plan must not change result type", answered below by preparing it
+ * afresh). So the first run describes, and later runs bind and execute only, with the shape kept from the first.
  */
 class PreparedRun extends pg.Query {
   /** The prepared statement's name on its connection (pg's own field, which its types leave out). */
@@ -43,6 +41,8 @@ class PreparedRun extends pg.Query {
 
   constructor(
     private readonly shapes: Map<string, RowShape>,
+    /** The connection as pg's run sees it, less the Describe message: for runs whose shape is known. */
+    private readonly undescribed: object,
     name: string,
     text: string,
     values: unknown[],
@@ -54,17 +54,22 @@ class PreparedRun extends pg.Query {
     this.name = name;
   }
 
-  handleRowDescription(message: { fields: FieldDescription[] }): void {
-    const result = (this as unknown as { _result: ResultInternals })._result;
+  /** pg's Parse (first run only), Bind, Execute and Sync, and the Describe only while the answer's shape is unknown. */
+  prepare(connection: object): void {
     const known = this.shapes.get(this.name);
-    if (known && sameFields(known.fields, message.fields)) {
-      result.fields = message.fields;
-      result._parsers = known.parsers;
-      result._prebuiltEmptyResultObject = known.emptyRow;
-      (this as unknown as { _accumulateRows: boolean })._accumulateRows = true; // a callback collects the rows
-      return;
-    }
+    const run = pg.Query.prototype as unknown as { prepare(this: PreparedRun, c: object): void };
+    if (!known) return run.prepare.call(this, connection);
+    const result = (this as unknown as { _result: ResultInternals })._result;
+    result.fields = known.fields;
+    result._parsers = known.parsers;
+    result._prebuiltEmptyResultObject = known.emptyRow;
+    (this as unknown as { _accumulateRows: boolean })._accumulateRows = true; // a callback collects the rows
+    run.prepare.call(this, this.undescribed);
+  }
+
+  handleRowDescription(message: { fields: FieldDescription[] }): void {
     (pg.Query.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, message);
+    const result = (this as unknown as { _result: ResultInternals })._result;
     this.shapes.set(this.name, { fields: message.fields, parsers: result._parsers, emptyRow: result._prebuiltEmptyResultObject });
   }
 }
@@ -88,6 +93,8 @@ export class PreparingClient extends pg.Client {
   /** Each prepared statement's row shape, by statement name ({@link PreparedRun}). */
   private readonly shapes = new Map<string, RowShape>();
   private counter = 0;
+  /** This client's connection with its Describe message left out ({@link PreparedRun}), made on first use. */
+  private undescribed: object | null = null;
   /** Promise-style queries sent or waiting on this connection, and the settling of the last of them. */
   private inFlight = 0;
   private last: Promise<unknown> = Promise.resolve();
@@ -129,7 +136,14 @@ export class PreparingClient extends pg.Client {
   /** Runs a prepared statement (see {@link PreparedRun}). */
   private sendNamed(name: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
     return new Promise((resolve, reject) => {
-      super.query(new PreparedRun(this.shapes, name, text, values, (error, result) => (error ? reject(error) : resolve(result as pg.QueryResult))));
+      this.undescribed ??= withoutDescribe((this as unknown as { connection: object }).connection);
+      super.query(new PreparedRun(this.shapes, this.undescribed, name, text, values, (error, result) => (error ? reject(error) : resolve(result as pg.QueryResult))));
     });
   }
 }
+
+/**
+ * The connection as a prepared run sends through it, with Describe sent as nothing: every other message goes out on
+ * the connection itself (this view reads its stream and its statements through it).
+ */
+const withoutDescribe = (connection: object): object => Object.create(connection, { describe: { value: () => {} } });

@@ -61,4 +61,24 @@ describe.skipIf(!dialects().includes('postgres'))('the PostgreSQL connection (pr
     expect(await read(1)).toEqual([{ a: 1, b: 'x', c: '7' }]);
     expect(await read(1)).toEqual([{ a: 1, b: 'x', c: '7' }]);
   });
+
+  it('asks PostgreSQL to describe a prepared statement\'s answer on its first run only', async () => {
+    const connection = (client as unknown as { connection: { describe(m: unknown): void } }).connection;
+    const describe = connection.describe;
+    let described = 0;
+    connection.describe = function (this: unknown, m: unknown) {
+      described++;
+      describe.call(this, m);
+    };
+    try {
+      const runs = await Promise.all([1, 2, 3].map((i) => client.query('select $1::int as n, $2::text as t', [i, `t${i}`])));
+      const later = await client.query('select $1::int as n, $2::text as t', [4, null]);
+      expect(runs.map((r: { rows: unknown[] }) => r.rows[0])).toEqual([{ n: 1, t: 't1' }, { n: 2, t: 't2' }, { n: 3, t: 't3' }]);
+      expect(later.rows).toEqual([{ n: 4, t: null }]);
+      expect(later.fields.map((f: { name: string }) => f.name)).toEqual(['n', 't']);
+      expect(described).toBe(1);
+    } finally {
+      connection.describe = describe;
+    }
+  });
 });
