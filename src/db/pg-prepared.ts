@@ -27,6 +27,12 @@ interface ResultInternals {
   _prebuiltEmptyResultObject: unknown;
 }
 
+/** The parts of pg's Query (pg/lib/query.js) a prepared run builds on, which pg's types leave out. */
+const pgQuery = pg.Query.prototype as unknown as {
+  prepare(this: pg.Query, connection: object): void;
+  handleRowDescription(this: pg.Query, message: { fields: FieldDescription[] }): void;
+};
+
 /**
  * A prepared statement's run, reading its rows with the shape its connection learnt the first time the statement ran.
  * pg asks PostgreSQL to describe the answer on every run, reads the description and rebuilds a parser per field and
@@ -57,20 +63,23 @@ class PreparedRun extends pg.Query {
   /** pg's Parse (first run only), Bind, Execute and Sync, and the Describe only while the answer's shape is unknown. */
   prepare(connection: object): void {
     const known = this.shapes.get(this.name);
-    const run = pg.Query.prototype as unknown as { prepare(this: PreparedRun, c: object): void };
-    if (!known) return run.prepare.call(this, connection);
-    const result = (this as unknown as { _result: ResultInternals })._result;
+    if (!known) return pgQuery.prepare.call(this, connection);
+    const result = this.result;
     result.fields = known.fields;
     result._parsers = known.parsers;
     result._prebuiltEmptyResultObject = known.emptyRow;
     (this as unknown as { _accumulateRows: boolean })._accumulateRows = true; // a callback collects the rows
-    run.prepare.call(this, this.undescribed);
+    pgQuery.prepare.call(this, this.undescribed);
   }
 
   handleRowDescription(message: { fields: FieldDescription[] }): void {
-    (pg.Query.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, message);
-    const result = (this as unknown as { _result: ResultInternals })._result;
+    pgQuery.handleRowDescription.call(this, message);
+    const result = this.result;
     this.shapes.set(this.name, { fields: message.fields, parsers: result._parsers, emptyRow: result._prebuiltEmptyResultObject });
+  }
+
+  private get result(): ResultInternals {
+    return (this as unknown as { _result: ResultInternals })._result;
   }
 }
 
@@ -93,8 +102,8 @@ export class PreparingClient extends pg.Client {
   /** Each prepared statement's row shape, by statement name ({@link PreparedRun}). */
   private readonly shapes = new Map<string, RowShape>();
   private counter = 0;
-  /** This client's connection with its Describe message left out ({@link PreparedRun}), made on first use. */
-  private undescribed: object | null = null;
+  /** This client's connection with its Describe message left out ({@link PreparedRun}). */
+  private readonly undescribed = withoutDescribe((this as unknown as { connection: object }).connection);
   /** Promise-style queries sent or waiting on this connection, and the settling of the last of them. */
   private inFlight = 0;
   private last: Promise<unknown> = Promise.resolve();
@@ -136,7 +145,6 @@ export class PreparingClient extends pg.Client {
   /** Runs a prepared statement (see {@link PreparedRun}). */
   private sendNamed(name: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
     return new Promise((resolve, reject) => {
-      this.undescribed ??= withoutDescribe((this as unknown as { connection: object }).connection);
       super.query(new PreparedRun(this.shapes, this.undescribed, name, text, values, (error, result) => (error ? reject(error) : resolve(result as pg.QueryResult))));
     });
   }
