@@ -3,7 +3,7 @@ import type { Ctx } from '../context';
 import type { BreachRow } from '../db/schema';
 import { forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { activeWithRole, notify } from '../notify/notify';
+import { alertedAs, firstHolders, notify, type Alerted } from '../notify/notify';
 import { decide } from '../policy/decide';
 import type { Decision } from '../policy/types';
 import { checkWrite } from '../records/guard';
@@ -29,9 +29,11 @@ export interface NewBreach {
  * there is none but the one acting — the guardian, so a breach is never silent.
  */
 export async function breachRecipients(ctx: Ctx, except?: string): Promise<string[]> {
-  const managers = await activeWithRole(ctx, 'manager', except);
-  return managers.length ? managers : activeWithRole(ctx, 'guardian', except);
+  return (await breachAudience(ctx, except)).ids;
 }
+
+/** {@link breachRecipients} with the role they were found by. */
+const breachAudience = (ctx: Ctx, except?: string) => firstHolders(ctx, ['manager', 'guardian'], except);
 
 /** The audit entry of a change allowed by `decision`: recorded as a change, naming the rule and clause. */
 export const changeEntry = (action: string, decision: Decision, target: Pick<AuditEntry, 'resourceType' | 'resourceId' | 'subjectPersonId' | 'detail'>): AuditEntry => ({
@@ -41,9 +43,10 @@ export const changeEntry = (action: string, decision: Decision, target: Pick<Aud
 /**
  * Writes a breach record and tells management at once — in the app and by e-mail through the outbox, with no
  * detail — because the 72-hour ICO clock (UK GDPR Art 33(1)) starts now: the organisation is aware from the moment
- * a breach is reported to it. `action` names how it was opened (a report, a break-glass review, a flag).
+ * a breach is reported to it. `action` names how it was opened (a report, a break-glass review, a flag). Returns
+ * its id and who was told.
  */
-export async function createBreach(ctx: Ctx, input: NewBreach, decision: Decision, action: string, detail: Record<string, unknown>): Promise<string> {
+export async function createBreach(ctx: Ctx, input: NewBreach, decision: Decision, action: string, detail: Record<string, unknown>): Promise<{ id: string; alerted: Alerted }> {
   const id = newId(ctx.now.getTime());
   const row: BreachRow = {
     id, status: input.status ?? 'reported', source: input.source, reported_by: ctx.actor.id, reported_at: ctx.nowIso, report: input.report,
@@ -56,27 +59,28 @@ export async function createBreach(ctx: Ctx, input: NewBreach, decision: Decisio
   };
   await ctx.db.insertInto('breaches').values(row).execute();
   ctx.audit.add(changeEntry(action, decision, { resourceType: 'breach', resourceId: id, detail: { source: input.source, ...detail } }));
-  await notify(ctx, await breachRecipients(ctx, ctx.actor.id), {
+  const audience = await breachAudience(ctx, ctx.actor.id);
+  const notified = await notify(ctx, audience.ids, {
     kind: 'breach-reported', subject: 'A suspected breach of the confidentiality policy needs your attention',
     body: 'A suspected breach was recorded. The 72 hours for telling the ICO count from now: assess it and record the decisions.',
     resourceType: 'breach', resourceId: id, emailPath: breachPath(id),
   });
-  return id;
+  return { id, alerted: alertedAs(ctx, audience.role, notified) };
 }
 
 /**
  * Reports a suspected breach (clause 5): anyone working here, in one request. Management are told at once; the
- * reporter reads back what they wrote and its status, nothing of the handling.
+ * reporter reads back what they wrote and its status, nothing of the handling, and who was told (`alerted`).
  */
 export async function reportBreach(ctx: Ctx, input: ReportBreachInput) {
   checkWrite(ctx, 'breach.report', 'breach', { report: input.report }, { reported_by: ctx.actor.id });
   const decision = decide(ctx.actor, 'breach.report', { type: 'breach', ownerId: ctx.actor.id, classification: 'personal' });
   if (!decision.allowed) throw forbidden(decision);
-  const id = await createBreach(ctx, { source: 'report', report: input.report, reportedOccurredAt: input.occurredAt }, decision, 'breach.report', {
+  const { id, alerted } = await createBreach(ctx, { source: 'report', report: input.report, reportedOccurredAt: input.occurredAt }, decision, 'breach.report', {
     fields: Object.keys(input).sort(),
   });
   // Someone who has not yet accepted the policy (3.5) may report but not read records back: they get a receipt.
   const readBack = decide(ctx.actor, 'breach.read', { type: 'breach', ownerId: ctx.actor.id, classification: 'general' });
-  if (!readBack.allowed) return { data: { id, status: 'reported', reportedAt: ctx.nowIso } as Record<string, unknown>, restricted: [], version: 1, can: { review: false, handle: false } };
-  return getBreach(ctx, id);
+  if (!readBack.allowed) return { data: { id, status: 'reported', reportedAt: ctx.nowIso } as Record<string, unknown>, restricted: [], version: 1, can: { review: false, handle: false }, alerted };
+  return { ...(await getBreach(ctx, id)), alerted };
 }

@@ -88,7 +88,7 @@ const FLAG_WORDS: Readonly<Record<string, (f: BreachFlagRow) => string>> = {
  */
 export async function openFlagAsBreach(ctx: Ctx, id: string) {
   const { flag, d } = await openFlag(ctx, id, 'breach.flag.open');
-  const breachId = await createBreach(ctx, { source: 'flag', report: FLAG_WORDS[flag.kind]?.(flag) ?? `Review flag ${flag.kind}.`, status: 'assessing', flagId: id, grantId: flag.grant_id }, d, 'breach.open', { flag: id });
+  const { id: breachId } = await createBreach(ctx, { source: 'flag', report: FLAG_WORDS[flag.kind]?.(flag) ?? `Review flag ${flag.kind}.`, status: 'assessing', flagId: id, grantId: flag.grant_id }, d, 'breach.open', { flag: id });
   await decideFlag(ctx, flag, { status: 'breach', breach_id: breachId });
   ctx.audit.add(changeEntry('breach.flag.open', d, { resourceType: 'breach-flag', resourceId: id, detail: { kind: flag.kind, user: flag.user_id, breach: breachId } }));
   return getBreach(ctx, breachId);
@@ -105,7 +105,7 @@ export async function openBreachFromBreakGlass(ctx: Ctx, grant: AccessGrantRow):
     ctx.audit.add(fromDecision('breach.open', d, { resourceType: 'grant', resourceId: grant.id }));
     throw forbidden(d);
   }
-  const breachId = await createBreach(ctx, {
+  const { id: breachId } = await createBreach(ctx, {
     source: 'break-glass', status: 'assessing', grantId: grant.id,
     report: `A break-glass use (${grant.id}) of a ${grant.resource_type} record was reviewed as a breach of the confidentiality policy.`,
   }, d, 'breach.open', { grant: grant.id });

@@ -46,6 +46,35 @@ export async function notify(ctx: Ctx, userIds: readonly string[], notice: Notic
   return { recipients: unique, emailed };
 }
 
+/**
+ * What the person who raised or reported something is told about who was alerted at once — no more than is true:
+ * how many people, found by which role (the intended one, or the fallback when nobody holds it), how many e-mails
+ * were queued, and whether e-mail is held in the outbox because no e-mail server is set up (SMTP_URL).
+ */
+export interface Alerted {
+  role: Role;
+  people: number;
+  emailed: number;
+  emailHeld: boolean;
+}
+
+/** {@link Alerted} for people found by `role` and what {@link notify} did for them. */
+export const alertedAs = (ctx: Ctx, role: Role, notified: Notified): Alerted => ({
+  role, people: notified.recipients.length, emailed: notified.emailed, emailHeld: notified.emailed > 0 && ctx.services.config.smtpUrl === '',
+});
+
+/**
+ * The active holders of the first role in `roles` that anyone holds, leaving one user out, with that role (the
+ * last role, with nobody, when none is held): whom to alert when the intended people may be missing.
+ */
+export async function firstHolders(ctx: Ctx, roles: readonly [Role, ...Role[]], except?: string): Promise<{ role: Role; ids: string[] }> {
+  for (const role of roles) {
+    const ids = await activeWithRole(ctx, role, except);
+    if (ids.length) return { role, ids };
+  }
+  return { role: roles[roles.length - 1], ids: [] };
+}
+
 /** Ids of every active user holding `role`, optionally leaving one user out. */
 export async function activeWithRole(ctx: Ctx, role: Role, except?: string): Promise<string[]> {
   const rows = await ctx.db

@@ -9,6 +9,7 @@ import { decide } from '../policy/decide';
 import type { Decision } from '../policy/types';
 import { checkWrite, findVisible, requireAllowed, type Visible } from '../records/guard';
 import { addEntry, presentEntry } from './chronology';
+import { alertedAs } from '../notify/notify';
 import { alertConcern, escalationMinutes, firstRecipients } from './escalation';
 import { getConcern } from './queries';
 import type { CloseInput, EntryInput, RaiseConcernInput } from './schema';
@@ -42,7 +43,9 @@ export async function raiseConcern(ctx: Ctx, input: RaiseConcernInput) {
   await ctx.db.insertInto('concerns').values(row).execute();
   ctx.audit.add(fromDecision('concern.raise', allowed, { resourceType: 'concern', resourceId: id, subjectPersonId: row.person_id, detail: { fields: Object.keys(input).sort() } }));
   await addEntry(ctx, id, { kind: 'raised', recordedBy: ctx.actor.id, detail: { immediateRisk } });
-  const alerted = await alertConcern(ctx, row, 0, await firstRecipients(ctx, ctx.actor.id));
+  // The raiser is told who was alerted, as it is: the leads, or management when there is no lead (practice 4.1).
+  const first = await firstRecipients(ctx, ctx.actor.id);
+  const alerted = alertedAs(ctx, first.role, await alertConcern(ctx, row, 0, first.ids));
   return { ...(await getConcern(ctx, id)), alerted };
 }
 

@@ -4,7 +4,7 @@ import type { Ctx, Services } from '../context';
 import type { ConcernRow } from '../db/schema';
 import { runUnit } from '../unit';
 import { addMinutes } from '../lib/clock';
-import { activeWithRole, notify } from '../notify/notify';
+import { activeWithRole, firstHolders, notify, type Notified } from '../notify/notify';
 import { addEntry } from './chronology';
 
 /**
@@ -21,11 +21,8 @@ export const concernPath = (id: string) => `/#/concerns/${id}`;
 export const escalationMinutes = (config: Config, immediateRisk: boolean) =>
   immediateRisk ? config.safeguardingUrgentEscalateMinutes : config.safeguardingEscalateMinutes;
 
-/** The designated safeguarding leads, or — when there is none — management, leaving out the raiser. */
-export async function firstRecipients(ctx: Ctx, raisedBy: string): Promise<string[]> {
-  const leads = await activeWithRole(ctx, 'safeguarding_lead', raisedBy);
-  return leads.length ? leads : activeWithRole(ctx, 'manager', raisedBy);
-}
+/** The designated safeguarding leads, or — when there is none — management, leaving out the raiser; with the role found. */
+export const firstRecipients = (ctx: Ctx, raisedBy: string) => firstHolders(ctx, ['safeguarding_lead', 'manager'], raisedBy);
 
 /** Everyone who can act on a concern — every lead and every manager — leaving out the raiser. */
 export async function escalationRecipients(ctx: Ctx, raisedBy: string): Promise<string[]> {
@@ -37,11 +34,11 @@ export async function escalationRecipients(ctx: Ctx, raisedBy: string): Promise<
  * Alerts people to a concern — in the app and by e-mail through the outbox, in the caller's transaction — and
  * records it with its time in the chronology and the audit trail (practice 4.1: brought to the attention of
  * management for their immediate action). Level 0 is the alert when it is raised; 1 and up are escalations.
- * Returns how many people were alerted and how many e-mails were queued.
+ * Returns what {@link notify} did.
  */
-export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'person_id'>, level: number, recipients: readonly string[]) {
+export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'person_id'>, level: number, recipients: readonly string[]): Promise<Notified> {
   const escalated = level > 0;
-  const { emailed } = await notify(ctx, recipients, {
+  const notified = await notify(ctx, recipients, {
     kind: escalated ? 'concern-escalated' : 'concern-raised',
     subject: escalated ? 'A concern has not been acknowledged and needs your attention' : 'A concern needs your attention',
     body: escalated
@@ -49,13 +46,13 @@ export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'p
       : 'A colleague raised a safeguarding concern. Open it and acknowledge it.',
     resourceType: 'concern', resourceId: concern.id, emailPath: concernPath(concern.id),
   });
-  const detail = { level, recipients: [...recipients].sort(), emailed };
+  const detail = { level, recipients: [...recipients].sort(), emailed: notified.emailed };
   await addEntry(ctx, concern.id, { kind: escalated ? 'escalated' : 'alerted', recordedBy: null, detail });
   ctx.audit.add({
     action: escalated ? 'concern.escalate' : 'concern.alert', decision: 'change', ruleId: ALERT_RULE.id, clause: ctx.actor.policy.clauseFor(ALERT_RULE.clauseKey),
     resourceType: 'concern', resourceId: concern.id, subjectPersonId: concern.person_id, detail,
   });
-  return { people: recipients.length, emailed };
+  return notified;
 }
 
 /**

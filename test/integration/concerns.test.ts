@@ -234,7 +234,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     world.clock.advance(MINUTE);
     const raised = await as(world, otherStaff).post('/api/concerns', concernBody());
     expect(raised.statusCode, raised.body).toBe(201);
-    expect(raised.json().alerted).toEqual({ people: 1, emailed: 1 }); // the one lead (and their e-mail)
+    expect(raised.json().alerted).toEqual({ role: 'safeguarding_lead', people: 1, emailed: 1, emailHeld: true }); // the one lead; their e-mail waits (no SMTP_URL)
     expect(raised.json().can).toEqual({ work: false, refer: false, releaseAtOnce: false }); // the raiser (staff) works nothing
     const calm = raised.json().data.id as string;
     world.clock.advance(MINUTE);

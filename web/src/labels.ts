@@ -1,5 +1,7 @@
 // Words the app shows for the API's names: fields, classifications, roles and audited actions.
 
+import type { Alerted } from './api/models';
+
 export const FIELD_LABELS: Record<string, string> = {
   kind: 'Kind', givenName: 'Given name', familyName: 'Family name', preferredName: 'Preferred name', pronouns: 'Pronouns',
   dateOfBirth: 'Date of birth', email: 'Email', phone: 'Phone', address: 'Address', ethnicity: 'Ethnicity',
@@ -87,3 +89,21 @@ export const languageName = (tag: string) => {
     return tag;
   }
 };
+
+/** A role's holders, one and many, as a sentence names them. */
+const ROLE_NOUNS: Record<string, [string, string]> = {
+  safeguarding_lead: ['safeguarding lead', 'safeguarding leads'], manager: ['manager', 'managers'], guardian: ['guardian', 'guardians'],
+};
+
+/**
+ * Who was alerted and how, as it is: always in Confide; by e-mail only when e-mails were queued, and said to be
+ * waiting when no e-mail server is set up. For at least one person (the page says so when nobody could be alerted).
+ */
+export function howAlerted(a: Alerted): string {
+  const [one, many] = ROLE_NOUNS[a.role] ?? [a.role, a.role];
+  const inApp = `${a.people === 1 ? `One ${one} was` : `${a.people} ${many} were`} alerted just now in Confide`;
+  if (a.emailed === 0) return `${inApp}. Nobody was e-mailed: there is no e-mail address on ${a.people === 1 ? 'their account' : 'their accounts'}.`;
+  const mails = a.emailed === 1 ? 'an e-mail waits' : `${a.emailed} e-mails wait`;
+  if (a.emailHeld) return `${inApp}; ${mails} in the outbox, as no e-mail server is set up.`;
+  return `${inApp} and by e-mail${a.emailed < a.people ? ` (${a.emailed} of them: the others have no e-mail address on their account)` : ''}.`;
+}

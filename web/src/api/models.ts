@@ -6,6 +6,17 @@ import type { Referral } from './referrals';
 export type Role = 'administrator' | 'manager' | 'guardian' | 'staff' | 'volunteer' | 'student' | 'safeguarding_lead';
 export type Classification = 'general' | 'personal' | 'special' | 'safeguarding' | 'session' | 'commercial';
 
+/** Who was alerted at once when something was raised or reported, as it is (src/notify/notify.ts). */
+export interface Alerted {
+  /** The role they were found by: the intended one, or the fallback when nobody holds it. */
+  role: Role;
+  people: number;
+  /** E-mails queued. */
+  emailed: number;
+  /** No e-mail server is set up: the e-mails wait in the outbox. */
+  emailHeld: boolean;
+}
+
 export interface SessionUser {
   id: string;
   username: string;
@@ -249,8 +260,8 @@ export interface ConcernView {
   version: number;
   /** Decided by the policy: work the concern (acknowledge, chronology, close) and record a referral. */
   can: { work?: boolean; refer?: boolean; releaseAtOnce?: boolean };
-  /** On raising: how many people were alerted, and how many e-mails were queued. */
-  alerted?: { people: number; emailed: number };
+  /** On raising: who was alerted at once (src/notify/notify.ts, Alerted). */
+  alerted?: Alerted;
   /** Whom it is about, by name, for those who work concerns (rule safeguarding/subject-name-for-leads, practice 4.1). */
   subject?: { personId: string; givenName: string; familyName: string; preferredName: string | null };
 }

@@ -4,6 +4,7 @@ import { ApiError, api, call } from '../../api/client';
 import { ApiForm } from '../../components/ApiForm';
 import { TextBox, TextInput } from '../../components/fields';
 import { Button, ButtonLink, Link, Notice, PageTitle } from '../../components/ui';
+import { howAlerted } from '../../labels';
 import type { BreachView } from './types';
 
 /**
@@ -51,7 +52,14 @@ export default function ReportBreach() {
       <section className="narrow">
         <PageTitle focus={false}>Breach reported</PageTitle>
         <div ref={doneRef} tabIndex={-1} className="confirmation" role="status">
-          <p className="confirmation-title">Thank you. Management have been told, in Confide and by e-mail.</p>
+          <p className="confirmation-title">
+            {!done.alerted?.people ? 'Thank you. Your report is recorded.'
+              : done.alerted.role === 'manager' ? 'Thank you. Management have been told.'
+                : 'Thank you. There is no manager, so the guardian has been told.'}
+          </p>
+          {done.alerted?.people ? <p>{howAlerted(done.alerted)}</p> : (
+            <p><strong>Nobody could be told</strong>: there is no manager or guardian with an account. Tell a manager in person now.</p>
+          )}
           <p>They must decide within 72 hours whether the Information Commissioner’s Office has to be told, so the sooner the better — you did the right thing.</p>
         </div>
         <div className="panel">

@@ -1,5 +1,7 @@
 // The breach register's response shapes (src/breaches/queries.ts, flag-commands.ts) and its words.
 
+import type { Alerted } from '../../api/models';
+
 /** Where a breach's ICO clock stands (src/breaches/assessment.ts icoClock). */
 export interface IcoClock {
   awareAt: string;
@@ -44,6 +46,8 @@ export interface BreachView {
   can: { review: boolean; handle: boolean };
   clock?: IcoClock;
   handling?: BreachHandling;
+  /** On reporting: who was told at once. */
+  alerted?: Alerted;
 }
 export interface BreachItem extends BreachReport {
   clock?: IcoClock;

@@ -9,6 +9,7 @@ import { Button, ButtonLink, Link, Loading, Notice, PageTitle, personName } from
 import { useLocation } from '../../router';
 import { personQuery } from '../PersonPage';
 import { CONCERN_FOR } from './shared';
+import { howAlerted } from '../../labels';
 
 /** "2026-03-02T09:30" for a datetime-local input, in the browser's time zone. */
 const localNow = () => {
@@ -157,14 +158,18 @@ function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: 
     : [];
 
   if (raised) {
-    const people = raised.alerted?.people ?? 0;
+    const alerted = raised.alerted;
     return (
       <section className="narrow">
         <PageTitle focus={false}>Concern sent</PageTitle>
         <div ref={doneRef} tabIndex={-1} className="confirmation" role="status">
-          <p className="confirmation-title">Thank you. Your concern has been sent to the safeguarding leads.</p>
-          {people ? (
-            <p>{people === 1 ? 'One safeguarding lead was' : `${people} safeguarding leads and managers were`} alerted just now, in Confide and by e-mail. If nobody acknowledges it soon, it goes to every manager.</p>
+          <p className="confirmation-title">
+            {!alerted?.people ? 'Thank you. Your concern is recorded.'
+              : alerted.role === 'safeguarding_lead' ? 'Thank you. Your concern has been sent to the safeguarding leads.'
+                : 'Thank you. There is no safeguarding lead, so your concern has been sent to management.'}
+          </p>
+          {alerted?.people ? (
+            <p>{howAlerted(alerted)} If nobody acknowledges it soon, it goes to every manager.</p>
           ) : (
             <p><strong>Nobody could be alerted</strong>: there is no safeguarding lead or manager with an account. Tell a manager in person now.</p>
           )}
