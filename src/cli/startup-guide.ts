@@ -9,6 +9,8 @@ export interface StartupState {
   people: number;
   /** e.g. "sqlite: /srv/confide/data/confide.db". */
   database: string;
+  /** Whether the web app is built (web/dist): `npm start` builds it, `confide serve` alone does not. */
+  webBuilt: boolean;
 }
 
 /**
@@ -28,6 +30,8 @@ export function startupGuide(s: StartupState): string {
     );
   }
   const steps: string[] = [];
+  // Until it is built the address answers with a page that says so: say it here first rather than send them there.
+  if (!s.webBuilt) steps.push('Build the web app: run `npm run build:web` (`npm start` builds it when needed), then reload the page.');
   if (s.admin || s.users <= 1) {
     steps.push(`Open ${s.url} and sign in as the administrator${s.admin ? ' with the one-time password above' : ''}.`);
     steps.push('Create an account for each member of staff: Accounts → New account (each gets a one-time password).');

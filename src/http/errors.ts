@@ -74,7 +74,8 @@ const FRAMEWORK_ERRORS: Record<string, (e: FastifyError) => Problem | DomainErro
   FST_ERR_CTP_BODY_TOO_LARGE: () => tooLarge('The request body is larger than allowed.', [{ path: 'body', message: 'too large' }]),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => unsupportedMediaType('Send JSON (application/json).', [{ path: 'header.content-type', message: 'unsupported' }]),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => invalidInput('The JSON body is empty.', [{ path: 'body', message: 'empty' }]),
-  FST_ERR_CTP_INVALID_JSON_BODY: () => invalidInput('The body is not valid JSON.', [{ path: 'body', message: 'invalid JSON' }]),
+  // Fastify gives the same code for a key that could poison a prototype (`__proto__`, `constructor.prototype`).
+  FST_ERR_CTP_INVALID_JSON_BODY: () => invalidInput('The body is not valid JSON, or uses a key that is not accepted (__proto__, constructor.prototype).', [{ path: 'body', message: 'invalid JSON or a refused key' }]),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => invalidInput('Content-Length does not match the body.', [{ path: 'header.content-length', message: 'mismatch' }]),
   FST_ERR_CTP_INVALID_TYPE: () => invalidInput('Invalid Content-Type.', [{ path: 'header.content-type', message: 'invalid' }]),
   FST_ERR_MAX_PARAM_LENGTH: () => new Problem(414, 'URI too long', 'A path parameter is too long.', [{ path: 'url', message: 'parameter too long' }]),

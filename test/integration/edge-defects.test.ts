@@ -64,4 +64,27 @@ describe.each(dialects())('edge defects found by hostile input (%s)', (dialect) 
     const row = await world.services.db.kysely.selectFrom('people').select(['given_name', 'family_name']).where('id', '=', ok.json().id).executeTakeFirstOrThrow();
     expect(row).toEqual({ given_name: 'Zoë', family_name: 'Ünal' });
   });
+
+  it('issue 9: a form (multipart) sent to a JSON route is refused as the wrong type (415 naming the content type), and writes nothing', async () => {
+    const before = await people();
+    const boundary = 'confide-edge';
+    const payload = `--${boundary}\r\nContent-Disposition: form-data; name="givenName"\r\n\r\nAlex\r\n--${boundary}--\r\n`;
+    const res = await world.app.inject({
+      method: 'POST', url: '/api/people', payload,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: `${SESSION_COOKIE}=${staff.cookie}`, 'x-csrf-token': staff.csrf },
+    });
+    expect(res.statusCode, res.body).toBe(415);
+    expect(res.json().errors).toEqual([{ path: 'header.content-type', message: 'expected application/json' }]);
+    expect(await people()).toBe(before);
+  });
+
+  it('issue 9: a JSON key that could poison a prototype is refused (400), and the answer says so rather than calling the JSON invalid', async () => {
+    const before = await people();
+    for (const payload of ['{"__proto__":{"admin":true},"givenName":"A"}', '{"constructor":{"prototype":{"admin":true}}}']) {
+      const res = await world.app.inject({ method: 'POST', url: '/api/people', payload, headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${staff.cookie}`, 'x-csrf-token': staff.csrf } });
+      expect(res.statusCode, payload).toBe(400);
+      expect(res.json().detail).toMatch(/__proto__, constructor\.prototype/);
+    }
+    expect(await people()).toBe(before);
+  });
 });

@@ -37,15 +37,18 @@ describe('the terminal (issue 13): readable log lines, what to do next, no stack
   });
 
   it('tells a new administrator to sign in with the one-time password, create staff accounts, and try the demo', () => {
-    const first = startupGuide({ url: 'http://localhost:3000', admin: { username: 'admin', password: 'Secret-One-Time' }, users: 1, people: 0, database: 'sqlite: ./data/confide.db' });
+    const first = startupGuide({ url: 'http://localhost:3000', admin: { username: 'admin', password: 'Secret-One-Time' }, users: 1, people: 0, database: 'sqlite: ./data/confide.db', webBuilt: true });
     expect(first).toMatch(/Confide is serving http:\/\/localhost:3000/);
     expect(first).toMatch(/username: +admin[\s\S]*one-time password: Secret-One-Time/);
     expect(first).toMatch(/1\. Open http:\/\/localhost:3000 and sign in as the administrator with the one-time password above/);
     expect(first).toMatch(/2\. Create an account for each member of staff/);
     expect(first).toMatch(/3\. .*`npm run demo`/);
-    const later = startupGuide({ url: 'http://localhost:3000', admin: null, users: 2, people: 2, database: 'postgres' });
-    expect(later).not.toMatch(/one-time password|npm run demo|Create an account/);
+    const later = startupGuide({ url: 'http://localhost:3000', admin: null, users: 2, people: 2, database: 'postgres', webBuilt: true });
+    expect(later).not.toMatch(/one-time password|npm run demo|Create an account|build:web/);
     expect(later).toMatch(/1\. Open http:\/\/localhost:3000 and sign in\./);
+    // `confide serve` on a checkout whose web app was never built: say so before sending anyone to the address.
+    const unbuilt = startupGuide({ url: 'http://localhost:3000', admin: null, users: 2, people: 2, database: 'postgres', webBuilt: false });
+    expect(unbuilt).toMatch(/1\. Build the web app: run `npm run build:web`[\s\S]*2\. Open http:\/\/localhost:3000 and sign in\./);
   });
 
   it('`confide policy matrix | head -1` ends quietly: no EPIPE stack trace, exit 0', () => {
