@@ -6,7 +6,7 @@ import type { Ctx } from '../context';
 import { invalidInput, conflict, zodFieldErrors } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { Classification } from '../policy/types';
-import { getAttachment } from './queries';
+import { getAttachment, newAttachmentFacts } from './queries';
 import { uploadFields } from './schema';
 import { officeKind, resolveContentType, sniffMagic, type FileKind } from './sniff';
 import { placeFile, removeTemp, sanitiseFilename, spoolUpload, type UploadPart } from './store';
@@ -66,7 +66,7 @@ export async function createAttachment(ctx: Ctx, caseId: string, upload: Upload)
   try {
     const c = await findVisible(ctx, 'case', caseId, 'attachment.create');
     const fields = { classification: upload.classification, filename: upload.filename, contentType: upload.contentType, sizeBytes: upload.sizeBytes, sha256: upload.sha256, noteId: upload.noteId ?? undefined };
-    checkWrite(ctx, 'attachment.create', 'attachment', fields, { case_id: caseId, _team: c.row._team, uploaded_by: ctx.actor.id, classification: upload.classification }, c.subjectPersonId);
+    checkWrite(ctx, 'attachment.create', 'attachment', fields, newAttachmentFacts(ctx, caseId, c.row, upload.classification), c.subjectPersonId);
     requireNotArchived(c.row, 'case');
     if (upload.noteId) {
       const note = await ctx.db.selectFrom('notes').select('id').where('id', '=', upload.noteId).where('case_id', '=', caseId).where('archived_at', 'is', null).executeTakeFirst();

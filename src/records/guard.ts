@@ -170,6 +170,20 @@ export function checkWrite(
   row?: Record<string, unknown>,
   subjectPersonId?: string | null,
 ) {
+  const { denied, first } = deniedWrite(ctx, action, type, input, row);
+  if (first) {
+    ctx.audit.add(fromDecision(action, first, { resourceType: type, resourceId: (row?.id as string) ?? null, subjectPersonId, detail: { fields: denied.map((e) => e.path.slice(5)) } }));
+    throw refused(denied.length > 1 ? 'You may not change some of these fields.' : first.reason, { errors: denied, rule: first.ruleId, clause: first.clause });
+  }
+}
+
+/** {@link checkWrite}'s answer alone, nothing audited: for offering only what the write will accept. */
+export function mayWrite(ctx: Ctx, action: Action, type: RecordType, input: Record<string, unknown>, row?: Record<string, unknown>): boolean {
+  return !deniedWrite(ctx, action, type, input, row).first;
+}
+
+/** The fields of `input` the actor may not write, and the first decision that refused (or the general one, for no fields). */
+function deniedWrite(ctx: Ctx, action: Action, type: RecordType, input: Record<string, unknown>, row?: Record<string, unknown>) {
   const facts = row ? factsFor(ctx.actor, type, row) : { type };
   const denied: FieldError[] = [];
   let first: ReturnType<typeof decide> | undefined;
@@ -185,10 +199,7 @@ export function checkWrite(
   }
   const general = decide(ctx.actor, action, { ...facts, classification: 'general' });
   if (!first && !general.allowed && Object.keys(input).length === 0) first = general;
-  if (first) {
-    ctx.audit.add(fromDecision(action, first, { resourceType: type, resourceId: (row?.id as string) ?? null, subjectPersonId, detail: { fields: denied.map((e) => e.path.slice(5)) } }));
-    throw refused(denied.length > 1 ? 'You may not change some of these fields.' : first.reason, { errors: denied, rule: first.ruleId, clause: first.clause });
-  }
+  return { denied, first };
 }
 
 /**

@@ -422,4 +422,30 @@ describe.each(dialects())('attachments over HTTP (%s)', (dialect) => {
     expect(readdirSync(join(storeDir(), digest.slice(0, 2))).filter((n) => n === digest)).toHaveLength(1);
     expect((await as(world, lead).get(`/api/attachments/${b.json().data.id}/content`)).rawPayload.equals(data)).toBe(true);
   });
+
+  it('3.4 need-to-know: the list offers what the API then does — `canOpen` on each document is its download\'s answer, `canAttach` the classifications an upload is accepted under (no safeguarding document for staff, no session document opened by a manager off the team)', async () => {
+    const classes = ['personal', 'special', 'session', 'safeguarding'];
+    for (const user of [lead, worker, volunteer, manager]) {
+      const list = await as(world, user).get(`/api/cases/${caseId}/attachments?limit=200`);
+      expect(list.statusCode, list.body).toBe(200);
+      const { items, canAttach } = list.json() as { items: { id: string; canOpen: boolean }[]; canAttach: string[] };
+      for (const item of items) {
+        const opened = await as(world, user).get(`/api/attachments/${item.id}/content`);
+        expect(opened.statusCode === 200, `${user.username} ${item.id}`).toBe(item.canOpen);
+      }
+      for (const c of classes) {
+        const res = await upload(user, caseId, [file(PDF, `${c}.pdf`), field('classification', c)]);
+        expect(res.statusCode === 201, `${user.username} files ${c}: ${res.statusCode}`).toBe(canAttach.includes(c));
+      }
+    }
+    const offered = async (user: TestUser) => (await as(world, user).get(`/api/cases/${caseId}/attachments?limit=200`)).json();
+    const byLead = await offered(lead);
+    expect(byLead.canAttach).not.toContain('safeguarding');
+    expect(byLead.canAttach).toContain('session');
+    const byManager = await offered(manager);
+    const session = byManager.items.filter((i: { classification: string }) => i.classification === 'session');
+    expect(session.length).toBeGreaterThan(0);
+    for (const i of session) expect(i.canOpen).toBe(false); // practice 2: session details stay with the staff team
+    expect((await offered(volunteer)).canAttach).not.toContain('safeguarding');
+  });
 });

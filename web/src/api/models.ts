@@ -135,6 +135,12 @@ export interface AttachmentSummary {
   sizeBytes: number;
   uploadedAt?: string;
   createdAt?: string;
+  /** Whether the caller may open its content (decided by its classification, as the download is). */
+  canOpen: boolean;
+}
+/** A case's attachments, and the classifications the caller may file a document under there (src/attachments/queries.ts). */
+export interface AttachmentPage extends Page<AttachmentSummary> {
+  canAttach: Classification[];
 }
 export interface TeamMember {
   userId: string;

@@ -2,12 +2,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { FileTrigger } from 'react-aria-components';
 import { ApiError, api, call } from '../api/client';
-import type { AttachmentSummary, Page } from '../api/models';
+import type { AttachmentPage, Classification } from '../api/models';
 import { Choice } from '../components/fields';
 import { Button, Notice, ProblemMessage, formatDate } from '../components/ui';
 import { CLASSIFICATION_LABELS } from '../labels';
 
-const UPLOAD_CLASSES = ['session', 'personal', 'special', 'safeguarding'] as const;
+/** The order the classifications are offered in: a session document first (practice 2), the default. */
+const UPLOAD_ORDER: readonly Classification[] = ['session', 'personal', 'special', 'safeguarding'];
 const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
 /** Downloads an attachment through the API (audited); a refusal is shown with the API's reason, not as a broken page. */
@@ -26,8 +27,11 @@ async function download(id: string) {
 /** The documents filed with a case, and filing one (classified like a field: who may open it follows from that). */
 export function Attachments({ caseId, canAdd }: { caseId: string; canAdd: boolean }) {
   const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: ['case', caseId, 'attachments'], queryFn: () => call<Page<AttachmentSummary>>(api.GET('/api/cases/{caseId}/attachments', { params: { path: { caseId } } })) });
-  const [classification, setClassification] = useState<(typeof UPLOAD_CLASSES)[number]>('session');
+  const list = useQuery({ queryKey: ['case', caseId, 'attachments'], queryFn: () => call<AttachmentPage>(api.GET('/api/cases/{caseId}/attachments', { params: { path: { caseId } } })) });
+  // Only the classifications the policy lets this caller file here (a staff member files no safeguarding document).
+  const attachable = UPLOAD_ORDER.filter((c) => list.data?.canAttach.includes(c));
+  const [chosen, setClassification] = useState<Classification>('session');
+  const classification = attachable.includes(chosen) ? chosen : attachable[0];
   const [error, setError] = useState<unknown>(null);
   const [uploaded, setUploaded] = useState<string | null>(null);
 
@@ -61,14 +65,14 @@ export function Attachments({ caseId, canAdd }: { caseId: string; canAdd: boolea
                 <strong>{CLASSIFICATION_LABELS[a.classification]?.label ?? a.classification} document</strong>
                 <span className="muted"> · {a.contentType} · {size(a.sizeBytes)} · {formatDate(a.createdAt)}</span>
               </span>
-              <Button variant="quiet" className="small" onPress={() => download(a.id).catch(setError)}>Download</Button>
+              {a.canOpen ? <Button variant="quiet" className="small" onPress={() => download(a.id).catch(setError)}>Download</Button> : <span className="muted">Restricted</span>}
             </li>
           ))}
         </ul>
       ) : list.data ? <p className="muted">No attachments you may see.</p> : null}
-      {canAdd ? (
+      {canAdd && classification ? (
         <div className="upload">
-          <Choice name="classification" label="Classification of the document" value={classification} onChange={setClassification} options={UPLOAD_CLASSES.map((c) => ({ id: c, label: CLASSIFICATION_LABELS[c].label }))} description="Who may open it follows from this." />
+          <Choice name="classification" label="Classification of the document" value={classification} onChange={setClassification} options={attachable.map((c) => ({ id: c, label: CLASSIFICATION_LABELS[c].label }))} description="Who may open it follows from this." />
           <FileTrigger onSelect={upload} acceptedFileTypes={['application/pdf', 'image/png', 'image/jpeg', 'text/plain']}>
             <Button variant="secondary">Attach a file…</Button>
           </FileTrigger>
