@@ -16,6 +16,10 @@ describe.each(dialects())('3.7 secure-conditions: /metrics (%s)', (dialect) => {
     it('3.7 secure-conditions: without METRICS_TOKEN /metrics answers 404, even with a token', async () => {
       expect((await world.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
       expect((await world.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).toBe(404);
+      // The same answer as an address the app does not serve: nothing says metrics exist but are switched off.
+      const off = await world.app.inject({ method: 'GET', url: '/metrics' });
+      const unknown = await world.app.inject({ method: 'GET', url: '/no-such-page' });
+      expect({ title: off.json().title, detail: off.json().detail }).toEqual({ title: unknown.json().title, detail: unknown.json().detail });
     });
   });
 
