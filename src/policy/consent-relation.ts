@@ -61,6 +61,25 @@ export function coveringConsent(f: ConsentFacts): ConsentFact | null {
   return null;
 }
 
+/**
+ * Why no consent covers the question, in the words a worker can act on (the purpose being in force is checked
+ * first, by the caller): no consent given, the one given has expired, it names recipients by category where the
+ * question names an organisation (or does not list this recipient), or it leaves out some of the information.
+ */
+export function whyNotCovered(f: ConsentFacts): string {
+  const given = f.current.filter((c) => c.decision === 'given');
+  if (given.length === 0) return "The person has not given consent for this purpose: ask for their informed consent first.";
+  const live = given.filter((c) => c.expiresAt === null || c.expiresAt > f.at);
+  if (live.length === 0) return 'Their consent for this purpose has expired: ask for their informed consent again.';
+  const listing = live.filter((c) => c.recipients.includes(f.recipient));
+  if (listing.length === 0) {
+    return f.recipient.startsWith('org:') && !live.some((c) => c.recipients.some((r) => r.startsWith('org:')))
+      ? 'Their consent for this purpose names recipients by category, not this organisation: sharing with a named organisation needs their consent naming it (the purpose must list “named partner organisation”).'
+      : 'Their consent for this purpose does not list this recipient: ask for their consent to share with them.';
+  }
+  return 'Their consent does not cover all of the information chosen: share less, or ask for their consent to the rest.';
+}
+
 /** The question in SQL terms (the purpose's state is read from its row). */
 export interface ConsentAsk {
   purposeId: string;

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema';
 import { COMPARTMENTS, type RecordDescriptor } from '../records/descriptor';
 import { compartmentKey, grantKeyOf, ownerOf, recordOf, type RecordType } from '../records/registry';
 import { agreementCoversSql, coveringAgreement, type AgreementAsk } from './agreement-relation';
-import { consentCoversSql, coveringConsent, purposeInForce, type ConsentAsk } from './consent-relation';
+import { consentCoversSql, coveringConsent, purposeInForce, whyNotCovered, type ConsentAsk } from './consent-relation';
 import type { ActiveGrant, Actor, Resource } from './types';
 
 type AnyEb = ExpressionBuilder<Database, keyof Database>;
@@ -178,7 +178,7 @@ export const RELATIONS = {
         }
         : {
           ruleId: 'consent/none-covers', clauseKey: 'informed-consent',
-          reason: "No current consent of this person covers this recipient, purpose and information: ask for the person's informed consent first.",
+          reason: r.consent ? whyNotCovered(r.consent) : "No current consent of this person covers this recipient, purpose and information: ask for the person's informed consent first.",
         },
   },
   /**

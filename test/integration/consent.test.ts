@@ -253,7 +253,8 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
     const id = first.json().data.id as string;
     const check = (purposeId: string, recipient: string) => as(world, staff).get(`/api/people/${second}/consent-check?purposeId=${purposeId}&recipient=${encodeURIComponent(recipient)}&categories=special`).then((r) => r.json());
     expect(await check(x, 'category:GP practice')).toMatchObject({ allowed: true, consentId: id });
-    expect(await check(x, `organisation:${orgId}`)).toMatchObject({ allowed: false, ruleId: 'consent/none-covers' });
+    // A consent naming a category does not cover a named organisation, and the refusal says how to get one that does.
+    expect(await check(x, `organisation:${orgId}`)).toMatchObject({ allowed: false, ruleId: 'consent/none-covers', reason: expect.stringMatching(/names recipients by category, not this organisation.*named partner organisation/) });
     expect(await check(y, 'category:GP practice')).toMatchObject({ allowed: false, ruleId: 'consent/none-covers' });
     // Staff off the team may not even ask (403), and the answer is audited.
     const off = await as(world, otherStaff).get(`/api/people/${second}/consent-check?purposeId=${x}&recipient=internal&categories=general`);
@@ -271,7 +272,7 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
     expect(v3.statusCode, v3.body).toBe(201);
     // Asked about a moment after the expiry, and then read after it.
     const later = await as(world, staff).get(`/api/people/${second}/consent-check?purposeId=${x}&recipient=${encodeURIComponent('category:GP practice')}&categories=special&at=2026-03-09T09:00:00Z`);
-    expect(later.json()).toMatchObject({ allowed: false, ruleId: 'consent/none-covers', at: '2026-03-09T09:00:00.000Z' });
+    expect(later.json()).toMatchObject({ allowed: false, ruleId: 'consent/none-covers', at: '2026-03-09T09:00:00.000Z', reason: 'Their consent for this purpose has expired: ask for their informed consent again.' });
     world.clock.advance(8 * DAY);
     const staffNow = await again(staff);
     try {

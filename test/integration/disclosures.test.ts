@@ -207,11 +207,11 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     const before = await disclosures();
     const noConsent = await as(world, staff).post('/api/disclosures', request({ personIds: [other], items: { personFields: ['givenName'] } }));
     expect(noConsent.statusCode, noConsent.body).toBe(403);
-    expect(noConsent.json()).toMatchObject({ rule: 'consent/none-covers', clause: '1.3, 4.1, 4.2' });
+    expect(noConsent.json()).toMatchObject({ rule: 'consent/none-covers', clause: '1.3, 4.1, 4.2', detail: 'The person has not given consent for this purpose: ask for their informed consent first.' });
     expect(await lastAudit()).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: other, actor_id: staff.id });
     const wrongRecipient = await as(world, staff).post('/api/disclosures', request({ recipient: { organisationId: orgB, name: 'Pat', role: 'Tutor' } }));
     expect(wrongRecipient.statusCode).toBe(403);
-    expect(wrongRecipient.json()).toMatchObject({ rule: 'consent/none-covers', clause: '1.3, 4.1, 4.2' });
+    expect(wrongRecipient.json()).toMatchObject({ rule: 'consent/none-covers', clause: '1.3, 4.1, 4.2', detail: expect.stringMatching(/^Their consent for this purpose does not list this recipient/) });
     expect(JSON.parse((await lastAudit()).detail)).toMatchObject({ basis: 'consent', consentId: null, recipient: `org:${orgB}` });
     const wrongPurpose = await as(world, staff).post('/api/disclosures', request({ purposeId: purpose2 }));
     expect(wrongPurpose.statusCode).toBe(403);
@@ -219,7 +219,7 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(await lastAudit()).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: person, actor_id: staff.id });
     // Categories beyond the consent (special: health notes) are not covered either.
     const beyond = await as(world, staff).post('/api/disclosures', request({ items: { personFields: ['healthNotes'] } }));
-    expect(beyond.json()).toMatchObject({ rule: 'consent/none-covers' });
+    expect(beyond.json()).toMatchObject({ rule: 'consent/none-covers', detail: expect.stringMatching(/^Their consent does not cover all of the information chosen/) });
     expect(await lastAudit()).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: person });
     expect(await disclosures()).toBe(before);
   });

@@ -94,7 +94,7 @@ export default function NewPurpose() {
           <Radios name="lawfulBasis" label="Lawful basis (UK GDPR Article 6)" value={lawfulBasis} onChange={setLawfulBasis} options={LAWFUL_BASES} isRequired />
           <Checkboxes name="dataCategories" label="Information it uses" value={dataCategories} onChange={setCategories} options={CATEGORIES} isRequired />
           {special ? <Choice name="art9Condition" label="Article 9 condition (special-category information)" value={art9Condition} onChange={setArt9} options={ART9_CONDITIONS} isRequired /> : null}
-          <TextBox name="recipientCategories" label="Who receives it" value={recipients} onChange={setRecipients} rows={2} isRequired description="One per line: “internal service only”, “GP practice”, “named partner organisation”…" />
+          <TextBox name="recipientCategories" label="Who receives it" value={recipients} onChange={setRecipients} rows={2} isRequired description="One per line: “internal service only”, “GP practice”, “named partner organisation”… Only “named partner organisation” lets a consent name organisations from the register, which sharing with one of them needs." />
           <Radios name="needsIdentity" label="Does it need to identify people? (3.3)" value={needsIdentity} onChange={setNeedsIdentity} isRequired
             options={[{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No — aggregate or pseudonymised output only' }]} />
           <Choice name="retentionPeriod" label="How long it is kept" value={retentionPeriod} onChange={setRetention} options={RETENTION} isRequired />
