@@ -3,10 +3,9 @@ import { findVisible, mayWrite, presentSummary, readRecord } from '../records/gu
 import { auditList } from '../records/list-audit';
 import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
-import { teamFlag } from '../policy/relations';
+import { factsFor, teamFlag } from '../policy/relations';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { allows } from '../policy/decide';
-import { factsFor } from '../policy/relations';
 import type { Classification } from '../policy/types';
 import { ATTACHMENT_CLASSIFICATIONS, type ListAttachmentsQuery } from './schema';
 
