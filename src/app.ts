@@ -2,11 +2,11 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from './context';
-import { errorHandler, Problem, sendProblem, toProblem } from './http/errors';
+import { errorHandler, problemOf, sendProblem, toProblem } from './http/errors';
 import { cookieIsSecure } from './http/auth/cookies';
 import { registerRoutes } from './http/pipeline';
 import { securityHeaders } from './http/security-headers';
-import { unsupportedMediaType } from './lib/errors';
+import { nothingHere, unsupportedMediaType } from './lib/errors';
 import { newId } from './lib/ids';
 import { allRoutes } from './routes';
 
@@ -71,7 +71,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(multipart, { preservePath: true, limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 12, fieldSize: 4096 } });
 
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, new Problem(404, 'Not found', 'There is nothing at this address.')));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problemOf(nothingHere())));
   // The access log: route pattern (never the raw URL, which can carry a searched name), actor id, status, time.
   app.addHook('onResponse', (request, reply, done) => {
     if (services.metrics.enabled) services.metrics.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ensureAdministrator } from './accounts/bootstrap';
 import { buildApp } from './app';
 import { startBreachJobs } from './breaches/jobs';
@@ -11,7 +10,7 @@ import { startOutboxSender } from './notify/sender';
 import { installDefaultPolicy } from './policy-document/store';
 import { startEscalationJob } from './safeguarding/escalation';
 import { startReferralClock } from './safeguarding/referral-clock';
-import { WEB_DIST } from './web/routes';
+import { WEB_PAGE } from './web/routes';
 import { createServices, prepareDatabase } from './services';
 
 /**
@@ -36,7 +35,7 @@ export async function serve(overrides: Partial<Config> = {}) {
   const [users, people] = await Promise.all([countRows(services, 'users'), countRows(services, 'people')]);
   // For the person at the terminal: where to go and what to do next. When stdout is JSON lines (not a terminal, or
   // LOG_FORMAT=json) these words go to stderr, so stdout stays machine-readable; the one-time password is never logged.
-  const webBuilt = existsSync(join(WEB_DIST, 'index.html'));
+  const webBuilt = existsSync(WEB_PAGE);
   const guide = startupGuide({ url, admin, users, people, database: `${services.db.dialect}: ${services.db.location}`, webBuilt });
   if (chooseLogFormat(config.logFormat, process.stdout.isTTY) === 'pretty') process.stdout.write(guide);
   else process.stderr.write(guide);

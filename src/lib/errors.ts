@@ -82,6 +82,9 @@ export class DomainError extends Error {
 /** The input is wrong: `detail` says how, `errors` which fields. */
 export const invalidInput = (detail: string, errors?: FieldError[]) => new DomainError('invalid-input', detail, { errors });
 
+/** An address the app does not serve (or a feature switched off, answered alike): one wording everywhere. */
+export const nothingHere = () => new DomainError('not-found', 'There is nothing at this address.');
+
 /** Missing and forbidden records are reported alike, so ids cannot be probed. */
 export const notFound = (what = 'record') => new DomainError('not-found', `No ${what} with that id, or you do not have access to it.`);
 

@@ -1,5 +1,5 @@
 import { sha256, safeEqual } from '../accounts/secrets';
-import { DomainError, unauthenticated } from '../lib/errors';
+import { nothingHere, unauthenticated } from '../lib/errors';
 import { publicRoute } from '../http/route';
 
 /** The bearer token a scrape sends, or null. */
@@ -17,8 +17,8 @@ export const metricsRoutes = [
     responses: { 200: 'Prometheus text exposition format 0.0.4', 401: 'No or wrong bearer token', 404: 'Metrics are off (METRICS_TOKEN is not set)' },
     handler: async (ctx, { request, reply }) => {
       const { config, metrics, db } = ctx.services;
-      // Off: the same answer as any address the app does not serve (src/app.ts, the not-found handler).
-      if (!metrics.enabled || !config.metricsToken) throw new DomainError('not-found', 'There is nothing at this address.');
+      // Off: the same answer as any address the app does not serve.
+      if (!metrics.enabled || !config.metricsToken) throw nothingHere();
       const given = bearer(request.headers.authorization);
       if (!given || !safeEqual(sha256(given), sha256(config.metricsToken))) {
         reply.header('www-authenticate', 'Bearer realm="metrics"');

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { z } from 'zod';
-import { DomainError, notFound } from '../lib/errors';
+import { notFound, nothingHere } from '../lib/errors';
 import { publicRoute } from '../http/route';
 
 /** Where Vite writes the built web app (web/ → web/dist; see web/vite.config.ts and scripts/web-build.ts). */
 export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
+/** The built page; the web app is built when it exists. */
+export const WEB_PAGE = join(WEB_DIST, 'index.html');
 
 /** Top-level paths of the web app's pages: a deep link or a reload of any of them serves the app. */
 export const APP_SECTIONS = ['sign-in', 'people', 'cases', 'notes', 'organisations', 'access', 'admin', 'account', 'concerns', 'notifications', 'disclosures', 'agreements', 'acknowledge', 'breaches', 'purposes', 'meetings', 'meeting-acknowledge', 'review'] as const;
@@ -30,7 +32,7 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
  */
 function loadBuild() {
   const assetsDir = join(WEB_DIST, 'assets');
-  const page = existsSync(join(WEB_DIST, 'index.html')) ? readFileSync(join(WEB_DIST, 'index.html')) : null;
+  const page = existsSync(WEB_PAGE) ? readFileSync(WEB_PAGE) : null;
   const assets = new Map<string, { type: string; body: Buffer }>();
   if (existsSync(assetsDir)) {
     for (const name of readdirSync(assetsDir)) {
@@ -70,7 +72,7 @@ export const webRoutes = [
     method: 'GET', url: '/*', public: true, tags: ['web'], summary: 'A page of the web app (deep links and reloads)',
     handler: async (_ctx, { request, reply }) => {
       const section = request.url.split(/[/?#]/)[1] ?? '';
-      if (!(APP_SECTIONS as readonly string[]).includes(section)) throw new DomainError('not-found', 'There is nothing at this address.');
+      if (!(APP_SECTIONS as readonly string[]).includes(section)) throw nothingHere();
       return sendPage(reply);
     },
   }),
