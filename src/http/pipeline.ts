@@ -54,8 +54,9 @@ declare module 'fastify' {
 
 /** Validates params, query and body against the route's zod schemas, collecting every field at fault. */
 function parseInput(def: AnyRoute, request: FastifyRequest, reply: FastifyReply): RouteInput<unknown, unknown, unknown> {
-  // A form sent where JSON is expected is the wrong kind of body (415, as any other type), not a missing one.
-  if (!def.multipart && request.isMultipart()) {
+  // A form sent where a JSON body is expected is the wrong kind of body (415, as any other type, and documented so for
+  // every route with a body: src/http/openapi.ts), not a missing one.
+  if (def.body && !def.multipart && request.isMultipart()) {
     throw unsupportedMediaType('Send JSON (application/json).', [{ path: 'header.content-type', message: 'expected application/json' }]);
   }
   const errors: FieldError[] = [];
