@@ -77,7 +77,7 @@ async function benchPack(dialect: DialectName, opts: BenchOptions) {
     const now = new Date().toISOString();
     const personId = newId();
     await db.insertInto('people').values({
-      id: personId, kind: 'service_user', given_name: 'Alex', family_name: 'Example', preferred_name: null, sort_key: sortKey('Example', 'Alex'), date_of_birth: '2010-04-01',
+      id: personId, kind: 'service_user', given_name: 'Alex', family_name: 'Example', preferred_name: null, sort_key: sortKey('Example', 'Alex'), date_of_birth: '2000-04-01',
       pronouns: 'they/them', email: 'alex@example.org', phone: '01234 567890', address: '1 High Street', ethnicity: null, health_notes: null, safeguarding_notes: null,
       archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
     }).execute();

@@ -42,15 +42,18 @@ export async function makeUser(world: World, roles: Role[], options: { accepted?
   return { id, username, cookie: s.cookieValue, csrf: s.csrfToken };
 }
 
-/** Inserts a person directly. */
-export async function makePerson(world: World, fields: Partial<{ givenName: string; familyName: string; healthNotes: string; safeguardingNotes: string; email: string }> = {}) {
+/**
+ * Inserts a person directly: by default 17 on the test clock's date, old enough to give consent themselves (and a
+ * child still, with parental responsibility); `dateOfBirth` for someone younger or older.
+ */
+export async function makePerson(world: World, fields: Partial<{ givenName: string; familyName: string; healthNotes: string; safeguardingNotes: string; email: string; dateOfBirth: string }> = {}) {
   const id = newId();
   const now = world.clock.now().toISOString();
   const given = fields.givenName ?? unique('Given');
   const family = fields.familyName ?? unique('Family');
   await world.services.db.kysely.insertInto('people').values({
     id, kind: 'service_user', given_name: given, family_name: family, preferred_name: null, sort_key: sortKey(family, given),
-    date_of_birth: '2010-04-01', pronouns: null, email: fields.email ?? 'someone@example.org', phone: null, address: null, ethnicity: null,
+    date_of_birth: fields.dateOfBirth ?? '2008-04-01', pronouns: null, email: fields.email ?? 'someone@example.org', phone: null, address: null, ethnicity: null,
     health_notes: fields.healthNotes ?? 'asthma', safeguarding_notes: fields.safeguardingNotes ?? 'known to social care',
     archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
   }).execute();

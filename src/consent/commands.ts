@@ -11,6 +11,7 @@ import { findVisible, requireAllowed, type Visible } from '../records/guard';
 import { getConsent } from './queries';
 import { checkRecipients } from './recipients';
 import type { RecordConsentInput, WithdrawInput } from './schema';
+import { givenByFault } from './who-may-answer';
 
 /** How far ahead of the server clock a withdrawal's time may be (clock skew between devices). */
 const SKEW_MS = 5 * 60_000;
@@ -54,7 +55,8 @@ async function insertVersion(ctx: Ctx, row: ConsentRow, keys: readonly string[])
  * Records a person's informed answer about one purpose (1.3, 4.1, 4.2): given or refused (a refusal is recorded
  * too), to which recipients, for which categories, what they were told, how and by whom it was given. Staff and
  * managers on the person's case team record it (consent/record-case-team); volunteers and students may not
- * (consent/explained-by-trained-staff, 3.5). Consent is never edited: when the person already has a current answer
+ * (consent/explained-by-trained-staff, 3.5). Who gave it must be able to for the person's age (src/consent/who-may-answer.ts).
+ * Consent is never edited: when the person already has a current answer
  * for the purpose, this is a new version that must name it in `supersedes`, and it stops being current.
  */
 export async function recordConsent(ctx: Ctx, personId: string, input: RecordConsentInput) {
@@ -68,6 +70,8 @@ export async function recordConsent(ctx: Ctx, personId: string, input: RecordCon
     }
   }
   const allowed = decide(ctx.actor, 'consent.record', { ...draft, classification: 'personal' });
+  const whoGaveIt = givenByFault(input, person.row.date_of_birth as string | null, ctx.now);
+  if (whoGaveIt) throw whoGaveIt;
   const purpose = await purposeInForceFor(ctx, input.purposeId, 'body.purposeId', 'consent.record', person);
   const recipients = await checkRecipients(ctx, purpose, input.recipients, 'body.recipients');
   const purposeCategories = JSON.parse(purpose.data_categories) as string[];

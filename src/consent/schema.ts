@@ -30,13 +30,16 @@ export const methodSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('oral'), attestation: text(2000).describe('the member of staff attests what was said and agreed'), witnessName: text(200).optional() }),
 ]);
 
-/** Who gave it: the person; a child competent to decide; someone with parental responsibility; an authorised representative. */
+/**
+ * Who gave it: the person; a child competent to decide; someone with parental responsibility; an authorised
+ * representative. Which of them may give consent depends on the person's age (src/consent/who-may-answer.ts).
+ */
 export const givenBySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('person') }),
   z.strictObject({ kind: z.literal('competent_child'), competenceAssessment: text(5000).describe('how the child was judged competent to decide (Gillick)') }),
   z.strictObject({ kind: z.literal('parental_responsibility'), name: text(200), relationship: text(200) }),
   z.strictObject({ kind: z.literal('representative'), name: text(200), relationship: text(200), authority: text(1000).describe('e.g. lasting power of attorney for health and welfare, court-appointed deputy') }),
-]);
+]).describe('consent given for someone under 16 comes from a competent_child or parental_responsibility; from 16 not competent_child; from 18 not parental_responsibility (a refusal is recorded from anyone)');
 
 /** POST /api/people/:id/consents: a person's answer about one purpose (given or refused), or a new version of it. */
 export const recordConsentBody = z.strictObject({

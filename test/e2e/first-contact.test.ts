@@ -226,6 +226,35 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it("4.1 informed-consent, practice 4.1 children: for a 13-year-old the form offers only the child judged competent or a parent, says why, and records how they were judged", async () => {
+    const born = new Date(Date.now() - 13.5 * 365.25 * 86_400_000).toISOString().slice(0, 10);
+    const childId = await makePerson(world, { givenName: 'Kit', familyName: 'Lowe', dateOfBirth: born });
+    await makeCase(world, childId, { [staff.id]: 'lead' });
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'sam.patel', `/people/${childId}/consents/new`);
+    await page.getByRole('heading', { name: 'Record consent for Kit Lowe', level: 1 }).waitFor();
+    await page.locator('label.radio', { hasText: /^Referral to health services/ }).click();
+    const who = page.getByRole('radiogroup', { name: 'Who answered' });
+    await who.waitFor();
+    expect(await who.getByRole('radio').evaluateAll((els) => els.map((e) => e.closest('label')?.textContent?.trim().split('Record')[0]))).toEqual(['A child competent to decide', 'Someone with parental responsibility']);
+    expect(await who.textContent()).toContain('They are 13: under 16, consent comes from them only if you judge them competent to decide');
+    expect(await who.getByRole('radio', { name: /A child competent to decide/ }).isChecked()).toBe(true);
+    await page.locator('label.checkbox', { hasText: /^GP practice/ }).click();
+    await page.getByLabel('Who it will be shared with').fill('Your GP practice.');
+    await page.getByLabel('What happens if they agree, and if they do not').fill('If you agree your GP hears about the mentoring; if not, nothing is sent.');
+    await page.getByLabel('That not agreeing may mean not getting a service').fill('We could not refer you to the wellbeing service through us.');
+    await page.getByLabel('How you judged they are competent to decide').fill('Kit explained back what would be shared, with whom, and that they can say no at any time.');
+    await page.getByLabel('Signature: they type their full name').fill('Kit Lowe');
+    await checkpoint(page, 'first-contact-16-child-consent');
+    await page.getByRole('button', { name: 'Record consent' }).click();
+    await page.getByRole('heading', { name: 'Consent recorded', level: 1 }).waitFor();
+    const row = await world.services.db.kysely.selectFrom('consents').select(['given_by', 'given_by_detail']).where('person_id', '=', childId).executeTakeFirstOrThrow();
+    expect(row.given_by).toBe('competent_child');
+    expect(JSON.parse(row.given_by_detail!)).toEqual({ competenceAssessment: 'Kit explained back what would be shared, with whom, and that they can say no at any time.' });
+    expect((await auditRows(world)).filter((r) => r.action === 'consent.record' && r.subject_person_id === childId).map((r) => [r.decision, r.rule_id])).toEqual([['allow', 'consent/record-case-team']]);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('works at 375 px wide: the registration steps and the person page fit without sideways scrolling', async () => {
     const { page, problems } = await newPage(browser, { width: 375 });
     await signIn(page, base, 'sam.patel', '/people/new');

@@ -211,6 +211,47 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
     expect([await count('consents'), await count('consent_recipients')]).toEqual(before);
   });
 
+  it("4.1 informed-consent, practice 4.1 children: who may give consent follows the person's age — under 16 a competent child or a parent, 16 and over the person, no parent for an adult; a refusal is heard from anyone", async () => {
+    const purposeId = await activePurpose({ recipientCategories: ['GP practice'] });
+    const child = await makePerson(world, { dateOfBirth: '2012-03-03' }); // 13 on the clock's date
+    const fifteen = await makePerson(world, { dateOfBirth: '2010-03-03' }); // 16 tomorrow
+    const adult = await makePerson(world, { dateOfBirth: '1990-06-01' });
+    for (const p of [child, fifteen, adult]) await makeCase(world, p, { [staff.id]: 'lead' });
+    const competent = { kind: 'competent_child', competenceAssessment: 'Talked it through; they explained back what sharing means and that they can say no.' };
+    const parent = { kind: 'parental_responsibility', name: 'Sam Bloggs', relationship: 'mother' };
+    const representative = { kind: 'representative', name: 'Lee Bloggs', relationship: 'brother', authority: 'lasting power of attorney for health and welfare' };
+    const refusedAs = async (p: string, givenBy: Record<string, unknown>, message: string) => {
+      const before = await count('consents');
+      const res = await as(world, staff).post(`/api/people/${p}/consents`, consentBody(purposeId, { givenBy }));
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().errors).toEqual([{ path: 'body.givenBy.kind', message }]);
+      expect(res.body).not.toContain('2012-03-03'); // the answer names the rule, not the date of birth
+      expect(await count('consents')).toBe(before);
+    };
+    await refusedAs(child, { kind: 'person' }, 'under 16: competent_child or parental_responsibility');
+    await refusedAs(fifteen, { kind: 'person' }, 'under 16: competent_child or parental_responsibility');
+    await refusedAs(child, representative, 'under 16: competent_child or parental_responsibility');
+    await refusedAs(adult, competent, '16 or over: not competent_child');
+    await refusedAs(adult, parent, '18 or over: not parental_responsibility');
+    await refusedAs(person, competent, '16 or over: not competent_child'); // 17
+
+    const recorded = async (p: string, body: Record<string, unknown>) => {
+      const res = await as(world, staff).post(`/api/people/${p}/consents`, consentBody(purposeId, body));
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().data as { id: string; givenBy: string };
+    };
+    const byChild = await recorded(child, { givenBy: competent });
+    expect(byChild.givenBy).toBe('competent_child');
+    expect(await auditOf(byChild.id)).toContainEqual(['consent.record', 'allow', 'consent/record-case-team', '1.3, 4.1, 4.2']);
+    await recorded(fifteen, { givenBy: parent });
+    await recorded(adult, { givenBy: representative });
+    // A refusal voiced by a 13-year-old themselves is recorded as theirs: no one is made to stay silent.
+    const otherPurpose = await activePurpose({ recipientCategories: ['GP practice'] });
+    const no = await as(world, staff).post(`/api/people/${child}/consents`, consentBody(otherPurpose, { decision: 'refused' }));
+    expect(no.statusCode, no.body).toBe(201);
+    expect(no.json().data).toMatchObject({ decision: 'refused', givenBy: 'person' });
+  });
+
   it('3.1 purpose-register: a draft purpose, or one past its review date, covers nothing — recording and checking are refused citing 3.1 — until re-approved', async () => {
     const draft = (await as(world, manager).post('/api/purposes', purposeBody(guardian.id))).json().data.id as string;
     const before = await count('consents');

@@ -12782,6 +12782,7 @@ export interface paths {
                             attestation: string;
                             witnessName?: string;
                         };
+                        /** @description consent given for someone under 16 comes from a competent_child or parental_responsibility; from 16 not competent_child; from 18 not parental_responsibility (a refusal is recorded from anyone) */
                         givenBy: {
                             /** @constant */
                             kind: "person";

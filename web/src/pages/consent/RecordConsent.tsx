@@ -7,7 +7,7 @@ import { Checkboxes, Choice, Radios, TextBox, TextInput } from '../../components
 import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDate, personName } from '../../components/ui';
 import { navigate } from '../../router';
 import { personQuery } from '../PersonPage';
-import { GIVEN_BY, INTERNAL_ONLY, LAWFUL_BASIS, METHODS, NAMED_PARTNER, categoryLabel } from './labels';
+import { INTERNAL_ONLY, LAWFUL_BASIS, METHODS, NAMED_PARTNER, categoryLabel, whoCanAnswer } from './labels';
 import { consentsQuery, ReceiptLinks } from './ConsentHistory';
 
 const NAMES = [
@@ -58,6 +58,9 @@ export default function RecordConsent({ id }: { id: string }) {
   if (person.isPending || purposes.isPending) return <Loading />;
   if (person.error) return <><PageTitle>Record consent</PageTitle><ProblemMessage error={person.error} /></>;
   const name = personName(person.data.data);
+  // Who may answer follows their age (4.1): a choice their age rules out is not offered, and the first one left is.
+  const answerers = whoCanAnswer(person.data.data.dateOfBirth, v.decision);
+  const givenByKind = answerers.options.some((o) => o.id === v.givenBy) ? v.givenBy : answerers.options[0].id;
   const purpose = purposes.data?.items.find((p) => p.id === v.purposeId);
   const current = history.data?.items.find((c) => c.purposeId === v.purposeId && !c.supersededBy);
   const choosePurpose = (pid: string) => {
@@ -80,9 +83,9 @@ export default function RecordConsent({ id }: { id: string }) {
     const method = v.method === 'oral'
       ? { kind: 'oral', attestation: text('method.attestation'), ...(text('method.witnessName') ? { witnessName: text('method.witnessName') } : {}) }
       : { kind: 'e_signature', typedName: text('method.typedName') };
-    const givenBy = v.givenBy === 'competent_child' ? { kind: v.givenBy, competenceAssessment: text('givenBy.competenceAssessment') }
-      : v.givenBy === 'parental_responsibility' ? { kind: v.givenBy, name: text('givenBy.name'), relationship: text('givenBy.relationship') }
-      : v.givenBy === 'representative' ? { kind: v.givenBy, name: text('givenBy.name'), relationship: text('givenBy.relationship'), authority: text('givenBy.authority') }
+    const givenBy = givenByKind === 'competent_child' ? { kind: givenByKind, competenceAssessment: text('givenBy.competenceAssessment') }
+      : givenByKind === 'parental_responsibility' ? { kind: givenByKind, name: text('givenBy.name'), relationship: text('givenBy.relationship') }
+      : givenByKind === 'representative' ? { kind: givenByKind, name: text('givenBy.name'), relationship: text('givenBy.relationship'), authority: text('givenBy.authority') }
       : { kind: 'person' };
     const body = {
       purposeId: v.purposeId, decision: v.decision, recipients: recipientList, dataCategories: categories,
@@ -163,15 +166,15 @@ export default function RecordConsent({ id }: { id: string }) {
               <fieldset className="panel form-section">
                 <legend>4. Their answer</legend>
                 <Radios name="decision" label="Their answer" isRequired value={v.decision} onChange={set('decision')} options={[{ id: 'given', label: 'They agree' }, { id: 'refused', label: 'They do not agree' }]} />
-                <Radios name="givenBy" label="Who answered" isRequired value={v.givenBy} onChange={set('givenBy')} options={GIVEN_BY} />
-                {v.givenBy === 'competent_child' ? <TextBox name="givenBy.competenceAssessment" label="How you judged they are competent to decide" isRequired rows={3} value={v['givenBy.competenceAssessment'] ?? ''} onChange={set('givenBy.competenceAssessment')} /> : null}
-                {v.givenBy === 'parental_responsibility' || v.givenBy === 'representative' ? (
+                <Radios name="givenBy" label="Who answered" isRequired value={givenByKind} onChange={set('givenBy')} options={answerers.options} description={answerers.hint} />
+                {givenByKind === 'competent_child' ? <TextBox name="givenBy.competenceAssessment" label="How you judged they are competent to decide" isRequired rows={3} value={v['givenBy.competenceAssessment'] ?? ''} onChange={set('givenBy.competenceAssessment')} /> : null}
+                {givenByKind === 'parental_responsibility' || givenByKind === 'representative' ? (
                   <>
                     <TextInput name="givenBy.name" label="Their name" isRequired value={v['givenBy.name'] ?? ''} onChange={set('givenBy.name')} />
                     <TextInput name="givenBy.relationship" label="Relationship to the person" isRequired value={v['givenBy.relationship'] ?? ''} onChange={set('givenBy.relationship')} />
                   </>
                 ) : null}
-                {v.givenBy === 'representative' ? <TextInput name="givenBy.authority" label="Their authority" isRequired description="e.g. lasting power of attorney for health and welfare" value={v['givenBy.authority'] ?? ''} onChange={set('givenBy.authority')} /> : null}
+                {givenByKind === 'representative' ? <TextInput name="givenBy.authority" label="Their authority" isRequired description="e.g. lasting power of attorney for health and welfare" value={v['givenBy.authority'] ?? ''} onChange={set('givenBy.authority')} /> : null}
                 <Radios name="method" label="How they gave it" isRequired value={v.method} onChange={set('method')} options={METHODS} />
                 {v.method === 'oral' ? (
                   <>

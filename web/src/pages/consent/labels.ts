@@ -20,6 +20,32 @@ export const GIVEN_BY = [
 ] as const;
 export const GIVEN_BY_LABELS: Record<string, string> = Object.fromEntries(GIVEN_BY.map((g) => [g.id, g.label]));
 
+/** Whole years from a date of birth (YYYY-MM-DD) to today; null when it is unknown or hidden from this user. */
+function ageToday(dateOfBirth: string | null | undefined): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateOfBirth ?? '');
+  if (!m) return null;
+  const now = new Date();
+  const passed = now.getMonth() + 1 > Number(m[2]) || (now.getMonth() + 1 === Number(m[2]) && now.getDate() >= Number(m[3]));
+  return now.getFullYear() - Number(m[1]) - (passed ? 0 : 1);
+}
+
+/**
+ * Who can give consent for a person of their age, as the server checks it (src/consent/who-may-answer.ts): under 16
+ * a child judged competent or someone with parental responsibility; 16 and over the person (or a representative);
+ * 18 and over no parent. A refusal is recorded from anyone. Every choice, and no hint, when the age is not known.
+ */
+export function whoCanAnswer(dateOfBirth: string | null | undefined, decision: string): { options: ReadonlyArray<(typeof GIVEN_BY)[number]>; hint?: string } {
+  const age = ageToday(dateOfBirth);
+  if (age === null || decision !== 'given') return { options: GIVEN_BY };
+  if (age < 16) {
+    return {
+      options: GIVEN_BY.filter((g) => g.id === 'competent_child' || g.id === 'parental_responsibility'),
+      hint: `They are ${age}: under 16, consent comes from them only if you judge them competent to decide (write how), or from someone with parental responsibility.`,
+    };
+  }
+  return { options: GIVEN_BY.filter((g) => g.id !== 'competent_child' && (age < 18 || g.id !== 'parental_responsibility')) };
+}
+
 export const WITHDRAWAL_METHODS = [
   { id: 'in_writing', label: 'In writing' },
   { id: 'orally', label: 'Spoken (in person or by phone)' },
