@@ -18,15 +18,16 @@ function parameters(where: 'path' | 'query', schema: ZodType | undefined) {
  * The problem responses every operation of this shape can give, besides its own (`responses`): bad input; for
  * signed-in routes, no or a stale session (401) and a refusal with its rule and clause (403); a record that is
  * missing or hidden (404, alike); for changes, a state that does not allow it (409) and optimistic concurrency —
- * If-Match missing (428) or stale (412); for bodies, too large (413) or not UTF-8 JSON (415); and a database busy
- * past the lock timeout (503 with Retry-After).
+ * If-Match missing (428) or stale (412); for any method that may carry a body, too large (413) or of a type the
+ * server does not read (415) — a body-less POST sent a body anyway is parsed, and refused, like any other; and a
+ * database busy past the lock timeout (503 with Retry-After).
  */
 function commonProblems(r: AnyRoute): Record<string, typeof problem> {
   const out: Record<string, typeof problem> = { 400: problem, 503: { ...problem, description: 'The database is busy: retry after Retry-After' } };
   if (!r.public) Object.assign(out, { 401: problem, 403: problem });
   if (!r.public && (r.params || r.method !== 'GET')) out[404] = { ...problem, description: 'Not found, or you may not see it (alike)' };
   if (!r.public && r.method !== 'GET') Object.assign(out, { 409: problem, 412: problem, 428: problem });
-  if (r.body || r.multipart) Object.assign(out, { 413: problem, 415: problem });
+  if (r.method !== 'GET') Object.assign(out, { 413: problem, 415: problem });
   return out;
 }
 

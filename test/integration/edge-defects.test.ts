@@ -78,6 +78,21 @@ describe.each(dialects())('edge defects found by hostile input (%s)', (dialect) 
     expect(await people()).toBe(before);
   });
 
+  it('issue 9: a body of a type the server does not read, sent to a route that takes no body, is 415 — and the served OpenAPI document lists 413 and 415 for every method that may carry a body', async () => {
+    const res = await world.app.inject({
+      method: 'POST', url: '/api/auth/sign-out', payload: '<signOut/>',
+      headers: { 'content-type': 'application/xml', cookie: `${SESSION_COOKIE}=${staff.cookie}`, 'x-csrf-token': staff.csrf },
+    });
+    expect(res.statusCode, res.body).toBe(415);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect((await as(world, staff).get('/api/auth/me')).statusCode).toBe(200); // not signed out
+    const doc = (await world.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const unlisted = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops)
+      .filter(([method, op]) => method !== 'get' && !('413' in op.responses && '415' in op.responses)).map(([method]) => `${method} ${path}`));
+    expect(unlisted).toEqual([]);
+    expect(doc.paths['/api/auth/sign-out'].post.responses).toHaveProperty('415');
+  });
+
   it('issue 9: a JSON key that could poison a prototype is refused (400), and the answer says so rather than calling the JSON invalid', async () => {
     const before = await people();
     for (const payload of ['{"__proto__":{"admin":true},"givenName":"A"}', '{"constructor":{"prototype":{"admin":true}}}']) {
