@@ -22,7 +22,7 @@ describe.runIf(browserAvailable)('administration in a real browser', () => {
     await world?.close();
   });
 
-  it('3.5 staff-awareness: the administrator’s first run leads to accounts, and ends with a staff member signed in who has accepted the policy', async () => {
+  it('3.5 staff-awareness, practice 4.1: the administrator’s first run leads to accounts (no concern or breach forms it would be refused), and ends with a staff member signed in who has accepted the policy', async () => {
     const { page, problems } = await newPage(browser);
     await page.goto(base);
     await page.getByLabel('Username').fill(admin.username);
@@ -37,6 +37,14 @@ describe.runIf(browserAvailable)('administration in a real browser', () => {
     await page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
     expect(page.url()).toBe(`${base}/admin/accounts`);
     await checkpoint(page, 'admin-01-accounts');
+    // An administrator account alone is a system account, which the API refuses concerns and breach reports from
+    // (safeguarding/raise-concern, breaches/report): it is not offered them, and the form's address says why.
+    expect(await page.getByRole('link', { name: /Raise a concern|Your concerns|Report a breach/ }).count()).toBe(0);
+    await page.goto(`${base}/concerns/new`);
+    await expect.poll(() => page.locator('.alert.warning').textContent()).toMatch(/administrator account.*Raise a concern from your own staff account/);
+    expect(await page.getByRole('button', { name: /Send to the safeguarding leads/ }).count()).toBe(0);
+    await page.goto(`${base}/admin/accounts`);
+    await page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByRole('heading', { name: 'Create an account' }).waitFor();
 

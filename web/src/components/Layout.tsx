@@ -6,7 +6,7 @@ import { roleList } from '../labels';
 import { navigate, useLocation } from '../router';
 import { hasRole, useSession } from '../session';
 import { Button, Link } from './ui';
-import { ADMIN_AREA_ROLES } from '../pages/policy/roles';
+import { ADMIN_AREA_ROLES, WORKING_ROLES } from '../pages/policy/roles';
 
 /** The frame of every signed-in page: skip link, header with the main sections, the page itself. */
 export function Layout({ children }: { children: ReactNode }) {
@@ -25,11 +25,11 @@ export function Layout({ children }: { children: ReactNode }) {
     // Administration: the policy, its traceability matrix and rule modes (management, the guardian, administrators:
     // monitoring and review), the audit trail's status (administrators and the guardian, rule audit/verify).
     ...(hasRole(me, ...ADMIN_AREA_ROLES) ? [{ href: '/admin/policy', label: 'Administration' }] : []),
-    hasRole(me, 'safeguarding_lead', 'manager') ? { href: '/concerns', label: 'Concerns' } : { href: '/concerns/mine', label: 'Your concerns' },
+    ...(hasRole(me, 'safeguarding_lead', 'manager') ? [{ href: '/concerns', label: 'Concerns' }] : hasRole(me, ...WORKING_ROLES) ? [{ href: '/concerns/mine', label: 'Your concerns' }] : []),
     // The breach register for those who see every breach (clause 5: management handle, the guardian reviews); anyone
     // else working here reports one and follows their own reports.
     ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/breaches', label: 'Breaches' }]
-      : hasRole(me, 'staff', 'volunteer', 'student', 'safeguarding_lead') ? [{ href: '/breaches/new', label: 'Report a breach' }] : []),
+      : hasRole(me, ...WORKING_ROLES) ? [{ href: '/breaches/new', label: 'Report a breach' }] : []),
     ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/purposes', label: 'Purposes' }] : []),
     // The management review is the Senior Management Team's (review/senior-management-only: managers only; 3.6).
     ...(hasRole(me, 'manager') ? [{ href: '/review', label: 'Management review' }] : []),
@@ -63,9 +63,11 @@ export function Layout({ children }: { children: ReactNode }) {
           </nav>
           {/* Page-wide actions: "Raise a concern" first, on every page, for everyone working here (practice 4.1–4.2). */}
           <div className="topbar-actions">
-            <Link href="/concerns/new" className="raise-concern" aria-current={pathname === '/concerns/new' ? 'page' : undefined}>
-              <span aria-hidden="true" className="raise-mark">!</span>Raise a concern
-            </Link>
+            {hasRole(me, ...WORKING_ROLES) ? (
+              <Link href="/concerns/new" className="raise-concern" aria-current={pathname === '/concerns/new' ? 'page' : undefined}>
+                <span aria-hidden="true" className="raise-mark">!</span>Raise a concern
+              </Link>
+            ) : null}
             <AlertsLink current={pathname === '/notifications'} />
             <Link href="/account" className="who">
               <span className="who-name"><span className="visually-hidden">Your account: </span>{me.user.displayName}</span>

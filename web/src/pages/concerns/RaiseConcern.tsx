@@ -7,7 +7,9 @@ import { ApiForm } from '../../components/ApiForm';
 import { Radios, TextBox, TextInput } from '../../components/fields';
 import { Button, ButtonLink, Link, Loading, Notice, PageTitle, personName } from '../../components/ui';
 import { useLocation } from '../../router';
+import { hasRole, useSession } from '../../session';
 import { personQuery } from '../PersonPage';
+import { WORKING_ROLES } from '../policy/roles';
 import { CONCERN_FOR } from './shared';
 import { howAlerted } from '../../labels';
 
@@ -95,9 +97,20 @@ function missing(v: { concernFor: string | null; personId: string | null; person
  * couple of minutes. It reaches the safeguarding leads at once; the page then says so, and how many were alerted.
  */
 export default function RaiseConcern() {
+  const { me } = useSession();
   // Raised from a person's page (?person=<id>): that person is chosen already, by the name the API shows.
   const fromPerson = useLocation().search.get('person');
   const chosen = useQuery({ ...personQuery(fromPerson ?? ''), enabled: !!fromPerson, retry: false });
+  // An administrator account alone is a system account: the API refuses its concerns (safeguarding/raise-concern).
+  // Say so before anything is written, rather than after the whole form.
+  if (!hasRole(me, ...WORKING_ROLES)) {
+    return (
+      <section>
+        <PageTitle>Raise a concern</PageTitle>
+        <Notice tone="warning">This is an administrator account, which does not work with the people we support. Raise a concern from your own staff account, or tell a manager or safeguarding lead straight away (policy practice 4.1).</Notice>
+      </section>
+    );
+  }
   if (fromPerson && chosen.isPending) return <Loading />;
   return <RaiseConcernForm personId={chosen.data ? fromPerson : null} personLabel={chosen.data ? personName(chosen.data.data) : ''} />;
 }

@@ -8,3 +8,10 @@ import type { Role } from '../../api/models';
  * header does not pull them into the first download.
  */
 export const ADMIN_AREA_ROLES: readonly Role[] = ['administrator', 'guardian', 'manager'];
+
+/**
+ * The people working with clients, as the API decides it: they raise safeguarding concerns (safeguarding/raise-
+ * concern, practice 4.1) and report breaches (breaches/report, clause 5). An administrator account alone is a
+ * system account, refused both, so it is not offered them.
+ */
+export const WORKING_ROLES: readonly Role[] = ['manager', 'guardian', 'staff', 'volunteer', 'student', 'safeguarding_lead'];
