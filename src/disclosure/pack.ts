@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { contentPath } from '../attachments/store';
 import type { Ctx } from '../context';
 import type { DisclosureRow, PersonRow, PurposeRow } from '../db/schema';
-import { HANDLING, packTerms, type PackDocument, type PackSection, type ReleasePackModel } from '../documents/release-pack-pdf';
+import { packTerms, type PackDocument, type PackSection, type ReleasePackModel } from '../documents/release-pack-pdf';
 import { FIELD_BY_API } from '../records/registry';
 import type { StoredItems } from './items';
 import { scrubberFor } from './scrub';
@@ -107,8 +107,7 @@ export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: Purp
     recipient: { organisation: org.name, name: row.recipient_name, role: row.recipient_role, email: row.recipient_email },
     purpose: purpose.name,
     subject: { label: pseudo ? pseudonym! : name, pseudonymised: pseudo },
-    terms: packTerms(organisation, purpose.name),
-    handling: HANDLING,
+    ...packTerms(organisation, purpose.name, row),
     oral: row.mode === 'oral' ? { channel: str(row.oral_channel), occurredAt: str(row.occurred_at) } : null,
     sections, documents,
   };

@@ -45,7 +45,7 @@ export function showAcknowledgement(pctx: PublicCtx, token: string, address: str
     const purpose = await ctx.db.selectFrom('purposes').select('name').where('id', '=', row.purpose_id).executeTakeFirstOrThrow();
     const org = await ctx.db.selectFrom('organisations').select('name').where('id', '=', row.recipient_org_id).executeTakeFirstOrThrow();
     const from = ctx.services.config.organisation.name;
-    return { reference: row.reference, from, recipient: { organisation: org.name, name: row.recipient_name, role: row.recipient_role }, terms: packTerms(from, purpose.name), expiresAt: row.ack_expires_at };
+    return { reference: row.reference, from, recipient: { organisation: org.name, name: row.recipient_name, role: row.recipient_role }, terms: packTerms(from, purpose.name, row).terms, expiresAt: row.ack_expires_at };
   });
 }
 

@@ -1,3 +1,4 @@
+import type { DisclosureRow } from '../db/schema';
 import { confidentialPdf, day, heading, INK, MARGIN, MUTED, pair, termsBox } from './confidential-pdf';
 
 /** One disclosed item: a titled group of labelled values. */
@@ -36,18 +37,55 @@ export interface ReleasePackModel {
   documents: PackDocument[];
 }
 
-/** The terms every pack states (4.3: the information provided is CONFIDENTIAL and should be respected as such). */
-export const packTerms = (organisation: string, purpose: string) =>
-  `CONFIDENTIAL — supplied under the Confidentiality Policy of ${organisation} for ${purpose}; do not share further without consent of the person it concerns, `
-  + 'use it only for this purpose, and keep it secure. It is supplied on the terms agreed with the person it concerns.';
-
-/** The handling instructions every pack carries. */
-export const HANDLING = [
+/** The handling instructions of a consent-based pack (the first, third and fourth are every pack's). */
+const HANDLING = [
   'Store this pack securely, with access limited to those who need it for the stated purpose.',
   'Do not copy, forward or disclose it to anyone else without the consent of the person it concerns, unless the law requires it.',
   'Delete or destroy it securely when it is no longer needed for the stated purpose.',
   'If it reached you in error, or may have been seen by someone else, tell the sender at once.',
 ];
+
+/** What the terms of a pack depend on: the disclosure's basis, an exception's ground, and whether consent was recorded. */
+export type TermsBasis = Pick<DisclosureRow, 'basis' | 'exception_ground' | 'consent_id'>;
+
+/** An exception's ground (1.3) in the words the terms use. */
+export const GROUND_WORDS: Readonly<Record<string, string>> = {
+  legal_duty: 'a legal duty to share it (the law requires it, for example a request from the police or a safeguarding team)',
+  emergency: 'an emergency, where someone\'s safety or public safety is at risk',
+  crime: 'the prevention or detection of crime',
+};
+
+/**
+ * The one statement of the terms a recipient accepts and a pack carries (4.3: the information is CONFIDENTIAL and
+ * should be respected as such), decided by the basis, so it never claims a consent that was not given (1.3):
+ * - consent (or an agreement that also needs it): supplied on the terms agreed with the person it concerns;
+ * - a sharing agreement alone (practice 5.1): on the terms of that joint working protocol;
+ * - an exception: shared WITHOUT the person's consent under its ground, for the stated purpose only, not to be shared
+ *   further except as the law requires — and nothing about terms agreed with the person.
+ * Answers the terms and the handling instructions that go with them. The acknowledgement page and the pack both use it.
+ */
+export function packTerms(organisation: string, purpose: string, on: TermsBasis): { terms: string; handling: string[] } {
+  const keep = 'use it only for this purpose, and keep it secure.';
+  if (on.basis === 'exception') {
+    return {
+      terms: `CONFIDENTIAL — shared by ${organisation} without the consent of the person it concerns, under ${GROUND_WORDS[on.exception_ground ?? ''] ?? 'an exception the law allows'}, `
+        + `as its Confidentiality Policy allows. It is supplied for ${purpose} only: do not share it further except as the law requires, ${keep}`,
+      handling: [HANDLING[0], 'Do not copy, forward or disclose it to anyone else, except as the law requires.', ...HANDLING.slice(2)],
+    };
+  }
+  if (on.basis === 'agreement' && on.consent_id === null) {
+    return {
+      terms: `CONFIDENTIAL — supplied under the Confidentiality Policy of ${organisation} and the sharing agreement (joint working protocol) between us, for ${purpose}; `
+        + `do not share further except as that agreement or the law allows, ${keep}`,
+      handling: [HANDLING[0], 'Do not copy, forward or disclose it to anyone else, except as the sharing agreement or the law allows.', ...HANDLING.slice(2)],
+    };
+  }
+  return {
+    terms: `CONFIDENTIAL — supplied under the Confidentiality Policy of ${organisation} for ${purpose}; do not share further without consent of the person it concerns, `
+      + `${keep} It is supplied on the terms agreed with the person it concerns.`,
+    handling: [...HANDLING],
+  };
+}
 
 /** The pack as JSON: the same content as the PDF, documents carried as base64. */
 export function releasePackJson(m: ReleasePackModel): string {

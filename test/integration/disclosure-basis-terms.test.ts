@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids';
+import { sortKey } from '../../src/records/paging';
+import { pdfPagesText } from '../support/pdf';
+import { as, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { createWorld, dialects, type World } from '../support/world';
+
+const told = { why: 'So the trust can support you.', withWhom: 'Riverside Youth Trust.', consequences: 'They may contact you.', serviceImpact: 'Without it we cannot refer you.' };
+/** Text with its line breaks and runs of spaces made single spaces (pdftotext wraps lines). */
+const flat = (s: string) => s.replace(/\s+/g, ' ');
+
+describe.each(dialects())('disclosure terms follow the basis (%s)', (dialect) => {
+  let world: World;
+  let guardian: TestUser, guardian2: TestUser, manager: TestUser, manager2: TestUser, staff: TestUser;
+  let person: string, orgA: string, purpose: string;
+  const db = () => world.services.db.kysely;
+
+  async function org(name: string) {
+    const id = newId();
+    const now = world.clock.now().toISOString();
+    await db().insertInto('organisations').values({
+      id, kind: 'partner_agency', name, sort_key: sortKey(name), website: null, contact_name: null, contact_email: null,
+      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
+    }).execute();
+    return id;
+  }
+  const request = (over: Record<string, unknown> = {}) => ({
+    personIds: [person], recipient: { organisationId: orgA, name: 'Sam Carter', role: 'Youth worker', email: 'sam@riverside.example' }, purposeId: purpose,
+    reason: 'The trust takes over mentoring next term and needs contact details.', items: { personFields: ['givenName', 'familyName'] }, ...over,
+  });
+  /** Requests (approving an exception with another manager) and answers the disclosure id and its link token. */
+  async function withLink(body: Record<string, unknown>) {
+    const res = await as(world, staff).post('/api/disclosures', body);
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json().data.id as string;
+    if (res.json().data.status === 'awaiting_approval') {
+      const ok = await as(world, manager2).post(`/api/disclosures/${id}/approval`, { decision: 'approve', justification: 'A statutory police request.', tellPerson: true });
+      expect(ok.statusCode, ok.body).toBe(200);
+    }
+    const link = await as(world, staff).post(`/api/disclosures/${id}/acknowledgement-link`, {});
+    expect(link.statusCode, link.body).toBe(201);
+    return { id, token: new URL(link.json().url).pathname.split('/').at(-1)! };
+  }
+  /** The terms the recipient is shown, then (accepted and released) the pack's PDF text and JSON terms. */
+  async function termsShownAndPacked(body: Record<string, unknown>, typedName = 'Sam Carter') {
+    const { id, token } = await withLink(body);
+    const shown = await as(world).get(`/api/disclosure-acknowledgements/${token}`);
+    expect(shown.statusCode, shown.body).toBe(200);
+    expect((await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName, date: '2026-03-02' })).statusCode).toBe(200);
+    const released = await as(world, staff).post(`/api/disclosures/${id}/release`, {});
+    expect(released.statusCode, released.body).toBe(200);
+    const pdf = flat(pdfPagesText((await as(world, staff).get(`/api/disclosures/${id}/pack.pdf`)).rawPayload).join('\n'));
+    const json = JSON.parse((await as(world, staff).get(`/api/disclosures/${id}/pack.json`)).body) as { terms: string; handling: string[] };
+    return { page: shown.json().terms as string, pdf, json };
+  }
+
+  beforeAll(async () => {
+    world = await createWorld(dialect);
+    guardian = await makeUser(world, ['guardian']);
+    guardian2 = await makeUser(world, ['guardian']);
+    manager = await makeUser(world, ['manager']);
+    manager2 = await makeUser(world, ['manager']);
+    staff = await makeUser(world, ['staff']);
+    person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
+    await makeCase(world, person, { [staff.id]: 'lead', [manager.id]: 'manager' });
+    orgA = await org('Riverside Youth Trust');
+    const created = await as(world, manager).post('/api/purposes', {
+      name: 'Referral to a youth partner', description: 'Share what the partner needs to support the young person.', lawfulBasis: 'consent',
+      art9Condition: 'explicit_consent', dataCategories: ['general', 'personal', 'session'], recipientCategories: ['named partner organisation'],
+      needsIdentity: true, retentionPeriod: 'P6Y', guardianId: guardian.id, nextReviewOn: '2027-03-01',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    purpose = created.json().data.id as string;
+    const approved = await as(world, guardian2).post(`/api/purposes/${purpose}/approve`, {}, { 'if-match': created.headers.etag as string });
+    expect(approved.statusCode, approved.body).toBe(200);
+    const c = await as(world, staff).post(`/api/people/${person}/consents`, {
+      purposeId: purpose, decision: 'given', recipients: [{ kind: 'organisation', organisationId: orgA }], dataCategories: ['general', 'personal', 'session'], told,
+      method: { kind: 'oral', attestation: 'I explained the sharing and Jo agreed.' }, givenBy: { kind: 'person' },
+    });
+    expect(c.statusCode, c.body).toBe(201);
+  });
+  afterAll(() => world.close());
+
+  it('1.3 exceptions, 4.3 disclosure: a legal-duty disclosure\'s terms — on the acknowledgement page and in the PDF and JSON pack — say CONFIDENTIAL, shared without the person\'s consent under the legal duty, for the stated purpose only, not to be shared further except as the law requires, and nothing about terms agreed with the person', async () => {
+    const { page, pdf, json } = await termsShownAndPacked(request({ exception: { ground: 'legal_duty', reference: 'Police incident 4471/26' } }), 'DC Jones');
+    expect(json.terms).toBe(page);
+    for (const text of [page, pdf]) {
+      expect(text).toContain('CONFIDENTIAL');
+      expect(text).toContain('without the consent of the person it concerns');
+      expect(text).toContain('a legal duty to share it');
+      expect(text).toContain('for Referral to a youth partner only');
+      expect(text).toContain('do not share it further except as the law requires');
+      expect(text).not.toContain('terms agreed with the person');
+      expect(text).not.toContain('without consent of the person');
+    }
+    expect(json.handling.join(' ')).not.toContain('consent');
+    expect(pdf).not.toContain('without the consent of the person it concerns, unless');
+  });
+
+  it('1.3 exceptions: an emergency and a crime-prevention disclosure name their own ground in the terms', async () => {
+    const emergency = await termsShownAndPacked(request({ exception: { ground: 'emergency' } }));
+    expect(emergency.page).toContain('under an emergency, where someone\'s safety or public safety is at risk');
+    expect(emergency.pdf).toContain('under an emergency, where someone\'s safety or public safety is at risk');
+    const crime = await termsShownAndPacked(request({ exception: { ground: 'crime' } }));
+    expect(crime.page).toContain('under the prevention or detection of crime');
+    expect(crime.pdf).not.toContain('terms agreed with the person');
+  });
+
+  it('4.3 disclosure: a consent-based pack keeps its wording — supplied on the terms agreed with the person it concerns — on the page and in the PDF', async () => {
+    const { page, pdf } = await termsShownAndPacked(request());
+    for (const text of [page, pdf]) {
+      expect(text).toContain('CONFIDENTIAL — supplied under the Confidentiality Policy of');
+      expect(text).toContain('do not share further without consent of the person it concerns');
+      expect(text).toContain('It is supplied on the terms agreed with the person it concerns.');
+    }
+  });
+});
