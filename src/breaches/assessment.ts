@@ -62,6 +62,8 @@ export function handlingProblems(r: BreachRow, now: Date, changed: ReadonlySet<s
   };
   const nowIso = now.toISOString();
   if (r.aware_at > nowIso) problem('awareAt', 'cannot be in the future');
+  // Art 33(1): the organisation is aware no later than when the breach was reported to it; the 72 hours never start later.
+  if (r.aware_at > r.reported_at) problem('awareAt', 'cannot be later than when the breach was reported');
   if (r.occurred_at && r.occurred_at > nowIso) problem('occurredAt', 'cannot be in the future');
   for (const [field, value] of [['icoReportedAt', r.ico_reported_at], ['peopleToldAt', r.people_told_at]] as const) {
     if (value && value > nowIso) problem(field, 'cannot be in the future');

@@ -27,11 +27,12 @@ function requireOpen(row: BreachRow) {
 
 /**
  * Records the handling of a breach (clause 5; UK GDPR Art 33–34): what happened, when, when the organisation became
- * aware (which moves the 72-hour deadline), the data and number of people affected, the risk assessment, containment,
- * the decisions on telling the ICO and the people affected, and the disciplinary reference — management only, with
- * If-Match. The fields are checked together on the record as it will be (a reason where the law asks for one), a
- * breach moves forward only (reported → assessing → contained; closing is its own step), and the first handling of
- * a reported breach marks it assessing. The audit names the fields changed and the status, never their contents.
+ * aware (which moves the 72-hour deadline: earlier when someone knew before it was reported, never later than the
+ * report), the data and number of people affected, the risk assessment, containment, the decisions on telling the
+ * ICO and the people affected, and the disciplinary reference — management only, with If-Match. The fields are
+ * checked together on the record as it will be (a reason where the law asks for one), a breach moves forward only
+ * (reported → assessing → contained; closing is its own step), and the first handling of a reported breach marks it
+ * assessing. The audit names the fields changed and the status, never their contents.
  */
 export async function handleBreach(ctx: Ctx, id: string, expectedVersion: number, input: HandleBreachInput) {
   if (Object.values(input).every((v) => v === undefined)) throw invalidInput('Name at least one field to change.', [{ path: 'body', message: 'no field to change' }]);

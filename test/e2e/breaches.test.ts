@@ -7,11 +7,10 @@ import { browserAvailable, checkpoint, focused, newPage, pageWidth, signIn, star
 
 /** Chooses a radio button or checkbox by its label (React Aria keeps the input itself visually hidden, under its label). */
 const choose = (scope: Locator | Page, name: string | RegExp) => scope.locator('label.radio, label.checkbox', { hasText: name }).first().click();
-/** A datetime-local value `hours` ago, in the browser's (and this process's) time zone. */
-const hoursAgo = (hours: number) => {
-  const d = new Date(Date.now() - hours * 3_600_000);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-};
+/** A time as a datetime-local value, in the browser's (and this process's) time zone. */
+const localValue = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+/** A datetime-local value `hours` ago. */
+const hoursAgo = (hours: number) => localValue(new Date(Date.now() - hours * 3_600_000));
 
 const REPORT = 'I sent the Thursday group’s attendance list, with two phone numbers, to the wrong parent’s e-mail address.';
 
@@ -114,9 +113,21 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     await m.getByRole('option', { name: 'Ada Lovelace' }).click();
     await expect.poll(() => m.locator('.affected-list').textContent()).toMatch(/Ada Lovelace/);
 
+    // Aware after it was reported would restart the 72 hours: refused on that field, and the clock stays (Art 33(1)).
+    const form = m.locator('form.breach-form');
+    const aware = form.getByLabel('When we became aware');
+    const reportedAt = world.clock.now();
+    world.clock.advance(10 * 60_000);
+    await aware.fill(localValue(new Date(reportedAt.getTime() + 5 * 60_000)));
+    await form.getByRole('button', { name: 'Save the assessment' }).click();
+    await expect.poll(() => aware.getAttribute('aria-invalid')).toBe('true');
+    const awareError = (await aware.getAttribute('aria-describedby')) ?? '';
+    expect(await m.locator(`[id="${awareError.split(' ').join('"], [id="')}"]`).allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/later than when the breach was reported/)]));
+    expect((await focused(m)).name).toBe('awareAt');
+    expect(await m.getByRole('timer').textContent()).toMatch(/7[12] h \d+ min left/);
+
     // The assessment: aware 62 hours ago (the clock counts from awareness), health data of one person, a high risk —
     // then "no ICO report", which the API refuses on that field.
-    const form = m.locator('form.breach-form');
     await form.getByLabel('What management established').fill('The list went to one parent, who deleted it on request.');
     await form.getByLabel('When we became aware').fill(hoursAgo(62));
     await choose(form, 'Health');

@@ -178,6 +178,38 @@ describe.each(dialects())('breach register: reporting and handling (%s)', (diale
     expect((await auditFor(id)).filter((r) => r.action === 'breach.handle' && r.decision === 'change')).toEqual([]);
   });
 
+  it('5 breach-handling (UK GDPR Art 33(1)): the organisation is aware no later than when the breach was reported to it — a later awareness is a 400 on body.awareAt, writes nothing and never moves the ICO deadline later; an earlier one moves it earlier', async () => {
+    const reportedAt = world.clock.now();
+    const id = await report(volunteer);
+    const MINUTE = 60_000;
+    const at = (minutesAfterReport: number) => new Date(reportedAt.getTime() + minutesAfterReport * MINUTE).toISOString();
+    const deadline = (minutesAfterReport: number) => new Date(reportedAt.getTime() + minutesAfterReport * MINUTE + 72 * 60 * MINUTE).toISOString();
+    world.clock.advance(40 * MINUTE); // the manager looks at it 40 minutes later (within the sessions' idle time)
+    // 20 minutes after the report, written in New York's offset (its text sorts before the report's UTC time).
+    const inNewYork = `${new Date(reportedAt.getTime() + 20 * MINUTE - 5 * 60 * MINUTE).toISOString().slice(0, 19)}-05:00`;
+    for (const body of [{ awareAt: at(39) }, { awareAt: at(0.05), containment: 'Folder recovered' }, { awareAt: inNewYork }]) {
+      const res = await patch(manager, id, 1, body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().errors).toEqual([{ path: 'body.awareAt', message: 'cannot be later than when the breach was reported' }]);
+    }
+    const row = await db().selectFrom('breaches').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect([row.version, row.aware_at, row.ico_deadline_at, row.containment]).toEqual([1, reportedAt.toISOString(), deadline(0), null]);
+    expect((await auditFor(id)).filter((r) => r.action === 'breach.handle' && r.decision === 'change')).toEqual([]);
+
+    // Someone knew five hours before they reported it: the deadline moves earlier; the report's own time is the latest.
+    const earlier = await patch(manager, id, 1, { awareAt: at(-5 * 60) });
+    expect(earlier.statusCode, earlier.body).toBe(200);
+    expect(earlier.json().clock).toMatchObject({ awareAt: at(-5 * 60), deadlineAt: deadline(-5 * 60), state: 'running' });
+    const asReported = await patch(manager, id, 2, { awareAt: reportedAt.toISOString() });
+    expect(asReported.statusCode, asReported.body).toBe(200);
+    expect(asReported.json().clock.deadlineAt).toBe(deadline(0));
+    // No other field moves the deadline: a change to the rest keeps it.
+    const other = await patch(manager, id, 3, { occurredAt: at(-6 * 60), likelihood: 'possible', severity: 'significant', icoDecision: 'report' });
+    expect(other.statusCode, other.body).toBe(200);
+    expect(other.json().clock.deadlineAt).toBe(deadline(0));
+  });
+
   it('5 breach-handling (breaches/management): closing needs the ICO and people-told decisions; a closed breach takes no changes; the reporter is told and sees it closed', async () => {
     const id = await report(volunteer);
     const early = await patch(manager, id, 1, { status: 'contained', containment: 'Folder recovered unopened' });

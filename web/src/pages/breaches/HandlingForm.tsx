@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, api, call, ifMatch } from '../../api/client';
 import { ApiForm } from '../../components/ApiForm';
 import { Checkboxes, Radios, TextBox, TextInput } from '../../components/fields';
-import { Button, Notice } from '../../components/ui';
+import { Button, Notice, formatDateTime } from '../../components/ui';
 import { DATA_CATEGORIES, LIKELIHOODS, NOT_TOLD_GROUNDS, RISK_WORDS, SEVERITIES, type BreachHandling, type BreachStatus, type BreachView } from './types';
 
 /** An ISO time as a datetime-local value in the browser's time zone ("2026-03-02T09:30"), or "". */
@@ -92,7 +92,8 @@ export function HandlingForm({ view, onSaved }: { view: BreachView; onSaved: (me
         <TextBox name="whatHappened" label="What management established" value={f.whatHappened} onChange={set('whatHappened')} rows={4} />
         <div className="field-pair">
           <TextInput name="occurredAt" type="datetime-local" label="When it happened" value={f.occurredAt} onChange={set('occurredAt')} />
-          <TextInput name="awareAt" type="datetime-local" label="When we became aware" value={f.awareAt} onChange={set('awareAt')} isRequired description="The 72 hours count from here." />
+          <TextInput name="awareAt" type="datetime-local" label="When we became aware" value={f.awareAt} onChange={set('awareAt')} isRequired
+            description={`The 72 hours count from here. No later than when it was reported (${formatDateTime(view.data.reportedAt)}); earlier if someone knew before.`} />
         </div>
         <Checkboxes name="dataCategories" label="Information involved" value={f.dataCategories} onChange={set('dataCategories')} options={DATA_CATEGORIES} />
         <TextInput name="peopleAffected" label="About how many people are affected" inputMode="numeric" value={f.peopleAffected} onChange={set('peopleAffected')} />
