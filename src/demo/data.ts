@@ -137,7 +137,10 @@ export interface DemoOrganisation {
   input: CreateOrganisationInput;
 }
 
-/** A partner agency and a funder, each with commercial notes only their team sees. */
+/**
+ * A partner agency and a funder, each with commercial notes only their team sees; and the statutory agencies a
+ * safeguarding referral goes to (practice 4.3), so a referral can be tried end to end.
+ */
 export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
   {
     by: S1, team: [S2],
@@ -154,5 +157,16 @@ export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
       contactName: 'Pat Example', contactEmail: 'grants@arts-trust.example.org',
       commercialNotes: `${DEMO_MARK} Grant of £18,000 over two years; renewal bid due in the autumn (invented figures).`,
     },
+  },
+  {
+    by: 'demo.manager',
+    input: {
+      kind: 'local_authority', name: "Demo: Riverside Council Children's Services (fictional)", contactName: 'Duty team',
+      contactEmail: 'front-door@council.example.org', contactPhone: '07700 900301',
+    },
+  },
+  {
+    by: 'demo.manager',
+    input: { kind: 'police', name: 'Demo: Riverside Police Public Protection Unit (fictional)', contactName: 'Duty officer', contactPhone: '07700 900302' },
   },
 ];

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { pageQuery } from '../records/paging';
 
 /** Kinds of organisation Confide holds business information about (2.3). */
-export const ORGANISATION_KINDS = ['partner_agency', 'funder', 'business', 'other'] as const;
+/**
+ * What an organisation is. The statutory agencies a safeguarding referral goes to (practice 4.3) are kinds of their
+ * own, so a referral "to the police" can only name a police force (src/safeguarding/referral-disclosure.ts).
+ */
+export const ORGANISATION_KINDS = ['partner_agency', 'local_authority', 'police', 'funder', 'business', 'other'] as const;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => text(max).nullable().optional();

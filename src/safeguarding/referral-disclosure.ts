@@ -41,6 +41,9 @@ async function resolveReferralItems(ctx: Ctx, person: Visible, items: Items | St
 }
 
 /** A short reference a recipient can quote: the day and six random characters (like every disclosure's). */
+/** The agencies a referral goes to, in words. */
+const AGENCY_WORDS: Record<ReferralInput['to'], string> = { local_authority: "the local authority's safeguarding team", police: 'the police' };
+
 const newReference = (nowIso: string) => `D-${nowIso.slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex').slice(0, 6).toUpperCase()}`;
 
 /** The person a referral shares about: the concern's person, as the referrer may see them (need to know, 3.4). */
@@ -82,8 +85,15 @@ export async function createReferralDisclosure(ctx: Ctx, concern: ConcernRow, re
   facts.sessionItems = resolved.sessionItems;
   const allowed = decideDisclosure(ctx, 'disclosure.request', draft, facts, target, { categories: resolved.categories });
   const purpose = await purposeInForceFor(ctx, share.purposeId, 'body.share.purposeId', 'disclosure.request', person);
-  const org = await ctx.db.selectFrom('organisations').select('id').where('id', '=', share.recipient.organisationId).where('archived_at', 'is', null).executeTakeFirst();
+  const org = await ctx.db.selectFrom('organisations').select(['id', 'kind']).where('id', '=', share.recipient.organisationId).where('archived_at', 'is', null).executeTakeFirst();
   if (!org) throw invalidInput('The recipient must be an organisation in the register.', [{ path: 'body.share.recipient.organisationId', message: 'no organisation with that id in the register' }]);
+  // The agency is the one the referral goes to: a referral "to the police" released to a youth service would say one
+  // thing in the concern's record and another in the disclosure register.
+  if (org.kind !== input.to) {
+    throw invalidInput(`A referral to ${AGENCY_WORDS[input.to]} shares with ${AGENCY_WORDS[input.to]}: choose an organisation of that kind in the register, or add it there.`, [
+      { path: 'body.share.recipient.organisationId', message: `not of kind ${input.to} in the register` },
+    ]);
+  }
 
   const id = referralId; // one referral, one disclosure: they share the id, so each names the other without a lookup
   const row: DisclosureRow = {

@@ -34,8 +34,8 @@ describe.runIf(browserAvailable)('safeguarding referrals through the decision ai
     for (const [u, name] of [[volunteer, 'Val Okafor'], [leadManager, 'Priya Shah'], [manager2, 'Mo Khan'], [lead, 'Lee Ward']] as const) {
       await db().updateTable('users').set({ display_name: name }).where('id', '=', u.id).execute();
     }
-    expect((await as(world, leadManager).post('/api/organisations', { kind: 'other', name: 'City Police Public Protection Unit' })).statusCode).toBe(201);
-    expect((await as(world, leadManager).post('/api/organisations', { kind: 'other', name: 'City Council Children’s Services' })).statusCode).toBe(201);
+    expect((await as(world, leadManager).post('/api/organisations', { kind: 'police', name: 'City Police Public Protection Unit' })).statusCode).toBe(201);
+    expect((await as(world, leadManager).post('/api/organisations', { kind: 'local_authority', name: 'City Council Children’s Services' })).statusCode).toBe(201);
     const purpose = await as(world, leadManager).post('/api/purposes', {
       name: 'Safeguarding referrals', description: 'Share what the safeguarding team or the police need to protect a child or an adult at risk.', lawfulBasis: 'legal_obligation',
       art9Condition: 'substantial_public_interest', dataCategories: ['general', 'personal', 'special', 'safeguarding'], recipientCategories: ['local authority safeguarding team', 'police'],
@@ -117,6 +117,8 @@ describe.runIf(browserAvailable)('safeguarding referrals through the decision ai
     // Step 4: the agency from the register, who receives it, the purpose, how securely.
     await aid.getByRole('heading', { name: 'Step 4 of 6: With whom and how' }).waitFor();
     await aid.getByRole('button', { name: /The agency/ }).click();
+    // A referral to the police offers the police only: the council is another kind of agency (the API refuses it too).
+    expect(await page.getByRole('option').allTextContents()).toEqual(['City Police Public Protection Unit']);
     await page.getByRole('option', { name: 'City Police Public Protection Unit' }).click();
     await aid.getByLabel('Who receives it').fill('DC Amy Price');
     await aid.getByLabel('Their role or team').fill('Child protection officer');

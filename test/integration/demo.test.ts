@@ -29,16 +29,16 @@ describe.each(dialects())('confide demo (%s)', (dialect) => {
     expect((await auditRows(world)).length).toBe(before.length);
   });
 
-  it('loads the fictional organisation: accounts in every role, people, cases with teams, notes, a partner and a funder', async () => {
+  it('loads the fictional organisation: accounts in every role, people, cases with teams, notes, a partner, a funder, and the council and police a safeguarding referral goes to (practice 4.3)', async () => {
     result = await loadDemo(world.services, { password: PASSWORD });
-    expect(result.counts).toEqual({ users: 7, people: 12, cases: 9, notes: 15, organisations: 2 });
+    expect(result.counts).toEqual({ users: 7, people: 12, cases: 9, notes: 15, organisations: 4 });
     expect(await count(world, 'users')).toBe(7);
     expect(await count(world, 'people')).toBe(12);
     expect(await count(world, 'cases')).toBe(9);
     expect(await count(world, 'notes')).toBe(15);
-    expect(await count(world, 'organisations')).toBe(2);
+    expect(await count(world, 'organisations')).toBe(4);
     expect(await count(world, 'case_team')).toBeGreaterThan(9);
-    expect(await count(world, 'organisation_team')).toBe(3);
+    expect(await count(world, 'organisation_team')).toBe(5);
     const db = world.services.db.kysely;
     const roles = (await db.selectFrom('user_roles').select('role').execute()).map((r) => r.role).sort();
     expect(roles).toEqual(['administrator', 'guardian', 'manager', 'staff', 'staff', 'student', 'volunteer']);
@@ -52,8 +52,8 @@ describe.each(dialects())('confide demo (%s)', (dialect) => {
     expect(notes.every((n) => n.title.startsWith('Demo:') && n.body.startsWith('[Fictional demo data]'))).toBe(true);
     expect(new Set(notes.map((n) => n.kind))).toEqual(new Set(['session', 'contact']));
     const orgs = await db.selectFrom('organisations').select(['kind', 'commercial_notes']).execute();
-    expect(orgs.map((o) => o.kind).sort()).toEqual(['funder', 'partner_agency']);
-    expect(orgs.every((o) => o.commercial_notes)).toBe(true);
+    expect(orgs.map((o) => o.kind).sort()).toEqual(['funder', 'local_authority', 'partner_agency', 'police']);
+    expect(orgs.filter((o) => o.kind === 'partner_agency' || o.kind === 'funder').every((o) => o.commercial_notes)).toBe(true);
     const summary = demoSummary(result);
     expect(summary).toContain('FICTIONAL');
     expect(summary).toContain('no password change is forced');

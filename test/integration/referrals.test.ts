@@ -12,7 +12,7 @@ const WHAT = 'Said in the corridor that her stepfather hits her when she is late
 describe.each(dialects())('safeguarding referrals through the disclosure workflow (%s)', (dialect) => {
   let world: World;
   let lead: TestUser, leadManager: TestUser, manager2: TestUser, staff: TestUser, volunteer: TestUser, guardian: TestUser, guardian2: TestUser;
-  let person: string, caseId: string, council: string, purpose: string;
+  let person: string, caseId: string, council: string, police: string, purpose: string;
   const db = () => world.services.db.kysely;
   const audit = async (pred: (r: Awaited<ReturnType<typeof auditRows>>[number]) => boolean) => (await auditRows(world)).filter(pred);
   const count = async (table: 'referrals' | 'disclosures' | 'disclosure_packs') => Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -50,7 +50,12 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     council = newId();
     const now = world.clock.now().toISOString();
     await db().insertInto('organisations').values({
-      id: council, kind: 'other', name: 'City Council Children\'s Services', sort_key: sortKey('City Council'), website: null, contact_name: null, contact_email: null,
+      id: council, kind: 'local_authority', name: 'City Council Children\'s Services', sort_key: sortKey('City Council'), website: null, contact_name: null, contact_email: null,
+      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
+    }).execute();
+    police = newId();
+    await db().insertInto('organisations').values({
+      id: police, kind: 'police', name: 'City Police Public Protection Unit', sort_key: sortKey('City Police'), website: null, contact_name: null, contact_email: null,
       contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
     }).execute();
     const created = await as(world, leadManager).post('/api/purposes', {
@@ -251,7 +256,7 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect(await db().selectFrom('disclosure_packs').select('disclosure_id').where('disclosure_id', '=', own.id).execute()).toEqual([]);
   });
 
-  it('practice 4.3 safeguarding-duty-to-share: the decision aid is validated — missing answers, "not told" without a reason, nothing named, no risk of harm — session notes stay out (practice 2 session-staff-team-only) and need to know still holds for the items (3.4), nothing written', async () => {
+  it('practice 4.3 safeguarding-duty-to-share: the decision aid is validated — missing answers, "not told" without a reason, nothing named, no risk of harm, an agency other than the one referred to — session notes stay out (practice 2 session-staff-team-only) and need to know still holds for the items (3.4), nothing written', async () => {
     const id = await raise();
     const referrals = await count('referrals');
     const disclosures = await count('disclosures');
@@ -273,6 +278,11 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect(nothing.body.errors).toEqual([{ path: 'body.share.items', message: "choose the concern's account, a person field, a note or a document" }]);
     const extra = await bad(answers({ consent: 'overridden' }));
     expect(extra.status).toBe(400);
+    // The agency is the one the referral goes to: a referral to the police cannot be released to the council (or to
+    // a youth service), so the concern's record and the disclosure register never name different recipients.
+    const wrongAgency = await bad(urgent({ to: 'police' }), leadManager);
+    expect(wrongAgency.status).toBe(400);
+    expect(wrongAgency.body.errors).toEqual([{ path: 'body.share.recipient.organisationId', message: 'not of kind police in the register' }]);
 
     // Practice 2: session details go to no third party "without exception" unless the client asks — a legal-duty
     // referral included. What the child said is in the concern's account, which the referral carries.
@@ -301,7 +311,7 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
 
   it('practice 4.3 safeguarding-concern-record: an urgent referral whose record is incomplete past REFERRAL_COMPLETE_HOURS is flagged once by the job, on the injected clock, and shows on the overdue list', async () => {
     const id = await raise();
-    const r = (await as(world, leadManager).post(`/api/concerns/${id}/referrals`, urgent({ to: 'police' }))).json();
+    const r = (await as(world, leadManager).post(`/api/concerns/${id}/referrals`, urgent({ to: 'police', share: { ...answers().share, recipient: { ...answers().share.recipient, organisationId: police } } }))).json();
     world.clock.advance(23 * HOUR);
     expect(await runReferralClock(world.services)).not.toContain(r.id);
     // Sessions idle out over a day: fresh ones read the lists.

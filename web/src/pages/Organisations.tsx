@@ -23,6 +23,8 @@ interface Organisation {
 }
 export const ORGANISATION_KINDS = [
   { id: 'partner_agency', label: 'Partner agency' },
+  { id: 'local_authority', label: 'Local authority (safeguarding team)' },
+  { id: 'police', label: 'Police' },
   { id: 'funder', label: 'Funder' },
   { id: 'business', label: 'Business' },
   { id: 'other', label: 'Other' },

@@ -6,7 +6,7 @@ import type { Referral } from '../../api/referrals';
 import { PathForm } from '../../components/PathForm';
 import { Stepper, stepAtFault } from '../../components/Steps';
 import { Checkboxes, Choice, Radios, TextBox, TextInput } from '../../components/fields';
-import { Button, ButtonLink, formatDate, formatDateTime, personName } from '../../components/ui';
+import { Button, ButtonLink, Link, formatDate, formatDateTime, personName } from '../../components/ui';
 import { CLASSIFICATION_LABELS, fieldLabel } from '../../labels';
 import { PERSON_FIELDS, useCaseItems } from '../disclosure/RequestDisclosure';
 import { useOrganisations, usePurposes } from '../disclosure/shared';
@@ -135,6 +135,8 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
   };
   const text = (k: string) => v[k]?.trim() ?? '';
   const orgName = orgs.name(v['share.recipient.organisationId'] ?? '');
+  // Only an organisation of the kind referred to: the API refuses a referral to the police released to anyone else.
+  const agencies = orgs.list.filter((o) => o.kind === v.to);
   const itemLabels = shareable.options.filter((o) => items.includes(o.id)).map((o) => o.label);
   const sharedWith = sharing ? `${text('share.recipient.name')}, ${text('share.recipient.role')}, ${orgName}` : text('sharedWith');
   const informationShared = text('informationShared') || itemLabels.join('; ');
@@ -220,7 +222,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
       <PathForm error={error} clientErrors={clientErrors} names={NAMES} missing={MISSING} onSubmit={submit} className="form-wide referral-form">
         {step === 0 ? (
           <>
-            <Radios name="to" label="Who does the referral go to?" isRequired value={v.to ?? null} onChange={set('to')}
+            <Radios name="to" label="Who does the referral go to?" isRequired value={v.to ?? null} onChange={(x) => { set('to')(x); setV(({ 'share.recipient.organisationId': _agency, ...old }) => old); }}
               options={[{ id: 'local_authority', label: 'The local authority’s safeguarding team' }, { id: 'police', label: 'The police' }]} />
             <Radios name="urgent" label="Must it go now?" isRequired value={v.urgent ?? null} onChange={set('urgent')} options={[
               { id: 'yes', label: 'Yes, urgent', description: releaseAtOnce ? 'As a manager you release it at once; a second manager reviews it. Answers you cannot give yet are completed later.' : 'A manager is told at once and approves it. Answers you cannot give yet are completed later.' },
@@ -258,8 +260,15 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
           <>
             {sharing ? (
               <>
-                <Choice name="share.recipient.organisationId" label="The agency" isRequired value={v['share.recipient.organisationId'] ?? null} onChange={set('share.recipient.organisationId')}
-                  options={orgs.list.map((o) => ({ id: o.id, label: o.name }))} description="From the organisations register." />
+                {agencies.length ? (
+                  <Choice name="share.recipient.organisationId" label="The agency" isRequired value={v['share.recipient.organisationId'] ?? null} onChange={set('share.recipient.organisationId')}
+                    options={agencies.map((o) => ({ id: o.id, label: o.name }))} description={`${RECIPIENTS[v.to] ? `${RECIPIENTS[v.to][0].toUpperCase()}${RECIPIENTS[v.to].slice(1)}` : 'The agency'}, from the organisations register.`} />
+                ) : (
+                  <div className="alert warning" role="status">
+                    <p className="alert-title">The organisations register has no {v.to === 'police' ? 'police' : 'local authority'} organisation.</p>
+                    <p>Add it under <Link href="/organisations">Organisations</Link> as “{v.to === 'police' ? 'Police' : 'Local authority (safeguarding team)'}”, or go back a step and share nothing from the records: the referral is recorded all the same, with who you told and how.</p>
+                  </div>
+                )}
                 <div className="field-pair">
                   <TextInput name="share.recipient.name" label="Who receives it: a name, or the duty officer" isRequired autoComplete="off" value={v['share.recipient.name'] ?? ''} onChange={set('share.recipient.name')} />
                   <TextInput name="share.recipient.role" label="Their role or team" isRequired autoComplete="off" value={v['share.recipient.role'] ?? ''} onChange={set('share.recipient.role')} />
