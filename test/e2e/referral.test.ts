@@ -107,6 +107,7 @@ describe.runIf(browserAvailable)('safeguarding referrals through the decision ai
     await expect.poll(() => aid.locator('label.checkbox').count()).toBeGreaterThan(3);
     expect(await aid.locator('input[type="checkbox"]:checked').count()).toBe(0);
     expect(await aid.textContent()).toContain(NOTE);
+    expect(await aid.locator('label.checkbox', { hasText: /^Date of birth/ }).textContent()).toMatch(/Date of birth\s*14 May 2013$/); // as the person page shows it, not 2013-05-14
     await tick(aid, 'What was raised in this concern');
     await tick(aid, 'Given name');
     await tick(aid, 'Family name');

@@ -54,7 +54,7 @@ function useShareable(personId: string | null) {
   const options: Array<{ id: string; label: string; description?: string }> = [];
   if (person.data) {
     options.push({ id: 'concern', label: 'What was raised in this concern', description: 'What was seen or heard, when, who was involved and what was done' });
-    for (const f of PERSON_FIELDS) if (record[f] !== undefined && record[f] !== null && record[f] !== '') options.push({ id: `field:${f}`, label: fieldLabel(f), description: String(record[f]).slice(0, 80) });
+    for (const f of PERSON_FIELDS) if (record[f] !== undefined && record[f] !== null && record[f] !== '') options.push({ id: `field:${f}`, label: fieldLabel(f), description: f === 'dateOfBirth' ? formatDate(String(record[f])) : String(record[f]).slice(0, 80) });
     for (const g of items.notes) for (const n of g.items) if (n.kind !== 'session') options.push({ id: `note:${n.id}`, label: `Note: ${n.title}`, description: `${g.kase.service} · ${formatDate(n.occurredAt)}` });
     for (const g of items.attachments) for (const a of g.items) options.push({ id: `attachment:${a.id}`, label: `${CLASSIFICATION_LABELS[a.classification]?.label ?? a.classification} document`, description: `${g.kase.service} · ${formatDate(a.createdAt ?? a.uploadedAt)}` });
   }
