@@ -20,13 +20,13 @@ export async function loadConsentFacts(ctx: Ctx, personId: string, input: CheckI
   const purpose = await ctx.db.selectFrom('purposes').select(['id', 'status', 'next_review_on']).where('id', '=', input.purposeId).executeTakeFirst();
   if (!purpose) throw invalidInput('No purpose with that id in the register.', [{ path: `${path}.purposeId`, message: 'no such purpose' }]);
   const rows = await ctx.db.selectFrom('consents').leftJoin('consent_recipients', 'consent_recipients.consent_id', 'consents.id')
-    .select(['consents.id', 'consents.decision', 'consents.expires_at', 'consents.categories_mask', 'consent_recipients.recipient'])
+    .select(['consents.id', 'consents.decision', 'consents.expires_at', 'consents.withdrawn_at', 'consents.categories_mask', 'consent_recipients.recipient'])
     .where('consents.person_id', '=', personId).where('consents.purpose_id', '=', input.purposeId).where('consents.superseded_by', 'is', null)
     .execute();
-  const byId = new Map<string, { id: string; decision: string; expiresAt: string | null; mask: number; recipients: string[] }>();
+  const byId = new Map<string, { id: string; decision: string; expiresAt: string | null; withdrawnAt: string | null; mask: number; recipients: string[] }>();
   for (const r of rows) {
     let c = byId.get(r.id);
-    if (!c) byId.set(r.id, (c = { id: r.id, decision: r.decision, expiresAt: r.expires_at, mask: Number(r.categories_mask), recipients: [] }));
+    if (!c) byId.set(r.id, (c = { id: r.id, decision: r.decision, expiresAt: r.expires_at, withdrawnAt: r.withdrawn_at, mask: Number(r.categories_mask), recipients: [] }));
     if (r.recipient) c.recipients.push(r.recipient);
   }
   return {

@@ -18,21 +18,55 @@ function shaped(data: Record<string, unknown>) {
   return data;
 }
 
+type Row = Record<string, unknown> & { id: string };
+
+/** Statuses in which a disclosure still waits to go out, so the consent it rests on still matters. */
+const PENDING = new Set(['awaiting_acknowledgement', 'acknowledged']);
+
+/**
+ * When the consent a pending disclosure rests on was withdrawn (1.3, 4.1: a withdrawal takes effect at once), by
+ * disclosure id: a consent-based disclosure (or an agreement's that needs consent too) not yet released whose
+ * person's current consent version for its purpose is a withdrawal. Such a disclosure cannot be released (the
+ * basis is checked again at release and refused), so it is shown as withdrawn rather than ready. One query for a
+ * page of rows.
+ */
+async function consentWithdrawals(ctx: Ctx, rows: readonly Row[]): Promise<Map<string, string>> {
+  const pending = rows.filter((r) => PENDING.has(r.status as string) && (r.basis === 'consent' || (r.basis === 'agreement' && r.consent_id !== null)));
+  const out = new Map<string, string>();
+  if (!pending.length) return out;
+  const withdrawals = await ctx.db.selectFrom('consents').select(['person_id', 'purpose_id', 'withdrawn_at'])
+    .where('person_id', 'in', [...new Set(pending.map((r) => r.person_id as string))]).where('superseded_by', 'is', null).where('decision', '=', 'withdrawn').execute();
+  for (const r of pending) {
+    const w = withdrawals.find((x) => x.person_id === r.person_id && x.purpose_id === r.purpose_id);
+    if (w?.withdrawn_at) out.set(r.id, w.withdrawn_at);
+  }
+  return out;
+}
+
 /**
  * One disclosure as the actor may see it (need to know; reasons and contact details only for staff on the team and
  * management), with what the actor may do with it (decided by the policy, so the web app offers only what the API
- * accepts). Audited.
+ * accepts) and `consentWithdrawnAt`: when the consent it rests on was withdrawn while it waited — then its release
+ * (and the steps towards it) is not offered, since the API would refuse it. Audited.
  */
 export async function getDisclosure(ctx: Ctx, id: string) {
   const { row, presented } = await readRecord(ctx, 'disclosure', id);
-  return { data: shaped(presented.data), restricted: presented.restricted, version: Number(row.version), can: offered(ctx, 'disclosure', row) };
+  const withdrawnAt = (await consentWithdrawals(ctx, [row as Row])).get(id) ?? null;
+  const can = offered(ctx, 'disclosure', row);
+  if (withdrawnAt) can.release = false;
+  const data = shaped(presented.data);
+  data.consentWithdrawnAt = withdrawnAt;
+  return { data, restricted: presented.restricted, version: Number(row.version), can };
 }
 
-type Row = Record<string, unknown> & { id: string };
-const page = (ctx: Ctx, rows: Row[], limit: number, cursorOf: (r: Row) => string[]) => {
+const page = async (ctx: Ctx, rows: Row[], limit: number, cursorOf: (r: Row) => string[]) => {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items: items.map((r) => shaped(presentSummary(ctx, 'disclosure', r))), nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null };
+  const withdrawn = await consentWithdrawals(ctx, items);
+  return {
+    items: items.map((r) => Object.assign(shaped(presentSummary(ctx, 'disclosure', r)), { consentWithdrawnAt: withdrawn.get(r.id) ?? null })),
+    nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null,
+  };
 };
 
 /**
@@ -51,7 +85,7 @@ export async function listDisclosuresForPerson(ctx: Ctx, personId: string, query
     q = q.where((eb) => eb.or([eb('disclosures.requested_at', '<', at), eb.and([eb('disclosures.requested_at', '=', at), eb('disclosures.id', '<', id)])]));
   }
   const rows = await q.orderBy('disclosures.requested_at', 'desc').orderBy('disclosures.id', 'desc').limit(query.limit + 1).execute();
-  const out = page(ctx, rows as unknown as Row[], query.limit, (r) => [r.requested_at as string, r.id]);
+  const out = await page(ctx, rows as unknown as Row[], query.limit, (r) => [r.requested_at as string, r.id]);
   auditList(ctx, 'disclosure', { within: { type: 'person', id: personId, subjectPersonId: person.subjectPersonId }, results: out.items.length });
   return out;
 }
@@ -74,7 +108,7 @@ export async function listDisclosuresForRecipient(ctx: Ctx, organisationId: stri
     q = q.where((eb) => eb.or([eb('disclosures.released_at', '<', at), eb.and([eb('disclosures.released_at', '=', at), eb('disclosures.id', '<', id)])]));
   }
   const rows = await q.orderBy('disclosures.released_at', 'desc').orderBy('disclosures.id', 'desc').limit(query.limit + 1).execute();
-  const out = page(ctx, rows as unknown as Row[], query.limit, (r) => [r.released_at as string, r.id]);
+  const out = await page(ctx, rows as unknown as Row[], query.limit, (r) => [r.released_at as string, r.id]);
   auditList(ctx, 'disclosure', { results: out.items.length, view: `recipient:${organisationId}` });
   return out;
 }
@@ -96,7 +130,7 @@ export async function listDisclosureRegister(ctx: Ctx, query: RegisterQuery) {
     q = q.where((eb) => eb.or([eb('disclosures.requested_at', '<', at), eb.and([eb('disclosures.requested_at', '=', at), eb('disclosures.id', '<', id)])]));
   }
   const rows = await q.orderBy('disclosures.requested_at', 'desc').orderBy('disclosures.id', 'desc').limit(query.limit + 1).execute();
-  const out = page(ctx, rows as unknown as Row[], query.limit, (r) => [r.requested_at as string, r.id]);
+  const out = await page(ctx, rows as unknown as Row[], query.limit, (r) => [r.requested_at as string, r.id]);
   auditList(ctx, 'disclosure', { results: out.items.length, view: query.format === 'csv' ? 'register-csv' : 'register' });
   return out;
 }

@@ -1,4 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
+import { ukDate } from '../information-use/plain';
 
 /*
  * The consent relation, consentCovers(person, purpose, recipient, categories, at) (1.3, 4.1, 4.2): one definition
@@ -26,6 +27,8 @@ export interface ConsentFact {
   recipients: readonly RecipientKey[];
   /** Classification mask of the data categories it covers. */
   mask: number;
+  /** A withdrawal (decision 'withdrawn'): when the person withdrew it. */
+  withdrawnAt?: string | null;
 }
 
 /** What is asked, and the facts loaded to answer it. */
@@ -63,11 +66,15 @@ export function coveringConsent(f: ConsentFacts): ConsentFact | null {
 
 /**
  * Why no consent covers the question, in the words a worker can act on (the purpose being in force is checked
- * first, by the caller): no consent given, the one given has expired, it names recipients by category where the
+ * first, by the caller): the person withdrew it (and when), no consent given, the one given has expired, it names recipients by category where the
  * question names an organisation (or does not list this recipient), or it leaves out some of the information.
  */
 export function whyNotCovered(f: ConsentFacts): string {
   const given = f.current.filter((c) => c.decision === 'given');
+  const withdrawn = f.current.find((c) => c.decision === 'withdrawn');
+  if (given.length === 0 && withdrawn) {
+    return `The person withdrew their consent for this purpose${withdrawn.withdrawnAt ? ` on ${ukDate(withdrawn.withdrawnAt)}` : ''}: nothing more goes under it. Ask for their consent again if they agree, or share without it only if the law, an emergency or a crime requires it.`;
+  }
   if (given.length === 0) return "The person has not given consent for this purpose: ask for their informed consent first.";
   const live = given.filter((c) => c.expiresAt === null || c.expiresAt > f.at);
   if (live.length === 0) return 'Their consent for this purpose has expired: ask for their informed consent again.';

@@ -2,17 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { sortKey } from '../../src/records/paging';
 import { pdfPagesText } from '../support/pdf';
-import { as, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const told = { why: 'So the trust can support you.', withWhom: 'Riverside Youth Trust.', consequences: 'They may contact you.', serviceImpact: 'Without it we cannot refer you.' };
 /** Text with its line breaks and runs of spaces made single spaces (pdftotext wraps lines). */
 const flat = (s: string) => s.replace(/\s+/g, ' ');
 
-describe.each(dialects())('disclosure terms follow the basis (%s)', (dialect) => {
+describe.each(dialects())('disclosure terms and state follow the basis (%s)', (dialect) => {
   let world: World;
   let guardian: TestUser, guardian2: TestUser, manager: TestUser, manager2: TestUser, staff: TestUser;
-  let person: string, orgA: string, purpose: string;
+  let person: string, orgA: string, purpose: string, consentId: string;
   const db = () => world.services.db.kysely;
 
   async function org(name: string) {
@@ -78,6 +78,7 @@ describe.each(dialects())('disclosure terms follow the basis (%s)', (dialect) =>
       method: { kind: 'oral', attestation: 'I explained the sharing and Jo agreed.' }, givenBy: { kind: 'person' },
     });
     expect(c.statusCode, c.body).toBe(201);
+    consentId = c.json().data.id as string;
   });
   afterAll(() => world.close());
 
@@ -113,5 +114,42 @@ describe.each(dialects())('disclosure terms follow the basis (%s)', (dialect) =>
       expect(text).toContain('do not share further without consent of the person it concerns');
       expect(text).toContain('It is supplied on the terms agreed with the person it concerns.');
     }
+  });
+
+  it('1.3 informed-consent: consent withdrawn after the recipient accepted — the disclosure and the register say consent withdrawn on its date and release is not offered; release is refused saying it was withdrawn, audited with the rule and clause', async () => {
+    const { id, token } = await withLink(request());
+    expect((await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName: 'Sam Carter', date: '2026-03-02' })).statusCode).toBe(200);
+    const ready = (await as(world, staff).get(`/api/disclosures/${id}`)).json();
+    expect(ready.data).toMatchObject({ status: 'acknowledged', consentWithdrawnAt: null });
+    expect(ready.can.release).toBe(true);
+
+    const withdrawn = await as(world, staff).post(`/api/consents/${consentId}/withdraw`, { method: 'orally' });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(201);
+    const at = world.clock.now().toISOString();
+    const shown = (await as(world, staff).get(`/api/disclosures/${id}`)).json();
+    expect(shown.data).toMatchObject({ status: 'acknowledged', consentWithdrawnAt: at });
+    expect(shown.can.release).toBe(false);
+    const register = (await as(world, manager).get('/api/disclosures')).json().items.find((i: { id: string }) => i.id === id);
+    expect(register).toMatchObject({ status: 'acknowledged', consentWithdrawnAt: at });
+    const mine = (await as(world, staff).get(`/api/people/${person}/disclosures`)).json().items.find((i: { id: string }) => i.id === id);
+    expect(mine.consentWithdrawnAt).toBe(at);
+
+    const res = await as(world, staff).post(`/api/disclosures/${id}/release`, {});
+    expect(res.statusCode, res.body).toBe(403);
+    const day = new Date(at).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    expect(res.json()).toMatchObject({ rule: 'consent/none-covers', clause: '1.3, 4.1, 4.2', detail: expect.stringContaining(`The person withdrew their consent for this purpose on ${day}`) });
+    expect(res.json().detail).not.toContain('has not given consent');
+    expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'disclosure.release', decision: 'deny', rule_id: 'consent/none-covers', clause: '1.3, 4.1, 4.2', resource_id: id });
+
+    // Consent given again: the disclosure is ready to release once more.
+    const again = await as(world, staff).post(`/api/people/${person}/consents`, {
+      purposeId: purpose, decision: 'given', recipients: [{ kind: 'organisation', organisationId: orgA }], dataCategories: ['general', 'personal', 'session'], told,
+      method: { kind: 'oral', attestation: 'Jo agreed again.' }, givenBy: { kind: 'person' }, supersedes: withdrawn.json().data.id,
+    });
+    expect(again.statusCode, again.body).toBe(201);
+    consentId = again.json().data.id as string;
+    const back = (await as(world, staff).get(`/api/disclosures/${id}`)).json();
+    expect(back.data.consentWithdrawnAt).toBeNull();
+    expect(back.can.release).toBe(true);
   });
 });

@@ -50,6 +50,8 @@ export interface Disclosure {
   releasedBy: string | null;
   requestedBy: string;
   requestedAt: string;
+  /** When the consent it rests on was withdrawn while it waited to go out: then it cannot be released (1.3). */
+  consentWithdrawnAt?: string | null;
   version: number;
 }
 

@@ -222,6 +222,20 @@ export default function DisclosurePage({ id }: { id: string }) {
   };
 
   const next = (() => {
+    if (d.consentWithdrawnAt) {
+      return {
+        title: 'Consent withdrawn',
+        body: (
+          <>
+            <p>{name} withdrew their consent for this purpose on {formatDate(d.consentWithdrawnAt)}. Nothing can be released under it (policy 1.3).</p>
+            <p>
+              {person.data?.can.recordConsent ? <><Link href={`/people/${d.personId}/consents/new`}>Record their consent again</Link> only if they agree. </> : 'Their consent can be recorded again only if they agree. '}
+              Sharing without it is only for when the law, an emergency or a crime requires it, and a manager decides.
+            </p>
+          </>
+        ),
+      };
+    }
     switch (d.status) {
       case 'awaiting_approval':
         return can.approve
@@ -275,7 +289,7 @@ export default function DisclosurePage({ id }: { id: string }) {
       <div className="page-head">
         <div>
           <PageTitle title={`Disclosure ${d.reference}`}>Sharing with {org}</PageTitle>
-          <p className="muted"><span className="reference">{d.reference}</span> · about {name} · <DisclosureStatusBadge status={d.status} /></p>
+          <p className="muted"><span className="reference">{d.reference}</span> · about {name} · <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} /></p>
         </div>
       </div>
       {done ? <Notice>{done}</Notice> : null}

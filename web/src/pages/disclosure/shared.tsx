@@ -14,8 +14,12 @@ export const STATUS_LABELS: Record<DisclosureStatus, { label: string; tone: stri
   released: { label: 'Released', tone: 'ok' },
   refused: { label: 'Refused', tone: 'warn' },
 };
-/** The disclosure's status as a badge. */
-export function DisclosureStatusBadge({ status }: { status: DisclosureStatus }) {
+/**
+ * The disclosure's status as a badge; a disclosure still waiting to go out whose consent was withdrawn (1.3) reads
+ * "Consent withdrawn" with the date, never "Ready to release".
+ */
+export function DisclosureStatusBadge({ status, consentWithdrawnAt }: { status: DisclosureStatus; consentWithdrawnAt?: string | null }) {
+  if (consentWithdrawnAt) return <span className="badge warn">Consent withdrawn {formatDate(consentWithdrawnAt)}</span>;
   const s = STATUS_LABELS[status] ?? { label: status, tone: 'muted-badge' };
   return <span className={`badge ${s.tone}`}>{s.label}</span>;
 }
@@ -78,7 +82,7 @@ export function DisclosureCard({ d, orgName, purposeName, showPerson }: { d: Dis
         </p>
       </div>
       <div className="disclosure-badges">
-        <DisclosureStatusBadge status={d.status} />
+        <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} />
         {d.status === 'released' && d.tellPerson !== false ? (
           <span className={`badge ${d.personToldAt ? 'muted-badge' : 'told-due'}`}>{d.personToldAt ? `Told ${formatDate(d.personToldAt)}` : 'Person not told yet'}</span>
         ) : null}

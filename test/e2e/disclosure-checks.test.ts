@@ -1,0 +1,90 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { createWorld, type World } from '../support/world';
+import { browserAvailable, checkpoint, newPage, signIn, startBrowser } from './browser';
+
+const told = { why: 'So the trust can carry on mentoring you.', withWhom: 'Riverside Youth Trust.', consequences: 'They may contact you.', serviceImpact: 'Without it we cannot hand over your mentoring.' };
+
+describe.runIf(browserAvailable)('disclosure checks in a real browser: consent withdrawn, refusals, the recipient\'s name (1.3, 4.3)', () => {
+  let world: World;
+  let browser: Browser;
+  let base: string;
+  let staff: TestUser, manager: TestUser, guardian: TestUser, guardian2: TestUser;
+  let orgId: string, purposeId: string;
+
+  /** A person on Sam's team, their consent to Riverside for the purpose (general and personal), and its id. */
+  async function personWithConsent(givenName: string, dateOfBirth?: string) {
+    const personId = await makePerson(world, { givenName, familyName: 'Bloggs', ...(dateOfBirth ? { dateOfBirth } : {}) });
+    await makeCase(world, personId, { [staff.id]: 'lead' });
+    const consent = await as(world, staff).post(`/api/people/${personId}/consents`, {
+      purposeId, decision: 'given', recipients: [{ kind: 'organisation', organisationId: orgId }], dataCategories: ['general', 'personal'], told,
+      method: { kind: 'oral', attestation: 'I explained the hand-over and they agreed.' }, givenBy: { kind: 'person' },
+    });
+    expect(consent.statusCode, consent.body).toBe(201);
+    return { personId, consentId: consent.json().data.id as string };
+  }
+  /** A consent-based disclosure to Pat Recipient, its link accepted under `typedName`: its id. */
+  async function acceptedAs(personId: string, typedName: string) {
+    const d = await as(world, staff).post('/api/disclosures', {
+      personIds: [personId], recipient: { organisationId: orgId, name: 'Pat Recipient', role: 'Youth worker' }, purposeId,
+      reason: 'The trust takes over mentoring next term.', items: { personFields: ['givenName', 'familyName'] },
+    });
+    expect(d.statusCode, d.body).toBe(201);
+    const id = d.json().data.id as string;
+    const link = await as(world, staff).post(`/api/disclosures/${id}/acknowledgement-link`, {});
+    const token = new URL(link.json().url).pathname.split('/').at(-1)!;
+    const ack = await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName, date: '2026-03-02' });
+    expect(ack.statusCode, ack.body).toBe(200);
+    return id;
+  }
+
+  beforeAll(async () => {
+    world = await createWorld('sqlite');
+    world.clock.set(new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000));
+    staff = await makeUser(world, ['staff'], { username: 'sam.patel' });
+    manager = await makeUser(world, ['manager'], { username: 'morgan.reyes' });
+    guardian = await makeUser(world, ['guardian']);
+    guardian2 = await makeUser(world, ['guardian']);
+    const org = await as(world, manager).post('/api/organisations', { kind: 'partner_agency', name: 'Riverside Youth Trust' });
+    expect(org.statusCode, org.body).toBe(201);
+    orgId = org.json().data.id;
+    const purpose = await as(world, manager).post('/api/purposes', {
+      name: 'Handing over mentoring to a partner', description: 'Share what a partner needs to carry on supporting the young person.', lawfulBasis: 'consent',
+      art9Condition: 'explicit_consent', dataCategories: ['general', 'personal', 'session'], recipientCategories: ['named partner organisation'],
+      needsIdentity: true, retentionPeriod: 'P6Y', guardianId: guardian.id, nextReviewOn: `${new Date().getFullYear() + 1}-06-01`,
+    });
+    expect(purpose.statusCode, purpose.body).toBe(201);
+    purposeId = purpose.json().data.id;
+    expect((await as(world, guardian2).post(`/api/purposes/${purposeId}/approve`, {}, { 'if-match': purpose.headers.etag as string })).statusCode).toBe(200);
+    ({ browser, base } = await startBrowser(world));
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+
+  it('1.3 informed-consent: consent withdrawn after the recipient accepted — the disclosure page says consent withdrawn with its date and offers no release; the register says so too', async () => {
+    const { personId, consentId } = await personWithConsent('Kim');
+    const id = await acceptedAs(personId, 'Pat Recipient');
+    expect((await as(world, staff).post(`/api/consents/${consentId}/withdraw`, { method: 'orally' })).statusCode).toBe(201);
+    const on = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }).format(world.clock.now());
+
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'sam.patel', `/disclosures/${id}`);
+    await page.getByRole('heading', { name: 'Consent withdrawn', level: 2 }).waitFor();
+    expect(await page.locator('.next-step').textContent()).toContain(`withdrew their consent for this purpose on ${on}`);
+    expect(await page.locator('.page-head .badge').textContent()).toBe(`Consent withdrawn ${on}`);
+    expect(await page.getByRole('button', { name: 'Release the pack' }).count()).toBe(0);
+    expect(await page.getByText('Ready to release').count()).toBe(0);
+    await checkpoint(page, 'disclosure-checks-01-consent-withdrawn');
+    expect(problems).toEqual([]);
+
+    const m = await newPage(browser);
+    await signIn(m.page, base, 'morgan.reyes', '/disclosures');
+    await m.page.getByRole('heading', { name: 'Disclosure register', level: 1 }).waitFor();
+    await expect.poll(() => m.page.getByRole('row').nth(1).textContent()).toContain(`Consent withdrawn ${on}`);
+    expect(await m.page.getByRole('row').nth(1).textContent()).not.toContain('Ready to release');
+    expect(m.problems).toEqual([]);
+  }, 120_000);
+});
