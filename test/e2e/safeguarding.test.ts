@@ -78,6 +78,8 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await page.getByRole('heading', { name: 'Concern sent' }).waitFor();
     expect(await page.locator('.confirmation').textContent()).toMatch(/sent to the safeguarding leads[\s\S]*One safeguarding lead was alerted just now in Confide; an e-mail waits in the outbox, as no e-mail server is set up/); // practice 4.1: no more than is true
     expect(await focused(page).then((f) => f.tag)).toBe('DIV');
+    // What happens next names who was alerted: a lead here, a manager when there is no lead.
+    expect(await page.locator('.steps').textContent()).toContain('A safeguarding lead reads what you wrote');
     await checkpoint(page, 'safeguarding-04-raised');
 
     const raised = (await auditRows(world)).filter((r) => r.action === 'concern.raise' && r.actor_id === volunteer.id);
@@ -92,6 +94,7 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await page.getByRole('heading', { name: 'Concern about a child', level: 1 }).waitFor();
     expect(await page.locator('main').textContent()).toContain(WHAT);
     expect(await page.locator('main').textContent()).toContain('Waiting for a lead');
+    expect(await page.locator('.lede').first().textContent()).toBe('Sent for immediate action; waiting for the safeguarding leads or management to acknowledge it.');
     expect(await page.getByRole('heading', { name: 'Chronology', exact: true }).count()).toBe(0);
     await checkpoint(page, 'safeguarding-05-own-report');
     expect((await auditRows(world)).some((r) => r.action === 'concern.chronology' && r.actor_id === volunteer.id)).toBe(false); // the app never asked

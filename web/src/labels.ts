@@ -91,7 +91,7 @@ export const languageName = (tag: string) => {
 };
 
 /** A role's holders, one and many, as a sentence names them. */
-const ROLE_NOUNS: Record<string, [string, string]> = {
+export const ROLE_NOUNS: Record<string, [string, string]> = {
   safeguarding_lead: ['safeguarding lead', 'safeguarding leads'], manager: ['manager', 'managers'], guardian: ['guardian', 'guardians'],
 };
 

@@ -185,7 +185,8 @@ export default function ConcernPage({ id }: { id: string }) {
       </div>
       {!concern.data.can.work ? (
         <p className="lede">
-          {c.status === 'raised' ? 'Sent to the safeguarding leads; waiting for one of them to acknowledge it.' : c.status === 'acknowledged' ? 'A safeguarding lead has acknowledged it and is handling it. They may contact you.' : 'The safeguarding leads have closed it.'}
+          {/* The safeguarding leads, or management when there are none (practice 4.1): the words fit either. */}
+          {c.status === 'raised' ? 'Sent for immediate action; waiting for the safeguarding leads or management to acknowledge it.' : c.status === 'acknowledged' ? 'It has been acknowledged and is being handled. Whoever handles it may contact you.' : 'It has been closed by those who handled it.'}
         </p>
       ) : null}
       <WhatWasRaised concern={c} raisedBy={raisedBy} subject={concern.data.subject} />

@@ -11,7 +11,7 @@ import { hasRole, useSession } from '../../session';
 import { personQuery } from '../PersonPage';
 import { WORKING_ROLES } from '../policy/roles';
 import { CONCERN_FOR } from './shared';
-import { howAlerted } from '../../labels';
+import { ROLE_NOUNS, howAlerted } from '../../labels';
 
 /** "2026-03-02T09:30" for a datetime-local input, in the browser's time zone. */
 const localNow = () => {
@@ -191,9 +191,9 @@ function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: 
         <div className="panel">
           <h2>What happens next</h2>
           <ul className="steps">
-            <li>A safeguarding lead reads what you wrote and acknowledges it. You will see its status change.</li>
+            <li>A {alerted?.people ? ROLE_NOUNS[alerted.role]?.[0] ?? 'manager' : 'safeguarding lead or manager'} reads what you wrote and acknowledges it. You will see its status change.</li>
             <li>They decide what to do, and may contact you for more detail. How they handle it stays with them.</li>
-            <li>Keep this to yourself and the leads: do not discuss it with colleagues or the person concerned.</li>
+            <li>Keep this to yourself and those handling it: do not discuss it with colleagues or the person concerned.</li>
           </ul>
           <div className="actions">
             <ButtonLink href={`/concerns/${raised.data.id}`} variant="primary">See your report</ButtonLink>
