@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { periodWords, ukDate } from '../information-use/plain';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -27,8 +28,8 @@ export interface ReceiptModel {
 /** How a consent ends, in words (Kantara `termination`). */
 export function terminationText(m: ReceiptModel): string {
   const parts = ['You can withdraw this consent at any time, in writing, by phone or in person; it stops at once.'];
-  if (m.expiresAt) parts.push(`Otherwise it ends on ${m.expiresAt.slice(0, 10)}.`);
-  parts.push(`Information used for this purpose is kept for ${m.purpose.retentionPeriod} (ISO 8601 period) and then deleted.`);
+  if (m.expiresAt) parts.push(`Otherwise it ends on ${ukDate(m.expiresAt)}.`);
+  parts.push(`Information used for this purpose is kept for ${periodWords(m.purpose.retentionPeriod)} and then deleted.`);
   return parts.join(' ');
 }
 

@@ -164,8 +164,8 @@ export async function informationUse(ctx: Ctx, personId: string, format: 'json' 
       leftOut: 'This does not include work to keep you or other people safe where telling you could put someone at risk. The law allows us to leave this out.',
     },
     yourRights: {
-      withdraw: `You can withdraw any consent at any time: in writing, by phone or in person. It stops at once. Tell any member of staff, or contact us (details below).`,
-      copy: `You can ask for a copy of all the information we hold about you. Ask any member of staff, or contact us (details below). We will reply within one month.`,
+      withdraw: `You can withdraw any consent at any time: in writing, by phone or in person. It stops at once. Tell any member of staff${contact ? ', or contact us (details below)' : ''}.`,
+      copy: `You can ask for a copy of all the information we hold about you. Ask any member of staff${contact ? ', or contact us (details below)' : ''}. We will reply within one month.`,
       contact: reach,
       complain: ctx.services.config.jurisdiction === 'GB'
         ? "If you are unhappy with how we use your information, please tell us first. You can also complain to the Information Commissioner's Office: ico.org.uk, 0303 123 1113."

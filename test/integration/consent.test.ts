@@ -143,6 +143,9 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
     expect(receipt.piiControllers[0].piiController).toBe('Music24');
     expect(receipt.services[0].purposes[0]).toMatchObject({ consentType: 'EXPLICIT', primaryPurpose: true, thirdPartyDisclosure: true, thirdPartyName: 'GP practice; Riverside Youth Trust' });
     expect(receipt.confide.status).toBe('given');
+    // In words the person reads: how long it is kept (the register's P6Y), not the code.
+    expect(receipt.services[0].purposes[0].termination).toContain('is kept for 6 years and then deleted');
+    expect(receipt.services[0].purposes[0].termination).not.toContain('P6Y');
     const pdf = await as(world, staff).get(`/api/consents/${consent.id}/receipt.pdf`);
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toContain('application/pdf');

@@ -135,8 +135,19 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
     expect(march).toMatchObject({ refused: 1, refusedSentence: 'In March 2026, someone who did not need to know was stopped from seeing your record once.', refusedShort: 'Someone who did not need to know was stopped from seeing your record once.' });
     expect(s.yourRights).toMatchObject({ contact: 'Music24 (Data protection lead): 12 Canal Street, Manchester M1 3HE, privacy@music24.example, 0161 496 0000' });
     expect(s.organisation).toEqual({ name: 'Music24', address: '12 Canal Street, Manchester M1 3HE', email: 'privacy@music24.example', phone: '0161 496 0000', contact: 'Data protection lead' });
-    expect(s.yourRights.withdraw).toMatch(/^You can withdraw any consent at any time/);
+    expect(s.yourRights.withdraw).toMatch(/^You can withdraw any consent at any time.*Tell any member of staff, or contact us \(details below\)\.$/);
     expect(s.yourRights.copy).toContain('ask for a copy');
+    // With no address, e-mail or phone set, it does not point to details that are not there.
+    const org = world.config.organisation;
+    world.config.organisation = { ...org, address: '', email: '', phone: '' };
+    try {
+      const bare = (await as(world, staff).get(`/api/people/${person}/information-use`)).json();
+      expect(bare.yourRights.contact).toBe('Music24 (Data protection lead)');
+      expect(bare.yourRights.withdraw).toMatch(/Tell any member of staff\.$/);
+      expect(bare.yourRights.copy).toBe('You can ask for a copy of all the information we hold about you. Ask any member of staff. We will reply within one month.');
+    } finally {
+      world.config.organisation = org;
+    }
     const text = JSON.stringify(s.access);
     for (const u of [staff, staff2, lookingManager, otherStaff, volunteer, manager]) {
       expect(text).not.toContain(u.id);
