@@ -1,4 +1,5 @@
 import type { BreachRow } from '../db/schema';
+import { isInFuture } from '../lib/clock';
 import type { FieldError } from '../lib/errors';
 
 /** The ICO must be told within 72 hours of the organisation becoming aware of a breach (UK GDPR Art 33(1)). */
@@ -60,13 +61,12 @@ export function handlingProblems(r: BreachRow, now: Date, changed: ReadonlySet<s
     const path = `body.${[field, ...alternatives].find((f) => changed.has(f)) ?? field}`;
     if (!out.some((e) => e.path === path)) out.push({ path, message }); // the first problem of a field is the one to fix
   };
-  const nowIso = now.toISOString();
-  if (r.aware_at > nowIso) problem('awareAt', 'cannot be in the future');
+  if (isInFuture(r.aware_at, now)) problem('awareAt', 'must not be in the future');
   // Art 33(1): the organisation is aware no later than when the breach was reported to it; the 72 hours never start later.
   if (r.aware_at > r.reported_at) problem('awareAt', 'cannot be later than when the breach was reported');
-  if (r.occurred_at && r.occurred_at > nowIso) problem('occurredAt', 'cannot be in the future');
+  if (r.occurred_at && isInFuture(r.occurred_at, now)) problem('occurredAt', 'must not be in the future');
   for (const [field, value] of [['icoReportedAt', r.ico_reported_at], ['peopleToldAt', r.people_told_at]] as const) {
-    if (value && value > nowIso) problem(field, 'cannot be in the future');
+    if (value && isInFuture(value, now)) problem(field, 'must not be in the future');
     if (value && value < r.aware_at) problem(field, 'cannot be before the organisation became aware');
   }
   // Art 33(1): report unless the breach is unlikely to result in a risk; say why when not reporting.

@@ -1,7 +1,8 @@
 import { fromDecision, type AuditEntry } from '../audit/append';
 import type { Ctx } from '../context';
 import type { BreachRow } from '../db/schema';
-import { forbidden } from '../lib/errors';
+import { isInFuture } from '../lib/clock';
+import { forbidden, invalidInput } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { alertedAs, firstHolders, notify, type Alerted } from '../notify/notify';
 import { decide } from '../policy/decide';
@@ -70,9 +71,13 @@ export async function createBreach(ctx: Ctx, input: NewBreach, decision: Decisio
 
 /**
  * Reports a suspected breach (clause 5): anyone working here, in one request. Management are told at once; the
- * reporter reads back what they wrote and its status, nothing of the handling, and who was told (`alerted`).
+ * reporter reads back what they wrote and its status, nothing of the handling, and who was told (`alerted`). A report
+ * says what has happened: a time it happened in the future is a 400 on body.occurredAt, and nothing is written.
  */
 export async function reportBreach(ctx: Ctx, input: ReportBreachInput) {
+  if (input.occurredAt && isInFuture(input.occurredAt, ctx.now)) {
+    throw invalidInput('A report says what has happened: when it happened cannot be in the future.', [{ path: 'body.occurredAt', message: 'must not be in the future' }]);
+  }
   checkWrite(ctx, 'breach.report', 'breach', { report: input.report }, { reported_by: ctx.actor.id });
   const decision = decide(ctx.actor, 'breach.report', { type: 'breach', ownerId: ctx.actor.id, classification: 'personal' });
   if (!decision.allowed) throw forbidden(decision);

@@ -35,7 +35,7 @@ const at = z.iso.datetime({ offset: true });
 /** POST /api/breaches: anyone working here reports a suspected breach in a minute or two. */
 export const reportBreachBody = z.strictObject({
   report: text(20_000).describe('what happened, as far as you know: what information, how, who may have seen it'),
-  occurredAt: at.optional().describe('when it happened, if you know'),
+  occurredAt: at.optional().describe('when it happened, if you know: not in the future (a few minutes of clock skew allowed)'),
 });
 export type ReportBreachInput = z.infer<typeof reportBreachBody>;
 

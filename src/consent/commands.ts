@@ -1,6 +1,7 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { ConsentRow, PurposeRow } from '../db/schema';
+import { isInFuture } from '../lib/clock';
 import { conflict, forbidden, invalidInput, refused } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { purposeInForce } from '../policy/consent-relation';
@@ -12,9 +13,6 @@ import { getConsent } from './queries';
 import { checkRecipients } from './recipients';
 import type { RecordConsentInput, WithdrawInput } from './schema';
 import { givenByFault } from './who-may-answer';
-
-/** How far ahead of the server clock a withdrawal's time may be (clock skew between devices). */
-const SKEW_MS = 5 * 60_000;
 
 /**
  * The purpose a consent or a check names: 400 naming `path` when there is none; refused (403, rule
@@ -123,7 +121,7 @@ export async function withdrawConsent(ctx: Ctx, consentId: string, input: Withdr
   if (row.superseded_by) throw conflict('This is not the current version: withdraw the current one.', [{ path: 'params.id', message: `superseded by ${row.superseded_by}` }]);
   if (row.decision !== 'given') throw conflict(row.decision === 'withdrawn' ? 'This consent is already withdrawn.' : 'The person refused: there is no consent to withdraw.', [{ path: 'params.id', message: row.decision }]);
   const withdrawnAt = input.withdrawnAt ? new Date(input.withdrawnAt).toISOString() : ctx.nowIso;
-  if (new Date(withdrawnAt).getTime() > ctx.now.getTime() + SKEW_MS) throw invalidInput('A withdrawal records something that has happened.', [{ path: 'body.withdrawnAt', message: 'must not be in the future' }]);
+  if (isInFuture(withdrawnAt, ctx.now)) throw invalidInput('A withdrawal records something that has happened.', [{ path: 'body.withdrawnAt', message: 'must not be in the future' }]);
   if (withdrawnAt < row.recorded_at) throw invalidInput('The withdrawal cannot be before the consent was recorded.', [{ path: 'body.withdrawnAt', message: 'before the consent was recorded' }]);
   const id = newId(ctx.now.getTime());
   await supersede(ctx, row.id, id);

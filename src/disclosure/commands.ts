@@ -3,6 +3,7 @@ import { fromDecision } from '../audit/append';
 import { purposeInForceFor } from '../consent/commands';
 import type { Ctx } from '../context';
 import type { DisclosureRow } from '../db/schema';
+import { isInFuture } from '../lib/clock';
 import { conflict, forbidden, invalidInput } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decide } from '../policy/decide';
@@ -13,9 +14,6 @@ import { basisEntry, findBasis } from './basis';
 import { resolveItems } from './items';
 import { getDisclosure } from './queries';
 import type { ApprovalInput, RequestInput } from './schema';
-
-/** How far ahead of the server clock an oral disclosure's time may be (clock skew). */
-const SKEW_MS = 5 * 60_000;
 
 /** A short reference a recipient can quote: the day and six random characters. */
 const newReference = (nowIso: string) => `D-${nowIso.slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex').slice(0, 6).toUpperCase()}`;
@@ -65,7 +63,7 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
   if (input.pseudonymise && Number(purpose.needs_identity) === 1) throw invalidInput('This purpose needs to know who the person is: it cannot be served by a pseudonymised pack.', [{ path: 'body.pseudonymise', message: 'the purpose needs identity' }]);
   if (input.pseudonymise && resolved.items.attachments.length) throw invalidInput('A document cannot be pseudonymised: leave documents out of a pseudonymised pack.', [{ path: 'body.items.attachments', message: 'not allowed with pseudonymise' }]);
   const occurredAt = input.oral ? new Date(input.oral.occurredAt).toISOString() : null;
-  if (occurredAt && new Date(occurredAt).getTime() > ctx.now.getTime() + SKEW_MS) throw invalidInput('An oral disclosure is recorded after it happened.', [{ path: 'body.oral.occurredAt', message: 'must not be in the future' }]);
+  if (occurredAt && isInFuture(occurredAt, ctx.now)) throw invalidInput('An oral disclosure is recorded after it happened.', [{ path: 'body.oral.occurredAt', message: 'must not be in the future' }]);
 
   const id = newId(ctx.now.getTime());
   const row: DisclosureRow = {
@@ -140,7 +138,7 @@ export async function decideException(ctx: Ctx, id: string, input: ApprovalInput
 export async function recordPersonTold(ctx: Ctx, id: string, toldAt: string) {
   const { v, decision } = await loadForChange(ctx, id, 'disclosure.told');
   const at = new Date(toldAt).toISOString();
-  if (new Date(at).getTime() > ctx.now.getTime() + SKEW_MS) throw invalidInput('Record that the person was told after it happened.', [{ path: 'body.toldAt', message: 'must not be in the future' }]);
+  if (isInFuture(at, ctx.now)) throw invalidInput('Record that the person was told after it happened.', [{ path: 'body.toldAt', message: 'must not be in the future' }]);
   await ctx.db.updateTable('disclosures').set((eb) => ({ person_told_at: at, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', id).execute();
   ctx.audit.add(fromDecision('disclosure.told', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { toldAt: at } }));
   return getDisclosure(ctx, id);

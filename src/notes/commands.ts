@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import type { NoteRow } from '../db/schema';
 import { fromDecision } from '../audit/append';
+import { isInFuture } from '../lib/clock';
 import { invalidInput, forbidden } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
@@ -12,8 +13,6 @@ import { getNote } from './queries';
 import type { CreateNoteInput, UpdateNoteInput } from './schema';
 
 const COLUMNS: Record<string, keyof NoteRow> = { kind: 'kind', channel: 'channel', occurredAt: 'occurred_at', title: 'title', body: 'body' };
-/** How far ahead of the server clock a note's time may be (clock skew between devices). */
-const SKEW_MS = 5 * 60_000;
 
 /** Maps API field names to columns, keeping only fields that were sent; times are stored as UTC ISO text. */
 function toColumns(ctx: Ctx, input: Record<string, unknown>): Partial<NoteRow> {
@@ -21,7 +20,7 @@ function toColumns(ctx: Ctx, input: Record<string, unknown>): Partial<NoteRow> {
   for (const [api, value] of Object.entries(input)) if (api in COLUMNS && value !== undefined) out[COLUMNS[api]] = value;
   if (typeof out.occurred_at === 'string') {
     const at = new Date(out.occurred_at);
-    if (at.getTime() > ctx.now.getTime() + SKEW_MS) throw invalidInput('A note records something that has happened.', [{ path: 'body.occurredAt', message: 'must not be in the future' }]);
+    if (isInFuture(at, ctx.now)) throw invalidInput('A note records something that has happened.', [{ path: 'body.occurredAt', message: 'must not be in the future' }]);
     out.occurred_at = at.toISOString();
   }
   return out as Partial<NoteRow>;

@@ -1,8 +1,8 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { ConcernRow } from '../db/schema';
-import { conflict, DomainError } from '../lib/errors';
-import { addMinutes } from '../lib/clock';
+import { conflict, DomainError, invalidInput } from '../lib/errors';
+import { addMinutes, isInFuture } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { notify } from '../notify/notify';
 import { decide } from '../policy/decide';
@@ -17,7 +17,8 @@ import type { CloseInput, EntryInput, RaiseConcernInput } from './schema';
 /**
  * Raises a safeguarding concern (practice 4.1–4.2): anyone working here, in one request. It goes at once to the
  * designated safeguarding leads (management when there is none) in the app and by e-mail, in this transaction, and
- * escalates if nobody acknowledges it in time (sooner when there is immediate risk).
+ * escalates if nobody acknowledges it in time (sooner when there is immediate risk). It says what was seen or heard:
+ * a time it happened in the future is a 400 on body.occurredAt, and nothing is written.
  *
  * The person is named by `personId` only if the raiser may see that person's record; an id they may not see answers
  * exactly like an id that does not exist (the same 404 after the same lookup and audit, naming body.personId), so
@@ -25,6 +26,9 @@ import type { CloseInput, EntryInput, RaiseConcernInput } from './schema';
  * leads link the concern to a record.
  */
 export async function raiseConcern(ctx: Ctx, input: RaiseConcernInput) {
+  if (isInFuture(input.occurredAt, ctx.now)) {
+    throw invalidInput('A concern says what was seen or heard: when it happened cannot be in the future.', [{ path: 'body.occurredAt', message: 'must not be in the future' }]);
+  }
   const draft = { raised_by: ctx.actor.id, person_id: input.personId ?? null };
   checkWrite(ctx, 'concern.raise', 'concern', input, draft);
   const allowed = decide(ctx.actor, 'concern.raise', { type: 'concern', ownerId: ctx.actor.id, classification: 'safeguarding' });

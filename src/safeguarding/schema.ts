@@ -24,7 +24,7 @@ export const raiseConcernBody = z
     personId: z.uuid().optional(),
     personDescription: text(2000).optional(),
     whatHappened: text(20_000).describe('what was seen or heard'),
-    occurredAt: z.iso.datetime({ offset: true }).describe('when it was seen or heard'),
+    occurredAt: z.iso.datetime({ offset: true }).describe('when it was seen or heard: not in the future (a few minutes of clock skew allowed)'),
     peopleInvolved: text(5000).optional(),
     immediateRisk: z.boolean(),
     actionsTaken: text(5000).optional().describe('what has been done already'),

@@ -71,8 +71,18 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     expect(await page.locator(`[id="${described.split(' ').join('"], [id="')}"]`).allTextContents()).toContain('Say what happened, as far as you know.');
     await checkpoint(page, 'breaches-01-report-errors');
 
+    // A date still to come is refused on its field: a report says what has happened.
     await page.getByLabel('What happened?').fill(REPORT);
-    await page.getByLabel(/When did it happen/).fill(hoursAgo(1));
+    const when = page.getByLabel(/When did it happen/);
+    await when.fill('2031-05-05T10:00');
+    await page.getByRole('button', { name: 'Report to management' }).click();
+    await expect.poll(() => when.getAttribute('aria-invalid')).toBe('true');
+    const whenError = (await when.getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`[id="${whenError.split(' ').join('"], [id="')}"]`).allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/must not be in the future/)]));
+    expect(await focused(page)).toMatchObject({ name: 'occurredAt' });
+    expect((await auditRows(world)).filter((r) => r.action === 'breach.report')).toEqual([]);
+
+    await when.fill(hoursAgo(1));
     await page.getByRole('button', { name: 'Report to management' }).click();
     await page.getByRole('heading', { name: 'Breach reported', level: 1 }).waitFor();
     expect(await focused(page).then((f) => f.tag)).toBe('DIV');

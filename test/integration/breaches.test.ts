@@ -91,6 +91,33 @@ describe.each(dialects())('breach register: reporting and handling (%s)', (diale
     expect(await count('breaches')).toBe(before);
   });
 
+  it('5 breach-handling (breaches/report): a report says what has happened — a time it happened later than now, beyond a few minutes of clock skew, is a 400 on body.occurredAt (reporting and handling alike) and writes nothing', async () => {
+    const MINUTE = 60_000;
+    const ahead = (minutes: number) => new Date(world.clock.now().getTime() + minutes * MINUTE).toISOString();
+    const before = await count('breaches');
+    for (const occurredAt of ['2030-01-01T00:00:00Z', ahead(6)]) {
+      const res = await as(world, student).post('/api/breaches', { report: REPORT, occurredAt });
+      expect(res.statusCode, occurredAt).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().errors).toEqual([{ path: 'body.occurredAt', message: 'must not be in the future' }]);
+      expect(res.body).not.toContain('bus');
+    }
+    expect(await count('breaches')).toBe(before);
+    // A device a few minutes fast is not a report of the future.
+    const skewed = await as(world, staff).post('/api/breaches', { report: REPORT, occurredAt: ahead(4) });
+    expect(skewed.statusCode, skewed.body).toBe(201);
+    const id = skewed.json().data.id as string;
+    // Management's "when it happened" and "when we became aware" follow the same rule.
+    for (const body of [{ occurredAt: '2030-01-01T00:00:00Z' }, { occurredAt: ahead(6) }, { awareAt: ahead(6) }]) {
+      const res = await patch(manager, id, 1, body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().errors).toEqual([{ path: `body.${Object.keys(body)[0]}`, message: 'must not be in the future' }]);
+    }
+    const handled = await patch(manager, id, 1, { occurredAt: ahead(4) });
+    expect(handled.statusCode, handled.body).toBe(200);
+    expect((await db().selectFrom('breaches').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version).toBe(2);
+  });
+
   it('5 breach-handling (breaches/reporter-own-report): the reporter reads back only their report and its status; other volunteers and staff get 404 and do not see it listed', async () => {
     const id = await report(volunteer);
     const mine = await report(otherVolunteer);

@@ -96,7 +96,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     expect(raised.subject_person_id).toBe(personOnTeam);
   });
 
-  it('practice 4.1 safeguarding-management: bad input is a 400 naming each field, and nothing is written', async () => {
+  it('practice 4.1 safeguarding-management: bad input — a time it happened in the future (beyond a few minutes of clock skew) included — is a 400 naming each field, and nothing is written', async () => {
     const count = async () => (await db().selectFrom('concerns').select('id').execute()).length;
     const before = await count();
     const cases: [Record<string, unknown>, string[]][] = [
@@ -105,6 +105,8 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
       [concernBody({ immediateRisk: 'yes' }), ['body.immediateRisk']],
       [concernBody({ concernFor: 'adult' }), ['body.concernFor']],
       [concernBody({ occurredAt: 'last Tuesday' }), ['body.occurredAt']],
+      [concernBody({ occurredAt: '2030-01-01T00:00:00Z' }), ['body.occurredAt']], // a concern says what was seen or heard
+      [concernBody({ occurredAt: new Date(world.clock.now().getTime() + 6 * MINUTE).toISOString() }), ['body.occurredAt']],
       [concernBody({ personId: 'not-an-id' }), ['body.personId']],
       [{ ...concernBody(), severity: 'high' }, ['body']],
     ];
@@ -119,6 +121,9 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     const refused = await as(world, admin).post('/api/concerns', concernBody());
     expect(refused.statusCode).toBe(403);
     expect(await count()).toBe(before);
+    // A device a few minutes fast is not a concern about the future.
+    const skewed = await as(world, await makeUser(world, ['staff'])).post('/api/concerns', concernBody({ occurredAt: new Date(world.clock.now().getTime() + 4 * MINUTE).toISOString() }));
+    expect(skewed.statusCode, skewed.body).toBe(201);
   });
 
   it('practice 4.2 safeguarding-management: staff who did not raise a concern cannot see it (404, not listed); the raiser sees only what they wrote and its status; leads and managers see all', async () => {
