@@ -1,5 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Ctx } from '../context';
-import type { NoticeRow } from '../db/schema';
+import type { Database, NoticeRow } from '../db/schema';
 import { forbidden, notFound } from '../lib/errors';
 import { decide } from '../policy/decide';
 import type { ListNoticesQuery } from './schema';
@@ -23,8 +24,8 @@ function requireRead(ctx: Ctx) {
 const seesDrafts = (ctx: Ctx) => decide(ctx.actor, 'notice.publish').allowed;
 
 /** The highest published version of each language (the current notice there). */
-export async function currentVersions(ctx: Ctx, languages?: readonly string[]): Promise<Map<string, number>> {
-  let q = ctx.db.selectFrom('notices').select((eb) => ['language', eb.fn.max('version').as('version')]).where('status', '=', 'published').groupBy('language');
+export async function currentVersions(db: Kysely<Database>, languages?: readonly string[]): Promise<Map<string, number>> {
+  let q = db.selectFrom('notices').select((eb) => ['language', eb.fn.max('version').as('version')]).where('status', '=', 'published').groupBy('language');
   if (languages) q = q.where('language', 'in', languages.length ? [...languages] : ['']);
   const rows = await q.execute();
   return new Map(rows.map((r) => [r.language, Number(r.version)]));
@@ -42,7 +43,7 @@ export async function listNotices(ctx: Ctx, query: ListNoticesQuery) {
   if (!seesDrafts(ctx)) q = q.where('status', '=', 'published');
   if (query.status) q = q.where('status', '=', query.status);
   const rows = await q.orderBy('version', 'desc').orderBy('language').execute();
-  const current = await currentVersions(ctx);
+  const current = await currentVersions(ctx.db);
   return { items: rows.map((r) => presentNotice(r, r.status === 'published' && current.get(r.language) === Number(r.version), false)) };
 }
 
@@ -51,6 +52,6 @@ export async function getNotice(ctx: Ctx, id: string) {
   requireRead(ctx);
   const row = await ctx.db.selectFrom('notices').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row || (row.status !== 'published' && !seesDrafts(ctx))) throw notFound('notice');
-  const current = await currentVersions(ctx, [row.language]);
+  const current = await currentVersions(ctx.db, [row.language]);
   return presentNotice(row, row.status === 'published' && current.get(row.language) === Number(row.version));
 }

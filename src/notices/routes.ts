@@ -1,8 +1,9 @@
-import { route } from '../http/route';
+import { publicRoute, route } from '../http/route';
 import { createNotice, publishNotice } from './commands';
 import { listFirstContacts, recordFirstContact } from './first-contact';
+import { publicNotice } from './public';
 import { getNotice, listNotices } from './queries';
-import { createNoticeBody, firstContactBody, idParams, listNoticesQuery } from './schema';
+import { createNoticeBody, firstContactBody, idParams, listNoticesQuery, publicNoticeQuery } from './schema';
 
 const tags = ['notices'];
 
@@ -11,6 +12,11 @@ const tags = ['notices'];
  * and languages; everyone working here reads it; a worker who may see a person records that they were given it.
  */
 export const noticeRoutes = [
+  publicRoute({
+    method: 'GET', url: '/api/privacy-notice', public: true, tags, query: publicNoticeQuery,
+    summary: "The current published notice for anyone to read (what receipts link to), in a language it exists in, with the organisation's contact details",
+    handler: (ctx, { query }) => publicNotice(ctx, query.lang),
+  }),
   route({
     method: 'GET', url: '/api/notices', action: 'notice.read', tags, query: listNoticesQuery,
     summary: 'Every version of the notice in every language, newest first, marking the current one of each language (drafts for those who publish)',

@@ -35,6 +35,9 @@ export const listNoticesQuery = z.strictObject({
 });
 export type ListNoticesQuery = z.infer<typeof listNoticesQuery>;
 
+/** GET /api/privacy-notice: which language to read it in (default English, or the first there is). */
+export const publicNoticeQuery = z.strictObject({ lang: language.optional() });
+
 /** The fields of a first contact, shared by its own route and by registering a person. */
 export const firstContactFields = {
   noticeVersion: z.number().int().min(1).describe('the version of the notice given'),

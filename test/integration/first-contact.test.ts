@@ -89,6 +89,26 @@ describe.each(dialects())('first contact: the notice and telling people at first
       expect(twice.json().errors).toEqual([{ path: 'body.language', message: 'version 1 already exists in this language' }]);
     });
 
+    it('1.3, 4.1 first-contact-notice: anyone, signed in or not, reads the current published notice where receipts link to it — in a language it exists in, with how to contact us; drafts never; reading it writes nothing', async () => {
+      const draft = await as(world, manager).post('/api/notices', { title: 'Comment nous protégeons vos informations', body: 'brouillon', language: 'fr', translationOf: 1 });
+      expect(draft.statusCode, draft.body).toBe(201);
+      const before = await snapshot();
+      const read = async (query = '') => world.app.inject({ method: 'GET', url: `/api/privacy-notice${query}` });
+      const en = await read();
+      expect(en.statusCode, en.body).toBe(200);
+      expect(en.json()).toEqual({
+        organisation: world.config.organisation, languages: ['en', 'cy'],
+        notice: { version: 1, language: 'en', title: 'How we look after your information', body: NOTICE, publishedAt: '2026-02-20T09:00:00.000Z' },
+      });
+      expect((await read('?lang=cy')).json().notice).toMatchObject({ version: 1, language: 'cy', title: 'Sut rydym yn gofalu am eich gwybodaeth' });
+      expect((await read('?lang=de')).json().notice.language).toBe('en'); // a language it does not exist in: English
+      expect((await read('?lang=fr')).json().notice.language).toBe('en'); // the French one is a draft
+      const bad = await read('?lang=English');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors[0].path).toBe('query.lang');
+      expect(await snapshot()).toEqual(before); // not audited: the notice is public
+    });
+
     it('4.1 first-contact-notice: bad input is a 400 naming the field and writes nothing', async () => {
       const before = await snapshot();
       const cases: [Record<string, unknown>, string][] = [
