@@ -10,9 +10,10 @@ import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import type { DisclosureFacts, Resource } from '../policy/types';
 import { findVisible, requireAllowed, type Visible } from '../records/guard';
-import { basisEntry, findBasis } from './basis';
+import { findBasis } from './basis';
 import { resolveItems } from './items';
 import { getDisclosure } from './queries';
+import { basisRefusal, hardRuleRefusal, outsidePurposeRefusal, refuseAll, type Refusal } from './refusals';
 import type { ApprovalInput, RequestInput } from './schema';
 
 /** A short reference a recipient can quote: the day and six random characters. */
@@ -39,9 +40,11 @@ export function decideDisclosure(ctx: Ctx, action: 'disclosure.request' | 'discl
  * - one person per disclosure (2.2), no organisation-specific data (3.2), on the person's case team;
  * - the items: chosen explicitly, each the person's, each readable by the requester (need to know);
  * - session details only when the client asked for it, recorded (practice 2);
- * - the purpose active (3.1); pseudonymise only where the purpose does not need identity;
+ * - the purpose active (3.1), every item within the categories it uses; pseudonymise only where it does not need identity;
  * - a basis decided here, never taken from the body: an exception asked for waits for a manager's approval (1.3);
  *   otherwise the first automatic basis that holds (consent through the consent relation), or refused citing 1.3.
+ * The session, purpose and basis refusals are gathered and refused together, each audited, each item at fault named
+ * in the problem's errors (src/disclosure/refusals.ts).
  */
 export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
   const personId = input.personIds[0];
@@ -55,9 +58,13 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
 
   const resolved = await resolveItems(ctx, person, input.items);
   facts.sessionItems = resolved.sessionItems;
-  const allowed = decideDisclosure(ctx, 'disclosure.request', draft, facts, target, { categories: resolved.categories });
+  // Every reason to refuse is gathered and refused at once (session details, items outside the purpose, no basis).
+  const allowed = decide(ctx.actor, 'disclosure.request', { ...draft, classification: 'general', disclosure: facts });
+  const refusals: Refusal[] = allowed.allowed ? [] : [hardRuleRefusal(allowed, facts, resolved, target)];
 
   const purpose = await purposeInForceFor(ctx, input.purposeId, 'body.purposeId', 'disclosure.request', person);
+  const outside = outsidePurposeRefusal(ctx, resolved, purpose, target);
+  if (outside) refusals.push(outside);
   const org = await ctx.db.selectFrom('organisations').select('id').where('id', '=', input.recipient.organisationId).where('archived_at', 'is', null).executeTakeFirst();
   if (!org) throw invalidInput('The recipient must be an organisation in the register.', [{ path: 'body.recipient.organisationId', message: 'no organisation with that id in the register' }]);
   if (input.pseudonymise && Number(purpose.needs_identity) === 1) throw invalidInput('This purpose needs to know who the person is: it cannot be served by a pseudonymised pack.', [{ path: 'body.pseudonymise', message: 'the purpose needs identity' }]);
@@ -84,16 +91,17 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
     row.basis = 'exception';
     row.status = 'awaiting_approval';
     basisDetail = { basis: 'exception', ground: input.exception.ground, approval: 'awaiting' };
+  } else if (outside) {
+    // Consent cannot cover what the purpose does not use: asking the basis would only repeat that refusal.
+    basisDetail = {};
   } else {
     const { basis, outcome } = await findBasis(ctx, { row, person });
-    if (!outcome.holds) {
-      ctx.audit.add(basisEntry('disclosure.request', outcome, target));
-      throw forbidden({ reason: outcome.reason, ruleId: outcome.ruleId, clause: outcome.clause });
-    }
+    if (!outcome.holds) refusals.push(basisRefusal(outcome, target));
     row.basis = basis.kind;
     row.consent_id = (outcome.detail.consentId as string | null | undefined) ?? null;
     basisDetail = outcome.detail;
   }
+  if (refusals.length) refuseAll(ctx, refusals);
   await ctx.db.insertInto('disclosures').values(row).execute();
   ctx.audit.add(fromDecision('disclosure.request', allowed, {
     resourceType: 'disclosure', resourceId: id, subjectPersonId: personId,

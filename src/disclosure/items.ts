@@ -21,6 +21,8 @@ export interface ResolvedItems {
   categories: Classification[];
   mask: number;
   sessionItems: boolean;
+  /** Each chosen item by its input path ("body.items.notes.0") with the categories it carries, to name an item at fault. */
+  byItem?: { path: string; classes: Classification[] }[];
 }
 
 /** The fields of a note a pack carries: what it was, when, its title (general) and its body (session). */
@@ -44,10 +46,14 @@ export async function resolveItems(ctx: Ctx, person: Visible, input: ItemsInput,
 
   const fields = FIELD_BY_API.person;
   const personClasses: Classification[] = [];
+  const byItem: NonNullable<ResolvedItems['byItem']> = [];
   input.personFields.forEach((api, i) => {
     const spec = fields.get(api);
     if (!spec) errors.push({ path: `${path}.personFields.${i}`, message: 'no such field of a person' });
-    else personClasses.push(classificationOf(spec, person.row));
+    else {
+      personClasses.push(classificationOf(spec, person.row));
+      byItem.push({ path: `${path}.personFields.${i}`, classes: [classificationOf(spec, person.row)] });
+    }
   });
 
   const notes = input.notes.length
@@ -70,23 +76,27 @@ export async function resolveItems(ctx: Ctx, person: Visible, input: ItemsInput,
     requireAllowed(ctx, 'person.read', person, c, { disclosureItem: 'personFields' });
     classes.add(c);
   }
-  for (const id of input.notes) {
+  for (const [i, id] of input.notes.entries()) {
     const note = await findVisible(ctx, 'note', id, 'disclosure.request');
+    const noteClasses = new Set<Classification>();
     for (const api of NOTE_PACK_FIELDS) {
       const c = classificationOf(FIELD_BY_API.note.get(api)!, note.row);
       requireAllowed(ctx, 'note.read', note, c, { disclosureItem: 'notes' });
       classes.add(c);
+      noteClasses.add(c);
     }
+    byItem.push({ path: `${path}.notes.${i}`, classes: [...noteClasses] });
   }
   for (const a of atts) {
     const att = await findVisible(ctx, 'attachment', a.id, 'disclosure.request');
     const c = a.classification as Classification;
     requireAllowed(ctx, 'attachment.read', att, c, { disclosureItem: 'attachments' });
     classes.add(c);
+    byItem.push({ path: `${path}.attachments.${input.attachments.indexOf(a.id)}`, classes: [c] });
   }
   const categories = classesOf(classMask([...classes]));
   return {
     items: { personFields: [...input.personFields], notes: [...input.notes], attachments: [...input.attachments] },
-    count, categories, mask: classMask(categories), sessionItems: classes.has('session'),
+    count, categories, mask: classMask(categories), sessionItems: classes.has('session'), byItem,
   };
 }

@@ -1,6 +1,6 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
 import { browserAvailable, checkpoint, newPage, signIn, startBrowser } from './browser';
 
@@ -86,5 +86,48 @@ describe.runIf(browserAvailable)('disclosure checks in a real browser: consent w
     await expect.poll(() => m.page.getByRole('row').nth(1).textContent()).toContain(`Consent withdrawn ${on}`);
     expect(await m.page.getByRole('row').nth(1).textContent()).not.toContain('Ready to release');
     expect(m.problems).toEqual([]);
+  }, 120_000);
+
+  /** Chooses an option of a React Aria select by its label. */
+  async function choose(page: Page, label: RegExp, option: string) {
+    await page.getByRole('button', { name: label }).click();
+    await page.getByRole('option', { name: option }).click();
+  }
+  /** Sam opens the request form for `personId` and fills step 1 for Riverside and the purpose. */
+  async function startRequest(page: Page, personId: string) {
+    await signIn(page, base, 'sam.patel', `/people/${personId}/disclosures/new`);
+    await page.getByRole('heading', { name: /Step 1 of 4/ }).waitFor();
+    await choose(page, /Organisation it goes to/, 'Riverside Youth Trust');
+    await page.getByLabel('Name of the person receiving it').fill('Pat Recipient');
+    await page.getByLabel('Their role').fill('Youth worker');
+    await page.locator('label.radio', { hasText: /^Handing over mentoring/ }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: /Step 2 of 4/ }).waitFor();
+  }
+
+  it('practice 2, 3.1: a request refused for several reasons says each of them and offers to change the request — not to send it again — with the items at fault marked', async () => {
+    const { personId } = await personWithConsent('Lee');
+    const caseId = (await as(world, staff).get(`/api/people/${personId}/cases`)).json().items[0].id as string;
+    await makeNote(world, caseId, staff.id, 'Lee talked about drumming');
+    const { page, problems } = await newPage(browser);
+    await startRequest(page, personId);
+    await page.locator('label.checkbox', { hasText: /^Given name/ }).click();
+    await page.locator('label.checkbox', { hasText: /^Health notes/ }).click();
+    await page.locator('label.checkbox', { hasText: /Session note/ }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('The clear reason for sharing').fill('The trust takes over mentoring next term.');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Send the request' }).click();
+    const refusal = page.locator('.refusal');
+    await refusal.waitFor();
+    const text = (await refusal.textContent()) ?? '';
+    expect(text).toContain('session details: they go to no third party unless the client asked for it');
+    expect(text).toContain('special information, which this purpose does not use');
+    expect(await refusal.getByRole('button', { name: 'Send again' }).count()).toBe(0);
+    await checkpoint(page, 'disclosure-checks-02-several-reasons');
+    await refusal.getByRole('button', { name: 'Change the request' }).click();
+    await page.getByRole('heading', { name: /Step 2 of 4/ }).waitFor();
+    await expect.poll(() => page.locator('.field-error').count()).toBeGreaterThanOrEqual(2);
+    expect(problems).toEqual([]);
   }, 120_000);
 });

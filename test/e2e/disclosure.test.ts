@@ -123,7 +123,13 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
       method: { kind: 'oral', attestation: 'I explained the hand-over and Jo agreed.' }, givenBy: { kind: 'person' },
     });
     expect(consent.statusCode, consent.body).toBe(201);
-    await refusal.getByRole('button', { name: 'Send again' }).click();
+    // Sending the same request again would meet the same refusal, so it is not offered: the worker changes the request.
+    expect(await refusal.getByRole('button', { name: 'Send again' }).count()).toBe(0);
+    await refusal.getByRole('button', { name: 'Change the request' }).click();
+    await page.getByRole('heading', { name: /Step 1 of 4/ }).waitFor();
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: /Step 4 of 4/ }).waitFor();
+    await page.getByRole('button', { name: 'Send the request' }).click();
     await page.getByRole('heading', { name: 'Sharing with Riverside Youth Trust', level: 1 }).waitFor();
     expect(await page.getByRole('status').first().textContent()).toContain('Your request is recorded.');
     expect(await disclosures()).toBe(1);

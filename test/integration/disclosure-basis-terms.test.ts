@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { sortKey } from '../../src/records/paging';
 import { pdfPagesText } from '../support/pdf';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const told = { why: 'So the trust can support you.', withWhom: 'Riverside Youth Trust.', consequences: 'They may contact you.', serviceImpact: 'Without it we cannot refer you.' };
@@ -12,7 +12,7 @@ const flat = (s: string) => s.replace(/\s+/g, ' ');
 describe.each(dialects())('disclosure terms and state follow the basis (%s)', (dialect) => {
   let world: World;
   let guardian: TestUser, guardian2: TestUser, manager: TestUser, manager2: TestUser, staff: TestUser;
-  let person: string, orgA: string, purpose: string, consentId: string;
+  let person: string, caseId: string, orgA: string, purpose: string, consentId: string;
   const db = () => world.services.db.kysely;
 
   async function org(name: string) {
@@ -62,7 +62,7 @@ describe.each(dialects())('disclosure terms and state follow the basis (%s)', (d
     manager2 = await makeUser(world, ['manager']);
     staff = await makeUser(world, ['staff']);
     person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
-    await makeCase(world, person, { [staff.id]: 'lead', [manager.id]: 'manager' });
+    caseId = await makeCase(world, person, { [staff.id]: 'lead', [manager.id]: 'manager' });
     orgA = await org('Riverside Youth Trust');
     const created = await as(world, manager).post('/api/purposes', {
       name: 'Referral to a youth partner', description: 'Share what the partner needs to support the young person.', lawfulBasis: 'consent',
@@ -151,5 +151,32 @@ describe.each(dialects())('disclosure terms and state follow the basis (%s)', (d
     const back = (await as(world, staff).get(`/api/disclosures/${id}`)).json();
     expect(back.data.consentWithdrawnAt).toBeNull();
     expect(back.can.release).toBe(true);
+  });
+
+  it('practice 2, 3.1, 1.3: a request that fails for several reasons is refused with all of them — each session note and the client\'s request to record, each item outside the purpose, the consent that does not list the recipient — each an entry of errors with its path, each audited, nothing written', async () => {
+    const note = await makeNote(world, caseId, staff.id, 'Jo talked about drumming');
+    const count = async () => Number((await db().selectFrom('disclosures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const seq = (await auditRows(world)).length;
+    const res = await as(world, staff).post('/api/disclosures', request({ items: { personFields: ['givenName', 'healthNotes'], notes: [note] } }));
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json()).toMatchObject({ rule: 'disclosure/session-only-at-client-request', clause: 'practice 1, practice 2' });
+    expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.items.notes.0', 'body.clientRequest.detail', 'body.items.personFields.1']);
+    expect(res.json().errors[2].message).toContain('special information');
+    expect(res.json().detail).toMatch(/refused for 2 reasons/);
+    expect((await auditRows(world)).slice(seq).filter((r) => r.decision === 'deny').map((r) => [r.action, r.rule_id, r.clause, r.resource_id])).toEqual([
+      ['disclosure.request', 'disclosure/session-only-at-client-request', 'practice 1, practice 2', person],
+      ['disclosure.request', 'disclosure/within-purpose', '3.1, monitoring-and-review', person],
+    ]);
+    expect(JSON.stringify((await auditRows(world)).slice(seq).map((r) => r.detail))).not.toContain('drumming');
+
+    // Session details and a recipient the consent does not list: both said.
+    const other = await org('Hillside Training Ltd');
+    const both = await as(world, staff).post('/api/disclosures', request({ recipient: { organisationId: other, name: 'Pat', role: 'Tutor' }, items: { personFields: ['givenName'], notes: [note] } }));
+    expect(both.statusCode, both.body).toBe(403);
+    expect(both.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.items.notes.0', 'body.clientRequest.detail', 'body.personIds.0']);
+    expect(both.json().errors[2].message).toMatch(/^Their consent for this purpose does not list this recipient/);
+    expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: person });
+    expect(await count()).toBe(before);
   });
 });

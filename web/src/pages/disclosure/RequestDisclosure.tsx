@@ -4,7 +4,7 @@ import { Checkbox } from 'react-aria-components';
 import { ApiError, api, call } from '../../api/client';
 import type { AttachmentSummary, CaseSummary, NoteSummary, Page } from '../../api/models';
 import type { DisclosureView } from '../../api/sharing';
-import { errorsByField, PathForm } from '../../components/PathForm';
+import { PathForm } from '../../components/PathForm';
 import { Stepper, stepAtFault, useStepHeading } from '../../components/Steps';
 import { Checkboxes, Choice, Radios, TextBox, TextInput } from '../../components/fields';
 import { Button, Link, Loading, PageTitle, ProblemMessage, formatDate, formatDateTime, personName } from '../../components/ui';
@@ -62,27 +62,34 @@ export function useCaseItems(personId: string, enabled: boolean) {
   };
 }
 
-/** Why a request was refused, in the API's words with its clause, and what can be done next. Takes focus. */
-function Refusal({ error, personId, canRecordConsent, onException, onRetry, busy }: { error: ApiError; personId: string; canRecordConsent: boolean; onException: () => void; onRetry: () => void; busy: boolean }) {
+/**
+ * Why a request was refused, in the API's words with its clause — every reason the API gave, each on its own line —
+ * and what would change the answer: change the request (at the step at fault, its fields marked), record their
+ * consent, or ask to share without consent. Sending the same request again would only meet the same refusal, so it
+ * is not offered. Takes focus.
+ */
+function Refusal({ error, personId, canRecordConsent, onException, onChange }: { error: ApiError; personId: string; canRecordConsent: boolean; onException: () => void; onChange: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.focus(), [error]);
-  const consent = error.problem.rule?.startsWith('consent/');
+  const reasons = error.problem.errors ?? [];
+  const consent = error.problem.rule?.startsWith('consent/') || reasons.some((e) => e.path === 'body.personIds.0');
   return (
     <div ref={ref} tabIndex={-1} role="alert" className="refusal">
       <p className="refusal-title">Refused — nothing has been shared</p>
       <p className="refusal-reason">{error.message}</p>
+      {reasons.length > 1 ? <ul className="refusal-options refusal-reasons">{reasons.map((e) => <li key={e.path}>{e.message}</li>)}</ul> : null}
       {error.problem.clause ? <p className="refusal-clause">Policy clause {error.problem.clause}</p> : null}
       {consent ? (
         <>
           <p>Their consent must cover this purpose, this recipient and this information. You can:</p>
           <ul className="refusal-options">
-            {canRecordConsent ? <li><Link href={`/people/${personId}/consents/new`}>Record their consent</Link> if they agree, then send this again.</li> : null}
+            {canRecordConsent ? <li><Link href={`/people/${personId}/consents/new`}>Record their consent</Link> if they agree, then ask again.</li> : null}
             <li>Ask to share without consent only if the law, an emergency or a crime requires it: a manager decides.</li>
           </ul>
         </>
       ) : null}
       <div className="actions">
-        <Button onPress={onRetry} isDisabled={busy}>{busy ? 'Sending…' : 'Send again'}</Button>
+        <Button onPress={onChange}>Change the request</Button>
         {consent ? <Button variant="secondary" onPress={onException}>Ask without consent…</Button> : null}
       </div>
     </div>
@@ -128,7 +135,9 @@ export default function RequestDisclosure({ id }: { id: string }) {
   const allAttachments = items.attachments.flatMap((g) => g.items.map((a) => ({ ...a, service: g.kase.service })));
   const sessionChosen = allNotes.some((n) => notes.includes(n.id) && n.kind === 'session');
   const purpose = purposes.all.find((p) => p.id === v.purposeId);
-  const refusal = error instanceof ApiError && error.status === 403 && !Object.keys(errorsByField(error, NAMES).fields).length ? error : null;
+  // A refusal (403) is shown whole at the last step, with every reason; its fields are marked once the worker goes
+  // back to change the request.
+  const refusal = error instanceof ApiError && error.status === 403 ? error : null;
 
   const check = (s: number): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -167,7 +176,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
       await queryClient.invalidateQueries({ queryKey: ['disclosures'] });
       navigate(`/disclosures/${created.data.id}?requested=1`);
     } catch (err) {
-      const atFault = stepAtFault(err, NAMES, STEP_FIELDS);
+      const atFault = err instanceof ApiError && err.status === 403 ? null : stepAtFault(err, NAMES, STEP_FIELDS);
       if (atFault !== null) setStep(atFault);
       setError(err);
     } finally {
@@ -201,10 +210,10 @@ export default function RequestDisclosure({ id }: { id: string }) {
           <div className="panel">
             <h2 ref={stepHeading} tabIndex={-1} className="step-title">Step {step + 1} of 4: {STEPS[step]}</h2>
             {refusal && step === 3 ? (
-              <Refusal error={refusal} personId={id} canRecordConsent={!!can.recordConsent} busy={busy} onRetry={() => void send()}
+              <Refusal error={refusal} personId={id} canRecordConsent={!!can.recordConsent} onChange={() => setStep(stepAtFault(refusal, NAMES, STEP_FIELDS) ?? 0)}
                 onException={() => { setError(null); setV((old) => ({ ...old, basis: 'exception' })); setStep(2); }} />
             ) : null}
-            <PathForm error={refusal ? null : error} clientErrors={clientErrors} names={NAMES} missing={MISSING} onSubmit={submit} className="form-wide disclosure-form">
+            <PathForm error={refusal && step === 3 ? null : error} clientErrors={clientErrors} names={NAMES} missing={MISSING} onSubmit={submit} className="form-wide disclosure-form">
               {step === 0 ? (
                 <>
                   <p className="fact-line">About: <strong>{name}</strong></p>
