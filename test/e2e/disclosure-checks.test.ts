@@ -130,4 +130,14 @@ describe.runIf(browserAvailable)('disclosure checks in a real browser: consent w
     await expect.poll(() => page.locator('.field-error').count()).toBeGreaterThanOrEqual(2);
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('4.3 disclosure: step 2 of a request shows the date of birth as the person page does (14 May 2010), not as 2010-05-14', async () => {
+    const { personId } = await personWithConsent('Max', '2010-05-14');
+    const { page, problems } = await newPage(browser);
+    await startRequest(page, personId);
+    const dob = page.locator('label.checkbox', { hasText: /^Date of birth/ });
+    expect(await dob.textContent()).toContain('14 May 2010');
+    expect(await page.locator('form').textContent()).not.toContain('2010-05-14');
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

@@ -236,7 +236,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
                   <p className="hint">Choose each item they need — and nothing more. Nothing is chosen for you.</p>
                   {shareable.length ? (
                     <Checkboxes name="items.personFields" label={`${name}’s details`} value={fields} onChange={pick(setFields)}
-                      options={shareable.map((f) => ({ id: f, label: fieldLabel(f), description: String(record[f]).slice(0, 80) }))} />
+                      options={shareable.map((f) => ({ id: f, label: fieldLabel(f), description: f === 'dateOfBirth' ? formatDate(String(record[f])) : String(record[f]).slice(0, 80) }))} />
                   ) : <p className="muted">None of their details are visible to you.</p>}
                   {allNotes.length ? (
                     <Checkboxes name="items.notes" label="Notes" value={notes} onChange={pick(setNotes)}
