@@ -12,6 +12,9 @@ const localValue = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 6
 /** A datetime-local value `hours` ago. */
 const hoursAgo = (hours: number) => localValue(new Date(Date.now() - hours * 3_600_000));
 
+/** The visible label of a form's text field, "(optional)" included when it says so. */
+const labelOf = (form: Locator, name: string) => form.locator('.field', { has: form.page().locator(`[name="${name}"]`) }).locator('label').first().textContent();
+
 const REPORT = 'I sent the Thursday group’s attendance list, with two phone numbers, to the wrong parent’s e-mail address.';
 
 describe.runIf(browserAvailable)('the breach register in a real browser (clause 5)', () => {
@@ -147,6 +150,9 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     await expect.poll(() => form.locator('.risk-level').textContent()).toMatch(/A high risk to people/);
     await form.getByLabel('Containment and recovery').fill('Asked the parent to delete it; they confirmed by e-mail.');
     await choose(form.getByRole('radiogroup', { name: 'Must the ICO be told?' }), /^No/);
+    // "Say why below": the reason the API will ask for is required, never "(optional)".
+    expect(await labelOf(form, 'icoReason')).toBe('Why the ICO need not be told');
+    expect(await form.locator('textarea[name="icoReason"]').getAttribute('aria-required')).toBe('true');
     await choose(form.getByRole('radiogroup', { name: 'Status' }), 'Being assessed');
     await form.getByLabel('Disciplinary referral reference').fill('HR-2026-007');
     await form.getByRole('button', { name: 'Save the assessment' }).click();
@@ -157,7 +163,14 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     await checkpoint(m, 'breaches-06-assessment-refused');
 
     await choose(form.getByRole('radiogroup', { name: 'Must the ICO be told?' }), /^Yes/);
+    expect(await labelOf(form, 'icoReason')).toBe('Why the report was late (optional)'); // required only once reported after 72 hours
+    // Not telling the people affected needs the ground and the reason: both required while "No" is chosen.
+    await choose(form.getByRole('radiogroup', { name: 'Must the people affected be told?' }), /^No/);
+    expect(await labelOf(form, 'peopleToldReason')).toBe('Why they are not told: the details');
+    expect(await form.locator('textarea[name="peopleToldReason"]').getAttribute('aria-required')).toBe('true');
+    expect(await form.getByRole('radiogroup', { name: 'Why they are not told' }).getAttribute('aria-required')).toBe('true');
     await choose(form.getByRole('radiogroup', { name: 'Must the people affected be told?' }), /^Yes/);
+    expect(await labelOf(form, 'peopleToldReason')).toBe('Notes on telling them (optional)');
     await form.getByRole('button', { name: 'Save the assessment' }).click();
     await m.getByText('The assessment was saved.').waitFor();
     // Ten hours left of the 72: the countdown is urgent, in words as well as colour.

@@ -4,6 +4,7 @@ import { ApiError, api, call, ifMatch } from '../../api/client';
 import { ApiForm } from '../../components/ApiForm';
 import { Checkboxes, Radios, TextBox, TextInput } from '../../components/fields';
 import { Button, Notice, formatDateTime } from '../../components/ui';
+import { reportedLate, requiredFields } from './required';
 import { DATA_CATEGORIES, LIKELIHOODS, NOT_TOLD_GROUNDS, RISK_WORDS, SEVERITIES, type BreachHandling, type BreachStatus, type BreachView } from './types';
 
 /** An ISO time as a datetime-local value in the browser's time zone ("2026-03-02T09:30"), or "". */
@@ -39,6 +40,13 @@ function riskLevel(l: string | null, s: string | null) {
   return li + si >= 3 ? 'high' : 'risk';
 }
 
+/** The reasons field's label for the ICO decision chosen: why not told, or why a report was late. */
+function icoReasonLabel(f: Pick<Form, 'icoDecision'>) {
+  if (f.icoDecision === 'not_required') return 'Why the ICO need not be told';
+  if (f.icoDecision === 'report') return 'Why the report was late';
+  return 'Reasons (why not told, or why a report was late)';
+}
+
 /**
  * Management record the handling of a breach (clause 5; UK GDPR Art 33–34): what happened, when they became aware
  * (the clock counts from there), the data and people affected, the risk, containment, whether the ICO and the
@@ -53,6 +61,8 @@ export function HandlingForm({ view, onSaved }: { view: BreachView; onSaved: (me
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof Form>(k: K) => (v: Form[K]) => setF((old) => ({ ...old, [k]: v }));
   const level = riskLevel(f.likelihood, f.severity);
+  // What the API will ask for in the answers' present state: never labelled "(optional)".
+  const required = requiredFields(f);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -112,10 +122,11 @@ export function HandlingForm({ view, onSaved }: { view: BreachView; onSaved: (me
         <legend>The Information Commissioner’s Office</legend>
         <Radios name="icoDecision" label="Must the ICO be told?" value={f.icoDecision} onChange={set('icoDecision')}
           options={[{ id: 'report', label: 'Yes — report it', description: 'Within 72 hours of becoming aware (Art 33).' }, { id: 'not_required', label: 'No — unlikely to result in a risk to people', description: 'Say why below.' }]} />
-        <TextBox name="icoReason" label={f.icoDecision === 'not_required' ? 'Why the ICO need not be told' : 'Reasons (why not told, or why a report was late)'} value={f.icoReason} onChange={set('icoReason')} rows={2} />
+        <TextBox name="icoReason" label={icoReasonLabel(f)} value={f.icoReason} onChange={set('icoReason')} rows={2} isRequired={required.has('icoReason')}
+          description={reportedLate(f) ? 'The ICO was told after the 72 hours: give the reasons for the delay (Art 33(1)).' : undefined} />
         {f.icoDecision === 'report' ? (
           <div className="field-pair">
-            <TextInput name="icoReportedAt" type="datetime-local" label="When the ICO was told" value={f.icoReportedAt} onChange={set('icoReportedAt')} />
+            <TextInput name="icoReportedAt" type="datetime-local" label="When the ICO was told" value={f.icoReportedAt} onChange={set('icoReportedAt')} isRequired={required.has('icoReportedAt')} />
             <TextInput name="icoReference" label="The ICO’s reference" value={f.icoReference} onChange={set('icoReference')} />
           </div>
         ) : null}
@@ -125,9 +136,10 @@ export function HandlingForm({ view, onSaved }: { view: BreachView; onSaved: (me
         <Radios name="peopleToldDecision" label="Must the people affected be told?" value={f.peopleToldDecision} onChange={set('peopleToldDecision')}
           options={[{ id: 'tell', label: 'Yes — tell them without delay', description: 'Required when the risk to them is high (Art 34).' }, { id: 'not_required', label: 'No' }]} />
         {f.peopleToldDecision === 'not_required' ? (
-          <Radios name="peopleNotToldGround" label="Why they are not told" value={f.peopleNotToldGround} onChange={set('peopleNotToldGround')} options={NOT_TOLD_GROUNDS} />
+          <Radios name="peopleNotToldGround" label="Why they are not told" value={f.peopleNotToldGround} onChange={set('peopleNotToldGround')} options={NOT_TOLD_GROUNDS} isRequired={required.has('peopleNotToldGround')} />
         ) : null}
-        <TextBox name="peopleToldReason" label="Notes on telling them" value={f.peopleToldReason} onChange={set('peopleToldReason')} rows={2} />
+        <TextBox name="peopleToldReason" label={f.peopleToldDecision === 'not_required' ? 'Why they are not told: the details' : 'Notes on telling them'} value={f.peopleToldReason}
+          onChange={set('peopleToldReason')} rows={2} isRequired={required.has('peopleToldReason')} />
         {f.peopleToldDecision === 'tell' ? <TextInput name="peopleToldAt" type="datetime-local" label="When they were told" value={f.peopleToldAt} onChange={set('peopleToldAt')} /> : null}
       </fieldset>
       <fieldset className="form-section">
