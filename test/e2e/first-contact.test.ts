@@ -255,6 +255,21 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('1.3, 4.1 first-contact-notice: the notice a receipt links to opens for anyone without signing in, in English or Welsh, with how to contact us', async () => {
+    const { page, problems } = await newPage(browser);
+    await page.goto(`${base}/privacy`);
+    await page.getByRole('heading', { name: 'How we look after your information', level: 1 }).waitFor();
+    expect(await page.getByRole('region', { name: 'The notice text' }).textContent()).toBe(NOTICE_EN);
+    expect(await page.locator('.notice-meta').textContent()).toMatch(/^Version 1 · English · published/);
+    expect(await page.getByRole('region', { name: 'Contact us' }).textContent()).toContain(`${world.config.organisation.name} (${world.config.organisation.contact})`);
+    expect(await page.getByLabel('Username').count()).toBe(0); // no sign-in asked for
+    await checkpoint(page, 'first-contact-17-public-notice');
+    await page.getByRole('navigation', { name: 'Other languages' }).getByRole('link', { name: 'Welsh' }).click();
+    await page.getByRole('heading', { name: 'Sut rydym yn gofalu am eich gwybodaeth', level: 1 }).waitFor();
+    expect(await page.getByRole('region', { name: 'The notice text' }).textContent()).toBe(NOTICE_CY);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('works at 375 px wide: the registration steps and the person page fit without sideways scrolling', async () => {
     const { page, problems } = await newPage(browser, { width: 375 });
     await signIn(page, base, 'sam.patel', '/people/new');

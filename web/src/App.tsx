@@ -39,6 +39,7 @@ const DisclosureRegister = lazy(() => import('./pages/disclosure/Register').then
 const DisclosureApprovals = lazy(() => import('./pages/disclosure/Register').then((m) => ({ default: m.DisclosureApprovals })));
 const Acknowledge = lazy(() => import('./pages/disclosure/Acknowledge'));
 const MeetingAcknowledge = lazy(() => import('./pages/meetings/MeetingAcknowledge'));
+const PrivacyNotice = lazy(() => import('./pages/PrivacyNotice'));
 const Agreements = lazy(() => import('./pages/agreements/Agreements').then((m) => ({ default: m.Agreements })));
 const AgreementsReview = lazy(() => import('./pages/agreements/Agreements').then((m) => ({ default: m.AgreementsReview })));
 const NewAgreement = lazy(() => import('./pages/agreements/NewAgreement'));
@@ -145,7 +146,8 @@ function Home({ start }: { start: string }) {
 
 /**
  * The app: the pages open without signing in — a recipient accepting the confidentiality terms through their
- * one-time link (4.3), an external meeting attendee through theirs (practice 3) — or the signed-in app behind its gate.
+ * one-time link (4.3), an external meeting attendee through theirs (practice 3), anyone reading the notice that
+ * receipts link to (1.3, 4.1) — or the signed-in app behind its gate.
  */
 export function App() {
   const { pathname } = useLocation();
@@ -153,6 +155,7 @@ export function App() {
   if (ack) return <Suspense fallback={<Loading />}><Acknowledge token={ack.token} /></Suspense>;
   const meetingAck = match('/meeting-acknowledge/:token', pathname);
   if (meetingAck) return <Suspense fallback={<Loading />}><MeetingAcknowledge token={meetingAck.token} /></Suspense>;
+  if (pathname === '/privacy') return <Suspense fallback={<Loading />}><PrivacyNotice /></Suspense>;
   return <Gate />;
 }
 

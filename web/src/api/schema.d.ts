@@ -3984,7 +3984,7 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     q?: string;
-                    kind?: "partner_agency" | "funder" | "business" | "other";
+                    kind?: "partner_agency" | "local_authority" | "police" | "funder" | "business" | "other";
                     includeArchived?: "true" | "false";
                 };
                 header?: never;
@@ -4051,7 +4051,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        kind: "partner_agency" | "funder" | "business" | "other";
+                        kind: "partner_agency" | "local_authority" | "police" | "funder" | "business" | "other";
                         name: string;
                         website?: string | null;
                         contactName?: string | null;
@@ -4260,7 +4260,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        kind?: "partner_agency" | "funder" | "business" | "other";
+                        kind?: "partner_agency" | "local_authority" | "police" | "funder" | "business" | "other";
                         name?: string;
                         website?: string | null;
                         contactName?: string | null;
@@ -5402,7 +5402,7 @@ export interface paths {
                         whatHappened: string;
                         /**
                          * Format: date-time
-                         * @description when it was seen or heard
+                         * @description when it was seen or heard: not in the future (a few minutes of clock skew allowed)
                          */
                         occurredAt: string;
                         peopleInvolved?: string;
@@ -6848,7 +6848,7 @@ export interface paths {
                         report: string;
                         /**
                          * Format: date-time
-                         * @description when it happened, if you know
+                         * @description when it happened, if you know: not in the future (a few minutes of clock skew allowed)
                          */
                         occurredAt?: string;
                     };
@@ -7397,7 +7397,7 @@ export interface paths {
                         occurredAt?: string | null;
                         /**
                          * Format: date-time
-                         * @description when the organisation became aware: the 72 hours count from here (Art 33(1))
+                         * @description when the organisation became aware: the 72 hours count from here (Art 33(1)); no later than when the breach was reported
                          */
                         awareAt?: string;
                         dataCategories?: ("contact" | "identity" | "health" | "ethnicity" | "safeguarding" | "session" | "case" | "financial" | "commercial" | "credentials" | "other")[];
@@ -8536,7 +8536,10 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        /** @description I checked that the person who accepted the terms may receive this */
+                        recipientChecked?: boolean;
+                    };
                 };
             };
             responses: {
@@ -8547,7 +8550,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem (RFC 9457) */
+                /** @description Accepted under another name than the recipient's: confirm recipientChecked */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -11349,6 +11352,60 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current published notice for anyone to read (what receipts link to), in a language it exists in, with the organisation's contact details */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database is busy: retry after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
