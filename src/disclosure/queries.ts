@@ -3,18 +3,21 @@ import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { auditList } from '../records/list-audit';
+import { sameRecipient } from './recipient-name';
 import { offered } from '../records/can';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { toCsv } from '../transfer/csv';
 import type { PageInput, RegisterQuery } from './schema';
 
-/** Stored as JSON text and 0/1 on both engines; the API says lists and booleans. */
+/** Stored as JSON text and 0/1 on both engines; the API says lists and booleans (and whether someone else accepted the terms). */
 function shaped(data: Record<string, unknown>) {
   for (const k of ['items', 'dataCategories'] as const) if (typeof data[k] === 'string') data[k] = JSON.parse(data[k] as string);
   for (const k of ['pseudonymise', 'clientRequested'] as const) if (k in data) data[k] = Number(data[k]) === 1;
   if ('tellPerson' in data && data.tellPerson !== null) data.tellPerson = Number(data.tellPerson) === 1;
   if ('itemCount' in data) data.itemCount = Number(data.itemCount);
+  // 4.3: the terms accepted under a name other than the named recipient's (src/disclosure/recipient-name.ts).
+  if (typeof data.acknowledgedBy === 'string' && typeof data.recipientName === 'string') data.acknowledgedByOther = !sameRecipient(data.recipientName, data.acknowledgedBy);
   return data;
 }
 

@@ -4,7 +4,7 @@ import { purposeInForceFor } from '../consent/commands';
 import type { Ctx, PublicCtx } from '../context';
 import type { DisclosureRow } from '../db/schema';
 import { packTerms, releasePackJson, releasePackPdf } from '../documents/release-pack-pdf';
-import { conflict, DomainError } from '../lib/errors';
+import { conflict, DomainError, invalidInput } from '../lib/errors';
 import { factsFor } from '../policy/relations';
 import { findVisible } from '../records/guard';
 import { basisEntry, basisOf } from './basis';
@@ -12,7 +12,8 @@ import { decideDisclosure, loadForChange } from './commands';
 import { resolveItems, type StoredItems } from './items';
 import { buildPackModel, sha256 } from './pack';
 import { getDisclosure } from './queries';
-import type { AcknowledgeInput, AttestationInput } from './schema';
+import { sameRecipient } from './recipient-name';
+import type { AcknowledgeInput, AttestationInput, ReleaseInput } from './schema';
 
 /** How a disclosure is found from its acknowledgement link: written, awaiting acknowledgement, not expired. */
 const DISCLOSURE_LINK: LinkLookup<DisclosureRow> = {
@@ -80,10 +81,11 @@ export async function attestAcknowledgement(ctx: Ctx, id: string, input: Attesta
  * Releases an acknowledged disclosure (4.3): everything is checked again now — the items are still the person's and
  * readable by whoever releases, the hard rules, the purpose still active (3.1), the basis still holding (consent not
  * withdrawn, the exception approved) — and any refusal sends nothing and is audited with its clause. Then the pack
- * is built from the chosen items only, as a PDF marked CONFIDENTIAL on every page and as JSON; both are stored and
+ * is built from the chosen items only (when the terms were accepted under another name than the recipient's, only
+ * once the worker confirms `recipientChecked`: src/disclosure/recipient-name.ts), as a PDF marked CONFIDENTIAL on every page and as JSON; both are stored and
  * their SHA-256 go into the register and the audit chain.
  */
-export async function releaseDisclosure(ctx: Ctx, id: string) {
+export async function releaseDisclosure(ctx: Ctx, id: string, input: ReleaseInput = {}) {
   const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.release');
   if (row.status === 'awaiting_approval') {
     // An exception not yet approved: refused with the basis's own rule and clause (1.3), nothing released.
@@ -93,6 +95,13 @@ export async function releaseDisclosure(ctx: Ctx, id: string) {
     throw new DomainError('forbidden', `Nothing was released: ${outcome.reason}`, { rule: outcome.ruleId, clause: outcome.clause });
   }
   if (row.status !== 'acknowledged') throw conflict(`Only an acknowledged disclosure is released; this one is ${row.status.replace(/_/g, ' ')}.`, [{ path: 'params.id', message: row.status }]);
+  // 4.3: accepted under another name than the named recipient's — released only once the worker checked who it was.
+  const acceptedAsNamed = sameRecipient(row.recipient_name, row.ack_name ?? '');
+  if (!acceptedAsNamed && input?.recipientChecked !== true) {
+    throw invalidInput('The terms were accepted under a different name from the named recipient\'s: check who accepted them before releasing, then confirm it.', [
+      { path: 'body.recipientChecked', message: 'confirm you checked that the person who accepted the terms may receive this' },
+    ]);
+  }
   const target = { resourceType: 'disclosure', resourceId: id, subjectPersonId: row.person_id };
   const person = await findVisible(ctx, 'person', row.person_id, 'disclosure.release');
   const items = JSON.parse(row.items) as StoredItems;
@@ -119,7 +128,8 @@ export async function releaseDisclosure(ctx: Ctx, id: string) {
   if (Number(done.numUpdatedRows) !== 1) throw conflict('This disclosure was released meanwhile.', [{ path: 'params.id', message: 'already released' }]);
   ctx.audit.add(basisEntry('disclosure.release', outcome, target));
   ctx.audit.add(fromDecision('disclosure.release', decision, {
-    ...target, detail: { packSha256, packJsonSha256, basis: row.basis, categories: resolved.categories, items: resolved.count, recipientOrganisationId: row.recipient_org_id, pseudonymise: row.pseudonymise === 1 },
+    ...target, detail: { packSha256, packJsonSha256, basis: row.basis, categories: resolved.categories, items: resolved.count, recipientOrganisationId: row.recipient_org_id, pseudonymise: row.pseudonymise === 1,
+      ...(acceptedAsNamed ? {} : { acceptedAsNamed: false, recipientChecked: true }) },
   }));
   return getDisclosure(ctx, id);
 }

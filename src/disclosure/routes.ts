@@ -4,7 +4,7 @@ import { setEtag } from '../http/versions';
 import { decideException, recordPersonTold, requestDisclosure } from './commands';
 import { getDisclosure, listDisclosureRegister, listDisclosuresForPerson, listDisclosuresForRecipient, registerCsv } from './queries';
 import { acknowledgeTerms, attestAcknowledgement, issueAcknowledgementLink, releaseDisclosure, releasedPack, showAcknowledgement } from './release';
-import { acknowledgeBody, approvalBody, attestationBody, idParams, personRegisterQuery, registerQuery, requestBody, tokenParams, toldBody } from './schema';
+import { acknowledgeBody, approvalBody, attestationBody, idParams, releaseBody, personRegisterQuery, registerQuery, requestBody, tokenParams, toldBody } from './schema';
 
 const tags = ['disclosure'];
 const empty = z.strictObject({}).optional();
@@ -62,10 +62,10 @@ export const disclosureRoutes = [
     handler: (ctx, { params, body }) => attestAcknowledgement(ctx, params.id, body),
   }),
   route({
-    method: 'POST', url: '/api/disclosures/:id/release', action: 'disclosure.release', tags, params: idParams, body: empty,
+    method: 'POST', url: '/api/disclosures/:id/release', action: 'disclosure.release', tags, params: idParams, body: releaseBody,
     summary: 'Release an acknowledged disclosure: everything is checked again, then the CONFIDENTIAL pack is made and its SHA-256 recorded',
-    responses: { 403: 'Refused with the rule and clause (consent withdrawn, purpose retired …): nothing released', 409: 'Not acknowledged yet' },
-    handler: (ctx, { params }) => releaseDisclosure(ctx, params.id),
+    responses: { 400: 'Accepted under another name than the recipient\'s: confirm recipientChecked', 403: 'Refused with the rule and clause (consent withdrawn, purpose retired …): nothing released', 409: 'Not acknowledged yet' },
+    handler: (ctx, { params, body }) => releaseDisclosure(ctx, params.id, body),
   }),
   route({
     method: 'GET', url: '/api/disclosures/:id/pack.pdf', action: 'disclosure.release', tags, params: idParams,

@@ -76,6 +76,15 @@ export const attestationBody = z.strictObject({
 });
 export type AttestationInput = z.infer<typeof attestationBody>;
 
+/**
+ * POST /api/disclosures/:id/release: when the terms were accepted under a name other than the named recipient's,
+ * the releasing worker confirms they checked who accepted them (src/disclosure/recipient-name.ts).
+ */
+export const releaseBody = z.strictObject({
+  recipientChecked: z.boolean().optional().describe('I checked that the person who accepted the terms may receive this'),
+}).optional();
+export type ReleaseInput = z.infer<typeof releaseBody>;
+
 /** POST /api/disclosures/:id/person-told. */
 export const toldBody = z.strictObject({ toldAt: z.iso.datetime({ offset: true }) });
 

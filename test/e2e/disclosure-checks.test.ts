@@ -140,4 +140,22 @@ describe.runIf(browserAvailable)('disclosure checks in a real browser: consent w
     expect(await page.locator('form').textContent()).not.toContain('2010-05-14');
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('4.3 disclosure: terms accepted as "Mickey Mouse" for Pat Recipient — the page warns before release, and release waits until the worker confirms they checked who accepted', async () => {
+    const { personId } = await personWithConsent('Ray');
+    const id = await acceptedAs(personId, 'Mickey Mouse');
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'sam.patel', `/disclosures/${id}`);
+    await page.getByRole('heading', { name: 'Release the pack', level: 2 }).waitFor();
+    const warning = page.locator('.next-step .alert.warning');
+    expect(await warning.textContent()).toMatch(/Accepted under a different name.*“Mickey Mouse”.*Pat Recipient/);
+    const release = page.getByRole('button', { name: 'Release the pack' });
+    expect(await release.isDisabled()).toBe(true);
+    await checkpoint(page, 'disclosure-checks-03-other-name');
+    await page.locator('label.checkbox', { hasText: 'I have checked who accepted the terms' }).click();
+    await expect.poll(() => release.isDisabled()).toBe(false);
+    await release.click();
+    await page.getByRole('heading', { name: 'Released', level: 2 }).waitFor();
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

@@ -83,7 +83,7 @@ describe.each(dialects())('disclosure terms and state follow the basis (%s)', (d
   afterAll(() => world.close());
 
   it('1.3 exceptions, 4.3 disclosure: a legal-duty disclosure\'s terms — on the acknowledgement page and in the PDF and JSON pack — say CONFIDENTIAL, shared without the person\'s consent under the legal duty, for the stated purpose only, not to be shared further except as the law requires, and nothing about terms agreed with the person', async () => {
-    const { page, pdf, json } = await termsShownAndPacked(request({ exception: { ground: 'legal_duty', reference: 'Police incident 4471/26' } }), 'DC Jones');
+    const { page, pdf, json } = await termsShownAndPacked(request({ exception: { ground: 'legal_duty', reference: 'Police incident 4471/26' } }));
     expect(json.terms).toBe(page);
     for (const text of [page, pdf]) {
       expect(text).toContain('CONFIDENTIAL');
@@ -178,5 +178,36 @@ describe.each(dialects())('disclosure terms and state follow the basis (%s)', (d
     expect(both.json().errors[2].message).toMatch(/^Their consent for this purpose does not list this recipient/);
     expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'consent/none-covers', resource_id: person });
     expect(await count()).toBe(before);
+  });
+
+  it('4.3 disclosure: terms accepted under a name other than the named recipient\'s — the disclosure says so, release needs the worker to confirm they checked (400 naming body.recipientChecked until then), and the audit records it without the names', async () => {
+    const { id, token } = await withLink(request({ recipient: { organisationId: orgA, name: 'Pat Recipient', role: 'Youth worker' } }));
+    expect((await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName: 'Mickey Mouse', date: '2026-03-02' })).statusCode).toBe(200);
+    const shown = (await as(world, staff).get(`/api/disclosures/${id}`)).json().data;
+    expect(shown).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'Mickey Mouse', acknowledgedByOther: true });
+    const register = (await as(world, manager).get('/api/disclosures')).json().items.find((i: { id: string }) => i.id === id);
+    expect(register.acknowledgedByOther).toBe(true);
+
+    for (const body of [{}, { recipientChecked: false }]) {
+      const refused = await as(world, staff).post(`/api/disclosures/${id}/release`, body);
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.recipientChecked']);
+      expect(refused.body).not.toContain('Mickey');
+    }
+    expect((await db().selectFrom('disclosures').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('acknowledged');
+    const released = await as(world, staff).post(`/api/disclosures/${id}/release`, { recipientChecked: true });
+    expect(released.statusCode, released.body).toBe(200);
+    const entry = (await auditRows(world)).find((r) => r.resource_id === id && r.action === 'disclosure.release' && r.rule_id === 'disclosure/case-team-requests')!;
+    expect(JSON.parse(entry.detail)).toMatchObject({ acceptedAsNamed: false, recipientChecked: true });
+    expect(entry.detail).not.toContain('Mickey');
+    expect(entry.detail).not.toContain('Pat Recipient');
+  });
+
+  it('4.3 disclosure: the named recipient\'s own name, in another case or spacing, is no warning and needs no confirmation', async () => {
+    const { id, token } = await withLink(request({ recipient: { organisationId: orgA, name: 'Pat Recipient', role: 'Youth worker' } }));
+    expect((await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName: '  pat   RECIPIENT ', date: '2026-03-02' })).statusCode).toBe(200);
+    expect((await as(world, staff).get(`/api/disclosures/${id}`)).json().data.acknowledgedByOther).toBe(false);
+    expect((await as(world, staff).post(`/api/disclosures/${id}/release`, {})).statusCode).toBe(200);
   });
 });

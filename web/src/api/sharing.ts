@@ -44,6 +44,8 @@ export interface Disclosure {
   acknowledgedBy: string | null;
   acknowledgedOn: string | null;
   acknowledgedAt: string | null;
+  /** The terms were accepted under a name other than the named recipient's: check who it was before release (4.3). */
+  acknowledgedByOther?: boolean;
   packSha256: string | null;
   packJsonSha256: string | null;
   releasedAt: string | null;

@@ -7,7 +7,8 @@ import { Loading, PageTitle, formatDateTime } from '../../components/ui';
 
 /**
  * The recipient's page for the one-time link (4.3), open without an account: who is sharing, with whom, the
- * reference and the confidentiality terms — nothing about the person — then their typed name and the date. The link
+ * reference and the confidentiality terms — nothing about the person — then their typed name and the date (a name
+ * other than the recipient's is checked by staff before release: src/disclosure/recipient-name.ts). The link
  * stops working once they accept; an unknown, used or expired link reads the same.
  */
 export default function Acknowledge({ token }: { token: string }) {
@@ -46,6 +47,7 @@ export default function Acknowledge({ token }: { token: string }) {
         <dt>Link works until</dt><dd>{formatDateTime(t.expiresAt)}</dd>
       </dl>
       <TermsCard terms={t.terms} />
+      <p className="hint">These terms are for {t.recipient.name}. Type your own full name: if you are not {t.recipient.name}, {t.from} will check with {t.recipient.organisation} who accepted them before sending anything.</p>
       <AcceptanceForm form={form} />
     </AuthFrame>
   );

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Checkbox } from 'react-aria-components';
 import { api, call } from '../../api/client';
 import type { Person, RecordView } from '../../api/models';
 import type { Disclosure, DisclosureView } from '../../api/sharing';
@@ -190,6 +191,7 @@ export default function DisclosurePage({ id }: { id: string }) {
   const [done, setDone] = useState<string | null>(search.get('requested') ? 'Your request is recorded.' : null);
   const [releaseError, setReleaseError] = useState<unknown>(null);
   const [releasing, setReleasing] = useState(false);
+  const [checked, setChecked] = useState(false);
   const nextRef = useRef<HTMLHeadingElement>(null);
   const acted = useRef(false);
   const status = q.data?.data.status;
@@ -213,7 +215,8 @@ export default function DisclosurePage({ id }: { id: string }) {
     setReleaseError(null);
     setReleasing(true);
     try {
-      update(await call<DisclosureView>(api.POST('/api/disclosures/{id}/release', { params: { path: { id } }, body: {} })), 'Released. The pack is ready to send.');
+      const body = q.data?.data.acknowledgedByOther ? { recipientChecked: checked } : {};
+      update(await call<DisclosureView>(api.POST('/api/disclosures/{id}/release', { params: { path: { id } }, body: body as never })), 'Released. The pack is ready to send.');
     } catch (err) {
       setReleaseError(err);
     } finally {
@@ -253,8 +256,18 @@ export default function DisclosurePage({ id }: { id: string }) {
             body: (
               <>
                 <p>{d.acknowledgedBy} accepted the terms on {formatDate(d.acknowledgedOn)}. Releasing checks everything again — the consent or approval, the purpose, the items — then makes the pack, marked CONFIDENTIAL on every page.</p>
+                {d.acknowledgedByOther ? (
+                  <div className="alert warning" role="alert">
+                    <p className="alert-title">Accepted under a different name</p>
+                    <p>The terms were accepted as “{d.acknowledgedBy}”, but this disclosure is for {d.recipientName}, {d.recipientRole} at {org}. Anyone with the link can type any name: check with {org} who accepted them before releasing.</p>
+                    <Checkbox isSelected={checked} onChange={setChecked} className="checkbox" name="recipientChecked">
+                      <span className="checkbox-mark" aria-hidden="true" />
+                      <span>I have checked who accepted the terms, and they may receive this</span>
+                    </Checkbox>
+                  </div>
+                ) : null}
                 <ProblemMessage error={releaseError} />
-                <div className="actions"><Button onPress={() => void release()} isDisabled={releasing}>{releasing ? 'Releasing…' : 'Release the pack'}</Button></div>
+                <div className="actions"><Button onPress={() => void release()} isDisabled={releasing || (!!d.acknowledgedByOther && !checked)}>{releasing ? 'Releasing…' : 'Release the pack'}</Button></div>
               </>
             ),
           }
@@ -322,7 +335,7 @@ export default function DisclosurePage({ id }: { id: string }) {
             {d.reason ? <><dt>Reason</dt><dd className="pre">{d.reason}</dd></> : null}
             <dt>Asked</dt><dd>{formatDateTime(d.requestedAt)} by {who(d.requestedBy)}</dd>
             {d.approvedAt ? <><dt>{d.status === 'refused' ? 'Refused' : 'Approved'}</dt><dd>{formatDateTime(d.approvedAt)}{d.approvedBy ? ` by ${who(d.approvedBy)}` : ''}{d.justification ? <span className="block pre">“{d.justification}”</span> : null}</dd></> : null}
-            {d.acknowledgedAt ? <><dt>Terms accepted</dt><dd>{d.acknowledgedBy}, {formatDate(d.acknowledgedOn)} ({d.acknowledgementMethod === 'link' ? 'through the link' : 'attested by staff'})</dd></> : null}
+            {d.acknowledgedAt ? <><dt>Terms accepted</dt><dd>{d.acknowledgedBy}, {formatDate(d.acknowledgedOn)} ({d.acknowledgementMethod === 'link' ? 'through the link' : 'attested by staff'}){d.acknowledgedByOther ? <span className="block hint">Not the named recipient ({d.recipientName})</span> : null}</dd></> : null}
             {d.tellPerson === false ? <><dt>Person told</dt><dd>Not told{d.notToldReason ? `: ${d.notToldReason}` : ''}</dd></> : d.personToldAt ? <><dt>Person told</dt><dd>{formatDateTime(d.personToldAt)}</dd></> : null}
           </dl>
         </section>
