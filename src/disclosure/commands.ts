@@ -10,6 +10,7 @@ import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import type { DisclosureFacts, Resource } from '../policy/types';
 import { findVisible, requireAllowed, type Visible } from '../records/guard';
+import { alertManagersToDecide, tellRequesterDecided } from './alerts';
 import { findBasis } from './basis';
 import { resolveItems } from './items';
 import { getDisclosure } from './queries';
@@ -110,6 +111,7 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
       items: { personFields: resolved.items.personFields, notes: resolved.items.notes.length, attachments: resolved.items.attachments.length }, clientRequested: facts.clientRequested,
     },
   }));
+  if (row.status === 'awaiting_approval') await alertManagersToDecide(ctx, row);
   return getDisclosure(ctx, id);
 }
 
@@ -139,6 +141,7 @@ export async function decideException(ctx: Ctx, id: string, input: ApprovalInput
     resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId,
     detail: { decision: input.decision, ground: row.exception_ground, tellPerson: input.tellPerson, requestedBy: row.requested_by },
   }));
+  await tellRequesterDecided(ctx, row, approve);
   return getDisclosure(ctx, id);
 }
 

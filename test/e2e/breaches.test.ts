@@ -207,9 +207,11 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     ]));
     for (const r of handled) expect(r.detail).not.toMatch(/parent|HR-2026|ICO-00123|BCC/);
 
-    // On a phone: the register and the breach fit 375 px, the clock first.
+    // On a phone, through the link the ICO-clock e-mail carries (breachPath: "/#/breaches/<id>"): the breach, its
+    // clock first, fitting 375 px.
     const phone = await newPage(browser, { width: 375 });
-    await signIn(phone.page, base, 'morgan.reyes', `/breaches/${breachId}`);
+    await signIn(phone.page, base, 'morgan.reyes', `/#/breaches/${breachId}`);
+    await expect.poll(() => new URL(phone.page.url()).pathname).toBe(`/breaches/${breachId}`);
     await phone.page.getByRole('timer').waitFor();
     expect(await pageWidth(phone.page)).toBeLessThanOrEqual(375);
     await checkpoint(phone.page, 'breaches-09-breach-375px');

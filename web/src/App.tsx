@@ -132,13 +132,13 @@ function Routes() {
 }
 
 /**
- * Where "/" and "/sign-in" lead once signed in: a link from an e-mail ("/#/concerns/<id>": the fragment keeps the
- * id out of server logs) to its page; otherwise administrators to accounts, safeguarding leads who work with no
+ * Where "/" and "/sign-in" lead once signed in: a link from an e-mail ("/#/concerns/<id>", a breach's, a
+ * disclosure's, the management review: the fragment keeps the id out of server logs) to its page; otherwise administrators to accounts, safeguarding leads who work with no
  * clients to the concerns, everyone else to their people.
  */
 function Home({ start }: { start: string }) {
   useEffect(() => {
-    const fromEmail = /^#(\/concerns\/[0-9a-f-]{36})$/.exec(location.hash)?.[1];
+    const fromEmail = /^#(\/(?:concerns|breaches|disclosures)\/[0-9a-f-]{36}|\/review)$/.exec(location.hash)?.[1];
     navigate(fromEmail ?? start, { replace: true });
   }, [start]);
   return <Loading />;

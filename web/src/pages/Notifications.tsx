@@ -3,9 +3,14 @@ import { api, call } from '../api/client';
 import type { Notification, Page } from '../api/models';
 import { Button, Link, Loading, PageTitle, ProblemMessage, formatDateTime } from '../components/ui';
 
-/** Where a notification leads in the app: the concern, the access inbox, or nowhere. */
+/** The page each kind of record a notification names has in the app (the server names only these). */
+const PAGES: Record<string, (id: string) => string> = {
+  concern: (id) => `/concerns/${id}`, breach: (id) => `/breaches/${id}`, disclosure: (id) => `/disclosures/${id}`, person: (id) => `/people/${id}`,
+};
+
+/** Where a notification leads in the app: its record, the access inbox, the management review, or nowhere. */
 const target = (n: Notification) =>
-  n.resourceType === 'concern' && n.resourceId ? `/concerns/${n.resourceId}` : n.resourceType === 'grant' ? '/access' : n.resourceType === 'person' && n.resourceId ? `/people/${n.resourceId}` : null;
+  n.resourceType === 'grant' ? '/access' : n.resourceType === 'policy_review' ? '/review' : n.resourceType && n.resourceId && PAGES[n.resourceType] ? PAGES[n.resourceType](n.resourceId) : null;
 
 /** The signed-in user's alerts, newest first; unread ones stand out. Opening one marks it read. */
 export default function Notifications() {
