@@ -18,6 +18,14 @@ export const TITLE = 'How your information is used';
 
 interface StoredRecipient { kind: string; organisationId?: string; category?: string }
 
+/**
+ * A consent's recipients as the person reads them: "Music24 only" when it goes nowhere else, beside other
+ * recipients the organisation's own staff (not "Music24 only and a partner"); a named organisation by its name.
+ */
+export const recipientWords = (recipients: readonly StoredRecipient[], ours: string, orgNames: ReadonlyMap<string, string>): string[] =>
+  recipients.map((r) => (r.kind === 'internal' ? (recipients.length === 1 ? `${ours} only` : `${ours}'s own staff`)
+    : r.kind === 'organisation' ? (orgNames.get(r.organisationId!) ?? 'a partner organisation') : r.category!));
+
 /** Users by id with their display name and roles, for "by whom". */
 async function usersById(ctx: Ctx, ids: readonly string[]) {
   if (!ids.length) return new Map<string, { name: string; roles: string[] }>();
@@ -107,8 +115,7 @@ export async function informationUse(ctx: Ctx, personId: string, format: 'json' 
   ]);
   const org = ctx.services.config.organisation;
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
-  const recipientsOf = (row: ConsentRow) => (JSON.parse(row.recipients) as StoredRecipient[]).map((r) =>
-    r.kind === 'internal' ? `${org.name} only` : r.kind === 'organisation' ? (orgName.get(r.organisationId!) ?? 'a partner organisation') : r.category!);
+  const recipientsOf = (row: ConsentRow) => recipientWords(JSON.parse(row.recipients) as StoredRecipient[], org.name, orgName);
 
   const noticeItems: NoticeGiven[] = notices.map((n) => {
     const by = users.get(n.recorded_by) ?? { name: 'a member of staff', roles: [] };

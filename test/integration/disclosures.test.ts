@@ -374,8 +374,10 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(released.json().data).toMatchObject({ status: 'released', basis: 'exception', approvedBy: manager2.id });
     expect((await auditOf(id)).filter((e) => e[0] !== 'disclosure.read')).toEqual([
       ['disclosure.request', 'allow', 'disclosure/case-team-requests', '4.3, 1.2'],
+      ['notification.send', 'change', null, null], // the managers who may decide it are alerted (src/disclosure/alerts.ts)
       ['disclosure.release', 'deny', 'disclosure/exception-not-approved', '1.3'],
       ['disclosure.approve', 'allow', 'disclosure/manager-decides-exception', '1.3'],
+      ['notification.send', 'change', null, null], // and the requester told the decision
       ['disclosure.acknowledgement-link', 'allow', 'disclosure/case-team-requests', '4.3, 1.2'],
       ['disclosure.acknowledge', 'allow', 'disclosure/acknowledgement-link', '4.3, 1.2'],
       ['disclosure.release', 'allow', 'disclosure/manager-decides-exception', '1.3'],

@@ -89,7 +89,7 @@ export default function InformationUse({ id }: { id: string }) {
               {c.history.map((e, i) => (
                 <li key={i}>
                   {e.sentence}
-                  {e.told ? <span className="hint block">We told you: {e.told.why} {e.told.withWhom} {e.told.consequences}</span> : null}
+                  {e.told ? <span className="hint block">We told you: {e.told.why} {e.told.withWhom} {e.told.consequences} {e.told.serviceImpact}</span> : null}
                 </li>
               ))}
             </ol>
