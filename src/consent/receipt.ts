@@ -5,6 +5,7 @@ import { conflict } from '../lib/errors';
 import { findVisible, requireAllowed } from '../records/guard';
 import type { StoredRecipient } from './recipients';
 import { terminationText, type ReceiptModel } from '../documents/consent-receipt-pdf';
+import { periodWords } from '../information-use/plain';
 
 export type { ReceiptModel } from '../documents/consent-receipt-pdf';
 
@@ -60,7 +61,7 @@ export async function receiptModel(ctx: Ctx, consentId: string, format: 'json' |
     controller: ctx.services.config.organisation, policyUrl: ctx.services.config.privacyPolicyUrl, jurisdiction: ctx.services.config.jurisdiction,
     purpose: {
       id: purpose.id, name: purpose.name, description: purpose.description, lawfulBasis: purpose.lawful_basis, art9Condition: purpose.art9_condition,
-      retentionPeriod: purpose.retention_period, needsIdentity: Number(purpose.needs_identity) === 1,
+      retentionPeriod: purpose.retention_period, keptFor: periodWords(purpose.retention_period), needsIdentity: Number(purpose.needs_identity) === 1,
     },
     recipients: stored.map((r) => ({
       kind: r.kind,

@@ -1,5 +1,4 @@
 import PDFDocument from 'pdfkit';
-import { periodWords, ukDate } from '../information-use/plain';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -14,7 +13,7 @@ export interface ReceiptModel {
   controller: { name: string; address: string; email: string; phone: string; contact: string };
   policyUrl: string;
   jurisdiction: string;
-  purpose: { id: string; name: string; description: string; lawfulBasis: string; art9Condition: string | null; retentionPeriod: string; needsIdentity: boolean };
+  purpose: { id: string; name: string; description: string; lawfulBasis: string; art9Condition: string | null; retentionPeriod: string; keptFor: string; needsIdentity: boolean };
   recipients: { kind: string; name: string }[];
   dataCategories: string[];
   told: { why: string; withWhom: string; consequences: string; serviceImpact: string };
@@ -28,8 +27,8 @@ export interface ReceiptModel {
 /** How a consent ends, in words (Kantara `termination`). */
 export function terminationText(m: ReceiptModel): string {
   const parts = ['You can withdraw this consent at any time, in writing, by phone or in person; it stops at once.'];
-  if (m.expiresAt) parts.push(`Otherwise it ends on ${ukDate(m.expiresAt)}.`);
-  parts.push(`Information used for this purpose is kept for ${periodWords(m.purpose.retentionPeriod)} and then deleted.`);
+  if (m.expiresAt) parts.push(`Otherwise it ends on ${day(m.expiresAt)}.`);
+  parts.push(`Information used for this purpose is kept for ${m.purpose.keptFor} and then deleted.`);
   return parts.join(' ');
 }
 

@@ -1,4 +1,3 @@
-import type { DisclosureRow } from '../db/schema';
 import { confidentialPdf, day, heading, INK, MARGIN, MUTED, pair, termsBox } from './confidential-pdf';
 
 /** One disclosed item: a titled group of labelled values. */
@@ -46,7 +45,11 @@ const HANDLING = [
 ];
 
 /** What the terms of a pack depend on: the disclosure's basis, an exception's ground, and whether consent was recorded. */
-export type TermsBasis = Pick<DisclosureRow, 'basis' | 'exception_ground' | 'consent_id'>;
+export interface TermsBasis {
+  basis: string;
+  exception_ground: string | null;
+  consent_id: string | null;
+}
 
 /** An exception's ground (1.3) in the words the terms use. */
 export const GROUND_WORDS: Readonly<Record<string, string>> = {

@@ -86,11 +86,11 @@ describe.each(dialects())('breach register: the 72-hour ICO clock on the injecte
     world.clock.advance(24 * HOUR);
     expect((await runIcoClock(world.services)).map((w) => w.breachId)).not.toContain(late);
 
-    // Moving awareness moves the deadline.
+    // Moving awareness earlier than the report (reported 25 hours ago; someone knew 10 hours before) moves the deadline.
     const fresh = (await as(world, manager).get(`/api/breaches/${settled}`)).json();
-    const moved = await as(world, manager).patch(`/api/breaches/${settled}`, { awareAt: new Date(world.clock.now().getTime() - 10 * HOUR).toISOString() }, { 'if-match': `"${fresh.version}"` });
+    const moved = await as(world, manager).patch(`/api/breaches/${settled}`, { awareAt: new Date(world.clock.now().getTime() - 35 * HOUR).toISOString() }, { 'if-match': `"${fresh.version}"` });
     expect(moved.statusCode, moved.body).toBe(200);
-    expect(moved.json().clock).toMatchObject({ state: 'running', minutesLeft: 62 * 60 });
+    expect(moved.json().clock).toMatchObject({ state: 'running', minutesLeft: 37 * 60 });
     // Awareness moved further back leaves 5 hours: one warning, with the 24-hour stage recorded as passed.
     const again = await as(world, manager).patch(`/api/breaches/${settled}`, { awareAt: new Date(world.clock.now().getTime() - 67 * HOUR).toISOString() }, { 'if-match': `"${fresh.version + 1}"` });
     expect(again.statusCode, again.body).toBe(200);

@@ -30,6 +30,8 @@ const PUBLIC = [
   'GET /api/disclosure-acknowledgements/:token', 'POST /api/disclosure-acknowledgements/:token',
   // Practice 3: an external meeting attendee's one-time link (terms only before acknowledgement; the notes once after).
   'GET /api/meeting-acknowledgements/:token', 'POST /api/meeting-acknowledgements/:token',
+  // 1.3, 4.1: the published notice that consent receipts link to (public information; drafts never).
+  'GET /api/privacy-notice',
 ].sort();
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
@@ -69,7 +71,7 @@ describe('3.4 need-to-know: the route table — authorisation cannot be forgotte
     }
   });
 
-  it('3.7 secure-conditions: the public routes are exactly the expected few (health, readiness, API document, sign-in, web page)', () => {
+  it('3.7 secure-conditions: the public routes are exactly the expected few (health, readiness, API document, sign-in, web page, acknowledgement links, the published notice)', () => {
     expect(routes.filter((r) => r.policy === 'public').map(key).sort()).toEqual(PUBLIC);
   });
 
