@@ -84,7 +84,7 @@ async function acknowledge(ctx: Ctx, v: Visible, decision: Decision) {
   await addEntry(ctx, v.row.id, { kind: 'acknowledged', recordedBy: ctx.actor.id });
   ctx.audit.add(fromDecision('concern.acknowledge', decision, { resourceType: 'concern', resourceId: v.row.id, subjectPersonId: v.subjectPersonId, detail: { escalationLevel: Number(v.row.escalation_level) } }));
   await notify(ctx, [v.row.raised_by as string], {
-    kind: 'concern-acknowledged', subject: 'Your concern was acknowledged', body: 'A safeguarding lead has acknowledged the concern you raised and is acting on it.',
+    kind: 'concern-acknowledged', subject: 'Your concern was acknowledged', body: 'The concern you raised has been acknowledged and is being acted on.',
     resourceType: 'concern', resourceId: v.row.id,
   });
 }
@@ -125,7 +125,7 @@ export async function closeConcern(ctx: Ctx, id: string, input: CloseInput) {
   await addEntry(ctx, id, { kind: 'closed', recordedBy: ctx.actor.id, text: input.outcome, reason: input.reason });
   ctx.audit.add(fromDecision('concern.close', decision, { resourceType: 'concern', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { fields: Object.keys(input).sort() } }));
   await notify(ctx, [v.row.raised_by as string], {
-    kind: 'concern-closed', subject: 'A concern you raised was closed', body: 'The safeguarding leads have closed the concern you raised.', resourceType: 'concern', resourceId: id,
+    kind: 'concern-closed', subject: 'A concern you raised was closed', body: 'The concern you raised has been closed by those who handled it.', resourceType: 'concern', resourceId: id,
   });
   return getConcern(ctx, id);
 }

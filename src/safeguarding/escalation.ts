@@ -36,11 +36,13 @@ export async function escalationRecipients(ctx: Ctx, raisedBy: string): Promise<
  * management for their immediate action). Level 0 is the alert when it is raised; 1 and up are escalations.
  * Returns what {@link notify} did.
  */
-export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'person_id'>, level: number, recipients: readonly string[]): Promise<Notified> {
+export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'person_id' | 'immediate_risk'>, level: number, recipients: readonly string[]): Promise<Notified> {
   const escalated = level > 0;
+  // Someone at risk now stands out in the alert list and the inbox (the subject is all an e-mail says).
+  const urgent = Number(concern.immediate_risk) === 1 ? 'Urgent, someone may be at risk now. ' : '';
   const notified = await notify(ctx, recipients, {
     kind: escalated ? 'concern-escalated' : 'concern-raised',
-    subject: escalated ? 'A concern has not been acknowledged and needs your attention' : 'A concern needs your attention',
+    subject: `${urgent}${escalated ? 'A concern has not been acknowledged and needs your attention' : 'A concern needs your attention'}`,
     body: escalated
       ? 'A safeguarding concern raised earlier has not been acknowledged yet. Open it and acknowledge it.'
       : 'A colleague raised a safeguarding concern. Open it and acknowledge it.',

@@ -99,7 +99,7 @@ describe.each(dialects())('e-mail that really leaves: the outbox and its SMTP se
     const [mail] = smtp.received;
     expect(mail.to).toEqual(['lead@example.org']);
     expect(mail.messageId).toBe(`<${row.id}@confide>`);
-    expect(mail.text).toContain('Subject: A concern needs your attention');
+    expect(mail.text).toContain('Subject: Urgent, someone may be at risk now. A concern needs your attention'); // raised as an immediate risk
     expect(mail.text).toContain(`https://confide.example.org/#/concerns/${id}`);
     for (const secret of [WHAT, 'uncle', 'Saturday group']) expect(mail.text).not.toContain(secret);
     expect(row).toMatchObject({ status: 'sent', attempts: 1, sent_at: world.clock.now().toISOString(), claimed_by: null, last_error: null });
