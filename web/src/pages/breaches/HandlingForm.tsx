@@ -77,9 +77,11 @@ export function HandlingForm({ view, onSaved }: { view: BreachView; onSaved: (me
       whatHappened: orNull(f.whatHappened), occurredAt: fromLocal(f.occurredAt), ...(f.awareAt ? { awareAt: fromLocal(f.awareAt)! } : {}),
       dataCategories: f.dataCategories, peopleAffected: f.peopleAffected.trim() ? Number(f.peopleAffected) : null,
       likelihood: f.likelihood, severity: f.severity, riskNotes: orNull(f.riskNotes), containment: orNull(f.containment),
-      icoDecision: f.icoDecision, icoReason: orNull(f.icoReason), icoReportedAt: fromLocal(f.icoReportedAt), icoReference: orNull(f.icoReference),
+      // When and the reference only under "report", where they are shown: switched away, what was typed is not sent.
+      icoDecision: f.icoDecision, icoReason: orNull(f.icoReason),
+      icoReportedAt: f.icoDecision === 'report' ? fromLocal(f.icoReportedAt) : null, icoReference: f.icoDecision === 'report' ? orNull(f.icoReference) : null,
       peopleToldDecision: f.peopleToldDecision, peopleNotToldGround: f.peopleToldDecision === 'not_required' ? f.peopleNotToldGround : null,
-      peopleToldReason: orNull(f.peopleToldReason), peopleToldAt: fromLocal(f.peopleToldAt), disciplinaryReference: orNull(f.disciplinaryReference),
+      peopleToldReason: orNull(f.peopleToldReason), peopleToldAt: f.peopleToldDecision === 'tell' ? fromLocal(f.peopleToldAt) : null, disciplinaryReference: orNull(f.disciplinaryReference),
     };
     try {
       await call(api.PATCH('/api/breaches/{id}', { params: { path: { id: view.data.id } }, body: body as never, headers: ifMatch(view.version) }));
