@@ -76,6 +76,25 @@ export async function makeCase(world: World, personId: string, team: Record<stri
   return id;
 }
 
+/**
+ * Inserts an organisation directly: by default a partner agency with a unique name, no contact details and no
+ * commercial notes. `kind` is written as given, unchecked against ORGANISATION_KINDS. Answers its id.
+ */
+export async function makeOrganisation(
+  world: World,
+  fields: Partial<{ name: string; kind: string; commercialNotes: string | null; contactEmail: string | null; contactName: string | null; website: string | null; address: string | null }> = {},
+): Promise<string> {
+  const id = newId();
+  const now = world.clock.now().toISOString();
+  const name = fields.name ?? unique('Organisation');
+  await world.services.db.kysely.insertInto('organisations').values({
+    id, kind: fields.kind ?? 'partner_agency', name, sort_key: sortKey(name), website: fields.website ?? null, contact_name: fields.contactName ?? null,
+    contact_email: fields.contactEmail ?? null, contact_phone: null, address: fields.address ?? null, commercial_notes: fields.commercialNotes ?? null,
+    archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
+  }).execute();
+  return id;
+}
+
 /** Inserts a session note on a case. */
 export async function makeNote(world: World, caseId: string, authorId: string, body = 'talked about drumming and home') {
   const id = newId();

@@ -1,7 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/lib/ids';
-import { as, auditRows, insertPurpose, insertReleasedDisclosure, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, insertPurpose, insertReleasedDisclosure, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
 import { browserAvailable, checkpoint, focused, newPage, pageWidth, signIn, startBrowser } from './browser';
 
@@ -22,7 +21,6 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
   let manager: TestUser;
   let staff: TestUser;
   let guardian: TestUser;
-  const db = () => world.services.db.kysely;
   const now = () => world.clock.now().toISOString();
   const ids: Record<string, string> = {};
 
@@ -48,8 +46,7 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
       const r = await as(world, staff).put(`/api/people/${p}/equality`, { ageBand: i < 7 ? '25_34' : '18_24', gender: 'prefer_not_to_say' });
       expect(r.statusCode, r.body).toBe(204);
     }
-    const org = newId();
-    await db().insertInto('organisations').values({ id: org, kind: 'partner', name: 'Riverside', sort_key: 'riverside', website: null, contact_name: null, contact_email: null, contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now(), updated_at: now(), version: 1 }).execute();
+    const org = await makeOrganisation(world, { name: 'Riverside' });
 
     // An old concern (opened 40 days before today), then today's records.
     world.clock.set(new Date(TODAY.getTime() - 40 * DAY));

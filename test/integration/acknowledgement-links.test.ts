@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACK_LINK_DAYS } from '../../src/acknowledgement/link';
 import { ADDRESS_MAX_FAILURES } from '../../src/accounts/throttle';
 import { newId } from '../../src/lib/ids';
-import { sortKey } from '../../src/records/paging';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { pdfPagesText } from '../support/pdf';
 import { freshAddress } from '../support/sign-in';
 import { createWorld, dialects, type World } from '../support/world';
@@ -61,12 +60,7 @@ describe.each(dialects())('acknowledgement links, 4.3 and practice 3 (%s)', (dia
     guardian2 = await makeUser(world, ['guardian']);
     person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
     caseId = await makeCase(world, person, { [staff.id]: 'lead' });
-    orgA = newId();
-    const now = world.clock.now().toISOString();
-    await db().insertInto('organisations').values({
-      id: orgA, kind: 'partner_agency', name: 'Riverside Youth Trust', sort_key: sortKey('Riverside Youth Trust'), website: null, contact_name: null, contact_email: null,
-      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
+    orgA = await makeOrganisation(world, { name: 'Riverside Youth Trust' });
     const created = await as(world, manager).post('/api/purposes', {
       name: 'Referral to a youth partner', description: 'Share what the partner needs.', lawfulBasis: 'consent', art9Condition: 'explicit_consent',
       dataCategories: ['general', 'personal'], recipientCategories: ['named partner organisation'], needsIdentity: true, retentionPeriod: 'P6Y',

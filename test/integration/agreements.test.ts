@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { agreementCoversSql } from '../../src/policy/agreement-relation';
 import { classMask } from '../../src/policy/types';
-import { sortKey } from '../../src/records/paging';
-import { as, auditRows, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeOrganisation, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
@@ -29,15 +28,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
   const auditOf = async (id: string) => (await auditRows(world)).filter((r) => r.resource_id === id).map((r) => [r.action, r.decision, r.rule_id, r.clause]);
   const lastAudit = async () => (await auditRows(world)).at(-1)!;
 
-  async function org(name: string) {
-    const id = newId();
-    const now = world.clock.now().toISOString();
-    await db().insertInto('organisations').values({
-      id, kind: 'partner_agency', name, sort_key: sortKey(name), website: null, contact_name: null, contact_email: null,
-      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
-    return id;
-  }
+  const org = (name: string) => makeOrganisation(world, { name });
   async function activePurpose(name: string) {
     const id = newId();
     const now = world.clock.now().toISOString();

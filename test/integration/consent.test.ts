@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/accounts/sessions';
 import { newId } from '../../src/lib/ids';
-import { sortKey } from '../../src/records/paging';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const DAY = 86_400_000;
@@ -54,12 +53,7 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
     volunteer = await makeUser(world, ['volunteer']);
     person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
     await makeCase(world, person, { [staff.id]: 'lead', [volunteer.id]: 'volunteer' });
-    orgId = newId();
-    const now = world.clock.now().toISOString();
-    await db().insertInto('organisations').values({
-      id: orgId, kind: 'partner_agency', name: 'Riverside Youth Trust', sort_key: sortKey('Riverside Youth Trust'), website: null, contact_name: null, contact_email: null,
-      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
+    orgId = await makeOrganisation(world, { name: 'Riverside Youth Trust' });
   });
   afterAll(() => world.close());
 

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/lib/ids';
-import { sortKey } from '../../src/records/paging';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 // 1.3: an exception to consent is decided by management. The managers who can decide it are told at once, and the
@@ -33,12 +31,7 @@ describe.each(dialects())('alerts of a disclosure without consent (%s)', (dialec
     const guardian2 = await makeUser(world, ['guardian']);
     person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
     await makeCase(world, person, { [staff.id]: 'lead', [manager.id]: 'worker' });
-    org = newId();
-    const now = world.clock.now().toISOString();
-    await db().insertInto('organisations').values({
-      id: org, kind: 'police', name: 'City Police', sort_key: sortKey('City Police'), website: null, contact_name: null, contact_email: null,
-      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
+    org = await makeOrganisation(world, { name: 'City Police', kind: 'police' });
     const created = await as(world, manager).post('/api/purposes', {
       name: 'Statutory requests', description: 'Answer what the law requires us to share.', lawfulBasis: 'legal_obligation', art9Condition: null,
       dataCategories: ['general', 'personal'], recipientCategories: ['police'], needsIdentity: true, retentionPeriod: 'P6Y', guardianId: guardian.id, nextReviewOn: '2027-03-01',

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/lib/ids';
-import { sortKey } from '../../src/records/paging';
 import { pdfPagesText } from '../support/pdf';
-import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeNote, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const told = { why: 'So the trust can support you.', withWhom: 'Riverside Youth Trust.', consequences: 'They may contact you.', serviceImpact: 'Without it we cannot refer you.' };
@@ -15,15 +13,7 @@ describe.each(dialects())('disclosure terms and state follow the basis (%s)', (d
   let person: string, caseId: string, orgA: string, purpose: string, consentId: string;
   const db = () => world.services.db.kysely;
 
-  async function org(name: string) {
-    const id = newId();
-    const now = world.clock.now().toISOString();
-    await db().insertInto('organisations').values({
-      id, kind: 'partner_agency', name, sort_key: sortKey(name), website: null, contact_name: null, contact_email: null,
-      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
-    return id;
-  }
+  const org = (name: string) => makeOrganisation(world, { name });
   const request = (over: Record<string, unknown> = {}) => ({
     personIds: [person], recipient: { organisationId: orgA, name: 'Sam Carter', role: 'Youth worker', email: 'sam@riverside.example' }, purposeId: purpose,
     reason: 'The trust takes over mentoring next term and needs contact details.', items: { personFields: ['givenName', 'familyName'] }, ...over,

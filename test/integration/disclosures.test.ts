@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALTERED_EXIT, verifyFile } from '../../src/cli/disclosure';
 import { newId } from '../../src/lib/ids';
-import { sortKey } from '../../src/records/paging';
 import { pdfPagesText } from '../support/pdf';
-import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeNote, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const told = { why: 'So the trust can support you.', withWhom: 'Riverside Youth Trust.', consequences: 'They may contact you.', serviceImpact: 'Without it we cannot refer you.' };
@@ -22,15 +21,7 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
   const lastAudit = async () => (await auditRows(world)).at(-1)!;
   const auditOf = async (id: string) => (await auditRows(world)).filter((r) => r.resource_id === id).map((r) => [r.action, r.decision, r.rule_id, r.clause]);
 
-  async function org(name: string) {
-    const id = newId();
-    const now = world.clock.now().toISOString();
-    await db().insertInto('organisations').values({
-      id, kind: 'partner_agency', name, sort_key: sortKey(name), website: null, contact_name: null, contact_email: null,
-      contact_phone: null, address: null, commercial_notes: 'Invented: 12 places a term at £40', archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
-    return id;
-  }
+  const org = (name: string) => makeOrganisation(world, { name, commercialNotes: 'Invented: 12 places a term at £40' });
   async function activePurpose(over: Record<string, unknown> = {}) {
     const created = await as(world, manager).post('/api/purposes', {
       name: 'Referral to a youth partner', description: 'Share what the partner needs to support the young person.', lawfulBasis: 'consent',

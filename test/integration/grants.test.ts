@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/lib/ids';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 describe.each(dialects())('access grants (%s)', (dialect) => {
@@ -139,13 +138,7 @@ describe.each(dialects())('access grants (%s)', (dialect) => {
   });
 
   it('1.4 commercial-sensitivity: a commercial grant on an organisation shows its business notes to someone who does not deal with it', async () => {
-    const orgId = newId();
-    const now = world.clock.now().toISOString();
-    await world.services.db.kysely.insertInto('organisations').values({
-      id: orgId, kind: 'funder', name: 'Northern Arts Trust', sort_key: 'northern arts trust', website: null, contact_name: 'Sam',
-      contact_email: null, contact_phone: null, address: null, commercial_notes: 'grant renewal at risk', archived_at: null, created_by: null,
-      created_at: now, updated_at: now, version: 1,
-    }).execute();
+    const orgId = await makeOrganisation(world, { name: 'Northern Arts Trust', kind: 'funder', contactName: 'Sam', commercialNotes: 'grant renewal at risk' });
     const before = await as(world, outsider).get(`/api/organisations/${orgId}`);
     expect(before.json().data?.commercialNotes).toBeUndefined();
     const asked = await request(outsider, { resourceType: 'organisation', resourceId: orgId, classifications: ['commercial'], reason: 'Preparing the funding bid' });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/accounts/sessions';
-import { newId } from '../../src/lib/ids';
 import { RULES } from '../../src/policy/rules';
-import { sortKey } from '../../src/records/paging';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { pdfText } from '../support/pdf-text';
 import { createWorld, dialects, type World } from '../support/world';
 
@@ -50,12 +48,7 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
     otherStaff = await makeUser(world, ['staff']);
     person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
     await makeCase(world, person, { [staff.id]: 'lead', [staff2.id]: 'worker', [volunteer.id]: 'volunteer' });
-    orgId = newId();
-    const now = world.clock.now().toISOString();
-    await db().insertInto('organisations').values({
-      id: orgId, kind: 'partner_agency', name: 'Riverside Youth Trust', sort_key: sortKey('Riverside Youth Trust'), website: null, contact_name: null, contact_email: null,
-      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
+    orgId = await makeOrganisation(world, { name: 'Riverside Youth Trust' });
     const notice = await as(world, manager).post('/api/notices', { title: 'How we look after your information', body: 'We keep what you tell us confidential.', language: 'en', publish: true });
     expect(notice.statusCode, notice.body).toBe(201);
     const told1 = await as(world, staff).post(`/api/people/${person}/first-contacts`, { noticeVersion: 1, language: 'en', contactedOn: '2026-03-02', method: 'in_person' });

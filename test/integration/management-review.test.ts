@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { runReviewChecks } from '../../src/review/jobs';
-import { as, auditRows, insertPurpose, insertReleasedDisclosure, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, insertPurpose, insertReleasedDisclosure, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const DAY = 86_400_000;
@@ -53,8 +53,7 @@ describe.each(dialects())('management review — Monitoring and Review, 3.6 (%s)
     await makeUser(world, ['staff'], { accepted: false, username: 'not-yet-accepted' });
     person = await makePerson(world, { givenName: 'Secretname', familyName: 'Hiddenfamily' });
     await makeCase(world, person, { [staff.id]: 'key_worker' });
-    const org = newId();
-    await db().insertInto('organisations').values({ id: org, kind: 'partner', name: 'Riverside', sort_key: 'riverside', website: null, contact_name: null, contact_email: null, contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now(), updated_at: now(), version: 1 }).execute();
+    const org = await makeOrganisation(world, { name: 'Riverside' });
 
     // Today is 2026-03-02.
     ids.purposes = [await purpose('Overdue purpose', '2026-02-01'), await purpose('Soon purpose', '2026-03-20')];

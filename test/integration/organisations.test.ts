@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/lib/ids';
-import { sortKey } from '../../src/records/paging';
-import { as, auditRows, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeOrganisation, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const MISSING = '01900000-0000-7000-8000-000000000000';
 const COMMERCIAL = 'grant renewal at risk; budget cut 20%';
 const restrictedFields = (res: { json(): { restricted: { field: string }[] } }) => res.json().restricted.map((r) => r.field).sort();
 
-/** Inserts an organisation directly, with the given users on its team. */
-async function makeOrganisation(world: World, name: string, team: string[] = [], kind = 'funder') {
-  const id = newId();
+/** Inserts an organisation directly (a funder unless given), its contact details and commercial notes filled in, with the given users on its team. */
+async function organisation(world: World, name: string, team: string[] = [], kind = 'funder') {
+  const id = await makeOrganisation(world, {
+    name, kind, website: 'https://example.org', contactName: 'Pat Jones', contactEmail: 'pat@example.org', address: '1 High Street', commercialNotes: COMMERCIAL,
+  });
   const now = world.clock.now().toISOString();
-  const db = world.services.db.kysely;
-  await db.insertInto('organisations').values({
-    id, kind, name, sort_key: sortKey(name), website: 'https://example.org', contact_name: 'Pat Jones', contact_email: 'pat@example.org',
-    contact_phone: null, address: '1 High Street', commercial_notes: COMMERCIAL, archived_at: null, created_by: null, created_at: now,
-    updated_at: now, version: 1,
-  }).execute();
-  for (const userId of team) await db.insertInto('organisation_team').values({ organisation_id: id, user_id: userId, added_at: now, added_by: null }).execute();
+  for (const userId of team) await world.services.db.kysely.insertInto('organisation_team').values({ organisation_id: id, user_id: userId, added_at: now, added_by: null }).execute();
   return id;
 }
 
@@ -36,9 +30,9 @@ describe.each(dialects())('organisations over HTTP (%s)', (dialect) => {
     [dealer, staff, manager, volunteer, admin] = await Promise.all([
       makeUser(world, ['staff']), makeUser(world, ['staff']), makeUser(world, ['manager']), makeUser(world, ['volunteer']), makeUser(world, ['administrator']),
     ]);
-    funder = await makeOrganisation(world, 'Arts Trust', [dealer.id]);
-    await makeOrganisation(world, 'Artisan Bakery', [], 'business');
-    await makeOrganisation(world, 'City Youth Service', [], 'partner_agency');
+    funder = await organisation(world, 'Arts Trust', [dealer.id]);
+    await organisation(world, 'Artisan Bakery', [], 'business');
+    await organisation(world, 'City Youth Service', [], 'partner_agency');
   });
   afterAll(() => world.close());
 
@@ -153,7 +147,7 @@ describe.each(dialects())('organisations over HTTP (%s)', (dialect) => {
     });
 
     it('1.1 records-management: a stale If-Match is 412 and changes nothing; none is 428; renaming re-sorts', async () => {
-      const id = await makeOrganisation(world, 'Zephyr Fund');
+      const id = await organisation(world, 'Zephyr Fund');
       const ok = await as(world, staff).patch(`/api/organisations/${id}`, { name: 'Aardvark Fund' }, { 'if-match': '"1"' });
       expect(ok.statusCode).toBe(200);
       const stale = await as(world, staff).patch(`/api/organisations/${id}`, { name: 'Lost Update' }, { 'if-match': '"1"' });
@@ -164,7 +158,7 @@ describe.each(dialects())('organisations over HTTP (%s)', (dialect) => {
     });
 
     it('1.1 records-management: management archive (not erase) an organisation; staff may not', async () => {
-      const id = await makeOrganisation(world, 'Old Partner');
+      const id = await organisation(world, 'Old Partner');
       expect((await as(world, staff).post(`/api/organisations/${id}/archive`, undefined, { 'if-match': '"1"' })).statusCode).toBe(403);
       const res = await as(world, manager).post(`/api/organisations/${id}/archive`, undefined, { 'if-match': '"1"' });
       expect(res.statusCode).toBe(200);
@@ -179,7 +173,7 @@ describe.each(dialects())('organisations over HTTP (%s)', (dialect) => {
 
   describe('who deals with an organisation', () => {
     it('1.4 commercial-sensitivity: a manager puts staff on the team; they then see the business information; audited', async () => {
-      const id = await makeOrganisation(world, 'New Funder');
+      const id = await organisation(world, 'New Funder');
       const before = await as(world, staff).get(`/api/organisations/${id}`);
       expect(restrictedFields(before)).toEqual(['commercialNotes']);
       const added = await as(world, manager).post(`/api/organisations/${id}/team`, { userId: staff.id });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
-import { sortKey } from '../../src/records/paging';
 import { runReferralClock } from '../../src/safeguarding/referral-clock';
-import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeNote, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { pdfText } from '../support/pdf-text';
 import { createWorld, dialects, type World } from '../support/world';
 
@@ -47,17 +46,8 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     guardian2 = await makeUser(world, ['guardian']);
     person = await makePerson(world, { givenName: 'Mia', familyName: 'Stone' });
     caseId = await makeCase(world, person, { [staff.id]: 'lead', [volunteer.id]: 'volunteer', [lead.id]: 'worker' });
-    council = newId();
-    const now = world.clock.now().toISOString();
-    await db().insertInto('organisations').values({
-      id: council, kind: 'local_authority', name: 'City Council Children\'s Services', sort_key: sortKey('City Council'), website: null, contact_name: null, contact_email: null,
-      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
-    police = newId();
-    await db().insertInto('organisations').values({
-      id: police, kind: 'police', name: 'City Police Public Protection Unit', sort_key: sortKey('City Police'), website: null, contact_name: null, contact_email: null,
-      contact_phone: null, address: null, commercial_notes: null, archived_at: null, created_by: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
+    council = await makeOrganisation(world, { name: 'City Council Children\'s Services', kind: 'local_authority' });
+    police = await makeOrganisation(world, { name: 'City Police Public Protection Unit', kind: 'police' });
     const created = await as(world, leadManager).post('/api/purposes', {
       name: 'Safeguarding referrals', description: 'Share what the safeguarding team or the police need to protect a child or vulnerable adult.', lawfulBasis: 'legal_obligation',
       art9Condition: 'substantial_public_interest', dataCategories: ['general', 'personal', 'special', 'safeguarding'], recipientCategories: ['local authority safeguarding team', 'police'],
