@@ -13,12 +13,16 @@ import type { OpenCaseInput, UpdateCaseInput } from './schema';
  * `lead` names another lead worker (an import for a colleague's team, after the caller checked case.team.manage).
  */
 export async function openCase(ctx: Ctx, input: OpenCaseInput, options: { skipPersonCheck?: boolean; lead?: string } = {}) {
+  // The case not yet written is on the person's team as the actor stands to it (3.4): a person just registered in
+  // the same request is the registering worker's; an existing one only if the actor already works with them.
+  let team = 1;
   if (!options.skipPersonCheck) {
     const person = await findVisible(ctx, 'person', input.personId, 'case.create');
     if (person.row.archived_at) throw conflict('This person is archived; a new case cannot be opened for them.');
+    team = Number(person.row._team);
   }
   const { personId, ...fields } = input;
-  checkWrite(ctx, 'case.create', 'case', fields, undefined, personId);
+  checkWrite(ctx, 'case.create', 'case', fields, { person_id: personId, _team: team }, personId);
   const id = newId(ctx.now.getTime());
   await ctx.db
     .insertInto('cases')

@@ -38,7 +38,7 @@ export const PERSON_RECORD = defineRecord({
   // (4.3) — a disclosure not yet written is the person's, on their team, requested by the actor — and seeing their
   // disclosure register.
   offers: [
-    { can: 'openCase', action: 'case.create', on: 'new', whileOpen: true },
+    { can: 'openCase', action: 'case.create', on: { child: 'case' }, whileOpen: true },
     { can: 'inform', action: 'person.inform', on: 'record', whileOpen: true },
     { can: 'recordConsent', action: 'consent.record', on: { child: 'consent' }, whileOpen: true },
     { can: 'withdrawConsent', action: 'consent.withdraw', on: { child: 'consent' } },

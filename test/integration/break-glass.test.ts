@@ -43,6 +43,23 @@ describe.each(dialects())('break-glass emergency access (%s)', (dialect) => {
     }
   });
 
+  it('3.4 need-to-know records/staff-open-case: emergency access does not let staff open a case and so join the person\'s team for good — 403, nothing written, audited; the team lead may', async () => {
+    const view = await as(world, staff).get(`/api/people/${personId}`); // the glass broken in the test above
+    expect(view.statusCode).toBe(200);
+    expect(view.json().can.openCase).toBe(false);
+    const cases = async () => Number((await world.services.db.kysely.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).where('person_id', '=', personId).executeTakeFirstOrThrow()).n);
+    const before = await cases();
+    const res = await as(world, staff).post('/api/cases', { personId, service: 'Emergency follow-up' });
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json()).toMatchObject({ rule: 'default/deny' });
+    expect(await cases()).toBe(before);
+    const [denied] = (await auditRows(world)).filter((r) => r.action === 'case.create' && r.actor_id === staff.id);
+    expect(denied).toMatchObject({ decision: 'deny', rule_id: 'default/deny', subject_person_id: personId });
+    expect((await as(world, author).get(`/api/people/${personId}`)).json().can.openCase).toBe(true);
+    const own = await as(world, author).post('/api/cases', { personId, service: 'A second service' });
+    expect(own.statusCode, own.body).toBe(201);
+  });
+
   it('practice 4.2 break-glass-review: volunteers may not break the glass; a short reason is 400 (a missing record: break-glass-probe.test.ts)', async () => {
     expect((await as(world, volunteer).post('/api/access/break-glass', { resourceType: 'person', resourceId: personId, reason })).statusCode).toBe(403);
     const short = await as(world, staff).post('/api/access/break-glass', { resourceType: 'person', resourceId: personId, reason: 'urgent' });

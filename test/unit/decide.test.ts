@@ -173,6 +173,15 @@ describe('decide(): writes, field by field', () => {
     expectDenied(on(actor(['volunteer']), 'person.create', 'general'));
   });
 
+  it('3.4 need-to-know records/staff-open-case: staff open a further case for someone on their team; a grant or emergency access does not let them join it for good; management may', () => {
+    const kase = (facts: Resource): Resource => ({ ...facts, type: 'case' });
+    expectAllowed(on(actor(['staff']), 'case.create', 'general', kase(team)), 'records/staff-open-case', '3.3, 3.4, 4.2');
+    expectDenied(on(actor(['staff']), 'case.create', 'general', kase(granted('personal', 'special'))), 'default/deny');
+    expectDenied(on(actor(['staff']), 'case.create', 'general', kase({ granted: classMask(['general']), emergency: classMask(['general']) })), 'default/deny');
+    expectDenied(on(actor(['volunteer']), 'case.create', 'general', kase(team)));
+    expectAllowed(on(actor(['manager']), 'case.create', 'general', kase({})), 'records/manager-write');
+  });
+
   it('1.1 records-management records/manager-write: management keep records accurate including safeguarding, never commercial on a person', () => {
     expectAllowed(on(actor(['manager']), 'person.update', 'safeguarding'), 'records/manager-write');
     expectDenied(on(actor(['manager']), 'case.update', 'session'));

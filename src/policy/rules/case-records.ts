@@ -56,8 +56,16 @@ export const CASE_RECORDS_RULES: readonly Rule[] = [
   },
   {
     id: 'records/staff-create', clauseKey: 'records-management', effect: 'allow', roles: ['staff', 'manager'], relation: 'any',
-    actions: ['person.create', 'case.create'], classifications: ['general', 'personal', 'special'],
+    actions: ['person.create'], classifications: ['general', 'personal', 'special'],
     reason: 'Staff record the people they support.',
+  },
+  {
+    // Opening a case puts its opener on the person's team for good: time-limited or emergency access (relation
+    // grant) must not become lasting need to know that way. A person registered with their first case counts as
+    // the registering worker's (src/cases/commands.ts).
+    id: 'records/staff-open-case', clauseKey: 'need-to-know', effect: 'allow', roles: ['staff'], relation: 'team',
+    actions: ['case.create'], classifications: ['general', 'personal', 'special'],
+    reason: 'Staff open a further case for someone they already work with; access granted for a time, or emergency access, does not make you part of their team.',
   },
   {
     id: 'records/manager-write', clauseKey: 'records-management', effect: 'allow', roles: ['manager'], relation: 'any',
