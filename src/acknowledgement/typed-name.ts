@@ -1,14 +1,16 @@
 /**
- * Who accepted the terms, against the named recipient (4.3: we ensure that the recipient understands the need for
- * confidentiality). The one-time link is the only proof of who accepted, and anyone holding it can type any name, so
- * the name is not trusted and not refused either (a recipient may sign with their full or married name): the name
- * typed is kept as their signature and compared with the recipient the disclosure names. When they differ, the
- * disclosure says so (`acknowledgedByOther`), the staff page warns before release, and release asks the releasing
- * worker to confirm they checked who accepted (`recipientChecked`); the audit records that the names differed and
- * that it was checked — never the names themselves. Names are compared ignoring case, accents, punctuation and
- * spacing.
+ * Whether the name typed on a one-time acknowledgement link (src/acknowledgement/link.ts) is the name of the person
+ * the link was sent to, compared ignoring case, accents, punctuation and spacing ("dr a nurse" is "Dr A. Nurse").
+ * The link is the only proof of who accepted, and anyone holding it can type any name, so the typed name is never
+ * trusted by itself. Each caller decides what a different name means, and no caller puts either name in the audit:
+ * - a disclosure (4.3: we ensure the recipient understands the need for confidentiality) keeps the typed name as the
+ *   signature (a recipient may sign with their full or married name); the disclosure then says so
+ *   (`acknowledgedByOther`), the staff page warns before release, and release asks the releasing worker to confirm
+ *   they checked who accepted (`recipientChecked`);
+ * - a meeting (practice 3) has no release step — its notes go at once to whoever accepts — so a name that is not the
+ *   external attendee's is refused (400 on `body.typedName`), nothing is written and the link keeps working.
  */
-export function sameRecipient(named: string, typed: string): boolean {
+export function sameName(named: string, typed: string): boolean {
   return normaliseName(named) === normaliseName(typed);
 }
 

@@ -1,9 +1,9 @@
+import { sameName } from '../acknowledgement/typed-name';
 import type { Ctx } from '../context';
 import { forbidden } from '../lib/errors';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { auditList } from '../records/list-audit';
-import { sameRecipient } from './recipient-name';
 import { offered } from '../records/can';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
@@ -16,8 +16,8 @@ function shaped(data: Record<string, unknown>) {
   for (const k of ['pseudonymise', 'clientRequested'] as const) if (k in data) data[k] = Number(data[k]) === 1;
   if ('tellPerson' in data && data.tellPerson !== null) data.tellPerson = Number(data.tellPerson) === 1;
   if ('itemCount' in data) data.itemCount = Number(data.itemCount);
-  // 4.3: the terms accepted under a name other than the named recipient's (src/disclosure/recipient-name.ts).
-  if (typeof data.acknowledgedBy === 'string' && typeof data.recipientName === 'string') data.acknowledgedByOther = !sameRecipient(data.recipientName, data.acknowledgedBy);
+  // 4.3: the terms accepted under a name other than the named recipient's (src/acknowledgement/typed-name.ts).
+  if (typeof data.acknowledgedBy === 'string' && typeof data.recipientName === 'string') data.acknowledgedByOther = !sameName(data.recipientName, data.acknowledgedBy);
   return data;
 }
 

@@ -1,4 +1,5 @@
 import { findByLink, linkGone, linkTokenHash, linkUrl, newLink, publicLinkUnit, type LinkLookup } from '../acknowledgement/link';
+import { sameName } from '../acknowledgement/typed-name';
 import { fromDecision } from '../audit/append';
 import { purposeInForceFor } from '../consent/commands';
 import type { Ctx, PublicCtx } from '../context';
@@ -12,7 +13,6 @@ import { decideDisclosure, loadForChange } from './commands';
 import { resolveItems, type StoredItems } from './items';
 import { buildPackModel, sha256 } from './pack';
 import { getDisclosure } from './queries';
-import { sameRecipient } from './recipient-name';
 import type { AcknowledgeInput, AttestationInput, ReleaseInput } from './schema';
 
 /** How a disclosure is found from its acknowledgement link: written, awaiting acknowledgement, not expired. */
@@ -82,7 +82,7 @@ export async function attestAcknowledgement(ctx: Ctx, id: string, input: Attesta
  * readable by whoever releases, the hard rules, the purpose still active (3.1), the basis still holding (consent not
  * withdrawn, the exception approved) — and any refusal sends nothing and is audited with its clause. Then the pack
  * is built from the chosen items only (when the terms were accepted under another name than the recipient's, only
- * once the worker confirms `recipientChecked`: src/disclosure/recipient-name.ts), as a PDF marked CONFIDENTIAL on every page and as JSON; both are stored and
+ * once the worker confirms `recipientChecked`: src/acknowledgement/typed-name.ts), as a PDF marked CONFIDENTIAL on every page and as JSON; both are stored and
  * their SHA-256 go into the register and the audit chain.
  */
 export async function releaseDisclosure(ctx: Ctx, id: string, input: ReleaseInput = {}) {
@@ -96,7 +96,7 @@ export async function releaseDisclosure(ctx: Ctx, id: string, input: ReleaseInpu
   }
   if (row.status !== 'acknowledged') throw conflict(`Only an acknowledged disclosure is released; this one is ${row.status.replace(/_/g, ' ')}.`, [{ path: 'params.id', message: row.status }]);
   // 4.3: accepted under another name than the named recipient's — released only once the worker checked who it was.
-  const acceptedAsNamed = sameRecipient(row.recipient_name, row.ack_name ?? '');
+  const acceptedAsNamed = sameName(row.recipient_name, row.ack_name ?? '');
   if (!acceptedAsNamed && input?.recipientChecked !== true) {
     throw invalidInput('The terms were accepted under a different name from the named recipient\'s: check who accepted them before releasing, then confirm it.', [
       { path: 'body.recipientChecked', message: 'confirm you checked that the person who accepted the terms may receive this' },

@@ -78,7 +78,7 @@ export type AttestationInput = z.infer<typeof attestationBody>;
 
 /**
  * POST /api/disclosures/:id/release: when the terms were accepted under a name other than the named recipient's,
- * the releasing worker confirms they checked who accepted them (src/disclosure/recipient-name.ts).
+ * the releasing worker confirms they checked who accepted them (src/acknowledgement/typed-name.ts).
  */
 export const releaseBody = z.strictObject({
   recipientChecked: z.boolean().optional().describe('I checked that the person who accepted the terms may receive this'),

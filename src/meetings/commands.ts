@@ -14,7 +14,11 @@ import type { CreateMeetingInput } from './schema';
 export const CONFIDENTIALITY_TERMS = 'What was discussed at this meeting is confidential. It is shared with you only for the purpose of the meeting; '
   + 'do not pass it on, keep it secure, and destroy it when no longer needed. (Music24 Confidentiality Policy, practice 3.)';
 
-/** A meeting as the API answers it, to someone who may read its notes. */
+/**
+ * A meeting as the API answers it, to someone who may read its notes. For each external attendee, their
+ * acknowledgement and their one-time link (practice 3): whether one is waiting and until when, and once used, the
+ * name they typed and the date they gave (`linkName`, `linkDate`) and when the notes went to them.
+ */
 export function presentMeeting(row: MeetingRow, attendees: MeetingAttendeeRow[]) {
   return {
     data: {
@@ -23,6 +27,7 @@ export function presentMeeting(row: MeetingRow, attendees: MeetingAttendeeRow[])
       attendees: attendees.map((a) => ({
         id: a.id, kind: a.kind, userId: a.user_id, name: a.name, organisation: a.organisation, role: a.role,
         acknowledgedAt: a.acknowledged_at, acknowledgementMethod: a.acknowledgement_method,
+        linkExpiresAt: a.link_used_at ? null : a.link_expires_at, linkUsedAt: a.link_used_at, linkName: a.link_name, linkDate: a.link_date, notesServedAt: a.notes_served_at,
       })),
       createdBy: row.created_by, createdAt: row.created_at, updatedAt: row.updated_at, version: Number(row.version),
     },

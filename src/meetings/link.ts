@@ -2,11 +2,12 @@ import { loadActor } from '../accounts/actor';
 import { SYSTEM_ACTOR } from '../accounts/system-actor';
 import { findByLink, linkGone, linkTokenHash, linkUrl, newLink, publicLinkUnit, type LinkLookup } from '../acknowledgement/link';
 import type { LinkAcknowledgeInput } from '../acknowledgement/schema';
+import { sameName } from '../acknowledgement/typed-name';
 import { fromDecision } from '../audit/append';
 import type { Ctx, PublicCtx } from '../context';
 import type { MeetingAttendeeRow, MeetingRow } from '../db/schema';
 import { meetingNotesPdf, type MeetingNotesModel } from '../documents/meeting-notes-pdf';
-import { conflict } from '../lib/errors';
+import { conflict, invalidInput } from '../lib/errors';
 import { decide } from '../policy/decide';
 import type { Classification, Decision } from '../policy/types';
 import { actAs } from '../unit';
@@ -20,8 +21,10 @@ import { sha256 } from '../disclosure/pack';
  * - a member of the meeting's team issues it for one external attendee (meeting.update, as the attestation);
  * - before acknowledgement it shows the terms, who sends it, who it is for and when the meeting was held: not the
  *   meeting's title, its subject or its notes;
- * - the attendee types their name and the date: their acknowledgement is recorded (the first one stands, when staff
- *   already attested it at the meeting) and the link stops working;
+ * - the attendee types their name and the date. A name that is not the attendee's as the organiser recorded it
+ *   (src/acknowledgement/typed-name.ts) is refused: nothing is written, the link keeps working, the refusal is
+ *   audited without either name. Otherwise their acknowledgement is recorded (the first one stands, when staff
+ *   already attested it at the meeting), with the name typed for staff to see, and the link stops working;
  * - in the same step, and only then, the notes of this meeting and nothing else go to them once, as JSON and as a
  *   PDF marked CONFIDENTIAL on every page — on the authority of the member of staff who issued the link, whose need
  *   to know and the practice 2 rule for session details are decided again now (meeting.share). When that refuses,
@@ -106,13 +109,31 @@ async function shareAsIssuer(ctx: Ctx, row: MeetingRow, a: MeetingAttendeeRow, s
 }
 
 /**
- * The attendee acknowledges with their typed name and the date; the link stops working. Then, in the same unit, the
- * notes of this meeting go to them once (JSON, and the PDF as base64) when the issuer's share decision allows it;
- * otherwise they are withheld with the rule and clause that refused.
+ * Refuses a typed name that is not the attendee's (practice 3): there is no release step after the link — the notes
+ * go at once to whoever accepts — so someone else holding the link gets nothing. Audited as a denial (kept though the
+ * unit fails: src/unit.ts) naming the meeting and the attendee, never the names; the answer does not echo the
+ * attendee's name either.
+ */
+async function refuseOtherName(ctx: Ctx, a: Attendee): Promise<never> {
+  ctx.audit.add({
+    action: 'meeting.acknowledge', decision: 'deny', ruleId: 'meetings/attendee-name', clause: ctx.actor.policy.clauseFor('third-party-meetings'),
+    resourceType: 'meeting', resourceId: a.meeting_id, subjectPersonId: await subjectOf(ctx, a), detail: { attendeeId: a.id, method: 'link', nameMatches: false },
+  });
+  throw invalidInput('The name typed is not the name of the person this link was sent to. Nothing was shared, and the link still works.', [
+    { path: 'body.typedName', message: 'type your name as the meeting\'s organiser recorded it' },
+  ]);
+}
+
+/**
+ * The attendee acknowledges with their typed name and the date — refused when the name is not theirs
+ * ({@link refuseOtherName}) — and the link stops working. Then, in the same unit, the notes of this meeting go to
+ * them once (JSON, and the PDF as base64) when the issuer's share decision allows it; otherwise they are withheld
+ * with the rule and clause that refused.
  */
 export function acknowledgeMeetingLink(pctx: PublicCtx, token: string, address: string, input: LinkAcknowledgeInput) {
   return publicLinkUnit(pctx, async (ctx) => {
     const found = await findByLink(ctx, token, address, MEETING_LINK);
+    if (!sameName(found.name, input.typedName)) await refuseOtherName(ctx, found);
     const done = await ctx.db.updateTable('meeting_attendees').set((eb) => ({
       link_token_hash: null, link_expires_at: null, link_used_at: ctx.nowIso, link_name: input.typedName, link_date: input.date,
       acknowledged_at: eb.fn.coalesce('acknowledged_at', eb.val(ctx.nowIso)), acknowledgement_method: eb.fn.coalesce('acknowledgement_method', eb.val('link')),

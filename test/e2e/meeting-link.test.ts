@@ -26,7 +26,7 @@ describe.runIf(browserAvailable)('an external meeting attendee\'s one-time link 
     await world?.close();
   });
 
-  it('practice 3 third-party-meetings: the attendee sees the terms and nothing of the meeting, accepts with a typed name, reads the notes once with the CONFIDENTIAL PDF to keep; the link then does not work', async () => {
+  it('practice 3 third-party-meetings: the attendee sees the terms and nothing of the meeting; a name that is not theirs is refused on the field, nothing shown; accepting with their name as recorded, they read the notes once with the CONFIDENTIAL PDF to keep; the link then does not work', async () => {
     const m = await as(world, staff).post('/api/meetings', {
       about: 'case', caseId, title: 'Review of the CAMHS referral', heldAt: new Date(Date.now() - 3_600_000).toISOString(), notes: NOTES, notesClassification: 'personal',
       userIds: [staff.id], external: [{ name: 'Dr A. Nurse', organisation: 'Riverside GP', role: 'health_professional' }],
@@ -49,7 +49,13 @@ describe.runIf(browserAvailable)('an external meeting attendee\'s one-time link 
     await expect.poll(() => page.getByLabel('Type your full name to accept').getAttribute('aria-invalid')).toBe('true');
     expect((await focused(page)).name).toBe('typedName');
     await checkpoint(page, 'meeting-link-01-terms');
-    await page.getByLabel('Type your full name to accept').fill('Ann Nurse');
+    await page.getByLabel('Type your full name to accept').fill('Mickey Mouse');
+    await page.getByRole('button', { name: 'I accept these terms' }).click();
+    await page.getByText("type your name as the meeting's organiser recorded it").first().waitFor();
+    expect(await page.getByLabel('Type your full name to accept').getAttribute('aria-invalid')).toBe('true');
+    expect((await page.locator('body').textContent()) ?? '').not.toContain('CAMHS');
+    await checkpoint(page, 'meeting-link-01b-not-their-name');
+    await page.getByLabel('Type your full name to accept').fill('dr a nurse');
     await page.getByRole('button', { name: 'I accept these terms' }).click();
     await page.getByText('You have accepted the confidentiality terms').waitFor();
     expect(await page.locator('.note-body').textContent()).toBe(NOTES);
@@ -60,6 +66,6 @@ describe.runIf(browserAvailable)('an external meeting attendee\'s one-time link 
     await page.getByRole('heading', { name: 'This link does not work', level: 1 }).waitFor();
     expect(problems).toEqual([]);
     const rows = (await auditRows(world)).filter((r) => r.resource_id === meeting.id).map((r) => [r.action, r.decision]);
-    expect(rows).toEqual([['meeting.record', 'allow'], ['meeting.acknowledgement-link', 'allow'], ['meeting.acknowledge', 'allow'], ['meeting.share', 'allow']]);
+    expect(rows).toEqual([['meeting.record', 'allow'], ['meeting.acknowledgement-link', 'allow'], ['meeting.acknowledge', 'deny'], ['meeting.acknowledge', 'allow'], ['meeting.share', 'allow']]);
   });
 });

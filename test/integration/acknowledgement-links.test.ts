@@ -27,6 +27,8 @@ describe.each(dialects())('acknowledgement links, 4.3 and practice 3 (%s)', (dia
     world.app.inject({ method, url, remoteAddress: ip, ...(body ? { payload: body as Record<string, unknown> } : {}) });
   const tokenOf = (url: string) => new URL(url).pathname.split('/').at(-1)!;
   const ackBody = { typedName: 'Sam Carter', date: '2026-03-02' };
+  /** The meeting's external attendee types their name as the organiser recorded it (practice 3: src/acknowledgement/typed-name.ts). */
+  const attendeeAck = { typedName: 'Dr A. Nurse', date: '2026-03-02' };
 
   async function disclosureLink() {
     const res = await as(world, staff).post('/api/disclosures', {
@@ -129,7 +131,7 @@ describe.each(dialects())('acknowledgement links, 4.3 and practice 3 (%s)', (dia
     ]);
     expect(JSON.stringify(denials)).not.toContain(d.token.slice(11));
     expect((await pub('POST', `/api/disclosure-acknowledgements/${d.token}`, ip, ackBody)).statusCode).toBe(200);
-    expect((await pub('POST', `/api/meeting-acknowledgements/${m.token}`, ip, ackBody)).statusCode).toBe(200);
+    expect((await pub('POST', `/api/meeting-acknowledgements/${m.token}`, ip, attendeeAck)).statusCode).toBe(200);
   });
 
   it('4.3 third-party-disclosure and practice 3 third-party-meetings: a used link cannot be reused — the second use is 404, the notes go out once, and a used meeting link cannot be issued again', async () => {
@@ -142,12 +144,12 @@ describe.each(dialects())('acknowledgement links, 4.3 and practice 3 (%s)', (dia
     expect((await as(world, staff).post(`/api/disclosures/${d.id}/acknowledgement-link`, {})).statusCode).toBe(409);
 
     const m = await meetingLink();
-    const first = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, ip, ackBody);
+    const first = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, ip, attendeeAck);
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json().notes.meeting.notes).toBe(SECRET_NOTES);
     const served = await db().selectFrom('meeting_attendees').select(['notes_served_at', 'link_token_hash']).where('id', '=', m.attendee).executeTakeFirstOrThrow();
     expect(served).toEqual({ notes_served_at: world.clock.now().toISOString(), link_token_hash: null });
-    const again = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, ip, ackBody);
+    const again = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, ip, attendeeAck);
     expect(again.statusCode).toBe(404);
     expect(again.body).not.toContain('CAMHS');
     const reissue = await as(world, staff).post(`/api/meetings/${m.id}/attendees/${m.attendee}/acknowledgement-link`, {});
@@ -201,13 +203,13 @@ describe.each(dialects())('acknowledgement links, 4.3 and practice 3 (%s)', (dia
     expect((await db().selectFrom('disclosures').select('status').where('id', '=', d.id).executeTakeFirstOrThrow()).status).toBe('awaiting_acknowledgement');
     const other = freshAddress();
     expect((await pub('POST', `/api/disclosure-acknowledgements/${d.token}`, other, ackBody)).statusCode).toBe(200);
-    expect((await pub('POST', `/api/meeting-acknowledgements/${m.token}`, other, ackBody)).statusCode).toBe(200);
+    expect((await pub('POST', `/api/meeting-acknowledgements/${m.token}`, other, attendeeAck)).statusCode).toBe(200);
   });
 
   it('practice 3 third-party-meetings: through the link the attendee acknowledges with their typed name and date, then gets this meeting\'s notes once as JSON and a PDF marked CONFIDENTIAL on every page; audited in order', async () => {
     const long = Array.from({ length: 120 }, (_, i) => `Point ${i + 1}: ${SECRET_NOTES}`).join('\n');
     const m = await meetingLink({ notes: long });
-    const res = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, freshAddress(), { typedName: 'Dr Ann Nurse', date: '2026-03-02' });
+    const res = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, freshAddress(), { typedName: 'dr a nurse', date: '2026-03-02' });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({
@@ -224,7 +226,7 @@ describe.each(dialects())('acknowledgement links, 4.3 and practice 3 (%s)', (dia
     pages.forEach((text, p) => expect(text.match(/CONFIDENTIAL/g)?.length, `page ${p + 1}`).toBeGreaterThanOrEqual(2));
     expect(pages.join('\n')).not.toContain('Bloggs'); // the meeting's notes, not the person's record
     const a = await db().selectFrom('meeting_attendees').selectAll().where('id', '=', m.attendee).executeTakeFirstOrThrow();
-    expect(a).toMatchObject({ acknowledgement_method: 'link', link_name: 'Dr Ann Nurse', link_date: '2026-03-02', notes_pdf_sha256: body.pdf.sha256, notes_json_sha256: body.notes.sha256 });
+    expect(a).toMatchObject({ acknowledgement_method: 'link', link_name: 'dr a nurse', link_date: '2026-03-02', notes_pdf_sha256: body.pdf.sha256, notes_json_sha256: body.notes.sha256 });
     const rows = (await auditRows(world)).filter((r) => r.resource_id === m.id);
     expect(rows.map((r) => [r.action, r.decision, r.rule_id, r.clause, r.actor_id === staff.id ? 'staff' : r.actor_id])).toEqual([
       ['meeting.record', 'allow', 'meetings/case-team-records', 'practice 3', 'staff'],
@@ -242,16 +244,16 @@ describe.each(dialects())('acknowledgement links, 4.3 and practice 3 (%s)', (dia
     const attested = await as(world, staff).post(`/api/meetings/${m.id}/attendees/${m.attendee}/acknowledge`, { method: 'attested_at_meeting', acknowledgedAt: '2026-03-01T10:05:00Z' });
     expect(attested.statusCode, attested.body).toBe(200);
     expect((await pub('GET', `/api/meeting-acknowledgements/${m.token}`, freshAddress())).body).not.toContain(SECRET_NOTES);
-    const res = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, freshAddress(), ackBody);
+    const res = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, freshAddress(), attendeeAck);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().notes.recipient.acknowledgedAt).toBe('2026-03-01T10:05:00.000Z');
-    expect(await db().selectFrom('meeting_attendees').select(['acknowledgement_method', 'link_name']).where('id', '=', m.attendee).executeTakeFirstOrThrow()).toEqual({ acknowledgement_method: 'attested_at_meeting', link_name: 'Sam Carter' });
+    expect(await db().selectFrom('meeting_attendees').select(['acknowledgement_method', 'link_name']).where('id', '=', m.attendee).executeTakeFirstOrThrow()).toEqual({ acknowledgement_method: 'attested_at_meeting', link_name: 'Dr A. Nurse' });
     expect(JSON.parse((await auditRows(world)).filter((r) => r.resource_id === m.id && r.action === 'meeting.acknowledge').at(-1)!.detail)).toMatchObject({ method: 'link', firstAcknowledgement: 'attested_at_meeting' });
   });
 
   it('practice 2 session-staff-team-only and 3.4 need-to-know: through the link, session notes without the client\'s request, or notes whose sender left the team, are withheld with the rule — the acknowledgement stands', async () => {
     const session = await meetingLink({ notesClassification: 'session', notes: 'What Jo said in the session.' });
-    const res = await pub('POST', `/api/meeting-acknowledgements/${session.token}`, freshAddress(), ackBody);
+    const res = await pub('POST', `/api/meeting-acknowledgements/${session.token}`, freshAddress(), attendeeAck);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ acknowledged: true, notes: null, pdf: null, withheld: { rule: 'meetings/session-never-external', clause: 'practice 1, practice 2' } });
     expect(res.body).not.toContain('What Jo said');
@@ -261,7 +263,7 @@ describe.each(dialects())('acknowledgement links, 4.3 and practice 3 (%s)', (dia
     const m = await meetingLink();
     await db().deleteFrom('case_team').where('case_id', '=', caseId).where('user_id', '=', staff.id).execute();
     try {
-      const gone = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, freshAddress(), ackBody);
+      const gone = await pub('POST', `/api/meeting-acknowledgements/${m.token}`, freshAddress(), attendeeAck);
       expect(gone.statusCode, gone.body).toBe(200);
       expect(gone.json()).toMatchObject({ acknowledged: true, notes: null, withheld: { rule: 'default/deny' } }); // no longer on the team: deny by default (3.4)
       expect(gone.body).not.toContain('CAMHS');

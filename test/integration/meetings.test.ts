@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { freshAddress } from '../support/sign-in';
 import { createWorld, dialects, type World } from '../support/world';
 
 describe.each(dialects())('meetings with third parties, practice 3 (%s)', (dialect) => {
@@ -70,6 +71,41 @@ describe.each(dialects())('meetings with third parties, practice 3 (%s)', (diale
     expect((await acknowledge(asked.id, externalOf(asked))).statusCode).toBe(200);
     const ok = await as(world, staff).post(`/api/meetings/${asked.id}/share`, { attendeeId: externalOf(asked) });
     expect(ok.statusCode, ok.body).toBe(200);
+  });
+
+  it('practice 3 third-party-meetings: a link accepted under a name that is not the attendee\'s is 400 on body.typedName — nothing written, no notes, the link still works with their name, the refusal audited without names; staff see the name typed', async () => {
+    const m = await record();
+    const gp = externalOf(m);
+    const link = await as(world, staff).post(`/api/meetings/${m.id}/attendees/${gp}/acknowledgement-link`, {});
+    expect(link.statusCode, link.body).toBe(201);
+    const token = new URL(link.json().url).pathname.split('/').at(-1)!;
+    const accept = (typedName: string) => world.app.inject({ method: 'POST', url: `/api/meeting-acknowledgements/${token}`, remoteAddress: freshAddress(), payload: { typedName, date: '2026-03-02' } });
+    const attendeeRow = () => db().selectFrom('meeting_attendees').selectAll().where('id', '=', gp).executeTakeFirstOrThrow();
+    const before = await attendeeRow();
+    const auditBefore = (await auditRows(world)).length;
+
+    const refused = await accept('Mickey Mouse');
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json().errors).toEqual([{ path: 'body.typedName', message: expect.stringContaining("type your name as the meeting's organiser recorded it") }]);
+    for (const secret of ['Nurse', 'Mickey', 'CAMHS', 'Multi-agency']) expect(refused.body).not.toContain(secret);
+    expect(await attendeeRow()).toEqual(before); // nothing written: no acknowledgement, no name, the link unused
+    const audit = (await auditRows(world)).slice(auditBefore);
+    expect(audit.map((r) => [r.action, r.decision, r.rule_id, r.clause, r.resource_type, r.resource_id, r.actor_id])).toEqual([
+      ['meeting.acknowledge', 'deny', 'meetings/attendee-name', 'practice 3', 'meeting', m.id, 'system'],
+    ]);
+    expect(JSON.parse(audit[0].detail)).toEqual({ attendeeId: gp, method: 'link', nameMatches: false });
+    expect(audit[0].detail).not.toMatch(/Nurse|Mickey/);
+
+    // The attendee, typing their name as recorded (case, punctuation and spacing aside), still gets the notes once.
+    const ok = await accept('  dr a  NURSE ');
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ acknowledged: true, withheld: null, notes: { meeting: { notes: 'Agreed a referral to CAMHS.' } } });
+    expect(await attendeeRow()).toMatchObject({ acknowledgement_method: 'link', link_name: 'dr a  NURSE', link_date: '2026-03-02', link_token_hash: null });
+    const seen = await as(world, staff).get(`/api/meetings/${m.id}`);
+    expect(seen.json().data.attendees.find((a: { id: string }) => a.id === gp)).toMatchObject({
+      acknowledgementMethod: 'link', linkName: 'dr a  NURSE', linkDate: '2026-03-02', linkUsedAt: world.clock.now().toISOString(), linkExpiresAt: null,
+    });
   });
 
   it('3.4 need-to-know: another team\'s meeting is 404 to staff not on it, audited; recording a meeting about a case one is not on is 404 and writes nothing; bad input names the field', async () => {

@@ -11296,7 +11296,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Problem (RFC 9457) */
+                /** @description Bad input, or a typed name that is not the attendee's as the organiser recorded it (body.typedName): nothing is written and the link still works */
                 400: {
                     headers: {
                         [name: string]: unknown;

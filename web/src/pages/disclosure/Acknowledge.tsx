@@ -8,7 +8,7 @@ import { Loading, PageTitle, formatDateTime } from '../../components/ui';
 /**
  * The recipient's page for the one-time link (4.3), open without an account: who is sharing, with whom, the
  * reference and the confidentiality terms — nothing about the person — then their typed name and the date (a name
- * other than the recipient's is checked by staff before release: src/disclosure/recipient-name.ts). The link
+ * other than the recipient's is checked by staff before release: src/acknowledgement/typed-name.ts). The link
  * stops working once they accept; an unknown, used or expired link reads the same.
  */
 export default function Acknowledge({ token }: { token: string }) {

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
-import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
+import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDate, formatDateTime } from '../../components/ui';
 import { useLocation } from '../../router';
 import { NOTE_CLASSES, roleLabel, type Attendee, type Meeting, type SharedNotes } from './shared';
 
@@ -77,6 +77,9 @@ export default function MeetingPage({ id }: { id: string }) {
                     <p>{a.acknowledgedAt
                       ? <span className="badge ok">Acknowledged confidentiality {formatDateTime(a.acknowledgedAt)}</span>
                       : <span className="badge pending">Not yet acknowledged confidentiality</span>}</p>
+                    {a.linkUsedAt ? (
+                      <p className="hint">Accepted through their link as “{a.linkName}”, dated {formatDate(a.linkDate)} · {a.notesServedAt ? `notes sent ${formatDateTime(a.notesServedAt)}` : 'notes withheld'}</p>
+                    ) : null}
                     <ExternalActions meeting={m} a={a} onShared={setShared} />
                   </>
                 ) : null}

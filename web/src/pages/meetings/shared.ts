@@ -9,6 +9,14 @@ export interface Attendee {
   role: string;
   acknowledgedAt: string | null;
   acknowledgementMethod: string | null;
+  /** An unused one-time link: until when it works (null when none, or once used). */
+  linkExpiresAt: string | null;
+  /** Once the link was used: when, and the name and date the attendee typed (their signature). */
+  linkUsedAt: string | null;
+  linkName: string | null;
+  linkDate: string | null;
+  /** When the notes went to them through the link (null when withheld). */
+  notesServedAt: string | null;
 }
 export interface Meeting {
   id: string;
