@@ -8,6 +8,7 @@ import { buildMatrix, matrixMarkdown } from '../policy-document/matrix';
 import { coverageOf } from '../policy-document/commands';
 import { clauseMapSchema, loadPolicyBody } from '../policy-document/schema';
 import { currentPolicy, installDefaultPolicy, storePolicy } from '../policy-document/store';
+import { loadPolicyState } from '../policy-document/sync';
 import { runUnit } from '../unit';
 import { failWith } from './errors';
 import { fail, withServices } from './shared';
@@ -64,7 +65,8 @@ export function registerPolicyCommands(program: Command) {
         await installDefaultPolicy(services); // as at every start: the bundled sample until the organisation loads its own
         const doc = await currentPolicy(services.db.kysely);
         if (!doc) return fail('no policy loaded');
-        const matrix = buildMatrix(doc);
+        const state = await loadPolicyState(services.db.kysely);
+        const matrix = buildMatrix(doc, (ruleId) => state.modeOf(ruleId));
         const output =
           options.format === 'pdf' ? await matrixPdf(matrix, services.clock.now().toISOString())
           : options.format === 'json' ? `${JSON.stringify(matrix, null, 2)}\n`

@@ -9,12 +9,12 @@ export interface TraceabilityRow {
   heading: string | null;
   text: string;
   keys: readonly string[];
-  rules: readonly { id: string; effect: string; reason: string }[];
+  rules: readonly { id: string; effect: string; reason: string; mode?: string }[];
   tests: readonly { file: string; title: string }[];
   procedural: string | null;
   /** What exists today and what is still to be built, for a planned clause. */
   planned: string | null;
-  status: 'enforced' | 'planned' | 'procedural' | 'section' | 'gap';
+  status: 'enforced' | 'warn-only' | 'planned' | 'procedural' | 'section' | 'gap';
 }
 
 /** The traceability matrix the PDF renders: the policy, the summary counts and every clause. */
@@ -23,6 +23,7 @@ export interface TraceabilityMatrix {
   summary: {
     clauses: number;
     enforced: number;
+    warnOnly: readonly string[];
     procedural: number;
     sections: number;
     planned: readonly string[];
@@ -36,9 +37,10 @@ export interface TraceabilityMatrix {
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-const STATUS_COLOUR: Record<TraceabilityRow['status'], string> = { enforced: '#1b6e3a', planned: '#b4451f', procedural: '#8a5a00', section: '#5f6b7a', gap: '#b00020' };
+const STATUS_COLOUR: Record<TraceabilityRow['status'], string> = { enforced: '#1b6e3a', 'warn-only': '#a15c00', planned: '#b4451f', procedural: '#8a5a00', section: '#5f6b7a', gap: '#b00020' };
 const STATUS_MEANING: Record<TraceabilityRow['status'], string> = {
   enforced: 'enforced by software rules, each covered by tests',
+  'warn-only': 'warn only: a rule of it is switched to warn, so what it would refuse is allowed and recorded',
   planned: 'planned: the software is not built yet, so the clause is not enforced (a gap)',
   procedural: 'procedural: supported by a documented practice, no software meant to',
   section: 'section headings: their sub-clauses are listed separately',
@@ -118,10 +120,10 @@ function titlePage(doc: Doc, m: TraceabilityMatrix, generatedAt: string) {
   doc.moveDown(1.6).font('Helvetica-Bold').fontSize(12).fillColor(INK).text(`${m.summary.clauses} clauses`, { width });
   doc.moveDown(0.4);
   const counts: Record<TraceabilityRow['status'], number> = {
-    enforced: m.summary.enforced, planned: m.summary.planned.length, procedural: m.summary.procedural, section: m.summary.sections,
+    enforced: m.summary.enforced, 'warn-only': m.summary.warnOnly.length, planned: m.summary.planned.length, procedural: m.summary.procedural, section: m.summary.sections,
     gap: m.summary.uncovered.length,
   };
-  for (const status of ['enforced', 'planned', 'procedural', 'section', 'gap'] as const) {
+  for (const status of ['enforced', 'warn-only', 'planned', 'procedural', 'section', 'gap'] as const) {
     const y = doc.y;
     chip(doc, status, MARGIN, y);
     doc.font('Helvetica-Bold').fontSize(10.5).fillColor(INK).text(String(counts[status]), MARGIN + 82, y + 1, { width: 30, align: 'right' });
@@ -220,7 +222,7 @@ function clauseCells(row: TraceabilityRow, all: readonly TraceabilityRow[]): [st
   if (row.keys.length) cells.push(['Clause keys', [{ text: row.keys.join(', ') }]]);
   if (row.rules.length) {
     cells.push([row.status === 'planned' ? 'Supported by' : 'Enforced by', row.rules.flatMap((r, i): Piece[] => [
-      { text: `${r.id} (${r.effect})`, font: 'Helvetica-Bold', color: INK, gap: i ? 4 : 0 },
+      { text: `${r.id} (${r.effect}${r.mode === 'warn' ? ', switched to warn only' : ''})`, font: 'Helvetica-Bold', color: r.mode === 'warn' ? STATUS_COLOUR['warn-only'] : INK, gap: i ? 4 : 0 },
       { text: r.reason, indent: 10 },
     ])]);
   }

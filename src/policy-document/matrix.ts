@@ -1,4 +1,5 @@
 import type { ClauseMapDocument } from '../policy/clauses';
+import type { RuleMode } from '../policy/modes';
 import { RULES } from '../policy/rules';
 import type { Clause } from './parse';
 import type { PolicyDocument } from './store';
@@ -11,7 +12,8 @@ export interface MatrixRow {
   heading: string | null;
   text: string;
   keys: string[];
-  rules: { id: string; effect: 'allow' | 'forbid'; reason: string }[];
+  /** Each rule citing the clause; a forbid rule with its mode (warn: what it would refuse is allowed and recorded). */
+  rules: { id: string; effect: 'allow' | 'forbid'; reason: string; mode?: RuleMode }[];
   tests: { file: string; title: string }[];
   /** What supports the clause instead of software, for procedural clauses. */
   procedural: string | null;
@@ -19,12 +21,13 @@ export interface MatrixRow {
   planned: string | null;
   /**
    * - enforced: rules that carry out the clause cite it, and tests cover them;
+   * - warn-only: so, but a forbid rule of it is switched to warn: what it would refuse is allowed (and recorded);
    * - planned: its software is not built yet — whatever rules cite it, they only support part of it (a gap);
    * - procedural: a documented non-software measure supports it, and no software is meant to;
    * - section: groups sub-clauses;
    * - gap: none of these — the traceability test fails on it.
    */
-  status: 'enforced' | 'planned' | 'procedural' | 'section' | 'gap';
+  status: 'enforced' | 'warn-only' | 'planned' | 'procedural' | 'section' | 'gap';
 }
 
 /**
@@ -34,10 +37,13 @@ export interface MatrixRow {
  */
 export const saysPlanned = (note: string | null | undefined) => !!note && /\bplanned\b/i.test(note);
 
-/** The status of one clause; planned wins over rules, so a partly supported clause never reads as enforced. */
-function statusOf(rules: number, tests: number, planned: string | null, procedural: string | null, section: boolean): MatrixRow['status'] {
+/**
+ * The status of one clause; planned wins over rules, so a partly supported clause never reads as enforced, and a
+ * clause one of whose forbid rules is switched to warn reads as warn-only, not enforced.
+ */
+function statusOf(rules: MatrixRow['rules'], tests: number, planned: string | null, procedural: string | null, section: boolean): MatrixRow['status'] {
   if (planned) return 'planned';
-  if (rules && tests) return 'enforced';
+  if (rules.length && tests) return rules.some((r) => r.mode === 'warn') ? 'warn-only' : 'enforced';
   if (procedural) return 'procedural';
   return section ? 'section' : 'gap';
 }
@@ -48,10 +54,14 @@ const label = (id: string) => (/^\d|^practice/.test(id) ? id : id.replace(/-/g, 
  * What the first page of every rendering (Markdown, PDF) must say about gaps: how many clauses are planned, not yet
  * enforced, and which; and which clauses nothing covers. Empty when there are none.
  */
-function attentionLines(planned: readonly string[], uncovered: readonly string[]): string[] {
+function attentionLines(planned: readonly string[], uncovered: readonly string[], warned: readonly MatrixRow[] = []): string[] {
   const lines: string[] = [];
   if (planned.length) {
     lines.push(`${planned.length} clause${planned.length === 1 ? ' is' : 's are'} planned, not yet enforced: ${planned.map(label).join(', ')}.`);
+  }
+  if (warned.length) {
+    const which = warned.map((r) => `${label(r.clause)} (${r.rules.filter((x) => x.mode === 'warn').map((x) => x.id).join(', ')})`);
+    lines.push(`${warned.length} clause${warned.length === 1 ? ' has a rule' : 's have rules'} switched to warn only — what it would refuse is allowed and recorded, not refused: ${which.join('; ')}.`);
   }
   if (uncovered.length) {
     lines.push(`${uncovered.length} clause${uncovered.length === 1 ? ' has' : 's have'} neither rules with tests nor a procedural or planned note: ${uncovered.map(label).join(', ')}.`);
@@ -63,17 +73,19 @@ function attentionLines(planned: readonly string[], uncovered: readonly string[]
  * The traceability matrix of a policy document: every clause with its rules, tests, procedural or planned note.
  * The summary's `gaps` are the clauses the software does not yet carry out — the planned ones and any clause
  * nothing covers (`uncovered`, which the traceability test and `confide policy load` report as a map to complete).
+ * `modeOf` gives the rule modes in force: a clause whose forbid rule is switched to warn is not shown as enforced.
  */
-export function buildMatrix(doc: PolicyDocument, tests: readonly IndexedTest[] = (testIndex as { tests: IndexedTest[] }).tests) {
+export function buildMatrix(doc: PolicyDocument, modeOf: (ruleId: string) => RuleMode = () => 'enforce', tests: readonly IndexedTest[] = (testIndex as { tests: IndexedTest[] }).tests) {
   const keysOf = (clause: Clause) => Object.entries(doc.clauseMap.keys).filter(([, ids]) => ids.includes(clause.id)).map(([k]) => k).sort();
   const rows: MatrixRow[] = doc.clauses.map((clause) => {
     const keys = keysOf(clause);
-    const rules = RULES.filter((r) => keys.includes(r.clauseKey)).map((r) => ({ id: r.id, effect: r.effect, reason: r.reason }));
+    const rules = RULES.filter((r) => keys.includes(r.clauseKey))
+      .map((r) => ({ id: r.id, effect: r.effect, reason: r.reason, ...(r.effect === 'forbid' ? { mode: modeOf(r.id) } : {}) }));
     const covering = tests.filter((t) => t.keys.some((k) => keys.includes(k))).map((t) => ({ file: t.file, title: t.title }));
     const note = doc.clauseMap.procedural[clause.id] ?? null;
     const planned = doc.clauseMap.planned[clause.id] ?? (saysPlanned(note) ? note : null);
     const procedural = planned === note ? null : note;
-    const status = statusOf(rules.length, covering.length, planned, procedural, clause.section);
+    const status = statusOf(rules, covering.length, planned, procedural, clause.section);
     return { clause: clause.id, heading: clause.heading, text: clause.text, keys, rules, tests: covering, procedural, planned, status };
   });
   const ids = (status: MatrixRow['status']) => rows.filter((r) => r.status === status).map((r) => r.clause);
@@ -84,16 +96,18 @@ export function buildMatrix(doc: PolicyDocument, tests: readonly IndexedTest[] =
     summary: {
       clauses: rows.length,
       enforced: ids('enforced').length,
+      /** Clauses carried out by rules, one of which is switched to warn only. */
+      warnOnly: ids('warn-only'),
       procedural: ids('procedural').length,
       sections: ids('section').length,
       /** Clauses whose software is planned, not yet built. */
       planned,
       /** Clauses with neither rules and tests, nor a procedural or planned note: the clause map is incomplete. */
       uncovered,
-      /** Every clause the software does not carry out yet: the planned and the uncovered, in policy order. */
-      gaps: rows.filter((r) => r.status === 'planned' || r.status === 'gap').map((r) => r.clause),
+      /** Every clause the software does not carry out: the planned, the warn-only and the uncovered, in policy order. */
+      gaps: rows.filter((r) => r.status === 'planned' || r.status === 'gap' || r.status === 'warn-only').map((r) => r.clause),
       /** The gaps in words, for the first page of the Markdown and the PDF ("9 clauses are planned, …"). */
-      attention: attentionLines(planned, uncovered),
+      attention: attentionLines(planned, uncovered, rows.filter((r) => r.status === 'warn-only')),
     },
     rows,
   };
@@ -114,7 +128,7 @@ export function matrixMarkdown(m: Matrix): string {
   const out = [
     `# ${m.policy.title} — traceability (version ${m.policy.version})`,
     '',
-    `${m.summary.clauses} clauses: ${m.summary.enforced} enforced by rules and tests, ${m.summary.planned.length} planned, ${m.summary.procedural} procedural, ${m.summary.sections} section headings.`,
+    `${m.summary.clauses} clauses: ${m.summary.enforced} enforced by rules and tests, ${m.summary.warnOnly.length ? `${m.summary.warnOnly.length} with a rule switched to warn only, ` : ''}${m.summary.planned.length} planned, ${m.summary.procedural} procedural, ${m.summary.sections} section headings.`,
     '',
     ...(m.summary.attention.length ? m.summary.attention.flatMap((line) => [`**${line}**`, '']) : ['No gaps: every clause is enforced, procedural or a section heading.', '']),
   ];
@@ -122,7 +136,7 @@ export function matrixMarkdown(m: Matrix): string {
     out.push(`## ${label(r.clause)}${r.heading ? ` — ${r.heading}` : ''}`, '');
     if (r.text) out.push(`> ${r.text.replace(/\n/g, '\n> ')}`, '');
     out.push(`**Status:** ${r.status}${r.keys.length ? ` · clause keys: ${r.keys.map((k) => `\`${k}\``).join(', ')}` : ''}`, '');
-    if (r.rules.length) out.push(r.status === 'planned' ? '**Rules that support part of it** (the clause is not enforced yet)' : '**Rules**', '', ...r.rules.map((x) => `- \`${x.id}\` (${x.effect}): ${x.reason}`), '');
+    if (r.rules.length) out.push(r.status === 'planned' ? '**Rules that support part of it** (the clause is not enforced yet)' : '**Rules**', '', ...r.rules.map((x) => `- \`${x.id}\` (${x.effect}${x.mode === 'warn' ? ', switched to warn only' : ''}): ${x.reason}`), '');
     if (r.tests.length) out.push(`**Tests** (${r.tests.length})`, '', ...r.tests.map((t) => `- ${t.title} — \`${t.file}\``), '');
     if (r.procedural) out.push(`**Procedural:** ${r.procedural}`, '');
     if (r.planned) out.push(`**Planned:** ${r.planned.replace(/^Planned:\s*/i, '')}`, '');

@@ -54,7 +54,7 @@ export const policyDocumentRoutes = [
     handler: async (ctx, { query, reply }) => {
       const doc = await currentPolicy(ctx.db);
       if (!doc) throw notFound('policy');
-      const matrix = buildMatrix(doc);
+      const matrix = buildMatrix(doc, (ruleId) => ctx.actor.policy.modeOf(ruleId));
       if (query.format === 'md') {
         reply.type('text/markdown; charset=utf-8');
         return matrixMarkdown(matrix);

@@ -64,4 +64,21 @@ describe.each(dialects())('switching rules between enforce and warn-only (%s)', 
     expect((await mode(admin, 'agreement/not-accepted', 'enforce')).statusCode).toBe(200);
     expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(403);
   });
+
+  it('3.6 monitoring and review: while a rule is switched to warn only, the traceability matrix says its clauses are not enforced — warn-only, among the gaps, in JSON and Markdown — and enforced again once it is', async () => {
+    const matrix = async (format = 'json') => (await as(world, admin).get(`/api/policy/matrix?format=${format}`));
+    const row = (m: { rows: { clause: string; status: string; rules: { id: string; mode?: string }[] }[] }, clause: string) => m.rows.find((r) => r.clause === clause)!;
+    expect(row((await matrix()).json(), '3.5').status).toBe('enforced');
+    expect((await mode(admin, 'agreement/not-accepted', 'warn')).statusCode).toBe(200);
+    const m = (await matrix()).json();
+    expect(row(m, '3.5')).toMatchObject({ status: 'warn-only', rules: expect.arrayContaining([expect.objectContaining({ id: 'agreement/not-accepted', mode: 'warn' })]) });
+    expect(m.summary.warnOnly).toEqual(expect.arrayContaining(['3.5']));
+    expect(m.summary.gaps).toEqual(expect.arrayContaining(['3.5']));
+    expect(m.summary.attention.join(' ')).toMatch(/switched to warn only — what it would refuse is allowed and recorded, not refused: .*3\.5 \(agreement\/not-accepted\)/);
+    const md = (await matrix('md')).body;
+    expect(md).not.toContain('No gaps');
+    expect(md).toContain('`agreement/not-accepted` (forbid, switched to warn only)');
+    expect((await mode(admin, 'agreement/not-accepted', 'enforce')).statusCode).toBe(200);
+    expect(row((await matrix()).json(), '3.5').status).toBe('enforced');
+  });
 });

@@ -193,7 +193,7 @@ describe('traceability checks catch a broken clause map', () => {
   });
 
   it('a clause whose rules no test cites is a gap unless it has a procedural note', () => {
-    const m = buildMatrix(doc, []);
+    const m = buildMatrix(doc, undefined, []);
     expect(m.summary.uncovered).toContain('3.4');
     expect(m.summary.gaps).not.toContain('2.4');
     expect(m.rows.find((r) => r.clause === '3.4')!.rules.length).toBeGreaterThan(0);

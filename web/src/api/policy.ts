@@ -37,7 +37,7 @@ export interface LoadedPolicy extends PolicySummary {
   coverage: { gaps: string[]; planned: string[]; uncovered: string[]; unmappedKeys: string[] };
 }
 
-export type ClauseStatus = 'enforced' | 'planned' | 'procedural' | 'section' | 'gap';
+export type ClauseStatus = 'enforced' | 'warn-only' | 'planned' | 'procedural' | 'section' | 'gap';
 
 /** One clause of the traceability matrix. */
 export interface MatrixRow {
@@ -45,7 +45,7 @@ export interface MatrixRow {
   heading: string | null;
   text: string;
   keys: string[];
-  rules: { id: string; effect: 'allow' | 'forbid'; reason: string }[];
+  rules: { id: string; effect: 'allow' | 'forbid'; reason: string; mode?: 'enforce' | 'warn' }[];
   tests: { file: string; title: string }[];
   procedural: string | null;
   planned: string | null;
@@ -55,7 +55,7 @@ export interface MatrixRow {
 /** The traceability matrix of the current policy (3.6). */
 export interface Matrix {
   policy: { title: string; version: number; loadedAt: string };
-  summary: { clauses: number; enforced: number; procedural: number; sections: number; planned: string[]; uncovered: string[]; gaps: string[]; attention: string[] };
+  summary: { clauses: number; enforced: number; warnOnly: string[]; procedural: number; sections: number; planned: string[]; uncovered: string[]; gaps: string[]; attention: string[] };
   rows: MatrixRow[];
 }
 

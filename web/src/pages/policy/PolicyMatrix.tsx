@@ -14,7 +14,7 @@ const SHOWN: ReadonlyArray<{ id: Shown; label: string }> = [
   { id: 'procedural', label: 'Procedural' },
 ];
 const inView = (shown: Shown, status: ClauseStatus) =>
-  shown === 'all' || (shown === 'gaps' ? status === 'planned' || status === 'gap' : status === shown);
+  shown === 'all' || (shown === 'gaps' ? status === 'planned' || status === 'gap' || status === 'warn-only' : status === shown);
 
 /**
  * The traceability matrix of the current policy (3.6, monitoring and review): for every clause, what the software
@@ -41,6 +41,7 @@ export default function PolicyMatrix() {
           <ul className="matrix-summary" aria-label="Summary">
             <li><strong>{m.summary.clauses}</strong> clauses</li>
             <li><strong>{m.summary.enforced}</strong> enforced by rules and tests</li>
+            {m.summary.warnOnly.length ? <li><strong>{m.summary.warnOnly.length}</strong> with a rule switched to warn only</li> : null}
             <li><strong>{m.summary.planned.length}</strong> planned</li>
             <li><strong>{m.summary.procedural}</strong> procedural</li>
             <li><strong>{m.summary.sections}</strong> section headings</li>
@@ -79,7 +80,8 @@ function Gaps({ matrix }: { matrix: Matrix }) {
         {gapRows.map((r) => (
           <li key={r.clause}>
             <a href={`#clause-${r.clause.replace(/\s+/g, '-')}`}><strong>{clauseLabel(r.clause)}</strong>{r.heading ? ` ${r.heading}` : ''}</a>
-            {r.planned ? <>: {r.planned.replace(/^Planned:\s*/i, '')}</> : r.status === 'gap' ? ': neither rules with tests nor a procedural or planned note' : null}
+            {r.planned ? <>: {r.planned.replace(/^Planned:\s*/i, '')}</> : r.status === 'gap' ? ': neither rules with tests nor a procedural or planned note'
+              : r.status === 'warn-only' ? `: ${r.rules.filter((x) => x.mode === 'warn').map((x) => x.id).join(', ')} switched to warn only — allowed and recorded, not refused` : null}
           </li>
         ))}
       </ul>
@@ -107,7 +109,7 @@ function Row({ row }: { row: MatrixRow }) {
           <details className="matrix-details">
             <summary>{count(row.rules.length, 'rule')} {row.status === 'planned' ? 'support part of it' : row.rules.length === 1 ? 'enforces it' : 'enforce it'}</summary>
             <ul className="plain-list matrix-rules">
-              {row.rules.map((x) => <li key={x.id}><code>{x.id}</code> <span className="muted">({x.effect})</span> — {x.reason}</li>)}
+              {row.rules.map((x) => <li key={x.id}><code>{x.id}</code> <span className="muted">({x.effect}{x.mode === 'warn' ? ', switched to warn only' : ''})</span> — {x.reason}</li>)}
             </ul>
           </details>
         ) : null}

@@ -29,6 +29,7 @@ export function AdminNav() {
 /** A clause's status in words, as the matrix gives it: planned and uncovered clauses are gaps. */
 export const STATUS_LABEL: Record<ClauseStatus, string> = {
   enforced: 'Enforced',
+  'warn-only': 'Warn only — not refused',
   planned: 'Planned — not yet enforced',
   procedural: 'Procedural',
   section: 'Section heading',
