@@ -153,17 +153,25 @@ async function disclosuresByBasis(ctx: Ctx, q: ReviewViewQuery) {
   };
 }
 
-/** Signed sharing agreements still in place that end within the window (practice 5.1), soonest first. */
-async function agreementsEnding(ctx: Ctx, q: ReviewViewQuery) {
+/**
+ * Signed sharing agreements still in place that end within the window or are due for review in it — an overdue
+ * review included (practice 5.1; 3.1: continuing uses are reviewed) — whichever date comes first, soonest first.
+ */
+async function agreementsToReview(ctx: Ctx, q: ReviewViewQuery) {
   const today = ctx.nowIso.slice(0, 10);
   const horizon = ahead(ctx.now, q.withinDays).slice(0, 10);
-  const base = ctx.db.selectFrom('agreements').where('status', '=', 'signed').where('ends_on', '>=', today).where('ends_on', '<=', horizon).where('superseded_by', 'is', null);
-  const c = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await base.select(['id', 'title', 'ends_on', 'review_on']).orderBy('ends_on').orderBy('id').limit(q.items).execute();
+  const base = ctx.db.selectFrom('agreements').where('status', '=', 'signed').where('ends_on', '>=', today).where('superseded_by', 'is', null)
+    .where((eb) => eb.or([eb('ends_on', '<=', horizon), eb('review_on', '<=', horizon)]));
+  const [c, ending] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    base.where('ends_on', '<=', horizon).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  const first = sql<string>`case when ends_on < review_on then ends_on else review_on end`;
+  const rows = await base.select(['id', 'title', 'ends_on', 'review_on']).orderBy(first).orderBy('ends_on').orderBy('id').limit(q.items).execute();
   return {
-    title: 'Sharing agreements ending', count: n(c.total),
-    series: [{ label: `ending within ${q.withinDays} days`, value: n(c.total) }],
-    items: rows.map((r) => ({ id: r.id, label: r.title, endsOn: r.ends_on, reviewOn: r.review_on })),
+    title: 'Sharing agreements ending or due for review', count: n(c.total),
+    series: [{ label: `ending within ${q.withinDays} days`, value: n(ending.total) }, { label: 'due for review (or overdue), not ending', value: n(c.total) - n(ending.total) }],
+    items: rows.map((r) => ({ id: r.id, label: r.title, endsOn: r.ends_on, reviewOn: r.review_on, reviewOverdue: r.review_on < today })),
   };
 }
 
@@ -185,7 +193,7 @@ export async function reviewView(ctx: Ctx, q: ReviewViewQuery) {
     openBreaches: await openBreaches(ctx, q),
     policyNotAccepted: await policyNotAccepted(ctx, q),
     disclosuresByBasis: await disclosuresByBasis(ctx, q),
-    agreementsEnding: await agreementsEnding(ctx, q),
+    agreementsToReview: await agreementsToReview(ctx, q),
   };
   const policyReview = await policyReviewStatus(ctx);
   const counts = Object.fromEntries(Object.entries(sections).map(([k, s]) => [k, s.count]));

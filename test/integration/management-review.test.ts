@@ -66,7 +66,7 @@ describe.each(dialects())('management review — Monitoring and Review, 3.6 (%s)
       await disclosure('exception', '2026-02-10T10:00:00.000Z', ids.purposes[0], org), await disclosure('agreement', '2025-01-10T10:00:00.000Z', ids.purposes[0], org),
     ];
     ids.agreements = [await agreement('Protocol ending soon', '2026-03-15')];
-    await agreement('Protocol ending later', '2026-12-31');
+    ids.agreements.push(await agreement('Protocol ending later', '2026-12-31'));
     // A break-glass use, two concerns (one old) and a breach, through the API.
     const bg = await as(world, staff).post('/api/access/break-glass', { resourceType: 'person', resourceId: person, reason: 'Client collapsed, need emergency contacts' });
     expect(bg.statusCode, bg.body).toBe(201);
@@ -115,7 +115,14 @@ describe.each(dialects())('management review — Monitoring and Review, 3.6 (%s)
       { label: 'exception', data: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0] },
     ]);
     expect(s.disclosuresByBasis.count).toBe(3); // the 2025-01 one is outside the 12 months
-    expect(s.agreementsEnding).toMatchObject({ count: 1, items: [{ id: ids.agreements[0], label: 'Protocol ending soon', endsOn: '2026-03-15' }] });
+    // Practice 5.1, 3.1: one ends within 30 days; both are overdue for review (due 2026-02-01), the later-ending one too.
+    expect(s.agreementsToReview).toMatchObject({
+      count: 2, series: [{ label: 'ending within 30 days', value: 1 }, { label: 'due for review (or overdue), not ending', value: 1 }],
+      items: [
+        { id: ids.agreements[0], label: 'Protocol ending soon', endsOn: '2026-03-15', reviewOn: '2026-02-01', reviewOverdue: true },
+        { id: ids.agreements[1], label: 'Protocol ending later', endsOn: '2026-12-31', reviewOn: '2026-02-01', reviewOverdue: true },
+      ],
+    });
     // Never a person's name, a concern's or breach's text, or a reason given.
     for (const secret of ['Secretname', 'Hiddenfamily', 'Bruises', 'Laptop', 'collapsed', 'confidential reason text']) expect(res.body).not.toContain(secret);
     const entry = (await auditRows(world)).filter((r) => r.action === 'review.read').at(-1)!;

@@ -97,7 +97,7 @@ export default function ManagementReview() {
                 ['breaches', 'Open breaches', s.openBreaches.count],
                 ['acceptance', 'Policy not accepted', s.policyNotAccepted.count],
                 ['disclosures', 'Disclosures in 12 months', s.disclosuresByBasis.count],
-                ['agreements', 'Agreements ending', s.agreementsEnding.count],
+                ['agreements', 'Agreements to review', s.agreementsToReview.count],
               ] as const).map(([id, label, n]) => (
                 <li key={id}><a href={`#${id}`} className={`summary-tile ${n && id !== 'disclosures' ? 'attention' : ''}`}><span className="summary-count">{n}</span><span>{label}</span></a></li>
               ))}
@@ -144,9 +144,13 @@ export default function ManagementReview() {
                 <><Link href={`/admin/accounts/${u.id}`}>{u.label}</Link> <span className="muted">({u.username})</span></>
               )} />
             </ReviewSection>
-            <ReviewSection id="agreements" title="Sharing agreements ending" count={s.agreementsEnding.count} action={<Link href="/agreements/review">Agreements to review</Link>}>
-              <Items items={s.agreementsEnding.items} count={s.agreementsEnding.count} empty={`No agreement ends within ${v.withinDays} days.`} render={(a) => (
-                <><Link href={`/agreements/${a.id}`}>{a.label}</Link> <span className="muted">— ends {formatDate(a.endsOn)}</span></>
+            <ReviewSection id="agreements" title="Sharing agreements ending or due for review" count={s.agreementsToReview.count} action={<Link href="/agreements/review">Agreements to review</Link>}>
+              <Items items={s.agreementsToReview.items} count={s.agreementsToReview.count} empty={`No agreement ends or is due for review within ${v.withinDays} days.`} render={(a) => (
+                <>
+                  <Link href={`/agreements/${a.id}`}>{a.label}</Link>{' '}
+                  <span className={a.reviewOverdue ? 'review-overdue' : 'muted'}>— review {a.reviewOverdue ? 'overdue since' : 'by'} {formatDate(a.reviewOn)}</span>
+                  <span className="muted">, ends {formatDate(a.endsOn)}</span>
+                </>
               )} />
             </ReviewSection>
           </div>

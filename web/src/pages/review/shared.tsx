@@ -47,7 +47,7 @@ export interface ReviewView {
       series: Array<{ label: string; data: number[] }>;
       totals: Point[];
     };
-    agreementsEnding: Section<{ id: string; label: string; endsOn: string; reviewOn: string }>;
+    agreementsToReview: Section<{ id: string; label: string; endsOn: string; reviewOn: string; reviewOverdue: boolean }>;
   };
 }
 
