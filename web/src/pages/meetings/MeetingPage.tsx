@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api, call } from '../../api/client';
 import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDate, formatDateTime } from '../../components/ui';
 import { useLocation } from '../../router';
+import { AttendeeLink } from './AttendeeLink';
 import { NOTE_CLASSES, roleLabel, type Attendee, type Meeting, type SharedNotes } from './shared';
 
 /** An external attendee's acknowledgement of confidentiality, recorded by staff who were there; then their copy of the notes. */
@@ -41,8 +42,9 @@ function ExternalActions({ meeting, a, onShared }: { meeting: Meeting; a: Attend
 
 /**
  * A meeting with third parties (practice 3): when, who was there — each external attendee's acknowledgement of
- * confidentiality — and the notes. An attendee's copy of the notes is prepared only once they have acknowledged,
- * and never holds session details unless the client asked: the API says no otherwise, with its reason.
+ * confidentiality, given at the meeting or through a one-time link sent to them from here — and the notes. An
+ * attendee's copy of the notes is prepared only once they have acknowledged, and never holds session details unless
+ * the client asked: the API says no otherwise, with its reason.
  */
 export default function MeetingPage({ id }: { id: string }) {
   const recorded = useLocation().search.get('recorded') === '1';
@@ -81,6 +83,7 @@ export default function MeetingPage({ id }: { id: string }) {
                       <p className="hint">Accepted through their link as “{a.linkName}”, dated {formatDate(a.linkDate)} · {a.notesServedAt ? `notes sent ${formatDateTime(a.notesServedAt)}` : 'notes withheld'}</p>
                     ) : null}
                     <ExternalActions meeting={m} a={a} onShared={setShared} />
+                    {!a.acknowledgedAt && !a.linkUsedAt ? <AttendeeLink meeting={m} a={a} /> : null}
                   </>
                 ) : null}
               </li>
