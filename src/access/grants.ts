@@ -1,7 +1,7 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { AccessGrantRow } from '../db/schema';
-import { conflict, forbidden, notFound } from '../lib/errors';
+import { conflict, forbidden, invalidInput, notFound } from '../lib/errors';
 import { addMinutes } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { notify, activeManagers } from '../notify/notify';
@@ -71,8 +71,11 @@ export async function transition(ctx: Ctx, id: string, where: 'status' | 'review
  * "record not found" for the former.
  */
 export async function requestAccess(ctx: Ctx, input: z.infer<typeof requestAccessBody>) {
+  const max = ctx.services.config.grantMaxHours;
+  // Said, not cut short silently: the requester learns the limit before anything is queued.
+  if (input.hours !== undefined && input.hours > max) throw invalidInput(`Access is granted for at most ${max} hours at a time.`, [{ path: 'body.hours', message: `at most ${max}` }]);
   const target = await resolveTarget(ctx, input.resourceType, input.resourceId);
-  const hours = Math.min(input.hours ?? ctx.services.config.grantDefaultHours, ctx.services.config.grantMaxHours);
+  const hours = Math.min(input.hours ?? ctx.services.config.grantDefaultHours, max);
   const row: AccessGrantRow = {
     id: newId(ctx.now.getTime()), user_id: ctx.actor.id, kind: 'request', resource_type: input.resourceType, resource_id: input.resourceId,
     person_id: target.personId, case_id: target.caseId, organisation_id: target.organisationId,
@@ -120,6 +123,10 @@ export async function approveRequest(ctx: Ctx, id: string, input: z.infer<typeof
   const { grant, decision } = await grantFor(ctx, id, 'grant.decide');
   if (grant.status !== 'requested') throw conflict(`This request is already ${grant.status}.`);
   if (!grant.person_id && !grant.case_id && !grant.organisation_id) throw conflict('The requested record does not exist; refuse the request instead.');
+  // Need to know is as short as it can be: never longer than asked (they ask again for longer), nor than the limit.
+  if (input.hours !== undefined && input.hours > grant.requested_hours) {
+    throw invalidInput(`Approve at most the ${grant.requested_hours} hours asked for; they can ask again for longer.`, [{ path: 'body.hours', message: `at most ${grant.requested_hours}, as asked` }]);
+  }
   const hours = Math.min(input.hours ?? grant.requested_hours, ctx.services.config.grantMaxHours);
   const expiresAt = addMinutes(ctx.now, hours * 60).toISOString();
   await transition(ctx, id, 'status', 'requested', { status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt });

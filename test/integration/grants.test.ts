@@ -111,14 +111,24 @@ describe.each(dialects())('access grants (%s)', (dialect) => {
     for (const g of [missing, hidden]) await as(world, manager).post(`/api/access/requests/${g.json().id}/refuse`, { note: 'No need to know' });
   });
 
-  it('3.4 need-to-know: hours default to GRANT_DEFAULT_HOURS and are capped at GRANT_MAX_HOURS', async () => {
+  it('3.4 need-to-know: hours default to GRANT_DEFAULT_HOURS; more than GRANT_MAX_HOURS asked for, or more approved than asked, is a 400 naming body.hours, nothing written', async () => {
+    const grants = async () => Number((await world.services.db.kysely.selectFrom('access_grants').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await grants();
+    const tooLong = await as(world, outsider).post('/api/access/requests', { resourceType: 'person', resourceId: personId, classifications: [], reason: 'A very long placement', hours: 1000 });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().errors).toEqual([{ path: 'body.hours', message: 'at most 48' }]);
+    expect(await grants()).toBe(before);
     const byDefault = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'Default length please' });
-    const long = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'A very long placement', hours: 1000 });
+    const long = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'A very long placement', hours: 48 });
     const queue = (await as(world, manager).get('/api/access/requests?status=requested')).json().items as { id: string; requestedHours: number }[];
     expect(queue.find((g) => g.id === byDefault.json().id)!.requestedHours).toBe(8);
     expect(queue.find((g) => g.id === long.json().id)!.requestedHours).toBe(48);
-    const approved = await as(world, manager).post(`/api/access/requests/${byDefault.json().id}/approve`, { hours: 500 });
-    expect(approved.json().expiresAt).toBe(new Date(world.clock.now().getTime() + 48 * 3600_000).toISOString());
+    const more = await as(world, manager).post(`/api/access/requests/${byDefault.json().id}/approve`, { hours: 9 });
+    expect(more.statusCode).toBe(400);
+    expect(more.json().errors).toEqual([{ path: 'body.hours', message: 'at most 8, as asked' }]);
+    expect((await world.services.db.kysely.selectFrom('access_grants').select('status').where('id', '=', byDefault.json().id).executeTakeFirstOrThrow()).status).toBe('requested');
+    const approved = await as(world, manager).post(`/api/access/requests/${byDefault.json().id}/approve`, { hours: 2 });
+    expect(approved.json().expiresAt).toBe(new Date(world.clock.now().getTime() + 2 * 3600_000).toISOString());
     const revoked = await as(world, manager).post(`/api/access/grants/${byDefault.json().id}/revoke`, { note: 'Placement ended' });
     expect(revoked.json().status).toBe('revoked');
     const notices = (await as(world, outsider).get('/api/notifications')).json().items as { kind: string; body: string }[];

@@ -29,7 +29,7 @@ function Decide({ grant, onDecided }: { grant: Grant; onDecided: (text: string) 
     try {
       if (mode === 'approve') await call(api.POST('/api/access/requests/{id}/approve', { params: { path: { id: grant.id } }, body: { hours: Number(hours), ...(note.trim() ? { note } : {}) } }));
       else await call(api.POST('/api/access/requests/{id}/refuse', { params: { path: { id: grant.id } }, body: { note } }));
-      onDecided(mode === 'approve' ? `Approved for ${hours} hours.` : 'Refused.');
+      onDecided(mode === 'approve' ? `Approved for ${hours} hour${Number(hours) === 1 ? '' : 's'}.` : 'Refused.');
       await queryClient.invalidateQueries({ queryKey: ['grants'] });
     } catch (err) {
       setError(err);
@@ -85,7 +85,7 @@ export default function AccessInbox() {
                 <li key={g.id} className="card request-card">
                   <p className="card-title"><strong>{name(g.userId)}</strong> asks to see {classes(g)} about <GrantRecord grant={g} /></p>
                   <blockquote className="reason">“{g.reason}”</blockquote>
-                  <p className="muted">Asked {formatDateTime(g.requestedAt)} · for {g.requestedHours} hours</p>
+                  <p className="muted">Asked {formatDateTime(g.requestedAt)} · for {g.requestedHours} hour{g.requestedHours === 1 ? '' : 's'}</p>
                   <Decide grant={g} onDecided={(t) => setDecided(`${name(g.userId)}: ${t}`)} />
                 </li>
               ))}

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client';
 import type { Grant, Page } from '../../api/models';
 import { Radios, TextBox } from '../../components/fields';
+import { useSession } from '../../session';
 import { Button, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { GrantRecord, useAccountNames } from './shared';
 import { ApiForm } from '../../components/ApiForm';
@@ -38,6 +39,7 @@ function Review({ grant, onDone }: { grant: Grant; onDone: (text: string) => voi
 
 /** The break-glass review queue: every emergency access waits here until another manager reviews it. */
 export default function BreakGlassQueue() {
+  const { me } = useSession();
   const name = useAccountNames();
   const [done, setDone] = useState<string | null>(null);
   const pending = useQuery({ queryKey: ['grants', 'break-glass', 'pending'], queryFn: () => call<Page<Grant>>(api.GET('/api/access/break-glass', { params: { query: { review: 'pending', limit: 100 } } })) });
@@ -54,7 +56,10 @@ export default function BreakGlassQueue() {
               <p className="card-title"><strong>{name(g.userId)}</strong> opened <GrantRecord grant={g} /> in an emergency</p>
               <blockquote className="reason">“{g.reason}”</blockquote>
               <p className="muted">Opened {formatDateTime(g.requestedAt)} · access {g.status === 'approved' ? `until ${formatDateTime(g.expiresAt)}` : 'ended'}</p>
-              <Review grant={g} onDone={(t) => setDone(`${name(g.userId)}: ${t}`)} />
+              {/* Your own use is reviewed by another manager (grant/no-self-approval): no form the API would refuse. */}
+              {g.userId === me.user.id
+                ? <p className="muted">Your own use: another manager reviews it.</p>
+                : <Review grant={g} onDone={(t) => setDone(`${name(g.userId)}: ${t}`)} />}
             </li>
           ))}
         </ul>
