@@ -26,6 +26,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'safeguarding/referral-disclosure': 'A safeguarding lead or manager shared information with the safeguarding team or the police because the law required it.',
   'safeguarding/referral-disclosure-reads': 'A safeguarding lead read a referral made to the safeguarding team or the police.',
   'records/staff-create': 'Staff record the people they support.',
+  'records/staff-open-case': 'Only staff who already work with the person open a further case for them; time-limited or emergency access does not let them join the team.',
   'records/manager-write': 'Management keep records accurate, including safeguarding information.',
   'records/case-team-update': 'They are on the case team working with this client.',
   'records/team-manage': 'Management decide who needs to know, by assigning case teams.',

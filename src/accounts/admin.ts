@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import { revokeUserSessions } from './sessions';
-import { conflict, invalidInput, notFound, refused, staleVersion } from '../lib/errors';
+import { conflict, DomainError, invalidInput, notFound, refused, staleVersion } from '../lib/errors';
 import type { PolicyState } from '../policy/state';
 import { decide } from '../policy/decide';
 import type { Role } from '../policy/types';
@@ -67,7 +67,8 @@ export async function getUser(ctx: Pick<Ctx, 'db'>, id: string) {
 /** Finds an account by username (CLI). */
 export async function userIdByUsername(ctx: Pick<Ctx, 'db'>, username: string): Promise<string> {
   const row = await ctx.db.selectFrom('users').select('id').where('username', '=', username.toLowerCase()).executeTakeFirst();
-  if (!row) throw notFound('user');
+  // The operator gave a username: say so (the console runs as the system, which sees every account).
+  if (!row) throw new DomainError('not-found', 'No user with that username.');
   return row.id;
 }
 

@@ -24,7 +24,7 @@ describe('`confide` exits with the code of the kind of error a command met', () 
 
     const missing = run(dir, 'user', 'deactivate', 'nobody.at.all');
     expect(missing.status).toBe(EXIT_CODES['not-found']);
-    expect(missing.stderr).toContain('No user with that id');
+    expect(missing.stderr).toContain('No user with that username.');
 
     const last = run(dir, 'user', 'deactivate', 'admin.one');
     expect(last.status).toBe(EXIT_CODES.conflict);
