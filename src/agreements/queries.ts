@@ -51,7 +51,8 @@ export async function listAgreements(ctx: Ctx, query: ListAgreementsQuery) {
 
 /**
  * The review list (5.1): signed, current agreements not yet ended whose end or review date falls within `withinDays`
- * (default AGREEMENT_REVIEW_DAYS, 60), soonest first — so a protocol is renewed or varied before it lapses.
+ * (default AGREEMENT_REVIEW_DAYS, 60), soonest first — so a protocol is renewed or varied before it lapses; each
+ * says whether its review date is already past (`reviewOverdue`).
  */
 export async function agreementsDueForReview(ctx: Ctx, withinDays?: number) {
   const days = withinDays ?? ctx.services.config.agreementReviewDays;
@@ -65,6 +66,9 @@ export async function agreementsDueForReview(ctx: Ctx, withinDays?: number) {
   const doc = mayReadDocument(ctx);
   return {
     withinDays: days, until: horizon,
-    items: rows.map((r) => ({ ...presentAgreement(r, parts.get(r.id)!, ctx.nowIso, doc).data, due: r.ends_on <= horizon ? (r.review_on <= horizon ? 'review and end' : 'end') : 'review' })),
+    items: rows.map((r) => ({
+      ...presentAgreement(r, parts.get(r.id)!, ctx.nowIso, doc).data, due: r.ends_on <= horizon ? (r.review_on <= horizon ? 'review and end' : 'end') : 'review',
+      reviewOverdue: r.review_on < today, // 3.1: a review date already past is overdue, and the list says so
+    })),
   };
 }

@@ -190,7 +190,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     expect((await covers(otherOrg, purpose, ['general'])).allowed).toBe(false);
   });
 
-  it('5.1 sharing-agreements: the review list shows signed agreements whose end or review date is within 60 days, not others', async () => {
+  it('5.1 sharing-agreements: the review list shows signed agreements whose end or review date is within 60 days, not others, and marks a review already overdue', async () => {
     const soon = await fullySigned({ title: 'Ends soon', startsOn: '2026-01-01', endsOn: '2026-04-15', reviewOn: '2026-04-01' });
     const later = await fullySigned({ title: 'Ends later', startsOn: '2026-01-01', endsOn: '2027-06-30', reviewOn: '2027-03-01' });
     const draftOnly = await draft({ title: 'Draft ending soon', endsOn: '2026-04-10', reviewOn: '2026-04-01' });
@@ -203,5 +203,9 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     expect(ids).not.toContain(draftOnly.id);
     const wider = await as(world, staff).get('/api/agreements/review-due?withinDays=365');
     expect(wider.json().items.map((i: { id: string }) => i.id)).toContain(later.id);
+    // 3.1: a review date already past (the clock is 2026-03-02) says it is overdue; one still to come does not.
+    const overdue = await fullySigned({ title: 'Review overdue', startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-02-15' });
+    const byId = new Map((await as(world, staff).get('/api/agreements/review-due')).json().items.map((i: { id: string; reviewOverdue: boolean }) => [i.id, i.reviewOverdue]));
+    expect([byId.get(overdue.id), byId.get(soon.id)]).toEqual([true, false]);
   });
 });

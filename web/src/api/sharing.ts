@@ -101,6 +101,8 @@ export interface Agreement {
   version: number;
   /** On the review list: what falls due within the window. */
   due?: 'review' | 'end' | 'review and end';
+  /** On the review list: its review date is already past. */
+  reviewOverdue?: boolean;
 }
 /** What the reader may do with agreements, decided by the policy. */
 export interface AgreementCan {

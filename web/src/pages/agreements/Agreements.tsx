@@ -76,7 +76,10 @@ export function AgreementsReview() {
         <ul className="card-list" aria-label="Agreements due for review">
           {items.map((a) => (
             <AgreementCard key={a.id} a={a} purposeName={purposes.name}
-              extra={<p className="due-line"><span className="badge told-due">{a.due === 'end' ? 'Ends' : a.due === 'review' ? 'Review' : 'Review and end'}</span>{a.due === 'end' ? `ends ${formatDate(a.endsOn)}` : `review by ${formatDate(a.reviewOn)}${a.due === 'review and end' ? `, ends ${formatDate(a.endsOn)}` : ''}`}</p>} />
+              extra={<p className="due-line"><span className="badge told-due">{a.due === 'end' ? 'Ends' : a.due === 'review' ? 'Review' : 'Review and end'}</span>{a.due === 'end' ? `ends ${formatDate(a.endsOn)}` : (
+                // A review date already past is overdue, and says so (3.1: continuing uses are reviewed).
+                <><span className={a.reviewOverdue ? 'review-overdue' : undefined}>{a.reviewOverdue ? 'review overdue since' : 'review by'} {formatDate(a.reviewOn)}</span>{a.due === 'review and end' ? `, ends ${formatDate(a.endsOn)}` : ''}</>
+              )}</p>} />
           ))}
         </ul>
       ) : due.data ? <div className="empty"><p><strong>Nothing is due.</strong></p><p className="muted">No signed agreement reaches its review or end date in {WINDOWS.find((w) => w.id === within)?.label}.</p></div> : null}
