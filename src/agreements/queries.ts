@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Ctx } from '../context';
+import type { Database } from '../db/schema';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { agreementCan, loadAgreement, mayReadDocument, present } from './commands';
 import { loadParts, presentAgreement } from './record';
@@ -58,10 +60,7 @@ export async function agreementsDueForReview(ctx: Ctx, withinDays?: number) {
   const days = withinDays ?? ctx.services.config.agreementReviewDays;
   const today = ctx.nowIso.slice(0, 10);
   const horizon = new Date(ctx.now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
-  const rows = await ctx.db.selectFrom('agreements').selectAll()
-    .where('status', '=', 'signed').where('superseded_by', 'is', null).where('ends_on', '>=', today)
-    .where((eb) => eb.or([eb('ends_on', '<=', horizon), eb('review_on', '<=', horizon)]))
-    .orderBy('review_on').orderBy('id').limit(500).execute();
+  const rows = await dueAgreements(ctx.db, today, horizon).selectAll().orderBy('review_on').orderBy('id').limit(500).execute();
   const parts = await loadParts(ctx.db, rows.map((r) => r.id));
   const doc = mayReadDocument(ctx);
   return {
@@ -72,3 +71,11 @@ export async function agreementsDueForReview(ctx: Ctx, withinDays?: number) {
     })),
   };
 }
+
+/**
+ * What "due" means for a sharing agreement (practice 5.1; 3.1): signed, current, not yet ended, and ending or due for
+ * review by `horizon` (a review date already past included). The review list and the management review both ask it.
+ */
+export const dueAgreements = (db: Kysely<Database>, today: string, horizon: string) =>
+  db.selectFrom('agreements').where('status', '=', 'signed').where('superseded_by', 'is', null).where('ends_on', '>=', today)
+    .where((eb) => eb.or([eb('ends_on', '<=', horizon), eb('review_on', '<=', horizon)]));

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dueAgreements } from '../agreements/queries';
 import { fromDecision } from '../audit/append';
 import { icoClock } from '../breaches/assessment';
 import { overdueSql } from '../breaches/queries';
@@ -160,8 +161,7 @@ async function disclosuresByBasis(ctx: Ctx, q: ReviewViewQuery) {
 async function agreementsToReview(ctx: Ctx, q: ReviewViewQuery) {
   const today = ctx.nowIso.slice(0, 10);
   const horizon = ahead(ctx.now, q.withinDays).slice(0, 10);
-  const base = ctx.db.selectFrom('agreements').where('status', '=', 'signed').where('ends_on', '>=', today).where('superseded_by', 'is', null)
-    .where((eb) => eb.or([eb('ends_on', '<=', horizon), eb('review_on', '<=', horizon)]));
+  const base = dueAgreements(ctx.db, today, horizon);
   const [c, ending] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
     base.where('ends_on', '<=', horizon).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
