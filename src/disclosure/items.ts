@@ -51,8 +51,9 @@ export async function resolveItems(ctx: Ctx, person: Visible, input: ItemsInput,
     const spec = fields.get(api);
     if (!spec) errors.push({ path: `${path}.personFields.${i}`, message: 'no such field of a person' });
     else {
-      personClasses.push(classificationOf(spec, person.row));
-      byItem.push({ path: `${path}.personFields.${i}`, classes: [classificationOf(spec, person.row)] });
+      const c = classificationOf(spec, person.row);
+      personClasses.push(c);
+      byItem.push({ path: `${path}.personFields.${i}`, classes: [c] });
     }
   });
 
