@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
+import { SERVER_NODE_FLAGS } from '../bin/node-flags.mjs';
 import { type BenchOptions, type Row, log, machineCpuMicros, procCpu, round } from './lib';
 
 interface ServerInfo {
@@ -69,7 +70,7 @@ const pairedRatios = (of: number[], to: number[]) => of.map((x, i) => x / to[i])
 
 async function startServer(env: Record<string, string>): Promise<{ info: ServerInfo; child: ReturnType<typeof fork>; ask: (m: string) => Promise<unknown> }> {
   const child = fork(join(import.meta.dirname, 'http-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...SERVER_NODE_FLAGS, '--import', 'tsx'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
