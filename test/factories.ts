@@ -146,6 +146,25 @@ export async function insertPurpose(world: World, p: { name: string; nextReviewO
 }
 
 /**
+ * A consent given (4.1), written straight to its table: for tests that review consents in force rather than record
+ * them through the form, which checks who may answer at what age. `givenBy` is stored as it comes.
+ */
+export async function insertConsent(
+  world: World,
+  c: { personId: string; purposeId: string; recordedBy: string; givenBy?: string; expiresAt?: string | null; recordedAt?: string },
+) {
+  const id = newId();
+  const now = world.clock.now().toISOString();
+  await world.services.db.kysely.insertInto('consents').values({
+    id, person_id: c.personId, purpose_id: c.purposeId, decision: 'given', recipients: '[]', data_categories: '["general"]', categories_mask: 1,
+    told_why: 'w', told_with_whom: 'w', told_consequences: 'c', told_service_impact: 's', method: 'oral', method_detail: null, given_by: c.givenBy ?? 'person',
+    given_by_detail: null, expires_at: c.expiresAt ?? null, supersedes: null, superseded_by: null, withdrawn_at: null, withdrawal_method: null, withdrawal_note: null,
+    recorded_by: c.recordedBy, recorded_at: c.recordedAt ?? now, created_at: now, updated_at: now, version: 1,
+  }).execute();
+  return id;
+}
+
+/**
  * A disclosure already released on `basis` at `releasedAt` (4.3), written straight to its table, for tests that
  * count and review disclosures rather than make them.
  */

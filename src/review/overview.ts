@@ -5,6 +5,7 @@ import { icoClock } from '../breaches/assessment';
 import { overdueSql } from '../breaches/queries';
 import type { Ctx } from '../context';
 import { currentPolicy } from '../policy-document/store';
+import { consentsToAskAgain } from './consents-to-ask-again';
 import { policyReviewStatus, requireManagement } from './policy-reviews';
 import type { ReviewViewQuery } from './schema';
 
@@ -188,6 +189,7 @@ export async function reviewView(ctx: Ctx, q: ReviewViewQuery) {
   const sections = {
     purposesDue: await purposesDue(ctx, q),
     consentsExpiring: await consentsExpiring(ctx, q),
+    consentsToAskAgain: await consentsToAskAgain(ctx, q),
     breakGlassAwaitingReview: await breakGlassAwaitingReview(ctx, q),
     openConcerns: await openConcerns(ctx, q),
     openBreaches: await openBreaches(ctx, q),

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, auditRows, insertPurpose, insertReleasedDisclosure, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, insertConsent, insertPurpose, insertReleasedDisclosure, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
 import { browserAvailable, checkpoint, focused, newPage, pageWidth, signIn, startBrowser } from './browser';
 
@@ -61,6 +61,9 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     await concern();
     ids.purpose = await purpose('Referral to a GP', '2027-03-01');
     await purpose('Music therapy outcomes', '2027-03-25');
+    // 4.1: a parent consented when this person was a child; they are 18 now and should be asked themselves.
+    ids.grownUp = await makePerson(world, { dateOfBirth: '2009-01-01' });
+    await insertConsent(world, { personId: ids.grownUp, purposeId: ids.purpose, givenBy: 'parental_responsibility', recordedBy: staff.id, recordedAt: '2024-02-01T10:00:00.000Z' });
     for (const [basis, at] of [['consent', '2026-10-05'], ['consent', '2026-12-10'], ['agreement', '2026-12-12'], ['exception', '2027-01-20'], ['consent', '2027-02-14'], ['consent', '2027-03-03']]) {
       await disclosure(person, basis, `${at}T10:00:00.000Z`, ids.purpose, org);
     }
@@ -89,7 +92,7 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     const overdue = page.getByRole('region', { name: /review is overdue by 8 days/ });
     await overdue.waitFor();
     for (const title of ['Open safeguarding concerns, by age', 'Disclosures by basis, month by month', 'Purposes due for review', 'Open breaches and their 72-hour deadlines',
-      'Break-glass uses awaiting review', 'Consents expiring', 'Users who have not accepted the current policy', 'Sharing agreements ending or due for review']) {
+      'Break-glass uses awaiting review', 'Consents expiring', 'Consents to ask for again', 'Users who have not accepted the current policy', 'Sharing agreements ending or due for review']) {
       await page.getByRole('heading', { name: new RegExp(`^${title}`), level: 2 }).waitFor();
     }
     expect(await page.locator('canvas').count()).toBe(3);
@@ -104,6 +107,9 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     expect(await page.locator(`a[href="/breaches/${ids.breach}"]`).count()).toBe(1);
     expect(await page.locator(`a[href="/purposes/${ids.purpose}"]`).count()).toBe(1);
     expect(await page.getByRole('link', { name: 'val.volunteer' }).getAttribute('href')).toMatch(/^\/admin\/accounts\//);
+    const askAgain = page.locator('#ask-again');
+    expect(await askAgain.textContent()).toContain('a parent answered, and the person is now 16 or over: ask them');
+    expect(await askAgain.locator(`a[href="/people/${ids.grownUp}"]`).count()).toBe(1);
     const body = await page.locator('main').textContent();
     for (const secret of ['Secretname', 'Hiddenfamily', 'Bruises', 'Laptop', 'collapsed', 'confidential reason text']) expect(body).not.toContain(secret);
     await checkpoint(page, 'management-review-01-overview');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { runReviewChecks } from '../../src/review/jobs';
-import { as, auditRows, insertPurpose, insertReleasedDisclosure, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, insertConsent, insertPurpose, insertReleasedDisclosure, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const DAY = 86_400_000;
@@ -18,16 +18,8 @@ describe.each(dialects())('management review — Monitoring and Review, 3.6 (%s)
   const purpose = (name: string, nextReviewOn: string) => insertPurpose(world, { name, nextReviewOn, guardianId: guardian.id, createdBy: manager.id });
   const disclosure = (basis: string, releasedAt: string, purposeId: string, orgId: string) =>
     insertReleasedDisclosure(world, { personId: person, basis, releasedAt, purposeId, orgId, requestedBy: staff.id, releasedBy: manager.id });
-  async function consent(purposeId: string, expiresAt: string | null, personId = person) {
-    const id = newId();
-    await db().insertInto('consents').values({
-      id, person_id: personId, purpose_id: purposeId, decision: 'given', recipients: '[]', data_categories: '["general"]', categories_mask: 1,
-      told_why: 'w', told_with_whom: 'w', told_consequences: 'c', told_service_impact: 's', method: 'verbal', method_detail: null, given_by: 'self',
-      given_by_detail: null, expires_at: expiresAt, supersedes: null, superseded_by: null, withdrawn_at: null, withdrawal_method: null, withdrawal_note: null,
-      recorded_by: staff.id, recorded_at: now(), created_at: now(), updated_at: now(), version: 1,
-    }).execute();
-    return id;
-  }
+  const consent = (purposeId: string, expiresAt: string | null, personId = person, givenBy = 'person', recordedAt = now()) =>
+    insertConsent(world, { personId, purposeId, expiresAt, givenBy, recordedAt, recordedBy: staff.id });
   async function agreement(title: string, endsOn: string) {
     const id = newId();
     await db().insertInto('agreements').values({
@@ -130,6 +122,47 @@ describe.each(dialects())('management review — Monitoring and Review, 3.6 (%s)
     expect(JSON.parse(entry.detail!)).toMatchObject({ view: 'management-review', counts: { purposesDue: 2, openConcerns: 2, openBreaches: 1, disclosuresByBasis: 3 } });
   });
 
+  it('4.1 informed consent, 3.6 management-review: consents to ask for again — a parent consented for someone now 16 or over, or a child under 16 consented without an assessment — are listed by id and purpose; every other answer is not', async () => {
+    // Today is 2026-03-02 on the test clock.
+    const p = (dateOfBirth: string) => makePerson(world, { dateOfBirth });
+    const purposeId = ids.purposes[1];
+    const sixteenToday = await consent(purposeId, null, await p('2010-03-02'), 'parental_responsibility');
+    const seventeen = await consent(purposeId, null, await p('2009-01-01'), 'parental_responsibility', '2024-06-01T10:00:00.000Z');
+    const childAlone = await consent(purposeId, null, await p('2012-05-01'), 'person');
+    const childRepresented = await consent(purposeId, null, await p('2012-05-01'), 'representative');
+    // Not flagged: a parent for a child still under 16 (16 tomorrow), a child judged competent, someone who was 16 on
+    // the day they answered, an expired consent, an archived person, an unknown date of birth.
+    await consent(purposeId, null, await p('2010-03-03'), 'parental_responsibility');
+    await consent(purposeId, null, await p('2012-05-01'), 'competent_child');
+    await consent(purposeId, null, await p('2008-05-01'), 'person', '2024-05-01T09:00:00.000Z');
+    await consent(purposeId, '2026-03-01T00:00:00.000Z', await p('2009-01-01'), 'parental_responsibility');
+    const archived = await p('2009-01-01');
+    await consent(purposeId, null, archived, 'parental_responsibility');
+    await db().updateTable('people').set({ archived_at: now() }).where('id', '=', archived).execute();
+    const unknownAge = await makePerson(world);
+    await db().updateTable('people').set({ date_of_birth: null }).where('id', '=', unknownAge).execute();
+    await consent(purposeId, null, unknownAge, 'person');
+
+    const res = await as(world, manager).get('/api/review');
+    expect(res.statusCode, res.body).toBe(200);
+    const section = res.json().sections.consentsToAskAgain;
+    expect(section.count).toBe(4);
+    expect(section.series).toEqual([
+      { label: 'given by a parent, the person now 16 or over', value: 2 },
+      { label: 'given while under 16 without an assessment of competence', value: 2 },
+    ]);
+    const listed = section.items.map((i: { id: string }) => i.id);
+    expect(listed[0]).toBe(seventeen); // oldest answer first
+    expect(new Set(listed)).toEqual(new Set([seventeen, sixteenToday, childAlone, childRepresented]));
+    expect(section.items.find((i: { id: string }) => i.id === seventeen)).toEqual({
+      id: seventeen, personId: expect.any(String), purposeId, label: 'Soon purpose', recordedAt: '2024-06-01T10:00:00.000Z', reason: 'now-of-age',
+    });
+    expect(section.items.find((i: { id: string }) => i.id === childAlone).reason).toBe('child-without-assessment');
+    const entry = (await auditRows(world)).filter((r) => r.action === 'review.read').at(-1)!;
+    expect([entry.actor_id, entry.rule_id, entry.clause]).toEqual([manager.id, 'review/senior-management', CLAUSE]);
+    expect(JSON.parse(entry.detail!).counts).toMatchObject({ consentsToAskAgain: 4 });
+  });
+
   it('monitoring-and-review management-review: staff, volunteers, safeguarding leads who are not managers, the guardian and administrators are refused, citing the clause; a lead who is also a manager is allowed', async () => {
     for (const user of [staff, volunteer, lead, guardian, admin]) {
       for (const [method, url] of [['get', '/api/review'], ['get', '/api/review/policy-reviews']] as const) {
@@ -194,4 +227,5 @@ describe.each(dialects())('management review — Monitoring and Review, 3.6 (%s)
     world.clock.set(new Date('2027-06-02T09:00:00.000Z'));
     expect(await runReviewChecks(world.services)).toEqual({ dueOn: '2027-06-01', recipients: 3 });
   });
+
 });

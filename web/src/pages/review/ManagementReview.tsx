@@ -92,6 +92,7 @@ export default function ManagementReview() {
               {([
                 ['purposes', 'Purposes due for review', s.purposesDue.count],
                 ['consents', 'Consents expiring', s.consentsExpiring.count],
+                ['ask-again', 'Consents to ask again', s.consentsToAskAgain.count],
                 ['break-glass', 'Break-glass uses to review', s.breakGlassAwaitingReview.count],
                 ['concerns', 'Open concerns', s.openConcerns.count],
                 ['breaches', 'Open breaches', s.openBreaches.count],
@@ -136,6 +137,12 @@ export default function ManagementReview() {
               <p className="series-text">{inWords(s.consentsExpiring.series)}</p>
               <Items items={s.consentsExpiring.items} count={s.consentsExpiring.count} empty="No consent expires soon." render={(c) => (
                 <><Link href={`/people/${c.personId}`}>Consent for “{c.label}”</Link> <span className="muted">— expires {formatDate(c.expiresAt)}</span></>
+              )} />
+            </ReviewSection>
+            <ReviewSection id="ask-again" title="Consents to ask for again" count={s.consentsToAskAgain.count}>
+              <p className="series-text">{inWords(s.consentsToAskAgain.series)}</p>
+              <Items items={s.consentsToAskAgain.items} count={s.consentsToAskAgain.count} empty="Every consent in force was given by someone who could give it." render={(c) => (
+                <><Link href={`/people/${c.personId}`}>Consent for “{c.label}”</Link> <span className="muted">— recorded {formatDate(c.recordedAt)}; {c.reason === 'now-of-age' ? 'a parent answered, and the person is now 16 or over: ask them' : 'given while under 16 without an assessment of competence: ask again'}</span></>
               )} />
             </ReviewSection>
             <ReviewSection id="acceptance" title="Users who have not accepted the current policy" count={s.policyNotAccepted.count}>

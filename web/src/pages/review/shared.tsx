@@ -38,6 +38,7 @@ export interface ReviewView {
   sections: {
     purposesDue: Section<{ id: string; label: string; nextReviewOn: string; overdue: boolean }>;
     consentsExpiring: Section<{ id: string; personId: string; purposeId: string; label: string; expiresAt: string }>;
+    consentsToAskAgain: Section<{ id: string; personId: string; purposeId: string; label: string; recordedAt: string; reason: 'now-of-age' | 'child-without-assessment' }>;
     breakGlassAwaitingReview: Section<{ id: string; label: string; userId: string; resourceType: string; resourceId: string; openedAt: string; ageDays: number }>;
     openConcerns: Section<{ id: string; label: string; status: string; raisedAt: string; ageDays: number; immediateRisk: boolean; escalationLevel: number }>;
     openBreaches: Section<{ id: string; label: string; status: string; reportedAt: string; icoDeadlineAt: string; clock: { state: string; minutesLeft: number | null } }>;
