@@ -10,9 +10,15 @@ import type { MeetingNotesModel } from '../documents/meeting-notes-pdf';
 import { findMeeting, onMeetingTeam, requireOnMeeting } from './access';
 import type { CreateMeetingInput } from './schema';
 
-/** What an external attendee acknowledges (practice 3), shown to them and stamped on every summary they receive. */
-export const CONFIDENTIALITY_TERMS = 'What was discussed at this meeting is confidential. It is shared with you only for the purpose of the meeting; '
-  + 'do not pass it on, keep it secure, and destroy it when no longer needed. (Music24 Confidentiality Policy, practice 3.)';
+/**
+ * What an external attendee acknowledges (practice 3), shown to them and stamped on every summary they receive: in
+ * the name of the organisation that runs Confide, citing its own policy's clause for meetings with third parties.
+ */
+export function confidentialityTerms(ctx: Pick<Ctx, 'services' | 'actor'>): string {
+  return 'What was discussed at this meeting is confidential. It is shared with you only for the purpose of the meeting; '
+    + 'do not pass it on, keep it secure, and destroy it when no longer needed. '
+    + `(${ctx.services.config.organisation.name} Confidentiality Policy, ${ctx.actor.policy.clauseFor('third-party-meetings')}.)`;
+}
 
 /**
  * A meeting as the API answers it, to someone who may read its notes. For each external attendee, their
@@ -126,7 +132,7 @@ export async function acknowledgeConfidentiality(ctx: Ctx, id: string, attendeeI
 /** What one external attendee receives of a meeting: this meeting's notes and nothing else, marked CONFIDENTIAL with the terms. */
 export function meetingNotesFor(ctx: Ctx, row: MeetingRow, a: MeetingAttendeeRow): MeetingNotesModel {
   return {
-    marking: 'CONFIDENTIAL', reference: `${row.id}/${a.id}`, from: ctx.services.config.organisation.name, terms: CONFIDENTIALITY_TERMS,
+    marking: 'CONFIDENTIAL', reference: `${row.id}/${a.id}`, from: ctx.services.config.organisation.name, terms: confidentialityTerms(ctx),
     recipient: { name: a.name, organisation: a.organisation, role: a.role, acknowledgedAt: a.acknowledged_at },
     meeting: { id: row.id, title: row.title, heldAt: row.held_at, notes: row.notes },
     sharedAt: ctx.nowIso,

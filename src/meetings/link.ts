@@ -12,7 +12,7 @@ import { decide } from '../policy/decide';
 import type { Classification, Decision } from '../policy/types';
 import { actAs } from '../unit';
 import { findMeeting, onMeetingTeam, requireOnMeeting, subjectOf } from './access';
-import { CONFIDENTIALITY_TERMS, externalAttendee, meetingNotesFor, notesSha256 } from './commands';
+import { confidentialityTerms, externalAttendee, meetingNotesFor, notesSha256 } from './commands';
 import { sha256 } from '../disclosure/pack';
 
 /**
@@ -65,7 +65,7 @@ export function showMeetingLink(pctx: PublicCtx, token: string, address: string)
     const a = await findByLink(ctx, token, address, MEETING_LINK);
     return {
       from: ctx.services.config.organisation.name, attendee: { name: a.name, organisation: a.organisation, role: a.role }, heldAt: a.held_at,
-      terms: CONFIDENTIALITY_TERMS, expiresAt: a.link_expires_at,
+      terms: confidentialityTerms(ctx), expiresAt: a.link_expires_at,
       next: 'Once you acknowledge, the notes of this meeting are shown to you once, as JSON and as a PDF marked CONFIDENTIAL on every page.',
     };
   });

@@ -25,7 +25,8 @@ describe.each(dialects())('meetings with third parties, practice 3 (%s)', (diale
   const acknowledge = (id: string, attendeeId: string) => as(world, staff).post(`/api/meetings/${id}/attendees/${attendeeId}/acknowledge`, { method: 'attested_at_meeting', acknowledgedAt: '2026-03-01T10:05:00Z' });
 
   beforeAll(async () => {
-    world = await createWorld(dialect);
+    // Another organisation than the sample policy's: the terms are in its name (they said "Music24" whoever ran Confide).
+    world = await createWorld(dialect, { organisation: { name: 'Northbank Youth Music', address: '1 River Road', email: 'office@northbank.example', phone: '0100 000000', contact: 'The office' } });
     staff = await makeUser(world, ['staff']);
     otherStaff = await makeUser(world, ['staff']);
     person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
@@ -44,6 +45,8 @@ describe.each(dialects())('meetings with third parties, practice 3 (%s)', (diale
     const shared = await as(world, staff).post(`/api/meetings/${m.id}/share`, { attendeeId: gp });
     expect(shared.statusCode, shared.body).toBe(200);
     expect(shared.json()).toMatchObject({ marking: 'CONFIDENTIAL', recipient: { name: 'Dr A. Nurse', role: 'health_professional' }, meeting: { notes: 'Agreed a referral to CAMHS.' } });
+    expect(shared.json()).toMatchObject({ from: 'Northbank Youth Music', terms: expect.stringContaining('(Northbank Youth Music Confidentiality Policy, practice 3.)') });
+    expect(shared.body).not.toContain('Music24');
     // The student has not acknowledged: nothing goes to them.
     expect((await as(world, staff).post(`/api/meetings/${m.id}/share`, { attendeeId: externalOf(m, 'student') })).statusCode).toBe(403);
     const audit = await auditOf(m.id);
@@ -82,6 +85,8 @@ describe.each(dialects())('meetings with third parties, practice 3 (%s)', (diale
     const accept = (typedName: string) => world.app.inject({ method: 'POST', url: `/api/meeting-acknowledgements/${token}`, remoteAddress: freshAddress(), payload: { typedName, date: '2026-03-02' } });
     const attendeeRow = () => db().selectFrom('meeting_attendees').selectAll().where('id', '=', gp).executeTakeFirstOrThrow();
     const before = await attendeeRow();
+    const shown = await world.app.inject({ method: 'GET', url: `/api/meeting-acknowledgements/${token}`, remoteAddress: freshAddress() });
+    expect(shown.json()).toMatchObject({ from: 'Northbank Youth Music', terms: expect.stringContaining('(Northbank Youth Music Confidentiality Policy, practice 3.)') });
     const auditBefore = (await auditRows(world)).length;
 
     const refused = await accept('Mickey Mouse');
