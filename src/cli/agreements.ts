@@ -3,21 +3,20 @@ import type { ZodType } from 'zod';
 import { checkAgreement } from '../agreements/covers';
 import { agreementsDueForReview, getAgreement, listAgreements } from '../agreements/queries';
 import { checkAgreementQuery, listAgreementsQuery, reviewDueQuery } from '../agreements/schema';
-import { invalidInput, zodFieldErrors } from '../lib/errors';
 import type { Classification } from '../policy/types';
 import { asUser } from '../transfer/as-user';
 import { runCommand } from './errors';
+import { parseInput } from './input';
 
-/** Validates console input with the API's own schema: the same 400s, naming the field. */
-function parse<T>(schema: ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw invalidInput('The input is not valid.', zodFieldErrors('query', r.error));
-  return r.data;
-}
+/** The console option each query field is typed as, so an error names what the user wrote (`--days`, not `withinDays`). */
+const OPTION_OF_FIELD: Readonly<Record<string, string>> = {
+  withinDays: '--days', status: '--status', organisationId: '--organisation', purposeId: '--purpose', categories: '--categories',
+};
+
+const parse = <T>(schema: ZodType<T>, value: unknown) => parseInput(schema, value, 'query', OPTION_OF_FIELD);
 
 const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 
-/** Runs one console command in one unit of work; expected failures become exit codes. */
 /** Sharing agreements from the console (practice 5.1), each command acting as a named user (--as). */
 export function registerAgreementCommands(program: Command) {
   const agreements = program.command('agreements').description('sharing agreements — joint working protocols (practice 5.1)');

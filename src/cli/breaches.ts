@@ -7,18 +7,14 @@ import { runBreachChecks } from '../breaches/jobs';
 import { getBreach, listBreaches } from '../breaches/queries';
 import { closeBreachBody, dismissFlagBody, handleBreachBody, listBreachesQuery, listFlagsQuery, reportBreachBody } from '../breaches/schema';
 import type { Ctx, Services } from '../context';
-import { DomainError, invalidInput, zodFieldErrors } from '../lib/errors';
+import { DomainError, invalidInput } from '../lib/errors';
 import { asUser } from '../transfer/as-user';
 import { TransferError } from '../transfer/csv';
 import { failWith } from './errors';
+import { parseInput } from './input';
 import { fail, withServices } from './shared';
 
-/** Validates console input with the API's own schema, naming the options at fault the way the API names fields. */
-function parse<T>(schema: ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw invalidInput('The input is invalid.', zodFieldErrors('option', r.error));
-  return r.data;
-}
+const parse = <T>(schema: ZodType<T>, value: unknown) => parseInput(schema, value, 'option');
 
 /** A version given on the console (`--version 3`), as If-Match is over HTTP. */
 function versionOf(raw: string): number {

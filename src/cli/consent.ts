@@ -6,21 +6,16 @@ import { consentHistory } from '../consent/queries';
 import { kantaraReceipt, receiptModel } from '../consent/receipt';
 import { historyQuery, recordConsentBody, withdrawBody } from '../consent/schema';
 import { consentReceiptPdf } from '../documents/consent-receipt-pdf';
-import { invalidInput, zodFieldErrors } from '../lib/errors';
 import { approvePurpose, createPurpose, loadPurpose, reapprovePurpose, retirePurpose } from '../purposes/commands';
 import { listPurposes } from '../purposes/queries';
 import { approveBody, createPurposeBody, listPurposesQuery, reapproveBody, retireBody } from '../purposes/schema';
 import { asUser } from '../transfer/as-user';
 import { TransferError } from '../transfer/csv';
 import { runCommand } from './errors';
+import { parseInput } from './input';
 import { fail } from './shared';
 
-/** Validates console input with the API's own schema: the same 400s, naming the field. */
-function parse<T>(schema: ZodType<T>, value: unknown, prefix = 'body'): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw invalidInput('The input is not valid.', zodFieldErrors(prefix, r.error));
-  return r.data;
-}
+const parse = <T>(schema: ZodType<T>, value: unknown, prefix = 'body') => parseInput(schema, value, prefix);
 
 /** Reads a JSON file given on the console. */
 function json(file: string): unknown {

@@ -1,21 +1,16 @@
 import type { Command } from 'commander';
-import type { ZodType } from 'zod';
 import { equalityReport } from '../equality/report';
 import { equalityReportQuery } from '../equality/schema';
-import { invalidInput, zodFieldErrors } from '../lib/errors';
 import { runReviewChecks } from '../review/jobs';
 import { reviewView } from '../review/overview';
 import { listPolicyReviews, recordPolicyReview } from '../review/policy-reviews';
 import { listPolicyReviewsQuery, recordPolicyReviewBody, reviewViewQuery } from '../review/schema';
 import { asUser } from '../transfer/as-user';
 import { runCommand } from './errors';
+import { parseInput as parse } from './input';
 
-/** Validates console input with the API's own schema: the same 400s, naming the field (`where` = query or body). */
-function parse<T>(schema: ZodType<T>, value: unknown, where: 'query' | 'body'): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw invalidInput('The input is not valid.', zodFieldErrors(where, r.error));
-  return r.data;
-}
+/** The console options of the review view's query, so an error names what was typed (`--days`, not `withinDays`). */
+const VIEW_OPTIONS = { withinDays: '--days', months: '--months', items: '--items' } as const;
 
 const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 
@@ -29,14 +24,14 @@ export function registerReviewCommands(program: Command) {
   review.command('show').description('the review view: counts, chart series and item ids of every section (managers)')
     .requiredOption('--as <username>', 'the manager acting').option('--days <n>', 'look ahead this many days').option('--months <n>', 'months of disclosures').option('--items <n>', 'items per section')
     .action((o: { as: string; days?: string; months?: string; items?: string }) => runCommand(async (s) => {
-      const q = parse(reviewViewQuery, { withinDays: o.days, months: o.months, items: o.items }, 'query');
+      const q = parse(reviewViewQuery, { withinDays: o.days, months: o.months, items: o.items }, 'query', VIEW_OPTIONS);
       print(await asUser(s, o.as, 'cli-review', (ctx) => reviewView(ctx, q)));
     }));
   review.command('record').description('record a review of the policy: outcome, notes and the next review date (managers)')
     .requiredOption('--as <username>', 'the manager acting').requiredOption('--outcome <outcome>', 'no_change | changes_needed | revised')
     .requiredOption('--notes <text>', 'what was reviewed and concluded').requiredOption('--next-review <date>', 'YYYY-MM-DD')
     .action((o: { as: string; outcome: string; notes: string; nextReview: string }) => runCommand(async (s) => {
-      const body = parse(recordPolicyReviewBody, { outcome: o.outcome, notes: o.notes, nextReviewOn: o.nextReview }, 'body');
+      const body = parse(recordPolicyReviewBody, { outcome: o.outcome, notes: o.notes, nextReviewOn: o.nextReview }, 'body', { outcome: '--outcome', notes: '--notes', nextReviewOn: '--next-review' });
       print(await asUser(s, o.as, 'cli-review', (ctx) => recordPolicyReview(ctx, body)));
     }));
   review.command('history').description('the policy reviews, newest first, and when the next is due (managers)')
@@ -49,7 +44,7 @@ export function registerReviewCommands(program: Command) {
     .requiredOption('--as <username>', 'the manager acting').requiredOption('--characteristic <c>', 'ageBand | gender | ethnicity | disability | religion | sexualOrientation')
     .requiredOption('--period <p>', 'a closed year (2026) or quarter (2026-Q1)').option('--by <d>', 'none | service | quarter')
     .action((o: { as: string; characteristic: string; period: string; by?: string }) => runCommand(async (s) => {
-      const q = parse(equalityReportQuery, { characteristic: o.characteristic, period: o.period, by: o.by }, 'query');
+      const q = parse(equalityReportQuery, { characteristic: o.characteristic, period: o.period, by: o.by }, 'query', { characteristic: '--characteristic', period: '--period', by: '--by' });
       print(await asUser(s, o.as, 'cli-review', (ctx) => equalityReport(ctx, q)));
     }));
   review.command('check').description('flag an overdue policy review to managers, once (the server runs it every BREACH_CHECK_SECONDS)')

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ZodType } from 'zod';
-import { invalidInput, zodFieldErrors } from '../lib/errors';
 import { OutboxSender, smtpDeliver } from '../notify/sender';
 import { runEscalations } from '../safeguarding/escalation';
 import { runReferralClock } from '../safeguarding/referral-clock';
@@ -9,15 +7,10 @@ import { listReferrals } from '../safeguarding/referral-queries';
 import { makeReferral } from '../safeguarding/referrals';
 import { listReferralsQuery, referralBody } from '../safeguarding/schema';
 import { asUser } from '../transfer/as-user';
+import { invalidInput } from '../lib/errors';
 import { runCommand } from './errors';
+import { parseInput as parse } from './input';
 import { fail, withServices } from './shared';
-
-/** Validates console input with the API's own schema: the same 400s, naming the field under `prefix`. */
-function parse<T>(schema: ZodType<T>, value: unknown, prefix: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw invalidInput('The input is not valid.', zodFieldErrors(prefix, r.error));
-  return r.data;
-}
 
 /** Reads a JSON file given on the console; an unreadable or malformed one is a 400 naming the option. */
 function readJson(path: string, option: string): unknown {
@@ -57,7 +50,7 @@ export function registerSafeguardingCommands(program: Command) {
     .description('referrals whose record is incomplete (default), overdue, or all — for the safeguarding leads and management')
     .requiredOption('--as <username>', 'the user acting').option('--view <view>', 'incomplete | overdue | all')
     .action((o: { as: string; view?: string }) => runCommand(async (s) => {
-      const query = parse(listReferralsQuery, { view: o.view, limit: 200 }, 'option');
+      const query = parse(listReferralsQuery, { view: o.view, limit: 200 }, 'option', { view: '--view' });
       print(await asUser(s, o.as, 'cli-referrals', (ctx) => listReferrals(ctx, query)));
     }));
   safeguarding

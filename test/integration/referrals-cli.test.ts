@@ -22,7 +22,7 @@ describe('`confide safeguarding` referrals', () => {
       expect(staff.stderr).toContain('default/deny');
       const view = run(env, 'safeguarding', 'referrals', '--as', 'sam', '--view', 'soon');
       expect(view.status).toBe(2);
-      expect(view.stderr).toContain('option.view');
+      expect(view.stderr).toContain('--view');
       const file = join(dir, 'referral.json');
       writeFileSync(file, JSON.stringify({ to: 'police', urgent: true }));
       const bad = run(env, 'safeguarding', 'refer', '01966f5e-0000-7000-8000-000000000000', '--as', 'sam', '--answers', file);

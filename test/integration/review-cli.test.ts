@@ -25,7 +25,11 @@ describe('`confide review`', () => {
       expect(refused.stderr).toContain('review/senior-management-only');
       const bad = run(env, 'review', 'record', '--as', 'morgan', '--outcome', 'fine', '--notes', 'ok', '--next-review', '2099-01-01');
       expect(bad.status).toBe(2);
-      expect(bad.stderr).toContain('body.outcome');
+      expect(bad.stderr).toContain('(--outcome: '); // the option typed, not the API's body.outcome
+      const badDays = run(env, 'review', 'show', '--as', 'morgan', '--days', 'abc');
+      expect(badDays.status).toBe(2);
+      expect(badDays.stderr).toContain('(--days: ');
+      expect(badDays.stderr).not.toContain('withinDays');
       const next = new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10);
       const recorded = run(env, 'review', 'record', '--as', 'morgan', '--outcome', 'no_change', '--notes', 'Annual review by the SMT', '--next-review', next);
       expect(recorded.status, recorded.stderr).toBe(0);
