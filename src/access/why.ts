@@ -92,6 +92,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'agreements/none-covers': 'No signed sharing agreement in force covered that partner, purpose and information, so it was refused.',
   'meetings/acknowledgement-link': 'The external attendee acknowledged the confidentiality of the meeting through the one-time link.',
   'meetings/attendee-name': "The name typed on the attendee's one-time link was not theirs, so the acknowledgement was refused and nothing was shared.",
+  'acknowledgement/name-attempts': 'Too many names that were not the attendee\'s were typed on their one-time link, so it was blocked for an hour and nothing was shared.',
   'meetings/acknowledgement-first': 'The attendee had not acknowledged the confidentiality of the meeting, so sharing the notes was refused.',
   'meetings/session-never-external': 'Session details go to no third party unless the client asked, so sharing them was refused.',
   'meetings/case-team-reads': 'They work with the person or case the meeting was about, or attended it.',

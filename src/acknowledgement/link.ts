@@ -3,6 +3,7 @@ import { addressKey, addressRetryAfter, recordAddressFailure } from '../accounts
 import type { Ctx, PublicCtx } from '../context';
 import { DomainError, notFound, rateLimited } from '../lib/errors';
 import { runUnit } from '../unit';
+import { NAME_MISMATCH } from './typed-name';
 
 /**
  * The one-time, expiring acknowledgement link (4.3, practice 3): the one way a third party — the recipient of a
@@ -12,6 +13,8 @@ import { runUnit } from '../unit';
  *   hand out working links and a token cannot be guessed or derived from an id;
  * - unknown, altered, used and expired tokens are the same 404 ("gone"), and each counts as a failure against the
  *   caller's network address, which is blocked (429) after ADDRESS_MAX_FAILURES within the window, like sign-in (3.7);
+ * - where a typed name must be the one the link was sent to, the names tried are limited per link
+ *   (src/acknowledgement/name-attempts.ts);
  * - the link shows nothing confidential before acknowledgement (the caller decides what it shows; see the callers);
  * - it works once: the step that uses it clears the stored hash in the same transaction, guarded on that hash.
  */
@@ -53,7 +56,7 @@ export interface LinkLookup<T> {
 export async function findByLink<T>(ctx: Ctx, token: string, address: string, lookup: LinkLookup<T>): Promise<T> {
   const key = addressKey(`ack:${address}`);
   const wait = await addressRetryAfter(ctx.db, key, ctx.now);
-  if (wait > 0) throw rateLimited(`Too many attempts from this network address. Try again in ${Math.ceil(wait / 60)} minute(s).`);
+  if (wait > 0) throw rateLimited(`Too many attempts from this network address. Try again in ${Math.ceil(wait / 60)} minute(s).`, { retryAfter: wait });
   const row = await lookup.find(ctx, linkTokenHash(token));
   if (!row || !lookup.usable(row, ctx.nowIso)) {
     await recordAddressFailure(ctx.db, key, ctx.now);
@@ -64,8 +67,15 @@ export async function findByLink<T>(ctx: Ctx, token: string, address: string, lo
 }
 
 /**
- * Runs a public link step as the system in one unit. A refused token (404) still commits the unit, so its failure
- * count and its audit entry are kept; the refusal is thrown after the commit.
+ * Refusals after which a link step's unit still commits, so the failure counts and audit entries they wrote stay:
+ * a refused token (404), a block (429) and a typed name that is not the one the link was sent to (400,
+ * src/acknowledgement/name-attempts.ts). Each is thrown before the step writes anything else.
+ */
+const keptRefusal = (error: DomainError) => error.kind === 'not-found' || error.kind === 'rate-limited' || error.code === NAME_MISMATCH;
+
+/**
+ * Runs a public link step as the system in one unit. A kept refusal ({@link keptRefusal}) still commits the unit,
+ * so its failure count and its audit entry are kept; the refusal is thrown after the commit.
  */
 export function publicLinkUnit<T>(pctx: PublicCtx, work: (ctx: Ctx) => Promise<T>): Promise<T> {
   return runUnit(pctx.services, {
@@ -74,7 +84,7 @@ export function publicLinkUnit<T>(pctx: PublicCtx, work: (ctx: Ctx) => Promise<T
       try {
         return await work(ctx);
       } catch (error) {
-        if (error instanceof DomainError && error.kind === 'not-found') return error as unknown as T;
+        if (error instanceof DomainError && keptRefusal(error)) return error as unknown as T;
         throw error;
       }
     },

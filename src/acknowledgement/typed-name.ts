@@ -1,3 +1,5 @@
+import { DomainError, type FieldError } from '../lib/errors';
+
 /**
  * Whether the name typed on a one-time acknowledgement link (src/acknowledgement/link.ts) is the name of the person
  * the link was sent to, compared ignoring case, accents, punctuation and spacing ("dr a nurse" is "Dr A. Nurse").
@@ -17,3 +19,13 @@ export function sameName(named: string, typed: string): boolean {
 /** A name reduced for comparison: accents, case, punctuation and extra spaces removed. */
 const normaliseName = (name: string) =>
   name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/** The code of the refusal of a name that is not the one a link was sent to (the problem's `code`). */
+export const NAME_MISMATCH = 'typed-name-mismatch';
+
+/**
+ * The refusal of a name that is not the one the link was sent to: a 400 on the field, kept as a refusal whose unit
+ * still commits (src/acknowledgement/link.ts publicLinkUnit) so the attempt stays counted against the link
+ * (src/acknowledgement/name-attempts.ts). Throw it before anything else is written; its detail never holds a name.
+ */
+export const nameMismatch = (detail: string, errors: FieldError[]) => new DomainError('invalid-input', detail, { errors, code: NAME_MISMATCH });

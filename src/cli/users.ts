@@ -16,9 +16,14 @@ export function asSystem<T>(services: Services, fn: (ctx: AccountsCtx) => Promis
   return runUnit(services, { actor: 'system', requestId: 'cli-user', work: (ctx) => fn(adminCtx(ctx)) });
 }
 
-/** `confide user add`: creates the account and returns the lines to print, including the one-time password. */
-export async function cliAddUser(services: Services, username: string, options: { name: string; role: string[]; email?: string }): Promise<string> {
-  const parsed = createUserBody.safeParse({ username, displayName: options.name, email: options.email ?? null, roles: options.role });
+/**
+ * `confide user add`: creates the account and returns the lines to print, including the one-time password. An
+ * account needs at least one role: without one nothing is created (invalid input, exit code 2).
+ */
+export async function cliAddUser(services: Services, username: string, options: { name: string; role?: string[]; email?: string }): Promise<string> {
+  const roles = options.role ?? [];
+  if (!roles.length) throw invalidInput(`roles: give at least one --role (${ROLES.join(', ')}); no account was created`);
+  const parsed = createUserBody.safeParse({ username, displayName: options.name, email: options.email ?? null, roles });
   if (!parsed.success) {
     throw invalidInput(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
   }
@@ -45,7 +50,8 @@ export async function cliResetPassword(services: Services, username: string, cle
   return `new one-time password for ${out.user.username}: ${out.oneTimePassword}\nIt must be changed at first sign-in.${clearSecondFactor ? ' Any second factor was removed.' : ''}\n`;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** Collects a repeated option; no default, so the help shows none (an empty list read as "(default: [])"). */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Runs a command body, turning expected problems into a message and an exit code. */
 async function run(fn: (services: Services) => Promise<string>) {
@@ -65,9 +71,9 @@ export function registerUserCommands(program: Command) {
     .command('add <username>')
     .description('create an account and print its one-time password')
     .requiredOption('--name <name>', 'display name')
-    .option('--role <role>', `a role (repeat for several): ${ROLES.join(', ')}`, collect, [])
+    .option('--role <role>', `a role, at least one (repeat for several): ${ROLES.join(', ')}. Without --role no account is created`, collect)
     .option('--email <email>', 'email address')
-    .action((username: string, options: { name: string; role: string[]; email?: string }) => run((s) => cliAddUser(s, username, options)));
+    .action((username: string, options: { name: string; role?: string[]; email?: string }) => run((s) => cliAddUser(s, username, options)));
   user
     .command('list')
     .description('list accounts')

@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import type { DisclosureRow } from '../db/schema';
 import { activeManagers, notify } from '../notify/notify';
+import { settleAlerts } from '../notify/settle';
 
 /** A disclosure's page in the web app, as an e-mail links to it (the fragment keeps the id out of server logs). */
 export const disclosurePath = (id: string) => `/#/disclosures/${id}`;
@@ -18,8 +19,13 @@ export async function alertManagersToDecide(ctx: Ctx, row: Pick<DisclosureRow, '
   });
 }
 
-/** The requester is told the decision on their exception, and what to do next when it was approved. */
+/**
+ * Once an exception is decided, the managers' alerts to decide it are settled — taken by the actor, so none of them
+ * still sees it as waiting on them (src/notify/settle.ts) — and the requester is told the decision, and what to do
+ * next when it was approved.
+ */
 export async function tellRequesterDecided(ctx: Ctx, row: Pick<DisclosureRow, 'id' | 'reference' | 'requested_by'>, approved: boolean) {
+  await settleAlerts(ctx, { resourceType: 'disclosure', resourceId: row.id, kinds: ['disclosure-approval'] });
   await notify(ctx, [row.requested_by], approved
     ? {
       kind: 'disclosure-approved', subject: `Disclosure ${row.reference} was approved`,

@@ -14,6 +14,8 @@ export class Problem {
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly extra?: Record<string, unknown>,
+    /** Seconds until the caller may try again: sent as Retry-After (a 503 always has one). */
+    readonly retryAfter?: number,
   ) {}
   /** Stable type URI for the status. */
   get type(): string {
@@ -52,7 +54,7 @@ export function problemOf(e: DomainError): Problem {
     ...(e.rule !== undefined || e.clause !== undefined ? { rule: e.rule, clause: e.clause } : {}),
     ...(e.code !== undefined ? { code: e.code } : {}),
   };
-  return new Problem(status, title, e.detail, wireFieldErrors(e), Object.keys(extra).length ? extra : undefined);
+  return new Problem(status, title, e.detail, wireFieldErrors(e), Object.keys(extra).length ? extra : undefined, e.retryAfter);
 }
 
 /** Renders a problem as application/problem+json. */
@@ -66,7 +68,8 @@ export function sendProblem(reply: FastifyReply, p: Problem) {
     ...(p.extra ?? {}),
     instance: reply.request.id,
   };
-  if (p.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  if (p.retryAfter !== undefined && p.retryAfter > 0) reply.header('retry-after', String(Math.ceil(p.retryAfter)));
+  else if (p.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply.code(p.status).type('application/problem+json').send(body);
 }
 

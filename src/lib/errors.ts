@@ -51,6 +51,8 @@ export interface ErrorFacts {
   code?: string;
   /** stale-version: the record's version now. */
   currentVersion?: number;
+  /** rate-limited: seconds until the caller may try again (sent as Retry-After). */
+  retryAfter?: number;
 }
 
 /**
@@ -63,6 +65,7 @@ export class DomainError extends Error {
   readonly clause?: string;
   readonly code?: string;
   readonly currentVersion?: number;
+  readonly retryAfter?: number;
 
   constructor(
     readonly kind: ErrorKind,
@@ -76,6 +79,7 @@ export class DomainError extends Error {
     this.clause = facts.clause;
     this.code = facts.code;
     this.currentVersion = facts.currentVersion;
+    this.retryAfter = facts.retryAfter;
   }
 }
 
@@ -115,8 +119,8 @@ export const tooLarge = (detail: string, errors?: FieldError[]) => new DomainErr
 /** The content is of a kind that is not accepted. */
 export const unsupportedMediaType = (detail: string, errors?: FieldError[]) => new DomainError('unsupported-media-type', detail, { errors });
 
-/** Too many attempts. */
-export const rateLimited = (detail: string) => new DomainError('rate-limited', detail);
+/** Too many attempts; with `retryAfter`, the seconds until the caller may try again (Retry-After). */
+export const rateLimited = (detail: string, facts: Pick<ErrorFacts, 'errors' | 'retryAfter'> = {}) => new DomainError('rate-limited', detail, facts);
 
 /** A dependency cannot be reached. */
 export const unavailable = (detail: string) => new DomainError('unavailable', detail);

@@ -2,12 +2,13 @@ import { loadActor } from '../accounts/actor';
 import { SYSTEM_ACTOR } from '../accounts/system-actor';
 import { findByLink, linkGone, linkTokenHash, linkUrl, newLink, publicLinkUnit, type LinkLookup } from '../acknowledgement/link';
 import type { LinkAcknowledgeInput } from '../acknowledgement/schema';
-import { sameName } from '../acknowledgement/typed-name';
+import { countNameAttempt, forgetNameAttempts } from '../acknowledgement/name-attempts';
+import { nameMismatch, sameName } from '../acknowledgement/typed-name';
 import { fromDecision } from '../audit/append';
 import type { Ctx, PublicCtx } from '../context';
 import type { MeetingAttendeeRow, MeetingRow } from '../db/schema';
 import { meetingNotesPdf, type MeetingNotesModel } from '../documents/meeting-notes-pdf';
-import { conflict, invalidInput } from '../lib/errors';
+import { conflict } from '../lib/errors';
 import { decide } from '../policy/decide';
 import type { Classification, Decision } from '../policy/types';
 import { actAs } from '../unit';
@@ -110,30 +111,38 @@ async function shareAsIssuer(ctx: Ctx, row: MeetingRow, a: MeetingAttendeeRow, s
 
 /**
  * Refuses a typed name that is not the attendee's (practice 3): there is no release step after the link — the notes
- * go at once to whoever accepts — so someone else holding the link gets nothing. Audited as a denial (kept though the
- * unit fails: src/unit.ts) naming the meeting and the attendee, never the names; the answer does not echo the
- * attendee's name either.
+ * go at once to whoever accepts — so someone else holding the link gets nothing. Audited as a denial naming the
+ * meeting and the attendee, never the names; the answer does not echo the attendee's name either. The unit still
+ * commits (nothing else was written), so the attempt stays counted against the link (src/acknowledgement/name-attempts.ts).
  */
 async function refuseOtherName(ctx: Ctx, a: Attendee): Promise<never> {
   ctx.audit.add({
     action: 'meeting.acknowledge', decision: 'deny', ruleId: 'meetings/attendee-name', clause: ctx.actor.policy.clauseFor('third-party-meetings'),
     resourceType: 'meeting', resourceId: a.meeting_id, subjectPersonId: await subjectOf(ctx, a), detail: { attendeeId: a.id, method: 'link', nameMatches: false },
   });
-  throw invalidInput('The name typed is not the name of the person this link was sent to. Nothing was shared, and the link still works.', [
+  throw nameMismatch('The name typed is not the name of the person this link was sent to. Nothing was shared, and the link still works.', [
     { path: 'body.typedName', message: 'type your name as the meeting\'s organiser recorded it' },
   ]);
 }
 
+/** What an audited block of the attendee's link names: the meeting and the attendee, never a name. */
+const blockedTarget = (ctx: Ctx, a: Attendee) => async () => ({
+  action: 'meeting.acknowledge', resourceType: 'meeting', resourceId: a.meeting_id, subjectPersonId: await subjectOf(ctx, a), detail: { attendeeId: a.id, method: 'link' },
+});
+
 /**
  * The attendee acknowledges with their typed name and the date — refused when the name is not theirs
- * ({@link refuseOtherName}) — and the link stops working. Then, in the same unit, the notes of this meeting go to
+ * ({@link refuseOtherName}), and blocked (429) after too many names on this link (src/acknowledgement/name-attempts.ts)
+ * — and the link stops working. Then, in the same unit, the notes of this meeting go to
  * them once (JSON, and the PDF as base64) when the issuer's share decision allows it; otherwise they are withheld
  * with the rule and clause that refused.
  */
 export function acknowledgeMeetingLink(pctx: PublicCtx, token: string, address: string, input: LinkAcknowledgeInput) {
   return publicLinkUnit(pctx, async (ctx) => {
     const found = await findByLink(ctx, token, address, MEETING_LINK);
+    await countNameAttempt(ctx, token, blockedTarget(ctx, found));
     if (!sameName(found.name, input.typedName)) await refuseOtherName(ctx, found);
+    await forgetNameAttempts(ctx, token);
     const done = await ctx.db.updateTable('meeting_attendees').set((eb) => ({
       link_token_hash: null, link_expires_at: null, link_used_at: ctx.nowIso, link_name: input.typedName, link_date: input.date,
       acknowledged_at: eb.fn.coalesce('acknowledged_at', eb.val(ctx.nowIso)), acknowledgement_method: eb.fn.coalesce('acknowledgement_method', eb.val('link')),

@@ -57,8 +57,8 @@ export const meetingRoutes = [
     method: 'POST', url: '/api/meeting-acknowledgements/:token', public: true, tags, params: linkTokenParams, body: linkAcknowledgeBody,
     summary: "The attendee acknowledges confidentiality with their typed name and the date; the link stops working and the meeting's notes are given once (JSON and a CONFIDENTIAL PDF), or withheld with the rule that refused",
     responses: {
-      400: "Bad input, or a typed name that is not the attendee's as the organiser recorded it (body.typedName): nothing is written and the link still works",
-      404: 'Unknown, used or expired link (all alike)', 429: 'Too many attempts from this address',
+      400: "Bad input, or a typed name that is not the attendee's as the organiser recorded it (body.typedName, code typed-name-mismatch): nothing is written, the attempt counts and the link still works",
+      404: 'Unknown, used or expired link (all alike)', 429: 'Too many attempts from this address, or too many wrong names on this link (Retry-After)',
     },
     handler: (ctx, { params, body, request }) => acknowledgeMeetingLink(ctx, params.token, request.ip, body),
   }),

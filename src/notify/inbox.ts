@@ -9,16 +9,19 @@ export const listNotificationsQuery = z.strictObject({ ...pageQuery, unread: z.e
 /**
  * The actor's own notifications, newest first, paged by (created_at, id). Nobody can list another user's. A
  * notification that was also e-mailed says how its e-mail is doing (`email`: pending, sent or failed; null when it
- * was not e-mailed), so without a mail server (SMTP_URL unset) waiting e-mail shows in the app.
+ * was not e-mailed), so without a mail server (SMTP_URL unset) waiting e-mail shows in the app. An alert that
+ * someone already acted on (src/notify/settle.ts) says who and when (`settled`: { at, byName }; null while it still
+ * needs someone), and `unread=true` leaves it out: it is not waiting on this reader any more.
  */
 export async function listNotifications(ctx: Ctx, query: z.infer<typeof listNotificationsQuery>) {
   let q = ctx.db
     .selectFrom('notifications as n')
     .leftJoin('email_outbox as o', 'o.notification_id', 'n.id')
+    .leftJoin('users as s', 's.id', 'n.settled_by')
     .selectAll('n')
-    .select(['o.status as email_status', 'o.sent_at as email_sent_at'])
+    .select(['o.status as email_status', 'o.sent_at as email_sent_at', 's.display_name as settled_by_name'])
     .where('n.user_id', '=', ctx.actor.id);
-  if (query.unread === 'true') q = q.where('n.read_at', 'is', null);
+  if (query.unread === 'true') q = q.where('n.read_at', 'is', null).where('n.settled_at', 'is', null);
   if (query.cursor) {
     const [at, id] = decodeCursor(query.cursor, 2);
     q = q.where((eb) => eb.or([eb('n.created_at', '<', at), eb.and([eb('n.created_at', '=', at), eb('n.id', '<', id)])]));
@@ -30,6 +33,7 @@ export async function listNotifications(ctx: Ctx, query: z.infer<typeof listNoti
     items: page.map((r) => ({
       id: r.id, kind: r.kind, subject: r.subject, body: r.body, resourceType: r.resource_type, resourceId: r.resource_id,
       createdAt: r.created_at, readAt: r.read_at, email: r.email_status ? { status: r.email_status, sentAt: r.email_sent_at } : null,
+      settled: r.settled_at ? { at: r.settled_at, byName: r.settled_by_name ?? null } : null,
     })),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
   };

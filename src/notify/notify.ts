@@ -33,7 +33,7 @@ export async function notify(ctx: Ctx, userIds: readonly string[], notice: Notic
   const rows = unique.map((userId) => ({
     id: newId(ctx.now.getTime()), user_id: userId, kind: notice.kind, subject: notice.subject, body: notice.body,
     resource_type: notice.resourceType ?? null, resource_id: notice.resourceId ?? null, created_at: ctx.nowIso,
-    read_at: null, emailed_at: null,
+    read_at: null, emailed_at: null, settled_at: null, settled_by: null,
   }));
   await ctx.db.insertInto('notifications').values(rows).execute();
   const emailed = notice.emailPath

@@ -10,7 +10,8 @@ import type { Decision } from '../policy/types';
 import { checkWrite, findVisible, requireAllowed, type Visible } from '../records/guard';
 import { addEntry, presentEntry } from './chronology';
 import { alertedAs } from '../notify/notify';
-import { alertConcern, escalationMinutes, firstRecipients } from './escalation';
+import { settleAlerts } from '../notify/settle';
+import { alertConcern, CONCERN_ALERT_KINDS, escalationMinutes, firstRecipients } from './escalation';
 import { getConcern } from './queries';
 import type { CloseInput, EntryInput, RaiseConcernInput } from './schema';
 
@@ -73,7 +74,11 @@ export async function workable(ctx: Ctx, id: string, action: 'concern.work' | 'c
   return { v, decision };
 }
 
-/** Marks a raised concern acknowledged (stopping its escalation), records it and tells the raiser. */
+/**
+ * Marks a raised concern acknowledged (stopping its escalation), records it, settles every lead's and manager's
+ * alert about it — taken by the actor, so the others can see it no longer waits on them (practice 4.1) — and tells
+ * the raiser.
+ */
 async function acknowledge(ctx: Ctx, v: Visible, decision: Decision) {
   const done = await ctx.db
     .updateTable('concerns')
@@ -83,6 +88,7 @@ async function acknowledge(ctx: Ctx, v: Visible, decision: Decision) {
   if (Number(done.numUpdatedRows) !== 1) throw conflict('This concern was already acknowledged.', [{ path: 'params.id', message: 'already acknowledged' }]);
   await addEntry(ctx, v.row.id, { kind: 'acknowledged', recordedBy: ctx.actor.id });
   ctx.audit.add(fromDecision('concern.acknowledge', decision, { resourceType: 'concern', resourceId: v.row.id, subjectPersonId: v.subjectPersonId, detail: { escalationLevel: Number(v.row.escalation_level) } }));
+  await settleAlerts(ctx, { resourceType: 'concern', resourceId: v.row.id, kinds: CONCERN_ALERT_KINDS });
   await notify(ctx, [v.row.raised_by as string], {
     kind: 'concern-acknowledged', subject: 'Your concern was acknowledged', body: 'The concern you raised has been acknowledged and is being acted on.',
     resourceType: 'concern', resourceId: v.row.id,

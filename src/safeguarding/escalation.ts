@@ -14,6 +14,8 @@ import { addEntry } from './chronology';
 export const MAX_ESCALATIONS = 2;
 /** The rule under which a concern reaches the leads and management; alerts and escalations are its obligations. */
 export const ALERT_RULE = { id: 'safeguarding/raise-concern', clauseKey: 'safeguarding-management' } as const;
+/** The kinds of alert asking the leads and management to act on a concern: settled for all once one acknowledges it. */
+export const CONCERN_ALERT_KINDS = ['concern-raised', 'concern-escalated'] as const;
 /** Where an e-mail's link leads: the concern in the web app (the fragment never reaches a server log). */
 export const concernPath = (id: string) => `/#/concerns/${id}`;
 

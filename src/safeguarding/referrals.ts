@@ -5,6 +5,7 @@ import { loadForChange } from '../disclosure/commands';
 import { conflict, invalidInput, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { activeManagers, notify } from '../notify/notify';
+import { settleAlerts } from '../notify/settle';
 import { decide } from '../policy/decide';
 import { findVisible, requireAllowed } from '../records/guard';
 import { addEntry, presentEntry } from './chronology';
@@ -108,6 +109,15 @@ async function settle(ctx: Ctx, row: ReferralRow, change: Partial<ReferralRow>, 
 }
 
 /**
+ * Settles the managers' alerts to decide a concern's referral (src/notify/settle.ts) once none of its referrals
+ * awaits a decision any more: taken by the actor, so the other managers see it no longer waits on them.
+ */
+async function settleApprovalAlerts(ctx: Ctx, concernId: string) {
+  const waiting = await ctx.db.selectFrom('disclosures').select('id').where('concern_id', '=', concernId).where('status', '=', 'awaiting_approval').executeTakeFirst();
+  if (!waiting) await settleAlerts(ctx, { resourceType: 'concern', resourceId: concernId, kinds: ['referral-approval'] });
+}
+
+/**
  * A manager who did not make the referral approves it — and so it is released at once, the pack made — or refuses
  * it, with a justification (1.3 disclosure/manager-decides-exception; disclosure/no-self-approval refuses the
  * referrer, audited). Recorded in the concern's chronology.
@@ -126,6 +136,7 @@ export async function decideReferral(ctx: Ctx, id: string, input: ReferralApprov
   ctx.audit.add(fromDecision('disclosure.approve', decision, {
     resourceType: 'disclosure', resourceId: d.id, subjectPersonId: d.person_id, detail: { decision: input.decision, ground: 'legal_duty', concernId: row.concern_id, referralId: id, requestedBy: d.requested_by },
   }));
+  await settleApprovalAlerts(ctx, row.concern_id);
   if (approve) {
     const release = requireAllowed(ctx, 'disclosure.release', await findVisible(ctx, 'disclosure', d.id, 'disclosure.release'));
     await releaseReferralDisclosure(ctx, await disclosureRow(ctx, d.id), release, false);

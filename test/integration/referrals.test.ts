@@ -246,6 +246,34 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect(await db().selectFrom('disclosure_packs').select('disclosure_id').where('disclosure_id', '=', own.id).execute()).toEqual([]);
   });
 
+  it('practice 4.1 safeguarding-management and 1.3 disclosure-exception: the managers\' alerts to decide a concern\'s referrals are settled by the manager who decides the last one waiting; a refused self-approval settles nothing; audited', async () => {
+    const id = await raise();
+    const first = (await as(world, lead).post(`/api/concerns/${id}/referrals`, answers())).json();
+    const second = (await as(world, lead).post(`/api/concerns/${id}/referrals`, answers({ to: 'police', sharedWith: 'Public protection unit', share: { ...answers().share, recipient: { organisationId: police, name: 'Duty officer', role: 'Public protection unit' } } }))).json();
+    expect([first.disclosure.status, second.disclosure.status]).toEqual(['awaiting_approval', 'awaiting_approval']);
+    const alerts = () => db().selectFrom('notifications').select(['user_id', 'settled_at', 'settled_by']).where('resource_id', '=', id).where('kind', '=', 'referral-approval').orderBy('user_id').execute();
+    // (The lead's referral acknowledged the concern, which settled the alerts that it was raised: not these.)
+    const settles = () => audit((e) => e.resource_id === id && e.action === 'notification.settle' && JSON.parse(e.detail).kinds.includes('referral-approval'));
+    const managers = [leadManager.id, manager2.id].sort();
+    expect((await alerts()).map((n) => n.user_id)).toEqual(managers.flatMap((m) => [m, m]));
+
+    expect((await as(world, lead).post(`/api/referrals/${first.id}/approval`, { decision: 'approve', justification: 'x' })).statusCode).toBe(403);
+    expect((await as(world, manager2).post(`/api/referrals/${first.id}/approval`, { decision: 'approve', justification: 'Risk of harm at home; the law requires it' })).statusCode).toBe(200);
+    // One referral still waits on a manager: its alerts still need someone.
+    expect((await alerts()).every((n) => n.settled_at === null)).toBe(true);
+    expect(await settles()).toEqual([]);
+
+    world.clock.advance(60_000);
+    const refused = await as(world, leadManager).post(`/api/referrals/${second.id}/approval`, { decision: 'refuse', justification: 'The council referral covers it' });
+    expect(refused.statusCode, refused.body).toBe(200);
+    expect((await alerts()).map((n) => [n.settled_at, n.settled_by])).toEqual(Array(4).fill([world.clock.now().toISOString(), leadManager.id]));
+    const [entry] = await settles();
+    expect([entry.actor_id, entry.decision, entry.resource_type]).toEqual([leadManager.id, 'change', 'concern']);
+    expect(JSON.parse(entry.detail)).toEqual({ kinds: ['referral-approval'], recipients: managers, notifications: 4 });
+    const inbox = (await as(world, manager2).get('/api/notifications?unread=true')).json().items as { resourceId: string; kind: string }[];
+    expect(inbox.filter((n) => n.resourceId === id && n.kind === 'referral-approval')).toEqual([]);
+  });
+
   it('practice 4.3 safeguarding-duty-to-share: the decision aid is validated — missing answers, "not told" without a reason, nothing named, no risk of harm, an agency other than the one referred to — session notes stay out (practice 2 session-staff-team-only) and need to know still holds for the items (3.4), nothing written', async () => {
     const id = await raise();
     const referrals = await count('referrals');

@@ -64,6 +64,8 @@ export interface NotificationRow {
   created_at: string;
   read_at: string | null;
   emailed_at: string | null;
+  settled_at: string | null; // someone did what it asked (migration 0026): no longer needs this recipient
+  settled_by: string | null;
 }
 
 /** An e-mail waiting to leave, or delivered (transactional outbox). Never confidential content: a notice and a link. */

@@ -242,6 +242,8 @@ export interface Notification {
   resourceId: string | null;
   createdAt: string;
   readAt: string | null;
+  /** Someone already did what the alert asked (acknowledged the concern, decided the request): who and when. */
+  settled?: { at: string; byName: string | null } | null;
 }
 
 /** A safeguarding concern as its reader may see it (src/safeguarding/queries.ts): the raiser sees what they wrote and its status. */

@@ -12,7 +12,14 @@ const PAGES: Record<string, (id: string) => string> = {
 const target = (n: Notification) =>
   n.resourceType === 'grant' ? '/access' : n.resourceType === 'policy_review' ? '/review' : n.resourceType && n.resourceId && PAGES[n.resourceType] ? PAGES[n.resourceType](n.resourceId) : null;
 
-/** The signed-in user's alerts, newest first; unread ones stand out. Opening one marks it read. */
+/** Whether an alert still waits on its reader: unread, and nobody has taken what it asked for yet. */
+const waiting = (n: Notification) => !n.readAt && !n.settled;
+
+/**
+ * The signed-in user's alerts, newest first; those still waiting on them stand out. Opening one marks it read. An
+ * alert a colleague already took (acknowledged the concern, decided the request) says who and when, and no longer
+ * asks for action.
+ */
 export default function Notifications() {
   const queryClient = useQueryClient();
   const list = useInfiniteQuery({
@@ -37,15 +44,19 @@ export default function Notifications() {
           {items.map((n) => {
             const href = target(n);
             return (
-              <li key={n.id} className={`card alert-card${n.readAt ? '' : ' unread'}`}>
+              <li key={n.id} className={`card alert-card${waiting(n) ? ' unread' : ''}${n.settled ? ' settled' : ''}`}>
                 <p className="card-title">
-                  {!n.readAt ? <span className="badge unread-badge">New</span> : null}
+                  {waiting(n) ? <span className="badge unread-badge">New</span> : null}
                   {href ? <Link href={href} onPress={() => void markRead(n)}>{n.subject}</Link> : n.subject}
                 </p>
-                <p>{n.body}</p>
+                {n.settled ? (
+                  <p className="alert-settled">
+                    <strong>Taken by {n.settled.byName ?? 'a colleague'} at <time dateTime={n.settled.at}>{formatDateTime(n.settled.at)}</time>.</strong> No action needed from you.
+                  </p>
+                ) : <p>{n.body}</p>}
                 <p className="muted alert-meta">
                   <time dateTime={n.createdAt}>{formatDateTime(n.createdAt)}</time>
-                  {!n.readAt ? <Button variant="quiet" className="small" onPress={() => markRead(n)}>Mark as read</Button> : null}
+                  {waiting(n) ? <Button variant="quiet" className="small" onPress={() => markRead(n)}>Mark as read</Button> : null}
                 </p>
               </li>
             );
