@@ -22,6 +22,7 @@ import * as m0020 from './migrations/0020_case_team_person_keys';
 import * as m0021 from './migrations/0021_safeguarding_referrals';
 import * as m0022 from './migrations/0022_review_and_equality';
 import * as m0023 from './migrations/0023_meeting_links';
+import * as m0024 from './migrations/0024_disclosure_agreement';
 import * as m0026 from './migrations/0026_notification_settled';
 
 /**
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '0021_safeguarding_referrals': m0021,
   '0022_review_and_equality': m0022,
   '0023_meeting_links': m0023,
+  '0024_disclosure_agreement': m0024,
   '0026_notification_settled': m0026,
 };
 

@@ -43,7 +43,8 @@ export function decideDisclosure(ctx: Ctx, action: 'disclosure.request' | 'discl
  * - session details only when the client asked for it, recorded (practice 2);
  * - the purpose active (3.1), every item within the categories it uses; pseudonymise only where it does not need identity;
  * - a basis decided here, never taken from the body: an exception asked for waits for a manager's approval (1.3);
- *   otherwise the first automatic basis that holds (consent through the consent relation), or refused citing 1.3.
+ *   otherwise the first automatic basis that holds (consent through the consent relation, then a sharing agreement in
+ *   force, whose id is recorded with the disclosure and in the audit — practice 5.1), or refused citing 1.3.
  * The session, purpose and basis refusals are gathered and refused together, each audited, each item at fault named
  * in the problem's errors (src/disclosure/refusals.ts).
  */
@@ -81,7 +82,7 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
     mode: input.oral ? 'oral' : 'written', oral_channel: input.oral?.channel ?? null, occurred_at: occurredAt,
     client_requested: input.clientRequest ? 1 : 0, client_request_detail: input.clientRequest?.detail ?? null,
     client_request_recorded_by: input.clientRequest ? ctx.actor.id : null, client_request_recorded_at: input.clientRequest ? ctx.nowIso : null,
-    basis: 'consent', consent_id: null, exception_ground: input.exception?.ground ?? null, exception_reference: input.exception?.reference ?? null,
+    basis: 'consent', consent_id: null, agreement_id: null, exception_ground: input.exception?.ground ?? null, exception_reference: input.exception?.reference ?? null,
     approved_by: null, approved_at: null, justification: null, tell_person: null, not_told_reason: null, person_told_at: null,
     status: 'awaiting_acknowledgement', ack_token_hash: null, ack_expires_at: null, ack_method: null, ack_name: null, ack_date: null, ack_at: null, ack_attested_by: null,
     pack_sha256: null, pack_json_sha256: null, released_at: null, released_by: null, requested_by: ctx.actor.id, requested_at: ctx.nowIso,
@@ -100,6 +101,8 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
     if (!outcome.holds) refusals.push(basisRefusal(outcome, target));
     row.basis = basis.kind;
     row.consent_id = (outcome.detail.consentId as string | null | undefined) ?? null;
+    // Practice 5.1: which agreement it rests on, so the register and the audit can show it afterwards.
+    row.agreement_id = basis.kind === 'agreement' ? ((outcome.detail.agreementId as string | null | undefined) ?? null) : null;
     basisDetail = outcome.detail;
   }
   if (refusals.length) refuseAll(ctx, refusals);

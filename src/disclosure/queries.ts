@@ -8,6 +8,7 @@ import { offered } from '../records/can';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { toCsv } from '../transfer/csv';
+import { readinessOf, type DisclosureLike } from './readiness';
 import type { PageInput, RegisterQuery } from './schema';
 
 /** Stored as JSON text and 0/1 on both engines; the API says lists and booleans (and whether someone else accepted the terms). */
@@ -21,53 +22,36 @@ function shaped(data: Record<string, unknown>) {
   return data;
 }
 
-type Row = Record<string, unknown> & { id: string };
-
-/** Statuses in which a disclosure still waits to go out, so the consent it rests on still matters. */
-const PENDING = new Set(['awaiting_acknowledgement', 'acknowledged']);
-
-/**
- * When the consent a pending disclosure rests on was withdrawn (1.3, 4.1: a withdrawal takes effect at once), by
- * disclosure id: a consent-based disclosure (or an agreement's that needs consent too) not yet released whose
- * person's current consent version for its purpose is a withdrawal. Such a disclosure cannot be released (the
- * basis is checked again at release and refused), so it is shown as withdrawn rather than ready. One query for a
- * page of rows.
- */
-async function consentWithdrawals(ctx: Ctx, rows: readonly Row[]): Promise<Map<string, string>> {
-  const pending = rows.filter((r) => PENDING.has(r.status as string) && (r.basis === 'consent' || (r.basis === 'agreement' && r.consent_id !== null)));
-  const out = new Map<string, string>();
-  if (!pending.length) return out;
-  const withdrawals = await ctx.db.selectFrom('consents').select(['person_id', 'purpose_id', 'withdrawn_at'])
-    .where('person_id', 'in', [...new Set(pending.map((r) => r.person_id as string))]).where('superseded_by', 'is', null).where('decision', '=', 'withdrawn').execute();
-  for (const r of pending) {
-    const w = withdrawals.find((x) => x.person_id === r.person_id && x.purpose_id === r.purpose_id);
-    if (w?.withdrawn_at) out.set(r.id, w.withdrawn_at);
-  }
-  return out;
-}
+type Row = DisclosureLike;
 
 /**
  * One disclosure as the actor may see it (need to know; reasons and contact details only for staff on the team and
  * management), with what the actor may do with it (decided by the policy, so the web app offers only what the API
- * accepts) and `consentWithdrawnAt`: when the consent it rests on was withdrawn while it waited — then its release
- * (and the steps towards it) is not offered, since the API would refuse it. Audited.
+ * accepts), the sharing agreement it rests on (`agreement`: id, title, status; practice 5.1), and what stands
+ * between it and release (src/disclosure/readiness.ts): `consentWithdrawnAt`, when the consent it rests on was
+ * withdrawn while it waited (1.3), and `agreementEndedAt`, when the agreement it rests on ended with none other in
+ * force covering it — then its release (and the steps towards it) is not offered, since the API would refuse it.
+ * Audited.
  */
 export async function getDisclosure(ctx: Ctx, id: string) {
   const { row, presented } = await readRecord(ctx, 'disclosure', id);
-  const withdrawnAt = (await consentWithdrawals(ctx, [row as Row])).get(id) ?? null;
+  const ready = (await readinessOf(ctx, [row as Row]))(id);
   const can = offered(ctx, 'disclosure', row);
-  if (withdrawnAt) can.release = false;
+  if (ready.blocked) can.release = false;
   const data = shaped(presented.data);
-  data.consentWithdrawnAt = withdrawnAt;
+  Object.assign(data, { consentWithdrawnAt: ready.consentWithdrawnAt, agreement: ready.agreement, agreementEndedAt: ready.agreementEndedAt });
   return { data, restricted: presented.restricted, version: Number(row.version), can };
 }
 
 const page = async (ctx: Ctx, rows: Row[], limit: number, cursorOf: (r: Row) => string[]) => {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  const withdrawn = await consentWithdrawals(ctx, items);
+  const ready = await readinessOf(ctx, items);
   return {
-    items: items.map((r) => Object.assign(shaped(presentSummary(ctx, 'disclosure', r)), { consentWithdrawnAt: withdrawn.get(r.id) ?? null })),
+    items: items.map((r) => {
+      const { consentWithdrawnAt, agreement, agreementEndedAt } = ready(r.id);
+      return Object.assign(shaped(presentSummary(ctx, 'disclosure', r)), { consentWithdrawnAt, agreement, agreementEndedAt });
+    }),
     nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null,
   };
 };
@@ -138,9 +122,9 @@ export async function listDisclosureRegister(ctx: Ctx, query: RegisterQuery) {
   return out;
 }
 
-/** The register's columns in a CSV export: what, to whom, when, basis, approver, pack hash, told — never content. */
+/** The register's columns in a CSV export: what, to whom, when, basis (and the agreement it rests on), approver, pack hash, told — never content. */
 const CSV_COLUMNS = [
-  'reference', 'personId', 'recipientOrganisationId', 'recipientName', 'recipientRole', 'purposeId', 'mode', 'basis', 'consentId', 'exceptionGround',
+  'reference', 'personId', 'recipientOrganisationId', 'recipientName', 'recipientRole', 'purposeId', 'mode', 'basis', 'consentId', 'agreementId', 'agreementTitle', 'exceptionGround',
   'approvedBy', 'approvedAt', 'dataCategories', 'itemCount', 'pseudonymise', 'clientRequested', 'status', 'requestedBy', 'requestedAt',
   'acknowledgementMethod', 'acknowledgedAt', 'releasedAt', 'releasedBy', 'packSha256', 'tellPerson', 'personToldAt',
 ] as const;
@@ -148,5 +132,6 @@ const CSV_COLUMNS = [
 /** A page of the register as CSV (formula-like cells neutralised by toCsv). */
 export function registerCsv(items: Record<string, unknown>[]): string {
   const cell = (v: unknown) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : String(v));
-  return toCsv(CSV_COLUMNS, items.map((i) => CSV_COLUMNS.map((c) => cell(i[c]))));
+  const value = (i: Record<string, unknown>, c: (typeof CSV_COLUMNS)[number]) => (c === 'agreementTitle' ? (i.agreement as { title?: string } | null)?.title : i[c]);
+  return toCsv(CSV_COLUMNS, items.map((i) => CSV_COLUMNS.map((c) => cell(value(i, c)))));
 }

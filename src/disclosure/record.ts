@@ -2,11 +2,12 @@ import { defineRecord, field as f, VERSIONED_META } from '../records/descriptor'
 
 /**
  * A disclosure to a third party (1.2, 1.3, 4.3): one person's chosen items, to one named recipient at an
- * organisation in the register, for one active purpose, on a basis decided by the server (the person's consent, or
- * an exception approved by a manager who did not ask for it). Whose record it is: the person's; need to know reaches
+ * organisation in the register, for one active purpose, on a basis decided by the server (the person's consent, a
+ * signed sharing agreement in force — recorded in `agreementId` — or an exception approved by a manager who did not
+ * ask for it). Whose record it is: the person's; need to know reaches
  * it through their case teams (3.4). The requester owns it (the `self` relation: no self-approval).
  *
- * What the register shows — to whom, when, for which purpose, on which basis, which categories and how many items,
+ * What the register shows — to whom, when, for which purpose, on which basis (and agreement), which categories and how many items,
  * the pack's hash, whether the person was told — is general. The written reasons (why, the manager's justification,
  * why the person is not told, the exception's reference) and the recipient's contact details are personal.
  */
@@ -37,6 +38,9 @@ export const DISCLOSURE_RECORD = defineRecord({
     f('clientRequestRecordedAt', 'client_request_recorded_at', 'general'),
     f('basis', 'basis', 'general'),
     f('consentId', 'consent_id', 'general'),
+    // The sharing agreement an agreement-based disclosure rests on (practice 5.1): that an agreement exists, with whom
+    // and for what, is not confidential.
+    f('agreementId', 'agreement_id', 'general'),
     f('exceptionGround', 'exception_ground', 'general'),
     f('exceptionReference', 'exception_reference', 'personal'),
     f('approvedBy', 'approved_by', 'general'),

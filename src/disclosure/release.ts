@@ -8,11 +8,12 @@ import { packTerms, releasePackJson, releasePackPdf } from '../documents/release
 import { conflict, DomainError, invalidInput } from '../lib/errors';
 import { factsFor } from '../policy/relations';
 import { findVisible } from '../records/guard';
-import { basisEntry, basisOf } from './basis';
+import { basisEntry, basisOf, type BasisOutcome } from './basis';
 import { decideDisclosure, loadForChange } from './commands';
 import { resolveItems, type StoredItems } from './items';
 import { buildPackModel, sha256 } from './pack';
 import { getDisclosure } from './queries';
+import { agreementEndedReason, agreementStates, type DisclosureLike } from './readiness';
 import type { AcknowledgeInput, AttestationInput, ReleaseInput } from './schema';
 
 /** How a disclosure is found from its acknowledgement link: written, awaiting acknowledgement, not expired. */
@@ -78,10 +79,30 @@ export async function attestAcknowledgement(ctx: Ctx, id: string, input: Attesta
 }
 
 /**
+ * The refusal of a release whose basis no longer holds (1.3, practice 5.1), audited with the basis's rule and clause:
+ * nothing is released. When the sharing agreement it rests on has ended and no other covers it, the refusal says
+ * which agreement and when it ended (as the disclosure's view does), and the audit names that agreement (ids only).
+ */
+async function basisNoLongerHolds(ctx: Ctx, row: DisclosureRow, outcome: BasisOutcome, target: { resourceType: string; resourceId: string; subjectPersonId: string | null }) {
+  let reason = outcome.reason;
+  let detail = outcome.detail;
+  if (row.basis === 'agreement' && !outcome.detail.agreementId && row.agreement_id) {
+    detail = { ...detail, agreementId: row.agreement_id };
+    const state = (await agreementStates(ctx, [row as unknown as DisclosureLike])).get(row.id);
+    if (state?.endedAt) {
+      reason = agreementEndedReason(state.agreement.title, state.endedAt);
+      detail = { ...detail, agreementEndedAt: state.endedAt };
+    }
+  }
+  ctx.audit.add(basisEntry('disclosure.release', { ...outcome, reason, detail }, target));
+  return new DomainError('forbidden', `Nothing was released: ${reason}`, { rule: outcome.ruleId, clause: outcome.clause });
+}
+
+/**
  * Releases an acknowledged disclosure (4.3): everything is checked again now — the items are still the person's and
  * readable by whoever releases, the hard rules, the purpose still active (3.1), the basis still holding (consent not
- * withdrawn, the exception approved) — and any refusal sends nothing and is audited with its clause. Then the pack
- * is built from the chosen items only (when the terms were accepted under another name than the recipient's, only
+ * withdrawn, a sharing agreement still in force, the exception approved) — and any refusal sends nothing and is
+ * audited with its clause. Then the pack is built from the chosen items only (when the terms were accepted under another name than the recipient's, only
  * once the worker confirms `recipientChecked`: src/acknowledgement/typed-name.ts), as a PDF marked CONFIDENTIAL on every page and as JSON; both are stored and
  * their SHA-256 go into the register and the audit chain.
  */
@@ -111,24 +132,25 @@ export async function releaseDisclosure(ctx: Ctx, id: string, input: ReleaseInpu
   }, target);
   const purpose = await purposeInForceFor(ctx, row.purpose_id, 'purposeId', 'disclosure.release', person);
   const outcome = await basisOf(row.basis).check(ctx, { row: { ...row, data_categories: JSON.stringify(resolved.categories) }, person });
-  if (!outcome.holds) {
-    ctx.audit.add(basisEntry('disclosure.release', outcome, target));
-    throw new DomainError('forbidden', `Nothing was released: ${outcome.reason}`, { rule: outcome.ruleId, clause: outcome.clause });
-  }
+  if (!outcome.holds) throw await basisNoLongerHolds(ctx, row, outcome, target);
   const model = await buildPackModel(ctx, row, purpose, ctx.nowIso);
   const pdf = await releasePackPdf(model);
   const json = releasePackJson(model);
   const packSha256 = sha256(pdf);
   const packJsonSha256 = sha256(json);
   await ctx.db.insertInto('disclosure_packs').values({ disclosure_id: id, pdf_base64: pdf.toString('base64'), json }).execute();
+  // Practice 5.1: the agreement the release rests on — the one that covers it now (a signed variation of the one
+  // recorded at request, say) — is what the register and the audit name.
+  const agreementId = row.basis === 'agreement' ? ((outcome.detail.agreementId as string | null | undefined) ?? row.agreement_id ?? null) : null;
   const done = await ctx.db.updateTable('disclosures').set((eb) => ({
     status: 'released', released_at: ctx.nowIso, released_by: ctx.actor.id, pack_sha256: packSha256, pack_json_sha256: packJsonSha256,
-    consent_id: row.basis === 'consent' ? ((outcome.detail.consentId as string | null) ?? row.consent_id) : row.consent_id, updated_at: ctx.nowIso, version: eb('version', '+', 1),
+    consent_id: row.basis === 'consent' ? ((outcome.detail.consentId as string | null) ?? row.consent_id) : row.consent_id,
+    agreement_id: agreementId, updated_at: ctx.nowIso, version: eb('version', '+', 1),
   })).where('id', '=', id).where('status', '=', 'acknowledged').executeTakeFirst();
   if (Number(done.numUpdatedRows) !== 1) throw conflict('This disclosure was released meanwhile.', [{ path: 'params.id', message: 'already released' }]);
   ctx.audit.add(basisEntry('disclosure.release', outcome, target));
   ctx.audit.add(fromDecision('disclosure.release', decision, {
-    ...target, detail: { packSha256, packJsonSha256, basis: row.basis, categories: resolved.categories, items: resolved.count, recipientOrganisationId: row.recipient_org_id, pseudonymise: row.pseudonymise === 1,
+    ...target, detail: { packSha256, packJsonSha256, basis: row.basis, ...(agreementId ? { agreementId } : {}), categories: resolved.categories, items: resolved.count, recipientOrganisationId: row.recipient_org_id, pseudonymise: row.pseudonymise === 1,
       ...(acceptedAsNamed ? {} : { acceptedAsNamed: false, recipientChecked: true }) },
   }));
   return getDisclosure(ctx, id);

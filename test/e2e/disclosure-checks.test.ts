@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids';
 import { as, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
 import { browserAvailable, checkpoint, newPage, signIn, startBrowser } from './browser';
@@ -85,6 +86,78 @@ describe.runIf(browserAvailable)('disclosure checks in a real browser: consent w
     await m.page.getByRole('heading', { name: 'Disclosure register', level: 1 }).waitFor();
     await expect.poll(() => m.page.getByRole('row').nth(1).textContent()).toContain(`Consent withdrawn ${on}`);
     expect(await m.page.getByRole('row').nth(1).textContent()).not.toContain('Ready to release');
+    expect(m.problems).toEqual([]);
+  }, 120_000);
+
+  /** A sharing agreement with `partner` for the purpose, signed by both sides with its signed copy, in force today (practice 5.1). */
+  async function signedAgreement(partner: string, title: string) {
+    const db = world.services.db.kysely;
+    const id = newId();
+    const now = world.clock.now().toISOString();
+    const year = world.clock.now().getUTCFullYear();
+    await db.insertInto('agreements').values({
+      id, title, status: 'signed', data_categories: JSON.stringify(['general', 'personal']), categories_mask: 3,
+      security: 'Encrypted email only.', onward_sharing: 'None.', retention: '12 months.', breach_notification: 'Within 24 hours.',
+      requires_consent: 0, starts_on: `${year - 1}-01-01`, ends_on: `${year + 1}-12-31`, review_on: `${year + 1}-11-01`,
+      document_sha256: 'a'.repeat(64), document_filename: 'signed.pdf', document_content_type: 'application/pdf', document_size: 10,
+      document_uploaded_by: manager.id, document_uploaded_at: now, signed_at: now, terminated_at: null, terminated_by: null,
+      termination_reason: null, supersedes: null, superseded_by: null, created_by: manager.id, created_at: now, updated_at: now, version: 3,
+    }).execute();
+    await db.insertInto('agreement_parties').values({ agreement_id: id, organisation_id: partner }).execute();
+    await db.insertInto('agreement_purposes').values({ agreement_id: id, purpose_id: purposeId }).execute();
+    await db.insertInto('agreement_signatories').values([
+      { id: newId(), agreement_id: id, party: 'ours', user_id: guardian.id, name: 'G', role: 'Guardian', signed_on: now.slice(0, 10), recorded_by: manager.id, recorded_at: now },
+      { id: newId(), agreement_id: id, party: partner, user_id: null, name: 'P', role: 'Director', signed_on: now.slice(0, 10), recorded_by: manager.id, recorded_at: now },
+    ]).execute();
+    return id;
+  }
+
+  it('practice 5.1 sharing-agreements: a disclosure under an agreement says "Under agreement" with a link to it; once the agreement is ended early, the page says the agreement ended with its date and offers no release; the register says so too', async () => {
+    const org = await as(world, manager).post('/api/organisations', { kind: 'partner_agency', name: 'Northside Health Partnership' });
+    expect(org.statusCode, org.body).toBe(201);
+    const partner = org.json().data.id as string;
+    const agreementId = await signedAgreement(partner, 'Northside health protocol');
+    const personId = await makePerson(world, { givenName: 'Lee', familyName: 'Bloggs' });
+    await makeCase(world, personId, { [staff.id]: 'lead' });
+    const d = await as(world, staff).post('/api/disclosures', {
+      personIds: [personId], recipient: { organisationId: partner, name: 'Dr Kaur', role: 'GP' }, purposeId,
+      reason: 'The practice takes over the health side of the support plan.', items: { personFields: ['givenName', 'familyName'] },
+    });
+    expect(d.statusCode, d.body).toBe(201);
+    const id = d.json().data.id as string;
+    const link = await as(world, staff).post(`/api/disclosures/${id}/acknowledgement-link`, {});
+    const ack = await as(world).post(`/api/disclosure-acknowledgements/${new URL(link.json().url).pathname.split('/').at(-1)}`, { typedName: 'Dr Kaur', date: '2026-03-02' });
+    expect(ack.statusCode, ack.body).toBe(200);
+
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'sam.patel', `/disclosures/${id}`);
+    await page.getByRole('heading', { name: 'Release the pack', level: 2 }).waitFor();
+    expect(await page.locator('.facts').textContent()).toContain('Under agreement: Northside health protocol');
+
+    // Ended early after the recipient accepted: the page says so on the next visit, and release is not offered.
+    await world.services.db.kysely.updateTable('agreements').set({ status: 'terminated', terminated_at: world.clock.now().toISOString(), terminated_by: manager.id, termination_reason: 'The partnership closed.' })
+      .where('id', '=', agreementId).execute();
+    const on = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }).format(world.clock.now());
+    await page.reload();
+    await page.getByRole('heading', { name: 'Agreement ended', level: 2 }).waitFor();
+    expect(await page.locator('.next-step').textContent()).toContain(`The sharing agreement “Northside health protocol” ended on ${on}`);
+    expect(await page.locator('.page-head .badge').textContent()).toBe(`Agreement ended ${on}`);
+    expect(await page.getByRole('button', { name: 'Release the pack' }).count()).toBe(0);
+    expect(await page.getByText('Ready to release').count()).toBe(0);
+    expect(await page.locator('.facts').textContent()).toContain('Ended early');
+    await checkpoint(page, 'disclosure-checks-02-agreement-ended');
+    await page.locator('.facts').getByRole('link', { name: 'Northside health protocol' }).click();
+    await page.getByRole('heading', { name: 'Northside health protocol', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/agreements/${agreementId}`);
+    expect(problems).toEqual([]);
+
+    const m = await newPage(browser);
+    await signIn(m.page, base, 'morgan.reyes', '/disclosures');
+    await m.page.getByRole('heading', { name: 'Disclosure register', level: 1 }).waitFor();
+    const row = m.page.getByRole('row', { name: new RegExp(d.json().data.reference as string) });
+    await expect.poll(() => row.textContent()).toContain(`Agreement ended ${on}`);
+    expect(await row.textContent()).toContain('Under agreement: Northside health protocol');
+    expect(await row.textContent()).not.toContain('Ready to release');
     expect(m.problems).toEqual([]);
   }, 120_000);
 

@@ -51,6 +51,8 @@ export interface DisclosureRow extends Versioned {
   requested_at: string;
   /** The concern a safeguarding referral was made for (migration 0021); null for every other disclosure. */
   concern_id?: string | null;
+  /** The sharing agreement an agreement-based disclosure rests on (migration 0024); null on consent or an exception. */
+  agreement_id?: string | null;
 }
 
 /** A released pack exactly as it went out. */

@@ -31,6 +31,10 @@ export interface Disclosure {
   clientRequestDetail?: string | null;
   basis: DisclosureBasis;
   consentId: string | null;
+  /** The sharing agreement an agreement-based disclosure rests on (practice 5.1); null on consent or an exception. */
+  agreementId?: string | null;
+  /** That agreement named: its title and shown status (in_force, ended, terminated, superseded …). */
+  agreement?: { id: string; title: string; status: AgreementStatus } | null;
   exceptionGround: ExceptionGround | null;
   exceptionReference?: string | null;
   approvedBy: string | null;
@@ -54,6 +58,8 @@ export interface Disclosure {
   requestedAt: string;
   /** When the consent it rests on was withdrawn while it waited to go out: then it cannot be released (1.3). */
   consentWithdrawnAt?: string | null;
+  /** When the sharing agreement it rests on ended while it waited to go out, none other covering it: then it cannot be released (5.1). */
+  agreementEndedAt?: string | null;
   version: number;
 }
 

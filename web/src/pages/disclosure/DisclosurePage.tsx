@@ -11,11 +11,13 @@ import { fieldLabel } from '../../labels';
 import { useLocation } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { useAccountNames } from '../access/shared';
+import { AgreementStatusBadge } from '../agreements/shared';
 import { DisclosureStatusBadge, basisText, categoryList, todayLocal, useOrganisations, usePurposes } from './shared';
 
 // One disclosure and its next step (1.3, 4.3): a manager's decision on an exception, the recipient's acknowledgement
 // (the one-time link, or staff attestation for an oral disclosure), the release of the CONFIDENTIAL pack and its
-// download, and recording that the person was told. What is offered is what the API's `can` says.
+// download, and recording that the person was told. What is offered is what the API's `can` says; a disclosure
+// whose consent was withdrawn (1.3) or whose sharing agreement ended (practice 5.1) says so instead of its next step.
 
 export const disclosureQuery = (id: string) => ({
   queryKey: ['disclosure', id],
@@ -239,6 +241,18 @@ export default function DisclosurePage({ id }: { id: string }) {
         ),
       };
     }
+    if (d.agreementEndedAt) {
+      const title = d.agreement ? `“${d.agreement.title}”` : 'it rests on';
+      return {
+        title: 'Agreement ended',
+        body: (
+          <>
+            <p>The sharing agreement {d.agreement ? <Link href={`/agreements/${d.agreement.id}`}>{title}</Link> : title} ended on {formatDate(d.agreementEndedAt)}, and no other signed agreement in force covers {org} for this purpose. Nothing can be released under it (policy practice 5.1).</p>
+            <p>It can go only under a new or varied agreement signed by both sides, with {name}’s consent, or — when the law, an emergency or a crime requires it — with a manager’s approval.</p>
+          </>
+        ),
+      };
+    }
     switch (d.status) {
       case 'awaiting_approval':
         return can.approve
@@ -255,7 +269,7 @@ export default function DisclosurePage({ id }: { id: string }) {
             title: 'Release the pack',
             body: (
               <>
-                <p>{d.acknowledgedBy} accepted the terms on {formatDate(d.acknowledgedOn)}. Releasing checks everything again — the consent or approval, the purpose, the items — then makes the pack, marked CONFIDENTIAL on every page.</p>
+                <p>{d.acknowledgedBy} accepted the terms on {formatDate(d.acknowledgedOn)}. Releasing checks everything again — the consent, agreement or approval, the purpose, the items — then makes the pack, marked CONFIDENTIAL on every page.</p>
                 {d.acknowledgedByOther ? (
                   <div className="alert warning" role="alert">
                     <p className="alert-title">Accepted under a different name</p>
@@ -302,7 +316,7 @@ export default function DisclosurePage({ id }: { id: string }) {
       <div className="page-head">
         <div>
           <PageTitle title={`Disclosure ${d.reference}`}>Sharing with {org}</PageTitle>
-          <p className="muted"><span className="reference">{d.reference}</span> · about {name} · <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} /></p>
+          <p className="muted"><span className="reference">{d.reference}</span> · about {name} · <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} /></p>
         </div>
       </div>
       {done ? <Notice>{done}</Notice> : null}
@@ -324,7 +338,13 @@ export default function DisclosurePage({ id }: { id: string }) {
           <dl className="facts">
             <dt>To</dt><dd>{d.recipientName}, {d.recipientRole}<br />{org}{d.recipientEmail ? <><br />{d.recipientEmail}</> : null}</dd>
             <dt>Purpose</dt><dd>{purposes.name(d.purposeId)}</dd>
-            <dt>Basis</dt><dd>{basisText(d)}{d.exceptionReference ? ` (${d.exceptionReference})` : ''}</dd>
+            <dt>Basis</dt>
+            <dd>
+              {d.basis === 'agreement' && d.agreement
+                ? <>Under agreement: <Link href={`/agreements/${d.agreement.id}`}>{d.agreement.title}</Link>{d.agreement.status !== 'in_force' ? <> <AgreementStatusBadge status={d.agreement.status} /></> : null}</>
+                : basisText(d)}
+              {d.exceptionReference ? ` (${d.exceptionReference})` : ''}
+            </dd>
             <dt>Items</dt>
             <dd>
               {d.items.personFields.map(fieldLabel).join(', ')}

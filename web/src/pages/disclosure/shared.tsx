@@ -16,10 +16,12 @@ export const STATUS_LABELS: Record<DisclosureStatus, { label: string; tone: stri
 };
 /**
  * The disclosure's status as a badge; a disclosure still waiting to go out whose consent was withdrawn (1.3) reads
- * "Consent withdrawn" with the date, never "Ready to release".
+ * "Consent withdrawn" with the date, and one whose sharing agreement ended (practice 5.1) "Agreement ended" with the
+ * date — never "Ready to release".
  */
-export function DisclosureStatusBadge({ status, consentWithdrawnAt }: { status: DisclosureStatus; consentWithdrawnAt?: string | null }) {
+export function DisclosureStatusBadge({ status, consentWithdrawnAt, agreementEndedAt }: { status: DisclosureStatus; consentWithdrawnAt?: string | null; agreementEndedAt?: string | null }) {
   if (consentWithdrawnAt) return <span className="badge warn">Consent withdrawn {formatDate(consentWithdrawnAt)}</span>;
+  if (agreementEndedAt) return <span className="badge warn">Agreement ended {formatDate(agreementEndedAt)}</span>;
   const s = STATUS_LABELS[status] ?? { label: status, tone: 'muted-badge' };
   return <span className={`badge ${s.tone}`}>{s.label}</span>;
 }
@@ -36,9 +38,10 @@ export const GROUNDS: ReadonlyArray<{ id: ExceptionGround; label: string; descri
 ];
 export const groundLabel = (g: string | null) => GROUNDS.find((x) => x.id === g)?.label ?? '';
 
-/** "Their consent" or "Without consent: the law requires it". */
-export const basisText = (d: Pick<Disclosure, 'basis' | 'exceptionGround'>) =>
-  d.basis === 'exception' ? `${BASIS_LABELS.exception}: ${groundLabel(d.exceptionGround).toLowerCase()}` : BASIS_LABELS[d.basis] ?? d.basis;
+/** "Their consent", "Under agreement: <its title>" or "Without consent: the law requires it". */
+export const basisText = (d: Pick<Disclosure, 'basis' | 'exceptionGround' | 'agreement'>) =>
+  d.basis === 'exception' ? `${BASIS_LABELS.exception}: ${groundLabel(d.exceptionGround).toLowerCase()}`
+    : d.basis === 'agreement' && d.agreement ? `Under agreement: ${d.agreement.title}` : BASIS_LABELS[d.basis] ?? d.basis;
 
 export const categoryList = (cs: readonly string[]) => cs.map((c) => CLASSIFICATION_LABELS[c]?.label ?? c).join(', ');
 
@@ -82,7 +85,7 @@ export function DisclosureCard({ d, orgName, purposeName, showPerson }: { d: Dis
         </p>
       </div>
       <div className="disclosure-badges">
-        <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} />
+        <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} />
         {d.status === 'released' && d.tellPerson !== false ? (
           <span className={`badge ${d.personToldAt ? 'muted-badge' : 'told-due'}`}>{d.personToldAt ? `Told ${formatDate(d.personToldAt)}` : 'Person not told yet'}</span>
         ) : null}
