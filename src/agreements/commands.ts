@@ -6,7 +6,7 @@ import { newId } from '../lib/ids';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { classMask, type Classification } from '../policy/types';
-import { AGREEMENT_RECORD, agreementFact, loadParts, presentAgreement } from './record';
+import { AGREEMENT_RECORD, agreementFact, loadParts, presentAgreement, reviewBlocker } from './record';
 import type { CreateAgreementInput, SignatoryInput, UpdateAgreementInput } from './schema';
 
 /** Loads an agreement row (404 when there is none: that agreements exist is not hidden from anyone working here). */
@@ -38,10 +38,17 @@ export const agreementCan = (ctx: Ctx) => ({
   document: mayReadDocument(ctx),
 });
 
-/** The agreement as answered, with its parts and what the actor may do with it. */
+/** Whether the actor may record a review of this agreement now: the policy allows it and the agreement is signed and current. */
+export const mayReview = (ctx: Ctx, row: AgreementRow) =>
+  decide(ctx.actor, 'agreement.review', { type: 'agreement', id: row.id }).allowed && reviewBlocker(row, ctx.nowIso) === null;
+
+/**
+ * The agreement as answered, with its parts and what the actor may do with it — including, for this agreement,
+ * whether they may record a review of it (`review`: the web app offers the form only then).
+ */
 export async function present(ctx: Ctx, row: AgreementRow) {
   const parts = (await loadParts(ctx.db, [row.id])).get(row.id)!;
-  return { ...presentAgreement(row, parts, ctx.nowIso, mayReadDocument(ctx)), can: agreementCan(ctx) };
+  return { ...presentAgreement(row, parts, ctx.nowIso, mayReadDocument(ctx)), can: { ...agreementCan(ctx), review: mayReview(ctx, row) } };
 }
 
 /** Partners must be organisations of the register, not archived; purposes must be in the register (400 naming the field). */

@@ -75,6 +75,8 @@ export async function agreementsDueForReview(ctx: Ctx, withinDays?: number) {
 /**
  * What "due" means for a sharing agreement (practice 5.1; 3.1): signed, current, not yet ended, and ending or due for
  * review by `horizon` (a review date already past included). The review list and the management review both ask it.
+ * `review_on` is the next review due: a recorded review (src/agreements/reviews.ts) moves it to the date it set, so a
+ * reviewed agreement is no longer due or overdue for review until then (it still shows while its end is near).
  */
 export const dueAgreements = (db: Kysely<Database>, today: string, horizon: string) =>
   db.selectFrom('agreements').where('status', '=', 'signed').where('superseded_by', 'is', null).where('ends_on', '>=', today)

@@ -7,13 +7,14 @@ import { agreementUsable, type AgreementFact } from '../policy/agreement-relatio
  * partner parties are organisations of the register — not about a person, and it is not confidential that it
  * exists, with whom and for what; so like the purpose register it has no team or grants and is not one of the
  * need-to-know descriptors of src/records/registry.ts. Its actions are `agreement.<verb>` (src/policy/actions.ts):
- * read (everyone), manage (management and the guardian), document (the signed copy), check (the relation).
+ * read (everyone), manage (management and the guardian), document (the signed copy), check (the relation), review
+ * (management record a review: src/agreements/reviews.ts).
  */
 export const AGREEMENT_RECORD = {
   type: 'agreement',
   noun: 'sharing agreement',
   table: 'agreements',
-  actions: ['read', 'manage', 'document', 'check'],
+  actions: ['read', 'manage', 'document', 'check', 'review'],
   editable: ['title', 'partnerIds', 'purposeIds', 'dataCategories', 'conditions', 'requiresConsent', 'startsOn', 'endsOn', 'reviewOn'],
   /** The party key of our own organisation among the signatories. */
   ours: 'ours',
@@ -61,6 +62,20 @@ export function agreementStatus(row: Pick<AgreementRow, 'status' | 'starts_on' |
   const today = nowIso.slice(0, 10);
   if (today < row.starts_on) return 'signed';
   return today > row.ends_on ? 'ended' : 'in_force';
+}
+
+/**
+ * Why a review cannot be recorded for the agreement now, or null when it can: only a signed agreement that is not
+ * superseded, terminated or past its last day is reviewed (a draft is not in force yet; one that has ended is over).
+ */
+export function reviewBlocker(row: Pick<AgreementRow, 'status' | 'starts_on' | 'ends_on' | 'superseded_by' | 'terminated_at'>, nowIso: string): string | null {
+  switch (agreementStatus(row, nowIso)) {
+    case 'signed': case 'in_force': return null;
+    case 'draft': return 'A draft is not reviewed: it is not in force until every party has signed.';
+    case 'terminated': return `This agreement was ended early${row.terminated_at ? ` on ${row.terminated_at.slice(0, 10)}` : ''}: there is nothing left to review.`;
+    case 'superseded': return 'This version was replaced by its variation: review the version in force instead.';
+    default: return `This agreement ended on ${row.ends_on}: there is nothing left to review. Draft a new one to carry on sharing.`;
+  }
 }
 
 /**

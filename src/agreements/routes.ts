@@ -9,7 +9,8 @@ import { createAgreement, recordSignatory, terminateAgreement, updateAgreement, 
 import { checkAgreement } from './covers';
 import { attachSignedCopy, authoriseSignedCopy, receiveSignedCopy, type SignedCopy } from './document';
 import { agreementsDueForReview, getAgreement, listAgreements } from './queries';
-import { agreementParams, checkAgreementQuery, createAgreementBody, listAgreementsQuery, reviewDueQuery, signatoryBody, terminateBody, updateAgreementBody } from './schema';
+import { listAgreementReviews, recordAgreementReview } from './reviews';
+import { agreementParams, checkAgreementQuery, createAgreementBody, listAgreementsQuery, recordReviewBody, reviewDueQuery, signatoryBody, terminateBody, updateAgreementBody } from './schema';
 
 const tags = ['agreements'];
 type Versioned = { version: number };
@@ -86,6 +87,17 @@ export const agreementRoutes = [
     method: 'POST', url: '/api/agreements/:id/terminate', action: 'agreement.manage', tags, params: agreementParams, body: terminateBody,
     summary: 'End a signed agreement early, with the reason (If-Match required)',
     handler: (ctx, { params, body, request, reply }) => tagged(reply, terminateAgreement(ctx, params.id, ifMatchVersion(request), body)),
+  }),
+  route({
+    method: 'GET', url: '/api/agreements/:id/reviews', action: 'agreement.read', tags, params: agreementParams,
+    summary: 'The reviews of a sharing agreement, newest first: who, when, the outcome, the note and the next review date',
+    handler: (ctx, { params }) => listAgreementReviews(ctx, params.id),
+  }),
+  route({
+    method: 'POST', url: '/api/agreements/:id/reviews', action: 'agreement.review', tags, params: agreementParams, body: recordReviewBody,
+    summary: 'Record a review of a signed agreement in force (managers; If-Match required): the outcome, a note and the next review date',
+    responses: { 409: 'A draft, or an agreement superseded, ended or ended early: not reviewed' },
+    handler: (ctx, { params, body, request, reply }) => tagged(reply, recordAgreementReview(ctx, params.id, ifMatchVersion(request), body)),
   }),
   route({
     method: 'POST', url: '/api/agreements/:id/vary', action: 'agreement.manage', tags, params: agreementParams, status: 201,

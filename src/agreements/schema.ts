@@ -59,6 +59,20 @@ export type SignatoryInput = z.infer<typeof signatoryBody>;
 /** POST /api/agreements/:id/terminate: ended early, with the reason. */
 export const terminateBody = z.strictObject({ reason: text(2000) });
 
+/**
+ * What a review of an agreement decided (3.1; practice 5.1): it continues unchanged, it needs a variation (drafted
+ * with POST /api/agreements/:id/vary), or it should end (ended with POST /api/agreements/:id/terminate).
+ */
+export const AGREEMENT_REVIEW_OUTCOMES = ['continue', 'vary', 'end'] as const;
+
+/** POST /api/agreements/:id/reviews: a review recorded by management (If-Match). */
+export const recordReviewBody = z.strictObject({
+  outcome: z.enum(AGREEMENT_REVIEW_OUTCOMES).describe('continue (unchanged), vary (needs a variation) or end (it should end)'),
+  note: text(2000).describe('a short note of what was reviewed and why: about the agreement, not about any person'),
+  nextReviewOn: day.describe('the next review date, YYYY-MM-DD: after today and not after the agreement ends'),
+});
+export type RecordReviewInput = z.infer<typeof recordReviewBody>;
+
 /** GET /api/agreements. */
 export const listAgreementsQuery = z.strictObject({ ...pageQuery, status: z.enum(AGREEMENT_STATUSES).optional(), organisationId: z.uuid().optional() });
 export type ListAgreementsQuery = z.infer<typeof listAgreementsQuery>;

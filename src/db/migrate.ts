@@ -23,6 +23,7 @@ import * as m0021 from './migrations/0021_safeguarding_referrals';
 import * as m0022 from './migrations/0022_review_and_equality';
 import * as m0023 from './migrations/0023_meeting_links';
 import * as m0024 from './migrations/0024_disclosure_agreement';
+import * as m0025 from './migrations/0025_agreement_reviews';
 import * as m0026 from './migrations/0026_notification_settled';
 
 /**
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '0022_review_and_equality': m0022,
   '0023_meeting_links': m0023,
   '0024_disclosure_agreement': m0024,
+  '0025_agreement_reviews': m0025,
   '0026_notification_settled': m0026,
 };
 

@@ -5,6 +5,7 @@ import type { AuditEventRow, AuditHeadRow, AuditCheckpointRow, AuditSignerRow } 
 import type { ConcernRow, ReferralRow, ConcernEntryRow, BreachRow, BreachPersonRow, BreachEscalationRow, BreachFlagRow, BreachActivityRow, BreachFlagScanRow } from './rows/safeguarding';
 import type { PurposeRow, ConsentRow, ConsentRecipientRow, NoticeRow, FirstContactRow, EqualityDeclarationRow, EqualityDeclarationServiceRow, EqualitySnapshotRow } from './rows/consent';
 import type { DisclosureRow, DisclosurePackRow, PseudonymKeyRow, AgreementRow, AgreementPartyRow, AgreementPurposeRow, AgreementSignatoryRow, MeetingRow, MeetingAttendeeRow } from './rows/sharing';
+import type { AgreementReviewRow } from './rows/agreement-reviews';
 
 export type * from './rows/accounts';
 export type * from './rows/records';
@@ -13,6 +14,7 @@ export type * from './rows/audit';
 export type * from './rows/safeguarding';
 export type * from './rows/consent';
 export type * from './rows/sharing';
+export type * from './rows/agreement-reviews';
 export type * from './rows/versioned';
 
 /**
@@ -50,6 +52,7 @@ export interface Database {
   agreement_parties: AgreementPartyRow;
   agreement_purposes: AgreementPurposeRow;
   agreement_signatories: AgreementSignatoryRow;
+  agreement_reviews: AgreementReviewRow;
   meetings: MeetingRow;
   meeting_attendees: MeetingAttendeeRow;
   concerns: ConcernRow;

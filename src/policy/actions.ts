@@ -17,7 +17,7 @@ export const OTHER_ACTIONS = [
   'notice.read', 'notice.publish',
   'purpose.read', 'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
   'disclosure.register',
-  'agreement.read', 'agreement.manage', 'agreement.document', 'agreement.check',
+  'agreement.read', 'agreement.manage', 'agreement.document', 'agreement.check', 'agreement.review',
   'meeting.read', 'meeting.record', 'meeting.update', 'meeting.share',
   'review.read', 'review.record',
   'equality.record', 'equality.read', 'equality.report',
@@ -40,7 +40,7 @@ export const CONFIDENTIAL_ACTIONS: readonly Action[] = [
   'disclosure.register',
   // Managing sharing agreements and reading the signed copy are governance under the policy; so is every meeting
   // action (its notes are confidential). Reading that an agreement exists is not confidential (5.1).
-  'agreement.manage', 'agreement.document', 'agreement.check',
+  'agreement.manage', 'agreement.document', 'agreement.check', 'agreement.review',
   'meeting.read', 'meeting.record', 'meeting.update', 'meeting.share',
   // The management review lists records of every area; equality declarations are special-category data (Art 9).
   'review.read', 'review.record',

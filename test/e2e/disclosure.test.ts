@@ -330,13 +330,36 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     await s.page.getByRole('heading', { name: 'Joint working protocol with Riverside Youth Trust', level: 1 }).waitFor();
     expect(await s.page.getByRole('link', { name: /Download the signed copy/ }).count()).toBe(0);
     expect(await s.page.getByRole('button', { name: 'Record signatory' }).count()).toBe(0);
+    await s.page.getByRole('heading', { name: 'Reviews', level: 2 }).waitFor();
+    expect(await s.page.getByRole('heading', { name: 'Record a review' }).count()).toBe(0); // managers review (3.1, practice 5.1)
     expect(await pageWidth(s.page)).toBeLessThanOrEqual(375);
     await checkpoint(s.page, 'agreements-05-staff-narrow');
     expect(s.problems).toEqual([]);
 
-    // A variation is drafted from the signed agreement; the signed one is then ended early, with the reason.
+    // A manager records a review (3.1, practice 5.1): the API's objections at their fields, then the review in the
+    // history, the next review date on the agreement, and the audit entry naming the rule and clause.
     await page.getByRole('link', { name: 'Sharing agreements' }).click();
     await page.getByRole('link', { name: 'Joint working protocol with Riverside Youth Trust' }).click();
+    await page.getByRole('heading', { name: 'Record a review', level: 3 }).waitFor();
+    expect(await page.getByRole('region', { name: 'Reviews' }).textContent()).toContain('No review recorded yet.');
+    await page.getByRole('button', { name: 'Record the review' }).click();
+    await expect.poll(() => page.getByRole('radiogroup', { name: 'What the review concluded' }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Note').getAttribute('aria-invalid')).toBe('true');
+    await page.locator('label.radio', { hasText: /^Continue unchanged/ }).click();
+    await page.getByLabel('Note').fill('Both sides keep to the conditions; the mentoring handovers work well.');
+    await page.getByLabel('Next review by').fill(day(60)); // after it ends: refused at the field
+    await page.getByRole('button', { name: 'Record the review' }).click();
+    await expect.poll(() => page.getByLabel('Next review by').getAttribute('aria-invalid')).toBe('true');
+    expect((await focused(page)).name).toBe('nextReviewOn');
+    await checkpoint(page, 'agreements-05b-review-errors');
+    await page.getByLabel('Next review by').fill(day(40));
+    await page.getByRole('button', { name: 'Record the review' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Reviews of this agreement' }).textContent()).toContain('Both sides keep to the conditions');
+    expect(await page.getByRole('status').first().textContent()).toMatch(/The review is recorded: continue unchanged/);
+    expect((await auditRows(world)).filter((r) => r.action === 'agreement.review').map((r) => [r.decision, r.rule_id, r.clause, r.actor_id])).toEqual([['allow', 'agreements/review', 'practice 5.1', manager.id]]);
+    await checkpoint(page, 'agreements-05c-reviewed');
+
+    // A variation is drafted from the signed agreement; the signed one is then ended early, with the reason.
     await page.getByRole('button', { name: 'Start a variation' }).click();
     await expect.poll(() => page.locator('.page-head').textContent()).toContain('Draft — being signed');
     expect(await page.getByText('This varies').textContent()).toContain('stays in force until this one is signed');
@@ -352,6 +375,11 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     await expect.poll(() => page.locator('.page-head').textContent()).toContain('Ended early');
     expect(await page.locator('.usable').textContent()).toMatch(/Not a basis for sharing now/);
     expect((await auditRows(world)).filter((r) => r.action === 'agreement.vary' || r.action === 'agreement.terminate').map((r) => r.action)).toEqual(['agreement.vary', 'agreement.terminate']);
+    expect(await page.getByRole('heading', { name: 'Record a review' }).count()).toBe(0); // an agreement ended early is not reviewed
+    // Its draft variation no longer says the ended version stays in force.
+    await page.goBack();
+    await expect.poll(() => page.locator('.page-head').textContent()).toContain('Draft — being signed');
+    await expect.poll(() => page.getByText('This varies').textContent()).toMatch(/which was ended early on .*: no version of this agreement is in force until this one is signed/);
     expect(problems).toEqual([]);
   }, 180_000);
 

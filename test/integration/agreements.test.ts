@@ -24,7 +24,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
   let manager: TestUser, guardian: TestUser, staff: TestUser, volunteer: TestUser;
   let partner: string, otherOrg: string, purpose: string, otherPurpose: string;
   const db = () => world.services.db.kysely;
-  const count = async (table: 'agreements' | 'agreement_signatories') => Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (table: 'agreements' | 'agreement_signatories' | 'agreement_reviews') => Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const auditOf = async (id: string) => (await auditRows(world)).filter((r) => r.resource_id === id).map((r) => [r.action, r.decision, r.rule_id, r.clause]);
   const lastAudit = async () => (await auditRows(world)).at(-1)!;
 
@@ -178,7 +178,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
   it('5.1 sharing-agreements: can says who may manage agreements and open the signed copy — management and the guardian, not staff or volunteers — and the API agrees', async () => {
     const a = await draft({ title: 'Capabilities' });
     for (const [user, manage] of [[manager, true], [guardian, true], [staff, false], [volunteer, false]] as const) {
-      expect((await as(world, user).get(`/api/agreements/${a.id}`)).json().can).toEqual({ manage, document: manage });
+      expect((await as(world, user).get(`/api/agreements/${a.id}`)).json().can).toEqual({ manage, document: manage, review: false }); // a draft is not reviewed
       expect((await as(world, user).get('/api/agreements?limit=1')).json().can).toEqual({ manage, document: manage });
     }
     expect((await as(world, staff).post(`/api/agreements/${a.id}/signatories`, { party: 'ours', userId: guardian.id, role: 'Guardian', signedOn: '2026-01-05' }, { 'if-match': await etagOf(a.id) })).statusCode).toBe(403);
@@ -207,5 +207,105 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     const overdue = await fullySigned({ title: 'Review overdue', startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-02-15' });
     const byId = new Map((await as(world, staff).get('/api/agreements/review-due')).json().items.map((i: { id: string; reviewOverdue: boolean }) => [i.id, i.reviewOverdue]));
     expect([byId.get(overdue.id), byId.get(soon.id)]).toEqual([true, false]);
+  });
+  const review = (user: TestUser, id: string, b: Record<string, unknown>, headers: Record<string, string> = {}) => as(world, user).post(`/api/agreements/${id}/reviews`, b, headers);
+  const reviewBody = (over: Record<string, unknown> = {}) => ({ outcome: 'continue', note: 'Working well; both sides keep to the conditions.', nextReviewOn: '2026-09-01', ...over });
+  const reviewsOf = async (id: string) => Number((await db().selectFrom('agreement_reviews').select((eb) => eb.fn.countAll().as('n')).where('agreement_id', '=', id).executeTakeFirstOrThrow()).n);
+  const reviewAuditOf = async (id: string) => (await auditRows(world)).filter((r) => r.resource_id === id && r.action === 'agreement.review');
+
+  it('practice 5.1 sharing-agreements agreements/review: a manager records a review — outcome, note, next review date — in one step and audited; the history keeps it; it leaves the review list and the management review (3.1)', async () => {
+    const a = await fullySigned({ title: 'Reviewed protocol', startsOn: '2026-01-01', endsOn: '2027-06-30', reviewOn: '2026-02-20' });
+    const dueIds = async () => (await as(world, staff).get('/api/agreements/review-due')).json().items.map((i: { id: string; reviewOverdue: boolean }) => [i.id, i.reviewOverdue]);
+    const inManagementReview = async () => (await as(world, manager).get('/api/review?withinDays=60')).json().sections.agreementsToReview.items.map((i: { id: string }) => i.id);
+    expect(await dueIds()).toContainEqual([a.id, true]); // overdue since 20 Feb (the clock is 2 Mar 2026)
+    expect(await inManagementReview()).toContain(a.id);
+    for (const [user, may] of [[manager, true], [guardian, false], [staff, false], [volunteer, false]] as const) {
+      expect((await as(world, user).get(`/api/agreements/${a.id}`)).json().can.review, user.username).toBe(may);
+    }
+
+    // Staff may not: 403 with the rule, the refusal audited, nothing written.
+    const denied = await review(staff, a.id, reviewBody(), { 'if-match': await etagOf(a.id) });
+    expect(denied.statusCode).toBe(403);
+    expect(await lastAudit()).toMatchObject({ action: 'agreement.review', decision: 'deny', rule_id: 'default/deny', actor_id: staff.id }); // refused by the pipeline, before the agreement is read
+
+    // Bad input: a 400 naming the field; nothing half-written.
+    const etag = await etagOf(a.id);
+    const bad: [Record<string, unknown>, string, RegExp][] = [
+      [reviewBody({ nextReviewOn: '2026-03-02' }), 'body.nextReviewOn', /after today/],
+      [reviewBody({ nextReviewOn: '2025-12-01' }), 'body.nextReviewOn', /after today/],
+      [reviewBody({ nextReviewOn: '2027-07-01' }), 'body.nextReviewOn', /on or before 2027-06-30/],
+      [reviewBody({ nextReviewOn: '1 September' }), 'body.nextReviewOn', /./],
+      [reviewBody({ outcome: 'maybe' }), 'body.outcome', /./],
+      [reviewBody({ note: '   ' }), 'body.note', /./],
+      [reviewBody({ reviewedBy: staff.id }), 'body', /reviewedBy/],
+    ];
+    for (const [b, path, message] of bad) {
+      const res = await review(manager, a.id, b, { 'if-match': etag });
+      expect(res.statusCode, path).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json().errors).toEqual([{ path, message: expect.stringMatching(message) }]);
+    }
+    expect((await review(manager, a.id, reviewBody())).statusCode).toBe(428); // If-Match is required
+    expect((await review(manager, a.id, reviewBody(), { 'if-match': '"1"' })).statusCode).toBe(412);
+    expect(await reviewsOf(a.id)).toBe(0);
+    expect((await as(world, manager).get(`/api/agreements/${a.id}`)).json().data).toMatchObject({ reviewOn: '2026-02-20' });
+    expect(await reviewAuditOf(a.id)).toEqual([]);
+
+    // Recorded: the review date moves on, the version too, and the answer says who reviewed.
+    const ok = await review(manager, a.id, reviewBody(), { 'if-match': etag });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.headers.etag).toBe(`"${Number(JSON.parse(etag)) + 1}"`);
+    expect(ok.json()).toMatchObject({
+      data: { id: a.id, reviewOn: '2026-09-01', status: 'in_force', usable: true }, can: { review: true },
+      review: { agreementId: a.id, outcome: 'continue', note: 'Working well; both sides keep to the conditions.', previousReviewOn: '2026-02-20', nextReviewOn: '2026-09-01', reviewedBy: { id: manager.id }, reviewedAt: world.clock.now().toISOString() },
+    });
+    const entries = await reviewAuditOf(a.id);
+    expect(entries.map((r) => [r.action, r.decision, r.rule_id, r.clause, r.actor_id, r.resource_type])).toEqual([
+      ['agreement.review', 'allow', 'agreements/review', 'practice 5.1', manager.id, 'agreement'],
+    ]);
+    const detail = JSON.parse(entries[0].detail);
+    expect(detail).toEqual({ reviewId: ok.json().review.id, outcome: 'continue', previousReviewOn: '2026-02-20', nextReviewOn: '2026-09-01', version: ok.json().version });
+    expect(entries[0].detail).not.toContain('Working well'); // the note is not copied into the audit
+
+    // No longer due or overdue, in the review list and the management review.
+    expect((await dueIds()).map((x: [string, boolean]) => x[0])).not.toContain(a.id);
+    expect(await inManagementReview()).not.toContain(a.id);
+
+    // A second review: the history, newest first, for everyone working here.
+    const again = await review(manager, a.id, reviewBody({ outcome: 'vary', note: 'Add the new purpose at the next variation.', nextReviewOn: '2026-12-01' }), { 'if-match': ok.headers.etag as string });
+    expect(again.statusCode, again.body).toBe(200);
+    const history = await as(world, volunteer).get(`/api/agreements/${a.id}/reviews`);
+    expect(history.statusCode).toBe(200);
+    expect(history.json().items).toMatchObject([
+      { outcome: 'vary', previousReviewOn: '2026-09-01', nextReviewOn: '2026-12-01', reviewedBy: { id: manager.id } },
+      { outcome: 'continue', previousReviewOn: '2026-02-20', nextReviewOn: '2026-09-01', reviewedBy: { id: manager.id } },
+    ]);
+    expect(await reviewsOf(a.id)).toBe(2);
+    expect((await as(world, staff).get(`/api/agreements/${newId()}/reviews`)).statusCode).toBe(404);
+  });
+
+  it('practice 5.1 sharing-agreements agreements/review: a draft, an agreement ended early, one past its last day and a superseded version are not reviewed — 409 saying why, nothing written, and can.review is false', async () => {
+    const draftOnly = await draft({ title: 'Not yet signed', reviewOn: '2026-04-01' });
+    const terminated = await fullySigned({ title: 'Ended early', startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-04-01' });
+    expect((await as(world, manager).post(`/api/agreements/${terminated.id}/terminate`, { reason: 'Partner closed.' }, { 'if-match': await etagOf(terminated.id) })).statusCode).toBe(200);
+    const expired = await fullySigned({ title: 'Past its end', startsOn: '2025-01-01', endsOn: '2025-12-31', reviewOn: '2025-10-01' });
+    const original = await fullySigned({ title: 'Varied', startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-04-01' });
+    const variation = (await as(world, manager).post(`/api/agreements/${original.id}/vary`)).json().data.id as string;
+    expect((await signOurs(variation)).statusCode).toBe(200);
+    expect((await signPartner(variation)).statusCode).toBe(200);
+    expect((await attach(variation)).json().data.status).toBe('in_force');
+
+    for (const [id, status, says] of [
+      [draftOnly.id, 'draft', /draft is not reviewed/], [terminated.id, 'terminated', /ended early on 2026-03-02: there is nothing left to review/],
+      [expired.id, 'ended', /ended on 2025-12-31/], [original.id, 'superseded', /replaced by its variation/],
+    ] as const) {
+      expect((await as(world, manager).get(`/api/agreements/${id}`)).json().can.review, status).toBe(false);
+      const res = await review(manager, id, reviewBody({ nextReviewOn: '2026-06-01' }), { 'if-match': await etagOf(id) });
+      expect(res.statusCode, status).toBe(409);
+      expect(res.json()).toMatchObject({ status: 409, detail: expect.stringMatching(says), errors: [{ path: 'params.id', message: `the agreement is ${status}` }] });
+      expect(await reviewsOf(id)).toBe(0);
+      expect(await reviewAuditOf(id)).toEqual([]);
+    }
+    expect((await as(world, manager).get(`/api/agreements/${variation}`)).json().can.review).toBe(true); // the version in force is
   });
 });

@@ -28,6 +28,12 @@ export const AGREEMENTS_RULES: readonly Rule[] = [
     reason: 'Management and the guardian keep the signed copy of each joint working protocol.',
   },
   {
+    // 3.1: a continuing use is regularly reviewed; the review decides whether the protocol continues, is varied or ends.
+    id: 'agreements/review', clauseKey: 'sharing-agreements', effect: 'allow', roles: ['manager'], relation: 'any',
+    actions: ['agreement.review'],
+    reason: 'Management review each joint working protocol by its review date: it continues unchanged, needs a variation or ends.',
+  },
+  {
     id: 'agreements/covers', clauseKey: 'sharing-agreements', effect: 'allow', roles: ['manager', 'guardian', 'staff'], relation: 'agreement',
     actions: ['agreement.check'],
     reason: 'A signed sharing agreement in force covers this partner, purpose and information.',

@@ -10,7 +10,9 @@ import { Button, Link, Loading, ModalDialog, Notice, PageTitle, ProblemMessage, 
 import { navigate, useLocation } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { categoryList, todayLocal, usePurposes } from '../disclosure/shared';
+import { ReviewForm, ReviewHistory, type ReviewableAgreementView } from './reviews';
 import { AgreementStatusBadge } from './shared';
+import { variationWords } from './variation-words';
 
 const OURS = 'ours';
 
@@ -126,11 +128,24 @@ function TerminateForm({ a, onDone, onCancel }: { a: Agreement; onDone: (v: Agre
   );
 }
 
+/** What a variation says of the earlier version it varies, true for the state of each (variation-words.ts). */
+function VariationNote({ a, earlier }: { a: Agreement; earlier: Agreement | undefined }) {
+  const words = variationWords(a, earlier, formatDate);
+  return <p className="muted variation-note">{words.before}<Link href={`/agreements/${a.supersedes}`}>an earlier version</Link>{words.after}</p>;
+}
+
 /** A sharing agreement: its terms, its signatures and signed copy, and — for whoever may manage it — what is left to do. */
 export default function AgreementPage({ id }: { id: string }) {
   const queryClient = useQueryClient();
   const purposes = usePurposes();
-  const q = useQuery({ queryKey: ['agreement', id], queryFn: () => call<AgreementView>(api.GET('/api/agreements/{id}', { params: { path: { id } } })) });
+  const q = useQuery({ queryKey: ['agreement', id], queryFn: () => call<ReviewableAgreementView>(api.GET('/api/agreements/{id}', { params: { path: { id } } })) });
+  // The version a variation varies: what the page says of it depends on its state (in force, ended, ended early).
+  const earlierId = q.data?.data.supersedes ?? null;
+  const earlier = useQuery({
+    queryKey: ['agreement', earlierId],
+    queryFn: () => call<AgreementView>(api.GET('/api/agreements/{id}', { params: { path: { id: earlierId! } } })),
+    enabled: earlierId !== null,
+  });
   const { search } = useLocation();
   const [done, setDone] = useState<string | null>(search.get('drafted') ? 'The draft is saved. Record who signed for each side and attach the signed copy.' : null);
   const doneRef = useRef<HTMLDivElement>(null);
@@ -182,7 +197,7 @@ export default function AgreementPage({ id }: { id: string }) {
         </div>
       ) : null}
       <ProblemMessage error={varyError} />
-      {a.supersedes ? <p className="muted">This varies <Link href={`/agreements/${a.supersedes}`}>an earlier version</Link>, which stays in force until this one is signed.</p> : null}
+      {a.supersedes ? <VariationNote a={a} earlier={earlier.data?.data} /> : null}
       {a.supersededBy ? <p className="muted">Replaced by <Link href={`/agreements/${a.supersededBy}`}>its variation</Link>.</p> : null}
       <div className="columns">
         <div className="stack">
@@ -207,6 +222,14 @@ export default function AgreementPage({ id }: { id: string }) {
               <dt>Breaches</dt><dd>{a.conditions.breachNotification}</dd>
             </dl>
           </section>
+          {a.status !== 'draft' ? (
+            <section className="panel agreement-reviews" aria-labelledby="reviews-title">
+              <h2 id="reviews-title">Reviews</h2>
+              <p className="muted">Management review each agreement by its review date (3.1): it continues unchanged, needs a variation, or ends.</p>
+              <ReviewHistory id={a.id} />
+              {can.review ? <><h3>Record a review</h3><ReviewForm a={a} onDone={onDone} /></> : null}
+            </section>
+          ) : null}
         </div>
         <section className="panel" aria-labelledby="signing-title">
           <h2 id="signing-title">Signatures</h2>

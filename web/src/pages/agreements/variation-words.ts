@@ -1,0 +1,36 @@
+import type { Agreement } from '../../api/sharing';
+
+/** What the sentence needs of the variation on the page. */
+type Variation = Pick<Agreement, 'status' | 'signedAt' | 'terminatedAt'>;
+/** What it needs of the earlier version it varies (undefined while loading or if it cannot be read). */
+type Earlier = Pick<Agreement, 'status' | 'startsOn' | 'endsOn' | 'terminatedAt'> | undefined;
+
+/**
+ * The sentence on a variation's page about the earlier version it varies (practice 5.1), split around the link to
+ * that version ("an earlier version"): true for each state of both. A draft variation replaces nothing until it is
+ * signed, so what is in force meanwhile depends on the earlier version — in force, yet to start, ended, or ended
+ * early; once signed, the variation replaced it, and if the variation was ended early in its turn neither is in force.
+ * `day` formats a date (YYYY-MM-DD or ISO time) for the reader.
+ */
+export function variationWords(a: Variation, earlier: Earlier, day: (iso: string) => string): { before: string; after: string } {
+  // A signed variation supersedes the earlier version, and a superseded version cannot be ended early: an earlier
+  // version shown as ended early was ended before this one was signed.
+  const endedEarly = earlier?.status === 'terminated' && earlier.terminatedAt !== null;
+  if (a.status === 'draft') {
+    switch (earlier?.status) {
+      case 'in_force': return { before: 'This varies ', after: ', which stays in force until this one is signed.' };
+      case 'signed': return { before: 'This varies ', after: `, which is signed and starts on ${day(earlier!.startsOn)}; this one replaces it once signed.` };
+      case 'terminated': return { before: 'This varies ', after: `, which was ended early${earlier!.terminatedAt ? ` on ${day(earlier!.terminatedAt)}` : ''}: no version of this agreement is in force until this one is signed.` };
+      case 'ended': return { before: 'This varies ', after: `, which ended on ${day(earlier!.endsOn)}: no version of this agreement is in force until this one is signed.` };
+      case 'superseded': return { before: 'This varies ', after: ', which has since been replaced by another variation.' };
+      default: return { before: 'This varies ', after: '.' };
+    }
+  }
+  const first = endedEarly
+    ? { before: 'This varies ', after: `, which was ended early on ${day(earlier!.terminatedAt!)}` }
+    : { before: 'This replaced ', after: a.signedAt ? ` when it was signed on ${day(a.signedAt)}` : ' when it was signed' };
+  if (a.status === 'terminated') {
+    return { before: first.before, after: `${first.after}. This one was then ended early${a.terminatedAt ? ` on ${day(a.terminatedAt)}` : ''}: neither version is in force.` };
+  }
+  return { before: first.before, after: `${first.after}.` };
+}
