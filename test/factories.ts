@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { hashPassword } from '../src/accounts/passwords';
 import { createSession } from '../src/accounts/sessions';
@@ -162,6 +163,23 @@ export async function insertConsent(
     recorded_by: c.recordedBy, recorded_at: c.recordedAt ?? now, created_at: now, updated_at: now, version: 1,
   }).execute();
   return id;
+}
+
+/**
+ * Requests a disclosure as `requester` (4.3), has `approver` approve it when it waits for a manager's approval (an
+ * exception, 1.3), and issues its acknowledgement link: the id, the request's answer and the link's token.
+ */
+export async function requestDisclosureWithLink(world: World, requester: TestUser, approver: TestUser, body: Record<string, unknown>) {
+  const res = await as(world, requester).post('/api/disclosures', body);
+  expect(res.statusCode, res.body).toBe(201);
+  const id = res.json().data.id as string;
+  if (res.json().data.status === 'awaiting_approval') {
+    const ok = await as(world, approver).post(`/api/disclosures/${id}/approval`, { decision: 'approve', justification: 'A statutory request.', tellPerson: true });
+    expect(ok.statusCode, ok.body).toBe(200);
+  }
+  const link = await as(world, requester).post(`/api/disclosures/${id}/acknowledgement-link`, {});
+  expect(link.statusCode, link.body).toBe(201);
+  return { id, requested: res.json().data, token: new URL(link.json().url).pathname.split('/').at(-1)! };
 }
 
 /**

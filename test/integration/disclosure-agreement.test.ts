@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillAgreements } from '../../src/db/migrations/0024_disclosure_agreement';
 import { newId } from '../../src/lib/ids';
-import { as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, requestDisclosureWithLink, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const told = { why: 'So the trust can support you.', withWhom: 'Riverside Youth Trust.', consequences: 'They may contact you.', serviceImpact: 'Without it we cannot refer you.' };
@@ -42,18 +42,10 @@ describe.each(dialects())('a disclosure under a sharing agreement records and sh
   });
   /** Requests (another manager approving an exception), acknowledges through the link and answers the disclosure. */
   async function acknowledged(body: Record<string, unknown>) {
-    const res = await as(world, staff).post('/api/disclosures', body);
-    expect(res.statusCode, res.body).toBe(201);
-    const id = res.json().data.id as string;
-    if (res.json().data.status === 'awaiting_approval') {
-      const ok = await as(world, manager2).post(`/api/disclosures/${id}/approval`, { decision: 'approve', justification: 'A statutory request.', tellPerson: true });
-      expect(ok.statusCode, ok.body).toBe(200);
-    }
-    const link = await as(world, staff).post(`/api/disclosures/${id}/acknowledgement-link`, {});
-    expect(link.statusCode, link.body).toBe(201);
-    const ack = await as(world).post(`/api/disclosure-acknowledgements/${new URL(link.json().url).pathname.split('/').at(-1)}`, { typedName: 'Dr Kaur', date: '2026-03-02' });
+    const { id, requested, token } = await requestDisclosureWithLink(world, staff, manager2, body);
+    const ack = await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName: 'Dr Kaur', date: '2026-03-02' });
     expect(ack.statusCode, ack.body).toBe(200);
-    return { id, requested: res.json().data };
+    return { id, requested };
   }
   const inRegister = async (id: string) => (await as(world, manager).get('/api/disclosures')).json().items.find((i: { id: string }) => i.id === id);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfPagesText } from '../support/pdf';
-import { as, auditRows, makeCase, makeNote, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, makeCase, makeNote, makeOrganisation, makePerson, makeUser, requestDisclosureWithLink, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const told = { why: 'So the trust can support you.', withWhom: 'Riverside Youth Trust.', consequences: 'They may contact you.', serviceImpact: 'Without it we cannot refer you.' };
@@ -18,19 +18,7 @@ describe.each(dialects())('disclosure terms and state follow the basis (%s)', (d
     personIds: [person], recipient: { organisationId: orgA, name: 'Sam Carter', role: 'Youth worker', email: 'sam@riverside.example' }, purposeId: purpose,
     reason: 'The trust takes over mentoring next term and needs contact details.', items: { personFields: ['givenName', 'familyName'] }, ...over,
   });
-  /** Requests (approving an exception with another manager) and answers the disclosure id and its link token. */
-  async function withLink(body: Record<string, unknown>) {
-    const res = await as(world, staff).post('/api/disclosures', body);
-    expect(res.statusCode, res.body).toBe(201);
-    const id = res.json().data.id as string;
-    if (res.json().data.status === 'awaiting_approval') {
-      const ok = await as(world, manager2).post(`/api/disclosures/${id}/approval`, { decision: 'approve', justification: 'A statutory police request.', tellPerson: true });
-      expect(ok.statusCode, ok.body).toBe(200);
-    }
-    const link = await as(world, staff).post(`/api/disclosures/${id}/acknowledgement-link`, {});
-    expect(link.statusCode, link.body).toBe(201);
-    return { id, token: new URL(link.json().url).pathname.split('/').at(-1)! };
-  }
+  const withLink = (body: Record<string, unknown>) => requestDisclosureWithLink(world, staff, manager2, body);
   /** The terms the recipient is shown, then (accepted and released) the pack's PDF text and JSON terms. */
   async function termsShownAndPacked(body: Record<string, unknown>, typedName = 'Sam Carter') {
     const { id, token } = await withLink(body);
