@@ -88,7 +88,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'agreements/register-open': 'Everyone working here may see which sharing agreements exist, with whom and for what.',
   'agreements/manage': 'Management or the guardian agreed, recorded or ended a sharing agreement with a partner.',
   'agreements/signed-copy': 'Management or the guardian read the signed copy of a sharing agreement.',
-  'agreements/review': 'A manager reviewed a sharing agreement and recorded the outcome and its next review date.',
+  'agreements/review': 'A manager or the guardian reviewed a sharing agreement and recorded the outcome and its next review date.',
   'agreements/covers': 'A signed sharing agreement in force covered that partner, purpose and information.',
   'agreements/none-covers': 'No signed sharing agreement in force covered that partner, purpose and information, so it was refused.',
   'meetings/acknowledgement-link': 'The external attendee acknowledged the confidentiality of the meeting through the one-time link.',

@@ -213,13 +213,13 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
   const reviewsOf = async (id: string) => Number((await db().selectFrom('agreement_reviews').select((eb) => eb.fn.countAll().as('n')).where('agreement_id', '=', id).executeTakeFirstOrThrow()).n);
   const reviewAuditOf = async (id: string) => (await auditRows(world)).filter((r) => r.resource_id === id && r.action === 'agreement.review');
 
-  it('practice 5.1 sharing-agreements agreements/review: a manager records a review — outcome, note, next review date — in one step and audited; the history keeps it; it leaves the review list and the management review (3.1)', async () => {
+  it('practice 5.1 sharing-agreements agreements/review: a manager, and the guardian (3.1), record a review — outcome, note, next review date — in one step and audited; the history keeps it; it leaves the review list and the management review (3.1)', async () => {
     const a = await fullySigned({ title: 'Reviewed protocol', startsOn: '2026-01-01', endsOn: '2027-06-30', reviewOn: '2026-02-20' });
     const dueIds = async () => (await as(world, staff).get('/api/agreements/review-due')).json().items.map((i: { id: string; reviewOverdue: boolean }) => [i.id, i.reviewOverdue]);
     const inManagementReview = async () => (await as(world, manager).get('/api/review?withinDays=60')).json().sections.agreementsToReview.items.map((i: { id: string }) => i.id);
     expect(await dueIds()).toContainEqual([a.id, true]); // overdue since 20 Feb (the clock is 2 Mar 2026)
     expect(await inManagementReview()).toContain(a.id);
-    for (const [user, may] of [[manager, true], [guardian, false], [staff, false], [volunteer, false]] as const) {
+    for (const [user, may] of [[manager, true], [guardian, true], [staff, false], [volunteer, false]] as const) {
       expect((await as(world, user).get(`/api/agreements/${a.id}`)).json().can.review, user.username).toBe(may);
     }
 
@@ -271,13 +271,13 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     expect((await dueIds()).map((x: [string, boolean]) => x[0])).not.toContain(a.id);
     expect(await inManagementReview()).not.toContain(a.id);
 
-    // A second review: the history, newest first, for everyone working here.
-    const again = await review(manager, a.id, reviewBody({ outcome: 'vary', note: 'Add the new purpose at the next variation.', nextReviewOn: '2026-12-01' }), { 'if-match': ok.headers.etag as string });
+    // A second review, by the guardian (3.1): the history, newest first, for everyone working here.
+    const again = await review(guardian, a.id, reviewBody({ outcome: 'vary', note: 'Add the new purpose at the next variation.', nextReviewOn: '2026-12-01' }), { 'if-match': ok.headers.etag as string });
     expect(again.statusCode, again.body).toBe(200);
     const history = await as(world, volunteer).get(`/api/agreements/${a.id}/reviews`);
     expect(history.statusCode).toBe(200);
     expect(history.json().items).toMatchObject([
-      { outcome: 'vary', previousReviewOn: '2026-09-01', nextReviewOn: '2026-12-01', reviewedBy: { id: manager.id } },
+      { outcome: 'vary', previousReviewOn: '2026-09-01', nextReviewOn: '2026-12-01', reviewedBy: { id: guardian.id } },
       { outcome: 'continue', previousReviewOn: '2026-02-20', nextReviewOn: '2026-09-01', reviewedBy: { id: manager.id } },
     ]);
     expect(await reviewsOf(a.id)).toBe(2);

@@ -634,9 +634,10 @@ describe('decide(): sharing agreements and meetings with third parties (issue 11
     expectAllowed(decide(actor(['guardian']), 'agreement.document', ag), 'agreements/signed-copy');
     expectDenied(decide(actor(['staff']), 'agreement.document', ag), 'default/deny');
   });
-  it('practice 5.1 sharing-agreements agreements/review: a manager records the review of an agreement (3.1); the guardian, staff, volunteers, administrators and a manager who has not accepted the policy do not', () => {
+  it('practice 5.1 sharing-agreements agreements/review: a manager or the guardian records the review of an agreement (3.1: continuing uses reviewed by an appropriate guardian); staff, volunteers, administrators and a manager who has not accepted the policy do not', () => {
     expectAllowed(decide(actor(['manager']), 'agreement.review', { ...ag, id: 'ag-1' }), 'agreements/review', 'practice 5.1');
-    for (const r of ['guardian', 'staff', 'volunteer', 'student', 'administrator', 'safeguarding_lead'] as const) expectDenied(decide(actor([r]), 'agreement.review', { ...ag, id: 'ag-1' }), 'default/deny');
+    expectAllowed(decide(actor(['guardian']), 'agreement.review', { ...ag, id: 'ag-1' }), 'agreements/review', 'practice 5.1');
+    for (const r of ['staff', 'volunteer', 'student', 'administrator', 'safeguarding_lead'] as const) expectDenied(decide(actor([r]), 'agreement.review', { ...ag, id: 'ag-1' }), 'default/deny');
     expectDenied(decide(actor(['manager'], { accepted: false }), 'agreement.review', ag), 'agreement/not-accepted');
   });
   it('practice 5.1 sharing-agreements agreements/covers: a fully signed agreement in force covers its partner, purpose and categories; unsigned, partly signed, no copy, expired, not started, terminated, superseded, another purpose, partner or category — not', () => {

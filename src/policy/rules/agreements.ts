@@ -29,9 +29,10 @@ export const AGREEMENTS_RULES: readonly Rule[] = [
   },
   {
     // 3.1: a continuing use is regularly reviewed; the review decides whether the protocol continues, is varied or ends.
-    id: 'agreements/review', clauseKey: 'sharing-agreements', effect: 'allow', roles: ['manager'], relation: 'any',
+    // 3.1: continuing uses of information are "regularly reviewed by an appropriate guardian" — an agreement is one.
+    id: 'agreements/review', clauseKey: 'sharing-agreements', effect: 'allow', roles: ['manager', 'guardian'], relation: 'any',
     actions: ['agreement.review'],
-    reason: 'Management review each joint working protocol by its review date: it continues unchanged, needs a variation or ends.',
+    reason: 'Management and the guardian review each joint working protocol by its review date: it continues unchanged, needs a variation or ends.',
   },
   {
     id: 'agreements/covers', clauseKey: 'sharing-agreements', effect: 'allow', roles: ['manager', 'guardian', 'staff'], relation: 'agreement',
