@@ -29,8 +29,8 @@ type Row = DisclosureLike;
  * management), with what the actor may do with it (decided by the policy, so the web app offers only what the API
  * accepts), the sharing agreement it rests on (`agreement`: id, title, status; practice 5.1), and what stands
  * between it and release (src/disclosure/readiness.ts): `consentWithdrawnAt`, when the consent it rests on was
- * withdrawn while it waited (1.3), and `agreementEndedAt`, when the agreement it rests on ended with none other in
- * force covering it — then its release (and the steps towards it) is not offered, since the API would refuse it.
+ * withdrawn while it waited (1.3), `agreementEndedAt`, when the agreement it rests on ended with none other in
+ * force covering it, and `purposeNotInForce`, its purpose retired or past its review (3.1) — then its release (and the steps towards it) is not offered, since the API would refuse it.
  * Audited.
  */
 export async function getDisclosure(ctx: Ctx, id: string) {
@@ -39,7 +39,7 @@ export async function getDisclosure(ctx: Ctx, id: string) {
   const can = offered(ctx, 'disclosure', row);
   if (ready.blocked) can.release = false;
   const data = shaped(presented.data);
-  Object.assign(data, { consentWithdrawnAt: ready.consentWithdrawnAt, agreement: ready.agreement, agreementEndedAt: ready.agreementEndedAt });
+  Object.assign(data, { consentWithdrawnAt: ready.consentWithdrawnAt, agreement: ready.agreement, agreementEndedAt: ready.agreementEndedAt, purposeNotInForce: ready.purposeNotInForce });
   return { data, restricted: presented.restricted, version: Number(row.version), can };
 }
 
@@ -49,8 +49,8 @@ const page = async (ctx: Ctx, rows: Row[], limit: number, cursorOf: (r: Row) => 
   const ready = await readinessOf(ctx, items);
   return {
     items: items.map((r) => {
-      const { consentWithdrawnAt, agreement, agreementEndedAt } = ready(r.id);
-      return Object.assign(shaped(presentSummary(ctx, 'disclosure', r)), { consentWithdrawnAt, agreement, agreementEndedAt });
+      const { consentWithdrawnAt, agreement, agreementEndedAt, purposeNotInForce } = ready(r.id);
+      return Object.assign(shaped(presentSummary(ctx, 'disclosure', r)), { consentWithdrawnAt, agreement, agreementEndedAt, purposeNotInForce });
     }),
     nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null,
   };

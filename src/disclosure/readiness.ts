@@ -3,12 +3,13 @@ import { agreementStatus } from '../agreements/record';
 import type { Ctx } from '../context';
 import type { Classification } from '../policy/types';
 import { ukDate } from '../information-use/plain';
+import { purposeInForce } from '../policy/consent-relation';
 
 /*
  * What stands between a disclosure still waiting to go out and its release, told before anyone tries (1.3, 4.3,
- * practice 5.1): its basis is checked again at release, so a disclosure whose consent was withdrawn, or whose
- * sharing agreement ended, would be refused — the view says so instead of "ready to release", and does not offer it.
- * One or two queries for a page of rows, whatever its length.
+ * practice 5.1, 3.1): its basis and purpose are checked again at release, so a disclosure whose consent was
+ * withdrawn, whose sharing agreement ended, or whose purpose is no longer in force would be refused — the view says
+ * so instead of "ready to release", and does not offer it. A few queries for a page of rows, whatever its length.
  */
 
 /** A disclosure row as stored (snake_case columns). */
@@ -100,16 +101,51 @@ export async function agreementStates(ctx: Ctx, rows: readonly DisclosureLike[])
 export const agreementEndedReason = (title: string, endedAt: string) =>
   `The sharing agreement “${title}” this disclosure rests on ended on ${ukDate(endedAt)}, and no other signed agreement in force covers this organisation, purpose and information: nothing more goes under it. A new or varied agreement signed by both sides, the person's consent, or an exception a manager approves would be needed.`;
 
+/** A pending disclosure's purpose that no longer covers anything (3.1), as its view names it. */
+export interface PurposeOutOfForce {
+  id: string;
+  name: string;
+  /** retired, still a draft, or past its review date (`reviewDueOn`) without a guardian's approval since. */
+  state: 'retired' | 'draft' | 'review-overdue';
+  reviewDueOn: string;
+}
+
+/**
+ * By disclosure id, for each row still waiting to go out whose purpose is no longer in force (3.1: a purpose covers
+ * processing only while active and not past its review date — src/policy/consent-relation.ts, as the release
+ * checks it): which purpose and why. One query for a page of rows.
+ */
+export async function purposesOutOfForce(ctx: Ctx, rows: readonly DisclosureLike[]): Promise<Map<string, PurposeOutOfForce>> {
+  const out = new Map<string, PurposeOutOfForce>();
+  const waiting = rows.filter(pending);
+  if (!waiting.length) return out;
+  const purposes = await ctx.db.selectFrom('purposes').select(['id', 'name', 'status', 'next_review_on'])
+    .where('id', 'in', [...new Set(waiting.map((r) => r.purpose_id as string))]).execute();
+  const byId = new Map(purposes.map((p) => [p.id, p]));
+  for (const r of waiting) {
+    const p = byId.get(r.purpose_id as string);
+    if (!p || purposeInForce({ id: p.id, status: p.status, nextReviewOn: p.next_review_on }, ctx.nowIso)) continue;
+    const state = p.status === 'retired' ? 'retired' : p.status === 'active' ? 'review-overdue' : 'draft';
+    out.set(r.id, { id: p.id, name: p.name, state, reviewDueOn: p.next_review_on });
+  }
+  return out;
+}
+
 /**
  * What the view adds to a disclosure about its basis: `consentWithdrawnAt` (1.3), `agreement` (the sharing agreement
- * it rests on: id, title, status) and `agreementEndedAt` (practice 5.1) — and whether release is still possible.
+ * it rests on: id, title, status), `agreementEndedAt` (practice 5.1) and `purposeNotInForce` (3.1) — and whether
+ * release is still possible.
  */
 export async function readinessOf(ctx: Ctx, rows: readonly DisclosureLike[]) {
-  const [withdrawn, agreements] = await Promise.all([consentWithdrawals(ctx, rows), agreementStates(ctx, rows)]);
+  const [withdrawn, agreements, purposes] = await Promise.all([consentWithdrawals(ctx, rows), agreementStates(ctx, rows), purposesOutOfForce(ctx, rows)]);
   return (id: string) => {
     const a = agreements.get(id);
     const consentWithdrawnAt = withdrawn.get(id) ?? null;
     const agreementEndedAt = a?.endedAt ?? null;
-    return { consentWithdrawnAt, agreement: a?.agreement ?? null, agreementEndedAt, blocked: consentWithdrawnAt !== null || agreementEndedAt !== null };
+    const purposeNotInForce = purposes.get(id) ?? null;
+    return {
+      consentWithdrawnAt, agreement: a?.agreement ?? null, agreementEndedAt, purposeNotInForce,
+      blocked: consentWithdrawnAt !== null || agreementEndedAt !== null || purposeNotInForce !== null,
+    };
   };
 }

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
-import { as, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
+import { as, makeCase, makeNote, makePerson, makeUser, requestDisclosureWithLink, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
 import { browserAvailable, checkpoint, newPage, signIn, startBrowser } from './browser';
 
@@ -87,6 +87,42 @@ describe.runIf(browserAvailable)('disclosure checks in a real browser: consent w
     await expect.poll(() => m.page.getByRole('row').nth(1).textContent()).toContain(`Consent withdrawn ${on}`);
     expect(await m.page.getByRole('row').nth(1).textContent()).not.toContain('Ready to release');
     expect(m.problems).toEqual([]);
+  }, 120_000);
+
+  it('3.1 purpose-register: the purpose retired after the recipient accepted — the page says so, links the purpose and offers no release', async () => {
+    const made = await as(world, manager).post('/api/purposes', {
+      name: 'A one-term hand-over', description: 'Share what a partner needs for one term.', lawfulBasis: 'consent', art9Condition: 'explicit_consent',
+      dataCategories: ['general', 'personal'], recipientCategories: ['named partner organisation'], needsIdentity: true, retentionPeriod: 'P1Y',
+      guardianId: guardian.id, nextReviewOn: `${new Date().getFullYear() + 1}-06-01`,
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const shortLived = made.json().data.id as string;
+    const approved = await as(world, guardian2).post(`/api/purposes/${shortLived}/approve`, {}, { 'if-match': made.headers.etag as string });
+    expect(approved.statusCode, approved.body).toBe(200);
+    const personId = await makePerson(world, { givenName: 'Rowan', familyName: 'Ellis' });
+    await makeCase(world, personId, { [staff.id]: 'lead' });
+    const consent = await as(world, staff).post(`/api/people/${personId}/consents`, {
+      purposeId: shortLived, decision: 'given', recipients: [{ kind: 'organisation', organisationId: orgId }], dataCategories: ['general', 'personal'], told,
+      method: { kind: 'oral', attestation: 'They agreed to the hand-over.' }, givenBy: { kind: 'person' },
+    });
+    expect(consent.statusCode, consent.body).toBe(201);
+    const { id, token } = await requestDisclosureWithLink(world, staff, manager, {
+      personIds: [personId], recipient: { organisationId: orgId, name: 'Pat Recipient', role: 'Youth worker' }, purposeId: shortLived,
+      reason: 'The trust takes over for one term.', items: { personFields: ['givenName', 'familyName'] },
+    });
+    expect((await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName: 'Pat Recipient', date: '2026-03-02' })).statusCode).toBe(200);
+    const retired = await as(world, guardian).post(`/api/purposes/${shortLived}/retire`, { reason: 'The hand-over scheme ended' }, { 'if-match': approved.headers.etag as string });
+    expect(retired.statusCode, retired.body).toBe(200);
+
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'sam.patel', `/disclosures/${id}`);
+    await page.getByRole('heading', { name: 'Purpose retired', level: 2 }).waitFor();
+    expect(await page.locator('.next-step').textContent()).toContain('The purpose “A one-term hand-over” was retired, so it covers nothing now');
+    expect(await page.locator('.next-step').getByRole('link', { name: 'A one-term hand-over' }).getAttribute('href')).toBe(`/purposes/${shortLived}`);
+    expect(await page.locator('.page-head .badge').textContent()).toBe('Purpose retired');
+    expect(await page.getByRole('button', { name: 'Release the pack' }).count()).toBe(0);
+    expect(await page.getByText('Ready to release').count()).toBe(0);
+    expect(problems).toEqual([]);
   }, 120_000);
 
   /** A sharing agreement with `partner` for the purpose, signed by both sides with its signed copy, in force today (practice 5.1). */

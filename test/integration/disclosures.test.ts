@@ -311,7 +311,7 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     consentId = again.json().data.id;
   });
 
-  it('3.1 purpose-register: the purpose retired between request and release — release refused citing 3.1, nothing goes out', async () => {
+  it('3.1 purpose-register: the purpose retired (or past its review) between request and release — the view and register say so and do not offer release; release refused citing 3.1, nothing goes out', async () => {
     const temp = await activePurpose({ name: 'Short-lived referral' });
     const c = await as(world, staff).post(`/api/people/${person}/consents`, {
       purposeId: temp, decision: 'given', recipients: [{ kind: 'organisation', organisationId: orgA }], dataCategories: ['general'], told,
@@ -319,9 +319,20 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     });
     expect(c.statusCode, c.body).toBe(201);
     const { id } = await acknowledged(request({ purposeId: temp, items: { personFields: ['givenName'] } }));
+    const view = async () => (await as(world, staff).get(`/api/disclosures/${id}`)).json();
+    const inRegister = async () => (await as(world, manager).get('/api/disclosures')).json().items.find((i: { id: string }) => i.id === id);
+    expect(await view()).toMatchObject({ data: { purposeNotInForce: null }, can: { release: true } });
+    // Past its review date without a guardian's approval since: not in force, said so before anyone tries.
+    const due = await db().selectFrom('purposes').select('next_review_on').where('id', '=', temp).executeTakeFirstOrThrow();
+    await db().updateTable('purposes').set({ next_review_on: '2026-03-01' }).where('id', '=', temp).execute();
+    expect(await view()).toMatchObject({ data: { purposeNotInForce: { id: temp, name: 'Short-lived referral', state: 'review-overdue', reviewDueOn: '2026-03-01' } }, can: { release: false } });
+    await db().updateTable('purposes').set({ next_review_on: due.next_review_on }).where('id', '=', temp).execute();
     const p = await db().selectFrom('purposes').select('version').where('id', '=', temp).executeTakeFirstOrThrow();
     const retired = await as(world, guardian).post(`/api/purposes/${temp}/retire`, { reason: 'No longer needed' }, { 'if-match': `"${p.version}"` });
     expect(retired.statusCode, retired.body).toBe(200);
+    // The view and the register say it before release is tried, and release is not offered.
+    expect(await view()).toMatchObject({ data: { purposeNotInForce: { id: temp, state: 'retired' } }, can: { release: false } });
+    expect(await inRegister()).toMatchObject({ purposeNotInForce: { id: temp, state: 'retired' } });
     const res = await as(world, staff).post(`/api/disclosures/${id}/release`, {});
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ rule: 'purposes/not-in-force', clause: '3.1, 2.1' });

@@ -60,6 +60,8 @@ export interface Disclosure {
   consentWithdrawnAt?: string | null;
   /** When the sharing agreement it rests on ended while it waited to go out, none other covering it: then it cannot be released (5.1). */
   agreementEndedAt?: string | null;
+  /** Its purpose, when no longer in force while it waited to go out (retired, a draft, or past its review): then it cannot be released (3.1). */
+  purposeNotInForce?: { id: string; name: string; state: 'retired' | 'draft' | 'review-overdue'; reviewDueOn: string } | null;
   version: number;
 }
 

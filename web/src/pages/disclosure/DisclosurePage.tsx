@@ -12,7 +12,7 @@ import { useLocation } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { useAccountNames } from '../access/shared';
 import { AgreementStatusBadge } from '../agreements/shared';
-import { DisclosureStatusBadge, basisText, categoryList, todayLocal, useOrganisations, usePurposes } from './shared';
+import { DisclosureStatusBadge, basisText, purposeStateWords, categoryList, todayLocal, useOrganisations, usePurposes } from './shared';
 
 // One disclosure and its next step (1.3, 4.3): a manager's decision on an exception, the recipient's acknowledgement
 // (the one-time link, or staff attestation for an oral disclosure), the release of the CONFIDENTIAL pack and its
@@ -253,6 +253,18 @@ export default function DisclosurePage({ id }: { id: string }) {
         ),
       };
     }
+    if (d.purposeNotInForce) {
+      const p = d.purposeNotInForce;
+      return {
+        title: purposeStateWords(p),
+        body: (
+          <>
+            <p>The purpose “<Link href={`/purposes/${p.id}`}>{p.name}</Link>” {p.state === 'retired' ? 'was retired' : p.state === 'draft' ? 'is not approved' : `was due for review on ${formatDate(p.reviewDueOn)} and has not been approved again`}, so it covers nothing now. Nothing can be released for it (policy 3.1).</p>
+            <p>{p.state === 'review-overdue' ? 'Once the guardian reviews and approves the purpose, this disclosure can go. ' : ''}Sharing for another purpose is a new request.</p>
+          </>
+        ),
+      };
+    }
     switch (d.status) {
       case 'awaiting_approval':
         return can.approve
@@ -316,7 +328,7 @@ export default function DisclosurePage({ id }: { id: string }) {
       <div className="page-head">
         <div>
           <PageTitle title={`Disclosure ${d.reference}`}>Sharing with {org}</PageTitle>
-          <p className="muted"><span className="reference">{d.reference}</span> · about {name} · <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} /></p>
+          <p className="muted"><span className="reference">{d.reference}</span> · about {name} · <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} purposeNotInForce={d.purposeNotInForce} /></p>
         </div>
       </div>
       {done ? <Notice>{done}</Notice> : null}

@@ -80,7 +80,7 @@ export function DisclosureRegister() {
                   <td>{orgs.name(d.recipientOrganisationId)}<span className="block hint">{d.recipientName}, {d.recipientRole}</span></td>
                   <td>{purposes.name(d.purposeId)}</td>
                   <td>{basisText(d)}</td>
-                  <td><DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} /></td>
+                  <td><DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} purposeNotInForce={d.purposeNotInForce} /></td>
                   <td>{d.tellPerson === false ? 'Not told (decided)' : d.personToldAt ? formatDate(d.personToldAt) : d.status === 'released' ? 'Not yet' : '—'}</td>
                 </tr>
               ))}

@@ -19,9 +19,12 @@ export const STATUS_LABELS: Record<DisclosureStatus, { label: string; tone: stri
  * "Consent withdrawn" with the date, and one whose sharing agreement ended (practice 5.1) "Agreement ended" with the
  * date — never "Ready to release".
  */
-export function DisclosureStatusBadge({ status, consentWithdrawnAt, agreementEndedAt }: { status: DisclosureStatus; consentWithdrawnAt?: string | null; agreementEndedAt?: string | null }) {
+export function DisclosureStatusBadge({ status, consentWithdrawnAt, agreementEndedAt, purposeNotInForce }: {
+  status: DisclosureStatus; consentWithdrawnAt?: string | null; agreementEndedAt?: string | null; purposeNotInForce?: Disclosure['purposeNotInForce'];
+}) {
   if (consentWithdrawnAt) return <span className="badge warn">Consent withdrawn {formatDate(consentWithdrawnAt)}</span>;
   if (agreementEndedAt) return <span className="badge warn">Agreement ended {formatDate(agreementEndedAt)}</span>;
+  if (purposeNotInForce) return <span className="badge warn">{purposeStateWords(purposeNotInForce)}</span>;
   const s = STATUS_LABELS[status] ?? { label: status, tone: 'muted-badge' };
   return <span className={`badge ${s.tone}`}>{s.label}</span>;
 }
@@ -85,7 +88,7 @@ export function DisclosureCard({ d, orgName, purposeName, showPerson }: { d: Dis
         </p>
       </div>
       <div className="disclosure-badges">
-        <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} />
+        <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} purposeNotInForce={d.purposeNotInForce} />
         {d.status === 'released' && d.tellPerson !== false ? (
           <span className={`badge ${d.personToldAt ? 'muted-badge' : 'told-due'}`}>{d.personToldAt ? `Told ${formatDate(d.personToldAt)}` : 'Person not told yet'}</span>
         ) : null}
@@ -99,3 +102,10 @@ export const todayLocal = () => {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
+
+/** A purpose no longer in force, in a few words: "Purpose retired", "Purpose review overdue since 1 Feb 2027". */
+export function purposeStateWords(p: NonNullable<Disclosure['purposeNotInForce']>): string {
+  if (p.state === 'retired') return 'Purpose retired';
+  if (p.state === 'draft') return 'Purpose not approved';
+  return `Purpose review overdue since ${formatDate(p.reviewDueOn)}`;
+}
