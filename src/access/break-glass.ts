@@ -6,6 +6,7 @@ import { conflict, notFound } from '../lib/errors';
 import { addMinutes } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { activeManagers, activeWithRole, notify } from '../notify/notify';
+import { settleAlerts } from '../notify/settle';
 import { openBreachFromBreakGlass } from '../breaches/flag-commands';
 import { decide } from '../policy/decide';
 import { decodeCursor } from '../records/paging';
@@ -71,7 +72,8 @@ export async function listBreakGlass(ctx: Ctx, query: z.infer<typeof breakGlassQ
 /**
  * Records a manager's review of a break-glass use — never the user who used it (forbid rule grant/no-self-approval).
  * A breach ends the access at once, is recorded under the breaches clause (5), and opens a breach record on the
- * register linked to this use (`breachId` in the answer); the user is told the outcome either way.
+ * register linked to this use (`breachId` in the answer); the user is told the outcome either way. Every alert asking
+ * for this review is settled by the reviewer (practice 4.2).
  */
 export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<typeof reviewBody>) {
   const { grant, decision } = await grantFor(ctx, id, 'breakglass.review');
@@ -81,13 +83,17 @@ export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<type
   if (input.outcome === 'breach' && grant.status === 'approved') Object.assign(changes, { status: 'revoked', revoked_at: ctx.nowIso, revoked_by: ctx.actor.id });
   await transition(ctx, id, 'review_status', 'pending', changes);
   const breach = input.outcome === 'breach';
+  const reviewed = breach ? { ruleId: 'break-glass/breach', clause: ctx.actor.policy.clauseFor('breach-handling') } : decision;
   ctx.audit.add({
     ...fromDecision('breakglass.review', decision, {
       resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id,
       detail: { outcome: input.outcome, user: grant.user_id, ...(breach ? { clauseKey: 'breach-handling' } : {}) },
     }),
-    ...(breach ? { ruleId: 'break-glass/breach', clause: ctx.actor.policy.clauseFor('breach-handling') } : {}),
+    ruleId: reviewed.ruleId, clause: reviewed.clause,
   });
+  // Reviewed once, for everyone: each manager's (or, with no other manager, the guardian's) alert to review this use
+  // is settled by the reviewer, so nobody else still sees it as waiting on them (src/notify/settle.ts).
+  await settleAlerts(ctx, { resourceType: 'grant', resourceId: id, kinds: ['break-glass'], decision: reviewed });
   // Clause 5: the breach goes on the register at once, linked to this use (src/breaches/flag-commands.ts).
   const breachId = breach ? await openBreachFromBreakGlass(ctx, grant) : null;
   await notify(ctx, [grant.user_id], {

@@ -1,10 +1,12 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
+import type { Decision } from '../policy/types';
 import type { AccessGrantRow } from '../db/schema';
 import { conflict, forbidden, invalidInput, notFound } from '../lib/errors';
 import { addMinutes } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { notify, activeManagers } from '../notify/notify';
+import { settleAlerts } from '../notify/settle';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { decodeCursor, encodeCursor } from '../records/paging';
@@ -118,6 +120,13 @@ export function pageOf<T>(rows: AccessGrantRow[], limit: number, present: (g: Ac
   return { items: page.map(present), nextCursor: rows.length > limit && last ? encodeCursor([last.requested_at, last.id]) : null };
 }
 
+/**
+ * Once a request is decided (approved or refused), every manager's alert to decide it is settled — taken by the actor,
+ * their own included — so none still sees it as waiting on them (3.4; src/notify/settle.ts). The requester's news of
+ * the decision is a different kind and stays theirs to read.
+ */
+const settleRequestAlerts = (ctx: Ctx, id: string, decision: Decision) => settleAlerts(ctx, { resourceType: 'grant', resourceId: id, kinds: ['access-request'], decision });
+
 /** Approves a request for a limited time (never by the requester: forbid rule grant/no-self-approval). */
 export async function approveRequest(ctx: Ctx, id: string, input: z.infer<typeof approveBody>) {
   const { grant, decision } = await grantFor(ctx, id, 'grant.decide');
@@ -131,6 +140,7 @@ export async function approveRequest(ctx: Ctx, id: string, input: z.infer<typeof
   const expiresAt = addMinutes(ctx.now, hours * 60).toISOString();
   await transition(ctx, id, 'status', 'requested', { status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt });
   ctx.audit.add(fromDecision('grant.decide', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'approved', grantee: grant.user_id, hours } }));
+  await settleRequestAlerts(ctx, id, decision);
   await notify(ctx, [grant.user_id], { kind: 'access-approved', subject: 'Your access request was approved', body: `Access is granted until ${expiresAt}.`, resourceType: 'grant', resourceId: id });
   return presentGrant({ ...grant, status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt }, ctx.nowIso, true);
 }
@@ -141,6 +151,7 @@ export async function refuseRequest(ctx: Ctx, id: string, input: z.infer<typeof 
   if (grant.status !== 'requested') throw conflict(`This request is already ${grant.status}.`);
   await transition(ctx, id, 'status', 'requested', { status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note });
   ctx.audit.add(fromDecision('grant.decide', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'refused', grantee: grant.user_id } }));
+  await settleRequestAlerts(ctx, id, decision);
   await notify(ctx, [grant.user_id], { kind: 'access-refused', subject: 'Your access request was refused', body: 'A manager refused your access request; the note explains why.', resourceType: 'grant', resourceId: id });
   return presentGrant({ ...grant, status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note }, ctx.nowIso, true);
 }

@@ -1,4 +1,5 @@
 import type { Ctx } from '../context';
+import type { Decision } from '../policy/types';
 import type { DisclosureRow } from '../db/schema';
 import { activeManagers, notify } from '../notify/notify';
 import { settleAlerts } from '../notify/settle';
@@ -24,8 +25,8 @@ export async function alertManagersToDecide(ctx: Ctx, row: Pick<DisclosureRow, '
  * still sees it as waiting on them (src/notify/settle.ts) — and the requester is told the decision, and what to do
  * next when it was approved.
  */
-export async function tellRequesterDecided(ctx: Ctx, row: Pick<DisclosureRow, 'id' | 'reference' | 'requested_by'>, approved: boolean) {
-  await settleAlerts(ctx, { resourceType: 'disclosure', resourceId: row.id, kinds: ['disclosure-approval'] });
+export async function tellRequesterDecided(ctx: Ctx, row: Pick<DisclosureRow, 'id' | 'reference' | 'requested_by'>, approved: boolean, decision: Pick<Decision, 'ruleId' | 'clause'>) {
+  await settleAlerts(ctx, { resourceType: 'disclosure', resourceId: row.id, kinds: ['disclosure-approval'], decision });
   await notify(ctx, [row.requested_by], approved
     ? {
       kind: 'disclosure-approved', subject: `Disclosure ${row.reference} was approved`,

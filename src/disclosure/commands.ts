@@ -144,7 +144,7 @@ export async function decideException(ctx: Ctx, id: string, input: ApprovalInput
     resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId,
     detail: { decision: input.decision, ground: row.exception_ground, tellPerson: input.tellPerson, requestedBy: row.requested_by },
   }));
-  await tellRequesterDecided(ctx, row, approve);
+  await tellRequesterDecided(ctx, row, approve, decision);
   return getDisclosure(ctx, id);
 }
 

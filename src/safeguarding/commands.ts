@@ -88,7 +88,7 @@ async function acknowledge(ctx: Ctx, v: Visible, decision: Decision) {
   if (Number(done.numUpdatedRows) !== 1) throw conflict('This concern was already acknowledged.', [{ path: 'params.id', message: 'already acknowledged' }]);
   await addEntry(ctx, v.row.id, { kind: 'acknowledged', recordedBy: ctx.actor.id });
   ctx.audit.add(fromDecision('concern.acknowledge', decision, { resourceType: 'concern', resourceId: v.row.id, subjectPersonId: v.subjectPersonId, detail: { escalationLevel: Number(v.row.escalation_level) } }));
-  await settleAlerts(ctx, { resourceType: 'concern', resourceId: v.row.id, kinds: CONCERN_ALERT_KINDS });
+  await settleAlerts(ctx, { resourceType: 'concern', resourceId: v.row.id, kinds: CONCERN_ALERT_KINDS, decision });
   await notify(ctx, [v.row.raised_by as string], {
     kind: 'concern-acknowledged', subject: 'Your concern was acknowledged', body: 'The concern you raised has been acknowledged and is being acted on.',
     resourceType: 'concern', resourceId: v.row.id,

@@ -1,5 +1,6 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
+import type { Decision } from '../policy/types';
 import type { ConcernRow, DisclosureRow, ReferralRow } from '../db/schema';
 import { loadForChange } from '../disclosure/commands';
 import { conflict, invalidInput, notFound } from '../lib/errors';
@@ -112,9 +113,9 @@ async function settle(ctx: Ctx, row: ReferralRow, change: Partial<ReferralRow>, 
  * Settles the managers' alerts to decide a concern's referral (src/notify/settle.ts) once none of its referrals
  * awaits a decision any more: taken by the actor, so the other managers see it no longer waits on them.
  */
-async function settleApprovalAlerts(ctx: Ctx, concernId: string) {
+async function settleApprovalAlerts(ctx: Ctx, concernId: string, decision: Pick<Decision, 'ruleId' | 'clause'>) {
   const waiting = await ctx.db.selectFrom('disclosures').select('id').where('concern_id', '=', concernId).where('status', '=', 'awaiting_approval').executeTakeFirst();
-  if (!waiting) await settleAlerts(ctx, { resourceType: 'concern', resourceId: concernId, kinds: ['referral-approval'] });
+  if (!waiting) await settleAlerts(ctx, { resourceType: 'concern', resourceId: concernId, kinds: ['referral-approval'], decision });
 }
 
 /**
@@ -136,7 +137,7 @@ export async function decideReferral(ctx: Ctx, id: string, input: ReferralApprov
   ctx.audit.add(fromDecision('disclosure.approve', decision, {
     resourceType: 'disclosure', resourceId: d.id, subjectPersonId: d.person_id, detail: { decision: input.decision, ground: 'legal_duty', concernId: row.concern_id, referralId: id, requestedBy: d.requested_by },
   }));
-  await settleApprovalAlerts(ctx, row.concern_id);
+  await settleApprovalAlerts(ctx, row.concern_id, decision);
   if (approve) {
     const release = requireAllowed(ctx, 'disclosure.release', await findVisible(ctx, 'disclosure', d.id, 'disclosure.release'));
     await releaseReferralDisclosure(ctx, await disclosureRow(ctx, d.id), release, false);

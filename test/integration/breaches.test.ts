@@ -310,6 +310,7 @@ describe.each(dialects())('breach register: reporting and handling (%s)', (diale
     const audit = (await auditRows(world)).filter((r) => r.resource_id === breachId || r.resource_id === grantId);
     expect(audit.filter((r) => r.actor_id === manager.id).map((r) => [r.action, r.decision, r.rule_id, r.clause])).toEqual([
       ['breakglass.review', 'allow', 'break-glass/breach', CLAUSE],
+      ['notification.settle', 'change', 'break-glass/breach', CLAUSE], // the managers' alerts to review this use, settled by that review (practice 4.2)
       ['breach.open', 'change', 'breaches/management', CLAUSE],
       ['notification.send', 'change', null, null],
       ['breach.people', 'change', 'breaches/management', CLAUSE],

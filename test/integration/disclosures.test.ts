@@ -379,7 +379,7 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
       ['notification.send', 'change', null, null], // the managers who may decide it are alerted (src/disclosure/alerts.ts)
       ['disclosure.release', 'deny', 'disclosure/exception-not-approved', '1.3'],
       ['disclosure.approve', 'allow', 'disclosure/manager-decides-exception', '1.3'],
-      ['notification.settle', 'change', null, null], // every manager's alert to decide it is settled (src/notify/settle.ts)
+      ['notification.settle', 'change', 'disclosure/manager-decides-exception', '1.3'], // every manager's alert to decide it is settled by that decision (src/notify/settle.ts)
       ['notification.send', 'change', null, null], // and the requester told the decision
       ['disclosure.acknowledgement-link', 'allow', 'disclosure/case-team-requests', '4.3, 1.2'],
       ['disclosure.acknowledge', 'allow', 'disclosure/acknowledgement-link', '4.3, 1.2'],

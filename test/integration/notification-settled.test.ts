@@ -21,7 +21,7 @@ interface Notice {
 describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => {
   let world: World;
   let lead: TestUser, lead2: TestUser, manager: TestUser, manager2: TestUser, manager3: TestUser, staff: TestUser, volunteer: TestUser;
-  let person: string, org: string, purpose: string;
+  let person: string, outside: string, org: string, purpose: string;
   const db = () => world.services.db.kysely;
   const alertsAbout = (id: string) => db().selectFrom('notifications').selectAll().where('resource_id', '=', id).orderBy('user_id').orderBy('created_at').execute();
   const inbox = async (user: TestUser, query = '') => (await as(world, user).get(`/api/notifications${query}`)).json().items as Notice[];
@@ -43,6 +43,27 @@ describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => 
     return res.json().data.id as string;
   };
 
+  const askAccess = async (by: TestUser) => {
+    const res = await as(world, by).post('/api/access/requests', { resourceType: 'person', resourceId: outside, classifications: ['personal'], reason: 'Covering a colleague on leave this week.' });
+    expect(res.statusCode, res.body).toBe(202);
+    return res.json().id as string;
+  };
+  const breakGlass = async (by: TestUser) => {
+    const res = await as(world, by).post('/api/access/break-glass', { resourceType: 'person', resourceId: outside, reason: 'Client collapsed at the drop-in, need next of kin' });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+  /** The rule and clause of the decision that settled a record's alerts (its last allowed `action`): the settle entry cites them. */
+  const decidingOf = async (id: string, action: string) => {
+    const e = (await auditFor(id)).filter((r) => r.action === action && r.decision === 'allow').at(-1)!;
+    expect(e.rule_id, action).toBeTruthy();
+    expect(e.clause, action).toBeTruthy();
+    return [e.rule_id, e.clause] as const;
+  };
+  /** The `notification.settle` entries about a record, as (actor, action, decision, rule, clause, record). */
+  const settleEntries = async (id: string) => (await auditFor(id)).filter((r) => r.action === 'notification.settle')
+    .map((r) => [r.actor_id, r.action, r.decision, r.rule_id, r.clause, r.resource_type, r.resource_id]);
+
   beforeAll(async () => {
     // Sessions outlive the escalation time this test moves the clock through.
     world = await createWorld(dialect, { sessionIdleMinutes: 7 * 24 * 60, sessionMaxHours: 7 * 24 });
@@ -56,6 +77,7 @@ describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => 
     const guardian = await makeUser(world, ['guardian']);
     const guardian2 = await makeUser(world, ['guardian']);
     person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
+    outside = await makePerson(world, { givenName: 'Sam', familyName: 'Outsider' }); // nobody's case team: reached by request or break-glass
     await makeCase(world, person, { [staff.id]: 'lead', [manager.id]: 'worker' });
     org = await makeOrganisation(world, { name: 'City Police', kind: 'police' });
     const created = await as(world, manager).post('/api/purposes', {
@@ -105,7 +127,7 @@ describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => 
 
     const audit = await auditFor(id);
     const settle = audit.filter((r) => r.action === 'notification.settle');
-    expect(settle.map((r) => [r.actor_id, r.decision, r.resource_type, r.rule_id])).toEqual([[lead.id, 'change', 'concern', null]]);
+    expect(settle.map((r) => [r.actor_id, r.decision, r.resource_type, r.rule_id, r.clause])).toEqual([[lead.id, 'change', 'concern', ...(await decidingOf(id, 'concern.acknowledge'))]]);
     expect(JSON.parse(settle[0].detail)).toEqual({ kinds: ['concern-raised', 'concern-escalated'], recipients, notifications: alerts.length });
     expect(settle[0].detail).not.toMatch(/scared|football/);
     const order = audit.map((r) => r.action);
@@ -155,7 +177,7 @@ describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => 
     expect((await inbox(manager3, '?unread=true')).map((n) => n.resourceId)).not.toContain(id);
     expect((await inbox(staff, '?unread=true')).map((n) => n.resourceId)).toContain(id);
     const settle = (await auditFor(id)).filter((r) => r.action === 'notification.settle');
-    expect(settle.map((r) => [r.actor_id, r.decision, r.resource_type])).toEqual([[manager2.id, 'change', 'disclosure']]);
+    expect(settle.map((r) => [r.actor_id, r.decision, r.resource_type, r.rule_id, r.clause])).toEqual([[manager2.id, 'change', 'disclosure', ...(await decidingOf(id, 'disclosure.approve'))]]);
     expect(JSON.parse(settle[0].detail)).toEqual({ kinds: ['disclosure-approval'], recipients: [manager.id, manager2.id, manager3.id].sort(), notifications: 3 });
     expect(settle[0].detail).not.toMatch(/Jo|Bloggs|4471|DC Jones/);
   });
@@ -171,5 +193,121 @@ describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => 
     expect(refused.statusCode, refused.body).toBe(200);
     expect((await alertsAbout(id)).filter((n) => n.kind === 'disclosure-approval').map((n) => [n.user_id, n.settled_by])).toEqual([manager2.id, manager3.id].sort().map((u) => [u, manager3.id]));
     expect((await inbox(manager2)).find((n) => n.resourceId === id)!.settled?.byName).toBe(manager3.username);
+  });
+
+  it('3.4 need-to-know: once a manager approves an access request, every manager\'s alert to decide it is settled — decided by them, their own included — and leaves the unread count; another request\'s alerts and the requester\'s news are not; audited', async () => {
+    const id = await askAccess(staff);
+    const other = await askAccess(staff);
+    const managers = [manager.id, manager2.id, manager3.id].sort();
+    expect((await alertsAbout(id)).map((n) => [n.user_id, n.kind])).toEqual(managers.map((u) => [u, 'access-request']));
+    await as(world, manager).post(`/api/notifications/${(await inbox(manager)).find((n) => n.resourceId === id)!.id}/read`, {});
+    world.clock.advance(MINUTE);
+    const at = world.clock.now().toISOString();
+    const approved = await as(world, manager2).post(`/api/access/requests/${id}/approve`, { hours: 2 });
+    expect(approved.statusCode, approved.body).toBe(200);
+
+    const rows = await alertsAbout(id);
+    expect(rows.filter((n) => n.kind === 'access-request').map((n) => [n.user_id, n.settled_at, n.settled_by])).toEqual(managers.map((u) => [u, at, manager2.id]));
+    // Settling is not reading: only manager read theirs.
+    expect(rows.filter((n) => n.kind === 'access-request' && n.read_at !== null).map((n) => n.user_id)).toEqual([manager.id]);
+    expect(rows.filter((n) => n.kind === 'access-approved')).toMatchObject([{ user_id: staff.id, settled_at: null, settled_by: null }]);
+    expect((await alertsAbout(other)).map((n) => [n.user_id, n.settled_at, n.settled_by])).toEqual(managers.map((u) => [u, null, null]));
+
+    for (const user of [manager, manager2, manager3]) {
+      expect((await inbox(user)).find((n) => n.resourceId === id)!.settled).toEqual({ at, byName: 'manager.two' });
+      const unread = (await inbox(user, '?unread=true')).map((n) => n.resourceId);
+      expect(unread).not.toContain(id);
+      expect(unread).toContain(other);
+    }
+    expect((await inbox(staff, '?unread=true')).find((n) => n.resourceId === id)).toMatchObject({ kind: 'access-approved', settled: null });
+
+    expect(await settleEntries(id)).toEqual([[manager2.id, 'notification.settle', 'change', ...(await decidingOf(id, 'grant.decide')), 'grant', id]]);
+    const [entry] = (await auditFor(id)).filter((r) => r.action === 'notification.settle');
+    expect(JSON.parse(entry.detail)).toEqual({ kinds: ['access-request'], recipients: managers, notifications: 3 });
+    expect(entry.detail).not.toMatch(/Covering|leave|Sam|Outsider/);
+    const order = (await auditFor(id)).map((r) => r.action);
+    expect(order.indexOf('notification.settle')).toBe(order.indexOf('grant.decide') + 1);
+    expect(await settleEntries(other)).toEqual([]);
+  });
+
+  it('3.4 need-to-know grant/no-self-approval: the manager who asked cannot decide their own request (403) and settles nothing; a refusal settles the others\' alerts; a second decision is 409 and settles nothing more', async () => {
+    const id = await askAccess(manager);
+    const own = await as(world, manager).post(`/api/access/requests/${id}/approve`, {});
+    expect(own.statusCode, own.body).toBe(403);
+    const nobody = await as(world, staff).post(`/api/access/requests/${id}/refuse`, { note: 'Not mine to decide.' });
+    expect([403, 404]).toContain(nobody.statusCode);
+    expect((await alertsAbout(id)).map((n) => [n.user_id, n.settled_at])).toEqual([manager2.id, manager3.id].sort().map((u) => [u, null]));
+    expect(await settleEntries(id)).toEqual([]);
+
+    world.clock.advance(MINUTE);
+    const at = world.clock.now().toISOString();
+    const refused = await as(world, manager3).post(`/api/access/requests/${id}/refuse`, { note: 'Ask the case lead to add you to the team.' });
+    expect(refused.statusCode, refused.body).toBe(200);
+    const settled = () => alertsAbout(id).then((rows) => rows.filter((n) => n.kind === 'access-request').map((n) => [n.user_id, n.settled_at, n.settled_by]));
+    expect(await settled()).toEqual([manager2.id, manager3.id].sort().map((u) => [u, at, manager3.id]));
+    expect((await inbox(manager2)).find((n) => n.resourceId === id)!.settled).toEqual({ at, byName: manager3.username });
+    expect((await inbox(manager2, '?unread=true')).map((n) => n.resourceId)).not.toContain(id);
+    expect((await alertsAbout(id)).filter((n) => n.kind === 'access-refused')).toMatchObject([{ user_id: manager.id, settled_at: null }]);
+
+    world.clock.advance(MINUTE);
+    expect((await as(world, manager2).post(`/api/access/requests/${id}/approve`, {})).statusCode).toBe(409);
+    expect(await settled()).toEqual([manager2.id, manager3.id].sort().map((u) => [u, at, manager3.id]));
+    expect(await settleEntries(id)).toEqual([[manager3.id, 'notification.settle', 'change', ...(await decidingOf(id, 'grant.decide')), 'grant', id]]);
+  });
+
+  it('practice 4.2 break-glass-review: once a manager reviews a break-glass use as justified, every manager\'s alert to review it is settled — reviewed by them, their own included; another use\'s alerts and the user\'s news are not; audited', async () => {
+    const id = await breakGlass(staff);
+    const other = await breakGlass(staff);
+    const managers = [manager.id, manager2.id, manager3.id].sort();
+    expect((await alertsAbout(id)).map((n) => [n.user_id, n.kind])).toEqual(managers.map((u) => [u, 'break-glass']));
+    world.clock.advance(MINUTE);
+    const at = world.clock.now().toISOString();
+    const reviewed = await as(world, manager).post(`/api/access/break-glass/${id}/review`, { outcome: 'justified', note: 'A real emergency.' });
+    expect(reviewed.statusCode, reviewed.body).toBe(200);
+
+    const rows = await alertsAbout(id);
+    expect(rows.filter((n) => n.kind === 'break-glass').map((n) => [n.user_id, n.settled_at, n.settled_by, n.read_at])).toEqual(managers.map((u) => [u, at, manager.id, null]));
+    expect(rows.filter((n) => n.kind === 'break-glass-justified')).toMatchObject([{ user_id: staff.id, settled_at: null }]);
+    expect((await alertsAbout(other)).map((n) => [n.user_id, n.settled_at])).toEqual(managers.map((u) => [u, null]));
+    for (const user of [manager, manager2, manager3]) {
+      expect((await inbox(user)).find((n) => n.resourceId === id)!.settled).toEqual({ at, byName: manager.username });
+      const unread = (await inbox(user, '?unread=true')).map((n) => n.resourceId);
+      expect(unread).not.toContain(id);
+      expect(unread).toContain(other);
+    }
+
+    expect(await settleEntries(id)).toEqual([[manager.id, 'notification.settle', 'change', ...(await decidingOf(id, 'breakglass.review')), 'grant', id]]);
+    const [entry] = (await auditFor(id)).filter((r) => r.action === 'notification.settle');
+    expect(JSON.parse(entry.detail)).toEqual({ kinds: ['break-glass'], recipients: managers, notifications: 3 });
+    expect(entry.detail).not.toMatch(/collapsed|next of kin|Sam|Outsider/);
+    const order = (await auditFor(id)).map((r) => r.action);
+    expect(order.indexOf('notification.settle')).toBe(order.indexOf('breakglass.review') + 1);
+    expect(await settleEntries(other)).toEqual([]);
+  });
+
+  it('practice 4.2 break-glass-review grant/no-self-approval: the manager who broke the glass cannot review it (403) and settles nothing; a review as a breach (5) settles the others\' alerts; a second review is 409 and settles nothing more', async () => {
+    const id = await breakGlass(manager2);
+    const others = [manager.id, manager3.id].sort();
+    expect((await as(world, manager2).post(`/api/access/break-glass/${id}/review`, { outcome: 'justified', note: 'Mine.' })).statusCode).toBe(403);
+    expect([403, 404]).toContain((await as(world, staff).post(`/api/access/break-glass/${id}/review`, { outcome: 'justified', note: 'Not mine.' })).statusCode);
+    expect((await alertsAbout(id)).map((n) => [n.user_id, n.settled_at])).toEqual(others.map((u) => [u, null]));
+    expect(await settleEntries(id)).toEqual([]);
+
+    world.clock.advance(MINUTE);
+    const at = world.clock.now().toISOString();
+    const breach = await as(world, manager3).post(`/api/access/break-glass/${id}/review`, { outcome: 'breach', note: 'No emergency: the contact was on the team sheet.' });
+    expect(breach.statusCode, breach.body).toBe(200);
+    const settled = () => alertsAbout(id).then((rows) => rows.filter((n) => n.kind === 'break-glass').map((n) => [n.user_id, n.settled_at, n.settled_by]));
+    expect(await settled()).toEqual(others.map((u) => [u, at, manager3.id]));
+    expect((await inbox(manager, '?unread=true')).map((n) => n.resourceId)).not.toContain(id);
+    expect((await inbox(manager)).find((n) => n.resourceId === id)!.settled).toEqual({ at, byName: manager3.username });
+    expect((await alertsAbout(id)).filter((n) => n.kind === 'break-glass-breach')).toMatchObject([{ user_id: manager2.id, settled_at: null }]);
+
+    world.clock.advance(MINUTE);
+    expect((await as(world, manager).post(`/api/access/break-glass/${id}/review`, { outcome: 'justified', note: 'Again.' })).statusCode).toBe(409);
+    expect(await settled()).toEqual(others.map((u) => [u, at, manager3.id]));
+    expect(await settleEntries(id)).toEqual([[manager3.id, 'notification.settle', 'change', ...(await decidingOf(id, 'breakglass.review')), 'grant', id]]);
+    const order = (await auditFor(id)).filter((r) => r.actor_id === manager3.id).map((r) => r.action);
+    expect(order.slice(0, 2)).toEqual(['breakglass.review', 'notification.settle']);
   });
 });

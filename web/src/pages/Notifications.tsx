@@ -12,6 +12,14 @@ const PAGES: Record<string, (id: string) => string> = {
 const target = (n: Notification) =>
   n.resourceType === 'grant' ? '/access' : n.resourceType === 'policy_review' ? '/review' : n.resourceType && n.resourceId && PAGES[n.resourceType] ? PAGES[n.resourceType](n.resourceId) : null;
 
+/**
+ * How a settled alert says what the colleague did, by kind: a request or exception was decided (1.3, 3.4), an
+ * emergency access reviewed (practice 4.2); anything else (a concern acknowledged) was taken.
+ */
+const SETTLED_AS: Record<string, string> = {
+  'access-request': 'Decided', 'disclosure-approval': 'Decided', 'referral-approval': 'Decided', 'break-glass': 'Reviewed',
+};
+
 /** Whether an alert still waits on its reader: unread, and nobody has taken what it asked for yet. */
 const waiting = (n: Notification) => !n.readAt && !n.settled;
 
@@ -51,7 +59,7 @@ export default function Notifications() {
                 </p>
                 {n.settled ? (
                   <p className="alert-settled">
-                    <strong>Taken by {n.settled.byName ?? 'a colleague'} at <time dateTime={n.settled.at}>{formatDateTime(n.settled.at)}</time>.</strong> No action needed from you.
+                    <strong>{SETTLED_AS[n.kind] ?? 'Taken'} by {n.settled.byName ?? 'a colleague'} at <time dateTime={n.settled.at}>{formatDateTime(n.settled.at)}</time>.</strong> No action needed from you.
                   </p>
                 ) : <p>{n.body}</p>}
                 <p className="muted alert-meta">
