@@ -52,7 +52,7 @@ export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>
   await notify(ctx, recipients, {
     kind: 'break-glass', subject: 'Emergency access to a client record needs review',
     body: 'A colleague used break-glass access to open a record outside their need to know. Review the use and mark it justified or a breach.',
-    resourceType: 'grant', resourceId: row.id,
+    resourceType: 'grant', resourceId: row.id, decision: d,
   });
   // Never `recordFound` here, whoever asks: the answer must not tell whether the record exists.
   return presentGrant(row, ctx.nowIso, false);
@@ -102,7 +102,7 @@ export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<type
     body: breach
       ? 'A manager reviewed your break-glass access and recorded it as a breach of the confidentiality policy. Your access has ended.'
       : 'A manager reviewed your break-glass access and recorded it as justified.',
-    resourceType: 'grant', resourceId: id,
+    resourceType: 'grant', resourceId: id, decision: reviewed,
   });
   return { ...presentGrant({ ...grant, ...changes } as AccessGrantRow, ctx.nowIso, true), ...(breachId ? { breachId } : {}) };
 }

@@ -90,7 +90,7 @@ export async function requestAccess(ctx: Ctx, input: z.infer<typeof requestAcces
   ctx.audit.add({ action: 'grant.request', decision: 'change', resourceType: 'grant', resourceId: row.id, subjectPersonId: target.personId, ruleId: d.ruleId, clause: d.clause, detail: { resourceType: input.resourceType, classifications: input.classifications, hours } });
   await notify(ctx, await activeManagers(ctx, ctx.actor.id), {
     kind: 'access-request', subject: 'An access request is waiting for a decision', body: 'A colleague asked for access to a record outside their need to know. Review it in the access requests queue.',
-    resourceType: 'grant', resourceId: row.id,
+    resourceType: 'grant', resourceId: row.id, decision: d,
   });
   return { id: row.id, status: row.status };
 }
@@ -141,7 +141,7 @@ export async function approveRequest(ctx: Ctx, id: string, input: z.infer<typeof
   await transition(ctx, id, 'status', 'requested', { status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt });
   ctx.audit.add(fromDecision('grant.decide', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'approved', grantee: grant.user_id, hours } }));
   await settleRequestAlerts(ctx, id, decision);
-  await notify(ctx, [grant.user_id], { kind: 'access-approved', subject: 'Your access request was approved', body: `Access is granted until ${expiresAt}.`, resourceType: 'grant', resourceId: id });
+  await notify(ctx, [grant.user_id], { kind: 'access-approved', subject: 'Your access request was approved', body: `Access is granted until ${expiresAt}.`, resourceType: 'grant', resourceId: id, decision });
   return presentGrant({ ...grant, status: 'approved', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note ?? null, expires_at: expiresAt }, ctx.nowIso, true);
 }
 
@@ -152,7 +152,7 @@ export async function refuseRequest(ctx: Ctx, id: string, input: z.infer<typeof 
   await transition(ctx, id, 'status', 'requested', { status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note });
   ctx.audit.add(fromDecision('grant.decide', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'refused', grantee: grant.user_id } }));
   await settleRequestAlerts(ctx, id, decision);
-  await notify(ctx, [grant.user_id], { kind: 'access-refused', subject: 'Your access request was refused', body: 'A manager refused your access request; the note explains why.', resourceType: 'grant', resourceId: id });
+  await notify(ctx, [grant.user_id], { kind: 'access-refused', subject: 'Your access request was refused', body: 'A manager refused your access request; the note explains why.', resourceType: 'grant', resourceId: id, decision });
   return presentGrant({ ...grant, status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note }, ctx.nowIso, true);
 }
 
@@ -165,7 +165,7 @@ export async function revokeGrant(ctx: Ctx, id: string, note?: string) {
   await transition(ctx, id, 'status', 'approved', changes);
   ctx.audit.add(fromDecision('grant.revoke', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { grantee: grant.user_id, kind: grant.kind } }));
   if (grant.user_id !== ctx.actor.id) {
-    await notify(ctx, [grant.user_id], { kind: 'access-revoked', subject: 'Your access was ended', body: 'A manager ended one of your access grants early; the note explains why.', resourceType: 'grant', resourceId: id });
+    await notify(ctx, [grant.user_id], { kind: 'access-revoked', subject: 'Your access was ended', body: 'A manager ended one of your access grants early; the note explains why.', resourceType: 'grant', resourceId: id, decision });
   }
   return presentGrant({ ...grant, ...changes }, ctx.nowIso, hasOversight(ctx));
 }

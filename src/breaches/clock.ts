@@ -78,9 +78,10 @@ export async function escalateIcoClock(ctx: Ctx): Promise<{ breachId: string; st
     if (!stage) continue;
     await ctx.db.updateTable('breach_escalations').set({ notified: 1 }).where('breach_id', '=', b.id).where('stage', '=', stage).execute();
     const recipients = await breachRecipients(ctx);
-    const { emailed } = await notify(ctx, recipients, { kind: 'breach-ico-clock', ...noticeFor(stage), resourceType: 'breach', resourceId: b.id, emailPath: breachPath(b.id) });
+    const clock = { ruleId: CLOCK_RULE.id, clause: ctx.actor.policy.clauseFor(CLOCK_RULE.clauseKey) };
+    const { emailed } = await notify(ctx, recipients, { kind: 'breach-ico-clock', ...noticeFor(stage), resourceType: 'breach', resourceId: b.id, emailPath: breachPath(b.id), decision: clock });
     ctx.audit.add({
-      action: 'breach.escalate', decision: 'change', ruleId: CLOCK_RULE.id, clause: ctx.actor.policy.clauseFor(CLOCK_RULE.clauseKey), resourceType: 'breach', resourceId: b.id,
+      action: 'breach.escalate', decision: 'change', ruleId: clock.ruleId, clause: clock.clause, resourceType: 'breach', resourceId: b.id,
       detail: { stage, passed: claimed.slice(0, -1), deadlineAt: b.ico_deadline_at, recipients: [...recipients].sort(), emailed },
     });
     sent.push({ breachId: b.id, stage });

@@ -64,7 +64,7 @@ export async function createBreach(ctx: Ctx, input: NewBreach, decision: Decisio
   const notified = await notify(ctx, audience.ids, {
     kind: 'breach-reported', subject: 'A suspected breach of the confidentiality policy needs your attention',
     body: 'A suspected breach was recorded. The 72 hours for telling the ICO count from now: assess it and record the decisions.',
-    resourceType: 'breach', resourceId: id, emailPath: breachPath(id),
+    resourceType: 'breach', resourceId: id, emailPath: breachPath(id), decision,
   });
   return { id, alerted: alertedAs(ctx, audience.role, notified) };
 }

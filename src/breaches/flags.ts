@@ -158,7 +158,7 @@ export async function raiseFlags(ctx: Ctx): Promise<string[]> {
     await notify(ctx, await breachRecipients(ctx), {
       kind: 'breach-flags', subject: raised.length === 1 ? 'A review flag needs your attention' : `${raised.length} review flags need your attention`,
       body: 'Confide noticed activity that may be a breach of the confidentiality policy. Review each flag: dismiss it with a reason, or open it as a breach.',
-      resourceType: 'breach-flag',
+      resourceType: 'breach-flag', decision: { ruleId: FLAG_RULE.id, clause: ctx.actor.policy.clauseFor(FLAG_RULE.clauseKey) },
     });
   }
   return raised;

@@ -86,7 +86,7 @@ export async function closeBreach(ctx: Ctx, id: string, expectedVersion: number,
   ctx.audit.add(changeEntry('breach.close', decision, { resourceType: 'breach', resourceId: id, detail: { fields: ['note'], version, status: { from: row.status, to: 'closed' } } }));
   if (row.reported_by !== ctx.actor.id) {
     await notify(ctx, [row.reported_by], {
-      kind: 'breach-closed', subject: 'A breach you reported was closed', body: 'Management have dealt with the breach you reported and closed it.', resourceType: 'breach', resourceId: id,
+      kind: 'breach-closed', subject: 'A breach you reported was closed', body: 'Management have dealt with the breach you reported and closed it.', resourceType: 'breach', resourceId: id, decision,
     });
   }
   return getBreach(ctx, id);

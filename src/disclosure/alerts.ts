@@ -10,13 +10,14 @@ export const disclosurePath = (id: string) => `/#/disclosures/${id}`;
 /**
  * An exception asked for (1.3: without consent, decided by management) goes to every active manager but the
  * requester at once, in Confide and by e-mail: it waits on one of them, and until now it waited unseen on the
- * register's "Waiting for approval" list. Nothing confidential: the message links to the disclosure.
+ * register's "Waiting for approval" list. Nothing confidential: the message links to the disclosure. The alert and its
+ * audit entry cite `decision`, the one that allowed the request.
  */
-export async function alertManagersToDecide(ctx: Ctx, row: Pick<DisclosureRow, 'id' | 'reference'>) {
+export async function alertManagersToDecide(ctx: Ctx, row: Pick<DisclosureRow, 'id' | 'reference'>, decision: Pick<Decision, 'ruleId' | 'clause'>) {
   await notify(ctx, await activeManagers(ctx, ctx.actor.id), {
     kind: 'disclosure-approval', subject: `Disclosure ${row.reference} without consent needs a manager's decision`,
     body: 'A member of staff asks to share information under an exception to consent (a legal duty, or an emergency or crime prevention). A manager who did not ask decides it: open it to approve or refuse, with your reasons.',
-    resourceType: 'disclosure', resourceId: row.id, emailPath: disclosurePath(row.id),
+    resourceType: 'disclosure', resourceId: row.id, emailPath: disclosurePath(row.id), decision,
   });
 }
 
@@ -31,11 +32,11 @@ export async function tellRequesterDecided(ctx: Ctx, row: Pick<DisclosureRow, 'i
     ? {
       kind: 'disclosure-approved', subject: `Disclosure ${row.reference} was approved`,
       body: 'A manager approved sharing it under the exception. Send the recipient the link to accept the confidentiality terms; you release it once they have.',
-      resourceType: 'disclosure', resourceId: row.id, emailPath: disclosurePath(row.id),
+      resourceType: 'disclosure', resourceId: row.id, emailPath: disclosurePath(row.id), decision,
     }
     : {
       kind: 'disclosure-refused', subject: `Disclosure ${row.reference} was refused`,
       body: 'A manager refused sharing it under the exception; their reasons are on the disclosure. Nothing is shared.',
-      resourceType: 'disclosure', resourceId: row.id, emailPath: disclosurePath(row.id),
+      resourceType: 'disclosure', resourceId: row.id, emailPath: disclosurePath(row.id), decision,
     });
 }

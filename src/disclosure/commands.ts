@@ -114,7 +114,7 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
       items: { personFields: resolved.items.personFields, notes: resolved.items.notes.length, attachments: resolved.items.attachments.length }, clientRequested: facts.clientRequested,
     },
   }));
-  if (row.status === 'awaiting_approval') await alertManagersToDecide(ctx, row);
+  if (row.status === 'awaiting_approval') await alertManagersToDecide(ctx, row, allowed);
   return getDisclosure(ctx, id);
 }
 

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import { newId } from '../lib/ids';
-import type { Role } from '../policy/types';
+import type { Decision, Role } from '../policy/types';
 import { queueEmails } from './outbox';
 
 /** A message to users. Subject and body must never carry confidential values: link the record by id instead. */
@@ -15,6 +15,8 @@ export interface Notice {
    * never the body.
    */
   emailPath?: string;
+  /** The decision whose outcome this tells: its rule and clause are recorded. */
+  decision: Pick<Decision, 'ruleId' | 'clause'>;
 }
 
 /** What {@link notify} did: the notification of each recipient, and how many e-mails it queued. */
@@ -25,7 +27,8 @@ export interface Notified {
 
 /**
  * Queues a notification for each user, in the operation's transaction; with `emailPath`, also an e-mail for each
- * recipient who has an address (the transactional outbox, src/notify/outbox.ts).
+ * recipient who has an address (the transactional outbox, src/notify/outbox.ts). Audited (`notification.send`)
+ * under the rule and clause of the decision whose outcome it tells (`notice.decision`).
  */
 export async function notify(ctx: Ctx, userIds: readonly string[], notice: Notice): Promise<Notified> {
   const unique = [...new Set(userIds)];
@@ -40,7 +43,7 @@ export async function notify(ctx: Ctx, userIds: readonly string[], notice: Notic
     ? await queueEmails(ctx, rows.map((r) => ({ notificationId: r.id, userId: r.user_id })), notice.subject, notice.emailPath)
     : 0;
   ctx.audit.add({
-    action: 'notification.send', decision: 'change', resourceType: notice.resourceType ?? null, resourceId: notice.resourceId ?? null,
+    action: 'notification.send', decision: 'change', ruleId: notice.decision.ruleId, clause: notice.decision.clause, resourceType: notice.resourceType ?? null, resourceId: notice.resourceId ?? null,
     detail: { kind: notice.kind, recipients: unique, ...(notice.emailPath ? { emailed } : {}) },
   });
   return { recipients: unique, emailed };

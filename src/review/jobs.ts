@@ -19,14 +19,15 @@ export async function flagOverdueReview(ctx: Ctx): Promise<{ dueOn: string; reci
     .onConflict((oc) => oc.column('due_on').doNothing()).returning('due_on').executeTakeFirst();
   if (!claimed) return null;
   const recipients = await activeWithRole(ctx, 'manager');
+  const overdue = { ruleId: OVERDUE_RULE.id, clause: ctx.actor.policy.clauseFor(OVERDUE_RULE.clauseKey) };
   const { emailed } = await notify(ctx, recipients, {
     kind: 'policy-review-overdue',
     subject: 'The review of the confidentiality policy is overdue',
     body: `The Senior Management Team were due to review the confidentiality policy by ${status.nextReviewOn}. Review it and record the outcome and the next review date.`,
-    resourceType: 'policy_review', emailPath: '/#/review',
+    resourceType: 'policy_review', emailPath: '/#/review', decision: overdue,
   });
   ctx.audit.add({
-    action: 'review.overdue', decision: 'change', ruleId: OVERDUE_RULE.id, clause: ctx.actor.policy.clauseFor(OVERDUE_RULE.clauseKey),
+    action: 'review.overdue', decision: 'change', ruleId: overdue.ruleId, clause: overdue.clause,
     resourceType: 'policy_review', resourceId: status.lastReview?.id ?? null,
     detail: { dueOn: status.nextReviewOn, daysOverdue: status.daysOverdue, recipients: [...recipients].sort(), emailed },
   });

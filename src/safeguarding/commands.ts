@@ -91,7 +91,7 @@ async function acknowledge(ctx: Ctx, v: Visible, decision: Decision) {
   await settleAlerts(ctx, { resourceType: 'concern', resourceId: v.row.id, kinds: CONCERN_ALERT_KINDS, decision });
   await notify(ctx, [v.row.raised_by as string], {
     kind: 'concern-acknowledged', subject: 'Your concern was acknowledged', body: 'The concern you raised has been acknowledged and is being acted on.',
-    resourceType: 'concern', resourceId: v.row.id,
+    resourceType: 'concern', resourceId: v.row.id, decision,
   });
 }
 
@@ -131,7 +131,7 @@ export async function closeConcern(ctx: Ctx, id: string, input: CloseInput) {
   await addEntry(ctx, id, { kind: 'closed', recordedBy: ctx.actor.id, text: input.outcome, reason: input.reason });
   ctx.audit.add(fromDecision('concern.close', decision, { resourceType: 'concern', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { fields: Object.keys(input).sort() } }));
   await notify(ctx, [v.row.raised_by as string], {
-    kind: 'concern-closed', subject: 'A concern you raised was closed', body: 'The concern you raised has been closed by those who handled it.', resourceType: 'concern', resourceId: id,
+    kind: 'concern-closed', subject: 'A concern you raised was closed', body: 'The concern you raised has been closed by those who handled it.', resourceType: 'concern', resourceId: id, decision,
   });
   return getConcern(ctx, id);
 }

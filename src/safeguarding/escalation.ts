@@ -42,18 +42,19 @@ export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'p
   const escalated = level > 0;
   // Someone at risk now stands out in the alert list and the inbox (the subject is all an e-mail says).
   const urgent = Number(concern.immediate_risk) === 1 ? 'Urgent, someone may be at risk now. ' : '';
+  const alert = { ruleId: ALERT_RULE.id, clause: ctx.actor.policy.clauseFor(ALERT_RULE.clauseKey) };
   const notified = await notify(ctx, recipients, {
     kind: escalated ? 'concern-escalated' : 'concern-raised',
     subject: `${urgent}${escalated ? 'A concern has not been acknowledged and needs your attention' : 'A concern needs your attention'}`,
     body: escalated
       ? 'A safeguarding concern raised earlier has not been acknowledged yet. Open it and acknowledge it.'
       : 'A colleague raised a safeguarding concern. Open it and acknowledge it.',
-    resourceType: 'concern', resourceId: concern.id, emailPath: concernPath(concern.id),
+    resourceType: 'concern', resourceId: concern.id, emailPath: concernPath(concern.id), decision: alert,
   });
   const detail = { level, recipients: [...recipients].sort(), emailed: notified.emailed };
   await addEntry(ctx, concern.id, { kind: escalated ? 'escalated' : 'alerted', recordedBy: null, detail });
   ctx.audit.add({
-    action: escalated ? 'concern.escalate' : 'concern.alert', decision: 'change', ruleId: ALERT_RULE.id, clause: ctx.actor.policy.clauseFor(ALERT_RULE.clauseKey),
+    action: escalated ? 'concern.escalate' : 'concern.alert', decision: 'change', ruleId: alert.ruleId, clause: alert.clause,
     resourceType: 'concern', resourceId: concern.id, subjectPersonId: concern.person_id, detail,
   });
   return notified;

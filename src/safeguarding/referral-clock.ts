@@ -25,10 +25,11 @@ export async function flagOverdueReferrals(ctx: Ctx): Promise<string[]> {
       .where('id', '=', r.id).where('overdue_flagged_at', 'is', null).where('completed_at', 'is', null).executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) continue;
     const recipients = await escalationRecipients(ctx, '');
+    const clock = { ruleId: REFERRAL_CLOCK_RULE.id, clause: ctx.actor.policy.clauseFor(REFERRAL_CLOCK_RULE.clauseKey) };
     const { emailed } = await notify(ctx, recipients, {
       kind: 'referral-overdue', subject: 'A safeguarding referral\'s record is overdue',
       body: 'A safeguarding referral was made without its record complete, and the time to complete it has passed. Open the concern and complete it.',
-      resourceType: 'concern', resourceId: r.concern_id, emailPath: concernPath(r.concern_id),
+      resourceType: 'concern', resourceId: r.concern_id, emailPath: concernPath(r.concern_id), decision: clock,
     });
     const missing = JSON.parse(r.missing) as string[];
     const review = Number(r.released_at_once) === 1 && !r.reviewed_at;
@@ -36,7 +37,7 @@ export async function flagOverdueReferrals(ctx: Ctx): Promise<string[]> {
     const awaitingDecision = d?.status === 'awaiting_approval';
     await addEntry(ctx, r.concern_id, { kind: 'referral-update', recordedBy: null, detail: { event: 'overdue', referralId: r.id, completeBy: r.complete_by, missing, reviewDue: review, awaitingDecision } });
     ctx.audit.add({
-      action: 'referral.overdue', decision: 'change', ruleId: REFERRAL_CLOCK_RULE.id, clause: ctx.actor.policy.clauseFor(REFERRAL_CLOCK_RULE.clauseKey),
+      action: 'referral.overdue', decision: 'change', ruleId: clock.ruleId, clause: clock.clause,
       resourceType: 'concern', resourceId: r.concern_id, detail: { referralId: r.id, completeBy: r.complete_by, missing, reviewDue: review, awaitingDecision, recipients: [...recipients].sort(), emailed },
     });
     flagged.push(r.id);

@@ -52,7 +52,7 @@ export async function makeReferral(ctx: Ctx, concernId: string, input: ReferralI
       await notify(ctx, await activeManagers(ctx, ctx.actor.id), {
         kind: 'referral-approval', subject: 'A safeguarding referral needs a manager\'s decision now',
         body: 'A referral that shares information under the legal duty waits for a manager who did not make it. Open the concern and approve or refuse it.',
-        resourceType: 'concern', resourceId: concernId, emailPath: concernPath(concernId),
+        resourceType: 'concern', resourceId: concernId, emailPath: concernPath(concernId), decision,
       });
     }
   }

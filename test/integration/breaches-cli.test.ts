@@ -46,7 +46,7 @@ describe('`confide breaches` at the console (sqlite)', () => {
     const audit = (await auditRows(world)).filter((r) => r.resource_id === id);
     expect(audit.filter((r) => r.decision !== 'allow' || r.action !== 'breach.read').map((r) => [r.actor_id, r.action, r.decision, r.rule_id, r.request_id])).toEqual([
       [volunteer.id, 'breach.report', 'change', 'breaches/report', 'cli-breach-report'],
-      [volunteer.id, 'notification.send', 'change', null, 'cli-breach-report'],
+      [volunteer.id, 'notification.send', 'change', 'breaches/report', 'cli-breach-report'],
       [staff.id, 'breach.handle', 'deny', 'default/deny', 'cli-breach-handle'],
       [manager.id, 'breach.handle', 'change', 'breaches/management', 'cli-breach-handle'],
       [manager.id, 'breach.review', 'allow', 'breaches/management', 'cli-breach-handle'],

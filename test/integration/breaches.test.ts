@@ -58,7 +58,7 @@ describe.each(dialects())('breach register: reporting and handling (%s)', (diale
     const audit = await auditFor(id);
     expect(audit.map((r) => [r.actor_id, r.action, r.decision, r.rule_id, r.clause])).toEqual([
       [volunteer.id, 'breach.report', 'change', 'breaches/report', CLAUSE],
-      [volunteer.id, 'notification.send', 'change', null, null],
+      [volunteer.id, 'notification.send', 'change', 'breaches/report', CLAUSE], // management told, under the report's rule and clause
       [volunteer.id, 'breach.read', 'allow', 'breaches/reporter-own-report', CLAUSE],
     ]);
     expect(JSON.parse(audit[0].detail)).toEqual({ source: 'report', fields: ['occurredAt', 'report'] });
@@ -70,7 +70,7 @@ describe.each(dialects())('breach register: reporting and handling (%s)', (diale
     expect(receipt.statusCode, receipt.body).toBe(201);
     expect(receipt.json().data).toEqual({ id: expect.any(String), status: 'reported', reportedAt: world.clock.now().toISOString() });
     expect(receipt.json().alerted).toEqual({ role: 'manager', people: 2, emailed: 2, emailHeld: true });
-    expect((await auditFor(receipt.json().data.id)).map((r) => [r.action, r.rule_id])).toEqual([['breach.report', 'breaches/report'], ['notification.send', null]]);
+    expect((await auditFor(receipt.json().data.id)).map((r) => [r.action, r.rule_id])).toEqual([['breach.report', 'breaches/report'], ['notification.send', 'breaches/report']]);
     const before = await count('breaches');
     const refused = await as(world, admin).post('/api/breaches', { report: REPORT });
     expect(refused.statusCode).toBe(403);
@@ -312,9 +312,9 @@ describe.each(dialects())('breach register: reporting and handling (%s)', (diale
       ['breakglass.review', 'allow', 'break-glass/breach', CLAUSE],
       ['notification.settle', 'change', 'break-glass/breach', CLAUSE], // the managers' alerts to review this use, settled by that review (practice 4.2)
       ['breach.open', 'change', 'breaches/management', CLAUSE],
-      ['notification.send', 'change', null, null],
+      ['notification.send', 'change', 'breaches/management', CLAUSE], // management told of the breach, under its opening
       ['breach.people', 'change', 'breaches/management', CLAUSE],
-      ['notification.send', 'change', null, null],
+      ['notification.send', 'change', 'break-glass/breach', CLAUSE], // the user told the review's outcome, under the review
     ]);
     // A use reviewed as justified opens none.
     const other = await as(world, staff).post('/api/access/break-glass', { resourceType: 'person', resourceId: outside, reason: 'Client collapsed again, need the emergency contact' });

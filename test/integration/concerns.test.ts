@@ -60,7 +60,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     const audit = await auditFor(id);
     expect(audit.map((r) => [r.action, r.decision, r.rule_id, r.clause])).toEqual([
       ['concern.raise', 'allow', 'safeguarding/raise-concern', 'practice 4.1, practice 4.2'],
-      ['notification.send', 'change', null, null],
+      ['notification.send', 'change', 'safeguarding/raise-concern', 'practice 4.1, practice 4.2'], // under the alert's rule and clause
       ['concern.alert', 'change', 'safeguarding/raise-concern', 'practice 4.1, practice 4.2'],
       ['concern.read', 'allow', 'safeguarding/raiser-own-report', 'practice 4.1, practice 4.2'],
     ]);

@@ -52,6 +52,10 @@ describe.each(dialects())('alerts of a disclosure without consent (%s)', (dialec
     for (const m of mails) expect(JSON.stringify(m)).not.toMatch(/Jo|Bloggs|4471/);
     const sent = (await auditRows(world)).filter((r) => r.action === 'notification.send' && r.resource_id === d.id);
     expect(sent.map((r) => [r.decision, JSON.parse(r.detail).kind])).toEqual([['change', 'disclosure-approval']]);
+    // Under the rule and clause of the request that asked for the decision.
+    const request = (await auditRows(world)).find((r) => r.action === 'disclosure.request' && r.resource_id === d.id)!;
+    expect(sent.map((r) => [r.rule_id, r.clause])).toEqual([[request.rule_id, request.clause]]);
+    expect(request.rule_id).not.toBeNull();
 
     const approved = await as(world, manager2).post(`/api/disclosures/${d.id}/approval`, { decision: 'approve', justification: 'A statutory request.', tellPerson: true });
     expect(approved.statusCode, approved.body).toBe(200);

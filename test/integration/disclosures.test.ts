@@ -376,11 +376,11 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(released.json().data).toMatchObject({ status: 'released', basis: 'exception', approvedBy: manager2.id });
     expect((await auditOf(id)).filter((e) => e[0] !== 'disclosure.read')).toEqual([
       ['disclosure.request', 'allow', 'disclosure/case-team-requests', '4.3, 1.2'],
-      ['notification.send', 'change', null, null], // the managers who may decide it are alerted (src/disclosure/alerts.ts)
+      ['notification.send', 'change', 'disclosure/case-team-requests', '4.3, 1.2'], // the managers who may decide it are alerted, under the request's decision (src/disclosure/alerts.ts)
       ['disclosure.release', 'deny', 'disclosure/exception-not-approved', '1.3'],
       ['disclosure.approve', 'allow', 'disclosure/manager-decides-exception', '1.3'],
       ['notification.settle', 'change', 'disclosure/manager-decides-exception', '1.3'], // every manager's alert to decide it is settled by that decision (src/notify/settle.ts)
-      ['notification.send', 'change', null, null], // and the requester told the decision
+      ['notification.send', 'change', 'disclosure/manager-decides-exception', '1.3'], // and the requester told the decision, under it
       ['disclosure.acknowledgement-link', 'allow', 'disclosure/case-team-requests', '4.3, 1.2'],
       ['disclosure.acknowledge', 'allow', 'disclosure/acknowledgement-link', '4.3, 1.2'],
       ['disclosure.release', 'allow', 'disclosure/manager-decides-exception', '1.3'],

@@ -51,6 +51,10 @@ describe.each(dialects())('notifications (%s)', (dialect) => {
     for (const secret of ['seizure', 'epilepsy', 'social care', personId]) expect(text).not.toContain(secret);
     const sent = (await auditRows(world)).find((r) => r.action === 'notification.send' && JSON.parse(r.detail).kind === 'break-glass');
     expect(JSON.parse(sent!.detail).recipients).toEqual([otherManager.id]);
+    // Under the rule and clause of the break-glass use it tells of.
+    const use = (await auditRows(world)).find((r) => r.action === 'breakglass.open' && JSON.parse(r.detail).grant === opened.json().id)!;
+    expect([sent!.rule_id, sent!.clause]).toEqual([use.rule_id, use.clause]);
+    expect(use.rule_id).not.toBeNull();
   });
 
   it('3.7 secure-conditions: you mark your own notification read once; someone else\'s answers 404 like a missing one, and is audited', async () => {
