@@ -2,6 +2,7 @@ import type { Ctx } from '../context';
 import { mintToken } from './tokens';
 import { conflict, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { SELF_RULE } from '../policy/rules/accounts';
 import type { CreateTokenInput } from './schema';
 import { requireSession, type Credential } from './self';
 
@@ -31,7 +32,7 @@ export async function createApiToken(ctx: Ctx, credential: Credential, input: Cr
     .insertInto('api_tokens')
     .values({ id, user_id: ctx.actor.id, name: input.name, token_hash: hash, scopes: JSON.stringify(scopes), created_at: ctx.nowIso, expires_at: expiresAt, last_used_at: null, revoked_at: null })
     .execute();
-  ctx.audit.add({ action: 'account.token.create', decision: 'change', resourceType: 'api_token', resourceId: id, clause: ctx.actor.policy.clauseFor('secure-conditions'), detail: { scopes, expiresInDays: input.expiresInDays } });
+  ctx.audit.add({ action: 'account.token.create', decision: 'change', resourceType: 'api_token', resourceId: id, ruleId: SELF_RULE.id, clause: ctx.actor.policy.clauseFor(SELF_RULE.clauseKey), detail: { scopes, expiresInDays: input.expiresInDays } });
   return { id, name: input.name, scopes, createdAt: ctx.nowIso, expiresAt, token };
 }
 
@@ -59,5 +60,5 @@ export async function revokeApiToken(ctx: Ctx, id: string): Promise<void> {
   if (!row) throw notFound('API token');
   if (row.revoked_at) return;
   await ctx.db.updateTable('api_tokens').set({ revoked_at: ctx.nowIso }).where('id', '=', id).execute();
-  ctx.audit.add({ action: 'account.token.revoke', decision: 'change', resourceType: 'api_token', resourceId: id, clause: ctx.actor.policy.clauseFor('secure-conditions') });
+  ctx.audit.add({ action: 'account.token.revoke', decision: 'change', resourceType: 'api_token', resourceId: id, ruleId: SELF_RULE.id, clause: ctx.actor.policy.clauseFor(SELF_RULE.clauseKey) });
 }

@@ -1,5 +1,6 @@
 import { holdStartupLock } from '../db/startup-lock';
 import type { Services } from '../context';
+import { ADMINISTER_RULE } from '../policy/rules/accounts';
 import { runUnit } from '../unit';
 import { generatePassword } from './passwords';
 import { insertUser } from './users';
@@ -18,7 +19,8 @@ export async function ensureAdministrator(services: Services): Promise<{ usernam
       if (any) return null;
       const password = generatePassword();
       const id = await insertUser(ctx.db, { username: 'admin', displayName: 'Administrator', password, roles: ['administrator'], mustChangePassword: true }, ctx.nowIso);
-      ctx.audit.add({ action: 'user.manage', decision: 'change', resourceType: 'user', resourceId: id, detail: { created: 'first administrator', roles: ['administrator'] } });
+      // The system creates the first administrator; the entry cites the rule for creating accounts (accounts/administer).
+      ctx.audit.add({ action: 'user.manage', decision: 'change', ruleId: ADMINISTER_RULE.id, clause: ctx.actor.policy.clauseFor(ADMINISTER_RULE.clauseKey), resourceType: 'user', resourceId: id, detail: { created: 'first administrator', roles: ['administrator'] } });
       return { username: 'admin', password };
     },
   });

@@ -7,6 +7,7 @@ import type { SignedInUser } from './sign-in';
 import { accountLocked, recordAccountFailure } from './throttle';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp';
 import { rolesOf } from './users';
+import { SELF_RULE } from '../policy/rules/accounts';
 
 /**
  * A refusal that must still commit what it wrote (a failure counted against the account, its audit entry), so it
@@ -54,7 +55,7 @@ export async function getMe(ctx: Ctx, credential: Credential) {
 export async function signOut(ctx: Ctx, credential: Credential): Promise<void> {
   if (!credential.sessionId) return;
   await revokeSession(ctx.db, credential.sessionId, ctx.now);
-  ctx.audit.add({ action: 'account.sign-out', decision: 'change', resourceType: 'user', resourceId: ctx.actor.id, clause: SECURE(ctx) });
+  ctx.audit.add({ action: 'account.sign-out', decision: 'change', ruleId: SELF_RULE.id, resourceType: 'user', resourceId: ctx.actor.id, clause: SECURE(ctx) });
 }
 
 /**
@@ -103,7 +104,7 @@ export async function changePassword(ctx: Ctx, credential: Credential, input: Ch
     .where('id', '!=', current)
     .executeTakeFirst();
   const otherSessionsRevoked = Number(revoked.numUpdatedRows);
-  ctx.audit.add({ action: 'account.password', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['password'], wasOneTime: u.must_change_password === 1, otherSessionsRevoked } });
+  ctx.audit.add({ action: 'account.password', decision: 'change', ruleId: SELF_RULE.id, resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['password'], wasOneTime: u.must_change_password === 1, otherSessionsRevoked } });
   return { changed: true, otherSessionsRevoked };
 }
 
@@ -115,7 +116,7 @@ export async function enrolTotp(ctx: Ctx, credential: Credential) {
   const secret = newTotpSecret();
   // Stored as base32 text for now; encryption of secrets at rest arrives with the data-protection issue.
   await ctx.db.updateTable('users').set({ totp_secret: secret, totp_enabled: 0, totp_last_step: null, updated_at: ctx.nowIso }).where('id', '=', u.id).execute();
-  ctx.audit.add({ action: 'account.totp.enrol', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['totp'] } });
+  ctx.audit.add({ action: 'account.totp.enrol', decision: 'change', ruleId: SELF_RULE.id, resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['totp'] } });
   return { secret, otpauthUri: otpauthUri(secret, u.username) };
 }
 
@@ -129,7 +130,7 @@ export async function confirmTotp(ctx: Ctx, credential: Credential, code: string
   if (step === null) throw invalidInput('That code does not match. Check the time on your device and try the current code.', [{ path: 'body.code', message: 'incorrect or expired' }]);
   await ctx.db.updateTable('users').set((eb) => ({ totp_enabled: 1, totp_last_step: step, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', u.id).execute();
   await ctx.db.updateTable('sessions').set({ second_factor_at: ctx.nowIso }).where('id', '=', sessionId).execute();
-  ctx.audit.add({ action: 'account.totp.confirm', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['totp'] } });
+  ctx.audit.add({ action: 'account.totp.confirm', decision: 'change', ruleId: SELF_RULE.id, resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['totp'] } });
   return { totpEnabled: true };
 }
 
@@ -149,6 +150,6 @@ export async function disableTotp(ctx: Ctx, credential: Credential, input: { pas
   const check = await confirmIdentity(ctx, 'account.totp.disable', u, input.password, input.code);
   if (check instanceof Refusal) return check;
   await ctx.db.updateTable('users').set((eb) => ({ totp_secret: null, totp_enabled: 0, totp_last_step: null, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', u.id).execute();
-  ctx.audit.add({ action: 'account.totp.disable', decision: 'change', resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['totp'] } });
+  ctx.audit.add({ action: 'account.totp.disable', decision: 'change', ruleId: SELF_RULE.id, resourceType: 'user', resourceId: u.id, clause: SECURE(ctx), detail: { fields: ['totp'] } });
   return { totpEnabled: false };
 }

@@ -5,7 +5,7 @@ import { conflict, forbidden, invalidInput, notFound, staleVersion } from '../li
 import { newId } from '../lib/ids';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
-import { classMask, type Classification } from '../policy/types';
+import { classMask, type Classification, type Decision } from '../policy/types';
 import { AGREEMENT_RECORD, agreementFact, loadParts, presentAgreement, reviewBlocker } from './record';
 import type { CreateAgreementInput, SignatoryInput, UpdateAgreementInput } from './schema';
 
@@ -147,15 +147,16 @@ export async function updateAgreement(ctx: Ctx, id: string, expected: number, in
 
 /**
  * Once every party's signatory is recorded and the signed copy attached, the draft becomes signed (5.1: agreed and
- * signed by appropriate people); a signed variation supersedes the version it varies from then on.
+ * signed by appropriate people); a signed variation supersedes the version it varies from then on. `allowedBy` is the
+ * decision that allowed the step completing it (a signatory or the signed copy): the signing's audit cites its rule.
  */
-export async function signIfComplete(ctx: Ctx, row: AgreementRow): Promise<AgreementRow> {
+export async function signIfComplete(ctx: Ctx, row: AgreementRow, allowedBy: Decision): Promise<AgreementRow> {
   const parts = (await loadParts(ctx.db, [row.id])).get(row.id)!;
   const fact = agreementFact(row, parts);
   if (row.status !== 'draft' || !fact.hasDocument || !fact.parties.every((p) => fact.signed.includes(p))) return row;
   await ctx.db.updateTable('agreements').set({ status: 'signed', signed_at: ctx.nowIso }).where('id', '=', row.id).execute();
   if (row.supersedes) await ctx.db.updateTable('agreements').set({ superseded_by: row.id, updated_at: ctx.nowIso }).where('id', '=', row.supersedes).execute();
-  ctx.audit.add({ action: 'agreement.signed', decision: 'change', resourceType: 'agreement', resourceId: row.id, detail: { supersedes: row.supersedes } });
+  ctx.audit.add({ action: 'agreement.signed', decision: 'change', ruleId: allowedBy.ruleId, clause: allowedBy.clause, resourceType: 'agreement', resourceId: row.id, detail: { supersedes: row.supersedes } });
   return { ...row, status: 'signed', signed_at: ctx.nowIso };
 }
 
@@ -187,7 +188,7 @@ export async function recordSignatory(ctx: Ctx, id: string, expected: number, in
     recorded_by: ctx.actor.id, recorded_at: ctx.nowIso,
   }).execute();
   ctx.audit.add(fromDecision('agreement.sign', d, { resourceType: 'agreement', resourceId: id, detail: { party: input.party, organisationId: input.party === 'partner' ? input.organisationId : null, version: written.version } }));
-  return present(ctx, await signIfComplete(ctx, written));
+  return present(ctx, await signIfComplete(ctx, written, d));
 }
 
 /** Ends a signed agreement early, with the reason: from now it covers nothing (5.1). */

@@ -57,7 +57,7 @@ export async function attachSignedCopy(ctx: Ctx, id: string, expected: number, c
       document_uploaded_by: ctx.actor.id, document_uploaded_at: ctx.nowIso,
     });
     ctx.audit.add(fromDecision('agreement.attach', d, { resourceType: 'agreement', resourceId: id, detail: { contentType: copy.contentType, sizeBytes: copy.sizeBytes, sha256: copy.sha256, version: written.version } }));
-    const result = await present(ctx, await signIfComplete(ctx, written));
+    const result = await present(ctx, await signIfComplete(ctx, written, d));
     await placeFile(ctx.services.config, copy.tmpPath, copy.sha256); // last: a failure here leaves no row
     return result;
   } finally {

@@ -66,7 +66,7 @@ export async function createAttachment(ctx: Ctx, caseId: string, upload: Upload)
   try {
     const c = await findVisible(ctx, 'case', caseId, 'attachment.create');
     const fields = { classification: upload.classification, filename: upload.filename, contentType: upload.contentType, sizeBytes: upload.sizeBytes, sha256: upload.sha256, noteId: upload.noteId ?? undefined };
-    checkWrite(ctx, 'attachment.create', 'attachment', fields, newAttachmentFacts(ctx, caseId, c.row, upload.classification), c.subjectPersonId);
+    const d = checkWrite(ctx, 'attachment.create', 'attachment', fields, newAttachmentFacts(ctx, caseId, c.row, upload.classification), c.subjectPersonId);
     requireNotArchived(c.row, 'case');
     if (upload.noteId) {
       const note = await ctx.db.selectFrom('notes').select('id').where('id', '=', upload.noteId).where('case_id', '=', caseId).where('archived_at', 'is', null).executeTakeFirst();
@@ -81,7 +81,7 @@ export async function createAttachment(ctx: Ctx, caseId: string, upload: Upload)
       })
       .execute();
     ctx.audit.add({
-      action: 'attachment.create', decision: 'change', resourceType: 'attachment', resourceId: id, subjectPersonId: c.subjectPersonId,
+      action: 'attachment.create', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'attachment', resourceId: id, subjectPersonId: c.subjectPersonId,
       detail: { caseId, noteId: upload.noteId, classification: upload.classification, contentType: upload.contentType, sizeBytes: upload.sizeBytes },
     });
     const created = await getAttachment(ctx, id);
@@ -109,7 +109,7 @@ export async function archiveAttachment(ctx: Ctx, id: string) {
   const v = await findWritable(ctx, 'attachment.archive', 'attachment', id);
   if (v.row.archived_at) throw conflict('This attachment is already archived.');
   await ctx.db.updateTable('attachments').set({ archived_at: ctx.nowIso }).where('id', '=', id).where('archived_at', 'is', null).execute();
-  ctx.audit.add({ action: 'attachment.archive', decision: 'change', resourceType: 'attachment', resourceId: id, subjectPersonId: v.subjectPersonId, detail: {} });
+  ctx.audit.add({ action: 'attachment.archive', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'attachment', resourceId: id, subjectPersonId: v.subjectPersonId, detail: {} });
   const { data, restricted } = presentWritten(ctx, 'attachment', v, { archived_at: ctx.nowIso });
   return { data, restricted };
 }

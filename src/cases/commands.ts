@@ -2,6 +2,7 @@ import type { Ctx } from '../context';
 import type { CaseRow } from '../db/schema';
 import { invalidInput, conflict } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { decide } from '../policy/decide';
 import { checkWrite, findVisible, findWritable, presentWritten } from '../records/guard';
 import { updateVersioned } from '../records/versioned';
 import { requireNotArchived } from './access';
@@ -22,7 +23,7 @@ export async function openCase(ctx: Ctx, input: OpenCaseInput, options: { skipPe
     team = Number(person.row._team);
   }
   const { personId, ...fields } = input;
-  checkWrite(ctx, 'case.create', 'case', fields, { person_id: personId, _team: team }, personId);
+  const d = checkWrite(ctx, 'case.create', 'case', fields, { person_id: personId, _team: team }, personId);
   const id = newId(ctx.now.getTime());
   await ctx.db
     .insertInto('cases')
@@ -33,9 +34,12 @@ export async function openCase(ctx: Ctx, input: OpenCaseInput, options: { skipPe
     })
     .execute();
   const lead = options.lead ?? ctx.actor.id;
+  // The actor leads the case they open (allowed by case.create); a colleague as lead was allowed by case.team.manage,
+  // checked by the caller (an import, src/transfer/import-people.ts) with the same facts.
+  const leadBy = lead === ctx.actor.id ? d : decide(ctx.actor, 'case.team.manage', { type: 'case', classification: 'general' });
   await ctx.db.insertInto('case_team').values({ case_id: id, user_id: lead, team_role: 'lead', added_at: ctx.nowIso, added_by: ctx.actor.id }).execute();
-  ctx.audit.add({ action: 'case.create', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId: personId, detail: { fields: Object.keys(fields).sort() } });
-  ctx.audit.add({ action: 'case.team.manage', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId: personId, detail: { added: lead, teamRole: 'lead' } });
+  ctx.audit.add({ action: 'case.create', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'case', resourceId: id, subjectPersonId: personId, detail: { fields: Object.keys(fields).sort() } });
+  ctx.audit.add({ action: 'case.team.manage', decision: 'change', ruleId: leadBy.ruleId, clause: leadBy.clause, resourceType: 'case', resourceId: id, subjectPersonId: personId, detail: { added: lead, teamRole: 'lead' } });
   return { id, version: 1 };
 }
 
@@ -79,7 +83,7 @@ export async function updateCase(ctx: Ctx, id: string, expectedVersion: number, 
   const changes = toColumns(input);
   if (input.status !== undefined || input.closedOn !== undefined) changes.closed_on = closingDate(ctx, row, input);
   const version = await updateVersioned(ctx, 'case', id, expectedVersion, changes);
-  ctx.audit.add({ action: 'case.update', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
+  ctx.audit.add({ action: 'case.update', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'case', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
   return presentWritten(ctx, 'case', v, { ...changes, version });
 }
 
@@ -88,6 +92,6 @@ export async function archiveCase(ctx: Ctx, id: string, expectedVersion: number)
   const v = await findWritable(ctx, 'case.archive', 'case', id);
   requireNotArchived(v.row, 'case');
   const version = await updateVersioned(ctx, 'case', id, expectedVersion, { archived_at: ctx.nowIso });
-  ctx.audit.add({ action: 'case.archive', decision: 'change', resourceType: 'case', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { version } });
+  ctx.audit.add({ action: 'case.archive', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'case', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { version } });
   return presentWritten(ctx, 'case', v, { archived_at: ctx.nowIso, version });
 }

@@ -37,7 +37,7 @@ export function registerPolicyCommands(program: Command) {
           const doc = await runUnit(services, {
             actor: 'system', requestId: 'cli-policy-load',
             work: async (ctx) => {
-              const { document, entry } = await storePolicy(ctx.db, input.data, null, ctx.nowIso);
+              const { document, entry } = await storePolicy(ctx.db, input.data, null, ctx.nowIso, ctx.actor.policy);
               ctx.audit.add(entry);
               return document;
             },

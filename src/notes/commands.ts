@@ -49,7 +49,7 @@ export async function createNote(ctx: Ctx, caseId: string, input: CreateNoteInpu
       author_id: ctx.actor.id, archived_at: null, created_at: ctx.nowIso, updated_at: ctx.nowIso, version: 1, ...toColumns(ctx, { occurredAt: input.occurredAt }),
     })
     .execute();
-  ctx.audit.add({ action: 'note.create', decision: 'change', resourceType: 'note', resourceId: id, subjectPersonId: c.subjectPersonId, detail: { caseId, kind: input.kind, fields: Object.keys(input).sort() } });
+  ctx.audit.add({ action: 'note.create', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'note', resourceId: id, subjectPersonId: c.subjectPersonId, detail: { caseId, kind: input.kind, fields: Object.keys(input).sort() } });
   return getNote(ctx, id);
 }
 
@@ -66,7 +66,7 @@ export async function updateNote(ctx: Ctx, id: string, expectedVersion: number, 
   if (kind === 'contact' && !channel) throw invalidInput('A contact note says how the conversation took place.', [{ path: 'body.channel', message: 'required for a contact note' }]);
   const changes = toColumns(ctx, input);
   const version = await updateVersioned(ctx, 'note', id, expectedVersion, changes);
-  ctx.audit.add({ action: 'note.update', decision: 'change', resourceType: 'note', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
+  ctx.audit.add({ action: 'note.update', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'note', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
   return presentWritten(ctx, 'note', v, { ...changes, version });
 }
 
@@ -75,6 +75,6 @@ export async function archiveNote(ctx: Ctx, id: string, expectedVersion: number)
   const v = await findWritable(ctx, 'note.archive', 'note', id);
   requireNotArchived(v.row, 'note');
   const version = await updateVersioned(ctx, 'note', id, expectedVersion, { archived_at: ctx.nowIso });
-  ctx.audit.add({ action: 'note.archive', decision: 'change', resourceType: 'note', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { version } });
+  ctx.audit.add({ action: 'note.archive', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'note', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { version } });
   return presentWritten(ctx, 'note', v, { archived_at: ctx.nowIso, version });
 }

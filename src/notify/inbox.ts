@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { notFound } from '../lib/errors';
+import { SELF_RULE } from '../policy/rules/accounts';
 import { decodeCursor, encodeCursor, pageQuery } from '../records/paging';
 
 /** GET /api/notifications. */
@@ -51,5 +52,6 @@ export async function markNotificationRead(ctx: Ctx, id: string): Promise<void> 
   }
   if (row.read_at) return;
   await ctx.db.updateTable('notifications').set({ read_at: ctx.nowIso }).where('id', '=', id).execute();
-  ctx.audit.add({ action: 'notification.read', decision: 'change', resourceType: 'notification', resourceId: id, detail: {} });
+  // Allowed by the route's action: one's own notifications (rule accounts/self).
+  ctx.audit.add({ action: 'notification.read', decision: 'change', ruleId: SELF_RULE.id, clause: ctx.actor.policy.clauseFor(SELF_RULE.clauseKey), resourceType: 'notification', resourceId: id, detail: {} });
 }

@@ -25,7 +25,7 @@ function toColumns(input: Record<string, unknown>): Partial<OrganisationRow> {
  * deal with it and so need to see its business information (1.4, 2.3), in the same transaction.
  */
 export async function createOrganisation(ctx: Ctx, input: CreateOrganisationInput) {
-  checkWrite(ctx, 'organisation.create', 'organisation', input);
+  const d = checkWrite(ctx, 'organisation.create', 'organisation', input);
   const id = newId(ctx.now.getTime());
   await ctx.db
     .insertInto('organisations')
@@ -36,8 +36,8 @@ export async function createOrganisation(ctx: Ctx, input: CreateOrganisationInpu
     })
     .execute();
   await ctx.db.insertInto('organisation_team').values({ organisation_id: id, user_id: ctx.actor.id, added_at: ctx.nowIso, added_by: ctx.actor.id }).execute();
-  ctx.audit.add({ action: 'organisation.create', decision: 'change', resourceType: 'organisation', resourceId: id, detail: { fields: Object.keys(input).sort() } });
-  ctx.audit.add({ action: 'organisation.team.manage', decision: 'change', resourceType: 'organisation', resourceId: id, detail: { added: ctx.actor.id } });
+  ctx.audit.add({ action: 'organisation.create', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'organisation', resourceId: id, detail: { fields: Object.keys(input).sort() } });
+  ctx.audit.add({ action: 'organisation.team.manage', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'organisation', resourceId: id, detail: { added: ctx.actor.id } });
   return getOrganisation(ctx, id);
 }
 
@@ -51,7 +51,7 @@ export async function updateOrganisation(ctx: Ctx, id: string, expectedVersion: 
   const changes = toColumns(input);
   if (input.name !== undefined) changes.sort_key = sortKey(input.name);
   const version = await updateVersioned(ctx, 'organisation', id, expectedVersion, changes);
-  ctx.audit.add({ action: 'organisation.update', decision: 'change', resourceType: 'organisation', resourceId: id, detail: { fields: Object.keys(input).sort(), version } });
+  ctx.audit.add({ action: 'organisation.update', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'organisation', resourceId: id, detail: { fields: Object.keys(input).sort(), version } });
   return presentWritten(ctx, 'organisation', v, { ...changes, version });
 }
 
@@ -60,6 +60,6 @@ export async function archiveOrganisation(ctx: Ctx, id: string, expectedVersion:
   const v = await findWritable(ctx, 'organisation.archive', 'organisation', id);
   requireNotArchived(v.row, 'organisation');
   const version = await updateVersioned(ctx, 'organisation', id, expectedVersion, { archived_at: ctx.nowIso });
-  ctx.audit.add({ action: 'organisation.archive', decision: 'change', resourceType: 'organisation', resourceId: id, detail: { version } });
+  ctx.audit.add({ action: 'organisation.archive', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'organisation', resourceId: id, detail: { version } });
   return presentWritten(ctx, 'organisation', v, { archived_at: ctx.nowIso, version });
 }

@@ -44,7 +44,7 @@ function requireStaysVisible(ctx: Ctx, facts: Resource, path: string) {
  */
 export async function createPerson(ctx: Ctx, input: CreatePersonInput, options: { lead?: string; path?: string } = {}) {
   const { openCase: caseInput, firstContact, ...fields } = input;
-  checkWrite(ctx, 'person.create', 'person', fields);
+  const d = checkWrite(ctx, 'person.create', 'person', fields);
   const id = newId(ctx.now.getTime());
   const lead = options.lead ?? ctx.actor.id;
   const facts: Resource = { type: 'person', id, team: !!caseInput && lead === ctx.actor.id, granted: 0, emergency: 0, ownerId: null };
@@ -59,7 +59,7 @@ export async function createPerson(ctx: Ctx, input: CreatePersonInput, options: 
       created_at: ctx.nowIso, updated_at: ctx.nowIso, version: 1,
     })
     .execute();
-  ctx.audit.add({ action: 'person.create', decision: 'change', resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { fields: Object.keys(fields).sort() } });
+  ctx.audit.add({ action: 'person.create', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { fields: Object.keys(fields).sort() } });
   const caseId = caseInput ? (await openCase(ctx, { personId: id, service: caseInput.service }, { skipPersonCheck: true, lead })).id : null;
   const told = firstContact ? await recordFirstContact(ctx, id, firstContact, { newPerson: { facts }, prefix: 'body.firstContact' }) : null;
   const view = await getPerson(ctx, id);
@@ -75,7 +75,7 @@ export async function updatePerson(ctx: Ctx, id: string, expectedVersion: number
     changes.sort_key = sortKey(input.familyName ?? (row.family_name as string), input.givenName ?? (row.given_name as string));
   }
   const version = await updateVersioned(ctx, 'person', id, expectedVersion, changes);
-  ctx.audit.add({ action: 'person.update', decision: 'change', resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { fields: Object.keys(input).sort(), version } });
+  ctx.audit.add({ action: 'person.update', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { fields: Object.keys(input).sort(), version } });
   return presentWritten(ctx, 'person', v, { ...changes, version });
 }
 
@@ -83,6 +83,6 @@ export async function updatePerson(ctx: Ctx, id: string, expectedVersion: number
 export async function archivePerson(ctx: Ctx, id: string, expectedVersion: number) {
   const v = await findWritable(ctx, 'person.archive', 'person', id);
   const version = await updateVersioned(ctx, 'person', id, expectedVersion, { archived_at: ctx.nowIso });
-  ctx.audit.add({ action: 'person.archive', decision: 'change', resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { version } });
+  ctx.audit.add({ action: 'person.archive', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { version } });
   return presentWritten(ctx, 'person', v, { archived_at: ctx.nowIso, version });
 }

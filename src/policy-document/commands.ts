@@ -1,5 +1,6 @@
 import type { Ctx } from '../context';
 import { conflict, notFound } from '../lib/errors';
+import { SELF_RULE } from '../policy/rules/accounts';
 import { buildMatrix, unmappedRuleKeys } from './matrix';
 import { currentPolicy, storePolicy, toDocument, type LoadPolicyInput } from './store';
 
@@ -9,7 +10,7 @@ import { currentPolicy, storePolicy, toDocument, type LoadPolicyInput } from './
  * (decisions under those cite the key itself), so the administrator can complete the clause map.
  */
 export async function loadPolicy(ctx: Ctx, input: LoadPolicyInput) {
-  const { document, entry } = await storePolicy(ctx.db, input, ctx.actor.id, ctx.nowIso);
+  const { document, entry } = await storePolicy(ctx.db, input, ctx.actor.id, ctx.nowIso, ctx.actor.policy);
   ctx.audit.add(entry); // decisions cite the new clause numbers from the next request on (./sync.ts)
   return { ...summary(document), coverage: coverageOf(document) };
 }
@@ -33,7 +34,7 @@ export async function acceptPolicy(ctx: Ctx, version: number) {
   const existing = await ctx.db.selectFrom('policy_acceptances').select('accepted_at').where('user_id', '=', ctx.actor.id).where('policy_document_id', '=', current.id).executeTakeFirst();
   if (existing) return { version, acceptedAt: existing.accepted_at };
   await ctx.db.insertInto('policy_acceptances').values({ user_id: ctx.actor.id, policy_document_id: current.id, accepted_at: ctx.nowIso }).execute();
-  ctx.audit.add({ action: 'policy.accept', decision: 'change', resourceType: 'policy', resourceId: current.id, clause: null, detail: { version } });
+  ctx.audit.add({ action: 'policy.accept', decision: 'change', resourceType: 'policy', resourceId: current.id, ruleId: SELF_RULE.id, clause: ctx.actor.policy.clauseFor(SELF_RULE.clauseKey), detail: { version } });
   return { version, acceptedAt: ctx.nowIso };
 }
 

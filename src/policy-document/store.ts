@@ -8,6 +8,8 @@ import type { Database, PolicyDocumentRow } from '../db/schema';
 import { invalidInput, type FieldError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { CLAUSE_KEYS, SAMPLE_CLAUSE_MAP_DOCUMENT, type ClauseMapDocument } from '../policy/clauses';
+import { ADMINISTER_RULE } from '../policy/rules/accounts';
+import type { PolicyState } from '../policy/state';
 import { runUnit } from '../unit';
 import { parsePolicy, type Clause } from './parse';
 
@@ -82,9 +84,10 @@ export interface LoadPolicyInput {
 
 /**
  * Stores a new version of the organisation's policy (caller's transaction). Staff must accept it before they see
- * confidential records again (3.5). Returns the document and its audit entry.
+ * confidential records again (3.5). Returns the document and its audit entry, citing rule accounts/administer with
+ * its clause under `policy`, the policy the loading unit decides under.
  */
-export async function storePolicy(db: Kysely<Database>, input: LoadPolicyInput, actorId: string | null, nowIso: string) {
+export async function storePolicy(db: Kysely<Database>, input: LoadPolicyInput, actorId: string | null, nowIso: string, policy: Pick<PolicyState, 'clauseFor'>) {
   const clauses = parsePolicy(input.text);
   if (clauses.length === 0) throw invalidInput('No numbered clauses were found in the policy text.', [{ path: 'body.text', message: 'no clauses found' }]);
   const previous = await currentPolicy(db);
@@ -97,7 +100,7 @@ export async function storePolicy(db: Kysely<Database>, input: LoadPolicyInput, 
   };
   await db.insertInto('policy_documents').values(row).execute();
   const entry: AuditEntry = {
-    action: 'policy.load', decision: 'change', resourceType: 'policy', resourceId: row.id,
+    action: 'policy.load', decision: 'change', ruleId: ADMINISTER_RULE.id, clause: policy.clauseFor(ADMINISTER_RULE.clauseKey), resourceType: 'policy', resourceId: row.id,
     detail: { version: row.version, clauses: clauses.length, mappedKeys: Object.keys(map.keys).sort() },
   };
   return { document: toDocument(row), entry };
@@ -115,7 +118,7 @@ export async function installDefaultPolicy(services: Services): Promise<void> {
       work: async (ctx) => {
         await holdStartupLock(ctx.db, ctx.services.db.dialect);
         if (await currentPolicy(ctx.db)) return;
-        const { entry } = await storePolicy(ctx.db, { title: 'Confidentiality Policy (sample)', text: readFileSync(SAMPLE_POLICY_FILE, 'utf8'), clauseMap: SAMPLE_CLAUSE_MAP_DOCUMENT }, null, ctx.nowIso);
+        const { entry } = await storePolicy(ctx.db, { title: 'Confidentiality Policy (sample)', text: readFileSync(SAMPLE_POLICY_FILE, 'utf8'), clauseMap: SAMPLE_CLAUSE_MAP_DOCUMENT }, null, ctx.nowIso, ctx.actor.policy);
         ctx.audit.add(entry);
       },
     });

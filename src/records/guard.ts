@@ -6,7 +6,7 @@ import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { present, type Presented } from '../policy/present';
 import { factsFor, teamFlag } from '../policy/relations';
-import type { Classification, Resource } from '../policy/types';
+import type { Classification, Decision, Resource } from '../policy/types';
 import { forbidden, notFound, refused, type FieldError } from '../lib/errors';
 import { capabilities, type Can } from './can';
 import { FIELD_BY_API, RECORDS, classificationOf, readActionOf, recordOf, type RecordType } from './registry';
@@ -46,6 +46,11 @@ export interface Visible {
   row: FactRow;
   facts: Resource;
   subjectPersonId: string | null;
+}
+
+/** A record the actor may change, with the decision that allowed the change (its rule and clause go in the audit). */
+export interface Writable extends Visible {
+  decision: Decision;
 }
 
 /**
@@ -143,10 +148,10 @@ export async function openRecord(ctx: Ctx, type: RecordType, id: string): Promis
  * attempted) and every field named in `input` writable by the actor (one 403 listing the fields otherwise). One
  * lookup, one decision per classification.
  */
-export async function findWritable(ctx: Ctx, action: Action, type: RecordType, id: string, input: Record<string, unknown> = {}): Promise<Visible> {
+export async function findWritable(ctx: Ctx, action: Action, type: RecordType, id: string, input: Record<string, unknown> = {}): Promise<Writable> {
   const v = await findVisible(ctx, type, id, action);
-  checkWrite(ctx, action, type, input, v.row, v.subjectPersonId);
-  return v;
+  const decision = checkWrite(ctx, action, type, input, v.row, v.subjectPersonId);
+  return { ...v, decision };
 }
 
 /**
@@ -160,7 +165,8 @@ export function presentWritten(ctx: Ctx, type: RecordType, v: Visible, written: 
 
 /**
  * Checks a write field by field (no mass assignment): every field named in `input` must be writable by the actor
- * on this record. Denied fields are listed in one 403; the denial is audited.
+ * on this record. Denied fields are listed in one 403; the denial is audited. Returns the decision that allowed the
+ * write (the general one; a field's when only the fields are allowed), whose rule and clause the change's audit cites.
  */
 export function checkWrite(
   ctx: Ctx,
@@ -169,12 +175,13 @@ export function checkWrite(
   input: Record<string, unknown>,
   row?: Record<string, unknown>,
   subjectPersonId?: string | null,
-) {
-  const { denied, first } = deniedWrite(ctx, action, type, input, row);
+): Decision {
+  const { denied, first, allowedBy } = deniedWrite(ctx, action, type, input, row);
   if (first) {
     ctx.audit.add(fromDecision(action, first, { resourceType: type, resourceId: (row?.id as string) ?? null, subjectPersonId, detail: { fields: denied.map((e) => e.path.slice(5)) } }));
     throw refused(denied.length > 1 ? 'You may not change some of these fields.' : first.reason, { errors: denied, rule: first.ruleId, clause: first.clause });
   }
+  return allowedBy;
 }
 
 /** {@link checkWrite}'s answer alone, nothing audited: for offering only what the write will accept. */
@@ -182,11 +189,15 @@ export function mayWrite(ctx: Ctx, action: Action, type: RecordType, input: Reco
   return !deniedWrite(ctx, action, type, input, row).first;
 }
 
-/** The fields of `input` the actor may not write, and the first decision that refused (or the general one, for no fields). */
+/**
+ * The fields of `input` the actor may not write, the first decision that refused (or the general one, for no
+ * fields), and the decision that allows the write when none refused (the general one if it allows, else a field's).
+ */
 function deniedWrite(ctx: Ctx, action: Action, type: RecordType, input: Record<string, unknown>, row?: Record<string, unknown>) {
   const facts = row ? factsFor(ctx.actor, type, row) : { type };
   const denied: FieldError[] = [];
-  let first: ReturnType<typeof decide> | undefined;
+  let first: Decision | undefined;
+  let fieldAllow: Decision | undefined;
   for (const [api, value] of Object.entries(input)) {
     if (value === undefined) continue;
     const spec = FIELD_BY_API[type].get(api);
@@ -195,11 +206,12 @@ function deniedWrite(ctx: Ctx, action: Action, type: RecordType, input: Record<s
     if (!d.allowed) {
       denied.push({ path: `body.${api}`, message: d.reason });
       first ??= d;
-    }
+    } else fieldAllow ??= d;
   }
   const general = decide(ctx.actor, action, { ...facts, classification: 'general' });
   if (!first && !general.allowed && Object.keys(input).length === 0) first = general;
-  return { denied, first };
+  const allowedBy = general.allowed ? general : (fieldAllow ?? general);
+  return { denied, first, allowedBy };
 }
 
 /**

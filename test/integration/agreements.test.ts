@@ -152,7 +152,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
       ['agreement.sign', 'allow', 'agreements/manage', 'practice 5.1'],
       ['agreement.sign', 'allow', 'agreements/manage', 'practice 5.1'],
       ['agreement.attach', 'allow', 'agreements/manage', 'practice 5.1'],
-      ['agreement.signed', 'change', null, null],
+      ['agreement.signed', 'change', 'agreements/manage', 'practice 5.1'],
     ]);
 
     // Everyone working here reads that it exists, with whom and for what; not the signed copy.

@@ -279,9 +279,9 @@ describe.each(dialects())('first contact: the notice and telling people at first
       expect(team).toEqual([{ user_id: staff.id, team_role: 'lead' }]);
       const entries = (await auditRows(world)).slice(seqBefore);
       expect(entries.slice(0, 5).map((r) => [r.action, r.decision, r.rule_id, r.clause, r.subject_person_id])).toEqual([
-        ['person.create', 'change', null, null, id],
-        ['case.create', 'change', null, null, id],
-        ['case.team.manage', 'change', null, null, id],
+        ['person.create', 'change', 'records/staff-create', '1.1', id],
+        ['case.create', 'change', 'records/staff-open-case', '3.3, 3.4, 4.2', id],
+        ['case.team.manage', 'change', 'records/staff-open-case', '3.3, 3.4, 4.2', id],
         ['person.inform', 'allow', 'first-contact/case-team', '4.1', id],
         ['person.read', 'allow', 'need-to-know/case-team', '3.3, 3.4, 4.2', id],
       ]);

@@ -16,3 +16,9 @@ export const ACCOUNTS_RULES: readonly Rule[] = [
     actions: ['user.manage', 'policy.load'], reason: 'Administrators manage accounts and load the organisation\'s policy.',
   },
 ];
+
+/** The rule that allows a user's own account, notifications and policy acceptance: changes there cite it. */
+export const SELF_RULE = ACCOUNTS_RULES.find((r) => r.id === 'accounts/self')!;
+
+/** The rule that allows administering accounts and loading the policy: changes there cite it. */
+export const ADMINISTER_RULE = ACCOUNTS_RULES.find((r) => r.id === 'accounts/administer')!;
