@@ -67,7 +67,7 @@ describe.each(dialects())('confide demo (%s)', (dialect) => {
     expect(accepted.length).toBe(7);
   });
 
-  it('every change is audited under the demo user who made it, the accounts under the system, and the audit chain verifies', async () => {
+  it('every change is audited under the demo user who made it, the accounts under the system, each entry naming its rule and clause, and the audit chain verifies', async () => {
     const rows = await auditRows(world);
     const actions = new Set(rows.map((r) => r.action));
     for (const a of ['user.create', 'policy.accept', 'person.create', 'case.create', 'case.team.manage', 'note.create', 'organisation.create', 'organisation.team.manage', 'person.update']) {
@@ -83,6 +83,8 @@ describe.each(dialects())('confide demo (%s)', (dialect) => {
     const verified = await verifyAudit(world.services.db.kysely, world.services.signer);
     expect(verified.ok, verified.problem?.message).toBe(true);
     expect(JSON.stringify(rows)).not.toContain('Fictional:'); // fields, never values
+    // Every entry names the rule and the clause that decided it: the audit is the proof (1.1, 3.6).
+    expect(demo.filter((r) => !r.rule_id || !r.clause).map((r) => `${r.action} ${r.rule_id} ${r.clause}`)).toEqual([]);
   });
 
   it('3.4 need to know: demo users sign in and see only their own case-team people', async () => {
