@@ -29,7 +29,7 @@ function seqOf(cursor: string): number {
 export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeof accessLogQuery>) {
   const person = await ctx.db.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
   if (!person) {
-    ctx.audit.add({ action: 'audit.read', decision: 'deny', resourceType: 'person', resourceId: personId, ruleId: 'default/not-found', clause: null, detail: { found: false } });
+    ctx.audit.add({ action: 'audit.read', decision: 'deny', resourceType: 'person', resourceId: personId, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
     throw notFound('person');
   }
   let q = ctx.db

@@ -43,7 +43,7 @@ export async function grantFor(ctx: Ctx, id: string, action: Action) {
   const grant = await ctx.db.selectFrom('access_grants').selectAll().where('id', '=', id).executeTakeFirst();
   const d = decide(ctx.actor, action, { type: 'grant', id, ownerId: grant?.user_id ?? null });
   if (!grant) {
-    ctx.audit.add({ action, decision: 'deny', resourceType: 'grant', resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
+    ctx.audit.add({ action, decision: 'deny', resourceType: 'grant', resourceId: id, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
     throw notFound('access grant');
   }
   if (!d.allowed) {

@@ -42,6 +42,8 @@ export interface LinkLookup<T> {
   /** The audit action of a refused token, e.g. `disclosure.acknowledge`. */
   action: string;
   ruleId: string;
+  /** The clause key of the refusal (src/policy/clauses.ts): the organisation's clause for it is recorded. */
+  clauseKey: string;
   /** Finds the record whose stored hash is `tokenHash`. */
   find: (ctx: Ctx, tokenHash: string) => Promise<T | undefined>;
   /** Whether the record's link still works now (awaiting acknowledgement, not expired). */
@@ -60,7 +62,7 @@ export async function findByLink<T>(ctx: Ctx, token: string, address: string, lo
   const row = await lookup.find(ctx, linkTokenHash(token));
   if (!row || !lookup.usable(row, ctx.nowIso)) {
     await recordAddressFailure(ctx.db, key, ctx.now);
-    ctx.audit.add({ action: lookup.action, decision: 'deny', ruleId: lookup.ruleId, clause: null, detail: { found: !!row } });
+    ctx.audit.add({ action: lookup.action, decision: 'deny', ruleId: lookup.ruleId, clause: ctx.actor.policy.clauseFor(lookup.clauseKey), detail: { found: !!row } });
     throw linkGone();
   }
   return row;

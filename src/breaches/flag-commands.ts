@@ -46,7 +46,7 @@ async function openFlag(ctx: Ctx, id: string, action: string) {
   const d = requireHandler(ctx, action, id);
   const flag = await ctx.db.selectFrom('breach_flags').selectAll().where('id', '=', id).executeTakeFirst();
   if (!flag) {
-    ctx.audit.add({ action, decision: 'deny', resourceType: 'breach-flag', resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
+    ctx.audit.add({ action, decision: 'deny', resourceType: 'breach-flag', resourceId: id, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
     throw notFound('flag');
   }
   if (flag.status !== 'open') throw conflict(`This flag was already ${flag.status === 'breach' ? 'opened as a breach' : 'dismissed'}.`, [{ path: 'params.id', message: flag.status }]);

@@ -18,7 +18,7 @@ import type { AcknowledgeInput, AttestationInput, ReleaseInput } from './schema'
 
 /** How a disclosure is found from its acknowledgement link: written, awaiting acknowledgement, not expired. */
 const DISCLOSURE_LINK: LinkLookup<DisclosureRow> = {
-  action: 'disclosure.acknowledge', ruleId: 'disclosure/acknowledgement-link',
+  action: 'disclosure.acknowledge', ruleId: 'disclosure/acknowledgement-link', clauseKey: 'third-party-disclosure',
   find: (ctx, hash) => ctx.db.selectFrom('disclosures').selectAll().where('ack_token_hash', '=', hash).executeTakeFirst(),
   usable: (row, nowIso) => row.status === 'awaiting_acknowledgement' && !!row.ack_expires_at && row.ack_expires_at > nowIso,
 };

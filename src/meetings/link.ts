@@ -35,7 +35,7 @@ import { sha256 } from '../disclosure/pack';
 type Attendee = MeetingAttendeeRow & { held_at: string; about: string; person_id: string | null; case_id: string | null };
 
 const MEETING_LINK: LinkLookup<Attendee> = {
-  action: 'meeting.acknowledge', ruleId: 'meetings/acknowledgement-link',
+  action: 'meeting.acknowledge', ruleId: 'meetings/acknowledgement-link', clauseKey: 'third-party-meetings',
   find: (ctx, hash) => ctx.db.selectFrom('meeting_attendees').innerJoin('meetings', 'meetings.id', 'meeting_attendees.meeting_id')
     .selectAll('meeting_attendees').select(['meetings.held_at', 'meetings.about', 'meetings.person_id', 'meetings.case_id'])
     .where('meeting_attendees.link_token_hash', '=', hash).executeTakeFirst(),

@@ -47,7 +47,7 @@ export async function listNotifications(ctx: Ctx, query: z.infer<typeof listNoti
 export async function markNotificationRead(ctx: Ctx, id: string): Promise<void> {
   const row = await ctx.db.selectFrom('notifications').select(['id', 'read_at']).where('id', '=', id).where('user_id', '=', ctx.actor.id).executeTakeFirst();
   if (!row) {
-    ctx.audit.add({ action: 'notification.read', decision: 'deny', resourceType: 'notification', resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
+    ctx.audit.add({ action: 'notification.read', decision: 'deny', resourceType: 'notification', resourceId: id, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
     throw notFound('notification');
   }
   if (row.read_at) return;

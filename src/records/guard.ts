@@ -64,7 +64,7 @@ export async function findVisible(ctx: Ctx, type: RecordType, id: string, attemp
   const row = await loadWithFacts(ctx, type, id);
   const hidden = attempted === action ? {} : { visible: false };
   if (!row) {
-    ctx.audit.add({ action: attempted, decision: 'deny', resourceType: type, resourceId: id, ruleId: 'default/not-found', clause: null, detail: { found: false } });
+    ctx.audit.add({ action: attempted, decision: 'deny', resourceType: type, resourceId: id, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
     throw notFound(recordOf(type).noun);
   }
   const facts = factsFor(ctx.actor, type, row);

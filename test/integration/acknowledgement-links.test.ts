@@ -125,9 +125,9 @@ describe.each(dialects())('acknowledgement links, 4.3 and practice 3 (%s)', (dia
     }
     // Each refusal is audited, without the token.
     const denials = (await auditRows(world)).slice(before).filter((r) => r.decision === 'deny');
-    expect(denials.map((r) => [r.action, r.rule_id])).toEqual([
-      ...Array(3).fill(['disclosure.acknowledge', 'disclosure/acknowledgement-link']),
-      ...Array(3).fill(['meeting.acknowledge', 'meetings/acknowledgement-link']),
+    expect(denials.map((r) => [r.action, r.rule_id, r.clause])).toEqual([
+      ...Array(3).fill(['disclosure.acknowledge', 'disclosure/acknowledgement-link', '4.3, 1.2']),
+      ...Array(3).fill(['meeting.acknowledge', 'meetings/acknowledgement-link', 'practice 3']),
     ]);
     expect(JSON.stringify(denials)).not.toContain(d.token.slice(11));
     expect((await pub('POST', `/api/disclosure-acknowledgements/${d.token}`, ip, ackBody)).statusCode).toBe(200);

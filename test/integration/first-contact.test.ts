@@ -160,10 +160,11 @@ describe.each(dialects())('first contact: the notice and telling people at first
       const missing = await as(world, staff).post('/api/people/01966f5e-0000-7000-8000-000000000000/first-contacts', contact());
       expect(hidden.statusCode).toBe(404);
       expect({ ...hidden.json(), instance: undefined }).toEqual({ ...missing.json(), instance: undefined });
-      const denials = (await lastAudit(2)).map((r) => [r.action, r.decision, r.rule_id, r.resource_id]);
+      const denials = (await lastAudit(2)).map((r) => [r.action, r.decision, r.rule_id, r.clause, r.resource_id]);
+      // Both cite need to know: the one hidden, and the one not found — the same 404 is the rule that keeps them alike.
       expect(denials).toEqual([
-        ['person.inform', 'deny', 'default/deny', elsewhere],
-        ['person.inform', 'deny', 'default/not-found', '01966f5e-0000-7000-8000-000000000000'],
+        ['person.inform', 'deny', 'default/deny', '3.3, 3.4, 4.2', elsewhere],
+        ['person.inform', 'deny', 'default/not-found', '3.3, 3.4, 4.2', '01966f5e-0000-7000-8000-000000000000'],
       ]);
       expect(await count('first_contacts')).toBe(before);
       const byManager = await as(world, manager).post(`/api/people/${elsewhere}/first-contacts`, contact({ method: 'letter' }));
