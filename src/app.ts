@@ -5,7 +5,7 @@ import type { Services } from './context';
 import { errorHandler, problemOf, sendProblem, toProblem } from './http/errors';
 import { cookieIsSecure } from './http/auth/cookies';
 import { registerRoutes } from './http/pipeline';
-import { securityHeaders } from './http/security-headers';
+import { DATA_HEADERS, securityHeaders } from './http/security-headers';
 import { nothingHere, unsupportedMediaType } from './lib/errors';
 import { newId } from './lib/ids';
 import { allRoutes } from './routes';
@@ -33,36 +33,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // promise: they run on every request, and a promise each is a measurable share of a simple request's CPU.
   app.addHook('preParsing', (request, _reply, payload, done) => done(charsetFault(request.headers['content-type']), payload));
 
-  // Every response: helmet's security headers (CSP, frame, referrer, …) and no caching of confidential answers.
-  const headers = {
-    ...securityHeaders({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          upgradeInsecureRequests: null,
-        },
-      },
-      // HSTS goes only on answers over https (RFC 6797 §7.2: ignored over http); see the onRequest hook below.
-      strictTransportSecurity: false,
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-    'cache-control': 'no-store',
-  };
+  // Every answer carries the data headers (src/http/security-headers.ts); a page replaces them with its own.
   // Strict-Transport-Security on every answer over https, as the cookie's Secure flag decides it: always with
   // SECURE_COOKIES=1, and in the default `auto` mode whenever the request came over https — directly, or behind a
   // proxy that says so (X-Forwarded-Proto, with TRUST_PROXY=1). It was sent only with SECURE_COOKIES=1 (issue 9).
   const hsts = securityHeaders({ strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true } })['strict-transport-security'];
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(headers);
+    reply.headers(DATA_HEADERS);
     if (cookieIsSecure(request, config)) reply.header('strict-transport-security', hsts);
     done();
   });

@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { publicRoute, type AnyRoute } from './route';
+import { asPage } from './security-headers';
 
 const problem = { description: 'Problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 
@@ -95,7 +96,7 @@ export function openApiRoutes(all: () => readonly AnyRoute[]) {
             return `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(o.summary)}</td><td><code>${escapeHtml(o['x-policy-action'])}</code></td></tr>`;
           }),
         );
-        reply.type('text/html; charset=utf-8');
+        asPage(reply);
         return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Confide API</title><link rel="stylesheet" href="/assets/app.css"></head><body><main><h1>Confide API</h1><p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a>. Errors are RFC 9457 problem+json.</p><table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Policy action</th></tr></thead><tbody>${rows.join('')}</tbody></table></main></body></html>`;
       },
     }),

@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import { z } from 'zod';
 import { notFound, nothingHere } from '../lib/errors';
 import { publicRoute } from '../http/route';
+import { asPage } from '../http/security-headers';
 
 /** Where Vite writes the built web app (web/ → web/dist; see web/vite.config.ts and scripts/web-build.ts). */
 export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
@@ -59,7 +60,7 @@ function current(refresh = false) {
 
 const sendPage = (reply: import('fastify').FastifyReply) => {
   const page = current().page ?? current(true).page;
-  return reply.type('text/html; charset=utf-8').send(page ?? NOT_BUILT);
+  return asPage(reply).send(page ?? NOT_BUILT);
 };
 
 /** The web app: its page for every app path (client-side routing) and its built, allow-listed assets. */

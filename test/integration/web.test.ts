@@ -35,21 +35,39 @@ describe('the web app shell', () => {
     }
   });
 
-  it('3.7 secure-conditions: every kind of response carries the same security headers and is never cached', async () => {
+  it('3.7 secure-conditions: every answer carries the security headers of its kind and is never cached', async () => {
     const page = await world.app.inject({ method: 'GET', url: '/' });
-    const expected = ['content-security-policy', 'x-frame-options', 'referrer-policy', 'x-content-type-options', 'cross-origin-opener-policy', 'cross-origin-resource-policy'];
-    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    const docs = await world.app.inject({ method: 'GET', url: '/api/docs' });
+    const deepLink = await world.app.inject({ method: 'GET', url: '/people' });
+    // Pages: a CSP that lets the page load its own scripts, styles and images, nothing else.
+    for (const res of [page, docs, deepLink]) {
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.headers['content-security-policy']).toBe(page.headers['content-security-policy']);
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    }
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['strict-transport-security']).toBeUndefined(); // plain HTTP here: HSTS only behind TLS
-    for (const res of [
-      page,
+    // Data (JSON, problem+json): a CSP that lets nothing load or run, should an answer be opened as a document.
+    const data = [
       await world.app.inject({ method: 'GET', url: '/healthz' }),
+      await world.app.inject({ method: 'GET', url: '/api/openapi.json' }),
       await world.app.inject({ method: 'GET', url: '/api/people' }), // 401 problem+json
       await world.app.inject({ method: 'GET', url: '/no/such/address' }), // 404 problem+json
       await world.app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: '{"broken' }), // 400 problem+json
-    ]) {
-      for (const name of expected) expect(res.headers[name], `${res.statusCode} ${name}`).toBe(page.headers[name]);
-      expect(res.headers['cache-control']).toBe('no-store');
-    }
+    ];
+    data.forEach((res, i) => {
+      expect(res.headers['content-type'], `answer ${i}`).toMatch(/^application\/(problem\+)?json/);
+      expect(res.headers['content-security-policy'], `answer ${i}`).toBe("default-src 'none';frame-ancestors 'none'");
+      expect(res.headers['x-xss-protection'], `answer ${i}`).toBeUndefined(); // only a document would use it
+    });
+    // Both kinds: no framing, no sniffing, no referrer, no cross-origin reads, no caching.
+    [page, docs, deepLink, ...data].forEach((res, i) => {
+      expect(res.headers['x-frame-options'], `answer ${i}`).toBe('DENY');
+      expect(res.headers['x-content-type-options'], `answer ${i}`).toBe('nosniff');
+      expect(res.headers['referrer-policy'], `answer ${i}`).toBe('no-referrer');
+      expect(res.headers['cross-origin-resource-policy'], `answer ${i}`).toBe('same-origin');
+      expect(res.headers['cache-control'], `answer ${i}`).toBe('no-store');
+    });
   });
 
   it('serves the built assets with their types; content-hashed ones may be cached for good', async () => {
