@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { canonicalJson } from '../lib/canonical-json';
-import type { Db } from '../db/connect';
+import { rawQueryOf, type Db } from '../db/connect';
 import { heldConnection } from '../db/prepared';
 import { statementOn } from '../db/statement-cache';
 import type { AuditEventRow, Database } from '../db/schema';
@@ -81,7 +81,16 @@ const INSERT_IF_CURRENT = `with moved as (
   )
   ${INSERT_ROWS} where exists (select from moved)`;
 
-const runText = (db: Kysely<Database>, text: string, values: unknown[]) => db.executeQuery(CompiledQuery.raw(text, values));
+/** Runs fixed SQL: on the statement runner under `db` when it has one (src/db/connect.ts, rawQueryOf), else through Kysely. */
+async function runText(db: Kysely<Database>, text: string, values: unknown[]): Promise<{ rows: unknown[]; affected: number }> {
+  const raw = rawQueryOf(db);
+  if (raw) {
+    const r = await raw(text, values);
+    return { rows: r.rows, affected: r.rowCount ?? 0 };
+  }
+  const r = await db.executeQuery(CompiledQuery.raw(text, values));
+  return { rows: r.rows, affected: Number(r.numAffectedRows ?? 0) };
+}
 
 /** The rows that extend the chain from `head` by each group's entries in turn, each hashed over the one before. */
 function chainRows(head: { seq: number; hash: string }, groups: readonly AuditGroup[]) {
@@ -219,7 +228,7 @@ export function appendAuditGroupsIfCurrent(
   if (rows.length === 0) return null;
   const values = [JSON.stringify(rows), head.seq, head.hash, expected.head.seq, expected.head.hash, expected.epoch];
   const moved = runText(db, INSERT_IF_CURRENT, values);
-  return { head, committed: moved.then((r) => Number(r.numAffectedRows) > 0) };
+  return { head, committed: moved.then((r) => r.affected > 0) };
 }
 
 /** Collects the entries of one operation; the pipeline flushes them in the operation's transaction. */

@@ -79,14 +79,30 @@ export const SQLITE_PRAGMAS: readonly string[] = [
   'wal_autocheckpoint = 10000',
 ];
 
+/** Runs one statement, answering as `pg.Client#query` does. */
+export type RawQuery = (text: string, values: unknown[]) => Promise<pg.QueryResult>;
+
+/** The statement runner under each handle made by {@link kyselyOver}. */
+const rawQueries = new WeakMap<Kysely<Database>, RawQuery>();
+
 /**
  * PostgreSQL: a Kysely handle that sends every statement to `query` (answering as `pg.Client#query` does) instead of
  * taking a connection from a pool; `end` runs when the handle is destroyed.
  */
-export function kyselyOver(query: (text: string, values: unknown[]) => Promise<pg.QueryResult>, end?: () => Promise<void>): Kysely<Database> {
+export function kyselyOver(query: RawQuery, end?: () => Promise<void>): Kysely<Database> {
   const client = { query, release: () => {} };
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => client, end: end ?? (async () => {}) } as never }) });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => client, end: end ?? (async () => {}) } as never }) });
+  rawQueries.set(kysely, query);
+  return kysely;
 }
+
+/**
+ * The statement runner under a handle made by {@link kyselyOver} (a unit's connection, the audit chain's), else
+ * undefined. Fixed SQL that is already compiled (src/db/prepared.ts, the audit append) goes to it directly: through
+ * Kysely, each statement took a connection from its driver, copied its values and awaited four more promises
+ * (~4 % of the PostgreSQL audited read's CPU, bench/http.ts profiled), for the same statement on the same connection.
+ */
+export const rawQueryOf = (db: Kysely<Database>): RawQuery | undefined => rawQueries.get(db);
 
 /**
  * Opens the database named by the settings: SQLite (WAL, foreign keys, busy timeout) by default, PostgreSQL when
