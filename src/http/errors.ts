@@ -75,7 +75,8 @@ export function sendProblem(reply: FastifyReply, p: Problem) {
 
 const FRAMEWORK_ERRORS: Record<string, (e: FastifyError) => Problem | DomainError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => tooLarge('The request body is larger than allowed.', [{ path: 'body', message: 'too large' }]),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => unsupportedMediaType('Send JSON (application/json).', [{ path: 'header.content-type', message: 'unsupported' }]),
+  // Any type no parser reads where the route is, a form included where JSON is expected (src/app.ts, uploads).
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => unsupportedMediaType('Send JSON (application/json).', [{ path: 'header.content-type', message: 'expected application/json' }]),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => invalidInput('The JSON body is empty.', [{ path: 'body', message: 'empty' }]),
   // Fastify gives the same code for a key that could poison a prototype (`__proto__`, `constructor.prototype`).
   FST_ERR_CTP_INVALID_JSON_BODY: () => invalidInput('The body is not valid JSON, or uses a key that is not accepted (__proto__, constructor.prototype).', [{ path: 'body', message: 'invalid JSON or a refused key' }]),

@@ -12,7 +12,7 @@ import { runUnit } from '../unit';
 import { identifyCaller, recentCallerOf } from './authenticate';
 import { readAccessEpoch, type Caller } from '../accounts/caller-cache';
 import { safeEqual } from '../accounts/secrets';
-import { forbidden, invalidInput, refused, unauthenticated, unsupportedMediaType, zodFieldErrors, type FieldError } from '../lib/errors';
+import { forbidden, invalidInput, refused, unauthenticated, zodFieldErrors, type FieldError } from '../lib/errors';
 import type { AnyRoute, PolicyRoute, PublicRoute, RouteInput } from './route';
 import { textFaults } from '../lib/text';
 import { SESSION_COOKIE } from './auth/cookies';
@@ -54,11 +54,6 @@ declare module 'fastify' {
 
 /** Validates params, query and body against the route's zod schemas, collecting every field at fault. */
 function parseInput(def: AnyRoute, request: FastifyRequest, reply: FastifyReply): RouteInput<unknown, unknown, unknown> {
-  // A form sent where a JSON body is expected is the wrong kind of body (415, as any other type, and documented so for
-  // every route with a body: src/http/openapi.ts), not a missing one.
-  if (def.body && !def.multipart && request.isMultipart()) {
-    throw unsupportedMediaType('Send JSON (application/json).', [{ path: 'header.content-type', message: 'expected application/json' }]);
-  }
   const errors: FieldError[] = [];
   // A JSON body is an object: `null`, a list or a bare value was let through where a schema took an absent body.
   const raw = request.body;
