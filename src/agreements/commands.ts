@@ -6,7 +6,7 @@ import { newId } from '../lib/ids';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { classMask, type Classification, type Decision } from '../policy/types';
-import { AGREEMENT_RECORD, agreementFact, loadParts, presentAgreement, reviewBlocker } from './record';
+import { AGREEMENT_RECORD, agreementFact, agreementStatus, currentBlocker, loadParts, presentAgreement, type CurrentStep } from './record';
 import type { CreateAgreementInput, SignatoryInput, UpdateAgreementInput } from './schema';
 
 /** Loads an agreement row (404 when there is none: that agreements exist is not hidden from anyone working here). */
@@ -40,7 +40,7 @@ export const agreementCan = (ctx: Ctx) => ({
 
 /** Whether the actor may record a review of this agreement now: the policy allows it and the agreement is signed and current. */
 export const mayReview = (ctx: Ctx, row: AgreementRow) =>
-  decide(ctx.actor, 'agreement.review', { type: 'agreement', id: row.id }).allowed && reviewBlocker(row, ctx.nowIso) === null;
+  decide(ctx.actor, 'agreement.review', { type: 'agreement', id: row.id }).allowed && currentBlocker(row, ctx.nowIso, 'review') === null;
 
 /**
  * The agreement as answered, with its parts and what the actor may do with it — including, for this agreement,
@@ -195,10 +195,20 @@ export async function recordSignatory(ctx: Ctx, id: string, expected: number, in
 export async function terminateAgreement(ctx: Ctx, id: string, expected: number, input: { reason: string }) {
   const row = await loadAgreement(ctx, id);
   const d = requireAgreement(ctx, 'agreement.manage', id);
-  if (row.status !== 'signed' || row.superseded_by) throw conflict('Only a signed agreement that is not superseded can be terminated.', [{ path: 'params.id', message: `the agreement is ${row.superseded_by ? 'superseded' : row.status}` }]);
+  requireCurrent(ctx, row, 'end');
   const written = await writeVersioned(ctx, row, expected, { status: 'terminated', terminated_at: ctx.nowIso, terminated_by: ctx.actor.id, termination_reason: input.reason });
   ctx.audit.add(fromDecision('agreement.terminate', d, { resourceType: 'agreement', resourceId: id, detail: { version: written.version } }));
   return present(ctx, written);
+}
+
+/**
+ * Refuses (409, saying why) a review, a variation or an early end of an agreement that is not current: a draft, a
+ * superseded version, or one that has ended or was ended early (5.1). An agreement past its last day is over: varying
+ * it would revive terms nobody signed for the time since, and ending it early ends nothing.
+ */
+export function requireCurrent(ctx: Ctx, row: AgreementRow, step: CurrentStep): void {
+  const blocker = currentBlocker(row, ctx.nowIso, step);
+  if (blocker) throw conflict(blocker, [{ path: 'params.id', message: `the agreement is ${agreementStatus(row, ctx.nowIso)}` }]);
 }
 
 /**
@@ -208,7 +218,7 @@ export async function terminateAgreement(ctx: Ctx, id: string, expected: number,
 export async function varyAgreement(ctx: Ctx, id: string) {
   const row = await loadAgreement(ctx, id);
   requireAgreement(ctx, 'agreement.manage', id);
-  if (row.status !== 'signed' || row.superseded_by) throw conflict('Only a signed agreement in force (or yet to start) can be varied.', [{ path: 'params.id', message: `the agreement is ${row.superseded_by ? 'superseded' : row.status}` }]);
+  requireCurrent(ctx, row, 'vary');
   const pending = await ctx.db.selectFrom('agreements').select('id').where('supersedes', '=', id).where('status', '=', 'draft').executeTakeFirst();
   if (pending) throw conflict('A variation of this agreement is already being drafted.', [{ path: 'params.id', message: `variation ${pending.id} is a draft` }]);
   const parts = (await loadParts(ctx.db, [id])).get(id)!;

@@ -64,17 +64,23 @@ export function agreementStatus(row: Pick<AgreementRow, 'status' | 'starts_on' |
   return today > row.ends_on ? 'ended' : 'in_force';
 }
 
+/** The steps taken only on a signed agreement that is current (signed and yet to start, or in force). */
+export type CurrentStep = 'review' | 'vary' | 'end';
+
+const DONE: Record<CurrentStep, string> = { review: 'reviewed', vary: 'varied', end: 'ended early' };
+
 /**
- * Why a review cannot be recorded for the agreement now, or null when it can: only a signed agreement that is not
- * superseded, terminated or past its last day is reviewed (a draft is not in force yet; one that has ended is over).
+ * Why the agreement cannot be reviewed, varied or ended early now, or null when it can: only a signed agreement that
+ * is not superseded, terminated or past its last day (5.1). A draft is not in force yet (it is edited instead); one
+ * that has ended, or was ended early, is over; a superseded version was replaced by the version in force.
  */
-export function reviewBlocker(row: Pick<AgreementRow, 'status' | 'starts_on' | 'ends_on' | 'superseded_by' | 'terminated_at'>, nowIso: string): string | null {
+export function currentBlocker(row: Pick<AgreementRow, 'status' | 'starts_on' | 'ends_on' | 'superseded_by' | 'terminated_at'>, nowIso: string, step: CurrentStep): string | null {
   switch (agreementStatus(row, nowIso)) {
     case 'signed': case 'in_force': return null;
-    case 'draft': return 'A draft is not reviewed: it is not in force until every party has signed.';
-    case 'terminated': return `This agreement was ended early${row.terminated_at ? ` on ${row.terminated_at.slice(0, 10)}` : ''}: there is nothing left to review.`;
-    case 'superseded': return 'This version was replaced by its variation: review the version in force instead.';
-    default: return `This agreement ended on ${row.ends_on}: there is nothing left to review. Draft a new one to carry on sharing.`;
+    case 'draft': return `A draft is not ${DONE[step]}: it is not in force until every party has signed${step === 'review' ? '' : ', and until then it is edited'}.`;
+    case 'terminated': return `This agreement was ended early${row.terminated_at ? ` on ${row.terminated_at.slice(0, 10)}` : ''}: there is nothing left to ${step}.`;
+    case 'superseded': return `This version was replaced by its variation: ${step} the version in force instead.`;
+    default: return `This agreement ended on ${row.ends_on}: there is nothing left to ${step}. Draft a new one to carry on sharing.`;
   }
 }
 

@@ -1,10 +1,9 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { AgreementReviewRow } from '../db/schema';
-import { conflict, invalidInput } from '../lib/errors';
+import { invalidInput } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { loadAgreement, present, requireAgreement, writeVersioned } from './commands';
-import { agreementStatus, reviewBlocker } from './record';
+import { loadAgreement, present, requireAgreement, requireCurrent, writeVersioned } from './commands';
 import type { RecordReviewInput } from './schema';
 
 /** A recorded review of an agreement as the API answers it: who, when, the outcome, the note and the dates. */
@@ -25,8 +24,7 @@ export const presentAgreementReview = (r: AgreementReviewRow & { reviewer_name?:
 export async function recordAgreementReview(ctx: Ctx, id: string, expected: number, input: RecordReviewInput) {
   const row = await loadAgreement(ctx, id);
   const d = requireAgreement(ctx, 'agreement.review', id);
-  const blocker = reviewBlocker(row, ctx.nowIso);
-  if (blocker) throw conflict(blocker, [{ path: 'params.id', message: `the agreement is ${agreementStatus(row, ctx.nowIso)}` }]);
+  requireCurrent(ctx, row, 'review');
   const today = ctx.nowIso.slice(0, 10);
   if (input.nextReviewOn <= today) throw invalidInput('The next review date must be after today.', [{ path: 'body.nextReviewOn', message: 'must be after today' }]);
   if (input.nextReviewOn > row.ends_on) {

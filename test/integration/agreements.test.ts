@@ -308,4 +308,49 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     }
     expect((await as(world, manager).get(`/api/agreements/${variation}`)).json().can.review).toBe(true); // the version in force is
   });
+
+  it('practice 5.1 sharing-agreements: only a current agreement is varied or ended early — one past its last day, ended early, superseded or still a draft is refused 409 saying why, nothing written or audited; one in force and one yet to start are', async () => {
+    const draftOnly = await draft({ title: 'Draft to vary', reviewOn: '2026-04-01' });
+    const terminated = await fullySigned({ title: 'Ended early, then varied?', startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-04-01' });
+    expect((await as(world, manager).post(`/api/agreements/${terminated.id}/terminate`, { reason: 'Partner closed.' }, { 'if-match': await etagOf(terminated.id) })).statusCode).toBe(200);
+    const expired = await fullySigned({ title: 'Past its end, then varied?', startsOn: '2025-01-01', endsOn: '2025-12-31', reviewOn: '2025-10-01' });
+    const original = await fullySigned({ title: 'Varied once', startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-04-01' });
+    const variation = (await as(world, manager).post(`/api/agreements/${original.id}/vary`)).json().data.id as string;
+    expect((await signOurs(variation)).statusCode).toBe(200);
+    expect((await signPartner(variation)).statusCode).toBe(200);
+    expect((await attach(variation)).json().data.status).toBe('in_force');
+
+    for (const [id, status, says] of [
+      [draftOnly.id, 'draft', /draft is not (varied|ended early): it is not in force until every party has signed, and until then it is edited/],
+      [terminated.id, 'terminated', /ended early on 2026-03-02: there is nothing left to (vary|end)/],
+      [expired.id, 'ended', /ended on 2025-12-31: there is nothing left to (vary|end)\. Draft a new one/],
+      [original.id, 'superseded', /replaced by its variation: (vary|end) the version in force instead/],
+    ] as const) {
+      const agreements = await count('agreements');
+      const before = await etagOf(id);
+      const audited = (await auditOf(id)).length;
+      const varied = await as(world, manager).post(`/api/agreements/${id}/vary`);
+      expect(varied.statusCode, status).toBe(409);
+      expect(varied.json()).toMatchObject({ status: 409, detail: expect.stringMatching(says), errors: [{ path: 'params.id', message: `the agreement is ${status}` }] });
+      expect(varied.json().detail).toMatch(/vary|varied/);
+      const ended = await as(world, manager).post(`/api/agreements/${id}/terminate`, { reason: 'Tidy up.' }, { 'if-match': before });
+      expect(ended.statusCode, status).toBe(409);
+      expect(ended.json()).toMatchObject({ status: 409, detail: expect.stringMatching(says), errors: [{ path: 'params.id', message: `the agreement is ${status}` }] });
+      expect(ended.json().detail).toMatch(/\bend\b|ended early/);
+      expect(await count('agreements'), status).toBe(agreements); // no variation drafted
+      expect(await etagOf(id), status).toBe(before); // not ended
+      expect((await auditOf(id)).length, status).toBe(audited);
+    }
+
+    // Allowed: the version in force, and a signed agreement yet to start, are varied and ended early — audited.
+    const upcoming = await fullySigned({ title: 'Starts next year', startsOn: '2027-01-01', endsOn: '2027-12-31', reviewOn: '2027-06-01' });
+    expect(upcoming.status).toBe('signed');
+    const next = await as(world, manager).post(`/api/agreements/${upcoming.id}/vary`);
+    expect(next.statusCode, next.body).toBe(201);
+    expect(next.json().data).toMatchObject({ status: 'draft', supersedes: upcoming.id });
+    expect(await auditOf(next.json().data.id)).toEqual([['agreement.vary', 'allow', 'agreements/manage', 'practice 5.1']]);
+    const end = await as(world, manager).post(`/api/agreements/${variation}/terminate`, { reason: 'Service closed.' }, { 'if-match': await etagOf(variation) });
+    expect(end.statusCode, end.body).toBe(200);
+    expect((await auditOf(variation)).at(-1)).toEqual(['agreement.terminate', 'allow', 'agreements/manage', 'practice 5.1']);
+  });
 });
