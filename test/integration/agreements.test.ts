@@ -284,16 +284,25 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     expect((await as(world, staff).get(`/api/agreements/${newId()}/reviews`)).statusCode).toBe(404);
   });
 
-  it('practice 5.1 sharing-agreements agreements/review: a draft, an agreement ended early, one past its last day and a superseded version are not reviewed — 409 saying why, nothing written, and can.review is false', async () => {
-    const draftOnly = await draft({ title: 'Not yet signed', reviewOn: '2026-04-01' });
-    const terminated = await fullySigned({ title: 'Ended early', startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-04-01' });
+  /**
+   * Agreements that are not current (the clock is 2 Mar 2026): a draft, one ended early today, one past its last day,
+   * and a superseded version — with the signed variation in force that superseded it.
+   */
+  async function notCurrent(label: string) {
+    const draftOnly = await draft({ title: `Not yet signed (${label})`, reviewOn: '2026-04-01' });
+    const terminated = await fullySigned({ title: `Ended early (${label})`, startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-04-01' });
     expect((await as(world, manager).post(`/api/agreements/${terminated.id}/terminate`, { reason: 'Partner closed.' }, { 'if-match': await etagOf(terminated.id) })).statusCode).toBe(200);
-    const expired = await fullySigned({ title: 'Past its end', startsOn: '2025-01-01', endsOn: '2025-12-31', reviewOn: '2025-10-01' });
-    const original = await fullySigned({ title: 'Varied', startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-04-01' });
+    const expired = await fullySigned({ title: `Past its end (${label})`, startsOn: '2025-01-01', endsOn: '2025-12-31', reviewOn: '2025-10-01' });
+    const original = await fullySigned({ title: `Varied (${label})`, startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-04-01' });
     const variation = (await as(world, manager).post(`/api/agreements/${original.id}/vary`)).json().data.id as string;
     expect((await signOurs(variation)).statusCode).toBe(200);
     expect((await signPartner(variation)).statusCode).toBe(200);
     expect((await attach(variation)).json().data.status).toBe('in_force');
+    return { draftOnly, terminated, expired, original, variation };
+  }
+
+  it('practice 5.1 sharing-agreements agreements/review: a draft, an agreement ended early, one past its last day and a superseded version are not reviewed — 409 saying why, nothing written, and can.review is false', async () => {
+    const { draftOnly, terminated, expired, original, variation } = await notCurrent('review');
 
     for (const [id, status, says] of [
       [draftOnly.id, 'draft', /draft is not reviewed/], [terminated.id, 'terminated', /ended early on 2026-03-02: there is nothing left to review/],
@@ -310,15 +319,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
   });
 
   it('practice 5.1 sharing-agreements: only a current agreement is varied or ended early — one past its last day, ended early, superseded or still a draft is refused 409 saying why, nothing written or audited; one in force and one yet to start are', async () => {
-    const draftOnly = await draft({ title: 'Draft to vary', reviewOn: '2026-04-01' });
-    const terminated = await fullySigned({ title: 'Ended early, then varied?', startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-04-01' });
-    expect((await as(world, manager).post(`/api/agreements/${terminated.id}/terminate`, { reason: 'Partner closed.' }, { 'if-match': await etagOf(terminated.id) })).statusCode).toBe(200);
-    const expired = await fullySigned({ title: 'Past its end, then varied?', startsOn: '2025-01-01', endsOn: '2025-12-31', reviewOn: '2025-10-01' });
-    const original = await fullySigned({ title: 'Varied once', startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-04-01' });
-    const variation = (await as(world, manager).post(`/api/agreements/${original.id}/vary`)).json().data.id as string;
-    expect((await signOurs(variation)).statusCode).toBe(200);
-    expect((await signPartner(variation)).statusCode).toBe(200);
-    expect((await attach(variation)).json().data.status).toBe('in_force');
+    const { draftOnly, terminated, expired, original, variation } = await notCurrent('vary');
 
     for (const [id, status, says] of [
       [draftOnly.id, 'draft', /draft is not (varied|ended early): it is not in force until every party has signed, and until then it is edited/],
