@@ -156,6 +156,21 @@ export async function refuseRequest(ctx: Ctx, id: string, input: z.infer<typeof 
   return presentGrant({ ...grant, status: 'refused', decided_by: ctx.actor.id, decided_at: ctx.nowIso, decision_note: input.note }, ctx.nowIso, true);
 }
 
+/**
+ * Withdraws one's own request before a decision (3.4: a colleague who no longer needs to know, or asked by mistake,
+ * takes the request back instead of leaving it in the managers' queue). Only the requester (rule
+ * grants/withdraw-own), only while it waits; the managers' alerts to decide it are settled. Audited.
+ */
+export async function withdrawRequest(ctx: Ctx, id: string) {
+  const { grant, decision } = await grantFor(ctx, id, 'grant.withdraw');
+  if (grant.kind !== 'request' || grant.status !== 'requested') throw conflict(`Only a request waiting for a decision can be withdrawn; this is ${grantStatus(grant, ctx.nowIso)}.`, [{ path: 'params.id', message: `the request is ${grantStatus(grant, ctx.nowIso)}` }]);
+  const changes = { status: 'withdrawn', decided_by: ctx.actor.id, decided_at: ctx.nowIso };
+  await transition(ctx, id, 'status', 'requested', changes);
+  ctx.audit.add(fromDecision('grant.withdraw', decision, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { outcome: 'withdrawn' } }));
+  await settleRequestAlerts(ctx, id, decision);
+  return presentGrant({ ...grant, ...changes }, ctx.nowIso, hasOversight(ctx));
+}
+
 /** Ends a grant early: a manager, or the grantee giving it up. A grantee whose access a manager ends is told. */
 export async function revokeGrant(ctx: Ctx, id: string, note?: string) {
   const { grant, decision } = await grantFor(ctx, id, 'grant.revoke');

@@ -3,7 +3,7 @@ import { idParams } from '../people/schema';
 import { accessLog, accessLogQuery } from './access-log';
 import { breakGlass, listBreakGlass, reviewBreakGlass } from './break-glass';
 import { explainAccess } from './explain';
-import { approveRequest, listGrants, refuseRequest, requestAccess, revokeGrant } from './grants';
+import { approveRequest, listGrants, refuseRequest, requestAccess, revokeGrant, withdrawRequest } from './grants';
 import {
   approveBody, breakGlassBody, breakGlassQuery, explainQuery, grantParams, listGrantsQuery, refuseBody, requestAccessBody, reviewBody, revokeBody,
 } from './schema';
@@ -30,6 +30,11 @@ export const accessRoutes = [
   route({
     method: 'POST', url: '/api/access/requests/:id/refuse', action: 'grant.decide', tags, params: grantParams, body: refuseBody,
     summary: 'Refuse a request, saying why', handler: (ctx, { params, body }) => refuseRequest(ctx, params.id, body),
+  }),
+  route({
+    method: 'POST', url: '/api/access/requests/:id/withdraw', action: 'grant.withdraw', tags, params: grantParams,
+    summary: 'Withdraw your own request while it waits for a decision', responses: { 404: 'No such request, or not yours', 409: 'The request was already decided or withdrawn' },
+    handler: (ctx, { params }) => withdrawRequest(ctx, params.id),
   }),
   route({
     method: 'GET', url: '/api/access/grants', action: 'grant.list', tags, query: listGrantsQuery,

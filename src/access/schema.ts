@@ -23,7 +23,7 @@ export const revokeBody = z.strictObject({ note: z.string().trim().max(2000).opt
 /** GET /api/access/requests and /api/access/grants. */
 export const listGrantsQuery = z.strictObject({
   /** approved: in force now; expired: approved, but its end has passed. */
-  status: z.enum(['requested', 'approved', 'expired', 'refused', 'revoked']).optional(),
+  status: z.enum(['requested', 'approved', 'expired', 'refused', 'revoked', 'withdrawn']).optional(),
   mine: z.enum(['true', 'false']).default('false'),
   ...pageQuery,
 });

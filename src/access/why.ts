@@ -35,6 +35,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'notes/author-edit': 'They wrote it and are still on the case team.',
   'grants/request': 'They asked a manager for access, giving a reason.',
   'grants/own': 'It was their own access grant.',
+  'grants/withdraw-own': 'It was their own request, withdrawn before a decision.',
   'grants/manage': 'Management decide who needs to know.',
   'break-glass/open': 'They used emergency (break-glass) access, giving a reason; managers review every use.',
   'break-glass/breach': 'A manager reviewed an emergency access and recorded it as a breach.',

@@ -9,7 +9,7 @@ export { RECORD_ACTIONS, READ_ACTIONS } from '../records/registry';
 export const OTHER_ACTIONS = [
   'account.self',
   'user.list', 'user.manage',
-  'grant.request', 'grant.list', 'grant.decide', 'grant.revoke',
+  'grant.request', 'grant.list', 'grant.decide', 'grant.revoke', 'grant.withdraw',
   'breakglass.open', 'breakglass.review',
   'access.explain', 'audit.read', 'audit.verify',
   'policy.read', 'policy.accept', 'policy.load',

@@ -115,6 +115,26 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
     await page.goto(`${base}/people/${adaId}`);
     await expect.poll(() => page.locator('.field-row', { hasText: 'Safeguarding notes' }).textContent()).toContain('Known to the local authority since 2024');
     await checkpoint(page, 'people-10-granted');
+
+    // Sam withdraws a request made by mistake, and gives up the access once the visit is planned (3.4: need to know
+    // as short as it can be). Both leave the managers' hands; both are audited under their own rules.
+    const mistaken = await as(world, staff).post('/api/access/requests', { resourceType: 'person', resourceId: adaId, classifications: ['special'], reason: 'Meant to ask about another client' });
+    expect(mistaken.statusCode).toBe(202);
+    await page.goto(`${base}/access`);
+    await page.getByRole('heading', { name: 'Your requests and access' }).waitFor();
+    const waitingCard = page.locator('.card', { hasText: 'special category information' });
+    await waitingCard.getByRole('button', { name: 'Withdraw request' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Request withdrawn/);
+    await expect.poll(() => waitingCard.textContent()).toMatch(/Withdrawn/);
+    const grantedCard = page.locator('.card', { hasText: 'safeguarding information' });
+    await grantedCard.getByRole('button', { name: 'Give up access' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Access given up/);
+    await expect.poll(() => grantedCard.textContent()).toMatch(/Ended/);
+    await checkpoint(page, 'people-11-withdrawn-and-given-up');
+    const own = (await auditRows(world)).filter((r) => r.actor_id === staff.id && (r.action === 'grant.withdraw' || r.action === 'grant.revoke')).map((r) => [r.action, r.decision, r.rule_id]);
+    expect(own).toEqual([['grant.withdraw', 'allow', 'grants/withdraw-own'], ['grant.revoke', 'allow', 'grants/own']]);
+    await page.goto(`${base}/people/${adaId}`);
+    await expect.poll(() => page.locator('.field-row', { hasText: 'Safeguarding notes' }).textContent()).not.toContain('Known to the local authority since 2024');
     expect(problems).toEqual([]);
   }, 240_000);
 

@@ -70,6 +70,48 @@ describe.each(dialects())('access grants (%s)', (dialect) => {
     expect(again.statusCode).toBe(409);
   });
 
+  it('3.4 need-to-know grants/withdraw-own: the requester withdraws their own waiting request — it leaves the queue, the managers\' alerts settle, audited; nobody else may, and a decided or withdrawn request is not withdrawn', async () => {
+    const asked = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: ['personal'], reason: 'Asked for the wrong client by mistake' });
+    const id = asked.json().id as string;
+    // Nobody else withdraws it: another member of staff does not see it (404), a manager sees it but it is not theirs (403).
+    const stranger = await makeUser(world, ['staff']);
+    expect((await as(world, stranger).post(`/api/access/requests/${id}/withdraw`)).statusCode).toBe(404);
+    const byManager = await as(world, manager).post(`/api/access/requests/${id}/withdraw`);
+    expect(byManager.statusCode).toBe(403);
+    expect((await auditRows(world)).filter((r) => r.resource_id === id && r.action === 'grant.withdraw').map((r) => [r.actor_id, r.decision, r.rule_id, r.clause])).toEqual([
+      [stranger.id, 'deny', 'default/deny', '3.3, 3.4, 4.2'],
+      [manager.id, 'deny', 'default/deny', '3.3, 3.4, 4.2'],
+    ]);
+
+    const withdrawn = await as(world, outsider).post(`/api/access/requests/${id}/withdraw`);
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect(withdrawn.json()).toMatchObject({ id, status: 'withdrawn', decidedBy: outsider.id });
+    expect((await auditRows(world)).filter((r) => r.resource_id === id && r.decision !== 'deny').map((r) => [r.action, r.decision, r.rule_id, r.clause, r.actor_id])).toEqual([
+      ['grant.request', 'change', 'grants/request', '3.3, 3.4, 4.2', outsider.id],
+      ['notification.send', 'change', 'grants/request', '3.3, 3.4, 4.2', outsider.id],
+      ['grant.withdraw', 'allow', 'grants/withdraw-own', '3.3, 3.4, 4.2', outsider.id],
+      ['notification.settle', 'change', 'grants/withdraw-own', '3.3, 3.4, 4.2', outsider.id],
+    ]);
+    // It has left the managers' queue; their alert no longer waits on them; it is listed as withdrawn.
+    expect((await as(world, manager).get('/api/access/requests?status=requested')).json().items.map((g: { id: string }) => g.id)).not.toContain(id);
+    const alert = (await as(world, manager).get('/api/notifications')).json().items.find((n: { resourceId: string }) => n.resourceId === id);
+    expect(alert.settled).toEqual({ at: world.clock.now().toISOString(), byName: (await world.services.db.kysely.selectFrom('users').select('display_name').where('id', '=', outsider.id).executeTakeFirstOrThrow()).display_name });
+    expect((await as(world, outsider).get('/api/access/requests?status=withdrawn')).json().items.map((g: { id: string }) => g.id)).toContain(id);
+
+    // Withdrawn is final: not approved, not withdrawn again.
+    expect((await as(world, manager).post(`/api/access/requests/${id}/approve`, {})).statusCode).toBe(409);
+    const again = await as(world, outsider).post(`/api/access/requests/${id}/withdraw`);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ errors: [{ path: 'params.id', message: 'the request is withdrawn' }] });
+    // A decided request is not withdrawn either: access given is given up instead (revoke).
+    const decided = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'Covering a session on Friday' });
+    expect((await as(world, manager).post(`/api/access/requests/${decided.json().id}/refuse`, { note: 'Not needed' })).statusCode).toBe(200);
+    const late = await as(world, outsider).post(`/api/access/requests/${decided.json().id}/withdraw`);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().detail).toMatch(/this is refused/);
+    expect((await auditRows(world)).filter((r) => r.action === 'grant.withdraw' && r.decision === 'allow')).toHaveLength(1);
+  });
+
   it('3.1 justify-purpose: a manager may not approve their own request (403), another manager may', async () => {
     const asked = await request(manager, { resourceType: 'person', resourceId: personId, classifications: ['session'], reason: 'Reviewing the session record' });
     const self = await as(world, manager).post(`/api/access/requests/${asked.json().id}/approve`, {});

@@ -248,6 +248,13 @@ describe('decide(): access grants and break-glass', () => {
     expectDenied(decide(actor(['staff']), 'grant.list', { type: 'grant', ownerId: null }));
   });
 
+  it('3.4 need-to-know grants/withdraw-own: you withdraw your own request, whatever your role; not anyone else\'s, not even as a manager', () => {
+    for (const role of ['staff', 'volunteer', 'manager'] as const) {
+      expectAllowed(decide(actor([role]), 'grant.withdraw', { type: 'grant', ownerId: ME }), 'grants/withdraw-own');
+      expectDenied(decide(actor([role]), 'grant.withdraw', { type: 'grant', ownerId: OTHER }));
+    }
+  });
+
   it('3.4 need-to-know grants/manage: managers decide, revoke and review; staff cannot decide even on the team', () => {
     expectAllowed(decide(actor(['manager']), 'grant.revoke', { type: 'grant', ownerId: OTHER }), 'grants/manage');
     expectAllowed(decide(actor(['manager']), 'grant.list', { type: 'grant', ownerId: null }), 'grants/manage');

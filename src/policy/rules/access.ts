@@ -22,6 +22,10 @@ export const ACCESS_RULES: readonly Rule[] = [
     actions: ['grant.list', 'grant.revoke'], reason: 'These are your own access grants.',
   },
   {
+    id: 'grants/withdraw-own', clauseKey: 'need-to-know', effect: 'allow', roles: 'any', relation: 'self',
+    actions: ['grant.withdraw'], reason: 'You may withdraw your own request while it waits for a decision.',
+  },
+  {
     id: 'grants/manage', clauseKey: 'need-to-know', effect: 'allow', roles: ['manager'], relation: 'any',
     actions: ['grant.list', 'grant.decide', 'grant.revoke', 'breakglass.review'],
     reason: 'Management decide who needs to know.',

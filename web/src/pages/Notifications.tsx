@@ -13,11 +13,12 @@ const target = (n: Notification) =>
   n.resourceType === 'grant' ? '/access' : n.resourceType === 'policy_review' ? '/review' : n.resourceType && n.resourceId && PAGES[n.resourceType] ? PAGES[n.resourceType](n.resourceId) : null;
 
 /**
- * How a settled alert says what the colleague did, by kind: a request or exception was decided (1.3, 3.4), an
- * emergency access reviewed (practice 4.2); anything else (a concern acknowledged) was taken.
+ * How a settled alert says what the colleague did, by kind: an exception was decided (1.3), an access request dealt
+ * with — decided by a manager, or withdrawn by the requester (3.4) — an emergency access reviewed (practice 4.2);
+ * anything else (a concern acknowledged) was taken.
  */
 const SETTLED_AS: Record<string, string> = {
-  'access-request': 'Decided', 'disclosure-approval': 'Decided', 'referral-approval': 'Decided', 'break-glass': 'Reviewed',
+  'access-request': 'Dealt with', 'disclosure-approval': 'Decided', 'referral-approval': 'Decided', 'break-glass': 'Reviewed',
 };
 
 /** Whether an alert still waits on its reader: unread, and nobody has taken what it asked for yet. */

@@ -14,7 +14,7 @@ const classes = (g: Grant) => {
   const named = g.classifications.filter((c) => c !== 'general').map((c) => CLASSIFICATION_LABELS[c]?.label.toLowerCase() ?? c);
   return named.length ? `${named.join(', ')} information` : 'general details';
 };
-const STATUS: Record<string, string> = { requested: 'Waiting for a decision', approved: 'Approved', refused: 'Refused', revoked: 'Ended' };
+const STATUS: Record<string, string> = { requested: 'Waiting for a decision', approved: 'Approved', refused: 'Refused', revoked: 'Ended', expired: 'Ended', withdrawn: 'Withdrawn' };
 
 /** A manager's decision on one request: approve for a length of time, or refuse saying why. */
 function Decide({ grant, onDecided }: { grant: Grant; onDecided: (text: string) => void }) {
@@ -55,12 +55,42 @@ function Decide({ grant, onDecided }: { grant: Grant; onDecided: (text: string) 
   );
 }
 
+/**
+ * What the requester may do with their own request or access: withdraw a request still waiting (rule
+ * grants/withdraw-own), or give up access they no longer need (grants/own) — 3.4: need to know as short as it can be.
+ */
+function OwnActions({ grant, onDone }: { grant: Grant; onDone: (text: string) => void }) {
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<unknown>(null);
+  const withdraw = grant.kind === 'request' && grant.status === 'requested';
+  const giveUp = grant.status === 'approved';
+  if (!withdraw && !giveUp) return null;
+  const act = async () => {
+    setError(null);
+    try {
+      if (withdraw) await call(api.POST('/api/access/requests/{id}/withdraw', { params: { path: { id: grant.id } } }));
+      else await call(api.POST('/api/access/grants/{id}/revoke', { params: { path: { id: grant.id } }, body: {} }));
+      onDone(withdraw ? 'Request withdrawn: it has left the managers’ queue.' : 'Access given up: it has ended.');
+      await queryClient.invalidateQueries({ queryKey: ['grants'] });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div className="actions">
+      <Button variant="secondary" onPress={() => void act()}>{withdraw ? 'Withdraw request' : 'Give up access'}</Button>
+      <ProblemMessage error={error} />
+    </div>
+  );
+}
+
 /** Managers: the requests waiting for a decision, then recent decisions. Everyone else: their own requests. */
 export default function AccessInbox() {
   const { me } = useSession();
   const manager = hasRole(me, 'manager');
   const name = useAccountNames(manager);
   const [decided, setDecided] = useState<string | null>(null);
+  const [ownDone, setOwnDone] = useState<string | null>(null);
   const waiting = useQuery({
     queryKey: ['grants', 'requests', 'requested'],
     queryFn: () => call<Page<Grant>>(api.GET('/api/access/requests', { params: { query: { status: 'requested', limit: 100 } } })),
@@ -94,6 +124,7 @@ export default function AccessInbox() {
         </>
       ) : null}
       <h2>{manager ? 'Your own requests and access' : 'Your requests and access'}</h2>
+      {ownDone ? <Notice>{ownDone}</Notice> : null}
       <ProblemMessage error={mine.error} focus={false} />
       {mine.data?.items.length ? (
         <ul className="card-list">
@@ -102,6 +133,7 @@ export default function AccessInbox() {
               <p className="card-title">{g.kind === 'break_glass' ? 'Emergency access to' : 'Access to'} {classes(g)} about <GrantRecord grant={g} /></p>
               <p><span className={`badge grant-${g.status}`}>{STATUS[g.status] ?? g.status}</span> {g.expiresAt && g.status === 'approved' ? <span className="muted">until {formatDateTime(g.expiresAt)}</span> : null}</p>
               {g.decisionNote && g.kind === 'request' ? <p className="muted">Manager’s note: {g.decisionNote}</p> : null}
+              <OwnActions grant={g} onDone={setOwnDone} />
             </li>
           ))}
         </ul>
