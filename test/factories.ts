@@ -147,6 +147,21 @@ export async function insertPurpose(world: World, p: { name: string; nextReviewO
 }
 
 /**
+ * The purpose exception disclosures to the police go under (3.1, 1.3): "Statutory requests", created by `creator`
+ * and approved by another guardian (`approver`) through the API, as a manager and a guardian would.
+ */
+export async function approvedStatutoryPurpose(world: World, creator: TestUser, guardianId: string, approver: TestUser): Promise<string> {
+  const created = await as(world, creator).post('/api/purposes', {
+    name: 'Statutory requests', description: 'Answer what the law requires us to share.', lawfulBasis: 'legal_obligation', art9Condition: null,
+    dataCategories: ['general', 'personal'], recipientCategories: ['police'], needsIdentity: true, retentionPeriod: 'P6Y', guardianId, nextReviewOn: '2027-03-01',
+  });
+  if (created.statusCode !== 201) throw new Error(`purpose not created: ${created.body}`);
+  const approved = await as(world, approver).post(`/api/purposes/${created.json().data.id}/approve`, {}, { 'if-match': created.headers.etag as string });
+  if (approved.statusCode !== 200) throw new Error(`purpose not approved: ${approved.body}`);
+  return created.json().data.id as string;
+}
+
+/**
  * A consent given (4.1), written straight to its table: for tests that review consents in force rather than record
  * them through the form, which checks who may answer at what age. `givenBy` is stored as it comes.
  */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
+import { approvedStatutoryPurpose, as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 // 1.3: an exception to consent is decided by management. The managers who can decide it are told at once, and the
@@ -32,13 +32,7 @@ describe.each(dialects())('alerts of a disclosure without consent (%s)', (dialec
     person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
     await makeCase(world, person, { [staff.id]: 'lead', [manager.id]: 'worker' });
     org = await makeOrganisation(world, { name: 'City Police', kind: 'police' });
-    const created = await as(world, manager).post('/api/purposes', {
-      name: 'Statutory requests', description: 'Answer what the law requires us to share.', lawfulBasis: 'legal_obligation', art9Condition: null,
-      dataCategories: ['general', 'personal'], recipientCategories: ['police'], needsIdentity: true, retentionPeriod: 'P6Y', guardianId: guardian.id, nextReviewOn: '2027-03-01',
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    purpose = created.json().data.id;
-    expect((await as(world, guardian2).post(`/api/purposes/${purpose}/approve`, {}, { 'if-match': created.headers.etag as string })).statusCode).toBe(200);
+    purpose = await approvedStatutoryPurpose(world, manager, guardian.id, guardian2);
   });
   afterAll(() => world?.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEscalations } from '../../src/safeguarding/escalation';
-import { as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
+import { approvedStatutoryPurpose, as, auditRows, makeCase, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const MINUTE = 60_000;
@@ -80,13 +80,7 @@ describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => 
     outside = await makePerson(world, { givenName: 'Sam', familyName: 'Outsider' }); // nobody's case team: reached by request or break-glass
     await makeCase(world, person, { [staff.id]: 'lead', [manager.id]: 'worker' });
     org = await makeOrganisation(world, { name: 'City Police', kind: 'police' });
-    const created = await as(world, manager).post('/api/purposes', {
-      name: 'Statutory requests', description: 'Answer what the law requires us to share.', lawfulBasis: 'legal_obligation', art9Condition: null,
-      dataCategories: ['general', 'personal'], recipientCategories: ['police'], needsIdentity: true, retentionPeriod: 'P6Y', guardianId: guardian.id, nextReviewOn: '2027-03-01',
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    purpose = created.json().data.id;
-    expect((await as(world, guardian2).post(`/api/purposes/${purpose}/approve`, {}, { 'if-match': created.headers.etag as string })).statusCode).toBe(200);
+    purpose = await approvedStatutoryPurpose(world, manager, guardian.id, guardian2);
   });
   afterAll(() => world?.close());
 
