@@ -165,6 +165,12 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
     const after = (await ask('stats')) as Stats;
     if (process.env.BENCH_CPU_PROF) log(`http ${dialect}: profile written to ${((await ask('profile-stop')) as { profile: string }).profile}`);
     const med = (xs: Record<Name, number[]>, digits: number) => Object.fromEntries(names.map((n) => [n, round(median(xs[n]), digits)])) as Record<Name, number>;
+    if (only) {
+      // One target alone (profiling): its own figures; the ratios need its peers. The profile divides by these.
+      const requests = rps[only].reduce((a, b) => a + b, 0) * seconds;
+      log(`http ${dialect}: ${only} ${med(rps, 0)[only]} req/s (~${Math.round(requests)} requests measured), server CPU ${med(cpuPerRequest, 1)[only]} µs/request`);
+      return null;
+    }
     const toBareByRound = pairedRatios(rps.audited, rps.bareRead);
     const toBareManyByRound = pairedRatios(rps.auditedMany, rps.bareReadMany);
     // Each read at the better of its two rates in the round: what the server can carry of each, whichever number of
@@ -217,8 +223,11 @@ export async function benchHttp(opts: BenchOptions) {
   const chosen = process.env.BENCH_HTTP_DIALECTS?.split(',');
   const wanted = (d: 'sqlite' | 'postgres') => (chosen ? chosen.includes(d) : d === 'sqlite' || !opts.quick);
   const results = [];
-  if (wanted('sqlite')) results.push(await benchOne('sqlite', opts));
-  if (opts.pgUrl && wanted('postgres')) results.push(await benchOne('postgres', opts));
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    if (!wanted(dialect) || (dialect === 'postgres' && !opts.pgUrl)) continue;
+    const r = await benchOne(dialect, opts);
+    if (r) results.push(r); // null: one target measured alone (BENCH_HTTP_ONLY), its figures logged
+  }
   const rows: Row[] = [];
   for (const r of results) {
     rows.push(

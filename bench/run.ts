@@ -116,6 +116,8 @@ async function main() {
     table: [...(previous && only ? (previous.table as Row[]).filter((r) => !rows.some((n) => n.section.split(' ')[0] === r.section.split(' ')[0])) : []), ...rows],
     sections,
   };
+  // A profiling run measures one HTTP target alone: no figures to keep.
+  if (process.env.BENCH_HTTP_ONLY) return;
   writeFileSync(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
   printTable(rows);
   process.stdout.write(`results: ${RESULTS} (${output.totalSeconds} s)\n`);
