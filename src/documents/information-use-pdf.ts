@@ -65,6 +65,8 @@ export interface DisclosureLine {
   recipient: string;
   purpose: string;
   basis: string;
+  /** The title of the sharing agreement it went under (practice 5.1); null on consent or an exception. */
+  agreement: string | null;
   information: string[];
   sentence: string;
 }

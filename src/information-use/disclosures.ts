@@ -6,7 +6,7 @@ import { CATEGORY_WORDS, listOf, ukDate } from './plain';
 /** The basis of a disclosure in the person's words. */
 const BASIS_WORDS: Readonly<Record<string, string>> = {
   consent: 'because you agreed to it',
-  agreement: 'under a signed information-sharing agreement with them',
+  agreement: 'under our signed information-sharing agreement with them',
   exception: 'without asking you first, because the law or a risk of harm required it',
 };
 
@@ -15,7 +15,7 @@ const MOST = 200;
 
 /**
  * The disclosures made of a person's information — to whom, when, for which purpose, on what basis (their consent,
- * a sharing agreement, a legal duty or emergency) and which kinds of information — for the "Disclosures made"
+ * a sharing agreement, named, a legal duty or emergency) and which kinds of information — for the "Disclosures made"
  * section of "How your information is used" (1.3, 4.3; Caldicott 8). Read from the disclosure register
  * (src/disclosure): released disclosures only, oldest first, under the same need to know as every list of
  * disclosures (the filter of `disclosure.read`), so the summary never shows a disclosure its preparer may not see.
@@ -32,7 +32,8 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
     .selectFrom('disclosures')
     .innerJoin('organisations', 'organisations.id', 'disclosures.recipient_org_id')
     .innerJoin('purposes', 'purposes.id', 'disclosures.purpose_id')
-    .select(['disclosures.released_at', 'disclosures.basis', 'disclosures.data_categories', 'organisations.name as recipient', 'purposes.name as purpose'])
+    .leftJoin('agreements', 'agreements.id', 'disclosures.agreement_id')
+    .select(['disclosures.released_at', 'disclosures.basis', 'disclosures.data_categories', 'organisations.name as recipient', 'purposes.name as purpose', 'agreements.title as agreement'])
     .where('disclosures.person_id', '=', personId)
     .where('disclosures.released_at', 'is not', null)
     .where((eb) => eb.or([eb('disclosures.concern_id', 'is', null), eb.and([eb('disclosures.tell_person', '=', 1), eb('disclosures.person_told_at', 'is not', null)])]))
@@ -43,10 +44,12 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
     .execute();
   return rows.map((r) => {
     const information = (JSON.parse(r.data_categories) as string[]).map((c) => CATEGORY_WORDS[c] ?? c);
-    const basis = BASIS_WORDS[r.basis] ?? r.basis;
+    // Practice 5.1: the agreement is named, so the person can ask to see the terms their information went under.
+    const agreement = r.basis === 'agreement' ? r.agreement : null;
+    const basis = `${BASIS_WORDS[r.basis] ?? r.basis}${agreement ? `, "${agreement}"` : ''}`;
     const on = ukDate(r.released_at!);
     return {
-      on, recipient: r.recipient, purpose: r.purpose, basis, information,
+      on, recipient: r.recipient, purpose: r.purpose, basis, agreement, information,
       sentence: `On ${on} we shared ${listOf(information)} with ${r.recipient}, for ${r.purpose.toLowerCase()}, ${basis}.`,
     };
   });

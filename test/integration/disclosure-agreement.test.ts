@@ -75,7 +75,7 @@ describe.each(dialects())('a disclosure under a sharing agreement records and sh
   });
   afterAll(() => world.close());
 
-  it('practice 5.1 sharing-agreements, 4.3 disclosure: a disclosure on an agreement records the agreement\'s id — in its row, its view (with the agreement\'s title), the register and its CSV, and the request and release audit entries', async () => {
+  it('practice 5.1 sharing-agreements, 4.3 disclosure: a disclosure on an agreement records the agreement\'s id — in its row, its view (with the agreement\'s title), the register and its CSV, the request and release audit entries, and the person\'s information-use summary, which names it', async () => {
     const partner = await makeOrganisation(world, { name: 'Northside Health Partnership' });
     const agreementId = await signedAgreement(partner, 'Northside health joint working protocol');
     const { id, requested } = await acknowledged(request(partner));
@@ -113,6 +113,14 @@ describe.each(dialects())('a disclosure under a sharing agreement records and sh
     const line = lines.find((l) => l.startsWith(`${released.json().data.reference},`))!.split(',');
     expect(line[cols.indexOf('agreementId')]).toBe(agreementId);
     expect(line[cols.indexOf('agreementTitle')]).toBe('Northside health joint working protocol');
+
+    // 1.3, Caldicott 8: the person's "How your information is used" names the agreement it went under.
+    const summary = await as(world, staff).get(`/api/people/${person}/information-use`);
+    expect(summary.statusCode, summary.body).toBe(200);
+    const line_ = summary.json().disclosures.items.find((i: { recipient: string }) => i.recipient === 'Northside Health Partnership');
+    expect(line_).toMatchObject({ agreement: 'Northside health joint working protocol', basis: 'under our signed information-sharing agreement with them, "Northside health joint working protocol"' });
+    expect(line_.sentence).toContain('with Northside Health Partnership, for ');
+    expect(line_.sentence).toMatch(/under our signed information-sharing agreement with them, "Northside health joint working protocol"\.$/);
   });
 
   it('1.3 informed-consent, 1.3 disclosure-exception: a disclosure on consent or on an exception rests on no agreement — agreementId null in its row, view and register, and no agreement in its audit', async () => {

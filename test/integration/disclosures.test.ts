@@ -134,7 +134,7 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     const summary = await as(world, staff).get(`/api/people/${person}/information-use`);
     expect(summary.statusCode, summary.body).toBe(200);
     expect(summary.json().disclosures.statement).toBe('Confide has recorded one disclosure of your information to people outside our organisation.');
-    expect(summary.json().disclosures.items).toEqual([expect.objectContaining({ recipient: 'Riverside Youth Trust', basis: 'because you agreed to it' })]);
+    expect(summary.json().disclosures.items).toEqual([expect.objectContaining({ recipient: 'Riverside Youth Trust', basis: 'because you agreed to it', agreement: null })]);
     const json = await as(world, staff).get(`/api/disclosures/${d.id}/pack.json`);
     const pack = JSON.parse(json.body);
     expect(pack).toMatchObject({ marking: 'CONFIDENTIAL', reference: d.reference, subject: { label: 'Jo Bloggs', pseudonymised: false } });
