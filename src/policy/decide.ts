@@ -3,7 +3,7 @@ import { recordOf, type RecordType } from '../records/registry';
 import { ACTIONS, READ_ACTIONS, RECORD_ACTIONS, type Action } from './actions';
 import { RELATIONS, type RelationDef } from './relations';
 import { RULES, type AllowRule, type ForbidRule } from './rules';
-import { classBit, classMask, roleBit, type Actor, type Decision, type Relation, type Resource } from './types';
+import { ROLES, classBit, classMask, roleBit, type Actor, type Decision, type Relation, type Resource, type Role } from './types';
 
 interface CompiledAllow {
   rule: AllowRule;
@@ -126,6 +126,18 @@ function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: Ac
     }
   }
   let reason = 'Your role does not allow this.';
+  if (mine.length === 0 && !isRecord) {
+    // No rule gives this to any of the actor's roles: name who may, under the clause that gives it to them, when the
+    // action's rules all rest on one clause (practice 5.1 for agreements, 3.7 for accounts) — the default
+    // refusal otherwise cited need to know, which says nothing about why a manager's task is not a volunteer's.
+    const given = governing(rules);
+    if (given) {
+      return {
+        allowed: false, ruleId: 'default/deny', clauseKey: given.clauseKey, clause: actor.policy.clauseFor(given.clauseKey),
+        reason: given.who, via: null, obligations: NONE, actorLevel: true,
+      };
+    }
+  }
   if (mine.length > 0 && isRecord) {
     // Name what is really missing: the team only when being on it would open this field; else the grant the actor
     // holds, when it does not cover the field; else the role.
@@ -143,6 +155,30 @@ function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: Ac
     allowed: false, ruleId: 'default/deny', clauseKey: 'need-to-know', clause: actor.policy.clauseFor('need-to-know'), reason,
     via: null, obligations: NONE, actorLevel: !isRecord,
   };
+}
+
+const ROLE_WORDS: Readonly<Record<Role, string>> = {
+  administrator: 'administrators', manager: 'managers', guardian: 'the guardian', staff: 'staff', volunteer: 'volunteers',
+  student: 'students', safeguarding_lead: 'safeguarding leads',
+};
+
+/**
+ * The clause every allow rule of an action rests on, and who those rules give it to (in words), or null when the
+ * rules rest on several clauses or give it to any role. Computed once per action.
+ */
+const GOVERNING = new Map<ActionRules, { clauseKey: string; who: string } | null>();
+function governing(rules: ActionRules): { clauseKey: string; who: string } | null {
+  if (GOVERNING.has(rules)) return GOVERNING.get(rules)!;
+  const keys = new Set(rules.allow.map((a) => a.rule.clauseKey));
+  let found: { clauseKey: string; who: string } | null = null;
+  if (keys.size === 1 && rules.allow.every((a) => a.rule.roles !== 'any')) {
+    const roles = ROLES.filter((r) => rules.allow.some((a) => (a.rule.roles as readonly Role[]).includes(r)));
+    const words = roles.map((r) => ROLE_WORDS[r]);
+    const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : words[0];
+    found = { clauseKey: [...keys][0], who: `Only ${list} may do this.` };
+  }
+  GOVERNING.set(rules, found);
+  return found;
 }
 
 /**

@@ -132,7 +132,7 @@ describe.runIf(browserAvailable)('administration of the policy and the audit tra
     // The API refuses managers the audit status (audit/verify is the administrators' and the guardian's).
     await page.goto(`${base}/admin/audit`);
     await page.getByRole('alert').waitFor();
-    expect(await page.getByRole('alert').first().textContent()).toContain('Your role does not allow this.');
+    expect(await page.getByRole('alert').first().textContent()).toContain('Only administrators and the guardian may do this.');
     expect(problems.filter((p) => !p.includes('403'))).toEqual([]);
 
     const other = await newPage(browser, { width: 375 });

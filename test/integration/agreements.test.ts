@@ -92,7 +92,8 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     const before = await count('agreements');
     const denied = await as(world, staff).post('/api/agreements', body());
     expect(denied.statusCode).toBe(403);
-    expect(await lastAudit()).toMatchObject({ action: 'agreement.manage', decision: 'deny', actor_id: staff.id });
+    expect(denied.json()).toMatchObject({ rule: 'default/deny', clause: 'practice 5.1', detail: 'Only managers and the guardian may do this.' });
+    expect(await lastAudit()).toMatchObject({ action: 'agreement.manage', decision: 'deny', rule_id: 'default/deny', clause: 'practice 5.1', actor_id: staff.id });
     const bad: [Record<string, unknown>, string][] = [
       [body({ partnerIds: [newId()] }), 'body.partnerIds'],
       [body({ purposeIds: [newId()] }), 'body.purposeIds'],
@@ -226,7 +227,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     // Staff may not: 403 with the rule, the refusal audited, nothing written.
     const denied = await review(staff, a.id, reviewBody(), { 'if-match': await etagOf(a.id) });
     expect(denied.statusCode).toBe(403);
-    expect(await lastAudit()).toMatchObject({ action: 'agreement.review', decision: 'deny', rule_id: 'default/deny', actor_id: staff.id }); // refused by the pipeline, before the agreement is read
+    expect(await lastAudit()).toMatchObject({ action: 'agreement.review', decision: 'deny', rule_id: 'default/deny', clause: 'practice 5.1', actor_id: staff.id }); // refused by the pipeline, before the agreement is read
 
     // Bad input: a 400 naming the field; nothing half-written.
     const etag = await etagOf(a.id);

@@ -693,6 +693,20 @@ describe('decide(): deny by default', () => {
     }
   });
 
+  it('practice 5.1 sharing-agreements: a role no rule gives an action to is refused under the clause that gives it to others, naming who may — not need to know', () => {
+    const d = decideAction(actor(['staff']), 'agreement.manage')!;
+    expect(d).toMatchObject({ allowed: false, ruleId: 'default/deny', clauseKey: 'sharing-agreements', clause: 'practice 5.1', reason: 'Only managers and the guardian may do this.', actorLevel: true });
+    expect(decideAction(actor(['manager']), 'agreement.manage')).toBeNull(); // allowed through: the manager's rule applies
+    expectAllowed(decide(actor(['guardian']), 'agreement.manage', {}), 'agreements/manage', 'practice 5.1');
+    // Another action, its own clause; the roles listed in the policy's order.
+    expect(decideAction(actor(['volunteer']), 'meeting.record')).toMatchObject({ ruleId: 'default/deny', clause: 'practice 3', reason: 'Only managers and staff may do this.' });
+  });
+
+  it('3.4 need-to-know: the refusal keeps need to know for record actions and for actions whose rules rest on it', () => {
+    expect(on(actor(['volunteer']), 'person.read', 'special')).toMatchObject({ ruleId: 'default/deny', clauseKey: 'need-to-know' });
+    expect(decideAction(actor(['volunteer']), 'grant.decide')).toMatchObject({ ruleId: 'default/deny', clauseKey: 'need-to-know', reason: expect.stringMatching(/^Only .+ may do this\.$/) });
+  });
+
   it('every rule in rules.ts is named in a test title of this file (allow and deny cases above)', () => {
     const source = readFileSync(new URL(import.meta.url), 'utf8');
     const titles = [...source.matchAll(/\bit\(\s*'((?:\\.|[^'])+)'/g)].map((m) => m[1]);
