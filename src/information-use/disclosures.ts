@@ -15,7 +15,7 @@ const MOST = 200;
 
 /**
  * The disclosures made of a person's information — to whom, when, for which purpose, on what basis (their consent,
- * a sharing agreement, named, a legal duty or emergency) and which kinds of information — for the "Disclosures made"
+ * a named sharing agreement, a legal duty or emergency) and which kinds of information — for the "Disclosures made"
  * section of "How your information is used" (1.3, 4.3; Caldicott 8). Read from the disclosure register
  * (src/disclosure): released disclosures only, oldest first, under the same need to know as every list of
  * disclosures (the filter of `disclosure.read`), so the summary never shows a disclosure its preparer may not see.
