@@ -20,10 +20,12 @@ const MOST = 200;
  * (src/disclosure): released disclosures only, oldest first, under the same need to know as every list of
  * disclosures (the filter of `disclosure.read`), so the summary never shows a disclosure its preparer may not see.
  *
- * A safeguarding referral's disclosure is listed only once the person has been told of it (a decision to tell them,
- * and when they were told, recorded): telling them any earlier could put a child or adult at risk, which the law
- * allows to be withheld (UK GDPR and the Data Protection Act 2018, Schedule 3), as concerns are left out of the
- * access summary (practice 4.1).
+ * A disclosure made without asking them — under an exception (1.3) or as a safeguarding referral (practice 4.1) — is
+ * listed only once they have been told of it (when, recorded on the disclosure): a manager may decide that telling
+ * them would prejudice the investigation or put a child or adult at risk, which the law allows to be withheld (UK
+ * GDPR and the Data Protection Act 2018, Schedule 2 and 3), and the summary must not tell them first. Concerns are
+ * left out of the access summary for the same reason. A disclosure they agreed to, or made under an agreement with
+ * the recipient, is always listed.
  */
 export async function disclosuresFor(ctx: Ctx, personId: string): Promise<DisclosureLine[]> {
   const scope = filter(ctx.actor, 'disclosure.read');
@@ -36,7 +38,10 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
     .select(['disclosures.released_at', 'disclosures.basis', 'disclosures.data_categories', 'organisations.name as recipient', 'purposes.name as purpose', 'agreements.title as agreement'])
     .where('disclosures.person_id', '=', personId)
     .where('disclosures.released_at', 'is not', null)
-    .where((eb) => eb.or([eb('disclosures.concern_id', 'is', null), eb.and([eb('disclosures.tell_person', '=', 1), eb('disclosures.person_told_at', 'is not', null)])]))
+    .where((eb) => eb.or([
+      eb.and([eb('disclosures.concern_id', 'is', null), eb('disclosures.basis', '!=', 'exception')]),
+      eb('disclosures.person_told_at', 'is not', null),
+    ]))
     .where((eb) => visibleWhere(eb as never, 'disclosure', scope, ctx.actor, 'probe'))
     .orderBy('disclosures.released_at')
     .orderBy('disclosures.id')
