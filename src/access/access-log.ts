@@ -70,8 +70,9 @@ export interface AccessTallyRow {
 /**
  * The access log of a person counted instead of listed: for each month ("2026-03"), user, rule and decision, how many
  * audited accesses of `actions` touched the person's records (the same subject index as {@link accessLog}). Work on
- * records of the types in `leaveOut` is not counted. Grouped in SQL, so its size follows the people and months
- * involved, not the number of entries. Audits nothing: the caller's own use case does.
+ * records of the types in `leaveOut` is not counted; with concerns left out, neither is work on a safeguarding
+ * referral's disclosure, which is part of that concern's work (practice 4.1). Grouped in SQL, so its size follows
+ * the people and months involved, not the number of entries. Audits nothing: the caller's own use case does.
  */
 export async function accessTally(ctx: Ctx, personId: string, actions: readonly string[], leaveOut: readonly string[] = []): Promise<AccessTallyRow[]> {
   const month = sql<string>`substr(${sql.ref('a.at')}, 1, 7)`;
@@ -80,6 +81,13 @@ export async function accessTally(ctx: Ctx, personId: string, actions: readonly 
     .where('a.subject_person_id', '=', personId).where('a.actor_id', 'is not', null)
     .where('a.action', 'in', [...actions]).where('a.decision', 'in', ['allow', 'deny']);
   if (leaveOut.length) q = q.where((eb) => eb.or([eb('a.resource_type', 'is', null), eb('a.resource_type', 'not in', [...leaveOut])]));
+  if (leaveOut.includes('concern')) {
+    q = q.where((eb) => eb.or([
+      eb('a.resource_type', 'is', null),
+      eb('a.resource_type', '!=', 'disclosure'),
+      eb.not(eb.exists(eb.selectFrom('disclosures as d').select('d.id').whereRef('d.id', '=', 'a.resource_id').where('d.concern_id', 'is not', null))),
+    ]));
+  }
   const rows = await q.groupBy([month, 'a.actor_id', 'a.rule_id', 'a.decision']).execute();
   return rows.map((r) => ({ month: r.month, actorId: r.actor_id!, ruleId: r.rule_id, decision: r.decision as 'allow' | 'deny', count: Number(r.n) }));
 }

@@ -13,8 +13,9 @@ import { mainRole, times, ukMonth } from './plain';
 export const LOOKS: readonly string[] = [...READ_ACTIONS.filter((a) => a !== 'concern.read'), 'consent.receipt', 'person.information-use', 'audit.read'];
 
 /**
- * Record types whose accesses the summary leaves out: safeguarding concerns. Telling the person that safeguarding
- * leads looked at a concern about them could put a child or adult at risk, and the law allows it to be withheld
+ * Record types whose accesses the summary leaves out: safeguarding concerns, and with them the disclosures their
+ * referrals made (src/access/access-log.ts). Telling the person that safeguarding leads looked at a concern about
+ * them could put a child or adult at risk, and the law allows it to be withheld
  * (UK GDPR and the Data Protection Act 2018, Schedule 3); the summary says, always and in the same words, that such
  * work is not included — never whether there was any.
  */

@@ -73,3 +73,49 @@ describe.each(dialects())('"How your information is used" and disclosures the pe
     expect(await summaryAudit()).toMatchObject({ disclosures: 1 });
   });
 });
+
+describe.each(dialects())('"How your information is used" leaves out the work on a safeguarding referral (%s)', (dialect) => {
+  let world: World;
+  let leadManager: TestUser, manager2: TestUser, staff: TestUser;
+  let person: string, council: string, purpose: string;
+
+  beforeAll(async () => {
+    world = await createWorld(dialect);
+    leadManager = await makeUser(world, ['safeguarding_lead', 'manager']);
+    manager2 = await makeUser(world, ['manager']);
+    staff = await makeUser(world, ['staff']);
+    const guardian = await makeUser(world, ['guardian']);
+    const guardian2 = await makeUser(world, ['guardian']);
+    person = await makePerson(world, { givenName: 'Mia', familyName: 'Stone' });
+    await makeCase(world, person, { [staff.id]: 'lead' });
+    council = await makeOrganisation(world, { name: 'City Council Children\'s Services', kind: 'local_authority' });
+    purpose = await approvedStatutoryPurpose(world, manager2, guardian.id, guardian2);
+  });
+  afterAll(() => world.close());
+
+  it('practice 4.1 safeguarding-management: a safeguarding lead reading a referral\'s disclosure is not counted among those who looked at the person\'s record, while ordinary looks still are', async () => {
+    const concern = await as(world, staff).post('/api/concerns', {
+      concernFor: 'child', personId: person, whatHappened: 'Said that her stepfather hits her', occurredAt: world.clock.now().toISOString(),
+      peopleInvolved: 'the child; her stepfather', immediateRisk: true, actionsTaken: 'Stayed with her; told the lead',
+    });
+    expect(concern.statusCode, concern.body).toBe(201);
+    const referral = await as(world, leadManager).post(`/api/concerns/${concern.json().data.id}/referrals`, {
+      to: 'local_authority', urgent: true, riskOfHarm: true, riskOfHarmReason: 'Disclosed physical harm at home', consentPossibleAndSafe: null, consentNote: null,
+      informationShared: 'Name and what she said', sharedWith: 'Children\'s services duty team', sharedHow: 'Secure referral portal', personTold: null,
+      share: { recipient: { organisationId: council, name: 'Duty social worker', role: 'Children\'s services duty team' }, purposeId: purpose, items: { personFields: ['givenName', 'familyName'], concern: true } },
+    });
+    expect(referral.statusCode, referral.body).toBe(201);
+    const disclosureId = referral.json().disclosure.id as string;
+    // Every line but the case team's (whose member prepares the summary, which counts as a look).
+    const others = async () => (await as(world, staff).get(`/api/people/${person}/information-use`)).json().access.months
+      .flatMap((m: { lines: { group: string }[] }) => m.lines).filter((l: { group: string }) => l.group !== 'case-team');
+    expect(await others()).toEqual([]);
+    for (let i = 0; i < 3; i++) expect((await as(world, leadManager).get(`/api/disclosures/${disclosureId}`)).statusCode).toBe(200);
+    const reads = (await auditRows(world)).filter((r) => r.action === 'disclosure.read' && r.resource_id === disclosureId && r.actor_id === leadManager.id);
+    expect(reads.map((r) => [r.decision, r.subject_person_id])).toEqual(Array(3).fill(['allow', person])); // audited, about the person
+    expect(await others()).toEqual([]);
+    // The same lead opening the person's record is counted as any manager's look.
+    expect((await as(world, leadManager).get(`/api/people/${person}`)).statusCode).toBe(200);
+    expect(await others()).toEqual([expect.objectContaining({ group: 'manager', people: 1, looks: 1 })]);
+  });
+});
