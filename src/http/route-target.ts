@@ -7,7 +7,16 @@
 const COLLECTIONS: Readonly<Record<string, string>> = {
   people: 'person', cases: 'case', notes: 'note', attachments: 'attachment', organisations: 'organisation',
   requests: 'grant', grants: 'grant', 'break-glass': 'grant', users: 'user', breaches: 'breach', flags: 'breach-flag',
+  concerns: 'concern', referrals: 'referral', disclosures: 'disclosure', agreements: 'agreement', meetings: 'meeting',
+  notices: 'notice', purposes: 'purpose', consents: 'consent', notifications: 'notification', tokens: 'api-token',
 };
+
+/**
+ * Path parameters that name no record of ours: a file of the web app, a policy version, a rule id, a one-time link's
+ * token (public routes, which no policy gate refuses). Every other parameter's collection is in {@link COLLECTIONS}
+ * (test/unit/route-target.test.ts).
+ */
+export const NOT_RECORDS: readonly string[] = ['assets', 'documents', 'rules', 'disclosure-acknowledgements', 'meeting-acknowledgements'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where in a route's URL its record is named: the parameter and the record type, or null. */

@@ -129,6 +129,25 @@ describe.each(dialects())('audit entries say exactly what happened (%s)', (diale
     expect(junk.map((r) => [r.resource_type, r.resource_id])).toEqual([[null, null]]);
   });
 
+  it('1.1 audit: a role refused at the policy gate, before the record is read, is audited with the record the route names — a disclosure, an agreement, a referral, a meeting, a concern', async () => {
+    const student = await makeUser(world, ['student']);
+    const id = '01a23bb7-5997-7000-89f3-6fee62f204b0'; // the gate refuses before looking: any id of ours is named as asked
+    const cases: [string, string, string, string][] = [
+      ['post', `/api/disclosures/${id}/release`, 'disclosure.release', 'disclosure'],
+      ['post', `/api/agreements/${id}/terminate`, 'agreement.manage', 'agreement'],
+      ['post', `/api/referrals/${id}/approval`, 'disclosure.approve', 'referral'],
+      ['get', `/api/meetings/${id}`, 'meeting.read', 'meeting'],
+      ['get', `/api/concerns/${id}/chronology`, 'concern.work', 'concern'],
+    ];
+    for (const [method, url, action, type] of cases) {
+      const entries = await entriesOf(async () => {
+        const res = method === 'get' ? await as(world, student).get(url) : await as(world, student).post(url, {});
+        expect([403, 404], url).toContain(res.statusCode);
+      });
+      expect(entries.map(shape), url).toEqual([expect.objectContaining({ action, decision: 'deny', type, id })]);
+    }
+  });
+
   it('3.4 need-to-know need-to-know/case-team-volunteer: opening a record that shows general fields only is audited', async () => {
     const entries = await entriesOf(async () => {
       const res = await as(world, teamVolunteer).get(`/api/people/${personId}`);
