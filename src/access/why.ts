@@ -92,6 +92,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'agreements/review': 'A manager or the guardian reviewed a sharing agreement and recorded the outcome and its next review date.',
   'agreements/covers': 'A signed sharing agreement in force covered that partner, purpose and information.',
   'agreements/none-covers': 'No signed sharing agreement in force covered that partner, purpose and information, so it was refused.',
+  'agreements/variation-of-current': 'The agreement this variation varies had been ended early, had ended or was already replaced, so the variation could not be signed.',
   'meetings/acknowledgement-link': 'The external attendee acknowledged the confidentiality of the meeting through the one-time link.',
   'meetings/attendee-name': "The name typed on the attendee's one-time link was not theirs, so the acknowledgement was refused and nothing was shared.",
   'acknowledgement/name-attempts': 'Too many names that were not the attendee\'s were typed on their one-time link, so it was blocked for an hour and nothing was shared.',

@@ -1,12 +1,12 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { AgreementRow } from '../db/schema';
-import { conflict, forbidden, invalidInput, notFound, staleVersion } from '../lib/errors';
+import { conflict, DomainError, forbidden, invalidInput, notFound, staleVersion } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { classMask, type Classification, type Decision } from '../policy/types';
-import { AGREEMENT_RECORD, agreementFact, agreementStatus, currentBlocker, loadParts, presentAgreement, type CurrentStep } from './record';
+import { AGREEMENT_RECORD, agreementFact, agreementStatus, currentBlocker, loadParts, presentAgreement, variationBlocker, type CurrentStep } from './record';
 import type { CreateAgreementInput, SignatoryInput, UpdateAgreementInput } from './schema';
 
 /** Loads an agreement row (404 when there is none: that agreements exist is not hidden from anyone working here). */
@@ -42,13 +42,53 @@ export const agreementCan = (ctx: Ctx) => ({
 export const mayReview = (ctx: Ctx, row: AgreementRow) =>
   decide(ctx.actor, 'agreement.review', { type: 'agreement', id: row.id }).allowed && currentBlocker(row, ctx.nowIso, 'review') === null;
 
+/** The rule a step towards signing a variation is refused under when the version it varies is no longer current (5.1). */
+export const VARIATION_OF_CURRENT = 'agreements/variation-of-current';
+
+/** The steps towards signing a draft: changing its terms, recording a signatory, attaching the signed copy. */
+type DraftStep = 'agreement.update' | 'agreement.sign' | 'agreement.attach';
+
+/**
+ * Why this draft variation can no longer be completed — the version it varies was ended early, is past its last day
+ * or was already replaced (record.ts variationBlocker) — with that version; null when it still can, or when the
+ * agreement is not a draft variation.
+ */
+export async function strandedVariation(ctx: Ctx, row: AgreementRow): Promise<{ source: AgreementRow; detail: string } | null> {
+  if (row.status !== 'draft' || !row.supersedes) return null;
+  const source = await loadAgreement(ctx, row.supersedes);
+  const detail = variationBlocker(source, ctx.nowIso);
+  return detail ? { source, detail } : null;
+}
+
+/**
+ * The refusal of a step towards signing a variation that can no longer complete: 409 saying why and naming the status
+ * of the version it varies, with the rule and clause. The refusal is audited (a denial is recorded though the unit
+ * rolls back whatever it wrote).
+ */
+function refuseStranded(ctx: Ctx, row: AgreementRow, stranded: { source: AgreementRow; detail: string }, action: DraftStep): DomainError {
+  const sourceStatus = agreementStatus(stranded.source, ctx.nowIso);
+  const clause = ctx.actor.policy.clauseFor('sharing-agreements');
+  ctx.audit.add({ action, decision: 'deny', ruleId: VARIATION_OF_CURRENT, clause, resourceType: 'agreement', resourceId: row.id, detail: { supersedes: stranded.source.id, sourceStatus } });
+  return new DomainError('conflict', stranded.detail, { rule: VARIATION_OF_CURRENT, clause, errors: [{ path: 'params.id', message: `the agreement it varies is ${sourceStatus}` }] });
+}
+
+/** Refuses (409, audited) a step towards signing a draft variation whose version varied is no longer current (5.1). */
+export async function requireCompletable(ctx: Ctx, row: AgreementRow, action: DraftStep): Promise<void> {
+  const stranded = await strandedVariation(ctx, row);
+  if (stranded) throw refuseStranded(ctx, row, stranded, action);
+}
+
 /**
  * The agreement as answered, with its parts and what the actor may do with it — including, for this agreement,
- * whether they may record a review of it (`review`: the web app offers the form only then).
+ * whether they may record a review of it (`review`: the web app offers the form only then). A draft variation that
+ * can no longer complete (the version it varies is no longer current) accepts no step: `manage` is false for it, so
+ * the web app offers no signing or upload.
  */
 export async function present(ctx: Ctx, row: AgreementRow) {
   const parts = (await loadParts(ctx.db, [row.id])).get(row.id)!;
-  return { ...presentAgreement(row, parts, ctx.nowIso, mayReadDocument(ctx)), can: { ...agreementCan(ctx), review: mayReview(ctx, row) } };
+  const can = agreementCan(ctx);
+  const manage = can.manage && (await strandedVariation(ctx, row)) === null;
+  return { ...presentAgreement(row, parts, ctx.nowIso, mayReadDocument(ctx)), can: { ...can, manage, review: mayReview(ctx, row) } };
 }
 
 /** Partners must be organisations of the register, not archived; purposes must be in the register (400 naming the field). */
@@ -118,6 +158,7 @@ export async function updateAgreement(ctx: Ctx, id: string, expected: number, in
   const row = await loadAgreement(ctx, id);
   const d = requireAgreement(ctx, 'agreement.manage', id);
   await requireUnsignedDraft(ctx, row, true);
+  await requireCompletable(ctx, row, 'agreement.update');
   await requireParties(ctx, input.partnerIds, input.purposeIds);
   const starts = input.startsOn ?? row.starts_on, ends = input.endsOn ?? row.ends_on, review = input.reviewOn ?? row.review_on;
   if (ends < starts) throw invalidInput('The end date must not be before the start date.', [{ path: 'body.endsOn', message: 'must not be before startsOn' }]);
@@ -147,17 +188,34 @@ export async function updateAgreement(ctx: Ctx, id: string, expected: number, in
 
 /**
  * Once every party's signatory is recorded and the signed copy attached, the draft becomes signed (5.1: agreed and
- * signed by appropriate people); a signed variation supersedes the version it varies from then on. `allowedBy` is the
- * decision that allowed the step completing it (a signatory or the signed copy): the signing's audit cites its rule.
+ * signed by appropriate people); a signed variation supersedes the version it varies from then on — only while that
+ * version is current (see {@link supersede}). `allowedBy` is the decision that allowed the step completing it
+ * (`action`: a signatory or the signed copy): the signing's audit cites its rule.
  */
-export async function signIfComplete(ctx: Ctx, row: AgreementRow, allowedBy: Decision): Promise<AgreementRow> {
+export async function signIfComplete(ctx: Ctx, row: AgreementRow, allowedBy: Decision, action: DraftStep): Promise<AgreementRow> {
   const parts = (await loadParts(ctx.db, [row.id])).get(row.id)!;
   const fact = agreementFact(row, parts);
   if (row.status !== 'draft' || !fact.hasDocument || !fact.parties.every((p) => fact.signed.includes(p))) return row;
+  if (row.supersedes) await supersede(ctx, row, action);
   await ctx.db.updateTable('agreements').set({ status: 'signed', signed_at: ctx.nowIso }).where('id', '=', row.id).execute();
-  if (row.supersedes) await ctx.db.updateTable('agreements').set({ superseded_by: row.id, updated_at: ctx.nowIso }).where('id', '=', row.supersedes).execute();
   ctx.audit.add({ action: 'agreement.signed', decision: 'change', ruleId: allowedBy.ruleId, clause: allowedBy.clause, resourceType: 'agreement', resourceId: row.id, detail: { supersedes: row.supersedes } });
   return { ...row, status: 'signed', signed_at: ctx.nowIso };
+}
+
+/**
+ * Marks the version a completed variation varies as replaced by it, only while that version is still current —
+ * checked in the same statement, so an early end or another variation that landed since the step began is never
+ * overwritten (the step is then refused, 409, as for a variation that can no longer complete). The replaced version's
+ * `version` moves on: an early end sent with the version loaded before answers 412.
+ */
+async function supersede(ctx: Ctx, row: AgreementRow, action: DraftStep): Promise<void> {
+  const done = await ctx.db.updateTable('agreements').set((eb) => ({ superseded_by: row.id, updated_at: ctx.nowIso, version: eb('version', '+', 1) }))
+    .where('id', '=', row.supersedes!).where('status', '=', 'signed').where('superseded_by', 'is', null).where('ends_on', '>=', ctx.nowIso.slice(0, 10))
+    .executeTakeFirst();
+  if (Number(done.numUpdatedRows) === 1) return;
+  const stranded = await strandedVariation(ctx, row);
+  if (stranded) throw refuseStranded(ctx, row, stranded, action);
+  throw conflict('The agreement this varies changed meanwhile: reload it and try again.', [{ path: 'params.id', message: 'the agreement it varies changed' }]);
 }
 
 /**
@@ -168,6 +226,7 @@ export async function recordSignatory(ctx: Ctx, id: string, expected: number, in
   const row = await loadAgreement(ctx, id);
   const d = requireAgreement(ctx, 'agreement.manage', id);
   await requireUnsignedDraft(ctx, row, false);
+  await requireCompletable(ctx, row, 'agreement.sign');
   if (input.signedOn > ctx.nowIso.slice(0, 10)) throw invalidInput('The signature date cannot be in the future.', [{ path: 'body.signedOn', message: 'in the future' }]);
   let party: string, name: string, userId: string | null = null;
   if (input.party === 'ours') {
@@ -188,17 +247,28 @@ export async function recordSignatory(ctx: Ctx, id: string, expected: number, in
     recorded_by: ctx.actor.id, recorded_at: ctx.nowIso,
   }).execute();
   ctx.audit.add(fromDecision('agreement.sign', d, { resourceType: 'agreement', resourceId: id, detail: { party: input.party, organisationId: input.party === 'partner' ? input.organisationId : null, version: written.version } }));
-  return present(ctx, await signIfComplete(ctx, written, d));
+  return present(ctx, await signIfComplete(ctx, written, d, 'agreement.sign'));
 }
 
-/** Ends a signed agreement early, with the reason: from now it covers nothing (5.1). */
+/** The id of the draft variation of this agreement being signed, if there is one (there is at most one). */
+async function pendingVariationOf(ctx: Ctx, id: string): Promise<string | null> {
+  const pending = await ctx.db.selectFrom('agreements').select('id').where('supersedes', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  return pending?.id ?? null;
+}
+
+/**
+ * Ends a signed agreement early, with the reason: from now it covers nothing (5.1). A draft variation of it can then
+ * no longer be signed (src/agreements/record.ts variationBlocker): the answer says so in `pendingVariation` (its id
+ * and why), and the audit entry names it.
+ */
 export async function terminateAgreement(ctx: Ctx, id: string, expected: number, input: { reason: string }) {
   const row = await loadAgreement(ctx, id);
   const d = requireAgreement(ctx, 'agreement.manage', id);
   requireCurrent(ctx, row, 'end');
+  const pending = await pendingVariationOf(ctx, id);
   const written = await writeVersioned(ctx, row, expected, { status: 'terminated', terminated_at: ctx.nowIso, terminated_by: ctx.actor.id, termination_reason: input.reason });
-  ctx.audit.add(fromDecision('agreement.terminate', d, { resourceType: 'agreement', resourceId: id, detail: { version: written.version } }));
-  return present(ctx, written);
+  ctx.audit.add(fromDecision('agreement.terminate', d, { resourceType: 'agreement', resourceId: id, detail: { version: written.version, pendingVariation: pending } }));
+  return { ...(await present(ctx, written)), pendingVariation: pending ? { id: pending, detail: variationBlocker(written, ctx.nowIso)! } : null };
 }
 
 /**
@@ -219,8 +289,8 @@ export async function varyAgreement(ctx: Ctx, id: string) {
   const row = await loadAgreement(ctx, id);
   requireAgreement(ctx, 'agreement.manage', id);
   requireCurrent(ctx, row, 'vary');
-  const pending = await ctx.db.selectFrom('agreements').select('id').where('supersedes', '=', id).where('status', '=', 'draft').executeTakeFirst();
-  if (pending) throw conflict('A variation of this agreement is already being drafted.', [{ path: 'params.id', message: `variation ${pending.id} is a draft` }]);
+  const pending = await pendingVariationOf(ctx, id);
+  if (pending) throw conflict('A variation of this agreement is already being drafted.', [{ path: 'params.id', message: `variation ${pending} is a draft` }]);
   const parts = (await loadParts(ctx.db, [id])).get(id)!;
   return createAgreement(ctx, {
     title: row.title, partnerIds: parts.partners.map((p) => p.organisationId), purposeIds: parts.purposeIds,

@@ -4,7 +4,7 @@ import { placeFile, removeTemp, sanitiseFilename, spoolUpload, type UploadPart }
 import type { Config } from '../config';
 import type { Ctx } from '../context';
 import { conflict, invalidInput, unsupportedMediaType } from '../lib/errors';
-import { loadAgreement, present, requireAgreement, signIfComplete, writeVersioned } from './commands';
+import { loadAgreement, present, requireAgreement, requireCompletable, signIfComplete, writeVersioned } from './commands';
 
 /** The signed copy of an agreement, taken in before the transaction: the file waits under a temporary name. */
 export interface SignedCopy {
@@ -52,12 +52,13 @@ export async function attachSignedCopy(ctx: Ctx, id: string, expected: number, c
     const row = await loadAgreement(ctx, id);
     const d = requireAgreement(ctx, 'agreement.manage', id);
     if (row.status !== 'draft') throw conflict('The signed copy of a signed agreement is not replaced: record a variation.', [{ path: 'params.id', message: `the agreement is ${row.status}` }]);
+    await requireCompletable(ctx, row, 'agreement.attach');
     const written = await writeVersioned(ctx, row, expected, {
       document_sha256: copy.sha256, document_filename: copy.filename, document_content_type: copy.contentType, document_size: copy.sizeBytes,
       document_uploaded_by: ctx.actor.id, document_uploaded_at: ctx.nowIso,
     });
     ctx.audit.add(fromDecision('agreement.attach', d, { resourceType: 'agreement', resourceId: id, detail: { contentType: copy.contentType, sizeBytes: copy.sizeBytes, sha256: copy.sha256, version: written.version } }));
-    const result = await present(ctx, await signIfComplete(ctx, written, d));
+    const result = await present(ctx, await signIfComplete(ctx, written, d, 'agreement.attach'));
     await placeFile(ctx.services.config, copy.tmpPath, copy.sha256); // last: a failure here leaves no row
     return result;
   } finally {

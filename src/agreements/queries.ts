@@ -11,18 +11,25 @@ export async function getAgreement(ctx: Ctx, id: string) {
   return present(ctx, await loadAgreement(ctx, id));
 }
 
-/** Adds the condition for a shown status (in force and ended are read from the dates). */
+/**
+ * Adds the condition for a shown status, so a filter by status returns exactly the agreements shown with it: the SQL
+ * form of record.ts agreementStatus, case by case in its order: ended early first — also when a variation names it
+ * replaced, as rows written before such a variation was refused can (commands.ts supersede) — then superseded, then
+ * draft, then signed, in force and ended, read from the dates.
+ */
 function byStatus<Q extends { where: (...a: never[]) => Q }>(q: Q, status: string | undefined, today: string): Q {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const w = q as any;
+  if (status === undefined) return q;
+  if (status === 'terminated') return w.where('agreements.status', '=', 'terminated');
+  const notEnded = w.where('agreements.status', '!=', 'terminated');
+  if (status === 'superseded') return notEnded.where('agreements.superseded_by', 'is not', null);
+  const live = notEnded.where('agreements.superseded_by', 'is', null);
   switch (status) {
-    case undefined: return q;
-    case 'terminated': return w.where('agreements.status', '=', 'terminated');
-    case 'superseded': return w.where('agreements.superseded_by', 'is not', null);
-    case 'draft': return w.where('agreements.status', '=', 'draft');
-    case 'signed': return w.where('agreements.status', '=', 'signed').where('agreements.superseded_by', 'is', null).where('agreements.starts_on', '>', today);
-    case 'ended': return w.where('agreements.status', '=', 'signed').where('agreements.superseded_by', 'is', null).where('agreements.ends_on', '<', today);
-    default: return w.where('agreements.status', '=', 'signed').where('agreements.superseded_by', 'is', null).where('agreements.starts_on', '<=', today).where('agreements.ends_on', '>=', today);
+    case 'draft': return live.where('agreements.status', '=', 'draft');
+    case 'signed': return live.where('agreements.status', '=', 'signed').where('agreements.starts_on', '>', today);
+    case 'ended': return live.where('agreements.status', '=', 'signed').where('agreements.starts_on', '<=', today).where('agreements.ends_on', '<', today);
+    default: return live.where('agreements.status', '=', 'signed').where('agreements.starts_on', '<=', today).where('agreements.ends_on', '>=', today);
   }
 }
 

@@ -8,7 +8,7 @@ import { agreementUsable, type AgreementFact } from '../policy/agreement-relatio
  * exists, with whom and for what; so like the purpose register it has no team or grants and is not one of the
  * need-to-know descriptors of src/records/registry.ts. Its actions are `agreement.<verb>` (src/policy/actions.ts):
  * read (everyone), manage (management and the guardian), document (the signed copy), check (the relation), review
- * (management record a review: src/agreements/reviews.ts).
+ * (management or the guardian record a review: src/agreements/reviews.ts).
  */
 export const AGREEMENT_RECORD = {
   type: 'agreement',
@@ -81,6 +81,24 @@ export function currentBlocker(row: Pick<AgreementRow, 'status' | 'starts_on' | 
     case 'terminated': return `This agreement was ended early${row.terminated_at ? ` on ${row.terminated_at.slice(0, 10)}` : ''}: there is nothing left to ${step}.`;
     case 'superseded': return `This version was replaced by its variation: ${step} the version in force instead.`;
     default: return `This agreement ended on ${row.ends_on}: there is nothing left to ${step}. Draft a new one to carry on sharing.`;
+  }
+}
+
+/**
+ * Why a draft variation of `source` can no longer be signed, or null while it can (practice 5.1). A variation
+ * replaces the version it varies when every party has signed it, so it completes only while that version is current
+ * (the same test as varying it: {@link currentBlocker}). One ended early covers nothing from then on, and one past
+ * its last day is over: a variation signed afterwards would bring them back. One already replaced by another
+ * variation is not replaced twice.
+ */
+export function variationBlocker(source: Pick<AgreementRow, 'status' | 'starts_on' | 'ends_on' | 'superseded_by' | 'terminated_at'>, nowIso: string): string | null {
+  if (currentBlocker(source, nowIso, 'vary') === null) return null;
+  const cannot = 'this variation of it can no longer be signed';
+  switch (agreementStatus(source, nowIso)) {
+    case 'terminated': return `The agreement this varies was ended early${source.terminated_at ? ` on ${source.terminated_at.slice(0, 10)}` : ''}, so it covers nothing from then on: ${cannot}. Draft a new agreement to carry on sharing.`;
+    case 'superseded': return `The agreement this varies was already replaced by another variation: ${cannot}. Vary the version in force instead.`;
+    case 'ended': return `The agreement this varies ended on ${source.ends_on}: ${cannot}. Draft a new agreement to carry on sharing.`;
+    default: return `The agreement this varies is not signed: ${cannot}.`;
   }
 }
 

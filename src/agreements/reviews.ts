@@ -13,9 +13,9 @@ export const presentAgreementReview = (r: AgreementReviewRow & { reviewer_name?:
 });
 
 /**
- * Records a review of a signed sharing agreement by management (practice 5.1; 3.1: continuing uses are regularly
- * reviewed): who (the actor), when (now), the outcome — it continues unchanged, needs a variation, or should end —
- * a short note, and the next review date, which must be after today and not after the agreement's last day. That
+ * Records a review of a signed sharing agreement by a manager or the guardian (practice 5.1; 3.1: continuing uses
+ * are regularly reviewed): who (the actor), when (now), the outcome — it continues unchanged, needs a variation, or
+ * should end — a short note, and the next review date, which must be after today and not after the agreement's last day. That
  * date becomes the agreement's review date, so it leaves the review list (src/agreements/queries.ts dueAgreements)
  * until then; the review is kept as history with the date it answered. A draft, a superseded version, or an
  * agreement ended or ended early is not reviewed (409). Ending it or varying it is its own step afterwards, with its

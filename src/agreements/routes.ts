@@ -95,7 +95,7 @@ export const agreementRoutes = [
   }),
   route({
     method: 'POST', url: '/api/agreements/:id/reviews', action: 'agreement.review', tags, params: agreementParams, body: recordReviewBody,
-    summary: 'Record a review of a signed agreement in force (managers; If-Match required): the outcome, a note and the next review date',
+    summary: 'Record a review of a signed agreement in force (managers or the guardian; If-Match required): the outcome, a note and the next review date',
     responses: { 409: 'A draft, or an agreement superseded, ended or ended early: not reviewed' },
     handler: (ctx, { params, body, request, reply }) => tagged(reply, recordAgreementReview(ctx, params.id, ifMatchVersion(request), body)),
   }),

@@ -65,7 +65,7 @@ export const terminateBody = z.strictObject({ reason: text(2000) });
  */
 export const AGREEMENT_REVIEW_OUTCOMES = ['continue', 'vary', 'end'] as const;
 
-/** POST /api/agreements/:id/reviews: a review recorded by management (If-Match). */
+/** POST /api/agreements/:id/reviews: a review recorded by a manager or the guardian (If-Match). */
 export const recordReviewBody = z.strictObject({
   outcome: z.enum(AGREEMENT_REVIEW_OUTCOMES).describe('continue (unchanged), vary (needs a variation) or end (it should end)'),
   note: text(2000).describe('a short note of what was reviewed and why: about the agreement, not about any person'),

@@ -376,10 +376,12 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     expect(await page.locator('.usable').textContent()).toMatch(/Not a basis for sharing now/);
     expect((await auditRows(world)).filter((r) => r.action === 'agreement.vary' || r.action === 'agreement.terminate').map((r) => r.action)).toEqual(['agreement.vary', 'agreement.terminate']);
     expect(await page.getByRole('heading', { name: 'Record a review' }).count()).toBe(0); // an agreement ended early is not reviewed
-    // Its draft variation no longer says the ended version stays in force.
+    // Its draft variation can no longer be signed (5.1): the page says so and offers no signing or upload.
     await page.goBack();
     await expect.poll(() => page.locator('.page-head').textContent()).toContain('Draft — being signed');
-    await expect.poll(() => page.getByText('This varies').textContent()).toMatch(/which was ended early on .*: no version of this agreement is in force until this one is signed/);
+    await expect.poll(() => page.getByText('This varies').textContent()).toMatch(/which was ended early on .*: this variation can no longer be signed/);
+    expect(await page.getByRole('heading', { name: 'Record a signatory' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Signed copy' }).count()).toBe(0);
     expect(problems).toEqual([]);
   }, 180_000);
 

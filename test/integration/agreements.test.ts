@@ -227,7 +227,8 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     // Staff may not: 403 with the rule, the refusal audited, nothing written.
     const denied = await review(staff, a.id, reviewBody(), { 'if-match': await etagOf(a.id) });
     expect(denied.statusCode).toBe(403);
-    expect(await lastAudit()).toMatchObject({ action: 'agreement.review', decision: 'deny', rule_id: 'default/deny', clause: 'practice 5.1', actor_id: staff.id }); // refused by the pipeline, before the agreement is read
+    expect(await lastAudit()).toMatchObject({ action: 'agreement.review', decision: 'deny', rule_id: 'default/deny', clause: 'practice 5.1', actor_id: staff.id, resource_type: 'agreement', resource_id: a.id }); // refused by the pipeline, before the agreement is read; the entry names it (1.1)
+    const staffRefusal = await reviewAuditOf(a.id);
 
     // Bad input: a 400 naming the field; nothing half-written.
     const etag = await etagOf(a.id);
@@ -250,7 +251,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     expect((await review(manager, a.id, reviewBody(), { 'if-match': '"1"' })).statusCode).toBe(412);
     expect(await reviewsOf(a.id)).toBe(0);
     expect((await as(world, manager).get(`/api/agreements/${a.id}`)).json().data).toMatchObject({ reviewOn: '2026-02-20' });
-    expect(await reviewAuditOf(a.id)).toEqual([]);
+    expect(await reviewAuditOf(a.id)).toEqual(staffRefusal); // nothing more
 
     // Recorded: the review date moves on, the version too, and the answer says who reviewed.
     const ok = await review(manager, a.id, reviewBody(), { 'if-match': etag });
@@ -260,7 +261,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
       data: { id: a.id, reviewOn: '2026-09-01', status: 'in_force', usable: true }, can: { review: true },
       review: { agreementId: a.id, outcome: 'continue', note: 'Working well; both sides keep to the conditions.', previousReviewOn: '2026-02-20', nextReviewOn: '2026-09-01', reviewedBy: { id: manager.id }, reviewedAt: world.clock.now().toISOString() },
     });
-    const entries = await reviewAuditOf(a.id);
+    const entries = (await reviewAuditOf(a.id)).slice(staffRefusal.length);
     expect(entries.map((r) => [r.action, r.decision, r.rule_id, r.clause, r.actor_id, r.resource_type])).toEqual([
       ['agreement.review', 'allow', 'agreements/review', 'practice 5.1', manager.id, 'agreement'],
     ]);

@@ -16,10 +16,10 @@ describe('practice 5.1 sharing-agreements: what a variation says of the version 
     expect(sentence(draft, earlier('in_force'), day)).toBe('This varies an earlier version, which stays in force until this one is signed.');
   });
 
-  it('practice 5.1 sharing-agreements: a draft variation of a version ended early or past its end does not say it stays in force', () => {
+  it('practice 5.1 sharing-agreements: a draft variation of a version ended early or past its end says it can no longer be signed, not that the version stays in force', () => {
     const ended = sentence(draft, earlier('terminated', '2026-03-02T10:00:00.000Z'), day);
-    expect(ended).toBe('This varies an earlier version, which was ended early on 2026-03-02: no version of this agreement is in force until this one is signed.');
-    expect(sentence(draft, earlier('ended'), day)).toBe('This varies an earlier version, which ended on 2026-12-31: no version of this agreement is in force until this one is signed.');
+    expect(ended).toBe('This varies an earlier version, which was ended early on 2026-03-02: this variation can no longer be signed. Draft a new agreement to carry on sharing.');
+    expect(sentence(draft, earlier('ended'), day)).toBe('This varies an earlier version, which ended on 2026-12-31: this variation can no longer be signed. Draft a new agreement to carry on sharing.');
     expect(sentence(draft, earlier('signed'), day)).toBe('This varies an earlier version, which is signed and starts on 2026-04-01; this one replaces it once signed.');
     for (const s of [ended, sentence(draft, earlier('ended'), day), sentence(draft, undefined, day)]) expect(s).not.toContain('stays in force');
   });

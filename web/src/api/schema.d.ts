@@ -10555,7 +10555,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Record a review of a signed agreement in force (managers; If-Match required): the outcome, a note and the next review date */
+        /** Record a review of a signed agreement in force (managers or the guardian; If-Match required): the outcome, a note and the next review date */
         post: {
             parameters: {
                 query?: never;

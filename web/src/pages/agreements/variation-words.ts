@@ -8,8 +8,8 @@ type Earlier = Pick<Agreement, 'status' | 'startsOn' | 'endsOn' | 'terminatedAt'
 /**
  * The sentence on a variation's page about the earlier version it varies (practice 5.1), split around the link to
  * that version ("an earlier version"): true for each state of both. A draft variation replaces nothing until it is
- * signed, so what is in force meanwhile depends on the earlier version — in force, yet to start, ended, or ended
- * early; once signed, the variation replaced it, and if the variation was ended early in its turn neither is in force.
+ * signed, so what is in force meanwhile depends on the earlier version — in force or yet to start; once that version
+ * has ended, been ended early or been replaced, the draft can no longer be signed (the API refuses it); once signed, the variation replaced it, and if the variation was ended early in its turn neither is in force.
  * `day` formats a date (YYYY-MM-DD or ISO time) for the reader.
  */
 export function variationWords(a: Variation, earlier: Earlier, day: (iso: string) => string): { before: string; after: string } {
@@ -20,9 +20,10 @@ export function variationWords(a: Variation, earlier: Earlier, day: (iso: string
     switch (earlier?.status) {
       case 'in_force': return { before: 'This varies ', after: ', which stays in force until this one is signed.' };
       case 'signed': return { before: 'This varies ', after: `, which is signed and starts on ${day(earlier!.startsOn)}; this one replaces it once signed.` };
-      case 'terminated': return { before: 'This varies ', after: `, which was ended early${earlier!.terminatedAt ? ` on ${day(earlier!.terminatedAt)}` : ''}: no version of this agreement is in force until this one is signed.` };
-      case 'ended': return { before: 'This varies ', after: `, which ended on ${day(earlier!.endsOn)}: no version of this agreement is in force until this one is signed.` };
-      case 'superseded': return { before: 'This varies ', after: ', which has since been replaced by another variation.' };
+      // A variation completes only while the version it varies is current (5.1): the API refuses every step after.
+      case 'terminated': return { before: 'This varies ', after: `, which was ended early${earlier!.terminatedAt ? ` on ${day(earlier!.terminatedAt)}` : ''}: this variation can no longer be signed. Draft a new agreement to carry on sharing.` };
+      case 'ended': return { before: 'This varies ', after: `, which ended on ${day(earlier!.endsOn)}: this variation can no longer be signed. Draft a new agreement to carry on sharing.` };
+      case 'superseded': return { before: 'This varies ', after: ', which has since been replaced by another variation: this one can no longer be signed.' };
       default: return { before: 'This varies ', after: '.' };
     }
   }
