@@ -148,12 +148,48 @@ export async function decideException(ctx: Ctx, id: string, input: ApprovalInput
   return getDisclosure(ctx, id);
 }
 
-/** Records when the person was told of a disclosure (the register shows whether and when). */
+/**
+ * How far before the information left a told time may be: the web app sends a day chosen in the past as that day's
+ * local noon (web/src/pages/disclosure/DisclosurePage.tsx), which is up to 12 hours before a release later that day.
+ */
+export const TOLD_SAME_DAY_MS = 12 * 3_600_000;
+
+/** When the information left: an oral disclosure when it was said, a written one when its pack was released. */
+const leftAt = (row: DisclosureRow) => (row.mode === 'oral' && row.occurred_at ? row.occurred_at : row.released_at);
+
+/**
+ * Why the person cannot be recorded as told of this disclosure (409), or null: they are told of what was shared —
+ * a released disclosure, not one refused or still waiting — unless the manager who approved the exception decided
+ * they are not told (1.3), and once: a date recorded already is not overwritten.
+ */
+function notToldRefusal(row: DisclosureRow) {
+  if (row.status !== 'released') {
+    return conflict(`Nothing was shared yet, so there is nothing to tell: this disclosure is ${row.status.replace(/_/g, ' ')}, not released.`, [{ path: 'params.id', message: row.status }]);
+  }
+  if (row.tell_person !== null && Number(row.tell_person) === 0) return conflict('It was decided that the person is not told of this disclosure (1.3).', [{ path: 'params.id', message: 'decided not to tell' }]);
+  if (row.person_told_at) return conflict(`The person was recorded as told on ${row.person_told_at} already.`, [{ path: 'params.id', message: 'told already' }]);
+  return null;
+}
+
+/**
+ * Records when the person was told of a released disclosure (the register shows whether and when; Caldicott 8): once,
+ * at a time that has happened and is not before the information left ({@link TOLD_SAME_DAY_MS} allowing for a day
+ * given without its time). A disclosure not released, one the person is not to be told of, or one told of already is
+ * refused (409); nothing is written on a refusal.
+ */
 export async function recordPersonTold(ctx: Ctx, id: string, toldAt: string) {
-  const { v, decision } = await loadForChange(ctx, id, 'disclosure.told');
+  const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.told');
+  const refusal = notToldRefusal(row);
+  if (refusal) throw refusal;
   const at = new Date(toldAt).toISOString();
   if (isInFuture(at, ctx.now)) throw invalidInput('Record that the person was told after it happened.', [{ path: 'body.toldAt', message: 'must not be in the future' }]);
-  await ctx.db.updateTable('disclosures').set((eb) => ({ person_told_at: at, updated_at: ctx.nowIso, version: eb('version', '+', 1) })).where('id', '=', id).execute();
+  const left = leftAt(row);
+  if (left && Date.parse(at) < Date.parse(left) - TOLD_SAME_DAY_MS) {
+    throw invalidInput('The person cannot have been told of this disclosure before it was made.', [{ path: 'body.toldAt', message: `must not be before the disclosure (${left})` }]);
+  }
+  const done = await ctx.db.updateTable('disclosures').set((eb) => ({ person_told_at: at, updated_at: ctx.nowIso, version: eb('version', '+', 1) }))
+    .where('id', '=', id).where('status', '=', 'released').where('person_told_at', 'is', null).executeTakeFirst();
+  if (Number(done.numUpdatedRows) !== 1) throw conflict('The person was recorded as told meanwhile.', [{ path: 'params.id', message: 'told already' }]);
   ctx.audit.add(fromDecision('disclosure.told', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { toldAt: at } }));
   return getDisclosure(ctx, id);
 }

@@ -1,4 +1,4 @@
-import { findByLink, linkGone, linkTokenHash, linkUrl, newLink, publicLinkUnit, type LinkLookup } from '../acknowledgement/link';
+import { ACK_LINK_DAYS, findByLink, linkGone, linkTokenHash, linkUrl, newLink, publicLinkUnit, type LinkLookup } from '../acknowledgement/link';
 import { sameName } from '../acknowledgement/typed-name';
 import { fromDecision } from '../audit/append';
 import { purposeInForceFor } from '../consent/commands';
@@ -8,6 +8,7 @@ import { packTerms, releasePackJson, releasePackPdf } from '../documents/release
 import { conflict, DomainError, invalidInput } from '../lib/errors';
 import { factsFor } from '../policy/relations';
 import { findVisible } from '../records/guard';
+import { checkAcknowledgementDate } from '../acknowledgement/date';
 import { basisEntry, basisOf, type BasisOutcome } from './basis';
 import { decideDisclosure, loadForChange } from './commands';
 import { resolveItems, type StoredItems } from './items';
@@ -51,10 +52,18 @@ export function showAcknowledgement(pctx: PublicCtx, token: string, address: str
   });
 }
 
-/** The recipient acknowledges the terms with their typed name and the date; the link then stops working (one-time). */
+/** When a usable link was issued: it works for ACK_LINK_DAYS from then (src/acknowledgement/link.ts). */
+const linkIssuedAt = (row: DisclosureRow) => new Date(Date.parse(row.ack_expires_at!) - ACK_LINK_DAYS * 86_400_000).toISOString();
+
+/**
+ * The recipient acknowledges the terms with their typed name and the date — a date from the day the link was issued
+ * to today, on their own calendar (src/acknowledgement/date.ts; 400 otherwise, the link still works) — and
+ * the link then stops working (one-time).
+ */
 export function acknowledgeTerms(pctx: PublicCtx, token: string, address: string, input: AcknowledgeInput) {
   return publicLinkUnit(pctx, async (ctx) => {
     const row = await findByLink(ctx, token, address, DISCLOSURE_LINK);
+    checkAcknowledgementDate(input.date, linkIssuedAt(row), ctx.now);
     const done = await ctx.db.updateTable('disclosures').set((eb) => ({
       status: 'acknowledged', ack_method: 'link', ack_name: input.typedName, ack_date: input.date, ack_at: ctx.nowIso, ack_token_hash: null, ack_expires_at: null,
       updated_at: ctx.nowIso, version: eb('version', '+', 1),
@@ -65,11 +74,15 @@ export function acknowledgeTerms(pctx: PublicCtx, token: string, address: string
   });
 }
 
-/** Staff attest that the recipient of an oral disclosure was told the information is CONFIDENTIAL and accepted the terms (4.3). */
+/**
+ * Staff attest that the recipient of an oral disclosure was told the information is CONFIDENTIAL and accepted the
+ * terms (4.3), on a date from the day the disclosure was made to today (src/acknowledgement/date.ts).
+ */
 export async function attestAcknowledgement(ctx: Ctx, id: string, input: AttestationInput) {
   const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.release');
   if (row.mode !== 'oral') throw conflict('A written disclosure is acknowledged by the recipient through the link.', [{ path: 'params.id', message: 'written disclosure' }]);
   if (row.status !== 'awaiting_acknowledgement') throw conflict(`This disclosure is ${row.status.replace(/_/g, ' ')}, not awaiting acknowledgement.`, [{ path: 'params.id', message: row.status }]);
+  checkAcknowledgementDate(input.date, row.occurred_at ?? row.requested_at, ctx.now);
   await ctx.db.updateTable('disclosures').set((eb) => ({
     status: 'acknowledged', ack_method: 'staff_attestation', ack_name: input.recipientName, ack_date: input.date, ack_at: ctx.nowIso, ack_attested_by: ctx.actor.id,
     updated_at: ctx.nowIso, version: eb('version', '+', 1),

@@ -30,17 +30,24 @@ export async function subjectOf(ctx: Ctx, m: Pick<MeetingRow, 'person_id' | 'cas
   return (await ctx.db.selectFrom('cases').select('person_id').where('id', '=', m.case_id).executeTakeFirst())?.person_id ?? null;
 }
 
-/** A meeting the actor may read, with the facts; a meeting they may not read is the same 404 as none (audited). */
+/**
+ * The refusal of a meeting that does not exist or that the actor may not read (3.4): the same 404 for both, and the
+ * same audit entry — the action attempted, denied by default/not-found under need to know — whose detail says which
+ * (`found: false`, or `why`: the rule that hid it).
+ */
+function meetingNotFound(ctx: Ctx, action: Action, id: string, subjectPersonId: string | null, detail: Record<string, unknown>) {
+  ctx.audit.add({ action, decision: 'deny', ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), resourceType: 'meeting', resourceId: id, subjectPersonId, detail });
+  return notFound('meeting');
+}
+
+/** A meeting the actor may read, with the facts; a missing one and one they may not read are the same 404 (audited). */
 export async function findMeeting(ctx: Ctx, id: string, action: Action = 'meeting.read') {
   const row = await ctx.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('meeting');
+  if (!row) throw meetingNotFound(ctx, action, id, null, { found: false });
   const facts: Resource = { type: 'meeting', id, team: await onMeetingTeam(ctx, row) };
   const subjectPersonId = await subjectOf(ctx, row);
   const d = decide(ctx.actor, 'meeting.read', { ...facts, classification: row.notes_classification as Classification });
-  if (!d.allowed) {
-    ctx.audit.add({ action, decision: 'deny', ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), resourceType: 'meeting', resourceId: id, subjectPersonId, detail: { why: d.ruleId } });
-    throw notFound('meeting');
-  }
+  if (!d.allowed) throw meetingNotFound(ctx, action, id, subjectPersonId, { why: d.ruleId });
   return { row, facts, subjectPersonId, read: d };
 }
 

@@ -4,6 +4,7 @@ import type { Ctx } from '../context';
 import type { MeetingAttendeeRow, MeetingRow } from '../db/schema';
 import { canonicalJson } from '../lib/canonical-json';
 import { conflict, invalidInput, notFound } from '../lib/errors';
+import { isInFuture } from '../lib/clock';
 import { newId } from '../lib/ids';
 import type { Classification } from '../policy/types';
 import type { MeetingNotesModel } from '../documents/meeting-notes-pdf';
@@ -51,19 +52,33 @@ const NOT_ACKNOWLEDGED = {
 export const attendeesOf = (ctx: Ctx, id: string) => ctx.db.selectFrom('meeting_attendees').selectAll().where('meeting_id', '=', id).orderBy('created_at').orderBy('id').execute();
 
 /**
- * Records a meeting (practice 3): about a person or case the actor works with (their team: 3.4), or general; its
- * attendees — users here and external attendees with their organisation and role — and its notes, classified.
- * External attendees start without an acknowledgement: nothing is shared with them until they give it.
+ * The refusal of a meeting about a person or case that does not exist or that the actor does not work with (3.4):
+ * the same 404 and the same audit entry (meeting.record denied by default/not-found against that person or case),
+ * `found: false` saying which.
+ */
+function subjectNotFound(ctx: Ctx, input: CreateMeetingInput, subjectPersonId: string | null, detail?: Record<string, unknown>) {
+  ctx.audit.add({
+    action: 'meeting.record', decision: 'deny', ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'),
+    resourceType: input.about, resourceId: input.personId ?? input.caseId ?? null, subjectPersonId, detail,
+  });
+  return notFound(input.about);
+}
+
+/**
+ * Records a meeting (practice 3) once it has been held (`heldAt` not in the future: 400): about a person or case the
+ * actor works with (their team: 3.4), or general; its attendees — users here and external attendees with their
+ * organisation and role — and its notes, classified. External attendees start without an acknowledgement: nothing is
+ * shared with them until they give it.
  */
 export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
   let subjectPersonId: string | null = null;
   if (input.about === 'person') {
     const p = await ctx.db.selectFrom('people').select('id').where('id', '=', input.personId!).executeTakeFirst();
-    if (!p) throw notFound('person');
+    if (!p) throw subjectNotFound(ctx, input, null, { found: false });
     subjectPersonId = p.id;
   } else if (input.about === 'case') {
     const c = await ctx.db.selectFrom('cases').select(['id', 'person_id']).where('id', '=', input.caseId!).executeTakeFirst();
-    if (!c) throw notFound('case');
+    if (!c) throw subjectNotFound(ctx, input, null, { found: false });
     subjectPersonId = c.person_id;
   }
   const id = newId(ctx.now.getTime());
@@ -73,12 +88,10 @@ export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
     created_by: ctx.actor.id, created_at: ctx.nowIso, updated_at: ctx.nowIso, version: 1,
   };
   const team = await onMeetingTeam(ctx, row);
-  if (!team && input.about !== 'general') {
-    // Not on the person's or case's team: the same 404 as a person or case that does not exist.
-    ctx.audit.add({ action: 'meeting.record', decision: 'deny', ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), resourceType: input.about, resourceId: input.personId ?? input.caseId ?? null, subjectPersonId });
-    throw notFound(input.about);
-  }
+  // Not on the person's or case's team: the same 404 as a person or case that does not exist.
+  if (!team && input.about !== 'general') throw subjectNotFound(ctx, input, subjectPersonId);
   const d = requireOnMeeting(ctx, 'meeting.record', { type: 'meeting', team: true, classification: input.notesClassification as Classification }, subjectPersonId);
+  if (isInFuture(row.held_at, ctx.now)) throw invalidInput('A meeting is recorded once it has been held: when it was held cannot be in the future.', [{ path: 'body.heldAt', message: 'must not be in the future' }]);
   if (input.userIds.length) {
     const users = await ctx.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', input.userIds).where('active', '=', 1).execute();
     if (users.length !== input.userIds.length) throw invalidInput('Every attending user must be an active user.', [{ path: 'body.userIds', message: 'no active user with one of these ids' }]);
@@ -113,8 +126,30 @@ export async function externalAttendee(ctx: Ctx, meetingId: string, attendeeId: 
 }
 
 /**
+ * How far from the time a meeting was held an acknowledgement attested at it may be: the meeting's day, wherever it
+ * was. An acknowledgement given another day is not "at the meeting": it goes through the attendee's link.
+ */
+export const AT_THE_MEETING_MS = 12 * 3_600_000;
+
+/**
+ * Checks the time of an acknowledgement attested at the meeting (400 naming `body.acknowledgedAt` otherwise): it has
+ * happened, and it was given at the meeting — within {@link AT_THE_MEETING_MS} of when the meeting was held.
+ */
+function checkAttestedAt(ctx: Ctx, at: string, heldAt: string) {
+  const path = 'body.acknowledgedAt';
+  if (isInFuture(at, ctx.now)) throw invalidInput('The acknowledgement cannot be in the future.', [{ path, message: 'must not be in the future' }]);
+  const from = new Date(Date.parse(heldAt) - AT_THE_MEETING_MS).toISOString();
+  const to = new Date(Date.parse(heldAt) + AT_THE_MEETING_MS).toISOString();
+  if (at < from || at > to) {
+    throw invalidInput('An acknowledgement attested at the meeting was given on the day it was held; one given since goes through the attendee\'s link.', [
+      { path, message: `must be between ${from} and ${to}: the meeting was held at ${heldAt}` },
+    ]);
+  }
+}
+
+/**
  * Records that an external attendee acknowledged the confidentiality of the meeting (practice 3), attested by a
- * member of staff who was there, with the time it was given. Given once.
+ * member of staff who was there, with the time it was given at the meeting ({@link checkAttestedAt}). Given once.
  */
 export async function acknowledgeConfidentiality(ctx: Ctx, id: string, attendeeId: string, input: { method: 'attested_at_meeting'; acknowledgedAt: string }) {
   const m = await findMeeting(ctx, id, 'meeting.update');
@@ -122,7 +157,7 @@ export async function acknowledgeConfidentiality(ctx: Ctx, id: string, attendeeI
   const d = requireOnMeeting(ctx, 'meeting.update', { ...m.facts, classification: 'general' }, m.subjectPersonId);
   if (a.acknowledged_at) throw conflict('This attendee has already acknowledged confidentiality.', [{ path: 'params.attendeeId', message: 'already acknowledged' }]);
   const at = new Date(input.acknowledgedAt).toISOString();
-  if (at > ctx.nowIso) throw invalidInput('The acknowledgement cannot be in the future.', [{ path: 'body.acknowledgedAt', message: 'in the future' }]);
+  checkAttestedAt(ctx, at, new Date(m.row.held_at).toISOString());
   await ctx.db.updateTable('meeting_attendees').set({ acknowledged_at: at, acknowledgement_method: input.method, acknowledgement_recorded_by: ctx.actor.id })
     .where('id', '=', attendeeId).where('acknowledged_at', 'is', null).execute();
   ctx.audit.add(fromDecision('meeting.acknowledge', d, { resourceType: 'meeting', resourceId: id, subjectPersonId: m.subjectPersonId, detail: { attendeeId, method: input.method, role: a.role } }));

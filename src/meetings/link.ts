@@ -14,6 +14,7 @@ import type { Classification, Decision } from '../policy/types';
 import { actAs } from '../unit';
 import { findMeeting, onMeetingTeam, requireOnMeeting, subjectOf } from './access';
 import { confidentialityTerms, externalAttendee, meetingNotesFor, notesSha256 } from './commands';
+import { checkAcknowledgementDate } from '../acknowledgement/date';
 import { sha256 } from '../disclosure/pack';
 
 /**
@@ -131,15 +132,17 @@ const blockedTarget = (ctx: Ctx, a: Attendee) => async () => ({
 });
 
 /**
- * The attendee acknowledges with their typed name and the date — refused when the name is not theirs
- * ({@link refuseOtherName}), and blocked (429) after too many names on this link (src/acknowledgement/name-attempts.ts)
- * — and the link stops working. Then, in the same unit, the notes of this meeting go to
+ * The attendee acknowledges with their typed name and the date — refused (400, nothing written, the link still works)
+ * when the date is before the link was issued or after today on their calendar (src/acknowledgement/date.ts)
+ * or when the name is not theirs ({@link refuseOtherName}), and blocked (429) after too many names on this link
+ * (src/acknowledgement/name-attempts.ts) — and the link stops working. Then, in the same unit, the notes of this meeting go to
  * them once (JSON, and the PDF as base64) when the issuer's share decision allows it; otherwise they are withheld
  * with the rule and clause that refused.
  */
 export function acknowledgeMeetingLink(pctx: PublicCtx, token: string, address: string, input: LinkAcknowledgeInput) {
   return publicLinkUnit(pctx, async (ctx) => {
     const found = await findByLink(ctx, token, address, MEETING_LINK);
+    checkAcknowledgementDate(input.date, found.link_issued_at ?? found.created_at, ctx.now);
     await countNameAttempt(ctx, token, blockedTarget(ctx, found));
     if (!sameName(found.name, input.typedName)) await refuseOtherName(ctx, found);
     await forgetNameAttempts(ctx, token);

@@ -3,7 +3,7 @@ import type { Ctx } from '../context';
 import type { Decision } from '../policy/types';
 import type { ConcernRow, DisclosureRow, ReferralRow } from '../db/schema';
 import { loadForChange } from '../disclosure/commands';
-import { conflict, invalidInput, notFound } from '../lib/errors';
+import { conflict, DomainError, invalidInput, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { activeManagers, notify } from '../notify/notify';
 import { settleAlerts } from '../notify/settle';
@@ -88,12 +88,20 @@ const disclosureRow = async (ctx: Ctx, id: string) => (await ctx.db.selectFrom('
 
 /**
  * A referral the actor may work: its concern must be visible and workable (the safeguarding leads and management);
- * anyone else gets the same 404 as for a referral that does not exist, so ids cannot be probed.
+ * anyone else gets the same 404 as for a referral that does not exist, so ids cannot be probed (3.4). Both are
+ * audited as the action attempted: a missing referral by default/not-found (`found: false`), a hidden one against
+ * its concern by the rule that hides it (src/records/guard.ts).
  */
 async function loadReferral(ctx: Ctx, id: string, attempted: 'concern.work' | 'disclosure.approve' = 'concern.work') {
   const row = await ctx.db.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('referral');
-  const v = await findVisible(ctx, 'concern', row.concern_id, attempted);
+  if (!row) {
+    ctx.audit.add({ action: attempted, decision: 'deny', resourceType: 'referral', resourceId: id, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
+    throw notFound('referral');
+  }
+  const v = await findVisible(ctx, 'concern', row.concern_id, attempted).catch((error: unknown) => {
+    // The concern's 404 would name a concern: answer exactly as for a referral that does not exist.
+    throw error instanceof DomainError && error.kind === 'not-found' ? notFound('referral') : error;
+  });
   const decision = requireAllowed(ctx, 'concern.work', v, 'general', { referralId: id });
   return { row: row as ReferralRow, v, decision };
 }

@@ -378,6 +378,7 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
       ['disclosure.request', 'allow', 'disclosure/case-team-requests', '4.3, 1.2'],
       ['notification.send', 'change', 'disclosure/case-team-requests', '4.3, 1.2'], // the managers who may decide it are alerted, under the request's decision (src/disclosure/alerts.ts)
       ['disclosure.release', 'deny', 'disclosure/exception-not-approved', '1.3'],
+      ['disclosure.approve', 'deny', 'default/deny', '3.3, 3.4, 4.2'], // the requester's own approval, refused at the policy gate, names the disclosure
       ['disclosure.approve', 'allow', 'disclosure/manager-decides-exception', '1.3'],
       ['notification.settle', 'change', 'disclosure/manager-decides-exception', '1.3'], // every manager's alert to decide it is settled by that decision (src/notify/settle.ts)
       ['notification.send', 'change', 'disclosure/manager-decides-exception', '1.3'], // and the requester told the decision, under it

@@ -213,7 +213,7 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect(res.statusCode, res.body).toBe(201);
     const r = res.json();
     expect(r).toMatchObject({ releasedAtOnce: false, disclosure: { status: 'awaiting_approval' } });
-    expect((await audit((e) => e.action === 'concern.refer' && e.resource_id === id)).map((e) => JSON.parse(e.detail).release)).toEqual(['awaiting-approval']);
+    expect((await audit((e) => e.action === 'concern.refer' && e.resource_id === id && e.decision === 'allow')).map((e) => JSON.parse(e.detail).release)).toEqual(['awaiting-approval']);
     // Management are told at once (practice 4.1).
     const told = await db().selectFrom('notifications').select('user_id').where('kind', '=', 'referral-approval').execute();
     expect(told.length - before.length).toBe(2);
@@ -225,6 +225,7 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect(ok.json()).toMatchObject({ disclosure: { status: 'released' } });
     const rows = await audit((e) => e.resource_id === r.disclosure.id && ['disclosure.approve', 'disclosure.release'].includes(e.action));
     expect(rows.map((e) => [e.action, e.actor_id, e.rule_id, e.clause])).toEqual([
+      ['disclosure.approve', lead.id, 'default/deny', '3.3, 3.4, 4.2'], // the lead's approval above, refused against the referral's disclosure
       ['disclosure.approve', manager2.id, 'disclosure/manager-decides-exception', '1.3'],
       ['disclosure.release', manager2.id, 'disclosure/manager-decides-exception', '1.3'],
       ['disclosure.release', manager2.id, 'safeguarding/referral-disclosure', 'practice 4.3'],
