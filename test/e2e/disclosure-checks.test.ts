@@ -35,7 +35,7 @@ describe.runIf(browserAvailable)('disclosure checks in a real browser: consent w
     const id = d.json().data.id as string;
     const link = await as(world, staff).post(`/api/disclosures/${id}/acknowledgement-link`, {});
     const token = new URL(link.json().url).pathname.split('/').at(-1)!;
-    const ack = await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName, date: '2026-03-02' });
+    const ack = await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName, date: world.clock.now().toISOString().slice(0, 10) });
     expect(ack.statusCode, ack.body).toBe(200);
     return id;
   }
@@ -110,7 +110,7 @@ describe.runIf(browserAvailable)('disclosure checks in a real browser: consent w
       personIds: [personId], recipient: { organisationId: orgId, name: 'Pat Recipient', role: 'Youth worker' }, purposeId: shortLived,
       reason: 'The trust takes over for one term.', items: { personFields: ['givenName', 'familyName'] },
     });
-    expect((await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName: 'Pat Recipient', date: '2026-03-02' })).statusCode).toBe(200);
+    expect((await as(world).post(`/api/disclosure-acknowledgements/${token}`, { typedName: 'Pat Recipient', date: world.clock.now().toISOString().slice(0, 10) })).statusCode).toBe(200);
     const retired = await as(world, guardian).post(`/api/purposes/${shortLived}/retire`, { reason: 'The hand-over scheme ended' }, { 'if-match': approved.headers.etag as string });
     expect(retired.statusCode, retired.body).toBe(200);
 
@@ -162,7 +162,7 @@ describe.runIf(browserAvailable)('disclosure checks in a real browser: consent w
     expect(d.statusCode, d.body).toBe(201);
     const id = d.json().data.id as string;
     const link = await as(world, staff).post(`/api/disclosures/${id}/acknowledgement-link`, {});
-    const ack = await as(world).post(`/api/disclosure-acknowledgements/${new URL(link.json().url).pathname.split('/').at(-1)}`, { typedName: 'Dr Kaur', date: '2026-03-02' });
+    const ack = await as(world).post(`/api/disclosure-acknowledgements/${new URL(link.json().url).pathname.split('/').at(-1)}`, { typedName: 'Dr Kaur', date: world.clock.now().toISOString().slice(0, 10) });
     expect(ack.statusCode, ack.body).toBe(200);
 
     const { page, problems } = await newPage(browser);

@@ -184,9 +184,10 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
       const res = await as(world, user).post(`/api/concerns/${id}/entries`, { kind: 'fact', text: 'x' });
       expect(res.statusCode).toBe(403);
     }
-    // Refused by role before anything is looked up, so the refusal tells nothing about the concern.
+    // Refused by role before anything is looked up: the entry names the concern asked for (1.1), and nothing of it —
+    // not the person it is about.
     const refusals = (await auditRows(world)).filter((r) => r.action === 'concern.work' && r.decision === 'deny' && JSON.parse(r.detail).route === '/api/concerns/:id/entries');
-    expect(refusals.map((r) => [r.actor_id, r.rule_id, r.resource_id])).toEqual([[staff.id, 'default/deny', null], [otherStaff.id, 'default/deny', null]]);
+    expect(refusals.map((r) => [r.actor_id, r.rule_id, r.resource_type, r.resource_id, r.subject_person_id])).toEqual([[staff.id, 'default/deny', 'concern', id, null], [otherStaff.id, 'default/deny', 'concern', id, null]]);
     expect((await entriesOf(id)).length).toBe(5);
   });
 

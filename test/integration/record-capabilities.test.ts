@@ -108,7 +108,7 @@ describe.each(dialects())('what the caller may do with a record (%s)', (dialect)
     expect(await can(volunteer, `/api/people/${personId}`)).toMatchObject({ recordMeeting: false });
     expect(await can(manager, `/api/people/${personId}`)).toMatchObject({ recordMeeting: false });
     expect(await can(guardian, `/api/people/${personId}`)).toMatchObject({ recordMeeting: false });
-    const meeting = { about: 'person', personId, title: 'Review with the GP', heldAt: new Date().toISOString(), notes: 'Agreed a plan', notesClassification: 'general' };
+    const meeting = { about: 'person', personId, title: 'Review with the GP', heldAt: world.clock.now().toISOString(), notes: 'Agreed a plan', notesClassification: 'general' };
     expect((await as(world, staff).post('/api/meetings', meeting)).statusCode).toBe(201);
     expect((await as(world, volunteer).post('/api/meetings', meeting)).statusCode).toBe(403);
     expect((await as(world, manager).post('/api/meetings', meeting)).statusCode).toBe(404);
