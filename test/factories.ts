@@ -4,7 +4,7 @@ import { hashPassword } from '../src/accounts/passwords';
 import { createSession } from '../src/accounts/sessions';
 import { SESSION_COOKIE } from '../src/http/auth/cookies';
 import { newId } from '../src/lib/ids';
-import { classMask, type Role } from '../src/policy/types';
+import { classMask, type Classification, type Role } from '../src/policy/types';
 import { sortKey } from '../src/records/paging';
 import type { World } from './support/world';
 
@@ -132,19 +132,37 @@ export const auditRows = (world: World) => world.services.db.kysely.selectFrom('
 
 /**
  * An active purpose in the register (3.1), written straight to its table: approved by `guardianId`, with its review
- * due on `nextReviewOn`. For tests about what is due, not about approving purposes.
+ * due on `nextReviewOn` (default 2027-12-31), for `categories` (default general and personal) going to
+ * `recipientCategories`. For tests about what is due or what a purpose covers, not about approving purposes.
  */
-export async function insertPurpose(world: World, p: { name: string; nextReviewOn: string; guardianId: string; createdBy: string }) {
+export async function insertPurpose(world: World, p: {
+  name: string; guardianId: string; createdBy: string; nextReviewOn?: string; description?: string;
+  categories?: Classification[]; art9Condition?: string | null; recipientCategories?: string[];
+}) {
   const id = newId();
   const now = world.clock.now().toISOString();
+  const categories = p.categories ?? ['general', 'personal'];
   await world.services.db.kysely.insertInto('purposes').values({
-    id, name: p.name, description: 'Support planning.', lawful_basis: 'public_task', art9_condition: null,
-    data_categories: '["general","personal"]', categories_mask: classMask(['general', 'personal']), recipient_categories: '["internal service only"]',
-    needs_identity: 1, retention_period: 'P1Y', guardian_id: p.guardianId, next_review_on: p.nextReviewOn, status: 'active', created_by: p.createdBy,
+    id, name: p.name, description: p.description ?? 'Support planning.', lawful_basis: 'public_task', art9_condition: p.art9Condition ?? null,
+    data_categories: JSON.stringify(categories), categories_mask: classMask(categories), recipient_categories: JSON.stringify(p.recipientCategories ?? ['internal service only']),
+    needs_identity: 1, retention_period: 'P1Y', guardian_id: p.guardianId, next_review_on: p.nextReviewOn ?? '2027-12-31', status: 'active', created_by: p.createdBy,
     approved_by: p.guardianId, approved_at: now, retired_by: null, retired_at: null, retire_reason: null, created_at: now, updated_at: now, version: 1,
   }).execute();
   return id;
 }
+
+/** A multipart/form-data body carrying one file in the field `file`, as a browser sends an upload. */
+export function multipartFile(bytes: Buffer, filename = 'signed copy.pdf', type = 'application/pdf') {
+  const boundary = `----confide${Math.random().toString(36).slice(2)}`;
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
+    bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** The conditions of a sharing agreement (practice 5.1), as the API takes them. */
+export const AGREEMENT_CONDITIONS = { security: 'Encrypted email only.', onwardSharing: 'None without our written agreement.', retention: 'Deleted after 12 months.', breachNotification: 'Within 24 hours, to the DPO.' };
 
 /**
  * The purpose exception disclosures to the police go under (3.1, 1.3): "Statutory requests", created by `creator`

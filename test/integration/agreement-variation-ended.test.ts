@@ -1,22 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/lib/ids';
 import { AGREEMENT_STATUSES } from '../../src/agreements/schema';
-import { classMask } from '../../src/policy/types';
-import { as, auditRows, makeOrganisation, makeUser, type TestUser } from '../factories';
+import { AGREEMENT_CONDITIONS, as, auditRows, insertPurpose, makeOrganisation, makeUser, multipartFile, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-const conditions = { security: 'Encrypted email only.', onwardSharing: 'None without our written agreement.', retention: 'Deleted after 12 months.', breachNotification: 'Within 24 hours, to the DPO.' };
-
-/** A multipart/form-data body with one file. */
-function multipart(bytes: Buffer) {
-  const boundary = `----confide${Math.random().toString(36).slice(2)}`;
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="signed.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
-    bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
-}
+const conditions = AGREEMENT_CONDITIONS;
 
 /**
  * A variation replaces the version it varies once every party has signed it — only while that version is current
@@ -29,18 +17,10 @@ describe.each(dialects())('a variation of an agreement no longer current, practi
   const db = () => world.services.db.kysely;
   const NOW = new Date('2026-03-02T09:00:00.000Z');
 
-  async function activePurpose(name: string) {
-    const id = newId();
-    const now = world.clock.now().toISOString();
-    await db().insertInto('purposes').values({
-      id, name, description: 'Joint support planning.', lawful_basis: 'public_task', art9_condition: 'health_social_care',
-      data_categories: '["general","personal"]', categories_mask: classMask(['general', 'personal']),
-      recipient_categories: '["named partner organisation"]', needs_identity: 1, retention_period: 'P1Y', guardian_id: guardian.id,
-      next_review_on: '2027-12-31', status: 'active', created_by: manager.id, approved_by: guardian.id, approved_at: now, retired_by: null,
-      retired_at: null, retire_reason: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
-    return id;
-  }
+  const activePurpose = (name: string) => insertPurpose(world, {
+    name, description: 'Joint support planning.', guardianId: guardian.id, createdBy: manager.id, categories: ['general', 'personal'],
+    art9Condition: 'health_social_care', recipientCategories: ['named partner organisation'],
+  });
   const body = (over: Record<string, unknown> = {}) => ({
     title: 'Joint working protocol', partnerIds: [partner], purposeIds: [purpose], dataCategories: ['general', 'personal'],
     conditions, requiresConsent: false, startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-10-01', ...over,
@@ -50,7 +30,7 @@ describe.each(dialects())('a variation of an agreement no longer current, practi
   const signOurs = async (id: string) => as(world, manager).post(`/api/agreements/${id}/signatories`, { party: 'ours', userId: guardian.id, role: 'Caldicott guardian', signedOn: '2026-01-05' }, { 'if-match': await etagOf(id) });
   const signPartner = async (id: string) => as(world, manager).post(`/api/agreements/${id}/signatories`, { party: 'partner', organisationId: partner, name: 'R. Partner', role: 'Director', signedOn: '2026-01-06' }, { 'if-match': await etagOf(id) });
   const attach = async (id: string) => {
-    const m = multipart(PDF);
+    const m = multipartFile(PDF);
     return world.app.inject({ method: 'POST', url: `/api/agreements/${id}/document`, payload: m.payload, headers: { 'content-type': m.contentType, cookie: `confide_session=${manager.cookie}`, 'x-csrf-token': manager.csrf, 'if-match': await etagOf(id) } });
   };
   async function fullySigned(over: Record<string, unknown> = {}) {

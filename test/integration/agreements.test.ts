@@ -3,21 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { agreementCoversSql } from '../../src/policy/agreement-relation';
 import { classMask } from '../../src/policy/types';
-import { as, auditRows, makeOrganisation, makeUser, type TestUser } from '../factories';
+import { AGREEMENT_CONDITIONS, as, auditRows, insertPurpose, makeOrganisation, makeUser, multipartFile, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-const conditions = { security: 'Encrypted email only.', onwardSharing: 'None without our written agreement.', retention: 'Deleted after 12 months.', breachNotification: 'Within 24 hours, to the DPO.' };
-
-/** A multipart/form-data body with one file. */
-function multipart(bytes: Buffer, filename = 'signed copy.pdf', type = 'application/pdf') {
-  const boundary = `----confide${Math.random().toString(36).slice(2)}`;
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
-    bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
-}
+const conditions = AGREEMENT_CONDITIONS;
 
 describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => {
   let world: World;
@@ -29,18 +19,10 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
   const lastAudit = async () => (await auditRows(world)).at(-1)!;
 
   const org = (name: string) => makeOrganisation(world, { name });
-  async function activePurpose(name: string) {
-    const id = newId();
-    const now = world.clock.now().toISOString();
-    await db().insertInto('purposes').values({
-      id, name, description: 'Joint support planning.', lawful_basis: 'public_task', art9_condition: 'health_social_care',
-      data_categories: '["general","personal","special"]', categories_mask: classMask(['general', 'personal', 'special']),
-      recipient_categories: '["named partner organisation"]', needs_identity: 1, retention_period: 'P1Y', guardian_id: guardian.id,
-      next_review_on: '2027-12-31', status: 'active', created_by: manager.id, approved_by: guardian.id, approved_at: now, retired_by: null,
-      retired_at: null, retire_reason: null, created_at: now, updated_at: now, version: 1,
-    }).execute();
-    return id;
-  }
+  const activePurpose = (name: string) => insertPurpose(world, {
+    name, description: 'Joint support planning.', guardianId: guardian.id, createdBy: manager.id, categories: ['general', 'personal', 'special'],
+    art9Condition: 'health_social_care', recipientCategories: ['named partner organisation'],
+  });
   const body = (over: Record<string, unknown> = {}) => ({
     title: 'Joint working protocol with Riverside', partnerIds: [partner], purposeIds: [purpose], dataCategories: ['general', 'personal'],
     conditions, requiresConsent: true, startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-10-01', ...over,
@@ -63,7 +45,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
   const signOurs = async (id: string) => as(world, manager).post(`/api/agreements/${id}/signatories`, { party: 'ours', userId: guardian.id, role: 'Caldicott guardian', signedOn: '2026-01-05' }, { 'if-match': await etagOf(id) });
   const signPartner = async (id: string, orgId = partner) => as(world, manager).post(`/api/agreements/${id}/signatories`, { party: 'partner', organisationId: orgId, name: 'R. Partner', role: 'Director', signedOn: '2026-01-06' }, { 'if-match': await etagOf(id) });
   const attach = async (id: string, bytes = PDF) => {
-    const m = multipart(bytes);
+    const m = multipartFile(bytes);
     return world.app.inject({ method: 'POST', url: `/api/agreements/${id}/document`, payload: m.payload, headers: { 'content-type': m.contentType, cookie: `confide_session=${manager.cookie}`, 'x-csrf-token': manager.csrf, 'if-match': await etagOf(id) } });
   };
   async function fullySigned(over: Record<string, unknown> = {}) {
@@ -125,7 +107,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     const partly = (await signPartner(a.id)).json().data;
     expect(partly).toMatchObject({ status: 'draft', usable: false, awaitingSignatures: [], document: { attached: false } });
     expect((await covers(partner, purpose, ['general'])).allowed).toBe(false);
-    const stale = multipart(PDF);
+    const stale = multipartFile(PDF);
     const wrongVersion = await world.app.inject({ method: 'POST', url: `/api/agreements/${a.id}/document`, payload: stale.payload, headers: { 'content-type': stale.contentType, cookie: `confide_session=${manager.cookie}`, 'x-csrf-token': manager.csrf, 'if-match': '"1"' } });
     expect(wrongVersion.statusCode).toBe(412);
     const notPdf = await attach(a.id, Buffer.from('just some text, not a signed copy'));
