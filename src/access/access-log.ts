@@ -5,8 +5,29 @@ import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import { invalidInput, notFound } from '../lib/errors';
 import { decide } from '../policy/decide';
+import { filter } from '../policy/filter';
 import { decimalInt, decodeCursor, encodeCursor } from '../records/paging';
 import { whyOf } from './why';
+
+/** Record types of safeguarding work (practice 4.1): a concern, and a referral made from one. */
+const SAFEGUARDING_TYPES = ['concern', 'referral'];
+
+/**
+ * The audit rows that are not safeguarding work (practice 4.1): not on a concern or a referral, nor on a disclosure a
+ * referral made. Who has seen a person's records, and the person's own summary, leave that work out for everyone
+ * who may not know the concern exists.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function outsideSafeguardingWork(eb: any) {
+  return eb.and([
+    eb.or([eb('a.resource_type', 'is', null), eb('a.resource_type', 'not in', SAFEGUARDING_TYPES)]),
+    eb.or([
+      eb('a.resource_type', 'is', null),
+      eb('a.resource_type', '!=', 'disclosure'),
+      eb.not(eb.exists(eb.selectFrom('disclosures as d').select('d.id').whereRef('d.id', '=', 'a.resource_id').where('d.concern_id', 'is not', null))),
+    ]),
+  ]);
+}
 
 /** GET /api/people/:id/access-log. */
 export const accessLogQuery = z.strictObject({
@@ -24,7 +45,9 @@ function seqOf(cursor: string): number {
 /**
  * "Who has seen this person's records": every audited access to the person, their cases, notes and attachments,
  * newest first (managers and the guardian, for review — 3.1, monitoring), with each actor's name and current roles
- * and a readable reason for the rule that allowed or refused it. Reading the log is itself audited.
+ * and a readable reason for the rule that allowed or refused it. Reading the log is itself audited. Safeguarding work
+ * is listed only to those who see every concern (the leads and management): to anyone else, the guardian included,
+ * nothing says a concern exists (practice 4.1).
  */
 export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeof accessLogQuery>) {
   const person = await ctx.db.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
@@ -37,6 +60,7 @@ export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeo
     .leftJoin('users as u', 'u.id', 'a.actor_id')
     .select(['a.seq', 'a.at', 'a.actor_id', 'u.username', 'u.display_name', 'a.action', 'a.resource_type', 'a.resource_id', 'a.decision', 'a.rule_id', 'a.clause', 'a.detail'])
     .where('a.subject_person_id', '=', personId);
+  if (filter(ctx.actor, 'concern.read').kind !== 'all') q = q.where((eb) => outsideSafeguardingWork(eb));
   if (query.cursor) q = q.where('a.seq', '<', seqOf(query.cursor));
   const rows = await q.orderBy('a.seq', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
@@ -69,25 +93,17 @@ export interface AccessTallyRow {
 
 /**
  * The access log of a person counted instead of listed: for each month ("2026-03"), user, rule and decision, how many
- * audited accesses of `actions` touched the person's records (the same subject index as {@link accessLog}). Work on
- * records of the types in `leaveOut` is not counted; with concerns left out, neither is work on a safeguarding
- * referral's disclosure, which is part of that concern's work (practice 4.1). Grouped in SQL, so its size follows
- * the people and months involved, not the number of entries. Audits nothing: the caller's own use case does.
+ * audited accesses of `actions` touched the person's records (the same subject index as {@link accessLog}), leaving
+ * out safeguarding work when `leaveOutSafeguarding` (practice 4.1). Grouped in SQL, so its size follows the people and
+ * months involved, not the number of entries. Audits nothing: the caller's own use case does.
  */
-export async function accessTally(ctx: Ctx, personId: string, actions: readonly string[], leaveOut: readonly string[] = []): Promise<AccessTallyRow[]> {
+export async function accessTally(ctx: Ctx, personId: string, actions: readonly string[], leaveOutSafeguarding = false): Promise<AccessTallyRow[]> {
   const month = sql<string>`substr(${sql.ref('a.at')}, 1, 7)`;
   let q = ctx.db.selectFrom('audit_events as a')
     .select([month.as('month'), 'a.actor_id', 'a.rule_id', 'a.decision', (eb) => eb.fn.countAll().as('n')])
     .where('a.subject_person_id', '=', personId).where('a.actor_id', 'is not', null)
     .where('a.action', 'in', [...actions]).where('a.decision', 'in', ['allow', 'deny']);
-  if (leaveOut.length) q = q.where((eb) => eb.or([eb('a.resource_type', 'is', null), eb('a.resource_type', 'not in', [...leaveOut])]));
-  if (leaveOut.includes('concern')) {
-    q = q.where((eb) => eb.or([
-      eb('a.resource_type', 'is', null),
-      eb('a.resource_type', '!=', 'disclosure'),
-      eb.not(eb.exists(eb.selectFrom('disclosures as d').select('d.id').whereRef('d.id', '=', 'a.resource_id').where('d.concern_id', 'is not', null))),
-    ]));
-  }
+  if (leaveOutSafeguarding) q = q.where((eb) => outsideSafeguardingWork(eb));
   const rows = await q.groupBy([month, 'a.actor_id', 'a.rule_id', 'a.decision']).execute();
   return rows.map((r) => ({ month: r.month, actorId: r.actor_id!, ruleId: r.rule_id, decision: r.decision as 'allow' | 'deny', count: Number(r.n) }));
 }

@@ -7,19 +7,13 @@ import { mainRole, times, ukMonth } from './plain';
 
 /**
  * What counts as looking at a person's record: opening any part of it (their details, a case, a note, a document,
- * a consent), a receipt or this summary, and a manager reading who has seen it. Work on safeguarding concerns is
- * left out (see {@link LEFT_OUT}).
+ * a consent), a receipt or this summary, and a manager reading who has seen it. Safeguarding work — concerns, their
+ * referrals and the disclosures those made — is left out (src/access/access-log.ts, accessTally): telling the person
+ * that safeguarding leads looked at a concern about them could put a child or adult at risk, and the law allows it to
+ * be withheld (UK GDPR and the Data Protection Act 2018, Schedule 3); the summary says, always and in the same words,
+ * that such work is not included — never whether there was any.
  */
 export const LOOKS: readonly string[] = [...READ_ACTIONS.filter((a) => a !== 'concern.read'), 'consent.receipt', 'person.information-use', 'audit.read'];
-
-/**
- * Record types whose accesses the summary leaves out: safeguarding concerns, and with them the disclosures their
- * referrals made (src/access/access-log.ts). Telling the person that safeguarding leads looked at a concern about
- * them could put a child or adult at risk, and the law allows it to be withheld
- * (UK GDPR and the Data Protection Act 2018, Schedule 3); the summary says, always and in the same words, that such
- * work is not included — never whether there was any.
- */
-export const LEFT_OUT = ['concern'] as const;
 
 /** How many months are shown one by one; earlier months are added up in one line. */
 export const MONTHS_SHOWN = 12;
@@ -90,7 +84,7 @@ function linesOf(rows: readonly AccessTallyRow[], team: ReadonlySet<string>, rol
  * {@link MONTHS_SHOWN} months are shown one by one, and anything earlier in one period.
  */
 export async function accessSummary(ctx: Ctx, personId: string): Promise<AccessMonth[]> {
-  const tally = (await accessTally(ctx, personId, LOOKS, LEFT_OUT)).filter((r) => r.actorId !== SYSTEM_ACTOR.id);
+  const tally = (await accessTally(ctx, personId, LOOKS, true)).filter((r) => r.actorId !== SYSTEM_ACTOR.id);
   if (!tally.length) return [];
   const actorIds = [...new Set(tally.map((r) => r.actorId))];
   const [teamRows, roleRows] = await Promise.all([

@@ -71,6 +71,25 @@ describe.each(dialects())('who has seen this record (%s)', (dialect) => {
     expect(denied).toMatchObject({ decision: 'deny', rule: 'default/deny' });
   });
 
+  it('practice 4.1 safeguarding-management: safeguarding work on the person is listed to management, never to the guardian, who may not know a concern exists', async () => {
+    const raised = await as(world, volunteer).post('/api/concerns', {
+      concernFor: 'child', personId, whatHappened: 'Said that an adult at home hurt them', occurredAt: world.clock.now().toISOString(),
+      peopleInvolved: 'the child', immediateRisk: false, actionsTaken: 'Listened; told the lead',
+    });
+    expect(raised.statusCode, raised.body).toBe(201);
+    const concernId = raised.json().data.id as string;
+    expect((await as(world, manager).post(`/api/concerns/${concernId}/acknowledge`, {})).statusCode).toBe(200);
+    expect((await as(world, guardian).get(`/api/concerns/${concernId}`)).statusCode).toBe(404);
+    const work = (list: LogItem[]) => list.filter((i) => i.resourceType === 'concern' || i.resourceId === concernId);
+    expect(work(await items(manager)).map((i) => i.action)).toEqual(expect.arrayContaining(['concern.raise', 'concern.acknowledge']));
+    const guardianView = await items(guardian);
+    expect(work(guardianView)).toEqual([]);
+    expect(JSON.stringify(guardianView)).not.toContain(concernId);
+    expect(guardianView.length).toBeGreaterThan(0); // the rest of the log is still theirs to see
+    const own = (await auditRows(world)).at(-1)!;
+    expect(own).toMatchObject({ action: 'audit.read', decision: 'allow', actor_id: guardian.id, resource_id: personId });
+  });
+
   it('3.1 justify-purpose: the log is about one person only', async () => {
     await as(world, staff).get(`/api/people/${otherPersonId}`);
     const mine = await items(manager);
