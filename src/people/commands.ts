@@ -35,6 +35,17 @@ function requireStaysVisible(ctx: Ctx, facts: Resource, path: string) {
 }
 
 /**
+ * Refuses a date of birth after today (400 naming `body.dateOfBirth`): who may answer for a person's consent follows
+ * from their age (src/consent/who-may-answer.ts). Today is the organisation's calendar day, which may be a day ahead of
+ * the server's UTC day.
+ */
+function requireBorn(ctx: Ctx, dateOfBirth: string | null | undefined) {
+  if (!dateOfBirth) return;
+  const latest = new Date(ctx.now.getTime() + 86_400_000).toISOString().slice(0, 10);
+  if (dateOfBirth > latest) throw invalidInput('The date of birth cannot be in the future.', [{ path: 'body.dateOfBirth', message: 'must not be in the future' }]);
+}
+
+/**
  * Registers a new person, in one unit of work: the person, their first case with its lead worker (`openCase`),
  * and that they were given the notice at first contact (`firstContact`, 4.1). Each field is checked against the
  * actor's write clearance (no mass assignment). The case's lead worker is the actor, or `lead` (an import says
@@ -45,6 +56,7 @@ function requireStaysVisible(ctx: Ctx, facts: Resource, path: string) {
 export async function createPerson(ctx: Ctx, input: CreatePersonInput, options: { lead?: string; path?: string } = {}) {
   const { openCase: caseInput, firstContact, ...fields } = input;
   const d = checkWrite(ctx, 'person.create', 'person', fields);
+  requireBorn(ctx, fields.dateOfBirth);
   const id = newId(ctx.now.getTime());
   const lead = options.lead ?? ctx.actor.id;
   const facts: Resource = { type: 'person', id, team: !!caseInput && lead === ctx.actor.id, granted: 0, emergency: 0, ownerId: null };
@@ -69,6 +81,7 @@ export async function createPerson(ctx: Ctx, input: CreatePersonInput, options: 
 /** Changes some fields of a person, if the actor may write each of them and `expectedVersion` is current. */
 export async function updatePerson(ctx: Ctx, id: string, expectedVersion: number, input: UpdatePersonInput) {
   const v = await findWritable(ctx, 'person.update', 'person', id, input);
+  requireBorn(ctx, input.dateOfBirth);
   const { row } = v;
   const changes = toColumns(input);
   if (input.givenName !== undefined || input.familyName !== undefined) {

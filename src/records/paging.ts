@@ -9,7 +9,10 @@ import { nameKey } from '../lib/name-key';
 export const decimalInt = (min: number, max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && !/^[0-9]{1,15}$/.test(v) ? Number.NaN : v),
-    z.coerce.number({ error: 'must be a whole number in decimal digits' }).int().min(min).max(max),
+    z.coerce.number({ error: 'must be a whole number in decimal digits' })
+      .int({ error: 'must be a whole number in decimal digits' })
+      .min(min, { error: `must be between ${min} and ${max}` })
+      .max(max, { error: `must be between ${min} and ${max}` }),
   );
 
 /** Common list query: page size and an opaque cursor from the previous page. */

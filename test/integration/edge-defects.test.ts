@@ -47,6 +47,15 @@ describe.each(dialects())('edge defects found by hostile input (%s)', (dialect) 
     expect((await as(world, staff).get('/api/policy/documents/0x1')).statusCode).toBe(400);
   });
 
+  it('a page size out of range is 400 saying the range, not that the number is badly written', async () => {
+    for (const bad of ['0', '201', '100000']) {
+      const res = await as(world, staff).get(`/api/people?limit=${bad}`);
+      expect(res.statusCode, bad).toBe(400);
+      expect(res.json().errors, bad).toEqual([{ path: 'query.limit', message: 'must be between 1 and 200' }]);
+    }
+    expect((await as(world, staff).get('/api/people?limit=abc')).json().errors).toEqual([{ path: 'query.limit', message: 'must be a whole number in decimal digits' }]);
+  });
+
   it('issue 9: a JSON body labelled with a charset other than UTF-8 is refused (415), never read as UTF-8; utf-8 is fine', async () => {
     const before = await people();
     const body = JSON.stringify({ givenName: 'Zoë', familyName: 'Ünal', kind: 'service_user', openCase: { service: 'Music mentoring' } });

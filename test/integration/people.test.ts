@@ -65,6 +65,25 @@ describe.each(dialects())('people over HTTP (%s)', (dialect) => {
     expect(now.json().data.preferredName).toBe('Amazing Grace');
   });
 
+  it('4.1 informed-consent: a date of birth in the future is 400 naming the field, on registering and on editing — nothing written; a past one is kept', async () => {
+    const future = new Date(world.clock.now().getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const count = async () => Number((await world.services.db.kysely.selectFrom('people').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const people = await count();
+    const created = await as(world, staff).post('/api/people', { kind: 'service_user', givenName: 'Ada', familyName: 'Future', dateOfBirth: future, openCase: { service: 'Band project' } });
+    expect(created.statusCode).toBe(400);
+    expect(created.json().errors).toEqual([{ path: 'body.dateOfBirth', message: 'must not be in the future' }]);
+    expect(await count()).toBe(people);
+    const before = (await auditRows(world)).length;
+    const edited = await as(world, staff).patch(`/api/people/${personId}`, { dateOfBirth: future }, { 'if-match': (await as(world, staff).get(`/api/people/${personId}`)).headers.etag as string });
+    expect(edited.statusCode).toBe(400);
+    expect(edited.json().errors[0].path).toBe('body.dateOfBirth');
+    expect((await auditRows(world)).slice(before).filter((r) => r.action === 'person.update')).toEqual([]);
+    const etag = (await as(world, staff).get(`/api/people/${personId}`)).headers.etag as string;
+    const ok = await as(world, staff).patch(`/api/people/${personId}`, { dateOfBirth: '2012-05-01' }, { 'if-match': etag });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().data.dateOfBirth).toBe('2012-05-01');
+  });
+
   it('rejects unknown fields (no mass assignment) with the field named', async () => {
     const res = await as(world, staff).post('/api/people', { kind: 'service_user', givenName: 'X', familyName: 'Y', id: 'mine', version: 99 });
     expect(res.statusCode).toBe(400);
