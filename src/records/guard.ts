@@ -204,7 +204,10 @@ function deniedWrite(ctx: Ctx, action: Action, type: RecordType, input: Record<s
     if (!spec) continue; // non-field inputs (e.g. openCase) are checked by their own command
     const d = decide(ctx.actor, action, { ...facts, classification: classificationOf(spec, { ...row, ...input }) });
     if (!d.allowed) {
-      denied.push({ path: `body.${api}`, message: d.reason });
+      // A field classified as the record is (a note's text, a file's name) is refused for the classification the
+      // input asks for: that is the field at fault, named once.
+      const path = typeof spec.classification === 'function' && 'classification' in input ? 'body.classification' : `body.${api}`;
+      if (!denied.some((e) => e.path === path)) denied.push({ path, message: d.reason });
       first ??= d;
     } else fieldAllow ??= d;
   }

@@ -237,16 +237,19 @@ describe.each(dialects())('attachments over HTTP (%s)', (dialect) => {
   it('practice 2 session-staff-team-only: a manager off the team may not file a session document; management may file a personal one', async () => {
     const session = await upload(manager, caseId, [file(PDF)]);
     expect(session.statusCode).toBe(403);
-    expect(session.json().errors.map((e: { path: string }) => e.path)).toContain('body.filename');
+    // The classification is at fault (session, by default), named once — not the file's name and hash it classifies.
+    expect(session.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.classification']);
     const personal = await upload(manager, caseId, [file(PDF, 'referral.pdf'), field('classification', 'personal')]);
     expect(personal.statusCode, personal.body).toBe(201);
   });
 
-  it('practice 4.1 safeguarding-management: staff may not file a safeguarding document; a manager may', async () => {
+  it('practice 4.1 safeguarding-management: staff may not file a safeguarding document — the refusal names the classification, in the answer and the audit; a manager may', async () => {
     const staff = await upload(lead, caseId, [file(PDF, 'concern.pdf'), field('classification', 'safeguarding')]);
     expect(staff.statusCode).toBe(403);
+    expect(staff.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.classification']);
     const rows = await auditRows(world);
     expect(rows.at(-1)!).toMatchObject({ decision: 'deny', action: 'attachment.create' });
+    expect(JSON.parse(rows.at(-1)!.detail)).toEqual({ fields: ['classification'] });
     const mgr = await upload(manager, caseId, [file(Buffer.from('%PDF-1.4 safeguarding referral\n'), 'concern.pdf'), field('classification', 'safeguarding')]);
     expect(mgr.statusCode, mgr.body).toBe(201);
   });
