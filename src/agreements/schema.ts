@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CLASSIFICATIONS } from '../policy/types';
 import { pageQuery } from '../records/paging';
+import { instant } from '../lib/clock';
 
 /** A sharing agreement's status as shown; in force, ended and superseded are read from its dates and variations. */
 export const AGREEMENT_STATUSES = ['draft', 'signed', 'in_force', 'ended', 'terminated', 'superseded'] as const;
@@ -85,7 +86,7 @@ export const checkAgreementQuery = z.strictObject({
   organisationId: z.uuid(),
   purposeId: z.uuid(),
   categories: z.string().transform((s) => s.split(',').map((x) => x.trim())).pipe(categories),
-  at: z.iso.datetime().optional(),
+  at: instant({ offset: false }).optional(),
 });
 export type CheckAgreementQuery = z.infer<typeof checkAgreementQuery>;
 

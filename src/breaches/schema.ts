@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '../records/paging';
+import { instant } from '../lib/clock';
 
 /** A breach's status: reported (waiting for management), assessing, contained, closed. Only ever moves forward. */
 export const BREACH_STATUSES = ['reported', 'assessing', 'contained', 'closed'] as const;
@@ -30,7 +31,7 @@ export const FLAG_KINDS = ['break-glass-unreviewed', 'read-volume', 'people-expo
 export const FLAG_STATUSES = ['open', 'dismissed', 'breach'] as const;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const at = z.iso.datetime({ offset: true });
+const at = instant();
 
 /** POST /api/breaches: anyone working here reports a suspected breach in a minute or two. */
 export const reportBreachBody = z.strictObject({

@@ -1,5 +1,6 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
+import { CLOCK_SKEW_MS } from '../lib/clock';
 import { forbidden, invalidInput } from '../lib/errors';
 import { coveringConsent, type ConsentFacts } from '../policy/consent-relation';
 import { decide } from '../policy/decide';
@@ -17,6 +18,12 @@ const ANSWERS_NO = new Set(['consent/none-covers', 'purposes/not-in-force']);
  */
 export async function loadConsentFacts(ctx: Ctx, personId: string, input: CheckInput, path: string): Promise<ConsentFacts> {
   const at = input.at ? new Date(input.at).toISOString() : ctx.nowIso;
+  // The check reads the person's current versions: it answers for now or a later time (an expiry), never for a time
+  // before — a consent recorded today would otherwise "cover" a year before it existed (1.3). What was in force
+  // earlier is in the consent's versions and receipts.
+  if (Date.parse(at) < ctx.now.getTime() - CLOCK_SKEW_MS) {
+    throw invalidInput('The consent check answers for now or a later time; what was in force before is in the consent\'s versions and receipts.', [{ path: `${path}.at`, message: 'must not be in the past' }]);
+  }
   const purpose = await ctx.db.selectFrom('purposes').select(['id', 'status', 'next_review_on']).where('id', '=', input.purposeId).executeTakeFirst();
   if (!purpose) throw invalidInput('No purpose with that id in the register.', [{ path: `${path}.purposeId`, message: 'no such purpose' }]);
   const rows = await ctx.db.selectFrom('consents').leftJoin('consent_recipients', 'consent_recipients.consent_id', 'consents.id')

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CLASSIFICATIONS } from '../policy/types';
 import { pageQuery } from '../records/paging';
+import { instant } from '../lib/clock';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -50,7 +51,7 @@ export const recordConsentBody = z.strictObject({
   told: toldSchema,
   method: methodSchema,
   givenBy: givenBySchema,
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  expiresAt: instant().optional(),
   supersedes: z.uuid().optional().describe('the current version this replaces (required when there is one)'),
 });
 export type RecordConsentInput = z.infer<typeof recordConsentBody>;
@@ -61,7 +62,7 @@ export const WITHDRAWAL_METHODS = ['in_writing', 'orally', 'other'] as const;
 /** POST /api/consents/:id/withdraw: takes effect at once. */
 export const withdrawBody = z.strictObject({
   method: z.enum(WITHDRAWAL_METHODS),
-  withdrawnAt: z.iso.datetime({ offset: true }).optional().describe('when the person withdrew (default: now)'),
+  withdrawnAt: instant().optional().describe('when the person withdrew (default: now)'),
   note: text(2000).optional(),
 });
 export type WithdrawInput = z.infer<typeof withdrawBody>;
@@ -86,14 +87,14 @@ export const checkQuery = z.strictObject({
   purposeId: z.uuid(),
   recipient: recipientText,
   categories: z.string().max(200).transform((s) => s.split(',').map((x) => x.trim())).pipe(categories),
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: instant().optional(),
 });
 /** POST /api/people/:id/consent-check. */
 export const checkBody = z.strictObject({
   purposeId: z.uuid(),
   recipient: recipientSchema,
   dataCategories: categories,
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: instant().optional(),
 });
 /** The question either way. */
 export interface CheckInput {

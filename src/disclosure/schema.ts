@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { linkAcknowledgeBody, linkTokenParams, type LinkAcknowledgeInput } from '../acknowledgement/schema';
 import { pageQuery } from '../records/paging';
+import { instant } from '../lib/clock';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const ids = z.array(z.uuid()).max(200).refine((a) => new Set(a).size === a.length, 'list each item once');
@@ -48,7 +49,7 @@ export const requestBody = z.strictObject({
   pseudonymise: z.boolean().default(false).describe('replace name, date of birth, contact details and ids with a stable pseudonym'),
   clientRequest: z.strictObject({ detail: text(2000).describe('how and when the client asked for their session details to go') }).optional(),
   exception: exceptionSchema.optional(),
-  oral: z.strictObject({ channel: z.enum(['phone', 'meeting']), occurredAt: z.iso.datetime({ offset: true }) }).optional()
+  oral: z.strictObject({ channel: z.enum(['phone', 'meeting']), occurredAt: instant() }).optional()
     .describe('an oral disclosure recorded after the fact'),
 });
 export type RequestInput = z.infer<typeof requestBody>;
@@ -86,7 +87,7 @@ export const releaseBody = z.strictObject({
 export type ReleaseInput = z.infer<typeof releaseBody>;
 
 /** POST /api/disclosures/:id/person-told. */
-export const toldBody = z.strictObject({ toldAt: z.iso.datetime({ offset: true }) });
+export const toldBody = z.strictObject({ toldAt: instant() });
 
 /** Register filters. */
 const registerFilters = {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** The source of "now". Injected everywhere so deadlines and expiries are testable. */
 export interface Clock {
   now(): Date;
@@ -32,3 +34,11 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
  * has happened (when something occurred, when we became aware, when someone withdrew or was told) may not say it.
  */
 export const isInFuture = (at: string | Date, now: Date) => new Date(at).getTime() > now.getTime() + CLOCK_SKEW_MS;
+
+/**
+ * An ISO 8601 instant as the API takes it (with a UTC offset, or with `offset: false` only `Z`), refused when it falls
+ * after the year 9999 in UTC: such an instant is stored with an expanded year (`+010000-…`) that sorts before every
+ * other, so a consent "expiring" then counted as expired the moment it was recorded.
+ */
+export const instant = (options: { offset: boolean } = { offset: true }) =>
+  z.iso.datetime(options).refine((v) => /^\d{4}-/.test(new Date(v).toISOString()), { error: 'must not be after the year 9999 (UTC)' });

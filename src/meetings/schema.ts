@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from '../lib/clock';
 
 /** Who an external attendee is (practice 3's list of third parties). */
 export const EXTERNAL_ROLES = ['health_professional', 'other_agency', 'student', 'volunteer', 'visitor'] as const;
@@ -15,7 +16,7 @@ export const createMeetingBody = z.strictObject({
   personId: z.uuid().optional(),
   caseId: z.uuid().optional(),
   title: text(200),
-  heldAt: z.iso.datetime(),
+  heldAt: instant({ offset: false }),
   notes: text(50_000),
   notesClassification: z.enum(NOTE_CLASSIFICATIONS).describe('session: never shared with a third party unless the client asked (practice 2)'),
   clientRequestedSharing: z.boolean().default(false).describe('practice 2: the client asked for their session details to be passed on'),
@@ -32,7 +33,7 @@ export type CreateMeetingInput = z.infer<typeof createMeetingBody>;
 /** POST /api/meetings/:id/attendees/:attendeeId/acknowledge: attested by staff at the meeting, with the time. */
 export const acknowledgeBody = z.strictObject({
   method: z.literal('attested_at_meeting'),
-  acknowledgedAt: z.iso.datetime().describe('when the attendee acknowledged the confidentiality of the meeting'),
+  acknowledgedAt: instant({ offset: false }).describe('when the attendee acknowledged the confidentiality of the meeting'),
 });
 
 /** POST /api/meetings/:id/share: the notes for one external attendee. */

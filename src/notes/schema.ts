@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '../records/paging';
+import { instant } from '../lib/clock';
 
 /** What a note records: a session (practice 2) or a conversation with or about the client (practice 1). */
 export const NOTE_KINDS = ['session', 'contact'] as const;
@@ -14,7 +15,7 @@ export const createNoteBody = z
   .strictObject({
     kind: z.enum(NOTE_KINDS),
     channel: z.enum(CHANNELS).nullable().optional(),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    occurredAt: instant().optional(),
     title,
     body,
   })
@@ -28,7 +29,7 @@ export const updateNoteBody = z
   .strictObject({
     kind: z.enum(NOTE_KINDS).optional(),
     channel: z.enum(CHANNELS).nullable().optional(),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    occurredAt: instant().optional(),
     title: title.optional(),
     body: body.optional(),
   })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { itemsSchema } from '../disclosure/schema';
 import { pageQuery } from '../records/paging';
+import { instant } from '../lib/clock';
 
 /** Who a concern is for: the two groups safeguarding policies protect (practice 4.1). */
 export const CONCERN_FOR = ['child', 'vulnerable_adult'] as const;
@@ -24,7 +25,7 @@ export const raiseConcernBody = z
     personId: z.uuid().optional(),
     personDescription: text(2000).optional(),
     whatHappened: text(20_000).describe('what was seen or heard'),
-    occurredAt: z.iso.datetime({ offset: true }).describe('when it was seen or heard: not in the future (a few minutes of clock skew allowed)'),
+    occurredAt: instant().describe('when it was seen or heard: not in the future (a few minutes of clock skew allowed)'),
     peopleInvolved: text(5000).optional(),
     immediateRisk: z.boolean(),
     actionsTaken: text(5000).optional().describe('what has been done already'),

@@ -195,6 +195,8 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
       [consentBody(purposeId, { recipients: [{ kind: 'internal' }] }), 'body.recipients.0'],
       [consentBody(purposeId, { dataCategories: ['safeguarding'] }), 'body.dataCategories'],
       [consentBody(purposeId, { expiresAt: '2026-03-01T00:00:00Z' }), 'body.expiresAt'],
+      // After the year 9999 in UTC: stored as '+010000-…', it sorted before every date and counted as expired at once.
+      [consentBody(purposeId, { expiresAt: '9999-12-31T23:59:59-14:00' }), 'body.expiresAt'],
       [consentBody(purposeId, { method: { kind: 'signed_form', attachmentId: newId() } }), 'body.method.attachmentId'],
       [consentBody(newId()), 'body.purposeId'],
       [{ ...consentBody(purposeId), overridden: true }, 'body'],
@@ -311,6 +313,13 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
     // Asked about a moment after the expiry, and then read after it.
     const later = await as(world, staff).get(`/api/people/${second}/consent-check?purposeId=${x}&recipient=${encodeURIComponent('category:GP practice')}&categories=special&at=2026-03-09T09:00:00Z`);
     expect(later.json()).toMatchObject({ allowed: false, ruleId: 'consent/none-covers', at: '2026-03-09T09:00:00.000Z', reason: 'Their consent for this purpose has expired: ask for their informed consent again.' });
+    // 1.3: the check reads the current versions, so it answers for now or later — never for a time before the consent
+    // existed (it said yes for 2015 to a consent recorded today): 400 naming the field, and nothing decided.
+    const checks = (await auditRows(world)).filter((r) => r.action === 'consent.check').length;
+    const earlier = await as(world, staff).get(`/api/people/${second}/consent-check?purposeId=${x}&recipient=${encodeURIComponent('category:GP practice')}&categories=special&at=2015-01-01T00:00:00Z`);
+    expect(earlier.statusCode).toBe(400);
+    expect(earlier.json().errors).toEqual([{ path: 'query.at', message: 'must not be in the past' }]);
+    expect((await auditRows(world)).filter((r) => r.action === 'consent.check').length).toBe(checks);
     world.clock.advance(8 * DAY);
     const staffNow = await again(staff);
     try {
