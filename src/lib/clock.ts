@@ -41,4 +41,10 @@ export const isInFuture = (at: string | Date, now: Date) => new Date(at).getTime
  * other, so a consent "expiring" then counted as expired the moment it was recorded.
  */
 export const instant = (options: { offset: boolean } = { offset: true }) =>
-  z.iso.datetime(options).refine((v) => /^\d{4}-/.test(new Date(v).toISOString()), { error: 'must not be after the year 9999 (UTC)' });
+  z.iso.datetime(options).refine(withinYear9999, { error: 'must not be after the year 9999 (UTC)' });
+
+/** Whether text that reads as an instant falls within the years 0000–9999 in UTC (text that does not is left to the format check). */
+function withinYear9999(text: string): boolean {
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) || /^\d{4}-/.test(at.toISOString());
+}
