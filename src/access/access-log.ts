@@ -3,11 +3,12 @@ import { sql } from 'kysely';
 import { SYSTEM_ACTOR } from '../accounts/system-actor';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
-import { invalidInput, notFound } from '../lib/errors';
+import { invalidInput } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { filter } from '../policy/filter';
 import { decimalInt, decodeCursor, encodeCursor } from '../records/paging';
 import { whyOf } from './why';
+import { notFoundAudited } from '../audit/not-found';
 
 /** Record types of safeguarding work (practice 4.1): a concern, and a referral made from one. */
 const SAFEGUARDING_TYPES = ['concern', 'referral'];
@@ -52,8 +53,7 @@ function seqOf(cursor: string): number {
 export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeof accessLogQuery>) {
   const person = await ctx.db.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
   if (!person) {
-    ctx.audit.add({ action: 'audit.read', decision: 'deny', resourceType: 'person', resourceId: personId, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
-    throw notFound('person');
+    throw notFoundAudited(ctx, 'person', { action: 'audit.read', resourceType: 'person', resourceId: personId, detail: { found: false } });
   }
   let q = ctx.db
     .selectFrom('audit_events as a')

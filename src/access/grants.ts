@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor } from '../records/paging';
 import type { z } from 'zod';
 import type { approveBody, listGrantsQuery, refuseBody, requestAccessBody } from './schema';
 import { resolveTarget } from './target';
+import { notFoundAudited } from '../audit/not-found';
 
 /**
  * A grant's status as of `nowIso`: an approved grant whose end has come is `expired` (it opens nothing any more,
@@ -43,8 +44,7 @@ export async function grantFor(ctx: Ctx, id: string, action: Action) {
   const grant = await ctx.db.selectFrom('access_grants').selectAll().where('id', '=', id).executeTakeFirst();
   const d = decide(ctx.actor, action, { type: 'grant', id, ownerId: grant?.user_id ?? null });
   if (!grant) {
-    ctx.audit.add({ action, decision: 'deny', resourceType: 'grant', resourceId: id, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
-    throw notFound('access grant');
+    throw notFoundAudited(ctx, 'access grant', { action, resourceType: 'grant', resourceId: id, detail: { found: false } });
   }
   if (!d.allowed) {
     ctx.audit.add(fromDecision(action, d, { resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id, detail: { found: true } }));

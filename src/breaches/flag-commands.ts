@@ -1,12 +1,13 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { AccessGrantRow, BreachFlagRow } from '../db/schema';
-import { conflict, forbidden, notFound } from '../lib/errors';
+import { conflict, forbidden } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { changeEntry, createBreach } from './commands';
 import { getBreach } from './queries';
 import type { ListFlagsQuery } from './schema';
+import { notFoundAudited } from '../audit/not-found';
 
 /** Flags are for those who handle breaches (management): they name a colleague and what their activity was. */
 function requireHandler(ctx: Ctx, action: string, flagId: string | null) {
@@ -46,8 +47,7 @@ async function openFlag(ctx: Ctx, id: string, action: string) {
   const d = requireHandler(ctx, action, id);
   const flag = await ctx.db.selectFrom('breach_flags').selectAll().where('id', '=', id).executeTakeFirst();
   if (!flag) {
-    ctx.audit.add({ action, decision: 'deny', resourceType: 'breach-flag', resourceId: id, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
-    throw notFound('flag');
+    throw notFoundAudited(ctx, 'flag', { action, resourceType: 'breach-flag', resourceId: id, detail: { found: false } });
   }
   if (flag.status !== 'open') throw conflict(`This flag was already ${flag.status === 'breach' ? 'opened as a breach' : 'dismissed'}.`, [{ path: 'params.id', message: flag.status }]);
   return { flag, d };

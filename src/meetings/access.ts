@@ -1,10 +1,11 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { MeetingRow } from '../db/schema';
-import { forbidden, notFound } from '../lib/errors';
+import { forbidden } from '../lib/errors';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import type { Classification, Decision, Resource } from '../policy/types';
+import { notFoundAudited } from '../audit/not-found';
 
 /**
  * Need to know on a meeting (3.4, practice 3): the team of the person or case it was about — being on a case team
@@ -36,8 +37,7 @@ export async function subjectOf(ctx: Ctx, m: Pick<MeetingRow, 'person_id' | 'cas
  * (`found: false`, or `why`: the rule that hid it).
  */
 function meetingNotFound(ctx: Ctx, action: Action, id: string, subjectPersonId: string | null, detail: Record<string, unknown>) {
-  ctx.audit.add({ action, decision: 'deny', ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), resourceType: 'meeting', resourceId: id, subjectPersonId, detail });
-  return notFound('meeting');
+  return notFoundAudited(ctx, 'meeting', { action, resourceType: 'meeting', resourceId: id, subjectPersonId, detail });
 }
 
 /** A meeting the actor may read, with the facts; a missing one and one they may not read are the same 404 (audited). */

@@ -3,13 +3,14 @@ import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { MeetingAttendeeRow, MeetingRow } from '../db/schema';
 import { canonicalJson } from '../lib/canonical-json';
-import { conflict, invalidInput, notFound } from '../lib/errors';
+import { conflict, invalidInput } from '../lib/errors';
 import { isInFuture } from '../lib/clock';
 import { newId } from '../lib/ids';
 import type { Classification } from '../policy/types';
 import type { MeetingNotesModel } from '../documents/meeting-notes-pdf';
 import { findMeeting, onMeetingTeam, requireOnMeeting } from './access';
 import type { CreateMeetingInput } from './schema';
+import { notFoundAudited } from '../audit/not-found';
 
 /**
  * What an external attendee acknowledges (practice 3), shown to them and stamped on every summary they receive: in
@@ -57,11 +58,7 @@ export const attendeesOf = (ctx: Ctx, id: string) => ctx.db.selectFrom('meeting_
  * `found: false` saying which.
  */
 function subjectNotFound(ctx: Ctx, input: CreateMeetingInput, subjectPersonId: string | null, detail?: Record<string, unknown>) {
-  ctx.audit.add({
-    action: 'meeting.record', decision: 'deny', ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'),
-    resourceType: input.about, resourceId: input.personId ?? input.caseId ?? null, subjectPersonId, detail,
-  });
-  return notFound(input.about);
+  return notFoundAudited(ctx, input.about, { action: 'meeting.record', resourceType: input.about, resourceId: input.personId ?? input.caseId ?? null, subjectPersonId, detail: detail ?? {} });
 }
 
 /**

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Ctx } from '../context';
-import { notFound } from '../lib/errors';
 import { SELF_RULE } from '../policy/rules/accounts';
 import { decodeCursor, encodeCursor, pageQuery } from '../records/paging';
+import { notFoundAudited } from '../audit/not-found';
 
 /** GET /api/notifications. */
 export const listNotificationsQuery = z.strictObject({ ...pageQuery, unread: z.enum(['true', 'false']).default('false') });
@@ -47,8 +47,7 @@ export async function listNotifications(ctx: Ctx, query: z.infer<typeof listNoti
 export async function markNotificationRead(ctx: Ctx, id: string): Promise<void> {
   const row = await ctx.db.selectFrom('notifications').select(['id', 'read_at']).where('id', '=', id).where('user_id', '=', ctx.actor.id).executeTakeFirst();
   if (!row) {
-    ctx.audit.add({ action: 'notification.read', decision: 'deny', resourceType: 'notification', resourceId: id, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
-    throw notFound('notification');
+    throw notFoundAudited(ctx, 'notification', { action: 'notification.read', resourceType: 'notification', resourceId: id, detail: { found: false } });
   }
   if (row.read_at) return;
   await ctx.db.updateTable('notifications').set({ read_at: ctx.nowIso }).where('id', '=', id).execute();

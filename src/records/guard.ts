@@ -10,6 +10,7 @@ import type { Classification, Decision, Resource } from '../policy/types';
 import { forbidden, notFound, refused, type FieldError } from '../lib/errors';
 import { capabilities, type Can } from './can';
 import { FIELD_BY_API, RECORDS, classificationOf, readActionOf, recordOf, type RecordType } from './registry';
+import { notFoundAudited } from '../audit/not-found';
 
 /** A row loaded with its decision facts: the `_team` flag and `_subject`, the person the record is about. */
 export type FactRow = Record<string, unknown> & { id: string; _team: number; _subject: string | null };
@@ -64,8 +65,7 @@ export async function findVisible(ctx: Ctx, type: RecordType, id: string, attemp
   const row = await loadWithFacts(ctx, type, id);
   const hidden = attempted === action ? {} : { visible: false };
   if (!row) {
-    ctx.audit.add({ action: attempted, decision: 'deny', resourceType: type, resourceId: id, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
-    throw notFound(recordOf(type).noun);
+    throw notFoundAudited(ctx, recordOf(type).noun, { action: attempted, resourceType: type, resourceId: id, detail: { found: false } });
   }
   const facts = factsFor(ctx.actor, type, row);
   const d = decide(ctx.actor, action, { ...facts, classification: 'general' });

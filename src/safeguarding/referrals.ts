@@ -15,6 +15,7 @@ import { concernPath } from './escalation';
 import { createReferralDisclosure, releaseReferralDisclosure } from './referral-disclosure';
 import { presentReferral, referralComplete } from './referral-present';
 import { DEFERRABLE_ANSWERS, type CompletionInput, type ReferralApprovalInput, type ReferralInput, type ReviewInput } from './schema';
+import { notFoundAudited } from '../audit/not-found';
 
 const HOUR = 3_600_000;
 
@@ -95,8 +96,7 @@ const disclosureRow = async (ctx: Ctx, id: string) => (await ctx.db.selectFrom('
 async function loadReferral(ctx: Ctx, id: string, attempted: 'concern.work' | 'disclosure.approve' = 'concern.work') {
   const row = await ctx.db.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) {
-    ctx.audit.add({ action: attempted, decision: 'deny', resourceType: 'referral', resourceId: id, ruleId: 'default/not-found', clause: ctx.actor.policy.clauseFor('need-to-know'), detail: { found: false } });
-    throw notFound('referral');
+    throw notFoundAudited(ctx, 'referral', { action: attempted, resourceType: 'referral', resourceId: id, detail: { found: false } });
   }
   const v = await findVisible(ctx, 'concern', row.concern_id, attempted).catch((error: unknown) => {
     // The concern's 404 would name a concern: answer exactly as for a referral that does not exist.
