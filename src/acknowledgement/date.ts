@@ -1,3 +1,4 @@
+import { latestCalendarDay } from '../lib/clock';
 import { invalidInput } from '../lib/errors';
 
 const DAY_MS = 86_400_000;
@@ -13,7 +14,7 @@ const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  * to UTC+14), so one day either side is accepted. Throws 400 naming `path` otherwise; the caller writes nothing.
  */
 export function checkAcknowledgementDate(date: string, since: string, now: Date, path = 'body.date') {
-  const latest = utcDay(now.getTime() + DAY_MS);
+  const latest = latestCalendarDay(now);
   if (date > latest) throw invalidInput('The date of the acknowledgement cannot be in the future.', [{ path, message: `must not be after ${latest}` }]);
   const earliest = utcDay(Date.parse(since) - DAY_MS);
   if (date < earliest) throw invalidInput('The date of the acknowledgement cannot be before the terms were put to them.', [{ path, message: `must not be before ${earliest}` }]);

@@ -36,6 +36,12 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
 export const isInFuture = (at: string | Date, now: Date) => new Date(at).getTime() > now.getTime() + CLOCK_SKEW_MS;
 
 /**
+ * The latest calendar day (YYYY-MM-DD) it may be somewhere now: a day given on someone's own calendar may be a day
+ * ahead of the server's UTC day (time zones run to UTC+14), so a day after this one has not begun anywhere.
+ */
+export const latestCalendarDay = (now: Date) => new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
+
+/**
  * An ISO 8601 instant as the API takes it (with a UTC offset, or with `offset: false` only `Z`), refused when it falls
  * after the year 9999 in UTC: such an instant is stored with an expanded year (`+010000-…`) that sorts before every
  * other, so a consent "expiring" then counted as expired the moment it was recorded.

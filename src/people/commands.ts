@@ -11,6 +11,7 @@ import { sortKey } from '../records/paging';
 import { updateVersioned } from '../records/versioned';
 import { getPerson } from './queries';
 import type { CreatePersonInput, UpdatePersonInput } from './schema';
+import { latestCalendarDay } from '../lib/clock';
 
 const COLUMNS: Record<string, keyof PersonRow> = {
   kind: 'kind', givenName: 'given_name', familyName: 'family_name', preferredName: 'preferred_name', pronouns: 'pronouns',
@@ -41,8 +42,7 @@ function requireStaysVisible(ctx: Ctx, facts: Resource, path: string) {
  */
 function requireBorn(ctx: Ctx, dateOfBirth: string | null | undefined) {
   if (!dateOfBirth) return;
-  const latest = new Date(ctx.now.getTime() + 86_400_000).toISOString().slice(0, 10);
-  if (dateOfBirth > latest) throw invalidInput('The date of birth cannot be in the future.', [{ path: 'body.dateOfBirth', message: 'must not be in the future' }]);
+  if (dateOfBirth > latestCalendarDay(ctx.now)) throw invalidInput('The date of birth cannot be in the future.', [{ path: 'body.dateOfBirth', message: 'must not be in the future' }]);
 }
 
 /**
