@@ -5,6 +5,8 @@ import type { Services } from './context';
 import { errorHandler, problemOf, sendProblem, toProblem } from './http/errors';
 import { cookieIsSecure } from './http/auth/cookies';
 import { registerRoutes } from './http/pipeline';
+import { writeAccessLine } from './http/access-log';
+import { LazyRequestLogger } from './http/request-logger';
 import { DATA_HEADERS, securityHeaders } from './http/security-headers';
 import { nothingHere, unsupportedMediaType } from './lib/errors';
 import { newId } from './lib/ids';
@@ -19,6 +21,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: services.logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings, options) => new LazyRequestLogger(logger, bindings, options) as unknown as FastifyBaseLogger,
     bodyLimit: config.maxBodyBytes,
     trustProxy: config.trustProxy,
     genReqId: () => newId(),
@@ -50,10 +53,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // The access log: route pattern (never the raw URL, which can carry a searched name), actor id, status, time.
   app.addHook('onResponse', (request, reply, done) => {
     if (services.metrics.enabled) services.metrics.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    request.log.info(
-      { actor: request.actorId ?? null, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-      'request',
-    );
+    writeAccessLine(services.logger, {
+      reqId: request.id, actor: request.actorId ?? null, method: request.method, route: request.routeOptions.url ?? 'unmatched',
+      status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10,
+    });
     done();
   });
 

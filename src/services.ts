@@ -12,14 +12,12 @@ import { migrateToLatest } from './db/migrate';
 import { Metrics } from './metrics/metrics';
 import { systemClock, type Clock } from './lib/clock';
 import { chooseLogFormat, prettyStream } from './lib/log-lines';
-
-/** How long an access-log line may wait in the buffer before it is written. */
-const LOG_FLUSH_MS = 1000;
+import { LineBuffer } from './lib/log-destination';
 
 /**
- * The process logger on stdout: JSON lines, or readable lines at a terminal (LOG_FORMAT). Lines are buffered up to 4 KiB and written at least every second, and
- * flushed at exit: a write system call per request was about a third of a simple request's CPU. The access log is
- * operational; the record of who saw what is the audit chain, written in each operation's own transaction.
+ * The process logger on stdout: JSON lines, or readable lines at a terminal (LOG_FORMAT). JSON lines are gathered and
+ * written in the background (src/lib/log-destination.ts), and flushed at exit. The access log is operational; the
+ * record of who saw what is the audit chain, written in each operation's own transaction.
  */
 function createLogger(config: Config): Logger {
   const options = {
@@ -29,9 +27,7 @@ function createLogger(config: Config): Logger {
   };
   // At a terminal, readable lines written as they come (a person is watching); JSON lines otherwise, or when asked.
   if (chooseLogFormat(config.logFormat, process.stdout.isTTY) === 'pretty') return pino(options, prettyStream(process.stdout));
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => destination.flush(), LOG_FLUSH_MS).unref();
-  return pino(options, destination);
+  return pino(options, new LineBuffer(1));
 }
 
 /** Creates the process-wide services: database, clock, audit signing key, logger. */
