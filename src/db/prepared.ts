@@ -2,7 +2,7 @@ import type SQLite from 'better-sqlite3';
 import { CompiledQuery, type Compilable, type DialectAdapter, type Kysely } from 'kysely';
 import type { Database } from './schema';
 import { rawQueryOf } from './connect';
-import { statementOn } from './statement-cache';
+import { rawStatementOn, rowsOf } from './statement-cache';
 
 const MARK = '\u0000confide-param:';
 
@@ -37,7 +37,7 @@ export function preparedQuery<P extends Record<string, unknown>, R>(
     }
     const values = q.slots.map((s) => ('name' in s ? params[s.name] : s.value));
     const held = heldConnection(db, sqlite);
-    if (held) return statementOn(held, q.sql).all(...values) as R[];
+    if (held) return rowsOf<R>(rawStatementOn(held, q.sql), values);
     const raw = rawQueryOf(db);
     if (raw) return (await raw(q.sql, values)).rows as R[];
     const { rows } = await db.executeQuery<R>(CompiledQuery.raw(q.sql, values));
