@@ -152,20 +152,22 @@ export async function deactivateUser(ctx: AccountsCtx, id: string) {
     .execute();
   const sessions = await ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
   await revokeUserSessions(ctx.db, id, ctx.now);
-  const tokens = await ctx.db.updateTable('api_tokens').set({ revoked_at: ctx.nowIso }).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  const tokensRevoked = await revokeUserTokens(ctx, id);
   ctx.audit.add({
     action: 'user.deactivate', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(ctx),
-    detail: { fields: ['active'], sessionsRevoked: Number(sessions.n), tokensRevoked: Number(tokens.numUpdatedRows) },
+    detail: { fields: ['active'], sessionsRevoked: Number(sessions.n), tokensRevoked },
   });
   return getUser(ctx, id);
 }
 
 /**
  * Gives an account a new one-time password (returned once), unlocks it and revokes its sessions; with
- * `clearSecondFactor` also removes its TOTP (the only way an administrator's or manager's second factor goes).
+ * `clearSecondFactor` also removes its TOTP (the only way an administrator's or manager's second factor goes); with
+ * `revokeApiTokens` also revokes its API tokens, for an account that may have been misused (3.7): a token outlives a
+ * password, and a reset after a forgotten password should not break the scripts the person runs, so it is asked for.
  * Administrators cannot reset themselves: a stolen session must not be able to strip its own second factor.
  */
-export async function resetPassword(ctx: AccountsCtx, id: string, options: { clearSecondFactor?: boolean } = {}) {
+export async function resetPassword(ctx: AccountsCtx, id: string, options: { clearSecondFactor?: boolean; revokeApiTokens?: boolean } = {}) {
   if (ctx.actorId === id) throw refuseSelf(ctx, 'user.reset-password', id, 'Change your own password under your account; ask another administrator to reset it.');
   const before = await getUser(ctx, id);
   if (!before.active) throw conflict('This account is deactivated.');
@@ -183,9 +185,16 @@ export async function resetPassword(ctx: AccountsCtx, id: string, options: { cle
     .execute();
   const sessions = await ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
   await revokeUserSessions(ctx.db, id, ctx.now);
+  const tokensRevoked = options.revokeApiTokens === true ? await revokeUserTokens(ctx, id) : 0;
   ctx.audit.add({
     action: 'user.reset-password', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(ctx),
-    detail: { fields: clear ? ['password', 'totp'] : ['password'], sessionsRevoked: Number(sessions.n), secondFactorCleared: clear && before.totpEnabled },
+    detail: { fields: clear ? ['password', 'totp'] : ['password'], sessionsRevoked: Number(sessions.n), tokensRevoked, secondFactorCleared: clear && before.totpEnabled },
   });
   return { user: await getUser(ctx, id), oneTimePassword: password };
+}
+
+/** Revokes every live API token of an account; how many were live. */
+async function revokeUserTokens(ctx: AccountsCtx, id: string): Promise<number> {
+  const r = await ctx.db.updateTable('api_tokens').set({ revoked_at: ctx.nowIso }).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }

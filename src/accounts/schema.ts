@@ -63,7 +63,7 @@ export const updateUserBody = z
 export type UpdateUserInput = z.infer<typeof updateUserBody>;
 
 /** POST /api/users/:id/reset-password. */
-export const resetPasswordBody = z.strictObject({ clearSecondFactor: z.boolean().optional() }).optional();
+export const resetPasswordBody = z.strictObject({ clearSecondFactor: z.boolean().optional(), revokeApiTokens: z.boolean().optional() }).optional();
 export type ResetPasswordInput = z.infer<typeof resetPasswordBody>;
 
 /** GET /api/users. */

@@ -45,9 +45,10 @@ export async function cliDeactivateUser(services: Services, username: string): P
 }
 
 /** `confide user reset-password`. */
-export async function cliResetPassword(services: Services, username: string, clearSecondFactor: boolean): Promise<string> {
-  const out = await asSystem(services, async (ctx) => resetPassword(ctx, await userIdByUsername(ctx, username), { clearSecondFactor }));
-  return `new one-time password for ${out.user.username}: ${out.oneTimePassword}\nIt must be changed at first sign-in.${clearSecondFactor ? ' Any second factor was removed.' : ''}\n`;
+export async function cliResetPassword(services: Services, username: string, options: { clearSecondFactor?: boolean; revokeApiTokens?: boolean } = {}): Promise<string> {
+  const out = await asSystem(services, async (ctx) => resetPassword(ctx, await userIdByUsername(ctx, username), options));
+  const also = `${options.clearSecondFactor ? ' Any second factor was removed.' : ''}${options.revokeApiTokens ? ' Their API tokens are revoked.' : ''}`;
+  return `new one-time password for ${out.user.username}: ${out.oneTimePassword}\nIt must be changed at first sign-in.${also}\n`;
 }
 
 /** Collects a repeated option; no default, so the help shows none (an empty list read as "(default: [])"). */
@@ -87,5 +88,8 @@ export function registerUserCommands(program: Command) {
     .command('reset-password <username>')
     .description('give an account a new one-time password and sign it out everywhere')
     .option('--clear-second-factor', 'also remove the account\'s TOTP second factor')
-    .action((username: string, options: { clearSecondFactor?: boolean }) => run((s) => cliResetPassword(s, username, options.clearSecondFactor === true)));
+    .option('--revoke-api-tokens', 'also revoke the account\'s API tokens (it may have been misused)')
+    .action((username: string, options: { clearSecondFactor?: boolean; revokeApiTokens?: boolean }) => run((s) => cliResetPassword(s, username, {
+      clearSecondFactor: options.clearSecondFactor === true, revokeApiTokens: options.revokeApiTokens === true,
+    })));
 }

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdministrator } from '../../src/accounts/bootstrap';
+import { newId } from '../../src/lib/ids';
 import { auditRows } from '../factories';
 import { createWorld, type World } from '../support/world';
 import { browserAvailable, checkpoint, focused, newPage, startBrowser } from './browser';
@@ -104,11 +105,20 @@ describe.runIf(browserAvailable)('administration in a real browser', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.locator('.fields').textContent()).toMatch(/Staff, Volunteer/);
 
+    // The staff member has a script's API token: a reset keeps it unless the administrator revokes it too (3.7).
+    const sam = await world.services.db.kysely.selectFrom('users').select('id').where('username', '=', 'sam.patel').executeTakeFirstOrThrow();
+    const at = new Date().toISOString();
+    await world.services.db.kysely.insertInto('api_tokens').values({
+      id: newId(), user_id: sam.id, name: 'script', token_hash: 'e2e-token-hash', scopes: '["read"]', created_at: at, expires_at: '2099-01-01T00:00:00.000Z', last_used_at: null, revoked_at: null,
+    }).execute();
     await page.getByRole('button', { name: 'Reset password…' }).click();
+    // For an account that may have been misused, the administrator revokes its API tokens with the reset.
+    await page.getByRole('dialog').getByText('Also revoke their API tokens').click();
     await page.getByRole('dialog').getByRole('button', { name: 'Reset password' }).click();
     await page.locator('code.secret').waitFor();
     await checkpoint(page, 'admin-06-reset');
-    expect((await auditRows(world)).some((r) => r.action === 'user.reset-password' && r.decision === 'change')).toBe(true);
+    const reset = (await auditRows(world)).find((r) => r.action === 'user.reset-password' && r.decision === 'change');
+    expect(JSON.parse(reset!.detail)).toMatchObject({ fields: ['password'], tokensRevoked: 1 });
     // The reset ended the staff member's session: their next step asks them to sign in again.
     await staffPage.getByRole('link', { name: 'Your access' }).click();
     await staffPage.getByRole('heading', { name: 'Sign in' }).waitFor();

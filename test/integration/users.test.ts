@@ -172,8 +172,32 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
     expect(fresh.statusCode).toBe(200);
     expect(fresh.json().user).toMatchObject({ mustChangePassword: true, totpEnabled: false });
     const audit = (await auditRows(world)).find((r) => r.action === 'user.reset-password' && r.resource_id === lead.id)!;
-    expect(JSON.parse(audit.detail)).toEqual({ fields: ['password', 'totp'], sessionsRevoked: 1, secondFactorCleared: true });
+    expect(JSON.parse(audit.detail)).toEqual({ fields: ['password', 'totp'], sessionsRevoked: 1, tokensRevoked: 0, secondFactorCleared: true });
     expect(audit.detail).not.toContain(oneTimePassword);
+  });
+
+  it("3.7 secure conditions: a reset keeps the account's API tokens unless the administrator revokes them too, for an account that may have been misused", async () => {
+    const { user, oneTimePassword } = await create({ username: 'misused', displayName: 'Misused', roles: ['staff'] });
+    const s = await signedIn(world, 'misused', oneTimePassword);
+    await as(world, s).post('/api/auth/password', { currentPassword: oneTimePassword, newPassword: 'a long passphrase to keep 7' });
+    const token = (await as(world, s).post('/api/auth/tokens', { name: 'script', scopes: ['read'], expiresInDays: 10 })).json().token as string;
+    const detailOf = async () => JSON.parse((await auditRows(world)).filter((r) => r.action === 'user.reset-password' && r.resource_id === user.id).at(-1)!.detail);
+
+    expect((await as(world, admin).post(`/api/users/${user.id}/reset-password`, {})).statusCode).toBe(200);
+    expect((await withToken(world, token).get('/api/auth/me')).statusCode).toBe(200); // a forgotten password: the script still runs
+    expect(await detailOf()).toEqual({ fields: ['password'], sessionsRevoked: 1, tokensRevoked: 0, secondFactorCleared: false });
+
+    const wrong = await as(world, admin).post(`/api/users/${user.id}/reset-password`, { revokeApiTokens: 'yes' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors).toEqual([expect.objectContaining({ path: 'body.revokeApiTokens' })]);
+    expect((await withToken(world, token).get('/api/auth/me')).statusCode).toBe(200); // nothing half-done
+
+    const res = await as(world, admin).post(`/api/users/${user.id}/reset-password`, { revokeApiTokens: true });
+    expect(res.statusCode).toBe(200);
+    expect((await withToken(world, token).get('/api/auth/me')).statusCode).toBe(401);
+    expect(await detailOf()).toEqual({ fields: ['password'], sessionsRevoked: 0, tokensRevoked: 1, secondFactorCleared: false });
+    expect(await cliResetPassword(world.services, 'misused', { revokeApiTokens: true })).toMatch(/Their API tokens are revoked\./);
+    expect(await detailOf()).toMatchObject({ tokensRevoked: 0 });
   });
 
   it('3.7 secure conditions: the CLI adds, lists, resets and deactivates accounts as the system, audited under the system actor', async () => {
@@ -183,7 +207,7 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
     await expect(cliAddUser(world.services, 'Bad Name', { name: 'x', role: ['staff'] })).rejects.toThrow(/username/);
     await expect(cliAddUser(world.services, 'no.role', { name: 'x', role: [] })).rejects.toThrow(/roles/);
     expect(await cliListUsers(world.services, false)).toMatch(/cli\.user\tCli User\tguardian,staff\tactive/);
-    const reset = await cliResetPassword(world.services, 'cli.user', false);
+    const reset = await cliResetPassword(world.services, 'cli.user');
     const otp2 = /password for cli\.user: (\S+)/.exec(reset)![1];
     expect((await signInRequest(world, { username: 'cli.user', password: otp })).statusCode).toBe(401);
     expect((await signInRequest(world, { username: 'cli.user', password: otp2 })).statusCode).toBe(200);

@@ -17365,6 +17365,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         clearSecondFactor?: boolean;
+                        revokeApiTokens?: boolean;
                     };
                 };
             };

@@ -19,6 +19,7 @@ export default function AccountDetail({ id }: { id: string }) {
   const [reset, setReset] = useState<CreatedAccount | null>(null);
   const [confirm, setConfirm] = useState<'deactivate' | 'reset' | null>(null);
   const [clearFactor, setClearFactor] = useState(false);
+  const [revokeTokens, setRevokeTokens] = useState(false);
 
   if (user.isPending) return <Loading />;
   if (user.error) return <><PageTitle>Account</PageTitle><ProblemMessage error={user.error} /></>;
@@ -56,7 +57,7 @@ export default function AccountDetail({ id }: { id: string }) {
   const resetPassword = async (close: () => void) => {
     setError(null);
     try {
-      setReset(await call<CreatedAccount>(api.POST('/api/users/{id}/reset-password', { params: { path: { id } }, body: { clearSecondFactor: clearFactor } })));
+      setReset(await call<CreatedAccount>(api.POST('/api/users/{id}/reset-password', { params: { path: { id } }, body: { clearSecondFactor: clearFactor, revokeApiTokens: revokeTokens } })));
       close();
       await reload();
     } catch (err) {
@@ -122,6 +123,10 @@ export default function AccountDetail({ id }: { id: string }) {
                 <span>Also remove their second factor (they lost their phone)</span>
               </Checkbox>
             ) : null}
+            <Checkbox isSelected={revokeTokens} onChange={setRevokeTokens} className="checkbox">
+              <span className="checkbox-mark" aria-hidden="true" />
+              <span>Also revoke their API tokens (the account may have been misused)</span>
+            </Checkbox>
             <div className="actions"><Button onPress={() => resetPassword(close)}>Reset password</Button><Button variant="secondary" onPress={close}>Cancel</Button></div>
           </>
         )}
