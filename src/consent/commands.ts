@@ -1,36 +1,18 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
-import type { ConsentRow, PurposeRow } from '../db/schema';
+import type { ConsentRow } from '../db/schema';
 import { isInFuture } from '../lib/clock';
-import { conflict, forbidden, invalidInput, refused } from '../lib/errors';
+import { conflict, forbidden, invalidInput } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { purposeInForce } from '../policy/consent-relation';
 import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import { classMask, type Classification } from '../policy/types';
-import { findVisible, requireAllowed, type Visible } from '../records/guard';
+import { findVisible, requireAllowed } from '../records/guard';
+import { purposeInForceFor } from '../purposes/in-force';
 import { getConsent } from './queries';
 import { checkRecipients } from './recipients';
 import type { RecordConsentInput, WithdrawInput } from './schema';
 import { givenByFault } from './who-may-answer';
-
-/**
- * The purpose a consent or a check names: 400 naming `path` when there is none; refused (403, rule
- * purposes/not-in-force, 3.1) when it is a draft, retired or past its review date — processing that names no active
- * purpose is refused. The refusal is audited against the person.
- */
-export async function purposeInForceFor(ctx: Ctx, purposeId: string, path: string, action: string, person: Visible): Promise<PurposeRow> {
-  const purpose = await ctx.db.selectFrom('purposes').selectAll().where('id', '=', purposeId).executeTakeFirst();
-  if (!purpose) throw invalidInput('No purpose with that id in the register.', [{ path, message: 'no such purpose' }]);
-  if (!purposeInForce({ id: purpose.id, status: purpose.status, nextReviewOn: purpose.next_review_on }, ctx.nowIso)) {
-    const clause = ctx.actor.policy.clauseFor('purpose-register');
-    ctx.audit.add({ action, decision: 'deny', ruleId: 'purposes/not-in-force', clause, resourceType: 'person', resourceId: person.row.id, subjectPersonId: person.subjectPersonId, detail: { purposeId } });
-    throw refused('This purpose is not active: a draft, retired, or due for review. A guardian must approve it before it covers anything (3.1).', {
-      rule: 'purposes/not-in-force', clause, errors: [{ path, message: 'the purpose is not active' }],
-    });
-  }
-  return purpose;
-}
 
 /** The person's current version for the purpose, if any. */
 function currentVersion(ctx: Ctx, personId: string, purposeId: string) {

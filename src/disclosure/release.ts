@@ -1,7 +1,7 @@
 import { ACK_LINK_DAYS, findByLink, linkGone, linkTokenHash, linkUrl, newLink, publicLinkUnit, type LinkLookup } from '../acknowledgement/link';
 import { sameName } from '../acknowledgement/typed-name';
 import { fromDecision } from '../audit/append';
-import { purposeInForceFor } from '../consent/commands';
+import { purposeInForceFor } from '../purposes/in-force';
 import type { Ctx, PublicCtx } from '../context';
 import type { DisclosureRow } from '../db/schema';
 import { packTerms, releasePackJson, releasePackPdf } from '../documents/release-pack-pdf';

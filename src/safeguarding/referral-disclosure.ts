@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fromDecision } from '../audit/append';
-import { purposeInForceFor } from '../consent/commands';
+import { purposeInForceFor } from '../purposes/in-force';
 import type { Ctx } from '../context';
 import type { ConcernRow, DisclosureRow, PurposeRow } from '../db/schema';
 import { basisEntry, type BasisOutcome } from '../disclosure/basis';
