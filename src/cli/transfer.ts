@@ -18,16 +18,17 @@ const writeOut = (chunk: string) => new Promise<void>((resolve) => (process.stdo
  * database: on SQLite a single transaction over 300k people held the write lock for ~12 s and the running server
  * answered "database is locked" (issue 9). A page's rows are handed to `write` only once its audit entries are
  * committed, so nothing leaves without its record. Keyset paging by (sort key, id): a person renamed during the
- * export may appear on a later page as well, or not at all, like a list paged by hand. Without `write`, returns the
+ * export may appear on a later page as well, or not at all, like a list paged by hand. Every page checks that
+ * `purposeId`, the purpose from the register the export serves (2.1), is in force. Without `write`, returns the
  * whole CSV.
  */
-export async function cliExportPeople(services: Services, username: string, write?: (chunk: string) => void | Promise<void>, pageSize = EXPORT_PAGE): Promise<{ csv: string; rows: number }> {
+export async function cliExportPeople(services: Services, username: string, purposeId: string, write?: (chunk: string) => void | Promise<void>, pageSize = EXPORT_PAGE): Promise<{ csv: string; rows: number }> {
   const chunks: string[] = [];
   const sink = write ?? ((chunk: string) => void chunks.push(chunk));
   let rows = 0;
   let after: ExportCursor = null;
   do {
-    const page = await asUser(services, username, 'cli-export', (ctx) => exportPeoplePage(ctx, after, pageSize));
+    const page = await asUser(services, username, 'cli-export', (ctx) => exportPeoplePage(ctx, after, purposeId, pageSize));
     await sink(toCsvRows(rows === 0 ? [EXPORT_HEADER, ...page.rows] : page.rows));
     rows += page.rows.length;
     after = page.next;
@@ -66,15 +67,16 @@ export function registerTransferCommands(program: Command) {
     .description('export records as CSV, as one user may see them (need to know and field redaction apply)')
     .argument('<what>', 'what to export: people')
     .requiredOption('--as <username>', 'the user whose need to know applies (the export is audited under them)')
+    .requiredOption('--purpose <id>', 'the active purpose from the register the export serves (2.1; see `purposes list`)')
     .option('-o, --output <file>', 'write to a file instead of standard output')
-    .action(async (what: string, options: { as: string; output?: string }) => {
+    .action(async (what: string, options: { as: string; purpose: string; output?: string }) => {
       if (what !== 'people') return fail(`cannot export "${what}"; only "people" can be exported`);
       await runCommand(async (services) => {
         // Written page by page as each is committed (a long export holds no transaction between pages).
         const output = options.output;
         if (output) writeFileSync(output, '', { mode: 0o600 });
         const write = output ? (chunk: string) => appendFileSync(output, chunk) : (chunk: string) => writeOut(chunk);
-        const { rows } = await cliExportPeople(services, options.as, write);
+        const { rows } = await cliExportPeople(services, options.as, options.purpose, write);
         if (output) process.stderr.write(`exported ${rows} people to ${output}\n`);
       });
     });

@@ -170,3 +170,18 @@ export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
     input: { kind: 'police', name: 'Demo: Riverside Police Public Protection Unit (fictional)', contactName: 'Duty officer', contactPhone: '07700 900302' },
   },
 ];
+
+/**
+ * The purpose register's one demo entry (3.1, 2.1): proposed by the demo manager and approved by the demo guardian,
+ * so consent, disclosure and exports, which each name an active purpose, can be tried.
+ */
+export const DEMO_PURPOSE = {
+  name: 'Support planning and service reports (demo)',
+  description: '[Fictional demo data] Planning each young person\'s support with them and reporting on the service to the staff team; nothing identifiable leaves the organisation.',
+  lawfulBasis: 'legitimate_interests',
+  art9Condition: 'not_for_profit_body',
+  dataCategories: ['general', 'personal', 'special'],
+  recipientCategories: ['internal service only'],
+  needsIdentity: true,
+  retentionPeriod: 'P6Y',
+} as const;

@@ -11,7 +11,8 @@ import { createPerson, updatePerson } from '../people/commands';
 import { acceptPolicy } from '../policy-document/commands';
 import { currentPolicy, installDefaultPolicy } from '../policy-document/store';
 import { actAs, runUnit } from '../unit';
-import { DEMO_ORGANISATION, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_USERS } from './data';
+import { approvePurpose, createPurpose } from '../purposes/commands';
+import { DEMO_ORGANISATION, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_PURPOSE, DEMO_USERS } from './data';
 
 /** Why the demo was not loaded (a message for the operator; nothing was written). */
 export class DemoRefused extends Error {}
@@ -29,7 +30,9 @@ export interface DemoResult {
   organisation: string;
   accounts: DemoAccount[];
   passwordFromEnv: boolean;
-  counts: { users: number; people: number; cases: number; notes: number; organisations: number };
+  counts: { users: number; people: number; cases: number; notes: number; organisations: number; purposes: number };
+  /** The active purpose the demo's exports, consents and disclosures can name (2.1). */
+  purpose: { id: string; name: string };
 }
 
 const REQUEST_ID = 'cli-demo';
@@ -133,6 +136,13 @@ async function loadInto(system: Ctx, shared: string | undefined, force: boolean)
     }
   }
 
+  // The purpose register (3.1): proposed by management, approved by the guardian (who did not write it), reviewed
+  // in a year.
+  const review = new Date(now.getTime() + 365 * DAY).toISOString().slice(0, 10);
+  const proposed = await as('demo.manager', (ctx) => createPurpose(ctx, { ...DEMO_PURPOSE, dataCategories: [...DEMO_PURPOSE.dataCategories], recipientCategories: [...DEMO_PURPOSE.recipientCategories], guardianId: ids.get('demo.guardian')!, nextReviewOn: review }));
+  const purposeId = proposed.data.id as string;
+  await as('demo.guardian', (ctx) => approvePurpose(ctx, purposeId, 1, {}));
+
   const count = async (table: 'users' | 'cases' | 'notes' | 'organisations', where?: { column: 'created_by' | 'author_id'; ids: string[] }) => {
     let q = trx.selectFrom(table as 'cases').select((eb) => eb.fn.countAll<number>().as('n'));
     if (where) q = q.where(where.column as 'created_by', 'in', where.ids);
@@ -149,7 +159,9 @@ async function loadInto(system: Ctx, shared: string | undefined, force: boolean)
       cases: cases.filter(Boolean).length,
       notes: await count('notes', { column: 'author_id', ids: demoIds }),
       organisations: await count('organisations', { column: 'created_by', ids: demoIds }),
+      purposes: 1,
     },
+    purpose: { id: purposeId, name: DEMO_PURPOSE.name },
   };
 }
 
@@ -158,7 +170,8 @@ export function demoSummary(result: DemoResult): string {
   const c = result.counts;
   const lines = [
     `Loaded the FICTIONAL demo organisation "${result.organisation}".`,
-    `  ${c.users} accounts, ${c.people} people, ${c.cases} cases, ${c.notes} notes, ${c.organisations} organisations — all invented.`,
+    `  ${c.users} accounts, ${c.people} people, ${c.cases} cases, ${c.notes} notes, ${c.organisations} organisations and ${c.purposes} active purpose — all invented.`,
+    `  The purpose "${result.purpose.name}" (${result.purpose.id}) is active: consents, disclosures and exports name it.`,
     '',
     'Demo accounts (they have accepted the current confidentiality policy; no password change is forced, because they are for trying the app):',
   ];

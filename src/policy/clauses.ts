@@ -88,7 +88,7 @@ export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
  * what exists today and what is missing.
  */
 export const SAMPLE_PLANNED: Readonly<Record<string, string>> = {
-  '2.1': 'Planned: reports that must each name an active purpose (their issue). Built today: the purpose register (rules purposes/*); consent recording, the consent check and every disclosure request and release refuse a purpose that is not active (purposes/not-in-force); everyday reads of a case are still justified by need to know (3.4), not by a named purpose.',
+  '2.1': 'Planned: everyday uses that must each name an active purpose. Built today: the purpose register (rules purposes/*); consent recording, the consent check, every disclosure request and release, and the people export refuse a purpose that is not active (purposes/not-in-force); everyday reads of a case are still justified by need to know (3.4), not by a named purpose.',
 };
 
 /** An organisation's mapping: clause key → its clause ids, and notes for clauses that are procedural or planned. */

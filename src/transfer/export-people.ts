@@ -5,6 +5,7 @@ import { FIELD_BY_API, classificationOf } from '../records/registry';
 import { filter, visibleWhere } from '../policy/filter';
 import { teamFlag } from '../policy/relations';
 import { present } from '../policy/present';
+import { purposeInForceFor } from '../purposes/in-force';
 
 /** The person columns of a people CSV, by API field name (the same names import accepts). */
 export const PERSON_COLUMNS = [
@@ -24,13 +25,18 @@ export type ExportCursor = { key: string; id: string } | null;
  * One page of the people the actor needs to know about, as CSV rows, after `after` (keyset paging by sort key and
  * id) — 3.4: exports filter in SQL with the same rules as lists, and redact field by field as a single read does.
  * Cells the actor may not see are empty and named in the `restricted` column. Every person whose non-general fields
- * are included gets an audit entry naming the fields (never their values), as a read would. Archived people are
- * left out. An actor-level denial (policy not accepted, 3.5) is a forbidden domain error. `next` is null on the
- * last page.
+ * are included gets an audit entry naming the fields (never their values) and the export's purpose, as a read
+ * would. Archived people are left out. An actor-level denial (policy not accepted, 3.5) is a forbidden domain
+ * error. `next` is null on the last page.
+ *
+ * 2.1, 3.1: an export takes information out of the system for a use, so it names the purpose from the register it
+ * serves, in force on every page: a draft, retired or overdue purpose is refused (purposes/not-in-force, audited),
+ * and one retired while a long export runs stops it at the next page.
  */
-export async function exportPeoplePage(ctx: Ctx, after: ExportCursor, batch = BATCH): Promise<{ rows: string[][]; next: ExportCursor }> {
+export async function exportPeoplePage(ctx: Ctx, after: ExportCursor, purposeId: string, batch = BATCH): Promise<{ rows: string[][]; next: ExportCursor }> {
   const scope = filter(ctx.actor, 'person.read');
   if (scope.kind === 'none' && scope.denial) throw forbidden(scope.denial);
+  await purposeInForceFor(ctx, purposeId, 'purpose', 'person.read', null);
   if (scope.kind === 'none') return { rows: [], next: null };
   const out: string[][] = [];
   const rows = await ctx.db
@@ -56,7 +62,7 @@ export async function exportPeoplePage(ctx: Ctx, after: ExportCursor, batch = BA
     const fields = PERSON_COLUMNS.filter((c) => c in p.data && classificationOf(FIELD_BY_API.person.get(c)!, row) !== 'general');
     if (fields.length) {
       const classes = [...new Set(fields.map((c) => classificationOf(FIELD_BY_API.person.get(c)!, row)))].sort();
-      ctx.audit.add(fromDecision('person.read', p.decision, { resourceType: 'person', resourceId: row.id, subjectPersonId: row.id, detail: { fields: [...fields], classes, via: 'export' } }));
+      ctx.audit.add(fromDecision('person.read', p.decision, { resourceType: 'person', resourceId: row.id, subjectPersonId: row.id, detail: { fields: [...fields], classes, via: 'export', purposeId } }));
     }
   }
   const last = rows[rows.length - 1];

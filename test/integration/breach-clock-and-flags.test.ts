@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIcoClock } from '../../src/breaches/clock';
 import { runFlags } from '../../src/breaches/flags';
 import { cliExportPeople } from '../../src/cli/transfer';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, insertPurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const HOUR = 3_600_000;
@@ -127,7 +127,7 @@ describe.each(dialects())('breach register: review flags from the audit chain (%
     for (let i = 0; i < 6; i++) expect((await as(world, reader).get(`/api/people/${people[i % 3]}`)).statusCode).toBe(200);
     for (let i = 0; i < 3; i++) expect((await as(world, volunteer).get(`/api/people/${people[0]}`)).statusCode).toBe(404);
     for (let i = 0; i < 2; i++) await as(world, staff).get(`/api/people/${people[1]}`); // under the threshold
-    await cliExportPeople(world.services, reader.username);
+    await cliExportPeople(world.services, reader.username, await insertPurpose(world, { name: 'Service planning', guardianId: (await makeUser(world, ['guardian'])).id, createdBy: manager.id }));
     const glass = await as(world, staff).post('/api/access/break-glass', { resourceType: 'person', resourceId: people[2], reason: 'Client unwell at the session, emergency contact needed' });
     expect(glass.statusCode, glass.body).toBe(201);
 

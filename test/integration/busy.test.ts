@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliExportPeople } from '../../src/cli/transfer';
 import type { Services } from '../../src/context';
 import { createServices } from '../../src/services';
-import { as, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, insertPurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 // Issue 9: a long console export held one transaction for its whole length, and on SQLite the running server then
@@ -75,12 +75,14 @@ describe.each(dialects())('a console export does not hold the database (%s)', (d
   let exporter: Services;
   let staff: TestUser;
   let manager: TestUser;
+  let purpose: string;
   let dir: string;
   const ids: string[] = [];
   beforeAll(async () => {
     world = await createWorld(dialect, { dbLockTimeoutMs: 150 });
     staff = await makeUser(world, ['staff']);
     manager = await makeUser(world, ['manager']);
+    purpose = await insertPurpose(world, { name: 'Service planning', guardianId: (await makeUser(world, ['guardian'])).id, createdBy: manager.id });
     for (let i = 0; i < 12; i++) {
       const id = await makePerson(world, { healthNotes: `note ${i}` });
       await makeCase(world, id, { [staff.id]: 'lead' });
@@ -104,7 +106,7 @@ describe.each(dialects())('a console export does not hold the database (%s)', (d
     const writes: number[] = [];
     let pages = 0;
     const chunks: string[] = [];
-    const result = await cliExportPeople(exporter, staff.username, async (chunk) => {
+    const result = await cliExportPeople(exporter, staff.username, purpose, async (chunk) => {
       pages++;
       // Each page's audit entries are committed before its rows are handed out.
       const audited = await world.services.db.kysely.selectFrom('audit_events').select('resource_id').where('request_id', '=', 'cli-export').execute();

@@ -34,7 +34,7 @@ describe('`confide` exits with the code of the kind of error a command met', () 
   it('3.5 agreement: an export by a user who has not accepted the policy exits as forbidden, naming rule and clause', () => {
     expect(run(dir, 'user', 'add', 'staff.one', '--name', 'Staff One', '--role', 'staff').status).toBe(0);
     expect(run(dir, 'policy', 'matrix', '-f', 'json').status).toBe(0); // installs the bundled policy, as a start would
-    const refused = run(dir, 'export', 'people', '--as', 'staff.one');
+    const refused = run(dir, 'export', 'people', '--as', 'staff.one', '--purpose', 'any');
     expect(refused.status).toBe(EXIT_CODES.forbidden);
     expect(refused.stderr).toMatch(/\[rule agreement\/not-accepted, clause 3\.5/);
     expect(refused.stdout).toBe('');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify';
 import { cliExportPeople, cliImportPeople } from '../../src/cli/transfer';
 import { fromCsv, neutralise, toCsv, TransferError } from '../../src/transfer/csv';
-import { auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { auditRows, insertPurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 type Row = Record<string, string>;
@@ -33,6 +33,9 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
   let otherStaff: TestUser;
   let volunteer: TestUser;
   let manager: TestUser;
+  let guardian: TestUser;
+  /** The active purpose exports name (2.1). */
+  let purpose: string;
   const ids: Record<string, string> = {};
   const file = (name: string, text: string) => {
     const path = join(dir, name);
@@ -47,6 +50,8 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
     otherStaff = await makeUser(world, ['staff']);
     volunteer = await makeUser(world, ['volunteer']);
     manager = await makeUser(world, ['manager']);
+    guardian = await makeUser(world, ['guardian']);
+    purpose = await insertPurpose(world, { name: 'Service planning', guardianId: guardian.id, createdBy: manager.id });
     ids.mine = await makePerson(world, { givenName: 'Mina', familyName: 'Mine', healthNotes: 'asthma-secret', safeguardingNotes: 'sg-secret' });
     ids.formula = await makePerson(world, { givenName: '=HYPERLINK("http://evil")', familyName: '+Formula', email: 'f@example.org' });
     ids.theirs = await makePerson(world, { givenName: 'Theo', familyName: 'Theirs' });
@@ -62,7 +67,7 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
   });
 
   it('3.4 need to know: export as staff holds only their case-team people, with safeguarding restricted and empty', async () => {
-    const { csv, rows } = await cliExportPeople(world.services, staff.username);
+    const { csv, rows } = await cliExportPeople(world.services, staff.username, purpose);
     const out = rowsOf(csv);
     expect(rows).toBe(2);
     expect(out.map((r) => r.id).sort()).toEqual([ids.mine, ids.formula].sort());
@@ -75,7 +80,7 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
   });
 
   it('3.4 need to know: export as a volunteer fills only general columns of the people they work with', async () => {
-    const { csv } = await cliExportPeople(world.services, volunteer.username);
+    const { csv } = await cliExportPeople(world.services, volunteer.username, purpose);
     const out = rowsOf(csv);
     expect(out.map((r) => r.id)).toEqual([ids.vol]);
     const [v] = out;
@@ -86,7 +91,7 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
   });
 
   it('export neutralises formula injection in every cell', async () => {
-    const { csv } = await cliExportPeople(world.services, staff.username);
+    const { csv } = await cliExportPeople(world.services, staff.username, purpose);
     const f = rowsOf(csv).find((r) => r.id === ids.formula)!;
     expect(f.givenName).toBe('\'=HYPERLINK("http://evil")');
     expect(f.familyName).toBe("'+Formula");
@@ -94,7 +99,7 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
 
   it('3.4 need to know: each exported person with confidential fields is audited with the fields, never the values', async () => {
     const before = (await auditRows(world)).length;
-    await cliExportPeople(world.services, manager.username);
+    await cliExportPeople(world.services, manager.username, purpose);
     const entries = (await auditRows(world)).slice(before);
     expect(entries.length).toBe(4);
     for (const e of entries) {
@@ -102,18 +107,40 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
       expect(e.actor_id).toBe(manager.id);
       const detail = JSON.parse(e.detail as unknown as string);
       expect(detail.via).toBe('export');
+      expect(detail.purposeId).toBe(purpose); // 2.1: the use the export serves
       expect(detail.fields).toContain('safeguardingNotes');
     }
     expect(JSON.stringify(entries)).not.toMatch(/sg-secret|asthma-secret/);
     // A volunteer's export shows general fields only: nothing confidential, no read entry.
     const mark = (await auditRows(world)).length;
-    await cliExportPeople(world.services, volunteer.username);
+    await cliExportPeople(world.services, volunteer.username, purpose);
     expect((await auditRows(world)).length).toBe(mark);
+  });
+
+  it('2.1 purpose-register: an export names an active purpose from the register — a draft, retired or overdue one is refused and audited, one not in the register is invalid, and nothing is written', async () => {
+    const draft = await insertPurpose(world, { name: 'Draft use', guardianId: guardian.id, createdBy: manager.id });
+    await world.services.db.kysely.updateTable('purposes').set({ status: 'draft', approved_by: null, approved_at: null }).where('id', '=', draft).execute();
+    const overdue = await insertPurpose(world, { name: 'Overdue use', guardianId: guardian.id, createdBy: manager.id, nextReviewOn: '2020-01-01' });
+    for (const p of [draft, overdue]) {
+      const before = (await auditRows(world)).length;
+      const written: string[] = [];
+      await expect(cliExportPeople(world.services, staff.username, p, (chunk) => void written.push(chunk))).rejects.toMatchObject({
+        kind: 'forbidden', rule: 'purposes/not-in-force', clause: '3.1, 2.1', errors: [{ path: 'purpose', message: 'the purpose is not active' }],
+      });
+      expect(written).toEqual([]);
+      const entries = (await auditRows(world)).slice(before);
+      expect(entries.map((e) => [e.action, e.decision, e.rule_id, e.clause, e.actor_id, JSON.parse(e.detail)])).toEqual([
+        ['person.read', 'deny', 'purposes/not-in-force', '3.1, 2.1', staff.id, { purposeId: p }],
+      ]);
+    }
+    const before = (await auditRows(world)).length;
+    await expect(cliExportPeople(world.services, staff.username, 'not-a-purpose')).rejects.toMatchObject({ kind: 'invalid-input', errors: [{ path: 'purpose', message: 'no such purpose' }] });
+    expect((await auditRows(world)).length).toBe(before);
   });
 
   it('3.5 agreement: a user who has not accepted the policy cannot export', async () => {
     const fresh = await makeUser(world, ['staff'], { accepted: false });
-    await expect(cliExportPeople(world.services, fresh.username)).rejects.toThrow(/polic/i);
+    await expect(cliExportPeople(world.services, fresh.username, purpose)).rejects.toThrow(/polic/i);
   });
 
   it('import is all-or-nothing: one bad row writes nothing and the report names row and field, never the value', async () => {
@@ -181,7 +208,7 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
     const big = `givenName,familyName,kind\nA,${'b'.repeat(10 * 1024 * 1024)},service_user\n`;
     await expect(cliImportPeople(world.services, file('big.csv', big), staff.username, false)).rejects.toThrow(/at most 10 MB/);
     await expect(cliImportPeople(world.services, file('ok.csv', 'givenName,familyName,kind\nA,B,service_user\n'), 'no.such.user', false)).rejects.toThrow(/No active user "no.such.user"/);
-    await expect(cliExportPeople(world.services, 'no.such.user')).rejects.toThrow(TransferError);
+    await expect(cliExportPeople(world.services, 'no.such.user', purpose)).rejects.toThrow(TransferError);
     expect(await peopleCount(world)).toBe(before);
   }, 60_000);
 });

@@ -31,7 +31,11 @@ describe.each(dialects())('confide demo (%s)', (dialect) => {
 
   it('loads the fictional organisation: accounts in every role, people, cases with teams, notes, a partner, a funder, and the council and police a safeguarding referral goes to (practice 4.3)', async () => {
     result = await loadDemo(world.services, { password: PASSWORD });
-    expect(result.counts).toEqual({ users: 7, people: 12, cases: 9, notes: 15, organisations: 4 });
+    expect(result.counts).toEqual({ users: 7, people: 12, cases: 9, notes: 15, organisations: 4, purposes: 1 });
+    // 3.1, 2.1: one purpose, proposed by the manager and approved by the guardian, for consents, disclosures and exports.
+    const purposes = await world.services.db.kysely.selectFrom('purposes').select(['id', 'status', 'created_by', 'approved_by']).execute();
+    expect(purposes).toEqual([{ id: result.purpose.id, status: 'active', created_by: expect.any(String), approved_by: expect.any(String) }]);
+    expect(purposes[0].created_by).not.toBe(purposes[0].approved_by);
     expect(await count(world, 'users')).toBe(7);
     expect(await count(world, 'people')).toBe(12);
     expect(await count(world, 'cases')).toBe(9);
@@ -144,7 +148,9 @@ describe('`confide demo`, export and import from the command line (sqlite)', () 
       expect(second.status).toBe(1);
       expect(second.stderr).toMatch(/already holds 12 people/);
       const out = join(dir, 'people.csv');
-      const exported = run(env, 'export', 'people', '--as', 'demo.staff1', '-o', out);
+      const purpose = /The purpose "[^"]+" \(([0-9a-f-]{36})\) is active/.exec(first.stdout)![1];
+      expect(run(env, 'export', 'people', '--as', 'demo.staff1', '-o', out).status).toBe(1); // no purpose named (2.1)
+      const exported = run(env, 'export', 'people', '--as', 'demo.staff1', '--purpose', purpose, '-o', out);
       expect(exported.status, exported.stderr).toBe(0);
       const csv = readFileSync(out, 'utf8');
       expect(csv.split('\r\n')[0]).toBe('id,givenName,familyName,kind,dateOfBirth,email,phone,address,pronouns,preferredName,ethnicity,healthNotes,safeguardingNotes,restricted');

@@ -24,7 +24,7 @@ describe('text the engines cannot store alike', () => {
   });
 
   it('console arguments and options are checked before any command runs (exit code of invalid input)', async () => {
-    for (const argv of [['user', 'add', 'bad\ud800name', '--name', 'X', '--role', 'staff'], ['export', 'people', '--as', 'ad\udc00min']]) {
+    for (const argv of [['user', 'add', 'bad\ud800name', '--name', 'X', '--role', 'staff'], ['export', 'people', '--as', 'ad\udc00min', '--purpose', 'p']]) {
       const cli = buildCli().exitOverride();
       const error = await cli.parseAsync(argv, { from: 'user' }).then(() => null, (e: unknown) => e);
       expect(error).toBeInstanceOf(DomainError);
