@@ -125,6 +125,16 @@ function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: Ac
       return { allowed: false, ruleId: m.ruleId, clauseKey: m.clauseKey, clause: actor.policy.clauseFor(m.clauseKey), reason: m.reason, via: null, obligations: NONE, actorLevel: false };
     }
   }
+  const own = mine.length > 0 && !isRecord ? ownOnly(actor, resource, mine) : null;
+  if (own) {
+    // Rules give this to the actor's roles only for what is their own (a purpose's author, a report's reporter, a
+    // request's requester), and this is someone else's: cite the clause those rules rest on (3.1 and 2.1 for the
+    // purpose register, 5 for breach reports), not need to know.
+    return {
+      allowed: false, ruleId: 'default/deny', clauseKey: own, clause: actor.policy.clauseFor(own),
+      reason: 'This is open to you only for your own, and this one is someone else\'s.', via: null, obligations: NONE, actorLevel: false,
+    };
+  }
   let reason = 'Your role does not allow this.';
   if (mine.length === 0 && !isRecord) {
     // No rule gives this to any of the actor's roles: name who may, under the clause that gives it to them, when the
@@ -155,6 +165,22 @@ function defaultDeny(actor: Actor, action: Action, resource: Resource, rules: Ac
     allowed: false, ruleId: 'default/deny', clauseKey: 'need-to-know', clause: actor.policy.clauseFor('need-to-know'), reason,
     via: null, obligations: NONE, actorLevel: !isRecord,
   };
+}
+
+/**
+ * The clause key the actor's rules for an action rest on, when each of those that could apply to this resource's
+ * class fails only because the resource is not the actor's own (relation `self`); else null.
+ */
+function ownOnly(actor: Actor, resource: Resource, mine: readonly CompiledAllow[]): string | null {
+  const bit = classBitOf(resource);
+  const applicable = mine.filter((a) => a.classes === null || typeof a.classes !== 'number' || (a.classes & bit) !== 0);
+  if (applicable.length === 0) return null;
+  const keys = new Set(applicable.map((a) => a.rule.clauseKey));
+  const onlySelf = applicable.every((a) => {
+    const failing = a.relations.filter((r) => r !== 'any' && !RELATIONS[r].holds(actor, resource));
+    return failing.length === 1 && failing[0] === 'self';
+  });
+  return keys.size === 1 && onlySelf ? [...keys][0] : null;
 }
 
 const ROLE_WORDS: Readonly<Record<Role, string>> = {

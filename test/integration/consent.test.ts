@@ -100,7 +100,11 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
     expect(await count('purposes')).toBe(before);
     const draft = await as(world, manager).post('/api/purposes', purposeBody(guardian.id));
     const id = draft.json().data.id as string;
-    expect((await as(world, guardian).patch(`/api/purposes/${id}`, { name: 'Other' }, { 'if-match': '"1"' })).statusCode).toBe(403);
+    // Another's draft: refused under the purpose register (3.1, 2.1) — its author edits it — not under need to know.
+    const others = await as(world, guardian).patch(`/api/purposes/${id}`, { name: 'Other' }, { 'if-match': '"1"' });
+    expect(others.statusCode).toBe(403);
+    expect(others.json()).toMatchObject({ rule: 'default/deny', clause: '3.1, 2.1', detail: "This is open to you only for your own, and this one is someone else's." });
+    expect(await lastAudit()).toMatchObject({ action: 'purpose.update', decision: 'deny', rule_id: 'default/deny', clause: '3.1, 2.1', resource_type: 'purpose', resource_id: id, actor_id: guardian.id });
     expect((await as(world, manager).patch(`/api/purposes/${id}`, { name: 'Renamed' })).statusCode).toBe(428);
     const edited = await as(world, manager).patch(`/api/purposes/${id}`, { name: 'Renamed' }, { 'if-match': '"1"' });
     expect(edited.statusCode, edited.body).toBe(200);
