@@ -14,7 +14,7 @@ export interface LineBufferOptions {
 
 /**
  * The process log's destination: lines gathered in memory and written to a file descriptor (stdout) in the
- * background once 4 KiB are waiting, at least every second, and synchronously when the process exits. A write
+ * background once 16 KiB are waiting, at least every second, and synchronously when the process exits. A write
  * system call per line was about a third of a simple request's CPU.
  *
  * Adding a line costs the same however much is waiting. pino's default destination measured the byte length of its
