@@ -4,7 +4,7 @@
  *   npm run bench                     everything (~6–10 min the first time: the 1M-row datasets are built and
  *                                     cached under bench/out/; later runs reuse them)
  *   npm run bench -- --quick          fewer iterations and rounds (~3 min once the datasets exist)
- *   npm run bench -- --only=list,http sections: decide, list, told (the not-yet-told worklist), consent (a person's
+ *   npm run bench -- --only=list,http sections: decide, log (the access line), list, told (the not-yet-told worklist), consent (a person's
  *                                     consent history), start, http, audit, review (the management review view),
  *                                     page (the person page in Chromium over 1M people),
  *                                     disclosure (a 200-item release pack through the API; the register for one
@@ -32,6 +32,7 @@ import { benchDisclosure } from './disclosure';
 import { benchHttp } from './http';
 import { type BenchOptions, type Row, log, machineInfo, printTable, round } from './lib';
 import { benchList } from './list';
+import { benchLog } from './log';
 import { benchNotYetTold } from './first-contact';
 import { benchReview } from './review';
 import { benchPage } from './page';
@@ -40,6 +41,7 @@ import { benchPage } from './page';
 // make PostgreSQL checkpoint and autovacuum under the list's feet).
 const SECTIONS = {
   decide: benchDecide,
+  log: benchLog,
   list: benchList,
   told: benchNotYetTold,
   start: benchColdStart,
@@ -99,7 +101,9 @@ async function main() {
     const t0 = Date.now();
     const { result, rows: r } = await SECTIONS[name](opts);
     sections[name] = {
-      measuredAt: new Date().toISOString(), quick: opts.quick, seconds: round((Date.now() - t0) / 1000, 1),
+      // Each section says what it ran on: a run with --only keeps older sections, and the shared machine's host
+      // (and so its processor) can differ from one run to the next.
+      measuredAt: new Date().toISOString(), commit: gitCommit(), cpuModel: machine.cpuModel, quick: opts.quick, seconds: round((Date.now() - t0) / 1000, 1),
       loadAverageAfter: loadavg().map((x) => round(x, 2)), result,
     };
     rows.push(...r);
