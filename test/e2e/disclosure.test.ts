@@ -88,7 +88,7 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
 
     // Step 2: the items — nothing chosen for the worker (Caldicott 3); continuing with none is refused on the spot.
     await page.getByRole('heading', { name: /Step 2 of 4/ }).waitFor();
-    expect((await focused(page)).tag).toBe('H2');
+    await expect.poll(async () => (await focused(page)).tag).toBe('H2');
     expect(await page.locator('input[type="checkbox"]').count()).toBeGreaterThan(3);
     expect(await page.locator('input[type="checkbox"]:checked').count()).toBe(0);
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -273,7 +273,7 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     await page.getByRole('heading', { name: 'New sharing agreement', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Save the draft' }).click();
     await expect.poll(() => page.getByLabel('Title').getAttribute('aria-invalid')).toBe('true');
-    expect((await focused(page)).name).toBe('title');
+    await expect.poll(async () => (await focused(page)).name).toBe('title');
     await checkpoint(page, 'agreements-01-errors');
     await page.getByLabel('Title').fill('Joint working protocol with Riverside Youth Trust');
     await page.locator('label.checkbox', { hasText: /^Riverside Youth Trust/ }).click();
@@ -350,7 +350,7 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     await page.getByLabel('Next review by').fill(day(60)); // after it ends: refused at the field
     await page.getByRole('button', { name: 'Record the review' }).click();
     await expect.poll(() => page.getByLabel('Next review by').getAttribute('aria-invalid')).toBe('true');
-    expect((await focused(page)).name).toBe('nextReviewOn');
+    await expect.poll(async () => (await focused(page)).name).toBe('nextReviewOn');
     await checkpoint(page, 'agreements-05b-review-errors');
     await page.getByLabel('Next review by').fill(day(40));
     await page.getByRole('button', { name: 'Record the review' }).click();

@@ -77,7 +77,7 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(() => page.getByLabel('Given name').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('Family name').getAttribute('aria-invalid')).toBe('true');
-    expect((await focused(page)).name).toBe('givenName');
+    await expect.poll(async () => (await focused(page)).name).toBe('givenName');
     const describedBy = (await page.getByLabel('Given name').getAttribute('aria-describedby')) ?? '';
     expect(await page.locator(`[id="${describedBy.split(' ').pop()}"]`).textContent()).toMatch(/Enter their given name/);
     await checkpoint(page, 'first-contact-01-details-errors');
@@ -91,7 +91,7 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
 
     // Step 2: the notice in Welsh, to read out or hand over, and how it was given.
     await page.getByRole('heading', { name: /Step 2 of 3/ }).waitFor();
-    expect((await focused(page)).tag).toBe('H2');
+    await expect.poll(async () => (await focused(page)).tag).toBe('H2');
     await expect.poll(() => page.getByRole('region', { name: 'The notice text' }).textContent()).toContain('Rydym yn cadw');
     expect(await page.locator('.notice-meta').textContent()).toMatch(/Version 1 · Welsh/);
     await page.locator('label.radio', { hasText: /^In person/ }).click();
@@ -132,7 +132,7 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
     // Each unexplained point is its own message on its own field.
     await expect.poll(() => page.getByLabel('Who it will be shared with').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('That not agreeing may mean not getting a service').getAttribute('aria-invalid')).toBe('true');
-    expect((await focused(page)).name).toBe('told.withWhom');
+    await expect.poll(async () => (await focused(page)).name).toBe('told.withWhom');
     expect(await page.locator('.field-error').count()).toBeGreaterThanOrEqual(4);
     await checkpoint(page, 'first-contact-06-consent-told-errors');
     await page.getByLabel('Who it will be shared with').fill('Your GP practice, Riverside Surgery.');

@@ -86,7 +86,7 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     await signIn(page, base, manager.username);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Management review' }).click();
     await page.getByRole('heading', { name: 'Management review', level: 1 }).waitFor();
-    expect((await focused(page)).tag).toBe('H1');
+    await expect.poll(async () => (await focused(page)).tag).toBe('H1');
 
     // The overdue policy review comes first, loudly.
     const overdue = page.getByRole('region', { name: /review is overdue by 8 days/ });
@@ -124,7 +124,7 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     await page.getByRole('button', { name: 'Record the review' }).click();
     const next = page.getByLabel('Next review by');
     await expect.poll(() => next.getAttribute('aria-invalid')).toBe('true');
-    expect((await focused(page)).name).toBe('nextReviewOn');
+    await expect.poll(async () => (await focused(page)).name).toBe('nextReviewOn');
     const describedBy = (await next.getAttribute('aria-describedby')) ?? '';
     const described = await page.evaluate(`${JSON.stringify(describedBy)}.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ')`);
     expect(described).toContain('must be after today');
@@ -133,7 +133,7 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     await next.fill('2028-03-01');
     await page.getByRole('button', { name: 'Record the review' }).click();
     await page.locator('#review-done').waitFor();
-    expect((await focused(page)).id).toBe('review-done');
+    await expect.poll(async () => (await focused(page)).id).toBe('review-done');
     expect(await page.locator('#review-done').textContent()).toContain('The next review is due on 1 Mar 2028');
     const history = page.getByRole('region', { name: 'History' });
     await expect.poll(() => history.textContent()).toContain('Break-glass reviews are slow');
@@ -155,7 +155,7 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     await page.getByRole('button', { name: 'Show the report' }).click();
     const heading = page.getByRole('heading', { name: /^Age band, quarter 4 of 2026/ });
     await heading.waitFor();
-    expect((await focused(page)).id).toBe('report-title');
+    await expect.poll(async () => (await focused(page)).id).toBe('report-title');
     const table = page.getByRole('table', { name: /Age band for quarter 4 of 2026/ });
     expect(await table.getByRole('row', { name: /^25 to 34/ }).textContent()).toBe('25 to 345');
     expect(await table.getByRole('row', { name: /^18 to 24/ }).textContent()).toBe('18 to 24<5 (fewer than 5 people)');

@@ -48,7 +48,7 @@ describe.runIf(browserAvailable)('an external meeting attendee\'s one-time link 
     for (const secret of ['Bloggs', 'CAMHS', 'Review of the', 'Jo ']) expect(shown).not.toContain(secret);
     await page.getByRole('button', { name: 'I accept these terms' }).click();
     await expect.poll(() => page.getByLabel('Type your full name to accept').getAttribute('aria-invalid')).toBe('true');
-    expect((await focused(page)).name).toBe('typedName');
+    await expect.poll(async () => (await focused(page)).name).toBe('typedName');
     await checkpoint(page, 'meeting-link-01-terms');
     await page.getByLabel('Type your full name to accept').fill('Mickey Mouse');
     await page.getByRole('button', { name: 'I accept these terms' }).click();

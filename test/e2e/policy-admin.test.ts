@@ -56,14 +56,14 @@ describe.runIf(browserAvailable)('administration of the policy and the audit tra
     await page.getByRole('button', { name: 'Load this version' }).click();
     const mapField = page.getByLabel('Clause map (JSON)');
     await expect.poll(() => mapField.getAttribute('aria-invalid')).toBe('true');
-    expect((await focused(page)).name).toBe('clauseMap');
+    await expect.poll(async () => (await focused(page)).name).toBe('clauseMap');
     expect(await page.locator('.field-error').first().textContent()).toContain('no clause "9.9" in this policy');
     await checkpoint(page, 'policy-admin-02-load-error');
 
     await mapField.fill(JSON.stringify(clauseMap, null, 2));
     await page.getByRole('button', { name: 'Load this version' }).click();
     await page.getByRole('heading', { name: /Version 2 is loaded/ }).waitFor();
-    expect((await focused(page)).id).toBe('loaded-title');
+    await expect.poll(async () => (await focused(page)).id).toBe('loaded-title'); // focus moves after the heading renders
     expect(await page.locator('.alert.success').textContent()).toContain('Planned, not yet enforced: 4.2.');
     await checkpoint(page, 'policy-admin-03-loaded');
     expect((await auditRows(world)).filter((r) => r.action === 'policy.load' && r.actor_id === admin.id).at(-1)).toMatchObject({ decision: 'change', resource_type: 'policy' });
@@ -102,7 +102,7 @@ describe.runIf(browserAvailable)('administration of the policy and the audit tra
     await page.getByRole('button', { name: 'Change mode' }).click();
     await page.locator('#mode-done').waitFor();
     expect(await page.locator('#mode-done').textContent()).toContain('agreement/not-accepted is now warn only');
-    expect((await focused(page)).id).toBe('mode-done');
+    await expect.poll(async () => (await focused(page)).id).toBe('mode-done');
     await checkpoint(page, 'policy-admin-06-rule-changed');
 
     // The audit trail (1.1): not checked yet; checked on request; the request and its outcome audited.
