@@ -2,7 +2,9 @@ import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
 
 const MAX_STATEMENTS = 500;
-const caches = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+/** Per connection: statements answering rows as objects (shared with Kysely), and those answering arrays. */
+const objectCaches = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+const rawCaches = new WeakMap<SQLite.Database, Map<string, RawStatement>>();
 
 /**
  * The prepared statement for `sql` on connection `db`, prepared once and reused: one cache per connection, shared
@@ -12,7 +14,7 @@ const caches = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
  * out). A statement still being iterated (a streamed query) is never handed out twice: a busy one is replaced.
  */
 export function statementOn(db: SQLite.Database, sql: string): SQLite.Statement {
-  return cached(db, sql, sql, false);
+  return cached(objectCaches, db, sql, (stmt) => stmt, (stmt) => stmt);
 }
 
 /** A statement that answers rows as arrays of column values, with its column names; see {@link rowsOf}. */
@@ -28,15 +30,12 @@ export interface RawStatement {
  * object-answering statement of the same text, which Kysely may share.
  */
 export function rawStatementOn(db: SQLite.Database, sql: string): RawStatement {
-  const statement = cached(db, `raw:${sql}`, sql, true);
-  let columns = columnNames.get(statement);
-  if (!columns) {
-    columns = statement.columns().map((c) => c.name);
+  return cached(rawCaches, db, sql, (r) => r.statement, (statement) => {
+    const columns = statement.raw(true).columns().map((c) => c.name);
     // Assigning it would set the object's prototype, not a property: no query of ours names a column so.
     if (columns.includes('__proto__')) throw new Error('rawStatementOn: a column named __proto__');
-    columnNames.set(statement, columns);
-  }
-  return { statement, columns };
+    return { statement, columns };
+  });
 }
 
 /**
@@ -55,21 +54,22 @@ export function rowsOf<R>({ statement, columns }: RawStatement, values: readonly
   return out;
 }
 
-const columnNames = new WeakMap<SQLite.Statement, string[]>();
-
-function cached(db: SQLite.Database, key: string, sql: string, raw: boolean): SQLite.Statement {
+/** The entry for `sql` in `db`'s cache of `caches`, made from a newly prepared statement when absent or busy. */
+function cached<V>(
+  caches: WeakMap<SQLite.Database, Map<string, V>>, db: SQLite.Database, sql: string,
+  statementOf: (entry: V) => SQLite.Statement, make: (statement: SQLite.Statement) => V,
+): V {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
-  let stmt = cache.get(key);
-  if (stmt && !stmt.busy) {
-    cache.delete(key); // re-insert below: most recently used last
+  let entry = cache.get(sql);
+  if (entry && !statementOf(entry).busy) {
+    cache.delete(sql); // re-insert below: most recently used last
   } else {
-    stmt = db.prepare(sql);
-    if (raw) stmt.raw(true);
+    entry = make(db.prepare(sql));
   }
-  cache.set(key, stmt);
+  cache.set(sql, entry);
   if (cache.size > MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
-  return stmt;
+  return entry;
 }
 
 /**
