@@ -17,7 +17,7 @@ import pg from 'pg';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
 import { SERVER_NODE_FLAGS } from '../bin/node-flags.mjs';
-import { type BenchOptions, type Row, log, machineCpuMicros, procCpu, round } from './lib';
+import { type BenchOptions, type Row, log, machineCpuMicros, median, procCpu, round } from './lib';
 
 interface ServerInfo {
   confidePort: number;
@@ -58,12 +58,6 @@ function postgresCpuMicros(): number {
   return micros;
 }
 
-/** The middle value (the mean of the two middle ones for an even count). */
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** Each round's ratio of one target's rate to another's, measured back to back in that round. */
 const pairedRatios = (of: number[], to: number[]) => of.map((x, i) => x / to[i]);

@@ -24,6 +24,13 @@ export function summarise(samples: readonly number[]) {
 /** Rounds to `d` decimals for the report. */
 export const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

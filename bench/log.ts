@@ -11,9 +11,9 @@ import { writeAccessLine } from '../src/http/access-log';
 import { LazyRequestLogger } from '../src/http/request-logger';
 import { LineBuffer } from '../src/lib/log-destination';
 import { newId } from '../src/lib/ids';
-import { type BenchOptions, type Row, log, round } from './lib';
+import { LOG_REDACT } from '../src/services';
+import { type BenchOptions, type Row, log, median, round } from './lib';
 
-const REDACT = { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'token', '*.token'], censor: '[redacted]' };
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** µs per line of `line()` over `n` lines. */
@@ -28,9 +28,9 @@ async function perLine(n: number, line: () => void): Promise<number> {
 
 export async function benchLog(opts: BenchOptions) {
   const fd = openSync('/dev/null', 'w');
-  const before: Logger = pino({ level: 'info', redact: REDACT }, pino.destination({ dest: fd, sync: false, minLength: 4096 }));
+  const before: Logger = pino({ level: 'info', redact: LOG_REDACT }, pino.destination({ dest: fd, sync: false, minLength: 4096 }));
   const buffer = new LineBuffer(fd);
-  const now: Logger = pino({ level: 'info', redact: REDACT }, buffer);
+  const now: Logger = pino({ level: 'info', redact: LOG_REDACT }, buffer);
   const actor = newId();
   const fields = { actor, method: 'GET', route: '/api/people/:id', status: 200, ms: 1.2 };
   const targets = {
@@ -51,7 +51,6 @@ export async function benchLog(opts: BenchOptions) {
   }
   buffer.close();
   closeSync(fd);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ratios = results.now.map((x, i) => x / results.before[i]);
   const result = { linesPerRound: n, rounds, beforeMicros: round(median(results.before), 2), nowMicros: round(median(results.now), 2), ratio: round(median(ratios), 3) };
   log(`log: ${result.nowMicros} µs a line against ${result.beforeMicros} (${round(result.ratio * 100, 1)} %)`);

@@ -14,6 +14,9 @@ import { systemClock, type Clock } from './lib/clock';
 import { chooseLogFormat, prettyStream } from './lib/log-lines';
 import { LineBuffer } from './lib/log-destination';
 
+/** What the process log never writes. Belt and braces: the access log never includes these, but nothing else may either. */
+export const LOG_REDACT = { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'token', '*.token'], censor: '[redacted]' };
+
 /**
  * The process logger on stdout: JSON lines, or readable lines at a terminal (LOG_FORMAT). JSON lines are gathered and
  * written in the background (src/lib/log-destination.ts), and flushed at exit. The access log is operational; the
@@ -22,8 +25,7 @@ import { LineBuffer } from './lib/log-destination';
 function createLogger(config: Config): Logger {
   const options = {
     level: config.logLevel,
-    // Belt and braces: the access log never includes these, but nothing else may either.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'token', '*.token'], censor: '[redacted]' },
+    redact: LOG_REDACT,
   };
   // At a terminal, readable lines written as they come (a person is watching); JSON lines otherwise, or when asked.
   if (chooseLogFormat(config.logFormat, process.stdout.isTTY) === 'pretty') return pino(options, prettyStream(process.stdout));
