@@ -25,7 +25,7 @@ const config = loadConfig({
   DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', // the real access log is part of the cost (stdout → /dev/null)
 });
-const services = createServices(config, { connect: { pgSchema: process.env.BENCH_PG_SCHEMA || undefined } });
+const services = createServices(config, { connect: { pgSchema: process.env.BENCH_PG_SCHEMA || undefined, walCheckpointer: {} } }); // as src/server.ts serves
 await prepareDatabase(services);
 for (const step of startupSteps) await step(services);
 const db = services.db.kysely;

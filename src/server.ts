@@ -19,7 +19,8 @@ import { createServices, prepareDatabase } from './services';
  */
 export async function serve(overrides: Partial<Config> = {}) {
   const config = loadConfig(process.env, overrides);
-  const services = createServices(config);
+  // SQLite: the log is copied back on a thread of its own, not in the commits of the thread that answers requests.
+  const services = createServices(config, { connect: { walCheckpointer: {} } });
   await prepareDatabase(services);
   for (const step of startupSteps) await step(services);
   const admin = await ensureAdministrator(services);

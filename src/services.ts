@@ -38,7 +38,11 @@ export function createServices(
   options: { clock?: Clock; logger?: Logger; connect?: Partial<ConnectOptions> } = {},
 ): Services {
   const logger = options.logger ?? createLogger(config);
-  const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lockTimeoutMs: config.dbLockTimeoutMs, poolSize: config.dbPoolSize, ...options.connect });
+  const walCheckpointer = options.connect?.walCheckpointer && {
+    onFailure: (code: string) => logger.warn({ code }, 'the background copy of the SQLite log failed; commits copy it instead'),
+    ...options.connect.walCheckpointer,
+  };
+  const db = connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, lockTimeoutMs: config.dbLockTimeoutMs, poolSize: config.dbPoolSize, ...options.connect, walCheckpointer });
   const metrics = new Metrics(config.metricsToken !== '');
   const signer = loadOrCreateSigner(config.dataDir);
   const append: AppendAudit = (trx, groups, lockedHead) => recordAuditGroups(trx, { config, db, metrics, signer }, groups, lockedHead);

@@ -8,6 +8,7 @@ import type { Database } from './schema';
 import { PipelinedConnection, PipelinedReads } from './pg-pipeline';
 import { PreparingClient } from './pg-prepared';
 import { ImmediateSqliteDialect } from './sqlite-dialect';
+import { startWalCheckpointer } from './wal-checkpointer';
 import { withStatementCache } from './statement-cache';
 
 /** Which SQL engine a database handle talks to. */
@@ -55,6 +56,12 @@ export interface ConnectOptions {
    * 5000 ms). The failure is answered 503 with Retry-After (src/http/errors.ts), never 500.
    */
   lockTimeoutMs?: number;
+  /**
+   * SQLite: copy the write-ahead log back into the database on a thread of its own (src/db/wal-checkpointer.ts)
+   * rather than in the commits of this connection's thread. For the server, whose thread answers requests; a
+   * command that writes and exits has no use for it. `onFailure` hears of a copy that failed other than for a lock.
+   */
+  walCheckpointer?: { onFailure?: (code: string) => void };
 }
 
 // PostgreSQL returns int8/numeric as strings by default; our counts fit in a JS number.
@@ -152,5 +159,13 @@ export function connect(options: ConnectOptions): Db {
   if (options.lockTimeoutMs !== undefined) sqlite.pragma(`busy_timeout = ${Math.round(options.lockTimeoutMs)}`);
   registerNameKey(sqlite);
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { kysely, dialect: 'sqlite', sqlite, location: file, close: () => kysely.destroy() };
+  const checkpointer = options.walCheckpointer ? startWalCheckpointer(file, options.walCheckpointer) : null;
+  const close = async () => {
+    // First: the last connection to close removes the log, which must not happen under the thread's open one.
+    await checkpointer?.stop();
+    await kysely.destroy();
+    // Kysely closes the connection only if a query of its own ever opened its driver.
+    if (sqlite.open) sqlite.close();
+  };
+  return { kysely, dialect: 'sqlite', sqlite, location: file, close };
 }
