@@ -77,6 +77,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'disclosure/no-organisation-data': 'Organisation-specific data is never given to a third party, so it was refused.',
   'disclosure/no-self-approval': 'A disclosure without consent must be decided by a manager other than the one who asked for it, so it was refused.',
   'disclosure/exception-not-approved': 'No manager other than the requester had approved the exception, so nothing was released.',
+  'disclosure/crime-exception-police-only': 'The crime exception is for information the police need, and the recipient was not the police, so it was refused.',
   'disclosure/acknowledgement-link': 'The recipient acknowledged the confidentiality terms through the one-time link.',
   'disclosure/case-team-reads': 'They are on the case team working with this person.',
   'disclosure/case-team-volunteer-reads': 'They work with this person as a volunteer or student (what was disclosed to whom only).',

@@ -10,9 +10,15 @@ import type { Visible } from '../records/guard';
 
 /** What a basis is asked: the disclosure as stored (or about to be) and the person's record as the actor sees it. */
 export interface BasisAsk {
-  row: Pick<DisclosureRow, 'person_id' | 'purpose_id' | 'recipient_org_id' | 'data_categories' | 'requested_by' | 'approved_by' | 'exception_ground' | 'exception_reference' | 'status'>;
+  row: Pick<DisclosureRow, 'person_id' | 'purpose_id' | 'recipient_org_id' | 'data_categories' | 'requested_by' | 'approved_by' | 'exception_ground' | 'exception_reference' | 'status' | 'mode' | 'occurred_at'>;
   person: Visible;
 }
+
+/**
+ * When the basis must have held: an oral disclosure, recorded after the fact, when it was said; a written one now,
+ * as its pack leaves (undefined). A consent given, withdrawn or expired since the call does not decide it (1.3, 4.1).
+ */
+export const basisTime = (row: BasisAsk['row']): string | undefined => (row.mode === 'oral' && row.occurred_at ? row.occurred_at : undefined);
 
 /** A basis's answer: whether it holds, the rule and clause that decided, and what to record (the consent id …). */
 export interface BasisOutcome {
@@ -44,10 +50,11 @@ export const CONSENT_BASIS: Basis = {
   async check(ctx, { row, person }) {
     const facts = await loadConsentFacts(ctx, row.person_id, {
       purposeId: row.purpose_id, recipient: { kind: 'organisation', organisationId: row.recipient_org_id }, dataCategories: JSON.parse(row.data_categories) as string[],
+      at: basisTime(row),
     }, 'body');
     const d = decide(ctx.actor, 'consent.check', { ...person.facts, classification: 'general', consent: facts });
     const covering = d.allowed ? coveringConsent(facts) : null;
-    return { holds: covering !== null, ruleId: d.ruleId, clause: d.clause, reason: d.reason, detail: { basis: 'consent', consentId: covering?.id ?? null, recipient: facts.recipient } };
+    return { holds: covering !== null, ruleId: d.ruleId, clause: d.clause, reason: d.reason, detail: { basis: 'consent', consentId: covering?.id ?? null, recipient: facts.recipient, ...(basisTime(row) ? { asOf: facts.at } : {}) } };
   },
 };
 
@@ -62,7 +69,7 @@ export const AGREEMENT_BASIS: Basis = {
   automatic: true,
   async check(ctx, ask) {
     const { row } = ask;
-    const facts = await loadAgreementFacts(ctx, { organisationId: row.recipient_org_id, purposeId: row.purpose_id, categories: JSON.parse(row.data_categories) });
+    const facts = await loadAgreementFacts(ctx, { organisationId: row.recipient_org_id, purposeId: row.purpose_id, categories: JSON.parse(row.data_categories), at: basisTime(row) });
     const d = decide(ctx.actor, 'agreement.check', { type: 'agreement', agreement: facts });
     const covering = d.allowed ? coveringAgreement(facts) : null;
     if (!covering) return { holds: false, ruleId: d.ruleId, clause: d.clause, reason: d.reason, detail: { basis: 'agreement', agreementId: null } };
@@ -74,14 +81,30 @@ export const AGREEMENT_BASIS: Basis = {
 };
 
 /**
+ * 1.3: "when information is required by the police to prevent or detect crime" — the crime exception is for a police
+ * recipient only (a legal duty or an emergency may call for others: a court, a safeguarding team, an ambulance).
+ */
+export const CRIME_NEEDS_POLICE = {
+  ruleId: 'disclosure/crime-exception-police-only',
+  reason: 'The crime exception (1.3) covers information the police need to prevent or detect crime: the recipient must be a police organisation in the register.',
+};
+
+/** Whether an exception's ground allows a recipient organisation of this kind ({@link CRIME_NEEDS_POLICE}). */
+export const groundFitsRecipient = (ground: string | null, recipientKind: string | undefined) => ground !== 'crime' || recipientKind === 'police';
+
+/**
  * (b) An exception (1.3): a legal duty (with its reference), an emergency or risk to public safety, or the
- * prevention or detection of crime — holding only once a manager other than the requester approved it.
+ * prevention or detection of crime (for the police) — holding only once a manager other than the requester approved it.
  */
 export const EXCEPTION_BASIS: Basis = {
   kind: 'exception',
   automatic: false,
   async check(ctx, { row }) {
     const policy = ctx.actor.policy;
+    const recipient = await ctx.db.selectFrom('organisations').select('kind').where('id', '=', row.recipient_org_id).executeTakeFirst();
+    if (!groundFitsRecipient(row.exception_ground, recipient?.kind)) {
+      return { holds: false, ...CRIME_NEEDS_POLICE, clause: policy.clauseFor('disclosure-exception'), detail: { basis: 'exception', ground: row.exception_ground, recipientKind: recipient?.kind ?? null } };
+    }
     const approved = row.approved_by !== null && row.approved_by !== row.requested_by && row.exception_ground !== null
       && (row.exception_ground !== 'legal_duty' || !!row.exception_reference) && row.status !== 'awaiting_approval' && row.status !== 'refused';
     return approved

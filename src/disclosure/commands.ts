@@ -11,10 +11,11 @@ import { factsFor } from '../policy/relations';
 import type { DisclosureFacts, Resource } from '../policy/types';
 import { findVisible, requireAllowed, type Visible } from '../records/guard';
 import { alertManagersToDecide, tellRequesterDecided } from './alerts';
-import { findBasis } from './basis';
+import { findBasis, groundFitsRecipient } from './basis';
 import { resolveItems } from './items';
 import { getDisclosure } from './queries';
-import { basisRefusal, hardRuleRefusal, outsidePurposeRefusal, refuseAll, type Refusal } from './refusals';
+import { leftAt } from './record';
+import { basisRefusal, crimeRecipientRefusal, hardRuleRefusal, outsidePurposeRefusal, refuseAll, type Refusal } from './refusals';
 import type { ApprovalInput, RequestInput } from './schema';
 
 /** A short reference a recipient can quote: the day and six random characters. */
@@ -67,8 +68,9 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
   const purpose = await purposeInForceFor(ctx, input.purposeId, 'body.purposeId', 'disclosure.request', person);
   const outside = outsidePurposeRefusal(ctx, resolved, purpose, target);
   if (outside) refusals.push(outside);
-  const org = await ctx.db.selectFrom('organisations').select('id').where('id', '=', input.recipient.organisationId).where('archived_at', 'is', null).executeTakeFirst();
+  const org = await ctx.db.selectFrom('organisations').select(['id', 'kind']).where('id', '=', input.recipient.organisationId).where('archived_at', 'is', null).executeTakeFirst();
   if (!org) throw invalidInput('The recipient must be an organisation in the register.', [{ path: 'body.recipient.organisationId', message: 'no organisation with that id in the register' }]);
+  if (input.exception && !groundFitsRecipient(input.exception.ground, org.kind)) refusals.push(crimeRecipientRefusal(ctx, org, target));
   if (input.pseudonymise && Number(purpose.needs_identity) === 1) throw invalidInput('This purpose needs to know who the person is: it cannot be served by a pseudonymised pack.', [{ path: 'body.pseudonymise', message: 'the purpose needs identity' }]);
   if (input.pseudonymise && resolved.items.attachments.length) throw invalidInput('A document cannot be pseudonymised: leave documents out of a pseudonymised pack.', [{ path: 'body.items.attachments', message: 'not allowed with pseudonymise' }]);
   const occurredAt = input.oral ? new Date(input.oral.occurredAt).toISOString() : null;
@@ -149,15 +151,6 @@ export async function decideException(ctx: Ctx, id: string, input: ApprovalInput
 }
 
 /**
- * How far before the information left a told time may be: the web app sends a day chosen in the past as that day's
- * local noon (web/src/pages/disclosure/DisclosurePage.tsx), which is up to 12 hours before a release later that day.
- */
-export const TOLD_SAME_DAY_MS = 12 * 3_600_000;
-
-/** When the information left: an oral disclosure when it was said, a written one when its pack was released. */
-const leftAt = (row: DisclosureRow) => (row.mode === 'oral' && row.occurred_at ? row.occurred_at : row.released_at);
-
-/**
  * Why the person cannot be recorded as told of this disclosure (409), or null: they are told of what was shared —
  * a released disclosure, not one refused or still waiting — unless the manager who approved the exception decided
  * they are not told (1.3), and once: a date recorded already is not overwritten.
@@ -173,8 +166,8 @@ function notToldRefusal(row: DisclosureRow) {
 
 /**
  * Records when the person was told of a released disclosure (the register shows whether and when; Caldicott 8): once,
- * at a time that has happened and is not before the information left ({@link TOLD_SAME_DAY_MS} allowing for a day
- * given without its time). A disclosure not released, one the person is not to be told of, or one told of already is
+ * at a time that has happened and is not before the information left (the web app sends a day chosen as that day's
+ * noon, or the moment it left when that was later the same day). A disclosure not released, one the person is not to be told of, or one told of already is
  * refused (409); nothing is written on a refusal.
  */
 export async function recordPersonTold(ctx: Ctx, id: string, toldAt: string) {
@@ -184,7 +177,7 @@ export async function recordPersonTold(ctx: Ctx, id: string, toldAt: string) {
   const at = new Date(toldAt).toISOString();
   if (isInFuture(at, ctx.now)) throw invalidInput('Record that the person was told after it happened.', [{ path: 'body.toldAt', message: 'must not be in the future' }]);
   const left = leftAt(row);
-  if (left && Date.parse(at) < Date.parse(left) - TOLD_SAME_DAY_MS) {
+  if (left && Date.parse(at) < Date.parse(left)) {
     throw invalidInput('The person cannot have been told of this disclosure before it was made.', [{ path: 'body.toldAt', message: `must not be before the disclosure (${left})` }]);
   }
   const done = await ctx.db.updateTable('disclosures').set((eb) => ({ person_told_at: at, updated_at: ctx.nowIso, version: eb('version', '+', 1) }))

@@ -4,7 +4,7 @@ import type { PurposeRow } from '../db/schema';
 import { DomainError, type FieldError } from '../lib/errors';
 import type { Decision } from '../policy/types';
 import type { DisclosureFacts } from '../policy/types';
-import { basisEntry, type BasisOutcome } from './basis';
+import { basisEntry, CRIME_NEEDS_POLICE, type BasisOutcome } from './basis';
 import type { ResolvedItems } from './items';
 
 /**
@@ -56,6 +56,17 @@ export function outsidePurposeRefusal(ctx: Ctx, resolved: ResolvedItems, purpose
     ruleId, clause, reason,
     errors: outside.map((i) => ({ path: i.path, message: `${i.beyond.join(' and ')} information, which this purpose does not use` })),
     entry: { action: 'disclosure.request', decision: 'deny', ruleId, clause, ...target, detail: { purposeId: purpose.id, outside: outside.map((i) => i.path) } },
+  };
+}
+
+/** 1.3: the crime exception asked for a recipient that is not the police ({@link CRIME_NEEDS_POLICE}). */
+export function crimeRecipientRefusal(ctx: Ctx, recipient: { id: string; kind: string }, target: Target): Refusal {
+  const { ruleId, reason } = CRIME_NEEDS_POLICE;
+  const clause = ctx.actor.policy.clauseFor('disclosure-exception');
+  return {
+    ruleId, clause, reason,
+    errors: [{ path: 'body.recipient.organisationId', message: `a ${recipient.kind.replace(/_/g, ' ')}, not the police: the crime exception is for the police only` }],
+    entry: { action: 'disclosure.request', decision: 'deny', ruleId, clause, ...target, detail: { basis: 'exception', ground: 'crime', recipientOrganisationId: recipient.id, recipientKind: recipient.kind } },
   };
 }
 

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Ctx } from '../context';
+import { leftAt } from '../disclosure/record';
 import type { DisclosureLine } from '../documents/information-use-pdf';
 import { filter, visibleWhere } from '../policy/filter';
 import { CATEGORY_WORDS, listOf, ukDate } from './plain';
@@ -35,7 +37,7 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
     .innerJoin('organisations', 'organisations.id', 'disclosures.recipient_org_id')
     .innerJoin('purposes', 'purposes.id', 'disclosures.purpose_id')
     .leftJoin('agreements', 'agreements.id', 'disclosures.agreement_id')
-    .select(['disclosures.released_at', 'disclosures.basis', 'disclosures.data_categories', 'organisations.name as recipient', 'purposes.name as purpose', 'agreements.title as agreement'])
+    .select(['disclosures.released_at', 'disclosures.mode', 'disclosures.occurred_at', 'disclosures.basis', 'disclosures.data_categories', 'organisations.name as recipient', 'purposes.name as purpose', 'agreements.title as agreement'])
     .where('disclosures.person_id', '=', personId)
     .where('disclosures.released_at', 'is not', null)
     .where((eb) => eb.or([
@@ -43,7 +45,8 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
       eb('disclosures.person_told_at', 'is not', null),
     ]))
     .where((eb) => visibleWhere(eb as never, 'disclosure', scope, ctx.actor, 'probe'))
-    .orderBy('disclosures.released_at')
+    // In the order the information left: an oral disclosure when it was said (recorded, and released, afterwards).
+    .orderBy(sql`coalesce(disclosures.occurred_at, disclosures.released_at)`)
     .orderBy('disclosures.id')
     .limit(MOST)
     .execute();
@@ -52,7 +55,7 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
     // Practice 5.1: the agreement is named, so the person can ask to see the terms their information went under.
     const agreement = r.basis === 'agreement' ? r.agreement : null;
     const basis = `${BASIS_WORDS[r.basis] ?? r.basis}${agreement ? `, "${agreement}"` : ''}`;
-    const on = ukDate(r.released_at!);
+    const on = ukDate(leftAt(r)!);
     return {
       on, recipient: r.recipient, purpose: r.purpose, basis, agreement, information,
       sentence: `On ${on} we shared ${listOf(information)} with ${r.recipient}, for ${r.purpose.toLowerCase()}, ${basis}.`,

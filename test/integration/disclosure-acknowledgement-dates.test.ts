@@ -37,11 +37,15 @@ describe.each(dialects())('the date of a disclosure\'s acknowledgement (%s)', (d
     purpose = created.json().data.id as string;
     const approved = await as(world, guardian2).post(`/api/purposes/${purpose}/approve`, {}, { 'if-match': created.headers.etag as string });
     expect(approved.statusCode, approved.body).toBe(200);
+    // Recorded before the oral disclosures these tests record after the fact: a basis must hold when it was said (1.3).
+    const start = world.clock.now();
+    world.clock.set(new Date('2026-02-20T09:00:00.000Z'));
     const consent = await as(world, staff).post(`/api/people/${person}/consents`, {
       purposeId: purpose, decision: 'given', recipients: [{ kind: 'organisation', organisationId: org }], dataCategories: ['general', 'personal'], told,
       method: { kind: 'oral', attestation: 'I explained the hand-over and Jo agreed.' }, givenBy: { kind: 'person' },
     });
     expect(consent.statusCode, consent.body).toBe(201);
+    world.clock.set(start);
   });
   afterAll(() => world.close());
 

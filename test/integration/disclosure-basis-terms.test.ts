@@ -80,7 +80,9 @@ describe.each(dialects())('disclosure terms and state follow the basis (%s)', (d
     const emergency = await termsShownAndPacked(request({ exception: { ground: 'emergency' } }));
     expect(emergency.page).toContain('under an emergency, where someone\'s safety or public safety is at risk');
     expect(emergency.pdf).toContain('under an emergency, where someone\'s safety or public safety is at risk');
-    const crime = await termsShownAndPacked(request({ exception: { ground: 'crime' } }));
+    // 1.3: the crime exception is for the police.
+    const police = await makeOrganisation(world, { name: 'Riverside Police', kind: 'police' });
+    const crime = await termsShownAndPacked(request({ exception: { ground: 'crime' }, recipient: { organisationId: police, name: 'DC Jones', role: 'Detective constable' } }), 'DC Jones');
     expect(crime.page).toContain('under the prevention or detection of crime');
     expect(crime.pdf).not.toContain('terms agreed with the person');
   });

@@ -70,17 +70,17 @@ describe.each(dialects())('recording that the person was told of a disclosure (%
     expect((await toldAudit(toTell)).map((r) => [r.action, r.decision, r.rule_id, r.clause])).toEqual([TOLD]);
   });
 
-  it('4.3 third-party-disclosure: the person cannot have been told before the information left, nor in the future (400 body.toldAt, nothing written); the release day given as its noon is accepted', async () => {
+  it('4.3 third-party-disclosure: the person cannot have been told before the information left — not even earlier the same day — nor in the future (400 body.toldAt, nothing written); the moment it left is accepted', async () => {
     const id = await disclosure();
-    for (const toldAt of ['1990-01-01T00:00:00Z', '2026-02-28T16:00:00Z', '2026-03-01T02:59:00Z', '2026-12-01T00:00:00Z']) {
+    for (const toldAt of ['1990-01-01T00:00:00Z', '2026-02-28T16:00:00Z', '2026-03-01T02:59:00Z', '2026-03-01T12:00:00.000Z', '2026-12-01T00:00:00Z']) {
       const res = await told(id, toldAt);
       expect(res.statusCode, `${toldAt}: ${res.body}`).toBe(400);
       expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.toldAt']);
     }
     expect(await stored(id)).toEqual({ person_told_at: null, version: 1 });
     expect(await toldAudit(id)).toEqual([]);
-    // The web app sends a past day as that day's local noon: the release day is accepted, though the release was at 15:00.
-    expect((await told(id, '2026-03-01T12:00:00.000Z')).statusCode).toBe(200);
+    // The web app sends the release day as the moment it left (a past day as its noon, unless it left later that day).
+    expect((await told(id, RELEASED_AT)).statusCode).toBe(200);
     expect((await toldAudit(id)).map((r) => [r.action, r.decision, r.rule_id, r.clause])).toEqual([TOLD]);
   });
 

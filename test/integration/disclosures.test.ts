@@ -87,11 +87,15 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     orgB = await org('Hillside Training Ltd');
     purpose = await activePurpose();
     purpose2 = await activePurpose({ name: 'Research partnership', needsIdentity: false });
+    // Recorded before the oral disclosures these tests record after the fact: a basis must hold when it was said (1.3).
+    const start = world.clock.now();
+    world.clock.set(new Date('2026-02-20T09:00:00.000Z'));
     const c = await as(world, staff).post(`/api/people/${person}/consents`, {
       purposeId: purpose, decision: 'given', recipients: [{ kind: 'organisation', organisationId: orgA }], dataCategories: ['general', 'personal', 'session'], told,
       method: { kind: 'oral', attestation: 'I explained the sharing and Jo agreed.' }, givenBy: { kind: 'person' },
     });
     expect(c.statusCode, c.body).toBe(201);
+    world.clock.set(start);
     consentId = c.json().data.id;
   });
   afterAll(() => world.close());

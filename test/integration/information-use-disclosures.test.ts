@@ -47,7 +47,7 @@ describe.each(dialects())('"How your information is used" and disclosures the pe
     const guardian2 = await makeUser(world, ['guardian']);
     person = await makePerson(world, { givenName: 'Jo', familyName: 'Bloggs' });
     await makeCase(world, person, { [staff.id]: 'lead' });
-    police = await makeOrganisation(world, { name: 'Riverside Police' });
+    police = await makeOrganisation(world, { name: 'Riverside Police', kind: 'police' });
     purpose = await approvedStatutoryPurpose(world, manager, guardian.id, guardian2);
   });
   afterAll(() => world.close());

@@ -12,7 +12,7 @@ import { useLocation } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { useAccountNames } from '../access/shared';
 import { AgreementStatusBadge } from '../agreements/shared';
-import { DisclosureStatusBadge, basisText, purposeStateWords, categoryList, todayLocal, useOrganisations, usePurposes } from './shared';
+import { DisclosureStatusBadge, basisText, purposeStateWords, categoryList, dayLocal, todayLocal, useOrganisations, usePurposes } from './shared';
 
 // One disclosure and its next step (1.3, 4.3): a manager's decision on an exception, the recipient's acknowledgement
 // (the one-time link, or staff attestation for an oral disclosure), the release of the CONFIDENTIAL pack and its
@@ -159,8 +159,12 @@ function ToldForm({ d, name, onDone }: { d: Disclosure; name: string; onDone: (v
     e.preventDefault();
     setError(null);
     try {
-      const at = on === todayLocal() ? new Date().toISOString() : new Date(`${on}T12:00:00`).toISOString();
-      onDone(await call<DisclosureView>(api.POST('/api/disclosures/{id}/person-told', { params: { path: { id: d.id } }, body: { toldAt: at } })));
+      // A day chosen: now for today, else that day's noon — or the moment the information left, when that was later
+      // the same day (the person cannot have been told before it left).
+      const left = d.mode === 'oral' && d.occurredAt ? d.occurredAt : d.releasedAt;
+      const noon = new Date(`${on}T12:00:00`);
+      const at = on === todayLocal() ? new Date() : left && noon < new Date(left) && on === dayLocal(left) ? new Date(left) : noon;
+      onDone(await call<DisclosureView>(api.POST('/api/disclosures/{id}/person-told', { params: { path: { id: d.id } }, body: { toldAt: at.toISOString() } })));
     } catch (err) {
       setError(err);
     }

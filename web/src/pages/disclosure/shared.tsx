@@ -97,11 +97,14 @@ export function DisclosureCard({ d, orgName, purposeName, showPerson }: { d: Dis
   );
 }
 
-/** "Today" as YYYY-MM-DD in the browser's time zone. */
-export const todayLocal = () => {
-  const d = new Date();
+/** The day of an instant (default now) as YYYY-MM-DD in the browser's time zone. */
+export const dayLocal = (at: string | Date = new Date()) => {
+  const d = new Date(at);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
+
+/** "Today" as YYYY-MM-DD in the browser's time zone. */
+export const todayLocal = () => dayLocal();
 
 /** A purpose no longer in force, in a few words: "Purpose retired", "Purpose review overdue since 1 Feb 2027". */
 export function purposeStateWords(p: NonNullable<Disclosure['purposeNotInForce']>): string {
