@@ -71,10 +71,13 @@ export type WithdrawInput = z.infer<typeof withdrawBody>;
 export const historyQuery = z.strictObject({ ...pageQuery });
 export type HistoryQuery = z.infer<typeof historyQuery>;
 
-/** A recipient in a query string: internal, organisation:<id> or category:<name>. */
+/**
+ * A recipient in a query string: internal, organisation:<id> or category:<name> — or org:<id>, the form the check
+ * answers with (src/consent/recipients.ts), so an answer's recipient can be asked about again as it is.
+ */
 const recipientText = z.string().max(200).transform((s, ctx): RecipientInput => {
   if (s === 'internal') return { kind: 'internal' };
-  const org = /^organisation:([0-9a-f-]{36})$/i.exec(s);
+  const org = /^(?:organisation|org):([0-9a-f-]{36})$/i.exec(s);
   if (org) return { kind: 'organisation', organisationId: org[1].toLowerCase() };
   const cat = /^category:(.{1,100})$/.exec(s);
   if (cat && cat[1].trim()) return { kind: 'category', category: cat[1].trim() };

@@ -143,7 +143,7 @@ export async function releaseDisclosure(ctx: Ctx, id: string, input: ReleaseInpu
   decideDisclosure(ctx, 'disclosure.release', factsFor(ctx.actor, 'disclosure', v.row), {
     people: 1, sessionItems: resolved.sessionItems, clientRequested: row.client_requested === 1, organisationItems: false,
   }, target);
-  const purpose = await purposeInForceFor(ctx, row.purpose_id, 'purposeId', 'disclosure.release', person);
+  const purpose = await purposeInForceFor(ctx, row.purpose_id, 'params.id', 'disclosure.release', target);
   const outcome = await basisOf(row.basis).check(ctx, { row: { ...row, data_categories: JSON.stringify(resolved.categories) }, person });
   if (!outcome.holds) throw await basisNoLongerHolds(ctx, row, outcome, target);
   const model = await buildPackModel(ctx, row, purpose, ctx.nowIso);

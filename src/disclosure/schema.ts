@@ -36,7 +36,7 @@ export const exceptionSchema = z.strictObject({
 
 /** POST /api/disclosures: a request to disclose one person's chosen items (or an oral disclosure made already). */
 export const requestBody = z.strictObject({
-  personIds: z.array(z.uuid()).min(1).max(50).describe('the person it concerns (exactly one: bulk disclosure is refused, 2.2)'),
+  personIds: z.array(z.uuid()).min(1).max(50).refine((a) => new Set(a).size === a.length, 'list each person once').describe('the person it concerns (exactly one: bulk disclosure is refused, 2.2)'),
   recipient: z.strictObject({
     organisationId: z.uuid(),
     name: text(200),
@@ -62,6 +62,8 @@ export const approvalBody = z.strictObject({
   notToldReason: text(2000).optional().describe('why telling the person would prejudice the purpose'),
 }).superRefine((v, ctx) => {
   if (v.decision === 'approve' && !v.tellPerson && !v.notToldReason) ctx.addIssue({ code: 'custom', path: ['notToldReason'], message: 'say why the person is not told' });
+  // A reason for not telling them beside a decision to tell them contradicts it: refused rather than dropped.
+  if (v.tellPerson && v.notToldReason !== undefined) ctx.addIssue({ code: 'custom', path: ['notToldReason'], message: 'only when the person is not told' });
 });
 export type ApprovalInput = z.infer<typeof approvalBody>;
 

@@ -153,7 +153,7 @@ export async function releaseReferralDisclosure(ctx: Ctx, row: DisclosureRow, de
   decideDisclosure(ctx, 'disclosure.release', factsFor(ctx.actor, 'disclosure', { ...row, _team: person.row._team }), {
     people: 1, sessionItems: resolved.sessionItems, clientRequested: false, organisationItems: false,
   }, target);
-  const purpose: PurposeRow = await purposeInForceFor(ctx, row.purpose_id, 'purposeId', 'disclosure.release', person);
+  const purpose: PurposeRow = await purposeInForceFor(ctx, row.purpose_id, 'params.id', 'disclosure.release', target);
   const outcome = legalDutyBasis(ctx, row, atOnce);
   if (!outcome.holds) {
     ctx.audit.add(basisEntry('disclosure.release', outcome, target));

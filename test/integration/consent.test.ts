@@ -131,7 +131,10 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
     expect(allowed.json()).toMatchObject({ allowed: true, ruleId: 'consent/check-case-team', clause: '1.3, 4.1, 4.2', consentId: consent.id });
     expect(await lastAudit()).toMatchObject({ action: 'consent.check', decision: 'allow', rule_id: 'consent/check-case-team', resource_id: person, subject_person_id: person });
     expect(JSON.parse((await lastAudit()).detail)).toMatchObject({ consentId: consent.id, purposeId });
-    expect((await check(manager, `organisation:${orgId}`)).json()).toMatchObject({ allowed: true, ruleId: 'consent/check-management', consentId: consent.id });
+    const byOrganisation = (await check(manager, `organisation:${orgId}`)).json();
+    expect(byOrganisation).toMatchObject({ allowed: true, ruleId: 'consent/check-management', consentId: consent.id, recipient: `org:${orgId}` });
+    // The recipient as the answer gives it can be asked about again as it is.
+    expect((await check(manager, byOrganisation.recipient)).json()).toMatchObject({ allowed: true, consentId: consent.id, recipient: `org:${orgId}` });
 
     const json = await as(world, staff).get(`/api/consents/${consent.id}/receipt`);
     expect(json.statusCode, json.body).toBe(200);

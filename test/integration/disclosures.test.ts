@@ -291,6 +291,10 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(bulk.statusCode).toBe(403);
     expect(bulk.json()).toMatchObject({ rule: 'disclosure/one-person-each', clause: '2.2' });
     expect(await lastAudit()).toMatchObject({ action: 'disclosure.request', decision: 'deny', rule_id: 'disclosure/one-person-each', clause: '2.2' });
+    // The same person twice is a mistake in the request, not one person: 400 naming the field.
+    const twice = await as(world, staff).post('/api/disclosures', request({ personIds: [person, person] }));
+    expect(twice.statusCode, twice.body).toBe(400);
+    expect(twice.json().errors).toEqual([{ path: 'body.personIds', message: 'list each person once' }]);
     expect(await disclosures()).toBe(before);
   });
 
@@ -339,8 +343,9 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(await inRegister()).toMatchObject({ purposeNotInForce: { id: temp, state: 'retired' } });
     const res = await as(world, staff).post(`/api/disclosures/${id}/release`, {});
     expect(res.statusCode).toBe(403);
-    expect(res.json()).toMatchObject({ rule: 'purposes/not-in-force', clause: '3.1, 2.1' });
-    expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', rule_id: 'purposes/not-in-force' });
+    expect(res.json()).toMatchObject({ rule: 'purposes/not-in-force', clause: '3.1, 2.1', errors: [{ path: 'params.id', message: 'the purpose is not active' }] });
+    // The refusal names the disclosure it refused, and whose it is.
+    expect(await lastAudit()).toMatchObject({ action: 'disclosure.release', decision: 'deny', rule_id: 'purposes/not-in-force', resource_type: 'disclosure', resource_id: id, subject_person_id: person });
     expect((await db().selectFrom('disclosures').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('acknowledged');
   });
 
@@ -368,6 +373,11 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
     expect(await lastAudit()).toMatchObject({ action: 'disclosure.approve', decision: 'deny', rule_id: 'disclosure/no-self-approval', resource_id: ownId });
     expect((await db().selectFrom('disclosures').select('status').where('id', '=', ownId).executeTakeFirstOrThrow()).status).toBe('awaiting_approval');
 
+    // A reason for not telling beside a decision to tell contradicts it: 400 naming the field, nothing decided.
+    const contradictory = await as(world, manager2).post(`/api/disclosures/${id}/approval`, { ...approval, tellPerson: true });
+    expect(contradictory.statusCode, contradictory.body).toBe(400);
+    expect(contradictory.json().errors).toEqual([{ path: 'body.notToldReason', message: 'only when the person is not told' }]);
+    expect((await db().selectFrom('disclosures').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('awaiting_approval');
     const approved = await as(world, manager2).post(`/api/disclosures/${id}/approval`, approval);
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json().data).toMatchObject({ status: 'awaiting_acknowledgement', approvedBy: manager2.id, tellPerson: false, notToldReason: approval.notToldReason });
