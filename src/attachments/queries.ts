@@ -59,7 +59,7 @@ export async function listAttachments(ctx: Ctx, caseId: string, query: ListAttac
   const rows = await q.orderBy('attachments.id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  auditList(ctx, 'attachment', { within: { type: 'case', id: caseId, subjectPersonId: within.subjectPersonId }, results: page.length });
+  auditList(ctx, 'attachment', { within: { type: 'case', id: caseId, subjectPersonId: within.subjectPersonId }, results: page.length, rows: page });
   return {
     items: page.map((r) => ({ ...presentSummary(ctx, 'attachment', r), canOpen: mayOpen(ctx, r) })),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null,

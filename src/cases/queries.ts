@@ -38,7 +38,7 @@ export async function listCasesOfPerson(ctx: Ctx, personId: string, query: ListC
   const rows = await q.orderBy('cases.id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  auditList(ctx, 'case', { within: { type: 'person', id: personId, subjectPersonId: personId }, results: page.length });
+  auditList(ctx, 'case', { within: { type: 'person', id: personId, subjectPersonId: personId }, results: page.length, rows: page });
   return {
     items: page.map((r) => presentSummary(ctx, 'case', r)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null,

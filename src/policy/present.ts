@@ -19,6 +19,11 @@ export interface Presented {
   shownClasses: Classification[];
   /** The decision on the record's general fields: whether it is visible at all. */
   decision: Decision;
+  /**
+   * For each confidential classification shown whose fields another rule opened than {@link decision}'s (a manager on
+   * the team reading session details, which oversight does not open), that rule's id: for the audit.
+   */
+  otherRules: Partial<Record<Classification, string>>;
 }
 
 /**
@@ -51,7 +56,13 @@ export function present(
       restricted.push({ field: spec.api, classification: c, reason: d.reason });
     }
   }
-  return { data, restricted, shownClasses: [...shown], decision: decisionOn(actor, action, resource, 'general', byClass) };
+  const decision = decisionOn(actor, action, resource, 'general', byClass);
+  const otherRules: Partial<Record<Classification, string>> = {};
+  for (const c of shown) {
+    const rule = byClass.get(c)!.ruleId;
+    if (rule !== decision.ruleId) otherRules[c] = rule;
+  }
+  return { data, restricted, shownClasses: [...shown], decision, otherRules };
 }
 
 /** The decision on fields of class `c`, from `decided` when it was made already. */

@@ -110,7 +110,9 @@ function presentOpened(ctx: Ctx, type: RecordType, row: FactRow, subjectPersonId
   const p = present(ctx.actor, action, type, row, { facts });
   const confidential = p.shownClasses.filter((c) => c !== 'general');
   const fields = confidential.length ? Object.keys(p.data).filter((api) => classificationOf(FIELD_BY_API[type].get(api)!, row) !== 'general') : [];
-  ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: row.id, subjectPersonId, detail: { fields, classes: confidential.sort() } }));
+  // 1.1: the entry names the rule that opened the record; a confidential class opened by another rule names it too.
+  const rulesByClass = Object.keys(p.otherRules).length ? { rulesByClass: p.otherRules } : {};
+  ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: row.id, subjectPersonId, detail: { fields, classes: confidential.sort(), ...rulesByClass } }));
   return { row, presented: p, subjectPersonId, facts };
 }
 

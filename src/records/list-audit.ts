@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import type { Action } from '../policy/actions';
-import { RULES_BY_ACTION } from '../policy/decide';
+import { decide, RULES_BY_ACTION } from '../policy/decide';
+import { factsFor } from '../policy/relations';
 import type { AllowRule } from '../policy/rules';
 import { classBit, type RecordType } from '../policy/types';
 
@@ -16,6 +17,11 @@ export interface ListAudit {
   results: number;
   /** A named view of the list (e.g. "not-yet-told", the first-contact worklist), recorded as it is. */
   view?: string;
+  /**
+   * The rows returned, as loaded with their facts: the entry then names the rules that opened these rows (a
+   * break-glass grant, the case team, management oversight), not every rule the actor's roles have for the list.
+   */
+  rows?: readonly Record<string, unknown>[];
 }
 
 /**
@@ -34,6 +40,18 @@ function listRules(ctx: Ctx, action: Action): AllowRule[] {
   return rules;
 }
 
+/** The rules that opened each row's general fields to the actor, each once, in the order the rows came. */
+function rowRules(ctx: Ctx, action: Action, type: RecordType, rows: readonly Record<string, unknown>[]): AllowRule[] {
+  const rules = new Map<string, AllowRule>();
+  for (const row of rows) {
+    const d = decide(ctx.actor, action, { ...factsFor(ctx.actor, type, row), classification: 'general' });
+    if (!d.allowed || rules.has(d.ruleId)) continue;
+    const rule = RULES_BY_ACTION.get(action)!.allow.find((a) => a.rule.id === d.ruleId)?.rule;
+    if (rule) rules.set(d.ruleId, rule);
+  }
+  return rules.size ? [...rules.values()] : listRules(ctx, action);
+}
+
 /**
  * Records one list or search of records of `type` (one entry per page, not one per row: rows carry general fields
  * only): the action, the rules that filtered it, the record it lists inside, the length of the search terms and the
@@ -41,7 +59,7 @@ function listRules(ctx: Ctx, action: Action): AllowRule[] {
  */
 export function auditList(ctx: Ctx, type: RecordType, list: ListAudit): void {
   const action = `${type}.read` as Action;
-  const rules = listRules(ctx, action);
+  const rules = list.rows?.length ? rowRules(ctx, action, type, list.rows) : listRules(ctx, action);
   const detail: Record<string, unknown> = { list: type, results: list.results };
   if (list.terms !== undefined) detail.termsLength = list.terms.length;
   if (list.view !== undefined) detail.view = list.view;

@@ -129,7 +129,17 @@ describe.each(dialects())('break-glass emergency access (%s)', (dialect) => {
     await as(world, staff).post('/api/access/break-glass', { resourceType: 'case', resourceId: caseId, reason });
     expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(200);
     const note = await as(world, staff).get(`/api/notes/${noteId}`);
-    if (note.statusCode === 200) expect(note.json().data.body).toBe('talked about drumming and home');
+    expect(note.statusCode, note.body).toBe(200);
+    expect(note.json().data.body).toBe('talked about drumming and home');
+    const noteRead = (await auditRows(world)).filter((r) => r.action === 'note.read').at(-1)!;
+    expect(noteRead).toMatchObject({ decision: 'allow', rule_id: 'break-glass/emergency-access', resource_type: 'note', resource_id: noteId });
+    // 1.1: the case's note list names the rule that opened it — the emergency access, not the case team they are not on.
+    const list = await as(world, staff).get(`/api/cases/${caseId}/notes`);
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json().items.map((n: { id: string }) => n.id)).toContain(noteId);
+    const listed = (await auditRows(world)).filter((r) => r.action === 'note.read').at(-1)!;
+    expect(listed).toMatchObject({ decision: 'allow', rule_id: 'break-glass/emergency-access', resource_type: 'case', resource_id: caseId });
+    expect(JSON.parse(listed.detail)).toMatchObject({ list: 'note', rules: ['break-glass/emergency-access'] });
     world.clock.advance(31 * 60_000);
     expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(404);
   });

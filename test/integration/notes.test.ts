@@ -106,9 +106,13 @@ describe.each(dialects())('session notes and conversations over HTTP (%s)', (dia
       expect(res.json().restricted).toEqual([{ field: 'body', classification: 'session', reason: expect.stringMatching(/staff team/) }]);
     });
 
-    it('practice 2 session-staff-team-only (session/manager-on-team): a manager on the team reads the body', async () => {
+    it('practice 2 session-staff-team-only (session/manager-on-team): a manager on the team reads the body, and the audit names the rule that opened it', async () => {
       const res = await as(world, teamManager).get(`/api/notes/${noteId}`);
       expect(res.json().data.body).toBe(BODY);
+      // 1.1: the opening is decided by the manager's oversight, the session body by their place on the team: both named.
+      const entry = (await auditRows(world)).filter((r) => r.action === 'note.read').at(-1)!;
+      expect(entry).toMatchObject({ decision: 'allow', resource_type: 'note', resource_id: noteId });
+      expect(JSON.parse(entry.detail)).toMatchObject({ fields: ['body'], classes: ['session'], rulesByClass: { session: 'session/manager-on-team' } });
     });
 
     it('practice 3 staff-awareness: volunteers on the team see the metadata only', async () => {
