@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import { revokeUserSessions } from './sessions';
-import { conflict, DomainError, invalidInput, notFound, refused, staleVersion } from '../lib/errors';
+import { conflict, DomainError, forbidden, invalidInput, notFound, refused, staleVersion } from '../lib/errors';
 import type { PolicyState } from '../policy/state';
 import { decide } from '../policy/decide';
 import type { Role } from '../policy/types';
@@ -14,10 +14,10 @@ import { insertUser, replaceRoles, rolesOf } from './users';
  * their own with the roles that match their responsibilities). Shared by the HTTP routes (an administrator) and
  * the CLI (the system actor). Accounts are deactivated, never deleted, so the record of who did what stays.
  */
-export type AccountsCtx = Pick<Ctx, 'db' | 'now' | 'nowIso' | 'audit' | 'services'> & { actorId: string | null; policy: PolicyState };
+export type AccountsCtx = Pick<Ctx, 'db' | 'now' | 'nowIso' | 'audit' | 'services' | 'actor'> & { actorId: string | null; policy: PolicyState };
 
-/** The accounts context of a signed-in administrator. */
-export const adminCtx = (ctx: Ctx): AccountsCtx => ({ db: ctx.db, now: ctx.now, nowIso: ctx.nowIso, audit: ctx.audit, services: ctx.services, actorId: ctx.actor.id, policy: ctx.actor.policy });
+/** The accounts context of a signed-in administrator (or of the system, for the console). */
+export const adminCtx = (ctx: Ctx): AccountsCtx => ({ db: ctx.db, now: ctx.now, nowIso: ctx.nowIso, audit: ctx.audit, services: ctx.services, actor: ctx.actor, actorId: ctx.actor.id, policy: ctx.actor.policy });
 
 const RULE = 'accounts/administer';
 const clause = (ctx: AccountsCtx) => ctx.policy.clauseFor('secure-conditions');
@@ -99,7 +99,25 @@ async function otherActiveAdministrators(ctx: AccountsCtx, exceptId: string): Pr
   return rows.rows.filter((r) => r.id !== exceptId).length;
 }
 
-/** Changes display name, email and roles, if `expectedVersion` is current (412 otherwise). */
+/**
+ * Refuses a change of roles the policy does not allow — above all one's own (rule accounts/no-self-role-change, 3.4:
+ * roles decide what a user may see, so nobody widens or narrows their own; another administrator does). The denial is
+ * audited naming the roles that would have been added or removed (role names, no personal data); nothing is written.
+ */
+function requireRolesChange(ctx: AccountsCtx, id: string, added: readonly Role[], removed: readonly Role[]) {
+  const d = decide(ctx.actor, 'user.roles', { type: 'user', id, ownerId: id });
+  if (d.allowed) return;
+  const detail: Record<string, unknown> = { fields: ['roles'] };
+  if (added.length) detail.rolesAdded = added;
+  if (removed.length) detail.rolesRemoved = removed;
+  ctx.audit.add({ action: 'user.update', decision: 'deny', resourceType: 'user', resourceId: id, ruleId: d.ruleId, clause: d.clause, detail });
+  throw forbidden(d);
+}
+
+/**
+ * Changes display name, email and roles, if `expectedVersion` is current (412 otherwise). A change of roles (any
+ * added or removed) is decided by the policy first: never one's own (403, audited, nothing written).
+ */
 export async function updateUser(ctx: AccountsCtx, id: string, expectedVersion: number, input: UpdateUserInput) {
   const before = await getUser(ctx, id);
   let added: Role[] = [];
@@ -107,6 +125,7 @@ export async function updateUser(ctx: AccountsCtx, id: string, expectedVersion: 
   if (input.roles) {
     added = input.roles.filter((r) => !before.roles.includes(r));
     removed = before.roles.filter((r) => !input.roles!.includes(r));
+    if (added.length || removed.length) requireRolesChange(ctx, id, added, removed);
     if (removed.includes('administrator') && before.active && (await otherActiveAdministrators(ctx, id)) === 0) {
       throw conflict('This is the last active administrator; make someone else an administrator first.', [{ path: 'body.roles', message: 'must keep administrator' }]);
     }

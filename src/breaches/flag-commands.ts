@@ -5,6 +5,7 @@ import { conflict, forbidden } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { changeEntry, createBreach } from './commands';
+import { flagConductOf } from './conduct';
 import { getBreach } from './queries';
 import type { ListFlagsQuery } from './schema';
 import { notFoundAudited } from '../audit/not-found';
@@ -42,12 +43,20 @@ export async function listFlags(ctx: Ctx, query: ListFlagsQuery) {
   return { items: page.map(presentFlag), nextCursor: rows.length > query.limit && last ? encodeCursor([last.raised_at, last.id]) : null };
 }
 
-/** An open flag, for a decision on it. */
+/**
+ * An open flag, for a decision on it (dismissing it, opening it as a breach), with the decision that allows it: never
+ * by the user whose activity it names (rule breaches/not-own-conduct: 403, audited as the decision attempted).
+ */
 async function openFlag(ctx: Ctx, id: string, action: string) {
-  const d = requireHandler(ctx, action, id);
+  requireHandler(ctx, action, id);
   const flag = await ctx.db.selectFrom('breach_flags').selectAll().where('id', '=', id).executeTakeFirst();
   if (!flag) {
     throw notFoundAudited(ctx, 'flag', { action, resourceType: 'breach-flag', resourceId: id, detail: { found: false } });
+  }
+  const d = decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general', conductOf: flagConductOf(flag) });
+  if (!d.allowed) {
+    ctx.audit.add(fromDecision(action, d, { resourceType: 'breach-flag', resourceId: id, detail: { kind: flag.kind } }));
+    throw forbidden(d);
   }
   if (flag.status !== 'open') throw conflict(`This flag was already ${flag.status === 'breach' ? 'opened as a breach' : 'dismissed'}.`, [{ path: 'params.id', message: flag.status }]);
   return { flag, d };

@@ -29,7 +29,8 @@ function requireOpen(row: BreachRow) {
  * Records the handling of a breach (clause 5; UK GDPR Art 33–34): what happened, when, when the organisation became
  * aware (which moves the 72-hour deadline: earlier when someone knew before it was reported, never later than the
  * report), the data and number of people affected, the risk assessment, containment, the decisions on telling the
- * ICO and the people affected, and the disciplinary reference — management only, with If-Match. The fields are
+ * ICO and the people affected, and the disciplinary reference — management only, never a manager whose own conduct
+ * the breach is about (rule breaches/not-own-conduct), with If-Match. The fields are
  * checked together on the record as it will be (a reason where the law asks for one), a breach moves forward only
  * (reported → assessing → contained; closing is its own step), and the first handling of a reported breach marks it
  * assessing. The audit names the fields changed and the status, never their contents.
@@ -71,10 +72,11 @@ export async function handleBreach(ctx: Ctx, id: string, expectedVersion: number
 
 /**
  * Closes a contained breach once the ICO decision (and, when reported, the report) and the people-told decision
- * (and, when they are told, when) are recorded, with what was concluded (If-Match). The reporter is told in the app.
+ * (and, when they are told, when) are recorded, with what was concluded (If-Match) — by a manager whose conduct it is
+ * not about. The reporter is told in the app.
  */
 export async function closeBreach(ctx: Ctx, id: string, expectedVersion: number, input: CloseBreachInput) {
-  const { row, decision } = await handleable(ctx, id);
+  const { row, decision } = await handleable(ctx, id, 'breach.close');
   requireOpen(row);
   const missing = closingProblems(row);
   if (missing.length) {
@@ -99,7 +101,7 @@ export async function closeBreach(ctx: Ctx, id: string, expectedVersion: number,
  * person's records" shows that their record is tied to a breach.
  */
 export async function changeAffectedPeople(ctx: Ctx, id: string, expectedVersion: number, input: AffectedPeopleInput) {
-  const { row, decision } = await handleable(ctx, id);
+  const { row, decision } = await handleable(ctx, id, 'breach.people');
   requireOpen(row);
   const add = [...new Set(input.add ?? [])];
   const remove = [...new Set(input.remove ?? [])].filter((p) => !add.includes(p));

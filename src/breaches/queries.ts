@@ -11,6 +11,7 @@ import { auditList } from '../records/list-audit';
 import { findVisible, presentSummary, readRecord, type Visible } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { icoClock } from './assessment';
+import { breachConductOf } from './conduct';
 import type { ListBreachesQuery } from './schema';
 
 /** The decision on reviewing a visible breach (its handling and ICO clock), without recording anything. */
@@ -68,8 +69,9 @@ export async function getBreach(ctx: Ctx, id: string) {
   const { row, presented } = await readRecord(ctx, 'breach', id);
   const r = row as unknown as BreachRow;
   const review = reviewDecision(ctx, { facts: factsFor(ctx.actor, 'breach', row) });
-  const handle = decide(ctx.actor, 'breach.handle', { ...factsFor(ctx.actor, 'breach', row), classification: 'general' });
-  const base = { data: presented.data, restricted: presented.restricted, version: Number(row.version), can: { review: review.allowed, handle: handle.allowed && r.status !== 'closed' } };
+  // Only those who review breaches may handle one: whose conduct it concerns is looked up for them alone.
+  const handle = review.allowed && decide(ctx.actor, 'breach.handle', { ...factsFor(ctx.actor, 'breach', row), classification: 'general', conductOf: await breachConductOf(ctx, r) }).allowed;
+  const base = { data: presented.data, restricted: presented.restricted, version: Number(row.version), can: { review: review.allowed, handle: handle && r.status !== 'closed' } };
   if (!review.allowed) return base;
   const handling = await handlingOf(ctx, r);
   ctx.audit.add(fromDecision('breach.review', review, { resourceType: 'breach', resourceId: id, detail: { affectedPeople: handling.affectedPeople.linked } }));
@@ -113,13 +115,18 @@ export async function listBreaches(ctx: Ctx, query: ListBreachesQuery) {
   };
 }
 
-/** A breach the actor may handle (management), with the allowing decision; 404 when hidden, 403 when only visible. */
-export async function handleable(ctx: Ctx, id: string) {
+/**
+ * A breach the actor may handle (management), with the allowing decision; 404 when hidden, 403 when only visible or
+ * when it is about the actor's own conduct (rule breaches/not-own-conduct). A refusal is audited as `attempted` (the
+ * change asked for: handling, closing, linking people), with the rule and clause; nothing is written.
+ */
+export async function handleable(ctx: Ctx, id: string, attempted = 'breach.handle') {
   const v = await findVisible(ctx, 'breach', id, 'breach.handle');
-  const decision = decide(ctx.actor, 'breach.handle', { ...v.facts, classification: 'general' });
+  const row = v.row as unknown as BreachRow;
+  const decision = decide(ctx.actor, 'breach.handle', { ...v.facts, classification: 'general', conductOf: await breachConductOf(ctx, row) });
   if (!decision.allowed) {
-    ctx.audit.add(fromDecision('breach.handle', decision, { resourceType: 'breach', resourceId: id }));
+    ctx.audit.add(fromDecision(attempted, decision, { resourceType: 'breach', resourceId: id }));
     throw forbidden(decision);
   }
-  return { v, row: v.row as unknown as BreachRow, decision };
+  return { v, row, decision };
 }

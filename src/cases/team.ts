@@ -71,11 +71,12 @@ export async function listCaseTeam(ctx: Ctx, caseId: string) {
 
 /**
  * Assigns need to know (3.4): puts a user on the case team, or changes their team role. Managers only
- * (case.team.manage); the change is audited naming who was added, never any record content.
+ * (case.team.manage), and never themselves (records/no-self-assignment: another manager does it); the change is
+ * audited naming who was added, never any record content.
  */
 export async function addToCaseTeam(ctx: Ctx, caseId: string, input: AddCaseTeamInput) {
   const v = await findVisible(ctx, 'case', caseId, 'case.team.manage');
-  const d = requireAllowed(ctx, 'case.team.manage', v, 'general', { added: input.userId });
+  const d = requireAllowed(ctx, 'case.team.manage', { ...v, facts: { ...v.facts, member: input.userId } }, 'general', { added: input.userId });
   const roles = await requireTeamCandidate(ctx, input.userId);
   const allowed = teamRolesFor(roles);
   if (!allowed.includes(input.teamRole)) {

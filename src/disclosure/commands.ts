@@ -121,7 +121,7 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
 }
 
 /** A disclosure the actor may see, for a change: the same 404 as a missing one otherwise. */
-export async function loadForChange(ctx: Ctx, id: string, action: 'disclosure.approve' | 'disclosure.release' | 'disclosure.told'): Promise<{ v: Visible; row: DisclosureRow; decision: ReturnType<typeof requireAllowed> }> {
+export async function loadForChange(ctx: Ctx, id: string, action: 'disclosure.approve' | 'disclosure.release' | 'disclosure.pack' | 'disclosure.told'): Promise<{ v: Visible; row: DisclosureRow; decision: ReturnType<typeof requireAllowed> }> {
   const v = await findVisible(ctx, 'disclosure', id, action);
   const decision = requireAllowed(ctx, action, v);
   return { v, row: v.row as unknown as DisclosureRow, decision };

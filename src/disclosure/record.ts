@@ -72,8 +72,9 @@ export const DISCLOSURE_RECORD = defineRecord({
     ...VERSIONED_META,
   ],
   // request: ask for a disclosure (or record an oral one); approve: a manager decides an exception (1.3); release:
-  // acknowledgement link, staff attestation and the release of the pack; told: record that the person was told.
-  actions: ['read', 'request', 'approve', 'release', 'told'],
+  // acknowledgement link, staff attestation and the release of the pack; pack: read the released pack as it went
+  // out (those who may release it); told: record that the person was told.
+  actions: ['read', 'request', 'approve', 'release', 'pack', 'told'],
   subjectPerson: 'disclosures.person_id',
   access: { compartment: 'person', column: 'person_id' },
   owner: 'requested_by',

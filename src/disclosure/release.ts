@@ -171,7 +171,7 @@ export async function releaseDisclosure(ctx: Ctx, id: string, input: ReleaseInpu
 
 /** The released pack as it went out (PDF or JSON); reading it is audited like any opening of confidential detail. */
 export async function releasedPack(ctx: Ctx, id: string, format: 'pdf' | 'json') {
-  const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.release');
+  const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.pack');
   const pack = await ctx.db.selectFrom('disclosure_packs').selectAll().where('disclosure_id', '=', id).executeTakeFirst();
   if (!pack) throw conflict('This disclosure has not been released.', [{ path: 'params.id', message: row.status }]);
   ctx.audit.add(fromDecision('disclosure.pack', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { format } }));

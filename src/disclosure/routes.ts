@@ -68,7 +68,7 @@ export const disclosureRoutes = [
     handler: (ctx, { params, body }) => releaseDisclosure(ctx, params.id, body),
   }),
   route({
-    method: 'GET', url: '/api/disclosures/:id/pack.pdf', action: 'disclosure.release', tags, params: idParams,
+    method: 'GET', url: '/api/disclosures/:id/pack.pdf', action: 'disclosure.pack', tags, params: idParams,
     summary: 'The released pack as a PDF, exactly as it went out (audited)',
     handler: async (ctx, { params, reply }) => {
       const p = await releasedPack(ctx, params.id, 'pdf');
@@ -78,7 +78,7 @@ export const disclosureRoutes = [
     },
   }),
   route({
-    method: 'GET', url: '/api/disclosures/:id/pack.json', action: 'disclosure.release', tags, params: idParams,
+    method: 'GET', url: '/api/disclosures/:id/pack.json', action: 'disclosure.pack', tags, params: idParams,
     summary: 'The released pack as JSON, exactly as it went out (audited)',
     handler: async (ctx, { params, reply }) => {
       const p = await releasedPack(ctx, params.id, 'json');

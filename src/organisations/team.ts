@@ -25,11 +25,12 @@ export async function listOrganisationTeam(ctx: Ctx, organisationId: string) {
 
 /**
  * Puts a user on the organisation's team, so they see its commercial information (1.4, 2.3, 3.4). Managers only
- * (organisation.team.manage); the user must be active and hold a staff or manager role. Audited naming who.
+ * (organisation.team.manage), and never themselves (records/no-self-assignment: another manager does it); the user
+ * must be active and hold a staff or manager role. Audited naming who.
  */
 export async function addToOrganisationTeam(ctx: Ctx, organisationId: string, input: AddOrganisationTeamInput) {
   const v = await findVisible(ctx, 'organisation', organisationId, 'organisation.team.manage');
-  const d = requireAllowed(ctx, 'organisation.team.manage', v, 'general', { added: input.userId });
+  const d = requireAllowed(ctx, 'organisation.team.manage', { ...v, facts: { ...v.facts, member: input.userId } }, 'general', { added: input.userId });
   const rows = await ctx.db
     .selectFrom('users as u')
     .leftJoin('user_roles as r', 'r.user_id', 'u.id')

@@ -8,7 +8,7 @@ export { RECORD_ACTIONS, READ_ACTIONS } from '../records/registry';
  */
 export const OTHER_ACTIONS = [
   'account.self',
-  'user.list', 'user.manage',
+  'user.list', 'user.manage', 'user.roles',
   'grant.request', 'grant.list', 'grant.decide', 'grant.revoke', 'grant.withdraw',
   'breakglass.open', 'breakglass.review',
   'access.explain', 'audit.read', 'audit.verify',

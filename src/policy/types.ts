@@ -85,6 +85,11 @@ export interface Resource {
   /** Mask of classifications the actor's break-glass uses open on this record (a part of `granted`). */
   emergency?: number;
   ownerId?: string | null;
+  /**
+   * Team management: the user a change puts on the record's team (added, or given another team role), which
+   * records/no-self-assignment checks is not the actor (3.4: nobody assigns need to know to themselves).
+   */
+  member?: string | null;
   /** The question the consent relation answers, with the facts loaded for it (src/policy/consent-relation.ts). */
   consent?: ConsentFacts;
   /** The facts of a disclosure request the hard rules decide from (src/policy/rules/disclosure.ts). */
@@ -95,6 +100,11 @@ export interface Resource {
   referral?: boolean;
   /** A meeting's facts for sharing its notes with an external attendee (practice 2, 3; src/meetings/). */
   meeting?: MeetingFacts;
+  /**
+   * The users whose own conduct a breach or a review flag is about (clause 5): the user who broke the glass, the
+   * user a flag names. Loaded by src/breaches before deciding (src/breaches/conduct.ts); absent when not asked.
+   */
+  conductOf?: readonly string[];
 }
 
 /** What a disclosure would send, as the hard rules see it (2.2, 3.2, practice 2). */

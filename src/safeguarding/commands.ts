@@ -1,7 +1,7 @@
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { ConcernRow } from '../db/schema';
-import { conflict, DomainError, invalidInput } from '../lib/errors';
+import { conflict, DomainError, forbidden, invalidInput } from '../lib/errors';
 import { addMinutes, isInFuture } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { notify } from '../notify/notify';
@@ -95,16 +95,37 @@ async function acknowledge(ctx: Ctx, v: Visible, decision: Decision) {
   });
 }
 
-/** Acknowledges a concern: its escalation stops and the raiser sees the new status (practice 4.1). */
+/**
+ * The decision allowing the actor to acknowledge or close a concern (concern.settle), or 403: never its raiser
+ * (safeguarding/not-own-concern). A refusal is audited as what was attempted.
+ */
+function requireSettle(ctx: Ctx, v: Visible, attempted: 'concern.acknowledge' | 'concern.close'): Decision {
+  const d = decide(ctx.actor, 'concern.settle', { ...v.facts, classification: 'general' });
+  if (!d.allowed) {
+    ctx.audit.add(fromDecision(attempted, d, { resourceType: 'concern', resourceId: v.row.id as string, subjectPersonId: v.subjectPersonId }));
+    throw forbidden(d);
+  }
+  return d;
+}
+
+/**
+ * Acknowledges a concern: its escalation stops and the raiser sees the new status (practice 4.1). Never by its raiser
+ * (safeguarding/not-own-concern: 403, audited).
+ */
 export async function acknowledgeConcern(ctx: Ctx, id: string) {
-  const { v, decision } = await workable(ctx, id, 'concern.work');
-  await acknowledge(ctx, v, decision);
+  const { v } = await workable(ctx, id, 'concern.work');
+  await acknowledge(ctx, v, requireSettle(ctx, v, 'concern.acknowledge'));
   return getConcern(ctx, id);
 }
 
-/** Working a concern that nobody has acknowledged yet acknowledges it: an urgent action never waits for a click. */
+/**
+ * Working a concern that nobody has acknowledged yet acknowledges it: an urgent action never waits for a click. Not
+ * when its raiser works it: it stays waiting, and escalating, for someone else (safeguarding/not-own-concern).
+ */
 export async function acknowledgeIfRaised(ctx: Ctx, v: Visible) {
-  if (v.row.status === 'raised') await acknowledge(ctx, v, requireAllowed(ctx, 'concern.work', v));
+  if (v.row.status !== 'raised') return;
+  const settle = decide(ctx.actor, 'concern.settle', { ...v.facts, classification: 'general' });
+  if (settle.allowed) await acknowledge(ctx, v, settle);
 }
 
 /** Adds a fact, an action, a decision (with its reason and who agreed) or an outcome to the chronology (practice 4.2–4.3). */
@@ -121,7 +142,8 @@ export async function recordEntry(ctx: Ctx, id: string, input: EntryInput) {
 
 /** Closes a concern with its outcome and the reason; the raiser sees it closed. */
 export async function closeConcern(ctx: Ctx, id: string, input: CloseInput) {
-  const { v, decision } = await workable(ctx, id, 'concern.work');
+  const { v } = await workable(ctx, id, 'concern.work');
+  const decision = requireSettle(ctx, v, 'concern.close');
   await acknowledgeIfRaised(ctx, v);
   await ctx.db
     .updateTable('concerns')

@@ -30,14 +30,16 @@ export const CONCERN_RECORD = defineRecord({
     ...VERSIONED_META,
   ],
   // raise: anyone working here; read: the leads, management, and the raiser their own; work: acknowledge, record
-  // the chronology, close; refer: record a referral to the local authority or the police; release: release an
+  // the chronology, close; settle: acknowledge or close it (never the raiser's own: practice 4.2, others agree the
+  // course of action); refer: record a referral to the local authority or the police; release: release an
   // urgent referral's information at once, before a second manager's review (practice 4.1); subject: see whom the
   // concern is about by name (the person's general fields), off the person's case team too (practice 4.1).
-  actions: ['read', 'raise', 'work', 'refer', 'release', 'subject'],
+  actions: ['read', 'raise', 'work', 'settle', 'refer', 'release', 'subject'],
   // What the web app may offer on a concern it shows (src/records/can.ts): working it (acknowledge, the chronology,
   // close) and recording a referral — decided by the same rules as the actions themselves.
   offers: [
     { can: 'work', action: 'concern.work', on: 'record' },
+    { can: 'settle', action: 'concern.settle', on: 'record' },
     { can: 'refer', action: 'concern.refer', on: 'record' },
     { can: 'releaseAtOnce', action: 'concern.release', on: 'record' },
   ],

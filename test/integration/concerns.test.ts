@@ -241,7 +241,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     const raised = await as(world, otherStaff).post('/api/concerns', concernBody());
     expect(raised.statusCode, raised.body).toBe(201);
     expect(raised.json().alerted).toEqual({ role: 'safeguarding_lead', people: 1, emailed: 1, emailHeld: true }); // the one lead; their e-mail waits (no SMTP_URL)
-    expect(raised.json().can).toEqual({ work: false, refer: false, releaseAtOnce: false }); // the raiser (staff) works nothing
+    expect(raised.json().can).toEqual({ work: false, settle: false, refer: false, releaseAtOnce: false }); // the raiser (staff) works nothing
     const calm = raised.json().data.id as string;
     world.clock.advance(MINUTE);
     const urgent = await raise(otherStaff, { immediateRisk: true });
@@ -267,11 +267,36 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     // A staff member's inbox view is still only their own (the filter is the policy's, not the view's).
     expect((await as(world, otherStaff).get('/api/concerns?view=inbox')).json().items.map((c: { id: string }) => c.id).sort()).toEqual([calm, urgent].sort());
 
-    expect((await as(world, lead).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, refer: true, releaseAtOnce: false });
-    expect((await as(world, manager).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, refer: true, releaseAtOnce: true });
+    expect((await as(world, lead).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, settle: true, refer: true, releaseAtOnce: false });
+    expect((await as(world, manager).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, settle: true, refer: true, releaseAtOnce: true });
     const chronology = (await as(world, lead).get(`/api/concerns/${calm}/chronology`)).json();
     expect(chronology.names).toEqual({ [otherStaff.id]: otherStaff.username, [lead.id]: lead.username }); // the raiser and who was alerted
   });
+  it('practice 4.2 safeguarding-management (safeguarding/not-own-concern): a lead who raised a concern records what they know but cannot acknowledge or close it — 403, audited, nothing changed, its escalation still running; a manager does', async () => {
+    const ownLead = await makeUser(world, ['safeguarding_lead', 'staff']);
+    const id = await raise(ownLead, { immediateRisk: true });
+    const status = async () => (await db().selectFrom('concerns').select(['status', 'next_escalation_at']).where('id', '=', id).executeTakeFirstOrThrow());
+    const before = await status();
+    for (const [path, body, action] of [['acknowledge', {}, 'concern.acknowledge'], ['close', { outcome: 'Nothing happened', reason: 'Resolved' }, 'concern.close']] as const) {
+      const res = await as(world, ownLead).post(`/api/concerns/${id}/${path}`, body);
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json()).toMatchObject({ rule: 'safeguarding/not-own-concern', clause: 'practice 4.1, practice 4.2' });
+      expect((await auditFor(id)).at(-1)).toMatchObject({ action, decision: 'deny', rule_id: 'safeguarding/not-own-concern', actor_id: ownLead.id, resource_type: 'concern' });
+    }
+    // What they know goes in the chronology; that does not acknowledge it for them.
+    const fact = await as(world, ownLead).post(`/api/concerns/${id}/entries`, { kind: 'fact', text: 'I saw it happen at 4pm.' });
+    expect(fact.statusCode, fact.body).toBe(201);
+    expect(await status()).toEqual(before);
+    expect(before.status).toBe('raised');
+    const acknowledged = await as(world, manager).post(`/api/concerns/${id}/acknowledge`, {});
+    expect(acknowledged.statusCode, acknowledged.body).toBe(200);
+    expect((await auditFor(id)).filter((r) => r.action === 'concern.acknowledge').map((r) => [r.actor_id, r.decision, r.rule_id])).toEqual([
+      [ownLead.id, 'deny', 'safeguarding/not-own-concern'], [manager.id, 'allow', 'safeguarding/work-concern'],
+    ]);
+    const closed = await as(world, manager).post(`/api/concerns/${id}/close`, { outcome: 'Reported to the designated lead', reason: 'Handled' });
+    expect(closed.statusCode, closed.body).toBe(200);
+  });
+
 });
 
 describe.each(dialects())('safeguarding escalation on the injected clock (%s)', (dialect) => {

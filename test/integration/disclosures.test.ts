@@ -155,6 +155,10 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
       ['disclosure.pack', 'allow', 'disclosure/case-team-requests', '4.3, 1.2'],
       ['disclosure.pack', 'allow', 'disclosure/case-team-requests', '4.3, 1.2'],
     ]);
+    // A guardian sees the register, not the pack: refused, and audited as the pack read it was — not as a release.
+    const guarded = await as(world, guardian).get(`/api/disclosures/${d.id}/pack.pdf`);
+    expect(guarded.statusCode, guarded.body).toBe(403);
+    expect((await auditRows(world)).filter((e) => e.resource_id === d.id).at(-1)).toMatchObject({ action: 'disclosure.pack', decision: 'deny', resource_type: 'disclosure' });
     const releaseEntry = (await auditRows(world)).find((e) => e.resource_id === d.id && e.action === 'disclosure.release' && e.rule_id === 'disclosure/case-team-requests')!;
     expect(JSON.parse(releaseEntry.detail)).toMatchObject({ packSha256: r.packSha256, basis: 'consent' });
 

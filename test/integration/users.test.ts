@@ -25,11 +25,12 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
     return res.json() as { user: { id: string; username: string; version: number }; oneTimePassword: string };
   };
 
-  it('3.7 secure conditions: the last active administrator cannot be deactivated or lose the role', async () => {
+  it('3.7 secure conditions, 3.4 need-to-know: the last active administrator cannot be deactivated or lose the role (nor may they change their own roles)', async () => {
     const me = await as(world, admin).get(`/api/users/${admin.id}`);
     const demote = await as(world, admin).patch(`/api/users/${admin.id}`, { roles: ['staff'] }, { 'if-match': me.headers.etag as string });
-    expect(demote.statusCode).toBe(409);
-    expect(demote.json().errors[0].path).toBe('body.roles');
+    expect(demote.statusCode).toBe(403);
+    expect(demote.json().rule).toBe('accounts/no-self-role-change');
+    expect((await as(world, admin).get(`/api/users/${admin.id}`)).json().roles).toEqual(['administrator']);
     await expect(cliDeactivateUser(world.services, admin.username)).rejects.toThrow(/last active administrator/);
   });
 
@@ -38,7 +39,7 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
     expect(self.statusCode).toBe(403);
     const reset = await as(world, admin).post(`/api/users/${admin.id}/reset-password`, { clearSecondFactor: true });
     expect(reset.statusCode).toBe(403);
-    const denials = (await auditRows(world)).filter((r) => r.actor_id === admin.id && r.decision === 'deny' && r.resource_id === admin.id);
+    const denials = (await auditRows(world)).filter((r) => r.actor_id === admin.id && r.decision === 'deny' && r.resource_id === admin.id && r.rule_id === 'accounts/not-yourself');
     expect(denials.map((r) => r.action)).toEqual(['user.deactivate', 'user.reset-password']);
   });
 

@@ -63,6 +63,30 @@ describe('decide(): forbid rules win over every allow rule', () => {
     // Revoking one's own grant is giving it up, not deciding it.
     expectAllowed(decide(mgr, 'grant.revoke', { type: 'grant', ownerId: ME }), 'grants/own');
   });
+
+  it('3.4 need-to-know records/no-self-assignment: no manager puts themselves on a case or organisation team; another manager may, and taking someone off names no member', () => {
+    const mgr = actor(['manager']);
+    for (const action of ['case.team.manage', 'organisation.team.manage'] as const) {
+      const d = decide(mgr, action, { type: action === 'case.team.manage' ? 'case' : 'organisation', classification: 'general', member: ME });
+      expectDenied(d, 'records/no-self-assignment');
+      expect(d).toMatchObject({ clause: '3.3, 3.4, 4.2', actorLevel: false });
+      expectAllowed(decide(mgr, action, { type: 'case', classification: 'general', member: OTHER }), 'records/team-manage');
+      expectAllowed(decide(mgr, action, { type: 'case', classification: 'general' }), 'records/team-manage');
+    }
+    // Not actor-level: the pipeline still lets a manager reach team management (to add someone else).
+    expect(decideAction(mgr, 'case.team.manage')).toBeNull();
+  });
+
+  it('3.4 need-to-know accounts/no-self-role-change: nobody changes their own roles, even an administrator; another administrator may', () => {
+    const admin = actor(['administrator']);
+    const d = decide(admin, 'user.roles', { type: 'user', id: ME, ownerId: ME });
+    expectDenied(d, 'accounts/no-self-role-change');
+    expect(d.clause).toBe('3.3, 3.4, 4.2');
+    expectAllowed(decide(admin, 'user.roles', { type: 'user', id: OTHER, ownerId: OTHER }), 'accounts/administer');
+    expectDenied(decide(actor(['manager']), 'user.roles', { type: 'user', id: OTHER, ownerId: OTHER }), 'default/deny');
+    // The rest of managing one's own account (its name, its email) is not a change of roles.
+    expectAllowed(decide(admin, 'user.manage', { type: 'user', id: ME, ownerId: ME }), 'accounts/administer');
+  });
 });
 
 describe('decide(): need to know on case records', () => {
@@ -352,6 +376,17 @@ describe('decide(): safeguarding concerns', () => {
     expect(decideAction(actor(['volunteer']), 'concern.work')?.allowed).toBe(false);
   });
 
+  it('practice 4.2 safeguarding-management safeguarding/not-own-concern: a lead or manager who raised a concern works it but does not acknowledge or close it; another one does', () => {
+    for (const role of ['safeguarding_lead', 'manager'] as const) {
+      const d = decide(actor([role]), 'concern.settle', concern(ME));
+      expectDenied(d, 'safeguarding/not-own-concern');
+      expect(d).toMatchObject({ clause: 'practice 4.1, practice 4.2', actorLevel: false });
+      expectAllowed(decide(actor([role]), 'concern.work', concern(ME)), 'safeguarding/work-concern');
+      expectAllowed(decide(actor([role]), 'concern.settle', concern(OTHER)), 'safeguarding/work-concern');
+    }
+    expectDenied(decide(actor(['staff']), 'concern.settle', concern(OTHER)), 'default/deny');
+  });
+
   it('practice 4.3 safeguarding-duty-to-share safeguarding/referral: leads and managers refer to the local authority or the police (Caldicott 7); staff and the guardian cannot', () => {
     expectAllowed(decide(actor(['safeguarding_lead']), 'concern.refer', concern(OTHER)), 'safeguarding/referral', 'practice 4.3');
     expectAllowed(decide(actor(['manager']), 'concern.refer', concern(OTHER)), 'safeguarding/referral');
@@ -543,6 +578,20 @@ describe('decide(): the breach register', () => {
     expectAllowed(decide(actor(['manager']), 'breach.read', breach(ME, 'personal')), 'breaches/management');
     for (const role of ['staff', 'volunteer', 'student', 'guardian', 'safeguarding_lead', 'administrator'] as const) expectDenied(decide(actor([role]), 'breach.handle', breach(ME)), 'default/deny');
     expectDenied(decide(actor(['manager'], { accepted: false }), 'breach.handle', breach(OTHER)), 'agreement/not-accepted');
+  });
+
+  it('5 breach-handling breaches/not-own-conduct: a manager may not handle a breach or flag about their own conduct, even with every role; another manager may, and they still read and review it', () => {
+    const mine: Resource = { ...breach(OTHER), conductOf: [ME] };
+    const d = decide(actor(['manager']), 'breach.handle', mine);
+    expectDenied(d, 'breaches/not-own-conduct');
+    expect(d).toMatchObject({ clause: '5', actorLevel: false });
+    expectDenied(decide(actor(ALL_ROLES), 'breach.handle', { ...mine, conductOf: [OTHER, ME] }), 'breaches/not-own-conduct');
+    for (const action of ['breach.read', 'breach.review'] as const) expectAllowed(decide(actor(['manager']), action, mine), 'breaches/management', '5');
+    // Someone else's conduct, nobody's (a report in words), or not asked: management handle it.
+    for (const conductOf of [[OTHER], [], undefined]) expectAllowed(decide(actor(['manager']), 'breach.handle', { ...breach(OTHER), conductOf }), 'breaches/management', '5');
+    // Never warn-only: the independence of a disciplinary matter (clause 5).
+    const policy = new PolicyState(SAMPLE_CLAUSE_MAP, { 'breaches/not-own-conduct': 'warn' });
+    expectDenied(decide(actor(['manager'], { policy }), 'breach.handle', mine), 'breaches/not-own-conduct');
   });
 
   it('5 breach-handling breaches/guardian-oversight: the guardian reads every breach and its handling but does not handle it', () => {
@@ -855,7 +904,7 @@ describe('decide(): forbid beats allow, generated from the rule table', () => {
         const disclosure = DISCLOSURE_FIRES[rule.id];
         const facts: Resource = rule.id === 'session/staff-team-only'
           ? { type: 'note', id: 'n1', classification: c, team: false, granted: EVERYTHING & ~classMask(['session']), ownerId: ME }
-          : { type: 'grant', id: 'g1', classification: c, team: true, granted: EVERYTHING, ownerId: ME, ...(disclosure ? { disclosure } : {}), agreement: agreementFacts(),
+          : { type: 'grant', id: 'g1', classification: c, team: true, granted: EVERYTHING, ownerId: ME, member: ME, conductOf: [ME], ...(disclosure ? { disclosure } : {}), agreement: agreementFacts(),
             // Each meeting forbid on its own: the other one's condition does not hold.
             meeting: { acknowledged: rule.id !== 'meetings/acknowledgement-first', clientRequested: rule.id !== 'meetings/session-never-external' } };
         const d = decide(all, action, facts);

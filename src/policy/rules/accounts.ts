@@ -1,7 +1,16 @@
 import type { Rule } from '../rule';
 
-/** Accounts, notifications and the policy document (3.5, 3.7). */
+/** Accounts, notifications and the policy document (3.5, 3.7); who may change an account's roles (3.4). */
 export const ACCOUNTS_RULES: readonly Rule[] = [
+  {
+    // 3.4 need to know, separation of duties: roles decide what a user may see (a manager sees every client record
+    // and concern), so nobody widens — or narrows — their own: another administrator changes them. `ownerId` is the
+    // account whose roles would change (src/accounts/admin.ts).
+    id: 'accounts/no-self-role-change', clauseKey: 'need-to-know', effect: 'forbid', roles: 'any', actorLevel: false,
+    actions: ['user.roles'], configurable: false,
+    when: (actor, r) => r.ownerId === actor.id,
+    reason: 'Nobody changes their own roles: another administrator must make the change.',
+  },
   {
     id: 'accounts/self', clauseKey: 'secure-conditions', effect: 'allow', roles: 'any', relation: 'any',
     actions: ['account.self', 'notification.read', 'policy.read', 'policy.accept'],
@@ -13,7 +22,7 @@ export const ACCOUNTS_RULES: readonly Rule[] = [
   },
   {
     id: 'accounts/administer', clauseKey: 'secure-conditions', effect: 'allow', roles: ['administrator'], relation: 'any',
-    actions: ['user.manage', 'policy.load'], reason: 'Administrators manage accounts and load the organisation\'s policy.',
+    actions: ['user.manage', 'user.roles', 'policy.load'], reason: 'Administrators manage accounts and load the organisation\'s policy.',
   },
 ];
 

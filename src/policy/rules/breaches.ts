@@ -18,8 +18,19 @@ const REPORT_CLASSES: readonly Classification[] = ['general', 'personal'];
  *   information is used (3.1, "Monitoring and Review") — an oversight role, like explain/oversight and
  *   review/guardian-overview — and is not the line manager a disciplinary referral goes through (clause 5). The
  *   guardian is also told of a breach's ICO clock when there is no active manager (src/breaches/clock.ts).
+ * - Nobody deals with their own conduct: a breach or a review flag about what a manager did (the glass they broke,
+ *   the activity a flag names) is handled, decided and closed by another manager — a disciplinary matter is not
+ *   judged by the person it concerns. They may still read it.
  */
 export const BREACH_RULES: readonly Rule[] = [
+  {
+    // Record-dependent: decided on the users whose conduct the breach or flag is about, loaded before deciding
+    // (`conductOf`, src/breaches/conduct.ts). Never warn-only: the independence of a disciplinary matter.
+    id: 'breaches/not-own-conduct', clauseKey: 'breach-handling', effect: 'forbid', roles: 'any', actorLevel: false,
+    actions: ['breach.handle'], configurable: false,
+    when: (actor, r) => r.conductOf?.includes(actor.id) === true,
+    reason: 'This breach or review flag is about your own conduct: another manager must handle, decide and close it.',
+  },
   {
     id: 'breaches/report', clauseKey: 'breach-handling', effect: 'allow',
     roles: ['manager', 'guardian', 'staff', 'volunteer', 'student', 'safeguarding_lead'], relation: 'any',

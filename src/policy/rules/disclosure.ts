@@ -67,12 +67,12 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
   },
   {
     id: 'disclosure/case-team-requests', clauseKey: 'third-party-disclosure', effect: 'allow', roles: ['staff', 'manager'], relation: ['team', 'ordinary'],
-    actions: ['disclosure.request', 'disclosure.release', 'disclosure.told'],
+    actions: ['disclosure.request', 'disclosure.release', 'disclosure.pack', 'disclosure.told'],
     reason: "You are on the person's case team and there is a clear reason to share the minimum necessary.",
   },
   {
     id: 'disclosure/management-releases', clauseKey: 'third-party-disclosure', effect: 'allow', roles: ['manager'], relation: 'any',
-    actions: ['disclosure.release', 'disclosure.told'],
+    actions: ['disclosure.release', 'disclosure.pack', 'disclosure.told'],
     reason: 'Management release disclosures whose basis has been checked and whose recipient accepted the terms.',
   },
   {

@@ -30,8 +30,17 @@ export const SAFEGUARDING_RULES: readonly Rule[] = [
     reason: 'Concerns go to the designated safeguarding leads and management for their immediate action.',
   },
   {
+    // Practice 4.2: a concern goes to management "for appropriate course of action to be agreed" — not settled by the
+    // one who raised it. A lead or manager who raised a concern records what they know in its chronology, but someone
+    // else acknowledges it (its escalation runs until then) and closes it.
+    id: 'safeguarding/not-own-concern', clauseKey: 'safeguarding-management', effect: 'forbid', roles: 'any', actorLevel: false,
+    actions: ['concern.settle'], configurable: false,
+    when: (actor, r) => r.ownerId === actor.id,
+    reason: 'You raised this concern: another safeguarding lead or manager acknowledges and closes it.',
+  },
+  {
     id: 'safeguarding/work-concern', clauseKey: 'safeguarding-concern-record', effect: 'allow',
-    roles: ['safeguarding_lead', 'manager'], relation: 'any', actions: ['concern.work'],
+    roles: ['safeguarding_lead', 'manager'], relation: 'any', actions: ['concern.work', 'concern.settle'],
     reason: 'The safeguarding leads and management agree the course of action and record it, with reasons and who agreed.',
   },
   {
@@ -63,7 +72,7 @@ export const SAFEGUARDING_RULES: readonly Rule[] = [
     // The disclosure a referral makes (1.3 legal duty, practice 4.3): asked for, released and told by the leads
     // and management through relation `referral` — the case team's disclosure rules require `ordinary` instead.
     id: 'safeguarding/referral-disclosure', clauseKey: 'safeguarding-duty-to-share', effect: 'allow',
-    roles: ['safeguarding_lead', 'manager'], relation: 'referral', actions: ['disclosure.request', 'disclosure.release', 'disclosure.told'],
+    roles: ['safeguarding_lead', 'manager'], relation: 'referral', actions: ['disclosure.request', 'disclosure.release', 'disclosure.pack', 'disclosure.told'],
     reason: 'The safeguarding leads and management share what the law requires with the safeguarding team or the police, recording why.',
   },
   {

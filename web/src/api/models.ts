@@ -267,7 +267,7 @@ export interface ConcernView {
   restricted: Restricted[];
   version: number;
   /** Decided by the policy: work the concern (acknowledge, chronology, close) and record a referral. */
-  can: { work?: boolean; refer?: boolean; releaseAtOnce?: boolean };
+  can: { work?: boolean; settle?: boolean; refer?: boolean; releaseAtOnce?: boolean };
   /** On raising: who was alerted at once (src/notify/notify.ts, Alerted). */
   alerted?: Alerted;
   /** Whom it is about, by name, for those who work concerns (rule safeguarding/subject-name-for-leads, practice 4.1). */

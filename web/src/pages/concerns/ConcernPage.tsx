@@ -100,8 +100,11 @@ function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => s
   );
 }
 
-/** The handling, for those who work the concern: acknowledgement, the chronology, entries, referral, closing. */
-function Handling({ id, concern, canRefer, releaseAtOnce }: { id: string; concern: Concern; canRefer: boolean; releaseAtOnce: boolean }) {
+/**
+ * The handling, for those who work the concern: acknowledgement, the chronology, entries, referral, closing. One who
+ * raised it (`canSettle` false) records what they know; someone else acknowledges and closes it (practice 4.2).
+ */
+function Handling({ id, concern, canRefer, canSettle, releaseAtOnce }: { id: string; concern: Concern; canRefer: boolean; canSettle: boolean; releaseAtOnce: boolean }) {
   const queryClient = useQueryClient();
   const [done, setDone] = useState<string | null>(null);
   const [shown, setShown] = useState(0); // each confirmation takes focus, so a keyboard or screen-reader user hears it
@@ -138,7 +141,7 @@ function Handling({ id, concern, canRefer, releaseAtOnce }: { id: string; concer
           <p className="alert-title">Nobody has acknowledged this concern yet.</p>
           <p>{h?.nextEscalationAt ? `If it is not acknowledged by ${formatDateTime(h.nextEscalationAt)}, it escalates to every manager.` : 'It has been escalated to every manager.'}</p>
           <ProblemMessage error={ackError} />
-          <Button onPress={acknowledge}>Acknowledge</Button>
+          {canSettle ? <Button onPress={acknowledge}>Acknowledge</Button> : <p>You raised this concern: another safeguarding lead or a manager acknowledges it.</p>}
         </div>
       ) : null}
       {/* The referral comes before the chronology: a lead acting on an immediate risk finds it at once (practice 4.1). */}
@@ -156,7 +159,7 @@ function Handling({ id, concern, canRefer, releaseAtOnce }: { id: string; concer
           {open ? <AddEntry id={id} onAdded={refresh} /> : <div className="panel"><h2>Closed</h2><p>{h?.closedAt ? `Closed on ${formatDateTime(h.closedAt)} by ${name(h.closedBy)}.` : 'This concern is closed.'}</p></div>}
         </div>
       </div>
-      {open ? <CloseConcern id={id} onClosed={refresh} /> : null}
+      {open && canSettle ? <CloseConcern id={id} onClosed={refresh} /> : null}
     </>
   );
 }
@@ -190,7 +193,7 @@ export default function ConcernPage({ id }: { id: string }) {
         </p>
       ) : null}
       <WhatWasRaised concern={c} raisedBy={raisedBy} subject={concern.data.subject} />
-      {concern.data.can.work ? <Handling id={id} concern={c} canRefer={!!concern.data.can.refer} releaseAtOnce={!!concern.data.can.releaseAtOnce} /> : null}
+      {concern.data.can.work ? <Handling id={id} concern={c} canRefer={!!concern.data.can.refer} canSettle={!!concern.data.can.settle} releaseAtOnce={!!concern.data.can.releaseAtOnce} /> : null}
     </section>
   );
 }

@@ -1,0 +1,23 @@
+import type { Ctx } from '../context';
+import type { BreachFlagRow, BreachRow } from '../db/schema';
+
+/**
+ * The users whose own conduct a breach is about (clause 5), from what it was opened from: the user who broke the
+ * glass when a manager reviewed that use as a breach (its `grant_id`), the user a review flag named when it was opened
+ * as a breach (its `flag_id`). A breach reported in words names nobody the system can read, so it concerns no one
+ * here. Loaded in one query before deciding (rules do no I/O): the fact the rule `breaches/not-own-conduct` decides on.
+ */
+export async function breachConductOf(ctx: Ctx, r: Pick<BreachRow, 'id' | 'grant_id' | 'flag_id'>): Promise<string[]> {
+  if (!r.grant_id && !r.flag_id) return [];
+  const found = await ctx.db
+    .selectFrom('breaches')
+    .leftJoin('access_grants', 'access_grants.id', 'breaches.grant_id')
+    .leftJoin('breach_flags', 'breach_flags.id', 'breaches.flag_id')
+    .select(['access_grants.user_id as glass', 'breach_flags.user_id as flagged'])
+    .where('breaches.id', '=', r.id)
+    .executeTakeFirst();
+  return [...new Set([found?.glass, found?.flagged].filter((u): u is string => typeof u === 'string'))];
+}
+
+/** The user whose activity a review flag is about (a flag of the system's own activity names nobody). */
+export const flagConductOf = (f: Pick<BreachFlagRow, 'user_id'>): string[] => (f.user_id ? [f.user_id] : []);
