@@ -132,6 +132,9 @@ export async function approveRequest(ctx: Ctx, id: string, input: z.infer<typeof
   const { grant, decision } = await grantFor(ctx, id, 'grant.decide');
   if (grant.status !== 'requested') throw conflict(`This request is already ${grant.status}.`);
   if (!grant.person_id && !grant.case_id && !grant.organisation_id) throw conflict('The requested record does not exist; refuse the request instead.');
+  // An account deactivated since it asked needs nothing: access goes only to someone working here (3.4).
+  const grantee = await ctx.db.selectFrom('users').select('active').where('id', '=', grant.user_id).executeTakeFirst();
+  if (!grantee || Number(grantee.active) !== 1) throw conflict('The person who asked no longer has an active account; refuse the request instead.', [{ path: 'params.id', message: 'the requester is deactivated' }]);
   // Need to know is as short as it can be: never longer than asked (they ask again for longer), nor than the limit.
   if (input.hours !== undefined && input.hours > grant.requested_hours) {
     throw invalidInput(`Approve at most the ${grant.requested_hours} hours asked for; they can ask again for longer.`, [{ path: 'body.hours', message: `at most ${grant.requested_hours}, as asked` }]);

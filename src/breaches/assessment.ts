@@ -1,5 +1,5 @@
 import type { BreachRow } from '../db/schema';
-import { isInFuture } from '../lib/clock';
+import { CLOCK_SKEW_MS, isInFuture } from '../lib/clock';
 import type { FieldError } from '../lib/errors';
 
 /** The ICO must be told within 72 hours of the organisation becoming aware of a breach (UK GDPR Art 33(1)). */
@@ -65,6 +65,13 @@ export function handlingProblems(r: BreachRow, now: Date, changed: ReadonlySet<s
   // Art 33(1): the organisation is aware no later than when the breach was reported to it; the 72 hours never start later.
   if (r.aware_at > r.reported_at) problem('awareAt', 'cannot be later than when the breach was reported');
   if (r.occurred_at && isInFuture(r.occurred_at, now)) problem('occurredAt', 'must not be in the future');
+  // Nobody can know of a breach before it happened: awareness (and the 72 hours) starts no earlier than when management
+  // established it occurred — a few minutes of clock skew between devices aside. The reporter's own time is rough
+  // ("if you know") and binds nothing. The field the request changed is the one named.
+  if (r.occurred_at && new Date(r.occurred_at).getTime() > new Date(r.aware_at).getTime() + CLOCK_SKEW_MS) {
+    if (changed.has('awareAt') || !changed.has('occurredAt')) problem('awareAt', 'cannot be before the breach occurred');
+    else problem('occurredAt', 'cannot be after the organisation became aware');
+  }
   for (const [field, value] of [['icoReportedAt', r.ico_reported_at], ['peopleToldAt', r.people_told_at]] as const) {
     if (value && isInFuture(value, now)) problem(field, 'must not be in the future');
     if (value && value < r.aware_at) problem(field, 'cannot be before the organisation became aware');

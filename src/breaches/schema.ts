@@ -49,7 +49,7 @@ export const handleBreachBody = z.strictObject({
   status: z.enum(['assessing', 'contained']).optional().describe('moves forward only; close with POST …/close'),
   whatHappened: text(20_000).nullable().optional(),
   occurredAt: at.nullable().optional(),
-  awareAt: at.optional().describe('when the organisation became aware: the 72 hours count from here (Art 33(1)); no later than when the breach was reported'),
+  awareAt: at.optional().describe('when the organisation became aware: the 72 hours count from here (Art 33(1)); no later than when the breach was reported, no earlier than when it occurred'),
   dataCategories: z.array(z.enum(DATA_CATEGORIES)).max(DATA_CATEGORIES.length).refine((a) => new Set(a).size === a.length, 'list each category once').optional(),
   peopleAffected: z.number().int().min(0).max(100_000_000).nullable().optional().describe('approximate number of people affected'),
   likelihood: z.enum(LIKELIHOODS).nullable().optional(),

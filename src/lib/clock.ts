@@ -42,14 +42,37 @@ export const isInFuture = (at: string | Date, now: Date) => new Date(at).getTime
 export const latestCalendarDay = (now: Date) => new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
 
 /**
- * An ISO 8601 instant as the API takes it (with a UTC offset, or with `offset: false` only `Z`), refused when it falls
- * after the year 9999 in UTC: such an instant is stored with an expanded year (`+010000-…`) that sorts before every
- * other, so a consent "expiring" then counted as expired the moment it was recorded.
+ * The earliest instant the API takes: 1900-01-01T00:00:00Z. An instant before it is a default or a slip (0001-01-01,
+ * a two-digit year typed as 0026), never a record: taken, it put a breach's 72-hour ICO deadline in year 1. Not
+ * later: a concern may be about harm long ago (an adult telling of their childhood), and a breach may have begun
+ * years before anyone knew. Days of birth are dates, not instants, and are not bound by it.
+ */
+export const EARLIEST_INSTANT = '1900-01-01T00:00:00.000Z';
+/** The year of {@link EARLIEST_INSTANT}, as messages name it. */
+const EARLIEST_YEAR = EARLIEST_INSTANT.slice(0, 4);
+
+/** Whether the value met every check so far (the format): the range checks read only instants. */
+const wellFormed = (payload: { issues: readonly unknown[] }) => payload.issues.length === 0;
+
+/**
+ * An ISO 8601 instant as the API takes it (with a UTC offset, or with `offset: false` only `Z`), within the years
+ * 1900–9999 in UTC: refused before {@link EARLIEST_INSTANT} (see there), and after the year 9999, where an instant is
+ * stored with an expanded year (`+010000-…`) that sorts before every other, so a consent "expiring" then counted as
+ * expired the moment it was recorded. Text that is not an instant gets the format error alone: the range is checked
+ * only on an instant (a `-000001-…` year is a format error, not one "after the year 9999").
  */
 export const instant = (options: { offset: boolean } = { offset: true }) =>
-  z.iso.datetime(options).refine(withinYear9999, { error: 'must not be after the year 9999 (UTC)' });
+  z.iso
+    .datetime(options)
+    .refine(notBeforeEarliest, { error: `must not be before the year ${EARLIEST_YEAR} (UTC)`, when: wellFormed })
+    .refine(withinYear9999, { error: 'must not be after the year 9999 (UTC)', when: wellFormed });
 
-/** Whether text that reads as an instant falls within the years 0000–9999 in UTC (text that does not is left to the format check). */
+/** Whether an instant falls on or after {@link EARLIEST_INSTANT} (compared as times, whatever its offset). */
+function notBeforeEarliest(text: string): boolean {
+  return new Date(text).getTime() >= Date.parse(EARLIEST_INSTANT);
+}
+
+/** Whether an instant falls within the year 9999 in UTC at the latest (after it, its ISO text has an expanded year). */
 function withinYear9999(text: string): boolean {
   const at = new Date(text);
   return Number.isNaN(at.getTime()) || /^\d{4}-/.test(at.toISOString());

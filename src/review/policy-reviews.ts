@@ -69,7 +69,8 @@ export async function recordPolicyReview(ctx: Ctx, input: RecordPolicyReviewInpu
   };
   await ctx.db.insertInto('policy_reviews').values(row).execute();
   ctx.audit.add({ ...fromDecision('review.record', d, { resourceType: 'policy_review', resourceId: row.id, detail: { outcome: row.outcome, policyVersion: row.policy_version, nextReviewOn: row.next_review_on } }), decision: 'change' });
-  return presentPolicyReview({ ...row, reviewer_name: null });
+  const reviewer = await ctx.db.selectFrom('users').select('display_name').where('id', '=', ctx.actor.id).executeTakeFirst();
+  return presentPolicyReview({ ...row, reviewer_name: reviewer?.display_name ?? null });
 }
 
 /** The history of policy reviews, newest first (managers). Audited as a review read. */

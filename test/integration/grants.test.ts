@@ -121,6 +121,23 @@ describe.each(dialects())('access grants (%s)', (dialect) => {
     expect(other.statusCode).toBe(200);
   });
 
+  it('3.4 need-to-know: a request from someone deactivated since they asked is not approved (409 naming it, nothing written, not audited as a decision); it can be refused', async () => {
+    const leaver = await makeUser(world, ['staff']);
+    const asked = await request(leaver, { resourceType: 'person', resourceId: personId, classifications: ['personal'], reason: 'Covering the session next week' });
+    expect(asked.statusCode, asked.body).toBe(202);
+    const id = asked.json().id as string;
+    await world.services.db.kysely.updateTable('users').set({ active: 0, deactivated_at: world.clock.now().toISOString() }).where('id', '=', leaver.id).execute();
+    const decisions = async () => (await auditRows(world)).filter((r) => r.action === 'grant.decide' && r.resource_id === id);
+    const approve = await as(world, manager).post(`/api/access/requests/${id}/approve`, {});
+    expect(approve.statusCode, approve.body).toBe(409);
+    expect(approve.json().errors).toEqual([{ path: 'params.id', message: 'the requester is deactivated' }]);
+    expect((await world.services.db.kysely.selectFrom('access_grants').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('requested');
+    expect(await decisions()).toEqual([]);
+    const refuse = await as(world, manager).post(`/api/access/requests/${id}/refuse`, { note: 'They have left.' });
+    expect(refuse.statusCode, refuse.body).toBe(200);
+    expect((await decisions()).map((r) => [r.decision, r.rule_id])).toEqual([['allow', 'grants/manage']]);
+  });
+
   it('3.4 need-to-know: requests for unknown and invisible ids are answered alike, and cannot be approved', async () => {
     const missing = await request(outsider, { resourceType: 'person', resourceId: '01900000-0000-7000-8000-000000000000', classifications: [], reason: 'Probing for an id here' });
     const hidden = await request(outsider, { resourceType: 'person', resourceId: personId, classifications: [], reason: 'Probing for an id here' });

@@ -192,7 +192,8 @@ describe.each(dialects())('management review — Monitoring and Review, 3.6 (%s)
 
     const first = await as(world, manager).post('/api/review/policy-reviews', { outcome: 'changes_needed', notes: 'Break-glass reviews are slow; remind managers.', nextReviewOn: '2026-09-01' });
     expect(first.statusCode, first.body).toBe(201);
-    expect(first.json()).toMatchObject({ outcome: 'changes_needed', reviewedBy: { id: manager.id }, reviewedAt: now(), nextReviewOn: '2026-09-01', policyVersion: 1 });
+    // Who reviewed it, by name too, as the history shows it.
+    expect(first.json()).toMatchObject({ outcome: 'changes_needed', reviewedBy: { id: manager.id, name: manager.username }, reviewedAt: now(), nextReviewOn: '2026-09-01', policyVersion: 1 });
     world.clock.advance(DAY);
     const second = await as(world, manager2).post('/api/review/policy-reviews', { outcome: 'no_change', notes: 'Follow-up done.', nextReviewOn: '2026-06-01' });
     expect(second.statusCode).toBe(201);

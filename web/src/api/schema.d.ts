@@ -7523,7 +7523,7 @@ export interface paths {
                         occurredAt?: string | null;
                         /**
                          * Format: date-time
-                         * @description when the organisation became aware: the 72 hours count from here (Art 33(1)); no later than when the breach was reported
+                         * @description when the organisation became aware: the 72 hours count from here (Art 33(1)); no later than when the breach was reported, no earlier than when it occurred
                          */
                         awareAt?: string;
                         dataCategories?: ("contact" | "identity" | "health" | "ethnicity" | "safeguarding" | "session" | "case" | "financial" | "commercial" | "credentials" | "other")[];
