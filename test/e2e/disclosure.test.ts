@@ -401,8 +401,10 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     await page.getByLabel('The clear reason for sharing').fill('Sam called to confirm who to expect at the first session.');
     await page.locator('label.radio', { hasText: /^It was already said/ }).click();
     await page.locator('label.radio', { hasText: /^By phone/ }).click();
-    const hourAgo = new Date(Date.now() - 3_600_000);
-    const local = new Date(hourAgo.getTime() - hourAgo.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    // The call came after Jo's consent was recorded (a basis must hold when it was said, 1.3): the field takes whole
+    // minutes, so the next one (within the few minutes of clock skew a time may be ahead).
+    const call = new Date(Math.ceil(Date.now() / 60_000) * 60_000);
+    const local = new Date(call.getTime() - call.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
     await page.getByLabel('When', { exact: true }).fill(local);
     expect(await pageWidth(page)).toBeLessThanOrEqual(375);
     await checkpoint(page, 'disclosure-16-narrow-oral');
