@@ -83,11 +83,14 @@ export async function reviewBreakGlass(ctx: Ctx, id: string, input: z.infer<type
   if (input.outcome === 'breach' && grant.status === 'approved') Object.assign(changes, { status: 'revoked', revoked_at: ctx.nowIso, revoked_by: ctx.actor.id });
   await transition(ctx, id, 'review_status', 'pending', changes);
   const breach = input.outcome === 'breach';
-  const reviewed = breach ? { ruleId: 'break-glass/breach', clause: ctx.actor.policy.clauseFor('breach-handling') } : decision;
+  // The entry names what the review decided, under its clause: a breach (5), or a justified use (practice 4.2–4.3).
+  const reviewed = breach
+    ? { ruleId: 'break-glass/breach', clause: ctx.actor.policy.clauseFor('breach-handling') }
+    : { ruleId: 'break-glass/justified', clause: ctx.actor.policy.clauseFor('break-glass-review') };
   ctx.audit.add({
     ...fromDecision('breakglass.review', decision, {
       resourceType: 'grant', resourceId: id, subjectPersonId: grant.person_id,
-      detail: { outcome: input.outcome, user: grant.user_id, ...(breach ? { clauseKey: 'breach-handling' } : {}) },
+      detail: { outcome: input.outcome, user: grant.user_id, clauseKey: breach ? 'breach-handling' : 'break-glass-review', reviewRule: decision.ruleId },
     }),
     ruleId: reviewed.ruleId, clause: reviewed.clause,
   });

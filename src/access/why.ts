@@ -41,6 +41,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'grants/manage': 'Management decide who needs to know.',
   'break-glass/open': 'They used emergency (break-glass) access, giving a reason; managers review every use.',
   'break-glass/breach': 'A manager reviewed an emergency access and recorded it as a breach.',
+  'break-glass/justified': 'A manager reviewed an emergency access and recorded it as justified.',
   'organisations/directory': 'Partner and funder names are general information for everyone working here.',
   'organisations/contact-details': 'Staff may contact partner organisations.',
   'organisations/commercial-team': 'They deal with this organisation, so they see its business information.',

@@ -105,6 +105,10 @@ describe.each(dialects())('break-glass emergency access (%s)', (dialect) => {
     expect((await as(world, manager).get('/api/access/break-glass?review=pending')).json().items.map((g: { id: string }) => g.id)).toContain(opened.json().id);
     const ok = await as(world, manager).post(`/api/access/break-glass/${opened.json().id}/review`, { outcome: 'justified', note: 'Seizure at session, confirmed' });
     expect(ok.statusCode).toBe(200);
+    // Recorded as what it decided, under the break-glass review clause (a breach is recorded under clause 5).
+    const entry = (await auditRows(world)).find((r) => r.action === 'breakglass.review' && r.resource_id === opened.json().id)!;
+    expect(entry).toMatchObject({ decision: 'allow', rule_id: 'break-glass/justified', clause: 'practice 4.2, practice 4.3', actor_id: manager.id });
+    expect(JSON.parse(entry.detail)).toMatchObject({ outcome: 'justified', user: other.id, reviewRule: 'grants/manage' });
     expect((await as(world, manager).get('/api/access/break-glass?review=pending')).json().items.map((g: { id: string }) => g.id)).not.toContain(opened.json().id);
     const told = (await as(world, other).get('/api/notifications')).json().items.find((n: { kind: string }) => n.kind === 'break-glass-justified');
     expect(told).toBeDefined();
