@@ -40,7 +40,10 @@ export async function listFlags(ctx: Ctx, query: ListFlagsQuery) {
   const page = rows.slice(0, query.limit);
   ctx.audit.add(fromDecision('breach.flags', d, { resourceType: 'breach-flag', detail: { status: query.status, results: page.length } }));
   const last = page[page.length - 1];
-  return { items: page.map(presentFlag), nextCursor: rows.length > query.limit && last ? encodeCursor([last.raised_at, last.id]) : null };
+  // What the web app may offer on each flag, decided as the decision itself is: never on a flag about the reader's own
+  // activity (breaches/not-own-conduct).
+  const decidable = (f: BreachFlagRow) => decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general', conductOf: flagConductOf(f) }).allowed;
+  return { items: page.map((f) => ({ ...presentFlag(f), can: { decide: decidable(f) } })), nextCursor: rows.length > query.limit && last ? encodeCursor([last.raised_at, last.id]) : null };
 }
 
 /**

@@ -113,6 +113,11 @@ describe.each(dialects())('breach register: nobody deals with their own conduct 
     const listed = await as(world, culprit).get('/api/breaches/flags');
     expect(listed.statusCode).toBe(200);
     expect(listed.json().items.map((f: { userId: string }) => f.userId)).toContain(culprit.id);
+    // The list says whom each flag may be decided by, so the web app offers no decision on one's own.
+    type Listed = { id: string; can: { decide: boolean } };
+    const canOf = async (u: typeof culprit, id: string) => ((await as(world, u).get('/api/breaches/flags')).json().items as Listed[]).find((f) => f.id === id)!.can;
+    expect(await canOf(culprit, flagOf(first))).toEqual({ decide: false });
+    expect(await canOf(reviewer, flagOf(first))).toEqual({ decide: true });
 
     const denialsBefore = (await denialsOf(culprit)).length;
     const dismiss = await as(world, culprit).post(`/api/breaches/flags/${flagOf(first)}/dismiss`, { reason: 'It was a real emergency' });

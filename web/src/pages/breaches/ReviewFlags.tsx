@@ -60,6 +60,8 @@ function FlagCard({ flag, who }: { flag: ReviewFlag; who: string }) {
             <Button variant="quiet" onPress={() => setDismissing(false)}>Cancel</Button>
           </div>
         </ApiForm>
+      ) : flag.can?.decide === false ? (
+        <p>This flag is about your own activity: another manager decides it.</p>
       ) : (
         <div className="actions">
           <Button variant="secondary" onPress={() => setDismissing(true)}>Not a breach…</Button>

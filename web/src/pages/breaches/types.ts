@@ -64,6 +64,8 @@ export interface ReviewFlag {
   status: 'open' | 'dismissed' | 'breach';
   dismissReason: string | null;
   breachId: string | null;
+  /** In a list: whether the reader may decide it (never a flag about their own activity). */
+  can?: { decide: boolean };
 }
 
 export const STATUS_LABELS: Record<BreachStatus, string> = {
