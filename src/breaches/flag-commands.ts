@@ -40,11 +40,12 @@ export async function listFlags(ctx: Ctx, query: ListFlagsQuery) {
   const page = rows.slice(0, query.limit);
   ctx.audit.add(fromDecision('breach.flags', d, { resourceType: 'breach-flag', detail: { status: query.status, results: page.length } }));
   const last = page[page.length - 1];
-  // What the web app may offer on each flag, decided as the decision itself is: never on a flag about the reader's own
-  // activity (breaches/not-own-conduct).
-  const decidable = (f: BreachFlagRow) => decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general', conductOf: flagConductOf(f) }).allowed;
-  return { items: page.map((f) => ({ ...presentFlag(f), can: { decide: decidable(f) } })), nextCursor: rows.length > query.limit && last ? encodeCursor([last.raised_at, last.id]) : null };
+  // What the web app may offer on each flag, decided as the decision itself is (flagDecision).
+  return { items: page.map((f) => ({ ...presentFlag(f), can: { decide: flagDecision(ctx, f).allowed } })), nextCursor: rows.length > query.limit && last ? encodeCursor([last.raised_at, last.id]) : null };
 }
+
+/** Whether the actor may decide a flag: management, never on a flag about their own activity (breaches/not-own-conduct). */
+const flagDecision = (ctx: Ctx, f: Pick<BreachFlagRow, 'user_id'>) => decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general', conductOf: flagConductOf(f) });
 
 /**
  * An open flag, for a decision on it (dismissing it, opening it as a breach), with the decision that allows it: never
@@ -56,7 +57,7 @@ async function openFlag(ctx: Ctx, id: string, action: string) {
   if (!flag) {
     throw notFoundAudited(ctx, 'flag', { action, resourceType: 'breach-flag', resourceId: id, detail: { found: false } });
   }
-  const d = decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general', conductOf: flagConductOf(flag) });
+  const d = flagDecision(ctx, flag);
   if (!d.allowed) {
     ctx.audit.add(fromDecision(action, d, { resourceType: 'breach-flag', resourceId: id, detail: { kind: flag.kind } }));
     throw forbidden(d);

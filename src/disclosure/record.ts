@@ -4,7 +4,6 @@ import { defineRecord, field as f, VERSIONED_META } from '../records/descriptor'
 /** When the information left: an oral disclosure when it was said, a written one when its pack was released. */
 export const leftAt = (row: Pick<DisclosureRow, 'mode' | 'occurred_at' | 'released_at'>) => (row.mode === 'oral' && row.occurred_at ? row.occurred_at : row.released_at);
 
-
 /**
  * A disclosure to a third party (1.2, 1.3, 4.3): one person's chosen items, to one named recipient at an
  * organisation in the register, for one active purpose, on a basis decided by the server (the person's consent, a

@@ -95,12 +95,15 @@ async function acknowledge(ctx: Ctx, v: Visible, decision: Decision) {
   });
 }
 
+/** Whether the actor may acknowledge or close a concern (concern.settle): never its raiser (safeguarding/not-own-concern). */
+const settleDecision = (ctx: Ctx, v: Visible) => decide(ctx.actor, 'concern.settle', { ...v.facts, classification: 'general' });
+
 /**
  * The decision allowing the actor to acknowledge or close a concern (concern.settle), or 403: never its raiser
  * (safeguarding/not-own-concern). A refusal is audited as what was attempted.
  */
 function requireSettle(ctx: Ctx, v: Visible, attempted: 'concern.acknowledge' | 'concern.close'): Decision {
-  const d = decide(ctx.actor, 'concern.settle', { ...v.facts, classification: 'general' });
+  const d = settleDecision(ctx, v);
   if (!d.allowed) {
     ctx.audit.add(fromDecision(attempted, d, { resourceType: 'concern', resourceId: v.row.id as string, subjectPersonId: v.subjectPersonId }));
     throw forbidden(d);
@@ -124,7 +127,7 @@ export async function acknowledgeConcern(ctx: Ctx, id: string) {
  */
 export async function acknowledgeIfRaised(ctx: Ctx, v: Visible) {
   if (v.row.status !== 'raised') return;
-  const settle = decide(ctx.actor, 'concern.settle', { ...v.facts, classification: 'general' });
+  const settle = settleDecision(ctx, v);
   if (settle.allowed) await acknowledge(ctx, v, settle);
 }
 

@@ -34,7 +34,7 @@ describe.each(dialects())('breach register: nobody deals with their own conduct 
   });
   afterAll(() => world.close());
 
-  it(`5 breach-handling (${RULE}): the manager who broke the glass cannot handle, link people to or close the breach it was reviewed as — 403 naming the rule and clause 5, audited, nothing written; they still read it; another manager handles and closes it`, async () => {
+  it(`5 breach-handling (breaches/not-own-conduct): the manager who broke the glass cannot handle, link people to or close the breach it was reviewed as — 403 naming the rule and clause 5, audited, nothing written; they still read it; another manager handles and closes it`, async () => {
     const grantId = await breakGlass(culprit);
     const reviewed = await as(world, reviewer).post(`/api/access/break-glass/${grantId}/review`, { outcome: 'breach', note: 'No emergency: the contact was on the team sheet' });
     expect(reviewed.statusCode, reviewed.body).toBe(200);
@@ -86,7 +86,7 @@ describe.each(dialects())('breach register: nobody deals with their own conduct 
     for (const r of await auditRows(world)) expect(r.detail).not.toContain('HR-2026-031');
   });
 
-  it(`5 breach-handling (${RULE}): a breach about someone else's conduct, or reported in words, is handled by any manager — the manager who broke the glass on another occasion included`, async () => {
+  it(`5 breach-handling (breaches/not-own-conduct): a breach about someone else's conduct, or reported in words, is handled by any manager — the manager who broke the glass on another occasion included`, async () => {
     const grantId = await breakGlass(staff);
     const reviewed = await as(world, reviewer).post(`/api/access/break-glass/${grantId}/review`, { outcome: 'breach', note: 'Not an emergency' });
     const id = reviewed.json().breachId as string;
@@ -102,7 +102,7 @@ describe.each(dialects())('breach register: nobody deals with their own conduct 
     ]);
   });
 
-  it(`5 breach-handling (${RULE}): a review flag about a manager's own activity cannot be dismissed or opened as a breach by them — 403, audited, the flag stays open; another manager decides it, and the breach it opens is not theirs to handle either`, async () => {
+  it(`5 breach-handling (breaches/not-own-conduct): a review flag about a manager's own activity cannot be dismissed or opened as a breach by them — 403, audited, the flag stays open; another manager decides it, and the breach it opens is not theirs to handle either`, async () => {
     const first = await breakGlass(culprit);
     const second = await breakGlass(culprit);
     world.clock.advance(4 * HOUR); // left unreviewed: flagged for management
@@ -156,7 +156,7 @@ describe.each(dialects())('breach register: nobody deals with their own conduct 
     expect((await as(world, reviewer).patch(`/api/breaches/${breachId}`, { containment: 'Access ended' }, { 'if-match': '"1"' })).statusCode).toBe(200);
   });
 
-  it(`5 breach-handling (${RULE}): a flag about someone else is decided as before, by any manager`, async () => {
+  it(`5 breach-handling (breaches/not-own-conduct): a flag about someone else is decided as before, by any manager`, async () => {
     const grantId = await breakGlass(staff);
     world.clock.advance(4 * HOUR);
     await runFlags(world.services);
