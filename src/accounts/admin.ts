@@ -1,7 +1,8 @@
+import { enforce } from '../audit/enforce';
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import { revokeUserSessions } from './sessions';
-import { conflict, DomainError, forbidden, invalidInput, notFound, refused, staleVersion } from '../lib/errors';
+import { conflict, DomainError, invalidInput, notFound, refused, staleVersion } from '../lib/errors';
 import type { PolicyState } from '../policy/state';
 import { decide } from '../policy/decide';
 import type { Role } from '../policy/types';
@@ -105,13 +106,10 @@ async function otherActiveAdministrators(ctx: AccountsCtx, exceptId: string): Pr
  * audited naming the roles that would have been added or removed (role names, no personal data); nothing is written.
  */
 function requireRolesChange(ctx: AccountsCtx, id: string, added: readonly Role[], removed: readonly Role[]) {
-  const d = decide(ctx.actor, 'user.roles', { type: 'user', id, ownerId: id });
-  if (d.allowed) return;
   const detail: Record<string, unknown> = { fields: ['roles'] };
   if (added.length) detail.rolesAdded = added;
   if (removed.length) detail.rolesRemoved = removed;
-  ctx.audit.add({ action: 'user.update', decision: 'deny', resourceType: 'user', resourceId: id, ruleId: d.ruleId, clause: d.clause, detail });
-  throw forbidden(d);
+  enforce(ctx, 'user.update', decide(ctx.actor, 'user.roles', { type: 'user', id, ownerId: id }), { resourceType: 'user', resourceId: id, detail });
 }
 
 /**

@@ -1,7 +1,8 @@
+import { enforce } from '../audit/enforce';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { AgreementRow } from '../db/schema';
-import { conflict, DomainError, forbidden, invalidInput, notFound, staleVersion } from '../lib/errors';
+import { conflict, DomainError, invalidInput, notFound, staleVersion } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
@@ -18,12 +19,7 @@ export async function loadAgreement(ctx: Ctx, id: string): Promise<AgreementRow>
 
 /** Decides `action` on an agreement; a refusal is audited and answers 403 with the reason. */
 export function requireAgreement(ctx: Ctx, action: Action, id: string | null) {
-  const d = decide(ctx.actor, action, { type: 'agreement', id: id ?? undefined });
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision(action, d, { resourceType: 'agreement', resourceId: id }));
-    throw forbidden(d);
-  }
-  return d;
+  return enforce(ctx, action, decide(ctx.actor, action, { type: 'agreement', id: id ?? undefined }), { resourceType: 'agreement', resourceId: id });
 }
 
 /** Whether the actor may see the signed copy's details (a pure decision, not audited: no document is read). */

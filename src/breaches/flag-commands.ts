@@ -1,3 +1,4 @@
+import { enforce } from '../audit/enforce';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { AccessGrantRow, BreachFlagRow } from '../db/schema';
@@ -12,12 +13,7 @@ import { notFoundAudited } from '../audit/not-found';
 
 /** Flags are for those who handle breaches (management): they name a colleague and what their activity was. */
 function requireHandler(ctx: Ctx, action: string, flagId: string | null) {
-  const d = decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general' });
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision(action, d, { resourceType: 'breach-flag', resourceId: flagId }));
-    throw forbidden(d);
-  }
-  return d;
+  return enforce(ctx, action, decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general' }), { resourceType: 'breach-flag', resourceId: flagId });
 }
 
 /** A flag as the API sends it. */
@@ -57,11 +53,7 @@ async function openFlag(ctx: Ctx, id: string, action: string) {
   if (!flag) {
     throw notFoundAudited(ctx, 'flag', { action, resourceType: 'breach-flag', resourceId: id, detail: { found: false } });
   }
-  const d = flagDecision(ctx, flag);
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision(action, d, { resourceType: 'breach-flag', resourceId: id, detail: { kind: flag.kind } }));
-    throw forbidden(d);
-  }
+  const d = enforce(ctx, action, flagDecision(ctx, flag), { resourceType: 'breach-flag', resourceId: id, detail: { kind: flag.kind } });
   if (flag.status !== 'open') throw conflict(`This flag was already ${flag.status === 'breach' ? 'opened as a breach' : 'dismissed'}.`, [{ path: 'params.id', message: flag.status }]);
   return { flag, d };
 }

@@ -1,3 +1,4 @@
+import { enforce } from '../audit/enforce';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
@@ -124,9 +125,6 @@ export async function handleable(ctx: Ctx, id: string, attempted = 'breach.handl
   const v = await findVisible(ctx, 'breach', id, 'breach.handle');
   const row = v.row as unknown as BreachRow;
   const decision = decide(ctx.actor, 'breach.handle', { ...v.facts, classification: 'general', conductOf: await breachConductOf(ctx, row) });
-  if (!decision.allowed) {
-    ctx.audit.add(fromDecision(attempted, decision, { resourceType: 'breach', resourceId: id }));
-    throw forbidden(decision);
-  }
+  enforce(ctx, attempted, decision, { resourceType: 'breach', resourceId: id });
   return { v, row, decision };
 }

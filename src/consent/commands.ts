@@ -1,13 +1,14 @@
+import { enforce } from '../audit/enforce';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { ConsentRow } from '../db/schema';
 import { isInFuture } from '../lib/clock';
-import { conflict, forbidden, invalidInput } from '../lib/errors';
+import { conflict, invalidInput } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import { classMask, type Classification } from '../policy/types';
-import { findVisible, requireAllowed } from '../records/guard';
+import { findVisible, refusalTarget, requireAllowed } from '../records/guard';
 import { purposeInForceFor } from '../purposes/in-force';
 import { getConsent } from './queries';
 import { checkRecipients } from './recipients';
@@ -43,11 +44,7 @@ export async function recordConsent(ctx: Ctx, personId: string, input: RecordCon
   const person = await findVisible(ctx, 'person', personId, 'consent.record');
   const draft = factsFor(ctx.actor, 'consent', { person_id: personId, _team: person.row._team, recorded_by: ctx.actor.id });
   for (const classification of ['general', 'personal'] as const) {
-    const d = decide(ctx.actor, 'consent.record', { ...draft, classification });
-    if (!d.allowed) {
-      ctx.audit.add(fromDecision('consent.record', d, { resourceType: 'person', resourceId: personId, subjectPersonId: person.subjectPersonId }));
-      throw forbidden(d);
-    }
+    enforce(ctx, 'consent.record', decide(ctx.actor, 'consent.record', { ...draft, classification }), refusalTarget(person));
   }
   const allowed = decide(ctx.actor, 'consent.record', { ...draft, classification: 'personal' });
   const whoGaveIt = givenByFault(input, person.row.date_of_birth as string | null, ctx.now);

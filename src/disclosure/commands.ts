@@ -1,10 +1,11 @@
+import { enforce } from '../audit/enforce';
 import { randomBytes } from 'node:crypto';
 import { fromDecision } from '../audit/append';
 import { purposeInForceFor } from '../purposes/in-force';
 import type { Ctx } from '../context';
 import type { DisclosureRow } from '../db/schema';
 import { isInFuture } from '../lib/clock';
-import { conflict, forbidden, invalidInput } from '../lib/errors';
+import { conflict, invalidInput } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
@@ -28,11 +29,7 @@ const newReference = (nowIso: string) => `D-${nowIso.slice(0, 10).replace(/-/g, 
  */
 export function decideDisclosure(ctx: Ctx, action: 'disclosure.request' | 'disclosure.release', base: Resource, facts: DisclosureFacts, target: { resourceType: string; resourceId: string; subjectPersonId: string | null }, detail: Record<string, unknown> = {}) {
   const d = decide(ctx.actor, action, { ...base, classification: 'general', disclosure: facts });
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision(action, d, { ...target, detail: { ...detail, people: facts.people, sessionItems: facts.sessionItems, clientRequested: facts.clientRequested, organisationItems: facts.organisationItems } }));
-    throw forbidden(d);
-  }
-  return d;
+  return enforce(ctx, action, d, { ...target, detail: { ...detail, people: facts.people, sessionItems: facts.sessionItems, clientRequested: facts.clientRequested, organisationItems: facts.organisationItems } });
 }
 
 /**

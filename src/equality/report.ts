@@ -1,7 +1,8 @@
+import { enforce } from '../audit/enforce';
 import { sql } from 'kysely';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
-import { forbidden, invalidInput } from '../lib/errors';
+import { invalidInput } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { CHARACTERISTICS, CHARACTERISTIC_KEYS, NOT_ANSWERED, categoriesOf, type Characteristic } from './characteristics';
 import type { EqualityReportQuery } from './schema';
@@ -111,11 +112,7 @@ export function publishYear(quarterCounts: readonly (readonly number[])[]): { by
  * figures. The open (current) period is refused: its figures would change with each new declaration.
  */
 export async function equalityReport(ctx: Ctx, q: EqualityReportQuery) {
-  const d = decide(ctx.actor, 'equality.report', { type: 'system' });
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision('equality.report', d, { resourceType: 'system', resourceId: null }));
-    throw forbidden(d);
-  }
+  const d = enforce(ctx, 'equality.report', decide(ctx.actor, 'equality.report', { type: 'system' }), { resourceType: 'system', resourceId: null });
   const { quarters, closesAt } = periodQuarters(q.period);
   if (closesAt > ctx.nowIso) {
     throw invalidInput('Only closed periods are reported: the figures of an open period would change with each new answer.', [{ path: 'query.period', message: `closes at ${closesAt}` }]);

@@ -1,7 +1,6 @@
-import { fromDecision } from '../audit/append';
+import { enforce } from '../audit/enforce';
 import type { Ctx } from '../context';
 import type { MeetingRow } from '../db/schema';
-import { forbidden } from '../lib/errors';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import type { Classification, Decision, Resource } from '../policy/types';
@@ -53,10 +52,5 @@ export async function findMeeting(ctx: Ctx, id: string, action: Action = 'meetin
 
 /** Decides an action on a meeting the actor can see; a refusal is audited and answers 403 with the reason. */
 export function requireOnMeeting(ctx: Ctx, action: Action, resource: Resource, subjectPersonId: string | null, detail: Record<string, unknown> = {}): Decision {
-  const d = decide(ctx.actor, action, resource);
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision(action, d, { resourceType: 'meeting', resourceId: resource.id, subjectPersonId, detail }));
-    throw forbidden(d);
-  }
-  return d;
+  return enforce(ctx, action, decide(ctx.actor, action, resource), { resourceType: 'meeting', resourceId: resource.id, subjectPersonId, detail });
 }

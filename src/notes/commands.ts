@@ -1,13 +1,13 @@
+import { enforce } from '../audit/enforce';
 import type { Ctx } from '../context';
 import type { NoteRow } from '../db/schema';
-import { fromDecision } from '../audit/append';
 import { isInFuture } from '../lib/clock';
-import { invalidInput, forbidden } from '../lib/errors';
+import { invalidInput } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import { newId } from '../lib/ids';
 import { requireNotArchived } from '../cases/access';
-import { checkWrite, findVisible, findWritable, presentWritten } from '../records/guard';
+import { checkWrite, findVisible, findWritable, presentWritten, refusalTarget } from '../records/guard';
 import { updateVersioned } from '../records/versioned';
 import { getNote } from './queries';
 import type { CreateNoteInput, UpdateNoteInput } from './schema';
@@ -34,11 +34,8 @@ export async function createNote(ctx: Ctx, caseId: string, input: CreateNoteInpu
   const c = await findVisible(ctx, 'case', caseId, 'note.create');
   // The note does not exist yet: its facts are the case's team and the actor as author.
   const draft = { case_id: caseId, _team: c.row._team, author_id: ctx.actor.id };
-  const d = decide(ctx.actor, 'note.create', { ...factsFor(ctx.actor, 'note', draft), classification: 'general' });
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision('note.create', d, { resourceType: 'case', resourceId: caseId, subjectPersonId: c.subjectPersonId }));
-    throw forbidden(d); // e.g. a manager who oversees the case but is not on its team: say why, field by field is noise
-  }
+  // e.g. a manager who oversees the case but is not on its team: 403 saying why (field by field would be noise)
+  const d = enforce(ctx, 'note.create', decide(ctx.actor, 'note.create', { ...factsFor(ctx.actor, 'note', draft), classification: 'general' }), refusalTarget(c));
   checkWrite(ctx, 'note.create', 'note', input, draft, c.subjectPersonId);
   requireNotArchived(c.row, 'case');
   const id = newId(ctx.now.getTime());

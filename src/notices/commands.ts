@@ -1,8 +1,9 @@
+import { enforce } from '../audit/enforce';
 import { fromDecision } from '../audit/append';
 import { isUniqueViolation } from '../cases/access';
 import type { Ctx } from '../context';
 import type { NoticeRow } from '../db/schema';
-import { conflict, forbidden, invalidInput, notFound } from '../lib/errors';
+import { conflict, invalidInput, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decide } from '../policy/decide';
 import { getNotice } from './queries';
@@ -10,12 +11,7 @@ import type { CreateNoticeInput } from './schema';
 
 /** Publishing the notice: management and the guardian (4.1); the denial is audited. */
 function requirePublish(ctx: Ctx, detail: Record<string, unknown>) {
-  const d = decide(ctx.actor, 'notice.publish');
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision('notice.publish', d, { resourceType: 'notice', resourceId: null, detail }));
-    throw forbidden(d);
-  }
-  return d;
+  return enforce(ctx, 'notice.publish', decide(ctx.actor, 'notice.publish'), { resourceType: 'notice', resourceId: null, detail });
 }
 
 /** The version number a new notice row takes: the next version, or the version it translates (which must exist). */

@@ -1,6 +1,7 @@
+import { enforce } from '../audit/enforce';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
-import { conflict, forbidden, invalidInput } from '../lib/errors';
+import { conflict, invalidInput } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decide } from '../policy/decide';
 import type { Decision, Resource } from '../policy/types';
@@ -34,10 +35,7 @@ async function publishedNotice(ctx: Ctx, input: FirstContactInput, prefix: strin
 function decideInform(ctx: Ctx, personId: string, facts: Resource, input: FirstContactInput): Decision {
   const general = decide(ctx.actor, 'person.inform', { ...facts, classification: 'general' });
   const d = general.allowed && input.questions !== undefined ? decide(ctx.actor, 'person.inform', { ...facts, classification: 'personal' }) : general;
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision('person.inform', d, { resourceType: 'person', resourceId: personId, subjectPersonId: personId, detail: { fields: Object.keys(input).sort() } }));
-    throw forbidden(d);
-  }
+  enforce(ctx, 'person.inform', d, { resourceType: 'person', resourceId: personId, subjectPersonId: personId, detail: { fields: Object.keys(input).sort() } });
   return general;
 }
 

@@ -1,7 +1,8 @@
+import { enforce } from '../audit/enforce';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { PurposeRow } from '../db/schema';
-import { conflict, forbidden, invalidInput, notFound, staleVersion } from '../lib/errors';
+import { conflict, invalidInput, notFound, staleVersion } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decide } from '../policy/decide';
 import { classMask, type Classification } from '../policy/types';
@@ -18,12 +19,7 @@ export async function loadPurpose(ctx: Ctx, id: string): Promise<PurposeRow> {
 
 /** Decides `action` on a purpose (its author is its owner); a refusal is audited and answers 403 with the reason. */
 function require(ctx: Ctx, action: Action, row: Pick<PurposeRow, 'id' | 'created_by'> | null) {
-  const d = decide(ctx.actor, action, { type: 'purpose', id: row?.id, ownerId: row?.created_by ?? null });
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision(action, d, { resourceType: 'purpose', resourceId: row?.id ?? null }));
-    throw forbidden(d);
-  }
-  return d;
+  return enforce(ctx, action, decide(ctx.actor, action, { type: 'purpose', id: row?.id, ownerId: row?.created_by ?? null }), { resourceType: 'purpose', resourceId: row?.id ?? null });
 }
 
 /** The responsible guardian must be an active user with the guardian role (400 naming the field otherwise). */

@@ -1,3 +1,4 @@
+import { enforce } from '../audit/enforce';
 import { sql } from 'kysely';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
@@ -7,7 +8,7 @@ import { decide } from '../policy/decide';
 import { present, type Presented } from '../policy/present';
 import { factsFor, teamFlag } from '../policy/relations';
 import type { Classification, Decision, Resource } from '../policy/types';
-import { forbidden, notFound, refused, type FieldError } from '../lib/errors';
+import { notFound, refused, type FieldError } from '../lib/errors';
 import { capabilities, type Can } from './can';
 import { FIELD_BY_API, RECORDS, classificationOf, readActionOf, recordOf, type RecordType } from './registry';
 import { notFoundAudited } from '../audit/not-found';
@@ -82,13 +83,11 @@ export async function findVisible(ctx: Ctx, type: RecordType, id: string, attemp
  * Returns the allowing decision.
  */
 export function requireAllowed(ctx: Ctx, action: Action, v: Visible, classification: Classification = 'general', detail?: Record<string, unknown>) {
-  const d = decide(ctx.actor, action, { ...v.facts, classification });
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision(action, d, { resourceType: v.facts.type as string, resourceId: v.row.id, subjectPersonId: v.subjectPersonId, detail }));
-    throw forbidden(d);
-  }
-  return d;
+  return enforce(ctx, action, decide(ctx.actor, action, { ...v.facts, classification }), { ...refusalTarget(v), detail });
 }
+
+/** A visible record as the target of a refused action's audit entry. */
+export const refusalTarget = (v: Visible) => ({ resourceType: v.facts.type as string, resourceId: v.row.id, subjectPersonId: v.subjectPersonId });
 
 /**
  * A versioned record as an API response: the fields the actor may see, the restricted ones, its version, and what

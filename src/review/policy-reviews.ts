@@ -1,7 +1,8 @@
+import { enforce } from '../audit/enforce';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { PolicyReviewRow } from '../db/schema';
-import { forbidden, invalidInput } from '../lib/errors';
+import { invalidInput } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decide } from '../policy/decide';
 import type { Decision } from '../policy/types';
@@ -13,12 +14,7 @@ const DAY = 86_400_000;
 
 /** The senior management team's decision on `action` (review.read / review.record); refused ones are audited and thrown. */
 export function requireManagement(ctx: Ctx, action: 'review.read' | 'review.record'): Decision {
-  const d = decide(ctx.actor, action, { type: 'system' });
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision(action, d, { resourceType: 'system', resourceId: null }));
-    throw forbidden(d);
-  }
-  return d;
+  return enforce(ctx, action, decide(ctx.actor, action, { type: 'system' }), { resourceType: 'system', resourceId: null });
 }
 
 /** A recorded review as the senior management team see it. */

@@ -1,13 +1,14 @@
+import { enforce } from '../audit/enforce';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { ConcernRow } from '../db/schema';
-import { conflict, DomainError, forbidden, invalidInput } from '../lib/errors';
+import { conflict, DomainError, invalidInput } from '../lib/errors';
 import { addMinutes, isInFuture } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { notify } from '../notify/notify';
 import { decide } from '../policy/decide';
 import type { Decision } from '../policy/types';
-import { checkWrite, findVisible, requireAllowed, type Visible } from '../records/guard';
+import { checkWrite, findVisible, refusalTarget, requireAllowed, type Visible } from '../records/guard';
 import { addEntry, presentEntry } from './chronology';
 import { alertedAs } from '../notify/notify';
 import { settleAlerts } from '../notify/settle';
@@ -103,12 +104,7 @@ const settleDecision = (ctx: Ctx, v: Visible) => decide(ctx.actor, 'concern.sett
  * (safeguarding/not-own-concern). A refusal is audited as what was attempted.
  */
 function requireSettle(ctx: Ctx, v: Visible, attempted: 'concern.acknowledge' | 'concern.close'): Decision {
-  const d = settleDecision(ctx, v);
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision(attempted, d, { resourceType: 'concern', resourceId: v.row.id as string, subjectPersonId: v.subjectPersonId }));
-    throw forbidden(d);
-  }
-  return d;
+  return enforce(ctx, attempted, settleDecision(ctx, v), refusalTarget(v));
 }
 
 /**

@@ -1,10 +1,10 @@
+import { enforce } from '../audit/enforce';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import { AuditBuffer } from '../audit/append';
 import type { Ctx } from '../context';
-import { fromDecision } from '../audit/append';
 import { requireTeamCandidate, teamRolesFor } from '../cases/team';
-import { DomainError, forbidden } from '../lib/errors';
+import { DomainError } from '../lib/errors';
 import { decide } from '../policy/decide';
 import type { Role } from '../policy/types';
 import { textFault } from '../lib/text';
@@ -62,11 +62,7 @@ async function resolveTeam(ctx: Ctx, team: ImportTeam): Promise<{ service?: stri
     }
     if (!teamRolesFor(roles).includes('lead')) throw new TransferError(`"${team.lead}" may not lead a case (only staff and managers do): name a member of staff with --team-of.`);
     if (user.id !== ctx.actor.id) {
-      const d = decide(ctx.actor, 'case.team.manage', { type: 'case', classification: 'general' });
-      if (!d.allowed) {
-        ctx.audit.add(fromDecision('case.team.manage', d, { resourceType: 'case', resourceId: null, detail: { added: user.id, import: true } }));
-        throw forbidden(d);
-      }
+      enforce(ctx, 'case.team.manage', decide(ctx.actor, 'case.team.manage', { type: 'case', classification: 'general' }), { resourceType: 'case', resourceId: null, detail: { added: user.id, import: true } });
     }
     leadId = user.id;
   }
