@@ -78,7 +78,7 @@ export async function resolveItems(ctx: Ctx, person: Visible, input: ItemsInput,
     classes.add(c);
   }
   for (const [i, id] of input.notes.entries()) {
-    const note = await findVisible(ctx, 'note', id, 'disclosure.request');
+    const note = await findVisible(ctx, 'note', id, 'disclosure.request', person.within);
     const noteClasses = new Set<Classification>();
     for (const api of NOTE_PACK_FIELDS) {
       const c = classificationOf(FIELD_BY_API.note.get(api)!, note.row);
@@ -89,7 +89,7 @@ export async function resolveItems(ctx: Ctx, person: Visible, input: ItemsInput,
     byItem.push({ path: `${path}.notes.${i}`, classes: [...noteClasses] });
   }
   for (const a of atts) {
-    const att = await findVisible(ctx, 'attachment', a.id, 'disclosure.request');
+    const att = await findVisible(ctx, 'attachment', a.id, 'disclosure.request', person.within);
     const c = a.classification as Classification;
     requireAllowed(ctx, 'attachment.read', att, c, { disclosureItem: 'attachments' });
     classes.add(c);

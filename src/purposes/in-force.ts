@@ -2,7 +2,7 @@ import type { Ctx } from '../context';
 import type { PurposeRow } from '../db/schema';
 import { invalidInput, refused } from '../lib/errors';
 import { purposeInForce } from '../policy/consent-relation';
-import type { Visible } from '../records/guard';
+import { refusalTarget, type Visible } from '../records/guard';
 
 /** The record a refused use is audited against, when it is not the person (a disclosure being released). */
 export interface UseTarget {
@@ -22,8 +22,9 @@ export async function purposeInForceFor(ctx: Ctx, purposeId: string, path: strin
   if (!purpose) throw invalidInput('No purpose with that id in the register.', [{ path, message: 'no such purpose' }]);
   if (!purposeInForce({ id: purpose.id, status: purpose.status, nextReviewOn: purpose.next_review_on }, ctx.nowIso)) {
     const clause = ctx.actor.policy.clauseFor('purpose-register');
-    const target = about === null ? {} : 'row' in about ? { resourceType: 'person', resourceId: about.row.id, subjectPersonId: about.subjectPersonId } : about;
-    ctx.audit.add({ action, decision: 'deny', ruleId: 'purposes/not-in-force', clause, ...target, detail: { purposeId } });
+    const detail = { purposeId };
+    const target = about === null ? { detail } : 'row' in about ? refusalTarget(about, detail) : { ...about, detail };
+    ctx.audit.add({ action, decision: 'deny', ruleId: 'purposes/not-in-force', clause, ...target });
     throw refused('This purpose is not active: a draft, retired, or due for review. A guardian must approve it before it covers anything (3.1).', {
       rule: 'purposes/not-in-force', clause, errors: [{ path, message: 'the purpose is not active' }],
     });

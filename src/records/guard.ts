@@ -48,6 +48,24 @@ export interface Visible {
   row: FactRow;
   facts: Resource;
   subjectPersonId: string | null;
+  /** The safeguarding work the record was looked up for: refusals on it are audited against that work (practice 4.1). */
+  within?: Work;
+}
+
+/**
+ * Safeguarding work a lookup is part of (a concern, or a disclosure a referral made). A refusal met in it is
+ * audited against the work, naming the record in its detail, so "who has seen this person's records" lists it only
+ * to those who may know a concern exists (practice 4.1), never to the guardian.
+ */
+export interface Work {
+  resourceType: 'concern' | 'disclosure';
+  resourceId: string | null;
+}
+
+/** Where a refusal on `type`/`id` is audited: the record itself, or the work it was looked up for, naming the record. */
+function auditedOn(type: RecordType, id: string, within: Work | undefined, detail: Record<string, unknown> | undefined) {
+  if (!within) return { resourceType: type, resourceId: id, detail };
+  return { resourceType: within.resourceType, resourceId: within.resourceId, detail: { ...detail, record: { type, id } } };
 }
 
 /** A record the actor may change, with the decision that allowed the change (its rule and clause go in the audit). */
@@ -61,21 +79,22 @@ export interface Writable extends Visible {
  * nor its timing tells them apart (3.4). The refusal is audited as the action that was `attempted` on the record (a
  * write, or work on something inside it), with the rule that hides the record; default: reading it.
  */
-export async function findVisible(ctx: Ctx, type: RecordType, id: string, attempted: Action = readActionOf(type)): Promise<Visible> {
+export async function findVisible(ctx: Ctx, type: RecordType, id: string, attempted: Action = readActionOf(type), within?: Work): Promise<Visible> {
   const action = readActionOf(type);
   const row = await loadWithFacts(ctx, type, id);
   const hidden = attempted === action ? {} : { visible: false };
   if (!row) {
-    throw notFoundAudited(ctx, recordOf(type).noun, { action: attempted, resourceType: type, resourceId: id, detail: { found: false } });
+    const on = auditedOn(type, id, within, { found: false });
+    throw notFoundAudited(ctx, recordOf(type).noun, { action: attempted, ...on, detail: on.detail! });
   }
   const facts = factsFor(ctx.actor, type, row);
   const d = decide(ctx.actor, action, { ...facts, classification: 'general' });
   const subjectPersonId = row._subject;
   if (!d.allowed) {
-    ctx.audit.add(fromDecision(attempted, d, { resourceType: type, resourceId: id, subjectPersonId, detail: hidden }));
+    ctx.audit.add(fromDecision(attempted, d, { ...auditedOn(type, id, within, hidden), subjectPersonId }));
     throw notFound(recordOf(type).noun);
   }
-  return { row, facts, subjectPersonId };
+  return { row, facts, subjectPersonId, ...(within ? { within } : {}) };
 }
 
 /**
@@ -83,11 +102,13 @@ export async function findVisible(ctx: Ctx, type: RecordType, id: string, attemp
  * Returns the allowing decision.
  */
 export function requireAllowed(ctx: Ctx, action: Action, v: Visible, classification: Classification = 'general', detail?: Record<string, unknown>) {
-  return enforce(ctx, action, decide(ctx.actor, action, { ...v.facts, classification }), { ...refusalTarget(v), detail });
+  return enforce(ctx, action, decide(ctx.actor, action, { ...v.facts, classification }), refusalTarget(v, detail));
 }
 
-/** A visible record as the target of a refused action's audit entry. */
-export const refusalTarget = (v: Visible) => ({ resourceType: v.facts.type as string, resourceId: v.row.id, subjectPersonId: v.subjectPersonId });
+/** A visible record as the target of a refused action's audit entry (the work it was looked up for, if any). */
+export const refusalTarget = (v: Visible, detail?: Record<string, unknown>) => ({
+  ...auditedOn(v.facts.type as RecordType, v.row.id, v.within, detail), subjectPersonId: v.subjectPersonId,
+});
 
 /**
  * A versioned record as an API response: the fields the actor may see, the restricted ones, its version, and what

@@ -58,7 +58,7 @@ export async function raiseConcern(ctx: Ctx, input: RaiseConcernInput) {
 /** 404 naming body.personId, alike for a person who does not exist and one the raiser may not see (3.4). */
 async function requireVisiblePerson(ctx: Ctx, personId: string) {
   try {
-    await findVisible(ctx, 'person', personId);
+    await findVisible(ctx, 'person', personId, 'concern.raise', { resourceType: 'concern', resourceId: null });
   } catch (error) {
     if (!(error instanceof DomainError) || error.kind !== 'not-found') throw error;
     throw new DomainError('not-found', 'No person with that id, or you do not have access to their record: describe the person in personDescription instead.', {

@@ -54,7 +54,7 @@ async function referredPerson(ctx: Ctx, concern: ConcernRow): Promise<Visible> {
     ]);
   }
   try {
-    return await findVisible(ctx, 'person', concern.person_id, 'disclosure.request');
+    return await findVisible(ctx, 'person', concern.person_id, 'disclosure.request', { resourceType: 'concern', resourceId: concern.id });
   } catch (error) {
     if (!(error instanceof DomainError) || error.kind !== 'not-found') throw error;
     // Need to know still holds for the records (3.4): a lead off the person's team breaks the glass first (practice
@@ -84,7 +84,7 @@ export async function createReferralDisclosure(ctx: Ctx, concern: ConcernRow, re
   const resolved = await resolveReferralItems(ctx, person, share.items, 'body.share.items');
   facts.sessionItems = resolved.sessionItems;
   const allowed = decideDisclosure(ctx, 'disclosure.request', draft, facts, target, { categories: resolved.categories });
-  const purpose = await purposeInForceFor(ctx, share.purposeId, 'body.share.purposeId', 'disclosure.request', person);
+  const purpose = await purposeInForceFor(ctx, share.purposeId, 'body.share.purposeId', 'disclosure.request', target);
   const org = await ctx.db.selectFrom('organisations').select(['id', 'kind']).where('id', '=', share.recipient.organisationId).where('archived_at', 'is', null).executeTakeFirst();
   if (!org) throw invalidInput('The recipient must be an organisation in the register.', [{ path: 'body.share.recipient.organisationId', message: 'no organisation with that id in the register' }]);
   // The agency is the one the referral goes to: a referral "to the police" released to a youth service would say one
@@ -148,7 +148,7 @@ export function legalDutyBasis(ctx: Ctx, row: DisclosureRow, atOnce: boolean): B
 export async function releaseReferralDisclosure(ctx: Ctx, row: DisclosureRow, decision: Decision, atOnce: boolean): Promise<void> {
   if (row.status !== 'acknowledged') throw conflict(`This referral's disclosure is ${row.status.replace(/_/g, ' ')}.`, [{ path: 'params.id', message: row.status }]);
   const target = { resourceType: 'disclosure', resourceId: row.id, subjectPersonId: row.person_id };
-  const person = await findVisible(ctx, 'person', row.person_id, 'disclosure.release');
+  const person = await findVisible(ctx, 'person', row.person_id, 'disclosure.release', { resourceType: 'disclosure', resourceId: row.id });
   const resolved = await resolveReferralItems(ctx, person, JSON.parse(row.items) as StoredItems, 'items');
   decideDisclosure(ctx, 'disclosure.release', factsFor(ctx.actor, 'disclosure', { ...row, _team: person.row._team }), {
     people: 1, sessionItems: resolved.sessionItems, clientRequested: false, organisationItems: false,

@@ -86,8 +86,9 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     expect(strip(hidden.json())).toEqual(strip(missing.json()));
     expect(hidden.json().errors).toEqual([{ path: 'body.personId', message: 'no person with that id that you may see' }]);
     expect(await db().selectFrom('concerns').select('id').execute()).toEqual(before);
-    const denials = (await auditRows(world)).filter((r) => r.actor_id === volunteer.id && r.action === 'person.read' && r.decision === 'deny');
-    expect(denials.map((r) => r.resource_id)).toEqual([personElsewhere, '01966f5e-0000-7000-8000-000000000000']);
+    // Audited as the concern it was raising, naming the person asked for: safeguarding work, listed to management only.
+    const denials = (await auditRows(world)).filter((r) => r.actor_id === volunteer.id && r.action === 'concern.raise' && r.decision === 'deny');
+    expect(denials.map((r) => [r.resource_type, r.resource_id, JSON.parse(r.detail).record.id])).toEqual([['concern', null, personElsewhere], ['concern', null, '01966f5e-0000-7000-8000-000000000000']]);
     // A person they work with may be named.
     const named = await as(world, volunteer).post('/api/concerns', concernBody({ personId: personOnTeam, personDescription: undefined }));
     expect(named.statusCode, named.body).toBe(201);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { runReferralClock } from '../../src/safeguarding/referral-clock';
-import { as, auditRows, makeCase, makeNote, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, insertPurpose, makeCase, makeNote, makeOrganisation, makePerson, makeUser, type TestUser } from '../factories';
 import { pdfText } from '../support/pdf-text';
 import { createWorld, dialects, type World } from '../support/world';
 
@@ -326,6 +326,36 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     const plain = await as(world, lead).post(`/api/concerns/${described}/referrals`, recordOnly);
     expect(plain.statusCode, plain.body).toBe(201);
     expect(plain.json()).toMatchObject({ disclosure: null, releasedAtOnce: false, completedAt: world.clock.now().toISOString() });
+  });
+
+  it('practice 4.1 safeguarding-management: refusals met in safeguarding work — a lead who may not see the record, a purpose not in force, a concern raised about someone the raiser may not see — are audited against the concern, so "who has seen" lists them to management and never to the guardian', async () => {
+    const id = await raise();
+    const mark = Number((await auditRows(world)).at(-1)!.seq);
+    const offTeam = await makeUser(world, ['safeguarding_lead']);
+    expect((await as(world, offTeam).post(`/api/concerns/${id}/referrals`, answers())).statusCode).toBe(404);
+    const overdue = await insertPurpose(world, { name: 'Old referral purpose', guardianId: guardian.id, createdBy: leadManager.id, nextReviewOn: '2020-01-01', categories: ['general', 'personal', 'safeguarding'] });
+    const lapsed = await as(world, leadManager).post(`/api/concerns/${id}/referrals`, answers({ share: { ...answers().share, purposeId: overdue } }));
+    expect(lapsed.statusCode).toBe(403);
+    expect(lapsed.json()).toMatchObject({ rule: 'purposes/not-in-force' });
+    const stranger = await makeUser(world, ['staff']);
+    const unseen = await as(world, stranger).post('/api/concerns', {
+      concernFor: 'child', personId: person, whatHappened: WHAT, occurredAt: '2026-03-02T08:30:00Z', peopleInvolved: 'the child', immediateRisk: false, actionsTaken: 'Told the lead',
+    });
+    expect(unseen.statusCode).toBe(404);
+
+    const refusals = await audit((e) => Number(e.seq) > mark && e.decision === 'deny' && [offTeam.id, leadManager.id, stranger.id].includes(e.actor_id!) && e.subject_person_id === person);
+    expect(refusals.map((e) => [e.action, e.resource_type, e.resource_id, e.rule_id])).toEqual([
+      ['disclosure.request', 'concern', id, 'default/deny'],
+      ['disclosure.request', 'concern', id, 'purposes/not-in-force'],
+      ['concern.raise', 'concern', null, 'default/deny'],
+    ]);
+    expect(JSON.parse(refusals[0].detail)).toMatchObject({ visible: false, record: { type: 'person', id: person } });
+    expect(JSON.parse(refusals[2].detail)).toMatchObject({ record: { type: 'person', id: person } });
+
+    const log = async (user: TestUser) => (await as(world, user).get(`/api/people/${person}/access-log?limit=200`)).json().items as { actor: { id: string } | null; decision: string }[];
+    const theirs = (items: Awaited<ReturnType<typeof log>>) => items.filter((i) => i.decision === 'deny' && [offTeam.id, stranger.id].includes(i.actor?.id ?? ''));
+    expect(theirs(await log(leadManager))).toHaveLength(2);
+    expect(theirs(await log(guardian))).toEqual([]);
   });
 
   it('practice 4.3 safeguarding-concern-record: an urgent referral whose record is incomplete past REFERRAL_COMPLETE_HOURS is flagged once by the job, on the injected clock, and shows on the overdue list', async () => {
