@@ -51,6 +51,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'breaches/report': 'They reported a suspected breach of the confidentiality policy.',
   'breaches/management': 'Management deal with breaches: they recorded or read how a breach affecting this record is handled.',
   'breaches/guardian-oversight': 'The guardian reviews how breaches are dealt with.',
+  'breaches/guardian-when-no-manager-free': 'No manager was free to handle this breach (it was about their own conduct, or there was none), so the guardian handled it.',
   'breaches/reporter-own-report': 'They reported this breach and may see what they wrote and its status.',
   'breaches/not-own-conduct': 'The breach or review flag was about their own conduct, which another manager must deal with, so it was refused.',
   'explain/self': 'They asked why they can or cannot see something.',

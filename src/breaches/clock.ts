@@ -4,6 +4,7 @@ import { notify } from '../notify/notify';
 import { runUnit } from '../unit';
 import { clockRuns } from './assessment';
 import { breachPath, breachRecipients } from './commands';
+import { breachConductOf } from './conduct';
 
 /** The rule under which management are warned of a breach's ICO clock; the warnings are its obligations. */
 export const CLOCK_RULE = { id: 'breaches/management', clauseKey: 'breach-handling' } as const;
@@ -77,7 +78,7 @@ export async function escalateIcoClock(ctx: Ctx): Promise<{ breachId: string; st
     const stage = claimed.at(-1);
     if (!stage) continue;
     await ctx.db.updateTable('breach_escalations').set({ notified: 1 }).where('breach_id', '=', b.id).where('stage', '=', stage).execute();
-    const recipients = await breachRecipients(ctx);
+    const recipients = await breachRecipients(ctx, await breachConductOf(ctx, b));
     const clock = { ruleId: CLOCK_RULE.id, clause: ctx.actor.policy.clauseFor(CLOCK_RULE.clauseKey) };
     const { emailed } = await notify(ctx, recipients, { kind: 'breach-ico-clock', ...noticeFor(stage), resourceType: 'breach', resourceId: b.id, emailPath: breachPath(b.id), decision: clock });
     ctx.audit.add({

@@ -9,6 +9,7 @@ import { decide } from '../policy/decide';
 import type { Decision } from '../policy/types';
 import { checkWrite } from '../records/guard';
 import { icoDeadline } from './assessment';
+import { breachConductOf } from './conduct';
 import { getBreach } from './queries';
 import type { ReportBreachInput } from './schema';
 
@@ -26,15 +27,16 @@ export interface NewBreach {
 }
 
 /**
- * Who is told of a breach and warned of its ICO clock: every active manager (they handle breaches), or — when
- * there is none but the one acting — the guardian, so a breach is never silent.
+ * Who is told of a breach and warned of its ICO clock: every active manager (they handle breaches) but those left
+ * out — the people whose conduct it is about, the one acting — or, when no manager is left, the guardian, so a
+ * breach is never silent and never only in the hands of the person it concerns (clause 5).
  */
-export async function breachRecipients(ctx: Ctx, except?: string): Promise<string[]> {
+export async function breachRecipients(ctx: Ctx, except: readonly string[] = []): Promise<string[]> {
   return (await breachAudience(ctx, except)).ids;
 }
 
 /** {@link breachRecipients} with the role they were found by. */
-const breachAudience = (ctx: Ctx, except?: string) => firstHolders(ctx, ['manager', 'guardian'], except);
+const breachAudience = (ctx: Ctx, except: readonly string[]) => firstHolders(ctx, ['manager', 'guardian'], except);
 
 /** The audit entry of a change allowed by `decision`: recorded as a change, naming the rule and clause. */
 export const changeEntry = (action: string, decision: Decision, target: Pick<AuditEntry, 'resourceType' | 'resourceId' | 'subjectPersonId' | 'detail'>): AuditEntry => ({
@@ -60,7 +62,7 @@ export async function createBreach(ctx: Ctx, input: NewBreach, decision: Decisio
   };
   await ctx.db.insertInto('breaches').values(row).execute();
   ctx.audit.add(changeEntry(action, decision, { resourceType: 'breach', resourceId: id, detail: { source: input.source, ...detail } }));
-  const audience = await breachAudience(ctx, ctx.actor.id);
+  const audience = await breachAudience(ctx, [ctx.actor.id, ...(await breachConductOf(ctx, row))]);
   const notified = await notify(ctx, audience.ids, {
     kind: 'breach-reported', subject: 'A suspected breach of the confidentiality policy needs your attention',
     body: 'A suspected breach was recorded. The 72 hours for telling the ICO count from now: assess it and record the decisions.',

@@ -1,5 +1,7 @@
 import type { Ctx } from '../context';
 import type { BreachFlagRow, BreachRow } from '../db/schema';
+import { activeWithRole } from '../notify/notify';
+import type { Resource } from '../policy/types';
 
 /**
  * The users whose own conduct a breach is about (clause 5), from what it was opened from: the user who broke the
@@ -21,3 +23,13 @@ export async function breachConductOf(ctx: Ctx, r: Pick<BreachRow, 'id' | 'grant
 
 /** The user whose activity a review flag is about (a flag of the system's own activity names nobody). */
 export const flagConductOf = (f: Pick<BreachFlagRow, 'user_id'>): string[] => (f.user_id ? [f.user_id] : []);
+
+/**
+ * The facts deciding who may handle a breach (clause 5): whose conduct it is about (rule breaches/not-own-conduct),
+ * and whether any active manager is left free to handle it — when none is, the guardian does (relation
+ * `no-free-manager`, rule breaches/guardian-when-no-manager-free).
+ */
+export async function breachConduct(ctx: Ctx, r: Pick<BreachRow, 'id' | 'grant_id' | 'flag_id'>): Promise<Pick<Resource, 'conductOf' | 'noFreeManager'>> {
+  const conductOf = await breachConductOf(ctx, r);
+  return { conductOf, noFreeManager: (await activeWithRole(ctx, 'manager', conductOf)).length === 0 };
+}

@@ -2,7 +2,7 @@ import { enforce } from '../audit/enforce';
 import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { AccessGrantRow, BreachFlagRow } from '../db/schema';
-import { conflict, forbidden } from '../lib/errors';
+import { conflict } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { changeEntry, createBreach } from './commands';
@@ -13,7 +13,7 @@ import { notFoundAudited } from '../audit/not-found';
 
 /** Flags are for those who handle breaches (management): they name a colleague and what their activity was. */
 function requireHandler(ctx: Ctx, action: string, flagId: string | null) {
-  return enforce(ctx, action, decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general' }), { resourceType: 'breach-flag', resourceId: flagId });
+  return enforce(ctx, action, decide(ctx.actor, 'breach.flags', { type: 'breach', classification: 'general' }), { resourceType: 'breach-flag', resourceId: flagId });
 }
 
 /** A flag as the API sends it. */
@@ -41,7 +41,7 @@ export async function listFlags(ctx: Ctx, query: ListFlagsQuery) {
 }
 
 /** Whether the actor may decide a flag: management, never on a flag about their own activity (breaches/not-own-conduct). */
-const flagDecision = (ctx: Ctx, f: Pick<BreachFlagRow, 'user_id'>) => decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general', conductOf: flagConductOf(f) });
+const flagDecision = (ctx: Ctx, f: Pick<BreachFlagRow, 'user_id'>) => decide(ctx.actor, 'breach.flags', { type: 'breach', classification: 'general', conductOf: flagConductOf(f) });
 
 /**
  * An open flag, for a decision on it (dismissing it, opening it as a breach), with the decision that allows it: never
@@ -105,11 +105,7 @@ export async function openFlagAsBreach(ctx: Ctx, id: string) {
  * the new breach's id. Called by src/access/break-glass.ts.
  */
 export async function openBreachFromBreakGlass(ctx: Ctx, grant: AccessGrantRow): Promise<string> {
-  const d = decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general' });
-  if (!d.allowed) {
-    ctx.audit.add(fromDecision('breach.open', d, { resourceType: 'grant', resourceId: grant.id }));
-    throw forbidden(d);
-  }
+  const d = enforce(ctx, 'breach.open', decide(ctx.actor, 'breach.handle', { type: 'breach', classification: 'general' }), { resourceType: 'grant', resourceId: grant.id });
   const { id: breachId } = await createBreach(ctx, {
     source: 'break-glass', status: 'assessing', grantId: grant.id,
     report: `A break-glass use (${grant.id}) of a ${grant.resource_type} record was reviewed as a breach of the confidentiality policy.`,

@@ -12,7 +12,7 @@ import { auditList } from '../records/list-audit';
 import { findVisible, presentSummary, readRecord, type Visible } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { icoClock } from './assessment';
-import { breachConductOf } from './conduct';
+import { breachConduct } from './conduct';
 import type { ListBreachesQuery } from './schema';
 
 /** The decision on reviewing a visible breach (its handling and ICO clock), without recording anything. */
@@ -71,7 +71,7 @@ export async function getBreach(ctx: Ctx, id: string) {
   const r = row as unknown as BreachRow;
   const review = reviewDecision(ctx, { facts: factsFor(ctx.actor, 'breach', row) });
   // Only those who review breaches may handle one: whose conduct it concerns is looked up for them alone.
-  const handle = review.allowed && decide(ctx.actor, 'breach.handle', { ...factsFor(ctx.actor, 'breach', row), classification: 'general', conductOf: await breachConductOf(ctx, r) }).allowed;
+  const handle = review.allowed && decide(ctx.actor, 'breach.handle', { ...factsFor(ctx.actor, 'breach', row), classification: 'general', ...(await breachConduct(ctx, r)) }).allowed;
   const base = { data: presented.data, restricted: presented.restricted, version: Number(row.version), can: { review: review.allowed, handle: handle && r.status !== 'closed' } };
   if (!review.allowed) return base;
   const handling = await handlingOf(ctx, r);
@@ -124,7 +124,7 @@ export async function listBreaches(ctx: Ctx, query: ListBreachesQuery) {
 export async function handleable(ctx: Ctx, id: string, attempted = 'breach.handle') {
   const v = await findVisible(ctx, 'breach', id, 'breach.handle');
   const row = v.row as unknown as BreachRow;
-  const decision = decide(ctx.actor, 'breach.handle', { ...v.facts, classification: 'general', conductOf: await breachConductOf(ctx, row) });
+  const decision = decide(ctx.actor, 'breach.handle', { ...v.facts, classification: 'general', ...(await breachConduct(ctx, row)) });
   enforce(ctx, attempted, decision, { resourceType: 'breach', resourceId: id });
   return { v, row, decision };
 }

@@ -27,8 +27,9 @@ export const BREACH_RECORD = defineRecord({
     ...VERSIONED_META,
   ],
   // report: anyone working here; read: the report (the reporter their own; management and the guardian all);
-  // review: read the handling and the ICO clock; handle: record the handling, close, and work the review flags.
-  actions: ['read', 'report', 'review', 'handle'],
+  // review: read the handling and the ICO clock; handle: record the handling and close; flags: work the review flags
+  // (management's queue: the guardian may handle a breach no manager is free to, never the flags).
+  actions: ['read', 'report', 'review', 'handle', 'flags'],
   subjectPerson: null,
   access: null,
   owner: 'reported_by',

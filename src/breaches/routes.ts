@@ -38,17 +38,17 @@ export const breachRoutes = [
     handler: (ctx, { query }) => listBreaches(ctx, query),
   }),
   route({
-    method: 'GET', url: '/api/breaches/flags', action: 'breach.handle', tags, query: listFlagsQuery,
+    method: 'GET', url: '/api/breaches/flags', action: 'breach.flags', tags, query: listFlagsQuery,
     summary: 'Review flags raised from the audit chain (management): break-glass uses unreviewed, unusual reads, exports, repeated refusals',
     handler: (ctx, { query }) => listFlags(ctx, query),
   }),
   route({
-    method: 'POST', url: '/api/breaches/flags/:id/dismiss', action: 'breach.handle', tags, params: breachParams, body: dismissFlagBody,
+    method: 'POST', url: '/api/breaches/flags/:id/dismiss', action: 'breach.flags', tags, params: breachParams, body: dismissFlagBody,
     summary: 'Dismiss a review flag with the reason it is not a breach',
     handler: (ctx, { params, body }) => dismissFlag(ctx, params.id, body.reason),
   }),
   route({
-    method: 'POST', url: '/api/breaches/flags/:id/open', action: 'breach.handle', tags, params: breachParams, body: empty, status: 201,
+    method: 'POST', url: '/api/breaches/flags/:id/open', action: 'breach.flags', tags, params: breachParams, body: empty, status: 201,
     summary: 'Open a review flag as a breach record: the ICO clock starts',
     handler: async (ctx, { params, reply }) => {
       const breach = await openFlagAsBreach(ctx, params.id);

@@ -70,7 +70,7 @@ export const alertedAs = (ctx: Ctx, role: Role, notified: Notified): Alerted => 
  * The active holders of the first role in `roles` that anyone holds, leaving one user out, with that role (the
  * last role, with nobody, when none is held): whom to alert when the intended people may be missing.
  */
-export async function firstHolders(ctx: Ctx, roles: readonly [Role, ...Role[]], except?: string): Promise<{ role: Role; ids: string[] }> {
+export async function firstHolders(ctx: Ctx, roles: readonly [Role, ...Role[]], except?: string | readonly string[]): Promise<{ role: Role; ids: string[] }> {
   for (const role of roles) {
     const ids = await activeWithRole(ctx, role, except);
     if (ids.length) return { role, ids };
@@ -78,8 +78,9 @@ export async function firstHolders(ctx: Ctx, roles: readonly [Role, ...Role[]], 
   return { role: roles[roles.length - 1], ids: [] };
 }
 
-/** Ids of every active user holding `role`, optionally leaving one user out. */
-export async function activeWithRole(ctx: Ctx, role: Role, except?: string): Promise<string[]> {
+/** Ids of every active user holding `role`, optionally leaving one user (or several) out. */
+export async function activeWithRole(ctx: Ctx, role: Role, except?: string | readonly string[]): Promise<string[]> {
+  const left = new Set(typeof except === 'string' ? [except] : except);
   const rows = await ctx.db
     .selectFrom('user_roles')
     .innerJoin('users', 'users.id', 'user_roles.user_id')
@@ -88,7 +89,7 @@ export async function activeWithRole(ctx: Ctx, role: Role, except?: string): Pro
     .where('users.active', '=', 1)
     .orderBy('users.id')
     .execute();
-  return rows.map((r) => r.id).filter((id) => id !== except);
+  return rows.map((r) => r.id).filter((id) => !left.has(id));
 }
 
 /** Ids of every active manager (for immediate escalation, practice 4.1), optionally leaving one user out. */

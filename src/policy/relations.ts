@@ -208,6 +208,17 @@ export const RELATIONS = {
     facts: (_actor, type, row) => (type === 'disclosure' ? { referral: row.concern_id != null } : {}),
   },
   /**
+   * Clause 5: no active manager is free to handle this breach — every one is someone whose own conduct it is about
+   * (rule breaches/not-own-conduct), or there is none. The guardian handles it then, so it is never left to the
+   * person it concerns nor to nobody. The fact is loaded before deciding (src/breaches/conduct.ts); holds for no
+   * record of any other type.
+   */
+  'no-free-manager': {
+    meaning: 'no active manager is free to handle the breach',
+    holds: (_actor, r) => r.noFreeManager === true,
+    sql: ({ eb, type }) => (type === 'breach' ? eb.not(eb.exists(freeManager())) : FALSE),
+  },
+  /**
    * The opposite of `referral`: anything but a safeguarding referral's disclosure. The case team's disclosure rules
    * require it, so a referral never shows in a person's register to the team (practice 4.1, 3.4).
    */
@@ -217,6 +228,12 @@ export const RELATIONS = {
     sql: ({ eb, type }) => (type === 'disclosure' ? eb(sql.ref('disclosures.concern_id'), 'is', null) : TRUE),
   },
 } as const satisfies Record<string, RelationDef>;
+
+/** An active manager whose conduct the breach in the outer query is not about (the `no-free-manager` relation). */
+const freeManager = () => sql<number>`(select 1 from user_roles mr join users mu on mu.id = mr.user_id
+  where mr.role = 'manager' and mu.active = 1
+  and mu.id not in (select g.user_id from access_grants g where g.id = breaches.grant_id
+    union all select f.user_id from breach_flags f where f.id = breaches.flag_id and f.user_id is not null))`;
 
 /** The relations that read facts off a row (every single-record decision reads them). */
 const ROW_FACTS = (Object.values(RELATIONS) as RelationDef[]).flatMap((rel) => (rel.facts ? [rel.facts] : []));

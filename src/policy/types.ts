@@ -105,6 +105,8 @@ export interface Resource {
    * user a flag names. Loaded by src/breaches before deciding (src/breaches/conduct.ts); absent when not asked.
    */
   conductOf?: readonly string[];
+  /** No active manager but those in `conductOf` (or none at all): the guardian handles the breach (clause 5). */
+  noFreeManager?: boolean;
 }
 
 /** What a disclosure would send, as the hard rules see it (2.2, 3.2, practice 2). */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIcoClock } from '../../src/breaches/clock';
 import { runFlags } from '../../src/breaches/flags';
 import { as, auditRows, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
@@ -166,5 +167,39 @@ describe.each(dialects())('breach register: nobody deals with their own conduct 
     expect((await auditRows(world)).filter((r) => r.resource_id === flag.id && r.actor_id === culprit.id).map((r) => [r.action, r.decision, r.rule_id, r.clause])).toEqual([
       ['breach.flag.dismiss', 'change', 'breaches/management', CLAUSE],
     ]);
+  });
+
+  it(`5 breach-handling (breaches/guardian-when-no-manager-free): when every active manager is someone the breach is about, the guardian handles it and is the one warned of its ICO clock — not before, and never the manager it concerns`, async () => {
+    const guardian = await makeUser(world, ['guardian']);
+    const grantId = await breakGlass(culprit);
+    const id = (await as(world, reviewer).post(`/api/access/break-glass/${grantId}/review`, { outcome: 'breach', note: 'No emergency' })).json().breachId as string;
+    const contain = (user: TestUser, version: number) => as(world, user).patch(`/api/breaches/${id}`, { status: 'contained', containment: 'Access ended' }, { 'if-match': `"${version}"` });
+
+    // While another manager is free, the guardian oversees but does not handle (403, audited, nothing written).
+    expect((await as(world, guardian).get(`/api/breaches/${id}`)).json().can).toEqual({ review: true, handle: false });
+    const early = await contain(guardian, 1);
+    expect(early.statusCode, early.body).toBe(403);
+    expect((await denialsOf(guardian)).map((r) => [r.action, r.resource_id])).toEqual([['breach.handle', id]]);
+    expect((await breachRow(id)).version).toBe(1);
+
+    // The other manager leaves: only the manager it is about remains. The clock's warnings go to the guardian.
+    await db().updateTable('users').set({ active: 0 }).where('id', '=', reviewer.id).execute();
+    world.clock.advance(50 * HOUR);
+    expect((await runIcoClock(world.services)).map((w) => w.breachId)).toContain(id);
+    const warned = await db().selectFrom('notifications').select('user_id').where('resource_id', '=', id).where('kind', '=', 'breach-ico-clock').execute();
+    expect(warned.map((n) => n.user_id)).toEqual([guardian.id]);
+    const escalation = (await auditRows(world)).filter((r) => r.resource_id === id && r.action === 'breach.escalate').at(-1)!;
+    expect(JSON.parse(escalation.detail).recipients).toEqual([guardian.id]);
+
+    // The guardian now handles it under the escalation rule; the manager it is about still may not.
+    expect((await as(world, guardian).get(`/api/breaches/${id}`)).json().can).toEqual({ review: true, handle: true });
+    expect((await contain(culprit, 1)).json()).toMatchObject({ rule: RULE, clause: CLAUSE });
+    const handled = await contain(guardian, 1);
+    expect(handled.statusCode, handled.body).toBe(200);
+    expect((await changesOn(id)).filter((r) => r.actor_id === guardian.id).map((r) => [r.action, r.rule_id, r.clause])).toEqual([
+      ['breach.handle', 'breaches/guardian-when-no-manager-free', CLAUSE],
+    ]);
+    // Review flags stay with management: the guardian is not given the flag queue.
+    expect((await as(world, guardian).get('/api/breaches/flags')).statusCode).toBe(403);
   });
 });

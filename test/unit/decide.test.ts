@@ -594,6 +594,16 @@ describe('decide(): the breach register', () => {
     expectDenied(decide(actor(['manager'], { policy }), 'breach.handle', mine), 'breaches/not-own-conduct');
   });
 
+  it('5 breach-handling breaches/guardian-when-no-manager-free: the guardian handles a breach only when no active manager is free to — never one about their own conduct; managers are unaffected', () => {
+    const stranded: Resource = { ...breach(OTHER), conductOf: [OTHER], noFreeManager: true };
+    const d = decide(actor(['guardian']), 'breach.handle', stranded);
+    expectAllowed(d, 'breaches/guardian-when-no-manager-free', '5');
+    for (const noFreeManager of [false, undefined]) expectDenied(decide(actor(['guardian']), 'breach.handle', { ...stranded, noFreeManager }), 'default/deny');
+    expectDenied(decide(actor(['guardian']), 'breach.handle', { ...stranded, conductOf: [ME] }), 'breaches/not-own-conduct');
+    for (const role of ['staff', 'volunteer', 'student', 'safeguarding_lead', 'administrator'] as const) expectDenied(decide(actor([role]), 'breach.handle', stranded), 'default/deny');
+    expectAllowed(decide(actor(['manager']), 'breach.handle', stranded), 'breaches/management');
+  });
+
   it('5 breach-handling breaches/guardian-oversight: the guardian reads every breach and its handling but does not handle it', () => {
     for (const action of ['breach.read', 'breach.review'] as const) expectAllowed(decide(actor(['guardian']), action, breach(OTHER)), 'breaches/guardian-oversight', '5');
     expectDenied(decide(actor(['guardian']), 'breach.handle', breach(OTHER)), 'default/deny');
@@ -787,6 +797,8 @@ function factsFor(rule: AllowRule, c: Classification): Resource {
     ...(rels.includes('agreement') ? { agreement: agreementFacts() } : {}),
     // A safeguarding referral's disclosure for `referral`; anything else for `ordinary` (practice 4.1).
     referral: rels.includes('referral'),
+    // Every active manager is someone the breach is about, or there is none (clause 5).
+    noFreeManager: rels.includes('no-free-manager'),
     // Meeting facts under which no meeting forbid holds (acknowledged; the client asked for session details to go).
     meeting: { acknowledged: true, clientRequested: true },
   };
@@ -815,7 +827,7 @@ describe('decide(): every allow rule, generated from the rule table', () => {
             expect(decide(actor(others), action, facts).ruleId, `${rule.id} fired for roles [${others}]`).not.toBe(rule.id);
           }
           for (const broken of relationsOf(rule).filter((r) => r !== 'any')) {
-            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : broken === 'consent' ? { consent: consentFacts({ decision: 'withdrawn' }) } : broken === 'agreement' ? { agreement: agreementFacts({ status: 'draft' }) } : broken === 'referral' ? { referral: false } : broken === 'ordinary' ? { referral: true } : { ownerId: OTHER }) };
+            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : broken === 'consent' ? { consent: consentFacts({ decision: 'withdrawn' }) } : broken === 'agreement' ? { agreement: agreementFacts({ status: 'draft' }) } : broken === 'referral' ? { referral: false } : broken === 'ordinary' ? { referral: true } : broken === 'no-free-manager' ? { noFreeManager: false } : { ownerId: OTHER }) };
             expect(decide(actor(roles), action, f).ruleId, `${rule.id} fired without ${broken}`).not.toBe(rule.id);
           }
         }

@@ -43,7 +43,7 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     const row = buildMatrix(doc).rows.find((r) => r.clause === '5')!;
     expect(row.status).toBe('enforced');
     expect(row.planned).toBeNull();
-    expect(row.rules.map((r) => r.id)).toEqual(['breaches/not-own-conduct', 'breaches/report', 'breaches/management', 'breaches/guardian-oversight', 'breaches/reporter-own-report']);
+    expect(row.rules.map((r) => r.id)).toEqual(['breaches/not-own-conduct', 'breaches/report', 'breaches/management', 'breaches/guardian-when-no-manager-free', 'breaches/guardian-oversight', 'breaches/reporter-own-report']);
     expect(row.tests.some((t) => t.file === 'test/integration/breaches.test.ts')).toBe(true);
   });
 

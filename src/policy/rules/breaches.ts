@@ -14,20 +14,22 @@ const REPORT_CLASSES: readonly Classification[] = ['general', 'personal'];
  * - The reporter reads back their own report and its status, nothing of the handling.
  * - Management handle breaches: the organisation's normal disciplinary procedures are management's, and the
  *   controller's Art 33–34 decisions are taken by management.
- * - The guardian reads the register and its handling but does not handle it. Decision: the guardian reviews how
- *   information is used (3.1, "Monitoring and Review") — an oversight role, like explain/oversight and
- *   review/guardian-overview — and is not the line manager a disciplinary referral goes through (clause 5). The
- *   guardian is also told of a breach's ICO clock when there is no active manager (src/breaches/clock.ts).
+ * - The guardian reads the register and its handling but does not handle it while a manager is free to. Decision:
+ *   the guardian reviews how information is used (3.1, "Monitoring and Review") — an oversight role, like
+ *   explain/oversight and review/guardian-overview — and is not the line manager a disciplinary referral goes
+ *   through (clause 5).
  * - Nobody deals with their own conduct: a breach or a review flag about what a manager did (the glass they broke,
  *   the activity a flag names) is handled, decided and closed by another manager — a disciplinary matter is not
  *   judged by the person it concerns. They may still read it.
+ * - When no active manager is free (the breach is about every one of them, or there is none), the guardian handles
+ *   the breach, and the alerts and the ICO clock's warnings go to the guardian instead (src/breaches/conduct.ts).
  */
 export const BREACH_RULES: readonly Rule[] = [
   {
     // Record-dependent: decided on the users whose conduct the breach or flag is about, loaded before deciding
     // (`conductOf`, src/breaches/conduct.ts). Never warn-only: the independence of a disciplinary matter.
     id: 'breaches/not-own-conduct', clauseKey: 'breach-handling', effect: 'forbid', roles: 'any', actorLevel: false,
-    actions: ['breach.handle'], configurable: false,
+    actions: ['breach.handle', 'breach.flags'], configurable: false,
     when: (actor, r) => r.conductOf?.includes(actor.id) === true,
     reason: 'This breach or review flag is about your own conduct: another manager must handle, decide and close it.',
   },
@@ -39,8 +41,15 @@ export const BREACH_RULES: readonly Rule[] = [
   },
   {
     id: 'breaches/management', clauseKey: 'breach-handling', effect: 'allow', roles: ['manager'], relation: 'any',
-    actions: ['breach.read', 'breach.review', 'breach.handle'], classifications: REPORT_CLASSES,
+    actions: ['breach.read', 'breach.review', 'breach.handle', 'breach.flags'], classifications: REPORT_CLASSES,
     reason: 'Management deal with breaches of the policy: they assess, contain and decide who must be told, within the 72 hours the law allows.',
+  },
+  {
+    // Clause 5, "dealt with seriously": a breach about the conduct of every active manager (in a small charity, often
+    // the only one) would otherwise be handled by nobody. The guardian steps in then, and only then.
+    id: 'breaches/guardian-when-no-manager-free', clauseKey: 'breach-handling', effect: 'allow', roles: ['guardian'], relation: 'no-free-manager',
+    actions: ['breach.handle'], classifications: REPORT_CLASSES,
+    reason: 'No active manager is free to handle this breach (it is about their own conduct, or there is none): the guardian handles it.',
   },
   {
     id: 'breaches/guardian-oversight', clauseKey: 'breach-handling', effect: 'allow', roles: ['guardian'], relation: 'any',
