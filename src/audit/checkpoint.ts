@@ -1,8 +1,9 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AuditCheckpointRow, Database } from '../db/schema';
+import { ensurePrivateDir } from '../lib/private-files';
 
 /** Signs and verifies audit checkpoints with the installation's Ed25519 key. */
 export interface Signer {
@@ -37,7 +38,7 @@ function signerFrom(privateKey: KeyObject): Signer {
 export function loadOrCreateSigner(dataDir: string): Signer {
   const file = join(dataDir, 'audit-signing-key.pem');
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir); // 3.7: owner-only when made here, as connect() makes it
     const { privateKey } = generateKeyPairSync('ed25519');
     const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.new`;
     writeFileSync(draft, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });

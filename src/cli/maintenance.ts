@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../config';
 import { connect } from '../db/connect';
 import { migrateToLatest, pendingMigrations } from '../db/migrate';
+import { openToOthers } from '../lib/private-files';
 
 /** `confide migrate` and `confide doctor`. */
 export function registerMaintenanceCommands(program: Command) {
@@ -31,6 +32,14 @@ export function registerMaintenanceCommands(program: Command) {
         if (!ok) failures++;
         process.stdout.write(`${ok ? '✓' : '✗'} ${text}\n`);
       };
+      // A warning: worth fixing, but Confide runs (the exit status stays 0).
+      const warn = (text: string) => process.stdout.write(`! ${text}\n`);
+      // 3.7 secure conditions: what holds confidential information is readable by the account running Confide only.
+      const ownerOnly = (what: string, path: string, fix: string) => {
+        const mode = openToOthers(path);
+        if (mode === null) line(true, `${what} readable by its owner only`);
+        else warn(`${what} mode ${mode.toString(8)} lets others read it (chmod ${fix})`);
+      };
       const [major, minor] = process.versions.node.split('.').map(Number);
       line(major > 20 || (major === 20 && minor >= 19), `Node.js ${process.versions.node} (needs ≥ 20.19)`);
       let config;
@@ -48,6 +57,7 @@ export function registerMaintenanceCommands(program: Command) {
       } catch {
         line(false, `DATA_DIR ${config.dataDir} is not writable`);
       }
+      if (existsSync(config.dataDir)) ownerOnly(`DATA_DIR ${config.dataDir}`, config.dataDir, '700');
       const keyFile = join(config.dataDir, 'audit-signing-key.pem');
       if (existsSync(keyFile)) {
         const mode = statSync(keyFile).mode & 0o777;
@@ -59,6 +69,7 @@ export function registerMaintenanceCommands(program: Command) {
       try {
         await sql`select 1`.execute(db.kysely);
         line(true, `database reachable: ${db.dialect} ${db.location}`);
+        if (db.dialect === 'sqlite') ownerOnly(`database file ${db.location}`, db.location, '600');
         const pending = await pendingMigrations(db);
         line(pending.length === 0, pending.length ? `${pending.length} migration(s) pending: run \`confide migrate\`` : 'migrations up to date');
       } catch (error) {

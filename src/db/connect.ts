@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { registerNameKey } from '../lib/name-key';
+import { createPrivateFile, ensurePrivateDir, tightenFile } from '../lib/private-files';
 import type { Database } from './schema';
 import { PipelinedConnection, PipelinedReads } from './pg-pipeline';
 import { PreparingClient } from './pg-prepared';
@@ -153,9 +153,16 @@ export function connect(options: ConnectOptions): Db {
     };
   }
   const file = options.sqliteFile ?? join(options.dataDir, 'confide.db');
-  mkdirSync(options.dataDir, { recursive: true });
+  // 3.7 secure conditions: DATA_DIR owner-only (0700) when made here, and the database file created 0600 before
+  // SQLite opens it (SQLite would make it 0644); SQLite gives the -wal and -shm files the database file's mode.
+  ensurePrivateDir(options.dataDir);
+  const onDisk = file !== ':memory:' && file !== '' && !file.startsWith('file:');
+  if (onDisk) createPrivateFile(file);
   const sqlite = new SQLite(file);
   for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
+  // A database made before modes were set, or by hand, still gets owner-only -wal and -shm files: they hold its
+  // latest changes. Both exist once WAL mode is on; the database file itself is left for the operator (doctor warns).
+  if (onDisk) for (const suffix of ['-wal', '-shm']) tightenFile(`${file}${suffix}`);
   if (options.lockTimeoutMs !== undefined) sqlite.pragma(`busy_timeout = ${Math.round(options.lockTimeoutMs)}`);
   registerNameKey(sqlite);
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });

@@ -22,10 +22,19 @@ export function toCsv(header: readonly string[], rows: readonly (readonly (strin
   return toCsvRows([header, ...rows]);
 }
 
+/**
+ * How every CSV the product writes is stringified (people export, disclosure register). 3.7: a cell holding a CR,
+ * LF, double quote or comma is quoted and its quotes doubled (RFC 4180), so no text crosses into another row or
+ * column. `quote_record_delimiter` must be set: once `record_delimiter` is given, csv-stringify otherwise quotes only
+ * cells holding the whole CRLF, and a bare LF in a note ended the row for spreadsheets and line-based readers.
+ * Formula escaping is ours ({@link neutralise}), applied before quoting.
+ */
+const STRINGIFY_OPTIONS = { record_delimiter: '\r\n', quote_record_delimiter: true, escape_formulas: false } as const;
+
 /** Renders rows as RFC 4180 CSV lines (CRLF line ends), every cell neutralised: a page of a longer file. */
 export function toCsvRows(rows: readonly (readonly (string | null | undefined)[])[]): string {
   if (rows.length === 0) return '';
-  return stringify(rows.map((r) => r.map((c) => (c == null ? '' : neutralise(String(c))))), { record_delimiter: '\r\n' });
+  return stringify(rows.map((r) => r.map((c) => (c == null ? '' : neutralise(String(c))))), STRINGIFY_OPTIONS);
 }
 
 /** Parses CSV text into a header and records; malformed CSV is a TransferError naming the line. */

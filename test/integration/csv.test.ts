@@ -5,12 +5,15 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify';
 import { cliExportPeople, cliImportPeople } from '../../src/cli/transfer';
+import { registerCsv } from '../../src/disclosure/queries';
 import { fromCsv, neutralise, toCsv, TransferError } from '../../src/transfer/csv';
 import { auditRows, insertPurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 type Row = Record<string, string>;
 const rowsOf = (csv: string) => parse(csv, { columns: true }) as Row[];
+/** Parses as a line-based reader or spreadsheet does: a CR, LF or CRLF outside quotes ends the row (RFC 4180 quoting). */
+const strictRowsOf = (csv: string) => parse(csv, { columns: true, record_delimiter: ['\r\n', '\n', '\r'] }) as Row[];
 const peopleCount = async (world: World) =>
   Number((await world.services.db.kysely.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -19,6 +22,14 @@ describe('CSV cells', () => {
     for (const c of ['=1+2', '+44 7700', '-3', '@SUM(A1)', '\tx', '\rx']) expect(neutralise(c)).toBe(`'${c}`);
     for (const c of ['Alex', '07700 900101', '', "'quoted"]) expect(neutralise(c)).toBe(c);
     expect(toCsv(['a'], [['=HYPERLINK("http://x")']])).toBe('a\r\n"\'=HYPERLINK(""http://x"")"\r\n');
+  });
+  it('3.7 secure-conditions: a cell holding CR, LF, CRLF, a double quote or a comma is quoted (RFC 4180) and parses back into its own row and column', () => {
+    const awkward = ['line1\nline2', 'a\r\nb', 'mid\rcarriage', 'say "hi"', 'one, two', '=1+2\nnext', ''];
+    const csv = toCsv(['id', 'value', 'after'], awkward.map((v, i) => [`r${i}`, v, `after${i}`]));
+    expect(strictRowsOf(csv)).toEqual(awkward.map((v, i) => ({ id: `r${i}`, value: neutralise(v), after: `after${i}` })));
+    // The disclosure register's CSV is written the same way.
+    const register = strictRowsOf(registerCsv([{ reference: 'D-1', recipientName: 'Ward 3\nNight team', recipientRole: 'Nurse, "lead"', status: 'released' }, { reference: 'D-2', status: 'requested' }]));
+    expect(register.map((r) => [r.reference, r.recipientName, r.recipientRole, r.status])).toEqual([['D-1', 'Ward 3\nNight team', 'Nurse, "lead"', 'released'], ['D-2', '', '', 'requested']]);
   });
   it('refuses malformed CSV and an empty file as a whole', () => {
     expect(() => fromCsv('a,b\n"unterminated')).toThrow(TransferError);
@@ -211,4 +222,24 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
     await expect(cliExportPeople(world.services, 'no.such.user', purpose)).rejects.toThrow(TransferError);
     expect(await peopleCount(world)).toBe(before);
   }, 60_000);
+
+  it('3.7 secure-conditions: text with line breaks, quotes and commas round-trips through import and export in its own row and column', async () => {
+    // A field holding a bare LF was written unquoted, so a reader split the row there and health text landed in
+    // another row and column. The import file quotes each awkward field as RFC 4180 says; the export must too.
+    const awkward = { familyName: 'O"Brien, Jr', preferredName: 'Ni\ra', address: 'Flat 2\r\n1 High Street, Town', healthNotes: 'line1\nline2' };
+    const q = (v: string) => `"${v.replaceAll('"', '""')}"`;
+    const columns = ['givenName', 'kind', ...Object.keys(awkward)];
+    const path = file('multiline.csv', `${columns.join(',')}\r\nNia,service_user,${Object.values(awkward).map(q).join(',')}\r\nOla,service_user,After,,,plain\r\n`);
+    const report = await cliImportPeople(world.services, path, staff.username, false, { service: 'Music mentoring' });
+    expect(report).toMatchObject({ committed: true, imported: 2, rejected: 0 });
+    const [nia, ola] = report.ids;
+    const chunks: string[] = [];
+    const { rows } = await cliExportPeople(world.services, staff.username, purpose, (chunk) => void chunks.push(chunk), 1);
+    const records = strictRowsOf(chunks.join(''));
+    expect(records.length).toBe(rows);
+    const byId = new Map(records.map((r) => [r.id, r]));
+    expect(byId.get(nia)).toMatchObject({ givenName: 'Nia', kind: 'service_user', ...awkward, safeguardingNotes: '', restricted: 'safeguardingNotes' });
+    expect(byId.get(ola)).toMatchObject({ givenName: 'Ola', familyName: 'After', address: '', healthNotes: 'plain' });
+    expect(byId.get(ids.mine)).toMatchObject({ givenName: 'Mina', healthNotes: 'asthma-secret' });
+  });
 });
