@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import { mintToken } from './tokens';
-import { conflict, notFound } from '../lib/errors';
+import { conflict, notFound, refused } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { SELF_RULE } from '../policy/rules/accounts';
 import type { CreateTokenInput } from './schema';
@@ -16,6 +16,7 @@ const DAY_MS = 86_400_000;
  */
 export async function createApiToken(ctx: Ctx, credential: Credential, input: CreateTokenInput) {
   requireSession(credential);
+  await requireOwnPassword(ctx);
   const live = await ctx.db
     .selectFrom('api_tokens')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -34,6 +35,18 @@ export async function createApiToken(ctx: Ctx, credential: Credential, input: Cr
     .execute();
   ctx.audit.add({ action: 'account.token.create', decision: 'change', resourceType: 'api_token', resourceId: id, ruleId: SELF_RULE.id, clause: ctx.actor.policy.clauseFor(SELF_RULE.clauseKey), detail: { scopes, expiresInDays: input.expiresInDays } });
   return { id, name: input.name, scopes, createdAt: ctx.nowIso, expiresAt, token };
+}
+
+/**
+ * No token while the password is a one-time one (a new account's, or one an administrator reset): a token made
+ * with it would outlive it, working after the owner chose their own password (3.7). Refused and audited.
+ */
+async function requireOwnPassword(ctx: Ctx) {
+  const self = await ctx.db.selectFrom('users').select('must_change_password').where('id', '=', ctx.actor.id).executeTakeFirstOrThrow();
+  if (Number(self.must_change_password) !== 1) return;
+  const clause = ctx.actor.policy.clauseFor(SELF_RULE.clauseKey);
+  ctx.audit.add({ action: 'account.token.create', decision: 'deny', resourceType: 'api_token', resourceId: null, ruleId: 'accounts/password-change-required', clause });
+  throw refused('Change your one-time password before making an API token: a token made with it would outlive it.', { code: 'password-change-required', rule: 'accounts/password-change-required', clause });
 }
 
 /** The user's own tokens, newest first, without secrets. */

@@ -99,6 +99,20 @@ describe.each(dialects())('personal API tokens (%s)', (dialect) => {
     expect(res.statusCode).toBe(403);
   });
 
+  it('3.7 secure conditions: no token is made while the password is a one-time one — a token made with it would outlive it; refused (403, audited), none stored; once changed, one may be made', async () => {
+    const user = await makeUser(world, ['staff']);
+    await world.services.db.kysely.updateTable('users').set({ must_change_password: 1 }).where('id', '=', user.id).execute();
+    const res = await as(world, user).post('/api/auth/tokens', { name: 'early', scopes: ['read', 'write'], expiresInDays: 365 });
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'password-change-required' });
+    const stored = await world.services.db.kysely.selectFrom('api_tokens').select('id').where('user_id', '=', user.id).execute();
+    expect(stored).toEqual([]);
+    const refusal = (await auditRows(world)).filter((r) => r.actor_id === user.id).at(-1)!;
+    expect([refusal.action, refusal.decision, refusal.rule_id]).toEqual(['account.token.create', 'deny', 'accounts/password-change-required']);
+    await world.services.db.kysely.updateTable('users').set({ must_change_password: 0 }).where('id', '=', user.id).execute();
+    expect((await as(world, user).post('/api/auth/tokens', { name: 'later', scopes: ['read'], expiresInDays: 1 })).statusCode).toBe(201);
+  });
+
   it("3.7 secure conditions: a deactivated user's tokens stop working", async () => {
     const user = await makeUser(world, ['staff']);
     const t = await mint(user, ['read']);
