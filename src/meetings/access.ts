@@ -5,11 +5,14 @@ import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import type { Classification, Decision, Resource } from '../policy/types';
 import { notFoundAudited } from '../audit/not-found';
+import { INSIDE_ROLES } from './attendee-role';
 
 /**
  * Need to know on a meeting (3.4, practice 3): the team of the person or case it was about — being on a case team
- * of the person, or on the case's team — and for a general meeting, the users who attended it or recorded it. This is
- * the `team` fact the rules read; loaded before deciding, in one query.
+ * of the person, or on the case's team — and for a general meeting, the user who recorded it and the users who
+ * attended it as staff (src/meetings/attendee-role.ts): a user who attended as a third party — a placement student,
+ * a volunteer — gains no need to know on the notes by having been there, whatever role they hold later. This is the
+ * `team` fact the rules read; loaded before deciding, in one query.
  */
 export async function onMeetingTeam(ctx: Ctx, m: Pick<MeetingRow, 'id' | 'about' | 'person_id' | 'case_id' | 'created_by'>): Promise<boolean> {
   const uid = ctx.actor.id;
@@ -20,7 +23,8 @@ export async function onMeetingTeam(ctx: Ctx, m: Pick<MeetingRow, 'id' | 'about'
     return !!(await ctx.db.selectFrom('case_team').select('user_id').where('case_id', '=', m.case_id).where('user_id', '=', uid).limit(1).executeTakeFirst());
   }
   if (m.created_by === uid) return true;
-  return !!(await ctx.db.selectFrom('meeting_attendees').select('id').where('meeting_id', '=', m.id).where('user_id', '=', uid).limit(1).executeTakeFirst());
+  return !!(await ctx.db.selectFrom('meeting_attendees').select('id').where('meeting_id', '=', m.id).where('user_id', '=', uid)
+    .where('kind', '=', 'user').where('role', 'in', INSIDE_ROLES).limit(1).executeTakeFirst());
 }
 
 /** The subject person of a meeting, for the audit (a case's person for a case meeting). */

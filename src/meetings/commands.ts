@@ -11,9 +11,10 @@ import type { MeetingNotesModel } from '../documents/meeting-notes-pdf';
 import { findMeeting, onMeetingTeam, requireOnMeeting } from './access';
 import type { CreateMeetingInput } from './schema';
 import { notFoundAudited } from '../audit/not-found';
+import { attendingUsers, isThirdParty } from './attendee-role';
 
 /**
- * What an external attendee acknowledges (practice 3), shown to them and stamped on every summary they receive: in
+ * What a third party at a meeting acknowledges (practice 3), shown to them and stamped on every summary they receive: in
  * the name of the organisation that runs Confide, citing its own policy's clause for meetings with third parties.
  */
 export function confidentialityTerms(ctx: Pick<Ctx, 'services' | 'actor'>): string {
@@ -23,9 +24,11 @@ export function confidentialityTerms(ctx: Pick<Ctx, 'services' | 'actor'>): stri
 }
 
 /**
- * A meeting as the API answers it, to someone who may read its notes. For each external attendee, their
- * acknowledgement and their one-time link (practice 3): whether one is waiting and until when, and once used, the
- * name they typed and the date they gave (`linkName`, `linkDate`) and when the notes went to them.
+ * A meeting as the API answers it, to someone who may read its notes. Each attendee with their role — for a user
+ * here, the role they hold (src/meetings/attendee-role.ts) — and whether they are a third party at the meeting
+ * (`thirdParty`: external, or a student, volunteer or visitor here). For each third party, their acknowledgement and
+ * their one-time link (practice 3): whether one is waiting and until when, and once used, the name they typed and the
+ * date they gave (`linkName`, `linkDate`) and when the notes went to them.
  */
 export function presentMeeting(row: MeetingRow, attendees: MeetingAttendeeRow[]) {
   return {
@@ -33,7 +36,7 @@ export function presentMeeting(row: MeetingRow, attendees: MeetingAttendeeRow[])
       id: row.id, about: row.about, personId: row.person_id, caseId: row.case_id, title: row.title, heldAt: row.held_at,
       notes: row.notes, notesClassification: row.notes_classification, clientRequestedSharing: Number(row.client_requested_sharing) === 1,
       attendees: attendees.map((a) => ({
-        id: a.id, kind: a.kind, userId: a.user_id, name: a.name, organisation: a.organisation, role: a.role,
+        id: a.id, kind: a.kind, userId: a.user_id, name: a.name, organisation: a.organisation, role: a.role, thirdParty: isThirdParty(a),
         acknowledgedAt: a.acknowledged_at, acknowledgementMethod: a.acknowledgement_method,
         linkExpiresAt: a.link_used_at ? null : a.link_expires_at, linkUsedAt: a.link_used_at, linkName: a.link_name, linkDate: a.link_date, notesServedAt: a.notes_served_at,
       })),
@@ -63,9 +66,11 @@ function subjectNotFound(ctx: Ctx, input: CreateMeetingInput, subjectPersonId: s
 
 /**
  * Records a meeting (practice 3) once it has been held (`heldAt` not in the future: 400): about a person or case the
- * actor works with (their team: 3.4), or general; its attendees — users here and external attendees with their
- * organisation and role — and its notes, classified. External attendees start without an acknowledgement: nothing is
- * shared with them until they give it.
+ * actor works with (their team: 3.4), or general; its attendees — users here, each with the role they hold
+ * (src/meetings/attendee-role.ts: a placement student is recorded as a student, not as staff), and external
+ * attendees with their organisation and role — and its notes, classified. Third parties — external attendees, and
+ * users here who are students or volunteers — start without an acknowledgement: nothing is shared with them until
+ * they give it. The audit entry names the roles, never the names.
  */
 export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
   let subjectPersonId: string | null = null;
@@ -89,20 +94,16 @@ export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
   if (!team && input.about !== 'general') throw subjectNotFound(ctx, input, subjectPersonId);
   const d = requireOnMeeting(ctx, 'meeting.record', { type: 'meeting', team: true, classification: input.notesClassification as Classification }, subjectPersonId);
   if (isInFuture(row.held_at, ctx.now)) throw invalidInput('A meeting is recorded once it has been held: when it was held cannot be in the future.', [{ path: 'body.heldAt', message: 'must not be in the future' }]);
-  if (input.userIds.length) {
-    const users = await ctx.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', input.userIds).where('active', '=', 1).execute();
-    if (users.length !== input.userIds.length) throw invalidInput('Every attending user must be an active user.', [{ path: 'body.userIds', message: 'no active user with one of these ids' }]);
-  }
+  const users = await attendingUsers(ctx, input.userIds);
   await ctx.db.insertInto('meetings').values(row).execute();
-  const users = input.userIds.length ? await ctx.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', input.userIds).execute() : [];
   const attendees: MeetingAttendeeRow[] = [
-    ...users.map((u) => ({ ...NOT_ACKNOWLEDGED, id: newId(ctx.now.getTime()), meeting_id: id, kind: 'user', user_id: u.id, name: u.display_name, organisation: null, role: 'staff', created_at: ctx.nowIso })),
+    ...users.map((u) => ({ ...NOT_ACKNOWLEDGED, id: newId(ctx.now.getTime()), meeting_id: id, kind: 'user', user_id: u.id, name: u.display_name, organisation: null, role: u.role, created_at: ctx.nowIso })),
     ...input.external.map((e) => ({ ...NOT_ACKNOWLEDGED, id: newId(ctx.now.getTime()), meeting_id: id, kind: 'external', user_id: null, name: e.name, organisation: e.organisation ?? null, role: e.role, created_at: ctx.nowIso })),
   ];
   if (attendees.length) await ctx.db.insertInto('meeting_attendees').values(attendees).execute();
   ctx.audit.add(fromDecision('meeting.record', d, {
     resourceType: 'meeting', resourceId: id, subjectPersonId,
-    detail: { about: input.about, classification: input.notesClassification, users: users.length, external: input.external.map((e) => e.role).sort() },
+    detail: { about: input.about, classification: input.notesClassification, users: users.length, userRoles: users.map((u) => u.role).sort(), external: input.external.map((e) => e.role).sort() },
   }));
   return presentMeeting(row, await attendeesOf(ctx, id));
 }
@@ -114,11 +115,19 @@ export async function getMeeting(ctx: Ctx, id: string) {
   return presentMeeting(m.row, await attendeesOf(ctx, id));
 }
 
-/** An external attendee of this meeting (404 when not: no other meeting's attendee can be named). */
-export async function externalAttendee(ctx: Ctx, meetingId: string, attendeeId: string, path: string) {
+/**
+ * A third party at this meeting (practice 3; src/meetings/attendee-role.ts): an external attendee, or a user here
+ * recorded as a student, a volunteer or a visitor — the attendees who acknowledge confidentiality and are sent the
+ * notes (400 otherwise: no other meeting's attendee can be named, and the staff team read the notes here).
+ */
+export async function thirdPartyAttendee(ctx: Ctx, meetingId: string, attendeeId: string, path: string) {
   const a = await ctx.db.selectFrom('meeting_attendees').selectAll().where('id', '=', attendeeId).where('meeting_id', '=', meetingId).executeTakeFirst();
   if (!a) throw invalidInput('No attendee with that id at this meeting.', [{ path, message: 'not an attendee of this meeting' }]);
-  if (a.kind !== 'external') throw invalidInput('Only an external attendee acknowledges, or is sent, the notes.', [{ path, message: 'not an external attendee' }]);
+  if (!isThirdParty(a)) {
+    throw invalidInput('Only a third party at the meeting — an external attendee, or a placement student, volunteer or visitor here — acknowledges confidentiality or is sent the notes.', [
+      { path, message: 'not a third party at this meeting' },
+    ]);
+  }
   return a;
 }
 
@@ -145,12 +154,12 @@ function checkAttestedAt(ctx: Ctx, at: string, heldAt: string) {
 }
 
 /**
- * Records that an external attendee acknowledged the confidentiality of the meeting (practice 3), attested by a
+ * Records that a third party at the meeting acknowledged its confidentiality (practice 3), attested by a
  * member of staff who was there, with the time it was given at the meeting ({@link checkAttestedAt}). Given once.
  */
 export async function acknowledgeConfidentiality(ctx: Ctx, id: string, attendeeId: string, input: { method: 'attested_at_meeting'; acknowledgedAt: string }) {
   const m = await findMeeting(ctx, id, 'meeting.update');
-  const a = await externalAttendee(ctx, id, attendeeId, 'params.attendeeId');
+  const a = await thirdPartyAttendee(ctx, id, attendeeId, 'params.attendeeId');
   const d = requireOnMeeting(ctx, 'meeting.update', { ...m.facts, classification: 'general' }, m.subjectPersonId);
   if (a.acknowledged_at) throw conflict('This attendee has already acknowledged confidentiality.', [{ path: 'params.attendeeId', message: 'already acknowledged' }]);
   const at = new Date(input.acknowledgedAt).toISOString();
@@ -161,7 +170,7 @@ export async function acknowledgeConfidentiality(ctx: Ctx, id: string, attendeeI
   return presentMeeting(m.row, await attendeesOf(ctx, id));
 }
 
-/** What one external attendee receives of a meeting: this meeting's notes and nothing else, marked CONFIDENTIAL with the terms. */
+/** What one third party at the meeting receives of it: this meeting's notes and nothing else, marked CONFIDENTIAL with the terms. */
 export function meetingNotesFor(ctx: Ctx, row: MeetingRow, a: MeetingAttendeeRow): MeetingNotesModel {
   return {
     marking: 'CONFIDENTIAL', reference: `${row.id}/${a.id}`, from: ctx.services.config.organisation.name, terms: confidentialityTerms(ctx),
@@ -175,14 +184,14 @@ export function meetingNotesFor(ctx: Ctx, row: MeetingRow, a: MeetingAttendeeRow
 export const notesSha256 = (summary: MeetingNotesModel) => createHash('sha256').update(canonicalJson(summary)).digest('hex');
 
 /**
- * The notes of this meeting for one external attendee, marked CONFIDENTIAL (practice 3): only after they acknowledged
+ * The notes of this meeting for one third party at it, marked CONFIDENTIAL (practice 3): only after they acknowledged
  * confidentiality (rule meetings/acknowledgement-first), only this meeting's notes (its need to know), and never
  * session details unless the client asked (practice 2, rule meetings/session-never-external). The summary's SHA-256
  * goes into the audit chain; its content does not.
  */
 export async function shareMeetingNotes(ctx: Ctx, id: string, attendeeId: string) {
   const m = await findMeeting(ctx, id, 'meeting.share');
-  const a = await externalAttendee(ctx, id, attendeeId, 'body.attendeeId');
+  const a = await thirdPartyAttendee(ctx, id, attendeeId, 'body.attendeeId');
   const d = requireOnMeeting(ctx, 'meeting.share', {
     ...m.facts, classification: m.row.notes_classification as Classification,
     meeting: { acknowledged: a.acknowledged_at !== null, clientRequested: Number(m.row.client_requested_sharing) === 1 },

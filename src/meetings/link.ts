@@ -13,14 +13,16 @@ import { decide } from '../policy/decide';
 import type { Classification, Decision } from '../policy/types';
 import { actAs } from '../unit';
 import { findMeeting, onMeetingTeam, requireOnMeeting, subjectOf } from './access';
-import { confidentialityTerms, externalAttendee, meetingNotesFor, notesSha256 } from './commands';
+import { confidentialityTerms, thirdPartyAttendee, meetingNotesFor, notesSha256 } from './commands';
 import { checkAcknowledgementDate } from '../acknowledgement/date';
+import { isThirdParty } from './attendee-role';
 import { sha256 } from '../disclosure/pack';
 
 /**
- * An external attendee's acknowledgement link (practice 3, 4.3) — the same one-time, expiring link as a disclosure's
+ * A third party's acknowledgement link (practice 3, 4.3) — for an external attendee, or a student, volunteer or
+ * visitor here (src/meetings/attendee-role.ts); the same one-time, expiring link as a disclosure's
  * (src/acknowledgement/link.ts) — and the one delivery of the meeting's notes through it:
- * - a member of the meeting's team issues it for one external attendee (meeting.update, as the attestation);
+ * - a member of the meeting's team issues it for one third party (meeting.update, as the attestation);
  * - before acknowledgement it shows the terms, who sends it, who it is for and when the meeting was held: not the
  *   meeting's title, its subject or its notes;
  * - the attendee types their name and the date. A name that is not the attendee's as the organiser recorded it
@@ -40,17 +42,17 @@ const MEETING_LINK: LinkLookup<Attendee> = {
   find: (ctx, hash) => ctx.db.selectFrom('meeting_attendees').innerJoin('meetings', 'meetings.id', 'meeting_attendees.meeting_id')
     .selectAll('meeting_attendees').select(['meetings.held_at', 'meetings.about', 'meetings.person_id', 'meetings.case_id'])
     .where('meeting_attendees.link_token_hash', '=', hash).executeTakeFirst(),
-  usable: (a, nowIso) => a.kind === 'external' && a.link_used_at === null && !!a.link_expires_at && a.link_expires_at > nowIso,
+  usable: (a, nowIso) => isThirdParty(a) && a.link_used_at === null && !!a.link_expires_at && a.link_expires_at > nowIso,
 };
 
 /**
- * Issues the one-time link through which an external attendee acknowledges the confidentiality of the meeting and
- * then receives its notes once. A new link replaces an unused one; once a link was used, another is refused (409):
- * the notes went to the attendee once.
+ * Issues the one-time link through which a third party at the meeting acknowledges its confidentiality and then
+ * receives its notes once. A new link replaces an unused one; once a link was used, another is refused (409): the
+ * notes went to the attendee once.
  */
 export async function issueMeetingLink(ctx: Ctx, id: string, attendeeId: string) {
   const m = await findMeeting(ctx, id, 'meeting.update');
-  const a = await externalAttendee(ctx, id, attendeeId, 'params.attendeeId');
+  const a = await thirdPartyAttendee(ctx, id, attendeeId, 'params.attendeeId');
   const d = requireOnMeeting(ctx, 'meeting.update', { ...m.facts, classification: 'general' }, m.subjectPersonId, { attendeeId });
   if (a.link_used_at) throw conflict('This attendee already used their link: the notes went to them once.', [{ path: 'params.attendeeId', message: 'link already used' }]);
   const link = newLink(ctx.now);

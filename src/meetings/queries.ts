@@ -1,29 +1,24 @@
 import { fromDecision } from '../audit/append';
+import { enforce } from '../audit/enforce';
 import type { Ctx } from '../context';
-import { forbidden, notFound } from '../lib/errors';
 import { decide } from '../policy/decide';
 import type { Classification, Decision } from '../policy/types';
 import { findVisible } from '../records/guard';
 import { onMeetingTeam } from './access';
+import { isThirdParty } from './attendee-role';
 
 /**
  * The meetings about a person and their cases that the actor may read (practice 3; 3.4 need to know), newest first:
  * title, when, what they were about, and each attendee's acknowledgement — never the notes, which are read one
- * meeting at a time (GET /api/meetings/:id, audited). A person the actor may not see is the same 404 as none; a role
- * that reads no meetings is 403 with the reason; management off the team get 404, as for one of the meetings. Each
- * meeting is decided as its own read would be; those refused are left out and only counted. The list is audited
- * once, naming the person.
+ * meeting at a time (GET /api/meetings/:id, audited). A person the actor may not see is the same 404 as none. A
+ * person the actor does see is never answered as missing: when no meeting about them is open to the actor, the list
+ * is refused, 403 with the rule and clause and audited ({@link listRefusal}). Each meeting is decided as its own read
+ * would be; those refused are left out and only counted. The list is audited once, naming the person.
  */
 export async function listMeetingsForPerson(ctx: Ctx, personId: string) {
   const person = await findVisible(ctx, 'person', personId, 'meeting.read');
-  // Someone whose role reads no meetings (a volunteer) is refused with the reason (403); someone who could, but not
-  // about this person (management off the team), gets the same 404 as a read of one of those meetings would.
   const entry = decide(ctx.actor, 'meeting.read', { type: 'meeting', team: person.facts.team === true, classification: 'general' });
-  if (!entry.allowed) {
-    ctx.audit.add(fromDecision('meeting.read', entry, { resourceType: 'person', resourceId: personId, subjectPersonId: person.subjectPersonId, detail: { list: 'meeting' } }));
-    if (decide(ctx.actor, 'meeting.read', { type: 'meeting', team: true, classification: 'general' }).allowed) throw notFound('person');
-    throw forbidden(entry);
-  }
+  if (!entry.allowed) enforce(ctx, 'meeting.read', listRefusal(ctx, entry), { resourceType: 'person', resourceId: personId, subjectPersonId: person.subjectPersonId, detail: { list: 'meeting' } });
   const rows = await ctx.db
     .selectFrom('meetings')
     .selectAll()
@@ -43,7 +38,7 @@ export async function listMeetingsForPerson(ctx: Ctx, personId: string) {
     } else hidden += 1;
   }
   const attendees = shown.length
-    ? await ctx.db.selectFrom('meeting_attendees').select(['meeting_id', 'kind', 'acknowledged_at']).where('meeting_id', 'in', shown.map((m) => m.id)).execute()
+    ? await ctx.db.selectFrom('meeting_attendees').select(['meeting_id', 'kind', 'role', 'acknowledged_at']).where('meeting_id', 'in', shown.map((m) => m.id)).execute()
     : [];
   const decision = allowedBy ?? entry;
   ctx.audit.add(fromDecision('meeting.read', decision, {
@@ -51,12 +46,30 @@ export async function listMeetingsForPerson(ctx: Ctx, personId: string) {
   }));
   return {
     items: shown.map((m) => {
-      const external = attendees.filter((a) => a.meeting_id === m.id && a.kind === 'external');
+      const at = attendees.filter((a) => a.meeting_id === m.id);
       return {
         id: m.id, about: m.about, caseId: m.case_id, title: m.title, heldAt: m.held_at, notesClassification: m.notes_classification,
-        attendees: attendees.filter((a) => a.meeting_id === m.id).length, external: external.length, awaitingAcknowledgement: external.filter((a) => !a.acknowledged_at).length,
+        attendees: at.length, external: at.filter((a) => a.kind === 'external').length,
+        // Every third party — external, or a student or volunteer here — acknowledges before notes go to them (practice 3).
+        awaitingAcknowledgement: at.filter((a) => isThirdParty(a) && !a.acknowledged_at).length,
       };
     }),
     hidden,
   };
 }
+
+/**
+ * The refusal of the meetings list of a person the actor sees (403, audited as meeting.read on the person with the rule and
+ * clause that decided, by the caller): the person's record is open to them, so the answer must not say it is missing. A role that
+ * reads no meetings gets the policy's reason (a volunteer or the guardian is refused at the route's gate already); a
+ * role that reads them on the team (management, or staff holding an access grant on the person) is told that
+ * meetings are read by the team working with the person: rules meetings/* give no management oversight of meetings,
+ * and no access grant opens them, though both open the person's record and their cases.
+ */
+function listRefusal(ctx: Ctx, entry: Decision): Decision {
+  const onTeamWould = decide(ctx.actor, 'meeting.read', { type: 'meeting', team: true, classification: 'general' }).allowed;
+  return onTeamWould && entry.ruleId === 'default/deny' ? { ...entry, reason: NOT_ON_TEAM } : entry;
+}
+
+/** Why the list is refused to someone whose role reads meetings, but not about this person. */
+const NOT_ON_TEAM = "Meetings about a person are read by the team working with them (need to know): you are not on this person's case team.";

@@ -6,7 +6,7 @@ import { useLocation } from '../../router';
 import { AttendeeLink } from './AttendeeLink';
 import { NOTE_CLASSES, roleLabel, type Attendee, type Meeting, type SharedNotes } from './shared';
 
-/** An external attendee's acknowledgement of confidentiality, recorded by staff who were there; then their copy of the notes. */
+/** A third party's acknowledgement of confidentiality, recorded by staff who were there; then their copy of the notes. */
 function ExternalActions({ meeting, a, onShared }: { meeting: Meeting; a: Attendee; onShared: (s: SharedNotes) => void }) {
   const queryClient = useQueryClient();
   const [error, setError] = useState<unknown>(null);
@@ -41,10 +41,11 @@ function ExternalActions({ meeting, a, onShared }: { meeting: Meeting; a: Attend
 }
 
 /**
- * A meeting with third parties (practice 3): when, who was there — each external attendee's acknowledgement of
- * confidentiality, given at the meeting or through a one-time link sent to them from here — and the notes. An
- * attendee's copy of the notes is prepared only once they have acknowledged, and never holds session details unless
- * the client asked: the API says no otherwise, with its reason.
+ * A meeting with third parties (practice 3): when, who was there — each user here by the role they hold, and each
+ * third party's (external, or a placement student or volunteer here) acknowledgement of confidentiality, given at
+ * the meeting or through a one-time link sent to them from here — and the notes. An attendee's copy of the notes is
+ * prepared only once they have acknowledged, and never holds session details unless the client asked: the API says
+ * no otherwise, with its reason.
  */
 export default function MeetingPage({ id }: { id: string }) {
   const recorded = useLocation().search.get('recorded') === '1';
@@ -73,8 +74,8 @@ export default function MeetingPage({ id }: { id: string }) {
             {m.attendees.map((a) => (
               <li key={a.id} className="card">
                 <p className="card-title">{a.name}</p>
-                <p className="concern-meta">{roleLabel(a.role)}{a.organisation ? ` · ${a.organisation}` : ''}</p>
-                {a.kind === 'external' ? (
+                <p className="concern-meta">{roleLabel(a)}{a.organisation ? ` · ${a.organisation}` : ''}</p>
+                {a.thirdParty ? (
                   <>
                     <p>{a.acknowledgedAt
                       ? <span className="badge ok">Acknowledged confidentiality {formatDateTime(a.acknowledgedAt)}</span>

@@ -6,7 +6,10 @@ export interface Attendee {
   userId: string | null;
   name: string;
   organisation: string | null;
+  /** For a user here, the role they hold (src/meetings/attendee-role.ts); for an external attendee, who they are. */
   role: string;
+  /** A third party at the meeting (practice 3): external, or a student, volunteer or visitor here. They acknowledge confidentiality. */
+  thirdParty: boolean;
   acknowledgedAt: string | null;
   acknowledgementMethod: string | null;
   /** An unused one-time link: until when it works (null when none, or once used). */
@@ -61,7 +64,14 @@ export const EXTERNAL_ROLES = [
   { id: 'volunteer', label: 'Volunteer' },
   { id: 'visitor', label: 'Visitor' },
 ] as const;
-export const roleLabel = (id: string) => (id === 'staff' ? 'Staff here' : EXTERNAL_ROLES.find((r) => r.id === id)?.label ?? id);
+/** The roles a user here may be recorded with at a meeting, in words. */
+const USER_ROLES: Readonly<Record<string, string>> = {
+  manager: 'Manager here', safeguarding_lead: 'Safeguarding lead here', staff: 'Staff here', guardian: 'Guardian here', administrator: 'Administrator here',
+  volunteer: 'Volunteer here', student: 'Placement student here', visitor: 'Visitor with an account here',
+};
+/** Who an attendee is, in words: a user here by the role they hold, an external attendee by who they are. */
+export const roleLabel = (a: Pick<Attendee, 'kind' | 'role'>) =>
+  (a.kind === 'user' ? USER_ROLES[a.role] : EXTERNAL_ROLES.find((r) => r.id === a.role)?.label) ?? a.role;
 export const NOTE_CLASSES = [
   { id: 'general', label: 'General', description: 'Nothing personal or sensitive' },
   { id: 'personal', label: 'Personal', description: 'About the person and their circumstances' },
