@@ -17,14 +17,15 @@ export interface CoverQuestion {
 
 /**
  * The facts the sharing-agreement relation decides from, loaded in one go before deciding (rules do no I/O): the
- * purpose's state and every signed, current agreement the organisation is party to, with its parts.
+ * purpose's state and every signed agreement the organisation is party to, not superseded — one ended early too, as
+ * it covered what came before its end — with its parts.
  */
 export async function loadAgreementFacts(ctx: Ctx, q: CoverQuestion): Promise<AgreementFacts> {
   const at = q.at ?? ctx.nowIso;
   const purpose = await ctx.db.selectFrom('purposes').select(['id', 'status', 'next_review_on']).where('id', '=', q.purposeId).executeTakeFirst();
   const rows = await ctx.db.selectFrom('agreements').innerJoin('agreement_parties', 'agreement_parties.agreement_id', 'agreements.id')
     .selectAll('agreements').where('agreement_parties.organisation_id', '=', q.organisationId)
-    .where('agreements.status', '=', 'signed').where('agreements.superseded_by', 'is', null).orderBy('agreements.id').execute();
+    .where('agreements.status', 'in', ['signed', 'terminated']).where('agreements.superseded_by', 'is', null).orderBy('agreements.id').execute();
   const parts = await loadParts(ctx.db, rows.map((r) => r.id));
   return {
     organisationId: q.organisationId, purposeId: q.purposeId, mask: classMask(q.categories), at,

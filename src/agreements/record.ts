@@ -49,7 +49,8 @@ export function agreementFact(row: AgreementRow, parts: AgreementParts): Agreeme
   return {
     id: row.id, status: row.status, startsOn: row.starts_on, endsOn: row.ends_on, supersededBy: row.superseded_by,
     hasDocument: row.document_sha256 !== null, parties: [AGREEMENT_RECORD.ours, ...parts.partners.map((p) => p.organisationId)],
-    signed: parts.signatories.map((s) => s.party), purposeIds: parts.purposeIds, mask: Number(row.categories_mask),
+    signed: parts.signatories.map((s) => s.party), signedFrom: parts.signatories.reduce<string | null>((last, s) => (last === null || s.signed_on > last ? s.signed_on : last), null),
+    terminatedAt: row.terminated_at, purposeIds: parts.purposeIds, mask: Number(row.categories_mask),
     requiresConsent: Number(row.requires_consent) === 1,
   };
 }

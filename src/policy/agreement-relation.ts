@@ -30,6 +30,10 @@ export interface AgreementFact {
   parties: readonly string[];
   /** The parties whose signatory is recorded. */
   signed: readonly string[];
+  /** The day the last of them signed (YYYY-MM-DD), null before anyone has: nothing is in force before it. */
+  signedFrom: string | null;
+  /** When it was ended early (ISO instant), null if it was not: it was in force until then. */
+  terminatedAt: string | null;
   purposeIds: readonly string[];
   mask: number;
   requiresConsent: boolean;
@@ -42,13 +46,16 @@ export interface AgreementFacts extends AgreementAsk {
 }
 
 /**
- * 5.1: an agreement is usable only when fully signed — every party's signatory recorded and the signed copy attached
- * — not terminated or superseded by a signed variation, and in force at `at` (start and end days inclusive).
+ * 5.1: an agreement is usable at `at` only when fully signed — every party's signatory recorded and the signed copy
+ * attached — not superseded by a signed variation, and in force then: from its start day or the day the last party
+ * signed, whichever is later, to its end day (inclusive), or until it was ended early. So a call made while it was
+ * in force stays covered after it ends, and nothing is covered before everyone had signed.
  */
 export function agreementUsable(a: AgreementFact, at: string): boolean {
   const day = at.slice(0, 10);
-  return a.status === 'signed' && a.supersededBy === null && a.hasDocument && a.parties.every((p) => a.signed.includes(p))
-    && a.startsOn <= day && day <= a.endsOn;
+  const standing = a.status === 'signed' || (a.status === 'terminated' && a.terminatedAt !== null && at < a.terminatedAt);
+  return standing && a.supersededBy === null && a.hasDocument && a.parties.every((p) => a.signed.includes(p))
+    && a.signedFrom !== null && a.signedFrom <= day && a.startsOn <= day && day <= a.endsOn;
 }
 
 /**
@@ -82,8 +89,10 @@ export function agreementCoversSql(ask: AgreementAsk): Expression<SqlBool> {
     join agreement_purposes apu on apu.agreement_id = ag.id and apu.purpose_id = ${ask.purposeId}
     join purposes pp on pp.id = apu.purpose_id
     where ap.organisation_id = ${ask.organisationId}
-      and ag.status = 'signed' and ag.superseded_by is null and ag.document_sha256 is not null
+      and (ag.status = 'signed' or (ag.status = 'terminated' and ag.terminated_at > ${ask.at}))
+      and ag.superseded_by is null and ag.document_sha256 is not null
       and ag.starts_on <= ${day} and ag.ends_on >= ${day}
+      and not exists (select 1 from agreement_signatories s3 where s3.agreement_id = ag.id and s3.signed_on > ${day})
       and (ag.categories_mask & ${mask}) = ${mask}
       and pp.status = 'active' and pp.next_review_on >= ${day}
       and exists (select 1 from agreement_signatories s0 where s0.agreement_id = ag.id and s0.party = 'ours')

@@ -28,10 +28,10 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     conditions, requiresConsent: true, startsOn: '2026-01-01', endsOn: '2026-12-31', reviewOn: '2026-10-01', ...over,
   });
   /** Both forms of agreementCovers for the same question, and the API's check. */
-  async function covers(organisationId: string, purposeId: string, categories: string[]) {
-    const res = await as(world, staff).get(`/api/agreements/check?organisationId=${organisationId}&purposeId=${purposeId}&categories=${categories.join(',')}`);
+  async function covers(organisationId: string, purposeId: string, categories: string[], at?: string) {
+    const res = await as(world, staff).get(`/api/agreements/check?organisationId=${organisationId}&purposeId=${purposeId}&categories=${categories.join(',')}${at ? `&at=${at}` : ''}`);
     expect(res.statusCode, res.body).toBe(200);
-    const ask = { organisationId, purposeId, mask: classMask(categories as never), at: world.clock.now().toISOString() };
+    const ask = { organisationId, purposeId, mask: classMask(categories as never), at: at ?? world.clock.now().toISOString() };
     const row = await sql<{ n: number }>`select case when ${agreementCoversSql(ask)} then 1 else 0 end as n`.execute(db());
     expect(Number(row.rows[0].n) === 1, 'SQL form agrees with the in-memory form').toBe(res.json().allowed);
     return res.json() as { allowed: boolean; agreementId: string | null; ruleId: string; clause: string; requiresConsent: boolean | null };
@@ -91,7 +91,7 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     expect(await count('agreements')).toBe(before);
   });
 
-  it('5.1 sharing-agreements: unsigned and partly signed agreements are not usable; fully signed with the signed copy and in force it covers its partner, purpose and categories — every step audited', async () => {
+  it('5.1 sharing-agreements: unsigned and partly signed agreements are not usable; fully signed with the signed copy and in force it covers its partner, purpose and categories — from the later of its start and the last signature, and, once ended early, only what came before — every step audited', async () => {
     const a = await draft();
     expect(await covers(partner, purpose, ['general'])).toMatchObject({ allowed: false, ruleId: 'agreements/none-covers', clause: 'practice 5.1', agreementId: null });
     expect(await lastAudit()).toMatchObject({ action: 'agreement.check', decision: 'deny', rule_id: 'agreements/none-covers', resource_id: partner });
@@ -151,11 +151,17 @@ describe.each(dialects())('sharing agreements, practice 5.1 (%s)', (dialect) => 
     expect(got.rawPayload.equals(PDF)).toBe(true);
     expect(await lastAudit()).toMatchObject({ action: 'agreement.document', decision: 'allow', rule_id: 'agreements/signed-copy', clause: 'practice 5.1' });
 
-    // Terminated early, with a reason: covers nothing from now.
+    // In force from the later of its start (1 January) and the last signature (6 January), not before.
+    expect((await covers(partner, purpose, ['general'], '2026-01-03T12:00:00.000Z')).allowed).toBe(false);
+    expect((await covers(partner, purpose, ['general'], '2026-01-06T12:00:00.000Z')).allowed).toBe(true);
+
+    // Terminated early, with a reason: covers nothing from now, but still what came before it (a call made then).
+    const before = new Date(world.clock.now().getTime() - 60_000).toISOString();
     const ended = await as(world, manager).post(`/api/agreements/${a.id}/terminate`, { reason: 'Partner closed the service.' }, { 'if-match': await etagOf(a.id) });
     expect(ended.statusCode, ended.body).toBe(200);
     expect(ended.json().data).toMatchObject({ status: 'terminated', usable: false });
     expect((await covers(partner, purpose, ['general'])).allowed).toBe(false);
+    expect((await covers(partner, purpose, ['general'], before)).allowed).toBe(true);
   });
 
   it('5.1 sharing-agreements: can says who may manage agreements and open the signed copy — management and the guardian, not staff or volunteers — and the API agrees', async () => {

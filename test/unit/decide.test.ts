@@ -680,7 +680,7 @@ function agreementFacts(over: Partial<AgreementFact> & { organisationId?: string
     organisationId, purposeId, mask, at, purpose: { id: 'pur-1', status: purposeStatus, nextReviewOn: '2027-01-01' },
     agreements: [{
       id: 'ag-1', status: 'signed', startsOn: '2026-01-01', endsOn: '2026-12-31', supersededBy: null, hasDocument: true,
-      parties: ['ours', 'org-a'], signed: ['ours', 'org-a'], purposeIds: ['pur-1'], mask: classMask(['general', 'personal']), requiresConsent: false, ...a,
+      parties: ['ours', 'org-a'], signed: ['ours', 'org-a'], signedFrom: '2026-01-01', terminatedAt: null, purposeIds: ['pur-1'], mask: classMask(['general', 'personal']), requiresConsent: false, ...a,
     }],
   };
 }
@@ -706,7 +706,7 @@ describe('decide(): sharing agreements and meetings with third parties (issue 11
     for (const r of ['staff', 'volunteer', 'student', 'administrator', 'safeguarding_lead'] as const) expectDenied(decide(actor([r]), 'agreement.review', { ...ag, id: 'ag-1' }), 'default/deny');
     expectDenied(decide(actor(['manager'], { accepted: false }), 'agreement.review', ag), 'agreement/not-accepted');
   });
-  it('practice 5.1 sharing-agreements agreements/covers: a fully signed agreement in force covers its partner, purpose and categories; unsigned, partly signed, no copy, expired, not started, terminated, superseded, another purpose, partner or category — not', () => {
+  it('practice 5.1 sharing-agreements agreements/covers: a fully signed agreement in force covers its partner, purpose and categories — from the later of its start and the last signature, until it ends or is ended early; unsigned, partly signed, no copy, expired, not started, not yet signed by all, terminated, superseded, another purpose, partner or category — not', () => {
     expectAllowed(decide(actor(['staff']), 'agreement.check', { ...ag, agreement: agreementFacts() }), 'agreements/covers', 'practice 5.1');
     const not: AgreementFacts[] = [
       agreementFacts({ status: 'draft' }), agreementFacts({ signed: ['ours'] }), agreementFacts({ hasDocument: false }),
@@ -716,6 +716,11 @@ describe('decide(): sharing agreements and meetings with third parties (issue 11
     ];
     for (const f of not) expectDenied(decide(actor(['staff']), 'agreement.check', { ...ag, agreement: f }), 'agreements/none-covers');
     expect(decide(actor(['staff']), 'agreement.check', { ...ag, agreement: agreementFacts({ endsOn: '2026-03-02' }) }).allowed).toBe(true); // its last day
+    // In force from the later of its start and the last signature; an agreement ended early covered what came before.
+    expectDenied(decide(actor(['staff']), 'agreement.check', { ...ag, agreement: agreementFacts({ signedFrom: '2026-03-03' }) }), 'agreements/none-covers');
+    expect(decide(actor(['staff']), 'agreement.check', { ...ag, agreement: agreementFacts({ signedFrom: '2026-03-02' }) }).allowed).toBe(true);
+    expect(decide(actor(['staff']), 'agreement.check', { ...ag, agreement: agreementFacts({ status: 'terminated', terminatedAt: '2026-03-02T10:00:00.000Z' }) }).allowed).toBe(true);
+    expectDenied(decide(actor(['staff']), 'agreement.check', { ...ag, agreement: agreementFacts({ status: 'terminated', terminatedAt: '2026-03-02T09:00:00.000Z' }) }), 'agreements/none-covers');
     expectDenied(decide(actor(['volunteer']), 'agreement.check', { ...ag, agreement: agreementFacts() }), 'default/deny');
   });
   const mt = (over: Partial<Resource> = {}): Resource => ({ type: 'meeting', id: 'm1', team: true, meeting: { acknowledged: true, clientRequested: false }, ...over });
