@@ -34,7 +34,8 @@ export const ACTIONS: readonly Action[] = [...RECORD_ACTIONS, ...OTHER_ACTIONS];
  */
 export const CONFIDENTIAL_ACTIONS: readonly Action[] = [
   ...RECORD_ACTIONS.filter((a) => a !== 'concern.raise' && a !== 'breach.report'),
-  'grant.request', 'grant.decide', 'breakglass.open', 'breakglass.review', 'access.explain', 'audit.read',
+  // The request queue holds each requester's reason, which may name a client or what happened (3.4).
+  'grant.request', 'grant.list', 'grant.decide', 'grant.revoke', 'breakglass.open', 'breakglass.review', 'access.explain', 'audit.read',
   // Changing the purpose register is governance: under the policy. Reading it is not confidential (3.1).
   'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
   'disclosure.register',

@@ -206,6 +206,19 @@ describe.each(dialects())('access grants (%s)', (dialect) => {
     expect(notAccepted.json().rule).toBe('agreement/not-accepted');
   });
 
+  it('3.5 responsibilities: a manager who has not accepted the current policy may not read the request queue — its reasons are confidential — nor revoke a grant (403 agreement/not-accepted, audited)', async () => {
+    const newcomer = await makeUser(world, ['manager'], { accepted: false });
+    const queue = await as(world, newcomer).get('/api/access/requests?status=pending');
+    expect(queue.statusCode).toBe(403);
+    expect(queue.json()).toMatchObject({ rule: 'agreement/not-accepted' });
+    expect(JSON.stringify(queue.json())).not.toContain('reason":"');
+    const refusal = (await auditRows(world)).filter((r) => r.actor_id === newcomer.id).at(-1)!;
+    expect([refusal.action, refusal.decision, refusal.rule_id]).toEqual(['grant.list', 'deny', 'agreement/not-accepted']);
+    const revoke = await as(world, newcomer).post('/api/access/grants/01966f5e-0000-7000-8000-000000000000/revoke', {});
+    expect(revoke.statusCode).toBe(403);
+    expect(revoke.json()).toMatchObject({ rule: 'agreement/not-accepted' });
+  });
+
   it('1.4 commercial-sensitivity: a commercial grant on an organisation shows its business notes to someone who does not deal with it', async () => {
     const orgId = await makeOrganisation(world, { name: 'Northern Arts Trust', kind: 'funder', contactName: 'Sam', commercialNotes: 'grant renewal at risk' });
     const before = await as(world, outsider).get(`/api/organisations/${orgId}`);
