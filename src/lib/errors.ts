@@ -1,4 +1,5 @@
 import type { ZodError } from 'zod';
+import './plain-messages'; // the validator's default messages in plain words, before anything is validated
 
 /**
  * What can go wrong in a command or query, in the domain's own words. Use cases throw {@link DomainError}s of

@@ -23,8 +23,8 @@ export function errorsByField(error: unknown, names: readonly string[], prefix =
   return { fields, rest };
 }
 
-/** The validator's words for an answer that was not given (empty, absent or an unknown choice). */
-const MISSING = /received undefined|^Invalid option|expected string to have >=1 characters|expected array to have >=1 items|^Invalid input$|^Required$/;
+/** The API's words for an answer that was not given (empty, absent or not one of the choices; src/lib/plain-messages.ts). */
+const MISSING = /^required$|^choose at least one$|^must be one of: /;
 
 /** Focuses the first field (in page order) named in `names`. */
 export function focusFirstField(names: readonly string[]) {
