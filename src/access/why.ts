@@ -16,7 +16,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'review/guardian-overview': 'The guardian reviews how information is used (general details only).',
   'need-to-know/access-grant': 'A manager granted them time-limited access to this record.',
   'break-glass/emergency-access': 'They opened it with emergency (break-glass) access; a manager reviews every use.',
-  'safeguarding/raise-concern': 'They raised a safeguarding concern, which goes to the safeguarding leads at once.',
+  'safeguarding/raise-concern': 'They raised a safeguarding concern, which goes to the safeguarding leads and management at once.',
   'safeguarding/raiser-own-report': 'They raised this concern and may see what they wrote and its status.',
   'safeguarding/leads-and-management': 'Safeguarding leads and management act on every concern.',
   'safeguarding/work-concern': 'A safeguarding lead or manager recorded what was done about the concern.',

@@ -35,7 +35,7 @@ export async function breachRecipients(ctx: Ctx, except: readonly string[] = [])
   return (await breachAudience(ctx, except)).ids;
 }
 
-/** {@link breachRecipients} with the role they were found by. */
+/** {@link breachRecipients} with the role they were found through (managers, else the guardian; none when nobody). */
 const breachAudience = (ctx: Ctx, except: readonly string[]) => firstHolders(ctx, ['manager', 'guardian'], except);
 
 /** The audit entry of a change allowed by `decision`: recorded as a change, naming the rule and clause. */
@@ -68,7 +68,7 @@ export async function createBreach(ctx: Ctx, input: NewBreach, decision: Decisio
     body: 'A suspected breach was recorded. The 72 hours for telling the ICO count from now: assess it and record the decisions.',
     resourceType: 'breach', resourceId: id, emailPath: breachPath(id), decision,
   });
-  return { id, alerted: alertedAs(ctx, audience.role, notified) };
+  return { id, alerted: alertedAs(ctx, audience.roles, notified) };
 }
 
 /**

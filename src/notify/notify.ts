@@ -51,31 +51,48 @@ export async function notify(ctx: Ctx, userIds: readonly string[], notice: Notic
 
 /**
  * What the person who raised or reported something is told about who was alerted at once — no more than is true:
- * how many people, found by which role (the intended one, or the fallback when nobody holds it), how many e-mails
- * were queued, and whether e-mail is held in the outbox because no e-mail server is set up (SMTP_URL).
+ * how many people, the roles through which they were found (in the order the caller looked for them; none when
+ * nobody was found), how many e-mails were queued, and whether e-mail is held in the outbox because no e-mail server
+ * is set up (SMTP_URL).
  */
 export interface Alerted {
-  role: Role;
+  roles: Role[];
   people: number;
   emailed: number;
   emailHeld: boolean;
 }
 
-/** {@link Alerted} for people found by `role` and what {@link notify} did for them. */
-export const alertedAs = (ctx: Ctx, role: Role, notified: Notified): Alerted => ({
-  role, people: notified.recipients.length, emailed: notified.emailed, emailHeld: notified.emailed > 0 && ctx.services.config.smtpUrl === '',
+/** {@link Alerted} for people found through `roles` and what {@link notify} did for them. */
+export const alertedAs = (ctx: Ctx, roles: readonly Role[], notified: Notified): Alerted => ({
+  roles: [...roles], people: notified.recipients.length, emailed: notified.emailed, emailHeld: notified.emailed > 0 && ctx.services.config.smtpUrl === '',
 });
 
 /**
- * The active holders of the first role in `roles` that anyone holds, leaving one user out, with that role (the
- * last role, with nobody, when none is held): whom to alert when the intended people may be missing.
+ * The active holders of the first role in `roles` that anyone holds, leaving one user (or several) out, with the
+ * role they were found through (no role, and nobody, when none is held): whom to alert when the intended people may
+ * be missing.
  */
-export async function firstHolders(ctx: Ctx, roles: readonly [Role, ...Role[]], except?: string | readonly string[]): Promise<{ role: Role; ids: string[] }> {
+export async function firstHolders(ctx: Ctx, roles: readonly Role[], except?: string | readonly string[]): Promise<{ roles: Role[]; ids: string[] }> {
   for (const role of roles) {
     const ids = await activeWithRole(ctx, role, except);
-    if (ids.length) return { role, ids };
+    if (ids.length) return { roles: [role], ids };
   }
-  return { role: roles[roles.length - 1], ids: [] };
+  return { roles: [], ids: [] };
+}
+
+/**
+ * The active holders of every role in `roles`, leaving one user (or several) out — someone holding several of them
+ * once — with the roles through which anyone was found, in the order of `roles`.
+ */
+export async function allHolders(ctx: Ctx, roles: readonly Role[], except?: string | readonly string[]): Promise<{ roles: Role[]; ids: string[] }> {
+  const found: Role[] = [];
+  const ids = new Set<string>();
+  for (const role of roles) {
+    const holders = await activeWithRole(ctx, role, except);
+    if (holders.length) found.push(role);
+    for (const id of holders) ids.add(id);
+  }
+  return { roles: found, ids: [...ids] };
 }
 
 /** Ids of every active user holding `role`, optionally leaving one user (or several) out. */

@@ -12,15 +12,15 @@ import { checkWrite, findVisible, refusalTarget, requireAllowed, type Visible } 
 import { addEntry, presentEntry } from './chronology';
 import { alertedAs } from '../notify/notify';
 import { settleAlerts } from '../notify/settle';
-import { alertConcern, CONCERN_ALERT_KINDS, escalationMinutes, firstRecipients } from './escalation';
+import { alertConcern, CONCERN_ALERT_KINDS, concernRecipients, escalationMinutes } from './escalation';
 import { getConcern } from './queries';
 import type { CloseInput, EntryInput, RaiseConcernInput } from './schema';
 
 /**
- * Raises a safeguarding concern (practice 4.1–4.2): anyone working here, in one request. It goes at once to the
- * designated safeguarding leads (management when there is none) in the app and by e-mail, in this transaction, and
- * escalates if nobody acknowledges it in time (sooner when there is immediate risk). It says what was seen or heard:
- * a time it happened in the future is a 400 on body.occurredAt, and nothing is written.
+ * Raises a safeguarding concern (practice 4.1–4.2): anyone working here, in one request. It goes at once to every
+ * designated safeguarding lead and every manager (never the raiser) in the app and by e-mail, in this transaction,
+ * and they are reminded if nobody acknowledges it in time (sooner when there is immediate risk). It says what was
+ * seen or heard: a time it happened in the future is a 400 on body.occurredAt, and nothing is written.
  *
  * The person is named by `personId` only if the raiser may see that person's record; an id they may not see answers
  * exactly like an id that does not exist (the same 404 after the same lookup and audit, naming body.personId), so
@@ -49,9 +49,10 @@ export async function raiseConcern(ctx: Ctx, input: RaiseConcernInput) {
   await ctx.db.insertInto('concerns').values(row).execute();
   ctx.audit.add(fromDecision('concern.raise', allowed, { resourceType: 'concern', resourceId: id, subjectPersonId: row.person_id, detail: { fields: Object.keys(input).sort() } }));
   await addEntry(ctx, id, { kind: 'raised', recordedBy: ctx.actor.id, detail: { immediateRisk } });
-  // The raiser is told who was alerted, as it is: the leads, or management when there is no lead (practice 4.1).
-  const first = await firstRecipients(ctx, ctx.actor.id);
-  const alerted = alertedAs(ctx, first.role, await alertConcern(ctx, row, 0, first.ids));
+  // The leads and management, at once (practice 4.1); the raiser is told who was alerted, as it is: how many, and
+  // through which roles.
+  const recipients = await concernRecipients(ctx, ctx.actor.id);
+  const alerted = alertedAs(ctx, recipients.roles, await alertConcern(ctx, row, 0, recipients.ids));
   return { ...(await getConcern(ctx, id)), alerted };
 }
 

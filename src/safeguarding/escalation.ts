@@ -4,12 +4,14 @@ import type { Ctx, Services } from '../context';
 import type { ConcernRow } from '../db/schema';
 import { runUnit } from '../unit';
 import { addMinutes } from '../lib/clock';
-import { activeWithRole, firstHolders, notify, type Notified } from '../notify/notify';
+import { allHolders, notify, type Notified } from '../notify/notify';
+import type { Role } from '../policy/types';
 import { addEntry } from './chronology';
 
 /**
- * How many times an unacknowledged concern escalates: first to management (every manager, with the leads again),
- * then once more to the same people. After that it waits at the top of their list, still marked unacknowledged.
+ * How many times an unacknowledged concern escalates: each time, the people it alerted when it was raised — every
+ * lead and every manager — are reminded of it. After that it waits at the top of their list, still marked
+ * unacknowledged.
  */
 export const MAX_ESCALATIONS = 2;
 /** The rule under which a concern reaches the leads and management; alerts and escalations are its obligations. */
@@ -19,24 +21,31 @@ export const CONCERN_ALERT_KINDS = ['concern-raised', 'concern-escalated'] as co
 /** Where an e-mail's link leads: the concern in the web app (the fragment never reaches a server log). */
 export const concernPath = (id: string) => `/#/concerns/${id}`;
 
-/** Minutes until an unacknowledged concern escalates: shorter when the raiser said there is immediate risk. */
+/** Minutes until an unacknowledged concern escalates (its leads and managers are reminded): shorter when the raiser said there is immediate risk. */
 export const escalationMinutes = (config: Config, immediateRisk: boolean) =>
   immediateRisk ? config.safeguardingUrgentEscalateMinutes : config.safeguardingEscalateMinutes;
 
-/** The designated safeguarding leads, or — when there is none — management, leaving out the raiser; with the role found. */
-export const firstRecipients = (ctx: Ctx, raisedBy: string) => firstHolders(ctx, ['safeguarding_lead', 'manager'], raisedBy);
+/** The roles whose holders a concern reaches, in the order the raiser is told them: the leads, then management. */
+export const CONCERN_ROLES: readonly Role[] = ['safeguarding_lead', 'manager'];
 
-/** Everyone who can act on a concern — every lead and every manager — leaving out the raiser. */
+/**
+ * Whom a concern alerts at once, and reminds while it waits: every active designated safeguarding lead and every
+ * active manager (practice 4.1: brought to the attention of management for their immediate action), leaving out the
+ * raiser, and someone holding both roles once; with the roles through which anyone was found ({@link CONCERN_ROLES}
+ * order). Nobody, and no role, when there is neither a lead nor a manager.
+ */
+export const concernRecipients = (ctx: Ctx, raisedBy: string) => allHolders(ctx, CONCERN_ROLES, raisedBy);
+
+/** Everyone who can act on a concern — every lead and every manager — leaving out the raiser ({@link concernRecipients}). */
 export async function escalationRecipients(ctx: Ctx, raisedBy: string): Promise<string[]> {
-  const [leads, managers] = await Promise.all([activeWithRole(ctx, 'safeguarding_lead', raisedBy), activeWithRole(ctx, 'manager', raisedBy)]);
-  return [...new Set([...leads, ...managers])];
+  return (await concernRecipients(ctx, raisedBy)).ids;
 }
 
 /**
  * Alerts people to a concern — in the app and by e-mail through the outbox, in the caller's transaction — and
  * records it with its time in the chronology and the audit trail (practice 4.1: brought to the attention of
- * management for their immediate action). Level 0 is the alert when it is raised; 1 and up are escalations.
- * Returns what {@link notify} did.
+ * management for their immediate action). Level 0 is the alert when it is raised; 1 and up are escalations, which
+ * remind the same people that it still waits. Returns what {@link notify} did.
  */
 export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'person_id' | 'immediate_risk'>, level: number, recipients: readonly string[]): Promise<Notified> {
   const escalated = level > 0;
@@ -45,9 +54,9 @@ export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'p
   const alert = { ruleId: ALERT_RULE.id, clause: ctx.actor.policy.clauseFor(ALERT_RULE.clauseKey) };
   const notified = await notify(ctx, recipients, {
     kind: escalated ? 'concern-escalated' : 'concern-raised',
-    subject: `${urgent}${escalated ? 'A concern has not been acknowledged and needs your attention' : 'A concern needs your attention'}`,
+    subject: `${urgent}${escalated ? 'Reminder: a concern has not been acknowledged and needs your attention' : 'A concern needs your attention'}`,
     body: escalated
-      ? 'A safeguarding concern raised earlier has not been acknowledged yet. Open it and acknowledge it.'
+      ? 'A reminder: a safeguarding concern raised earlier has not been acknowledged yet. Open it and acknowledge it.'
       : 'A colleague raised a safeguarding concern. Open it and acknowledge it.',
     resourceType: 'concern', resourceId: concern.id, emailPath: concernPath(concern.id), decision: alert,
   });
@@ -61,8 +70,9 @@ export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'p
 }
 
 /**
- * Escalates every concern that is still unacknowledged when its time is up: the next level of people is alerted,
- * and the next escalation is set (none after {@link MAX_ESCALATIONS}). Due concerns are locked with FOR UPDATE
+ * Escalates every concern that is still unacknowledged when its time is up: every lead and every manager (as
+ * {@link concernRecipients} finds them now, the raiser left out) is reminded of it, and the next escalation is set
+ * (none after {@link MAX_ESCALATIONS}). Due concerns are locked with FOR UPDATE
  * SKIP LOCKED on PostgreSQL, and each move is conditional on the level it read, so two server processes running the
  * job never escalate a concern twice. Returns the ids escalated.
  */

@@ -16,6 +16,7 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
   let volunteer: TestUser;
   let lead: TestUser;
   let staff: TestUser;
+  let manager: TestUser;
   let adaId: string;
   let otherConcern: string;
 
@@ -25,8 +26,9 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     volunteer = await makeUser(world, ['volunteer'], { username: 'val.okafor' });
     lead = await makeUser(world, ['safeguarding_lead'], { username: 'priya.shah', email: 'priya@example.org' });
     staff = await makeUser(world, ['staff'], { username: 'sam.patel' });
+    manager = await makeUser(world, ['manager'], { username: 'morgan.reyes', email: 'morgan@example.org' });
     const db = world.services.db.kysely;
-    for (const [u, name] of [[volunteer, 'Val Okafor'], [lead, 'Priya Shah'], [staff, 'Sam Patel']] as const) {
+    for (const [u, name] of [[volunteer, 'Val Okafor'], [lead, 'Priya Shah'], [staff, 'Sam Patel'], [manager, 'Morgan Reyes']] as const) {
       await db.updateTable('users').set({ display_name: name }).where('id', '=', u.id).execute();
     }
     adaId = await makePerson(world, { givenName: 'Ada', familyName: 'Lovelace' });
@@ -58,7 +60,7 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
 
     // Sent with nothing filled in: each error is tied to its field and focus goes to the first.
     await page.getByLabel('What did you see or hear?').fill('');
-    await page.getByRole('button', { name: 'Send to the safeguarding leads' }).click();
+    await page.getByRole('button', { name: 'Send to the safeguarding leads and management' }).click();
     await expect.poll(() => page.getByLabel('What did you see or hear?').getAttribute('aria-invalid')).toBe('true');
     expect(await focused(page)).toMatchObject({ tag: 'INPUT', name: 'concernFor' });
     const described = await page.getByLabel('What did you see or hear?').getAttribute('aria-describedby');
@@ -74,12 +76,14 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await choose(page, /^Yes/);
     await page.getByLabel('What has been done already?').fill('Stayed with her until her aunt arrived');
     await checkpoint(page, 'safeguarding-03-raise-filled');
-    await page.getByRole('button', { name: 'Send to the safeguarding leads' }).click();
+    await page.getByRole('button', { name: 'Send to the safeguarding leads and management' }).click();
     await page.getByRole('heading', { name: 'Concern sent' }).waitFor();
-    expect(await page.locator('.confirmation').textContent()).toMatch(/sent to the safeguarding leads[\s\S]*One safeguarding lead was alerted just now in Confide; an e-mail waits in the outbox, as no e-mail server is set up/); // practice 4.1: no more than is true
+    // Practice 4.1: the leads and management at once, and no more than is true.
+    expect(await page.locator('.confirmation').textContent()).toMatch(/sent to the safeguarding leads and management\.[\s\S]*2 people, the safeguarding leads and managers, were alerted just now in Confide; 2 e-mails wait in the outbox, as no e-mail server is set up\. If nobody acknowledges it soon, Confide reminds them\./);
+    expect(await page.locator('.confirmation').textContent()).not.toMatch(/goes to every manager/);
     expect(await focused(page).then((f) => f.tag)).toBe('DIV');
-    // What happens next names who was alerted: a lead here, a manager when there is no lead.
-    expect(await page.locator('.steps').textContent()).toContain('A safeguarding lead reads what you wrote');
+    // What happens next names who was alerted: a lead or a manager here.
+    expect(await page.locator('.steps').textContent()).toContain('A safeguarding lead or manager reads what you wrote');
     await checkpoint(page, 'safeguarding-04-raised');
 
     const raised = (await auditRows(world)).filter((r) => r.action === 'concern.raise' && r.actor_id === volunteer.id);
@@ -87,7 +91,7 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     const concernId = raised[0].resource_id as string;
     expect(raised[0].detail).not.toContain('bruise');
     const alerted = (await auditRows(world)).filter((r) => r.action === 'concern.alert' && r.resource_id === concernId);
-    expect(alerted.map((r) => JSON.parse(r.detail).recipients)).toEqual([[lead.id]]);
+    expect(alerted.map((r) => JSON.parse(r.detail).recipients)).toEqual([[lead.id, manager.id].sort()]);
 
     // Their own report: what they wrote and its status, nothing of the handling.
     await page.getByRole('link', { name: 'See your report' }).click();
@@ -131,7 +135,7 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await leadPage.getByRole('heading', { name: 'Chronology', exact: true }).waitFor();
     // Names arrive with their own request after the concern: wait for them, as for the subject's name below.
     await expect.poll(() => leadPage.locator('main').textContent()).toMatch(/Raised[\s\S]*by Val Okafor/);
-    await expect.poll(() => leadPage.locator('.chronology').textContent()).toMatch(/Val Okafor raised the concern, saying someone is at immediate risk[\s\S]*Confide alerted Priya Shah/);
+    await expect.poll(() => leadPage.locator('.chronology').textContent()).toMatch(/Val Okafor raised the concern, saying someone is at immediate risk[\s\S]*Confide alerted (Priya Shah, Morgan Reyes|Morgan Reyes, Priya Shah)\./);
     // Not on Ada's case team, the lead still sees whom it is about by name (practice 4.1), not her record.
     await expect.poll(() => leadPage.locator('.fields').textContent()).toMatch(/Addie Lovelace[\s\S]*you may not open their record/);
     expect((await auditRows(world)).filter((r) => r.action === 'concern.subject' && r.actor_id === lead.id).map((r) => r.rule_id)).toContain('safeguarding/subject-name-for-leads');

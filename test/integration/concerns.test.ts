@@ -42,7 +42,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
   });
   afterAll(() => world.close());
 
-  it('practice 4.1 safeguarding-management: a volunteer raises a concern by description; the leads get an in-app alert and an e-mail in the outbox in the same transaction, and the audit records it', async () => {
+  it('practice 4.1 safeguarding-management: a volunteer raises a concern by description; the leads and management get an in-app alert and an e-mail in the outbox in the same transaction, and the audit records it', async () => {
     const res = await as(world, volunteer).post('/api/concerns', concernBody());
     expect(res.statusCode, res.body).toBe(201);
     const concern = res.json();
@@ -50,12 +50,15 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     expect(res.headers.location).toBe(`/api/concerns/${id}`);
     expect(concern.data).toMatchObject({ status: 'raised', concernFor: 'child', personId: null, personDescription: DESCRIPTION, whatHappened: WHAT, immediateRisk: false, raisedBy: volunteer.id });
 
-    const alerts = await db().selectFrom('notifications').selectAll().where('resource_id', '=', id).execute();
-    expect(alerts.map((n) => [n.user_id, n.kind])).toEqual([[lead.id, 'concern-raised']]); // leads first; management on escalation
-    const [mail] = await db().selectFrom('email_outbox').selectAll().execute().then((rows) => rows.filter((r) => r.notification_id === alerts[0].id));
-    expect(mail).toMatchObject({ to_address: 'lead@example.org', subject: 'A concern needs your attention', status: 'pending', attempts: 0 });
-    expect(mail.body_text).toContain(`${world.config.publicBaseUrl}/#/concerns/${id}`);
-    for (const secret of [WHAT, DESCRIPTION, 'bruising', 'drumming']) expect(mail.body_text + mail.subject).not.toContain(secret);
+    const alerts = await db().selectFrom('notifications').selectAll().where('resource_id', '=', id).orderBy('user_id').execute();
+    expect(alerts.map((n) => [n.user_id, n.kind])).toEqual([lead.id, manager.id].sort().map((u) => [u, 'concern-raised'])); // the leads and management at once
+    const mails = await db().selectFrom('email_outbox').selectAll().execute().then((rows) => rows.filter((r) => alerts.some((n) => n.id === r.notification_id)));
+    expect(mails.map((m) => m.to_address).sort()).toEqual(['lead@example.org', 'manager@example.org']);
+    for (const mail of mails) {
+      expect(mail).toMatchObject({ subject: 'A concern needs your attention', status: 'pending', attempts: 0 });
+      expect(mail.body_text).toContain(`${world.config.publicBaseUrl}/#/concerns/${id}`);
+      for (const secret of [WHAT, DESCRIPTION, 'bruising', 'drumming']) expect(mail.body_text + mail.subject).not.toContain(secret);
+    }
 
     const audit = await auditFor(id);
     expect(audit.map((r) => [r.action, r.decision, r.rule_id, r.clause])).toEqual([
@@ -66,7 +69,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     ]);
     expect(audit.every((r) => r.actor_id === volunteer.id && r.resource_type === 'concern')).toBe(true);
     expect(JSON.parse(audit[0].detail)).toEqual({ fields: ['actionsTaken', 'concernFor', 'immediateRisk', 'occurredAt', 'peopleInvolved', 'personDescription', 'whatHappened'] });
-    expect(JSON.parse(audit[2].detail)).toEqual({ level: 0, recipients: [lead.id], emailed: 1 });
+    expect(JSON.parse(audit[2].detail)).toEqual({ level: 0, recipients: [lead.id, manager.id].sort(), emailed: 2 });
     for (const r of audit) expect(r.detail).not.toContain('bruising');
     expect((await entriesOf(id)).map((e) => [e.kind, e.recorded_by, e.at])).toEqual([
       ['raised', volunteer.id, world.clock.now().toISOString()],
@@ -241,7 +244,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     world.clock.advance(MINUTE);
     const raised = await as(world, otherStaff).post('/api/concerns', concernBody());
     expect(raised.statusCode, raised.body).toBe(201);
-    expect(raised.json().alerted).toEqual({ role: 'safeguarding_lead', people: 1, emailed: 1, emailHeld: true }); // the one lead; their e-mail waits (no SMTP_URL)
+    expect(raised.json().alerted).toEqual({ roles: ['safeguarding_lead', 'manager'], people: 2, emailed: 2, emailHeld: true }); // the one lead and the one manager; their e-mails wait (no SMTP_URL)
     expect(raised.json().can).toEqual({ work: false, settle: false, refer: false, releaseAtOnce: false }); // the raiser (staff) works nothing
     const calm = raised.json().data.id as string;
     world.clock.advance(MINUTE);
@@ -271,7 +274,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     expect((await as(world, lead).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, settle: true, refer: true, releaseAtOnce: false });
     expect((await as(world, manager).get(`/api/concerns/${calm}`)).json().can).toEqual({ work: true, settle: true, refer: true, releaseAtOnce: true });
     const chronology = (await as(world, lead).get(`/api/concerns/${calm}/chronology`)).json();
-    expect(chronology.names).toEqual({ [otherStaff.id]: otherStaff.username, [lead.id]: lead.username }); // the raiser and who was alerted
+    expect(chronology.names).toEqual({ [otherStaff.id]: otherStaff.username, [lead.id]: lead.username, [manager.id]: manager.username }); // the raiser and who was alerted
   });
   it('practice 4.2 safeguarding-management (safeguarding/not-own-concern): a lead who raised a concern records what they know but cannot acknowledge or close it — 403, audited, nothing changed, its escalation still running; a manager does', async () => {
     const ownLead = await makeUser(world, ['safeguarding_lead', 'staff']);
@@ -321,16 +324,19 @@ describe.each(dialects())('safeguarding escalation on the injected clock (%s)', 
   });
   afterAll(() => world.close());
 
-  it('practice 4.1 safeguarding-management: an unacknowledged concern escalates to management on the injected clock, immediate risk sooner, and acknowledging stops it', async () => {
+  it('practice 4.1 safeguarding-management: an unacknowledged concern reminds the leads and management it alerted at once, on the injected clock, immediate risk sooner, and acknowledging stops it', async () => {
     const normal = await raise(volunteer);
     const urgent = await raise(volunteer, { immediateRisk: true });
-    const escalatedTo = async (id: string) => (await db().selectFrom('notifications').selectAll().where('resource_id', '=', id).where('kind', '=', 'concern-escalated').execute()).map((n) => n.user_id).sort();
+    const notified = async (id: string, kind: string) => (await db().selectFrom('notifications').selectAll().where('resource_id', '=', id).where('kind', '=', kind).execute());
+    const escalatedTo = async (id: string) => (await notified(id, 'concern-escalated')).map((n) => n.user_id).sort();
+    for (const id of [normal, urgent]) expect((await notified(id, 'concern-raised')).map((n) => n.user_id).sort()).toEqual([lead.id, manager.id].sort()); // both at once
 
     world.clock.advance(14 * MINUTE);
     expect(await runEscalations(world.services)).toEqual([]);
     world.clock.advance(1 * MINUTE); // 15 minutes: SAFEGUARDING_URGENT_ESCALATE_MINUTES
     expect(await runEscalations(world.services)).toEqual([urgent]);
-    expect(await escalatedTo(urgent)).toEqual([lead.id, manager.id].sort());
+    expect(await escalatedTo(urgent)).toEqual([lead.id, manager.id].sort()); // the same people, reminded
+    expect((await notified(urgent, 'concern-escalated')).map((n) => n.subject)).toEqual(Array(2).fill('Urgent, someone may be at risk now. Reminder: a concern has not been acknowledged and needs your attention'));
     expect(await escalatedTo(normal)).toEqual([]);
     const escalation = (await auditFor(urgent)).find((r) => r.action === 'concern.escalate')!;
     expect(escalation).toMatchObject({ actor_id: 'system', decision: 'change', rule_id: 'safeguarding/raise-concern', clause: 'practice 4.1, practice 4.2', at: world.clock.now().toISOString(), request_id: 'job:safeguarding-escalation' });
@@ -359,4 +365,89 @@ describe.each(dialects())('safeguarding escalation on the injected clock (%s)', 
   });
 
 
+});
+
+/**
+ * Practice 4.1: "Any concerns regarding child or vulnerable adult protection shall be brought to the attention of
+ * management for their immediate action." A new concern reaches every active lead and every active manager at once —
+ * not management only after nobody acknowledged it — never the raiser, and someone holding both roles once.
+ */
+describe.each(dialects())('a new concern reaches the leads and management at once (%s)', (dialect) => {
+  let world: World;
+  let lead: TestUser, lead2: TestUser, manager: TestUser, manager2: TestUser, both: TestUser, staff: TestUser, guardian: TestUser;
+  let goneLead: TestUser, goneManager: TestUser;
+  const db = () => world.services.db.kysely;
+  const auditFor = async (id: string) => (await auditRows(world)).filter((r) => r.resource_id === id);
+  const alertsOf = async (id: string, kind: string) => (await db().selectFrom('notifications').selectAll().where('resource_id', '=', id).where('kind', '=', kind).execute()).map((n) => n.user_id).sort();
+
+  beforeAll(async () => {
+    world = await createWorld(dialect, { sessionIdleMinutes: 7 * 24 * 60, sessionMaxHours: 7 * 24 });
+    lead = await makeUser(world, ['safeguarding_lead', 'staff'], { email: 'lead@example.org' });
+    lead2 = await makeUser(world, ['safeguarding_lead']);
+    manager = await makeUser(world, ['manager'], { email: 'manager@example.org' });
+    manager2 = await makeUser(world, ['manager']);
+    both = await makeUser(world, ['safeguarding_lead', 'manager'], { email: 'both@example.org' });
+    staff = await makeUser(world, ['staff']);
+    guardian = await makeUser(world, ['guardian']);
+    goneLead = await makeUser(world, ['safeguarding_lead']);
+    goneManager = await makeUser(world, ['manager']);
+    await db().updateTable('users').set({ active: 0 }).where('id', 'in', [goneLead.id, goneManager.id]).execute();
+  });
+  afterAll(() => world.close());
+
+  it('practice 4.1 safeguarding-management: a new concern reaches every active lead and every active manager at once — never the raiser, someone both lead and manager once — the audit names them all, and reminders go to the same people', async () => {
+    const raised = await as(world, staff).post('/api/concerns', concernBody({ immediateRisk: true }));
+    expect(raised.statusCode, raised.body).toBe(201);
+    const id = raised.json().data.id as string;
+    const everyone = [lead.id, lead2.id, manager.id, manager2.id, both.id].sort();
+    // The answer says who was alerted, as it is: through both roles, five people, three e-mails waiting (no SMTP_URL).
+    expect(raised.json().alerted).toEqual({ roles: ['safeguarding_lead', 'manager'], people: 5, emailed: 3, emailHeld: true });
+
+    // One in-app alert each, at once: the one who is both lead and manager once; nobody inactive, no guardian, not the raiser.
+    const rows = await db().selectFrom('notifications').selectAll().where('resource_id', '=', id).execute();
+    expect(rows.map((n) => n.user_id).sort()).toEqual(everyone);
+    expect(rows.every((n) => n.kind === 'concern-raised' && n.created_at === world.clock.now().toISOString())).toBe(true);
+    for (const absent of [staff, guardian, goneLead, goneManager]) expect(rows.map((n) => n.user_id)).not.toContain(absent.id);
+    const mails = (await db().selectFrom('email_outbox').selectAll().execute()).filter((m) => rows.some((n) => n.id === m.notification_id));
+    expect(mails.map((m) => m.to_address).sort()).toEqual(['both@example.org', 'lead@example.org', 'manager@example.org']);
+
+    // The audit: concern.alert names every recipient, under the alert's rule and clause, at the moment it was raised.
+    const audit = await auditFor(id);
+    const alert = audit.filter((r) => r.action === 'concern.alert');
+    expect(alert.map((r) => [r.actor_id, r.decision, r.rule_id, r.clause, r.resource_type, r.at])).toEqual([
+      [staff.id, 'change', 'safeguarding/raise-concern', 'practice 4.1, practice 4.2', 'concern', world.clock.now().toISOString()],
+    ]);
+    expect(JSON.parse(alert[0].detail)).toEqual({ level: 0, recipients: everyone, emailed: 3 });
+    const sent = audit.filter((r) => r.action === 'notification.send');
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0].detail).recipients.sort()).toEqual(everyone);
+    const entry = await db().selectFrom('concern_entries').selectAll().where('concern_id', '=', id).where('kind', '=', 'alerted').executeTakeFirstOrThrow();
+    expect(JSON.parse(entry.detail as string)).toMatchObject({ level: 0, recipients: everyone });
+
+    // Still unacknowledged when its time is up: the same people are reminded, nobody new, and it is audited.
+    world.clock.advance(world.config.safeguardingUrgentEscalateMinutes * MINUTE);
+    expect(await runEscalations(world.services)).toEqual([id]);
+    expect(await alertsOf(id, 'concern-escalated')).toEqual(everyone);
+    const reminder = (await auditFor(id)).filter((r) => r.action === 'concern.escalate');
+    expect(reminder.map((r) => [r.actor_id, r.rule_id])).toEqual([['system', 'safeguarding/raise-concern']]);
+    expect(JSON.parse(reminder[0].detail)).toEqual({ level: 1, recipients: everyone, emailed: 3 });
+  });
+
+  it('practice 4.1 safeguarding-management: a concern raised by a lead who is also a manager, or by a manager, alerts every other lead and manager at once and never its raiser', async () => {
+    for (const [raiser, expected] of [
+      [both, [lead.id, lead2.id, manager.id, manager2.id]],
+      [manager, [lead.id, lead2.id, manager2.id, both.id]],
+      [lead, [lead2.id, manager.id, manager2.id, both.id]],
+    ] as const) {
+      const res = await as(world, raiser).post('/api/concerns', concernBody());
+      expect(res.statusCode, res.body).toBe(201);
+      const id = res.json().data.id as string;
+      expect(res.json().alerted).toMatchObject({ roles: ['safeguarding_lead', 'manager'], people: 4 });
+      expect(await alertsOf(id, 'concern-raised')).toEqual([...expected].sort());
+      const alert = (await auditFor(id)).filter((r) => r.action === 'concern.alert');
+      expect(alert.map((r) => [r.actor_id, r.rule_id])).toEqual([[raiser.id, 'safeguarding/raise-concern']]);
+      expect(JSON.parse(alert[0].detail).recipients).toEqual([...expected].sort());
+      expect(JSON.parse(alert[0].detail).recipients).not.toContain(raiser.id);
+    }
+  });
 });

@@ -116,8 +116,8 @@ describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => 
       for (const n of mine) expect(n.settled).toEqual({ at, byName: 'lead.one' });
       expect((await inbox(user, '?unread=true')).map((n) => n.resourceId)).not.toContain(id);
     }
-    // Leads were alerted to the other concern: theirs still waits on them.
-    for (const user of [lead, lead2]) expect((await inbox(user, '?unread=true')).map((n) => n.resourceId)).toContain(other);
+    // The leads and management were alerted to the other concern at once: theirs still waits on them.
+    for (const user of [lead, lead2, manager, manager2, manager3]) expect((await inbox(user, '?unread=true')).map((n) => n.resourceId)).toContain(other);
 
     const audit = await auditFor(id);
     const settle = audit.filter((r) => r.action === 'notification.settle');
@@ -135,11 +135,12 @@ describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => 
     const entry = await as(world, lead2).post(`/api/concerns/${id}/entries`, { kind: 'action', text: 'Phoned the duty social worker.' });
     expect(entry.statusCode, entry.body).toBe(201);
     const alerts = (await alertsAbout(id)).filter((n) => n.kind === 'concern-raised');
-    expect(alerts.map((n) => [n.user_id, n.settled_at, n.settled_by])).toEqual([lead.id, lead2.id].sort().map((u) => [u, at, lead2.id]));
+    const everyone = [lead.id, lead2.id, manager.id, manager2.id, manager3.id].sort(); // the leads and management, alerted at once
+    expect(alerts.map((n) => [n.user_id, n.settled_at, n.settled_by])).toEqual(everyone.map((u) => [u, at, lead2.id]));
 
     world.clock.advance(MINUTE);
     expect((await as(world, lead).post(`/api/concerns/${id}/acknowledge`, {})).statusCode).toBe(409);
-    expect((await alertsAbout(id)).filter((n) => n.kind === 'concern-raised').map((n) => [n.settled_at, n.settled_by])).toEqual([[at, lead2.id], [at, lead2.id]]);
+    expect((await alertsAbout(id)).filter((n) => n.kind === 'concern-raised').map((n) => [n.settled_at, n.settled_by])).toEqual(everyone.map(() => [at, lead2.id]));
     expect((await auditFor(id)).filter((r) => r.action === 'notification.settle')).toHaveLength(1);
   });
 
@@ -150,7 +151,9 @@ describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => 
       expect([403, 404]).toContain(res.statusCode);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    expect((await alertsAbout(id)).map((n) => [n.settled_at, n.settled_by])).toEqual([[null, null], [null, null]]);
+    const alerts = await alertsAbout(id);
+    expect(alerts.map((n) => n.user_id)).toEqual([lead.id, lead2.id, manager.id, manager2.id, manager3.id].sort()); // the leads and management, at once
+    expect(alerts.map((n) => [n.settled_at, n.settled_by])).toEqual(alerts.map(() => [null, null]));
     expect((await inbox(lead, '?unread=true')).find((n) => n.resourceId === id)).toMatchObject({ settled: null, readAt: null });
     expect((await auditFor(id)).filter((r) => r.action === 'notification.settle')).toEqual([]);
     const refusals = (await auditRows(world)).filter((r) => r.action === 'concern.work' && r.decision === 'deny' && JSON.parse(r.detail).route === '/api/concerns/:id/acknowledge');

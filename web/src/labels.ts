@@ -51,25 +51,107 @@ export const CHANNELS = [
 ] as const;
 export const channelLabel = (c: string | null) => CHANNELS.find((x) => x.id === c)?.label ?? '';
 
+/**
+ * What a note's title field says: the title is a general field, shown to everyone who can see the case — volunteers,
+ * students, the guardian, managers — so session details stay out of it (3.4, practice 2).
+ */
+export const NOTE_TITLE_HINT = 'Everyone who can see this case sees the title, including volunteers, students and the guardian. Keep session details out of it: write them under “What happened”.';
+/** What a note's body field says: only the staff team read it (practice 2). */
+export const NOTE_BODY_HINT = 'Confidential to the staff team working with this client (practice 2).';
+
 /** What an audited action did, as a verb phrase after the person's name ("viewed the person’s record"). */
 const ACTION_PHRASES: Record<string, string> = {
   'audit.read': 'looked at who has seen these records',
+  'access.explain': 'asked why someone can or cannot see these records',
   'case.team.manage': 'changed who is on a case team',
   'breakglass.open': 'opened the record with emergency (break-glass) access',
   'breakglass.review': 'reviewed an emergency (break-glass) access',
   'grant.request': 'asked a manager for access',
   'grant.decide': 'decided an access request',
   'grant.revoke': 'ended an access grant',
+  'grant.withdraw': 'withdrew a request for access',
+  'person.inform': 'recorded telling them how we keep information confidential',
+  'person.information-use': 'prepared the summary of how their information is used',
+  'note.create': 'added a note to a case',
+  'attachment.create': 'added a file to a case',
+  'consent.record': 'recorded their answer about sharing their information',
+  'consent.withdraw': 'recorded that they withdrew their consent',
+  'consent.receipt': 'printed a receipt of their consent',
+  'consent.check': 'checked whether their consent covers a sharing',
+  'meeting.record': 'recorded a meeting with third parties',
+  'meeting.update': 'changed the record of a meeting with third parties',
+  'meeting.share': 'shared the notes of a meeting with an attendee',
+  'disclosure.request': 'asked to share information with a third party',
+  'disclosure.approve': 'decided a request to share information without consent',
+  'disclosure.release': 'released information to a third party',
+  'disclosure.pack': 'downloaded the information shared with a third party',
+  'disclosure.told': 'recorded telling them about information shared',
+  'concern.raise': 'raised a safeguarding concern',
+  'concern.acknowledge': 'took on a safeguarding concern',
+  'concern.work': 'recorded work on a safeguarding concern',
+  'concern.record': 'recorded work on a safeguarding concern',
+  'concern.settle': 'closed a safeguarding concern',
+  'concern.close': 'closed a safeguarding concern',
+  'concern.refer': 'made a safeguarding referral',
+  'concern.subject': 'saw whom a safeguarding concern is about',
+  'equality.record': 'recorded the equality monitoring answers they chose to give',
+  'breach.report': 'reported a suspected breach',
+  'breach.handle': 'recorded how a breach is dealt with',
 };
-const VERBS: Record<string, string> = { read: 'viewed', create: 'created', update: 'changed', archive: 'archived' };
-const NOUNS: Record<string, string> = { person: 'the person’s record', case: 'a case', note: 'a note', attachment: 'an attachment', organisation: 'an organisation' };
 
-/** "viewed the person’s record" from ("person.read", "person"). */
-export function describeAction(action: string, resourceType: string): string {
+/**
+ * What reading each kind of record is called: one record opened, and a list of them (an audit entry's `list`). Named
+ * by the action's record type — a person's cases are listed "under" the person, but what was seen is their cases.
+ */
+const READ_PHRASES: Record<string, [one: string, list: string]> = {
+  person: ['viewed the person’s record', 'saw the person in a list of people'],
+  case: ['opened one of their cases', 'viewed the list of their cases'],
+  note: ['read a note of a session or conversation', 'viewed the list of notes on a case'],
+  attachment: ['opened a file on a case', 'viewed the list of files on a case'],
+  consent: ['viewed one of their consent answers', 'viewed their consent history'],
+  meeting: ['viewed the record of a meeting with third parties', 'viewed the list of their meetings with third parties'],
+  disclosure: ['viewed a disclosure to a third party', 'viewed the list of disclosures about them'],
+  concern: ['viewed a safeguarding concern', 'viewed a list of safeguarding concerns'],
+  referral: ['viewed a safeguarding referral', 'viewed a list of safeguarding referrals'],
+  breach: ['viewed a breach record', 'viewed a list of breaches'],
+  organisation: ['viewed an organisation', 'viewed a list of organisations'],
+  equality: ['viewed equality monitoring answers', 'viewed equality monitoring answers'],
+};
+/** Lists that are not a list of their action's records ("first-contacts": when the person was told of the policy). */
+const LIST_PHRASES: Record<string, string> = {
+  'first-contacts': 'viewed when they were told how we keep information confidential',
+};
+const VERBS: Record<string, string> = { create: 'created', update: 'changed', archive: 'archived' };
+const NOUNS: Record<string, string> = {
+  person: 'the person’s record', case: 'a case', note: 'a note', attachment: 'a file', organisation: 'an organisation', consent: 'a consent answer',
+  meeting: 'the record of a meeting', disclosure: 'a disclosure', concern: 'a safeguarding concern', breach: 'a breach record',
+};
+
+/**
+ * "opened one of their cases" for ("case.read", null), "viewed the list of their cases" for ("case.read", "case"):
+ * what an audited action did, named for the kind of record the action is on, and whether one was opened or a list.
+ */
+export function describeAction(action: string, list: string | null = null): string {
   if (ACTION_PHRASES[action]) return ACTION_PHRASES[action];
-  const verb = VERBS[action.split('.').pop() ?? ''];
-  return verb ? `${verb} ${NOUNS[resourceType] ?? 'a record'}` : action.replace('.', ' ');
+  const [type, ...rest] = action.split('.');
+  const verb = rest.join('.');
+  if (verb === 'read') {
+    if (list && LIST_PHRASES[list]) return LIST_PHRASES[list];
+    const phrases = READ_PHRASES[type];
+    if (phrases) return list ? phrases[1] : phrases[0];
+    return `viewed ${NOUNS[type] ?? 'a record'}`;
+  }
+  return VERBS[verb] ? `${VERBS[verb]} ${NOUNS[type] ?? 'a record'}` : action.replace('.', ' ');
 }
+
+/** How a rule other than an entry's own opened part of a record ("under emergency access"), by rule. */
+const OTHER_RULE_PHRASES: Record<string, string> = {
+  'break-glass/emergency-access': 'under emergency access',
+  'need-to-know/access-grant': 'under access a manager granted',
+  'session/manager-on-team': 'as a manager on the staff team',
+};
+/** "under emergency access" for the rule that opened part of a record; a plain phrase for any other rule. */
+export const otherRulePhrase = (rule: string) => OTHER_RULE_PHRASES[rule] ?? 'under another rule';
 
 /** How a person was given the notice (4.1). */
 export const CONTACT_METHODS = [
@@ -96,12 +178,24 @@ export const ROLE_NOUNS: Record<string, [string, string]> = {
 };
 
 /**
+ * Who was found through `roles`, as a sentence's subject names them, with its verb: "One safeguarding lead was",
+ * "3 managers were"; through several roles, "One person, a safeguarding lead and manager, was" (someone holding
+ * both) or "4 people, the safeguarding leads and managers, were".
+ */
+function whoWas(roles: readonly string[], people: number): string {
+  const nouns = roles.map((r) => ROLE_NOUNS[r] ?? [r, r]);
+  if (nouns.length === 1) return people === 1 ? `One ${nouns[0][0]} was` : `${people} ${nouns[0][1]} were`;
+  if (nouns.length === 0) return people === 1 ? 'One person was' : `${people} people were`;
+  const and = (names: string[]) => `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return people === 1 ? `One person, a ${and(nouns.map((n) => n[0]))}, was` : `${people} people, the ${and(nouns.map((n) => n[1]))}, were`;
+}
+
+/**
  * Who was alerted and how, as it is: always in Confide; by e-mail only when e-mails were queued, and said to be
  * waiting when no e-mail server is set up. For at least one person (the page says so when nobody could be alerted).
  */
 export function howAlerted(a: Alerted): string {
-  const [one, many] = ROLE_NOUNS[a.role] ?? [a.role, a.role];
-  const inApp = `${a.people === 1 ? `One ${one} was` : `${a.people} ${many} were`} alerted just now in Confide`;
+  const inApp = `${whoWas(a.roles, a.people)} alerted just now in Confide`;
   if (a.emailed === 0) return `${inApp}. Nobody was e-mailed: there is no e-mail address on ${a.people === 1 ? 'their account' : 'their accounts'}.`;
   const mails = a.emailed === 1 ? 'an e-mail waits' : `${a.emailed} e-mails wait`;
   if (a.emailHeld) return `${inApp}; ${mails} in the outbox, as no e-mail server is set up.`;

@@ -8,8 +8,11 @@ export type Classification = 'general' | 'personal' | 'special' | 'safeguarding'
 
 /** Who was alerted at once when something was raised or reported, as it is (src/notify/notify.ts). */
 export interface Alerted {
-  /** The role they were found by: the intended one, or the fallback when nobody holds it. */
-  role: Role;
+  /**
+   * The roles through which they were found, in a stable order (a concern: safeguarding_lead, then manager — both
+   * when both were alerted; a breach: manager, else guardian). Empty when nobody was.
+   */
+  roles: Role[];
   people: number;
   /** E-mails queued. */
   emailed: number;
@@ -30,6 +33,8 @@ export interface Me {
   csrfToken: string | null;
   policyAccepted: boolean;
   authenticatedBy: 'session' | 'token';
+  /** The actions some rule could allow this user's roles: what the app offers pages and buttons for. */
+  may: string[];
 }
 export interface SignInResult {
   user: SessionUser;
@@ -222,6 +227,19 @@ export interface AccessLogEntry {
   rule: string | null;
   clause: string | null;
   why: string | null;
+  fields: string[];
+  /** What a list or search listed ("case", "note", "first-contacts"), or null for one record opened. */
+  list: string | null;
+  /** Classes of fields another rule than the entry's opened (emergency access, a grant): src/access/access-log.ts. */
+  rulesByClass: AccessLogClassRule[];
+}
+
+/** Part of an opened record that a rule other than the entry's own opened, with that rule's reason and clause. */
+export interface AccessLogClassRule {
+  classification: Classification;
+  rule: string;
+  why: string | null;
+  clause: string | null;
   fields: string[];
 }
 

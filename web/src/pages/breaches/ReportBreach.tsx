@@ -54,7 +54,7 @@ export default function ReportBreach() {
         <div ref={doneRef} tabIndex={-1} className="confirmation" role="status">
           <p className="confirmation-title">
             {!done.alerted?.people ? 'Thank you. Your report is recorded.'
-              : done.alerted.role === 'manager' ? 'Thank you. Management have been told.'
+              : done.alerted.roles.includes('manager') ? 'Thank you. Management have been told.'
                 : 'Thank you. There is no manager, so the guardian has been told.'}
           </p>
           {done.alerted?.people ? <p>{howAlerted(done.alerted)}</p> : (

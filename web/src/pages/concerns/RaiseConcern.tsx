@@ -94,7 +94,8 @@ function missing(v: { concernFor: string | null; personId: string | null; person
 
 /**
  * Raise a safeguarding concern (practice 4.1–4.2): anyone working here, volunteers and students included, in a
- * couple of minutes. It reaches the safeguarding leads at once; the page then says so, and how many were alerted.
+ * couple of minutes. It reaches every safeguarding lead and every manager at once (practice 4.1); the page then says
+ * who was alerted, and how many.
  */
 export default function RaiseConcern() {
   const { me } = useSession();
@@ -172,17 +173,22 @@ function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: 
 
   if (raised) {
     const alerted = raised.alerted;
+    // Who was alerted, as it is: the roles through which the API found them (none when nobody could be alerted).
+    const roles = alerted?.people ? alerted.roles : [];
+    const leads = roles.includes('safeguarding_lead');
+    const management = roles.includes('manager');
     return (
       <section className="narrow">
         <PageTitle focus={false}>Concern sent</PageTitle>
         <div ref={doneRef} tabIndex={-1} className="confirmation" role="status">
           <p className="confirmation-title">
             {!alerted?.people ? 'Thank you. Your concern is recorded.'
-              : alerted.role === 'safeguarding_lead' ? 'Thank you. Your concern has been sent to the safeguarding leads.'
-                : 'Thank you. There is no safeguarding lead, so your concern has been sent to management.'}
+              : leads && management ? 'Thank you. Your concern has been sent to the safeguarding leads and management.'
+                : leads ? 'Thank you. Your concern has been sent to the safeguarding leads; there is no manager to alert.'
+                  : 'Thank you. Your concern has been sent to management; there is no safeguarding lead to alert.'}
           </p>
           {alerted?.people ? (
-            <p>{howAlerted(alerted)} If nobody acknowledges it soon, it goes to every manager.</p>
+            <p>{howAlerted(alerted)} If nobody acknowledges it soon, Confide reminds them.</p>
           ) : (
             <p><strong>Nobody could be alerted</strong>: there is no safeguarding lead or manager with an account. Tell a manager in person now.</p>
           )}
@@ -191,7 +197,7 @@ function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: 
         <div className="panel">
           <h2>What happens next</h2>
           <ul className="steps">
-            <li>A {alerted?.people ? ROLE_NOUNS[alerted.role]?.[0] ?? 'manager' : 'safeguarding lead or manager'} reads what you wrote and acknowledges it. You will see its status change.</li>
+            <li>A {roles.length ? roles.map((r) => ROLE_NOUNS[r]?.[0] ?? r).join(' or ') : 'safeguarding lead or manager'} reads what you wrote and acknowledges it. You will see its status change.</li>
             <li>They decide what to do, and may contact you for more detail. How they handle it stays with them.</li>
             <li>Keep this to yourself and those handling it: do not discuss it with colleagues or the person concerned.</li>
           </ul>
@@ -207,7 +213,7 @@ function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: 
   return (
     <section className="narrow">
       <PageTitle>Raise a concern</PageTitle>
-      <p className="lede">Worried that a child or an adult may be at risk of harm? Tell the safeguarding leads here — it takes a couple of minutes. Write what you saw or heard; you do not need proof, and you do not have to be sure.</p>
+      <p className="lede">Worried that a child or an adult may be at risk of harm? Tell the safeguarding leads and management here — it takes a couple of minutes. Write what you saw or heard; you do not need proof, and you do not have to be sure.</p>
       <Notice tone="warning"><strong>Someone in danger right now?</strong> Call 999 first, then fill this in.</Notice>
       <div className="panel">
         <ApiForm onSubmit={submit} error={error} resolved={resolved}>
@@ -218,10 +224,10 @@ function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: 
           <TextInput name="occurredAt" type="datetime-local" label="When did it happen?" value={occurredAt} onChange={setOccurredAt} isRequired description="Roughly is fine." />
           <TextBox name="peopleInvolved" label="Who else was involved or there?" value={peopleInvolved} onChange={setPeopleInvolved} rows={2} />
           <Radios name="immediateRisk" label="Is anyone at risk of harm right now?" value={immediateRisk} onChange={setImmediateRisk} isRequired
-            options={[{ id: 'yes', label: 'Yes', description: 'The leads are alerted as urgent and it escalates sooner.' }, { id: 'no', label: 'No, or I am not sure' }]} />
+            options={[{ id: 'yes', label: 'Yes', description: 'The leads and management are alerted as urgent, and reminded sooner if nobody acknowledges it.' }, { id: 'no', label: 'No, or I am not sure' }]} />
           <TextBox name="actionsTaken" label="What has been done already?" value={actionsTaken} onChange={setActionsTaken} rows={2} description="For example: called 999, told my manager, gave a helpline number." />
           <div className="actions">
-            <Button type="submit" isDisabled={busy}>{busy ? 'Sending…' : 'Send to the safeguarding leads'}</Button>
+            <Button type="submit" isDisabled={busy}>{busy ? 'Sending…' : 'Send to the safeguarding leads and management'}</Button>
             <Link href="/concerns/mine">Concerns you raised</Link>
           </div>
         </ApiForm>
