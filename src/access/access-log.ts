@@ -6,7 +6,10 @@ import type { Ctx } from '../context';
 import { invalidInput } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { filter } from '../policy/filter';
+import { RULES } from '../policy/rules';
+import type { Classification } from '../policy/types';
 import { decimalInt, decodeCursor, encodeCursor } from '../records/paging';
+import { FIELD_BY_API, isRecordType } from '../records/registry';
 import { whyOf } from './why';
 import { notFoundAudited } from '../audit/not-found';
 
@@ -30,6 +33,44 @@ function outsideSafeguardingWork(eb: any) {
   ]);
 }
 
+/**
+ * Part of an opened record that a rule other than the entry's own opened (1.1): a confidential classification shown
+ * only because of an access grant or emergency (break-glass) access, say, while the case team opened the rest. Its
+ * rule, the readable reason and the clause it rests on, and the fields of that classification that were seen.
+ */
+export interface AccessLogClassRule {
+  classification: Classification;
+  rule: string;
+  why: string | null;
+  clause: string | null;
+  fields: string[];
+}
+
+const CLAUSE_KEY_OF = new Map(RULES.map((r) => [r.id, r.clauseKey]));
+
+/**
+ * The audit detail's `rulesByClass` (classification → rule id, written when a record is opened: src/records/guard.ts)
+ * as {@link AccessLogClassRule}s, with each class's fields among those seen. A field classified by its row (an
+ * attachment's name takes the attachment's classification) belongs to the one confidential class the entry shows.
+ */
+function classRules(ctx: Ctx, resourceType: string | null, detail: { rulesByClass?: unknown; fields?: unknown; classes?: unknown }): AccessLogClassRule[] {
+  const byClass = detail.rulesByClass;
+  if (!byClass || typeof byClass !== 'object') return [];
+  const fields = Array.isArray(detail.fields) ? detail.fields.filter((f): f is string => typeof f === 'string') : [];
+  const classes = Array.isArray(detail.classes) ? detail.classes : [];
+  const specs = resourceType && isRecordType(resourceType) ? FIELD_BY_API[resourceType] : undefined;
+  const classOf = (field: string) => {
+    const c = specs?.get(field)?.classification;
+    return typeof c === 'function' ? (classes.length === 1 ? classes[0] : undefined) : c;
+  };
+  return Object.entries(byClass as Record<string, unknown>)
+    .filter((e): e is [Classification, string] => typeof e[1] === 'string')
+    .map(([classification, rule]) => {
+      const key = CLAUSE_KEY_OF.get(rule);
+      return { classification, rule, why: whyOf(rule), clause: key ? ctx.actor.policy.clauseFor(key) : null, fields: fields.filter((f) => classOf(f) === classification) };
+    });
+}
+
 /** GET /api/people/:id/access-log. */
 export const accessLogQuery = z.strictObject({
   limit: decimalInt(1, 200).default(50),
@@ -45,10 +86,12 @@ function seqOf(cursor: string): number {
 
 /**
  * "Who has seen this person's records": every audited access to the person, their cases, notes and attachments,
- * newest first (managers and the guardian, for review — 3.1, monitoring), with each actor's name and current roles
- * and a readable reason for the rule that allowed or refused it. Reading the log is itself audited. Safeguarding work
- * is listed only to those who see every concern (the leads and management): to anyone else, the guardian included,
- * nothing says a concern exists (practice 4.1).
+ * newest first (managers and the guardian, for review — 3.1, monitoring), with each actor's name and current roles,
+ * a readable reason for the rule that allowed or refused it, what it listed when it was a list rather than one
+ * record, and — for a record opened partly under another rule (an access grant, emergency access) — which classes of
+ * fields that rule opened, and why. Reading the log is itself audited. Safeguarding work is listed only to those who
+ * see every concern (the leads and management): to anyone else, the guardian included, nothing says a concern exists
+ * (practice 4.1).
  */
 export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeof accessLogQuery>) {
   const person = await ctx.db.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
@@ -71,11 +114,14 @@ export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeo
   ctx.audit.add(fromDecision('audit.read', d, { resourceType: 'person', resourceId: personId, subjectPersonId: personId, detail: { entries: page.length } }));
   return {
     items: page.map((r) => {
-      const detail = JSON.parse(r.detail) as { fields?: unknown };
+      const detail = JSON.parse(r.detail) as { fields?: unknown; classes?: unknown; rulesByClass?: unknown; list?: unknown };
       return {
         seq: Number(r.seq), at: r.at, actor: r.actor_id ? { id: r.actor_id, username: r.actor_id === SYSTEM_ACTOR.id ? SYSTEM_ACTOR.username : r.username, displayName: r.display_name, roles: rolesOf(r.actor_id) } : null,
         action: r.action, resourceType: r.resource_type, resourceId: r.resource_id, decision: r.decision, rule: r.rule_id, clause: r.clause,
         why: whyOf(r.rule_id), fields: Array.isArray(detail.fields) ? detail.fields : [],
+        // What a list or search listed (a person's cases, a case's notes), or null for one record opened.
+        list: typeof detail.list === 'string' ? detail.list : detail.list === true ? r.action.split('.')[0] : null,
+        rulesByClass: classRules(ctx, r.resource_type, detail),
       };
     }),
     nextCursor: rows.length > query.limit ? encodeCursor([String(page[page.length - 1].seq)]) : null,

@@ -8,6 +8,8 @@ import { accountLocked, recordAccountFailure } from './throttle';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp';
 import { rolesOf } from './users';
 import { SELF_RULE } from '../policy/rules/accounts';
+import { ACTIONS, type Action } from '../policy/actions';
+import { decideAction } from '../policy/decide';
 
 /**
  * A refusal that must still commit what it wrote (a failure counted against the account, its audit entry), so it
@@ -48,8 +50,15 @@ export async function getMe(ctx: Ctx, credential: Credential) {
     id: u.id, username: u.username, displayName: u.display_name, roles: await rolesOf(ctx.db, u.id),
     mustChangePassword: u.must_change_password === 1, totpEnabled: u.totp_enabled === 1,
   };
-  return { user, csrfToken: session?.csrf_token ?? null, policyAccepted: ctx.actor.policyAccepted, authenticatedBy: credential.sessionId ? 'session' : 'token' };
+  return { user, csrfToken: session?.csrf_token ?? null, policyAccepted: ctx.actor.policyAccepted, authenticatedBy: credential.sessionId ? 'session' : 'token', may: mayUse(ctx) };
 }
+
+/**
+ * The actions some rule could allow the user's roles (the pipeline's coarse check, decideAction): what the web app
+ * offers a page or a button for. Whether a given record allows it is still decided when it is asked; this only
+ * spares someone a form that every request from them would be refused (3.4).
+ */
+const mayUse = (ctx: Ctx): Action[] => ACTIONS.filter((a) => decideAction(ctx.actor, a) === null);
 
 /** Ends the current session (an API token is left alone: revoke it under /api/auth/tokens). */
 export async function signOut(ctx: Ctx, credential: Credential): Promise<void> {

@@ -63,6 +63,13 @@ const sendPage = (reply: import('fastify').FastifyReply) => {
   return asPage(reply).send(page ?? NOT_BUILT);
 };
 
+/**
+ * A browser opening an address itself (a typed or mistyped address, an old bookmark), not a script asking for data:
+ * it accepts an HTML page. Such a request for an address the app does not have gets the app's page, answered 404,
+ * so the app says "Page not found" in its own frame instead of the browser showing problem+json.
+ */
+const wantsPage = (request: import('fastify').FastifyRequest) => /\btext\/html\b/.test(request.headers.accept ?? '');
+
 /** The web app: its page for every app path (client-side routing) and its built, allow-listed assets. */
 export const webRoutes = [
   publicRoute({
@@ -73,8 +80,10 @@ export const webRoutes = [
     method: 'GET', url: '/*', public: true, tags: ['web'], summary: 'A page of the web app (deep links and reloads)',
     handler: async (_ctx, { request, reply }) => {
       const section = request.url.split(/[/?#]/)[1] ?? '';
-      if (!(APP_SECTIONS as readonly string[]).includes(section)) throw nothingHere();
-      return sendPage(reply);
+      if ((APP_SECTIONS as readonly string[]).includes(section)) return sendPage(reply);
+      // The API's addresses always answer problem+json, whoever asks; anything else a browser opens gets the app.
+      if (section === 'api' || !wantsPage(request)) throw nothingHere();
+      return sendPage(reply.code(404));
     },
   }),
   publicRoute({

@@ -139,9 +139,31 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
     await page.getByLabel('What happens if they agree, and if they do not').fill('If you agree, your GP hears about the mentoring and may call you. If not, nothing is sent.');
     await page.getByLabel('That not agreeing may mean not getting a service').fill('If you do not agree we cannot refer you to the NHS wellbeing service through us.');
     await page.getByLabel('Signature: they type their full name').fill('Maya Okonkwo');
+    // Their answer and who gave it are chosen, never assumed (1.3, 4.1): nothing is ticked for them, and recording
+    // without them names both fields and keeps everything typed.
+    const answer = page.getByRole('radiogroup', { name: 'Their answer' });
+    const who = page.getByRole('radiogroup', { name: 'Who answered' });
+    expect(await answer.getByRole('radio', { checked: true }).count()).toBe(0);
+    expect(await who.getByRole('radio', { checked: true }).count()).toBe(0);
+    const refused = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/consents'));
+    await page.getByRole('button', { name: 'Record consent' }).click();
+    expect((await refused).status()).toBe(400);
+    await expect.poll(() => answer.getAttribute('aria-invalid')).toBe('true');
+    expect(await who.getAttribute('aria-invalid')).toBe('true');
+    expect(await answer.textContent()).toContain('Choose their answer: whether they agree or not');
+    expect(await who.textContent()).toContain('Choose who gave the answer');
+    await expect.poll(async () => (await focused(page)).name).toBe('decision');
+    expect(await page.getByLabel('Signature: they type their full name').inputValue()).toBe('Maya Okonkwo');
+    expect(await page.getByLabel('Who it will be shared with').inputValue()).toBe('Your GP practice, Riverside Surgery.');
+    expect(await page.locator('label.checkbox', { hasText: /^GP practice/ }).locator('input').isChecked()).toBe(true);
+    expect(await db.selectFrom('consents').select('id').where('person_id', '=', personId).execute()).toEqual([]);
+    await checkpoint(page, 'first-contact-07-consent-answer-errors');
+    await answer.locator('label.radio', { hasText: /^They agree/ }).click();
+    await who.locator('label.radio', { hasText: /^The person themselves/ }).click();
     await screenshot(page, 'first-contact-07-consent-form');
     await page.getByRole('button', { name: 'Record consent' }).click();
     await page.getByRole('heading', { name: 'Consent recorded', level: 1 }).waitFor();
+    expect(await page.title()).toBe('Consent recorded — Confide'); // no name in the tab title (3.7)
     await checkpoint(page, 'first-contact-08-consent-recorded');
 
     // The receipt: the link downloads a PDF.
@@ -234,11 +256,18 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
     await signIn(page, base, 'sam.patel', `/people/${childId}/consents/new`);
     await page.getByRole('heading', { name: 'Record consent for Kit Lowe', level: 1 }).waitFor();
     await page.locator('label.radio', { hasText: /^Referral to health services/ }).click();
+    // Nothing is chosen for them (1.3, 4.1); once they agree, who may give it follows their age.
+    const theirAnswer = page.getByRole('radiogroup', { name: 'Their answer' });
+    expect(await theirAnswer.getByRole('radio', { name: 'They agree' }).isChecked()).toBe(false);
+    await theirAnswer.locator('label.radio', { hasText: /^They agree/ }).click();
     const who = page.getByRole('radiogroup', { name: 'Who answered' });
     await who.waitFor();
     expect(await who.getByRole('radio').evaluateAll((els) => els.map((e) => e.closest('label')?.textContent?.trim().split('Record')[0]))).toEqual(['A child competent to decide', 'Someone with parental responsibility']);
     expect(await who.textContent()).toContain('They are 13: under 16, consent comes from them only if you judge them competent to decide');
-    expect(await who.getByRole('radio', { name: /A child competent to decide/ }).isChecked()).toBe(true);
+    // Not even the first one their age allows.
+    expect(await who.getByRole('radio', { name: /A child competent to decide/ }).isChecked()).toBe(false);
+    expect(await who.getByRole('radio', { name: /Someone with parental responsibility/ }).isChecked()).toBe(false);
+    await who.locator('label.radio', { hasText: /^A child competent to decide/ }).click();
     await page.locator('label.checkbox', { hasText: /^GP practice/ }).click();
     await page.getByLabel('Who it will be shared with').fill('Your GP practice.');
     await page.getByLabel('What happens if they agree, and if they do not').fill('If you agree your GP hears about the mentoring; if not, nothing is sent.');

@@ -12,6 +12,7 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
   let colleague: TestUser;
   let manager: TestUser;
   let adaId: string;
+  let noteId: string;
   let caseId: string;
 
   beforeAll(async () => {
@@ -19,13 +20,14 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
     staff = await makeUser(world, ['staff'], { username: 'sam.patel' });
     colleague = await makeUser(world, ['staff'], { username: 'jo.lind' });
     manager = await makeUser(world, ['manager'], { username: 'morgan.reyes' });
+    await makeUser(world, ['guardian'], { username: 'gus.ward' });
     const db = world.services.db.kysely;
     for (const [u, name] of [[staff, 'Sam Patel'], [colleague, 'Jo Lindqvist'], [manager, 'Morgan Reyes']] as const) {
       await db.updateTable('users').set({ display_name: name }).where('id', '=', u.id).execute();
     }
     adaId = await makePerson(world, { givenName: 'Ada', familyName: 'Lovelace', safeguardingNotes: 'Known to the local authority since 2024' });
     caseId = await makeCase(world, adaId, { [staff.id]: 'lead', [colleague.id]: 'worker' });
-    await makeNote(world, caseId, colleague.id, 'Talked about the band night');
+    noteId = await makeNote(world, caseId, colleague.id, 'Talked about the band night');
     // Enough people on Sam's teams for a second page.
     for (let i = 0; i < 27; i++) await makeCase(world, await makePerson(world, { givenName: `Client${i}`, familyName: `Zimmer${String(i).padStart(2, '0')}` }), { [staff.id]: 'lead' });
     await makePerson(world, { givenName: 'Bea', familyName: 'Nolan' }); // not on Sam's teams
@@ -171,5 +173,65 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
     const refused = (await auditRows(world)).filter((r) => r.action === 'person.update' && r.actor_id === staff.id);
     expect(refused.length).toBe(1); // the stale attempt wrote nothing; the second save is the one change
     expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('3.7 secure-conditions, practice 2 session-staff-team-only: the tab title names the kind of page, never a client or a note, so the browser history of a shared computer holds neither', async () => {
+    const { page, problems } = await newPage(browser);
+    const titles: string[] = [];
+    const visit = async (path: string, heading: string | RegExp) => {
+      await page.goto(`${base}${path}`);
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      titles.push(await page.title());
+    };
+    await signIn(page, base, 'sam.patel', `/people/${adaId}`);
+    await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
+    titles.push(await page.title());
+    await visit(`/people/${adaId}/edit`, 'Edit Ada Lovelace');
+    await visit(`/cases/${caseId}`, 'Music mentoring');
+    await visit(`/notes/${noteId}`, 'Drum session');
+    await visit(`/people/${adaId}/consents/new`, 'Record consent for Ada Lovelace');
+    await visit(`/people/${adaId}/first-contact`, /Tell Ada Lovelace/);
+    expect(titles).toEqual([
+      'Person — Confide', 'Edit a person’s details — Confide', 'Case — Confide', 'Session note — Confide', 'Record consent — Confide', 'Record first contact — Confide',
+    ]);
+    expect(titles.join(' ')).not.toMatch(/Ada|Lovelace|Drum|Music mentoring/);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('practice 2 session-staff-team-only: the add-note form says beside the title that everyone who can see the case reads it, and beside what happened that only the staff team do', async () => {
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'sam.patel', `/cases/${caseId}`);
+    await page.getByRole('heading', { name: 'Music mentoring', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Add a note' }).click();
+    const note = page.getByRole('dialog', { name: 'Add a note' });
+    const hintOf = async (label: string) => {
+      const ids = ((await note.getByLabel(label).getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+      return (await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()))).join(' ');
+    };
+    expect(await hintOf('Title')).toMatch(/Everyone who can see this case sees the title, including volunteers, students and the guardian\. Keep session details out of it/);
+    expect(await hintOf('What happened')).toMatch(/Confidential to the staff team working with this client/);
+    await checkpoint(page, 'people-12-note-title-hint');
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('3.4 need-to-know: the people list says truly whom it holds — everyone for a manager, everyone by name and status for the guardian, the case teams for staff', async () => {
+    // Bea Nolan is on nobody's team: whether the list finds her shows whom it really holds.
+    const lede = async (username: string, seesNolan: boolean) => {
+      const { page, problems } = await newPage(browser);
+      await signIn(page, base, username);
+      await page.getByRole('heading', { name: 'People', level: 1 }).waitFor();
+      await page.getByLabel('Search by name').fill('Nolan');
+      await expect.poll(() => page.getByRole('status').first().textContent()).toBe(seesNolan ? '1 person matches “Nolan”.' : '0 people match “Nolan”.');
+      await expect.poll(() => page.locator('.people-list > li').count()).toBe(seesNolan ? 1 : 0);
+      expect(problems).toEqual([]);
+      return { text: await page.locator('.lede').textContent(), page };
+    };
+    const boss = await lede('morgan.reyes', true);
+    expect(boss.text).toBe('Everyone we work with. Managers oversee every case, so that concerns can be acted on at once.');
+    const guardian = await lede('gus.ward', true);
+    expect(guardian.text).toMatch(/^Everyone we work with, by name and status only: as guardian you review how information is used/);
+    await checkpoint(guardian.page, 'people-13-guardian-list');
+    const sam = await lede('sam.patel', false);
+    expect(sam.text).toBe('Only the people you need to know about: those on your case teams, and those a manager granted you access to.');
   }, 120_000);
 });

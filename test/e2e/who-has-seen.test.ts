@@ -76,13 +76,18 @@ describe.runIf(browserAvailable)('emergency access and who has seen a record, in
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'Who has seen this record' }).click();
     await page.getByRole('heading', { name: /Who has seen Ada Lovelace/ }).waitFor();
+    expect(await page.title()).toBe('Who has seen a person’s records — Confide'); // no name in the tab title (3.7)
     const log = page.locator('.log-day').first();
     await expect.poll(() => log.textContent()).toMatch(/Sam Patel \(Staff\) viewed the person’s record/);
     const text = (await page.locator('main').textContent())!;
     expect(text).toMatch(/Information seen: Date of birth, Email, [^.]*Health notes/);
     expect(text).toMatch(/Why: They are on the case team working with this client\. \(policy 3\.3, 3\.4, 4\.2\)/);
     expect(text).toMatch(/Sam Patel \(Staff\) opened the record with emergency \(break-glass\) access/);
-    expect(text).toMatch(/Safeguarding notes/); // seen under the emergency access
+    // The safeguarding notes were seen only under the emergency access, and the entry says so beside the case team's rule.
+    expect(text).toMatch(/Safeguarding notes — under emergency access\. Why: They opened it with emergency \(break-glass\) access; a manager reviews every use\. \(policy practice 4\.2, practice 4\.3\)/);
+    // Each read is named for what was opened: the person's page also lists their cases, which is not their record.
+    expect(text).toMatch(/Sam Patel \(Staff\) viewed the list of their cases/);
+    expect(text).toMatch(/Sam Patel \(Staff\) viewed their consent history/);
     expect(text).toMatch(/Refused\s*Olly Outside \(Staff\) was refused when they tried this: viewed the person’s record/);
     expect(text).toMatch(/Morgan Reyes \(Manager\) reviewed an emergency \(break-glass\) access/);
     expect(text).not.toMatch(/need-to-know\/|default\/|[0-9a-f]{8}-[0-9a-f]{4}-/); // no rule keys, no ids

@@ -35,6 +35,33 @@ describe('the web app shell', () => {
     }
   });
 
+  it('3.7 secure-conditions: a browser opening an unknown address gets the app (404) to say "Page not found", with the page\'s headers; the API\'s addresses stay problem+json', async () => {
+    const page = await world.app.inject({ method: 'GET', url: '/' });
+    const browser = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+    for (const url of ['/nonexistent', '/no/such/address', '/peoplex?x=1']) {
+      const res = await world.app.inject({ method: 'GET', url, headers: browser });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toContain('text/html');
+      expect(res.body, url).toBe(page.body);
+      expect(res.headers['content-security-policy'], url).toBe(page.headers['content-security-policy']);
+      expect(res.headers['x-frame-options'], url).toBe('DENY');
+      expect(res.headers['cache-control'], url).toBe('no-store');
+    }
+    for (const url of ['/api/no-such-thing', '/api', '/api/people/01966f5e-0000-7000-8000-000000000000/nothing']) {
+      const res = await world.app.inject({ method: 'GET', url, headers: browser });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toContain('application/problem+json');
+      expect(res.headers['content-security-policy'], url).toBe("default-src 'none';frame-ancestors 'none'");
+    }
+    // A script asking for data, or a request that is not a page load, is answered as before.
+    const data = await world.app.inject({ method: 'GET', url: '/nonexistent', headers: { accept: 'application/json' } });
+    expect(data.statusCode).toBe(404);
+    expect(data.headers['content-type']).toContain('application/problem+json');
+    const post = await world.app.inject({ method: 'POST', url: '/nonexistent', headers: browser, payload: {} });
+    expect(post.statusCode).toBe(404);
+    expect(post.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('3.7 secure-conditions: every answer carries the security headers of its kind and is never cached', async () => {
     const page = await world.app.inject({ method: 'GET', url: '/' });
     const docs = await world.app.inject({ method: 'GET', url: '/api/docs' });

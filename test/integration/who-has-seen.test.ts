@@ -13,6 +13,8 @@ interface LogItem {
   rule: string | null;
   clause: string | null;
   fields: string[];
+  list: string | null;
+  rulesByClass: Array<{ classification: string; rule: string; why: string | null; clause: string | null; fields: string[] }>;
 }
 
 describe.each(dialects())('who has seen this record (%s)', (dialect) => {
@@ -63,6 +65,45 @@ describe.each(dialects())('who has seen this record (%s)', (dialect) => {
     const read = (await items(guardian)).find((i) => i.action === 'note.read' && i.resourceId === noteId);
     expect(read?.actor?.id).toBe(staff.id);
     expect(JSON.stringify(await items(guardian))).not.toContain('court date');
+  });
+
+  it('practice 4.2 break-glass-review, 1.1: a record opened partly under emergency access names the break-glass rule for the class it opened, with its fields, reason and clause', async () => {
+    const responder = await makeUser(world, ['staff']);
+    const someone = await makePerson(world, { safeguardingNotes: 'subject of a child protection plan' });
+    const caseId = await makeCase(world, someone, { [responder.id]: 'lead' });
+    const opened = await as(world, responder).post('/api/access/break-glass', { resourceType: 'person', resourceId: someone, reason: 'She rang in distress and cannot go home tonight' });
+    expect(opened.statusCode, opened.body).toBe(201);
+    expect((await as(world, responder).get(`/api/people/${someone}`)).json().data.safeguardingNotes).toBe('subject of a child protection plan');
+    expect((await as(world, responder).get(`/api/cases/${caseId}`)).statusCode).toBe(200);
+    const list = await items(manager, someone);
+    const open = list.find((i) => i.action === 'breakglass.open')!;
+    const read = list.find((i) => i.action === 'person.read' && i.actor?.id === responder.id)!;
+    // The case team opened the record; the safeguarding notes were shown only because of the emergency access.
+    expect(read).toMatchObject({ decision: 'allow', rule: 'need-to-know/case-team', list: null });
+    expect(read.fields).toContain('safeguardingNotes');
+    expect(read.rulesByClass).toEqual([{
+      classification: 'safeguarding', rule: 'break-glass/emergency-access', why: 'They opened it with emergency (break-glass) access; a manager reviews every use.',
+      clause: open.clause, fields: ['safeguardingNotes'],
+    }]);
+    const caseRead = list.find((i) => i.action === 'case.read' && i.resourceId === caseId)!;
+    expect(caseRead.rulesByClass).toEqual([expect.objectContaining({ classification: 'safeguarding', rule: 'break-glass/emergency-access', fields: ['riskNotes'] })]);
+    // Opened under one rule alone, an entry names no other.
+    expect(open.rulesByClass).toEqual([]);
+    expect(JSON.stringify(list)).not.toContain('child protection plan');
+  });
+
+  it('3.1 justify-purpose: each entry says what was read — a list of the person\'s cases, consents or a case\'s notes, or one record opened', async () => {
+    const caseId = (await as(world, staff).get(`/api/people/${personId}/cases`)).json().items[0].id as string;
+    expect((await as(world, staff).get(`/api/cases/${caseId}`)).statusCode).toBe(200);
+    expect((await as(world, staff).get(`/api/cases/${caseId}/notes`)).statusCode).toBe(200);
+    expect((await as(world, staff).get(`/api/people/${personId}/consents`)).statusCode).toBe(200);
+    const mine = (await items(manager)).filter((i) => i.actor?.id === staff.id);
+    const latest = (action: string, list: string | null) => mine.find((i) => i.action === action && i.list === list);
+    expect(latest('case.read', 'case')).toMatchObject({ resourceType: 'person', resourceId: personId });
+    expect(latest('case.read', null)).toMatchObject({ resourceType: 'case', resourceId: caseId });
+    expect(latest('note.read', 'note')).toMatchObject({ resourceType: 'case', resourceId: caseId });
+    expect(latest('consent.read', 'consent')).toMatchObject({ resourceType: 'person', resourceId: personId });
+    expect(latest('person.read', null)).toMatchObject({ resourceType: 'person', resourceId: personId });
   });
 
   it('3.4 need-to-know: attempts by someone off the team are listed as denials', async () => {

@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type { AccessLogClassRule } from '../../src/access/access-log';
 import type { AuditCheck, AuditStatus } from '../../src/audit/status';
 import type { FieldError } from '../../src/lib/errors';
 import type { Matrix, MatrixRow } from '../../src/policy-document/matrix';
@@ -21,6 +22,10 @@ describe("response shapes the web app reads are the server's", () => {
     expectTypeOf<Web.Restricted>().toEqualTypeOf<Restricted>();
     expectTypeOf<Web.Classification>().toEqualTypeOf<Classification>();
     expectTypeOf<Web.Role>().toEqualTypeOf<Role>();
+  });
+
+  it('3.1 justify-purpose: who has seen a record names the rule that opened each class of fields another rule did not', () => {
+    expectTypeOf<Web.AccessLogClassRule>().toEqualTypeOf<AccessLogClassRule>();
   });
 
   it('1.1 the audit chain check and its status (POST also says whether it started one)', () => {

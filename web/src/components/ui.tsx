@@ -2,7 +2,13 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Button as AriaButton, Dialog, Heading, Link as AriaLink, Modal, ModalOverlay, type ButtonProps, type LinkProps } from 'react-aria-components';
 import { ApiError } from '../api/client';
 
-/** The page's heading: sets the document title and takes focus when the page opens, so screen readers hear where they are. */
+/**
+ * The page's heading: sets the document title and takes focus when the page opens, so screen readers hear where they
+ * are. The document title (`title`, else the heading when it is plain text) names the kind of page only — "Person",
+ * "Session note" — never what a record says: the tab title goes into the browser's history and tab list, which
+ * anyone at a shared office computer can read (3.7, practice 2). A heading that shows a record's content (a name, a
+ * note's title) must be given a `title`.
+ */
 export function PageTitle({ children, title, focus = true }: { children: ReactNode; title?: string; focus?: boolean }) {
   const ref = useRef<HTMLHeadingElement>(null);
   const text = title ?? (typeof children === 'string' ? children : '');

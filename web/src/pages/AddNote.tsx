@@ -3,10 +3,13 @@ import { useState, type FormEvent } from 'react';
 import { api, call } from '../api/client';
 import { Choice, Radios, TextBox, TextInput } from '../components/fields';
 import { Button, ModalDialog } from '../components/ui';
-import { CHANNELS } from '../labels';
+import { CHANNELS, NOTE_BODY_HINT, NOTE_TITLE_HINT } from '../labels';
 import { ApiForm } from '../components/ApiForm';
 
-/** Record a session or a conversation on a case (practice 1–2: confidential to the staff team). */
+/**
+ * Record a session or a conversation on a case (practice 1–2): what happened is confidential to the staff team, but
+ * the title is a general field everyone on the case sees, and each field says so where it is typed.
+ */
 export function AddNote({ caseId, onAdded }: { caseId: string; onAdded: () => void }) {
   const queryClient = useQueryClient();
   const [isOpen, setOpen] = useState(false);
@@ -35,11 +38,10 @@ export function AddNote({ caseId, onAdded }: { caseId: string; onAdded: () => vo
       <ModalDialog title="Add a note" isOpen={isOpen} onOpenChange={setOpen}>
         {(close) => (
           <ApiForm onSubmit={(e) => submit(e, close)} error={error}>
-            <p className="hint">Session details are confidential to the staff team working with this client (practice 2).</p>
             <Radios name="kind" label="What are you recording?" value={kind} onChange={setKind} options={[{ id: 'session', label: 'A session' }, { id: 'contact', label: 'A conversation with or about the client' }]} />
             {kind === 'contact' ? <Choice name="channel" label="How did it take place?" value={channel} onChange={setChannel} options={CHANNELS} isRequired /> : null}
-            <TextInput name="title" label="Title" value={title} onChange={setTitle} isRequired />
-            <TextBox name="body" label="What happened" value={body} onChange={setBody} isRequired rows={8} />
+            <TextInput name="title" label="Title" value={title} onChange={setTitle} isRequired description={NOTE_TITLE_HINT} />
+            <TextBox name="body" label="What happened" value={body} onChange={setBody} isRequired rows={8} description={NOTE_BODY_HINT} />
             <div className="actions">
               <Button type="submit">Save note</Button>
               <Button variant="secondary" onPress={close}>Cancel</Button>

@@ -43,7 +43,7 @@ export default function CasePage({ id }: { id: string }) {
       </nav>
       <div className="page-head">
         <div>
-          <PageTitle title={`Case: ${data.service}`}>{data.service}</PageTitle>
+          <PageTitle title="Case">{data.service}</PageTitle>
           <p className="muted"><span className={`badge status-${data.status}`}>{data.status === 'open' ? 'Open' : 'Closed'}</span> Opened {formatDate(data.openedOn)}{data.closedOn ? ` · closed ${formatDate(data.closedOn)}` : ''}</p>
         </div>
         <div className="head-actions">

@@ -5,13 +5,13 @@ import type { Note, RecordView } from '../api/models';
 import { EditForm, type FieldSpec } from '../components/EditForm';
 import { RequestAccessForm } from '../components/access';
 import { Button, Link, Loading, ModalDialog, Notice, PageTitle, ProblemMessage, formatDateTime } from '../components/ui';
-import { CHANNELS, channelLabel } from '../labels';
+import { CHANNELS, NOTE_BODY_HINT, NOTE_TITLE_HINT, channelLabel } from '../labels';
 
 const noteQuery = (id: string) => ({ queryKey: ['note', id], queryFn: () => call<RecordView<Note>>(api.GET('/api/notes/{id}', { params: { path: { id } } })) });
 const NOTE_FIELDS: FieldSpec[] = [
-  { name: 'title', kind: 'text', required: true },
+  { name: 'title', kind: 'text', required: true, description: NOTE_TITLE_HINT },
   { name: 'channel', kind: 'choice', options: CHANNELS },
-  { name: 'body', kind: 'textarea', required: true },
+  { name: 'body', kind: 'textarea', required: true, description: NOTE_BODY_HINT },
 ];
 
 /** One note: what happened (or "restricted" with the reason), and editing it for its author on the team. */
@@ -31,7 +31,7 @@ export default function NotePage({ id }: { id: string }) {
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href={`/cases/${data.caseId}`}>Back to the case</Link></nav>
       <div className="page-head">
         <div>
-          <PageTitle title={data.title}>{data.title}</PageTitle>
+          <PageTitle title={data.kind === 'contact' ? 'Contact note' : 'Session note'}>{data.title}</PageTitle>
           <p className="muted">{data.kind === 'session' ? 'Session' : `Conversation · ${channelLabel(data.channel)}`} · {formatDateTime(data.occurredAt)}</p>
         </div>
         {editable.length && !editing ? <Button variant="secondary" onPress={() => setEditing(true)}>Edit note</Button> : null}

@@ -127,7 +127,7 @@ export function OrganisationPage({ id }: { id: string }) {
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/organisations">Organisations</Link></nav>
       <div className="page-head">
         <div>
-          <PageTitle title={data.name}>{data.name}</PageTitle>
+          <PageTitle title="Organisation">{data.name}</PageTitle>
           <p className="muted">{kindLabel(data.kind)}</p>
         </div>
         {editable.length ? <Button variant="secondary" onPress={() => setEditing(true)}>Edit details</Button> : null}

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { SearchField, Input, Label, Button as AriaButton, Text } from 'react-aria-components';
 import { api, call } from '../api/client';
-import type { Page, PersonSummary } from '../api/models';
+import type { Me, Page, PersonSummary } from '../api/models';
 import { Button, ButtonLink, Link, Loading, PageTitle, ProblemMessage, personName } from '../components/ui';
 import { kindLabel } from '../labels';
 import { hasRole, useSession } from '../session';
@@ -19,9 +19,43 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+/**
+ * Whom the list holds for the signed-in user, and why, from the roles the API gave the session (/api/auth/me) — as the
+ * policy's list rules decide it: managers oversee every case (safeguarding/management-oversight); the guardian sees
+ * everyone's general details to review how information is used (review/guardian-overview); anyone else sees the
+ * people on their case teams and those a manager granted them access to (3.4 need to know).
+ */
+export function peopleScope(me: Me): { lede: string; empty: string; noMatch: string | null } {
+  if (hasRole(me, 'manager')) {
+    return {
+      lede: 'Everyone we work with. Managers oversee every case, so that concerns can be acted on at once.',
+      empty: 'No one has been added yet.',
+      noMatch: null,
+    };
+  }
+  const onTeams = 'those on your case teams, and those a manager granted you access to';
+  if (hasRole(me, 'guardian')) {
+    return {
+      lede: hasRole(me, 'staff', 'volunteer', 'student')
+        ? `Everyone we work with, by name and status only: as guardian you review how information is used. You see more of a record only for ${onTeams}.`
+        : 'Everyone we work with, by name and status only: as guardian you review how information is used, not the details of anyone’s support.',
+      empty: 'No one has been added yet.',
+      noMatch: null,
+    };
+  }
+  const needToKnow = 'You see people once you are on their case team or a manager grants you access.';
+  return {
+    lede: hasRole(me, 'staff') ? `Only the people you need to know about: ${onTeams}.`
+      : `Only the people you need to know about: ${onTeams}. You see their general details (names, dates and status) unless a manager grants you more.`,
+    empty: needToKnow,
+    noMatch: needToKnow,
+  };
+}
+
 /** The people the signed-in user needs to know about: search as you type, paged by the server. */
 export function PeopleList() {
   const { me } = useSession();
+  const scope = peopleScope(me);
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), 250);
   // Cursors of the pages before this one: the API pages forward with an opaque cursor.
@@ -45,7 +79,7 @@ export function PeopleList() {
         <PageTitle>People</PageTitle>
         {hasRole(me, 'staff', 'manager') ? <ButtonLink href="/people/new" variant="primary">Add a person</ButtonLink> : null}
       </div>
-      <p className="lede">Only the people you need to know about: those on your case teams, or you were granted access to.</p>
+      <p className="lede">{scope.lede}</p>
       <SearchField value={text} onChange={setText} className="field search" aria-describedby="search-status">
         <Label>Search by name</Label>
         <Text slot="description" className="hint">Type the start of a first, family or preferred name, for example “Mar”. Results update as you type.</Text>
@@ -75,7 +109,7 @@ export function PeopleList() {
         ) : (
           <div className="empty">
             <p><strong>{q ? 'No one matches that search.' : 'No one yet.'}</strong></p>
-            <p className="muted">You see people once you are on their case team or a manager grants you access.</p>
+            {(q ? scope.noMatch : scope.empty) ? <p className="muted">{q ? scope.noMatch : scope.empty}</p> : null}
           </div>
         )
       ) : null}

@@ -32,7 +32,7 @@ export default function PersonForm({ id }: { id: string }) {
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/people">People</Link> <span aria-hidden="true">›</span> <Link href={`/people/${id}`}>{personName(view.data)}</Link></nav>
-      <PageTitle title={`Edit ${personName(view.data)}`}>Edit {personName(view.data)}</PageTitle>
+      <PageTitle title="Edit a person’s details">Edit {personName(view.data)}</PageTitle>
       {view.restricted.length ? <p className="muted">Fields you may not see are not on this form.</p> : null}
       <div className="panel">
         <EditForm

@@ -49,7 +49,7 @@ export function PersonPage({ id }: { id: string }) {
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/people">People</Link> <span aria-hidden="true">›</span> <span aria-current="page">{personName(data)}</span></nav>
       <div className="page-head">
         <div>
-          <PageTitle title={personName(data)}>{personName(data)}</PageTitle>
+          <PageTitle title="Person">{personName(data)}</PageTitle>
           <p className="muted">{kindLabel(data.kind)}{data.pronouns ? ` · ${data.pronouns}` : ''}{data.archivedAt ? ' · archived' : ''}</p>
         </div>
         <div className="head-actions">

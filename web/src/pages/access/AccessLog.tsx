@@ -1,13 +1,27 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
-import type { AccessLogEntry, Page } from '../../api/models';
+import type { AccessLogClassRule, AccessLogEntry, Page } from '../../api/models';
 import { Button, Link, Loading, PageTitle, ProblemMessage, personName } from '../../components/ui';
-import { describeAction, fieldLabel, roleList } from '../../labels';
+import { CLASSIFICATION_LABELS, describeAction, fieldLabel, otherRulePhrase, roleList } from '../../labels';
 import { personQuery } from '../PersonPage';
 
 const day = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
 const OUTCOME: Record<string, string> = { allow: 'Allowed', deny: 'Refused', change: 'Changed' };
+
+/**
+ * Part of a record another rule than the entry's own opened, and why: "Safeguarding notes — under emergency access.
+ * Why: …" (1.1: the rule that opened each part is named, not only the one that opened the record).
+ */
+function OtherRule({ c }: { c: AccessLogClassRule }) {
+  const what = c.fields.length ? c.fields.map(fieldLabel).join(', ') : `${CLASSIFICATION_LABELS[c.classification]?.label ?? c.classification} information`;
+  return (
+    <p className="log-why log-other-rule">
+      {what} — {otherRulePhrase(c.rule)}.{c.why ? ` Why: ${c.why}` : ''}
+      {c.clause ? <span className="muted"> (policy {c.clause})</span> : null}
+    </p>
+  );
+}
 
 /** "Who has seen this record": every audited access to a person's records as a timeline people can read (3.1). */
 export default function AccessLog({ personId }: { personId: string }) {
@@ -28,7 +42,7 @@ export default function AccessLog({ personId }: { personId: string }) {
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/people">People</Link> <span aria-hidden="true">›</span> <Link href={`/people/${personId}`}>{name}</Link></nav>
-      <PageTitle title={`Who has seen ${name}'s records`}>Who has seen {name}’s records</PageTitle>
+      <PageTitle title="Who has seen a person’s records">Who has seen {name}’s records</PageTitle>
       <p className="lede">Every time someone opened, changed or was refused this person’s records, newest first — and why the policy allowed or refused it. Looking at this list is recorded too.</p>
       <ProblemMessage error={log.error} />
       {log.isPending ? <Loading /> : null}
@@ -43,10 +57,11 @@ export default function AccessLog({ personId }: { personId: string }) {
                   <span className={`badge outcome-${e.decision}`}>{OUTCOME[e.decision] ?? e.decision}</span>{' '}
                   <strong>{e.actor?.displayName ?? 'The system'}</strong>
                   {e.actor ? <span className="muted"> ({roleList(e.actor.roles)})</span> : null}{' '}
-                  {e.decision === 'deny' ? `was refused when they tried this: ${describeAction(e.action, e.resourceType)}` : describeAction(e.action, e.resourceType)}
+                  {e.decision === 'deny' ? `was refused when they tried this: ${describeAction(e.action, e.list)}` : describeAction(e.action, e.list)}
                 </p>
                 {e.fields.length ? <p className="log-fields">{e.decision === 'change' ? 'Fields changed' : 'Information seen'}: {e.fields.map(fieldLabel).join(', ')}</p> : null}
                 {e.why ? <p className="log-why">Why: {e.why}{e.clause ? <span className="muted"> (policy {e.clause})</span> : null}</p> : null}
+                {e.rulesByClass.map((c) => <OtherRule key={c.classification} c={c} />)}
               </li>
             ))}
           </ol>

@@ -69,7 +69,7 @@ export default function AccountDetail({ id }: { id: string }) {
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/admin/accounts">Accounts</Link></nav>
-      <PageTitle title={u.displayName}>{u.displayName}</PageTitle>
+      <PageTitle title="Account">{u.displayName}</PageTitle>
       {notice ? <Notice>{notice}</Notice> : null}
       {reset ? <OneTimePassword username={reset.user.username} password={reset.oneTimePassword} /> : null}
       {edit ? null : <ProblemMessage error={error} />}

@@ -6,10 +6,23 @@ import { Checkboxes, TextInput } from '../../components/fields';
 import { Button, ButtonLink, Link, PageTitle } from '../../components/ui';
 import { ROLE_LABELS } from '../../labels';
 import { OneTimePassword } from './OneTimePassword';
+import { Allowed } from '../../components/Allowed';
 import { ApiForm } from '../../components/ApiForm';
 
-/** Create an account: its one-time password is shown once, to hand over. */
+/**
+ * Create an account (administrators: accounts/administer, 3.7): anyone else is refused the page with the API's reason
+ * before any form is shown.
+ */
 export default function NewAccount() {
+  return (
+    <Allowed action="user.manage" title="Create an account" who="Administrators create accounts">
+      <NewAccountForm />
+    </Allowed>
+  );
+}
+
+/** The account's details and roles; its one-time password is shown once, to hand over. */
+function NewAccountForm() {
   const queryClient = useQueryClient();
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');

@@ -182,7 +182,7 @@ export default function AgreementPage({ id }: { id: string }) {
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/agreements">Sharing agreements</Link> <span aria-hidden="true">›</span> <span aria-current="page">{a.title}</span></nav>
       <div className="page-head">
         <div>
-          <PageTitle title={a.title}>{a.title}</PageTitle>
+          <PageTitle title="Sharing agreement">{a.title}</PageTitle>
           <p className="muted">With {a.partners.map((p) => p.name).join(', ')} · <AgreementStatusBadge status={a.status} /></p>
         </div>
       </div>

@@ -63,7 +63,7 @@ function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => s
   switch (e.kind) {
     case 'raised': what = <><strong>{name(e.recordedBy)}</strong> raised the concern{d.immediateRisk ? ', saying someone is at immediate risk' : ''}.</>; break;
     case 'alerted': what = recipients ? <>Confide alerted {recipients}.</> : <>Confide could alert nobody: there is no safeguarding lead or manager.</>; break;
-    case 'escalated': what = <>Not acknowledged in time: Confide escalated it to {recipients || 'nobody'}.</>; break;
+    case 'escalated': what = <>Not acknowledged in time: Confide reminded {recipients || 'nobody'}.</>; break;
     case 'acknowledged': what = <><strong>{name(e.recordedBy)}</strong> acknowledged it.</>; break;
     case 'referral': what = <><strong>{name(e.recordedBy)}</strong> {d.urgent ? 'made an urgent referral' : 'made a referral'} to {RECIPIENTS[String(d.to)] ?? String(d.to)}{d.releasedAtOnce ? ', released at once' : d.disclosure ? ', waiting for a manager’s approval' : ''}.</>; break;
     case 'referral-update': what = referralUpdate(d, <strong>{name(e.recordedBy)}</strong>); break;
@@ -183,7 +183,7 @@ export default function ConcernPage({ id }: { id: string }) {
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href={back.href}>{back.label}</Link></nav>
       <div className="page-head">
-        <PageTitle title={`Concern about ${concernForLabel(c.concernFor)}`}>Concern about {concernForLabel(c.concernFor)}</PageTitle>
+        <PageTitle title="Concern">Concern about {concernForLabel(c.concernFor)}</PageTitle>
         <div className="concern-badges"><RiskBadge risk={c.immediateRisk} /><StatusBadge status={c.status} /></div>
       </div>
       {!concern.data.can.work ? (

@@ -17,7 +17,8 @@ const NAMES = [
 ];
 type Values = Record<string, string>;
 const MISSING: Record<string, string> = {
-  purposeId: 'Choose the purpose they are answering about', recipients: 'Choose at least one recipient', dataCategories: 'Choose the information it covers',
+  purposeId: 'Choose the purpose they are answering about', decision: 'Choose their answer: whether they agree or not',
+  givenBy: 'Choose who gave the answer', recipients: 'Choose at least one recipient', dataCategories: 'Choose the information it covers',
   'told.why': 'Write why we need to share their information', 'told.withWhom': 'Write who it will be shared with',
   'told.consequences': 'Write what happens if they agree, and if they do not', 'told.serviceImpact': 'Write whether not agreeing may mean not getting a service',
   'method.typedName': 'Ask them to type their full name', 'method.attestation': 'Write what was said and agreed',
@@ -46,7 +47,9 @@ export default function RecordConsent({ id }: { id: string }) {
     queryKey: ['organisations', 'for-consent'],
     queryFn: () => call<Page<{ id: string; name: string }>>(api.GET('/api/organisations', { params: { query: { limit: 100 } } })),
   });
-  const [v, setV] = useState<Values>({ decision: 'given', method: 'e_signature', givenBy: 'person' });
+  // Their answer and who gave it start unchosen: informed consent is an active choice the worker records, never a
+  // default they forget to change (1.3, 4.1).
+  const [v, setV] = useState<Values>({ method: 'e_signature' });
   const [recipients, setRecipients] = useState<string[]>([]);
   const [categories, setCategories] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -58,9 +61,9 @@ export default function RecordConsent({ id }: { id: string }) {
   if (person.isPending || purposes.isPending) return <Loading />;
   if (person.error) return <><PageTitle>Record consent</PageTitle><ProblemMessage error={person.error} /></>;
   const name = personName(person.data.data);
-  // Who may answer follows their age (4.1): a choice their age rules out is not offered, and the first one left is.
-  const answerers = whoCanAnswer(person.data.data.dateOfBirth, v.decision);
-  const givenByKind = answerers.options.some((o) => o.id === v.givenBy) ? v.givenBy : answerers.options[0].id;
+  // Who may answer follows their age (4.1): a choice their age rules out is not offered, and none is made for them.
+  const answerers = whoCanAnswer(person.data.data.dateOfBirth, v.decision ?? '');
+  const givenByKind = answerers.options.some((o) => o.id === v.givenBy) ? v.givenBy : null;
   const purpose = purposes.data?.items.find((p) => p.id === v.purposeId);
   const current = history.data?.items.find((c) => c.purposeId === v.purposeId && !c.supersededBy);
   const choosePurpose = (pid: string) => {
@@ -86,7 +89,7 @@ export default function RecordConsent({ id }: { id: string }) {
     const givenBy = givenByKind === 'competent_child' ? { kind: givenByKind, competenceAssessment: text('givenBy.competenceAssessment') }
       : givenByKind === 'parental_responsibility' ? { kind: givenByKind, name: text('givenBy.name'), relationship: text('givenBy.relationship') }
       : givenByKind === 'representative' ? { kind: givenByKind, name: text('givenBy.name'), relationship: text('givenBy.relationship'), authority: text('givenBy.authority') }
-      : { kind: 'person' };
+      : givenByKind === 'person' ? { kind: 'person' } : undefined; // unchosen: the API names the field
     const body = {
       purposeId: v.purposeId, decision: v.decision, recipients: recipientList, dataCategories: categories,
       told: { why: text('told.why'), withWhom: text('told.withWhom'), consequences: text('told.consequences'), serviceImpact: text('told.serviceImpact') },
@@ -111,7 +114,7 @@ export default function RecordConsent({ id }: { id: string }) {
     return (
       <section>
         {crumbs}
-        <PageTitle title={`Consent recorded for ${name}`} focus={false}>Consent recorded</PageTitle>
+        <PageTitle title="Consent recorded" focus={false}>Consent recorded</PageTitle>
         <div id="consent-saved" tabIndex={-1} className="panel saved-panel">
           <Notice>{saved.decision === 'given' ? `${name} agreed` : `${name} did not agree`} — “{purpose?.name}”, recorded {formatDate(saved.recordedAt)}.</Notice>
           <p>Give them a copy of the receipt: it says what they agreed to, who it goes to, and how to withdraw at any time.</p>
@@ -126,7 +129,7 @@ export default function RecordConsent({ id }: { id: string }) {
   return (
     <section>
       {crumbs}
-      <PageTitle title={`Record consent for ${name}`}>Record consent for {name}</PageTitle>
+      <PageTitle title="Record consent">Record consent for {name}</PageTitle>
       <p className="lede">Explain each point below in words they understand, check they have understood, then record their answer. They can change their mind at any time (policy 4.1).</p>
       {active.length === 0 ? (
         <div className="alert warning" role="status"><p className="alert-title">No purpose is active.</p><p>Consent is always for a purpose in the register. A manager proposes one and a guardian approves it (policy 3.1).</p></div>
@@ -165,7 +168,7 @@ export default function RecordConsent({ id }: { id: string }) {
               </fieldset>
               <fieldset className="panel form-section">
                 <legend>4. Their answer</legend>
-                <Radios name="decision" label="Their answer" isRequired value={v.decision} onChange={set('decision')} options={[{ id: 'given', label: 'They agree' }, { id: 'refused', label: 'They do not agree' }]} />
+                <Radios name="decision" label="Their answer" isRequired value={v.decision ?? null} onChange={set('decision')} options={[{ id: 'given', label: 'They agree' }, { id: 'refused', label: 'They do not agree' }]} />
                 <Radios name="givenBy" label="Who answered" isRequired value={givenByKind} onChange={set('givenBy')} options={answerers.options} description={answerers.hint} />
                 {givenByKind === 'competent_child' ? <TextBox name="givenBy.competenceAssessment" label="How you judged they are competent to decide" isRequired rows={3} value={v['givenBy.competenceAssessment'] ?? ''} onChange={set('givenBy.competenceAssessment')} /> : null}
                 {givenByKind === 'parental_responsibility' || givenByKind === 'representative' ? (

@@ -331,7 +331,7 @@ export default function DisclosurePage({ id }: { id: string }) {
       </nav>
       <div className="page-head">
         <div>
-          <PageTitle title={`Disclosure ${d.reference}`}>Sharing with {org}</PageTitle>
+          <PageTitle title="Disclosure">Sharing with {org}</PageTitle>
           <p className="muted"><span className="reference">{d.reference}</span> · about {name} · <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} purposeNotInForce={d.purposeNotInForce} /></p>
         </div>
       </div>

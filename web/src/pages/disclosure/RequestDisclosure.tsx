@@ -200,7 +200,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/people">People</Link> <span aria-hidden="true">›</span> <Link href={`/people/${id}`}>{name}</Link></nav>
-      <PageTitle title={`Share information about ${name}`}>Share information about {name}</PageTitle>
+      <PageTitle title="Share information">Share information about {name}</PageTitle>
       <p className="lede">Ask to give a named person at another organisation the minimum they need, for one purpose, with a clear reason (policy 4.3). Confide checks the basis — their consent, or an exception a manager approves — and nothing goes until the recipient accepts the confidentiality terms.</p>
       {!can.requestDisclosure ? (
         <div className="alert warning" role="status"><p className="alert-title">You cannot ask to share {name}’s information.</p><p>Only staff on their case team ask for a disclosure (policy 4.3).</p></div>

@@ -55,7 +55,7 @@ export default function RecordFirstContact({ id }: { id: string }) {
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/people">People</Link> <span aria-hidden="true">›</span> <Link href={`/people/${id}`}>{name}</Link></nav>
-      <PageTitle title={`Record first contact with ${name}`}>Tell {name} how we keep information confidential</PageTitle>
+      <PageTitle title="Record first contact">Tell {name} how we keep information confidential</PageTitle>
       <p className="lede">Read the notice out or hand over a copy, answer their questions, then record how and when you gave it (policy 4.1).</p>
       {notice ? (
         <div className="panel wide-panel">

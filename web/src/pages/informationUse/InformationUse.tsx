@@ -43,7 +43,7 @@ export default function InformationUse({ id }: { id: string }) {
       <div className="page-head">
         <div>
           <p className="doc-org">{m.organisation.name}</p>
-          <PageTitle title={`${m.title}: ${m.preparedFor.name}`}>{m.title}</PageTitle>
+          <PageTitle title="How their information is used">{m.title}</PageTitle>
           <p className="muted">For {m.preparedFor.name} · prepared on {m.preparedOn} by {m.preparedBy.displayName}{m.preparedBy.role ? `, ${m.preparedBy.role}` : ''}</p>
         </div>
         <div className="head-actions no-print">

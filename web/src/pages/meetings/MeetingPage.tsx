@@ -62,7 +62,7 @@ export default function MeetingPage({ id }: { id: string }) {
         : m.caseId ? <nav aria-label="Breadcrumb" className="breadcrumb"><Link href={`/cases/${m.caseId}`}>Back to the case</Link></nav> : null}
       <div className="page-head">
         <div>
-          <PageTitle>{m.title}</PageTitle>
+          <PageTitle title="Meeting">{m.title}</PageTitle>
           <p className="muted">Held {formatDateTime(m.heldAt)} · notes: {NOTE_CLASSES.find((c) => c.id === m.notesClassification)?.label}</p>
         </div>
       </div>

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, call } from '../../api/client';
+import { Allowed } from '../../components/Allowed';
 import { ApiForm } from '../../components/ApiForm';
 import { Checkboxes, Choice, Radios, TextBox, TextInput } from '../../components/fields';
 import { Button, Link, Loading, PageTitle } from '../../components/ui';
@@ -20,9 +21,20 @@ const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString().slic
  * Propose a purpose (3.1): management or a guardian say what information is used for, why that is necessary, the
  * lawful basis (and the Article 9 condition for special-category information), who receives it, whether it needs to
  * identify people (3.3), how long it is kept, and who reviews it by when. It covers nothing until another guardian
- * approves it.
+ * approves it. Anyone else is refused the page, with the API's reason, before the form shows.
  */
 export default function NewPurpose() {
+  return (
+    <Allowed action="purpose.create" title="Propose a purpose" who="Management and the guardian propose purposes" before={<PurposesCrumb />}>
+      <NewPurposeForm />
+    </Allowed>
+  );
+}
+
+const PurposesCrumb = () => <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/purposes">Purposes</Link></nav>;
+
+/** The purpose's answers, checked here as the API checks them, then proposed. */
+function NewPurposeForm() {
   const queryClient = useQueryClient();
   const { guardians, loading } = usePeopleHere();
   const [name, setName] = useState('');
@@ -84,7 +96,7 @@ export default function NewPurpose() {
   if (loading) return <Loading />;
   return (
     <section className="narrow">
-      <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/purposes">Purposes</Link></nav>
+      <PurposesCrumb />
       <PageTitle>Propose a purpose</PageTitle>
       <p className="lede">Say why information is used, so that it is used for nothing else (3.1). A guardian other than you approves it before anyone can rely on it.</p>
       <div className="panel">

@@ -96,7 +96,7 @@ export default function PurposePage({ id }: { id: string }) {
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/purposes">Purposes</Link></nav>
       <div className="page-head">
-        <PageTitle>{p.name}</PageTitle>
+        <PageTitle title="Purpose">{p.name}</PageTitle>
         <span className={`badge ${STATUS_LABELS[p.status].tone}`}>{STATUS_LABELS[p.status].label}</span>
       </div>
       {done ? <StepNotice>{done}</StepNotice> : null}

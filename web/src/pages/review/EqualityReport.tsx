@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { ApiError, api, call } from '../../api/client';
+import { Allowed } from '../../components/Allowed';
 import { Choice, Radios } from '../../components/fields';
 import { Button, Loading, PageTitle, ProblemMessage } from '../../components/ui';
 import { ReviewNav, words, type EqualityReport as Report, type Figure } from './shared';
@@ -48,9 +49,19 @@ function Cell({ f, header = false }: { f: Figure; header?: boolean }) {
  * Equality monitoring ("Equality and Diversity"; Equality Act 2010): counts of one characteristic for a closed
  * quarter or year, overall or crossed with services or quarters, exactly as the API publishes them — small numbers
  * as "<5", complementary cells and totals beside them hidden, figures rounded to 5. Nothing is added up or derived
- * here, so the page can never undo the suppression. Managers only.
+ * here, so the page can never undo the suppression. Managers only: anyone else is refused the page, with the API's
+ * reason, before the form shows.
  */
 export default function EqualityReport() {
+  return (
+    <Allowed action="equality.report" title="Equality monitoring" who="The Senior Management Team read equality monitoring" before={<ReviewNav />}>
+      <EqualityReportForm />
+    </Allowed>
+  );
+}
+
+/** The choice of characteristic, period and crossing, then the report the API publishes for it. */
+function EqualityReportForm() {
   const periods = useMemo(() => closedPeriods(), []);
   const [characteristic, setCharacteristic] = useState<Characteristic>('ageBand');
   const [period, setPeriod] = useState<string>(periods[0].id);
