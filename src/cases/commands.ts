@@ -4,7 +4,7 @@ import { invalidInput, conflict } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decide } from '../policy/decide';
 import { checkWrite, findVisible, findWritable, presentWritten } from '../records/guard';
-import { updateVersioned } from '../records/versioned';
+import { applyEdit, updateVersioned } from '../records/versioned';
 import { requireNotArchived } from './access';
 import type { OpenCaseInput, UpdateCaseInput } from './schema';
 
@@ -78,13 +78,11 @@ function closingDate(ctx: Ctx, row: Record<string, unknown>, input: UpdateCaseIn
  */
 export async function updateCase(ctx: Ctx, id: string, expectedVersion: number, input: UpdateCaseInput) {
   const v = await findWritable(ctx, 'case.update', 'case', id, input);
-  const { row, subjectPersonId } = v;
+  const { row } = v;
   requireNotArchived(row, 'case');
   const changes = toColumns(input);
   if (input.status !== undefined || input.closedOn !== undefined) changes.closed_on = closingDate(ctx, row, input);
-  const version = await updateVersioned(ctx, 'case', id, expectedVersion, changes);
-  ctx.audit.add({ action: 'case.update', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'case', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
-  return presentWritten(ctx, 'case', v, { ...changes, version });
+  return applyEdit(ctx, 'case', v, expectedVersion, changes, Object.keys(input));
 }
 
 /** Archives a case (not erasure: it stays, read-only, hidden from lists unless asked for). */

@@ -8,7 +8,7 @@ import { factsFor } from '../policy/relations';
 import { newId } from '../lib/ids';
 import { requireNotArchived } from '../cases/access';
 import { checkWrite, findVisible, findWritable, presentWritten, refusalTarget } from '../records/guard';
-import { updateVersioned } from '../records/versioned';
+import { applyEdit, updateVersioned } from '../records/versioned';
 import { getNote } from './queries';
 import type { CreateNoteInput, UpdateNoteInput } from './schema';
 
@@ -56,15 +56,12 @@ export async function createNote(ctx: Ctx, caseId: string, input: CreateNoteInpu
  */
 export async function updateNote(ctx: Ctx, id: string, expectedVersion: number, input: UpdateNoteInput) {
   const v = await findWritable(ctx, 'note.update', 'note', id, input);
-  const { row, subjectPersonId } = v;
+  const { row } = v;
   requireNotArchived(row, 'note');
   const kind = input.kind ?? row.kind;
   const channel = input.channel !== undefined ? input.channel : row.channel;
   if (kind === 'contact' && !channel) throw invalidInput('A contact note says how the conversation took place.', [{ path: 'body.channel', message: 'required for a contact note' }]);
-  const changes = toColumns(ctx, input);
-  const version = await updateVersioned(ctx, 'note', id, expectedVersion, changes);
-  ctx.audit.add({ action: 'note.update', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'note', resourceId: id, subjectPersonId, detail: { fields: Object.keys(input).sort(), version } });
-  return presentWritten(ctx, 'note', v, { ...changes, version });
+  return applyEdit(ctx, 'note', v, expectedVersion, toColumns(ctx, input), Object.keys(input));
 }
 
 /** Archives a note (kept, hidden from lists unless asked for; not erasure). Author on the team only. */

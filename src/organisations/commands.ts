@@ -4,7 +4,7 @@ import { newId } from '../lib/ids';
 import { requireNotArchived } from '../cases/access';
 import { checkWrite, findWritable, presentWritten } from '../records/guard';
 import { sortKey } from '../records/paging';
-import { updateVersioned } from '../records/versioned';
+import { applyEdit, updateVersioned } from '../records/versioned';
 import { getOrganisation } from './queries';
 import type { CreateOrganisationInput, UpdateOrganisationInput } from './schema';
 
@@ -50,9 +50,7 @@ export async function updateOrganisation(ctx: Ctx, id: string, expectedVersion: 
   requireNotArchived(v.row, 'organisation');
   const changes = toColumns(input);
   if (input.name !== undefined) changes.sort_key = sortKey(input.name);
-  const version = await updateVersioned(ctx, 'organisation', id, expectedVersion, changes);
-  ctx.audit.add({ action: 'organisation.update', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'organisation', resourceId: id, detail: { fields: Object.keys(input).sort(), version } });
-  return presentWritten(ctx, 'organisation', v, { ...changes, version });
+  return applyEdit(ctx, 'organisation', v, expectedVersion, changes, Object.keys(input));
 }
 
 /** Archives an organisation (managers; kept, hidden from lists unless asked for; not erasure). */

@@ -8,7 +8,7 @@ import type { Resource } from '../policy/types';
 import { openCase } from '../cases/commands';
 import { checkWrite, findWritable, presentWritten } from '../records/guard';
 import { sortKey } from '../records/paging';
-import { updateVersioned } from '../records/versioned';
+import { applyEdit, updateVersioned } from '../records/versioned';
 import { getPerson } from './queries';
 import type { CreatePersonInput, UpdatePersonInput } from './schema';
 import { latestCalendarDay } from '../lib/clock';
@@ -87,9 +87,7 @@ export async function updatePerson(ctx: Ctx, id: string, expectedVersion: number
   if (input.givenName !== undefined || input.familyName !== undefined) {
     changes.sort_key = sortKey(input.familyName ?? (row.family_name as string), input.givenName ?? (row.given_name as string));
   }
-  const version = await updateVersioned(ctx, 'person', id, expectedVersion, changes);
-  ctx.audit.add({ action: 'person.update', decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { fields: Object.keys(input).sort(), version } });
-  return presentWritten(ctx, 'person', v, { ...changes, version });
+  return applyEdit(ctx, 'person', v, expectedVersion, changes, Object.keys(input));
 }
 
 /** Archives a person (not erasure: the record stays, hidden from lists). */

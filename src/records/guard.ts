@@ -178,10 +178,11 @@ export async function findWritable(ctx: Ctx, action: Action, type: RecordType, i
 
 /**
  * The record as the actor sees it after a change, presented from what was written — the loaded row with the
- * written columns over it — instead of looking it up again; audited as an opening, like a read.
+ * written columns over it (nothing written: the row as loaded) — instead of looking it up again; audited as an
+ * opening, like a read.
  */
 export function presentWritten(ctx: Ctx, type: RecordType, v: Visible, written: Record<string, unknown>): RecordView {
-  const row = { ...v.row, ...written, updated_at: ctx.nowIso } as FactRow;
+  const row = (Object.keys(written).length ? { ...v.row, ...written, updated_at: ctx.nowIso } : v.row) as FactRow;
   return viewOf(ctx, type, presentOpened(ctx, type, row, v.subjectPersonId));
 }
 

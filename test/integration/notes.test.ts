@@ -177,6 +177,21 @@ describe.each(dialects())('session notes and conversations over HTTP (%s)', (dia
       expect(audit.detail).not.toContain('second draft');
     });
 
+    it('1.1 records-management: an edit that changes nothing writes nothing — the version stays and no change is audited (only the opening); a stale If-Match is still 412', async () => {
+      const id = await makeNote(world, caseId, author.id, 'as it was');
+      const title = (await as(world, author).get(`/api/notes/${id}`)).json().data.title as string;
+      const before = (await auditRows(world)).length;
+      const same = await as(world, author).patch(`/api/notes/${id}`, { title, body: 'as it was' }, { 'if-match': '"1"' });
+      expect(same.statusCode, same.body).toBe(200);
+      expect(same.headers.etag).toBe('"1"');
+      expect(same.json().version).toBe(1);
+      const entries = (await auditRows(world)).slice(before).filter((r) => r.resource_id === id);
+      expect(entries.map((r) => [r.action, r.decision])).toEqual([['note.read', 'allow']]);
+      expect((await world.services.db.kysely.selectFrom('notes').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version).toBe(1);
+      await as(world, author).patch(`/api/notes/${id}`, { body: 'changed' }, { 'if-match': '"1"' });
+      expect((await as(world, author).patch(`/api/notes/${id}`, { body: 'changed' }, { 'if-match': '"1"' })).statusCode).toBe(412);
+    });
+
     it('1.1 records-management (notes/author-edit): a teammate who is not the author may not edit or archive (403)', async () => {
       const edit = await as(world, teammate).patch(`/api/notes/${noteId}`, { title: 'mine now' }, { 'if-match': '"1"' });
       expect(edit.statusCode).toBe(403);
