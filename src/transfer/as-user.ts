@@ -13,16 +13,11 @@ export class RollBack<T> extends Error {
   }
 }
 
-/**
- * The active user with this username, loaded as an actor; an unknown or deactivated username is a TransferError, and
- * so is an account still on a one-time password, as the API refuses it (password-change-required, 3.7): the command
- * line acts as that user, never as more than the web app would let them be.
- */
+/** The active user with this username, loaded as an actor; an unknown or deactivated username is a TransferError. */
 async function activeUser(db: Kysely<Database>, username: string, nowIso: string): Promise<ActorFacts> {
-  const user = await db.selectFrom('users').select(['id', 'must_change_password']).where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+  const user = await db.selectFrom('users').select('id').where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
   const actor = user ? await loadActor(db, user.id, nowIso) : null;
   if (!actor) throw new TransferError(`No active user "${username}".`);
-  if (Number(user!.must_change_password) === 1) throw new TransferError(`"${username}" has a one-time password: they sign in to the web app and choose their own first.`);
   return actor;
 }
 
