@@ -54,7 +54,7 @@ describe.runIf(browserAvailable)('pages a role may not use, and addresses that l
     }
   }, 180_000);
 
-  it('3.7 secure-conditions: those who may use these pages get their forms; a manager, who lists accounts but does not create them, is refused that one', async () => {
+  it('3.7 secure-conditions: those who may use these pages get their forms; a manager, who lists accounts but does not create them, is not offered that one and is told who may', async () => {
     const forms = [
       { user: 'ada.admin', path: '/admin/accounts/new', title: 'Create an account', field: 'Username' },
       { user: 'morgan.reyes', path: '/purposes/new', title: 'Propose a purpose', field: 'Name' },
@@ -68,6 +68,14 @@ describe.runIf(browserAvailable)('pages a role may not use, and addresses that l
       expect(await page.getByRole('alert').count(), f.path).toBe(0);
       expect(await page.getByLabel(f.field, { exact: true }).count(), f.path).toBeGreaterThan(0);
       expect(problems).toEqual([]);
+    }
+    // The accounts list offers creating one only to those who may: not to a manager, who lists accounts.
+    for (const [user, offered] of [['ada.admin', 1], ['morgan.reyes', 0]] as const) {
+      const { page: list } = await newPage(browser);
+      await signIn(list, base, user, '/admin/accounts');
+      await list.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
+      await list.getByRole('table').waitFor();
+      expect(await list.getByRole('link', { name: 'Create an account' }).count(), user).toBe(offered);
     }
     const { page } = await newPage(browser);
     await signIn(page, base, 'morgan.reyes', '/admin/accounts/new');

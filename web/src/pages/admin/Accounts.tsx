@@ -5,9 +5,11 @@ import { api, call } from '../../api/client';
 import type { Account } from '../../api/models';
 import { ButtonLink, Link, Loading, PageTitle, ProblemMessage } from '../../components/ui';
 import { roleList } from '../../labels';
+import { useSession } from '../../session';
 
 /** Everyone with an account: roles, and the security state an administrator looks after. */
 export default function Accounts() {
+  const { me } = useSession(); // managers list accounts; only administrators create them (accounts/administer)
   const [inactive, setInactive] = useState(false);
   const users = useQuery({
     queryKey: ['users', 'admin', inactive],
@@ -17,7 +19,7 @@ export default function Accounts() {
     <section>
       <div className="page-head">
         <PageTitle>Accounts</PageTitle>
-        <ButtonLink href="/admin/accounts/new" variant="primary">Create an account</ButtonLink>
+        {me.may.includes('user.manage') ? <ButtonLink href="/admin/accounts/new" variant="primary">Create an account</ButtonLink> : null}
       </div>
       <p className="lede">Give each person who works here their own account with the roles they need. Accounts are deactivated, never deleted, so the record of who did what stays whole.</p>
       <Checkbox isSelected={inactive} onChange={setInactive} className="checkbox inline">

@@ -10,8 +10,8 @@ import { Allowed } from '../../components/Allowed';
 import { ApiForm } from '../../components/ApiForm';
 
 /**
- * Create an account (administrators: accounts/administer, 3.7): anyone else is refused the page with the API's reason
- * before any form is shown.
+ * Create an account (administrators: accounts/administer, 3.7): anyone else is told who may, before any form is
+ * shown ({@link Allowed}).
  */
 export default function NewAccount() {
   return (

@@ -21,7 +21,7 @@ const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString().slic
  * Propose a purpose (3.1): management or a guardian say what information is used for, why that is necessary, the
  * lawful basis (and the Article 9 condition for special-category information), who receives it, whether it needs to
  * identify people (3.3), how long it is kept, and who reviews it by when. It covers nothing until another guardian
- * approves it. Anyone else is refused the page, with the API's reason, before the form shows.
+ * approves it. Anyone else is told who may before any form shows ({@link Allowed}).
  */
 export default function NewPurpose() {
   return (

@@ -49,8 +49,8 @@ function Cell({ f, header = false }: { f: Figure; header?: boolean }) {
  * Equality monitoring ("Equality and Diversity"; Equality Act 2010): counts of one characteristic for a closed
  * quarter or year, overall or crossed with services or quarters, exactly as the API publishes them — small numbers
  * as "<5", complementary cells and totals beside them hidden, figures rounded to 5. Nothing is added up or derived
- * here, so the page can never undo the suppression. Managers only: anyone else is refused the page, with the API's
- * reason, before the form shows.
+ * here, so the page can never undo the suppression. Managers only: anyone else is told who may before any form
+ * shows ({@link Allowed}).
  */
 export default function EqualityReport() {
   return (
