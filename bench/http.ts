@@ -128,6 +128,8 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
     let auditedRequests = 0;
     // Server CPU time per request (user + system of the server process), less sensitive to other load than req/s.
     const cpuPerRequest = perTarget();
+    // The main thread's share of it: the thread that answers every request, and so what bounds the rate.
+    const mainThreadPerRequest = perTarget();
     const pgCpuPerRequest = perTarget();
     // What bounds the rate: the share of the run the server's main thread was on a CPU (one thread answers every
     // request), and the share of the machine's CPU left idle (waiting, e.g. for a durable commit).
@@ -149,6 +151,7 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
         rps[name].push(res.requests.average);
         p99[name].push(res.latency.p99);
         cpuPerRequest[name].push((s1.cpuMicros - s0.cpuMicros) / res.requests.total);
+        mainThreadPerRequest[name].push((s1.mainThreadMicros - s0.mainThreadMicros) / res.requests.total);
         pgCpuPerRequest[name].push((pg1 - pg0) / res.requests.total);
         mainThreadBusy[name].push((s1.mainThreadMicros - s0.mainThreadMicros) / wallMicros);
         const idle = machine1.idle - machine0.idle;
@@ -162,7 +165,7 @@ async function benchOne(dialect: 'sqlite' | 'postgres', opts: BenchOptions) {
     if (only) {
       // One target alone (profiling): its own figures; the ratios need its peers. The profile divides by these.
       const requests = rps[only].reduce((a, b) => a + b, 0) * seconds;
-      log(`http ${dialect}: ${only} ${med(rps, 0)[only]} req/s (~${Math.round(requests)} requests measured), server CPU ${med(cpuPerRequest, 1)[only]} µs/request`);
+      log(`http ${dialect}: ${only} ${med(rps, 0)[only]} req/s (~${Math.round(requests)} requests measured), server CPU ${med(cpuPerRequest, 1)[only]} µs/request, main thread ${med(mainThreadPerRequest, 1)[only]} µs/request`);
       return null;
     }
     const toBareByRound = pairedRatios(rps.audited, rps.bareRead);
