@@ -185,3 +185,18 @@ export const DEMO_PURPOSE = {
   needsIdentity: true,
   retentionPeriod: 'P6Y',
 } as const;
+
+/**
+ * The demo's purpose for sharing with the partners in its register (3.1, 4.3): a disclosure goes only to a recipient
+ * its purpose names (rule disclosure/recipient-within-purpose), and the first purpose keeps everything in house.
+ */
+export const DEMO_SHARING_PURPOSE = {
+  name: 'Joint working with partner agencies (demo)',
+  description: '[Fictional demo data] Sharing what a partner agency, the council or the police needs to support or protect a young person, with their consent, under a signed sharing agreement, or where the law requires it.',
+  lawfulBasis: 'legitimate_interests',
+  art9Condition: 'not_for_profit_body',
+  dataCategories: ['general', 'personal', 'special'],
+  recipientCategories: ['named partner organisation', 'local authority', 'police'],
+  needsIdentity: true,
+  retentionPeriod: 'P6Y',
+} as const;

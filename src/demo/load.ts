@@ -12,7 +12,7 @@ import { acceptPolicy } from '../policy-document/commands';
 import { currentPolicy, installDefaultPolicy } from '../policy-document/store';
 import { actAs, runUnit } from '../unit';
 import { approvePurpose, createPurpose } from '../purposes/commands';
-import { DEMO_ORGANISATION, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_PURPOSE, DEMO_USERS } from './data';
+import { DEMO_ORGANISATION, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_PURPOSE, DEMO_SHARING_PURPOSE, DEMO_USERS } from './data';
 
 /** Why the demo was not loaded (a message for the operator; nothing was written). */
 export class DemoRefused extends Error {}
@@ -31,8 +31,10 @@ export interface DemoResult {
   accounts: DemoAccount[];
   passwordFromEnv: boolean;
   counts: { users: number; people: number; cases: number; notes: number; organisations: number; purposes: number };
-  /** The active purpose the demo's exports, consents and disclosures can name (2.1). */
+  /** The active purpose the demo's exports and consents can name (2.1); its information stays in house. */
   purpose: { id: string; name: string };
+  /** The active purpose for sharing with the partners in the register: what a disclosure names (3.1, 4.3). */
+  sharingPurpose: { id: string; name: string };
 }
 
 const REQUEST_ID = 'cli-demo';
@@ -139,9 +141,14 @@ async function loadInto(system: Ctx, shared: string | undefined, force: boolean)
   // The purpose register (3.1): proposed by management, approved by the guardian (who did not write it), reviewed
   // in a year.
   const review = new Date(now.getTime() + 365 * DAY).toISOString().slice(0, 10);
-  const proposed = await as('demo.manager', (ctx) => createPurpose(ctx, { ...DEMO_PURPOSE, dataCategories: [...DEMO_PURPOSE.dataCategories], recipientCategories: [...DEMO_PURPOSE.recipientCategories], guardianId: ids.get('demo.guardian')!, nextReviewOn: review }));
-  const purposeId = proposed.data.id as string;
-  await as('demo.guardian', (ctx) => approvePurpose(ctx, purposeId, 1, {}));
+  const activePurpose = async (p: typeof DEMO_PURPOSE | typeof DEMO_SHARING_PURPOSE) => {
+    const proposed = await as('demo.manager', (ctx) => createPurpose(ctx, { ...p, dataCategories: [...p.dataCategories], recipientCategories: [...p.recipientCategories], guardianId: ids.get('demo.guardian')!, nextReviewOn: review }));
+    const id = proposed.data.id as string;
+    await as('demo.guardian', (ctx) => approvePurpose(ctx, id, 1, {}));
+    return id;
+  };
+  const purposeId = await activePurpose(DEMO_PURPOSE);
+  const sharingPurposeId = await activePurpose(DEMO_SHARING_PURPOSE);
 
   const count = async (table: 'users' | 'cases' | 'notes' | 'organisations', where?: { column: 'created_by' | 'author_id'; ids: string[] }) => {
     let q = trx.selectFrom(table as 'cases').select((eb) => eb.fn.countAll<number>().as('n'));
@@ -159,9 +166,10 @@ async function loadInto(system: Ctx, shared: string | undefined, force: boolean)
       cases: cases.filter(Boolean).length,
       notes: await count('notes', { column: 'author_id', ids: demoIds }),
       organisations: await count('organisations', { column: 'created_by', ids: demoIds }),
-      purposes: 1,
+      purposes: 2,
     },
     purpose: { id: purposeId, name: DEMO_PURPOSE.name },
+    sharingPurpose: { id: sharingPurposeId, name: DEMO_SHARING_PURPOSE.name },
   };
 }
 
@@ -170,8 +178,9 @@ export function demoSummary(result: DemoResult): string {
   const c = result.counts;
   const lines = [
     `Loaded the FICTIONAL demo organisation "${result.organisation}".`,
-    `  ${c.users} accounts, ${c.people} people, ${c.cases} cases, ${c.notes} notes, ${c.organisations} organisations and ${c.purposes} active purpose — all invented.`,
-    `  The purpose "${result.purpose.name}" (${result.purpose.id}) is active: consents, disclosures and exports name it.`,
+    `  ${c.users} accounts, ${c.people} people, ${c.cases} cases, ${c.notes} notes, ${c.organisations} organisations and ${c.purposes} active purposes — all invented.`,
+    `  The purpose "${result.purpose.name}" (${result.purpose.id}) is active: consents and exports name it; its information stays in house.`,
+    `  The purpose "${result.sharingPurpose.name}" (${result.sharingPurpose.id}) is active: disclosures to the partners in the register name it.`,
     '',
     'Demo accounts (they have accepted the current confidentiality policy; no password change is forced, because they are for trying the app):',
   ];

@@ -16,7 +16,7 @@ import { findBasis, groundFitsRecipient } from './basis';
 import { resolveItems } from './items';
 import { getDisclosure } from './queries';
 import { leftAt } from './record';
-import { basisRefusal, crimeRecipientRefusal, hardRuleRefusal, outsidePurposeRefusal, refuseAll, type Refusal } from './refusals';
+import { basisRefusal, crimeRecipientRefusal, hardRuleRefusal, outsidePurposeRefusal, recipientOutsidePurposeRefusal, refuseAll, type Refusal } from './refusals';
 import type { ApprovalInput, RequestInput } from './schema';
 
 /** A short reference a recipient can quote: the day and six random characters. */
@@ -39,7 +39,8 @@ export function decideDisclosure(ctx: Ctx, action: 'disclosure.request' | 'discl
  * - one person per disclosure (2.2), no organisation-specific data (3.2), on the person's case team;
  * - the items: chosen explicitly, each the person's, each readable by the requester (need to know);
  * - session details only when the client asked for it, recorded (practice 2);
- * - the purpose active (3.1), every item within the categories it uses; pseudonymise only where it does not need identity;
+ * - the purpose active (3.1), every item within the categories it uses, the recipient among those it names;
+ *   pseudonymise only where it does not need identity;
  * - a basis decided here, never taken from the body: an exception asked for waits for a manager's approval (1.3);
  *   otherwise the first automatic basis that holds (consent through the consent relation, then a sharing agreement in
  *   force, whose id is recorded with the disclosure and in the audit — practice 5.1), or refused citing 1.3.
@@ -68,6 +69,8 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
   const org = await ctx.db.selectFrom('organisations').select(['id', 'kind']).where('id', '=', input.recipient.organisationId).where('archived_at', 'is', null).executeTakeFirst();
   if (!org) throw invalidInput('The recipient must be an organisation in the register.', [{ path: 'body.recipient.organisationId', message: 'no organisation with that id in the register' }]);
   if (input.exception && !groundFitsRecipient(input.exception.ground, org.kind)) refusals.push(crimeRecipientRefusal(ctx, org, target));
+  const unnamed = recipientOutsidePurposeRefusal(ctx, purpose, org, target);
+  if (unnamed) refusals.push(unnamed);
   if (input.pseudonymise && Number(purpose.needs_identity) === 1) throw invalidInput('This purpose needs to know who the person is: it cannot be served by a pseudonymised pack.', [{ path: 'body.pseudonymise', message: 'the purpose needs identity' }]);
   if (input.pseudonymise && resolved.items.attachments.length) throw invalidInput('A document cannot be pseudonymised: leave documents out of a pseudonymised pack.', [{ path: 'body.items.attachments', message: 'not allowed with pseudonymise' }]);
   const occurredAt = input.oral ? new Date(input.oral.occurredAt).toISOString() : null;

@@ -4,6 +4,7 @@ import type { PurposeRow } from '../db/schema';
 import { DomainError, type FieldError } from '../lib/errors';
 import type { Decision } from '../policy/types';
 import type { DisclosureFacts } from '../policy/types';
+import { categoriesReaching, purposeReaches } from '../purposes/reaches';
 import { basisEntry, CRIME_NEEDS_POLICE, type BasisOutcome } from './basis';
 import type { ResolvedItems } from './items';
 
@@ -56,6 +57,31 @@ export function outsidePurposeRefusal(ctx: Ctx, resolved: ResolvedItems, purpose
     ruleId, clause, reason,
     errors: outside.map((i) => ({ path: i.path, message: `${i.beyond.join(' and ')} information, which this purpose does not use` })),
     entry: { action: 'disclosure.request', decision: 'deny', ruleId, clause, ...target, detail: { purposeId: purpose.id, outside: outside.map((i) => i.path) } },
+  };
+}
+
+/** The rule a disclosure to a recipient its purpose does not name is refused by (3.1; Caldicott 1). */
+export const RECIPIENT_OUTSIDE_PURPOSE = 'disclosure/recipient-within-purpose';
+
+/**
+ * 3.1 (every transfer clearly defined): the recipient is not among those the purpose names — its recipient
+ * categories list neither "named partner organisation" nor the organisation's kind (src/purposes/reaches.ts). Null
+ * when the purpose reaches it. Whatever the basis: consent, an agreement or an exception does not make a purpose
+ * whose information stays with the service cover a transfer out of it.
+ */
+export function recipientOutsidePurposeRefusal(
+  ctx: Ctx, purpose: PurposeRow, recipient: { id: string; kind: string }, target: Target,
+  at: { action: 'disclosure.request' | 'disclosure.release'; path: string } = { action: 'disclosure.request', path: 'body.purposeId' },
+): Refusal | null {
+  if (purposeReaches(purpose, recipient.kind)) return null;
+  const ruleId = RECIPIENT_OUTSIDE_PURPOSE;
+  const clause = ctx.actor.policy.clauseFor('justify-purpose');
+  const listed = (JSON.parse(purpose.recipient_categories) as string[]).join('; ');
+  const reason = `The purpose does not name this recipient among those who may receive its information (${listed}): choose a purpose whose recipients include ${categoriesReaching(recipient.kind).map((c) => `“${c}”`).join(' or ')}.`;
+  return {
+    ruleId, clause, reason,
+    errors: [{ path: at.path, message: `its recipients (${listed}) do not include a ${recipient.kind.replace(/_/g, ' ')}` }],
+    entry: { action: at.action, decision: 'deny', ruleId, clause, ...target, detail: { purposeId: purpose.id, recipientOrganisationId: recipient.id, recipientKind: recipient.kind } },
   };
 }
 

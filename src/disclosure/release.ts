@@ -15,6 +15,7 @@ import { resolveItems, type StoredItems } from './items';
 import { buildPackModel, sha256 } from './pack';
 import { getDisclosure } from './queries';
 import { agreementEndedReason, agreementStates, type DisclosureLike } from './readiness';
+import { recipientOutsidePurposeRefusal, refuseAll } from './refusals';
 import type { AcknowledgeInput, AttestationInput, ReleaseInput } from './schema';
 
 /** How a disclosure is found from its acknowledgement link: written, awaiting acknowledgement, not expired. */
@@ -144,6 +145,10 @@ export async function releaseDisclosure(ctx: Ctx, id: string, input: ReleaseInpu
     people: 1, sessionItems: resolved.sessionItems, clientRequested: row.client_requested === 1, organisationItems: false,
   }, target);
   const purpose = await purposeInForceFor(ctx, row.purpose_id, 'params.id', 'disclosure.release', target);
+  // 3.1: the recipient still among those the purpose names (its kind in the register may have changed since).
+  const recipient = await ctx.db.selectFrom('organisations').select(['id', 'kind']).where('id', '=', row.recipient_org_id).executeTakeFirstOrThrow();
+  const unnamed = recipientOutsidePurposeRefusal(ctx, purpose, recipient, target, { action: 'disclosure.release', path: 'params.id' });
+  if (unnamed) refuseAll(ctx, [unnamed]);
   const outcome = await basisOf(row.basis).check(ctx, { row: { ...row, data_categories: JSON.stringify(resolved.categories) }, person });
   if (!outcome.holds) throw await basisNoLongerHolds(ctx, row, outcome, target);
   const model = await buildPackModel(ctx, row, purpose, ctx.nowIso);

@@ -31,11 +31,15 @@ describe.each(dialects())('confide demo (%s)', (dialect) => {
 
   it('loads the fictional organisation: accounts in every role, people, cases with teams, notes, a partner, a funder, and the council and police a safeguarding referral goes to (practice 4.3)', async () => {
     result = await loadDemo(world.services, { password: PASSWORD });
-    expect(result.counts).toEqual({ users: 7, people: 12, cases: 9, notes: 15, organisations: 4, purposes: 1 });
-    // 3.1, 2.1: one purpose, proposed by the manager and approved by the guardian, for consents, disclosures and exports.
-    const purposes = await world.services.db.kysely.selectFrom('purposes').select(['id', 'status', 'created_by', 'approved_by']).execute();
-    expect(purposes).toEqual([{ id: result.purpose.id, status: 'active', created_by: expect.any(String), approved_by: expect.any(String) }]);
-    expect(purposes[0].created_by).not.toBe(purposes[0].approved_by);
+    expect(result.counts).toEqual({ users: 7, people: 12, cases: 9, notes: 15, organisations: 4, purposes: 2 });
+    // 3.1, 2.1: two purposes, each proposed by the manager and approved by the guardian: one keeping information in
+    // house (consents, exports), one naming the partners in the register a disclosure may go to (4.3).
+    const purposes = await world.services.db.kysely.selectFrom('purposes').select(['id', 'status', 'created_by', 'approved_by', 'recipient_categories']).orderBy('name').execute();
+    expect(purposes).toEqual([
+      { id: result.sharingPurpose.id, status: 'active', created_by: expect.any(String), approved_by: expect.any(String), recipient_categories: JSON.stringify(['named partner organisation', 'local authority', 'police']) },
+      { id: result.purpose.id, status: 'active', created_by: expect.any(String), approved_by: expect.any(String), recipient_categories: JSON.stringify(['internal service only']) },
+    ]);
+    for (const p of purposes) expect(p.created_by).not.toBe(p.approved_by);
     expect(await count(world, 'users')).toBe(7);
     expect(await count(world, 'people')).toBe(12);
     expect(await count(world, 'cases')).toBe(9);
