@@ -82,6 +82,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'disclosure/no-organisation-data': 'Organisation-specific data is never given to a third party, so it was refused.',
   'disclosure/no-self-approval': 'A disclosure without consent must be decided by a manager other than the one who asked for it, so it was refused.',
   'disclosure/exception-not-approved': 'No manager other than the requester had approved the exception, so nothing was released.',
+  'disclosure/not-over-a-refusal': 'The person had refused or withdrawn consent for this purpose, and a sharing agreement does not override their answer, so it was refused.',
   'disclosure/within-purpose': 'Some of the information chosen was outside what the purpose uses, so it was refused.',
   'disclosure/recipient-within-purpose': 'The purpose did not name this recipient among those who may receive its information, so it was refused.',
   'disclosure/crime-exception-police-only': 'The crime exception is for information the police need, and the recipient was not the police, so it was refused.',

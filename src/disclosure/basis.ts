@@ -4,7 +4,8 @@ import { loadConsentFacts } from '../consent/check';
 import type { Ctx } from '../context';
 import type { DisclosureRow } from '../db/schema';
 import { coveringAgreement } from '../policy/agreement-relation';
-import { coveringConsent } from '../policy/consent-relation';
+import { coveringConsent, type ConsentFact } from '../policy/consent-relation';
+import { ukDate } from '../information-use/plain';
 import { decide } from '../policy/decide';
 import type { Visible } from '../records/guard';
 
@@ -58,11 +59,31 @@ export const CONSENT_BASIS: Basis = {
   },
 };
 
+/** The rule an agreement-based disclosure is refused by when the person said no to the purpose (4.3, 1.3). */
+export const NOT_OVER_A_REFUSAL = 'disclosure/not-over-a-refusal';
+
+/**
+ * The person's own answer for the purpose, when it is no: their current consent version for it is a refusal or a
+ * withdrawal (at the time the basis is asked about: an oral disclosure's moment, else now). Null otherwise.
+ */
+async function personSaidNo(ctx: Ctx, row: BasisAsk['row']): Promise<ConsentFact | null> {
+  const facts = await loadConsentFacts(ctx, row.person_id, {
+    purposeId: row.purpose_id, recipient: { kind: 'organisation', organisationId: row.recipient_org_id }, dataCategories: JSON.parse(row.data_categories) as string[],
+    at: basisTime(row),
+  }, 'body');
+  return facts.current.find((c) => c.decision === 'refused' || c.decision === 'withdrawn') ?? null;
+}
+
 /**
  * (c) A sharing agreement in force (practice 5.1): a signed joint working protocol between us and the recipient
  * organisation covers this purpose and the data categories of every chosen item — decided by the policy through the
  * agreement relation (action agreement.check, relation `agreement`, src/policy/agreement-relation.ts). Where the
  * agreement says each disclosure also needs the person's consent, the consent basis must hold as well.
+ *
+ * An agreement is made between organisations; it never overrides the person's own answer (4.3: disclosure "only
+ * takes place on the terms agreed with the person it concerns"). When they refused or withdrew consent for the
+ * purpose, the agreement does not hold for them (rule disclosure/not-over-a-refusal): only an exception decided by a
+ * manager who did not ask for it can share then (1.3).
  */
 export const AGREEMENT_BASIS: Basis = {
   kind: 'agreement',
@@ -74,6 +95,15 @@ export const AGREEMENT_BASIS: Basis = {
     const covering = d.allowed ? coveringAgreement(facts) : null;
     if (!covering) return { holds: false, ruleId: d.ruleId, clause: d.clause, reason: d.reason, detail: { basis: 'agreement', agreementId: null } };
     const base = { basis: 'agreement', agreementId: covering.id, consentRequired: covering.requiresConsent };
+    const no = await personSaidNo(ctx, row);
+    if (no) {
+      const when = no.decision === 'withdrawn' && no.withdrawnAt ? ` on ${ukDate(no.withdrawnAt)}` : '';
+      return {
+        holds: false, ruleId: NOT_OVER_A_REFUSAL, clause: ctx.actor.policy.clauseFor('third-party-disclosure'),
+        reason: `The person ${no.decision === 'withdrawn' ? `withdrew their consent for this purpose${when}` : 'refused consent for this purpose'}: a sharing agreement does not override their answer. Share without it only if the law, an emergency or a crime requires it, decided by a manager (1.3).`,
+        detail: { ...base, consentId: no.id, personSaid: no.decision },
+      };
+    }
     if (!covering.requiresConsent) return { holds: true, ruleId: d.ruleId, clause: d.clause, reason: d.reason, detail: base };
     const consent = await CONSENT_BASIS.check(ctx, ask);
     return { ...consent, detail: { ...base, consentId: consent.detail.consentId ?? null } };

@@ -20,14 +20,14 @@ const PENDING = new Set(['awaiting_acknowledgement', 'acknowledged']);
 const pending = (r: DisclosureLike) => PENDING.has(r.status as string);
 
 /**
- * When the consent a pending disclosure rests on was withdrawn (1.3, 4.1: a withdrawal takes effect at once), by
- * disclosure id: a consent-based disclosure (or an agreement's that needs consent too) not yet released whose
- * person's current consent version for its purpose is a withdrawal. Such a disclosure cannot be released (the
- * basis is checked again at release and refused), so it is shown as withdrawn rather than ready. One query for a
- * page of rows.
+ * When the person withdrew consent for a pending disclosure's purpose (1.3, 4.1: a withdrawal takes effect at once),
+ * by disclosure id: a consent-based or agreement-based disclosure not yet released whose person's current consent
+ * version for its purpose is a withdrawal — an agreement never overrides the person's answer (4.3, rule
+ * disclosure/not-over-a-refusal). Such a disclosure cannot be released (the basis is checked again at release and
+ * refused), so it is shown as withdrawn rather than ready. One query for a page of rows.
  */
 export async function consentWithdrawals(ctx: Ctx, rows: readonly DisclosureLike[]): Promise<Map<string, string>> {
-  const waiting = rows.filter((r) => pending(r) && (r.basis === 'consent' || (r.basis === 'agreement' && r.consent_id !== null)));
+  const waiting = rows.filter((r) => pending(r) && (r.basis === 'consent' || r.basis === 'agreement'));
   const out = new Map<string, string>();
   if (!waiting.length) return out;
   const withdrawals = await ctx.db.selectFrom('consents').select(['person_id', 'purpose_id', 'withdrawn_at'])
