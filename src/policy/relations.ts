@@ -219,6 +219,18 @@ export const RELATIONS = {
     sql: ({ eb, type }) => (type === 'breach' ? eb.not(eb.exists(freeManager())) : FALSE),
   },
   /**
+   * 3.4, 1.3: the disclosure rests on the person's consent or a sharing agreement, not on an exception to consent (a
+   * legal duty, an emergency, a crime). That someone's information went to the police or a court without their
+   * consent is need to know of the staff on their case and of management, not of the volunteers and students who
+   * work with them (rule disclosure/case-team-volunteer-reads). Holds for every record of another type.
+   */
+  'not-exception': {
+    meaning: 'not made under an exception to consent',
+    holds: (_actor, r) => r.exception !== true,
+    sql: ({ eb, type }) => (type === 'disclosure' ? eb(sql.ref('disclosures.basis'), '!=', 'exception') : TRUE),
+    facts: (_actor, type, row) => (type === 'disclosure' ? { exception: row.basis === 'exception' } : {}),
+  },
+  /**
    * The opposite of `referral`: anything but a safeguarding referral's disclosure. The case team's disclosure rules
    * require it, so a referral never shows in a person's register to the team (practice 4.1, 3.4).
    */

@@ -98,6 +98,8 @@ export interface Resource {
   agreement?: AgreementFacts;
   /** The disclosure is a safeguarding referral made for a concern (relations `referral` / `ordinary`, practice 4.1). */
   referral?: boolean;
+  /** The disclosure was made under an exception to consent: legal duty, emergency or crime (relation `not-exception`, 1.3). */
+  exception?: boolean;
   /** A meeting's facts for sharing its notes with an external attendee (practice 2, 3; src/meetings/). */
   meeting?: MeetingFacts;
   /**

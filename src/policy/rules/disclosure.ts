@@ -49,7 +49,9 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
     reason: 'You are on the case team working with this person.',
   },
   {
-    id: 'disclosure/case-team-volunteer-reads', clauseKey: 'need-to-know', effect: 'allow', roles: ['volunteer', 'student'], relation: ['team', 'ordinary'],
+    // Not an exception's disclosure (relation `not-exception`): that information went to the police or a court without
+    // the person's consent is not for volunteers and students (3.4).
+    id: 'disclosure/case-team-volunteer-reads', clauseKey: 'need-to-know', effect: 'allow', roles: ['volunteer', 'student'], relation: ['team', 'ordinary', 'not-exception'],
     actions: ['disclosure.read'], classifications: ['general'],
     reason: 'You work with this person: you see what was disclosed to whom, not the reasons.',
   },
