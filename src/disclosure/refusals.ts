@@ -80,7 +80,7 @@ export function recipientOutsidePurposeRefusal(
   const reason = `The purpose does not name this recipient among those who may receive its information (${listed}): choose a purpose whose recipients include ${categoriesReaching(recipient.kind).map((c) => `“${c}”`).join(' or ')}.`;
   return {
     ruleId, clause, reason,
-    errors: [{ path: at.path, message: `its recipients (${listed}) do not include a ${recipient.kind.replace(/_/g, ' ')}` }],
+    errors: [{ path: at.path, message: `its recipients (${listed}) do not include ${recipient.kind === 'other' ? 'this organisation: only “named partner organisation” reaches an organisation of kind “other”' : `a ${recipient.kind.replace(/_/g, ' ')}`}` }],
     entry: { action: at.action, decision: 'deny', ruleId, clause, ...target, detail: { purposeId: purpose.id, recipientOrganisationId: recipient.id, recipientKind: recipient.kind } },
   };
 }

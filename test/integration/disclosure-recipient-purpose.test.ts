@@ -76,6 +76,7 @@ describe.each(dialects())('a disclosure goes only to a recipient its purpose nam
     const toOther = await as(world, staff).post('/api/disclosures', legalDuty(byKinds, other));
     expect(toOther.statusCode, toOther.body).toBe(403);
     expect(toOther.json().detail).toContain('choose a purpose whose recipients include “named partner organisation”');
+    expect(toOther.json().errors).toEqual([{ path: 'body.purposeId', message: 'its recipients (police; local authority) do not include this organisation: only “named partner organisation” reaches an organisation of kind “other”' }]);
     const named = await purposeFor(['named partner organisation']);
     for (const org of [other, police, council]) expect((await as(world, staff).post('/api/disclosures', legalDuty(named, org))).statusCode).toBe(201);
   });
