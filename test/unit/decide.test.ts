@@ -832,7 +832,7 @@ describe('decide(): every allow rule, generated from the rule table', () => {
             expect(decide(actor(others), action, facts).ruleId, `${rule.id} fired for roles [${others}]`).not.toBe(rule.id);
           }
           for (const broken of relationsOf(rule).filter((r) => r !== 'any')) {
-            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : broken === 'consent' ? { consent: consentFacts({ decision: 'withdrawn' }) } : broken === 'agreement' ? { agreement: agreementFacts({ status: 'draft' }) } : broken === 'referral' ? { referral: false } : broken === 'ordinary' ? { referral: true } : broken === 'no-free-manager' ? { noFreeManager: false } : { ownerId: OTHER }) };
+            const f = { ...facts, ...(broken === 'team' ? { team: false } : broken === 'grant' ? { granted: 0, emergency: 0 } : broken === 'consent' ? { consent: consentFacts({ decision: 'withdrawn' }) } : broken === 'agreement' ? { agreement: agreementFacts({ status: 'draft' }) } : broken === 'referral' ? { referral: false } : broken === 'ordinary' ? { referral: true } : broken === 'not-exception' ? { exception: true } : broken === 'no-free-manager' ? { noFreeManager: false } : { ownerId: OTHER }) };
             expect(decide(actor(roles), action, f).ruleId, `${rule.id} fired without ${broken}`).not.toBe(rule.id);
           }
         }
