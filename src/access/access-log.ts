@@ -14,7 +14,7 @@ import { whyOf } from './why';
 import { notFoundAudited } from '../audit/not-found';
 
 /** Record types of safeguarding work (practice 4.1): a concern, and a referral made from one. */
-const SAFEGUARDING_TYPES = ['concern', 'referral'];
+export const SAFEGUARDING_TYPES = ['concern', 'referral'];
 
 /**
  * The audit rows that are not safeguarding work (practice 4.1): not on a concern or a referral, nor on a disclosure a

@@ -15,6 +15,7 @@ const tags = ['access'];
 export const accessRoutes = [
   route({
     method: 'POST', url: '/api/access/requests', action: 'grant.request', tags, body: requestAccessBody, status: 202,
+    bodyTarget: [{ id: 'resourceId', typeFrom: 'resourceType', types: requestAccessBody.shape.resourceType.options }],
     summary: 'Ask for time-limited access to a record, with a reason (queued for a manager)',
     handler: (ctx, { body }) => requestAccess(ctx, body),
   }),
@@ -46,6 +47,7 @@ export const accessRoutes = [
   }),
   route({
     method: 'POST', url: '/api/access/break-glass', action: 'breakglass.open', tags, body: breakGlassBody, status: 201,
+    bodyTarget: [{ id: 'resourceId', typeFrom: 'resourceType', types: breakGlassBody.shape.resourceType.options }],
     summary: 'Emergency access to a record outside your need to know: managers are notified and review every use',
     handler: (ctx, { body }) => breakGlass(ctx, body),
   }),

@@ -12,6 +12,7 @@ const tags = ['cases'];
 export const caseRoutes = [
   route({
     method: 'POST', url: '/api/cases', action: 'case.create', tags, body: openCaseBody, status: 201,
+    bodyTarget: [{ id: 'personId', type: 'person' }],
     summary: 'Open a case for a person you may see, with you as lead worker on its team',
     handler: async (ctx, { body, reply }) => {
       const opened = await openCase(ctx, body);

@@ -25,6 +25,7 @@ import * as m0023 from './migrations/0023_meeting_links';
 import * as m0024 from './migrations/0024_disclosure_agreement';
 import * as m0025 from './migrations/0025_agreement_reviews';
 import * as m0026 from './migrations/0026_notification_settled';
+import * as m0027 from './migrations/0027_meeting_client_request';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0024_disclosure_agreement': m0024,
   '0025_agreement_reviews': m0025,
   '0026_notification_settled': m0026,
+  '0027_meeting_client_request': m0027,
 };
 
 /** The name of the newest migration: identifies the schema a database built by this code has. */

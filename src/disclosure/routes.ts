@@ -17,6 +17,7 @@ const empty = z.strictObject({}).optional();
 export const disclosureRoutes = [
   route({
     method: 'POST', url: '/api/disclosures', action: 'disclosure.request', tags, body: requestBody, status: 201,
+    bodyTarget: [{ id: 'personIds', type: 'person' }],
     summary: "Request a disclosure of one person's chosen items to a named recipient for an active purpose (or record an oral one); the basis is decided on the server",
     handler: async (ctx, { body, reply }) => {
       const d = await requestDisclosure(ctx, body);

@@ -6,8 +6,8 @@ import { recordAuditNow } from '../audit/record';
 import type { Database } from '../db/schema';
 import type { Ctx, Services } from '../context';
 import { decideAction, warnedRules } from '../policy/decide';
-import type { Actor } from '../policy/types';
-import { routeTarget } from './route-target';
+import type { Actor, Decision } from '../policy/types';
+import { refusalTarget, routeTarget } from './route-target';
 import { runUnit } from '../unit';
 import { identifyCaller, recentCallerOf } from './authenticate';
 import { readAccessEpoch, type Caller } from '../accounts/caller-cache';
@@ -127,6 +127,7 @@ function policyHandler(services: Services, def: PolicyRoute) {
     const audit = new AuditBuffer();
     let input: RouteInput<unknown, unknown, unknown>;
     try {
+      await gate(def, request, actor, audit, services.db.kysely);
       input = admit(def, request, reply, actor, audit);
       input.received = await def.receive(input, services);
     } catch (error) {
@@ -158,18 +159,32 @@ function identifier(services: Services, def: PolicyRoute, request: FastifyReques
   };
 }
 
-/** The unit's work for a route without an upload: admit the caller and the input, then the handler. */
+/** The unit's work for a route without an upload: the policy gate, then admit the input, then the handler. */
 function handling(def: PolicyRoute, request: FastifyRequest, reply: FastifyReply) {
-  return (ctx: Ctx) => def.handler(ctx, admit(def, request, reply, ctx.actor, ctx.audit));
+  return (ctx: Ctx) => gate(def, request, ctx.actor, ctx.audit, ctx.db) ?? def.handler(ctx, admit(def, request, reply, ctx.actor, ctx.audit));
 }
 
-/** May they use this route at all, and is the input valid. Refusals go to `audit`. */
+/**
+ * The coarse policy check: may they use this route at all. Null when they may — nothing more is done, no query: this
+ * is every request's path. Otherwise a promise rejected with the 403, once the refusal is in `audit`.
+ */
+function gate(def: PolicyRoute, request: FastifyRequest, actor: Actor, audit: AuditBuffer, db: Kysely<Database>): Promise<never> | null {
+  const refusal = decideAction(actor, def.action);
+  return refusal ? refuse(def, request, refusal, audit, db) : null;
+}
+
+/**
+ * Audits a refusal at the gate against the record the route names, with the person that record is about looked up
+ * through `db` (src/http/route-target.ts), then throws the 403 — the same answer whether or not the record exists.
+ */
+async function refuse(def: PolicyRoute, request: FastifyRequest, refusal: Decision, audit: AuditBuffer, db: Kysely<Database>): Promise<never> {
+  const target = await refusalTarget(db, def, request.params, request.body);
+  audit.add(fromDecision(def.action, refusal, { ...target, detail: { route: def.url } }));
+  throw forbidden(refusal);
+}
+
+/** Is the input valid, for a caller the gate let through. An allowed breach of a warn-only rule goes to `audit`. */
 function admit(def: PolicyRoute, request: FastifyRequest, reply: FastifyReply, actor: Actor, audit: AuditBuffer) {
-  const pre = decideAction(actor, def.action);
-  if (pre) {
-    audit.add(fromDecision(def.action, pre, { ...routeTarget(def.url, request.params), detail: { route: def.url } }));
-    throw forbidden(pre);
-  }
   const input = parseInput(def, request, reply);
   for (const rule of warnedRules(actor, def.action)) {
     // A forbid rule the organisation switched to warn-only: allowed, but recorded as the breach of policy it is.

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import type { Ctx, PublicCtx, Services } from '../context';
 import type { Action } from '../policy/actions';
+import type { BodyTarget } from './route-target';
 
 /** What a handler receives besides the context: validated input and the raw request/reply for headers. */
 export interface RouteInput<P, Q, B> {
@@ -34,6 +35,12 @@ interface RouteBase<P, Q, B> {
 export interface PolicyRoute<P = unknown, Q = unknown, B = unknown> extends RouteBase<P, Q, B> {
   action: Action;
   public?: never;
+  /**
+   * For a route whose path names no record but whose body does (POST /api/disclosures: the person in `personIds`):
+   * where in the body the record is named, in order. A refusal by the pipeline's coarse policy check is then audited
+   * against that record and its subject person, as a route naming it in its path is (src/http/route-target.ts).
+   */
+  bodyTarget?: readonly BodyTarget[];
   /**
    * Takes in a request body that must not be read inside the database transaction (a file upload: a slow client
    * would hold the transaction, and on SQLite the one connection, for as long as it takes). Runs after

@@ -3,8 +3,11 @@ import type { Ctx } from '../context';
 import type { MeetingRow } from '../db/schema';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
+import { factsFor } from '../policy/relations';
 import type { Classification, Decision, Resource } from '../policy/types';
 import { notFoundAudited } from '../audit/not-found';
+import { loadWithFacts } from '../records/guard';
+import { readActionOf } from '../records/registry';
 import { INSIDE_ROLES } from './attendee-role';
 
 /**
@@ -57,4 +60,39 @@ export async function findMeeting(ctx: Ctx, id: string, action: Action = 'meetin
 /** Decides an action on a meeting the actor can see; a refusal is audited and answers 403 with the reason. */
 export function requireOnMeeting(ctx: Ctx, action: Action, resource: Resource, subjectPersonId: string | null, detail: Record<string, unknown> = {}): Decision {
   return enforce(ctx, action, decide(ctx.actor, action, resource), { resourceType: 'meeting', resourceId: resource.id, subjectPersonId, detail });
+}
+
+/** Whether the client's request that their session details go to the meeting's third parties is recorded (practice 2). */
+export const clientRequested = (row: Pick<MeetingRow, 'client_request_detail'>) => row.client_request_detail !== null;
+
+/**
+ * The person or case a meeting is to be recorded about, as the actor may see it (3.4): one that does not exist and
+ * one the actor may not see are the same 404 after the same lookup, audited alike as the action attempted
+ * (meeting.record denied by default/not-found against that person or case; `found: false`, or `why`: the rule that
+ * hides it). Returns the person it is about, for the audit.
+ */
+export async function visibleSubject(ctx: Ctx, type: 'person' | 'case', id: string): Promise<{ subjectPersonId: string | null }> {
+  const row = await loadWithFacts(ctx, type, id);
+  const notFound = (subjectPersonId: string | null, detail: Record<string, unknown>) =>
+    notFoundAudited(ctx, type, { action: 'meeting.record', resourceType: type, resourceId: id, subjectPersonId, detail });
+  if (!row) throw notFound(null, { found: false });
+  const d = decide(ctx.actor, readActionOf(type), { ...factsFor(ctx.actor, type, row), classification: 'general' });
+  if (!d.allowed) throw notFound(row._subject, { why: d.ruleId });
+  return { subjectPersonId: row._subject };
+}
+
+/**
+ * A refusal of meetings about a person or case the actor sees (403, never "not found": the record is open to them),
+ * in words that say what is missing. A role that does `action` on meetings with the team working with the person
+ * (staff, management) — refused by default because the actor is not on that team, though management oversight, an
+ * access grant or a break-glass opens the person's record and their cases — is told that meetings are the team's
+ * (rules meetings/* give none of those a way in). Any other refusal is the policy's own.
+ */
+export function notOnTeamRefusal(ctx: Pick<Ctx, 'actor'>, action: 'meeting.read' | 'meeting.record', about: 'person' | 'case', d: Decision): Decision {
+  if (d.allowed || d.ruleId !== 'default/deny') return d;
+  const onTeamWould = decide(ctx.actor, action, { type: 'meeting', team: true, classification: 'general' }).allowed;
+  if (!onTeamWould) return d;
+  const done = action === 'meeting.read' ? 'read' : 'recorded';
+  const team = about === 'person' ? "this person's case team" : "this case's team";
+  return { ...d, reason: `Meetings about a ${about} are ${done} by the team working with ${about === 'person' ? 'them' : 'it'} (need to know): you are not on ${team}.` };
 }

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { fromDecision } from '../audit/append';
+import { enforce } from '../audit/enforce';
 import type { Ctx } from '../context';
 import type { MeetingAttendeeRow, MeetingRow } from '../db/schema';
 import { canonicalJson } from '../lib/canonical-json';
-import { conflict, invalidInput } from '../lib/errors';
+import { DomainError, conflict, invalidInput } from '../lib/errors';
 import { isInFuture } from '../lib/clock';
 import { newId } from '../lib/ids';
-import type { Classification } from '../policy/types';
+import { decide } from '../policy/decide';
+import type { Classification, Decision, Resource } from '../policy/types';
 import type { MeetingNotesModel } from '../documents/meeting-notes-pdf';
-import { findMeeting, onMeetingTeam, requireOnMeeting } from './access';
+import { clientRequested, findMeeting, notOnTeamRefusal, onMeetingTeam, requireOnMeeting, visibleSubject } from './access';
 import type { CreateMeetingInput } from './schema';
-import { notFoundAudited } from '../audit/not-found';
 import { attendingUsers, isThirdParty } from './attendee-role';
 
 /**
@@ -24,7 +25,9 @@ export function confidentialityTerms(ctx: Pick<Ctx, 'services' | 'actor'>): stri
 }
 
 /**
- * A meeting as the API answers it, to someone who may read its notes. Each attendee with their role — for a user
+ * A meeting as the API answers it, to someone who may read its notes. For session notes, the client's request that
+ * they go to the meeting's third parties (practice 2), when recorded: how and when they asked, who recorded it and
+ * when (`clientRequest`; null when they did not ask). Each attendee with their role — for a user
  * here, the role they hold (src/meetings/attendee-role.ts) — and whether they are a third party at the meeting
  * (`thirdParty`: external, or a student, volunteer or visitor here). For each third party, their acknowledgement and
  * their one-time link (practice 3): whether one is waiting and until when, and once used, the name they typed and the
@@ -34,7 +37,9 @@ export function presentMeeting(row: MeetingRow, attendees: MeetingAttendeeRow[])
   return {
     data: {
       id: row.id, about: row.about, personId: row.person_id, caseId: row.case_id, title: row.title, heldAt: row.held_at,
-      notes: row.notes, notesClassification: row.notes_classification, clientRequestedSharing: Number(row.client_requested_sharing) === 1,
+      notes: row.notes, notesClassification: row.notes_classification,
+      clientRequest: row.client_request_detail === null ? null
+        : { detail: row.client_request_detail, recordedBy: row.client_request_recorded_by, recordedAt: row.client_request_recorded_at },
       attendees: attendees.map((a) => ({
         id: a.id, kind: a.kind, userId: a.user_id, name: a.name, organisation: a.organisation, role: a.role, thirdParty: isThirdParty(a),
         acknowledgedAt: a.acknowledged_at, acknowledgementMethod: a.acknowledgement_method,
@@ -56,43 +61,39 @@ const NOT_ACKNOWLEDGED = {
 export const attendeesOf = (ctx: Ctx, id: string) => ctx.db.selectFrom('meeting_attendees').selectAll().where('meeting_id', '=', id).orderBy('created_at').orderBy('id').execute();
 
 /**
- * The refusal of a meeting about a person or case that does not exist or that the actor does not work with (3.4):
- * the same 404 and the same audit entry (meeting.record denied by default/not-found against that person or case),
- * `found: false` saying which.
- */
-function subjectNotFound(ctx: Ctx, input: CreateMeetingInput, subjectPersonId: string | null, detail?: Record<string, unknown>) {
-  return notFoundAudited(ctx, input.about, { action: 'meeting.record', resourceType: input.about, resourceId: input.personId ?? input.caseId ?? null, subjectPersonId, detail: detail ?? {} });
-}
-
-/**
  * Records a meeting (practice 3) once it has been held (`heldAt` not in the future: 400): about a person or case the
  * actor works with (their team: 3.4), or general; its attendees — users here, each with the role they hold
  * (src/meetings/attendee-role.ts: a placement student is recorded as a student, not as staff), and external
  * attendees with their organisation and role — and its notes, classified. Third parties — external attendees, and
  * users here who are students or volunteers — start without an acknowledgement: nothing is shared with them until
- * they give it. The audit entry names the roles, never the names.
+ * they give it. Session notes go to none of them unless the client asked (practice 2): their request, how and when
+ * they asked, is recorded with the meeting, with who recorded it and when. The audit entry names the roles, never
+ * the names, and whether the client's request is recorded, never what it says.
+ *
+ * A person or case that does not exist, or that the actor may not see, is the same 404 ({@link visibleSubject}); one
+ * the actor sees without being on its team — management oversight, an access grant, a break-glass — is refused
+ * (403, {@link notOnTeamRefusal}), audited as meeting.record against that person or case. Nothing is written on a
+ * refusal.
  */
 export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
-  let subjectPersonId: string | null = null;
-  if (input.about === 'person') {
-    const p = await ctx.db.selectFrom('people').select('id').where('id', '=', input.personId!).executeTakeFirst();
-    if (!p) throw subjectNotFound(ctx, input, null, { found: false });
-    subjectPersonId = p.id;
-  } else if (input.about === 'case') {
-    const c = await ctx.db.selectFrom('cases').select(['id', 'person_id']).where('id', '=', input.caseId!).executeTakeFirst();
-    if (!c) throw subjectNotFound(ctx, input, null, { found: false });
-    subjectPersonId = c.person_id;
-  }
+  const about = input.about === 'general' ? null : { type: input.about, id: (input.about === 'person' ? input.personId : input.caseId)! };
+  const subjectPersonId = about ? (await visibleSubject(ctx, about.type, about.id)).subjectPersonId : null;
   const id = newId(ctx.now.getTime());
   const row: MeetingRow = {
     id, about: input.about, person_id: input.personId ?? null, case_id: input.caseId ?? null, title: input.title, held_at: new Date(input.heldAt).toISOString(),
-    notes: input.notes, notes_classification: input.notesClassification, client_requested_sharing: input.clientRequestedSharing ? 1 : 0,
+    notes: input.notes, notes_classification: input.notesClassification,
+    client_request_detail: input.clientRequest?.detail ?? null, client_request_recorded_by: input.clientRequest ? ctx.actor.id : null,
+    client_request_recorded_at: input.clientRequest ? ctx.nowIso : null,
     created_by: ctx.actor.id, created_at: ctx.nowIso, updated_at: ctx.nowIso, version: 1,
   };
-  const team = await onMeetingTeam(ctx, row);
-  // Not on the person's or case's team: the same 404 as a person or case that does not exist.
-  if (!team && input.about !== 'general') throw subjectNotFound(ctx, input, subjectPersonId);
-  const d = requireOnMeeting(ctx, 'meeting.record', { type: 'meeting', team: true, classification: input.notesClassification as Classification }, subjectPersonId);
+  const facts: Resource = { type: 'meeting', id, team: await onMeetingTeam(ctx, row), classification: input.notesClassification as Classification };
+  // About a person or case the actor sees (their manager's oversight, an access grant, a break-glass) but not on its
+  // team: refused (403) against that person or case, with the rule and clause — not answered as missing.
+  const d = about
+    ? enforce(ctx, 'meeting.record', notOnTeamRefusal(ctx, 'meeting.record', about.type, decide(ctx.actor, 'meeting.record', facts)), {
+      resourceType: about.type, resourceId: about.id, subjectPersonId, detail: { about: about.type, classification: input.notesClassification },
+    })
+    : requireOnMeeting(ctx, 'meeting.record', facts, null);
   if (isInFuture(row.held_at, ctx.now)) throw invalidInput('A meeting is recorded once it has been held: when it was held cannot be in the future.', [{ path: 'body.heldAt', message: 'must not be in the future' }]);
   const users = await attendingUsers(ctx, input.userIds);
   await ctx.db.insertInto('meetings').values(row).execute();
@@ -103,7 +104,11 @@ export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
   if (attendees.length) await ctx.db.insertInto('meeting_attendees').values(attendees).execute();
   ctx.audit.add(fromDecision('meeting.record', d, {
     resourceType: 'meeting', resourceId: id, subjectPersonId,
-    detail: { about: input.about, classification: input.notesClassification, users: users.length, userRoles: users.map((u) => u.role).sort(), external: input.external.map((e) => e.role).sort() },
+    detail: {
+      about: input.about, classification: input.notesClassification, users: users.length, userRoles: users.map((u) => u.role).sort(), external: input.external.map((e) => e.role).sort(),
+      // Whether the client's request is recorded (practice 2), never what it says.
+      ...(input.notesClassification === 'session' ? { clientRequested: clientRequested(row) } : {}),
+    },
   }));
   return presentMeeting(row, await attendeesOf(ctx, id));
 }
@@ -183,21 +188,46 @@ export function meetingNotesFor(ctx: Ctx, row: MeetingRow, a: MeetingAttendeeRow
 /** The SHA-256 of a notes summary (canonical JSON): what the audit chain records instead of the notes. */
 export const notesSha256 = (summary: MeetingNotesModel) => createHash('sha256').update(canonicalJson(summary)).digest('hex');
 
+/** The rule that keeps session details from third parties unless the client asked (practice 2). */
+export const SESSION_RULE = 'meetings/session-never-external';
+
+/**
+ * Enforces the decision to share a meeting's notes with one third party: a refusal is audited as meeting.share with
+ * its rule and clause and answers 403. When it is the session rule (practice 2), the problem also names the field
+ * at fault — the meeting's `clientRequest.detail`, not recorded — so staff know what would change the answer.
+ */
+function enforceShare(ctx: Ctx, d: Decision, target: { resourceId: string; subjectPersonId: string | null; detail: Record<string, unknown> }): Decision {
+  if (d.allowed || d.ruleId !== SESSION_RULE) return enforce(ctx, 'meeting.share', d, { resourceType: 'meeting', ...target });
+  ctx.audit.add(fromDecision('meeting.share', d, { resourceType: 'meeting', ...target }));
+  throw new DomainError('forbidden', d.reason, {
+    rule: d.ruleId, clause: d.clause,
+    errors: [{ path: 'meeting.clientRequest.detail', message: 'no request of the client to pass on their session details is recorded with this meeting: without it they go to no third party (practice 2)' }],
+  });
+}
+
 /**
  * The notes of this meeting for one third party at it, marked CONFIDENTIAL (practice 3): only after they acknowledged
  * confidentiality (rule meetings/acknowledgement-first), only this meeting's notes (its need to know), and never
- * session details unless the client asked (practice 2, rule meetings/session-never-external). The summary's SHA-256
+ * session details unless the client's request is recorded with the meeting (practice 2, rule
+ * meetings/session-never-external; the refusal names the meeting's `clientRequest.detail`). The summary's SHA-256
  * goes into the audit chain; its content does not.
+ *
+ * Shared again with the same attendee, the notes are prepared again: the meeting's notes do not change, so a second
+ * copy tells them nothing new (they lost the first, it went astray, they need it printed again), and every share is
+ * decided afresh — the acknowledgement, the sharer's need to know, the client's request — and audited as its own
+ * entry, with the hash of what was prepared.
  */
 export async function shareMeetingNotes(ctx: Ctx, id: string, attendeeId: string) {
   const m = await findMeeting(ctx, id, 'meeting.share');
   const a = await thirdPartyAttendee(ctx, id, attendeeId, 'body.attendeeId');
-  const d = requireOnMeeting(ctx, 'meeting.share', {
+  const session = m.row.notes_classification === 'session' ? { clientRequested: clientRequested(m.row) } : {};
+  const detail = { attendeeId, classification: m.row.notes_classification, ...session };
+  const d = enforceShare(ctx, decide(ctx.actor, 'meeting.share', {
     ...m.facts, classification: m.row.notes_classification as Classification,
-    meeting: { acknowledged: a.acknowledged_at !== null, clientRequested: Number(m.row.client_requested_sharing) === 1 },
-  }, m.subjectPersonId, { attendeeId, classification: m.row.notes_classification });
+    meeting: { acknowledged: a.acknowledged_at !== null, clientRequested: clientRequested(m.row) },
+  }), { resourceId: id, subjectPersonId: m.subjectPersonId, detail });
   const summary = meetingNotesFor(ctx, m.row, a);
   const sha256 = notesSha256(summary);
-  ctx.audit.add(fromDecision('meeting.share', d, { resourceType: 'meeting', resourceId: id, subjectPersonId: m.subjectPersonId, detail: { attendeeId, classification: m.row.notes_classification, sha256 } }));
+  ctx.audit.add(fromDecision('meeting.share', d, { resourceType: 'meeting', resourceId: id, subjectPersonId: m.subjectPersonId, detail: { ...detail, sha256 } }));
   return { ...summary, sha256 };
 }

@@ -12,7 +12,7 @@ import { conflict } from '../lib/errors';
 import { decide } from '../policy/decide';
 import type { Classification, Decision } from '../policy/types';
 import { actAs } from '../unit';
-import { findMeeting, onMeetingTeam, requireOnMeeting, subjectOf } from './access';
+import { clientRequested, findMeeting, onMeetingTeam, requireOnMeeting, subjectOf } from './access';
 import { confidentialityTerms, thirdPartyAttendee, meetingNotesFor, notesSha256 } from './commands';
 import { checkAcknowledgementDate } from '../acknowledgement/date';
 import { isThirdParty } from './attendee-role';
@@ -99,7 +99,7 @@ async function shareAsIssuer(ctx: Ctx, row: MeetingRow, a: MeetingAttendeeRow, s
   return actAs(ctx, issuer, async (as) => {
     const d = decide(as.actor, 'meeting.share', {
       type: 'meeting', id: row.id, team: await onMeetingTeam(as, row), classification: row.notes_classification as Classification,
-      meeting: { acknowledged: true, clientRequested: Number(row.client_requested_sharing) === 1 },
+      meeting: { acknowledged: true, clientRequested: clientRequested(row) },
     });
     let delivery: Delivery | null = null;
     if (d.allowed) {

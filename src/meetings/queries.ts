@@ -4,7 +4,7 @@ import type { Ctx } from '../context';
 import { decide } from '../policy/decide';
 import type { Classification, Decision } from '../policy/types';
 import { findVisible } from '../records/guard';
-import { onMeetingTeam } from './access';
+import { notOnTeamRefusal, onMeetingTeam } from './access';
 import { isThirdParty } from './attendee-role';
 
 /**
@@ -12,13 +12,13 @@ import { isThirdParty } from './attendee-role';
  * title, when, what they were about, and each attendee's acknowledgement — never the notes, which are read one
  * meeting at a time (GET /api/meetings/:id, audited). A person the actor may not see is the same 404 as none. A
  * person the actor does see is never answered as missing: when no meeting about them is open to the actor, the list
- * is refused, 403 with the rule and clause and audited ({@link listRefusal}). Each meeting is decided as its own read
+ * is refused, 403 with the rule and clause and audited ({@link notOnTeamRefusal}). Each meeting is decided as its own read
  * would be; those refused are left out and only counted. The list is audited once, naming the person.
  */
 export async function listMeetingsForPerson(ctx: Ctx, personId: string) {
   const person = await findVisible(ctx, 'person', personId, 'meeting.read');
   const entry = decide(ctx.actor, 'meeting.read', { type: 'meeting', team: person.facts.team === true, classification: 'general' });
-  if (!entry.allowed) enforce(ctx, 'meeting.read', listRefusal(ctx, entry), { resourceType: 'person', resourceId: personId, subjectPersonId: person.subjectPersonId, detail: { list: 'meeting' } });
+  if (!entry.allowed) enforce(ctx, 'meeting.read', notOnTeamRefusal(ctx, 'meeting.read', 'person', entry), { resourceType: 'person', resourceId: personId, subjectPersonId: person.subjectPersonId, detail: { list: 'meeting' } });
   const rows = await ctx.db
     .selectFrom('meetings')
     .selectAll()
@@ -57,19 +57,3 @@ export async function listMeetingsForPerson(ctx: Ctx, personId: string) {
     hidden,
   };
 }
-
-/**
- * The refusal of the meetings list of a person the actor sees (403, audited as meeting.read on the person with the rule and
- * clause that decided, by the caller): the person's record is open to them, so the answer must not say it is missing. A role that
- * reads no meetings gets the policy's reason (a volunteer or the guardian is refused at the route's gate already); a
- * role that reads them on the team (management, or staff holding an access grant on the person) is told that
- * meetings are read by the team working with the person: rules meetings/* give no management oversight of meetings,
- * and no access grant opens them, though both open the person's record and their cases.
- */
-function listRefusal(ctx: Ctx, entry: Decision): Decision {
-  const onTeamWould = decide(ctx.actor, 'meeting.read', { type: 'meeting', team: true, classification: 'general' }).allowed;
-  return onTeamWould && entry.ruleId === 'default/deny' ? { ...entry, reason: NOT_ON_TEAM } : entry;
-}
-
-/** Why the list is refused to someone whose role reads meetings, but not about this person. */
-const NOT_ON_TEAM = "Meetings about a person are read by the team working with them (need to know): you are not on this person's case team.";

@@ -14,6 +14,7 @@ const empty = z.strictObject({}).optional();
 export const meetingRoutes = [
   route({
     method: 'POST', url: '/api/meetings', action: 'meeting.record', tags, body: createMeetingBody, status: 201,
+    bodyTarget: [{ id: 'personId', type: 'person' }, { id: 'caseId', type: 'case' }],
     summary: 'Record a meeting about a person or case you work with (or general): attendees, external ones with their role, and the notes',
     handler: async (ctx, { body, reply }) => {
       const m = await createMeeting(ctx, body);

@@ -70,7 +70,7 @@ describe.each(dialects())('meetings with third parties, practice 3 (%s)', (diale
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ rule: 'meetings/session-never-external', clause: 'practice 1, practice 2' });
     expect(refused.body).not.toContain('What Jo said');
-    const asked = await record({ notesClassification: 'session', notes: 'Jo asked us to pass this on.', clientRequestedSharing: true });
+    const asked = await record({ notesClassification: 'session', notes: 'Jo asked us to pass this on.', clientRequest: { detail: 'Jo asked at the end of the session, in front of their mum, for this to go to the GP.' } });
     expect((await acknowledge(asked.id, externalOf(asked))).statusCode).toBe(200);
     const ok = await as(world, staff).post(`/api/meetings/${asked.id}/share`, { attendeeId: externalOf(asked) });
     expect(ok.statusCode, ok.body).toBe(200);

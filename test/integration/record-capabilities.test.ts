@@ -111,7 +111,8 @@ describe.each(dialects())('what the caller may do with a record (%s)', (dialect)
     const meeting = { about: 'person', personId, title: 'Review with the GP', heldAt: world.clock.now().toISOString(), notes: 'Agreed a plan', notesClassification: 'general' };
     expect((await as(world, staff).post('/api/meetings', meeting)).statusCode).toBe(201);
     expect((await as(world, volunteer).post('/api/meetings', meeting)).statusCode).toBe(403);
-    expect((await as(world, manager).post('/api/meetings', meeting)).statusCode).toBe(404);
+    // The manager sees the person (management oversight) but is not on their team: refused, not answered as missing (3.4).
+    expect((await as(world, manager).post('/api/meetings', meeting)).statusCode).toBe(403);
   });
 
   it('3.1 justify-purpose: the guardian may see who has seen the record but change nothing', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NOT_RECORDS, routeTarget, routeTargetOf } from '../../src/http/route-target';
+import type { PolicyRoute } from '../../src/http/route';
 import { allRoutes } from '../../src/routes';
 
 const ID = '01a23bb7-5997-7000-89f3-6fee62f204b0';
@@ -24,5 +25,24 @@ describe('the record a route names, for the audit of a refusal at the policy gat
     expect(routeTarget('/api/cases/:caseId/notes', { caseId: ID })).toEqual({ resourceType: 'case', resourceId: ID });
     expect(routeTarget('/api/disclosures/:id/release', { id: 'Jo Bloggs' })).toEqual({});
     expect(routeTarget('/api/policy/rules/:ruleId/mode', { ruleId: 'default/deny' })).toEqual({});
+  });
+
+  it('1.1 audit: every route whose body, not its path, names a person or case declares where, so a refusal at the gate names them; safeguarding work does not (practice 4.1)', () => {
+    const NAMING = ['personId', 'personIds', 'caseId', 'resourceId'];
+    // Raising a concern names the person it is about: safeguarding work, kept out of the person's access log.
+    const SAFEGUARDING = ['POST /api/concerns'];
+    const routes = allRoutes().filter((r): r is PolicyRoute => !r.public);
+    const fieldsOf = (r: PolicyRoute) => Object.keys((r.body as { shape?: Record<string, unknown> } | undefined)?.shape ?? {});
+    const undeclared = routes
+      .filter((r) => routeTargetOf(r.url) === null && !r.bodyTarget && fieldsOf(r).some((f) => NAMING.includes(f)))
+      .map((r) => `${r.method} ${r.url}`);
+    expect(undeclared).toEqual(SAFEGUARDING);
+    for (const r of routes.filter((r) => r.bodyTarget)) {
+      expect(routeTargetOf(r.url), r.url).toBeNull();
+      for (const t of r.bodyTarget!) {
+        expect(fieldsOf(r), r.url).toContain(t.id);
+        if ('typeFrom' in t) expect(fieldsOf(r), r.url).toContain(t.typeFrom);
+      }
+    }
   });
 });

@@ -134,7 +134,13 @@ export interface MeetingRow extends Versioned {
   held_at: string;
   notes: string;
   notes_classification: string;
-  client_requested_sharing: number;
+  /**
+   * The client's request that their session details go to the third parties at the meeting (practice 2; migration
+   * 0027): how and when they asked, who recorded it and when. All null when they did not ask.
+   */
+  client_request_detail: string | null;
+  client_request_recorded_by: string | null;
+  client_request_recorded_at: string | null;
   created_by: string;
 }
 

@@ -10850,11 +10850,11 @@ export interface paths {
                          * @enum {string}
                          */
                         notesClassification: "general" | "personal" | "special" | "session";
-                        /**
-                         * @description practice 2: the client asked for their session details to be passed on
-                         * @default false
-                         */
-                        clientRequestedSharing?: boolean;
+                        /** @description practice 2: the client asked for their session details to be passed on to the third parties at the meeting — only for session notes, which go to none of them without it */
+                        clientRequest?: {
+                            /** @description how and when the client asked for their session details to be passed on */
+                            detail: string;
+                        };
                         /** @default [] */
                         userIds?: string[];
                         /** @default [] */

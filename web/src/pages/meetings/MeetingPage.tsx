@@ -41,11 +41,25 @@ function ExternalActions({ meeting, a, onShared }: { meeting: Meeting; a: Attend
 }
 
 /**
+ * Whether session notes may go to the meeting's third parties (practice 2): only when the client asked — shown with
+ * how and when they asked, as staff recorded it, and when that was recorded.
+ */
+function ClientRequest({ request }: { request: Meeting['clientRequest'] }) {
+  if (!request) return <p className="hint">Session details: never passed to a third party unless the client asks. No request of the client is recorded, so these notes stay with the team.</p>;
+  return (
+    <div role="group" aria-label="The client's request">
+      <p className="hint">Session details: never passed to a third party unless the client asks. The client asked for them to be passed on{request.recordedAt ? ` (recorded ${formatDateTime(request.recordedAt)})` : ''}:</p>
+      <p className="pre">{request.detail}</p>
+    </div>
+  );
+}
+
+/**
  * A meeting with third parties (practice 3): when, who was there — each user here by the role they hold, and each
  * third party's (external, or a placement student or volunteer here) acknowledgement of confidentiality, given at
  * the meeting or through a one-time link sent to them from here — and the notes. An attendee's copy of the notes is
- * prepared only once they have acknowledged, and never holds session details unless the client asked: the API says
- * no otherwise, with its reason.
+ * prepared only once they have acknowledged, and never holds session details unless the client asked — how and when
+ * they asked is shown with the notes: the API says no otherwise, with its reason.
  */
 export default function MeetingPage({ id }: { id: string }) {
   const recorded = useLocation().search.get('recorded') === '1';
@@ -94,7 +108,7 @@ export default function MeetingPage({ id }: { id: string }) {
         <div className="panel">
           <h2>Notes</h2>
           <p className="pre note-body">{m.notes}</p>
-          {m.notesClassification === 'session' ? <p className="hint">Session details: never passed to a third party {m.clientRequestedSharing ? '— the client asked for them to be, so they may be' : 'unless the client asks'}.</p> : null}
+          {m.notesClassification === 'session' ? <ClientRequest request={m.clientRequest} /> : null}
         </div>
       </div>
       {shared ? (

@@ -17,7 +17,9 @@ interface External { key: number; name: string; organisation: string; role: stri
 /**
  * Record a meeting with third parties about a person (practice 3): when, about them or one of their cases, who was
  * there — external attendees with their organisation and role — and the notes, classified. External attendees start
- * without an acknowledgement of confidentiality; nothing is shared with them until it is recorded.
+ * without an acknowledgement of confidentiality; nothing is shared with them until it is recorded. For session
+ * notes, staff write how and when the client asked for them to be passed on, if they did (practice 2): without it
+ * they go to no one outside the team.
  */
 export default function RecordMeeting({ personId }: { personId: string }) {
   const { me } = useSession();
@@ -32,7 +34,7 @@ export default function RecordMeeting({ personId }: { personId: string }) {
   const [about, setAbout] = useState<string | null>('person');
   const [notes, setNotes] = useState('');
   const [classification, setClassification] = useState<string | null>(null);
-  const [clientAsked, setClientAsked] = useState(false);
+  const [clientAsked, setClientAsked] = useState(''); // how and when the client asked, for session notes (practice 2)
   const [attended, setAttended] = useState(true);
   const [external, setExternal] = useState<External[]>([{ key: 1, name: '', organisation: '', role: null }]);
   const [error, setError] = useState<unknown>(null);
@@ -51,6 +53,7 @@ export default function RecordMeeting({ personId }: { personId: string }) {
     !heldAt && { path: 'body.heldAt', message: 'Say when it was held.' },
     !notes.trim() && { path: 'body.notes', message: 'Write the notes of the meeting.' },
     !classification && { path: 'body.notesClassification', message: 'Say what kind of information the notes hold.' },
+    classification === 'session' && clientAsked.trim().length > 2000 && { path: 'body.clientRequest.detail', message: 'Keep how the client asked to 2,000 characters.' },
     ...filledRows().flatMap((x) => [
       !x.name.trim() && { path: `body.external-${x.key}-name`, message: 'Their name.' },
       !x.role && { path: `body.external-${x.key}-role`, message: 'Who they are.' },
@@ -59,7 +62,7 @@ export default function RecordMeeting({ personId }: { personId: string }) {
   // An answer given since the check takes its error away at once (radio buttons and lists included).
   const stillMissing = checked ? missing().map((m) => m.path.slice(5)) : [];
   const resolved = checked
-    ? ['title', 'heldAt', 'notes', 'notesClassification', ...external.flatMap((x) => [`external-${x.key}-name`, `external-${x.key}-role`])].filter((f) => !stillMissing.includes(f))
+    ? ['title', 'heldAt', 'notes', 'notesClassification', 'clientRequest.detail', ...external.flatMap((x) => [`external-${x.key}-name`, `external-${x.key}-role`])].filter((f) => !stillMissing.includes(f))
     : [];
 
   const submit = async (e: FormEvent) => {
@@ -78,7 +81,9 @@ export default function RecordMeeting({ personId }: { personId: string }) {
       const m = await call<{ data: Meeting }>(api.POST('/api/meetings', {
         body: {
           ...(about === 'person' ? { about: 'person' as const, personId } : { about: 'case' as const, caseId: about! }),
-          title, heldAt: new Date(heldAt).toISOString(), notes, notesClassification: classification as 'general', clientRequestedSharing: clientAsked,
+          title, heldAt: new Date(heldAt).toISOString(), notes, notesClassification: classification as 'general',
+          // Only session details wait for the client's request; left empty, they go to no one outside the team.
+          ...(classification === 'session' && clientAsked.trim() ? { clientRequest: { detail: clientAsked.trim() } } : {}),
           userIds: attended ? [me.user.id] : [],
           external: filled.map((x) => ({ name: x.name.trim(), ...(x.organisation.trim() ? { organisation: x.organisation.trim() } : {}), role: x.role as 'visitor' })),
         },
@@ -129,10 +134,8 @@ export default function RecordMeeting({ personId }: { personId: string }) {
           <TextBox name="notes" label="Notes" value={notes} onChange={setNotes} rows={6} isRequired />
           <Radios name="notesClassification" label="What the notes hold" value={classification} onChange={setClassification} options={NOTE_CLASSES} isRequired />
           {classification === 'session' ? (
-            <Checkbox isSelected={clientAsked} onChange={setClientAsked} className="checkbox inline">
-              <span className="checkbox-mark" aria-hidden="true" />
-              <span>{name} asked for their session details to be passed on (practice 2)</span>
-            </Checkbox>
+            <TextBox name="clientRequest.detail" label={`How and when ${name} asked for their session details to be passed on`} rows={3} value={clientAsked} onChange={setClientAsked}
+              description="Session details go to no one outside the team unless the client asked for it (practice 2). Leave this empty if they did not ask: the notes then stay with the team." />
           ) : null}
           <div className="actions">
             <Button type="submit" isDisabled={busy}>{busy ? 'Saving…' : 'Record the meeting'}</Button>

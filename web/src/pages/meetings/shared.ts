@@ -30,7 +30,11 @@ export interface Meeting {
   heldAt: string;
   notes: string;
   notesClassification: 'general' | 'personal' | 'special' | 'session';
-  clientRequestedSharing: boolean;
+  /**
+   * For session notes: the client's request that they go to the meeting's third parties (practice 2) — how and when
+   * they asked, in staff's words, who recorded it and when. Null when they did not ask: the notes go to none of them.
+   */
+  clientRequest: { detail: string; recordedBy: string | null; recordedAt: string | null } | null;
   attendees: Attendee[];
   createdBy: string;
   createdAt: string;
