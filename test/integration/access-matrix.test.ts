@@ -46,10 +46,12 @@ describe.each(dialects())('the route × role table (%s)', (dialect) => {
     ids.person = await makePerson(world, { givenName: 'Other', familyName: 'Team', safeguardingNotes: 'restricted' });
     ids.case = await makeCase(world, ids.person, { [owner.id]: 'lead' });
     ids.note = await makeNote(world, ids.case, owner.id);
-    const org = await as(world, owner).post('/api/organisations', { name: 'Northside Youth Club', kind: 'partner' });
-    if (org.statusCode === 201) ids.organisation = org.json().id;
-    const concern = await as(world, owner).post('/api/concerns', { concernFor: 'child', personId: ids.person, whatHappened: 'Seen upset at the session', immediateRisk: false });
-    if (concern.statusCode === 201) ids.concern = concern.json().id;
+    const org = await as(world, owner).post('/api/organisations', { name: 'Northside Youth Club', kind: 'partner_agency' });
+    expect(org.statusCode, org.body).toBe(201);
+    ids.organisation = org.json().data.id;
+    const concern = await as(world, owner).post('/api/concerns', { concernFor: 'child', personId: ids.person, whatHappened: 'Seen upset at the session', occurredAt: world.clock.now().toISOString(), immediateRisk: false });
+    expect(concern.statusCode, concern.body).toBe(201);
+    ids.concern = concern.json().data.id;
     ids.user = owner.id;
     for (const role of ROLES) users.set(role, await makeUser(world, [role]));
     const doc = (await world.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
