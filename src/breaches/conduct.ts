@@ -1,5 +1,6 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Ctx } from '../context';
-import type { BreachFlagRow, BreachRow } from '../db/schema';
+import type { BreachFlagRow, BreachRow, Database } from '../db/schema';
 import { activeWithRole } from '../notify/notify';
 import type { Resource } from '../policy/types';
 
@@ -23,6 +24,14 @@ export async function breachConductOf(ctx: Ctx, r: Pick<BreachRow, 'id' | 'grant
 
 /** The user whose activity a review flag is about (a flag of the system's own activity names nobody). */
 export const flagConductOf = (f: Pick<BreachFlagRow, 'user_id'>): string[] => (f.user_id ? [f.user_id] : []);
+
+/**
+ * {@link flagConductOf} in SQL: true for the flags that are not about `userId`'s own activity — those naming nobody
+ * or someone else. The flag queue leaves the others out (rule breaches/not-own-conduct: nobody follows a flag about
+ * their own activity).
+ */
+export const flagNotAbout = (eb: ExpressionBuilder<Database, 'breach_flags'>, userId: string) =>
+  eb.or([eb('breach_flags.user_id', 'is', null), eb('breach_flags.user_id', '<>', userId)]);
 
 /**
  * The facts deciding who may handle a breach (clause 5): whose conduct it is about (rule breaches/not-own-conduct),

@@ -6,7 +6,7 @@ import { conflict } from '../lib/errors';
 import { decide } from '../policy/decide';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { changeEntry, createBreach } from './commands';
-import { flagConductOf } from './conduct';
+import { flagConductOf, flagNotAbout } from './conduct';
 import { getBreach } from './queries';
 import type { ListFlagsQuery } from './schema';
 import { notFoundAudited } from '../audit/not-found';
@@ -24,10 +24,14 @@ export function presentFlag(f: BreachFlagRow) {
   };
 }
 
-/** Review flags by status (default open), newest first (management). The listing is audited once. */
+/**
+ * Review flags by status (default open), newest first (management), but those about the caller's own activity: a
+ * disciplinary matter is not followed by the person it concerns (rule breaches/not-own-conduct, clause 5). The
+ * listing is audited once.
+ */
 export async function listFlags(ctx: Ctx, query: ListFlagsQuery) {
   const d = requireHandler(ctx, 'breach.flags', null);
-  let q = ctx.db.selectFrom('breach_flags').selectAll().where('status', '=', query.status);
+  let q = ctx.db.selectFrom('breach_flags').selectAll().where('status', '=', query.status).where((eb) => flagNotAbout(eb, ctx.actor.id));
   if (query.cursor) {
     const [at, id] = decodeCursor(query.cursor, 2);
     q = q.where((eb) => eb.or([eb('raised_at', '<', at), eb.and([eb('raised_at', '=', at), eb('id', '<', id)])]));

@@ -6,6 +6,7 @@ import { notify } from '../notify/notify';
 import { READ_ACTIONS } from '../policy/actions';
 import { runUnit } from '../unit';
 import { breachRecipients } from './commands';
+import { flagConductOf } from './conduct';
 
 /** The rule under which review flags are raised for management; raising them is its obligation. */
 export const FLAG_RULE = { id: 'breaches/management', clauseKey: 'breach-handling' } as const;
@@ -124,7 +125,8 @@ async function breakGlassCandidates(ctx: Ctx): Promise<Candidate[]> {
  * at): break-glass uses left unreviewed, unusual volumes of record reads by one user, exports of people, repeated
  * refusals of one user — computed from the audit chain and the access tables. Each flag has a key (its kind, the
  * user and the window, or the break-glass use) and is raised once: a later run only brings its count up to date.
- * New flags are recorded in the audit chain and announced to management in the app. Returns the new flags' ids.
+ * New flags are recorded in the audit chain and announced to management in the app — never to the user a flag is
+ * about. Returns the new flags' ids.
  */
 export async function raiseFlags(ctx: Ctx): Promise<string[]> {
   const touched = await countFromAudit(ctx); // locks the scan position first: runs take turns from here on
@@ -133,7 +135,7 @@ export async function raiseFlags(ctx: Ctx): Promise<string[]> {
   const existing = new Map(
     (await ctx.db.selectFrom('breach_flags').select(['id', 'dedupe_key', 'count']).where('dedupe_key', 'in', candidates.map((c) => c.dedupe_key)).execute()).map((f) => [f.dedupe_key, f]),
   );
-  const raised: string[] = [];
+  const raised: Pick<BreachFlagRow, 'id' | 'user_id'>[] = [];
   for (const c of candidates) {
     const found = existing.get(c.dedupe_key);
     if (found) {
@@ -152,16 +154,39 @@ export async function raiseFlags(ctx: Ctx): Promise<string[]> {
       action: 'breach.flag', decision: 'change', ruleId: FLAG_RULE.id, clause: ctx.actor.policy.clauseFor(FLAG_RULE.clauseKey), resourceType: 'breach-flag', resourceId: id,
       detail: { kind: c.kind, user: c.user_id, count: c.count, windowStart: c.window_start, windowEnd: c.window_end, grant: c.grant_id },
     });
-    raised.push(id);
+    raised.push({ id, user_id: c.user_id });
   }
-  if (raised.length) {
-    await notify(ctx, await breachRecipients(ctx), {
-      kind: 'breach-flags', subject: raised.length === 1 ? 'A review flag needs your attention' : `${raised.length} review flags need your attention`,
+  await announce(ctx, raised);
+  return raised.map((f) => f.id);
+}
+
+/**
+ * Tells management of new flags in the app: each flag goes to every active manager but the user it is about (clause
+ * 5: a disciplinary matter is not followed by the person it concerns; src/breaches/conduct.ts) — to the guardian when
+ * no other manager is left, as a breach's alerts do ({@link breachRecipients}). One notification per person, counting
+ * the flags they are told of; nobody is told of a flag about themselves.
+ */
+async function announce(ctx: Ctx, raised: readonly Pick<BreachFlagRow, 'id' | 'user_id'>[]) {
+  const audiences = new Map<string, string[]>(); // by the user the flags are about ('' for nobody)
+  const told = new Map<string, number>(); // recipient → how many of the new flags they are told of
+  for (const f of raised) {
+    const about = f.user_id ?? '';
+    let audience = audiences.get(about);
+    if (!audience) {
+      audience = await breachRecipients(ctx, flagConductOf(f));
+      audiences.set(about, audience);
+    }
+    for (const user of audience) told.set(user, (told.get(user) ?? 0) + 1);
+  }
+  const byCount = new Map<number, string[]>();
+  for (const [user, n] of told) byCount.set(n, [...(byCount.get(n) ?? []), user]);
+  for (const [n, users] of byCount) {
+    await notify(ctx, users, {
+      kind: 'breach-flags', subject: n === 1 ? 'A review flag needs your attention' : `${n} review flags need your attention`,
       body: 'Confide noticed activity that may be a breach of the confidentiality policy. Review each flag: dismiss it with a reason, or open it as a breach.',
       resourceType: 'breach-flag', decision: { ruleId: FLAG_RULE.id, clause: ctx.actor.policy.clauseFor(FLAG_RULE.clauseKey) },
     });
   }
-  return raised;
 }
 
 /** Runs {@link raiseFlags} once as a unit of work with the system as actor. */

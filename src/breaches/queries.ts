@@ -63,8 +63,9 @@ async function handlingOf(ctx: Ctx, r: BreachRow) {
 /**
  * One breach as the actor may see it: management and the guardian see the report, its handling and the ICO clock
  * (deadline and time left on the injected clock); the reporter sees what they wrote and its status, and nothing of
- * the handling; nobody else may know it exists (404). The report's opening is audited (fields, never contents), and
- * so is a read of the handling (as `breach.review`).
+ * the handling; nobody else may know it exists (404) — nor anyone whose own conduct it is about (rule
+ * breaches/not-own-conduct, decided on the row's `conductOf`; the refusal is audited under that rule). The report's
+ * opening is audited (fields, never contents), and so is a read of the handling (as `breach.review`).
  */
 export async function getBreach(ctx: Ctx, id: string) {
   const { row, presented } = await readRecord(ctx, 'breach', id);
@@ -86,8 +87,8 @@ export function overdueSql(nowIso: string): Expression<SqlBool> {
 
 /**
  * Breaches the actor may see, filtered in SQL by the same rules as a single read (management and the guardian all,
- * a reporter their own): overdue ones first, then by deadline, soonest first. Items carry general fields only; those
- * who review breaches also get each one's ICO clock.
+ * a reporter their own; never one about their own conduct, relation `own-conduct`): overdue ones first, then by
+ * deadline, soonest first. Items carry general fields only; those who review breaches also get each one's ICO clock.
  */
 export async function listBreaches(ctx: Ctx, query: ListBreachesQuery) {
   const scope = filter(ctx.actor, 'breach.read');
@@ -117,12 +118,13 @@ export async function listBreaches(ctx: Ctx, query: ListBreachesQuery) {
 }
 
 /**
- * A breach the actor may handle (management), with the allowing decision; 404 when hidden, 403 when only visible or
- * when it is about the actor's own conduct (rule breaches/not-own-conduct). A refusal is audited as `attempted` (the
- * change asked for: handling, closing, linking people), with the rule and clause; nothing is written.
+ * A breach the actor may handle (management), with the allowing decision; 404 when hidden — a breach about the
+ * actor's own conduct included (rule breaches/not-own-conduct: they do not read it either) — and 403 when only
+ * visible. A refusal is audited as `attempted` (the change asked for: handling, closing, linking people), with the
+ * rule and clause; nothing is written.
  */
-export async function handleable(ctx: Ctx, id: string, attempted = 'breach.handle') {
-  const v = await findVisible(ctx, 'breach', id, 'breach.handle');
+export async function handleable(ctx: Ctx, id: string, attempted: 'breach.handle' | 'breach.close' | 'breach.people' = 'breach.handle') {
+  const v = await findVisible(ctx, 'breach', id, attempted);
   const row = v.row as unknown as BreachRow;
   const decision = decide(ctx.actor, 'breach.handle', { ...v.facts, classification: 'general', ...(await breachConduct(ctx, row)) });
   enforce(ctx, attempted, decision, { resourceType: 'breach', resourceId: id });

@@ -33,4 +33,10 @@ export const BREACH_RECORD = defineRecord({
   subjectPerson: null,
   access: null,
   owner: 'reported_by',
+  // Whose conduct it is about (src/breaches/conduct.ts): who broke the glass it was reviewed from, whom the flag it
+  // was opened from names. Nobody deals with — nor reads — a breach about their own conduct (breaches/not-own-conduct).
+  conduct: [
+    '(select cg.user_id from access_grants cg where cg.id = breaches.grant_id)',
+    '(select cf.user_id from breach_flags cf where cf.id = breaches.flag_id)',
+  ],
 });

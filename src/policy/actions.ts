@@ -38,10 +38,15 @@ export const CONFIDENTIAL_ACTIONS: readonly Action[] = [
   'grant.request', 'grant.list', 'grant.decide', 'grant.revoke', 'breakglass.open', 'breakglass.review', 'access.explain', 'audit.read',
   // Changing the purpose register is governance: under the policy. Reading it is not confidential (3.1).
   'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
+  // Writing the notice people are told at first contact (drafting and publishing it) is governance under the policy
+  // (4.1); reading the published notice is not confidential — whoever meets a person must know what it says.
+  'notice.publish',
   'disclosure.register',
-  // Managing sharing agreements and reading the signed copy are governance under the policy; so is every meeting
-  // action (its notes are confidential). Reading that an agreement exists is not confidential (5.1).
-  'agreement.manage', 'agreement.document', 'agreement.check', 'agreement.review',
+  // Sharing agreements name a partner's signatories and the conditions agreed with it — a partner's business
+  // information, held as confidentially as personal information (1.4, 2.3): reading the register, managing it, the
+  // signed copy and checking or reviewing an agreement all wait for acceptance; so does every meeting action (its
+  // notes are confidential).
+  'agreement.read', 'agreement.manage', 'agreement.document', 'agreement.check', 'agreement.review',
   'meeting.read', 'meeting.record', 'meeting.update', 'meeting.share',
   // The management review lists records of every area; equality declarations are special-category data (Art 9).
   'review.read', 'review.record',

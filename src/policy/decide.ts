@@ -17,6 +17,8 @@ interface CompiledForbid {
   rule: ForbidRule;
   roleMask: number;
   classes: number | null;
+  /** Its condition: the rule's `when`, or the pure form of the relation it names. */
+  when: (actor: Actor, resource: Resource) => boolean;
 }
 interface ActionRules {
   forbid: CompiledForbid[];
@@ -31,7 +33,10 @@ export const RULES_BY_ACTION: ReadonlyMap<Action, ActionRules> = (() => {
   for (const rule of RULES) {
     if (rule.effect === 'forbid') {
       const actions = rule.actions === 'read-actions' ? READ_ACTIONS : rule.actions;
-      const compiled = { rule, roleMask: rolesMask(rule.roles), classes: rule.classifications ? classMask(rule.classifications) : null };
+      if ((rule.when === undefined) === (rule.relation === undefined)) throw new Error(`Rule ${rule.id}: a forbid rule has either a condition or a relation`);
+      if (rule.relation !== undefined && !(rule.relation in RELATIONS)) throw new Error(`Rule ${rule.id}: unknown relation ${rule.relation}`);
+      const when = rule.when ?? RELATIONS[rule.relation!].holds;
+      const compiled = { rule, roleMask: rolesMask(rule.roles), classes: rule.classifications ? classMask(rule.classifications) : null, when };
       for (const a of actions) map.get(a)!.forbid.push(compiled);
     } else {
       const classes = typeof rule.classifications === 'string' ? rule.classifications : rule.classifications ? classMask(rule.classifications) : null;
@@ -55,7 +60,7 @@ function deciding(actor: Actor, rules: ActionRules, resource: Resource, bit: num
   for (const f of rules.forbid) {
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
     if (f.classes !== null && (f.classes & bit) === 0) continue;
-    if (!f.rule.when(actor, resource)) continue;
+    if (!f.when(actor, resource)) continue;
     if (actor.policy.isWarnOnly(f.rule.id)) continue; // warn-only: the pipeline records it (see warnedRules)
     return f;
   }
@@ -216,7 +221,7 @@ export function decideAction(actor: Actor, action: Action): Decision | null {
   for (const f of rules.forbid) {
     if (!f.rule.actorLevel || actor.policy.isWarnOnly(f.rule.id)) continue;
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
-    if (f.rule.when(actor, {})) return decide(actor, action, {});
+    if (f.when(actor, {})) return decide(actor, action, {});
   }
   const anyRule = rules.allow.some((a) => a.roleMask === 0 || (a.roleMask & actor.roleMask) !== 0);
   return anyRule ? null : defaultDeny(actor, action, {}, rules);
@@ -228,7 +233,7 @@ export function warnedRules(actor: Actor, action: Action): ForbidRule[] {
   for (const f of RULES_BY_ACTION.get(action)!.forbid) {
     if (!f.rule.actorLevel || !actor.policy.isWarnOnly(f.rule.id)) continue;
     if (f.roleMask !== 0 && (f.roleMask & actor.roleMask) === 0) continue;
-    if (f.rule.when(actor, {})) out.push(f.rule);
+    if (f.when(actor, {})) out.push(f.rule);
   }
   return out;
 }

@@ -219,6 +219,27 @@ export const RELATIONS = {
     sql: ({ eb, type }) => (type === 'breach' ? eb.not(eb.exists(freeManager())) : FALSE),
   },
   /**
+   * Clause 5: the record is about the actor's own conduct — a breach opened from their break-glass use or from a
+   * review flag naming them (the descriptor's `conduct`). Rule breaches/not-own-conduct forbids on it: a disciplinary
+   * matter is neither judged nor followed by the person it concerns. Its facts (`conductOf`, every user the record
+   * is about) are read off the row loaded with `_conduct<i>` columns (src/records/guard.ts); a row loaded without
+   * them asks nothing. Holds for no record of a type without `conduct`.
+   */
+  'own-conduct': {
+    meaning: 'the record is about their own conduct',
+    holds: (actor, r) => r.conductOf?.includes(actor.id) === true,
+    sql: ({ type, actor }) => {
+      const conduct = recordOf(type).conduct;
+      // Never null (so `not` of it is exact): a missing link compares as '' and no user id is empty.
+      return conduct?.length ? sql<SqlBool>`(${sql.join(conduct.map((e) => sql`coalesce(${sql.raw(e)}, '') = ${actor.id}`), sql` or `)})` : FALSE;
+    },
+    facts: (_actor, type, row) => {
+      const conduct = recordOf(type).conduct;
+      if (!conduct?.length || !(conductColumn(0) in row)) return {};
+      return { conductOf: [...new Set(conduct.map((_, i) => row[conductColumn(i)]).filter((u): u is string => typeof u === 'string'))] };
+    },
+  },
+  /**
    * 3.4, 1.3: the disclosure rests on the person's consent or a sharing agreement, not on an exception to consent (a
    * legal duty, an emergency, a crime). That someone's information went to the police or a court without their
    * consent is need to know of the staff on their case and of management, not of the volunteers and students who
@@ -246,6 +267,9 @@ const freeManager = () => sql<number>`(select 1 from user_roles mr join users mu
   where mr.role = 'manager' and mu.active = 1
   and mu.id not in (select g.user_id from access_grants g where g.id = breaches.grant_id
     union all select f.user_id from breach_flags f where f.id = breaches.flag_id and f.user_id is not null))`;
+
+/** The column a row is loaded with for the `i`th expression of its type's `conduct` (the `own-conduct` relation's facts). */
+export const conductColumn = (i: number) => `_conduct${i}`;
 
 /** The relations that read facts off a row (every single-record decision reads them). */
 const ROW_FACTS = (Object.values(RELATIONS) as RelationDef[]).flatMap((rel) => (rel.facts ? [rel.facts] : []));

@@ -34,7 +34,13 @@ export interface ForbidRule {
   classifications?: readonly Classification[];
   /** Actor-level forbids (e.g. policy not accepted) answer 403 and also empty every list. */
   actorLevel: boolean;
-  when: (actor: Actor, resource: Resource) => boolean;
+  /**
+   * When it applies. A record-dependent forbid on what a read opens names a `relation` instead: the relation's pure
+   * form decides a single record, and its SQL form leaves the same rows out of every list (src/policy/filter.ts),
+   * so a list never shows what a read refuses. A record-dependent `when` on a read action stops the app starting.
+   */
+  when?: (actor: Actor, resource: Resource) => boolean;
+  relation?: Relation;
   reason: string;
   /**
    * Whether an organisation may switch it to warn-only (recorded, not enforced). Only actor-level rules may be, and

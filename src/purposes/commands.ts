@@ -8,7 +8,7 @@ import { decide } from '../policy/decide';
 import { classMask, type Classification } from '../policy/types';
 import type { Action } from '../policy/actions';
 import { presentPurpose, purposeStatus } from './record';
-import { usesSpecial, type CreatePurposeInput, type UpdatePurposeInput } from './schema';
+import { MAX_REVIEW_YEARS, ORGANISATION_DATA_REFUSED, thirdPartiesFor, usesSpecial, type CreatePurposeInput, type UpdatePurposeInput } from './schema';
 
 /** Loads a purpose row (404 when there is none: the register is open, so nothing is hidden). */
 export async function loadPurpose(ctx: Ctx, id: string): Promise<PurposeRow> {
@@ -29,9 +29,23 @@ async function requireGuardian(ctx: Ctx, userId: string) {
   if (!ok) throw invalidInput('The responsible guardian must be an active user with the guardian role.', [{ path: 'body.guardianId', message: 'not an active guardian' }]);
 }
 
-/** A review date must be after today (3.1: a purpose approved with its review already due would cover nothing). */
-function requireFutureReview(ctx: Ctx, day: string) {
+/**
+ * A review date must be after today (3.1: a purpose approved with its review already due would cover nothing) and
+ * no more than three years ahead (3.1: continuing uses are regularly reviewed — not once a lifetime).
+ */
+function requireReviewDate(ctx: Ctx, day: string) {
   if (day <= ctx.nowIso.slice(0, 10)) throw invalidInput('The next review date must be after today.', [{ path: 'body.nextReviewOn', message: 'must be after today' }]);
+  const limit = new Date(Date.UTC(ctx.now.getUTCFullYear() + MAX_REVIEW_YEARS, ctx.now.getUTCMonth(), ctx.now.getUTCDate())).toISOString().slice(0, 10);
+  if (day > limit) {
+    throw invalidInput(`A purpose is reviewed at least every ${MAX_REVIEW_YEARS} years: the next review must be on or before ${limit}.`, [{ path: 'body.nextReviewOn', message: `must be on or before ${limit}` }]);
+  }
+}
+
+/** 3.2: a purpose using organisation-specific data names no recipient but "internal service only" (400 naming the field otherwise). */
+function requireNoThirdPartyForOrganisationData(dataCategories: readonly string[], recipientCategories: readonly string[]) {
+  if (thirdPartiesFor(dataCategories, recipientCategories).length) {
+    throw invalidInput(ORGANISATION_DATA_REFUSED.message, [{ path: 'body.dataCategories', message: ORGANISATION_DATA_REFUSED.field }]);
+  }
 }
 
 /**
@@ -42,7 +56,8 @@ function requireFutureReview(ctx: Ctx, day: string) {
  */
 export async function createPurpose(ctx: Ctx, input: CreatePurposeInput) {
   const d = require(ctx, 'purpose.create', null);
-  requireFutureReview(ctx, input.nextReviewOn);
+  requireNoThirdPartyForOrganisationData(input.dataCategories, input.recipientCategories);
+  requireReviewDate(ctx, input.nextReviewOn);
   await requireGuardian(ctx, input.guardianId);
   const id = newId(ctx.now.getTime());
   const row: PurposeRow = {
@@ -74,7 +89,9 @@ export async function updatePurpose(ctx: Ctx, id: string, expected: number, inpu
   const dataCategories = input.dataCategories ?? (JSON.parse(row.data_categories) as string[]);
   const art9 = input.art9Condition !== undefined ? input.art9Condition : row.art9_condition;
   if (usesSpecial(dataCategories) && !art9) throw invalidInput('A purpose using special-category information needs an Article 9 condition.', [{ path: 'body.art9Condition', message: 'required: the purpose uses special-category or safeguarding information' }]);
-  if (input.nextReviewOn) requireFutureReview(ctx, input.nextReviewOn);
+  // The purpose as it will be: its categories and recipients, changed or kept.
+  requireNoThirdPartyForOrganisationData(dataCategories, input.recipientCategories ?? (JSON.parse(row.recipient_categories) as string[]));
+  if (input.nextReviewOn) requireReviewDate(ctx, input.nextReviewOn);
   if (input.guardianId) await requireGuardian(ctx, input.guardianId);
   const changes: Partial<PurposeRow> = {};
   if (input.name !== undefined) changes.name = input.name;
@@ -104,7 +121,7 @@ export async function approvePurpose(ctx: Ctx, id: string, expected: number, inp
   const d = require(ctx, 'purpose.approve', row);
   if (row.status !== 'draft') throw conflict('Only a draft purpose can be approved; an active one is re-approved at its review.', [{ path: 'params.id', message: `the purpose is ${purposeStatus(row, ctx.nowIso)}` }]);
   const nextReviewOn = input.nextReviewOn ?? row.next_review_on;
-  requireFutureReview(ctx, nextReviewOn);
+  requireReviewDate(ctx, nextReviewOn);
   const written = await writeVersioned(ctx, row, expected, { status: 'active', approved_by: ctx.actor.id, approved_at: ctx.nowIso, next_review_on: nextReviewOn });
   ctx.audit.add(fromDecision('purpose.approve', d, { resourceType: 'purpose', resourceId: id, detail: { nextReviewOn, version: written.version } }));
   return presentPurpose(written, ctx.nowIso);
@@ -115,7 +132,7 @@ export async function reapprovePurpose(ctx: Ctx, id: string, expected: number, i
   const row = await loadPurpose(ctx, id);
   const d = require(ctx, 'purpose.approve', row);
   if (row.status !== 'active') throw conflict('Only an active purpose (or one due for review) can be re-approved.', [{ path: 'params.id', message: `the purpose is ${row.status}` }]);
-  requireFutureReview(ctx, input.nextReviewOn);
+  requireReviewDate(ctx, input.nextReviewOn);
   const written = await writeVersioned(ctx, row, expected, { approved_by: ctx.actor.id, approved_at: ctx.nowIso, next_review_on: input.nextReviewOn });
   ctx.audit.add(fromDecision('purpose.reapprove', d, { resourceType: 'purpose', resourceId: id, detail: { nextReviewOn: input.nextReviewOn, wasDue: purposeStatus(row, ctx.nowIso) === 'review_due', version: written.version } }));
   return presentPurpose(written, ctx.nowIso);

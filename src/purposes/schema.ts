@@ -17,6 +17,41 @@ export const INTERNAL_ONLY = 'internal service only';
 export const NAMED_PARTNER = 'named partner organisation';
 /** A purpose's status as shown: `review_due` is an active purpose past its review date (computed from the clock). */
 export const PURPOSE_STATUSES = ['draft', 'active', 'review_due', 'retired'] as const;
+/**
+ * Classifications that are organisation-specific data (3.2; 1.4, 2.3): an organisation's business information — what
+ * the disclosure rule disclosure/no-organisation-data refuses to let go to a third party, without exception.
+ */
+export const ORGANISATION_CATEGORIES = ['commercial'] as const;
+/** The longest a purpose may keep information: 50 years (a period of 3.1's "continuing use" is still reviewed). */
+export const MAX_RETENTION_YEARS = 50;
+/** How far ahead a purpose's next review may be: three years from today (3.1: continuing uses regularly reviewed). */
+export const MAX_REVIEW_YEARS = 3;
+
+const PERIOD = /^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/;
+
+/** The length in years of an ISO 8601 period such as P6Y or P18M (a month a twelfth, a week 1/52, a day 1/365); null if it is not one. */
+export function periodYears(period: string): number | null {
+  const m = PERIOD.exec(period);
+  if (!m) return null;
+  const [y, mo, w, d] = m.slice(1).map((x) => (x ? Number.parseInt(x, 10) : 0)); // "6Y" → 6
+  return y + mo / 12 + w / 52 + d / 365;
+}
+
+/** True when the categories include organisation-specific data. */
+export const usesOrganisationData = (cs: readonly string[]) => cs.some((c) => (ORGANISATION_CATEGORIES as readonly string[]).includes(c));
+
+/**
+ * 3.2: organisation-specific data is never given to a third party, so a purpose using it names no recipient but the
+ * organisation's own service. The recipient categories it names other than "internal service only" (none: allowed).
+ */
+export const thirdPartiesFor = (dataCategories: readonly string[], recipientCategories: readonly string[]) =>
+  usesOrganisationData(dataCategories) ? recipientCategories.filter((r) => r.trim().toLowerCase() !== INTERNAL_ONLY) : [];
+
+/** What a refusal of organisation data going to a third party says, in words. */
+export const ORGANISATION_DATA_REFUSED = {
+  message: 'Organisation-specific data, such as a partner\'s business information, is never given to a third party (3.2): a purpose using it may go to "internal service only".',
+  field: 'organisation-specific data goes to "internal service only", never to a third party',
+} as const;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const day = z.iso.date().describe('a date, YYYY-MM-DD');
@@ -34,7 +69,8 @@ const fields = {
   dataCategories: categories.describe('the classifications of the fields used'),
   recipientCategories,
   needsIdentity: z.boolean().describe('3.3: false means only aggregate or pseudonymised output'),
-  retentionPeriod: z.string().regex(/^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'an ISO 8601 period such as P6Y or P18M'),
+  retentionPeriod: z.string().regex(PERIOD, 'an ISO 8601 period such as P6Y or P18M')
+    .refine((p) => (periodYears(p) ?? 0) <= MAX_RETENTION_YEARS + 1e-9, `at most ${MAX_RETENTION_YEARS} years (P${MAX_RETENTION_YEARS}Y)`),
   guardianId: z.uuid().describe('the guardian responsible for reviewing it'),
   nextReviewOn: day,
 };
@@ -46,6 +82,9 @@ export const usesSpecial = (cs: readonly string[]) => cs.some((c) => (SPECIAL_CA
 export const createPurposeBody = z.strictObject({ ...fields, art9Condition: fields.art9Condition.optional() }).superRefine((v, ctx) => {
   if (usesSpecial(v.dataCategories) && !v.art9Condition) {
     ctx.addIssue({ code: 'custom', path: ['art9Condition'], message: 'required: the purpose uses special-category or safeguarding information' });
+  }
+  if (thirdPartiesFor(v.dataCategories, v.recipientCategories).length) {
+    ctx.addIssue({ code: 'custom', path: ['dataCategories'], message: ORGANISATION_DATA_REFUSED.field });
   }
 });
 export type CreatePurposeInput = z.infer<typeof createPurposeBody>;

@@ -58,6 +58,12 @@ export interface RecordDescriptor {
   readonly access: { readonly compartment: Compartment; readonly column: string } | null;
   /** The column naming the user a row belongs to (a note's author), for the `self` relation; null if none. */
   readonly owner: string | null;
+  /**
+   * Whose own conduct a record is about (clause 5: a breach opened from someone's break-glass use or from a review
+   * flag naming them): SQL expressions over the unaliased table, each giving a user's id or null. Loaded with the row
+   * for single reads and written into list filters by the `own-conduct` relation (src/policy/relations.ts).
+   */
+  readonly conduct?: readonly string[];
   /** The fields (API names) its update accepts, so a read can say which of them the actor may change. */
   readonly editable?: readonly string[];
   /** Emergency (break-glass) access can be opened on a record of this type (practice 4.2). */

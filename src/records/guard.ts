@@ -6,7 +6,7 @@ import { preparedQuery } from '../db/prepared';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { present, type Presented } from '../policy/present';
-import { factsFor, teamFlag } from '../policy/relations';
+import { conductColumn, factsFor, teamFlag } from '../policy/relations';
 import type { Classification, Decision, Resource } from '../policy/types';
 import { notFound, refused, type FieldError } from '../lib/errors';
 import { capabilities, type Can } from './can';
@@ -28,10 +28,12 @@ const rowWithFacts = Object.fromEntries(
     preparedQuery<{ id: string; actorId: string }, FactRow>((kysely, param) => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const db = kysely as any; // the table is chosen per type; columns are checked by its descriptor's fields
+      // Whose own conduct the record is about (a breach: clause 5), for the `own-conduct` relation's facts.
+      const conduct = (recordOf(type).conduct ?? []).map((e, i) => sql.raw<string | null>(e).as(conductColumn(i)));
       return db
         .selectFrom(table)
         .selectAll(table)
-        .select((eb: never) => [teamFlag(eb, type, param('actorId')), sql.raw<string | null>(subjectPerson ?? 'null').as('_subject')])
+        .select((eb: never) => [teamFlag(eb, type, param('actorId')), sql.raw<string | null>(subjectPerson ?? 'null').as('_subject'), ...conduct])
         .where(`${table}.id`, '=', param('id'));
     }),
   ]),
@@ -77,9 +79,10 @@ export interface Writable extends Visible {
  * Finds a record the actor may see (its general fields), without presenting or auditing any confidential field.
  * Missing and forbidden both answer the same 404 after the same lookup and one audit write, so neither the answer
  * nor its timing tells them apart (3.4). The refusal is audited as the action that was `attempted` on the record (a
- * write, or work on something inside it), with the rule that hides the record; default: reading it.
+ * write, or work on something inside it — a policy action, or the audit's name for one kind of change, such as
+ * `breach.close`), with the rule that hides the record; default: reading it.
  */
-export async function findVisible(ctx: Ctx, type: RecordType, id: string, attempted: Action = readActionOf(type), within?: Work): Promise<Visible> {
+export async function findVisible(ctx: Ctx, type: RecordType, id: string, attempted: Action | `${RecordType}.${string}` = readActionOf(type), within?: Work): Promise<Visible> {
   const action = readActionOf(type);
   const row = await loadWithFacts(ctx, type, id);
   const hidden = attempted === action ? {} : { visible: false };

@@ -25,7 +25,8 @@ describe('`confide purposes` and `confide consent`', () => {
       expect(bad.stderr).toContain('body.description');
       writeFileSync(file, JSON.stringify({
         name: 'GP referral', description: 'd', lawfulBasis: 'consent', dataCategories: ['general'], recipientCategories: ['GP practice'],
-        needsIdentity: true, retentionPeriod: 'P6Y', guardianId: '01966f5e-0000-7000-8000-000000000000', nextReviewOn: '2099-01-01',
+        needsIdentity: true, retentionPeriod: 'P6Y', guardianId: '01966f5e-0000-7000-8000-000000000000',
+        nextReviewOn: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10), // a year ahead of the real clock (at most three, 3.1)
       }));
       const notGuardian = run(env, 'purposes', 'create', '--as', 'gwen', '--file', file);
       expect(notGuardian.status).toBe(2);

@@ -580,15 +580,27 @@ describe('decide(): the breach register', () => {
     expectDenied(decide(actor(['manager'], { accepted: false }), 'breach.handle', breach(OTHER)), 'agreement/not-accepted');
   });
 
-  it('5 breach-handling breaches/not-own-conduct: a manager may not handle a breach or flag about their own conduct, even with every role; another manager may, and they still read and review it', () => {
+  it('5 breach-handling breaches/not-own-conduct: a manager may not handle, read or review a breach or flag about their own conduct, even with every role or as its reporter; another manager may', () => {
     const mine: Resource = { ...breach(OTHER), conductOf: [ME] };
     const d = decide(actor(['manager']), 'breach.handle', mine);
     expectDenied(d, 'breaches/not-own-conduct');
     expect(d).toMatchObject({ clause: '5', actorLevel: false });
     expectDenied(decide(actor(ALL_ROLES), 'breach.handle', { ...mine, conductOf: [OTHER, ME] }), 'breaches/not-own-conduct');
-    for (const action of ['breach.read', 'breach.review'] as const) expectAllowed(decide(actor(['manager']), action, mine), 'breaches/management', '5');
-    // Someone else's conduct, nobody's (a report in words), or not asked: management handle it.
-    for (const conductOf of [[OTHER], [], undefined]) expectAllowed(decide(actor(['manager']), 'breach.handle', { ...breach(OTHER), conductOf }), 'breaches/management', '5');
+    // Nor do they follow it: its report, its handling and the ICO clock are not theirs to read — the guardian's
+    // oversight and a reporter's read-back included.
+    for (const action of ['breach.read', 'breach.review'] as const) {
+      for (const roles of [['manager'], ['guardian'], ALL_ROLES] as Role[][]) {
+        const refused = decide(actor(roles), action, mine);
+        expectDenied(refused, 'breaches/not-own-conduct');
+        expect(refused).toMatchObject({ clause: '5', actorLevel: false });
+      }
+      expectDenied(decide(actor(['volunteer']), action, { ...breach(ME), conductOf: [ME] }), 'breaches/not-own-conduct');
+      expectAllowed(decide(actor(['manager']), action, { ...mine, conductOf: [OTHER] }), 'breaches/management', '5');
+    }
+    // Someone else's conduct, nobody's (a report in words), or not asked: management handle and read it.
+    for (const conductOf of [[OTHER], [], undefined]) {
+      for (const action of ['breach.handle', 'breach.read', 'breach.review'] as const) expectAllowed(decide(actor(['manager']), action, { ...breach(OTHER), conductOf }), 'breaches/management', '5');
+    }
     // Never warn-only: the independence of a disciplinary matter (clause 5).
     const policy = new PolicyState(SAMPLE_CLAUSE_MAP, { 'breaches/not-own-conduct': 'warn' });
     expectDenied(decide(actor(['manager'], { policy }), 'breach.handle', mine), 'breaches/not-own-conduct');

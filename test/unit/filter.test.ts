@@ -26,8 +26,9 @@ function keeps(scope: Scope, actor: Actor, facts: Resource): boolean {
   if (scope.kind === 'all') return true;
   if (scope.kind === 'none') return false;
   const holds = (r: Relation) =>
-    r === 'any' ? true : r === 'team' ? facts.team === true : r === 'grant' ? (facts.granted ?? 0) !== 0 : facts.ownerId === actor.id;
-  return scope.conjunctions.some((conj) => conj.every(holds));
+    r === 'any' ? true : r === 'team' ? facts.team === true : r === 'grant' ? (facts.granted ?? 0) !== 0
+      : r === 'own-conduct' ? facts.conductOf?.includes(actor.id) === true : facts.ownerId === actor.id;
+  return scope.conjunctions.some((conj) => conj.every((t) => (typeof t === 'string' ? holds(t) : !holds(t.not))));
 }
 
 describe('3.4 need-to-know: the list filter keeps exactly the rows whose general fields decide() allows', () => {
@@ -88,6 +89,36 @@ describe('3.4 need-to-know: the list filter keeps exactly the rows whose general
   });
 });
 
+describe('5 breach-handling: the breach list leaves out what a read refuses — a breach about the actor\'s own conduct', () => {
+  it('5 breach-handling breaches/not-own-conduct: every role set × agreement × row (own conduct, another\'s, nobody\'s; reported by them or not): the breach list keeps a row exactly when decide() allows reading it', () => {
+    let checks = 0;
+    for (let mask = 0; mask < 1 << ROLES.length; mask++) {
+      for (const accepted of [true, false]) {
+        const actor = actorOf(mask, accepted);
+        const scope = filter(actor, 'breach.read');
+        for (const conductOf of [[ME], ['other'], ['other', ME], [], undefined]) {
+          for (const ownerId of [ME, 'other']) {
+            const facts: Resource = { type: 'breach', id: 'b', ownerId, conductOf };
+            const allowed = decide(actor, 'breach.read', { ...facts, classification: 'general' }).allowed;
+            if (keeps(scope, actor, facts) !== allowed) throw new Error(`filter and decide disagree: roles [${actor.roles}] accepted=${accepted} conductOf=${conductOf} owner=${ownerId}`);
+            checks++;
+          }
+        }
+      }
+    }
+    expect(checks).toBe((1 << ROLES.length) * 2 * 5 * 2);
+  });
+
+  it('5 breach-handling breaches/not-own-conduct: management and the guardian list every breach but those about their own conduct; a reporter their own reports, but those', () => {
+    const own = { not: 'own-conduct' } as const;
+    for (const role of ['manager', 'guardian'] as const) expect(filter(actorOf(roleBit(role), true), 'breach.read')).toEqual({ kind: 'some', conjunctions: [['any', own]] });
+    expect(filter(actorOf(roleBit('staff'), true), 'breach.read')).toEqual({ kind: 'some', conjunctions: [['self', own]] });
+    expect(filter(actorOf(roleBit('manager'), false), 'breach.read')).toMatchObject({ kind: 'none', denial: { ruleId: 'agreement/not-accepted' } });
+    // Other record types are unaffected: no forbid rule there names a relation.
+    expect(filter(actorOf(roleBit('manager'), true), 'note.read')).toEqual({ kind: 'all' });
+  });
+});
+
 describe('3.4 need-to-know: what a grant covers', () => {
   const grant = (g: Partial<ActiveGrant>): ActiveGrant => ({ id: 'g', kind: 'request', personId: null, caseId: null, organisationId: null, mask: classMask(['general', 'personal']), expiresAt: '2999-01-01T00:00:00.000Z', ...g });
   const withGrants = (...grants: ActiveGrant[]): Actor => ({ ...actorOf(0, true), grants });
@@ -127,5 +158,20 @@ describe('3.4 need-to-know: a rule the list filter cannot express is refused at 
       return { ...m, RULES: [...m.RULES, sneaky] };
     });
     await expect(import('../../src/policy/filter')).rejects.toThrow(/lists could not apply it/);
+  });
+
+  it('3.4 need-to-know: a record-dependent forbid rule that names a relation is written into the list filter instead (its rows left out)', async () => {
+    vi.resetModules();
+    vi.doMock('../../src/policy/rules', async (importOriginal) => {
+      const m = await importOriginal<typeof import('../../src/policy/rules')>();
+      const named = {
+        id: 'test/record-dependent', clauseKey: 'need-to-know', effect: 'forbid', roles: 'any', actorLevel: false, configurable: false,
+        actions: ['person.read'], relation: 'own-conduct', reason: 'test',
+      };
+      return { ...m, RULES: [...m.RULES, named] };
+    });
+    const { filter: fresh } = await import('../../src/policy/filter');
+    expect(fresh(actorOf(roleBit('guardian'), true), 'person.read')).toEqual({ kind: 'some', conjunctions: [['any', { not: 'own-conduct' }]] });
+    expect(fresh(actorOf(roleBit('volunteer'), true), 'person.read')).toEqual({ kind: 'some', conjunctions: [['team', { not: 'own-conduct' }], ['grant', { not: 'own-conduct' }]] });
   });
 });

@@ -20,18 +20,23 @@ const REPORT_CLASSES: readonly Classification[] = ['general', 'personal'];
  *   through (clause 5).
  * - Nobody deals with their own conduct: a breach or a review flag about what a manager did (the glass they broke,
  *   the activity a flag names) is handled, decided and closed by another manager — a disciplinary matter is not
- *   judged by the person it concerns. They may still read it.
+ *   judged by the person it concerns. Nor do they read it, nor its handling (the risk assessment, the decisions, the
+ *   disciplinary reference): a disciplinary matter is not followed by the person it concerns either, as it goes on,
+ *   which would let them shape the account of their own conduct. It is not in their list of breaches, a read of it
+ *   answers as a breach they may not see does (404), the flags about their activity are not in their queue, and they
+ *   are not told of them (src/breaches/flags.ts); the organisation's disciplinary procedure tells them what it must.
  * - When no active manager is free (the breach is about every one of them, or there is none), the guardian handles
  *   the breach, and the alerts and the ICO clock's warnings go to the guardian instead (src/breaches/conduct.ts).
  */
 export const BREACH_RULES: readonly Rule[] = [
   {
-    // Record-dependent: decided on the users whose conduct the breach or flag is about, loaded before deciding
-    // (`conductOf`, src/breaches/conduct.ts). Never warn-only: the independence of a disciplinary matter.
+    // Record-dependent: decided on the users whose conduct the breach or flag is about (`conductOf`, loaded with the
+    // breach row or by src/breaches/conduct.ts), through the relation `own-conduct`, whose SQL form leaves these
+    // breaches out of lists too. Never warn-only: the independence of a disciplinary matter.
     id: 'breaches/not-own-conduct', clauseKey: 'breach-handling', effect: 'forbid', roles: 'any', actorLevel: false,
-    actions: ['breach.handle', 'breach.flags'], configurable: false,
-    when: (actor, r) => r.conductOf?.includes(actor.id) === true,
-    reason: 'This breach or review flag is about your own conduct: another manager must handle, decide and close it.',
+    actions: ['breach.read', 'breach.review', 'breach.handle', 'breach.flags'], configurable: false,
+    relation: 'own-conduct',
+    reason: 'This breach or review flag is about your own conduct: another manager handles, decides and closes it, and you do not follow its handling.',
   },
   {
     id: 'breaches/report', clauseKey: 'breach-handling', effect: 'allow',
