@@ -118,7 +118,7 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
     expect(recorded.statusCode, recorded.body).toBe(201);
     const consent = recorded.json().data;
     expect(consent).toMatchObject({ decision: 'given', status: 'given', personId: person, purposeId, toldWhy: told.why, supersededBy: null });
-    expect(consent.recipients).toEqual([{ kind: 'category', category: 'GP practice' }, { kind: 'organisation', organisationId: orgId }]);
+    expect(consent.recipients).toEqual([{ kind: 'category', category: 'GP practice' }, { kind: 'organisation', organisationId: orgId, name: 'Riverside Youth Trust' }]);
     expect(await auditOf(consent.id)).toEqual([
       ['consent.record', 'allow', 'consent/record-case-team', '1.3, 4.1, 4.2'],
       ['consent.read', 'allow', 'consent/case-team-reads', '3.3, 3.4, 4.2'],
@@ -345,6 +345,40 @@ describe.each(dialects())('purposes and informed consent (%s)', (dialect) => {
     expect(ids).toEqual([v3.json().data.id, v2.json().data.id, id]);
     expect(page1.json().items[0]).not.toHaveProperty('toldWhy');
     expect(await lastAudit()).toMatchObject({ action: 'consent.read', decision: 'allow', resource_type: 'person', resource_id: second });
+  });
+
+  it('4.1 informed-consent: a consent names each organisation it covers — in the answer, a read and the history, for the volunteer too — and a new version listing a second partner as well covers both', async () => {
+    const purposeId = await activePurpose();
+    const fourth = await makePerson(world);
+    await makeCase(world, fourth, { [staff.id]: 'lead', [volunteer.id]: 'volunteer' });
+    const northbank = await makeOrganisation(world, { name: 'Northbank Youth Service' });
+    const check = (recipient: string) => as(world, staff).get(`/api/people/${fourth}/consent-check?purposeId=${purposeId}&recipient=${encodeURIComponent(`organisation:${recipient}`)}&categories=special`).then((r) => r.json());
+    const riverside = { kind: 'organisation', organisationId: orgId, name: 'Riverside Youth Trust' };
+    const first = await as(world, staff).post(`/api/people/${fourth}/consents`, consentBody(purposeId, { recipients: [{ kind: 'organisation', organisationId: orgId }] }));
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json().data.recipients).toEqual([riverside]);
+
+    // A second partner, recorded as the app records it: a new version listing both (it must name the current one).
+    const both = [{ kind: 'organisation', organisationId: orgId }, { kind: 'organisation', organisationId: northbank }, { kind: 'category', category: 'GP practice' }];
+    const second = await as(world, staff).post(`/api/people/${fourth}/consents`, consentBody(purposeId, { supersedes: first.json().data.id, recipients: both }));
+    expect(second.statusCode, second.body).toBe(201);
+    const named = [riverside, { kind: 'organisation', organisationId: northbank, name: 'Northbank Youth Service' }, { kind: 'category', category: 'GP practice' }];
+    expect(second.json().data.recipients).toEqual(named);
+    expect(await check(orgId)).toMatchObject({ allowed: true, consentId: second.json().data.id });
+    expect(await check(northbank)).toMatchObject({ allowed: true, consentId: second.json().data.id });
+    // The stored consent keeps ids only: the names come from the register when it is read.
+    const stored = await db().selectFrom('consents').select('recipients').where('id', '=', second.json().data.id).executeTakeFirstOrThrow();
+    expect(stored.recipients).not.toContain('Northbank');
+
+    // The history names them on every version; a volunteer on the team reads whom it goes to (general), not what was told.
+    const history = await as(world, volunteer).get(`/api/people/${fourth}/consents`);
+    expect(history.statusCode, history.body).toBe(200);
+    expect(history.json().items.map((c: { status: string; recipients: unknown }) => [c.status, c.recipients])).toEqual([['given', named], ['superseded', [riverside]]]);
+    // An organisation later archived is still named on the consents that named it.
+    await db().updateTable('organisations').set({ archived_at: world.clock.now().toISOString() }).where('id', '=', northbank).execute();
+    const read = await as(world, staff).get(`/api/consents/${second.json().data.id}`);
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json().data.recipients).toEqual(named);
   });
 
   it('3.4 need-to-know: a volunteer on the team reads what was agreed but not what the person was told; staff off the team get 404', async () => {

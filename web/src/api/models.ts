@@ -366,7 +366,10 @@ export interface Purpose {
   nextReviewOn: string;
 }
 
+/** A recipient as a consent is recorded with: the organisation's own service, an organisation of the register, or a category. */
 export type Recipient = { kind: 'internal' } | { kind: 'organisation'; organisationId: string } | { kind: 'category'; category: string };
+/** A recipient as the API answers it on a consent: each organisation with its name from the register. */
+export type ConsentRecipient = Exclude<Recipient, { kind: 'organisation' }> | { kind: 'organisation'; organisationId: string; name?: string };
 /** One version of a person's answer about a purpose: given, refused, or a withdrawal (1.3, 4.1). */
 export interface Consent {
   id: string;
@@ -374,7 +377,7 @@ export interface Consent {
   purposeId: string;
   decision: 'given' | 'refused' | 'withdrawn';
   status: 'given' | 'refused' | 'withdrawn' | 'expired' | 'superseded';
-  recipients: Recipient[];
+  recipients: ConsentRecipient[];
   dataCategories: Classification[];
   method: 'signed_form' | 'e_signature' | 'oral' | null;
   givenBy: 'person' | 'competent_child' | 'parental_responsibility' | 'representative' | null;

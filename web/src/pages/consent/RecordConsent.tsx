@@ -1,24 +1,26 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, call } from '../../api/client';
+import { api, ApiError, call } from '../../api/client';
 import type { Consent, Page, Purpose, Recipient, RecordView } from '../../api/models';
 import { PathForm } from '../../components/PathForm';
-import { Checkboxes, Choice, Radios, TextBox, TextInput } from '../../components/fields';
+import { Checkboxes, Radios, TextBox, TextInput } from '../../components/fields';
 import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDate, personName } from '../../components/ui';
 import { navigate } from '../../router';
 import { personQuery } from '../PersonPage';
-import { INTERNAL_ONLY, LAWFUL_BASIS, METHODS, NAMED_PARTNER, categoryLabel, whoCanAnswer } from './labels';
+import { INTERNAL_ONLY, LAWFUL_BASIS, METHODS, NAMED_PARTNER, categoryLabel, inWords, recipientLabel, whoCanAnswer } from './labels';
 import { consentsQuery, ReceiptLinks } from './ConsentHistory';
 
+// `supersedes` is not a field: a clash over it (someone recorded an answer meanwhile) is told above the fields.
 const NAMES = [
-  'purposeId', 'decision', 'recipients', 'dataCategories', 'told.why', 'told.withWhom', 'told.consequences', 'told.serviceImpact',
+  'purposeId', 'decision', 'recipients', 'organisations', 'dataCategories', 'told.why', 'told.withWhom', 'told.consequences', 'told.serviceImpact',
   'method', 'method.typedName', 'method.attestation', 'method.witnessName',
-  'givenBy', 'givenBy.competenceAssessment', 'givenBy.name', 'givenBy.relationship', 'givenBy.authority', 'expiresAt', 'supersedes', 'told',
+  'givenBy', 'givenBy.competenceAssessment', 'givenBy.name', 'givenBy.relationship', 'givenBy.authority', 'expiresAt', 'told',
 ];
 type Values = Record<string, string>;
 const MISSING: Record<string, string> = {
   purposeId: 'Choose the purpose they are answering about', decision: 'Choose their answer: whether they agree or not',
-  givenBy: 'Choose who gave the answer', recipients: 'Choose at least one recipient', dataCategories: 'Choose the information it covers',
+  givenBy: 'Choose who gave the answer', recipients: 'Choose at least one recipient', organisations: 'Choose at least one organisation they agree it may go to',
+  dataCategories: 'Choose the information it covers',
   'told.why': 'Write why we need to share their information', 'told.withWhom': 'Write who it will be shared with',
   'told.consequences': 'Write what happens if they agree, and if they do not', 'told.serviceImpact': 'Write whether not agreeing may mean not getting a service',
   'method.typedName': 'Ask them to type their full name', 'method.attestation': 'Write what was said and agreed',
@@ -34,9 +36,57 @@ export const activePurposesQuery = {
 };
 
 /**
+ * The API's field errors placed on the form's fields (4.1): the body's `recipients` list holds the ticked categories
+ * first, then each organisation; an error about an organisation goes to the organisations field and names it, and
+ * "choose at least one" goes there when the purpose names no category to tick. A clash over `supersedes` (another
+ * answer recorded meanwhile) is said in the form's words.
+ */
+function placeErrors(error: unknown, sent: readonly Recipient[], orgName: (id: string) => string, categoryField: boolean): unknown {
+  if (!(error instanceof ApiError) || !error.problem.errors?.length) return error;
+  const errors = error.problem.errors.map((e) => {
+    const at = /^body\.recipients\.(\d+)(?:\.|$)/.exec(e.path);
+    const r = at ? sent[Number(at[1])] : undefined;
+    if (r?.kind === 'organisation') return { path: 'body.organisations', message: `${orgName(r.organisationId)}: ${e.message}` };
+    if (e.path === 'body.recipients' && !categoryField) return { ...e, path: 'body.organisations' };
+    if (e.path === 'body.supersedes') return { ...e, message: 'Someone else has just recorded an answer for this purpose. Check what it names above, change the form if you need to, and record again.' };
+    return e;
+  });
+  return new ApiError({ ...error.problem, errors });
+}
+
+/**
+ * Says, before anything is recorded, that the new answer replaces the current one for the purpose (one current
+ * version per purpose), and what that one names and covers (4.1: with whom it is shared).
+ */
+function Replaces({ current }: { current: Consent }) {
+  const when = formatDate(current.recordedAt);
+  if (current.decision === 'withdrawn') {
+    return <Notice tone="info">This replaces their current answer for this purpose: they withdrew their consent on {formatDate(current.withdrawnAt)}. Record that they agree only if they agree again. Earlier answers stay in their history.</Notice>;
+  }
+  if (current.decision === 'refused') {
+    return <Notice tone="info">This replaces their current answer for this purpose: they did not agree (recorded {when}). Earlier answers stay in their history.</Notice>;
+  }
+  const names = inWords(current.recipients.map((r) => recipientLabel(r)));
+  const covers = inWords(current.dataCategories.map(categoryLabel));
+  return (
+    <Notice tone="warning">
+      <p className="alert-title">
+        {current.status === 'expired'
+          ? `This replaces their consent for this purpose, which ended on ${formatDate(current.expiresAt)}. It names ${names} and covers ${covers} (recorded ${when}).`
+          : `This replaces their current consent for this purpose, which names ${names} and covers ${covers} (recorded ${when}).`}
+      </p>
+      <p>The form below starts from what it names. Add anyone new and untick anyone they no longer agree to: whoever is not ticked will no longer be covered. Tell them again about the whole of it — everyone it will go to — and write what you told them. Earlier answers stay in their history.</p>
+    </Notice>
+  );
+}
+
+/**
  * Record a person's informed answer about one purpose (1.3, 4.1): what they were told — why, with whom, the
  * consequences either way, and that not agreeing may mean not getting a service — in front of the worker as
- * required answers; the recipients and categories the purpose allows; how it was given and by whom.
+ * required answers; the recipients the purpose allows — its categories and any number of named organisations — and
+ * the information it covers; how it was given and by whom. A new answer replaces the current one for the purpose
+ * (one current version per purpose): the form says so, names what the current one covers and starts from it, so
+ * adding a partner keeps the others; the person is told again about the whole of it.
  */
 export default function RecordConsent({ id }: { id: string }) {
   const queryClient = useQueryClient();
@@ -51,6 +101,7 @@ export default function RecordConsent({ id }: { id: string }) {
   // default they forget to change (1.3, 4.1).
   const [v, setV] = useState<Values>({ method: 'e_signature' });
   const [recipients, setRecipients] = useState<string[]>([]);
+  const [organisations, setOrganisations] = useState<string[]>([]);
   const [categories, setCategories] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [clientErrors, setClientErrors] = useState<Record<string, string> | null>(null);
@@ -58,20 +109,45 @@ export default function RecordConsent({ id }: { id: string }) {
   const [saved, setSaved] = useState<Consent | null>(null);
   const set = (k: string) => (x: string) => setV((old) => ({ ...old, [k]: x }));
 
-  if (person.isPending || purposes.isPending) return <Loading />;
+  // The history too: whether a current answer is replaced, and what it names, decides where the form starts.
+  if (person.isPending || purposes.isPending || history.isPending) return <Loading />;
   if (person.error) return <><PageTitle>Record consent</PageTitle><ProblemMessage error={person.error} /></>;
   const name = personName(person.data.data);
   // Who may answer follows their age (4.1): a choice their age rules out is not offered, and none is made for them.
   const answerers = whoCanAnswer(person.data.data.dateOfBirth, v.decision ?? '');
   const givenByKind = answerers.options.some((o) => o.id === v.givenBy) ? v.givenBy : null;
   const purpose = purposes.data?.items.find((p) => p.id === v.purposeId);
-  const current = history.data?.items.find((c) => c.purposeId === v.purposeId && !c.supersededBy);
+  const currentFor = (pid: string | undefined) => history.data?.items.find((c) => c.purposeId === pid && !c.supersededBy);
+  const current = currentFor(v.purposeId);
+  const allowsPartners = (p: Purpose | undefined) => !!p?.recipientCategories.some((c) => c.toLowerCase() === NAMED_PARTNER);
+  // Organisations by name: the register's, and those the current answer names (one archived or beyond the first page).
+  const orgNames = new Map<string, string>((orgs.data?.items ?? []).map((o) => [o.id, o.name]));
+  for (const r of current?.recipients ?? []) if (r.kind === 'organisation' && r.name && !orgNames.has(r.organisationId)) orgNames.set(r.organisationId, r.name);
   const choosePurpose = (pid: string) => {
     const p = purposes.data?.items.find((x) => x.id === pid);
     setV((old) => ({ ...old, purposeId: pid, 'told.why': old['told.why'] || p?.description || '' }));
-    setRecipients([]);
-    setCategories(p?.dataCategories ?? []);
+    // A new answer replaces the current consent for the purpose: start from everything it covers, so adding a
+    // partner does not drop the others (the worker unticks what the person no longer agrees to).
+    const was = currentFor(pid);
+    if (p && was?.decision === 'given') {
+      const lower = (c: string) => c.toLowerCase();
+      setRecipients(p.recipientCategories.filter((c) => lower(c) !== NAMED_PARTNER && was.recipients.some((r) =>
+        (r.kind === 'internal' && lower(c) === INTERNAL_ONLY) || (r.kind === 'category' && lower(r.category) === lower(c)))));
+      setOrganisations(allowsPartners(p) ? was.recipients.flatMap((r) => (r.kind === 'organisation' ? [r.organisationId] : [])) : []);
+      setCategories(p.dataCategories.filter((c) => was.dataCategories.includes(c)));
+    } else {
+      setRecipients([]);
+      setOrganisations([]);
+      setCategories(p?.dataCategories ?? []);
+    }
   };
+
+  const partnerAllowed = allowsPartners(purpose);
+  const categoryOptions = (purpose?.recipientCategories ?? []).filter((c) => c.toLowerCase() !== NAMED_PARTNER)
+    .map((c) => ({ id: c, label: c.toLowerCase() === INTERNAL_ONLY ? 'Our own service only' : c }));
+  const orgOptions = [...orgNames].map(([oid, label]) => ({ id: oid, label }));
+  // Everyone it would go to, in the form's words: for the replacement notice and what the person must be told.
+  const chosen = [...categoryOptions.filter((o) => recipients.includes(o.id)).map((o) => o.label), ...(partnerAllowed ? organisations.map((o) => orgNames.get(o) ?? 'An organisation') : [])];
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -80,8 +156,8 @@ export default function RecordConsent({ id }: { id: string }) {
     setClientErrors(null);
     setBusy(true);
     setError(null);
-    const recipientList: Recipient[] = recipients.map((r) => (r === INTERNAL_ONLY ? { kind: 'internal' } : { kind: 'category', category: r }));
-    if (v.organisationId) recipientList.push({ kind: 'organisation', organisationId: v.organisationId });
+    const recipientList: Recipient[] = recipients.map((r) => (r.toLowerCase() === INTERNAL_ONLY ? { kind: 'internal' } : { kind: 'category', category: r }));
+    if (partnerAllowed) for (const organisationId of organisations) recipientList.push({ kind: 'organisation', organisationId });
     const text = (k: string) => v[k]?.trim() ?? '';
     const method = v.method === 'oral'
       ? { kind: 'oral', attestation: text('method.attestation'), ...(text('method.witnessName') ? { witnessName: text('method.witnessName') } : {}) }
@@ -103,7 +179,9 @@ export default function RecordConsent({ id }: { id: string }) {
       setSaved(created.data);
       setTimeout(() => document.getElementById('consent-saved')?.focus());
     } catch (err) {
-      setError(err);
+      // Another answer recorded meanwhile: show what is current now (what is typed and ticked stays as it is).
+      if (err instanceof ApiError && err.status === 409) void queryClient.invalidateQueries({ queryKey: ['person', id, 'consents'] });
+      setError(placeErrors(err, recipientList, (oid) => orgNames.get(oid) ?? 'An organisation', categoryOptions.length > 0));
     } finally {
       setBusy(false);
     }
@@ -117,6 +195,7 @@ export default function RecordConsent({ id }: { id: string }) {
         <PageTitle title="Consent recorded" focus={false}>Consent recorded</PageTitle>
         <div id="consent-saved" tabIndex={-1} className="panel saved-panel">
           <Notice>{saved.decision === 'given' ? `${name} agreed` : `${name} did not agree`} — “{purpose?.name}”, recorded {formatDate(saved.recordedAt)}.</Notice>
+          <p className="consent-detail">To: {saved.recipients.map((r) => recipientLabel(r)).join(', ')} · Covers: {saved.dataCategories.map(categoryLabel).join(', ')}</p>
           <p>Give them a copy of the receipt: it says what they agreed to, who it goes to, and how to withdraw at any time.</p>
           <ReceiptLinks consentId={saved.id} />
           <div className="actions"><Button onPress={() => navigate(`/people/${id}`)}>Back to {name}</Button></div>
@@ -125,7 +204,6 @@ export default function RecordConsent({ id }: { id: string }) {
     );
   }
   const active = purposes.data?.items ?? [];
-  const partnerAllowed = purpose?.recipientCategories.some((c) => c.toLowerCase() === NAMED_PARTNER);
   return (
     <section>
       {crumbs}
@@ -134,7 +212,7 @@ export default function RecordConsent({ id }: { id: string }) {
       {active.length === 0 ? (
         <div className="alert warning" role="status"><p className="alert-title">No purpose is active.</p><p>Consent is always for a purpose in the register. A manager proposes one and a guardian approves it (policy 3.1).</p></div>
       ) : (
-        <PathForm error={error} clientErrors={clientErrors} missing={MISSING} names={NAMES} onSubmit={submit} className="form-wide consent-form">
+        <PathForm error={error} clientErrors={clientErrors} missing={partnerAllowed && categoryOptions.length ? { ...MISSING, recipients: 'Choose at least one recipient here, or a named organisation below' } : MISSING} names={NAMES} onSubmit={submit} className="form-wide consent-form">
           <fieldset className="panel form-section">
             <legend>1. What it is for</legend>
             <Radios name="purposeId" label="Purpose" isRequired value={v.purposeId ?? null} onChange={choosePurpose}
@@ -146,15 +224,20 @@ export default function RecordConsent({ id }: { id: string }) {
                 <dt>Information used</dt><dd>{purpose.dataCategories.map(categoryLabel).join(', ')}</dd>
               </dl>
             ) : null}
-            {current ? <Notice tone="info">This replaces their current answer for this purpose, recorded {formatDate(current.recordedAt)}. Earlier answers stay in their history.</Notice> : null}
+            {current ? <Replaces current={current} /> : null}
           </fieldset>
           {purpose ? (
             <>
               <fieldset className="panel form-section">
                 <legend>2. Who it goes to and what</legend>
-                <Checkboxes name="recipients" label="Recipients" isRequired value={recipients} onChange={setRecipients}
-                  options={purpose.recipientCategories.filter((c) => c.toLowerCase() !== NAMED_PARTNER).map((c) => ({ id: c, label: c.toLowerCase() === INTERNAL_ONLY ? 'Our own service only' : c }))} />
-                {partnerAllowed ? <Choice name="organisationId" label="A named partner organisation (optional)" value={v.organisationId ?? null} onChange={set('organisationId')} options={(orgs.data?.items ?? []).map((o) => ({ id: o.id, label: o.name }))} /> : null}
+                {categoryOptions.length ? (
+                  <Checkboxes name="recipients" label="Recipients" isRequired={!partnerAllowed} value={recipients} onChange={setRecipients}
+                    description={partnerAllowed ? 'Tick each kind of recipient they agree to, and any named organisations below: at least one in all.' : undefined} options={categoryOptions} />
+                ) : null}
+                {partnerAllowed ? (
+                  <Checkboxes name="organisations" label="Named partner organisations" isRequired={!categoryOptions.length} value={organisations} onChange={setOrganisations}
+                    description="Tick every organisation they agree it may go to: one consent can name several." options={orgOptions} />
+                ) : null}
                 <Checkboxes name="dataCategories" label="Information it covers" isRequired value={categories} onChange={setCategories}
                   options={purpose.dataCategories.map((c) => ({ id: c, label: categoryLabel(c) }))} />
               </fieldset>
@@ -162,7 +245,8 @@ export default function RecordConsent({ id }: { id: string }) {
                 <legend>3. What you told them</legend>
                 <p className="hint">They are only informed if you explained all four. Write what you said.</p>
                 <TextBox name="told.why" label="Why we need to share their information" isRequired rows={3} value={v['told.why'] ?? ''} onChange={set('told.why')} />
-                <TextBox name="told.withWhom" label="Who it will be shared with" isRequired rows={2} value={v['told.withWhom'] ?? ''} onChange={set('told.withWhom')} />
+                <TextBox name="told.withWhom" label="Who it will be shared with" isRequired rows={2} value={v['told.withWhom'] ?? ''} onChange={set('told.withWhom')}
+                  description={chosen.length ? `Name everyone it will go to: ${inWords(chosen)}.` : undefined} />
                 <TextBox name="told.consequences" label="What happens if they agree, and if they do not" isRequired rows={3} value={v['told.consequences'] ?? ''} onChange={set('told.consequences')} />
                 <TextBox name="told.serviceImpact" label="That not agreeing may mean not getting a service" isRequired rows={2} description="Say plainly if not agreeing may mean they cannot get a service or support they might otherwise have." value={v['told.serviceImpact'] ?? ''} onChange={set('told.serviceImpact')} />
               </fieldset>

@@ -1,5 +1,5 @@
 // Words for consent (1.3, 4.1): how it was given, by whom, its status and how it was withdrawn.
-import type { Consent, Purpose, Recipient } from '../../api/models';
+import type { Consent, ConsentRecipient, Purpose, Recipient } from '../../api/models';
 import { CLASSIFICATION_LABELS } from '../../labels';
 
 /** The purpose's recipient category meaning the organisation's own service, and the one naming partners. */
@@ -69,12 +69,18 @@ export const LAWFUL_BASIS: Record<string, string> = {
 /** "Health and support needs" for a classification. */
 export const categoryLabel = (c: string) => CLASSIFICATION_LABELS[c]?.label ?? c;
 
-/** A recipient as people say it, naming organisations from `orgNames` when known. */
-export function recipientLabel(r: Recipient, orgNames: ReadonlyMap<string, string> = new Map()): string {
+/**
+ * A recipient as people say it: each organisation by its name (the API names them on a consent; `orgNames` names
+ * them on a recipient not yet recorded).
+ */
+export function recipientLabel(r: Recipient | ConsentRecipient, orgNames: ReadonlyMap<string, string> = new Map()): string {
   if (r.kind === 'internal') return 'Our own service only';
-  if (r.kind === 'organisation') return orgNames.get(r.organisationId) ?? 'A named partner organisation';
+  if (r.kind === 'organisation') return ('name' in r && r.name) || orgNames.get(r.organisationId) || 'A named partner organisation';
   return r.category.charAt(0).toUpperCase() + r.category.slice(1);
 }
+
+/** "A", "A and B", "A, B and C". */
+export const inWords = (items: readonly string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
 /** The purpose's name, or a placeholder while the register loads. */
 export const purposeName = (purposes: readonly Purpose[] | undefined, id: string) => purposes?.find((p) => p.id === id)?.name ?? 'A purpose';
