@@ -20,10 +20,15 @@ export interface DemoUser {
   roles: Role[];
 }
 
-/** An account in each role, plus a demo administrator. */
+/**
+ * An account in each role, plus a demo administrator and a second manager: a non-urgent safeguarding referral is
+ * approved by a manager other than the one who made it, and a manager's own break-glass use or access request is
+ * decided by another manager (grant/no-self-approval), so those journeys need two.
+ */
 export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'demo.admin', displayName: 'Demo Administrator (fictional)', roles: ['administrator'] },
   { username: 'demo.manager', displayName: 'Morgan Reyes (demo manager)', roles: ['manager'] },
+  { username: 'demo.manager2', displayName: 'Nadia Brook (demo manager)', roles: ['manager'] },
   { username: 'demo.guardian', displayName: 'Gabriel Osei (demo guardian)', roles: ['guardian'] },
   { username: 'demo.staff1', displayName: 'Sam Patel (demo staff)', roles: ['staff'] },
   { username: 'demo.staff2', displayName: 'Jo Lindqvist (demo staff)', roles: ['staff'] },
@@ -195,8 +200,33 @@ export const DEMO_SHARING_PURPOSE = {
   description: '[Fictional demo data] Sharing what a partner agency, the council or the police needs to support or protect a young person, with their consent, under a signed sharing agreement, or where the law requires it.',
   lawfulBasis: 'legitimate_interests',
   art9Condition: 'not_for_profit_body',
-  dataCategories: ['general', 'personal', 'special'],
+  // Session details go to no third party unless the client asks (practice 2): the purpose covers them so that, when
+  // a client does ask, the sharing can be tried; the disclosure itself still checks that they asked.
+  dataCategories: ['general', 'personal', 'special', 'session'],
   recipientCategories: ['named partner organisation', 'local authority', 'police'],
   needsIdentity: true,
   retentionPeriod: 'P6Y',
+} as const;
+
+/**
+ * The demo's confidentiality notice (4.1: people are told of the policy at first contact), published by the demo
+ * manager so first contact can be recorded. Written in plain words for the young people the demo organisation works
+ * with, and labelled as invented: it is not legal advice and no real organisation's notice.
+ */
+export const DEMO_NOTICE = {
+  language: 'en',
+  title: 'How we keep what you tell us private (demo notice)',
+  body: `${DEMO_MARK} This is a made-up notice for trying Confide. It belongs to no real organisation.
+
+We write down a few things about you: your name, how to reach you, and short notes about your sessions. This helps us support you well.
+
+Who can see it: only the staff who work with you, and our managers. They see only what they need to know to help you.
+
+Sharing: we only pass on what you tell us if you say yes first. We will tell you why, who would see it, and what happens if you say yes or no. Saying no is OK, but it might mean we cannot refer you to some other services.
+
+When we might have to share without asking: if we are worried that you or someone else could be badly hurt, we may have to tell the council or the police. We may also have to if the law says so. If we can, we will tell you first.
+
+Your choices: you can ask to see what we have written about you. You can ask us to fix anything that is wrong. You can change your mind about sharing at any time.
+
+Questions or worries? Ask any of our staff. If you think we got something wrong, tell a manager.`,
 } as const;

@@ -7,12 +7,14 @@ import type { Ctx, Services } from '../context';
 import { createNote } from '../notes/commands';
 import { createOrganisation } from '../organisations/commands';
 import { addToOrganisationTeam } from '../organisations/team';
+import { createNotice } from '../notices/commands';
+import { createNoticeBody } from '../notices/schema';
 import { createPerson, updatePerson } from '../people/commands';
 import { acceptPolicy } from '../policy-document/commands';
 import { currentPolicy, installDefaultPolicy } from '../policy-document/store';
 import { actAs, runUnit } from '../unit';
 import { approvePurpose, createPurpose } from '../purposes/commands';
-import { DEMO_ORGANISATION, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_PURPOSE, DEMO_SHARING_PURPOSE, DEMO_USERS } from './data';
+import { DEMO_NOTICE, DEMO_ORGANISATION, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_PURPOSE, DEMO_SHARING_PURPOSE, DEMO_USERS } from './data';
 
 /** Why the demo was not loaded (a message for the operator; nothing was written). */
 export class DemoRefused extends Error {}
@@ -30,18 +32,21 @@ export interface DemoResult {
   organisation: string;
   accounts: DemoAccount[];
   passwordFromEnv: boolean;
-  counts: { users: number; people: number; cases: number; notes: number; organisations: number; purposes: number };
+  counts: { users: number; people: number; cases: number; notes: number; organisations: number; purposes: number; notices: number };
   /** The active purpose the demo's exports and consents can name (2.1); its information stays in house. */
   purpose: { id: string; name: string };
   /** The active purpose for sharing with the partners in the register: what a disclosure names (3.1, 4.3). */
   sharingPurpose: { id: string; name: string };
+  /** The published confidentiality notice people are given at first contact (4.1). */
+  notice: { id: string; version: number; language: string; title: string };
 }
 
 const REQUEST_ID = 'cli-demo';
 const DAY = 86_400_000;
 
 /**
- * Loads the fictional demo organisation (issue 3) in ONE transaction: accounts in every role, people with cases,
+ * Loads the fictional demo organisation (issue 3) in ONE transaction: accounts in every role (two managers, for the
+ * journeys a second manager approves or reviews), the published confidentiality notice, people with cases,
  * case teams, session and contact notes, a partner agency and a funder with commercial notes. Records are written
  * through the app's own commands acting as the demo user who would do it (so field checks apply and every change
  * is audited under that user); accounts are created by the system, and the audit names it. Refuses when people
@@ -98,6 +103,10 @@ async function loadInto(system: Ctx, shared: string | undefined, force: boolean)
 
   // 3.5, practice 3: everyone accepts the current confidentiality policy before seeing records.
   for (const u of DEMO_USERS) await as(u.username, (ctx) => acceptPolicy(ctx, policy.version));
+
+  // 4.1: the notice people are told at first contact, published by management through the same command (and the
+  // same checks) as the API's POST /api/notices. Nobody is recorded as told: that is for trying first contact.
+  const notice = await as('demo.manager', (ctx) => createNotice(ctx, createNoticeBody.parse({ ...DEMO_NOTICE, publish: true })));
 
   // People and their first cases, recorded by the worker who supports them (they become lead worker).
   const cases: (string | null)[] = [];
@@ -167,9 +176,11 @@ async function loadInto(system: Ctx, shared: string | undefined, force: boolean)
       notes: await count('notes', { column: 'author_id', ids: demoIds }),
       organisations: await count('organisations', { column: 'created_by', ids: demoIds }),
       purposes: 2,
+      notices: 1,
     },
     purpose: { id: purposeId, name: DEMO_PURPOSE.name },
     sharingPurpose: { id: sharingPurposeId, name: DEMO_SHARING_PURPOSE.name },
+    notice: { id: notice.id, version: notice.version, language: notice.language, title: notice.title },
   };
 }
 
@@ -178,9 +189,10 @@ export function demoSummary(result: DemoResult): string {
   const c = result.counts;
   const lines = [
     `Loaded the FICTIONAL demo organisation "${result.organisation}".`,
-    `  ${c.users} accounts, ${c.people} people, ${c.cases} cases, ${c.notes} notes, ${c.organisations} organisations and ${c.purposes} active purposes — all invented.`,
+    `  ${c.users} accounts, ${c.people} people, ${c.cases} cases, ${c.notes} notes, ${c.organisations} organisations, ${c.purposes} active purposes and ${c.notices} published notice — all invented.`,
     `  The purpose "${result.purpose.name}" (${result.purpose.id}) is active: consents and exports name it; its information stays in house.`,
     `  The purpose "${result.sharingPurpose.name}" (${result.sharingPurpose.id}) is active: disclosures to the partners in the register name it.`,
+    `  The confidentiality notice "${result.notice.title}" (version ${result.notice.version}, ${result.notice.language}) is published: nobody is recorded as told yet, so first contact can be tried (4.1).`,
     '',
     'Demo accounts (they have accepted the current confidentiality policy; no password change is forced, because they are for trying the app):',
   ];

@@ -5,13 +5,24 @@ import { forbidden, notFound } from '../lib/errors';
 import { decide } from '../policy/decide';
 import type { ListNoticesQuery } from './schema';
 
-/** A notice version as the API shows it; `current` marks the highest published version of its language. */
-export function presentNotice(row: NoticeRow, current: boolean, withBody = true) {
+/** A notice row with the display name of who published it (null for a draft). */
+type NoticeWithPublisher = NoticeRow & { published_by_name?: string | null };
+
+/**
+ * A notice version as the API shows it; `current` marks the highest published version of its language. Who published
+ * it is named as well as identified, so everyone reading the versions sees who answers for each (4.1).
+ */
+export function presentNotice(row: NoticeWithPublisher, current: boolean, withBody = true) {
   return {
     id: row.id, version: Number(row.version), language: row.language, title: row.title, ...(withBody ? { body: row.body } : {}),
-    status: row.status, current, publishedAt: row.published_at, publishedBy: row.published_by, createdAt: row.created_at,
+    status: row.status, current, publishedAt: row.published_at, publishedBy: row.published_by, publishedByName: row.published_by_name ?? null,
+    createdAt: row.created_at,
   };
 }
+
+/** The notices with their publisher's display name. */
+const noticesWithPublisher = (db: Kysely<Database>) =>
+  db.selectFrom('notices').leftJoin('users', 'users.id', 'notices.published_by').selectAll('notices').select('users.display_name as published_by_name');
 
 /** Reading the notice: everyone working here (3.5); 403 for an account no rule lets read it. */
 function requireRead(ctx: Ctx) {
@@ -38,11 +49,11 @@ export async function currentVersions(db: Kysely<Database>, languages?: readonly
  */
 export async function listNotices(ctx: Ctx, query: ListNoticesQuery) {
   requireRead(ctx);
-  let q = ctx.db.selectFrom('notices').selectAll();
-  if (query.language) q = q.where('language', '=', query.language);
-  if (!seesDrafts(ctx)) q = q.where('status', '=', 'published');
-  if (query.status) q = q.where('status', '=', query.status);
-  const rows = await q.orderBy('version', 'desc').orderBy('language').execute();
+  let q = noticesWithPublisher(ctx.db);
+  if (query.language) q = q.where('notices.language', '=', query.language);
+  if (!seesDrafts(ctx)) q = q.where('notices.status', '=', 'published');
+  if (query.status) q = q.where('notices.status', '=', query.status);
+  const rows = await q.orderBy('notices.version', 'desc').orderBy('notices.language').execute();
   const current = await currentVersions(ctx.db);
   return { items: rows.map((r) => presentNotice(r, r.status === 'published' && current.get(r.language) === Number(r.version), false)) };
 }
@@ -50,7 +61,7 @@ export async function listNotices(ctx: Ctx, query: ListNoticesQuery) {
 /** One notice version with its text; a draft is "not found" to those who do not publish. */
 export async function getNotice(ctx: Ctx, id: string) {
   requireRead(ctx);
-  const row = await ctx.db.selectFrom('notices').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await noticesWithPublisher(ctx.db).where('notices.id', '=', id).executeTakeFirst();
   if (!row || (row.status !== 'published' && !seesDrafts(ctx))) throw notFound('notice');
   const current = await currentVersions(ctx.db, [row.language]);
   return presentNotice(row, row.status === 'published' && current.get(row.language) === Number(row.version));

@@ -11,7 +11,7 @@ export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
 export const WEB_PAGE = join(WEB_DIST, 'index.html');
 
 /** Top-level paths of the web app's pages: a deep link or a reload of any of them serves the app. */
-export const APP_SECTIONS = ['sign-in', 'people', 'cases', 'notes', 'organisations', 'access', 'admin', 'account', 'concerns', 'notifications', 'disclosures', 'agreements', 'acknowledge', 'breaches', 'purposes', 'meetings', 'meeting-acknowledge', 'review', 'privacy'] as const;
+export const APP_SECTIONS = ['sign-in', 'people', 'cases', 'notes', 'organisations', 'access', 'admin', 'account', 'concerns', 'notifications', 'disclosures', 'agreements', 'acknowledge', 'breaches', 'purposes', 'notices', 'meetings', 'meeting-acknowledge', 'review', 'privacy'] as const;
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

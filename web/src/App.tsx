@@ -17,6 +17,7 @@ const PersonForm = lazy(() => import('./pages/PersonForm'));
 const RegisterPerson = lazy(() => import('./pages/firstContact/RegisterPerson'));
 const RecordFirstContact = lazy(() => import('./pages/firstContact/RecordFirstContact'));
 const NotYetTold = lazy(() => import('./pages/firstContact/NotYetTold'));
+const Notices = lazy(() => import('./pages/notices/Notices'));
 const RecordConsent = lazy(() => import('./pages/consent/RecordConsent'));
 const AccessLog = lazy(() => import('./pages/access/AccessLog'));
 const AccessInbox = lazy(() => import('./pages/access/AccessInbox'));
@@ -74,6 +75,7 @@ const PAGES: Array<[string, Page]> = [
   ['/people/:id', (p) => <PersonPage id={p.id} />],
   ['/people/:id/edit', (p) => <PersonForm id={p.id} />],
   ['/people/:id/first-contact', (p) => <RecordFirstContact id={p.id} />],
+  ['/notices', () => <Notices />],
   ['/people/:id/consents/new', (p) => <RecordConsent id={p.id} />],
   ['/people/:id/access-log', (p) => <AccessLog personId={p.id} />],
   ['/cases/:id', (p) => <CasePage id={p.id} />],

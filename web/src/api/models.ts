@@ -332,6 +332,10 @@ export interface NoticeVersion {
   status: 'draft' | 'published';
   current: boolean;
   publishedAt: string | null;
+  /** Who published it (null for a draft), by id and by name. */
+  publishedBy?: string | null;
+  publishedByName?: string | null;
+  createdAt?: string;
 }
 export type ContactMethod = 'in_person' | 'phone' | 'online' | 'letter';
 /** One time a person was given the notice. */

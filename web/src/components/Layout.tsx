@@ -31,6 +31,8 @@ export function Layout({ children }: { children: ReactNode }) {
     ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/breaches', label: 'Breaches' }]
       : hasRole(me, ...WORKING_ROLES) ? [{ href: '/breaches/new', label: 'Report a breach' }] : []),
     ...(hasRole(me, 'manager', 'guardian') ? [{ href: '/purposes', label: 'Purposes' }] : []),
+    // The notice people are told at first contact (4.1), for those the API lets publish it (management, the guardian).
+    ...(me.may.includes('notice.publish') ? [{ href: '/notices', label: 'Notice' }] : []),
     // The management review is the Senior Management Team's (review/senior-management-only: managers only; 3.6).
     ...(hasRole(me, 'manager') ? [{ href: '/review', label: 'Management review' }] : []),
   ];

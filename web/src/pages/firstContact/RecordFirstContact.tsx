@@ -7,7 +7,7 @@ import { Button, Link, Loading, PageTitle, ProblemMessage, personName } from '..
 import { languageName } from '../../labels';
 import { navigate } from '../../router';
 import { personQuery } from '../PersonPage';
-import { ContactFields, NoticeText, noticeFor, today, useCurrentNotices, type ContactValues } from './notice';
+import { ContactFields, NoNotice, NoticeText, noticeFor, today, useCurrentNotices, type ContactValues } from './notice';
 
 const NAMES = ['method', 'contactedOn', 'questions', 'noticeVersion', 'language'];
 
@@ -74,7 +74,7 @@ export default function RecordFirstContact({ id }: { id: string }) {
           </PathForm>
         </div>
       ) : (
-        <div className="alert warning" role="status"><p className="alert-title">No notice has been published yet.</p><p>A manager or the guardian publishes the organisation’s notice first.</p></div>
+        <NoNotice back={`/people/${id}/first-contact`} />
       )}
     </section>
   );

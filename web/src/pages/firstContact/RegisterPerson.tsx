@@ -8,7 +8,7 @@ import { Choice, TextBox, TextInput } from '../../components/fields';
 import { Button, Link, Loading, PageTitle } from '../../components/ui';
 import { fieldLabel, languageName, PERSON_KINDS } from '../../labels';
 import { navigate } from '../../router';
-import { ContactFields, NoticeText, noticeFor, today, useCurrentNotices, type ContactValues } from './notice';
+import { ContactFields, NoNotice, NoticeText, noticeFor, today, useCurrentNotices, type ContactValues } from './notice';
 
 // Registering a person at first contact (4.1): their details, the notice read out or handed over, their first case
 // — sent as ONE request (POST /api/people with firstContact and openCase) so nothing is half-written.
@@ -117,10 +117,9 @@ export default function RegisterPerson() {
           ) : null}
           {step === 1 ? (
             notices.isPending ? <Loading label="Loading the notice…" /> : noNotice ? (
-              <div className="alert warning" role="status">
-                <p className="alert-title">No notice has been published yet.</p>
-                <p>A manager or the guardian publishes the organisation’s notice. You can still register this person: they will be on the list of people we have not yet told.</p>
-              </div>
+              <NoNotice back="/people/new">
+                <p>You can still register this person now: they will be on the list of people we have not yet told. (What you have typed here is not kept if you leave this page.)</p>
+              </NoNotice>
             ) : (
               <div className="first-contact">
                 {notice ? <NoticeText notice={notice} wanted={language} /> : null}

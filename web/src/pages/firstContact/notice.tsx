@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { api, call } from '../../api/client';
 import type { NoticeVersion } from '../../api/models';
 import { CONTACT_METHODS, languageName } from '../../labels';
 import { Radios, TextBox, TextInput } from '../../components/fields';
-import { Loading, ProblemMessage, formatDate } from '../../components/ui';
+import { Link, Loading, ProblemMessage, formatDate } from '../../components/ui';
+import { useSession } from '../../session';
 
 /** The current version of the notice in each language (the highest published one), from GET /api/notices. */
 export function useCurrentNotices() {
@@ -17,6 +19,25 @@ export function useCurrentNotices() {
 /** The notice to give in `language`: its current version there, else the English one, else any current one. */
 export function noticeFor(current: readonly NoticeVersion[], language: string): NoticeVersion | undefined {
   return current.find((n) => n.language === language) ?? current.find((n) => n.language === 'en') ?? current[0];
+}
+
+/**
+ * What the first-contact pages say while no notice is published (4.1): to someone who may publish it, a link to the
+ * notice page (which offers the way back to `back` once published); to anyone else, who to ask.
+ */
+export function NoNotice({ back, children }: { back: string; children?: ReactNode }) {
+  const { me } = useSession();
+  return (
+    <div className="alert warning" role="status">
+      <p className="alert-title">No notice has been published yet.</p>
+      {me.may.includes('notice.publish') ? (
+        <p>You publish the organisation’s notice: <Link href={`/notices?back=${encodeURIComponent(back)}`}>write and publish the notice</Link>, then come back here to tell them.</p>
+      ) : (
+        <p>A manager or the guardian publishes the organisation’s notice: ask one of them to publish it (under “Notice” in their menu), then come back here to tell them.</p>
+      )}
+      {children}
+    </div>
+  );
 }
 
 /** Today's date in the browser's time zone, YYYY-MM-DD (the day the worker is recording). */
