@@ -113,6 +113,8 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'information-use/prepared-by-staff': 'The summary of how a person\'s information is used is prepared by staff, so a volunteer or student was refused.',
   'information-use/case-team': "They are on the person's case team and prepared the summary of how their information is used.",
   'information-use/management': 'A manager prepared the summary of how this person\'s information is used.',
+  'information-use/guardian-review': 'The guardian reviews how information is used and read the summary of how this person\'s information is used (general details only).',
+  'information-use/hand-over-complete': 'The copy handed to the person is prepared by their case team or management, who see all of it, so it was refused.',
   'accounts/self': 'It concerned their own account or the policy they work under.',
   'accounts/directory': 'Administrators and managers see who works here, to assign teams.',
   'accounts/administer': 'Administrators manage accounts and load the organisation’s policy.',

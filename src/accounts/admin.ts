@@ -188,7 +188,7 @@ export async function resetPassword(ctx: AccountsCtx, id: string, options: { cle
   if (ctx.actorId === id) throw refuseSelf(ctx, 'user.reset-password', id, 'Change your own password under your account; ask another administrator to reset it.');
   const before = await getUser(ctx, id);
   if (!before.active) throw conflict('This account is deactivated.');
-  if (options.clearSecondFactor !== undefined && typeof options.clearSecondFactor !== 'boolean') throw invalidInput('clearSecondFactor must be true or false.');
+  if (options.clearSecondFactor !== undefined && typeof options.clearSecondFactor !== 'boolean') throw invalidInput('Say whether to remove the second factor too: yes or no.', [{ path: 'body.clearSecondFactor', message: 'must be true or false' }]);
   const password = generatePassword();
   const hash = await hashPassword(password);
   const clear = options.clearSecondFactor === true;

@@ -7,8 +7,9 @@ import { newId } from '../lib/ids';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { classMask, type Classification, type Decision } from '../policy/types';
+import { requirePurposesReachPartners } from './reach';
 import { AGREEMENT_RECORD, agreementFact, agreementStatus, currentBlocker, loadParts, presentAgreement, variationBlocker, type CurrentStep } from './record';
-import type { CreateAgreementInput, SignatoryInput, UpdateAgreementInput } from './schema';
+import { datesOutOfOrder, type CreateAgreementInput, type SignatoryInput, type UpdateAgreementInput } from './schema';
 
 /** Loads an agreement row (404 when there is none: that agreements exist is not hidden from anyone working here). */
 export async function loadAgreement(ctx: Ctx, id: string): Promise<AgreementRow> {
@@ -113,6 +114,7 @@ async function insertParts(ctx: Ctx, id: string, partnerIds: readonly string[], 
 export async function createAgreement(ctx: Ctx, input: CreateAgreementInput, supersedes: string | null = null) {
   const d = requireAgreement(ctx, 'agreement.manage', null);
   await requireParties(ctx, input.partnerIds, input.purposeIds);
+  await requirePurposesReachPartners(ctx, input.partnerIds, input.purposeIds, supersedes ? 'variation' : { purposes: true, partners: true });
   const id = newId(ctx.now.getTime());
   const row: AgreementRow = {
     id, title: input.title, status: 'draft', data_categories: JSON.stringify(input.dataCategories), categories_mask: classMask(input.dataCategories as Classification[]),
@@ -156,9 +158,12 @@ export async function updateAgreement(ctx: Ctx, id: string, expected: number, in
   await requireUnsignedDraft(ctx, row, true);
   await requireCompletable(ctx, row, 'agreement.update');
   await requireParties(ctx, input.partnerIds, input.purposeIds);
+  const parts = (await loadParts(ctx.db, [id])).get(id)!;
+  await requirePurposesReachPartners(ctx, input.partnerIds ?? parts.partners.map((p) => p.organisationId), input.purposeIds ?? parts.purposeIds,
+    { purposes: input.purposeIds !== undefined, partners: input.partnerIds !== undefined });
   const starts = input.startsOn ?? row.starts_on, ends = input.endsOn ?? row.ends_on, review = input.reviewOn ?? row.review_on;
-  if (ends < starts) throw invalidInput('The end date must not be before the start date.', [{ path: 'body.endsOn', message: 'must not be before startsOn' }]);
-  if (review > ends) throw invalidInput('The review date must not be after the end date.', [{ path: 'body.reviewOn', message: 'must not be after endsOn' }]);
+  const dates = datesOutOfOrder({ startsOn: starts, endsOn: ends, reviewOn: review });
+  if (dates.length) throw invalidInput(dates[0].detail, dates.map((e) => ({ path: `body.${e.field}`, message: e.message })));
   const changes: Partial<AgreementRow> = { starts_on: starts, ends_on: ends, review_on: review };
   if (input.title !== undefined) changes.title = input.title;
   if (input.dataCategories !== undefined) {

@@ -32,9 +32,20 @@ const fields = {
   reviewOn: day,
 };
 
+/**
+ * An agreement's dates out of order, each with the field at fault: the last day not before the first, and the review
+ * date within them — on or after the start date and on or before the end date. Dates not given are not compared.
+ */
+export function datesOutOfOrder(v: { startsOn?: string; endsOn?: string; reviewOn?: string }): { field: 'endsOn' | 'reviewOn'; message: string; detail: string }[] {
+  const out: { field: 'endsOn' | 'reviewOn'; message: string; detail: string }[] = [];
+  if (v.startsOn && v.endsOn && v.endsOn < v.startsOn) out.push({ field: 'endsOn', message: 'must not be before the start date', detail: 'The end date must not be before the start date.' });
+  if (v.reviewOn && v.startsOn && v.reviewOn < v.startsOn) out.push({ field: 'reviewOn', message: 'must not be before the start date', detail: 'The review date must not be before the start date.' });
+  else if (v.reviewOn && v.endsOn && v.reviewOn > v.endsOn) out.push({ field: 'reviewOn', message: 'must not be after the end date', detail: 'The review date must not be after the end date.' });
+  return out;
+}
+
 const datesInOrder = (v: { startsOn?: string; endsOn?: string; reviewOn?: string }, ctx: z.RefinementCtx) => {
-  if (v.startsOn && v.endsOn && v.endsOn < v.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'must not be before startsOn' });
-  if (v.reviewOn && v.endsOn && v.reviewOn > v.endsOn) ctx.addIssue({ code: 'custom', path: ['reviewOn'], message: 'must not be after endsOn' });
+  for (const e of datesOutOfOrder(v)) ctx.addIssue({ code: 'custom', path: [e.field], message: e.message });
 };
 
 /** POST /api/agreements: a draft agreement. */

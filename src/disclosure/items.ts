@@ -1,5 +1,6 @@
 import type { Ctx } from '../context';
-import { invalidInput, type FieldError } from '../lib/errors';
+import { DomainError, invalidInput, type FieldError } from '../lib/errors';
+import type { Action } from '../policy/actions';
 import { classMask, classesOf, type Classification } from '../policy/types';
 import { findVisible, requireAllowed, type Visible } from '../records/guard';
 import { FIELD_BY_API, classificationOf } from '../records/registry';
@@ -29,12 +30,26 @@ export interface ResolvedItems {
 export const NOTE_PACK_FIELDS = ['kind', 'channel', 'occurredAt', 'title', 'body'] as const;
 
 /**
+ * Requires the requester to read one chosen item as a read would decide it (need to know, 3.4). A refusal is the
+ * read's own 403 — its rule, clause and reason, audited — naming the item(s) at fault by their input paths
+ * ("body.items.notes.0"), so a form can point at the item rather than at the whole request.
+ */
+function requireItemRead(ctx: Ctx, action: Action, v: Visible, c: Classification, detail: Record<string, unknown>, paths: readonly string[]) {
+  try {
+    return requireAllowed(ctx, action, v, c, detail);
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.kind !== 'forbidden' || error.errors?.length) throw error;
+    throw new DomainError('forbidden', error.detail, { rule: error.rule, clause: error.clause, errors: paths.map((path) => ({ path, message: error.detail })) });
+  }
+}
+
+/**
  * Checks the exact items chosen for a disclosure of `person`'s information (Caldicott 3, minimum necessary):
  * - an empty selection, an unknown person field, a note or attachment that is not on one of this person's cases (or
  *   does not exist) is a 400 naming the item;
  * - the requester must themselves be allowed to read every item, as a read would decide it: a note or attachment
- *   they may not see is the same 404 as a read, a field they may not see is a 403 with the rule that refused it
- *   (both audited).
+ *   they may not see is the same 404 as a read; a field, or a part of a note or document, they may not read is a 403
+ *   with the rule that refused it, naming the item(s) at fault in its errors (both audited).
  * Answers the stored selection and the data categories it carries (for the basis and the hard rules).
  */
 export async function resolveItems(ctx: Ctx, person: Visible, input: ItemsInput, path = 'body.items'): Promise<ResolvedItems> {
@@ -74,7 +89,8 @@ export async function resolveItems(ctx: Ctx, person: Visible, input: ItemsInput,
 
   // Need to know: the requester reads every item as a read would (3.4).
   for (const c of new Set(personClasses)) {
-    requireAllowed(ctx, 'person.read', person, c, { disclosureItem: 'personFields' });
+    const paths = input.personFields.flatMap((_, i) => (personClasses[i] === c ? [`${path}.personFields.${i}`] : []));
+    requireItemRead(ctx, 'person.read', person, c, { disclosureItem: 'personFields' }, paths);
     classes.add(c);
   }
   for (const [i, id] of input.notes.entries()) {
@@ -82,7 +98,7 @@ export async function resolveItems(ctx: Ctx, person: Visible, input: ItemsInput,
     const noteClasses = new Set<Classification>();
     for (const api of NOTE_PACK_FIELDS) {
       const c = classificationOf(FIELD_BY_API.note.get(api)!, note.row);
-      requireAllowed(ctx, 'note.read', note, c, { disclosureItem: 'notes' });
+      requireItemRead(ctx, 'note.read', note, c, { disclosureItem: 'notes' }, [`${path}.notes.${i}`]);
       classes.add(c);
       noteClasses.add(c);
     }
@@ -91,7 +107,7 @@ export async function resolveItems(ctx: Ctx, person: Visible, input: ItemsInput,
   for (const a of atts) {
     const att = await findVisible(ctx, 'attachment', a.id, 'disclosure.request', person.within);
     const c = a.classification as Classification;
-    requireAllowed(ctx, 'attachment.read', att, c, { disclosureItem: 'attachments' });
+    requireItemRead(ctx, 'attachment.read', att, c, { disclosureItem: 'attachments' }, [`${path}.attachments.${input.attachments.indexOf(a.id)}`]);
     classes.add(c);
     byItem.push({ path: `${path}.attachments.${input.attachments.indexOf(a.id)}`, classes: [c] });
   }

@@ -26,14 +26,14 @@ type Target = { resourceType: string; resourceId: string; subjectPersonId: strin
 
 /**
  * A hard rule's refusal (practice 2 session details, 2.2, 3.2). For session details it names each session item
- * chosen and the client's request still to record.
+ * chosen and the client's request still to record (at `requestPath`: a safeguarding referral sends it under `share`).
  */
-export function hardRuleRefusal(d: Decision, facts: DisclosureFacts, resolved: ResolvedItems, target: Target): Refusal {
+export function hardRuleRefusal(d: Decision, facts: DisclosureFacts, resolved: ResolvedItems, target: Target, requestPath = 'body.clientRequest.detail'): Refusal {
   const session = d.ruleId === 'disclosure/session-only-at-client-request';
   const errors: FieldError[] = session
     ? [
       ...(resolved.byItem ?? []).filter((i) => i.classes.includes('session')).map((i) => ({ path: i.path, message: 'session details: they go to no third party unless the client asked for it (practice 2)' })),
-      { path: 'body.clientRequest.detail', message: 'record how and when the client asked for their session details to go' },
+      { path: requestPath, message: 'record how and when the client asked for their session details to go' },
     ]
     : [{ path: 'body.items', message: d.reason }];
   const entry = fromDecision('disclosure.request', d, {

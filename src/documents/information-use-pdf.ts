@@ -55,6 +55,8 @@ export interface PurposeLine {
   yourAnswer: string;
   lawfulBasis: string;
   sensitive: string | null;
+  /** Why the law allows it, in whole sentences: the lawful basis, then the condition for sensitive information if any. */
+  whyAllowed: string;
   information: string[];
   keptFor: string;
 }
@@ -221,7 +223,7 @@ export function informationUsePdf(m: InformationUseModel): Promise<Buffer> {
     para(p.description, { size: 10.5, gap: 0.15 });
     labelled('Your answer:', p.yourAnswer, 0);
     labelled('Information used:', `${p.information.join('; ')}.`, 0);
-    labelled('Why the law allows it:', `${p.lawfulBasis}${p.sensitive ? ` ${p.sensitive}` : ''}`, 0);
+    labelled('Why the law allows it:', p.whyAllowed, 0);
     labelled('How long we keep it:', `${p.keptFor}, then we delete it.`, 0);
     doc.moveDown(0.3);
   }

@@ -50,6 +50,18 @@ export const ART9_WORDS: Readonly<Record<string, string>> = {
   archiving_research: 'For sensitive information, it is used only for research or records kept in the public interest.',
 };
 
+/**
+ * Why the law allows a purpose, as the person reads it: the lawful basis, then — when the purpose uses sensitive
+ * information — the condition that allows that, as a second sentence of its own ("It is needed for our work, and we
+ * have checked that this does not outweigh your rights. For sensitive information, it is used only within our charity
+ * and its members."). Each part is a whole sentence already: they are joined with a space, never "; " or a label.
+ */
+export function whyTheLawAllows(lawfulBasis: string, art9Condition: string | null): string {
+  const basis = LAWFUL_BASIS_WORDS[lawfulBasis] ?? lawfulBasis;
+  const sensitive = art9Condition ? (ART9_WORDS[art9Condition] ?? art9Condition) : null;
+  return sensitive ? `${basis} ${sensitive}` : basis;
+}
+
 /** How consent was given. */
 export const METHOD_WORDS: Readonly<Record<string, string>> = {
   signed_form: 'by signing a form',

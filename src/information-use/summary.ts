@@ -1,15 +1,17 @@
 import { fromDecision } from '../audit/append';
+import { enforce } from '../audit/enforce';
 import type { Ctx } from '../context';
 import type { ConsentRow } from '../db/schema';
 import type { ConsentEvent, ConsentStory, InformationUseModel, NoticeGiven, PurposeLine } from '../documents/information-use-pdf';
 import { purposeInForce } from '../policy/consent-relation';
 import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
-import { findVisible, requireAllowed } from '../records/guard';
+import type { Decision } from '../policy/types';
+import { findVisible, refusalTarget, requireAllowed } from '../records/guard';
 import { accessSummary } from './access-summary';
 import { disclosureStatement, disclosuresFor } from './disclosures';
 import {
-  ART9_WORDS, CATEGORY_WORDS, CONTACT_WORDS, LAWFUL_BASIS_WORDS, METHOD_WORDS, ROLE_WORDS, WITHDRAWAL_WORDS,
+  ART9_WORDS, CATEGORY_WORDS, CONTACT_WORDS, LAWFUL_BASIS_WORDS, METHOD_WORDS, ROLE_WORDS, WITHDRAWAL_WORDS, whyTheLawAllows,
   languageName, listOf, mainRole, nameWithRole, periodWords, ukDate,
 } from './plain';
 
@@ -77,15 +79,34 @@ function nowWords(current: ConsentRow, nowIso: string): { status: ConsentStory['
   return { status: 'given', now: current.expires_at ? `You agreed, until ${ukDate(current.expires_at)}.` : 'You agreed. This lasts until you withdraw it.' };
 }
 
+/** Why what the person was told is left out for one who reads the summary at the general level only (the guardian). */
+const GENERAL_ONLY = 'What the person was told when their consent was sought, and who gave it for them, are left out: you read this summary at the general level only.';
+
+/** The rule a copy to hand over (the PDF) is refused under to someone who may read only part of the summary (4.1). */
+export const HAND_OVER_COMPLETE = 'information-use/hand-over-complete';
+
+/**
+ * The refusal of the PDF to someone who may read the summary but not all of it — the guardian, who reviews how
+ * information is used at the general level (rule information-use/guardian-review): the copy handed to the person is
+ * the whole of it, prepared by their case team or management, who can explain it (4.1).
+ */
+const handOverRefused = (ctx: Ctx): Decision => ({
+  allowed: false, ruleId: HAND_OVER_COMPLETE, clauseKey: 'no-surprises', clause: ctx.actor.policy.clauseFor('no-surprises'),
+  reason: 'The copy handed to the person is prepared by their case team or management, who see all of it; you may read the summary on screen.',
+  via: null, obligations: [], actorLevel: false,
+});
+
 /**
  * "How your information is used" for one person (Caldicott 8, no surprises; 4.1, 1.3, 3.1): the notices they were
  * given, every version of their consents and withdrawals with what they were told, the purposes their information
  * is used for in plain words, disclosures made, and which teams and roles have looked at their record, with how to
  * withdraw, how to ask for a copy and whom to contact.
  *
- * Prepared by staff and managers on the person's case team, and by managers (rules information-use/*); anyone who
- * may not see the person gets the same 404 as for no person. It reads only what the preparer may see: a part they
- * may not read is left out and listed in `restricted` with the reason, never its content. Audited once, as
+ * Prepared by staff and managers on the person's case team, and by managers (rules information-use/*); read by the
+ * guardian at the general level (rule information-use/guardian-review), who is refused the PDF handed to the person
+ * ({@link HAND_OVER_COMPLETE}, audited); anyone who may not see the person gets the same 404 as for no person. It
+ * reads only what the reader may see: a part they may not read is left out and listed in `restricted` with the
+ * reason, never its content. Audited once, as
  * `person.information-use` naming the person, the rule, the clause, the format and the classifications shown.
  */
 export async function informationUse(ctx: Ctx, personId: string, format: 'json' | 'pdf'): Promise<InformationUseModel> {
@@ -95,7 +116,8 @@ export async function informationUse(ctx: Ctx, personId: string, format: 'json' 
   const told = decide(ctx.actor, 'consent.read', { ...consentFacts, classification: 'personal' });
   const preparing = decide(ctx.actor, 'person.information-use', { ...person.facts, classification: 'personal' });
   const showTold = told.allowed && preparing.allowed;
-  const restricted = showTold ? [] : [{ section: 'consents.told', reason: (told.allowed ? preparing : told).reason }];
+  if (format === 'pdf' && !showTold) enforce(ctx, 'person.information-use', handOverRefused(ctx), refusalTarget(person, { format }));
+  const restricted = showTold ? [] : [{ section: 'consents.told', reason: preparing.allowed ? told.reason : GENERAL_ONLY }];
 
   const db = ctx.db;
   const [notices, consents, disclosures, access] = await Promise.all([
@@ -138,6 +160,7 @@ export async function informationUse(ctx: Ctx, personId: string, format: 'json' 
       purposeLines.push({
         name: p.name, description: p.description, inUse: state.status === 'given', yourAnswer: state.now,
         lawfulBasis: LAWFUL_BASIS_WORDS[p.lawful_basis] ?? p.lawful_basis, sensitive: p.art9_condition ? (ART9_WORDS[p.art9_condition] ?? null) : null,
+        whyAllowed: whyTheLawAllows(p.lawful_basis, p.art9_condition),
         information: (JSON.parse(p.data_categories) as string[]).map((c) => CATEGORY_WORDS[c] ?? c), keptFor: periodWords(p.retention_period),
       });
     }

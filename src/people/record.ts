@@ -45,7 +45,10 @@ export const PERSON_RECORD = defineRecord({
     { can: 'printConsentReceipt', action: 'consent.read', on: { child: 'consent' }, classification: 'personal' },
     { can: 'requestDisclosure', action: 'disclosure.request', on: { child: 'disclosure' }, whileOpen: true },
     { can: 'seeDisclosures', action: 'disclosure.read', on: { child: 'disclosure' } },
-    { can: 'prepareInformationUse', action: 'person.information-use', on: 'record' },
+    // Reading "how their information is used" (the guardian too, at the general level: 3.1); preparing the copy handed
+    // to the person needs all of it (what they were told: personal) — the PDF (src/information-use/summary.ts).
+    { can: 'readInformationUse', action: 'person.information-use', on: 'record' },
+    { can: 'prepareInformationUse', action: 'person.information-use', on: 'record', classification: 'personal' },
     { can: 'recordMeeting', action: 'meeting.record', on: 'record', whileOpen: true },
   ],
   editable: ['kind', 'givenName', 'familyName', 'preferredName', 'pronouns', 'dateOfBirth', 'email', 'phone', 'address', 'ethnicity', 'healthNotes', 'safeguardingNotes'],

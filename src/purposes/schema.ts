@@ -59,7 +59,7 @@ const categories = z.array(z.enum(CLASSIFICATIONS)).min(1).max(CLASSIFICATIONS.l
   .refine((a) => new Set(a).size === a.length, 'list each category once');
 const recipientCategories = z.array(text(100)).min(1).max(20)
   .refine((a) => new Set(a.map((x) => x.toLowerCase())).size === a.length, 'list each category once')
-  .describe(`e.g. "${INTERNAL_ONLY}", "GP practice", "local authority", "${NAMED_PARTNER}"`);
+  .describe(`e.g. "${INTERNAL_ONLY}", "${NAMED_PARTNER}", "local authority", "police": a disclosure goes only to an organisation the purpose names — "${NAMED_PARTNER}" or the organisation's kind; other words are recorded for consent only`);
 
 const fields = {
   name: text(200),

@@ -23,7 +23,7 @@ export interface Can {
   seeAccessLog: boolean;
   /**
    * What the record type offers beyond its own verbs, by the names its descriptor gives them (`offers`): a person's
-   * `openCase`, `inform`, `recordConsent`, `withdrawConsent`, `printConsentReceipt`, `prepareInformationUse` and `recordMeeting`, a case's `addNote`, `addAttachment` and `manageTeam`.
+   * `openCase`, `inform`, `recordConsent`, `withdrawConsent`, `printConsentReceipt`, `readInformationUse`, `prepareInformationUse` and `recordMeeting`, a case's `addNote`, `addAttachment` and `manageTeam`.
    */
   openCase?: boolean;
   inform?: boolean;
@@ -34,7 +34,9 @@ export interface Can {
   /** Ask for a disclosure of this person's information to a third party (4.3), and see their disclosure register. */
   requestDisclosure?: boolean;
   seeDisclosures?: boolean;
-  /** Prepare "how your information is used" for the person (Caldicott 8; rules information-use/*). */
+  /** Read "how your information is used" for the person (Caldicott 8, 3.1; rules information-use/*). */
+  readInformationUse?: boolean;
+  /** Prepare the copy of it handed to the person, the PDF: all of it, what they were told included (personal). */
   prepareInformationUse?: boolean;
   /** Record a meeting with third parties about the person (practice 3; rules meetings/*). */
   recordMeeting?: boolean;

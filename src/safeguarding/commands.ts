@@ -62,7 +62,7 @@ async function requireVisiblePerson(ctx: Ctx, personId: string) {
     await findVisible(ctx, 'person', personId, 'concern.raise', { resourceType: 'concern', resourceId: null });
   } catch (error) {
     if (!(error instanceof DomainError) || error.kind !== 'not-found') throw error;
-    throw new DomainError('not-found', 'No person with that id, or you do not have access to their record: describe the person in personDescription instead.', {
+    throw new DomainError('not-found', 'No person with that id, or you do not have access to their record: describe the person in your own words instead.', {
       errors: [{ path: 'body.personId', message: 'no person with that id that you may see' }],
     });
   }

@@ -7,8 +7,10 @@ import { basisEntry, type BasisOutcome } from '../disclosure/basis';
 import { decideDisclosure } from '../disclosure/commands';
 import { resolveItems, type ResolvedItems, type StoredItems } from '../disclosure/items';
 import { buildPackModel, sha256 } from '../disclosure/pack';
+import { hardRuleRefusal, refuseAll } from '../disclosure/refusals';
 import { releasePackJson, releasePackPdf } from '../documents/release-pack-pdf';
 import { conflict, DomainError, invalidInput } from '../lib/errors';
+import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import { classBit, classesOf, type Decision, type DisclosureFacts } from '../policy/types';
 import { findVisible, type Visible } from '../records/guard';
@@ -49,7 +51,7 @@ const newReference = (nowIso: string) => `D-${nowIso.slice(0, 10).replace(/-/g, 
 /** The person a referral shares about: the concern's person, as the referrer may see them (need to know, 3.4). */
 async function referredPerson(ctx: Ctx, concern: ConcernRow): Promise<Visible> {
   if (!concern.person_id) {
-    throw invalidInput('This concern names no person record, so nothing can be shared from the records: describe what was shared in informationShared.', [
+    throw invalidInput('This concern names no person record, so nothing can be shared from the records: write what you share in your own words instead.', [
       { path: 'body.share', message: 'the concern names no person record' },
     ]);
   }
@@ -69,8 +71,10 @@ async function referredPerson(ctx: Ctx, concern: ConcernRow): Promise<Visible> {
  * Creates the disclosure a referral makes, under the legal-duty exception (1.3: "when, by law, we must share
  * information, for example with the Police or Safeguarding Teams"), linked to the concern (practice 4.3). Consent is
  * never asked for: the basis is the legal duty, decided here, never taken from the body. The hard rules still hold
- * (one person, no organisation data, session details only at the client's request — practice 2), the items are
- * checked by need to know, and the purpose must be active (3.1). Nothing is written on refusal.
+ * (one person, no organisation data, session details only at the client's request, recorded in `share.clientRequest`
+ * — practice 2), the items are checked by need to know, and the purpose must be active (3.1). A refusal over session
+ * details or an item the referrer may not read names each item at fault (body.share.items.notes.0). Nothing is
+ * written on refusal.
  *
  * `atOnce` (a manager's urgent referral, rule safeguarding/urgent-release-by-manager) approves it as its own release;
  * otherwise it awaits a manager who did not make it. The caller releases it.
@@ -79,11 +83,12 @@ export async function createReferralDisclosure(ctx: Ctx, concern: ConcernRow, re
   const person = await referredPerson(ctx, concern);
   const draft = factsFor(ctx.actor, 'disclosure', { person_id: person.row.id, _team: person.row._team, requested_by: ctx.actor.id, concern_id: concern.id });
   const target = { resourceType: 'concern', resourceId: concern.id, subjectPersonId: person.subjectPersonId };
-  const facts: DisclosureFacts = { people: 1, sessionItems: false, clientRequested: false, organisationItems: share.items.organisationFields.length > 0 };
+  const facts: DisclosureFacts = { people: 1, sessionItems: false, clientRequested: share.clientRequest !== undefined, organisationItems: share.items.organisationFields.length > 0 };
   decideDisclosure(ctx, 'disclosure.request', draft, facts, target);
   const resolved = await resolveReferralItems(ctx, person, share.items, 'body.share.items');
   facts.sessionItems = resolved.sessionItems;
-  const allowed = decideDisclosure(ctx, 'disclosure.request', draft, facts, target, { categories: resolved.categories });
+  const allowed = decide(ctx.actor, 'disclosure.request', { ...draft, classification: 'general', disclosure: facts });
+  if (!allowed.allowed) refuseAll(ctx, [hardRuleRefusal(allowed, facts, resolved, target, 'body.share.clientRequest.detail')]);
   const purpose = await purposeInForceFor(ctx, share.purposeId, 'body.share.purposeId', 'disclosure.request', target);
   const org = await ctx.db.selectFrom('organisations').select(['id', 'kind']).where('id', '=', share.recipient.organisationId).where('archived_at', 'is', null).executeTakeFirst();
   if (!org) throw invalidInput('The recipient must be an organisation in the register.', [{ path: 'body.share.recipient.organisationId', message: 'no organisation with that id in the register' }]);
@@ -100,7 +105,8 @@ export async function createReferralDisclosure(ctx: Ctx, concern: ConcernRow, re
     id, reference: newReference(ctx.nowIso), person_id: person.row.id, recipient_org_id: org.id, recipient_name: share.recipient.name, recipient_role: share.recipient.role,
     recipient_email: share.recipient.email ?? null, purpose_id: purpose.id, reason: input.riskOfHarmReason, items: JSON.stringify(resolved.items), item_count: resolved.count,
     data_categories: JSON.stringify(resolved.categories), categories_mask: resolved.mask, pseudonymise: 0, mode: 'written', oral_channel: null, occurred_at: null,
-    client_requested: 0, client_request_detail: null, client_request_recorded_by: null, client_request_recorded_at: null,
+    client_requested: share.clientRequest ? 1 : 0, client_request_detail: share.clientRequest?.detail ?? null,
+    client_request_recorded_by: share.clientRequest ? ctx.actor.id : null, client_request_recorded_at: share.clientRequest ? ctx.nowIso : null,
     basis: 'exception', consent_id: null, exception_ground: 'legal_duty', exception_reference: input.reference ?? `Safeguarding referral ${referralId}`,
     approved_by: atOnce ? ctx.actor.id : null, approved_at: atOnce ? ctx.nowIso : null,
     justification: atOnce ? 'Urgent safeguarding referral released at once by a manager (practice 4.1); a second manager reviews it.' : null,
@@ -115,6 +121,7 @@ export async function createReferralDisclosure(ctx: Ctx, concern: ConcernRow, re
     detail: {
       basis: 'exception', ground: 'legal_duty', concernId: concern.id, referralId, release: atOnce ? 'at-once' : 'awaiting-approval', recipientOrganisationId: org.id,
       purposeId: purpose.id, categories: resolved.categories, items: { personFields: resolved.items.personFields, notes: resolved.items.notes.length, attachments: resolved.items.attachments.length, concern: resolved.items.concern === true },
+      clientRequested: facts.clientRequested,
     },
   }));
   return { row, person, purpose };
@@ -151,7 +158,7 @@ export async function releaseReferralDisclosure(ctx: Ctx, row: DisclosureRow, de
   const person = await findVisible(ctx, 'person', row.person_id, 'disclosure.release', { resourceType: 'disclosure', resourceId: row.id });
   const resolved = await resolveReferralItems(ctx, person, JSON.parse(row.items) as StoredItems, 'items');
   decideDisclosure(ctx, 'disclosure.release', factsFor(ctx.actor, 'disclosure', { ...row, _team: person.row._team }), {
-    people: 1, sessionItems: resolved.sessionItems, clientRequested: false, organisationItems: false,
+    people: 1, sessionItems: resolved.sessionItems, clientRequested: row.client_requested === 1, organisationItems: false,
   }, target);
   const purpose: PurposeRow = await purposeInForceFor(ctx, row.purpose_id, 'params.id', 'disclosure.release', target);
   const outcome = legalDutyBasis(ctx, row, atOnce);

@@ -186,7 +186,7 @@ export async function completeReferral(ctx: Ctx, id: string, input: CompletionIn
   const given = Object.keys(input).filter((k) => k !== 'agreedWith' && k !== 'reference' && k !== 'notToldReason');
   const already = given.filter((k) => !missing.includes(k));
   if (already.length) throw invalidInput('These answers were given already; record a correction in the chronology instead.', already.map((k) => ({ path: `body.${k}`, message: 'answered already' })));
-  if (input.notToldReason && input.personTold === undefined) throw invalidInput('Give notToldReason with personTold: false.', [{ path: 'body.personTold', message: 'answer it with notToldReason' }]);
+  if (input.notToldReason && input.personTold === undefined) throw invalidInput('A reason for not telling the person goes with the answer that they will not be told.', [{ path: 'body.personTold', message: 'say whether the person will be told' }]);
   const merged = { ...answers, ...input };
   const left = missing.filter((k) => !(k in input));
   const before = row.disclosure_id ? await disclosureRow(ctx, row.disclosure_id) : null;

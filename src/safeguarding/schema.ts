@@ -32,7 +32,7 @@ export const raiseConcernBody = z
   })
   .superRefine((v, ctx) => {
     if (!v.personId && !v.personDescription) {
-      for (const path of ['personId', 'personDescription']) ctx.addIssue({ code: 'custom', path: [path], message: 'name the person by personId or describe them in personDescription' });
+      for (const path of ['personId', 'personDescription']) ctx.addIssue({ code: 'custom', path: [path], message: 'choose the person\'s record or describe them' });
     }
   });
 export type RaiseConcernInput = z.infer<typeof raiseConcernBody>;
@@ -63,14 +63,18 @@ export type EntryInput = z.infer<typeof entryBody>;
  * What a referral shares through the disclosure workflow's legal-duty exception (1.3, 4.3): the recipient at the
  * agency (an organisation in the register), the purpose in the register it serves, and the exact items, chosen one by
  * one (Caldicott 3): the person's fields, notes and documents of their cases, and `concern` — the concern's own
- * account (what happened, when, who was involved, what was done). Session notes are refused by rule
- * disclosure/session-only-at-client-request (practice 2: "without exception unless the client … requests"): what a
- * child said in a session that gave rise to the concern reaches the referral through the concern's account.
+ * account (what happened, when, who was involved, what was done). Session details — a note's account, a session
+ * document — are refused by rule disclosure/session-only-at-client-request (practice 2: "without exception unless the
+ * client … requests") unless `clientRequest` records how and when the person asked for them to go, as a disclosure's
+ * does: the legal duty is no such request. What a child said in a session that gave rise to the concern reaches the
+ * referral through the concern's account.
  */
 export const referralShare = z.strictObject({
   recipient: z.strictObject({ organisationId: z.uuid(), name: text(200), role: text(200), email: z.email().max(320).optional() }),
   purposeId: z.uuid(),
   items: itemsSchema.extend({ concern: z.boolean().default(false).describe("the concern's own account") }),
+  clientRequest: z.strictObject({ detail: text(2000).describe('how and when the client asked for their session details to go') }).optional()
+    .describe('practice 2: the person asked for their session details to be shared'),
 });
 
 /** The answers an urgent referral may leave to complete later (null), within REFERRAL_COMPLETE_HOURS. */

@@ -125,6 +125,13 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     await m.getByRole('combobox', { name: 'Link a person’s record' }).fill('Lovelace');
     await m.getByRole('option', { name: 'Ada Lovelace' }).click();
     await expect.poll(() => m.locator('.affected-list').textContent()).toMatch(/Ada Lovelace/);
+    // Chosen: the search box is emptied and its list closed — no "Nobody you may see has that name." left open to
+    // swallow the next click, which lands where it is aimed.
+    expect(await m.getByRole('combobox', { name: 'Link a person’s record' }).inputValue()).toBe('');
+    await expect.poll(() => m.locator('.popover').count()).toBe(0);
+    expect(await m.getByText('Nobody you may see has that name.').count()).toBe(0);
+    await m.locator('form.breach-form').getByLabel('What management established').click();
+    expect(await focused(m)).toMatchObject({ tag: 'TEXTAREA', name: 'whatHappened' });
 
     // Aware after it was reported would restart the 72 hours: refused on that field, and the clock stays (Art 33(1)).
     const form = m.locator('form.breach-form');
@@ -186,6 +193,16 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     expect(await clock.textContent()).toMatch(/Less than 12 hours left: report to the ICO/);
     expect(await m.locator('.badge.breach-assessing').count()).toBe(1);
     await checkpoint(m, 'breaches-07-assessed-urgent');
+
+    // A later save that fails: the confirmation of the last one goes at once, and the form says what needs attention
+    // above its fields, as every form does, with the error on its field.
+    await aware.fill(localValue(new Date(Date.now() + 3 * 3_600_000)));
+    await form.getByRole('button', { name: 'Save the assessment' }).click();
+    await expect.poll(() => aware.getAttribute('aria-invalid')).toBe('true');
+    expect(await m.getByText('The assessment was saved.').count()).toBe(0);
+    expect(await form.getByRole('alert').textContent()).toMatch(/One answer needs attention/);
+    expect((await focused(m)).name).toBe('awareAt');
+    await aware.fill(hoursAgo(62));
 
     // The ICO told within the hour and the people affected too; contained — then closed with what was learnt.
     await form.getByLabel('When the ICO was told').fill(hoursAgo(0.5));

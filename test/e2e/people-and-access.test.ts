@@ -68,6 +68,11 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
     await checkpoint(page, 'people-03-why');
     await why.getByRole('button', { name: 'Request access' }).click();
     const request = page.getByRole('dialog', { name: /Request access to safeguarding notes/ });
+    // The choices are what a person's record holds: no business information ("Commercial") nor session details.
+    const choices = await request.locator('label.checkbox').allTextContents();
+    expect(choices).toHaveLength(3);
+    expect(choices.map((t, i) => t.startsWith(['Personal', 'Special category', 'Safeguarding'][i]))).toEqual([true, true, true]);
+    expect(choices.join(' ')).not.toMatch(/Commercial|business information|Session details/);
     await request.getByLabel('Why you need to know').fill('short');
     await request.getByRole('button', { name: 'Send request' }).click();
     await expect.poll(() => request.getByLabel('Why you need to know').getAttribute('aria-invalid')).toBe('true');
@@ -233,5 +238,19 @@ describe.runIf(browserAvailable)('people, notes and access in a real browser', (
     await checkpoint(guardian.page, 'people-13-guardian-list');
     const sam = await lede('sam.patel', false);
     expect(sam.text).toBe('Only the people you need to know about: those on your case teams, and those a manager granted you access to.');
+  }, 120_000);
+
+  it('3.1 justify-purpose information-use/guardian-review: the guardian opens "How their information is used" from the person page and reads it — the parts left out said, no copy to hand over offered', async () => {
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'gus.ward', `/people/${adaId}`);
+    await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'How their information is used' }).click();
+    await page.getByRole('heading', { name: 'How your information is used', level: 1 }).waitFor();
+    expect(await page.locator('main').textContent()).not.toMatch(/Your role does not allow this/);
+    await expect.poll(() => page.getByRole('note').textContent()).toMatch(/Some parts are left out because you may not read them[\s\S]*general level/);
+    expect(await page.getByRole('link', { name: 'Download PDF' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Print' }).count()).toBe(0);
+    await checkpoint(page, 'people-14-guardian-information-use');
+    expect(problems).toEqual([]);
   }, 120_000);
 });

@@ -109,6 +109,9 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
     const purposes = Object.fromEntries(s.purposes.items.map((p: { name: string }) => [p.name, p]));
     expect(purposes['Referral to health services']).toMatchObject({ inUse: true, lawfulBasis: 'You agreed to it (your consent).', sensitive: 'For sensitive information, you gave clear consent.', keptFor: '6 years' });
     expect(purposes['Joint support with a youth club']).toMatchObject({ inUse: false, sensitive: null, keptFor: '1 year and 6 months' });
+    // Why the law allows it: whole sentences, the condition for sensitive information a sentence of its own.
+    expect(purposes['Referral to health services'].whyAllowed).toBe('You agreed to it (your consent). For sensitive information, you gave clear consent.');
+    expect(purposes['Joint support with a youth club'].whyAllowed).toBe('You agreed to it (your consent).');
 
     expect(s.disclosures).toEqual({ items: [], statement: 'Confide, our records system, has recorded no disclosures of your information to anyone outside our organisation.' });
 
@@ -173,14 +176,35 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
     expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'person.information-use', decision: 'allow', rule_id: 'information-use/case-team', resource_id: person, actor_id: staff2.id, detail: expect.stringContaining('"format":"pdf"') });
   });
 
-  it('4.1 no-surprises information-use/management: a manager off the team prepares it for anyone; the guardian may not', async () => {
+  it('4.1 no-surprises information-use/management: a manager off the team prepares it for anyone', async () => {
     const res = await as(world, lookingManager).get(`/api/people/${person}/information-use`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().preparedBy).toEqual({ displayName: lookingManager.username, role: 'manager' });
     expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'person.information-use', decision: 'allow', rule_id: 'information-use/management', clause: '4.1', resource_id: person, actor_id: lookingManager.id });
-    const g = await as(world, guardian).get(`/api/people/${person}/information-use`);
-    expect(g.statusCode).toBe(403);
-    expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'person.information-use', decision: 'deny', rule_id: 'default/deny', actor_id: guardian.id });
+  });
+
+  it('3.1 justify-purpose information-use/guardian-review: the guardian reads the summary at the general level, as they read the consent history and disclosures — what the person was told is left out and says why; audited with the rule and clause; the copy handed to the person (the PDF) is refused, audited', async () => {
+    const res = await as(world, guardian).get(`/api/people/${person}/information-use`);
+    expect(res.statusCode, res.body).toBe(200);
+    const s = res.json();
+    expect(s.preparedBy).toEqual({ displayName: guardian.username, role: 'information guardian' });
+    expect(s.consents.items.map((c: { purpose: string }) => c.purpose).sort()).toEqual(['Joint support with a youth club', 'Referral to health services']);
+    for (const story of s.consents.items) for (const e of story.history) expect(e).toMatchObject({ told: null, givenBy: null });
+    expect(JSON.stringify(s)).not.toContain(told.why);
+    expect(s.restricted).toEqual([{ section: 'consents.told', reason: expect.stringMatching(/general level/) }]);
+    expect(s.purposes.items.map((p: { whyAllowed: string }) => p.whyAllowed)).toContain('You agreed to it (your consent). For sensitive information, you gave clear consent.');
+    const entry = (await auditRows(world)).at(-1)!;
+    expect(entry).toMatchObject({ action: 'person.information-use', decision: 'allow', rule_id: 'information-use/guardian-review', clause: '3.1, monitoring-and-review', resource_id: person, subject_person_id: person, actor_id: guardian.id });
+    expect(JSON.parse(entry.detail)).toMatchObject({ format: 'json', classes: [], restricted: ['consents.told'] });
+    // The person page offers the guardian the summary to read, not the copy to hand over.
+    expect((await as(world, guardian).get(`/api/people/${person}`)).json().can).toMatchObject({ readInformationUse: true, prepareInformationUse: false });
+    for (const u of [staff, lookingManager]) expect((await as(world, u).get(`/api/people/${person}`)).json().can).toMatchObject({ readInformationUse: true, prepareInformationUse: true });
+    for (const u of [volunteer, otherStaff]) expect((await as(world, u).get(`/api/people/${person}`)).json().can ?? {}).not.toMatchObject({ readInformationUse: true });
+
+    const pdf = await as(world, guardian).get(`/api/people/${person}/information-use.pdf`);
+    expect(pdf.statusCode).toBe(403);
+    expect(pdf.json()).toMatchObject({ rule: 'information-use/hand-over-complete', clause: '4.1', detail: expect.stringMatching(/case team or management/) });
+    expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'person.information-use', decision: 'deny', rule_id: 'information-use/hand-over-complete', clause: '4.1', resource_id: person, actor_id: guardian.id, detail: expect.stringContaining('"format":"pdf"') });
   });
 
   it('3.4 need-to-know: staff off the team get the same 404 as for no person, and both are audited', async () => {

@@ -92,15 +92,18 @@ describe.each(dialects())('what the caller may do with a record (%s)', (dialect)
     expect((await as(world, volunteer).get(`/api/people/${personId}/disclosures`)).statusCode).toBe(200);
   });
 
-  it('4.1 no-surprises: staff on the team and managers may prepare "how your information is used"; a volunteer and the guardian may not — and the API agrees', async () => {
-    expect(await can(staff, `/api/people/${personId}`)).toMatchObject({ prepareInformationUse: true });
-    expect(await can(manager, `/api/people/${personId}`)).toMatchObject({ prepareInformationUse: true });
-    expect(await can(volunteer, `/api/people/${personId}`)).toMatchObject({ prepareInformationUse: false });
-    expect(await can(guardian, `/api/people/${personId}`)).toMatchObject({ prepareInformationUse: false });
-    expect((await as(world, staff).get(`/api/people/${personId}/information-use`)).statusCode).toBe(200);
-    expect((await as(world, manager).get(`/api/people/${personId}/information-use`)).statusCode).toBe(200);
+  it('4.1 no-surprises: staff on the team and managers may read and prepare "how your information is used"; the guardian may read it, not prepare the copy handed over (3.1 information-use/guardian-review); a volunteer neither — and the API agrees', async () => {
+    expect(await can(staff, `/api/people/${personId}`)).toMatchObject({ readInformationUse: true, prepareInformationUse: true });
+    expect(await can(manager, `/api/people/${personId}`)).toMatchObject({ readInformationUse: true, prepareInformationUse: true });
+    expect(await can(volunteer, `/api/people/${personId}`)).toMatchObject({ readInformationUse: false, prepareInformationUse: false });
+    expect(await can(guardian, `/api/people/${personId}`)).toMatchObject({ readInformationUse: true, prepareInformationUse: false });
+    for (const u of [staff, manager]) {
+      expect((await as(world, u).get(`/api/people/${personId}/information-use`)).statusCode).toBe(200);
+      expect((await as(world, u).get(`/api/people/${personId}/information-use.pdf`)).statusCode).toBe(200);
+    }
     expect((await as(world, volunteer).get(`/api/people/${personId}/information-use`)).statusCode).toBe(403);
-    expect((await as(world, guardian).get(`/api/people/${personId}/information-use`)).statusCode).toBe(403);
+    expect((await as(world, guardian).get(`/api/people/${personId}/information-use`)).statusCode).toBe(200);
+    expect((await as(world, guardian).get(`/api/people/${personId}/information-use.pdf`)).statusCode).toBe(403);
   });
 
   it('practice 3 third-party-meetings: staff on the team may record a meeting about the person; a volunteer, a manager off the team and the guardian may not — and the API agrees', async () => {

@@ -536,9 +536,14 @@ describe('decide(): purposes and consent (issue 10)', () => {
     expectDenied(on(actor(['staff']), 'person.information-use', 'general'), 'default/deny');
     expectDenied(on(actor(['staff']), 'person.information-use', 'special', team));
   });
-  it('4.1 no-surprises information-use/management: a manager prepares it for anyone; the guardian and an administrator do not', () => {
+  it('4.1 no-surprises information-use/management: a manager prepares it for anyone; an administrator and a safeguarding lead alone do not', () => {
     expectAllowed(on(actor(['manager']), 'person.information-use', 'personal'), 'information-use/management', '4.1');
-    for (const r of ['guardian', 'administrator', 'safeguarding_lead'] as const) expectDenied(on(actor([r]), 'person.information-use', 'general', team), 'default/deny');
+    for (const r of ['administrator', 'safeguarding_lead'] as const) expectDenied(on(actor([r]), 'person.information-use', 'general', team), 'default/deny');
+  });
+  it('3.1 justify-purpose information-use/guardian-review: the guardian reads the summary at the general level, as the consent history and disclosures; not what the person was told (personal)', () => {
+    expectAllowed(on(actor(['guardian']), 'person.information-use', 'general'), 'information-use/guardian-review', '3.1, monitoring-and-review');
+    expectDenied(on(actor(['guardian']), 'person.information-use', 'personal'), 'default/deny');
+    expectAllowed(on(actor(['guardian', 'manager']), 'person.information-use', 'general'), 'information-use/management'); // a manager who is also the guardian prepares it as a manager
   });
   it('4.1 no-surprises information-use/prepared-by-staff: a volunteer or student on the team is refused outright; a volunteer who is also staff is not', () => {
     for (const r of ['volunteer', 'student'] as const) expectDenied(on(actor([r]), 'person.information-use', 'general', team), 'information-use/prepared-by-staff');

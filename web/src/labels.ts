@@ -9,9 +9,14 @@ export const FIELD_LABELS: Record<string, string> = {
   service: 'Service', status: 'Status', openedOn: 'Opened', closedOn: 'Closed', summary: 'Summary', supportNeeds: 'Support needs',
   riskNotes: 'Risk notes', title: 'Title', body: 'What happened', channel: 'How it took place', occurredAt: 'When',
   filename: 'File name', classification: 'Classification', name: 'Name', website: 'Website', contactName: 'Contact name',
-  commercialNotes: 'Commercial notes', password: 'Password',
+  contactEmail: 'Contact email', contactPhone: 'Contact phone', commercialNotes: 'Commercial notes', password: 'Password',
 };
-export const fieldLabel = (f: string) => FIELD_LABELS[f] ?? f.replace(/([A-Z])/g, ' $1').toLowerCase();
+/** A field's label, in sentence case like every label here: its own words, or its API name spelt out ("Contact email"). */
+export const fieldLabel = (f: string) => {
+  if (FIELD_LABELS[f]) return FIELD_LABELS[f];
+  const words = f.replace(/([A-Z])/g, ' $1').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
 
 export const CLASSIFICATION_LABELS: Record<string, { label: string; description: string }> = {
   general: { label: 'General', description: 'names, dates and status' },
@@ -20,6 +25,18 @@ export const CLASSIFICATION_LABELS: Record<string, { label: string; description:
   safeguarding: { label: 'Safeguarding', description: 'child and vulnerable-adult protection information' },
   session: { label: 'Session details', description: 'what happened in sessions and conversations' },
   commercial: { label: 'Commercial', description: 'business information of an organisation' },
+};
+
+/**
+ * The classifications an access grant on each kind of record can open (3.4): those its information has — a person's
+ * record and what hangs on the person (consents, disclosures, concerns); a case, its notes and files; an
+ * organisation. Nothing else is offered: a person's record holds no business information, so "Commercial" is never
+ * a choice for it. test/unit/grantable-classifications.test.ts keeps this in step with the record descriptors.
+ */
+export const GRANTABLE_BY_RECORD: Readonly<Record<'person' | 'case' | 'organisation', readonly string[]>> = {
+  person: ['personal', 'special', 'safeguarding'],
+  case: ['personal', 'special', 'safeguarding', 'session'],
+  organisation: ['personal', 'commercial'],
 };
 
 export const ROLE_LABELS: Record<string, { label: string; description: string }> = {
@@ -59,7 +76,12 @@ export const NOTE_TITLE_HINT = 'Everyone who can see this case sees the title, i
 /** What a note's body field says: only the staff team read it (practice 2). */
 export const NOTE_BODY_HINT = 'Confidential to the staff team working with this client (practice 2).';
 
-/** What an audited action did, as a verb phrase after the person's name ("viewed the person’s record"). */
+/**
+ * What an audited action did, as a verb phrase after the person's name ("viewed the person’s record"). Every action
+ * of the policy (src/policy/actions.ts) and every action an audit entry is written with — some are the audit's own,
+ * never decided by the policy ("concern.alert", "breach.people") — has words here or below (READ_PHRASES, VERBS and
+ * NOUNS): test/unit/action-labels.test.ts finds them all in the sources and fails on any shown by its name.
+ */
 const ACTION_PHRASES: Record<string, string> = {
   'audit.read': 'looked at who has seen these records',
   'access.explain': 'asked why someone can or cannot see these records',
@@ -71,7 +93,7 @@ const ACTION_PHRASES: Record<string, string> = {
   'grant.revoke': 'ended an access grant',
   'grant.withdraw': 'withdrew a request for access',
   'person.inform': 'recorded telling them how we keep information confidential',
-  'person.information-use': 'prepared the summary of how their information is used',
+  'person.information-use': 'opened the summary of how their information is used',
   'note.create': 'added a note to a case',
   'attachment.create': 'added a file to a case',
   'consent.record': 'recorded their answer about sharing their information',
@@ -97,6 +119,68 @@ const ACTION_PHRASES: Record<string, string> = {
   'equality.record': 'recorded the equality monitoring answers they chose to give',
   'breach.report': 'reported a suspected breach',
   'breach.handle': 'recorded how a breach is dealt with',
+  'breach.review': 'viewed how a breach is being dealt with',
+  'breach.people': 'changed which people a breach affected',
+  'breach.close': 'closed a breach record',
+  'breach.open': 'opened a breach record for management to deal with',
+  'breach.escalate': 'warned management that a breach must soon be reported to the ICO',
+  'breach.flags': 'viewed the review flags for management',
+  'breach.flag': 'raised a review flag for management',
+  'breach.flag.dismiss': 'dismissed a review flag',
+  'breach.flag.open': 'opened a breach record from a review flag',
+  'concern.alert': 'alerted the safeguarding leads and management to a safeguarding concern',
+  'concern.escalate': 'escalated a safeguarding concern nobody had taken on yet',
+  'concern.chronology': 'read the chronology of a safeguarding concern',
+  'concern.release': 'released an urgent safeguarding referral at once',
+  'referral.review': 'reviewed a safeguarding referral released at once',
+  'referral.complete': 'completed the record of a safeguarding referral',
+  'referral.overdue': 'warned that the record of a safeguarding referral is overdue',
+  'meeting.acknowledge': 'recorded that an attendee acknowledged a meeting is confidential',
+  'meeting.acknowledgement-link': 'sent a meeting attendee a link to acknowledge that the meeting is confidential',
+  'disclosure.acknowledge': 'recorded that the recipient of a disclosure accepted its terms',
+  'disclosure.acknowledgement-link': 'sent the recipient of a disclosure a link to accept its terms',
+  'disclosure.register': 'viewed the register of disclosures to third parties',
+  'disclosure.verify': 'checked a copy of a disclosure pack against the register',
+  'agreement.create': 'drafted a sharing agreement',
+  'agreement.update': 'changed a draft sharing agreement',
+  'agreement.manage': 'changed a sharing agreement',
+  'agreement.sign': 'recorded who signed a sharing agreement',
+  'agreement.signed': 'completed the signing of a sharing agreement',
+  'agreement.attach': 'attached the signed copy of a sharing agreement',
+  'agreement.document': 'opened the signed copy of a sharing agreement',
+  'agreement.check': 'checked whether a sharing agreement covers a sharing',
+  'agreement.review': 'reviewed a sharing agreement',
+  'agreement.vary': 'started a variation of a sharing agreement',
+  'agreement.terminate': 'ended a sharing agreement early',
+  'purpose.approve': 'approved a purpose of the register',
+  'purpose.reapprove': 're-approved a purpose of the register at its review',
+  'purpose.retire': 'retired a purpose of the register',
+  'notice.draft': 'drafted the notice people are given at first contact',
+  'notice.publish': 'published the notice people are given at first contact',
+  'notification.send': 'sent an alert',
+  'notification.settle': 'marked alerts as dealt with',
+  'organisation.team.manage': 'changed who deals with an organisation',
+  'equality.report': 'viewed the equality monitoring report',
+  'grant.list': 'viewed requests for access and access grants',
+  'review.record': 'recorded a review of the confidentiality policy',
+  'review.overdue': 'warned that the review of the confidentiality policy is overdue',
+  'policy.accept': 'accepted the confidentiality policy',
+  'policy.load': 'loaded or changed the confidentiality policy’s rules',
+  'audit.verify': 'checked that the audit trail is intact',
+  'account.self': 'looked at their own account',
+  'account.password': 'changed their own password',
+  'account.sign-in': 'signed in',
+  'account.sign-out': 'signed out',
+  'account.token.create': 'created an API token for their account',
+  'account.token.revoke': 'revoked an API token',
+  'account.totp.enrol': 'started to set up a second sign-in step',
+  'account.totp.confirm': 'set up a second sign-in step',
+  'account.totp.disable': 'removed a second sign-in step',
+  'user.list': 'viewed the list of user accounts',
+  'user.manage': 'managed a user account',
+  'user.roles': 'changed the roles of a user account',
+  'user.deactivate': 'deactivated a user account',
+  'user.reset-password': 'reset the password of a user account',
 };
 
 /**
@@ -116,6 +200,12 @@ const READ_PHRASES: Record<string, [one: string, list: string]> = {
   breach: ['viewed a breach record', 'viewed a list of breaches'],
   organisation: ['viewed an organisation', 'viewed a list of organisations'],
   equality: ['viewed equality monitoring answers', 'viewed equality monitoring answers'],
+  agreement: ['viewed a sharing agreement', 'viewed the list of sharing agreements'],
+  purpose: ['viewed a purpose of the register', 'viewed the purpose register'],
+  notice: ['viewed the notice people are given at first contact', 'viewed the notices people are given at first contact'],
+  notification: ['opened an alert', 'viewed their alerts'],
+  policy: ['viewed the confidentiality policy', 'viewed the confidentiality policy'],
+  review: ['viewed the management review', 'viewed the management review'],
 };
 /** Lists that are not a list of their action's records ("first-contacts": when the person was told of the policy). */
 const LIST_PHRASES: Record<string, string> = {
@@ -125,6 +215,7 @@ const VERBS: Record<string, string> = { create: 'created', update: 'changed', ar
 const NOUNS: Record<string, string> = {
   person: 'the person’s record', case: 'a case', note: 'a note', attachment: 'a file', organisation: 'an organisation', consent: 'a consent answer',
   meeting: 'the record of a meeting', disclosure: 'a disclosure', concern: 'a safeguarding concern', breach: 'a breach record',
+  agreement: 'a sharing agreement', purpose: 'a purpose of the register', user: 'a user account', notice: 'the notice people are given at first contact',
 };
 
 /**

@@ -15,8 +15,13 @@ import type { Rule } from '../rule';
  *   how information is shared and what withdrawing means — the explanation the policy leaves to trained staff (4.1,
  *   3.5; practice 3: placement students and volunteers are third parties to the work). They are told to ask a member
  *   of staff on the case team, so the person's request is never lost.
- * - The guardian and administrators do not: the guardian reviews uses (3.1) and sees general details only; an
- *   administrator account works on the system, not with people.
+ * - The guardian reads it, but does not prepare it: the guardian reviews how information is used (3.1) and already
+ *   reads the person's consent history, their disclosures and who has seen their record at the general level
+ *   (consent/guardian-review, disclosure/guardian-register, review/guardian-overview). At the same level here: what
+ *   the person was told when consent was sought, and who gave it for them (personal), are left out of the guardian's
+ *   copy, and the copy handed to the person (the PDF) is prepared by those who see all of it — their case team or
+ *   management (src/information-use/summary.ts).
+ * - Administrators do not: an administrator account works on the system, not with people.
  */
 export const INFORMATION_USE_RULES: readonly Rule[] = [
   {
@@ -34,5 +39,11 @@ export const INFORMATION_USE_RULES: readonly Rule[] = [
     id: 'information-use/management', clauseKey: 'no-surprises', effect: 'allow', roles: ['manager'], relation: 'any',
     actions: ['person.information-use'], classifications: ['general', 'personal'],
     reason: 'Management answer people\'s questions about their information and may prepare the summary for anyone.',
+  },
+  {
+    // After management's rule: a manager who is also the guardian prepares it as a manager.
+    id: 'information-use/guardian-review', clauseKey: 'justify-purpose', effect: 'allow', roles: ['guardian'], relation: 'any',
+    actions: ['person.information-use'], classifications: ['general'],
+    reason: 'The guardian reviews how information is used and reads this summary at the general level; the person\'s case team or management prepare it for them.',
   },
 ];

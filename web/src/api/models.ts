@@ -66,6 +66,7 @@ export interface Can {
   printConsentReceipt?: boolean;
   requestDisclosure?: boolean;
   seeDisclosures?: boolean;
+  readInformationUse?: boolean;
   prepareInformationUse?: boolean;
   recordMeeting?: boolean;
   addNote?: boolean;
@@ -366,6 +367,8 @@ export interface Purpose {
   art9Condition: string | null;
   dataCategories: Classification[];
   recipientCategories: string[];
+  /** The kinds of organisation in the register a disclosure for it may go to, as the server decides it (src/purposes/reaches.ts). */
+  reaches?: string[];
   status: 'draft' | 'active' | 'review_due' | 'retired';
   nextReviewOn: string;
 }

@@ -6166,6 +6166,11 @@ export interface paths {
                                  */
                                 concern?: boolean;
                             };
+                            /** @description practice 2: the person asked for their session details to be shared */
+                            clientRequest?: {
+                                /** @description how and when the client asked for their session details to go */
+                                detail: string;
+                            };
                         };
                     };
                 };
@@ -12446,7 +12451,7 @@ export interface paths {
                         art9Condition?: ("explicit_consent" | "employment_social_security" | "vital_interests" | "not_for_profit_body" | "made_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research") | null;
                         /** @description the classifications of the fields used */
                         dataCategories: ("general" | "personal" | "special" | "safeguarding" | "session" | "commercial")[];
-                        /** @description e.g. "internal service only", "GP practice", "local authority", "named partner organisation" */
+                        /** @description e.g. "internal service only", "named partner organisation", "local authority", "police": a disclosure goes only to an organisation the purpose names — "named partner organisation" or the organisation's kind; other words are recorded for consent only */
                         recipientCategories: string[];
                         /** @description 3.3: false means only aggregate or pseudonymised output */
                         needsIdentity: boolean;
@@ -12673,7 +12678,7 @@ export interface paths {
                         art9Condition?: ("explicit_consent" | "employment_social_security" | "vital_interests" | "not_for_profit_body" | "made_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research") | null;
                         /** @description the classifications of the fields used */
                         dataCategories?: ("general" | "personal" | "special" | "safeguarding" | "session" | "commercial")[];
-                        /** @description e.g. "internal service only", "GP practice", "local authority", "named partner organisation" */
+                        /** @description e.g. "internal service only", "named partner organisation", "local authority", "police": a disclosure goes only to an organisation the purpose names — "named partner organisation" or the organisation's kind; other words are recorded for consent only */
                         recipientCategories?: string[];
                         /** @description 3.3: false means only aggregate or pseudonymised output */
                         needsIdentity?: boolean;

@@ -2,14 +2,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, call } from '../api/client';
 import type { Classification, Explanation, Restricted } from '../api/models';
-import { CLASSIFICATION_LABELS, fieldLabel } from '../labels';
+import { CLASSIFICATION_LABELS, GRANTABLE_BY_RECORD, fieldLabel } from '../labels';
 import { useSession } from '../session';
 import { Checkboxes, TextBox, TextInput } from './fields';
 import { Button, Loading, ModalDialog, Notice, ProblemMessage, formatDateTime } from './ui';
 import { ApiForm } from './ApiForm';
 
 type RecordRef = { type: 'person' | 'case' | 'organisation'; id: string };
-const GRANTABLE: Classification[] = ['personal', 'special', 'safeguarding', 'session', 'commercial'];
 
 /** "Why can't I see this?": the API's explanation for the signed-in user — reason, clause, and what ties them to the record. */
 function Explain({ record, field }: { record: RecordRef | { type: 'note'; id: string }; field: string }) {
@@ -36,9 +35,13 @@ function Explain({ record, field }: { record: RecordRef | { type: 'note'; id: st
   );
 }
 
-/** Ask a manager for time-limited access to more of a record, saying why (3.4). */
+/**
+ * Ask a manager for time-limited access to more of a record, saying why (3.4). The choices are the classifications
+ * that kind of record has (GRANTABLE_BY_RECORD): a person's record offers no "Commercial".
+ */
 export function RequestAccessForm({ record, classifications, onDone }: { record: RecordRef; classifications: Classification[]; onDone: () => void }) {
-  const [chosen, setChosen] = useState<Classification[]>(classifications);
+  const grantable = GRANTABLE_BY_RECORD[record.type] as readonly Classification[];
+  const [chosen, setChosen] = useState<Classification[]>(() => classifications.filter((c) => grantable.includes(c)));
   const [reason, setReason] = useState('');
   const [hours, setHours] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -68,7 +71,7 @@ export function RequestAccessForm({ record, classifications, onDone }: { record:
     <ApiForm onSubmit={submit} error={error}>
       <Checkboxes
         name="classifications" label="What you need to see" value={chosen} onChange={setChosen}
-        options={GRANTABLE.map((c) => ({ id: c, label: CLASSIFICATION_LABELS[c].label, description: CLASSIFICATION_LABELS[c].description }))}
+        options={grantable.map((c) => ({ id: c, label: CLASSIFICATION_LABELS[c].label, description: CLASSIFICATION_LABELS[c].description }))}
       />
       <TextBox name="reason" label="Why you need to know" value={reason} onChange={setReason} isRequired rows={3} description="A manager reads this to decide. At least 10 characters; do not include confidential details." />
       <TextInput name="hours" label="For how many hours" value={hours} onChange={setHours} inputMode="numeric" description="Leave empty for the usual length." />

@@ -55,7 +55,7 @@ export function PersonPage({ id }: { id: string }) {
         <div className="head-actions">
           {can.edit.length ? <ButtonLink href={`/people/${id}/edit`}>Edit details</ButtonLink> : null}
           {can.seeAccessLog ? <ButtonLink href={`/people/${id}/access-log`}>Who has seen this record</ButtonLink> : null}
-          {can.prepareInformationUse ? <ButtonLink href={`/people/${id}/information-use`}>How their information is used</ButtonLink> : null}
+          {can.readInformationUse ? <ButtonLink href={`/people/${id}/information-use`}>How their information is used</ButtonLink> : null}
           <ButtonLink href={`/concerns/new?person=${id}`}>Raise a concern</ButtonLink>
         </div>
       </div>

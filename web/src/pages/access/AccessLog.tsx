@@ -8,6 +8,8 @@ import { personQuery } from '../PersonPage';
 const day = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
 const OUTCOME: Record<string, string> = { allow: 'Allowed', deny: 'Refused', change: 'Changed' };
+/** The id the audit names Confide itself by (src/accounts/system-actor.ts), which no account can have. */
+const SYSTEM_ID = 'system';
 
 /**
  * Part of a record another rule than the entry's own opened, and why: "Safeguarding notes — under emergency access.
@@ -56,7 +58,8 @@ export default function AccessLog({ personId }: { personId: string }) {
                 <p className="log-what">
                   <span className={`badge outcome-${e.decision}`}>{OUTCOME[e.decision] ?? e.decision}</span>{' '}
                   <strong>{e.actor?.displayName ?? 'The system'}</strong>
-                  {e.actor ? <span className="muted"> ({roleList(e.actor.roles)})</span> : null}{' '}
+                  {/* Confide itself (acting for someone following a link it sent, or on a schedule) holds no role of its own. */}
+                  {e.actor && e.actor.id !== SYSTEM_ID ? <span className="muted"> ({roleList(e.actor.roles)})</span> : null}{' '}
                   {e.decision === 'deny' ? `was refused when they tried this: ${describeAction(e.action, e.list)}` : describeAction(e.action, e.list)}
                 </p>
                 {e.fields.length ? <p className="log-fields">{e.decision === 'change' ? 'Fields changed' : 'Information seen'}: {e.fields.map(fieldLabel).join(', ')}</p> : null}

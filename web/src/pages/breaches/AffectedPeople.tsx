@@ -26,7 +26,10 @@ export function AffectedPeople({ view }: { view: BreachView }) {
     queryFn: () => call<Page<PersonSummary>>(api.GET('/api/people', { params: { query: { q, limit: 8 } } })),
     enabled: q.length > 0,
   });
-  const items = (q ? found.data?.items ?? [] : []).filter((p) => !linked.people.some((l) => l.id === p.id));
+  // Nothing is offered while the box is empty — not the last search's answer, nor "nobody has that name": an empty
+  // box keeps no list open to swallow the next click (as after choosing someone, when the box is emptied).
+  const searching = text.trim().length > 0;
+  const items = (searching && q ? found.data?.items ?? [] : []).filter((p) => !linked.people.some((l) => l.id === p.id));
   const change = async (body: { add?: string[]; remove?: string[] }) => {
     setError(null);
     try {
@@ -51,8 +54,14 @@ export function AffectedPeople({ view }: { view: BreachView }) {
           {linked.restricted ? <li className="muted">{linked.restricted} more you may not see</li> : null}
         </ul>
       ) : <p className="muted">No person records linked yet.</p>}
-      <ComboBox className="field" items={items} inputValue={text} onInputChange={setText} selectedKey={null} menuTrigger="input" allowsEmptyCollection
-        onSelectionChange={(k) => (k ? void change({ add: [String(k)] }) : undefined)}>
+      <ComboBox className="field" items={items} inputValue={text} onInputChange={setText} selectedKey={null} menuTrigger="input" allowsEmptyCollection={searching}
+        onSelectionChange={(k) => {
+          if (!k) return;
+          // Chosen: the box empties at once and its list closes; the person is linked.
+          setText('');
+          setQ('');
+          void change({ add: [String(k)] });
+        }}>
         <Label>Link a person’s record</Label>
         <Text slot="description" className="hint">Type their first, family or preferred name.</Text>
         <Input />

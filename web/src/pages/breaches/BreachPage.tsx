@@ -40,18 +40,19 @@ function HandlingSummary({ view, name }: { view: BreachView; name: (id: string |
 }
 
 /** Closing a contained breach with what was concluded (the API refuses until the ICO and people-told decisions are made). */
-function CloseBreach({ view, onClosed }: { view: BreachView; onClosed: () => void }) {
+function CloseBreach({ view, onClosed }: { view: BreachView; onClosed: (message: string | null) => void }) {
   const queryClient = useQueryClient();
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    onClosed(null); // a failed close never shows under the last step's confirmation
     setError(null);
     try {
       await call(api.POST('/api/breaches/{id}/close', { params: { path: { id: view.data.id } }, body: { note }, headers: ifMatch(view.version) }));
       await queryClient.invalidateQueries({ queryKey: ['breach', view.data.id] });
       await queryClient.invalidateQueries({ queryKey: ['breaches'] });
-      onClosed();
+      onClosed('The breach was closed.');
     } catch (err) {
       setError(err);
     }
@@ -119,7 +120,7 @@ export default function BreachPage({ id }: { id: string }) {
         ) : null}
         {view.handling && !view.can.handle ? <HandlingSummary view={view} name={who} /> : null}
       </div>
-      {view.can.handle && b.status === 'contained' ? <CloseBreach view={view} onClosed={() => setSaved('The breach was closed.')} /> : null}
+      {view.can.handle && b.status === 'contained' ? <CloseBreach view={view} onClosed={setSaved} /> : null}
     </section>
   );
 }

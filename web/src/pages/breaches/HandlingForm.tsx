@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, api, call, ifMatch } from '../../api/client';
-import { ApiForm } from '../../components/ApiForm';
+import { PathForm } from '../../components/PathForm';
 import { Checkboxes, Radios, TextBox, TextInput } from '../../components/fields';
 import { Button, Notice, formatDateTime } from '../../components/ui';
 import { reportedLate, requiredFields } from './required';
@@ -31,6 +31,21 @@ const formOf = (status: BreachStatus, h: BreachHandling): Form => ({
   disciplinaryReference: h.disciplinaryReference ?? '',
 });
 
+/** The form's fields, in page order: the API's field errors are tied to them (PathForm). */
+const NAMES = [
+  'whatHappened', 'occurredAt', 'awareAt', 'dataCategories', 'peopleAffected', 'likelihood', 'severity', 'riskNotes', 'containment',
+  'icoDecision', 'icoReason', 'icoReportedAt', 'icoReference', 'peopleToldDecision', 'peopleNotToldGround', 'peopleToldReason', 'peopleToldAt',
+  'status', 'disciplinaryReference',
+] as const;
+
+/**
+ * The fields shown for the answers so far: when and the ICO's reference only under "report", the ground only under
+ * "not told", when they were told only under "tell". An error about a field not shown is listed in the summary.
+ */
+const shownNames = (f: Pick<Form, 'icoDecision' | 'peopleToldDecision'>) => NAMES.filter((n) =>
+  (n !== 'icoReportedAt' && n !== 'icoReference') || f.icoDecision === 'report').filter((n) =>
+  (n !== 'peopleNotToldGround' || f.peopleToldDecision === 'not_required') && (n !== 'peopleToldAt' || f.peopleToldDecision === 'tell'));
+
 /** The risk level the API will compute from likelihood and severity (src/breaches/assessment.ts riskLevel), shown as the manager chooses. */
 function riskLevel(l: string | null, s: string | null) {
   if (!l || !s) return null;
@@ -51,9 +66,11 @@ function icoReasonLabel(f: Pick<Form, 'icoDecision'>) {
  * Management record the handling of a breach (clause 5; UK GDPR Art 33–34): what happened, when they became aware
  * (the clock counts from there), the data and people affected, the risk, containment, whether the ICO and the
  * people affected are told and why not, and the disciplinary referral's reference. Sent with the version loaded
- * (If-Match); whether the answers hold together is the API's to say, field by field.
+ * (If-Match); whether the answers hold together is the API's to say, field by field — each error on its field, with
+ * a summary above the fields as every form has (PathForm). Each save first clears the last one's confirmation
+ * (`onSaved(null)`), so a save that fails never shows under "The assessment was saved.".
  */
-export function HandlingForm({ view, onSaved }: { view: BreachView; onSaved: (message: string) => void }) {
+export function HandlingForm({ view, onSaved }: { view: BreachView; onSaved: (message: string | null) => void }) {
   const queryClient = useQueryClient();
   const h = view.handling!;
   const [f, setF] = useState<Form>(() => formOf(view.data.status, h));
@@ -66,6 +83,7 @@ export function HandlingForm({ view, onSaved }: { view: BreachView; onSaved: (me
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    onSaved(null);
     if (f.peopleAffected && !/^\d+$/.test(f.peopleAffected.trim())) {
       setError(new ApiError({ status: 400, title: 'Check the number', errors: [{ path: 'body.peopleAffected', message: 'A whole number, roughly if need be.' }] }));
       return;
@@ -97,7 +115,7 @@ export function HandlingForm({ view, onSaved }: { view: BreachView; onSaved: (me
   };
 
   return (
-    <ApiForm onSubmit={submit} error={error} className="form-wide breach-form">
+    <PathForm onSubmit={submit} error={error} names={shownNames(f)} className="form-wide breach-form">
       {error instanceof ApiError && error.status === 412 ? <Notice tone="warning">Someone else saved this breach meanwhile. The page now shows their version; your answers are still in the form — check them and save again.</Notice> : null}
       <fieldset className="form-section">
         <legend>What happened</legend>
@@ -154,6 +172,6 @@ export function HandlingForm({ view, onSaved }: { view: BreachView; onSaved: (me
       <div className="actions">
         <Button type="submit" isDisabled={busy}>{busy ? 'Saving…' : 'Save the assessment'}</Button>
       </div>
-    </ApiForm>
+    </PathForm>
   );
 }

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, call } from '../../api/client';
+import { ApiError, api, call } from '../../api/client';
 import type { Concern } from '../../api/models';
 import type { Referral } from '../../api/referrals';
 import { PathForm } from '../../components/PathForm';
@@ -9,8 +9,10 @@ import { Checkboxes, Choice, Radios, TextBox, TextInput } from '../../components
 import { Button, ButtonLink, Link, formatDate, formatDateTime, personName } from '../../components/ui';
 import { CLASSIFICATION_LABELS, fieldLabel } from '../../labels';
 import { PERSON_FIELDS, useCaseItems } from '../disclosure/RequestDisclosure';
-import { useOrganisations, usePurposes } from '../disclosure/shared';
+import { CLIENT_REQUEST_FIELD, NEEDS_REQUEST, carriesSessionDetails, itemsAtFault, useOrganisations, usePurposes, type ItemAtFault, type SentItems } from '../disclosure/shared';
 import { personQuery } from '../PersonPage';
+import { recipientWords } from '../purposes/shared';
+import { REFERRAL_ITEMS, ReferralRefusal } from './ReferralRefusal';
 import { RECIPIENTS, referralState, splitNames } from './referralWords';
 
 // The referral as a short guided decision aid (HM Government's information-sharing advice; practice 4.1–4.3, 1.3,
@@ -23,7 +25,7 @@ const STEPS = ['Risk of harm', 'Consent', 'What to share', 'With whom and how', 
 const STEP_FIELDS: ReadonlyArray<readonly string[]> = [
   ['to', 'urgent', 'riskOfHarm', 'riskOfHarmReason'],
   ['consentPossibleAndSafe', 'consentNote'],
-  ['share.items', 'informationShared'],
+  ['share.items', 'share.clientRequest.detail', 'informationShared'],
   ['share.recipient.organisationId', 'share.recipient.name', 'share.recipient.role', 'share.recipient.email', 'share.purposeId', 'sharedWith', 'sharedHow'],
   ['personTold', 'notToldReason', 'agreedWith', 'reference'],
 ];
@@ -33,7 +35,7 @@ const MISSING: Record<string, string> = {
   riskOfHarmReason: 'Say what the risk is, or why there is none', consentPossibleAndSafe: 'Answer whether seeking consent is possible and safe',
   consentNote: 'Say what they said when asked, or why they were not asked', informationShared: 'Say what is shared: only what is necessary and proportionate',
   'share.recipient.organisationId': 'Choose the agency', 'share.recipient.name': 'Enter who receives it (a name or the duty officer)', 'share.recipient.role': 'Enter their role or team',
-  'share.purposeId': 'Choose the purpose', sharedWith: 'Say who receives it', sharedHow: 'Choose how it is shared', personTold: 'Answer whether the person will be told',
+  'share.purposeId': 'Choose the purpose', 'share.clientRequest.detail': 'Write how and when they asked for their session details to be shared', sharedWith: 'Say who receives it', sharedHow: 'Choose how it is shared', personTold: 'Answer whether the person will be told',
   notToldReason: 'Say why the person will not be told',
 };
 const HOW = [
@@ -46,19 +48,38 @@ const YES_NO = [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }] as const
 const LATER = { id: 'later', label: 'Answer later', description: 'Urgent only: complete it within the deadline' } as const;
 type Values = Record<string, string>;
 
-/** The items the person's record offers, as one list chosen from an empty selection (Caldicott 3): `kind:id`. */
+/**
+ * The items the person's record offers, as one list chosen from an empty selection (Caldicott 3): `kind:id`. Items
+ * carrying session details — every note's account, a session document — are offered marked as needing the person's
+ * request (practice 2), with the case each is filed under (where access to it is asked for).
+ */
 function useShareable(personId: string | null) {
   const person = useQuery({ ...personQuery(personId ?? ''), enabled: !!personId, retry: false });
   const items = useCaseItems(personId ?? '', person.isSuccess);
   const record = (person.data?.data ?? {}) as unknown as Record<string, unknown>;
   const options: Array<{ id: string; label: string; description?: string }> = [];
+  const session = new Set<string>();
+  const caseOf = new Map<string, string>();
   if (person.data) {
     options.push({ id: 'concern', label: 'What was raised in this concern', description: 'What was seen or heard, when, who was involved and what was done' });
     for (const f of PERSON_FIELDS) if (record[f] !== undefined && record[f] !== null && record[f] !== '') options.push({ id: `field:${f}`, label: fieldLabel(f), description: f === 'dateOfBirth' ? formatDate(String(record[f])) : String(record[f]).slice(0, 80) });
-    for (const g of items.notes) for (const n of g.items) if (n.kind !== 'session') options.push({ id: `note:${n.id}`, label: `Note: ${n.title}`, description: `${g.kase.service} · ${formatDate(n.occurredAt)}` });
-    for (const g of items.attachments) for (const a of g.items) options.push({ id: `attachment:${a.id}`, label: `${CLASSIFICATION_LABELS[a.classification]?.label ?? a.classification} document`, description: `${g.kase.service} · ${formatDate(a.createdAt ?? a.uploadedAt)}` });
+    for (const g of items.notes) {
+      for (const n of g.items) {
+        const marked = carriesSessionDetails(n);
+        options.push({ id: `note:${n.id}`, label: `Note: ${n.title}`, description: `${n.kind === 'session' ? 'Session note' : 'Contact note'} · ${g.kase.service} · ${formatDate(n.occurredAt)}${marked ? ` · ${NEEDS_REQUEST}` : ''}` });
+        if (marked) session.add(`note:${n.id}`);
+      }
+    }
+    for (const g of items.attachments) {
+      for (const a of g.items) {
+        const marked = carriesSessionDetails(a);
+        options.push({ id: `attachment:${a.id}`, label: `${CLASSIFICATION_LABELS[a.classification]?.label ?? a.classification} document`, description: `${g.kase.service} · ${formatDate(a.createdAt ?? a.uploadedAt)}${marked ? ` · ${NEEDS_REQUEST}` : ''}` });
+        if (marked) session.add(`attachment:${a.id}`);
+        caseOf.set(a.id, g.kase.id);
+      }
+    }
   }
-  return { person, name: person.data ? personName(person.data.data) : null, options };
+  return { person, name: person.data ? personName(person.data.data) : null, options, session, caseOf };
 }
 
 /** The referral's result: released (with the pack to download), waiting for a manager, or recorded. Takes focus. */
@@ -101,6 +122,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
   const [clientErrors, setClientErrors] = useState<Record<string, string> | null>(null);
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<{ referral: Referral; orgName: string } | null>(null);
+  const [sentItems, setSentItems] = useState<SentItems>({ personFields: [], notes: [], attachments: [] }); // as the last send named them
   const heading = useRef<HTMLHeadingElement>(null);
   const start = useRef<HTMLHeadingElement>(null);
   const [closed, setClosed] = useState(0); // closing the aid or its result returns focus to where it started
@@ -138,6 +160,15 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
   // Only an organisation of the kind referred to: the API refuses a referral to the police released to anyone else.
   const agencies = orgs.list.filter((o) => o.kind === v.to);
   const itemLabels = shareable.options.filter((o) => items.includes(o.id)).map((o) => o.label);
+  const sessionChosen = items.some((i) => shareable.session.has(i));
+  // A refusal (403) is shown at the last step, naming the items at fault; going back to change them marks each.
+  const refusal = error instanceof ApiError && error.status === 403 ? error : null;
+  const keyOf = (i: ItemAtFault) => (i.kind === 'personFields' ? `field:${i.id}` : i.kind === 'notes' ? `note:${i.id}` : i.kind === 'attachments' ? `attachment:${i.id}` : 'concern');
+  const faults = new Map(itemsAtFault(refusal, REFERRAL_ITEMS, sentItems).items.map((i) => [keyOf(i), i.message]));
+  const itemOptions = shareable.options.map((o) => (faults.has(o.id) ? { ...o, description: `${o.description ?? ''} — refused: ${faults.get(o.id)}` } : o));
+  const faultLabel = (i: ItemAtFault) => shareable.options.find((o) => o.id === keyOf(i))?.label ?? 'An item';
+  const accessHref = (i: ItemAtFault) => (i.kind === 'notes' ? `/notes/${i.id}` : i.kind === 'personFields' && concern.personId ? `/people/${concern.personId}`
+    : i.kind === 'attachments' && shareable.caseOf.has(i.id) ? `/cases/${shareable.caseOf.get(i.id)}` : null);
   const sharedWith = sharing ? `${text('share.recipient.name')}, ${text('share.recipient.role')}, ${orgName}` : text('sharedWith');
   const informationShared = text('informationShared') || itemLabels.join('; ');
 
@@ -168,6 +199,8 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
     setBusy(true);
     setError(null);
     const pick = (kind: string) => items.filter((i) => i.startsWith(`${kind}:`)).map((i) => i.slice(kind.length + 1));
+    const chosen = { personFields: pick('field'), notes: pick('note'), attachments: pick('attachment') };
+    setSentItems(chosen);
     const agreed = splitNames(v.agreedWith ?? '');
     const body = {
       to: v.to as 'police' | 'local_authority', urgent, riskOfHarm: v.riskOfHarm === 'yes', riskOfHarmReason: text('riskOfHarmReason'),
@@ -180,7 +213,8 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
         share: {
           recipient: { organisationId: v['share.recipient.organisationId'], name: text('share.recipient.name'), role: text('share.recipient.role'), ...(text('share.recipient.email') ? { email: text('share.recipient.email') } : {}) },
           purposeId: v['share.purposeId'],
-          items: { personFields: pick('field'), notes: pick('note'), attachments: pick('attachment'), concern: items.includes('concern') },
+          items: { ...chosen, concern: items.includes('concern') },
+          ...(sessionChosen && text('share.clientRequest.detail') ? { clientRequest: { detail: text('share.clientRequest.detail') } } : {}),
         },
       } : {}),
     };
@@ -192,7 +226,8 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
       setItems([]);
       await onSent(`Referral to ${RECIPIENTS[referral.to]} recorded in the chronology.`);
     } catch (err) {
-      const atFault = stepAtFault(err, NAMES, STEP_FIELDS);
+      // A refusal stays at this step, naming what is at fault; a field the API found wrong takes the worker to it.
+      const atFault = err instanceof ApiError && err.status === 403 ? null : stepAtFault(err, NAMES, STEP_FIELDS);
       if (atFault !== null) setStep(atFault);
       setError(err);
     } finally {
@@ -219,7 +254,10 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
       <h2>Make a referral</h2>
       <Stepper steps={STEPS} step={step} label="Steps of the referral" />
       <h3 ref={heading} tabIndex={-1} className="step-title">Step {step + 1} of {STEPS.length}: {STEPS[step]}</h3>
-      <PathForm error={error} clientErrors={clientErrors} names={NAMES} missing={MISSING} onSubmit={submit} className="form-wide referral-form">
+      {refusal && step === STEPS.length - 1 ? (
+        <ReferralRefusal error={refusal} sent={sentItems} label={faultLabel} accessHref={accessHref} onChange={() => setStep(stepAtFault(refusal, NAMES, STEP_FIELDS) ?? 2)} />
+      ) : null}
+      <PathForm error={refusal && step === STEPS.length - 1 ? null : error} clientErrors={clientErrors} names={NAMES} missing={MISSING} onSubmit={submit} className="form-wide referral-form">
         {step === 0 ? (
           <>
             <Radios name="to" label="Who does the referral go to?" isRequired value={v.to ?? null} onChange={(x) => { set('to')(x); setV(({ 'share.recipient.organisationId': _agency, ...old }) => old); }}
@@ -245,13 +283,17 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
           <>
             {shareable.options.length ? (
               <Checkboxes name="share.items" label={`What to share from the records${shareable.name ? ` about ${shareable.name}` : ''}`} value={items}
-                onChange={(x) => { setItems(x); answered('share.items'); }} options={shareable.options}
-                description="Choose each item they need to act — and nothing more. Nothing is chosen for you. Session notes stay out unless the person asked (practice 2)." />
+                onChange={(x) => { setItems(x); answered('share.items'); }} options={itemOptions}
+                description="Choose each item they need to act — and nothing more. Nothing is chosen for you. Items marked “session details” go only if the person asked for them to be shared: record their request below (practice 2)." />
             ) : concern.personId && shareable.person.isError ? (
               <div className="alert info" role="status"><p className="alert-title">You cannot see this person’s record, so nothing can be shared from it here.</p><p>Describe what you share below, use emergency (break-glass) access, or ask a manager to make the referral.</p></div>
             ) : !concern.personId ? (
               <p className="hint">This concern names no person record: describe what you share below.</p>
             ) : <p className="hint">Loading what the record holds…</p>}
+            {sessionChosen ? (
+              <TextBox name="share.clientRequest.detail" label={CLIENT_REQUEST_FIELD.label} isRequired rows={3} value={v['share.clientRequest.detail'] ?? ''} onChange={set('share.clientRequest.detail')}
+                description={CLIENT_REQUEST_FIELD.description} />
+            ) : null}
             <TextBox name="informationShared" label={sharing ? 'Anything else you share' : 'What you share'} isRequired={!sharing} rows={2} value={v.informationShared ?? ''} onChange={set('informationShared')}
               description={sharing ? 'Said by phone or written in their form. Left empty, the items chosen above are recorded.' : 'Only what is necessary and proportionate.'} />
           </>
@@ -275,7 +317,8 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
                 </div>
                 <TextInput name="share.recipient.email" label="Their secure e-mail" type="email" inputMode="email" autoComplete="off" value={v['share.recipient.email'] ?? ''} onChange={set('share.recipient.email')} />
                 {purposes.active.length ? (
-                  <Radios name="share.purposeId" label="Purpose" isRequired value={v['share.purposeId'] ?? null} onChange={set('share.purposeId')} options={purposes.active.map((p) => ({ id: p.id, label: p.name, description: p.description }))} />
+                  <Radios name="share.purposeId" label="Purpose" isRequired value={v['share.purposeId'] ?? null} onChange={set('share.purposeId')} description="Each says who its information may go to (policy 3.1)."
+                    options={purposes.active.map((p) => ({ id: p.id, label: p.name, description: `May go to: ${recipientWords(p.recipientCategories)}. ${p.description}` }))} />
                 ) : <div className="alert warning" role="status"><p className="alert-title">No purpose is active.</p><p>Information is shared only for a purpose in the register (policy 3.1): record the referral without sharing from the records, or ask a guardian.</p></div>}
               </>
             ) : (
@@ -304,6 +347,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
                 {sharing ? <ul className="plain-list compact">{itemLabels.map((l) => <li key={l}>{l}</li>)}</ul> : null}
                 {text('informationShared') ? <p className="pre">{text('informationShared')}</p> : null}
               </dd>
+              {sharing && sessionChosen ? <><dt>Their request</dt><dd className="pre">{text('share.clientRequest.detail') || 'Not recorded: the session details cannot go without it'}</dd></> : null}
               <dt>With</dt><dd>{sharedWith}</dd>
               <dt>How</dt><dd>{text('sharedHow')}</dd>
               <dt>Person told</dt><dd>{v.personTold === 'later' ? 'To answer later' : v.personTold === 'yes' ? 'Yes' : `No: ${text('notToldReason')}`}</dd>
@@ -317,7 +361,7 @@ export function ReferralAid({ concern, releaseAtOnce, onSent }: { concern: Conce
           </>
         ) : null}
         <div className="actions">
-          {step < STEPS.length - 1 ? <Button type="submit">Continue</Button> : <Button type="submit" variant={goesAtOnce ? 'danger' : 'primary'} isDisabled={busy}>{busy ? 'Sending…' : sendLabel}</Button>}
+          {step < STEPS.length - 1 ? <Button type="submit">Continue</Button> : refusal ? null : <Button type="submit" variant={goesAtOnce ? 'danger' : 'primary'} isDisabled={busy}>{busy ? 'Sending…' : sendLabel}</Button>}
           {step > 0 ? <Button variant="secondary" onPress={() => { setClientErrors(null); setError(null); setStep(step - 1); }}>Back</Button> : null}
           <Button variant="quiet" onPress={() => { close(); setClientErrors(null); setError(null); }}>Cancel</Button>
         </div>

@@ -8,7 +8,7 @@ import { PathForm } from '../../components/PathForm';
 import { Radios, TextBox, TextInput } from '../../components/fields';
 import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDate, formatDateTime, personName } from '../../components/ui';
 import { fieldLabel } from '../../labels';
-import { useLocation } from '../../router';
+import { navigate, useLocation } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { useAccountNames } from '../access/shared';
 import { AgreementStatusBadge } from '../agreements/shared';
@@ -177,6 +177,9 @@ function ToldForm({ d, name, onDone }: { d: Disclosure; name: string; onDone: (v
   );
 }
 
+/** What the page says right after the request (`?requested=1`, from the request form). */
+const REQUESTED = 'Your request is recorded.';
+
 /** The disclosure's page: its facts, where it is up to, and the next step for whoever may take it. */
 export default function DisclosurePage({ id }: { id: string }) {
   const queryClient = useQueryClient();
@@ -194,7 +197,8 @@ export default function DisclosurePage({ id }: { id: string }) {
   const accountName = useAccountNames(hasRole(me, 'manager'));
   const who = (uid: string | null) => (uid === me.user.id ? 'you' : accountName(uid) === 'someone' ? 'a colleague' : accountName(uid));
   const { search } = useLocation();
-  const [done, setDone] = useState<string | null>(search.get('requested') ? 'Your request is recorded.' : null);
+  const justRequested = search.get('requested') === '1';
+  const [done, setDone] = useState<string | null>(justRequested ? REQUESTED : null);
   const [releaseError, setReleaseError] = useState<unknown>(null);
   const [releasing, setReleasing] = useState(false);
   const [checked, setChecked] = useState(false);
@@ -204,11 +208,20 @@ export default function DisclosurePage({ id }: { id: string }) {
   useEffect(() => {
     if (acted.current) nextRef.current?.focus();
   }, [status]);
+  // "Your request is recorded" is said once, right after the request: the flag leaves the address at once, so a later
+  // visit or a reload does not say it again.
+  useEffect(() => {
+    if (justRequested) navigate(`/disclosures/${id}`, { replace: true });
+  }, [justRequested, id]);
 
   if (q.isPending) return <Loading />;
   if (q.error) return <><PageTitle>Disclosure</PageTitle><ProblemMessage error={q.error} /></>;
   const { data: d, can } = q.data;
   const name = person.data ? personName(person.data.data) : 'the person';
+  // …and only while the disclosure is still where a new request leaves it: not once the recipient has accepted, a
+  // manager has decided, or it can no longer go.
+  const stillAsIfRequested = (d.status === 'awaiting_acknowledgement' || d.status === 'awaiting_approval') && !d.consentWithdrawnAt && !d.agreementEndedAt && !d.purposeNotInForce;
+  const notice = done === REQUESTED && !stillAsIfRequested ? null : done;
   const org = orgs.name(d.recipientOrganisationId);
   const update = (view: DisclosureView, message: string) => {
     acted.current = true;
@@ -335,7 +348,7 @@ export default function DisclosurePage({ id }: { id: string }) {
           <p className="muted"><span className="reference">{d.reference}</span> · about {name} · <DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} purposeNotInForce={d.purposeNotInForce} /></p>
         </div>
       </div>
-      {done ? <Notice>{done}</Notice> : null}
+      {notice ? <Notice>{notice}</Notice> : null}
       <Progress d={d} />
       <div className="columns">
         <section className="panel next-step" aria-labelledby="next-title">

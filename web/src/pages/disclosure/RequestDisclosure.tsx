@@ -11,7 +11,11 @@ import { Button, Link, Loading, PageTitle, ProblemMessage, formatDate, formatDat
 import { CLASSIFICATION_LABELS, fieldLabel } from '../../labels';
 import { navigate } from '../../router';
 import { personQuery } from '../PersonPage';
-import { GROUNDS, categoryList, groundLabel, useOrganisations, usePurposes } from './shared';
+import { recipientWords } from '../purposes/shared';
+import {
+  CLIENT_REQUEST_FIELD, GROUNDS, ItemsAtFault, NEEDS_REQUEST, carriesSessionDetails, categoryList, groundLabel, itemsAtFault, unreachableFor, useOrganisations, usePurposes,
+  type ItemAtFault, type SentItems,
+} from './shared';
 
 // Asking for a disclosure of one person's information to a third party (1.2, 1.3, 4.3; Caldicott 3, minimum
 // necessary): who it goes to and for which purpose, the exact items — chosen one by one from an empty selection —,
@@ -63,21 +67,29 @@ export function useCaseItems(personId: string, enabled: boolean) {
 }
 
 /**
- * Why a request was refused, in the API's words with its clause — every reason the API gave, each on its own line —
- * and what would change the answer: change the request (at the step at fault, its fields marked), record their
- * consent, or ask to share without consent. Sending the same request again would only meet the same refusal, so it
- * is not offered. Takes focus.
+ * Why a request was refused, in the API's words with its clause — every reason the API gave, each on its own line,
+ * the items at fault named — and what would change the answer: change the request (at the step at fault, its fields
+ * marked), record their consent, or ask to share without consent — offered only when their consent is all that is
+ * missing, since an exception would meet every other reason again. Sending the same request again would only meet the
+ * same refusal, so it is not offered. Takes focus.
  */
-function Refusal({ error, personId, canRecordConsent, onException, onChange }: { error: ApiError; personId: string; canRecordConsent: boolean; onException: () => void; onChange: () => void }) {
+function Refusal({ error, personId, canRecordConsent, items, itemLabel, accessHref, onException, onChange }: {
+  error: ApiError; personId: string; canRecordConsent: boolean; items: SentItems; itemLabel: (i: ItemAtFault) => string; accessHref: (i: ItemAtFault) => string | null;
+  onException: () => void; onChange: () => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.focus(), [error]);
   const reasons = error.problem.errors ?? [];
-  const consent = error.problem.rule?.startsWith('consent/') || reasons.some((e) => e.path === 'body.personIds.0');
+  const basisOnly = reasons.every((e) => e.path === 'body.personIds.0');
+  const consent = basisOnly && (error.problem.rule?.startsWith('consent/') || reasons.some((e) => e.path === 'body.personIds.0'));
+  const named = itemsAtFault(error, 'body.items', items);
+  const others = reasons.length > 1 ? named.others : [];
   return (
     <div ref={ref} tabIndex={-1} role="alert" className="refusal">
       <p className="refusal-title">Refused — nothing has been shared</p>
       <p className="refusal-reason">{error.message}</p>
-      {reasons.length > 1 ? <ul className="refusal-options refusal-reasons">{reasons.map((e) => <li key={e.path}>{e.message}</li>)}</ul> : null}
+      <ItemsAtFault items={named.items} label={itemLabel} accessHref={accessHref} />
+      {others.length ? <ul className="refusal-options refusal-reasons">{others.map((e) => <li key={e.path}>{e.message}</li>)}</ul> : null}
       {error.problem.clause ? <p className="refusal-clause">Policy clause {error.problem.clause}</p> : null}
       {consent ? (
         <>
@@ -133,16 +145,33 @@ export default function RequestDisclosure({ id }: { id: string }) {
   const shareable = PERSON_FIELDS.filter((f) => record[f] !== undefined && record[f] !== null && record[f] !== '');
   const allNotes = items.notes.flatMap((g) => g.items.map((n) => ({ ...n, service: g.kase.service })));
   const allAttachments = items.attachments.flatMap((g) => g.items.map((a) => ({ ...a, service: g.kase.service })));
-  const sessionChosen = allNotes.some((n) => notes.includes(n.id) && n.kind === 'session');
+  const sessionChosen = allNotes.some((n) => notes.includes(n.id) && carriesSessionDetails(n)) || allAttachments.some((a) => attachments.includes(a.id) && carriesSessionDetails(a));
   const purpose = purposes.all.find((p) => p.id === v.purposeId);
-  // A refusal (403) is shown whole at the last step, with every reason; its fields are marked once the worker goes
-  // back to change the request.
+  const org = orgs.list.find((o) => o.id === v['recipient.organisationId']);
+  // Which purposes may go to the organisation chosen: the purpose's `reaches`, as the server decides (3.1).
+  const unreachable = (p: { reaches?: string[] }) => unreachableFor(p, org);
+  const reachable = purposes.active.filter((p) => !unreachable(p));
+  // A refusal (403) is shown whole at the last step, with every reason; its fields — and the items it names — are
+  // marked once the worker goes back to change the request.
   const refusal = error instanceof ApiError && error.status === 403 ? error : null;
+  const sent: SentItems = { personFields: fields, notes, attachments };
+  const faults = new Map(itemsAtFault(refusal, 'body.items', sent).items.map((i) => [`${i.kind}:${i.id}`, i.message]));
+  const fault = (key: string) => (faults.has(key) ? ` — refused: ${faults.get(key)}` : '');
+  const itemLabel = (i: ItemAtFault) => (i.kind === 'personFields' ? fieldLabel(i.id)
+    : i.kind === 'notes' ? `Note: ${allNotes.find((n) => n.id === i.id)?.title ?? 'a note'}`
+      : `${CLASSIFICATION_LABELS[allAttachments.find((a) => a.id === i.id)?.classification ?? '']?.label ?? 'A'} document`);
+  // Where access to an item is asked for: the note's page, the person's, the case holding the document.
+  const accessHref = (i: ItemAtFault) => (i.kind === 'notes' ? `/notes/${i.id}` : i.kind === 'personFields' ? `/people/${id}`
+    : i.kind === 'attachments' ? `/cases/${allAttachments.find((a) => a.id === i.id)?.caseId ?? ''}` : null);
 
   const check = (s: number): Record<string, string> => {
     const out: Record<string, string> = {};
     const need = (k: string) => { if (!v[k]?.trim()) out[k] = MISSING[k]; };
-    if (s === 0) ['recipient.organisationId', 'recipient.name', 'recipient.role', 'purposeId'].forEach(need);
+    if (s === 0) {
+      ['recipient.organisationId', 'recipient.name', 'recipient.role', 'purposeId'].forEach(need);
+      const why = purpose ? unreachable(purpose) : null;
+      if (why && !out.purposeId) out.purposeId = `Not available for ${org?.name}: ${why}. Choose a purpose that may go to it.`;
+    }
     if (s === 1 && fields.length + notes.length + attachments.length === 0) out['items.personFields'] = 'Choose at least one item to share: nothing is chosen yet';
     if (s === 2) {
       need('reason');
@@ -197,6 +226,13 @@ export default function RequestDisclosure({ id }: { id: string }) {
   };
 
   const organisationName = orgs.name(v['recipient.organisationId'] ?? '');
+  const purposeOptions = purposes.active.map((p) => {
+    const why = unreachable(p);
+    const may = `May go to: ${recipientWords(p.recipientCategories)}.`;
+    return why
+      ? { id: p.id, label: `${p.name} — not available for ${org?.name}`, description: `${may} Not for ${org?.name}: ${why}. ${p.description}` }
+      : { id: p.id, label: p.name, description: `${may} ${p.description}` };
+  });
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/people">People</Link> <span aria-hidden="true">›</span> <Link href={`/people/${id}`}>{name}</Link></nav>
@@ -210,7 +246,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
           <div className="panel">
             <h2 ref={stepHeading} tabIndex={-1} className="step-title">Step {step + 1} of 4: {STEPS[step]}</h2>
             {refusal && step === 3 ? (
-              <Refusal error={refusal} personId={id} canRecordConsent={!!can.recordConsent} onChange={() => setStep(stepAtFault(refusal, NAMES, STEP_FIELDS) ?? 0)}
+              <Refusal error={refusal} personId={id} canRecordConsent={!!can.recordConsent} items={sent} itemLabel={itemLabel} accessHref={accessHref} onChange={() => setStep(stepAtFault(refusal, NAMES, STEP_FIELDS) ?? 0)}
                 onException={() => { setError(null); setV((old) => ({ ...old, basis: 'exception' })); setStep(2); }} />
             ) : null}
             <PathForm error={refusal && step === 3 ? null : error} clientErrors={clientErrors} names={NAMES} missing={MISSING} onSubmit={submit} className="form-wide disclosure-form">
@@ -225,7 +261,13 @@ export default function RequestDisclosure({ id }: { id: string }) {
                   </div>
                   <TextInput name="recipient.email" label="Their email" type="email" inputMode="email" autoComplete="off" value={v['recipient.email'] ?? ''} onChange={set('recipient.email')} description="Where you will send the link to accept the confidentiality terms." />
                   {purposes.active.length ? (
-                    <Radios name="purposeId" label="Purpose" isRequired value={v.purposeId ?? null} onChange={set('purposeId')} options={purposes.active.map((p) => ({ id: p.id, label: p.name, description: p.description }))} />
+                    <>
+                      <Radios name="purposeId" label="Purpose" isRequired value={v.purposeId ?? null} onChange={set('purposeId')} options={purposeOptions}
+                        description="Each says who its information may go to (policy 3.1). Once the organisation is chosen, a purpose that may not go to it is marked." />
+                      {org && !reachable.length ? (
+                        <div className="alert warning" role="status"><p className="alert-title">No active purpose may go to {org.name}.</p><p>Information goes only to a recipient its purpose names (policy 3.1). Choose another organisation, or ask a guardian about a purpose for it.</p></div>
+                      ) : null}
+                    </>
                   ) : (
                     <div className="alert warning" role="status"><p className="alert-title">No purpose is active.</p><p>Information is only shared for a purpose in the register, approved by a guardian (policy 3.1).</p></div>
                   )}
@@ -236,19 +278,19 @@ export default function RequestDisclosure({ id }: { id: string }) {
                   <p className="hint">Choose each item they need — and nothing more. Nothing is chosen for you.</p>
                   {shareable.length ? (
                     <Checkboxes name="items.personFields" label={`${name}’s details`} value={fields} onChange={pick(setFields)}
-                      options={shareable.map((f) => ({ id: f, label: fieldLabel(f), description: f === 'dateOfBirth' ? formatDate(String(record[f])) : String(record[f]).slice(0, 80) }))} />
+                      options={shareable.map((f) => ({ id: f, label: fieldLabel(f), description: `${f === 'dateOfBirth' ? formatDate(String(record[f])) : String(record[f]).slice(0, 80)}${fault(`personFields:${f}`)}` }))} />
                   ) : <p className="muted">None of their details are visible to you.</p>}
                   {allNotes.length ? (
                     <Checkboxes name="items.notes" label="Notes" value={notes} onChange={pick(setNotes)}
-                      options={allNotes.map((n) => ({ id: n.id, label: n.title, description: `${n.kind === 'session' ? 'Session note — only if they asked for it to be shared' : 'Contact note'} · ${n.service} · ${formatDate(n.occurredAt)}` }))} />
+                      options={allNotes.map((n) => ({ id: n.id, label: n.title, description: `${n.kind === 'session' ? 'Session note' : 'Contact note'} · ${n.service} · ${formatDate(n.occurredAt)}${carriesSessionDetails(n) ? ` · ${NEEDS_REQUEST}` : ''}${fault(`notes:${n.id}`)}` }))} />
                   ) : null}
                   {allAttachments.length ? (
                     <Checkboxes name="items.attachments" label="Documents" value={attachments} onChange={pick(setAttachments)}
-                      options={allAttachments.map((a) => ({ id: a.id, label: `${CLASSIFICATION_LABELS[a.classification]?.label ?? a.classification} document`, description: `${a.service} · ${a.contentType} · ${formatDate(a.createdAt ?? a.uploadedAt)}` }))} />
+                      options={allAttachments.map((a) => ({ id: a.id, label: `${CLASSIFICATION_LABELS[a.classification]?.label ?? a.classification} document`, description: `${a.service} · ${a.contentType} · ${formatDate(a.createdAt ?? a.uploadedAt)}${carriesSessionDetails(a) ? ` · ${NEEDS_REQUEST}` : ''}${fault(`attachments:${a.id}`)}` }))} />
                   ) : null}
                   {sessionChosen ? (
-                    <TextBox name="clientRequest.detail" label="How and when they asked for their session notes to be shared" rows={3} value={v['clientRequest.detail'] ?? ''} onChange={set('clientRequest.detail')}
-                      description="Session details go to no one outside the team unless the person asked for it (practice 2)." />
+                    <TextBox name="clientRequest.detail" label={CLIENT_REQUEST_FIELD.label} isRequired rows={3} value={v['clientRequest.detail'] ?? ''} onChange={set('clientRequest.detail')}
+                      description={CLIENT_REQUEST_FIELD.description} />
                   ) : null}
                   <Checkbox isSelected={pseudonymise} onChange={setPseudonymise} className="checkbox" name="pseudonymise">
                     <span className="checkbox-mark" aria-hidden="true" />
@@ -296,6 +338,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
                     {pseudonymise ? <p className="hint">Pseudonymised.</p> : null}
                     {purpose ? <p className="hint">The purpose covers: {categoryList(purpose.dataCategories)}.</p> : null}
                   </dd>
+                  {sessionChosen ? <><dt>Their request</dt><dd className="pre">{v['clientRequest.detail']?.trim() || 'Not recorded: the session details cannot go without it'}</dd></> : null}
                   <dt>Reason</dt><dd className="pre">{v.reason}</dd>
                   {v.mode === 'oral' ? <><dt>Already said</dt><dd>{v['oral.channel'] === 'phone' ? 'By phone' : 'In a meeting'}, {formatDateTime(new Date(v['oral.occurredAt']).toISOString())}</dd></> : null}
                   <dt>Basis</dt><dd>{v.basis === 'exception' ? `Without consent: ${groundLabel(v['exception.ground'] ?? null).toLowerCase()}${v['exception.reference'] ? ` (${v['exception.reference']})` : ''} — a manager decides` : 'Their consent, checked when you send'}</dd>

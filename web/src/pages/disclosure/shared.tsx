@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, call } from '../../api/client';
-import type { Page, Purpose } from '../../api/models';
+import type { ReactNode } from 'react';
+import { ApiError, api, call } from '../../api/client';
+import type { AttachmentSummary, NoteSummary, Page, Purpose } from '../../api/models';
 import type { Disclosure, DisclosureBasis, DisclosureStatus, ExceptionGround } from '../../api/sharing';
 import { Link, formatDate } from '../../components/ui';
 import { CLASSIFICATION_LABELS } from '../../labels';
@@ -68,6 +69,90 @@ export function usePurposes() {
   });
   const all = q.data?.items ?? [];
   return { all, active: all.filter((p) => p.status === 'active'), name: (id: string) => all.find((p) => p.id === id)?.name ?? 'a purpose', query: q };
+}
+
+/** An organisation's kind in a sentence ("its recipients do not include a partner agency"). */
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  partner_agency: 'a partner agency', local_authority: 'a local authority', police: 'the police', funder: 'a funder', business: 'a business',
+};
+
+/**
+ * Why a purpose cannot go to the organisation chosen ("its recipients do not include …"), or null when it can (or
+ * nothing is chosen yet): read from the purpose's `reaches`, the kinds of organisation the server's rule
+ * disclosure/recipient-within-purpose lets it go to (3.1; src/purposes/reaches.ts) — the rule is not copied here, and
+ * the server still decides.
+ */
+export function unreachableFor(purpose: Pick<Purpose, 'reaches'>, org: { name: string; kind: string } | undefined): string | null {
+  if (!org || !purpose.reaches || purpose.reaches.includes(org.kind)) return null;
+  const whom = KIND_WORDS[org.kind] ? `${KIND_WORDS[org.kind]} or a named partner organisation` : 'this organisation: only “named partner organisation” reaches an organisation of another kind';
+  return `its recipients do not include ${whom} (policy 3.1)`;
+}
+
+/**
+ * Whether an item carries session details as the server classifies it: every note — its account, “What happened”, is
+ * session details whatever its kind (src/notes/record.ts) — and a document filed as session details. Such an item goes
+ * to no third party unless the person asked for it, recorded with the request (practice 2).
+ */
+export const carriesSessionDetails = (item: NoteSummary | AttachmentSummary) => !('classification' in item) || item.classification === 'session';
+/** What an item carrying session details says where items are chosen. */
+export const NEEDS_REQUEST = 'session details: goes only if they asked for it, with their request recorded below';
+/** The label and hint of the field recording the person's request for their session details to go (practice 2). */
+export const CLIENT_REQUEST_FIELD = {
+  label: 'How and when they asked for their session details to be shared',
+  description: 'Needed for the items marked “session details”: they go to no one outside the staff team unless the person asked for it (practice 2).',
+} as const;
+
+/** The items a request names, as sent: ids (and field names) in the order the API's paths count them. */
+export interface SentItems {
+  personFields: readonly string[];
+  notes: readonly string[];
+  attachments: readonly string[];
+}
+/** One item a refusal names: which it is, and the API's message about it. */
+export interface ItemAtFault {
+  kind: 'personFields' | 'notes' | 'attachments' | 'concern';
+  id: string;
+  message: string;
+}
+
+/**
+ * The items a refusal names: its errors at `${prefix}.notes.0` and the like (src/disclosure/items.ts,
+ * src/disclosure/refusals.ts) mapped back to the items sent, each with its message; `others` holds the rest of the
+ * errors. `prefix` is "body.items" for a disclosure, "body.share.items" for a referral.
+ */
+export function itemsAtFault(error: unknown, prefix: string, sent: SentItems): { items: ItemAtFault[]; others: { path: string; message: string }[] } {
+  const items: ItemAtFault[] = [];
+  const others: { path: string; message: string }[] = [];
+  if (!(error instanceof ApiError)) return { items, others };
+  for (const e of error.problem.errors ?? []) {
+    const m = e.path.startsWith(`${prefix}.`) ? /^(personFields|notes|attachments)\.(\d+)$/.exec(e.path.slice(prefix.length + 1)) : null;
+    const id = m ? sent[m[1] as 'notes'][Number(m[2])] : undefined;
+    if (m && id !== undefined) items.push({ kind: m[1] as ItemAtFault['kind'], id, message: e.message });
+    else if (e.path === `${prefix}.concern`) items.push({ kind: 'concern', id: 'concern', message: e.message });
+    else others.push(e);
+  }
+  return { items, others };
+}
+
+/**
+ * A refusal's list of the items at fault: each named, with the API's words. A need-to-know refusal ends "— request
+ * access" (src/policy/rules): those words become a link to where access is asked for (`accessHref`: the note's page,
+ * the person's, the case's), never plain text.
+ */
+export function ItemsAtFault({ items, label, accessHref }: { items: ItemAtFault[]; label: (i: ItemAtFault) => string; accessHref: (i: ItemAtFault) => string | null }) {
+  if (!items.length) return null;
+  return (
+    <ul className="refusal-options refusal-items">
+      {items.map((i) => <li key={`${i.kind}:${i.id}:${i.message}`}><strong>{label(i)}</strong>: {withAccessLink(i.message, accessHref(i), label(i))}</li>)}
+    </ul>
+  );
+}
+
+/** The API's sentence with its closing "— request access" as a link to `href` (unchanged without one). */
+function withAccessLink(message: string, href: string | null, what: string): ReactNode {
+  const m = /^(.*?)\s*[—-]\s*request access\.?$/i.exec(message);
+  if (!m || !href) return message;
+  return <>{m[1]} — <Link href={href}>request access<span className="visually-hidden"> to {what}</span></Link>.</>;
 }
 
 /** One line of a disclosure register: to whom, for what, on which basis, where it is up to. */

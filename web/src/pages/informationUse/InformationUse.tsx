@@ -14,7 +14,7 @@ interface Model {
   privacyNoticeUrl: string;
   notices: { items: { sentence: string }[]; statement: string };
   consents: { items: { purpose: string; status: string; now: string; history: ConsentEvent[] }[]; statement: string };
-  purposes: { items: { name: string; description: string; inUse: boolean; yourAnswer: string; lawfulBasis: string; sensitive: string | null; information: string[]; keptFor: string }[]; statement: string };
+  purposes: { items: { name: string; description: string; inUse: boolean; yourAnswer: string; lawfulBasis: string; sensitive: string | null; whyAllowed: string; information: string[]; keptFor: string }[]; statement: string };
   disclosures: { items: { sentence: string }[]; statement: string };
   access: { months: { month: string | null; label: string; lines: { short: string }[]; refusedShort: string | null }[]; statement: string; leftOut: string };
   yourRights: { withdraw: string; copy: string; contact: string; complain: string | null };
@@ -24,7 +24,8 @@ interface Model {
 /**
  * "How your information is used" (Caldicott 8, no surprises; 4.1): the person's plain-English summary, as staff
  * on their case team or management go through it with them — printable from the browser (the print style leaves out
- * the app around it) or downloaded as the A4 PDF to hand over. Preparing it is audited by the API.
+ * the app around it) or downloaded as the A4 PDF to hand over. The guardian reads it at the general level (3.1): the
+ * parts left out are listed, and neither printing nor the PDF is offered. Preparing it is audited by the API.
  */
 export default function InformationUse({ id }: { id: string }) {
   const q = useQuery({
@@ -46,10 +47,13 @@ export default function InformationUse({ id }: { id: string }) {
           <PageTitle title="How their information is used">{m.title}</PageTitle>
           <p className="muted">For {m.preparedFor.name} · prepared on {m.preparedOn} by {m.preparedBy.displayName}{m.preparedBy.role ? `, ${m.preparedBy.role}` : ''}</p>
         </div>
-        <div className="head-actions no-print">
-          <a className="button primary" href={`/api/people/${id}/information-use.pdf`} download>Download PDF</a>
-          <Button variant="secondary" onPress={() => window.print()}>Print</Button>
-        </div>
+        {/* The copy handed to the person is the whole of it: one who reads only part (the guardian) is offered neither. */}
+        {m.restricted.length ? null : (
+          <div className="head-actions no-print">
+            <a className="button primary" href={`/api/people/${id}/information-use.pdf`} download>Download PDF</a>
+            <Button variant="secondary" onPress={() => window.print()}>Print</Button>
+          </div>
+        )}
       </div>
       {m.restricted.length ? (
         <div className="alert info no-print" role="note">
@@ -71,7 +75,7 @@ export default function InformationUse({ id }: { id: string }) {
             <p>{p.description}</p>
             <dl className="fields">
               <div className="field-row"><dt>Your answer</dt><dd>{p.yourAnswer}</dd></div>
-              <div className="field-row"><dt>Why the law allows it</dt><dd>{p.lawfulBasis}{p.sensitive ? `; for sensitive information: ${p.sensitive}` : ''}</dd></div>
+              <div className="field-row"><dt>Why the law allows it</dt><dd>{p.whyAllowed}</dd></div>
               <div className="field-row"><dt>Information used</dt><dd>{p.information.join(', ')}</dd></div>
               <div className="field-row"><dt>How long we keep it</dt><dd>{p.keptFor}</dd></div>
             </dl>

@@ -11,11 +11,19 @@ import { ART9_CONDITIONS, LAWFUL_BASES, usePeopleHere, type PurposeDetail } from
 
 const CATEGORIES = Object.entries(CLASSIFICATION_LABELS).map(([id, c]) => ({ id, label: c.label, description: c.description }));
 const SPECIAL = ['special', 'safeguarding'];
+/** Organisation-specific data (3.2): it never goes to a third party, so only to "internal service only". */
+const ORGANISATION_DATA = ['commercial'];
+const INTERNAL_ONLY = 'internal service only';
 const RETENTION = [
   { id: 'P1Y', label: '1 year' }, { id: 'P2Y', label: '2 years' }, { id: 'P3Y', label: '3 years' },
   { id: 'P6Y', label: '6 years' }, { id: 'P7Y', label: '7 years' }, { id: 'P25Y', label: '25 years (records about children)' },
 ] as const;
 const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+/** The latest review date the API accepts: three years from today (3.1: continuing uses are regularly reviewed). */
+const latestReview = () => {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear() + 3, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
+};
 
 /**
  * Propose a purpose (3.1): management or a guardian say what information is used for, why that is necessary, the
@@ -51,6 +59,8 @@ function NewPurposeForm() {
   const [busy, setBusy] = useState(false);
   const [checked, setChecked] = useState(false); // the error shown is this page's own check, not the API's answer
   const special = dataCategories.some((c) => SPECIAL.includes(c));
+  const recipientList = recipients.split(/[\n,]/).map((r) => r.trim()).filter(Boolean);
+  const organisationDataOut = dataCategories.some((c) => ORGANISATION_DATA.includes(c)) && recipientList.some((r) => r.toLowerCase() !== INTERNAL_ONLY);
 
   // What is still unanswered: the same rules the API applies, in words for the person filling it in.
   const missing = () => [
@@ -59,12 +69,14 @@ function NewPurposeForm() {
     !lawfulBasis && { path: 'body.lawfulBasis', message: 'Choose the lawful basis.' },
     !dataCategories.length && { path: 'body.dataCategories', message: 'Choose the information it uses.' },
     special && !art9Condition && { path: 'body.art9Condition', message: 'Special-category or safeguarding information needs an Article 9 condition.' },
+    organisationDataOut && { path: 'body.dataCategories', message: 'Business information of organisations never goes to a third party (3.2): with it, the only recipient can be “internal service only”.' },
     !needsIdentity && { path: 'body.needsIdentity', message: 'Say whether it needs to identify people.' },
     !guardianId && { path: 'body.guardianId', message: 'Choose the guardian who reviews it.' },
+    nextReviewOn > latestReview() && { path: 'body.nextReviewOn', message: `Review it at least every three years: choose a date on or before ${latestReview()}.` },
   ].filter(Boolean) as { path: string; message: string }[];
   // An answer given since the check takes its error away at once (radio buttons, checkboxes and lists included).
   const stillMissing = checked ? missing().map((m) => m.path.slice(5)) : [];
-  const resolved = checked ? ['name', 'description', 'lawfulBasis', 'dataCategories', 'art9Condition', 'needsIdentity', 'guardianId'].filter((f) => !stillMissing.includes(f)) : [];
+  const resolved = checked ? ['name', 'description', 'lawfulBasis', 'dataCategories', 'art9Condition', 'needsIdentity', 'guardianId', 'nextReviewOn'].filter((f) => !stillMissing.includes(f)) : [];
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -81,7 +93,7 @@ function NewPurposeForm() {
       const p = await call<{ data: PurposeDetail }>(api.POST('/api/purposes', {
         body: {
           name, description, lawfulBasis: lawfulBasis as 'consent', ...(special ? { art9Condition: art9Condition as 'explicit_consent' } : {}),
-          dataCategories: dataCategories as 'general'[], recipientCategories: recipients.split(/[\n,]/).map((r) => r.trim()).filter(Boolean),
+          dataCategories: dataCategories as 'general'[], recipientCategories: recipientList,
           needsIdentity: needsIdentity === 'yes', retentionPeriod: retentionPeriod!, guardianId: guardianId!, nextReviewOn,
         },
       }));
@@ -106,7 +118,7 @@ function NewPurposeForm() {
           <Radios name="lawfulBasis" label="Lawful basis (UK GDPR Article 6)" value={lawfulBasis} onChange={setLawfulBasis} options={LAWFUL_BASES} isRequired />
           <Checkboxes name="dataCategories" label="Information it uses" value={dataCategories} onChange={setCategories} options={CATEGORIES} isRequired />
           {special ? <Choice name="art9Condition" label="Article 9 condition (special-category information)" value={art9Condition} onChange={setArt9} options={ART9_CONDITIONS} isRequired /> : null}
-          <TextBox name="recipientCategories" label="Who receives it" value={recipients} onChange={setRecipients} rows={2} isRequired description="One per line: “internal service only”, “GP practice”, “named partner organisation”… A disclosure goes only to an organisation the purpose names: “named partner organisation” (any in the register, and the only one a consent can name) or its kind — “local authority”, “police”, “partner agency”, “funder”, “business”." />
+          <TextBox name="recipientCategories" label="Who receives it" value={recipients} onChange={setRecipients} rows={2} isRequired description="One per line. Only these let a disclosure go to an organisation: “named partner organisation” (any organisation in the register, and the only one a consent can name), or an organisation’s kind — “local authority”, “police”, “partner agency”, “funder”, “business”. “internal service only” keeps it with our own service. Any other words are recorded for consent and the person’s summary only: no disclosure can go under them." />
           <Radios name="needsIdentity" label="Does it need to identify people? (3.3)" value={needsIdentity} onChange={setNeedsIdentity} isRequired
             options={[{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No — aggregate or pseudonymised output only' }]} />
           <Choice name="retentionPeriod" label="How long it is kept" value={retentionPeriod} onChange={setRetention} options={RETENTION} isRequired />

@@ -4,7 +4,7 @@ import type { Page } from '../../api/models';
 import { ButtonLink, Link, Loading, PageTitle, ProblemMessage, formatDate } from '../../components/ui';
 import { useLocation } from '../../router';
 import { hasRole, useSession } from '../../session';
-import { STATUS_LABELS, basisLabel, type PurposeDetail } from './shared';
+import { STATUS_LABELS, basisLabel, inHouseOnly, recipientWords, type PurposeDetail } from './shared';
 
 const VIEWS = [
   { id: '', label: 'All' },
@@ -48,11 +48,12 @@ export default function PurposeList() {
         <div className="table-wrap">
           <table className="table purpose-table">
             <caption className="visually-hidden">Purposes{status ? `: ${VIEWS.find((v) => v.id === status)?.label}` : ''}</caption>
-            <thead><tr><th scope="col">Purpose</th><th scope="col">Lawful basis</th><th scope="col">Status</th><th scope="col">Next review</th></tr></thead>
+            <thead><tr><th scope="col">Purpose</th><th scope="col">Who receives it</th><th scope="col">Lawful basis</th><th scope="col">Status</th><th scope="col">Next review</th></tr></thead>
             <tbody>
               {items.map((p) => (
                 <tr key={p.id}>
                   <th scope="row"><Link href={`/purposes/${p.id}`}>{p.name}</Link></th>
+                  <td>{recipientWords(p.recipientCategories)}{p.reaches?.length === 0 && !inHouseOnly(p.recipientCategories) ? <span className="hint block">Names no organisation a disclosure can go to</span> : null}</td>
                   <td>{basisLabel(p.lawfulBasis)}{p.art9Condition ? <span className="hint block">+ special category</span> : null}</td>
                   <td><span className={`badge ${STATUS_LABELS[p.status].tone}`}>{STATUS_LABELS[p.status].label}</span></td>
                   <td>{p.status === 'retired' ? '—' : formatDate(p.nextReviewOn)}</td>

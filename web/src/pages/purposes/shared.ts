@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 import type { Account } from '../../api/models';
 import { hasRole, useSession } from '../../session';
+import { INTERNAL_ONLY } from '../consent/labels';
 
 export interface PurposeDetail {
   id: string;
@@ -12,6 +13,8 @@ export interface PurposeDetail {
   art9Condition: string | null;
   dataCategories: string[];
   recipientCategories: string[];
+  /** The kinds of organisation in the register a disclosure for it may go to, as the server decides it (src/purposes/reaches.ts). */
+  reaches: string[];
   needsIdentity: boolean;
   retentionPeriod: string;
   guardianId: string;
@@ -53,6 +56,14 @@ export const STATUS_LABELS: Record<PurposeDetail['status'], { label: string; ton
   review_due: { label: 'Review due', tone: 'warn' },
   retired: { label: 'Retired', tone: 'muted-badge' },
 };
+/**
+ * Who a purpose's information may go to, in the words the consent form uses ("May go to"): its recipient categories,
+ * "internal service only" read as our own service.
+ */
+export const recipientWords = (categories: readonly string[]) => categories.map((c) => (c.trim().toLowerCase() === INTERNAL_ONLY ? 'Our own service only' : c)).join('; ');
+/** True when a purpose's information stays with our own service: it names "internal service only" and nothing else. */
+export const inHouseOnly = (categories: readonly string[]) => categories.every((c) => c.trim().toLowerCase() === INTERNAL_ONLY);
+
 export const basisLabel = (id: string) => LAWFUL_BASES.find((b) => b.id === id)?.label ?? id;
 export const art9Label = (id: string | null) => (id ? ART9_CONDITIONS.find((c) => c.id === id)?.label ?? id : null);
 
