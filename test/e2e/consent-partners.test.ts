@@ -119,8 +119,9 @@ describe.runIf(browserAvailable)('consent to several partner organisations in a 
     await page.getByRole('heading', { name: 'Jo Bloggs', level: 1 }).waitFor();
     const history = page.getByRole('list', { name: 'Consent history, newest first' });
     await expect.poll(() => history.locator('li').count()).toBe(2);
-    expect(await history.locator('li').nth(0).textContent()).toMatch(/Agreed\s*Joint working.*To: Northbank Youth Service, Riverside Youth Trust · Covers:/);
-    expect(await history.locator('li').nth(1).textContent()).toMatch(/Replaced\s*Joint working.*To: Northbank Youth Service · Covers:/);
+    // The history shows "A purpose" until the purposes register has loaded: wait for the names, not only the rows.
+    await expect.poll(() => history.locator('li').nth(0).textContent()).toMatch(/Agreed\s*Joint working.*To: Northbank Youth Service, Riverside Youth Trust · Covers:/);
+    await expect.poll(() => history.locator('li').nth(1).textContent()).toMatch(/Replaced\s*Joint working.*To: Northbank Youth Service · Covers:/);
     expect(await history.textContent()).not.toContain('A named partner organisation');
     await checkpoint(page, 'consent-partners-02-history');
     expect(problems).toEqual([]);
