@@ -1,4 +1,5 @@
 import type { Ctx } from '../context';
+import { listOf } from '../information-use/plain';
 import { DomainError, type FieldError } from '../lib/errors';
 import { categoriesReaching, purposeReaches } from '../purposes/reaches';
 import { NAMED_PARTNER } from '../purposes/schema';
@@ -15,7 +16,7 @@ const KIND_WORDS: Readonly<Record<string, string>> = {
   other: 'another kind of organisation',
 };
 const kindWords = (kind: string) => KIND_WORDS[kind] ?? kind.replace(/_/g, ' ');
-const either = (xs: readonly string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs.at(-1)}`);
+const either = (xs: readonly string[]) => listOf(xs, 'or');
 
 /**
  * Refuses (400, nothing written) an agreement covering a purpose that cannot reach one of its partners: a disclosure

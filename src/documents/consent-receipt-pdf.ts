@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { listOf } from '../information-use/plain';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -49,7 +50,6 @@ const CATEGORY: Record<string, string> = {
 };
 
 const day = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const list = (xs: readonly string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 
 /**
  * A one-page receipt the person can keep (Caldicott 8: no surprises), in plain English: what they agreed to, for
@@ -91,8 +91,8 @@ export function consentReceiptPdf(m: ReceiptModel, printedAt: string): Promise<B
     doc.moveDown(0.7);
   };
   const agreed = m.decision === 'given' ? 'You agreed that we may share' : 'You were asked whether we may share';
-  section('What this is about', `${agreed} ${list(m.dataCategories.map((c) => CATEGORY[c] ?? c))} for this purpose: ${m.purpose.description}`);
-  section('Who it may go to', list(m.recipients.map((r) => r.name)) + '. Only what they need to know, and they are told it is CONFIDENTIAL.');
+  section('What this is about', `${agreed} ${listOf(m.dataCategories.map((c) => CATEGORY[c] ?? c))} for this purpose: ${m.purpose.description}`);
+  section('Who it may go to', listOf(m.recipients.map((r) => r.name)) + '. Only what they need to know, and they are told it is CONFIDENTIAL.');
   section('Why we need to share it (what we told you)', m.told.why);
   section('Who we said it would be shared with', m.told.withWhom);
   section('What may happen if you agree or do not agree', `${m.told.consequences} ${m.told.serviceImpact}`);

@@ -10,8 +10,9 @@ export const ukDate = (iso: string) =>
 /** "March 2026" for a month "2026-03". */
 export const ukMonth = (month: string) => new Date(`${month}-01T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** "a, b and c". */
-export const listOf = (xs: readonly string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+/** "a, b and c" (or "a, b or c" with `conjunction` 'or'). */
+export const listOf = (xs: readonly string[], conjunction: 'and' | 'or' = 'and') =>
+  (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} ${conjunction} ${xs[xs.length - 1]}`);
 
 /** "once", "twice", "5 times". */
 export const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);

@@ -23,11 +23,10 @@ export const CATEGORY_OF_KIND: Readonly<Record<(typeof ORGANISATION_KINDS)[numbe
  */
 export function purposeReaches(purpose: Pick<PurposeRow, 'recipient_categories'>, kind: string): boolean {
   const listed = new Set((JSON.parse(purpose.recipient_categories) as string[]).map((c) => c.trim().toLowerCase()));
-  const own = CATEGORY_OF_KIND[kind as keyof typeof CATEGORY_OF_KIND] ?? null;
-  return listed.has(NAMED_PARTNER) || (own !== null && listed.has(own));
+  return categoriesReaching(kind).some((c) => listed.has(c));
 }
 
-/** The categories that would let a purpose reach an organisation of `kind`, for a refusal's sentence. */
+/** The categories that let a purpose reach an organisation of `kind`: the kind's own, and "named partner organisation". */
 export function categoriesReaching(kind: string): string[] {
   const own = CATEGORY_OF_KIND[kind as keyof typeof CATEGORY_OF_KIND] ?? null;
   return own ? [own, NAMED_PARTNER] : [NAMED_PARTNER];
