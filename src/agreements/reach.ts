@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { listOf } from '../information-use/plain';
+import { listOf } from '../lib/list-words';
 import { DomainError, type FieldError } from '../lib/errors';
 import { categoriesReaching, purposeReaches } from '../purposes/reaches';
 import { NAMED_PARTNER } from '../purposes/schema';

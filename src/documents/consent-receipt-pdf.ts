@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { listOf } from '../information-use/plain';
+import { listOf } from '../lib/list-words';
 
 type Doc = InstanceType<typeof PDFDocument>;
 

@@ -3,7 +3,8 @@ import type { Ctx } from '../context';
 import { leftAt } from '../disclosure/record';
 import type { DisclosureLine } from '../documents/information-use-pdf';
 import { filter, visibleWhere } from '../policy/filter';
-import { CATEGORY_WORDS, listOf, ukDate } from './plain';
+import { listOf } from '../lib/list-words';
+import { CATEGORY_WORDS, ukDate } from './plain';
 
 /** The basis of a disclosure in the person's words. */
 const BASIS_WORDS: Readonly<Record<string, string>> = {

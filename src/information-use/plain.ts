@@ -1,3 +1,4 @@
+import { listOf } from '../lib/list-words';
 /**
  * Plain words for "How your information is used" (Caldicott 8: no surprises): the register's and the consent
  * record's codes said the way a person would say them, and dates in UK format. Short sentences, no jargon.
@@ -9,10 +10,6 @@ export const ukDate = (iso: string) =>
 
 /** "March 2026" for a month "2026-03". */
 export const ukMonth = (month: string) => new Date(`${month}-01T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** "a, b and c" (or "a, b or c" with `conjunction` 'or'). */
-export const listOf = (xs: readonly string[], conjunction: 'and' | 'or' = 'and') =>
-  (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} ${conjunction} ${xs[xs.length - 1]}`);
 
 /** "once", "twice", "5 times". */
 export const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);

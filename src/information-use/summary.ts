@@ -1,3 +1,4 @@
+import { listOf } from '../lib/list-words';
 import { fromDecision } from '../audit/append';
 import { enforce } from '../audit/enforce';
 import type { Ctx } from '../context';
@@ -12,7 +13,7 @@ import { accessSummary } from './access-summary';
 import { disclosureStatement, disclosuresFor } from './disclosures';
 import {
   ART9_WORDS, CATEGORY_WORDS, CONTACT_WORDS, LAWFUL_BASIS_WORDS, METHOD_WORDS, ROLE_WORDS, WITHDRAWAL_WORDS, whyTheLawAllows,
-  languageName, listOf, mainRole, nameWithRole, periodWords, ukDate,
+  languageName, mainRole, nameWithRole, periodWords, ukDate,
 } from './plain';
 
 /** The title the document and the JSON carry. */
