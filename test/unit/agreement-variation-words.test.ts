@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { variationWords } from '../../web/src/pages/agreements/variation-words';
+import { earlierAllowsSigning, variationWords } from '../../web/src/pages/agreements/variation-words';
 
 // The sentence a variation's page says about the earlier version it varies (practice 5.1): true for each state.
 const day = (iso: string) => iso.slice(0, 10);
@@ -32,5 +32,14 @@ describe('practice 5.1 sharing-agreements: what a variation says of the version 
     expect(terminated).not.toContain('stays in force');
     expect(sentence({ status: 'in_force', signedAt, terminatedAt: null }, earlier('terminated', '2026-01-20T09:00:00.000Z'), day))
       .toBe('This varies an earlier version, which was ended early on 2026-01-20.');
+  });
+
+  it('practice 5.1 sharing-agreements: the signing steps are offered only while the version a draft varies is current, never while it loads', () => {
+    const varies = { supersedes: 'earlier-id' };
+    expect(earlierAllowsSigning(varies, earlier('in_force'))).toBe(true);
+    expect(earlierAllowsSigning(varies, earlier('signed'))).toBe(true);
+    for (const status of ['ended', 'terminated', 'superseded'] as const) expect(earlierAllowsSigning(varies, earlier(status))).toBe(false);
+    expect(earlierAllowsSigning(varies, undefined)).toBe(false);
+    expect(earlierAllowsSigning({ supersedes: null }, undefined)).toBe(true);
   });
 });

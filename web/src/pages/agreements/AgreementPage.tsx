@@ -12,7 +12,7 @@ import { hasRole, useSession } from '../../session';
 import { categoryList, todayLocal, usePurposes } from '../disclosure/shared';
 import { ReviewForm, ReviewHistory, type ReviewableAgreementView } from './reviews';
 import { AgreementStatusBadge } from './shared';
-import { variationWords } from './variation-words';
+import { earlierAllowsSigning, variationWords } from './variation-words';
 
 const OURS = 'ours';
 
@@ -161,6 +161,8 @@ export default function AgreementPage({ id }: { id: string }) {
   const { data: a, can } = q.data;
   const onDone = (view: AgreementView, message: string) => {
     queryClient.setQueryData(['agreement', id], view);
+    // Another version's page depends on this one's state (a draft variation of it can no longer be signed once it ends).
+    void queryClient.invalidateQueries({ queryKey: ['agreement'], predicate: (query) => query.queryKey[1] !== id });
     void queryClient.invalidateQueries({ queryKey: ['agreements'] });
     setDone(view.data.status !== 'draft' && a.status === 'draft' ? `${message} Every party has signed: the agreement is now signed.` : message);
     setActed((n) => n + 1);
@@ -176,6 +178,7 @@ export default function AgreementPage({ id }: { id: string }) {
     }
   };
   const draft = a.status === 'draft';
+  const signable = draft && earlierAllowsSigning(a, earlier.data?.data);
   const partyName = (p: string) => (p === OURS ? 'Us' : a.partners.find((x) => x.organisationId === p)?.name ?? 'A partner');
   return (
     <article className="record">
@@ -249,7 +252,7 @@ export default function AgreementPage({ id }: { id: string }) {
             </li>
           </ul>
           {can.document && a.document.attached ? <p><a href={`/api/agreements/${a.id}/document`} download>Download the signed copy{a.document.filename ? ` (${a.document.filename})` : ''}</a></p> : null}
-          {can.manage && draft ? (
+          {can.manage && signable ? (
             <>
               {a.awaitingSignatures.length ? <><h3>Record a signatory</h3><SignatoryForm a={a} onDone={onDone} /></> : null}
               {!a.document.attached ? <><h3>Signed copy</h3><SignedCopyUpload a={a} onDone={onDone} /></> : null}

@@ -35,3 +35,12 @@ export function variationWords(a: Variation, earlier: Earlier, day: (iso: string
   }
   return { before: first.before, after: `${first.after}.` };
 }
+
+/**
+ * Whether a draft may still be signed as far as the earlier version it varies goes (practice 5.1): only while that
+ * version is current — in force, or signed and yet to start. A draft that varies nothing always may; while the earlier
+ * version is loading the answer is no, so the page never offers a step the API would refuse.
+ */
+export function earlierAllowsSigning(a: Pick<Agreement, 'supersedes'>, earlier: Earlier): boolean {
+  return a.supersedes === null || earlier?.status === 'in_force' || earlier?.status === 'signed';
+}
