@@ -5,6 +5,7 @@ import { icoClock } from '../breaches/assessment';
 import { overdueSql } from '../breaches/queries';
 import type { Ctx } from '../context';
 import { currentPolicy } from '../policy-document/store';
+import { filter, visibleWhere } from '../policy/filter';
 import { consentsToAskAgain } from './consents-to-ask-again';
 import { policyReviewStatus, requireManagement } from './policy-reviews';
 import type { ReviewViewQuery } from './schema';
@@ -105,9 +106,15 @@ async function openConcerns(ctx: Ctx, q: ReviewViewQuery) {
   };
 }
 
-/** Breaches not closed, with their 72-hour ICO deadlines (clause 5; UK GDPR Art 33), soonest deadline first. */
+/**
+ * Breaches not closed, with their 72-hour ICO deadlines (clause 5; UK GDPR Art 33), soonest deadline first: those the
+ * manager may read, filtered in SQL by the same rules as the breach register — never one about their own conduct
+ * (rule breaches/not-own-conduct), not even as a count.
+ */
 async function openBreaches(ctx: Ctx, q: ReviewViewQuery) {
-  const base = ctx.db.selectFrom('breaches').where('status', 'in', ['reported', 'assessing', 'contained']);
+  const scope = filter(ctx.actor, 'breach.read');
+  const base = ctx.db.selectFrom('breaches').where('status', 'in', ['reported', 'assessing', 'contained'])
+    .where((eb) => visibleWhere(eb, 'breach', scope, ctx.actor));
   const running = sql<number>`sum(case when ${overdueSql(ctx.nowIso)} then 0 when breaches.ico_reported_at is null and (breaches.ico_decision is null or breaches.ico_decision = 'report') then 1 else 0 end)`;
   const c = await base.select((eb) => [eb.fn.countAll<number>().as('total'), sql<number>`sum(case when ${overdueSql(ctx.nowIso)} then 1 else 0 end)`.as('overdue'), running.as('running')]).executeTakeFirstOrThrow();
   const rows = await base.select(['id', 'status', 'reported_at', 'aware_at', 'ico_deadline_at', 'ico_decision', 'ico_reported_at']).orderBy('ico_deadline_at').orderBy('id').limit(q.items).execute();

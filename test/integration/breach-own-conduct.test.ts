@@ -63,6 +63,13 @@ describe.each(dialects())('breach register: nobody deals with their own conduct 
     expect([after.version, after.status, after.containment, after.ico_decision, after.closed_at]).toEqual([1, 'assessing', null, null, null]);
     expect((await changesOn(id)).length).toBe(changesBefore);
 
+    // Nor is it in the management review's open breaches for them (3.6): not its id, status or clock, not in the count.
+    const openBreachesFor = async (user: TestUser) => (await as(world, user).get('/api/review')).json().sections.openBreaches as { count: number; items: { id: string }[] };
+    const [mine, theirs] = [await openBreachesFor(culprit), await openBreachesFor(reviewer)];
+    expect(mine.items.map((b) => b.id)).not.toContain(id);
+    expect(theirs.items.map((b) => b.id)).toContain(id);
+    expect(mine.count).toBe(theirs.count - 1);
+
     // Another manager deals with it: handles, decides and closes it, under breaches/management.
     const seen = await as(world, reviewer).get(`/api/breaches/${id}`);
     expect(seen.json().can).toEqual({ review: true, handle: true });
