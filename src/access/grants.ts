@@ -5,6 +5,7 @@ import type { AccessGrantRow } from '../db/schema';
 import { conflict, forbidden, invalidInput, notFound } from '../lib/errors';
 import { addMinutes } from '../lib/clock';
 import { newId } from '../lib/ids';
+import { listOf } from '../lib/list-words';
 import { notify, activeManagers } from '../notify/notify';
 import { settleAlerts } from '../notify/settle';
 import type { Action } from '../policy/actions';
@@ -12,6 +13,7 @@ import { decide } from '../policy/decide';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import type { z } from 'zod';
 import type { approveBody, listGrantsQuery, refuseBody, requestAccessBody } from './schema';
+import { GRANTABLE_BY_RECORD } from './grantable';
 import { resolveTarget } from './target';
 import { notFoundAudited } from '../audit/not-found';
 
@@ -76,6 +78,11 @@ export async function requestAccess(ctx: Ctx, input: z.infer<typeof requestAcces
   const max = ctx.services.config.grantMaxHours;
   // Said, not cut short silently: the requester learns the limit before anything is queued.
   if (input.hours !== undefined && input.hours > max) throw invalidInput(`Access is granted for at most ${max} hours at a time.`, [{ path: 'body.hours', message: `at most ${max}` }]);
+  // Said, not queued: a grant opens only what that kind of record holds (a person's record has nothing commercial).
+  // Decided on the kind, never on the record, so the answer says nothing of whether the id exists.
+  const holds = GRANTABLE_BY_RECORD[input.resourceType];
+  const lacking = input.classifications.filter((c) => !holds.includes(c));
+  if (lacking.length) throw invalidInput(`Records of this kind hold no ${listOf(lacking)} information to grant.`, [{ path: 'body.classifications', message: `one of ${holds.join(', ')}` }]);
   const target = await resolveTarget(ctx, input.resourceType, input.resourceId);
   const hours = Math.min(input.hours ?? ctx.services.config.grantDefaultHours, max);
   const row: AccessGrantRow = {

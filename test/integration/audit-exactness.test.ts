@@ -85,9 +85,9 @@ describe.each(dialects())('audit entries say exactly what happened (%s)', (diale
     expect((await as(world, staff).get(`/api/cases/${later}`)).json().data.riskNotes).toBe('none known');
   });
 
-  it('3.4 need-to-know: an approved request on a person opens the person only — their notes stay closed (deny)', async () => {
+  it('3.4 need-to-know: an approved request on a person opens the person only — their notes stay closed (deny; session notes are not even asked for on a person)', async () => {
     const staff = await makeUser(world, ['staff']);
-    await approvedGrant(staff, 'person', personId, ['personal', 'special', 'session']);
+    await approvedGrant(staff, 'person', personId, ['personal', 'special', 'safeguarding']);
     expect((await as(world, staff).get(`/api/people/${personId}`)).statusCode).toBe(200);
     expect((await as(world, staff).get(`/api/people/${personId}/cases`)).json().items).toEqual([]);
     const entries = await entriesOf(async () => expect((await as(world, staff).get(`/api/notes/${noteId}`)).statusCode).toBe(404));

@@ -113,7 +113,7 @@ describe.each(dialects())('access grants (%s)', (dialect) => {
   });
 
   it('3.1 justify-purpose: a manager may not approve their own request (403), another manager may', async () => {
-    const asked = await request(manager, { resourceType: 'person', resourceId: personId, classifications: ['session'], reason: 'Reviewing the session record' });
+    const asked = await request(manager, { resourceType: 'person', resourceId: personId, classifications: ['special'], reason: 'Reviewing the support plan' });
     const self = await as(world, manager).post(`/api/access/requests/${asked.json().id}/approve`, {});
     expect(self.statusCode).toBe(403);
     expect(self.json().rule).toBe('grant/no-self-approval');
@@ -194,6 +194,28 @@ describe.each(dialects())('access grants (%s)', (dialect) => {
     expect(notices.some((n) => n.kind === 'access-revoked')).toBe(true);
     expect((await as(world, manager).post(`/api/access/grants/${byDefault.json().id}/revoke`, {})).statusCode).toBe(409);
     await as(world, manager).post(`/api/access/requests/${long.json().id}/refuse`, { note: 'Too long' });
+  });
+
+  it('3.4 need-to-know: a request for information the kind of record does not hold (commercial on a person, session notes on an organisation) is a 400 naming body.classifications, the same for a real and an unknown id, nothing written or audited', async () => {
+    const grants = async () => Number((await world.services.db.kysely.selectFrom('access_grants').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const [before, entries] = [await grants(), (await auditRows(world)).length];
+    const organisationId = await makeOrganisation(world);
+    const tries = [
+      ['person', personId, ['personal', 'commercial']], ['person', '01900000-0000-7000-8000-0000000000bb', ['commercial']],
+      ['organisation', organisationId, ['session']], ['case', caseId, ['commercial']],
+    ] as const;
+    for (const [resourceType, resourceId, classifications] of tries) {
+      const res = await request(outsider, { resourceType, resourceId, classifications, reason: 'Checking what a grant could open' });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().errors).toEqual([{ path: 'body.classifications', message: expect.stringMatching(/^one of /) }]);
+    }
+    expect(await grants()).toBe(before);
+    expect((await auditRows(world)).length).toBe(entries);
+    // What each kind holds is still asked for and queued.
+    const fine = await request(outsider, { resourceType: 'organisation', resourceId: organisationId, classifications: ['commercial'], reason: 'Preparing the renewal of their contract' });
+    expect(fine.statusCode, fine.body).toBe(202);
+    await as(world, manager).post(`/api/access/requests/${fine.json().id}/refuse`, { note: 'No need to know' });
   });
 
   it('3.4 need-to-know: administrators (no case work) may not request access, nor may anyone who has not accepted the policy (3.5)', async () => {
