@@ -7,7 +7,7 @@ import { newId } from '../lib/ids';
 import type { Action } from '../policy/actions';
 import { decide } from '../policy/decide';
 import { classMask, type Classification, type Decision } from '../policy/types';
-import { requirePurposesReachPartners } from './reach';
+import { PURPOSE_REACHES_PARTNERS, requirePurposesReachPartners } from './reach';
 import { AGREEMENT_RECORD, agreementFact, agreementStatus, currentBlocker, loadParts, presentAgreement, variationBlocker, type CurrentStep } from './record';
 import { datesOutOfOrder, type CreateAgreementInput, type SignatoryInput, type UpdateAgreementInput } from './schema';
 
@@ -69,10 +69,23 @@ function refuseStranded(ctx: Ctx, row: AgreementRow, stranded: { source: Agreeme
   return new DomainError('conflict', stranded.detail, { rule: VARIATION_OF_CURRENT, clause, errors: [{ path: 'params.id', message: `the agreement it varies is ${sourceStatus}` }] });
 }
 
-/** Refuses (409, audited) a step towards signing a draft variation whose version varied is no longer current (5.1). */
+/**
+ * Refuses (409, audited as the step attempted) a step towards signing a draft that cannot be signed as it stands: a
+ * draft variation whose version varied is no longer current (5.1), or a draft naming a purpose that no longer
+ * reaches one of its partners — a purpose's recipients or a partner's kind changed since it was drafted (3.1,
+ * agreements/purpose-reaches-partners): what is signed could never be a basis for sharing that purpose.
+ */
 export async function requireCompletable(ctx: Ctx, row: AgreementRow, action: DraftStep): Promise<void> {
   const stranded = await strandedVariation(ctx, row);
   if (stranded) throw refuseStranded(ctx, row, stranded, action);
+  if (action === 'agreement.update') return; // the change sent is checked against the terms it would leave (updateAgreement)
+  const parts = (await loadParts(ctx.db, [row.id])).get(row.id)!;
+  try {
+    await requirePurposesReachPartners(ctx, parts.partners.map((p) => p.organisationId), parts.purposeIds, 'signing');
+  } catch (err) {
+    if (err instanceof DomainError) ctx.audit.add({ action, decision: 'deny', ruleId: PURPOSE_REACHES_PARTNERS, clause: err.clause ?? null, resourceType: 'agreement', resourceId: row.id });
+    throw err;
+  }
 }
 
 /**

@@ -7,8 +7,12 @@ import { NAMED_PARTNER } from '../purposes/schema';
 /** The rule an agreement naming a purpose that cannot reach one of its partners is refused under (3.1; practice 5.1). */
 export const PURPOSE_REACHES_PARTNERS = 'agreements/purpose-reaches-partners';
 
-/** Where the refusal points: the purpose entry sent, else the partner entry sent, else the agreement itself (a variation). */
-export type ReachFields = { purposes: boolean; partners: boolean } | 'variation';
+/**
+ * What is being checked, and so where the refusal points: the purpose entry sent, else the partner entry sent, else
+ * the agreement itself — a variation (which copies the terms), or a step towards signing a draft whose purposes or
+ * partners changed since it was drafted.
+ */
+export type ReachFields = { purposes: boolean; partners: boolean } | 'variation' | 'signing';
 
 const quoted = (s: string) => `“${s}”`;
 const KIND_WORDS: Readonly<Record<string, string>> = {
@@ -19,11 +23,12 @@ const kindWords = (kind: string) => KIND_WORDS[kind] ?? kind.replace(/_/g, ' ');
 const either = (xs: readonly string[]) => listOf(xs, 'or');
 
 /**
- * Refuses (400, nothing written) an agreement covering a purpose that cannot reach one of its partners: a disclosure
+ * Refuses (400, nothing written; 409 at a step towards signing) an agreement covering a purpose that cannot reach one of its partners: a disclosure
  * goes only to a recipient its purpose names (3.1; src/purposes/reaches.ts), so such a purpose could never be
  * shared under it. One error per purpose at fault, naming the partners it cannot reach and the recipient categories
  * that would — at the purpose's entry in the body (body.purposeIds.0) when the purposes were sent, else at the
- * partner's entry when only the partners were, else (a variation, which copies the agreement's terms) at the
+ * partner's entry when only the partners were, else (a variation, which copies the agreement's terms, or a signing
+ * step) at the
  * agreement. Partners and purposes are ids already checked to exist (requireParties).
  */
 export async function requirePurposesReachPartners(ctx: Ctx, partnerIds: readonly string[], purposeIds: readonly string[], fields: ReachFields): Promise<void> {
@@ -46,16 +51,17 @@ export async function requirePurposesReachPartners(ctx: Ctx, partnerIds: readonl
     const whom = either(unreached.map((o) => `${o.name} (${kindWords(o.kind)})`));
     const why = `its recipients (${listed}) do not include ${either(needed)}`;
     sentences.push(`The purpose ${quoted(purpose.name)} cannot reach ${whom}: ${why}.`);
-    const path = fields === 'variation' ? 'params.id'
+    const path = typeof fields === 'string' ? 'params.id'
       : fields.purposes || !fields.partners ? `body.purposeIds${fields.purposes ? `.${i}` : ''}`
         : `body.partnerIds.${partnerIds.indexOf(unreached[0].id)}`;
     errors.push({ path, message: `the purpose ${quoted(purpose.name)} cannot reach ${whom}: ${why}` });
   });
   if (errors.length === 0) return;
-  const then = fields === 'variation'
-    ? 'Draft a new agreement without it instead.'
-    : 'Remove it, or choose a purpose whose recipients include the partner.';
-  throw new DomainError('invalid-input',
+  const then = fields === 'variation' ? 'Draft a new agreement without it instead.'
+    : fields === 'signing' ? 'A purpose\'s recipients or a partner\'s kind changed since it was drafted: change the draft\'s purposes before anyone signs, or draft a new agreement without it.'
+      : 'Remove it, or choose a purpose whose recipients include the partner.';
+  // At signing the request is sound: what changed is the draft's standing (409), not the body sent.
+  throw new DomainError(fields === 'signing' ? 'conflict' : 'invalid-input',
     `An agreement covers only purposes whose information may go to every partner: a disclosure goes only to a recipient its purpose names (3.1). ${sentences.join(' ')} ${then}`,
     { errors, rule: PURPOSE_REACHES_PARTNERS, clause: ctx.actor.policy.clauseFor('justify-purpose') });
 }

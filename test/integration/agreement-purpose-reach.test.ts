@@ -126,6 +126,40 @@ describe.each(dialects())('an agreement\'s purposes reach its partners, and its 
     expect(varied.json().data).toMatchObject({ status: 'draft', supersedes: id, purposeIds: [agencyOnly] });
   });
 
+  it('3.1 justify-purpose agreements/purpose-reaches-partners: each step towards signing rechecks the draft — once its partner\'s kind changed so that its purpose no longer reaches it, recording a signatory and attaching the signed copy are refused (409 at the agreement, naming the purpose), audited as the step attempted, nothing written; once the purpose reaches it again, it is signed', async () => {
+    const partner = await makeOrganisation(world, { name: 'Westgate Family Hub', kind: 'partner_agency' });
+    const id = await draft({ partnerIds: [partner], purposeIds: [agencyOnly], requiresConsent: false });
+    const signatory = (b: Record<string, unknown>) => async () => as(world, manager).post(`/api/agreements/${id}/signatories`, b, { 'if-match': await etagOf(id) });
+    const ours = signatory({ party: 'ours', userId: guardian.id, role: 'Caldicott guardian', signedOn: '2026-01-05' });
+    const theirs = signatory({ party: 'partner', organisationId: partner, name: 'W. Partner', role: 'Director', signedOn: '2026-01-06' });
+    const attach = async () => {
+      const m = multipartFile(PDF);
+      return world.app.inject({ method: 'POST', url: `/api/agreements/${id}/document`, payload: m.payload, headers: { 'content-type': m.contentType, cookie: `confide_session=${manager.cookie}`, 'x-csrf-token': manager.csrf, 'if-match': await etagOf(id) } });
+    };
+    expect((await ours()).statusCode).toBe(200);
+
+    await db().updateTable('organisations').set({ kind: 'business' }).where('id', '=', partner).execute();
+    const before = { ...(await snapshot()), signatories: await db().selectFrom('agreement_signatories').selectAll().where('agreement_id', '=', id).execute() };
+    for (const [action, step] of [['agreement.sign', theirs], ['agreement.attach', attach]] as const) {
+      const refused = await step();
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json()).toMatchObject({
+        rule: RULE, clause: '3.1, monitoring-and-review', detail: expect.stringMatching(/changed since it was drafted/),
+        errors: [{ path: 'params.id', message: expect.stringMatching(/“Handing over to an agency” cannot reach Westgate Family Hub \(a business\)/) }],
+      });
+      const entry = (await auditRows(world)).at(-1)!;
+      expect([entry.action, entry.decision, entry.rule_id, entry.clause, entry.resource_type, entry.resource_id, entry.actor_id]).toEqual([action, 'deny', RULE, '3.1, monitoring-and-review', 'agreement', id, manager.id]);
+    }
+    const after = { ...(await snapshot()), signatories: await db().selectFrom('agreement_signatories').selectAll().where('agreement_id', '=', id).execute() };
+    expect({ ...after, audit: after.audit - 2 }).toEqual(before);
+
+    await db().updateTable('organisations').set({ kind: 'partner_agency' }).where('id', '=', partner).execute();
+    expect((await theirs()).statusCode).toBe(200);
+    const signed = await attach();
+    expect(signed.statusCode, signed.body).toBe(200);
+    expect(signed.json().data.status).toBe('in_force');
+  });
+
   it('practice 5.1 sharing-agreements: the review date falls within the agreement — not before its start date (nor after its end date), on creating and on changing a draft: 400 naming the field in plain words, nothing written; a review on the first day is accepted', async () => {
     const before = await snapshot();
     for (const [over, errors] of [
