@@ -7,6 +7,8 @@ import { addMinutes, isInFuture } from '../lib/clock';
 import { newId } from '../lib/ids';
 import { notify } from '../notify/notify';
 import { decide } from '../policy/decide';
+import { factsFor } from '../policy/relations';
+import { offered } from '../records/can';
 import type { Decision } from '../policy/types';
 import { checkWrite, findVisible, refusalTarget, requireAllowed, type Visible } from '../records/guard';
 import { addEntry, presentEntry } from './chronology';
@@ -53,13 +55,23 @@ export async function raiseConcern(ctx: Ctx, input: RaiseConcernInput) {
   // through which roles.
   const recipients = await concernRecipients(ctx, ctx.actor.id);
   const alerted = alertedAs(ctx, recipients.roles, await alertConcern(ctx, row, 0, recipients.ids));
+  // Someone who has not accepted the current policy yet raises all the same (3.5 gates reading, never raising), but
+  // does not read records back: the answer then carries the concern's id and status only, as a breach report's does.
+  const loaded = row as unknown as Record<string, unknown>;
+  const readBack = decide(ctx.actor, 'concern.read', { ...factsFor(ctx.actor, 'concern', loaded), classification: 'general' });
+  if (!readBack.allowed) return { data: { id, status: row.status, raisedAt: row.raised_at, immediateRisk }, restricted: [], version: 1, can: offered(ctx, 'concern', loaded), alerted };
   return { ...(await getConcern(ctx, id)), alerted };
 }
 
-/** 404 naming body.personId, alike for a person who does not exist and one the raiser may not see (3.4). */
+/**
+ * 404 naming body.personId, alike for a person who does not exist and one the raiser may not see (3.4). Naming a
+ * client one works with is not reading their record: it is decided on need to know alone, so the acceptance gate
+ * (3.5, agreement/not-accepted) never holds a concern up (practice 4.1).
+ */
 async function requireVisiblePerson(ctx: Ctx, personId: string) {
+  const naming: Ctx = { ...ctx, actor: { ...ctx.actor, policyAccepted: true } };
   try {
-    await findVisible(ctx, 'person', personId, 'concern.raise', { resourceType: 'concern', resourceId: null });
+    await findVisible(naming, 'person', personId, 'concern.raise', { resourceType: 'concern', resourceId: null });
   } catch (error) {
     if (!(error instanceof DomainError) || error.kind !== 'not-found') throw error;
     throw new DomainError('not-found', 'No person with that id, or you do not have access to their record: describe the person in your own words instead.', {

@@ -223,4 +223,28 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await checkpoint(page, 'safeguarding-14-raise-375px');
     expect(problems).toEqual([]);
   }, 120_000);
+  it('practice 4.1 safeguarding-management, 3.5: a new starter who has not accepted the policy yet raises a concern from the policy page, describing the person — the leads and management are alerted — and goes back to the policy; nothing else opens first', async () => {
+    const newStarter = await makeUser(world, ['staff'], { username: 'noor.haddad', accepted: false });
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'noor.haddad');
+    await page.getByRole('heading', { name: /Before you start/, level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'raise a safeguarding concern' }).click();
+    await page.getByRole('heading', { name: 'Raise a concern', level: 1 }).waitFor();
+    expect(await page.getByRole('combobox', { name: /Their record/ }).count()).toBe(0); // records stay closed until acceptance
+    await checkpoint(page, 'safeguarding-15-raise-before-accepting');
+    await choose(page, 'A child');
+    await page.getByLabel('Describe them').fill('Boy of about 9 waiting outside after the Saturday session');
+    await page.getByLabel('What did you see or hear?').fill('He said nobody comes to collect him and he sleeps in the car.');
+    await choose(page, 'No, or I am not sure');
+    await page.getByRole('button', { name: 'Send to the safeguarding leads and management' }).click();
+    await page.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
+    const raised = await world.services.db.kysely.selectFrom('concerns').select('id').where('raised_by', '=', newStarter.id).execute();
+    expect(raised).toHaveLength(1);
+    const alerted = await world.services.db.kysely.selectFrom('notifications').select('user_id').where('resource_id', '=', raised[0].id).execute();
+    expect(alerted.map((n) => n.user_id).sort()).toEqual([lead.id, manager.id].sort());
+    expect((await auditRows(world)).filter((r) => r.actor_id === newStarter.id && r.action === 'concern.raise').map((r) => [r.decision, r.rule_id])).toEqual([['allow', 'safeguarding/raise-concern']]);
+    await page.getByRole('link', { name: 'Back to the policy' }).click();
+    await page.getByRole('heading', { name: /Before you start/, level: 1 }).waitFor();
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

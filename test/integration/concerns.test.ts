@@ -80,6 +80,26 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     expect(inbox.find((n: { resourceId: string }) => n.resourceId === id).email).toEqual({ status: 'pending', sentAt: null });
   });
 
+  it('practice 4.1 safeguarding-management, 3.5: someone who has not yet accepted the policy (a new starter, or anyone after a new version) still raises a concern — by description or naming a client on their team — and the leads and management are alerted; the answer carries its id and status, and their other work waits for acceptance', async () => {
+    const newStarter = await makeUser(world, ['staff'], { accepted: false });
+    await db().insertInto('case_team').values({ case_id: (await db().selectFrom('cases').select('id').where('person_id', '=', personOnTeam).executeTakeFirstOrThrow()).id, user_id: newStarter.id, team_role: 'worker', added_at: world.clock.now().toISOString(), added_by: null }).execute();
+    for (const over of [{}, { personId: personOnTeam, personDescription: undefined }]) {
+      const res = await as(world, newStarter).post('/api/concerns', concernBody(over));
+      expect(res.statusCode, res.body).toBe(201);
+      const id = res.json().data.id as string;
+      expect(res.json().data).toMatchObject({ id, status: 'raised', immediateRisk: false });
+      expect(res.json().alerted.people).toBeGreaterThanOrEqual(2);
+      expect(await db().selectFrom('concerns').select(['id', 'raised_by']).where('id', '=', id).executeTakeFirst()).toEqual({ id, raised_by: newStarter.id });
+      const alerts = await db().selectFrom('notifications').select('user_id').where('resource_id', '=', id).execute();
+      expect(alerts.map((n) => n.user_id).sort()).toEqual([lead.id, manager.id].sort());
+      expect((await auditFor(id)).filter((r) => r.action === 'concern.raise').map((r) => [r.actor_id, r.decision, r.rule_id])).toEqual([[newStarter.id, 'allow', 'safeguarding/raise-concern']]);
+    }
+    // Their other work still waits for acceptance (3.5): reading a client's record is refused under the gate.
+    const read = await as(world, newStarter).get(`/api/people/${personOnTeam}`);
+    expect(read.statusCode).toBe(403);
+    expect(read.json().rule).toBe('agreement/not-accepted');
+  });
+
   it('practice 4.1 safeguarding-management: naming a person the raiser may not see answers exactly like an id that does not exist (404 on body.personId) and writes nothing', async () => {
     const before = await db().selectFrom('concerns').select('id').execute();
     const hidden = await as(world, volunteer).post('/api/concerns', concernBody({ personId: personElsewhere }));

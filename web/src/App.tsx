@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Layout } from './components/Layout';
 import { Loading, ProblemMessage } from './components/ui';
+import { AuthFrame } from './components/AuthFrame';
 import { AcceptPolicy } from './pages/AcceptPolicy';
 import { ChangePassword } from './pages/ChangePassword';
 import { NotFound } from './pages/NotFound';
@@ -178,7 +179,12 @@ function Gate() {
   if (!me.data) return <SignIn message={expired} onSignedIn={refresh} />;
   const session = { me: me.data, refresh };
   if (me.data.user.mustChangePassword) return <SessionProvider value={session}><ChangePassword firstRun /></SessionProvider>;
-  if (!me.data.policyAccepted) return <SessionProvider value={session}><AcceptPolicy /></SessionProvider>;
+  if (!me.data.policyAccepted) {
+    // A concern or a suspected breach never waits for the policy to be accepted (practice 4.1, clause 5): those two
+    // pages open before it, nothing else does.
+    const urgent = pathname === '/concerns/new' ? <RaiseConcern /> : pathname === '/breaches/new' ? <ReportBreach /> : null;
+    return <SessionProvider value={session}>{urgent ? <AuthFrame wide><Suspense fallback={<Loading />}>{urgent}</Suspense></AuthFrame> : <AcceptPolicy />}</SessionProvider>;
+  }
   const worksWithClients = hasRole(me.data, 'manager', 'guardian', 'staff', 'volunteer', 'student');
   const start = worksWithClients ? '/people' : hasRole(me.data, 'safeguarding_lead') ? '/concerns' : hasRole(me.data, 'administrator') ? '/admin/accounts' : '/people';
   return (

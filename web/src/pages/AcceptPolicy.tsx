@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, call } from '../api/client';
 import type { PolicyDocument } from '../api/models';
 import { AuthFrame } from '../components/AuthFrame';
-import { Button, Loading, PageTitle, ProblemMessage } from '../components/ui';
+import { Button, Link, Loading, Notice, PageTitle, ProblemMessage } from '../components/ui';
 import { useSession } from '../session';
 
 /** Read and accept the current confidentiality policy before seeing anything confidential (3.5). */
@@ -32,6 +32,10 @@ export function AcceptPolicy() {
         {me.user.displayName}, you work under this policy (clause 3.5: everyone is aware of their responsibilities). Read it, then
         accept it to see the records you need.
       </p>
+      <Notice tone="warning">
+        <strong>Worried about someone’s safety, or about information going where it should not?</strong> That never waits for
+        this: <Link href="/concerns/new">raise a safeguarding concern</Link> or <Link href="/breaches/new">report a suspected breach</Link> now.
+      </Notice>
       {policy.isPending ? <Loading /> : null}
       <ProblemMessage error={policy.error ?? error} />
       {policy.data ? (

@@ -5,6 +5,7 @@ import { ApiForm } from '../../components/ApiForm';
 import { TextBox, TextInput } from '../../components/fields';
 import { Button, ButtonLink, Link, Notice, PageTitle } from '../../components/ui';
 import { howAlerted } from '../../labels';
+import { useSession } from '../../session';
 import type { BreachView } from './types';
 
 /**
@@ -14,6 +15,7 @@ import type { BreachView } from './types';
  */
 export default function ReportBreach() {
   const queryClient = useQueryClient();
+  const { me } = useSession();
   const [report, setReport] = useState('');
   const [occurredAt, setOccurredAt] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -70,8 +72,13 @@ export default function ReportBreach() {
             <li>If you can stop it getting worse (recall an e-mail, lock a screen, retrieve papers), do so now and tell them.</li>
           </ul>
           <div className="actions">
-            <ButtonLink href={`/breaches/${done.data.id}`} variant="primary">See your report</ButtonLink>
-            <ButtonLink href="/breaches/mine">All breaches you reported</ButtonLink>
+            {/* Before the policy is accepted (3.5) nothing is read back: a report never waits, reading does. */}
+            {me.policyAccepted ? (
+              <>
+                <ButtonLink href={`/breaches/${done.data.id}`} variant="primary">See your report</ButtonLink>
+                <ButtonLink href="/breaches/mine">All breaches you reported</ButtonLink>
+              </>
+            ) : <ButtonLink href="/" variant="primary">Back to the policy</ButtonLink>}
           </div>
         </div>
       </section>
@@ -89,7 +96,7 @@ export default function ReportBreach() {
           <TextInput name="occurredAt" type="datetime-local" label="When did it happen?" value={occurredAt} onChange={setOccurredAt} description="If you know. Roughly is fine." />
           <div className="actions">
             <Button type="submit" isDisabled={busy}>{busy ? 'Sending…' : 'Report to management'}</Button>
-            <Link href="/breaches/mine">Breaches you reported</Link>
+            {me.policyAccepted ? <Link href="/breaches/mine">Breaches you reported</Link> : <Link href="/">Back to the policy</Link>}
           </div>
         </ApiForm>
       </div>

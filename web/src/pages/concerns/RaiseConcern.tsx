@@ -118,6 +118,9 @@ export default function RaiseConcern() {
 
 function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: string | null; personLabel: string }) {
   const queryClient = useQueryClient();
+  // Before the policy is accepted (3.5) the records are closed, the search for a person with them: a concern is
+  // raised all the same, describing the person (practice 4.1: a concern never waits).
+  const canSearch = useSession().me.policyAccepted;
   const [concernFor, setConcernFor] = useState<'child' | 'vulnerable_adult' | null>(null);
   const [personId, setPersonId] = useState<string | null>(initialPerson);
   const [personDescription, setPersonDescription] = useState('');
@@ -202,8 +205,12 @@ function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: 
             <li>Keep this to yourself and those handling it: do not discuss it with colleagues or the person concerned.</li>
           </ul>
           <div className="actions">
-            <ButtonLink href={`/concerns/${raised.data.id}`} variant="primary">See your report</ButtonLink>
-            <ButtonLink href="/concerns/mine">All concerns you raised</ButtonLink>
+            {canSearch ? (
+              <>
+                <ButtonLink href={`/concerns/${raised.data.id}`} variant="primary">See your report</ButtonLink>
+                <ButtonLink href="/concerns/mine">All concerns you raised</ButtonLink>
+              </>
+            ) : <ButtonLink href="/" variant="primary">Back to the policy</ButtonLink>}
           </div>
         </div>
       </section>
@@ -218,8 +225,8 @@ function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: 
       <div className="panel">
         <ApiForm onSubmit={submit} error={error} resolved={resolved}>
           <Radios name="concernFor" label="Who is this about?" value={concernFor} onChange={setConcernFor} options={CONCERN_FOR} isRequired />
-          <PersonPicker value={personId} onChange={setPersonId} initialName={personLabel} />
-          <TextBox name="personDescription" label="Or describe them" value={personDescription} onChange={setPersonDescription} rows={2} description="If they have no record or you cannot find it: a name, an age, where you met them." />
+          {canSearch ? <PersonPicker value={personId} onChange={setPersonId} initialName={personLabel} /> : null}
+          <TextBox name="personDescription" label={canSearch ? 'Or describe them' : 'Describe them'} value={personDescription} onChange={setPersonDescription} rows={2} description={canSearch ? "If they have no record or you cannot find it: a name, an age, where you met them." : "A name, an age, where you met them."} />
           <TextBox name="whatHappened" label="What did you see or hear?" value={whatHappened} onChange={setWhatHappened} rows={6} isRequired description="In your own words. Write what was said as it was said, if you can." />
           <TextInput name="occurredAt" type="datetime-local" label="When did it happen?" value={occurredAt} onChange={setOccurredAt} isRequired description="Roughly is fine." />
           <TextBox name="peopleInvolved" label="Who else was involved or there?" value={peopleInvolved} onChange={setPeopleInvolved} rows={2} />
@@ -228,7 +235,7 @@ function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: 
           <TextBox name="actionsTaken" label="What has been done already?" value={actionsTaken} onChange={setActionsTaken} rows={2} description="For example: called 999, told my manager, gave a helpline number." />
           <div className="actions">
             <Button type="submit" isDisabled={busy}>{busy ? 'Sending…' : 'Send to the safeguarding leads and management'}</Button>
-            <Link href="/concerns/mine">Concerns you raised</Link>
+            {canSearch ? <Link href="/concerns/mine">Concerns you raised</Link> : <Link href="/">Back to the policy</Link>}
           </div>
         </ApiForm>
       </div>
