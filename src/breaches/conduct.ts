@@ -1,6 +1,5 @@
-import type { ExpressionBuilder } from 'kysely';
 import type { Ctx } from '../context';
-import type { BreachFlagRow, BreachRow, Database } from '../db/schema';
+import type { BreachFlagRow, BreachRow } from '../db/schema';
 import { activeWithRole } from '../notify/notify';
 import type { Resource } from '../policy/types';
 
@@ -26,19 +25,26 @@ export async function breachConductOf(ctx: Ctx, r: Pick<BreachRow, 'id' | 'grant
 export const flagConductOf = (f: Pick<BreachFlagRow, 'user_id'>): string[] => (f.user_id ? [f.user_id] : []);
 
 /**
- * {@link flagConductOf} in SQL: true for the flags that are not about `userId`'s own activity — those naming nobody
- * or someone else. The flag queue leaves the others out (rule breaches/not-own-conduct: nobody follows a flag about
- * their own activity).
+ * {@link flagConductOf} in SQL, for the relations reading whose conduct a row is about (`own-conduct`,
+ * `no-free-manager`): a review flag is listed as the breach it may become, about the user it names (`conduct` of
+ * visibleWhere, src/policy/filter.ts).
  */
-export const flagNotAbout = (eb: ExpressionBuilder<Database, 'breach_flags'>, userId: string) =>
-  eb.or([eb('breach_flags.user_id', 'is', null), eb('breach_flags.user_id', '<>', userId)]);
+export const FLAG_CONDUCT: readonly string[] = ['breach_flags.user_id'];
 
 /**
- * The facts deciding who may handle a breach (clause 5): whose conduct it is about (rule breaches/not-own-conduct),
- * and whether any active manager is left free to handle it — when none is, the guardian does (relation
- * `no-free-manager`, rule breaches/guardian-when-no-manager-free).
+ * The facts deciding who deals with a matter about the conduct of `conductOf` (clause 5), given the ids of the active
+ * managers: whose conduct it is (rule breaches/not-own-conduct), and whether any active manager is left free to deal
+ * with it — when none is, the guardian does (relation `no-free-manager`, rule breaches/guardian-when-no-manager-free).
+ * Pure: load the managers once for a whole list.
  */
+export const conductFacts = (conductOf: readonly string[], managers: readonly string[]): Pick<Resource, 'conductOf' | 'noFreeManager'> => ({
+  conductOf, noFreeManager: managers.every((m) => conductOf.includes(m)),
+});
+
+/** The ids of the active managers, for {@link conductFacts}. */
+export const activeManagerIds = (ctx: Ctx) => activeWithRole(ctx, 'manager');
+
+/** {@link conductFacts} for a breach, from what it was opened from ({@link breachConductOf}). */
 export async function breachConduct(ctx: Ctx, r: Pick<BreachRow, 'id' | 'grant_id' | 'flag_id'>): Promise<Pick<Resource, 'conductOf' | 'noFreeManager'>> {
-  const conductOf = await breachConductOf(ctx, r);
-  return { conductOf, noFreeManager: (await activeWithRole(ctx, 'manager', conductOf)).length === 0 };
+  return conductFacts(await breachConductOf(ctx, r), await activeManagerIds(ctx));
 }

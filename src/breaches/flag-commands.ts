@@ -1,20 +1,37 @@
 import { enforce } from '../audit/enforce';
-import { fromDecision } from '../audit/append';
 import type { Ctx } from '../context';
 import type { AccessGrantRow, BreachFlagRow } from '../db/schema';
 import { conflict } from '../lib/errors';
-import { decide } from '../policy/decide';
+import { decide, decideAction } from '../policy/decide';
+import { filter, visibleWhere } from '../policy/filter';
+import type { Actor } from '../policy/types';
+import { listRules } from '../records/list-audit';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { changeEntry, createBreach } from './commands';
-import { flagConductOf, flagNotAbout } from './conduct';
+import { activeManagerIds, conductFacts, FLAG_CONDUCT, flagConductOf } from './conduct';
 import { getBreach } from './queries';
 import type { ListFlagsQuery } from './schema';
 import { notFoundAudited } from '../audit/not-found';
 
-/** Flags are for those who handle breaches (management): they name a colleague and what their activity was. */
-function requireHandler(ctx: Ctx, action: string, flagId: string | null) {
-  return enforce(ctx, action, decide(ctx.actor, 'breach.flags', { type: 'breach', classification: 'general' }), { resourceType: 'breach-flag', resourceId: flagId });
+/**
+ * Whether the actor works the flag queue at all (clause 5): some rule gives `breach.flags` to their roles — management,
+ * and the guardian for the flags no manager is free to decide — the pipeline's coarse check, asked again for the
+ * console. Which flags they may list and decide is decided per flag ({@link flagDecision}). A refusal is audited as
+ * `attempted`, naming the rule and clause, and answers 403.
+ */
+function requireQueue(ctx: Ctx, attempted: string, flagId: string | null) {
+  const refusal = decideAction(ctx.actor, 'breach.flags');
+  if (refusal) enforce(ctx, attempted, refusal, { resourceType: 'breach-flag', resourceId: flagId });
 }
+
+/**
+ * The decision on a flag (`breach.flags`, clause 5): decided as the breach it may become, about the user it names —
+ * management, never the manager it is about (breaches/not-own-conduct); the guardian when no active manager is free
+ * to (every one is that user, or there is none: breaches/guardian-when-no-manager-free). `managers`: the ids of the
+ * active managers ({@link activeManagerIds}), loaded once for a list.
+ */
+const flagDecision = (actor: Actor, f: Pick<BreachFlagRow, 'user_id'>, managers: readonly string[]) =>
+  decide(actor, 'breach.flags', { type: 'breach', classification: 'general', ...conductFacts(flagConductOf(f), managers) });
 
 /** A flag as the API sends it. */
 export function presentFlag(f: BreachFlagRow) {
@@ -25,44 +42,58 @@ export function presentFlag(f: BreachFlagRow) {
 }
 
 /**
- * Review flags by status (default open), newest first (management), but those about the caller's own activity: a
- * disciplinary matter is not followed by the person it concerns (rule breaches/not-own-conduct, clause 5). The
- * listing is audited once.
+ * Review flags by status (default open), newest first: those the caller may decide ({@link flagDecision}), filtered
+ * in SQL by the same rules (src/policy/filter.ts, each flag as the breach it may become: `FLAG_CONDUCT`). Management
+ * see every flag but those about their own activity — a disciplinary matter is not followed by the person it
+ * concerns (rule breaches/not-own-conduct); the guardian only those no active manager is free to decide (rule
+ * breaches/guardian-when-no-manager-free). Clause 5. Each item carries the display name of the user it is about
+ * (`userName`) and whether the caller may decide it. The listing is audited once, under the rule that filtered it.
  */
 export async function listFlags(ctx: Ctx, query: ListFlagsQuery) {
-  const d = requireHandler(ctx, 'breach.flags', null);
-  let q = ctx.db.selectFrom('breach_flags').selectAll().where('status', '=', query.status).where((eb) => flagNotAbout(eb, ctx.actor.id));
+  requireQueue(ctx, 'breach.flags', null);
+  const scope = filter(ctx.actor, 'breach.flags');
+  // With the name of the user each flag is about: who decides it must know whose activity it was (the guardian may
+  // not list the accounts).
+  let q = ctx.db.selectFrom('breach_flags').leftJoin('users', 'users.id', 'breach_flags.user_id').selectAll('breach_flags').select('users.display_name as user_name')
+    .where('breach_flags.status', '=', query.status)
+    .where((eb) => visibleWhere(eb as never, 'breach', scope, ctx.actor, 'set', undefined, FLAG_CONDUCT));
   if (query.cursor) {
     const [at, id] = decodeCursor(query.cursor, 2);
-    q = q.where((eb) => eb.or([eb('raised_at', '<', at), eb.and([eb('raised_at', '=', at), eb('id', '<', id)])]));
+    q = q.where((eb) => eb.or([eb('breach_flags.raised_at', '<', at), eb.and([eb('breach_flags.raised_at', '=', at), eb('breach_flags.id', '<', id)])]));
   }
-  const rows = await q.orderBy('raised_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const rows = await q.orderBy('breach_flags.raised_at', 'desc').orderBy('breach_flags.id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
-  ctx.audit.add(fromDecision('breach.flags', d, { resourceType: 'breach-flag', detail: { status: query.status, results: page.length } }));
+  const [rule] = listRules(ctx, 'breach.flags');
+  ctx.audit.add({
+    action: 'breach.flags', decision: 'allow', ruleId: rule?.id ?? null, clause: rule ? ctx.actor.policy.clauseFor(rule.clauseKey) : null,
+    resourceType: 'breach-flag', detail: { status: query.status, results: page.length },
+  });
   const last = page[page.length - 1];
-  // What the web app may offer on each flag, decided as the decision itself is (flagDecision).
-  return { items: page.map((f) => ({ ...presentFlag(f), can: { decide: flagDecision(ctx, f).allowed } })), nextCursor: rows.length > query.limit && last ? encodeCursor([last.raised_at, last.id]) : null };
+  // What the web app may offer on each flag, decided as the decision itself is.
+  const managers = page.length ? await activeManagerIds(ctx) : [];
+  return {
+    items: page.map(({ user_name: userName, ...f }) => ({ ...presentFlag(f), userName, can: { decide: flagDecision(ctx.actor, f, managers).allowed } })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.raised_at, last.id]) : null,
+  };
 }
 
-/** Whether the actor may decide a flag: management, never on a flag about their own activity (breaches/not-own-conduct). */
-const flagDecision = (ctx: Ctx, f: Pick<BreachFlagRow, 'user_id'>) => decide(ctx.actor, 'breach.flags', { type: 'breach', classification: 'general', conductOf: flagConductOf(f) });
-
 /**
- * An open flag, for a decision on it (dismissing it, opening it as a breach), with the decision that allows it: never
- * by the user whose activity it names (rule breaches/not-own-conduct: 403, audited as the decision attempted).
+ * An open flag, for a decision on it (dismissing it, opening it as a breach), with the decision that allows it
+ * ({@link flagDecision}): never by the user whose activity it names (rule breaches/not-own-conduct), nor by the
+ * guardian while a manager is free to decide it — 403, audited as the decision attempted, naming the rule and clause 5.
  */
 async function openFlag(ctx: Ctx, id: string, action: string) {
-  requireHandler(ctx, action, id);
+  requireQueue(ctx, action, id);
   const flag = await ctx.db.selectFrom('breach_flags').selectAll().where('id', '=', id).executeTakeFirst();
   if (!flag) {
     throw notFoundAudited(ctx, 'flag', { action, resourceType: 'breach-flag', resourceId: id, detail: { found: false } });
   }
-  const d = enforce(ctx, action, flagDecision(ctx, flag), { resourceType: 'breach-flag', resourceId: id, detail: { kind: flag.kind } });
+  const d = enforce(ctx, action, flagDecision(ctx.actor, flag, await activeManagerIds(ctx)), { resourceType: 'breach-flag', resourceId: id, detail: { kind: flag.kind } });
   if (flag.status !== 'open') throw conflict(`This flag was already ${flag.status === 'breach' ? 'opened as a breach' : 'dismissed'}.`, [{ path: 'params.id', message: flag.status }]);
   return { flag, d };
 }
 
-/** Moves a flag out of `open`, only if it is still open (two managers deciding at once: one wins, the other gets 409). */
+/** Moves a flag out of `open`, only if it is still open (two people deciding it at once: one wins, the other gets 409). */
 async function decideFlag(ctx: Ctx, flag: BreachFlagRow, changes: Partial<BreachFlagRow>) {
   const done = await ctx.db
     .updateTable('breach_flags')

@@ -163,8 +163,9 @@ export async function raiseFlags(ctx: Ctx): Promise<string[]> {
 /**
  * Tells management of new flags in the app: each flag goes to every active manager but the user it is about (clause
  * 5: a disciplinary matter is not followed by the person it concerns; src/breaches/conduct.ts) — to the guardian when
- * no other manager is left, as a breach's alerts do ({@link breachRecipients}). One notification per person, counting
- * the flags they are told of; nobody is told of a flag about themselves.
+ * no other manager is left, as a breach's alerts do ({@link breachRecipients}), who then decides it (rule
+ * breaches/guardian-when-no-manager-free, src/breaches/flag-commands.ts). One notification per person, counting the
+ * flags they are told of; nobody is told of a flag about themselves.
  */
 async function announce(ctx: Ctx, raised: readonly Pick<BreachFlagRow, 'id' | 'user_id'>[]) {
   const audiences = new Map<string, string[]>(); // by the user the flags are about ('' for nobody)

@@ -28,7 +28,7 @@ export const BREACH_RECORD = defineRecord({
   ],
   // report: anyone working here; read: the report (the reporter their own; management and the guardian all);
   // review: read the handling and the ICO clock; handle: record the handling and close; flags: work the review flags
-  // (management's queue: the guardian may handle a breach no manager is free to, never the flags).
+  // (management's queue; the guardian handles a breach, and decides a flag, only when no manager is free to).
   actions: ['read', 'report', 'review', 'handle', 'flags'],
   subjectPerson: null,
   access: null,

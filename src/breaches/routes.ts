@@ -20,7 +20,8 @@ const tagged = async (reply: { header(name: string, value: string): unknown }, b
 /**
  * The breach register (clause 5; UK GDPR Art 33–34): anyone working here reports a suspected breach; management
  * handle it against the 72-hour ICO clock; the guardian reviews; the reporter reads back their report and its
- * status. Review flags raised from the audit chain are worked by management.
+ * status. Review flags raised from the audit chain are worked by management — by the guardian when no active manager
+ * is free to (each is about the only one, or there is none).
  */
 export const breachRoutes = [
   route({
@@ -39,7 +40,7 @@ export const breachRoutes = [
   }),
   route({
     method: 'GET', url: '/api/breaches/flags', action: 'breach.flags', tags, query: listFlagsQuery,
-    summary: 'Review flags raised from the audit chain (management): break-glass uses unreviewed, unusual reads, exports, repeated refusals',
+    summary: 'Review flags raised from the audit chain (management; the guardian those no manager is free to decide): break-glass uses unreviewed, unusual reads, exports, repeated refusals',
     handler: (ctx, { query }) => listFlags(ctx, query),
   }),
   route({

@@ -119,10 +119,10 @@ export function registerBreachCommands(program: Command) {
     .description('warn of ICO deadlines and raise review flags, once (the server does this every BREACH_CHECK_SECONDS)')
     .action(() => withServices(async (services) => void process.stdout.write(await cliBreachChecks(services))));
 
-  const flags = breaches.command('flags').description('review flags raised from the audit chain (management)');
+  const flags = breaches.command('flags').description('review flags raised from the audit chain (management; the guardian those no manager is free to decide)');
   flags
     .command('list')
-    .requiredOption('--as <username>', 'the manager')
+    .requiredOption('--as <username>', 'the manager (or the guardian)')
     .option('--status <status>', 'open, dismissed or breach', 'open')
     .option('--json', 'print JSON')
     .action((o: { as: string; status: string; json?: boolean }) =>
@@ -131,14 +131,14 @@ export function registerBreachCommands(program: Command) {
           o.json ? json(out) : out.items.map((f) => [f.id, f.kind, f.userId ?? '', f.count, f.windowStart ?? ''].join('\t')).join('\n') + (out.items.length ? '\n' : 'no flags\n')));
   flags
     .command('dismiss <id>')
-    .requiredOption('--as <username>', 'the manager')
+    .requiredOption('--as <username>', 'the manager (or the guardian)')
     .requiredOption('--reason <text>', 'why it is not a breach')
     .action((id: string, o: { as: string; reason: string }) =>
       asUserPrinting(o.as, 'cli-breach-flag-dismiss', (ctx) => dismissFlag(ctx, id, parse(dismissFlagBody, { reason: o.reason }).reason), () => `dismissed flag ${id}\n`));
   flags
     .command('open <id>')
     .description('open a flag as a breach record: the ICO clock starts')
-    .requiredOption('--as <username>', 'the manager')
+    .requiredOption('--as <username>', 'the manager (or the guardian)')
     .action((id: string, o: { as: string }) =>
       asUserPrinting(o.as, 'cli-breach-flag-open', (ctx) => openFlagAsBreach(ctx, id), (b: { data: { id: string } }) => `opened breach ${b.data.id}\n`));
 }

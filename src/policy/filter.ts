@@ -76,13 +76,15 @@ const FALSE = sql<SqlBool>`1 = 0`;
  * The WHERE condition that keeps only rows the scope allows, each relation written by its own SQL form
  * (src/policy/relations.ts). Use in every list, search, count and export. `team` picks how membership is tested
  * (same rows either way, see {@link TeamForm}). `consent` is the question the consent relation answers, for actions
- * that use it (consent.check): without it, that relation keeps no row.
+ * that use it (consent.check): without it, that relation keeps no row. `conduct`, for rows that stand for a record of
+ * `type` without being one (review flags, decided as the breach they may become), names whose conduct each row is
+ * about (see RelationQuery).
  */
-export function visibleWhere(eb: AnyEb, type: RecordType, scope: Scope, actor: Actor, team: TeamForm = 'set', consent?: ConsentAsk): Expression<SqlBool> {
+export function visibleWhere(eb: AnyEb, type: RecordType, scope: Scope, actor: Actor, team: TeamForm = 'set', consent?: ConsentAsk, conduct?: readonly string[]): Expression<SqlBool> {
   if (scope.kind === 'all') return TRUE;
   if (scope.kind === 'none') return FALSE;
   const term = (t: Term) => {
-    const sqlOf = (r: Relation) => RELATIONS[r].sql({ eb, type, actor, form: team, consent });
+    const sqlOf = (r: Relation) => RELATIONS[r].sql({ eb, type, actor, form: team, consent, conduct });
     return typeof t === 'string' ? sqlOf(t) : eb.not(sqlOf(t.not));
   };
   return eb.or(scope.conjunctions.map((conj) => eb.and(conj.map(term))));

@@ -25,6 +25,12 @@ export interface RelationQuery {
   consent?: ConsentAsk;
   /** What the sharing-agreement relation is asked (partner, purpose, categories, when); without it, it holds for no row. */
   agreement?: AgreementAsk;
+  /**
+   * SQL expressions naming the users whose own conduct each row is about, for rows that stand for a record of `type`
+   * without being one: a review flag is decided as the breach it may become, about the user it names
+   * (src/breaches/conduct.ts). Read by `own-conduct` and `no-free-manager`; default: the type's descriptor `conduct`.
+   */
+  conduct?: readonly string[];
 }
 
 /** Why a relation does not hold, when that is the whole reason for a denial: the rule and clause to name. */
@@ -208,19 +214,25 @@ export const RELATIONS = {
     facts: (_actor, type, row) => (type === 'disclosure' ? { referral: row.concern_id != null } : {}),
   },
   /**
-   * Clause 5: no active manager is free to handle this breach — every one is someone whose own conduct it is about
-   * (rule breaches/not-own-conduct), or there is none. The guardian handles it then, so it is never left to the
-   * person it concerns nor to nobody. The fact is loaded before deciding (src/breaches/conduct.ts); holds for no
-   * record of any other type.
+   * Clause 5: no active manager is free to deal with this breach or review flag — every one is someone whose own
+   * conduct it is about (rule breaches/not-own-conduct), or there is none. The guardian deals with it then, so it is
+   * never left to the person it concerns nor to nobody. The fact is loaded before deciding (src/breaches/conduct.ts);
+   * its SQL form reads the row's conduct (a breach's, or a flag's: `conduct` in the query); holds for no record of any
+   * other type. When it does not hold, a refusal says who deals with it, under clause 5.
    */
   'no-free-manager': {
-    meaning: 'no active manager is free to handle the breach',
+    meaning: 'no active manager is free to deal with the breach or review flag',
     holds: (_actor, r) => r.noFreeManager === true,
-    sql: ({ eb, type }) => (type === 'breach' ? eb.not(eb.exists(freeManager())) : FALSE),
+    sql: ({ eb, type, conduct }) => (type === 'breach' ? eb.not(eb.exists(freeManager(conduct ?? recordOf(type).conduct ?? []))) : FALSE),
+    missing: () => ({
+      ruleId: 'default/deny', clauseKey: 'breach-handling',
+      reason: 'Management deal with breaches and review flags; the guardian does only when no active manager is free to (every one is someone it is about, or there is none).',
+    }),
   },
   /**
    * Clause 5: the record is about the actor's own conduct — a breach opened from their break-glass use or from a
-   * review flag naming them (the descriptor's `conduct`). Rule breaches/not-own-conduct forbids on it: a disciplinary
+   * review flag naming them (the descriptor's `conduct`) — or such a review flag itself (its user: `conduct` in the
+   * query, src/breaches/conduct.ts). Rule breaches/not-own-conduct forbids on it: a disciplinary
    * matter is neither judged nor followed by the person it concerns. Its facts (`conductOf`, every user the record
    * is about) are read off the row loaded with `_conduct<i>` columns (src/records/guard.ts); a row loaded without
    * them asks nothing. Holds for no record of a type without `conduct`.
@@ -228,8 +240,8 @@ export const RELATIONS = {
   'own-conduct': {
     meaning: 'the record is about their own conduct',
     holds: (actor, r) => r.conductOf?.includes(actor.id) === true,
-    sql: ({ type, actor }) => {
-      const conduct = recordOf(type).conduct;
+    sql: ({ type, actor, conduct: rows }) => {
+      const conduct = rows ?? recordOf(type).conduct;
       // Never null (so `not` of it is exact): a missing link compares as '' and no user id is empty.
       return conduct?.length ? sql<SqlBool>`(${sql.join(conduct.map((e) => sql`coalesce(${sql.raw(e)}, '') = ${actor.id}`), sql` or `)})` : FALSE;
     },
@@ -262,11 +274,12 @@ export const RELATIONS = {
   },
 } as const satisfies Record<string, RelationDef>;
 
-/** An active manager whose conduct the breach in the outer query is not about (the `no-free-manager` relation). */
-const freeManager = () => sql<number>`(select 1 from user_roles mr join users mu on mu.id = mr.user_id
-  where mr.role = 'manager' and mu.active = 1
-  and mu.id not in (select g.user_id from access_grants g where g.id = breaches.grant_id
-    union all select f.user_id from breach_flags f where f.id = breaches.flag_id and f.user_id is not null))`;
+/**
+ * An active manager whose conduct the row in the outer query is not about (the `no-free-manager` relation): `conduct`
+ * are the SQL expressions naming the users it is about, as `own-conduct` reads them (a missing one compares as '').
+ */
+const freeManager = (conduct: readonly string[]) => sql<number>`(select 1 from user_roles mr join users mu on mu.id = mr.user_id
+  where mr.role = 'manager' and mu.active = 1${sql.join(conduct.map((e) => sql` and coalesce(${sql.raw(e)}, '') <> mu.id`), sql``)})`;
 
 /** The column a row is loaded with for the `i`th expression of its type's `conduct` (the `own-conduct` relation's facts). */
 export const conductColumn = (i: number) => `_conduct${i}`;

@@ -286,4 +286,33 @@ describe.runIf(browserAvailable)('the breach register in a real browser (clause 
     expect(reviewed.map((r) => [r.decision, r.rule_id])).toEqual([['allow', 'breaches/guardian-oversight']]);
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('clause 5 breach-handling: a flag about the only active manager waits for the guardian, who reaches the queue from the register and dismisses it with the reason', async () => {
+    // Unusual reads by Morgan Reyes, the only manager: no manager is free to decide the flag, so the guardian does.
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    await world.services.db.kysely.insertInto('breach_flags').values({
+      id: newId(), kind: 'read-volume', dedupe_key: `read-volume:${manager.id}:${at}`, user_id: manager.id, window_start: at,
+      window_end: new Date(Date.now() - 1_800_000).toISOString(), count: 230, grant_id: null, raised_at: at, status: 'open',
+      decided_by: null, decided_at: null, dismiss_reason: null, breach_id: null, version: 1,
+    }).execute();
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'gia.mensah');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Breaches', exact: true }).click();
+    await page.getByRole('heading', { name: 'Breach register', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Review flags' }).click();
+    await page.getByRole('heading', { name: 'Review flags', level: 1 }).waitFor();
+    const card = page.locator('.flag-card');
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.textContent()).toMatch(/Unusual number of record reads[\s\S]*Morgan Reyes opened 230 records/);
+    await checkpoint(page, 'breaches-13-guardian-flags');
+    await card.getByRole('button', { name: 'Not a breach…' }).click();
+    await card.getByLabel('Why this is not a breach').fill('Morgan was preparing the annual return with the funder; agreed in advance.');
+    await card.getByRole('button', { name: 'Dismiss the flag' }).click();
+    await expect.poll(() => page.locator('.flag-card').count()).toBe(0);
+    await page.getByText('No open flags wait for you').waitFor();
+    const dismissed = (await auditRows(world)).filter((r) => r.action === 'breach.flag.dismiss' && r.actor_id === guardian.id);
+    expect(dismissed.map((r) => [r.decision, r.rule_id, r.clause])).toEqual([['change', 'breaches/guardian-when-no-manager-free', '5']]);
+    expect(dismissed[0].detail).not.toContain('annual return');
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

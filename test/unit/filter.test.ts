@@ -27,7 +27,7 @@ function keeps(scope: Scope, actor: Actor, facts: Resource): boolean {
   if (scope.kind === 'none') return false;
   const holds = (r: Relation) =>
     r === 'any' ? true : r === 'team' ? facts.team === true : r === 'grant' ? (facts.granted ?? 0) !== 0
-      : r === 'own-conduct' ? facts.conductOf?.includes(actor.id) === true : facts.ownerId === actor.id;
+      : r === 'own-conduct' ? facts.conductOf?.includes(actor.id) === true : r === 'no-free-manager' ? facts.noFreeManager === true : facts.ownerId === actor.id;
   return scope.conjunctions.some((conj) => conj.every((t) => (typeof t === 'string' ? holds(t) : !holds(t.not))));
 }
 
@@ -116,6 +116,39 @@ describe('5 breach-handling: the breach list leaves out what a read refuses — 
     expect(filter(actorOf(roleBit('manager'), false), 'breach.read')).toMatchObject({ kind: 'none', denial: { ruleId: 'agreement/not-accepted' } });
     // Other record types are unaffected: no forbid rule there names a relation.
     expect(filter(actorOf(roleBit('manager'), true), 'note.read')).toEqual({ kind: 'all' });
+  });
+});
+
+describe('5 breach-handling: the flag queue lists exactly the review flags the actor may decide', () => {
+  it('5 breach-handling breaches/guardian-when-no-manager-free: every role set × agreement × flag (about them, another, nobody; a manager free to decide it or not): the queue keeps a flag exactly when decide() allows deciding it', () => {
+    let checks = 0;
+    for (let mask = 0; mask < 1 << ROLES.length; mask++) {
+      for (const accepted of [true, false]) {
+        const actor = actorOf(mask, accepted);
+        const scope = filter(actor, 'breach.flags');
+        for (const conductOf of [[ME], ['other'], []]) {
+          for (const noFreeManager of [true, false]) {
+            const facts: Resource = { type: 'breach', conductOf, noFreeManager };
+            const allowed = decide(actor, 'breach.flags', { ...facts, classification: 'general' }).allowed;
+            if (keeps(scope, actor, facts) !== allowed) throw new Error(`filter and decide disagree: roles [${actor.roles}] accepted=${accepted} conductOf=${conductOf} noFreeManager=${noFreeManager}`);
+            checks++;
+          }
+        }
+      }
+    }
+    expect(checks).toBe((1 << ROLES.length) * 2 * 3 * 2);
+  });
+
+  it('5 breach-handling breaches/guardian-when-no-manager-free: management list every flag but those about themselves; the guardian only those no manager is free to decide, never one about themselves; other roles none', () => {
+    const own = { not: 'own-conduct' } as const;
+    expect(filter(actorOf(roleBit('manager'), true), 'breach.flags')).toEqual({ kind: 'some', conjunctions: [['any', own]] });
+    expect(filter(actorOf(roleBit('guardian'), true), 'breach.flags')).toEqual({ kind: 'some', conjunctions: [['no-free-manager', own]] });
+    expect(filter(actorOf(roleBit('manager') | roleBit('guardian'), true), 'breach.flags')).toEqual({ kind: 'some', conjunctions: [['any', own]] });
+    for (const role of ['staff', 'volunteer', 'student', 'safeguarding_lead', 'administrator'] as const) expect(filter(actorOf(roleBit(role), true), 'breach.flags')).toEqual({ kind: 'none' });
+    // The guardian refused a flag a manager is free to decide is told who decides it, under clause 5.
+    expect(decide(actorOf(roleBit('guardian'), true), 'breach.flags', { type: 'breach', conductOf: ['other'], noFreeManager: false })).toMatchObject({
+      allowed: false, ruleId: 'default/deny', clauseKey: 'breach-handling', clause: '5',
+    });
   });
 });
 

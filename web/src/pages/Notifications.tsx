@@ -8,9 +8,12 @@ const PAGES: Record<string, (id: string) => string> = {
   concern: (id) => `/concerns/${id}`, breach: (id) => `/breaches/${id}`, disclosure: (id) => `/disclosures/${id}`, person: (id) => `/people/${id}`,
 };
 
-/** Where a notification leads in the app: its record, the access inbox, the management review, or nowhere. */
+/** The list a notification leads to by the kind of record it names: the access inbox, the management review, the flag queue. */
+const LISTS: Record<string, string> = { grant: '/access', policy_review: '/review', 'breach-flag': '/breaches/flags' };
+
+/** Where a notification leads in the app: its record, the access inbox, the management review, the flag queue, or nowhere. */
 const target = (n: Notification) =>
-  n.resourceType === 'grant' ? '/access' : n.resourceType === 'policy_review' ? '/review' : n.resourceType && n.resourceId && PAGES[n.resourceType] ? PAGES[n.resourceType](n.resourceId) : null;
+  n.resourceType && LISTS[n.resourceType] ? LISTS[n.resourceType] : n.resourceType && n.resourceId && PAGES[n.resourceType] ? PAGES[n.resourceType](n.resourceId) : null;
 
 /**
  * How a settled alert says what the colleague did, by kind: an exception was decided (1.3), an access request dealt

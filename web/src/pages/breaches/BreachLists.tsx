@@ -1,11 +1,11 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 import type { Page } from '../../api/models';
 import { Button, ButtonLink, Link, Loading, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { hasRole, useSession } from '../../session';
 import { useAccountNames } from '../access/shared';
 import { ClockBadge } from './IcoCountdown';
-import { SOURCE_LABELS, STATUS_LABELS, type BreachItem } from './types';
+import { SOURCE_LABELS, STATUS_LABELS, type BreachItem, type ReviewFlag } from './types';
 
 /** Pages of the breaches the actor may see (management and the guardian all of them, others their own reports). */
 function useBreaches() {
@@ -37,12 +37,29 @@ function BreachCards({ items, name }: { items: BreachItem[]; name: (id: string) 
 }
 
 /**
+ * Whether to offer the review flags (clause 5): always to management, who decide them; to the guardian only while a
+ * flag waits for them — one no manager is free to decide (the API lists them no other).
+ */
+function useFlagsToOffer(): boolean {
+  const { me } = useSession();
+  const manager = hasRole(me, 'manager');
+  const waiting = useQuery({
+    queryKey: ['breach-flags', 'waiting'],
+    queryFn: () => call<Page<ReviewFlag>>(api.GET('/api/breaches/flags', { params: { query: { status: 'open', limit: 1 } } })),
+    enabled: !manager && me.may.includes('breach.flags'),
+  });
+  return manager || (waiting.data?.items.length ?? 0) > 0;
+}
+
+/**
  * The breach register (clause 5) for management and the guardian: every breach, those past the ICO deadline first,
- * then by deadline, each with its clock. Management also work the review flags from here.
+ * then by deadline, each with its clock. Management also work the review flags from here — and the guardian, when no
+ * manager is free to decide one.
  */
 export function BreachRegister() {
   const { me } = useSession();
   const list = useBreaches();
+  const offerFlags = useFlagsToOffer();
   const accounts = useAccountNames(hasRole(me, 'manager', 'administrator'));
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const open = items.filter((b) => b.status !== 'closed');
@@ -53,7 +70,7 @@ export function BreachRegister() {
       <div className="page-head">
         <PageTitle>Breach register</PageTitle>
         <div className="head-actions">
-          {hasRole(me, 'manager') ? <ButtonLink href="/breaches/flags">Review flags</ButtonLink> : null}
+          {offerFlags ? <ButtonLink href="/breaches/flags">Review flags</ButtonLink> : null}
           <ButtonLink href="/breaches/new" variant="primary">Report a breach</ButtonLink>
         </div>
       </div>

@@ -6,13 +6,14 @@ import { ApiForm } from '../../components/ApiForm';
 import { TextBox } from '../../components/fields';
 import { Button, Link, Loading, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
 import { navigate } from '../../router';
+import { hasRole, useSession } from '../../session';
 import { useAccountNames } from '../access/shared';
 import { FLAG_WORDS, type BreachView, type ReviewFlag } from './types';
 
 /** What a flag saw, in a sentence (the counts and windows the API gives; never what was read). */
-function flagDetail(f: ReviewFlag, who: string) {
+function flagDetail(f: ReviewFlag, who: string, reviewsBreakGlass: boolean) {
   switch (f.kind) {
-    case 'break-glass-unreviewed': return <>{who} used break-glass on {formatDateTime(f.windowStart)}; nobody has reviewed it yet. <Link href="/access/break-glass">Break-glass reviews</Link></>;
+    case 'break-glass-unreviewed': return <>{who} used break-glass on {formatDateTime(f.windowStart)}; nobody has reviewed it yet.{reviewsBreakGlass ? <> <Link href="/access/break-glass">Break-glass reviews</Link></> : null}</>;
     case 'read-volume': return <>{who} opened {f.count} records between {formatDateTime(f.windowStart)} and {formatDateTime(f.windowEnd)}.</>;
     case 'repeated-denials': return <>{who} was refused {f.count} times between {formatDateTime(f.windowStart)} and {formatDateTime(f.windowEnd)}.</>;
     default: return <>{who} exported the details of {f.count} people on {formatDateTime(f.windowStart)}.</>;
@@ -20,7 +21,7 @@ function flagDetail(f: ReviewFlag, who: string) {
 }
 
 /** One open flag with its two decisions: not a breach (with the reason), or open it as a breach (the clock starts). */
-function FlagCard({ flag, who }: { flag: ReviewFlag; who: string }) {
+function FlagCard({ flag, who, reviewsBreakGlass }: { flag: ReviewFlag; who: string; reviewsBreakGlass: boolean }) {
   const queryClient = useQueryClient();
   const [dismissing, setDismissing] = useState(false);
   const [reason, setReason] = useState('');
@@ -49,7 +50,7 @@ function FlagCard({ flag, who }: { flag: ReviewFlag; who: string }) {
   return (
     <li className="card flag-card">
       <p className="card-title">{FLAG_WORDS[flag.kind]}</p>
-      <p>{flagDetail(flag, who)}</p>
+      <p>{flagDetail(flag, who, reviewsBreakGlass)}</p>
       <p className="concern-meta">Raised {formatDateTime(flag.raisedAt)}</p>
       <ProblemMessage error={dismissing ? null : error} />
       {dismissing ? (
@@ -74,24 +75,29 @@ function FlagCard({ flag, who }: { flag: ReviewFlag; who: string }) {
 
 /**
  * Review flags (clause 5: the signs of a breach are looked at): break-glass uses left unreviewed, unusual numbers of
- * reads, exports of people's details and repeated refusals, raised from the audit chain for management to judge.
+ * reads, exports of people's details and repeated refusals, raised from the audit chain for management to judge — and
+ * for the guardian, those no manager is free to decide (each is about the only active manager, or there is none).
  */
 export default function ReviewFlags() {
+  const { me } = useSession();
+  const manager = hasRole(me, 'manager');
   const flags = useQuery({
     queryKey: ['breach-flags'],
     queryFn: () => call<Page<ReviewFlag>>(api.GET('/api/breaches/flags', { params: { query: { status: 'open', limit: 100 } } })),
   });
-  const name = useAccountNames();
+  const accounts = useAccountNames(hasRole(me, 'manager', 'administrator'));
+  const name = (f: ReviewFlag) => f.userName ?? accounts(f.userId);
   const items = flags.data?.items ?? [];
   return (
     <section>
       <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/breaches">Breach register</Link></nav>
       <PageTitle>Review flags</PageTitle>
       <p className="lede">Activity Confide noticed in the audit trail that may be a breach. Look at each one: dismiss it with the reason, or open it as a breach — the 72-hour clock then starts.</p>
+      {manager ? null : <p>Management decide review flags. You see only those no manager is free to decide — each is about the only active manager, or there is no active manager — so they are yours to decide.</p>}
       <ProblemMessage error={flags.error} />
       {flags.isPending ? <Loading /> : null}
-      {flags.data ? <Notice tone="info">{items.length === 0 ? 'No open flags.' : items.length === 1 ? 'One flag to review.' : `${items.length} flags to review.`}</Notice> : null}
-      {items.length ? <ul className="card-list" aria-label="Open review flags">{items.map((f) => <FlagCard key={f.id} flag={f} who={name(f.userId)} />)}</ul> : null}
+      {flags.data ? <Notice tone="info">{items.length === 0 ? (manager ? 'No open flags.' : 'No open flags wait for you: while a manager is free, management decide them.') : items.length === 1 ? 'One flag to review.' : `${items.length} flags to review.`}</Notice> : null}
+      {items.length ? <ul className="card-list" aria-label="Open review flags">{items.map((f) => <FlagCard key={f.id} flag={f} who={name(f)} reviewsBreakGlass={manager} />)}</ul> : null}
     </section>
   );
 }

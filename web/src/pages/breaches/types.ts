@@ -56,6 +56,8 @@ export interface ReviewFlag {
   id: string;
   kind: 'break-glass-unreviewed' | 'read-volume' | 'people-export' | 'repeated-denials';
   userId: string;
+  /** The display name of the user it is about (in a list: whoever decides it must know whose activity it was). */
+  userName?: string | null;
   windowStart: string;
   windowEnd: string | null;
   count: number;
@@ -64,7 +66,10 @@ export interface ReviewFlag {
   status: 'open' | 'dismissed' | 'breach';
   dismissReason: string | null;
   breachId: string | null;
-  /** In a list: whether the reader may decide it (never a flag about their own activity). */
+  /**
+   * In a list: whether the reader may decide it (never a flag about their own activity; the guardian only those no
+   * manager is free to decide).
+   */
   can?: { decide: boolean };
 }
 
