@@ -9,6 +9,8 @@ import type { Role } from '../policy/types';
 import { generatePassword, hashPassword } from './passwords';
 import type { CreateUserInput, UpdateUserInput } from './schema';
 import { insertUser, replaceRoles, rolesOf } from './users';
+import { allHolders, notify } from '../notify/notify';
+import { CLIENT_FACING_ROLES, roleCombinationProblem, SEPARATE_ROLES_RULE } from './roles';
 
 /**
  * Account administration (clause 3.7 secure conditions; 3.5: everyone who handles information has an account of
@@ -73,8 +75,27 @@ export async function userIdByUsername(ctx: Pick<Ctx, 'db'>, username: string): 
   return row.id;
 }
 
-/** Creates an account with a generated one-time password (returned once) that must be changed at first sign-in. */
+/**
+ * Refuses roles one account may not hold together (src/accounts/roles.ts: rule accounts/separate-roles, 3.4,
+ * practice 3): 400 naming body.roles with the plain reason, audited as a deny naming the roles (no personal data);
+ * nothing is written.
+ */
+function requireSeparateRoles(ctx: AccountsCtx, action: string, id: string | null, roles: readonly Role[]) {
+  const problem = roleCombinationProblem(roles);
+  if (!problem) return;
+  ctx.audit.add({
+    action, decision: 'deny', resourceType: 'user', resourceId: id, ruleId: SEPARATE_ROLES_RULE, clause: ctx.policy.clauseFor('need-to-know'),
+    detail: { fields: ['roles'], roles: [...roles].sort(), reason: 'roles held apart' },
+  });
+  throw invalidInput(`These roles cannot be held by one account: ${problem}.`, [{ path: 'body.roles', message: problem }]);
+}
+
+/**
+ * Creates an account with a generated one-time password (returned once) that must be changed at first sign-in.
+ * Roles that must stay with different people are refused first (requireSeparateRoles).
+ */
 export async function createUser(ctx: AccountsCtx, input: CreateUserInput) {
+  requireSeparateRoles(ctx, 'user.create', null, input.roles);
   const taken = await ctx.db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
   if (taken) throw conflict('That username is taken.', [{ path: 'body.username', message: 'already in use' }]);
   const password = generatePassword();
@@ -114,7 +135,8 @@ function requireRolesChange(ctx: AccountsCtx, id: string, added: readonly Role[]
 
 /**
  * Changes display name, email and roles, if `expectedVersion` is current (412 otherwise). A change of roles (any
- * added or removed) is decided by the policy first: never one's own (403, audited, nothing written).
+ * added or removed) is decided by the policy first: never one's own (403, audited, nothing written); then the new
+ * set must be one an account may hold (400 naming body.roles, audited, nothing written: src/accounts/roles.ts).
  */
 export async function updateUser(ctx: AccountsCtx, id: string, expectedVersion: number, input: UpdateUserInput) {
   const before = await getUser(ctx, id);
@@ -123,7 +145,10 @@ export async function updateUser(ctx: AccountsCtx, id: string, expectedVersion: 
   if (input.roles) {
     added = input.roles.filter((r) => !before.roles.includes(r));
     removed = before.roles.filter((r) => !input.roles!.includes(r));
-    if (added.length || removed.length) requireRolesChange(ctx, id, added, removed);
+    if (added.length || removed.length) {
+      requireRolesChange(ctx, id, added, removed);
+      requireSeparateRoles(ctx, 'user.update', id, input.roles);
+    }
     if (removed.includes('administrator') && before.active && (await otherActiveAdministrators(ctx, id)) === 0) {
       throw conflict('This is the last active administrator; make someone else an administrator first.', [{ path: 'body.roles', message: 'must keep administrator' }]);
     }
@@ -183,6 +208,24 @@ export async function deactivateUser(ctx: AccountsCtx, id: string) {
  * `revokeApiTokens` also revokes its API tokens, for an account that may have been misused (3.7): a token outlives a
  * password, and a reset after a forgotten password should not break the scripts the person runs, so it is asked for.
  * Administrators cannot reset themselves: a stolen session must not be able to strip its own second factor.
+ *
+ * Whoever holds the one-time password can be the account until its owner notices, so a reset is made visible and
+ * the account starts again from the beginning:
+ * - the account must choose its own password (must-change flow: nothing but its own account until then) and accept
+ *   the current policy again (3.5): its acceptance is cleared, so whoever signs in next accepts it in their own name
+ *   (the earlier acceptance stays in the audit trail as `policy.accept`);
+ * - a reset of an account holding any client-facing or oversight role (src/accounts/roles.ts CLIENT_FACING_ROLES:
+ *   manager, guardian, safeguarding lead, staff, volunteer, student — each sees client records or oversees their use)
+ *   tells, in the app and by an e-mail without details, every other active manager, the guardian and the account
+ *   holder: who reset whose account, when, and whether its second factor was removed — never the password (3.7).
+ *
+ * Decision: an administrator may still reset a manager's (or the guardian's, or a lead's) password when other
+ * managers exist. Managers do not administer accounts (separation of duties), Confide has no two-person approval of a
+ * reset yet, and refusing would lock a manager who lost their password or phone out until someone with console
+ * access resets it — usually the same administrator. The reset is instead never silent: the other managers and the
+ * guardian are told at once and can act (report a breach, deactivate the account through another administrator), and
+ * the account cannot work before accepting the policy again under its new password. The console's reset (the system
+ * actor) is told the same way.
  */
 export async function resetPassword(ctx: AccountsCtx, id: string, options: { clearSecondFactor?: boolean; revokeApiTokens?: boolean } = {}) {
   if (ctx.actorId === id) throw refuseSelf(ctx, 'user.reset-password', id, 'Change your own password under your account; ask another administrator to reset it.');
@@ -203,11 +246,40 @@ export async function resetPassword(ctx: AccountsCtx, id: string, options: { cle
   const sessions = await ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
   await revokeUserSessions(ctx.db, id, ctx.now);
   const tokensRevoked = options.revokeApiTokens === true ? await revokeUserTokens(ctx, id) : 0;
+  // 3.5: whoever signs in next accepts the current policy in their own name.
+  await ctx.db.deleteFrom('policy_acceptances').where('user_id', '=', id).execute();
+  const secondFactorCleared = clear && before.totpEnabled;
   ctx.audit.add({
     action: 'user.reset-password', decision: 'change', resourceType: 'user', resourceId: id, ruleId: RULE, clause: clause(ctx),
-    detail: { fields: clear ? ['password', 'totp'] : ['password'], sessionsRevoked: Number(sessions.n), tokensRevoked, secondFactorCleared: clear && before.totpEnabled },
+    detail: { fields: clear ? ['password', 'totp'] : ['password'], sessionsRevoked: Number(sessions.n), tokensRevoked, secondFactorCleared, policyToAcceptAgain: true },
   });
-  return { user: await getUser(ctx, id), oneTimePassword: password };
+  const told = before.roles.some((r) => CLIENT_FACING_ROLES.includes(r)) ? await tellOfReset(ctx, before, { secondFactorCleared, tokensRevoked }) : { roles: [], people: 0, accountHolder: false };
+  return { user: await getUser(ctx, id), oneTimePassword: password, told };
+}
+
+/** Who did something to an account, as the people told of it read it. */
+async function actorName(ctx: AccountsCtx): Promise<string> {
+  if (!ctx.actorId || ctx.actorId === 'system') return 'Confide\'s console (the system)';
+  const row = await ctx.db.selectFrom('users').select(['username', 'display_name']).where('id', '=', ctx.actorId).executeTakeFirst();
+  return row ? `${row.display_name} (${row.username}, administrator)` : 'an administrator';
+}
+
+/**
+ * Tells every other active manager, the guardian and the account holder that an account with access to client
+ * records was reset (3.7; see resetPassword). The e-mail carries the subject and a link only; the in-app text names
+ * who, whose and when — never the password.
+ */
+async function tellOfReset(ctx: AccountsCtx, target: Awaited<ReturnType<typeof getUser>>, what: { secondFactorCleared: boolean; tokensRevoked: number }) {
+  const found = await allHolders(ctx, ['manager', 'guardian'], [target.id, ...(ctx.actorId ? [ctx.actorId] : [])]);
+  const also = [what.secondFactorCleared ? 'removed its second factor' : '', what.tokensRevoked ? 'revoked its API tokens' : ''].filter(Boolean);
+  const body = `${await actorName(ctx)} reset the password of ${target.displayName} (${target.username}; ${target.roles.join(', ')}) at ${ctx.nowIso}`
+    + `${also.length ? ` and ${also.join(' and ')}` : ''}. Until they choose a new password and accept the policy again the account cannot work. `
+    + 'If they did not ask for this, someone else may be using their account: report it as a suspected breach.';
+  await notify(ctx, [...found.ids, target.id], {
+    kind: 'account-reset', subject: 'An account with access to client records had its password reset', body,
+    resourceType: 'user', resourceId: target.id, emailPath: '/#/notifications', decision: { ruleId: RULE, clause: clause(ctx) },
+  });
+  return { roles: found.roles, people: found.ids.length, accountHolder: true };
 }
 
 /** Revokes every live API token of an account; how many were live. */

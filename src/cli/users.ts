@@ -44,11 +44,12 @@ export async function cliDeactivateUser(services: Services, username: string): P
   return `deactivated ${user.username}; their sessions and API tokens are revoked\n`;
 }
 
-/** `confide user reset-password`. */
+/** `confide user reset-password`: says who was told of it (src/accounts/admin.ts resetPassword). */
 export async function cliResetPassword(services: Services, username: string, options: { clearSecondFactor?: boolean; revokeApiTokens?: boolean } = {}): Promise<string> {
   const out = await asSystem(services, async (ctx) => resetPassword(ctx, await userIdByUsername(ctx, username), options));
   const also = `${options.clearSecondFactor ? ' Any second factor was removed.' : ''}${options.revokeApiTokens ? ' Their API tokens are revoked.' : ''}`;
-  return `new one-time password for ${out.user.username}: ${out.oneTimePassword}\nIt must be changed at first sign-in.${also}\n`;
+  const told = out.told.accountHolder ? `Told in the app: ${out.told.people ? `${out.told.people} other (${out.told.roles.join(', ')}) and ` : ''}the account holder.\n` : '';
+  return `new one-time password for ${out.user.username}: ${out.oneTimePassword}\nIt must be changed at first sign-in, and the policy accepted again.${also}\n${told}`;
 }
 
 /** Collects a repeated option; no default, so the help shows none (an empty list read as "(default: [])"). */

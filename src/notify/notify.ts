@@ -19,6 +19,9 @@ export interface Notice {
   decision: Pick<Decision, 'ruleId' | 'clause'>;
 }
 
+/** What {@link notify} needs of a unit of work (account administration passes its narrower context). */
+export type NotifyCtx = Pick<Ctx, 'db' | 'now' | 'nowIso' | 'audit' | 'services'>;
+
 /** What {@link notify} did: the notification of each recipient, and how many e-mails it queued. */
 export interface Notified {
   recipients: string[];
@@ -30,7 +33,7 @@ export interface Notified {
  * recipient who has an address (the transactional outbox, src/notify/outbox.ts). Audited (`notification.send`)
  * under the rule and clause of the decision whose outcome it tells (`notice.decision`).
  */
-export async function notify(ctx: Ctx, userIds: readonly string[], notice: Notice): Promise<Notified> {
+export async function notify(ctx: NotifyCtx, userIds: readonly string[], notice: Notice): Promise<Notified> {
   const unique = [...new Set(userIds)];
   if (!unique.length) return { recipients: [], emailed: 0 };
   const rows = unique.map((userId) => ({
@@ -84,7 +87,7 @@ export async function firstHolders(ctx: Ctx, roles: readonly Role[], except?: st
  * The active holders of every role in `roles`, leaving one user (or several) out — someone holding several of them
  * once — with the roles through which anyone was found, in the order of `roles`.
  */
-export async function allHolders(ctx: Ctx, roles: readonly Role[], except?: string | readonly string[]): Promise<{ roles: Role[]; ids: string[] }> {
+export async function allHolders(ctx: Pick<Ctx, 'db'>, roles: readonly Role[], except?: string | readonly string[]): Promise<{ roles: Role[]; ids: string[] }> {
   const found: Role[] = [];
   const ids = new Set<string>();
   for (const role of roles) {
@@ -96,7 +99,7 @@ export async function allHolders(ctx: Ctx, roles: readonly Role[], except?: stri
 }
 
 /** Ids of every active user holding `role`, optionally leaving one user (or several) out. */
-export async function activeWithRole(ctx: Ctx, role: Role, except?: string | readonly string[]): Promise<string[]> {
+export async function activeWithRole(ctx: Pick<Ctx, 'db'>, role: Role, except?: string | readonly string[]): Promise<string[]> {
   const left = new Set(typeof except === 'string' ? [except] : except);
   const rows = await ctx.db
     .selectFrom('user_roles')

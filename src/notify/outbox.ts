@@ -21,7 +21,7 @@ export function emailText(subject: string, url: string): string {
  * when the event that causes it was committed, and the sender (src/notify/sender.ts) delivers it afterwards.
  * Recipients without an e-mail address get the in-app notification only. Returns how many were queued.
  */
-export async function queueEmails(ctx: Ctx, emails: readonly OutgoingEmail[], subject: string, path: string): Promise<number> {
+export async function queueEmails(ctx: Pick<Ctx, 'db' | 'now' | 'nowIso' | 'services'>, emails: readonly OutgoingEmail[], subject: string, path: string): Promise<number> {
   if (!emails.length) return 0;
   const addresses = await ctx.db
     .selectFrom('users')

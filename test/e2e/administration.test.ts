@@ -60,12 +60,20 @@ describe.runIf(browserAvailable)('administration in a real browser', () => {
     await checkpoint(page, 'admin-02-create-error');
 
     await username.fill('sam.patel');
+    // Roles that must stay with different people (accounts/separate-roles, 3.4) are refused at the roles field, and
+    // nothing is created: the administrator sees no client records.
+    await page.locator('label.checkbox', { hasText: /^Administrator/ }).click();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => page.locator('.checkboxes .field-error').textContent()).toMatch(/administrator sees no client records/);
+    expect((await auditRows(world)).filter((r) => r.action === 'user.create' && r.decision === 'deny').map((r) => r.rule_id)).toEqual(['accounts/separate-roles']);
+    await checkpoint(page, 'admin-02b-roles-held-apart');
+    await page.locator('label.checkbox', { hasText: /^Administrator/ }).click();
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Account created for Sam Patel' }).waitFor();
     const oneTime = (await page.locator('code.secret').textContent())!;
     expect(oneTime.length).toBeGreaterThanOrEqual(12);
     await checkpoint(page, 'admin-03-created');
-    const created = (await auditRows(world)).find((r) => r.action === 'user.create');
+    const created = (await auditRows(world)).find((r) => r.action === 'user.create' && r.decision === 'change');
     expect(created).toMatchObject({ decision: 'change' });
     expect(JSON.stringify(created)).not.toContain(oneTime); // the password is never recorded
 
@@ -114,8 +122,11 @@ describe.runIf(browserAvailable)('administration in a real browser', () => {
     await page.getByRole('button', { name: 'Reset password…' }).click();
     // For an account that may have been misused, the administrator revokes its API tokens with the reset.
     await page.getByRole('dialog').getByText('Also revoke their API tokens').click();
+    // The dialog says who will be told of the reset (3.7): the account works with client records.
+    expect(await page.getByRole('dialog').textContent()).toMatch(/every other active manager, the guardian and Sam Patel will be told at once/);
     await page.getByRole('dialog').getByRole('button', { name: 'Reset password' }).click();
     await page.locator('code.secret').waitFor();
+    await expect.poll(() => page.getByText('The account holder was told of this reset in Confide.').count()).toBe(1);
     await checkpoint(page, 'admin-06-reset');
     const reset = (await auditRows(world)).find((r) => r.action === 'user.reset-password' && r.decision === 'change');
     expect(JSON.parse(reset!.detail)).toMatchObject({ fields: ['password'], tokensRevoked: 1 });

@@ -173,7 +173,7 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
     expect(fresh.statusCode).toBe(200);
     expect(fresh.json().user).toMatchObject({ mustChangePassword: true, totpEnabled: false });
     const audit = (await auditRows(world)).find((r) => r.action === 'user.reset-password' && r.resource_id === lead.id)!;
-    expect(JSON.parse(audit.detail)).toEqual({ fields: ['password', 'totp'], sessionsRevoked: 1, tokensRevoked: 0, secondFactorCleared: true });
+    expect(JSON.parse(audit.detail)).toEqual({ fields: ['password', 'totp'], sessionsRevoked: 1, tokensRevoked: 0, secondFactorCleared: true, policyToAcceptAgain: true });
     expect(audit.detail).not.toContain(oneTimePassword);
   });
 
@@ -186,7 +186,7 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
 
     expect((await as(world, admin).post(`/api/users/${user.id}/reset-password`, {})).statusCode).toBe(200);
     expect((await withToken(world, token).get('/api/auth/me')).statusCode).toBe(200); // a forgotten password: the script still runs
-    expect(await detailOf()).toEqual({ fields: ['password'], sessionsRevoked: 1, tokensRevoked: 0, secondFactorCleared: false });
+    expect(await detailOf()).toEqual({ fields: ['password'], sessionsRevoked: 1, tokensRevoked: 0, secondFactorCleared: false, policyToAcceptAgain: true });
 
     const wrong = await as(world, admin).post(`/api/users/${user.id}/reset-password`, { revokeApiTokens: 'yes' });
     expect(wrong.statusCode).toBe(400);
@@ -196,7 +196,7 @@ describe.each(dialects())('account administration (%s)', (dialect) => {
     const res = await as(world, admin).post(`/api/users/${user.id}/reset-password`, { revokeApiTokens: true });
     expect(res.statusCode).toBe(200);
     expect((await withToken(world, token).get('/api/auth/me')).statusCode).toBe(401);
-    expect(await detailOf()).toEqual({ fields: ['password'], sessionsRevoked: 0, tokensRevoked: 1, secondFactorCleared: false });
+    expect(await detailOf()).toEqual({ fields: ['password'], sessionsRevoked: 0, tokensRevoked: 1, secondFactorCleared: false, policyToAcceptAgain: true });
     expect(await cliResetPassword(world.services, 'misused', { revokeApiTokens: true })).toMatch(/Their API tokens are revoked\./);
     expect(await detailOf()).toMatchObject({ tokensRevoked: 0 });
   });

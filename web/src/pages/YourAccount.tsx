@@ -73,7 +73,7 @@ function SecondFactor() {
         </ApiForm>
       ) : (
         <>
-          <p>A code from an app on your phone, as well as your password, keeps your account safe if your password leaks.</p>
+          <p>A code from an app on your phone, as well as your password, keeps your account safe if your password leaks. Setting one up is your choice for now{me.user.roles.some((r) => r === 'administrator' || r === 'manager') ? '; once it is set up, administrators and managers keep it (only another administrator’s reset removes it)' : ''}.</p>
           <Button variant="secondary" onPress={start}>Set up a second factor</Button>
         </>
       )}

@@ -2,12 +2,15 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Checkbox } from 'react-aria-components';
 import { ApiError, api, call, ifMatch } from '../../api/client';
-import type { Account, CreatedAccount, Role } from '../../api/models';
+import type { Account, ResetAccount, Role } from '../../api/models';
 import { Checkboxes, TextInput } from '../../components/fields';
 import { Button, Link, Loading, ModalDialog, Notice, PageTitle, ProblemMessage, formatDateTime } from '../../components/ui';
-import { ROLE_LABELS, roleList } from '../../labels';
+import { ROLE_LABELS, ROLES_HELD_APART, roleList } from '../../labels';
 import { OneTimePassword } from './OneTimePassword';
 import { ApiForm } from '../../components/ApiForm';
+
+/** What the administrator is told after a reset of an account with client records. */
+const toldText = (people: number) => `${people ? `${people} other ${people === 1 ? 'person' : 'people'} (active managers and the guardian) and the account holder were` : 'The account holder was'} told of this reset in Confide.`;
 
 /** One account: change name, email and roles; reset the password; deactivate. */
 export default function AccountDetail({ id }: { id: string }) {
@@ -16,7 +19,7 @@ export default function AccountDetail({ id }: { id: string }) {
   const [edit, setEdit] = useState<{ displayName: string; email: string; roles: Role[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [reset, setReset] = useState<CreatedAccount | null>(null);
+  const [reset, setReset] = useState<ResetAccount | null>(null);
   const [confirm, setConfirm] = useState<'deactivate' | 'reset' | null>(null);
   const [clearFactor, setClearFactor] = useState(false);
   const [revokeTokens, setRevokeTokens] = useState(false);
@@ -25,6 +28,8 @@ export default function AccountDetail({ id }: { id: string }) {
   if (user.error) return <><PageTitle>Account</PageTitle><ProblemMessage error={user.error} /></>;
   const u = user.data;
   const reload = () => queryClient.invalidateQueries({ queryKey: ['users'] });
+  // Mirrors the server (src/accounts/roles.ts CLIENT_FACING_ROLES): any role but administrator.
+  const clientFacing = u.roles.some((r) => r !== 'administrator');
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -57,7 +62,7 @@ export default function AccountDetail({ id }: { id: string }) {
   const resetPassword = async (close: () => void) => {
     setError(null);
     try {
-      setReset(await call<CreatedAccount>(api.POST('/api/users/{id}/reset-password', { params: { path: { id } }, body: { clearSecondFactor: clearFactor, revokeApiTokens: revokeTokens } })));
+      setReset(await call<ResetAccount>(api.POST('/api/users/{id}/reset-password', { params: { path: { id } }, body: { clearSecondFactor: clearFactor, revokeApiTokens: revokeTokens } })));
       close();
       await reload();
     } catch (err) {
@@ -72,13 +77,14 @@ export default function AccountDetail({ id }: { id: string }) {
       <PageTitle title="Account">{u.displayName}</PageTitle>
       {notice ? <Notice>{notice}</Notice> : null}
       {reset ? <OneTimePassword username={reset.user.username} password={reset.oneTimePassword} /> : null}
+      {reset?.told.accountHolder ? <Notice>{toldText(reset.told.people)}</Notice> : null}
       {edit ? null : <ProblemMessage error={error} />}
       <div className="panel">
         {edit ? (
           <ApiForm onSubmit={save} error={error}>
             <TextInput name="displayName" label="Full name" value={edit.displayName} onChange={(v) => setEdit({ ...edit, displayName: v })} isRequired />
             <TextInput name="email" label="Email" value={edit.email} onChange={(v) => setEdit({ ...edit, email: v })} inputMode="email" />
-            <Checkboxes name="roles" label="Roles" value={edit.roles} onChange={(v) => setEdit({ ...edit, roles: v })} isRequired options={(Object.keys(ROLE_LABELS) as Role[]).map((r) => ({ id: r, ...ROLE_LABELS[r] }))} />
+            <Checkboxes name="roles" label="Roles" value={edit.roles} onChange={(v) => setEdit({ ...edit, roles: v })} isRequired description={ROLES_HELD_APART} options={(Object.keys(ROLE_LABELS) as Role[]).map((r) => ({ id: r, ...ROLE_LABELS[r] }))} />
             <div className="actions">
               <Button type="submit">Save changes</Button>
               <Button variant="secondary" onPress={() => { setEdit(null); setError(null); }}>Cancel</Button>
@@ -116,7 +122,10 @@ export default function AccountDetail({ id }: { id: string }) {
       <ModalDialog title={`Reset ${u.displayName}’s password?`} isOpen={confirm === 'reset'} onOpenChange={(o) => setConfirm(o ? 'reset' : null)}>
         {(close) => (
           <>
-            <p>They get a new one-time password (shown once), are signed out everywhere, and choose their own password at next sign-in.</p>
+            <p>They get a new one-time password (shown once), are signed out everywhere, and must choose their own password and accept the policy again at next sign-in.</p>
+            {clientFacing ? (
+              <p>Because this account works with client records, every other active manager, the guardian and {u.displayName} will be told at once, in Confide and by e-mail where they have an address: that you reset this account, when, and whether you removed its second factor. The password is never sent to anyone.</p>
+            ) : null}
             {u.totpEnabled ? (
               <Checkbox isSelected={clearFactor} onChange={setClearFactor} className="checkbox">
                 <span className="checkbox-mark" aria-hidden="true" />

@@ -4,7 +4,7 @@ import { api, call } from '../../api/client';
 import type { CreatedAccount, Role } from '../../api/models';
 import { Checkboxes, TextInput } from '../../components/fields';
 import { Button, ButtonLink, Link, PageTitle } from '../../components/ui';
-import { ROLE_LABELS } from '../../labels';
+import { ROLE_LABELS, ROLES_HELD_APART } from '../../labels';
 import { OneTimePassword } from './OneTimePassword';
 import { Allowed } from '../../components/Allowed';
 import { ApiForm } from '../../components/ApiForm';
@@ -64,7 +64,7 @@ function NewAccountForm() {
           <TextInput name="displayName" label="Full name" value={displayName} onChange={setDisplayName} isRequired autoComplete="off" />
           <TextInput name="username" label="Username" value={username} onChange={setUsername} isRequired autoComplete="off" description="Lower-case letters, digits, dots, underscores or hyphens; 3 to 40 characters. For example “sam.patel”." />
           <TextInput name="email" label="Email" value={email} onChange={setEmail} inputMode="email" autoComplete="off" />
-          <Checkboxes name="roles" label="Roles" value={roles} onChange={setRoles} isRequired description="What they may see and do follows from these (see the README’s roles table)." options={(Object.keys(ROLE_LABELS) as Role[]).map((r) => ({ id: r, ...ROLE_LABELS[r] }))} />
+          <Checkboxes name="roles" label="Roles" value={roles} onChange={setRoles} isRequired description={`What they may see and do follows from these (see the README’s roles table). ${ROLES_HELD_APART}`} options={(Object.keys(ROLE_LABELS) as Role[]).map((r) => ({ id: r, ...ROLE_LABELS[r] }))} />
           <div className="actions"><Button type="submit">Create account</Button></div>
         </ApiForm>
       </div>

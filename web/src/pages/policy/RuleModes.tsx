@@ -86,7 +86,7 @@ function ChangeMode({ rules }: { rules: PolicyRule[] }) {
     try {
       await call(api.PUT('/api/policy/rules/{ruleId}/mode', { params: { path: { ruleId } }, body: { mode } }));
       await queryClient.invalidateQueries({ queryKey: ['policy', 'rules'] });
-      setDone(`${ruleId} is now ${mode === 'warn' ? 'warn only: uses it would refuse are allowed and recorded as breaches' : 'enforced'}. It applies from the next request on.`);
+      setDone(`${ruleId} is now ${mode === 'warn' ? 'warn only: uses it would refuse are allowed and recorded as breaches' : 'enforced'}. It applies from the next request on. Every active manager and the guardian are told of a change in Confide.`);
       setTimeout(() => document.getElementById('mode-done')?.focus());
     } catch (err) {
       // The API's refusal of a rule that may not be relaxed (409), in its own words, at the rule it names.
@@ -101,7 +101,7 @@ function ChangeMode({ rules }: { rules: PolicyRule[] }) {
       <PathForm error={error} clientErrors={clientErrors} names={NAMES} onSubmit={submit}>
         <Choice name="params.ruleId" label="Rule" value={ruleId} onChange={(v) => { setRuleId(v); setDone(null); }} isRequired
           options={rules.map((r) => ({ id: r.id, label: `${r.id} (${r.clause})` }))} />
-        <Radios name="mode" label="Mode" value={mode} onChange={setMode} isRequired options={MODES} />
+        <Radios name="mode" label="Mode" value={mode} onChange={setMode} isRequired options={MODES} description="A change is told at once to every active manager and the guardian: which rule, from what to what, by whom." />
         <div className="actions"><Button type="submit">Change mode</Button></div>
       </PathForm>
     </section>
