@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { contentPath } from '../attachments/store';
 import type { Ctx } from '../context';
 import type { DisclosureRow, PersonRow, PurposeRow } from '../db/schema';
-import { packTerms, type PackDocument, type PackSection, type ReleasePackModel } from '../documents/release-pack-pdf';
+import { packTerms, type PackDocument, type PackSection, type ReleasePackModel, type TermsBasis } from '../documents/release-pack-pdf';
 import { FIELD_BY_API } from '../records/registry';
 import type { StoredItems } from './items';
 import { scrubberFor } from './scrub';
@@ -50,9 +50,10 @@ const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
  * fields chosen, each chosen note (kind, channel, when, title, body) and each chosen document. In a pseudonymised
  * pack (3.3), names, date of birth, contact details and every identifier are replaced by the stable pseudonym or
  * withheld — in the identifying fields and in every free-text value (note titles and bodies, health notes …): see
- * src/disclosure/scrub.ts for what is caught and what is not.
+ * src/disclosure/scrub.ts for what is caught and what is not. A safeguarding referral's pack is given `referral`, whether
+ * the person was asked first as its answers record it, for its terms (src/documents/release-pack-pdf.ts packTerms).
  */
-export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: PurposeRow, releasedAt: string): Promise<ReleasePackModel> {
+export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: PurposeRow, releasedAt: string, referral?: TermsBasis['referral']): Promise<ReleasePackModel> {
   const items = JSON.parse(row.items) as StoredItems;
   const pseudo = row.pseudonymise === 1;
   const person = await ctx.db.selectFrom('people').selectAll().where('id', '=', row.person_id).executeTakeFirstOrThrow();
@@ -107,7 +108,7 @@ export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: Purp
     recipient: { organisation: org.name, name: row.recipient_name, role: row.recipient_role, email: row.recipient_email },
     purpose: purpose.name,
     subject: { label: pseudo ? pseudonym! : name, pseudonymised: pseudo },
-    ...packTerms(organisation, purpose.name, row),
+    ...packTerms(organisation, purpose.name, { ...row, referral }),
     oral: row.mode === 'oral' ? { channel: str(row.oral_channel), occurredAt: str(row.occurred_at) } : null,
     sections, documents,
   };

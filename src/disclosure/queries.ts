@@ -1,8 +1,10 @@
 import { sameName } from '../acknowledgement/typed-name';
 import type { Ctx } from '../context';
 import { forbidden } from '../lib/errors';
+import { decide } from '../policy/decide';
+import { classesOf, type Decision, type Resource } from '../policy/types';
 import { filter, visibleWhere } from '../policy/filter';
-import { teamFlag } from '../policy/relations';
+import { factsFor, teamFlag } from '../policy/relations';
 import { auditList } from '../records/list-audit';
 import { offered } from '../records/can';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
@@ -25,6 +27,20 @@ function shaped(data: Record<string, unknown>) {
 type Row = DisclosureLike;
 
 /**
+ * Whether the actor may read a disclosure's pack, decided at every classification of the items it carries (3.4:
+ * "only … the information items that they need to see"): the first refusal, or the decision that allowed the last.
+ * A rule that is not field-scoped (management, the case team for an ordinary disclosure) allows them all.
+ */
+export function packDecision(ctx: Pick<Ctx, 'actor'>, facts: Resource, categoriesMask: number): Decision {
+  let last = decide(ctx.actor, 'disclosure.pack', { ...facts, classification: 'general' });
+  for (const classification of classesOf(Number(categoriesMask))) {
+    if (!last.allowed) break;
+    last = decide(ctx.actor, 'disclosure.pack', { ...facts, classification });
+  }
+  return last;
+}
+
+/**
  * One disclosure as the actor may see it (need to know; reasons and contact details only for staff on the team and
  * management), with what the actor may do with it (decided by the policy, so the web app offers only what the API
  * accepts), the sharing agreement it rests on (`agreement`: id, title, status; practice 5.1), and what stands
@@ -36,21 +52,42 @@ type Row = DisclosureLike;
 export async function getDisclosure(ctx: Ctx, id: string) {
   const { row, presented } = await readRecord(ctx, 'disclosure', id);
   const ready = (await readinessOf(ctx, [row as Row]))(id);
-  const can = offered(ctx, 'disclosure', row);
+  // `pack`: whether the released pack may be read, decided at each classification of its items (3.4).
+  const can: Record<string, boolean> = { ...offered(ctx, 'disclosure', row), pack: packDecision(ctx, factsFor(ctx.actor, 'disclosure', row), Number(row.categories_mask)).allowed };
   if (ready.blocked) can.release = false;
   const data = shaped(presented.data);
-  Object.assign(data, { consentWithdrawnAt: ready.consentWithdrawnAt, agreement: ready.agreement, agreementEndedAt: ready.agreementEndedAt, purposeNotInForce: ready.purposeNotInForce });
+  Object.assign(data, { consentWithdrawnAt: ready.consentWithdrawnAt, agreement: ready.agreement, agreementEndedAt: ready.agreementEndedAt, purposeNotInForce: ready.purposeNotInForce }, (await atOnceReleases(ctx, [row as Row]))(id));
   return { data, restricted: presented.restricted, version: Number(row.version), can };
+}
+
+/** How an urgent safeguarding referral released at once stands in the register; absent for every other disclosure. */
+interface AtOnce { releasedAtOnce: boolean; reviewedBy: string | null; reviewedAt: string | null; reviewOutcome: string | null }
+const NOT_AT_ONCE: AtOnce = { releasedAtOnce: false, reviewedBy: null, reviewedAt: null, reviewOutcome: null };
+
+/**
+ * 1.3: an urgent referral a manager released at once under the legal duty (practice 4.1) was approved by nobody
+ * beforehand; the register says so — `releasedAtOnce`, released by `releasedBy` — and who reviewed it afterwards
+ * (`reviewedBy`, `reviewedAt`, `reviewOutcome`; null while it awaits a second manager's review), never an approval of
+ * the manager's own. A referral shares its id with its disclosure, so one lookup by id finds them.
+ */
+async function atOnceReleases(ctx: Ctx, rows: readonly Row[]): Promise<(id: string) => AtOnce> {
+  const ids = rows.filter((r) => r.concern_id != null).map((r) => r.id);
+  const found = ids.length
+    ? await ctx.db.selectFrom('referrals').select(['id', 'released_at_once', 'reviewed_by', 'reviewed_at', 'review_outcome']).where('id', 'in', ids).where('released_at_once', '=', 1).execute()
+    : [];
+  const byId = new Map(found.map((r) => [r.id, { releasedAtOnce: true, reviewedBy: r.reviewed_by, reviewedAt: r.reviewed_at, reviewOutcome: r.review_outcome }]));
+  return (id) => byId.get(id) ?? NOT_AT_ONCE;
 }
 
 const page = async (ctx: Ctx, rows: Row[], limit: number, cursorOf: (r: Row) => string[]) => {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const ready = await readinessOf(ctx, items);
+  const atOnce = await atOnceReleases(ctx, items);
   return {
     items: items.map((r) => {
       const { consentWithdrawnAt, agreement, agreementEndedAt, purposeNotInForce } = ready(r.id);
-      return Object.assign(shaped(presentSummary(ctx, 'disclosure', r)), { consentWithdrawnAt, agreement, agreementEndedAt, purposeNotInForce });
+      return Object.assign(shaped(presentSummary(ctx, 'disclosure', r)), { consentWithdrawnAt, agreement, agreementEndedAt, purposeNotInForce }, atOnce(r.id));
     }),
     nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null,
   };
@@ -122,10 +159,14 @@ export async function listDisclosureRegister(ctx: Ctx, query: RegisterQuery) {
   return out;
 }
 
-/** The register's columns in a CSV export: what, to whom, when, basis (and the agreement it rests on), approver, pack hash, told — never content. */
+/**
+ * The register's columns in a CSV export: what, to whom, when, basis (and the agreement it rests on), approver — or,
+ * for an urgent referral released at once under the legal duty, that it was and who reviewed it (1.3) — pack hash,
+ * told; never content.
+ */
 const CSV_COLUMNS = [
   'reference', 'personId', 'recipientOrganisationId', 'recipientName', 'recipientRole', 'purposeId', 'mode', 'basis', 'consentId', 'agreementId', 'agreementTitle', 'exceptionGround',
-  'approvedBy', 'approvedAt', 'dataCategories', 'itemCount', 'pseudonymise', 'clientRequested', 'status', 'requestedBy', 'requestedAt',
+  'approvedBy', 'approvedAt', 'releasedAtOnce', 'reviewedBy', 'reviewedAt', 'reviewOutcome', 'dataCategories', 'itemCount', 'pseudonymise', 'clientRequested', 'status', 'requestedBy', 'requestedAt',
   'acknowledgementMethod', 'acknowledgedAt', 'releasedAt', 'releasedBy', 'packSha256', 'tellPerson', 'personToldAt',
 ] as const;
 

@@ -7,13 +7,14 @@ import type { DisclosureRow } from '../db/schema';
 import { packTerms, releasePackJson, releasePackPdf } from '../documents/release-pack-pdf';
 import { conflict, DomainError, invalidInput } from '../lib/errors';
 import { factsFor } from '../policy/relations';
-import { findVisible } from '../records/guard';
+import { findVisible, refusalTarget } from '../records/guard';
+import { enforce } from '../audit/enforce';
 import { checkAcknowledgementDate } from '../acknowledgement/date';
 import { basisEntry, basisOf, type BasisOutcome } from './basis';
 import { decideDisclosure, loadForChange } from './commands';
 import { resolveItems, type StoredItems } from './items';
 import { buildPackModel, sha256 } from './pack';
-import { getDisclosure } from './queries';
+import { getDisclosure, packDecision } from './queries';
 import { agreementEndedReason, agreementStates, type DisclosureLike } from './readiness';
 import { recipientOutsidePurposeRefusal, refuseAll } from './refusals';
 import type { AcknowledgeInput, AttestationInput, ReleaseInput } from './schema';
@@ -174,9 +175,15 @@ export async function releaseDisclosure(ctx: Ctx, id: string, input: ReleaseInpu
   return getDisclosure(ctx, id);
 }
 
-/** The released pack as it went out (PDF or JSON); reading it is audited like any opening of confidential detail. */
+/**
+ * The released pack as it went out (PDF or JSON); reading it is audited like any opening of confidential detail.
+ * The pack carries values of the person's record, so it is decided at each classification of its items
+ * ({@link packDecision}): refused (403, audited with the rule and clause, nothing else written) unless every one is
+ * allowed.
+ */
 export async function releasedPack(ctx: Ctx, id: string, format: 'pdf' | 'json') {
-  const { v, row, decision } = await loadForChange(ctx, id, 'disclosure.pack');
+  const { v, row } = await loadForChange(ctx, id, 'disclosure.pack');
+  const decision = enforce(ctx, 'disclosure.pack', packDecision(ctx, v.facts, Number(row.categories_mask)), refusalTarget(v, { format, categories: JSON.parse(row.data_categories) as string[] }));
   const pack = await ctx.db.selectFrom('disclosure_packs').selectAll().where('disclosure_id', '=', id).executeTakeFirst();
   if (!pack) throw conflict('This disclosure has not been released.', [{ path: 'params.id', message: row.status }]);
   ctx.audit.add(fromDecision('disclosure.pack', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { format } }));

@@ -73,6 +73,42 @@ export interface DisclosureLine {
   sentence: string;
 }
 
+/**
+ * Someone outside the staff team at a meeting about the person (practice 3) to whom its notes went, or were made
+ * available: an outside attendee by name and organisation as recorded, or a user here by their role as a third party
+ * (a placement student, a volunteer). What happened, as recorded: their acknowledgement of confidentiality, copies
+ * staff prepared for them, when they opened the notes through their one-time link, or the link still unused.
+ */
+export interface MeetingRecipientLine {
+  kind: 'external' | 'user';
+  /** An outside attendee's name as recorded; null for a user here, and for one who reads at the general level only. */
+  name: string | null;
+  organisation: string | null;
+  /** Who they are, in words ("health professional", "placement student"). */
+  role: string;
+  /** How the person is told who it was: "Dr A. Nurse (Riverside GP)", "a placement student at Music24". */
+  who: string;
+  acknowledged: { on: string; how: 'at-meeting' | 'link' } | null;
+  /** When a member of staff prepared a copy of the notes for them, marked CONFIDENTIAL, oldest first. */
+  copies: string[];
+  /** When they opened the notes through their one-time link; null when they have not. */
+  openedOn: string | null;
+  /** A link sent to them that is not used: until when it works, and whether that has passed. */
+  link: { sentOn: string; until: string; expired: boolean } | null;
+  sentence: string;
+}
+
+/** A meeting about the person whose notes went, or were made available, to someone outside the staff team (1.3; practice 2, 3). */
+export interface MeetingNotesLine {
+  heldOn: string;
+  sentence: string;
+  /** The person's request that their session details be passed on (practice 2): when it was recorded, and how they asked (null at the general level). */
+  request: { recordedOn: string; detail: string | null } | null;
+  /** On what basis the notes could go: the person's request, or notes that held no session details. */
+  basis: string;
+  recipients: MeetingRecipientLine[];
+}
+
 /** One group of people who looked at the record in a period: never a name or id. */
 export interface AccessGroupLine {
   group: 'case-team' | 'manager' | 'granted' | 'emergency' | 'guardian' | 'other-staff' | 'volunteer' | 'administrator';
@@ -106,7 +142,12 @@ export interface InformationUseModel {
   notices: { items: NoticeGiven[]; statement: string };
   consents: { items: ConsentStory[]; statement: string };
   purposes: { items: PurposeLine[]; statement: string };
-  disclosures: { items: DisclosureLine[]; statement: string };
+  /**
+   * `leftOut`: what the section never holds, always said (1.3); `toComplete`: set when the preparer may not see every
+   * disclosure (a safeguarding referral's, practice 4.1), saying a manager completes this part — never "none".
+   */
+  disclosures: { items: DisclosureLine[]; statement: string; leftOut: string; toComplete: string | null };
+  meetingNotes: { items: MeetingNotesLine[]; statement: string };
   access: { months: AccessMonth[]; statement: string; leftOut: string };
   yourRights: { withdraw: string; copy: string; contact: string; complain: string | null };
   /** Parts left out because the person preparing it may not read them: each says so, never what it holds. */
@@ -125,8 +166,8 @@ const MARGIN = 56;
 /**
  * "How your information is used", printed for the person to keep (Caldicott 8: no surprises): A4, the organisation's
  * name, the title with whom it was prepared for and when, then one section per question the person may have — what
- * we told you, what you agreed to, what we use your information for, who we shared it with, who has looked — and
- * what they can do. Lays out what it is given; pages are numbered.
+ * we told you, what you agreed to, what we use your information for, who we shared it with, which meeting notes
+ * went outside our staff team, who has looked — and what they can do. Lays out what it is given; pages are numbered.
  */
 export function informationUsePdf(m: InformationUseModel): Promise<Buffer> {
   const doc: Doc = new PDFDocument({
@@ -229,8 +270,19 @@ export function informationUsePdf(m: InformationUseModel): Promise<Buffer> {
   }
 
   heading('Who we have shared your information with');
+  if (m.disclosures.toComplete) para(m.disclosures.toComplete, { bold: true, colour: INK });
   para(m.disclosures.statement);
   for (const d of m.disclosures.items) bullet(d.sentence);
+  para(m.disclosures.leftOut, { colour: MUTED, size: 10 });
+
+  heading('Meeting notes we shared outside our staff team');
+  para(m.meetingNotes.statement);
+  for (const item of m.meetingNotes.items) {
+    bullet(item.sentence);
+    labelled('Why they could go:', item.basis, 12);
+    if (item.request?.detail) labelled('Your request, as we wrote it down:', item.request.detail, 12);
+    for (const r of item.recipients) bullet(r.sentence, 12);
+  }
 
   heading('Who has looked at your record');
   para(m.access.statement);

@@ -49,7 +49,21 @@ export interface TermsBasis {
   basis: string;
   exception_ground: string | null;
   consent_id: string | null;
+  /**
+   * A safeguarding referral's disclosure (practice 4.1, 4.3): whether seeking the person's consent was possible and
+   * safe, as the referral's answers record it (`consentPossibleAndSafe`: true, they were asked; false, they were not;
+   * null, not yet answered — an urgent referral completes it later). Absent for any other disclosure.
+   */
+  referral?: { consentSought: boolean | null };
 }
+
+/**
+ * Whether the person was asked before a referral was made, as its answers record it (1.3, 4.3). Only the structured
+ * answer is used: what they said is free text, so the pack says they were asked, never that they agreed.
+ */
+const ASKED_WORDS = (consentSought: boolean | null) => (consentSought === true
+  ? 'The person it concerns was asked about this referral before it was made. '
+  : consentSought === false ? 'The person it concerns was not asked first: seeking their consent was not possible or not safe. ' : '');
 
 /** An exception's ground (1.3) in the words the terms use. */
 export const GROUND_WORDS: Readonly<Record<string, string>> = {
@@ -63,12 +77,24 @@ export const GROUND_WORDS: Readonly<Record<string, string>> = {
  * should be respected as such), decided by the basis, so it never claims a consent that was not given (1.3):
  * - consent (or an agreement that also needs it): supplied on the terms agreed with the person it concerns;
  * - a sharing agreement alone (practice 5.1): on the terms of that joint working protocol;
- * - an exception: shared WITHOUT the person's consent under its ground, for the stated purpose only, not to be shared
- *   further except as the law requires — and nothing about terms agreed with the person.
+ * - a safeguarding referral (an exception under the legal duty): shared under that duty, which it rests on rather than
+ *   on consent, and whether the person was asked first as its answers record it (`referral`);
+ * - any other exception: shared WITHOUT the person's consent under its ground, for the stated purpose only, not to be
+ *   shared further except as the law requires — and nothing about terms agreed with the person.
  * Answers the terms and the handling instructions that go with them. The acknowledgement page and the pack both use it.
  */
 export function packTerms(organisation: string, purpose: string, on: TermsBasis): { terms: string; handling: string[] } {
   const keep = 'use it only for this purpose, and keep it secure.';
+  if (on.basis === 'exception' && on.referral) {
+    // A safeguarding referral is made under the legal duty (1.3), whether or not the person was asked: the terms say
+    // so, and whether they were asked as recorded — never "without the consent" of someone who was asked (4.3).
+    return {
+      terms: `CONFIDENTIAL — shared by ${organisation} as a safeguarding referral under ${GROUND_WORDS[on.exception_ground ?? ''] ?? 'an exception the law allows'}, `
+        + `as its Confidentiality Policy allows: it rests on that duty, not on the consent of the person it concerns. ${ASKED_WORDS(on.referral.consentSought)}`
+        + `It is supplied for ${purpose} only: do not share it further except as the law requires, ${keep}`,
+      handling: [HANDLING[0], 'Do not copy, forward or disclose it to anyone else, except as the law requires.', ...HANDLING.slice(2)],
+    };
+  }
   if (on.basis === 'exception') {
     return {
       terms: `CONFIDENTIAL — shared by ${organisation} without the consent of the person it concerns, under ${GROUND_WORDS[on.exception_ground ?? ''] ?? 'an exception the law allows'}, `

@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import { leftAt } from '../disclosure/record';
 import type { DisclosureLine } from '../documents/information-use-pdf';
+import { decide } from '../policy/decide';
 import { filter, visibleWhere } from '../policy/filter';
+import { factsFor } from '../policy/relations';
 import { listOf } from '../lib/list-words';
 import { CATEGORY_WORDS, ukDate } from './plain';
 
@@ -12,6 +14,30 @@ const BASIS_WORDS: Readonly<Record<string, string>> = {
   agreement: 'under our signed information-sharing agreement with them',
   exception: 'without asking you first, because the law or a risk of harm required it',
 };
+
+/**
+ * A safeguarding referral's basis (1.3 legal duty; practice 4.1) by whether the person was asked first, as the
+ * referral's answers record it (`consentPossibleAndSafe`; null: not answered yet). It says "asked", never "agreed":
+ * what they said is free text.
+ */
+const referralBasis = (consentSought: boolean | null) => (consentSought === true
+  ? 'because the law required us to share it to keep someone safe; we asked you about it first'
+  : consentSought === false ? 'without asking you first, because the law required us to share it to keep someone safe and asking you was not possible or not safe'
+    : 'because the law required us to share it to keep someone safe');
+
+/**
+ * What the section leaves out, whoever prepares it and whatever is recorded (1.3; UK GDPR and the Data Protection
+ * Act 2018, Schedule 2 and 3), in the access section's words: always said, so it never tells whether anything is.
+ */
+export const DISCLOSURES_LEFT_OUT = 'This does not include information we had to share because the law required it, or to keep you or someone else safe, '
+  + 'until we have told you about it ourselves, nor at all where telling you could put someone at risk or harm an investigation. The law allows us to leave this out.';
+
+/**
+ * Said to and by one who may not see a safeguarding referral's disclosure (practice 4.1, 3.4: the person's case team,
+ * the guardian), whatever is recorded: the section is theirs to start and a manager's to complete.
+ */
+export const MANAGER_TO_COMPLETE = 'This part can only be completed by a manager: some disclosures, such as a referral to keep someone safe, are seen only by our '
+  + 'safeguarding leads and managers. Ask us, and a manager will complete it for you.';
 
 /** At most this many disclosures are listed; a person with more is told how many there were. */
 const MOST = 200;
@@ -28,7 +54,11 @@ const MOST = 200;
  * them would prejudice the investigation or put a child or adult at risk, which the law allows to be withheld (UK
  * GDPR and the Data Protection Act 2018, Schedule 2 and 3), and the summary must not tell them first. Concerns are
  * left out of the access summary for the same reason. A disclosure they agreed to, or made under an agreement with
- * the recipient, is always listed.
+ * the recipient, is always listed. A referral says whether the person was asked first, as the referral recorded it.
+ *
+ * Only what the preparer may see is listed: a referral's disclosure is for the safeguarding leads and management
+ * (practice 4.1), so the person's case team and the guardian never see it here — {@link disclosuresComplete} says
+ * whether the preparer's list can hold every disclosure, and the summary says so when it cannot.
  */
 export async function disclosuresFor(ctx: Ctx, personId: string): Promise<DisclosureLine[]> {
   const scope = filter(ctx.actor, 'disclosure.read');
@@ -38,7 +68,8 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
     .innerJoin('organisations', 'organisations.id', 'disclosures.recipient_org_id')
     .innerJoin('purposes', 'purposes.id', 'disclosures.purpose_id')
     .leftJoin('agreements', 'agreements.id', 'disclosures.agreement_id')
-    .select(['disclosures.released_at', 'disclosures.mode', 'disclosures.occurred_at', 'disclosures.basis', 'disclosures.data_categories', 'organisations.name as recipient', 'purposes.name as purpose', 'agreements.title as agreement'])
+    .leftJoin('referrals', 'referrals.disclosure_id', 'disclosures.id')
+    .select(['disclosures.released_at', 'disclosures.mode', 'disclosures.occurred_at', 'disclosures.basis', 'disclosures.data_categories', 'disclosures.concern_id', 'organisations.name as recipient', 'purposes.name as purpose', 'agreements.title as agreement', 'referrals.answers as referralAnswers'])
     .where('disclosures.person_id', '=', personId)
     .where('disclosures.released_at', 'is not', null)
     .where((eb) => eb.or([
@@ -55,7 +86,9 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
     const information = (JSON.parse(r.data_categories) as string[]).map((c) => CATEGORY_WORDS[c] ?? c);
     // Practice 5.1: the agreement is named, so the person can ask to see the terms their information went under.
     const agreement = r.basis === 'agreement' ? r.agreement : null;
-    const basis = `${BASIS_WORDS[r.basis] ?? r.basis}${agreement ? `, "${agreement}"` : ''}`;
+    const consentSought = r.referralAnswers ? ((JSON.parse(r.referralAnswers) as { consentPossibleAndSafe?: boolean | null }).consentPossibleAndSafe ?? null) : null;
+    const words = r.concern_id !== null && r.basis === 'exception' ? referralBasis(consentSought) : (BASIS_WORDS[r.basis] ?? r.basis);
+    const basis = `${words}${agreement ? `, "${agreement}"` : ''}`;
     const on = ukDate(leftAt(r)!);
     return {
       on, recipient: r.recipient, purpose: r.purpose, basis, agreement, information,
@@ -64,8 +97,25 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
   });
 }
 
-/** What the summary says about disclosures, from what {@link disclosuresFor} found. */
-export function disclosureStatement(lines: readonly DisclosureLine[]): string {
-  if (!lines.length) return 'Confide, our records system, has recorded no disclosures of your information to anyone outside our organisation.';
-  return `Confide has recorded ${lines.length === 1 ? 'one disclosure' : `${lines.length} disclosures`} of your information to people outside our organisation.`;
+/**
+ * Whether the actor's list of the person's disclosures can hold every one the person may be told of: whether they may
+ * read a safeguarding referral's disclosure about this person (practice 4.1) — decided from who they are and the
+ * person's team, never from whether there is one, so the answer tells nothing of what is recorded (1.3).
+ */
+export function disclosuresComplete(ctx: Ctx, personId: string, team: unknown): boolean {
+  const referral = factsFor(ctx.actor, 'disclosure', { person_id: personId, _team: team, concern_id: 'any', basis: 'exception', exception_ground: 'legal_duty' });
+  return decide(ctx.actor, 'disclosure.read', { ...referral, classification: 'general' }).allowed;
+}
+
+/**
+ * What the summary says about disclosures, from what {@link disclosuresFor} found (1.3, 4.3). Never a flat "none":
+ * a disclosure the person has not been told of is left out and the words must be as true with it as without it, so
+ * they say "that we can tell you about", beside {@link DISCLOSURES_LEFT_OUT}. One whose list cannot be complete says
+ * so ({@link MANAGER_TO_COMPLETE}) rather than "none".
+ */
+export function disclosureStatement(lines: readonly DisclosureLine[], complete: boolean): string {
+  const many = lines.length === 1 ? 'one disclosure' : `${lines.length} disclosures`;
+  if (!complete) return lines.length ? `So far this part lists ${many} of your information to people outside our organisation.` : 'So far this part lists no disclosures of your information to anyone outside our organisation.';
+  if (!lines.length) return 'Confide, our records system, has recorded no disclosures of your information to anyone outside our organisation that we can tell you about.';
+  return `Confide has recorded ${many} of your information to people outside our organisation that we can tell you about.`;
 }

@@ -79,6 +79,17 @@ export const ROLE_WORDS: Readonly<Record<string, string>> = {
   volunteer: 'volunteer', student: 'placement student', administrator: 'system administrator',
 };
 
+/** Who an outside attendee at a meeting is (src/meetings/schema.ts, EXTERNAL_ROLES), as the person would say it. */
+export const EXTERNAL_ROLE_WORDS: Readonly<Record<string, string>> = {
+  health_professional: 'health professional', other_agency: 'worker from another agency', student: 'visiting student', volunteer: 'volunteer', visitor: 'visitor',
+};
+
+/** "a health professional", "an outreach worker": a noun with its indefinite article. */
+export const withArticle = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+
+/** The text with its first letter in capitals, to start a sentence ("a placement student…" → "A placement student…"). */
+export const capitalised = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 /** Which of several roles describes someone best to the person (the first they hold). */
 const ROLE_ORDER = ['manager', 'staff', 'guardian', 'safeguarding_lead', 'volunteer', 'student', 'administrator'] as const;
 

@@ -10,7 +10,7 @@ const params = z.strictObject({ id: z.uuid() });
 export const informationUseRoutes = [
   route({
     method: 'GET', url: '/api/people/:id/information-use', action: 'person.information-use', tags, params,
-    summary: "How this person's information is used, in plain words: notices, consents and withdrawals, purposes, disclosures, who has looked (their case team and managers; audited)",
+    summary: "How this person's information is used, in plain words: notices, consents and withdrawals, purposes, disclosures, meeting notes given outside the staff team, who has looked (their case team and managers; audited)",
     handler: (ctx, { params: p }) => informationUse(ctx, p.id, 'json'),
   }),
   route({

@@ -10,7 +10,8 @@ import { factsFor } from '../policy/relations';
 import type { Decision } from '../policy/types';
 import { findVisible, refusalTarget, requireAllowed } from '../records/guard';
 import { accessSummary } from './access-summary';
-import { disclosureStatement, disclosuresFor } from './disclosures';
+import { DISCLOSURES_LEFT_OUT, MANAGER_TO_COMPLETE, disclosureStatement, disclosuresComplete, disclosuresFor } from './disclosures';
+import { meetingNotesGiven, meetingNotesStatement, namesPersonalDetails } from './meeting-notes';
 import {
   ART9_WORDS, CATEGORY_WORDS, CONTACT_WORDS, LAWFUL_BASIS_WORDS, METHOD_WORDS, ROLE_WORDS, WITHDRAWAL_WORDS, whyTheLawAllows,
   languageName, mainRole, nameWithRole, periodWords, ukDate,
@@ -83,6 +84,9 @@ function nowWords(current: ConsentRow, nowIso: string): { status: ConsentStory['
 /** Why what the person was told is left out for one who reads the summary at the general level only (the guardian). */
 const GENERAL_ONLY = 'What the person was told when their consent was sought, and who gave it for them, are left out: you read this summary at the general level only.';
 
+/** Why the names of those outside the staff team who were given meeting notes are left out for one who reads at the general level. */
+const MEETINGS_GENERAL_ONLY = 'The names of people outside the staff team who were given notes of a meeting about the person, and the words of the person\'s request to pass them on, are left out: you read this summary at the general level only.';
+
 /** The rule a copy to hand over (the PDF) is refused under to someone who may read only part of the summary (4.1). */
 export const HAND_OVER_COMPLETE = 'information-use/hand-over-complete';
 
@@ -100,15 +104,19 @@ const handOverRefused = (ctx: Ctx): Decision => ({
 /**
  * "How your information is used" for one person (Caldicott 8, no surprises; 4.1, 1.3, 3.1): the notices they were
  * given, every version of their consents and withdrawals with what they were told, the purposes their information
- * is used for in plain words, disclosures made, and which teams and roles have looked at their record, with how to
- * withdraw, how to ask for a copy and whom to contact.
+ * is used for in plain words, disclosures made, the meetings about them whose notes went outside the staff team (to
+ * whom, at whose request, their acknowledgement: src/information-use/meeting-notes.ts), and which teams and roles
+ * have looked at their record, with how to withdraw, how to ask for a copy and whom to contact.
  *
  * Prepared by staff and managers on the person's case team, and by managers (rules information-use/*); read by the
  * guardian at the general level (rule information-use/guardian-review), who is refused the PDF handed to the person
  * ({@link HAND_OVER_COMPLETE}, audited); anyone who may not see the person gets the same 404 as for no person. It
  * reads only what the reader may see: a part they may not read is left out and listed in `restricted` with the
- * reason, never its content. Audited once, as
- * `person.information-use` naming the person, the rule, the clause, the format and the classifications shown.
+ * reason, never its content: at the general level, what the person was told and the names of those outside the staff
+ * team who were given meeting notes. Disclosures never read "none" when one may be left out: see
+ * src/information-use/disclosures.ts (a preparer who may not see a safeguarding referral's disclosure is told, and
+ * the person reads, that a manager completes that part). Audited once, as `person.information-use` naming the person, the rule, the
+ * clause, the format, the classifications shown and how many of each section it holds.
  */
 export async function informationUse(ctx: Ctx, personId: string, format: 'json' | 'pdf'): Promise<InformationUseModel> {
   const person = await findVisible(ctx, 'person', personId, 'person.information-use');
@@ -119,16 +127,24 @@ export async function informationUse(ctx: Ctx, personId: string, format: 'json' 
   const showTold = told.allowed && preparing.allowed;
   if (format === 'pdf' && !showTold) enforce(ctx, 'person.information-use', handOverRefused(ctx), refusalTarget(person, { format }));
   const restricted = showTold ? [] : [{ section: 'consents.told', reason: preparing.allowed ? told.reason : GENERAL_ONLY }];
+  // Meeting notes that left the staff team: names and the person's words at the level of the summary's preparer.
+  const personalMeetings = preparing.allowed;
+  // Practice 4.1, 1.3: may the preparer see every disclosure the person may be told of (a referral's too)? Decided
+  // from who they are, never from what is recorded; when not, the section says a manager completes it.
+  const allDisclosures = disclosuresComplete(ctx, personId, person.row._team);
 
   const db = ctx.db;
-  const [notices, consents, disclosures, access] = await Promise.all([
+  const [notices, consents, disclosures, meetingNotes, access] = await Promise.all([
     db.selectFrom('first_contacts as f').innerJoin('notices as n', 'n.id', 'f.notice_id')
       .select(['n.title', 'n.version', 'n.language', 'f.contacted_on', 'f.method', 'f.recorded_by', 'f.id'])
       .where('f.person_id', '=', personId).orderBy('f.contacted_on').orderBy('f.id').execute(),
     db.selectFrom('consents').selectAll().where('person_id', '=', personId).orderBy('recorded_at').orderBy('id').execute(),
     disclosuresFor(ctx, personId),
+    meetingNotesGiven(ctx, personId, personalMeetings),
     accessSummary(ctx, personId),
   ]);
+  if (!personalMeetings && namesPersonalDetails(meetingNotes)) restricted.push({ section: 'meetingNotes.recipients', reason: MEETINGS_GENERAL_ONLY });
+  const personalShown = showTold || (personalMeetings && namesPersonalDetails(meetingNotes));
   const purposeIds = [...new Set(consents.map((c) => c.purpose_id))];
   const orgIds = [...new Set(consents.flatMap((c) => (JSON.parse(c.recipients) as StoredRecipient[]).flatMap((r) => (r.organisationId ? [r.organisationId] : []))))];
   const [purposes, orgs, users] = await Promise.all([
@@ -188,7 +204,10 @@ export async function informationUse(ctx: Ctx, personId: string, format: 'json' 
       items: purposeLines,
       statement: purposeLines.length ? 'These are the reasons we use your information, why the law allows it and how long we keep it.' : 'Your consents name no purpose that is in use now.',
     },
-    disclosures: { items: disclosures, statement: disclosureStatement(disclosures) },
+    disclosures: {
+      items: disclosures, statement: disclosureStatement(disclosures, allDisclosures), leftOut: DISCLOSURES_LEFT_OUT, toComplete: allDisclosures ? null : MANAGER_TO_COMPLETE,
+    },
+    meetingNotes: { items: meetingNotes, statement: meetingNotesStatement(meetingNotes) },
     access: {
       months: access,
       statement: access.length ? 'Every time someone opens part of your record, Confide writes it down. This is who looked, by team and role.' : 'Nobody has looked at your record in Confide yet.',
@@ -204,11 +223,11 @@ export async function informationUse(ctx: Ctx, personId: string, format: 'json' 
     },
     restricted,
   };
-  ctx.audit.add(fromDecision('person.information-use', showTold ? preparing : d, {
+  ctx.audit.add(fromDecision('person.information-use', personalShown ? preparing : d, {
     resourceType: 'person', resourceId: personId, subjectPersonId: person.subjectPersonId,
     detail: {
-      format, classes: showTold ? ['personal'] : [], notices: noticeItems.length, consents: consents.length, purposes: purposeLines.length,
-      disclosures: disclosures.length, accessMonths: access.length, restricted: restricted.map((r) => r.section),
+      format, classes: personalShown ? ['personal'] : [], notices: noticeItems.length, consents: consents.length, purposes: purposeLines.length,
+      disclosures: disclosures.length, disclosuresComplete: allDisclosures, meetings: meetingNotes.length, accessMonths: access.length, restricted: restricted.map((r) => r.section),
     },
   }));
   return model;

@@ -33,11 +33,19 @@ export async function addEntry(ctx: Ctx, concernId: string, entry: NewEntry): Pr
   return row;
 }
 
-/** An entry as the API sends it. */
+/** The manager a decision was agreed with (practice 4.2), a checked user id; null on entries written before it was asked. */
+const agreedByOf = (detail: Record<string, unknown>) => (typeof detail.agreedBy === 'string' ? detail.agreedBy : null);
+
+/**
+ * An entry as the API sends it. `agreedBy`: the manager a decision was agreed with (an active manager's user id,
+ * checked when written); `agreedWith`: names as written — on referral entries, and on decisions recorded before
+ * `agreedBy` was asked — never checked.
+ */
 export function presentEntry(row: ConcernEntryRow) {
+  const detail = JSON.parse(row.detail) as Record<string, unknown>;
   return {
     id: row.id, at: row.at, kind: row.kind, recordedBy: row.recorded_by, text: row.text, reason: row.reason,
-    agreedWith: row.agreed_with ? (JSON.parse(row.agreed_with) as string[]) : null, detail: JSON.parse(row.detail) as Record<string, unknown>,
+    agreedWith: row.agreed_with ? (JSON.parse(row.agreed_with) as string[]) : null, agreedBy: agreedByOf(detail), detail,
   };
 }
 

@@ -5,7 +5,7 @@ import type { ConcernRow } from '../db/schema';
 import { conflict, DomainError, invalidInput } from '../lib/errors';
 import { addMinutes, isInFuture } from '../lib/clock';
 import { newId } from '../lib/ids';
-import { notify } from '../notify/notify';
+import { activeManagers, notify } from '../notify/notify';
 import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import { offered } from '../records/can';
@@ -14,7 +14,7 @@ import { checkWrite, findVisible, refusalTarget, requireAllowed, type Visible } 
 import { addEntry, presentEntry } from './chronology';
 import { alertedAs } from '../notify/notify';
 import { settleAlerts } from '../notify/settle';
-import { alertConcern, CONCERN_ALERT_KINDS, concernRecipients, escalationMinutes } from './escalation';
+import { alertConcern, CONCERN_ALERT_KINDS, concernPath, concernRecipients, escalationMinutes } from './escalation';
 import { getConcern } from './queries';
 import type { CloseInput, EntryInput, RaiseConcernInput } from './schema';
 
@@ -140,15 +140,32 @@ export async function acknowledgeIfRaised(ctx: Ctx, v: Visible) {
   if (settle.allowed) await acknowledge(ctx, v, settle);
 }
 
-/** Adds a fact, an action, a decision (with its reason and who agreed) or an outcome to the chronology (practice 4.2–4.3). */
+/**
+ * Adds a fact, an action, a decision (with its reason and who agreed) or an outcome to the chronology (practice
+ * 4.2–4.3). A decision names the manager it was agreed with (practice 4.2: "for appropriate course of action to be
+ * agreed" with management) by user id: an active manager, or 400 on body.agreedWith and nothing written. The
+ * manager named is told, so a decision recorded in their name without their agreement does not go unseen; anyone
+ * else consulted is the free-text `agreedWithNote`, kept apart.
+ */
 export async function recordEntry(ctx: Ctx, id: string, input: EntryInput) {
   const { v, decision } = await workable(ctx, id, 'concern.work');
+  const agreedBy = input.kind === 'decision' ? input.agreedWith : null;
+  if (agreedBy !== null && !(await activeManagers(ctx)).includes(agreedBy)) {
+    throw invalidInput('A decision is agreed with management: name the manager who agreed it (an active manager\'s user id).', [{ path: 'body.agreedWith', message: 'not an active manager' }]);
+  }
   await acknowledgeIfRaised(ctx, v);
   const entry = await addEntry(ctx, id, {
     kind: input.kind, recordedBy: ctx.actor.id, text: input.text, reason: 'reason' in input ? input.reason : null,
-    agreedWith: 'agreedWith' in input ? input.agreedWith : null,
+    detail: agreedBy !== null ? { agreedBy, ...(input.kind === 'decision' && input.agreedWithNote ? { agreedWithNote: input.agreedWithNote } : {}) } : undefined,
   });
-  ctx.audit.add(fromDecision('concern.record', decision, { resourceType: 'concern', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { kind: input.kind, entry: entry.id, fields: Object.keys(input).sort() } }));
+  ctx.audit.add(fromDecision('concern.record', decision, { resourceType: 'concern', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { kind: input.kind, entry: entry.id, fields: Object.keys(input).sort(), ...(agreedBy !== null ? { agreedBy } : {}) } }));
+  if (agreedBy !== null && agreedBy !== ctx.actor.id) {
+    await notify(ctx, [agreedBy], {
+      kind: 'concern-decision-agreed', subject: 'You were named as agreeing a safeguarding decision',
+      body: 'A safeguarding lead recorded a decision on a concern as agreed with you (practice 4.2). Open the concern to see it; if you did not agree it, say so in its chronology.',
+      resourceType: 'concern', resourceId: id, emailPath: concernPath(id), decision,
+    });
+  }
   return presentEntry(entry);
 }
 

@@ -8,6 +8,7 @@ import { offered } from '../records/can';
 import { findVisible, presentSummary, readRecord, requireAllowed } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { entriesOf } from './chronology';
+import { activeManagers } from '../notify/notify';
 import { referralsOfConcern } from './referral-queries';
 import type { ListConcernsQuery } from './schema';
 
@@ -101,7 +102,8 @@ async function displayNames(ctx: Ctx, ids: ReadonlyArray<string | null | undefin
  * How a concern is being handled, for those who work it (practice 4.2–4.3): its handling state and the whole
  * chronology — alerts, acknowledgement, escalations, facts, actions, decisions, outcomes and referrals. The person
  * who raised it is refused (403): they see their report and its status only. Audited as a read of safeguarding
- * information. `names` gives the display names of the colleagues it names.
+ * information. `names` gives the display names of the colleagues it names; `managers`, the active managers a
+ * decision can be agreed with (practice 4.2).
  */
 export async function getChronology(ctx: Ctx, id: string) {
   const v = await findVisible(ctx, 'concern', id);
@@ -117,6 +119,8 @@ export async function getChronology(ctx: Ctx, id: string) {
     },
     entries,
     referrals: await referralsOfConcern(ctx, id),
-    names: await displayNames(ctx, [r.raised_by as string, r.acknowledged_by as string | null, r.closed_by as string | null, ...entries.map((e) => e.recordedBy), ...entries.flatMap((e) => (Array.isArray(e.detail.recipients) ? (e.detail.recipients as string[]) : []))]),
+    names: await displayNames(ctx, [r.raised_by as string, r.acknowledged_by as string | null, r.closed_by as string | null, ...entries.map((e) => e.recordedBy), ...entries.map((e) => e.agreedBy), ...entries.flatMap((e) => (Array.isArray(e.detail.recipients) ? (e.detail.recipients as string[]) : []))]),
+    // Practice 4.2: the active managers a decision can be agreed with (body.agreedWith), by id and display name.
+    managers: Object.entries(await displayNames(ctx, await activeManagers(ctx))).map(([userId, displayName]) => ({ id: userId, displayName })),
   };
 }

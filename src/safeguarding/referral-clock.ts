@@ -2,6 +2,7 @@ import type { Ctx, Services } from '../context';
 import { notify } from '../notify/notify';
 import { runUnit } from '../unit';
 import { addEntry } from './chronology';
+import { awaitingDecision as awaiting } from './referral-present';
 import { concernPath, escalationRecipients } from './escalation';
 
 /** The rule under which an incomplete referral is flagged: the referral's, whose reasons must be recorded (practice 4.3). */
@@ -34,7 +35,7 @@ export async function flagOverdueReferrals(ctx: Ctx): Promise<string[]> {
     const missing = JSON.parse(r.missing) as string[];
     const review = Number(r.released_at_once) === 1 && !r.reviewed_at;
     const d = r.disclosure_id ? await ctx.db.selectFrom('disclosures').select('status').where('id', '=', r.disclosure_id).executeTakeFirst() : undefined;
-    const awaitingDecision = d?.status === 'awaiting_approval';
+    const awaitingDecision = awaiting(r, d);
     await addEntry(ctx, r.concern_id, { kind: 'referral-update', recordedBy: null, detail: { event: 'overdue', referralId: r.id, completeBy: r.complete_by, missing, reviewDue: review, awaitingDecision } });
     ctx.audit.add({
       action: 'referral.overdue', decision: 'change', ruleId: clock.ruleId, clause: clock.clause,

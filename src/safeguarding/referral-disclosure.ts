@@ -108,7 +108,9 @@ export async function createReferralDisclosure(ctx: Ctx, concern: ConcernRow, re
     client_requested: share.clientRequest ? 1 : 0, client_request_detail: share.clientRequest?.detail ?? null,
     client_request_recorded_by: share.clientRequest ? ctx.actor.id : null, client_request_recorded_at: share.clientRequest ? ctx.nowIso : null,
     basis: 'exception', consent_id: null, exception_ground: 'legal_duty', exception_reference: input.reference ?? `Safeguarding referral ${referralId}`,
-    approved_by: atOnce ? ctx.actor.id : null, approved_at: atOnce ? ctx.nowIso : null,
+    // 1.3: released at once under the legal duty is not an approval — nobody approved their own. The register says who
+    // released it at once and who reviewed it afterwards (src/disclosure/queries.ts atOnceReleases).
+    approved_by: null, approved_at: null,
     justification: atOnce ? 'Urgent safeguarding referral released at once by a manager (practice 4.1); a second manager reviews it.' : null,
     tell_person: input.personTold === null ? null : input.personTold ? 1 : 0, not_told_reason: input.notToldReason ?? null, person_told_at: null,
     status: atOnce ? 'acknowledged' : 'awaiting_approval', ack_token_hash: null, ack_expires_at: null, ack_method: null, ack_name: null, ack_date: null, ack_at: null, ack_attested_by: null,
@@ -134,10 +136,12 @@ export async function createReferralDisclosure(ctx: Ctx, concern: ConcernRow, re
  */
 export function legalDutyBasis(ctx: Ctx, row: DisclosureRow, atOnce: boolean): BasisOutcome {
   const policy = ctx.actor.policy;
-  const grounded = row.exception_ground === 'legal_duty' && !!row.exception_reference && row.approved_by !== null;
+  const grounded = row.exception_ground === 'legal_duty' && !!row.exception_reference;
   if (grounded && atOnce) {
-    return { holds: true, ruleId: AT_ONCE_RULE.id, clause: policy.clauseFor(AT_ONCE_RULE.clauseKey), reason: 'A manager released an urgent safeguarding referral at once under the legal duty; a second manager reviews it.', detail: { basis: 'exception', ground: 'legal_duty', approvedBy: row.approved_by, atOnce: true } };
+    // Decided by the caller under safeguarding/urgent-release-by-manager; nobody approved it beforehand.
+    return { holds: true, ruleId: AT_ONCE_RULE.id, clause: policy.clauseFor(AT_ONCE_RULE.clauseKey), reason: 'A manager released an urgent safeguarding referral at once under the legal duty; a second manager reviews it.', detail: { basis: 'exception', ground: 'legal_duty', releasedAtOnceBy: ctx.actor.id, atOnce: true } };
   }
+  if (row.approved_by === null) return { holds: false, ruleId: 'disclosure/exception-not-approved', clause: policy.clauseFor('disclosure-exception'), reason: 'A referral that is not an urgent one made by a manager needs the approval of a manager other than the referrer.', detail: { basis: 'exception', ground: 'legal_duty' } };
   if (grounded && row.approved_by !== row.requested_by) {
     return { holds: true, ruleId: 'disclosure/manager-decides-exception', clause: policy.clauseFor('disclosure-exception'), reason: 'A manager other than the referrer approved sharing under the legal duty.', detail: { basis: 'exception', ground: 'legal_duty', approvedBy: row.approved_by } };
   }
@@ -150,9 +154,10 @@ export function legalDutyBasis(ctx: Ctx, row: DisclosureRow, atOnce: boolean): B
  * items, marked CONFIDENTIAL on every page (4.3: "we will state that the information provided is CONFIDENTIAL"),
  * stored with its SHA-256. The recipient is a statutory agency acting under its own duty: no acknowledgement link is
  * waited for, so a referral is never held up (practice 4.1). Audited with the rule that allowed the release and the
- * basis's own rule and clause.
+ * basis's own rule and clause. `consentSought` is the referral's answer whether seeking consent was possible and safe
+ * (null: not yet answered): the pack's terms say whether the person was asked (1.3, 4.3), the basis stays the legal duty.
  */
-export async function releaseReferralDisclosure(ctx: Ctx, row: DisclosureRow, decision: Decision, atOnce: boolean): Promise<void> {
+export async function releaseReferralDisclosure(ctx: Ctx, row: DisclosureRow, decision: Decision, atOnce: boolean, consentSought: boolean | null): Promise<void> {
   if (row.status !== 'acknowledged') throw conflict(`This referral's disclosure is ${row.status.replace(/_/g, ' ')}.`, [{ path: 'params.id', message: row.status }]);
   const target = { resourceType: 'disclosure', resourceId: row.id, subjectPersonId: row.person_id };
   const person = await findVisible(ctx, 'person', row.person_id, 'disclosure.release', { resourceType: 'disclosure', resourceId: row.id });
@@ -166,7 +171,7 @@ export async function releaseReferralDisclosure(ctx: Ctx, row: DisclosureRow, de
     ctx.audit.add(basisEntry('disclosure.release', outcome, target));
     throw new DomainError('forbidden', `Nothing was released: ${outcome.reason}`, { rule: outcome.ruleId, clause: outcome.clause });
   }
-  const model = await buildPackModel(ctx, row, purpose, ctx.nowIso);
+  const model = await buildPackModel(ctx, row, purpose, ctx.nowIso, { consentSought });
   const pdf = await releasePackPdf(model);
   const json = releasePackJson(model);
   const packSha256 = sha256(pdf);

@@ -17,12 +17,21 @@ export const referralComplete = (missing: readonly string[], releasedAtOnce: boo
  * one released at once; `complete` — the leads and management add the answers it left. The caller has decided that
  * the actor works the concern.
  */
+/**
+ * Whether a referral waits for a manager's decision: its disclosure awaits approval, or — one that shared nothing
+ * through Confide, made by someone who is not a manager — it awaits a manager's agreement (practice 4.2,
+ * `managerAgreement` among what is missing; src/safeguarding/referrals.ts).
+ */
+export const awaitingDecision = (row: Pick<ReferralRow, 'missing'>, disclosure: Pick<DisclosureRow, 'status'> | null | undefined) =>
+  disclosure?.status === 'awaiting_approval' || (JSON.parse(row.missing) as string[]).includes('managerAgreement');
+
 function referralCan(actor: Actor, row: ReferralRow, disclosure: DisclosureLink | null) {
   const decides = decide(actor, 'disclosure.approve', { type: 'disclosure', id: row.disclosure_id ?? row.id, ownerId: row.referred_by, referral: true }).allowed;
+  const missing = JSON.parse(row.missing) as string[];
   return {
-    approve: decides && disclosure?.status === 'awaiting_approval',
+    approve: decides && awaitingDecision(row, disclosure),
     review: decides && Number(row.released_at_once) === 1 && row.reviewed_at === null,
-    complete: (JSON.parse(row.missing) as string[]).length > 0,
+    complete: missing.some((k) => k !== 'managerAgreement'),
   };
 }
 
@@ -38,7 +47,7 @@ export function presentReferral(actor: Actor, row: ReferralRow, disclosure: Disc
     id: row.id, concernId: row.concern_id, entryId: row.entry_id, to: row.agency, urgent: Number(row.urgent) === 1, releasedAtOnce: Number(row.released_at_once) === 1,
     referredBy: row.referred_by, referredAt: row.referred_at,
     ...(withAnswers ? { answers: JSON.parse(row.answers) as Record<string, unknown> } : {}),
-    missing: JSON.parse(row.missing) as string[], awaitingDecision: disclosure?.status === 'awaiting_approval',
+    missing: JSON.parse(row.missing) as string[], awaitingDecision: awaitingDecision(row, disclosure),
     completeBy: row.complete_by, completedAt: row.completed_at, overdueFlaggedAt: row.overdue_flagged_at,
     review: row.reviewed_at ? { by: row.reviewed_by, at: row.reviewed_at, outcome: row.review_outcome, note: row.review_note } : null,
     disclosure: disclosure ? { id: disclosure.id, reference: disclosure.reference, status: disclosure.status, releasedAt: disclosure.released_at } : null,

@@ -1,4 +1,5 @@
 import { fromDecision } from '../audit/append';
+import { enforce } from '../audit/enforce';
 import type { Ctx } from '../context';
 import type { Decision } from '../policy/types';
 import type { ConcernRow, DisclosureRow, ReferralRow } from '../db/schema';
@@ -18,6 +19,8 @@ import { DEFERRABLE_ANSWERS, type CompletionInput, type ReferralApprovalInput, t
 import { notFoundAudited } from '../audit/not-found';
 
 const HOUR = 3_600_000;
+/** What a referral lacks while it waits for a manager's agreement (practice 4.2): listed with its missing answers. */
+export const MANAGER_AGREEMENT = 'managerAgreement';
 
 
 /**
@@ -33,21 +36,38 @@ const HOUR = 3_600_000;
  *   make it (practice 4.2; rule disclosure/no-self-approval, 1.3); managers are told at once.
  * An urgent referral may leave the consent and telling answers to complete; its record must be complete — those
  * answers and any review — within REFERRAL_COMPLETE_HOURS, or it is flagged (src/safeguarding/referral-clock.ts).
+ *
+ * Without `share` (the referral is made outside Confide, by telephone or the agency's portal, and recorded here) the
+ * course of action is still agreed with management (practice 4.2: "Staff must bring all concerns to management for
+ * appropriate course of action to be agreed"). A manager's referral is management's own action; anyone else's — a
+ * safeguarding lead who is not a manager — is recorded at once but waits for a manager's agreement, given through
+ * the same approval as a sharing referral (POST /api/referrals/:id/approval, by a manager who did not make it;
+ * disclosure/no-self-approval), with `managerAgreement` among what is `missing`, `awaitingDecision` true, and the
+ * managers told at once. Decided: urgency does not change this. Only a manager acts for management at once
+ * (safeguarding/urgent-release-by-manager; practice 4.1 "for their immediate action"), so a lead's urgent referral —
+ * made when no manager could be reached — is recorded at once and never blocked, and is agreed (or not) by a manager
+ * afterwards, within REFERRAL_COMPLETE_HOURS, or flagged overdue like every incomplete referral.
  */
 export async function makeReferral(ctx: Ctx, concernId: string, input: ReferralInput) {
   const { v, decision } = await workable(ctx, concernId, 'concern.refer');
   await acknowledgeIfRaised(ctx, v);
   const concern = v.row as unknown as ConcernRow;
   const id = newId(ctx.now.getTime());
-  const missing = DEFERRABLE_ANSWERS.filter((k) => input[k] === null);
+  const missing: string[] = DEFERRABLE_ANSWERS.filter((k) => input[k] === null);
   const atOnceDecision = input.share && input.urgent ? decide(ctx.actor, 'concern.release', v.facts) : null;
   const atOnce = atOnceDecision?.allowed === true;
+  // Practice 4.2: a referral that shares nothing through Confide is still management's course of action to agree. A
+  // manager's is management's own (safeguarding/urgent-release-by-manager decides who acts for management); anyone
+  // else's waits for a manager's agreement, urgent or not (see the JSDoc above).
+  const management = input.share ? null : decide(ctx.actor, 'concern.release', v.facts);
+  const needsAgreement = management !== null && !management.allowed;
+  if (needsAgreement) missing.push(MANAGER_AGREEMENT);
 
   let disclosure: DisclosureRow | null = null;
   if (input.share) {
     disclosure = (await createReferralDisclosure(ctx, concern, id, input, input.share, atOnce)).row;
     if (atOnce) {
-      await releaseReferralDisclosure(ctx, disclosure, atOnceDecision!, true);
+      await releaseReferralDisclosure(ctx, disclosure, atOnceDecision!, true, input.consentPossibleAndSafe);
       disclosure = await disclosureRow(ctx, disclosure.id);
     } else {
       await notify(ctx, await activeManagers(ctx, ctx.actor.id), {
@@ -58,12 +78,20 @@ export async function makeReferral(ctx: Ctx, concernId: string, input: ReferralI
     }
   }
 
+  if (needsAgreement) {
+    await notify(ctx, await activeManagers(ctx, ctx.actor.id), {
+      kind: 'referral-approval', subject: 'A safeguarding referral needs a manager\'s agreement now',
+      body: 'A safeguarding lead made a referral; practice 4.2 asks management to agree the course of action. Open the concern and agree or refuse it.',
+      resourceType: 'concern', resourceId: concernId, emailPath: concernPath(concernId), decision,
+    });
+  }
+
   const { share, agreedWith, ...answers } = input;
   const entry = await addEntry(ctx, concernId, {
     kind: 'referral', recordedBy: ctx.actor.id, agreedWith: agreedWith ?? null,
     detail: { ...answers, referralId: id, missing, releasedAtOnce: atOnce, disclosure: disclosure ? linkOf(disclosure) : null, shares: share ? { organisationId: share.recipient.organisationId, items: itemCount(share.items) } : null },
   });
-  const awaiting = disclosure?.status === 'awaiting_approval';
+  const awaiting = disclosure?.status === 'awaiting_approval' || needsAgreement;
   const completeBy = referralComplete(missing, atOnce, false, awaiting) ? null : new Date(ctx.now.getTime() + ctx.services.config.referralCompleteHours * HOUR).toISOString();
   const row: ReferralRow = {
     id, concern_id: concernId, entry_id: entry.id, disclosure_id: disclosure?.id ?? null, agency: input.to, urgent: input.urgent ? 1 : 0,
@@ -78,6 +106,7 @@ export async function makeReferral(ctx: Ctx, concernId: string, input: ReferralI
       entry: entry.id, referralId: id, answers: Object.keys(answers).filter((k) => (answers as Record<string, unknown>)[k] !== null).sort(), missing, urgent: input.urgent,
       disclosure: disclosure?.id ?? null, release: !disclosure ? null : atOnce ? 'at-once' : 'awaiting-approval',
       atOnce: atOnceDecision ? { allowed: atOnceDecision.allowed, rule: atOnceDecision.ruleId, clause: atOnceDecision.clause } : null, completeBy,
+      ...(management ? { agreement: needsAgreement ? 'awaiting-manager' : 'by-manager', management: { allowed: management.allowed, rule: management.ruleId, clause: management.clause } } : {}),
     },
   }));
   return { ...presentReferral(ctx.actor, row, disclosure), entry: presentEntry(entry) };
@@ -122,7 +151,8 @@ async function settle(ctx: Ctx, row: ReferralRow, change: Partial<ReferralRow>, 
  * awaits a decision any more: taken by the actor, so the other managers see it no longer waits on them.
  */
 async function settleApprovalAlerts(ctx: Ctx, concernId: string, decision: Pick<Decision, 'ruleId' | 'clause'>) {
-  const waiting = await ctx.db.selectFrom('disclosures').select('id').where('concern_id', '=', concernId).where('status', '=', 'awaiting_approval').executeTakeFirst();
+  const waiting = await ctx.db.selectFrom('disclosures').select('id').where('concern_id', '=', concernId).where('status', '=', 'awaiting_approval').executeTakeFirst()
+    ?? await ctx.db.selectFrom('referrals').select('id').where('concern_id', '=', concernId).where('missing', 'like', `%"${MANAGER_AGREEMENT}"%`).executeTakeFirst();
   if (!waiting) await settleAlerts(ctx, { resourceType: 'concern', resourceId: concernId, kinds: ['referral-approval'], decision });
 }
 
@@ -132,8 +162,8 @@ async function settleApprovalAlerts(ctx: Ctx, concernId: string, decision: Pick<
  * referrer, audited). Recorded in the concern's chronology.
  */
 export async function decideReferral(ctx: Ctx, id: string, input: ReferralApprovalInput) {
-  const { row } = await loadReferral(ctx, id, 'disclosure.approve');
-  if (!row.disclosure_id) throw conflict('This referral shared nothing through Confide: there is nothing to approve.', [{ path: 'params.id', message: 'no disclosure' }]);
+  const { row, v } = await loadReferral(ctx, id, 'disclosure.approve');
+  if (!row.disclosure_id) return agreeReferral(ctx, row, input, v.subjectPersonId);
   const { row: d, decision } = await loadForChange(ctx, row.disclosure_id, 'disclosure.approve');
   if (d.status !== 'awaiting_approval') throw conflict(`This referral's disclosure is ${d.status.replace(/_/g, ' ')}, not awaiting approval.`, [{ path: 'params.id', message: d.status }]);
   const approve = input.decision === 'approve';
@@ -148,12 +178,34 @@ export async function decideReferral(ctx: Ctx, id: string, input: ReferralApprov
   await settleApprovalAlerts(ctx, row.concern_id, decision);
   if (approve) {
     const release = requireAllowed(ctx, 'disclosure.release', await findVisible(ctx, 'disclosure', d.id, 'disclosure.release'));
-    await releaseReferralDisclosure(ctx, await disclosureRow(ctx, d.id), release, false);
+    await releaseReferralDisclosure(ctx, await disclosureRow(ctx, d.id), release, false, (JSON.parse(row.answers) as { consentPossibleAndSafe?: boolean | null }).consentPossibleAndSafe ?? null);
   }
   const after = await disclosureRow(ctx, d.id);
   await addEntry(ctx, row.concern_id, { kind: 'referral-update', recordedBy: ctx.actor.id, reason: input.justification, detail: { event: approve ? 'approved' : 'refused', referralId: id, disclosure: linkOf(after) } });
   const updated = await settle(ctx, row, {}, false);
   return presentReferral(ctx.actor, updated, after);
+}
+
+/**
+ * A manager who did not make it agrees (or refuses) a referral that shared nothing through Confide and waits for
+ * management's agreement (practice 4.2), decided and audited as the approval of a sharing referral is (1.3
+ * disclosure/manager-decides-exception; disclosure/no-self-approval refuses the referrer). Recorded in the
+ * chronology and the referral's answers (`managerAgreement`: decision, by, at), and the managers' alerts settled.
+ */
+async function agreeReferral(ctx: Ctx, row: ReferralRow, input: ReferralApprovalInput, subjectPersonId: string | null) {
+  const missing = JSON.parse(row.missing) as string[];
+  const facts = { type: 'disclosure' as const, id: row.id, ownerId: row.referred_by, referral: true };
+  const decision = enforce(ctx, 'disclosure.approve', decide(ctx.actor, 'disclosure.approve', facts), { resourceType: 'concern', resourceId: row.concern_id, subjectPersonId, detail: { referralId: row.id } });
+  if (!missing.includes(MANAGER_AGREEMENT)) throw conflict('This referral shared nothing through Confide and does not wait for a manager\'s agreement.', [{ path: 'params.id', message: 'not awaiting agreement' }]);
+  const agreement = { decision: input.decision, by: ctx.actor.id, at: ctx.nowIso };
+  const answers = { ...(JSON.parse(row.answers) as Record<string, unknown>), managerAgreement: agreement };
+  const updated = await settle(ctx, row, { answers: JSON.stringify(answers), missing: JSON.stringify(missing.filter((k) => k !== MANAGER_AGREEMENT)) }, false);
+  await addEntry(ctx, row.concern_id, { kind: 'referral-update', recordedBy: ctx.actor.id, reason: input.justification, detail: { event: input.decision === 'approve' ? 'agreed' : 'refused', referralId: row.id } });
+  ctx.audit.add(fromDecision('disclosure.approve', decision, {
+    resourceType: 'concern', resourceId: row.concern_id, subjectPersonId, detail: { decision: input.decision, referralId: row.id, requestedBy: row.referred_by, shared: false },
+  }));
+  await settleApprovalAlerts(ctx, row.concern_id, decision);
+  return presentReferral(ctx.actor, updated, null);
 }
 
 /**

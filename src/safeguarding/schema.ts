@@ -50,11 +50,20 @@ export type ListConcernsQuery = Omit<z.infer<typeof listConcernsQuery>, 'view'> 
 
 const agreedWith = z.array(text(200)).min(1).max(20).describe('who agreed (names or roles; colleagues or other agencies)');
 
-/** POST /api/concerns/:id/entries: a fact, an action, a decision (with its reason and who agreed) or an outcome. */
+/**
+ * POST /api/concerns/:id/entries: a fact, an action, a decision (with its reason and who agreed) or an outcome. A
+ * decision is agreed with management (practice 4.2), so `agreedWith` names the manager by user id — an active
+ * manager, checked on the server (400 on body.agreedWith otherwise) — never a name typed in; anyone else consulted
+ * goes in the free-text `agreedWithNote`.
+ */
 export const entryBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('fact'), text: text(20_000) }),
   z.strictObject({ kind: z.literal('action'), text: text(20_000) }),
-  z.strictObject({ kind: z.literal('decision'), text: text(20_000), reason: text(20_000), agreedWith }),
+  z.strictObject({
+    kind: z.literal('decision'), text: text(20_000), reason: text(20_000),
+    agreedWith: z.uuid().describe('the manager who agreed the course of action (practice 4.2): the user id of an active manager, checked on the server'),
+    agreedWithNote: text(2000).optional().describe('anyone else consulted — colleagues or other agencies — in your own words (not checked)'),
+  }),
   z.strictObject({ kind: z.literal('outcome'), text: text(20_000), reason: text(20_000).optional() }),
 ]);
 export type EntryInput = z.infer<typeof entryBody>;

@@ -157,13 +157,19 @@ describe.runIf(browserAvailable)('purposes, meetings and "how your information i
     expect(problems).toEqual([]);
   }, 300_000);
 
-  it('4.1 no-surprises: staff open "how your information is used" from the person\'s page, print it without the app around it, and download the PDF', async () => {
+  it('4.1 no-surprises, 1.3: staff open "how your information is used" from the person\'s page — the meeting notes given to the outside attendee listed, not the notes — print it without the app around it, and download the PDF', async () => {
     const { page, problems } = await newPage(browser);
     await signIn(page, base, 'sam.patel', `/people/${personId}`);
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'How their information is used' }).click();
     await page.getByRole('heading', { name: 'How your information is used', level: 1 }).waitFor();
     expect(await page.locator('main').textContent()).toMatch(/For Ada Lovelace · prepared on .* by Sam Patel[\s\S]*Your rights/);
+    // The copy prepared for the GP at the meeting above (practice 3): to whom and when, never what the notes say.
+    const meetings = page.getByRole('region', { name: 'Meeting notes we shared outside our staff team' });
+    expect(await meetings.textContent()).toMatch(/After a meeting about you on .*, we gave the notes to Dr Amira Nurse \(Riverside Surgery\)\.[\s\S]*we prepared a copy of the notes for them, marked confidential/);
+    expect(await page.locator('main').textContent()).not.toContain('practice nurse fortnightly');
+    // 1.3, practice 4.1: staff may not see a safeguarding referral's disclosure, so the section never says "none": a manager completes it.
+    expect(await page.getByRole('region', { name: 'Information we passed on' }).textContent()).toMatch(/To be completed by a manager[\s\S]*This part can only be completed by a manager[\s\S]*So far this part lists/);
     expect(await page.getByRole('link', { name: 'Download PDF' }).getAttribute('href')).toBe(`/api/people/${personId}/information-use.pdf`);
     await checkpoint(page, 'information-use-01-screen');
     const pdf = await page.request.get(`${base}/api/people/${personId}/information-use.pdf`);

@@ -151,9 +151,11 @@ describe.runIf(browserAvailable)('safeguarding concerns in a real browser', () =
     await expect.poll(() => leadPage.getByRole('textbox', { name: 'Why', exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(await focused(leadPage)).toMatchObject({ name: 'reason' });
     await leadPage.getByRole('textbox', { name: 'Why', exact: true }).fill('A disclosure of physical harm by a parent');
-    await leadPage.getByRole('textbox', { name: 'Who agreed', exact: true }).fill('Morgan Reyes (manager), duty social worker');
+    // Practice 4.2: agreed with a manager chosen from the accounts (checked by the server), anyone else in words.
+    await choose(leadPage.getByRole('radiogroup', { name: 'The manager who agreed it' }), 'Morgan Reyes');
+    await leadPage.getByRole('textbox', { name: /Anyone else consulted/ }).fill('duty social worker');
     await leadPage.getByRole('button', { name: 'Add to the chronology' }).click();
-    await expect.poll(() => leadPage.locator('.chronology').textContent()).toMatch(/Refer to children’s social care today[\s\S]*Why: A disclosure of physical harm[\s\S]*Agreed with: Morgan Reyes \(manager\), duty social worker/);
+    await expect.poll(() => leadPage.locator('.chronology').textContent()).toMatch(/Refer to children’s social care today[\s\S]*Why: A disclosure of physical harm[\s\S]*Agreed with: Morgan Reyes \(manager\); also consulted: duty social worker/);
     await checkpoint(leadPage, 'safeguarding-10-decision');
 
     // The referral through the decision aid. This lead is not on Ada's case team: nothing can be shared from her

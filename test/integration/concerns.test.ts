@@ -189,12 +189,12 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     const id = await raise(staff);
     const fact = await as(world, lead).post(`/api/concerns/${id}/entries`, { kind: 'fact', text: 'School confirms two absences this month' });
     expect(fact.statusCode, fact.body).toBe(201);
-    const noReason = await as(world, lead).post(`/api/concerns/${id}/entries`, { kind: 'decision', text: 'Refer to children\'s services', agreedWith: ['M. Reyes'] });
+    const noReason = await as(world, lead).post(`/api/concerns/${id}/entries`, { kind: 'decision', text: 'Refer to children\'s services', agreedWith: manager.id });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.reason']);
-    const decision = await as(world, lead).post(`/api/concerns/${id}/entries`, { kind: 'decision', text: 'Refer to children\'s services', reason: 'Disclosure of harm by a parent', agreedWith: ['M. Reyes (manager)'] });
-    expect(decision.statusCode).toBe(201);
-    expect(decision.json()).toMatchObject({ kind: 'decision', recordedBy: lead.id, reason: 'Disclosure of harm by a parent', agreedWith: ['M. Reyes (manager)'] });
+    const decision = await as(world, lead).post(`/api/concerns/${id}/entries`, { kind: 'decision', text: 'Refer to children\'s services', reason: 'Disclosure of harm by a parent', agreedWith: manager.id, agreedWithNote: 'School DSL consulted' });
+    expect(decision.statusCode, decision.body).toBe(201);
+    expect(decision.json()).toMatchObject({ kind: 'decision', recordedBy: lead.id, reason: 'Disclosure of harm by a parent', agreedBy: manager.id, agreedWith: null, detail: { agreedWithNote: 'School DSL consulted' } });
     // Working a raised concern acknowledges it: nobody has to click first in an emergency.
     expect((await entriesOf(id)).map((e) => e.kind)).toEqual(['raised', 'alerted', 'acknowledged', 'fact', 'decision']);
     const recorded = (await auditFor(id)).filter((r) => r.action === 'concern.record');
@@ -203,6 +203,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
       [lead.id, 'allow', 'safeguarding/work-concern', 'practice 4.2, practice 4.3', 'decision'],
     ]);
     for (const r of recorded) expect(r.detail).not.toContain('absences');
+    expect(JSON.parse(recorded[1].detail)).toMatchObject({ agreedBy: manager.id });
 
     for (const user of [staff, otherStaff]) {
       const res = await as(world, user).post(`/api/concerns/${id}/entries`, { kind: 'fact', text: 'x' });

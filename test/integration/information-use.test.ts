@@ -113,7 +113,12 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
     expect(purposes['Referral to health services'].whyAllowed).toBe('You agreed to it (your consent). For sensitive information, you gave clear consent.');
     expect(purposes['Joint support with a youth club'].whyAllowed).toBe('You agreed to it (your consent).');
 
-    expect(s.disclosures).toEqual({ items: [], statement: 'Confide, our records system, has recorded no disclosures of your information to anyone outside our organisation.' });
+    // 1.3, practice 4.1: staff may not see a safeguarding referral's disclosure, so never "none": a manager completes it.
+    expect(s.disclosures).toEqual({
+      items: [], statement: 'So far this part lists no disclosures of your information to anyone outside our organisation.',
+      leftOut: expect.stringMatching(/^This does not include information we had to share because the law required it/), toComplete: expect.stringMatching(/^This part can only be completed by a manager/),
+    });
+    expect(s.meetingNotes).toEqual({ items: [], statement: 'Confide has recorded no notes of meetings about you given, or made available, to anyone outside our staff team.' });
 
     // Who looked: by team and role and month, newest first, from the audit chain.
     expect(s.access.months.map((m: { month: string }) => m.month)).toEqual(['2026-04', '2026-03']);
@@ -154,7 +159,7 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
 
     const entry = (await auditRows(world)).at(-1)!;
     expect(entry).toMatchObject({ action: 'person.information-use', decision: 'allow', rule_id: 'information-use/case-team', clause: '4.1', resource_type: 'person', resource_id: person, subject_person_id: person, actor_id: staff.id });
-    expect(JSON.parse(entry.detail)).toMatchObject({ format: 'json', classes: ['personal'], notices: 1, consents: 3, purposes: 2, disclosures: 0, restricted: [] });
+    expect(JSON.parse(entry.detail)).toMatchObject({ format: 'json', classes: ['personal'], notices: 1, consents: 3, purposes: 2, disclosures: 0, disclosuresComplete: false, meetings: 0, restricted: [] });
   });
 
   it('4.1 no-surprises: the PDF is an A4 PDF whose text names the person and the withdrawal; preparing it is audited', async () => {
@@ -171,7 +176,9 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
     expect(text).toContain('On 9 March 2026 you withdrew your consent, by telling us.');
     expect(text).toContain('March 2026');
     expect(text).toContain('A manager looked at your record twice.');
-    expect(text).toContain('has recorded no disclosures');
+    expect(text).toContain('This part can only be completed by a manager');
+    expect(text).toContain('So far this part lists no disclosures');
+    expect(text).toContain('Meeting notes we shared outside our staff team');
     if (process.env.CONFIDE_KEEP_PDF) (await import('node:fs')).writeFileSync(`${process.env.CONFIDE_KEEP_PDF}/information-use-${dialect}.pdf`, pdf);
     expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'person.information-use', decision: 'allow', rule_id: 'information-use/case-team', resource_id: person, actor_id: staff2.id, detail: expect.stringContaining('"format":"pdf"') });
   });
@@ -180,6 +187,7 @@ describe.each(dialects())('4.1 no-surprises: "How your information is used" (%s)
     const res = await as(world, lookingManager).get(`/api/people/${person}/information-use`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().preparedBy).toEqual({ displayName: lookingManager.username, role: 'manager' });
+    expect(res.json().disclosures).toMatchObject({ items: [], statement: 'Confide, our records system, has recorded no disclosures of your information to anyone outside our organisation that we can tell you about.', toComplete: null });
     expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'person.information-use', decision: 'allow', rule_id: 'information-use/management', clause: '4.1', resource_id: person, actor_id: lookingManager.id });
   });
 

@@ -74,7 +74,7 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
 
     // The disclosure names the concern; its basis is the legal duty, decided on the server.
     const d = (await as(world, leadManager).get(`/api/disclosures/${r.disclosure.id}`)).json().data;
-    expect(d).toMatchObject({ concernId: id, basis: 'exception', exceptionGround: 'legal_duty', status: 'released', approvedBy: leadManager.id, requestedBy: leadManager.id, consentId: null });
+    expect(d).toMatchObject({ concernId: id, basis: 'exception', exceptionGround: 'legal_duty', status: 'released', approvedBy: null, releasedBy: leadManager.id, releasedAtOnce: true, requestedBy: leadManager.id, consentId: null });
     expect(d.items).toEqual({ personFields: ['givenName', 'familyName', 'dateOfBirth'], notes: [], attachments: [], concern: true });
     // The concern's chronology shows the referral and its disclosure.
     const chron = (await as(world, leadManager).get(`/api/concerns/${id}/chronology`)).json();
@@ -321,11 +321,11 @@ describe.each(dialects())('safeguarding referrals through the disclosure workflo
     expect(noPerson.json().errors).toEqual([{ path: 'body.share', message: 'the concern names no person record' }]);
     expect(await count('referrals')).toBe(referrals);
     expect(await count('disclosures')).toBe(disclosures);
-    // Without `share` a referral is recorded with no disclosure, as before.
+    // Without `share` a referral is recorded with no disclosure; a lead's waits for a manager's agreement (practice 4.2).
     const { share: _share, ...recordOnly } = answers();
     const plain = await as(world, lead).post(`/api/concerns/${described}/referrals`, recordOnly);
     expect(plain.statusCode, plain.body).toBe(201);
-    expect(plain.json()).toMatchObject({ disclosure: null, releasedAtOnce: false, completedAt: world.clock.now().toISOString() });
+    expect(plain.json()).toMatchObject({ disclosure: null, releasedAtOnce: false, awaitingDecision: true, missing: ['managerAgreement'], completedAt: null });
   });
 
   it('practice 4.1 safeguarding-management: refusals met in safeguarding work — a lead who may not see the record, a purpose not in force, a concern raised about someone the raiser may not see — are audited against the concern, so "who has seen" lists them to management and never to the guardian', async () => {

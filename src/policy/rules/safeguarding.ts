@@ -72,8 +72,19 @@ export const SAFEGUARDING_RULES: readonly Rule[] = [
     // The disclosure a referral makes (1.3 legal duty, practice 4.3): asked for, released and told by the leads
     // and management through relation `referral` — the case team's disclosure rules require `ordinary` instead.
     id: 'safeguarding/referral-disclosure', clauseKey: 'safeguarding-duty-to-share', effect: 'allow',
-    roles: ['safeguarding_lead', 'manager'], relation: 'referral', actions: ['disclosure.request', 'disclosure.release', 'disclosure.pack', 'disclosure.told'],
+    roles: ['safeguarding_lead', 'manager'], relation: 'referral', actions: ['disclosure.request', 'disclosure.release', 'disclosure.told'],
     reason: 'The safeguarding leads and management share what the law requires with the safeguarding team or the police, recording why.',
+  },
+  {
+    // 3.4 need to know: a lead reads a referral's record (who, when, to whom, on which basis, which items) as their
+    // work needs (safeguarding/referral-disclosure-reads), but the VALUES the pack carries only as the person's own
+    // record would show them — on the person's case team. The pack is decided at every classification of its items
+    // (src/disclosure/release.ts releasedPack), so a lead off the team reads none of it; management read every pack
+    // (disclosure/management-releases). Session details reach a pack only at the client's request (practice 2).
+    id: 'safeguarding/referral-pack-need-to-know', clauseKey: 'need-to-know', effect: 'allow',
+    roles: ['safeguarding_lead'], relation: ['referral', 'team'], actions: ['disclosure.pack'],
+    classifications: ['general', 'personal', 'special', 'safeguarding', 'session'],
+    reason: "You are a safeguarding lead on the person's case team: you read what the referral sent, as their record would show it.",
   },
   {
     id: 'safeguarding/referral-disclosure-reads', clauseKey: 'safeguarding-duty-to-share', effect: 'allow',

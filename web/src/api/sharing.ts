@@ -39,6 +39,11 @@ export interface Disclosure {
   exceptionReference?: string | null;
   approvedBy: string | null;
   approvedAt: string | null;
+  /** 1.3: an urgent referral a manager released at once under the legal duty — approved by nobody — and its later review. */
+  releasedAtOnce?: boolean;
+  reviewedBy?: string | null;
+  reviewedAt?: string | null;
+  reviewOutcome?: string | null;
   justification?: string | null;
   tellPerson: boolean | null;
   notToldReason?: string | null;
@@ -70,7 +75,8 @@ export interface DisclosureView {
   data: Disclosure;
   restricted: Restricted[];
   version: number;
-  can: { approve: boolean; release: boolean; recordTold: boolean };
+  /** `pack`: whether the released pack may be read, decided at every classification of its items (3.4). */
+  can: { approve: boolean; release: boolean; recordTold: boolean; pack?: boolean };
 }
 
 /** What the one-time link shows before acknowledgement: nothing confidential. */

@@ -17,11 +17,12 @@ const splitNames = (s: string) => s.split(/[\n,;]+/).map((x) => x.trim()).filter
 const invalid = (errors: FieldError[]) => new ApiError({ status: 400, title: 'Some answers are missing', errors });
 
 /** Add a fact, an action, a decision (with its reason and who agreed) or an outcome to the chronology (practice 4.2–4.3). */
-export function AddEntry({ id, onAdded }: { id: string; onAdded: (message: string) => Promise<void> }) {
+export function AddEntry({ id, onAdded, managers = [] }: { id: string; onAdded: (message: string) => Promise<void>; managers?: ReadonlyArray<{ id: string; displayName: string }> }) {
   const [kind, setKind] = useState<Kind>('fact');
   const [text, setText] = useState('');
   const [reason, setReason] = useState('');
   const [agreed, setAgreed] = useState('');
+  const [consulted, setConsulted] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -29,17 +30,19 @@ export function AddEntry({ id, onAdded }: { id: string; onAdded: (message: strin
     const errors: FieldError[] = [];
     if (!text.trim()) errors.push({ path: 'body.text', message: 'Write what to record.' });
     if (kind === 'decision' && !reason.trim()) errors.push({ path: 'body.reason', message: 'Say why it was decided.' });
-    if (kind === 'decision' && !splitNames(agreed).length) errors.push({ path: 'body.agreedWith', message: 'Say who agreed it (names or roles).' });
+    if (kind === 'decision' && !agreed) errors.push({ path: 'body.agreedWith', message: 'Choose the manager who agreed it.' });
     if (errors.length) return setError(invalid(errors));
     setBusy(true);
     setError(null);
     try {
-      const body = kind === 'decision' ? { kind, text, reason, agreedWith: splitNames(agreed) }
+      const note = splitNames(consulted).join(', ');
+      const body = kind === 'decision' ? { kind, text, reason, agreedWith: agreed, ...(note ? { agreedWithNote: note } : {}) }
         : kind === 'outcome' ? { kind, text, ...(reason.trim() ? { reason } : {}) } : { kind, text };
       await call(api.POST('/api/concerns/{id}/entries', { params: { path: { id } }, body }));
       setText('');
       setReason('');
       setAgreed('');
+      setConsulted('');
       await onAdded(`${KINDS.find((k) => k.id === kind)?.label ?? 'Entry'} added to the chronology.`);
     } catch (err) {
       setError(err);
@@ -54,7 +57,13 @@ export function AddEntry({ id, onAdded }: { id: string; onAdded: (message: strin
         <Radios name="kind" label="What are you recording?" value={kind} onChange={setKind} options={KINDS} />
         <TextBox name="text" label={kind === 'decision' ? 'What was decided' : kind === 'outcome' ? 'The outcome' : kind === 'action' ? 'The action' : 'The fact'} value={text} onChange={setText} rows={3} isRequired />
         {kind === 'decision' || kind === 'outcome' ? <TextBox name="reason" label="Why" value={reason} onChange={setReason} rows={2} isRequired={kind === 'decision'} /> : null}
-        {kind === 'decision' ? <TextInput name="agreedWith" label="Who agreed" value={agreed} onChange={setAgreed} isRequired description="Names or roles, separated by commas: colleagues or other agencies." /> : null}
+        {kind === 'decision' ? (
+          <>
+            {/* Practice 4.2: the course of action is agreed with management — a manager chosen from the accounts, checked by the server. */}
+            <Radios name="agreedWith" label="The manager who agreed it" value={agreed} onChange={setAgreed} options={managers.map((m) => ({ id: m.id, label: m.displayName }))} />
+            <TextInput name="agreedWithNote" label="Anyone else consulted (optional)" value={consulted} onChange={setConsulted} description="Colleagues or other agencies, in your own words." />
+          </>
+        ) : null}
         <div className="actions"><Button type="submit" isDisabled={busy}>{busy ? 'Saving…' : 'Add to the chronology'}</Button></div>
       </ApiForm>
     </div>

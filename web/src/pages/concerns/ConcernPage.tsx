@@ -21,7 +21,8 @@ const listOf = (ks: unknown) => (Array.isArray(ks) ? (ks as string[]).map((k) =>
 function referralUpdate(d: Record<string, unknown>, who: React.ReactNode): React.ReactNode {
   switch (d.event) {
     case 'approved': return <>{who} approved the referral: the information was released.</>;
-    case 'refused': return <>{who} refused the referral: nothing was shared from the records.</>;
+    case 'refused': return <>{who} refused the referral{d.disclosure ? ': nothing was shared from the records' : ''}.</>;
+    case 'agreed': return <>{who} agreed the referral for management (practice 4.2).</>;
     case 'reviewed': return <>{who} reviewed the release: {d.outcome === 'upheld' ? 'it was right' : 'concerns recorded for management'}.</>;
     case 'completed': return <>{who} completed the referral’s record{Array.isArray(d.missing) && d.missing.length ? `; still to answer: ${listOf(d.missing)}` : ''}.</>;
     case 'overdue': return <>The referral’s record was not complete by its deadline: Confide flagged it to the managers.</>;
@@ -76,7 +77,8 @@ function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => s
       <p className="log-what">{what}</p>
       {e.text ? <p className="chrono-text">{e.kind === 'closed' ? <><span className="chrono-label">Outcome: </span>{e.text}</> : e.text}</p> : null}
       {e.reason ? <p className="chrono-why"><span className="chrono-label">Why: </span>{e.reason}</p> : null}
-      {e.agreedWith?.length ? <p className="chrono-why"><span className="chrono-label">Agreed with: </span>{e.agreedWith.join(', ')}</p> : null}
+      {e.agreedBy ? <p className="chrono-why"><span className="chrono-label">Agreed with: </span>{name(e.agreedBy)} (manager){typeof e.detail.agreedWithNote === 'string' ? `; also consulted: ${e.detail.agreedWithNote}` : ''}</p> : null}
+      {e.agreedWith?.length ? <p className="chrono-why"><span className="chrono-label">{e.kind === 'decision' ? 'Agreed with (as written): ' : 'Agreed with: '}</span>{e.agreedWith.join(', ')}</p> : null}
       {e.kind === 'referral' ? (
         <dl className="facts referral-facts">
           <dt>Risk of harm</dt><dd>{yesNo(d.riskOfHarm)}{d.riskOfHarmReason ? ` — ${String(d.riskOfHarmReason)}` : ''}</dd>
@@ -156,7 +158,7 @@ function Handling({ id, concern, canRefer, canSettle, releaseAtOnce }: { id: str
           {chronology.data ? <ol className="timeline chronology">{chronology.data.entries.map((e) => <Entry key={e.id} e={e} name={name} />)}</ol> : null}
         </div>
         <div className="stack">
-          {open ? <AddEntry id={id} onAdded={refresh} /> : <div className="panel"><h2>Closed</h2><p>{h?.closedAt ? `Closed on ${formatDateTime(h.closedAt)} by ${name(h.closedBy)}.` : 'This concern is closed.'}</p></div>}
+          {open ? <AddEntry id={id} onAdded={refresh} managers={chronology.data?.managers ?? []} /> : <div className="panel"><h2>Closed</h2><p>{h?.closedAt ? `Closed on ${formatDateTime(h.closedAt)} by ${name(h.closedBy)}.` : 'This concern is closed.'}</p></div>}
         </div>
       </div>
       {open && canSettle ? <CloseConcern id={id} onClosed={refresh} /> : null}

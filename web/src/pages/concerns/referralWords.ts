@@ -7,6 +7,7 @@ export const RECIPIENTS: Record<string, string> = { local_authority: 'the local 
 /** The decision-aid answers an urgent referral may leave for later, in words. */
 export const MISSING_WORDS: Record<string, string> = {
   consentPossibleAndSafe: 'whether consent could be sought', consentNote: 'what the person said, or why they were not asked', personTold: 'whether the person will be told',
+  managerAgreement: 'a manager’s agreement (practice 4.2)',
 };
 
 /** "Priya (DSL), duty social worker" or one per line → a list of names. */
@@ -19,13 +20,14 @@ export function referralState(r: Referral): string {
   if (d?.status === 'released') return r.releasedAtOnce ? `Released at once to ${to}.` : `Approved and released to ${to}.`;
   if (d?.status === 'awaiting_approval') return `Referral to ${to} waiting for a manager’s approval.`;
   if (d?.status === 'refused') return `Referral to ${to}: a manager refused to share from the records.`;
+  if (!d && r.missing.includes('managerAgreement')) return `Referral to ${to} recorded, waiting for a manager’s agreement.`;
   return `Referral to ${to} recorded.`;
 }
 
 /** What keeps a referral's record incomplete, in words (practice 4.3). */
 export function stillToDo(r: Referral): string[] {
   const out = r.missing.map((m) => MISSING_WORDS[m] ?? m);
-  if (r.awaitingDecision) out.push('a manager’s decision');
+  if (r.awaitingDecision && !r.missing.includes('managerAgreement')) out.push('a manager’s decision');
   if (r.releasedAtOnce && !r.review) out.push('a second manager’s review');
   return out;
 }

@@ -321,7 +321,7 @@ export default function DisclosurePage({ id }: { id: string }) {
           body: (
             <>
               <p>Released {formatDateTime(d.releasedAt)} by {who(d.releasedBy)}. Send the pack to {d.recipientName} securely.</p>
-              {can.release ? (
+              {can.pack ?? can.release ? (
                 <div className="actions">
                   <a className="button primary" href={`/api/disclosures/${d.id}/pack.pdf`} download>Download the pack (PDF)</a>
                   <a className="button secondary" href={`/api/disclosures/${d.id}/pack.json`} download>Pack data (JSON)</a>
@@ -383,6 +383,7 @@ export default function DisclosurePage({ id }: { id: string }) {
             </dd>
             {d.reason ? <><dt>Reason</dt><dd className="pre">{d.reason}</dd></> : null}
             <dt>Asked</dt><dd>{formatDateTime(d.requestedAt)} by {who(d.requestedBy)}</dd>
+            {d.releasedAtOnce ? <><dt>Released at once</dt><dd>Under the legal duty by {who(d.releasedBy)}, a manager (practice 4.1) — not approved beforehand. {d.reviewedBy ? `Reviewed by ${who(d.reviewedBy)}${d.reviewedAt ? ` on ${formatDateTime(d.reviewedAt)}` : ''}${d.reviewOutcome === 'concerns' ? ': concerns recorded' : ''}.` : 'Awaiting a second manager’s review.'}</dd></> : null}
             {d.approvedAt ? <><dt>{d.status === 'refused' ? 'Refused' : 'Approved'}</dt><dd>{formatDateTime(d.approvedAt)}{d.approvedBy ? ` by ${who(d.approvedBy)}` : ''}{d.justification ? <span className="block pre">“{d.justification}”</span> : null}</dd></> : null}
             {d.acknowledgedAt ? <><dt>Terms accepted</dt><dd>{d.acknowledgedBy}, {formatDate(d.acknowledgedOn)} ({d.acknowledgementMethod === 'link' ? 'through the link' : 'attested by staff'}){d.acknowledgedByOther ? <span className="block hint">Not the named recipient ({d.recipientName})</span> : null}</dd></> : null}
             {d.tellPerson === false ? <><dt>Person told</dt><dd>Not told{d.notToldReason ? `: ${d.notToldReason}` : ''}</dd></> : d.personToldAt ? <><dt>Person told</dt><dd>{formatDateTime(d.personToldAt)}</dd></> : null}

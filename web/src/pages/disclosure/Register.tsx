@@ -31,6 +31,8 @@ const csvHref = (f: Filters) => `/api/disclosures?${new URLSearchParams({ format
  * for what, on which basis, and whether the person was told — filterable, and exported as CSV.
  */
 export function DisclosureRegister() {
+  const { me } = useSession();
+  const who = useAccountNames(hasRole(me, 'manager'));
   const orgs = useOrganisations();
   const purposes = usePurposes();
   const [draft, setDraft] = useState<Record<string, string>>({ basis: ANY, status: ANY });
@@ -79,7 +81,7 @@ export function DisclosureRegister() {
                   <td>{formatDate(d.requestedAt)}</td>
                   <td>{orgs.name(d.recipientOrganisationId)}<span className="block hint">{d.recipientName}, {d.recipientRole}</span></td>
                   <td>{purposes.name(d.purposeId)}</td>
-                  <td>{basisText(d)}</td>
+                  <td>{basisText(d)}{d.releasedAtOnce ? <span className="block hint">Released at once under the legal duty by {who(d.releasedBy)}; {d.reviewedBy ? `reviewed by ${who(d.reviewedBy)}` : 'awaiting a second manager’s review'}</span> : d.approvedBy ? <span className="block hint">Approved by {who(d.approvedBy)}</span> : null}</td>
                   <td><DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} purposeNotInForce={d.purposeNotInForce} /></td>
                   <td>{d.tellPerson === false ? 'Not told (decided)' : d.personToldAt ? formatDate(d.personToldAt) : d.status === 'released' ? 'Not yet' : '—'}</td>
                 </tr>

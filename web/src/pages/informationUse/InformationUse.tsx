@@ -5,6 +5,8 @@ import { Button, Link, Loading, PageTitle, ProblemMessage, formatDate } from '..
 // The shape of GET /api/people/:id/information-use (src/documents/information-use-pdf.ts InformationUseModel).
 interface Told { why: string; withWhom: string; consequences: string; serviceImpact: string }
 interface ConsentEvent { kind: 'given' | 'refused' | 'withdrawn'; on: string; sentence: string; told: Told | null }
+/** A meeting whose notes went, or were made available, to someone outside the staff team (1.3; practice 2, 3). */
+interface MeetingNotes { heldOn: string; sentence: string; basis: string; request: { recordedOn: string; detail: string | null } | null; recipients: { who: string; sentence: string }[] }
 interface Model {
   title: string;
   preparedFor: { personId: string; name: string };
@@ -15,7 +17,9 @@ interface Model {
   notices: { items: { sentence: string }[]; statement: string };
   consents: { items: { purpose: string; status: string; now: string; history: ConsentEvent[] }[]; statement: string };
   purposes: { items: { name: string; description: string; inUse: boolean; yourAnswer: string; lawfulBasis: string; sensitive: string | null; whyAllowed: string; information: string[]; keptFor: string }[]; statement: string };
-  disclosures: { items: { sentence: string }[]; statement: string };
+  /** `toComplete`: the preparer may not see every disclosure (a safeguarding referral's, practice 4.1): a manager completes it. */
+  disclosures: { items: { sentence: string }[]; statement: string; leftOut: string; toComplete: string | null };
+  meetingNotes: { items: MeetingNotes[]; statement: string };
   access: { months: { month: string | null; label: string; lines: { short: string }[]; refusedShort: string | null }[]; statement: string; leftOut: string };
   yourRights: { withdraw: string; copy: string; contact: string; complain: string | null };
   restricted: { section: string; reason: string }[];
@@ -102,8 +106,26 @@ export default function InformationUse({ id }: { id: string }) {
       </section>
       <section className="panel doc-section" aria-labelledby="iu-disclosures">
         <h2 id="iu-disclosures">Information we passed on</h2>
+        {m.disclosures.toComplete ? <div className="alert warning"><p className="alert-title">To be completed by a manager</p><p>{m.disclosures.toComplete}</p></div> : null}
         <p>{m.disclosures.statement}</p>
         {m.disclosures.items.length ? <ul className="plain-list">{m.disclosures.items.map((d) => <li key={d.sentence}>{d.sentence}</li>)}</ul> : null}
+        <p className="hint">{m.disclosures.leftOut}</p>
+      </section>
+      <section className="panel doc-section" aria-labelledby="iu-meetings">
+        <h2 id="iu-meetings">Meeting notes we shared outside our staff team</h2>
+        <p>{m.meetingNotes.statement}</p>
+        {m.meetingNotes.items.length ? (
+          <ul className="plain-list">
+            {m.meetingNotes.items.map((item, i) => (
+              <li key={`${item.heldOn}-${i}`}>
+                {item.sentence}
+                <span className="hint block">{item.basis}</span>
+                {item.request?.detail ? <span className="hint block">Your request, as we wrote it down: {item.request.detail}</span> : null}
+                <ul className="plain-list">{item.recipients.map((r, j) => <li key={j}>{r.sentence}</li>)}</ul>
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </section>
       <section className="panel doc-section" aria-labelledby="iu-access">
         <h2 id="iu-access">Who has looked at your record</h2>
