@@ -61,14 +61,38 @@ export async function makePerson(world: World, fields: Partial<{ givenName: stri
   return id;
 }
 
-/** Opens a case for a person with the given team (user id → team role). */
-export async function makeCase(world: World, personId: string, team: Record<string, string> = {}) {
+const casePurposes = new WeakMap<World, Promise<string>>();
+
+/**
+ * The active purpose cases are held for unless a test names another (2.1): "Casework (tests)", inserted once per
+ * world and reviewed in 2099, so no test clock passes its review. Its guardian and author are the world's first user
+ * (the columns must name one; they decide nothing), or a guardian made for it in a world with no user yet.
+ */
+export function casePurpose(world: World): Promise<string> {
+  let purpose = casePurposes.get(world);
+  if (!purpose) {
+    purpose = (async () => {
+      const first = await world.services.db.kysely.selectFrom('users').select('id').orderBy('id').limit(1).executeTakeFirst();
+      const userId = first?.id ?? (await makeUser(world, ['guardian'])).id;
+      return insertPurpose(world, { name: 'Casework (tests)', guardianId: userId, createdBy: userId, nextReviewOn: '2099-12-31', categories: ['general', 'personal', 'special', 'session'], art9Condition: 'not_for_profit_body' });
+    })();
+    casePurposes.set(world, purpose);
+  }
+  return purpose;
+}
+
+/**
+ * Opens a case for a person with the given team (user id → team role), held for `purposeId` (default
+ * {@link casePurpose}, active; null: none, as a case opened before purposes were required).
+ */
+export async function makeCase(world: World, personId: string, team: Record<string, string> = {}, options: { purposeId?: string | null } = {}) {
   const id = newId();
   const now = world.clock.now().toISOString();
   const db = world.services.db.kysely;
+  const purposeId = options.purposeId === undefined ? await casePurpose(world) : options.purposeId;
   await db.insertInto('cases').values({
     id, person_id: personId, service: 'Music mentoring', status: 'open', opened_on: now.slice(0, 10), closed_on: null,
-    summary: 'referred by school', support_needs: 'anxiety', risk_notes: 'none known', archived_at: null, created_by: null,
+    summary: 'referred by school', support_needs: 'anxiety', risk_notes: 'none known', purpose_id: purposeId, archived_at: null, created_by: null,
     created_at: now, updated_at: now, version: 1,
   }).execute();
   for (const [userId, role] of Object.entries(team)) {

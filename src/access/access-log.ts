@@ -71,6 +71,21 @@ function classRules(ctx: Ctx, resourceType: string | null, detail: { rulesByClas
     });
 }
 
+/**
+ * The names of the purposes the entries' details name (2.1: a read of a case names the purpose it is held for), in
+ * one query. The register is not confidential; the entries keep only the ids.
+ */
+async function purposeNames(ctx: Ctx, details: readonly string[]): Promise<Map<string, string>> {
+  const ids = new Set<string>();
+  for (const text of details) {
+    const id = (JSON.parse(text) as { purposeId?: unknown }).purposeId;
+    if (typeof id === 'string') ids.add(id);
+  }
+  if (!ids.size) return new Map();
+  const rows = await ctx.db.selectFrom('purposes').select(['id', 'name']).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /** GET /api/people/:id/access-log. */
 export const accessLogQuery = z.strictObject({
   limit: decimalInt(1, 200).default(50),
@@ -89,7 +104,8 @@ function seqOf(cursor: string): number {
  * newest first (managers and the guardian, for review — 3.1, monitoring), with each actor's name and current roles,
  * a readable reason for the rule that allowed or refused it, what it listed when it was a list rather than one
  * record, and — for a record opened partly under another rule (an access grant, emergency access) — which classes of
- * fields that rule opened, and why. Reading the log is itself audited. Safeguarding work is listed only to those who
+ * fields that rule opened, and why; and for a read of a case or of what is filed under it, the purpose the case is held
+ * for (2.1). Reading the log is itself audited. Safeguarding work is listed only to those who
  * see every concern (the leads and management): to anyone else, the guardian included, nothing says a concern exists
  * (practice 4.1).
  */
@@ -110,11 +126,12 @@ export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeo
   const actorIds = [...new Set(page.map((r) => r.actor_id).filter((id): id is string => !!id))];
   const roleRows = actorIds.length ? await ctx.db.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', actorIds).execute() : [];
   const rolesOf = (id: string) => roleRows.filter((r) => r.user_id === id).map((r) => r.role).sort();
+  const purposeName = await purposeNames(ctx, page.map((r) => r.detail));
   const d = decide(ctx.actor, 'audit.read', { type: 'person', id: personId });
   ctx.audit.add(fromDecision('audit.read', d, { resourceType: 'person', resourceId: personId, subjectPersonId: personId, detail: { entries: page.length } }));
   return {
     items: page.map((r) => {
-      const detail = JSON.parse(r.detail) as { fields?: unknown; classes?: unknown; rulesByClass?: unknown; list?: unknown };
+      const detail = JSON.parse(r.detail) as { fields?: unknown; classes?: unknown; rulesByClass?: unknown; list?: unknown; purposeId?: unknown };
       return {
         seq: Number(r.seq), at: r.at, actor: r.actor_id ? { id: r.actor_id, username: r.actor_id === SYSTEM_ACTOR.id ? SYSTEM_ACTOR.username : r.username, displayName: r.display_name, roles: rolesOf(r.actor_id) } : null,
         action: r.action, resourceType: r.resource_type, resourceId: r.resource_id, decision: r.decision, rule: r.rule_id, clause: r.clause,
@@ -122,6 +139,8 @@ export async function accessLog(ctx: Ctx, personId: string, query: z.infer<typeo
         // What a list or search listed (a person's cases, a case's notes), or null for one record opened.
         list: typeof detail.list === 'string' ? detail.list : detail.list === true ? r.action.split('.')[0] : null,
         rulesByClass: classRules(ctx, r.resource_type, detail),
+        // 2.1: the purpose a case, or what is filed under it, was read for; null where none was named (a person's record).
+        purpose: typeof detail.purposeId === 'string' ? { id: detail.purposeId, name: purposeName.get(detail.purposeId) ?? null } : null,
       };
     }),
     nextCursor: rows.length > query.limit ? encodeCursor([String(page[page.length - 1].seq)]) : null,

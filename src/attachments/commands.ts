@@ -1,6 +1,7 @@
 import { fromDecision } from '../audit/append';
 import { requireNotArchived } from '../cases/access';
-import { checkWrite, findVisible, findWritable, presentWritten, requireAllowed } from '../records/guard';
+import { heldForOf, requireHeldForPurpose } from '../purposes/held-for';
+import { checkWrite, findVisible, findWritable, presentWritten, refusalTarget, requireAllowed } from '../records/guard';
 import type { Config } from '../config';
 import type { Ctx } from '../context';
 import { invalidInput, conflict, zodFieldErrors } from '../lib/errors';
@@ -57,7 +58,8 @@ export async function receiveUpload(parts: AsyncIterable<UploadPart>, config: Co
 }
 
 /**
- * Files an upload with a case (rule notes/case-team-write; safeguarding documents: management). The row is
+ * Files an upload with a case (rule notes/case-team-write; safeguarding documents: management), while the case is
+ * held for a purpose in force (2.1: 409 otherwise). The row is
  * inserted first and the file moved to its content address last, inside the transaction: a failed move rolls the
  * row back, so no row ever points at a missing file. The audit names the classification, type and size, never
  * the filename or the content.
@@ -68,6 +70,7 @@ export async function createAttachment(ctx: Ctx, caseId: string, upload: Upload)
     const fields = { classification: upload.classification, filename: upload.filename, contentType: upload.contentType, sizeBytes: upload.sizeBytes, sha256: upload.sha256, noteId: upload.noteId ?? undefined };
     const d = checkWrite(ctx, 'attachment.create', 'attachment', fields, newAttachmentFacts(ctx, caseId, c.row, upload.classification), c.subjectPersonId);
     requireNotArchived(c.row, 'case');
+    await requireHeldForPurpose(ctx, 'attachment.create', heldForOf(c.row, ctx.nowIso), refusalTarget(c), 'params.caseId');
     if (upload.noteId) {
       const note = await ctx.db.selectFrom('notes').select('id').where('id', '=', upload.noteId).where('case_id', '=', caseId).where('archived_at', 'is', null).executeTakeFirst();
       if (!note) throw invalidInput('The note is not a current note of this case.', [{ path: 'body.noteId', message: 'no current note with that id on this case' }]);
@@ -100,7 +103,8 @@ export async function authoriseDownload(ctx: Ctx, id: string) {
   const v = await findVisible(ctx, 'attachment', id);
   const classification = v.row.classification as Classification;
   const d = requireAllowed(ctx, 'attachment.read', v, classification, { fields: ['content'] });
-  ctx.audit.add(fromDecision('attachment.read', d, { resourceType: 'attachment', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { fields: ['content', 'filename'], classes: [classification] } }));
+  // 2.1: the read names the purpose its case is held for (its id).
+  ctx.audit.add(fromDecision('attachment.read', d, { resourceType: 'attachment', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { fields: ['content', 'filename'], classes: [classification], purposeId: v.row._purpose ?? null } }));
   return { sha256: v.row.sha256 as string, filename: v.row.filename as string, contentType: v.row.content_type as string, sizeBytes: Number(v.row.size_bytes) };
 }
 

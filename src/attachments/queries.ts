@@ -7,6 +7,7 @@ import { factsFor, teamFlag } from '../policy/relations';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { allows } from '../policy/decide';
 import type { Classification } from '../policy/types';
+import { heldForOf, heldForRefusal } from '../purposes/held-for';
 import { ATTACHMENT_CLASSIFICATIONS, type ListAttachmentsQuery } from './schema';
 
 /**
@@ -27,10 +28,10 @@ const UPLOAD_FIELDS = { filename: '', contentType: '', sizeBytes: 0, sha256: '' 
 
 /**
  * The classifications the actor may file a document under on this case, decided field by field as the upload
- * itself is (none on an archived case): the web app offers only these.
+ * itself is (none on an archived case, nor on one not held for a purpose in force, 2.1): the web app offers only these.
  */
 export function attachableClasses(ctx: Ctx, caseId: string, caseRow: Record<string, unknown>): Classification[] {
-  if (caseRow.archived_at) return [];
+  if (caseRow.archived_at || heldForRefusal(ctx, 'attachment.create', heldForOf(caseRow, ctx.nowIso), caseId)) return [];
   return ATTACHMENT_CLASSIFICATIONS.filter((classification) => mayWrite(ctx, 'attachment.create', 'attachment',
     { ...UPLOAD_FIELDS, classification }, newAttachmentFacts(ctx, caseId, caseRow, classification)));
 }
@@ -59,7 +60,7 @@ export async function listAttachments(ctx: Ctx, caseId: string, query: ListAttac
   const rows = await q.orderBy('attachments.id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  auditList(ctx, 'attachment', { within: { type: 'case', id: caseId, subjectPersonId: within.subjectPersonId }, results: page.length, rows: page });
+  auditList(ctx, 'attachment', { within: { type: 'case', id: caseId, subjectPersonId: within.subjectPersonId, purposeId: within.row._purpose ?? null }, results: page.length, rows: page });
   return {
     items: page.map((r) => ({ ...presentSummary(ctx, 'attachment', r), canOpen: mayOpen(ctx, r) })),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null,

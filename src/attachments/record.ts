@@ -24,6 +24,7 @@ export const ATTACHMENT_RECORD = defineRecord({
   ],
   actions: ['read', 'create', 'archive'],
   subjectPerson: '(select c.person_id from cases c where c.id = attachments.case_id)',
+  heldFor: '(select c.purpose_id from cases c where c.id = attachments.case_id)',
   access: { compartment: 'case', column: 'case_id' },
   owner: 'uploaded_by',
 });

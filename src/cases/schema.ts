@@ -9,10 +9,14 @@ export const TEAM_ROLES = ['lead', 'worker', 'volunteer', 'student'] as const;
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => text(max).nullable().optional();
 
+/** The purpose of the register a case is held for (2.1): one in force when the case is opened or moved to it. */
+export const casePurposeId = z.uuid().describe('the purpose of the register the case is held for (2.1): active, not past its review date');
+
 /** POST /api/cases. */
 export const openCaseBody = z.strictObject({
   personId: z.uuid(),
   service: text(200),
+  purposeId: casePurposeId,
   summary: optionalText(10_000),
   supportNeeds: optionalText(10_000),
   riskNotes: optionalText(10_000),
@@ -21,11 +25,12 @@ export type OpenCaseInput = z.infer<typeof openCaseBody>;
 
 /**
  * PATCH /api/cases/:id: any subset, at least one. Closing (status closed) sets closedOn, today unless given;
- * reopening clears it.
+ * reopening clears it. `purposeId` moves the case to another purpose in force (managers, 2.1).
  */
 export const updateCaseBody = z
   .strictObject({
     service: text(200).optional(),
+    purposeId: casePurposeId.optional(),
     status: z.enum(CASE_STATUSES).optional(),
     closedOn: z.iso.date().optional(),
     summary: optionalText(10_000),

@@ -82,17 +82,18 @@ export function registerTransferCommands(program: Command) {
     });
   program
     .command('import')
-    .description('import records from CSV (all-or-nothing unless --partial), with a report by row; --service and --team-of say whose case team the people join')
+    .description('import records from CSV (all-or-nothing unless --partial), with a report by row; --service, --purpose and --team-of say whose case team the people join and what their case is for')
     .argument('<what>', 'what to import: people')
     .argument('<file>', 'a CSV file whose header names API fields (givenName, familyName, kind, …)')
     .requiredOption('--as <username>', 'the user who records these people (their write permissions apply)')
     .option('--service <service>', 'open a first case for this service for each person, so they join a case team (required unless you see everyone)')
+    .option('--purpose <id>', 'with --service: the purpose of the register those cases are held for, active (2.1)')
     .option('--team-of <username>', 'who leads those cases (default: you; naming a colleague is for managers)')
     .option('--partial', 'import the good rows and report the rest')
-    .action(async (what: string, file: string, options: { as: string; partial?: boolean; service?: string; teamOf?: string }) => {
+    .action(async (what: string, file: string, options: { as: string; partial?: boolean; service?: string; purpose?: string; teamOf?: string }) => {
       if (what !== 'people') return fail(`cannot import "${what}"; only "people" can be imported`);
       await runCommand(async (services) => {
-        const report = await cliImportPeople(services, file, options.as, !!options.partial, { service: options.service, lead: options.teamOf });
+        const report = await cliImportPeople(services, file, options.as, !!options.partial, { service: options.service, purpose: options.purpose, lead: options.teamOf });
         process.stdout.write(importSummary(report, !!options.partial));
         if (report.rejected > 0) process.exitCode = 1;
       });

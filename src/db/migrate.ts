@@ -26,6 +26,7 @@ import * as m0024 from './migrations/0024_disclosure_agreement';
 import * as m0025 from './migrations/0025_agreement_reviews';
 import * as m0026 from './migrations/0026_notification_settled';
 import * as m0027 from './migrations/0027_meeting_client_request';
+import * as m0028 from './migrations/0028_case_purpose';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -57,6 +58,7 @@ const migrations: Record<string, Migration> = {
   '0025_agreement_reviews': m0025,
   '0026_notification_settled': m0026,
   '0027_meeting_client_request': m0027,
+  '0028_case_purpose': m0028,
 };
 
 /** The name of the newest migration: identifies the schema a database built by this code has. */

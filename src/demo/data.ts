@@ -177,8 +177,8 @@ export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
 ];
 
 /**
- * The purpose register's one demo entry (3.1, 2.1): proposed by the demo manager and approved by the demo guardian,
- * so consent, disclosure and exports, which each name an active purpose, can be tried.
+ * The purpose register's first demo entry (3.1, 2.1): proposed by the demo manager and approved by the demo guardian;
+ * the demo's cases are held for it, and consent and exports, which each name an active purpose, can be tried.
  */
 export const DEMO_PURPOSE = {
   name: 'Support planning and service reports (demo)',

@@ -33,7 +33,7 @@ export interface DemoResult {
   accounts: DemoAccount[];
   passwordFromEnv: boolean;
   counts: { users: number; people: number; cases: number; notes: number; organisations: number; purposes: number; notices: number };
-  /** The active purpose the demo's exports and consents can name (2.1); its information stays in house. */
+  /** The active purpose the demo's cases are held for, and its exports and consents can name (2.1); its information stays in house. */
   purpose: { id: string; name: string };
   /** The active purpose for sharing with the partners in the register: what a disclosure names (3.1, 4.3). */
   sharingPurpose: { id: string; name: string };
@@ -108,11 +108,24 @@ async function loadInto(system: Ctx, shared: string | undefined, force: boolean)
   // same checks) as the API's POST /api/notices. Nobody is recorded as told: that is for trying first contact.
   const notice = await as('demo.manager', (ctx) => createNotice(ctx, createNoticeBody.parse({ ...DEMO_NOTICE, publish: true })));
 
-  // People and their first cases, recorded by the worker who supports them (they become lead worker).
+  // The purpose register (3.1): proposed by management, approved by the guardian (who did not write it), reviewed
+  // in a year — before any case, since every case is held for a purpose in force (2.1).
+  const review = new Date(now.getTime() + 365 * DAY).toISOString().slice(0, 10);
+  const activePurpose = async (p: typeof DEMO_PURPOSE | typeof DEMO_SHARING_PURPOSE) => {
+    const proposed = await as('demo.manager', (ctx) => createPurpose(ctx, { ...p, dataCategories: [...p.dataCategories], recipientCategories: [...p.recipientCategories], guardianId: ids.get('demo.guardian')!, nextReviewOn: review }));
+    const id = proposed.data.id as string;
+    await as('demo.guardian', (ctx) => approvePurpose(ctx, id, 1, {}));
+    return id;
+  };
+  const purposeId = await activePurpose(DEMO_PURPOSE);
+  const sharingPurposeId = await activePurpose(DEMO_SHARING_PURPOSE);
+
+  // People and their first cases, recorded by the worker who supports them (they become lead worker), held for the
+  // demo's support-planning purpose (2.1).
   const cases: (string | null)[] = [];
   const personIds: string[] = [];
   for (const p of DEMO_PEOPLE) {
-    const created = await as(p.by, (ctx) => createPerson(ctx, { ...p.person, ...(p.service ? { openCase: { service: p.service } } : {}) }));
+    const created = await as(p.by, (ctx) => createPerson(ctx, { ...p.person, ...(p.service ? { openCase: { service: p.service, purposeId } } : {}) }));
     personIds.push(created.id);
     cases.push(created.caseId);
   }
@@ -147,18 +160,6 @@ async function loadInto(system: Ctx, shared: string | undefined, force: boolean)
     }
   }
 
-  // The purpose register (3.1): proposed by management, approved by the guardian (who did not write it), reviewed
-  // in a year.
-  const review = new Date(now.getTime() + 365 * DAY).toISOString().slice(0, 10);
-  const activePurpose = async (p: typeof DEMO_PURPOSE | typeof DEMO_SHARING_PURPOSE) => {
-    const proposed = await as('demo.manager', (ctx) => createPurpose(ctx, { ...p, dataCategories: [...p.dataCategories], recipientCategories: [...p.recipientCategories], guardianId: ids.get('demo.guardian')!, nextReviewOn: review }));
-    const id = proposed.data.id as string;
-    await as('demo.guardian', (ctx) => approvePurpose(ctx, id, 1, {}));
-    return id;
-  };
-  const purposeId = await activePurpose(DEMO_PURPOSE);
-  const sharingPurposeId = await activePurpose(DEMO_SHARING_PURPOSE);
-
   const count = async (table: 'users' | 'cases' | 'notes' | 'organisations', where?: { column: 'created_by' | 'author_id'; ids: string[] }) => {
     let q = trx.selectFrom(table as 'cases').select((eb) => eb.fn.countAll<number>().as('n'));
     if (where) q = q.where(where.column as 'created_by', 'in', where.ids);
@@ -190,7 +191,7 @@ export function demoSummary(result: DemoResult): string {
   const lines = [
     `Loaded the FICTIONAL demo organisation "${result.organisation}".`,
     `  ${c.users} accounts, ${c.people} people, ${c.cases} cases, ${c.notes} notes, ${c.organisations} organisations, ${c.purposes} active purposes and ${c.notices} published notice — all invented.`,
-    `  The purpose "${result.purpose.name}" (${result.purpose.id}) is active: consents and exports name it; its information stays in house.`,
+    `  The purpose "${result.purpose.name}" (${result.purpose.id}) is active: the demo's cases are held for it, and consents and exports name it; its information stays in house.`,
     `  The purpose "${result.sharingPurpose.name}" (${result.sharingPurpose.id}) is active: disclosures to the partners in the register name it.`,
     `  The confidentiality notice "${result.notice.title}" (version ${result.notice.version}, ${result.notice.language}) is published: nobody is recorded as told yet, so first contact can be tried (4.1).`,
     '',

@@ -6,7 +6,7 @@ import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import type { Classification, Decision, Resource } from '../policy/types';
 import { notFoundAudited } from '../audit/not-found';
-import { loadWithFacts } from '../records/guard';
+import { loadWithFacts, type FactRow } from '../records/guard';
 import { readActionOf } from '../records/registry';
 import { INSIDE_ROLES } from './attendee-role';
 
@@ -69,16 +69,16 @@ export const clientRequested = (row: Pick<MeetingRow, 'client_request_detail'>) 
  * The person or case a meeting is to be recorded about, as the actor may see it (3.4): one that does not exist and
  * one the actor may not see are the same 404 after the same lookup, audited alike as the action attempted
  * (meeting.record denied by default/not-found against that person or case; `found: false`, or `why`: the rule that
- * hides it). Returns the person it is about, for the audit.
+ * hides it). Returns the person it is about, for the audit, and the row as loaded with its facts (a case's purpose, 2.1).
  */
-export async function visibleSubject(ctx: Ctx, type: 'person' | 'case', id: string): Promise<{ subjectPersonId: string | null }> {
+export async function visibleSubject(ctx: Ctx, type: 'person' | 'case', id: string): Promise<{ subjectPersonId: string | null; row: FactRow }> {
   const row = await loadWithFacts(ctx, type, id);
   const notFound = (subjectPersonId: string | null, detail: Record<string, unknown>) =>
     notFoundAudited(ctx, type, { action: 'meeting.record', resourceType: type, resourceId: id, subjectPersonId, detail });
   if (!row) throw notFound(null, { found: false });
   const d = decide(ctx.actor, readActionOf(type), { ...factsFor(ctx.actor, type, row), classification: 'general' });
   if (!d.allowed) throw notFound(row._subject, { why: d.ruleId });
-  return { subjectPersonId: row._subject };
+  return { subjectPersonId: row._subject, row };
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Classification, Decision, Resource } from '../policy/types';
 import type { MeetingNotesModel } from '../documents/meeting-notes-pdf';
 import { clientRequested, findMeeting, notOnTeamRefusal, onMeetingTeam, requireOnMeeting, visibleSubject } from './access';
 import type { CreateMeetingInput } from './schema';
+import { heldForOf, purposeOfCase, requireHeldForPurpose } from '../purposes/held-for';
 import { attendingUsers, isThirdParty } from './attendee-role';
 
 /**
@@ -72,12 +73,14 @@ export const attendeesOf = (ctx: Ctx, id: string) => ctx.db.selectFrom('meeting_
  *
  * A person or case that does not exist, or that the actor may not see, is the same 404 ({@link visibleSubject}); one
  * the actor sees without being on its team — management oversight, an access grant, a break-glass — is refused
- * (403, {@link notOnTeamRefusal}), audited as meeting.record against that person or case. Nothing is written on a
- * refusal.
+ * (403, {@link notOnTeamRefusal}), audited as meeting.record against that person or case. A meeting about a case
+ * adds to it: refused while the case is not held for a purpose in force (2.1: 409 naming body.caseId, audited
+ * alike). Nothing is written on a refusal.
  */
 export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
   const about = input.about === 'general' ? null : { type: input.about, id: (input.about === 'person' ? input.personId : input.caseId)! };
-  const subjectPersonId = about ? (await visibleSubject(ctx, about.type, about.id)).subjectPersonId : null;
+  const subject = about ? await visibleSubject(ctx, about.type, about.id) : null;
+  const subjectPersonId = subject?.subjectPersonId ?? null;
   const id = newId(ctx.now.getTime());
   const row: MeetingRow = {
     id, about: input.about, person_id: input.personId ?? null, case_id: input.caseId ?? null, title: input.title, held_at: new Date(input.heldAt).toISOString(),
@@ -94,6 +97,10 @@ export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
       resourceType: about.type, resourceId: about.id, subjectPersonId, detail: { about: about.type, classification: input.notesClassification },
     })
     : requireOnMeeting(ctx, 'meeting.record', facts, null);
+  // 2.1: a meeting about a case adds to it, so only while the case is held for a purpose in force (409 otherwise).
+  if (about && subject) {
+    await requireHeldForPurpose(ctx, 'meeting.record', heldForOf(subject.row, ctx.nowIso), { resourceType: about.type, resourceId: about.id, subjectPersonId, detail: { about: about.type } }, 'body.caseId');
+  }
   if (isInFuture(row.held_at, ctx.now)) throw invalidInput('A meeting is recorded once it has been held: when it was held cannot be in the future.', [{ path: 'body.heldAt', message: 'must not be in the future' }]);
   const users = await attendingUsers(ctx, input.userIds);
   await ctx.db.insertInto('meetings').values(row).execute();
@@ -116,7 +123,9 @@ export async function createMeeting(ctx: Ctx, input: CreateMeetingInput) {
 /** Reads a meeting and its notes: need to know on its person or case (404 otherwise); every read audited. */
 export async function getMeeting(ctx: Ctx, id: string) {
   const m = await findMeeting(ctx, id);
-  ctx.audit.add(fromDecision('meeting.read', m.read, { resourceType: 'meeting', resourceId: id, subjectPersonId: m.subjectPersonId, detail: { fields: ['notes'], classes: [m.row.notes_classification] } }));
+  // 2.1: a meeting about a case is read for the purpose the case is held for (its id).
+  const held = m.row.case_id ? { purposeId: await purposeOfCase(ctx, m.row.case_id) } : {};
+  ctx.audit.add(fromDecision('meeting.read', m.read, { resourceType: 'meeting', resourceId: id, subjectPersonId: m.subjectPersonId, detail: { fields: ['notes'], classes: [m.row.notes_classification], ...held } }));
   return presentMeeting(m.row, await attendeesOf(ctx, id));
 }
 

@@ -7,6 +7,7 @@ import { decide } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import { newId } from '../lib/ids';
 import { requireNotArchived } from '../cases/access';
+import { heldForOf, requireHeldForPurpose } from '../purposes/held-for';
 import { checkWrite, findVisible, findWritable, presentWritten, refusalTarget } from '../records/guard';
 import { applyEdit, updateVersioned } from '../records/versioned';
 import { getNote } from './queries';
@@ -28,7 +29,8 @@ function toColumns(ctx: Ctx, input: Record<string, unknown>): Partial<NoteRow> {
 
 /**
  * Records a session or a conversation on a case (practice 1–2). Only the staff team working with the client may
- * (rule notes/case-team-write): someone who cannot see the case gets 404, a manager off the team 403 naming why.
+ * (rule notes/case-team-write): someone who cannot see the case gets 404, a manager off the team 403 naming why; and
+ * only while the case is held for a purpose in force (2.1: 409 naming params.caseId otherwise).
  */
 export async function createNote(ctx: Ctx, caseId: string, input: CreateNoteInput) {
   const c = await findVisible(ctx, 'case', caseId, 'note.create');
@@ -38,6 +40,7 @@ export async function createNote(ctx: Ctx, caseId: string, input: CreateNoteInpu
   const d = enforce(ctx, 'note.create', decide(ctx.actor, 'note.create', { ...factsFor(ctx.actor, 'note', draft), classification: 'general' }), refusalTarget(c));
   checkWrite(ctx, 'note.create', 'note', input, draft, c.subjectPersonId);
   requireNotArchived(c.row, 'case');
+  await requireHeldForPurpose(ctx, 'note.create', heldForOf(c.row, ctx.nowIso), refusalTarget(c), 'params.caseId');
   const id = newId(ctx.now.getTime());
   await ctx.db
     .insertInto('notes')
@@ -51,13 +54,14 @@ export async function createNote(ctx: Ctx, caseId: string, input: CreateNoteInpu
 }
 
 /**
- * Changes a note: only its author, while still on the case team (rule notes/author-edit), and only from the
- * version they loaded (412 otherwise).
+ * Changes a note: only its author, while still on the case team (rule notes/author-edit), only from the version
+ * they loaded (412 otherwise), and only while its case is held for a purpose in force (2.1: 409 otherwise).
  */
 export async function updateNote(ctx: Ctx, id: string, expectedVersion: number, input: UpdateNoteInput) {
   const v = await findWritable(ctx, 'note.update', 'note', id, input);
   const { row } = v;
   requireNotArchived(row, 'note');
+  await requireHeldForPurpose(ctx, 'note.update', heldForOf(row, ctx.nowIso), refusalTarget(v), 'params.id');
   const kind = input.kind ?? row.kind;
   const channel = input.channel !== undefined ? input.channel : row.channel;
   if (kind === 'contact' && !channel) throw invalidInput('A contact note says how the conversation took place.', [{ path: 'body.channel', message: 'required for a contact note' }]);

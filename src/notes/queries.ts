@@ -39,7 +39,7 @@ export async function listNotes(ctx: Ctx, caseId: string, query: ListNotesQuery)
   const rows = await q.orderBy('notes.occurred_at', 'desc').orderBy('notes.id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  auditList(ctx, 'note', { within: { type: 'case', id: caseId, subjectPersonId: within.subjectPersonId }, results: page.length, rows: page });
+  auditList(ctx, 'note', { within: { type: 'case', id: caseId, subjectPersonId: within.subjectPersonId, purposeId: within.row._purpose ?? null }, results: page.length, rows: page });
   return {
     items: page.map((r) => presentSummary(ctx, 'note', r)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.occurred_at, last.id]) : null,

@@ -19,6 +19,7 @@ export const NOTE_RECORD = defineRecord({
   ],
   actions: ['read', 'create', 'update', 'archive'],
   subjectPerson: '(select c.person_id from cases c where c.id = notes.case_id)',
+  heldFor: '(select c.purpose_id from cases c where c.id = notes.case_id)',
   access: { compartment: 'case', column: 'case_id' },
   owner: 'author_id',
   editable: ['kind', 'channel', 'occurredAt', 'title', 'body'],

@@ -31,7 +31,7 @@ function requireStaysVisible(ctx: Ctx, facts: Resource, path: string) {
   if (decide(ctx.actor, 'person.read', { ...facts, classification: 'general' }).allowed) return;
   throw invalidInput(
     'You would not be able to see this person once registered: you see the people of your case teams (3.4). Open their first case for a service, with you as lead worker, in the same request.',
-    [{ path, message: 'required: name the service of their first case, e.g. {"service": "Music mentoring"}' }],
+    [{ path, message: 'required: name the service of their first case and the purpose it is held for, e.g. {"service": "Music mentoring", "purposeId": "…"}' }],
   );
 }
 
@@ -51,9 +51,10 @@ function requireBorn(ctx: Ctx, dateOfBirth: string | null | undefined) {
  * actor's write clearance (no mass assignment). The case's lead worker is the actor, or `lead` (an import says
  * whose team imported people join; putting someone else on a team is case.team.manage, checked by the caller). A
  * registration that would leave the person invisible to the actor is refused (400 naming body.openCase) before
- * anything is written.
+ * anything is written. The first case names its purpose in force (2.1): refused naming body.openCase.purposeId (or
+ * `purposePath`), nothing written.
  */
-export async function createPerson(ctx: Ctx, input: CreatePersonInput, options: { lead?: string; path?: string } = {}) {
+export async function createPerson(ctx: Ctx, input: CreatePersonInput, options: { lead?: string; path?: string; purposePath?: string } = {}) {
   const { openCase: caseInput, firstContact, ...fields } = input;
   const d = checkWrite(ctx, 'person.create', 'person', fields);
   requireBorn(ctx, fields.dateOfBirth);
@@ -72,7 +73,9 @@ export async function createPerson(ctx: Ctx, input: CreatePersonInput, options: 
     })
     .execute();
   ctx.audit.add({ action: 'person.create', decision: 'change', ruleId: d.ruleId, clause: d.clause, resourceType: 'person', resourceId: id, subjectPersonId: id, detail: { fields: Object.keys(fields).sort() } });
-  const caseId = caseInput ? (await openCase(ctx, { personId: id, service: caseInput.service }, { skipPersonCheck: true, lead })).id : null;
+  const caseId = caseInput
+    ? (await openCase(ctx, { personId: id, ...caseInput }, { skipPersonCheck: true, lead, path: options.purposePath ?? 'body.openCase.purposeId' })).id
+    : null;
   const told = firstContact ? await recordFirstContact(ctx, id, firstContact, { newPerson: { facts }, prefix: 'body.firstContact' }) : null;
   const view = await getPerson(ctx, id);
   return { id, caseId, ...view, firstContact: told };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { casePurposeId } from '../cases/schema';
 import { firstContactFields } from '../notices/schema';
 import { pageQuery } from '../records/paging';
 
@@ -26,14 +27,15 @@ export const personFields = {
 
 /**
  * POST /api/people: registering a person is one step a worker can finish, in one transaction. `openCase` opens
- * their first case for a service with the registering worker as lead worker, so they keep need to know (3.4);
+ * their first case for a service, held for a purpose of the register in force (2.1), with the registering worker as
+ * lead worker, so they keep need to know (3.4);
  * `firstContact` records that they were given the notice at this first contact (4.1). A registration that would
  * leave the person invisible to the worker (staff and volunteers see only the people of their case teams) is
  * refused with a 400 asking for `openCase`.
  */
 export const createPersonBody = z.strictObject({
   ...personFields,
-  openCase: z.strictObject({ service: text(200) }).optional(),
+  openCase: z.strictObject({ service: text(200), purposeId: casePurposeId }).optional(),
   firstContact: z.strictObject(firstContactFields).optional(),
 });
 export type CreatePersonInput = z.infer<typeof createPersonBody>;

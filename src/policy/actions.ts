@@ -15,7 +15,7 @@ export const OTHER_ACTIONS = [
   'policy.read', 'policy.accept', 'policy.load',
   'notification.read',
   'notice.read', 'notice.publish',
-  'purpose.read', 'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
+  'purpose.read', 'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire', 'purpose.assign',
   'disclosure.register',
   'agreement.read', 'agreement.manage', 'agreement.document', 'agreement.check', 'agreement.review',
   'meeting.read', 'meeting.record', 'meeting.update', 'meeting.share',
@@ -36,8 +36,9 @@ export const CONFIDENTIAL_ACTIONS: readonly Action[] = [
   ...RECORD_ACTIONS.filter((a) => a !== 'concern.raise' && a !== 'breach.report'),
   // The request queue holds each requester's reason, which may name a client or what happened (3.4).
   'grant.request', 'grant.list', 'grant.decide', 'grant.revoke', 'breakglass.open', 'breakglass.review', 'access.explain', 'audit.read',
-  // Changing the purpose register is governance: under the policy. Reading it is not confidential (3.1).
-  'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire',
+  // Changing the purpose register is governance: under the policy. Reading it is not confidential (3.1). Moving a
+  // case to another purpose (2.1) changes what a client's information is used for.
+  'purpose.create', 'purpose.update', 'purpose.approve', 'purpose.retire', 'purpose.assign',
   // Writing the notice people are told at first contact (drafting and publishing it) is governance under the policy
   // (4.1); reading the published notice is not confidential — whoever meets a person must know what it says.
   'notice.publish',

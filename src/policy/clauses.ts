@@ -17,6 +17,7 @@ export const CLAUSE_KEYS = {
   'breach-handling': 'Breaches of the policy, intended or accidental, are reported by anyone, recorded and dealt with seriously by management.',
   'first-contact-notice': 'Everyone who comes into contact with the charity is told of the Confidentiality Policy at the first point of contact.',
   'purpose-register': 'Every use or transfer of information is a purpose in the register, approved by a guardian who did not propose it and reviewed by its date.',
+  'authorised-use': 'Information is used to provide a service or carry out an authorised transaction: every case is held for a purpose in the register that is in force, new information goes into it only while it is, only management move it to another purpose, and every read of it names the purpose.',
   'informed-consent': 'Information goes to a recipient only with the informed consent of the person it is about, for that purpose and recipient; a withdrawal takes effect at once.',
   'consent-by-trained-staff': 'Consent is sought and recorded by staff trained to explain why, with whom and the consequences.',
   'third-party-disclosure': 'Information goes to a third party only on a checked basis, at the minimum necessary, after the recipient accepts the terms, marked CONFIDENTIAL and recorded.',
@@ -52,6 +53,15 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
   'breach-handling': ['5'],
   'first-contact-notice': ['4.1'],
   'purpose-register': ['3.1', '2.1'],
+  // Clause 2.1 is enforced by the purposes information is used for: a case is opened for an active purpose of the
+  // register (POST /api/cases and a registration's first case refuse a draft, retired or overdue one, purposes/
+  // not-in-force); a note, a file, a meeting about the case, a note's edit or any change to the case but closing it
+  // is refused while its purpose is not in force or it names none (rule purposes/case-purpose-in-force, 409); only
+  // a manager moves a case to another purpose in force (purposes/manager-assigns-case); every read of a case, of its
+  // notes, files and meetings names the purpose in its audit entry and in who has seen the record. Consent, the
+  // consent check, disclosures and the people export each name an active purpose too (purposes/not-in-force). A
+  // person's own record is read under need to know (3.4), not for one case's purpose.
+  'authorised-use': ['2.1'],
   'informed-consent': ['1.3', '4.1', '4.2'],
   'consent-by-trained-staff': ['4.1', '3.5'],
   'third-party-disclosure': ['4.3', '1.2'],
@@ -85,11 +95,10 @@ export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
  * as gaps, whatever rules cite them: a clause is enforced only when rules that carry out its meaning cite it, and a
  * rule that merely supports part of a clause does not make it enforced (1.3 is the example: before the disclosure workflow, consent was recorded and
  * checked but nothing could be disclosed, so 1.3 stayed planned until its exceptions were built). Each note says
- * what exists today and what is missing.
+ * what exists today and what is missing. None is planned today: 2.1 was the last, until cases were held for a
+ * purpose in force (clause key authorised-use).
  */
-export const SAMPLE_PLANNED: Readonly<Record<string, string>> = {
-  '2.1': 'Planned: everyday uses that must each name an active purpose. Built today: the purpose register (rules purposes/*); consent recording, the consent check, every disclosure request and release, and the people export refuse a purpose that is not active (purposes/not-in-force); everyday reads of a case are still justified by need to know (3.4), not by a named purpose.',
-};
+export const SAMPLE_PLANNED: Readonly<Record<string, string>> = {};
 
 /** An organisation's mapping: clause key → its clause ids, and notes for clauses that are procedural or planned. */
 export interface ClauseMapDocument {

@@ -109,6 +109,20 @@ export interface Resource {
   conductOf?: readonly string[];
   /** No active manager but those in `conductOf` (or none at all): the guardian handles the breach (clause 5). */
   noFreeManager?: boolean;
+  /**
+   * The purpose the case a write adds information to is held for (2.1), as it stands after the write: loaded before
+   * deciding (src/purposes/held-for.ts) for writes that add to a case, and absent for everything else — a read, or
+   * closing the case — which the purpose therefore never decides.
+   */
+  heldFor?: HeldForFacts;
+}
+
+/** What a case is held for, as a decision needs it (2.1). */
+export interface HeldForFacts {
+  /** The purpose in the register; null for a case opened before purposes were required. */
+  purposeId: string | null;
+  /** That purpose is active and not past its review date (3.1); false when there is none. */
+  inForce: boolean;
 }
 
 /** What a disclosure would send, as the hard rules see it (2.2, 3.2, practice 2). */

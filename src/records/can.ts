@@ -3,6 +3,7 @@ import type { Action } from '../policy/actions';
 import { allows } from '../policy/decide';
 import { factsFor } from '../policy/relations';
 import type { Classification, Resource } from '../policy/types';
+import { heldForOf } from '../purposes/held-for';
 import type { FieldSpec, RecordDescriptor } from './descriptor';
 import { FIELD_BY_API, classificationOf, recordOf, type RecordType } from './registry';
 
@@ -23,7 +24,7 @@ export interface Can {
   seeAccessLog: boolean;
   /**
    * What the record type offers beyond its own verbs, by the names its descriptor gives them (`offers`): a person's
-   * `openCase`, `inform`, `recordConsent`, `withdrawConsent`, `printConsentReceipt`, `readInformationUse`, `prepareInformationUse` and `recordMeeting`, a case's `addNote`, `addAttachment` and `manageTeam`.
+   * `openCase`, `inform`, `recordConsent`, `withdrawConsent`, `printConsentReceipt`, `readInformationUse`, `prepareInformationUse` and `recordMeeting`, a case's `addNote`, `addAttachment`, `manageTeam` and `changePurpose`.
    */
   openCase?: boolean;
   inform?: boolean;
@@ -43,6 +44,8 @@ export interface Can {
   addNote?: boolean;
   addAttachment?: boolean;
   manageTeam?: boolean;
+  /** Move a case to another purpose of the register (2.1; management). */
+  changePurpose?: boolean;
 }
 
 /** Where an offer's action lands, resolved from the descriptor once. */
@@ -114,6 +117,8 @@ export function offered(ctx: Ctx, type: RecordType, row: Record<string, unknown>
   // are pure and keep nothing.
   let onRecord: Resource | null = null;
   let children: { child: RecordDescriptor; facts: Resource }[] | null = null;
+  // A record written under this one adds to what this one is held for (2.1): decided with that purpose's state.
+  const heldFor = heldForOf(row, ctx.nowIso);
   for (const offer of planOf(type).offers) {
     if (offer.whileOpen && row.archived_at) {
       out[offer.can] = false;
@@ -133,7 +138,7 @@ export function offered(ctx: Ctx, type: RecordType, row: Record<string, unknown>
         const child = target.child;
         const draft: Record<string, unknown> = { [child.access!.column]: row.id, _team: row._team };
         if (child.owner) draft[child.owner] = actor.id;
-        entry = { child, facts: factsFor(actor, child.type as RecordType, draft) };
+        entry = { child, facts: { ...factsFor(actor, child.type as RecordType, draft), ...(heldFor ? { heldFor } : {}) } };
         children.push(entry);
       }
       resource = entry.facts;

@@ -64,6 +64,13 @@ export interface RecordDescriptor {
    * for single reads and written into list filters by the `own-conduct` relation (src/policy/relations.ts).
    */
   readonly conduct?: readonly string[];
+  /**
+   * The purpose the record is held for (2.1): an SQL expression over the unaliased table giving the id of the purpose
+   * its case is held for (a case's own, a note's or file's case's). Loaded with the row for single reads
+   * (src/records/guard.ts): a read names it in its audit entry, and a write that adds to the case is decided by it
+   * (src/purposes/held-for.ts).
+   */
+  readonly heldFor?: string;
   /** The fields (API names) its update accepts, so a read can say which of them the actor may change. */
   readonly editable?: readonly string[];
   /** Emergency (break-glass) access can be opened on a record of this type (practice 4.2). */

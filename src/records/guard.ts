@@ -13,8 +13,12 @@ import { capabilities, type Can } from './can';
 import { FIELD_BY_API, RECORDS, classificationOf, readActionOf, recordOf, type RecordType } from './registry';
 import { notFoundAudited } from '../audit/not-found';
 
-/** A row loaded with its decision facts: the `_team` flag and `_subject`, the person the record is about. */
-export type FactRow = Record<string, unknown> & { id: string; _team: number; _subject: string | null };
+/**
+ * A row loaded with its decision facts: the `_team` flag and `_subject`, the person the record is about; for a type
+ * held for a purpose (its descriptor's `heldFor`, 2.1), `_purpose` and that purpose's `_purpose_status` and
+ * `_purpose_review` (its next review date).
+ */
+export type FactRow = Record<string, unknown> & { id: string; _team: number; _subject: string | null; _purpose?: string | null };
 
 /**
  * One row with its facts, per record type: built once, run on every read (src/db/prepared.ts). The person the
@@ -30,10 +34,16 @@ const rowWithFacts = Object.fromEntries(
       const db = kysely as any; // the table is chosen per type; columns are checked by its descriptor's fields
       // Whose own conduct the record is about (a breach: clause 5), for the `own-conduct` relation's facts.
       const conduct = (recordOf(type).conduct ?? []).map((e, i) => sql.raw<string | null>(e).as(conductColumn(i)));
-      return db
-        .selectFrom(table)
+      // The purpose the record is held for and its state (2.1): one primary-key join, for the types held for one.
+      const heldFor = recordOf(type).heldFor;
+      const held = heldFor
+        ? [sql.raw<string | null>(heldFor).as('_purpose'), sql.ref('held_purpose.status').as('_purpose_status'), sql.ref('held_purpose.next_review_on').as('_purpose_review')]
+        : [];
+      let q = db.selectFrom(table);
+      if (heldFor) q = q.leftJoin('purposes as held_purpose', (join: { on: (e: unknown) => unknown }) => join.on(sql`held_purpose.id = ${sql.raw(heldFor)}`));
+      return q
         .selectAll(table)
-        .select((eb: never) => [teamFlag(eb, type, param('actorId')), sql.raw<string | null>(subjectPerson ?? 'null').as('_subject'), ...conduct])
+        .select((eb: never) => [teamFlag(eb, type, param('actorId')), sql.raw<string | null>(subjectPerson ?? 'null').as('_subject'), ...conduct, ...held])
         .where(`${table}.id`, '=', param('id'));
     }),
   ]),
@@ -135,7 +145,9 @@ function presentOpened(ctx: Ctx, type: RecordType, row: FactRow, subjectPersonId
   const fields = confidential.length ? Object.keys(p.data).filter((api) => classificationOf(FIELD_BY_API[type].get(api)!, row) !== 'general') : [];
   // 1.1: the entry names the rule that opened the record; a confidential class opened by another rule names it too.
   const rulesByClass = Object.keys(p.otherRules).length ? { rulesByClass: p.otherRules } : {};
-  ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: row.id, subjectPersonId, detail: { fields, classes: confidential.sort(), ...rulesByClass } }));
+  // 2.1: a read of a case, or of what is filed under one, names the purpose the case is held for (its id only).
+  const purpose = recordOf(type).heldFor ? { purposeId: row._purpose ?? null } : {};
+  ctx.audit.add(fromDecision(action, p.decision, { resourceType: type, resourceId: row.id, subjectPersonId, detail: { fields, classes: confidential.sort(), ...rulesByClass, ...purpose } }));
   return { row, presented: p, subjectPersonId, facts };
 }
 

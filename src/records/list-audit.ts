@@ -9,8 +9,11 @@ const GENERAL = classBit('general');
 
 /** What one list or search looked at: the record it lists inside (if any), its search terms, what it returned. */
 export interface ListAudit {
-  /** The record whose contents are listed (a person's cases, a case's notes); none for a top-level list. */
-  within?: { type: RecordType; id: string; subjectPersonId: string | null };
+  /**
+   * The record whose contents are listed (a person's cases, a case's notes); none for a top-level list. For a case,
+   * the purpose it is held for (2.1), named by id in the entry.
+   */
+  within?: { type: RecordType; id: string; subjectPersonId: string | null; purposeId?: string | null };
   /** The search terms as given: only their length is recorded, never the terms (a name is personal data). */
   terms?: string;
   /** How many records the page returned. */
@@ -29,7 +32,7 @@ export interface ListAudit {
  * (the rows filter() in policy/filter.ts keeps), or the one rule that opens every row. The first is named as the
  * entry's rule; all are listed in its detail.
  */
-function listRules(ctx: Ctx, action: Action): AllowRule[] {
+export function listRules(ctx: Ctx, action: Action): AllowRule[] {
   const rules: AllowRule[] = [];
   for (const a of RULES_BY_ACTION.get(action)!.allow) {
     if (a.roleMask !== 0 && (a.roleMask & ctx.actor.roleMask) === 0) continue;
@@ -63,6 +66,7 @@ export function auditList(ctx: Ctx, type: RecordType, list: ListAudit): void {
   const detail: Record<string, unknown> = { list: type, results: list.results };
   if (list.terms !== undefined) detail.termsLength = list.terms.length;
   if (list.view !== undefined) detail.view = list.view;
+  if (list.within?.purposeId !== undefined) detail.purposeId = list.within.purposeId;
   const first = rules[0];
   ctx.audit.add({
     action, decision: 'allow', ruleId: first?.id ?? null, clause: first ? ctx.actor.policy.clauseFor(first.clauseKey) : null,

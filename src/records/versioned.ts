@@ -43,7 +43,8 @@ export function changesNothing(row: Record<string, unknown>, changes: Record<str
  * An edit of a record's fields (a PATCH): writes `changes` from the `expected` version, audits the change under the
  * rule that allowed it, naming the fields sent (never their values), and answers the record as written. An edit that
  * changes nothing writes nothing and records no change — the version stays, so the audit never shows a change that
- * did not happen — though a stale `expected` is still a 412.
+ * did not happen — though a stale `expected` is still a 412. `facts` are columns the record is presented with after
+ * the change that are not written to it (a case moved to another purpose: that purpose's state, src/purposes/held-for.ts).
  */
 export async function applyEdit(
   ctx: Ctx,
@@ -52,6 +53,7 @@ export async function applyEdit(
   expected: number,
   changes: Record<string, unknown>,
   fields: readonly string[],
+  facts: Record<string, unknown> = {},
 ): Promise<RecordView> {
   if (changesNothing(v.row, changes)) {
     if (Number(v.row.version) !== expected) throw staleVersion(Number(v.row.version));
@@ -62,5 +64,5 @@ export async function applyEdit(
     action: `${type}.update`, decision: 'change', ruleId: v.decision.ruleId, clause: v.decision.clause, resourceType: type, resourceId: v.row.id,
     subjectPersonId: v.subjectPersonId, detail: { fields: [...fields].sort(), version },
   });
-  return presentWritten(ctx, type, v, { ...changes, version });
+  return presentWritten(ctx, type, v, { ...changes, ...facts, version });
 }

@@ -10,6 +10,7 @@ import type { Role } from '../policy/types';
 import { textFault } from '../lib/text';
 import { createPerson } from '../people/commands';
 import { createPersonBody } from '../people/schema';
+import { purposeInForceFor } from '../purposes/in-force';
 import { MAX_IMPORT_ROWS, TransferError, fromCsv } from './csv';
 import { PERSON_COLUMNS } from './export-people';
 
@@ -34,11 +35,13 @@ export interface ImportReport {
 const importRow = createPersonBody.omit({ openCase: true, firstContact: true });
 
 /**
- * Whose team imported people join: each gets a first case for `service` led by `lead` (a username; default the
- * importer), so the people are someone's to work with and visible to them (3.4).
+ * Whose team imported people join: each gets a first case for `service`, held for the purpose `purpose` (an id of the
+ * register, in force: 2.1), led by `lead` (a username; default the importer), so the people are someone's to work
+ * with and visible to them (3.4).
  */
 export interface ImportTeam {
   service?: string;
+  purpose?: string;
   lead?: string;
 }
 
@@ -47,9 +50,13 @@ export interface ImportTeam {
  * lead a case (staff or a manager); putting a colleague on the team is case.team.manage (management; the denial is
  * audited); and an import that would leave the people invisible to the importer names what to add.
  */
-async function resolveTeam(ctx: Ctx, team: ImportTeam): Promise<{ service?: string; leadId?: string }> {
+async function resolveTeam(ctx: Ctx, team: ImportTeam): Promise<{ service?: string; purposeId?: string; leadId?: string }> {
   if (team.lead !== undefined && team.service === undefined) throw new TransferError('--team-of needs --service: imported people join that colleague\'s team on a new case for a service.');
   if (team.service !== undefined && !team.service.trim()) throw new TransferError('--service is empty: name the service their first case is for.');
+  if (team.purpose !== undefined && team.service === undefined) throw new TransferError('--purpose needs --service: it names what their first case is held for.');
+  if (team.service !== undefined && team.purpose === undefined) throw new TransferError('--service needs --purpose: name the purpose of the register their first case is held for (2.1), by its id.');
+  // 2.1: checked once before any row (refused and audited when it is not active); each case's opening checks it again.
+  if (team.purpose !== undefined) await purposeInForceFor(ctx, team.purpose.trim(), 'purpose', 'case.create', null);
   let leadId: string | undefined;
   if (team.lead !== undefined) {
     const user = await ctx.db.selectFrom('users').select('id').where('username', '=', team.lead.trim().toLowerCase()).executeTakeFirst();
@@ -69,7 +76,7 @@ async function resolveTeam(ctx: Ctx, team: ImportTeam): Promise<{ service?: stri
   if (team.service === undefined && !decide(ctx.actor, 'person.read', { type: 'person', team: false, granted: 0, classification: 'general' }).allowed) {
     throw new TransferError('You would not be able to see the people you import: you see the people of your case teams (3.4). Say which service their first case is for with --service (and whose team they join with --team-of; default you).');
   }
-  return { service: team.service?.trim(), leadId };
+  return { service: team.service?.trim(), purposeId: team.purpose?.trim(), leadId };
 }
 const REQUIRED = ['givenName', 'familyName', 'kind'] as const;
 
@@ -134,8 +141,8 @@ export async function importPeople(ctx: Ctx, text: string, options: { partial?: 
     const audit = new AuditBuffer();
     await sql`savepoint import_row`.execute(ctx.db);
     try {
-      const body = team.service ? { ...parsed.data, openCase: { service: team.service } } : parsed.data;
-      const created = await createPerson({ ...ctx, audit }, body, { lead: team.leadId, path: 'service' });
+      const body = team.service && team.purposeId ? { ...parsed.data, openCase: { service: team.service, purposeId: team.purposeId } } : parsed.data;
+      const created = await createPerson({ ...ctx, audit }, body, { lead: team.leadId, path: 'service', purposePath: 'purpose' });
       await sql`release savepoint import_row`.execute(ctx.db);
       ids.push(created.id);
       for (const e of audit.entries) ctx.audit.add(e);

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, insertPurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
 import { browserAvailable, checkpoint, focused, newPage, pageWidth, screenshot, signIn, startBrowser } from './browser';
 
@@ -25,6 +25,7 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
   let guardian: TestUser;
   let guardian2: TestUser;
   let waitingId: string;
+  let mentoring: string;
 
   beforeAll(async () => {
     world = await createWorld('sqlite');
@@ -54,9 +55,14 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
     expect(purpose.statusCode, purpose.body).toBe(201);
     const approved = await as(world, guardian2).post(`/api/purposes/${purpose.json().data.id}/approve`, {}, { 'if-match': purpose.headers.etag as string });
     expect(approved.statusCode, approved.body).toBe(200);
+    // The purpose the service's cases are held for (2.1), active.
+    mentoring = await insertPurpose(world, {
+      name: 'Music mentoring', description: 'Mentoring young people through music, and planning their support with them.', guardianId: guardian.id,
+      createdBy: manager.id, nextReviewOn: `${new Date().getFullYear() + 1}-06-01`, categories: ['general', 'personal', 'special', 'session'], art9Condition: 'not_for_profit_body',
+    });
     // Someone on Sam's team who was registered before anyone told them.
     waitingId = await makePerson(world, { givenName: 'Wren', familyName: 'Adeyemi' });
-    await makeCase(world, waitingId, { [staff.id]: 'lead' });
+    await makeCase(world, waitingId, { [staff.id]: 'lead' }, { purposeId: mentoring });
     ({ browser, base } = await startBrowser(world));
   }, 120_000);
   afterAll(async () => {
@@ -99,15 +105,21 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
     await checkpoint(page, 'first-contact-02-notice');
     await page.getByRole('button', { name: 'Continue' }).click();
 
-    // Step 3: their case; then the one request.
+    // Step 3: their case, held for a purpose of the register in force (2.1): without one, the field says so.
     await page.getByRole('heading', { name: /Step 3 of 3/ }).waitFor();
-    await page.getByLabel('Service').fill('Drum mentoring');
+    await page.getByRole('textbox', { name: /^Service/ }).fill('Drum mentoring');
+    await page.getByRole('button', { name: 'Add person' }).click();
+    const purposeChoice = page.getByRole('radiogroup', { name: 'Purpose' });
+    await expect.poll(() => purposeChoice.getAttribute('aria-invalid')).toBe('true');
+    expect(await purposeChoice.textContent()).toContain('Choose the purpose this case is held for');
+    await expect.poll(async () => (await focused(page)).name).toBe('openCase.purposeId');
+    await purposeChoice.locator('label.radio', { hasText: /^Music mentoring/ }).click();
     await checkpoint(page, 'first-contact-03-case');
     const before = await world.services.db.kysely.selectFrom('people').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/people'));
     await page.getByRole('button', { name: 'Add person' }).click();
     const body = JSON.parse((await sent).postData() ?? '{}');
-    expect(body).toMatchObject({ givenName: 'Maya', familyName: 'Okonkwo', openCase: { service: 'Drum mentoring' }, firstContact: { noticeVersion: 1, language: 'cy', method: 'in_person' } });
+    expect(body).toMatchObject({ givenName: 'Maya', familyName: 'Okonkwo', openCase: { service: 'Drum mentoring', purposeId: mentoring }, firstContact: { noticeVersion: 1, language: 'cy', method: 'in_person' } });
     await page.getByRole('heading', { name: 'Maya Okonkwo', level: 1 }).waitFor();
     personId = new URL(page.url()).pathname.split('/')[2];
     const today = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }).format(new Date());
@@ -118,6 +130,13 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
     expect(Number(after.n)).toBe(Number(before.n) + 1);
     expect(await db.selectFrom('first_contacts').select(['method', 'person_id']).where('person_id', '=', personId).execute()).toEqual([{ method: 'in_person', person_id: personId }]);
     await checkpoint(page, 'first-contact-04-person-told');
+
+    // The case is held for the purpose chosen (2.1); staff do not move a case to another purpose.
+    await page.locator('.case-card').getByRole('link', { name: 'Drum mentoring' }).click();
+    await expect.poll(() => page.locator('.case-purpose').textContent()).toContain('Held for: Music mentoring');
+    expect(await page.getByRole('button', { name: 'Change purpose' }).count()).toBe(0);
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Maya Okonkwo', level: 1 }).waitFor();
 
     // Record consent: nothing to answer before the purpose is chosen; then the API's field errors, each on its field.
     await page.getByRole('link', { name: 'Record consent' }).click();
@@ -315,5 +334,46 @@ describe.runIf(browserAvailable)('first contact and consent in a real browser (4
     expect(await pageWidth(page)).toBeLessThanOrEqual(375);
     await checkpoint(page, 'first-contact-15-narrow-person');
     expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('2.1 authorised-use: a case held for a retired purpose says so and offers no new note; a manager moves it to a purpose in force, and notes can be added again', async () => {
+    const db = world.services.db.kysely;
+    const retiring = await insertPurpose(world, { name: 'Summer school', description: 'A summer school of music, run once.', guardianId: guardian.id, createdBy: manager.id, nextReviewOn: `${new Date().getFullYear() + 1}-06-01` });
+    const someone = await makePerson(world, { givenName: 'Rae', familyName: 'Okafor' }); // last: the worklist test counts Sam's people not yet told
+    const caseId = await makeCase(world, someone, { [staff.id]: 'lead' }, { purposeId: retiring });
+    await db.updateTable('purposes').set({ status: 'retired', retired_by: guardian.id, retired_at: new Date().toISOString(), retire_reason: 'The summer school ended.' }).where('id', '=', retiring).execute();
+
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'sam.patel', `/cases/${caseId}`);
+    const notice = page.locator('.alert.warning', { hasText: 'this case is held for was retired' });
+    await expect.poll(() => notice.textContent()).toContain('The purpose “Summer school” this case is held for was retired.');
+    expect(await notice.textContent()).toContain('A manager moves the case to a purpose in force.');
+    expect(await page.getByRole('button', { name: 'Add a note' }).count()).toBe(0);
+    expect(await notice.getByRole('button').count()).toBe(0); // staff do not move a case (2.1)
+    await checkpoint(page, 'case-purpose-01-retired');
+
+    const m = await newPage(browser);
+    await signIn(m.page, base, 'morgan.reyes', `/cases/${caseId}`);
+    await m.page.getByRole('button', { name: 'Move to a purpose in force' }).click();
+    const dialog = m.page.getByRole('dialog', { name: 'Change the purpose of this case' });
+    await dialog.getByRole('button', { name: 'Move the case' }).click();
+    const choice = dialog.getByRole('radiogroup', { name: 'Purpose' });
+    await expect.poll(() => choice.getAttribute('aria-invalid')).toBe('true');
+    expect(await choice.textContent()).toContain('Choose the purpose this case is held for');
+    expect(await choice.textContent()).not.toContain('Summer school'); // only purposes in force are offered
+    await choice.locator('label.radio', { hasText: /^Music mentoring/ }).click();
+    await checkpoint(m.page, 'case-purpose-02-move');
+    await dialog.getByRole('button', { name: 'Move the case' }).click();
+    await expect.poll(() => m.page.locator('.case-purpose').textContent()).toContain('Held for: Music mentoring');
+    expect(await m.page.locator('.alert.warning', { hasText: 'this case is held for' }).count()).toBe(0);
+    expect(await db.selectFrom('cases').select('purpose_id').where('id', '=', caseId).executeTakeFirstOrThrow()).toEqual({ purpose_id: mentoring });
+    const moved = (await auditRows(world)).filter((r) => r.action === 'purpose.assign' && r.resource_id === caseId);
+    expect(moved.map((r) => [r.decision, r.actor_id, JSON.parse(r.detail as string)])).toEqual([['change', manager.id, { from: retiring, to: mentoring }]]);
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Add a note' }).waitFor();
+    expect(await page.locator('.alert.warning', { hasText: 'this case is held for' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    expect(m.problems).toEqual([]);
   }, 120_000);
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/http/auth/cookies';
-import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
+import { as, casePurpose, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const LIMIT = 64 * 1024;
@@ -273,7 +273,7 @@ describe.each(dialects())('attachments over HTTP (%s)', (dialect) => {
       expect(res.headers['content-disposition']).toBe(`attachment; filename="S_ance 3 (notes).pdf"; filename*=UTF-8''S%C3%A9ance%203%20%28notes%29.pdf`);
       const row = (await auditRows(world)).at(-1)!;
       expect(row).toMatchObject({ action: 'attachment.read', decision: 'allow', resource_id: sessionId, subject_person_id: personId });
-      expect(JSON.parse(row.detail)).toEqual({ fields: ['content', 'filename'], classes: ['session'] });
+      expect(JSON.parse(row.detail)).toEqual({ fields: ['content', 'filename'], classes: ['session'], purposeId: await casePurpose(world) });
       expect(row.detail).not.toContain('ance 3');
     });
 

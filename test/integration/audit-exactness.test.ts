@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEventRow } from '../../src/db/schema';
-import { as, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
+import { as, casePurpose, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 /**
@@ -79,7 +79,8 @@ describe.each(dialects())('audit entries say exactly what happened (%s)', (diale
     expect(entries.map(shape)).toEqual([
       { action: 'note.read', decision: 'allow', rule: 'break-glass/emergency-access', clause: 'practice 4.2, practice 4.3', type: 'note', id: noteId },
     ]);
-    expect(JSON.parse(entries[0].detail)).toEqual({ fields: ['body'], classes: ['session'] });
+    // 2.1: a read of what is filed under a case names the purpose the case is held for.
+    expect(JSON.parse(entries[0].detail)).toEqual({ fields: ['body'], classes: ['session'], purposeId: await casePurpose(world) });
     // A case opened for the person while the emergency lasts is covered from the next request (the access epoch moves).
     const later = await makeCase(world, personId, { [manager.id]: 'lead' });
     expect((await as(world, staff).get(`/api/cases/${later}`)).json().data.riskNotes).toBe('none known');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
+import { as, casePurpose, auditRows, makeCase, makeNote, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 describe.each(dialects())('break-glass emergency access (%s)', (dialect) => {
@@ -49,14 +49,14 @@ describe.each(dialects())('break-glass emergency access (%s)', (dialect) => {
     expect(view.json().can.openCase).toBe(false);
     const cases = async () => Number((await world.services.db.kysely.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).where('person_id', '=', personId).executeTakeFirstOrThrow()).n);
     const before = await cases();
-    const res = await as(world, staff).post('/api/cases', { personId, service: 'Emergency follow-up' });
+    const res = await as(world, staff).post('/api/cases', { personId, service: 'Emergency follow-up', purposeId: await casePurpose(world) });
     expect(res.statusCode, res.body).toBe(403);
     expect(res.json()).toMatchObject({ rule: 'default/deny' });
     expect(await cases()).toBe(before);
     const [denied] = (await auditRows(world)).filter((r) => r.action === 'case.create' && r.actor_id === staff.id);
     expect(denied).toMatchObject({ decision: 'deny', rule_id: 'default/deny', subject_person_id: personId });
     expect((await as(world, author).get(`/api/people/${personId}`)).json().can.openCase).toBe(true);
-    const own = await as(world, author).post('/api/cases', { personId, service: 'A second service' });
+    const own = await as(world, author).post('/api/cases', { personId, service: 'A second service', purposeId: await casePurpose(world) });
     expect(own.statusCode, own.body).toBe(201);
   });
 

@@ -10,14 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliExportPeople } from '../../src/cli/transfer';
 import type { Services } from '../../src/context';
 import { createServices } from '../../src/services';
-import { as, insertPurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, casePurpose, insertPurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 // Issue 9: a long console export held one transaction for its whole length, and on SQLite the running server then
 // answered 500 "database is locked". Exports page in short units of work, and a lock timeout is a 503 with
 // Retry-After, never a 500 — on both engines.
 
-const person = { givenName: 'Busy', familyName: 'Tester', kind: 'service_user', openCase: { service: 'Music mentoring' } };
+const person = (purposeId: string) => ({ givenName: 'Busy', familyName: 'Tester', kind: 'service_user', openCase: { service: 'Music mentoring', purposeId } });
 const peopleCount = async (world: World) => Number((await world.services.db.kysely.selectFrom('people').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 describe.each(dialects())('a database lock held too long is a 503, never a 500 (%s)', (dialect) => {
@@ -52,9 +52,10 @@ describe.each(dialects())('a database lock held too long is a 503, never a 500 (
 
   it('issue 9: a write and an audited read wait the lock timeout, then answer 503 problem+json with Retry-After; nothing is written; then they succeed', async () => {
     const before = await peopleCount(world);
+    const purposeId = await casePurpose(world); // written before the lock is taken
     const release = await holdLock();
     try {
-      const write = await as(world, staff).post('/api/people', person);
+      const write = await as(world, staff).post('/api/people', person(purposeId));
       expect(write.statusCode, write.body).toBe(503);
       expect(write.headers['content-type']).toContain('application/problem+json');
       expect(write.headers['retry-after']).toBe('1');
@@ -66,7 +67,7 @@ describe.each(dialects())('a database lock held too long is a 503, never a 500 (
       await release();
     }
     expect(await peopleCount(world)).toBe(before);
-    expect((await as(world, staff).post('/api/people', person)).statusCode).toBe(201);
+    expect((await as(world, staff).post('/api/people', person(purposeId))).statusCode).toBe(201);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, casePurpose, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const MISSING = '01900000-0000-7000-8000-000000000000';
@@ -31,7 +31,7 @@ describe.each(dialects())('cases and case teams over HTTP (%s)', (dialect) => {
 
   describe('opening a case', () => {
     it('3.4 need to know: staff who can see the person open a case and become its lead worker', async () => {
-      const res = await as(world, staff).post('/api/cases', { personId, service: 'Band project', summary: 'wants to join a band' });
+      const res = await as(world, staff).post('/api/cases', { personId, service: 'Band project', purposeId: await casePurpose(world), summary: 'wants to join a band' });
       expect(res.statusCode).toBe(201);
       expect(res.headers.etag).toBe('"1"');
       const body = res.json();
@@ -42,27 +42,27 @@ describe.each(dialects())('cases and case teams over HTTP (%s)', (dialect) => {
     });
 
     it('3.4 need to know: opening a case for a person you cannot see is the same 404 as for a missing person', async () => {
-      const hidden = await as(world, outsider).post('/api/cases', { personId, service: 'Band project' });
-      const missing = await as(world, outsider).post('/api/cases', { personId: MISSING, service: 'Band project' });
+      const hidden = await as(world, outsider).post('/api/cases', { personId, service: 'Band project', purposeId: await casePurpose(world) });
+      const missing = await as(world, outsider).post('/api/cases', { personId: MISSING, service: 'Band project', purposeId: await casePurpose(world) });
       expect(hidden.statusCode).toBe(404);
       expect(missing.statusCode).toBe(404);
       expect(hidden.json().detail).toBe(missing.json().detail);
     });
 
     it('practice 4.1 safeguarding-management: staff may not record risk notes (403 naming the field); managers may', async () => {
-      const denied = await as(world, staff).post('/api/cases', { personId, service: 'Drums', riskNotes: 'x' });
+      const denied = await as(world, staff).post('/api/cases', { personId, service: 'Drums', purposeId: await casePurpose(world), riskNotes: 'x' });
       expect(denied.statusCode).toBe(403);
       expect(denied.json().errors).toEqual([{ path: 'body.riskNotes', message: expect.any(String) }]);
-      const allowed = await as(world, manager).post('/api/cases', { personId, service: 'Drums', riskNotes: 'reviewed by the safeguarding lead' });
+      const allowed = await as(world, manager).post('/api/cases', { personId, service: 'Drums', purposeId: await casePurpose(world), riskNotes: 'reviewed by the safeguarding lead' });
       expect(allowed.statusCode).toBe(201);
       expect(allowed.json().data.riskNotes).toBe('reviewed by the safeguarding lead');
     });
 
     it('1.1 records-management: unknown fields are refused by name and a bad person id is a 400', async () => {
-      const unknown = await as(world, staff).post('/api/cases', { personId, service: 'Drums', status: 'closed', teamLead: staff.id });
+      const unknown = await as(world, staff).post('/api/cases', { personId, service: 'Drums', purposeId: await casePurpose(world), status: 'closed', teamLead: staff.id });
       expect(unknown.statusCode).toBe(400);
       expect(unknown.json().errors[0].message).toMatch(/unknown field.*status/);
-      const bad = await as(world, staff).post('/api/cases', { personId: 'not-an-id', service: 'Drums' });
+      const bad = await as(world, staff).post('/api/cases', { personId: 'not-an-id', service: 'Drums', purposeId: await casePurpose(world) });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().errors[0].path).toBe('body.personId');
     });

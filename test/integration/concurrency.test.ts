@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/audit/record';
 import { verifyAudit } from '../../src/audit/verify';
-import { as, makeCase, makePerson, makeUser } from '../factories';
+import { as, casePurpose, makeCase, makePerson, makeUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 // 1.1 records-management: concurrent writers never fork the audit chain. On PostgreSQL the pool (10 connections)
@@ -68,11 +68,12 @@ describe.each(dialects())('1.1 records-management: concurrent writers never fork
     const mine = await makePerson(world);
     await makeCase(world, mine, { [staff.id]: 'lead' });
     const notMine = await makePerson(world);
+    const purposeId = await casePurpose(world);
     const before = await headSeq(world);
     const requests = [
       ...Array.from({ length: 12 }, () => as(world, staff).get(`/api/people/${mine}`)),
       ...Array.from({ length: 8 }, () => as(world, staff).get(`/api/people/${notMine}`)),
-      ...Array.from({ length: 8 }, (_, i) => as(world, staff).post('/api/people', { kind: 'service_user', givenName: `Par${i}`, familyName: 'Allel', healthNotes: 'x', openCase: { service: 'Music mentoring' } })),
+      ...Array.from({ length: 8 }, (_, i) => as(world, staff).post('/api/people', { kind: 'service_user', givenName: `Par${i}`, familyName: 'Allel', healthNotes: 'x', openCase: { service: 'Music mentoring', purposeId } })),
       ...Array.from({ length: 6 }, () => as(world, manager).get(`/api/people/${notMine}`)),
       ...Array.from({ length: 4 }, () => as(world, staff).get('/api/people?limit=5')),
     ];

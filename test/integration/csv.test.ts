@@ -7,7 +7,7 @@ import { verifyAudit } from '../../src/audit/verify';
 import { cliExportPeople, cliImportPeople } from '../../src/cli/transfer';
 import { registerCsv } from '../../src/disclosure/queries';
 import { fromCsv, neutralise, toCsv, TransferError } from '../../src/transfer/csv';
-import { auditRows, insertPurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { casePurpose, auditRows, insertPurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 type Row = Record<string, string>;
@@ -157,7 +157,7 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
   it('import is all-or-nothing: one bad row writes nothing and the report names row and field, never the value', async () => {
     const before = await peopleCount(world);
     const path = file('bad.csv', 'givenName,familyName,kind,email\nAna,Good,service_user,ana@example.org\nBo,Bad,service_user,bad-value-xyz\nCy,Worse,martian,\n');
-    const report = await cliImportPeople(world.services, path, staff.username, false, { service: 'Music mentoring' });
+    const report = await cliImportPeople(world.services, path, staff.username, false, { service: 'Music mentoring', purpose: await casePurpose(world) });
     expect(report.committed).toBe(false);
     expect(report.imported).toBe(0);
     expect(report.rejected).toBe(2);
@@ -173,7 +173,7 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
   it('import --partial keeps the good rows and reports the rest', async () => {
     const before = await peopleCount(world);
     const path = file('partial.csv', 'givenName,familyName,kind,email\nAna,Good,service_user,ana@example.org\nBo,Bad,service_user,bad-value\nCid,Fine,member_of_public,\n');
-    const report = await cliImportPeople(world.services, path, staff.username, true, { service: 'Music mentoring' });
+    const report = await cliImportPeople(world.services, path, staff.username, true, { service: 'Music mentoring', purpose: await casePurpose(world) });
     expect(report).toMatchObject({ committed: true, imported: 2, rejected: 1, rows: 3 });
     expect(report.problems.map((p) => [p.row, p.field])).toEqual([[3, 'email']]);
     expect(await peopleCount(world)).toBe(before + 2);
@@ -188,7 +188,7 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
   it('practice 4.1 safeguarding: the field-level write check applies to imports; denials are audited even when nothing is written', async () => {
     const before = await peopleCount(world);
     const path = file('sg.csv', 'givenName,familyName,kind,safeguardingNotes\nDee,Staffer,service_user,import-sg-value\n');
-    const report = await cliImportPeople(world.services, path, staff.username, false, { service: 'Music mentoring' });
+    const report = await cliImportPeople(world.services, path, staff.username, false, { service: 'Music mentoring', purpose: await casePurpose(world) });
     expect(report.problems).toEqual([{ row: 2, field: 'safeguardingNotes', message: expect.stringMatching(/safeguarding/i) }]);
     expect(await peopleCount(world)).toBe(before);
     const denial = (await auditRows(world)).at(-1)!;
@@ -202,7 +202,7 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
   it('3.4 need to know: a volunteer cannot import people (every row denied, nothing written)', async () => {
     const before = await peopleCount(world);
     const path = file('vol.csv', 'givenName,familyName,kind\nEd,Vol,service_user\n');
-    const report = await cliImportPeople(world.services, path, volunteer.username, true, { service: 'Music mentoring' });
+    const report = await cliImportPeople(world.services, path, volunteer.username, true, { service: 'Music mentoring', purpose: await casePurpose(world) });
     expect(report.imported).toBe(0);
     expect(report.problems[0].row).toBe(2);
     expect(await peopleCount(world)).toBe(before);
@@ -230,7 +230,7 @@ describe.each(dialects())('CSV export and import of people (%s)', (dialect) => {
     const q = (v: string) => `"${v.replaceAll('"', '""')}"`;
     const columns = ['givenName', 'kind', ...Object.keys(awkward)];
     const path = file('multiline.csv', `${columns.join(',')}\r\nNia,service_user,${Object.values(awkward).map(q).join(',')}\r\nOla,service_user,After,,,plain\r\n`);
-    const report = await cliImportPeople(world.services, path, staff.username, false, { service: 'Music mentoring' });
+    const report = await cliImportPeople(world.services, path, staff.username, false, { service: 'Music mentoring', purpose: await casePurpose(world) });
     expect(report).toMatchObject({ committed: true, imported: 2, rejected: 0 });
     const [nia, ola] = report.ids;
     const chunks: string[] = [];

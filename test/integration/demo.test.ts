@@ -240,11 +240,11 @@ describe('`confide demo`, export and import from the command line (sqlite)', () 
       expect(csv).not.toContain('school safeguarding lead'); // safeguarding is for management (practice 4.1)
       const file = join(dir, 'in.csv');
       writeFileSync(file, 'givenName,familyName,kind,email\nNew,Person (demo),service_user,new@example.org\nBad,Row,service_user,not-an-email\n');
-      const all = run(env, 'import', 'people', file, '--as', 'demo.staff1', '--service', 'Drum mentoring (demo)');
+      const all = run(env, 'import', 'people', file, '--as', 'demo.staff1', '--service', 'Drum mentoring (demo)', '--purpose', purpose);
       expect(all.status).toBe(1);
       expect(all.stdout).toContain('row 3, email');
       expect(all.stdout).not.toContain('not-an-email');
-      const partial = run(env, 'import', 'people', file, '--as', 'demo.staff1', '--service', 'Drum mentoring (demo)', '--partial');
+      const partial = run(env, 'import', 'people', file, '--as', 'demo.staff1', '--service', 'Drum mentoring (demo)', '--purpose', purpose, '--partial');
       expect(partial.stdout).toContain('Imported 1 of 2');
       const nobody = run(env, 'import', 'people', file, '--as', 'nobody');
       expect(nobody.status).toBe(1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/http/auth/cookies';
-import { as, makeUser, type TestUser } from '../factories';
+import { as, casePurpose, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 // Issue 9, the smaller defects hostile input found: HSTS behind a TLS proxy in `auto` mode, JSON `null` (or a list,
@@ -58,7 +58,7 @@ describe.each(dialects())('edge defects found by hostile input (%s)', (dialect) 
 
   it('issue 9: a JSON body labelled with a charset other than UTF-8 is refused (415), never read as UTF-8; utf-8 is fine', async () => {
     const before = await people();
-    const body = JSON.stringify({ givenName: 'Zoë', familyName: 'Ünal', kind: 'service_user', openCase: { service: 'Music mentoring' } });
+    const body = JSON.stringify({ givenName: 'Zoë', familyName: 'Ünal', kind: 'service_user', openCase: { service: 'Music mentoring', purposeId: await casePurpose(world) } });
     for (const charset of ['utf-16', 'UTF-16LE', 'iso-8859-1', '"utf-16"']) {
       const res = await world.app.inject({
         method: 'POST', url: '/api/people', payload: charset.includes('16') ? Buffer.from(body, 'utf16le') : Buffer.from(body, 'latin1'),

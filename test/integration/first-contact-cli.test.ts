@@ -6,7 +6,7 @@ import { cliPublishNotice } from '../../src/cli/notices';
 import { cliImportPeople } from '../../src/cli/transfer';
 import { DomainError } from '../../src/lib/errors';
 import { TransferError } from '../../src/transfer/csv';
-import { as, auditRows, makeUser, type TestUser } from '../factories';
+import { as, casePurpose, auditRows, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 describe.each(dialects())('first contact from the console: publishing the notice, importing people into a team (%s)', (dialect) => {
@@ -57,7 +57,7 @@ describe.each(dialects())('first contact from the console: publishing the notice
   });
 
   it('3.4 need-to-know: staff importing people join each to a new case on their own team, so they can read them at once; the whole file is one unit', async () => {
-    const report = await cliImportPeople(world.services, file('mine.csv', 'givenName,familyName,kind\nAna,Imported,service_user\nBo,Imported,member_of_public\n'), staff.username, false, { service: 'Drum mentoring' });
+    const report = await cliImportPeople(world.services, file('mine.csv', 'givenName,familyName,kind\nAna,Imported,service_user\nBo,Imported,member_of_public\n'), staff.username, false, { service: 'Drum mentoring', purpose: await casePurpose(world) });
     expect(report).toMatchObject({ committed: true, imported: 2 });
     for (const id of report.ids) {
       expect((await as(world, staff).get(`/api/people/${id}`)).statusCode).toBe(200);
@@ -77,25 +77,25 @@ describe.each(dialects())('first contact from the console: publishing the notice
   });
 
   it('3.4 need-to-know: a manager imports people into a colleague\'s team (--team-of); staff may not put people on someone else\'s team (forbidden, audited)', async () => {
-    const report = await cliImportPeople(world.services, file('theirs.csv', 'givenName,familyName,kind\nDee,Handed,service_user\n'), manager.username, false, { service: 'Guitar', lead: otherStaff.username });
+    const report = await cliImportPeople(world.services, file('theirs.csv', 'givenName,familyName,kind\nDee,Handed,service_user\n'), manager.username, false, { service: 'Guitar', purpose: await casePurpose(world), lead: otherStaff.username });
     expect(report.imported).toBe(1);
     expect((await as(world, otherStaff).get(`/api/people/${report.ids[0]}`)).statusCode).toBe(200);
     expect((await as(world, staff).get(`/api/people/${report.ids[0]}`)).statusCode).toBe(404);
     expect((await auditRows(world)).find((r) => r.action === 'case.team.manage' && r.subject_person_id === report.ids[0])).toMatchObject({ actor_id: manager.id });
 
     const before = await count('people');
-    const refused = cliImportPeople(world.services, file('push.csv', 'givenName,familyName,kind\nEd,Pushed,service_user\n'), staff.username, false, { service: 'Guitar', lead: otherStaff.username });
+    const refused = cliImportPeople(world.services, file('push.csv', 'givenName,familyName,kind\nEd,Pushed,service_user\n'), staff.username, false, { service: 'Guitar', purpose: await casePurpose(world), lead: otherStaff.username });
     await expect(refused).rejects.toBeInstanceOf(DomainError);
-    await expect(cliImportPeople(world.services, file('push.csv', 'givenName,familyName,kind\nEd,Pushed,service_user\n'), staff.username, false, { service: 'Guitar', lead: otherStaff.username })).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(cliImportPeople(world.services, file('push.csv', 'givenName,familyName,kind\nEd,Pushed,service_user\n'), staff.username, false, { service: 'Guitar', purpose: await casePurpose(world), lead: otherStaff.username })).rejects.toMatchObject({ kind: 'forbidden' });
     expect((await auditRows(world)).at(-1)).toMatchObject({ action: 'case.team.manage', decision: 'deny', actor_id: staff.id });
-    await expect(cliImportPeople(world.services, file('vol.csv', 'givenName,familyName,kind\nFi,Vol,service_user\n'), manager.username, false, { service: 'Guitar', lead: volunteer.username })).rejects.toThrow(/may not lead a case/);
-    await expect(cliImportPeople(world.services, file('nobody.csv', 'givenName,familyName,kind\nGil,Nobody,service_user\n'), manager.username, false, { service: 'Guitar', lead: 'no.such.user' })).rejects.toThrow(/No active user "no.such.user"/);
+    await expect(cliImportPeople(world.services, file('vol.csv', 'givenName,familyName,kind\nFi,Vol,service_user\n'), manager.username, false, { service: 'Guitar', purpose: await casePurpose(world), lead: volunteer.username })).rejects.toThrow(/may not lead a case/);
+    await expect(cliImportPeople(world.services, file('nobody.csv', 'givenName,familyName,kind\nGil,Nobody,service_user\n'), manager.username, false, { service: 'Guitar', purpose: await casePurpose(world), lead: 'no.such.user' })).rejects.toThrow(/No active user "no.such.user"/);
     expect(await count('people')).toBe(before);
   });
 
   it('all-or-nothing: one bad row keeps no person and no case of any row', async () => {
     const before = [await count('people'), await count('cases'), await count('case_team')];
-    const report = await cliImportPeople(world.services, file('bad.csv', 'givenName,familyName,kind,email\nHal,Good,service_user,\nIan,Bad,service_user,not-an-email\n'), staff.username, false, { service: 'Drum mentoring' });
+    const report = await cliImportPeople(world.services, file('bad.csv', 'givenName,familyName,kind,email\nHal,Good,service_user,\nIan,Bad,service_user,not-an-email\n'), staff.username, false, { service: 'Drum mentoring', purpose: await casePurpose(world) });
     expect(report).toMatchObject({ committed: false, imported: 0, rejected: 1 });
     expect([await count('people'), await count('cases'), await count('case_team')]).toEqual(before);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, casePurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 const NOTICE = '# How we look after your information\n\nWe keep what you tell us confidential and share it only with your consent, except when the law requires it.';
@@ -267,7 +267,7 @@ describe.each(dialects())('first contact: the notice and telling people at first
       const seqBefore = await count('audit_events');
       const res = await as(world, staff).post('/api/people', {
         kind: 'service_user', givenName: 'Nia', familyName: 'Found', healthNotes: 'hay fever',
-        openCase: { service: 'Drum mentoring' }, firstContact: contact({ noticeVersion: 2, contactedOn: '2026-03-02' }),
+        openCase: { service: 'Drum mentoring', purposeId: await casePurpose(world) }, firstContact: contact({ noticeVersion: 2, contactedOn: '2026-03-02' }),
       });
       expect(res.statusCode, res.body).toBe(201);
       const id = res.json().id;
@@ -292,7 +292,7 @@ describe.each(dialects())('first contact: the notice and telling people at first
     it('4.1 first-contact-notice: a bad first contact in the registration refuses the whole request (400 naming body.firstContact.contactedOn): no person, no case', async () => {
       const before = await snapshot();
       const res = await as(world, staff).post('/api/people', {
-        kind: 'service_user', givenName: 'Ola', familyName: 'Never', openCase: { service: 'Drum mentoring' }, firstContact: contact({ contactedOn: '2027-01-01' }),
+        kind: 'service_user', givenName: 'Ola', familyName: 'Never', openCase: { service: 'Drum mentoring', purposeId: await casePurpose(world) }, firstContact: contact({ contactedOn: '2027-01-01' }),
       });
       expect(res.statusCode).toBe(400);
       expect(res.json().errors).toEqual([{ path: 'body.firstContact.contactedOn', message: 'must not be in the future' }]);
@@ -305,7 +305,7 @@ describe.each(dialects())('first contact: the notice and telling people at first
       expect(res.json().caseId).toBeNull();
       expect((await as(world, manager).get(`/api/people/${res.json().id}`)).statusCode).toBe(200);
       const before = await count('people');
-      expect((await as(world, volunteer).post('/api/people', { kind: 'service_user', givenName: 'V', familyName: 'W', openCase: { service: 'x' } })).statusCode).toBe(403);
+      expect((await as(world, volunteer).post('/api/people', { kind: 'service_user', givenName: 'V', familyName: 'W', openCase: { service: 'x', purposeId: await casePurpose(world) } })).statusCode).toBe(403);
       expect(await count('people')).toBe(before);
     });
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { as, auditRows, casePurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 describe.each(dialects())('people over HTTP (%s)', (dialect) => {
@@ -52,7 +52,7 @@ describe.each(dialects())('people over HTTP (%s)', (dialect) => {
   });
 
   it('creates a person with a first case, then a stale edit gets 412 and nothing changes', async () => {
-    const created = await as(world, staff).post('/api/people', { kind: 'service_user', givenName: 'Grace', familyName: 'Hopper', openCase: { service: 'Band project' } });
+    const created = await as(world, staff).post('/api/people', { kind: 'service_user', givenName: 'Grace', familyName: 'Hopper', openCase: { service: 'Band project', purposeId: await casePurpose(world) } });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
     const ok = await as(world, staff).patch(`/api/people/${id}`, { preferredName: 'Amazing Grace' }, { 'if-match': '"1"' });
@@ -69,7 +69,7 @@ describe.each(dialects())('people over HTTP (%s)', (dialect) => {
     const future = new Date(world.clock.now().getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
     const count = async () => Number((await world.services.db.kysely.selectFrom('people').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const people = await count();
-    const created = await as(world, staff).post('/api/people', { kind: 'service_user', givenName: 'Ada', familyName: 'Future', dateOfBirth: future, openCase: { service: 'Band project' } });
+    const created = await as(world, staff).post('/api/people', { kind: 'service_user', givenName: 'Ada', familyName: 'Future', dateOfBirth: future, openCase: { service: 'Band project', purposeId: await casePurpose(world) } });
     expect(created.statusCode).toBe(400);
     expect(created.json().errors).toEqual([{ path: 'body.dateOfBirth', message: 'must not be in the future' }]);
     expect(await count()).toBe(people);

@@ -19,15 +19,17 @@ describe('`confide policy load` and `confide policy matrix`', () => {
     expect(md.status, md.stderr).toBe(0);
     expect(md.stdout).toContain('# Confidentiality Policy (sample) — traceability (version 1)');
     expect(md.stdout).toContain('## practice 4.1');
-    expect(md.stdout).toContain('1 clause is planned, not yet enforced: 2.1.');
-    expect(md.stdout).not.toMatch(/no gaps/i);
+    // 2.1 was the last planned clause (authorised-use): the bundled sample has no gap left.
+    expect(md.stdout).toContain('0 planned');
+    expect(md.stdout).toContain('No gaps: every clause is enforced, procedural or a section heading.');
     expect(md.stderr).not.toContain('warning');
 
     const json = run(dir, 'policy', 'matrix', '--format', 'json');
     expect(json.status, json.stderr).toBe(0);
     const m = JSON.parse(json.stdout);
-    expect(m.summary).toMatchObject({ clauses: 35, uncovered: [], gaps: ['2.1'] });
-    expect(m.rows.filter((r: { status: string }) => r.status === 'planned').map((r: { clause: string }) => r.clause)).toEqual(m.summary.gaps);
+    expect(m.summary).toMatchObject({ clauses: 35, uncovered: [], planned: [], gaps: [] });
+    expect(m.rows.filter((r: { status: string }) => r.status === 'planned')).toEqual([]);
+    expect(m.rows.find((r: { clause: string }) => r.clause === '2.1')).toMatchObject({ status: 'enforced', planned: null });
 
     const file = join(dir, 'matrix.pdf');
     const pdf = run(dir, 'policy', 'matrix', '-f', 'pdf', '-o', file);

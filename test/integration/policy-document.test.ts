@@ -28,17 +28,18 @@ describe.each(dialects())('the organisation\'s policy document (%s)', (dialect) 
     expect(res.json().acceptedAt).not.toBeNull();
   });
 
-  it('3.6 the sample matrix lists its planned clauses as gaps, and says so on the first page (json, md)', async () => {
+  it('3.6 the sample matrix lists no planned clause and no gap — 2.1 is enforced by the rules that hold every case for a purpose in force — and says so on the first page (json, md)', async () => {
     const m = (await as(world, staff).get('/api/policy/matrix')).json();
-    const planned = ['2.1'];
-    expect(m.summary).toMatchObject({ planned, uncovered: [], gaps: planned });
+    expect(m.summary).toMatchObject({ planned: [], uncovered: [], gaps: [] });
     expect(m.rows.find((r: { clause: string }) => r.clause === '1.3')).toMatchObject({ status: 'enforced', planned: null });
-    expect(m.rows.find((r: { clause: string }) => r.clause === '2.1')).toMatchObject({ status: 'planned', procedural: null });
+    const authorised = m.rows.find((r: { clause: string }) => r.clause === '2.1');
+    expect(authorised).toMatchObject({ status: 'enforced', planned: null, procedural: null });
+    expect(authorised.rules.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['purposes/case-purpose-in-force', 'purposes/manager-assigns-case']));
     expect(m.rows.find((r: { clause: string }) => r.clause === '3.1')).toMatchObject({ status: 'enforced', planned: null });
     const md = (await as(world, staff).get('/api/policy/matrix?format=md')).body;
     const firstPage = md.slice(0, md.indexOf('\n## '));
-    expect(firstPage).toContain('1 clause is planned, not yet enforced: 2.1.');
-    expect(firstPage).not.toContain('no gaps');
+    expect(firstPage).toContain('No gaps: every clause is enforced, procedural or a section heading.');
+    expect(firstPage).not.toContain('planned, not yet enforced');
   });
 
   it('3.5 staff-awareness: only administrators load a policy', async () => {
@@ -91,7 +92,7 @@ describe.each(dialects())('the organisation\'s policy document (%s)', (dialect) 
     expect(loaded.json().version).toBe(2);
     // The answer tells the administrator what the new map leaves uncovered: no clause, but three rule keys this
     // shorter policy has no clause for (decisions under them cite the key itself).
-    expect(loaded.json().coverage).toEqual({ gaps: [], planned: [], uncovered: [], unmappedKeys: ['breach-handling', 'consent-by-trained-staff', 'disclosure-exception', 'equality-monitoring', 'first-contact-notice', 'informed-consent', 'justify-purpose', 'management-review', 'no-organisation-data', 'no-sale-or-bulk', 'no-surprises', 'purpose-register', 'secure-conditions', 'sharing-agreements', 'third-party-disclosure', 'third-party-meetings'] });
+    expect(loaded.json().coverage).toEqual({ gaps: [], planned: [], uncovered: [], unmappedKeys: ['authorised-use', 'breach-handling', 'consent-by-trained-staff', 'disclosure-exception', 'equality-monitoring', 'first-contact-notice', 'informed-consent', 'justify-purpose', 'management-review', 'no-organisation-data', 'no-sale-or-bulk', 'no-surprises', 'purpose-register', 'secure-conditions', 'sharing-agreements', 'third-party-disclosure', 'third-party-meetings'] });
 
     const blocked = await as(world, staff).get(`/api/people/${personId}`);
     expect(blocked.statusCode).toBe(403);

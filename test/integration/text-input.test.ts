@@ -6,7 +6,7 @@ import { buildCli } from '../../src/cli';
 import { cliImportPeople } from '../../src/cli/transfer';
 import { DomainError } from '../../src/lib/errors';
 import { textFault, textFaults } from '../../src/lib/text';
-import { makeUser, type TestUser } from '../factories';
+import { casePurpose, makeUser, type TestUser } from '../factories';
 import { createWorld, dialects, type World } from '../support/world';
 
 // Issue 9: one rule for text on both engines — a NUL or an unpaired surrogate is refused, naming where it was,
@@ -52,11 +52,11 @@ describe.each(dialects())('CSV import cells with a NUL (%s)', (dialect) => {
     const file = join(dir, 'people.csv');
     writeFileSync(file, 'givenName,familyName,kind\r\nAda,Good,service_user\r\nBen\u0000,Bad,service_user\r\n');
     const before = await world.services.db.kysely.selectFrom('people').select('id').execute();
-    const report = await cliImportPeople(world.services, file, staff.username, false, { service: 'Music mentoring' });
+    const report = await cliImportPeople(world.services, file, staff.username, false, { service: 'Music mentoring', purpose: await casePurpose(world) });
     expect(report).toMatchObject({ rows: 2, imported: 0, rejected: 1, committed: false });
     expect(report.problems).toEqual([{ row: 3, field: 'givenName', message: 'must not contain the NUL character (U+0000)' }]);
     expect(await world.services.db.kysely.selectFrom('people').select('id').execute()).toEqual(before);
-    const partial = await cliImportPeople(world.services, file, staff.username, true, { service: 'Music mentoring' });
+    const partial = await cliImportPeople(world.services, file, staff.username, true, { service: 'Music mentoring', purpose: await casePurpose(world) });
     expect(partial).toMatchObject({ imported: 1, rejected: 1, committed: true });
   });
 });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, auditRows, makeUser, type TestUser } from '../factories';
+import { as, auditRows, casePurpose, makeUser, type TestUser } from '../factories';
 import { withToken } from '../support/sign-in';
 import { createWorld, dialects, type World } from '../support/world';
 
 const DAY = 86_400_000;
-const person = { kind: 'service_user', givenName: 'Token', familyName: 'Tester', openCase: { service: 'Music mentoring' } };
+const person = (purposeId: string) => ({ kind: 'service_user', givenName: 'Token', familyName: 'Tester', openCase: { service: 'Music mentoring', purposeId } });
 
 describe.each(dialects())('personal API tokens (%s)', (dialect) => {
   let world: World;
@@ -47,14 +47,14 @@ describe.each(dialects())('personal API tokens (%s)', (dialect) => {
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ user: { id: staff.id }, authenticatedBy: 'token', csrfToken: null });
     expect((await client.get('/api/people')).statusCode).toBe(200);
-    const write = await client.post('/api/people', person);
+    const write = await client.post('/api/people', person(await casePurpose(world)));
     expect(write.statusCode).toBe(403);
     expect(write.json().detail).toMatch(/read-only/);
   });
 
   it('3.7 secure conditions: a read-and-write token may write without a CSRF token (no cookie involved)', async () => {
     const t = await mint(staff, ['read', 'write']);
-    expect((await withToken(world, t.token).post('/api/people', person)).statusCode).toBe(201);
+    expect((await withToken(world, t.token).post('/api/people', person(await casePurpose(world)))).statusCode).toBe(201);
   });
 
   it('3.7 secure conditions: a revoked token answers 401 at once', async () => {

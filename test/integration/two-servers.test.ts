@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify';
-import { makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { casePurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { httpClient as client, signInOver as signIn, startServer as start, stopServer, type ServerProcess as Server } from '../support/server-process';
 import { createPgSchema, createWorld, type World } from '../support/world';
 
@@ -75,9 +75,10 @@ describe.skipIf(!pgUrl)('issue 9 scale-out: two server processes on one PostgreS
       expect(session.status).toBe(200);
       const viaA = client(a, session);
       const viaB = client(b, session); // the session made by A is honoured by B
+      const purposeId = await casePurpose(world);
       const created = await Promise.all(Array.from({ length: 40 }, (_, i) =>
         (i % 2 ? viaA : viaB)('POST', '/api/people', {
-          kind: 'service_user', givenName: `Two${i}`, familyName: 'Servers', openCase: { service: 'Music mentoring' }, firstContact: { noticeVersion: 1, language: 'en', contactedOn: new Date().toISOString().slice(0, 10), method: 'in_person' },
+          kind: 'service_user', givenName: `Two${i}`, familyName: 'Servers', openCase: { service: 'Music mentoring', purposeId }, firstContact: { noticeVersion: 1, language: 'en', contactedOn: new Date().toISOString().slice(0, 10), method: 'in_person' },
         })));
       for (const r of created) expect(r.status, r.text).toBe(201);
       const ids = created.map((r) => r.json().id as string);

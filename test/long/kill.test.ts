@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify';
-import { as, makeUser, type TestUser } from '../factories';
+import { as, casePurpose, makeUser, type TestUser } from '../factories';
 import { recordReliability } from '../support/reliability';
 import { httpClient, signInOver, startServer, stopServer, type ServerProcess } from '../support/server-process';
 import { createWorld, dialects, type World } from '../support/world';
@@ -41,6 +41,7 @@ describe.each(dialects())('issue 9 long run: SIGKILL at random moments during wr
     const restartMs: number[] = [];
     let log = '';
     let session: { cookie: string; csrf: string } | undefined;
+    const purposeId = await casePurpose(world);
 
     for (let round = 0; round < KILLS; round++) {
       const t0 = Date.now();
@@ -55,7 +56,7 @@ describe.each(dialects())('issue 9 long run: SIGKILL at random moments during wr
           try {
             const res = await call('POST', '/api/people', {
               kind: 'service_user', givenName, familyName: 'Durable', healthNotes: `${SECRET} ${round}-${w}-${i}`,
-              openCase: { service: 'Music mentoring' }, firstContact: { noticeVersion: 1, language: 'en', contactedOn: today, method: 'in_person' },
+              openCase: { service: 'Music mentoring', purposeId }, firstContact: { noticeVersion: 1, language: 'en', contactedOn: today, method: 'in_person' },
             });
             if (res.status === 201) acknowledged.set(res.json().id as string, givenName);
             else if (res.status >= 500) serverErrors++;

@@ -108,6 +108,8 @@ export const ORACLE_FIELDS: Readonly<Record<Kind, Readonly<Record<string, Cls | 
   case: {
     id: 'general', personId: 'general', service: 'general', status: 'general', openedOn: 'general', closedOn: 'general',
     summary: 'personal', supportNeeds: 'special', riskNotes: 'safeguarding',
+    // 2.1: which purpose of the register the case is held for says what it is used for, not what it holds.
+    purposeId: 'general',
     archivedAt: 'general', createdAt: 'general', updatedAt: 'general', version: 'general',
   },
   note: {

@@ -426,6 +426,16 @@ describe('decide(): safeguarding concerns', () => {
     expectAllowed(decide(actor(['guardian']), 'disclosure.read', { type: 'disclosure', classification: 'general' }), 'disclosure/guardian-register');
   });
 
+  it('3.4 need-to-know safeguarding/referral-pack-need-to-know: a lead reads a referral\'s pack only on the person\'s case team, at every class of its items; off the team at none; managers read every pack; the case team never a referral\'s', () => {
+    for (const c of ['general', 'personal', 'special', 'safeguarding', 'session'] as const) {
+      expectAllowed(decide(actor(['safeguarding_lead']), 'disclosure.pack', referral(c, { team: true })), 'safeguarding/referral-pack-need-to-know', '3.3, 3.4, 4.2');
+      expectDenied(decide(actor(['safeguarding_lead']), 'disclosure.pack', referral(c)), 'default/deny');
+      expectAllowed(decide(actor(['manager']), 'disclosure.pack', referral(c)), 'disclosure/management-releases');
+      expectDenied(decide(actor(['staff']), 'disclosure.pack', referral(c, { team: true })), 'default/deny');
+    }
+    expectDenied(decide(actor(['safeguarding_lead']), 'disclosure.pack', referral('commercial', { team: true })), 'default/deny');
+  });
+
   it('1.3 disclosure-exception disclosure/no-self-approval: the manager who made a referral does not approve or review it', () => {
     expectDenied(decide(actor(['manager']), 'disclosure.approve', referral('general', { ownerId: ME })), 'disclosure/no-self-approval');
     expectAllowed(decide(actor(['manager']), 'disclosure.approve', referral()), 'disclosure/manager-decides-exception');
@@ -554,6 +564,36 @@ describe('decide(): purposes and consent (issue 10)', () => {
     expectAllowed(check(actor(['manager']), consentFacts(), false), 'consent/check-management');
     expectDenied(check(actor(['manager']), consentFacts({ decision: 'withdrawn' }), false), 'consent/none-covers');
     expectDenied(check(actor(['guardian']), consentFacts()), 'default/deny');
+  });
+});
+
+describe('decide(): a case is held for a purpose in force (2.1)', () => {
+  const held = (inForce: boolean, purposeId: string | null = 'purpose-1') => ({ heldFor: { purposeId, inForce } });
+  const ADDING = ['note.create', 'note.update', 'attachment.create', 'meeting.record', 'case.update'] as const;
+
+  it('2.1 authorised-use purposes/case-purpose-in-force: adding to a case whose purpose is not in force, or that names none, is refused whatever the roles, team or grants; under a purpose in force — or with nothing added (no heldFor fact: a read, closing) — need to know decides', () => {
+    for (const action of ADDING) {
+      for (const facts of [held(false), held(false, null)]) {
+        const d = on(actor(ALL_ROLES), action, 'general', { ...team, granted: EVERYTHING, ownerId: ME, ...facts });
+        expectDenied(d, 'purposes/case-purpose-in-force');
+        expect(d).toMatchObject({ clause: '2.1', actorLevel: false });
+      }
+    }
+    expectAllowed(on(actor(['staff']), 'note.create', 'session', { type: 'note', ...team, ...held(true) }), 'notes/case-team-write');
+    expectAllowed(on(actor(['staff']), 'case.update', 'general', { type: 'case', ...team }), 'records/case-team-update');
+    expectAllowed(on(actor(['staff']), 'case.read', 'general', { type: 'case', ...team, ...held(false) }), 'need-to-know/case-team');
+    // Off the team it is still need to know that refuses: the purpose does not open anything.
+    expectDenied(on(actor(['staff']), 'note.create', 'session', { type: 'note', ...held(true) }), 'default/deny');
+  });
+
+  it('2.1 authorised-use purposes/manager-assigns-case: a manager moves a case to another purpose; staff, volunteers, the guardian and administrators are refused, citing 2.1', () => {
+    expectAllowed(decide(actor(['manager']), 'purpose.assign', { type: 'case', id: 'c1' }), 'purposes/manager-assigns-case', '2.1');
+    for (const roles of [['staff'], ['volunteer'], ['student'], ['guardian'], ['administrator'], ['safeguarding_lead']] as Role[][]) {
+      const d = decide(actor(roles), 'purpose.assign', { type: 'case', id: 'c1', team: true });
+      expectDenied(d, 'default/deny');
+      expect(d).toMatchObject({ clause: '2.1', reason: 'Only managers may do this.' });
+    }
+    expectDenied(decide(actor(['manager'], { accepted: false }), 'purpose.assign', { type: 'case' }), 'agreement/not-accepted');
   });
 });
 
@@ -940,7 +980,9 @@ describe('decide(): forbid beats allow, generated from the rule table', () => {
           ? { type: 'note', id: 'n1', classification: c, team: false, granted: EVERYTHING & ~classMask(['session']), ownerId: ME }
           : { type: 'grant', id: 'g1', classification: c, team: true, granted: EVERYTHING, ownerId: ME, member: ME, conductOf: [ME], ...(disclosure ? { disclosure } : {}), agreement: agreementFacts(),
             // Each meeting forbid on its own: the other one's condition does not hold.
-            meeting: { acknowledged: rule.id !== 'meetings/acknowledgement-first', clientRequested: rule.id !== 'meetings/session-never-external' } };
+            meeting: { acknowledged: rule.id !== 'meetings/acknowledgement-first', clientRequested: rule.id !== 'meetings/session-never-external' },
+            // A case whose purpose is not in force, for the rule that keeps new information out of it (2.1).
+            heldFor: { purposeId: null, inForce: false } };
         const d = decide(all, action, facts);
         expect(d, `${rule.id} on ${action} ${c}`).toMatchObject({ allowed: false, ruleId: rule.id, actorLevel: rule.actorLevel });
       }

@@ -13,6 +13,13 @@ import { indexTests, keysCitedBy } from '../../src/policy-document/test-titles';
 const text = readFileSync('policies/sample-confidentiality-policy.md', 'utf8');
 const clauses = parsePolicy(text);
 const doc = { id: 'sample', version: 1, title: 'sample', body: text, clauses, clauseMap: SAMPLE_CLAUSE_MAP_DOCUMENT, loadedAt: '2026-01-01T00:00:00Z', loadedBy: null };
+/** The sample document with 2.1 marked planned, as an organisation's map may mark a clause whose software it has not built. */
+const PLANNED_NOTE = 'Planned: everyday uses that must each name an active purpose.';
+const withPlanned21 = () => {
+  const map = structuredClone(SAMPLE_CLAUSE_MAP_DOCUMENT);
+  map.planned['2.1'] = PLANNED_NOTE;
+  return { ...doc, clauseMap: map };
+};
 
 describe('traceability: every clause of the policy is enforced, tested or procedural', () => {
   it('every clause key a rule cites is mapped to at least one clause of the sample policy', () => {
@@ -31,12 +38,32 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(buildMatrix(doc).summary.uncovered).toEqual([]);
   });
 
-  it('3.6 the clauses whose software is not built yet are planned, and the summary counts them as gaps', () => {
+  it('3.6 no clause of the sample policy is planned any more: the summary counts no gaps and says so', () => {
     const m = buildMatrix(doc);
-    const planned = ['2.1'];
-    expect(m.summary.planned).toEqual(planned);
-    expect(m.summary.gaps).toEqual(planned);
+    expect(m.summary.planned).toEqual([]);
+    expect(m.summary.gaps).toEqual([]);
+    expect(m.summary.attention).toEqual([]);
+    expect(Object.keys(SAMPLE_CLAUSE_MAP_DOCUMENT.planned)).toEqual([]);
+  });
+
+  it('3.6 a clause map that marks a clause planned shows it planned, whatever rules cite it, and the summary counts it as a gap and names it', () => {
+    const m = buildMatrix(withPlanned21());
+    expect(m.summary.planned).toEqual(['2.1']);
+    expect(m.summary.gaps).toEqual(['2.1']);
     expect(m.summary.attention).toEqual(['1 clause is planned, not yet enforced: 2.1.']);
+    const row = m.rows.find((r) => r.clause === '2.1')!;
+    expect(row).toMatchObject({ status: 'planned', planned: PLANNED_NOTE });
+    expect(row.rules.length).toBeGreaterThan(0);
+  });
+
+  it('2.1 authorised-use is enforced: every case is held for a purpose in force (purposes/case-purpose-in-force keeps new information out of a case whose purpose is not, purposes/manager-assigns-case lets only managers move it), with the purpose register\'s rules, and tests cover them', () => {
+    const row = buildMatrix(doc).rows.find((r) => r.clause === '2.1')!;
+    expect(row).toMatchObject({ status: 'enforced', planned: null, procedural: null });
+    expect(row.keys).toEqual(['authorised-use', 'purpose-register']);
+    expect(row.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['purposes/case-purpose-in-force', 'purposes/manager-assigns-case', 'purposes/guardian-approves']));
+    expect(row.tests.some((t) => t.file === 'test/integration/case-purpose.test.ts')).toBe(true);
+    expect(row.tests.some((t) => t.file === 'test/unit/decide.test.ts' && t.title.includes('purposes/case-purpose-in-force'))).toBe(true);
+    expect(CLAUSE_KEYS['authorised-use']).toMatch(/held for a purpose/);
   });
 
   it('5 breach-handling is enforced: the breach register\'s rules cite it and tests cover them', () => {
@@ -65,7 +92,6 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(by('2.2').rules.map((x) => x.id)).toEqual(['disclosure/one-person-each']);
     expect(by('3.2').rules.map((x) => x.id)).toEqual(['disclosure/no-organisation-data']);
     for (const c of ['1.2', '1.3', '2.2', '3.2', '4.3']) expect(by(c).status, c).toBe('enforced');
-    expect(by('2.1').status).toBe('planned');
   });
 
   it('practice 4.2 and practice 4.3 are enforced with the referral rules: a referral shares through the legal-duty exception (1.3), released at once by a manager (practice 4.1), recorded with its reasons, and tested', () => {
@@ -174,11 +200,13 @@ describe('traceability checks catch a broken clause map', () => {
   });
 
   it('a planned clause stays planned even when rules and tests cite it; an older map\'s "Planned:" procedural note is read as planned', () => {
-    const mapped = buildMatrix(without((m) => (m.keys['need-to-know'] = [...m.keys['need-to-know'], '2.1'])));
+    const mapped = buildMatrix(without((m) => {
+      m.planned['2.1'] = PLANNED_NOTE;
+      m.keys['need-to-know'] = [...m.keys['need-to-know'], '2.1'];
+    }));
     expect(mapped.rows.find((r) => r.clause === '2.1')).toMatchObject({ status: 'planned' });
     const older = buildMatrix(without((m) => {
-      m.procedural['2.1'] = m.planned['2.1'];
-      delete m.planned['2.1'];
+      m.procedural['2.1'] = PLANNED_NOTE;
     }));
     expect(older.rows.find((r) => r.clause === '2.1')).toMatchObject({ status: 'planned', procedural: null });
     expect(older.summary.gaps).toContain('2.1');
@@ -213,25 +241,36 @@ describe('traceability matrix as Markdown and PDF', () => {
     for (const c of clauses.filter((x) => /^\d|^practice/.test(x.id))) expect(md).toContain(`## ${c.id}`);
     expect(md).toContain('`session/staff-team-only` (forbid)');
     const firstPage = md.slice(0, md.indexOf('\n## '));
-    expect(firstPage).toContain('1 clause is planned, not yet enforced: 2.1.');
-    expect(firstPage).not.toMatch(/no gaps/i);
+    expect(firstPage).toContain('0 planned');
+    expect(firstPage).toContain('No gaps: every clause is enforced, procedural or a section heading.');
+    const planned = matrixMarkdown(buildMatrix(withPlanned21()));
+    const plannedFirstPage = planned.slice(0, planned.indexOf('\n## '));
+    expect(plannedFirstPage).toContain('1 clause is planned, not yet enforced: 2.1.');
+    expect(plannedFirstPage).not.toMatch(/no gaps/i);
+    expect(planned).toContain('**Rules that support part of it** (the clause is not enforced yet)');
   });
 
-  it('3.6 the PDF says on its first page which clauses are planned, not yet enforced', async () => {
-    const raw = (await matrixPdf(buildMatrix(doc), '2026-03-02T09:00:00Z')).toString('latin1');
-    // The first page's content stream, its text runs decoded (PDFKit writes them as hex strings in TJ arrays).
-    const streams = [...raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)].map((m) => {
-      try {
-        return inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
-      } catch {
-        return '';
-      }
-    });
-    const firstPage = streams.find((s) => s.includes('TJ'))!;
-    const lines = [...firstPage.matchAll(/\[(.*?)\] TJ/g)].map((m) => [...m[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
+  it('3.6 the PDF says on its first page which clauses are planned, not yet enforced (a map marking 2.1 planned), and that there are no gaps when none is', async () => {
+    const firstPageLines = async (d: typeof doc) => {
+      const raw = (await matrixPdf(buildMatrix(d), '2026-03-02T09:00:00Z')).toString('latin1');
+      // The first page's content stream, its text runs decoded (PDFKit writes them as hex strings in TJ arrays).
+      const streams = [...raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)].map((m) => {
+        try {
+          return inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
+        } catch {
+          return '';
+        }
+      });
+      const firstPage = streams.find((s) => s.includes('TJ'))!;
+      return [...firstPage.matchAll(/\[(.*?)\] TJ/g)].map((m) => [...m[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
+    };
+    const lines = await firstPageLines(withPlanned21());
     expect(lines).toContain('POLICY TRACEABILITY MATRIX');
     expect(lines).toContain('1 clause is planned, not yet enforced: 2.1.');
     expect(lines.join(' ')).not.toMatch(/no gaps/i);
+    const sample = await firstPageLines(doc);
+    expect(sample).toContain('POLICY TRACEABILITY MATRIX');
+    expect(sample.join(' ')).toMatch(/No gaps: every clause is enforced, procedural or a section heading\./);
   });
 
   it('the PDF is A4 with a title page, an overview and clause tables that flow (not a page per clause)', async () => {

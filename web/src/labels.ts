@@ -10,6 +10,7 @@ export const FIELD_LABELS: Record<string, string> = {
   riskNotes: 'Risk notes', title: 'Title', body: 'What happened', channel: 'How it took place', occurredAt: 'When',
   filename: 'File name', classification: 'Classification', name: 'Name', website: 'Website', contactName: 'Contact name',
   contactEmail: 'Contact email', contactPhone: 'Contact phone', commercialNotes: 'Commercial notes', password: 'Password',
+  purposeId: 'Purpose',
 };
 /** A field's label, in sentence case like every label here: its own words, or its API name spelt out ("Contact email"). */
 export const fieldLabel = (f: string) => {
@@ -38,6 +39,9 @@ export const GRANTABLE_BY_RECORD: Readonly<Record<'person' | 'case' | 'organisat
   case: ['personal', 'special', 'safeguarding', 'session'],
   organisation: ['personal', 'commercial'],
 };
+
+/** Roles one account may not hold together (server: src/accounts/roles.ts, rule accounts/separate-roles). */
+export const ROLES_HELD_APART = 'An administrator holds no other role; nobody is both manager and guardian; volunteers and students cannot be safeguarding leads.';
 
 export const ROLE_LABELS: Record<string, { label: string; description: string }> = {
   administrator: { label: 'Administrator', description: 'accounts and the policy; sees no client records' },
@@ -124,7 +128,7 @@ const ACTION_PHRASES: Record<string, string> = {
   'breach.close': 'closed a breach record',
   'breach.open': 'opened a breach record for management to deal with',
   'breach.escalate': 'warned management that a breach must soon be reported to the ICO',
-  'breach.flags': 'viewed the review flags for management',
+  'breach.flags': 'viewed the review flags',
   'breach.flag': 'raised a review flag for management',
   'breach.flag.dismiss': 'dismissed a review flag',
   'breach.flag.open': 'opened a breach record from a review flag',
@@ -155,6 +159,7 @@ const ACTION_PHRASES: Record<string, string> = {
   'purpose.approve': 'approved a purpose of the register',
   'purpose.reapprove': 're-approved a purpose of the register at its review',
   'purpose.retire': 'retired a purpose of the register',
+  'purpose.assign': 'moved one of their cases to another purpose of the register',
   'notice.draft': 'drafted the notice people are given at first contact',
   'notice.publish': 'published the notice people are given at first contact',
   'notification.send': 'sent an alert',

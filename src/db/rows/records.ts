@@ -59,6 +59,8 @@ export interface CaseRow extends Versioned {
   summary: string | null;
   support_needs: string | null;
   risk_notes: string | null;
+  /** The purpose in the register the case is held for (2.1); null only for cases opened before migration 0028. */
+  purpose_id: string | null;
   archived_at: string | null;
   created_by: string | null;
 }

@@ -72,6 +72,8 @@ export interface Can {
   addNote?: boolean;
   addAttachment?: boolean;
   manageTeam?: boolean;
+  /** Move a case to another purpose of the register (2.1; management). */
+  changePurpose?: boolean;
 }
 export interface RecordView<T> {
   data: T;
@@ -110,6 +112,8 @@ export interface CaseSummary {
   status: 'open' | 'closed';
   openedOn: string;
   closedOn: string | null;
+  /** The purpose of the register the case is held for (2.1); null for a case opened before purposes were required. */
+  purposeId: string | null;
   archivedAt: string | null;
   version: number;
 }
@@ -175,6 +179,10 @@ export interface CreatedAccount {
   user: Account;
   oneTimePassword: string;
 }
+/** A reset password: who was told of it (every other active manager and the guardian, and the account holder). */
+export interface ResetAccount extends CreatedAccount {
+  told: { roles: Role[]; people: number; accountHolder: boolean };
+}
 export interface ApiToken {
   id: string;
   name: string;
@@ -233,6 +241,8 @@ export interface AccessLogEntry {
   list: string | null;
   /** Classes of fields another rule than the entry's opened (emergency access, a grant): src/access/access-log.ts. */
   rulesByClass: AccessLogClassRule[];
+  /** The purpose a case, or what is filed under it, was used for (2.1), with its name in the register; null when none was named. */
+  purpose: { id: string; name: string | null } | null;
 }
 
 /** Part of an opened record that a rule other than the entry's own opened, with that rule's reason and clause. */
@@ -303,7 +313,10 @@ export interface ChronologyEntry {
   recordedBy: string | null;
   text: string | null;
   reason: string | null;
+  /** Names as written: referral entries, and decisions recorded before `agreedBy` was asked. Never checked. */
   agreedWith: string[] | null;
+  /** The active manager a decision was agreed with (practice 4.2), checked by the server. */
+  agreedBy?: string | null;
   detail: Record<string, unknown>;
 }
 export interface Chronology {
@@ -321,6 +334,8 @@ export interface Chronology {
   /** The concern's referrals, oldest first, with what the reader may do next (src/safeguarding/referral-present.ts). */
   referrals?: Referral[];
   names: Record<string, string>;
+  /** The active managers a decision can be agreed with (practice 4.2). */
+  managers?: Array<{ id: string; displayName: string }>;
 }
 
 /** A version of the organisation's notice (4.1); `body` only when one version is read. */

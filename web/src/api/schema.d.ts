@@ -429,6 +429,11 @@ export interface paths {
                         safeguardingNotes?: string | null;
                         openCase?: {
                             service: string;
+                            /**
+                             * Format: uuid
+                             * @description the purpose of the register the case is held for (2.1): active, not past its review date
+                             */
+                            purposeId: string;
                         };
                         firstContact?: {
                             /** @description the version of the notice given */
@@ -1043,7 +1048,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How this person's information is used, in plain words: notices, consents and withdrawals, purposes, disclosures, who has looked (their case team and managers; audited) */
+        /** How this person's information is used, in plain words: notices, consents and withdrawals, purposes, disclosures, meeting notes given outside the staff team, who has looked (their case team and managers; audited) */
         get: {
             parameters: {
                 query?: never;
@@ -2704,6 +2709,11 @@ export interface paths {
                         /** Format: uuid */
                         personId: string;
                         service: string;
+                        /**
+                         * Format: uuid
+                         * @description the purpose of the register the case is held for (2.1): active, not past its review date
+                         */
+                        purposeId: string;
                         summary?: string | null;
                         supportNeeds?: string | null;
                         riskNotes?: string | null;
@@ -2908,6 +2918,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         service?: string;
+                        /**
+                         * Format: uuid
+                         * @description the purpose of the register the case is held for (2.1): active, not past its review date
+                         */
+                        purposeId?: string;
                         /** @enum {string} */
                         status?: "open" | "closed";
                         /** Format: date */
@@ -5970,8 +5985,13 @@ export interface paths {
                         kind: "decision";
                         text: string;
                         reason: string;
-                        /** @description who agreed (names or roles; colleagues or other agencies) */
-                        agreedWith: string[];
+                        /**
+                         * Format: uuid
+                         * @description the manager who agreed the course of action (practice 4.2): the user id of an active manager, checked on the server
+                         */
+                        agreedWith: string;
+                        /** @description anyone else consulted — colleagues or other agencies — in your own words (not checked) */
+                        agreedWithNote?: string;
                     } | {
                         /** @constant */
                         kind: "outcome";
@@ -7098,7 +7118,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Review flags raised from the audit chain (management): break-glass uses unreviewed, unusual reads, exports, repeated refusals */
+        /** Review flags raised from the audit chain (management; the guardian those no manager is free to decide): break-glass uses unreviewed, unusual reads, exports, repeated refusals */
         get: {
             parameters: {
                 query?: {

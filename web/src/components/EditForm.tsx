@@ -85,7 +85,7 @@ export function EditForm({ fields, initial, version, submitLabel, onSave, reload
     }
   };
   return (
-    <ApiForm onSubmit={submit} error={error}>
+    <ApiForm onSubmit={submit} error={error} fields={fields.map((f) => f.name)}>
       {conflict ? (
         <div id="edit-conflict" tabIndex={-1} role="alert" className="alert warning">
           <p className="alert-title">Someone else saved this record while you were editing.</p>

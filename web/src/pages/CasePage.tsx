@@ -10,6 +10,7 @@ import { CLASSIFICATION_LABELS, channelLabel } from '../labels';
 import { AddNote } from './AddNote';
 import { personQuery } from './PersonPage';
 import { Attachments } from './Attachments';
+import { CasePurpose } from './CasePurpose';
 
 const caseQuery = (id: string) => ({ queryKey: ['case', id], queryFn: () => call<RecordView<Case>>(api.GET('/api/cases/{id}', { params: { path: { id } } })) });
 const CASE_FIELDS: FieldSpec[] = [
@@ -20,7 +21,7 @@ const CASE_FIELDS: FieldSpec[] = [
   { name: 'riskNotes', kind: 'textarea' },
 ];
 
-/** A case: its details, team, session notes and attachments, and adding a note. */
+/** A case: the purpose it is held for (2.1), its details, team, session notes and attachments, and adding a note. */
 export default function CasePage({ id }: { id: string }) {
   const queryClient = useQueryClient();
   const kase = useQuery(caseQuery(id));
@@ -51,6 +52,7 @@ export default function CasePage({ id }: { id: string }) {
           {can.breakGlass && restricted.length ? <BreakGlass record={{ type: 'case', id }} onOpened={() => queryClient.invalidateQueries({ queryKey: ['case', id] })} /> : null}
         </div>
       </div>
+      <CasePurpose caseId={id} purposeId={data.purposeId ?? null} version={kase.data.version} canChange={!!can.changePurpose} />
       {added ? <Notice>Your note is saved.</Notice> : null}
 
       <div className="columns">

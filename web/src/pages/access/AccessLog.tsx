@@ -62,6 +62,8 @@ export default function AccessLog({ personId }: { personId: string }) {
                   {e.actor && e.actor.id !== SYSTEM_ID ? <span className="muted"> ({roleList(e.actor.roles)})</span> : null}{' '}
                   {e.decision === 'deny' ? `was refused when they tried this: ${describeAction(e.action, e.list)}` : describeAction(e.action, e.list)}
                 </p>
+                {/* 2.1: a case, and what is filed under it, is used for the purpose it is held for. */}
+                {e.purpose ? <p className="log-purpose">For the purpose: {e.purpose.name ?? 'a purpose of the register'}</p> : null}
                 {e.fields.length ? <p className="log-fields">{e.decision === 'change' ? 'Fields changed' : 'Information seen'}: {e.fields.map(fieldLabel).join(', ')}</p> : null}
                 {e.why ? <p className="log-why">Why: {e.why}{e.clause ? <span className="muted"> (policy {e.clause})</span> : null}</p> : null}
                 {e.rulesByClass.map((c) => <OtherRule key={c.classification} c={c} />)}

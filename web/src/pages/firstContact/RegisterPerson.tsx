@@ -4,14 +4,17 @@ import { Checkbox } from 'react-aria-components';
 import { api, call } from '../../api/client';
 import { PathForm } from '../../components/PathForm';
 import { Stepper, stepAtFault, useStepHeading } from '../../components/Steps';
-import { Choice, TextBox, TextInput } from '../../components/fields';
+import { Choice, Radios, TextBox, TextInput } from '../../components/fields';
 import { Button, Link, Loading, PageTitle } from '../../components/ui';
 import { fieldLabel, languageName, PERSON_KINDS } from '../../labels';
 import { navigate } from '../../router';
 import { ContactFields, NoNotice, NoticeText, noticeFor, today, useCurrentNotices, type ContactValues } from './notice';
+import { NoActivePurpose, PURPOSE_HINT, PURPOSE_MISSING, purposeOptions } from '../CasePurpose';
+import { usePurposes } from '../disclosure/shared';
 
 // Registering a person at first contact (4.1): their details, the notice read out or handed over, their first case
-// — sent as ONE request (POST /api/people with firstContact and openCase) so nothing is half-written.
+// and the purpose it is held for (2.1) — sent as ONE request (POST /api/people with firstContact and openCase) so
+// nothing is half-written.
 
 const DETAILS = [
   { name: 'givenName', kind: 'text', required: true },
@@ -25,18 +28,21 @@ const DETAILS = [
 ] as const;
 const STEPS = ['Their details', 'Tell them how we keep information confidential', 'Open their case'] as const;
 const STEP_FIELDS: ReadonlyArray<readonly string[]> = [['kind', ...DETAILS.map((f) => f.name), 'language'], ['firstContact'], ['openCase']];
-const NAMES = ['kind', ...DETAILS.map((f) => f.name), 'firstContact.method', 'firstContact.contactedOn', 'firstContact.questions', 'firstContact.noticeVersion', 'firstContact.language', 'firstContact', 'openCase'];
+const NAMES = ['kind', ...DETAILS.map((f) => f.name), 'firstContact.method', 'firstContact.contactedOn', 'firstContact.questions', 'firstContact.noticeVersion', 'firstContact.language', 'firstContact', 'openCase.service', 'openCase.purposeId'];
+const MISSING = { 'openCase.service': 'Enter the service or programme', 'openCase.purposeId': PURPOSE_MISSING };
 
 /** The "Add a person" journey: three steps, one request, then the person's page. */
 export default function RegisterPerson() {
   const queryClient = useQueryClient();
   const notices = useCurrentNotices();
+  const purposes = usePurposes();
   const [step, setStep] = useState(0);
   const [details, setDetails] = useState<Record<string, string>>({ kind: 'service_user' });
   const [language, setLanguage] = useState('en');
   const [contact, setContact] = useState<ContactValues>({ method: '', contactedOn: today(), questions: '' });
   const [notToldYet, setNotToldYet] = useState(false);
   const [service, setService] = useState('');
+  const [purposeId, setPurposeId] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [clientErrors, setClientErrors] = useState<Record<string, string> | null>(null);
   const [busy, setBusy] = useState(false);
@@ -58,6 +64,9 @@ export default function RegisterPerson() {
       if (!contact.method) out['firstContact.method'] = 'Choose how you gave them the notice';
       if (!contact.contactedOn) out['firstContact.contactedOn'] = 'Enter the date they were told';
     }
+    // A case is opened with both its service and its purpose, or not at all.
+    if (s === 2 && service.trim() && !purposeId) out['openCase.purposeId'] = PURPOSE_MISSING;
+    if (s === 2 && !service.trim() && purposeId) out['openCase.service'] = 'Enter the service or programme';
     return out;
   };
 
@@ -72,7 +81,7 @@ export default function RegisterPerson() {
     const fields = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== ''));
     const body = {
       ...fields,
-      ...(service.trim() ? { openCase: { service: service.trim() } } : {}),
+      ...(service.trim() || purposeId ? { openCase: { service: service.trim(), purposeId } } : {}),
       ...(telling && notice ? {
         firstContact: {
           noticeVersion: notice.version, language: notice.language, contactedOn: contact.contactedOn,
@@ -101,7 +110,7 @@ export default function RegisterPerson() {
       <Stepper steps={STEPS} step={step} />
       <div className={`panel ${step === 1 ? 'wide-panel' : ''}`}>
         <h2 ref={stepHeading} tabIndex={-1} className="step-title">Step {step + 1} of 3: {STEPS[step]}</h2>
-        <PathForm error={error} clientErrors={clientErrors} names={NAMES} onSubmit={submit} className={step === 1 ? 'form-wide' : ''}>
+        <PathForm error={error} clientErrors={clientErrors} names={NAMES} missing={MISSING} onSubmit={submit} className={step === 1 ? 'form-wide' : ''}>
           {step === 0 ? (
             <>
               <Choice name="kind" label="Who they are" isRequired value={(details.kind ?? null) as never} onChange={(v) => setDetails({ ...details, kind: v })} options={PERSON_KINDS} />
@@ -136,7 +145,10 @@ export default function RegisterPerson() {
           ) : null}
           {step === 2 ? (
             <>
-              <TextInput name="openCase" label="Service" value={service} onChange={setService} description="The service or programme they are joining, e.g. “Drum mentoring”. Their case opens with you as lead worker, so you keep seeing their record." />
+              <TextInput name="openCase.service" label="Service" value={service} onChange={setService} description="The service or programme they are joining, e.g. “Drum mentoring”. Their case opens with you as lead worker, so you keep seeing their record." />
+              {purposes.query.isPending ? <Loading label="Loading the purposes…" /> : purposes.active.length ? (
+                <Radios name="openCase.purposeId" label="Purpose" value={purposeId} onChange={setPurposeId} description={PURPOSE_HINT} options={purposeOptions(purposes.active)} />
+              ) : <NoActivePurpose />}
               <div className="summary-box">
                 <p><strong>{details.givenName} {details.familyName}</strong>{details.preferredName ? ` (${details.preferredName})` : ''}</p>
                 <p>{telling ? `Told on ${contact.contactedOn} (${notice ? `notice version ${notice.version}, ${languageName(notice.language)}` : ''})` : 'Not yet told about our confidentiality policy'}</p>
