@@ -289,7 +289,10 @@ const ROW_FACTS = (Object.values(RELATIONS) as RelationDef[]).flatMap((rel) => (
 
 /** The decision facts for one loaded row, from every relation's `facts`. */
 export function factsFor(actor: Actor, type: RecordType, row: Record<string, unknown>): Resource {
-  const facts: Resource = { type, id: row.id as string };
+  // `classification` is a key from the start, though unset: every decision copies the facts with it set
+  // (`{ ...facts, classification }`), and on Node.js 20 a copy made by spreading that then gains a key it did not
+  // have costs ~1 µs (V8 leaves the fast path), against ~25 ns when the key is already there.
+  const facts: Resource = { type, id: row.id as string, classification: undefined };
   for (const read of ROW_FACTS) Object.assign(facts, read(actor, type, row));
   return facts;
 }

@@ -138,7 +138,9 @@ export function offered(ctx: Ctx, type: RecordType, row: Record<string, unknown>
         const child = target.child;
         const draft: Record<string, unknown> = { [child.access!.column]: row.id, _team: row._team };
         if (child.owner) draft[child.owner] = actor.id;
-        entry = { child, facts: { ...factsFor(actor, child.type as RecordType, draft), ...(heldFor ? { heldFor } : {}) } };
+        const childFacts = factsFor(actor, child.type as RecordType, draft);
+        if (heldFor) childFacts.heldFor = heldFor;
+        entry = { child, facts: childFacts };
         children.push(entry);
       }
       resource = entry.facts;
