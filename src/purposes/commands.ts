@@ -7,6 +7,8 @@ import { newId } from '../lib/ids';
 import { decide } from '../policy/decide';
 import { classMask, type Classification } from '../policy/types';
 import type { Action } from '../policy/actions';
+import { activeManagers, notify } from '../notify/notify';
+import { openCasesHeldFor } from './cases-held';
 import { presentPurpose, purposeStatus } from './record';
 import { MAX_REVIEW_YEARS, ORGANISATION_DATA_REFUSED, thirdPartiesFor, usesSpecial, type CreatePurposeInput, type UpdatePurposeInput } from './schema';
 
@@ -138,12 +140,28 @@ export async function reapprovePurpose(ctx: Ctx, id: string, expected: number, i
   return presentPurpose(written, ctx.nowIso);
 }
 
-/** Retires a purpose: from now it covers nothing, and every consent for it stops covering anything (3.1). */
+/**
+ * Retires a purpose: from now it covers nothing, and every consent for it stops covering anything (3.1). The open
+ * cases held for it take nothing new until a manager moves each to a purpose in force (2.1): their number is in the
+ * audit entry and the answer, and when there are any, every active manager is told, pointed to the management
+ * review that lists them.
+ */
 export async function retirePurpose(ctx: Ctx, id: string, expected: number, input: { reason: string }) {
   const row = await loadPurpose(ctx, id);
   const d = require(ctx, 'purpose.retire', row);
   if (row.status === 'retired') throw conflict('This purpose is already retired.', [{ path: 'params.id', message: 'retired' }]);
   const written = await writeVersioned(ctx, row, expected, { status: 'retired', retired_by: ctx.actor.id, retired_at: ctx.nowIso, retire_reason: input.reason });
-  ctx.audit.add(fromDecision('purpose.retire', d, { resourceType: 'purpose', resourceId: id, detail: { from: purposeStatus(row, ctx.nowIso), version: written.version } }));
-  return presentPurpose(written, ctx.nowIso);
+  const openCases = await openCasesHeldFor(ctx.db, id);
+  ctx.audit.add(fromDecision('purpose.retire', d, { resourceType: 'purpose', resourceId: id, detail: { from: purposeStatus(row, ctx.nowIso), version: written.version, openCases } }));
+  if (openCases > 0) {
+    await notify(ctx, await activeManagers(ctx), {
+      kind: 'purpose-retired-cases-held',
+      subject: `A purpose was retired: ${openCases === 1 ? '1 open case is' : `${openCases} open cases are`} held for it`,
+      body: `The purpose “${row.name}” was retired. Nothing new goes into a case held for it until a manager moves the case to a purpose in force (2.1). `
+        + 'The management review lists the open cases held for no purpose in force.',
+      resourceType: 'purpose', resourceId: id, emailPath: '/review#cases-without-purpose', decision: d,
+    });
+  }
+  const presented = presentPurpose(written, ctx.nowIso);
+  return { ...presented, data: { ...presented.data, openCases } };
 }

@@ -1,12 +1,21 @@
 import type { Ctx } from '../context';
 import { decodeCursor, encodeCursor } from '../records/paging';
+import { allows } from '../policy/decide';
+import { openCasesHeldFor } from './cases-held';
 import { loadPurpose } from './commands';
 import { presentPurpose } from './record';
 import type { ListPurposesQuery } from './schema';
 
-/** One purpose of the register (everyone working here may read it: it is not confidential). */
+/**
+ * One purpose of the register (everyone working here may read it: it is not confidential). Those who decide what
+ * a purpose covers — a guardian who may retire it, a manager who moves cases between purposes — also read how many
+ * open cases are held for it (2.1), which a retirement leaves taking nothing new.
+ */
 export async function getPurpose(ctx: Ctx, id: string) {
-  return presentPurpose(await loadPurpose(ctx, id), ctx.nowIso);
+  const presented = presentPurpose(await loadPurpose(ctx, id), ctx.nowIso);
+  const decides = allows(ctx.actor, 'purpose.retire', { type: 'purpose', id }) || allows(ctx.actor, 'purpose.assign', { type: 'purpose', id });
+  if (!decides) return presented;
+  return { ...presented, data: { ...presented.data, openCases: await openCasesHeldFor(ctx.db, id) } };
 }
 
 /**

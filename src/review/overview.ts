@@ -6,6 +6,7 @@ import { overdueSql } from '../breaches/queries';
 import type { Ctx } from '../context';
 import { currentPolicy } from '../policy-document/store';
 import { filter, visibleWhere } from '../policy/filter';
+import { casesWithoutPurpose } from './cases-without-purpose';
 import { consentsToAskAgain } from './consents-to-ask-again';
 import { policyReviewStatus, requireManagement } from './policy-reviews';
 import type { ReviewViewQuery } from './schema';
@@ -195,6 +196,7 @@ export async function reviewView(ctx: Ctx, q: ReviewViewQuery) {
   const d = requireManagement(ctx, 'review.read');
   const sections = {
     purposesDue: await purposesDue(ctx, q),
+    casesWithoutPurpose: await casesWithoutPurpose(ctx, q),
     consentsExpiring: await consentsExpiring(ctx, q),
     consentsToAskAgain: await consentsToAskAgain(ctx, q),
     breakGlassAwaitingReview: await breakGlassAwaitingReview(ctx, q),

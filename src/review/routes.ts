@@ -12,7 +12,7 @@ const tags = ['review'];
 export const reviewRoutes = [
   route({
     method: 'GET', url: '/api/review', action: 'review.read', tags, query: reviewViewQuery,
-    summary: 'The management review (managers): the policy review date, purposes due, consents expiring, break-glass uses awaiting review, open concerns by age, open breaches and their 72-hour deadlines, users who have not accepted the policy, disclosures by basis per month, sharing agreements ending or due for review — counts, chart series and item ids',
+    summary: 'The management review (managers): the policy review date, purposes due, open cases not held for a purpose in force, consents expiring, break-glass uses awaiting review, open concerns by age, open breaches and their 72-hour deadlines, users who have not accepted the policy, disclosures by basis per month, sharing agreements ending or due for review — counts, chart series and item ids',
     handler: (ctx, { query }) => reviewView(ctx, query),
   }),
   route({

@@ -92,7 +92,8 @@ describe.runIf(browserAvailable)('management review and equality monitoring in a
     const overdue = page.getByRole('region', { name: /review is overdue by 8 days/ });
     await overdue.waitFor();
     for (const title of ['Open safeguarding concerns, by age', 'Disclosures by basis, month by month', 'Purposes due for review', 'Open breaches and their 72-hour deadlines',
-      'Break-glass uses awaiting review', 'Consents expiring', 'Consents to ask for again', 'Users who have not accepted the current policy', 'Sharing agreements ending or due for review']) {
+      'Break-glass uses awaiting review', 'Consents expiring', 'Consents to ask for again', 'Users who have not accepted the current policy', 'Sharing agreements ending or due for review',
+      'Open cases not held for a purpose in force']) {
       await page.getByRole('heading', { name: new RegExp(`^${title}`), level: 2 }).waitFor();
     }
     expect(await page.locator('canvas').count()).toBe(3);

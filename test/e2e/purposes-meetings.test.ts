@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { auditRows, casePurpose, makeCase, makePerson, makeUser, type TestUser } from '../factories';
 import { createWorld, type World } from '../support/world';
 import { browserAvailable, checkpoint, focused, newPage, pageWidth, signIn, startBrowser } from './browser';
 
@@ -182,5 +182,34 @@ describe.runIf(browserAvailable)('purposes, meetings and "how your information i
     expect((await auditRows(world)).filter((r) => r.action === 'person.information-use' && r.actor_id === staff.id).map((r) => [r.decision, r.rule_id, JSON.parse(r.detail).format]))
       .toEqual(expect.arrayContaining([['allow', 'information-use/case-team', 'json'], ['allow', 'information-use/case-team', 'pdf']]));
     expect(problems).toEqual([]);
+  }, 120_000);
+  // Last: it retires the purpose the case above is held for.
+  it('2.1 authorised-use, 3.1: a guardian retiring a purpose sees the open case held for it; managers are told, and the management review lists the case', async () => {
+    const purposeId = await casePurpose(world);
+    const { page, problems } = await newPage(browser);
+    await signIn(page, base, 'gia.mensah', `/purposes/${purposeId}`);
+    await page.getByRole('heading', { name: 'Casework (tests)', level: 1 }).waitFor();
+    expect(await page.locator('main').textContent()).toMatch(/Open cases held for it\s*1/);
+    const reason = page.getByLabel('No longer needed — why it is retired');
+    const describedBy = (await reason.getAttribute('aria-describedby')) ?? '';
+    const described = await page.evaluate(`${JSON.stringify(describedBy)}.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ')`);
+    expect(described).toMatch(/Nothing new goes into the 1 open case held for it until a manager moves it to a purpose in force; managers are told/);
+    await reason.fill('The casework service is ending.');
+    await page.getByRole('button', { name: 'Retire the purpose' }).click();
+    await page.getByText(/Retired: it and every consent for it cover nothing from now/).waitFor();
+    await expect.poll(() => page.locator('main').textContent()).toMatch(/Nothing new goes into the open case held for it until a manager moves it to a purpose in force/);
+    await checkpoint(page, 'purposes-06-retired-with-open-case');
+    expect(problems).toEqual([]);
+
+    const mgr = await newPage(browser);
+    await signIn(mgr.page, base, 'morgan.reyes', '/notifications');
+    await mgr.page.getByRole('link', { name: 'A purpose was retired: 1 open case is held for it' }).click();
+    await mgr.page.getByRole('heading', { name: 'Casework (tests)', level: 1 }).waitFor();
+    await mgr.page.getByRole('link', { name: 'The management review lists them.' }).click();
+    const section = mgr.page.getByRole('region', { name: /^Open cases not held for a purpose in force/ });
+    await expect.poll(() => section.textContent()).toMatch(/1 purpose retired[\s\S]*Case opened .* — held for “Casework \(tests\)”, retired/);
+    await checkpoint(mgr.page, 'purposes-07-review-cases-without-purpose');
+    expect(mgr.problems).toEqual([]);
+    expect((await auditRows(world)).filter((r) => r.action === 'purpose.retire').map((r) => [r.decision, r.rule_id, JSON.parse(r.detail).openCases])).toEqual([['allow', 'purposes/guardian-approves', 1]]);
   }, 120_000);
 });

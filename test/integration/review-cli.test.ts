@@ -19,7 +19,7 @@ describe('`confide review`', () => {
       expect(show.status, show.stderr).toBe(0);
       const view = JSON.parse(show.stdout);
       expect(view.withinDays).toBe(60);
-      expect(Object.keys(view.sections)).toEqual(['purposesDue', 'consentsExpiring', 'consentsToAskAgain', 'breakGlassAwaitingReview', 'openConcerns', 'openBreaches', 'policyNotAccepted', 'disclosuresByBasis', 'agreementsToReview']);
+      expect(Object.keys(view.sections)).toEqual(['purposesDue', 'casesWithoutPurpose', 'consentsExpiring', 'consentsToAskAgain', 'breakGlassAwaitingReview', 'openConcerns', 'openBreaches', 'policyNotAccepted', 'disclosuresByBasis', 'agreementsToReview']);
       const refused = run(env, 'review', 'show', '--as', 'sam');
       expect(refused.status).toBe(4);
       expect(refused.stderr).toContain('review/senior-management-only');

@@ -14107,7 +14107,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The management review (managers): the policy review date, purposes due, consents expiring, break-glass uses awaiting review, open concerns by age, open breaches and their 72-hour deadlines, users who have not accepted the policy, disclosures by basis per month, sharing agreements ending or due for review — counts, chart series and item ids */
+        /** The management review (managers): the policy review date, purposes due, open cases not held for a purpose in force, consents expiring, break-glass uses awaiting review, open concerns by age, open breaches and their 72-hour deadlines, users who have not accepted the policy, disclosures by basis per month, sharing agreements ending or due for review — counts, chart series and item ids */
         get: {
             parameters: {
                 query?: {

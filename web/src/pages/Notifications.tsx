@@ -6,6 +6,7 @@ import { Button, Link, Loading, PageTitle, ProblemMessage, formatDateTime } from
 /** The page each kind of record a notification names has in the app (the server names only these). */
 const PAGES: Record<string, (id: string) => string> = {
   concern: (id) => `/concerns/${id}`, breach: (id) => `/breaches/${id}`, disclosure: (id) => `/disclosures/${id}`, person: (id) => `/people/${id}`,
+  purpose: (id) => `/purposes/${id}`,
 };
 
 /** The list a notification leads to by the kind of record it names: the access inbox, the management review, the flag queue. */

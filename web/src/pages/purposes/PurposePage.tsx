@@ -54,6 +54,10 @@ function Approve({ p, onDone }: { p: PurposeDetail; onDone: (m: string) => void 
   );
 }
 
+/** What retiring a purpose stops at once: its consents, and new information into the open cases held for it (2.1). */
+const retireWarning = (openCases: number | undefined) => 'Every consent for it stops covering anything at once.'
+  + (openCases ? ` Nothing new goes into ${openCases === 1 ? 'the 1 open case' : `the ${openCases} open cases`} held for it until a manager moves ${openCases === 1 ? 'it' : 'each'} to a purpose in force; managers are told.` : '');
+
 /** The review of an approved purpose (3.1: continuing uses regularly reviewed): re-approve for another period, or retire it. */
 function Review({ p, onDone }: { p: PurposeDetail; onDone: (m: string) => void }) {
   const again = usePurposeAction(p, onDone);
@@ -74,7 +78,7 @@ function Review({ p, onDone }: { p: PurposeDetail; onDone: (m: string) => void }
         e.preventDefault();
         void retire.run(api.POST('/api/purposes/{id}/retire', { params: { path: retire.path }, body: { reason }, headers: retire.headers }), 'Retired: it and every consent for it cover nothing from now.');
       }}>
-        <TextBox name="reason" label="No longer needed — why it is retired" value={reason} onChange={setReason} rows={2} isRequired description="Every consent for it stops covering anything at once." />
+        <TextBox name="reason" label="No longer needed — why it is retired" value={reason} onChange={setReason} rows={2} isRequired description={retireWarning(p.openCases)} />
         <div className="actions"><Button type="submit" variant="danger" isDisabled={retire.busy}>Retire the purpose</Button></div>
       </ApiForm>
     </div>
@@ -115,7 +119,11 @@ export default function PurposePage({ id }: { id: string }) {
             <div className="field-row"><dt>Proposed</dt><dd>{formatDateTime(p.createdAt)} by {name(p.authorId)}</dd></div>
             {p.approvedAt ? <div className="field-row"><dt>Approved</dt><dd>{formatDateTime(p.approvedAt)} by {name(p.approvedBy)}</dd></div> : null}
             {p.retiredAt ? <div className="field-row"><dt>Retired</dt><dd>{formatDateTime(p.retiredAt)} by {name(p.retiredBy)}: {p.retireReason}</dd></div> : null}
+            {p.openCases !== undefined ? <div className="field-row"><dt>Open cases held for it</dt><dd>{p.openCases}</dd></div> : null}
           </dl>
+          {p.openCases && (p.status === 'retired' || p.status === 'review_due')
+            ? <Notice tone="warning">Nothing new goes into {p.openCases === 1 ? 'the open case' : `the ${p.openCases} open cases`} held for it until a manager moves {p.openCases === 1 ? 'it' : 'each'} to a purpose in force (2.1). <Link href="/review#cases-without-purpose">The management review lists them.</Link></Notice>
+            : null}
         </div>
         <div className="stack">
           {p.status === 'draft' && guardian ? <Approve p={p} onDone={setDone} /> : null}

@@ -26,6 +26,8 @@ export interface PurposeDetail {
   retiredBy: string | null;
   retiredAt: string | null;
   retireReason: string | null;
+  /** Open cases held for it (2.1): answered to those who may retire it or move cases between purposes, absent otherwise. */
+  openCases?: number;
   createdAt: string;
   version: number;
 }

@@ -11,6 +11,13 @@ const BASIS = { consent: 'Consent', agreement: 'Sharing agreement', exception: '
 const PRIMARY = '#0f5466';
 const LATE = '#a8261b';
 const AGE_COLOURS = [PRIMARY, PRIMARY, '#b35900', LATE];
+/** Why an open case takes nothing new, in words, with the name of the purpose it is held for. */
+const HELD_FOR_GAP: Record<'none' | 'retired' | 'review_due' | 'draft', (name: string) => string> = {
+  none: () => 'no purpose named',
+  retired: (name) => `held for “${name}”, retired`,
+  review_due: (name) => `held for “${name}”, past its review`,
+  draft: (name) => `held for “${name}”, not approved`,
+};
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** A section of the review: its heading with the count, what it shows, and where to act. */
@@ -91,6 +98,7 @@ export default function ManagementReview() {
             <ul>
               {([
                 ['purposes', 'Purposes due for review', s.purposesDue.count],
+                ['cases-without-purpose', 'Cases without a purpose in force', s.casesWithoutPurpose.count],
                 ['consents', 'Consents expiring', s.consentsExpiring.count],
                 ['ask-again', 'Consents to ask again', s.consentsToAskAgain.count],
                 ['break-glass', 'Break-glass uses to review', s.breakGlassAwaitingReview.count],
@@ -116,6 +124,12 @@ export default function ManagementReview() {
               <ChartWithFigures caption="Purposes due for review" series={s.purposesDue.series} unit="Review" colours={[LATE, PRIMARY]} />
               <Items items={s.purposesDue.items} count={s.purposesDue.count} empty="No purpose is due for review." render={(p) => (
                 <><Link href={`/purposes/${p.id}`}>{p.label}</Link> <span className={p.overdue ? 'badge warn' : 'muted'}>{p.overdue ? `Overdue since ${formatDate(p.nextReviewOn)}` : `Due ${formatDate(p.nextReviewOn)}`}</span></>
+              )} />
+            </ReviewSection>
+            <ReviewSection id="cases-without-purpose" title="Open cases not held for a purpose in force" count={s.casesWithoutPurpose.count}>
+              <p className="series-text">{inWords(s.casesWithoutPurpose.series)}. Nothing new goes into these cases until a manager moves each to a purpose in force (2.1).</p>
+              <Items items={s.casesWithoutPurpose.items} count={s.casesWithoutPurpose.count} empty="Every open case is held for a purpose in force." render={(c) => (
+                <><Link href={`/cases/${c.id}`}>Case opened {formatDate(c.openedOn)}</Link> <span className="muted">— {HELD_FOR_GAP[c.reason](c.label)}</span></>
               )} />
             </ReviewSection>
             <ReviewSection id="disclosures" wide title="Disclosures by basis, month by month" count={s.disclosuresByBasis.count} action={<Link href="/disclosures">Disclosure register</Link>}>

@@ -37,6 +37,7 @@ export interface ReviewView {
   policyReview: PolicyReviewStatus;
   sections: {
     purposesDue: Section<{ id: string; label: string; nextReviewOn: string; overdue: boolean }>;
+    casesWithoutPurpose: Section<{ id: string; personId: string; purposeId: string | null; label: string; openedOn: string; reason: 'none' | 'retired' | 'review_due' | 'draft' }>;
     consentsExpiring: Section<{ id: string; personId: string; purposeId: string; label: string; expiresAt: string }>;
     consentsToAskAgain: Section<{ id: string; personId: string; purposeId: string; label: string; recordedAt: string; reason: 'now-of-age' | 'child-without-assessment' }>;
     breakGlassAwaitingReview: Section<{ id: string; label: string; userId: string; resourceType: string; resourceId: string; openedAt: string; ageDays: number }>;
