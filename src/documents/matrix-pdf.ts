@@ -11,10 +11,11 @@ export interface TraceabilityRow {
   keys: readonly string[];
   rules: readonly { id: string; effect: string; reason: string; mode?: string }[];
   tests: readonly { file: string; title: string }[];
+  /** What the organisation does instead of software: all of a procedural clause, the rest of one enforced in part. */
   procedural: string | null;
   /** What exists today and what is still to be built, for a planned clause. */
   planned: string | null;
-  status: 'enforced' | 'warn-only' | 'planned' | 'procedural' | 'section' | 'gap';
+  status: 'enforced' | 'in-part' | 'warn-only' | 'planned' | 'procedural' | 'section' | 'gap';
 }
 
 /** The traceability matrix the PDF renders: the policy, the summary counts and every clause. */
@@ -23,6 +24,8 @@ export interface TraceabilityMatrix {
   summary: {
     clauses: number;
     enforced: number;
+    /** Clauses enforced in part: rules with tests for part, a procedural note for the rest. Never counted as enforced. */
+    inPart: readonly string[];
     warnOnly: readonly string[];
     procedural: number;
     sections: number;
@@ -31,15 +34,20 @@ export interface TraceabilityMatrix {
     gaps: readonly string[];
     /** The gaps in words, printed on the first page. */
     attention: readonly string[];
+    /** The sentence printed instead when there is no gap. */
+    noGaps: string | null;
+    /** The clauses enforced in part in words, printed on the first page after the gaps. */
+    inPartLine: string | null;
   };
   rows: readonly TraceabilityRow[];
 }
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-const STATUS_COLOUR: Record<TraceabilityRow['status'], string> = { enforced: '#1b6e3a', 'warn-only': '#a15c00', planned: '#b4451f', procedural: '#8a5a00', section: '#5f6b7a', gap: '#b00020' };
+const STATUS_COLOUR: Record<TraceabilityRow['status'], string> = { enforced: '#1b6e3a', 'in-part': '#2b6384', 'warn-only': '#a15c00', planned: '#b4451f', procedural: '#8a5a00', section: '#5f6b7a', gap: '#b00020' };
 const STATUS_MEANING: Record<TraceabilityRow['status'], string> = {
   enforced: 'enforced by software rules, each covered by tests',
+  'in-part': 'enforced in part: rules with tests carry out part of it, and its procedural note says what the organisation does for the rest',
   'warn-only': 'warn only: a rule of it is switched to warn, so what it would refuse is allowed and recorded',
   planned: 'planned: the software is not built yet, so the clause is not enforced (a gap)',
   procedural: 'procedural: supported by a documented practice, no software meant to',
@@ -120,10 +128,10 @@ function titlePage(doc: Doc, m: TraceabilityMatrix, generatedAt: string) {
   doc.moveDown(1.6).font('Helvetica-Bold').fontSize(12).fillColor(INK).text(`${m.summary.clauses} clauses`, { width });
   doc.moveDown(0.4);
   const counts: Record<TraceabilityRow['status'], number> = {
-    enforced: m.summary.enforced, 'warn-only': m.summary.warnOnly.length, planned: m.summary.planned.length, procedural: m.summary.procedural, section: m.summary.sections,
+    enforced: m.summary.enforced, 'in-part': m.summary.inPart.length, 'warn-only': m.summary.warnOnly.length, planned: m.summary.planned.length, procedural: m.summary.procedural, section: m.summary.sections,
     gap: m.summary.uncovered.length,
   };
-  for (const status of ['enforced', 'warn-only', 'planned', 'procedural', 'section', 'gap'] as const) {
+  for (const status of ['enforced', 'in-part', 'warn-only', 'planned', 'procedural', 'section', 'gap'] as const) {
     const y = doc.y;
     chip(doc, status, MARGIN, y);
     doc.font('Helvetica-Bold').fontSize(10.5).fillColor(INK).text(String(counts[status]), MARGIN + 82, y + 1, { width: 30, align: 'right' });
@@ -131,15 +139,18 @@ function titlePage(doc: Doc, m: TraceabilityMatrix, generatedAt: string) {
     doc.y = Math.max(doc.y, y + 16) + 4;
   }
   doc.moveDown(0.4).font('Helvetica-Bold').fontSize(10.5).fillColor(m.summary.gaps.length ? STATUS_COLOUR.gap : STATUS_COLOUR.enforced);
-  const attention = m.summary.attention.length ? m.summary.attention : ['No gaps: every clause is enforced, procedural or a section heading.'];
+  const attention = m.summary.noGaps ? [m.summary.noGaps] : m.summary.attention;
   for (const line of attention) doc.text(line, MARGIN, doc.y, { width }).moveDown(0.3);
+  if (m.summary.inPartLine) doc.font('Helvetica').fillColor(STATUS_COLOUR['in-part']).text(m.summary.inPartLine, MARGIN, doc.y, { width }).moveDown(0.3);
 
   doc.moveDown(2).font('Helvetica-Bold').fontSize(11).fillColor(INK).text('How to read this document', { width });
   doc.moveDown(0.3).font('Helvetica').fontSize(9.5).fillColor(TEXT).text(
     'Each clause of the policy is mapped to one or more clause keys. Software rules cite those keys; the rules are '
     + 'checked on every read, list and change of a record, and every refusal is written to the tamper-evident audit '
     + 'trail. The tests named under each clause run on every build against SQLite and PostgreSQL. A clause no software '
-    + 'rule is meant to enforce carries a procedural note saying what supports it instead. A planned clause is one whose '
+    + 'rule is meant to enforce carries a procedural note saying what supports it instead. A clause enforced in part has '
+    + 'rules and tests for the part they name and a procedural note for what the organisation does for the rest; it is '
+    + 'not counted as enforced. A planned clause is one whose '
     + 'software is not built yet: any rules listed under it support part of it only, and it counts as a gap. Rule and '
     + 'test names are quoted from the software.',
     { width, lineGap: 2 },
@@ -221,7 +232,7 @@ function clauseCells(row: TraceabilityRow, all: readonly TraceabilityRow[]): [st
   }
   if (row.keys.length) cells.push(['Clause keys', [{ text: row.keys.join(', ') }]]);
   if (row.rules.length) {
-    cells.push([row.status === 'planned' ? 'Supported by' : 'Enforced by', row.rules.flatMap((r, i): Piece[] => [
+    cells.push([row.status === 'planned' ? 'Supported by' : row.status === 'in-part' ? 'Enforced in part by' : 'Enforced by', row.rules.flatMap((r, i): Piece[] => [
       { text: `${r.id} (${r.effect}${r.mode === 'warn' ? ', switched to warn only' : ''})`, font: 'Helvetica-Bold', color: r.mode === 'warn' ? STATUS_COLOUR['warn-only'] : INK, gap: i ? 4 : 0 },
       { text: r.reason, indent: 10 },
     ])]);
@@ -235,7 +246,7 @@ function clauseCells(row: TraceabilityRow, all: readonly TraceabilityRow[]): [st
   } else if (row.rules.length) {
     cells.push(['Tested by', [{ text: 'No test cites this clause yet.', color: STATUS_COLOUR.gap }]]);
   }
-  if (row.procedural) cells.push(['Procedural', [{ text: row.procedural }]]);
+  if (row.procedural) cells.push([row.status === 'in-part' ? 'The rest (procedural)' : 'Procedural', [{ text: row.procedural }]]);
   if (row.planned) cells.push(['Planned', [{ text: row.planned.replace(/^Planned:\s*/i, ''), color: STATUS_COLOUR.planned }]]);
   if (row.status === 'gap') cells.push(['Needs', [{ text: 'Map this clause to a clause key with rules and tests, or give it a procedural note.', color: STATUS_COLOUR.gap }]]);
   return cells;

@@ -6,9 +6,10 @@ const clauseId = z.string().trim().min(1).max(60);
 const note = z.string().trim().min(1).max(2000);
 
 /**
- * The organisation's mapping of its clauses to the engine's clause keys, plus notes: `procedural` for clauses a
- * documented practice supports instead of software, `planned` for clauses whose software is not built yet (shown as
- * planned and counted as gaps in the traceability matrix).
+ * The organisation's mapping of its clauses to the engine's clause keys, plus notes: `procedural` for what a
+ * documented practice does instead of software — all of a clause no rule carries out, or the rest of a clause whose
+ * rules carry out only part of it (shown as enforced in part, never as enforced) — and `planned` for clauses whose
+ * software is not built yet (shown as planned and counted as gaps in the traceability matrix).
  */
 export const clauseMapSchema = z.strictObject({
   keys: z.record(z.string().max(60), z.array(clauseId).max(50)),

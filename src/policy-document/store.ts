@@ -108,19 +108,61 @@ export async function storePolicy(db: Kysely<Database>, input: LoadPolicyInput, 
 
 /**
  * Start-up step: when no policy is loaded yet, the system installs the bundled sample as version 1 (replace it with
- * `confide policy load`). Decisions read it per unit of work (./sync.ts).
+ * `confide policy load`); when the bundled sample is the current policy, its clause map is given the sample notes
+ * this release adds ({@link refreshSampleNotes}). Decisions read it per unit of work (./sync.ts).
  */
 export async function installDefaultPolicy(services: Services): Promise<void> {
   const db = services.db.kysely;
-  if (!(await currentPolicy(db))) {
-    await runUnit(services, {
-      actor: 'system', requestId: 'startup',
-      work: async (ctx) => {
-        await holdStartupLock(ctx.db, ctx.services.db.dialect);
-        if (await currentPolicy(ctx.db)) return;
-        const { entry } = await storePolicy(ctx.db, { title: 'Confidentiality Policy (sample)', text: readFileSync(SAMPLE_POLICY_FILE, 'utf8'), clauseMap: SAMPLE_CLAUSE_MAP_DOCUMENT }, null, ctx.nowIso, ctx.actor.policy);
-        ctx.audit.add(entry);
-      },
-    });
-  }
+  const current = await currentPolicy(db);
+  if (current) return refreshSampleNotes(services, current);
+  await runUnit(services, {
+    actor: 'system', requestId: 'startup',
+    work: async (ctx) => {
+      await holdStartupLock(ctx.db, ctx.services.db.dialect);
+      if (await currentPolicy(ctx.db)) return;
+      const { entry } = await storePolicy(ctx.db, { title: 'Confidentiality Policy (sample)', text: readFileSync(SAMPLE_POLICY_FILE, 'utf8'), clauseMap: SAMPLE_CLAUSE_MAP_DOCUMENT }, null, ctx.nowIso, ctx.actor.policy);
+      ctx.audit.add(entry);
+    },
+  });
+}
+
+/**
+ * The procedural notes of this release's sample map that `doc` lacks, when `doc` is the bundled sample policy (its
+ * text unchanged): the map stored when an earlier release installed it is that release's, and a note added since —
+ * say 3.7's, which makes the clause enforced in part instead of enforced — would otherwise never reach it. A note is
+ * missing only where the clause has no procedural or planned note of its own and is mapped to exactly the clause
+ * keys the sample maps it to (so the note speaks of the same rules); an organisation's own policy text, its own
+ * notes and its own mapping are never changed here.
+ */
+export function missingSampleNotes(doc: PolicyDocument, sampleText: string): Record<string, string> {
+  if (doc.body.trim() !== sampleText.trim()) return {};
+  const keysOf = (map: ClauseMapDocument, id: string) => Object.entries(map.keys).filter(([, ids]) => ids.includes(id)).map(([k]) => k).sort().join(' ');
+  const ids = new Set(doc.clauses.map((c) => c.id));
+  return Object.fromEntries(Object.entries(SAMPLE_CLAUSE_MAP_DOCUMENT.procedural).filter(([id]) => ids.has(id)
+    && !(id in doc.clauseMap.procedural) && !(id in doc.clauseMap.planned) && keysOf(doc.clauseMap, id) === keysOf(SAMPLE_CLAUSE_MAP_DOCUMENT, id)));
+}
+
+/**
+ * Start-up step (from {@link installDefaultPolicy}): gives the current policy, when it is the bundled sample, the
+ * sample notes it lacks ({@link missingSampleNotes}) in its stored clause map, in place — no new version, so nobody
+ * accepts the policy again: its text is unchanged. Audited as a change to the policy naming the clauses given a note.
+ */
+export async function refreshSampleNotes(services: Services, current: PolicyDocument): Promise<void> {
+  const sampleText = readFileSync(SAMPLE_POLICY_FILE, 'utf8');
+  if (!Object.keys(missingSampleNotes(current, sampleText)).length) return;
+  await runUnit(services, {
+    actor: 'system', requestId: 'startup',
+    work: async (ctx) => {
+      await holdStartupLock(ctx.db, ctx.services.db.dialect);
+      const doc = await currentPolicy(ctx.db);
+      const added = doc ? missingSampleNotes(doc, sampleText) : {};
+      if (!doc || !Object.keys(added).length) return;
+      const map: ClauseMapDocument = { ...doc.clauseMap, procedural: { ...doc.clauseMap.procedural, ...added } };
+      await ctx.db.updateTable('policy_documents').set({ clause_map: JSON.stringify(map) }).where('id', '=', doc.id).execute();
+      ctx.audit.add({
+        action: 'policy.load', decision: 'change', ruleId: ADMINISTER_RULE.id, clause: ctx.actor.policy.clauseFor(ADMINISTER_RULE.clauseKey), resourceType: 'policy', resourceId: doc.id,
+        detail: { version: doc.version, notesAdded: Object.keys(added).sort() },
+      });
+    },
+  });
 }

@@ -81,13 +81,47 @@ export const SAMPLE_CLAUSE_MAP: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Clauses of the sample policy that no software rule enforces and none is meant to: what supports them instead. The
- * matrix shows these as procedural. A note here never speaks of software still to come — that belongs in
- * {@link SAMPLE_PLANNED} (the traceability test fails otherwise).
+ * What the organisation does, outside the software, for clauses of the sample policy that software does not carry out
+ * in full. A clause with no rules and such a note is **procedural** (no software rule enforces it, none is meant to);
+ * a clause whose rules with tests carry out only part of it, and which has such a note for the rest, is **enforced in
+ * part** — never counted or shown as enforced, and not a gap. So a clause whose rules do carry all of it out has no
+ * note here. A note here never speaks of software still to come — that belongs in {@link SAMPLE_PLANNED} (the
+ * traceability test fails otherwise). A database still on the bundled sample policy is given notes added here on its
+ * next start (refreshSampleNotes, src/policy-document/store.ts).
  */
 export const SAMPLE_PROCEDURAL: Readonly<Record<string, string>> = {
   'aim-of-policy': 'Statement of intent. Realised by the rules mapped to the numbered clauses.',
   '2.4': 'Rationale for the policy; no rule of its own.',
+  // Enforced in part: "Music24 complies with The Data Protection Act 2018" is the whole organisation's work; the
+  // software's part is the policy's regular review (rules review/*) and the registers that evidence compliance.
+  '3.6': 'Complying with the Data Protection Act 2018 as a whole is the organisation\'s own work, outside Confide: it '
+    + 'chooses the lawful basis for each use of personal information, keeps its registration with the Information '
+    + 'Commissioner\'s Office (ICO) up to date, decides how long information is kept and sees that it is not kept longer, '
+    + 'names who leads on data protection, and checks at each review of this policy that it still meets the law. '
+    + 'Confide\'s part is the regular review itself — each one recorded with its next date, and managers told once it '
+    + 'is overdue — and the '
+    + 'registers that evidence compliance (purposes, consent, disclosures, breaches and the audit trail).',
+  // Enforced in part: the software holds its own records under restricted conditions (rules accounts/*); the office,
+  // paper and devices are the organisation's.
+  '3.7': 'Secure and restricted conditions in the office are the organisation\'s own practice, outside Confide: who '
+    + 'may enter the office and when, paper files and anything printed or downloaded from Confide (its PDFs included) '
+    + 'locked away, screens kept out of view and locked when left, the computers and phones staff sign in from kept '
+    + 'secure, and the machine Confide runs on and its backups held under the same conditions. '
+    + 'Confide\'s part is the records it holds: personal accounts and signed-in sessions, roles kept apart, and '
+    + 'accounts managed by administrators only (rules accounts/*).',
+  // Enforced in part: the breach register (rules breaches/*, see breach-handling above) records and handles breaches;
+  // the disciplinary procedure the clause names is the organisation's.
+  '5': 'The disciplinary procedure itself is the organisation\'s, outside Confide: management investigate an '
+    + 'infringement and take informal or formal action under Music24\'s normal disciplinary procedures, and keep its '
+    + 'records in personnel files, not in Confide. Confide\'s part is the breach register: anyone reports a breach, '
+    + 'management assess, contain and decide it, and the disciplinary referral is recorded by its reference only.',
+  // Enforced in part: the equality monitoring (rules equality/*) is how the organisation recognises whom it serves;
+  // not discriminating is conduct.
+  'equality-and-diversity': 'Not discriminating against any person or organisation, with particular reference to the '
+    + 'protected characteristics of the Equality Act 2010, is the conduct of everyone at Music24, outside Confide: how '
+    + 'staff and volunteers treat people, whom the organisation serves and employs, and how it adapts its services '
+    + 'to people\'s needs. Confide\'s part is equality monitoring: optional and self-declared, reported only in '
+    + 'aggregate with small numbers suppressed (rules equality/*).',
 };
 
 /**

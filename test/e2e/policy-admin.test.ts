@@ -35,7 +35,7 @@ describe.runIf(browserAvailable)('administration of the policy and the audit tra
     await world?.close();
   });
 
-  it('3.6 3.5 1.1: an administrator loads a version, sees its planned clause as a gap, is refused a safety rule\'s mode, checks the audit trail', async () => {
+  it('3.6 3.7 3.5 1.1: an administrator sees 3.6 and 3.7 enforced in part, loads a version, sees its planned clause as a gap, is refused a safety rule\'s mode, checks the audit trail', async () => {
     const { page, problems } = await newPage(browser);
     page.setDefaultTimeout(15_000);
     await signIn(page, base, admin.username);
@@ -48,7 +48,26 @@ describe.runIf(browserAvailable)('administration of the policy and the audit tra
     await expect.poll(() => page.locator('.alert.success').first().textContent()).toContain('No gaps');
     expect(await gaps.count()).toBe(0);
     expect(await page.locator('tr#clause-2\\.1').textContent()).not.toContain('Planned');
+    // 3.6 and 3.7 are enforced in part: never shown or counted as enforced, nor as gaps; the rest is the organisation's.
+    const success = await page.locator('.alert.success').first().textContent();
+    expect(success).toContain('Every clause is enforced, enforced in part with a procedural note for the rest, procedural or a section heading');
+    expect(success).toContain('4 clauses are enforced in part');
+    expect(await page.getByRole('list', { name: 'Summary' }).textContent()).toContain('4 enforced in part');
+    const clause37 = page.locator('tr#clause-3\\.7');
+    expect(await clause37.locator('.badge').textContent()).toBe('Enforced in part');
+    expect(await clause37.getAttribute('class')).toBeNull(); // not marked as a gap (matrix-gap)
+    expect(await clause37.textContent()).toContain('Procedural — the rest, outside the software:');
+    expect(await clause37.textContent()).toContain('3 rules carry out part of it');
+    expect(await page.locator('tr#clause-3\\.6 .badge').textContent()).toBe('Enforced in part');
     await checkpoint(page, 'policy-admin-01-matrix-sample');
+    await page.locator('label.radio', { hasText: /^Enforced in part/ }).click();
+    await expect.poll(() => page.locator('.matrix-table tbody tr').count()).toBe(4);
+    expect(await page.locator('.matrix-table tbody tr th').allTextContents()).toEqual(['3.6', '3.7', '5', 'equality and diversity']);
+    await page.locator('label.radio', { hasText: /^Enforced$/ }).click();
+    await expect.poll(() => page.locator('.matrix-table tbody tr').count()).toBe(23);
+    expect(await page.locator('.matrix-table tbody tr#clause-3\\.7').count()).toBe(0);
+    await checkpoint(page, 'policy-admin-01b-matrix-in-part');
+    await page.locator('label.radio', { hasText: /^Every clause/ }).click();
 
     // Load a new version: a mistake in the clause map is named at its field first.
     await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Policy versions' }).click();

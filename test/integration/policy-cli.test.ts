@@ -14,14 +14,15 @@ describe('`confide policy load` and `confide policy matrix`', () => {
   const dir = mkdtempSync(join(tmpdir(), 'confide-policy-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('3.6 matrix on a fresh database lists every clause of the bundled sample, as Markdown, JSON and PDF', () => {
+  it('3.6 3.7 matrix on a fresh database lists every clause of the bundled sample, as Markdown, JSON and PDF; 3.6 and 3.7 enforced in part', () => {
     const md = run(dir, 'policy', 'matrix');
     expect(md.status, md.stderr).toBe(0);
     expect(md.stdout).toContain('# Confidentiality Policy (sample) — traceability (version 1)');
     expect(md.stdout).toContain('## practice 4.1');
     // 2.1 was the last planned clause (authorised-use): the bundled sample has no gap left.
     expect(md.stdout).toContain('0 planned');
-    expect(md.stdout).toContain('No gaps: every clause is enforced, procedural or a section heading.');
+    expect(md.stdout).toContain('No gaps: every clause is enforced, enforced in part with a procedural note for the rest, procedural or a section heading.');
+    expect(md.stdout).toContain('4 clauses are enforced in part — the software carries out what their rules name, and each procedural note says what the organisation does for the rest: 3.6, 3.7, 5, equality and diversity.');
     expect(md.stderr).not.toContain('warning');
 
     const json = run(dir, 'policy', 'matrix', '--format', 'json');
@@ -30,6 +31,8 @@ describe('`confide policy load` and `confide policy matrix`', () => {
     expect(m.summary).toMatchObject({ clauses: 35, uncovered: [], planned: [], gaps: [] });
     expect(m.rows.filter((r: { status: string }) => r.status === 'planned')).toEqual([]);
     expect(m.rows.find((r: { clause: string }) => r.clause === '2.1')).toMatchObject({ status: 'enforced', planned: null });
+    expect(m.summary.inPart).toEqual(['3.6', '3.7', '5', 'equality-and-diversity']);
+    for (const id of ['3.6', '3.7']) expect(m.rows.find((r: { clause: string }) => r.clause === id), id).toMatchObject({ status: 'in-part', procedural: expect.any(String) });
 
     const file = join(dir, 'matrix.pdf');
     const pdf = run(dir, 'policy', 'matrix', '-f', 'pdf', '-o', file);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installDefaultPolicy } from '../../src/policy-document/store';
 import { as, auditRows, makeCase, makePerson, makeUser, type TestUser } from '../factories';
+import { pdfPagesText } from '../support/pdf';
 import { createWorld, dialects, type World } from '../support/world';
 
 const secondText = readFileSync('test/fixtures/second-policy.md', 'utf8');
@@ -30,7 +32,7 @@ describe.each(dialects())('the organisation\'s policy document (%s)', (dialect) 
 
   it('3.6 the sample matrix lists no planned clause and no gap — 2.1 is enforced by the rules that hold every case for a purpose in force — and says so on the first page (json, md)', async () => {
     const m = (await as(world, staff).get('/api/policy/matrix')).json();
-    expect(m.summary).toMatchObject({ planned: [], uncovered: [], gaps: [] });
+    expect(m.summary).toMatchObject({ planned: [], uncovered: [], gaps: [], inPart: ['3.6', '3.7', '5', 'equality-and-diversity'] });
     expect(m.rows.find((r: { clause: string }) => r.clause === '1.3')).toMatchObject({ status: 'enforced', planned: null });
     const authorised = m.rows.find((r: { clause: string }) => r.clause === '2.1');
     expect(authorised).toMatchObject({ status: 'enforced', planned: null, procedural: null });
@@ -38,8 +40,69 @@ describe.each(dialects())('the organisation\'s policy document (%s)', (dialect) 
     expect(m.rows.find((r: { clause: string }) => r.clause === '3.1')).toMatchObject({ status: 'enforced', planned: null });
     const md = (await as(world, staff).get('/api/policy/matrix?format=md')).body;
     const firstPage = md.slice(0, md.indexOf('\n## '));
-    expect(firstPage).toContain('No gaps: every clause is enforced, procedural or a section heading.');
+    expect(firstPage).toContain('No gaps: every clause is enforced, enforced in part with a procedural note for the rest, procedural or a section heading.');
     expect(firstPage).not.toContain('planned, not yet enforced');
+  });
+
+  it('3.6 3.7 the sample matrix says they are enforced in part, not enforced: their rules and tests, and the procedural note for what the organisation does (json, md, pdf)', async () => {
+    const m = (await as(world, staff).get('/api/policy/matrix')).json();
+    const row = (id: string) => m.rows.find((r: { clause: string }) => r.clause === id);
+    expect(row('3.6')).toMatchObject({ status: 'in-part', keys: ['management-review'], planned: null, procedural: expect.stringMatching(/Data Protection Act 2018/) });
+    expect(row('3.7')).toMatchObject({ status: 'in-part', keys: ['secure-conditions'], planned: null, procedural: expect.stringMatching(/office/) });
+    expect(row('3.7').rules.map((r: { id: string }) => r.id)).toEqual(['accounts/self', 'accounts/directory', 'accounts/administer']);
+    expect(row('3.7').tests.length).toBeGreaterThan(0);
+    expect(m.summary.gaps).not.toContain('3.7');
+    expect(m.summary.enforced).toBe(m.rows.filter((r: { status: string }) => r.status === 'enforced').length);
+    const md = (await as(world, staff).get('/api/policy/matrix?format=md')).body;
+    expect(md).toContain('4 enforced in part (rules and tests for part, a procedural note for the rest)');
+    expect(md.slice(md.indexOf('## 3.7\n'))).toMatch(/^## 3\.7\n[\s\S]*?\*\*Status:\*\* in-part/);
+    const pdf = pdfPagesText((await as(world, staff).get('/api/policy/matrix?format=pdf')).rawPayload).map((p) => p.replace(/\s+/g, ' '));
+    expect(pdf[0]).toMatch(/IN-PART 4 enforced in part/);
+    expect(pdf[0]).toContain('3.6, 3.7, 5, equality and diversity.');
+  });
+
+  it('3.6 3.7 a database on the sample map an earlier release stored is given their notes at its next start, in place and audited; a second start changes nothing; an organisation\'s own note or mapping is kept', async () => {
+    const db = world.services.db.kysely;
+    const stored = await db.selectFrom('policy_documents').selectAll().where('version', '=', 1).executeTakeFirstOrThrow();
+    const current = JSON.parse(stored.clause_map);
+    const setMap = (map: unknown) => db.updateTable('policy_documents').set({ clause_map: JSON.stringify(map) }).where('id', '=', stored.id).execute();
+    const readMap = async () => JSON.parse((await db.selectFrom('policy_documents').select('clause_map').where('id', '=', stored.id).executeTakeFirstOrThrow()).clause_map);
+    const status = async (id: string) => (await as(world, staff).get('/api/policy/matrix')).json().rows.find((r: { clause: string }) => r.clause === id).status;
+    const added = async () => (await auditRows(world)).filter((r) => r.action === 'policy.load' && r.resource_id === stored.id && JSON.parse(r.detail ?? '{}').notesAdded);
+    try {
+      // The release before: no note for 3.6, 3.7, 5 or equality and diversity (and, older still, no planned notes).
+      const earlier = structuredClone(current);
+      for (const id of ['3.6', '3.7', '5', 'equality-and-diversity']) delete earlier.procedural[id];
+      delete earlier.planned;
+      await setMap(earlier);
+      expect(await status('3.7')).toBe('enforced');
+
+      await installDefaultPolicy(world.services);
+      expect((await readMap()).procedural).toEqual(current.procedural);
+      expect(await status('3.7')).toBe('in-part');
+      expect(await status('3.6')).toBe('in-part');
+      expect((await as(world, staff).get('/api/policy/current')).json()).toMatchObject({ version: 1 }); // no new version to accept
+      const entries = await added();
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ actor_id: 'system', decision: 'change', rule_id: 'accounts/administer', clause: '3.7', resource_type: 'policy' });
+      expect(JSON.parse(entries[0].detail!)).toEqual({ version: 1, notesAdded: ['3.6', '3.7', '5', 'equality-and-diversity'] });
+
+      await installDefaultPolicy(world.services);
+      expect(await added()).toHaveLength(1);
+
+      // An organisation's own note for 3.7 stays; 3.6 mapped to other keys than the sample's gets no note of ours.
+      const own = structuredClone(current);
+      own.procedural['3.7'] = 'Our own office rules, kept by the office manager.';
+      delete own.procedural['3.6'];
+      own.keys['management-review'] = ['monitoring-and-review'];
+      own.keys['justify-purpose'] = [...own.keys['justify-purpose'], '3.6'];
+      await setMap(own);
+      await installDefaultPolicy(world.services);
+      expect(await readMap()).toEqual(own);
+      expect(await added()).toHaveLength(1);
+    } finally {
+      await setMap(current);
+    }
   });
 
   it('3.5 staff-awareness: only administrators load a policy', async () => {

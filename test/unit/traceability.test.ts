@@ -9,6 +9,7 @@ import { parsePolicy } from '../../src/policy-document/parse';
 import { clauseMapErrors } from '../../src/policy-document/store';
 import testIndex from '../../src/policy-document/test-index.json' with { type: 'json' };
 import { indexTests, keysCitedBy } from '../../src/policy-document/test-titles';
+import { pdfPagesText } from '../support/pdf';
 
 const text = readFileSync('policies/sample-confidentiality-policy.md', 'utf8');
 const clauses = parsePolicy(text);
@@ -18,6 +19,13 @@ const PLANNED_NOTE = 'Planned: everyday uses that must each name an active purpo
 const withPlanned21 = () => {
   const map = structuredClone(SAMPLE_CLAUSE_MAP_DOCUMENT);
   map.planned['2.1'] = PLANNED_NOTE;
+  return { ...doc, clauseMap: map };
+};
+/** The sample map as the release before enforcement in part stored it: no note for 3.6, 3.7, 5 or equality and diversity. */
+const IN_PART = ['3.6', '3.7', '5', 'equality-and-diversity'];
+const withoutInPartNotes = () => {
+  const map = structuredClone(SAMPLE_CLAUSE_MAP_DOCUMENT);
+  for (const id of IN_PART) delete map.procedural[id];
   return { ...doc, clauseMap: map };
 };
 
@@ -66,10 +74,11 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(CLAUSE_KEYS['authorised-use']).toMatch(/held for a purpose/);
   });
 
-  it('5 breach-handling is enforced: the breach register\'s rules cite it and tests cover them', () => {
+  it('5 breach-handling is enforced in part: the breach register\'s rules cite it and tests cover them; the disciplinary procedure is the organisation\'s (its procedural note)', () => {
     const row = buildMatrix(doc).rows.find((r) => r.clause === '5')!;
-    expect(row.status).toBe('enforced');
+    expect(row.status).toBe('in-part');
     expect(row.planned).toBeNull();
+    expect(row.procedural).toMatch(/disciplinary procedures/);
     expect(row.rules.map((r) => r.id)).toEqual(['breaches/not-own-conduct', 'breaches/report', 'breaches/management', 'breaches/guardian-when-no-manager-free', 'breaches/guardian-oversight', 'breaches/reporter-own-report']);
     expect(row.tests.some((t) => t.file === 'test/integration/breaches.test.ts')).toBe(true);
   });
@@ -156,21 +165,61 @@ describe('traceability: every clause of the policy is enforced, tested or proced
     expect(row('3.4').rules.map((r) => r.id)).toContain('need-to-know/case-team');
     expect(row('practice 2').rules.map((r) => r.id)).toContain('session/staff-team-only');
     expect(row('2.2').rules.map((r) => r.id)).toContain('disclosure/one-person-each');
-    expect(row('equality-and-diversity').status).toBe('enforced');
+    expect(row('equality-and-diversity').status).toBe('in-part');
   });
 
-  it('3.6 and monitoring-and-review management-review are enforced by the review rules with their tests; equality-and-diversity by the equality-monitoring rules', () => {
+  it('monitoring-and-review management-review is enforced by the review rules with their tests; 3.6 only in part — the review rules carry out its regular review, its procedural note names what complying with the Data Protection Act 2018 takes of the organisation; equality-and-diversity in part by the equality-monitoring rules', () => {
     const m = buildMatrix(doc);
     const row = (id: string) => m.rows.find((r) => r.clause === id)!;
+    expect(row('monitoring-and-review')).toMatchObject({ status: 'enforced', planned: null, procedural: null });
+    expect(row('3.6')).toMatchObject({ status: 'in-part', planned: null });
+    expect(row('3.6').procedural).toMatch(/Data Protection Act 2018/);
+    expect(row('3.6').procedural).toMatch(/lawful basis/);
+    expect(row('3.6').procedural).toMatch(/Information Commissioner's Office/);
     for (const clause of ['3.6', 'monitoring-and-review']) {
-      expect(row(clause), clause).toMatchObject({ status: 'enforced', planned: null, procedural: null });
       expect(row(clause).rules.map((r) => r.id)).toEqual(expect.arrayContaining(['review/senior-management', 'review/senior-management-only']));
       expect(row(clause).tests.some((t) => t.file === 'test/integration/management-review.test.ts')).toBe(true);
     }
     const equality = row('equality-and-diversity');
+    expect(equality).toMatchObject({ status: 'in-part', planned: null });
+    expect(equality.procedural).toMatch(/Not discriminating/);
     expect(equality.rules.map((r) => r.id)).toEqual(['equality/aggregate-only', 'equality/case-team-records', 'equality/management-reports']);
     expect(equality.tests.some((t) => t.file === 'test/integration/equality.test.ts')).toBe(true);
     expect(equality.tests.some((t) => t.file === 'test/unit/equality-suppression.test.ts')).toBe(true);
+  });
+
+  it('3.7 secure-conditions is enforced in part: rules accounts/* with their tests carry out the software part, the procedural note says what the organisation does in the office; neither enforced nor a gap', () => {
+    const m = buildMatrix(doc);
+    const row = m.rows.find((r) => r.clause === '3.7')!;
+    expect(row).toMatchObject({ status: 'in-part', planned: null, keys: ['secure-conditions'] });
+    expect(row.rules.map((r) => r.id)).toEqual(['accounts/self', 'accounts/directory', 'accounts/administer']);
+    expect(row.tests.some((t) => t.file === 'test/integration/account-governance.test.ts')).toBe(true);
+    for (const practice of [/office/, /paper files/, /screens/, /computers and phones/]) expect(row.procedural).toMatch(practice);
+    expect(m.summary.inPart).toContain('3.7');
+    expect(m.summary.gaps).not.toContain('3.7');
+  });
+
+  it('3.6 3.7 the sample\'s clauses enforced in part are exactly those with rules, tests and a procedural note, and are counted apart: never as enforced, never as gaps', () => {
+    const m = buildMatrix(doc);
+    expect(m.summary.inPart).toEqual(IN_PART);
+    expect(m.rows.filter((r) => r.rules.length && r.tests.length && r.procedural).map((r) => r.clause)).toEqual(IN_PART);
+    expect(m.summary).toMatchObject({ clauses: 35, enforced: 23, procedural: 2, sections: 6, planned: [], uncovered: [], gaps: [], warnOnly: [] });
+    expect(m.summary.enforced + m.summary.inPart.length + m.summary.warnOnly.length + m.summary.planned.length + m.summary.procedural + m.summary.sections + m.summary.uncovered.length).toBe(m.summary.clauses);
+    expect(m.summary.noGaps).toBe('No gaps: every clause is enforced, enforced in part with a procedural note for the rest, procedural or a section heading.');
+    expect(m.summary.inPartLine).toBe('4 clauses are enforced in part — the software carries out what their rules name, and each procedural note says what the organisation does for the rest: 3.6, 3.7, 5, equality and diversity.');
+    for (const r of m.rows.filter((x) => x.status === 'in-part')) {
+      expect(r.rules.length * r.tests.length, r.clause).toBeGreaterThan(0);
+      expect(saysPlanned(r.procedural), r.clause).toBe(false);
+    }
+  });
+
+  it('3.6 3.7 without their procedural notes (a map stored by the release before) the same clauses read enforced', () => {
+    const m = buildMatrix(withoutInPartNotes());
+    expect(m.summary.inPart).toEqual([]);
+    expect(m.summary.enforced).toBe(27);
+    expect(m.summary.noGaps).toBe('No gaps: every clause is enforced, procedural or a section heading.');
+    expect(m.summary.inPartLine).toBeNull();
+    for (const id of IN_PART) expect(m.rows.find((r) => r.clause === id)!.status, id).toBe('enforced');
   });
 });
 
@@ -212,6 +261,22 @@ describe('traceability checks catch a broken clause map', () => {
     expect(older.summary.gaps).toContain('2.1');
   });
 
+  it('3.7 a planned note wins over enforcement in part, and a rule switched to warn makes it warn-only (a gap); an in-part clause whose rules lose their tests is procedural', () => {
+    const planned = buildMatrix(without((m) => {
+      delete m.procedural['3.7'];
+      m.planned['3.7'] = 'Planned: screen locking enforced by the software.';
+    }));
+    expect(planned.rows.find((r) => r.clause === '3.7')).toMatchObject({ status: 'planned' });
+    expect(planned.summary.inPart).not.toContain('3.7');
+    const warned = buildMatrix(doc, (id) => (id === 'review/senior-management-only' ? 'warn' : 'enforce'));
+    expect(warned.rows.find((r) => r.clause === '3.6')).toMatchObject({ status: 'warn-only' });
+    expect(warned.summary.gaps).toContain('3.6');
+    expect(warned.summary.inPart).not.toContain('3.6');
+    const untested = buildMatrix(doc, undefined, []);
+    expect(untested.rows.find((r) => r.clause === '3.7')).toMatchObject({ status: 'procedural' });
+    expect(untested.summary.inPart).toEqual([]);
+  });
+
   it('a clause with no rules is never enforced, however its map reads', () => {
     const m = buildMatrix(without((map) => {
       delete map.procedural['2.4'];
@@ -242,12 +307,26 @@ describe('traceability matrix as Markdown and PDF', () => {
     expect(md).toContain('`session/staff-team-only` (forbid)');
     const firstPage = md.slice(0, md.indexOf('\n## '));
     expect(firstPage).toContain('0 planned');
-    expect(firstPage).toContain('No gaps: every clause is enforced, procedural or a section heading.');
+    expect(firstPage).toContain('No gaps: every clause is enforced, enforced in part with a procedural note for the rest, procedural or a section heading.');
     const planned = matrixMarkdown(buildMatrix(withPlanned21()));
     const plannedFirstPage = planned.slice(0, planned.indexOf('\n## '));
     expect(plannedFirstPage).toContain('1 clause is planned, not yet enforced: 2.1.');
     expect(plannedFirstPage).not.toMatch(/no gaps/i);
     expect(planned).toContain('**Rules that support part of it** (the clause is not enforced yet)');
+  });
+
+  it('3.6 3.7 the Markdown counts the clauses enforced in part apart from the enforced ones, names them on the first page and says so under each', () => {
+    const md = matrixMarkdown(buildMatrix(doc));
+    const firstPage = md.slice(0, md.indexOf('\n## '));
+    expect(firstPage).toContain('35 clauses: 23 enforced by rules and tests, 4 enforced in part (rules and tests for part, a procedural note for the rest), 0 planned, 2 procedural, 6 section headings.');
+    expect(firstPage).toContain('4 clauses are enforced in part — the software carries out what their rules name, and each procedural note says what the organisation does for the rest: 3.6, 3.7, 5, equality and diversity.');
+    const section = (id: string) => md.slice(md.indexOf(`## ${id}\n`), md.indexOf('\n## ', md.indexOf(`## ${id}\n`) + 1));
+    for (const id of ['3.6', '3.7']) {
+      expect(section(id), id).toContain('**Status:** in-part (enforced in part, not wholly)');
+      expect(section(id), id).toContain('**Rules that carry out part of it**');
+      expect(section(id), id).toContain('**Procedural — the rest, outside the software:**');
+    }
+    expect(section('3.5')).toContain('**Status:** enforced ·');
   });
 
   it('3.6 the PDF says on its first page which clauses are planned, not yet enforced (a map marking 2.1 planned), and that there are no gaps when none is', async () => {
@@ -270,7 +349,25 @@ describe('traceability matrix as Markdown and PDF', () => {
     expect(lines.join(' ')).not.toMatch(/no gaps/i);
     const sample = await firstPageLines(doc);
     expect(sample).toContain('POLICY TRACEABILITY MATRIX');
-    expect(sample.join(' ')).toMatch(/No gaps: every clause is enforced, procedural or a section heading\./);
+    expect(sample.join(' ').replace(/\s+/g, ' ')).toContain('No gaps: every clause is enforced, enforced in part with a procedural note for the rest, procedural or a section heading.');
+  });
+
+  it('3.6 3.7 the PDF counts the clauses enforced in part apart on its first page, names them, and marks each one IN-PART with its rest as procedural', async () => {
+    const pages = pdfPagesText(await matrixPdf(buildMatrix(doc), '2026-03-02T09:00:00Z')).map((p) => p.replace(/\s+/g, ' '));
+    expect(pages[0]).toMatch(/ENFORCED 23 enforced by software rules/);
+    expect(pages[0]).toMatch(/IN-PART 4 enforced in part: rules with tests carry out part of it/);
+    expect(pages[0]).toContain('No gaps: every clause is enforced, enforced in part with a procedural note for the rest, procedural or a section heading.');
+    expect(pages[0]).toContain('4 clauses are enforced in part — the software carries out what their rules name, and each procedural note says what the organisation does for the rest: 3.6, 3.7, 5, equality and diversity.');
+    const overview = pages.find((p) => p.includes('Clauses at a glance'))!;
+    expect(overview).toMatch(/ 3\.7 Hold all confidential [^.]*? 3 \d+ IN-PART 4 Detail/);
+    const table = pages.find((p) => / 3\.7 IN-PART /.test(p))!;
+    // pdftotext -layout reads a two-line label beside the first line of its cell.
+    expect(table).toMatch(/ENFORCED IN accounts\/self \(allow\) PART BY/);
+    expect(table).toMatch(/THE REST Secure and restricted conditions in the office .*? \(PROCEDURAL\) who may enter the office/);
+    // The map of the release before (no notes): the same clauses are enforced, and the page counts no in-part clause.
+    const before = pdfPagesText(await matrixPdf(buildMatrix(withoutInPartNotes()), '2026-03-02T09:00:00Z'))[0].replace(/\s+/g, ' ');
+    expect(before).toMatch(/ENFORCED 27 /);
+    expect(before).toMatch(/IN-PART 0 /);
   });
 
   it('the PDF is A4 with a title page, an overview and clause tables that flow (not a page per clause)', async () => {

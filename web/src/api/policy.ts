@@ -37,7 +37,8 @@ export interface LoadedPolicy extends PolicySummary {
   coverage: { gaps: string[]; planned: string[]; uncovered: string[]; unmappedKeys: string[] };
 }
 
-export type ClauseStatus = 'enforced' | 'warn-only' | 'planned' | 'procedural' | 'section' | 'gap';
+/** in-part: rules with tests carry out part of the clause, its procedural note says what the organisation does for the rest. */
+export type ClauseStatus = 'enforced' | 'in-part' | 'warn-only' | 'planned' | 'procedural' | 'section' | 'gap';
 
 /** One clause of the traceability matrix. */
 export interface MatrixRow {
@@ -55,7 +56,10 @@ export interface MatrixRow {
 /** The traceability matrix of the current policy (3.6). */
 export interface Matrix {
   policy: { title: string; version: number; loadedAt: string };
-  summary: { clauses: number; enforced: number; warnOnly: string[]; procedural: number; sections: number; planned: string[]; uncovered: string[]; gaps: string[]; attention: string[] };
+  summary: {
+    clauses: number; enforced: number; inPart: string[]; warnOnly: string[]; procedural: number; sections: number; planned: string[]; uncovered: string[]; gaps: string[];
+    attention: string[]; noGaps: string | null; inPartLine: string | null;
+  };
   rows: MatrixRow[];
 }
 

@@ -6,11 +6,12 @@ import { Radios } from '../../components/fields';
 import { Loading, PageTitle, ProblemMessage, formatDate } from '../../components/ui';
 import { AdminNav, StatusBadge, clauseLabel } from './shared';
 
-type Shown = 'all' | 'gaps' | 'enforced' | 'procedural';
+type Shown = 'all' | 'gaps' | 'enforced' | 'in-part' | 'procedural';
 const SHOWN: ReadonlyArray<{ id: Shown; label: string }> = [
   { id: 'all', label: 'Every clause' },
   { id: 'gaps', label: 'Gaps only' },
   { id: 'enforced', label: 'Enforced' },
+  { id: 'in-part', label: 'Enforced in part' },
   { id: 'procedural', label: 'Procedural' },
 ];
 const inView = (shown: Shown, status: ClauseStatus) =>
@@ -35,12 +36,13 @@ export default function PolicyMatrix() {
       {m ? (
         <>
           <p className="lede">
-            How Confide carries out each clause of <strong>{m.policy.title}</strong>, version {m.policy.version} (loaded {formatDate(m.policy.loadedAt)}): the rules that enforce it and the tests that prove them, or the documented practice that supports it instead.
+            How Confide carries out each clause of <strong>{m.policy.title}</strong>, version {m.policy.version} (loaded {formatDate(m.policy.loadedAt)}): the rules that enforce it and the tests that prove them, or the documented practice that supports it instead — or, for a clause enforced in part, both: the rules for their part, the organisation's practice for the rest.
           </p>
           <Gaps matrix={m} />
           <ul className="matrix-summary" aria-label="Summary">
             <li><strong>{m.summary.clauses}</strong> clauses</li>
             <li><strong>{m.summary.enforced}</strong> enforced by rules and tests</li>
+            <li><strong>{m.summary.inPart.length}</strong> enforced in part — rules and tests for part, a procedural note for the rest</li>
             {m.summary.warnOnly.length ? <li><strong>{m.summary.warnOnly.length}</strong> with a rule switched to warn only</li> : null}
             <li><strong>{m.summary.planned.length}</strong> planned</li>
             <li><strong>{m.summary.procedural}</strong> procedural</li>
@@ -67,25 +69,31 @@ export default function PolicyMatrix() {
   );
 }
 
-/** The first thing on the page: what is not carried out yet, or that nothing is missing. */
+/**
+ * The first thing on the page: what is not carried out yet, or that nothing is missing — in the API's own sentences,
+ * which name the clauses enforced in part (not gaps, never enforced) whenever there are any.
+ */
 function Gaps({ matrix }: { matrix: Matrix }) {
-  const { gaps, attention } = matrix.summary;
-  if (!gaps.length) return <div className="alert success"><p className="alert-title">No gaps</p><p>Every clause is enforced, procedural or a section heading.</p></div>;
+  const { gaps, attention, noGaps, inPartLine } = matrix.summary;
+  if (!gaps.length) return <div className="alert success"><p className="alert-title">No gaps</p><p>{noGaps?.replace(/^No gaps:\s*/, '').replace(/^./, (c) => c.toUpperCase())}</p>{inPartLine ? <p>{inPartLine}</p> : null}</div>;
   const gapRows = matrix.rows.filter((r) => gaps.includes(r.clause));
   return (
-    <section className="alert warning gaps" aria-labelledby="gaps-title">
-      <h2 id="gaps-title" className="alert-title">{gaps.length === 1 ? '1 clause is not carried out by the software yet' : `${gaps.length} clauses are not carried out by the software yet`}</h2>
-      {attention.map((line) => <p key={line}>{line}</p>)}
-      <ul>
-        {gapRows.map((r) => (
-          <li key={r.clause}>
-            <a href={`#clause-${r.clause.replace(/\s+/g, '-')}`}><strong>{clauseLabel(r.clause)}</strong>{r.heading ? ` ${r.heading}` : ''}</a>
-            {r.planned ? <>: {r.planned.replace(/^Planned:\s*/i, '')}</> : r.status === 'gap' ? ': neither rules with tests nor a procedural or planned note'
-              : r.status === 'warn-only' ? `: ${r.rules.filter((x) => x.mode === 'warn').map((x) => x.id).join(', ')} switched to warn only — allowed and recorded, not refused` : null}
-          </li>
-        ))}
-      </ul>
-    </section>
+    <>
+      <section className="alert warning gaps" aria-labelledby="gaps-title">
+        <h2 id="gaps-title" className="alert-title">{gaps.length === 1 ? '1 clause is not carried out by the software yet' : `${gaps.length} clauses are not carried out by the software yet`}</h2>
+        {attention.map((line) => <p key={line}>{line}</p>)}
+        <ul>
+          {gapRows.map((r) => (
+            <li key={r.clause}>
+              <a href={`#clause-${r.clause.replace(/\s+/g, '-')}`}><strong>{clauseLabel(r.clause)}</strong>{r.heading ? ` ${r.heading}` : ''}</a>
+              {r.planned ? <>: {r.planned.replace(/^Planned:\s*/i, '')}</> : r.status === 'gap' ? ': neither rules with tests nor a procedural or planned note'
+                : r.status === 'warn-only' ? `: ${r.rules.filter((x) => x.mode === 'warn').map((x) => x.id).join(', ')} switched to warn only — allowed and recorded, not refused` : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+      {inPartLine ? <p>{inPartLine}</p> : null}
+    </>
   );
 }
 
@@ -104,10 +112,10 @@ function Row({ row }: { row: MatrixRow }) {
       <td><StatusBadge status={row.status} /></td>
       <td className="matrix-cover">
         {row.planned ? <p className="matrix-note"><strong>Planned:</strong> {row.planned.replace(/^Planned:\s*/i, '')}</p> : null}
-        {row.procedural ? <p className="matrix-note"><strong>Procedural:</strong> {row.procedural}</p> : null}
+        {row.procedural ? <p className="matrix-note"><strong>{row.status === 'in-part' ? 'Procedural — the rest, outside the software:' : 'Procedural:'}</strong> {row.procedural}</p> : null}
         {row.rules.length ? (
           <details className="matrix-details">
-            <summary>{count(row.rules.length, 'rule')} {row.status === 'planned' ? 'support part of it' : row.rules.length === 1 ? 'enforces it' : 'enforce it'}</summary>
+            <summary>{count(row.rules.length, 'rule')} {row.status === 'planned' ? 'support part of it' : row.status === 'in-part' ? `carr${row.rules.length === 1 ? 'ies' : 'y'} out part of it` : row.rules.length === 1 ? 'enforces it' : 'enforce it'}</summary>
             <ul className="plain-list matrix-rules">
               {row.rules.map((x) => <li key={x.id}><code>{x.id}</code> <span className="muted">({x.effect}{x.mode === 'warn' ? ', switched to warn only' : ''})</span> — {x.reason}</li>)}
             </ul>

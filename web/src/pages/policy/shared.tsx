@@ -26,9 +26,13 @@ export function AdminNav() {
   );
 }
 
-/** A clause's status in words, as the matrix gives it: planned and uncovered clauses are gaps. */
+/**
+ * A clause's status in words, as the matrix gives it: planned and uncovered clauses are gaps; a clause enforced in part
+ * is neither a gap nor enforced.
+ */
 export const STATUS_LABEL: Record<ClauseStatus, string> = {
   enforced: 'Enforced',
+  'in-part': 'Enforced in part',
   'warn-only': 'Warn only — not refused',
   planned: 'Planned — not yet enforced',
   procedural: 'Procedural',
