@@ -26,7 +26,7 @@ export const WHY_BY_RULE: Readonly<Record<string, string>> = {
   'safeguarding/urgent-release-by-manager': 'A manager released an urgent safeguarding referral at once; a second manager reviews it afterwards.',
   'safeguarding/referral-disclosure': 'A safeguarding lead or manager shared information with the safeguarding team or the police because the law required it.',
   'safeguarding/referral-disclosure-reads': 'A safeguarding lead read a referral made to the safeguarding team or the police.',
-  'safeguarding/referral-pack-need-to-know': 'A safeguarding lead on the person\'s case team read what a referral sent to the safeguarding team or the police.',
+  'safeguarding/referral-pack-need-to-know': 'A safeguarding lead on the person\'s case team opened what a referral sent to the safeguarding team or the police, each item only as the record shows it to them.',
   'records/staff-create': 'Staff record the people they support.',
   'records/staff-open-case': 'Only staff who already work with the person open a further case for them; time-limited or emergency access does not let them join the team.',
   'records/manager-write': 'Management keep records accurate, including safeguarding information.',

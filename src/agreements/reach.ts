@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import { listOf } from '../lib/list-words';
 import { DomainError, type FieldError } from '../lib/errors';
-import { categoriesReaching, purposeReaches } from '../purposes/reaches';
+import { categoriesReaching, notANamedPartner, purposeReaches } from '../purposes/reaches';
 import { NAMED_PARTNER } from '../purposes/schema';
 
 /** The rule an agreement naming a purpose that cannot reach one of its partners is refused under (3.1; practice 5.1). */
@@ -47,9 +47,14 @@ export async function requirePurposesReachPartners(ctx: Ctx, partnerIds: readonl
     const unreached = partners.filter((o) => !purposeReaches(purpose, o.kind));
     if (unreached.length === 0) return;
     const listed = (JSON.parse(purpose.recipient_categories) as string[]).join('; ');
-    const needed = [...new Set([...unreached.flatMap((o) => categoriesReaching(o.kind)).filter((c) => c !== NAMED_PARTNER), NAMED_PARTNER])].map(quoted);
+    // The categories that would reach them (src/purposes/reaches.ts), "named partner organisation" last and only where
+    // it reaches one of them: never for a funder or a business, which only their own category reaches.
+    const reaching = unreached.flatMap((o) => categoriesReaching(o.kind));
+    const needed = [...new Set([...reaching.filter((c) => c !== NAMED_PARTNER), ...reaching.filter((c) => c === NAMED_PARTNER)])].map(quoted);
     const whom = either(unreached.map((o) => `${o.name} (${kindWords(o.kind)})`));
-    const why = `its recipients (${listed}) do not include ${either(needed)}`;
+    const listsNamed = (JSON.parse(purpose.recipient_categories) as string[]).some((c) => c.trim().toLowerCase() === NAMED_PARTNER);
+    const notNamed = listsNamed ? [...new Set(unreached.map((o) => notANamedPartner(o.kind)).filter((w) => w !== null))] : [];
+    const why = `its recipients (${listed}) do not include ${either(needed)}${notNamed.length ? ` (${notNamed.join('; ')})` : ''}`;
     sentences.push(`The purpose ${quoted(purpose.name)} cannot reach ${whom}: ${why}.`);
     const path = typeof fields === 'string' ? 'params.id'
       : fields.purposes || !fields.partners ? `body.purposeIds${fields.purposes ? `.${i}` : ''}`

@@ -27,6 +27,7 @@ import * as m0025 from './migrations/0025_agreement_reviews';
 import * as m0026 from './migrations/0026_notification_settled';
 import * as m0027 from './migrations/0027_meeting_client_request';
 import * as m0028 from './migrations/0028_case_purpose';
+import * as m0029 from './migrations/0029_disclosure_consent_sought';
 
 /**
  * Every migration, in order. Numbered files, each written with Kysely's schema builder so it runs unchanged on
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0026_notification_settled': m0026,
   '0027_meeting_client_request': m0027,
   '0028_case_purpose': m0028,
+  '0029_disclosure_consent_sought': m0029,
 };
 
 /** The name of the newest migration: identifies the schema a database built by this code has. */

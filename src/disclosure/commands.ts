@@ -5,6 +5,7 @@ import { purposeInForceFor } from '../purposes/in-force';
 import type { Ctx } from '../context';
 import type { DisclosureRow } from '../db/schema';
 import { isInFuture } from '../lib/clock';
+import { consentSoughtColumns, consentSoughtDetail, consentSoughtOf } from '../lib/consent-sought';
 import { conflict, invalidInput } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decide } from '../policy/decide';
@@ -41,7 +42,8 @@ export function decideDisclosure(ctx: Ctx, action: 'disclosure.request' | 'discl
  * - session details only when the client asked for it, recorded (practice 2);
  * - the purpose active (3.1), every item within the categories it uses, the recipient among those it names;
  *   pseudonymise only where it does not need identity;
- * - a basis decided here, never taken from the body: an exception asked for waits for a manager's approval (1.3);
+ * - a basis decided here, never taken from the body: an exception asked for waits for a manager's approval (1.3),
+ *   recorded with whether the person was asked for their consent first (1.3, 4.1; the schema requires the answer);
  *   otherwise the first automatic basis that holds (consent through the consent relation, then a sharing agreement in
  *   force, whose id is recorded with the disclosure and in the audit — practice 5.1), or refused citing 1.3.
  * The session, purpose and basis refusals are gathered and refused together, each audited, each item at fault named
@@ -94,7 +96,9 @@ export async function requestDisclosure(ctx: Ctx, input: RequestInput) {
   if (input.exception) {
     row.basis = 'exception';
     row.status = 'awaiting_approval';
-    basisDetail = { basis: 'exception', ground: input.exception.ground, approval: 'awaiting' };
+    // 1.3, 4.1: whether the person was asked first, as the requester answered it (its shape checked by the schema).
+    Object.assign(row, consentSoughtColumns(input.exception));
+    basisDetail = { basis: 'exception', ground: input.exception.ground, approval: 'awaiting', ...consentSoughtDetail(consentSoughtOf(row)) };
   } else if (outside) {
     // Consent cannot cover what the purpose does not use: asking the basis would only repeat that refusal.
     basisDetail = {};
@@ -144,7 +148,8 @@ export async function decideException(ctx: Ctx, id: string, input: ApprovalInput
   if (Number(done.numUpdatedRows) !== 1) throw conflict('This disclosure was decided meanwhile.', [{ path: 'params.id', message: 'already decided' }]);
   ctx.audit.add(fromDecision('disclosure.approve', decision, {
     resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId,
-    detail: { decision: input.decision, ground: row.exception_ground, tellPerson: input.tellPerson, requestedBy: row.requested_by },
+    // Whether the person was asked first, as recorded with the request: the structured answer, never any reason's text.
+    detail: { decision: input.decision, ground: row.exception_ground, ...consentSoughtDetail(consentSoughtOf(row)), tellPerson: input.tellPerson, requestedBy: row.requested_by },
   }));
   await tellRequesterDecided(ctx, row, approve, decision);
   return getDisclosure(ctx, id);

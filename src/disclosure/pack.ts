@@ -11,7 +11,8 @@ import { scrubberFor } from './scrub';
 /** Person fields that identify someone: withheld from a pseudonymised pack (the name becomes the pseudonym). */
 export const IDENTIFYING_FIELDS = new Set(['id', 'givenName', 'familyName', 'preferredName', 'dateOfBirth', 'email', 'phone', 'address']);
 
-const LABELS: Record<string, string> = {
+/** What each person field is called in a pack (and in the reader's copy's list of what is withheld). */
+export const PERSON_LABELS: Readonly<Record<string, string>> = {
   kind: 'Kind', givenName: 'Given name', familyName: 'Family name', preferredName: 'Preferred name', pronouns: 'Pronouns',
   dateOfBirth: 'Date of birth', email: 'E-mail', phone: 'Phone', address: 'Address', ethnicity: 'Ethnicity', healthNotes: 'Health notes',
   safeguardingNotes: 'Safeguarding notes', toldAt: 'Told of the confidentiality policy on', archivedAt: 'Archived', id: 'Identifier',
@@ -71,7 +72,7 @@ export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: Purp
       entries: items.personFields.map((api) => {
         const spec = FIELD_BY_API.person.get(api)!;
         const value = pseudo && IDENTIFYING_FIELDS.has(api) ? (api === 'givenName' || api === 'familyName' || api === 'preferredName' ? pseudonym! : 'withheld (pseudonymised)') : scrub(str(p[spec.column]));
-        return { label: LABELS[api] ?? api, value };
+        return { label: PERSON_LABELS[api] ?? api, value };
       }),
     });
   }
@@ -113,6 +114,12 @@ export async function buildPackModel(ctx: Ctx, row: DisclosureRow, purpose: Purp
     sections, documents,
   };
 }
+
+/**
+ * The concern's fields a referral's pack carries (src/safeguarding/record.ts), in {@link concernSection}: what a reader
+ * of the pack is decided on by the concern's own read (src/disclosure/pack-read.ts).
+ */
+export const CONCERN_PACK_FIELDS = ['concernFor', 'occurredAt', 'whatHappened', 'peopleInvolved', 'immediateRisk', 'actionsTaken'] as const;
 
 /** A safeguarding referral's concern as the pack carries it (practice 4.1, 4.3): the raiser's account, nothing of the handling. */
 async function concernSection(ctx: Ctx, concernId: string): Promise<PackSection> {

@@ -1,8 +1,9 @@
 import { sameName } from '../acknowledgement/typed-name';
 import type { Ctx } from '../context';
+import type { DisclosureRow } from '../db/schema';
 import { forbidden } from '../lib/errors';
 import { decide } from '../policy/decide';
-import { classesOf, type Decision, type Resource } from '../policy/types';
+import type { Decision, Resource } from '../policy/types';
 import { filter, visibleWhere } from '../policy/filter';
 import { factsFor, teamFlag } from '../policy/relations';
 import { auditList } from '../records/list-audit';
@@ -10,6 +11,7 @@ import { offered } from '../records/can';
 import { findVisible, presentSummary, readRecord } from '../records/guard';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { toCsv } from '../transfer/csv';
+import { readPackItems, withheldOf } from './pack-read';
 import { readinessOf, type DisclosureLike } from './readiness';
 import type { PageInput, RegisterQuery } from './schema';
 
@@ -18,6 +20,8 @@ function shaped(data: Record<string, unknown>) {
   for (const k of ['items', 'dataCategories'] as const) if (typeof data[k] === 'string') data[k] = JSON.parse(data[k] as string);
   for (const k of ['pseudonymise', 'clientRequested'] as const) if (k in data) data[k] = Number(data[k]) === 1;
   if ('tellPerson' in data && data.tellPerson !== null) data.tellPerson = Number(data.tellPerson) === 1;
+  // 1.3, 4.1: whether the person was asked first — true, false, or null: not recorded (src/lib/consent-sought.ts).
+  if ('consentSought' in data && data.consentSought !== null && data.consentSought !== undefined) data.consentSought = Number(data.consentSought) === 1;
   if ('itemCount' in data) data.itemCount = Number(data.itemCount);
   // 4.3: the terms accepted under a name other than the named recipient's (src/acknowledgement/typed-name.ts).
   if (typeof data.acknowledgedBy === 'string' && typeof data.recipientName === 'string') data.acknowledgedByOther = !sameName(data.recipientName, data.acknowledgedBy);
@@ -27,17 +31,12 @@ function shaped(data: Record<string, unknown>) {
 type Row = DisclosureLike;
 
 /**
- * Whether the actor may read a disclosure's pack, decided at every classification of the items it carries (3.4:
- * "only … the information items that they need to see"): the first refusal, or the decision that allowed the last.
- * A rule that is not field-scoped (management, the case team for an ordinary disclosure) allows them all.
+ * Whether the actor may open a disclosure's released pack (`disclosure.pack`, decided on the pack itself). What they
+ * then read of it is decided item by item where each item lives (3.4: "only … the information items that they need
+ * to see"; src/disclosure/pack-read.ts): the pack as it went out, or their own copy with items withheld.
  */
-export function packDecision(ctx: Pick<Ctx, 'actor'>, facts: Resource, categoriesMask: number): Decision {
-  let last = decide(ctx.actor, 'disclosure.pack', { ...facts, classification: 'general' });
-  for (const classification of classesOf(Number(categoriesMask))) {
-    if (!last.allowed) break;
-    last = decide(ctx.actor, 'disclosure.pack', { ...facts, classification });
-  }
-  return last;
+export function packDecision(ctx: Pick<Ctx, 'actor'>, facts: Resource): Decision {
+  return decide(ctx.actor, 'disclosure.pack', { ...facts, classification: 'general' });
 }
 
 /**
@@ -52,12 +51,15 @@ export function packDecision(ctx: Pick<Ctx, 'actor'>, facts: Resource, categorie
 export async function getDisclosure(ctx: Ctx, id: string) {
   const { row, presented } = await readRecord(ctx, 'disclosure', id);
   const ready = (await readinessOf(ctx, [row as Row]))(id);
-  // `pack`: whether the released pack may be read, decided at each classification of its items (3.4).
-  const can: Record<string, boolean> = { ...offered(ctx, 'disclosure', row), pack: packDecision(ctx, factsFor(ctx.actor, 'disclosure', row), Number(row.categories_mask)).allowed };
+  // `pack`: whether the released pack may be opened; `pack` beside it, once released, what this reader's copy withholds (3.4).
+  const gate = packDecision(ctx, factsFor(ctx.actor, 'disclosure', row));
+  const can: Record<string, boolean> = { ...offered(ctx, 'disclosure', row), pack: gate.allowed };
   if (ready.blocked) can.release = false;
   const data = shaped(presented.data);
   Object.assign(data, { consentWithdrawnAt: ready.consentWithdrawnAt, agreement: ready.agreement, agreementEndedAt: ready.agreementEndedAt, purposeNotInForce: ready.purposeNotInForce }, (await atOnceReleases(ctx, [row as Row]))(id));
-  return { data, restricted: presented.restricted, version: Number(row.version), can };
+  const reading = gate.allowed && row.status === 'released' ? await readPackItems(ctx, row as unknown as DisclosureRow, gate) : null;
+  const pack = reading ? { pack: { copy: reading.copy, withheld: withheldOf(reading) } } : {};
+  return { data, restricted: presented.restricted, version: Number(row.version), can, ...pack };
 }
 
 /** How an urgent safeguarding referral released at once stands in the register; absent for every other disclosure. */
@@ -160,12 +162,14 @@ export async function listDisclosureRegister(ctx: Ctx, query: RegisterQuery) {
 }
 
 /**
- * The register's columns in a CSV export: what, to whom, when, basis (and the agreement it rests on), approver — or,
+ * The register's columns in a CSV export: what, to whom, when, basis (and the agreement it rests on), for an exception
+ * whether the person was asked first (empty: not recorded, or not an exception), approver — or,
  * for an urgent referral released at once under the legal duty, that it was and who reviewed it (1.3) — pack hash,
  * told; never content.
  */
 const CSV_COLUMNS = [
   'reference', 'personId', 'recipientOrganisationId', 'recipientName', 'recipientRole', 'purposeId', 'mode', 'basis', 'consentId', 'agreementId', 'agreementTitle', 'exceptionGround',
+  'consentSought', 'consentAnswer', 'notSoughtBecause',
   'approvedBy', 'approvedAt', 'releasedAtOnce', 'reviewedBy', 'reviewedAt', 'reviewOutcome', 'dataCategories', 'itemCount', 'pseudonymise', 'clientRequested', 'status', 'requestedBy', 'requestedAt',
   'acknowledgementMethod', 'acknowledgedAt', 'releasedAt', 'releasedBy', 'packSha256', 'tellPerson', 'personToldAt',
 ] as const;

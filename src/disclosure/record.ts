@@ -12,7 +12,8 @@ export const leftAt = (row: Pick<DisclosureRow, 'mode' | 'occurred_at' | 'releas
  * it through their case teams (3.4). The requester owns it (the `self` relation: no self-approval).
  *
  * What the register shows — to whom, when, for which purpose, on which basis (and agreement), which categories and how many items,
- * the pack's hash, whether the person was told — is general. The written reasons (why, the manager's justification,
+ * whether the person was asked for their consent first (an exception's structured answer), the pack's hash, whether the person
+ * was told — is general. The written reasons (why, the manager's justification,
  * why the person is not told, the exception's reference) and the recipient's contact details are personal.
  */
 export const DISCLOSURE_RECORD = defineRecord({
@@ -47,6 +48,11 @@ export const DISCLOSURE_RECORD = defineRecord({
     f('agreementId', 'agreement_id', 'general'),
     f('exceptionGround', 'exception_ground', 'general'),
     f('exceptionReference', 'exception_reference', 'personal'),
+    // Whether the person was asked for their consent first, for an exception (1.3, 4.1; src/lib/consent-sought.ts):
+    // structured answers, never what they said — general like the ground, so the register shows them.
+    f('consentSought', 'consent_sought', 'general'),
+    f('consentAnswer', 'consent_answer', 'general'),
+    f('notSoughtBecause', 'not_sought_because', 'general'),
     f('approvedBy', 'approved_by', 'general'),
     f('approvedAt', 'approved_at', 'general'),
     f('justification', 'justification', 'personal'),

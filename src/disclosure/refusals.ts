@@ -4,7 +4,8 @@ import type { PurposeRow } from '../db/schema';
 import { DomainError, type FieldError } from '../lib/errors';
 import type { Decision } from '../policy/types';
 import type { DisclosureFacts } from '../policy/types';
-import { categoriesReaching, purposeReaches } from '../purposes/reaches';
+import { categoriesReaching, notANamedPartner, purposeReaches } from '../purposes/reaches';
+import { NAMED_PARTNER } from '../purposes/schema';
 import { basisEntry, CRIME_NEEDS_POLICE, type BasisOutcome } from './basis';
 import type { ResolvedItems } from './items';
 
@@ -60,12 +61,18 @@ export function outsidePurposeRefusal(ctx: Ctx, resolved: ResolvedItems, purpose
   };
 }
 
+/** Whether a purpose's recipient categories list "named partner organisation" (in any case). */
+const listsNamedPartner = (purpose: Pick<PurposeRow, 'recipient_categories'>) =>
+  (JSON.parse(purpose.recipient_categories) as string[]).some((c) => c.trim().toLowerCase() === NAMED_PARTNER);
+
 /** The rule a disclosure to a recipient its purpose does not name is refused by (3.1; Caldicott 1). */
 export const RECIPIENT_OUTSIDE_PURPOSE = 'disclosure/recipient-within-purpose';
 
 /**
  * 3.1 (every transfer clearly defined): the recipient is not among those the purpose names — its recipient
- * categories list neither "named partner organisation" nor the organisation's kind (src/purposes/reaches.ts). Null
+ * categories list neither the organisation's kind nor "named partner organisation" where that reaches the kind (a
+ * partner agency, a local authority, the police, another organisation; never a funder or a business:
+ * src/purposes/reaches.ts). Null
  * when the purpose reaches it. Whatever the basis: consent, an agreement or an exception does not make a purpose
  * whose information stays with the service cover a transfer out of it.
  */
@@ -77,10 +84,19 @@ export function recipientOutsidePurposeRefusal(
   const ruleId = RECIPIENT_OUTSIDE_PURPOSE;
   const clause = ctx.actor.policy.clauseFor('justify-purpose');
   const listed = (JSON.parse(purpose.recipient_categories) as string[]).join('; ');
-  const reason = `The purpose does not name this recipient among those who may receive its information (${listed}): choose a purpose whose recipients include ${categoriesReaching(recipient.kind).map((c) => `“${c}”`).join(' or ')}.`;
+  const reaching = categoriesReaching(recipient.kind);
+  // A funder or a business under a purpose listing "named partner organisation", which never reaches them: say so.
+  const notNamed = listsNamedPartner(purpose) ? notANamedPartner(recipient.kind) : null;
+  const todo = reaching.length
+    ? `Choose a purpose whose recipients include ${reaching.map((c) => `“${c}”`).join(' or ')}.`
+    : 'No recipient category reaches an organisation of this kind: correct its kind in the organisations register.';
+  const consentToo = notNamed
+    ? ` On consent, the person's consent must name this ${recipient.kind} under that purpose: agreeing to a named partner organisation is not agreeing to a ${recipient.kind}.`
+    : '';
+  const reason = `The purpose does not name this recipient among those who may receive its information (${listed}): ${notNamed ? `${notNamed}. ${todo}` : todo.charAt(0).toLowerCase() + todo.slice(1)}${consentToo}`;
   return {
     ruleId, clause, reason,
-    errors: [{ path: at.path, message: `its recipients (${listed}) do not include ${recipient.kind === 'other' ? 'this organisation: only “named partner organisation” reaches an organisation of kind “other”' : `a ${recipient.kind.replace(/_/g, ' ')}`}` }],
+    errors: [{ path: at.path, message: `its recipients (${listed}) do not include ${recipient.kind === 'other' ? 'this organisation: only “named partner organisation” reaches an organisation of kind “other”' : `a ${recipient.kind.replace(/_/g, ' ')}${notNamed ? ` (“named partner organisation” does not reach a ${recipient.kind}; it must list “${reaching[0]}”)` : ''}`}` }],
     entry: { action: at.action, decision: 'deny', ruleId, clause, ...target, detail: { purposeId: purpose.id, recipientOrganisationId: recipient.id, recipientKind: recipient.kind } },
   };
 }

@@ -7,14 +7,14 @@ import type { DisclosureRow } from '../db/schema';
 import { packTerms, releasePackJson, releasePackPdf } from '../documents/release-pack-pdf';
 import { conflict, DomainError, invalidInput } from '../lib/errors';
 import { factsFor } from '../policy/relations';
-import { findVisible, refusalTarget } from '../records/guard';
-import { enforce } from '../audit/enforce';
+import { findVisible, requireAllowed } from '../records/guard';
 import { checkAcknowledgementDate } from '../acknowledgement/date';
 import { basisEntry, basisOf, type BasisOutcome } from './basis';
 import { decideDisclosure, loadForChange } from './commands';
 import { resolveItems, type StoredItems } from './items';
 import { buildPackModel, sha256 } from './pack';
-import { getDisclosure, packDecision } from './queries';
+import { getDisclosure } from './queries';
+import { packReadDetail, readersCopy, readPackItems } from './pack-read';
 import { agreementEndedReason, agreementStates, type DisclosureLike } from './readiness';
 import { recipientOutsidePurposeRefusal, refuseAll } from './refusals';
 import type { AcknowledgeInput, AttestationInput, ReleaseInput } from './schema';
@@ -176,16 +176,21 @@ export async function releaseDisclosure(ctx: Ctx, id: string, input: ReleaseInpu
 }
 
 /**
- * The released pack as it went out (PDF or JSON); reading it is audited like any opening of confidential detail.
- * The pack carries values of the person's record, so it is decided at each classification of its items
- * ({@link packDecision}): refused (403, audited with the rule and clause, nothing else written) unless every one is
- * allowed.
+ * The released pack (PDF or JSON); reading it is audited like any opening of confidential detail. Whoever may open it
+ * (`disclosure.pack`: 403, audited with the rule and clause, nothing else written, otherwise) reads each item it
+ * carries only as they may read that item where it lives (3.4 need to know, 4.2; src/disclosure/pack-read.ts): the
+ * pack as it went out when they may read every item — management, the case team of an ordinary disclosure, the user
+ * who released it — or else their own copy, each withheld item listed with the reason and never its value. The audit
+ * entry names each item and its classes, shown or withheld, with the rule and clause that decided.
  */
 export async function releasedPack(ctx: Ctx, id: string, format: 'pdf' | 'json') {
-  const { v, row } = await loadForChange(ctx, id, 'disclosure.pack');
-  const decision = enforce(ctx, 'disclosure.pack', packDecision(ctx, v.facts, Number(row.categories_mask)), refusalTarget(v, { format, categories: JSON.parse(row.data_categories) as string[] }));
+  const v = await findVisible(ctx, 'disclosure', id, 'disclosure.pack');
+  const row = v.row as unknown as DisclosureRow;
+  const decision = requireAllowed(ctx, 'disclosure.pack', v, 'general', { format, categories: JSON.parse(row.data_categories) as string[] });
   const pack = await ctx.db.selectFrom('disclosure_packs').selectAll().where('disclosure_id', '=', id).executeTakeFirst();
   if (!pack) throw conflict('This disclosure has not been released.', [{ path: 'params.id', message: row.status }]);
-  ctx.audit.add(fromDecision('disclosure.pack', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: { format } }));
-  return { reference: row.reference, body: format === 'pdf' ? Buffer.from(pack.pdf_base64, 'base64') : pack.json };
+  const reading = await readPackItems(ctx, row, decision);
+  ctx.audit.add(fromDecision('disclosure.pack', decision, { resourceType: 'disclosure', resourceId: id, subjectPersonId: v.subjectPersonId, detail: packReadDetail(reading, format) }));
+  if (reading.copy === 'reader') return { reference: row.reference, copy: reading.copy, body: await readersCopy(row, pack.json, reading, format) };
+  return { reference: row.reference, copy: reading.copy, body: format === 'pdf' ? Buffer.from(pack.pdf_base64, 'base64') : pack.json };
 }

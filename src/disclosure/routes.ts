@@ -70,20 +70,20 @@ export const disclosureRoutes = [
   }),
   route({
     method: 'GET', url: '/api/disclosures/:id/pack.pdf', action: 'disclosure.pack', tags, params: idParams,
-    summary: 'The released pack as a PDF, exactly as it went out (audited)',
+    summary: 'The released pack as a PDF, exactly as it went out — or, when you may not read every item where it is kept, your copy with those items withheld and why (audited)',
     handler: async (ctx, { params, reply }) => {
       const p = await releasedPack(ctx, params.id, 'pdf');
-      reply.header('content-disposition', `attachment; filename="disclosure-${p.reference}.pdf"`);
+      reply.header('content-disposition', `attachment; filename="disclosure-${p.reference}${p.copy === 'reader' ? '-your-copy' : ''}.pdf"`);
       reply.type('application/pdf');
       return p.body;
     },
   }),
   route({
     method: 'GET', url: '/api/disclosures/:id/pack.json', action: 'disclosure.pack', tags, params: idParams,
-    summary: 'The released pack as JSON, exactly as it went out (audited)',
+    summary: 'The released pack as JSON, exactly as it went out — or, when you may not read every item where it is kept, your copy with those items withheld and why (audited)',
     handler: async (ctx, { params, reply }) => {
       const p = await releasedPack(ctx, params.id, 'json');
-      reply.header('content-disposition', `attachment; filename="disclosure-${p.reference}.json"`);
+      reply.header('content-disposition', `attachment; filename="disclosure-${p.reference}${p.copy === 'reader' ? '-your-copy' : ''}.json"`);
       reply.type('application/json');
       return p.body;
     },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { linkAcknowledgeBody, linkTokenParams, type LinkAcknowledgeInput } from '../acknowledgement/schema';
 import { pageQuery } from '../records/paging';
 import { instant } from '../lib/clock';
+import { CONSENT_ANSWERS, NOT_SOUGHT_REASONS } from '../lib/consent-sought';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const ids = z.array(z.uuid()).max(200).refine((a) => new Set(a).size === a.length, 'list each item once');
@@ -22,16 +23,41 @@ export type ItemsInput = z.infer<typeof itemsSchema>;
 /** The grounds on which the law allows a disclosure without consent (1.3). */
 export const EXCEPTION_GROUNDS = ['legal_duty', 'emergency', 'crime'] as const;
 
+/** The message of a missing `consentSought`: the question itself, so the problem says what to answer (1.3, 4.1). */
+const ASK_WHETHER_ASKED = 'say whether the person was asked for their consent first (1.3, 4.1)';
+
 /**
  * An exception to consent (1.3): a legal duty (police, safeguarding team, court order — the reference is required),
  * an emergency or risk to public safety, or the prevention or detection of crime. It counts only once a manager
  * other than the requester approves it.
+ *
+ * Consent is sought where that is possible and safe (1.3, 4.1), so the requester records whether the person was asked
+ * first, in the shape of a safeguarding referral's answer (src/lib/consent-sought.ts): `consentSought`, then what they
+ * answered (`consentAnswer`: refused) or why they were not asked (`notSoughtBecause`). One who was asked and agreed
+ * is shared with on their consent, not on an exception: refused here, naming the field. A missing or contradictory
+ * answer is a 400 naming the field.
  */
 export const exceptionSchema = z.strictObject({
   ground: z.enum(EXCEPTION_GROUNDS),
   reference: text(200).optional().describe('the legal duty: the police incident, safeguarding referral or court order reference'),
+  consentSought: z.boolean({ error: (issue) => (issue.input === undefined ? ASK_WHETHER_ASKED : undefined) })
+    .describe('was the person asked for their consent first? (1.3, 4.1: consent is sought where that is possible and safe)'),
+  consentAnswer: z.enum(CONSENT_ANSWERS).optional()
+    .describe('when they were asked: what they answered — refused (one who agreed is shared with on their consent, not on an exception)'),
+  notSoughtBecause: z.enum(NOT_SOUGHT_REASONS).optional()
+    .describe('when they were not asked: why — not possible, not safe or it would prejudice the purpose, or an emergency'),
 }).superRefine((v, ctx) => {
   if (v.ground === 'legal_duty' && !v.reference) ctx.addIssue({ code: 'custom', path: ['reference'], message: 'a legal duty names its reference (police, safeguarding team, court order)' });
+  if (v.consentSought) {
+    if (!v.consentAnswer) ctx.addIssue({ code: 'custom', path: ['consentAnswer'], message: 'say what they answered when they were asked' });
+    if (v.consentAnswer === 'agreed') {
+      ctx.addIssue({ code: 'custom', path: ['consentAnswer'], message: 'they agreed: record their consent and share on it, not on an exception (1.3, 4.1)' });
+    }
+    if (v.notSoughtBecause !== undefined) ctx.addIssue({ code: 'custom', path: ['notSoughtBecause'], message: 'only when they were not asked' });
+  } else {
+    if (!v.notSoughtBecause) ctx.addIssue({ code: 'custom', path: ['notSoughtBecause'], message: 'say why they were not asked: not possible, not safe, or an emergency' });
+    if (v.consentAnswer !== undefined) ctx.addIssue({ code: 'custom', path: ['consentAnswer'], message: 'only when they were asked' });
+  }
 });
 
 /** POST /api/disclosures: a request to disclose one person's chosen items (or an oral disclosure made already). */

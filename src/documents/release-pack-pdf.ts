@@ -1,4 +1,5 @@
 import { confidentialPdf, day, heading, INK, MARGIN, MUTED, pair, termsBox } from './confidential-pdf';
+import { askedSentence, consentSoughtOf, consentSoughtOfReferral, withoutTheirConsent, type ConsentSoughtColumns } from '../lib/consent-sought';
 
 /** One disclosed item: a titled group of labelled values. */
 export interface PackSection {
@@ -14,6 +15,8 @@ export interface PackDocument {
   sizeBytes: number;
   sha256: string;
   content: Buffer | null;
+  /** In a reader's copy (src/disclosure/pack-read.ts), why this document is withheld from the reader: nothing else of it is shown. */
+  withheld?: string;
 }
 
 /**
@@ -34,6 +37,11 @@ export interface ReleasePackModel {
   oral: { channel: string; occurredAt: string } | null;
   sections: PackSection[];
   documents: PackDocument[];
+  /**
+   * Set only on a reader's copy (src/disclosure/pack-read.ts): what it says of itself — items the reader may not read
+   * where they are kept are withheld, and it is not the pack as it went out. Never set on the pack that is released.
+   */
+  readersCopy?: string;
 }
 
 /** The handling instructions of a consent-based pack (the first, third and fourth are every pack's). */
@@ -44,8 +52,12 @@ const HANDLING = [
   'If it reached you in error, or may have been seen by someone else, tell the sender at once.',
 ];
 
-/** What the terms of a pack depend on: the disclosure's basis, an exception's ground, and whether consent was recorded. */
-export interface TermsBasis {
+/**
+ * What the terms of a pack depend on: the disclosure's basis, an exception's ground, whether consent was recorded, and
+ * for an exception whether the person was asked for their consent first, as recorded with the request (its columns,
+ * migration 0029; absent or null: not recorded — src/lib/consent-sought.ts).
+ */
+export interface TermsBasis extends ConsentSoughtColumns {
   basis: string;
   exception_ground: string | null;
   consent_id: string | null;
@@ -57,13 +69,8 @@ export interface TermsBasis {
   referral?: { consentSought: boolean | null };
 }
 
-/**
- * Whether the person was asked before a referral was made, as its answers record it (1.3, 4.3). Only the structured
- * answer is used: what they said is free text, so the pack says they were asked, never that they agreed.
- */
-const ASKED_WORDS = (consentSought: boolean | null) => (consentSought === true
-  ? 'The person it concerns was asked about this referral before it was made. '
-  : consentSought === false ? 'The person it concerns was not asked first: seeking their consent was not possible or not safe. ' : '');
+/** A sentence followed by the space before the next one, or nothing. */
+const sentence = (s: string) => (s ? `${s} ` : '');
 
 /** An exception's ground (1.3) in the words the terms use. */
 export const GROUND_WORDS: Readonly<Record<string, string>> = {
@@ -79,8 +86,11 @@ export const GROUND_WORDS: Readonly<Record<string, string>> = {
  * - a sharing agreement alone (practice 5.1): on the terms of that joint working protocol;
  * - a safeguarding referral (an exception under the legal duty): shared under that duty, which it rests on rather than
  *   on consent, and whether the person was asked first as its answers record it (`referral`);
- * - any other exception: shared WITHOUT the person's consent under its ground, for the stated purpose only, not to be
- *   shared further except as the law requires — and nothing about terms agreed with the person.
+ * - any other exception: shared under its ground, for the stated purpose only, not to be shared further except as the
+ *   law requires — and nothing about terms agreed with the person; whether the person was asked first, as recorded
+ *   with the request: "without the consent of the person it concerns" only when they were not asked or refused, and
+ *   nothing either way when it was not recorded (an exception asked for before that was recorded).
+ * Whether the person was asked is worded in one place, src/lib/consent-sought.ts, for the referral and the exception.
  * Answers the terms and the handling instructions that go with them. The acknowledgement page and the pack both use it.
  */
 export function packTerms(organisation: string, purpose: string, on: TermsBasis): { terms: string; handling: string[] } {
@@ -90,15 +100,21 @@ export function packTerms(organisation: string, purpose: string, on: TermsBasis)
     // so, and whether they were asked as recorded — never "without the consent" of someone who was asked (4.3).
     return {
       terms: `CONFIDENTIAL — shared by ${organisation} as a safeguarding referral under ${GROUND_WORDS[on.exception_ground ?? ''] ?? 'an exception the law allows'}, `
-        + `as its Confidentiality Policy allows: it rests on that duty, not on the consent of the person it concerns. ${ASKED_WORDS(on.referral.consentSought)}`
+        + `as its Confidentiality Policy allows: it rests on that duty, not on the consent of the person it concerns. ${sentence(askedSentence(consentSoughtOfReferral(on.referral.consentSought), 'referral'))}`
         + `It is supplied for ${purpose} only: do not share it further except as the law requires, ${keep}`,
       handling: [HANDLING[0], 'Do not copy, forward or disclose it to anyone else, except as the law requires.', ...HANDLING.slice(2)],
     };
   }
   if (on.basis === 'exception') {
+    // 1.3, 4.1: "without the consent" only of someone not asked, or who refused, as recorded; when nothing was recorded,
+    // that it rests on the exception rather than on consent, and nothing about asking.
+    const asked = consentSoughtOf(on);
+    const ground = GROUND_WORDS[on.exception_ground ?? ''] ?? 'an exception the law allows';
+    const shared = withoutTheirConsent(asked)
+      ? `without the consent of the person it concerns, under ${ground}, as its Confidentiality Policy allows. ${sentence(askedSentence(asked, 'exception'))}`
+      : `under ${ground}, as its Confidentiality Policy allows: it rests on that exception, not on the consent of the person it concerns. ${sentence(askedSentence(asked, 'exception'))}`;
     return {
-      terms: `CONFIDENTIAL — shared by ${organisation} without the consent of the person it concerns, under ${GROUND_WORDS[on.exception_ground ?? ''] ?? 'an exception the law allows'}, `
-        + `as its Confidentiality Policy allows. It is supplied for ${purpose} only: do not share it further except as the law requires, ${keep}`,
+      terms: `CONFIDENTIAL — shared by ${organisation} ${shared}It is supplied for ${purpose} only: do not share it further except as the law requires, ${keep}`,
       handling: [HANDLING[0], 'Do not copy, forward or disclose it to anyone else, except as the law requires.', ...HANDLING.slice(2)],
     };
   }
@@ -141,6 +157,7 @@ export function releasePackPdf(m: ReleasePackModel): Promise<Buffer> {
   doc.font('Helvetica').fontSize(10).fillColor(MUTED).text(`Reference ${m.reference} · released ${day(m.releasedAt)} · from ${m.organisation}`);
 
   doc.moveDown(0.8);
+  if (m.readersCopy) doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(m.readersCopy, { paragraphGap: 6 });
   termsBox(doc, m.terms);
 
   heading(doc, 'Recipient');
@@ -160,6 +177,7 @@ export function releasePackPdf(m: ReleasePackModel): Promise<Buffer> {
   if (m.documents.length) {
     heading(doc, 'Documents');
     for (const d of m.documents) {
+      if (d.withheld) { pair(doc, d.label, d.withheld); continue; }
       pair(doc, d.label, `${d.filename} (${d.contentType}, ${d.sizeBytes} bytes)\nSHA-256 ${d.sha256}${d.content ? '\nEmbedded in this PDF as an attachment.' : '\nThe file could not be read; not included.'}`);
       if (d.content) doc.file(d.content, { name: d.filename, type: d.contentType, description: `${d.label} — CONFIDENTIAL` });
     }
@@ -168,6 +186,6 @@ export function releasePackPdf(m: ReleasePackModel): Promise<Buffer> {
   heading(doc, 'Handling instructions');
   for (const h of m.handling) doc.text(`•  ${h}`, { paragraphGap: 3, indent: 0 });
   doc.moveDown(0.6).font('Helvetica').fontSize(8).fillColor(MUTED)
-    .text(`Any copy of this pack can be checked against the sender's register of disclosures by its SHA-256 (confide disclosure verify). Reference ${m.reference}.`);
+    .text(m.readersCopy ? `This reader's copy is not the pack as it went out and will not match the SHA-256 in the sender's register. Reference ${m.reference}.` : `Any copy of this pack can be checked against the sender's register of disclosures by its SHA-256 (confide disclosure verify). Reference ${m.reference}.`);
   return finish();
 }

@@ -6,24 +6,24 @@ import { decide } from '../policy/decide';
 import { filter, visibleWhere } from '../policy/filter';
 import { factsFor } from '../policy/relations';
 import { listOf } from '../lib/list-words';
+import { askedYouWords, consentSoughtOf, consentSoughtOfReferral } from '../lib/consent-sought';
 import { CATEGORY_WORDS, ukDate } from './plain';
 
-/** The basis of a disclosure in the person's words. */
+/** The basis of a disclosure they agreed to, or made under an agreement with the recipient, in the person's words. */
 const BASIS_WORDS: Readonly<Record<string, string>> = {
   consent: 'because you agreed to it',
   agreement: 'under our signed information-sharing agreement with them',
-  exception: 'without asking you first, because the law or a risk of harm required it',
 };
 
 /**
- * A safeguarding referral's basis (1.3 legal duty; practice 4.1) by whether the person was asked first, as the
- * referral's answers record it (`consentPossibleAndSafe`; null: not answered yet). It says "asked", never "agreed":
- * what they said is free text.
+ * Why a disclosure on an exception (1.3) was made, in the person's words: a safeguarding referral's legal duty
+ * (practice 4.1), or any other exception's ground. What follows says whether we asked them first, as recorded
+ * (src/lib/consent-sought.ts askedYouWords): a referral's `consentPossibleAndSafe` — "asked", never "agreed", since
+ * what they said is free text —, an exception's structured answer — asked and said no, or not asked and why —, and
+ * nothing about asking when nothing was recorded.
  */
-const referralBasis = (consentSought: boolean | null) => (consentSought === true
-  ? 'because the law required us to share it to keep someone safe; we asked you about it first'
-  : consentSought === false ? 'without asking you first, because the law required us to share it to keep someone safe and asking you was not possible or not safe'
-    : 'because the law required us to share it to keep someone safe');
+const REFERRAL_BECAUSE = 'the law required us to share it to keep someone safe';
+const EXCEPTION_BECAUSE = 'the law or a risk of harm required it';
 
 /**
  * What the section leaves out, whoever prepares it and whatever is recorded (1.3; UK GDPR and the Data Protection
@@ -54,7 +54,8 @@ const MOST = 200;
  * them would prejudice the investigation or put a child or adult at risk, which the law allows to be withheld (UK
  * GDPR and the Data Protection Act 2018, Schedule 2 and 3), and the summary must not tell them first. Concerns are
  * left out of the access summary for the same reason. A disclosure they agreed to, or made under an agreement with
- * the recipient, is always listed. A referral says whether the person was asked first, as the referral recorded it.
+ * the recipient, is always listed. A referral, and any other exception, says whether the person was asked first, as
+ * recorded — and nothing about asking where nothing was recorded (an exception asked for before it was).
  *
  * Only what the preparer may see is listed: a referral's disclosure is for the safeguarding leads and management
  * (practice 4.1), so the person's case team and the guardian never see it here — {@link disclosuresComplete} says
@@ -70,6 +71,7 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
     .leftJoin('agreements', 'agreements.id', 'disclosures.agreement_id')
     .leftJoin('referrals', 'referrals.disclosure_id', 'disclosures.id')
     .select(['disclosures.released_at', 'disclosures.mode', 'disclosures.occurred_at', 'disclosures.basis', 'disclosures.data_categories', 'disclosures.concern_id', 'organisations.name as recipient', 'purposes.name as purpose', 'agreements.title as agreement', 'referrals.answers as referralAnswers'])
+    .select(['disclosures.consent_sought', 'disclosures.consent_answer', 'disclosures.not_sought_because'])
     .where('disclosures.person_id', '=', personId)
     .where('disclosures.released_at', 'is not', null)
     .where((eb) => eb.or([
@@ -86,8 +88,10 @@ export async function disclosuresFor(ctx: Ctx, personId: string): Promise<Disclo
     const information = (JSON.parse(r.data_categories) as string[]).map((c) => CATEGORY_WORDS[c] ?? c);
     // Practice 5.1: the agreement is named, so the person can ask to see the terms their information went under.
     const agreement = r.basis === 'agreement' ? r.agreement : null;
-    const consentSought = r.referralAnswers ? ((JSON.parse(r.referralAnswers) as { consentPossibleAndSafe?: boolean | null }).consentPossibleAndSafe ?? null) : null;
-    const words = r.concern_id !== null && r.basis === 'exception' ? referralBasis(consentSought) : (BASIS_WORDS[r.basis] ?? r.basis);
+    const referral = r.concern_id !== null && r.basis === 'exception';
+    const words = referral
+      ? askedYouWords(REFERRAL_BECAUSE, consentSoughtOfReferral(r.referralAnswers ? (JSON.parse(r.referralAnswers) as { consentPossibleAndSafe?: boolean | null }).consentPossibleAndSafe : null))
+      : r.basis === 'exception' ? askedYouWords(EXCEPTION_BECAUSE, consentSoughtOf(r)) : (BASIS_WORDS[r.basis] ?? r.basis);
     const basis = `${words}${agreement ? `, "${agreement}"` : ''}`;
     const on = ukDate(leftAt(r)!);
     return {

@@ -81,7 +81,7 @@ export function whyNotCovered(f: ConsentFacts): string {
   const listing = live.filter((c) => c.recipients.includes(f.recipient));
   if (listing.length === 0) {
     return f.recipient.startsWith('org:') && !live.some((c) => c.recipients.some((r) => r.startsWith('org:')))
-      ? 'Their consent for this purpose names recipients by category, not this organisation: sharing with a named organisation needs their consent naming it (the purpose must list “named partner organisation”).'
+      ? 'Their consent for this purpose names recipients by category, not this organisation: sharing with a named organisation needs their consent naming it, under a purpose that reaches it (“named partner organisation”, or its own kind; a funder or a business only by its own kind, “funder” or “business”).'
       : 'Their consent for this purpose does not list this recipient: ask for their consent to share with them.';
   }
   return 'Their consent does not cover all of the information chosen: share less, or ask for their consent to the rest.';

@@ -13,7 +13,11 @@ export const ART9_CONDITIONS = [
 export const SPECIAL_CATEGORIES = ['special', 'safeguarding'] as const;
 /** The recipient category meaning the information stays with the organisation's own service. */
 export const INTERNAL_ONLY = 'internal service only';
-/** The recipient category that lets a consent name partner organisations from the organisations register. */
+/**
+ * The recipient category naming the agencies we work with jointly (practice 5.1): it lets a consent name a partner
+ * agency, a local authority, the police or another organisation from the register — never a funder or a business,
+ * which only their own category reaches (src/purposes/reaches.ts, NAMED_PARTNER_KINDS).
+ */
 export const NAMED_PARTNER = 'named partner organisation';
 /** A purpose's status as shown: `review_due` is an active purpose past its review date (computed from the clock). */
 export const PURPOSE_STATUSES = ['draft', 'active', 'review_due', 'retired'] as const;
@@ -59,7 +63,7 @@ const categories = z.array(z.enum(CLASSIFICATIONS)).min(1).max(CLASSIFICATIONS.l
   .refine((a) => new Set(a).size === a.length, 'list each category once');
 const recipientCategories = z.array(text(100)).min(1).max(20)
   .refine((a) => new Set(a.map((x) => x.toLowerCase())).size === a.length, 'list each category once')
-  .describe(`e.g. "${INTERNAL_ONLY}", "${NAMED_PARTNER}", "local authority", "police": a disclosure goes only to an organisation the purpose names — "${NAMED_PARTNER}" or the organisation's kind; other words are recorded for consent only`);
+  .describe(`e.g. "${INTERNAL_ONLY}", "${NAMED_PARTNER}", "local authority", "police": a disclosure goes only to an organisation the purpose names — by the organisation's kind, or "${NAMED_PARTNER}" for a partner agency, local authority, the police or another organisation (never a funder or a business); other words are recorded for consent only`);
 
 const fields = {
   name: text(200),

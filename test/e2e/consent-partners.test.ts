@@ -60,11 +60,12 @@ describe.runIf(browserAvailable)('consent to several partner organisations in a 
     await signIn(page, base, 'sam.patel', `/people/${personId}/consents/new`);
     await page.getByRole('heading', { name: 'Record consent for Jo Bloggs', level: 1 }).waitFor();
     await page.locator('label.radio', { hasText: new RegExp(`^${PURPOSE}`) }).click();
-    // Nothing to replace yet; every organisation of the register can be ticked, none for them.
+    // Nothing to replace yet; every organisation of the register the purpose reaches can be ticked, none for them —
+    // never the funder: "named partner organisation" does not reach a funder (4.3, src/purposes/reaches.ts).
     const partners = page.getByRole('group', { name: 'Named partner organisations' });
     await partners.waitFor();
     expect(await page.getByText(/This replaces their/).count()).toBe(0);
-    expect(await partners.locator('label.checkbox').allTextContents()).toEqual(['Eastside Arts Trust', 'Northbank Youth Service', 'Riverside Youth Trust']);
+    expect(await partners.locator('label.checkbox').allTextContents()).toEqual(['Northbank Youth Service', 'Riverside Youth Trust']);
     expect(await partners.getByRole('checkbox', { checked: true }).count()).toBe(0);
     await partners.locator('label.checkbox', { hasText: 'Northbank Youth Service' }).click();
     await expect.poll(() => page.getByText('Name everyone it will go to: Northbank Youth Service.').count()).toBe(1);

@@ -227,7 +227,7 @@ describe.runIf(browserAvailable)('disclosure and sharing agreements in a real br
     const asked = await as(world, manager).post('/api/disclosures', {
       personIds: [personId], recipient: { organisationId: orgId, name: 'Duty officer', role: 'Police' }, purposeId,
       reason: 'The police have asked for Jo’s contact details under a statutory request.', items: { personFields: ['givenName', 'familyName'] },
-      exception: { ground: 'legal_duty', reference: 'Incident 4471/26' },
+      exception: { ground: 'legal_duty', reference: 'Incident 4471/26', consentSought: true, consentAnswer: 'refused' },
     });
     expect(asked.statusCode, asked.body).toBe(201);
     const id = asked.json().data.id as string;

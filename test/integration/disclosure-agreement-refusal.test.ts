@@ -121,7 +121,7 @@ describe.each(dialects())('a sharing agreement never overrides the person\'s no 
 
   it('1.3 exceptions: after a refusal, only an exception can share — a legal-duty request waits for a manager other than the requester', async () => {
     const { person } = await personWho('refused');
-    const res = await as(world, staff).post('/api/disclosures', request(person, { exception: { ground: 'legal_duty', reference: 'Court order 12/26' } }));
+    const res = await as(world, staff).post('/api/disclosures', request(person, { exception: { ground: 'legal_duty', reference: 'Court order 12/26', consentSought: false, notSoughtBecause: 'not_possible' } }));
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().data).toMatchObject({ basis: 'exception', status: 'awaiting_approval' });
   });

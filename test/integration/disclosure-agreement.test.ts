@@ -125,7 +125,7 @@ describe.each(dialects())('a disclosure under a sharing agreement records and sh
 
   it('1.3 informed-consent, 1.3 disclosure-exception: a disclosure on consent or on an exception rests on no agreement — agreementId null in its row, view and register, and no agreement in its audit', async () => {
     const onConsent = await acknowledged(request(consentOrg));
-    const onException = await acknowledged(request(consentOrg, { exception: { ground: 'legal_duty', reference: 'Police incident 4471/26' } }));
+    const onException = await acknowledged(request(consentOrg, { exception: { ground: 'legal_duty', reference: 'Police incident 4471/26', consentSought: false, notSoughtBecause: 'not_safe' } }));
     for (const [{ id, requested }, basis] of [[onConsent, 'consent'], [onException, 'exception']] as const) {
       expect(requested).toMatchObject({ basis, agreementId: null, agreement: null, agreementEndedAt: null });
       expect((await stored(id)).agreement_id).toBeNull();

@@ -13,7 +13,7 @@ describe.each(dialects())('alerts of a disclosure without consent (%s)', (dialec
   const notificationsOf = async (id: string) => (await db().selectFrom('notifications').select(['user_id', 'kind', 'subject', 'body']).where('resource_id', '=', id).orderBy('created_at').orderBy('user_id').execute());
   const body = () => ({
     personIds: [person], recipient: { organisationId: org, name: 'DC Jones', role: 'Investigating officer' }, purposeId: purpose,
-    reason: 'A statutory request from the police.', items: { personFields: ['givenName', 'familyName'] }, exception: { ground: 'legal_duty', reference: 'Police incident 4471/26' },
+    reason: 'A statutory request from the police.', items: { personFields: ['givenName', 'familyName'] }, exception: { ground: 'legal_duty', reference: 'Police incident 4471/26', consentSought: false, notSoughtBecause: 'not_safe' },
   });
   const ask = async (by: TestUser) => {
     const res = await as(world, by).post('/api/disclosures', body());

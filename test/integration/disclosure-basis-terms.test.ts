@@ -61,7 +61,7 @@ describe.each(dialects())('disclosure terms and state follow the basis (%s)', (d
   afterAll(() => world.close());
 
   it('1.3 exceptions, 4.3 disclosure: a legal-duty disclosure\'s terms — on the acknowledgement page and in the PDF and JSON pack — say CONFIDENTIAL, shared without the person\'s consent under the legal duty, for the stated purpose only, not to be shared further except as the law requires, and nothing about terms agreed with the person', async () => {
-    const { page, pdf, json } = await termsShownAndPacked(request({ exception: { ground: 'legal_duty', reference: 'Police incident 4471/26' } }));
+    const { page, pdf, json } = await termsShownAndPacked(request({ exception: { ground: 'legal_duty', reference: 'Police incident 4471/26', consentSought: false, notSoughtBecause: 'not_safe' } }));
     expect(json.terms).toBe(page);
     for (const text of [page, pdf]) {
       expect(text).toContain('CONFIDENTIAL');
@@ -77,12 +77,12 @@ describe.each(dialects())('disclosure terms and state follow the basis (%s)', (d
   });
 
   it('1.3 exceptions: an emergency and a crime-prevention disclosure name their own ground in the terms', async () => {
-    const emergency = await termsShownAndPacked(request({ exception: { ground: 'emergency' } }));
+    const emergency = await termsShownAndPacked(request({ exception: { ground: 'emergency', consentSought: false, notSoughtBecause: 'emergency' } }));
     expect(emergency.page).toContain('under an emergency, where someone\'s safety or public safety is at risk');
     expect(emergency.pdf).toContain('under an emergency, where someone\'s safety or public safety is at risk');
     // 1.3: the crime exception is for the police.
     const police = await makeOrganisation(world, { name: 'Riverside Police', kind: 'police' });
-    const crime = await termsShownAndPacked(request({ exception: { ground: 'crime' }, recipient: { organisationId: police, name: 'DC Jones', role: 'Detective constable' } }), 'DC Jones');
+    const crime = await termsShownAndPacked(request({ exception: { ground: 'crime', consentSought: true, consentAnswer: 'refused' }, recipient: { organisationId: police, name: 'DC Jones', role: 'Detective constable' } }), 'DC Jones');
     expect(crime.page).toContain('under the prevention or detection of crime');
     expect(crime.pdf).not.toContain('terms agreed with the person');
   });

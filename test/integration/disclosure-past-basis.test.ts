@@ -144,7 +144,7 @@ describe.each(dialects())('the basis as it stood when information left (%s)', (d
     const police = await makeOrganisation(world, { name: 'Riverside Police', kind: 'police' });
     const body = (organisationId: string) => ({
       personIds: [person], recipient: { organisationId, name: 'Pat Lee', role: 'Officer' }, purposeId: purpose,
-      reason: 'Information asked for to detect a crime.', items: { personFields: ['givenName'] }, exception: { ground: 'crime' },
+      reason: 'Information asked for to detect a crime.', items: { personFields: ['givenName'] }, exception: { ground: 'crime', consentSought: false, notSoughtBecause: 'not_safe' },
     });
     const before = await disclosureCount();
     const refused = await as(world, staff).post('/api/disclosures', body(orgA));
@@ -160,7 +160,7 @@ describe.each(dialects())('the basis as it stood when information left (%s)', (d
     expect(asked.statusCode, asked.body).toBe(201);
     expect(asked.json().data).toMatchObject({ basis: 'exception', exceptionGround: 'crime', status: 'awaiting_approval' });
     // An emergency may need anyone (an ambulance service, a partner on the spot).
-    const emergency = await as(world, staff).post('/api/disclosures', { ...body(orgA), exception: { ground: 'emergency' } });
+    const emergency = await as(world, staff).post('/api/disclosures', { ...body(orgA), exception: { ground: 'emergency', consentSought: false, notSoughtBecause: 'emergency' } });
     expect(emergency.statusCode, emergency.body).toBe(201);
   });
 

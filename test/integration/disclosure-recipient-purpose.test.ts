@@ -21,7 +21,7 @@ describe.each(dialects())('a disclosure goes only to a recipient its purpose nam
   const legalDuty = (purposeId: string, organisationId: string) => ({
     personIds: [person], recipient: { organisationId, name: 'Duty officer', role: 'Officer' }, purposeId,
     reason: 'A statutory request for contact details.', items: { personFields: ['givenName', 'familyName'] },
-    exception: { ground: 'legal_duty', reference: 'Request 4471/26' },
+    exception: { ground: 'legal_duty', reference: 'Request 4471/26', consentSought: false, notSoughtBecause: 'not_safe' },
   });
   const disclosures = async () => Number((await db().selectFrom('disclosures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -56,7 +56,7 @@ describe.each(dialects())('a disclosure goes only to a recipient its purpose nam
     expect(await disclosures()).toBe(before);
   });
 
-  it('3.1: a purpose naming the kind reaches organisations of that kind only (in any case), and "named partner organisation" reaches every kind, "other" included', async () => {
+  it('3.1: a purpose naming the kind reaches organisations of that kind only (in any case), and "named partner organisation" reaches every kind but a funder and a business, "other" included', async () => {
     const policeOnly = await purposeFor(['police']);
     const allowed = await as(world, staff).post('/api/disclosures', legalDuty(policeOnly, police));
     expect(allowed.statusCode, allowed.body).toBe(201);

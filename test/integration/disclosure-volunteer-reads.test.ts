@@ -41,7 +41,7 @@ describe.each(dialects())('volunteers and students do not see exception disclosu
     consented = a.json().data.id as string;
     const b = await as(world, staff).post('/api/disclosures', {
       personIds: [person], recipient: { organisationId: police, name: 'DC Smith', role: 'Detective' }, purposeId: purpose, reason: 'Police investigating an assault.', items,
-      exception: { ground: 'crime', reference: 'CRIME-123' },
+      exception: { ground: 'crime', reference: 'CRIME-123', consentSought: false, notSoughtBecause: 'not_safe' },
     });
     expect(b.statusCode, b.body).toBe(201);
     exception = b.json().data.id as string;

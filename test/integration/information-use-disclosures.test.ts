@@ -23,7 +23,7 @@ describe.each(dialects())('"How your information is used" and disclosures the pe
   async function releasedException(tellPerson: boolean): Promise<string> {
     const res = await as(world, staff).post('/api/disclosures', {
       personIds: [person], recipient: { organisationId: police, name: 'DC Jones', role: 'Detective constable', email: 'jones@police.example' }, purposeId: purpose,
-      reason: 'A statutory request under the Crime and Disorder Act.', items: { personFields: ['givenName', 'familyName'] }, exception: { ground: 'crime' },
+      reason: 'A statutory request under the Crime and Disorder Act.', items: { personFields: ['givenName', 'familyName'] }, exception: { ground: 'crime', consentSought: false, notSoughtBecause: 'not_safe' },
     });
     expect(res.statusCode, res.body).toBe(201);
     const id = res.json().data.id as string;
@@ -95,7 +95,7 @@ describe.each(dialects())('"How your information is used" and disclosures the pe
     const told = await as(world, staff).post(`/api/disclosures/${id}/person-told`, { toldAt: world.clock.now().toISOString() });
     expect(told.statusCode, told.body).toBe(200);
     const s = await summaryOf();
-    expect(s.disclosures.items).toEqual([expect.objectContaining({ recipient: 'Riverside Police', agreement: null, basis: 'without asking you first, because the law or a risk of harm required it' })]);
+    expect(s.disclosures.items).toEqual([expect.objectContaining({ recipient: 'Riverside Police', agreement: null, basis: 'without asking you first, because the law or a risk of harm required it and asking you could have put someone at risk or harmed an investigation' })]);
     expect(s.disclosures.statement).toBe('So far this part lists one disclosure of your information to people outside our organisation.');
     expect(await summaryAudit()).toMatchObject({ disclosures: 1 });
     // The manager's lists it too, in the same words; the one left out above stays out.

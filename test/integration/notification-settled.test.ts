@@ -37,7 +37,7 @@ describe.each(dialects())('alerts settled once someone acts (%s)', (dialect) => 
   const askException = async (by: TestUser) => {
     const res = await as(world, by).post('/api/disclosures', {
       personIds: [person], recipient: { organisationId: org, name: 'DC Jones', role: 'Investigating officer' }, purposeId: purpose,
-      reason: 'A statutory request from the police.', items: { personFields: ['givenName'] }, exception: { ground: 'legal_duty', reference: 'Police incident 4471/26' },
+      reason: 'A statutory request from the police.', items: { personFields: ['givenName'] }, exception: { ground: 'legal_duty', reference: 'Police incident 4471/26', consentSought: false, notSoughtBecause: 'not_safe' },
     });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().data.id as string;

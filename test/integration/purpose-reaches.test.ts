@@ -15,11 +15,15 @@ describe.each(dialects())('the purpose register says whom each purpose reaches, 
   let person: string;
   const orgOfKind: Record<string, string> = {};
   const purposes: Record<string, { id: string; reaches: string[] }> = {};
-  /** Recipient categories, and the kinds they reach: a kind's own category, "named partner organisation" any kind. */
+  /**
+   * Recipient categories, and the kinds they reach: a kind's own category; "named partner organisation" every kind
+   * but a funder and a business (4.3, practice 5.1), which only their own category reaches.
+   */
   const CASES: Array<{ categories: string[]; reaches: string[] }> = [
     { categories: ['internal service only'], reaches: [] },
     { categories: ['GP practice'], reaches: [] },
-    { categories: ['named partner organisation'], reaches: [...ORGANISATION_KINDS] },
+    { categories: ['named partner organisation'], reaches: ['partner_agency', 'local_authority', 'police', 'other'] },
+    { categories: ['named partner organisation', 'Funder'], reaches: ['partner_agency', 'local_authority', 'police', 'funder', 'other'] },
     { categories: ['Police', 'local authority'], reaches: ['local_authority', 'police'] },
     { categories: ['partner agency', 'funder', 'business', 'GP practice'], reaches: ['partner_agency', 'funder', 'business'] },
   ];
@@ -39,7 +43,7 @@ describe.each(dialects())('the purpose register says whom each purpose reaches, 
   });
   afterAll(() => world.close());
 
-  it('3.1 justify-purpose: each purpose, listed and read, says which kinds of organisation it may go to — none for "internal service only" or a category that names no kind, every kind for "named partner organisation", else the kinds its categories name (in any case)', async () => {
+  it('3.1 justify-purpose: each purpose, listed and read, says which kinds of organisation it may go to — none for "internal service only" or a category that names no kind, every kind but a funder and a business for "named partner organisation" (4.3, practice 5.1), else the kinds its categories name (in any case)', async () => {
     const list = await as(world, staff).get('/api/purposes?limit=100');
     expect(list.statusCode, list.body).toBe(200);
     const listed = new Map((list.json().items as { id: string; reaches: string[] }[]).map((p) => [p.id, p.reaches]));
@@ -56,7 +60,7 @@ describe.each(dialects())('the purpose register says whom each purpose reaches, 
       for (const kind of ORGANISATION_KINDS) {
         const res = await as(world, staff).post('/api/disclosures', {
           personIds: [person], recipient: { organisationId: orgOfKind[kind], name: 'Duty officer', role: 'Officer' }, purposeId: p.id,
-          reason: 'A statutory request for contact details.', items: { personFields: ['givenName'] }, exception: { ground: 'legal_duty', reference: 'Request 4471/26' },
+          reason: 'A statutory request for contact details.', items: { personFields: ['givenName'] }, exception: { ground: 'legal_duty', reference: 'Request 4471/26', consentSought: false, notSoughtBecause: 'not_safe' },
         });
         const refusedForRecipient = res.statusCode === 403 && res.json().rule === 'disclosure/recipient-within-purpose';
         expect({ name, kind, status: res.statusCode, refusedForRecipient }).toEqual({ name, kind, status: p.reaches.includes(kind) ? 201 : 403, refusedForRecipient: !p.reaches.includes(kind) });

@@ -87,6 +87,8 @@ describe.each(dialects())('safeguarding referrals: need to know, management agre
     const onTeam = await as(world, lead).get(`/api/disclosures/${d}/pack.json`);
     expect(onTeam.statusCode, onTeam.body).toBe(200);
     expect(onTeam.body).toContain(VALUES.healthNotes);
+    // 4.2: not what the person's record withholds from them (safeguarding notes are management's): test/integration/referral-pack-fields.test.ts.
+    expect(onTeam.body).not.toContain(VALUES.safeguardingNotes);
     expect((await as(world, lead).get(`/api/disclosures/${d}`)).json().can.pack).toBe(true);
     expect((await as(world, manager2).get(`/api/disclosures/${d}/pack.json`)).statusCode).toBe(200);
     const allowed = await audit((e) => e.action === 'disclosure.pack' && e.resource_id === d && e.decision === 'allow');

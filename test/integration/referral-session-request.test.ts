@@ -101,7 +101,7 @@ describe.each(dialects())('a referral shares session details only at the person\
   it('3.4 need-to-know: a disclosure request naming a field its requester may not read is refused with the read\'s rule, naming that field (body.items.personFields.1)', async () => {
     const res = await as(world, staff).post('/api/disclosures', {
       personIds: [person], recipient: { organisationId: council, name: 'Duty social worker', role: 'Duty team' }, purposeId: purpose,
-      reason: 'A statutory request.', items: { personFields: ['givenName', 'safeguardingNotes'] }, exception: { ground: 'legal_duty', reference: 'CS-1' },
+      reason: 'A statutory request.', items: { personFields: ['givenName', 'safeguardingNotes'] }, exception: { ground: 'legal_duty', reference: 'CS-1', consentSought: false, notSoughtBecause: 'not_safe' },
     });
     expect(res.statusCode, res.body).toBe(403);
     expect(res.json().errors).toEqual([{ path: 'body.items.personFields.1', message: res.json().detail }]);

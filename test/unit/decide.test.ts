@@ -426,9 +426,10 @@ describe('decide(): safeguarding concerns', () => {
     expectAllowed(decide(actor(['guardian']), 'disclosure.read', { type: 'disclosure', classification: 'general' }), 'disclosure/guardian-register');
   });
 
-  it('3.4 need-to-know safeguarding/referral-pack-need-to-know: a lead reads a referral\'s pack only on the person\'s case team, at every class of its items; off the team at none; managers read every pack; the case team never a referral\'s', () => {
+  it('3.4 need-to-know safeguarding/referral-pack-need-to-know: a lead opens a referral\'s pack only on the person\'s case team, and the rule gives no class of its items (each is decided where it lives: src/disclosure/pack-read.ts); off the team not at all; managers read every pack whole; the case team never a referral\'s', () => {
+    expectAllowed(decide(actor(['safeguarding_lead']), 'disclosure.pack', referral('general', { team: true })), 'safeguarding/referral-pack-need-to-know', '3.3, 3.4, 4.2');
+    for (const c of ['personal', 'special', 'safeguarding', 'session'] as const) expectDenied(decide(actor(['safeguarding_lead']), 'disclosure.pack', referral(c, { team: true })), 'default/deny');
     for (const c of ['general', 'personal', 'special', 'safeguarding', 'session'] as const) {
-      expectAllowed(decide(actor(['safeguarding_lead']), 'disclosure.pack', referral(c, { team: true })), 'safeguarding/referral-pack-need-to-know', '3.3, 3.4, 4.2');
       expectDenied(decide(actor(['safeguarding_lead']), 'disclosure.pack', referral(c)), 'default/deny');
       expectAllowed(decide(actor(['manager']), 'disclosure.pack', referral(c)), 'disclosure/management-releases');
       expectDenied(decide(actor(['staff']), 'disclosure.pack', referral(c, { team: true })), 'default/deny');

@@ -53,6 +53,16 @@ export interface DisclosureRow extends Versioned {
   concern_id?: string | null;
   /** The sharing agreement an agreement-based disclosure rests on (migration 0024); null on consent or an exception. */
   agreement_id?: string | null;
+  /**
+   * An exception's answer whether the person was asked for their consent first (1.3, 4.1; migration 0029): 1 asked,
+   * 0 not asked; null not recorded (any other basis, a referral — whose answer its referral keeps — or an exception
+   * asked for before the migration). See src/lib/consent-sought.ts.
+   */
+  consent_sought?: number | null;
+  /** When asked: what they answered ('refused'). */
+  consent_answer?: string | null;
+  /** When not asked: why ('not_possible' | 'not_safe' | 'emergency'). */
+  not_sought_because?: string | null;
 }
 
 /** A released pack exactly as it went out. */

@@ -78,13 +78,16 @@ export const SAFEGUARDING_RULES: readonly Rule[] = [
   {
     // 3.4 need to know: a lead reads a referral's record (who, when, to whom, on which basis, which items) as their
     // work needs (safeguarding/referral-disclosure-reads), but the VALUES the pack carries only as the person's own
-    // record would show them — on the person's case team. The pack is decided at every classification of its items
-    // (src/disclosure/release.ts releasedPack), so a lead off the team reads none of it; management read every pack
-    // (disclosure/management-releases). Session details reach a pack only at the client's request (practice 2).
+    // record would show them — on the person's case team. This rule only opens the pack ('general': its reference,
+    // recipient and terms): each item in it is decided where it lives, a person field, note or document by its
+    // record's read at its classification, the concern's account by the concern's (src/disclosure/pack-read.ts). So
+    // a lead who is also staff reads health notes (need-to-know/case-team) but not safeguarding notes, which on the
+    // record are management's (safeguarding/management-oversight, practice 4.1); a lead off the team opens none of
+    // it. Management read every pack whole (disclosure/management-releases, not scoped to classifications).
     id: 'safeguarding/referral-pack-need-to-know', clauseKey: 'need-to-know', effect: 'allow',
     roles: ['safeguarding_lead'], relation: ['referral', 'team'], actions: ['disclosure.pack'],
-    classifications: ['general', 'personal', 'special', 'safeguarding', 'session'],
-    reason: "You are a safeguarding lead on the person's case team: you read what the referral sent, as their record would show it.",
+    classifications: ['general'],
+    reason: "You are a safeguarding lead on the person's case team: you open what the referral sent, and read each item in it as its own record shows it to you.",
   },
   {
     id: 'safeguarding/referral-disclosure-reads', clauseKey: 'safeguarding-duty-to-share', effect: 'allow',

@@ -5,6 +5,8 @@ import type { Classification, Restricted } from './models';
 export type DisclosureStatus = 'awaiting_approval' | 'awaiting_acknowledgement' | 'acknowledged' | 'released' | 'refused';
 export type DisclosureBasis = 'consent' | 'agreement' | 'exception';
 export type ExceptionGround = 'legal_duty' | 'emergency' | 'crime';
+/** Why the person was not asked for their consent first (1.3, 4.1; src/lib/consent-sought.ts). */
+export type NotSoughtBecause = 'not_possible' | 'not_safe' | 'emergency';
 
 /**
  * A disclosure to a third party (1.2, 1.3, 4.3) as its reader may see it: the register's facts are general; the
@@ -37,6 +39,16 @@ export interface Disclosure {
   agreement?: { id: string; title: string; status: AgreementStatus } | null;
   exceptionGround: ExceptionGround | null;
   exceptionReference?: string | null;
+  /**
+   * An exception's answer whether the person was asked for their consent first (1.3, 4.1): asked (and `consentAnswer`,
+   * refused) or not (and `notSoughtBecause`); null: not recorded — any other basis, a safeguarding referral (its own
+   * answers say it), or an exception asked for before it was recorded.
+   */
+  consentSought?: boolean | null;
+  consentAnswer?: 'refused' | null;
+  notSoughtBecause?: NotSoughtBecause | null;
+  /** The concern a safeguarding referral's disclosure was made for (practice 4.3); null for every other disclosure. */
+  concernId?: string | null;
   approvedBy: string | null;
   approvedAt: string | null;
   /** 1.3: an urgent referral a manager released at once under the legal duty — approved by nobody — and its later review. */
@@ -75,8 +87,22 @@ export interface DisclosureView {
   data: Disclosure;
   restricted: Restricted[];
   version: number;
-  /** `pack`: whether the released pack may be read, decided at every classification of its items (3.4). */
+  /** `pack`: whether the released pack may be opened (3.4); what the reader's copy then holds is `pack` below. */
   can: { approve: boolean; release: boolean; recordTold: boolean; pack?: boolean };
+  /**
+   * Once released, and only to a reader who may open the pack: whether they read it as it went out, or their own copy
+   * with the items they may not read where those are kept withheld (3.4, 4.2) — each named, with the reason, never its value.
+   */
+  pack?: { copy: 'as-released' | 'reader'; withheld: PackWithheld[] };
+}
+
+/** An item of a released pack withheld from the reader's copy (src/disclosure/pack-read.ts). */
+export interface PackWithheld {
+  /** `personFields.<field>`, `notes.<id>`, `attachments.<id>` or `concern`. */
+  item: string;
+  label: string;
+  classes: Classification[];
+  reason: string;
 }
 
 /** What the one-time link shows before acknowledgement: nothing confidential. */

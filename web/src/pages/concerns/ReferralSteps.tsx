@@ -121,7 +121,7 @@ function StepForm({ referral, step, onDone, onCancel }: { referral: Referral; st
   );
 }
 
-/** One referral: where it is up to, what is left and by when, the pack, and the next step the reader may take. */
+/** One referral: where it is up to, what is left and by when, its disclosure (and pack), and the next step the reader may take. */
 function ReferralItem({ r, name, onDone }: { r: Referral; name: (id: string | null) => string; onDone: (message: string) => Promise<void> }) {
   const [step, setStep] = useState<Step | null>(null);
   const todo = stillToDo(r);
@@ -144,8 +144,8 @@ function ReferralItem({ r, name, onDone }: { r: Referral; name: (id: string | nu
       ) : null}
       {r.review ? <p className="chrono-why"><span className="chrono-label">Reviewed by {name(r.review.by)}: </span>{r.review.outcome === 'upheld' ? 'the release was right' : 'concerns recorded'} — {r.review.note}</p> : null}
       <div className="actions">
-        {d?.status === 'released' ? <a className="button secondary" href={`/api/disclosures/${d.id}/pack.pdf`} download>Download the pack (PDF)</a> : null}
-        {d ? <ButtonLink href={`/disclosures/${d.id}`}>The disclosure</ButtonLink> : null}
+        {/* The pack is downloaded from the disclosure's page, which says whether this reader may open it and what their copy withholds (3.4). */}
+        {d ? <ButtonLink href={`/disclosures/${d.id}`}>{d.status === 'released' ? 'The disclosure and its pack' : 'The disclosure'}</ButtonLink> : null}
         {!step && r.can.approve ? <Button onPress={() => setStep('approve')}>Approve or refuse…</Button> : null}
         {!step && r.can.review ? <Button onPress={() => setStep('review')}>Review the release…</Button> : null}
         {!step && r.can.complete ? <Button variant="secondary" onPress={() => setStep('complete')}>Complete the record…</Button> : null}

@@ -80,6 +80,9 @@ function Replaces({ current }: { current: Consent }) {
   );
 }
 
+/** The kinds “named partner organisation” reaches: the agencies we work with jointly (src/purposes/reaches.ts). */
+const PARTNER_KINDS: readonly string[] = ['partner_agency', 'local_authority', 'police', 'other'];
+
 /**
  * Record a person's informed answer about one purpose (1.3, 4.1): what they were told — why, with whom, the
  * consequences either way, and that not agreeing may mean not getting a service — in front of the worker as
@@ -95,7 +98,7 @@ export default function RecordConsent({ id }: { id: string }) {
   const history = useQuery(consentsQuery(id));
   const orgs = useQuery({
     queryKey: ['organisations', 'for-consent'],
-    queryFn: () => call<Page<{ id: string; name: string }>>(api.GET('/api/organisations', { params: { query: { limit: 100 } } })),
+    queryFn: () => call<Page<{ id: string; name: string; kind: string }>>(api.GET('/api/organisations', { params: { query: { limit: 100 } } })),
   });
   // Their answer and who gave it start unchosen: informed consent is an active choice the worker records, never a
   // default they forget to change (1.3, 4.1).
@@ -119,7 +122,12 @@ export default function RecordConsent({ id }: { id: string }) {
   const purpose = purposes.data?.items.find((p) => p.id === v.purposeId);
   const currentFor = (pid: string | undefined) => history.data?.items.find((c) => c.purposeId === pid && !c.supersededBy);
   const current = currentFor(v.purposeId);
-  const allowsPartners = (p: Purpose | undefined) => !!p?.recipientCategories.some((c) => c.toLowerCase() === NAMED_PARTNER);
+  // A consent names an organisation only of a kind the purpose reaches, as the server decides it (`reaches`,
+  // src/purposes/reaches.ts): "named partner organisation" a partner agency, local authority, the police or another
+  // organisation; a funder or a business only its own category (4.3, 3.1).
+  const allowsPartners = (p: Purpose | undefined) => !!p && (p.reaches ?? (p.recipientCategories.some((c) => c.toLowerCase() === NAMED_PARTNER) ? ['partner_agency'] : [])).length > 0;
+  const kindOf = new Map<string, string>((orgs.data?.items ?? []).map((o) => [o.id, o.kind]));
+  const reachable = (p: Purpose | undefined, oid: string) => !p?.reaches || !kindOf.has(oid) || p.reaches.includes(kindOf.get(oid)!);
   // Organisations by name: the register's, and those the current answer names (one archived or beyond the first page).
   const orgNames = new Map<string, string>((orgs.data?.items ?? []).map((o) => [o.id, o.name]));
   for (const r of current?.recipients ?? []) if (r.kind === 'organisation' && r.name && !orgNames.has(r.organisationId)) orgNames.set(r.organisationId, r.name);
@@ -133,7 +141,7 @@ export default function RecordConsent({ id }: { id: string }) {
       const lower = (c: string) => c.toLowerCase();
       setRecipients(p.recipientCategories.filter((c) => lower(c) !== NAMED_PARTNER && was.recipients.some((r) =>
         (r.kind === 'internal' && lower(c) === INTERNAL_ONLY) || (r.kind === 'category' && lower(r.category) === lower(c)))));
-      setOrganisations(allowsPartners(p) ? was.recipients.flatMap((r) => (r.kind === 'organisation' ? [r.organisationId] : [])) : []);
+      setOrganisations(allowsPartners(p) ? was.recipients.flatMap((r) => (r.kind === 'organisation' && reachable(p, r.organisationId) ? [r.organisationId] : [])) : []);
       setCategories(p.dataCategories.filter((c) => was.dataCategories.includes(c)));
     } else {
       setRecipients([]);
@@ -145,7 +153,9 @@ export default function RecordConsent({ id }: { id: string }) {
   const partnerAllowed = allowsPartners(purpose);
   const categoryOptions = (purpose?.recipientCategories ?? []).filter((c) => c.toLowerCase() !== NAMED_PARTNER)
     .map((c) => ({ id: c, label: c.toLowerCase() === INTERNAL_ONLY ? 'Our own service only' : c }));
-  const orgOptions = [...orgNames].map(([oid, label]) => ({ id: oid, label }));
+  const orgOptions = [...orgNames].filter(([oid]) => reachable(purpose, oid)).map(([oid, label]) => ({ id: oid, label }));
+  // "Partner" only while every kind it reaches is one "named partner organisation" means (src/purposes/reaches.ts).
+  const orgLabel = (purpose?.reaches ?? []).every((k) => PARTNER_KINDS.includes(k)) ? 'Named partner organisations' : 'Named organisations';
   // Everyone it would go to, in the form's words: for the replacement notice and what the person must be told.
   const chosen = [...categoryOptions.filter((o) => recipients.includes(o.id)).map((o) => o.label), ...(partnerAllowed ? organisations.map((o) => orgNames.get(o) ?? 'An organisation') : [])];
 
@@ -235,7 +245,7 @@ export default function RecordConsent({ id }: { id: string }) {
                     description={partnerAllowed ? 'Tick each kind of recipient they agree to, and any named organisations below: at least one in all.' : undefined} options={categoryOptions} />
                 ) : null}
                 {partnerAllowed ? (
-                  <Checkboxes name="organisations" label="Named partner organisations" isRequired={!categoryOptions.length} value={organisations} onChange={setOrganisations}
+                  <Checkboxes name="organisations" label={orgLabel} isRequired={!categoryOptions.length} value={organisations} onChange={setOrganisations}
                     description="Tick every organisation they agree it may go to: one consent can name several." options={orgOptions} />
                 ) : null}
                 <Checkboxes name="dataCategories" label="Information it covers" isRequired value={categories} onChange={setCategories}

@@ -12,7 +12,7 @@ import { navigate, useLocation } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { useAccountNames } from '../access/shared';
 import { AgreementStatusBadge } from '../agreements/shared';
-import { DisclosureStatusBadge, basisText, purposeStateWords, categoryList, dayLocal, todayLocal, useOrganisations, usePurposes } from './shared';
+import { DisclosureStatusBadge, basisText, consentSoughtText, isOrdinaryException, purposeStateWords, categoryList, dayLocal, todayLocal, useOrganisations, usePurposes } from './shared';
 
 // One disclosure and its next step (1.3, 4.3): a manager's decision on an exception, the recipient's acknowledgement
 // (the one-time link, or staff attestation for an oral disclosure), the release of the CONFIDENTIAL pack and its
@@ -216,7 +216,7 @@ export default function DisclosurePage({ id }: { id: string }) {
 
   if (q.isPending) return <Loading />;
   if (q.error) return <><PageTitle>Disclosure</PageTitle><ProblemMessage error={q.error} /></>;
-  const { data: d, can } = q.data;
+  const { data: d, can, pack } = q.data;
   const name = person.data ? personName(person.data.data) : 'the person';
   // …and only while the disclosure is still where a new request leaves it: not once the recipient has accepted, a
   // manager has decided, or it can no longer go.
@@ -321,7 +321,19 @@ export default function DisclosurePage({ id }: { id: string }) {
           body: (
             <>
               <p>Released {formatDateTime(d.releasedAt)} by {who(d.releasedBy)}. Send the pack to {d.recipientName} securely.</p>
-              {can.pack ?? can.release ? (
+              {(can.pack ?? can.release) && pack?.copy === 'reader' ? (
+                <>
+                  <div className="alert warning" role="note">
+                    <p className="alert-title">Your copy withholds what you may not read where it is kept</p>
+                    <p>Need to know (policy 3.4): these items went to {d.recipientName} but are left out of your copy, which is not the pack as it went out.</p>
+                    <ul>{pack.withheld.map((w) => <li key={w.item}><strong>{w.label}</strong> — {w.reason}</li>)}</ul>
+                  </div>
+                  <div className="actions">
+                    <a className="button primary" href={`/api/disclosures/${d.id}/pack.pdf`} download>Download your copy (PDF)</a>
+                    <a className="button secondary" href={`/api/disclosures/${d.id}/pack.json`} download>Your copy's data (JSON)</a>
+                  </div>
+                </>
+              ) : can.pack ?? can.release ? (
                 <div className="actions">
                   <a className="button primary" href={`/api/disclosures/${d.id}/pack.pdf`} download>Download the pack (PDF)</a>
                   <a className="button secondary" href={`/api/disclosures/${d.id}/pack.json`} download>Pack data (JSON)</a>
@@ -374,6 +386,7 @@ export default function DisclosurePage({ id }: { id: string }) {
                 : basisText(d)}
               {d.exceptionReference ? ` (${d.exceptionReference})` : ''}
             </dd>
+            {isOrdinaryException(d) ? <><dt>Asked for consent?</dt><dd>{consentSoughtText(d)}</dd></> : null}
             <dt>Items</dt>
             <dd>
               {d.items.personFields.map(fieldLabel).join(', ')}

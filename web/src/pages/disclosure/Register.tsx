@@ -8,7 +8,7 @@ import { Choice, TextInput } from '../../components/fields';
 import { Button, ButtonLink, Link, Loading, PageTitle, ProblemMessage, formatDate } from '../../components/ui';
 import { hasRole, useSession } from '../../session';
 import { useAccountNames } from '../access/shared';
-import { BASIS_LABELS, DisclosureStatusBadge, STATUS_LABELS, basisText, groundLabel, useOrganisations, usePurposes } from './shared';
+import { BASIS_LABELS, DisclosureStatusBadge, STATUS_LABELS, basisText, consentSoughtText, groundLabel, isOrdinaryException, useOrganisations, usePurposes } from './shared';
 
 type Filters = { from?: string; to?: string; basis?: DisclosureBasis; status?: DisclosureStatus };
 
@@ -81,7 +81,7 @@ export function DisclosureRegister() {
                   <td>{formatDate(d.requestedAt)}</td>
                   <td>{orgs.name(d.recipientOrganisationId)}<span className="block hint">{d.recipientName}, {d.recipientRole}</span></td>
                   <td>{purposes.name(d.purposeId)}</td>
-                  <td>{basisText(d)}{d.releasedAtOnce ? <span className="block hint">Released at once under the legal duty by {who(d.releasedBy)}; {d.reviewedBy ? `reviewed by ${who(d.reviewedBy)}` : 'awaiting a second manager’s review'}</span> : d.approvedBy ? <span className="block hint">Approved by {who(d.approvedBy)}</span> : null}</td>
+                  <td>{basisText(d)}{isOrdinaryException(d) ? <span className="block hint">{consentSoughtText(d)}</span> : null}{d.releasedAtOnce ? <span className="block hint">Released at once under the legal duty by {who(d.releasedBy)}; {d.reviewedBy ? `reviewed by ${who(d.reviewedBy)}` : 'awaiting a second manager’s review'}</span> : d.approvedBy ? <span className="block hint">Approved by {who(d.approvedBy)}</span> : null}</td>
                   <td><DisclosureStatusBadge status={d.status} consentWithdrawnAt={d.consentWithdrawnAt} agreementEndedAt={d.agreementEndedAt} purposeNotInForce={d.purposeNotInForce} /></td>
                   <td>{d.tellPerson === false ? 'Not told (decided)' : d.personToldAt ? formatDate(d.personToldAt) : d.status === 'released' ? 'Not yet' : '—'}</td>
                 </tr>
@@ -120,6 +120,7 @@ export function DisclosureApprovals() {
               <p className="card-title"><Link href={`/disclosures/${d.id}`}>To {orgs.name(d.recipientOrganisationId)}: {groundLabel(d.exceptionGround).toLowerCase()}</Link></p>
               {d.reason ? <blockquote className="reason">“{d.reason}”</blockquote> : null}
               <p className="muted">Asked by {d.requestedBy === me.user.id ? 'you' : name(d.requestedBy)} on {formatDate(d.requestedAt)} · for “{purposes.name(d.purposeId)}” · {d.recipientName}, {d.recipientRole} · <span className="reference">{d.reference}</span></p>
+              {isOrdinaryException(d) ? <p className="muted">{consentSoughtText(d)}</p> : null}
             </li>
           ))}
         </ul>

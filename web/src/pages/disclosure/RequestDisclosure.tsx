@@ -13,8 +13,8 @@ import { navigate } from '../../router';
 import { personQuery } from '../PersonPage';
 import { recipientWords } from '../purposes/shared';
 import {
-  CLIENT_REQUEST_FIELD, GROUNDS, ItemsAtFault, NEEDS_REQUEST, carriesSessionDetails, categoryList, groundLabel, itemsAtFault, unreachableFor, useOrganisations, usePurposes,
-  type ItemAtFault, type SentItems,
+  CLIENT_REQUEST_FIELD, CONSENT_SOUGHT_CHOICES, GROUNDS, ItemsAtFault, NEEDS_REQUEST, carriesSessionDetails, categoryList, consentSoughtBody, groundLabel, itemsAtFault, unreachableFor,
+  useOrganisations, usePurposes, type ConsentSoughtChoice, type ItemAtFault, type SentItems,
 } from './shared';
 
 // Asking for a disclosure of one person's information to a third party (1.2, 1.3, 4.3; Caldicott 3, minimum
@@ -28,12 +28,13 @@ const STEP_FIELDS: ReadonlyArray<readonly string[]> = [['recipient', 'purposeId'
 const NAMES = [
   'recipient.organisationId', 'recipient.name', 'recipient.role', 'recipient.email', 'purposeId',
   'items.personFields', 'items.notes', 'items.attachments', 'clientRequest.detail', 'pseudonymise',
-  'reason', 'basis', 'exception.ground', 'exception.reference', 'mode', 'oral.channel', 'oral.occurredAt',
+  'reason', 'basis', 'exception.ground', 'exception.reference', 'exception.consentSought', 'mode', 'oral.channel', 'oral.occurredAt',
 ];
 const MISSING: Record<string, string> = {
   'recipient.organisationId': 'Choose the organisation it goes to', 'recipient.name': 'Enter the name of the person receiving it',
   'recipient.role': 'Enter their role', purposeId: 'Choose the purpose', reason: 'Write the clear reason for sharing',
   'exception.ground': 'Choose the ground for sharing without consent', 'exception.reference': 'Give the reference of the legal duty',
+  'exception.consentSought': 'Say whether they were asked for their consent first',
   'clientRequest.detail': 'Write how and when they asked for it', 'oral.channel': 'Choose how it was said',
   'oral.occurredAt': 'Enter when it was said',
 };
@@ -179,6 +180,9 @@ export default function RequestDisclosure({ id }: { id: string }) {
       if (v.basis === 'exception') {
         need('exception.ground');
         if (v['exception.ground'] === 'legal_duty') need('exception.reference');
+        need('exception.consentSought');
+        // 1.3, 4.1: one who was asked and agreed is shared with on their consent, not on an exception.
+        if (v['exception.consentSought'] === 'agreed') out['exception.consentSought'] = 'They agreed: record their consent and share on it, not without it';
       }
     }
     return out;
@@ -197,7 +201,12 @@ export default function RequestDisclosure({ id }: { id: string }) {
       pseudonymise,
       ...(sessionChosen && text('clientRequest.detail') ? { clientRequest: { detail: text('clientRequest.detail') } } : {}),
       ...(v.mode === 'oral' ? { oral: { channel: v['oral.channel'], occurredAt: new Date(v['oral.occurredAt']).toISOString() } } : {}),
-      ...(v.basis === 'exception' ? { exception: { ground: v['exception.ground'], ...(text('exception.reference') ? { reference: text('exception.reference') } : {}) } } : {}),
+      ...(v.basis === 'exception' ? {
+        exception: {
+          ground: v['exception.ground'], ...(text('exception.reference') ? { reference: text('exception.reference') } : {}),
+          ...consentSoughtBody(v['exception.consentSought'] as ConsentSoughtChoice),
+        },
+      } : {}),
     };
     try {
       const created = await call<DisclosureView>(api.POST('/api/disclosures', { body: body as never }));
@@ -319,6 +328,14 @@ export default function RequestDisclosure({ id }: { id: string }) {
                     <div className="sub-fields">
                       <Radios name="exception.ground" label="Why it cannot wait for consent" isRequired value={v['exception.ground'] ?? null} onChange={set('exception.ground')} options={GROUNDS} />
                       {v['exception.ground'] === 'legal_duty' ? <TextInput name="exception.reference" label="Reference of the legal duty" isRequired value={v['exception.reference'] ?? ''} onChange={set('exception.reference')} description="The police incident, safeguarding referral or court order number." /> : null}
+                      <Radios name="exception.consentSought" label={`Was ${name} asked for their consent first?`} isRequired value={v['exception.consentSought'] ?? null} onChange={set('exception.consentSought')}
+                        options={CONSENT_SOUGHT_CHOICES} description="Consent is sought wherever that is possible and safe (policy 1.3, 4.1). The pack, the register and their own summary say what you answer here." />
+                      {v['exception.consentSought'] === 'agreed' ? (
+                        <div className="alert warning" role="status">
+                          <p className="alert-title">This is not an exception</p>
+                          <p>{name} agreed, so share on their consent: {can.recordConsent ? <><Link href={`/people/${id}/consents/new`}>record their consent</Link>, then ask again choosing “Their consent”.</> : 'ask someone who may record their consent, then ask again choosing “Their consent”.'}</p>
+                        </div>
+                      ) : null}
                     </div>
                   ) : null}
                 </>
@@ -342,6 +359,7 @@ export default function RequestDisclosure({ id }: { id: string }) {
                   <dt>Reason</dt><dd className="pre">{v.reason}</dd>
                   {v.mode === 'oral' ? <><dt>Already said</dt><dd>{v['oral.channel'] === 'phone' ? 'By phone' : 'In a meeting'}, {formatDateTime(new Date(v['oral.occurredAt']).toISOString())}</dd></> : null}
                   <dt>Basis</dt><dd>{v.basis === 'exception' ? `Without consent: ${groundLabel(v['exception.ground'] ?? null).toLowerCase()}${v['exception.reference'] ? ` (${v['exception.reference']})` : ''} — a manager decides` : 'Their consent, checked when you send'}</dd>
+                  {v.basis === 'exception' ? <><dt>Asked for consent?</dt><dd>{CONSENT_SOUGHT_CHOICES.find((c) => c.id === v['exception.consentSought'])?.label}</dd></> : null}
                 </dl>
               ) : null}
               <div className="actions">

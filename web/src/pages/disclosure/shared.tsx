@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiError, api, call } from '../../api/client';
 import type { AttachmentSummary, NoteSummary, Page, Purpose } from '../../api/models';
-import type { Disclosure, DisclosureBasis, DisclosureStatus, ExceptionGround } from '../../api/sharing';
+import type { Disclosure, DisclosureBasis, DisclosureStatus, ExceptionGround, NotSoughtBecause } from '../../api/sharing';
 import { Link, formatDate } from '../../components/ui';
 import { CLASSIFICATION_LABELS } from '../../labels';
 
@@ -42,6 +42,34 @@ export const GROUNDS: ReadonlyArray<{ id: ExceptionGround; label: string; descri
 ];
 export const groundLabel = (g: string | null) => GROUNDS.find((x) => x.id === g)?.label ?? '';
 
+/**
+ * Whether the person was asked for their consent first, as an exception's request answers it (1.3, 4.1): one choice,
+ * sent as the API's `consentSought` with what they answered or why they were not asked ({@link consentSoughtBody}).
+ * Asked and agreed is offered so the form can say what to do instead: share on their consent, not on an exception.
+ */
+export type ConsentSoughtChoice = 'refused' | 'agreed' | NotSoughtBecause;
+export const CONSENT_SOUGHT_CHOICES: ReadonlyArray<{ id: ConsentSoughtChoice; label: string; description: string }> = [
+  { id: 'refused', label: 'Yes, and they refused', description: 'They were asked and said no' },
+  { id: 'agreed', label: 'Yes, and they agreed', description: 'Then it is not an exception: record their consent and share on it' },
+  { id: 'not_possible', label: 'No: asking them was not possible', description: 'For example, they could not be reached in time' },
+  { id: 'not_safe', label: 'No: asking them was not safe, or would prejudice the purpose', description: 'For example, it could put someone at risk or alert someone under investigation' },
+  { id: 'emergency', label: 'No: an emergency left no time to ask', description: '' },
+];
+/** The choice as the API's answer (src/disclosure/schema.ts). */
+export const consentSoughtBody = (c: ConsentSoughtChoice) => (c === 'refused' || c === 'agreed' ? { consentSought: true, consentAnswer: c } : { consentSought: false, notSoughtBecause: c });
+
+const NOT_SOUGHT_TEXT: Readonly<Record<NotSoughtBecause, string>> = {
+  not_possible: 'Not asked: asking them was not possible',
+  not_safe: 'Not asked: it was not safe, or would prejudice the purpose',
+  emergency: 'Not asked: an emergency left no time',
+};
+/** Whether an exception's person was asked first, as recorded, in a few words; "not recorded" for one asked for before it was. */
+export const consentSoughtText = (d: Pick<Disclosure, 'consentSought' | 'consentAnswer' | 'notSoughtBecause'>) =>
+  d.consentSought === true ? (d.consentAnswer === 'refused' ? 'Asked first: they refused' : 'Asked first')
+    : d.consentSought === false ? (d.notSoughtBecause ? NOT_SOUGHT_TEXT[d.notSoughtBecause] : 'Not asked') : 'Whether they were asked first: not recorded';
+/** An ordinary exception — not a safeguarding referral, whose own answers say whether the person was asked. */
+export const isOrdinaryException = (d: Pick<Disclosure, 'basis' | 'concernId'>) => d.basis === 'exception' && !d.concernId;
+
 /** "Their consent", "Under agreement: <its title>" or "Without consent: the law requires it". */
 export const basisText = (d: Pick<Disclosure, 'basis' | 'exceptionGround' | 'agreement'>) =>
   d.basis === 'exception' ? `${BASIS_LABELS.exception}: ${groundLabel(d.exceptionGround).toLowerCase()}`
@@ -77,6 +105,12 @@ const KIND_WORDS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The kinds of organisation only their own recipient category reaches — “named partner organisation” never does
+ * (src/purposes/reaches.ts) — with that category, to say what a purpose must list.
+ */
+const OWN_CATEGORY_ONLY: Readonly<Record<string, string>> = { funder: 'funder', business: 'business' };
+
+/**
  * Why a purpose cannot go to the organisation chosen ("its recipients do not include …"), or null when it can (or
  * nothing is chosen yet): read from the purpose's `reaches`, the kinds of organisation the server's rule
  * disclosure/recipient-within-purpose lets it go to (3.1; src/purposes/reaches.ts) — the rule is not copied here, and
@@ -84,6 +118,9 @@ const KIND_WORDS: Readonly<Record<string, string>> = {
  */
 export function unreachableFor(purpose: Pick<Purpose, 'reaches'>, org: { name: string; kind: string } | undefined): string | null {
   if (!org || !purpose.reaches || purpose.reaches.includes(org.kind)) return null;
+  const own = OWN_CATEGORY_ONLY[org.kind];
+  // A funder or a business: only its own category reaches it, never “named partner organisation”.
+  if (own) return `its recipients do not include ${KIND_WORDS[org.kind]}: a purpose that may go to ${KIND_WORDS[org.kind]} lists “${own}” — “named partner organisation” never reaches ${KIND_WORDS[org.kind]} (policy 3.1, 4.3)`;
   const whom = KIND_WORDS[org.kind] ? `${KIND_WORDS[org.kind]} or a named partner organisation` : 'this organisation: only “named partner organisation” reaches an organisation of another kind';
   return `its recipients do not include ${whom} (policy 3.1)`;
 }
@@ -164,7 +201,7 @@ export function DisclosureCard({ d, orgName, purposeName, showPerson }: { d: Dis
           <Link href={`/disclosures/${d.id}`}>To {orgName}<span className="visually-hidden">, reference {d.reference}</span></Link>
         </p>
         <p className="disclosure-meta">
-          {d.recipientName}, {d.recipientRole} · for “{purposeName}” · {basisText(d)}
+          {d.recipientName}, {d.recipientRole} · for “{purposeName}” · {basisText(d)}{isOrdinaryException(d) ? ` · ${consentSoughtText(d)}` : ''}
         </p>
         <p className="disclosure-meta">
           <span className="reference">{d.reference}</span> · {d.itemCount === 1 ? '1 item' : `${d.itemCount} items`} ({categoryList(d.dataCategories)}) · asked {formatDate(d.requestedAt)}
