@@ -5,7 +5,7 @@ import type { AccessGrantRow } from '../db/schema';
 import { conflict, notFound } from '../lib/errors';
 import { addMinutes } from '../lib/clock';
 import { newId } from '../lib/ids';
-import { activeManagers, activeWithRole, notify } from '../notify/notify';
+import { firstHolders, notify } from '../notify/notify';
 import { settleAlerts } from '../notify/settle';
 import { openBreachFromBreakGlass } from '../breaches/flag-commands';
 import { decide } from '../policy/decide';
@@ -45,10 +45,10 @@ export async function breakGlass(ctx: Ctx, input: z.infer<typeof breakGlassBody>
     resourceType: input.resourceType, resourceId: input.resourceId, subjectPersonId: target.personId,
     detail: { grant: row.id, minutes: ctx.services.config.breakGlassMinutes, ...(target.exists ? {} : { found: false }) },
   }));
-  // When the actor is the only manager, nobody else could review the use: the guardian is told instead, so an
-  // emergency access is never silent (the review itself still needs another manager).
-  const managers = await activeManagers(ctx, ctx.actor.id);
-  const recipients = managers.length ? managers : await activeWithRole(ctx, 'guardian', ctx.actor.id);
+  // When the actor is the only manager — or no other can act yet, never having signed in to set a password
+  // (src/accounts/can-act.ts) — nobody else could review the use: the guardian is told too, so an emergency access
+  // is never silent (the review itself still needs another manager).
+  const { ids: recipients } = await firstHolders(ctx, ['manager', 'guardian'], ctx.actor.id);
   await notify(ctx, recipients, {
     kind: 'break-glass', subject: 'Emergency access to a client record needs review',
     body: 'A colleague used break-glass access to open a record outside their need to know. Review the use and mark it justified or a breach.',

@@ -28,14 +28,18 @@ export interface NewBreach {
 
 /**
  * Who is told of a breach and warned of its ICO clock: every active manager (they handle breaches) but those left
- * out — the people whose conduct it is about, the one acting — or, when no manager is left, the guardian, so a
- * breach is never silent and never only in the hands of the person it concerns (clause 5).
+ * out — the people whose conduct it is about, the one acting — and, when none of them can act (there is none, or
+ * none has signed in to set their password yet: src/accounts/can-act.ts), the guardian too, so a breach is never
+ * silent, never only in the hands of the person it concerns, and never only with accounts nobody can use (clause 5).
  */
 export async function breachRecipients(ctx: Ctx, except: readonly string[] = []): Promise<string[]> {
   return (await breachAudience(ctx, except)).ids;
 }
 
-/** {@link breachRecipients} with the role they were found through (managers, else the guardian; none when nobody). */
+/**
+ * {@link breachRecipients} with those of them who can act, and the role they were found through (managers, else the
+ * guardian; none when nobody who can act).
+ */
 const breachAudience = (ctx: Ctx, except: readonly string[]) => firstHolders(ctx, ['manager', 'guardian'], except);
 
 /** The audit entry of a change allowed by `decision`: recorded as a change, naming the rule and clause. */
@@ -68,7 +72,7 @@ export async function createBreach(ctx: Ctx, input: NewBreach, decision: Decisio
     body: 'A suspected breach was recorded. The 72 hours for telling the ICO count from now: assess it and record the decisions.',
     resourceType: 'breach', resourceId: id, emailPath: breachPath(id), decision,
   });
-  return { id, alerted: alertedAs(ctx, audience.roles, notified) };
+  return { id, alerted: alertedAs(ctx, audience, notified) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import type { BreachFlagRow, BreachRow } from '../db/schema';
-import { activeWithRole } from '../notify/notify';
+import { readyWithRole } from '../notify/notify';
 import type { Resource } from '../policy/types';
 
 /**
@@ -32,17 +32,21 @@ export const flagConductOf = (f: Pick<BreachFlagRow, 'user_id'>): string[] => (f
 export const FLAG_CONDUCT: readonly string[] = ['breach_flags.user_id'];
 
 /**
- * The facts deciding who deals with a matter about the conduct of `conductOf` (clause 5), given the ids of the active
- * managers: whose conduct it is (rule breaches/not-own-conduct), and whether any active manager is left free to deal
- * with it — when none is, the guardian does (relation `no-free-manager`, rule breaches/guardian-when-no-manager-free).
- * Pure: load the managers once for a whole list.
+ * The facts deciding who deals with a matter about the conduct of `conductOf` (clause 5), given the ids of the
+ * managers who can act ({@link activeManagerIds}): whose conduct it is (rule breaches/not-own-conduct), and whether
+ * any of them is left free to deal with it — when none is, the guardian does (relation `no-free-manager`, rule
+ * breaches/guardian-when-no-manager-free). Pure: load the managers once for a whole list.
  */
 export const conductFacts = (conductOf: readonly string[], managers: readonly string[]): Pick<Resource, 'conductOf' | 'noFreeManager'> => ({
   conductOf, noFreeManager: managers.every((m) => conductOf.includes(m)),
 });
 
-/** The ids of the active managers, for {@link conductFacts}. */
-export const activeManagerIds = (ctx: Ctx) => activeWithRole(ctx, 'manager');
+/**
+ * The ids of the managers who can act, for {@link conductFacts}: active, and set up — a manager whose account has
+ * never been signed in to (a one-time password still to change: src/accounts/can-act.ts) is not free to deal with
+ * anything, so the guardian is, as when there is no manager (and as the breach's alerts go: breachRecipients).
+ */
+export const activeManagerIds = (ctx: Ctx) => readyWithRole(ctx, 'manager');
 
 /** {@link conductFacts} for a breach, from what it was opened from ({@link breachConductOf}). */
 export async function breachConduct(ctx: Ctx, r: Pick<BreachRow, 'id' | 'grant_id' | 'flag_id'>): Promise<Pick<Resource, 'conductOf' | 'noFreeManager'>> {

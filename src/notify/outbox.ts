@@ -19,10 +19,10 @@ export function emailText(subject: string, url: string): string {
 /**
  * Queues e-mails in the outbox, in the caller's transaction (the transactional outbox): the e-mail exists exactly
  * when the event that causes it was committed, and the sender (src/notify/sender.ts) delivers it afterwards.
- * Recipients without an e-mail address get the in-app notification only. Returns how many were queued.
+ * Recipients without an e-mail address get the in-app notification only. Returns the users an e-mail was queued for.
  */
-export async function queueEmails(ctx: Pick<Ctx, 'db' | 'now' | 'nowIso' | 'services'>, emails: readonly OutgoingEmail[], subject: string, path: string): Promise<number> {
-  if (!emails.length) return 0;
+export async function queueEmails(ctx: Pick<Ctx, 'db' | 'now' | 'nowIso' | 'services'>, emails: readonly OutgoingEmail[], subject: string, path: string): Promise<string[]> {
+  if (!emails.length) return [];
   const addresses = await ctx.db
     .selectFrom('users')
     .select(['id', 'email'])
@@ -39,5 +39,5 @@ export async function queueEmails(ctx: Pick<Ctx, 'db' | 'now' | 'nowIso' | 'serv
       claimed_by: null, claimed_until: null, sent_at: null, last_error: null,
     }));
   if (rows.length) await ctx.db.insertInto('email_outbox').values(rows).execute();
-  return rows.length;
+  return rows.map((r) => r.user_id);
 }

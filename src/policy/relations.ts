@@ -1,4 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { canActSql } from '../accounts/can-act';
 import type { Database } from '../db/schema';
 import { COMPARTMENTS, type RecordDescriptor } from '../records/descriptor';
 import { compartmentKey, grantKeyOf, ownerOf, recordOf, type RecordType } from '../records/registry';
@@ -215,8 +216,9 @@ export const RELATIONS = {
   },
   /**
    * Clause 5: no active manager is free to deal with this breach or review flag — every one is someone whose own
-   * conduct it is about (rule breaches/not-own-conduct), or there is none. The guardian deals with it then, so it is
-   * never left to the person it concerns nor to nobody. The fact is loaded before deciding (src/breaches/conduct.ts);
+   * conduct it is about (rule breaches/not-own-conduct), or cannot act yet (never signed in to set their password:
+   * src/accounts/can-act.ts), or there is none. The guardian deals with it then, so it is never left to the person it
+   * concerns nor to nobody who can act. The fact is loaded before deciding (src/breaches/conduct.ts);
    * its SQL form reads the row's conduct (a breach's, or a flag's: `conduct` in the query); holds for no record of any
    * other type. When it does not hold, a refusal says who deals with it, under clause 5.
    */
@@ -226,7 +228,7 @@ export const RELATIONS = {
     sql: ({ eb, type, conduct }) => (type === 'breach' ? eb.not(eb.exists(freeManager(conduct ?? recordOf(type).conduct ?? []))) : FALSE),
     missing: () => ({
       ruleId: 'default/deny', clauseKey: 'breach-handling',
-      reason: 'Management deal with breaches and review flags; the guardian does only when no active manager is free to (every one is someone it is about, or there is none).',
+      reason: 'Management deal with breaches and review flags; the guardian does only when no active manager is free to (every one is someone it is about or has not set up their account yet, or there is none).',
     }),
   },
   /**
@@ -275,11 +277,12 @@ export const RELATIONS = {
 } as const satisfies Record<string, RelationDef>;
 
 /**
- * An active manager whose conduct the row in the outer query is not about (the `no-free-manager` relation): `conduct`
- * are the SQL expressions naming the users it is about, as `own-conduct` reads them (a missing one compares as '').
+ * A manager who can act (active and set up: src/accounts/can-act.ts) whose conduct the row in the outer query is not
+ * about (the `no-free-manager` relation): `conduct` are the SQL expressions naming the users it is about, as
+ * `own-conduct` reads them (a missing one compares as '').
  */
 const freeManager = (conduct: readonly string[]) => sql<number>`(select 1 from user_roles mr join users mu on mu.id = mr.user_id
-  where mr.role = 'manager' and mu.active = 1${sql.join(conduct.map((e) => sql` and coalesce(${sql.raw(e)}, '') <> mu.id`), sql``)})`;
+  where mr.role = 'manager' and ${canActSql('mu')}${sql.join(conduct.map((e) => sql` and coalesce(${sql.raw(e)}, '') <> mu.id`), sql``)})`;
 
 /** The column a row is loaded with for the `i`th expression of its type's `conduct` (the `own-conduct` relation's facts). */
 export const conductColumn = (i: number) => `_conduct${i}`;

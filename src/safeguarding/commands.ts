@@ -51,10 +51,10 @@ export async function raiseConcern(ctx: Ctx, input: RaiseConcernInput) {
   await ctx.db.insertInto('concerns').values(row).execute();
   ctx.audit.add(fromDecision('concern.raise', allowed, { resourceType: 'concern', resourceId: id, subjectPersonId: row.person_id, detail: { fields: Object.keys(input).sort() } }));
   await addEntry(ctx, id, { kind: 'raised', recordedBy: ctx.actor.id, detail: { immediateRisk } });
-  // The leads and management, at once (practice 4.1); the raiser is told who was alerted, as it is: how many, and
-  // through which roles.
+  // The leads and management, at once (practice 4.1); the raiser is told who was alerted, as it is: how many who can
+  // act on it, through which roles, and how many more whose accounts are not set up yet (src/accounts/can-act.ts).
   const recipients = await concernRecipients(ctx, ctx.actor.id);
-  const alerted = alertedAs(ctx, recipients.roles, await alertConcern(ctx, row, 0, recipients.ids));
+  const alerted = alertedAs(ctx, recipients, await alertConcern(ctx, row, 0, recipients));
   // Someone who has not accepted the current policy yet raises all the same (3.5 gates reading, never raising), but
   // does not read records back: the answer then carries the concern's id and status only, as a breach report's does.
   const loaded = row as unknown as Record<string, unknown>;

@@ -4,7 +4,7 @@ import type { Ctx, Services } from '../context';
 import type { ConcernRow } from '../db/schema';
 import { runUnit } from '../unit';
 import { addMinutes } from '../lib/clock';
-import { allHolders, notify, type Notified } from '../notify/notify';
+import { allHolders, notify, type Holders, type Notified } from '../notify/notify';
 import type { Role } from '../policy/types';
 import { addEntry } from './chronology';
 
@@ -31,12 +31,13 @@ export const CONCERN_ROLES: readonly Role[] = ['safeguarding_lead', 'manager'];
 /**
  * Whom a concern alerts at once, and reminds while it waits: every active designated safeguarding lead and every
  * active manager (practice 4.1: brought to the attention of management for their immediate action), leaving out the
- * raiser, and someone holding both roles once; with the roles through which anyone was found ({@link CONCERN_ROLES}
- * order). Nobody, and no role, when there is neither a lead nor a manager.
+ * raiser, and someone holding both roles once; which of them can act on it now (`ready`: an account whose holder has
+ * never signed in to set their password cannot, src/accounts/can-act.ts); with the roles through which anyone
+ * who can act was found ({@link CONCERN_ROLES} order). No role, and nobody ready, when no lead or manager can act.
  */
 export const concernRecipients = (ctx: Ctx, raisedBy: string) => allHolders(ctx, CONCERN_ROLES, raisedBy);
 
-/** Everyone who can act on a concern — every lead and every manager — leaving out the raiser ({@link concernRecipients}). */
+/** Everyone a concern reaches — every lead and every manager — leaving out the raiser ({@link concernRecipients}). */
 export async function escalationRecipients(ctx: Ctx, raisedBy: string): Promise<string[]> {
   return (await concernRecipients(ctx, raisedBy)).ids;
 }
@@ -45,9 +46,11 @@ export async function escalationRecipients(ctx: Ctx, raisedBy: string): Promise<
  * Alerts people to a concern — in the app and by e-mail through the outbox, in the caller's transaction — and
  * records it with its time in the chronology and the audit trail (practice 4.1: brought to the attention of
  * management for their immediate action). Level 0 is the alert when it is raised; 1 and up are escalations, which
- * remind the same people that it still waits. Returns what {@link notify} did.
+ * remind the same people that it still waits. The chronology and the audit entry name everyone alerted and, apart
+ * (`notSetUp`), those who cannot act on it yet (src/accounts/can-act.ts). Returns what {@link notify} did.
  */
-export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'person_id' | 'immediate_risk'>, level: number, recipients: readonly string[]): Promise<Notified> {
+export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'person_id' | 'immediate_risk'>, level: number, found: Pick<Holders, 'ids' | 'ready'>): Promise<Notified> {
+  const recipients = found.ids;
   const escalated = level > 0;
   // Someone at risk now stands out in the alert list and the inbox (the subject is all an e-mail says).
   const urgent = Number(concern.immediate_risk) === 1 ? 'Urgent, someone may be at risk now. ' : '';
@@ -60,7 +63,9 @@ export async function alertConcern(ctx: Ctx, concern: Pick<ConcernRow, 'id' | 'p
       : 'A colleague raised a safeguarding concern. Open it and acknowledge it.',
     resourceType: 'concern', resourceId: concern.id, emailPath: concernPath(concern.id), decision: alert,
   });
-  const detail = { level, recipients: [...recipients].sort(), emailed: notified.emailed };
+  const ready = new Set(found.ready);
+  const notSetUp = recipients.filter((id) => !ready.has(id)).sort();
+  const detail = { level, recipients: [...recipients].sort(), emailed: notified.emailed, ...(notSetUp.length ? { notSetUp } : {}) };
   await addEntry(ctx, concern.id, { kind: escalated ? 'escalated' : 'alerted', recordedBy: null, detail });
   ctx.audit.add({
     action: escalated ? 'concern.escalate' : 'concern.alert', decision: 'change', ruleId: alert.ruleId, clause: alert.clause,
@@ -91,7 +96,7 @@ export async function escalateDue(ctx: Ctx): Promise<string[]> {
       .where('id', '=', c.id).where('status', '=', 'raised').where('escalation_level', '=', Number(c.escalation_level))
       .executeTakeFirst();
     if (Number(moved.numUpdatedRows) !== 1) continue;
-    await alertConcern(ctx, c, level, await escalationRecipients(ctx, c.raised_by));
+    await alertConcern(ctx, c, level, await concernRecipients(ctx, c.raised_by));
     escalated.push(c.id);
   }
   return escalated;

@@ -33,7 +33,7 @@ describe.each(dialects())('who was alerted, as the raiser is told it (%s)', (dia
   it('practice 4.1 safeguarding-management: with no safeguarding lead the concern goes to management, and the answer says so — and that nobody could be e-mailed', async () => {
     const res = await as(world, staff).post('/api/concerns', CONCERN);
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().alerted).toEqual({ roles: ['manager'], people: 1, emailed: 0, emailHeld: false });
+    expect(res.json().alerted).toEqual({ roles: ['manager'], people: 1, emailed: 0, emailHeld: false, notSetUp: 0 });
     const id = res.json().data.id as string;
     expect(await alertOf(id, 'concern.alert')).toEqual({ level: 0, recipients: [manager.id], emailed: 0 });
   });
@@ -42,25 +42,25 @@ describe.each(dialects())('who was alerted, as the raiser is told it (%s)', (dia
     const lead = await makeUser(world, ['safeguarding_lead'], { email: 'lead@example.org' });
     const res = await as(world, staff).post('/api/concerns', CONCERN);
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().alerted).toEqual({ roles: ['safeguarding_lead', 'manager'], people: 2, emailed: 1, emailHeld: true });
+    expect(res.json().alerted).toEqual({ roles: ['safeguarding_lead', 'manager'], people: 2, emailed: 1, emailHeld: true, notSetUp: 0 });
     expect(await alertOf(res.json().data.id, 'concern.alert')).toEqual({ level: 0, recipients: [lead.id, manager.id].sort(), emailed: 1 });
     // Raised by the only manager: they are not alerted to their own concern, and the answer names the leads only.
     const own = await as(world, manager).post('/api/concerns', CONCERN);
     expect(own.statusCode, own.body).toBe(201);
-    expect(own.json().alerted).toEqual({ roles: ['safeguarding_lead'], people: 1, emailed: 1, emailHeld: true });
+    expect(own.json().alerted).toEqual({ roles: ['safeguarding_lead'], people: 1, emailed: 1, emailHeld: true, notSetUp: 0 });
     expect(await alertOf(own.json().data.id, 'concern.alert')).toEqual({ level: 0, recipients: [lead.id], emailed: 1 });
   });
 
   it('5 breach-handling: a report says management were told, and when no manager is active, that the guardian was', async () => {
     const first = await as(world, staff).post('/api/breaches', { report: 'A list of names was e-mailed to the wrong parent' });
     expect(first.statusCode, first.body).toBe(201);
-    expect(first.json().alerted).toEqual({ roles: ['manager'], people: 1, emailed: 0, emailHeld: false });
+    expect(first.json().alerted).toEqual({ roles: ['manager'], people: 1, emailed: 0, emailHeld: false, notSetUp: 0 });
     expect((await alertOf(first.json().data.id, 'notification.send')).recipients).toEqual([manager.id]);
 
     await db().updateTable('users').set({ active: 0 }).where('id', '=', manager.id).execute();
     const second = await as(world, staff).post('/api/breaches', { report: 'A notebook was left on the bus' });
     expect(second.statusCode, second.body).toBe(201);
-    expect(second.json().alerted).toEqual({ roles: ['guardian'], people: 1, emailed: 1, emailHeld: true });
+    expect(second.json().alerted).toEqual({ roles: ['guardian'], people: 1, emailed: 1, emailHeld: true, notSetUp: 0 });
     expect(await alertOf(second.json().data.id, 'notification.send')).toEqual({ kind: 'breach-reported', recipients: [guardian.id], emailed: 1 });
   });
 
@@ -68,7 +68,7 @@ describe.each(dialects())('who was alerted, as the raiser is told it (%s)', (dia
     await db().updateTable('users').set({ active: 0 }).where('id', 'in', [manager.id, ...(await db().selectFrom('user_roles').select('user_id').where('role', '=', 'safeguarding_lead').execute()).map((r) => r.user_id)]).execute();
     const res = await as(world, staff).post('/api/concerns', CONCERN);
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().alerted).toEqual({ roles: [], people: 0, emailed: 0, emailHeld: false });
+    expect(res.json().alerted).toEqual({ roles: [], people: 0, emailed: 0, emailHeld: false, notSetUp: 0 });
     const id = res.json().data.id as string;
     expect(await alertOf(id, 'concern.alert')).toEqual({ level: 0, recipients: [], emailed: 0 });
     expect(await db().selectFrom('notifications').select('user_id').where('resource_id', '=', id).execute()).toEqual([]);

@@ -45,7 +45,7 @@ describe.each(dialects())('breach register: reporting and handling (%s)', (diale
     expect(res.json()).not.toHaveProperty('handling');
     expect(res.json()).not.toHaveProperty('clock');
     expect(res.json().can).toEqual({ review: false, handle: false });
-    expect(res.json().alerted).toEqual({ roles: ['manager'], people: 2, emailed: 2, emailHeld: true }); // no SMTP_URL: held in the outbox
+    expect(res.json().alerted).toEqual({ roles: ['manager'], people: 2, emailed: 2, emailHeld: true, notSetUp: 0 }); // no SMTP_URL: held in the outbox
 
     const told = await db().selectFrom('notifications').selectAll().where('resource_id', '=', id).execute();
     expect(told.map((n) => [n.user_id, n.kind]).sort()).toEqual([[manager.id, 'breach-reported'], [manager2.id, 'breach-reported']].sort());
@@ -69,7 +69,7 @@ describe.each(dialects())('breach register: reporting and handling (%s)', (diale
     const receipt = await as(world, student).post('/api/breaches', { report: REPORT });
     expect(receipt.statusCode, receipt.body).toBe(201);
     expect(receipt.json().data).toEqual({ id: expect.any(String), status: 'reported', reportedAt: world.clock.now().toISOString() });
-    expect(receipt.json().alerted).toEqual({ roles: ['manager'], people: 2, emailed: 2, emailHeld: true });
+    expect(receipt.json().alerted).toEqual({ roles: ['manager'], people: 2, emailed: 2, emailHeld: true, notSetUp: 0 });
     expect((await auditFor(receipt.json().data.id)).map((r) => [r.action, r.rule_id])).toEqual([['breach.report', 'breaches/report'], ['notification.send', 'breaches/report']]);
     const before = await count('breaches');
     const refused = await as(world, admin).post('/api/breaches', { report: REPORT });

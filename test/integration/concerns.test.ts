@@ -265,7 +265,7 @@ describe.each(dialects())('safeguarding concerns (%s)', (dialect) => {
     world.clock.advance(MINUTE);
     const raised = await as(world, otherStaff).post('/api/concerns', concernBody());
     expect(raised.statusCode, raised.body).toBe(201);
-    expect(raised.json().alerted).toEqual({ roles: ['safeguarding_lead', 'manager'], people: 2, emailed: 2, emailHeld: true }); // the one lead and the one manager; their e-mails wait (no SMTP_URL)
+    expect(raised.json().alerted).toEqual({ roles: ['safeguarding_lead', 'manager'], people: 2, emailed: 2, emailHeld: true, notSetUp: 0 }); // the one lead and the one manager; their e-mails wait (no SMTP_URL)
     expect(raised.json().can).toEqual({ work: false, settle: false, refer: false, releaseAtOnce: false }); // the raiser (staff) works nothing
     const calm = raised.json().data.id as string;
     world.clock.advance(MINUTE);
@@ -422,7 +422,7 @@ describe.each(dialects())('a new concern reaches the leads and management at onc
     const id = raised.json().data.id as string;
     const everyone = [lead.id, lead2.id, manager.id, manager2.id, both.id].sort();
     // The answer says who was alerted, as it is: through both roles, five people, three e-mails waiting (no SMTP_URL).
-    expect(raised.json().alerted).toEqual({ roles: ['safeguarding_lead', 'manager'], people: 5, emailed: 3, emailHeld: true });
+    expect(raised.json().alerted).toEqual({ roles: ['safeguarding_lead', 'manager'], people: 5, emailed: 3, emailHeld: true, notSetUp: 0 });
 
     // One in-app alert each, at once: the one who is both lead and manager once; nobody inactive, no guardian, not the raiser.
     const rows = await db().selectFrom('notifications').selectAll().where('resource_id', '=', id).execute();

@@ -288,12 +288,23 @@ function whoWas(roles: readonly string[], people: number): string {
 
 /**
  * Who was alerted and how, as it is: always in Confide; by e-mail only when e-mails were queued, and said to be
- * waiting when no e-mail server is set up. For at least one person (the page says so when nobody could be alerted).
+ * waiting when no e-mail server is set up. For at least one person who can act (the page says so when nobody could
+ * be alerted); those alerted whose accounts are not set up yet are said apart ({@link notSetUpWords}).
  */
 export function howAlerted(a: Alerted): string {
   const inApp = `${whoWas(a.roles, a.people)} alerted just now in Confide`;
-  if (a.emailed === 0) return `${inApp}. Nobody was e-mailed: there is no e-mail address on ${a.people === 1 ? 'their account' : 'their accounts'}.`;
+  const more = a.notSetUp ? ` ${notSetUpWords(a.notSetUp, true)}` : '';
+  if (a.emailed === 0) return `${inApp}. Nobody was e-mailed: there is no e-mail address on ${a.people === 1 ? 'their account' : 'their accounts'}.${more}`;
   const mails = a.emailed === 1 ? 'an e-mail waits' : `${a.emailed} e-mails wait`;
-  if (a.emailHeld) return `${inApp}; ${mails} in the outbox, as no e-mail server is set up.`;
-  return `${inApp} and by e-mail${a.emailed < a.people ? ` (${a.emailed} of them: the others have no e-mail address on their account)` : ''}.`;
+  if (a.emailHeld) return `${inApp}; ${mails} in the outbox, as no e-mail server is set up.${more}`;
+  return `${inApp} and by e-mail${a.emailed < a.people ? ` (${a.emailed} of them: the others have no e-mail address on their account)` : ''}.${more}`;
+}
+
+/**
+ * The people alerted whose accounts are not set up yet (src/accounts/can-act.ts: their holder has not signed in and
+ * chosen a password), and that they cannot act on it until they do; `more` when others who can act were alerted too.
+ */
+export function notSetUpWords(n: number, more: boolean): string {
+  const accounts = n === 1 ? `${more ? 'One more account was' : 'One account was'} alerted too, whose holder has` : `${n} ${more ? 'more accounts were' : 'accounts were'} alerted too, whose holders have`;
+  return `${accounts} not yet signed in and chosen a password: they will see it once they do, and cannot act on it before.`;
 }

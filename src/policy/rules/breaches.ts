@@ -25,7 +25,8 @@ const REPORT_CLASSES: readonly Classification[] = ['general', 'personal'];
  *   which would let them shape the account of their own conduct. It is not in their list of breaches, a read of it
  *   answers as a breach they may not see does (404), the flags about their activity are not in their queue, and they
  *   are not told of them (src/breaches/flags.ts); the organisation's disciplinary procedure tells them what it must.
- * - When no active manager is free (the breach or review flag is about every one of them, or there is none), the
+ * - When no active manager is free (the breach or review flag is about every one of them, none has set up their
+ *   account yet — never signed in to choose a password: src/accounts/can-act.ts — or there is none), the
  *   guardian handles the breach — or decides the flag: dismisses it with the reason, or opens it as a breach — and the
  *   alerts and the ICO clock's warnings go to the guardian instead (src/breaches/conduct.ts). Only then: while a
  *   manager is free, a flag stays in management's queue, out of the guardian's.
@@ -57,7 +58,7 @@ export const BREACH_RULES: readonly Rule[] = [
     // guardian steps in then, and only then: the flag queue lists them only such flags (the relation's SQL form).
     id: 'breaches/guardian-when-no-manager-free', clauseKey: 'breach-handling', effect: 'allow', roles: ['guardian'], relation: 'no-free-manager',
     actions: ['breach.handle', 'breach.flags'], classifications: REPORT_CLASSES,
-    reason: 'No active manager is free to deal with this breach or review flag (it is about their own conduct, or there is none): the guardian deals with it.',
+    reason: 'No active manager is free to deal with this breach or review flag (it is about their own conduct, they have not set up their account yet, or there is none): the guardian deals with it.',
   },
   {
     id: 'breaches/guardian-oversight', clauseKey: 'breach-handling', effect: 'allow', roles: ['guardian'], relation: 'any',

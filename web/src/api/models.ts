@@ -6,18 +6,23 @@ import type { Referral } from './referrals';
 export type Role = 'administrator' | 'manager' | 'guardian' | 'staff' | 'volunteer' | 'student' | 'safeguarding_lead';
 export type Classification = 'general' | 'personal' | 'special' | 'safeguarding' | 'session' | 'commercial';
 
-/** Who was alerted at once when something was raised or reported, as it is (src/notify/notify.ts). */
+/** Who was alerted at once when something was raised or reported, as it is (src/notify/notify.ts): `people` who can act on it. */
 export interface Alerted {
   /**
    * The roles through which they were found, in a stable order (a concern: safeguarding_lead, then manager — both
-   * when both were alerted; a breach: manager, else guardian). Empty when nobody was.
+   * when both were alerted; a breach: manager, else guardian). Empty when nobody who can act was.
    */
   roles: Role[];
   people: number;
-  /** E-mails queued. */
+  /** E-mails queued for them. */
   emailed: number;
   /** No e-mail server is set up: the e-mails wait in the outbox. */
   emailHeld: boolean;
+  /**
+   * Also alerted, but not counted in `people`: accounts not set up yet (never signed in to set a password), which
+   * cannot act on it until their holder signs in (src/accounts/can-act.ts).
+   */
+  notSetUp: number;
 }
 
 export interface SessionUser {

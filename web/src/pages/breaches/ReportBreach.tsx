@@ -4,7 +4,7 @@ import { ApiError, api, call } from '../../api/client';
 import { ApiForm } from '../../components/ApiForm';
 import { TextBox, TextInput } from '../../components/fields';
 import { Button, ButtonLink, Link, Notice, PageTitle } from '../../components/ui';
-import { howAlerted } from '../../labels';
+import { howAlerted, notSetUpWords } from '../../labels';
 import { useSession } from '../../session';
 import type { BreachView } from './types';
 
@@ -57,9 +57,12 @@ export default function ReportBreach() {
           <p className="confirmation-title">
             {!done.alerted?.people ? 'Thank you. Your report is recorded.'
               : done.alerted.roles.includes('manager') ? 'Thank you. Management have been told.'
-                : 'Thank you. There is no manager, so the guardian has been told.'}
+                : 'Thank you. There is no manager able to act on it, so the guardian has been told.'}
           </p>
-          {done.alerted?.people ? <p>{howAlerted(done.alerted)}</p> : (
+          {done.alerted?.people ? <p>{howAlerted(done.alerted)}</p> : done.alerted?.notSetUp ? (
+            // Accounts nobody has signed in to yet cannot act on it (src/accounts/can-act.ts): nobody who can was told.
+            <p><strong>Nobody who can act on it was told</strong>: {notSetUpWords(done.alerted.notSetUp, false)} Tell a manager in person now.</p>
+          ) : (
             <p><strong>Nobody could be told</strong>: there is no manager or guardian with an account. Tell a manager in person now.</p>
           )}
           <p>They must decide within 72 hours whether the Information Commissioner’s Office has to be told, so the sooner the better — you did the right thing.</p>

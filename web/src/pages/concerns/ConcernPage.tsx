@@ -60,10 +60,12 @@ function WhatWasRaised({ concern, raisedBy, subject }: { concern: Concern; raise
 function Entry({ e, name }: { e: ChronologyEntry; name: (id: string | null) => string }) {
   const d = e.detail;
   const recipients = Array.isArray(d.recipients) ? (d.recipients as string[]).map((id) => name(id)).join(', ') : '';
+  // Those alerted whose accounts were not set up (src/accounts/can-act.ts): alerted, but unable to act on it then.
+  const notSetUp = Array.isArray(d.notSetUp) ? (d.notSetUp as string[]).map((id) => name(id)).join(', ') : '';
   let what: React.ReactNode;
   switch (e.kind) {
     case 'raised': what = <><strong>{name(e.recordedBy)}</strong> raised the concern{d.immediateRisk ? ', saying someone is at immediate risk' : ''}.</>; break;
-    case 'alerted': what = recipients ? <>Confide alerted {recipients}.</> : <>Confide could alert nobody: there is no safeguarding lead or manager.</>; break;
+    case 'alerted': what = recipients ? <>Confide alerted {recipients}.{notSetUp ? <> {notSetUp} could not act on it yet: not signed in to choose a password.</> : null}</> : <>Confide could alert nobody: there is no safeguarding lead or manager.</>; break;
     case 'escalated': what = <>Not acknowledged in time: Confide reminded {recipients || 'nobody'}.</>; break;
     case 'acknowledged': what = <><strong>{name(e.recordedBy)}</strong> acknowledged it.</>; break;
     case 'referral': what = <><strong>{name(e.recordedBy)}</strong> {d.urgent ? 'made an urgent referral' : 'made a referral'} to {RECIPIENTS[String(d.to)] ?? String(d.to)}{d.releasedAtOnce ? ', released at once' : d.disclosure ? ', waiting for a manager’s approval' : ''}.</>; break;

@@ -11,7 +11,7 @@ import { hasRole, useSession } from '../../session';
 import { personQuery } from '../PersonPage';
 import { WORKING_ROLES } from '../policy/roles';
 import { CONCERN_FOR } from './shared';
-import { ROLE_NOUNS, howAlerted } from '../../labels';
+import { ROLE_NOUNS, howAlerted, notSetUpWords } from '../../labels';
 
 /** "2026-03-02T09:30" for a datetime-local input, in the browser's time zone. */
 const localNow = () => {
@@ -187,11 +187,14 @@ function RaiseConcernForm({ personId: initialPerson, personLabel }: { personId: 
           <p className="confirmation-title">
             {!alerted?.people ? 'Thank you. Your concern is recorded.'
               : leads && management ? 'Thank you. Your concern has been sent to the safeguarding leads and management.'
-                : leads ? 'Thank you. Your concern has been sent to the safeguarding leads; there is no manager to alert.'
-                  : 'Thank you. Your concern has been sent to management; there is no safeguarding lead to alert.'}
+                : leads ? 'Thank you. Your concern has been sent to the safeguarding leads; there is no manager able to act on it.'
+                  : 'Thank you. Your concern has been sent to management; there is no safeguarding lead able to act on it.'}
           </p>
           {alerted?.people ? (
             <p>{howAlerted(alerted)} If nobody acknowledges it soon, Confide reminds them.</p>
+          ) : alerted?.notSetUp ? (
+            // Accounts nobody has signed in to yet cannot act on it (src/accounts/can-act.ts): nobody who can was alerted.
+            <p><strong>Nobody who can act on it was alerted</strong>: {notSetUpWords(alerted.notSetUp, false)} Tell a manager in person now.</p>
           ) : (
             <p><strong>Nobody could be alerted</strong>: there is no safeguarding lead or manager with an account. Tell a manager in person now.</p>
           )}
