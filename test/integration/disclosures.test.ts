@@ -234,7 +234,7 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
       [request({ pseudonymise: true }), 'body.pseudonymise'],
       [request({ reason: '' }), 'body.reason'],
       [request({ recipient: { organisationId: newId(), name: 'X', role: 'Y' } }), 'body.recipient.organisationId'],
-      [request({ exception: { ground: 'legal_duty' } }), 'body.exception.reference'],
+      [request({ exception: { ground: 'legal_duty', consentSought: false, notSoughtBecause: 'not_safe' } }), 'body.exception.reference'],
     ];
     for (const [body, path] of cases) {
       const res = await as(world, staff).post('/api/disclosures', body);
@@ -355,7 +355,7 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
   });
 
   it('1.3 disclosure-exception: without approval release is refused; the requester cannot approve their own; another manager approves with a justification and the decision not to tell, and it is released', async () => {
-    const body = request({ personIds: [other], items: { personFields: ['givenName', 'familyName'] }, exception: { ground: 'legal_duty', reference: 'Police incident 4471/26' } });
+    const body = request({ personIds: [other], items: { personFields: ['givenName', 'familyName'] }, exception: { ground: 'legal_duty', reference: 'Police incident 4471/26', consentSought: false, notSoughtBecause: 'not_safe' } });
     const res = await as(world, staff).post('/api/disclosures', body);
     expect(res.statusCode, res.body).toBe(201);
     const id = res.json().data.id as string;
@@ -409,7 +409,7 @@ describe.each(dialects())('third-party disclosure (%s)', (dialect) => {
   });
 
   it('1.3 disclosure-exception: a disclosure\'s can says who may decide it — never the manager who asked — and who may release it; the API agrees; the link opens the web app\'s acknowledgement page', async () => {
-    const body = request({ items: { personFields: ['givenName'] }, exception: { ground: 'emergency' }, reason: 'Risk to life: the ambulance service needs a name.' });
+    const body = request({ items: { personFields: ['givenName'] }, exception: { ground: 'emergency', consentSought: false, notSoughtBecause: 'emergency' }, reason: 'Risk to life: the ambulance service needs a name.' });
     const own = await as(world, manager).post('/api/disclosures', body);
     expect(own.statusCode, own.body).toBe(201);
     const id = own.json().data.id as string;

@@ -8065,6 +8065,18 @@ export interface paths {
                             ground: "legal_duty" | "emergency" | "crime";
                             /** @description the legal duty: the police incident, safeguarding referral or court order reference */
                             reference?: string;
+                            /** @description was the person asked for their consent first? (1.3, 4.1: consent is sought where that is possible and safe) */
+                            consentSought: boolean;
+                            /**
+                             * @description when they were asked: what they answered — refused (one who agreed is shared with on their consent, not on an exception)
+                             * @enum {string}
+                             */
+                            consentAnswer?: "refused" | "agreed";
+                            /**
+                             * @description when they were not asked: why — not possible, not safe or it would prejudice the purpose, or an emergency
+                             * @enum {string}
+                             */
+                            notSoughtBecause?: "not_possible" | "not_safe" | "emergency";
                         };
                         /** @description an oral disclosure recorded after the fact */
                         oral?: {
@@ -8806,7 +8818,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The released pack as a PDF, exactly as it went out (audited) */
+        /** The released pack as a PDF, exactly as it went out — or, when you may not read every item where it is kept, your copy with those items withheld and why (audited) */
         get: {
             parameters: {
                 query?: never;
@@ -8887,7 +8899,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The released pack as JSON, exactly as it went out (audited) */
+        /** The released pack as JSON, exactly as it went out — or, when you may not read every item where it is kept, your copy with those items withheld and why (audited) */
         get: {
             parameters: {
                 query?: never;
@@ -12471,7 +12483,7 @@ export interface paths {
                         art9Condition?: ("explicit_consent" | "employment_social_security" | "vital_interests" | "not_for_profit_body" | "made_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research") | null;
                         /** @description the classifications of the fields used */
                         dataCategories: ("general" | "personal" | "special" | "safeguarding" | "session" | "commercial")[];
-                        /** @description e.g. "internal service only", "named partner organisation", "local authority", "police": a disclosure goes only to an organisation the purpose names — "named partner organisation" or the organisation's kind; other words are recorded for consent only */
+                        /** @description e.g. "internal service only", "named partner organisation", "local authority", "police": a disclosure goes only to an organisation the purpose names — by the organisation's kind, or "named partner organisation" for a partner agency, local authority, the police or another organisation (never a funder or a business); other words are recorded for consent only */
                         recipientCategories: string[];
                         /** @description 3.3: false means only aggregate or pseudonymised output */
                         needsIdentity: boolean;
@@ -12698,7 +12710,7 @@ export interface paths {
                         art9Condition?: ("explicit_consent" | "employment_social_security" | "vital_interests" | "not_for_profit_body" | "made_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research") | null;
                         /** @description the classifications of the fields used */
                         dataCategories?: ("general" | "personal" | "special" | "safeguarding" | "session" | "commercial")[];
-                        /** @description e.g. "internal service only", "named partner organisation", "local authority", "police": a disclosure goes only to an organisation the purpose names — "named partner organisation" or the organisation's kind; other words are recorded for consent only */
+                        /** @description e.g. "internal service only", "named partner organisation", "local authority", "police": a disclosure goes only to an organisation the purpose names — by the organisation's kind, or "named partner organisation" for a partner agency, local authority, the police or another organisation (never a funder or a business); other words are recorded for consent only */
                         recipientCategories?: string[];
                         /** @description 3.3: false means only aggregate or pseudonymised output */
                         needsIdentity?: boolean;
