@@ -74,6 +74,9 @@ describe.runIf(browserAvailable)('a referral\'s pack, the reader\'s copy on the 
     const manager = await newPage(browser);
     await signIn(manager.page, base, 'priya.shah', `/disclosures/${disclosureId}`);
     await manager.page.getByRole('link', { name: 'Download the pack (PDF)' }).waitFor();
+    // A referral rests on the legal duty whether or not the person was asked: its basis never reads "without consent".
+    await expect.poll(() => manager.page.locator('main').textContent()).toMatch(/Safeguarding referral: the law requires it/);
+    expect(await manager.page.locator('main').textContent()).not.toMatch(/Without consent \(exception\)/);
     expect(await manager.page.getByText('Your copy withholds').count()).toBe(0);
     expect(problems).toEqual([]);
     expect(manager.problems).toEqual([]);

@@ -70,9 +70,15 @@ export const consentSoughtText = (d: Pick<Disclosure, 'consentSought' | 'consent
 /** An ordinary exception — not a safeguarding referral, whose own answers say whether the person was asked. */
 export const isOrdinaryException = (d: Pick<Disclosure, 'basis' | 'concernId'>) => d.basis === 'exception' && !d.concernId;
 
-/** "Their consent", "Under agreement: <its title>" or "Without consent: the law requires it". */
-export const basisText = (d: Pick<Disclosure, 'basis' | 'exceptionGround' | 'agreement'>) =>
-  d.basis === 'exception' ? `${BASIS_LABELS.exception}: ${groundLabel(d.exceptionGround).toLowerCase()}`
+/**
+ * "Their consent", "Under agreement: <its title>", "Without consent (exception): the law requires it", or for a
+ * safeguarding referral "Safeguarding referral: the law requires it" — a referral rests on the legal duty whether or
+ * not the person was asked, and its own answers say whether they were (1.3, practice 4.3), so it never reads as
+ * "without consent" of someone who may have agreed.
+ */
+export const basisText = (d: Pick<Disclosure, 'basis' | 'exceptionGround' | 'agreement' | 'concernId'>) =>
+  d.basis === 'exception' && d.concernId ? `Safeguarding referral: ${groundLabel(d.exceptionGround).toLowerCase()}`
+    : d.basis === 'exception' ? `${BASIS_LABELS.exception}: ${groundLabel(d.exceptionGround).toLowerCase()}`
     : d.basis === 'agreement' && d.agreement ? `Under agreement: ${d.agreement.title}` : BASIS_LABELS[d.basis] ?? d.basis;
 
 export const categoryList = (cs: readonly string[]) => cs.map((c) => CLASSIFICATION_LABELS[c]?.label ?? c).join(', ');

@@ -6,7 +6,7 @@ import BarChart from './BarChart';
 import { PolicyReviewBanner } from './PolicyReviewBanner';
 import { ReviewNav, monthLabel, words, type Point, type ReviewView } from './shared';
 
-const BASIS = { consent: 'Consent', agreement: 'Sharing agreement', exception: 'Exception (no consent)' } as Record<string, string>;
+const BASIS = { consent: 'Consent', agreement: 'Sharing agreement', exception: 'Exception to consent' } as Record<string, string>;
 // The longer something waits, the warmer its bar (each at least 3:1 against white; the table gives the figures).
 const PRIMARY = '#0f5466';
 const LATE = '#a8261b';
