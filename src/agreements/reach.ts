@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import { listOf } from '../lib/list-words';
 import { DomainError, type FieldError } from '../lib/errors';
-import { categoriesReaching, notANamedPartner, purposeReaches } from '../purposes/reaches';
+import { categoriesReaching, listsNamedPartner, notANamedPartner, purposeReaches } from '../purposes/reaches';
 import { NAMED_PARTNER } from '../purposes/schema';
 
 /** The rule an agreement naming a purpose that cannot reach one of its partners is refused under (3.1; practice 5.1). */
@@ -52,8 +52,7 @@ export async function requirePurposesReachPartners(ctx: Ctx, partnerIds: readonl
     const reaching = unreached.flatMap((o) => categoriesReaching(o.kind));
     const needed = [...new Set([...reaching.filter((c) => c !== NAMED_PARTNER), ...reaching.filter((c) => c === NAMED_PARTNER)])].map(quoted);
     const whom = either(unreached.map((o) => `${o.name} (${kindWords(o.kind)})`));
-    const listsNamed = (JSON.parse(purpose.recipient_categories) as string[]).some((c) => c.trim().toLowerCase() === NAMED_PARTNER);
-    const notNamed = listsNamed ? [...new Set(unreached.map((o) => notANamedPartner(o.kind)).filter((w) => w !== null))] : [];
+    const notNamed = listsNamedPartner(purpose) ? [...new Set(unreached.map((o) => notANamedPartner(o.kind)).filter((w) => w !== null))] : [];
     const why = `its recipients (${listed}) do not include ${either(needed)}${notNamed.length ? ` (${notNamed.join('; ')})` : ''}`;
     sentences.push(`The purpose ${quoted(purpose.name)} cannot reach ${whom}: ${why}.`);
     const path = typeof fields === 'string' ? 'params.id'

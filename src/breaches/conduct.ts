@@ -33,7 +33,7 @@ export const FLAG_CONDUCT: readonly string[] = ['breach_flags.user_id'];
 
 /**
  * The facts deciding who deals with a matter about the conduct of `conductOf` (clause 5), given the ids of the
- * managers who can act ({@link activeManagerIds}): whose conduct it is (rule breaches/not-own-conduct), and whether
+ * managers who can act ({@link readyManagerIds}): whose conduct it is (rule breaches/not-own-conduct), and whether
  * any of them is left free to deal with it — when none is, the guardian does (relation `no-free-manager`, rule
  * breaches/guardian-when-no-manager-free). Pure: load the managers once for a whole list.
  */
@@ -46,9 +46,9 @@ export const conductFacts = (conductOf: readonly string[], managers: readonly st
  * never been signed in to (a one-time password still to change: src/accounts/can-act.ts) is not free to deal with
  * anything, so the guardian is, as when there is no manager (and as the breach's alerts go: breachRecipients).
  */
-export const activeManagerIds = (ctx: Ctx) => readyWithRole(ctx, 'manager');
+export const readyManagerIds = (ctx: Ctx) => readyWithRole(ctx, 'manager');
 
 /** {@link conductFacts} for a breach, from what it was opened from ({@link breachConductOf}). */
 export async function breachConduct(ctx: Ctx, r: Pick<BreachRow, 'id' | 'grant_id' | 'flag_id'>): Promise<Pick<Resource, 'conductOf' | 'noFreeManager'>> {
-  return conductFacts(await breachConductOf(ctx, r), await activeManagerIds(ctx));
+  return conductFacts(await breachConductOf(ctx, r), await readyManagerIds(ctx));
 }

@@ -8,7 +8,7 @@ import type { Actor } from '../policy/types';
 import { listRules } from '../records/list-audit';
 import { decodeCursor, encodeCursor } from '../records/paging';
 import { changeEntry, createBreach } from './commands';
-import { activeManagerIds, conductFacts, FLAG_CONDUCT, flagConductOf } from './conduct';
+import { readyManagerIds, conductFacts, FLAG_CONDUCT, flagConductOf } from './conduct';
 import { getBreach } from './queries';
 import type { ListFlagsQuery } from './schema';
 import { notFoundAudited } from '../audit/not-found';
@@ -28,7 +28,7 @@ function requireQueue(ctx: Ctx, attempted: string, flagId: string | null) {
  * The decision on a flag (`breach.flags`, clause 5): decided as the breach it may become, about the user it names —
  * management, never the manager it is about (breaches/not-own-conduct); the guardian when no active manager is free
  * to (every one is that user, or there is none: breaches/guardian-when-no-manager-free). `managers`: the ids of the
- * active managers ({@link activeManagerIds}), loaded once for a list.
+ * active managers ({@link readyManagerIds}), loaded once for a list.
  */
 const flagDecision = (actor: Actor, f: Pick<BreachFlagRow, 'user_id'>, managers: readonly string[]) =>
   decide(actor, 'breach.flags', { type: 'breach', classification: 'general', ...conductFacts(flagConductOf(f), managers) });
@@ -70,7 +70,7 @@ export async function listFlags(ctx: Ctx, query: ListFlagsQuery) {
   });
   const last = page[page.length - 1];
   // What the web app may offer on each flag, decided as the decision itself is.
-  const managers = page.length ? await activeManagerIds(ctx) : [];
+  const managers = page.length ? await readyManagerIds(ctx) : [];
   return {
     items: page.map(({ user_name: userName, ...f }) => ({ ...presentFlag(f), userName, can: { decide: flagDecision(ctx.actor, f, managers).allowed } })),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.raised_at, last.id]) : null,
@@ -88,7 +88,7 @@ async function openFlag(ctx: Ctx, id: string, action: string) {
   if (!flag) {
     throw notFoundAudited(ctx, 'flag', { action, resourceType: 'breach-flag', resourceId: id, detail: { found: false } });
   }
-  const d = enforce(ctx, action, flagDecision(ctx.actor, flag, await activeManagerIds(ctx)), { resourceType: 'breach-flag', resourceId: id, detail: { kind: flag.kind } });
+  const d = enforce(ctx, action, flagDecision(ctx.actor, flag, await readyManagerIds(ctx)), { resourceType: 'breach-flag', resourceId: id, detail: { kind: flag.kind } });
   if (flag.status !== 'open') throw conflict(`This flag was already ${flag.status === 'breach' ? 'opened as a breach' : 'dismissed'}.`, [{ path: 'params.id', message: flag.status }]);
   return { flag, d };
 }

@@ -4,8 +4,7 @@ import type { PurposeRow } from '../db/schema';
 import { DomainError, type FieldError } from '../lib/errors';
 import type { Decision } from '../policy/types';
 import type { DisclosureFacts } from '../policy/types';
-import { categoriesReaching, notANamedPartner, purposeReaches } from '../purposes/reaches';
-import { NAMED_PARTNER } from '../purposes/schema';
+import { categoriesReaching, listsNamedPartner, notANamedPartner, purposeReaches } from '../purposes/reaches';
 import { basisEntry, CRIME_NEEDS_POLICE, type BasisOutcome } from './basis';
 import type { ResolvedItems } from './items';
 
@@ -60,10 +59,6 @@ export function outsidePurposeRefusal(ctx: Ctx, resolved: ResolvedItems, purpose
     entry: { action: 'disclosure.request', decision: 'deny', ruleId, clause, ...target, detail: { purposeId: purpose.id, outside: outside.map((i) => i.path) } },
   };
 }
-
-/** Whether a purpose's recipient categories list "named partner organisation" (in any case). */
-const listsNamedPartner = (purpose: Pick<PurposeRow, 'recipient_categories'>) =>
-  (JSON.parse(purpose.recipient_categories) as string[]).some((c) => c.trim().toLowerCase() === NAMED_PARTNER);
 
 /** The rule a disclosure to a recipient its purpose does not name is refused by (3.1; Caldicott 1). */
 export const RECIPIENT_OUTSIDE_PURPOSE = 'disclosure/recipient-within-purpose';

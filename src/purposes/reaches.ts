@@ -45,9 +45,16 @@ export const namedPartnerReaches = (kind: string) => (NAMED_PARTNER_KINDS as rea
  * regard to case, as consent recipients are (src/consent/recipients.ts).
  */
 export function purposeReaches(purpose: Pick<PurposeRow, 'recipient_categories'>, kind: string): boolean {
-  const listed = new Set((JSON.parse(purpose.recipient_categories) as string[]).map((c) => c.trim().toLowerCase()));
+  const listed = listedCategories(purpose);
   return categoriesReaching(kind).some((c) => listed.has(c));
 }
+
+/** A purpose's recipient categories as compared: trimmed, without regard to case. */
+const listedCategories = (purpose: Pick<PurposeRow, 'recipient_categories'>) =>
+  new Set((JSON.parse(purpose.recipient_categories) as string[]).map((c) => c.trim().toLowerCase()));
+
+/** Whether a purpose's recipient categories list "named partner organisation" (a refusal then says what it does not reach). */
+export const listsNamedPartner = (purpose: Pick<PurposeRow, 'recipient_categories'>) => listedCategories(purpose).has(NAMED_PARTNER);
 
 /**
  * The categories that let a purpose reach an organisation of `kind`: the kind's own, and "named partner organisation"
